@@ -1,0 +1,15 @@
+package dev.sendout.activities;
+
+import dev.sendout.activities.email.SendGridProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.ComponentScan;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Everything the worker needs to run the activities: the store (see {@code StoreConfiguration},
+ * found by the scan) and the provider adapters.
+ */
+@Configuration(proxyBeanMethods = false)
+@ComponentScan
+@EnableConfigurationProperties(SendGridProperties.class)
+public class ActivitiesConfiguration {}

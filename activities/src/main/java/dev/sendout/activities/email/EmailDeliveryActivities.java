@@ -1,0 +1,80 @@
+package dev.sendout.activities.email;
+
+import dev.sendout.activities.store.MessageStore;
+import dev.sendout.activities.store.OutgoingMessage;
+import dev.sendout.activities.store.SendoutStore;
+import dev.sendout.workflows.batch.DeliveryActivities;
+import dev.sendout.workflows.batch.DeliveryFailure;
+import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.sendout.SendTally;
+import io.temporal.failure.ApplicationFailure;
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import org.springframework.stereotype.Component;
+
+/**
+ * Email delivery: claims a batch's released messages, sends them in one SendGrid request and
+ * records the outcome. Registered on the email task queue.
+ *
+ * <p>A message is resent automatically only when SendGrid certainly did not take it (429, 5xx, no
+ * connection). When the outcome is unknown (read timeout, or a worker that died mid-call and left
+ * the claim behind), the message becomes UNCONFIRMED and is never resent on its own: a duplicate
+ * survey invitation is worse than one that support resends deliberately.
+ */
+@Component
+public class EmailDeliveryActivities implements DeliveryActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(EmailDeliveryActivities.class);
+
+  private final SendoutStore sendouts;
+  private final MessageStore messages;
+  private final SendGridSender sendGrid;
+
+  public EmailDeliveryActivities(
+      SendoutStore sendouts, MessageStore messages, SendGridSender sendGrid) {
+    this.sendouts = sendouts;
+    this.messages = messages;
+    this.sendGrid = sendGrid;
+  }
+
+  @Override
+  public SendTally sendBatch(SendBatch batch) {
+    UUID sendoutId = UUID.fromString(batch.sendoutId());
+    try (var sendoutMdc = MDC.putCloseable("sendoutId", batch.sendoutId());
+        var batchMdc = MDC.putCloseable("batch", String.valueOf(batch.batchNo()))) {
+      List<OutgoingMessage> claimed =
+          messages.claimForSend(sendoutId, batch.fromSeq(), batch.toSeq());
+      if (!claimed.isEmpty()) {
+        EmailContent content = sendouts.content(sendoutId, EmailContent.class);
+        settle(claimed, sendGrid.send(content, claimed));
+      }
+      return messages.tally(sendoutId, batch.fromSeq(), batch.toSeq());
+    }
+  }
+
+  private void settle(List<OutgoingMessage> claimed, SendOutcome outcome) {
+    List<UUID> ids = claimed.stream().map(OutgoingMessage::id).toList();
+    log.info("SendGrid call for {} messages: {}", ids.size(), outcome.kind());
+    switch (outcome.kind()) {
+      case ACCEPTED -> messages.markAccepted(ids, outcome.providerMessageId());
+      case REJECTED -> messages.markFailed(ids, outcome.reason());
+      case IN_DOUBT -> messages.markUnconfirmed(ids, outcome.reason());
+      case THROTTLED -> {
+        messages.unclaim(ids, outcome.reason());
+        throw ApplicationFailure.newFailureWithCauseAndDelay(
+            outcome.reason(),
+            DeliveryFailure.PROVIDER_THROTTLED.name(),
+            null,
+            outcome.retryAfter());
+      }
+      case UNAVAILABLE -> {
+        messages.unclaim(ids, outcome.reason());
+        throw ApplicationFailure.newFailure(
+            outcome.reason(), DeliveryFailure.PROVIDER_UNAVAILABLE.name());
+      }
+    }
+  }
+}

@@ -1,0 +1,183 @@
+package dev.sendout.activities.email;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sendgrid.Client;
+import com.sendgrid.Method;
+import com.sendgrid.Request;
+import com.sendgrid.Response;
+import com.sendgrid.SendGrid;
+import com.sendgrid.helpers.mail.Mail;
+import com.sendgrid.helpers.mail.objects.Content;
+import com.sendgrid.helpers.mail.objects.Email;
+import com.sendgrid.helpers.mail.objects.Personalization;
+import dev.sendout.activities.store.OutgoingMessage;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.conn.ConnectTimeoutException;
+import org.apache.http.impl.client.HttpClients;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sends a batch of emails as one SendGrid Mail Send request: one personalization per message,
+ * carrying our message id in {@code custom_args} (receipts are matched by it) and the recipient's
+ * variables as substitutions.
+ */
+@Component
+public class SendGridSender {
+
+  /** SendGrid takes at most this many personalizations in one request. */
+  public static final int MAX_PERSONALIZATIONS = 1000;
+
+  /** Used when a 429 carries no usable X-RateLimit-Reset. */
+  private static final Duration DEFAULT_RETRY_AFTER = Duration.ofSeconds(5);
+
+  private static final Duration MAX_RETRY_AFTER = Duration.ofMinutes(5);
+  private static final int MAX_REASON_LENGTH = 500;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final SendGrid sendGrid;
+  private final Clock clock;
+
+  public SendGridSender(SendGridProperties properties, Clock clock) {
+    this.clock = clock;
+    RequestConfig timeouts =
+        RequestConfig.custom()
+            .setConnectTimeout((int) properties.connectTimeout().toMillis())
+            .setConnectionRequestTimeout((int) properties.connectTimeout().toMillis())
+            .setSocketTimeout((int) properties.readTimeout().toMillis())
+            .build();
+    // The client must never resend on its own: a resent POST could deliver every email twice.
+    var http =
+        HttpClients.custom()
+            .setDefaultRequestConfig(timeouts)
+            .disableAutomaticRetries()
+            .setMaxConnTotal(properties.maxConnections())
+            .setMaxConnPerRoute(properties.maxConnections())
+            .build();
+    boolean plainHttp = "http".equalsIgnoreCase(properties.baseUrl().getScheme());
+    this.sendGrid = new SendGrid(properties.apiKey(), new Client(http, plainHttp));
+    this.sendGrid.setHost(properties.baseUrl().getAuthority());
+  }
+
+  public SendOutcome send(EmailContent content, List<OutgoingMessage> messages) {
+    if (messages.isEmpty() || messages.size() > MAX_PERSONALIZATIONS) {
+      throw new IllegalArgumentException(
+          "A request carries 1.." + MAX_PERSONALIZATIONS + " emails");
+    }
+    Request request = new Request();
+    request.setMethod(Method.POST);
+    request.setEndpoint("mail/send");
+    try {
+      request.setBody(mail(content, messages).build());
+    } catch (IOException e) {
+      throw new IllegalStateException("Cannot serialize the SendGrid request", e);
+    }
+    try {
+      return classify(sendGrid.api(request));
+    } catch (ConnectException
+        | ConnectTimeoutException
+        | UnknownHostException
+        | NoRouteToHostException e) {
+      return SendOutcome.unavailable("SendGrid unreachable: " + e.getClass().getSimpleName());
+    } catch (IOException e) {
+      return SendOutcome.inDoubt(
+          "Send outcome unknown: " + e.getClass().getSimpleName() + " after the request was sent");
+    }
+  }
+
+  private static Mail mail(EmailContent content, List<OutgoingMessage> messages) {
+    Mail mail = new Mail();
+    mail.setFrom(new Email(content.fromAddress(), content.fromName()));
+    mail.setSubject(content.subject());
+    // SendGrid wants text/plain before text/html.
+    if (content.text() != null) {
+      mail.addContent(new Content("text/plain", content.text()));
+    }
+    if (content.html() != null) {
+      mail.addContent(new Content("text/html", content.html()));
+    }
+    var variables = content.variables();
+    for (OutgoingMessage message : messages) {
+      Personalization p = new Personalization();
+      p.addTo(new Email(message.address(), message.displayName()));
+      p.addCustomArg("message_id", message.id().toString());
+      for (String name : variables) {
+        p.addSubstitution("{{" + name + "}}", message.variables().get(name));
+      }
+      mail.addPersonalization(p);
+    }
+    return mail;
+  }
+
+  private SendOutcome classify(Response response) {
+    int status = response.getStatusCode();
+    if (status == 202 || status == 200) {
+      String id = header(response, "X-Message-Id");
+      return SendOutcome.accepted(id == null ? "" : id);
+    }
+    String reason = "SendGrid " + status + ": " + errors(response.getBody());
+    if (status == 429) {
+      return SendOutcome.throttled(reason, retryAfter(header(response, "X-RateLimit-Reset")));
+    }
+    // A wrong key is our misconfiguration, not the recipients' fault: keep the messages and retry.
+    if (status >= 500 || status == 401 || status == 403) {
+      return SendOutcome.unavailable(reason);
+    }
+    return SendOutcome.rejected(reason);
+  }
+
+  private Duration retryAfter(String resetEpochSeconds) {
+    try {
+      Duration wait =
+          Duration.between(
+              Instant.now(clock), Instant.ofEpochSecond(Long.parseLong(resetEpochSeconds.trim())));
+      if (wait.compareTo(Duration.ofSeconds(1)) < 0) {
+        return Duration.ofSeconds(1);
+      }
+      return wait.compareTo(MAX_RETRY_AFTER) > 0 ? MAX_RETRY_AFTER : wait;
+    } catch (RuntimeException e) {
+      return DEFAULT_RETRY_AFTER;
+    }
+  }
+
+  /**
+   * HTTP header names are case-insensitive; SendGrid's client keeps them as the server sent them.
+   */
+  static String header(Response response, String name) {
+    for (Map.Entry<String, String> h : response.getHeaders().entrySet()) {
+      if (h.getKey() != null && h.getKey().equalsIgnoreCase(name)) {
+        return h.getValue();
+      }
+    }
+    return null;
+  }
+
+  /** SendGrid's {@code {"errors":[{"message","field"}]}} as one line, bounded in length. */
+  static String errors(String body) {
+    StringBuilder out = new StringBuilder();
+    try {
+      for (JsonNode error : JSON.readTree(body).path("errors")) {
+        if (!out.isEmpty()) {
+          out.append("; ");
+        }
+        out.append(error.path("message").asText());
+        if (error.hasNonNull("field")) {
+          out.append(" (").append(error.get("field").asText()).append(')');
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      out.setLength(0);
+    }
+    String text = out.isEmpty() ? String.valueOf(body) : out.toString();
+    return text.length() > MAX_REASON_LENGTH ? text.substring(0, MAX_REASON_LENGTH) : text;
+  }
+}

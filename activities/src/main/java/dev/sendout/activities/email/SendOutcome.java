@@ -1,0 +1,43 @@
+package dev.sendout.activities.email;
+
+import java.time.Duration;
+
+/**
+ * What one provider call did with the messages it carried. Only {@link Kind#THROTTLED} and {@link
+ * Kind#UNAVAILABLE} mean the provider certainly did not take them, so only those may be retried.
+ */
+public record SendOutcome(Kind kind, String providerMessageId, String reason, Duration retryAfter) {
+
+  public enum Kind {
+    /** The provider took the messages (HTTP 202). */
+    ACCEPTED,
+    /** The provider refused them for good (4xx other than 401/403/429). */
+    REJECTED,
+    /** The provider asked us to slow down (429). */
+    THROTTLED,
+    /** Nothing was taken: 5xx, bad credentials, or no connection could be made. */
+    UNAVAILABLE,
+    /** The request may have reached the provider but no answer came back (read timeout). */
+    IN_DOUBT
+  }
+
+  static SendOutcome accepted(String providerMessageId) {
+    return new SendOutcome(Kind.ACCEPTED, providerMessageId, null, null);
+  }
+
+  static SendOutcome rejected(String reason) {
+    return new SendOutcome(Kind.REJECTED, null, reason, null);
+  }
+
+  static SendOutcome throttled(String reason, Duration retryAfter) {
+    return new SendOutcome(Kind.THROTTLED, null, reason, retryAfter);
+  }
+
+  static SendOutcome unavailable(String reason) {
+    return new SendOutcome(Kind.UNAVAILABLE, null, reason, null);
+  }
+
+  static SendOutcome inDoubt(String reason) {
+    return new SendOutcome(Kind.IN_DOUBT, null, reason, null);
+  }
+}

@@ -1,0 +1,27 @@
+package dev.sendout.activities.sendout;
+
+import dev.sendout.activities.store.SendoutStore;
+import dev.sendout.workflows.sendout.SendoutActivities;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/** Store operations on a sendout as a whole, for {@code SendoutWorkflow}. */
+@Component
+public class SendoutActivitiesImpl implements SendoutActivities {
+
+  private final SendoutStore sendouts;
+
+  public SendoutActivitiesImpl(SendoutStore sendouts) {
+    this.sendouts = sendouts;
+  }
+
+  @Override
+  public Released release(ReleaseSendout input) {
+    return new Released(sendouts.release(UUID.fromString(input.sendoutId())));
+  }
+
+  @Override
+  public void markSent(MarkSent input) {
+    sendouts.markSent(UUID.fromString(input.sendoutId()));
+  }
+}

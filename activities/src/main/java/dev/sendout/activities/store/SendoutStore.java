@@ -1,0 +1,181 @@
+package dev.sendout.activities.store;
+
+import static dev.sendout.activities.store.jooq.Tables.MESSAGE;
+import static dev.sendout.activities.store.jooq.Tables.SENDOUT;
+
+import dev.sendout.activities.store.jooq.tables.records.SendoutRecord;
+import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.sendout.SendoutStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Sendouts in Postgres: creation with their messages, reads, and the outbox of unstarted ones. */
+@Repository
+public class SendoutStore {
+
+  private final DSLContext db;
+  private final MessageStore messages;
+  private final Clock clock;
+
+  public SendoutStore(DSLContext db, MessageStore messages, Clock clock) {
+    this.db = db;
+    this.messages = messages;
+    this.clock = clock;
+  }
+
+  /** The stored sendout, and whether it existed already under the same Idempotency-Key. */
+  public record Created(StoredSendout sendout, boolean existed) {}
+
+  /**
+   * Stores the sendout and all its messages in one transaction, or returns the sendout stored
+   * earlier under the same tenant and Idempotency-Key.
+   */
+  @Transactional
+  public Created create(NewSendout sendout) {
+    OffsetDateTime now = now();
+    Optional<UUID> inserted =
+        db.insertInto(SENDOUT)
+            .set(SENDOUT.ID, sendout.id())
+            .set(SENDOUT.TENANT_ID, sendout.tenantId())
+            .set(SENDOUT.CHANNEL, sendout.channel())
+            .set(SENDOUT.STATUS, SendoutStatus.SCHEDULED)
+            .set(SENDOUT.CONTENT, JSONB.valueOf(Json.write(sendout.content())))
+            .set(SENDOUT.RECIPIENT_COUNT, sendout.recipients().size())
+            .set(SENDOUT.SEND_AT, sendout.sendAt().atOffset(ZoneOffset.UTC))
+            .set(SENDOUT.IDEMPOTENCY_KEY, sendout.idempotencyKey())
+            .set(SENDOUT.REQUEST_HASH, sendout.requestHash())
+            .set(SENDOUT.CREATED_AT, now)
+            .onConflict(SENDOUT.TENANT_ID, SENDOUT.IDEMPOTENCY_KEY)
+            .doNothing()
+            .returningResult(SENDOUT.ID)
+            .fetchOptional(SENDOUT.ID);
+    if (inserted.isEmpty()) {
+      SendoutRecord existing =
+          db.selectFrom(SENDOUT)
+              .where(SENDOUT.TENANT_ID.eq(sendout.tenantId()))
+              .and(SENDOUT.IDEMPOTENCY_KEY.eq(sendout.idempotencyKey()))
+              .fetchSingle();
+      return new Created(toStored(existing), true);
+    }
+    messages.insertQueued(sendout.id(), sendout.recipients(), now);
+    return new Created(find(sendout.tenantId(), sendout.id()).orElseThrow(), false);
+  }
+
+  public Optional<StoredSendout> find(String tenantId, UUID id) {
+    return db.selectFrom(SENDOUT)
+        .where(SENDOUT.ID.eq(id))
+        .and(SENDOUT.TENANT_ID.eq(tenantId))
+        .fetchOptional()
+        .map(SendoutStore::toStored);
+  }
+
+  public Optional<StoredSendout> find(UUID id) {
+    return db.selectFrom(SENDOUT)
+        .where(SENDOUT.ID.eq(id))
+        .fetchOptional()
+        .map(SendoutStore::toStored);
+  }
+
+  /** The content the sendout was created with, as the channel's content record. */
+  public <T> T content(UUID id, Class<T> type) {
+    return Json.read(
+        db.select(SENDOUT.CONTENT).from(SENDOUT).where(SENDOUT.ID.eq(id)).fetchSingle().value1(),
+        type);
+  }
+
+  /** How many of the sendout's messages are in each status; every status is present. */
+  public Map<MessageStatus, Integer> countByStatus(UUID id) {
+    Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
+    for (MessageStatus status : MessageStatus.values()) {
+      counts.put(status, 0);
+    }
+    db.select(MESSAGE.STATUS, DSL.count())
+        .from(MESSAGE)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .groupBy(MESSAGE.STATUS)
+        .forEach(row -> counts.put(row.value1(), row.value2()));
+    return counts;
+  }
+
+  /**
+   * Releases every QUEUED message and moves the sendout to SENDING. Idempotent: a second call finds
+   * nothing QUEUED and keeps the first release time. Returns the sendout's message count.
+   */
+  @Transactional
+  public int release(UUID id) {
+    OffsetDateTime now = now();
+    messages.releaseQueued(id, now);
+    return db.update(SENDOUT)
+        .set(SENDOUT.STATUS, SendoutStatus.SENDING)
+        .set(SENDOUT.RELEASED_AT, DSL.coalesce(SENDOUT.RELEASED_AT, now))
+        .where(SENDOUT.ID.eq(id))
+        .returningResult(SENDOUT.RECIPIENT_COUNT)
+        .fetchSingle(SENDOUT.RECIPIENT_COUNT);
+  }
+
+  /** Records that every message of the sendout has left our hands. */
+  public void markSent(UUID id) {
+    db.update(SENDOUT)
+        .set(SENDOUT.STATUS, SendoutStatus.SENT)
+        .set(SENDOUT.COMPLETED_AT, DSL.coalesce(SENDOUT.COMPLETED_AT, now()))
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+  }
+
+  /**
+   * The outbox: sendouts whose workflow has not been started yet, oldest first, locked so that
+   * concurrent relays each take different ones. Call inside a transaction.
+   */
+  public List<StoredSendout> lockUnstarted(int limit) {
+    return db.selectFrom(SENDOUT)
+        .where(SENDOUT.WORKFLOW_STARTED_AT.isNull())
+        .orderBy(SENDOUT.CREATED_AT)
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .fetch(SendoutStore::toStored);
+  }
+
+  public void markWorkflowStarted(UUID id) {
+    db.update(SENDOUT)
+        .set(SENDOUT.WORKFLOW_STARTED_AT, now())
+        .where(SENDOUT.ID.eq(id))
+        .and(SENDOUT.WORKFLOW_STARTED_AT.isNull())
+        .execute();
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  private static StoredSendout toStored(SendoutRecord r) {
+    return new StoredSendout(
+        r.getId(),
+        r.getTenantId(),
+        r.getChannel(),
+        r.getStatus(),
+        r.getRecipientCount(),
+        r.getSendAt().toInstant(),
+        r.getCreatedAt().toInstant(),
+        instant(r.getWorkflowStartedAt()),
+        instant(r.getReleasedAt()),
+        instant(r.getCompletedAt()),
+        r.getRequestHash());
+  }
+
+  static Instant instant(OffsetDateTime t) {
+    return t == null ? null : t.toInstant();
+  }
+}

@@ -1,0 +1,12 @@
+package dev.sendout.workflows.batch;
+
+/**
+ * Types of the retryable failures a delivery activity raises. Permanent refusals are not failures
+ * of the activity: they are recorded as FAILED messages and the activity completes.
+ */
+public enum DeliveryFailure {
+  /** The provider asked us to slow down; the retry waits for its Retry-After. */
+  PROVIDER_THROTTLED,
+  /** The provider answered 5xx, refused our credentials, or could not be reached. */
+  PROVIDER_UNAVAILABLE
+}

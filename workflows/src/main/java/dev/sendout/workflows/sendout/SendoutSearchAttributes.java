@@ -1,0 +1,24 @@
+package dev.sendout.workflows.sendout;
+
+import io.temporal.common.SearchAttributeKey;
+import java.util.List;
+
+/**
+ * The custom search attributes of sendout workflows. The worker registers them at start, before any
+ * workflow can use them: an unregistered attribute fails the workflow task in a loop.
+ */
+public final class SendoutSearchAttributes {
+
+  public static final SearchAttributeKey<String> SENDOUT_ID =
+      SearchAttributeKey.forKeyword("SendoutId");
+  public static final SearchAttributeKey<String> TENANT_ID =
+      SearchAttributeKey.forKeyword("TenantId");
+  public static final SearchAttributeKey<String> CHANNEL = SearchAttributeKey.forKeyword("Channel");
+  public static final SearchAttributeKey<String> SENDOUT_STATUS =
+      SearchAttributeKey.forKeyword("SendoutStatus");
+
+  public static final List<SearchAttributeKey<?>> ALL =
+      List.of(SENDOUT_ID, TENANT_ID, CHANNEL, SENDOUT_STATUS);
+
+  private SendoutSearchAttributes() {}
+}
