@@ -1,0 +1,25 @@
+package dev.sendout.api;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Limits of the API and the settings new sendout workflows start with.
+ *
+ * @param maxRecipientsPerRequest recipients inline in one create request
+ * @param maxBodySize larger request bodies are refused with 413 before they are read
+ * @param batchSize messages per batch workflow (SendGrid takes 1,000 per request)
+ * @param maxBatchesInFlight batch workflows a sendout runs at once
+ * @param continueAsNewAfterEvents history length after which a sendout workflow continues as new
+ * @param relayInterval how often the outbox relay looks for sendouts whose workflow is not started
+ */
+@ConfigurationProperties("sendout.api")
+public record ApiProperties(
+    @DefaultValue("10000") int maxRecipientsPerRequest,
+    @DefaultValue("8MB") DataSize maxBodySize,
+    @DefaultValue("1000") int batchSize,
+    @DefaultValue("8") int maxBatchesInFlight,
+    @DefaultValue("2000") int continueAsNewAfterEvents,
+    @DefaultValue("2s") Duration relayInterval) {}

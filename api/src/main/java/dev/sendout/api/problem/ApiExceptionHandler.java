@@ -1,0 +1,108 @@
+package dev.sendout.api.problem;
+
+import java.util.List;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.databind.DatabindException;
+
+/**
+ * Turns every error into an RFC 9457 problem detail. A caller's mistake gets its own type and names
+ * the field; anything else is a bare 500 with an id to find it in the logs, never a trace.
+ */
+@RestControllerAdvice
+public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+  @ExceptionHandler(ApiProblem.class)
+  ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
+    return respond(problem.type(), problem.getMessage(), problem.errors());
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
+    // An id that is not even a UUID names no sendout: the same answer as an unknown one.
+    if (e.getRequiredType() == UUID.class) {
+      return respond(ProblemType.NOT_FOUND, "No sendout with id " + e.getValue(), List.of());
+    }
+    return respond(
+        ProblemType.INVALID_REQUEST,
+        e.getName() + ": invalid value",
+        List.of(new FieldProblem(e.getName(), "invalid value")));
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<ProblemDetail> unexpected(Exception e) {
+    String errorId = UUID.randomUUID().toString();
+    log.error("Unexpected error {}", errorId, e);
+    return respond(ProblemType.INTERNAL, "Unexpected error; reference " + errorId, List.of());
+  }
+
+  @Override
+  protected ResponseEntity<Object> handleHttpMessageNotReadable(
+      HttpMessageNotReadableException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    Throwable cause = e.getMostSpecificCause();
+    if (cause instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
+      return cast(respond(ProblemType.BODY_TOO_LARGE, tooLarge.getMessage(), List.of()));
+    }
+    if (cause instanceof DatabindException bind && !bind.getPath().isEmpty()) {
+      String pointer = pointer(bind.getPath());
+      return cast(
+          respond(
+              ProblemType.INVALID_REQUEST,
+              pointer + ": unexpected value or field",
+              List.of(new FieldProblem(pointer, "unexpected value or field"))));
+    }
+    String where = "";
+    if (cause instanceof JacksonException json && json.getLocation() != null) {
+      TokenStreamLocation at = json.getLocation();
+      where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    }
+    return cast(
+        respond(ProblemType.MALFORMED_JSON, "The body is not valid JSON" + where, List.of()));
+  }
+
+  static String pointer(List<JacksonException.Reference> path) {
+    StringBuilder pointer = new StringBuilder();
+    for (JacksonException.Reference ref : path) {
+      pointer.append('/');
+      pointer.append(
+          ref.getPropertyName() != null
+              ? ref.getPropertyName().replace("~", "~0").replace("/", "~1")
+              : String.valueOf(ref.getIndex()));
+    }
+    return pointer.toString();
+  }
+
+  static ResponseEntity<ProblemDetail> respond(
+      ProblemType type, String detail, List<FieldProblem> errors) {
+    ProblemDetail body = ProblemDetail.forStatusAndDetail(type.status(), detail);
+    body.setType(type.uri());
+    body.setTitle(type.title());
+    if (!errors.isEmpty()) {
+      body.setProperty("errors", errors);
+    }
+    return ResponseEntity.status(type.status()).body(body);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static ResponseEntity<Object> cast(ResponseEntity<ProblemDetail> response) {
+    return (ResponseEntity) response;
+  }
+}

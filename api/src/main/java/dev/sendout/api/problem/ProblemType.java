@@ -1,0 +1,39 @@
+package dev.sendout.api.problem;
+
+import java.net.URI;
+import org.springframework.http.HttpStatus;
+
+/** The stable RFC 9457 problem types of this API: callers may switch on {@link #uri()}. */
+public enum ProblemType {
+  INVALID_REQUEST("invalid-request", HttpStatus.BAD_REQUEST, "The request is invalid"),
+  MALFORMED_JSON("malformed-json", HttpStatus.BAD_REQUEST, "The body is not valid JSON"),
+  BODY_TOO_LARGE("body-too-large", HttpStatus.PAYLOAD_TOO_LARGE, "The request body is too large"),
+  NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "No such resource"),
+  IDEMPOTENCY_KEY_REUSED(
+      "idempotency-key-reused",
+      HttpStatus.UNPROCESSABLE_CONTENT,
+      "The Idempotency-Key was used for a different request"),
+  INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
+
+  private final URI uri;
+  private final HttpStatus status;
+  private final String title;
+
+  ProblemType(String slug, HttpStatus status, String title) {
+    this.uri = URI.create("urn:sendout:problem:" + slug);
+    this.status = status;
+    this.title = title;
+  }
+
+  public URI uri() {
+    return uri;
+  }
+
+  public HttpStatus status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+}

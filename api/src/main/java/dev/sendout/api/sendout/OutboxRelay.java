@@ -1,0 +1,107 @@
+package dev.sendout.api.sendout;
+
+import dev.sendout.activities.store.SendoutStore;
+import dev.sendout.activities.store.StoredSendout;
+import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Gets every stored sendout's workflow started, whatever Temporal was doing when the sendout was
+ * accepted. The API only stores the sendout and asks for a start in the background ({@link
+ * #nudge}); the scheduled {@link #relay} retries whatever has not been started yet. A sendout
+ * accepted with 202 is therefore started as soon as Temporal can be reached, and the API's latency
+ * never depends on Temporal's.
+ */
+@Component
+public class OutboxRelay implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+  private static final int RELAY_BATCH = 100;
+
+  private final SendoutStore sendouts;
+  private final SendoutStarter starter;
+  private final TransactionTemplate transaction;
+
+  /** Bounded: when it is full the nudge is dropped and the scheduled relay picks the sendout up. */
+  private final ThreadPoolExecutor nudges =
+      new ThreadPoolExecutor(
+          2,
+          2,
+          1,
+          TimeUnit.MINUTES,
+          new ArrayBlockingQueue<>(1000),
+          r -> {
+            Thread t = new Thread(r, "outbox-nudge");
+            t.setDaemon(true);
+            return t;
+          });
+
+  public OutboxRelay(
+      SendoutStore sendouts, SendoutStarter starter, TransactionTemplate transaction) {
+    this.sendouts = sendouts;
+    this.starter = starter;
+    this.transaction = transaction;
+  }
+
+  /** Starts the sendout's workflow soon, without making the caller wait for Temporal. */
+  public void nudge(UUID sendoutId) {
+    try {
+      nudges.execute(() -> startOne(sendoutId));
+    } catch (RejectedExecutionException busy) {
+      log.debug("Nudge queue full; the relay will start sendout {}", sendoutId);
+    }
+  }
+
+  @Scheduled(fixedDelayString = "${sendout.api.relay-interval:2s}")
+  public void relay() {
+    int started;
+    do {
+      started = transaction.execute(status -> startLocked());
+    } while (started == RELAY_BATCH);
+  }
+
+  private void startOne(UUID sendoutId) {
+    try {
+      sendouts
+          .find(sendoutId)
+          .ifPresent(
+              s -> {
+                if (s.workflowStartedAt() == null) {
+                  starter.start(s);
+                  sendouts.markWorkflowStarted(s.id());
+                }
+              });
+    } catch (RuntimeException e) {
+      log.warn("Could not start sendout {} now; the relay will retry: {}", sendoutId, e.toString());
+    }
+  }
+
+  private int startLocked() {
+    int started = 0;
+    for (StoredSendout s : sendouts.lockUnstarted(RELAY_BATCH)) {
+      try {
+        starter.start(s);
+        sendouts.markWorkflowStarted(s.id());
+        started++;
+      } catch (RuntimeException e) {
+        log.warn("Relay could not start sendout {}; will retry: {}", s.id(), e.toString());
+        return started;
+      }
+    }
+    return started;
+  }
+
+  @Override
+  public void destroy() {
+    nudges.shutdown();
+  }
+}

@@ -1,0 +1,142 @@
+package dev.sendout.api.sendout;
+
+import dev.sendout.activities.store.SendoutStore;
+import dev.sendout.activities.store.StoredMessage;
+import dev.sendout.activities.store.StoredSendout;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
+import dev.sendout.workflows.message.MessageStatus;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Creating sendouts and following them. */
+@RestController
+@RequestMapping("/v1/sendouts")
+public class SendoutController {
+
+  static final int DEFAULT_PAGE_SIZE = 100;
+  static final int MAX_PAGE_SIZE = 1000;
+
+  private final SendoutService service;
+  private final SendoutStore sendouts;
+  private final dev.sendout.activities.store.MessageStore messages;
+
+  public SendoutController(
+      SendoutService service,
+      SendoutStore sendouts,
+      dev.sendout.activities.store.MessageStore messages) {
+    this.service = service;
+    this.sendouts = sendouts;
+    this.messages = messages;
+  }
+
+  @Operation(
+      summary = "Create a sendout",
+      description =
+          "Stores the sendout and its messages, then starts its workflow. Repeating the request"
+              + " with the same Idempotency-Key returns the same sendout and creates nothing.")
+  @ApiResponse(responseCode = "202", description = "Accepted; the Location header names it")
+  @ApiResponse(responseCode = "400", description = "Invalid request; errors name each field")
+  @ApiResponse(responseCode = "413", description = "Body over the configured size")
+  @ApiResponse(responseCode = "422", description = "Idempotency-Key reused for another request")
+  @PostMapping
+  public ResponseEntity<SendoutView> create(
+      @RequestBody CreateSendoutRequest request,
+      @Parameter(description = "Makes retries safe: the same key returns the same sendout")
+          @RequestHeader(name = "Idempotency-Key", required = false)
+          String idempotencyKey) {
+    var created = service.create(SendoutService.DEFAULT_TENANT, request, idempotencyKey);
+    StoredSendout s = created.sendout();
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .location(URI.create("/v1/sendouts/" + s.id()))
+        .header("Idempotent-Replayed", String.valueOf(created.existed()))
+        .body(SendoutView.of(s, sendouts.countByStatus(s.id())));
+  }
+
+  @Operation(summary = "A sendout: status, message counts per status, timestamps")
+  @ApiResponse(responseCode = "404", description = "No such sendout")
+  @GetMapping("/{id}")
+  public SendoutView get(@PathVariable UUID id) {
+    StoredSendout s = find(id);
+    return SendoutView.of(s, sendouts.countByStatus(id));
+  }
+
+  @Operation(summary = "A sendout's messages, in order, one page at a time")
+  @ApiResponse(responseCode = "400", description = "Invalid status, limit or cursor")
+  @ApiResponse(responseCode = "404", description = "No such sendout")
+  @GetMapping("/{id}/messages")
+  public MessagePage messages(
+      @PathVariable UUID id,
+      @Parameter(description = "Only messages in this status") @RequestParam(required = false)
+          String status,
+      @Parameter(description = "Page size, 1 to 1000") @RequestParam(required = false)
+          Integer limit,
+      @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
+          String cursor) {
+    find(id);
+    int size = limit == null ? DEFAULT_PAGE_SIZE : limit;
+    if (size < 1 || size > MAX_PAGE_SIZE) {
+      throw ApiProblem.invalid("limit", "must be between 1 and " + MAX_PAGE_SIZE);
+    }
+    List<StoredMessage> page = messages.page(id, status(status), afterSeq(cursor), size);
+    String next = page.size() < size ? null : cursor(page.get(page.size() - 1).seq());
+    return new MessagePage(page, next);
+  }
+
+  private StoredSendout find(UUID id) {
+    return sendouts
+        .find(SendoutService.DEFAULT_TENANT, id)
+        .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No sendout with id " + id));
+  }
+
+  private static MessageStatus status(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return MessageStatus.valueOf(value);
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.invalid(
+          "status", "unknown status; one of " + Arrays.toString(MessageStatus.values()));
+    }
+  }
+
+  /** Cursors are opaque to callers: the last sequence number seen, encoded. */
+  private static String cursor(int seq) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString(("seq:" + seq).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static int afterSeq(String cursor) {
+    if (cursor == null) {
+      return -1;
+    }
+    try {
+      String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+      if (decoded.startsWith("seq:")) {
+        return Integer.parseInt(decoded.substring(4));
+      }
+    } catch (IllegalArgumentException e) {
+      // Falls through to the problem below: a cursor we did not issue.
+    }
+    throw ApiProblem.invalid("cursor", "not a cursor this API issued");
+  }
+}

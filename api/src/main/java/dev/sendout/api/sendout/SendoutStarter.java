@@ -1,0 +1,94 @@
+package dev.sendout.api.sendout;
+
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.CHANNEL;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_ID;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STATUS;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
+
+import dev.sendout.activities.store.StoredSendout;
+import dev.sendout.api.ApiProperties;
+import dev.sendout.workflows.sendout.SendoutSettings;
+import dev.sendout.workflows.sendout.SendoutStatus;
+import dev.sendout.workflows.sendout.SendoutWorkflow;
+import dev.sendout.workflows.sendout.StartSendout;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Starts a sendout's workflow from its stored record. Safe to call any number of times: the
+ * workflow id is the sendout id, a running workflow is reused, and a finished one is never rerun.
+ */
+@Component
+public class SendoutStarter {
+
+  private final WorkflowClient temporal;
+  private final String taskQueue;
+  private final SendoutSettings settings;
+
+  public SendoutStarter(
+      WorkflowClient temporal,
+      ApiProperties properties,
+      @Value("${sendout.task-queue.workflows}") String taskQueue,
+      @Value("${sendout.task-queue.email}") String emailTaskQueue) {
+    this.temporal = temporal;
+    this.taskQueue = taskQueue;
+    this.settings =
+        new SendoutSettings(
+            properties.batchSize(),
+            properties.maxBatchesInFlight(),
+            emailTaskQueue,
+            properties.continueAsNewAfterEvents());
+  }
+
+  public void start(StoredSendout sendout) {
+    String id = sendout.id().toString();
+    WorkflowOptions options =
+        WorkflowOptions.newBuilder()
+            .setWorkflowId(SendoutWorkflow.workflowId(id))
+            .setTaskQueue(taskQueue)
+            .setWorkflowIdConflictPolicy(
+                WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+            .setWorkflowIdReusePolicy(
+                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+            .setTypedSearchAttributes(
+                SearchAttributes.newBuilder()
+                    .set(SENDOUT_ID, id)
+                    .set(TENANT_ID, sendout.tenantId())
+                    .set(CHANNEL, sendout.channel().name())
+                    .set(SENDOUT_STATUS, SendoutStatus.SCHEDULED.name())
+                    .build())
+            .setStaticSummary(
+                "%s sendout %s: %,d recipients, sending at %s"
+                    .formatted(
+                        sendout.channel() == null ? "" : capitalized(sendout.channel().name()),
+                        id,
+                        sendout.recipientCount(),
+                        sendout.sendAt()))
+            .build();
+    SendoutWorkflow workflow = temporal.newWorkflowStub(SendoutWorkflow.class, options);
+    StartSendout start =
+        new StartSendout(
+            id,
+            sendout.tenantId(),
+            sendout.channel(),
+            sendout.recipientCount(),
+            sendout.sendAt(),
+            settings,
+            null);
+    try {
+      WorkflowClient.start(workflow::run, start);
+    } catch (WorkflowExecutionAlreadyStarted alreadyStartedOrFinished) {
+      // Started by an earlier call, or already finished: either way there is nothing to do.
+    }
+  }
+
+  private static String capitalized(String name) {
+    return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
+  }
+}

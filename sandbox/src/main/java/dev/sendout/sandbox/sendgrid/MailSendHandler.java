@@ -1,0 +1,112 @@
+package dev.sendout.sandbox.sendgrid;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.stereotype.Service;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Answers {@code POST /v3/mail/send} in the order SendGrid does: authenticate, read the body, apply
+ * any injected fault, validate, and only then accept and record.
+ */
+@Service
+public class MailSendHandler {
+
+  private static final String BEARER = "Bearer ";
+  private static final String MALFORMED_JSON =
+      "The request body could not be parsed as JSON. Check for a syntax error.";
+
+  private final byte[] apiKey;
+  private final ObjectMapper objectMapper;
+  private final FaultInjector faults;
+  private final MailSendValidator validator;
+  private final PersonalizationRenderer renderer;
+  private final MessageStore store;
+
+  public MailSendHandler(
+      SendGridSandboxProperties properties,
+      ObjectMapper objectMapper,
+      FaultInjector faults,
+      MailSendValidator validator,
+      PersonalizationRenderer renderer,
+      MessageStore store) {
+    this.apiKey = properties.apiKey().getBytes(StandardCharsets.UTF_8);
+    this.objectMapper = objectMapper;
+    this.faults = faults;
+    this.validator = validator;
+    this.renderer = renderer;
+    this.store = store;
+  }
+
+  public MailSendOutcome handle(String authorization, byte[] body) {
+    // The delay comes first so that nothing is recorded for a request whose caller may already
+    // have timed out and given up on it; an interrupted wait is answered like an outage.
+    if (!waitConfiguredLatency()) {
+      return new MailSendOutcome(SendGridResponses.serverError(503), MailSendOutcome.UNREAD);
+    }
+    if (!isAuthorized(authorization)) {
+      return new MailSendOutcome(SendGridResponses.unauthorized(), MailSendOutcome.UNREAD);
+    }
+    JsonNode mail = parse(body);
+    if (mail == null) {
+      return new MailSendOutcome(
+          SendGridResponses.badRequest(List.of(SendGridError.of(MALFORMED_JSON, null))),
+          MailSendOutcome.UNREAD);
+    }
+    JsonNode personalizations = mail.path("personalizations");
+    int count = personalizations.isArray() ? personalizations.size() : 0;
+    // Faults are drawn only for authenticated, readable requests, so a test that deliberately
+    // sends a broken request does not use up a forced failure meant for the next real one.
+    Optional<InjectedFault> fault = faults.draw();
+    if (fault.isPresent()) {
+      return new MailSendOutcome(SendGridResponses.fault(fault.get()), count);
+    }
+    List<SendGridError> errors = validator.validate(mail);
+    if (!errors.isEmpty()) {
+      return new MailSendOutcome(SendGridResponses.badRequest(errors), count);
+    }
+    String xMessageId = MessageIds.next();
+    store.recordAccepted(xMessageId, renderer.render(mail));
+    return new MailSendOutcome(SendGridResponses.accepted(xMessageId), count);
+  }
+
+  private boolean waitConfiguredLatency() {
+    long latencyMs = faults.latencyMs();
+    if (latencyMs <= 0) {
+      return true;
+    }
+    try {
+      Thread.sleep(latencyMs);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  private boolean isAuthorized(String authorization) {
+    if (authorization == null || !authorization.startsWith(BEARER)) {
+      return false;
+    }
+    byte[] presented = authorization.substring(BEARER.length()).getBytes(StandardCharsets.UTF_8);
+    // A constant-time comparison costs nothing here and keeps the fake honest as a model.
+    return MessageDigest.isEqual(presented, apiKey);
+  }
+
+  /** Returns the body as a JSON object, or null when it is empty, malformed or not an object. */
+  private JsonNode parse(byte[] body) {
+    if (body == null || body.length == 0) {
+      return null;
+    }
+    try {
+      JsonNode tree = objectMapper.readTree(body);
+      return tree.isObject() ? tree : null;
+    } catch (JacksonException e) {
+      return null;
+    }
+  }
+}

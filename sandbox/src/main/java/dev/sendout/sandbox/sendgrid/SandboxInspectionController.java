@@ -1,0 +1,38 @@
+package dev.sendout.sandbox.sendgrid;
+
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Lets tests and people see what the fake SendGrid accepted, and wipe it between runs. */
+@RestController
+@RequestMapping("/sandbox/sendgrid")
+public class SandboxInspectionController {
+
+  private final MessageStore store;
+  private final SendGridCounters counters;
+
+  public SandboxInspectionController(MessageStore store, SendGridCounters counters) {
+    this.store = store;
+    this.counters = counters;
+  }
+
+  @GetMapping("/messages/{messageId}")
+  public ResponseEntity<MessageRecord> message(@PathVariable String messageId) {
+    return ResponseEntity.of(store.find(messageId));
+  }
+
+  @GetMapping("/stats")
+  public SandboxStats stats() {
+    return counters.snapshot();
+  }
+
+  @DeleteMapping("/messages")
+  public ResponseEntity<Void> clear() {
+    store.clear();
+    return ResponseEntity.noContent().build();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.sendout.sandbox.sendgrid;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MessageStoreTest {
+
+  private final SendGridCounters counters = new SendGridCounters();
+  private final MessageStore store =
+      new MessageStore(
+          new SendGridSandboxProperties("key", 2, new FaultSettings(0, 0, 0, 1, null)), counters);
+
+  @Test
+  void countsButStopsKeepingDetailsBeyondTheCap() {
+    store.recordAccepted("x1", List.of(rendered("a"), rendered("b"), rendered("c")));
+    store.recordAccepted("x2", List.of(rendered("a"), rendered(null)));
+
+    assertThat(store.find("a")).hasValueSatisfying(r -> assertThat(r.sendCount()).isEqualTo(2));
+    assertThat(store.find("b")).isPresent();
+    assertThat(store.find("c")).isEmpty();
+    SandboxStats stats = counters.snapshot();
+    assertThat(stats.accepted()).isEqualTo(5);
+    assertThat(stats.distinctMessages()).isEqualTo(3);
+    assertThat(stats.duplicates()).isEqualTo(1);
+    assertThat(stats.untracked()).isEqualTo(1);
+  }
+
+  @Test
+  void clearingFreesTheSlots() {
+    store.recordAccepted("x1", List.of(rendered("a"), rendered("b")));
+    store.clear();
+    store.recordAccepted("x2", List.of(rendered("c")));
+
+    assertThat(store.find("a")).isEmpty();
+    assertThat(store.find("c")).hasValueSatisfying(r -> assertThat(r.xMessageId()).isEqualTo("x2"));
+    assertThat(counters.snapshot().accepted()).isEqualTo(1);
+  }
+
+  private static RenderedPersonalization rendered(String messageId) {
+    return new RenderedPersonalization(messageId, "a@example.com", "Hi", "text", null);
+  }
+}
