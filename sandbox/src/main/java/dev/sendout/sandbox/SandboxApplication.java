@@ -1,5 +1,6 @@
 package dev.sendout.sandbox;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
@@ -12,11 +13,17 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class SandboxApplication {
 
+  /**
+   * Several Spring apps share one classpath in this project, so each reads its own config file name
+   * instead of the shared application.yml.
+   */
+  public static final String CONFIG_NAME = "spring.config.name=sandbox";
+
   public static void main(String[] args) {
-    // Several Spring apps share one classpath in this project, so each reads its own config file
-    // name instead of the shared application.yml.
-    new SpringApplicationBuilder(SandboxApplication.class)
-        .properties("spring.config.name=sandbox")
-        .run(args);
+    application().run(args);
+  }
+
+  public static SpringApplication application() {
+    return new SpringApplicationBuilder(SandboxApplication.class).properties(CONFIG_NAME).build();
   }
 }

@@ -1,0 +1,211 @@
+package dev.sendout.embedded;
+
+import dev.sendout.api.ApiApplication;
+import dev.sendout.sandbox.SandboxApplication;
+import dev.sendout.worker.WorkerApplication;
+import io.temporal.testserver.TestServer;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The whole engine in one process, with nothing installed beyond a JDK: Temporal's test server
+ * (unless {@code TEMPORAL_ADDRESS} names a real one), an embedded Postgres (unless {@code
+ * DATABASE_URL} names one), the sandbox providers, the worker and the api. For development and
+ * tests: the test server and the embedded database keep nothing once the process exits.
+ */
+public final class EmbeddedEngine implements AutoCloseable {
+
+  /**
+   * Where each part listens; 0 picks a free port.
+   *
+   * @param databaseUrl an existing database's JDBC URL, or null for an embedded one
+   * @param temporalAddress an existing Temporal frontend (host:port), or null for the test server
+   */
+  public record Settings(
+      int apiPort,
+      int workerPort,
+      int sandboxPort,
+      int temporalPort,
+      String databaseUrl,
+      String temporalAddress) {
+
+    /** The defaults of the README's run command, honouring the environment. */
+    public static Settings fromEnvironment(Map<String, String> env) {
+      return new Settings(
+          port(env, "API_PORT", 8080),
+          port(env, "WORKER_PORT", 8081),
+          port(env, "SANDBOX_PORT", 8025),
+          7233,
+          blankToNull(env.get("DATABASE_URL")),
+          blankToNull(env.get("TEMPORAL_ADDRESS")));
+    }
+
+    /** Free ports everywhere, embedded database and test server: for tests. */
+    public static Settings ephemeral() {
+      return new Settings(0, 0, 0, 0, null, null);
+    }
+  }
+
+  /**
+   * The sandbox shares this classpath with the store, but has no database: keep Spring Boot from
+   * configuring one for it.
+   */
+  private static final String SANDBOX_EXCLUDES =
+      "--spring.autoconfigure.exclude="
+          + "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration,"
+          + "org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration,"
+          + "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration,"
+          + "org.springframework.boot.jooq.autoconfigure.JooqAutoConfiguration";
+
+  /** Only the api serves OpenAPI docs, though springdoc is on this shared classpath. */
+  private static final String NO_API_DOCS = "--springdoc.api-docs.enabled=false";
+
+  private static final String NO_SWAGGER_UI = "--springdoc.swagger-ui.enabled=false";
+
+  /** The apps share one logging system here, so a per-app name in each line would mislead. */
+  private static final String ONE_LOG = "--logging.include-application-name=false";
+
+  private final List<AutoCloseable> parts = new ArrayList<>();
+  private final String databaseUrl;
+  private final String temporalAddress;
+  private final ConfigurableApplicationContext sandbox;
+  private final ConfigurableApplicationContext api;
+  private final int workerPort;
+  private ConfigurableApplicationContext worker;
+
+  private EmbeddedEngine(Settings settings) throws IOException {
+    try {
+      databaseUrl = settings.databaseUrl() != null ? settings.databaseUrl() : startPostgres();
+      temporalAddress =
+          settings.temporalAddress() != null
+              ? settings.temporalAddress()
+              : startTemporal(settings.temporalPort());
+      sandbox =
+          run(
+              SandboxApplication.application(),
+              "--server.port=" + settings.sandboxPort(),
+              SANDBOX_EXCLUDES);
+      workerPort = settings.workerPort();
+      startWorker();
+      api = run(ApiApplication.application(), common("--server.port=" + settings.apiPort()));
+    } catch (IOException | RuntimeException e) {
+      close();
+      throw e;
+    }
+  }
+
+  public static EmbeddedEngine start(Settings settings) throws IOException {
+    return new EmbeddedEngine(settings);
+  }
+
+  /**
+   * Starts a worker; after {@link #killWorker()} this brings a fresh one up, as a restart would.
+   */
+  public synchronized void startWorker() {
+    worker =
+        run(
+            WorkerApplication.application(),
+            common(
+                "--server.port=" + workerPort,
+                "--sendout.sendgrid.base-url=http://127.0.0.1:" + port(sandbox),
+                NO_API_DOCS,
+                NO_SWAGGER_UI));
+  }
+
+  /**
+   * Stops the worker the hard way: its pollers and running activities are interrupted mid-call, as
+   * when its process is killed. What it had in flight is retried by the next worker.
+   */
+  public synchronized void killWorker() {
+    worker.getBean(io.temporal.worker.WorkerFactory.class).shutdownNow();
+    worker.close();
+    worker = null;
+  }
+
+  public int apiPort() {
+    return port(api);
+  }
+
+  public int sandboxPort() {
+    return port(sandbox);
+  }
+
+  public String databaseUrl() {
+    return databaseUrl;
+  }
+
+  public String temporalAddress() {
+    return temporalAddress;
+  }
+
+  public ConfigurableApplicationContext api() {
+    return api;
+  }
+
+  @Override
+  public synchronized void close() {
+    for (ConfigurableApplicationContext context :
+        new ConfigurableApplicationContext[] {api, worker, sandbox}) {
+      if (context != null) {
+        context.close();
+      }
+    }
+    for (int i = parts.size() - 1; i >= 0; i--) {
+      try {
+        parts.get(i).close();
+      } catch (Exception e) {
+        // Closing is best effort: the process is going away, and the next part must still close.
+      }
+    }
+  }
+
+  private String startPostgres() throws IOException {
+    EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
+    parts.add(postgres);
+    return postgres.getJdbcUrl("postgres", "postgres");
+  }
+
+  private String startTemporal(int port) throws IOException {
+    int bound = port == 0 ? freePort() : port;
+    TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(bound);
+    parts.add(server);
+    return "127.0.0.1:" + bound;
+  }
+
+  private String[] common(String... more) {
+    List<String> args = new ArrayList<>(List.of(more));
+    args.add("--spring.datasource.url=" + databaseUrl);
+    args.add("--spring.datasource.username=postgres");
+    args.add("--spring.temporal.connection.target=" + temporalAddress);
+    args.add(ONE_LOG);
+    return args.toArray(String[]::new);
+  }
+
+  private static ConfigurableApplicationContext run(SpringApplication app, String... args) {
+    return app.run(args);
+  }
+
+  static int port(ConfigurableApplicationContext context) {
+    return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
+  }
+
+  private static int freePort() throws IOException {
+    try (var socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  private static int port(Map<String, String> env, String name, int fallback) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? fallback : Integer.parseInt(value.trim());
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

@@ -1,0 +1,26 @@
+package dev.sendout.embedded;
+
+/** The README's run command: the whole engine in this process, until Ctrl-C. */
+public final class EmbeddedMain {
+
+  private EmbeddedMain() {}
+
+  public static void main(String[] args) throws Exception {
+    EmbeddedEngine engine =
+        EmbeddedEngine.start(EmbeddedEngine.Settings.fromEnvironment(System.getenv()));
+    Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "embedded-engine-shutdown"));
+    String api = "http://localhost:" + engine.apiPort();
+    System.out.printf(
+        """
+
+        ============================================================================
+         Sendout engine is running (embedded default). Ctrl-C stops it.
+           API          %s   (Swagger UI: %s/swagger-ui.html)
+           Temporal     %s   (the SDK's test server unless TEMPORAL_ADDRESS is set)
+           Postgres     %s
+           Sandbox      http://localhost:%d   (fake SendGrid: GET /sandbox/sendgrid/stats)
+        ============================================================================
+        %n""",
+        api, api, engine.temporalAddress(), engine.databaseUrl(), engine.sandboxPort());
+  }
+}
