@@ -20,4 +20,16 @@ public record SendGridProperties(
     String apiKey,
     @DefaultValue("5s") Duration connectTimeout,
     @DefaultValue("20s") Duration readTimeout,
-    @DefaultValue("32") int maxConnections) {}
+    @DefaultValue("32") int maxConnections) {
+
+  /** A worker without a SendGrid address or key could only fail every send: refuse to start. */
+  public SendGridProperties {
+    if (baseUrl == null || baseUrl.getAuthority() == null) {
+      throw new IllegalArgumentException(
+          "sendout.sendgrid.base-url (SENDGRID_BASE_URL) must be an absolute URL");
+    }
+    if (apiKey == null || apiKey.isBlank()) {
+      throw new IllegalArgumentException("sendout.sendgrid.api-key (SENDGRID_API_KEY) must be set");
+    }
+  }
+}

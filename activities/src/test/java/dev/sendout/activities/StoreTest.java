@@ -1,0 +1,52 @@
+package dev.sendout.activities;
+
+import dev.sendout.activities.email.EmailContent;
+import dev.sendout.activities.store.NewSendout;
+import dev.sendout.workflows.sendout.Channel;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Base of tests that need the store on a real Postgres, migrated by Flyway as in production. */
+@SpringBootTest(classes = ActivitiesTestApplication.class)
+public abstract class StoreTest {
+
+  @DynamicPropertySource
+  static void database(DynamicPropertyRegistry registry) {
+    registry.add("spring.datasource.url", TestDatabase::url);
+  }
+
+  protected static final EmailContent CONTENT =
+      new EmailContent(
+          "surveys@example.com", "Surveys", "Hi {{firstName}}", "Go to {{surveyUrl}}", null);
+
+  protected static NewSendout emailSendout(int recipients) {
+    return emailSendout(recipients, null);
+  }
+
+  protected static NewSendout emailSendout(int recipients, String idempotencyKey) {
+    List<NewSendout.Recipient> list =
+        IntStream.range(0, recipients)
+            .mapToObj(
+                i ->
+                    new NewSendout.Recipient(
+                        "user" + i + "@example.com",
+                        "User " + i,
+                        Map.of("firstName", "U" + i, "surveyUrl", "https://s.example.com/" + i)))
+            .toList();
+    return new NewSendout(
+        UUID.randomUUID(),
+        "tenant-a",
+        Channel.EMAIL,
+        CONTENT,
+        Instant.now(),
+        idempotencyKey,
+        "hash",
+        list);
+  }
+}

@@ -1,0 +1,210 @@
+package dev.sendout.activities.email;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
+import static dev.sendout.workflows.message.MessageStatus.FAILED;
+import static dev.sendout.workflows.message.MessageStatus.RELEASED;
+import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.sendout.activities.StoreTest;
+import dev.sendout.activities.store.MessageStore;
+import dev.sendout.activities.store.SendoutStore;
+import dev.sendout.activities.store.StoredMessage;
+import dev.sendout.workflows.batch.DeliveryActivities;
+import dev.sendout.workflows.batch.DeliveryFailure;
+import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.sendout.SendTally;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The email delivery activity in Temporal's activity environment, on real Postgres and a WireMock
+ * SendGrid.
+ */
+class EmailDeliveryActivitiesTest extends StoreTest {
+
+  private static final WireMockServer sendGrid = new WireMockServer(options().dynamicPort());
+
+  static {
+    sendGrid.start();
+  }
+
+  @DynamicPropertySource
+  static void sendGridAddress(DynamicPropertyRegistry registry) {
+    registry.add("sendout.sendgrid.base-url", () -> "http://127.0.0.1:" + sendGrid.port());
+  }
+
+  @AfterAll
+  static void stopSendGrid() {
+    sendGrid.stop();
+  }
+
+  @Autowired EmailDeliveryActivities activities;
+  @Autowired SendoutStore sendouts;
+  @Autowired MessageStore messages;
+
+  private TestActivityEnvironment temporal;
+  private DeliveryActivities delivery;
+
+  @BeforeEach
+  void setUp() {
+    sendGrid.resetAll();
+    temporal = TestActivityEnvironment.newInstance();
+    temporal.registerActivitiesImplementations(activities);
+    delivery =
+        temporal.newActivityStub(
+            DeliveryActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(30))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
+  }
+
+  @AfterEach
+  void tearDown() {
+    temporal.close();
+  }
+
+  private UUID releasedSendout(int recipients) {
+    UUID id = sendouts.create(emailSendout(recipients)).sendout().id();
+    sendouts.release(id);
+    return id;
+  }
+
+  private List<StoredMessage> all(UUID id) {
+    return messages.page(id, null, -1, 1000);
+  }
+
+  private void sendGridAnswers(int status, String header, String value) {
+    sendGrid.stubFor(
+        post("/v3/mail/send")
+            .willReturn(
+                aResponse()
+                    .withStatus(status)
+                    .withHeader(header, value)
+                    .withBody(
+                        "{\"errors\":[{\"message\":\"answer "
+                            + status
+                            + "\",\"field\":\"from.email\"}]}")));
+  }
+
+  @Test
+  void acceptedBatchRecordsEveryMessageAsAcceptedWithSendGridsId() {
+    UUID id = releasedSendout(5);
+    sendGridAnswers(202, "X-Message-Id", "sg-1");
+
+    SendTally tally = delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 5));
+
+    assertThat(tally).isEqualTo(new SendTally(5, 0, 0));
+    assertThat(all(id))
+        .allSatisfy(
+            m -> {
+              assertThat(m.status()).isEqualTo(ACCEPTED);
+              assertThat(m.providerMessageId()).isEqualTo("sg-1");
+            });
+    sendGrid.verify(1, postRequestedFor(urlEqualTo("/v3/mail/send")));
+  }
+
+  @Test
+  void retryOfACompletedBatchSendsNothingAgain() {
+    UUID id = releasedSendout(3);
+    sendGridAnswers(202, "X-Message-Id", "sg-1");
+    delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3));
+
+    SendTally again = delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3));
+
+    assertThat(again).isEqualTo(new SendTally(3, 0, 0));
+    sendGrid.verify(1, postRequestedFor(urlEqualTo("/v3/mail/send")));
+  }
+
+  @Test
+  void throttledBatchFailsRetryablyAfterSendGridsDelayAndKeepsItsMessagesForTheRetry() {
+    UUID id = releasedSendout(2);
+    sendGridAnswers(429, "X-RateLimit-Reset", String.valueOf(Instant.now().getEpochSecond() + 30));
+
+    assertThatThrownBy(() -> delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 2)))
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> {
+              assertThat(failure.getType()).isEqualTo(DeliveryFailure.PROVIDER_THROTTLED.name());
+              assertThat(failure.isNonRetryable()).isFalse();
+              assertThat(failure.getNextRetryDelay())
+                  .isBetween(Duration.ofSeconds(25), Duration.ofSeconds(31));
+            });
+    assertThat(all(id))
+        .allSatisfy(
+            m -> {
+              assertThat(m.status()).isEqualTo(RELEASED);
+              assertThat(m.lastError()).contains("429");
+            });
+
+    sendGridAnswers(202, "X-Message-Id", "sg-2");
+    assertThat(delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 2)))
+        .isEqualTo(new SendTally(2, 0, 0));
+  }
+
+  @Test
+  void permanentRefusalFailsTheMessagesWithSendGridsReasonWithoutFailingTheActivity() {
+    UUID id = releasedSendout(2);
+    sendGridAnswers(400, "X-Ignored", "x");
+
+    SendTally tally = delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 2));
+
+    assertThat(tally).isEqualTo(new SendTally(0, 2, 0));
+    assertThat(all(id))
+        .allSatisfy(
+            m -> {
+              assertThat(m.status()).isEqualTo(FAILED);
+              assertThat(m.lastError()).isEqualTo("SendGrid 400: answer 400 (from.email)");
+              assertThat(m.finishedAt()).isNotNull();
+            });
+  }
+
+  @Test
+  void retryAfterAnAttemptDiedMidCallNeverSendsThoseMessagesAgain() {
+    UUID id = releasedSendout(3);
+    messages.claimForSend(id, 0, 3);
+    sendGridAnswers(202, "X-Message-Id", "sg-1");
+
+    SendTally tally = delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3));
+
+    assertThat(tally).isEqualTo(new SendTally(0, 0, 3));
+    assertThat(all(id)).extracting(StoredMessage::status).containsOnly(UNCONFIRMED);
+    sendGrid.verify(0, postRequestedFor(urlEqualTo("/v3/mail/send")));
+  }
+
+  @Test
+  void timedOutCallLeavesItsMessagesUnconfirmedRatherThanRiskingADuplicate() {
+    UUID id = releasedSendout(2);
+    sendGrid.stubFor(
+        post("/v3/mail/send").willReturn(aResponse().withStatus(202).withFixedDelay(3_000)));
+
+    SendTally tally = delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 2));
+
+    assertThat(tally).isEqualTo(new SendTally(0, 0, 2));
+    assertThat(all(id)).allSatisfy(m -> assertThat(m.lastError()).contains("outcome unknown"));
+  }
+}

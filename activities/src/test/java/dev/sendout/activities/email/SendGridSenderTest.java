@@ -1,0 +1,184 @@
+package dev.sendout.activities.email;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.sendout.activities.email.SendOutcome.Kind;
+import dev.sendout.activities.store.OutgoingMessage;
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The SendGrid adapter against a WireMock SendGrid: the wire format and each kind of answer. */
+class SendGridSenderTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+  private static final EmailContent CONTENT =
+      new EmailContent(
+          "surveys@example.com",
+          "Surveys",
+          "Hi {{firstName}}",
+          "Go: {{surveyUrl}}",
+          "<p>{{firstName}}</p>");
+
+  private static WireMockServer sendGrid;
+  private SendGridSender sender;
+
+  @BeforeAll
+  static void startSendGrid() {
+    sendGrid = new WireMockServer(options().dynamicPort());
+    sendGrid.start();
+  }
+
+  @AfterAll
+  static void stopSendGrid() {
+    sendGrid.stop();
+  }
+
+  @BeforeEach
+  void reset() {
+    sendGrid.resetAll();
+    sender = senderFor("http://127.0.0.1:" + sendGrid.port());
+  }
+
+  private static SendGridSender senderFor(String baseUrl) {
+    return new SendGridSender(
+        new SendGridProperties(
+            URI.create(baseUrl), "SG.test-key", Duration.ofSeconds(1), Duration.ofMillis(500), 4),
+        Clock.fixed(NOW, ZoneOffset.UTC));
+  }
+
+  private static List<OutgoingMessage> messages(int n) {
+    return java.util.stream.IntStream.range(0, n)
+        .mapToObj(
+            i ->
+                new OutgoingMessage(
+                    UUID.randomUUID(),
+                    "u" + i + "@example.com",
+                    "U " + i,
+                    Map.of("firstName", "F" + i, "surveyUrl", "https://s/" + i)))
+        .toList();
+  }
+
+  private void answer(int status, Map<String, String> headers, String body) {
+    var response = aResponse().withStatus(status).withBody(body);
+    headers.forEach(response::withHeader);
+    sendGrid.stubFor(post("/v3/mail/send").willReturn(response));
+  }
+
+  @Test
+  void oneRequestCarriesEveryMessageWithItsIdAndSubstitutions() throws Exception {
+    answer(202, Map.of("x-message-id", "sg-abc"), "");
+    var batch = messages(3);
+
+    SendOutcome outcome = sender.send(CONTENT, batch);
+
+    assertThat(outcome.kind()).isEqualTo(Kind.ACCEPTED);
+    assertThat(outcome.providerMessageId())
+        .as("header found whatever its case")
+        .isEqualTo("sg-abc");
+    sendGrid.verify(
+        1,
+        postRequestedFor(urlEqualTo("/v3/mail/send"))
+            .withHeader("Authorization", equalTo("Bearer SG.test-key")));
+    JsonNode body =
+        new ObjectMapper()
+            .readTree(sendGrid.getAllServeEvents().get(0).getRequest().getBodyAsString());
+    assertThat(body.path("from").path("email").asText()).isEqualTo("surveys@example.com");
+    assertThat(body.path("content").get(0).path("type").asText()).isEqualTo("text/plain");
+    assertThat(body.path("personalizations")).hasSize(3);
+    JsonNode second = body.path("personalizations").get(1);
+    assertThat(second.path("to").get(0).path("email").asText()).isEqualTo("u1@example.com");
+    assertThat(second.path("custom_args").path("message_id").asText())
+        .isEqualTo(batch.get(1).id().toString());
+    assertThat(second.path("substitutions").path("{{firstName}}").asText()).isEqualTo("F1");
+    assertThat(second.path("substitutions").path("{{surveyUrl}}").asText())
+        .isEqualTo("https://s/1");
+  }
+
+  @Test
+  void throttlingWaitsUntilSendGridsRateLimitResets() {
+    answer(
+        429,
+        Map.of("X-RateLimit-Reset", String.valueOf(NOW.getEpochSecond() + 7)),
+        "{\"errors\":[{\"field\":null,\"message\":\"too many requests\"}]}");
+
+    SendOutcome outcome = sender.send(CONTENT, messages(1));
+
+    assertThat(outcome.kind()).isEqualTo(Kind.THROTTLED);
+    assertThat(outcome.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+    assertThat(outcome.reason()).contains("429").contains("too many requests");
+  }
+
+  @Test
+  void serverErrorMeansNothingWasTakenSoTheCallMayBeRetried() {
+    answer(503, Map.of(), "unavailable");
+
+    assertThat(sender.send(CONTENT, messages(1)).kind()).isEqualTo(Kind.UNAVAILABLE);
+  }
+
+  @Test
+  void wrongApiKeyIsOurMisconfigurationNotTheRecipientsFault() {
+    answer(
+        401,
+        Map.of(),
+        "{\"errors\":[{\"message\":\"The provided authorization grant is invalid\"}]}");
+
+    assertThat(sender.send(CONTENT, messages(1)).kind()).isEqualTo(Kind.UNAVAILABLE);
+  }
+
+  @Test
+  void permanentRefusalCarriesSendGridsReasonAndField() {
+    answer(
+        400,
+        Map.of(),
+        "{\"errors\":[{\"message\":\"Does not contain a valid address.\",\"field\":\"personalizations.0.to.0.email\"}]}");
+
+    SendOutcome outcome = sender.send(CONTENT, messages(1));
+
+    assertThat(outcome.kind()).isEqualTo(Kind.REJECTED);
+    assertThat(outcome.reason())
+        .isEqualTo(
+            "SendGrid 400: Does not contain a valid address. (personalizations.0.to.0.email)");
+  }
+
+  @Test
+  void noAnswerWithinTheReadTimeoutLeavesTheOutcomeInDoubt() {
+    sendGrid.stubFor(
+        post("/v3/mail/send").willReturn(aResponse().withStatus(202).withFixedDelay(2_000)));
+
+    SendOutcome outcome = sender.send(CONTENT, messages(1));
+
+    assertThat(outcome.kind()).isEqualTo(Kind.IN_DOUBT);
+    sendGrid.verify(1, postRequestedFor(urlEqualTo("/v3/mail/send")));
+  }
+
+  @Test
+  void refusedConnectionMeansNothingWasSent() throws Exception {
+    int closedPort;
+    try (var socket = new java.net.ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+
+    SendOutcome outcome = senderFor("http://127.0.0.1:" + closedPort).send(CONTENT, messages(1));
+
+    assertThat(outcome.kind()).isEqualTo(Kind.UNAVAILABLE);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.sendout.workflows.message;
+
+import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
+import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
+import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
+import static dev.sendout.workflows.message.MessageStatus.FAILED;
+import static dev.sendout.workflows.message.MessageStatus.QUEUED;
+import static dev.sendout.workflows.message.MessageStatus.RELEASED;
+import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class MessageStatusTest {
+
+  @Test
+  void transitionsOnlyMoveForwardSoNoStateIsEverVisitedTwice() {
+    for (MessageStatus from : MessageStatus.values()) {
+      for (MessageStatus to : MessageStatus.values()) {
+        if (from.canMoveTo(to)) {
+          assertThat(to.ordinal()).as("%s -> %s", from, to).isGreaterThan(from.ordinal());
+        }
+      }
+    }
+  }
+
+  @Test
+  void theHappyPathIsAllowedStepByStep() {
+    assertThat(QUEUED.canMoveTo(RELEASED)).isTrue();
+    assertThat(RELEASED.canMoveTo(ACCEPTED)).isTrue();
+    assertThat(ACCEPTED.canMoveTo(DELIVERED)).isTrue();
+  }
+
+  @Test
+  void acceptanceIsNeverDeliveryAndStepsCannotBeSkippedOrUndone() {
+    assertThat(RELEASED.canMoveTo(DELIVERED)).isFalse();
+    assertThat(QUEUED.canMoveTo(ACCEPTED)).isFalse();
+    assertThat(ACCEPTED.canMoveTo(RELEASED)).isFalse();
+    assertThat(DELIVERED.canMoveTo(FAILED)).isFalse();
+    assertThat(ACCEPTED.canMoveTo(CANCELLED)).isFalse();
+  }
+
+  @Test
+  void aLateReceiptCanStillSettleAnUnconfirmedMessage() {
+    assertThat(ACCEPTED.canMoveTo(UNCONFIRMED)).isTrue();
+    assertThat(UNCONFIRMED.canMoveTo(DELIVERED)).isTrue();
+  }
+
+  @Test
+  void predecessorsAreExactlyTheStatesThatMayMoveToTheTarget() {
+    assertThat(MessageStatus.predecessorsOf(RELEASED)).containsExactly(QUEUED);
+    assertThat(MessageStatus.predecessorsOf(ACCEPTED)).containsExactly(RELEASED);
+    assertThat(MessageStatus.predecessorsOf(UNCONFIRMED))
+        .containsExactlyInAnyOrder(RELEASED, ACCEPTED);
+    assertThat(MessageStatus.predecessorsOf(QUEUED)).isEmpty();
+    for (MessageStatus target : MessageStatus.values()) {
+      for (MessageStatus from : MessageStatus.predecessorsOf(target)) {
+        assertThat(from.canMoveTo(target)).isTrue();
+      }
+    }
+  }
+
+  @Test
+  void finalStatesHaveNoWayOut() {
+    assertThat(DELIVERED.isFinal()).isTrue();
+    assertThat(CANCELLED.isFinal()).isTrue();
+    assertThat(UNCONFIRMED.isFinal()).isFalse();
+    assertThat(ACCEPTED.isFinal()).isFalse();
+  }
+}
