@@ -32,7 +32,9 @@ public final class EmbeddedEngine implements AutoCloseable {
       int sandboxPort,
       int temporalPort,
       String databaseUrl,
-      String temporalAddress) {
+      String temporalAddress,
+      List<String> workerArguments,
+      List<String> apiArguments) {
 
     /** The defaults of the README's run command, honouring the environment. */
     public static Settings fromEnvironment(Map<String, String> env) {
@@ -42,12 +44,46 @@ public final class EmbeddedEngine implements AutoCloseable {
           port(env, "SANDBOX_PORT", 8025),
           7233,
           blankToNull(env.get("DATABASE_URL")),
-          blankToNull(env.get("TEMPORAL_ADDRESS")));
+          blankToNull(env.get("TEMPORAL_ADDRESS")),
+          List.of(),
+          List.of());
     }
 
     /** Free ports everywhere, embedded database and test server: for tests. */
     public static Settings ephemeral() {
-      return new Settings(0, 0, 0, 0, null, null);
+      return new Settings(0, 0, 0, 0, null, null, List.of(), List.of());
+    }
+
+    /** The same settings, with an extra {@code --name=value} argument for the first worker. */
+    public Settings withWorkerArgument(String argument) {
+      return new Settings(
+          apiPort,
+          workerPort,
+          sandboxPort,
+          temporalPort,
+          databaseUrl,
+          temporalAddress,
+          plus(workerArguments, argument),
+          apiArguments);
+    }
+
+    /** The same settings, with an extra {@code --name=value} argument for the api. */
+    public Settings withApiArgument(String argument) {
+      return new Settings(
+          apiPort,
+          workerPort,
+          sandboxPort,
+          temporalPort,
+          databaseUrl,
+          temporalAddress,
+          workerArguments,
+          plus(apiArguments, argument));
+    }
+
+    private static List<String> plus(List<String> list, String more) {
+      List<String> copy = new ArrayList<>(list);
+      copy.add(more);
+      return List.copyOf(copy);
     }
   }
 
@@ -75,8 +111,8 @@ public final class EmbeddedEngine implements AutoCloseable {
   private final String temporalAddress;
   private final ConfigurableApplicationContext sandbox;
   private final ConfigurableApplicationContext api;
-  private final int workerPort;
-  private ConfigurableApplicationContext worker;
+  private final Settings settings;
+  private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
 
   private EmbeddedEngine(Settings settings) throws IOException {
     try {
@@ -89,10 +125,15 @@ public final class EmbeddedEngine implements AutoCloseable {
           run(
               SandboxApplication.application(),
               "--server.port=" + settings.sandboxPort(),
-              SANDBOX_EXCLUDES);
-      workerPort = settings.workerPort();
-      startWorker();
-      api = run(ApiApplication.application(), common("--server.port=" + settings.apiPort()));
+              SANDBOX_EXCLUDES,
+              NO_API_DOCS,
+              NO_SWAGGER_UI,
+              ONE_LOG);
+      this.settings = settings;
+      startWorker(settings.workerArguments().toArray(String[]::new));
+      List<String> apiArgs = new ArrayList<>(settings.apiArguments());
+      apiArgs.add("--server.port=" + settings.apiPort());
+      api = run(ApiApplication.application(), common(apiArgs.toArray(String[]::new)));
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
@@ -104,27 +145,30 @@ public final class EmbeddedEngine implements AutoCloseable {
   }
 
   /**
-   * Starts a worker; after {@link #killWorker()} this brings a fresh one up, as a restart would.
+   * Starts one more worker, as another process would, with extra {@code --name=value} arguments
+   * (for instance to host only some task queues). It shares the engine's database, Temporal and
+   * sandbox.
    */
-  public synchronized void startWorker() {
-    worker =
-        run(
-            WorkerApplication.application(),
-            common(
-                "--server.port=" + workerPort,
-                "--sendout.sendgrid.base-url=http://127.0.0.1:" + port(sandbox),
-                NO_API_DOCS,
-                NO_SWAGGER_UI));
+  public synchronized ConfigurableApplicationContext startWorker(String... arguments) {
+    List<String> args = new ArrayList<>(List.of(arguments));
+    args.add("--server.port=" + (workers.isEmpty() ? settings.workerPort() : 0));
+    args.add("--sendout.sendgrid.base-url=http://127.0.0.1:" + port(sandbox));
+    args.add(NO_API_DOCS);
+    args.add(NO_SWAGGER_UI);
+    ConfigurableApplicationContext worker =
+        run(WorkerApplication.application(), common(args.toArray(String[]::new)));
+    workers.add(worker);
+    return worker;
   }
 
   /**
-   * Stops the worker the hard way: its pollers and running activities are interrupted mid-call, as
-   * when its process is killed. What it had in flight is retried by the next worker.
+   * Stops a worker the hard way: its pollers and running activities are interrupted mid-call, as
+   * when its process is killed. What it had in flight is retried by another worker.
    */
-  public synchronized void killWorker() {
+  public synchronized void kill(ConfigurableApplicationContext worker) {
     worker.getBean(io.temporal.worker.WorkerFactory.class).shutdownNow();
     worker.close();
-    worker = null;
+    workers.remove(worker);
   }
 
   public int apiPort() {
@@ -149,8 +193,11 @@ public final class EmbeddedEngine implements AutoCloseable {
 
   @Override
   public synchronized void close() {
-    for (ConfigurableApplicationContext context :
-        new ConfigurableApplicationContext[] {api, worker, sandbox}) {
+    List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+    contexts.add(api);
+    contexts.addAll(workers);
+    contexts.add(sandbox);
+    for (ConfigurableApplicationContext context : contexts) {
       if (context != null) {
         context.close();
       }

@@ -1,0 +1,123 @@
+package dev.sendout.api.sendout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sendout.api.ApiProperties;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.FieldProblem;
+import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.springframework.util.unit.DataSize;
+
+class SendoutRequestValidatorTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
+  private final SendoutRequestValidator validator =
+      new SendoutRequestValidator(
+          new ApiProperties(5, DataSize.ofMegabytes(1), 1000, 8, 2000, Duration.ofSeconds(2)),
+          Clock.fixed(NOW, ZoneOffset.UTC));
+
+  private static CreateSendoutRequest request(List<Recipient> recipients, String sendAt) {
+    return new CreateSendoutRequest(
+        "EMAIL",
+        new Sender("surveys@example.com", "Surveys"),
+        "Hi {{firstName}}",
+        "Take it: {{surveyUrl}}",
+        null,
+        recipients,
+        sendAt);
+  }
+
+  private static Recipient recipient(String email) {
+    return new Recipient(email, null, Map.of("firstName", "A", "surveyUrl", "https://s/1"));
+  }
+
+  private List<FieldProblem> problems(CreateSendoutRequest request) {
+    try {
+      validator.validate(request);
+    } catch (ApiProblem problem) {
+      return problem.errors();
+    }
+    throw new AssertionError("expected the request to be refused");
+  }
+
+  @Test
+  void validRequestSendsNowWhenNoSendAtIsGivenAndAtTheGivenTimeOtherwise() {
+    assertThat(validator.validate(request(List.of(recipient("a@example.com")), null)).sendAt())
+        .isEqualTo(NOW);
+    assertThat(
+            validator
+                .validate(request(List.of(recipient("a@example.com")), "2026-12-01T09:00:00+01:00"))
+                .sendAt())
+        .isEqualTo(Instant.parse("2026-12-01T08:00:00Z"));
+  }
+
+  @Test
+  void sendAtInThePastMeansNowAndFarFutureIsRefused() {
+    assertThat(
+            validator
+                .validate(request(List.of(recipient("a@example.com")), "2020-01-01T00:00:00Z"))
+                .sendAt())
+        .isEqualTo(NOW);
+    assertThat(problems(request(List.of(recipient("a@example.com")), "2028-01-01T00:00:00Z")))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/sendAt");
+  }
+
+  @Test
+  void moreRecipientsThanTheConfiguredLimitAreRefused() {
+    var six = IntStream.range(0, 6).mapToObj(i -> recipient("u" + i + "@example.com")).toList();
+
+    assertThat(problems(request(six, null)))
+        .containsExactly(
+            new FieldProblem("/recipients", "at most 5 recipients per request, got 6"));
+  }
+
+  @Test
+  void theSameAddressTwiceIsRefusedWhateverItsCase() {
+    assertThat(
+            problems(
+                request(List.of(recipient("a@example.com"), recipient("A@Example.com")), null)))
+        .containsExactly(
+            new FieldProblem("/recipients/1/email", "duplicate of /recipients/0/email"));
+  }
+
+  @Test
+  void everyMissingVariableOfEveryRecipientIsReported() {
+    var noVariables = new Recipient("a@example.com", null, null);
+
+    assertThat(problems(request(List.of(noVariables), null)))
+        .extracting(FieldProblem::detail)
+        .containsExactly(
+            "no value for template variable {{firstName}}",
+            "no value for template variable {{surveyUrl}}");
+  }
+
+  @Test
+  void reportIsCappedSoThatAHugeBadFileCannotMakeAHugeAnswer() {
+    SendoutRequestValidator roomy =
+        new SendoutRequestValidator(
+            new ApiProperties(
+                10_000, DataSize.ofMegabytes(1), 1000, 8, 2000, Duration.ofSeconds(2)),
+            Clock.fixed(NOW, ZoneOffset.UTC));
+    var bad = IntStream.range(0, 500).mapToObj(i -> recipient("bad-" + i)).toList();
+
+    assertThatThrownBy(() -> roomy.validate(request(bad, null)))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            problem -> {
+              assertThat(problem.errors()).hasSize(SendoutRequestValidator.MAX_REPORTED + 1);
+              assertThat(problem.errors().get(SendoutRequestValidator.MAX_REPORTED).detail())
+                  .isEqualTo("400 more problems not listed");
+            });
+  }
+}

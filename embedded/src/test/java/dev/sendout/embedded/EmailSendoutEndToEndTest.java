@@ -1,0 +1,115 @@
+package dev.sendout.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sendout.embedded.EngineClient.Reply;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole engine in one process, as the README runs it: HTTP in, Temporal workflows on the test
+ * server, the worker, Postgres, and the sandbox SendGrid counting what it accepted.
+ */
+class EmailSendoutEndToEndTest {
+
+  private static EmbeddedEngine engine;
+  private static EngineClient client;
+
+  @BeforeAll
+  static void startEngine() throws Exception {
+    engine = EmbeddedEngine.start(EmbeddedEngine.Settings.ephemeral());
+    client = new EngineClient(engine);
+  }
+
+  @AfterAll
+  static void stopEngine() {
+    engine.close();
+  }
+
+  @BeforeEach
+  void noFaults() {
+    client.sandbox(
+        "PUT",
+        "/sandbox/sendgrid/faults",
+        "{\"latencyMs\":0,\"throttleRate\":0,\"serverErrorRate\":0}");
+  }
+
+  private static boolean sent(JsonNode sendout) {
+    return "SENT".equals(sendout.path("status").asText());
+  }
+
+  @Test
+  void everyMessageOfAThousandRecipientSendoutIsAcceptedAndSentExactlyOnce() throws Exception {
+    Reply created = client.createSendout(EngineClient.emailSendout(1000).toString(), null);
+
+    assertThat(created.status()).isEqualTo(202);
+    String id = created.body().path("id").asText();
+    assertThat(created.header("Location")).isEqualTo("/v1/sendouts/" + id);
+
+    JsonNode done = client.awaitSendout(id, Duration.ofSeconds(60), EmailSendoutEndToEndTest::sent);
+
+    assertThat(done.path("messages").path("ACCEPTED").asInt()).isEqualTo(1000);
+    assertThat(done.path("releasedAt").isNull()).isFalse();
+    List<JsonNode> messages = client.messagesOf(id);
+    assertThat(messages).hasSize(1000);
+    for (JsonNode m : messages) {
+      assertThat(m.path("status").asText()).isEqualTo("ACCEPTED");
+      assertThat(client.sandboxSendCount(m.path("id").asText()))
+          .as("sends of %s", m.path("id"))
+          .isEqualTo(1);
+    }
+    JsonNode rendered =
+        client
+            .sandbox(
+                "GET", "/sandbox/sendgrid/messages/" + messages.get(7).path("id").asText(), null)
+            .body();
+    assertThat(rendered.path("subject").asText()).isEqualTo("U7, how was your visit?");
+    assertThat(rendered.path("text").asText())
+        .isEqualTo("Hello U7, tell us: https://s.example.com/7");
+  }
+
+  @Test
+  void repeatingARequestWithTheSameIdempotencyKeyCreatesNothingNew() throws Exception {
+    String key = "retry-" + UUID.randomUUID();
+    String body = EngineClient.emailSendout(3).toString();
+
+    Reply first = client.createSendout(body, key);
+    Reply second = client.createSendout(body, key);
+
+    assertThat(first.status()).isEqualTo(202);
+    assertThat(second.status()).isEqualTo(202);
+    assertThat(second.body().path("id").asText()).isEqualTo(first.body().path("id").asText());
+    assertThat(second.header("Idempotent-Replayed")).isEqualTo("true");
+    try (var db = DriverManager.getConnection(engine.databaseUrl(), "postgres", "");
+        var count =
+            db.prepareStatement(
+                "select count(*), (select count(*) from message m where m.sendout_id = min(s.id::text)::uuid)"
+                    + " from sendout s where idempotency_key = ?")) {
+      count.setString(1, key);
+      var rows = count.executeQuery();
+      rows.next();
+      assertThat(rows.getInt(1)).as("sendouts under the key").isEqualTo(1);
+      assertThat(rows.getInt(2)).as("messages of that sendout").isEqualTo(3);
+    }
+    client.awaitSendout(
+        first.body().path("id").asText(), Duration.ofSeconds(30), EmailSendoutEndToEndTest::sent);
+  }
+
+  @Test
+  void apiDescribesItselfWithOpenApiAndSwaggerUi() {
+    Reply docs = client.get("/v3/api-docs");
+
+    assertThat(docs.status()).isEqualTo(200);
+    assertThat(docs.body().path("paths").has("/v1/sendouts")).isTrue();
+    assertThat(docs.body().path("paths").has("/v1/sendouts/{id}")).isTrue();
+    assertThat(docs.body().path("paths").has("/v1/sendouts/{id}/messages")).isTrue();
+    assertThat(client.get("/swagger-ui/index.html").raw().body()).contains("Swagger UI");
+  }
+}

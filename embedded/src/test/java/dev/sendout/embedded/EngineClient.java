@@ -1,0 +1,140 @@
+package dev.sendout.embedded;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** Talks to a running engine and its sandbox over HTTP, as an API caller and a test would. */
+final class EngineClient {
+
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final String api;
+  private final String sandbox;
+
+  EngineClient(EmbeddedEngine engine) {
+    this.api = "http://127.0.0.1:" + engine.apiPort();
+    this.sandbox = "http://127.0.0.1:" + engine.sandboxPort();
+  }
+
+  record Reply(int status, HttpResponse<String> raw, JsonNode body) {
+    String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+  }
+
+  static ObjectNode emailSendout(int recipients) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("channel", "EMAIL");
+    body.putObject("from").put("email", "surveys@example.com").put("name", "Example Surveys");
+    body.put("subject", "{{firstName}}, how was your visit?");
+    body.put("text", "Hello {{firstName}}, tell us: {{surveyUrl}}");
+    ArrayNode list = body.putArray("recipients");
+    for (int i = 0; i < recipients; i++) {
+      ObjectNode r = list.addObject().put("email", "user" + i + "@example.com");
+      r.putObject("variables")
+          .put("firstName", "U" + i)
+          .put("surveyUrl", "https://s.example.com/" + i);
+    }
+    return body;
+  }
+
+  Reply createSendout(String body, String idempotencyKey) {
+    var request =
+        HttpRequest.newBuilder(URI.create(api + "/v1/sendouts"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (idempotencyKey != null) {
+      request.header("Idempotency-Key", idempotencyKey);
+    }
+    return send(request);
+  }
+
+  Reply get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(api + path)).GET());
+  }
+
+  Reply sandbox(String method, String path, String body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(sandbox + path))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** Every message of the sendout, page after page. */
+  List<JsonNode> messagesOf(String id) {
+    List<JsonNode> all = new ArrayList<>();
+    String cursor = null;
+    do {
+      Reply page =
+          get(
+              "/v1/sendouts/"
+                  + id
+                  + "/messages?limit=1000"
+                  + (cursor == null ? "" : "&cursor=" + cursor));
+      if (page.status() != 200) {
+        throw new AssertionError("Listing messages failed: " + page.raw().body());
+      }
+      page.body().path("items").forEach(all::add);
+      cursor =
+          page.body().path("nextCursor").isNull() ? null : page.body().path("nextCursor").asText();
+    } while (cursor != null);
+    return all;
+  }
+
+  /** How many times the sandbox SendGrid accepted the message. */
+  int sandboxSendCount(String messageId) {
+    Reply r = sandbox("GET", "/sandbox/sendgrid/messages/" + messageId, null);
+    return r.status() == 404 ? 0 : r.body().path("sendCount").asInt();
+  }
+
+  /** Polls the sendout until {@code done} holds, or fails after {@code timeout}. */
+  JsonNode awaitSendout(String id, Duration timeout, Predicate<JsonNode> done)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    JsonNode last = null;
+    while (Instant.now().isBefore(deadline)) {
+      last = get("/v1/sendouts/" + id).body();
+      if (done.test(last)) {
+        return last;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("Sendout " + id + " not done within " + timeout + ": " + last);
+  }
+
+  private Reply send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> response =
+          http.send(
+              request.timeout(Duration.ofSeconds(60)).build(),
+              HttpResponse.BodyHandlers.ofString());
+      boolean json = response.headers().firstValue("Content-Type").orElse("").contains("json");
+      JsonNode body =
+          json && !response.body().isEmpty() ? JSON.readTree(response.body()) : JSON.nullNode();
+      return new Reply(response.statusCode(), response, body);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}

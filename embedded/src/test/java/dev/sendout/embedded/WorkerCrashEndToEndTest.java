@@ -1,0 +1,103 @@
+package dev.sendout.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The worker that calls SendGrid dies with calls in flight while Temporal and Postgres stay up; a
+ * new one takes over and the sendout completes without any message sent twice.
+ *
+ * <p>Here the workflows run on one worker and the email activities on another, and only the second
+ * is killed. On a real Temporal server a killed worker's workflows move to another worker after the
+ * sticky queue's schedule-to-start timeout (5 s). The Java test server has no such timeout and its
+ * ShutdownWorker does nothing, so workflows cached by a dead worker would wait there forever. What
+ * the engine itself must get right is unchanged by the split: the activity is retried after its
+ * start-to-close timeout, and the claim made before the provider call keeps a batch that may have
+ * reached SendGrid from being sent again.
+ */
+class WorkerCrashEndToEndTest {
+
+  private static final int RECIPIENTS = 8000;
+
+  /** Hosts the workflows and the store activities only. */
+  private static final String[] WORKFLOWS_ONLY = {
+    "--spring.temporal.workers[0].task-queue=sendout-workflows",
+    "--spring.temporal.workers[0].workflow-classes[0]=dev.sendout.workflows.sendout.SendoutWorkflowImpl",
+    "--spring.temporal.workers[0].workflow-classes[1]=dev.sendout.workflows.batch.BatchWorkflowImpl",
+    "--spring.temporal.workers[0].activity-beans[0]=sendoutActivitiesImpl"
+  };
+
+  /** Hosts the SendGrid calls only. */
+  private static final String[] EMAIL_ONLY = {
+    "--spring.temporal.workers[0].task-queue=sendout-email",
+    "--spring.temporal.workers[0].activity-beans[0]=emailDeliveryActivities"
+  };
+
+  private static EmbeddedEngine engine;
+  private static EngineClient client;
+
+  @BeforeAll
+  static void startEngine() throws Exception {
+    // Two batches at a time, so the kill finds some accepted, some in flight and some not started.
+    EmbeddedEngine.Settings settings =
+        EmbeddedEngine.Settings.ephemeral()
+            .withApiArgument("--sendout.api.max-batches-in-flight=2");
+    for (String argument : WORKFLOWS_ONLY) {
+      settings = settings.withWorkerArgument(argument);
+    }
+    engine = EmbeddedEngine.start(settings);
+    client = new EngineClient(engine);
+  }
+
+  @AfterAll
+  static void stopEngine() {
+    engine.close();
+  }
+
+  @Test
+  void workerKilledMidCallIsReplacedAndTheSendoutCompletesWithoutSendingAnyMessageTwice()
+      throws Exception {
+    ConfigurableApplicationContext emailWorker = engine.startWorker(EMAIL_ONLY);
+    client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":2000}");
+    String id =
+        client
+            .createSendout(EngineClient.emailSendout(RECIPIENTS).toString(), null)
+            .body()
+            .path("id")
+            .asText();
+    // Once the first batches are accepted, the next ones are on their way to a slow SendGrid.
+    client.awaitSendout(
+        id, Duration.ofSeconds(60), s -> s.path("messages").path("ACCEPTED").asInt() >= 1000);
+    Thread.sleep(700);
+
+    engine.kill(emailWorker);
+    client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":0}");
+    engine.startWorker(EMAIL_ONLY);
+
+    JsonNode done =
+        client.awaitSendout(
+            id, Duration.ofSeconds(150), s -> "SENT".equals(s.path("status").asText()));
+    JsonNode counts = done.path("messages");
+    assertThat(counts.path("ACCEPTED").asInt() + counts.path("UNCONFIRMED").asInt())
+        .isEqualTo(RECIPIENTS);
+    assertThat(counts.path("UNCONFIRMED").asInt())
+        .as("the batches cut off mid-call are in doubt, not resent")
+        .isGreaterThan(0);
+    for (JsonNode m : client.messagesOf(id)) {
+      int sends = client.sandboxSendCount(m.path("id").asText());
+      if ("ACCEPTED".equals(m.path("status").asText())) {
+        assertThat(sends).as("sends of accepted %s", m.path("id")).isEqualTo(1);
+      } else {
+        assertThat(m.path("status").asText()).isEqualTo("UNCONFIRMED");
+        assertThat(m.path("lastError").asText()).contains("outcome unknown");
+        assertThat(sends).as("sends of in-doubt %s", m.path("id")).isLessThanOrEqualTo(1);
+      }
+    }
+  }
+}
