@@ -15,8 +15,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The whole engine in one process, with nothing installed beyond a JDK: Temporal's test server
  * (unless {@code TEMPORAL_ADDRESS} names a real one), an embedded Postgres (unless {@code
- * DATABASE_URL} names one), the sandbox providers, the worker and the api. For development and
- * tests: the test server and the embedded database keep nothing once the process exits.
+ * DATABASE_URL} names one), the sandbox SendGrid (unless {@code SENDGRID_BASE_URL} names another),
+ * the worker and the api. For development and tests: the test server and the embedded database keep
+ * nothing once the process exits.
  */
 public final class EmbeddedEngine implements AutoCloseable {
 
@@ -25,6 +26,7 @@ public final class EmbeddedEngine implements AutoCloseable {
    *
    * @param databaseUrl an existing database's JDBC URL, or null for an embedded one
    * @param temporalAddress an existing Temporal frontend (host:port), or null for the test server
+   * @param sendGridBaseUrl an existing SendGrid (or sandbox), or null for an in-process sandbox
    */
   public record Settings(
       int apiPort,
@@ -33,6 +35,7 @@ public final class EmbeddedEngine implements AutoCloseable {
       int temporalPort,
       String databaseUrl,
       String temporalAddress,
+      String sendGridBaseUrl,
       List<String> workerArguments,
       List<String> apiArguments) {
 
@@ -45,13 +48,14 @@ public final class EmbeddedEngine implements AutoCloseable {
           7233,
           blankToNull(env.get("DATABASE_URL")),
           blankToNull(env.get("TEMPORAL_ADDRESS")),
+          blankToNull(env.get("SENDGRID_BASE_URL")),
           List.of(),
           List.of());
     }
 
     /** Free ports everywhere, embedded database and test server: for tests. */
     public static Settings ephemeral() {
-      return new Settings(0, 0, 0, 0, null, null, List.of(), List.of());
+      return new Settings(0, 0, 0, 0, null, null, null, List.of(), List.of());
     }
 
     /** The same settings, with an extra {@code --name=value} argument for the first worker. */
@@ -63,6 +67,7 @@ public final class EmbeddedEngine implements AutoCloseable {
           temporalPort,
           databaseUrl,
           temporalAddress,
+          sendGridBaseUrl,
           plus(workerArguments, argument),
           apiArguments);
     }
@@ -76,6 +81,7 @@ public final class EmbeddedEngine implements AutoCloseable {
           temporalPort,
           databaseUrl,
           temporalAddress,
+          sendGridBaseUrl,
           workerArguments,
           plus(apiArguments, argument));
     }
@@ -110,6 +116,7 @@ public final class EmbeddedEngine implements AutoCloseable {
   private final String databaseUrl;
   private final String temporalAddress;
   private final ConfigurableApplicationContext sandbox;
+  private final String sendGridBaseUrl;
   private final ConfigurableApplicationContext api;
   private final Settings settings;
   private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
@@ -122,13 +129,17 @@ public final class EmbeddedEngine implements AutoCloseable {
               ? settings.temporalAddress()
               : startTemporal(settings.temporalPort());
       sandbox =
-          run(
-              SandboxApplication.application(),
-              "--server.port=" + settings.sandboxPort(),
-              SANDBOX_EXCLUDES,
-              NO_API_DOCS,
-              NO_SWAGGER_UI,
-              ONE_LOG);
+          settings.sendGridBaseUrl() != null
+              ? null
+              : run(
+                  SandboxApplication.application(),
+                  "--server.port=" + settings.sandboxPort(),
+                  SANDBOX_EXCLUDES,
+                  NO_API_DOCS,
+                  NO_SWAGGER_UI,
+                  ONE_LOG);
+      sendGridBaseUrl =
+          sandbox == null ? settings.sendGridBaseUrl() : "http://127.0.0.1:" + port(sandbox);
       this.settings = settings;
       startWorker(settings.workerArguments().toArray(String[]::new));
       List<String> apiArgs = new ArrayList<>(settings.apiArguments());
@@ -152,7 +163,7 @@ public final class EmbeddedEngine implements AutoCloseable {
   public synchronized ConfigurableApplicationContext startWorker(String... arguments) {
     List<String> args = new ArrayList<>(List.of(arguments));
     args.add("--server.port=" + (workers.isEmpty() ? settings.workerPort() : 0));
-    args.add("--sendout.sendgrid.base-url=http://127.0.0.1:" + port(sandbox));
+    args.add("--sendout.sendgrid.base-url=" + sendGridBaseUrl);
     args.add(NO_API_DOCS);
     args.add(NO_SWAGGER_UI);
     ConfigurableApplicationContext worker =
@@ -175,8 +186,9 @@ public final class EmbeddedEngine implements AutoCloseable {
     return port(api);
   }
 
-  public int sandboxPort() {
-    return port(sandbox);
+  /** Where the worker sends email: the in-process sandbox unless another was configured. */
+  public String sendGridBaseUrl() {
+    return sendGridBaseUrl;
   }
 
   public String databaseUrl() {

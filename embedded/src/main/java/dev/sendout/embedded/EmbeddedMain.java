@@ -18,9 +18,10 @@ public final class EmbeddedMain {
            API          %s   (Swagger UI: %s/swagger-ui.html)
            Temporal     %s   (the SDK's test server unless TEMPORAL_ADDRESS is set)
            Postgres     %s
-           Sandbox      http://localhost:%d   (fake SendGrid: GET /sandbox/sendgrid/stats)
+           SendGrid     %s   (the sandbox unless SENDGRID_BASE_URL is set;
+                        what it accepted: GET /sandbox/sendgrid/stats)
         ============================================================================
         %n""",
-        api, api, engine.temporalAddress(), engine.databaseUrl(), engine.sandboxPort());
+        api, api, engine.temporalAddress(), engine.databaseUrl(), engine.sendGridBaseUrl());
   }
 }

@@ -27,7 +27,7 @@ final class EngineClient {
 
   EngineClient(EmbeddedEngine engine) {
     this.api = "http://127.0.0.1:" + engine.apiPort();
-    this.sandbox = "http://127.0.0.1:" + engine.sandboxPort();
+    this.sandbox = engine.sendGridBaseUrl();
   }
 
   record Reply(int status, HttpResponse<String> raw, JsonNode body) {
