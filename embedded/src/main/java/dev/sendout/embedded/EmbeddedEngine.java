@@ -199,10 +199,6 @@ public final class EmbeddedEngine implements AutoCloseable {
     return temporalAddress;
   }
 
-  public ConfigurableApplicationContext api() {
-    return api;
-  }
-
   @Override
   public synchronized void close() {
     List<ConfigurableApplicationContext> contexts = new ArrayList<>();

@@ -8,7 +8,6 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -19,18 +18,11 @@ import org.junit.jupiter.api.Test;
  */
 class EmailSendoutEndToEndTest {
 
-  private static EmbeddedEngine engine;
   private static EngineClient client;
 
   @BeforeAll
-  static void startEngine() throws Exception {
-    engine = EmbeddedEngine.start(EmbeddedEngine.Settings.ephemeral());
-    client = new EngineClient(engine);
-  }
-
-  @AfterAll
-  static void stopEngine() {
-    engine.close();
+  static void connect() {
+    client = new EngineClient(SharedEngine.get());
   }
 
   @BeforeEach
@@ -87,7 +79,7 @@ class EmailSendoutEndToEndTest {
     assertThat(second.status()).isEqualTo(202);
     assertThat(second.body().path("id").asText()).isEqualTo(first.body().path("id").asText());
     assertThat(second.header("Idempotent-Replayed")).isEqualTo("true");
-    try (var db = DriverManager.getConnection(engine.databaseUrl(), "postgres", "");
+    try (var db = DriverManager.getConnection(SharedEngine.get().databaseUrl(), "postgres", "");
         var count =
             db.prepareStatement(
                 "select count(*), (select count(*) from message m where m.sendout_id = min(s.id::text)::uuid)"

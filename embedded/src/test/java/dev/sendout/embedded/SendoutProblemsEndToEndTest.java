@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sendout.embedded.EngineClient.Reply;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,18 +15,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** Every caller mistake gets a 4xx RFC 9457 problem detail naming the field, never a 500. */
 class SendoutProblemsEndToEndTest {
 
-  private static EmbeddedEngine engine;
   private static EngineClient client;
 
   @BeforeAll
-  static void startEngine() throws Exception {
-    engine = EmbeddedEngine.start(EmbeddedEngine.Settings.ephemeral());
-    client = new EngineClient(engine);
-  }
-
-  @AfterAll
-  static void stopEngine() {
-    engine.close();
+  static void connect() {
+    client = new EngineClient(SharedEngine.get());
   }
 
   private static Arguments invalid(String name, Consumer<ObjectNode> change, String pointer) {

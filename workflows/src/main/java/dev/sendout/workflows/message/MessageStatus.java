@@ -75,9 +75,4 @@ public enum MessageStatus {
   public boolean isFinal() {
     return NEXT.get(this).isEmpty();
   }
-
-  /** True once the provider has nothing more to do with the message: final, or unconfirmed. */
-  public boolean isSettled() {
-    return isFinal() || this == UNCONFIRMED;
-  }
 }
