@@ -4,8 +4,10 @@ import dev.sendout.api.ApiApplication;
 import dev.sendout.sandbox.SandboxApplication;
 import dev.sendout.worker.WorkerApplication;
 import io.temporal.testserver.TestServer;
+import io.temporal.worker.WorkerFactory;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -177,7 +179,7 @@ public final class EmbeddedEngine implements AutoCloseable {
    * when its process is killed. What it had in flight is retried by another worker.
    */
   public synchronized void kill(ConfigurableApplicationContext worker) {
-    worker.getBean(io.temporal.worker.WorkerFactory.class).shutdownNow();
+    worker.getBean(WorkerFactory.class).shutdownNow();
     worker.close();
     workers.remove(worker);
   }
@@ -250,7 +252,7 @@ public final class EmbeddedEngine implements AutoCloseable {
   }
 
   private static int freePort() throws IOException {
-    try (var socket = new java.net.ServerSocket(0)) {
+    try (var socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
   }

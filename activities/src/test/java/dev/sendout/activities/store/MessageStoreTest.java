@@ -5,6 +5,7 @@ import static dev.sendout.workflows.message.MessageStatus.QUEUED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.sendout.activities.StoreTest;
 import dev.sendout.workflows.message.MessageStatus;
@@ -35,9 +36,9 @@ class MessageStoreTest extends StoreTest {
     assertThat(all(created.sendout().id()))
         .extracting(StoredMessage::seq, StoredMessage::address, StoredMessage::status)
         .containsExactly(
-            org.assertj.core.groups.Tuple.tuple(0, "user0@example.com", QUEUED),
-            org.assertj.core.groups.Tuple.tuple(1, "user1@example.com", QUEUED),
-            org.assertj.core.groups.Tuple.tuple(2, "user2@example.com", QUEUED));
+            tuple(0, "user0@example.com", QUEUED),
+            tuple(1, "user1@example.com", QUEUED),
+            tuple(2, "user2@example.com", QUEUED));
     assertThat(
             sendouts.content(
                 created.sendout().id(), dev.sendout.activities.email.EmailContent.class))

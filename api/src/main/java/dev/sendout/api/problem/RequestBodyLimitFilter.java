@@ -9,6 +9,8 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
+import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -35,8 +37,8 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     if (request.getContentLengthLong() > limit) {
-      var problem =
-          ApiExceptionHandler.respond(ProblemType.BODY_TOO_LARGE, tooLarge(), java.util.List.of());
+      var problem = ApiExceptionHandler.respond(ProblemType.BODY_TOO_LARGE, tooLarge(), List.of());
+      problem.getBody().setInstance(URI.create(request.getRequestURI()));
       response.setStatus(problem.getStatusCode().value());
       response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
       json.writeValue(response.getOutputStream(), problem.getBody());

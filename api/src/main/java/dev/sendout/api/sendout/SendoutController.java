@@ -1,5 +1,6 @@
 package dev.sendout.api.sendout;
 
+import dev.sendout.activities.store.MessageStore;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.StoredMessage;
 import dev.sendout.activities.store.StoredSendout;
@@ -36,12 +37,9 @@ public class SendoutController {
 
   private final SendoutService service;
   private final SendoutStore sendouts;
-  private final dev.sendout.activities.store.MessageStore messages;
+  private final MessageStore messages;
 
-  public SendoutController(
-      SendoutService service,
-      SendoutStore sendouts,
-      dev.sendout.activities.store.MessageStore messages) {
+  public SendoutController(SendoutService service, SendoutStore sendouts, MessageStore messages) {
     this.service = service;
     this.sendouts = sendouts;
     this.messages = messages;

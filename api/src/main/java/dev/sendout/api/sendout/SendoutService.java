@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
@@ -77,8 +78,8 @@ public class SendoutService {
     return created;
   }
 
-  private static java.util.Map<String, String> variables(CreateSendoutRequest.Recipient r) {
-    return r.variables() == null ? java.util.Map.of() : r.variables();
+  private static Map<String, String> variables(CreateSendoutRequest.Recipient r) {
+    return r.variables() == null ? Map.of() : r.variables();
   }
 
   /** SHA-256 of the request as parsed, so formatting differences do not count as a change. */

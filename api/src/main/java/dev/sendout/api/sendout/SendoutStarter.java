@@ -17,6 +17,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
+import java.util.Locale;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -66,7 +67,7 @@ public class SendoutStarter {
             .setStaticSummary(
                 "%s sendout %s: %,d recipients, sending at %s"
                     .formatted(
-                        sendout.channel() == null ? "" : capitalized(sendout.channel().name()),
+                        capitalized(sendout.channel().name()),
                         id,
                         sendout.recipientCount(),
                         sendout.sendAt()))
@@ -89,6 +90,6 @@ public class SendoutStarter {
   }
 
   private static String capitalized(String name) {
-    return name.charAt(0) + name.substring(1).toLowerCase(java.util.Locale.ROOT);
+    return name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT);
   }
 }

@@ -12,7 +12,7 @@ import java.util.UUID;
 /**
  * A sendout as the API shows it.
  *
- * @param messages how many messages are in each status (absent while not asked for)
+ * @param messages how many of its messages are in each status
  * @param workflowId where to find the sendout in the Temporal UI
  */
 public record SendoutView(

@@ -2,6 +2,7 @@ package dev.sendout.workflows.sendout;
 
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STATUS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.sendout.workflows.batch.BatchWorkflowImpl;
 import dev.sendout.workflows.batch.SendBatch;
@@ -93,10 +94,7 @@ class SendoutWorkflowTest {
 
     assertThat(delivery.batches)
         .extracting(SendBatch::fromSeq, SendBatch::toSeq)
-        .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple(0, 1000),
-            org.assertj.core.groups.Tuple.tuple(1000, 2000),
-            org.assertj.core.groups.Tuple.tuple(2000, 2500));
+        .containsExactlyInAnyOrder(tuple(0, 1000), tuple(1000, 2000), tuple(2000, 2500));
     assertThat(delivery.maxRunning.get()).isBetween(1, 2);
   }
 
