@@ -130,23 +130,28 @@ public final class EmbeddedEngine implements AutoCloseable {
           settings.temporalAddress() != null
               ? settings.temporalAddress()
               : startTemporal(settings.temporalPort());
-      sandbox =
-          settings.sendGridBaseUrl() != null
-              ? null
-              : run(
-                  SandboxApplication.application(),
-                  "--server.port=" + settings.sandboxPort(),
-                  SANDBOX_EXCLUDES,
-                  NO_API_DOCS,
-                  NO_SWAGGER_UI,
-                  ONE_LOG);
+      // The sandbox starts last: the apps share one logging system here, and the first app to
+      // start sets it up, so it must be one that reads the engine's logging settings.
+      int sandboxPort = settings.sandboxPort() == 0 ? freePort() : settings.sandboxPort();
       sendGridBaseUrl =
-          sandbox == null ? settings.sendGridBaseUrl() : "http://127.0.0.1:" + port(sandbox);
+          settings.sendGridBaseUrl() != null
+              ? settings.sendGridBaseUrl()
+              : "http://127.0.0.1:" + sandboxPort;
       this.settings = settings;
       startWorker(settings.workerArguments().toArray(String[]::new));
       List<String> apiArgs = new ArrayList<>(settings.apiArguments());
       apiArgs.add("--server.port=" + settings.apiPort());
       api = run(ApiApplication.application(), common(apiArgs.toArray(String[]::new)));
+      sandbox =
+          settings.sendGridBaseUrl() != null
+              ? null
+              : run(
+                  SandboxApplication.application(),
+                  "--server.port=" + sandboxPort,
+                  SANDBOX_EXCLUDES,
+                  NO_API_DOCS,
+                  NO_SWAGGER_UI,
+                  ONE_LOG);
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
