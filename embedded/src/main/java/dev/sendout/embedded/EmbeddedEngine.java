@@ -2,6 +2,7 @@ package dev.sendout.embedded;
 
 import dev.sendout.api.ApiApplication;
 import dev.sendout.sandbox.SandboxApplication;
+import dev.sendout.worker.SearchAttributeRegistrar;
 import dev.sendout.worker.WorkerApplication;
 import io.temporal.testserver.TestServer;
 import io.temporal.worker.WorkerFactory;
@@ -115,6 +116,8 @@ public final class EmbeddedEngine implements AutoCloseable {
   private static final String ONE_LOG = "--logging.include-application-name=false";
 
   private final List<AutoCloseable> parts = new ArrayList<>();
+  private int temporalPort;
+  private TestServer.PortBoundTestServer temporalServer;
   private final String databaseUrl;
   private final String temporalAddress;
   private final ConfigurableApplicationContext sandbox;
@@ -124,6 +127,7 @@ public final class EmbeddedEngine implements AutoCloseable {
   private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
 
   private EmbeddedEngine(Settings settings) throws IOException {
+    this.settings = settings;
     try {
       databaseUrl = settings.databaseUrl() != null ? settings.databaseUrl() : startPostgres();
       temporalAddress =
@@ -137,7 +141,6 @@ public final class EmbeddedEngine implements AutoCloseable {
           settings.sendGridBaseUrl() != null
               ? settings.sendGridBaseUrl()
               : "http://127.0.0.1:" + sandboxPort;
-      this.settings = settings;
       startWorker(settings.workerArguments().toArray(String[]::new));
       List<String> apiArgs = new ArrayList<>(settings.apiArguments());
       apiArgs.add("--server.port=" + settings.apiPort());
@@ -217,6 +220,9 @@ public final class EmbeddedEngine implements AutoCloseable {
         context.close();
       }
     }
+    if (temporalServer != null) {
+      temporalServer.close();
+    }
     for (int i = parts.size() - 1; i >= 0; i--) {
       try {
         parts.get(i).close();
@@ -233,10 +239,33 @@ public final class EmbeddedEngine implements AutoCloseable {
   }
 
   private String startTemporal(int port) throws IOException {
-    int bound = port == 0 ? freePort() : port;
-    TestServer.PortBoundTestServer server = TestServer.createPortBoundServer(bound);
-    parts.add(server);
-    return "127.0.0.1:" + bound;
+    temporalPort = port == 0 ? freePort() : port;
+    temporalServer = TestServer.createPortBoundServer(temporalPort);
+    return "127.0.0.1:" + temporalPort;
+  }
+
+  /** Takes the Temporal test server away, as an outage would. Only for the embedded server. */
+  public synchronized void stopTemporal() {
+    requireTestServer();
+    temporalServer.close();
+    temporalServer = null;
+  }
+
+  /**
+   * Brings the Temporal test server back on the same port. A test server keeps nothing, so the
+   * running workers register the search attributes again, as they would on restarting; a real
+   * server would have kept them, and its workflows.
+   */
+  public synchronized void startTemporal() {
+    requireTestServer();
+    temporalServer = TestServer.createPortBoundServer(temporalPort);
+    workers.forEach(worker -> worker.getBean(SearchAttributeRegistrar.class).register());
+  }
+
+  private void requireTestServer() {
+    if (settings.temporalAddress() != null) {
+      throw new IllegalStateException("Temporal at " + temporalAddress + " is not ours to stop");
+    }
   }
 
   private String[] common(String... more) {
