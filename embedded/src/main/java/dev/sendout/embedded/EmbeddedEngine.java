@@ -2,7 +2,6 @@ package dev.sendout.embedded;
 
 import dev.sendout.api.ApiApplication;
 import dev.sendout.sandbox.SandboxApplication;
-import dev.sendout.worker.SearchAttributeRegistrar;
 import dev.sendout.worker.WorkerApplication;
 import io.temporal.testserver.TestServer;
 import io.temporal.worker.WorkerFactory;
@@ -63,20 +62,15 @@ public final class EmbeddedEngine implements AutoCloseable {
 
     /** The same settings, with an extra {@code --name=value} argument for the first worker. */
     public Settings withWorkerArgument(String argument) {
-      return new Settings(
-          apiPort,
-          workerPort,
-          sandboxPort,
-          temporalPort,
-          databaseUrl,
-          temporalAddress,
-          sendGridBaseUrl,
-          plus(workerArguments, argument),
-          apiArguments);
+      return withArguments(plus(workerArguments, argument), apiArguments);
     }
 
     /** The same settings, with an extra {@code --name=value} argument for the api. */
     public Settings withApiArgument(String argument) {
+      return withArguments(workerArguments, plus(apiArguments, argument));
+    }
+
+    private Settings withArguments(List<String> worker, List<String> api) {
       return new Settings(
           apiPort,
           workerPort,
@@ -85,8 +79,8 @@ public final class EmbeddedEngine implements AutoCloseable {
           databaseUrl,
           temporalAddress,
           sendGridBaseUrl,
-          workerArguments,
-          plus(apiArguments, argument));
+          worker,
+          api);
     }
 
     private static List<String> plus(List<String> list, String more) {
@@ -115,8 +109,7 @@ public final class EmbeddedEngine implements AutoCloseable {
   /** The apps share one logging system here, so a per-app name in each line would mislead. */
   private static final String ONE_LOG = "--logging.include-application-name=false";
 
-  private final List<AutoCloseable> parts = new ArrayList<>();
-  private int temporalPort;
+  private EmbeddedPostgres postgres;
   private TestServer.PortBoundTestServer temporalServer;
   private final String databaseUrl;
   private final String temporalAddress;
@@ -223,49 +216,24 @@ public final class EmbeddedEngine implements AutoCloseable {
     if (temporalServer != null) {
       temporalServer.close();
     }
-    for (int i = parts.size() - 1; i >= 0; i--) {
+    if (postgres != null) {
       try {
-        parts.get(i).close();
-      } catch (Exception e) {
-        // Closing is best effort: the process is going away, and the next part must still close.
+        postgres.close();
+      } catch (IOException e) {
+        // Best effort: the process is going away, and the database lives in a temporary folder.
       }
     }
   }
 
   private String startPostgres() throws IOException {
-    EmbeddedPostgres postgres = EmbeddedPostgres.builder().start();
-    parts.add(postgres);
+    postgres = EmbeddedPostgres.builder().start();
     return postgres.getJdbcUrl("postgres", "postgres");
   }
 
   private String startTemporal(int port) throws IOException {
-    temporalPort = port == 0 ? freePort() : port;
-    temporalServer = TestServer.createPortBoundServer(temporalPort);
-    return "127.0.0.1:" + temporalPort;
-  }
-
-  /** Takes the Temporal test server away, as an outage would. Only for the embedded server. */
-  public synchronized void stopTemporal() {
-    requireTestServer();
-    temporalServer.close();
-    temporalServer = null;
-  }
-
-  /**
-   * Brings the Temporal test server back on the same port. A test server keeps nothing, so the
-   * running workers register the search attributes again, as they would on restarting; a real
-   * server would have kept them, and its workflows.
-   */
-  public synchronized void startTemporal() {
-    requireTestServer();
-    temporalServer = TestServer.createPortBoundServer(temporalPort);
-    workers.forEach(worker -> worker.getBean(SearchAttributeRegistrar.class).register());
-  }
-
-  private void requireTestServer() {
-    if (settings.temporalAddress() != null) {
-      throw new IllegalStateException("Temporal at " + temporalAddress + " is not ours to stop");
-    }
+    int bound = port == 0 ? freePort() : port;
+    temporalServer = TestServer.createPortBoundServer(bound);
+    return "127.0.0.1:" + bound;
   }
 
   private String[] common(String... more) {

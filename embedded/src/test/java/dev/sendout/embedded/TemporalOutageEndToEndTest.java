@@ -4,34 +4,51 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sendout.embedded.EngineClient.Reply;
+import io.temporal.testserver.TestServer;
+import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * A sendout accepted while Temporal is unreachable is not lost: the API stores it and answers 202
- * at once, and the outbox relay starts its workflow when Temporal is back.
+ * at once, and the outbox relay starts its workflow when Temporal can be reached again. The outage
+ * is a network cut between the engine and a Temporal server that keeps running.
  */
 class TemporalOutageEndToEndTest {
 
+  private static TestServer.PortBoundTestServer temporal;
+  private static LoopbackProxy network;
   private static EmbeddedEngine engine;
   private static EngineClient client;
 
   @BeforeAll
   static void startEngine() throws Exception {
-    engine = EmbeddedEngine.start(EmbeddedEngine.Settings.ephemeral());
+    int temporalPort;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      temporalPort = probe.getLocalPort();
+    }
+    temporal = TestServer.createPortBoundServer(temporalPort);
+    network = new LoopbackProxy(temporalPort);
+    engine =
+        EmbeddedEngine.start(
+            new EmbeddedEngine.Settings(
+                0, 0, 0, 0, null, "127.0.0.1:" + network.port(), null, List.of(), List.of()));
     client = new EngineClient(engine);
   }
 
   @AfterAll
-  static void stopEngine() {
+  static void stopEngine() throws Exception {
     engine.close();
+    network.close();
+    temporal.close();
   }
 
   @Test
-  void sendoutAcceptedWhileTemporalIsDownStartsWhenItReturns() throws Exception {
-    engine.stopTemporal();
+  void sendoutAcceptedWhileTemporalIsUnreachableStartsWhenItIsBack() throws Exception {
+    network.cut();
 
     long before = System.nanoTime();
     Reply created = client.createSendout(EngineClient.emailSendout(25).toString(), null);
@@ -45,7 +62,7 @@ class TemporalOutageEndToEndTest {
     assertThat(waiting.path("workflowStartedAt").isNull()).isTrue();
     assertThat(waiting.path("messages").path("QUEUED").asInt()).isEqualTo(25);
 
-    engine.startTemporal();
+    network.restore();
 
     JsonNode done =
         client.awaitSendout(

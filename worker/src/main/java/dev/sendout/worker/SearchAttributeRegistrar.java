@@ -23,7 +23,7 @@ import org.springframework.stereotype.Component;
  * #WAIT_FOR_TEMPORAL}.
  */
 @Component
-public class SearchAttributeRegistrar implements InitializingBean {
+class SearchAttributeRegistrar implements InitializingBean {
 
   private static final Logger log = LoggerFactory.getLogger(SearchAttributeRegistrar.class);
 
@@ -45,7 +45,7 @@ public class SearchAttributeRegistrar implements InitializingBean {
   }
 
   /** Registers every sendout search attribute that the namespace does not have yet. */
-  public void register() {
+  private void register() {
     OperatorServiceStubs operator =
         OperatorServiceStubs.newServiceStubs(
             OperatorServiceStubsOptions.newBuilder()
