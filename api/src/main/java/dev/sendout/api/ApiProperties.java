@@ -1,6 +1,5 @@
 package dev.sendout.api;
 
-import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -13,7 +12,6 @@ import org.springframework.util.unit.DataSize;
  * @param batchSize messages per batch workflow (SendGrid takes 1,000 per request)
  * @param maxBatchesInFlight batch workflows a sendout runs at once
  * @param continueAsNewAfterEvents history length after which a sendout workflow continues as new
- * @param relayInterval how often the outbox relay looks for sendouts whose workflow is not started
  */
 @ConfigurationProperties("sendout.api")
 public record ApiProperties(
@@ -21,5 +19,4 @@ public record ApiProperties(
     @DefaultValue("8MB") DataSize maxBodySize,
     @DefaultValue("1000") int batchSize,
     @DefaultValue("8") int maxBatchesInFlight,
-    @DefaultValue("2000") int continueAsNewAfterEvents,
-    @DefaultValue("2s") Duration relayInterval) {}
+    @DefaultValue("2000") int continueAsNewAfterEvents) {}

@@ -61,6 +61,7 @@ public class OutboxRelay implements DisposableBean {
     }
   }
 
+  /** Every {@code sendout.api.relay-interval} (2 s): starts what is still unstarted. */
   @Scheduled(fixedDelayString = "${sendout.api.relay-interval:2s}")
   public void relay() {
     int started;

@@ -9,7 +9,6 @@ import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -23,7 +22,7 @@ class SendoutRequestValidatorTest {
   private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
   private final SendoutRequestValidator validator =
       new SendoutRequestValidator(
-          new ApiProperties(5, DataSize.ofMegabytes(1), 1000, 8, 2000, Duration.ofSeconds(2)),
+          new ApiProperties(5, DataSize.ofMegabytes(1), 1000, 8, 2000),
           Clock.fixed(NOW, ZoneOffset.UTC));
 
   private static CreateSendoutRequest request(List<Recipient> recipients, String sendAt) {
@@ -106,8 +105,7 @@ class SendoutRequestValidatorTest {
   void reportIsCappedSoThatAHugeBadFileCannotMakeAHugeAnswer() {
     SendoutRequestValidator roomy =
         new SendoutRequestValidator(
-            new ApiProperties(
-                10_000, DataSize.ofMegabytes(1), 1000, 8, 2000, Duration.ofSeconds(2)),
+            new ApiProperties(10_000, DataSize.ofMegabytes(1), 1000, 8, 2000),
             Clock.fixed(NOW, ZoneOffset.UTC));
     var bad = IntStream.range(0, 500).mapToObj(i -> recipient("bad-" + i)).toList();
 
