@@ -77,8 +77,7 @@ public class OutboxRelay implements DisposableBean {
           .ifPresent(
               s -> {
                 if (s.workflowStartedAt() == null) {
-                  starter.start(s);
-                  sendouts.markWorkflowStarted(s.id());
+                  startAndRecord(s);
                 }
               });
     } catch (RuntimeException e) {
@@ -90,8 +89,7 @@ public class OutboxRelay implements DisposableBean {
     int started = 0;
     for (StoredSendout s : sendouts.lockUnstarted(RELAY_BATCH)) {
       try {
-        starter.start(s);
-        sendouts.markWorkflowStarted(s.id());
+        startAndRecord(s);
         started++;
       } catch (RuntimeException e) {
         log.warn("Relay could not start sendout {}; will retry: {}", s.id(), e.toString());
@@ -99,6 +97,11 @@ public class OutboxRelay implements DisposableBean {
       }
     }
     return started;
+  }
+
+  private void startAndRecord(StoredSendout sendout) {
+    starter.start(sendout);
+    sendouts.markWorkflowStarted(sendout.id());
   }
 
   @Override

@@ -51,7 +51,6 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private int messageCount;
   private int batchCount;
   private int nextBatch;
-  private int batchesDone;
   private final List<Promise<SendTally>> inFlight = new ArrayList<>();
   private SendTally tally = SendTally.NONE;
 
@@ -66,7 +65,6 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     } else {
       messageCount = checkpoint.messageCount();
       nextBatch = checkpoint.nextBatch();
-      batchesDone = checkpoint.nextBatch();
       tally = checkpoint.tally();
     }
     int batchSize = start.settings().batchSize();
@@ -86,7 +84,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         start.sendAt(),
         messageCount,
         batchCount,
-        batchesDone,
+        batchesDone(),
         inFlight.size(),
         tally);
   }
@@ -143,9 +141,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     var completed = inFlight.stream().filter(Promise::isCompleted).toList();
     for (Promise<SendTally> done : completed) {
       tally = tally.plus(done.get());
-      batchesDone++;
     }
     inFlight.removeAll(completed);
+  }
+
+  /** Batches start in order and leave {@code inFlight} when done. */
+  private int batchesDone() {
+    return nextBatch - inFlight.size();
   }
 
   private boolean historyIsLarge() {
@@ -170,7 +172,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
               ("Sending: %d of %d batches done, %d running; %d of %d messages handed"
                       + " to the provider (%d accepted, %d failed, %d unconfirmed)")
                   .formatted(
-                      batchesDone,
+                      batchesDone(),
                       batchCount,
                       inFlight.size(),
                       tally.total(),
