@@ -1,5 +1,7 @@
 package dev.sendout.sandbox.sendgrid;
 
+import dev.sendout.sandbox.sendgrid.events.ReceiptPlan;
+import dev.sendout.sandbox.sendgrid.events.Receipts;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
@@ -11,7 +13,7 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * Answers {@code POST /v3/mail/send} in the order SendGrid does: authenticate, read the body, apply
- * any injected fault, validate, and only then accept and record.
+ * any injected fault, validate, and only then accept, record and queue the Event Webhook receipts.
  */
 @Service
 public class MailSendHandler {
@@ -26,6 +28,7 @@ public class MailSendHandler {
   private final MailSendValidator validator;
   private final PersonalizationRenderer renderer;
   private final MessageStore store;
+  private final Receipts receipts;
 
   public MailSendHandler(
       SendGridSandboxProperties properties,
@@ -33,13 +36,15 @@ public class MailSendHandler {
       FaultInjector faults,
       MailSendValidator validator,
       PersonalizationRenderer renderer,
-      MessageStore store) {
+      MessageStore store,
+      Receipts receipts) {
     this.apiKey = properties.apiKey().getBytes(StandardCharsets.UTF_8);
     this.objectMapper = objectMapper;
     this.faults = faults;
     this.validator = validator;
     this.renderer = renderer;
     this.store = store;
+    this.receipts = receipts;
   }
 
   public MailSendOutcome handle(String authorization, byte[] body) {
@@ -70,7 +75,12 @@ public class MailSendHandler {
       return new MailSendOutcome(SendGridResponses.badRequest(errors), count);
     }
     String xMessageId = MessageIds.next();
-    store.recordAccepted(xMessageId, renderer.render(mail));
+    List<RenderedPersonalization> rendered = renderer.render(mail);
+    // Fates are drawn before the records are written and events queued only after, so whoever
+    // sees a receipt can always look up the message's fate.
+    ReceiptPlan receiptPlan = receipts.plan(xMessageId, rendered);
+    store.recordAccepted(xMessageId, rendered, receiptPlan.fates());
+    receipts.send(receiptPlan);
     return new MailSendOutcome(SendGridResponses.accepted(xMessageId), count);
   }
 

@@ -1,5 +1,7 @@
 package dev.sendout.sandbox.sendgrid;
 
+import dev.sendout.sandbox.sendgrid.events.Fate;
+
 /**
  * What the sandbox remembers about one of our message ids, shown by {@code GET
  * /sandbox/sendgrid/messages/{messageId}}. A resend replaces the details with the latest ones.
@@ -11,6 +13,7 @@ package dev.sendout.sandbox.sendgrid;
  * @param subject the subject after substitutions
  * @param text the text/plain content after substitutions
  * @param html the text/html content after substitutions
+ * @param fate what the Event Webhook reports for the latest send, or null when receipts were off
  */
 public record MessageRecord(
     String messageId,
@@ -19,9 +22,10 @@ public record MessageRecord(
     String to,
     String subject,
     String text,
-    String html) {
+    String html,
+    Fate fate) {
 
-  static MessageRecord first(String xMessageId, RenderedPersonalization rendered) {
+  static MessageRecord first(String xMessageId, RenderedPersonalization rendered, Fate fate) {
     return new MessageRecord(
         rendered.messageId(),
         1,
@@ -29,10 +33,11 @@ public record MessageRecord(
         rendered.to(),
         rendered.subject(),
         rendered.text(),
-        rendered.html());
+        rendered.html(),
+        fate);
   }
 
-  MessageRecord resent(String newXMessageId, RenderedPersonalization rendered) {
+  MessageRecord resent(String newXMessageId, RenderedPersonalization rendered, Fate newFate) {
     return new MessageRecord(
         messageId,
         sendCount + 1,
@@ -40,6 +45,7 @@ public record MessageRecord(
         rendered.to(),
         rendered.subject(),
         rendered.text(),
-        rendered.html());
+        rendered.html(),
+        newFate);
   }
 }

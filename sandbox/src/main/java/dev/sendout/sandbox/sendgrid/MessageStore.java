@@ -1,5 +1,6 @@
 package dev.sendout.sandbox.sendgrid;
 
+import dev.sendout.sandbox.sendgrid.events.Fate;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,12 +28,17 @@ public class MessageStore {
     this.counters = counters;
   }
 
-  /** Records the personalizations of one request that was answered 202. */
-  public void recordAccepted(String xMessageId, List<RenderedPersonalization> personalizations) {
-    for (RenderedPersonalization personalization : personalizations) {
+  /**
+   * Records the personalizations of one request that was answered 202, each with the fate drawn for
+   * it at the same position in {@code fates} (null entries when receipts were off).
+   */
+  public void recordAccepted(
+      String xMessageId, List<RenderedPersonalization> personalizations, List<Fate> fates) {
+    for (int i = 0; i < personalizations.size(); i++) {
+      RenderedPersonalization personalization = personalizations.get(i);
       counters.countAccepted();
       if (personalization.messageId() != null) {
-        record(xMessageId, personalization);
+        record(xMessageId, personalization, fates.get(i));
       }
     }
   }
@@ -48,18 +54,18 @@ public class MessageStore {
     counters.reset();
   }
 
-  private void record(String xMessageId, RenderedPersonalization personalization) {
+  private void record(String xMessageId, RenderedPersonalization personalization, Fate fate) {
     Outcome[] outcome = new Outcome[1];
     records.compute(
         personalization.messageId(),
         (id, existing) -> {
           if (existing != null) {
             outcome[0] = existing.sendCount() == 1 ? Outcome.FIRST_DUPLICATE : Outcome.RESENT;
-            return existing.resent(xMessageId, personalization);
+            return existing.resent(xMessageId, personalization, fate);
           }
           if (reserveSlot()) {
             outcome[0] = Outcome.NEW;
-            return MessageRecord.first(xMessageId, personalization);
+            return MessageRecord.first(xMessageId, personalization, fate);
           }
           outcome[0] = Outcome.UNTRACKED;
           return null;

@@ -1,5 +1,6 @@
 package dev.sendout.sandbox.sendgrid;
 
+import dev.sendout.sandbox.sendgrid.events.Receipts;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -14,10 +15,13 @@ public class SandboxInspectionController {
 
   private final MessageStore store;
   private final SendGridCounters counters;
+  private final Receipts receipts;
 
-  public SandboxInspectionController(MessageStore store, SendGridCounters counters) {
+  public SandboxInspectionController(
+      MessageStore store, SendGridCounters counters, Receipts receipts) {
     this.store = store;
     this.counters = counters;
+    this.receipts = receipts;
   }
 
   @GetMapping("/messages/{messageId}")
@@ -27,11 +31,13 @@ public class SandboxInspectionController {
 
   @GetMapping("/stats")
   public SandboxStats stats() {
-    return counters.snapshot();
+    return counters.snapshot().withReceipts(receipts.stats());
   }
 
+  /** Forgets the records, the counters and every receipt not yet sent. */
   @DeleteMapping("/messages")
   public ResponseEntity<Void> clear() {
+    receipts.clear();
     store.clear();
     return ResponseEntity.noContent().build();
   }

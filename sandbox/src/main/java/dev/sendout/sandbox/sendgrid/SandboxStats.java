@@ -1,6 +1,7 @@
 package dev.sendout.sandbox.sendgrid;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import dev.sendout.sandbox.sendgrid.events.ReceiptStats;
 
 /**
  * The counters shown by {@code GET /sandbox/sendgrid/stats}.
@@ -14,6 +15,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param rejected4xx requests answered with any other 4xx status
  * @param untracked message ids counted but not recorded because the record limit was reached; once
  *     it is above zero, resends of those ids are counted as distinct and not as duplicates
+ * @param receipts what happened to Event Webhook receipts; null in the mail send counters alone,
+ *     since those live apart from the receipts
  */
 @JsonPropertyOrder({
   "requests",
@@ -23,7 +26,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
   "rejected429",
   "rejected5xx",
   "rejected4xx",
-  "untracked"
+  "untracked",
+  "receipts"
 })
 public record SandboxStats(
     long requests,
@@ -33,4 +37,19 @@ public record SandboxStats(
     long rejected429,
     long rejected5xx,
     long rejected4xx,
-    long untracked) {}
+    long untracked,
+    ReceiptStats receipts) {
+
+  SandboxStats withReceipts(ReceiptStats receiptStats) {
+    return new SandboxStats(
+        requests,
+        accepted,
+        distinctMessages,
+        duplicates,
+        rejected429,
+        rejected5xx,
+        rejected4xx,
+        untracked,
+        receiptStats);
+  }
+}

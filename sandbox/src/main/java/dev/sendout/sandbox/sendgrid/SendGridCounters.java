@@ -48,6 +48,7 @@ public class SendGridCounters {
     distinctMessages.increment();
   }
 
+  /** The mail send counters; the receipt counters are added by whoever shows them. */
   SandboxStats snapshot() {
     return new SandboxStats(
         requests.sum(),
@@ -57,7 +58,8 @@ public class SendGridCounters {
         rejected429.sum(),
         rejected5xx.sum(),
         rejected4xx.sum(),
-        untracked.sum());
+        untracked.sum(),
+        null);
   }
 
   void reset() {

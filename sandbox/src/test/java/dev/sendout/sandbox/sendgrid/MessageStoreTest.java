@@ -2,6 +2,8 @@ package dev.sendout.sandbox.sendgrid;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.sendout.sandbox.sendgrid.events.Fate;
+import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -14,8 +16,8 @@ class MessageStoreTest {
 
   @Test
   void countsButStopsKeepingDetailsBeyondTheCap() {
-    store.recordAccepted("x1", List.of(rendered("a"), rendered("b"), rendered("c")));
-    store.recordAccepted("x2", List.of(rendered("a"), rendered(null)));
+    store.recordAccepted("x1", List.of(rendered("a"), rendered("b"), rendered("c")), noFates(3));
+    store.recordAccepted("x2", List.of(rendered("a"), rendered(null)), noFates(2));
 
     assertThat(store.find("a")).hasValueSatisfying(r -> assertThat(r.sendCount()).isEqualTo(2));
     assertThat(store.find("b")).isPresent();
@@ -29,13 +31,30 @@ class MessageStoreTest {
 
   @Test
   void clearingFreesTheSlots() {
-    store.recordAccepted("x1", List.of(rendered("a"), rendered("b")));
+    store.recordAccepted("x1", List.of(rendered("a"), rendered("b")), noFates(2));
     store.clear();
-    store.recordAccepted("x2", List.of(rendered("c")));
+    store.recordAccepted("x2", List.of(rendered("c")), noFates(1));
 
     assertThat(store.find("a")).isEmpty();
     assertThat(store.find("c")).hasValueSatisfying(r -> assertThat(r.xMessageId()).isEqualTo("x2"));
     assertThat(counters.snapshot().accepted()).isEqualTo(1);
+  }
+
+  @Test
+  void keepsTheFateOfEachPersonalizationAndReplacesItOnResend() {
+    Fate silent = new Fate(Fate.Outcome.SILENT, false, false, false, false, false);
+    Fate bounced = new Fate(Fate.Outcome.BOUNCED, false, false, false, true, false);
+    Fate delivered = new Fate(Fate.Outcome.DELIVERED, true, false, false, false, false);
+
+    store.recordAccepted("x1", List.of(rendered("a"), rendered("b")), List.of(silent, bounced));
+    store.recordAccepted("x2", List.of(rendered("a")), List.of(delivered));
+
+    assertThat(store.find("a")).hasValueSatisfying(r -> assertThat(r.fate()).isEqualTo(delivered));
+    assertThat(store.find("b")).hasValueSatisfying(r -> assertThat(r.fate()).isEqualTo(bounced));
+  }
+
+  private static List<Fate> noFates(int personalizations) {
+    return Collections.nCopies(personalizations, null);
   }
 
   private static RenderedPersonalization rendered(String messageId) {
