@@ -3,6 +3,7 @@ package dev.sendout.activities;
 import dev.sendout.activities.email.EmailContent;
 import dev.sendout.activities.store.NewSendout;
 import dev.sendout.workflows.sendout.Channel;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +46,7 @@ public abstract class StoreTest {
         Channel.EMAIL,
         CONTENT,
         Instant.now(),
+        Duration.ofHours(24),
         idempotencyKey,
         "hash",
         list);

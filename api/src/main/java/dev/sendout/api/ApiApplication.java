@@ -1,5 +1,6 @@
 package dev.sendout.api;
 
+import dev.sendout.activities.receipt.ReceiptStore;
 import dev.sendout.activities.store.StoreConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -12,7 +13,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling
-@Import(StoreConfiguration.class)
+@Import({StoreConfiguration.class, ReceiptStore.class})
 public class ApiApplication {
 
   /** The config files this app reads: shared settings first, then its own. */

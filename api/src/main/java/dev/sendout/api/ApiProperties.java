@@ -1,5 +1,6 @@
 package dev.sendout.api;
 
+import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -12,6 +13,9 @@ import org.springframework.util.unit.DataSize;
  * @param batchSize messages per batch workflow (SendGrid takes 1,000 per request)
  * @param maxBatchesInFlight batch workflows a sendout runs at once
  * @param continueAsNewAfterEvents history length after which a sendout workflow continues as new
+ * @param emailReceiptTimeout how long an accepted email may wait for SendGrid's receipt, unless the
+ *     request says otherwise; SendGrid reports almost all within minutes and retries its webhook
+ *     for up to 24 hours
  */
 @ConfigurationProperties("sendout.api")
 public record ApiProperties(
@@ -19,4 +23,5 @@ public record ApiProperties(
     @DefaultValue("8MB") DataSize maxBodySize,
     @DefaultValue("1000") int batchSize,
     @DefaultValue("8") int maxBatchesInFlight,
-    @DefaultValue("2000") int continueAsNewAfterEvents) {}
+    @DefaultValue("2000") int continueAsNewAfterEvents,
+    @DefaultValue("24h") Duration emailReceiptTimeout) {}

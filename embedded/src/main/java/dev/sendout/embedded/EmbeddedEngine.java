@@ -8,7 +8,13 @@ import io.temporal.worker.WorkerFactory;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.security.GeneralSecurityException;
+import java.security.Key;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.springframework.boot.SpringApplication;
@@ -18,8 +24,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * The whole engine in one process, with nothing installed beyond a JDK: Temporal's test server
  * (unless {@code TEMPORAL_ADDRESS} names a real one), an embedded Postgres (unless {@code
  * DATABASE_URL} names one), the sandbox SendGrid (unless {@code SENDGRID_BASE_URL} names another),
- * the worker and the api. For development and tests: the test server and the embedded database keep
- * nothing once the process exits.
+ * the worker and the api. The sandbox sends signed delivery receipts back to the api's webhook. For
+ * development and tests: the test server and the embedded database keep nothing once the process
+ * exits.
  */
 public final class EmbeddedEngine implements AutoCloseable {
 
@@ -118,6 +125,7 @@ public final class EmbeddedEngine implements AutoCloseable {
   private final ConfigurableApplicationContext api;
   private final Settings settings;
   private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
+  private KeyPair receiptKeys;
 
   private EmbeddedEngine(Settings settings) throws IOException {
     this.settings = settings;
@@ -135,15 +143,28 @@ public final class EmbeddedEngine implements AutoCloseable {
               ? settings.sendGridBaseUrl()
               : "http://127.0.0.1:" + sandboxPort;
       startWorker(settings.workerArguments().toArray(String[]::new));
-      List<String> apiArgs = new ArrayList<>(settings.apiArguments());
+      // The in-process sandbox signs its receipts with a key pair made for this run alone; the
+      // api trusts its public key. With another SendGrid, the api reads the key from the
+      // environment (SENDGRID_WEBHOOK_PUBLIC_KEY) as in production.
+      receiptKeys = settings.sendGridBaseUrl() == null ? receiptKeyPair() : null;
+      List<String> apiArgs = new ArrayList<>();
+      if (receiptKeys != null) {
+        apiArgs.add("--sendout.webhooks.sendgrid.public-key=" + base64(receiptKeys.getPublic()));
+      }
+      apiArgs.addAll(settings.apiArguments());
       apiArgs.add("--server.port=" + settings.apiPort());
       api = run(ApiApplication.application(), common(apiArgs.toArray(String[]::new)));
       sandbox =
-          settings.sendGridBaseUrl() != null
+          receiptKeys == null
               ? null
               : run(
                   SandboxApplication.application(),
                   "--server.port=" + sandboxPort,
+                  "--sandbox.sendgrid.receipts.webhook-url=http://127.0.0.1:"
+                      + port(api)
+                      + "/webhooks/sendgrid/events",
+                  "--sandbox.sendgrid.receipts.private-key=" + base64(receiptKeys.getPrivate()),
+                  "--sandbox.sendgrid.receipts.public-key=" + base64(receiptKeys.getPublic()),
                   SANDBOX_EXCLUDES,
                   NO_API_DOCS,
                   NO_SWAGGER_UI,
@@ -194,6 +215,14 @@ public final class EmbeddedEngine implements AutoCloseable {
     return sendGridBaseUrl;
   }
 
+  /**
+   * The key pair the in-process sandbox signs receipts with (null with another SendGrid), so that a
+   * test can sign a webhook of its own.
+   */
+  public KeyPair receiptKeys() {
+    return receiptKeys;
+  }
+
   public String databaseUrl() {
     return databaseUrl;
   }
@@ -223,6 +252,20 @@ public final class EmbeddedEngine implements AutoCloseable {
         // Best effort: the process is going away, and the database lives in a temporary folder.
       }
     }
+  }
+
+  private static KeyPair receiptKeyPair() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      return generator.generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("Every JDK can make an EC P-256 key pair", e);
+    }
+  }
+
+  private static String base64(Key key) {
+    return Base64.getEncoder().encodeToString(key.getEncoded());
   }
 
   private String startPostgres() throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sendout.embedded.EngineClient.Reply;
+import dev.sendout.workflows.sendout.SendoutSearchAttributes;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.util.List;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole engine in one process, as the README runs it: HTTP in, Temporal workflows on the test
- * server, the worker, Postgres, and the sandbox SendGrid counting what it accepted.
+ * server, the worker, Postgres, and the sandbox SendGrid counting what it accepted and sending
+ * signed delivery receipts back to the api.
  */
 class EmailSendoutEndToEndTest {
 
@@ -27,32 +29,37 @@ class EmailSendoutEndToEndTest {
 
   @BeforeEach
   void noFaults() {
-    client.sandbox(
-        "PUT",
-        "/sandbox/sendgrid/faults",
-        "{\"latencyMs\":0,\"throttleRate\":0,\"serverErrorRate\":0}");
+    client.resetSandbox();
   }
 
-  private static boolean sent(JsonNode sendout) {
-    return "SENT".equals(sendout.path("status").asText());
+  private static boolean completed(JsonNode sendout) {
+    return "COMPLETED".equals(sendout.path("status").asText());
   }
 
   @Test
-  void everyMessageOfAThousandRecipientSendoutIsAcceptedAndSentExactlyOnce() throws Exception {
+  void everyMessageOfAThousandRecipientSendoutIsSentExactlyOnceAndConfirmedDelivered()
+      throws Exception {
     Reply created = client.createSendout(EngineClient.emailSendout(1000).toString(), null);
 
     assertThat(created.status()).isEqualTo(202);
     String id = created.body().path("id").asText();
     assertThat(created.header("Location")).isEqualTo("/v1/sendouts/" + id);
 
-    JsonNode done = client.awaitSendout(id, Duration.ofSeconds(60), EmailSendoutEndToEndTest::sent);
+    JsonNode done =
+        client.awaitSendout(id, Duration.ofSeconds(60), EmailSendoutEndToEndTest::completed);
 
-    assertThat(done.path("messages").path("ACCEPTED").asInt()).isEqualTo(1000);
+    assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(1000);
+    assertThat(done.path("stuck").isNull()).isTrue();
     assertThat(done.path("releasedAt").isNull()).isFalse();
+    assertThat(done.path("sentAt").isNull()).isFalse();
+    assertThat(done.path("receiptTimeout").asText()).isEqualTo("PT24H");
+    var attributes = client.searchAttributes(done.path("workflowId").asText());
+    assertThat(attributes.get(SendoutSearchAttributes.SENDOUT_STATUS)).isEqualTo("COMPLETED");
+    assertThat(attributes.get(SendoutSearchAttributes.STUCK)).isFalse();
     List<JsonNode> messages = client.messagesOf(id);
     assertThat(messages).hasSize(1000);
     for (JsonNode m : messages) {
-      assertThat(m.path("status").asText()).isEqualTo("ACCEPTED");
+      assertThat(m.path("status").asText()).isEqualTo("DELIVERED");
       assertThat(client.sandboxSendCount(m.path("id").asText()))
           .as("sends of %s", m.path("id"))
           .isEqualTo(1);
@@ -91,7 +98,9 @@ class EmailSendoutEndToEndTest {
       assertThat(rows.getInt(2)).as("messages of that sendout").isEqualTo(3);
     }
     client.awaitSendout(
-        first.body().path("id").asText(), Duration.ofSeconds(30), EmailSendoutEndToEndTest::sent);
+        first.body().path("id").asText(),
+        Duration.ofSeconds(30),
+        EmailSendoutEndToEndTest::completed);
   }
 
   @Test

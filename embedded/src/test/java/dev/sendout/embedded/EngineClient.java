@@ -4,16 +4,26 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.SearchAttributes;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 /** Talks to a running engine and its sandbox over HTTP, as an API caller and a test would. */
@@ -24,10 +34,69 @@ final class EngineClient {
   private final HttpClient http = HttpClient.newHttpClient();
   private final String api;
   private final String sandbox;
+  private final String temporalAddress;
+  private WorkflowClient temporal;
 
   EngineClient(EmbeddedEngine engine) {
     this.api = "http://127.0.0.1:" + engine.apiPort();
     this.sandbox = engine.sendGridBaseUrl();
+    this.temporalAddress = engine.temporalAddress();
+  }
+
+  /** A Temporal client of the engine's server, as support staff's tools would use. */
+  synchronized WorkflowClient temporal() {
+    if (temporal == null) {
+      temporal =
+          WorkflowClient.newInstance(
+              WorkflowServiceStubs.newServiceStubs(
+                  WorkflowServiceStubsOptions.newBuilder().setTarget(temporalAddress).build()));
+    }
+    return temporal;
+  }
+
+  /** The search attributes of a workflow, as the Temporal UI shows them. */
+  SearchAttributes searchAttributes(String workflowId) {
+    return temporal().newUntypedWorkflowStub(workflowId).describe().getTypedSearchAttributes();
+  }
+
+  /** Posts SendGrid events to the webhook, signed as SendGrid signs, with the given key. */
+  Reply postSendGridEvents(String body, PrivateKey key, Instant signedAt) {
+    String timestamp = String.valueOf(signedAt.getEpochSecond());
+    try {
+      Signature signer = Signature.getInstance("SHA256withECDSA");
+      signer.initSign(key);
+      signer.update(timestamp.getBytes(StandardCharsets.UTF_8));
+      signer.update(body.getBytes(StandardCharsets.UTF_8));
+      return send(
+          HttpRequest.newBuilder(URI.create(api + "/webhooks/sendgrid/events"))
+              .header("Content-Type", "application/json")
+              .header("X-Twilio-Email-Event-Webhook-Timestamp", timestamp)
+              .header(
+                  "X-Twilio-Email-Event-Webhook-Signature",
+                  Base64.getEncoder().encodeToString(signer.sign()))
+              .POST(HttpRequest.BodyPublishers.ofString(body)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  Reply postUnsignedSendGridEvents(String body) {
+    return send(
+        HttpRequest.newBuilder(URI.create(api + "/webhooks/sendgrid/events"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** A SendGrid event for one of our messages, as the Event Webhook carries it. */
+  static String sendGridEvent(String type, JsonNode message) {
+    return JSON.createObjectNode()
+        .put("email", message.path("address").asText())
+        .put("timestamp", Instant.now().getEpochSecond())
+        .put("event", type)
+        .put("sg_event_id", UUID.randomUUID().toString())
+        .put("sg_message_id", message.path("providerMessageId").asText() + ".filterdrecv-1.0")
+        .put("message_id", message.path("id").asText())
+        .toString();
   }
 
   record Reply(int status, HttpResponse<String> raw, JsonNode body) {
@@ -76,6 +145,26 @@ final class EngineClient {
                 body == null
                     ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  /** No faults, and receipts for every message, promptly and once each. */
+  void resetSandbox() {
+    sandbox(
+        "PUT",
+        "/sandbox/sendgrid/faults",
+        "{\"latencyMs\":0,\"throttleRate\":0,\"serverErrorRate\":0}");
+    receipts(
+        "{\"silenceRate\":0,\"dropRate\":0,\"bounceRate\":0,\"deferredRate\":0,"
+            + "\"asyncBounceRate\":0,\"outOfOrderRate\":0,\"duplicates\":1,"
+            + "\"deliveryDelayMs\":200}");
+  }
+
+  /** Changes how the sandbox sends receipts; fails the test if the sandbox refuses. */
+  void receipts(String settings) {
+    Reply r = sandbox("PUT", "/sandbox/sendgrid/receipts", settings);
+    if (r.status() != 200) {
+      throw new AssertionError("Sandbox refused receipt settings: " + r.raw().body());
+    }
   }
 
   /** Every message of the sendout, page after page. */

@@ -66,8 +66,8 @@ class TemporalOutageEndToEndTest {
 
     JsonNode done =
         client.awaitSendout(
-            id, Duration.ofSeconds(90), s -> "SENT".equals(s.path("status").asText()));
-    assertThat(done.path("messages").path("ACCEPTED").asInt()).isEqualTo(25);
+            id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+    assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(25);
     for (JsonNode m : client.messagesOf(id)) {
       assertThat(client.sandboxSendCount(m.path("id").asText())).isEqualTo(1);
     }

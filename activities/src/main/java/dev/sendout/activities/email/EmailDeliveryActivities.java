@@ -46,7 +46,7 @@ public class EmailDeliveryActivities implements DeliveryActivities {
     try (var sendoutMdc = MDC.putCloseable("sendoutId", batch.sendoutId());
         var batchMdc = MDC.putCloseable("batch", String.valueOf(batch.batchNo()))) {
       List<OutgoingMessage> claimed =
-          messages.claimForSend(sendoutId, batch.fromSeq(), batch.toSeq());
+          messages.claimForSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq());
       if (!claimed.isEmpty()) {
         EmailContent content = sendouts.content(sendoutId, EmailContent.class);
         settle(claimed, sendGrid.send(content, claimed));

@@ -24,4 +24,9 @@ public class SendoutActivitiesImpl implements SendoutActivities {
   public void markSent(MarkSent input) {
     sendouts.markSent(UUID.fromString(input.sendoutId()));
   }
+
+  @Override
+  public void markCompleted(MarkCompleted input) {
+    sendouts.markCompleted(UUID.fromString(input.sendoutId()));
+  }
 }

@@ -14,19 +14,27 @@ import static org.jooq.impl.DSL.any;
 import dev.sendout.activities.store.NewSendout.Recipient;
 import dev.sendout.activities.store.jooq.tables.records.MessageRecord;
 import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.receipt.BatchReceipts;
+import dev.sendout.workflows.receipt.DeliveryTally;
 import dev.sendout.workflows.sendout.SendTally;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.IntFunction;
+import java.util.stream.Collectors;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
@@ -103,7 +111,7 @@ public class MessageStore {
    * the provider may have taken them) are moved to UNCONFIRMED instead of being sent again.
    */
   @Transactional
-  public List<OutgoingMessage> claimForSend(UUID sendoutId, int fromSeq, int toSeq) {
+  public List<OutgoingMessage> claimForSend(UUID sendoutId, int batchNo, int fromSeq, int toSeq) {
     OffsetDateTime now = now();
     Condition batch =
         MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.SEQ.ge(fromSeq)).and(MESSAGE.SEQ.lt(toSeq));
@@ -115,6 +123,7 @@ public class MessageStore {
     return db.update(MESSAGE)
         .set(MESSAGE.SEND_STARTED_AT, now)
         .set(MESSAGE.ATTEMPT_COUNT, MESSAGE.ATTEMPT_COUNT.plus(1))
+        .set(MESSAGE.BATCH_NO, batchNo)
         .where(batch)
         .and(MESSAGE.STATUS.eq(RELEASED))
         .and(MESSAGE.SEND_STARTED_AT.isNull())
@@ -131,9 +140,26 @@ public class MessageStore {
                     Json.readStringMap(r.getVariables())));
   }
 
+  /**
+   * Records the provider's acceptance. A receipt may have overtaken it and settled some of the
+   * messages already (a fast provider, a slow write): those keep their receipt's status and only
+   * gain the provider's id and the acceptance time.
+   */
+  @Transactional
   public int markAccepted(Collection<UUID> ids, String providerMessageId) {
-    return moveTo(
-        ACCEPTED, byIds(ids), now(), Map.of(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId));
+    OffsetDateTime now = now();
+    int moved =
+        moveTo(ACCEPTED, byIds(ids), now, Map.of(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId));
+    if (moved < ids.size()) {
+      db.update(MESSAGE)
+          .set(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId)
+          .set(MESSAGE.ACCEPTED_AT, now)
+          .where(byIds(ids))
+          .and(MESSAGE.ACCEPTED_AT.isNull())
+          .and(MESSAGE.STATUS.in(DELIVERED, BOUNCED, DROPPED))
+          .execute();
+    }
+    return moved;
   }
 
   public int markFailed(Collection<UUID> ids, String reason) {
@@ -142,6 +168,181 @@ public class MessageStore {
 
   public int markUnconfirmed(Collection<UUID> ids, String reason) {
     return moveTo(UNCONFIRMED, byIds(ids), now(), Map.of(MESSAGE.LAST_ERROR, reason));
+  }
+
+  /**
+   * Applies receipts that settle messages: moves each message to {@code target} with its reason,
+   * where the state machine allows it. Returns the batches of the messages that moved, so that
+   * their workflows can be told.
+   */
+  public Set<BatchKey> settleByReceipt(MessageStatus target, Map<UUID, String> reasons) {
+    if (reasons.isEmpty()) {
+      return Set.of();
+    }
+    var r =
+        DSL.table(
+                "unnest({0}, {1})",
+                array(reasons.keySet(), UUID[]::new), array(reasons.values(), String[]::new))
+            .as("r", "id", "reason");
+    Field<UUID> id = DSL.field(DSL.name("r", "id"), UUID.class);
+    Field<String> reason = DSL.field(DSL.name("r", "reason"), String.class);
+    return db
+        .update(MESSAGE)
+        .set(MESSAGE.STATUS, target)
+        .set(timestampOf(target), now())
+        .setNull(MESSAGE.SEND_STARTED_AT)
+        .set(MESSAGE.LAST_ERROR, DSL.coalesce(reason, MESSAGE.LAST_ERROR))
+        .from(r)
+        .where(MESSAGE.ID.eq(id))
+        .and(MESSAGE.STATUS.in(MessageStatus.predecessorsOf(target)))
+        .returningResult(MESSAGE.SENDOUT_ID, MESSAGE.BATCH_NO)
+        .fetch()
+        .stream()
+        // Messages of sendouts started before receipts were tracked have no batch to wake.
+        .filter(row -> row.value2() != null)
+        .map(row -> new BatchKey(row.value1(), row.value2()))
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * Notes the provider's temporary failures (it keeps retrying): the message stays ACCEPTED, its
+   * deferral count grows by the number of distinct reports and the latest reason is kept.
+   */
+  public void noteDeferrals(Map<UUID, Deferral> deferrals) {
+    if (deferrals.isEmpty()) {
+      return;
+    }
+    var r =
+        DSL.table(
+                "unnest({0}, {1}, {2})",
+                array(deferrals.keySet(), UUID[]::new),
+                array(deferrals.values().stream().map(Deferral::count).toList(), Integer[]::new),
+                array(deferrals.values().stream().map(Deferral::reason).toList(), String[]::new))
+            .as("r", "id", "n", "reason");
+    db.update(MESSAGE)
+        .set(
+            MESSAGE.DEFERRAL_COUNT,
+            MESSAGE.DEFERRAL_COUNT.plus(DSL.field(DSL.name("r", "n"), Integer.class)))
+        .set(MESSAGE.LAST_ERROR, DSL.field(DSL.name("r", "reason"), String.class))
+        .from(r)
+        .where(MESSAGE.ID.eq(DSL.field(DSL.name("r", "id"), UUID.class)))
+        .and(MESSAGE.STATUS.eq(ACCEPTED))
+        .execute();
+  }
+
+  /** How many distinct deferral reports a message got in one webhook call, and the latest. */
+  public record Deferral(int count, String reason) {}
+
+  /** The message ids among {@code ids} that exist. */
+  public Set<UUID> existing(Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
+    return db.select(MESSAGE.ID).from(MESSAGE).where(byIds(ids)).fetchSet(MESSAGE.ID);
+  }
+
+  /**
+   * Finds messages by the provider's id and the recipient's address, for receipts that lack our own
+   * id. Keys of the result are {@code providerMessageId + " " + lower-case address}.
+   */
+  public Map<String, UUID> byProviderId(Collection<String> providerMessageIds) {
+    if (providerMessageIds.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, UUID> found = new HashMap<>();
+    db.select(MESSAGE.ID, MESSAGE.PROVIDER_MESSAGE_ID, MESSAGE.ADDRESS)
+        .from(MESSAGE)
+        .where(MESSAGE.PROVIDER_MESSAGE_ID.eq(any(providerMessageIds.toArray(String[]::new))))
+        .forEach(row -> found.put(providerKey(row.value2(), row.value3()), row.value1()));
+    return found;
+  }
+
+  public static String providerKey(String providerMessageId, String address) {
+    return providerMessageId + " " + address.toLowerCase(Locale.ROOT);
+  }
+
+  /**
+   * Where the receipts have taken the messages with sequence numbers in {@code [fromSeq, toSeq)}.
+   */
+  public BatchReceipts batchReceipts(UUID sendoutId, int fromSeq, int toSeq, int sampleSize) {
+    Condition batch =
+        MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.SEQ.ge(fromSeq)).and(MESSAGE.SEQ.lt(toSeq));
+    Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
+    OffsetDateTime[] unconfirmedSince = new OffsetDateTime[1];
+    db.select(MESSAGE.STATUS, DSL.count(), DSL.min(MESSAGE.UNCONFIRMED_AT))
+        .from(MESSAGE)
+        .where(batch)
+        .groupBy(MESSAGE.STATUS)
+        .forEach(
+            row -> {
+              counts.put(row.value1(), row.value2());
+              if (row.value1() == UNCONFIRMED) {
+                unconfirmedSince[0] = row.value3();
+              }
+            });
+    List<String> sample =
+        counts.getOrDefault(UNCONFIRMED, 0) == 0
+            ? List.of()
+            : db.select(MESSAGE.ID)
+                .from(MESSAGE)
+                .where(batch)
+                .and(MESSAGE.STATUS.eq(UNCONFIRMED))
+                .orderBy(MESSAGE.SEQ)
+                .limit(sampleSize)
+                .fetch(row -> row.value1().toString());
+    return new BatchReceipts(
+        new DeliveryTally(
+            counts.getOrDefault(RELEASED, 0) + counts.getOrDefault(ACCEPTED, 0),
+            counts.getOrDefault(DELIVERED, 0),
+            counts.getOrDefault(BOUNCED, 0),
+            counts.getOrDefault(DROPPED, 0),
+            counts.getOrDefault(FAILED, 0),
+            counts.getOrDefault(UNCONFIRMED, 0)),
+        instant(unconfirmedSince[0]),
+        sample);
+  }
+
+  /**
+   * The sendout's unconfirmed messages: since when the oldest is, and the first few ids in sequence
+   * order. Reads only the unconfirmed rows, through the (sendout, status, seq) index.
+   */
+  public Unconfirmed unconfirmed(UUID sendoutId, int sampleSize) {
+    Condition unconfirmed = MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.STATUS.eq(UNCONFIRMED));
+    OffsetDateTime since =
+        db.select(DSL.min(MESSAGE.UNCONFIRMED_AT))
+            .from(MESSAGE)
+            .where(unconfirmed)
+            .fetchOne(0, OffsetDateTime.class);
+    List<UUID> sample =
+        db.select(MESSAGE.ID)
+            .from(MESSAGE)
+            .where(unconfirmed)
+            .orderBy(MESSAGE.SEQ)
+            .limit(sampleSize)
+            .fetch(MESSAGE.ID);
+    return new Unconfirmed(instant(since), sample);
+  }
+
+  /**
+   * @param since null when there are none
+   */
+  public record Unconfirmed(Instant since, List<UUID> sample) {}
+
+  /**
+   * The receipt deadline passed: the batch's messages still ACCEPTED become UNCONFIRMED, never
+   * DELIVERED. Returns how many moved.
+   */
+  public int expireAwaitingReceipt(UUID sendoutId, int fromSeq, int toSeq, String reason) {
+    return moveTo(
+        UNCONFIRMED,
+        MESSAGE
+            .SENDOUT_ID
+            .eq(sendoutId)
+            .and(MESSAGE.SEQ.ge(fromSeq))
+            .and(MESSAGE.SEQ.lt(toSeq))
+            .and(MESSAGE.STATUS.eq(ACCEPTED)),
+        now(),
+        Map.of(MESSAGE.LAST_ERROR, reason));
   }
 
   /** Returns claimed messages to the unsent pool after the provider definitely refused the call. */
@@ -167,6 +368,10 @@ public class MessageStore {
     int accepted = TAKEN_BY_PROVIDER.stream().mapToInt(s -> counts.getOrDefault(s, 0)).sum();
     return new SendTally(
         accepted, counts.getOrDefault(FAILED, 0), counts.getOrDefault(UNCONFIRMED, 0));
+  }
+
+  public Optional<StoredMessage> find(UUID id) {
+    return db.selectFrom(MESSAGE).where(MESSAGE.ID.eq(id)).fetchOptional(MessageStore::toStored);
   }
 
   /**
@@ -211,6 +416,10 @@ public class MessageStore {
     };
   }
 
+  private static <T> Field<T[]> array(Collection<T> values, IntFunction<T[]> newArray) {
+    return DSL.val(values.toArray(newArray));
+  }
+
   private static Condition byIds(Collection<UUID> ids) {
     return MESSAGE.ID.eq(any(ids.toArray(UUID[]::new)));
   }
@@ -227,6 +436,7 @@ public class MessageStore {
         r.getStatus(),
         r.getProviderMessageId(),
         r.getAttemptCount(),
+        r.getDeferralCount(),
         r.getLastError(),
         r.getQueuedAt().toInstant(),
         instant(r.getReleasedAt()),

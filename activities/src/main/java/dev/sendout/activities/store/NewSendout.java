@@ -1,6 +1,7 @@
 package dev.sendout.activities.store;
 
 import dev.sendout.workflows.sendout.Channel;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.UUID;
  *     dev.sendout.activities.email.EmailContent})
  * @param idempotencyKey the caller's Idempotency-Key, or null
  * @param requestHash fingerprint of the request, so a key reused for another request is caught
+ * @param receiptTimeout how long accepted messages may wait for a receipt
  */
 public record NewSendout(
     UUID id,
@@ -20,6 +22,7 @@ public record NewSendout(
     Channel channel,
     Object content,
     Instant sendAt,
+    Duration receiptTimeout,
     String idempotencyKey,
     String requestHash,
     List<Recipient> recipients) {

@@ -7,6 +7,7 @@ import dev.sendout.activities.store.jooq.tables.records.SendoutRecord;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -54,6 +55,7 @@ public class SendoutStore {
             .set(SENDOUT.CONTENT, JSONB.valueOf(Json.write(sendout.content())))
             .set(SENDOUT.RECIPIENT_COUNT, sendout.recipients().size())
             .set(SENDOUT.SEND_AT, sendout.sendAt().atOffset(ZoneOffset.UTC))
+            .set(SENDOUT.RECEIPT_TIMEOUT_SECONDS, (int) sendout.receiptTimeout().toSeconds())
             .set(SENDOUT.IDEMPOTENCY_KEY, sendout.idempotencyKey())
             .set(SENDOUT.REQUEST_HASH, sendout.requestHash())
             .set(SENDOUT.CREATED_AT, now)
@@ -129,6 +131,16 @@ public class SendoutStore {
   public void markSent(UUID id) {
     db.update(SENDOUT)
         .set(SENDOUT.STATUS, SendoutStatus.SENT)
+        .set(SENDOUT.SENT_AT, DSL.coalesce(SENDOUT.SENT_AT, now()))
+        .where(SENDOUT.ID.eq(id))
+        .and(SENDOUT.STATUS.ne(SendoutStatus.COMPLETED))
+        .execute();
+  }
+
+  /** Records that every message of the sendout is settled. */
+  public void markCompleted(UUID id) {
+    db.update(SENDOUT)
+        .set(SENDOUT.STATUS, SendoutStatus.COMPLETED)
         .set(SENDOUT.COMPLETED_AT, DSL.coalesce(SENDOUT.COMPLETED_AT, now()))
         .where(SENDOUT.ID.eq(id))
         .execute();
@@ -168,9 +180,13 @@ public class SendoutStore {
         r.getStatus(),
         r.getRecipientCount(),
         r.getSendAt().toInstant(),
+        r.getReceiptTimeoutSeconds() == null
+            ? null
+            : Duration.ofSeconds(r.getReceiptTimeoutSeconds()),
         r.getCreatedAt().toInstant(),
         instant(r.getWorkflowStartedAt()),
         instant(r.getReleasedAt()),
+        instant(r.getSentAt()),
         instant(r.getCompletedAt()),
         r.getRequestHash());
   }

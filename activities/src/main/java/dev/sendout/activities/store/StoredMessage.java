@@ -4,7 +4,11 @@ import dev.sendout.workflows.message.MessageStatus;
 import java.time.Instant;
 import java.util.UUID;
 
-/** One message as stored, with the time of each transition it has made. */
+/**
+ * One message as stored, with the time of each transition it has made.
+ *
+ * @param deferralCount how often the provider reported a temporary failure and kept trying
+ */
 public record StoredMessage(
     UUID id,
     int seq,
@@ -12,6 +16,7 @@ public record StoredMessage(
     MessageStatus status,
     String providerMessageId,
     int attemptCount,
+    int deferralCount,
     String lastError,
     Instant queuedAt,
     Instant releasedAt,

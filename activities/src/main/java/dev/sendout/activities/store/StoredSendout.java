@@ -2,10 +2,15 @@ package dev.sendout.activities.store;
 
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A sendout as stored, without its messages. */
+/**
+ * A sendout as stored, without its messages.
+ *
+ * @param receiptTimeout null for sendouts created before receipts were tracked
+ */
 public record StoredSendout(
     UUID id,
     String tenantId,
@@ -13,8 +18,10 @@ public record StoredSendout(
     SendoutStatus status,
     int recipientCount,
     Instant sendAt,
+    Duration receiptTimeout,
     Instant createdAt,
     Instant workflowStartedAt,
     Instant releasedAt,
+    Instant sentAt,
     Instant completedAt,
     String requestHash) {}

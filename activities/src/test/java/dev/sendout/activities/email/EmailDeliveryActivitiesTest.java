@@ -186,7 +186,7 @@ class EmailDeliveryActivitiesTest extends StoreTest {
   @Test
   void retryAfterAnAttemptDiedMidCallNeverSendsThoseMessagesAgain() {
     UUID id = releasedSendout(3);
-    messages.claimForSend(id, 0, 3);
+    messages.claimForSend(id, 0, 0, 3);
     sendGridAnswers(202, "X-Message-Id", "sg-1");
 
     SendTally tally = delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3));

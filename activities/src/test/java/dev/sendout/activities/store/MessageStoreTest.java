@@ -71,12 +71,13 @@ class MessageStoreTest extends StoreTest {
                 sendout.channel(),
                 CONTENT,
                 sendout.sendAt(),
+                sendout.receiptTimeout(),
                 null,
                 "h",
                 List.of(tricky, new NewSendout.Recipient("b@example.com", "", Map.of()))));
 
     sendouts.release(created.sendout().id());
-    var claimed = messages.claimForSend(created.sendout().id(), 0, 2);
+    var claimed = messages.claimForSend(created.sendout().id(), 0, 0, 2);
 
     assertThat(claimed.get(0).displayName()).isEqualTo("O\"Hara, \"Jr.\"\nline two");
     assertThat(claimed.get(0).variables()).containsEntry("firstName", "Zoë \"\\ ,");
@@ -122,7 +123,7 @@ class MessageStoreTest extends StoreTest {
     UUID id = sendouts.create(emailSendout(3)).sendout().id();
     sendouts.release(id);
 
-    var claimed = messages.claimForSend(id, 0, 2);
+    var claimed = messages.claimForSend(id, 0, 0, 2);
     messages.markAccepted(claimed.stream().map(OutgoingMessage::id).toList(), "sg-123");
 
     var stored = all(id);
@@ -138,9 +139,9 @@ class MessageStoreTest extends StoreTest {
   void messagesLeftInFlightByADeadAttemptBecomeUnconfirmedInsteadOfBeingClaimedAgain() {
     UUID id = sendouts.create(emailSendout(2)).sendout().id();
     sendouts.release(id);
-    messages.claimForSend(id, 0, 2);
+    messages.claimForSend(id, 0, 0, 2);
 
-    var secondAttempt = messages.claimForSend(id, 0, 2);
+    var secondAttempt = messages.claimForSend(id, 0, 0, 2);
 
     assertThat(secondAttempt).isEmpty();
     assertThat(all(id))
@@ -156,10 +157,10 @@ class MessageStoreTest extends StoreTest {
   void unclaimedMessagesAreClaimedAgainByTheNextAttempt() {
     UUID id = sendouts.create(emailSendout(2)).sendout().id();
     sendouts.release(id);
-    var first = messages.claimForSend(id, 0, 2);
+    var first = messages.claimForSend(id, 0, 0, 2);
 
     messages.unclaim(first.stream().map(OutgoingMessage::id).toList(), "SendGrid 503");
-    var second = messages.claimForSend(id, 0, 2);
+    var second = messages.claimForSend(id, 0, 0, 2);
 
     assertThat(second)
         .extracting(OutgoingMessage::id)

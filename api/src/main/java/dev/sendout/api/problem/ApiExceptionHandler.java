@@ -4,11 +4,13 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
@@ -26,6 +28,7 @@ import tools.jackson.databind.DatabindException;
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+  private static final int RETRY_AFTER_SECONDS = 5;
 
   @ExceptionHandler(ApiProblem.class)
   ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
@@ -42,6 +45,19 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemType.INVALID_REQUEST,
         e.getName() + ": invalid value",
         List.of(new FieldProblem(e.getName(), "invalid value")));
+  }
+
+  /**
+   * The database is away or overloaded: nothing was stored, and a retry is the right move, so the
+   * caller (or SendGrid, for a webhook) gets 503 with a Retry-After rather than a bare 500.
+   */
+  @ExceptionHandler({DataAccessException.class, TransactionException.class})
+  ResponseEntity<ProblemDetail> databaseUnavailable(RuntimeException e) {
+    log.warn("Database unavailable: {}", e.toString());
+    var response = respond(ProblemType.UNAVAILABLE, "The database is unavailable", List.of());
+    return ResponseEntity.status(response.getStatusCode())
+        .header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
+        .body(response.getBody());
   }
 
   @ExceptionHandler(Exception.class)

@@ -13,6 +13,14 @@ public enum ProblemType {
       "idempotency-key-reused",
       HttpStatus.UNPROCESSABLE_CONTENT,
       "The Idempotency-Key was used for a different request"),
+  SIGNATURE_MISSING(
+      "signature-missing", HttpStatus.UNAUTHORIZED, "The webhook carries no provider signature"),
+  SIGNATURE_INVALID(
+      "signature-invalid",
+      HttpStatus.FORBIDDEN,
+      "The webhook's signature does not verify or is too old"),
+  UNAVAILABLE(
+      "unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable; retry later"),
   INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
   private final URI uri;

@@ -18,7 +18,14 @@ public record CreateSendoutRequest(
     @Schema(
             description = "RFC 3339 date-time; omitted or past means now",
             example = "2026-12-01T09:00:00Z")
-        String sendAt) {
+        String sendAt,
+    @Schema(
+            description =
+                "ISO 8601 duration, PT1M to P30D: how long an accepted message may wait for the"
+                    + " provider's delivery receipt before it is flagged UNCONFIRMED. Default PT24H"
+                    + " for email.",
+            example = "PT24H")
+        String receiptTimeout) {
 
   public record Sender(
       @Schema(example = "surveys@example.com") String email,

@@ -34,6 +34,7 @@ public class SendoutController {
 
   static final int DEFAULT_PAGE_SIZE = 100;
   static final int MAX_PAGE_SIZE = 1000;
+  static final int STUCK_SAMPLE_SIZE = 10;
 
   private final SendoutService service;
   private final SendoutStore sendouts;
@@ -65,15 +66,15 @@ public class SendoutController {
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/v1/sendouts/" + s.id()))
         .header("Idempotent-Replayed", String.valueOf(created.existed()))
-        .body(SendoutView.of(s, sendouts.countByStatus(s.id())));
+        .body(view(s));
   }
 
-  @Operation(summary = "A sendout: status, message counts per status, timestamps")
+  @Operation(
+      summary = "A sendout: status, message counts per status, whether it is stuck, timestamps")
   @ApiResponse(responseCode = "404", description = "No such sendout")
   @GetMapping("/{id}")
   public SendoutView get(@PathVariable UUID id) {
-    StoredSendout s = find(id);
-    return SendoutView.of(s, sendouts.countByStatus(id));
+    return view(find(id));
   }
 
   @Operation(summary = "A sendout's messages, in order, one page at a time")
@@ -96,6 +97,16 @@ public class SendoutController {
     List<StoredMessage> page = messages.page(id, status(status), afterSeq(cursor), size);
     String next = page.size() < size ? null : cursor(page.get(page.size() - 1).seq());
     return new MessagePage(page, next);
+  }
+
+  private SendoutView view(StoredSendout s) {
+    var counts = sendouts.countByStatus(s.id());
+    int unconfirmed = counts.get(MessageStatus.UNCONFIRMED);
+    var stuck =
+        unconfirmed == 0
+            ? null
+            : SendoutView.noReceipt(unconfirmed, messages.unconfirmed(s.id(), STUCK_SAMPLE_SIZE));
+    return SendoutView.of(s, counts, stuck);
   }
 
   private StoredSendout find(UUID id) {

@@ -45,16 +45,27 @@ public class SendoutRequestValidator {
 
   private static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(366);
 
+  /**
+   * Receipt deadlines shorter than a minute would flag messages the provider is still handling;
+   * beyond 30 days nobody waits for a survey invitation.
+   */
+  static final Duration MIN_RECEIPT_TIMEOUT = Duration.ofMinutes(1);
+
+  static final Duration MAX_RECEIPT_TIMEOUT = Duration.ofDays(30);
+
   private final int maxRecipients;
+  private final Duration defaultEmailReceiptTimeout;
   private final Clock clock;
 
   public SendoutRequestValidator(ApiProperties properties, Clock clock) {
     this.maxRecipients = properties.maxRecipientsPerRequest();
+    this.defaultEmailReceiptTimeout = properties.emailReceiptTimeout();
     this.clock = clock;
   }
 
   /** A request that passed every check, with its parts converted. */
-  public record Valid(Channel channel, EmailContent content, Instant sendAt) {}
+  public record Valid(
+      Channel channel, EmailContent content, Instant sendAt, Duration receiptTimeout) {}
 
   public Valid validate(CreateSendoutRequest request) {
     Problems problems = new Problems();
@@ -62,8 +73,9 @@ public class SendoutRequestValidator {
     EmailContent content = emailContent(request, problems);
     recipients(request.recipients(), content.variables(), problems);
     Instant sendAt = sendAt(request.sendAt(), problems);
+    Duration receiptTimeout = receiptTimeout(request.receiptTimeout(), problems);
     problems.throwIfAny();
-    return new Valid(channel, content, sendAt);
+    return new Valid(channel, content, sendAt, receiptTimeout);
   }
 
   private static Channel channel(String value, Problems problems) {
@@ -162,6 +174,23 @@ public class SendoutRequestValidator {
     } catch (DateTimeParseException e) {
       problems.add("/sendAt", "not an RFC 3339 date-time such as 2026-12-01T09:00:00Z");
       return now;
+    }
+  }
+
+  private Duration receiptTimeout(String value, Problems problems) {
+    if (value == null || value.isBlank()) {
+      return defaultEmailReceiptTimeout;
+    }
+    try {
+      Duration timeout = Duration.parse(value);
+      if (timeout.compareTo(MIN_RECEIPT_TIMEOUT) < 0
+          || timeout.compareTo(MAX_RECEIPT_TIMEOUT) > 0) {
+        problems.add("/receiptTimeout", "must be between PT1M and P30D");
+      }
+      return timeout;
+    } catch (DateTimeParseException e) {
+      problems.add("/receiptTimeout", "not an ISO 8601 duration such as PT24H");
+      return defaultEmailReceiptTimeout;
     }
   }
 

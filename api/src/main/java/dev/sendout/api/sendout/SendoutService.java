@@ -63,6 +63,7 @@ public class SendoutService {
                 valid.channel(),
                 valid.content(),
                 valid.sendAt(),
+                valid.receiptTimeout(),
                 idempotencyKey,
                 requestHash,
                 recipients));

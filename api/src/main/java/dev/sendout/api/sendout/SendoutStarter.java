@@ -3,6 +3,7 @@ package dev.sendout.api.sendout;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.CHANNEL;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_ID;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STATUS;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
 import dev.sendout.activities.store.StoredSendout;
@@ -30,7 +31,8 @@ public class SendoutStarter {
 
   private final WorkflowClient temporal;
   private final String taskQueue;
-  private final SendoutSettings settings;
+  private final ApiProperties properties;
+  private final String emailTaskQueue;
 
   public SendoutStarter(
       WorkflowClient temporal,
@@ -39,12 +41,8 @@ public class SendoutStarter {
       @Value("${sendout.task-queue.email}") String emailTaskQueue) {
     this.temporal = temporal;
     this.taskQueue = taskQueue;
-    this.settings =
-        new SendoutSettings(
-            properties.batchSize(),
-            properties.maxBatchesInFlight(),
-            emailTaskQueue,
-            properties.continueAsNewAfterEvents());
+    this.properties = properties;
+    this.emailTaskQueue = emailTaskQueue;
   }
 
   public void start(StoredSendout sendout) {
@@ -63,6 +61,7 @@ public class SendoutStarter {
                     .set(TENANT_ID, sendout.tenantId())
                     .set(CHANNEL, sendout.channel().name())
                     .set(SENDOUT_STATUS, SendoutStatus.SCHEDULED.name())
+                    .set(STUCK, false)
                     .build())
             .setStaticSummary(
                 "%s sendout %s: %,d recipients, sending at %s"
@@ -80,13 +79,25 @@ public class SendoutStarter {
             sendout.channel(),
             sendout.recipientCount(),
             sendout.sendAt(),
-            settings,
+            settings(sendout),
             null);
     try {
       WorkflowClient.start(workflow::run, start);
     } catch (WorkflowExecutionAlreadyStarted alreadyStartedOrFinished) {
       // Started by an earlier call, or already finished: either way there is nothing to do.
     }
+  }
+
+  private SendoutSettings settings(StoredSendout sendout) {
+    return new SendoutSettings(
+        properties.batchSize(),
+        properties.maxBatchesInFlight(),
+        emailTaskQueue,
+        properties.continueAsNewAfterEvents(),
+        // Sendouts stored before receipts were tracked have no timeout of their own.
+        sendout.receiptTimeout() != null
+            ? sendout.receiptTimeout()
+            : properties.emailReceiptTimeout());
   }
 
   private static String capitalized(String name) {

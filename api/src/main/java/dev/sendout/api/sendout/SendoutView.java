@@ -1,11 +1,15 @@
 package dev.sendout.api.sendout;
 
+import dev.sendout.activities.store.MessageStore.Unconfirmed;
 import dev.sendout.activities.store.StoredSendout;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
+import dev.sendout.workflows.sendout.StuckReason;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -13,6 +17,10 @@ import java.util.UUID;
  * A sendout as the API shows it.
  *
  * @param messages how many of its messages are in each status
+ * @param stuck why the sendout needs attention; null when it does not
+ * @param receiptTimeout how long an accepted message may wait for a receipt (ISO 8601)
+ * @param sentAt when every message had been handed to the provider
+ * @param completedAt when every message was settled
  * @param workflowId where to find the sendout in the Temporal UI
  */
 public record SendoutView(
@@ -21,25 +29,46 @@ public record SendoutView(
     SendoutStatus status,
     int recipientCount,
     Map<MessageStatus, Integer> messages,
+    Stuck stuck,
     Instant sendAt,
+    @Schema(example = "PT24H") String receiptTimeout,
     Instant createdAt,
     Instant workflowStartedAt,
     Instant releasedAt,
+    Instant sentAt,
     Instant completedAt,
     String workflowId) {
 
-  static SendoutView of(StoredSendout s, Map<MessageStatus, Integer> messages) {
+  /**
+   * Messages that need a person's attention.
+   *
+   * @param messages how many
+   * @param since when the oldest of them became stuck
+   * @param sample the first few of them, in sequence order; list them all with {@code GET
+   *     /v1/sendouts/{id}/messages?status=UNCONFIRMED}
+   */
+  public record Stuck(StuckReason reason, int messages, Instant since, List<UUID> sample) {}
+
+  static SendoutView of(StoredSendout s, Map<MessageStatus, Integer> messages, Stuck stuck) {
     return new SendoutView(
         s.id(),
         s.channel(),
         s.status(),
         s.recipientCount(),
         messages,
+        stuck,
         s.sendAt(),
+        s.receiptTimeout() == null ? null : s.receiptTimeout().toString(),
         s.createdAt(),
         s.workflowStartedAt(),
         s.releasedAt(),
+        s.sentAt(),
         s.completedAt(),
         SendoutWorkflow.workflowId(s.id().toString()));
+  }
+
+  /** Unconfirmed messages: the provider may hold them, but no receipt says so. */
+  static Stuck noReceipt(int count, Unconfirmed unconfirmed) {
+    return new Stuck(StuckReason.NO_RECEIPT, count, unconfirmed.since(), unconfirmed.sample());
   }
 }

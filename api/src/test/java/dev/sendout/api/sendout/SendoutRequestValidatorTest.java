@@ -9,6 +9,7 @@ import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -22,10 +23,15 @@ class SendoutRequestValidatorTest {
   private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
   private final SendoutRequestValidator validator =
       new SendoutRequestValidator(
-          new ApiProperties(5, DataSize.ofMegabytes(1), 1000, 8, 2000),
+          new ApiProperties(5, DataSize.ofMegabytes(1), 1000, 8, 2000, Duration.ofHours(24)),
           Clock.fixed(NOW, ZoneOffset.UTC));
 
   private static CreateSendoutRequest request(List<Recipient> recipients, String sendAt) {
+    return request(recipients, sendAt, null);
+  }
+
+  private static CreateSendoutRequest request(
+      List<Recipient> recipients, String sendAt, String receiptTimeout) {
     return new CreateSendoutRequest(
         "EMAIL",
         new Sender("surveys@example.com", "Surveys"),
@@ -33,7 +39,8 @@ class SendoutRequestValidatorTest {
         "Take it: {{surveyUrl}}",
         null,
         recipients,
-        sendAt);
+        sendAt,
+        receiptTimeout);
   }
 
   private static Recipient recipient(String email) {
@@ -102,10 +109,26 @@ class SendoutRequestValidatorTest {
   }
 
   @Test
+  void receiptTimeoutDefaultsToADayForEmailAndMayBeSetWithinBounds() {
+    var one = List.of(recipient("a@example.com"));
+    assertThat(validator.validate(request(one, null)).receiptTimeout())
+        .isEqualTo(Duration.ofHours(24));
+    assertThat(validator.validate(request(one, null, "PT2H")).receiptTimeout())
+        .isEqualTo(Duration.ofHours(2));
+    assertThat(problems(request(one, null, "PT30S")))
+        .containsExactly(new FieldProblem("/receiptTimeout", "must be between PT1M and P30D"));
+    assertThat(problems(request(one, null, "P31D")))
+        .containsExactly(new FieldProblem("/receiptTimeout", "must be between PT1M and P30D"));
+    assertThat(problems(request(one, null, "a day")))
+        .containsExactly(
+            new FieldProblem("/receiptTimeout", "not an ISO 8601 duration such as PT24H"));
+  }
+
+  @Test
   void reportIsCappedSoThatAHugeBadFileCannotMakeAHugeAnswer() {
     SendoutRequestValidator roomy =
         new SendoutRequestValidator(
-            new ApiProperties(10_000, DataSize.ofMegabytes(1), 1000, 8, 2000),
+            new ApiProperties(10_000, DataSize.ofMegabytes(1), 1000, 8, 2000, Duration.ofHours(24)),
             Clock.fixed(NOW, ZoneOffset.UTC));
     var bad = IntStream.range(0, 500).mapToObj(i -> recipient("bad-" + i)).toList();
 

@@ -1,13 +1,36 @@
 package dev.sendout.workflows.batch;
 
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
+
+import dev.sendout.workflows.receipt.BatchReceipts;
+import dev.sendout.workflows.receipt.ReceiptActivities;
+import dev.sendout.workflows.receipt.ReceiptActivities.ExpireReceipts;
 import dev.sendout.workflows.sendout.SendTally;
+import dev.sendout.workflows.sendout.SendoutWorkflow;
+import dev.sendout.workflows.sendout.StuckReason;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
 
-/** Sends one chunk through the channel's delivery activity and reports the tally. */
+/**
+ * Sends one chunk through the channel's delivery activity, reports it sent to the sendout, then
+ * waits until every message is settled by a receipt.
+ *
+ * <p>Receipts are read from the store, woken by the API's coalesced {@code receiptsArrived} signal
+ * and, as a backstop for a lost signal, by a timer that backs off from seconds to minutes. At the
+ * receipt deadline the messages still without a receipt become UNCONFIRMED and the workflow flags
+ * itself {@code Stuck=true, StuckReason=NO_RECEIPT}; it keeps listening, so that a late receipt
+ * still settles them and clears the flag.
+ */
 public class BatchWorkflowImpl implements BatchWorkflow {
+
+  private static final Logger log = Workflow.getLogger(BatchWorkflowImpl.class);
 
   /**
    * Long enough for one provider call at its read timeout (20 s) plus the store writes around it;
@@ -27,8 +50,78 @@ public class BatchWorkflowImpl implements BatchWorkflow {
           .setMaximumInterval(Duration.ofMinutes(1))
           .build();
 
+  /** Receipt checks are indexed reads of at most a batch of rows; the database may be away. */
+  private static final ActivityOptions STORE_OPTIONS =
+      ActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(
+              RetryOptions.newBuilder()
+                  .setInitialInterval(Duration.ofSeconds(1))
+                  .setMaximumInterval(Duration.ofSeconds(30))
+                  .build())
+          .build();
+
+  /** The backstop check comes soon after sending, when receipts are most likely... */
+  static final Duration FIRST_CHECK = Duration.ofSeconds(10);
+
+  /**
+   * ...then ever more rarely while nothing arrives. Signals wake the batch as soon as receipts
+   * come, so this check only makes up for a lost signal; hourly keeps a batch that waits a day for
+   * its last receipts to about 200 history events.
+   */
+  static final Duration MAX_CHECK_INTERVAL = Duration.ofHours(1);
+
+  /**
+   * Signals arriving faster than this are served by one check, which bounds the history of a batch
+   * whose receipts trickle in one webhook call at a time.
+   */
+  static final Duration MIN_CHECK_GAP = Duration.ofSeconds(2);
+
+  /** Attempts to signal the sendout workflow, a second more apart each time. */
+  static final int REPORT_ATTEMPTS = 5;
+
+  /** Continue as new long before the history gets heavy; a stuck batch may wait for weeks. */
+  static final int MAX_HISTORY_EVENTS = 2000;
+
+  private final ReceiptActivities receipts =
+      Workflow.newActivityStub(ReceiptActivities.class, STORE_OPTIONS);
+
+  private BatchProgress progress;
+  private boolean receiptsArrived;
+
   @Override
   public SendTally run(StartBatch start) {
+    SendBatch batch = start.batch();
+    progress = new BatchProgress(batch.batchNo(), BatchPhase.SENDING, start.sent(), null);
+    SendTally sent = start.sent() == null ? send(start) : start.sent();
+    if (start.receiptTimeout() == null) {
+      return sent;
+    }
+    Instant deadline =
+        start.receiptDeadline() != null
+            ? start.receiptDeadline()
+            : now().plus(start.receiptTimeout());
+    BatchReceipts state = receipts.checkReceipts(batch);
+    if (start.receiptDeadline() == null) {
+      report(BatchPhase.AWAITING_RECEIPTS, sent, state);
+    } else {
+      resume(sent, state, deadline);
+    }
+    awaitReceipts(start, sent, state, deadline);
+    return sent;
+  }
+
+  @Override
+  public void receiptsArrived() {
+    receiptsArrived = true;
+  }
+
+  @Override
+  public BatchProgress progress() {
+    return progress;
+  }
+
+  private SendTally send(StartBatch start) {
     SendBatch batch = start.batch();
     DeliveryActivities delivery =
         Workflow.newActivityStub(
@@ -46,5 +139,131 @@ public class BatchWorkflowImpl implements BatchWorkflow {
         "Sent %d messages: %d accepted, %d failed, %d unconfirmed"
             .formatted(tally.total(), tally.accepted(), tally.failed(), tally.unconfirmed()));
     return tally;
+  }
+
+  private void awaitReceipts(
+      StartBatch start, SendTally sent, BatchReceipts state, Instant deadline) {
+    SendBatch batch = start.batch();
+    Duration interval = FIRST_CHECK;
+    Instant lastCheck = now();
+    while (state.tally().open() > 0) {
+      if (progress.phase() == BatchPhase.AWAITING_RECEIPTS && !now().isBefore(deadline)) {
+        state = receipts.expireReceipts(new ExpireReceipts(batch, start.receiptTimeout()));
+        lastCheck = now();
+        if (state.tally().unconfirmed() > 0) {
+          flagStuck(true);
+          report(BatchPhase.STUCK, sent, state);
+          log.warn(
+              "Batch {} of sendout {}: {} messages without a receipt after {}",
+              batch.batchNo(),
+              batch.sendoutId(),
+              state.tally().unconfirmed(),
+              start.receiptTimeout());
+        }
+        continue;
+      }
+      if (Workflow.getInfo().getHistoryLength() >= MAX_HISTORY_EVENTS
+          || Workflow.getInfo().isContinueAsNewSuggested()) {
+        Workflow.continueAsNew(start.awaitingReceipts(sent, deadline));
+      }
+      Duration wait = interval;
+      if (progress.phase() == BatchPhase.AWAITING_RECEIPTS) {
+        Duration untilDeadline = Duration.between(now(), deadline);
+        wait = untilDeadline.compareTo(wait) < 0 ? untilDeadline : wait;
+      }
+      receiptsArrived = false;
+      boolean signalled = Workflow.await(wait, () -> receiptsArrived);
+      Duration sinceLastCheck = Duration.between(lastCheck, now());
+      if (signalled && sinceLastCheck.compareTo(MIN_CHECK_GAP) < 0) {
+        Workflow.sleep(MIN_CHECK_GAP.minus(sinceLastCheck));
+      }
+      BatchReceipts before = state;
+      state = receipts.checkReceipts(batch);
+      lastCheck = now();
+      interval = signalled ? FIRST_CHECK : longer(interval);
+      if (progress.phase() == BatchPhase.STUCK
+          && state.tally().open() > 0
+          && state.tally().unconfirmed() != before.tally().unconfirmed()) {
+        report(BatchPhase.STUCK, sent, state);
+      } else {
+        progress = new BatchProgress(batch.batchNo(), progress.phase(), sent, state);
+        describe();
+      }
+    }
+    if (progress.phase() == BatchPhase.STUCK) {
+      flagStuck(false);
+    }
+    report(BatchPhase.SETTLED, sent, state);
+  }
+
+  private static Duration longer(Duration interval) {
+    Duration doubled = interval.multipliedBy(2);
+    return doubled.compareTo(MAX_CHECK_INTERVAL) > 0 ? MAX_CHECK_INTERVAL : doubled;
+  }
+
+  /** A run continued as new resumes in the phase its predecessor was in. */
+  private void resume(SendTally sent, BatchReceipts state, Instant deadline) {
+    boolean stuck = !now().isBefore(deadline) && state.tally().unconfirmed() > 0;
+    progress =
+        new BatchProgress(
+            progress.batchNo(),
+            stuck ? BatchPhase.STUCK : BatchPhase.AWAITING_RECEIPTS,
+            sent,
+            state);
+    if (stuck) {
+      flagStuck(true);
+    }
+    describe();
+  }
+
+  private void flagStuck(boolean stuck) {
+    Workflow.upsertTypedSearchAttributes(
+        STUCK.valueSet(stuck),
+        stuck ? STUCK_REASON.valueSet(StuckReason.NO_RECEIPT.name()) : STUCK_REASON.valueUnset());
+  }
+
+  /** Records the new phase and tells the sendout workflow, which keeps a window of senders. */
+  private void report(BatchPhase phase, SendTally sent, BatchReceipts state) {
+    progress = new BatchProgress(progress.batchNo(), phase, sent, state);
+    describe();
+    Workflow.getInfo().getParentWorkflowId().ifPresent(this::tellParent);
+  }
+
+  /**
+   * Signals the sendout workflow by id, so that the signal reaches whichever run is current. A
+   * signal sent at the moment the sendout continues as new can find no run (the test server shows
+   * this; the real server switches runs atomically), so a refused signal is retried a few times. A
+   * sendout that stays unreachable was terminated by an operator: nobody is left to tell.
+   */
+  private void tellParent(String parentId) {
+    SendoutWorkflow parent = Workflow.newExternalWorkflowStub(SendoutWorkflow.class, parentId);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        parent.batchProgress(progress);
+        return;
+      } catch (ApplicationFailure | SignalExternalWorkflowException e) {
+        if (attempt == REPORT_ATTEMPTS) {
+          log.warn("Cannot report batch {} to {}: {}", progress.batchNo(), parentId, e.toString());
+          return;
+        }
+        Workflow.sleep(Duration.ofSeconds(attempt));
+      }
+    }
+  }
+
+  private void describe() {
+    var tally = progress.receipts().tally();
+    Workflow.setCurrentDetails(
+        switch (progress.phase()) {
+          case SENDING, AWAITING_RECEIPTS -> "Awaiting receipts: " + tally;
+          case STUCK ->
+              "STUCK (no receipt): %d messages unconfirmed since %s; %s"
+                  .formatted(tally.unconfirmed(), progress.receipts().unconfirmedSince(), tally);
+          case SETTLED -> "Settled: " + tally;
+        });
+  }
+
+  private static Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
   }
 }

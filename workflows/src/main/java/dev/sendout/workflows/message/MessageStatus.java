@@ -14,8 +14,10 @@ import java.util.Set;
  * transition is refused by the same table that {@link #canMoveTo} reads.
  *
  * <pre>
- * QUEUED ─▶ RELEASED ─▶ ACCEPTED ─▶ DELIVERED | BOUNCED | DROPPED | FAILED | UNCONFIRMED
- *   │           │  └──────────────▶ FAILED (provider refused)  ·  UNCONFIRMED (send in doubt)
+ * QUEUED ─▶ RELEASED ─▶ ACCEPTED ─▶ DELIVERED ─▶ BOUNCED (a bounce after delivery)
+ *   │           │           └─────▶ BOUNCED | DROPPED | FAILED | UNCONFIRMED
+ *   │           ├─▶ FAILED (provider refused)  ·  UNCONFIRMED (send in doubt)
+ *   │           └─▶ DELIVERED | BOUNCED | DROPPED (a receipt overtook our record of acceptance)
  *   └───────────┴─▶ CANCELLED                UNCONFIRMED ─▶ DELIVERED | BOUNCED | DROPPED | FAILED
  * </pre>
  *
@@ -24,6 +26,12 @@ import java.util.Set;
  * came before the receipt deadline, or the send's outcome is unknown because the call broke off
  * after the request left (a read timeout, a worker killed mid-call). Such a message is never sent
  * again automatically (I4); a late receipt can still settle it.
+ *
+ * <p>Receipts are applied in whatever order they arrive, and the result does not depend on that
+ * order: a signed receipt may settle a message we have not yet recorded as accepted (the provider
+ * was faster than our own write), and a bounce reported after delivery wins over the delivery,
+ * because the receiving server took the message and then refused it, so the recipient does not have
+ * it. A delivery reported after a bounce changes nothing.
  */
 public enum MessageStatus {
   QUEUED,
@@ -40,13 +48,18 @@ public enum MessageStatus {
       new EnumMap<>(MessageStatus.class);
   private static final Map<MessageStatus, Set<MessageStatus>> PREVIOUS =
       new EnumMap<>(MessageStatus.class);
+  private static final Set<MessageStatus> SETTLED =
+      EnumSet.of(DELIVERED, BOUNCED, DROPPED, FAILED, CANCELLED);
 
   static {
     NEXT.put(QUEUED, EnumSet.of(RELEASED, CANCELLED));
-    NEXT.put(RELEASED, EnumSet.of(ACCEPTED, FAILED, UNCONFIRMED, CANCELLED));
+    NEXT.put(
+        RELEASED,
+        EnumSet.of(ACCEPTED, UNCONFIRMED, DELIVERED, BOUNCED, DROPPED, FAILED, CANCELLED));
     NEXT.put(ACCEPTED, EnumSet.of(DELIVERED, BOUNCED, DROPPED, FAILED, UNCONFIRMED));
     NEXT.put(UNCONFIRMED, EnumSet.of(DELIVERED, BOUNCED, DROPPED, FAILED));
-    for (MessageStatus s : EnumSet.of(DELIVERED, BOUNCED, DROPPED, FAILED, CANCELLED)) {
+    NEXT.put(DELIVERED, EnumSet.of(BOUNCED));
+    for (MessageStatus s : EnumSet.of(BOUNCED, DROPPED, FAILED, CANCELLED)) {
       NEXT.put(s, EnumSet.noneOf(MessageStatus.class));
     }
     for (MessageStatus target : values()) {
@@ -71,8 +84,11 @@ public enum MessageStatus {
     return PREVIOUS.get(target);
   }
 
-  /** True when no further transition can happen. */
-  public boolean isFinal() {
-    return NEXT.get(this).isEmpty();
+  /**
+   * True when the message needs nothing more from us or the provider: it reached the recipient, or
+   * it never will. DELIVERED is settled although a late bounce may still overturn it.
+   */
+  public boolean isSettled() {
+    return SETTLED.contains(this);
   }
 }

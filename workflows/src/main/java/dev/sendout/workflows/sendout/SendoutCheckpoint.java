@@ -1,7 +1,24 @@
 package dev.sendout.workflows.sendout;
 
+import dev.sendout.workflows.batch.BatchProgress;
+import dev.sendout.workflows.receipt.DeliveryTally;
+import java.util.Map;
+
 /**
  * State carried across a continue-as-new: the sendout has been released, batches below {@code
- * nextBatch} are done, and {@code tally} sums their outcomes.
+ * nextBatch} have been started, and {@code tally} sums the send outcomes of those that reported
+ * being sent.
+ *
+ * @param reported how many batches have reported being sent
+ * @param settledBatches how many batches have settled; {@code settled} sums their receipts
+ * @param unsettled the latest report of each batch that was sent but has not settled, by batch
+ *     number; bounded by the sendout's batch count
  */
-public record SendoutCheckpoint(int messageCount, int nextBatch, SendTally tally) {}
+public record SendoutCheckpoint(
+    int messageCount,
+    int nextBatch,
+    SendTally tally,
+    int reported,
+    int settledBatches,
+    DeliveryTally settled,
+    Map<Integer, BatchProgress> unsettled) {}

@@ -17,8 +17,15 @@ public final class SendoutSearchAttributes {
   public static final SearchAttributeKey<String> SENDOUT_STATUS =
       SearchAttributeKey.forKeyword("SendoutStatus");
 
+  /** True while something needs a person's attention; {@code StuckReason} says what. */
+  public static final SearchAttributeKey<Boolean> STUCK = SearchAttributeKey.forBoolean("Stuck");
+
+  /** A {@link StuckReason} name; unset when the workflow is not stuck. */
+  public static final SearchAttributeKey<String> STUCK_REASON =
+      SearchAttributeKey.forKeyword("StuckReason");
+
   public static final List<SearchAttributeKey<?>> ALL =
-      List.of(SENDOUT_ID, TENANT_ID, CHANNEL, SENDOUT_STATUS);
+      List.of(SENDOUT_ID, TENANT_ID, CHANNEL, SENDOUT_STATUS, STUCK, STUCK_REASON);
 
   private SendoutSearchAttributes() {}
 }

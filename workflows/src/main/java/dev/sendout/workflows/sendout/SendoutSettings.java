@@ -1,17 +1,26 @@
 package dev.sendout.workflows.sendout;
 
+import java.time.Duration;
+
 /**
  * Settings a sendout runs with, fixed when its workflow starts so that replays see the same values.
  *
  * @param batchSize messages per batch; SendGrid takes at most 1,000 personalizations per request
- * @param maxBatchesInFlight how many batch workflows run at once, which bounds the provider load
+ * @param maxBatchesInFlight how many batch workflows send at once, which bounds the provider load
  *     and the memory a sendout takes whatever its size
  * @param deliveryTaskQueue the channel's activity task queue, where the provider rate limit lives
- * @param continueAsNewAfterEvents history length after which the workflow drains its running
- *     batches and continues as new, well below Temporal's limits
+ * @param continueAsNewAfterEvents history length after which the workflow continues as new, well
+ *     below Temporal's limits
+ * @param receiptTimeout how long an accepted message may wait for the provider's receipt before it
+ *     is flagged UNCONFIRMED. Null only for sendouts started before receipts were tracked: those
+ *     finish once every message is sent, as they did then.
  */
 public record SendoutSettings(
-    int batchSize, int maxBatchesInFlight, String deliveryTaskQueue, int continueAsNewAfterEvents) {
+    int batchSize,
+    int maxBatchesInFlight,
+    String deliveryTaskQueue,
+    int continueAsNewAfterEvents,
+    Duration receiptTimeout) {
 
   public SendoutSettings {
     if (batchSize < 1 || batchSize > 1000) {
@@ -20,5 +29,13 @@ public record SendoutSettings(
     if (maxBatchesInFlight < 1) {
       throw new IllegalArgumentException("maxBatchesInFlight must be positive");
     }
+    if (receiptTimeout != null && (receiptTimeout.isNegative() || receiptTimeout.isZero())) {
+      throw new IllegalArgumentException("receiptTimeout must be positive");
+    }
+  }
+
+  /** False for sendouts started before receipts were tracked. */
+  public boolean tracksReceipts() {
+    return receiptTimeout != null;
   }
 }

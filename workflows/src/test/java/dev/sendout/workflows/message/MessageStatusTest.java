@@ -1,6 +1,7 @@
 package dev.sendout.workflows.message;
 
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
+import static dev.sendout.workflows.message.MessageStatus.BOUNCED;
 import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
 import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
 import static dev.sendout.workflows.message.MessageStatus.FAILED;
@@ -32,9 +33,9 @@ class MessageStatusTest {
   }
 
   @Test
-  void acceptanceIsNeverDeliveryAndStepsCannotBeSkippedOrUndone() {
-    assertThat(RELEASED.canMoveTo(DELIVERED)).isFalse();
+  void stepsCannotBeSkippedOrUndone() {
     assertThat(QUEUED.canMoveTo(ACCEPTED)).isFalse();
+    assertThat(QUEUED.canMoveTo(DELIVERED)).isFalse();
     assertThat(ACCEPTED.canMoveTo(RELEASED)).isFalse();
     assertThat(DELIVERED.canMoveTo(FAILED)).isFalse();
     assertThat(ACCEPTED.canMoveTo(CANCELLED)).isFalse();
@@ -61,10 +62,19 @@ class MessageStatusTest {
   }
 
   @Test
-  void finalStatesHaveNoWayOut() {
-    assertThat(DELIVERED.isFinal()).isTrue();
-    assertThat(CANCELLED.isFinal()).isTrue();
-    assertThat(UNCONFIRMED.isFinal()).isFalse();
-    assertThat(ACCEPTED.isFinal()).isFalse();
+  void onlyABounceLeavesDelivered() {
+    for (MessageStatus to : MessageStatus.values()) {
+      assertThat(DELIVERED.canMoveTo(to)).as("DELIVERED -> %s", to).isEqualTo(to == BOUNCED);
+    }
+  }
+
+  @Test
+  void unconfirmedAndAcceptedAreStillOpenWhileProviderVerdictsAreSettled() {
+    assertThat(DELIVERED.isSettled()).isTrue();
+    assertThat(BOUNCED.isSettled()).isTrue();
+    assertThat(CANCELLED.isSettled()).isTrue();
+    assertThat(UNCONFIRMED.isSettled()).isFalse();
+    assertThat(ACCEPTED.isSettled()).isFalse();
+    assertThat(RELEASED.isSettled()).isFalse();
   }
 }

@@ -10,9 +10,19 @@ import org.junit.jupiter.api.Test;
  * workflows already running (a new activity call, a reordered step) fails here with a
  * non-determinism error: put it behind {@code Workflow.getVersion} and record a new history.
  *
- * <p>The histories were recorded with the test server: a 2,500-message sendout scheduled an hour
- * ahead, in batches of 1,000 with two in flight, and one of its batch workflows. To record one, run
- * the workflow in a {@code TestWorkflowExtension} and write {@code
+ * <p>The histories were recorded with the test server and the fakes of {@code SendoutWorkflowTest}:
+ *
+ * <ul>
+ *   <li>{@code sendout-workflow-2500-messages} and {@code batch-workflow}: the first version,
+ *       before receipts were tracked: a 2,500-message sendout scheduled an hour ahead, in batches
+ *       of 1,000 with two in flight, and one of its batches.
+ *   <li>{@code sendout-workflow-30-messages-late-receipt} and {@code
+ *       batch-workflow-stuck-then-settled}: with receipts, a 30-message sendout in batches of 10,
+ *       one message silent past its 24-hour receipt deadline (its batch flagged stuck), then
+ *       delivered by a late receipt after 30 hours.
+ * </ul>
+ *
+ * To record one, run the workflow in a {@code TestWorkflowExtension} and write {@code
  * client.fetchHistory(workflowId).toJson(true)} under {@code src/test/resources/histories}.
  */
 class WorkflowReplayTest {
@@ -27,5 +37,17 @@ class WorkflowReplayTest {
   void batchWorkflowReplaysTheRecordedHistory() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
         "histories/batch-workflow.json", BatchWorkflowImpl.class);
+  }
+
+  @Test
+  void sendoutWorkflowTrackingReceiptsReplaysTheRecordedHistory() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/sendout-workflow-30-messages-late-receipt.json", SendoutWorkflowImpl.class);
+  }
+
+  @Test
+  void batchWorkflowFlaggedStuckThenSettledReplaysTheRecordedHistory() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/batch-workflow-stuck-then-settled.json", BatchWorkflowImpl.class);
   }
 }

@@ -1,9 +1,21 @@
 package dev.sendout.workflows.sendout;
 
+import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
+import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
+import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
+
 import dev.sendout.workflows.batch.DeliveryActivities;
 import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.receipt.BatchReceipts;
+import dev.sendout.workflows.receipt.DeliveryTally;
+import dev.sendout.workflows.receipt.ReceiptActivities;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
@@ -17,6 +29,7 @@ final class FakeActivities {
     volatile Instant releasedAt;
     final AtomicInteger releases = new AtomicInteger();
     volatile SendTally sentTally;
+    volatile DeliveryTally completedTally;
 
     Store(LongSupplier workflowClock, int messageCount) {
       this.workflowClock = workflowClock;
@@ -34,10 +47,21 @@ final class FakeActivities {
     public void markSent(MarkSent input) {
       sentTally = input.tally();
     }
+
+    @Override
+    public void markCompleted(MarkCompleted input) {
+      completedTally = input.tally();
+    }
   }
 
-  static final class Delivery implements DeliveryActivities {
+  /**
+   * The provider and the receipts in the store: every message the delivery sends is accepted, and
+   * then delivered at once unless the test made its recipient silent.
+   */
+  static final class Provider implements DeliveryActivities, ReceiptActivities {
     final List<SendBatch> batches = new CopyOnWriteArrayList<>();
+    final Map<Integer, MessageStatus> messages = new ConcurrentHashMap<>();
+    final Set<Integer> silent = ConcurrentHashMap.newKeySet();
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger maxRunning = new AtomicInteger();
 
@@ -53,7 +77,44 @@ final class FakeActivities {
         running.decrementAndGet();
       }
       batches.add(batch);
+      for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
+        messages.put(seq, silent.contains(seq) ? ACCEPTED : DELIVERED);
+      }
       return new SendTally(batch.toSeq() - batch.fromSeq(), 0, 0);
+    }
+
+    /** A late receipt: the silent message is delivered after all. */
+    void deliver(int seq) {
+      messages.computeIfPresent(
+          seq, (k, status) -> status.canMoveTo(DELIVERED) ? DELIVERED : status);
+    }
+
+    @Override
+    public BatchReceipts checkReceipts(SendBatch batch) {
+      int awaiting = 0;
+      int delivered = 0;
+      List<String> unconfirmed = new ArrayList<>();
+      for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
+        switch (messages.get(seq)) {
+          case ACCEPTED -> awaiting++;
+          case DELIVERED -> delivered++;
+          case UNCONFIRMED -> unconfirmed.add("m" + seq);
+          default -> throw new IllegalStateException();
+        }
+      }
+      return new BatchReceipts(
+          new DeliveryTally(awaiting, delivered, 0, 0, 0, unconfirmed.size()),
+          unconfirmed.isEmpty() ? null : Instant.EPOCH,
+          unconfirmed);
+    }
+
+    @Override
+    public BatchReceipts expireReceipts(ExpireReceipts input) {
+      SendBatch batch = input.batch();
+      for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
+        messages.computeIfPresent(seq, (k, status) -> status == ACCEPTED ? UNCONFIRMED : status);
+      }
+      return checkReceipts(batch);
     }
   }
 

@@ -1,11 +1,17 @@
 package dev.sendout.workflows.sendout;
 
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STATUS;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import dev.sendout.workflows.batch.BatchPhase;
+import dev.sendout.workflows.batch.BatchWorkflow;
 import dev.sendout.workflows.batch.BatchWorkflowImpl;
 import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.receipt.DeliveryTally;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
@@ -16,7 +22,10 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -24,21 +33,27 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class SendoutWorkflowTest {
 
   private static final String DELIVERY_QUEUE = "test-email";
+  private static final Duration RECEIPT_TIMEOUT = Duration.ofHours(24);
 
   @RegisterExtension
   static final TestWorkflowExtension temporal =
       TestWorkflowExtension.newBuilder()
           .registerWorkflowImplementationTypes(SendoutWorkflowImpl.class, BatchWorkflowImpl.class)
+          .registerSearchAttribute("SendoutId", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+          .registerSearchAttribute("TenantId", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+          .registerSearchAttribute("Channel", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
           .registerSearchAttribute("SendoutStatus", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+          .registerSearchAttribute("Stuck", IndexedValueType.INDEXED_VALUE_TYPE_BOOL)
+          .registerSearchAttribute("StuckReason", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
           .setDoNotStart(true)
           .build();
 
   private FakeActivities.Store store;
-  private final FakeActivities.Delivery delivery = new FakeActivities.Delivery();
+  private final FakeActivities.Provider delivery = new FakeActivities.Provider();
 
   private void startWorkers(TestWorkflowEnvironment env, Worker worker, int messageCount) {
     store = new FakeActivities.Store(env::currentTimeMillis, messageCount);
-    worker.registerActivitiesImplementations(store);
+    worker.registerActivitiesImplementations(store, delivery);
     env.newWorker(DELIVERY_QUEUE).registerActivitiesImplementations(delivery);
     env.start();
   }
@@ -49,7 +64,13 @@ class SendoutWorkflowTest {
   }
 
   private static SendoutSettings settings(int batchSize, int inFlight, int continueAfterEvents) {
-    return new SendoutSettings(batchSize, inFlight, DELIVERY_QUEUE, continueAfterEvents);
+    return new SendoutSettings(
+        batchSize, inFlight, DELIVERY_QUEUE, continueAfterEvents, RECEIPT_TIMEOUT);
+  }
+
+  /** As sendouts were started before receipts were tracked. */
+  private static SendoutSettings untrackedSettings(int batchSize, int inFlight) {
+    return new SendoutSettings(batchSize, inFlight, DELIVERY_QUEUE, 2000, null);
   }
 
   private static SendoutWorkflow stub(
@@ -113,14 +134,17 @@ class SendoutWorkflowTest {
 
   @Test
   void longSendoutContinuesAsNewAndStillSendsEveryBatchExactlyOnce(
-      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws TimeoutException {
     startWorkers(env, worker, 30);
     StartSendout start =
         sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 30, settings(1, 4, 60));
     SendoutWorkflow workflow = stub(client, options, start);
 
     WorkflowExecution firstRun = WorkflowClient.start(workflow::run, start);
-    SendTally tally = WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    // Bounded, so that a report lost across the continue-as-new fails the test instead of hanging.
+    SendTally tally =
+        WorkflowStub.fromTyped(workflow).getResult(60, TimeUnit.SECONDS, SendTally.class);
 
     assertThat(tally).isEqualTo(new SendTally(30, 0, 0));
     assertThat(delivery.batches)
@@ -133,7 +157,7 @@ class SendoutWorkflowTest {
   }
 
   @Test
-  void finishedSendoutShowsItsStatusInSearchAttributesAndProgress(
+  void sendoutCompletesOnceEveryMessageIsConfirmedAndShowsItInSearchAttributesAndProgress(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 1500);
     StartSendout start =
@@ -143,11 +167,120 @@ class SendoutWorkflowTest {
     workflow.run(start);
 
     var description = WorkflowStub.fromTyped(workflow).describe();
-    assertThat(description.getTypedSearchAttributes().get(SENDOUT_STATUS)).isEqualTo("SENT");
+    assertThat(description.getTypedSearchAttributes().get(SENDOUT_STATUS)).isEqualTo("COMPLETED");
+    assertThat(description.getTypedSearchAttributes().get(STUCK)).isFalse();
     SendoutProgress progress = workflow.progress();
-    assertThat(progress.status()).isEqualTo(SendoutStatus.SENT);
+    assertThat(progress.status()).isEqualTo(SendoutStatus.COMPLETED);
     assertThat(progress.batchCount()).isEqualTo(2);
     assertThat(progress.batchesDone()).isEqualTo(2);
     assertThat(progress.tally()).isEqualTo(new SendTally(1500, 0, 0));
+    assertThat(progress.receipts()).isEqualTo(new DeliveryTally(0, 1500, 0, 0, 0, 0));
+    assertThat(progress.stuckReason()).isNull();
+    assertThat(store.sentTally).isEqualTo(new SendTally(1500, 0, 0));
+    assertThat(store.completedTally).isEqualTo(progress.receipts());
+  }
+
+  @Test
+  void silentMessagesAreFlaggedStuckAtTheReceiptDeadlineAndNeverCountedDelivered(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 30);
+    delivery.silent.addAll(List.of(3, 17, 18));
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 30, settings(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+
+    env.sleep(RECEIPT_TIMEOUT.minusHours(1));
+    SendoutProgress beforeDeadline = workflow.progress();
+    assertThat(beforeDeadline.status()).isEqualTo(SendoutStatus.SENT);
+    assertThat(beforeDeadline.receipts().awaiting()).isEqualTo(3);
+    assertThat(beforeDeadline.stuckReason()).isNull();
+
+    env.sleep(Duration.ofHours(24));
+
+    SendoutProgress stuck = workflow.progress();
+    assertThat(stuck.status()).isEqualTo(SendoutStatus.SENT);
+    assertThat(stuck.receipts()).isEqualTo(new DeliveryTally(0, 27, 0, 0, 0, 3));
+    assertThat(stuck.stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
+    assertThat(stuck.stuckMessages()).isEqualTo(3);
+    assertThat(stuck.stuckSample()).containsExactlyInAnyOrder("m3", "m17", "m18");
+    var sendoutAttributes = WorkflowStub.fromTyped(workflow).describe().getTypedSearchAttributes();
+    assertThat(sendoutAttributes.get(STUCK)).isTrue();
+    assertThat(sendoutAttributes.get(STUCK_REASON)).isEqualTo("NO_RECEIPT");
+    BatchWorkflow batch1 = batch(client, start, 1);
+    assertThat(batch1.progress().phase()).isEqualTo(BatchPhase.STUCK);
+    var batchAttributes = WorkflowStub.fromTyped(batch1).describe().getTypedSearchAttributes();
+    assertThat(batchAttributes.get(STUCK)).isTrue();
+    assertThat(batchAttributes.get(STUCK_REASON)).isEqualTo("NO_RECEIPT");
+    assertThat(batch(client, start, 2).progress().phase()).isEqualTo(BatchPhase.SETTLED);
+    assertThat(delivery.messages.values()).doesNotContain(MessageStatus.ACCEPTED);
+  }
+
+  @Test
+  void aLateReceiptSettlesTheUnconfirmedMessageClearsTheFlagAndCompletesTheSendout(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 20);
+    delivery.silent.add(12);
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 20, settings(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofHours(30));
+    assertThat(workflow.progress().stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
+
+    delivery.deliver(12);
+    batch(client, start, 1).receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    SendoutProgress done = workflow.progress();
+    assertThat(done.status()).isEqualTo(SendoutStatus.COMPLETED);
+    assertThat(done.receipts()).isEqualTo(new DeliveryTally(0, 20, 0, 0, 0, 0));
+    assertThat(done.stuckReason()).isNull();
+    var sendoutAttributes = WorkflowStub.fromTyped(workflow).describe().getTypedSearchAttributes();
+    assertThat(sendoutAttributes.get(STUCK)).isFalse();
+    assertThat(sendoutAttributes.get(STUCK_REASON)).isNull();
+    var batchAttributes =
+        WorkflowStub.fromTyped(batch(client, start, 1)).describe().getTypedSearchAttributes();
+    assertThat(batchAttributes.get(STUCK)).isFalse();
+  }
+
+  @Test
+  void batchesAwaitingReceiptsDoNotHoldUpTheSendingWindow(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 12);
+    delivery.silent.addAll(IntStream.range(0, 12).boxed().toList());
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 12, settings(2, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+
+    env.sleep(Duration.ofMinutes(5));
+
+    assertThat(delivery.batches).hasSize(6);
+    assertThat(delivery.maxRunning.get()).isBetween(1, 2);
+    SendoutProgress progress = workflow.progress();
+    assertThat(progress.status()).isEqualTo(SendoutStatus.SENT);
+    assertThat(progress.receipts().awaiting()).isEqualTo(12);
+  }
+
+  @Test
+  void sendoutStartedBeforeReceiptsWereTrackedStillEndsOnceSent(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 25);
+    delivery.silent.addAll(IntStream.range(0, 25).boxed().toList());
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 25, untrackedSettings(10, 2));
+    SendoutWorkflow workflow = stub(client, options, start);
+
+    SendTally tally = workflow.run(start);
+
+    assertThat(tally).isEqualTo(new SendTally(25, 0, 0));
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENT);
+    assertThat(store.completedTally).isNull();
+  }
+
+  private static BatchWorkflow batch(WorkflowClient client, StartSendout start, int batchNo) {
+    return client.newWorkflowStub(
+        BatchWorkflow.class, BatchWorkflow.workflowId(start.sendoutId(), batchNo));
   }
 }

@@ -1,0 +1,39 @@
+package dev.sendout.activities.receipt;
+
+import dev.sendout.activities.store.MessageStore;
+import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.receipt.BatchReceipts;
+import dev.sendout.workflows.receipt.ReceiptActivities;
+import java.util.UUID;
+import org.springframework.stereotype.Component;
+
+/** A batch's receipts in the store, for {@code BatchWorkflow}. */
+@Component
+public class ReceiptActivitiesImpl implements ReceiptActivities {
+
+  /** Enough unconfirmed ids for support staff to start from; the API lists them all. */
+  static final int SAMPLE_SIZE = 10;
+
+  private final MessageStore messages;
+
+  public ReceiptActivitiesImpl(MessageStore messages) {
+    this.messages = messages;
+  }
+
+  @Override
+  public BatchReceipts checkReceipts(SendBatch batch) {
+    return messages.batchReceipts(
+        UUID.fromString(batch.sendoutId()), batch.fromSeq(), batch.toSeq(), SAMPLE_SIZE);
+  }
+
+  @Override
+  public BatchReceipts expireReceipts(ExpireReceipts input) {
+    SendBatch batch = input.batch();
+    messages.expireAwaitingReceipt(
+        UUID.fromString(batch.sendoutId()),
+        batch.fromSeq(),
+        batch.toSeq(),
+        "No receipt from the provider within " + input.receiptTimeout());
+    return checkReceipts(batch);
+  }
+}

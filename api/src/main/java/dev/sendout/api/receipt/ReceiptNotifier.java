@@ -1,0 +1,108 @@
+package dev.sendout.api.receipt;
+
+import dev.sendout.activities.store.BatchKey;
+import dev.sendout.workflows.batch.BatchWorkflow;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+
+/**
+ * Wakes the batch workflows whose messages received receipts, with one {@code receiptsArrived}
+ * signal per batch per flush however many receipts and webhook calls there were. A batch workflow
+ * reads its receipts from the store, so the signal only says "look now".
+ *
+ * <p>Signals are best effort by design: the webhook has already answered once receipts are stored,
+ * and a batch whose signal is lost (Temporal away, the set full) still finds them at its next timed
+ * check. The set of batches waiting to be woken is bounded, so a flood of receipts cannot grow it.
+ */
+@Component
+public class ReceiptNotifier implements DisposableBean {
+
+  private static final Logger log = LoggerFactory.getLogger(ReceiptNotifier.class);
+
+  /** Receipts arriving within this interval cost a batch one signal. */
+  static final long FLUSH_INTERVAL_MS = 250;
+
+  /** Beyond this many batches waiting, more are left to their timed checks. */
+  static final int MAX_PENDING = 100_000;
+
+  private static final int SIGNAL_THREADS = 4;
+
+  private final WorkflowClient temporal;
+  private final Set<BatchKey> pending = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService flusher =
+      Executors.newSingleThreadScheduledExecutor(daemon("receipt-notifier"));
+  private final ExecutorService signals =
+      Executors.newFixedThreadPool(SIGNAL_THREADS, daemon("receipt-signal"));
+
+  public ReceiptNotifier(WorkflowClient temporal) {
+    this.temporal = temporal;
+    flusher.scheduleWithFixedDelay(
+        this::flush, FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS, TimeUnit.MILLISECONDS);
+  }
+
+  public void wake(Collection<BatchKey> batches) {
+    for (BatchKey batch : batches) {
+      if (pending.size() >= MAX_PENDING) {
+        return;
+      }
+      pending.add(batch);
+    }
+  }
+
+  private void flush() {
+    List<Future<?>> sent = new ArrayList<>();
+    for (BatchKey batch : pending) {
+      pending.remove(batch);
+      sent.add(signals.submit(() -> signal(batch)));
+    }
+    for (Future<?> f : sent) {
+      try {
+        f.get();
+      } catch (Exception e) {
+        log.debug("Signal task failed", e);
+      }
+    }
+  }
+
+  private void signal(BatchKey batch) {
+    String workflowId = BatchWorkflow.workflowId(batch.sendoutId().toString(), batch.batchNo());
+    try {
+      temporal.newWorkflowStub(BatchWorkflow.class, workflowId).receiptsArrived();
+    } catch (WorkflowNotFoundException finished) {
+      // A late receipt for a batch that has settled: nothing is waiting for it.
+    } catch (RuntimeException e) {
+      log.warn(
+          "Cannot wake {}; it will find its receipts at its next check: {}",
+          workflowId,
+          e.toString());
+    }
+  }
+
+  @Override
+  public void destroy() {
+    flusher.shutdown();
+    signals.shutdown();
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

@@ -1,0 +1,93 @@
+package dev.sendout.api.receipt;
+
+import dev.sendout.activities.email.SendGridEvents;
+import dev.sendout.activities.receipt.Receipt;
+import dev.sendout.activities.receipt.ReceiptStore;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.util.List;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * SendGrid's Event Webhook. The order of the steps is the point: verify the signature over the raw
+ * bytes, parse, store and apply in one transaction, and only then answer 2xx. Anything that fails
+ * before the commit answers non-2xx, so SendGrid retries and no receipt is lost.
+ */
+@RestController
+public class SendGridWebhookController {
+
+  private final SendGridSignature signature;
+  private final ReceiptStore receipts;
+  private final ReceiptNotifier notifier;
+  private final Counter received;
+  private final Counter duplicates;
+  private final Counter unmatched;
+
+  public SendGridWebhookController(
+      SendGridSignature signature,
+      ReceiptStore receipts,
+      ReceiptNotifier notifier,
+      MeterRegistry meters) {
+    this.signature = signature;
+    this.receipts = receipts;
+    this.notifier = notifier;
+    this.received = counter(meters, "received");
+    this.duplicates = counter(meters, "duplicate");
+    this.unmatched = counter(meters, "unmatched");
+  }
+
+  /**
+   * What one call stored.
+   *
+   * @param received events in the body
+   * @param duplicates events stored before, now ignored
+   * @param unmatched new events that name none of our messages; stored all the same
+   */
+  public record WebhookResult(int received, int duplicates, int unmatched) {}
+
+  @Operation(
+      summary = "SendGrid Event Webhook (signed)",
+      description =
+          "Verifies the ECDSA signature, stores the events, applies delivered, bounce, dropped"
+              + " and deferred to their messages, and answers once they are stored.")
+  @ApiResponse(responseCode = "200", description = "Stored")
+  @ApiResponse(responseCode = "400", description = "Not a JSON array of events")
+  @ApiResponse(responseCode = "401", description = "No signature")
+  @ApiResponse(responseCode = "403", description = "Bad or stale signature")
+  @ApiResponse(responseCode = "503", description = "Database unavailable; retry")
+  @PostMapping("/webhooks/sendgrid/events")
+  public WebhookResult receive(
+      @RequestHeader(name = SendGridSignature.TIMESTAMP_HEADER, required = false) String timestamp,
+      @RequestHeader(name = SendGridSignature.SIGNATURE_HEADER, required = false) String signed,
+      @RequestBody(required = false) byte[] body) {
+    byte[] raw = body == null ? new byte[0] : body;
+    signature.verify(timestamp, signed, raw);
+    List<Receipt> events;
+    try {
+      events = SendGridEvents.parse(raw);
+    } catch (SendGridEvents.MalformedEventsException e) {
+      throw new ApiProblem(ProblemType.MALFORMED_JSON, e.getMessage());
+    }
+    var ingested = receipts.ingest(events);
+    notifier.wake(ingested.batches());
+    received.increment(ingested.received());
+    duplicates.increment(ingested.duplicates());
+    unmatched.increment(ingested.unmatched());
+    return new WebhookResult(ingested.received(), ingested.duplicates(), ingested.unmatched());
+  }
+
+  private static Counter counter(MeterRegistry meters, String outcome) {
+    return Counter.builder("sendout.receipts")
+        .description("SendGrid events received by the webhook, by outcome")
+        .tag("provider", "sendgrid")
+        .tag("outcome", outcome)
+        .register(meters);
+  }
+}

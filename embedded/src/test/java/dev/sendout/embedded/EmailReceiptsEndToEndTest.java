@@ -1,0 +1,205 @@
+package dev.sendout.embedded;
+
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.sendout.workflows.batch.BatchWorkflow;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Receipts end to end: the sandbox SendGrid accepts every message and then reports on it, or stays
+ * silent, through the signed Event Webhook; the engine trusts only what is signed, and flags what
+ * stays silent past the receipt deadline.
+ */
+class EmailReceiptsEndToEndTest {
+
+  private static EmbeddedEngine engine;
+  private static EngineClient client;
+
+  @BeforeAll
+  static void connect() {
+    engine = SharedEngine.get();
+    client = new EngineClient(engine);
+  }
+
+  @AfterEach
+  void resetSandbox() {
+    client.resetSandbox();
+  }
+
+  private String createSendout(int recipients, String receiptTimeout) {
+    var body = EngineClient.emailSendout(recipients).put("receiptTimeout", receiptTimeout);
+    var created = client.createSendout(body.toString(), null);
+    assertThat(created.status()).isEqualTo(202);
+    return created.body().path("id").asText();
+  }
+
+  private static int count(JsonNode sendout, String status) {
+    return sendout.path("messages").path(status).asInt();
+  }
+
+  @Test
+  void silentMessagesEndUnconfirmedAndFlaggedAtTheDeadlineAndLateReceiptsStillSettleThem()
+      throws Exception {
+    client.receipts("{\"silenceRate\":0.1,\"duplicates\":5,\"outOfOrderRate\":0.2}");
+    String id = createSendout(300, "PT1M");
+
+    JsonNode stuck =
+        client.awaitSendout(
+            id,
+            Duration.ofSeconds(120),
+            s ->
+                count(s, "DELIVERED") + count(s, "UNCONFIRMED") == 300
+                    && !s.path("stuck").isNull());
+
+    List<JsonNode> silent = new ArrayList<>();
+    for (JsonNode m : client.messagesOf(id)) {
+      String fate =
+          client
+              .sandbox("GET", "/sandbox/sendgrid/messages/" + m.path("id").asText(), null)
+              .body()
+              .path("fate")
+              .path("outcome")
+              .asText();
+      assertThat(client.sandboxSendCount(m.path("id").asText())).isEqualTo(1);
+      if ("SILENT".equals(fate)) {
+        silent.add(m);
+        assertThat(m.path("status").asText())
+            .as("silent %s", m.path("id"))
+            .isEqualTo("UNCONFIRMED");
+        assertThat(m.path("lastError").asText()).contains("No receipt");
+      } else {
+        assertThat(m.path("status").asText())
+            .as("reported %s", m.path("id"))
+            .isEqualTo("DELIVERED");
+      }
+    }
+    assertThat(silent).isNotEmpty();
+    assertThat(count(stuck, "UNCONFIRMED")).isEqualTo(silent.size());
+    assertThat(stuck.path("status").asText()).isEqualTo("SENT");
+    assertThat(stuck.path("stuck").path("reason").asText()).isEqualTo("NO_RECEIPT");
+    assertThat(stuck.path("stuck").path("messages").asInt()).isEqualTo(silent.size());
+    assertEachEventStoredOnce(id);
+    awaitStuckFlag(stuck.path("workflowId").asText(), true);
+    awaitStuckFlag(BatchWorkflow.workflowId(id, 0), true);
+
+    // The provider speaks at last: late receipts settle the messages and clear the flag.
+    StringBuilder late = new StringBuilder("[");
+    for (JsonNode m : silent) {
+      late.append(late.length() > 1 ? "," : "").append(EngineClient.sendGridEvent("delivered", m));
+    }
+    var reply =
+        client.postSendGridEvents(
+            late.append(']').toString(), engine.receiptKeys().getPrivate(), Instant.now());
+    assertThat(reply.status()).isEqualTo(200);
+
+    JsonNode completed =
+        client.awaitSendout(
+            id, Duration.ofSeconds(30), s -> "COMPLETED".equals(s.path("status").asText()));
+    assertThat(count(completed, "DELIVERED")).isEqualTo(300);
+    assertThat(completed.path("stuck").isNull()).isTrue();
+    awaitStuckFlag(completed.path("workflowId").asText(), false);
+    awaitStuckFlag(BatchWorkflow.workflowId(id, 0), false);
+  }
+
+  @Test
+  void aForgedStaleOrUnsignedWebhookChangesNothingAndASignedOneDoes() throws Exception {
+    client.receipts("{\"silenceRate\":1.0}");
+    String id = createSendout(1, "PT24H");
+    client.awaitSendout(id, Duration.ofSeconds(30), s -> "SENT".equals(s.path("status").asText()));
+    JsonNode message = client.messagesOf(id).get(0);
+    String delivered = "[" + EngineClient.sendGridEvent("delivered", message) + "]";
+
+    var forged = client.postSendGridEvents(delivered, otherKeyPair().getPrivate(), Instant.now());
+    var stale =
+        client.postSendGridEvents(
+            delivered, engine.receiptKeys().getPrivate(), Instant.now().minusSeconds(3600));
+    var unsigned = client.postUnsignedSendGridEvents(delivered);
+
+    assertThat(forged.status()).isEqualTo(403);
+    assertThat(forged.body().path("type").asText())
+        .isEqualTo("urn:sendout:problem:signature-invalid");
+    assertThat(stale.status()).isEqualTo(403);
+    assertThat(unsigned.status()).isEqualTo(401);
+    assertThat(client.messagesOf(id).get(0).path("status").asText()).isEqualTo("ACCEPTED");
+    assertThat(storedEvents(id)).isZero();
+
+    var signed =
+        client.postSendGridEvents(delivered, engine.receiptKeys().getPrivate(), Instant.now());
+
+    assertThat(signed.status()).isEqualTo(200);
+    assertThat(signed.body().path("received").asInt()).isEqualTo(1);
+    client.awaitSendout(
+        id, Duration.ofSeconds(30), s -> "COMPLETED".equals(s.path("status").asText()));
+    assertThat(client.messagesOf(id).get(0).path("status").asText()).isEqualTo("DELIVERED");
+  }
+
+  @Test
+  void aMalformedSignedBodyIsRefusedWith400() {
+    var reply =
+        client.postSendGridEvents("{\"event\":", engine.receiptKeys().getPrivate(), Instant.now());
+
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body().path("type").asText()).isEqualTo("urn:sendout:problem:malformed-json");
+  }
+
+  private static void awaitStuckFlag(String workflowId, boolean stuck) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (true) {
+      var attributes = client.searchAttributes(workflowId);
+      if (Boolean.valueOf(stuck).equals(attributes.get(STUCK))) {
+        assertThat(attributes.get(STUCK_REASON)).isEqualTo(stuck ? "NO_RECEIPT" : null);
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(workflowId + " never showed Stuck=" + stuck);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** Each event was posted five times; each is stored once, under its sg_event_id. */
+  private static void assertEachEventStoredOnce(String sendoutId) throws Exception {
+    try (var db = DriverManager.getConnection(engine.databaseUrl(), "postgres", "");
+        var query =
+            db.prepareStatement(
+                "select count(*), count(distinct r.event_id) from receipt r"
+                    + " join message m on m.id = r.message_id where m.sendout_id = ?::uuid")) {
+      query.setString(1, sendoutId);
+      var rows = query.executeQuery();
+      rows.next();
+      assertThat(rows.getInt(1)).isEqualTo(rows.getInt(2)).isGreaterThan(0);
+    }
+  }
+
+  private static int storedEvents(String sendoutId) throws Exception {
+    try (var db = DriverManager.getConnection(engine.databaseUrl(), "postgres", "");
+        var query =
+            db.prepareStatement(
+                "select count(*) from receipt r join message m on m.id = r.message_id"
+                    + " where m.sendout_id = ?::uuid")) {
+      query.setString(1, sendoutId);
+      var rows = query.executeQuery();
+      rows.next();
+      return rows.getInt(1);
+    }
+  }
+
+  private static KeyPair otherKeyPair() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    return generator.generateKeyPair();
+  }
+}
