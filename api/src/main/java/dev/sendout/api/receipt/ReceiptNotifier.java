@@ -7,6 +7,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -20,9 +21,11 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
- * Wakes the batch workflows whose messages received receipts, with one {@code receiptsArrived}
- * signal per batch per flush however many receipts and webhook calls there were. A batch workflow
- * reads its receipts from the store, so the signal only says "look now".
+ * Wakes the batch workflows whose messages received receipts, with at most one {@code
+ * receiptsArrived} signal per batch every {@link #MIN_SIGNAL_INTERVAL_MS}, however many receipts
+ * and webhook calls there were. A batch workflow reads its receipts from the store, so the signal
+ * only says "look now"; each signal costs the batch a workflow task, and a large sendout's receipts
+ * touch all its batches at once, so coalescing them is what keeps Temporal's load flat.
  *
  * <p>Signals are best effort by design: the webhook has already answered once receipts are stored,
  * and a batch whose signal is lost (Temporal away, the set full) still finds them at its next timed
@@ -33,8 +36,11 @@ public class ReceiptNotifier implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(ReceiptNotifier.class);
 
-  /** Receipts arriving within this interval cost a batch one signal. */
+  /** How often waiting batches are looked at: the first receipt of a batch waits at most this. */
   static final long FLUSH_INTERVAL_MS = 250;
+
+  /** A batch signalled this recently stays waiting; its workflow checks no more often anyway. */
+  static final long MIN_SIGNAL_INTERVAL_MS = 5000;
 
   /** Beyond this many batches waiting, more are left to their timed checks. */
   static final int MAX_PENDING = 100_000;
@@ -43,6 +49,7 @@ public class ReceiptNotifier implements DisposableBean {
 
   private final WorkflowClient temporal;
   private final Set<BatchKey> pending = ConcurrentHashMap.newKeySet();
+  private final Map<BatchKey, Long> lastSignalled = new ConcurrentHashMap<>();
   private final ScheduledExecutorService flusher =
       Executors.newSingleThreadScheduledExecutor(daemon("receipt-notifier"));
   private final ExecutorService signals =
@@ -64,9 +71,15 @@ public class ReceiptNotifier implements DisposableBean {
   }
 
   private void flush() {
+    long now = System.nanoTime() / 1_000_000;
+    lastSignalled.values().removeIf(at -> now - at >= MIN_SIGNAL_INTERVAL_MS);
     List<Future<?>> sent = new ArrayList<>();
     for (BatchKey batch : pending) {
+      if (lastSignalled.containsKey(batch)) {
+        continue;
+      }
       pending.remove(batch);
+      lastSignalled.put(batch, now);
       sent.add(signals.submit(() -> signal(batch)));
     }
     for (Future<?> f : sent) {

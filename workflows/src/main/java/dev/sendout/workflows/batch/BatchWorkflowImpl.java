@@ -73,9 +73,10 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   /**
    * Signals arriving faster than this are served by one check, which bounds the history of a batch
-   * whose receipts trickle in one webhook call at a time.
+   * whose receipts trickle in one webhook call at a time. It decides whether a timer is started, so
+   * changing it for running workflows needs {@code Workflow.getVersion}.
    */
-  static final Duration MIN_CHECK_GAP = Duration.ofSeconds(2);
+  static final Duration MIN_CHECK_GAP = Duration.ofSeconds(5);
 
   /** Attempts to signal the sendout workflow, a second more apart each time. */
   static final int REPORT_ATTEMPTS = 5;
@@ -171,12 +172,13 @@ public class BatchWorkflowImpl implements BatchWorkflow {
         Duration untilDeadline = Duration.between(now(), deadline);
         wait = untilDeadline.compareTo(wait) < 0 ? untilDeadline : wait;
       }
-      receiptsArrived = false;
       boolean signalled = Workflow.await(wait, () -> receiptsArrived);
       Duration sinceLastCheck = Duration.between(lastCheck, now());
       if (signalled && sinceLastCheck.compareTo(MIN_CHECK_GAP) < 0) {
         Workflow.sleep(MIN_CHECK_GAP.minus(sinceLastCheck));
       }
+      // Cleared before reading, so that a signal arriving during the read wakes the next wait.
+      receiptsArrived = false;
       BatchReceipts before = state;
       state = receipts.checkReceipts(batch);
       lastCheck = now();

@@ -1,0 +1,125 @@
+"""Shared pieces of the benchmarks: start the sandbox and the engine as separate JVMs on loopback,
+talk HTTP to them, and make the key pair that signs SendGrid receipts. Every wait is bounded."""
+import base64, json, os, subprocess, sys, time, urllib.request
+from datetime import datetime
+
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+JAR = os.path.join(ROOT, "embedded", "target", "embedded-0.1.0-SNAPSHOT-exec.jar")
+SANDBOX_JAR = os.path.join(ROOT, "sandbox", "target", "sandbox-0.1.0-SNAPSHOT-exec.jar")
+API, WORKER, SANDBOX = "http://127.0.0.1:18080", "http://127.0.0.1:18081", "http://127.0.0.1:18025"
+WEBHOOK = f"{API}/webhooks/sendgrid/events"
+
+
+def http(method, url, body=None, timeout=120, headers=None):
+    data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
+    req = urllib.request.Request(url, data=data, method=method,
+                                 headers={"Content-Type": "application/json", **(headers or {})})
+    with urllib.request.urlopen(req, timeout=timeout) as r:
+        return r.status, json.loads(r.read() or b"null")
+
+
+def wait_until(predicate, seconds, what):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if predicate():
+                return
+        except OSError:
+            pass
+        time.sleep(0.5)
+    sys.exit(f"timed out waiting for {what}")
+
+
+def metric(name, tag=None):
+    url = f"{WORKER}/actuator/metrics/{name}" + (f"?tag={tag}" if tag else "")
+    return http("GET", url, timeout=5)[1]["measurements"][0]["value"]
+
+
+def live_heap(pid):
+    """Bytes reachable right after a full GC: the last line of the histogram is its total."""
+    out = subprocess.run(["jcmd", str(pid), "GC.class_histogram"], check=True, capture_output=True, text=True).stdout
+    total = [line for line in out.splitlines() if line.startswith("Total")][-1]
+    return float(total.split()[2])
+
+
+def timestamp(sendout, field):
+    return datetime.fromisoformat(sendout[field].replace("Z", "+00:00")).timestamp()
+
+
+class ReceiptKeys:
+    """An ECDSA P-256 key pair, as SendGrid's Signed Event Webhook uses, made for this run."""
+
+    def __init__(self):
+        self.private = ec.generate_private_key(ec.SECP256R1())
+        self.public_b64 = base64.b64encode(self.private.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)).decode()
+        self.private_b64 = base64.b64encode(self.private.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption())).decode()
+
+    def sign(self, timestamp, body):
+        signature = self.private.sign(timestamp.encode() + body, ec.ECDSA(hashes.SHA256()))
+        return base64.b64encode(signature).decode()
+
+
+class Engine:
+    """The sandbox SendGrid and the engine (embedded default: embedded Postgres, Temporal test
+    server, worker and api in one JVM), each in its own process, on fixed loopback ports."""
+
+    def __init__(self, keys, xmx="1g", max_recipients=10_000, sandbox_sends_receipts=True):
+        if not (os.path.exists(JAR) and os.path.exists(SANDBOX_JAR)):
+            subprocess.run([os.path.join(ROOT, "mvnw"), "-q", "-B", "-DskipTests", "package"], cwd=ROOT, check=True)
+        self.env = dict(os.environ, API_PORT="18080", WORKER_PORT="18081", SANDBOX_PORT="18025",
+                        SENDGRID_BASE_URL=SANDBOX, SENDGRID_WEBHOOK_PUBLIC_KEY=keys.public_b64,
+                        SANDBOX_SENDGRID_WEBHOOK_PRIVATE_KEY=keys.private_b64,
+                        SANDBOX_SENDGRID_WEBHOOK_PUBLIC_KEY=keys.public_b64,
+                        SANDBOX_SENDGRID_WEBHOOK_URL=WEBHOOK if sandbox_sends_receipts else "",
+                        SENDOUT_API_MAXRECIPIENTSPERREQUEST=str(max(max_recipients, 10_000)),
+                        SENDOUT_API_MAXBODYSIZE="256MB")
+        for name in ("DATABASE_URL", "TEMPORAL_ADDRESS"):
+            self.env.pop(name, None)
+        self.xmx = xmx
+
+    def __enter__(self):
+        log = open(os.path.join(ROOT, "bench", "engine.log"), "w")
+        self.sandbox = subprocess.Popen(["java", "-Xmx2g", "-jar", SANDBOX_JAR], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.engine = subprocess.Popen(["java", f"-Xmx{self.xmx}", "-jar", JAR], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        wait_until(lambda: http("GET", f"{SANDBOX}/actuator/health", timeout=2)[0] == 200, 120, "the sandbox to start")
+        wait_until(lambda: http("GET", f"{API}/actuator/health", timeout=2)[0] == 200, 180, "the engine to start")
+        return self
+
+    def __exit__(self, *exc):
+        for process in (self.engine, self.sandbox):
+            process.terminate()
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+    @staticmethod
+    def create_sendout(n):
+        recipients = [{"email": f"user{i}@example.com", "name": f"User {i}",
+                       "variables": {"firstName": f"U{i}", "surveyUrl": f"https://s.example.com/{i}"}} for i in range(n)]
+        body = json.dumps({"channel": "EMAIL", "from": {"email": "surveys@example.com", "name": "Surveys"},
+                           "subject": "{{firstName}}, how was your visit?",
+                           "text": "Hello {{firstName}}, tell us: {{surveyUrl}}", "recipients": recipients}).encode()
+        status, created = http("POST", f"{API}/v1/sendouts", body, timeout=300)
+        assert status == 202, status
+        return created
+
+    @staticmethod
+    def sendout(sendout_id):
+        return http("GET", f"{API}/v1/sendouts/{sendout_id}")[1]
+
+    @staticmethod
+    def messages(sendout_id):
+        out, cursor = [], None
+        while True:
+            page = http("GET", f"{API}/v1/sendouts/{sendout_id}/messages?limit=1000" + (f"&cursor={cursor}" if cursor else ""))[1]
+            out.extend(page["items"])
+            cursor = page["nextCursor"]
+            if not cursor:
+                return out
