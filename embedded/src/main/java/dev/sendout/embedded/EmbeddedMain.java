@@ -19,7 +19,8 @@ public final class EmbeddedMain {
            Temporal     %s   (the SDK's test server unless TEMPORAL_ADDRESS is set)
            Postgres     %s
            SendGrid     %s   (the sandbox unless SENDGRID_BASE_URL is set;
-                        what it accepted: GET /sandbox/sendgrid/stats)
+                        what it accepted: GET /sandbox/sendgrid/stats; it posts signed
+                        receipts to the API's /webhooks/sendgrid/events)
         ============================================================================
         %n""",
         api, api, engine.temporalAddress(), engine.databaseUrl(), engine.sendGridBaseUrl());
