@@ -1,14 +1,11 @@
 package dev.sendout.workflows.batch;
 
-import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
-import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
-
 import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.ReceiptActivities;
 import dev.sendout.workflows.receipt.ReceiptActivities.ExpireReceipts;
 import dev.sendout.workflows.sendout.SendTally;
+import dev.sendout.workflows.sendout.SendoutSearchAttributes;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
-import dev.sendout.workflows.sendout.StuckReason;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
@@ -218,10 +215,8 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     describe();
   }
 
-  private void flagStuck(boolean stuck) {
-    Workflow.upsertTypedSearchAttributes(
-        STUCK.valueSet(stuck),
-        stuck ? STUCK_REASON.valueSet(StuckReason.NO_RECEIPT.name()) : STUCK_REASON.valueUnset());
+  private static void flagStuck(boolean stuck) {
+    Workflow.upsertTypedSearchAttributes(SendoutSearchAttributes.noReceipt(stuck));
   }
 
   /** Records the new phase and tells the sendout workflow, which keeps a window of senders. */

@@ -1,6 +1,7 @@
 package dev.sendout.workflows.sendout;
 
 import io.temporal.common.SearchAttributeKey;
+import io.temporal.common.SearchAttributeUpdate;
 import java.util.List;
 
 /**
@@ -26,6 +27,14 @@ public final class SendoutSearchAttributes {
 
   public static final List<SearchAttributeKey<?>> ALL =
       List.of(SENDOUT_ID, TENANT_ID, CHANNEL, SENDOUT_STATUS, STUCK, STUCK_REASON);
+
+  /** The updates that flag a workflow stuck for want of receipts, or clear the flag. */
+  public static SearchAttributeUpdate<?>[] noReceipt(boolean stuck) {
+    return new SearchAttributeUpdate<?>[] {
+      STUCK.valueSet(stuck),
+      stuck ? STUCK_REASON.valueSet(StuckReason.NO_RECEIPT.name()) : STUCK_REASON.valueUnset()
+    };
+  }
 
   private SendoutSearchAttributes() {}
 }

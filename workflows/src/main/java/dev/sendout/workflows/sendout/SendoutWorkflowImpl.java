@@ -4,7 +4,6 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.CHANNEL;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_ID;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STATUS;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
-import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
 import dev.sendout.workflows.batch.BatchPhase;
@@ -175,7 +174,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       settledBatches = checkpoint.settledBatches();
       settled = checkpoint.settled();
       unsettled.putAll(checkpoint.unsettled());
+      // Set again on the new run rather than trusting it to inherit the flag.
       flaggedStuck = !stuckBatches().isEmpty();
+      upsertStuck(flaggedStuck);
     } else {
       // The original workflow drained its batches before continuing: all started were done.
       reported = nextBatch;
@@ -338,10 +339,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     boolean stuck = !stuckBatches().isEmpty();
     if (stuck != flaggedStuck) {
       flaggedStuck = stuck;
-      Workflow.upsertTypedSearchAttributes(
-          STUCK.valueSet(stuck),
-          stuck ? STUCK_REASON.valueSet(StuckReason.NO_RECEIPT.name()) : STUCK_REASON.valueUnset());
+      upsertStuck(stuck);
     }
+  }
+
+  private static void upsertStuck(boolean stuck) {
+    Workflow.upsertTypedSearchAttributes(SendoutSearchAttributes.noReceipt(stuck));
   }
 
   private void setStatus(SendoutStatus next) {
