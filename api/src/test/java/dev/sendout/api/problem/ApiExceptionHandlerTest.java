@@ -1,0 +1,29 @@
+package dev.sendout.api.problem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.transaction.CannotCreateTransactionException;
+
+class ApiExceptionHandlerTest {
+
+  private final ApiExceptionHandler handler = new ApiExceptionHandler();
+
+  @Test
+  void aDatabaseOutageIsA503WithRetryAfterSoThatCallersAndSendGridRetry() {
+    for (RuntimeException outage :
+        new RuntimeException[] {
+          new DataAccessResourceFailureException("connection refused"),
+          new CannotCreateTransactionException("pool exhausted")
+        }) {
+      var response = handler.databaseUnavailable(outage);
+
+      assertThat(response.getStatusCode().value()).isEqualTo(503);
+      assertThat(response.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+      assertThat(response.getBody().getType()).isEqualTo(ProblemType.UNAVAILABLE.uri());
+      assertThat(response.getBody().getDetail()).doesNotContain("connection refused");
+    }
+  }
+}
