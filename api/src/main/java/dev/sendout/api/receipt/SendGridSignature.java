@@ -9,6 +9,7 @@ import java.security.PublicKey;
 import java.security.Signature;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
+import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -49,7 +50,7 @@ public class SendGridSignature {
     Instant signedAt;
     try {
       signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp.trim()));
-    } catch (NumberFormatException e) {
+    } catch (NumberFormatException | DateTimeException e) {
       throw invalid("The timestamp is not a number of seconds");
     }
     if (Duration.between(signedAt, clock.instant()).abs().compareTo(maxAge) > 0) {

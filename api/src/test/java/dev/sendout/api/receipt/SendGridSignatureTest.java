@@ -118,6 +118,10 @@ class SendGridSignatureTest {
     refusedAs(
         ProblemType.SIGNATURE_INVALID,
         () -> verifier.verify("yesterday", sign(sendGrid, "yesterday", BODY), BODY));
+    String beyondTime = "99999999999999999";
+    refusedAs(
+        ProblemType.SIGNATURE_INVALID,
+        () -> verifier.verify(beyondTime, sign(sendGrid, beyondTime, BODY), BODY));
   }
 
   @Test

@@ -103,7 +103,10 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     if (start.receiptDeadline() == null) {
       report(BatchPhase.AWAITING_RECEIPTS, sent, state);
     } else {
-      resume(sent, state, deadline);
+      // A continued run starts over from awaiting: past the deadline, it expires (idempotent) and
+      // flags and reports again, so nothing depends on what the previous run got done.
+      progress = new BatchProgress(batch.batchNo(), BatchPhase.AWAITING_RECEIPTS, sent, state);
+      describe();
     }
     awaitReceipts(start, sent, state, deadline);
     return sent;
@@ -144,9 +147,11 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     SendBatch batch = start.batch();
     Duration interval = FIRST_CHECK;
     Instant lastCheck = now();
+    boolean expired = false;
     while (state.tally().open() > 0) {
-      if (progress.phase() == BatchPhase.AWAITING_RECEIPTS && !now().isBefore(deadline)) {
+      if (!expired && !now().isBefore(deadline)) {
         state = receipts.expireReceipts(new ExpireReceipts(batch, start.receiptTimeout()));
+        expired = true;
         lastCheck = now();
         if (state.tally().unconfirmed() > 0) {
           flagStuck(true);
@@ -165,7 +170,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
         Workflow.continueAsNew(start.awaitingReceipts(sent, deadline));
       }
       Duration wait = interval;
-      if (progress.phase() == BatchPhase.AWAITING_RECEIPTS) {
+      if (!expired) {
         Duration untilDeadline = Duration.between(now(), deadline);
         wait = untilDeadline.compareTo(wait) < 0 ? untilDeadline : wait;
       }
@@ -198,21 +203,6 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   private static Duration longer(Duration interval) {
     Duration doubled = interval.multipliedBy(2);
     return doubled.compareTo(MAX_CHECK_INTERVAL) > 0 ? MAX_CHECK_INTERVAL : doubled;
-  }
-
-  /** A run continued as new resumes in the phase its predecessor was in. */
-  private void resume(SendTally sent, BatchReceipts state, Instant deadline) {
-    boolean stuck = !now().isBefore(deadline) && state.tally().unconfirmed() > 0;
-    progress =
-        new BatchProgress(
-            progress.batchNo(),
-            stuck ? BatchPhase.STUCK : BatchPhase.AWAITING_RECEIPTS,
-            sent,
-            state);
-    if (stuck) {
-      flagStuck(true);
-    }
-    describe();
   }
 
   private static void flagStuck(boolean stuck) {

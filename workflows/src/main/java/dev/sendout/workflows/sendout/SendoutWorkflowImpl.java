@@ -24,6 +24,7 @@ import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
+import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -71,7 +72,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, STORE_OPTIONS);
 
-  private StartSendout start;
+  private final StartSendout start;
   private SendoutStatus status = SendoutStatus.SCHEDULED;
   private int messageCount;
   private int batchCount;
@@ -90,9 +91,22 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   private boolean flaggedStuck;
 
+  /**
+   * Restores a continued run's state before anything else runs. The SDK delivers the signals that
+   * are already waiting for a new run before it calls {@link #run}, so a batch's report that
+   * arrived while the sendout was continuing as new must find the checkpoint already in place, not
+   * be overwritten by it.
+   */
+  @WorkflowInit
+  public SendoutWorkflowImpl(StartSendout start) {
+    this.start = start;
+    if (start.checkpoint() != null) {
+      restore(start.checkpoint());
+    }
+  }
+
   @Override
   public SendTally run(StartSendout start) {
-    this.start = start;
     SendoutCheckpoint checkpoint = start.checkpoint();
     if (checkpoint == null) {
       if (tracksReceipts()) {
@@ -102,8 +116,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       awaitSendTime();
       messageCount = store.release(new ReleaseSendout(start.sendoutId())).messageCount();
       log.info("Released sendout {}: {} messages", start.sendoutId(), messageCount);
-    } else {
-      restore(checkpoint);
+    } else if (tracksReceipts()) {
+      // Set again on the new run rather than trusting it to inherit the flag.
+      upsertStuck(flaggedStuck);
     }
     int batchSize = start.settings().batchSize();
     batchCount = (messageCount + batchSize - 1) / batchSize;
@@ -174,9 +189,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       settledBatches = checkpoint.settledBatches();
       settled = checkpoint.settled();
       unsettled.putAll(checkpoint.unsettled());
-      // Set again on the new run rather than trusting it to inherit the flag.
       flaggedStuck = !stuckBatches().isEmpty();
-      upsertStuck(flaggedStuck);
     } else {
       // The original workflow drained its batches before continuing: all started were done.
       reported = nextBatch;

@@ -20,6 +20,10 @@ import org.junit.jupiter.api.Test;
  *       batch-workflow-stuck-then-settled}: with receipts, a 30-message sendout in batches of 10,
  *       one message silent past its 24-hour receipt deadline (its batch flagged stuck), then
  *       delivered by a late receipt after 30 hours.
+ *   <li>{@code sendout-workflow-continued-as-new-first-run} and {@code -last-run}: with receipts,
+ *       30 batches of one message, four sending at a time, continuing as new past 60 events: the
+ *       run that continues (checkpoint, children left running) and the last run, which restores the
+ *       checkpoint and completes.
  * </ul>
  *
  * To record one, run the workflow in a {@code TestWorkflowExtension} and write {@code
@@ -43,6 +47,14 @@ class WorkflowReplayTest {
   void sendoutWorkflowTrackingReceiptsReplaysTheRecordedHistory() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
         "histories/sendout-workflow-30-messages-late-receipt.json", SendoutWorkflowImpl.class);
+  }
+
+  @Test
+  void sendoutWorkflowContinuingAsNewWithBatchesRunningReplaysBothRuns() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/sendout-workflow-continued-as-new-first-run.json", SendoutWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/sendout-workflow-continued-as-new-last-run.json", SendoutWorkflowImpl.class);
   }
 
   @Test
