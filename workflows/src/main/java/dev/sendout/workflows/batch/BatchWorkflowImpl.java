@@ -1,5 +1,6 @@
 package dev.sendout.workflows.batch;
 
+import dev.sendout.workflows.StoreCalls;
 import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.ReceiptActivities;
 import dev.sendout.workflows.receipt.ReceiptActivities.ExpireReceipts;
@@ -47,17 +48,6 @@ public class BatchWorkflowImpl implements BatchWorkflow {
           .setMaximumInterval(Duration.ofMinutes(1))
           .build();
 
-  /** Receipt checks are indexed reads of at most a batch of rows; the database may be away. */
-  private static final ActivityOptions STORE_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofSeconds(30))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setMaximumInterval(Duration.ofSeconds(30))
-                  .build())
-          .build();
-
   /** The backstop check comes soon after sending, when receipts are most likely... */
   static final Duration FIRST_CHECK = Duration.ofSeconds(10);
 
@@ -82,7 +72,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   static final int MAX_HISTORY_EVENTS = 2000;
 
   private final ReceiptActivities receipts =
-      Workflow.newActivityStub(ReceiptActivities.class, STORE_OPTIONS);
+      Workflow.newActivityStub(ReceiptActivities.class, StoreCalls.OPTIONS);
 
   private BatchProgress progress;
   private boolean receiptsArrived;

@@ -6,6 +6,7 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STAT
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
+import dev.sendout.workflows.StoreCalls;
 import dev.sendout.workflows.batch.BatchPhase;
 import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.batch.BatchWorkflow;
@@ -15,10 +16,8 @@ import dev.sendout.workflows.receipt.DeliveryTally;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkCompleted;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkSent;
 import dev.sendout.workflows.sendout.SendoutActivities.ReleaseSendout;
-import io.temporal.activity.ActivityOptions;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
-import io.temporal.common.RetryOptions;
 import io.temporal.common.SearchAttributes;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
@@ -54,23 +53,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   private static final Logger log = Workflow.getLogger(SendoutWorkflowImpl.class);
 
-  /**
-   * Releasing is one set-based UPDATE over the sendout's messages; a minute covers a million rows.
-   * Retries are unbounded because a sendout must not give up while the database is away: the
-   * release deadline (not this policy) is what makes a late release visible.
-   */
-  private static final ActivityOptions STORE_OPTIONS =
-      ActivityOptions.newBuilder()
-          .setStartToCloseTimeout(Duration.ofMinutes(1))
-          .setRetryOptions(
-              RetryOptions.newBuilder()
-                  .setInitialInterval(Duration.ofSeconds(1))
-                  .setMaximumInterval(Duration.ofSeconds(30))
-                  .build())
-          .build();
-
   private final SendoutActivities store =
-      Workflow.newActivityStub(SendoutActivities.class, STORE_OPTIONS);
+      Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
   private final StartSendout start;
   private SendoutStatus status = SendoutStatus.SCHEDULED;
