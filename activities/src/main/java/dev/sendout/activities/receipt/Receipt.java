@@ -35,8 +35,6 @@ public record Receipt(
     BOUNCED(MessageStatus.BOUNCED),
     /** Moves the message to DROPPED. */
     DROPPED(MessageStatus.DROPPED),
-    /** Moves the message to FAILED. */
-    FAILED(MessageStatus.FAILED),
     /** The provider failed for now and keeps trying: the message stays ACCEPTED. */
     DEFERRED(null),
     /** Kept for the record only (processed, open, click, unsubscribe, spam report...). */

@@ -31,7 +31,7 @@ public class SandboxInspectionController {
 
   @GetMapping("/stats")
   public SandboxStats stats() {
-    return counters.snapshot().withReceipts(receipts.stats());
+    return counters.snapshot(receipts.stats());
   }
 
   /** Forgets the records, the counters and every receipt not yet sent. */

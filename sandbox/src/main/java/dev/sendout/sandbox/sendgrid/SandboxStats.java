@@ -38,18 +38,4 @@ public record SandboxStats(
     long rejected5xx,
     long rejected4xx,
     long untracked,
-    ReceiptStats receipts) {
-
-  SandboxStats withReceipts(ReceiptStats receiptStats) {
-    return new SandboxStats(
-        requests,
-        accepted,
-        distinctMessages,
-        duplicates,
-        rejected429,
-        rejected5xx,
-        rejected4xx,
-        untracked,
-        receiptStats);
-  }
-}
+    ReceiptStats receipts) {}

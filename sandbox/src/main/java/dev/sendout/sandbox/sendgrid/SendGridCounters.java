@@ -1,5 +1,6 @@
 package dev.sendout.sandbox.sendgrid;
 
+import dev.sendout.sandbox.sendgrid.events.ReceiptStats;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.springframework.stereotype.Component;
@@ -48,8 +49,8 @@ public class SendGridCounters {
     distinctMessages.increment();
   }
 
-  /** The mail send counters; the receipt counters are added by whoever shows them. */
-  SandboxStats snapshot() {
+  /** The mail send counters, with the receipt counters kept elsewhere. */
+  SandboxStats snapshot(ReceiptStats receipts) {
     return new SandboxStats(
         requests.sum(),
         accepted.sum(),
@@ -59,7 +60,7 @@ public class SendGridCounters {
         rejected5xx.sum(),
         rejected4xx.sum(),
         untracked.sum(),
-        null);
+        receipts);
   }
 
   void reset() {
