@@ -254,7 +254,8 @@ public final class EmbeddedEngine implements AutoCloseable {
     }
   }
 
-  private static KeyPair receiptKeyPair() {
+  /** A fresh ECDSA P-256 key pair, the kind SendGrid signs its Event Webhook with. */
+  static KeyPair receiptKeyPair() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec("secp256r1"));

@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sendout.workflows.batch.BatchWorkflow;
-import java.security.KeyPair;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
@@ -132,7 +129,9 @@ class EmailReceiptsEndToEndTest {
     JsonNode message = client.messagesOf(id).get(0);
     String delivered = "[" + EngineClient.sendGridEvent("delivered", message) + "]";
 
-    var forged = client.postSendGridEvents(delivered, otherKeyPair().getPrivate(), Instant.now());
+    var forged =
+        client.postSendGridEvents(
+            delivered, EmbeddedEngine.receiptKeyPair().getPrivate(), Instant.now());
     var stale =
         client.postSendGridEvents(
             delivered, engine.receiptKeys().getPrivate(), Instant.now().minusSeconds(3600));
@@ -191,11 +190,5 @@ class EmailReceiptsEndToEndTest {
       rows.next();
       return rows.getInt(1);
     }
-  }
-
-  private static KeyPair otherKeyPair() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp256r1"));
-    return generator.generateKeyPair();
   }
 }
