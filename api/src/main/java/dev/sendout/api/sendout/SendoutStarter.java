@@ -18,6 +18,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
+import java.time.Duration;
 import java.util.Locale;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -29,20 +30,30 @@ import org.springframework.stereotype.Component;
 @Component
 public class SendoutStarter {
 
+  /**
+   * Vonage takes one message per request, so an SMS batch is one activity per message: about six
+   * history events each. A hundred keeps a batch's history far below its continue-as-new threshold,
+   * and eight batches in flight keep 800 sends queued, 27 seconds of work at 30 requests a second.
+   */
+  static final int SMS_BATCH_SIZE = 100;
+
   private final WorkflowClient temporal;
   private final String taskQueue;
   private final ApiProperties properties;
   private final String emailTaskQueue;
+  private final String smsTaskQueue;
 
   public SendoutStarter(
       WorkflowClient temporal,
       ApiProperties properties,
       @Value("${sendout.task-queue.workflows}") String taskQueue,
-      @Value("${sendout.task-queue.email}") String emailTaskQueue) {
+      @Value("${sendout.task-queue.email}") String emailTaskQueue,
+      @Value("${sendout.task-queue.sms}") String smsTaskQueue) {
     this.temporal = temporal;
     this.taskQueue = taskQueue;
     this.properties = properties;
     this.emailTaskQueue = emailTaskQueue;
+    this.smsTaskQueue = smsTaskQueue;
   }
 
   public void start(StoredSendout sendout) {
@@ -89,15 +100,30 @@ public class SendoutStarter {
   }
 
   private SendoutSettings settings(StoredSendout sendout) {
-    return new SendoutSettings(
-        properties.batchSize(),
-        properties.maxBatchesInFlight(),
-        emailTaskQueue,
-        properties.continueAsNewAfterEvents(),
-        // Sendouts stored before receipts were tracked have no timeout of their own.
+    // Sendouts stored before receipts were tracked (all of them email) have no timeout of their
+    // own.
+    Duration receiptTimeout =
         sendout.receiptTimeout() != null
             ? sendout.receiptTimeout()
-            : properties.emailReceiptTimeout());
+            : properties.emailReceiptTimeout();
+    return switch (sendout.channel()) {
+      case EMAIL ->
+          new SendoutSettings(
+              properties.batchSize(),
+              properties.maxBatchesInFlight(),
+              emailTaskQueue,
+              properties.continueAsNewAfterEvents(),
+              receiptTimeout,
+              properties.batchSize());
+      case SMS ->
+          new SendoutSettings(
+              SMS_BATCH_SIZE,
+              properties.maxBatchesInFlight(),
+              smsTaskQueue,
+              properties.continueAsNewAfterEvents(),
+              receiptTimeout,
+              1);
+    };
   }
 
   private static String capitalized(String name) {

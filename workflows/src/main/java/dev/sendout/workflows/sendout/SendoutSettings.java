@@ -14,13 +14,18 @@ import java.time.Duration;
  * @param receiptTimeout how long an accepted message may wait for the provider's receipt before it
  *     is flagged UNCONFIRMED. Null only for sendouts started before receipts were tracked: those
  *     finish once every message is sent, as they did then.
+ * @param messagesPerCall messages one delivery activity sends: a whole batch for email (one
+ *     SendGrid request), one for SMS (one Vonage request each, so that the task queue's activity
+ *     rate limit is the provider's request rate limit). Null, for sendouts started before it
+ *     existed, means a whole batch.
  */
 public record SendoutSettings(
     int batchSize,
     int maxBatchesInFlight,
     String deliveryTaskQueue,
     int continueAsNewAfterEvents,
-    Duration receiptTimeout) {
+    Duration receiptTimeout,
+    Integer messagesPerCall) {
 
   public SendoutSettings {
     if (batchSize < 1 || batchSize > 1000) {
@@ -31,6 +36,9 @@ public record SendoutSettings(
     }
     if (receiptTimeout != null && (receiptTimeout.isNegative() || receiptTimeout.isZero())) {
       throw new IllegalArgumentException("receiptTimeout must be positive");
+    }
+    if (messagesPerCall != null && (messagesPerCall < 1 || messagesPerCall > batchSize)) {
+      throw new IllegalArgumentException("messagesPerCall must be within 1..batchSize");
     }
   }
 

@@ -272,6 +272,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         StartBatch.of(
             new SendBatch(start.sendoutId(), batchNo, fromSeq, toSeq),
             start.settings().deliveryTaskQueue(),
+            start.settings().messagesPerCall(),
             start.settings().receiptTimeout());
     Promise<SendTally> result = Async.function(batch::run, input);
     if (tracksReceipts()) {

@@ -65,12 +65,12 @@ class SendoutWorkflowTest {
 
   private static SendoutSettings settings(int batchSize, int inFlight, int continueAfterEvents) {
     return new SendoutSettings(
-        batchSize, inFlight, DELIVERY_QUEUE, continueAfterEvents, RECEIPT_TIMEOUT);
+        batchSize, inFlight, DELIVERY_QUEUE, continueAfterEvents, RECEIPT_TIMEOUT, null);
   }
 
   /** As sendouts were started before receipts were tracked. */
   private static SendoutSettings untrackedSettings(int batchSize, int inFlight) {
-    return new SendoutSettings(batchSize, inFlight, DELIVERY_QUEUE, 2000, null);
+    return new SendoutSettings(batchSize, inFlight, DELIVERY_QUEUE, 2000, null, null);
   }
 
   private static SendoutWorkflow stub(
@@ -117,6 +117,27 @@ class SendoutWorkflowTest {
         .extracting(SendBatch::fromSeq, SendBatch::toSeq)
         .containsExactlyInAnyOrder(tuple(0, 1000), tuple(1000, 2000), tuple(2000, 2500));
     assertThat(delivery.maxRunning.get()).isBetween(1, 2);
+  }
+
+  @Test
+  void smsBatchesSendEachMessageInACallOfItsOwnAllQueuedAtOnce(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 25);
+    SendoutSettings oneMessagePerCall =
+        new SendoutSettings(10, 2, DELIVERY_QUEUE, 2000, RECEIPT_TIMEOUT, 1);
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 25, oneMessagePerCall);
+
+    SendTally tally = stub(client, options, start).run(start);
+
+    assertThat(delivery.batches)
+        .extracting(SendBatch::fromSeq, SendBatch::toSeq, SendBatch::batchNo)
+        .containsExactlyInAnyOrderElementsOf(
+            IntStream.range(0, 25).mapToObj(seq -> tuple(seq, seq + 1, seq / 10)).toList());
+    assertThat(tally).isEqualTo(new SendTally(25, 0, 0));
+    // Calls are not paced by the workflow: a batch's calls wait in the task queue together, where
+    // the provider's rate limit applies (two batches of ten in flight here).
+    assertThat(delivery.maxRunning.get()).isGreaterThan(2);
   }
 
   @Test
