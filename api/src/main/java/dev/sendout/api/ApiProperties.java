@@ -16,6 +16,8 @@ import org.springframework.util.unit.DataSize;
  * @param emailReceiptTimeout how long an accepted email may wait for SendGrid's receipt, unless the
  *     request says otherwise; SendGrid reports almost all within minutes and retries its webhook
  *     for up to 24 hours
+ * @param smsReceiptTimeout how long an accepted SMS may wait for Vonage's receipt, unless the
+ *     request says otherwise; Vonage reports a final SMS status within 72 hours
  */
 @ConfigurationProperties("sendout.api")
 public record ApiProperties(
@@ -24,4 +26,5 @@ public record ApiProperties(
     @DefaultValue("1000") int batchSize,
     @DefaultValue("8") int maxBatchesInFlight,
     @DefaultValue("2000") int continueAsNewAfterEvents,
-    @DefaultValue("24h") Duration emailReceiptTimeout) {}
+    @DefaultValue("24h") Duration emailReceiptTimeout,
+    @DefaultValue("72h") Duration smsReceiptTimeout) {}

@@ -1,5 +1,7 @@
 package dev.sendout.api.sendout;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
@@ -7,13 +9,25 @@ import java.util.Map;
 /**
  * Body of {@code POST /v1/sendouts}. Fields are read as plain strings and checked by {@link
  * SendoutRequestValidator}, so that every mistake is reported with its field, not as a parse error.
+ *
+ * <p>Fields added after email went live are left out of the JSON when null, so that the fingerprint
+ * of an email request, which guards its Idempotency-Key, stays what it was.
  */
 public record CreateSendoutRequest(
-    @Schema(example = "EMAIL", allowableValues = "EMAIL") String channel,
+    @Schema(
+            example = "EMAIL",
+            allowableValues = {"EMAIL", "SMS"})
+        String channel,
     Sender from,
-    @Schema(example = "{{firstName}}, how was your visit?") String subject,
-    @Schema(example = "Hello {{firstName}}, tell us: {{surveyUrl}}") String text,
-    String html,
+    @Schema(description = "Email only", example = "{{firstName}}, how was your visit?")
+        String subject,
+    @Schema(
+            description =
+                "The message; for SMS required, and at most 1,000 characters once a recipient's"
+                    + " variables are filled in",
+            example = "Hello {{firstName}}, tell us: {{surveyUrl}}")
+        String text,
+    @Schema(description = "Email only") String html,
     List<Recipient> recipients,
     @Schema(
             description = "RFC 3339 date-time; omitted or past means now",
@@ -23,16 +37,29 @@ public record CreateSendoutRequest(
             description =
                 "ISO 8601 duration, PT1M to P30D: how long an accepted message may wait for the"
                     + " provider's delivery receipt before it is flagged UNCONFIRMED. Default PT24H"
-                    + " for email.",
+                    + " for email, PT72H for SMS (the time within which Vonage reports a final"
+                    + " status).",
             example = "PT24H")
         String receiptTimeout) {
 
+  /** Who the messages come from: email and name for email, senderId for SMS. */
   public record Sender(
-      @Schema(example = "surveys@example.com") String email,
-      @Schema(example = "Example Surveys") String name) {}
+      @Schema(description = "Email only", example = "surveys@example.com") String email,
+      @Schema(description = "Email only", example = "Example Surveys") String name,
+      @Schema(
+              description =
+                  "SMS only: 1 to 11 letters, digits and spaces with at least one letter, or a"
+                      + " phone number in E.164 format",
+              example = "SurveyCo")
+          @JsonInclude(Include.NON_NULL)
+          String senderId) {}
 
+  /** One recipient: email for email, phone for SMS. */
   public record Recipient(
-      @Schema(example = "ann@example.com") String email,
+      @Schema(description = "Email only", example = "ann@example.com") String email,
+      @Schema(description = "SMS only: E.164 with its leading +", example = "+447700900123")
+          @JsonInclude(Include.NON_NULL)
+          String phone,
       @Schema(example = "Ann Example") String name,
       @Schema(example = "{\"firstName\":\"Ann\",\"surveyUrl\":\"https://s.example.com/x1\"}")
           Map<String, String> variables) {}

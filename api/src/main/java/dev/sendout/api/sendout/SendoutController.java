@@ -1,5 +1,6 @@
 package dev.sendout.api.sendout;
 
+import dev.sendout.activities.sms.SmsContent;
 import dev.sendout.activities.store.MessageStore;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.StoredMessage;
@@ -7,6 +8,7 @@ import dev.sendout.activities.store.StoredSendout;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.sendout.Channel;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -106,7 +108,11 @@ public class SendoutController {
         unconfirmed == 0
             ? null
             : SendoutView.noReceipt(unconfirmed, messages.unconfirmed(s.id(), STUCK_SAMPLE_SIZE));
-    return SendoutView.of(s, counts, stuck);
+    var sms =
+        s.channel() == Channel.SMS
+            ? SendoutView.Sms.of(sendouts.content(s.id(), SmsContent.class))
+            : null;
+    return SendoutView.of(s, sms, counts, stuck);
   }
 
   private StoredSendout find(UUID id) {

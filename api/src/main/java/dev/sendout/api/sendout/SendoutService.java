@@ -5,6 +5,7 @@ import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.SendoutStore.Created;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.workflows.sendout.Channel;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -53,7 +54,7 @@ public class SendoutService {
     String requestHash = fingerprint(request);
     var recipients =
         request.recipients().stream()
-            .map(r -> new NewSendout.Recipient(r.email(), r.name(), variables(r)))
+            .map(r -> new NewSendout.Recipient(address(valid.channel(), r), r.name(), variables(r)))
             .toList();
     Created created =
         sendouts.create(
@@ -77,6 +78,11 @@ public class SendoutService {
       relay.nudge(created.sendout().id());
     }
     return created;
+  }
+
+  /** Where the message goes: the phone number (with its +) for SMS, the address for email. */
+  private static String address(Channel channel, CreateSendoutRequest.Recipient r) {
+    return channel == Channel.SMS ? r.phone() : r.email();
   }
 
   private static Map<String, String> variables(CreateSendoutRequest.Recipient r) {

@@ -1,5 +1,9 @@
 package dev.sendout.api.sendout;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import dev.sendout.activities.sms.SmsContent;
+import dev.sendout.activities.sms.SmsSegments;
 import dev.sendout.activities.store.MessageStore.Unconfirmed;
 import dev.sendout.activities.store.StoredSendout;
 import dev.sendout.workflows.message.MessageStatus;
@@ -16,6 +20,7 @@ import java.util.UUID;
 /**
  * A sendout as the API shows it.
  *
+ * @param sms for an SMS sendout, its sender and what it costs; absent for email
  * @param messages how many of its messages are in each status
  * @param stuck why the sendout needs attention; null when it does not
  * @param receiptTimeout how long an accepted message may wait for a receipt (ISO 8601)
@@ -26,6 +31,7 @@ import java.util.UUID;
 public record SendoutView(
     UUID id,
     Channel channel,
+    @JsonInclude(Include.NON_NULL) Sms sms,
     SendoutStatus status,
     int recipientCount,
     Map<MessageStatus, Integer> messages,
@@ -49,10 +55,36 @@ public record SendoutView(
    */
   public record Stuck(StuckReason reason, int messages, Instant since, List<UUID> sample) {}
 
-  static SendoutView of(StoredSendout s, Map<MessageStatus, Integer> messages, Stuck stuck) {
+  /**
+   * What an SMS sendout sends and costs, worked out when it was created.
+   *
+   * @param senderId the alphanumeric sender id or number the messages come from
+   * @param encoding UCS-2 if any recipient's text needs it, GSM-7 otherwise
+   * @param segments the most segments any one recipient's message takes
+   * @param totalSegments the segments of all its messages together: what the sendout costs
+   */
+  public record Sms(
+      @Schema(example = "SurveyCo") String senderId,
+      @Schema(
+              type = "string",
+              allowableValues = {"GSM-7", "UCS-2"},
+              example = "GSM-7")
+          SmsSegments.Encoding encoding,
+      @Schema(example = "1") int segments,
+      @Schema(example = "300") long totalSegments) {
+
+    static Sms of(SmsContent content) {
+      return new Sms(
+          content.senderId(), content.encoding(), content.segments(), content.totalSegments());
+    }
+  }
+
+  static SendoutView of(
+      StoredSendout s, Sms sms, Map<MessageStatus, Integer> messages, Stuck stuck) {
     return new SendoutView(
         s.id(),
         s.channel(),
+        sms,
         s.status(),
         s.recipientCount(),
         messages,

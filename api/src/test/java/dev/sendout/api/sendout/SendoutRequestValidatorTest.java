@@ -22,9 +22,18 @@ class SendoutRequestValidatorTest {
 
   private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
   private final SendoutRequestValidator validator =
-      new SendoutRequestValidator(
-          new ApiProperties(5, DataSize.ofMegabytes(1), 1000, 8, 2000, Duration.ofHours(24)),
-          Clock.fixed(NOW, ZoneOffset.UTC));
+      new SendoutRequestValidator(properties(5), Clock.fixed(NOW, ZoneOffset.UTC));
+
+  private static ApiProperties properties(int maxRecipients) {
+    return new ApiProperties(
+        maxRecipients,
+        DataSize.ofMegabytes(1),
+        1000,
+        8,
+        2000,
+        Duration.ofHours(24),
+        Duration.ofHours(72));
+  }
 
   private static CreateSendoutRequest request(List<Recipient> recipients, String sendAt) {
     return request(recipients, sendAt, null);
@@ -34,7 +43,7 @@ class SendoutRequestValidatorTest {
       List<Recipient> recipients, String sendAt, String receiptTimeout) {
     return new CreateSendoutRequest(
         "EMAIL",
-        new Sender("surveys@example.com", "Surveys"),
+        new Sender("surveys@example.com", "Surveys", null),
         "Hi {{firstName}}",
         "Take it: {{surveyUrl}}",
         null,
@@ -44,7 +53,7 @@ class SendoutRequestValidatorTest {
   }
 
   private static Recipient recipient(String email) {
-    return new Recipient(email, null, Map.of("firstName", "A", "surveyUrl", "https://s/1"));
+    return new Recipient(email, null, null, Map.of("firstName", "A", "surveyUrl", "https://s/1"));
   }
 
   private List<FieldProblem> problems(CreateSendoutRequest request) {
@@ -99,13 +108,55 @@ class SendoutRequestValidatorTest {
 
   @Test
   void everyMissingVariableOfEveryRecipientIsReported() {
-    var noVariables = new Recipient("a@example.com", null, null);
+    var noVariables = new Recipient("a@example.com", null, null, null);
 
     assertThat(problems(request(List.of(noVariables), null)))
         .extracting(FieldProblem::detail)
         .containsExactly(
             "no value for template variable {{firstName}}",
             "no value for template variable {{surveyUrl}}");
+  }
+
+  @Test
+  void smsFieldsOnAnEmailRequestAreRefusedWhereTheyAre() {
+    var withPhone =
+        new Recipient(
+            "a@example.com",
+            "+447700900123",
+            null,
+            Map.of("firstName", "A", "surveyUrl", "https://s/1"));
+    var request =
+        new CreateSendoutRequest(
+            "EMAIL",
+            new Sender("surveys@example.com", "Surveys", "SurveyCo"),
+            "Hi {{firstName}}",
+            "Take it: {{surveyUrl}}",
+            null,
+            List.of(withPhone),
+            null,
+            null);
+
+    assertThat(problems(request))
+        .containsExactly(
+            new FieldProblem("/from/senderId", "not used for EMAIL channel"),
+            new FieldProblem("/recipients/0/phone", "not used for EMAIL channel"));
+  }
+
+  @Test
+  void anUnknownChannelIsReportedWithoutGuessingWhichFieldsBelong() {
+    var request =
+        new CreateSendoutRequest(
+            "sms",
+            new Sender(null, null, "SurveyCo"),
+            null,
+            "Hi",
+            null,
+            List.of(new Recipient(null, "+447700900123", null, null)),
+            null,
+            null);
+
+    assertThat(problems(request))
+        .containsExactly(new FieldProblem("/channel", "unknown channel 'sms'; one of: EMAIL, SMS"));
   }
 
   @Test
@@ -127,9 +178,7 @@ class SendoutRequestValidatorTest {
   @Test
   void reportIsCappedSoThatAHugeBadFileCannotMakeAHugeAnswer() {
     SendoutRequestValidator roomy =
-        new SendoutRequestValidator(
-            new ApiProperties(10_000, DataSize.ofMegabytes(1), 1000, 8, 2000, Duration.ofHours(24)),
-            Clock.fixed(NOW, ZoneOffset.UTC));
+        new SendoutRequestValidator(properties(10_000), Clock.fixed(NOW, ZoneOffset.UTC));
     var bad = IntStream.range(0, 500).mapToObj(i -> recipient("bad-" + i)).toList();
 
     assertThatThrownBy(() -> roomy.validate(request(bad, null)))

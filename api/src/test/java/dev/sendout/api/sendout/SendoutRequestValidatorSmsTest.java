@@ -1,0 +1,302 @@
+package dev.sendout.api.sendout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.activities.sms.SmsContent;
+import dev.sendout.activities.sms.SmsSegments.Encoding;
+import dev.sendout.api.ApiProperties;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.FieldProblem;
+import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
+import dev.sendout.workflows.sendout.Channel;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.NullSource;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.util.unit.DataSize;
+
+class SendoutRequestValidatorSmsTest {
+
+  private static final String TEXT = "Hi {{firstName}}, tell us: {{surveyUrl}}";
+  private static final String URL = "https://s.example.com/x1";
+
+  private final SendoutRequestValidator validator =
+      new SendoutRequestValidator(
+          new ApiProperties(
+              5,
+              DataSize.ofMegabytes(1),
+              1000,
+              8,
+              2000,
+              Duration.ofHours(24),
+              Duration.ofHours(72)),
+          Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC));
+
+  private static CreateSendoutRequest sms(String senderId, String text, Recipient... recipients) {
+    return new CreateSendoutRequest(
+        "SMS", new Sender(null, null, senderId), null, text, null, List.of(recipients), null, null);
+  }
+
+  private static CreateSendoutRequest sms(Recipient... recipients) {
+    return sms("SurveyCo", TEXT, recipients);
+  }
+
+  private static Recipient to(String phone, String firstName) {
+    return new Recipient(null, phone, null, Map.of("firstName", firstName, "surveyUrl", URL));
+  }
+
+  private List<FieldProblem> problems(CreateSendoutRequest request) {
+    try {
+      validator.validate(request);
+    } catch (ApiProblem problem) {
+      return problem.errors();
+    }
+    throw new AssertionError("expected the request to be refused");
+  }
+
+  @Test
+  void validSmsRequestCarriesItsSenderTextAndTheCostOfEveryRecipientsRenderedText() {
+    var valid =
+        validator.validate(
+            sms(
+                to("+447700900123", "Ann"), // 41 GSM-7 septets: 1 segment
+                to("+447700900124", "Zoë"), // ë is not GSM-7: 41 UCS-2 units, 1 segment
+                to("+14155550100", "a".repeat(150)))); // 188 septets: 2 segments
+
+    assertThat(valid.channel()).isEqualTo(Channel.SMS);
+    assertThat(valid.content()).isEqualTo(new SmsContent("SurveyCo", TEXT, Encoding.UCS_2, 2, 4));
+  }
+
+  @Test
+  void smsOfOnlyGsmTextIsGsm7() {
+    var valid = validator.validate(sms(to("+447700900123", "Ann"), to("+447700900124", "Bo")));
+
+    assertThat(valid.content()).isEqualTo(new SmsContent("SurveyCo", TEXT, Encoding.GSM_7, 1, 2));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SurveyCo",
+        "A",
+        "Survey Co 1",
+        "1Survey",
+        "+447700900123",
+        "447700900123",
+        "12345678",
+        "123456789012345"
+      })
+  void alphanumericSenderIdsAndNumbersAreAcceptedAsSender(String senderId) {
+    assertThat(validator.validate(sms(senderId, TEXT, to("+447700900123", "Ann"))).content())
+        .extracting(c -> ((SmsContent) c).senderId())
+        .isEqualTo(senderId);
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "SurveyCompany", // 13 characters
+        "Survey Co 12", // 12 characters
+        " SurveyCo",
+        "SurveyCo ",
+        "Survey-Co",
+        "Surveyé",
+        "12345", // no letter, and too short for a number
+        "1234567", // 7 digits
+        "1234567890123456", // 16 digits
+        "0447700900123",
+        "+0447700900123",
+        "+44 7700 900123"
+      })
+  void anythingElseIsRefusedAsSenderId(String senderId) {
+    assertThat(problems(sms(senderId, TEXT, to("+447700900123", "Ann"))))
+        .containsExactly(
+            new FieldProblem(
+                "/from/senderId",
+                "is not a valid sender id: 1 to 11 letters, digits and spaces with at least one"
+                    + " letter, or a phone number in E.164 format such as +447700900123"));
+  }
+
+  @ParameterizedTest
+  @NullSource
+  @ValueSource(strings = {"", " "})
+  void senderIdIsRequired(String senderId) {
+    assertThat(problems(sms(senderId, TEXT, to("+447700900123", "Ann"))))
+        .containsExactly(new FieldProblem("/from/senderId", "is required"));
+  }
+
+  @Test
+  void senderAndTextAreRequired() {
+    var request =
+        new CreateSendoutRequest(
+            "SMS", null, null, null, null, List.of(to("+447700900123", "Ann")), null, null);
+
+    assertThat(problems(request))
+        .containsExactly(
+            new FieldProblem("/from", "is required"), new FieldProblem("/text", "is required"));
+  }
+
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "447700900123", // no +
+        "+0447700900123",
+        "+1234567", // 7 digits
+        "+1234567890123456", // 16 digits
+        "+44 7700 900123",
+        "+44-7700-900123",
+        "ann@example.com"
+      })
+  void recipientsMustBeE164NumbersWithTheirPlus(String phone) {
+    assertThat(problems(sms(to("+447700900123", "Ann"), to(phone, "Bo"))))
+        .containsExactly(
+            new FieldProblem(
+                "/recipients/1/phone",
+                "is not a phone number in E.164 format such as +447700900123"));
+  }
+
+  @Test
+  void shortestAndLongestE164NumbersAreAccepted() {
+    assertThat(validator.validate(sms(to("+12345678", "A"), to("+123456789012345", "B"))))
+        .isNotNull();
+  }
+
+  @Test
+  void aRecipientWithoutPhoneIsRefused() {
+    assertThat(problems(sms(to(null, "Ann"))))
+        .containsExactly(new FieldProblem("/recipients/0/phone", "is required"));
+  }
+
+  @Test
+  void theSameNumberTwiceIsRefused() {
+    assertThat(
+            problems(
+                sms(
+                    to("+447700900123", "Ann"),
+                    to("+447700900124", "Bo"),
+                    to("+447700900123", "Cy"))))
+        .containsExactly(
+            new FieldProblem("/recipients/2/phone", "duplicate of /recipients/0/phone"));
+  }
+
+  @Test
+  void emailFieldsOnAnSmsRequestAreRefusedWhereTheyAre() {
+    var request =
+        new CreateSendoutRequest(
+            "SMS",
+            new Sender("surveys@example.com", "Surveys", "SurveyCo"),
+            "Subject",
+            TEXT,
+            "<p>Hi</p>",
+            List.of(
+                new Recipient(
+                    "ann@example.com",
+                    "+447700900123",
+                    "Ann",
+                    Map.of("firstName", "Ann", "surveyUrl", URL))),
+            null,
+            null);
+
+    assertThat(problems(request))
+        .containsExactly(
+            new FieldProblem("/from/email", "not used for SMS channel"),
+            new FieldProblem("/from/name", "not used for SMS channel"),
+            new FieldProblem("/subject", "not used for SMS channel"),
+            new FieldProblem("/html", "not used for SMS channel"),
+            new FieldProblem("/recipients/0/email", "not used for SMS channel"));
+  }
+
+  @Test
+  void aRecipientWhoseRenderedTextExceedsTheSmsLimitIsNamedWithTheLengthItReached() {
+    String text = "Hi {{firstName}}";
+
+    assertThat(
+            problems(
+                sms(
+                    "SurveyCo",
+                    text,
+                    new Recipient(null, "+447700900123", null, Map.of("firstName", "Ann")),
+                    new Recipient(
+                        null, "+447700900124", null, Map.of("firstName", "x".repeat(998))))))
+        .containsExactly(
+            new FieldProblem(
+                "/recipients/1",
+                "text becomes 1001 characters with this recipient's variables; an SMS text is at"
+                    + " most 1000 characters"));
+  }
+
+  @Test
+  void aRenderedTextOfExactly1000CharactersIsAccepted() {
+    var valid =
+        validator.validate(
+            sms(
+                "SurveyCo",
+                "Hi {{firstName}}",
+                new Recipient(null, "+447700900123", null, Map.of("firstName", "x".repeat(997)))));
+
+    assertThat(((SmsContent) valid.content()).segments()).isEqualTo(7);
+  }
+
+  @Test
+  void aTextTooLongWithoutItsVariablesIsReportedOnceAtText() {
+    assertThat(problems(sms("SurveyCo", "x".repeat(1001), to("+447700900123", "Ann"))))
+        .containsExactly(
+            new FieldProblem("/text", "at most 1000 characters (the SMS limit), got 1001"));
+    assertThat(
+            problems(
+                sms(
+                    "SurveyCo",
+                    "x".repeat(1001) + "{{firstName}}",
+                    to("+447700900123", "Ann"),
+                    to("+447700900124", "Bo"))))
+        .containsExactly(
+            new FieldProblem(
+                "/text",
+                "at most 1000 characters (the SMS limit), got 1001 without its variables"));
+  }
+
+  @Test
+  void aMissingVariableIsReportedAndTheTextIsNotMeasuredWithAGap() {
+    var noName = new Recipient(null, "+447700900123", null, Map.of("surveyUrl", URL));
+
+    assertThat(problems(sms(noName)))
+        .containsExactly(
+            new FieldProblem(
+                "/recipients/0/variables", "no value for template variable {{firstName}}"));
+  }
+
+  @Test
+  void aTextThatRendersBlankIsRefused() {
+    var blank = new Recipient(null, "+447700900123", null, Map.of("message", " "));
+
+    assertThat(problems(sms("SurveyCo", "{{message}}", blank)))
+        .containsExactly(
+            new FieldProblem(
+                "/recipients/0", "text becomes blank with this recipient's variables"));
+  }
+
+  @Test
+  void receiptTimeoutDefaultsTo72HoursForSmsAndMayBeSet() {
+    var one = to("+447700900123", "Ann");
+    assertThat(validator.validate(sms(one)).receiptTimeout()).isEqualTo(Duration.ofHours(72));
+
+    var withTimeout =
+        new CreateSendoutRequest(
+            "SMS",
+            new Sender(null, null, "SurveyCo"),
+            null,
+            TEXT,
+            null,
+            List.of(one),
+            null,
+            "PT2H");
+    assertThat(validator.validate(withTimeout).receiptTimeout()).isEqualTo(Duration.ofHours(2));
+  }
+}
