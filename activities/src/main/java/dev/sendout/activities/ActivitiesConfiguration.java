@@ -1,6 +1,7 @@
 package dev.sendout.activities;
 
 import dev.sendout.activities.email.SendGridProperties;
+import dev.sendout.activities.sms.VonageProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
@@ -11,5 +12,5 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
-@EnableConfigurationProperties(SendGridProperties.class)
+@EnableConfigurationProperties({SendGridProperties.class, VonageProperties.class})
 public class ActivitiesConfiguration {}

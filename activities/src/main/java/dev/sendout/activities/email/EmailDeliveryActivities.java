@@ -1,13 +1,13 @@
 package dev.sendout.activities.email;
 
+import dev.sendout.activities.delivery.SendOutcome;
+import dev.sendout.activities.delivery.SendRecorder;
 import dev.sendout.activities.store.MessageStore;
 import dev.sendout.activities.store.OutgoingMessage;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryActivities;
-import dev.sendout.workflows.batch.DeliveryFailure;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendTally;
-import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -32,12 +32,17 @@ public class EmailDeliveryActivities implements DeliveryActivities {
   private final SendoutStore sendouts;
   private final MessageStore messages;
   private final SendGridSender sendGrid;
+  private final SendRecorder recorder;
 
   public EmailDeliveryActivities(
-      SendoutStore sendouts, MessageStore messages, SendGridSender sendGrid) {
+      SendoutStore sendouts,
+      MessageStore messages,
+      SendGridSender sendGrid,
+      SendRecorder recorder) {
     this.sendouts = sendouts;
     this.messages = messages;
     this.sendGrid = sendGrid;
+    this.recorder = recorder;
   }
 
   @Override
@@ -58,23 +63,6 @@ public class EmailDeliveryActivities implements DeliveryActivities {
   private void settle(List<OutgoingMessage> claimed, SendOutcome outcome) {
     List<UUID> ids = claimed.stream().map(OutgoingMessage::id).toList();
     log.info("SendGrid call for {} messages: {}", ids.size(), outcome.kind());
-    switch (outcome.kind()) {
-      case ACCEPTED -> messages.markAccepted(ids, outcome.providerMessageId());
-      case REJECTED -> messages.markFailed(ids, outcome.reason());
-      case IN_DOUBT -> messages.markUnconfirmed(ids, outcome.reason());
-      case THROTTLED -> {
-        messages.unclaim(ids, outcome.reason());
-        throw ApplicationFailure.newFailureWithCauseAndDelay(
-            outcome.reason(),
-            DeliveryFailure.PROVIDER_THROTTLED.name(),
-            null,
-            outcome.retryAfter());
-      }
-      case UNAVAILABLE -> {
-        messages.unclaim(ids, outcome.reason());
-        throw ApplicationFailure.newFailure(
-            outcome.reason(), DeliveryFailure.PROVIDER_UNAVAILABLE.name());
-      }
-    }
+    recorder.record(ids, outcome);
   }
 }

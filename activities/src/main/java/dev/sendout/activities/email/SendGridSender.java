@@ -11,6 +11,7 @@ import com.sendgrid.helpers.mail.Mail;
 import com.sendgrid.helpers.mail.objects.Content;
 import com.sendgrid.helpers.mail.objects.Email;
 import com.sendgrid.helpers.mail.objects.Personalization;
+import dev.sendout.activities.delivery.SendOutcome;
 import dev.sendout.activities.store.OutgoingMessage;
 import java.io.IOException;
 import java.net.ConnectException;

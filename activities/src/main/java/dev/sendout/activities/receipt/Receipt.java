@@ -35,9 +35,11 @@ public record Receipt(
     BOUNCED(MessageStatus.BOUNCED),
     /** Moves the message to DROPPED. */
     DROPPED(MessageStatus.DROPPED),
+    /** Moves the message to FAILED (Vonage: rejected or undeliverable). */
+    FAILED(MessageStatus.FAILED),
     /** The provider failed for now and keeps trying: the message stays ACCEPTED. */
     DEFERRED(null),
-    /** Kept for the record only (processed, open, click, unsubscribe, spam report...). */
+    /** Kept for the record only (SendGrid processed, open, click...; Vonage submitted, read). */
     NONE(null);
 
     private final MessageStatus target;

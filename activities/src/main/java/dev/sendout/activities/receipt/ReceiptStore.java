@@ -41,7 +41,7 @@ public class ReceiptStore {
 
   /** Settling effects, in the order in which they are applied within one call. */
   private static final List<Effect> SETTLING =
-      List.of(Effect.DELIVERED, Effect.BOUNCED, Effect.DROPPED);
+      List.of(Effect.DELIVERED, Effect.BOUNCED, Effect.DROPPED, Effect.FAILED);
 
   private final DSLContext db;
   private final MessageStore messages;

@@ -156,7 +156,7 @@ public class MessageStore {
           .set(MESSAGE.ACCEPTED_AT, now)
           .where(byIds(ids))
           .and(MESSAGE.ACCEPTED_AT.isNull())
-          .and(MESSAGE.STATUS.in(DELIVERED, BOUNCED, DROPPED))
+          .and(MESSAGE.STATUS.in(DELIVERED, BOUNCED, DROPPED, FAILED))
           .execute();
     }
     return moved;

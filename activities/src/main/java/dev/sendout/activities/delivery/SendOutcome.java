@@ -1,4 +1,4 @@
-package dev.sendout.activities.email;
+package dev.sendout.activities.delivery;
 
 import java.time.Duration;
 
@@ -21,23 +21,28 @@ public record SendOutcome(Kind kind, String providerMessageId, String reason, Du
     IN_DOUBT
   }
 
-  static SendOutcome accepted(String providerMessageId) {
+  /** True when the provider certainly took none of the messages, so sending them again is safe. */
+  public boolean retryable() {
+    return kind == Kind.THROTTLED || kind == Kind.UNAVAILABLE;
+  }
+
+  public static SendOutcome accepted(String providerMessageId) {
     return new SendOutcome(Kind.ACCEPTED, providerMessageId, null, null);
   }
 
-  static SendOutcome rejected(String reason) {
+  public static SendOutcome rejected(String reason) {
     return new SendOutcome(Kind.REJECTED, null, reason, null);
   }
 
-  static SendOutcome throttled(String reason, Duration retryAfter) {
+  public static SendOutcome throttled(String reason, Duration retryAfter) {
     return new SendOutcome(Kind.THROTTLED, null, reason, retryAfter);
   }
 
-  static SendOutcome unavailable(String reason) {
+  public static SendOutcome unavailable(String reason) {
     return new SendOutcome(Kind.UNAVAILABLE, null, reason, null);
   }
 
-  static SendOutcome inDoubt(String reason) {
+  public static SendOutcome inDoubt(String reason) {
     return new SendOutcome(Kind.IN_DOUBT, null, reason, null);
   }
 }

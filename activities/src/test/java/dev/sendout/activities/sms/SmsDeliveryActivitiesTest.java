@@ -1,0 +1,289 @@
+package dev.sendout.activities.sms;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
+import static com.github.tomakehurst.wiremock.client.WireMock.post;
+import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
+import static dev.sendout.workflows.message.MessageStatus.FAILED;
+import static dev.sendout.workflows.message.MessageStatus.RELEASED;
+import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.sendout.activities.StoreTest;
+import dev.sendout.activities.store.MessageStore;
+import dev.sendout.activities.store.NewSendout;
+import dev.sendout.activities.store.SendoutStore;
+import dev.sendout.activities.store.StoredMessage;
+import dev.sendout.workflows.batch.DeliveryActivities;
+import dev.sendout.workflows.batch.DeliveryFailure;
+import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.sendout.Channel;
+import dev.sendout.workflows.sendout.SendTally;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * The SMS delivery activity in Temporal's activity environment, on real Postgres, with Vonage's SDK
+ * talking to a WireMock Messages API.
+ */
+class SmsDeliveryActivitiesTest extends StoreTest {
+
+  private static final WireMockServer vonage = new WireMockServer(options().dynamicPort());
+  private static final String MESSAGES = "/v1/messages";
+
+  static {
+    vonage.start();
+  }
+
+  @DynamicPropertySource
+  static void vonageAddress(DynamicPropertyRegistry registry) {
+    registry.add("sendout.vonage.base-url", () -> "http://127.0.0.1:" + vonage.port());
+  }
+
+  @AfterAll
+  static void stopVonage() {
+    vonage.stop();
+  }
+
+  @Autowired SmsDeliveryActivities activities;
+  @Autowired SendoutStore sendouts;
+  @Autowired MessageStore messages;
+
+  private TestActivityEnvironment temporal;
+  private DeliveryActivities delivery;
+
+  @BeforeEach
+  void setUp() {
+    vonage.resetAll();
+    temporal = TestActivityEnvironment.newInstance();
+    temporal.registerActivitiesImplementations(activities);
+    delivery =
+        temporal.newActivityStub(
+            DeliveryActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(30))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
+  }
+
+  @AfterEach
+  void tearDown() {
+    temporal.close();
+  }
+
+  private UUID releasedSendout(int recipients) {
+    List<NewSendout.Recipient> list =
+        IntStream.range(0, recipients)
+            .mapToObj(
+                i ->
+                    new NewSendout.Recipient(
+                        "+4477009001" + (10 + i), null, Map.of("url", "https://s.example/" + i)))
+            .toList();
+    UUID id =
+        sendouts
+            .create(
+                new NewSendout(
+                    UUID.randomUUID(),
+                    "tenant-a",
+                    Channel.SMS,
+                    new SmsContent(
+                        "Surveys", "Tell us: {{url}}", SmsSegments.Encoding.GSM_7, 1, recipients),
+                    Instant.now(),
+                    Duration.ofHours(72),
+                    null,
+                    "hash",
+                    list))
+            .sendout()
+            .id();
+    sendouts.release(id);
+    return id;
+  }
+
+  private List<StoredMessage> all(UUID id) {
+    return messages.page(id, null, -1, 1000);
+  }
+
+  private static SendBatch only(UUID id, int seq) {
+    return new SendBatch(id.toString(), 0, seq, seq + 1);
+  }
+
+  private void vonageAnswers(int status, String body) {
+    vonage.stubFor(
+        post(MESSAGES)
+            .willReturn(
+                aResponse()
+                    .withStatus(status)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody(body)));
+  }
+
+  private void vonageAccepts(String uuid) {
+    vonageAnswers(202, "{\"message_uuid\":\"" + uuid + "\"}");
+  }
+
+  @Test
+  void acceptedSmsIsRecordedWithVonagesUuidAndCarriesOurIdAsClientRef() {
+    UUID id = releasedSendout(1);
+    String uuid = UUID.randomUUID().toString();
+    vonageAccepts(uuid);
+
+    SendTally tally = delivery.sendBatch(only(id, 0));
+
+    assertThat(tally).isEqualTo(new SendTally(1, 0, 0));
+    StoredMessage m = all(id).get(0);
+    assertThat(m.status()).isEqualTo(ACCEPTED);
+    assertThat(m.providerMessageId()).isEqualTo(uuid);
+    vonage.verify(
+        1,
+        postRequestedFor(urlEqualTo(MESSAGES))
+            .withHeader("Authorization", equalTo("Basic dGVzdC1rZXk6dGVzdC1zZWNyZXQ="))
+            .withRequestBody(matchingJsonPath("$.channel", equalTo("sms")))
+            .withRequestBody(matchingJsonPath("$.to", equalTo("447700900110")))
+            .withRequestBody(matchingJsonPath("$.from", equalTo("Surveys")))
+            .withRequestBody(matchingJsonPath("$.text", equalTo("Tell us: https://s.example/0")))
+            .withRequestBody(matchingJsonPath("$.client_ref", equalTo(m.id().toString()))));
+  }
+
+  @Test
+  void retryOfAnAcceptedSmsSendsNothingAgain() {
+    UUID id = releasedSendout(1);
+    vonageAccepts(UUID.randomUUID().toString());
+    delivery.sendBatch(only(id, 0));
+
+    assertThat(delivery.sendBatch(only(id, 0))).isEqualTo(new SendTally(1, 0, 0));
+
+    vonage.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+  }
+
+  @Test
+  void invalidNumberFailsTheMessageWithVonagesReasonWithoutFailingTheActivity() {
+    UUID id = releasedSendout(1);
+    vonageAnswers(
+        422,
+        """
+        {"type":"https://developer.vonage.com/api-errors/messages#1150","title":"Invalid params",
+         "detail":"The value of one or more parameters is invalid.","instance":"i-1",
+         "invalid_parameters":[{"name":"to","reason":"Number not reachable"}]}""");
+
+    SendTally tally = delivery.sendBatch(only(id, 0));
+
+    assertThat(tally).isEqualTo(new SendTally(0, 1, 0));
+    StoredMessage m = all(id).get(0);
+    assertThat(m.status()).isEqualTo(FAILED);
+    assertThat(m.lastError())
+        .startsWith("Vonage 422: Invalid params: The value of one or more parameters is invalid.")
+        .contains("Number not reachable");
+    vonage.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+  }
+
+  @Test
+  void throttledSmsFailsRetryablyAfterASecondAndIsKeptForTheRetry() {
+    UUID id = releasedSendout(1);
+    vonageAnswers(
+        429,
+        "{\"type\":\"https://developer.vonage.com/api-errors#throttled\",\"title\":\"Rate"
+            + " Limit Hit\",\"detail\":\"Please wait, then retry your request\"}");
+
+    assertRetryable(() -> delivery.sendBatch(only(id, 0)), DeliveryFailure.PROVIDER_THROTTLED);
+
+    assertThat(all(id).get(0).status()).isEqualTo(RELEASED);
+    assertThat(all(id).get(0).lastError()).contains("429").contains("Rate Limit Hit");
+    vonageAccepts(UUID.randomUUID().toString());
+    assertThat(delivery.sendBatch(only(id, 0))).isEqualTo(new SendTally(1, 0, 0));
+  }
+
+  @Test
+  void serverErrorAndBadCredentialsAreRetriedNotFailed() {
+    UUID id = releasedSendout(2);
+    vonageAnswers(500, "{\"title\":\"Internal Error\"}");
+    assertRetryable(() -> delivery.sendBatch(only(id, 0)), DeliveryFailure.PROVIDER_UNAVAILABLE);
+    vonageAnswers(401, "{\"title\":\"Unauthorized\"}");
+    assertRetryable(() -> delivery.sendBatch(only(id, 1)), DeliveryFailure.PROVIDER_UNAVAILABLE);
+
+    assertThat(all(id)).extracting(StoredMessage::status).containsOnly(RELEASED);
+  }
+
+  @Test
+  void aRangeThrottledPartWayKeepsTheUntriedMessagesForTheRetry() {
+    UUID id = releasedSendout(3);
+    vonageAnswers(429, "{\"title\":\"Rate Limit Hit\"}");
+
+    assertRetryable(
+        () -> delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3)),
+        DeliveryFailure.PROVIDER_THROTTLED);
+
+    assertThat(all(id)).extracting(StoredMessage::status).containsOnly(RELEASED);
+    vonage.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+    vonageAccepts(UUID.randomUUID().toString());
+    assertThat(delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3)))
+        .isEqualTo(new SendTally(3, 0, 0));
+  }
+
+  @Test
+  void timedOutCallLeavesTheSmsUnconfirmedAndItsRetrySendsNothingAgain() {
+    UUID id = releasedSendout(1);
+    vonage.stubFor(
+        post(MESSAGES)
+            .willReturn(
+                aResponse()
+                    .withStatus(202)
+                    .withFixedDelay(2_000)
+                    .withBody("{\"message_uuid\":\"" + UUID.randomUUID() + "\"}")));
+
+    assertThat(delivery.sendBatch(only(id, 0))).isEqualTo(new SendTally(0, 0, 1));
+    assertThat(delivery.sendBatch(only(id, 0))).isEqualTo(new SendTally(0, 0, 1));
+
+    StoredMessage m = all(id).get(0);
+    assertThat(m.status()).isEqualTo(UNCONFIRMED);
+    assertThat(m.lastError()).contains("Send outcome unknown");
+    vonage.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+  }
+
+  @Test
+  void retryAfterAnAttemptDiedMidCallNeverSendsThatSmsAgain() {
+    UUID id = releasedSendout(1);
+    messages.claimForSend(id, 0, 0, 1);
+    vonageAccepts(UUID.randomUUID().toString());
+
+    assertThat(delivery.sendBatch(only(id, 0))).isEqualTo(new SendTally(0, 0, 1));
+
+    vonage.verify(0, postRequestedFor(urlEqualTo(MESSAGES)));
+  }
+
+  private static void assertRetryable(Runnable call, DeliveryFailure type) {
+    assertThatThrownBy(call::run)
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> {
+              assertThat(failure.getType()).isEqualTo(type.name());
+              assertThat(failure.isNonRetryable()).isFalse();
+              if (type == DeliveryFailure.PROVIDER_THROTTLED) {
+                assertThat(failure.getNextRetryDelay()).isEqualTo(Duration.ofSeconds(1));
+              }
+            });
+  }
+}
