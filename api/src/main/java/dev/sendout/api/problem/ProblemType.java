@@ -19,6 +19,10 @@ public enum ProblemType {
       "signature-invalid",
       HttpStatus.FORBIDDEN,
       "The webhook's signature does not verify or is too old"),
+  BEARER_INVALID(
+      "bearer-invalid",
+      HttpStatus.UNAUTHORIZED,
+      "The webhook's bearer token does not verify, is too old, or does not match the body"),
   UNAVAILABLE(
       "unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable; retry later"),
   INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");

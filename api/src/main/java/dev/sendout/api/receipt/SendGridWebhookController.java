@@ -5,7 +5,6 @@ import dev.sendout.activities.receipt.Receipt;
 import dev.sendout.activities.receipt.ReceiptStore;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
@@ -26,9 +25,7 @@ public class SendGridWebhookController {
   private final SendGridSignature signature;
   private final ReceiptStore receipts;
   private final ReceiptNotifier notifier;
-  private final Counter received;
-  private final Counter duplicates;
-  private final Counter unmatched;
+  private final ReceiptMeters meters;
 
   public SendGridWebhookController(
       SendGridSignature signature,
@@ -38,19 +35,8 @@ public class SendGridWebhookController {
     this.signature = signature;
     this.receipts = receipts;
     this.notifier = notifier;
-    this.received = counter(meters, "received");
-    this.duplicates = counter(meters, "duplicate");
-    this.unmatched = counter(meters, "unmatched");
+    this.meters = new ReceiptMeters(meters, "sendgrid");
   }
-
-  /**
-   * What one call stored.
-   *
-   * @param received events in the body
-   * @param duplicates events stored before, now ignored
-   * @param unmatched new events that name none of our messages; stored all the same
-   */
-  public record WebhookResult(int received, int duplicates, int unmatched) {}
 
   @Operation(
       summary = "SendGrid Event Webhook (signed)",
@@ -77,17 +63,7 @@ public class SendGridWebhookController {
     }
     var ingested = receipts.ingest(events);
     notifier.wake(ingested.batches());
-    received.increment(ingested.received());
-    duplicates.increment(ingested.duplicates());
-    unmatched.increment(ingested.unmatched());
-    return new WebhookResult(ingested.received(), ingested.duplicates(), ingested.unmatched());
-  }
-
-  private static Counter counter(MeterRegistry meters, String outcome) {
-    return Counter.builder("sendout.receipts")
-        .description("SendGrid events received by the webhook, by outcome")
-        .tag("provider", "sendgrid")
-        .tag("outcome", outcome)
-        .register(meters);
+    meters.record(ingested);
+    return WebhookResult.of(ingested);
   }
 }

@@ -1,0 +1,68 @@
+package dev.sendout.api.receipt;
+
+import dev.sendout.activities.receipt.Receipt;
+import dev.sendout.activities.receipt.ReceiptStore;
+import dev.sendout.activities.sms.VonageStatuses;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.util.List;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Vonage's Messages API status webhook, one status per call. The same steps as SendGrid's: verify
+ * the bearer token and the body's hash over the raw bytes, parse, store and apply in one
+ * transaction, and only then answer 2xx, so that Vonage retries anything not stored.
+ */
+@RestController
+public class VonageWebhookController {
+
+  private final VonageSignature signature;
+  private final ReceiptStore receipts;
+  private final ReceiptNotifier notifier;
+  private final ReceiptMeters meters;
+
+  public VonageWebhookController(
+      VonageSignature signature,
+      ReceiptStore receipts,
+      ReceiptNotifier notifier,
+      MeterRegistry meters) {
+    this.signature = signature;
+    this.receipts = receipts;
+    this.notifier = notifier;
+    this.meters = new ReceiptMeters(meters, "vonage");
+  }
+
+  @Operation(
+      summary = "Vonage Messages API status webhook (signed)",
+      description =
+          "Verifies the HS256 bearer token and its payload_hash, stores the status, applies"
+              + " delivered, rejected and undeliverable to the message, and answers once stored.")
+  @ApiResponse(responseCode = "200", description = "Stored")
+  @ApiResponse(responseCode = "400", description = "Not a Vonage message status")
+  @ApiResponse(responseCode = "401", description = "No token, or a forged, stale or mismatched one")
+  @ApiResponse(responseCode = "503", description = "Database unavailable; retry")
+  @PostMapping("/webhooks/vonage/status")
+  public WebhookResult receive(
+      @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
+      @RequestBody(required = false) byte[] body) {
+    byte[] raw = body == null ? new byte[0] : body;
+    signature.verify(authorization, raw);
+    Receipt status;
+    try {
+      status = VonageStatuses.parse(raw);
+    } catch (VonageStatuses.MalformedStatusException e) {
+      throw new ApiProblem(ProblemType.MALFORMED_JSON, e.getMessage());
+    }
+    var ingested = receipts.ingest(List.of(status));
+    notifier.wake(ingested.batches());
+    meters.record(ingested);
+    return WebhookResult.of(ingested);
+  }
+}
