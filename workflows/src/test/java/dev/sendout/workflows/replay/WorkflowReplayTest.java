@@ -24,6 +24,9 @@ import org.junit.jupiter.api.Test;
  *       30 batches of one message, four sending at a time, continuing as new past 60 events: the
  *       run that continues (checkpoint, children left running) and the last run, which restores the
  *       checkpoint and completes.
+ *   <li>{@code sendout-workflow-sms-6-messages-late-status} and {@code
+ *       batch-workflow-sms-one-call-per-message}: an SMS sendout (one delivery activity per
+ *       message, batches of three), one message silent past its 72-hour deadline, then delivered.
  * </ul>
  *
  * To record one, run the workflow in a {@code TestWorkflowExtension} and write {@code
@@ -61,5 +64,13 @@ class WorkflowReplayTest {
   void batchWorkflowFlaggedStuckThenSettledReplaysTheRecordedHistory() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
         "histories/batch-workflow-stuck-then-settled.json", BatchWorkflowImpl.class);
+  }
+
+  @Test
+  void smsSendoutAndItsOneCallPerMessageBatchReplayTheRecordedHistories() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/sendout-workflow-sms-6-messages-late-status.json", SendoutWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/batch-workflow-sms-one-call-per-message.json", BatchWorkflowImpl.class);
   }
 }
