@@ -1,0 +1,117 @@
+package dev.sendout.sandbox.vonage;
+
+import dev.sendout.sandbox.vonage.statuses.StatusPlan;
+import dev.sendout.sandbox.vonage.statuses.Statuses;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.springframework.http.ResponseEntity;
+import org.springframework.stereotype.Service;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Answers {@code POST /v1/messages}: rate limit, authenticate, read the body, apply any injected
+ * fault, validate, and only then accept, record and schedule the status webhooks.
+ *
+ * <p>The rate limit is applied first, on arrival, because that is the moment the engine's pacing
+ * controls and the moment the acceptance tests measure; every admitted request uses up the
+ * allowance, whether it is then refused or not.
+ */
+@Service
+public class SmsSendHandler {
+
+  private final RateLimiter rateLimiter;
+  private final VonageAuthenticator authenticator;
+  private final ObjectMapper objectMapper;
+  private final VonageFaultInjector faults;
+  private final SmsValidator validator;
+  private final SmsStore store;
+  private final Statuses statuses;
+
+  public SmsSendHandler(
+      RateLimiter rateLimiter,
+      VonageAuthenticator authenticator,
+      ObjectMapper objectMapper,
+      VonageFaultInjector faults,
+      SmsValidator validator,
+      SmsStore store,
+      Statuses statuses) {
+    this.rateLimiter = rateLimiter;
+    this.authenticator = authenticator;
+    this.objectMapper = objectMapper;
+    this.faults = faults;
+    this.validator = validator;
+    this.store = store;
+    this.statuses = statuses;
+  }
+
+  public ResponseEntity<?> handle(String authorization, byte[] body) {
+    boolean admitted = rateLimiter.admit();
+    // The delay comes before any other work, like a slow platform. A request whose caller gave up
+    // meanwhile is still processed and may be accepted, as with the real API: a client timeout
+    // does not mean the message was not sent. An interrupted wait is answered like an outage.
+    if (!waitConfiguredLatency()) {
+      return VonageResponses.serverError();
+    }
+    if (!admitted) {
+      return VonageResponses.throttled();
+    }
+    if (!authenticator.isAuthorized(authorization)) {
+      return VonageResponses.unauthorized();
+    }
+    JsonNode request = parse(body);
+    if (request == null) {
+      return VonageResponses.invalidJson();
+    }
+    if (faults.drawServerError()) {
+      return VonageResponses.serverError();
+    }
+    List<InvalidParameter> problems = validator.validate(request);
+    if (!problems.isEmpty()) {
+      return VonageResponses.invalidParams(problems);
+    }
+    AcceptedSms sms =
+        new AcceptedSms(
+            UUID.randomUUID().toString(),
+            SmsValidator.string(request, "to"),
+            SmsValidator.string(request, "from"),
+            SmsValidator.string(request, "text"),
+            SmsValidator.string(request, "client_ref"),
+            Instant.now());
+    // The fate is drawn before the record is written and the statuses scheduled only after, so
+    // whoever receives a status can always look up the message's fate.
+    StatusPlan plan = statuses.plan(sms);
+    store.record(sms, plan);
+    statuses.send(plan);
+    return VonageResponses.accepted(sms.messageUuid());
+  }
+
+  private boolean waitConfiguredLatency() {
+    long latencyMs = faults.latencyMs();
+    if (latencyMs <= 0) {
+      return true;
+    }
+    try {
+      Thread.sleep(latencyMs);
+      return true;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Returns the body as a JSON object, or null when it is empty, malformed or not an object. */
+  private JsonNode parse(byte[] body) {
+    if (body == null || body.length == 0) {
+      return null;
+    }
+    try {
+      JsonNode tree = objectMapper.readTree(body);
+      return tree.isObject() ? tree : null;
+    } catch (JacksonException e) {
+      return null;
+    }
+  }
+}
