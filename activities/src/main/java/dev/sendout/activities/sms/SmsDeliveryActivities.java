@@ -6,8 +6,10 @@ import dev.sendout.activities.store.MessageStore;
 import dev.sendout.activities.store.OutgoingMessage;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryActivities;
+import dev.sendout.workflows.batch.DeliveryFailure;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendTally;
+import io.temporal.failure.ApplicationFailure;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -16,9 +18,10 @@ import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
- * SMS delivery: claims the released messages of a range (one message, as the batch workflow calls
- * it), sends each in a Vonage request of its own and records the outcome. Registered on the SMS
- * task queue, whose activity rate limit is Vonage's request rate limit.
+ * SMS delivery: for each message of a range (one, as the batch workflow calls it), claims the
+ * message if it is still RELEASED, waits for a free slot under Vonage's rate limit, sends it in a
+ * Vonage request of its own and records the outcome. Registered on the SMS task queue, whose
+ * activity rate limit is Vonage's request rate limit.
  *
  * <p>The same claim protects against double sends as for email: a message Vonage may have taken (a
  * read timeout, or a worker that died mid-call and left its claim behind) becomes UNCONFIRMED and
@@ -33,13 +36,19 @@ public class SmsDeliveryActivities implements DeliveryActivities {
   private final MessageStore messages;
   private final VonageSender vonage;
   private final SendRecorder recorder;
+  private final SendPacer pacer;
 
   public SmsDeliveryActivities(
-      SendoutStore sendouts, MessageStore messages, VonageSender vonage, SendRecorder recorder) {
+      SendoutStore sendouts,
+      MessageStore messages,
+      VonageSender vonage,
+      SendRecorder recorder,
+      SendPacer pacer) {
     this.sendouts = sendouts;
     this.messages = messages;
     this.vonage = vonage;
     this.recorder = recorder;
+    this.pacer = pacer;
   }
 
   @Override
@@ -47,29 +56,39 @@ public class SmsDeliveryActivities implements DeliveryActivities {
     UUID sendoutId = UUID.fromString(batch.sendoutId());
     try (var sendoutMdc = MDC.putCloseable("sendoutId", batch.sendoutId());
         var batchMdc = MDC.putCloseable("batch", String.valueOf(batch.batchNo()))) {
-      List<OutgoingMessage> claimed =
-          messages.claimForSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq());
-      if (!claimed.isEmpty()) {
-        send(sendouts.content(sendoutId, SmsContent.class), claimed);
+      SmsContent content = null;
+      for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
+        List<OutgoingMessage> claimed =
+            messages.claimForSend(sendoutId, batch.batchNo(), seq, seq + 1);
+        if (claimed.isEmpty()) {
+          continue; // sent, or settled otherwise, by an earlier attempt
+        }
+        if (content == null) {
+          content = sendouts.content(sendoutId, SmsContent.class);
+        }
+        OutgoingMessage message = claimed.get(0);
+        awaitTurn(message);
+        SendOutcome outcome = vonage.send(content, message);
+        log.debug("Vonage call for message {}: {}", message.id(), outcome.kind());
+        recorder.record(List.of(message.id()), outcome);
       }
       return messages.tally(sendoutId, batch.fromSeq(), batch.toSeq());
     }
   }
 
-  private void send(SmsContent content, List<OutgoingMessage> claimed) {
-    for (int i = 0; i < claimed.size(); i++) {
-      OutgoingMessage message = claimed.get(i);
-      SendOutcome outcome = vonage.send(content, message);
-      log.debug("Vonage call for message {}: {}", message.id(), outcome.kind());
-      if (outcome.retryable()) {
-        // The rest were never tried: release them with this one for the activity's retry.
-        List<UUID> untried =
-            claimed.subList(i + 1, claimed.size()).stream().map(OutgoingMessage::id).toList();
-        if (!untried.isEmpty()) {
-          messages.unclaim(untried, "Not tried: " + outcome.reason());
-        }
-      }
-      recorder.record(List.of(message.id()), outcome);
+  /**
+   * Waits for this worker's next slot under Vonage's limit, right before the request, so that
+   * nothing between the wait and the send can bunch requests up. A worker stopped while it waits
+   * releases the message, which was certainly not sent.
+   */
+  private void awaitTurn(OutgoingMessage message) {
+    try {
+      pacer.awaitTurn();
+    } catch (InterruptedException e) {
+      messages.unclaim(List.of(message.id()), "Not sent: the worker stopped before its turn");
+      Thread.currentThread().interrupt();
+      throw ApplicationFailure.newFailure(
+          "Worker stopping before the send", DeliveryFailure.PROVIDER_UNAVAILABLE.name());
     }
   }
 }

@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param connectTimeout a connection that cannot be made in this time means nothing was sent
  * @param readTimeout how long to wait for the answer; past it the send's outcome is unknown
  * @param maxConnections connections kept to Vonage; SMS sends are one request each
+ * @param requestsPerSecond Vonage's request limit for the key (30 by default); the SMS task queue
+ *     is capped at it and each worker spaces its requests just under it
  */
 @ConfigurationProperties("sendout.vonage")
 public record VonageProperties(
@@ -28,13 +30,18 @@ public record VonageProperties(
     String apiSecret,
     @DefaultValue("5s") Duration connectTimeout,
     @DefaultValue("10s") Duration readTimeout,
-    @DefaultValue("32") int maxConnections) {
+    @DefaultValue("32") int maxConnections,
+    @DefaultValue("30") int requestsPerSecond) {
 
   /** A worker that could only fail every SMS send refuses to start, naming what is missing. */
   public VonageProperties {
     if (baseUrl == null || baseUrl.getAuthority() == null) {
       throw new IllegalArgumentException(
           "sendout.vonage.base-url (VONAGE_BASE_URL) must be an absolute URL");
+    }
+    if (requestsPerSecond < 1) {
+      throw new IllegalArgumentException(
+          "sendout.vonage.requests-per-second (VONAGE_REQUESTS_PER_SECOND) must be positive");
     }
     if (!usesApplication(applicationId, privateKey) && (isBlank(apiKey) || isBlank(apiSecret))) {
       throw new IllegalArgumentException(
