@@ -11,6 +11,8 @@ JAR = os.path.join(ROOT, "embedded", "target", "embedded-0.1.0-SNAPSHOT-exec.jar
 SANDBOX_JAR = os.path.join(ROOT, "sandbox", "target", "sandbox-0.1.0-SNAPSHOT-exec.jar")
 API, WORKER, SANDBOX = "http://127.0.0.1:18080", "http://127.0.0.1:18081", "http://127.0.0.1:18025"
 WEBHOOK = f"{API}/webhooks/sendgrid/events"
+VONAGE_WEBHOOK = f"{API}/webhooks/vonage/status"
+VONAGE_SECRET = base64.b16encode(os.urandom(32)).decode().lower()
 
 
 def http(method, url, body=None, timeout=120, headers=None):
@@ -66,8 +68,9 @@ class ReceiptKeys:
 
 
 class Engine:
-    """The sandbox SendGrid and the engine (embedded default: embedded Postgres, Temporal test
-    server, worker and api in one JVM), each in its own process, on fixed loopback ports."""
+    """The sandbox (SendGrid and Vonage) and the engine (embedded default: embedded Postgres,
+    Temporal test server, worker and api in one JVM), each in its own process, on fixed loopback
+    ports. The worker authenticates to the sandbox Vonage with its default key and secret."""
 
     def __init__(self, keys, xmx="1g", max_recipients=10_000, sandbox_sends_receipts=True):
         if not (os.path.exists(JAR) and os.path.exists(SANDBOX_JAR)):
@@ -77,6 +80,9 @@ class Engine:
                         SANDBOX_SENDGRID_WEBHOOK_PRIVATE_KEY=keys.private_b64,
                         SANDBOX_SENDGRID_WEBHOOK_PUBLIC_KEY=keys.public_b64,
                         SANDBOX_SENDGRID_WEBHOOK_URL=WEBHOOK if sandbox_sends_receipts else "",
+                        VONAGE_BASE_URL=SANDBOX, VONAGE_SIGNATURE_SECRET=VONAGE_SECRET,
+                        SANDBOX_VONAGE_SIGNATURE_SECRET=VONAGE_SECRET,
+                        SANDBOX_VONAGE_STATUS_WEBHOOK_URL=VONAGE_WEBHOOK if sandbox_sends_receipts else "",
                         SENDOUT_API_MAXRECIPIENTSPERREQUEST=str(max(max_recipients, 10_000)),
                         SENDOUT_API_MAXBODYSIZE="256MB")
         for name in ("DATABASE_URL", "TEMPORAL_ADDRESS"):
@@ -106,6 +112,17 @@ class Engine:
         body = json.dumps({"channel": "EMAIL", "from": {"email": "surveys@example.com", "name": "Surveys"},
                            "subject": "{{firstName}}, how was your visit?",
                            "text": "Hello {{firstName}}, tell us: {{surveyUrl}}", "recipients": recipients}).encode()
+        status, created = http("POST", f"{API}/v1/sendouts", body, timeout=300)
+        assert status == 202, status
+        return created
+
+    @staticmethod
+    def create_sms_sendout(n):
+        recipients = [{"phone": f"+4477{i:08d}",
+                       "variables": {"firstName": f"U{i}", "surveyUrl": f"https://s.example.com/{i}"}} for i in range(n)]
+        body = json.dumps({"channel": "SMS", "from": {"senderId": "Surveys"},
+                           "text": "Hi {{firstName}}, how was your visit? {{surveyUrl}}",
+                           "recipients": recipients}).encode()
         status, created = http("POST", f"{API}/v1/sendouts", body, timeout=300)
         assert status == 202, status
         return created

@@ -8,6 +8,7 @@ import io.temporal.worker.WorkerFactory;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyPair;
@@ -23,10 +24,10 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * The whole engine in one process, with nothing installed beyond a JDK: Temporal's test server
  * (unless {@code TEMPORAL_ADDRESS} names a real one), an embedded Postgres (unless {@code
- * DATABASE_URL} names one), the sandbox SendGrid (unless {@code SENDGRID_BASE_URL} names another),
- * the worker and the api. The sandbox sends signed delivery receipts back to the api's webhook. For
- * development and tests: the test server and the embedded database keep nothing once the process
- * exits.
+ * DATABASE_URL} names one), the sandbox SendGrid and Vonage (unless {@code SENDGRID_BASE_URL} and
+ * {@code VONAGE_BASE_URL} name others), the worker and the api. The sandbox sends signed delivery
+ * receipts and SMS statuses back to the api's webhooks, with keys made for the run. For development
+ * and tests: the test server and the embedded database keep nothing once the process exits.
  */
 public final class EmbeddedEngine implements AutoCloseable {
 
@@ -36,6 +37,7 @@ public final class EmbeddedEngine implements AutoCloseable {
    * @param databaseUrl an existing database's JDBC URL, or null for an embedded one
    * @param temporalAddress an existing Temporal frontend (host:port), or null for the test server
    * @param sendGridBaseUrl an existing SendGrid (or sandbox), or null for an in-process sandbox
+   * @param vonageBaseUrl an existing Vonage (or sandbox), or null for an in-process sandbox
    */
   public record Settings(
       int apiPort,
@@ -45,6 +47,7 @@ public final class EmbeddedEngine implements AutoCloseable {
       String databaseUrl,
       String temporalAddress,
       String sendGridBaseUrl,
+      String vonageBaseUrl,
       List<String> workerArguments,
       List<String> apiArguments) {
 
@@ -58,13 +61,14 @@ public final class EmbeddedEngine implements AutoCloseable {
           blankToNull(env.get("DATABASE_URL")),
           blankToNull(env.get("TEMPORAL_ADDRESS")),
           blankToNull(env.get("SENDGRID_BASE_URL")),
+          blankToNull(env.get("VONAGE_BASE_URL")),
           List.of(),
           List.of());
     }
 
     /** Free ports everywhere, embedded database and test server: for tests. */
     public static Settings ephemeral() {
-      return new Settings(0, 0, 0, 0, null, null, null, List.of(), List.of());
+      return new Settings(0, 0, 0, 0, null, null, null, null, List.of(), List.of());
     }
 
     /** The same settings, with an extra {@code --name=value} argument for the first worker. */
@@ -86,6 +90,7 @@ public final class EmbeddedEngine implements AutoCloseable {
           databaseUrl,
           temporalAddress,
           sendGridBaseUrl,
+          vonageBaseUrl,
           worker,
           api);
     }
@@ -122,10 +127,12 @@ public final class EmbeddedEngine implements AutoCloseable {
   private final String temporalAddress;
   private final ConfigurableApplicationContext sandbox;
   private final String sendGridBaseUrl;
+  private final String vonageBaseUrl;
   private final ConfigurableApplicationContext api;
   private final Settings settings;
   private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
   private KeyPair receiptKeys;
+  private final VonageKeys vonageKeys;
 
   private EmbeddedEngine(Settings settings) throws IOException {
     this.settings = settings;
@@ -137,42 +144,56 @@ public final class EmbeddedEngine implements AutoCloseable {
               : startTemporal(settings.temporalPort());
       // The sandbox starts last: the apps share one logging system here, and the first app to
       // start sets it up, so it must be one that reads the engine's logging settings.
-      int sandboxPort = settings.sandboxPort() == 0 ? freePort() : settings.sandboxPort();
+      String sandboxUrl =
+          "http://127.0.0.1:" + (settings.sandboxPort() == 0 ? freePort() : settings.sandboxPort());
       sendGridBaseUrl =
-          settings.sendGridBaseUrl() != null
-              ? settings.sendGridBaseUrl()
-              : "http://127.0.0.1:" + sandboxPort;
-      startWorker(settings.workerArguments().toArray(String[]::new));
-      // The in-process sandbox signs its receipts with a key pair made for this run alone; the
-      // api trusts its public key. With another SendGrid, the api reads the key from the
-      // environment (SENDGRID_WEBHOOK_PUBLIC_KEY) as in production.
+          settings.sendGridBaseUrl() != null ? settings.sendGridBaseUrl() : sandboxUrl;
+      vonageBaseUrl = settings.vonageBaseUrl() != null ? settings.vonageBaseUrl() : sandboxUrl;
+      // The in-process sandbox signs receipts and statuses with keys made for this run alone, and
+      // the worker authenticates to its Vonage with an application key pair made likewise. With
+      // another provider, the apps read its keys from the environment, as in production.
       receiptKeys = settings.sendGridBaseUrl() == null ? receiptKeyPair() : null;
+      vonageKeys = settings.vonageBaseUrl() == null ? VonageKeys.generate() : null;
+      startWorker(settings.workerArguments().toArray(String[]::new));
       List<String> apiArgs = new ArrayList<>();
       if (receiptKeys != null) {
         apiArgs.add("--sendout.webhooks.sendgrid.public-key=" + base64(receiptKeys.getPublic()));
+      }
+      if (vonageKeys != null) {
+        apiArgs.add("--sendout.webhooks.vonage.signature-secret=" + vonageKeys.signatureSecret());
       }
       apiArgs.addAll(settings.apiArguments());
       apiArgs.add("--server.port=" + settings.apiPort());
       api = run(ApiApplication.application(), common(apiArgs.toArray(String[]::new)));
       sandbox =
-          receiptKeys == null
+          receiptKeys == null && vonageKeys == null
               ? null
-              : run(
-                  SandboxApplication.application(),
-                  "--server.port=" + sandboxPort,
-                  "--sandbox.sendgrid.receipts.webhook-url=http://127.0.0.1:"
-                      + port(api)
-                      + "/webhooks/sendgrid/events",
-                  "--sandbox.sendgrid.receipts.private-key=" + base64(receiptKeys.getPrivate()),
-                  "--sandbox.sendgrid.receipts.public-key=" + base64(receiptKeys.getPublic()),
-                  SANDBOX_EXCLUDES,
-                  NO_API_DOCS,
-                  NO_SWAGGER_UI,
-                  ONE_LOG);
+              : run(SandboxApplication.application(), sandboxArguments(sandboxUrl));
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
     }
+  }
+
+  private String[] sandboxArguments(String sandboxUrl) {
+    String apiUrl = "http://127.0.0.1:" + port(api);
+    List<String> args = new ArrayList<>();
+    args.add("--server.port=" + URI.create(sandboxUrl).getPort());
+    if (receiptKeys != null) {
+      args.add("--sandbox.sendgrid.receipts.webhook-url=" + apiUrl + "/webhooks/sendgrid/events");
+      args.add("--sandbox.sendgrid.receipts.private-key=" + base64(receiptKeys.getPrivate()));
+      args.add("--sandbox.sendgrid.receipts.public-key=" + base64(receiptKeys.getPublic()));
+    }
+    if (vonageKeys != null) {
+      args.add("--sandbox.vonage.application-id=" + vonageKeys.applicationId());
+      args.add(
+          "--sandbox.vonage.application-public-key="
+              + base64(vonageKeys.application().getPublic()));
+      args.add("--sandbox.vonage.statuses.webhook-url=" + apiUrl + "/webhooks/vonage/status");
+      args.add("--sandbox.vonage.statuses.signature-secret=" + vonageKeys.signatureSecret());
+    }
+    args.addAll(List.of(SANDBOX_EXCLUDES, NO_API_DOCS, NO_SWAGGER_UI, ONE_LOG));
+    return args.toArray(String[]::new);
   }
 
   public static EmbeddedEngine start(Settings settings) throws IOException {
@@ -188,6 +209,11 @@ public final class EmbeddedEngine implements AutoCloseable {
     List<String> args = new ArrayList<>(List.of(arguments));
     args.add("--server.port=" + (workers.isEmpty() ? settings.workerPort() : 0));
     args.add("--sendout.sendgrid.base-url=" + sendGridBaseUrl);
+    args.add("--sendout.vonage.base-url=" + vonageBaseUrl);
+    if (vonageKeys != null) {
+      args.add("--sendout.vonage.application-id=" + vonageKeys.applicationId());
+      args.add("--sendout.vonage.private-key=" + vonageKeys.privateKeyPem());
+    }
     args.add(NO_API_DOCS);
     args.add(NO_SWAGGER_UI);
     ConfigurableApplicationContext worker =
@@ -213,6 +239,19 @@ public final class EmbeddedEngine implements AutoCloseable {
   /** Where the worker sends email: the in-process sandbox unless another was configured. */
   public String sendGridBaseUrl() {
     return sendGridBaseUrl;
+  }
+
+  /** Where the worker sends SMS: the in-process sandbox unless another was configured. */
+  public String vonageBaseUrl() {
+    return vonageBaseUrl;
+  }
+
+  /**
+   * The Vonage application and signature secret shared by the worker, the in-process sandbox and
+   * the api (null with another Vonage), so that a test can sign a status webhook of its own.
+   */
+  public VonageKeys vonageKeys() {
+    return vonageKeys;
   }
 
   /**

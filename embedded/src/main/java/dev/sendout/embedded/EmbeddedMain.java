@@ -21,8 +21,16 @@ public final class EmbeddedMain {
            SendGrid     %s   (the sandbox unless SENDGRID_BASE_URL is set;
                         what it accepted: GET /sandbox/sendgrid/stats; it posts signed
                         receipts to the API's /webhooks/sendgrid/events)
+           Vonage       %s   (the sandbox unless VONAGE_BASE_URL is set;
+                        what it accepted: GET /sandbox/vonage/stats; it posts signed
+                        statuses to the API's /webhooks/vonage/status)
         ============================================================================
         %n""",
-        api, api, engine.temporalAddress(), engine.databaseUrl(), engine.sendGridBaseUrl());
+        api,
+        api,
+        engine.temporalAddress(),
+        engine.databaseUrl(),
+        engine.sendGridBaseUrl(),
+        engine.vonageBaseUrl());
   }
 }

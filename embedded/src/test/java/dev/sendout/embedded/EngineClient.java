@@ -1,11 +1,16 @@
 package dev.sendout.embedded;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.temporal.api.testservice.v1.SleepRequest;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.SearchAttributes;
+import io.temporal.serviceclient.TestServiceStubs;
+import io.temporal.serviceclient.TestServiceStubsOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
@@ -16,12 +21,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
@@ -105,6 +112,71 @@ final class EngineClient {
     }
   }
 
+  /** Posts a Vonage status to the webhook, signed as Vonage signs, with the given secret. */
+  Reply postVonageStatus(String body, String secret, Instant issuedAt) {
+    return postVonageStatus(body, vonageAuthorization(body, secret, issuedAt));
+  }
+
+  /** The Authorization header Vonage would send with this body. */
+  String vonageAuthorization(String body, String secret, Instant issuedAt) {
+    return "Bearer "
+        + JWT.create()
+            .withIssuedAt(issuedAt)
+            .withJWTId(UUID.randomUUID().toString())
+            .withIssuer("Vonage")
+            .withClaim("payload_hash", sha256Hex(body))
+            .sign(Algorithm.HMAC256(secret));
+  }
+
+  Reply postVonageStatus(String body, String authorization) {
+    var request =
+        HttpRequest.newBuilder(URI.create(api + "/webhooks/vonage/status"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return send(request);
+  }
+
+  /** A Vonage status for one of our messages, as the status webhook carries it. */
+  static String vonageStatus(String status, JsonNode message) {
+    return JSON.createObjectNode()
+        .put("message_uuid", message.path("providerMessageId").asText())
+        .put("to", message.path("address").asText().substring(1))
+        .put("from", "Surveys")
+        .put("timestamp", Instant.now().toString())
+        .put("status", status)
+        .put("client_ref", message.path("id").asText())
+        .put("channel", "sms")
+        .toString();
+  }
+
+  private static String sha256Hex(String body) {
+    try {
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(body.getBytes(StandardCharsets.UTF_8)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ObjectNode smsSendout(int recipients) {
+    ObjectNode body = JSON.createObjectNode();
+    body.put("channel", "SMS");
+    body.putObject("from").put("senderId", "Surveys");
+    body.put("text", "Hi {{firstName}}, how was your visit? {{surveyUrl}}");
+    ArrayNode list = body.putArray("recipients");
+    for (int i = 0; i < recipients; i++) {
+      ObjectNode r = list.addObject().put("phone", "+4477009%05d".formatted(i));
+      r.putObject("variables")
+          .put("firstName", "U" + i)
+          .put("surveyUrl", "https://s.example.com/" + i);
+    }
+    return body;
+  }
+
   static ObjectNode emailSendout(int recipients) {
     ObjectNode body = JSON.createObjectNode();
     body.put("channel", "EMAIL");
@@ -157,6 +229,39 @@ final class EngineClient {
         "{\"silenceRate\":0,\"dropRate\":0,\"bounceRate\":0,\"deferredRate\":0,"
             + "\"asyncBounceRate\":0,\"outOfOrderRate\":0,\"duplicates\":1,"
             + "\"deliveryDelayMs\":200}");
+  }
+
+  /** Changes how the sandbox Vonage sends statuses; fails the test if the sandbox refuses. */
+  void vonageStatuses(String settings) {
+    Reply r = sandbox("PUT", "/sandbox/vonage/statuses", settings);
+    if (r.status() != 200) {
+      throw new AssertionError("Sandbox refused status settings: " + r.raw().body());
+    }
+  }
+
+  /**
+   * Moves the test server's clock ahead, firing every timer on the way as if that much time had
+   * passed: Temporal's time skipping, on the engine's own server.
+   */
+  void skipTime(Duration duration) {
+    TestServiceStubs testService =
+        TestServiceStubs.newServiceStubs(
+            TestServiceStubsOptions.newBuilder()
+                .setTarget(temporalAddress)
+                .validateAndBuildWithDefaults());
+    try {
+      testService
+          .blockingStub()
+          .unlockTimeSkippingWithSleep(
+              SleepRequest.newBuilder()
+                  .setDuration(
+                      com.google.protobuf.Duration.newBuilder()
+                          .setSeconds(duration.getSeconds())
+                          .build())
+                  .build());
+    } finally {
+      testService.shutdownNow();
+    }
   }
 
   /** Changes how the sandbox sends receipts; fails the test if the sandbox refuses. */

@@ -9,14 +9,20 @@ import org.springframework.stereotype.Component;
  * <p>The SMS task queue's rate limits decide how fast activities are handed out, but they hand them
  * out in bursts, and the database work before each request spreads a burst unevenly: measured here,
  * 30 activities a second still put up to 58 requests into one sliding second, and Vonage answered
- * 429. Spacing the requests themselves keeps every sliding second under the limit; the one-request
- * margin absorbs the jitter between our clock and the provider's.
+ * 429. So each request waits for its slot, right before it is sent. Slots are {@code 1 / (0.9 ×
+ * limit)} apart; the tenth of margin absorbs the scheduling jitter between this wait and the
+ * provider's count, which on a busy two-core machine moved requests by up to 100 ms. A request that
+ * comes late may use up to {@link #CATCH_UP} slots it missed, so that such delays do not add up to
+ * a slower send (without it, 300 messages took 12.7 s instead of 11).
  */
 @Component
 public class SendPacer {
 
   /** The share of Vonage's limit this worker uses. */
   static final double HEADROOM = 0.9;
+
+  /** Missed slots a late request may still use, sending that many sooner than evenly. */
+  static final int CATCH_UP = 1;
 
   private final long intervalNanos;
   private long nextSlot = System.nanoTime();
@@ -30,8 +36,9 @@ public class SendPacer {
   public void awaitTurn() throws InterruptedException {
     long slot;
     synchronized (this) {
-      slot = Math.max(System.nanoTime(), nextSlot);
-      nextSlot = slot + intervalNanos;
+      long now = System.nanoTime();
+      slot = Math.max(now, nextSlot - CATCH_UP * intervalNanos);
+      nextSlot = Math.max(nextSlot, now) + intervalNanos;
     }
     long wait = slot - System.nanoTime();
     if (wait > 0) {

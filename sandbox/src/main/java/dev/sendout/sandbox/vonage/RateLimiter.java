@@ -4,25 +4,34 @@ import java.util.ArrayDeque;
 import org.springframework.stereotype.Component;
 
 /**
- * Vonage's per-account limit on {@code POST /v1/messages}, and the measure of how close callers
- * came to it.
+ * Vonage's per-account limit on {@code POST /v1/messages} ("30 API requests per second"), and the
+ * measure of how close callers came to it.
  *
- * <p>Both work on exact sliding windows of one second rather than on buckets or tokens, because the
- * acceptance tests assert "never more than N requests in any one second": a request is admitted
- * when fewer than N admitted requests arrived within the trailing 1,000 ms, and the peak counts
- * every request, throttled or not. The admitted log never holds more than N entries and the arrival
- * log only the last second's requests, so memory stays bounded. One lock guards both; the work
- * under it is a few deque operations, far cheaper than the HTTP exchange around it.
+ * <p>The limit counts requests per second of the clock: in any one second, the requests after the
+ * first N are answered 429 (throttled ones do not count). That is how such a limit is stated and
+ * commonly counted. It is also what can be held to on a shared machine: the sandbox runs on the
+ * same two cores as the engine, and its own scheduling delays bunch requests by tens of
+ * milliseconds by the time it counts them, which a sliding window would turn into 429s for a sender
+ * that paces evenly below the limit.
+ *
+ * <p>Two peaks are kept, counting every request, throttled or not: per second of the clock (the
+ * measure the limit applies) and within any sliding 1,000 ms, which is stricter and shows a bursty
+ * sender: one that sends N at the end of a second and N at the start of the next passes the limit
+ * but peaks at 2N there. The arrival log holds only the last second's requests, so memory stays
+ * bounded. One lock guards all; the work under it is a few deque operations.
  */
 @Component
 public class RateLimiter {
 
-  private static final long WINDOW_NANOS = 1_000_000_000L;
+  private static final long WINDOW_MILLIS = 1_000L;
 
   private final int limit;
   private final ArrayDeque<Long> arrivals = new ArrayDeque<>();
-  private final ArrayDeque<Long> admitted = new ArrayDeque<>();
-  private int peak;
+  private long second = Long.MIN_VALUE;
+  private int requestsThisSecond;
+  private int admittedThisSecond;
+  private int peakPerSecond;
+  private int peakSliding;
 
   public RateLimiter(VonageSandboxProperties properties) {
     this.limit = properties.rateLimitPerSecond();
@@ -30,41 +39,45 @@ public class RateLimiter {
 
   /** Records a request arriving now and says whether it is within the limit. */
   public boolean admit() {
-    return admit(System.nanoTime());
+    return admit(System.currentTimeMillis());
   }
 
-  synchronized boolean admit(long nowNanos) {
-    evictExpired(arrivals, nowNanos);
-    arrivals.addLast(nowNanos);
-    peak = Math.max(peak, arrivals.size());
-    if (limit == 0) {
+  synchronized boolean admit(long nowMillis) {
+    while (!arrivals.isEmpty() && nowMillis - arrivals.peekFirst() >= WINDOW_MILLIS) {
+      arrivals.pollFirst();
+    }
+    arrivals.addLast(nowMillis);
+    peakSliding = Math.max(peakSliding, arrivals.size());
+    if (nowMillis / WINDOW_MILLIS != second) {
+      second = nowMillis / WINDOW_MILLIS;
+      requestsThisSecond = 0;
+      admittedThisSecond = 0;
+    }
+    peakPerSecond = Math.max(peakPerSecond, ++requestsThisSecond);
+    if (limit == 0 || admittedThisSecond < limit) {
+      admittedThisSecond++;
       return true;
     }
-    evictExpired(admitted, nowNanos);
-    if (admitted.size() >= limit) {
-      // A throttled request does not enter the admitted log, so it never delays the next one.
-      return false;
-    }
-    admitted.addLast(nowNanos);
-    return true;
+    return false;
   }
 
-  /** The most requests, throttled ones included, that arrived within any one second. */
-  public synchronized int peakRequestsInOneSecond() {
-    return peak;
+  /** The most requests, throttled ones included, that arrived within one second of the clock. */
+  public synchronized int peakRequestsPerSecond() {
+    return peakPerSecond;
   }
 
-  /** Forgets the past second and the peak, so a test run starts with the full allowance. */
+  /** The most requests, throttled ones included, that arrived within any sliding 1,000 ms. */
+  public synchronized int peakRequestsInAnySlidingSecond() {
+    return peakSliding;
+  }
+
+  /** Forgets the past second and the peaks, so a test run starts with the full allowance. */
   public synchronized void reset() {
     arrivals.clear();
-    admitted.clear();
-    peak = 0;
-  }
-
-  /** Drops the entries that are 1,000 ms old or older: the window is (now - 1 s, now]. */
-  private static void evictExpired(ArrayDeque<Long> log, long nowNanos) {
-    while (!log.isEmpty() && nowNanos - log.peekFirst() >= WINDOW_NANOS) {
-      log.pollFirst();
-    }
+    second = Long.MIN_VALUE;
+    requestsThisSecond = 0;
+    admittedThisSecond = 0;
+    peakPerSecond = 0;
+    peakSliding = 0;
   }
 }

@@ -45,7 +45,7 @@ public class VonageCounters {
     }
   }
 
-  VonageStats snapshot(int maxRequestsInOneSecond, StatusStats statuses) {
+  VonageStats snapshot(RateLimiter rateLimiter, StatusStats statuses) {
     return new VonageStats(
         requests.sum(),
         accepted.sum(),
@@ -53,7 +53,8 @@ public class VonageCounters {
         invalid.sum(),
         unauthorized.sum(),
         serverErrors.sum(),
-        maxRequestsInOneSecond,
+        rateLimiter.peakRequestsPerSecond(),
+        rateLimiter.peakRequestsInAnySlidingSecond(),
         firstRequestAt.get(),
         lastRequestAt.get(),
         statuses.statusesPosted(),

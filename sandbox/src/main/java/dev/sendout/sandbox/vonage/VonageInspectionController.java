@@ -48,7 +48,7 @@ public class VonageInspectionController {
 
   @GetMapping("/stats")
   public VonageStats stats() {
-    return counters.snapshot(rateLimiter.peakRequestsInOneSecond(), statuses.stats());
+    return counters.snapshot(rateLimiter, statuses.stats());
   }
 
   /**

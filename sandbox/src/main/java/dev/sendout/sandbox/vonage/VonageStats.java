@@ -12,8 +12,10 @@ import java.time.Instant;
  * @param invalid requests answered 400 or 422
  * @param unauthorized requests answered 401
  * @param serverErrors requests answered with a 5xx status
- * @param maxRequestsInOneSecond the most requests, throttled ones included, that arrived within any
- *     sliding window of 1,000 ms
+ * @param maxRequestsInOneSecond the most requests, throttled ones included, that arrived within one
+ *     second of the clock: the measure the rate limit applies
+ * @param maxRequestsInAnySlidingSecond the most requests, throttled ones included, that arrived
+ *     within any sliding window of 1,000 ms: stricter, and high for a bursty sender
  * @param firstRequestAt when the first request arrived, or null before any
  * @param lastRequestAt when the latest request arrived, or null before any
  * @param statusesPosted status webhook POSTs the receiver answered with a 2xx status, each
@@ -31,6 +33,7 @@ import java.time.Instant;
   "unauthorized",
   "serverErrors",
   "maxRequestsInOneSecond",
+  "maxRequestsInAnySlidingSecond",
   "firstRequestAt",
   "lastRequestAt",
   "statusesPosted",
@@ -46,6 +49,7 @@ public record VonageStats(
     long unauthorized,
     long serverErrors,
     int maxRequestsInOneSecond,
+    int maxRequestsInAnySlidingSecond,
     Instant firstRequestAt,
     Instant lastRequestAt,
     long statusesPosted,

@@ -7,58 +7,60 @@ import org.junit.jupiter.api.Test;
 
 class RateLimiterTest {
 
-  private static final long MS = 1_000_000L;
-
   @Test
-  void admitsAtMostTheLimitWithinAnyTrailingSecond() {
+  void admitsAtMostTheLimitWithinEachSecondOfTheClock() {
     RateLimiter limiter = limiter(3);
 
-    assertThat(limiter.admit(0)).isTrue();
-    assertThat(limiter.admit(400 * MS)).isTrue();
-    assertThat(limiter.admit(800 * MS)).isTrue();
-    assertThat(limiter.admit(999 * MS)).isFalse();
-    // The first request is now exactly one second old and out of the window.
-    assertThat(limiter.admit(1000 * MS)).isTrue();
-    assertThat(limiter.admit(1300 * MS)).isFalse();
-    assertThat(limiter.admit(1400 * MS)).isTrue();
+    assertThat(limiter.admit(10_000)).isTrue();
+    assertThat(limiter.admit(10_400)).isTrue();
+    assertThat(limiter.admit(10_800)).isTrue();
+    assertThat(limiter.admit(10_999)).isFalse();
+    // A new second of the clock: the full allowance again.
+    assertThat(limiter.admit(11_000)).isTrue();
+    assertThat(limiter.admit(11_300)).isTrue();
+    assertThat(limiter.admit(11_400)).isTrue();
+    assertThat(limiter.admit(11_401)).isFalse();
   }
 
   @Test
-  void throttledRequestsDoNotDelayTheNextOneButCountTowardThePeak() {
+  void throttledRequestsDoNotUseUpTheAllowanceButCountTowardThePeaks() {
     RateLimiter limiter = limiter(2);
 
-    limiter.admit(0);
-    limiter.admit(10 * MS);
+    limiter.admit(10_000);
+    limiter.admit(10_010);
     for (int i = 0; i < 5; i++) {
-      assertThat(limiter.admit((500 + i) * MS)).isFalse();
+      assertThat(limiter.admit(10_500 + i)).isFalse();
     }
 
-    assertThat(limiter.admit(1000 * MS)).isTrue();
-    assertThat(limiter.peakRequestsInOneSecond()).isEqualTo(7);
+    assertThat(limiter.admit(11_000)).isTrue();
+    assertThat(limiter.peakRequestsPerSecond()).isEqualTo(7);
+    assertThat(limiter.peakRequestsInAnySlidingSecond()).isEqualTo(7);
   }
 
   @Test
-  void thePeakIsTheBusiestSlidingSecondNotTheBusiestCalendarSecond() {
-    RateLimiter limiter = limiter(0);
-    // Three requests late in one second and three early in the next: 3 per calendar second, 6 in
-    // the 200 ms around the boundary.
-    for (long at : List.of(900L, 950L, 990L, 1010L, 1050L, 1100L, 2500L)) {
-      assertThat(limiter.admit(at * MS)).isTrue();
+  void theSlidingPeakShowsABurstAcrossASecondBoundaryThatTheLimitLetsThrough() {
+    RateLimiter limiter = limiter(3);
+    // Three requests late in one second and three early in the next: 3 per second of the clock,
+    // 6 in the 200 ms around the boundary.
+    for (long at : List.of(10_900L, 10_950L, 10_990L, 11_010L, 11_050L, 11_100L, 12_500L)) {
+      assertThat(limiter.admit(at)).isTrue();
     }
 
-    assertThat(limiter.peakRequestsInOneSecond()).isEqualTo(6);
+    assertThat(limiter.peakRequestsPerSecond()).isEqualTo(3);
+    assertThat(limiter.peakRequestsInAnySlidingSecond()).isEqualTo(6);
   }
 
   @Test
-  void resetRestoresTheFullAllowanceAndForgetsThePeak() {
+  void resetRestoresTheFullAllowanceAndForgetsThePeaks() {
     RateLimiter limiter = limiter(1);
-    limiter.admit(0);
-    assertThat(limiter.admit(MS)).isFalse();
+    limiter.admit(10_000);
+    assertThat(limiter.admit(10_001)).isFalse();
 
     limiter.reset();
 
-    assertThat(limiter.peakRequestsInOneSecond()).isZero();
-    assertThat(limiter.admit(2 * MS)).isTrue();
+    assertThat(limiter.peakRequestsPerSecond()).isZero();
+    assertThat(limiter.peakRequestsInAnySlidingSecond()).isZero();
+    assertThat(limiter.admit(10_002)).isTrue();
   }
 
   private static RateLimiter limiter(int perSecond) {
