@@ -118,7 +118,7 @@ final class EngineClient {
   }
 
   /** The Authorization header Vonage would send with this body. */
-  String vonageAuthorization(String body, String secret, Instant issuedAt) {
+  static String vonageAuthorization(String body, String secret, Instant issuedAt) {
     return "Bearer "
         + JWT.create()
             .withIssuedAt(issuedAt)

@@ -11,6 +11,7 @@ import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
@@ -138,7 +139,7 @@ class SmsSendoutEndToEndTest {
           .as("%s with fate %s", m.path("id"), fate)
           .isEqualTo(expected);
       if (expected.equals("FAILED")) {
-        assertThat(m.path("lastError").asText()).startsWith(fate.toLowerCase() + ":");
+        assertThat(m.path("lastError").asText()).startsWith(fate.toLowerCase(Locale.ROOT) + ":");
       }
     }
     assertThat(count(done, "FAILED")).isGreaterThan(1);
@@ -161,7 +162,7 @@ class SmsSendoutEndToEndTest {
     String signedForAnother = EngineClient.vonageStatus("submitted", message);
     var altered =
         client.postVonageStatus(
-            delivered, client.vonageAuthorization(signedForAnother, secret, Instant.now()));
+            delivered, EngineClient.vonageAuthorization(signedForAnother, secret, Instant.now()));
 
     assertThat(forged.status()).isEqualTo(401);
     assertThat(forged.body().path("type").asText()).isEqualTo("urn:sendout:problem:bearer-invalid");

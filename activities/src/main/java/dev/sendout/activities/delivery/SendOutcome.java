@@ -21,11 +21,6 @@ public record SendOutcome(Kind kind, String providerMessageId, String reason, Du
     IN_DOUBT
   }
 
-  /** True when the provider certainly took none of the messages, so sending them again is safe. */
-  public boolean retryable() {
-    return kind == Kind.THROTTLED || kind == Kind.UNAVAILABLE;
-  }
-
   public static SendOutcome accepted(String providerMessageId) {
     return new SendOutcome(Kind.ACCEPTED, providerMessageId, null, null);
   }
