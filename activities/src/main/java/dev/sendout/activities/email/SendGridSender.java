@@ -11,6 +11,7 @@ import com.sendgrid.helpers.mail.Mail;
 import com.sendgrid.helpers.mail.objects.Content;
 import com.sendgrid.helpers.mail.objects.Email;
 import com.sendgrid.helpers.mail.objects.Personalization;
+import dev.sendout.activities.delivery.ProviderHttpClient;
 import dev.sendout.activities.delivery.SendOutcome;
 import dev.sendout.activities.store.OutgoingMessage;
 import java.io.IOException;
@@ -22,9 +23,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.http.client.config.RequestConfig;
 import org.apache.http.conn.ConnectTimeoutException;
-import org.apache.http.impl.client.HttpClients;
 import org.springframework.stereotype.Component;
 
 /**
@@ -50,20 +49,9 @@ public class SendGridSender {
 
   public SendGridSender(SendGridProperties properties, Clock clock) {
     this.clock = clock;
-    RequestConfig timeouts =
-        RequestConfig.custom()
-            .setConnectTimeout((int) properties.connectTimeout().toMillis())
-            .setConnectionRequestTimeout((int) properties.connectTimeout().toMillis())
-            .setSocketTimeout((int) properties.readTimeout().toMillis())
-            .build();
-    // The client must never resend on its own: a resent POST could deliver every email twice.
     var http =
-        HttpClients.custom()
-            .setDefaultRequestConfig(timeouts)
-            .disableAutomaticRetries()
-            .setMaxConnTotal(properties.maxConnections())
-            .setMaxConnPerRoute(properties.maxConnections())
-            .build();
+        ProviderHttpClient.create(
+            properties.connectTimeout(), properties.readTimeout(), properties.maxConnections());
     boolean plainHttp = "http".equalsIgnoreCase(properties.baseUrl().getScheme());
     this.sendGrid = new SendGrid(properties.apiKey(), new Client(http, plainHttp));
     this.sendGrid.setHost(properties.baseUrl().getAuthority());

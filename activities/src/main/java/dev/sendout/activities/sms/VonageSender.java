@@ -7,15 +7,14 @@ import com.vonage.client.messages.MessageResponseException;
 import com.vonage.client.messages.MessagesClient;
 import com.vonage.client.messages.sms.SmsTextRequest;
 import dev.sendout.activities.content.Template;
+import dev.sendout.activities.delivery.ProviderHttpClient;
 import dev.sendout.activities.delivery.SendOutcome;
 import dev.sendout.activities.store.OutgoingMessage;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import org.apache.http.client.config.RequestConfig;
 import org.apache.http.conn.ConnectTimeoutException;
-import org.apache.http.impl.client.HttpClients;
 import org.springframework.stereotype.Component;
 
 /**
@@ -36,20 +35,9 @@ public class VonageSender {
   private final MessagesClient messages;
 
   public VonageSender(VonageProperties properties) {
-    RequestConfig timeouts =
-        RequestConfig.custom()
-            .setConnectTimeout((int) properties.connectTimeout().toMillis())
-            .setConnectionRequestTimeout((int) properties.connectTimeout().toMillis())
-            .setSocketTimeout((int) properties.readTimeout().toMillis())
-            .build();
-    // The client must never resend on its own: a resent POST could send the SMS twice.
     var http =
-        HttpClients.custom()
-            .setDefaultRequestConfig(timeouts)
-            .disableAutomaticRetries()
-            .setMaxConnTotal(properties.maxConnections())
-            .setMaxConnPerRoute(properties.maxConnections())
-            .build();
+        ProviderHttpClient.create(
+            properties.connectTimeout(), properties.readTimeout(), properties.maxConnections());
     VonageClient.Builder client =
         VonageClient.builder()
             .httpClient(http)

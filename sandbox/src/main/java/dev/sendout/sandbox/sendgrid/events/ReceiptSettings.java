@@ -1,6 +1,7 @@
 package dev.sendout.sandbox.sendgrid.events;
 
 import dev.sendout.sandbox.sendgrid.SendGridError;
+import dev.sendout.sandbox.webhook.WebhookClient;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -55,7 +56,6 @@ public record ReceiptSettings(
 
   static final int MAX_DUPLICATES = 100;
   static final int MAX_BATCH_SIZE = 10_000;
-  static final long MAX_BACKOFF_MS = 30_000;
 
   public ReceiptSettings {
     // An environment variable left unset binds as an empty or missing value; both mean "off".
@@ -84,7 +84,8 @@ public record ReceiptSettings(
     between(errors, "batchSize", batchSize, 1, MAX_BATCH_SIZE);
     atLeast(errors, "flushIntervalMs", flushIntervalMs, 0);
     atLeast(errors, "maxAttempts", maxAttempts, 1);
-    between(errors, "retryInitialBackoffMs", retryInitialBackoffMs, 0, MAX_BACKOFF_MS);
+    between(
+        errors, "retryInitialBackoffMs", retryInitialBackoffMs, 0, WebhookClient.MAX_BACKOFF_MS);
     atLeast(errors, "maxPendingEvents", maxPendingEvents, 1);
     return errors;
   }

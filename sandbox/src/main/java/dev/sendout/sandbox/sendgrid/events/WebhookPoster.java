@@ -1,20 +1,15 @@
 package dev.sendout.sandbox.sendgrid.events;
 
+import dev.sendout.sandbox.webhook.WebhookClient;
 import jakarta.annotation.PreDestroy;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -29,31 +24,17 @@ class WebhookPoster {
 
   private static final Logger log = LoggerFactory.getLogger(WebhookPoster.class);
 
-  /** A few posters keep a fast receiver busy without letting a slow one pile up connections. */
-  private static final int THREADS = 3;
-
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-
   private final ReceiptSettingsHolder settings;
   private final WebhookSigner signer;
   private final EventBatchWriter writer;
   private final ScheduledThreadPoolExecutor pool;
-  private final HttpClient http;
+  private final WebhookClient http = new WebhookClient();
 
   WebhookPoster(ReceiptSettingsHolder settings, WebhookSigner signer, EventBatchWriter writer) {
     this.settings = settings;
     this.signer = signer;
     this.writer = writer;
-    CustomizableThreadFactory threads = new CustomizableThreadFactory("receipt-poster-");
-    threads.setDaemon(true);
-    this.pool = new ScheduledThreadPoolExecutor(THREADS, threads);
-    // HTTP/1.1 as SendGrid uses, and without the h2c upgrade attempt that some receivers mishandle.
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .build();
+    this.pool = WebhookClient.pool("receipt-poster-");
   }
 
   @PreDestroy
@@ -107,7 +88,7 @@ class WebhookPoster {
       delivery.ledger().countDropped(delivery.events());
       return;
     }
-    long backoffMs = backoffMs(current.retryInitialBackoffMs(), attempt);
+    long backoffMs = WebhookClient.backoffMs(current.retryInitialBackoffMs(), attempt);
     log.warn(
         "Event webhook POST failed ({}), attempt {} of {}; retrying {} events in {} ms",
         failure.get(),
@@ -126,26 +107,10 @@ class WebhookPoster {
   /** Posts once, signed afresh with the current time, and describes the failure if there is one. */
   private Optional<String> send(String url, byte[] body) throws InterruptedException {
     String timestamp = Long.toString(Instant.now().getEpochSecond());
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(REQUEST_TIMEOUT)
-            .header("Content-Type", "application/json")
-            .header(TIMESTAMP_HEADER, timestamp)
-            .header(SIGNATURE_HEADER, signer.sign(timestamp, body))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    try {
-      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-      return status >= 200 && status < 300 ? Optional.empty() : Optional.of("status " + status);
-    } catch (IOException e) {
-      return Optional.of(e.getClass().getSimpleName());
-    }
-  }
-
-  /** 1 s, 2 s, 4 s and so on from the initial backoff, never more than 30 s. */
-  static long backoffMs(long initialMs, int attempt) {
-    long doubled = initialMs << Math.min(attempt - 1, 20);
-    return Math.min(doubled, ReceiptSettings.MAX_BACKOFF_MS);
+    return http.post(
+        url,
+        body,
+        Map.of(TIMESTAMP_HEADER, timestamp, SIGNATURE_HEADER, signer.sign(timestamp, body)));
   }
 
   /**

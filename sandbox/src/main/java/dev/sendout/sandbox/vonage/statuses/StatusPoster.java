@@ -1,20 +1,15 @@
 package dev.sendout.sandbox.vonage.statuses;
 
 import dev.sendout.sandbox.vonage.SmsStore;
+import dev.sendout.sandbox.webhook.WebhookClient;
 import jakarta.annotation.PreDestroy;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,31 +25,17 @@ class StatusPoster {
 
   private static final Logger log = LoggerFactory.getLogger(StatusPoster.class);
 
-  /** A few posters keep a fast receiver busy without letting a slow one pile up connections. */
-  private static final int THREADS = 3;
-
-  private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
-  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(10);
-
   private final StatusSettingsHolder settings;
   private final StatusSigner signer;
   private final SmsStore store;
   private final ScheduledThreadPoolExecutor pool;
-  private final HttpClient http;
+  private final WebhookClient http = new WebhookClient();
 
   StatusPoster(StatusSettingsHolder settings, StatusSigner signer, SmsStore store) {
     this.settings = settings;
     this.signer = signer;
     this.store = store;
-    CustomizableThreadFactory threads = new CustomizableThreadFactory("vonage-status-poster-");
-    threads.setDaemon(true);
-    this.pool = new ScheduledThreadPoolExecutor(THREADS, threads);
-    // HTTP/1.1, without the h2c upgrade attempt that some receivers mishandle.
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(CONNECT_TIMEOUT)
-            .build();
+    this.pool = WebhookClient.pool("vonage-status-poster-");
   }
 
   @PreDestroy
@@ -94,7 +75,11 @@ class StatusPoster {
     StatusPlan.Post post = plan.posts().get(index);
     Optional<String> failure;
     try {
-      failure = send(current.webhookUrl(), post.body());
+      failure =
+          http.post(
+              current.webhookUrl(),
+              post.body(),
+              Map.of("Authorization", "Bearer " + signer.sign(post.body())));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
@@ -119,7 +104,7 @@ class StatusPoster {
       next(plan, index + 1);
       return;
     }
-    long backoffMs = backoffMs(current.retryInitialBackoffMs(), attempt);
+    long backoffMs = WebhookClient.backoffMs(current.retryInitialBackoffMs(), attempt);
     log.warn(
         "Status webhook POST failed ({}), attempt {} of {}; retrying {} of message {} in {} ms",
         failure.get(),
@@ -129,28 +114,5 @@ class StatusPoster {
         plan.messageUuid(),
         backoffMs);
     schedule(plan, index, attempt + 1, TimeUnit.MILLISECONDS.toNanos(backoffMs));
-  }
-
-  /** Posts once and describes the failure, if there is one. */
-  private Optional<String> send(String url, byte[] body) throws InterruptedException {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(url))
-            .timeout(REQUEST_TIMEOUT)
-            .header("Content-Type", "application/json")
-            .header("Authorization", "Bearer " + signer.sign(body))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build();
-    try {
-      int status = http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-      return status >= 200 && status < 300 ? Optional.empty() : Optional.of("status " + status);
-    } catch (IOException e) {
-      return Optional.of(e.getClass().getSimpleName());
-    }
-  }
-
-  /** 1 s, 2 s, 4 s and so on from the initial backoff, never more than 30 s. */
-  static long backoffMs(long initialMs, int attempt) {
-    long doubled = initialMs << Math.min(attempt - 1, 20);
-    return Math.min(doubled, StatusSettings.MAX_BACKOFF_MS);
   }
 }

@@ -1,6 +1,7 @@
 package dev.sendout.sandbox.vonage.statuses;
 
 import dev.sendout.sandbox.vonage.InvalidParameter;
+import dev.sendout.sandbox.webhook.WebhookClient;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
@@ -46,7 +47,6 @@ public record StatusSettings(
     Long seed) {
 
   static final int MAX_DUPLICATES = 100;
-  static final long MAX_BACKOFF_MS = 30_000;
 
   public StatusSettings {
     // An environment variable left unset binds as an empty or missing value; both mean "off".
@@ -71,7 +71,8 @@ public record StatusSettings(
     share(problems, "submittedRate", submittedRate);
     between(problems, "duplicates", duplicates, 1, MAX_DUPLICATES);
     atLeast(problems, "maxAttempts", maxAttempts, 1);
-    between(problems, "retryInitialBackoffMs", retryInitialBackoffMs, 0, MAX_BACKOFF_MS);
+    between(
+        problems, "retryInitialBackoffMs", retryInitialBackoffMs, 0, WebhookClient.MAX_BACKOFF_MS);
     atLeast(problems, "maxPendingStatuses", maxPendingStatuses, 1);
     return problems;
   }
