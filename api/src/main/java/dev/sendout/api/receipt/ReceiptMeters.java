@@ -1,17 +1,27 @@
 package dev.sendout.api.receipt;
 
 import dev.sendout.activities.receipt.ReceiptStore.Ingested;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** Counts what a provider's webhook stored: {@code sendout.receipts{provider,outcome}}. */
+/**
+ * Counts what a provider's webhook stored, {@code sendout.receipts{provider,outcome}} (receipts),
+ * and the calls it refused unverified, {@code sendout.webhooks.rejected{provider,reason}} (calls:
+ * an unverified body's receipts are not counted, nor trusted).
+ */
 final class ReceiptMeters {
 
+  private final Counter unsigned;
+  private final Counter forged;
   private final Counter received;
   private final Counter duplicates;
   private final Counter unmatched;
 
   ReceiptMeters(MeterRegistry meters, String provider) {
+    this.unsigned = rejected(meters, provider, "unsigned");
+    this.forged = rejected(meters, provider, "invalid");
     this.received = counter(meters, provider, "received");
     this.duplicates = counter(meters, provider, "duplicate");
     this.unmatched = counter(meters, provider, "unmatched");
@@ -21,6 +31,19 @@ final class ReceiptMeters {
     received.increment(ingested.received());
     duplicates.increment(ingested.duplicates());
     unmatched.increment(ingested.unmatched());
+  }
+
+  /** Counts a call whose signature was missing or did not verify. */
+  void rejected(ApiProblem refused) {
+    (refused.type() == ProblemType.SIGNATURE_MISSING ? unsigned : forged).increment();
+  }
+
+  private static Counter rejected(MeterRegistry meters, String provider, String reason) {
+    return Counter.builder("sendout.webhooks.rejected")
+        .description("Webhook calls refused because their signature was missing or invalid")
+        .tag("provider", provider)
+        .tag("reason", reason)
+        .register(meters);
   }
 
   private static Counter counter(MeterRegistry meters, String provider, String outcome) {

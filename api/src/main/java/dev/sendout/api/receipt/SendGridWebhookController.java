@@ -54,7 +54,12 @@ public class SendGridWebhookController {
       @RequestHeader(name = SendGridSignature.SIGNATURE_HEADER, required = false) String signed,
       @RequestBody(required = false) byte[] body) {
     byte[] raw = body == null ? new byte[0] : body;
-    signature.verify(timestamp, signed, raw);
+    try {
+      signature.verify(timestamp, signed, raw);
+    } catch (ApiProblem refused) {
+      meters.rejected(refused);
+      throw refused;
+    }
     List<Receipt> events;
     try {
       events = SendGridEvents.parse(raw);

@@ -53,7 +53,12 @@ public class VonageWebhookController {
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       @RequestBody(required = false) byte[] body) {
     byte[] raw = body == null ? new byte[0] : body;
-    signature.verify(authorization, raw);
+    try {
+      signature.verify(authorization, raw);
+    } catch (ApiProblem refused) {
+      meters.rejected(refused);
+      throw refused;
+    }
     Receipt status;
     try {
       status = VonageStatuses.parse(raw);
