@@ -1,5 +1,6 @@
 package dev.sendout.api;
 
+import dev.sendout.activities.health.TemporalHealthIndicator;
 import dev.sendout.activities.receipt.ReceiptStore;
 import dev.sendout.activities.store.StoreConfiguration;
 import org.springframework.boot.SpringApplication;
@@ -13,7 +14,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling
-@Import({StoreConfiguration.class, ReceiptStore.class})
+@Import({StoreConfiguration.class, ReceiptStore.class, TemporalHealthIndicator.class})
 public class ApiApplication {
 
   /** The config files this app reads: shared settings first, then its own. */

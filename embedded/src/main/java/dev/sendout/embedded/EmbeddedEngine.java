@@ -236,6 +236,11 @@ public final class EmbeddedEngine implements AutoCloseable {
     return port(api);
   }
 
+  /** The port of the first worker, which serves its health and metrics. */
+  public synchronized int workerPort() {
+    return port(workers.get(0));
+  }
+
   /** Where the worker sends email: the in-process sandbox unless another was configured. */
   public String sendGridBaseUrl() {
     return sendGridBaseUrl;

@@ -61,6 +61,13 @@ class TemporalOutageEndToEndTest {
     JsonNode waiting = client.get("/v1/sendouts/" + id).body();
     assertThat(waiting.path("workflowStartedAt").isNull()).isTrue();
     assertThat(waiting.path("messages").path("QUEUED").asInt()).isEqualTo(25);
+    // Still taking sendouts, so still in rotation: degraded, not down.
+    Reply health = client.get("/actuator/health");
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(health.body().path("status").asText()).isEqualTo("DEGRADED");
+    assertThat(health.body().path("components").path("temporal").path("status").asText())
+        .isEqualTo("DEGRADED");
+    assertThat(health.body().path("components").path("db").path("status").asText()).isEqualTo("UP");
 
     network.restore();
 
@@ -68,6 +75,7 @@ class TemporalOutageEndToEndTest {
         client.awaitSendout(
             id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
     assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(25);
+    assertThat(client.get("/actuator/health").body().path("status").asText()).isEqualTo("UP");
     for (JsonNode m : client.messagesOf(id)) {
       assertThat(client.sandboxSendCount(m.path("id").asText())).isEqualTo(1);
     }
