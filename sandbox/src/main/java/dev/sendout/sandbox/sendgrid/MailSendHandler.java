@@ -1,5 +1,6 @@
 package dev.sendout.sandbox.sendgrid;
 
+import dev.sendout.sandbox.Latency;
 import dev.sendout.sandbox.sendgrid.events.ReceiptPlan;
 import dev.sendout.sandbox.sendgrid.events.Receipts;
 import java.nio.charset.StandardCharsets;
@@ -50,7 +51,7 @@ public class MailSendHandler {
   public MailSendOutcome handle(String authorization, byte[] body) {
     // The delay comes first so that nothing is recorded for a request whose caller may already
     // have timed out and given up on it; an interrupted wait is answered like an outage.
-    if (!waitConfiguredLatency()) {
+    if (!Latency.await(faults.latencyMs())) {
       return new MailSendOutcome(SendGridResponses.serverError(503), MailSendOutcome.UNREAD);
     }
     if (!isAuthorized(authorization)) {
@@ -82,20 +83,6 @@ public class MailSendHandler {
     store.recordAccepted(xMessageId, rendered, receiptPlan.fates());
     receipts.send(receiptPlan);
     return new MailSendOutcome(SendGridResponses.accepted(xMessageId), count);
-  }
-
-  private boolean waitConfiguredLatency() {
-    long latencyMs = faults.latencyMs();
-    if (latencyMs <= 0) {
-      return true;
-    }
-    try {
-      Thread.sleep(latencyMs);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   private boolean isAuthorized(String authorization) {

@@ -1,5 +1,6 @@
 package dev.sendout.sandbox.vonage;
 
+import dev.sendout.sandbox.Latency;
 import dev.sendout.sandbox.vonage.statuses.StatusPlan;
 import dev.sendout.sandbox.vonage.statuses.Statuses;
 import java.time.Instant;
@@ -52,7 +53,7 @@ public class SmsSendHandler {
     // The delay comes before any other work, like a slow platform. A request whose caller gave up
     // meanwhile is still processed and may be accepted, as with the real API: a client timeout
     // does not mean the message was not sent. An interrupted wait is answered like an outage.
-    if (!waitConfiguredLatency()) {
+    if (!Latency.await(faults.latencyMs())) {
       return VonageResponses.serverError();
     }
     if (!admitted) {
@@ -86,20 +87,6 @@ public class SmsSendHandler {
     store.record(sms, plan);
     statuses.send(plan);
     return VonageResponses.accepted(sms.messageUuid());
-  }
-
-  private boolean waitConfiguredLatency() {
-    long latencyMs = faults.latencyMs();
-    if (latencyMs <= 0) {
-      return true;
-    }
-    try {
-      Thread.sleep(latencyMs);
-      return true;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
   }
 
   /** Returns the body as a JSON object, or null when it is empty, malformed or not an object. */

@@ -2,6 +2,7 @@ package dev.sendout.sandbox.webhook;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -54,6 +55,18 @@ public final class WebhookClient {
       return status >= 200 && status < 300 ? Optional.empty() : Optional.of("status " + status);
     } catch (IOException e) {
       return Optional.of(e.getClass().getSimpleName());
+    }
+  }
+
+  /** Whether a configured webhook URL is one this client can post to. */
+  public static boolean isHttpUrl(String url) {
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme();
+      return ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
+          && uri.getHost() != null;
+    } catch (URISyntaxException e) {
+      return false;
     }
   }
 

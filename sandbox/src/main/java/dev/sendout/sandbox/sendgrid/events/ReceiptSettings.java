@@ -2,8 +2,6 @@ package dev.sendout.sandbox.sendgrid.events;
 
 import dev.sendout.sandbox.sendgrid.SendGridError;
 import dev.sendout.sandbox.webhook.WebhookClient;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -69,7 +67,7 @@ public record ReceiptSettings(
   /** Lists what is wrong with these settings, in the shape SendGrid uses for its own errors. */
   List<SendGridError> problems() {
     List<SendGridError> errors = new ArrayList<>();
-    if (enabled() && !isHttpUrl(webhookUrl)) {
+    if (enabled() && !WebhookClient.isHttpUrl(webhookUrl)) {
       errors.add(error("webhookUrl must be empty or an absolute http or https URL.", "webhookUrl"));
     }
     atLeast(errors, "deliveryDelayMs", deliveryDelayMs, 0);
@@ -88,17 +86,6 @@ public record ReceiptSettings(
         errors, "retryInitialBackoffMs", retryInitialBackoffMs, 0, WebhookClient.MAX_BACKOFF_MS);
     atLeast(errors, "maxPendingEvents", maxPendingEvents, 1);
     return errors;
-  }
-
-  private static boolean isHttpUrl(String url) {
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme();
-      return ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
-          && uri.getHost() != null;
-    } catch (URISyntaxException e) {
-      return false;
-    }
   }
 
   private static void share(List<SendGridError> errors, String field, double value) {

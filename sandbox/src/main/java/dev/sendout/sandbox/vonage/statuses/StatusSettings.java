@@ -2,8 +2,6 @@ package dev.sendout.sandbox.vonage.statuses;
 
 import dev.sendout.sandbox.vonage.InvalidParameter;
 import dev.sendout.sandbox.webhook.WebhookClient;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -60,7 +58,7 @@ public record StatusSettings(
   /** Lists what is wrong with these settings, named as in the JSON of the settings endpoint. */
   List<InvalidParameter> problems() {
     List<InvalidParameter> problems = new ArrayList<>();
-    if (enabled() && !isHttpUrl(webhookUrl)) {
+    if (enabled() && !WebhookClient.isHttpUrl(webhookUrl)) {
       problems.add(
           new InvalidParameter("webhookUrl", "must be empty or an absolute http or https URL"));
     }
@@ -75,17 +73,6 @@ public record StatusSettings(
         problems, "retryInitialBackoffMs", retryInitialBackoffMs, 0, WebhookClient.MAX_BACKOFF_MS);
     atLeast(problems, "maxPendingStatuses", maxPendingStatuses, 1);
     return problems;
-  }
-
-  private static boolean isHttpUrl(String url) {
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme();
-      return ("http".equalsIgnoreCase(scheme) || "https".equalsIgnoreCase(scheme))
-          && uri.getHost() != null;
-    } catch (URISyntaxException e) {
-      return false;
-    }
   }
 
   private static void share(List<InvalidParameter> problems, String field, double value) {
