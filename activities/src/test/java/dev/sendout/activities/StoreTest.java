@@ -1,6 +1,8 @@
 package dev.sendout.activities;
 
 import dev.sendout.activities.email.EmailContent;
+import dev.sendout.activities.sms.SmsContent;
+import dev.sendout.activities.sms.SmsSegments;
 import dev.sendout.activities.store.NewSendout;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
@@ -48,6 +50,27 @@ public abstract class StoreTest {
         Instant.now(),
         Duration.ofHours(24),
         idempotencyKey,
+        "hash",
+        list);
+  }
+
+  /** An SMS sendout to +447700900110, +447700900111...: "Tell us: {{url}}", a URL each. */
+  protected static NewSendout smsSendout(int recipients) {
+    List<NewSendout.Recipient> list =
+        IntStream.range(0, recipients)
+            .mapToObj(
+                i ->
+                    new NewSendout.Recipient(
+                        "+4477009001" + (10 + i), null, Map.of("url", "https://s.example/" + i)))
+            .toList();
+    return new NewSendout(
+        UUID.randomUUID(),
+        "tenant-a",
+        Channel.SMS,
+        new SmsContent("Surveys", "Tell us: {{url}}", SmsSegments.Encoding.GSM_7, 1, recipients),
+        Instant.now(),
+        Duration.ofHours(72),
+        null,
         "hash",
         list);
   }

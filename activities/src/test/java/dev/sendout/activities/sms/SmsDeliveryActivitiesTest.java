@@ -17,13 +17,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.sendout.activities.StoreTest;
 import dev.sendout.activities.store.MessageStore;
-import dev.sendout.activities.store.NewSendout;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.StoredMessage;
 import dev.sendout.workflows.batch.DeliveryActivities;
 import dev.sendout.workflows.batch.DeliveryFailure;
 import dev.sendout.workflows.batch.SendBatch;
-import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendTally;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -31,11 +29,8 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -94,29 +89,7 @@ class SmsDeliveryActivitiesTest extends StoreTest {
   }
 
   private UUID releasedSendout(int recipients) {
-    List<NewSendout.Recipient> list =
-        IntStream.range(0, recipients)
-            .mapToObj(
-                i ->
-                    new NewSendout.Recipient(
-                        "+4477009001" + (10 + i), null, Map.of("url", "https://s.example/" + i)))
-            .toList();
-    UUID id =
-        sendouts
-            .create(
-                new NewSendout(
-                    UUID.randomUUID(),
-                    "tenant-a",
-                    Channel.SMS,
-                    new SmsContent(
-                        "Surveys", "Tell us: {{url}}", SmsSegments.Encoding.GSM_7, 1, recipients),
-                    Instant.now(),
-                    Duration.ofHours(72),
-                    null,
-                    "hash",
-                    list))
-            .sendout()
-            .id();
+    UUID id = sendouts.create(smsSendout(recipients)).sendout().id();
     sendouts.release(id);
     return id;
   }

@@ -10,18 +10,12 @@ import dev.sendout.activities.StoreTest;
 import dev.sendout.activities.receipt.ReceiptStore;
 import dev.sendout.activities.store.BatchKey;
 import dev.sendout.activities.store.MessageStore;
-import dev.sendout.activities.store.NewSendout;
 import dev.sendout.activities.store.OutgoingMessage;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.StoredMessage;
-import dev.sendout.workflows.sendout.Channel;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -34,25 +28,7 @@ class VonageStatusesTest extends StoreTest {
 
   /** An SMS sendout of {@code n} messages, claimed as batch 2; accepted unless said otherwise. */
   private List<StoredMessage> sent(int n, boolean accepted) {
-    List<NewSendout.Recipient> list =
-        IntStream.range(0, n)
-            .mapToObj(i -> new NewSendout.Recipient("+4477009002" + (10 + i), null, Map.of()))
-            .toList();
-    UUID id =
-        sendouts
-            .create(
-                new NewSendout(
-                    UUID.randomUUID(),
-                    "tenant-a",
-                    Channel.SMS,
-                    new SmsContent("Surveys", "Hi", SmsSegments.Encoding.GSM_7, 1, n),
-                    Instant.now(),
-                    Duration.ofHours(72),
-                    null,
-                    "hash",
-                    list))
-            .sendout()
-            .id();
+    UUID id = sendouts.create(smsSendout(n)).sendout().id();
     sendouts.release(id);
     for (OutgoingMessage m : messages.claimForSend(id, 2, 0, n)) {
       if (accepted) {
