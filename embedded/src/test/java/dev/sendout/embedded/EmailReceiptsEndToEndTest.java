@@ -1,12 +1,9 @@
 package dev.sendout.embedded;
 
-import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
-import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sendout.workflows.batch.BatchWorkflow;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -98,9 +95,9 @@ class EmailReceiptsEndToEndTest {
             .path("eventsPosted")
             .asInt();
     assertThat(posted).isPositive();
-    assertThat(storedEvents(id) * 5).as("each of 5 copies stored once").isEqualTo(posted);
-    awaitStuckFlag(stuck.path("workflowId").asText(), true);
-    awaitStuckFlag(BatchWorkflow.workflowId(id, 0), true);
+    assertThat(client.storedReceipts(id) * 5).as("each of 5 copies stored once").isEqualTo(posted);
+    client.awaitStuckFlag(stuck.path("workflowId").asText(), true);
+    client.awaitStuckFlag(BatchWorkflow.workflowId(id, 0), true);
 
     // The provider speaks at last: late receipts settle the messages and clear the flag.
     StringBuilder late = new StringBuilder("[");
@@ -117,8 +114,8 @@ class EmailReceiptsEndToEndTest {
             id, Duration.ofSeconds(30), s -> "COMPLETED".equals(s.path("status").asText()));
     assertThat(count(completed, "DELIVERED")).isEqualTo(300);
     assertThat(completed.path("stuck").isNull()).isTrue();
-    awaitStuckFlag(completed.path("workflowId").asText(), false);
-    awaitStuckFlag(BatchWorkflow.workflowId(id, 0), false);
+    client.awaitStuckFlag(completed.path("workflowId").asText(), false);
+    client.awaitStuckFlag(BatchWorkflow.workflowId(id, 0), false);
   }
 
   @Test
@@ -143,7 +140,7 @@ class EmailReceiptsEndToEndTest {
     assertThat(stale.status()).isEqualTo(403);
     assertThat(unsigned.status()).isEqualTo(401);
     assertThat(client.messagesOf(id).get(0).path("status").asText()).isEqualTo("ACCEPTED");
-    assertThat(storedEvents(id)).isZero();
+    assertThat(client.storedReceipts(id)).isZero();
 
     var signed =
         client.postSendGridEvents(delivered, engine.receiptKeys().getPrivate(), Instant.now());
@@ -162,33 +159,5 @@ class EmailReceiptsEndToEndTest {
 
     assertThat(reply.status()).isEqualTo(400);
     assertThat(reply.body().path("type").asText()).isEqualTo("urn:sendout:problem:malformed-json");
-  }
-
-  private static void awaitStuckFlag(String workflowId, boolean stuck) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (true) {
-      var attributes = client.searchAttributes(workflowId);
-      if (Boolean.valueOf(stuck).equals(attributes.get(STUCK))) {
-        assertThat(attributes.get(STUCK_REASON)).isEqualTo(stuck ? "NO_RECEIPT" : null);
-        return;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError(workflowId + " never showed Stuck=" + stuck);
-      }
-      Thread.sleep(200);
-    }
-  }
-
-  private static int storedEvents(String sendoutId) throws Exception {
-    try (var db = DriverManager.getConnection(engine.databaseUrl(), "postgres", "");
-        var query =
-            db.prepareStatement(
-                "select count(*) from receipt r join message m on m.id = r.message_id"
-                    + " where m.sendout_id = ?::uuid")) {
-      query.setString(1, sendoutId);
-      var rows = query.executeQuery();
-      rows.next();
-      return rows.getInt(1);
-    }
   }
 }

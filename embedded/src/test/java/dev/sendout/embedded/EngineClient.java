@@ -1,5 +1,9 @@
 package dev.sendout.embedded;
 
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -24,6 +28,8 @@ import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.sql.DriverManager;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -42,12 +48,14 @@ final class EngineClient {
   private final String api;
   private final String sandbox;
   private final String temporalAddress;
+  private final String databaseUrl;
   private WorkflowClient temporal;
 
   EngineClient(EmbeddedEngine engine) {
     this.api = "http://127.0.0.1:" + engine.apiPort();
     this.sandbox = engine.sendGridBaseUrl();
     this.temporalAddress = engine.temporalAddress();
+    this.databaseUrl = engine.databaseUrl();
   }
 
   /** A Temporal client of the engine's server, as support staff's tools would use. */
@@ -312,6 +320,39 @@ final class EngineClient {
       Thread.sleep(200);
     }
     throw new AssertionError("Sendout " + id + " not done within " + timeout + ": " + last);
+  }
+
+  /**
+   * Waits up to 30 s for the workflow to show {@code Stuck=stuck} (with {@code
+   * StuckReason=NO_RECEIPT} when stuck), as the Temporal UI would.
+   */
+  void awaitStuckFlag(String workflowId, boolean stuck) throws InterruptedException {
+    Instant deadline = Instant.now().plusSeconds(30);
+    while (true) {
+      var attributes = searchAttributes(workflowId);
+      if (Boolean.valueOf(stuck).equals(attributes.get(STUCK))) {
+        assertThat(attributes.get(STUCK_REASON)).isEqualTo(stuck ? "NO_RECEIPT" : null);
+        return;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError(workflowId + " never showed Stuck=" + stuck);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  /** How many receipts (events or statuses) the store holds for the sendout's messages. */
+  int storedReceipts(String sendoutId) throws SQLException {
+    try (var db = DriverManager.getConnection(databaseUrl, "postgres", "");
+        var query =
+            db.prepareStatement(
+                "select count(*) from receipt r join message m on m.id = r.message_id"
+                    + " where m.sendout_id = ?::uuid")) {
+      query.setString(1, sendoutId);
+      var rows = query.executeQuery();
+      rows.next();
+      return rows.getInt(1);
+    }
   }
 
   private Reply send(HttpRequest.Builder request) {

@@ -1,13 +1,10 @@
 package dev.sendout.embedded;
 
-import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
-import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sendout.workflows.batch.BatchWorkflow;
-import java.sql.DriverManager;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -170,7 +167,7 @@ class SmsSendoutEndToEndTest {
     assertThat(altered.status()).isEqualTo(401);
     assertThat(altered.body().path("detail").asText()).contains("payload_hash");
     assertThat(client.messagesOf(id).get(0).path("status").asText()).isEqualTo("ACCEPTED");
-    assertThat(storedStatuses(id)).isZero();
+    assertThat(client.storedReceipts(id)).isZero();
 
     var signed = client.postVonageStatus(delivered, secret, Instant.now());
 
@@ -214,32 +211,8 @@ class SmsSendoutEndToEndTest {
               assertThat(m.path("providerMessageId").asText()).isNotBlank();
               assertThat(m.path("lastError").asText()).contains("No receipt");
             });
-    awaitStuck(stuck.path("workflowId").asText());
-    awaitStuck(BatchWorkflow.workflowId(id, 0));
-    awaitStuck(BatchWorkflow.workflowId(id, 1));
-  }
-
-  private static void awaitStuck(String workflowId) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(30);
-    while (!Boolean.TRUE.equals(client.searchAttributes(workflowId).get(STUCK))) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError(workflowId + " never showed Stuck=true");
-      }
-      Thread.sleep(200);
-    }
-    assertThat(client.searchAttributes(workflowId).get(STUCK_REASON)).isEqualTo("NO_RECEIPT");
-  }
-
-  private static int storedStatuses(String sendoutId) throws Exception {
-    try (var db = DriverManager.getConnection(engine.databaseUrl(), "postgres", "");
-        var query =
-            db.prepareStatement(
-                "select count(*) from receipt r join message m on m.id = r.message_id"
-                    + " where m.sendout_id = ?::uuid")) {
-      query.setString(1, sendoutId);
-      var rows = query.executeQuery();
-      rows.next();
-      return rows.getInt(1);
-    }
+    client.awaitStuckFlag(stuck.path("workflowId").asText(), true);
+    client.awaitStuckFlag(BatchWorkflow.workflowId(id, 0), true);
+    client.awaitStuckFlag(BatchWorkflow.workflowId(id, 1), true);
   }
 }
