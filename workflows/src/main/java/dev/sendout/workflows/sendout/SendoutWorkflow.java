@@ -3,6 +3,8 @@ package dev.sendout.workflows.sendout;
 import dev.sendout.workflows.batch.BatchProgress;
 import io.temporal.workflow.QueryMethod;
 import io.temporal.workflow.SignalMethod;
+import io.temporal.workflow.UpdateMethod;
+import io.temporal.workflow.UpdateValidatorMethod;
 import io.temporal.workflow.WorkflowInterface;
 import io.temporal.workflow.WorkflowMethod;
 
@@ -10,6 +12,11 @@ import io.temporal.workflow.WorkflowMethod;
  * One sendout, workflow id {@code sendout-<sendoutId>}: waits for the send time, releases the
  * messages, fans them out to {@code BatchWorkflow} children over a bounded sliding window, and
  * completes once every batch has settled.
+ *
+ * <p>Support actions are Updates, so that the caller (the API, or a person in the Temporal UI)
+ * learns at once whether the action was taken. Each has a validator that refuses it in a state
+ * where it makes no sense, before anything is written to the history; each returns how many
+ * messages it affected.
  */
 @WorkflowInterface
 public interface SendoutWorkflow {
@@ -26,6 +33,54 @@ public interface SendoutWorkflow {
    */
   @SignalMethod
   void batchProgress(BatchProgress progress);
+
+  /** The watchdog's current findings for this sendout; replaces the previous ones. */
+  @SignalMethod
+  void watchdogFindings(WatchdogFindings findings);
+
+  /** Releases and sends messages the API has added; 0 when this range was added already. */
+  @UpdateMethod
+  int addRecipients(AddRecipients added);
+
+  @UpdateValidatorMethod(updateName = "addRecipients")
+  void validateAddRecipients(AddRecipients added);
+
+  /** Stops starting new sends; receipts keep being processed. */
+  @UpdateMethod
+  int pause(SupportAction action);
+
+  @UpdateValidatorMethod(updateName = "pause")
+  void validatePause(SupportAction action);
+
+  @UpdateMethod
+  int resume(SupportAction action);
+
+  @UpdateValidatorMethod(updateName = "resume")
+  void validateResume(SupportAction action);
+
+  /** Cancels every message not yet handed to the provider; returns how many. */
+  @UpdateMethod
+  int cancel(SupportAction action);
+
+  @UpdateValidatorMethod(updateName = "cancel")
+  void validateCancel(SupportAction action);
+
+  /**
+   * Sends the UNCONFIRMED and FAILED messages again, as a new attempt a person chose to make;
+   * returns how many.
+   */
+  @UpdateMethod
+  int resend(SupportAction action);
+
+  @UpdateValidatorMethod(updateName = "resend")
+  void validateResend(SupportAction action);
+
+  /** Records that a person has seen the current stuck flag and clears {@code Stuck} for it. */
+  @UpdateMethod
+  int acknowledge(SupportAction action);
+
+  @UpdateValidatorMethod(updateName = "acknowledge")
+  void validateAcknowledge(SupportAction action);
 
   static String workflowId(String sendoutId) {
     return "sendout-" + sendoutId;

@@ -1,0 +1,11 @@
+package dev.sendout.workflows.sendout;
+
+/** The support actions on a sendout, as recorded in its audit trail. */
+public enum SupportActionType {
+  PAUSE,
+  RESUME,
+  CANCEL,
+  RESEND,
+  ACKNOWLEDGE,
+  ADD_RECIPIENTS
+}
