@@ -25,6 +25,13 @@ public interface BatchWorkflow {
   @SignalMethod
   void receiptsArrived();
 
+  /**
+   * Asks the batch to report its phase to the sendout again: a sendout workflow restarted by the
+   * watchdog has forgotten the reports of the batches its previous run left running.
+   */
+  @SignalMethod
+  void reportAgain();
+
   @QueryMethod
   BatchProgress progress();
 

@@ -82,6 +82,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
 
   private BatchProgress progress;
   private boolean receiptsArrived;
+  private boolean reportRequested;
 
   @Override
   public SendTally run(StartBatch start) {
@@ -97,6 +98,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
             : now().plus(start.receiptTimeout());
     BatchReceipts state = receipts.checkReceipts(batch);
     if (start.receiptDeadline() == null) {
+      reportRequested = false; // this first report is the one asked for
       report(BatchPhase.AWAITING_RECEIPTS, sent, state);
     } else {
       // A continued run starts over from awaiting: past the deadline, it expires (idempotent) and
@@ -111,6 +113,11 @@ public class BatchWorkflowImpl implements BatchWorkflow {
   @Override
   public void receiptsArrived() {
     receiptsArrived = true;
+  }
+
+  @Override
+  public void reportAgain() {
+    reportRequested = true;
   }
 
   @Override
@@ -178,7 +185,11 @@ public class BatchWorkflowImpl implements BatchWorkflow {
         Duration untilDeadline = Duration.between(now(), deadline);
         wait = untilDeadline.compareTo(wait) < 0 ? untilDeadline : wait;
       }
-      boolean signalled = Workflow.await(wait, () -> receiptsArrived);
+      boolean signalled = Workflow.await(wait, () -> receiptsArrived || reportRequested);
+      if (reportRequested) {
+        reportRequested = false;
+        reportAgain(sent, state);
+      }
       Duration sinceLastCheck = Duration.between(lastCheck, now());
       if (signalled && sinceLastCheck.compareTo(MIN_CHECK_GAP) < 0) {
         Workflow.sleep(MIN_CHECK_GAP.minus(sinceLastCheck));
@@ -202,6 +213,15 @@ public class BatchWorkflowImpl implements BatchWorkflow {
       flagStuck(false);
     }
     report(BatchPhase.SETTLED, sent, state);
+  }
+
+  /** Tells a restarted sendout that this batch was sent, and, if it is, that it is stuck. */
+  private void reportAgain(SendTally sent, BatchReceipts state) {
+    BatchPhase phase = progress.phase();
+    report(BatchPhase.AWAITING_RECEIPTS, sent, state);
+    if (phase == BatchPhase.STUCK) {
+      report(BatchPhase.STUCK, sent, state);
+    }
   }
 
   private static Duration longer(Duration interval) {

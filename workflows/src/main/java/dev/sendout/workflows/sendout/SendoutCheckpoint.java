@@ -13,6 +13,8 @@ import java.util.Map;
  * @param settledBatches how many batches have settled; {@code settled} sums their receipts
  * @param unsettled the latest report of each batch that was sent but has not settled, by batch
  *     number; bounded by the sendout's batch count
+ * @param support what support actions, additions and the watchdog changed; null when the run that
+ *     continued knew nothing of them
  */
 public record SendoutCheckpoint(
     int messageCount,
@@ -21,4 +23,5 @@ public record SendoutCheckpoint(
     int reported,
     int settledBatches,
     DeliveryTally settled,
-    Map<Integer, BatchProgress> unsettled) {}
+    Map<Integer, BatchProgress> unsettled,
+    SupportState support) {}

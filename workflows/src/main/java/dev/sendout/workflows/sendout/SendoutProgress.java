@@ -16,6 +16,9 @@ import java.util.List;
  * @param stuckSince when the oldest stuck message became stuck
  * @param stuckMessages how many messages are stuck
  * @param stuckSample ids of a few stuck messages (at most {@link #MAX_SAMPLE})
+ * @param paused true while support staff have paused new sends
+ * @param acknowledged who acknowledged the current stuck flag, and their note; null when nobody has
+ * @param watchdogFindings what the watchdog last reported about this sendout
  */
 public record SendoutProgress(
     String sendoutId,
@@ -30,7 +33,10 @@ public record SendoutProgress(
     StuckReason stuckReason,
     Instant stuckSince,
     int stuckMessages,
-    List<String> stuckSample) {
+    List<String> stuckSample,
+    boolean paused,
+    SupportAction acknowledged,
+    List<WatchdogFindings.Finding> watchdogFindings) {
 
   public static final int MAX_SAMPLE = 50;
 }

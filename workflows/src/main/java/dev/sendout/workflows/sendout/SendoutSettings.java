@@ -18,6 +18,9 @@ import java.time.Duration;
  *     SendGrid request), one for SMS (one Vonage request each, so that the task queue's activity
  *     rate limit is the provider's request rate limit). Null, for sendouts started before it
  *     existed, means a whole batch.
+ * @param releaseGrace how long after the send time (or after being added) messages may stay
+ *     unreleased before the sendout is flagged {@code NOT_RELEASED}. Null for sendouts started
+ *     before release deadlines existed.
  */
 public record SendoutSettings(
     int batchSize,
@@ -25,7 +28,8 @@ public record SendoutSettings(
     String deliveryTaskQueue,
     int continueAsNewAfterEvents,
     Duration receiptTimeout,
-    Integer messagesPerCall) {
+    Integer messagesPerCall,
+    Duration releaseGrace) {
 
   public SendoutSettings {
     if (batchSize < 1 || batchSize > 1000) {
@@ -39,6 +43,9 @@ public record SendoutSettings(
     }
     if (messagesPerCall != null && (messagesPerCall < 1 || messagesPerCall > batchSize)) {
       throw new IllegalArgumentException("messagesPerCall must be within 1..batchSize");
+    }
+    if (releaseGrace != null && releaseGrace.isNegative()) {
+      throw new IllegalArgumentException("releaseGrace must not be negative");
     }
   }
 

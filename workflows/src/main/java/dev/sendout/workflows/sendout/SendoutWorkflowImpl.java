@@ -13,12 +13,17 @@ import dev.sendout.workflows.batch.BatchWorkflow;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.batch.StartBatch;
 import dev.sendout.workflows.receipt.DeliveryTally;
+import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
+import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkCompleted;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkSent;
 import dev.sendout.workflows.sendout.SendoutActivities.ReleaseSendout;
+import dev.sendout.workflows.sendout.SendoutActivities.Released;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
+import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.common.SearchAttributes;
+import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
@@ -45,6 +50,11 @@ import org.slf4j.Logger;
  * a {@link SendoutCheckpoint}, and its children, started with {@code ParentClosePolicy.ABANDON},
  * carry on and report to the new run, which has the same workflow id.
  *
+ * <p>Support actions (pause, resume, cancel, resend, acknowledge) and added recipients arrive as
+ * Updates; added and resent messages get batches of their own after the first release's. The {@code
+ * Stuck} flag combines the release deadline, the batches' receipt deadlines and the watchdog's
+ * findings ({@link StuckFlag}).
+ *
  * <p>Sendouts started before receipts were tracked ({@link SendoutSettings#tracksReceipts()} is
  * false) keep their original behaviour, so that their histories replay: each batch holds its place
  * until it completes, the workflow drains its batches before continuing as new, and it ends SENT.
@@ -53,13 +63,15 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   private static final Logger log = Workflow.getLogger(SendoutWorkflowImpl.class);
 
+  /** Release deadlines: a timer beside the release, which sendouts started before did not have. */
+  static final String RELEASE_DEADLINE = "release-deadline";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
   private final StartSendout start;
   private SendoutStatus status = SendoutStatus.SCHEDULED;
   private int messageCount;
-  private int batchCount;
   private int nextBatch;
   private SendTally tally = SendTally.NONE;
   private int reported;
@@ -67,13 +79,29 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private DeliveryTally settled = DeliveryTally.NONE;
   private final Map<Integer, BatchProgress> unsettled = new TreeMap<>();
 
+  /** Batches beyond those of the first release: added recipients and resends. */
+  private final List<SendBatch> laterBatches = new ArrayList<>();
+
+  /**
+   * Ranges of added messages accepted so far; those not yet released wait in {@link #toRelease}.
+   */
+  private final List<SeqRange> additions = new ArrayList<>();
+
+  private final List<SeqRange> toRelease = new ArrayList<>();
+  private boolean paused;
+  private boolean cancelling;
+  private Integer cancelledAtBatch;
+
+  /** Set once the sendout is finishing: no support action is accepted any more. */
+  private boolean finishing;
+
+  private final StuckFlag stuck;
+
   /** Child starts not yet confirmed by the server; a continue-as-new waits for them. */
   private final List<Promise<WorkflowExecution>> starting = new ArrayList<>();
 
-  /** Bumped by every report, so the main loop can wait for "something changed". */
+  /** Bumped by every report and action, so the main loop can wait for "something changed". */
   private int changes;
-
-  private boolean flaggedStuck;
 
   /**
    * Restores a continued run's state before anything else runs. The SDK delivers the signals that
@@ -84,9 +112,19 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @WorkflowInit
   public SendoutWorkflowImpl(StartSendout start) {
     this.start = start;
+    SupportState support = null;
     if (start.checkpoint() != null) {
       restore(start.checkpoint());
+      support = start.checkpoint().support();
     }
+    if (support != null) {
+      laterBatches.addAll(support.laterBatches());
+      additions.addAll(support.additions());
+      paused = support.paused();
+      cancelledAtBatch = support.cancelledAtBatch();
+      cancelling = cancelledAtBatch != null;
+    }
+    stuck = new StuckFlag(support == null ? null : support.stuck(), !stuckBatches().isEmpty());
   }
 
   @Override
@@ -98,50 +136,85 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         Workflow.upsertTypedSearchAttributes(STUCK.valueSet(false));
       }
       awaitSendTime();
-      messageCount = store.release(new ReleaseSendout(start.sendoutId())).messageCount();
+      messageCount = releaseBy(start.sendAt());
       log.info("Released sendout {}: {} messages", start.sendoutId(), messageCount);
     } else if (tracksReceipts()) {
       // Set again on the new run rather than trusting it to inherit the flag.
-      upsertStuck(flaggedStuck);
+      stuck.publish(true);
     }
-    int batchSize = start.settings().batchSize();
-    batchCount = (messageCount + batchSize - 1) / batchSize;
-    setStatus(
-        reported == batchCount && checkpoint != null ? SendoutStatus.SENT : SendoutStatus.SENDING);
-    sendAllBatches();
-    if (status == SendoutStatus.SENDING) {
-      store.markSent(new MarkSent(start.sendoutId(), tally));
-      setStatus(SendoutStatus.SENT);
+    if (cancelling) {
+      setStatus(SendoutStatus.CANCELLED);
+    } else {
+      setStatus(
+          reported == batchCount() && checkpoint != null
+              ? SendoutStatus.SENT
+              : SendoutStatus.SENDING);
     }
     if (!tracksReceipts()) {
+      sendAllBatches();
+      markSent();
       return tally;
     }
-    awaitSettled();
+    sendAndSettle();
+    finishing = true;
     store.markCompleted(new MarkCompleted(start.sendoutId(), receipts()));
-    setStatus(SendoutStatus.COMPLETED);
+    setStatus(cancelling ? SendoutStatus.CANCELLED : SendoutStatus.COMPLETED);
     return tally;
+  }
+
+  /**
+   * Starts batches as the window allows, records the sendout SENT once every batch has sent, and
+   * returns once every batch has settled and nothing more was added. Continues as new on the way
+   * when the history grows large.
+   */
+  private void sendAndSettle() {
+    while (true) {
+      releaseAdditions();
+      boolean draining = historyIsLarge();
+      if (!draining) {
+        startBatches();
+      }
+      if (reported == batchCount()) {
+        markSent();
+        if (settledBatches == batchCount()
+            && toRelease.isEmpty()
+            && Workflow.isEveryHandlerFinished()) {
+          return;
+        }
+      }
+      if (draining || historyIsLarge()) {
+        continueAsNewWhenQuiet();
+      }
+      awaitChange();
+    }
   }
 
   @Override
   public SendoutProgress progress() {
-    List<BatchProgress> stuck = stuckBatches();
+    List<BatchProgress> stuckBatches = stuckBatches();
+    StuckReason reason = stuck.reason();
     return new SendoutProgress(
         start.sendoutId(),
         status,
         start.sendAt(),
-        messageCount,
-        batchCount,
+        messageCount + addedMessages(),
+        batchCount(),
         reported,
         nextBatch - reported,
         tally,
         receipts(),
-        stuck.isEmpty() ? null : StuckReason.NO_RECEIPT,
-        stuckSince(stuck),
-        stuckMessages(stuck),
-        stuck.stream()
+        reason,
+        reason == StuckReason.NO_RECEIPT && !stuckBatches.isEmpty()
+            ? stuckSince(stuckBatches)
+            : watchdogSince(reason),
+        stuckMessages(stuckBatches),
+        stuckBatches.stream()
             .flatMap(b -> b.receipts().unconfirmedSample().stream())
             .limit(SendoutProgress.MAX_SAMPLE)
-            .toList());
+            .toList(),
+        paused,
+        stuck.acknowledged(),
+        stuck.state().watchdog());
   }
 
   @Override
@@ -164,6 +237,157 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     changes++;
   }
 
+  @Override
+  public void watchdogFindings(WatchdogFindings findings) {
+    stuck.watchdog(findings.findings());
+    changes++;
+  }
+
+  @Override
+  public void validateAddRecipients(AddRecipients added) {
+    refuseOnceFinished();
+    SeqRange range = added.messages();
+    if (range.fromSeq() < 0 || range.size() < 1) {
+      throw SupportRefusal.wrongState("No messages in " + range);
+    }
+  }
+
+  @Override
+  public int addRecipients(AddRecipients added) {
+    SeqRange range = added.messages();
+    boolean known = range.toSeq() <= messageCount || additions.stream().anyMatch(range::overlaps);
+    if (known) {
+      return 0;
+    }
+    additions.add(range);
+    toRelease.add(range);
+    changes++;
+    return range.size();
+  }
+
+  @Override
+  public void validatePause(SupportAction action) {
+    refuseOnceFinished();
+    if (paused) {
+      throw SupportRefusal.wrongState("The sendout is paused already");
+    }
+    if (status != SendoutStatus.SCHEDULED && status != SendoutStatus.SENDING) {
+      throw SupportRefusal.wrongState("Nothing is left to send: the sendout is " + status);
+    }
+  }
+
+  @Override
+  public int pause(SupportAction action) {
+    paused = true;
+    return applyAction(SupportActionType.PAUSE, action).messages();
+  }
+
+  @Override
+  public void validateResume(SupportAction action) {
+    refuseOnceFinished();
+    if (!paused) {
+      throw SupportRefusal.wrongState("The sendout is not paused");
+    }
+  }
+
+  @Override
+  public int resume(SupportAction action) {
+    paused = false;
+    return applyAction(SupportActionType.RESUME, action).messages();
+  }
+
+  @Override
+  public void validateCancel(SupportAction action) {
+    refuseOnceFinished();
+  }
+
+  /**
+   * Stops starting batches at once, then cancels in the store every message not yet claimed for a
+   * provider call. Batches already sending finish their calls, which find the cancelled messages
+   * and skip them; their receipts are still awaited.
+   */
+  @Override
+  public int cancel(SupportAction action) {
+    cancelling = true;
+    int cancelled = applyAction(SupportActionType.CANCEL, action).messages();
+    cancelledAtBatch = nextBatch;
+    toRelease.clear();
+    paused = false;
+    setStatus(SendoutStatus.CANCELLED);
+    return cancelled;
+  }
+
+  @Override
+  public void validateResend(SupportAction action) {
+    refuseOnceFinished();
+  }
+
+  /**
+   * Moves the UNCONFIRMED and FAILED messages back to RELEASED in the store and sends them in new
+   * batches, each spanning at most one batch of sequence numbers. The batches they were first sent
+   * in stop counting them, so no message is counted twice.
+   */
+  @Override
+  public int resend(SupportAction action) {
+    ActionApplied applied = applyAction(SupportActionType.RESEND, action);
+    if (applied.messages() == 0) {
+      throw SupportRefusal.wrongState("No UNCONFIRMED or FAILED message to send again");
+    }
+    for (SeqRange range : applied.resend()) {
+      laterBatches.add(
+          new SendBatch(start.sendoutId(), batchCount(), range.fromSeq(), range.toSeq()));
+    }
+    if (status == SendoutStatus.SENT) {
+      setStatus(SendoutStatus.SENDING);
+    }
+    return applied.messages();
+  }
+
+  @Override
+  public void validateAcknowledge(SupportAction action) {
+    refuseOnceFinished();
+    if (!stuck.isStuck()) {
+      throw SupportRefusal.wrongState("The sendout is not flagged stuck");
+    }
+  }
+
+  @Override
+  public int acknowledge(SupportAction action) {
+    stuck.acknowledge(action);
+    stuck.publish(false);
+    describeProgress();
+    return applyAction(SupportActionType.ACKNOWLEDGE, action).messages();
+  }
+
+  private void refuseOnceFinished() {
+    if (finishing) {
+      throw SupportRefusal.wrongState("The sendout has finished");
+    }
+    if (cancelling) {
+      throw SupportRefusal.wrongState("The sendout is cancelled");
+    }
+  }
+
+  private ActionApplied applyAction(SupportActionType type, SupportAction action) {
+    String actionId =
+        Workflow.getCurrentUpdateInfo()
+            .map(info -> info.getUpdateId())
+            .orElseGet(() -> Workflow.randomUUID().toString());
+    ActionApplied applied =
+        store.applyAction(
+            new ApplyAction(
+                start.sendoutId(), actionId, type, action, start.settings().batchSize()));
+    log.info(
+        "{} on sendout {} by {}: {} messages",
+        type,
+        start.sendoutId(),
+        action.by(),
+        applied.messages());
+    changes++;
+    describeProgress();
+    return applied;
+  }
+
   private void restore(SendoutCheckpoint checkpoint) {
     messageCount = checkpoint.messageCount();
     nextBatch = checkpoint.nextBatch();
@@ -173,7 +397,6 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       settledBatches = checkpoint.settledBatches();
       settled = checkpoint.settled();
       unsettled.putAll(checkpoint.unsettled());
-      flaggedStuck = !stuckBatches().isEmpty();
     } else {
       // The original workflow drained its batches before continuing: all started were done.
       reported = nextBatch;
@@ -181,21 +404,80 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   }
 
   private void awaitSendTime() {
-    Duration wait =
-        Duration.between(Instant.ofEpochMilli(Workflow.currentTimeMillis()), start.sendAt());
+    Duration wait = Duration.between(now(), start.sendAt());
     setStatus(SendoutStatus.SCHEDULED);
     if (!wait.isNegative() && !wait.isZero()) {
-      Workflow.sleep(wait);
+      // A sendout cancelled before its send time need not wait for it.
+      Workflow.await(wait, () -> cancelling);
     }
   }
 
+  /**
+   * Releases every QUEUED message of the sendout. Past {@code dueAt} + the release grace with the
+   * release still not done (an activity failing, no worker polling), the sendout is flagged {@code
+   * NOT_RELEASED} until the release succeeds. Returns the sendout's message count.
+   */
+  private int releaseBy(Instant dueAt) {
+    Duration grace = start.settings().releaseGrace();
+    boolean withDeadline =
+        grace != null
+            && Workflow.getVersion(RELEASE_DEADLINE, Workflow.DEFAULT_VERSION, 1)
+                != Workflow.DEFAULT_VERSION;
+    Promise<Released> released =
+        Async.function(store::release, new ReleaseSendout(start.sendoutId()));
+    if (withDeadline) {
+      Instant deadline = dueAt.plus(grace);
+      while (!released.isCompleted()) {
+        int seen = changes;
+        Duration left = Duration.between(now(), deadline);
+        if (left.isNegative() || left.isZero()) {
+          if (!stuck.state().releaseOverdue()) {
+            log.warn("Sendout {}: messages not released by {}", start.sendoutId(), deadline);
+            stuck.releaseOverdue(true);
+          }
+          stuck.publish(false);
+          describeProgress();
+          Workflow.await(() -> released.isCompleted() || changes != seen);
+        } else {
+          Workflow.await(left, () -> released.isCompleted() || changes != seen);
+        }
+      }
+    }
+    int count = released.get().messageCount();
+    if (stuck.state().releaseOverdue()) {
+      stuck.releaseOverdue(false);
+      stuck.publish(false);
+    }
+    return count;
+  }
+
+  /** Releases the messages added since the last look, and plans batches for them. */
+  private void releaseAdditions() {
+    if (toRelease.isEmpty() || cancelling) {
+      return;
+    }
+    List<SeqRange> ranges = new ArrayList<>(toRelease);
+    toRelease.clear();
+    releaseBy(now());
+    int batchSize = start.settings().batchSize();
+    for (SeqRange range : ranges) {
+      for (int from = range.fromSeq(); from < range.toSeq(); from += batchSize) {
+        laterBatches.add(
+            new SendBatch(
+                start.sendoutId(), batchCount(), from, Math.min(from + batchSize, range.toSeq())));
+      }
+    }
+    if (status == SendoutStatus.SENT) {
+      setStatus(SendoutStatus.SENDING);
+    }
+  }
+
+  /** The original loop, for sendouts started before receipts were tracked. */
   private void sendAllBatches() {
-    while (reported < batchCount) {
+    while (reported < batchCount()) {
       boolean draining = historyIsLarge();
-      while (!draining
-          && nextBatch < batchCount
-          && nextBatch - reported < start.settings().maxBatchesInFlight()) {
-        startBatch(nextBatch++);
+      if (!draining) {
+        startBatches();
       }
       if (draining) {
         continueAsNewWhenQuiet();
@@ -204,12 +486,19 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
   }
 
-  private void awaitSettled() {
-    while (settledBatches < batchCount) {
-      if (historyIsLarge()) {
-        continueAsNewWhenQuiet();
-      }
-      awaitChange();
+  private void startBatches() {
+    while (!paused
+        && !cancelling
+        && nextBatch < batchCount()
+        && nextBatch - reported < start.settings().maxBatchesInFlight()) {
+      startBatch(batch(nextBatch++));
+    }
+  }
+
+  private void markSent() {
+    if (status == SendoutStatus.SENDING) {
+      store.markSent(new MarkSent(start.sendoutId(), tally));
+      setStatus(SendoutStatus.SENT);
     }
   }
 
@@ -217,7 +506,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     int seen = changes;
     Workflow.await(() -> changes != seen);
     if (tracksReceipts()) {
-      updateStuckFlag();
+      stuck.batchesStuck(!stuckBatches().isEmpty());
+      stuck.publish(false);
     }
     describeProgress();
   }
@@ -242,20 +532,57 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
                   reported,
                   settledBatches,
                   settled,
-                  new TreeMap<>(unsettled))));
+                  new TreeMap<>(unsettled),
+                  new SupportState(
+                      List.copyOf(laterBatches),
+                      List.copyOf(additions),
+                      paused,
+                      cancelledAtBatch,
+                      stuck.state()))));
     }
   }
 
-  private void startBatch(int batchNo) {
+  /** Batch {@code n}: one of the first release's, in order of sequence numbers, or a later one. */
+  private SendBatch batch(int batchNo) {
+    int initial = initialBatchCount();
+    if (batchNo >= initial) {
+      return laterBatches.get(batchNo - initial);
+    }
     int batchSize = start.settings().batchSize();
     int fromSeq = batchNo * batchSize;
-    int toSeq = Math.min(fromSeq + batchSize, messageCount);
+    return new SendBatch(
+        start.sendoutId(), batchNo, fromSeq, Math.min(fromSeq + batchSize, messageCount));
+  }
+
+  private int initialBatchCount() {
+    int batchSize = start.settings().batchSize();
+    return (messageCount + batchSize - 1) / batchSize;
+  }
+
+  /** Every batch planned; once cancelled, only those started by then. */
+  private int batchCount() {
+    return cancelledAtBatch != null ? cancelledAtBatch : initialBatchCount() + laterBatches.size();
+  }
+
+  private int addedMessages() {
+    return additions.stream()
+        .filter(range -> range.fromSeq() >= messageCount)
+        .mapToInt(SeqRange::size)
+        .sum();
+  }
+
+  private void startBatch(SendBatch range) {
+    int batchNo = range.batchNo();
     var options =
         ChildWorkflowOptions.newBuilder()
             .setWorkflowId(BatchWorkflow.workflowId(start.sendoutId(), batchNo))
             .setStaticSummary(
                 "Batch %d of %d for sendout %s: %d messages"
-                    .formatted(batchNo + 1, batchCount, start.sendoutId(), toSeq - fromSeq));
+                    .formatted(
+                        batchNo + 1,
+                        batchCount(),
+                        start.sendoutId(),
+                        range.toSeq() - range.fromSeq()));
     if (tracksReceipts()) {
       options
           .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
@@ -270,7 +597,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     BatchWorkflow batch = Workflow.newChildWorkflowStub(BatchWorkflow.class, options.build());
     StartBatch input =
         StartBatch.of(
-            new SendBatch(start.sendoutId(), batchNo, fromSeq, toSeq),
+            range,
             start.settings().deliveryTaskQueue(),
             start.settings().messagesPerCall(),
             start.settings().receiptTimeout());
@@ -282,8 +609,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       started.handle(
           (execution, failure) -> {
             if (failure != null) {
-              log.error(
-                  "Batch {} of sendout {} did not start", batchNo, start.sendoutId(), failure);
+              batchDidNotStart(batchNo, failure);
             }
             changes++;
             return null;
@@ -297,6 +623,24 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
             return null;
           });
     }
+  }
+
+  /**
+   * A batch whose id is still taken by a running workflow: this run was restarted (by the watchdog)
+   * while batches of the previous run carried on, abandoned. Asks that batch to report again, so
+   * that this run counts it.
+   */
+  private void batchDidNotStart(int batchNo, Exception failure) {
+    String batchId = BatchWorkflow.workflowId(start.sendoutId(), batchNo);
+    if (failure instanceof ChildWorkflowFailure child
+        && child.getCause() instanceof WorkflowExecutionAlreadyStarted) {
+      // The SDK fails the start with a ChildWorkflowFailure caused by
+      // WorkflowExecutionAlreadyStarted.
+      log.info("Batch {} is still running from an earlier run: asking it to report", batchId);
+      Workflow.newExternalWorkflowStub(BatchWorkflow.class, batchId).reportAgain();
+      return;
+    }
+    log.error("Batch {} did not start", batchId, failure);
   }
 
   private boolean tracksReceipts() {
@@ -333,16 +677,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         .orElse(null);
   }
 
-  private void updateStuckFlag() {
-    boolean stuck = !stuckBatches().isEmpty();
-    if (stuck != flaggedStuck) {
-      flaggedStuck = stuck;
-      upsertStuck(stuck);
-    }
-  }
-
-  private static void upsertStuck(boolean stuck) {
-    Workflow.upsertTypedSearchAttributes(SendoutSearchAttributes.noReceipt(stuck));
+  private Instant watchdogSince(StuckReason reason) {
+    return stuck.state().watchdog().stream()
+        .filter(f -> f.reason() == reason)
+        .map(WatchdogFindings.Finding::since)
+        .findFirst()
+        .orElse(null);
   }
 
   private void setStatus(SendoutStatus next) {
@@ -352,7 +692,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   }
 
   private void describeProgress() {
-    Workflow.setCurrentDetails(
+    String details =
         switch (status) {
           case SCHEDULED ->
               "Scheduled: %d recipients, sending at %s"
@@ -362,30 +702,60 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
                       + " to the provider (%d accepted, %d failed, %d unconfirmed)")
                   .formatted(
                       reported,
-                      batchCount,
+                      batchCount(),
                       nextBatch - reported,
                       tally.total(),
-                      messageCount,
+                      messageCount + addedMessages(),
                       tally.accepted(),
                       tally.failed(),
                       tally.unconfirmed());
           case SENT ->
               tracksReceipts()
-                  ? stuckLine()
-                      + "Sent %d messages; receipts: %s".formatted(messageCount, receipts())
+                  ? "Sent %d messages; receipts: %s"
+                      .formatted(messageCount + addedMessages(), receipts())
                   : "Sent: %d messages (%d accepted, %d failed, %d unconfirmed)"
                       .formatted(
                           messageCount, tally.accepted(), tally.failed(), tally.unconfirmed());
           case COMPLETED -> "Completed: %d messages; %s".formatted(messageCount, receipts());
-        });
+          case CANCELLED ->
+              "Cancelled: %d of %d batches were started; receipts: %s"
+                  .formatted(nextBatch, initialBatchCount() + laterBatches.size(), receipts());
+        };
+    Workflow.setCurrentDetails(stuckLine() + (paused ? "PAUSED. " : "") + details);
   }
 
+  /** Why the sendout is stuck and since when, first thing in its details. */
   private String stuckLine() {
-    List<BatchProgress> stuck = stuckBatches();
-    if (stuck.isEmpty()) {
+    StuckReason reason = stuck.reason();
+    if (reason == null) {
       return "";
     }
-    return "STUCK (NO_RECEIPT): %d messages unconfirmed since %s in %d batches. "
-        .formatted(stuckMessages(stuck), stuckSince(stuck), stuck.size());
+    SupportAction acknowledged = stuck.acknowledged();
+    String ack =
+        acknowledged == null
+            ? ""
+            : " (acknowledged by %s: %s)".formatted(acknowledged.by(), acknowledged.note());
+    if (reason == StuckReason.NO_RECEIPT && !stuckBatches().isEmpty()) {
+      List<BatchProgress> stuckBatches = stuckBatches();
+      return "STUCK (NO_RECEIPT)%s: %d messages unconfirmed since %s in %d batches. "
+          .formatted(
+              ack, stuckMessages(stuckBatches), stuckSince(stuckBatches), stuckBatches.size());
+    }
+    if (reason == StuckReason.NOT_RELEASED && stuck.state().releaseOverdue()) {
+      return "STUCK (NOT_RELEASED)%s: the release is overdue; its activity keeps failing. "
+          .formatted(ack);
+    }
+    return stuck.state().watchdog().stream()
+        .filter(f -> f.reason() == reason)
+        .findFirst()
+        .map(
+            f ->
+                "STUCK (%s)%s: %s, since %s (found by the watchdog). "
+                    .formatted(reason, ack, f.detail(), f.since()))
+        .orElse("STUCK (%s)%s. ".formatted(reason, ack));
+  }
+
+  private static Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
   }
 }

@@ -25,8 +25,17 @@ final class FakeActivities {
 
   static final class Store implements SendoutActivities {
     private final LongSupplier workflowClock;
-    private final int messageCount;
+    volatile int messageCount;
     volatile Instant releasedAt;
+
+    /** While set, the release fails as an activity whose database is gone would. */
+    volatile boolean releaseFails;
+
+    final List<ApplyAction> actions = new CopyOnWriteArrayList<>();
+
+    /** What a resend finds to send again. */
+    volatile List<SeqRange> resendable = List.of();
+
     final AtomicInteger releases = new AtomicInteger();
     volatile SendTally sentTally;
     volatile DeliveryTally completedTally;
@@ -39,6 +48,9 @@ final class FakeActivities {
     @Override
     public Released release(ReleaseSendout input) {
       releases.incrementAndGet();
+      if (releaseFails) {
+        throw new IllegalStateException("release failed (test)");
+      }
       releasedAt = Instant.ofEpochMilli(workflowClock.getAsLong());
       return new Released(messageCount);
     }
@@ -51,6 +63,16 @@ final class FakeActivities {
     @Override
     public void markCompleted(MarkCompleted input) {
       completedTally = input.tally();
+    }
+
+    @Override
+    public ActionApplied applyAction(ApplyAction input) {
+      actions.add(input);
+      if (input.type() == SupportActionType.RESEND) {
+        List<SeqRange> ranges = resendable;
+        return new ActionApplied(ranges.stream().mapToInt(SeqRange::size).sum(), ranges);
+      }
+      return new ActionApplied(0, List.of());
     }
   }
 

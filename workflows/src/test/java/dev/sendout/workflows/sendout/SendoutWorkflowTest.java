@@ -4,6 +4,7 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STAT
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.sendout.workflows.batch.BatchPhase;
@@ -15,8 +16,11 @@ import dev.sendout.workflows.receipt.DeliveryTally;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
@@ -27,6 +31,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
+import org.assertj.core.api.ThrowingConsumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,6 +39,7 @@ class SendoutWorkflowTest {
 
   private static final String DELIVERY_QUEUE = "test-email";
   private static final Duration RECEIPT_TIMEOUT = Duration.ofHours(24);
+  private static final Duration RELEASE_GRACE = Duration.ofMinutes(10);
 
   @RegisterExtension
   static final TestWorkflowExtension temporal =
@@ -65,12 +71,18 @@ class SendoutWorkflowTest {
 
   private static SendoutSettings settings(int batchSize, int inFlight, int continueAfterEvents) {
     return new SendoutSettings(
-        batchSize, inFlight, DELIVERY_QUEUE, continueAfterEvents, RECEIPT_TIMEOUT, null);
+        batchSize,
+        inFlight,
+        DELIVERY_QUEUE,
+        continueAfterEvents,
+        RECEIPT_TIMEOUT,
+        null,
+        RELEASE_GRACE);
   }
 
   /** As sendouts were started before receipts were tracked. */
   private static SendoutSettings untrackedSettings(int batchSize, int inFlight) {
-    return new SendoutSettings(batchSize, inFlight, DELIVERY_QUEUE, 2000, null, null);
+    return new SendoutSettings(batchSize, inFlight, DELIVERY_QUEUE, 2000, null, null, null);
   }
 
   private static SendoutWorkflow stub(
@@ -124,7 +136,7 @@ class SendoutWorkflowTest {
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 25);
     SendoutSettings oneMessagePerCall =
-        new SendoutSettings(10, 2, DELIVERY_QUEUE, 2000, RECEIPT_TIMEOUT, 1);
+        new SendoutSettings(10, 2, DELIVERY_QUEUE, 2000, RECEIPT_TIMEOUT, 1, RELEASE_GRACE);
     StartSendout start =
         sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 25, oneMessagePerCall);
 
@@ -298,6 +310,176 @@ class SendoutWorkflowTest {
     assertThat(tally).isEqualTo(new SendTally(25, 0, 0));
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENT);
     assertThat(store.completedTally).isNull();
+  }
+
+  @Test
+  void aReleaseFailingPastItsDeadlineFlagsNotReleasedUntilTheReleaseSucceeds(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    store.releaseFails = true;
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 10, settings(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+
+    env.sleep(RELEASE_GRACE.minusMinutes(1));
+    assertThat(attributes(workflow).get(STUCK)).isFalse();
+    env.sleep(Duration.ofMinutes(2));
+    assertThat(attributes(workflow).get(STUCK)).isTrue();
+    assertThat(attributes(workflow).get(STUCK_REASON)).isEqualTo("NOT_RELEASED");
+    assertThat(workflow.progress().stuckReason()).isEqualTo(StuckReason.NOT_RELEASED);
+
+    store.releaseFails = false;
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(attributes(workflow).get(STUCK)).isFalse();
+    assertThat(attributes(workflow).get(STUCK_REASON)).isNull();
+  }
+
+  @Test
+  void aPausedSendoutStartsNoBatchUntilResumed(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 20);
+    Instant sendAt = Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofHours(1));
+    StartSendout start = sendout(sendAt, 20, settings(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+
+    workflow.pause(new SupportAction("ann", "the customer asked"));
+    env.sleep(Duration.ofHours(3));
+
+    assertThat(delivery.batches).isEmpty();
+    assertThat(workflow.progress().paused()).isTrue();
+    assertThatThrownBy(() -> workflow.pause(new SupportAction("ann", null)))
+        .satisfies(refusedBecause("The sendout is paused already"));
+
+    workflow.resume(new SupportAction("bob", null));
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(delivery.batches).hasSize(2);
+    assertThat(store.actions)
+        .extracting(SendoutActivities.ApplyAction::type, a -> a.action().by())
+        .containsExactly(
+            tuple(SupportActionType.PAUSE, "ann"), tuple(SupportActionType.RESUME, "bob"));
+  }
+
+  @Test
+  void aCancelledSendoutSendsNothingMoreAndEndsCancelled(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 20);
+    Instant sendAt = Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofDays(2));
+    StartSendout start = sendout(sendAt, 20, settings(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+
+    workflow.cancel(new SupportAction("ann", null));
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(delivery.batches).isEmpty();
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.CANCELLED);
+    assertThat(attributes(workflow).get(SENDOUT_STATUS)).isEqualTo("CANCELLED");
+    assertThat(store.actions)
+        .extracting(SendoutActivities.ApplyAction::type)
+        .containsExactly(SupportActionType.CANCEL);
+  }
+
+  @Test
+  void resentMessagesGoOutInANewBatchAndTheSendoutCompletes(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 20);
+    delivery.silent.add(12);
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 20, settings(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofHours(30));
+    assertThat(workflow.progress().stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
+
+    store.resendable = List.of(new SeqRange(10, 20));
+    delivery.silent.clear();
+    int resent = workflow.resend(new SupportAction("ann", "carrier outage is over"));
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(resent).isEqualTo(10);
+    assertThat(delivery.batches)
+        .extracting(SendBatch::batchNo, SendBatch::fromSeq, SendBatch::toSeq)
+        .contains(tuple(2, 10, 20));
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    assertThat(attributes(workflow).get(STUCK)).isFalse();
+  }
+
+  @Test
+  void addedRecipientsAreReleasedAndSentInBatchesOfTheirOwnOnce(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.silent.add(0); // keeps the sendout open until the test delivers it
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 10, settings(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofMinutes(1));
+
+    AddRecipients added = new AddRecipients(new SeqRange(10, 25), new SupportAction("api", null));
+    assertThat(workflow.addRecipients(added)).isEqualTo(15);
+    assertThat(workflow.addRecipients(added)).isZero();
+    env.sleep(Duration.ofMinutes(1));
+    delivery.deliver(0);
+    batch(client, start, 0).receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(store.releases).hasValue(2);
+    assertThat(delivery.batches)
+        .extracting(SendBatch::batchNo, SendBatch::fromSeq, SendBatch::toSeq)
+        .containsExactlyInAnyOrder(tuple(0, 0, 10), tuple(1, 10, 20), tuple(2, 20, 25));
+    assertThat(workflow.progress().messageCount()).isEqualTo(25);
+    // Finished: the workflow is closed, and the API answers 409 for that too.
+    assertThatThrownBy(() -> workflow.addRecipients(added))
+        .isInstanceOf(WorkflowNotFoundException.class);
+  }
+
+  @Test
+  void aWatchdogFindingFlagsTheSendoutAndAnAcknowledgementTakesItOffTheStuckList(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.silent.add(0);
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 10, settings(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofMinutes(1));
+    assertThatThrownBy(() -> workflow.acknowledge(new SupportAction("ann", "seen")))
+        .satisfies(refusedBecause("The sendout is not flagged stuck"));
+
+    Instant since = Instant.ofEpochMilli(env.currentTimeMillis());
+    var finding = new WatchdogFindings.Finding(StuckReason.NOT_RELEASED, since, 5, "5 queued");
+    workflow.watchdogFindings(new WatchdogFindings(List.of(finding)));
+    env.sleep(Duration.ofSeconds(1));
+    assertThat(attributes(workflow).get(STUCK)).isTrue();
+    assertThat(attributes(workflow).get(STUCK_REASON)).isEqualTo("NOT_RELEASED");
+    assertThat(workflow.progress().stuckSince()).isEqualTo(since);
+
+    workflow.acknowledge(new SupportAction("ann", "customer told"));
+    assertThat(attributes(workflow).get(STUCK)).isFalse();
+    assertThat(attributes(workflow).get(STUCK_REASON)).isEqualTo("NOT_RELEASED");
+    assertThat(workflow.progress().acknowledged())
+        .isEqualTo(new SupportAction("ann", "customer told"));
+
+    workflow.watchdogFindings(new WatchdogFindings(List.of()));
+    env.sleep(Duration.ofSeconds(1));
+    assertThat(attributes(workflow).get(STUCK_REASON)).isNull();
+  }
+
+  /** An update its validator refused, with the reason a person reads. */
+  private static ThrowingConsumer<Throwable> refusedBecause(String reason) {
+    return thrown -> {
+      assertThat(thrown).isInstanceOf(WorkflowUpdateException.class);
+      assertThat(thrown.getCause()).isInstanceOf(ApplicationFailure.class);
+      assertThat(((ApplicationFailure) thrown.getCause()).getOriginalMessage()).isEqualTo(reason);
+    };
+  }
+
+  private static io.temporal.common.SearchAttributes attributes(SendoutWorkflow workflow) {
+    return WorkflowStub.fromTyped(workflow).describe().getTypedSearchAttributes();
   }
 
   private static BatchWorkflow batch(WorkflowClient client, StartSendout start, int batchNo) {

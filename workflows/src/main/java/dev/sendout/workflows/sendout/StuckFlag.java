@@ -1,0 +1,109 @@
+package dev.sendout.workflows.sendout;
+
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
+
+import io.temporal.workflow.Workflow;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The sendout workflow's {@code Stuck} and {@code StuckReason} search attributes, from everything
+ * that can find a problem: the workflow's own release deadline, its batches' receipt deadlines, and
+ * the watchdog. The reason shown is the first in {@link StuckReason} order. An acknowledged reason
+ * keeps {@code StuckReason} set but clears {@code Stuck}, so that the sendout leaves the support
+ * queue ({@code Stuck = true}) until a different problem appears.
+ *
+ * <p>Only changes are written, so a sendout's history holds one upsert per change of flag.
+ */
+final class StuckFlag {
+
+  /**
+   * @param acknowledged the reason a person acknowledged, and who; null when none
+   */
+  record State(
+      boolean releaseOverdue,
+      List<WatchdogFindings.Finding> watchdog,
+      StuckReason acknowledgedReason,
+      SupportAction acknowledged) {
+
+    static final State NONE = new State(false, List.of(), null, null);
+  }
+
+  private State state;
+  private boolean batchesStuck;
+  private boolean flagged;
+  private StuckReason flaggedReason;
+
+  StuckFlag(State restored, boolean batchesStuck) {
+    this.state = restored == null ? State.NONE : restored;
+    this.batchesStuck = batchesStuck;
+    this.flaggedReason = reason();
+    this.flagged = isStuck();
+  }
+
+  State state() {
+    return state;
+  }
+
+  /** The reason to show, or null when nothing is wrong. */
+  StuckReason reason() {
+    Set<StuckReason> reasons = EnumSet.noneOf(StuckReason.class);
+    if (state.releaseOverdue()) {
+      reasons.add(StuckReason.NOT_RELEASED);
+    }
+    if (batchesStuck) {
+      reasons.add(StuckReason.NO_RECEIPT);
+    }
+    state.watchdog().forEach(f -> reasons.add(f.reason()));
+    return reasons.isEmpty() ? null : reasons.iterator().next();
+  }
+
+  boolean isStuck() {
+    StuckReason reason = reason();
+    return reason != null && reason != state.acknowledgedReason();
+  }
+
+  SupportAction acknowledged() {
+    return isStuck() || reason() == null ? null : state.acknowledged();
+  }
+
+  void releaseOverdue(boolean overdue) {
+    state = new State(overdue, state.watchdog(), state.acknowledgedReason(), state.acknowledged());
+  }
+
+  void batchesStuck(boolean stuck) {
+    batchesStuck = stuck;
+  }
+
+  void watchdog(List<WatchdogFindings.Finding> findings) {
+    state =
+        new State(
+            state.releaseOverdue(),
+            List.copyOf(findings),
+            state.acknowledgedReason(),
+            state.acknowledged());
+  }
+
+  void acknowledge(SupportAction by) {
+    state = new State(state.releaseOverdue(), state.watchdog(), reason(), by);
+  }
+
+  /** Writes the search attributes if they changed, or always when {@code force}. */
+  void publish(boolean force) {
+    StuckReason reason = reason();
+    if (reason == null && state.acknowledgedReason() != null) {
+      // The problem went away: a new one must flag the sendout again.
+      state = new State(state.releaseOverdue(), state.watchdog(), null, null);
+    }
+    boolean stuck = isStuck();
+    if (force || stuck != flagged || reason != flaggedReason) {
+      flagged = stuck;
+      flaggedReason = reason;
+      Workflow.upsertTypedSearchAttributes(
+          STUCK.valueSet(stuck),
+          reason == null ? STUCK_REASON.valueUnset() : STUCK_REASON.valueSet(reason.name()));
+    }
+  }
+}
