@@ -1,9 +1,5 @@
 -- Support actions, release deadlines and the watchdog's findings.
 
--- How long after its send time (or after being added) a message may stay QUEUED before the
--- sendout is flagged NOT_RELEASED. Null for sendouts created before release deadlines existed:
--- the watchdog then uses its own default.
-alter table sendout add column release_grace_seconds integer;
 -- Set while support staff have paused the sendout: delivery activities wait instead of sending.
 alter table sendout add column paused_at timestamptz;
 alter table sendout add column cancelled_at timestamptz;

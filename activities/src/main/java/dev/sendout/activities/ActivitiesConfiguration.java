@@ -1,6 +1,7 @@
 package dev.sendout.activities;
 
 import dev.sendout.activities.email.SendGridProperties;
+import dev.sendout.activities.sendout.WorkflowProperties;
 import dev.sendout.activities.sms.VonageProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.ComponentScan;
@@ -12,5 +13,9 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
-@EnableConfigurationProperties({SendGridProperties.class, VonageProperties.class})
+@EnableConfigurationProperties({
+  SendGridProperties.class,
+  VonageProperties.class,
+  WorkflowProperties.class
+})
 public class ActivitiesConfiguration {}

@@ -1,5 +1,7 @@
 package dev.sendout.api;
 
+import dev.sendout.activities.sendout.SendoutStarter;
+import dev.sendout.activities.sendout.WorkflowProperties;
 import dev.sendout.activities.health.TemporalHealthIndicator;
 import dev.sendout.activities.receipt.ReceiptStore;
 import dev.sendout.activities.store.StoreConfiguration;
@@ -7,6 +9,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
@@ -14,7 +17,13 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling
-@Import({StoreConfiguration.class, ReceiptStore.class, TemporalHealthIndicator.class})
+@EnableConfigurationProperties(WorkflowProperties.class)
+@Import({
+  StoreConfiguration.class,
+  ReceiptStore.class,
+  TemporalHealthIndicator.class,
+  SendoutStarter.class
+})
 public class ApiApplication {
 
   /** The config files this app reads: shared settings first, then its own. */

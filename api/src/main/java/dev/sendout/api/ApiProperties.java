@@ -6,13 +6,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Limits of the API and the settings new sendout workflows start with.
+ * Limits of the API and the defaults of new sendouts. The settings their workflows run with are
+ * {@code sendout.workflow.*} ({@code WorkflowProperties}), shared with the worker.
  *
  * @param maxRecipientsPerRequest recipients inline in one create request
  * @param maxBodySize larger request bodies are refused with 413 before they are read
- * @param batchSize messages per batch workflow (SendGrid takes 1,000 per request)
- * @param maxBatchesInFlight batch workflows a sendout runs at once
- * @param continueAsNewAfterEvents history length after which a sendout workflow continues as new
  * @param emailReceiptTimeout how long an accepted email may wait for SendGrid's receipt, unless the
  *     request says otherwise; SendGrid reports almost all within minutes and retries its webhook
  *     for up to 24 hours
@@ -23,8 +21,5 @@ import org.springframework.util.unit.DataSize;
 public record ApiProperties(
     @DefaultValue("10000") int maxRecipientsPerRequest,
     @DefaultValue("8MB") DataSize maxBodySize,
-    @DefaultValue("1000") int batchSize,
-    @DefaultValue("8") int maxBatchesInFlight,
-    @DefaultValue("2000") int continueAsNewAfterEvents,
     @DefaultValue("24h") Duration emailReceiptTimeout,
     @DefaultValue("72h") Duration smsReceiptTimeout) {}

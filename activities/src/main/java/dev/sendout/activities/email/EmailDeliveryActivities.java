@@ -1,5 +1,6 @@
 package dev.sendout.activities.email;
 
+import dev.sendout.activities.delivery.PauseCheck;
 import dev.sendout.activities.delivery.SendOutcome;
 import dev.sendout.activities.delivery.SendRecorder;
 import dev.sendout.activities.store.MessageStore;
@@ -50,13 +51,14 @@ public class EmailDeliveryActivities implements DeliveryActivities {
     UUID sendoutId = UUID.fromString(batch.sendoutId());
     try (var sendoutMdc = MDC.putCloseable("sendoutId", batch.sendoutId());
         var batchMdc = MDC.putCloseable("batch", String.valueOf(batch.batchNo()))) {
+      PauseCheck.refuseWhilePaused(sendouts, sendoutId);
       List<OutgoingMessage> claimed =
           messages.claimForSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq());
       if (!claimed.isEmpty()) {
         EmailContent content = sendouts.content(sendoutId, EmailContent.class);
         settle(claimed, sendGrid.send(content, claimed));
       }
-      return messages.tally(sendoutId, batch.fromSeq(), batch.toSeq());
+      return messages.tally(batch);
     }
   }
 

@@ -4,7 +4,6 @@ import dev.sendout.activities.store.MessageStore;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.ReceiptActivities;
-import java.util.UUID;
 import org.springframework.stereotype.Component;
 
 /** A batch's receipts in the store, for {@code BatchWorkflow}. */
@@ -22,18 +21,14 @@ public class ReceiptActivitiesImpl implements ReceiptActivities {
 
   @Override
   public BatchReceipts checkReceipts(SendBatch batch) {
-    return messages.batchReceipts(
-        UUID.fromString(batch.sendoutId()), batch.fromSeq(), batch.toSeq(), SAMPLE_SIZE);
+    return messages.batchReceipts(batch, SAMPLE_SIZE);
   }
 
   @Override
   public BatchReceipts expireReceipts(ExpireReceipts input) {
     SendBatch batch = input.batch();
     messages.expireAwaitingReceipt(
-        UUID.fromString(batch.sendoutId()),
-        batch.fromSeq(),
-        batch.toSeq(),
-        "No receipt from the provider within " + input.receiptTimeout());
+        batch, "No receipt from the provider within " + input.receiptTimeout());
     return checkReceipts(batch);
   }
 }

@@ -1,6 +1,7 @@
 package dev.sendout.activities.sendout;
 
 import dev.sendout.activities.store.SendoutStore;
+import dev.sendout.activities.store.SupportActionStore;
 import dev.sendout.workflows.sendout.SendoutActivities;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -10,9 +11,11 @@ import org.springframework.stereotype.Component;
 public class SendoutActivitiesImpl implements SendoutActivities {
 
   private final SendoutStore sendouts;
+  private final SupportActionStore actions;
 
-  public SendoutActivitiesImpl(SendoutStore sendouts) {
+  public SendoutActivitiesImpl(SendoutStore sendouts, SupportActionStore actions) {
     this.sendouts = sendouts;
+    this.actions = actions;
   }
 
   @Override
@@ -28,5 +31,10 @@ public class SendoutActivitiesImpl implements SendoutActivities {
   @Override
   public void markCompleted(MarkCompleted input) {
     sendouts.markCompleted(UUID.fromString(input.sendoutId()));
+  }
+
+  @Override
+  public ActionApplied applyAction(ApplyAction input) {
+    return actions.apply(input);
   }
 }

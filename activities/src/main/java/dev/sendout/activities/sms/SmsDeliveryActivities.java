@@ -1,5 +1,6 @@
 package dev.sendout.activities.sms;
 
+import dev.sendout.activities.delivery.PauseCheck;
 import dev.sendout.activities.delivery.SendOutcome;
 import dev.sendout.activities.delivery.SendRecorder;
 import dev.sendout.activities.store.MessageStore;
@@ -56,6 +57,7 @@ public class SmsDeliveryActivities implements DeliveryActivities {
     UUID sendoutId = UUID.fromString(batch.sendoutId());
     try (var sendoutMdc = MDC.putCloseable("sendoutId", batch.sendoutId());
         var batchMdc = MDC.putCloseable("batch", String.valueOf(batch.batchNo()))) {
+      PauseCheck.refuseWhilePaused(sendouts, sendoutId);
       SmsContent content = null;
       for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
         List<OutgoingMessage> claimed =
@@ -72,7 +74,7 @@ public class SmsDeliveryActivities implements DeliveryActivities {
         log.debug("Vonage call for message {}: {}", message.id(), outcome.kind());
         recorder.record(List.of(message.id()), outcome);
       }
-      return messages.tally(sendoutId, batch.fromSeq(), batch.toSeq());
+      return messages.tally(batch);
     }
   }
 

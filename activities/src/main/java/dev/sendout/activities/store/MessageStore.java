@@ -4,6 +4,7 @@ import static dev.sendout.activities.store.SendoutStore.instant;
 import static dev.sendout.activities.store.jooq.Tables.MESSAGE;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.BOUNCED;
+import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
 import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
 import static dev.sendout.workflows.message.MessageStatus.DROPPED;
 import static dev.sendout.workflows.message.MessageStatus.FAILED;
@@ -13,6 +14,7 @@ import static org.jooq.impl.DSL.any;
 
 import dev.sendout.activities.store.NewSendout.Recipient;
 import dev.sendout.activities.store.jooq.tables.records.MessageRecord;
+import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.DeliveryTally;
@@ -23,6 +25,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.EnumSet;
@@ -76,14 +79,24 @@ public class MessageStore {
    * Inserts the recipients as QUEUED messages numbered 0..n-1, with COPY. Call in a transaction.
    */
   void insertQueued(UUID sendoutId, List<Recipient> recipients, OffsetDateTime now) {
+    insertQueued(sendoutId, 0, recipients, now);
+  }
+
+  /**
+   * Inserts the recipients as QUEUED messages numbered from {@code firstSeq} on, with COPY: for
+   * recipients added to a running sendout. Call in a transaction.
+   */
+  public void insertQueued(
+      UUID sendoutId, int firstSeq, List<Recipient> recipients, OffsetDateTime now) {
     db.connection(
         connection -> {
           CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
           try {
             StringBuilder rows = new StringBuilder(COPY_CHUNK_BYTES + 4096);
-            for (int seq = 0; seq < recipients.size(); seq++) {
-              Recipient r = recipients.get(seq);
-              rows.append(UUID.randomUUID()).append(',').append(sendoutId).append(',').append(seq);
+            for (int i = 0; i < recipients.size(); i++) {
+              Recipient r = recipients.get(i);
+              rows.append(UUID.randomUUID()).append(',').append(sendoutId).append(',');
+              rows.append(firstSeq + i);
               rows.append(',').append(csv(r.address())).append(',').append(csv(r.displayName()));
               rows.append(',').append(csv(Json.write(r.variables())));
               rows.append(',').append(MessageStatus.QUEUED).append(',').append(now).append('\n');
@@ -262,11 +275,22 @@ public class MessageStore {
   }
 
   /**
-   * Where the receipts have taken the messages with sequence numbers in {@code [fromSeq, toSeq)}.
+   * The messages that belong to a batch: those in its range that it claimed, or that no batch has
+   * claimed yet. A message sent again (a resend) belongs to the batch that resent it, so that the
+   * batch it was first sent in stops counting it and no message is counted twice.
    */
-  public BatchReceipts batchReceipts(UUID sendoutId, int fromSeq, int toSeq, int sampleSize) {
-    Condition batch =
-        MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.SEQ.ge(fromSeq)).and(MESSAGE.SEQ.lt(toSeq));
+  private static Condition inBatch(SendBatch batch) {
+    return MESSAGE
+        .SENDOUT_ID
+        .eq(UUID.fromString(batch.sendoutId()))
+        .and(MESSAGE.SEQ.ge(batch.fromSeq()))
+        .and(MESSAGE.SEQ.lt(batch.toSeq()))
+        .and(MESSAGE.BATCH_NO.isNull().or(MESSAGE.BATCH_NO.eq(batch.batchNo())));
+  }
+
+  /** Where the receipts have taken the batch's messages. */
+  public BatchReceipts batchReceipts(SendBatch sendBatch, int sampleSize) {
+    Condition batch = inBatch(sendBatch);
     Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
     OffsetDateTime[] unconfirmedSince = new OffsetDateTime[1];
     db.select(MESSAGE.STATUS, DSL.count(), DSL.min(MESSAGE.UNCONFIRMED_AT))
@@ -332,15 +356,55 @@ public class MessageStore {
    * The receipt deadline passed: the batch's messages still ACCEPTED become UNCONFIRMED, never
    * DELIVERED. Returns how many moved.
    */
-  public int expireAwaitingReceipt(UUID sendoutId, int fromSeq, int toSeq, String reason) {
+  public int expireAwaitingReceipt(SendBatch batch, String reason) {
     return moveTo(
         UNCONFIRMED,
-        MESSAGE
-            .SENDOUT_ID
-            .eq(sendoutId)
-            .and(MESSAGE.SEQ.ge(fromSeq))
-            .and(MESSAGE.SEQ.lt(toSeq))
-            .and(MESSAGE.STATUS.eq(ACCEPTED)),
+        inBatch(batch).and(MESSAGE.STATUS.eq(ACCEPTED)),
+        now(),
+        Map.of(MESSAGE.LAST_ERROR, reason));
+  }
+
+  /**
+   * A person chose to send the sendout's UNCONFIRMED and FAILED messages again: they return to
+   * RELEASED, ready for a new attempt, which their next claim counts. Returns their sequence
+   * numbers, in order.
+   */
+  public List<Integer> releaseForResend(UUID sendoutId, String reason) {
+    List<MessageStatus> resendable =
+        Arrays.stream(MessageStatus.values()).filter(MessageStatus::isResendable).toList();
+    return db
+        .update(MESSAGE)
+        .set(MESSAGE.STATUS, RELEASED)
+        .set(MESSAGE.LAST_ERROR, reason)
+        .setNull(MESSAGE.SEND_STARTED_AT)
+        .setNull(MESSAGE.ACCEPTED_AT)
+        .setNull(MESSAGE.UNCONFIRMED_AT)
+        .setNull(MESSAGE.FINISHED_AT)
+        .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+        .and(MESSAGE.STATUS.in(resendable))
+        .returning(MESSAGE.SEQ)
+        .fetch(MESSAGE.SEQ)
+        .stream()
+        .sorted()
+        .toList();
+  }
+
+  /** Messages released and not yet claimed: what a resend left to send. */
+  public List<Integer> releasedUnclaimed(UUID sendoutId) {
+    return db.select(MESSAGE.SEQ)
+        .from(MESSAGE)
+        .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+        .and(MESSAGE.STATUS.eq(RELEASED))
+        .and(MESSAGE.SEND_STARTED_AT.isNull())
+        .orderBy(MESSAGE.SEQ)
+        .fetch(MESSAGE.SEQ);
+  }
+
+  /** Cancels the sendout's messages that no provider call has claimed. Returns how many. */
+  public int cancelUnsent(UUID sendoutId, String reason) {
+    return moveTo(
+        CANCELLED,
+        MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.SEND_STARTED_AT.isNull()),
         now(),
         Map.of(MESSAGE.LAST_ERROR, reason));
   }
@@ -355,14 +419,12 @@ public class MessageStore {
         .execute();
   }
 
-  /** The outcome so far of the messages with sequence numbers in {@code [fromSeq, toSeq)}. */
-  public SendTally tally(UUID sendoutId, int fromSeq, int toSeq) {
+  /** The outcome so far of the batch's messages. */
+  public SendTally tally(SendBatch batch) {
     Map<MessageStatus, Integer> counts = new HashMap<>();
     db.select(MESSAGE.STATUS, DSL.count())
         .from(MESSAGE)
-        .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
-        .and(MESSAGE.SEQ.ge(fromSeq))
-        .and(MESSAGE.SEQ.lt(toSeq))
+        .where(inBatch(batch))
         .groupBy(MESSAGE.STATUS)
         .forEach(row -> counts.put(row.value1(), row.value2()));
     int accepted = TAKEN_BY_PROVIDER.stream().mapToInt(s -> counts.getOrDefault(s, 0)).sum();

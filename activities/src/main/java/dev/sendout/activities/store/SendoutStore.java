@@ -119,11 +119,15 @@ public class SendoutStore {
   public int release(UUID id) {
     OffsetDateTime now = now();
     messages.releaseQueued(id, now);
-    return db.update(SENDOUT)
+    db.update(SENDOUT)
         .set(SENDOUT.STATUS, SendoutStatus.SENDING)
         .set(SENDOUT.RELEASED_AT, DSL.coalesce(SENDOUT.RELEASED_AT, now))
         .where(SENDOUT.ID.eq(id))
-        .returningResult(SENDOUT.RECIPIENT_COUNT)
+        .and(SENDOUT.CANCELLED_AT.isNull())
+        .execute();
+    return db.select(SENDOUT.RECIPIENT_COUNT)
+        .from(SENDOUT)
+        .where(SENDOUT.ID.eq(id))
         .fetchSingle(SENDOUT.RECIPIENT_COUNT);
   }
 
@@ -133,17 +137,27 @@ public class SendoutStore {
         .set(SENDOUT.STATUS, SendoutStatus.SENT)
         .set(SENDOUT.SENT_AT, DSL.coalesce(SENDOUT.SENT_AT, now()))
         .where(SENDOUT.ID.eq(id))
-        .and(SENDOUT.STATUS.ne(SendoutStatus.COMPLETED))
+        .and(SENDOUT.STATUS.notIn(SendoutStatus.COMPLETED, SendoutStatus.CANCELLED))
         .execute();
   }
 
-  /** Records that every message of the sendout is settled. */
+  /** Records that every message of the sendout is settled; a cancelled sendout stays CANCELLED. */
+  @Transactional
   public void markCompleted(UUID id) {
     db.update(SENDOUT)
-        .set(SENDOUT.STATUS, SendoutStatus.COMPLETED)
         .set(SENDOUT.COMPLETED_AT, DSL.coalesce(SENDOUT.COMPLETED_AT, now()))
         .where(SENDOUT.ID.eq(id))
         .execute();
+    db.update(SENDOUT)
+        .set(SENDOUT.STATUS, SendoutStatus.COMPLETED)
+        .where(SENDOUT.ID.eq(id))
+        .and(SENDOUT.CANCELLED_AT.isNull())
+        .execute();
+  }
+
+  /** True while support staff have paused the sendout. */
+  public boolean isPaused(UUID id) {
+    return db.fetchExists(SENDOUT, SENDOUT.ID.eq(id).and(SENDOUT.PAUSED_AT.isNotNull()));
   }
 
   /**

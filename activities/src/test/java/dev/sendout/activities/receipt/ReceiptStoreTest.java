@@ -15,6 +15,7 @@ import dev.sendout.activities.store.MessageStore;
 import dev.sendout.activities.store.OutgoingMessage;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.StoredMessage;
+import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.receipt.DeliveryTally;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -190,8 +191,9 @@ class ReceiptStoreTest extends StoreTest {
     Sent s = sent(3);
     ingest(event("delivered", s.get(0), ""));
 
-    int expired = messages.expireAwaitingReceipt(s.sendoutId(), 0, 3, "No receipt within PT24H");
-    var atDeadline = messages.batchReceipts(s.sendoutId(), 0, 3, 10);
+    SendBatch batch = new SendBatch(s.sendoutId().toString(), 3, 0, 3);
+    int expired = messages.expireAwaitingReceipt(batch, "No receipt within PT24H");
+    var atDeadline = messages.batchReceipts(batch, 10);
 
     assertThat(expired).isEqualTo(2);
     assertThat(atDeadline.tally()).isEqualTo(new DeliveryTally(0, 1, 0, 0, 0, 2));
@@ -204,7 +206,7 @@ class ReceiptStoreTest extends StoreTest {
 
     assertThat(late.batches()).containsExactly(new BatchKey(s.sendoutId(), 3));
     assertThat(reread(s.get(1)).status()).isEqualTo(DELIVERED);
-    assertThat(messages.batchReceipts(s.sendoutId(), 0, 3, 10).tally())
+    assertThat(messages.batchReceipts(batch, 10).tally())
         .isEqualTo(new DeliveryTally(0, 2, 0, 0, 0, 1));
     assertThat(messages.unconfirmed(s.sendoutId(), 10).sample()).containsExactly(s.get(2).id());
     assertThat(reread(s.get(2)).status()).isEqualTo(UNCONFIRMED);

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.sendout.activities.StoreTest;
+import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SendTally;
 import dev.sendout.workflows.sendout.SendoutStatus;
@@ -132,7 +133,8 @@ class MessageStoreTest extends StoreTest {
     assertThat(stored.get(0).attemptCount()).isEqualTo(1);
     assertThat(stored.get(0).acceptedAt()).isAfterOrEqualTo(stored.get(0).releasedAt());
     assertThat(stored.get(2).status()).as("outside the claimed range").isEqualTo(RELEASED);
-    assertThat(messages.tally(id, 0, 3)).isEqualTo(new SendTally(2, 0, 0));
+    assertThat(messages.tally(new SendBatch(id.toString(), 0, 0, 3)))
+        .isEqualTo(new SendTally(2, 0, 0));
   }
 
   @Test
@@ -150,7 +152,8 @@ class MessageStoreTest extends StoreTest {
               assertThat(m.status()).isEqualTo(UNCONFIRMED);
               assertThat(m.lastError()).contains("outcome unknown");
             });
-    assertThat(messages.tally(id, 0, 2)).isEqualTo(new SendTally(0, 0, 2));
+    assertThat(messages.tally(new SendBatch(id.toString(), 0, 0, 2)))
+        .isEqualTo(new SendTally(0, 0, 2));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.sendout.api.sendout;
 
+import dev.sendout.activities.sendout.SendoutStarter;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.StoredSendout;
 import java.util.UUID;

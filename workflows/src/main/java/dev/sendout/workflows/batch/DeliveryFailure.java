@@ -8,5 +8,7 @@ public enum DeliveryFailure {
   /** The provider asked us to slow down; the retry waits for its Retry-After. */
   PROVIDER_THROTTLED,
   /** The provider answered 5xx, refused our credentials, or could not be reached. */
-  PROVIDER_UNAVAILABLE
+  PROVIDER_UNAVAILABLE,
+  /** Support staff paused the sendout; the call is retried until they resume it. */
+  SENDOUT_PAUSED
 }

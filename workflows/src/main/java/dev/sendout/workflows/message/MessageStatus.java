@@ -32,6 +32,10 @@ import java.util.Set;
  * was faster than our own write), and a bounce reported after delivery wins over the delivery,
  * because the receiving server took the message and then refused it, so the recipient does not have
  * it. A delivery reported after a bounce changes nothing.
+ *
+ * <p>The one way back is a person's choice: support staff may send UNCONFIRMED and FAILED messages
+ * again ({@link #isResendable}), which returns them to RELEASED as a new attempt. No code path does
+ * this on its own, so I4 (nothing sent twice without a person deciding it) holds.
  */
 public enum MessageStatus {
   QUEUED,
@@ -72,6 +76,11 @@ public enum MessageStatus {
           });
       PREVIOUS.put(target, Collections.unmodifiableSet(from));
     }
+  }
+
+  /** True for the states a person may send again: the provider refused, or never confirmed. */
+  public boolean isResendable() {
+    return this == UNCONFIRMED || this == FAILED;
   }
 
   /** True when a message in this state may move to {@code target}. */

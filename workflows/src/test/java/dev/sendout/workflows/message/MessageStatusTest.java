@@ -10,6 +10,7 @@ import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.EnumSet;
 import org.junit.jupiter.api.Test;
 
 class MessageStatusTest {
@@ -59,6 +60,12 @@ class MessageStatusTest {
         assertThat(from.canMoveTo(target)).isTrue();
       }
     }
+  }
+
+  @Test
+  void onlyUnconfirmedAndFailedMessagesMayBeSentAgain() {
+    assertThat(EnumSet.allOf(MessageStatus.class).stream().filter(MessageStatus::isResendable))
+        .containsExactlyInAnyOrder(UNCONFIRMED, FAILED);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.sendout.api.sendout;
+package dev.sendout.activities.sendout;
 
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.CHANNEL;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_ID;
@@ -7,7 +7,6 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
 import dev.sendout.activities.store.StoredSendout;
-import dev.sendout.api.ApiProperties;
 import dev.sendout.workflows.sendout.SendoutSettings;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
@@ -24,8 +23,10 @@ import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Starts a sendout's workflow from its stored record. Safe to call any number of times: the
- * workflow id is the sendout id, a running workflow is reused, and a finished one is never rerun.
+ * Starts a sendout's workflow from its stored record: the api's outbox relay starts new sendouts,
+ * and the worker's watchdog restarts one whose workflow stopped without finishing it. Safe to call
+ * any number of times: the workflow id is the sendout id, a running workflow is reused, and a
+ * workflow that completed is never rerun.
  */
 @Component
 public class SendoutStarter {
@@ -37,15 +38,21 @@ public class SendoutStarter {
    */
   static final int SMS_BATCH_SIZE = 100;
 
+  /**
+   * Sendouts stored before each kept its own receipt timeout were all email, and waited the email
+   * default of the time.
+   */
+  static final Duration LEGACY_RECEIPT_TIMEOUT = Duration.ofHours(24);
+
   private final WorkflowClient temporal;
   private final String taskQueue;
-  private final ApiProperties properties;
+  private final WorkflowProperties properties;
   private final String emailTaskQueue;
   private final String smsTaskQueue;
 
   public SendoutStarter(
       WorkflowClient temporal,
-      ApiProperties properties,
+      WorkflowProperties properties,
       @Value("${sendout.task-queue.workflows}") String taskQueue,
       @Value("${sendout.task-queue.email}") String emailTaskQueue,
       @Value("${sendout.task-queue.sms}") String smsTaskQueue) {
@@ -56,7 +63,22 @@ public class SendoutStarter {
     this.smsTaskQueue = smsTaskQueue;
   }
 
+  /** Starts the workflow of a sendout that has none yet (the outbox). */
   public void start(StoredSendout sendout) {
+    start(sendout, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
+  }
+
+  /**
+   * Starts the workflow again for a sendout whose workflow was terminated, failed or timed out
+   * without finishing it (the watchdog). A workflow that completed is still never rerun. Returns
+   * false when a workflow was running or completed already.
+   */
+  public boolean restart(StoredSendout sendout) {
+    return start(
+        sendout, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY);
+  }
+
+  private boolean start(StoredSendout sendout, WorkflowIdReusePolicy reusePolicy) {
     String id = sendout.id().toString();
     WorkflowOptions options =
         WorkflowOptions.newBuilder()
@@ -64,8 +86,7 @@ public class SendoutStarter {
             .setTaskQueue(taskQueue)
             .setWorkflowIdConflictPolicy(
                 WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-            .setWorkflowIdReusePolicy(
-                WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE)
+            .setWorkflowIdReusePolicy(reusePolicy)
             .setTypedSearchAttributes(
                 SearchAttributes.newBuilder()
                     .set(SENDOUT_ID, id)
@@ -94,18 +115,16 @@ public class SendoutStarter {
             null);
     try {
       WorkflowClient.start(workflow::run, start);
+      return true;
     } catch (WorkflowExecutionAlreadyStarted alreadyStartedOrFinished) {
       // Started by an earlier call, or already finished: either way there is nothing to do.
+      return false;
     }
   }
 
   private SendoutSettings settings(StoredSendout sendout) {
-    // Sendouts stored before receipts were tracked (all of them email) have no timeout of their
-    // own.
     Duration receiptTimeout =
-        sendout.receiptTimeout() != null
-            ? sendout.receiptTimeout()
-            : properties.emailReceiptTimeout();
+        sendout.receiptTimeout() != null ? sendout.receiptTimeout() : LEGACY_RECEIPT_TIMEOUT;
     return switch (sendout.channel()) {
       case EMAIL ->
           new SendoutSettings(
@@ -114,7 +133,8 @@ public class SendoutStarter {
               emailTaskQueue,
               properties.continueAsNewAfterEvents(),
               receiptTimeout,
-              properties.batchSize());
+              properties.batchSize(),
+              properties.releaseGrace());
       case SMS ->
           new SendoutSettings(
               SMS_BATCH_SIZE,
@@ -122,7 +142,8 @@ public class SendoutStarter {
               smsTaskQueue,
               properties.continueAsNewAfterEvents(),
               receiptTimeout,
-              1);
+              1,
+              properties.releaseGrace());
     };
   }
 
