@@ -3,6 +3,7 @@ package dev.sendout.activities;
 import dev.sendout.activities.email.SendGridProperties;
 import dev.sendout.activities.sendout.WorkflowProperties;
 import dev.sendout.activities.sms.VonageProperties;
+import dev.sendout.activities.watchdog.WatchdogProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.ComponentScan;
 import org.springframework.context.annotation.Configuration;
@@ -16,6 +17,7 @@ import org.springframework.context.annotation.Configuration;
 @EnableConfigurationProperties({
   SendGridProperties.class,
   VonageProperties.class,
-  WorkflowProperties.class
+  WorkflowProperties.class,
+  WatchdogProperties.class
 })
 public class ActivitiesConfiguration {}

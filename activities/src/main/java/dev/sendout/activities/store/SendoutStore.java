@@ -186,7 +186,7 @@ public class SendoutStore {
     return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
   }
 
-  private static StoredSendout toStored(SendoutRecord r) {
+  static StoredSendout toStored(SendoutRecord r) {
     return new StoredSendout(
         r.getId(),
         r.getTenantId(),

@@ -94,8 +94,8 @@ public class SupportActionStore {
                 .and(FINDING.ACKNOWLEDGED_AT.isNull())
                 .execute();
       }
-      case ADD_RECIPIENTS ->
-          throw new IllegalArgumentException("Recipients are added by the API, not as an action");
+      case ADD_RECIPIENTS, RESTART ->
+          throw new IllegalArgumentException(input.type() + " is recorded by whoever does it");
     }
     if (!repeated && (affected > 0 || input.type() != SupportActionType.RESEND)) {
       audit.record(id, input.actionId(), input.type(), by.by(), by.note(), affected);

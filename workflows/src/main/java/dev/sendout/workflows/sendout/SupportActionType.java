@@ -7,5 +7,7 @@ public enum SupportActionType {
   CANCEL,
   RESEND,
   ACKNOWLEDGE,
-  ADD_RECIPIENTS
+  ADD_RECIPIENTS,
+  /** The watchdog started the workflow again after it had stopped without finishing. */
+  RESTART
 }

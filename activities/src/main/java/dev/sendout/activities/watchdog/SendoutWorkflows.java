@@ -1,0 +1,193 @@
+package dev.sendout.activities.watchdog;
+
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.CHANNEL;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_ID;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
+
+import dev.sendout.activities.sendout.SendoutStarter;
+import dev.sendout.activities.store.AuditTrail;
+import dev.sendout.activities.store.FindingStore;
+import dev.sendout.activities.store.FindingStore.Finding;
+import dev.sendout.activities.store.StoredSendout;
+import dev.sendout.workflows.sendout.Channel;
+import dev.sendout.workflows.sendout.SendoutWorkflow;
+import dev.sendout.workflows.sendout.StuckReason;
+import dev.sendout.workflows.sendout.SupportActionType;
+import dev.sendout.workflows.sendout.WatchdogFindings;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowExecutionMetadata;
+import io.temporal.client.WorkflowNotFoundException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/** The watchdog's view of Temporal: which sendout workflows run, and those that should. */
+@Component
+class SendoutWorkflows {
+
+  private static final Logger log = LoggerFactory.getLogger(SendoutWorkflows.class);
+
+  /** Running sendout workflows, to compare with Postgres; only a real server answers it. */
+  static final String RUNNING_SENDOUTS =
+      "WorkflowType = 'SendoutWorkflow' AND ExecutionStatus = 'Running'";
+
+  /** Bounds what one pass reads of the visibility store. */
+  static final int MAX_LISTED = 10_000;
+
+  private final WorkflowClient temporal;
+  private final SendoutStarter starter;
+  private final FindingStore findings;
+  private final AuditTrail audit;
+  private final WatchdogProperties properties;
+  private final Clock clock;
+
+  SendoutWorkflows(
+      WorkflowClient temporal,
+      SendoutStarter starter,
+      FindingStore findings,
+      AuditTrail audit,
+      WatchdogProperties properties,
+      Clock clock) {
+    this.temporal = temporal;
+    this.starter = starter;
+    this.findings = findings;
+    this.audit = audit;
+    this.properties = properties;
+    this.clock = clock;
+  }
+
+  /**
+   * Restarts, from its record, every unfinished sendout whose workflow was terminated, failed,
+   * timed out or is gone. The restarted workflow releases nothing twice (the release is
+   * idempotent), and its batches claim only messages not yet claimed, so no message is sent twice.
+   */
+  List<Finding> restartStopped() {
+    List<Finding> restarted = new ArrayList<>();
+    for (StoredSendout sendout : findings.unfinished(properties.maxCheckedSendouts())) {
+      WorkflowExecutionStatus status = status(sendout.id());
+      boolean stopped =
+          status == null
+              || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED
+              || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED
+              || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT
+              || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED;
+      if (!stopped || !starter.restart(sendout)) {
+        continue;
+      }
+      String was =
+          status == null ? "not found" : status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
+      Instant now = clock.instant();
+      audit.record(
+          sendout.id(),
+          "restart-" + now.toEpochMilli(),
+          SupportActionType.RESTART,
+          AuditTrail.WATCHDOG,
+          "Workflow was " + was + "; restarted from the record",
+          0);
+      restarted.add(
+          new Finding(
+              sendout.id(),
+              sendout.tenantId(),
+              sendout.channel(),
+              StuckReason.WORKFLOW_NOT_RUNNING,
+              0,
+              now,
+              "The workflow was %s while the sendout was %s; restarted from the record"
+                  .formatted(was, sendout.status())));
+    }
+    return restarted;
+  }
+
+  /**
+   * Running sendout workflows whose sendout record is gone; null when this Temporal cannot list
+   * workflows (Temporal's test server implements no visibility queries).
+   */
+  List<Finding> orphans() {
+    List<WorkflowExecutionMetadata> running;
+    try {
+      running = temporal.listExecutions(RUNNING_SENDOUTS).limit(MAX_LISTED).toList();
+    } catch (RuntimeException e) {
+      if (code(e) == Status.Code.UNIMPLEMENTED) {
+        return null;
+      }
+      throw e;
+    }
+    Map<UUID, WorkflowExecutionMetadata> bySendout =
+        running.stream()
+            .filter(w -> w.getTypedSearchAttributes().get(SENDOUT_ID) != null)
+            .collect(
+                Collectors.toMap(
+                    w -> UUID.fromString(w.getTypedSearchAttributes().get(SENDOUT_ID)),
+                    Function.identity(),
+                    (a, b) -> a));
+    Set<UUID> existing = bySendout.isEmpty() ? Set.of() : findings.existing(bySendout.keySet());
+    Instant now = clock.instant();
+    List<Finding> orphans = new ArrayList<>();
+    bySendout.forEach(
+        (id, workflow) -> {
+          if (!existing.contains(id)) {
+            String channel = workflow.getTypedSearchAttributes().get(CHANNEL);
+            orphans.add(
+                new Finding(
+                    id,
+                    workflow.getTypedSearchAttributes().get(TENANT_ID),
+                    channel == null ? null : Channel.valueOf(channel),
+                    StuckReason.ORPHAN_WORKFLOW,
+                    0,
+                    now,
+                    "Workflow %s runs but its sendout record is gone"
+                        .formatted(workflow.getExecution().getWorkflowId())));
+          }
+        });
+    return orphans;
+  }
+
+  /** Tells a sendout's workflow what the watchdog currently finds; a closed one is left alone. */
+  void tell(UUID sendoutId, WatchdogFindings current) {
+    try {
+      temporal
+          .newWorkflowStub(SendoutWorkflow.class, SendoutWorkflow.workflowId(sendoutId.toString()))
+          .watchdogFindings(current);
+    } catch (WorkflowNotFoundException closed) {
+      log.debug("Sendout {} has no running workflow to flag", sendoutId);
+    }
+  }
+
+  /** The status of the sendout's latest workflow run, or null when it has none. */
+  private WorkflowExecutionStatus status(UUID sendoutId) {
+    try {
+      return temporal
+          .newUntypedWorkflowStub(SendoutWorkflow.workflowId(sendoutId.toString()))
+          .describe()
+          .getStatus();
+    } catch (WorkflowNotFoundException e) {
+      return null;
+    } catch (RuntimeException e) {
+      if (code(e) == Status.Code.NOT_FOUND) {
+        return null;
+      }
+      throw e;
+    }
+  }
+
+  private static Status.Code code(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException s) {
+        return s.getStatus().getCode();
+      }
+    }
+    return null;
+  }
+}

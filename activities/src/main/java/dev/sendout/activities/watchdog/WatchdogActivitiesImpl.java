@@ -1,0 +1,92 @@
+package dev.sendout.activities.watchdog;
+
+import dev.sendout.activities.sendout.WorkflowProperties;
+import dev.sendout.activities.store.FindingStore;
+import dev.sendout.activities.store.FindingStore.Finding;
+import dev.sendout.activities.store.FindingStore.Recorded;
+import dev.sendout.workflows.sendout.StuckReason;
+import dev.sendout.workflows.sendout.WatchdogFindings;
+import dev.sendout.workflows.watchdog.ReconcileReport;
+import dev.sendout.workflows.watchdog.WatchdogActivities;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+/**
+ * One watchdog pass: finds in Postgres the messages past their release or receipt deadline, checks
+ * in Temporal that every unfinished sendout's workflow runs (restarting it from the record if not)
+ * and that every running sendout workflow has a record, records what it finds as findings (each
+ * once, however many passes see it), logs each new one once, and tells each affected workflow its
+ * current findings so that its {@code Stuck} flag shows them.
+ */
+@Component
+public class WatchdogActivitiesImpl implements WatchdogActivities {
+
+  private static final Logger log = LoggerFactory.getLogger(WatchdogActivitiesImpl.class);
+
+  /** Findings a workflow shows in its flag; a restart is over once the workflow runs again. */
+  private static final Set<StuckReason> FLAGGED_ON_WORKFLOW =
+      Set.of(StuckReason.NOT_RELEASED, StuckReason.NO_RECEIPT, StuckReason.ORPHAN_WORKFLOW);
+
+  private final FindingStore findings;
+  private final SendoutWorkflows workflows;
+  private final WorkflowProperties settings;
+
+  public WatchdogActivitiesImpl(
+      FindingStore findings, SendoutWorkflows workflows, WorkflowProperties settings) {
+    this.findings = findings;
+    this.workflows = workflows;
+    this.settings = settings;
+  }
+
+  @Override
+  public ReconcileReport reconcile(Reconcile input) {
+    List<Finding> notReleased = findings.notReleased(settings.releaseGrace());
+    List<Finding> noReceipt = findings.noReceipt();
+    List<Finding> restarted = workflows.restartStopped();
+    List<Finding> orphans = workflows.orphans();
+    List<Finding> current = new ArrayList<>();
+    current.addAll(notReleased);
+    current.addAll(noReceipt);
+    current.addAll(restarted);
+    if (orphans != null) {
+      current.addAll(orphans);
+    }
+    Recorded recorded = findings.record(current);
+    for (Finding f : recorded.opened()) {
+      log.warn(
+          "Watchdog: sendout {} is {}: {} (since {})",
+          f.sendoutId(),
+          f.reason(),
+          f.detail(),
+          f.since());
+    }
+    Set<UUID> toTell = new HashSet<>(recorded.changed());
+    restarted.forEach(f -> toTell.add(f.sendoutId()));
+    for (UUID sendoutId : toTell) {
+      workflows.tell(sendoutId, findingsOf(sendoutId, current));
+    }
+    return new ReconcileReport(
+        notReleased.size(),
+        noReceipt.size(),
+        restarted.size(),
+        orphans == null ? -1 : orphans.size(),
+        recorded.opened().size(),
+        recorded.cleared());
+  }
+
+  private static WatchdogFindings findingsOf(UUID sendoutId, List<Finding> current) {
+    return new WatchdogFindings(
+        current.stream()
+            .filter(f -> f.sendoutId().equals(sendoutId))
+            .filter(f -> FLAGGED_ON_WORKFLOW.contains(f.reason()))
+            .map(f -> new WatchdogFindings.Finding(f.reason(), f.since(), f.messages(), f.detail()))
+            .collect(Collectors.toList()));
+  }
+}
