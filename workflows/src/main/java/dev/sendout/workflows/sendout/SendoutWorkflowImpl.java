@@ -217,24 +217,41 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         stuck.state().watchdog());
   }
 
+  /**
+   * Counts each batch once, whatever reports it sends. A run the watchdog restarted may hear from
+   * batches its previous run left running: a report from a batch this run has not started yet is
+   * ignored (it is asked to report again once started), and a repeated one counts once.
+   */
   @Override
   public void batchProgress(BatchProgress progress) {
     int batchNo = progress.batchNo();
+    if (batchNo >= nextBatch) {
+      log.info("Ignoring a report of batch {}, not started by this run", batchNo);
+      return;
+    }
+    boolean counted = unsettled.containsKey(batchNo);
     switch (progress.phase()) {
       case SENDING -> {}
-      case AWAITING_RECEIPTS -> {
-        reported++;
-        tally = tally.plus(progress.sent());
+      case AWAITING_RECEIPTS, STUCK -> {
+        if (!counted) {
+          countSent(progress);
+        }
         unsettled.put(batchNo, progress);
       }
-      case STUCK -> unsettled.put(batchNo, progress);
       case SETTLED -> {
-        unsettled.remove(batchNo);
+        if (unsettled.remove(batchNo) == null) {
+          countSent(progress);
+        }
         settledBatches++;
         settled = settled.plus(progress.receipts().tally());
       }
     }
     changes++;
+  }
+
+  private void countSent(BatchProgress progress) {
+    reported++;
+    tally = tally.plus(progress.sent());
   }
 
   @Override
