@@ -202,8 +202,17 @@ final class EngineClient {
   }
 
   Reply createSendout(String body, String idempotencyKey) {
+    return post("/v1/sendouts", body, idempotencyKey);
+  }
+
+  Reply get(String path) {
+    return send(HttpRequest.newBuilder(URI.create(api + path)).GET());
+  }
+
+  /** Posts JSON to the api, with an Idempotency-Key unless it is null. */
+  Reply post(String path, String body, String idempotencyKey) {
     var request =
-        HttpRequest.newBuilder(URI.create(api + "/v1/sendouts"))
+        HttpRequest.newBuilder(URI.create(api + path))
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body));
     if (idempotencyKey != null) {
@@ -212,8 +221,30 @@ final class EngineClient {
     return send(request);
   }
 
-  Reply get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(api + path)).GET());
+  /** A support action on a sendout, as support staff's tools would post it. */
+  Reply action(String sendoutId, String action, String by, String note) {
+    ObjectNode body = JSON.createObjectNode().put("by", by);
+    if (note != null) {
+      body.put("note", note);
+    }
+    return post("/v1/sendouts/" + sendoutId + "/" + action, body.toString(), null);
+  }
+
+  /** The worker's Prometheus scrape. */
+  String workerMetrics(int workerPort) {
+    return send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + workerPort + "/actuator/prometheus"))
+            .GET())
+        .raw()
+        .body();
+  }
+
+  /** Runs SQL on the engine's database: to inject a fault a test needs, and to remove it. */
+  void sql(String statement) throws SQLException {
+    try (var db = DriverManager.getConnection(databaseUrl, "postgres", "");
+        var update = db.createStatement()) {
+      update.execute(statement);
+    }
   }
 
   Reply sandbox(String method, String path, String body) {

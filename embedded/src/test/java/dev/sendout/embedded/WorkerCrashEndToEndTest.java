@@ -32,8 +32,10 @@ class WorkerCrashEndToEndTest {
     "--spring.temporal.workers[0].task-queue=sendout-workflows",
     "--spring.temporal.workers[0].workflow-classes[0]=dev.sendout.workflows.sendout.SendoutWorkflowImpl",
     "--spring.temporal.workers[0].workflow-classes[1]=dev.sendout.workflows.batch.BatchWorkflowImpl",
+    "--spring.temporal.workers[0].workflow-classes[2]=dev.sendout.workflows.watchdog.WatchdogWorkflowImpl",
     "--spring.temporal.workers[0].activity-beans[0]=sendoutActivitiesImpl",
-    "--spring.temporal.workers[0].activity-beans[1]=receiptActivitiesImpl"
+    "--spring.temporal.workers[0].activity-beans[1]=receiptActivitiesImpl",
+    "--spring.temporal.workers[0].activity-beans[2]=watchdogActivitiesImpl"
   };
 
   /** Hosts the SendGrid calls only. */
@@ -50,7 +52,7 @@ class WorkerCrashEndToEndTest {
     // Two batches at a time, so the kill finds some accepted, some in flight and some not started.
     EmbeddedEngine.Settings settings =
         EmbeddedEngine.Settings.ephemeral()
-            .withApiArgument("--sendout.api.max-batches-in-flight=2");
+            .withApiArgument("--sendout.workflow.max-batches-in-flight=2");
     for (String argument : WORKFLOWS_ONLY) {
       settings = settings.withWorkerArgument(argument);
     }

@@ -476,6 +476,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     List<SeqRange> ranges = new ArrayList<>(toRelease);
     toRelease.clear();
     releaseBy(now());
+    // Added before the first release, they were released and planned with the sendout's own.
+    ranges.removeIf(range -> range.toSeq() <= messageCount);
     int batchSize = start.settings().batchSize();
     for (SeqRange range : ranges) {
       for (int from = range.fromSeq(); from < range.toSeq(); from += batchSize) {
@@ -484,7 +486,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
                 start.sendoutId(), batchCount(), from, Math.min(from + batchSize, range.toSeq())));
       }
     }
-    if (status == SendoutStatus.SENT) {
+    if (!ranges.isEmpty() && status == SendoutStatus.SENT) {
       setStatus(SendoutStatus.SENDING);
     }
   }
