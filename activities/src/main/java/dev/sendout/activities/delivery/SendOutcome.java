@@ -5,8 +5,12 @@ import java.time.Duration;
 /**
  * What one provider call did with the messages it carried. Only {@link Kind#THROTTLED} and {@link
  * Kind#UNAVAILABLE} mean the provider certainly did not take them, so only those may be retried.
+ *
+ * @param error what the provider answered or failed with, for the error counter; null when it took
+ *     the messages, or when the request was refused before it was sent
  */
-public record SendOutcome(Kind kind, String providerMessageId, String reason, Duration retryAfter) {
+public record SendOutcome(
+    Kind kind, String providerMessageId, String reason, Duration retryAfter, ProviderError error) {
 
   public enum Kind {
     /** The provider took the messages (HTTP 202). */
@@ -22,22 +26,30 @@ public record SendOutcome(Kind kind, String providerMessageId, String reason, Du
   }
 
   public static SendOutcome accepted(String providerMessageId) {
-    return new SendOutcome(Kind.ACCEPTED, providerMessageId, null, null);
+    return new SendOutcome(Kind.ACCEPTED, providerMessageId, null, null, null);
   }
 
-  public static SendOutcome rejected(String reason) {
-    return new SendOutcome(Kind.REJECTED, null, reason, null);
+  public static SendOutcome rejected(String reason, ProviderError error) {
+    return new SendOutcome(Kind.REJECTED, null, reason, null, error);
   }
 
-  public static SendOutcome throttled(String reason, Duration retryAfter) {
-    return new SendOutcome(Kind.THROTTLED, null, reason, retryAfter);
+  /**
+   * Refused by the provider's SDK before any request was made: as final as a refusal, but no
+   * provider error, since the provider never saw it.
+   */
+  public static SendOutcome notSendable(String reason) {
+    return new SendOutcome(Kind.REJECTED, null, reason, null, null);
   }
 
-  public static SendOutcome unavailable(String reason) {
-    return new SendOutcome(Kind.UNAVAILABLE, null, reason, null);
+  public static SendOutcome throttled(String reason, Duration retryAfter, ProviderError error) {
+    return new SendOutcome(Kind.THROTTLED, null, reason, retryAfter, error);
   }
 
-  public static SendOutcome inDoubt(String reason) {
-    return new SendOutcome(Kind.IN_DOUBT, null, reason, null);
+  public static SendOutcome unavailable(String reason, ProviderError error) {
+    return new SendOutcome(Kind.UNAVAILABLE, null, reason, null, error);
+  }
+
+  public static SendOutcome inDoubt(String reason, ProviderError error) {
+    return new SendOutcome(Kind.IN_DOUBT, null, reason, null, error);
   }
 }

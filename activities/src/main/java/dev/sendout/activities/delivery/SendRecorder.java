@@ -2,9 +2,14 @@ package dev.sendout.activities.delivery;
 
 import dev.sendout.activities.store.MessageStore;
 import dev.sendout.workflows.batch.DeliveryFailure;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.temporal.failure.ApplicationFailure;
 import java.util.Collection;
 import java.util.UUID;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -12,17 +17,36 @@ import org.springframework.stereotype.Component;
  * When the provider certainly took none of them, the messages are released for the retry and the
  * activity fails with the retryable failure type the batch workflow's retry policy expects; a 429
  * sets the retry's delay.
+ *
+ * <p>Every error answer or unanswered call is also counted, once per call (an email call carries up
+ * to a thousand messages), as {@code sendout.provider.errors{provider,code}}: this is the one place
+ * every outcome of every channel passes through.
  */
 @Component
 public class SendRecorder {
 
   private final MessageStore messages;
+  private final MeterRegistry meters;
 
-  public SendRecorder(MessageStore messages) {
+  /**
+   * The apps have a registry (actuator's); a context without one, such as the activities' own
+   * tests, counts into an empty composite, which keeps nothing.
+   */
+  @Autowired
+  public SendRecorder(MessageStore messages, ObjectProvider<MeterRegistry> meters) {
+    this(messages, meters.getIfAvailable(CompositeMeterRegistry::new));
+  }
+
+  SendRecorder(MessageStore messages, MeterRegistry meters) {
     this.messages = messages;
+    this.meters = meters;
   }
 
   public void record(Collection<UUID> ids, SendOutcome outcome) {
+    // Counted before the store is written, which may fail: the provider's error happened anyway.
+    if (outcome.error() != null) {
+      count(outcome.error());
+    }
     switch (outcome.kind()) {
       case ACCEPTED -> messages.markAccepted(ids, outcome.providerMessageId());
       case REJECTED -> messages.markFailed(ids, outcome.reason());
@@ -41,5 +65,14 @@ public class SendRecorder {
             outcome.reason(), DeliveryFailure.PROVIDER_UNAVAILABLE.name());
       }
     }
+  }
+
+  private void count(ProviderError error) {
+    Counter.builder("sendout.provider.errors")
+        .description("Provider calls answered with an error (code: HTTP status) or not at all")
+        .tag("provider", error.provider())
+        .tag("code", error.code())
+        .register(meters)
+        .increment();
   }
 }

@@ -11,6 +11,7 @@ import com.sendgrid.helpers.mail.Mail;
 import com.sendgrid.helpers.mail.objects.Content;
 import com.sendgrid.helpers.mail.objects.Email;
 import com.sendgrid.helpers.mail.objects.Personalization;
+import dev.sendout.activities.delivery.ProviderError;
 import dev.sendout.activities.delivery.ProviderHttpClient;
 import dev.sendout.activities.delivery.SendOutcome;
 import dev.sendout.activities.store.OutgoingMessage;
@@ -33,6 +34,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class SendGridSender {
+
+  /** How the error counter names this provider. */
+  private static final String PROVIDER = "sendgrid";
 
   /** SendGrid takes at most this many personalizations in one request. */
   public static final int MAX_PERSONALIZATIONS = 1000;
@@ -76,10 +80,13 @@ public class SendGridSender {
         | ConnectTimeoutException
         | UnknownHostException
         | NoRouteToHostException e) {
-      return SendOutcome.unavailable("SendGrid unreachable: " + e.getClass().getSimpleName());
+      return SendOutcome.unavailable(
+          "SendGrid unreachable: " + e.getClass().getSimpleName(),
+          ProviderError.noAnswer(PROVIDER, e));
     } catch (IOException e) {
       return SendOutcome.inDoubt(
-          "Send outcome unknown: " + e.getClass().getSimpleName() + " after the request was sent");
+          "Send outcome unknown: " + e.getClass().getSimpleName() + " after the request was sent",
+          ProviderError.noAnswer(PROVIDER, e));
     }
   }
 
@@ -114,14 +121,16 @@ public class SendGridSender {
       return SendOutcome.accepted(id == null ? "" : id);
     }
     String reason = "SendGrid " + status + ": " + errors(response.getBody());
+    ProviderError error = ProviderError.status(PROVIDER, status);
     if (status == 429) {
-      return SendOutcome.throttled(reason, retryAfter(header(response, "X-RateLimit-Reset")));
+      return SendOutcome.throttled(
+          reason, retryAfter(header(response, "X-RateLimit-Reset")), error);
     }
     // A wrong key is our misconfiguration, not the recipients' fault: keep the messages and retry.
     if (status >= 500 || status == 401 || status == 403) {
-      return SendOutcome.unavailable(reason);
+      return SendOutcome.unavailable(reason, error);
     }
-    return SendOutcome.rejected(reason);
+    return SendOutcome.rejected(reason, error);
   }
 
   private Duration retryAfter(String resetEpochSeconds) {

@@ -7,6 +7,7 @@ import com.vonage.client.messages.MessageResponseException;
 import com.vonage.client.messages.MessagesClient;
 import com.vonage.client.messages.sms.SmsTextRequest;
 import dev.sendout.activities.content.Template;
+import dev.sendout.activities.delivery.ProviderError;
 import dev.sendout.activities.delivery.ProviderHttpClient;
 import dev.sendout.activities.delivery.SendOutcome;
 import dev.sendout.activities.store.OutgoingMessage;
@@ -23,6 +24,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class VonageSender {
+
+  /** How the error counter names this provider. */
+  private static final String PROVIDER = "vonage";
 
   /**
    * Vonage's 429 carries no Retry-After; its limit is per second, so a second later is soon enough.
@@ -62,34 +66,38 @@ public class VonageSender {
               .build();
     } catch (IllegalArgumentException e) {
       // The SDK checks numbers and lengths before sending: nothing left, and nothing ever will.
-      return SendOutcome.rejected(bounded("Not sendable: " + e.getMessage()));
+      return SendOutcome.notSendable(bounded("Not sendable: " + e.getMessage()));
     }
     try {
       return SendOutcome.accepted(messages.sendMessage(request).getMessageUuid().toString());
     } catch (MessageResponseException e) {
       return classify(e);
     } catch (VonageClientException e) {
+      Throwable cause = rootCause(e);
+      ProviderError error = ProviderError.noAnswer(PROVIDER, cause);
       return unreachable(e)
           ? SendOutcome.unavailable(
-              "Vonage unreachable: " + rootCause(e).getClass().getSimpleName())
+              "Vonage unreachable: " + cause.getClass().getSimpleName(), error)
           : SendOutcome.inDoubt(
               "Send outcome unknown: "
-                  + rootCause(e).getClass().getSimpleName()
-                  + " after the request was sent");
+                  + cause.getClass().getSimpleName()
+                  + " after the request was sent",
+              error);
     }
   }
 
   private static SendOutcome classify(MessageResponseException e) {
     int status = e.getStatusCode();
     String reason = bounded("Vonage " + status + ": " + describe(e));
+    ProviderError error = ProviderError.status(PROVIDER, status);
     if (status == 429) {
-      return SendOutcome.throttled(reason, THROTTLED_RETRY_AFTER);
+      return SendOutcome.throttled(reason, THROTTLED_RETRY_AFTER, error);
     }
     // A wrong key is our misconfiguration, not the recipient's fault: keep the message and retry.
     if (status >= 500 || status == 401 || status == 403) {
-      return SendOutcome.unavailable(reason);
+      return SendOutcome.unavailable(reason, error);
     }
-    return SendOutcome.rejected(reason);
+    return SendOutcome.rejected(reason, error);
   }
 
   /** Title, detail and the invalid parameters of Vonage's RFC 7807 error, as one line. */

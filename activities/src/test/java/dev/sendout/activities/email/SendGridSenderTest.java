@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.sendout.activities.delivery.ProviderError;
 import dev.sendout.activities.delivery.SendOutcome;
 import dev.sendout.activities.delivery.SendOutcome.Kind;
 import dev.sendout.activities.store.OutgoingMessage;
@@ -92,6 +93,7 @@ class SendGridSenderTest {
     SendOutcome outcome = sender.send(CONTENT, batch);
 
     assertThat(outcome.kind()).isEqualTo(Kind.ACCEPTED);
+    assertThat(outcome.error()).isNull();
     assertThat(outcome.providerMessageId())
         .as("header found whatever its case")
         .isEqualTo("sg-abc");
@@ -126,13 +128,17 @@ class SendGridSenderTest {
     assertThat(outcome.kind()).isEqualTo(Kind.THROTTLED);
     assertThat(outcome.retryAfter()).isEqualTo(Duration.ofSeconds(7));
     assertThat(outcome.reason()).contains("429").contains("too many requests");
+    assertThat(outcome.error()).isEqualTo(new ProviderError("sendgrid", "429"));
   }
 
   @Test
   void serverErrorMeansNothingWasTakenSoTheCallMayBeRetried() {
     answer(503, Map.of(), "unavailable");
 
-    assertThat(sender.send(CONTENT, messages(1)).kind()).isEqualTo(Kind.UNAVAILABLE);
+    SendOutcome outcome = sender.send(CONTENT, messages(1));
+
+    assertThat(outcome.kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(outcome.error()).isEqualTo(new ProviderError("sendgrid", "503"));
   }
 
   @Test
@@ -142,7 +148,10 @@ class SendGridSenderTest {
         Map.of(),
         "{\"errors\":[{\"message\":\"The provided authorization grant is invalid\"}]}");
 
-    assertThat(sender.send(CONTENT, messages(1)).kind()).isEqualTo(Kind.UNAVAILABLE);
+    SendOutcome outcome = sender.send(CONTENT, messages(1));
+
+    assertThat(outcome.kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(outcome.error()).isEqualTo(new ProviderError("sendgrid", "401"));
   }
 
   @Test
@@ -158,6 +167,7 @@ class SendGridSenderTest {
     assertThat(outcome.reason())
         .isEqualTo(
             "SendGrid 400: Does not contain a valid address. (personalizations.0.to.0.email)");
+    assertThat(outcome.error()).isEqualTo(new ProviderError("sendgrid", "400"));
   }
 
   @Test
@@ -168,6 +178,7 @@ class SendGridSenderTest {
     SendOutcome outcome = sender.send(CONTENT, messages(1));
 
     assertThat(outcome.kind()).isEqualTo(Kind.IN_DOUBT);
+    assertThat(outcome.error()).isEqualTo(new ProviderError("sendgrid", "timeout"));
     sendGrid.verify(1, postRequestedFor(urlEqualTo("/v3/mail/send")));
   }
 
@@ -181,5 +192,6 @@ class SendGridSenderTest {
     SendOutcome outcome = senderFor("http://127.0.0.1:" + closedPort).send(CONTENT, messages(1));
 
     assertThat(outcome.kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(outcome.error()).isEqualTo(new ProviderError("sendgrid", "io"));
   }
 }
