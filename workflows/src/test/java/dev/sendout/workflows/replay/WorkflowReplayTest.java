@@ -27,6 +27,11 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code sendout-workflow-sms-6-messages-late-status} and {@code
  *       batch-workflow-sms-one-call-per-message}: an SMS sendout (one delivery activity per
  *       message, batches of three), one message silent past its 72-hour deadline, then delivered.
+ *   <li>{@code sendout-workflow-support-actions}: with the release deadline (version marker {@code
+ *       release-deadline}): a 20-message sendout paused and resumed before its send time, its
+ *       release failing past the deadline (flagged NOT_RELEASED) then succeeding, five recipients
+ *       added, one message silent past its receipt deadline, a watchdog finding acknowledged, the
+ *       silent message resent, and the sendout completed.
  * </ul>
  *
  * To record one, run the workflow in a {@code TestWorkflowExtension} and write {@code
@@ -64,6 +69,13 @@ class WorkflowReplayTest {
   void batchWorkflowFlaggedStuckThenSettledReplaysTheRecordedHistory() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
         "histories/batch-workflow-stuck-then-settled.json", BatchWorkflowImpl.class);
+  }
+
+  @Test
+  void sendoutWorkflowWithReleaseDeadlineAndSupportActionsReplaysTheRecordedHistory()
+      throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/sendout-workflow-support-actions.json", SendoutWorkflowImpl.class);
   }
 
   @Test
