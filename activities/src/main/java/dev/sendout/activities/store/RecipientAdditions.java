@@ -1,0 +1,223 @@
+package dev.sendout.activities.store;
+
+import static dev.sendout.activities.store.jooq.Tables.MESSAGE;
+import static dev.sendout.activities.store.jooq.Tables.RECIPIENT_ADDITION;
+import static dev.sendout.activities.store.jooq.Tables.SENDOUT;
+
+import dev.sendout.activities.store.NewSendout.Recipient;
+import dev.sendout.activities.store.jooq.tables.records.MessageRecord;
+import dev.sendout.activities.store.jooq.tables.records.RecipientAdditionRecord;
+import dev.sendout.activities.store.jooq.tables.records.SendoutRecord;
+import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.sendout.SendoutStatus;
+import dev.sendout.workflows.sendout.SeqRange;
+import dev.sendout.workflows.sendout.SupportActionType;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.InsertValuesStep8;
+import org.jooq.JSONB;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Recipients added to a sendout after it was created. The sendout row is locked while its next
+ * sequence numbers are taken, so that two concurrent additions never number messages alike; the
+ * caller's Idempotency-Key makes a retried addition return the first one's range.
+ */
+@Repository
+public class RecipientAdditions {
+
+  /** The {@code last_error} of added messages that a finished sendout will never send. */
+  public static final String TOO_LATE = "Added after the sendout had finished";
+
+  /**
+   * Rows per INSERT: eight values each keeps a statement far below Postgres's limit of 65,535 bind
+   * values, and a 10,000-recipient addition still takes only ten round trips.
+   */
+  private static final int INSERT_CHUNK = 1000;
+
+  private final DSLContext db;
+  private final AuditTrail audit;
+  private final Clock clock;
+
+  public RecipientAdditions(DSLContext db, AuditTrail audit, Clock clock) {
+    this.db = db;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /** What became of an addition. */
+  public enum Outcome {
+    /** The messages were stored as QUEUED under new sequence numbers. */
+    ADDED,
+    /**
+     * The key was used before: nothing was stored, {@link Addition#messages} is the first range.
+     */
+    REPLAYED,
+    /** No sendout with that id (for that tenant). */
+    NO_SENDOUT,
+    /** The sendout is completed or cancelled: nothing was stored. */
+    FINISHED
+  }
+
+  /**
+   * The result of {@link #add}.
+   *
+   * @param messages the added range; null for {@link Outcome#NO_SENDOUT} and {@link
+   *     Outcome#FINISHED}
+   * @param requestHash the fingerprint stored with the key, to tell a retry from a key reused for
+   *     another request; null unless {@link Outcome#REPLAYED}
+   * @param status the sendout's status; null for {@link Outcome#NO_SENDOUT}
+   */
+  public record Addition(
+      Outcome outcome, SeqRange messages, String requestHash, SendoutStatus status) {}
+
+  /**
+   * Stores the recipients as QUEUED messages numbered from the sendout's current recipient count
+   * upward, raises the count, and records the addition and its audit entry, all in one transaction.
+   * A key stored before returns its range and stores nothing.
+   *
+   * @param idempotencyKey the caller's key, or one made up for a call that gave none
+   * @param actor who added them, for the audit trail
+   */
+  @Transactional
+  public Addition add(
+      String tenantId,
+      UUID sendoutId,
+      String idempotencyKey,
+      String requestHash,
+      List<Recipient> recipients,
+      String actor) {
+    SendoutRecord sendout =
+        db.selectFrom(SENDOUT)
+            .where(SENDOUT.ID.eq(sendoutId))
+            .and(SENDOUT.TENANT_ID.eq(tenantId))
+            .forUpdate()
+            .fetchOne();
+    if (sendout == null) {
+      return new Addition(Outcome.NO_SENDOUT, null, null, null);
+    }
+    if (isFinished(sendout)) {
+      return new Addition(Outcome.FINISHED, null, null, sendout.getStatus());
+    }
+    RecipientAdditionRecord earlier =
+        db.selectFrom(RECIPIENT_ADDITION)
+            .where(RECIPIENT_ADDITION.SENDOUT_ID.eq(sendoutId))
+            .and(RECIPIENT_ADDITION.IDEMPOTENCY_KEY.eq(idempotencyKey))
+            .fetchOne();
+    if (earlier != null) {
+      return new Addition(
+          Outcome.REPLAYED,
+          new SeqRange(earlier.getFromSeq(), earlier.getToSeq()),
+          earlier.getRequestHash(),
+          sendout.getStatus());
+    }
+    OffsetDateTime now = now();
+    SeqRange range =
+        new SeqRange(sendout.getRecipientCount(), sendout.getRecipientCount() + recipients.size());
+    insertQueued(sendoutId, range.fromSeq(), recipients, now);
+    db.update(SENDOUT)
+        .set(SENDOUT.RECIPIENT_COUNT, range.toSeq())
+        .where(SENDOUT.ID.eq(sendoutId))
+        .execute();
+    db.insertInto(RECIPIENT_ADDITION)
+        .set(RECIPIENT_ADDITION.SENDOUT_ID, sendoutId)
+        .set(RECIPIENT_ADDITION.IDEMPOTENCY_KEY, idempotencyKey)
+        .set(RECIPIENT_ADDITION.REQUEST_HASH, requestHash)
+        .set(RECIPIENT_ADDITION.FROM_SEQ, range.fromSeq())
+        .set(RECIPIENT_ADDITION.TO_SEQ, range.toSeq())
+        .set(RECIPIENT_ADDITION.CREATED_AT, now)
+        .execute();
+    audit.record(
+        sendoutId,
+        actionId(idempotencyKey),
+        SupportActionType.ADD_RECIPIENTS,
+        actor,
+        null,
+        recipients.size());
+    return new Addition(Outcome.ADDED, range, null, sendout.getStatus());
+  }
+
+  /**
+   * Cancels the added messages that are still QUEUED, for a sendout whose workflow refused them or
+   * had already finished: they would otherwise wait forever and be flagged NOT_RELEASED. Messages
+   * that did move on were taken by the workflow and are left alone. Returns how many it cancelled.
+   */
+  public int cancelUnsent(UUID sendoutId, SeqRange messages) {
+    OffsetDateTime now = now();
+    return db.update(MESSAGE)
+        .set(MESSAGE.STATUS, MessageStatus.CANCELLED)
+        .set(MESSAGE.FINISHED_AT, now)
+        .set(MESSAGE.LAST_ERROR, TOO_LATE)
+        .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+        .and(MESSAGE.SEQ.ge(messages.fromSeq()))
+        .and(MESSAGE.SEQ.lt(messages.toSeq()))
+        .and(MESSAGE.STATUS.eq(MessageStatus.QUEUED))
+        .execute();
+  }
+
+  /**
+   * The audit trail's action id of an addition; also the workflow Update's id, so that the trail
+   * and the workflow's history name the same call.
+   */
+  public static String actionId(String idempotencyKey) {
+    return "add-" + idempotencyKey;
+  }
+
+  private static boolean isFinished(SendoutRecord sendout) {
+    return sendout.getStatus() == SendoutStatus.COMPLETED
+        || sendout.getStatus() == SendoutStatus.CANCELLED
+        || sendout.getCompletedAt() != null
+        || sendout.getCancelledAt() != null;
+  }
+
+  private void insertQueued(
+      UUID sendoutId, int firstSeq, List<Recipient> recipients, OffsetDateTime now) {
+    for (int start = 0; start < recipients.size(); start += INSERT_CHUNK) {
+      InsertValuesStep8<
+              MessageRecord,
+              UUID,
+              UUID,
+              Integer,
+              String,
+              String,
+              JSONB,
+              MessageStatus,
+              OffsetDateTime>
+          insert =
+              db.insertInto(
+                  MESSAGE,
+                  MESSAGE.ID,
+                  MESSAGE.SENDOUT_ID,
+                  MESSAGE.SEQ,
+                  MESSAGE.ADDRESS,
+                  MESSAGE.DISPLAY_NAME,
+                  MESSAGE.VARIABLES,
+                  MESSAGE.STATUS,
+                  MESSAGE.QUEUED_AT);
+      int end = Math.min(start + INSERT_CHUNK, recipients.size());
+      for (int i = start; i < end; i++) {
+        Recipient r = recipients.get(i);
+        insert =
+            insert.values(
+                UUID.randomUUID(),
+                sendoutId,
+                firstSeq + i,
+                r.address(),
+                r.displayName(),
+                JSONB.valueOf(Json.write(r.variables())),
+                MessageStatus.QUEUED,
+                now);
+      }
+      insert.execute();
+    }
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+}
