@@ -26,6 +26,9 @@ class VonageSenderTest {
   private static final SmsContent CONTENT =
       new SmsContent("Surveys", "Tell us: {{url}}", SmsSegments.Encoding.GSM_7, 1, 1);
 
+  /** Generous, so that a slow first answer on a busy machine is not taken for no answer. */
+  private static final Duration READ_TIMEOUT = Duration.ofSeconds(2);
+
   private static WireMockServer vonage;
   private VonageSender sender;
 
@@ -55,7 +58,7 @@ class VonageSenderTest {
             "test-key",
             "test-secret",
             Duration.ofSeconds(1),
-            Duration.ofMillis(500),
+            READ_TIMEOUT,
             4,
             30));
   }
@@ -109,7 +112,7 @@ class VonageSenderTest {
             .willReturn(
                 aResponse()
                     .withStatus(202)
-                    .withFixedDelay(2_000)
+                    .withFixedDelay((int) READ_TIMEOUT.multipliedBy(2).toMillis())
                     .withBody("{\"message_uuid\":\"" + UUID.randomUUID() + "\"}")));
 
     SendOutcome outcome = sender.send(CONTENT, to("+447700900110"));
