@@ -26,13 +26,7 @@ class SendoutRequestValidatorTest {
 
   private static ApiProperties properties(int maxRecipients) {
     return new ApiProperties(
-        maxRecipients,
-        DataSize.ofMegabytes(1),
-        1000,
-        8,
-        2000,
-        Duration.ofHours(24),
-        Duration.ofHours(72));
+        maxRecipients, DataSize.ofMegabytes(1), Duration.ofHours(24), Duration.ofHours(72));
   }
 
   private static CreateSendoutRequest request(List<Recipient> recipients, String sendAt) {
