@@ -6,6 +6,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -30,9 +31,16 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
   private static final int RETRY_AFTER_SECONDS = 5;
 
+  /** A 503 says the request may succeed later; Retry-After says when to try. */
   @ExceptionHandler(ApiProblem.class)
   ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
-    return respond(problem.type(), problem.getMessage(), problem.errors());
+    var response = respond(problem.type(), problem.getMessage(), problem.errors());
+    if (problem.type().status() != HttpStatus.SERVICE_UNAVAILABLE) {
+      return response;
+    }
+    return ResponseEntity.status(response.getStatusCode())
+        .header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
+        .body(response.getBody());
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)

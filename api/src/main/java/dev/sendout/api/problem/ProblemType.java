@@ -23,8 +23,17 @@ public enum ProblemType {
       "bearer-invalid",
       HttpStatus.UNAUTHORIZED,
       "The webhook's bearer token does not verify, is too old, or does not match the body"),
+  WRONG_STATE(
+      "wrong-state",
+      HttpStatus.CONFLICT,
+      "The sendout is not in a state that allows this action; the detail says why"),
+  SENDOUT_FINISHED("sendout-finished", HttpStatus.CONFLICT, "The sendout is finished"),
   UNAVAILABLE(
       "unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable; retry later"),
+  WORKFLOW_UNAVAILABLE(
+      "workflow-unavailable",
+      HttpStatus.SERVICE_UNAVAILABLE,
+      "The sendout's workflow did not answer in time; retry later"),
   INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
   private final URI uri;

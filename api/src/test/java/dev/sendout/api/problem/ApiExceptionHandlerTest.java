@@ -26,4 +26,18 @@ class ApiExceptionHandlerTest {
       assertThat(response.getBody().getDetail()).doesNotContain("connection refused");
     }
   }
+
+  @Test
+  void aProblemThatMaySucceedLaterSaysWhenToRetryAndNoOtherDoes() {
+    var unavailable =
+        handler.apiProblem(new ApiProblem(ProblemType.WORKFLOW_UNAVAILABLE, "no answer"));
+    var refused = handler.apiProblem(new ApiProblem(ProblemType.WRONG_STATE, "paused already"));
+
+    assertThat(unavailable.getStatusCode().value()).isEqualTo(503);
+    assertThat(unavailable.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+    assertThat(unavailable.getBody().getType()).isEqualTo(ProblemType.WORKFLOW_UNAVAILABLE.uri());
+    assertThat(refused.getStatusCode().value()).isEqualTo(409);
+    assertThat(refused.getHeaders().containsHeader(HttpHeaders.RETRY_AFTER)).isFalse();
+    assertThat(refused.getBody().getDetail()).isEqualTo("paused already");
+  }
 }
