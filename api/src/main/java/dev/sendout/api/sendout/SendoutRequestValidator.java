@@ -117,6 +117,25 @@ public class SendoutRequestValidator {
     return new Valid(channel, content, sendAt, receiptTimeout);
   }
 
+  /**
+   * Checks recipients added to a stored sendout as create checks them: against the content the
+   * sendout was created with, so that every added recipient has its template variables and, for
+   * SMS, a message that fits. Duplicates are looked for within the request only.
+   *
+   * @param content the sendout's {@link EmailContent} or {@link SmsContent}
+   */
+  public void validateRecipients(Channel channel, Object content, List<Recipient> recipients) {
+    Problems problems = new Problems();
+    List<Recipient> list = recipientList(recipients, problems);
+    if (list != null) {
+      switch (channel) {
+        case EMAIL -> emailRecipients(list, ((EmailContent) content).variables(), problems);
+        case SMS -> smsRecipients(list, ((SmsContent) content).text(), new SmsCost(), problems);
+      }
+    }
+    problems.throwIfAny();
+  }
+
   private static Channel channel(String value, Problems problems) {
     if (value == null) {
       problems.add("/channel", "is required; one of: EMAIL, SMS");

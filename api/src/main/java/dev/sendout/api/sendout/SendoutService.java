@@ -6,14 +6,9 @@ import dev.sendout.activities.store.SendoutStore.Created;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.workflows.sendout.Channel;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
-import tools.jackson.databind.ObjectMapper;
 
 /** Creates sendouts: validate, store with their messages in one transaction, then start. */
 @Service
@@ -22,22 +17,20 @@ public class SendoutService {
   /** Every sendout belongs to a tenant; until API keys arrive, all callers share this one. */
   public static final String DEFAULT_TENANT = "default";
 
-  private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
-
   private final SendoutRequestValidator validator;
   private final SendoutStore sendouts;
   private final OutboxRelay relay;
-  private final ObjectMapper json;
+  private final Idempotency idempotency;
 
   public SendoutService(
       SendoutRequestValidator validator,
       SendoutStore sendouts,
       OutboxRelay relay,
-      ObjectMapper json) {
+      Idempotency idempotency) {
     this.validator = validator;
     this.sendouts = sendouts;
     this.relay = relay;
-    this.json = json;
+    this.idempotency = idempotency;
   }
 
   /**
@@ -46,16 +39,10 @@ public class SendoutService {
    * be reached now, the outbox relay starts it later.
    */
   public Created create(String tenantId, CreateSendoutRequest request, String idempotencyKey) {
-    if (idempotencyKey != null
-        && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH)) {
-      throw ApiProblem.invalid("Idempotency-Key", "must be 1 to 255 characters");
-    }
+    idempotency.checkKey(idempotencyKey);
     var valid = validator.validate(request);
-    String requestHash = fingerprint(request);
-    var recipients =
-        request.recipients().stream()
-            .map(r -> new NewSendout.Recipient(address(valid.channel(), r), r.name(), variables(r)))
-            .toList();
+    String requestHash = idempotency.fingerprint(request);
+    var recipients = request.recipients().stream().map(r -> stored(valid.channel(), r)).toList();
     Created created =
         sendouts.create(
             new NewSendout(
@@ -80,22 +67,14 @@ public class SendoutService {
     return created;
   }
 
-  /** Where the message goes: the phone number (with its +) for SMS, the address for email. */
-  private static String address(Channel channel, CreateSendoutRequest.Recipient r) {
-    return channel == Channel.SMS ? r.phone() : r.email();
-  }
-
-  private static Map<String, String> variables(CreateSendoutRequest.Recipient r) {
-    return r.variables() == null ? Map.of() : r.variables();
-  }
-
-  /** SHA-256 of the request as parsed, so formatting differences do not count as a change. */
-  private String fingerprint(CreateSendoutRequest request) {
-    try {
-      byte[] canonical = json.writeValueAsString(request).getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+  /**
+   * A validated recipient as the store keeps it. Where the message goes: the phone number (with its
+   * +) for SMS, the address for email.
+   */
+  public static NewSendout.Recipient stored(Channel channel, CreateSendoutRequest.Recipient r) {
+    return new NewSendout.Recipient(
+        channel == Channel.SMS ? r.phone() : r.email(),
+        r.name(),
+        r.variables() == null ? Map.of() : r.variables());
   }
 }

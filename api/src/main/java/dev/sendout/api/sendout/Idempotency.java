@@ -1,0 +1,44 @@
+package dev.sendout.api.sendout;
+
+import dev.sendout.api.problem.ApiProblem;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import org.springframework.stereotype.Component;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * What makes a request safe to retry: the caller's Idempotency-Key, and a fingerprint of the
+ * request stored with it, so that a key reused for a different request is told apart from a retry.
+ */
+@Component
+public class Idempotency {
+
+  /** The width of the columns that store keys. */
+  private static final int MAX_KEY_LENGTH = 255;
+
+  private final ObjectMapper json;
+
+  public Idempotency(ObjectMapper json) {
+    this.json = json;
+  }
+
+  /** Refuses a key that is given but blank or too long; a missing key is fine. */
+  public void checkKey(String idempotencyKey) {
+    if (idempotencyKey != null
+        && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
+      throw ApiProblem.invalid("Idempotency-Key", "must be 1 to " + MAX_KEY_LENGTH + " characters");
+    }
+  }
+
+  /** SHA-256 of the request as parsed, so formatting differences do not count as a change. */
+  public String fingerprint(Object request) {
+    try {
+      byte[] canonical = json.writeValueAsString(request).getBytes(StandardCharsets.UTF_8);
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+}
