@@ -5,6 +5,7 @@ import dev.sendout.activities.store.MessageStore;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.StoredMessage;
 import dev.sendout.activities.store.StoredSendout;
+import dev.sendout.activities.store.StuckSendouts;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.workflows.message.MessageStatus;
@@ -41,11 +42,17 @@ public class SendoutController {
   private final SendoutService service;
   private final SendoutStore sendouts;
   private final MessageStore messages;
+  private final StuckSendouts stuckSendouts;
 
-  public SendoutController(SendoutService service, SendoutStore sendouts, MessageStore messages) {
+  public SendoutController(
+      SendoutService service,
+      SendoutStore sendouts,
+      MessageStore messages,
+      StuckSendouts stuckSendouts) {
     this.service = service;
     this.sendouts = sendouts;
     this.messages = messages;
+    this.stuckSendouts = stuckSendouts;
   }
 
   @Operation(
@@ -72,7 +79,9 @@ public class SendoutController {
   }
 
   @Operation(
-      summary = "A sendout: status, message counts per status, whether it is stuck, timestamps")
+      summary =
+          "A sendout: status, message counts per status, whether it is stuck, paused or cancelled,"
+              + " the watchdog's open findings, timestamps")
   @ApiResponse(responseCode = "404", description = "No such sendout")
   @GetMapping("/{id}")
   public SendoutView get(@PathVariable UUID id) {
@@ -112,7 +121,7 @@ public class SendoutController {
         s.channel() == Channel.SMS
             ? SendoutView.Sms.of(sendouts.content(s.id(), SmsContent.class))
             : null;
-    return SendoutView.of(s, sms, counts, stuck);
+    return SendoutView.of(s, sms, counts, stuck, stuckSendouts.attention(s.id()));
   }
 
   private StoredSendout find(UUID id) {

@@ -6,6 +6,8 @@ import dev.sendout.activities.sms.SmsContent;
 import dev.sendout.activities.sms.SmsSegments;
 import dev.sendout.activities.store.MessageStore.Unconfirmed;
 import dev.sendout.activities.store.StoredSendout;
+import dev.sendout.activities.store.StuckSendouts.Attention;
+import dev.sendout.activities.store.StuckSendouts.OpenFinding;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutStatus;
@@ -27,6 +29,9 @@ import java.util.UUID;
  * @param sentAt when every message had been handed to the provider
  * @param completedAt when every message was settled
  * @param workflowId where to find the sendout in the Temporal UI
+ * @param paused whether support staff have paused its sends
+ * @param cancelledAt when it was cancelled; absent unless it was
+ * @param findings the watchdog's open findings about it, oldest first; empty when there are none
  */
 public record SendoutView(
     UUID id,
@@ -43,7 +48,10 @@ public record SendoutView(
     Instant releasedAt,
     Instant sentAt,
     Instant completedAt,
-    String workflowId) {
+    String workflowId,
+    boolean paused,
+    @JsonInclude(Include.NON_NULL) Instant cancelledAt,
+    List<OpenFinding> findings) {
 
   /**
    * Messages that need a person's attention.
@@ -80,7 +88,11 @@ public record SendoutView(
   }
 
   static SendoutView of(
-      StoredSendout s, Sms sms, Map<MessageStatus, Integer> messages, Stuck stuck) {
+      StoredSendout s,
+      Sms sms,
+      Map<MessageStatus, Integer> messages,
+      Stuck stuck,
+      Attention attention) {
     return new SendoutView(
         s.id(),
         s.channel(),
@@ -96,7 +108,10 @@ public record SendoutView(
         s.releasedAt(),
         s.sentAt(),
         s.completedAt(),
-        SendoutWorkflow.workflowId(s.id().toString()));
+        SendoutWorkflow.workflowId(s.id().toString()),
+        attention.pausedAt() != null,
+        attention.cancelledAt(),
+        attention.findings());
   }
 
   /** Unconfirmed messages: the provider may hold them, but no receipt says so. */

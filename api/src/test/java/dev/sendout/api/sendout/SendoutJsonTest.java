@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sendout.activities.sms.SmsContent;
 import dev.sendout.activities.sms.SmsSegments.Encoding;
 import dev.sendout.activities.store.StoredSendout;
+import dev.sendout.activities.store.StuckSendouts.Attention;
+import dev.sendout.activities.store.StuckSendouts.OpenFinding;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutStatus;
+import dev.sendout.workflows.sendout.StuckReason;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -48,7 +51,8 @@ class SendoutJsonTest {
     var sms =
         SendoutView.Sms.of(new SmsContent("SurveyCo", "Hi {{firstName}}", Encoding.GSM_7, 1, 300));
 
-    JsonNode view = json.valueToTree(SendoutView.of(stored(Channel.SMS), sms, Map.of(), null));
+    JsonNode view =
+        json.valueToTree(SendoutView.of(stored(Channel.SMS), sms, Map.of(), null, Attention.NONE));
 
     assertThat(view.path("sms").toString())
         .isEqualTo(
@@ -60,10 +64,44 @@ class SendoutJsonTest {
   void anEmailSendoutHasNoSmsField() {
     JsonNode view =
         json.valueToTree(
-            SendoutView.of(stored(Channel.EMAIL), null, Map.of(MessageStatus.QUEUED, 300), null));
+            SendoutView.of(
+                stored(Channel.EMAIL),
+                null,
+                Map.of(MessageStatus.QUEUED, 300),
+                null,
+                Attention.NONE));
 
     assertThat(view.has("sms")).isFalse();
     assertThat(view.has("stuck")).as("other empty fields stay as they were").isTrue();
+  }
+
+  @Test
+  void aSendoutShowsWhetherItIsPausedAndCancelledAndItsOpenFindings() {
+    Instant at = Instant.parse("2026-11-29T13:00:00Z");
+    var finding =
+        new OpenFinding(
+            StuckReason.NOT_RELEASED, "3 messages still QUEUED", 3, at, at, at, null, null, null);
+
+    JsonNode running =
+        json.valueToTree(
+            SendoutView.of(stored(Channel.EMAIL), null, Map.of(), null, Attention.NONE));
+    JsonNode held =
+        json.valueToTree(
+            SendoutView.of(
+                stored(Channel.EMAIL),
+                null,
+                Map.of(),
+                null,
+                new Attention(at, at, List.of(finding))));
+
+    assertThat(running.path("paused").asBoolean()).isFalse();
+    assertThat(running.has("cancelledAt")).as("absent unless cancelled").isFalse();
+    assertThat(running.path("findings").isArray()).isTrue();
+    assertThat(running.path("findings").size()).isZero();
+    assertThat(held.path("paused").asBoolean()).isTrue();
+    assertThat(held.path("cancelledAt").asString()).isEqualTo("2026-11-29T13:00:00Z");
+    assertThat(held.path("findings").get(0).path("reason").asString()).isEqualTo("NOT_RELEASED");
+    assertThat(held.path("findings").get(0).path("messageCount").asInt()).isEqualTo(3);
   }
 
   /** The request as it was before SMS, whose JSON fingerprints stored requests. */
