@@ -1,0 +1,133 @@
+package dev.sendout.api.support;
+
+import dev.sendout.activities.email.EmailContent;
+import dev.sendout.activities.sms.SmsContent;
+import dev.sendout.activities.store.NewSendout;
+import dev.sendout.activities.store.RecipientAdditions;
+import dev.sendout.activities.store.RecipientAdditions.Addition;
+import dev.sendout.activities.store.SendoutStore;
+import dev.sendout.activities.store.StoredSendout;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
+import dev.sendout.api.sendout.Idempotency;
+import dev.sendout.api.sendout.SendoutRequestValidator;
+import dev.sendout.api.sendout.SendoutService;
+import dev.sendout.workflows.sendout.AddRecipients;
+import dev.sendout.workflows.sendout.SeqRange;
+import dev.sendout.workflows.sendout.SupportAction;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/**
+ * Adds recipients to a sendout in two steps. First the messages are stored, QUEUED, in one
+ * transaction with the sendout's new recipient count and the Idempotency-Key; then the workflow is
+ * told by an Update. If the workflow refuses them or has finished in between, they are cancelled so
+ * that nothing waits for a send that will never come; if Temporal does not answer, they stay QUEUED
+ * and a retry with the same key hands them over without storing them again.
+ */
+@Service
+public class AddRecipientsService {
+
+  private final SendoutStore sendouts;
+  private final SendoutRequestValidator validator;
+  private final Idempotency idempotency;
+  private final RecipientAdditions additions;
+  private final SupportActions actions;
+
+  public AddRecipientsService(
+      SendoutStore sendouts,
+      SendoutRequestValidator validator,
+      Idempotency idempotency,
+      RecipientAdditions additions,
+      SupportActions actions) {
+    this.sendouts = sendouts;
+    this.validator = validator;
+    this.idempotency = idempotency;
+    this.additions = additions;
+    this.actions = actions;
+  }
+
+  /** The addition, and whether it repeats an earlier call with the same Idempotency-Key. */
+  public record Result(RecipientsAdded added, boolean replayed) {}
+
+  public Result add(UUID id, AddRecipientsRequest request, String idempotencyKey) {
+    idempotency.checkKey(idempotencyKey);
+    StoredSendout sendout = SupportService.find(sendouts, id);
+    String by = SupportService.actor(request.by());
+    validator.validateRecipients(sendout.channel(), content(sendout), request.recipients());
+    // Without a key a retry cannot be recognised; the made-up one still names the Update.
+    String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
+    String requestHash = idempotency.fingerprint(request);
+    List<NewSendout.Recipient> recipients =
+        request.recipients().stream()
+            .map(r -> SendoutService.stored(sendout.channel(), r))
+            .toList();
+    Addition addition =
+        additions.add(SendoutService.DEFAULT_TENANT, id, key, requestHash, recipients, by);
+    SeqRange range =
+        switch (addition.outcome()) {
+          case NO_SENDOUT ->
+              throw new ApiProblem(ProblemType.NOT_FOUND, "No sendout with id " + id);
+          case FINISHED ->
+              throw new ApiProblem(
+                  ProblemType.SENDOUT_FINISHED,
+                  "Sendout %s is %s: recipients can no longer be added"
+                      .formatted(id, addition.status().name().toLowerCase(Locale.ROOT)));
+          case REPLAYED -> {
+            if (!requestHash.equals(addition.requestHash())) {
+              throw new ApiProblem(
+                  ProblemType.IDEMPOTENCY_KEY_REUSED,
+                  "Idempotency-Key '%s' was first used for a different addition to sendout %s"
+                      .formatted(key, id));
+            }
+            yield addition.messages();
+          }
+          case ADDED -> addition.messages();
+        };
+    handOver(id, key, range, by);
+    return new Result(
+        new RecipientsAdded(id, range.size(), range.fromSeq(), range.toSeq()),
+        addition.outcome() == RecipientAdditions.Outcome.REPLAYED);
+  }
+
+  /** Tells the workflow about the stored messages; a replayed addition is told again. */
+  private void handOver(UUID id, String key, SeqRange range, String by) {
+    try {
+      actions.startIfNeeded(sendouts.find(id).orElseThrow());
+      actions.addRecipients(
+          id,
+          RecipientAdditions.actionId(key),
+          new AddRecipients(range, new SupportAction(by, null)));
+    } catch (ApiProblem problem) {
+      if (problem.type() == ProblemType.WRONG_STATE
+          || problem.type() == ProblemType.SENDOUT_FINISHED) {
+        additions.cancelUnsent(id, range);
+        throw new ApiProblem(
+            problem.type(),
+            "%s. The added messages %d to %d will not be sent: they are CANCELLED."
+                .formatted(
+                    problem.getMessage().replaceAll("\\.$", ""),
+                    range.fromSeq(),
+                    range.toSeq() - 1));
+      }
+      if (problem.type() == ProblemType.WORKFLOW_UNAVAILABLE) {
+        throw new ApiProblem(
+            ProblemType.WORKFLOW_UNAVAILABLE,
+            ("The recipients are stored as messages %d to %d of sendout %s, but Temporal did not"
+                    + " take them in time; they wait, QUEUED. Repeat the request with"
+                    + " Idempotency-Key '%s' to hand them over: they will not be added twice.")
+                .formatted(range.fromSeq(), range.toSeq() - 1, id, key));
+      }
+      throw problem;
+    }
+  }
+
+  private Object content(StoredSendout sendout) {
+    return switch (sendout.channel()) {
+      case EMAIL -> sendouts.content(sendout.id(), EmailContent.class);
+      case SMS -> sendouts.content(sendout.id(), SmsContent.class);
+    };
+  }
+}

@@ -1,0 +1,224 @@
+package dev.sendout.api.support;
+
+import dev.sendout.activities.sendout.SendoutStarter;
+import dev.sendout.activities.store.SendoutStore;
+import dev.sendout.activities.store.StoredSendout;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
+import dev.sendout.workflows.sendout.AddRecipients;
+import dev.sendout.workflows.sendout.SendoutWorkflow;
+import dev.sendout.workflows.sendout.SupportAction;
+import dev.sendout.workflows.sendout.SupportActionType;
+import dev.sendout.workflows.sendout.SupportRefusal;
+import io.grpc.Context;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateStage;
+import io.temporal.client.WorkflowUpdateTimeoutOrCancelledException;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Support actions as Updates of the sendout's workflow, and Temporal's answers as problems: a
+ * refusal (the validator's {@link SupportRefusal#WRONG_STATE}) is 409 with the workflow's reason, a
+ * workflow that is no longer running is 409 "finished", and a Temporal that does not answer within
+ * the deadline is 503, so that no caller waits on an outage.
+ */
+@Component
+public class SupportActions implements DisposableBean {
+
+  /** Status codes that say Temporal could not be reached or did not answer in time. */
+  private static final Set<Status.Code> UNREACHABLE =
+      Set.of(Status.Code.UNAVAILABLE, Status.Code.DEADLINE_EXCEEDED, Status.Code.CANCELLED);
+
+  /**
+   * The failure types of a refusal. The sendout workflow refuses with {@link
+   * SupportRefusal#WRONG_STATE} only, but the Java SDK up to 1.38.0 loses the type of a failure its
+   * validator throws (sdk-java#2875): the client sees the validator's message under the type of the
+   * SDK's own wrapper instead. A failure of that type comes from a validator and nowhere else.
+   */
+  private static final Set<String> REFUSALS =
+      Set.of(SupportRefusal.WRONG_STATE, "io.temporal.internal.worker.WorkflowExecutionException");
+
+  private final WorkflowClient temporal;
+  private final SendoutStarter starter;
+  private final SendoutStore sendouts;
+  private final Duration deadline;
+
+  /** Fires the gRPC deadlines; one daemon thread is plenty, it only cancels calls. */
+  private final ScheduledExecutorService deadlines =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "support-action-deadline");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * @param deadline how long one action may take end to end. Ten seconds: a validator and a handler
+   *     that only change workflow state answer within a second when the worker is up.
+   */
+  public SupportActions(
+      WorkflowClient temporal,
+      SendoutStarter starter,
+      SendoutStore sendouts,
+      @Value("${sendout.api.support-action-deadline:10s}") Duration deadline) {
+    this.temporal = temporal;
+    this.starter = starter;
+    this.sendouts = sendouts;
+    this.deadline = deadline;
+  }
+
+  /** Pause, resume, cancel, resend or acknowledge; returns how many messages it affected. */
+  public int take(UUID sendoutId, SupportActionType action, SupportAction by) {
+    if (action == SupportActionType.ADD_RECIPIENTS) {
+      throw new IllegalArgumentException("Recipients are added with addRecipients");
+    }
+    // A fresh id per call: repeating an action is a new request, which the workflow may refuse.
+    return update(sendoutId, updateName(action), UUID.randomUUID().toString(), by);
+  }
+
+  /**
+   * Hands added messages to the workflow. The update id names the addition, so that a retried call
+   * is recognised by Temporal as the same Update.
+   */
+  public int addRecipients(UUID sendoutId, String updateId, AddRecipients added) {
+    return update(sendoutId, updateName(SupportActionType.ADD_RECIPIENTS), updateId, added);
+  }
+
+  /**
+   * Starts the sendout's workflow if the outbox relay has not yet: without it, an action on a
+   * sendout accepted a moment ago would find no workflow and be told the sendout is finished.
+   * Starting is idempotent, so a race with the relay is harmless.
+   */
+  public void startIfNeeded(StoredSendout sendout) {
+    if (sendout.workflowStartedAt() != null) {
+      return;
+    }
+    try {
+      withinDeadline(
+          () -> {
+            starter.start(sendout);
+            return null;
+          });
+    } catch (RuntimeException e) {
+      if (isUnreachable(e)) {
+        throw new ApiProblem(
+            ProblemType.WORKFLOW_UNAVAILABLE,
+            "Temporal could not be reached to start the workflow of sendout %s; retry later"
+                .formatted(sendout.id()));
+      }
+      throw e;
+    }
+    sendouts.markWorkflowStarted(sendout.id());
+  }
+
+  /** The Update's name: the name of its method on {@link SendoutWorkflow}. */
+  static String updateName(SupportActionType action) {
+    return switch (action) {
+      case PAUSE -> "pause";
+      case RESUME -> "resume";
+      case CANCEL -> "cancel";
+      case RESEND -> "resend";
+      case ACKNOWLEDGE -> "acknowledge";
+      case ADD_RECIPIENTS -> "addRecipients";
+      case RESTART ->
+          throw new IllegalArgumentException("Only the watchdog restarts a sendout's workflow");
+    };
+  }
+
+  private int update(UUID sendoutId, String name, String updateId, Object argument) {
+    WorkflowStub workflow =
+        temporal.newUntypedWorkflowStub(SendoutWorkflow.workflowId(sendoutId.toString()));
+    UpdateOptions<Integer> options =
+        UpdateOptions.newBuilder(Integer.class)
+            .setUpdateName(name)
+            .setUpdateId(updateId)
+            .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
+            .build();
+    long start = System.nanoTime();
+    try {
+      return withinDeadline(
+          () ->
+              workflow
+                  .startUpdate(options, argument)
+                  .getResult(remaining(start), TimeUnit.NANOSECONDS));
+    } catch (RuntimeException e) {
+      throw problem(e, sendoutId, name);
+    }
+  }
+
+  /**
+   * Runs Temporal calls under a gRPC deadline. The SDK retries an unreachable server and waits for
+   * an Update's acceptance in loops of its own; the context's deadline bounds every call they make
+   * on this thread, so the caller gets an answer in time whatever those loops do.
+   */
+  private <T> T withinDeadline(Callable<T> calls) {
+    Context.CancellableContext bounded =
+        Context.current().withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS, deadlines);
+    try {
+      return bounded.call(calls);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException("A Temporal call threw a checked exception", e);
+    } finally {
+      bounded.cancel(null);
+    }
+  }
+
+  private long remaining(long start) {
+    return Math.max(1, deadline.toNanos() - (System.nanoTime() - start));
+  }
+
+  private RuntimeException problem(RuntimeException e, UUID sendoutId, String name) {
+    if (e instanceof WorkflowUpdateException refused
+        && refused.getCause() instanceof ApplicationFailure failure
+        && REFUSALS.contains(failure.getType())) {
+      return new ApiProblem(ProblemType.WRONG_STATE, failure.getOriginalMessage());
+    }
+    if (e instanceof WorkflowNotFoundException) {
+      return new ApiProblem(
+          ProblemType.SENDOUT_FINISHED,
+          "Sendout %s is finished: its workflow is no longer running".formatted(sendoutId));
+    }
+    if (e instanceof WorkflowUpdateTimeoutOrCancelledException || isUnreachable(e)) {
+      return new ApiProblem(
+          ProblemType.WORKFLOW_UNAVAILABLE,
+          ("The %s action on sendout %s got no answer from Temporal within %d seconds. It may"
+                  + " still be taken: check GET /v1/sendouts/%s/audit before repeating it.")
+              .formatted(name, sendoutId, deadline.toSeconds(), sendoutId));
+    }
+    return e;
+  }
+
+  /** True when Temporal could not be reached or did not answer, anywhere along the cause chain. */
+  private static boolean isUnreachable(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof StatusRuntimeException grpc
+          && UNREACHABLE.contains(grpc.getStatus().getCode())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public void destroy() {
+    deadlines.shutdownNow();
+  }
+}

@@ -1,0 +1,184 @@
+package dev.sendout.api.support;
+
+import dev.sendout.activities.store.StuckSendouts;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.sendout.SendoutService;
+import dev.sendout.workflows.sendout.Channel;
+import dev.sendout.workflows.sendout.StuckReason;
+import dev.sendout.workflows.sendout.SupportActionType;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.UUID;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * What support staff do with a sendout in trouble: add recipients, pause, resume, cancel, resend,
+ * acknowledge a stuck flag, read the audit trail, and list the sendouts that need attention.
+ *
+ * <p>{@code GET /v1/sendouts} lists only sendouts that need attention, so it must be called with
+ * {@code stuck=true}; without it the answer is 400. A listing of every sendout would need its own
+ * index and filters, and nobody has asked for one: a sendout is found by the id its creator got.
+ */
+@RestController
+@RequestMapping("/v1/sendouts")
+public class SupportController {
+
+  static final int DEFAULT_PAGE_SIZE = 50;
+  static final int MAX_PAGE_SIZE = 200;
+
+  private static final String CURSOR_PREFIX = "finding:";
+
+  private final AddRecipientsService additions;
+  private final SupportService support;
+  private final StuckSendouts stuck;
+
+  public SupportController(
+      AddRecipientsService additions, SupportService support, StuckSendouts stuck) {
+    this.additions = additions;
+    this.support = support;
+    this.stuck = stuck;
+  }
+
+  @Operation(
+      summary = "Add recipients to a sendout that is not finished",
+      description =
+          "Stores them as new messages and hands them to the sendout's workflow. Repeating the"
+              + " request with the same Idempotency-Key adds nothing and answers the same range.")
+  @ApiResponse(responseCode = "202", description = "Accepted; the range names the new messages")
+  @ApiResponse(responseCode = "400", description = "Invalid request; errors name each field")
+  @ApiResponse(responseCode = "404", description = "No such sendout")
+  @ApiResponse(responseCode = "409", description = "The sendout is finished or refused them")
+  @ApiResponse(responseCode = "422", description = "Idempotency-Key reused for another request")
+  @ApiResponse(
+      responseCode = "503",
+      description = "Stored, but Temporal did not take them; retry with the same Idempotency-Key")
+  @PostMapping("/{id}/recipients")
+  public ResponseEntity<RecipientsAdded> addRecipients(
+      @PathVariable UUID id,
+      @RequestBody AddRecipientsRequest request,
+      @Parameter(description = "Makes retries safe: the same key adds the recipients once")
+          @RequestHeader(name = "Idempotency-Key", required = false)
+          String idempotencyKey) {
+    var result = additions.add(id, request, idempotencyKey);
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .header("Idempotent-Replayed", String.valueOf(result.replayed()))
+        .body(result.added());
+  }
+
+  @Operation(
+      summary = "Pause, resume, cancel, resend or acknowledge",
+      description =
+          "pause stops new sends and resume restarts them; cancel cancels every message not yet"
+              + " sent; resend sends the UNCONFIRMED and FAILED messages again; acknowledge"
+              + " records that a person has seen the stuck flag, and needs a note.")
+  @ApiResponse(responseCode = "200", description = "Taken; messages says how many it affected")
+  @ApiResponse(responseCode = "400", description = "Invalid body, or acknowledge without a note")
+  @ApiResponse(responseCode = "404", description = "No such sendout")
+  @ApiResponse(responseCode = "409", description = "Not possible in the sendout's state")
+  @ApiResponse(responseCode = "503", description = "Temporal did not answer in time")
+  @PostMapping("/{id}/{action:pause|resume|cancel|resend|acknowledge}")
+  public ActionTaken act(
+      @PathVariable UUID id,
+      @Parameter(
+              schema =
+                  @Schema(allowableValues = {"pause", "resume", "cancel", "resend", "acknowledge"}))
+          @PathVariable
+          String action,
+      @RequestBody(required = false) SupportActionRequest request) {
+    return support.take(id, SupportActionType.valueOf(action.toUpperCase(Locale.ROOT)), request);
+  }
+
+  @Operation(summary = "Who did what to a sendout and when, oldest first")
+  @ApiResponse(responseCode = "404", description = "No such sendout")
+  @GetMapping("/{id}/audit")
+  public AuditView audit(@PathVariable UUID id) {
+    return support.audit(id);
+  }
+
+  @Operation(
+      summary = "Sendouts that need attention: those with open findings of the watchdog",
+      description = "Only stuck=true is supported; oldest finding first, one page at a time.")
+  @ApiResponse(
+      responseCode = "400",
+      description = "Invalid stuck, reason, channel, limit or cursor")
+  @GetMapping
+  public StuckSendoutPage list(
+      @Parameter(description = "Must be true") @RequestParam(required = false) Boolean stuck,
+      @Parameter(description = "Only sendouts with an open finding of this reason")
+          @RequestParam(required = false)
+          String reason,
+      @Parameter(description = "EMAIL or SMS") @RequestParam(required = false) String channel,
+      @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
+          String cursor,
+      @Parameter(description = "Page size, 1 to 200") @RequestParam(required = false)
+          Integer limit) {
+    if (!Boolean.TRUE.equals(stuck)) {
+      throw ApiProblem.invalid(
+          "stuck",
+          "only stuck=true listing is supported for now; get one sendout by its id with"
+              + " GET /v1/sendouts/{id}");
+    }
+    int size = limit == null ? DEFAULT_PAGE_SIZE : limit;
+    if (size < 1 || size > MAX_PAGE_SIZE) {
+      throw ApiProblem.invalid("limit", "must be between 1 and " + MAX_PAGE_SIZE);
+    }
+    var page =
+        this.stuck.page(
+            SendoutService.DEFAULT_TENANT,
+            parse("reason", reason, StuckReason.class),
+            parse("channel", channel, Channel.class),
+            afterKey(cursor),
+            size);
+    return new StuckSendoutPage(
+        page.items(), page.lastKey() == null ? null : cursor(page.lastKey()));
+  }
+
+  private static <E extends Enum<E>> E parse(String name, String value, Class<E> type) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return Enum.valueOf(type, value);
+    } catch (IllegalArgumentException e) {
+      throw ApiProblem.invalid(
+          name, "unknown " + name + "; one of " + Arrays.toString(type.getEnumConstants()));
+    }
+  }
+
+  /** Cursors are opaque to callers: the key of the last sendout listed, encoded. */
+  private static String cursor(long key) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString((CURSOR_PREFIX + key).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static long afterKey(String cursor) {
+    if (cursor == null) {
+      return 0;
+    }
+    try {
+      String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+      if (decoded.startsWith(CURSOR_PREFIX)) {
+        return Long.parseLong(decoded.substring(CURSOR_PREFIX.length()));
+      }
+    } catch (IllegalArgumentException e) {
+      // Falls through to the problem below: a cursor we did not issue.
+    }
+    throw ApiProblem.invalid("cursor", "not a cursor this API issued");
+  }
+}

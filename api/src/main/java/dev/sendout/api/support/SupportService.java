@@ -1,0 +1,82 @@
+package dev.sendout.api.support;
+
+import dev.sendout.activities.store.AuditTrail;
+import dev.sendout.activities.store.SendoutStore;
+import dev.sendout.activities.store.StoredSendout;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
+import dev.sendout.api.sendout.SendoutService;
+import dev.sendout.workflows.sendout.SupportAction;
+import dev.sendout.workflows.sendout.SupportActionType;
+import java.util.UUID;
+import org.springframework.stereotype.Service;
+
+/**
+ * Support actions on one sendout: checks who asks and why, makes sure the sendout exists and its
+ * workflow runs, then asks the workflow. The workflow records each action in the audit trail.
+ */
+@Service
+public class SupportService {
+
+  /** Who the audit trail names when a caller does not say. */
+  static final String DEFAULT_ACTOR = "api";
+
+  /** The width of the audit trail's actor column. */
+  static final int MAX_ACTOR_LENGTH = 256;
+
+  /** A note travels in the workflow's history and the audit trail: a paragraph, not a file. */
+  static final int MAX_NOTE_LENGTH = 2000;
+
+  private final SendoutStore sendouts;
+  private final SupportActions actions;
+  private final AuditTrail audit;
+
+  public SupportService(SendoutStore sendouts, SupportActions actions, AuditTrail audit) {
+    this.sendouts = sendouts;
+    this.actions = actions;
+    this.audit = audit;
+  }
+
+  /** Takes the action and answers how many messages it affected. */
+  public ActionTaken take(UUID id, SupportActionType action, SupportActionRequest request) {
+    StoredSendout sendout = find(sendouts, id);
+    SupportAction by = supportAction(action, request);
+    actions.startIfNeeded(sendout);
+    return new ActionTaken(id, action, actions.take(id, action, by));
+  }
+
+  public AuditView audit(UUID id) {
+    find(sendouts, id);
+    return new AuditView(id, audit.list(id));
+  }
+
+  static StoredSendout find(SendoutStore sendouts, UUID id) {
+    return sendouts
+        .find(SendoutService.DEFAULT_TENANT, id)
+        .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No sendout with id " + id));
+  }
+
+  /** The caller's name for the audit trail, or {@link #DEFAULT_ACTOR}. */
+  static String actor(String by) {
+    if (by == null) {
+      return DEFAULT_ACTOR;
+    }
+    if (by.isBlank() || by.length() > MAX_ACTOR_LENGTH) {
+      throw ApiProblem.invalid("/by", "must be 1 to " + MAX_ACTOR_LENGTH + " characters");
+    }
+    return by;
+  }
+
+  private static SupportAction supportAction(
+      SupportActionType action, SupportActionRequest request) {
+    SupportActionRequest body = request == null ? new SupportActionRequest(null, null) : request;
+    String note = body.note();
+    if (action == SupportActionType.ACKNOWLEDGE && (note == null || note.isBlank())) {
+      throw ApiProblem.invalid("/note", "is required to acknowledge: say what was seen");
+    }
+    if (note != null && note.length() > MAX_NOTE_LENGTH) {
+      throw ApiProblem.invalid("/note", "at most " + MAX_NOTE_LENGTH + " characters");
+    }
+    return new SupportAction(actor(body.by()), note);
+  }
+}

@@ -1,0 +1,178 @@
+package dev.sendout.api.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
+import dev.sendout.workflows.sendout.AddRecipients;
+import dev.sendout.workflows.sendout.SendoutWorkflow;
+import dev.sendout.workflows.sendout.SeqRange;
+import dev.sendout.workflows.sendout.SupportAction;
+import dev.sendout.workflows.sendout.SupportActionType;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.workflow.UpdateMethod;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.UUID;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Temporal's answers to the support Updates, from a real test server, as the API sees them. */
+class SupportActionsTest {
+
+  private static final String QUEUE = "support-actions-test";
+  private static final Duration DEADLINE = Duration.ofSeconds(2);
+  private static final SupportAction BY = new SupportAction("ann", null);
+
+  private TestWorkflowEnvironment env;
+  private WorkflowClient client;
+  private SupportActions actions;
+
+  @BeforeEach
+  void startServer() {
+    env = TestWorkflowEnvironment.newInstance();
+    env.newWorker(QUEUE).registerWorkflowImplementationTypes(FakeSendoutWorkflow.class);
+    env.start();
+    client = env.getWorkflowClient();
+    actions = new SupportActions(client, null, null, DEADLINE);
+  }
+
+  @AfterEach
+  void stopServer() {
+    actions.destroy();
+    env.close();
+  }
+
+  private UUID running(String taskQueue) {
+    UUID id = UUID.randomUUID();
+    client
+        .newUntypedWorkflowStub(
+            "SendoutWorkflow",
+            WorkflowOptions.newBuilder()
+                .setWorkflowId(SendoutWorkflow.workflowId(id.toString()))
+                .setTaskQueue(taskQueue)
+                .build())
+        .start((Object) null);
+    return id;
+  }
+
+  private static void assertProblem(ThrowingCallable call, ProblemType type, String detail) {
+    assertThatThrownBy(call)
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            problem -> {
+              assertThat(problem.type()).isEqualTo(type);
+              assertThat(problem.getMessage()).contains(detail);
+            });
+  }
+
+  @Test
+  void anActionTheWorkflowTakesAnswersHowManyMessagesItAffected() {
+    UUID id = running(QUEUE);
+
+    assertThat(actions.take(id, SupportActionType.RESEND, BY))
+        .isEqualTo(FakeSendoutWorkflow.RESENT);
+  }
+
+  @Test
+  void aRefusalIsAWrongStateProblemWithTheWorkflowsOwnReason() {
+    UUID id = running(QUEUE);
+
+    assertProblem(
+        () -> actions.take(id, SupportActionType.RESUME, BY),
+        ProblemType.WRONG_STATE,
+        "The sendout is not paused");
+    actions.take(id, SupportActionType.PAUSE, BY);
+    assertProblem(
+        () -> actions.take(id, SupportActionType.PAUSE, BY),
+        ProblemType.WRONG_STATE,
+        "The sendout is paused already");
+  }
+
+  @Test
+  void aSendoutWhoseWorkflowIsNotRunningIsFinished() {
+    UUID terminated = running(QUEUE);
+    client.newUntypedWorkflowStub(SendoutWorkflow.workflowId(terminated.toString())).terminate("t");
+
+    assertProblem(
+        () -> actions.take(terminated, SupportActionType.PAUSE, BY),
+        ProblemType.SENDOUT_FINISHED,
+        "is finished");
+    assertProblem(
+        () -> actions.take(UUID.randomUUID(), SupportActionType.PAUSE, BY),
+        ProblemType.SENDOUT_FINISHED,
+        "is finished");
+  }
+
+  @Test
+  void anAdditionRepeatedWithItsUpdateIdIsTakenOnce() {
+    UUID id = running(QUEUE);
+    var added = new AddRecipients(new SeqRange(0, 3), BY);
+
+    assertThat(actions.addRecipients(id, "add-k1", added)).isEqualTo(3);
+    assertThat(actions.addRecipients(id, "add-k1", added))
+        .as("Temporal answers a known Update id with its first result")
+        .isEqualTo(3);
+    assertThat(actions.addRecipients(id, "add-k2", added))
+        .as("the fake's own check, for a new id")
+        .isZero();
+  }
+
+  @Test
+  void aWorkflowWhoseWorkerDoesNotAnswerIsUnavailableWithinTheDeadline() {
+    UUID id = running("a-queue-nobody-polls");
+
+    long start = System.nanoTime();
+    assertProblem(
+        () -> actions.take(id, SupportActionType.PAUSE, BY),
+        ProblemType.WORKFLOW_UNAVAILABLE,
+        "may still be taken");
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(DEADLINE.plusSeconds(3));
+  }
+
+  @Test
+  void anUnreachableTemporalIsUnavailableWithinTheDeadline() throws IOException {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      closedPort = socket.getLocalPort();
+    }
+    WorkflowServiceStubs nowhere =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + closedPort).build());
+    var unreachable = new SupportActions(WorkflowClient.newInstance(nowhere), null, null, DEADLINE);
+    try {
+      long start = System.nanoTime();
+      assertProblem(
+          () -> unreachable.take(UUID.randomUUID(), SupportActionType.PAUSE, BY),
+          ProblemType.WORKFLOW_UNAVAILABLE,
+          "no answer from Temporal");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(DEADLINE.plusSeconds(3));
+    } finally {
+      unreachable.destroy();
+      nowhere.shutdownNow();
+    }
+  }
+
+  @Test
+  void everyActionOfTheApiNamesAnUpdateOfTheSendoutWorkflow() {
+    for (SupportActionType action : EnumSet.complementOf(EnumSet.of(SupportActionType.RESTART))) {
+      String name = SupportActions.updateName(action);
+      assertThat(
+              Arrays.stream(SendoutWorkflow.class.getMethods())
+                  .filter(m -> m.getName().equals(name))
+                  .anyMatch(m -> m.isAnnotationPresent(UpdateMethod.class)))
+          .as("%s is sent as Update %s", action, name)
+          .isTrue();
+    }
+  }
+}

@@ -1,0 +1,471 @@
+package dev.sendout.api.support;
+
+import static dev.sendout.activities.store.jooq.Tables.FINDING;
+import static dev.sendout.activities.store.jooq.Tables.SENDOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.activities.TestDatabase;
+import dev.sendout.activities.store.RecipientAdditions;
+import dev.sendout.api.ApiApplication;
+import dev.sendout.workflows.sendout.Channel;
+import dev.sendout.workflows.sendout.SendoutSearchAttributes;
+import dev.sendout.workflows.sendout.SendoutStatus;
+import dev.sendout.workflows.sendout.SendoutWorkflow;
+import dev.sendout.workflows.sendout.StuckReason;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.worker.WorkerFactory;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The support endpoints over HTTP, wired as in production against real Postgres and Temporal's test
+ * server. The workflow behind them is {@link FakeSendoutWorkflow}: what is under test is the API's
+ * side, not the real workflow's (the embedded module's end-to-end tests cover that).
+ */
+@SpringBootTest(
+    classes = {ApiApplication.class, SupportApiTest.FakeWorker.class},
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {
+      ApiApplication.CONFIG_NAME,
+      "spring.temporal.test-server.enabled=true",
+      "sendout.webhooks.vonage.signature-secret=test-secret",
+      "sendout.api.max-recipients-per-request=" + SupportApiTest.MAX_RECIPIENTS
+    })
+class SupportApiTest {
+
+  static final int MAX_RECIPIENTS = 5;
+
+  private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+  @DynamicPropertySource
+  static void environment(DynamicPropertyRegistry registry) {
+    registry.add("spring.datasource.url", TestDatabase::url);
+    registry.add("sendout.webhooks.sendgrid.public-key", SupportApiTest::anyEcPublicKey);
+  }
+
+  /** The workers the api never hosts: the fake sendout workflow, for the Updates to reach. */
+  @TestConfiguration
+  static class FakeWorker {
+    @Bean(destroyMethod = "shutdown")
+    WorkerFactory fakeSendoutWorkers(
+        WorkflowClient temporal,
+        TestWorkflowEnvironment server,
+        @Value("${sendout.task-queue.workflows}") String queue) {
+      // The worker registers these in production; a start with unknown ones is refused.
+      for (SearchAttributeKey<?> key : SendoutSearchAttributes.ALL) {
+        server.registerSearchAttribute(key.getName(), key.getValueType());
+      }
+      WorkerFactory factory = WorkerFactory.newInstance(temporal);
+      factory.newWorker(queue).registerWorkflowImplementationTypes(FakeSendoutWorkflow.class);
+      factory.start();
+      return factory;
+    }
+  }
+
+  @LocalServerPort int port;
+  @Autowired DSLContext db;
+  @Autowired WorkflowClient temporal;
+
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  record Reply(int status, JsonNode body, HttpResponse<String> raw) {
+    String problemType() {
+      return body.path("type").asString();
+    }
+
+    String header(String name) {
+      return raw.headers().firstValue(name).orElse(null);
+    }
+  }
+
+  private Reply send(HttpRequest.Builder request) {
+    try {
+      HttpResponse<String> response =
+          http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+      JsonNode body =
+          response.body().isEmpty() ? JSON.createObjectNode() : JSON.readTree(response.body());
+      return new Reply(response.statusCode(), body, response);
+    } catch (IOException | InterruptedException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private HttpRequest.Builder request(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+  }
+
+  private Reply get(String path) {
+    return send(request(path).GET());
+  }
+
+  private Reply post(String path, String json, String... headers) {
+    var request =
+        request(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json));
+    if (headers.length > 0) {
+      request.headers(headers);
+    }
+    return send(request);
+  }
+
+  private static String emailRecipients(int count) {
+    return IntStream.range(0, count)
+        .mapToObj(i -> "{\"email\":\"r" + i + "-" + UUID.randomUUID() + "@example.com\"}")
+        .collect(Collectors.joining(",", "[", "]"));
+  }
+
+  /** An email sendout with two recipients, accepted by the API. */
+  private UUID emailSendout() {
+    Reply created =
+        post(
+            "/v1/sendouts",
+            """
+            {"channel":"EMAIL","from":{"email":"surveys@example.com"},"subject":"Hello",
+             "text":"Take our survey","recipients":%s}"""
+                .formatted(emailRecipients(2)));
+    assertThat(created.status()).as(created.body().toString()).isEqualTo(202);
+    return UUID.fromString(created.body().path("id").asString());
+  }
+
+  private UUID smsSendout() {
+    Reply created =
+        post(
+            "/v1/sendouts",
+            """
+            {"channel":"SMS","from":{"senderId":"SurveyCo"},"text":"Tell us how it went",
+             "recipients":[{"phone":"+447700900123"}]}""");
+    assertThat(created.status()).as(created.body().toString()).isEqualTo(202);
+    return UUID.fromString(created.body().path("id").asString());
+  }
+
+  private Reply addRecipients(UUID id, String recipients, String... headers) {
+    return post(
+        "/v1/sendouts/" + id + "/recipients",
+        "{\"recipients\":" + recipients + ",\"by\":\"ann\"}",
+        headers);
+  }
+
+  private int recipientCount(UUID id) {
+    return get("/v1/sendouts/" + id).body().path("recipientCount").asInt();
+  }
+
+  private void setStatus(UUID id, SendoutStatus status) {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    db.update(SENDOUT)
+        .set(SENDOUT.STATUS, status)
+        .set(SENDOUT.COMPLETED_AT, status == SendoutStatus.COMPLETED ? now : null)
+        .set(SENDOUT.CANCELLED_AT, status == SendoutStatus.CANCELLED ? now : null)
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+  }
+
+  private void openFinding(UUID sendoutId, Channel channel, StuckReason reason, int messages) {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    db.insertInto(FINDING)
+        .set(FINDING.SENDOUT_ID, sendoutId)
+        .set(FINDING.TENANT_ID, "default")
+        .set(FINDING.CHANNEL, channel)
+        .set(FINDING.REASON, reason)
+        .set(FINDING.DETAIL, messages + " messages " + reason)
+        .set(FINDING.MESSAGE_COUNT, messages)
+        .set(FINDING.SINCE, now.minusHours(1))
+        .set(FINDING.FIRST_SEEN_AT, now)
+        .set(FINDING.LAST_SEEN_AT, now)
+        .execute();
+  }
+
+  @Test
+  void anUnknownSendoutIs404OnEverySupportEndpoint() {
+    UUID unknown = UUID.randomUUID();
+
+    for (Reply reply :
+        List.of(
+            post("/v1/sendouts/" + unknown + "/pause", "{}"),
+            post("/v1/sendouts/" + unknown + "/acknowledge", "{\"note\":\"seen\"}"),
+            addRecipients(unknown, emailRecipients(1)),
+            get("/v1/sendouts/" + unknown + "/audit"))) {
+      assertThat(reply.status()).isEqualTo(404);
+      assertThat(reply.problemType()).isEqualTo("urn:sendout:problem:not-found");
+    }
+  }
+
+  @Test
+  void acknowledgingWithoutANoteIs400() {
+    UUID id = emailSendout();
+
+    Reply empty = post("/v1/sendouts/" + id + "/acknowledge", "{\"by\":\"ann\"}");
+    Reply blank = post("/v1/sendouts/" + id + "/acknowledge", "{\"note\":\" \"}");
+    Reply noBody = send(request("/v1/sendouts/" + id + "/acknowledge").POST(noBody()));
+
+    for (Reply reply : List.of(empty, blank, noBody)) {
+      assertThat(reply.status()).isEqualTo(400);
+      assertThat(reply.body().path("errors").get(0).path("pointer").asString()).isEqualTo("/note");
+    }
+    assertThat(post("/v1/sendouts/" + id + "/acknowledge", "{\"note\":\"seen it\"}").status())
+        .isEqualTo(200);
+  }
+
+  private static HttpRequest.BodyPublisher noBody() {
+    return HttpRequest.BodyPublishers.noBody();
+  }
+
+  @Test
+  void anActionAnswersWhatTheWorkflowDidAndARefusalIs409WithItsReason() {
+    UUID id = emailSendout();
+
+    Reply paused = send(request("/v1/sendouts/" + id + "/pause").POST(noBody()));
+    Reply again = post("/v1/sendouts/" + id + "/pause", "{\"by\":\"ann\"}");
+    Reply resent = post("/v1/sendouts/" + id + "/resend", "{}");
+
+    assertThat(paused.status()).isEqualTo(200);
+    assertThat(paused.body().path("action").asString()).isEqualTo("PAUSE");
+    assertThat(paused.body().path("sendoutId").asString()).isEqualTo(id.toString());
+    assertThat(again.status()).isEqualTo(409);
+    assertThat(again.problemType()).isEqualTo("urn:sendout:problem:wrong-state");
+    assertThat(again.body().path("detail").asString()).isEqualTo("The sendout is paused already");
+    assertThat(resent.body().path("messages").asInt()).isEqualTo(FakeSendoutWorkflow.RESENT);
+  }
+
+  @Test
+  void anActionOnASendoutWhoseWorkflowEndedIs409Finished() {
+    UUID id = emailSendout();
+    assertThat(post("/v1/sendouts/" + id + "/pause", "{}").status()).isEqualTo(200);
+    temporal.newUntypedWorkflowStub(SendoutWorkflow.workflowId(id.toString())).terminate("test");
+
+    Reply resumed = post("/v1/sendouts/" + id + "/resume", "{}");
+
+    assertThat(resumed.status()).isEqualTo(409);
+    assertThat(resumed.problemType()).isEqualTo("urn:sendout:problem:sendout-finished");
+  }
+
+  @Test
+  void moreRecipientsThanTheLimitIs400AndAddsNothing() {
+    UUID id = emailSendout();
+
+    Reply reply = addRecipients(id, emailRecipients(MAX_RECIPIENTS + 1));
+
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body().path("errors").get(0).path("pointer").asString())
+        .isEqualTo("/recipients");
+    assertThat(recipientCount(id)).isEqualTo(2);
+  }
+
+  @Test
+  void addedRecipientsAreCheckedAsOnCreateForTheSendoutsChannel() {
+    UUID sms = smsSendout();
+
+    Reply reply = addRecipients(sms, "[{\"phone\":\"07700900123\"},{\"email\":\"a@example.com\"}]");
+
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body().path("errors").findValuesAsString("pointer"))
+        .contains("/recipients/0/phone", "/recipients/1/phone", "/recipients/1/email");
+  }
+
+  @Test
+  void theSameIdempotencyKeyAddsTheRecipientsOnce() {
+    UUID id = emailSendout();
+    String key = "add-" + UUID.randomUUID();
+    String recipients = emailRecipients(3);
+
+    Reply first = addRecipients(id, recipients, "Idempotency-Key", key);
+    Reply again = addRecipients(id, recipients, "Idempotency-Key", key);
+    Reply otherBody = addRecipients(id, emailRecipients(1), "Idempotency-Key", key);
+
+    assertThat(first.status()).as(first.body().toString()).isEqualTo(202);
+    assertThat(first.body().toString())
+        .isEqualTo("{\"sendoutId\":\"%s\",\"added\":3,\"fromSeq\":2,\"toSeq\":5}".formatted(id));
+    assertThat(first.header("Idempotent-Replayed")).isEqualTo("false");
+    assertThat(again.status()).isEqualTo(202);
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(otherBody.status()).isEqualTo(422);
+    assertThat(otherBody.problemType()).isEqualTo("urn:sendout:problem:idempotency-key-reused");
+    assertThat(recipientCount(id)).isEqualTo(5);
+    assertThat(get("/v1/sendouts/" + id + "/messages").body().path("items").size()).isEqualTo(5);
+    JsonNode trail = get("/v1/sendouts/" + id + "/audit").body().path("items");
+    assertThat(trail.size()).isEqualTo(1);
+    assertThat(trail.get(0).path("action").asString()).isEqualTo("ADD_RECIPIENTS");
+    assertThat(trail.get(0).path("actor").asString()).isEqualTo("ann");
+    assertThat(trail.get(0).path("messages").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void addingToACompletedOrCancelledSendoutIs409AndAddsNothing() {
+    for (SendoutStatus finished : List.of(SendoutStatus.COMPLETED, SendoutStatus.CANCELLED)) {
+      UUID id = emailSendout();
+      setStatus(id, finished);
+
+      Reply reply = addRecipients(id, emailRecipients(1));
+
+      assertThat(reply.status()).as(finished.name()).isEqualTo(409);
+      assertThat(reply.problemType()).isEqualTo("urn:sendout:problem:sendout-finished");
+      assertThat(recipientCount(id)).isEqualTo(2);
+    }
+  }
+
+  @Test
+  void recipientsTheWorkflowRefusesAreCancelledAndThe409SaysWhy() {
+    UUID id = emailSendout();
+    assertThat(post("/v1/sendouts/" + id + "/cancel", "{}").body().path("messages").asInt())
+        .isEqualTo(2);
+
+    Reply reply = addRecipients(id, emailRecipients(2));
+
+    assertThat(reply.status()).isEqualTo(409);
+    assertThat(reply.problemType()).isEqualTo("urn:sendout:problem:wrong-state");
+    assertThat(reply.body().path("detail").asString())
+        .startsWith("The sendout is cancelled. The added messages 2 to 3 will not be sent");
+    JsonNode cancelled = get("/v1/sendouts/" + id + "/messages?status=CANCELLED").body();
+    assertThat(cancelled.path("items").findValuesAsString("lastError"))
+        .containsExactly(RecipientAdditions.TOO_LATE, RecipientAdditions.TOO_LATE);
+  }
+
+  @Test
+  void recipientsAddedAfterTheWorkflowEndedAreCancelled() {
+    UUID id = emailSendout();
+    assertThat(post("/v1/sendouts/" + id + "/pause", "{}").status()).isEqualTo(200);
+    temporal.newUntypedWorkflowStub(SendoutWorkflow.workflowId(id.toString())).terminate("test");
+
+    Reply reply = addRecipients(id, emailRecipients(1));
+
+    assertThat(reply.status()).isEqualTo(409);
+    assertThat(reply.problemType()).isEqualTo("urn:sendout:problem:sendout-finished");
+    assertThat(get("/v1/sendouts/" + id + "/messages?status=CANCELLED").body().path("items").size())
+        .isEqualTo(1);
+  }
+
+  @Test
+  void theListingRefusesWhatItDoesNotSupport() {
+    for (String query :
+        List.of(
+            "",
+            "?stuck=false",
+            "?stuck=true&reason=SLOW",
+            "?stuck=true&channel=FAX",
+            "?stuck=true&limit=0",
+            "?stuck=true&limit=201",
+            "?stuck=true&cursor=bm90LW91cnM")) {
+      Reply reply = get("/v1/sendouts" + query);
+
+      assertThat(reply.status()).as(query).isEqualTo(400);
+      assertThat(reply.problemType()).isEqualTo("urn:sendout:problem:invalid-request");
+    }
+  }
+
+  /** Every sendout id the listing returns for the query, following its cursors to the end. */
+  private List<JsonNode> listAll(String query) {
+    List<JsonNode> items = new ArrayList<>();
+    String cursor = null;
+    do {
+      Reply page =
+          get(
+              "/v1/sendouts?stuck=true&limit=2"
+                  + query
+                  + (cursor == null ? "" : "&cursor=" + cursor));
+      assertThat(page.status()).as(page.body().toString()).isEqualTo(200);
+      assertThat(page.body().path("items").size()).isLessThanOrEqualTo(2);
+      page.body().path("items").forEach(items::add);
+      cursor =
+          page.body().path("nextCursor").isNull()
+              ? null
+              : page.body().path("nextCursor").asString();
+    } while (cursor != null);
+    return items;
+  }
+
+  private static List<String> ids(List<JsonNode> items) {
+    return items.stream().map(item -> item.path("sendoutId").asString()).toList();
+  }
+
+  @Test
+  void theListingFiltersByReasonAndChannelAndPagesWithItsCursor() {
+    UUID email = emailSendout();
+    UUID sms = smsSendout();
+    UUID healthy = emailSendout();
+    openFinding(email, Channel.EMAIL, StuckReason.NO_RECEIPT, 2);
+    openFinding(sms, Channel.SMS, StuckReason.NOT_RELEASED, 1);
+    openFinding(email, Channel.EMAIL, StuckReason.NOT_RELEASED, 1);
+
+    List<String> all = ids(listAll(""));
+    List<JsonNode> notReleasedSms = listAll("&reason=NOT_RELEASED&channel=SMS");
+    List<String> noReceipt = ids(listAll("&reason=NO_RECEIPT"));
+
+    assertThat(all).containsSubsequence(email.toString(), sms.toString());
+    assertThat(all).doesNotContain(healthy.toString()).doesNotHaveDuplicates();
+    assertThat(ids(notReleasedSms)).contains(sms.toString()).doesNotContain(email.toString());
+    assertThat(noReceipt).contains(email.toString()).doesNotContain(sms.toString());
+    JsonNode smsItem =
+        notReleasedSms.stream()
+            .filter(i -> i.path("sendoutId").asString().equals(sms.toString()))
+            .findFirst()
+            .orElseThrow();
+    assertThat(smsItem.path("channel").asString()).isEqualTo("SMS");
+    assertThat(smsItem.path("status").asString()).isEqualTo("SCHEDULED");
+    assertThat(smsItem.path("findings").get(0).path("detail").asString())
+        .isEqualTo("1 messages NOT_RELEASED");
+  }
+
+  @Test
+  void aSendoutShowsWhetherItIsPausedOrCancelledAndItsOpenFindings() {
+    UUID id = emailSendout();
+    JsonNode before = get("/v1/sendouts/" + id).body();
+    db.update(SENDOUT)
+        .set(SENDOUT.PAUSED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+        .set(SENDOUT.CANCELLED_AT, OffsetDateTime.parse("2026-11-29T12:00:00Z"))
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+    openFinding(id, Channel.EMAIL, StuckReason.NO_RECEIPT, 2);
+
+    JsonNode after = get("/v1/sendouts/" + id).body();
+
+    assertThat(before.path("paused").asBoolean()).isFalse();
+    assertThat(before.has("cancelledAt")).isFalse();
+    assertThat(before.path("findings").size()).isZero();
+    assertThat(after.path("paused").asBoolean()).isTrue();
+    assertThat(after.path("cancelledAt").asString()).isEqualTo("2026-11-29T12:00:00Z");
+    assertThat(after.path("findings").get(0).path("reason").asString()).isEqualTo("NO_RECEIPT");
+    assertThat(after.path("findings").get(0).path("messageCount").asInt()).isEqualTo(2);
+  }
+
+  private static String anyEcPublicKey() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      return Base64.getEncoder()
+          .encodeToString(generator.generateKeyPair().getPublic().getEncoded());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
