@@ -5,7 +5,6 @@ import static dev.sendout.activities.store.jooq.Tables.RECIPIENT_ADDITION;
 import static dev.sendout.activities.store.jooq.Tables.SENDOUT;
 
 import dev.sendout.activities.store.NewSendout.Recipient;
-import dev.sendout.activities.store.jooq.tables.records.MessageRecord;
 import dev.sendout.activities.store.jooq.tables.records.RecipientAdditionRecord;
 import dev.sendout.activities.store.jooq.tables.records.SendoutRecord;
 import dev.sendout.workflows.message.MessageStatus;
@@ -18,8 +17,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.jooq.DSLContext;
-import org.jooq.InsertValuesStep8;
-import org.jooq.JSONB;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -34,18 +31,14 @@ public class RecipientAdditions {
   /** The {@code last_error} of added messages that a finished sendout will never send. */
   public static final String TOO_LATE = "Added after the sendout had finished";
 
-  /**
-   * Rows per INSERT: eight values each keeps a statement far below Postgres's limit of 65,535 bind
-   * values, and a 10,000-recipient addition still takes only ten round trips.
-   */
-  private static final int INSERT_CHUNK = 1000;
-
   private final DSLContext db;
+  private final MessageStore messages;
   private final AuditTrail audit;
   private final Clock clock;
 
-  public RecipientAdditions(DSLContext db, AuditTrail audit, Clock clock) {
+  public RecipientAdditions(DSLContext db, MessageStore messages, AuditTrail audit, Clock clock) {
     this.db = db;
+    this.messages = messages;
     this.audit = audit;
     this.clock = clock;
   }
@@ -119,7 +112,7 @@ public class RecipientAdditions {
     OffsetDateTime now = now();
     SeqRange range =
         new SeqRange(sendout.getRecipientCount(), sendout.getRecipientCount() + recipients.size());
-    insertQueued(sendoutId, range.fromSeq(), recipients, now);
+    messages.insertQueued(sendoutId, range.fromSeq(), recipients, now);
     db.update(SENDOUT)
         .set(SENDOUT.RECIPIENT_COUNT, range.toSeq())
         .where(SENDOUT.ID.eq(sendoutId))
@@ -147,15 +140,15 @@ public class RecipientAdditions {
    * had already finished: they would otherwise wait forever and be flagged NOT_RELEASED. Messages
    * that did move on were taken by the workflow and are left alone. Returns how many it cancelled.
    */
-  public int cancelUnsent(UUID sendoutId, SeqRange messages) {
+  public int cancelUnsent(UUID sendoutId, SeqRange range) {
     OffsetDateTime now = now();
     return db.update(MESSAGE)
         .set(MESSAGE.STATUS, MessageStatus.CANCELLED)
         .set(MESSAGE.FINISHED_AT, now)
         .set(MESSAGE.LAST_ERROR, TOO_LATE)
         .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
-        .and(MESSAGE.SEQ.ge(messages.fromSeq()))
-        .and(MESSAGE.SEQ.lt(messages.toSeq()))
+        .and(MESSAGE.SEQ.ge(range.fromSeq()))
+        .and(MESSAGE.SEQ.lt(range.toSeq()))
         .and(MESSAGE.STATUS.eq(MessageStatus.QUEUED))
         .execute();
   }
@@ -173,48 +166,6 @@ public class RecipientAdditions {
         || sendout.getStatus() == SendoutStatus.CANCELLED
         || sendout.getCompletedAt() != null
         || sendout.getCancelledAt() != null;
-  }
-
-  private void insertQueued(
-      UUID sendoutId, int firstSeq, List<Recipient> recipients, OffsetDateTime now) {
-    for (int start = 0; start < recipients.size(); start += INSERT_CHUNK) {
-      InsertValuesStep8<
-              MessageRecord,
-              UUID,
-              UUID,
-              Integer,
-              String,
-              String,
-              JSONB,
-              MessageStatus,
-              OffsetDateTime>
-          insert =
-              db.insertInto(
-                  MESSAGE,
-                  MESSAGE.ID,
-                  MESSAGE.SENDOUT_ID,
-                  MESSAGE.SEQ,
-                  MESSAGE.ADDRESS,
-                  MESSAGE.DISPLAY_NAME,
-                  MESSAGE.VARIABLES,
-                  MESSAGE.STATUS,
-                  MESSAGE.QUEUED_AT);
-      int end = Math.min(start + INSERT_CHUNK, recipients.size());
-      for (int i = start; i < end; i++) {
-        Recipient r = recipients.get(i);
-        insert =
-            insert.values(
-                UUID.randomUUID(),
-                sendoutId,
-                firstSeq + i,
-                r.address(),
-                r.displayName(),
-                JSONB.valueOf(Json.write(r.variables())),
-                MessageStatus.QUEUED,
-                now);
-      }
-      insert.execute();
-    }
   }
 
   private OffsetDateTime now() {
