@@ -37,7 +37,10 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** Talks to a running engine and its sandbox over HTTP, as an API caller and a test would. */
 final class EngineClient {
@@ -49,9 +52,11 @@ final class EngineClient {
   private final String sandbox;
   private final String temporalAddress;
   private final String databaseUrl;
+  private final EmbeddedEngine engine;
   private WorkflowClient temporal;
 
   EngineClient(EmbeddedEngine engine) {
+    this.engine = engine;
     this.api = "http://127.0.0.1:" + engine.apiPort();
     this.sandbox = engine.sendGridBaseUrl();
     this.temporalAddress = engine.temporalAddress();
@@ -230,13 +235,35 @@ final class EngineClient {
     return post("/v1/sendouts/" + sendoutId + "/" + action, body.toString(), null);
   }
 
-  /** The worker's Prometheus scrape. */
-  String workerMetrics(int workerPort) {
-    return send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + workerPort + "/actuator/prometheus"))
-            .GET())
-        .raw()
-        .body();
+  /**
+   * A gauge's value in the first worker's Prometheus scrape, for the series whose labels include
+   * {@code label}; NaN when there is none.
+   */
+  double workerGauge(String name, String label) {
+    String scrape =
+        send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + engine.workerPort() + "/actuator/prometheus"))
+                .GET())
+            .raw()
+            .body();
+    Matcher m =
+        Pattern.compile(
+                "^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*} (\\S+)$",
+                Pattern.MULTILINE)
+            .matcher(scrape);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  /** Polls {@code condition} until it holds, or fails after {@code timeout} naming {@code what}. */
+  static void await(BooleanSupplier condition, Duration timeout, String what)
+      throws InterruptedException {
+    Instant deadline = Instant.now().plus(timeout);
+    while (!condition.getAsBoolean()) {
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("Not within " + timeout + ": " + what);
+      }
+      Thread.sleep(100);
+    }
   }
 
   /** Runs SQL on the engine's database: to inject a fault a test needs, and to remove it. */

@@ -32,7 +32,13 @@ class SmsSendoutEndToEndTest {
 
   @BeforeAll
   static void start() throws Exception {
-    engine = EmbeddedEngine.start(EmbeddedEngine.Settings.ephemeral());
+    // An hourly watchdog: the last test moves the clock 73 hours ahead, and every pass on the way
+    // runs for real (the test server holds its clock while an activity runs).
+    engine =
+        EmbeddedEngine.start(
+            EmbeddedEngine.Settings.ephemeral()
+                .withWorkerArgument("--sendout.watchdog.period=1h")
+                .withWorkerArgument("--sendout.metrics.store-gauges.interval=1s"));
     client = new EngineClient(engine);
   }
 
@@ -191,6 +197,12 @@ class SmsSendoutEndToEndTest {
             s -> "SENT".equals(s.path("status").asText()) && count(s, "ACCEPTED") == 150);
     assertThat(sent.path("receiptTimeout").asText()).isEqualTo("PT72H");
     assertThat(sent.path("stuck").isNull()).isTrue();
+    // The worker's gauges see the accepted SMS waiting for Vonage, and nothing stuck yet.
+    EngineClient.await(
+        () -> client.workerGauge("sendout_oldest_unconfirmed_age_seconds", "channel=\"SMS\"") > 0,
+        Duration.ofSeconds(20),
+        "the unconfirmed-age gauge");
+    assertThat(client.workerGauge("sendout_stuck", "reason=\"NO_RECEIPT\"")).isZero();
 
     client.skipTime(Duration.ofHours(73));
 
@@ -213,6 +225,15 @@ class SmsSendoutEndToEndTest {
             });
     client.awaitStuckFlag(stuck.path("workflowId").asText(), true);
     client.awaitStuckFlag(BatchWorkflow.workflowId(id, 0), true);
-    client.awaitStuckFlag(BatchWorkflow.workflowId(id, 1), true);
+    client.awaitStuckFlag(
+        BatchWorkflow.workflowId(id, 1),
+        true); // The watchdog found them on its way through the 73 hours; the gauges moved with
+    // them.
+    EngineClient.await(
+        () -> client.workerGauge("sendout_stuck", "reason=\"NO_RECEIPT\"") >= 1,
+        Duration.ofSeconds(20),
+        "the stuck gauge");
+    assertThat(client.workerGauge("sendout_oldest_unconfirmed_age_seconds", "channel=\"SMS\""))
+        .isGreaterThan(0);
   }
 }

@@ -1,0 +1,156 @@
+package dev.sendout.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Support actions through the API change what the provider receives: a paused sendout sends nothing
+ * until resumed, a cancelled one nothing at all, a resend sends the failed messages once more, and
+ * added recipients are sent once however often the call is repeated. Each refusal is a problem
+ * detail.
+ */
+class SupportActionsEndToEndTest {
+
+  private static EmbeddedEngine engine;
+  private static EngineClient client;
+
+  @BeforeAll
+  static void startEngine() throws Exception {
+    engine = EmbeddedEngine.start(EmbeddedEngine.Settings.ephemeral());
+    client = new EngineClient(engine);
+  }
+
+  @AfterAll
+  static void stopEngine() {
+    engine.close();
+  }
+
+  @BeforeEach
+  void reset() {
+    client.resetSandbox();
+  }
+
+  @Test
+  void aPausedSendoutSendsNothingUntilResumedThenEverythingOnce() throws Exception {
+    String id = create(EngineClient.emailSendout(20), Instant.now().plusSeconds(2));
+    assertThat(client.action(id, "pause", "ann", "customer asked").status()).isEqualTo(200);
+
+    Thread.sleep(6000);
+    assertThat(sent(id)).as("sends while paused").isZero();
+    JsonNode paused = client.get("/v1/sendouts/" + id).body();
+    assertThat(paused.path("paused").asBoolean()).isTrue();
+    assertProblem(client.action(id, "pause", "ann", null), 409);
+
+    assertThat(client.action(id, "resume", "bob", null).status()).isEqualTo(200);
+    awaitStatus(id, "COMPLETED");
+    assertThat(sent(id)).isEqualTo(20);
+    assertThat(client.messagesOf(id))
+        .allSatisfy(m -> assertThat(client.sandboxSendCount(m.path("id").asText())).isOne());
+    assertThat(client.get("/v1/sendouts/" + id + "/audit").body().toString())
+        .contains("PAUSE", "ann", "customer asked", "RESUME", "bob");
+  }
+
+  @Test
+  void aCancelledSendoutSendsNothingAndRefusesFurtherActions() throws Exception {
+    String id = create(EngineClient.emailSendout(10), Instant.now().plusSeconds(60));
+
+    JsonNode cancelled = client.action(id, "cancel", "ann", null).body();
+
+    assertThat(cancelled.path("messages").asInt()).isEqualTo(10);
+    JsonNode sendout = awaitStatus(id, "CANCELLED");
+    assertThat(sendout.path("messages").path("CANCELLED").asInt()).isEqualTo(10);
+    assertThat(sent(id)).isZero();
+    assertProblem(client.action(id, "resume", "ann", null), 409);
+    assertProblem(addRecipients(id, 2, "late-add"), 409);
+  }
+
+  @Test
+  void aResendSendsTheFailedMessagesOnceMoreAndTheyAreDelivered() throws Exception {
+    // Vonage takes every SMS and then reports it undeliverable: each ends FAILED.
+    client.vonageStatuses("{\"undeliverableRate\":1.0}");
+    String id = create(EngineClient.smsSendout(5), Instant.now());
+    client.awaitSendout(
+        id, Duration.ofSeconds(30), s -> s.path("messages").path("FAILED").asInt() == 5);
+    client.vonageStatuses("{\"undeliverableRate\":0.0}");
+
+    JsonNode resent = client.action(id, "resend", "ann", "the carrier is back").body();
+
+    assertThat(resent.path("messages").asInt()).isEqualTo(5);
+    JsonNode done = awaitStatus(id, "COMPLETED");
+    assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(5);
+    assertThat(client.messagesOf(id))
+        .allSatisfy(m -> assertThat(m.path("attemptCount").asInt()).isEqualTo(2));
+    assertProblem(client.action(id, "resend", "ann", null), 409);
+  }
+
+  @Test
+  void addedRecipientsAreSentOnceHoweverOftenTheCallIsRepeated() throws Exception {
+    String id = create(EngineClient.emailSendout(3), Instant.now().plusSeconds(3));
+
+    var first = addRecipients(id, 4, "add-1");
+    var repeated = addRecipients(id, 4, "add-1");
+
+    assertThat(first.status()).as(first.raw().body()).isEqualTo(202);
+    assertThat(repeated.status()).isEqualTo(202);
+    assertThat(repeated.body().path("fromSeq")).isEqualTo(first.body().path("fromSeq"));
+    JsonNode done = awaitStatus(id, "COMPLETED");
+    assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(7);
+    assertThat(sent(id)).isEqualTo(7);
+  }
+
+  @Test
+  void actionsOnAnUnknownSendoutAreNotFound() {
+    String unknown = UUID.randomUUID().toString();
+    for (String action : List.of("pause", "resume", "cancel", "resend", "acknowledge")) {
+      assertProblem(client.action(unknown, action, "ann", "note"), 404);
+    }
+    assertProblem(addRecipients(unknown, 1, "k"), 404);
+  }
+
+  private static String create(ObjectNode body, Instant sendAt) {
+    var reply = client.createSendout(body.put("sendAt", sendAt.toString()).toString(), null);
+    assertThat(reply.status()).as(reply.raw().body()).isEqualTo(202);
+    return reply.body().path("id").asText();
+  }
+
+  private static EngineClient.Reply addRecipients(String id, int count, String key) {
+    ObjectNode body = EngineClient.JSON.createObjectNode();
+    var list = body.putArray("recipients");
+    for (int i = 0; i < count; i++) {
+      list.addObject()
+          .put("email", "added" + i + "@example.com")
+          .putObject("variables")
+          .put("firstName", "A" + i)
+          .put("surveyUrl", "https://s.example.com/a" + i);
+    }
+    return client.post("/v1/sendouts/" + id + "/recipients", body.toString(), key);
+  }
+
+  /** How many of the sendout's messages the sandbox SendGrid has accepted. */
+  private static int sent(String id) {
+    return client.messagesOf(id).stream()
+        .mapToInt(m -> client.sandboxSendCount(m.path("id").asText()))
+        .sum();
+  }
+
+  private static JsonNode awaitStatus(String id, String status) throws InterruptedException {
+    return client.awaitSendout(
+        id, Duration.ofSeconds(60), s -> status.equals(s.path("status").asText()));
+  }
+
+  private static void assertProblem(EngineClient.Reply reply, int status) {
+    assertThat(reply.status()).as(reply.raw().body()).isEqualTo(status);
+    assertThat(reply.header("Content-Type")).contains("application/problem+json");
+    assertThat(reply.body().path("type").asText()).isNotBlank();
+  }
+}

@@ -1,0 +1,177 @@
+package dev.sendout.embedded;
+
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Incident 2 made impossible: a sendout whose messages are never released is flagged {@code
+ * NOT_RELEASED} within its release deadline plus one watchdog period, in the API, in its workflow's
+ * search attributes and in the worker's metrics; and a sendout whose workflow was terminated is
+ * restarted by the watchdog and completes without any message sent twice.
+ *
+ * <p>The bugs are injected into Postgres, under the engine, with triggers on the one sendout: one
+ * makes the release fail on every attempt, the other makes it silently skip the messages, as the
+ * incident's release did.
+ */
+class WatchdogEndToEndTest {
+
+  private static final Duration GRACE = Duration.ofSeconds(3);
+  private static final Duration PERIOD = Duration.ofSeconds(2);
+
+  private static EmbeddedEngine engine;
+  private static EngineClient client;
+
+  @BeforeAll
+  static void startEngine() throws Exception {
+    engine =
+        EmbeddedEngine.start(
+            EmbeddedEngine.Settings.ephemeral()
+                .withWorkerArgument("--sendout.workflow.release-grace=" + GRACE)
+                .withWorkerArgument("--sendout.watchdog.period=" + PERIOD)
+                .withWorkerArgument("--sendout.metrics.store-gauges.interval=1s")
+                .withWorkerArgument("--sendout.workflow.max-batches-in-flight=1")
+                .withApiArgument("--sendout.workflow.release-grace=" + GRACE)
+                .withApiArgument("--sendout.workflow.max-batches-in-flight=1"));
+    client = new EngineClient(engine);
+    client.resetSandbox();
+  }
+
+  @AfterAll
+  static void stopEngine() {
+    engine.close();
+  }
+
+  @Test
+  void aReleaseFailingForeverIsFlaggedWithinTheDeadlinePlusOnePeriodAndClearsWhenFixed()
+      throws Exception {
+    Instant sendAt = Instant.now().plusSeconds(4);
+    String id = create(5, sendAt);
+    client.sql(
+        """
+        create or replace function fail_release() returns trigger language plpgsql as
+          $$ begin raise exception 'release broken (injected by the test)'; end $$;
+        create trigger fail_release before update on message for each row
+          when (old.sendout_id = '%s' and new.status = 'RELEASED') execute function fail_release();
+        """
+            .formatted(id));
+    Instant deadline = sendAt.plus(GRACE);
+
+    Instant detected = awaitListedStuck(id, "NOT_RELEASED", Duration.ofSeconds(30));
+
+    Duration toDetect = Duration.between(deadline, detected);
+    System.out.printf(
+        "NOT_RELEASED (failing release) detected %d ms after the deadline%n", toDetect.toMillis());
+    assertThat(toDetect).isLessThan(PERIOD.plusSeconds(3));
+    var attributes = client.searchAttributes("sendout-" + id);
+    assertThat(attributes.get(STUCK)).isTrue();
+    assertThat(attributes.get(STUCK_REASON)).isEqualTo("NOT_RELEASED");
+    EngineClient.await(
+        () ->
+            client.workerGauge("sendout_stuck", "reason=\"NOT_RELEASED\"") >= 1
+                && client.workerGauge("sendout_oldest_unreleased_age_seconds", "channel=\"EMAIL\"")
+                    > 0,
+        Duration.ofSeconds(10),
+        "stuck and unreleased-age gauges");
+
+    client.sql("drop trigger fail_release on message");
+
+    client.awaitSendout(
+        id, Duration.ofSeconds(60), s -> "COMPLETED".equals(s.path("status").asText()));
+    attributes = client.searchAttributes("sendout-" + id);
+    assertThat(attributes.get(STUCK)).isFalse();
+    assertThat(attributes.get(STUCK_REASON)).isNull();
+    EngineClient.await(
+        () -> !listedStuck(id, "NOT_RELEASED"), Duration.ofSeconds(10), "finding cleared");
+  }
+
+  @Test
+  void aReleaseSilentlySkippingTheMessagesIsCaughtByTheWatchdogAlone() throws Exception {
+    Instant sendAt = Instant.now().plusSeconds(4);
+    String id = create(5, sendAt);
+    client.sql(
+        """
+        create or replace function skip_release() returns trigger language plpgsql as
+          $$ begin return null; end $$;
+        create trigger skip_release before update on message for each row
+          when (old.sendout_id = '%s' and new.status = 'RELEASED') execute function skip_release();
+        """
+            .formatted(id));
+    try {
+      Instant detected = awaitListedStuck(id, "NOT_RELEASED", Duration.ofSeconds(30));
+
+      System.out.printf(
+          "NOT_RELEASED (skipped release) detected %d ms after the deadline%n",
+          Duration.between(sendAt.plus(GRACE), detected).toMillis());
+      JsonNode sendout = client.get("/v1/sendouts/" + id).body();
+      // The workflow believed its release and finished: only the watchdog saw the truth.
+      assertThat(sendout.path("messages").path("QUEUED").asInt()).isEqualTo(5);
+      assertThat(sendout.path("findings").toString()).contains("NOT_RELEASED");
+    } finally {
+      client.sql("drop trigger skip_release on message");
+    }
+  }
+
+  @Test
+  void aTerminatedSendoutWorkflowIsRestartedFromItsRecordAndSendsNoMessageTwice() throws Exception {
+    int recipients = 3000;
+    client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":1500}");
+    try {
+      String id = create(recipients, Instant.now());
+      client.awaitSendout(
+          id,
+          Duration.ofSeconds(60),
+          s ->
+              s.path("messages").path("ACCEPTED").asInt()
+                      + s.path("messages").path("DELIVERED").asInt()
+                  >= 1000);
+
+      client.temporal().newUntypedWorkflowStub("sendout-" + id).terminate("test: deleted");
+
+      JsonNode done =
+          client.awaitSendout(
+              id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+      assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(recipients);
+      for (JsonNode m : client.messagesOf(id)) {
+        assertThat(client.sandboxSendCount(m.path("id").asText()))
+            .as("sends of %s", m.path("id"))
+            .isEqualTo(1);
+      }
+      assertThat(client.get("/v1/sendouts/" + id + "/audit").body().toString())
+          .contains("RESTART")
+          .contains("watchdog");
+    } finally {
+      client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":0}");
+    }
+  }
+
+  private static String create(int recipients, Instant sendAt) {
+    var body = EngineClient.emailSendout(recipients).put("sendAt", sendAt.toString());
+    var reply = client.createSendout(body.toString(), null);
+    assertThat(reply.status()).as(reply.raw().body()).isEqualTo(202);
+    return reply.body().path("id").asText();
+  }
+
+  private static Instant awaitListedStuck(String id, String reason, Duration timeout)
+      throws InterruptedException {
+    EngineClient.await(() -> listedStuck(id, reason), timeout, id + " listed " + reason);
+    return Instant.now();
+  }
+
+  private static boolean listedStuck(String id, String reason) {
+    JsonNode page = client.get("/v1/sendouts?stuck=true&reason=" + reason).body();
+    for (JsonNode item : page.path("items")) {
+      if (id.equals(item.path("sendoutId").asText())) {
+        return true;
+      }
+    }
+    return false;
+  }
+}
