@@ -1,9 +1,9 @@
 package dev.sendout.api;
 
-import dev.sendout.activities.sendout.SendoutStarter;
-import dev.sendout.activities.sendout.WorkflowProperties;
 import dev.sendout.activities.health.TemporalHealthIndicator;
 import dev.sendout.activities.receipt.ReceiptStore;
+import dev.sendout.activities.sendout.SendoutStarter;
+import dev.sendout.activities.sendout.WorkflowProperties;
 import dev.sendout.activities.store.StoreConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
