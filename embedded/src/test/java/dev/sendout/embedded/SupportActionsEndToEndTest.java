@@ -76,20 +76,35 @@ class SupportActionsEndToEndTest {
 
   @Test
   void aResendSendsTheFailedMessagesOnceMoreAndTheyAreDelivered() throws Exception {
-    // Vonage takes every SMS and then reports it undeliverable: each ends FAILED.
-    client.vonageStatuses("{\"undeliverableRate\":1.0}");
+    // Vonage takes every SMS and says nothing; the test reports four of them undeliverable and
+    // keeps the fifth silent, so that the sendout stays open for the resend.
+    client.vonageStatuses("{\"silenceRate\":1.0}");
     String id = create(EngineClient.smsSendout(5), Instant.now());
     client.awaitSendout(
-        id, Duration.ofSeconds(30), s -> s.path("messages").path("FAILED").asInt() == 5);
-    client.vonageStatuses("{\"undeliverableRate\":0.0}");
+        id, Duration.ofSeconds(30), s -> s.path("messages").path("ACCEPTED").asInt() == 5);
+    List<JsonNode> messages = client.messagesOf(id);
+    String secret = engine.vonageKeys().signatureSecret();
+    for (JsonNode m : messages.subList(0, 4)) {
+      String undeliverable = EngineClient.vonageStatus("undeliverable", m);
+      assertThat(client.postVonageStatus(undeliverable, secret, Instant.now()).status())
+          .isEqualTo(200);
+    }
+    client.awaitSendout(
+        id, Duration.ofSeconds(30), s -> s.path("messages").path("FAILED").asInt() == 4);
+    client.vonageStatuses("{\"silenceRate\":0.0}");
 
     JsonNode resent = client.action(id, "resend", "ann", "the carrier is back").body();
 
-    assertThat(resent.path("messages").asInt()).isEqualTo(5);
+    assertThat(resent.path("messages").asInt()).isEqualTo(4);
+    client.awaitSendout(
+        id, Duration.ofSeconds(30), s -> s.path("messages").path("DELIVERED").asInt() == 4);
+    String silent = EngineClient.vonageStatus("delivered", messages.get(4));
+    client.postVonageStatus(silent, secret, Instant.now());
     JsonNode done = awaitStatus(id, "COMPLETED");
     assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(5);
     assertThat(client.messagesOf(id))
-        .allSatisfy(m -> assertThat(m.path("attemptCount").asInt()).isEqualTo(2));
+        .extracting(m -> m.path("attemptCount").asInt())
+        .containsExactly(2, 2, 2, 2, 1);
     assertProblem(client.action(id, "resend", "ann", null), 409);
   }
 
