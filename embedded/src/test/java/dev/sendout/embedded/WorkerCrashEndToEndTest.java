@@ -22,6 +22,9 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the engine itself must get right is unchanged by the split: the activity is retried after its
  * start-to-close timeout, and the claim made before the provider call keeps a batch that may have
  * reached SendGrid from being sent again.
+ *
+ * <p>The second test also terminates the sendout's workflow while its worker is dead, as an
+ * operator deleting it would: the watchdog restarts it from the record.
  */
 class WorkerCrashEndToEndTest {
 
@@ -52,7 +55,8 @@ class WorkerCrashEndToEndTest {
     // Two batches at a time, so the kill finds some accepted, some in flight and some not started.
     EmbeddedEngine.Settings settings =
         EmbeddedEngine.Settings.ephemeral()
-            .withApiArgument("--sendout.workflow.max-batches-in-flight=2");
+            .withApiArgument("--sendout.workflow.max-batches-in-flight=2")
+            .withWorkerArgument("--sendout.watchdog.period=3s");
     for (String argument : WORKFLOWS_ONLY) {
       settings = settings.withWorkerArgument(argument);
     }
@@ -115,6 +119,47 @@ class WorkerCrashEndToEndTest {
       }
     }
     assertThat(inDoubt).as("the batches cut off mid-call were in doubt").isGreaterThan(0);
+  }
+
+  @Test
+  void workerKilledAndSendoutWorkflowTerminatedTheWatchdogRestartsItAndSendsNothingTwice()
+      throws Exception {
+    client.receipts("{\"deliveryDelayMs\":200}");
+    ConfigurableApplicationContext emailWorker = engine.startWorker(EMAIL_ONLY);
+    client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":2000}");
+    int recipients = 4000;
+    String id =
+        client
+            .createSendout(EngineClient.emailSendout(recipients).toString(), null)
+            .body()
+            .path("id")
+            .asText();
+    client.awaitSendout(
+        id, Duration.ofSeconds(60), s -> s.path("messages").path("DELIVERED").asInt() >= 1000);
+    Thread.sleep(700);
+
+    engine.kill(emailWorker);
+    client.temporal().newUntypedWorkflowStub("sendout-" + id).terminate("test: deleted");
+    client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":0}");
+    engine.startWorker(EMAIL_ONLY);
+
+    // The restarted workflow records the sendout SENT: the terminated one never got that far.
+    client.awaitSendout(
+        id,
+        Duration.ofSeconds(150),
+        s ->
+            List.of("SENT", "COMPLETED").contains(s.path("status").asText())
+                && s.path("messages").path("DELIVERED").asInt()
+                        + s.path("messages").path("UNCONFIRMED").asInt()
+                    == recipients);
+    for (JsonNode m : settled(id)) {
+      assertThat(client.sandboxSendCount(m.path("id").asText()))
+          .as("sends of %s", m.path("id"))
+          .isLessThanOrEqualTo(1);
+    }
+    assertThat(client.get("/v1/sendouts/" + id + "/audit").body().toString())
+        .contains("RESTART")
+        .contains("TERMINATED");
   }
 
   /**

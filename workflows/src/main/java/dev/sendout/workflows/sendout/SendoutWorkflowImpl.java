@@ -622,6 +622,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
             start.settings().receiptTimeout());
     Promise<SendTally> result = Async.function(batch::run, input);
     if (tracksReceipts()) {
+      // The batch reports by signal; its result, or the failure of a start refused below, is not
+      // needed, and is marked seen so that the SDK does not warn about it.
+      result.handle((sent, failure) -> null);
       Promise<WorkflowExecution> started = Workflow.getWorkflowExecution(batch);
       starting.removeIf(Promise::isCompleted);
       starting.add(started);
