@@ -120,6 +120,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     if (support != null) {
       laterBatches.addAll(support.laterBatches());
       additions.addAll(support.additions());
+      toRelease.addAll(support.toRelease());
       paused = support.paused();
       cancelledAtBatch = support.cancelledAtBatch();
       cancelling = cancelledAtBatch != null;
@@ -555,6 +556,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
                   new SupportState(
                       List.copyOf(laterBatches),
                       List.copyOf(additions),
+                      List.copyOf(toRelease),
                       paused,
                       cancelledAtBatch,
                       stuck.state()))));
