@@ -317,10 +317,8 @@ class SendoutWorkflowTest {
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 10);
     store.releaseFails = true;
-    StartSendout start =
-        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 10, settings(10, 2, 2000));
-    SendoutWorkflow workflow = stub(client, options, start);
-    WorkflowClient.start(workflow::run, start);
+    StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
 
     env.sleep(RELEASE_GRACE.minusMinutes(1));
     assertThat(attributes(workflow).get(STUCK)).isFalse();
@@ -340,10 +338,8 @@ class SendoutWorkflowTest {
   void aPausedSendoutStartsNoBatchUntilResumed(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 20);
-    Instant sendAt = Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofHours(1));
-    StartSendout start = sendout(sendAt, 20, settings(10, 2, 2000));
-    SendoutWorkflow workflow = stub(client, options, start);
-    WorkflowClient.start(workflow::run, start);
+    StartSendout start = tenPerBatch(env, 20, Duration.ofHours(1));
+    SendoutWorkflow workflow = started(client, options, start);
 
     workflow.pause(new SupportAction("ann", "the customer asked"));
     env.sleep(Duration.ofHours(3));
@@ -367,10 +363,8 @@ class SendoutWorkflowTest {
   void aCancelledSendoutSendsNothingMoreAndEndsCancelled(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 20);
-    Instant sendAt = Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofDays(2));
-    StartSendout start = sendout(sendAt, 20, settings(10, 2, 2000));
-    SendoutWorkflow workflow = stub(client, options, start);
-    WorkflowClient.start(workflow::run, start);
+    StartSendout start = tenPerBatch(env, 20, Duration.ofDays(2));
+    SendoutWorkflow workflow = started(client, options, start);
 
     workflow.cancel(new SupportAction("ann", null));
     WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
@@ -388,10 +382,8 @@ class SendoutWorkflowTest {
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 20);
     delivery.silent.add(12);
-    StartSendout start =
-        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 20, settings(10, 2, 2000));
-    SendoutWorkflow workflow = stub(client, options, start);
-    WorkflowClient.start(workflow::run, start);
+    StartSendout start = tenPerBatch(env, 20, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
     env.sleep(Duration.ofHours(30));
     assertThat(workflow.progress().stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
 
@@ -413,10 +405,8 @@ class SendoutWorkflowTest {
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 10);
     delivery.silent.add(0); // keeps the sendout open until the test delivers it
-    StartSendout start =
-        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 10, settings(10, 2, 2000));
-    SendoutWorkflow workflow = stub(client, options, start);
-    WorkflowClient.start(workflow::run, start);
+    StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
     env.sleep(Duration.ofMinutes(1));
 
     AddRecipients added = new AddRecipients(new SeqRange(10, 25), new SupportAction("api", null));
@@ -442,10 +432,8 @@ class SendoutWorkflowTest {
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 10);
     delivery.silent.add(0);
-    StartSendout start =
-        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 10, settings(10, 2, 2000));
-    SendoutWorkflow workflow = stub(client, options, start);
-    WorkflowClient.start(workflow::run, start);
+    StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
     env.sleep(Duration.ofMinutes(1));
     assertThatThrownBy(() -> workflow.acknowledge(new SupportAction("ann", "seen")))
         .satisfies(refusedBecause("The sendout is not flagged stuck"));
@@ -467,6 +455,24 @@ class SendoutWorkflowTest {
     workflow.watchdogFindings(new WatchdogFindings(List.of()));
     env.sleep(Duration.ofSeconds(1));
     assertThat(attributes(workflow).get(STUCK_REASON)).isNull();
+  }
+
+  /**
+   * A sendout of {@code messages} due {@code sendIn} from now, in batches of ten, two at a time.
+   */
+  private static StartSendout tenPerBatch(
+      TestWorkflowEnvironment env, int messages, Duration sendIn) {
+    return sendout(
+        Instant.ofEpochMilli(env.currentTimeMillis()).plus(sendIn),
+        messages,
+        settings(10, 2, 2000));
+  }
+
+  private static SendoutWorkflow started(
+      WorkflowClient client, WorkflowOptions options, StartSendout start) {
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    return workflow;
   }
 
   /** An update its validator refused, with the reason a person reads. */
