@@ -60,6 +60,12 @@ public class AuditTrail {
         == 1;
   }
 
+  /** True once the action with this id is in the sendout's trail. */
+  public boolean contains(UUID sendoutId, String actionId) {
+    return db.fetchExists(
+        AUDIT_EVENT, AUDIT_EVENT.SENDOUT_ID.eq(sendoutId).and(AUDIT_EVENT.ACTION_ID.eq(actionId)));
+  }
+
   /** The sendout's trail, oldest first. */
   public List<Entry> list(UUID sendoutId) {
     return db.selectFrom(AUDIT_EVENT)

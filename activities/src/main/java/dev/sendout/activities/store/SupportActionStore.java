@@ -48,8 +48,7 @@ public class SupportActionStore {
     UUID id = UUID.fromString(input.sendoutId());
     // Serialises actions on one sendout, and with recipients being added to it.
     db.select(SENDOUT.ID).from(SENDOUT).where(SENDOUT.ID.eq(id)).forUpdate().fetchSingle();
-    boolean repeated =
-        audit.list(id).stream().anyMatch(entry -> entry.actionId().equals(input.actionId()));
+    boolean repeated = audit.contains(id, input.actionId());
     SupportAction by = input.action();
     int affected = 0;
     List<Integer> resend = List.of();
