@@ -3,15 +3,12 @@ package dev.sendout.activities.email;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sendout.activities.content.Sha256;
 import dev.sendout.activities.receipt.Receipt;
 import dev.sendout.activities.receipt.Receipt.Effect;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -118,13 +115,7 @@ public final class SendGridEvents {
     if (id != null && id.length() <= 128) {
       return id;
     }
-    try {
-      byte[] digest =
-          MessageDigest.getInstance("SHA-256").digest(payload.getBytes(StandardCharsets.UTF_8));
-      return "sha256:" + HexFormat.of().formatHex(digest);
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is always available", e);
-    }
+    return "sha256:" + Sha256.hex(payload);
   }
 
   private static String text(JsonNode event, String field) {

@@ -4,15 +4,14 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.exceptions.JWTDecodeException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.vonage.jwt.Jwt;
+import dev.sendout.activities.content.Sha256;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.Locale;
 import org.springframework.stereotype.Component;
 
@@ -68,7 +67,7 @@ public class VonageSignature {
     if (payloadHash == null
         || !MessageDigest.isEqual(
             payloadHash.toLowerCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII),
-            sha256Hex(body).getBytes(StandardCharsets.US_ASCII))) {
+            Sha256.hex(body).getBytes(StandardCharsets.US_ASCII))) {
       throw invalid("The token's payload_hash does not match the body");
     }
   }
@@ -78,14 +77,6 @@ public class VonageSignature {
       return Jwt.verifySignature(token, secret);
     } catch (JWTDecodeException | IllegalArgumentException malformed) {
       return false;
-    }
-  }
-
-  static String sha256Hex(byte[] body) {
-    try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Every JDK has SHA-256", e);
     }
   }
 

@@ -1,10 +1,7 @@
 package dev.sendout.api.sendout;
 
+import dev.sendout.activities.content.Sha256;
 import dev.sendout.api.problem.ApiProblem;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 
@@ -34,11 +31,6 @@ public class Idempotency {
 
   /** SHA-256 of the request as parsed, so formatting differences do not count as a change. */
   public String fingerprint(Object request) {
-    try {
-      byte[] canonical = json.writeValueAsString(request).getBytes(StandardCharsets.UTF_8);
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("SHA-256 is part of every JDK", e);
-    }
+    return Sha256.hex(json.writeValueAsString(request));
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
+import dev.sendout.activities.content.Sha256;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +43,7 @@ class VonageSignatureTest {
   }
 
   private static String token(byte[] body) {
-    return token(SECRET, NOW, VonageSignature.sha256Hex(body));
+    return token(SECRET, NOW, Sha256.hex(body));
   }
 
   @Test
@@ -52,14 +53,14 @@ class VonageSignatureTest {
 
   @Test
   void acceptsAnUpperCaseHashAndALowerCaseScheme() {
-    String upper = token(SECRET, NOW, VonageSignature.sha256Hex(BODY).toUpperCase());
+    String upper = token(SECRET, NOW, Sha256.hex(BODY).toUpperCase());
     assertThatCode(() -> verifier.verify("bearer " + upper.substring(7), BODY))
         .doesNotThrowAnyException();
   }
 
   @Test
   void refusesATokenSignedWithAnotherSecret() {
-    String forged = token("not-the-secret", NOW, VonageSignature.sha256Hex(BODY));
+    String forged = token("not-the-secret", NOW, Sha256.hex(BODY));
     assertProblem(forged, BODY, ProblemType.BEARER_INVALID, "signature");
   }
 
@@ -80,7 +81,7 @@ class VonageSignatureTest {
 
   @Test
   void refusesAStaleTokenAsAReplay() {
-    String old = token(SECRET, NOW.minus(Duration.ofMinutes(6)), VonageSignature.sha256Hex(BODY));
+    String old = token(SECRET, NOW.minus(Duration.ofMinutes(6)), Sha256.hex(BODY));
     assertProblem(old, BODY, ProblemType.BEARER_INVALID, "iat");
   }
 
