@@ -31,16 +31,26 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
   private static final int RETRY_AFTER_SECONDS = 5;
 
-  /** A 503 says the request may succeed later; Retry-After says when to try. */
+  /**
+   * A 503 says the request may succeed later, and Retry-After when to try; a 401 says how to
+   * authenticate.
+   */
   @ExceptionHandler(ApiProblem.class)
   ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
     var response = respond(problem.type(), problem.getMessage(), problem.errors());
-    if (problem.type().status() != HttpStatus.SERVICE_UNAVAILABLE) {
-      return response;
+    if (problem.type().status() == HttpStatus.SERVICE_UNAVAILABLE) {
+      return ResponseEntity.status(response.getStatusCode())
+          .header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
+          .body(response.getBody());
     }
-    return ResponseEntity.status(response.getStatusCode())
-        .header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
-        .body(response.getBody());
+    if (problem.type() == ProblemType.API_KEY_MISSING
+        || problem.type() == ProblemType.API_KEY_INVALID) {
+      // RFC 9110: a 401 names the scheme the client should use.
+      return ResponseEntity.status(response.getStatusCode())
+          .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"sendout\"")
+          .body(response.getBody());
+    }
+    return response;
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)

@@ -7,7 +7,7 @@ import dev.sendout.activities.store.StoredMessage;
 import dev.sendout.activities.store.StoredSendout;
 import dev.sendout.activities.store.StuckSendouts;
 import dev.sendout.api.problem.ApiProblem;
-import dev.sendout.api.problem.ProblemType;
+import dev.sendout.api.tenant.Tenant;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
 import io.swagger.v3.oas.annotations.Operation;
@@ -66,11 +66,12 @@ public class SendoutController {
   @ApiResponse(responseCode = "422", description = "Idempotency-Key reused for another request")
   @PostMapping
   public ResponseEntity<SendoutView> create(
+      Tenant tenant,
       @RequestBody CreateSendoutRequest request,
       @Parameter(description = "Makes retries safe: the same key returns the same sendout")
           @RequestHeader(name = "Idempotency-Key", required = false)
           String idempotencyKey) {
-    var created = service.create(SendoutService.DEFAULT_TENANT, request, idempotencyKey);
+    var created = service.create(tenant.id(), request, idempotencyKey);
     StoredSendout s = created.sendout();
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/v1/sendouts/" + s.id()))
@@ -84,8 +85,8 @@ public class SendoutController {
               + " the watchdog's open findings, timestamps")
   @ApiResponse(responseCode = "404", description = "No such sendout")
   @GetMapping("/{id}")
-  public SendoutView get(@PathVariable UUID id) {
-    return view(find(id));
+  public SendoutView get(Tenant tenant, @PathVariable UUID id) {
+    return view(SendoutService.find(sendouts, tenant, id));
   }
 
   @Operation(summary = "A sendout's messages, in order, one page at a time")
@@ -93,6 +94,7 @@ public class SendoutController {
   @ApiResponse(responseCode = "404", description = "No such sendout")
   @GetMapping("/{id}/messages")
   public MessagePage messages(
+      Tenant tenant,
       @PathVariable UUID id,
       @Parameter(description = "Only messages in this status") @RequestParam(required = false)
           String status,
@@ -100,7 +102,7 @@ public class SendoutController {
           Integer limit,
       @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
           String cursor) {
-    find(id);
+    SendoutService.find(sendouts, tenant, id);
     int size = limit == null ? DEFAULT_PAGE_SIZE : limit;
     if (size < 1 || size > MAX_PAGE_SIZE) {
       throw ApiProblem.invalid("limit", "must be between 1 and " + MAX_PAGE_SIZE);
@@ -122,12 +124,6 @@ public class SendoutController {
             ? SendoutView.Sms.of(sendouts.content(s.id(), SmsContent.class))
             : null;
     return SendoutView.of(s, sms, counts, stuck, stuckSendouts.attention(s.id()));
-  }
-
-  private StoredSendout find(UUID id) {
-    return sendouts
-        .find(SendoutService.DEFAULT_TENANT, id)
-        .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No sendout with id " + id));
   }
 
   private static MessageStatus status(String value) {

@@ -3,8 +3,10 @@ package dev.sendout.api.sendout;
 import dev.sendout.activities.store.NewSendout;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.SendoutStore.Created;
+import dev.sendout.activities.store.StoredSendout;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.api.tenant.Tenant;
 import dev.sendout.workflows.sendout.Channel;
 import java.util.Map;
 import java.util.UUID;
@@ -13,9 +15,6 @@ import org.springframework.stereotype.Service;
 /** Creates sendouts: validate, store with their messages in one transaction, then start. */
 @Service
 public class SendoutService {
-
-  /** Every sendout belongs to a tenant; until API keys arrive, all callers share this one. */
-  public static final String DEFAULT_TENANT = "default";
 
   private final SendoutRequestValidator validator;
   private final SendoutStore sendouts;
@@ -76,5 +75,12 @@ public class SendoutService {
         channel == Channel.SMS ? r.phone() : r.email(),
         r.name(),
         r.variables() == null ? Map.of() : r.variables());
+  }
+
+  /** The tenant's sendout; another tenant's is as unknown as one that does not exist. */
+  public static StoredSendout find(SendoutStore sendouts, Tenant tenant, UUID id) {
+    return sendouts
+        .find(tenant.id(), id)
+        .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No sendout with id " + id));
   }
 }

@@ -12,6 +12,7 @@ import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.sendout.Idempotency;
 import dev.sendout.api.sendout.SendoutRequestValidator;
 import dev.sendout.api.sendout.SendoutService;
+import dev.sendout.api.tenant.Tenant;
 import dev.sendout.workflows.sendout.AddRecipients;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.SupportAction;
@@ -52,9 +53,9 @@ public class AddRecipientsService {
   /** The addition, and whether it repeats an earlier call with the same Idempotency-Key. */
   public record Result(RecipientsAdded added, boolean replayed) {}
 
-  public Result add(UUID id, AddRecipientsRequest request, String idempotencyKey) {
+  public Result add(Tenant tenant, UUID id, AddRecipientsRequest request, String idempotencyKey) {
     idempotency.checkKey(idempotencyKey);
-    StoredSendout sendout = SupportService.find(sendouts, id);
+    StoredSendout sendout = SendoutService.find(sendouts, tenant, id);
     String by = SupportService.actor(request.by());
     validator.validateRecipients(sendout.channel(), content(sendout), request.recipients());
     // Without a key a retry cannot be recognised; the made-up one still names the Update.
@@ -64,8 +65,7 @@ public class AddRecipientsService {
         request.recipients().stream()
             .map(r -> SendoutService.stored(sendout.channel(), r))
             .toList();
-    Addition addition =
-        additions.add(SendoutService.DEFAULT_TENANT, id, key, requestHash, recipients, by);
+    Addition addition = additions.add(tenant.id(), id, key, requestHash, recipients, by);
     SeqRange range =
         switch (addition.outcome()) {
           case NO_SENDOUT ->

@@ -2,7 +2,7 @@ package dev.sendout.api.support;
 
 import dev.sendout.activities.store.StuckSendouts;
 import dev.sendout.api.problem.ApiProblem;
-import dev.sendout.api.sendout.SendoutService;
+import dev.sendout.api.tenant.Tenant;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.StuckReason;
 import dev.sendout.workflows.sendout.SupportActionType;
@@ -69,12 +69,13 @@ public class SupportController {
       description = "Stored, but Temporal did not take them; retry with the same Idempotency-Key")
   @PostMapping("/{id}/recipients")
   public ResponseEntity<RecipientsAdded> addRecipients(
+      Tenant tenant,
       @PathVariable UUID id,
       @RequestBody AddRecipientsRequest request,
       @Parameter(description = "Makes retries safe: the same key adds the recipients once")
           @RequestHeader(name = "Idempotency-Key", required = false)
           String idempotencyKey) {
-    var result = additions.add(id, request, idempotencyKey);
+    var result = additions.add(tenant, id, request, idempotencyKey);
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .header("Idempotent-Replayed", String.valueOf(result.replayed()))
         .body(result.added());
@@ -93,6 +94,7 @@ public class SupportController {
   @ApiResponse(responseCode = "503", description = "Temporal did not answer in time")
   @PostMapping("/{id}/{action:pause|resume|cancel|resend|acknowledge}")
   public ActionTaken act(
+      Tenant tenant,
       @PathVariable UUID id,
       @Parameter(
               schema =
@@ -100,14 +102,15 @@ public class SupportController {
           @PathVariable
           String action,
       @RequestBody(required = false) SupportActionRequest request) {
-    return support.take(id, SupportActionType.valueOf(action.toUpperCase(Locale.ROOT)), request);
+    return support.take(
+        tenant, id, SupportActionType.valueOf(action.toUpperCase(Locale.ROOT)), request);
   }
 
   @Operation(summary = "Who did what to a sendout and when, oldest first")
   @ApiResponse(responseCode = "404", description = "No such sendout")
   @GetMapping("/{id}/audit")
-  public AuditView audit(@PathVariable UUID id) {
-    return support.audit(id);
+  public AuditView audit(Tenant tenant, @PathVariable UUID id) {
+    return support.audit(tenant, id);
   }
 
   @Operation(
@@ -118,6 +121,7 @@ public class SupportController {
       description = "Invalid stuck, reason, channel, limit or cursor")
   @GetMapping
   public StuckSendoutPage list(
+      Tenant tenant,
       @Parameter(description = "Must be true") @RequestParam(required = false) Boolean stuck,
       @Parameter(description = "Only sendouts with an open finding of this reason")
           @RequestParam(required = false)
@@ -139,7 +143,7 @@ public class SupportController {
     }
     var page =
         this.stuck.page(
-            SendoutService.DEFAULT_TENANT,
+            tenant.id(),
             parse("reason", reason, StuckReason.class),
             parse("channel", channel, Channel.class),
             afterKey(cursor),

@@ -4,8 +4,8 @@ import dev.sendout.activities.store.AuditTrail;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.StoredSendout;
 import dev.sendout.api.problem.ApiProblem;
-import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.sendout.SendoutService;
+import dev.sendout.api.tenant.Tenant;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
 import java.util.UUID;
@@ -38,22 +38,17 @@ public class SupportService {
   }
 
   /** Takes the action and answers how many messages it affected. */
-  public ActionTaken take(UUID id, SupportActionType action, SupportActionRequest request) {
-    StoredSendout sendout = find(sendouts, id);
+  public ActionTaken take(
+      Tenant tenant, UUID id, SupportActionType action, SupportActionRequest request) {
+    StoredSendout sendout = SendoutService.find(sendouts, tenant, id);
     SupportAction by = supportAction(action, request);
     actions.startIfNeeded(sendout);
     return new ActionTaken(id, action, actions.take(id, action, by));
   }
 
-  public AuditView audit(UUID id) {
-    find(sendouts, id);
+  public AuditView audit(Tenant tenant, UUID id) {
+    SendoutService.find(sendouts, tenant, id);
     return new AuditView(id, audit.list(id));
-  }
-
-  static StoredSendout find(SendoutStore sendouts, UUID id) {
-    return sendouts
-        .find(SendoutService.DEFAULT_TENANT, id)
-        .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No sendout with id " + id));
   }
 
   /** The caller's name for the audit trail, or {@link #DEFAULT_ACTOR}. */

@@ -5,6 +5,7 @@ import static dev.sendout.activities.store.jooq.Tables.SENDOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.activities.TestDatabase;
+import dev.sendout.activities.store.ApiKeys;
 import dev.sendout.activities.store.RecipientAdditions;
 import dev.sendout.api.ApiApplication;
 import dev.sendout.workflows.sendout.Channel;
@@ -95,6 +96,12 @@ class SupportApiTest {
   @LocalServerPort int port;
   @Autowired DSLContext db;
   @Autowired WorkflowClient temporal;
+  @Autowired ApiKeys apiKeys;
+
+  /** The tenant this test's API key belongs to. */
+  private static final String TENANT = "tenant-support";
+
+  private String apiKey;
 
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -121,7 +128,11 @@ class SupportApiTest {
   }
 
   private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    if (apiKey == null) {
+      apiKey = apiKeys.issue(TENANT, "support-api-test").key();
+    }
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .header("Authorization", "Bearer " + apiKey);
   }
 
   private Reply get(String path) {
@@ -194,7 +205,7 @@ class SupportApiTest {
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     db.insertInto(FINDING)
         .set(FINDING.SENDOUT_ID, sendoutId)
-        .set(FINDING.TENANT_ID, "default")
+        .set(FINDING.TENANT_ID, TENANT)
         .set(FINDING.CHANNEL, channel)
         .set(FINDING.REASON, reason)
         .set(FINDING.DETAIL, messages + " messages " + reason)

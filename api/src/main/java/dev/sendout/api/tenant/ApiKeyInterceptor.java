@@ -1,0 +1,47 @@
+package dev.sendout.api.tenant;
+
+import dev.sendout.activities.store.ApiKeys;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpHeaders;
+import org.springframework.web.servlet.HandlerInterceptor;
+
+/**
+ * Every {@code /v1} call needs {@code Authorization: Bearer <api key>}: a missing key and a wrong
+ * or revoked one are both 401 problems, told apart by their type. The key's tenant is left on the
+ * request for {@link TenantArgumentResolver}.
+ */
+class ApiKeyInterceptor implements HandlerInterceptor {
+
+  static final String TENANT = ApiKeyInterceptor.class.getName() + ".tenant";
+
+  private static final String BEARER = "Bearer ";
+
+  private final ApiKeys keys;
+
+  ApiKeyInterceptor(ApiKeys keys) {
+    this.keys = keys;
+  }
+
+  @Override
+  public boolean preHandle(
+      HttpServletRequest request, HttpServletResponse response, Object handler) {
+    String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+    if (authorization == null
+        || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+      throw new ApiProblem(
+          ProblemType.API_KEY_MISSING, "Send your API key as Authorization: Bearer <key>");
+    }
+    String key = authorization.substring(BEARER.length()).trim();
+    String tenant =
+        keys.tenantOf(key)
+            .orElseThrow(
+                () ->
+                    new ApiProblem(
+                        ProblemType.API_KEY_INVALID, "The API key is unknown or revoked"));
+    request.setAttribute(TENANT, new Tenant(tenant));
+    return true;
+  }
+}

@@ -1,0 +1,36 @@
+package dev.sendout.api.tenant;
+
+import dev.sendout.activities.store.ApiKeys;
+import java.util.List;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.web.method.support.HandlerMethodArgumentResolver;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * API keys guard {@code /v1}, the admin token guards {@code /admin}. Webhooks are authenticated by
+ * their providers' signatures, and health and metrics by the network they are served on.
+ */
+@Configuration(proxyBeanMethods = false)
+class TenantConfiguration implements WebMvcConfigurer {
+
+  private final ApiKeys keys;
+  private final String adminToken;
+
+  TenantConfiguration(ApiKeys keys, @Value("${sendout.admin.token:}") String adminToken) {
+    this.keys = keys;
+    this.adminToken = adminToken;
+  }
+
+  @Override
+  public void addInterceptors(InterceptorRegistry registry) {
+    registry.addInterceptor(new ApiKeyInterceptor(keys)).addPathPatterns("/v1/**");
+    registry.addInterceptor(new AdminTokenInterceptor(adminToken)).addPathPatterns("/admin/**");
+  }
+
+  @Override
+  public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
+    resolvers.add(new TenantArgumentResolver());
+  }
+}
