@@ -13,12 +13,15 @@ API, WORKER, SANDBOX = "http://127.0.0.1:18080", "http://127.0.0.1:18081", "http
 WEBHOOK = f"{API}/webhooks/sendgrid/events"
 VONAGE_WEBHOOK = f"{API}/webhooks/vonage/status"
 VONAGE_SECRET = base64.b16encode(os.urandom(32)).decode().lower()
+# The embedded engine registers this as the development tenant's API key (SENDOUT_DEV_API_KEY).
+API_KEY = "sok_bench_" + base64.b16encode(os.urandom(16)).decode().lower()
 
 
 def http(method, url, body=None, timeout=120, headers=None):
     data = body if body is None or isinstance(body, bytes) else json.dumps(body).encode()
+    auth = {"Authorization": f"Bearer {API_KEY}"} if url.startswith(f"{API}/v1") else {}
     req = urllib.request.Request(url, data=data, method=method,
-                                 headers={"Content-Type": "application/json", **(headers or {})})
+                                 headers={"Content-Type": "application/json", **auth, **(headers or {})})
     with urllib.request.urlopen(req, timeout=timeout) as r:
         return r.status, json.loads(r.read() or b"null")
 
@@ -83,6 +86,7 @@ class Engine:
                         VONAGE_BASE_URL=SANDBOX, VONAGE_SIGNATURE_SECRET=VONAGE_SECRET,
                         SANDBOX_VONAGE_SIGNATURE_SECRET=VONAGE_SECRET,
                         SANDBOX_VONAGE_STATUS_WEBHOOK_URL=VONAGE_WEBHOOK if sandbox_sends_receipts else "",
+                        SENDOUT_DEV_API_KEY=API_KEY,
                         SENDOUT_API_MAXRECIPIENTSPERREQUEST=str(max(max_recipients, 10_000)),
                         SENDOUT_API_MAXBODYSIZE="256MB")
         for name in ("DATABASE_URL", "TEMPORAL_ADDRESS"):

@@ -1,5 +1,6 @@
 package dev.sendout.embedded;
 
+import dev.sendout.activities.store.ApiKeys;
 import dev.sendout.api.ApiApplication;
 import dev.sendout.sandbox.SandboxApplication;
 import dev.sendout.worker.WorkerApplication;
@@ -38,6 +39,7 @@ public final class EmbeddedEngine implements AutoCloseable {
    * @param temporalAddress an existing Temporal frontend (host:port), or null for the test server
    * @param sendGridBaseUrl an existing SendGrid (or sandbox), or null for an in-process sandbox
    * @param vonageBaseUrl an existing Vonage (or sandbox), or null for an in-process sandbox
+   * @param devApiKey the development API key to register, or null for a new random one
    */
   public record Settings(
       int apiPort,
@@ -49,7 +51,8 @@ public final class EmbeddedEngine implements AutoCloseable {
       String sendGridBaseUrl,
       String vonageBaseUrl,
       List<String> workerArguments,
-      List<String> apiArguments) {
+      List<String> apiArguments,
+      String devApiKey) {
 
     /** The defaults of the README's run command, honouring the environment. */
     public static Settings fromEnvironment(Map<String, String> env) {
@@ -63,12 +66,13 @@ public final class EmbeddedEngine implements AutoCloseable {
           blankToNull(env.get("SENDGRID_BASE_URL")),
           blankToNull(env.get("VONAGE_BASE_URL")),
           List.of(),
-          List.of());
+          List.of(),
+          blankToNull(env.get("SENDOUT_DEV_API_KEY")));
     }
 
     /** Free ports everywhere, embedded database and test server: for tests. */
     public static Settings ephemeral() {
-      return new Settings(0, 0, 0, 0, null, null, null, null, List.of(), List.of());
+      return new Settings(0, 0, 0, 0, null, null, null, null, List.of(), List.of(), null);
     }
 
     /** The same settings, with an extra {@code --name=value} argument for the first worker. */
@@ -92,7 +96,8 @@ public final class EmbeddedEngine implements AutoCloseable {
           sendGridBaseUrl,
           vonageBaseUrl,
           worker,
-          api);
+          api,
+          devApiKey);
     }
 
     private static List<String> plus(List<String> list, String more) {
@@ -121,6 +126,9 @@ public final class EmbeddedEngine implements AutoCloseable {
   /** The apps share one logging system here, so a per-app name in each line would mislead. */
   private static final String ONE_LOG = "--logging.include-application-name=false";
 
+  /** The tenant of the development API key the engine registers at start. */
+  public static final String DEV_TENANT = "dev";
+
   private EmbeddedPostgres postgres;
   private TestServer.PortBoundTestServer temporalServer;
   private final String databaseUrl;
@@ -133,6 +141,7 @@ public final class EmbeddedEngine implements AutoCloseable {
   private final List<ConfigurableApplicationContext> workers = new ArrayList<>();
   private KeyPair receiptKeys;
   private final VonageKeys vonageKeys;
+  private final String devApiKey;
 
   private EmbeddedEngine(Settings settings) throws IOException {
     this.settings = settings;
@@ -165,6 +174,12 @@ public final class EmbeddedEngine implements AutoCloseable {
       apiArgs.addAll(settings.apiArguments());
       apiArgs.add("--server.port=" + settings.apiPort());
       api = run(ApiApplication.application(), common(apiArgs.toArray(String[]::new)));
+      ApiKeys keys = api.getBean(ApiKeys.class);
+      devApiKey =
+          (settings.devApiKey() != null
+                  ? keys.register(DEV_TENANT, "development", settings.devApiKey())
+                  : keys.issue(DEV_TENANT, "development"))
+              .key();
       sandbox =
           receiptKeys == null && vonageKeys == null
               ? null
@@ -230,6 +245,19 @@ public final class EmbeddedEngine implements AutoCloseable {
     worker.getBean(WorkerFactory.class).shutdownNow();
     worker.close();
     workers.remove(worker);
+  }
+
+  /** The API key of tenant {@value #DEV_TENANT}, registered at start. */
+  public String devApiKey() {
+    return devApiKey;
+  }
+
+  /**
+   * Issues another API key, for a tenant of the caller's choosing: to see what one tenant can reach
+   * of another's.
+   */
+  public String issueApiKey(String tenantId) {
+    return api.getBean(ApiKeys.class).issue(tenantId, "issued by the embedded engine").key();
   }
 
   public int apiPort() {

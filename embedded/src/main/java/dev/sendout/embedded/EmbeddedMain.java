@@ -16,6 +16,8 @@ public final class EmbeddedMain {
         ============================================================================
          Sendout engine is running (embedded default). Ctrl-C stops it.
            API          %s   (Swagger UI: %s/swagger-ui.html)
+           API key      %s   (tenant "%s"; send it as Authorization: Bearer <key>,
+                        or choose one with SENDOUT_DEV_API_KEY)
            Temporal     %s   (the SDK's test server unless TEMPORAL_ADDRESS is set)
            Postgres     %s
            SendGrid     %s   (the sandbox unless SENDGRID_BASE_URL is set;
@@ -28,6 +30,8 @@ public final class EmbeddedMain {
         %n""",
         api,
         api,
+        engine.devApiKey(),
+        EmbeddedEngine.DEV_TENANT,
         engine.temporalAddress(),
         engine.databaseUrl(),
         engine.sendGridBaseUrl(),

@@ -53,10 +53,18 @@ final class EngineClient {
   private final String temporalAddress;
   private final String databaseUrl;
   private final EmbeddedEngine engine;
+  private final String apiKey;
   private WorkflowClient temporal;
 
+  /** Calls the API as the engine's development tenant. */
   EngineClient(EmbeddedEngine engine) {
+    this(engine, engine.devApiKey());
+  }
+
+  /** Calls the API with the given key; null for none. */
+  EngineClient(EmbeddedEngine engine, String apiKey) {
     this.engine = engine;
+    this.apiKey = apiKey;
     this.api = "http://127.0.0.1:" + engine.apiPort();
     this.sandbox = engine.sendGridBaseUrl();
     this.temporalAddress = engine.temporalAddress();
@@ -211,19 +219,47 @@ final class EngineClient {
   }
 
   Reply get(String path) {
-    return send(HttpRequest.newBuilder(URI.create(api + path)).GET());
+    return send(toApi(path).GET());
+  }
+
+  /** A request to the api, with this client's API key for the {@code /v1} paths. */
+  private HttpRequest.Builder toApi(String path) {
+    var request = HttpRequest.newBuilder(URI.create(api + path));
+    if (apiKey != null && path.startsWith("/v1")) {
+      request.header("Authorization", "Bearer " + apiKey);
+    }
+    return request;
   }
 
   /** Posts JSON to the api, with an Idempotency-Key unless it is null. */
   Reply post(String path, String body, String idempotencyKey) {
     var request =
-        HttpRequest.newBuilder(URI.create(api + path))
+        toApi(path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(body));
     if (idempotencyKey != null) {
       request.header("Idempotency-Key", idempotencyKey);
     }
     return send(request);
+  }
+
+  /** Posts JSON to the api with the given bearer token (the admin's), or none. */
+  Reply postAs(String path, String body, String token) {
+    var request =
+        HttpRequest.newBuilder(URI.create(api + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request);
+  }
+
+  Reply deleteAs(String path, String token) {
+    return send(
+        HttpRequest.newBuilder(URI.create(api + path))
+            .header("Authorization", "Bearer " + token)
+            .DELETE());
   }
 
   /** A support action on a sendout, as support staff's tools would post it. */
@@ -263,6 +299,20 @@ final class EngineClient {
         throw new AssertionError("Not within " + timeout + ": " + what);
       }
       Thread.sleep(100);
+    }
+  }
+
+  /** The first row of a query on the engine's database, its columns as text. */
+  List<String> queryRow(String query) throws SQLException {
+    try (var db = DriverManager.getConnection(databaseUrl, "postgres", "");
+        var statement = db.createStatement();
+        var rows = statement.executeQuery(query)) {
+      rows.next();
+      List<String> row = new ArrayList<>();
+      for (int column = 1; column <= rows.getMetaData().getColumnCount(); column++) {
+        row.add(rows.getString(column));
+      }
+      return row;
     }
   }
 

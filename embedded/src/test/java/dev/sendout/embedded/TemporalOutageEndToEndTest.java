@@ -35,7 +35,17 @@ class TemporalOutageEndToEndTest {
     engine =
         EmbeddedEngine.start(
             new EmbeddedEngine.Settings(
-                0, 0, 0, 0, null, "127.0.0.1:" + network.port(), null, null, List.of(), List.of()));
+                0,
+                0,
+                0,
+                0,
+                null,
+                "127.0.0.1:" + network.port(),
+                null,
+                null,
+                List.of(),
+                List.of(),
+                null));
     client = new EngineClient(engine);
   }
 
