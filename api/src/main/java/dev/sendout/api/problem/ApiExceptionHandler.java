@@ -38,9 +38,13 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(ApiProblem.class)
   ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
     var response = respond(problem.type(), problem.getMessage(), problem.errors());
-    if (problem.type().status() == HttpStatus.SERVICE_UNAVAILABLE) {
+    if (problem.retryAfter() != null || problem.type().status() == HttpStatus.SERVICE_UNAVAILABLE) {
+      long seconds =
+          problem.retryAfter() != null
+              ? Math.max(1, (problem.retryAfter().toMillis() + 999) / 1000)
+              : RETRY_AFTER_SECONDS;
       return ResponseEntity.status(response.getStatusCode())
-          .header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
+          .header(HttpHeaders.RETRY_AFTER, String.valueOf(seconds))
           .body(response.getBody());
     }
     if (problem.type() == ProblemType.API_KEY_MISSING

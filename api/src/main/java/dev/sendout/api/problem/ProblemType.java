@@ -36,6 +36,14 @@ public enum ProblemType {
       "workflow-unavailable",
       HttpStatus.SERVICE_UNAVAILABLE,
       "The sendout's workflow did not answer in time; retry later"),
+  RATE_LIMITED(
+      "rate-limited",
+      HttpStatus.TOO_MANY_REQUESTS,
+      "Over this tenant's rate limit; Retry-After says when to retry"),
+  OVERLOADED(
+      "overloaded",
+      HttpStatus.SERVICE_UNAVAILABLE,
+      "The API is at capacity; Retry-After says when to retry"),
   INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
   private final URI uri;

@@ -71,7 +71,7 @@ public class SendoutController {
       @Parameter(description = "Makes retries safe: the same key returns the same sendout")
           @RequestHeader(name = "Idempotency-Key", required = false)
           String idempotencyKey) {
-    var created = service.create(tenant.id(), request, idempotencyKey);
+    var created = service.create(tenant, request, idempotencyKey);
     StoredSendout s = created.sendout();
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .location(URI.create("/v1/sendouts/" + s.id()))

@@ -4,6 +4,7 @@ import dev.sendout.activities.store.NewSendout;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.SendoutStore.Created;
 import dev.sendout.activities.store.StoredSendout;
+import dev.sendout.api.limits.TenantLimits;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.tenant.Tenant;
@@ -20,16 +21,19 @@ public class SendoutService {
   private final SendoutStore sendouts;
   private final OutboxRelay relay;
   private final Idempotency idempotency;
+  private final TenantLimits limits;
 
   public SendoutService(
       SendoutRequestValidator validator,
       SendoutStore sendouts,
       OutboxRelay relay,
-      Idempotency idempotency) {
+      Idempotency idempotency,
+      TenantLimits limits) {
     this.validator = validator;
     this.sendouts = sendouts;
     this.relay = relay;
     this.idempotency = idempotency;
+    this.limits = limits;
   }
 
   /**
@@ -37,16 +41,17 @@ public class SendoutService {
    * for its workflow to be started. Once this returns, the sendout is durable: if Temporal cannot
    * be reached now, the outbox relay starts it later.
    */
-  public Created create(String tenantId, CreateSendoutRequest request, String idempotencyKey) {
+  public Created create(Tenant tenant, CreateSendoutRequest request, String idempotencyKey) {
     idempotency.checkKey(idempotencyKey);
     var valid = validator.validate(request);
+    limits.takeRecipients(tenant, request.recipients().size());
     String requestHash = idempotency.fingerprint(request);
     var recipients = request.recipients().stream().map(r -> stored(valid.channel(), r)).toList();
     Created created =
         sendouts.create(
             new NewSendout(
                 UUID.randomUUID(),
-                tenantId,
+                tenant.id(),
                 valid.channel(),
                 valid.content(),
                 valid.sendAt(),

@@ -7,6 +7,7 @@ import dev.sendout.activities.store.RecipientAdditions;
 import dev.sendout.activities.store.RecipientAdditions.Addition;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.StoredSendout;
+import dev.sendout.api.limits.TenantLimits;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.sendout.Idempotency;
@@ -36,18 +37,21 @@ public class AddRecipientsService {
   private final Idempotency idempotency;
   private final RecipientAdditions additions;
   private final SupportActions actions;
+  private final TenantLimits limits;
 
   public AddRecipientsService(
       SendoutStore sendouts,
       SendoutRequestValidator validator,
       Idempotency idempotency,
       RecipientAdditions additions,
-      SupportActions actions) {
+      SupportActions actions,
+      TenantLimits limits) {
     this.sendouts = sendouts;
     this.validator = validator;
     this.idempotency = idempotency;
     this.additions = additions;
     this.actions = actions;
+    this.limits = limits;
   }
 
   /** The addition, and whether it repeats an earlier call with the same Idempotency-Key. */
@@ -58,6 +62,7 @@ public class AddRecipientsService {
     StoredSendout sendout = SendoutService.find(sendouts, tenant, id);
     String by = SupportService.actor(request.by());
     validator.validateRecipients(sendout.channel(), content(sendout), request.recipients());
+    limits.takeRecipients(tenant, request.recipients().size());
     // Without a key a retry cannot be recognised; the made-up one still names the Update.
     String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
     String requestHash = idempotency.fingerprint(request);

@@ -17,6 +17,11 @@ class ApiKeyInterceptor implements HandlerInterceptor {
 
   static final String TENANT = ApiKeyInterceptor.class.getName() + ".tenant";
 
+  /** The tenant this interceptor found for the request. */
+  static Tenant tenantOf(HttpServletRequest request) {
+    return (Tenant) request.getAttribute(TENANT);
+  }
+
   private static final String BEARER = "Bearer ";
 
   private final ApiKeys keys;

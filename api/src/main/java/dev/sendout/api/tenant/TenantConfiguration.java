@@ -1,6 +1,9 @@
 package dev.sendout.api.tenant;
 
 import dev.sendout.activities.store.ApiKeys;
+import dev.sendout.api.limits.LimitProperties;
+import dev.sendout.api.limits.RequestLimitsInterceptor;
+import dev.sendout.api.limits.TenantLimits;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Configuration;
@@ -9,23 +12,37 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * API keys guard {@code /v1}, the admin token guards {@code /admin}. Webhooks are authenticated by
- * their providers' signatures, and health and metrics by the network they are served on.
+ * API keys guard {@code /v1}, then each tenant's request budget and the bound on concurrent writes
+ * ({@link RequestLimitsInterceptor}); the admin token guards {@code /admin}. Webhooks are
+ * authenticated by their providers' signatures, and health and metrics by the network they are
+ * served on.
  */
 @Configuration(proxyBeanMethods = false)
 class TenantConfiguration implements WebMvcConfigurer {
 
   private final ApiKeys keys;
+  private final TenantLimits limits;
+  private final LimitProperties limitProperties;
   private final String adminToken;
 
-  TenantConfiguration(ApiKeys keys, @Value("${sendout.admin.token:}") String adminToken) {
+  TenantConfiguration(
+      ApiKeys keys,
+      TenantLimits limits,
+      LimitProperties limitProperties,
+      @Value("${sendout.admin.token:}") String adminToken) {
     this.keys = keys;
+    this.limits = limits;
+    this.limitProperties = limitProperties;
     this.adminToken = adminToken;
   }
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
     registry.addInterceptor(new ApiKeyInterceptor(keys)).addPathPatterns("/v1/**");
+    registry
+        .addInterceptor(
+            new RequestLimitsInterceptor(limits, limitProperties, ApiKeyInterceptor::tenantOf))
+        .addPathPatterns("/v1/**");
     registry.addInterceptor(new AdminTokenInterceptor(adminToken)).addPathPatterns("/admin/**");
   }
 

@@ -40,4 +40,17 @@ class ApiExceptionHandlerTest {
     assertThat(refused.getHeaders().containsHeader(HttpHeaders.RETRY_AFTER)).isFalse();
     assertThat(refused.getBody().getDetail()).isEqualTo("paused already");
   }
+
+  @Test
+  void aRateLimitSaysInWholeSecondsWhenTheBudgetRefillsAndA401HowToAuthenticate() {
+    var limited =
+        handler.apiProblem(
+            new ApiProblem(ProblemType.RATE_LIMITED, "over", java.time.Duration.ofMillis(2300)));
+    var noKey = handler.apiProblem(new ApiProblem(ProblemType.API_KEY_MISSING, "no key"));
+
+    assertThat(limited.getStatusCode().value()).isEqualTo(429);
+    assertThat(limited.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("3");
+    assertThat(noKey.getStatusCode().value()).isEqualTo(401);
+    assertThat(noKey.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE)).startsWith("Bearer");
+  }
 }

@@ -1,0 +1,20 @@
+package dev.sendout.api.limits;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * How much one tenant may ask of the API, and how much the API takes on at once.
+ *
+ * @param requestsPerSecond {@code /v1} calls per second and tenant; more are answered 429
+ * @param recipientsPerMinute recipients a tenant may submit per minute, in new sendouts and
+ *     additions together; more are answered 429
+ * @param maxConcurrentWrites creates and additions the API handles at once, all tenants together; a
+ *     little below the database pool, so that reads and webhooks always find a connection. More are
+ *     answered 503 at once, never queued
+ */
+@ConfigurationProperties("sendout.api.limits")
+public record LimitProperties(
+    @DefaultValue("100") int requestsPerSecond,
+    @DefaultValue("1000000") int recipientsPerMinute,
+    @DefaultValue("6") int maxConcurrentWrites) {}

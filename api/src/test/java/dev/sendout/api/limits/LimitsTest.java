@@ -1,0 +1,85 @@
+package dev.sendout.api.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
+import dev.sendout.api.tenant.Tenant;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+
+class LimitsTest {
+
+  private static final Tenant ACME = new Tenant("acme");
+  private static final Tenant GLOBEX = new Tenant("globex");
+
+  @Test
+  void aTenantOverItsRequestBudgetIsRefusedAtOnceAndOthersAreNot() {
+    TenantLimits limits = new TenantLimits(new LimitProperties(2, 1000, 4));
+
+    limits.takeRequest(ACME);
+    limits.takeRequest(ACME);
+
+    assertThatThrownBy(() -> limits.takeRequest(ACME))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p -> {
+              assertThat(p.type()).isEqualTo(ProblemType.RATE_LIMITED);
+              assertThat(p.retryAfter()).isBetween(Duration.ofSeconds(1), Duration.ofSeconds(2));
+            });
+    assertThatNoException().isThrownBy(() -> limits.takeRequest(GLOBEX));
+  }
+
+  @Test
+  void recipientsCountAgainstAPerMinuteBudgetWithRetryAfterUntilItRefills() {
+    TenantLimits limits = new TenantLimits(new LimitProperties(100, 10, 4));
+
+    limits.takeRecipients(ACME, 8);
+
+    assertThatThrownBy(() -> limits.takeRecipients(ACME, 5))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p -> {
+              assertThat(p.type()).isEqualTo(ProblemType.RATE_LIMITED);
+              assertThat(p.retryAfter()).isBetween(Duration.ofSeconds(1), Duration.ofMinutes(1));
+            });
+    assertThatNoException().isThrownBy(() -> limits.takeRecipients(ACME, 2));
+    assertThatThrownBy(() -> limits.takeRecipients(GLOBEX, 11))
+        .hasMessageContaining("exceed the limit of 10 a minute");
+  }
+
+  @Test
+  void writesBeyondTheBoundAre503AtOnceUntilOneFinishesAndReadsAreNotBounded() {
+    TenantLimits limits = new TenantLimits(new LimitProperties(100, 1000, 1));
+    var interceptor =
+        new RequestLimitsInterceptor(limits, new LimitProperties(100, 1000, 1), request -> ACME);
+    var first = new MockHttpServletRequest("POST", "/v1/sendouts");
+    var response = new MockHttpServletResponse();
+
+    interceptor.preHandle(first, response, null);
+
+    assertThatThrownBy(
+            () ->
+                interceptor.preHandle(
+                    new MockHttpServletRequest("POST", "/v1/sendouts/x/recipients"),
+                    response,
+                    null))
+        .isInstanceOfSatisfying(
+            ApiProblem.class, p -> assertThat(p.type()).isEqualTo(ProblemType.OVERLOADED));
+    assertThatNoException()
+        .isThrownBy(
+            () ->
+                interceptor.preHandle(
+                    new MockHttpServletRequest("GET", "/v1/sendouts/x"), response, null));
+    interceptor.afterCompletion(first, response, null, null);
+    assertThatNoException()
+        .isThrownBy(
+            () ->
+                interceptor.preHandle(
+                    new MockHttpServletRequest("POST", "/v1/sendouts"), response, null));
+  }
+}
