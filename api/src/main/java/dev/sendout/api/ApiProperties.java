@@ -11,6 +11,8 @@ import org.springframework.util.unit.DataSize;
  *
  * @param maxRecipientsPerRequest recipients inline in one create request
  * @param maxBodySize larger request bodies are refused with 413 before they are read
+ * @param maxUploadSize the same for recipients uploaded as NDJSON or CSV, which are read as a
+ *     stream and never held whole in memory
  * @param emailReceiptTimeout how long an accepted email may wait for SendGrid's receipt, unless the
  *     request says otherwise; SendGrid reports almost all within minutes and retries its webhook
  *     for up to 24 hours
@@ -21,5 +23,6 @@ import org.springframework.util.unit.DataSize;
 public record ApiProperties(
     @DefaultValue("10000") int maxRecipientsPerRequest,
     @DefaultValue("8MB") DataSize maxBodySize,
+    @DefaultValue("1GB") DataSize maxUploadSize,
     @DefaultValue("24h") Duration emailReceiptTimeout,
     @DefaultValue("72h") Duration smsReceiptTimeout) {}

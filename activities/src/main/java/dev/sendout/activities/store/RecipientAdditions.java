@@ -77,13 +77,46 @@ public class RecipientAdditions {
    * @param idempotencyKey the caller's key, or one made up for a call that gave none
    * @param actor who added them, for the audit trail
    */
+  /**
+   * Recipients to add, read while the addition is stored: a request's list, or an upload streamed
+   * in chunks so that its size does not decide the memory it takes.
+   */
+  public interface RecipientSource {
+
+    /** The next chunk, validated; empty once there is no more. */
+    List<Recipient> next();
+
+    /** The fingerprint of the whole request; asked once every chunk has been read. */
+    String requestHash();
+
+    /** A list checked and fingerprinted beforehand. */
+    static RecipientSource of(List<Recipient> recipients, String requestHash) {
+      return new RecipientSource() {
+        private boolean read;
+
+        @Override
+        public List<Recipient> next() {
+          if (read) {
+            return List.of();
+          }
+          read = true;
+          return recipients;
+        }
+
+        @Override
+        public String requestHash() {
+          return requestHash;
+        }
+      };
+    }
+  }
+
   @Transactional
   public Addition add(
       String tenantId,
       UUID sendoutId,
       String idempotencyKey,
-      String requestHash,
-      List<Recipient> recipients,
+      RecipientSource recipients,
       String actor) {
     SendoutRecord sendout =
         db.selectFrom(SENDOUT)
@@ -103,6 +136,8 @@ public class RecipientAdditions {
             .and(RECIPIENT_ADDITION.IDEMPOTENCY_KEY.eq(idempotencyKey))
             .fetchOne();
     if (earlier != null) {
+      // Read to the end, storing nothing, so that the caller can compare the two requests.
+      while (!recipients.next().isEmpty()) {}
       return new Addition(
           Outcome.REPLAYED,
           new SeqRange(earlier.getFromSeq(), earlier.getToSeq()),
@@ -110,9 +145,13 @@ public class RecipientAdditions {
           sendout.getStatus());
     }
     OffsetDateTime now = now();
-    SeqRange range =
-        new SeqRange(sendout.getRecipientCount(), sendout.getRecipientCount() + recipients.size());
-    messages.insertQueued(sendoutId, range.fromSeq(), recipients, now);
+    int from = sendout.getRecipientCount();
+    int to = from;
+    for (List<Recipient> chunk = recipients.next(); !chunk.isEmpty(); chunk = recipients.next()) {
+      messages.insertQueued(sendoutId, to, chunk, now);
+      to += chunk.size();
+    }
+    SeqRange range = new SeqRange(from, to);
     db.update(SENDOUT)
         .set(SENDOUT.RECIPIENT_COUNT, range.toSeq())
         .where(SENDOUT.ID.eq(sendoutId))
@@ -120,7 +159,7 @@ public class RecipientAdditions {
     db.insertInto(RECIPIENT_ADDITION)
         .set(RECIPIENT_ADDITION.SENDOUT_ID, sendoutId)
         .set(RECIPIENT_ADDITION.IDEMPOTENCY_KEY, idempotencyKey)
-        .set(RECIPIENT_ADDITION.REQUEST_HASH, requestHash)
+        .set(RECIPIENT_ADDITION.REQUEST_HASH, recipients.requestHash())
         .set(RECIPIENT_ADDITION.FROM_SEQ, range.fromSeq())
         .set(RECIPIENT_ADDITION.TO_SEQ, range.toSeq())
         .set(RECIPIENT_ADDITION.CREATED_AT, now)
@@ -131,7 +170,7 @@ public class RecipientAdditions {
         SupportActionType.ADD_RECIPIENTS,
         actor,
         null,
-        recipients.size());
+        range.size());
     return new Addition(Outcome.ADDED, range, null, sendout.getStatus());
   }
 

@@ -9,6 +9,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.sendout.activities.StoreTest;
 import dev.sendout.activities.store.RecipientAdditions.Outcome;
+import dev.sendout.activities.store.RecipientAdditions.RecipientSource;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.SupportActionType;
@@ -57,7 +58,8 @@ class RecipientAdditionsTest extends StoreTest {
   void addedRecipientsAreQueuedAfterTheLastMessageAndCounted() {
     UUID id = created(2);
 
-    var addition = additions.add(TENANT, id, "k1", "h1", recipients("new", 3), "ann");
+    var addition =
+        additions.add(TENANT, id, "k1", RecipientSource.of(recipients("new", 3), "h1"), "ann");
 
     assertThat(addition.outcome()).isEqualTo(Outcome.ADDED);
     assertThat(addition.messages()).isEqualTo(new SeqRange(2, 5));
@@ -78,9 +80,9 @@ class RecipientAdditionsTest extends StoreTest {
   @Test
   void theSameKeyReturnsTheFirstRangeAndStoresNothing() {
     UUID id = created(1);
-    var first = additions.add(TENANT, id, "k", "h1", recipients("a", 2), "ann");
+    var first = additions.add(TENANT, id, "k", RecipientSource.of(recipients("a", 2), "h1"), "ann");
 
-    var again = additions.add(TENANT, id, "k", "h2", recipients("b", 4), "bob");
+    var again = additions.add(TENANT, id, "k", RecipientSource.of(recipients("b", 4), "h2"), "bob");
 
     assertThat(again.outcome()).isEqualTo(Outcome.REPLAYED);
     assertThat(again.messages()).isEqualTo(first.messages());
@@ -100,8 +102,10 @@ class RecipientAdditionsTest extends StoreTest {
         .where(SENDOUT.ID.eq(cancelled))
         .execute();
 
-    var toCompleted = additions.add(TENANT, completed, "k", "h", recipients("a", 1), "ann");
-    var toCancelled = additions.add(TENANT, cancelled, "k", "h", recipients("a", 1), "ann");
+    var toCompleted =
+        additions.add(TENANT, completed, "k", RecipientSource.of(recipients("a", 1), "h"), "ann");
+    var toCancelled =
+        additions.add(TENANT, cancelled, "k", RecipientSource.of(recipients("a", 1), "h"), "ann");
 
     assertThat(toCompleted.outcome()).isEqualTo(Outcome.FINISHED);
     assertThat(toCompleted.status()).isEqualTo(SendoutStatus.COMPLETED);
@@ -115,9 +119,19 @@ class RecipientAdditionsTest extends StoreTest {
     UUID id = created(1);
 
     assertThat(
-            additions.add(TENANT, UUID.randomUUID(), "k", "h", recipients("a", 1), "x").outcome())
+            additions
+                .add(
+                    TENANT,
+                    UUID.randomUUID(),
+                    "k",
+                    RecipientSource.of(recipients("a", 1), "h"),
+                    "x")
+                .outcome())
         .isEqualTo(Outcome.NO_SENDOUT);
-    assertThat(additions.add("tenant-b", id, "k", "h", recipients("a", 1), "x").outcome())
+    assertThat(
+            additions
+                .add("tenant-b", id, "k", RecipientSource.of(recipients("a", 1), "h"), "x")
+                .outcome())
         .isEqualTo(Outcome.NO_SENDOUT);
     assertThat(all(id)).hasSize(1);
   }
@@ -131,7 +145,9 @@ class RecipientAdditionsTest extends StoreTest {
       for (int i = 0; i < 8; i++) {
         String key = "k" + i;
         Callable<RecipientAdditions.Addition> call =
-            () -> additions.add(TENANT, id, key, "h", recipients(key + "-", 50), "ann");
+            () ->
+                additions.add(
+                    TENANT, id, key, RecipientSource.of(recipients(key + "-", 50), "h"), "ann");
         calls.add(pool.submit(call));
       }
       for (var call : calls) {
@@ -149,7 +165,7 @@ class RecipientAdditionsTest extends StoreTest {
   void aLargeAdditionIsStoredInChunksInOrder() {
     UUID id = created(0);
 
-    additions.add(TENANT, id, "big", "h", recipients("bulk", 2500), "ann");
+    additions.add(TENANT, id, "big", RecipientSource.of(recipients("bulk", 2500), "h"), "ann");
 
     assertThat(messages.page(id, null, 2497, 10))
         .extracting(StoredMessage::seq, StoredMessage::address)
@@ -159,9 +175,10 @@ class RecipientAdditionsTest extends StoreTest {
   @Test
   void cancellingUnsentAdditionsLeavesMessagesTheWorkflowTookAlone() {
     UUID id = created(1);
-    var addition = additions.add(TENANT, id, "k", "h", recipients("a", 3), "ann");
+    var addition =
+        additions.add(TENANT, id, "k", RecipientSource.of(recipients("a", 3), "h"), "ann");
     sendouts.release(id);
-    additions.add(TENANT, id, "later", "h", recipients("b", 2), "ann");
+    additions.add(TENANT, id, "later", RecipientSource.of(recipients("b", 2), "h"), "ann");
 
     int cancelled = additions.cancelUnsent(id, new SeqRange(1, 6));
 

@@ -24,30 +24,47 @@ import tools.jackson.databind.ObjectMapper;
 @Component
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
-  private final long limit;
+  /** Media types of uploads streamed to the store, which have a limit of their own. */
+  static final List<MediaType> UPLOADS =
+      List.of(
+          MediaType.parseMediaType("application/x-ndjson"), MediaType.parseMediaType("text/csv"));
+
+  private final long bodyLimit;
+  private final long uploadLimit;
   private final ObjectMapper json;
 
   public RequestBodyLimitFilter(ApiProperties properties, ObjectMapper json) {
-    this.limit = properties.maxBodySize().toBytes();
+    this.bodyLimit = properties.maxBodySize().toBytes();
+    this.uploadLimit = properties.maxUploadSize().toBytes();
     this.json = json;
+  }
+
+  private long limitOf(HttpServletRequest request) {
+    String type = request.getContentType();
+    boolean upload =
+        type != null
+            && UPLOADS.stream().anyMatch(u -> u.isCompatibleWith(MediaType.parseMediaType(type)));
+    return upload ? uploadLimit : bodyLimit;
   }
 
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
+    long limit = limitOf(request);
     if (request.getContentLengthLong() > limit) {
-      var problem = ApiExceptionHandler.respond(ProblemType.BODY_TOO_LARGE, tooLarge(), List.of());
+      var problem =
+          ApiExceptionHandler.respond(ProblemType.BODY_TOO_LARGE, tooLarge(limit), List.of());
       problem.getBody().setInstance(URI.create(request.getRequestURI()));
       response.setStatus(problem.getStatusCode().value());
       response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
       json.writeValue(response.getOutputStream(), problem.getBody());
       return;
     }
-    chain.doFilter(new LimitedRequest(request), response);
+    chain.doFilter(new LimitedRequest(request, limit), response);
   }
 
-  private String tooLarge() {
+  private static String tooLarge(long limit) {
     return "The request body exceeds " + limit + " bytes";
   }
 
@@ -58,28 +75,32 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
   }
 
-  private final class LimitedRequest extends HttpServletRequestWrapper {
+  private static final class LimitedRequest extends HttpServletRequestWrapper {
+    private final long limit;
     private ServletInputStream stream;
 
-    LimitedRequest(HttpServletRequest request) {
+    LimitedRequest(HttpServletRequest request, long limit) {
       super(request);
+      this.limit = limit;
     }
 
     @Override
     public ServletInputStream getInputStream() throws IOException {
       if (stream == null) {
-        stream = new LimitedStream(super.getInputStream());
+        stream = new LimitedStream(super.getInputStream(), limit);
       }
       return stream;
     }
   }
 
-  private final class LimitedStream extends ServletInputStream {
+  private static final class LimitedStream extends ServletInputStream {
     private final ServletInputStream in;
+    private final long limit;
     private long read;
 
-    LimitedStream(ServletInputStream in) {
+    LimitedStream(ServletInputStream in, long limit) {
       this.in = in;
+      this.limit = limit;
     }
 
     @Override
@@ -99,7 +120,7 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     private void count(int n) throws BodyTooLargeException {
       read += n;
       if (read > limit) {
-        throw new BodyTooLargeException(tooLarge());
+        throw new BodyTooLargeException(tooLarge(limit));
       }
     }
 

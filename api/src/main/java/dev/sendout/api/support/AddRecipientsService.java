@@ -5,6 +5,7 @@ import dev.sendout.activities.sms.SmsContent;
 import dev.sendout.activities.store.NewSendout;
 import dev.sendout.activities.store.RecipientAdditions;
 import dev.sendout.activities.store.RecipientAdditions.Addition;
+import dev.sendout.activities.store.RecipientAdditions.RecipientSource;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.StoredSendout;
 import dev.sendout.api.limits.TenantLimits;
@@ -17,10 +18,12 @@ import dev.sendout.api.tenant.Tenant;
 import dev.sendout.workflows.sendout.AddRecipients;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.SupportAction;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Adds recipients to a sendout in two steps. First the messages are stored, QUEUED, in one
@@ -38,6 +41,7 @@ public class AddRecipientsService {
   private final RecipientAdditions additions;
   private final SupportActions actions;
   private final TenantLimits limits;
+  private final ObjectMapper json;
 
   public AddRecipientsService(
       SendoutStore sendouts,
@@ -45,13 +49,15 @@ public class AddRecipientsService {
       Idempotency idempotency,
       RecipientAdditions additions,
       SupportActions actions,
-      TenantLimits limits) {
+      TenantLimits limits,
+      ObjectMapper json) {
     this.sendouts = sendouts;
     this.validator = validator;
     this.idempotency = idempotency;
     this.additions = additions;
     this.actions = actions;
     this.limits = limits;
+    this.json = json;
   }
 
   /** The addition, and whether it repeats an earlier call with the same Idempotency-Key. */
@@ -63,14 +69,52 @@ public class AddRecipientsService {
     String by = SupportService.actor(request.by());
     validator.validateRecipients(sendout.channel(), content(sendout), request.recipients());
     limits.takeRecipients(tenant, request.recipients().size());
-    // Without a key a retry cannot be recognised; the made-up one still names the Update.
-    String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
-    String requestHash = idempotency.fingerprint(request);
     List<NewSendout.Recipient> recipients =
         request.recipients().stream()
             .map(r -> SendoutService.stored(sendout.channel(), r))
             .toList();
-    Addition addition = additions.add(tenant.id(), id, key, requestHash, recipients, by);
+    return add(
+        tenant,
+        id,
+        idempotencyKey,
+        by,
+        RecipientSource.of(recipients, idempotency.fingerprint(request)));
+  }
+
+  /**
+   * Adds an uploaded file of recipients, one per line (NDJSON) or row (CSV), read as a stream: it
+   * is validated and stored a chunk at a time, so the api's memory does not grow with its size. One
+   * bad line rejects the whole upload, and nothing of it is stored.
+   */
+  public Result upload(
+      Tenant tenant,
+      UUID id,
+      UploadedRecipients.Format format,
+      InputStream body,
+      String by,
+      String idempotencyKey) {
+    idempotency.checkKey(idempotencyKey);
+    StoredSendout sendout = SendoutService.find(sendouts, tenant, id);
+    var source =
+        new UploadedRecipients(
+            body,
+            format,
+            recipients -> {
+              validator.validateRecipients(sendout.channel(), content(sendout), recipients);
+              limits.takeRecipients(tenant, recipients.size());
+              return recipients.stream()
+                  .map(r -> SendoutService.stored(sendout.channel(), r))
+                  .toList();
+            },
+            json);
+    return add(tenant, id, idempotencyKey, SupportService.actor(by), source);
+  }
+
+  private Result add(
+      Tenant tenant, UUID id, String idempotencyKey, String by, RecipientSource recipients) {
+    // Without a key a retry cannot be recognised; the made-up one still names the Update.
+    String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
+    Addition addition = additions.add(tenant.id(), id, key, recipients, by);
     SeqRange range =
         switch (addition.outcome()) {
           case NO_SENDOUT ->
@@ -81,7 +125,7 @@ public class AddRecipientsService {
                   "Sendout %s is %s: recipients can no longer be added"
                       .formatted(id, addition.status().name().toLowerCase(Locale.ROOT)));
           case REPLAYED -> {
-            if (!requestHash.equals(addition.requestHash())) {
+            if (!recipients.requestHash().equals(addition.requestHash())) {
               throw new ApiProblem(
                   ProblemType.IDEMPOTENCY_KEY_REUSED,
                   "Idempotency-Key '%s' was first used for a different addition to sendout %s"

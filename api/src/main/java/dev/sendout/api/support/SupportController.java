@@ -10,12 +10,16 @@ import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.UUID;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -76,6 +80,42 @@ public class SupportController {
           @RequestHeader(name = "Idempotency-Key", required = false)
           String idempotencyKey) {
     var result = additions.add(tenant, id, request, idempotencyKey);
+    return ResponseEntity.status(HttpStatus.ACCEPTED)
+        .header("Idempotent-Replayed", String.valueOf(result.replayed()))
+        .body(result.added());
+  }
+
+  @Operation(
+      summary = "Upload recipients to a sendout that is not finished, as NDJSON or CSV",
+      description =
+          "One recipient per line: NDJSON objects as in a JSON request, or CSV with a header row"
+              + " naming email or phone, optionally name, and a column per variable. Read as a"
+              + " stream and stored a thousand at a time, so any size fits in bounded memory. One"
+              + " bad line rejects the whole upload and stores nothing; the problem names each bad"
+              + " line as #line=N (the header is line 1 of a CSV).")
+  @ApiResponse(responseCode = "202", description = "Accepted; the range names the new messages")
+  @ApiResponse(responseCode = "400", description = "A bad line; errors name it")
+  @ApiResponse(responseCode = "404", description = "No such sendout")
+  @ApiResponse(responseCode = "409", description = "The sendout is finished or refused them")
+  @ApiResponse(responseCode = "413", description = "Over sendout.api.max-upload-size")
+  @PostMapping(
+      path = "/{id}/recipients",
+      consumes = {"application/x-ndjson", "text/csv"})
+  public ResponseEntity<RecipientsAdded> upload(
+      Tenant tenant,
+      @PathVariable UUID id,
+      @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
+      @Parameter(description = "Who is adding them, for the audit trail")
+          @RequestParam(required = false)
+          String by,
+      @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+      HttpServletRequest request)
+      throws IOException {
+    var format =
+        contentType.isCompatibleWith(MediaType.parseMediaType("text/csv"))
+            ? UploadedRecipients.Format.CSV
+            : UploadedRecipients.Format.NDJSON;
+    var result = additions.upload(tenant, id, format, request.getInputStream(), by, idempotencyKey);
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .header("Idempotent-Replayed", String.valueOf(result.replayed()))
         .body(result.added());

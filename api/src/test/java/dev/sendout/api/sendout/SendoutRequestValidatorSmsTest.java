@@ -29,7 +29,12 @@ class SendoutRequestValidatorSmsTest {
 
   private final SendoutRequestValidator validator =
       new SendoutRequestValidator(
-          new ApiProperties(5, DataSize.ofMegabytes(1), Duration.ofHours(24), Duration.ofHours(72)),
+          new ApiProperties(
+              5,
+              DataSize.ofMegabytes(1),
+              DataSize.ofMegabytes(1),
+              Duration.ofHours(24),
+              Duration.ofHours(72)),
           Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC));
 
   private static CreateSendoutRequest sms(String senderId, String text, Recipient... recipients) {

@@ -26,7 +26,11 @@ class SendoutRequestValidatorTest {
 
   private static ApiProperties properties(int maxRecipients) {
     return new ApiProperties(
-        maxRecipients, DataSize.ofMegabytes(1), Duration.ofHours(24), Duration.ofHours(72));
+        maxRecipients,
+        DataSize.ofMegabytes(1),
+        DataSize.ofMegabytes(1),
+        Duration.ofHours(24),
+        Duration.ofHours(72));
   }
 
   private static CreateSendoutRequest request(List<Recipient> recipients, String sendAt) {

@@ -1,0 +1,208 @@
+package dev.sendout.api.support;
+
+import dev.sendout.activities.store.NewSendout;
+import dev.sendout.activities.store.RecipientAdditions.RecipientSource;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.FieldProblem;
+import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.dataformat.csv.CsvMapper;
+import tools.jackson.dataformat.csv.CsvSchema;
+
+/**
+ * An upload of recipients, read a chunk at a time: NDJSON (one recipient object per line, as in a
+ * JSON request) or CSV (a header row naming {@code email} or {@code phone}, optionally {@code
+ * name}, and a column per variable). Each chunk is checked as a request's recipients are; a problem
+ * names its line as {@code #line=N} (the header is line 1 of a CSV). The fingerprint is the SHA-256
+ * of the bytes as uploaded.
+ */
+final class UploadedRecipients implements RecipientSource {
+
+  /** Uploaded formats, by their media type. */
+  enum Format {
+    NDJSON,
+    CSV
+  }
+
+  /** Lines checked and stored together: a few hundred kilobytes of memory at most. */
+  static final int CHUNK = 1000;
+
+  private static final Pattern RECIPIENT_POINTER = Pattern.compile("^/recipients/(\\d+)(.*)$");
+
+  private final DigestInputStream body;
+  private final Iterator<Line> lines;
+  private final Function<List<Recipient>, List<NewSendout.Recipient>> check;
+  private int read;
+
+  /**
+   * @param check validates a chunk (throwing its problems) and converts it for the store
+   */
+  UploadedRecipients(
+      InputStream body,
+      Format format,
+      Function<List<Recipient>, List<NewSendout.Recipient>> check,
+      ObjectMapper json) {
+    this.body = new DigestInputStream(body, sha256());
+    this.check = check;
+    this.lines =
+        switch (format) {
+          case NDJSON -> ndjson(this.body, json);
+          case CSV -> csv(this.body);
+        };
+  }
+
+  /** One recipient and the line it came from. */
+  private record Line(int number, Recipient recipient) {}
+
+  @Override
+  public List<NewSendout.Recipient> next() {
+    List<Recipient> chunk = new ArrayList<>(CHUNK);
+    List<Integer> numbers = new ArrayList<>(CHUNK);
+    while (chunk.size() < CHUNK && lines.hasNext()) {
+      Line line = lines.next();
+      chunk.add(line.recipient());
+      numbers.add(line.number());
+    }
+    if (chunk.isEmpty()) {
+      if (read == 0) {
+        throw ApiProblem.invalid("#line=1", "the upload holds no recipients");
+      }
+      return List.of();
+    }
+    read += chunk.size();
+    try {
+      return check.apply(chunk);
+    } catch (ApiProblem problem) {
+      if (problem.errors().isEmpty()) {
+        throw problem;
+      }
+      throw ApiProblem.invalid(problem.errors().stream().map(e -> onLine(e, numbers)).toList());
+    }
+  }
+
+  @Override
+  public String requestHash() {
+    return HexFormat.of().formatHex(body.getMessageDigest().digest());
+  }
+
+  /** A problem of the chunk's i-th recipient, pointed at its line of the upload. */
+  private static FieldProblem onLine(FieldProblem problem, List<Integer> numbers) {
+    Matcher m = RECIPIENT_POINTER.matcher(problem.pointer());
+    if (!m.matches()) {
+      return problem;
+    }
+    int line = numbers.get(Integer.parseInt(m.group(1)));
+    return new FieldProblem("#line=" + line + m.group(2), problem.detail());
+  }
+
+  private static Iterator<Line> ndjson(InputStream body, ObjectMapper json) {
+    BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+    return new Iterator<>() {
+      private int number;
+      private Line next = advance();
+
+      private Line advance() {
+        try {
+          for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+            number++;
+            if (!text.isBlank()) {
+              return new Line(number, parse(text));
+            }
+          }
+          return null;
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+
+      private Recipient parse(String text) {
+        try {
+          return json.readValue(text, Recipient.class);
+        } catch (JacksonException e) {
+          throw ApiProblem.invalid(
+              "#line=" + number, "not a recipient object: " + e.getOriginalMessage());
+        }
+      }
+
+      @Override
+      public boolean hasNext() {
+        return next != null;
+      }
+
+      @Override
+      public Line next() {
+        Line line = next;
+        next = advance();
+        return line;
+      }
+    };
+  }
+
+  private static Iterator<Line> csv(InputStream body) {
+    MappingIterator<Map<String, String>> rows;
+    try {
+      rows =
+          new CsvMapper()
+              .readerForMapOf(String.class)
+              .with(CsvSchema.emptySchema().withHeader())
+              .readValues(new InputStreamReader(body, StandardCharsets.UTF_8));
+    } catch (JacksonException e) {
+      throw ApiProblem.invalid("#line=1", "not a CSV header row: " + e.getOriginalMessage());
+    }
+    return new Iterator<>() {
+      @Override
+      public boolean hasNext() {
+        try {
+          return rows.hasNextValue();
+        } catch (JacksonException e) {
+          throw ApiProblem.invalid(
+              "#line=" + e.getLocation().getLineNr(), "not valid CSV: " + e.getOriginalMessage());
+        }
+      }
+
+      @Override
+      public Line next() {
+        // Where the parser stands once hasNextValue() found the row: its first line.
+        int number = rows.currentLocation().getLineNr();
+        Map<String, String> row = new HashMap<>(rows.nextValue());
+        String email = blankToNull(row.remove("email"));
+        String phone = blankToNull(row.remove("phone"));
+        String name = blankToNull(row.remove("name"));
+        row.values().removeIf(String::isEmpty);
+        return new Line(number, new Recipient(email, phone, name, row.isEmpty() ? null : row));
+      }
+    };
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+
+  private static MessageDigest sha256() {
+    try {
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("Every JDK has SHA-256", e);
+    }
+  }
+}

@@ -1,0 +1,116 @@
+package dev.sendout.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Instant;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Recipients uploaded as NDJSON or CSV, streamed into a sendout: a large upload is stored whole; a
+ * bad line rejects the upload, names its line and stores nothing; a repeated upload with the same
+ * Idempotency-Key adds nothing.
+ */
+class RecipientUploadEndToEndTest {
+
+  private static EmbeddedEngine engine;
+  private static EngineClient client;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void startEngine() throws Exception {
+    engine = EmbeddedEngine.start(EmbeddedEngine.Settings.ephemeral());
+    client = new EngineClient(engine);
+  }
+
+  @AfterAll
+  static void stopEngine() {
+    engine.close();
+  }
+
+  /** A sendout due in an hour, so that nothing is sent while the test looks. */
+  private static String scheduledSendout() {
+    var body =
+        EngineClient.emailSendout(1).put("sendAt", Instant.now().plusSeconds(3600).toString());
+    var created = client.createSendout(body.toString(), null);
+    assertThat(created.status()).isEqualTo(202);
+    return created.body().path("id").asText();
+  }
+
+  private HttpResponse<String> upload(String id, String type, String body, String key)
+      throws Exception {
+    var request =
+        HttpRequest.newBuilder(
+                URI.create(
+                    "http://127.0.0.1:" + engine.apiPort() + "/v1/sendouts/" + id + "/recipients"))
+            .header("Authorization", "Bearer " + engine.devApiKey())
+            .header("Content-Type", type)
+            .POST(HttpRequest.BodyPublishers.ofString(body));
+    if (key != null) {
+      request.header("Idempotency-Key", key);
+    }
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static String ndjsonLine(int i) {
+    return "{\"email\":\"up%d@example.com\",\"variables\":{\"firstName\":\"U%d\",\"surveyUrl\":\"https://s.example.com/%d\"}}"
+        .formatted(i, i, i);
+  }
+
+  @Test
+  void aLargeNdjsonUploadIsStoredWholeAndARepeatedOneAddsNothing() throws Exception {
+    String id = scheduledSendout();
+    String body =
+        IntStream.range(0, 20_000)
+            .mapToObj(RecipientUploadEndToEndTest::ndjsonLine)
+            .collect(Collectors.joining("\n", "", "\n"));
+
+    var first = upload(id, "application/x-ndjson", body, "upload-1");
+    var again = upload(id, "application/x-ndjson", body, "upload-1");
+
+    assertThat(first.statusCode()).as(first.body()).isEqualTo(202);
+    JsonNode added = EngineClient.JSON.readTree(first.body());
+    assertThat(added.path("added").asInt()).isEqualTo(20_000);
+    assertThat(added.path("fromSeq").asInt()).isEqualTo(1);
+    assertThat(again.statusCode()).isEqualTo(202);
+    assertThat(again.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    JsonNode sendout = client.get("/v1/sendouts/" + id).body();
+    assertThat(sendout.path("recipientCount").asInt()).isEqualTo(20_001);
+    assertThat(sendout.path("messages").path("QUEUED").asInt()).isEqualTo(20_001);
+  }
+
+  @Test
+  void aCsvUploadWithABadLineIsRejectedNamingTheLineAndStoresNothing() throws Exception {
+    String id = scheduledSendout();
+    String csv =
+        """
+        email,name,firstName,surveyUrl
+        ann@example.com,Ann,Ann,https://s.example.com/a
+        not-an-address,Bob,Bob,https://s.example.com/b
+        "cy@example.com","Cy, Jr.",Cy,https://s.example.com/c
+        """;
+
+    var rejected = upload(id, "text/csv", csv, null);
+
+    assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(400);
+    assertThat(rejected.body()).contains("#line=3");
+    assertThat(client.get("/v1/sendouts/" + id).body().path("recipientCount").asInt()).isOne();
+
+    var accepted = upload(id, "text/csv", csv.replace("not-an-address", "bob@example.com"), null);
+
+    assertThat(accepted.statusCode()).as(accepted.body()).isEqualTo(202);
+    assertThat(EngineClient.JSON.readTree(accepted.body()).path("added").asInt()).isEqualTo(3);
+    assertThat(
+            client.queryRow(
+                "select display_name from message where sendout_id = '" + id + "' and seq = 3"))
+        .containsExactly("Cy, Jr.");
+  }
+}
