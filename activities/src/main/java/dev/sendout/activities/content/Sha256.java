@@ -9,8 +9,15 @@ import java.util.HexFormat;
 public final class Sha256 {
 
   public static String hex(byte[] bytes) {
+    return HexFormat.of().formatHex(newDigest().digest(bytes));
+  }
+
+  /**
+   * A digest to feed as data streams past; {@code HexFormat} turns its result into the same hex.
+   */
+  public static MessageDigest newDigest() {
     try {
-      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("Every JDK has SHA-256", e);
     }

@@ -1,5 +1,6 @@
 package dev.sendout.api.support;
 
+import dev.sendout.activities.content.Sha256;
 import dev.sendout.activities.store.NewSendout;
 import dev.sendout.activities.store.RecipientAdditions.RecipientSource;
 import dev.sendout.api.problem.ApiProblem;
@@ -12,8 +13,6 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -62,7 +61,7 @@ final class UploadedRecipients implements RecipientSource {
       Format format,
       Function<List<Recipient>, List<NewSendout.Recipient>> check,
       ObjectMapper json) {
-    this.body = new DigestInputStream(body, sha256());
+    this.body = new DigestInputStream(body, Sha256.newDigest());
     this.check = check;
     this.lines =
         switch (format) {
@@ -196,13 +195,5 @@ final class UploadedRecipients implements RecipientSource {
 
   private static String blankToNull(String value) {
     return value == null || value.isBlank() ? null : value;
-  }
-
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("Every JDK has SHA-256", e);
-    }
   }
 }
