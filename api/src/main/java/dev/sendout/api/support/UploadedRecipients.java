@@ -174,8 +174,11 @@ final class UploadedRecipients implements RecipientSource {
         try {
           return rows.hasNextValue();
         } catch (JacksonException e) {
-          throw ApiProblem.invalid(
-              "#line=" + e.getLocation().getLineNr(), "not valid CSV: " + e.getOriginalMessage());
+          int line =
+              e.getLocation() == null
+                  ? rows.currentLocation().getLineNr()
+                  : e.getLocation().getLineNr();
+          throw ApiProblem.invalid("#line=" + line, "not valid CSV: " + e.getOriginalMessage());
         }
       }
 
