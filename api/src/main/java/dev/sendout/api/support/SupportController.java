@@ -79,7 +79,11 @@ public class SupportController {
       @Parameter(description = "Makes retries safe: the same key adds the recipients once")
           @RequestHeader(name = "Idempotency-Key", required = false)
           String idempotencyKey) {
-    var result = additions.add(tenant, id, request, idempotencyKey);
+    return accepted(additions.add(tenant, id, request, idempotencyKey));
+  }
+
+  /** 202 with the added range, saying whether the call repeated an earlier one. */
+  private static ResponseEntity<RecipientsAdded> accepted(AddRecipientsService.Result result) {
     return ResponseEntity.status(HttpStatus.ACCEPTED)
         .header("Idempotent-Replayed", String.valueOf(result.replayed()))
         .body(result.added());
@@ -115,10 +119,8 @@ public class SupportController {
         contentType.isCompatibleWith(MediaType.parseMediaType("text/csv"))
             ? UploadedRecipients.Format.CSV
             : UploadedRecipients.Format.NDJSON;
-    var result = additions.upload(tenant, id, format, request.getInputStream(), by, idempotencyKey);
-    return ResponseEntity.status(HttpStatus.ACCEPTED)
-        .header("Idempotent-Replayed", String.valueOf(result.replayed()))
-        .body(result.added());
+    return accepted(
+        additions.upload(tenant, id, format, request.getInputStream(), by, idempotencyKey));
   }
 
   @Operation(
