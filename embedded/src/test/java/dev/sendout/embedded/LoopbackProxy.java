@@ -59,15 +59,22 @@ final class LoopbackProxy implements AutoCloseable {
 
   private void acceptUntilClosed(ServerSocket socket) {
     while (!socket.isClosed()) {
+      Socket client;
       try {
-        Socket client = socket.accept();
+        client = socket.accept();
+      } catch (IOException closed) {
+        return;
+      }
+      try {
         Socket server = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         sockets.add(client);
         sockets.add(server);
         pump(client, server);
         pump(server, client);
-      } catch (IOException closed) {
-        return;
+      } catch (IOException targetDown) {
+        // Nothing listens behind the proxy (the server is stopped): refuse this one, as the
+        // server itself would, and keep accepting for when it is back.
+        reset(client);
       }
     }
   }

@@ -7,6 +7,7 @@ import dev.sendout.embedded.EngineClient.Reply;
 import io.temporal.testserver.TestServer;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,10 +16,12 @@ import org.junit.jupiter.api.Test;
 /**
  * A sendout accepted while Temporal is unreachable is not lost: the API stores it and answers 202
  * at once, and the outbox relay starts its workflow when Temporal can be reached again. The outage
- * is a network cut between the engine and a Temporal server that keeps running.
+ * is either a network cut between the engine and a Temporal server that keeps running, or the
+ * Temporal server stopped and started again.
  */
 class TemporalOutageEndToEndTest {
 
+  private static int temporalPort;
   private static TestServer.PortBoundTestServer temporal;
   private static LoopbackProxy network;
   private static EmbeddedEngine engine;
@@ -26,7 +29,6 @@ class TemporalOutageEndToEndTest {
 
   @BeforeAll
   static void startEngine() throws Exception {
-    int temporalPort;
     try (ServerSocket probe = new ServerSocket(0)) {
       temporalPort = probe.getLocalPort();
     }
@@ -88,6 +90,40 @@ class TemporalOutageEndToEndTest {
     assertThat(client.get("/actuator/health").body().path("status").asText()).isEqualTo("UP");
     for (JsonNode m : client.messagesOf(id)) {
       assertThat(client.sandboxSendCount(m.path("id").asText())).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void sendoutsAcceptedWhileTheTemporalServerIsStoppedStartWhenItRunsAgain() throws Exception {
+    temporal.close();
+
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      long before = System.nanoTime();
+      Reply created = client.createSendout(EngineClient.emailSendout(10).toString(), null);
+      Duration latency = Duration.ofNanos(System.nanoTime() - before);
+      assertThat(created.status()).isEqualTo(202);
+      assertThat(latency)
+          .as("the API does not wait for Temporal")
+          .isLessThan(Duration.ofSeconds(2));
+      ids.add(created.body().path("id").asText());
+    }
+    Thread.sleep(3_000);
+    for (String id : ids) {
+      assertThat(client.get("/v1/sendouts/" + id).body().path("workflowStartedAt").isNull())
+          .isTrue();
+    }
+
+    temporal = TestServer.createPortBoundServer(temporalPort);
+    // The test server keeps nothing: a worker starting now registers the search attributes in
+    // the new one, as it does on any first start. A real server keeps them across a restart.
+    engine.startWorker();
+
+    for (String id : ids) {
+      JsonNode done =
+          client.awaitSendout(
+              id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+      assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(10);
     }
   }
 }
