@@ -162,6 +162,52 @@ class WorkerCrashEndToEndTest {
         .contains("TERMINATED");
   }
 
+  @Test
+  void anEmailWorkerStoppedGracefullyFinishesItsCallsFirstAndLeavesNothingInDoubt()
+      throws Exception {
+    client.receipts("{\"deliveryDelayMs\":200}");
+    ConfigurableApplicationContext emailWorker = engine.startWorker(EMAIL_ONLY);
+    client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":3000}");
+    String id =
+        client
+            .createSendout(EngineClient.emailSendout(1000).toString(), null)
+            .body()
+            .path("id")
+            .asText();
+    // The one call of the one batch is on its way to a SendGrid that takes three seconds.
+    EngineClient.await(
+        () -> {
+          try {
+            return !client
+                .queryRow(
+                    "select count(*) from message where send_started_at is not null"
+                        + " and sendout_id = '"
+                        + id
+                        + "'")
+                .get(0)
+                .equals("0");
+          } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        Duration.ofSeconds(30),
+        "the call in flight");
+
+    long before = System.nanoTime();
+    emailWorker.close();
+    Duration stopping = Duration.ofNanos(System.nanoTime() - before);
+    client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":0}");
+
+    assertThat(stopping).as("the stop waited for the call").isGreaterThan(Duration.ofSeconds(1));
+    JsonNode done =
+        client.awaitSendout(
+            id, Duration.ofSeconds(60), s -> s.path("messages").path("DELIVERED").asInt() == 1000);
+    assertThat(done.path("messages").path("UNCONFIRMED").asInt()).isZero();
+    for (JsonNode m : client.messagesOf(id)) {
+      assertThat(m.path("attemptCount").asInt()).as("sent in one attempt").isOne();
+    }
+  }
+
   /**
    * The sendout's messages once the receipts of every message SendGrid took have arrived; an
    * in-doubt message that SendGrid did take is UNCONFIRMED until its receipt is applied.
