@@ -1,10 +1,10 @@
 package dev.sendout.worker;
 
+import dev.sendout.activities.GrpcStatus;
 import dev.sendout.activities.watchdog.WatchdogProperties;
 import dev.sendout.workflows.watchdog.WatchdogRun;
 import dev.sendout.workflows.watchdog.WatchdogWorkflow;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.WorkflowClient;
@@ -73,7 +73,7 @@ class WatchdogSchedule implements InitializingBean {
       schedules.getHandle(WatchdogWorkflow.ID).update(current -> new ScheduleUpdate(schedule));
       log.info("Watchdog schedule exists; set to every {}", properties.period());
     } catch (RuntimeException e) {
-      if (!unimplemented(e)) {
+      if (GrpcStatus.codeOf(e) != Status.Code.UNIMPLEMENTED) {
         throw e;
       }
       startLoopingWatchdog();
@@ -120,15 +120,5 @@ class WatchdogSchedule implements InitializingBean {
         "This Temporal has no Schedules (the test server): watchdog workflow {} loops every {}",
         WatchdogWorkflow.ID,
         properties.period());
-  }
-
-  private static boolean unimplemented(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof StatusRuntimeException s
-          && s.getStatus().getCode() == Status.Code.UNIMPLEMENTED) {
-        return true;
-      }
-    }
-    return false;
   }
 }

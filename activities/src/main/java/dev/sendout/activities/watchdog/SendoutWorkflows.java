@@ -4,6 +4,7 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.CHANNEL;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_ID;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
+import dev.sendout.activities.GrpcStatus;
 import dev.sendout.activities.sendout.SendoutStarter;
 import dev.sendout.activities.store.AuditTrail;
 import dev.sendout.activities.store.FindingStore;
@@ -15,7 +16,6 @@ import dev.sendout.workflows.sendout.StuckReason;
 import dev.sendout.workflows.sendout.SupportActionType;
 import dev.sendout.workflows.sendout.WatchdogFindings;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionMetadata;
@@ -119,7 +119,7 @@ class SendoutWorkflows {
     try {
       running = temporal.listExecutions(RUNNING_SENDOUTS).limit(MAX_LISTED).toList();
     } catch (RuntimeException e) {
-      if (code(e) == Status.Code.UNIMPLEMENTED) {
+      if (GrpcStatus.codeOf(e) == Status.Code.UNIMPLEMENTED) {
         return null;
       }
       throw e;
@@ -175,19 +175,10 @@ class SendoutWorkflows {
     } catch (WorkflowNotFoundException e) {
       return null;
     } catch (RuntimeException e) {
-      if (code(e) == Status.Code.NOT_FOUND) {
+      if (GrpcStatus.codeOf(e) == Status.Code.NOT_FOUND) {
         return null;
       }
       throw e;
     }
-  }
-
-  private static Status.Code code(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof StatusRuntimeException s) {
-        return s.getStatus().getCode();
-      }
-    }
-    return null;
   }
 }

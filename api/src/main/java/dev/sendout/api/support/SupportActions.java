@@ -1,5 +1,6 @@
 package dev.sendout.api.support;
 
+import dev.sendout.activities.GrpcStatus;
 import dev.sendout.activities.sendout.SendoutStarter;
 import dev.sendout.activities.store.SendoutStore;
 import dev.sendout.activities.store.StoredSendout;
@@ -12,7 +13,6 @@ import dev.sendout.workflows.sendout.SupportActionType;
 import dev.sendout.workflows.sendout.SupportRefusal;
 import io.grpc.Context;
 import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
@@ -208,13 +208,8 @@ public class SupportActions implements DisposableBean {
 
   /** True when Temporal could not be reached or did not answer, anywhere along the cause chain. */
   private static boolean isUnreachable(Throwable e) {
-    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-      if (cause instanceof StatusRuntimeException grpc
-          && UNREACHABLE.contains(grpc.getStatus().getCode())) {
-        return true;
-      }
-    }
-    return false;
+    Status.Code code = GrpcStatus.codeOf(e);
+    return code != null && UNREACHABLE.contains(code);
   }
 
   @Override
