@@ -111,6 +111,16 @@ public class RecipientAdditions {
     }
   }
 
+  /** Whether an addition to this sendout was stored under this Idempotency-Key already. */
+  public boolean isKnown(UUID sendoutId, String idempotencyKey) {
+    return db.fetchExists(
+        RECIPIENT_ADDITION,
+        RECIPIENT_ADDITION
+            .SENDOUT_ID
+            .eq(sendoutId)
+            .and(RECIPIENT_ADDITION.IDEMPOTENCY_KEY.eq(idempotencyKey)));
+  }
+
   @Transactional
   public Addition add(
       String tenantId,

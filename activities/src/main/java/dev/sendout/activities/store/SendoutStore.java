@@ -64,12 +64,8 @@ public class SendoutStore {
             .returningResult(SENDOUT.ID)
             .fetchOptional(SENDOUT.ID);
     if (inserted.isEmpty()) {
-      SendoutRecord existing =
-          db.selectFrom(SENDOUT)
-              .where(SENDOUT.TENANT_ID.eq(sendout.tenantId()))
-              .and(SENDOUT.IDEMPOTENCY_KEY.eq(sendout.idempotencyKey()))
-              .fetchSingle();
-      return new Created(toStored(existing), true);
+      return new Created(
+          findByIdempotencyKey(sendout.tenantId(), sendout.idempotencyKey()).orElseThrow(), true);
     }
     messages.insertQueued(sendout.id(), sendout.recipients(), now);
     return new Created(find(sendout.tenantId(), sendout.id()).orElseThrow(), false);
@@ -79,6 +75,15 @@ public class SendoutStore {
     return db.selectFrom(SENDOUT)
         .where(SENDOUT.ID.eq(id))
         .and(SENDOUT.TENANT_ID.eq(tenantId))
+        .fetchOptional()
+        .map(SendoutStore::toStored);
+  }
+
+  /** The tenant's sendout stored under this Idempotency-Key, if there is one. */
+  public Optional<StoredSendout> findByIdempotencyKey(String tenantId, String idempotencyKey) {
+    return db.selectFrom(SENDOUT)
+        .where(SENDOUT.TENANT_ID.eq(tenantId))
+        .and(SENDOUT.IDEMPOTENCY_KEY.eq(idempotencyKey))
         .fetchOptional()
         .map(SendoutStore::toStored);
   }

@@ -10,6 +10,7 @@ import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.tenant.Tenant;
 import dev.sendout.workflows.sendout.Channel;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -44,21 +45,29 @@ public class SendoutService {
   public Created create(Tenant tenant, CreateSendoutRequest request, String idempotencyKey) {
     idempotency.checkKey(idempotencyKey);
     var valid = validator.validate(request);
-    limits.takeRecipients(tenant, request.recipients().size());
     String requestHash = idempotency.fingerprint(request);
-    var recipients = request.recipients().stream().map(r -> stored(valid.channel(), r)).toList();
+    // A replay stores nothing new, so it takes nothing from the tenant's recipient budget.
     Created created =
-        sendouts.create(
-            new NewSendout(
-                UUID.randomUUID(),
-                tenant.id(),
-                valid.channel(),
-                valid.content(),
-                valid.sendAt(),
-                valid.receiptTimeout(),
-                idempotencyKey,
-                requestHash,
-                recipients));
+        Optional.ofNullable(idempotencyKey)
+            .flatMap(key -> sendouts.findByIdempotencyKey(tenant.id(), key))
+            .map(earlier -> new Created(earlier, true))
+            .orElseGet(
+                () -> {
+                  limits.takeRecipients(tenant, request.recipients().size());
+                  return sendouts.create(
+                      new NewSendout(
+                          UUID.randomUUID(),
+                          tenant.id(),
+                          valid.channel(),
+                          valid.content(),
+                          valid.sendAt(),
+                          valid.receiptTimeout(),
+                          idempotencyKey,
+                          requestHash,
+                          request.recipients().stream()
+                              .map(r -> stored(valid.channel(), r))
+                              .toList()));
+                });
     if (created.existed() && !requestHash.equals(created.sendout().requestHash())) {
       throw new ApiProblem(
           ProblemType.IDEMPOTENCY_KEY_REUSED,

@@ -68,7 +68,9 @@ public class AddRecipientsService {
     StoredSendout sendout = SendoutService.find(sendouts, tenant, id);
     String by = SupportService.actor(request.by());
     validator.validateRecipients(sendout.channel(), content(sendout), request.recipients());
-    limits.takeRecipients(tenant, request.recipients().size());
+    if (!isReplay(id, idempotencyKey)) {
+      limits.takeRecipients(tenant, request.recipients().size());
+    }
     List<NewSendout.Recipient> recipients =
         request.recipients().stream()
             .map(r -> SendoutService.stored(sendout.channel(), r))
@@ -95,19 +97,27 @@ public class AddRecipientsService {
       String idempotencyKey) {
     idempotency.checkKey(idempotencyKey);
     StoredSendout sendout = SendoutService.find(sendouts, tenant, id);
+    boolean replay = isReplay(id, idempotencyKey);
     var source =
         new UploadedRecipients(
             body,
             format,
             recipients -> {
               validator.validateRecipients(sendout.channel(), content(sendout), recipients);
-              limits.takeRecipients(tenant, recipients.size());
+              if (!replay) {
+                limits.takeRecipients(tenant, recipients.size());
+              }
               return recipients.stream()
                   .map(r -> SendoutService.stored(sendout.channel(), r))
                   .toList();
             },
             json);
     return add(tenant, id, idempotencyKey, SupportService.actor(by), source);
+  }
+
+  /** A replay stores nothing new, so it takes nothing from the tenant's recipient budget. */
+  private boolean isReplay(UUID id, String idempotencyKey) {
+    return idempotencyKey != null && additions.isKnown(id, idempotencyKey);
   }
 
   private Result add(

@@ -60,11 +60,13 @@ import tools.jackson.databind.json.JsonMapper;
       ApiApplication.CONFIG_NAME,
       "spring.temporal.test-server.enabled=true",
       "sendout.webhooks.vonage.signature-secret=test-secret",
-      "sendout.api.max-recipients-per-request=" + SupportApiTest.MAX_RECIPIENTS
+      "sendout.api.max-recipients-per-request=" + SupportApiTest.MAX_RECIPIENTS,
+      "sendout.api.limits.recipients-per-minute=" + SupportApiTest.RECIPIENTS_PER_MINUTE
     })
 class SupportApiTest {
 
   static final int MAX_RECIPIENTS = 5;
+  static final int RECIPIENTS_PER_MINUTE = 100;
 
   private static final ObjectMapper JSON = JsonMapper.builder().build();
 
@@ -329,6 +331,36 @@ class SupportApiTest {
     assertThat(trail.get(0).path("action").asString()).isEqualTo("ADD_RECIPIENTS");
     assertThat(trail.get(0).path("actor").asString()).isEqualTo("ann");
     assertThat(trail.get(0).path("messages").asInt()).isEqualTo(3);
+  }
+
+  @Test
+  void repeatingACallWithItsIdempotencyKeyTakesNothingFromTheRecipientBudget() {
+    apiKey = apiKeys.issue("tenant-replays", "support-api-test").key();
+    String create =
+        """
+        {"channel":"EMAIL","from":{"email":"surveys@example.com"},"subject":"Hello",
+         "text":"Take our survey","recipients":%s}"""
+            .formatted(emailRecipients(MAX_RECIPIENTS));
+    UUID id =
+        UUID.fromString(
+            post("/v1/sendouts", create, "Idempotency-Key", "create-1")
+                .body()
+                .path("id")
+                .asString());
+    String added = emailRecipients(MAX_RECIPIENTS);
+    assertThat(addRecipients(id, added, "Idempotency-Key", "add-1").status()).isEqualTo(202);
+
+    // Twice the whole budget, replayed: each reply is the first one's, and costs nothing.
+    for (int i = 0; i < 2 * RECIPIENTS_PER_MINUTE / MAX_RECIPIENTS; i++) {
+      Reply createAgain = post("/v1/sendouts", create, "Idempotency-Key", "create-1");
+      Reply addAgain = addRecipients(id, added, "Idempotency-Key", "add-1");
+      assertThat(createAgain.status()).as(createAgain.body().toString()).isEqualTo(202);
+      assertThat(createAgain.header("Idempotent-Replayed")).isEqualTo("true");
+      assertThat(addAgain.status()).as(addAgain.body().toString()).isEqualTo(202);
+      assertThat(addAgain.header("Idempotent-Replayed")).isEqualTo("true");
+    }
+    assertThat(addRecipients(id, emailRecipients(MAX_RECIPIENTS)).status()).isEqualTo(202);
+    assertThat(recipientCount(id)).isEqualTo(3 * MAX_RECIPIENTS);
   }
 
   @Test
