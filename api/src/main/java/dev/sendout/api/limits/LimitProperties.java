@@ -12,9 +12,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxConcurrentWrites creates and additions the API handles at once, all tenants together; a
  *     little below the database pool, so that reads and webhooks always find a connection. More are
  *     answered 503 at once, never queued
+ * @param maxBacklog messages due and not yet accepted by a provider (see {@link BacklogBound})
+ *     beyond which creates and additions are answered 503 until the engine catches up; 0 turns the
+ *     bound off
  */
 @ConfigurationProperties("sendout.api.limits")
 public record LimitProperties(
     @DefaultValue("100") int requestsPerSecond,
     @DefaultValue("1000000") int recipientsPerMinute,
-    @DefaultValue("6") int maxConcurrentWrites) {}
+    @DefaultValue("6") int maxConcurrentWrites,
+    @DefaultValue("100000") int maxBacklog) {}

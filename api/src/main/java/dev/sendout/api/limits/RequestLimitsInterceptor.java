@@ -16,6 +16,8 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * writes (new sendouts, added recipients: the calls that hold a database connection for a COPY)
  * also take a place in a bulkhead shared by all tenants. A full bulkhead answers 503 at once: an
  * overload becomes fast refusals with Retry-After, never requests queueing until they time out.
+ * Writes are refused the same way while the engine is too far behind its sends ({@link
+ * BacklogBound}).
  */
 public class RequestLimitsInterceptor implements HandlerInterceptor {
 
@@ -24,12 +26,15 @@ public class RequestLimitsInterceptor implements HandlerInterceptor {
   private final TenantLimits limits;
   private final Function<HttpServletRequest, Tenant> tenantOf;
   private final Bulkhead writes;
+  private final BacklogBound backlog;
 
   public RequestLimitsInterceptor(
       TenantLimits limits,
       LimitProperties properties,
+      BacklogBound backlog,
       Function<HttpServletRequest, Tenant> tenantOf) {
     this.limits = limits;
+    this.backlog = backlog;
     this.tenantOf = tenantOf;
     this.writes =
         Bulkhead.of(
@@ -45,6 +50,7 @@ public class RequestLimitsInterceptor implements HandlerInterceptor {
       HttpServletRequest request, HttpServletResponse response, Object handler) {
     limits.takeRequest(tenantOf.apply(request));
     if (isWrite(request)) {
+      backlog.check();
       if (!writes.tryAcquirePermission()) {
         throw new ApiProblem(
             ProblemType.OVERLOADED,

@@ -1,6 +1,7 @@
 package dev.sendout.api.tenant;
 
 import dev.sendout.activities.store.ApiKeys;
+import dev.sendout.api.limits.BacklogBound;
 import dev.sendout.api.limits.LimitProperties;
 import dev.sendout.api.limits.RequestLimitsInterceptor;
 import dev.sendout.api.limits.TenantLimits;
@@ -12,10 +13,9 @@ import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * API keys guard {@code /v1}, then each tenant's request budget and the bound on concurrent writes
- * ({@link RequestLimitsInterceptor}); the admin token guards {@code /admin}. Webhooks are
- * authenticated by their providers' signatures, and health and metrics by the network they are
- * served on.
+ * API keys guard {@code /v1}, then each tenant's request budget and the bounds on writes ({@link
+ * RequestLimitsInterceptor}); the admin token guards {@code /admin}. Webhooks are authenticated by
+ * their providers' signatures, and health and metrics by the network they are served on.
  */
 @Configuration(proxyBeanMethods = false)
 class TenantConfiguration implements WebMvcConfigurer {
@@ -23,16 +23,19 @@ class TenantConfiguration implements WebMvcConfigurer {
   private final ApiKeys keys;
   private final TenantLimits limits;
   private final LimitProperties limitProperties;
+  private final BacklogBound backlog;
   private final String adminToken;
 
   TenantConfiguration(
       ApiKeys keys,
       TenantLimits limits,
       LimitProperties limitProperties,
+      BacklogBound backlog,
       @Value("${sendout.admin.token:}") String adminToken) {
     this.keys = keys;
     this.limits = limits;
     this.limitProperties = limitProperties;
+    this.backlog = backlog;
     this.adminToken = adminToken;
   }
 
@@ -41,7 +44,8 @@ class TenantConfiguration implements WebMvcConfigurer {
     registry.addInterceptor(new ApiKeyInterceptor(keys)).addPathPatterns("/v1/**");
     registry
         .addInterceptor(
-            new RequestLimitsInterceptor(limits, limitProperties, ApiKeyInterceptor::tenantOf))
+            new RequestLimitsInterceptor(
+                limits, limitProperties, backlog, ApiKeyInterceptor::tenantOf))
         .addPathPatterns("/v1/**");
     registry.addInterceptor(new AdminTokenInterceptor(adminToken)).addPathPatterns("/admin/**");
   }

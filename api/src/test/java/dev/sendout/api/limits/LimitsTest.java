@@ -8,6 +8,7 @@ import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.tenant.Tenant;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -19,7 +20,7 @@ class LimitsTest {
 
   @Test
   void aTenantOverItsRequestBudgetIsRefusedAtOnceAndOthersAreNot() {
-    TenantLimits limits = new TenantLimits(new LimitProperties(2, 1000, 4));
+    TenantLimits limits = new TenantLimits(new LimitProperties(2, 1000, 4, 0));
 
     limits.takeRequest(ACME);
     limits.takeRequest(ACME);
@@ -36,7 +37,7 @@ class LimitsTest {
 
   @Test
   void recipientsCountAgainstAPerMinuteBudgetWithRetryAfterUntilItRefills() {
-    TenantLimits limits = new TenantLimits(new LimitProperties(100, 10, 4));
+    TenantLimits limits = new TenantLimits(new LimitProperties(100, 10, 4, 0));
 
     limits.takeRecipients(ACME, 8);
 
@@ -54,9 +55,13 @@ class LimitsTest {
 
   @Test
   void writesBeyondTheBoundAre503AtOnceUntilOneFinishesAndReadsAreNotBounded() {
-    TenantLimits limits = new TenantLimits(new LimitProperties(100, 1000, 1));
+    var properties = new LimitProperties(100, 1000, 1, 0);
     var interceptor =
-        new RequestLimitsInterceptor(limits, new LimitProperties(100, 1000, 1), request -> ACME);
+        new RequestLimitsInterceptor(
+            new TenantLimits(properties),
+            properties,
+            new BacklogBound(() -> 0, 0),
+            request -> ACME);
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
     var response = new MockHttpServletResponse();
 
@@ -76,6 +81,42 @@ class LimitsTest {
                 interceptor.preHandle(
                     new MockHttpServletRequest("GET", "/v1/sendouts/x"), response, null));
     interceptor.afterCompletion(first, response, null, null);
+    assertThatNoException()
+        .isThrownBy(
+            () ->
+                interceptor.preHandle(
+                    new MockHttpServletRequest("POST", "/v1/sendouts"), response, null));
+  }
+
+  @Test
+  void writesAreRefusedWith503WhileTheBacklogIsOverItsBoundAndReadsGoOn() {
+    var properties = new LimitProperties(100, 1000, 4, 0);
+    AtomicInteger backlog = new AtomicInteger(1001);
+    var bound = new BacklogBound(backlog::get, 1000);
+    var interceptor =
+        new RequestLimitsInterceptor(new TenantLimits(properties), properties, bound, r -> ACME);
+    var response = new MockHttpServletResponse();
+    bound.refresh();
+
+    assertThatThrownBy(
+            () ->
+                interceptor.preHandle(
+                    new MockHttpServletRequest("POST", "/v1/sendouts"), response, null))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p -> {
+              assertThat(p.type()).isEqualTo(ProblemType.OVERLOADED);
+              assertThat(p.getMessage()).contains("1001 messages behind");
+              assertThat(p.retryAfter()).isPositive();
+            });
+    assertThatNoException()
+        .isThrownBy(
+            () ->
+                interceptor.preHandle(
+                    new MockHttpServletRequest("GET", "/v1/sendouts/x"), response, null));
+
+    backlog.set(1000);
+    bound.refresh();
     assertThatNoException()
         .isThrownBy(
             () ->

@@ -1,0 +1,68 @@
+package dev.sendout.api.limits;
+
+import dev.sendout.activities.store.SendBacklog;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
+import java.time.Duration;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.dao.DataAccessException;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+
+/**
+ * Sheds new work while the engine is far behind its sends. Whatever the API accepts beyond what the
+ * workers deliver waits as a backlog, and draining it takes the machines, the database and the
+ * providers from the work that comes after: an overload would outlast itself. Past {@code
+ * sendout.api.limits.max-backlog} messages due and unsent, creates and additions are answered 503
+ * with Retry-After until the backlog is back under it; reads, webhooks and support actions go on.
+ *
+ * <p>The backlog is counted once a second by one query, never per request. Every api instance
+ * counts the same database, so the bound holds for all of them together.
+ */
+@Component
+public class BacklogBound {
+
+  private static final Logger log = LoggerFactory.getLogger(BacklogBound.class);
+  private static final Duration RETRY_AFTER = Duration.ofSeconds(2);
+
+  private final IntSupplier backlog;
+  private final int max;
+  private volatile int behind;
+
+  @Autowired
+  public BacklogBound(SendBacklog backlog, LimitProperties limits) {
+    this(backlog::count, limits.maxBacklog());
+  }
+
+  BacklogBound(IntSupplier backlog, int max) {
+    this.backlog = backlog;
+    this.max = max;
+  }
+
+  @Scheduled(fixedDelayString = "${sendout.api.limits.backlog-refresh:1s}")
+  void refresh() {
+    if (max > 0) {
+      try {
+        behind = backlog.getAsInt();
+      } catch (DataAccessException e) {
+        // The last count stands; a database that cannot answer fails the write anyway.
+        log.debug("Could not count the send backlog: {}", e.getMessage());
+      }
+    }
+  }
+
+  /** Refuses new work with 503 while the last count is over the bound. */
+  public void check() {
+    int now = behind;
+    if (max > 0 && now > max) {
+      throw new ApiProblem(
+          ProblemType.OVERLOADED,
+          "The engine is %d messages behind its sends, over its bound of %d; retry shortly"
+              .formatted(now, max),
+          RETRY_AFTER);
+    }
+  }
+}
