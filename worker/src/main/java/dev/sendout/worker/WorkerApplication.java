@@ -19,6 +19,9 @@ public class WorkerApplication {
   }
 
   public static SpringApplication application() {
-    return new SpringApplicationBuilder(WorkerApplication.class).properties(CONFIG_NAME).build();
+    return new SpringApplicationBuilder(WorkerApplication.class)
+        .properties(CONFIG_NAME)
+        .listeners(new ProviderSettingsCheck())
+        .build();
   }
 }

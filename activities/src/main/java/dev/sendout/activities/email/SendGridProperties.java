@@ -1,5 +1,6 @@
 package dev.sendout.activities.email;
 
+import dev.sendout.activities.config.InvalidSetting;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -25,11 +26,14 @@ public record SendGridProperties(
   /** A worker without a SendGrid address or key could only fail every send: refuse to start. */
   public SendGridProperties {
     if (baseUrl == null || baseUrl.getAuthority() == null) {
-      throw new IllegalArgumentException(
-          "sendout.sendgrid.base-url (SENDGRID_BASE_URL) must be an absolute URL");
+      throw InvalidSetting.invalid(
+          "SENDGRID_BASE_URL",
+          "it must be an absolute URL, https://api.sendgrid.com in production",
+          null);
     }
     if (apiKey == null || apiKey.isBlank()) {
-      throw new IllegalArgumentException("sendout.sendgrid.api-key (SENDGRID_API_KEY) must be set");
+      throw InvalidSetting.missing(
+          "SENDGRID_API_KEY", "the worker sends email through SendGrid with this key");
     }
   }
 }

@@ -1,5 +1,6 @@
 package dev.sendout.activities.sms;
 
+import dev.sendout.activities.config.InvalidSetting;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -36,17 +37,19 @@ public record VonageProperties(
   /** A worker that could only fail every SMS send refuses to start, naming what is missing. */
   public VonageProperties {
     if (baseUrl == null || baseUrl.getAuthority() == null) {
-      throw new IllegalArgumentException(
-          "sendout.vonage.base-url (VONAGE_BASE_URL) must be an absolute URL");
+      throw InvalidSetting.invalid(
+          "VONAGE_BASE_URL",
+          "it must be an absolute URL, https://api.nexmo.com in production",
+          null);
     }
     if (requestsPerSecond < 1) {
-      throw new IllegalArgumentException(
-          "sendout.vonage.requests-per-second (VONAGE_REQUESTS_PER_SECOND) must be positive");
+      throw InvalidSetting.invalid("VONAGE_REQUESTS_PER_SECOND", "it must be at least 1", null);
     }
     if (!usesApplication(applicationId, privateKey) && (isBlank(apiKey) || isBlank(apiSecret))) {
-      throw new IllegalArgumentException(
-          "Vonage credentials missing: set VONAGE_APPLICATION_ID and VONAGE_PRIVATE_KEY, or"
-              + " VONAGE_API_KEY and VONAGE_API_SECRET");
+      throw InvalidSetting.missing(
+          "VONAGE_APPLICATION_ID",
+          "the worker sends SMS through Vonage as an application (VONAGE_APPLICATION_ID and"
+              + " VONAGE_PRIVATE_KEY) or with an account's VONAGE_API_KEY and VONAGE_API_SECRET");
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.sendout.api.receipt;
 
+import dev.sendout.activities.config.InvalidSetting;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import java.nio.charset.StandardCharsets;
@@ -79,17 +80,17 @@ public class SendGridSignature {
 
   private static PublicKey publicKey(String base64) {
     if (base64 == null || base64.isBlank()) {
-      throw new IllegalStateException(
-          "sendout.webhooks.sendgrid.public-key (env SENDGRID_WEBHOOK_PUBLIC_KEY) is required:"
-              + " the verification key of SendGrid's Signed Event Webhook. Without it no delivery"
-              + " receipt can be trusted.");
+      throw InvalidSetting.missing(
+          "SENDGRID_WEBHOOK_PUBLIC_KEY",
+          "the verification key of SendGrid's Signed Event Webhook; without it no delivery"
+              + " receipt can be trusted");
     }
     try {
       return KeyFactory.getInstance("EC")
           .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64.trim())));
     } catch (IllegalArgumentException | GeneralSecurityException e) {
-      throw new IllegalStateException(
-          "sendout.webhooks.sendgrid.public-key is not a base64 X.509 EC public key", e);
+      throw InvalidSetting.invalid(
+          "SENDGRID_WEBHOOK_PUBLIC_KEY", "it is not a base64 X.509 EC public key", e);
     }
   }
 }

@@ -4,6 +4,7 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.exceptions.JWTDecodeException;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.vonage.jwt.Jwt;
+import dev.sendout.activities.config.InvalidSetting;
 import dev.sendout.activities.content.Sha256;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
@@ -36,10 +37,10 @@ public class VonageSignature {
 
   public VonageSignature(VonageWebhookProperties properties, Clock clock) {
     if (properties.signatureSecret() == null || properties.signatureSecret().isBlank()) {
-      throw new IllegalStateException(
-          "sendout.webhooks.vonage.signature-secret (env VONAGE_SIGNATURE_SECRET) is required:"
-              + " the signature secret Vonage signs its status webhooks with. Without it no SMS"
-              + " status can be trusted.");
+      throw InvalidSetting.missing(
+          "VONAGE_SIGNATURE_SECRET",
+          "the secret Vonage signs its status webhooks with; without it no SMS status can be"
+              + " trusted");
     }
     this.secret = properties.signatureSecret();
     this.maxAge = properties.maxAge();
