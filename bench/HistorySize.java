@@ -1,0 +1,116 @@
+import com.google.protobuf.ByteString;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
+import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What a finished sendout costs Temporal: the events and bytes of the history of its sendout
+ * workflow and of each batch workflow, and the events that Temporal Cloud bills as actions (starts,
+ * activities, timers, signals, child starts, updates, search-attribute upserts, markers).
+ *
+ * <p>Run with the SDK on the class path: {@code java -cp "$(cat cp.txt)" bench/HistorySize.java
+ * 127.0.0.1:7233 default <sendoutId>...}. Prints one JSON object per sendout.
+ */
+public class HistorySize {
+
+  private static final Set<EventType> ACTIONS =
+      Set.of(
+          EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
+          EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
+          EventType.EVENT_TYPE_TIMER_STARTED,
+          EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
+          EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
+          EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
+          EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
+          EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
+          EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
+          EventType.EVENT_TYPE_MARKER_RECORDED,
+          EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+
+  public static void main(String[] args) {
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(args[0]).build());
+    String namespace = args[1];
+    for (int i = 2; i < args.length; i++) {
+      String sendoutId = args[i];
+      Tally sendout = history(service, namespace, "sendout-" + sendoutId);
+      Tally batches = new Tally();
+      int batchCount = 0;
+      for (int batch = 0; ; batch++) {
+        try {
+          batches.add(history(service, namespace, "sendout-" + sendoutId + "-batch-" + batch));
+          batchCount++;
+        } catch (StatusRuntimeException e) {
+          if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
+            throw e;
+          }
+          break;
+        }
+      }
+      System.out.printf(
+          "{\"sendoutId\":\"%s\",\"sendout\":%s,\"batchWorkflows\":%d,\"batches\":%s}%n",
+          sendoutId, sendout, batchCount, batches);
+    }
+    service.shutdown();
+  }
+
+  private static Tally history(WorkflowServiceStubs service, String namespace, String workflowId) {
+    Tally tally = new Tally();
+    ByteString page = ByteString.EMPTY;
+    do {
+      GetWorkflowExecutionHistoryResponse response =
+          service
+              .blockingStub()
+              .getWorkflowExecutionHistory(
+                  GetWorkflowExecutionHistoryRequest.newBuilder()
+                      .setNamespace(namespace)
+                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                      .setNextPageToken(page)
+                      .build());
+      response.getHistory().getEventsList().forEach(tally::count);
+      page = response.getNextPageToken();
+    } while (!page.isEmpty());
+    return tally;
+  }
+
+  static class Tally {
+    long events;
+    long bytes;
+    long actions;
+    final Map<String, Long> byType = new TreeMap<>();
+
+    void count(HistoryEvent event) {
+      events++;
+      bytes += event.getSerializedSize();
+      if (ACTIONS.contains(event.getEventType())) {
+        actions++;
+        byType.merge(event.getEventType().name().replace("EVENT_TYPE_", ""), 1L, Long::sum);
+      }
+    }
+
+    void add(Tally other) {
+      events += other.events;
+      bytes += other.bytes;
+      actions += other.actions;
+      other.byType.forEach((k, v) -> byType.merge(k, v, Long::sum));
+    }
+
+    @Override
+    public String toString() {
+      StringBuilder types = new StringBuilder();
+      byType.forEach((k, v) -> types.append(types.isEmpty() ? "" : ",").append("\"%s\":%d".formatted(k, v)));
+      return "{\"events\":%d,\"bytes\":%d,\"actions\":%d,\"actionsByType\":{%s}}"
+          .formatted(events, bytes, actions, types);
+    }
+  }
+}
