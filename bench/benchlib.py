@@ -75,7 +75,8 @@ class Engine:
     Temporal test server, worker and api in one JVM), each in its own process, on fixed loopback
     ports. The worker authenticates to the sandbox Vonage with its default key and secret."""
 
-    def __init__(self, keys, xmx="1g", max_recipients=10_000, sandbox_sends_receipts=True):
+    def __init__(self, keys, xmx="1g", max_recipients=10_000, sandbox_sends_receipts=True,
+                 extra_env=None, sandbox_only=False):
         if not (os.path.exists(JAR) and os.path.exists(SANDBOX_JAR)):
             subprocess.run([os.path.join(ROOT, "mvnw"), "-q", "-B", "-DskipTests", "package"], cwd=ROOT, check=True)
         self.env = dict(os.environ, API_PORT="18080", WORKER_PORT="18081", SANDBOX_PORT="18025",
@@ -89,20 +90,26 @@ class Engine:
                         SENDOUT_DEV_API_KEY=API_KEY,
                         SENDOUT_API_MAXRECIPIENTSPERREQUEST=str(max(max_recipients, 10_000)),
                         SENDOUT_API_MAXBODYSIZE="256MB")
+        self.env.update(extra_env or {})
         for name in ("DATABASE_URL", "TEMPORAL_ADDRESS"):
             self.env.pop(name, None)
         self.xmx = xmx
+        self.sandbox_only = sandbox_only
 
     def __enter__(self):
         log = open(os.path.join(ROOT, "bench", "engine.log"), "w")
         self.sandbox = subprocess.Popen(["java", "-Xmx2g", "-jar", SANDBOX_JAR], env=self.env, stdout=log, stderr=subprocess.STDOUT)
-        self.engine = subprocess.Popen(["java", f"-Xmx{self.xmx}", "-jar", JAR], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.processes = [self.sandbox]
+        if not self.sandbox_only:
+            self.engine = subprocess.Popen(["java", f"-Xmx{self.xmx}", "-jar", JAR], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            self.processes.insert(0, self.engine)
         wait_until(lambda: http("GET", f"{SANDBOX}/actuator/health", timeout=2)[0] == 200, 120, "the sandbox to start")
-        wait_until(lambda: http("GET", f"{API}/actuator/health", timeout=2)[0] == 200, 180, "the engine to start")
+        if not self.sandbox_only:
+            wait_until(lambda: http("GET", f"{API}/actuator/health", timeout=2)[0] == 200, 180, "the engine to start")
         return self
 
     def __exit__(self, *exc):
-        for process in (self.engine, self.sandbox):
+        for process in self.processes:
             process.terminate()
             try:
                 process.wait(timeout=30)
