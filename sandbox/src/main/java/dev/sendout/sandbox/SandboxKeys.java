@@ -1,5 +1,6 @@
 package dev.sendout.sandbox;
 
+import dev.sendout.sandbox.sendgrid.events.SigningKeys;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -8,11 +9,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.GeneralSecurityException;
 import java.security.KeyPair;
-import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -51,7 +49,6 @@ public final class SandboxKeys {
   /** The same secret, as the api reads the one that verifies Vonage's signatures. */
   public static final String API_VONAGE_SECRET = "VONAGE_SIGNATURE_SECRET";
 
-  private static final String CURVE = "secp256r1";
   private static final int SECRET_BYTES = 32;
 
   private SandboxKeys() {}
@@ -102,7 +99,7 @@ public final class SandboxKeys {
   }
 
   private static String render() {
-    KeyPair receipts = receiptKeyPair();
+    KeyPair receipts = SigningKeys.generate();
     String privateKey = base64(receipts.getPrivate().getEncoded());
     String publicKey = base64(receipts.getPublic().getEncoded());
     String secret = secret();
@@ -120,16 +117,6 @@ public final class SandboxKeys {
 
   private static String line(String key, String value) {
     return key + "=" + value + "\n";
-  }
-
-  private static KeyPair receiptKeyPair() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec(CURVE));
-      return generator.generateKeyPair();
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("This JDK cannot generate an EC P-256 key pair.", e);
-    }
   }
 
   private static String secret() {

@@ -20,7 +20,7 @@ import java.util.Base64;
  * Loads or generates the EC P-256 key pair that signs event batches, the curve SendGrid uses for
  * its Signed Event Webhook. Error messages name the setting but never quote the key.
  */
-final class SigningKeys {
+public final class SigningKeys {
 
   static final String SIGNATURE_ALGORITHM = "SHA256withECDSA";
 
@@ -52,7 +52,7 @@ final class SigningKeys {
     return pair;
   }
 
-  static KeyPair generate() {
+  public static KeyPair generate() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
       generator.initialize(new ECGenParameterSpec(CURVE));
