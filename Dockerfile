@@ -21,7 +21,7 @@ RUN --mount=type=cache,target=/root/.m2 \
  && cp "$MODULE/target/$MODULE-"*"-exec.jar" /application.jar
 # Spring Boot's layers, from the least to the most often changed: released dependencies, its
 # loader, snapshot dependencies, and the application (its classes and this project's own modules,
-# workflows and activities), so that a rebuild after a code change ships only the last layer.
+# workflows, core and activities), so that a rebuild after a code change ships only the last layer.
 # Without --launcher, application.jar is a plain jar whose manifest lists the libraries in lib/:
 # `java -jar application.jar` runs the app, `java -cp application.jar <class>` another main class
 # of it (the sandbox's key writer).

@@ -1,15 +1,10 @@
 package dev.sendout.api;
 
-import dev.sendout.activities.health.TemporalHealthIndicator;
-import dev.sendout.activities.receipt.ReceiptStore;
-import dev.sendout.activities.sendout.SendoutStarter;
-import dev.sendout.activities.sendout.WorkflowProperties;
-import dev.sendout.activities.store.StoreConfiguration;
+import dev.sendout.core.CoreConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Import;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
@@ -17,13 +12,7 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 @SpringBootApplication
 @ConfigurationPropertiesScan
 @EnableScheduling
-@EnableConfigurationProperties(WorkflowProperties.class)
-@Import({
-  StoreConfiguration.class,
-  ReceiptStore.class,
-  TemporalHealthIndicator.class,
-  SendoutStarter.class
-})
+@Import(CoreConfiguration.class)
 public class ApiApplication {
 
   /** The config files this app reads: shared settings first, then its own. */

@@ -1,7 +1,7 @@
 package dev.sendout.embedded;
 
-import dev.sendout.activities.store.ApiKeys;
 import dev.sendout.api.ApiApplication;
+import dev.sendout.core.tenant.ApiKeys;
 import dev.sendout.sandbox.SandboxApplication;
 import dev.sendout.worker.WorkerApplication;
 import io.temporal.testserver.TestServer;

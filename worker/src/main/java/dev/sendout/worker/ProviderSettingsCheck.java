@@ -9,8 +9,8 @@ import org.springframework.context.ApplicationListener;
 /**
  * Reads the provider settings as soon as the worker's environment is prepared, before it connects
  * to anything: a worker that could only fail its sends stops at once, with one line naming the
- * missing setting ({@link dev.sendout.activities.config.InvalidSetting}), instead of first waiting
- * for Temporal or running half-configured.
+ * missing setting ({@link dev.sendout.core.config.InvalidSetting}), instead of first waiting for
+ * Temporal or running half-configured.
  */
 class ProviderSettingsCheck implements ApplicationListener<ApplicationEnvironmentPreparedEvent> {
 

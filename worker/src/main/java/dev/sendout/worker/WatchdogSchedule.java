@@ -1,7 +1,7 @@
 package dev.sendout.worker;
 
-import dev.sendout.activities.GrpcStatus;
 import dev.sendout.activities.watchdog.WatchdogProperties;
+import dev.sendout.core.temporal.GrpcStatus;
 import dev.sendout.workflows.watchdog.WatchdogRun;
 import dev.sendout.workflows.watchdog.WatchdogWorkflow;
 import io.grpc.Status;

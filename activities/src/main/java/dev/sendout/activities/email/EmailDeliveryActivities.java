@@ -1,11 +1,12 @@
 package dev.sendout.activities.email;
 
-import dev.sendout.activities.delivery.PauseCheck;
-import dev.sendout.activities.delivery.SendOutcome;
-import dev.sendout.activities.delivery.SendRecorder;
-import dev.sendout.activities.store.MessageStore;
-import dev.sendout.activities.store.OutgoingMessage;
-import dev.sendout.activities.store.SendoutStore;
+import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.delivery.DeliveryStore;
+import dev.sendout.core.delivery.OutgoingMessage;
+import dev.sendout.core.delivery.PauseCheck;
+import dev.sendout.core.delivery.SendOutcome;
+import dev.sendout.core.delivery.SendRecorder;
+import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryActivities;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendTally;
@@ -31,17 +32,17 @@ public class EmailDeliveryActivities implements DeliveryActivities {
   private static final Logger log = LoggerFactory.getLogger(EmailDeliveryActivities.class);
 
   private final SendoutStore sendouts;
-  private final MessageStore messages;
+  private final DeliveryStore deliveries;
   private final SendGridSender sendGrid;
   private final SendRecorder recorder;
 
   public EmailDeliveryActivities(
       SendoutStore sendouts,
-      MessageStore messages,
+      DeliveryStore deliveries,
       SendGridSender sendGrid,
       SendRecorder recorder) {
     this.sendouts = sendouts;
-    this.messages = messages;
+    this.deliveries = deliveries;
     this.sendGrid = sendGrid;
     this.recorder = recorder;
   }
@@ -53,12 +54,12 @@ public class EmailDeliveryActivities implements DeliveryActivities {
         var batchMdc = MDC.putCloseable("batch", String.valueOf(batch.batchNo()))) {
       PauseCheck.refuseWhilePaused(sendouts, sendoutId);
       List<OutgoingMessage> claimed =
-          messages.claimForSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq());
+          deliveries.claimForSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq());
       if (!claimed.isEmpty()) {
         EmailContent content = sendouts.content(sendoutId, EmailContent.class);
         settle(claimed, sendGrid.send(content, claimed));
       }
-      return messages.tally(batch);
+      return deliveries.tally(batch);
     }
   }
 

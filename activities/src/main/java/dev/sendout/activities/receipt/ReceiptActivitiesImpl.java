@@ -1,6 +1,6 @@
 package dev.sendout.activities.receipt;
 
-import dev.sendout.activities.store.MessageStore;
+import dev.sendout.core.receipt.MessageSettlement;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.ReceiptActivities;
@@ -13,21 +13,21 @@ public class ReceiptActivitiesImpl implements ReceiptActivities {
   /** Enough unconfirmed ids for support staff to start from; the API lists them all. */
   static final int SAMPLE_SIZE = 10;
 
-  private final MessageStore messages;
+  private final MessageSettlement settlement;
 
-  public ReceiptActivitiesImpl(MessageStore messages) {
-    this.messages = messages;
+  public ReceiptActivitiesImpl(MessageSettlement settlement) {
+    this.settlement = settlement;
   }
 
   @Override
   public BatchReceipts checkReceipts(SendBatch batch) {
-    return messages.batchReceipts(batch, SAMPLE_SIZE);
+    return settlement.batchReceipts(batch, SAMPLE_SIZE);
   }
 
   @Override
   public BatchReceipts expireReceipts(ExpireReceipts input) {
     SendBatch batch = input.batch();
-    messages.expireAwaitingReceipt(
+    settlement.expireAwaitingReceipt(
         batch, "No receipt from the provider within " + input.receiptTimeout());
     return checkReceipts(batch);
   }

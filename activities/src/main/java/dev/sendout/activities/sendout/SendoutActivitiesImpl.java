@@ -1,7 +1,7 @@
 package dev.sendout.activities.sendout;
 
-import dev.sendout.activities.store.SendoutStore;
-import dev.sendout.activities.store.SupportActionStore;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.support.SupportActionStore;
 import dev.sendout.workflows.sendout.SendoutActivities;
 import java.util.UUID;
 import org.springframework.stereotype.Component;

@@ -1,11 +1,12 @@
 package dev.sendout.activities.sms;
 
-import dev.sendout.activities.delivery.PauseCheck;
-import dev.sendout.activities.delivery.SendOutcome;
-import dev.sendout.activities.delivery.SendRecorder;
-import dev.sendout.activities.store.MessageStore;
-import dev.sendout.activities.store.OutgoingMessage;
-import dev.sendout.activities.store.SendoutStore;
+import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.delivery.DeliveryStore;
+import dev.sendout.core.delivery.OutgoingMessage;
+import dev.sendout.core.delivery.PauseCheck;
+import dev.sendout.core.delivery.SendOutcome;
+import dev.sendout.core.delivery.SendRecorder;
+import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryActivities;
 import dev.sendout.workflows.batch.DeliveryFailure;
 import dev.sendout.workflows.batch.SendBatch;
@@ -34,19 +35,19 @@ public class SmsDeliveryActivities implements DeliveryActivities {
   private static final Logger log = LoggerFactory.getLogger(SmsDeliveryActivities.class);
 
   private final SendoutStore sendouts;
-  private final MessageStore messages;
+  private final DeliveryStore deliveries;
   private final VonageSender vonage;
   private final SendRecorder recorder;
   private final SendPacer pacer;
 
   public SmsDeliveryActivities(
       SendoutStore sendouts,
-      MessageStore messages,
+      DeliveryStore deliveries,
       VonageSender vonage,
       SendRecorder recorder,
       SendPacer pacer) {
     this.sendouts = sendouts;
-    this.messages = messages;
+    this.deliveries = deliveries;
     this.vonage = vonage;
     this.recorder = recorder;
     this.pacer = pacer;
@@ -61,7 +62,7 @@ public class SmsDeliveryActivities implements DeliveryActivities {
       SmsContent content = null;
       for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
         List<OutgoingMessage> claimed =
-            messages.claimForSend(sendoutId, batch.batchNo(), seq, seq + 1);
+            deliveries.claimForSend(sendoutId, batch.batchNo(), seq, seq + 1);
         if (claimed.isEmpty()) {
           continue; // sent, or settled otherwise, by an earlier attempt
         }
@@ -74,7 +75,7 @@ public class SmsDeliveryActivities implements DeliveryActivities {
         log.debug("Vonage call for message {}: {}", message.id(), outcome.kind());
         recorder.record(List.of(message.id()), outcome);
       }
-      return messages.tally(batch);
+      return deliveries.tally(batch);
     }
   }
 
@@ -87,7 +88,7 @@ public class SmsDeliveryActivities implements DeliveryActivities {
     try {
       pacer.awaitTurn();
     } catch (InterruptedException e) {
-      messages.unclaim(List.of(message.id()), "Not sent: the worker stopped before its turn");
+      deliveries.unclaim(List.of(message.id()), "Not sent: the worker stopped before its turn");
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure(
           "Worker stopping before the send", DeliveryFailure.PROVIDER_UNAVAILABLE.name());

@@ -1,6 +1,6 @@
 package dev.sendout.activities.sms;
 
-import dev.sendout.activities.config.InvalidSetting;
+import dev.sendout.core.config.InvalidSetting;
 import java.net.URI;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;

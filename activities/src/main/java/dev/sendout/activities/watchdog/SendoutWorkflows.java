@@ -4,12 +4,12 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.CHANNEL;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_ID;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
-import dev.sendout.activities.GrpcStatus;
-import dev.sendout.activities.sendout.SendoutStarter;
-import dev.sendout.activities.store.AuditTrail;
-import dev.sendout.activities.store.FindingStore;
-import dev.sendout.activities.store.FindingStore.Finding;
-import dev.sendout.activities.store.StoredSendout;
+import dev.sendout.core.sendout.SendoutStarter;
+import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.support.AuditTrail;
+import dev.sendout.core.temporal.GrpcStatus;
+import dev.sendout.core.watchdog.FindingStore;
+import dev.sendout.core.watchdog.FindingStore.Finding;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.StuckReason;

@@ -1,9 +1,9 @@
 package dev.sendout.activities.watchdog;
 
-import dev.sendout.activities.sendout.WorkflowProperties;
-import dev.sendout.activities.store.FindingStore;
-import dev.sendout.activities.store.FindingStore.Finding;
-import dev.sendout.activities.store.FindingStore.Recorded;
+import dev.sendout.core.sendout.WorkflowProperties;
+import dev.sendout.core.watchdog.FindingStore;
+import dev.sendout.core.watchdog.FindingStore.Finding;
+import dev.sendout.core.watchdog.FindingStore.Recorded;
 import dev.sendout.workflows.sendout.StuckReason;
 import dev.sendout.workflows.sendout.WatchdogFindings;
 import dev.sendout.workflows.watchdog.ReconcileReport;

@@ -13,10 +13,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.sendout.activities.StoreTest;
-import dev.sendout.activities.store.MessageStore;
-import dev.sendout.activities.store.SendoutStore;
-import dev.sendout.activities.store.StoredMessage;
+import dev.sendout.core.StoreTest;
+import dev.sendout.core.delivery.DeliveryStore;
+import dev.sendout.core.message.MessageReads;
+import dev.sendout.core.message.StoredMessage;
+import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryActivities;
 import dev.sendout.workflows.batch.DeliveryFailure;
 import dev.sendout.workflows.batch.SendBatch;
@@ -62,7 +63,8 @@ class EmailDeliveryActivitiesTest extends StoreTest {
 
   @Autowired EmailDeliveryActivities activities;
   @Autowired SendoutStore sendouts;
-  @Autowired MessageStore messages;
+  @Autowired DeliveryStore deliveries;
+  @Autowired MessageReads messages;
 
   private TestActivityEnvironment temporal;
   private DeliveryActivities delivery;
@@ -186,7 +188,7 @@ class EmailDeliveryActivitiesTest extends StoreTest {
   @Test
   void retryAfterAnAttemptDiedMidCallNeverSendsThoseMessagesAgain() {
     UUID id = releasedSendout(3);
-    messages.claimForSend(id, 0, 0, 3);
+    deliveries.claimForSend(id, 0, 0, 3);
     sendGridAnswers(202, "X-Message-Id", "sg-1");
 
     SendTally tally = delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3));

@@ -15,10 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.sendout.activities.StoreTest;
-import dev.sendout.activities.store.MessageStore;
-import dev.sendout.activities.store.SendoutStore;
-import dev.sendout.activities.store.StoredMessage;
+import dev.sendout.core.StoreTest;
+import dev.sendout.core.delivery.DeliveryStore;
+import dev.sendout.core.message.MessageReads;
+import dev.sendout.core.message.StoredMessage;
+import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryActivities;
 import dev.sendout.workflows.batch.DeliveryFailure;
 import dev.sendout.workflows.batch.SendBatch;
@@ -64,7 +65,8 @@ class SmsDeliveryActivitiesTest extends StoreTest {
 
   @Autowired SmsDeliveryActivities activities;
   @Autowired SendoutStore sendouts;
-  @Autowired MessageStore messages;
+  @Autowired DeliveryStore deliveries;
+  @Autowired MessageReads messages;
 
   private TestActivityEnvironment temporal;
   private DeliveryActivities delivery;
@@ -237,7 +239,7 @@ class SmsDeliveryActivitiesTest extends StoreTest {
   @Test
   void retryAfterAnAttemptDiedMidCallNeverSendsThatSmsAgain() {
     UUID id = releasedSendout(1);
-    messages.claimForSend(id, 0, 0, 1);
+    deliveries.claimForSend(id, 0, 0, 1);
     vonageAccepts(UUID.randomUUID().toString());
 
     assertThat(delivery.sendBatch(only(id, 0))).isEqualTo(new SendTally(0, 0, 1));

@@ -6,10 +6,12 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.sendout.activities.delivery.ProviderError;
-import dev.sendout.activities.delivery.SendOutcome;
-import dev.sendout.activities.delivery.SendOutcome.Kind;
-import dev.sendout.activities.store.OutgoingMessage;
+import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.channel.sms.SmsSegments;
+import dev.sendout.core.delivery.OutgoingMessage;
+import dev.sendout.core.delivery.ProviderError;
+import dev.sendout.core.delivery.SendOutcome;
+import dev.sendout.core.delivery.SendOutcome.Kind;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;

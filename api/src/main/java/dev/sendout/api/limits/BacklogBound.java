@@ -1,8 +1,8 @@
 package dev.sendout.api.limits;
 
-import dev.sendout.activities.store.SendBacklog;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.sendout.SendBacklog;
 import java.time.Duration;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;

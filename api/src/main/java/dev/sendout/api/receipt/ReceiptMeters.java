@@ -1,8 +1,8 @@
 package dev.sendout.api.receipt;
 
-import dev.sendout.activities.receipt.ReceiptStore.Ingested;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.receipt.ReceiptStore.Ingested;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 

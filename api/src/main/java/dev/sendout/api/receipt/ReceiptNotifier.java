@@ -1,6 +1,6 @@
 package dev.sendout.api.receipt;
 
-import dev.sendout.activities.store.BatchKey;
+import dev.sendout.core.receipt.BatchKey;
 import dev.sendout.workflows.batch.BatchWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;

@@ -1,8 +1,8 @@
 package dev.sendout.api.receipt;
 
-import dev.sendout.activities.config.InvalidSetting;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.config.InvalidSetting;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;

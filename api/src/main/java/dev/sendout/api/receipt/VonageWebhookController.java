@@ -1,10 +1,10 @@
 package dev.sendout.api.receipt;
 
-import dev.sendout.activities.receipt.Receipt;
-import dev.sendout.activities.receipt.ReceiptStore;
-import dev.sendout.activities.sms.VonageStatuses;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.channel.sms.VonageStatuses;
+import dev.sendout.core.receipt.Receipt;
+import dev.sendout.core.receipt.ReceiptStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;

@@ -1,6 +1,6 @@
 package dev.sendout.api.receipt;
 
-import dev.sendout.activities.receipt.ReceiptStore.Ingested;
+import dev.sendout.core.receipt.ReceiptStore.Ingested;
 
 /**
  * What one webhook call stored.

@@ -1,7 +1,7 @@
 package dev.sendout.api.sendout;
 
-import dev.sendout.activities.content.Sha256;
 import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.core.content.Sha256;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
 

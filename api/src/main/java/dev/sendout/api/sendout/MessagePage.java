@@ -1,6 +1,6 @@
 package dev.sendout.api.sendout;
 
-import dev.sendout.activities.store.StoredMessage;
+import dev.sendout.core.message.StoredMessage;
 import java.util.List;
 
 /**

@@ -1,8 +1,8 @@
 package dev.sendout.api.sendout;
 
-import dev.sendout.activities.sendout.SendoutStarter;
-import dev.sendout.activities.store.SendoutStore;
-import dev.sendout.activities.store.StoredSendout;
+import dev.sendout.core.sendout.SendoutStarter;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.StoredSendout;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;

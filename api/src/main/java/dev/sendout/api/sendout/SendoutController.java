@@ -1,13 +1,14 @@
 package dev.sendout.api.sendout;
 
-import dev.sendout.activities.sms.SmsContent;
-import dev.sendout.activities.store.MessageStore;
-import dev.sendout.activities.store.SendoutStore;
-import dev.sendout.activities.store.StoredMessage;
-import dev.sendout.activities.store.StoredSendout;
-import dev.sendout.activities.store.StuckSendouts;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.tenant.Tenant;
+import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.message.MessageReads;
+import dev.sendout.core.message.StoredMessage;
+import dev.sendout.core.receipt.MessageSettlement;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.watchdog.StuckSendouts;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
 import io.swagger.v3.oas.annotations.Operation;
@@ -41,17 +42,20 @@ public class SendoutController {
 
   private final SendoutService service;
   private final SendoutStore sendouts;
-  private final MessageStore messages;
+  private final MessageReads messages;
+  private final MessageSettlement settlement;
   private final StuckSendouts stuckSendouts;
 
   public SendoutController(
       SendoutService service,
       SendoutStore sendouts,
-      MessageStore messages,
+      MessageReads messages,
+      MessageSettlement settlement,
       StuckSendouts stuckSendouts) {
     this.service = service;
     this.sendouts = sendouts;
     this.messages = messages;
+    this.settlement = settlement;
     this.stuckSendouts = stuckSendouts;
   }
 
@@ -118,7 +122,7 @@ public class SendoutController {
     var stuck =
         unconfirmed == 0
             ? null
-            : SendoutView.noReceipt(unconfirmed, messages.unconfirmed(s.id(), STUCK_SAMPLE_SIZE));
+            : SendoutView.noReceipt(unconfirmed, settlement.unconfirmed(s.id(), STUCK_SAMPLE_SIZE));
     var sms =
         s.channel() == Channel.SMS
             ? SendoutView.Sms.of(sendouts.content(s.id(), SmsContent.class))

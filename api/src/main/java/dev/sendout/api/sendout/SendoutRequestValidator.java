@@ -1,13 +1,13 @@
 package dev.sendout.api.sendout;
 
-import dev.sendout.activities.content.Template;
-import dev.sendout.activities.email.EmailContent;
-import dev.sendout.activities.sms.SmsContent;
-import dev.sendout.activities.sms.SmsSegments;
 import dev.sendout.api.ApiProperties;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.channel.sms.SmsSegments;
+import dev.sendout.core.content.Template;
 import dev.sendout.workflows.sendout.Channel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;

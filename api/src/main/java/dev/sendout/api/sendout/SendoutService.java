@@ -1,13 +1,13 @@
 package dev.sendout.api.sendout;
 
-import dev.sendout.activities.store.NewSendout;
-import dev.sendout.activities.store.SendoutStore;
-import dev.sendout.activities.store.SendoutStore.Created;
-import dev.sendout.activities.store.StoredSendout;
 import dev.sendout.api.limits.TenantLimits;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.tenant.Tenant;
+import dev.sendout.core.sendout.NewSendout;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.SendoutStore.Created;
+import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.workflows.sendout.Channel;
 import java.util.Map;
 import java.util.Optional;

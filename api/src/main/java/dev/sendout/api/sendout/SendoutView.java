@@ -2,12 +2,12 @@ package dev.sendout.api.sendout;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
-import dev.sendout.activities.sms.SmsContent;
-import dev.sendout.activities.sms.SmsSegments;
-import dev.sendout.activities.store.MessageStore.Unconfirmed;
-import dev.sendout.activities.store.StoredSendout;
-import dev.sendout.activities.store.StuckSendouts.Attention;
-import dev.sendout.activities.store.StuckSendouts.OpenFinding;
+import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.channel.sms.SmsSegments;
+import dev.sendout.core.receipt.MessageSettlement.Unconfirmed;
+import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.watchdog.StuckSendouts.Attention;
+import dev.sendout.core.watchdog.StuckSendouts.OpenFinding;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutStatus;

@@ -1,13 +1,5 @@
 package dev.sendout.api.support;
 
-import dev.sendout.activities.email.EmailContent;
-import dev.sendout.activities.sms.SmsContent;
-import dev.sendout.activities.store.NewSendout;
-import dev.sendout.activities.store.RecipientAdditions;
-import dev.sendout.activities.store.RecipientAdditions.Addition;
-import dev.sendout.activities.store.RecipientAdditions.RecipientSource;
-import dev.sendout.activities.store.SendoutStore;
-import dev.sendout.activities.store.StoredSendout;
 import dev.sendout.api.limits.TenantLimits;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
@@ -15,6 +7,14 @@ import dev.sendout.api.sendout.Idempotency;
 import dev.sendout.api.sendout.SendoutRequestValidator;
 import dev.sendout.api.sendout.SendoutService;
 import dev.sendout.api.tenant.Tenant;
+import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.sendout.NewSendout;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.support.RecipientAdditions;
+import dev.sendout.core.support.RecipientAdditions.Addition;
+import dev.sendout.core.support.RecipientAdditions.RecipientSource;
 import dev.sendout.workflows.sendout.AddRecipients;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.SupportAction;

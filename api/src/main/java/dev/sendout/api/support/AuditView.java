@@ -1,6 +1,6 @@
 package dev.sendout.api.support;
 
-import dev.sendout.activities.store.AuditTrail;
+import dev.sendout.core.support.AuditTrail;
 import java.util.List;
 import java.util.UUID;
 

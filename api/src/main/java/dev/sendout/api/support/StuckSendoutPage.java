@@ -1,6 +1,6 @@
 package dev.sendout.api.support;
 
-import dev.sendout.activities.store.StuckSendouts.StuckSendout;
+import dev.sendout.core.watchdog.StuckSendouts.StuckSendout;
 import java.util.List;
 
 /**

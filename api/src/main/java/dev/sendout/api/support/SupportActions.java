@@ -1,11 +1,11 @@
 package dev.sendout.api.support;
 
-import dev.sendout.activities.GrpcStatus;
-import dev.sendout.activities.sendout.SendoutStarter;
-import dev.sendout.activities.store.SendoutStore;
-import dev.sendout.activities.store.StoredSendout;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.sendout.SendoutStarter;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.temporal.GrpcStatus;
 import dev.sendout.workflows.sendout.AddRecipients;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SupportAction;

@@ -1,8 +1,8 @@
 package dev.sendout.api.support;
 
-import dev.sendout.activities.store.StuckSendouts;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.tenant.Tenant;
+import dev.sendout.core.watchdog.StuckSendouts;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.StuckReason;
 import dev.sendout.workflows.sendout.SupportActionType;

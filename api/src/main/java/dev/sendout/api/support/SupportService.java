@@ -1,11 +1,11 @@
 package dev.sendout.api.support;
 
-import dev.sendout.activities.store.AuditTrail;
-import dev.sendout.activities.store.SendoutStore;
-import dev.sendout.activities.store.StoredSendout;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.sendout.SendoutService;
 import dev.sendout.api.tenant.Tenant;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.support.AuditTrail;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
 import java.util.UUID;

@@ -1,11 +1,11 @@
 package dev.sendout.api.support;
 
-import dev.sendout.activities.content.Sha256;
-import dev.sendout.activities.store.NewSendout;
-import dev.sendout.activities.store.RecipientAdditions.RecipientSource;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.core.content.Sha256;
+import dev.sendout.core.sendout.NewSendout;
+import dev.sendout.core.support.RecipientAdditions.RecipientSource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,10 +1,10 @@
 package dev.sendout.api.tenant;
 
-import dev.sendout.activities.store.ApiKeys;
-import dev.sendout.activities.store.ApiKeys.IssuedKey;
-import dev.sendout.activities.store.ApiKeys.KeyInfo;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.tenant.ApiKeys;
+import dev.sendout.core.tenant.ApiKeys.IssuedKey;
+import dev.sendout.core.tenant.ApiKeys.KeyInfo;
 import io.swagger.v3.oas.annotations.Operation;
 import java.util.List;
 import java.util.UUID;

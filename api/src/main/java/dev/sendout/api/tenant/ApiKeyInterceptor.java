@@ -1,8 +1,8 @@
 package dev.sendout.api.tenant;
 
-import dev.sendout.activities.store.ApiKeys;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.tenant.ApiKeys;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;

@@ -1,10 +1,10 @@
 package dev.sendout.api.tenant;
 
-import dev.sendout.activities.store.ApiKeys;
 import dev.sendout.api.limits.BacklogBound;
 import dev.sendout.api.limits.LimitProperties;
 import dev.sendout.api.limits.RequestLimitsInterceptor;
 import dev.sendout.api.limits.TenantLimits;
+import dev.sendout.core.tenant.ApiKeys;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Configuration;

@@ -2,13 +2,13 @@ package dev.sendout.api.sendout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sendout.activities.sms.SmsContent;
-import dev.sendout.activities.sms.SmsSegments.Encoding;
-import dev.sendout.activities.store.StoredSendout;
-import dev.sendout.activities.store.StuckSendouts.Attention;
-import dev.sendout.activities.store.StuckSendouts.OpenFinding;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
+import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.channel.sms.SmsSegments.Encoding;
+import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.watchdog.StuckSendouts.Attention;
+import dev.sendout.core.watchdog.StuckSendouts.OpenFinding;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutStatus;

@@ -2,13 +2,13 @@ package dev.sendout.api.sendout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sendout.activities.sms.SmsContent;
-import dev.sendout.activities.sms.SmsSegments.Encoding;
 import dev.sendout.api.ApiProperties;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
+import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.channel.sms.SmsSegments.Encoding;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Clock;
 import java.time.Duration;

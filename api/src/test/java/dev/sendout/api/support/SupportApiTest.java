@@ -1,13 +1,13 @@
 package dev.sendout.api.support;
 
-import static dev.sendout.activities.store.jooq.Tables.FINDING;
-import static dev.sendout.activities.store.jooq.Tables.SENDOUT;
+import static dev.sendout.core.store.jooq.Tables.FINDING;
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sendout.activities.TestDatabase;
-import dev.sendout.activities.store.ApiKeys;
-import dev.sendout.activities.store.RecipientAdditions;
 import dev.sendout.api.ApiApplication;
+import dev.sendout.core.TestDatabase;
+import dev.sendout.core.support.RecipientAdditions;
+import dev.sendout.core.tenant.ApiKeys;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutSearchAttributes;
 import dev.sendout.workflows.sendout.SendoutStatus;

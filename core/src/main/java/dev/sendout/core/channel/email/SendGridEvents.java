@@ -1,0 +1,144 @@
+package dev.sendout.core.channel.email;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.sendout.core.content.Sha256;
+import dev.sendout.core.receipt.Receipt;
+import dev.sendout.core.receipt.Receipt.Effect;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Reads a SendGrid Event Webhook body (a JSON array of events) into receipts.
+ *
+ * <p>Our message id comes back as the top-level {@code message_id} (SendGrid flattens {@code
+ * custom_args} into each event). Some events lack it (bounces, notably), so the receipt also keeps
+ * {@code sg_message_id}'s prefix, which is the {@code X-Message-Id} of our send request, and the
+ * recipient's address.
+ */
+public final class SendGridEvents {
+
+  public static final String PROVIDER = "SENDGRID";
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int MAX_REASON_LENGTH = 500;
+
+  private SendGridEvents() {}
+
+  /** The body is not a JSON array of objects. */
+  public static final class MalformedEventsException extends IllegalArgumentException {
+    MalformedEventsException(String message) {
+      super(message);
+    }
+  }
+
+  public static List<Receipt> parse(byte[] body) {
+    JsonNode events;
+    try {
+      events = JSON.readTree(body);
+    } catch (IOException e) {
+      throw new MalformedEventsException("The body is not valid JSON");
+    }
+    if (events == null || !events.isArray()) {
+      throw new MalformedEventsException("The body is not a JSON array of events");
+    }
+    List<Receipt> receipts = new ArrayList<>(events.size());
+    int index = 0;
+    for (JsonNode event : events) {
+      if (!event.isObject() || !event.path("event").isTextual()) {
+        throw new MalformedEventsException(
+            "Event " + index + " is not an object with an \"event\"");
+      }
+      receipts.add(receipt(event));
+      index++;
+    }
+    return receipts;
+  }
+
+  private static Receipt receipt(JsonNode event) {
+    String type = event.get("event").asText();
+    String payload = write(event);
+    String sgMessageId = text(event, "sg_message_id");
+    return new Receipt(
+        PROVIDER,
+        eventId(event, payload),
+        type,
+        uuid(text(event, "message_id")),
+        sgMessageId == null ? null : sgMessageId.split("\\.", 2)[0],
+        text(event, "email"),
+        event.path("timestamp").canConvertToLong()
+            ? Instant.ofEpochSecond(event.get("timestamp").asLong())
+            : null,
+        effect(type),
+        reason(type, event),
+        payload);
+  }
+
+  private static Effect effect(String type) {
+    return switch (type) {
+      case "delivered" -> Effect.DELIVERED;
+      case "bounce" -> Effect.BOUNCED;
+      case "dropped" -> Effect.DROPPED;
+      case "deferred" -> Effect.DEFERRED;
+      default -> Effect.NONE;
+    };
+  }
+
+  private static String reason(String type, JsonNode event) {
+    String reason =
+        switch (type) {
+          // "bounce" covers both hard bounces and blocks; the type tells them apart.
+          case "bounce" ->
+              "%s: %s"
+                  .formatted(event.path("type").asText("bounce"), event.path("reason").asText());
+          case "dropped" -> event.path("reason").asText();
+          case "deferred" ->
+              "Deferred (attempt %s): %s"
+                  .formatted(event.path("attempt").asText("?"), event.path("response").asText());
+          default -> null;
+        };
+    return reason == null || reason.length() <= MAX_REASON_LENGTH
+        ? reason
+        : reason.substring(0, MAX_REASON_LENGTH);
+  }
+
+  /**
+   * SendGrid's {@code sg_event_id}. An event without one (never seen, but not promised) gets a
+   * digest of its content, so that its redeliveries still deduplicate.
+   */
+  private static String eventId(JsonNode event, String payload) {
+    String id = text(event, "sg_event_id");
+    if (id != null && id.length() <= 128) {
+      return id;
+    }
+    return "sha256:" + Sha256.hex(payload);
+  }
+
+  private static String text(JsonNode event, String field) {
+    JsonNode value = event.get(field);
+    return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
+  }
+
+  private static UUID uuid(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return UUID.fromString(value);
+    } catch (IllegalArgumentException notOurs) {
+      return null;
+    }
+  }
+
+  private static String write(JsonNode event) {
+    try {
+      return JSON.writeValueAsString(event);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("A parsed event can always be written", e);
+    }
+  }
+}

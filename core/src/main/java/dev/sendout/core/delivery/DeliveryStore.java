@@ -1,0 +1,142 @@
+package dev.sendout.core.delivery;
+
+import static dev.sendout.core.store.MessageTransitions.byIds;
+import static dev.sendout.core.store.MessageTransitions.inBatch;
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
+import static dev.sendout.workflows.message.MessageStatus.BOUNCED;
+import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
+import static dev.sendout.workflows.message.MessageStatus.DROPPED;
+import static dev.sendout.workflows.message.MessageStatus.FAILED;
+import static dev.sendout.workflows.message.MessageStatus.RELEASED;
+import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
+
+import dev.sendout.core.store.Json;
+import dev.sendout.core.store.MessageTransitions;
+import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.sendout.SendTally;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Messages on their way to the provider: claimed for one call, then accepted, failed, unconfirmed
+ * or returned to the pool; and a batch's send outcome so far.
+ */
+@Repository
+public class DeliveryStore {
+
+  /** States a message reaches only after the provider accepted it. */
+  private static final Set<MessageStatus> TAKEN_BY_PROVIDER =
+      EnumSet.of(ACCEPTED, DELIVERED, BOUNCED, DROPPED);
+
+  private final DSLContext db;
+  private final MessageTransitions transitions;
+
+  public DeliveryStore(DSLContext db, MessageTransitions transitions) {
+    this.db = db;
+    this.transitions = transitions;
+  }
+
+  /**
+   * Claims the batch's unsent messages for one provider call: marks them as in flight and counts
+   * the attempt. Messages an earlier attempt left in flight (its worker died, or it timed out while
+   * the provider may have taken them) are moved to UNCONFIRMED instead of being sent again.
+   */
+  @Transactional
+  public List<OutgoingMessage> claimForSend(UUID sendoutId, int batchNo, int fromSeq, int toSeq) {
+    OffsetDateTime now = transitions.now();
+    Condition batch =
+        MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.SEQ.ge(fromSeq)).and(MESSAGE.SEQ.lt(toSeq));
+    transitions.moveTo(
+        UNCONFIRMED,
+        batch.and(MESSAGE.SEND_STARTED_AT.isNotNull()),
+        now,
+        Map.of(MESSAGE.LAST_ERROR, "Send outcome unknown: an earlier attempt broke off mid-call"));
+    return db.update(MESSAGE)
+        .set(MESSAGE.SEND_STARTED_AT, now)
+        .set(MESSAGE.ATTEMPT_COUNT, MESSAGE.ATTEMPT_COUNT.plus(1))
+        .set(MESSAGE.BATCH_NO, batchNo)
+        .where(batch)
+        .and(MESSAGE.STATUS.eq(RELEASED))
+        .and(MESSAGE.SEND_STARTED_AT.isNull())
+        .returning(
+            MESSAGE.ID, MESSAGE.SEQ, MESSAGE.ADDRESS, MESSAGE.DISPLAY_NAME, MESSAGE.VARIABLES)
+        .fetch()
+        .sortAsc(MESSAGE.SEQ)
+        .map(
+            r ->
+                new OutgoingMessage(
+                    r.getId(),
+                    r.getAddress(),
+                    r.getDisplayName(),
+                    Json.readStringMap(r.getVariables())));
+  }
+
+  /**
+   * Records the provider's acceptance. A receipt may have overtaken it and settled some of the
+   * messages already (a fast provider, a slow write): those keep their receipt's status and only
+   * gain the provider's id and the acceptance time.
+   */
+  @Transactional
+  public int markAccepted(Collection<UUID> ids, String providerMessageId) {
+    OffsetDateTime now = transitions.now();
+    int moved =
+        transitions.moveTo(
+            ACCEPTED, byIds(ids), now, Map.of(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId));
+    if (moved < ids.size()) {
+      db.update(MESSAGE)
+          .set(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId)
+          .set(MESSAGE.ACCEPTED_AT, now)
+          .where(byIds(ids))
+          .and(MESSAGE.ACCEPTED_AT.isNull())
+          .and(MESSAGE.STATUS.in(DELIVERED, BOUNCED, DROPPED, FAILED))
+          .execute();
+    }
+    return moved;
+  }
+
+  public int markFailed(Collection<UUID> ids, String reason) {
+    return transitions.moveTo(
+        FAILED, byIds(ids), transitions.now(), Map.of(MESSAGE.LAST_ERROR, reason));
+  }
+
+  public int markUnconfirmed(Collection<UUID> ids, String reason) {
+    return transitions.moveTo(
+        UNCONFIRMED, byIds(ids), transitions.now(), Map.of(MESSAGE.LAST_ERROR, reason));
+  }
+
+  /** Returns claimed messages to the unsent pool after the provider definitely refused the call. */
+  public void unclaim(Collection<UUID> ids, String reason) {
+    db.update(MESSAGE)
+        .setNull(MESSAGE.SEND_STARTED_AT)
+        .set(MESSAGE.LAST_ERROR, reason)
+        .where(byIds(ids))
+        .and(MESSAGE.STATUS.eq(RELEASED))
+        .execute();
+  }
+
+  /** The outcome so far of the batch's messages. */
+  public SendTally tally(SendBatch batch) {
+    Map<MessageStatus, Integer> counts = new HashMap<>();
+    db.select(MESSAGE.STATUS, DSL.count())
+        .from(MESSAGE)
+        .where(inBatch(batch))
+        .groupBy(MESSAGE.STATUS)
+        .forEach(row -> counts.put(row.value1(), row.value2()));
+    int accepted = TAKEN_BY_PROVIDER.stream().mapToInt(s -> counts.getOrDefault(s, 0)).sum();
+    return new SendTally(
+        accepted, counts.getOrDefault(FAILED, 0), counts.getOrDefault(UNCONFIRMED, 0));
+  }
+}

@@ -1,0 +1,31 @@
+package dev.sendout.core.delivery;
+
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.workflows.batch.DeliveryFailure;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.util.UUID;
+
+/**
+ * Keeps a paused sendout's delivery calls from sending: the call fails before it claims anything
+ * and Temporal retries it, every {@link #RECHECK}, until support staff resume the sendout. Calls
+ * the workflow had already scheduled when it was paused so wait too, which is what makes a pause
+ * stop new sends at once rather than after the batches in flight.
+ */
+public final class PauseCheck {
+
+  /** How soon a paused call looks again: the delay between a resume and the sends resuming. */
+  static final Duration RECHECK = Duration.ofSeconds(10);
+
+  public static void refuseWhilePaused(SendoutStore sendouts, UUID sendoutId) {
+    if (sendouts.isPaused(sendoutId)) {
+      throw ApplicationFailure.newFailureWithCauseAndDelay(
+          "Sendout paused: sending waits until it is resumed",
+          DeliveryFailure.SENDOUT_PAUSED.name(),
+          null,
+          RECHECK);
+    }
+  }
+
+  private PauseCheck() {}
+}

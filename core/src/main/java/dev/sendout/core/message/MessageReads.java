@@ -1,0 +1,61 @@
+package dev.sendout.core.message;
+
+import static dev.sendout.core.store.Json.instant;
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+
+import dev.sendout.core.store.jooq.tables.records.MessageRecord;
+import dev.sendout.workflows.message.MessageStatus;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.springframework.stereotype.Repository;
+
+/** The messages of a sendout as the API shows them. */
+@Repository
+public class MessageReads {
+
+  private final DSLContext db;
+
+  public MessageReads(DSLContext db) {
+    this.db = db;
+  }
+
+  public Optional<StoredMessage> find(UUID id) {
+    return db.selectFrom(MESSAGE).where(MESSAGE.ID.eq(id)).fetchOptional(MessageReads::toStored);
+  }
+
+  /**
+   * One page of the sendout's messages in sequence order, after {@code afterSeq}, optionally only
+   * those in {@code status}. Keyset pagination: the cost of a page does not grow with its depth.
+   */
+  public List<StoredMessage> page(UUID sendoutId, MessageStatus status, int afterSeq, int limit) {
+    Condition where = MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.SEQ.gt(afterSeq));
+    if (status != null) {
+      where = where.and(MESSAGE.STATUS.eq(status));
+    }
+    return db.selectFrom(MESSAGE)
+        .where(where)
+        .orderBy(MESSAGE.SEQ)
+        .limit(limit)
+        .fetch(MessageReads::toStored);
+  }
+
+  private static StoredMessage toStored(MessageRecord r) {
+    return new StoredMessage(
+        r.getId(),
+        r.getSeq(),
+        r.getAddress(),
+        r.getStatus(),
+        r.getProviderMessageId(),
+        r.getAttemptCount(),
+        r.getDeferralCount(),
+        r.getLastError(),
+        r.getQueuedAt().toInstant(),
+        instant(r.getReleasedAt()),
+        instant(r.getAcceptedAt()),
+        instant(r.getUnconfirmedAt()),
+        instant(r.getFinishedAt()));
+  }
+}

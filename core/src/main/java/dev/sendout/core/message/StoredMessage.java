@@ -1,0 +1,25 @@
+package dev.sendout.core.message;
+
+import dev.sendout.workflows.message.MessageStatus;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One message as stored, with the time of each transition it has made.
+ *
+ * @param deferralCount how often the provider reported a temporary failure and kept trying
+ */
+public record StoredMessage(
+    UUID id,
+    int seq,
+    String address,
+    MessageStatus status,
+    String providerMessageId,
+    int attemptCount,
+    int deferralCount,
+    String lastError,
+    Instant queuedAt,
+    Instant releasedAt,
+    Instant acceptedAt,
+    Instant unconfirmedAt,
+    Instant finishedAt) {}

@@ -1,0 +1,221 @@
+package dev.sendout.core.receipt;
+
+import static dev.sendout.core.store.Json.instant;
+import static dev.sendout.core.store.MessageTransitions.array;
+import static dev.sendout.core.store.MessageTransitions.byIds;
+import static dev.sendout.core.store.MessageTransitions.inBatch;
+import static dev.sendout.core.store.MessageTransitions.timestampOf;
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
+import static dev.sendout.workflows.message.MessageStatus.BOUNCED;
+import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
+import static dev.sendout.workflows.message.MessageStatus.DROPPED;
+import static dev.sendout.workflows.message.MessageStatus.FAILED;
+import static dev.sendout.workflows.message.MessageStatus.RELEASED;
+import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
+import static org.jooq.impl.DSL.any;
+
+import dev.sendout.core.store.MessageTransitions;
+import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.receipt.BatchReceipts;
+import dev.sendout.workflows.receipt.DeliveryTally;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Messages as receipts settle them: receipts matched to messages, settled or noted as deferred,
+ * where a batch's messages stand, and the receipt deadline's expiry.
+ */
+@Repository
+public class MessageSettlement {
+
+  private final DSLContext db;
+  private final MessageTransitions transitions;
+
+  public MessageSettlement(DSLContext db, MessageTransitions transitions) {
+    this.db = db;
+    this.transitions = transitions;
+  }
+
+  /**
+   * Applies receipts that settle messages: moves each message to {@code target} with its reason,
+   * where the state machine allows it. Returns the batches of the messages that moved, so that
+   * their workflows can be told.
+   */
+  public Set<BatchKey> settleByReceipt(MessageStatus target, Map<UUID, String> reasons) {
+    if (reasons.isEmpty()) {
+      return Set.of();
+    }
+    var r =
+        DSL.table(
+                "unnest({0}, {1})",
+                array(reasons.keySet(), UUID[]::new), array(reasons.values(), String[]::new))
+            .as("r", "id", "reason");
+    Field<UUID> id = DSL.field(DSL.name("r", "id"), UUID.class);
+    Field<String> reason = DSL.field(DSL.name("r", "reason"), String.class);
+    return db
+        .update(MESSAGE)
+        .set(MESSAGE.STATUS, target)
+        .set(timestampOf(target), transitions.now())
+        .setNull(MESSAGE.SEND_STARTED_AT)
+        .set(MESSAGE.LAST_ERROR, DSL.coalesce(reason, MESSAGE.LAST_ERROR))
+        .from(r)
+        .where(MESSAGE.ID.eq(id))
+        .and(MESSAGE.STATUS.in(MessageStatus.predecessorsOf(target)))
+        .returningResult(MESSAGE.SENDOUT_ID, MESSAGE.BATCH_NO)
+        .fetch()
+        .stream()
+        // Messages of sendouts started before receipts were tracked have no batch to wake.
+        .filter(row -> row.value2() != null)
+        .map(row -> new BatchKey(row.value1(), row.value2()))
+        .collect(Collectors.toSet());
+  }
+
+  /**
+   * Notes the provider's temporary failures (it keeps retrying): the message stays ACCEPTED, its
+   * deferral count grows by the number of distinct reports and the latest reason is kept.
+   */
+  public void noteDeferrals(Map<UUID, Deferral> deferrals) {
+    if (deferrals.isEmpty()) {
+      return;
+    }
+    var r =
+        DSL.table(
+                "unnest({0}, {1}, {2})",
+                array(deferrals.keySet(), UUID[]::new),
+                array(deferrals.values().stream().map(Deferral::count).toList(), Integer[]::new),
+                array(deferrals.values().stream().map(Deferral::reason).toList(), String[]::new))
+            .as("r", "id", "n", "reason");
+    db.update(MESSAGE)
+        .set(
+            MESSAGE.DEFERRAL_COUNT,
+            MESSAGE.DEFERRAL_COUNT.plus(DSL.field(DSL.name("r", "n"), Integer.class)))
+        .set(MESSAGE.LAST_ERROR, DSL.field(DSL.name("r", "reason"), String.class))
+        .from(r)
+        .where(MESSAGE.ID.eq(DSL.field(DSL.name("r", "id"), UUID.class)))
+        .and(MESSAGE.STATUS.eq(ACCEPTED))
+        .execute();
+  }
+
+  /** How many distinct deferral reports a message got in one webhook call, and the latest. */
+  public record Deferral(int count, String reason) {}
+
+  /** The message ids among {@code ids} that exist. */
+  public Set<UUID> existing(Collection<UUID> ids) {
+    if (ids.isEmpty()) {
+      return Set.of();
+    }
+    return db.select(MESSAGE.ID).from(MESSAGE).where(byIds(ids)).fetchSet(MESSAGE.ID);
+  }
+
+  /**
+   * Finds messages by the provider's id and the recipient's address, for receipts that lack our own
+   * id. Keys of the result are {@code providerMessageId + " " + lower-case address}.
+   */
+  public Map<String, UUID> byProviderId(Collection<String> providerMessageIds) {
+    if (providerMessageIds.isEmpty()) {
+      return Map.of();
+    }
+    Map<String, UUID> found = new HashMap<>();
+    db.select(MESSAGE.ID, MESSAGE.PROVIDER_MESSAGE_ID, MESSAGE.ADDRESS)
+        .from(MESSAGE)
+        .where(MESSAGE.PROVIDER_MESSAGE_ID.eq(any(providerMessageIds.toArray(String[]::new))))
+        .forEach(row -> found.put(providerKey(row.value2(), row.value3()), row.value1()));
+    return found;
+  }
+
+  public static String providerKey(String providerMessageId, String address) {
+    return providerMessageId + " " + address.toLowerCase(Locale.ROOT);
+  }
+
+  /** Where the receipts have taken the batch's messages. */
+  public BatchReceipts batchReceipts(SendBatch sendBatch, int sampleSize) {
+    Condition batch = inBatch(sendBatch);
+    Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
+    OffsetDateTime[] unconfirmedSince = new OffsetDateTime[1];
+    db.select(MESSAGE.STATUS, DSL.count(), DSL.min(MESSAGE.UNCONFIRMED_AT))
+        .from(MESSAGE)
+        .where(batch)
+        .groupBy(MESSAGE.STATUS)
+        .forEach(
+            row -> {
+              counts.put(row.value1(), row.value2());
+              if (row.value1() == UNCONFIRMED) {
+                unconfirmedSince[0] = row.value3();
+              }
+            });
+    List<String> sample =
+        counts.getOrDefault(UNCONFIRMED, 0) == 0
+            ? List.of()
+            : db.select(MESSAGE.ID)
+                .from(MESSAGE)
+                .where(batch)
+                .and(MESSAGE.STATUS.eq(UNCONFIRMED))
+                .orderBy(MESSAGE.SEQ)
+                .limit(sampleSize)
+                .fetch(row -> row.value1().toString());
+    return new BatchReceipts(
+        new DeliveryTally(
+            counts.getOrDefault(RELEASED, 0) + counts.getOrDefault(ACCEPTED, 0),
+            counts.getOrDefault(DELIVERED, 0),
+            counts.getOrDefault(BOUNCED, 0),
+            counts.getOrDefault(DROPPED, 0),
+            counts.getOrDefault(FAILED, 0),
+            counts.getOrDefault(UNCONFIRMED, 0)),
+        instant(unconfirmedSince[0]),
+        sample);
+  }
+
+  /**
+   * The sendout's unconfirmed messages: since when the oldest is, and the first few ids in sequence
+   * order. Reads only the unconfirmed rows, through the (sendout, status, seq) index.
+   */
+  public Unconfirmed unconfirmed(UUID sendoutId, int sampleSize) {
+    Condition unconfirmed = MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.STATUS.eq(UNCONFIRMED));
+    OffsetDateTime since =
+        db.select(DSL.min(MESSAGE.UNCONFIRMED_AT))
+            .from(MESSAGE)
+            .where(unconfirmed)
+            .fetchOne(0, OffsetDateTime.class);
+    List<UUID> sample =
+        db.select(MESSAGE.ID)
+            .from(MESSAGE)
+            .where(unconfirmed)
+            .orderBy(MESSAGE.SEQ)
+            .limit(sampleSize)
+            .fetch(MESSAGE.ID);
+    return new Unconfirmed(instant(since), sample);
+  }
+
+  /**
+   * @param since null when there are none
+   */
+  public record Unconfirmed(Instant since, List<UUID> sample) {}
+
+  /**
+   * The receipt deadline passed: the batch's messages still ACCEPTED become UNCONFIRMED, never
+   * DELIVERED. Returns how many moved.
+   */
+  public int expireAwaitingReceipt(SendBatch batch, String reason) {
+    return transitions.moveTo(
+        UNCONFIRMED,
+        inBatch(batch).and(MESSAGE.STATUS.eq(ACCEPTED)),
+        transitions.now(),
+        Map.of(MESSAGE.LAST_ERROR, reason));
+  }
+}

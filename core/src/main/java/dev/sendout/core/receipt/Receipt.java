@@ -1,0 +1,56 @@
+package dev.sendout.core.receipt;
+
+import dev.sendout.workflows.message.MessageStatus;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One verified provider event, as parsed from a webhook, before it is stored.
+ *
+ * @param eventId the provider's id of the event, unique per provider: the deduplication key
+ * @param messageId our message id as the provider echoed it, or null when the event lacks it
+ * @param providerMessageId the provider's id of the message, used when {@code messageId} is missing
+ * @param address the recipient, used with {@code providerMessageId}
+ * @param effect what the event does to the message
+ * @param reason the provider's words on a bounce, drop, failure or deferral; null otherwise
+ * @param payload the event as the provider sent it, as JSON
+ */
+public record Receipt(
+    String provider,
+    String eventId,
+    String eventType,
+    UUID messageId,
+    String providerMessageId,
+    String address,
+    Instant occurredAt,
+    Effect effect,
+    String reason,
+    String payload) {
+
+  /** What a receipt does to its message. */
+  public enum Effect {
+    /** Moves the message to DELIVERED. */
+    DELIVERED(MessageStatus.DELIVERED),
+    /** Moves the message to BOUNCED. */
+    BOUNCED(MessageStatus.BOUNCED),
+    /** Moves the message to DROPPED. */
+    DROPPED(MessageStatus.DROPPED),
+    /** Moves the message to FAILED (Vonage: rejected or undeliverable). */
+    FAILED(MessageStatus.FAILED),
+    /** The provider failed for now and keeps trying: the message stays ACCEPTED. */
+    DEFERRED(null),
+    /** Kept for the record only (SendGrid processed, open, click...; Vonage submitted, read). */
+    NONE(null);
+
+    private final MessageStatus target;
+
+    Effect(MessageStatus target) {
+      this.target = target;
+    }
+
+    /** The status this receipt settles its message in, or null when it settles nothing. */
+    public MessageStatus target() {
+      return target;
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.sendout.core.sendout;
+
+import dev.sendout.workflows.sendout.Channel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A sendout about to be stored, with its recipients.
+ *
+ * @param content the channel's content (for email: {@link
+ *     dev.sendout.core.channel.email.EmailContent})
+ * @param idempotencyKey the caller's Idempotency-Key, or null
+ * @param requestHash fingerprint of the request, so a key reused for another request is caught
+ * @param receiptTimeout how long accepted messages may wait for a receipt
+ */
+public record NewSendout(
+    UUID id,
+    String tenantId,
+    Channel channel,
+    Object content,
+    Instant sendAt,
+    Duration receiptTimeout,
+    String idempotencyKey,
+    String requestHash,
+    List<Recipient> recipients) {
+
+  /** One recipient: the address, an optional display name and the template variables. */
+  public record Recipient(String address, String displayName, Map<String, String> variables) {}
+}

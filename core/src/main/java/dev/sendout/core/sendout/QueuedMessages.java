@@ -1,0 +1,95 @@
+package dev.sendout.core.sendout;
+
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.workflows.message.MessageStatus.RELEASED;
+
+import dev.sendout.core.sendout.NewSendout.Recipient;
+import dev.sendout.core.store.Json;
+import dev.sendout.core.store.MessageTransitions;
+import dev.sendout.workflows.message.MessageStatus;
+import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Messages waiting for their release: new recipients inserted QUEUED with COPY, and their release.
+ */
+@Repository
+public class QueuedMessages {
+
+  /** COPY is sent to the server in chunks of about this many bytes, so memory stays bounded. */
+  private static final int COPY_CHUNK_BYTES = 1 << 20;
+
+  private static final String COPY_SQL =
+      "COPY message (id, sendout_id, seq, address, display_name, variables, status, queued_at)"
+          + " FROM STDIN WITH (FORMAT csv)";
+
+  private final DSLContext db;
+  private final MessageTransitions transitions;
+
+  public QueuedMessages(DSLContext db, MessageTransitions transitions) {
+    this.db = db;
+    this.transitions = transitions;
+  }
+
+  /**
+   * Inserts the recipients as QUEUED messages numbered 0..n-1, with COPY. Call in a transaction.
+   */
+  void insertQueued(UUID sendoutId, List<Recipient> recipients, OffsetDateTime now) {
+    insertQueued(sendoutId, 0, recipients, now);
+  }
+
+  /**
+   * Inserts the recipients as QUEUED messages numbered from {@code firstSeq} on, with COPY: for
+   * recipients added to a running sendout. Call in a transaction.
+   */
+  public void insertQueued(
+      UUID sendoutId, int firstSeq, List<Recipient> recipients, OffsetDateTime now) {
+    db.connection(
+        connection -> {
+          CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
+          try {
+            StringBuilder rows = new StringBuilder(COPY_CHUNK_BYTES + 4096);
+            for (int i = 0; i < recipients.size(); i++) {
+              Recipient r = recipients.get(i);
+              rows.append(UUID.randomUUID()).append(',').append(sendoutId).append(',');
+              rows.append(firstSeq + i);
+              rows.append(',').append(csv(r.address())).append(',').append(csv(r.displayName()));
+              rows.append(',').append(csv(Json.write(r.variables())));
+              rows.append(',').append(MessageStatus.QUEUED).append(',').append(now).append('\n');
+              if (rows.length() >= COPY_CHUNK_BYTES) {
+                write(copy, rows);
+              }
+            }
+            write(copy, rows);
+            copy.endCopy();
+          } finally {
+            if (copy.isActive()) {
+              copy.cancelCopy();
+            }
+          }
+        });
+  }
+
+  void releaseQueued(UUID sendoutId, OffsetDateTime now) {
+    transitions.moveTo(RELEASED, MESSAGE.SENDOUT_ID.eq(sendoutId), now, Map.of());
+  }
+
+  private static void write(CopyIn copy, StringBuilder rows) throws SQLException {
+    byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+    copy.writeToCopy(bytes, 0, bytes.length);
+    rows.setLength(0);
+  }
+
+  /** A CSV field for COPY: quoted, so that an empty string stays distinct from NULL. */
+  private static String csv(String value) {
+    return value == null ? "" : '"' + value.replace("\"", "\"\"") + '"';
+  }
+}

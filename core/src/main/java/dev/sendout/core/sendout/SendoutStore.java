@@ -1,0 +1,213 @@
+package dev.sendout.core.sendout;
+
+import static dev.sendout.core.store.Json.instant;
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
+
+import dev.sendout.core.store.Json;
+import dev.sendout.core.store.jooq.tables.records.SendoutRecord;
+import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.sendout.SendoutStatus;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Sendouts in Postgres: creation with their messages, reads, and the outbox of unstarted ones. */
+@Repository
+public class SendoutStore {
+
+  private final DSLContext db;
+  private final QueuedMessages queued;
+  private final Clock clock;
+
+  public SendoutStore(DSLContext db, QueuedMessages queued, Clock clock) {
+    this.db = db;
+    this.queued = queued;
+    this.clock = clock;
+  }
+
+  /** The stored sendout, and whether it existed already under the same Idempotency-Key. */
+  public record Created(StoredSendout sendout, boolean existed) {}
+
+  /**
+   * Stores the sendout and all its messages in one transaction, or returns the sendout stored
+   * earlier under the same tenant and Idempotency-Key.
+   */
+  @Transactional
+  public Created create(NewSendout sendout) {
+    OffsetDateTime now = now();
+    Optional<UUID> inserted =
+        db.insertInto(SENDOUT)
+            .set(SENDOUT.ID, sendout.id())
+            .set(SENDOUT.TENANT_ID, sendout.tenantId())
+            .set(SENDOUT.CHANNEL, sendout.channel())
+            .set(SENDOUT.STATUS, SendoutStatus.SCHEDULED)
+            .set(SENDOUT.CONTENT, JSONB.valueOf(Json.write(sendout.content())))
+            .set(SENDOUT.RECIPIENT_COUNT, sendout.recipients().size())
+            .set(SENDOUT.SEND_AT, sendout.sendAt().atOffset(ZoneOffset.UTC))
+            .set(SENDOUT.RECEIPT_TIMEOUT_SECONDS, (int) sendout.receiptTimeout().toSeconds())
+            .set(SENDOUT.IDEMPOTENCY_KEY, sendout.idempotencyKey())
+            .set(SENDOUT.REQUEST_HASH, sendout.requestHash())
+            .set(SENDOUT.CREATED_AT, now)
+            .onConflict(SENDOUT.TENANT_ID, SENDOUT.IDEMPOTENCY_KEY)
+            .doNothing()
+            .returningResult(SENDOUT.ID)
+            .fetchOptional(SENDOUT.ID);
+    if (inserted.isEmpty()) {
+      return new Created(
+          findByIdempotencyKey(sendout.tenantId(), sendout.idempotencyKey()).orElseThrow(), true);
+    }
+    queued.insertQueued(sendout.id(), sendout.recipients(), now);
+    return new Created(find(sendout.tenantId(), sendout.id()).orElseThrow(), false);
+  }
+
+  public Optional<StoredSendout> find(String tenantId, UUID id) {
+    return db.selectFrom(SENDOUT)
+        .where(SENDOUT.ID.eq(id))
+        .and(SENDOUT.TENANT_ID.eq(tenantId))
+        .fetchOptional()
+        .map(SendoutStore::toStored);
+  }
+
+  /** The tenant's sendout stored under this Idempotency-Key, if there is one. */
+  public Optional<StoredSendout> findByIdempotencyKey(String tenantId, String idempotencyKey) {
+    return db.selectFrom(SENDOUT)
+        .where(SENDOUT.TENANT_ID.eq(tenantId))
+        .and(SENDOUT.IDEMPOTENCY_KEY.eq(idempotencyKey))
+        .fetchOptional()
+        .map(SendoutStore::toStored);
+  }
+
+  public Optional<StoredSendout> find(UUID id) {
+    return db.selectFrom(SENDOUT)
+        .where(SENDOUT.ID.eq(id))
+        .fetchOptional()
+        .map(SendoutStore::toStored);
+  }
+
+  /** The content the sendout was created with, as the channel's content record. */
+  public <T> T content(UUID id, Class<T> type) {
+    return Json.read(
+        db.select(SENDOUT.CONTENT).from(SENDOUT).where(SENDOUT.ID.eq(id)).fetchSingle().value1(),
+        type);
+  }
+
+  /** How many of the sendout's messages are in each status; every status is present. */
+  public Map<MessageStatus, Integer> countByStatus(UUID id) {
+    Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
+    for (MessageStatus status : MessageStatus.values()) {
+      counts.put(status, 0);
+    }
+    db.select(MESSAGE.STATUS, DSL.count())
+        .from(MESSAGE)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .groupBy(MESSAGE.STATUS)
+        .forEach(row -> counts.put(row.value1(), row.value2()));
+    return counts;
+  }
+
+  /**
+   * Releases every QUEUED message and moves the sendout to SENDING. Idempotent: a second call finds
+   * nothing QUEUED and keeps the first release time. Returns the sendout's message count.
+   */
+  @Transactional
+  public int release(UUID id) {
+    OffsetDateTime now = now();
+    queued.releaseQueued(id, now);
+    db.update(SENDOUT)
+        .set(SENDOUT.STATUS, SendoutStatus.SENDING)
+        .set(SENDOUT.RELEASED_AT, DSL.coalesce(SENDOUT.RELEASED_AT, now))
+        .where(SENDOUT.ID.eq(id))
+        .and(SENDOUT.CANCELLED_AT.isNull())
+        .execute();
+    return db.select(SENDOUT.RECIPIENT_COUNT)
+        .from(SENDOUT)
+        .where(SENDOUT.ID.eq(id))
+        .fetchSingle(SENDOUT.RECIPIENT_COUNT);
+  }
+
+  /** Records that every message of the sendout has left our hands. */
+  public void markSent(UUID id) {
+    db.update(SENDOUT)
+        .set(SENDOUT.STATUS, SendoutStatus.SENT)
+        .set(SENDOUT.SENT_AT, DSL.coalesce(SENDOUT.SENT_AT, now()))
+        .where(SENDOUT.ID.eq(id))
+        .and(SENDOUT.STATUS.notIn(SendoutStatus.COMPLETED, SendoutStatus.CANCELLED))
+        .execute();
+  }
+
+  /** Records that every message of the sendout is settled; a cancelled sendout stays CANCELLED. */
+  @Transactional
+  public void markCompleted(UUID id) {
+    db.update(SENDOUT)
+        .set(SENDOUT.COMPLETED_AT, DSL.coalesce(SENDOUT.COMPLETED_AT, now()))
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+    db.update(SENDOUT)
+        .set(SENDOUT.STATUS, SendoutStatus.COMPLETED)
+        .where(SENDOUT.ID.eq(id))
+        .and(SENDOUT.CANCELLED_AT.isNull())
+        .execute();
+  }
+
+  /** True while support staff have paused the sendout. */
+  public boolean isPaused(UUID id) {
+    return db.fetchExists(SENDOUT, SENDOUT.ID.eq(id).and(SENDOUT.PAUSED_AT.isNotNull()));
+  }
+
+  /**
+   * The outbox: sendouts whose workflow has not been started yet, oldest first, locked so that
+   * concurrent relays each take different ones. Call inside a transaction.
+   */
+  public List<StoredSendout> lockUnstarted(int limit) {
+    return db.selectFrom(SENDOUT)
+        .where(SENDOUT.WORKFLOW_STARTED_AT.isNull())
+        .orderBy(SENDOUT.CREATED_AT)
+        .limit(limit)
+        .forUpdate()
+        .skipLocked()
+        .fetch(SendoutStore::toStored);
+  }
+
+  public void markWorkflowStarted(UUID id) {
+    db.update(SENDOUT)
+        .set(SENDOUT.WORKFLOW_STARTED_AT, now())
+        .where(SENDOUT.ID.eq(id))
+        .and(SENDOUT.WORKFLOW_STARTED_AT.isNull())
+        .execute();
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  public static StoredSendout toStored(SendoutRecord r) {
+    return new StoredSendout(
+        r.getId(),
+        r.getTenantId(),
+        r.getChannel(),
+        r.getStatus(),
+        r.getRecipientCount(),
+        r.getSendAt().toInstant(),
+        r.getReceiptTimeoutSeconds() == null
+            ? null
+            : Duration.ofSeconds(r.getReceiptTimeoutSeconds()),
+        r.getCreatedAt().toInstant(),
+        instant(r.getWorkflowStartedAt()),
+        instant(r.getReleasedAt()),
+        instant(r.getSentAt()),
+        instant(r.getCompletedAt()),
+        r.getRequestHash());
+  }
+}

@@ -1,0 +1,101 @@
+package dev.sendout.core.store;
+
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
+import static dev.sendout.workflows.message.MessageStatus.BOUNCED;
+import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
+import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
+import static dev.sendout.workflows.message.MessageStatus.DROPPED;
+import static dev.sendout.workflows.message.MessageStatus.FAILED;
+import static dev.sendout.workflows.message.MessageStatus.RELEASED;
+import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
+import static org.jooq.impl.DSL.any;
+
+import dev.sendout.core.store.jooq.tables.records.MessageRecord;
+import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.message.MessageStatus;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.IntFunction;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.TableField;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Component;
+
+/**
+ * The message state machine applied in SQL. Every status change goes through {@link #moveTo}, which
+ * only touches rows whose current status may lead to the target ({@link
+ * MessageStatus#predecessorsOf}): an illegal transition updates nothing. The features' message
+ * queries share its small SQL helpers.
+ */
+@Component
+public class MessageTransitions {
+
+  private final DSLContext db;
+  private final Clock clock;
+
+  public MessageTransitions(DSLContext db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /**
+   * Applies one transition to the rows matching {@code which} that may make it, stamping the
+   * target's timestamp column and clearing the in-flight mark. Returns how many rows moved.
+   */
+  public int moveTo(
+      MessageStatus target, Condition which, OffsetDateTime now, Map<Field<?>, ?> alsoSet) {
+    Map<Field<?>, Object> set = new HashMap<>(alsoSet);
+    set.put(MESSAGE.STATUS, target);
+    set.put(timestampOf(target), now);
+    set.put(MESSAGE.SEND_STARTED_AT, null);
+    return db.update(MESSAGE)
+        .set(set)
+        .where(which)
+        .and(MESSAGE.STATUS.in(MessageStatus.predecessorsOf(target)))
+        .execute();
+  }
+
+  public OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+
+  /**
+   * The messages that belong to a batch: those in its range that it claimed, or that no batch has
+   * claimed yet. A message sent again (a resend) belongs to the batch that resent it, so that the
+   * batch it was first sent in stops counting it and no message is counted twice.
+   */
+  public static Condition inBatch(SendBatch batch) {
+    return MESSAGE
+        .SENDOUT_ID
+        .eq(UUID.fromString(batch.sendoutId()))
+        .and(MESSAGE.SEQ.ge(batch.fromSeq()))
+        .and(MESSAGE.SEQ.lt(batch.toSeq()))
+        .and(MESSAGE.BATCH_NO.isNull().or(MESSAGE.BATCH_NO.eq(batch.batchNo())));
+  }
+
+  public static TableField<MessageRecord, OffsetDateTime> timestampOf(MessageStatus status) {
+    return switch (status) {
+      case QUEUED -> MESSAGE.QUEUED_AT;
+      case RELEASED -> MESSAGE.RELEASED_AT;
+      case ACCEPTED -> MESSAGE.ACCEPTED_AT;
+      case UNCONFIRMED -> MESSAGE.UNCONFIRMED_AT;
+      case DELIVERED, BOUNCED, DROPPED, FAILED, CANCELLED -> MESSAGE.FINISHED_AT;
+    };
+  }
+
+  public static <T> Field<T[]> array(Collection<T> values, IntFunction<T[]> newArray) {
+    return DSL.val(values.toArray(newArray));
+  }
+
+  public static Condition byIds(Collection<UUID> ids) {
+    return MESSAGE.ID.eq(any(ids.toArray(UUID[]::new)));
+  }
+}

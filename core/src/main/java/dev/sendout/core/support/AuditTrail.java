@@ -1,0 +1,84 @@
+package dev.sendout.core.support;
+
+import static dev.sendout.core.store.jooq.Tables.AUDIT_EVENT;
+
+import dev.sendout.workflows.sendout.SupportActionType;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.springframework.stereotype.Repository;
+
+/** Who did what to a sendout and when: the support actions and what the watchdog did itself. */
+@Repository
+public class AuditTrail {
+
+  /** What the watchdog records as its actor. */
+  public static final String WATCHDOG = "watchdog";
+
+  private final DSLContext db;
+  private final Clock clock;
+
+  public AuditTrail(DSLContext db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /** One entry of the trail. */
+  public record Entry(
+      String actionId,
+      SupportActionType action,
+      String actor,
+      String note,
+      int messages,
+      Instant at) {}
+
+  /**
+   * Records an action once: a second call with the same action id (a retried activity) changes
+   * nothing. Returns whether this call recorded it.
+   */
+  public boolean record(
+      UUID sendoutId,
+      String actionId,
+      SupportActionType action,
+      String actor,
+      String note,
+      int messages) {
+    return db.insertInto(AUDIT_EVENT)
+            .set(AUDIT_EVENT.SENDOUT_ID, sendoutId)
+            .set(AUDIT_EVENT.ACTION_ID, actionId)
+            .set(AUDIT_EVENT.ACTION, action)
+            .set(AUDIT_EVENT.ACTOR, actor)
+            .set(AUDIT_EVENT.NOTE, note)
+            .set(AUDIT_EVENT.MESSAGES, messages)
+            .set(AUDIT_EVENT.AT, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
+            .onConflictDoNothing()
+            .execute()
+        == 1;
+  }
+
+  /** True once the action with this id is in the sendout's trail. */
+  public boolean contains(UUID sendoutId, String actionId) {
+    return db.fetchExists(
+        AUDIT_EVENT, AUDIT_EVENT.SENDOUT_ID.eq(sendoutId).and(AUDIT_EVENT.ACTION_ID.eq(actionId)));
+  }
+
+  /** The sendout's trail, oldest first. */
+  public List<Entry> list(UUID sendoutId) {
+    return db.selectFrom(AUDIT_EVENT)
+        .where(AUDIT_EVENT.SENDOUT_ID.eq(sendoutId))
+        .orderBy(AUDIT_EVENT.ID)
+        .fetch(
+            r ->
+                new Entry(
+                    r.getActionId(),
+                    r.getAction(),
+                    r.getActor(),
+                    r.getNote(),
+                    r.getMessages(),
+                    r.getAt().toInstant()));
+  }
+}

@@ -1,0 +1,134 @@
+package dev.sendout.core.support;
+
+import static dev.sendout.core.store.jooq.Tables.FINDING;
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
+
+import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
+import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
+import dev.sendout.workflows.sendout.SendoutStatus;
+import dev.sendout.workflows.sendout.SeqRange;
+import dev.sendout.workflows.sendout.SupportAction;
+import dev.sendout.workflows.sendout.SupportActionType;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Support actions on a sendout's record and messages, each written to the audit trail in the same
+ * transaction. The workflow calls these through an activity, so an action from the API and one from
+ * the Temporal UI take the same path.
+ */
+@Repository
+public class SupportActionStore {
+
+  private final DSLContext db;
+  private final SupportMessages supportMessages;
+  private final AuditTrail audit;
+  private final Clock clock;
+
+  public SupportActionStore(
+      DSLContext db, SupportMessages supportMessages, AuditTrail audit, Clock clock) {
+    this.db = db;
+    this.supportMessages = supportMessages;
+    this.audit = audit;
+    this.clock = clock;
+  }
+
+  /**
+   * Applies the action once. A retried activity whose first attempt committed finds the action in
+   * the audit trail and only recomputes the answer.
+   */
+  @Transactional
+  public ActionApplied apply(ApplyAction input) {
+    UUID id = UUID.fromString(input.sendoutId());
+    // Serialises actions on one sendout, and with recipients being added to it.
+    db.select(SENDOUT.ID).from(SENDOUT).where(SENDOUT.ID.eq(id)).forUpdate().fetchSingle();
+    boolean repeated = audit.contains(id, input.actionId());
+    SupportAction by = input.action();
+    int affected = 0;
+    List<Integer> resend = List.of();
+    switch (input.type()) {
+      case PAUSE -> {
+        db.update(SENDOUT).set(SENDOUT.PAUSED_AT, now()).where(SENDOUT.ID.eq(id)).execute();
+      }
+      case RESUME -> {
+        db.update(SENDOUT).setNull(SENDOUT.PAUSED_AT).where(SENDOUT.ID.eq(id)).execute();
+      }
+      case CANCEL -> {
+        affected = repeated ? 0 : supportMessages.cancelUnsent(id, "Cancelled by " + by.by());
+        db.update(SENDOUT)
+            .set(SENDOUT.STATUS, SendoutStatus.CANCELLED)
+            .set(SENDOUT.CANCELLED_AT, now())
+            .setNull(SENDOUT.PAUSED_AT)
+            .where(SENDOUT.ID.eq(id))
+            .and(SENDOUT.CANCELLED_AT.isNull())
+            .execute();
+      }
+      case RESEND -> {
+        resend =
+            repeated
+                ? supportMessages.releasedUnclaimed(id)
+                : supportMessages.releaseForResend(id, "Sent again by " + by.by());
+        affected = resend.size();
+        if (affected > 0) {
+          db.update(SENDOUT)
+              .set(SENDOUT.STATUS, SendoutStatus.SENDING)
+              .where(SENDOUT.ID.eq(id))
+              .execute();
+        }
+      }
+      case ACKNOWLEDGE -> {
+        affected =
+            db.update(FINDING)
+                .set(FINDING.ACKNOWLEDGED_AT, now())
+                .set(FINDING.ACKNOWLEDGED_BY, by.by())
+                .set(FINDING.ACKNOWLEDGE_NOTE, by.note())
+                .where(FINDING.SENDOUT_ID.eq(id))
+                .and(FINDING.CLEARED_AT.isNull())
+                .and(FINDING.ACKNOWLEDGED_AT.isNull())
+                .execute();
+      }
+      case ADD_RECIPIENTS, RESTART ->
+          throw new IllegalArgumentException(input.type() + " is recorded by whoever does it");
+    }
+    if (!repeated && (affected > 0 || input.type() != SupportActionType.RESEND)) {
+      audit.record(id, input.actionId(), input.type(), by.by(), by.note(), affected);
+    }
+    return new ActionApplied(affected, ranges(resend, input.rangeSize()));
+  }
+
+  /**
+   * Sequence numbers grouped by the multiple of {@code size} they fall in, each group as the range
+   * from its first to its last: a range spans fewer than {@code size} sequence numbers, so an SMS
+   * resend batch makes at most that many calls and an email one sends at most a batch.
+   */
+  static List<SeqRange> ranges(List<Integer> sortedSeqs, int size) {
+    List<SeqRange> ranges = new ArrayList<>();
+    int first = -1;
+    int last = -1;
+    for (int seq : sortedSeqs) {
+      if (first >= 0 && seq / size != first / size) {
+        ranges.add(new SeqRange(first, last + 1));
+        first = -1;
+      }
+      if (first < 0) {
+        first = seq;
+      }
+      last = seq;
+    }
+    if (first >= 0) {
+      ranges.add(new SeqRange(first, last + 1));
+    }
+    return ranges;
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+}

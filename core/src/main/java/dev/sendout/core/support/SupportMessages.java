@@ -1,0 +1,72 @@
+package dev.sendout.core.support;
+
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
+import static dev.sendout.workflows.message.MessageStatus.RELEASED;
+
+import dev.sendout.core.store.MessageTransitions;
+import dev.sendout.workflows.message.MessageStatus;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.springframework.stereotype.Repository;
+
+/** Messages as support actions change them: cancelled before sending, or sent again. */
+@Repository
+public class SupportMessages {
+
+  private final DSLContext db;
+  private final MessageTransitions transitions;
+
+  public SupportMessages(DSLContext db, MessageTransitions transitions) {
+    this.db = db;
+    this.transitions = transitions;
+  }
+
+  /**
+   * A person chose to send the sendout's UNCONFIRMED and FAILED messages again: they return to
+   * RELEASED, ready for a new attempt, which their next claim counts. Returns their sequence
+   * numbers, in order.
+   */
+  public List<Integer> releaseForResend(UUID sendoutId, String reason) {
+    List<MessageStatus> resendable =
+        Arrays.stream(MessageStatus.values()).filter(MessageStatus::isResendable).toList();
+    return db
+        .update(MESSAGE)
+        .set(MESSAGE.STATUS, RELEASED)
+        .set(MESSAGE.LAST_ERROR, reason)
+        .setNull(MESSAGE.SEND_STARTED_AT)
+        .setNull(MESSAGE.ACCEPTED_AT)
+        .setNull(MESSAGE.UNCONFIRMED_AT)
+        .setNull(MESSAGE.FINISHED_AT)
+        .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+        .and(MESSAGE.STATUS.in(resendable))
+        .returning(MESSAGE.SEQ)
+        .fetch(MESSAGE.SEQ)
+        .stream()
+        .sorted()
+        .toList();
+  }
+
+  /** Messages released and not yet claimed: what a resend left to send. */
+  public List<Integer> releasedUnclaimed(UUID sendoutId) {
+    return db.select(MESSAGE.SEQ)
+        .from(MESSAGE)
+        .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+        .and(MESSAGE.STATUS.eq(RELEASED))
+        .and(MESSAGE.SEND_STARTED_AT.isNull())
+        .orderBy(MESSAGE.SEQ)
+        .fetch(MESSAGE.SEQ);
+  }
+
+  /** Cancels the sendout's messages that no provider call has claimed. Returns how many. */
+  public int cancelUnsent(UUID sendoutId, String reason) {
+    return transitions.moveTo(
+        CANCELLED,
+        MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.SEND_STARTED_AT.isNull()),
+        transitions.now(),
+        Map.of(MESSAGE.LAST_ERROR, reason));
+  }
+}

@@ -1,0 +1,20 @@
+package dev.sendout.core.temporal;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
+/** What Temporal's gRPC answer was, wherever the SDK wrapped it in the cause chain. */
+public final class GrpcStatus {
+
+  /** The status code of the first gRPC error in the cause chain, or null when there is none. */
+  public static Status.Code codeOf(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof StatusRuntimeException s) {
+        return s.getStatus().getCode();
+      }
+    }
+    return null;
+  }
+
+  private GrpcStatus() {}
+}

@@ -1,0 +1,117 @@
+package dev.sendout.core.tenant;
+
+import static dev.sendout.core.store.jooq.Tables.API_KEY;
+
+import dev.sendout.core.content.Sha256;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The API keys of the tenants. A key is shown once, when it is issued; the store keeps only its
+ * SHA-256, so a leaked database leaks no usable key.
+ */
+@Repository
+public class ApiKeys {
+
+  /** Marks a string as one of our keys, which secret scanners can then recognise. */
+  static final String KEY_PREFIX = "sok_";
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  private final DSLContext db;
+  private final Clock clock;
+
+  public ApiKeys(DSLContext db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /** A key as listed: never the key itself. */
+  public record KeyInfo(
+      UUID id, String tenantId, String name, String prefix, Instant createdAt, Instant revokedAt) {}
+
+  /** A key just issued: the only time {@code key} is known. */
+  public record IssuedKey(KeyInfo info, String key) {}
+
+  /** Issues a new random key for the tenant. */
+  public IssuedKey issue(String tenantId, String name) {
+    byte[] secret = new byte[32];
+    RANDOM.nextBytes(secret);
+    return register(
+        tenantId,
+        name,
+        KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+  }
+
+  /**
+   * Registers a key chosen elsewhere (a development key given in the environment), or returns the
+   * existing registration of the same key.
+   */
+  public IssuedKey register(String tenantId, String name, String key) {
+    UUID id = UUID.randomUUID();
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    db.insertInto(API_KEY)
+        .set(API_KEY.ID, id)
+        .set(API_KEY.TENANT_ID, tenantId)
+        .set(API_KEY.NAME, name)
+        .set(API_KEY.PREFIX, key.substring(0, Math.min(12, key.length())))
+        .set(API_KEY.KEY_HASH, hash(key))
+        .set(API_KEY.CREATED_AT, now)
+        .onConflict(API_KEY.KEY_HASH)
+        .doNothing()
+        .execute();
+    KeyInfo info =
+        db.selectFrom(API_KEY).where(API_KEY.KEY_HASH.eq(hash(key))).fetchSingle(ApiKeys::toInfo);
+    return new IssuedKey(info, key);
+  }
+
+  /** The tenant whose unrevoked key this is, if any. */
+  public Optional<String> tenantOf(String key) {
+    return db.select(API_KEY.TENANT_ID)
+        .from(API_KEY)
+        .where(API_KEY.KEY_HASH.eq(hash(key)))
+        .and(API_KEY.REVOKED_AT.isNull())
+        .fetchOptional(API_KEY.TENANT_ID);
+  }
+
+  /** Revokes the key; returns false when there is no such key. Revoking twice changes nothing. */
+  public boolean revoke(UUID id) {
+    db.update(API_KEY)
+        .set(API_KEY.REVOKED_AT, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
+        .where(API_KEY.ID.eq(id))
+        .and(API_KEY.REVOKED_AT.isNull())
+        .execute();
+    return db.fetchExists(API_KEY, API_KEY.ID.eq(id));
+  }
+
+  /** Every key of the tenant, newest first. */
+  public List<KeyInfo> list(String tenantId) {
+    return db.selectFrom(API_KEY)
+        .where(API_KEY.TENANT_ID.eq(tenantId))
+        .orderBy(API_KEY.CREATED_AT.desc())
+        .fetch(ApiKeys::toInfo);
+  }
+
+  static String hash(String key) {
+    return Sha256.hex(key);
+  }
+
+  private static KeyInfo toInfo(dev.sendout.core.store.jooq.tables.records.ApiKeyRecord r) {
+    return new KeyInfo(
+        r.getId(),
+        r.getTenantId(),
+        r.getName(),
+        r.getPrefix(),
+        r.getCreatedAt().toInstant(),
+        r.getRevokedAt() == null ? null : r.getRevokedAt().toInstant());
+  }
+}

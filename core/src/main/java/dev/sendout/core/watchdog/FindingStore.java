@@ -1,0 +1,208 @@
+package dev.sendout.core.watchdog;
+
+import static dev.sendout.core.store.jooq.Tables.FINDING;
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
+import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
+import static dev.sendout.workflows.message.MessageStatus.QUEUED;
+import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
+
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.store.jooq.tables.records.FindingRecord;
+import dev.sendout.workflows.sendout.Channel;
+import dev.sendout.workflows.sendout.StuckReason;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * The watchdog's view of Postgres: the messages past a deadline, the unfinished sendouts, and the
+ * findings it records. A finding stays one row while the problem lasts, so a problem that persists
+ * is reported once, not once per pass.
+ */
+@Repository
+public class FindingStore {
+
+  private final DSLContext db;
+  private final Clock clock;
+
+  public FindingStore(DSLContext db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /**
+   * Something wrong with one sendout.
+   *
+   * @param since when it began: the oldest message's deadline
+   */
+  public record Finding(
+      UUID sendoutId,
+      String tenantId,
+      Channel channel,
+      StuckReason reason,
+      int messages,
+      Instant since,
+      String detail) {
+
+    Key key() {
+      return new Key(sendoutId, reason);
+    }
+  }
+
+  record Key(UUID sendoutId, StuckReason reason) {}
+
+  /**
+   * What recording a pass's findings changed.
+   *
+   * @param changed sendouts whose set of open reasons changed
+   */
+  public record Recorded(List<Finding> opened, int cleared, Set<UUID> changed) {}
+
+  /**
+   * Sendouts with messages still QUEUED past their release deadline: their send time, or when they
+   * were added, plus the grace. Paused and cancelled sendouts are left out: holding their messages
+   * back is what a person asked for.
+   */
+  public List<Finding> notReleased(Duration grace) {
+    Field<OffsetDateTime> due = DSL.greatest(SENDOUT.SEND_AT, MESSAGE.QUEUED_AT);
+    OffsetDateTime dueBefore = now().minus(grace);
+    return db.select(SENDOUT.ID, SENDOUT.TENANT_ID, SENDOUT.CHANNEL, DSL.count(), DSL.min(due))
+        .from(MESSAGE)
+        .join(SENDOUT)
+        .on(SENDOUT.ID.eq(MESSAGE.SENDOUT_ID))
+        .where(MESSAGE.STATUS.eq(QUEUED))
+        .and(MESSAGE.QUEUED_AT.lt(dueBefore))
+        .and(due.lt(dueBefore))
+        .and(SENDOUT.PAUSED_AT.isNull())
+        .and(SENDOUT.CANCELLED_AT.isNull())
+        .groupBy(SENDOUT.ID, SENDOUT.TENANT_ID, SENDOUT.CHANNEL)
+        .fetch(
+            r ->
+                new Finding(
+                    r.value1(),
+                    r.value2(),
+                    r.value3(),
+                    StuckReason.NOT_RELEASED,
+                    r.value4(),
+                    r.value5().plus(grace).toInstant(),
+                    "%d messages still QUEUED past their release deadline".formatted(r.value4())));
+  }
+
+  /**
+   * Sendouts with messages the provider accepted but never confirmed: UNCONFIRMED (their batch
+   * flagged them at the receipt deadline), or still ACCEPTED past it (no batch did).
+   */
+  public List<Finding> noReceipt() {
+    Field<OffsetDateTime> deadline =
+        DSL.field(
+            "{0} + make_interval(secs => {1})",
+            OffsetDateTime.class, MESSAGE.ACCEPTED_AT, SENDOUT.RECEIPT_TIMEOUT_SECONDS);
+    Field<OffsetDateTime> since =
+        DSL.when(MESSAGE.STATUS.eq(UNCONFIRMED), MESSAGE.UNCONFIRMED_AT).otherwise(deadline);
+    return db.select(SENDOUT.ID, SENDOUT.TENANT_ID, SENDOUT.CHANNEL, DSL.count(), DSL.min(since))
+        .from(MESSAGE)
+        .join(SENDOUT)
+        .on(SENDOUT.ID.eq(MESSAGE.SENDOUT_ID))
+        .where(
+            MESSAGE.STATUS.eq(UNCONFIRMED).or(MESSAGE.STATUS.eq(ACCEPTED).and(deadline.lt(now()))))
+        .groupBy(SENDOUT.ID, SENDOUT.TENANT_ID, SENDOUT.CHANNEL)
+        .fetch(
+            r ->
+                new Finding(
+                    r.value1(),
+                    r.value2(),
+                    r.value3(),
+                    StuckReason.NO_RECEIPT,
+                    r.value4(),
+                    r.value5() == null ? null : r.value5().toInstant(),
+                    "%d messages accepted by the provider and never confirmed"
+                        .formatted(r.value4())));
+  }
+
+  /**
+   * Started sendouts not finished yet, whose workflow should be running: oldest first, at most
+   * {@code limit}. Sendouts from before receipts were tracked end SENT, never COMPLETED, and are
+   * left out.
+   */
+  public List<StoredSendout> unfinished(int limit) {
+    return db.selectFrom(SENDOUT)
+        .where(SENDOUT.COMPLETED_AT.isNull())
+        .and(SENDOUT.WORKFLOW_STARTED_AT.isNotNull())
+        .and(SENDOUT.RECEIPT_TIMEOUT_SECONDS.isNotNull())
+        .orderBy(SENDOUT.CREATED_AT)
+        .limit(limit)
+        .fetch(SendoutStore::toStored);
+  }
+
+  /** Which of these sendout ids have a record. */
+  public Set<UUID> existing(Collection<UUID> sendoutIds) {
+    return new HashSet<>(
+        db.select(SENDOUT.ID).from(SENDOUT).where(SENDOUT.ID.in(sendoutIds)).fetch(SENDOUT.ID));
+  }
+
+  /**
+   * Records a pass's findings: new ones are inserted, lasting ones touched, and open findings the
+   * pass no longer saw are cleared.
+   */
+  @Transactional
+  public Recorded record(List<Finding> current) {
+    OffsetDateTime now = now();
+    Map<Key, FindingRecord> open = new HashMap<>();
+    db.selectFrom(FINDING)
+        .where(FINDING.CLEARED_AT.isNull())
+        .forUpdate()
+        .forEach(r -> open.put(new Key(r.getSendoutId(), r.getReason()), r));
+    List<Finding> opened = new ArrayList<>();
+    Set<UUID> changed = new HashSet<>();
+    for (Finding f : current) {
+      FindingRecord existing = open.remove(f.key());
+      if (existing == null) {
+        opened.add(f);
+        changed.add(f.sendoutId());
+        db.insertInto(FINDING)
+            .set(FINDING.SENDOUT_ID, f.sendoutId())
+            .set(FINDING.TENANT_ID, f.tenantId())
+            .set(FINDING.CHANNEL, f.channel())
+            .set(FINDING.REASON, f.reason())
+            .set(FINDING.DETAIL, f.detail())
+            .set(FINDING.MESSAGE_COUNT, f.messages())
+            .set(FINDING.SINCE, f.since() == null ? now : f.since().atOffset(ZoneOffset.UTC))
+            .set(FINDING.FIRST_SEEN_AT, now)
+            .set(FINDING.LAST_SEEN_AT, now)
+            .execute();
+      } else {
+        existing.setLastSeenAt(now);
+        existing.setMessageCount(f.messages());
+        existing.setDetail(f.detail());
+        existing.update();
+      }
+    }
+    for (FindingRecord gone : open.values()) {
+      changed.add(gone.getSendoutId());
+      gone.setClearedAt(now);
+      gone.update();
+    }
+    return new Recorded(opened, open.size(), changed);
+  }
+
+  private OffsetDateTime now() {
+    return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+  }
+}

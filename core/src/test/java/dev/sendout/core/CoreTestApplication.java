@@ -1,0 +1,13 @@
+package dev.sendout.core;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+
+/** The activities wired as the worker wires them, for tests against real Postgres. */
+@SpringBootApplication
+public class CoreTestApplication {
+
+  public static void main(String[] args) {
+    new SpringApplicationBuilder(CoreTestApplication.class).run(args);
+  }
+}

@@ -1,0 +1,77 @@
+package dev.sendout.core;
+
+import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.channel.sms.SmsSegments;
+import dev.sendout.core.sendout.NewSendout;
+import dev.sendout.workflows.sendout.Channel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/** Base of tests that need the store on a real Postgres, migrated by Flyway as in production. */
+@SpringBootTest(classes = CoreTestApplication.class)
+public abstract class StoreTest {
+
+  @DynamicPropertySource
+  static void database(DynamicPropertyRegistry registry) {
+    registry.add("spring.datasource.url", TestDatabase::url);
+  }
+
+  protected static final EmailContent CONTENT =
+      new EmailContent(
+          "surveys@example.com", "Surveys", "Hi {{firstName}}", "Go to {{surveyUrl}}", null);
+
+  protected static NewSendout emailSendout(int recipients) {
+    return emailSendout(recipients, null);
+  }
+
+  protected static NewSendout emailSendout(int recipients, String idempotencyKey) {
+    List<NewSendout.Recipient> list =
+        IntStream.range(0, recipients)
+            .mapToObj(
+                i ->
+                    new NewSendout.Recipient(
+                        "user" + i + "@example.com",
+                        "User " + i,
+                        Map.of("firstName", "U" + i, "surveyUrl", "https://s.example.com/" + i)))
+            .toList();
+    return new NewSendout(
+        UUID.randomUUID(),
+        "tenant-a",
+        Channel.EMAIL,
+        CONTENT,
+        Instant.now(),
+        Duration.ofHours(24),
+        idempotencyKey,
+        "hash",
+        list);
+  }
+
+  /** An SMS sendout to +447700900110, +447700900111...: "Tell us: {{url}}", a URL each. */
+  protected static NewSendout smsSendout(int recipients) {
+    List<NewSendout.Recipient> list =
+        IntStream.range(0, recipients)
+            .mapToObj(
+                i ->
+                    new NewSendout.Recipient(
+                        "+4477009001" + (10 + i), null, Map.of("url", "https://s.example/" + i)))
+            .toList();
+    return new NewSendout(
+        UUID.randomUUID(),
+        "tenant-a",
+        Channel.SMS,
+        new SmsContent("Surveys", "Tell us: {{url}}", SmsSegments.Encoding.GSM_7, 1, recipients),
+        Instant.now(),
+        Duration.ofHours(72),
+        null,
+        "hash",
+        list);
+  }
+}

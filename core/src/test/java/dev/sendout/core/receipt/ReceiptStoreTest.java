@@ -1,0 +1,243 @@
+package dev.sendout.core.receipt;
+
+import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
+import static dev.sendout.workflows.message.MessageStatus.BOUNCED;
+import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
+import static dev.sendout.workflows.message.MessageStatus.DROPPED;
+import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sendout.core.StoreTest;
+import dev.sendout.core.channel.email.SendGridEvents;
+import dev.sendout.core.delivery.DeliveryStore;
+import dev.sendout.core.delivery.OutgoingMessage;
+import dev.sendout.core.message.MessageReads;
+import dev.sendout.core.message.StoredMessage;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.receipt.DeliveryTally;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class ReceiptStoreTest extends StoreTest {
+
+  @Autowired SendoutStore sendouts;
+  @Autowired DeliveryStore deliveries;
+  @Autowired MessageReads messages;
+  @Autowired MessageSettlement settlement;
+  @Autowired ReceiptStore receipts;
+
+  /** A sendout of {@code n} messages, sent as batch 3 and accepted under X-Message-Id "x-...". */
+  private record Sent(UUID sendoutId, String xMessageId, List<StoredMessage> messages) {
+    StoredMessage get(int seq) {
+      return messages.get(seq);
+    }
+  }
+
+  private Sent sent(int n) {
+    UUID id = sendouts.create(emailSendout(n)).sendout().id();
+    sendouts.release(id);
+    String xMessageId = "x-" + UUID.randomUUID();
+    var claimed = deliveries.claimForSend(id, 3, 0, n);
+    deliveries.markAccepted(claimed.stream().map(OutgoingMessage::id).toList(), xMessageId);
+    return new Sent(id, xMessageId, messages.page(id, null, -1, n));
+  }
+
+  private StoredMessage reread(StoredMessage m) {
+    return messages.find(m.id()).orElseThrow();
+  }
+
+  private static String event(String type, StoredMessage m, String extra) {
+    return """
+        {"email":"%s","timestamp":1700000000,"event":"%s","sg_event_id":"%s",
+         "sg_message_id":"%s.filterdrecv-1.0","message_id":"%s"%s}"""
+        .formatted(m.address(), type, UUID.randomUUID(), "x", m.id(), extra);
+  }
+
+  private ReceiptStore.Ingested ingest(String... events) {
+    return receipts.ingest(
+        SendGridEvents.parse(
+            ("[" + String.join(",", events) + "]").getBytes(StandardCharsets.UTF_8)));
+  }
+
+  @Test
+  void deliveredReceiptSettlesTheMessageAndNamesTheBatchToWake() {
+    Sent s = sent(2);
+
+    var ingested = ingest(event("processed", s.get(0), ""), event("delivered", s.get(0), ""));
+
+    assertThat(reread(s.get(0)).status()).isEqualTo(DELIVERED);
+    assertThat(reread(s.get(0)).finishedAt()).isNotNull();
+    assertThat(reread(s.get(1)).status()).isEqualTo(ACCEPTED);
+    assertThat(ingested.received()).isEqualTo(2);
+    assertThat(ingested.duplicates()).isZero();
+    assertThat(ingested.batches()).containsExactly(new BatchKey(s.sendoutId(), 3));
+  }
+
+  @Test
+  void redeliveredEventsAreStoredOnceAndAppliedOnce() {
+    Sent s = sent(1);
+    String deferred =
+        event("deferred", s.get(0), ",\"response\":\"421 try later\",\"attempt\":\"1\"");
+
+    ingest(deferred, deferred);
+    var again = ingest(deferred, deferred, deferred);
+
+    assertThat(again.duplicates()).isEqualTo(3);
+    assertThat(again.batches()).isEmpty();
+    StoredMessage m = reread(s.get(0));
+    assertThat(m.status()).isEqualTo(ACCEPTED);
+    assertThat(m.deferralCount()).isEqualTo(1);
+    assertThat(m.lastError()).isEqualTo("Deferred (attempt 1): 421 try later");
+  }
+
+  @Test
+  void everyOrderOfProcessedDeliveredAndBounceEndsBouncedAndWithoutBounceDelivered() {
+    for (List<String> order : permutations(List.of("processed", "delivered", "bounce"))) {
+      Sent s = sent(2);
+      for (String type : order) {
+        ingest(event(type, s.get(0), ",\"type\":\"bounce\",\"reason\":\"550 no such user\""));
+        if (!type.equals("bounce")) {
+          ingest(event(type, s.get(1), ""));
+        }
+      }
+      assertThat(reread(s.get(0)).status()).as("order %s", order).isEqualTo(BOUNCED);
+      assertThat(reread(s.get(0)).lastError()).isEqualTo("bounce: 550 no such user");
+      assertThat(reread(s.get(1)).status()).as("order %s", order).isEqualTo(DELIVERED);
+    }
+  }
+
+  @Test
+  void aBounceInTheSameCallAsTheDeliveryWinsWhateverTheirOrder() {
+    Sent s = sent(2);
+    String bounce = ",\"type\":\"blocked\",\"reason\":\"554 blocked\"";
+
+    ingest(event("bounce", s.get(0), bounce), event("delivered", s.get(0), ""));
+    ingest(event("delivered", s.get(1), ""), event("bounce", s.get(1), bounce));
+
+    assertThat(reread(s.get(0)).status()).isEqualTo(BOUNCED);
+    assertThat(reread(s.get(1)).status()).isEqualTo(BOUNCED);
+    assertThat(reread(s.get(1)).lastError()).isEqualTo("blocked: 554 blocked");
+  }
+
+  @Test
+  void aDropIsFinalAndALateProcessedNeverMovesAMessageBack() {
+    Sent s = sent(1);
+
+    ingest(event("dropped", s.get(0), ",\"reason\":\"Bounced Address\""));
+    ingest(event("processed", s.get(0), ""), event("delivered", s.get(0), ""));
+
+    assertThat(reread(s.get(0)).status()).isEqualTo(DROPPED);
+    assertThat(reread(s.get(0)).lastError()).isEqualTo("Bounced Address");
+  }
+
+  @Test
+  void aReceiptThatOvertakesOurRecordOfAcceptanceIsKeptWhenTheAcceptanceIsWritten() {
+    UUID id = sendouts.create(emailSendout(1)).sendout().id();
+    sendouts.release(id);
+    var claimed = deliveries.claimForSend(id, 0, 0, 1);
+    StoredMessage inFlight = messages.page(id, null, -1, 1).get(0);
+
+    ingest(event("delivered", inFlight, ""));
+    deliveries.markAccepted(List.of(claimed.get(0).id()), "x-late");
+
+    StoredMessage m = reread(inFlight);
+    assertThat(m.status()).isEqualTo(DELIVERED);
+    assertThat(m.providerMessageId()).isEqualTo("x-late");
+    assertThat(m.acceptedAt()).isNotNull();
+  }
+
+  @Test
+  void aReceiptWithoutOurIdIsMatchedByTheProviderIdAndTheAddress() {
+    Sent s = sent(3);
+    StoredMessage target = s.get(1);
+    String withoutCustomArgs =
+        """
+        {"email":"%s","timestamp":1700000000,"event":"bounce","type":"bounce",
+         "reason":"550 gone","sg_event_id":"%s","sg_message_id":"%s.filterdrecv-9.0"}"""
+            .formatted(target.address().toUpperCase(), UUID.randomUUID(), s.xMessageId());
+
+    var ingested = ingest(withoutCustomArgs);
+
+    assertThat(ingested.unmatched()).isZero();
+    assertThat(reread(target).status()).isEqualTo(BOUNCED);
+    assertThat(reread(s.get(0)).status()).isEqualTo(ACCEPTED);
+  }
+
+  @Test
+  void receiptsForUnknownMessagesAreKeptAndCountedNotFailed() {
+    String unknown =
+        """
+        {"email":"nobody@example.com","timestamp":1700000000,"event":"delivered",
+         "sg_event_id":"%s","sg_message_id":"unknown.filter.0","message_id":"%s"}"""
+            .formatted(UUID.randomUUID(), UUID.randomUUID());
+    String notEvenOurs =
+        """
+        {"email":"x@example.com","event":"open","sg_event_id":"%s","message_id":"not-a-uuid"}"""
+            .formatted(UUID.randomUUID());
+
+    var ingested = ingest(unknown, notEvenOurs);
+
+    assertThat(ingested.unmatched()).isEqualTo(2);
+    assertThat(ingested.duplicates()).isZero();
+    assertThat(ingest(unknown).duplicates()).as("stored, so a redelivery is a duplicate").isOne();
+  }
+
+  @Test
+  void atTheDeadlineAcceptedMessagesBecomeUnconfirmedAndALateReceiptStillSettlesThem() {
+    Sent s = sent(3);
+    ingest(event("delivered", s.get(0), ""));
+
+    SendBatch batch = new SendBatch(s.sendoutId().toString(), 3, 0, 3);
+    int expired = settlement.expireAwaitingReceipt(batch, "No receipt within PT24H");
+    var atDeadline = settlement.batchReceipts(batch, 10);
+
+    assertThat(expired).isEqualTo(2);
+    assertThat(atDeadline.tally()).isEqualTo(new DeliveryTally(0, 1, 0, 0, 0, 2));
+    assertThat(atDeadline.unconfirmedSince()).isNotNull();
+    assertThat(atDeadline.unconfirmedSample())
+        .containsExactly(s.get(1).id().toString(), s.get(2).id().toString());
+    assertThat(reread(s.get(1)).lastError()).isEqualTo("No receipt within PT24H");
+
+    var late = ingest(event("delivered", s.get(1), ""));
+
+    assertThat(late.batches()).containsExactly(new BatchKey(s.sendoutId(), 3));
+    assertThat(reread(s.get(1)).status()).isEqualTo(DELIVERED);
+    assertThat(settlement.batchReceipts(batch, 10).tally())
+        .isEqualTo(new DeliveryTally(0, 2, 0, 0, 0, 1));
+    assertThat(settlement.unconfirmed(s.sendoutId(), 10).sample()).containsExactly(s.get(2).id());
+    assertThat(reread(s.get(2)).status()).isEqualTo(UNCONFIRMED);
+  }
+
+  @Test
+  void malformedBodiesAreRefusedBeforeAnythingIsStored() {
+    for (String body : List.of("{}", "[1]", "[{\"email\":\"a@b.c\"}]", "[{", "")) {
+      assertThatThrownBy(() -> SendGridEvents.parse(body.getBytes(StandardCharsets.UTF_8)))
+          .as(body)
+          .isInstanceOf(SendGridEvents.MalformedEventsException.class);
+    }
+  }
+
+  private static List<List<String>> permutations(List<String> items) {
+    if (items.size() <= 1) {
+      return List.of(items);
+    }
+    List<List<String>> out = new ArrayList<>();
+    for (String first : items) {
+      List<String> rest = new ArrayList<>(items);
+      rest.remove(first);
+      for (List<String> tail : permutations(rest)) {
+        List<String> p = new ArrayList<>();
+        p.add(first);
+        p.addAll(tail);
+        out.add(p);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.sendout.core.sendout;
+
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.core.StoreTest;
+import dev.sendout.workflows.message.MessageStatus;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.TableField;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Other tests write the same tables, so each step is checked as a change of the count. */
+class SendBacklogTest extends StoreTest {
+
+  @Autowired SendoutStore sendouts;
+  @Autowired SendBacklog backlog;
+  @Autowired DSLContext db;
+
+  private UUID due(int recipients) {
+    return sendouts.create(emailSendout(recipients)).sendout().id();
+  }
+
+  private void set(UUID id, TableField<?, OffsetDateTime> field, OffsetDateTime value) {
+    db.update(SENDOUT).set(field, value).where(SENDOUT.ID.eq(id)).execute();
+  }
+
+  @Test
+  void dueMessagesCountUntilAProviderAcceptsThem() {
+    int before = backlog.count();
+
+    UUID id = due(5);
+    assertThat(backlog.count() - before).isEqualTo(5);
+
+    sendouts.release(id);
+    assertThat(backlog.count() - before).as("released, not yet accepted").isEqualTo(5);
+
+    db.update(MESSAGE)
+        .set(MESSAGE.STATUS, MessageStatus.ACCEPTED)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.SEQ.lt(2))
+        .execute();
+    assertThat(backlog.count() - before).isEqualTo(3);
+  }
+
+  @Test
+  void sendoutsNotDuePausedCancelledOrFinishedAreNotBehind() {
+    int before = backlog.count();
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+
+    set(due(2), SENDOUT.SEND_AT, now.plusHours(1));
+    set(due(3), SENDOUT.PAUSED_AT, now);
+    set(due(4), SENDOUT.CANCELLED_AT, now);
+    set(due(5), SENDOUT.COMPLETED_AT, now);
+
+    assertThat(backlog.count()).isEqualTo(before);
+  }
+}

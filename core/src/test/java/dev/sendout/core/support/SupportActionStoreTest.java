@@ -1,0 +1,123 @@
+package dev.sendout.core.support;
+
+import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
+import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
+import static dev.sendout.workflows.message.MessageStatus.FAILED;
+import static dev.sendout.workflows.message.MessageStatus.RELEASED;
+import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.sendout.core.StoreTest;
+import dev.sendout.core.delivery.DeliveryStore;
+import dev.sendout.core.delivery.OutgoingMessage;
+import dev.sendout.core.message.MessageReads;
+import dev.sendout.core.message.StoredMessage;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
+import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
+import dev.sendout.workflows.sendout.SendoutStatus;
+import dev.sendout.workflows.sendout.SeqRange;
+import dev.sendout.workflows.sendout.SupportAction;
+import dev.sendout.workflows.sendout.SupportActionType;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class SupportActionStoreTest extends StoreTest {
+
+  @Autowired SendoutStore sendouts;
+  @Autowired DeliveryStore deliveries;
+  @Autowired MessageReads messages;
+  @Autowired SupportActionStore actions;
+  @Autowired AuditTrail audit;
+
+  private static final SupportAction ANN = new SupportAction("ann", "customer asked");
+
+  private ActionApplied apply(UUID id, String actionId, SupportActionType type) {
+    return actions.apply(new ApplyAction(id.toString(), actionId, type, ANN, 10));
+  }
+
+  @Test
+  void cancellingCancelsOnlyWhatNoProviderCallHasClaimedAndIsRecordedOnce() {
+    UUID id = sendouts.create(emailSendout(5)).sendout().id();
+    sendouts.release(id);
+    deliveries.claimForSend(id, 0, 0, 2);
+
+    ActionApplied first = apply(id, "cancel-1", SupportActionType.CANCEL);
+    ActionApplied retried = apply(id, "cancel-1", SupportActionType.CANCEL);
+
+    assertThat(first.messages()).isEqualTo(3);
+    assertThat(retried.messages()).isZero();
+    assertThat(messages.page(id, null, -1, 10))
+        .extracting(StoredMessage::status)
+        .containsExactly(RELEASED, RELEASED, CANCELLED, CANCELLED, CANCELLED);
+    assertThat(sendouts.find(id).orElseThrow().status()).isEqualTo(SendoutStatus.CANCELLED);
+    sendouts.markCompleted(id);
+    assertThat(sendouts.find(id).orElseThrow().status())
+        .as("a cancelled sendout stays cancelled once settled")
+        .isEqualTo(SendoutStatus.CANCELLED);
+    assertThat(audit.list(id))
+        .extracting(AuditTrail.Entry::action, AuditTrail.Entry::actor, AuditTrail.Entry::messages)
+        .containsExactly(tuple(SupportActionType.CANCEL, "ann", 3));
+  }
+
+  @Test
+  void resendReleasesUnconfirmedAndFailedMessagesInRangesOfAtMostOneBatch() {
+    UUID id = sendouts.create(emailSendout(25)).sendout().id();
+    sendouts.release(id);
+    var claimed = deliveries.claimForSend(id, 0, 0, 25);
+    deliveries.markAccepted(claimed.stream().map(OutgoingMessage::id).toList(), "sg-1");
+    deliveries.markUnconfirmed(List.of(claimed.get(3).id(), claimed.get(7).id()), "no receipt");
+    deliveries.markFailed(List.of(claimed.get(21).id()), "bounced address");
+
+    ActionApplied applied = apply(id, "resend-1", SupportActionType.RESEND);
+
+    assertThat(applied.messages()).isEqualTo(3);
+    assertThat(applied.resend()).containsExactly(new SeqRange(3, 8), new SeqRange(21, 22));
+    var resent = messages.find(claimed.get(3).id()).orElseThrow();
+    assertThat(resent.status()).isEqualTo(RELEASED);
+    assertThat(resent.attemptCount()).isOne();
+    assertThat(deliveries.claimForSend(id, 1, 3, 8))
+        .extracting(OutgoingMessage::id)
+        .containsExactly(claimed.get(3).id(), claimed.get(7).id());
+    assertThat(messages.find(claimed.get(3).id()).orElseThrow().attemptCount())
+        .as("a resend is a new attempt")
+        .isEqualTo(2);
+    assertThat(deliveries.tally(new SendBatch(id.toString(), 0, 0, 10)).total())
+        .as("the first batch no longer counts the messages sent again")
+        .isEqualTo(8);
+    assertThat(messages.find(claimed.get(4).id()).orElseThrow().status()).isEqualTo(ACCEPTED);
+    assertThat(apply(id, "resend-2", SupportActionType.RESEND).messages())
+        .as("nothing left to resend")
+        .isZero();
+    assertThat(audit.list(id))
+        .extracting(AuditTrail.Entry::action)
+        .containsOnlyOnce(SupportActionType.RESEND);
+    assertThat(UNCONFIRMED.isResendable() && FAILED.isResendable()).isTrue();
+  }
+
+  @Test
+  void pausingIsVisibleToDeliveryUntilResumed() {
+    UUID id = sendouts.create(emailSendout(1)).sendout().id();
+
+    apply(id, "pause-1", SupportActionType.PAUSE);
+    assertThat(sendouts.isPaused(id)).isTrue();
+    apply(id, "resume-1", SupportActionType.RESUME);
+
+    assertThat(sendouts.isPaused(id)).isFalse();
+    assertThat(audit.list(id))
+        .extracting(AuditTrail.Entry::action)
+        .containsExactly(SupportActionType.PAUSE, SupportActionType.RESUME);
+  }
+
+  @Test
+  void rangesNeverSpanMoreThanOneBatchOfSequenceNumbers() {
+    assertThat(SupportActionStore.ranges(List.of(0, 9, 10, 19, 20, 45), 10))
+        .containsExactly(
+            new SeqRange(0, 10), new SeqRange(10, 20), new SeqRange(20, 21), new SeqRange(45, 46));
+    assertThat(SupportActionStore.ranges(List.of(), 10)).isEmpty();
+  }
+}

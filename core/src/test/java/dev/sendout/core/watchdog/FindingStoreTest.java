@@ -1,0 +1,125 @@
+package dev.sendout.core.watchdog;
+
+import static dev.sendout.core.store.jooq.Tables.FINDING;
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.sendout.core.StoreTest;
+import dev.sendout.core.delivery.DeliveryStore;
+import dev.sendout.core.delivery.OutgoingMessage;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.watchdog.FindingStore.Finding;
+import dev.sendout.workflows.sendout.StuckReason;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class FindingStoreTest extends StoreTest {
+
+  private static final Duration GRACE = Duration.ofMinutes(10);
+
+  @Autowired SendoutStore sendouts;
+  @Autowired DeliveryStore deliveries;
+  @Autowired FindingStore findings;
+  @Autowired DSLContext db;
+
+  @AfterEach
+  void noFindingsLeakIntoOtherTests() {
+    db.deleteFrom(FINDING).execute();
+  }
+
+  /** Moves the sendout's clock back: created, due and queued {@code ago}. */
+  private UUID sendoutFrom(Duration ago, int recipients) {
+    UUID id = sendouts.create(emailSendout(recipients)).sendout().id();
+    OffsetDateTime then = OffsetDateTime.now(ZoneOffset.UTC).minus(ago);
+    db.update(SENDOUT).set(SENDOUT.SEND_AT, then).where(SENDOUT.ID.eq(id)).execute();
+    db.update(MESSAGE).set(MESSAGE.QUEUED_AT, then).where(MESSAGE.SENDOUT_ID.eq(id)).execute();
+    return id;
+  }
+
+  private List<Finding> notReleasedOf(UUID id) {
+    return findings.notReleased(GRACE).stream().filter(f -> f.sendoutId().equals(id)).toList();
+  }
+
+  @Test
+  void queuedMessagesPastSendTimePlusGraceAreNotReleasedAndOnlyThen() {
+    UUID late = sendoutFrom(Duration.ofMinutes(11), 3);
+    UUID withinGrace = sendoutFrom(Duration.ofMinutes(9), 3);
+    UUID released = sendoutFrom(Duration.ofHours(1), 3);
+    sendouts.release(released);
+
+    assertThat(notReleasedOf(late))
+        .extracting(Finding::reason, Finding::messages)
+        .containsExactly(tuple(StuckReason.NOT_RELEASED, 3));
+    assertThat(notReleasedOf(late).get(0).since())
+        .isBetween(
+            OffsetDateTime.now().minusMinutes(2).toInstant(),
+            OffsetDateTime.now().minusMinutes(1).plusSeconds(5).toInstant());
+    assertThat(notReleasedOf(withinGrace)).isEmpty();
+    assertThat(notReleasedOf(released)).isEmpty();
+  }
+
+  @Test
+  void pausedAndCancelledSendoutsAreNotFlaggedForHoldingTheirMessages() {
+    UUID paused = sendoutFrom(Duration.ofHours(1), 2);
+    db.update(SENDOUT)
+        .set(SENDOUT.PAUSED_AT, OffsetDateTime.now())
+        .where(SENDOUT.ID.eq(paused))
+        .execute();
+
+    UUID cancelled = sendoutFrom(Duration.ofHours(1), 2);
+    db.update(SENDOUT)
+        .set(SENDOUT.CANCELLED_AT, OffsetDateTime.now())
+        .where(SENDOUT.ID.eq(cancelled))
+        .execute();
+
+    assertThat(notReleasedOf(paused)).isEmpty();
+    assertThat(notReleasedOf(cancelled)).isEmpty();
+    assertThat(notReleasedOf(sendoutFrom(Duration.ofHours(1), 2))).hasSize(1);
+  }
+
+  @Test
+  void acceptedMessagesPastTheirReceiptDeadlineAndUnconfirmedOnesHaveNoReceipt() {
+    UUID id = sendoutFrom(Duration.ofHours(30), 3);
+    sendouts.release(id);
+    var claimed = deliveries.claimForSend(id, 0, 0, 3);
+    deliveries.markAccepted(claimed.stream().map(OutgoingMessage::id).toList(), "sg-1");
+    db.update(MESSAGE)
+        .set(MESSAGE.ACCEPTED_AT, OffsetDateTime.now().minusHours(25))
+        .where(MESSAGE.ID.eq(claimed.get(0).id()))
+        .execute();
+    deliveries.markUnconfirmed(List.of(claimed.get(1).id()), "no receipt");
+
+    assertThat(findings.noReceipt().stream().filter(f -> f.sendoutId().equals(id)))
+        .extracting(Finding::reason, Finding::messages)
+        .containsExactly(tuple(StuckReason.NO_RECEIPT, 2));
+  }
+
+  @Test
+  void aLastingProblemIsOneFindingAndItIsClearedWhenNoLongerSeen() {
+    UUID id = sendoutFrom(Duration.ofHours(1), 2);
+    List<Finding> seen = notReleasedOf(id);
+
+    var first = findings.record(seen);
+    var second = findings.record(seen);
+    var gone = findings.record(List.of());
+
+    assertThat(first.opened()).hasSize(1);
+    assertThat(first.changed()).containsExactly(id);
+    assertThat(second.opened()).isEmpty();
+    assertThat(second.changed()).isEmpty();
+    assertThat(gone.cleared()).isOne();
+    assertThat(gone.changed()).containsExactly(id);
+    assertThat(db.fetchCount(FINDING, FINDING.SENDOUT_ID.eq(id))).isOne();
+    assertThat(db.fetchCount(FINDING, FINDING.SENDOUT_ID.eq(id).and(FINDING.CLEARED_AT.isNull())))
+        .isZero();
+  }
+}
