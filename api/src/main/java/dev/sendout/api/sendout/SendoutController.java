@@ -2,6 +2,7 @@ package dev.sendout.api.sendout;
 
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.tenant.Tenant;
+import dev.sendout.api.tenant.TenantSendouts;
 import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.message.MessageReads;
 import dev.sendout.core.message.StoredMessage;
@@ -42,6 +43,7 @@ public class SendoutController {
 
   private final SendoutService service;
   private final SendoutStore sendouts;
+  private final TenantSendouts tenantSendouts;
   private final MessageReads messages;
   private final MessageSettlement settlement;
   private final StuckSendouts stuckSendouts;
@@ -49,11 +51,13 @@ public class SendoutController {
   public SendoutController(
       SendoutService service,
       SendoutStore sendouts,
+      TenantSendouts tenantSendouts,
       MessageReads messages,
       MessageSettlement settlement,
       StuckSendouts stuckSendouts) {
     this.service = service;
     this.sendouts = sendouts;
+    this.tenantSendouts = tenantSendouts;
     this.messages = messages;
     this.settlement = settlement;
     this.stuckSendouts = stuckSendouts;
@@ -90,7 +94,7 @@ public class SendoutController {
   @ApiResponse(responseCode = "404", description = "No such sendout")
   @GetMapping("/{id}")
   public SendoutView get(Tenant tenant, @PathVariable UUID id) {
-    return view(SendoutService.find(sendouts, tenant, id));
+    return view(tenantSendouts.get(tenant, id));
   }
 
   @Operation(summary = "A sendout's messages, in order, one page at a time")
@@ -106,7 +110,7 @@ public class SendoutController {
           Integer limit,
       @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
           String cursor) {
-    SendoutService.find(sendouts, tenant, id);
+    tenantSendouts.get(tenant, id);
     int size = limit == null ? DEFAULT_PAGE_SIZE : limit;
     if (size < 1 || size > MAX_PAGE_SIZE) {
       throw ApiProblem.invalid("limit", "must be between 1 and " + MAX_PAGE_SIZE);

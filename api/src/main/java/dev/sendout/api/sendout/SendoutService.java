@@ -4,11 +4,11 @@ import dev.sendout.api.limits.TenantLimits;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.tenant.Tenant;
+import dev.sendout.core.channel.ChannelType;
+import dev.sendout.core.channel.Channels;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.SendoutStore.Created;
-import dev.sendout.core.sendout.StoredSendout;
-import dev.sendout.workflows.sendout.Channel;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -23,18 +23,21 @@ public class SendoutService {
   private final OutboxRelay relay;
   private final Idempotency idempotency;
   private final TenantLimits limits;
+  private final Channels channels;
 
   public SendoutService(
       SendoutRequestValidator validator,
       SendoutStore sendouts,
       OutboxRelay relay,
       Idempotency idempotency,
-      TenantLimits limits) {
+      TenantLimits limits,
+      Channels channels) {
     this.validator = validator;
     this.sendouts = sendouts;
     this.relay = relay;
     this.idempotency = idempotency;
     this.limits = limits;
+    this.channels = channels;
   }
 
   /**
@@ -65,7 +68,7 @@ public class SendoutService {
                           idempotencyKey,
                           requestHash,
                           request.recipients().stream()
-                              .map(r -> stored(valid.channel(), r))
+                              .map(r -> stored(channels.of(valid.channel()), r))
                               .toList()));
                 });
     if (created.existed() && !requestHash.equals(created.sendout().requestHash())) {
@@ -84,17 +87,10 @@ public class SendoutService {
    * A validated recipient as the store keeps it. Where the message goes: the phone number (with its
    * +) for SMS, the address for email.
    */
-  public static NewSendout.Recipient stored(Channel channel, CreateSendoutRequest.Recipient r) {
+  public static NewSendout.Recipient stored(ChannelType channel, CreateSendoutRequest.Recipient r) {
     return new NewSendout.Recipient(
-        channel == Channel.SMS ? r.phone() : r.email(),
+        channel.address(r.email(), r.phone()),
         r.name(),
         r.variables() == null ? Map.of() : r.variables());
-  }
-
-  /** The tenant's sendout; another tenant's is as unknown as one that does not exist. */
-  public static StoredSendout find(SendoutStore sendouts, Tenant tenant, UUID id) {
-    return sendouts
-        .find(tenant.id(), id)
-        .orElseThrow(() -> new ApiProblem(ProblemType.NOT_FOUND, "No sendout with id " + id));
   }
 }

@@ -102,7 +102,7 @@ public record SendoutView(
         messages,
         stuck,
         s.sendAt(),
-        s.receiptTimeout() == null ? null : s.receiptTimeout().toString(),
+        s.receiptTimeout().toString(),
         s.createdAt(),
         s.workflowStartedAt(),
         s.releasedAt(),

@@ -7,8 +7,8 @@ import dev.sendout.api.sendout.Idempotency;
 import dev.sendout.api.sendout.SendoutRequestValidator;
 import dev.sendout.api.sendout.SendoutService;
 import dev.sendout.api.tenant.Tenant;
-import dev.sendout.core.channel.email.EmailContent;
-import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.api.tenant.TenantSendouts;
+import dev.sendout.core.channel.Channels;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
@@ -42,6 +42,8 @@ public class AddRecipientsService {
   private final SupportActions actions;
   private final TenantLimits limits;
   private final ObjectMapper json;
+  private final TenantSendouts tenantSendouts;
+  private final Channels channels;
 
   public AddRecipientsService(
       SendoutStore sendouts,
@@ -50,7 +52,9 @@ public class AddRecipientsService {
       RecipientAdditions additions,
       SupportActions actions,
       TenantLimits limits,
-      ObjectMapper json) {
+      ObjectMapper json,
+      TenantSendouts tenantSendouts,
+      Channels channels) {
     this.sendouts = sendouts;
     this.validator = validator;
     this.idempotency = idempotency;
@@ -58,6 +62,8 @@ public class AddRecipientsService {
     this.actions = actions;
     this.limits = limits;
     this.json = json;
+    this.tenantSendouts = tenantSendouts;
+    this.channels = channels;
   }
 
   /** The addition, and whether it repeats an earlier call with the same Idempotency-Key. */
@@ -65,7 +71,7 @@ public class AddRecipientsService {
 
   public Result add(Tenant tenant, UUID id, AddRecipientsRequest request, String idempotencyKey) {
     idempotency.checkKey(idempotencyKey);
-    StoredSendout sendout = SendoutService.find(sendouts, tenant, id);
+    StoredSendout sendout = tenantSendouts.get(tenant, id);
     String by = SupportService.actor(request.by());
     validator.validateRecipients(sendout.channel(), content(sendout), request.recipients());
     if (!isReplay(id, idempotencyKey)) {
@@ -73,7 +79,7 @@ public class AddRecipientsService {
     }
     List<NewSendout.Recipient> recipients =
         request.recipients().stream()
-            .map(r -> SendoutService.stored(sendout.channel(), r))
+            .map(r -> SendoutService.stored(channels.of(sendout.channel()), r))
             .toList();
     return add(
         tenant,
@@ -96,7 +102,7 @@ public class AddRecipientsService {
       String by,
       String idempotencyKey) {
     idempotency.checkKey(idempotencyKey);
-    StoredSendout sendout = SendoutService.find(sendouts, tenant, id);
+    StoredSendout sendout = tenantSendouts.get(tenant, id);
     boolean replay = isReplay(id, idempotencyKey);
     var source =
         new UploadedRecipients(
@@ -108,7 +114,7 @@ public class AddRecipientsService {
                 limits.takeRecipients(tenant, recipients.size());
               }
               return recipients.stream()
-                  .map(r -> SendoutService.stored(sendout.channel(), r))
+                  .map(r -> SendoutService.stored(channels.of(sendout.channel()), r))
                   .toList();
             },
             json);
@@ -184,9 +190,6 @@ public class AddRecipientsService {
   }
 
   private Object content(StoredSendout sendout) {
-    return switch (sendout.channel()) {
-      case EMAIL -> sendouts.content(sendout.id(), EmailContent.class);
-      case SMS -> sendouts.content(sendout.id(), SmsContent.class);
-    };
+    return sendouts.content(sendout.id(), channels.of(sendout.channel()).contentType());
   }
 }

@@ -1,9 +1,8 @@
 package dev.sendout.api.support;
 
 import dev.sendout.api.problem.ApiProblem;
-import dev.sendout.api.sendout.SendoutService;
 import dev.sendout.api.tenant.Tenant;
-import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.api.tenant.TenantSendouts;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.AuditTrail;
 import dev.sendout.workflows.sendout.SupportAction;
@@ -27,12 +26,12 @@ public class SupportService {
   /** A note travels in the workflow's history and the audit trail: a paragraph, not a file. */
   static final int MAX_NOTE_LENGTH = 2000;
 
-  private final SendoutStore sendouts;
+  private final TenantSendouts tenantSendouts;
   private final SupportActions actions;
   private final AuditTrail audit;
 
-  public SupportService(SendoutStore sendouts, SupportActions actions, AuditTrail audit) {
-    this.sendouts = sendouts;
+  public SupportService(TenantSendouts tenantSendouts, SupportActions actions, AuditTrail audit) {
+    this.tenantSendouts = tenantSendouts;
     this.actions = actions;
     this.audit = audit;
   }
@@ -40,14 +39,14 @@ public class SupportService {
   /** Takes the action and answers how many messages it affected. */
   public ActionTaken take(
       Tenant tenant, UUID id, SupportActionType action, SupportActionRequest request) {
-    StoredSendout sendout = SendoutService.find(sendouts, tenant, id);
+    StoredSendout sendout = tenantSendouts.get(tenant, id);
     SupportAction by = supportAction(action, request);
     actions.startIfNeeded(sendout);
     return new ActionTaken(id, action, actions.take(id, action, by));
   }
 
   public AuditView audit(Tenant tenant, UUID id) {
-    SendoutService.find(sendouts, tenant, id);
+    tenantSendouts.get(tenant, id);
     return new AuditView(id, audit.list(id));
   }
 

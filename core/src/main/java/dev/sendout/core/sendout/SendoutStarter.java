@@ -6,7 +6,7 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STAT
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
-import dev.sendout.workflows.sendout.SendoutSettings;
+import dev.sendout.core.channel.Channels;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.StartSendout;
@@ -16,7 +16,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.common.SearchAttributes;
-import java.time.Duration;
 import java.util.Locale;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -30,36 +29,20 @@ import org.springframework.stereotype.Component;
 @Component
 public class SendoutStarter {
 
-  /**
-   * Vonage takes one message per request, so an SMS batch is one activity per message: about six
-   * history events each. A hundred keeps a batch's history far below its continue-as-new threshold,
-   * and eight batches in flight keep 800 sends queued, 27 seconds of work at 30 requests a second.
-   */
-  static final int SMS_BATCH_SIZE = 100;
-
-  /**
-   * Sendouts stored before each kept its own receipt timeout were all email, and waited the email
-   * default of the time.
-   */
-  static final Duration LEGACY_RECEIPT_TIMEOUT = Duration.ofHours(24);
-
   private final WorkflowClient temporal;
   private final String taskQueue;
   private final WorkflowProperties properties;
-  private final String emailTaskQueue;
-  private final String smsTaskQueue;
+  private final Channels channels;
 
   public SendoutStarter(
       WorkflowClient temporal,
       WorkflowProperties properties,
-      @Value("${sendout.task-queue.workflows}") String taskQueue,
-      @Value("${sendout.task-queue.email}") String emailTaskQueue,
-      @Value("${sendout.task-queue.sms}") String smsTaskQueue) {
+      Channels channels,
+      @Value("${sendout.task-queue.workflows}") String taskQueue) {
     this.temporal = temporal;
     this.taskQueue = taskQueue;
     this.properties = properties;
-    this.emailTaskQueue = emailTaskQueue;
-    this.smsTaskQueue = smsTaskQueue;
+    this.channels = channels;
   }
 
   /** Starts the workflow of a sendout that has none yet (the outbox). */
@@ -110,7 +93,7 @@ public class SendoutStarter {
             sendout.channel(),
             sendout.recipientCount(),
             sendout.sendAt(),
-            settings(sendout),
+            channels.of(sendout.channel()).settings(properties, sendout.receiptTimeout()),
             null);
     try {
       WorkflowClient.start(workflow::run, start);
@@ -119,31 +102,6 @@ public class SendoutStarter {
       // Started by an earlier call, or already finished: either way there is nothing to do.
       return false;
     }
-  }
-
-  private SendoutSettings settings(StoredSendout sendout) {
-    Duration receiptTimeout =
-        sendout.receiptTimeout() != null ? sendout.receiptTimeout() : LEGACY_RECEIPT_TIMEOUT;
-    return switch (sendout.channel()) {
-      case EMAIL ->
-          new SendoutSettings(
-              properties.batchSize(),
-              properties.maxBatchesInFlight(),
-              emailTaskQueue,
-              properties.continueAsNewAfterEvents(),
-              receiptTimeout,
-              properties.batchSize(),
-              properties.releaseGrace());
-      case SMS ->
-          new SendoutSettings(
-              SMS_BATCH_SIZE,
-              properties.maxBatchesInFlight(),
-              smsTaskQueue,
-              properties.continueAsNewAfterEvents(),
-              receiptTimeout,
-              1,
-              properties.releaseGrace());
-    };
   }
 
   private static String capitalized(String name) {

@@ -200,9 +200,7 @@ public class SendoutStore {
         r.getStatus(),
         r.getRecipientCount(),
         r.getSendAt().toInstant(),
-        r.getReceiptTimeoutSeconds() == null
-            ? null
-            : Duration.ofSeconds(r.getReceiptTimeoutSeconds()),
+        Duration.ofSeconds(r.getReceiptTimeoutSeconds()),
         r.getCreatedAt().toInstant(),
         instant(r.getWorkflowStartedAt()),
         instant(r.getReleasedAt()),

@@ -9,7 +9,7 @@ import java.util.UUID;
 /**
  * A sendout as stored, without its messages.
  *
- * @param receiptTimeout null for sendouts created before receipts were tracked
+ * @param receiptTimeout how long an accepted message may wait for its receipt
  */
 public record StoredSendout(
     UUID id,

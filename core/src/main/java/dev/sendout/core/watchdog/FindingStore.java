@@ -138,14 +138,12 @@ public class FindingStore {
 
   /**
    * Started sendouts not finished yet, whose workflow should be running: oldest first, at most
-   * {@code limit}. Sendouts from before receipts were tracked end SENT, never COMPLETED, and are
-   * left out.
+   * {@code limit}.
    */
   public List<StoredSendout> unfinished(int limit) {
     return db.selectFrom(SENDOUT)
         .where(SENDOUT.COMPLETED_AT.isNull())
         .and(SENDOUT.WORKFLOW_STARTED_AT.isNotNull())
-        .and(SENDOUT.RECEIPT_TIMEOUT_SECONDS.isNotNull())
         .orderBy(SENDOUT.CREATED_AT)
         .limit(limit)
         .fetch(SendoutStore::toStored);
