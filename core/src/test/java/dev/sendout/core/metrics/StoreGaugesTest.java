@@ -226,6 +226,7 @@ class StoreGaugesTest extends StoreTest {
         .set(SENDOUT.CONTENT, JSONB.valueOf("{}"))
         .set(SENDOUT.RECIPIENT_COUNT, 0)
         .set(SENDOUT.SEND_AT, at(sendAt))
+        .set(SENDOUT.RECEIPT_TIMEOUT_SECONDS, 86_400)
         .set(SENDOUT.CREATED_AT, at(sendAt))
         .set(SENDOUT.COMPLETED_AT, completed ? at(NOW.minusSeconds(60)) : null)
         .execute();
