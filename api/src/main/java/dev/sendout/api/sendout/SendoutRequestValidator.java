@@ -6,8 +6,6 @@ import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.core.channel.email.EmailContent;
 import dev.sendout.core.channel.sms.SmsContent;
-import dev.sendout.core.channel.sms.SmsSegments;
-import dev.sendout.core.content.Template;
 import dev.sendout.workflows.sendout.Channel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -16,57 +14,30 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
  * Checks a create request field by field and reports every problem with its JSON Pointer, up to
- * {@link #MAX_REPORTED} of them, so a caller can fix a whole file of recipients in one go.
+ * {@link #MAX_REPORTED} of them, so a caller can fix a whole file of recipients in one go. What
+ * differs by channel is in that channel's {@link ChannelRequestRules}; this class holds what every
+ * channel shares.
  */
 @Component
 public class SendoutRequestValidator {
 
   static final int MAX_REPORTED = 100;
 
-  /** The WHATWG HTML address syntax, plus a dot in the domain, which every deliverable one has. */
-  private static final Pattern EMAIL =
-      Pattern.compile(
-          "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-              + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
-
-  private static final int MAX_ADDRESS_LENGTH = 254;
-  private static final int MAX_NAME_LENGTH = 200;
-  private static final int MAX_SUBJECT_LENGTH = 998;
+  static final int MAX_NAME_LENGTH = 200;
 
   /**
    * SendGrid refuses personalizations whose substitutions exceed 10,000 bytes; SMS recipients are
    * held to the same bound, which keeps every stored message row small.
    */
   private static final int MAX_VARIABLE_BYTES = 10_000;
-
-  /**
-   * The Messages API takes at most 1,000 characters of SMS text. Counted here in UTF-16 code units,
-   * never fewer than code points, so a text that passes fits however Vonage counts.
-   */
-  static final int MAX_SMS_TEXT_LENGTH = 1000;
-
-  /**
-   * An alphanumeric sender id: up to 11 letters, digits and spaces, at least one letter (all digits
-   * would read as a number), no space at either end.
-   */
-  private static final Pattern ALPHANUMERIC_SENDER =
-      Pattern.compile("^(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9 ]{0,9}[A-Za-z0-9])?$");
-
-  /** A number to send from: E.164, its + optional since Vonage takes numbers without it. */
-  private static final Pattern NUMERIC_SENDER = Pattern.compile("^\\+?[1-9]\\d{7,14}$");
-
-  /** A number to send to: E.164 with its +, so that no national number is mistaken for one. */
-  private static final Pattern PHONE = Pattern.compile("^\\+[1-9]\\d{7,14}$");
 
   private static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(366);
 
@@ -79,14 +50,23 @@ public class SendoutRequestValidator {
   static final Duration MAX_RECEIPT_TIMEOUT = Duration.ofDays(30);
 
   private final int maxRecipients;
-  private final Duration defaultEmailReceiptTimeout;
-  private final Duration defaultSmsReceiptTimeout;
+  private final Map<Channel, ChannelRequestRules> rules = new EnumMap<>(Channel.class);
   private final Clock clock;
 
   public SendoutRequestValidator(ApiProperties properties, Clock clock) {
     this.maxRecipients = properties.maxRecipientsPerRequest();
-    this.defaultEmailReceiptTimeout = properties.emailReceiptTimeout();
-    this.defaultSmsReceiptTimeout = properties.smsReceiptTimeout();
+    for (ChannelRequestRules channelRules :
+        List.of(
+            new EmailRequestRules(properties.emailReceiptTimeout()),
+            new SmsRequestRules(properties.smsReceiptTimeout()))) {
+      rules.put(channelRules.channel(), channelRules);
+    }
+    for (Channel channel : Channel.values()) {
+      if (!rules.containsKey(channel)) {
+        // Failing here, when the application starts, beats refusing every request of a channel.
+        throw new IllegalStateException("No request rules for " + channel);
+      }
+    }
     this.clock = clock;
   }
 
@@ -100,19 +80,26 @@ public class SendoutRequestValidator {
   public Valid validate(CreateSendoutRequest request) {
     Problems problems = new Problems();
     Channel channel = channel(request.channel(), problems);
+    ChannelRequestRules channelRules = channel == null ? null : rules.get(channel);
     Object content = null;
-    if (channel == null) {
+    if (channelRules == null) {
       // Which fields belong depends on the channel, so only the channel-free checks run.
       recipientList(request.recipients(), problems);
     } else {
-      content =
-          switch (channel) {
-            case EMAIL -> email(request, problems);
-            case SMS -> sms(request, problems);
-          };
+      ChannelRequestRules.Checked checked = channelRules.content(request, problems);
+      List<Recipient> recipients = recipientList(request.recipients(), problems);
+      if (recipients != null) {
+        checked.recipients(recipients, problems);
+      }
+      content = checked.content();
     }
     Instant sendAt = sendAt(request.sendAt(), problems);
-    Duration receiptTimeout = receiptTimeout(request.receiptTimeout(), channel, problems);
+    // Without a channel there is no default timeout, and the request is refused for lacking one.
+    Duration receiptTimeout =
+        receiptTimeout(
+            request.receiptTimeout(),
+            channelRules == null ? null : channelRules.defaultReceiptTimeout(),
+            problems);
     problems.throwIfAny();
     return new Valid(channel, content, sendAt, receiptTimeout);
   }
@@ -128,10 +115,7 @@ public class SendoutRequestValidator {
     Problems problems = new Problems();
     List<Recipient> list = recipientList(recipients, problems);
     if (list != null) {
-      switch (channel) {
-        case EMAIL -> emailRecipients(list, ((EmailContent) content).variables(), problems);
-        case SMS -> smsRecipients(list, ((SmsContent) content).text(), new SmsCost(), problems);
-      }
+      rules.get(channel).stored(content).recipients(list, problems);
     }
     problems.throwIfAny();
   }
@@ -164,159 +148,8 @@ public class SendoutRequestValidator {
     return recipients;
   }
 
-  private EmailContent email(CreateSendoutRequest request, Problems problems) {
-    var from = request.from();
-    if (from == null) {
-      problems.add("/from", "is required");
-    } else {
-      email("/from/email", from.email(), problems);
-      maxLength("/from/name", from.name(), MAX_NAME_LENGTH, problems);
-      notUsed("/from/senderId", from.senderId(), Channel.EMAIL, problems);
-    }
-    if (request.subject() == null || request.subject().isBlank()) {
-      problems.add("/subject", "is required");
-    }
-    maxLength("/subject", request.subject(), MAX_SUBJECT_LENGTH, problems);
-    if (isBlank(request.text()) && isBlank(request.html())) {
-      problems.add("/text", "text or html is required");
-    }
-    var content =
-        new EmailContent(
-            from == null ? null : from.email(),
-            from == null ? null : from.name(),
-            request.subject(),
-            request.text(),
-            request.html());
-    List<Recipient> recipients = recipientList(request.recipients(), problems);
-    if (recipients != null) {
-      emailRecipients(recipients, content.variables(), problems);
-    }
-    return content;
-  }
-
-  private static void emailRecipients(
-      List<Recipient> recipients, Set<String> variables, Problems problems) {
-    Map<String, Integer> seen = new HashMap<>(recipients.size() * 2);
-    for (int i = 0; i < recipients.size(); i++) {
-      String at = "/recipients/" + i;
-      Recipient r = recipients.get(i);
-      if (r == null) {
-        problems.add(at, "is null");
-        continue;
-      }
-      if (email(at + "/email", r.email(), problems)) {
-        Integer first = seen.putIfAbsent(r.email().toLowerCase(Locale.ROOT), i);
-        if (first != null) {
-          problems.add(at + "/email", "duplicate of /recipients/" + first + "/email");
-        }
-      }
-      notUsed(at + "/phone", r.phone(), Channel.EMAIL, problems);
-      maxLength(at + "/name", r.name(), MAX_NAME_LENGTH, problems);
-      variables(at + "/variables", r.variables(), variables, problems);
-    }
-  }
-
-  private SmsContent sms(CreateSendoutRequest request, Problems problems) {
-    var from = request.from();
-    if (from == null) {
-      problems.add("/from", "is required");
-    } else {
-      senderId(from.senderId(), problems);
-      notUsed("/from/email", from.email(), Channel.SMS, problems);
-      notUsed("/from/name", from.name(), Channel.SMS, problems);
-    }
-    notUsed("/subject", request.subject(), Channel.SMS, problems);
-    notUsed("/html", request.html(), Channel.SMS, problems);
-    String text = request.text();
-    boolean textFits = smsText(text, problems);
-    var cost = new SmsCost();
-    List<Recipient> recipients = recipientList(request.recipients(), problems);
-    if (recipients != null) {
-      smsRecipients(recipients, textFits ? text : null, cost, problems);
-    }
-    return new SmsContent(
-        from == null ? null : from.senderId(),
-        text,
-        cost.encoding,
-        cost.maxSegments,
-        cost.totalSegments);
-  }
-
-  /**
-   * Checks the SMS text itself. True when it may fit once rendered; then each recipient's rendering
-   * is checked, which a text already too long without its variables would only repeat.
-   */
-  private static boolean smsText(String text, Problems problems) {
-    if (isBlank(text)) {
-      problems.add("/text", "is required");
-      return false;
-    }
-    Set<String> variables = Template.names(text);
-    Map<String, String> empty = new HashMap<>();
-    variables.forEach(name -> empty.put(name, ""));
-    int fixed = Template.render(text, empty).length();
-    if (fixed > MAX_SMS_TEXT_LENGTH) {
-      problems.add(
-          "/text",
-          "at most %d characters (the SMS limit), got %d%s"
-              .formatted(
-                  MAX_SMS_TEXT_LENGTH, fixed, variables.isEmpty() ? "" : " without its variables"));
-      return false;
-    }
-    return true;
-  }
-
-  /**
-   * Checks each recipient and renders its message, adding up what the sendout costs.
-   *
-   * @param text the text to render for each recipient, or null when it cannot be rendered
-   */
-  private static void smsRecipients(
-      List<Recipient> recipients, String text, SmsCost cost, Problems problems) {
-    Set<String> variables = text == null ? Set.of() : Template.names(text);
-    Map<String, Integer> seen = new HashMap<>(recipients.size() * 2);
-    for (int i = 0; i < recipients.size(); i++) {
-      String at = "/recipients/" + i;
-      Recipient r = recipients.get(i);
-      if (r == null) {
-        problems.add(at, "is null");
-        continue;
-      }
-      if (phone(at + "/phone", r.phone(), problems)) {
-        Integer first = seen.putIfAbsent(r.phone(), i);
-        if (first != null) {
-          problems.add(at + "/phone", "duplicate of /recipients/" + first + "/phone");
-        }
-      }
-      notUsed(at + "/email", r.email(), Channel.SMS, problems);
-      maxLength(at + "/name", r.name(), MAX_NAME_LENGTH, problems);
-      boolean complete = variables(at + "/variables", r.variables(), variables, problems);
-      if (text != null && complete) {
-        renderedSms(
-            at,
-            Template.render(text, r.variables() == null ? Map.of() : r.variables()),
-            cost,
-            problems);
-      }
-    }
-  }
-
-  private static void renderedSms(String at, String rendered, SmsCost cost, Problems problems) {
-    if (rendered.length() > MAX_SMS_TEXT_LENGTH) {
-      problems.add(
-          at,
-          ("text becomes %d characters with this recipient's variables; an SMS text is at most"
-                  + " %d characters")
-              .formatted(rendered.length(), MAX_SMS_TEXT_LENGTH));
-    } else if (rendered.isBlank()) {
-      problems.add(at, "text becomes blank with this recipient's variables");
-    } else {
-      cost.add(SmsSegments.of(rendered));
-    }
-  }
-
   /** True when every required variable has a value. */
-  private static boolean variables(
+  static boolean variables(
       String at, Map<String, String> values, Set<String> required, Problems problems) {
     Map<String, String> given = values == null ? Map.of() : values;
     boolean complete = true;
@@ -353,9 +186,7 @@ public class SendoutRequestValidator {
     }
   }
 
-  private Duration receiptTimeout(String value, Channel channel, Problems problems) {
-    Duration byDefault =
-        channel == Channel.SMS ? defaultSmsReceiptTimeout : defaultEmailReceiptTimeout;
+  private static Duration receiptTimeout(String value, Duration byDefault, Problems problems) {
     if (value == null || value.isBlank()) {
       return byDefault;
     }
@@ -372,56 +203,20 @@ public class SendoutRequestValidator {
     }
   }
 
-  private static boolean email(String at, String value, Problems problems) {
-    if (value == null || value.isBlank()) {
-      problems.add(at, "is required");
-      return false;
-    }
-    if (value.length() > MAX_ADDRESS_LENGTH || !EMAIL.matcher(value).matches()) {
-      problems.add(at, "is not a valid email address");
-      return false;
-    }
-    return true;
-  }
-
-  private static void senderId(String value, Problems problems) {
-    if (isBlank(value)) {
-      problems.add("/from/senderId", "is required");
-    } else if (!ALPHANUMERIC_SENDER.matcher(value).matches()
-        && !NUMERIC_SENDER.matcher(value).matches()) {
-      problems.add(
-          "/from/senderId",
-          "is not a valid sender id: 1 to 11 letters, digits and spaces with at least one letter,"
-              + " or a phone number in E.164 format such as +447700900123");
-    }
-  }
-
-  private static boolean phone(String at, String value, Problems problems) {
-    if (isBlank(value)) {
-      problems.add(at, "is required");
-      return false;
-    }
-    if (!PHONE.matcher(value).matches()) {
-      problems.add(at, "is not a phone number in E.164 format such as +447700900123");
-      return false;
-    }
-    return true;
-  }
-
   /** A field that belongs to the other channel: given here, it points to a mistake. */
-  private static void notUsed(String at, String value, Channel channel, Problems problems) {
+  static void notUsed(String at, String value, Channel channel, Problems problems) {
     if (value != null) {
       problems.add(at, "not used for " + channel + " channel");
     }
   }
 
-  private static void maxLength(String at, String value, int max, Problems problems) {
+  static void maxLength(String at, String value, int max, Problems problems) {
     if (value != null && value.length() > max) {
       problems.add(at, "at most " + max + " characters");
     }
   }
 
-  private static boolean isBlank(String value) {
+  static boolean isBlank(String value) {
     return value == null || value.isBlank();
   }
 
@@ -429,23 +224,8 @@ public class SendoutRequestValidator {
     return value == null ? 0 : value.getBytes(StandardCharsets.UTF_8).length;
   }
 
-  /** What an SMS sendout costs: the worst encoding, the longest message, the sum of segments. */
-  private static final class SmsCost {
-    private SmsSegments.Encoding encoding = SmsSegments.Encoding.GSM_7;
-    private int maxSegments;
-    private long totalSegments;
-
-    void add(SmsSegments message) {
-      if (message.encoding() == SmsSegments.Encoding.UCS_2) {
-        encoding = SmsSegments.Encoding.UCS_2;
-      }
-      maxSegments = Math.max(maxSegments, message.segments());
-      totalSegments += message.segments();
-    }
-  }
-
   /** Collects problems, keeping the first {@link #MAX_REPORTED} and counting the rest. */
-  private static final class Problems {
+  static final class Problems {
     private final List<FieldProblem> list = new ArrayList<>();
     private int dropped;
 

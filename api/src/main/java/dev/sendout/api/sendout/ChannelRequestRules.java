@@ -1,0 +1,43 @@
+package dev.sendout.api.sendout;
+
+import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
+import dev.sendout.workflows.sendout.Channel;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The request checks that differ by channel, so that each channel's rules live in one class and
+ * {@link SendoutRequestValidator} keeps only what every channel shares. A third channel is a third
+ * implementation, registered in the validator's constructor.
+ */
+interface ChannelRequestRules {
+
+  Channel channel();
+
+  /** How long a message may wait for its receipt when the request does not say. */
+  Duration defaultReceiptTimeout();
+
+  /**
+   * Checks the fields of a create request that make up this channel's content (sender, subject,
+   * text, html) and refuses those of the other channels. Its recipients are checked afterwards, so
+   * that their problems are reported after the content's.
+   */
+  Checked content(CreateSendoutRequest request, Problems problems);
+
+  /**
+   * The content of a stored sendout, which passed {@link #content} when it was created, for
+   * checking recipients added to it.
+   */
+  Checked stored(Object content);
+
+  /** A content whose fields have been checked: its recipients are checked against it. */
+  interface Checked {
+
+    /** Checks each recipient against the content, which must have at least one. */
+    void recipients(List<Recipient> recipients, Problems problems);
+
+    /** The content to store, completed with what its recipients reported, such as the SMS cost. */
+    Object content();
+  }
+}

@@ -1,0 +1,117 @@
+package dev.sendout.api.sendout;
+
+import static dev.sendout.api.sendout.SendoutRequestValidator.MAX_NAME_LENGTH;
+import static dev.sendout.api.sendout.SendoutRequestValidator.isBlank;
+import static dev.sendout.api.sendout.SendoutRequestValidator.maxLength;
+import static dev.sendout.api.sendout.SendoutRequestValidator.notUsed;
+import static dev.sendout.api.sendout.SendoutRequestValidator.variables;
+
+import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
+import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.workflows.sendout.Channel;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** What an email sendout's request must hold: a sender address, a subject and a body. */
+final class EmailRequestRules implements ChannelRequestRules {
+
+  /** The WHATWG HTML address syntax, plus a dot in the domain, which every deliverable one has. */
+  private static final Pattern EMAIL =
+      Pattern.compile(
+          "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
+              + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
+
+  private static final int MAX_ADDRESS_LENGTH = 254;
+  private static final int MAX_SUBJECT_LENGTH = 998;
+
+  private final Duration defaultReceiptTimeout;
+
+  EmailRequestRules(Duration defaultReceiptTimeout) {
+    this.defaultReceiptTimeout = defaultReceiptTimeout;
+  }
+
+  @Override
+  public Channel channel() {
+    return Channel.EMAIL;
+  }
+
+  @Override
+  public Duration defaultReceiptTimeout() {
+    return defaultReceiptTimeout;
+  }
+
+  @Override
+  public Checked content(CreateSendoutRequest request, Problems problems) {
+    var from = request.from();
+    if (from == null) {
+      problems.add("/from", "is required");
+    } else {
+      email("/from/email", from.email(), problems);
+      maxLength("/from/name", from.name(), MAX_NAME_LENGTH, problems);
+      notUsed("/from/senderId", from.senderId(), Channel.EMAIL, problems);
+    }
+    if (request.subject() == null || request.subject().isBlank()) {
+      problems.add("/subject", "is required");
+    }
+    maxLength("/subject", request.subject(), MAX_SUBJECT_LENGTH, problems);
+    if (isBlank(request.text()) && isBlank(request.html())) {
+      problems.add("/text", "text or html is required");
+    }
+    return new CheckedEmail(
+        new EmailContent(
+            from == null ? null : from.email(),
+            from == null ? null : from.name(),
+            request.subject(),
+            request.text(),
+            request.html()));
+  }
+
+  @Override
+  public Checked stored(Object content) {
+    return new CheckedEmail((EmailContent) content);
+  }
+
+  /** An email's recipients need only their own valid address and its template variables. */
+  private record CheckedEmail(EmailContent content) implements Checked {
+
+    @Override
+    public void recipients(List<Recipient> recipients, Problems problems) {
+      var required = content.variables();
+      Map<String, Integer> seen = new HashMap<>(recipients.size() * 2);
+      for (int i = 0; i < recipients.size(); i++) {
+        String at = "/recipients/" + i;
+        Recipient r = recipients.get(i);
+        if (r == null) {
+          problems.add(at, "is null");
+          continue;
+        }
+        if (email(at + "/email", r.email(), problems)) {
+          Integer first = seen.putIfAbsent(r.email().toLowerCase(Locale.ROOT), i);
+          if (first != null) {
+            problems.add(at + "/email", "duplicate of /recipients/" + first + "/email");
+          }
+        }
+        notUsed(at + "/phone", r.phone(), Channel.EMAIL, problems);
+        maxLength(at + "/name", r.name(), MAX_NAME_LENGTH, problems);
+        variables(at + "/variables", r.variables(), required, problems);
+      }
+    }
+  }
+
+  private static boolean email(String at, String value, Problems problems) {
+    if (value == null || value.isBlank()) {
+      problems.add(at, "is required");
+      return false;
+    }
+    if (value.length() > MAX_ADDRESS_LENGTH || !EMAIL.matcher(value).matches()) {
+      problems.add(at, "is not a valid email address");
+      return false;
+    }
+    return true;
+  }
+}

@@ -1,0 +1,217 @@
+package dev.sendout.api.sendout;
+
+import static dev.sendout.api.sendout.SendoutRequestValidator.MAX_NAME_LENGTH;
+import static dev.sendout.api.sendout.SendoutRequestValidator.isBlank;
+import static dev.sendout.api.sendout.SendoutRequestValidator.maxLength;
+import static dev.sendout.api.sendout.SendoutRequestValidator.notUsed;
+import static dev.sendout.api.sendout.SendoutRequestValidator.variables;
+
+import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
+import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.channel.sms.SmsSegments;
+import dev.sendout.core.content.Template;
+import dev.sendout.workflows.sendout.Channel;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * What an SMS sendout's request must hold: a sender id, a text that fits once rendered for each
+ * recipient, and phone numbers. Rendering each recipient's message also tells what the sendout
+ * costs in segments.
+ */
+final class SmsRequestRules implements ChannelRequestRules {
+
+  /**
+   * The Messages API takes at most 1,000 characters of SMS text. Counted here in UTF-16 code units,
+   * never fewer than code points, so a text that passes fits however Vonage counts.
+   */
+  static final int MAX_SMS_TEXT_LENGTH = 1000;
+
+  /**
+   * An alphanumeric sender id: up to 11 letters, digits and spaces, at least one letter (all digits
+   * would read as a number), no space at either end.
+   */
+  private static final Pattern ALPHANUMERIC_SENDER =
+      Pattern.compile("^(?=.*[A-Za-z])[A-Za-z0-9](?:[A-Za-z0-9 ]{0,9}[A-Za-z0-9])?$");
+
+  /** A number to send from: E.164, its + optional since Vonage takes numbers without it. */
+  private static final Pattern NUMERIC_SENDER = Pattern.compile("^\\+?[1-9]\\d{7,14}$");
+
+  /** A number to send to: E.164 with its +, so that no national number is mistaken for one. */
+  private static final Pattern PHONE = Pattern.compile("^\\+[1-9]\\d{7,14}$");
+
+  private final Duration defaultReceiptTimeout;
+
+  SmsRequestRules(Duration defaultReceiptTimeout) {
+    this.defaultReceiptTimeout = defaultReceiptTimeout;
+  }
+
+  @Override
+  public Channel channel() {
+    return Channel.SMS;
+  }
+
+  @Override
+  public Duration defaultReceiptTimeout() {
+    return defaultReceiptTimeout;
+  }
+
+  @Override
+  public Checked content(CreateSendoutRequest request, Problems problems) {
+    var from = request.from();
+    if (from == null) {
+      problems.add("/from", "is required");
+    } else {
+      senderId(from.senderId(), problems);
+      notUsed("/from/email", from.email(), Channel.SMS, problems);
+      notUsed("/from/name", from.name(), Channel.SMS, problems);
+    }
+    notUsed("/subject", request.subject(), Channel.SMS, problems);
+    notUsed("/html", request.html(), Channel.SMS, problems);
+    String text = request.text();
+    boolean textFits = smsText(text, problems);
+    return new CheckedSms(from == null ? null : from.senderId(), text, textFits ? text : null);
+  }
+
+  @Override
+  public Checked stored(Object content) {
+    var sms = (SmsContent) content;
+    return new CheckedSms(sms.senderId(), sms.text(), sms.text());
+  }
+
+  /**
+   * An SMS content whose recipients are checked by rendering each one's message, which adds up what
+   * the sendout costs.
+   */
+  private static final class CheckedSms implements Checked {
+    private final String senderId;
+    private final String text;
+
+    /** The text to render for each recipient, or null when it cannot be rendered. */
+    private final String renderable;
+
+    private final SmsCost cost = new SmsCost();
+
+    CheckedSms(String senderId, String text, String renderable) {
+      this.senderId = senderId;
+      this.text = text;
+      this.renderable = renderable;
+    }
+
+    @Override
+    public void recipients(List<Recipient> recipients, Problems problems) {
+      Set<String> variables = renderable == null ? Set.of() : Template.names(renderable);
+      Map<String, Integer> seen = new HashMap<>(recipients.size() * 2);
+      for (int i = 0; i < recipients.size(); i++) {
+        String at = "/recipients/" + i;
+        Recipient r = recipients.get(i);
+        if (r == null) {
+          problems.add(at, "is null");
+          continue;
+        }
+        if (phone(at + "/phone", r.phone(), problems)) {
+          Integer first = seen.putIfAbsent(r.phone(), i);
+          if (first != null) {
+            problems.add(at + "/phone", "duplicate of /recipients/" + first + "/phone");
+          }
+        }
+        notUsed(at + "/email", r.email(), Channel.SMS, problems);
+        maxLength(at + "/name", r.name(), MAX_NAME_LENGTH, problems);
+        boolean complete = variables(at + "/variables", r.variables(), variables, problems);
+        if (renderable != null && complete) {
+          rendered(
+              at,
+              Template.render(renderable, r.variables() == null ? Map.of() : r.variables()),
+              problems);
+        }
+      }
+    }
+
+    private void rendered(String at, String rendered, Problems problems) {
+      if (rendered.length() > MAX_SMS_TEXT_LENGTH) {
+        problems.add(
+            at,
+            ("text becomes %d characters with this recipient's variables; an SMS text is at most"
+                    + " %d characters")
+                .formatted(rendered.length(), MAX_SMS_TEXT_LENGTH));
+      } else if (rendered.isBlank()) {
+        problems.add(at, "text becomes blank with this recipient's variables");
+      } else {
+        cost.add(SmsSegments.of(rendered));
+      }
+    }
+
+    @Override
+    public SmsContent content() {
+      return new SmsContent(senderId, text, cost.encoding, cost.maxSegments, cost.totalSegments);
+    }
+  }
+
+  /**
+   * Checks the SMS text itself. True when it may fit once rendered; then each recipient's rendering
+   * is checked, which a text already too long without its variables would only repeat.
+   */
+  private static boolean smsText(String text, Problems problems) {
+    if (isBlank(text)) {
+      problems.add("/text", "is required");
+      return false;
+    }
+    Set<String> variables = Template.names(text);
+    Map<String, String> empty = new HashMap<>();
+    variables.forEach(name -> empty.put(name, ""));
+    int fixed = Template.render(text, empty).length();
+    if (fixed > MAX_SMS_TEXT_LENGTH) {
+      problems.add(
+          "/text",
+          "at most %d characters (the SMS limit), got %d%s"
+              .formatted(
+                  MAX_SMS_TEXT_LENGTH, fixed, variables.isEmpty() ? "" : " without its variables"));
+      return false;
+    }
+    return true;
+  }
+
+  private static void senderId(String value, Problems problems) {
+    if (isBlank(value)) {
+      problems.add("/from/senderId", "is required");
+    } else if (!ALPHANUMERIC_SENDER.matcher(value).matches()
+        && !NUMERIC_SENDER.matcher(value).matches()) {
+      problems.add(
+          "/from/senderId",
+          "is not a valid sender id: 1 to 11 letters, digits and spaces with at least one letter,"
+              + " or a phone number in E.164 format such as +447700900123");
+    }
+  }
+
+  private static boolean phone(String at, String value, Problems problems) {
+    if (isBlank(value)) {
+      problems.add(at, "is required");
+      return false;
+    }
+    if (!PHONE.matcher(value).matches()) {
+      problems.add(at, "is not a phone number in E.164 format such as +447700900123");
+      return false;
+    }
+    return true;
+  }
+
+  /** What an SMS sendout costs: the worst encoding, the longest message, the sum of segments. */
+  private static final class SmsCost {
+    private SmsSegments.Encoding encoding = SmsSegments.Encoding.GSM_7;
+    private int maxSegments;
+    private long totalSegments;
+
+    void add(SmsSegments message) {
+      if (message.encoding() == SmsSegments.Encoding.UCS_2) {
+        encoding = SmsSegments.Encoding.UCS_2;
+      }
+      maxSegments = Math.max(maxSegments, message.segments());
+      totalSegments += message.segments();
+    }
+  }
+}
