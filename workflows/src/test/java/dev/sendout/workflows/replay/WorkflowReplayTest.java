@@ -46,6 +46,12 @@ class WorkflowReplayTest {
   }
 
   @Test
+  void emailSendoutInSeveralBatchesReplaysTheRecordedHistory() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/sendout-workflow-email-2500-messages.json", SendoutWorkflowImpl.class);
+  }
+
+  @Test
   void batchWorkflowReplaysTheRecordedHistory() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
         "histories/batch-workflow.json", BatchWorkflowImpl.class);

@@ -41,18 +41,24 @@ class SendoutWorkflowTest {
   private static final Duration RECEIPT_TIMEOUT = Duration.ofHours(24);
   private static final Duration RELEASE_GRACE = Duration.ofMinutes(10);
 
-  @RegisterExtension
-  static final TestWorkflowExtension temporal =
-      TestWorkflowExtension.newBuilder()
-          .registerWorkflowImplementationTypes(SendoutWorkflowImpl.class, BatchWorkflowImpl.class)
-          .registerSearchAttribute("SendoutId", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute("TenantId", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute("Channel", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute("SendoutStatus", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .registerSearchAttribute("Stuck", IndexedValueType.INDEXED_VALUE_TYPE_BOOL)
-          .registerSearchAttribute("StuckReason", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
-          .setDoNotStart(true)
-          .build();
+  @RegisterExtension static final TestWorkflowExtension temporal = newTemporalExtension();
+
+  /**
+   * Both workflows, the search attributes the worker registers, and workers started by the test
+   * once it has made its fakes. {@link HistoryRecorder} records its histories with the same.
+   */
+  static TestWorkflowExtension newTemporalExtension() {
+    return TestWorkflowExtension.newBuilder()
+        .registerWorkflowImplementationTypes(SendoutWorkflowImpl.class, BatchWorkflowImpl.class)
+        .registerSearchAttribute("SendoutId", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute("TenantId", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute("Channel", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute("SendoutStatus", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute("Stuck", IndexedValueType.INDEXED_VALUE_TYPE_BOOL)
+        .registerSearchAttribute("StuckReason", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .setDoNotStart(true)
+        .build();
+  }
 
   private FakeActivities.Store store;
   private final FakeActivities.Provider delivery = new FakeActivities.Provider();
