@@ -38,12 +38,6 @@ public class SendoutStarter {
    */
   static final int SMS_BATCH_SIZE = 100;
 
-  /**
-   * Sendouts stored before each kept its own receipt timeout were all email, and waited the email
-   * default of the time.
-   */
-  static final Duration LEGACY_RECEIPT_TIMEOUT = Duration.ofHours(24);
-
   private final WorkflowClient temporal;
   private final String taskQueue;
   private final WorkflowProperties properties;
@@ -123,8 +117,7 @@ public class SendoutStarter {
   }
 
   private SendoutSettings settings(StoredSendout sendout) {
-    Duration receiptTimeout =
-        sendout.receiptTimeout() != null ? sendout.receiptTimeout() : LEGACY_RECEIPT_TIMEOUT;
+    Duration receiptTimeout = sendout.receiptTimeout();
     return switch (sendout.channel()) {
       case EMAIL ->
           new SendoutSettings(

@@ -54,17 +54,10 @@ import org.slf4j.Logger;
  * Updates; added and resent messages get batches of their own after the first release's. The {@code
  * Stuck} flag combines the release deadline, the batches' receipt deadlines and the watchdog's
  * findings ({@link StuckFlag}).
- *
- * <p>Sendouts started before receipts were tracked ({@link SendoutSettings#tracksReceipts()} is
- * false) keep their original behaviour, so that their histories replay: each batch holds its place
- * until it completes, the workflow drains its batches before continuing as new, and it ends SENT.
  */
 public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   private static final Logger log = Workflow.getLogger(SendoutWorkflowImpl.class);
-
-  /** Release deadlines: a timer beside the release, which sendouts started before did not have. */
-  static final String RELEASE_DEADLINE = "release-deadline";
 
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
@@ -112,34 +105,31 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @WorkflowInit
   public SendoutWorkflowImpl(StartSendout start) {
     this.start = start;
-    SupportState support = null;
+    StuckFlag.State stuckState = StuckFlag.State.NONE;
     if (start.checkpoint() != null) {
       restore(start.checkpoint());
-      support = start.checkpoint().support();
-    }
-    if (support != null) {
+      SupportState support = start.checkpoint().support();
       laterBatches.addAll(support.laterBatches());
       additions.addAll(support.additions());
       toRelease.addAll(support.toRelease());
       paused = support.paused();
       cancelledAtBatch = support.cancelledAtBatch();
       cancelling = cancelledAtBatch != null;
+      stuckState = support.stuck();
     }
-    stuck = new StuckFlag(support == null ? null : support.stuck(), !stuckBatches().isEmpty());
+    stuck = new StuckFlag(stuckState, !stuckBatches().isEmpty());
   }
 
   @Override
   public SendTally run(StartSendout start) {
     SendoutCheckpoint checkpoint = start.checkpoint();
     if (checkpoint == null) {
-      if (tracksReceipts()) {
-        // Present from the start, so that "Stuck = false" finds healthy sendouts too.
-        Workflow.upsertTypedSearchAttributes(STUCK.valueSet(false));
-      }
+      // Present from the start, so that "Stuck = false" finds healthy sendouts too.
+      Workflow.upsertTypedSearchAttributes(STUCK.valueSet(false));
       awaitSendTime();
       messageCount = releaseBy(start.sendAt());
       log.info("Released sendout {}: {} messages", start.sendoutId(), messageCount);
-    } else if (tracksReceipts()) {
+    } else {
       // Set again on the new run rather than trusting it to inherit the flag.
       stuck.publish(true);
     }
@@ -150,11 +140,6 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
           reported == batchCount() && checkpoint != null
               ? SendoutStatus.SENT
               : SendoutStatus.SENDING);
-    }
-    if (!tracksReceipts()) {
-      sendAllBatches();
-      markSent();
-      return tally;
     }
     sendAndSettle();
     finishing = true;
@@ -410,15 +395,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     messageCount = checkpoint.messageCount();
     nextBatch = checkpoint.nextBatch();
     tally = checkpoint.tally();
-    if (tracksReceipts()) {
-      reported = checkpoint.reported();
-      settledBatches = checkpoint.settledBatches();
-      settled = checkpoint.settled();
-      unsettled.putAll(checkpoint.unsettled());
-    } else {
-      // The original workflow drained its batches before continuing: all started were done.
-      reported = nextBatch;
-    }
+    reported = checkpoint.reported();
+    settledBatches = checkpoint.settledBatches();
+    settled = checkpoint.settled();
+    unsettled.putAll(checkpoint.unsettled());
   }
 
   private void awaitSendTime() {
@@ -436,29 +416,22 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    * NOT_RELEASED} until the release succeeds. Returns the sendout's message count.
    */
   private int releaseBy(Instant dueAt) {
-    Duration grace = start.settings().releaseGrace();
-    boolean withDeadline =
-        grace != null
-            && Workflow.getVersion(RELEASE_DEADLINE, Workflow.DEFAULT_VERSION, 1)
-                != Workflow.DEFAULT_VERSION;
     Promise<Released> released =
         Async.function(store::release, new ReleaseSendout(start.sendoutId()));
-    if (withDeadline) {
-      Instant deadline = dueAt.plus(grace);
-      while (!released.isCompleted()) {
-        int seen = changes;
-        Duration left = Duration.between(now(), deadline);
-        if (left.isNegative() || left.isZero()) {
-          if (!stuck.state().releaseOverdue()) {
-            log.warn("Sendout {}: messages not released by {}", start.sendoutId(), deadline);
-            stuck.releaseOverdue(true);
-          }
-          stuck.publish(false);
-          describeProgress();
-          Workflow.await(() -> released.isCompleted() || changes != seen);
-        } else {
-          Workflow.await(left, () -> released.isCompleted() || changes != seen);
+    Instant deadline = dueAt.plus(start.settings().releaseGrace());
+    while (!released.isCompleted()) {
+      int seen = changes;
+      Duration left = Duration.between(now(), deadline);
+      if (left.isNegative() || left.isZero()) {
+        if (!stuck.state().releaseOverdue()) {
+          log.warn("Sendout {}: messages not released by {}", start.sendoutId(), deadline);
+          stuck.releaseOverdue(true);
         }
+        stuck.publish(false);
+        describeProgress();
+        Workflow.await(() -> released.isCompleted() || changes != seen);
+      } else {
+        Workflow.await(left, () -> released.isCompleted() || changes != seen);
       }
     }
     int count = released.get().messageCount();
@@ -492,20 +465,6 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
   }
 
-  /** The original loop, for sendouts started before receipts were tracked. */
-  private void sendAllBatches() {
-    while (reported < batchCount()) {
-      boolean draining = historyIsLarge();
-      if (!draining) {
-        startBatches();
-      }
-      if (draining) {
-        continueAsNewWhenQuiet();
-      }
-      awaitChange();
-    }
-  }
-
   private void startBatches() {
     while (!paused
         && !cancelling
@@ -525,21 +484,17 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private void awaitChange() {
     int seen = changes;
     Workflow.await(() -> changes != seen);
-    if (tracksReceipts()) {
-      stuck.batchesStuck(!stuckBatches().isEmpty());
-      stuck.publish(false);
-    }
+    stuck.batchesStuck(!stuckBatches().isEmpty());
+    stuck.publish(false);
     describeProgress();
   }
 
   /**
-   * Continues as new once nothing of this run is in flight: for batches that report by signal, once
-   * their starts are confirmed; for the original ones, once they have completed.
+   * Continues as new once every child start of this run is confirmed: the children themselves carry
+   * on, and report to the new run.
    */
   private void continueAsNewWhenQuiet() {
-    boolean quiet =
-        tracksReceipts() ? starting.stream().allMatch(Promise::isCompleted) : nextBatch == reported;
-    if (quiet) {
+    if (starting.stream().allMatch(Promise::isCompleted)) {
       // Reports that arrived in this same workflow task may not have been handled yet: let them
       // run first, or the checkpoint would miss them and the new run wait for them forever.
       Workflow.await(Workflow::isEveryHandlerFinished);
@@ -603,18 +558,15 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
                         batchNo + 1,
                         batchCount(),
                         start.sendoutId(),
-                        range.toSeq() - range.fromSeq()));
-    if (tracksReceipts()) {
-      options
-          .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-          .setTypedSearchAttributes(
-              SearchAttributes.newBuilder()
-                  .set(SENDOUT_ID, start.sendoutId())
-                  .set(TENANT_ID, start.tenantId())
-                  .set(CHANNEL, start.channel().name())
-                  .set(STUCK, false)
-                  .build());
-    }
+                        range.toSeq() - range.fromSeq()))
+            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
+            .setTypedSearchAttributes(
+                SearchAttributes.newBuilder()
+                    .set(SENDOUT_ID, start.sendoutId())
+                    .set(TENANT_ID, start.tenantId())
+                    .set(CHANNEL, start.channel().name())
+                    .set(STUCK, false)
+                    .build());
     BatchWorkflow batch = Workflow.newChildWorkflowStub(BatchWorkflow.class, options.build());
     StartBatch input =
         StartBatch.of(
@@ -623,30 +575,20 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
             start.settings().messagesPerCall(),
             start.settings().receiptTimeout());
     Promise<SendTally> result = Async.function(batch::run, input);
-    if (tracksReceipts()) {
-      // The batch reports by signal; its result, or the failure of a start refused below, is not
-      // needed, and is marked seen so that the SDK does not warn about it.
-      result.handle((sent, failure) -> null);
-      Promise<WorkflowExecution> started = Workflow.getWorkflowExecution(batch);
-      starting.removeIf(Promise::isCompleted);
-      starting.add(started);
-      started.handle(
-          (execution, failure) -> {
-            if (failure != null) {
-              batchDidNotStart(batchNo, failure);
-            }
-            changes++;
-            return null;
-          });
-    } else {
-      result.thenApply(
-          sent -> {
-            reported++;
-            tally = tally.plus(sent);
-            changes++;
-            return null;
-          });
-    }
+    // The batch reports by signal; its result, or the failure of a start refused below, is not
+    // needed, and is marked seen so that the SDK does not warn about it.
+    result.handle((sent, failure) -> null);
+    Promise<WorkflowExecution> started = Workflow.getWorkflowExecution(batch);
+    starting.removeIf(Promise::isCompleted);
+    starting.add(started);
+    started.handle(
+        (execution, failure) -> {
+          if (failure != null) {
+            batchDidNotStart(batchNo, failure);
+          }
+          changes++;
+          return null;
+        });
   }
 
   /**
@@ -665,10 +607,6 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       return;
     }
     log.error("Batch {} did not start", batchId, failure);
-  }
-
-  private boolean tracksReceipts() {
-    return start.settings().tracksReceipts();
   }
 
   private boolean historyIsLarge() {
@@ -734,12 +672,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
                       tally.failed(),
                       tally.unconfirmed());
           case SENT ->
-              tracksReceipts()
-                  ? "Sent %d messages; receipts: %s"
-                      .formatted(messageCount + addedMessages(), receipts())
-                  : "Sent: %d messages (%d accepted, %d failed, %d unconfirmed)"
-                      .formatted(
-                          messageCount, tally.accepted(), tally.failed(), tally.unconfirmed());
+              "Sent %d messages; receipts: %s"
+                  .formatted(messageCount + addedMessages(), receipts());
           case COMPLETED -> "Completed: %d messages; %s".formatted(messageCount, receipts());
           case CANCELLED ->
               "Cancelled: %d of %d batches were started; receipts: %s"

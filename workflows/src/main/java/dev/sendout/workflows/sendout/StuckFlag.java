@@ -37,7 +37,7 @@ final class StuckFlag {
   private StuckReason flaggedReason;
 
   StuckFlag(State restored, boolean batchesStuck) {
-    this.state = restored == null ? State.NONE : restored;
+    this.state = restored;
     this.batchesStuck = batchesStuck;
     this.flaggedReason = reason();
     this.flagged = isStuck();
