@@ -1,42 +1,23 @@
 package dev.sendout.workflows.sendout;
 
-import static dev.sendout.workflows.sendout.SendoutSearchAttributes.CHANNEL;
-import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_ID;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STATUS;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
-import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
 import dev.sendout.workflows.StoreCalls;
-import dev.sendout.workflows.batch.BatchPhase;
 import dev.sendout.workflows.batch.BatchProgress;
-import dev.sendout.workflows.batch.BatchWorkflow;
-import dev.sendout.workflows.batch.SendBatch;
-import dev.sendout.workflows.batch.StartBatch;
-import dev.sendout.workflows.receipt.DeliveryTally;
 import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkCompleted;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkSent;
 import dev.sendout.workflows.sendout.SendoutActivities.ReleaseSendout;
 import dev.sendout.workflows.sendout.SendoutActivities.Released;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.ParentClosePolicy;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.common.SearchAttributes;
-import io.temporal.failure.ChildWorkflowFailure;
 import io.temporal.workflow.Async;
-import io.temporal.workflow.ChildWorkflowOptions;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 
 /**
@@ -54,6 +35,9 @@ import org.slf4j.Logger;
  * Updates; added and resent messages get batches of their own after the first release's. The {@code
  * Stuck} flag combines the release deadline, the batches' receipt deadlines and the watchdog's
  * findings ({@link StuckFlag}).
+ *
+ * <p>The pure parts live beside it: which batch is which ({@link BatchPlan}), what the batches
+ * reported ({@link BatchLedger}) and the progress a person reads ({@link ProgressText}).
  */
 public class SendoutWorkflowImpl implements SendoutWorkflow {
 
@@ -63,35 +47,17 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
   private final StartSendout start;
+  private final BatchPlan plan;
+  private final BatchLedger ledger;
+  private final StuckFlag stuck;
+  private final ProgressText text;
+  private final BatchStarter batches;
   private SendoutStatus status = SendoutStatus.SCHEDULED;
-  private int messageCount;
-  private int nextBatch;
-  private SendTally tally = SendTally.NONE;
-  private int reported;
-  private int settledBatches;
-  private DeliveryTally settled = DeliveryTally.NONE;
-  private final Map<Integer, BatchProgress> unsettled = new TreeMap<>();
-
-  /** Batches beyond those of the first release: added recipients and resends. */
-  private final List<SendBatch> laterBatches = new ArrayList<>();
-
-  /**
-   * Ranges of added messages accepted so far; those not yet released wait in {@link #toRelease}.
-   */
-  private final List<SeqRange> additions = new ArrayList<>();
-
-  private final List<SeqRange> toRelease = new ArrayList<>();
   private boolean paused;
   private boolean cancelling;
-  private Integer cancelledAtBatch;
 
   /** Set once the sendout is finishing: no support action is accepted any more. */
   private boolean finishing;
-
-  private final StuckFlag stuck;
-
-  /** Child starts not yet confirmed by the server; a continue-as-new waits for them. */
-  private final List<Promise<WorkflowExecution>> starting = new ArrayList<>();
 
   /** Bumped by every report and action, so the main loop can wait for "something changed". */
   private int changes;
@@ -105,30 +71,33 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @WorkflowInit
   public SendoutWorkflowImpl(StartSendout start) {
     this.start = start;
-    StuckFlag.State stuckState = StuckFlag.State.NONE;
-    if (start.checkpoint() != null) {
-      restore(start.checkpoint());
-      SupportState support = start.checkpoint().support();
-      laterBatches.addAll(support.laterBatches());
-      additions.addAll(support.additions());
-      toRelease.addAll(support.toRelease());
+    SendoutCheckpoint checkpoint = start.checkpoint();
+    int batchSize = start.settings().batchSize();
+    if (checkpoint == null) {
+      plan = new BatchPlan(start.sendoutId(), batchSize);
+      ledger = new BatchLedger();
+      stuck = new StuckFlag(StuckFlag.State.NONE, false);
+    } else {
+      SupportState support = checkpoint.support();
+      plan = BatchPlan.restore(start.sendoutId(), batchSize, checkpoint.messageCount(), support);
+      ledger = BatchLedger.restore(checkpoint);
       paused = support.paused();
-      cancelledAtBatch = support.cancelledAtBatch();
-      cancelling = cancelledAtBatch != null;
-      stuckState = support.stuck();
+      cancelling = plan.cancelled();
+      stuck = new StuckFlag(support.stuck(), ledger.anyStuck());
     }
-    stuck = new StuckFlag(stuckState, !stuckBatches().isEmpty());
+    text = new ProgressText(start, plan, ledger, stuck);
+    batches = new BatchStarter(start, () -> changes++);
   }
 
   @Override
   public SendTally run(StartSendout start) {
-    SendoutCheckpoint checkpoint = start.checkpoint();
-    if (checkpoint == null) {
+    boolean continued = start.checkpoint() != null;
+    if (!continued) {
       // Present from the start, so that "Stuck = false" finds healthy sendouts too.
       Workflow.upsertTypedSearchAttributes(STUCK.valueSet(false));
       awaitSendTime();
-      messageCount = releaseBy(start.sendAt());
-      log.info("Released sendout {}: {} messages", start.sendoutId(), messageCount);
+      plan.released(releaseBy(start.sendAt()));
+      log.info("Released sendout {}: {} messages", start.sendoutId(), plan.messageCount());
     } else {
       // Set again on the new run rather than trusting it to inherit the flag.
       stuck.publish(true);
@@ -136,22 +105,61 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     if (cancelling) {
       setStatus(SendoutStatus.CANCELLED);
     } else {
-      setStatus(
-          reported == batchCount() && checkpoint != null
-              ? SendoutStatus.SENT
-              : SendoutStatus.SENDING);
+      boolean allSent = continued && ledger.sent() == plan.batchCount();
+      setStatus(allSent ? SendoutStatus.SENT : SendoutStatus.SENDING);
     }
     sendAndSettle();
     finishing = true;
-    store.markCompleted(new MarkCompleted(start.sendoutId(), receipts()));
+    store.markCompleted(new MarkCompleted(start.sendoutId(), ledger.receipts()));
     setStatus(cancelling ? SendoutStatus.CANCELLED : SendoutStatus.COMPLETED);
-    return tally;
+    return ledger.tally();
+  }
+
+  private void awaitSendTime() {
+    Duration wait = Duration.between(now(), start.sendAt());
+    setStatus(SendoutStatus.SCHEDULED);
+    if (!wait.isNegative() && !wait.isZero()) {
+      // A sendout cancelled before its send time need not wait for it.
+      Workflow.await(wait, () -> cancelling);
+    }
   }
 
   /**
-   * Starts batches as the window allows, records the sendout SENT once every batch has sent, and
-   * returns once every batch has settled and nothing more was added. Continues as new on the way
-   * when the history grows large.
+   * Releases every QUEUED message of the sendout. Past {@code dueAt} + the release grace with the
+   * release still not done (an activity failing, no worker polling), the sendout is flagged {@code
+   * NOT_RELEASED} until the release succeeds. Returns the sendout's message count.
+   */
+  private int releaseBy(Instant dueAt) {
+    Promise<Released> released =
+        Async.function(store::release, new ReleaseSendout(start.sendoutId()));
+    Instant deadline = dueAt.plus(start.settings().releaseGrace());
+    while (!released.isCompleted()) {
+      int seen = changes;
+      Duration left = Duration.between(now(), deadline);
+      if (left.isNegative() || left.isZero()) {
+        if (!stuck.state().releaseOverdue()) {
+          log.warn("Sendout {}: messages not released by {}", start.sendoutId(), deadline);
+          stuck.releaseOverdue(true);
+        }
+        stuck.publish(false);
+        describeProgress();
+        Workflow.await(() -> released.isCompleted() || changes != seen);
+      } else {
+        Workflow.await(left, () -> released.isCompleted() || changes != seen);
+      }
+    }
+    int count = released.get().messageCount();
+    if (stuck.state().releaseOverdue()) {
+      stuck.releaseOverdue(false);
+      stuck.publish(false);
+    }
+    return count;
+  }
+
+  /**
+   * The send loop: starts batches as the window allows, records the sendout SENT once every batch
+   * has sent, and returns once every batch has settled and nothing more was added. Continues as new
+   * on the way when the history grows large.
    */
   private void sendAndSettle() {
     while (true) {
@@ -160,10 +168,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       if (!draining) {
         startBatches();
       }
-      if (reported == batchCount()) {
+      if (ledger.sent() == plan.batchCount()) {
         markSent();
-        if (settledBatches == batchCount()
-            && toRelease.isEmpty()
+        if (ledger.settledBatches() == plan.batchCount()
+            && !plan.hasUnreleased()
             && Workflow.isEveryHandlerFinished()) {
           return;
         }
@@ -175,69 +183,94 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
   }
 
+  /** Releases the messages added since the last look, and plans batches for them. */
+  private void releaseAdditions() {
+    if (!plan.hasUnreleased() || cancelling) {
+      return;
+    }
+    List<SeqRange> ranges = plan.takeUnreleased();
+    releaseBy(now());
+    if (plan.planAdded(ranges) && status == SendoutStatus.SENT) {
+      setStatus(SendoutStatus.SENDING);
+    }
+  }
+
+  private void startBatches() {
+    while (!paused
+        && !cancelling
+        && ledger.started() < plan.batchCount()
+        && ledger.inFlight() < start.settings().maxBatchesInFlight()) {
+      batches.start(plan.batch(ledger.startNext()), plan.batchCount());
+    }
+  }
+
+  private void markSent() {
+    if (status == SendoutStatus.SENDING) {
+      store.markSent(new MarkSent(start.sendoutId(), ledger.tally()));
+      setStatus(SendoutStatus.SENT);
+    }
+  }
+
+  private void awaitChange() {
+    int seen = changes;
+    Workflow.await(() -> changes != seen);
+    stuck.batchesStuck(ledger.anyStuck());
+    stuck.publish(false);
+    describeProgress();
+  }
+
+  private boolean historyIsLarge() {
+    var info = Workflow.getInfo();
+    return info.isContinueAsNewSuggested()
+        || info.getHistoryLength() >= start.settings().continueAsNewAfterEvents();
+  }
+
+  /**
+   * Continues as new once every child start of this run is confirmed: the children themselves carry
+   * on, and report to the new run.
+   */
+  private void continueAsNewWhenQuiet() {
+    if (batches.allStartsConfirmed()) {
+      // Reports that arrived in this same workflow task may not have been handled yet: let them
+      // run first, or the checkpoint would miss them and the new run wait for them forever.
+      Workflow.await(Workflow::isEveryHandlerFinished);
+      SupportState support = plan.carried(paused, stuck.state());
+      Workflow.continueAsNew(start.continueFrom(ledger.checkpoint(plan.messageCount(), support)));
+    }
+  }
+
   @Override
   public SendoutProgress progress() {
-    List<BatchProgress> stuckBatches = stuckBatches();
     StuckReason reason = stuck.reason();
     return new SendoutProgress(
         start.sendoutId(),
         status,
         start.sendAt(),
-        messageCount + addedMessages(),
-        batchCount(),
-        reported,
-        nextBatch - reported,
-        tally,
-        receipts(),
+        plan.allMessages(),
+        plan.batchCount(),
+        ledger.sent(),
+        ledger.inFlight(),
+        ledger.tally(),
+        ledger.receipts(),
         reason,
-        reason == StuckReason.NO_RECEIPT && !stuckBatches.isEmpty()
-            ? stuckSince(stuckBatches)
-            : watchdogSince(reason),
-        stuckMessages(stuckBatches),
-        stuckBatches.stream()
-            .flatMap(b -> b.receipts().unconfirmedSample().stream())
-            .limit(SendoutProgress.MAX_SAMPLE)
-            .toList(),
+        reason == StuckReason.NO_RECEIPT && ledger.anyStuck()
+            ? ledger.stuckSince()
+            : stuck.finding(reason).map(WatchdogFindings.Finding::since).orElse(null),
+        ledger.stuckMessages(),
+        ledger.stuckSample(SendoutProgress.MAX_SAMPLE),
         paused,
         stuck.acknowledged(),
         stuck.state().watchdog());
   }
 
-  /**
-   * Counts each batch once, whatever reports it sends. A run the watchdog restarted may hear from
-   * batches its previous run left running: a report from a batch this run has not started yet is
-   * ignored (it is asked to report again once started), and a repeated one counts once.
-   */
+  /** Counts each batch once, whatever reports it sends ({@link BatchLedger#record}). */
   @Override
   public void batchProgress(BatchProgress progress) {
-    int batchNo = progress.batchNo();
-    if (batchNo >= nextBatch) {
-      log.info("Ignoring a report of batch {}, not started by this run", batchNo);
+    if (!ledger.record(progress)) {
+      log.info("Ignoring a report of batch {}, not started by this run", progress.batchNo());
       return;
     }
-    boolean counted = unsettled.containsKey(batchNo);
-    switch (progress.phase()) {
-      case SENDING -> {}
-      case AWAITING_RECEIPTS, STUCK -> {
-        if (!counted) {
-          countSent(progress);
-        }
-        unsettled.put(batchNo, progress);
-      }
-      case SETTLED -> {
-        if (unsettled.remove(batchNo) == null) {
-          countSent(progress);
-        }
-        settledBatches++;
-        settled = settled.plus(progress.receipts().tally());
-      }
-    }
     changes++;
-  }
-
-  private void countSent(BatchProgress progress) {
-    reported++;
-    tally = tally.plus(progress.sent());
   }
 
   @Override
@@ -257,15 +290,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public int addRecipients(AddRecipients added) {
-    SeqRange range = added.messages();
-    boolean known = range.toSeq() <= messageCount || additions.stream().anyMatch(range::overlaps);
-    if (known) {
+    if (!plan.add(added.messages())) {
       return 0;
     }
-    additions.add(range);
-    toRelease.add(range);
     changes++;
-    return range.size();
+    return added.messages().size();
   }
 
   @Override
@@ -313,8 +342,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   public int cancel(SupportAction action) {
     cancelling = true;
     int cancelled = applyAction(SupportActionType.CANCEL, action).messages();
-    cancelledAtBatch = nextBatch;
-    toRelease.clear();
+    plan.cancelAt(ledger.started());
     paused = false;
     setStatus(SendoutStatus.CANCELLED);
     return cancelled;
@@ -336,10 +364,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     if (applied.messages() == 0) {
       throw SupportRefusal.wrongState("No UNCONFIRMED or FAILED message to send again");
     }
-    for (SeqRange range : applied.resend()) {
-      laterBatches.add(
-          new SendBatch(start.sendoutId(), batchCount(), range.fromSeq(), range.toSeq()));
-    }
+    plan.planResend(applied.resend());
     if (status == SendoutStatus.SENT) {
       setStatus(SendoutStatus.SENDING);
     }
@@ -371,6 +396,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
   }
 
+  /** Records the action in the store (idempotently, by the Update's id) and wakes the loop. */
   private ActionApplied applyAction(SupportActionType type, SupportAction action) {
     String actionId =
         Workflow.getCurrentUpdateInfo()
@@ -391,262 +417,6 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     return applied;
   }
 
-  private void restore(SendoutCheckpoint checkpoint) {
-    messageCount = checkpoint.messageCount();
-    nextBatch = checkpoint.nextBatch();
-    tally = checkpoint.tally();
-    reported = checkpoint.reported();
-    settledBatches = checkpoint.settledBatches();
-    settled = checkpoint.settled();
-    unsettled.putAll(checkpoint.unsettled());
-  }
-
-  private void awaitSendTime() {
-    Duration wait = Duration.between(now(), start.sendAt());
-    setStatus(SendoutStatus.SCHEDULED);
-    if (!wait.isNegative() && !wait.isZero()) {
-      // A sendout cancelled before its send time need not wait for it.
-      Workflow.await(wait, () -> cancelling);
-    }
-  }
-
-  /**
-   * Releases every QUEUED message of the sendout. Past {@code dueAt} + the release grace with the
-   * release still not done (an activity failing, no worker polling), the sendout is flagged {@code
-   * NOT_RELEASED} until the release succeeds. Returns the sendout's message count.
-   */
-  private int releaseBy(Instant dueAt) {
-    Promise<Released> released =
-        Async.function(store::release, new ReleaseSendout(start.sendoutId()));
-    Instant deadline = dueAt.plus(start.settings().releaseGrace());
-    while (!released.isCompleted()) {
-      int seen = changes;
-      Duration left = Duration.between(now(), deadline);
-      if (left.isNegative() || left.isZero()) {
-        if (!stuck.state().releaseOverdue()) {
-          log.warn("Sendout {}: messages not released by {}", start.sendoutId(), deadline);
-          stuck.releaseOverdue(true);
-        }
-        stuck.publish(false);
-        describeProgress();
-        Workflow.await(() -> released.isCompleted() || changes != seen);
-      } else {
-        Workflow.await(left, () -> released.isCompleted() || changes != seen);
-      }
-    }
-    int count = released.get().messageCount();
-    if (stuck.state().releaseOverdue()) {
-      stuck.releaseOverdue(false);
-      stuck.publish(false);
-    }
-    return count;
-  }
-
-  /** Releases the messages added since the last look, and plans batches for them. */
-  private void releaseAdditions() {
-    if (toRelease.isEmpty() || cancelling) {
-      return;
-    }
-    List<SeqRange> ranges = new ArrayList<>(toRelease);
-    toRelease.clear();
-    releaseBy(now());
-    // Added before the first release, they were released and planned with the sendout's own.
-    ranges.removeIf(range -> range.toSeq() <= messageCount);
-    int batchSize = start.settings().batchSize();
-    for (SeqRange range : ranges) {
-      for (int from = range.fromSeq(); from < range.toSeq(); from += batchSize) {
-        laterBatches.add(
-            new SendBatch(
-                start.sendoutId(), batchCount(), from, Math.min(from + batchSize, range.toSeq())));
-      }
-    }
-    if (!ranges.isEmpty() && status == SendoutStatus.SENT) {
-      setStatus(SendoutStatus.SENDING);
-    }
-  }
-
-  private void startBatches() {
-    while (!paused
-        && !cancelling
-        && nextBatch < batchCount()
-        && nextBatch - reported < start.settings().maxBatchesInFlight()) {
-      startBatch(batch(nextBatch++));
-    }
-  }
-
-  private void markSent() {
-    if (status == SendoutStatus.SENDING) {
-      store.markSent(new MarkSent(start.sendoutId(), tally));
-      setStatus(SendoutStatus.SENT);
-    }
-  }
-
-  private void awaitChange() {
-    int seen = changes;
-    Workflow.await(() -> changes != seen);
-    stuck.batchesStuck(!stuckBatches().isEmpty());
-    stuck.publish(false);
-    describeProgress();
-  }
-
-  /**
-   * Continues as new once every child start of this run is confirmed: the children themselves carry
-   * on, and report to the new run.
-   */
-  private void continueAsNewWhenQuiet() {
-    if (starting.stream().allMatch(Promise::isCompleted)) {
-      // Reports that arrived in this same workflow task may not have been handled yet: let them
-      // run first, or the checkpoint would miss them and the new run wait for them forever.
-      Workflow.await(Workflow::isEveryHandlerFinished);
-      Workflow.continueAsNew(
-          start.continueFrom(
-              new SendoutCheckpoint(
-                  messageCount,
-                  nextBatch,
-                  tally,
-                  reported,
-                  settledBatches,
-                  settled,
-                  new TreeMap<>(unsettled),
-                  new SupportState(
-                      List.copyOf(laterBatches),
-                      List.copyOf(additions),
-                      List.copyOf(toRelease),
-                      paused,
-                      cancelledAtBatch,
-                      stuck.state()))));
-    }
-  }
-
-  /** Batch {@code n}: one of the first release's, in order of sequence numbers, or a later one. */
-  private SendBatch batch(int batchNo) {
-    int initial = initialBatchCount();
-    if (batchNo >= initial) {
-      return laterBatches.get(batchNo - initial);
-    }
-    int batchSize = start.settings().batchSize();
-    int fromSeq = batchNo * batchSize;
-    return new SendBatch(
-        start.sendoutId(), batchNo, fromSeq, Math.min(fromSeq + batchSize, messageCount));
-  }
-
-  private int initialBatchCount() {
-    int batchSize = start.settings().batchSize();
-    return (messageCount + batchSize - 1) / batchSize;
-  }
-
-  /** Every batch planned; once cancelled, only those started by then. */
-  private int batchCount() {
-    return cancelledAtBatch != null ? cancelledAtBatch : initialBatchCount() + laterBatches.size();
-  }
-
-  private int addedMessages() {
-    return additions.stream()
-        .filter(range -> range.fromSeq() >= messageCount)
-        .mapToInt(SeqRange::size)
-        .sum();
-  }
-
-  private void startBatch(SendBatch range) {
-    int batchNo = range.batchNo();
-    var options =
-        ChildWorkflowOptions.newBuilder()
-            .setWorkflowId(BatchWorkflow.workflowId(start.sendoutId(), batchNo))
-            .setStaticSummary(
-                "Batch %d of %d for sendout %s: %d messages"
-                    .formatted(
-                        batchNo + 1,
-                        batchCount(),
-                        start.sendoutId(),
-                        range.toSeq() - range.fromSeq()))
-            .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-            .setTypedSearchAttributes(
-                SearchAttributes.newBuilder()
-                    .set(SENDOUT_ID, start.sendoutId())
-                    .set(TENANT_ID, start.tenantId())
-                    .set(CHANNEL, start.channel().name())
-                    .set(STUCK, false)
-                    .build());
-    BatchWorkflow batch = Workflow.newChildWorkflowStub(BatchWorkflow.class, options.build());
-    StartBatch input =
-        StartBatch.of(
-            range,
-            start.settings().deliveryTaskQueue(),
-            start.settings().messagesPerCall(),
-            start.settings().receiptTimeout());
-    Promise<SendTally> result = Async.function(batch::run, input);
-    // The batch reports by signal; its result, or the failure of a start refused below, is not
-    // needed, and is marked seen so that the SDK does not warn about it.
-    result.handle((sent, failure) -> null);
-    Promise<WorkflowExecution> started = Workflow.getWorkflowExecution(batch);
-    starting.removeIf(Promise::isCompleted);
-    starting.add(started);
-    started.handle(
-        (execution, failure) -> {
-          if (failure != null) {
-            batchDidNotStart(batchNo, failure);
-          }
-          changes++;
-          return null;
-        });
-  }
-
-  /**
-   * A batch whose id is still taken by a running workflow: this run was restarted (by the watchdog)
-   * while batches of the previous run carried on, abandoned. Asks that batch to report again, so
-   * that this run counts it.
-   */
-  private void batchDidNotStart(int batchNo, Exception failure) {
-    String batchId = BatchWorkflow.workflowId(start.sendoutId(), batchNo);
-    if (failure instanceof ChildWorkflowFailure child
-        && child.getCause() instanceof WorkflowExecutionAlreadyStarted) {
-      // The SDK fails the start with a ChildWorkflowFailure caused by
-      // WorkflowExecutionAlreadyStarted.
-      log.info("Batch {} is still running from an earlier run: asking it to report", batchId);
-      Workflow.newExternalWorkflowStub(BatchWorkflow.class, batchId).reportAgain();
-      return;
-    }
-    log.error("Batch {} did not start", batchId, failure);
-  }
-
-  private boolean historyIsLarge() {
-    var info = Workflow.getInfo();
-    return info.isContinueAsNewSuggested()
-        || info.getHistoryLength() >= start.settings().continueAsNewAfterEvents();
-  }
-
-  private DeliveryTally receipts() {
-    DeliveryTally sum = settled;
-    for (BatchProgress batch : unsettled.values()) {
-      sum = sum.plus(batch.receipts().tally());
-    }
-    return sum;
-  }
-
-  private List<BatchProgress> stuckBatches() {
-    return unsettled.values().stream().filter(b -> b.phase() == BatchPhase.STUCK).toList();
-  }
-
-  private static int stuckMessages(List<BatchProgress> stuck) {
-    return stuck.stream().mapToInt(b -> b.receipts().tally().unconfirmed()).sum();
-  }
-
-  private static Instant stuckSince(List<BatchProgress> stuck) {
-    return stuck.stream()
-        .map(b -> b.receipts().unconfirmedSince())
-        .filter(Objects::nonNull)
-        .min(Comparator.naturalOrder())
-        .orElse(null);
-  }
-
-  private Instant watchdogSince(StuckReason reason) {
-    return stuck.state().watchdog().stream()
-        .filter(f -> f.reason() == reason)
-        .map(WatchdogFindings.Finding::since)
-        .findFirst()
-        .orElse(null);
-  }
-
   private void setStatus(SendoutStatus next) {
     status = next;
     Workflow.upsertTypedSearchAttributes(SENDOUT_STATUS.valueSet(next.name()));
@@ -654,63 +424,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   }
 
   private void describeProgress() {
-    String details =
-        switch (status) {
-          case SCHEDULED ->
-              "Scheduled: %d recipients, sending at %s"
-                  .formatted(start.recipientCount(), start.sendAt());
-          case SENDING ->
-              ("Sending: %d of %d batches sent, %d sending; %d of %d messages handed"
-                      + " to the provider (%d accepted, %d failed, %d unconfirmed)")
-                  .formatted(
-                      reported,
-                      batchCount(),
-                      nextBatch - reported,
-                      tally.total(),
-                      messageCount + addedMessages(),
-                      tally.accepted(),
-                      tally.failed(),
-                      tally.unconfirmed());
-          case SENT ->
-              "Sent %d messages; receipts: %s"
-                  .formatted(messageCount + addedMessages(), receipts());
-          case COMPLETED -> "Completed: %d messages; %s".formatted(messageCount, receipts());
-          case CANCELLED ->
-              "Cancelled: %d of %d batches were started; receipts: %s"
-                  .formatted(nextBatch, initialBatchCount() + laterBatches.size(), receipts());
-        };
-    Workflow.setCurrentDetails(stuckLine() + (paused ? "PAUSED. " : "") + details);
-  }
-
-  /** Why the sendout is stuck and since when, first thing in its details. */
-  private String stuckLine() {
-    StuckReason reason = stuck.reason();
-    if (reason == null) {
-      return "";
-    }
-    SupportAction acknowledged = stuck.acknowledged();
-    String ack =
-        acknowledged == null
-            ? ""
-            : " (acknowledged by %s: %s)".formatted(acknowledged.by(), acknowledged.note());
-    if (reason == StuckReason.NO_RECEIPT && !stuckBatches().isEmpty()) {
-      List<BatchProgress> stuckBatches = stuckBatches();
-      return "STUCK (NO_RECEIPT)%s: %d messages unconfirmed since %s in %d batches. "
-          .formatted(
-              ack, stuckMessages(stuckBatches), stuckSince(stuckBatches), stuckBatches.size());
-    }
-    if (reason == StuckReason.NOT_RELEASED && stuck.state().releaseOverdue()) {
-      return "STUCK (NOT_RELEASED)%s: the release is overdue; its activity keeps failing. "
-          .formatted(ack);
-    }
-    return stuck.state().watchdog().stream()
-        .filter(f -> f.reason() == reason)
-        .findFirst()
-        .map(
-            f ->
-                "STUCK (%s)%s: %s, since %s (found by the watchdog). "
-                    .formatted(reason, ack, f.detail(), f.since()))
-        .orElse("STUCK (%s)%s. ".formatted(reason, ack));
+    Workflow.setCurrentDetails(text.describe(status, paused));
   }
 
   private static Instant now() {

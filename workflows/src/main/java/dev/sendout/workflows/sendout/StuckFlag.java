@@ -6,6 +6,7 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON
 import io.temporal.workflow.Workflow;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -58,6 +59,11 @@ final class StuckFlag {
     }
     state.watchdog().forEach(f -> reasons.add(f.reason()));
     return reasons.isEmpty() ? null : reasons.iterator().next();
+  }
+
+  /** What the watchdog reported for {@code reason}, if it reported it. */
+  Optional<WatchdogFindings.Finding> finding(StuckReason reason) {
+    return state.watchdog().stream().filter(f -> f.reason() == reason).findFirst();
   }
 
   boolean isStuck() {
