@@ -9,10 +9,6 @@ import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkCompleted;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkSent;
-import dev.sendout.workflows.sendout.SendoutActivities.ReleaseSendout;
-import dev.sendout.workflows.sendout.SendoutActivities.Released;
-import io.temporal.workflow.Async;
-import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -36,8 +32,11 @@ import org.slf4j.Logger;
  * Stuck} flag combines the release deadline, the batches' receipt deadlines and the watchdog's
  * findings ({@link StuckFlag}).
  *
- * <p>The pure parts live beside it: which batch is which ({@link BatchPlan}), what the batches
- * reported ({@link BatchLedger}) and the progress a person reads ({@link ProgressText}).
+ * <p>Its pure parts live beside it, each with tests of its own: which batch is which ({@link
+ * BatchPlan}), what the batches reported ({@link BatchLedger}), the progress support staff see
+ * ({@link ProgressReport}), which support action is accepted when ({@link SupportRules}). So do two
+ * steps that call the server: starting the child batches ({@link BatchStarter}) and the release
+ * with its deadline ({@link Release}).
  */
 public class SendoutWorkflowImpl implements SendoutWorkflow {
 
@@ -50,8 +49,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private final BatchPlan plan;
   private final BatchLedger ledger;
   private final StuckFlag stuck;
-  private final ProgressText text;
+  private final ProgressReport report;
   private final BatchStarter batches;
+  private final Release release;
   private SendoutStatus status = SendoutStatus.SCHEDULED;
   private boolean paused;
   private boolean cancelling;
@@ -85,8 +85,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       cancelling = plan.cancelled();
       stuck = new StuckFlag(support.stuck(), ledger.anyStuck());
     }
-    text = new ProgressText(start, plan, ledger, stuck);
+    report = new ProgressReport(start, plan, ledger, stuck);
     batches = new BatchStarter(start, () -> changes++);
+    release = new Release(store, start, stuck, () -> changes, this::describeProgress);
   }
 
   @Override
@@ -96,7 +97,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       // Present from the start, so that "Stuck = false" finds healthy sendouts too.
       Workflow.upsertTypedSearchAttributes(STUCK.valueSet(false));
       awaitSendTime();
-      plan.released(releaseBy(start.sendAt()));
+      plan.released(release.by(start.sendAt()));
       log.info("Released sendout {}: {} messages", start.sendoutId(), plan.messageCount());
     } else {
       // Set again on the new run rather than trusting it to inherit the flag.
@@ -122,38 +123,6 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       // A sendout cancelled before its send time need not wait for it.
       Workflow.await(wait, () -> cancelling);
     }
-  }
-
-  /**
-   * Releases every QUEUED message of the sendout. Past {@code dueAt} + the release grace with the
-   * release still not done (an activity failing, no worker polling), the sendout is flagged {@code
-   * NOT_RELEASED} until the release succeeds. Returns the sendout's message count.
-   */
-  private int releaseBy(Instant dueAt) {
-    Promise<Released> released =
-        Async.function(store::release, new ReleaseSendout(start.sendoutId()));
-    Instant deadline = dueAt.plus(start.settings().releaseGrace());
-    while (!released.isCompleted()) {
-      int seen = changes;
-      Duration left = Duration.between(now(), deadline);
-      if (left.isNegative() || left.isZero()) {
-        if (!stuck.state().releaseOverdue()) {
-          log.warn("Sendout {}: messages not released by {}", start.sendoutId(), deadline);
-          stuck.releaseOverdue(true);
-        }
-        stuck.publish(false);
-        describeProgress();
-        Workflow.await(() -> released.isCompleted() || changes != seen);
-      } else {
-        Workflow.await(left, () -> released.isCompleted() || changes != seen);
-      }
-    }
-    int count = released.get().messageCount();
-    if (stuck.state().releaseOverdue()) {
-      stuck.releaseOverdue(false);
-      stuck.publish(false);
-    }
-    return count;
   }
 
   /**
@@ -189,7 +158,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       return;
     }
     List<SeqRange> ranges = plan.takeUnreleased();
-    releaseBy(now());
+    release.by(now());
     if (plan.planAdded(ranges) && status == SendoutStatus.SENT) {
       setStatus(SendoutStatus.SENDING);
     }
@@ -241,26 +210,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public SendoutProgress progress() {
-    StuckReason reason = stuck.reason();
-    return new SendoutProgress(
-        start.sendoutId(),
-        status,
-        start.sendAt(),
-        plan.allMessages(),
-        plan.batchCount(),
-        ledger.sent(),
-        ledger.inFlight(),
-        ledger.tally(),
-        ledger.receipts(),
-        reason,
-        reason == StuckReason.NO_RECEIPT && ledger.anyStuck()
-            ? ledger.stuckSince()
-            : stuck.finding(reason).map(WatchdogFindings.Finding::since).orElse(null),
-        ledger.stuckMessages(),
-        ledger.stuckSample(SendoutProgress.MAX_SAMPLE),
-        paused,
-        stuck.acknowledged(),
-        stuck.state().watchdog());
+    return report.query(status, paused);
   }
 
   /** Counts each batch once, whatever reports it sends ({@link BatchLedger#record}). */
@@ -281,11 +231,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateAddRecipients(AddRecipients added) {
-    refuseOnceFinished();
-    SeqRange range = added.messages();
-    if (range.fromSeq() < 0 || range.size() < 1) {
-      throw SupportRefusal.wrongState("No messages in " + range);
-    }
+    rules().checkAddRecipients(added);
   }
 
   @Override
@@ -299,13 +245,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validatePause(SupportAction action) {
-    refuseOnceFinished();
-    if (paused) {
-      throw SupportRefusal.wrongState("The sendout is paused already");
-    }
-    if (status != SendoutStatus.SCHEDULED && status != SendoutStatus.SENDING) {
-      throw SupportRefusal.wrongState("Nothing is left to send: the sendout is " + status);
-    }
+    rules().checkPause();
   }
 
   @Override
@@ -316,10 +256,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateResume(SupportAction action) {
-    refuseOnceFinished();
-    if (!paused) {
-      throw SupportRefusal.wrongState("The sendout is not paused");
-    }
+    rules().checkResume();
   }
 
   @Override
@@ -330,7 +267,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateCancel(SupportAction action) {
-    refuseOnceFinished();
+    rules().checkCancel();
   }
 
   /**
@@ -350,7 +287,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateResend(SupportAction action) {
-    refuseOnceFinished();
+    rules().checkResend();
   }
 
   /**
@@ -373,10 +310,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateAcknowledge(SupportAction action) {
-    refuseOnceFinished();
-    if (!stuck.isStuck()) {
-      throw SupportRefusal.wrongState("The sendout is not flagged stuck");
-    }
+    rules().checkAcknowledge();
   }
 
   @Override
@@ -387,13 +321,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     return applyAction(SupportActionType.ACKNOWLEDGE, action).messages();
   }
 
-  private void refuseOnceFinished() {
-    if (finishing) {
-      throw SupportRefusal.wrongState("The sendout has finished");
-    }
-    if (cancelling) {
-      throw SupportRefusal.wrongState("The sendout is cancelled");
-    }
+  private SupportRules rules() {
+    return new SupportRules(finishing, cancelling, status, paused, stuck.isStuck());
   }
 
   /** Records the action in the store (idempotently, by the Update's id) and wakes the loop. */
@@ -424,7 +353,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   }
 
   private void describeProgress() {
-    Workflow.setCurrentDetails(text.describe(status, paused));
+    Workflow.setCurrentDetails(report.details(status, paused));
   }
 
   private static Instant now() {

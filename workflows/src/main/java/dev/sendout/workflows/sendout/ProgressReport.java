@@ -3,26 +3,50 @@ package dev.sendout.workflows.sendout;
 import dev.sendout.workflows.receipt.DeliveryTally;
 
 /**
- * The sendout's progress as a person reads it in the Temporal UI ({@code
- * Workflow.setCurrentDetails}): first why it is stuck, if it is, then whether it is paused, then
- * where it stands in its status. Pure, so that the exact wording can be tested without a server.
+ * A sendout's progress as support staff see it, from one set of inputs so that both views agree:
+ * the details line of the Temporal UI ({@code Workflow.setCurrentDetails}: first why the sendout is
+ * stuck, if it is, then whether it is paused, then where it stands in its status) and the answer to
+ * the {@code progress} query. Pure, so that the exact wording can be tested without a server.
  */
-final class ProgressText {
+final class ProgressReport {
 
   private final StartSendout start;
   private final BatchPlan plan;
   private final BatchLedger ledger;
   private final StuckFlag stuck;
 
-  ProgressText(StartSendout start, BatchPlan plan, BatchLedger ledger, StuckFlag stuck) {
+  ProgressReport(StartSendout start, BatchPlan plan, BatchLedger ledger, StuckFlag stuck) {
     this.start = start;
     this.plan = plan;
     this.ledger = ledger;
     this.stuck = stuck;
   }
 
-  String describe(SendoutStatus status, boolean paused) {
+  String details(SendoutStatus status, boolean paused) {
     return stuckLine() + (paused ? "PAUSED. " : "") + statusLine(status);
+  }
+
+  SendoutProgress query(SendoutStatus status, boolean paused) {
+    StuckReason reason = stuck.reason();
+    return new SendoutProgress(
+        start.sendoutId(),
+        status,
+        start.sendAt(),
+        plan.allMessages(),
+        plan.batchCount(),
+        ledger.sent(),
+        ledger.inFlight(),
+        ledger.tally(),
+        ledger.receipts(),
+        reason,
+        reason == StuckReason.NO_RECEIPT && ledger.anyStuck()
+            ? ledger.stuckSince()
+            : stuck.finding(reason).map(WatchdogFindings.Finding::since).orElse(null),
+        ledger.stuckMessages(),
+        ledger.stuckSample(SendoutProgress.MAX_SAMPLE),
+        paused,
+        stuck.acknowledged(),
+        stuck.state().watchdog());
   }
 
   private String statusLine(SendoutStatus status) {
