@@ -45,8 +45,10 @@ import org.junit.jupiter.api.Test;
  *     -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
  *
- * <p>It overwrites the files under {@code workflows/src/test/resources/histories}; a new scenario
- * is a new test method there and a new replay here.
+ * <p>It overwrites the files under {@code workflows/src/test/resources/histories}. After v0.2.0,
+ * record only a new scenario (a new test method there, a new replay here), by naming it: {@code
+ * -Dtest='HistoryRecorder#theNewScenario'}; re-recording the existing histories would hide exactly
+ * the incompatibility they are kept to catch.
  */
 class WorkflowReplayTest {
 

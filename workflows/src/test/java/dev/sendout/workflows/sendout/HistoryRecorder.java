@@ -32,7 +32,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>It overwrites {@code src/test/resources/histories/*.json} (or the folder named by {@code
  * -Dhistories.dir}). Each scenario uses a fixed sendout id, so that a re-recording differs from the
- * last only where the workflows' behaviour, or the server's timing, differs.
+ * last only where the workflows' behaviour, or the server's timing, differs. The histories in the
+ * repository were recorded at v0.2.0 and must keep replaying: to add a scenario, record it alone
+ * with {@code -Dtest='HistoryRecorder#theNewScenario'} rather than all of them again.
  */
 @EnabledIfSystemProperty(named = "histories.record", matches = "true")
 class HistoryRecorder {
