@@ -80,7 +80,7 @@ public class MessageSettlement {
         .returningResult(MESSAGE.SENDOUT_ID, MESSAGE.BATCH_NO)
         .fetch()
         .stream()
-        // Messages of sendouts started before receipts were tracked have no batch to wake.
+        // A message no batch has claimed yet has a null batch number, and no batch to wake.
         .filter(row -> row.value2() != null)
         .map(row -> new BatchKey(row.value1(), row.value2()))
         .collect(Collectors.toSet());

@@ -52,8 +52,8 @@ public class PersonalizationRenderer {
   }
 
   /**
-   * Replaces every occurrence of each substitution key, as SendGrid does with its legacy
-   * substitution tags such as {@code {{firstName}}}.
+   * Replaces every occurrence of each substitution key, as SendGrid does with the substitution tags
+   * of its v3 Mail Send {@code substitutions}, such as {@code {{firstName}}}.
    */
   private static String substitute(String template, JsonNode substitutions) {
     if (template == null || !substitutions.isObject()) {

@@ -89,9 +89,6 @@ public class BatchWorkflowImpl implements BatchWorkflow {
     SendBatch batch = start.batch();
     progress = new BatchProgress(batch.batchNo(), BatchPhase.SENDING, start.sent(), null);
     SendTally sent = start.sent() == null ? send(start) : start.sent();
-    if (start.receiptTimeout() == null) {
-      return sent;
-    }
     Instant deadline =
         start.receiptDeadline() != null
             ? start.receiptDeadline()

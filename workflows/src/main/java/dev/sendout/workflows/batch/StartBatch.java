@@ -5,27 +5,37 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * Input of {@link BatchWorkflow}.
  *
  * @param deliveryTaskQueue the channel's activity task queue
- * @param messagesPerCall messages per delivery activity; null for the whole batch in one
- * @param receiptTimeout how long accepted messages may wait for a receipt; null for batches of
- *     sendouts started before receipts were tracked, which end once sent
+ * @param messagesPerCall messages per delivery activity: the batch size for email, 1 for SMS
+ * @param receiptTimeout how long accepted messages may wait for a receipt
  * @param sent set, with {@code receiptDeadline}, when the batch continues as new while awaiting
  *     receipts; null on the first run
  */
 public record StartBatch(
     SendBatch batch,
     String deliveryTaskQueue,
-    Integer messagesPerCall,
+    int messagesPerCall,
     Duration receiptTimeout,
     SendTally sent,
     Instant receiptDeadline) {
 
+  public StartBatch {
+    if (messagesPerCall < 1) {
+      throw new IllegalArgumentException("messagesPerCall must be positive");
+    }
+    Objects.requireNonNull(receiptTimeout, "receiptTimeout");
+    if (receiptTimeout.isNegative() || receiptTimeout.isZero()) {
+      throw new IllegalArgumentException("receiptTimeout must be positive");
+    }
+  }
+
   public static StartBatch of(
-      SendBatch batch, String deliveryTaskQueue, Integer messagesPerCall, Duration receiptTimeout) {
+      SendBatch batch, String deliveryTaskQueue, int messagesPerCall, Duration receiptTimeout) {
     return new StartBatch(batch, deliveryTaskQueue, messagesPerCall, receiptTimeout, null, null);
   }
 
@@ -39,13 +49,14 @@ public record StartBatch(
    * one message per range for SMS.
    */
   List<SendBatch> calls() {
-    int size = batch.toSeq() - batch.fromSeq();
-    int step = messagesPerCall == null ? size : messagesPerCall;
     List<SendBatch> calls = new ArrayList<>();
-    for (int from = batch.fromSeq(); from < batch.toSeq(); from += step) {
+    for (int from = batch.fromSeq(); from < batch.toSeq(); from += messagesPerCall) {
       calls.add(
           new SendBatch(
-              batch.sendoutId(), batch.batchNo(), from, Math.min(from + step, batch.toSeq())));
+              batch.sendoutId(),
+              batch.batchNo(),
+              from,
+              Math.min(from + messagesPerCall, batch.toSeq())));
     }
     return calls;
   }

@@ -3,6 +3,7 @@ package dev.sendout.workflows.sendout;
 import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.receipt.DeliveryTally;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * State carried across a continue-as-new: the sendout has been released, batches below {@code
@@ -13,8 +14,7 @@ import java.util.Map;
  * @param settledBatches how many batches have settled; {@code settled} sums their receipts
  * @param unsettled the latest report of each batch that was sent but has not settled, by batch
  *     number; bounded by the sendout's batch count
- * @param support what support actions, additions and the watchdog changed; null when the run that
- *     continued knew nothing of them
+ * @param support what support actions, additions and the watchdog changed
  */
 public record SendoutCheckpoint(
     int messageCount,
@@ -24,4 +24,12 @@ public record SendoutCheckpoint(
     int settledBatches,
     DeliveryTally settled,
     Map<Integer, BatchProgress> unsettled,
-    SupportState support) {}
+    SupportState support) {
+
+  public SendoutCheckpoint {
+    Objects.requireNonNull(tally, "tally");
+    Objects.requireNonNull(settled, "settled");
+    Objects.requireNonNull(unsettled, "unsettled");
+    Objects.requireNonNull(support, "support");
+  }
+}

@@ -1,6 +1,7 @@
 package dev.sendout.workflows.sendout;
 
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * Settings a sendout runs with, fixed when its workflow starts so that replays see the same values.
@@ -12,15 +13,12 @@ import java.time.Duration;
  * @param continueAsNewAfterEvents history length after which the workflow continues as new, well
  *     below Temporal's limits
  * @param receiptTimeout how long an accepted message may wait for the provider's receipt before it
- *     is flagged UNCONFIRMED. Null only for sendouts started before receipts were tracked: those
- *     finish once every message is sent, as they did then.
+ *     is flagged UNCONFIRMED
  * @param messagesPerCall messages one delivery activity sends: a whole batch for email (one
  *     SendGrid request), one for SMS (one Vonage request each, so that the task queue's activity
- *     rate limit is the provider's request rate limit). Null, for sendouts started before it
- *     existed, means a whole batch.
+ *     rate limit is the provider's request rate limit)
  * @param releaseGrace how long after the send time (or after being added) messages may stay
- *     unreleased before the sendout is flagged {@code NOT_RELEASED}. Null for sendouts started
- *     before release deadlines existed.
+ *     unreleased before the sendout is flagged {@code NOT_RELEASED}
  */
 public record SendoutSettings(
     int batchSize,
@@ -28,7 +26,7 @@ public record SendoutSettings(
     String deliveryTaskQueue,
     int continueAsNewAfterEvents,
     Duration receiptTimeout,
-    Integer messagesPerCall,
+    int messagesPerCall,
     Duration releaseGrace) {
 
   public SendoutSettings {
@@ -38,19 +36,16 @@ public record SendoutSettings(
     if (maxBatchesInFlight < 1) {
       throw new IllegalArgumentException("maxBatchesInFlight must be positive");
     }
-    if (receiptTimeout != null && (receiptTimeout.isNegative() || receiptTimeout.isZero())) {
+    Objects.requireNonNull(receiptTimeout, "receiptTimeout");
+    Objects.requireNonNull(releaseGrace, "releaseGrace");
+    if (receiptTimeout.isNegative() || receiptTimeout.isZero()) {
       throw new IllegalArgumentException("receiptTimeout must be positive");
     }
-    if (messagesPerCall != null && (messagesPerCall < 1 || messagesPerCall > batchSize)) {
+    if (messagesPerCall < 1 || messagesPerCall > batchSize) {
       throw new IllegalArgumentException("messagesPerCall must be within 1..batchSize");
     }
-    if (releaseGrace != null && releaseGrace.isNegative()) {
+    if (releaseGrace.isNegative()) {
       throw new IllegalArgumentException("releaseGrace must not be negative");
     }
-  }
-
-  /** False for sendouts started before receipts were tracked. */
-  public boolean tracksReceipts() {
-    return receiptTimeout != null;
   }
 }

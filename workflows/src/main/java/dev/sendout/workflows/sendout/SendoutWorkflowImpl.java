@@ -1,42 +1,19 @@
 package dev.sendout.workflows.sendout;
 
-import static dev.sendout.workflows.sendout.SendoutSearchAttributes.CHANNEL;
-import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_ID;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STATUS;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
-import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
 import dev.sendout.workflows.StoreCalls;
-import dev.sendout.workflows.batch.BatchPhase;
 import dev.sendout.workflows.batch.BatchProgress;
-import dev.sendout.workflows.batch.BatchWorkflow;
-import dev.sendout.workflows.batch.SendBatch;
-import dev.sendout.workflows.batch.StartBatch;
-import dev.sendout.workflows.receipt.DeliveryTally;
 import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkCompleted;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkSent;
-import dev.sendout.workflows.sendout.SendoutActivities.ReleaseSendout;
-import dev.sendout.workflows.sendout.SendoutActivities.Released;
-import io.temporal.api.common.v1.WorkflowExecution;
-import io.temporal.api.enums.v1.ParentClosePolicy;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.common.SearchAttributes;
-import io.temporal.failure.ChildWorkflowFailure;
-import io.temporal.workflow.Async;
-import io.temporal.workflow.ChildWorkflowOptions;
-import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.TreeMap;
 import org.slf4j.Logger;
 
 /**
@@ -55,50 +32,32 @@ import org.slf4j.Logger;
  * Stuck} flag combines the release deadline, the batches' receipt deadlines and the watchdog's
  * findings ({@link StuckFlag}).
  *
- * <p>Sendouts started before receipts were tracked ({@link SendoutSettings#tracksReceipts()} is
- * false) keep their original behaviour, so that their histories replay: each batch holds its place
- * until it completes, the workflow drains its batches before continuing as new, and it ends SENT.
+ * <p>Its pure parts live beside it, each with tests of its own: which batch is which ({@link
+ * BatchPlan}), what the batches reported ({@link BatchLedger}), the progress support staff see
+ * ({@link ProgressReport}), which support action is accepted when ({@link SupportRules}). So do two
+ * steps that call the server: starting the child batches ({@link BatchStarter}) and the release
+ * with its deadline ({@link Release}).
  */
 public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   private static final Logger log = Workflow.getLogger(SendoutWorkflowImpl.class);
 
-  /** Release deadlines: a timer beside the release, which sendouts started before did not have. */
-  static final String RELEASE_DEADLINE = "release-deadline";
-
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
   private final StartSendout start;
+  private final BatchPlan plan;
+  private final BatchLedger ledger;
+  private final StuckFlag stuck;
+  private final ProgressReport report;
+  private final BatchStarter batches;
+  private final Release release;
   private SendoutStatus status = SendoutStatus.SCHEDULED;
-  private int messageCount;
-  private int nextBatch;
-  private SendTally tally = SendTally.NONE;
-  private int reported;
-  private int settledBatches;
-  private DeliveryTally settled = DeliveryTally.NONE;
-  private final Map<Integer, BatchProgress> unsettled = new TreeMap<>();
-
-  /** Batches beyond those of the first release: added recipients and resends. */
-  private final List<SendBatch> laterBatches = new ArrayList<>();
-
-  /**
-   * Ranges of added messages accepted so far; those not yet released wait in {@link #toRelease}.
-   */
-  private final List<SeqRange> additions = new ArrayList<>();
-
-  private final List<SeqRange> toRelease = new ArrayList<>();
   private boolean paused;
   private boolean cancelling;
-  private Integer cancelledAtBatch;
 
   /** Set once the sendout is finishing: no support action is accepted any more. */
   private boolean finishing;
-
-  private final StuckFlag stuck;
-
-  /** Child starts not yet confirmed by the server; a continue-as-new waits for them. */
-  private final List<Promise<WorkflowExecution>> starting = new ArrayList<>();
 
   /** Bumped by every report and action, so the main loop can wait for "something changed". */
   private int changes;
@@ -112,61 +71,64 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @WorkflowInit
   public SendoutWorkflowImpl(StartSendout start) {
     this.start = start;
-    SupportState support = null;
-    if (start.checkpoint() != null) {
-      restore(start.checkpoint());
-      support = start.checkpoint().support();
-    }
-    if (support != null) {
-      laterBatches.addAll(support.laterBatches());
-      additions.addAll(support.additions());
-      toRelease.addAll(support.toRelease());
+    SendoutCheckpoint checkpoint = start.checkpoint();
+    int batchSize = start.settings().batchSize();
+    if (checkpoint == null) {
+      plan = new BatchPlan(start.sendoutId(), batchSize);
+      ledger = new BatchLedger();
+      stuck = new StuckFlag(StuckFlag.State.NONE, false);
+    } else {
+      SupportState support = checkpoint.support();
+      plan = BatchPlan.restore(start.sendoutId(), batchSize, checkpoint.messageCount(), support);
+      ledger = BatchLedger.restore(checkpoint);
       paused = support.paused();
-      cancelledAtBatch = support.cancelledAtBatch();
-      cancelling = cancelledAtBatch != null;
+      cancelling = plan.cancelled();
+      stuck = new StuckFlag(support.stuck(), ledger.anyStuck());
     }
-    stuck = new StuckFlag(support == null ? null : support.stuck(), !stuckBatches().isEmpty());
+    report = new ProgressReport(start, plan, ledger, stuck);
+    batches = new BatchStarter(start, () -> changes++);
+    release = new Release(store, start, stuck, () -> changes, this::describeProgress);
   }
 
   @Override
   public SendTally run(StartSendout start) {
-    SendoutCheckpoint checkpoint = start.checkpoint();
-    if (checkpoint == null) {
-      if (tracksReceipts()) {
-        // Present from the start, so that "Stuck = false" finds healthy sendouts too.
-        Workflow.upsertTypedSearchAttributes(STUCK.valueSet(false));
-      }
+    boolean continued = start.checkpoint() != null;
+    if (!continued) {
+      // Present from the start, so that "Stuck = false" finds healthy sendouts too.
+      Workflow.upsertTypedSearchAttributes(STUCK.valueSet(false));
       awaitSendTime();
-      messageCount = releaseBy(start.sendAt());
-      log.info("Released sendout {}: {} messages", start.sendoutId(), messageCount);
-    } else if (tracksReceipts()) {
+      plan.released(release.by(start.sendAt()));
+      log.info("Released sendout {}: {} messages", start.sendoutId(), plan.messageCount());
+    } else {
       // Set again on the new run rather than trusting it to inherit the flag.
       stuck.publish(true);
     }
     if (cancelling) {
       setStatus(SendoutStatus.CANCELLED);
     } else {
-      setStatus(
-          reported == batchCount() && checkpoint != null
-              ? SendoutStatus.SENT
-              : SendoutStatus.SENDING);
-    }
-    if (!tracksReceipts()) {
-      sendAllBatches();
-      markSent();
-      return tally;
+      boolean allSent = continued && ledger.sent() == plan.batchCount();
+      setStatus(allSent ? SendoutStatus.SENT : SendoutStatus.SENDING);
     }
     sendAndSettle();
     finishing = true;
-    store.markCompleted(new MarkCompleted(start.sendoutId(), receipts()));
+    store.markCompleted(new MarkCompleted(start.sendoutId(), ledger.receipts()));
     setStatus(cancelling ? SendoutStatus.CANCELLED : SendoutStatus.COMPLETED);
-    return tally;
+    return ledger.tally();
+  }
+
+  private void awaitSendTime() {
+    Duration wait = Duration.between(now(), start.sendAt());
+    setStatus(SendoutStatus.SCHEDULED);
+    if (!wait.isNegative() && !wait.isZero()) {
+      // A sendout cancelled before its send time need not wait for it.
+      Workflow.await(wait, () -> cancelling);
+    }
   }
 
   /**
-   * Starts batches as the window allows, records the sendout SENT once every batch has sent, and
-   * returns once every batch has settled and nothing more was added. Continues as new on the way
-   * when the history grows large.
+   * The send loop: starts batches as the window allows, records the sendout SENT once every batch
+   * has sent, and returns once every batch has settled and nothing more was added. Continues as new
+   * on the way when the history grows large.
    */
   private void sendAndSettle() {
     while (true) {
@@ -175,10 +137,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       if (!draining) {
         startBatches();
       }
-      if (reported == batchCount()) {
+      if (ledger.sent() == plan.batchCount()) {
         markSent();
-        if (settledBatches == batchCount()
-            && toRelease.isEmpty()
+        if (ledger.settledBatches() == plan.batchCount()
+            && !plan.hasUnreleased()
             && Workflow.isEveryHandlerFinished()) {
           return;
         }
@@ -190,69 +152,75 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
   }
 
-  @Override
-  public SendoutProgress progress() {
-    List<BatchProgress> stuckBatches = stuckBatches();
-    StuckReason reason = stuck.reason();
-    return new SendoutProgress(
-        start.sendoutId(),
-        status,
-        start.sendAt(),
-        messageCount + addedMessages(),
-        batchCount(),
-        reported,
-        nextBatch - reported,
-        tally,
-        receipts(),
-        reason,
-        reason == StuckReason.NO_RECEIPT && !stuckBatches.isEmpty()
-            ? stuckSince(stuckBatches)
-            : watchdogSince(reason),
-        stuckMessages(stuckBatches),
-        stuckBatches.stream()
-            .flatMap(b -> b.receipts().unconfirmedSample().stream())
-            .limit(SendoutProgress.MAX_SAMPLE)
-            .toList(),
-        paused,
-        stuck.acknowledged(),
-        stuck.state().watchdog());
+  /** Releases the messages added since the last look, and plans batches for them. */
+  private void releaseAdditions() {
+    if (!plan.hasUnreleased() || cancelling) {
+      return;
+    }
+    List<SeqRange> ranges = plan.takeUnreleased();
+    release.by(now());
+    if (plan.planAdded(ranges) && status == SendoutStatus.SENT) {
+      setStatus(SendoutStatus.SENDING);
+    }
+  }
+
+  private void startBatches() {
+    while (!paused
+        && !cancelling
+        && ledger.started() < plan.batchCount()
+        && ledger.inFlight() < start.settings().maxBatchesInFlight()) {
+      batches.start(plan.batch(ledger.startNext()), plan.batchCount());
+    }
+  }
+
+  private void markSent() {
+    if (status == SendoutStatus.SENDING) {
+      store.markSent(new MarkSent(start.sendoutId(), ledger.tally()));
+      setStatus(SendoutStatus.SENT);
+    }
+  }
+
+  private void awaitChange() {
+    int seen = changes;
+    Workflow.await(() -> changes != seen);
+    stuck.batchesStuck(ledger.anyStuck());
+    stuck.publish(false);
+    describeProgress();
+  }
+
+  private boolean historyIsLarge() {
+    var info = Workflow.getInfo();
+    return info.isContinueAsNewSuggested()
+        || info.getHistoryLength() >= start.settings().continueAsNewAfterEvents();
   }
 
   /**
-   * Counts each batch once, whatever reports it sends. A run the watchdog restarted may hear from
-   * batches its previous run left running: a report from a batch this run has not started yet is
-   * ignored (it is asked to report again once started), and a repeated one counts once.
+   * Continues as new once every child start of this run is confirmed: the children themselves carry
+   * on, and report to the new run.
    */
-  @Override
-  public void batchProgress(BatchProgress progress) {
-    int batchNo = progress.batchNo();
-    if (batchNo >= nextBatch) {
-      log.info("Ignoring a report of batch {}, not started by this run", batchNo);
-      return;
+  private void continueAsNewWhenQuiet() {
+    if (batches.allStartsConfirmed()) {
+      // Reports that arrived in this same workflow task may not have been handled yet: let them
+      // run first, or the checkpoint would miss them and the new run wait for them forever.
+      Workflow.await(Workflow::isEveryHandlerFinished);
+      SupportState support = plan.carried(paused, stuck.state());
+      Workflow.continueAsNew(start.continueFrom(ledger.checkpoint(plan.messageCount(), support)));
     }
-    boolean counted = unsettled.containsKey(batchNo);
-    switch (progress.phase()) {
-      case SENDING -> {}
-      case AWAITING_RECEIPTS, STUCK -> {
-        if (!counted) {
-          countSent(progress);
-        }
-        unsettled.put(batchNo, progress);
-      }
-      case SETTLED -> {
-        if (unsettled.remove(batchNo) == null) {
-          countSent(progress);
-        }
-        settledBatches++;
-        settled = settled.plus(progress.receipts().tally());
-      }
-    }
-    changes++;
   }
 
-  private void countSent(BatchProgress progress) {
-    reported++;
-    tally = tally.plus(progress.sent());
+  @Override
+  public SendoutProgress progress() {
+    return report.query(status, paused);
+  }
+
+  /** Counts each batch once, whatever reports it sends ({@link BatchLedger#record}). */
+  @Override
+  public void batchProgress(BatchProgress progress) {
+    if (!ledger.record(progress)) {
+      log.info("Ignoring a report of batch {}, not started by this run", progress.batchNo());
+      return;
+    }
+    changes++;
   }
 
   @Override
@@ -263,35 +231,21 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateAddRecipients(AddRecipients added) {
-    refuseOnceFinished();
-    SeqRange range = added.messages();
-    if (range.fromSeq() < 0 || range.size() < 1) {
-      throw SupportRefusal.wrongState("No messages in " + range);
-    }
+    rules().checkAddRecipients(added);
   }
 
   @Override
   public int addRecipients(AddRecipients added) {
-    SeqRange range = added.messages();
-    boolean known = range.toSeq() <= messageCount || additions.stream().anyMatch(range::overlaps);
-    if (known) {
+    if (!plan.add(added.messages())) {
       return 0;
     }
-    additions.add(range);
-    toRelease.add(range);
     changes++;
-    return range.size();
+    return added.messages().size();
   }
 
   @Override
   public void validatePause(SupportAction action) {
-    refuseOnceFinished();
-    if (paused) {
-      throw SupportRefusal.wrongState("The sendout is paused already");
-    }
-    if (status != SendoutStatus.SCHEDULED && status != SendoutStatus.SENDING) {
-      throw SupportRefusal.wrongState("Nothing is left to send: the sendout is " + status);
-    }
+    rules().checkPause();
   }
 
   @Override
@@ -302,10 +256,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateResume(SupportAction action) {
-    refuseOnceFinished();
-    if (!paused) {
-      throw SupportRefusal.wrongState("The sendout is not paused");
-    }
+    rules().checkResume();
   }
 
   @Override
@@ -316,7 +267,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateCancel(SupportAction action) {
-    refuseOnceFinished();
+    rules().checkCancel();
   }
 
   /**
@@ -328,8 +279,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   public int cancel(SupportAction action) {
     cancelling = true;
     int cancelled = applyAction(SupportActionType.CANCEL, action).messages();
-    cancelledAtBatch = nextBatch;
-    toRelease.clear();
+    plan.cancelAt(ledger.started());
     paused = false;
     setStatus(SendoutStatus.CANCELLED);
     return cancelled;
@@ -337,7 +287,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateResend(SupportAction action) {
-    refuseOnceFinished();
+    rules().checkResend();
   }
 
   /**
@@ -351,10 +301,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     if (applied.messages() == 0) {
       throw SupportRefusal.wrongState("No UNCONFIRMED or FAILED message to send again");
     }
-    for (SeqRange range : applied.resend()) {
-      laterBatches.add(
-          new SendBatch(start.sendoutId(), batchCount(), range.fromSeq(), range.toSeq()));
-    }
+    plan.planResend(applied.resend());
     if (status == SendoutStatus.SENT) {
       setStatus(SendoutStatus.SENDING);
     }
@@ -363,10 +310,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateAcknowledge(SupportAction action) {
-    refuseOnceFinished();
-    if (!stuck.isStuck()) {
-      throw SupportRefusal.wrongState("The sendout is not flagged stuck");
-    }
+    rules().checkAcknowledge();
   }
 
   @Override
@@ -377,15 +321,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     return applyAction(SupportActionType.ACKNOWLEDGE, action).messages();
   }
 
-  private void refuseOnceFinished() {
-    if (finishing) {
-      throw SupportRefusal.wrongState("The sendout has finished");
-    }
-    if (cancelling) {
-      throw SupportRefusal.wrongState("The sendout is cancelled");
-    }
+  private SupportRules rules() {
+    return new SupportRules(finishing, cancelling, status, paused, stuck.isStuck());
   }
 
+  /** Records the action in the store (idempotently, by the Update's id) and wakes the loop. */
   private ActionApplied applyAction(SupportActionType type, SupportAction action) {
     String actionId =
         Workflow.getCurrentUpdateInfo()
@@ -406,309 +346,6 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     return applied;
   }
 
-  private void restore(SendoutCheckpoint checkpoint) {
-    messageCount = checkpoint.messageCount();
-    nextBatch = checkpoint.nextBatch();
-    tally = checkpoint.tally();
-    if (tracksReceipts()) {
-      reported = checkpoint.reported();
-      settledBatches = checkpoint.settledBatches();
-      settled = checkpoint.settled();
-      unsettled.putAll(checkpoint.unsettled());
-    } else {
-      // The original workflow drained its batches before continuing: all started were done.
-      reported = nextBatch;
-    }
-  }
-
-  private void awaitSendTime() {
-    Duration wait = Duration.between(now(), start.sendAt());
-    setStatus(SendoutStatus.SCHEDULED);
-    if (!wait.isNegative() && !wait.isZero()) {
-      // A sendout cancelled before its send time need not wait for it.
-      Workflow.await(wait, () -> cancelling);
-    }
-  }
-
-  /**
-   * Releases every QUEUED message of the sendout. Past {@code dueAt} + the release grace with the
-   * release still not done (an activity failing, no worker polling), the sendout is flagged {@code
-   * NOT_RELEASED} until the release succeeds. Returns the sendout's message count.
-   */
-  private int releaseBy(Instant dueAt) {
-    Duration grace = start.settings().releaseGrace();
-    boolean withDeadline =
-        grace != null
-            && Workflow.getVersion(RELEASE_DEADLINE, Workflow.DEFAULT_VERSION, 1)
-                != Workflow.DEFAULT_VERSION;
-    Promise<Released> released =
-        Async.function(store::release, new ReleaseSendout(start.sendoutId()));
-    if (withDeadline) {
-      Instant deadline = dueAt.plus(grace);
-      while (!released.isCompleted()) {
-        int seen = changes;
-        Duration left = Duration.between(now(), deadline);
-        if (left.isNegative() || left.isZero()) {
-          if (!stuck.state().releaseOverdue()) {
-            log.warn("Sendout {}: messages not released by {}", start.sendoutId(), deadline);
-            stuck.releaseOverdue(true);
-          }
-          stuck.publish(false);
-          describeProgress();
-          Workflow.await(() -> released.isCompleted() || changes != seen);
-        } else {
-          Workflow.await(left, () -> released.isCompleted() || changes != seen);
-        }
-      }
-    }
-    int count = released.get().messageCount();
-    if (stuck.state().releaseOverdue()) {
-      stuck.releaseOverdue(false);
-      stuck.publish(false);
-    }
-    return count;
-  }
-
-  /** Releases the messages added since the last look, and plans batches for them. */
-  private void releaseAdditions() {
-    if (toRelease.isEmpty() || cancelling) {
-      return;
-    }
-    List<SeqRange> ranges = new ArrayList<>(toRelease);
-    toRelease.clear();
-    releaseBy(now());
-    // Added before the first release, they were released and planned with the sendout's own.
-    ranges.removeIf(range -> range.toSeq() <= messageCount);
-    int batchSize = start.settings().batchSize();
-    for (SeqRange range : ranges) {
-      for (int from = range.fromSeq(); from < range.toSeq(); from += batchSize) {
-        laterBatches.add(
-            new SendBatch(
-                start.sendoutId(), batchCount(), from, Math.min(from + batchSize, range.toSeq())));
-      }
-    }
-    if (!ranges.isEmpty() && status == SendoutStatus.SENT) {
-      setStatus(SendoutStatus.SENDING);
-    }
-  }
-
-  /** The original loop, for sendouts started before receipts were tracked. */
-  private void sendAllBatches() {
-    while (reported < batchCount()) {
-      boolean draining = historyIsLarge();
-      if (!draining) {
-        startBatches();
-      }
-      if (draining) {
-        continueAsNewWhenQuiet();
-      }
-      awaitChange();
-    }
-  }
-
-  private void startBatches() {
-    while (!paused
-        && !cancelling
-        && nextBatch < batchCount()
-        && nextBatch - reported < start.settings().maxBatchesInFlight()) {
-      startBatch(batch(nextBatch++));
-    }
-  }
-
-  private void markSent() {
-    if (status == SendoutStatus.SENDING) {
-      store.markSent(new MarkSent(start.sendoutId(), tally));
-      setStatus(SendoutStatus.SENT);
-    }
-  }
-
-  private void awaitChange() {
-    int seen = changes;
-    Workflow.await(() -> changes != seen);
-    if (tracksReceipts()) {
-      stuck.batchesStuck(!stuckBatches().isEmpty());
-      stuck.publish(false);
-    }
-    describeProgress();
-  }
-
-  /**
-   * Continues as new once nothing of this run is in flight: for batches that report by signal, once
-   * their starts are confirmed; for the original ones, once they have completed.
-   */
-  private void continueAsNewWhenQuiet() {
-    boolean quiet =
-        tracksReceipts() ? starting.stream().allMatch(Promise::isCompleted) : nextBatch == reported;
-    if (quiet) {
-      // Reports that arrived in this same workflow task may not have been handled yet: let them
-      // run first, or the checkpoint would miss them and the new run wait for them forever.
-      Workflow.await(Workflow::isEveryHandlerFinished);
-      Workflow.continueAsNew(
-          start.continueFrom(
-              new SendoutCheckpoint(
-                  messageCount,
-                  nextBatch,
-                  tally,
-                  reported,
-                  settledBatches,
-                  settled,
-                  new TreeMap<>(unsettled),
-                  new SupportState(
-                      List.copyOf(laterBatches),
-                      List.copyOf(additions),
-                      List.copyOf(toRelease),
-                      paused,
-                      cancelledAtBatch,
-                      stuck.state()))));
-    }
-  }
-
-  /** Batch {@code n}: one of the first release's, in order of sequence numbers, or a later one. */
-  private SendBatch batch(int batchNo) {
-    int initial = initialBatchCount();
-    if (batchNo >= initial) {
-      return laterBatches.get(batchNo - initial);
-    }
-    int batchSize = start.settings().batchSize();
-    int fromSeq = batchNo * batchSize;
-    return new SendBatch(
-        start.sendoutId(), batchNo, fromSeq, Math.min(fromSeq + batchSize, messageCount));
-  }
-
-  private int initialBatchCount() {
-    int batchSize = start.settings().batchSize();
-    return (messageCount + batchSize - 1) / batchSize;
-  }
-
-  /** Every batch planned; once cancelled, only those started by then. */
-  private int batchCount() {
-    return cancelledAtBatch != null ? cancelledAtBatch : initialBatchCount() + laterBatches.size();
-  }
-
-  private int addedMessages() {
-    return additions.stream()
-        .filter(range -> range.fromSeq() >= messageCount)
-        .mapToInt(SeqRange::size)
-        .sum();
-  }
-
-  private void startBatch(SendBatch range) {
-    int batchNo = range.batchNo();
-    var options =
-        ChildWorkflowOptions.newBuilder()
-            .setWorkflowId(BatchWorkflow.workflowId(start.sendoutId(), batchNo))
-            .setStaticSummary(
-                "Batch %d of %d for sendout %s: %d messages"
-                    .formatted(
-                        batchNo + 1,
-                        batchCount(),
-                        start.sendoutId(),
-                        range.toSeq() - range.fromSeq()));
-    if (tracksReceipts()) {
-      options
-          .setParentClosePolicy(ParentClosePolicy.PARENT_CLOSE_POLICY_ABANDON)
-          .setTypedSearchAttributes(
-              SearchAttributes.newBuilder()
-                  .set(SENDOUT_ID, start.sendoutId())
-                  .set(TENANT_ID, start.tenantId())
-                  .set(CHANNEL, start.channel().name())
-                  .set(STUCK, false)
-                  .build());
-    }
-    BatchWorkflow batch = Workflow.newChildWorkflowStub(BatchWorkflow.class, options.build());
-    StartBatch input =
-        StartBatch.of(
-            range,
-            start.settings().deliveryTaskQueue(),
-            start.settings().messagesPerCall(),
-            start.settings().receiptTimeout());
-    Promise<SendTally> result = Async.function(batch::run, input);
-    if (tracksReceipts()) {
-      // The batch reports by signal; its result, or the failure of a start refused below, is not
-      // needed, and is marked seen so that the SDK does not warn about it.
-      result.handle((sent, failure) -> null);
-      Promise<WorkflowExecution> started = Workflow.getWorkflowExecution(batch);
-      starting.removeIf(Promise::isCompleted);
-      starting.add(started);
-      started.handle(
-          (execution, failure) -> {
-            if (failure != null) {
-              batchDidNotStart(batchNo, failure);
-            }
-            changes++;
-            return null;
-          });
-    } else {
-      result.thenApply(
-          sent -> {
-            reported++;
-            tally = tally.plus(sent);
-            changes++;
-            return null;
-          });
-    }
-  }
-
-  /**
-   * A batch whose id is still taken by a running workflow: this run was restarted (by the watchdog)
-   * while batches of the previous run carried on, abandoned. Asks that batch to report again, so
-   * that this run counts it.
-   */
-  private void batchDidNotStart(int batchNo, Exception failure) {
-    String batchId = BatchWorkflow.workflowId(start.sendoutId(), batchNo);
-    if (failure instanceof ChildWorkflowFailure child
-        && child.getCause() instanceof WorkflowExecutionAlreadyStarted) {
-      // The SDK fails the start with a ChildWorkflowFailure caused by
-      // WorkflowExecutionAlreadyStarted.
-      log.info("Batch {} is still running from an earlier run: asking it to report", batchId);
-      Workflow.newExternalWorkflowStub(BatchWorkflow.class, batchId).reportAgain();
-      return;
-    }
-    log.error("Batch {} did not start", batchId, failure);
-  }
-
-  private boolean tracksReceipts() {
-    return start.settings().tracksReceipts();
-  }
-
-  private boolean historyIsLarge() {
-    var info = Workflow.getInfo();
-    return info.isContinueAsNewSuggested()
-        || info.getHistoryLength() >= start.settings().continueAsNewAfterEvents();
-  }
-
-  private DeliveryTally receipts() {
-    DeliveryTally sum = settled;
-    for (BatchProgress batch : unsettled.values()) {
-      sum = sum.plus(batch.receipts().tally());
-    }
-    return sum;
-  }
-
-  private List<BatchProgress> stuckBatches() {
-    return unsettled.values().stream().filter(b -> b.phase() == BatchPhase.STUCK).toList();
-  }
-
-  private static int stuckMessages(List<BatchProgress> stuck) {
-    return stuck.stream().mapToInt(b -> b.receipts().tally().unconfirmed()).sum();
-  }
-
-  private static Instant stuckSince(List<BatchProgress> stuck) {
-    return stuck.stream()
-        .map(b -> b.receipts().unconfirmedSince())
-        .filter(Objects::nonNull)
-        .min(Comparator.naturalOrder())
-        .orElse(null);
-  }
-
-  private Instant watchdogSince(StuckReason reason) {
-    return stuck.state().watchdog().stream()
-        .filter(f -> f.reason() == reason)
-        .map(WatchdogFindings.Finding::since)
-        .findFirst()
-        .orElse(null);
-  }
-
   private void setStatus(SendoutStatus next) {
     status = next;
     Workflow.upsertTypedSearchAttributes(SENDOUT_STATUS.valueSet(next.name()));
@@ -716,67 +353,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   }
 
   private void describeProgress() {
-    String details =
-        switch (status) {
-          case SCHEDULED ->
-              "Scheduled: %d recipients, sending at %s"
-                  .formatted(start.recipientCount(), start.sendAt());
-          case SENDING ->
-              ("Sending: %d of %d batches sent, %d sending; %d of %d messages handed"
-                      + " to the provider (%d accepted, %d failed, %d unconfirmed)")
-                  .formatted(
-                      reported,
-                      batchCount(),
-                      nextBatch - reported,
-                      tally.total(),
-                      messageCount + addedMessages(),
-                      tally.accepted(),
-                      tally.failed(),
-                      tally.unconfirmed());
-          case SENT ->
-              tracksReceipts()
-                  ? "Sent %d messages; receipts: %s"
-                      .formatted(messageCount + addedMessages(), receipts())
-                  : "Sent: %d messages (%d accepted, %d failed, %d unconfirmed)"
-                      .formatted(
-                          messageCount, tally.accepted(), tally.failed(), tally.unconfirmed());
-          case COMPLETED -> "Completed: %d messages; %s".formatted(messageCount, receipts());
-          case CANCELLED ->
-              "Cancelled: %d of %d batches were started; receipts: %s"
-                  .formatted(nextBatch, initialBatchCount() + laterBatches.size(), receipts());
-        };
-    Workflow.setCurrentDetails(stuckLine() + (paused ? "PAUSED. " : "") + details);
-  }
-
-  /** Why the sendout is stuck and since when, first thing in its details. */
-  private String stuckLine() {
-    StuckReason reason = stuck.reason();
-    if (reason == null) {
-      return "";
-    }
-    SupportAction acknowledged = stuck.acknowledged();
-    String ack =
-        acknowledged == null
-            ? ""
-            : " (acknowledged by %s: %s)".formatted(acknowledged.by(), acknowledged.note());
-    if (reason == StuckReason.NO_RECEIPT && !stuckBatches().isEmpty()) {
-      List<BatchProgress> stuckBatches = stuckBatches();
-      return "STUCK (NO_RECEIPT)%s: %d messages unconfirmed since %s in %d batches. "
-          .formatted(
-              ack, stuckMessages(stuckBatches), stuckSince(stuckBatches), stuckBatches.size());
-    }
-    if (reason == StuckReason.NOT_RELEASED && stuck.state().releaseOverdue()) {
-      return "STUCK (NOT_RELEASED)%s: the release is overdue; its activity keeps failing. "
-          .formatted(ack);
-    }
-    return stuck.state().watchdog().stream()
-        .filter(f -> f.reason() == reason)
-        .findFirst()
-        .map(
-            f ->
-                "STUCK (%s)%s: %s, since %s (found by the watchdog). "
-                    .formatted(reason, ack, f.detail(), f.since()))
-        .orElse("STUCK (%s)%s. ".formatted(reason, ack));
+    Workflow.setCurrentDetails(report.details(status, paused));
   }
 
   private static Instant now() {

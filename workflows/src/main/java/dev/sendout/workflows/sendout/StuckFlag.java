@@ -6,6 +6,7 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON
 import io.temporal.workflow.Workflow;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -37,7 +38,7 @@ final class StuckFlag {
   private StuckReason flaggedReason;
 
   StuckFlag(State restored, boolean batchesStuck) {
-    this.state = restored == null ? State.NONE : restored;
+    this.state = restored;
     this.batchesStuck = batchesStuck;
     this.flaggedReason = reason();
     this.flagged = isStuck();
@@ -58,6 +59,11 @@ final class StuckFlag {
     }
     state.watchdog().forEach(f -> reasons.add(f.reason()));
     return reasons.isEmpty() ? null : reasons.iterator().next();
+  }
+
+  /** What the watchdog reported for {@code reason}, if it reported it. */
+  Optional<WatchdogFindings.Finding> finding(StuckReason reason) {
+    return state.watchdog().stream().filter(f -> f.reason() == reason).findFirst();
   }
 
   boolean isStuck() {

@@ -1,0 +1,163 @@
+package dev.sendout.workflows.sendout;
+
+import dev.sendout.workflows.batch.SendBatch;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Which messages batch {@code n} of a sendout sends. The first release's batches come first, cut
+ * from the released messages in order of sequence number; after them come the later batches, in the
+ * order they were planned: those of added recipients (once released) and those of resends.
+ *
+ * <p>It also keeps the ranges of added messages, to recognise a repeated addition and to release
+ * each once, and the cut made by a cancel: no batch is started after it. Pure state, so that the
+ * workflow can carry it across a continue-as-new and tests can check it without a server.
+ */
+final class BatchPlan {
+
+  private final String sendoutId;
+  private final int batchSize;
+  private int messageCount;
+  private final List<SendBatch> laterBatches = new ArrayList<>();
+  private final List<SeqRange> additions = new ArrayList<>();
+  private final List<SeqRange> toRelease = new ArrayList<>();
+  private Integer cancelledAtBatch;
+
+  /** The plan of a sendout not released yet: no batch at all. */
+  BatchPlan(String sendoutId, int batchSize) {
+    this.sendoutId = sendoutId;
+    this.batchSize = batchSize;
+  }
+
+  /** The plan a continued run carries on with. */
+  static BatchPlan restore(
+      String sendoutId, int batchSize, int messageCount, SupportState support) {
+    BatchPlan plan = new BatchPlan(sendoutId, batchSize);
+    plan.messageCount = messageCount;
+    plan.laterBatches.addAll(support.laterBatches());
+    plan.additions.addAll(support.additions());
+    plan.toRelease.addAll(support.toRelease());
+    plan.cancelledAtBatch = support.cancelledAtBatch();
+    return plan;
+  }
+
+  /** The first release took {@code messageCount} messages: they make the first batches. */
+  void released(int messageCount) {
+    this.messageCount = messageCount;
+  }
+
+  /** Messages of the first release. */
+  int messageCount() {
+    return messageCount;
+  }
+
+  /** Messages of the first release plus those added after it. */
+  int allMessages() {
+    return messageCount + addedMessages();
+  }
+
+  /** Messages added after the first release; those added before it were released with it. */
+  int addedMessages() {
+    return additions.stream()
+        .filter(range -> range.fromSeq() >= messageCount)
+        .mapToInt(SeqRange::size)
+        .sum();
+  }
+
+  /** Batch {@code n}: one of the first release's, in order of sequence numbers, or a later one. */
+  SendBatch batch(int batchNo) {
+    int initial = initialBatchCount();
+    if (batchNo >= initial) {
+      return laterBatches.get(batchNo - initial);
+    }
+    int fromSeq = batchNo * batchSize;
+    return new SendBatch(sendoutId, batchNo, fromSeq, Math.min(fromSeq + batchSize, messageCount));
+  }
+
+  /** Every batch planned; once cancelled, only those started by then. */
+  int batchCount() {
+    return cancelledAtBatch != null ? cancelledAtBatch : plannedBatchCount();
+  }
+
+  /** Every batch planned, whether or not a cancel cut the plan short. */
+  int plannedBatchCount() {
+    return initialBatchCount() + laterBatches.size();
+  }
+
+  private int initialBatchCount() {
+    return (messageCount + batchSize - 1) / batchSize;
+  }
+
+  /**
+   * Accepts a range of added messages, to be released by {@link #takeUnreleased}. Returns false
+   * when the range was added already, or belongs to the first release.
+   */
+  boolean add(SeqRange range) {
+    boolean known = range.toSeq() <= messageCount || additions.stream().anyMatch(range::overlaps);
+    if (known) {
+      return false;
+    }
+    additions.add(range);
+    toRelease.add(range);
+    return true;
+  }
+
+  boolean hasUnreleased() {
+    return !toRelease.isEmpty();
+  }
+
+  /** The added ranges not released yet; they are handed over once. */
+  List<SeqRange> takeUnreleased() {
+    List<SeqRange> ranges = List.copyOf(toRelease);
+    toRelease.clear();
+    return ranges;
+  }
+
+  /**
+   * Plans batches of at most a batch size for added ranges that were just released. Returns whether
+   * any batch was planned: ranges added before the first release were planned with it.
+   */
+  boolean planAdded(List<SeqRange> released) {
+    boolean planned = false;
+    for (SeqRange range : released) {
+      if (range.toSeq() <= messageCount) {
+        continue;
+      }
+      planned = true;
+      for (int from = range.fromSeq(); from < range.toSeq(); from += batchSize) {
+        laterBatches.add(
+            new SendBatch(
+                sendoutId, batchCount(), from, Math.min(from + batchSize, range.toSeq())));
+      }
+    }
+    return planned;
+  }
+
+  /** Plans one batch for each range a resend moved back to RELEASED (the store bounds them). */
+  void planResend(List<SeqRange> ranges) {
+    for (SeqRange range : ranges) {
+      laterBatches.add(new SendBatch(sendoutId, batchCount(), range.fromSeq(), range.toSeq()));
+    }
+  }
+
+  /** Cuts the plan after the {@code started} batches, and drops the additions not released. */
+  void cancelAt(int started) {
+    cancelledAtBatch = started;
+    toRelease.clear();
+  }
+
+  boolean cancelled() {
+    return cancelledAtBatch != null;
+  }
+
+  /** The plan, with what else support changed, as a continued run restores it. */
+  SupportState carried(boolean paused, StuckFlag.State stuck) {
+    return new SupportState(
+        List.copyOf(laterBatches),
+        List.copyOf(additions),
+        List.copyOf(toRelease),
+        paused,
+        cancelledAtBatch,
+        stuck);
+  }
+}

@@ -1,0 +1,107 @@
+package dev.sendout.workflows.sendout;
+
+import dev.sendout.workflows.receipt.DeliveryTally;
+
+/**
+ * A sendout's progress as support staff see it, from one set of inputs so that both views agree:
+ * the details line of the Temporal UI ({@code Workflow.setCurrentDetails}: first why the sendout is
+ * stuck, if it is, then whether it is paused, then where it stands in its status) and the answer to
+ * the {@code progress} query. Pure, so that the exact wording can be tested without a server.
+ */
+final class ProgressReport {
+
+  private final StartSendout start;
+  private final BatchPlan plan;
+  private final BatchLedger ledger;
+  private final StuckFlag stuck;
+
+  ProgressReport(StartSendout start, BatchPlan plan, BatchLedger ledger, StuckFlag stuck) {
+    this.start = start;
+    this.plan = plan;
+    this.ledger = ledger;
+    this.stuck = stuck;
+  }
+
+  String details(SendoutStatus status, boolean paused) {
+    return stuckLine() + (paused ? "PAUSED. " : "") + statusLine(status);
+  }
+
+  SendoutProgress query(SendoutStatus status, boolean paused) {
+    StuckReason reason = stuck.reason();
+    return new SendoutProgress(
+        start.sendoutId(),
+        status,
+        start.sendAt(),
+        plan.allMessages(),
+        plan.batchCount(),
+        ledger.sent(),
+        ledger.inFlight(),
+        ledger.tally(),
+        ledger.receipts(),
+        reason,
+        reason == StuckReason.NO_RECEIPT && ledger.anyStuck()
+            ? ledger.stuckSince()
+            : stuck.finding(reason).map(WatchdogFindings.Finding::since).orElse(null),
+        ledger.stuckMessages(),
+        ledger.stuckSample(SendoutProgress.MAX_SAMPLE),
+        paused,
+        stuck.acknowledged(),
+        stuck.state().watchdog());
+  }
+
+  private String statusLine(SendoutStatus status) {
+    SendTally tally = ledger.tally();
+    DeliveryTally receipts = ledger.receipts();
+    return switch (status) {
+      case SCHEDULED ->
+          "Scheduled: %d recipients, sending at %s"
+              .formatted(start.recipientCount(), start.sendAt());
+      case SENDING ->
+          ("Sending: %d of %d batches sent, %d sending; %d of %d messages handed"
+                  + " to the provider (%d accepted, %d failed, %d unconfirmed)")
+              .formatted(
+                  ledger.sent(),
+                  plan.batchCount(),
+                  ledger.inFlight(),
+                  tally.total(),
+                  plan.allMessages(),
+                  tally.accepted(),
+                  tally.failed(),
+                  tally.unconfirmed());
+      case SENT -> "Sent %d messages; receipts: %s".formatted(plan.allMessages(), receipts);
+      case COMPLETED -> "Completed: %d messages; %s".formatted(plan.messageCount(), receipts);
+      case CANCELLED ->
+          "Cancelled: %d of %d batches were started; receipts: %s"
+              .formatted(ledger.started(), plan.plannedBatchCount(), receipts);
+    };
+  }
+
+  /** Why the sendout is stuck and since when, first thing in its details. */
+  private String stuckLine() {
+    StuckReason reason = stuck.reason();
+    if (reason == null) {
+      return "";
+    }
+    SupportAction acknowledged = stuck.acknowledged();
+    String ack =
+        acknowledged == null
+            ? ""
+            : " (acknowledged by %s: %s)".formatted(acknowledged.by(), acknowledged.note());
+    if (reason == StuckReason.NO_RECEIPT && ledger.anyStuck()) {
+      return "STUCK (NO_RECEIPT)%s: %d messages unconfirmed since %s in %d batches. "
+          .formatted(
+              ack, ledger.stuckMessages(), ledger.stuckSince(), ledger.stuckBatches().size());
+    }
+    if (reason == StuckReason.NOT_RELEASED && stuck.state().releaseOverdue()) {
+      return "STUCK (NOT_RELEASED)%s: the release is overdue; its activity keeps failing. "
+          .formatted(ack);
+    }
+    return stuck
+        .finding(reason)
+        .map(
+            f ->
+                "STUCK (%s)%s: %s, since %s (found by the watchdog). "
+                    .formatted(reason, ack, f.detail(), f.since()))
+        .orElse("STUCK (%s)%s. ".formatted(reason, ack));
+  }
+}

@@ -1,0 +1,77 @@
+package dev.sendout.workflows.sendout;
+
+import dev.sendout.workflows.sendout.SendoutActivities.ReleaseSendout;
+import dev.sendout.workflows.sendout.SendoutActivities.Released;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.IntSupplier;
+import org.slf4j.Logger;
+
+/**
+ * Releases a sendout's QUEUED messages through the store, watching the release deadline: past the
+ * due time + the release grace with the release still not done (an activity failing, no worker
+ * polling), the sendout is flagged {@code NOT_RELEASED} until the release succeeds. Workflow code,
+ * called from {@link SendoutWorkflowImpl} only.
+ */
+final class Release {
+
+  private static final Logger log = Workflow.getLogger(Release.class);
+
+  private final SendoutActivities store;
+  private final StartSendout start;
+  private final StuckFlag stuck;
+  private final IntSupplier changes;
+  private final Runnable describeProgress;
+
+  /**
+   * @param changes the sendout's change counter: while the release is overdue, every change (a
+   *     watchdog finding, an acknowledgement) publishes the flag and the progress again
+   */
+  Release(
+      SendoutActivities store,
+      StartSendout start,
+      StuckFlag stuck,
+      IntSupplier changes,
+      Runnable describeProgress) {
+    this.store = store;
+    this.start = start;
+    this.stuck = stuck;
+    this.changes = changes;
+    this.describeProgress = describeProgress;
+  }
+
+  /** Releases the messages due at {@code dueAt}; returns the sendout's message count. */
+  int by(Instant dueAt) {
+    Promise<Released> released =
+        Async.function(store::release, new ReleaseSendout(start.sendoutId()));
+    Instant deadline = dueAt.plus(start.settings().releaseGrace());
+    while (!released.isCompleted()) {
+      int seen = changes.getAsInt();
+      Duration left = Duration.between(now(), deadline);
+      if (left.isNegative() || left.isZero()) {
+        if (!stuck.state().releaseOverdue()) {
+          log.warn("Sendout {}: messages not released by {}", start.sendoutId(), deadline);
+          stuck.releaseOverdue(true);
+        }
+        stuck.publish(false);
+        describeProgress.run();
+        Workflow.await(() -> released.isCompleted() || changes.getAsInt() != seen);
+      } else {
+        Workflow.await(left, () -> released.isCompleted() || changes.getAsInt() != seen);
+      }
+    }
+    int count = released.get().messageCount();
+    if (stuck.state().releaseOverdue()) {
+      stuck.releaseOverdue(false);
+      stuck.publish(false);
+    }
+    return count;
+  }
+
+  private static Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+  }
+}

@@ -1,0 +1,120 @@
+package dev.sendout.workflows.sendout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.groups.Tuple.tuple;
+
+import dev.sendout.workflows.batch.SendBatch;
+import java.util.List;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+class BatchPlanTest {
+
+  private static BatchPlan released(int messages, int batchSize) {
+    BatchPlan plan = new BatchPlan("s1", batchSize);
+    plan.released(messages);
+    return plan;
+  }
+
+  private static List<SendBatch> batches(BatchPlan plan) {
+    return IntStream.range(0, plan.batchCount()).mapToObj(plan::batch).toList();
+  }
+
+  @Test
+  void theFirstReleaseIsCutInBatchesBySequenceNumberTheLastOneShort() {
+    BatchPlan plan = released(2500, 1000);
+
+    assertThat(plan.batchCount()).isEqualTo(3);
+    assertThat(batches(plan))
+        .extracting(SendBatch::sendoutId, SendBatch::batchNo, SendBatch::fromSeq, SendBatch::toSeq)
+        .containsExactly(
+            tuple("s1", 0, 0, 1000), tuple("s1", 1, 1000, 2000), tuple("s1", 2, 2000, 2500));
+  }
+
+  @Test
+  void aSendoutNotReleasedYetHasNoBatch() {
+    assertThat(new BatchPlan("s1", 10).batchCount()).isZero();
+  }
+
+  @Test
+  void addedRangesGetBatchesOfTheirOwnAfterTheFirstReleaseOnceReleased() {
+    BatchPlan plan = released(10, 10);
+
+    assertThat(plan.add(new SeqRange(10, 25))).isTrue();
+    assertThat(plan.batchCount()).as("not planned before it is released").isEqualTo(1);
+    assertThat(plan.allMessages()).isEqualTo(25);
+    assertThat(plan.planAdded(plan.takeUnreleased())).isTrue();
+
+    assertThat(batches(plan))
+        .extracting(SendBatch::batchNo, SendBatch::fromSeq, SendBatch::toSeq)
+        .containsExactly(tuple(0, 0, 10), tuple(1, 10, 20), tuple(2, 20, 25));
+    assertThat(plan.addedMessages()).isEqualTo(15);
+  }
+
+  @Test
+  void aRepeatedOrOverlappingAdditionOrOneOfTheFirstReleaseIsNotAddedAgain() {
+    BatchPlan plan = released(10, 10);
+    plan.add(new SeqRange(10, 20));
+
+    assertThat(plan.add(new SeqRange(10, 20))).isFalse();
+    assertThat(plan.add(new SeqRange(15, 30))).isFalse();
+    assertThat(plan.add(new SeqRange(0, 10))).isFalse();
+    assertThat(plan.takeUnreleased()).containsExactly(new SeqRange(10, 20));
+    assertThat(plan.hasUnreleased()).as("handed over once").isFalse();
+  }
+
+  @Test
+  void rangesAddedBeforeTheFirstReleaseAreSentWithItNotAgain() {
+    BatchPlan plan = new BatchPlan("s1", 10);
+    plan.add(new SeqRange(0, 5));
+    plan.released(5);
+
+    assertThat(plan.planAdded(plan.takeUnreleased())).isFalse();
+    assertThat(plan.batchCount()).isEqualTo(1);
+    assertThat(plan.addedMessages()).isZero();
+    assertThat(plan.allMessages()).isEqualTo(5);
+  }
+
+  @Test
+  void resentRangesAreBatchesNumberedAfterEveryOtherBatch() {
+    BatchPlan plan = released(20, 10);
+
+    plan.planResend(List.of(new SeqRange(3, 4), new SeqRange(12, 20)));
+
+    assertThat(batches(plan))
+        .extracting(SendBatch::batchNo, SendBatch::fromSeq, SendBatch::toSeq)
+        .containsExactly(tuple(0, 0, 10), tuple(1, 10, 20), tuple(2, 3, 4), tuple(3, 12, 20));
+  }
+
+  @Test
+  void aCancelCutsThePlanAfterTheBatchesStartedAndDropsUnreleasedAdditions() {
+    BatchPlan plan = released(50, 10);
+    plan.add(new SeqRange(50, 60));
+
+    plan.cancelAt(2);
+
+    assertThat(plan.cancelled()).isTrue();
+    assertThat(plan.batchCount()).isEqualTo(2);
+    assertThat(plan.plannedBatchCount()).isEqualTo(5);
+    assertThat(plan.hasUnreleased()).isFalse();
+  }
+
+  @Test
+  void aContinuedRunRestoresThePlanItCarried() {
+    BatchPlan plan = released(20, 10);
+    plan.add(new SeqRange(20, 25));
+    plan.planAdded(plan.takeUnreleased());
+    plan.add(new SeqRange(25, 27));
+    StuckFlag.State stuck = StuckFlag.State.NONE;
+
+    SupportState carried = plan.carried(true, stuck);
+    BatchPlan restored = BatchPlan.restore("s1", 10, 20, carried);
+
+    assertThat(carried.paused()).isTrue();
+    assertThat(carried.stuck()).isSameAs(stuck);
+    assertThat(batches(restored)).isEqualTo(batches(plan));
+    assertThat(restored.allMessages()).isEqualTo(27);
+    assertThat(restored.takeUnreleased()).containsExactly(new SeqRange(25, 27));
+    assertThat(restored.cancelled()).isFalse();
+  }
+}

@@ -1,0 +1,225 @@
+package dev.sendout.workflows.sendout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.workflows.batch.BatchWorkflow;
+import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Records the histories that {@code WorkflowReplayTest} replays, one test per scenario, with the
+ * test server and the fakes of {@link SendoutWorkflowTest}. It runs only when asked to, because its
+ * output is checked in and must not change on every build:
+ *
+ * <pre>
+ * ./mvnw -B -pl workflows test -Dtest=HistoryRecorder -Dhistories.record=true \
+ *     -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ *
+ * <p>It overwrites {@code src/test/resources/histories/*.json} (or the folder named by {@code
+ * -Dhistories.dir}). Each scenario uses a fixed sendout id, so that a re-recording differs from the
+ * last only where the workflows' behaviour, or the server's timing, differs. The histories in the
+ * repository were recorded at v0.2.0 and must keep replaying: to add a scenario, record it alone
+ * with {@code -Dtest='HistoryRecorder#theNewScenario'} rather than all of them again.
+ */
+@EnabledIfSystemProperty(named = "histories.record", matches = "true")
+class HistoryRecorder {
+
+  private static final String DELIVERY_QUEUE = "test-email";
+  private static final Duration EMAIL_RECEIPT_TIMEOUT = Duration.ofHours(24);
+  private static final Duration SMS_RECEIPT_TIMEOUT = Duration.ofHours(72);
+  private static final Duration RELEASE_GRACE = Duration.ofMinutes(10);
+
+  @RegisterExtension
+  static final TestWorkflowExtension temporal = SendoutWorkflowTest.newTemporalExtension();
+
+  private final Path folder =
+      Path.of(System.getProperty("histories.dir", "src/test/resources/histories"));
+  private FakeActivities.Store store;
+  private final FakeActivities.Provider delivery = new FakeActivities.Provider();
+
+  @Test
+  void emailSendoutOf2500MessagesInBatchesOf1000(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 2500);
+    StartSendout start =
+        sendout(
+            "replay-email-2500", now(env).plus(Duration.ofHours(1)), 2500, email(1000, 2, 2000));
+
+    stub(client, options, start).run(start);
+
+    write(client, start, "sendout-workflow-email-2500-messages");
+  }
+
+  @Test
+  void lateReceiptFlagsABatchStuckThenSettlesIt(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 30);
+    delivery.silent.add(13);
+    StartSendout start = sendout("replay-late-receipt", now(env), 30, email(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofHours(30));
+
+    delivery.deliver(13);
+    batch(client, start, 1).receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    write(client, start, "sendout-workflow-30-messages-late-receipt");
+    writeBatch(client, start, 1, "batch-workflow-stuck-then-settled");
+  }
+
+  @Test
+  void sendoutContinuesAsNewWhileItsBatchesRun(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 30);
+    StartSendout start = sendout("replay-continued", now(env), 30, email(1, 4, 60));
+    SendoutWorkflow workflow = stub(client, options, start);
+
+    WorkflowExecution firstRun = WorkflowClient.start(workflow::run, start);
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    var first = client.fetchHistory(firstRun.getWorkflowId(), firstRun.getRunId());
+    assertThat(first.getLastEvent().hasWorkflowExecutionContinuedAsNewEventAttributes()).isTrue();
+    write(first.toJson(true), "sendout-workflow-continued-as-new-first-run");
+    write(client, start, "sendout-workflow-continued-as-new-last-run");
+  }
+
+  @Test
+  void smsSendoutWithOneCallPerMessageAndALateStatus(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 6);
+    delivery.silent.add(4);
+    SendoutSettings sms =
+        new SendoutSettings(3, 2, DELIVERY_QUEUE, 2000, SMS_RECEIPT_TIMEOUT, 1, RELEASE_GRACE);
+    StartSendout start = new StartSendout("replay-sms", "t1", Channel.SMS, 6, now(env), sms, null);
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofHours(80));
+
+    delivery.deliver(4);
+    batch(client, start, 1).receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    write(client, start, "sendout-workflow-sms-6-messages-late-status");
+    writeBatch(client, start, 1, "batch-workflow-sms-one-call-per-message");
+  }
+
+  /**
+   * Every support action and deadline in one sendout: paused and resumed before its send time, its
+   * release failing past the deadline, recipients added, a message silent past its receipt
+   * deadline, a watchdog finding acknowledged, the silent message resent.
+   */
+  @Test
+  void supportActionsOnOneSendout(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 20);
+    delivery.silent.add(12);
+    StartSendout start =
+        sendout("replay-support", now(env).plus(Duration.ofHours(1)), 20, email(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+
+    workflow.pause(new SupportAction("ann", "the customer asked"));
+    workflow.resume(new SupportAction("ann", null));
+    store.releaseFails = true;
+    env.sleep(Duration.ofHours(1).plus(RELEASE_GRACE).plusMinutes(5));
+    assertThat(workflow.progress().stuckReason()).isEqualTo(StuckReason.NOT_RELEASED);
+    store.releaseFails = false;
+    env.sleep(Duration.ofMinutes(2));
+    store.messageCount = 25;
+    workflow.addRecipients(new AddRecipients(new SeqRange(20, 25), new SupportAction("api", null)));
+    env.sleep(EMAIL_RECEIPT_TIMEOUT.plusHours(1));
+    assertThat(workflow.progress().stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
+
+    Instant since = now(env);
+    var finding = new WatchdogFindings.Finding(StuckReason.NOT_RELEASED, since, 1, "1 queued");
+    workflow.watchdogFindings(new WatchdogFindings(List.of(finding)));
+    env.sleep(Duration.ofSeconds(1));
+    workflow.acknowledge(new SupportAction("bob", "carrier outage"));
+    workflow.watchdogFindings(new WatchdogFindings(List.of()));
+    env.sleep(Duration.ofSeconds(1));
+    store.resendable = List.of(new SeqRange(12, 13));
+    delivery.silent.clear();
+    workflow.resend(new SupportAction("bob", "carrier outage is over"));
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    write(client, start, "sendout-workflow-support-actions");
+  }
+
+  private void startWorkers(TestWorkflowEnvironment env, Worker worker, int messageCount) {
+    store = new FakeActivities.Store(env::currentTimeMillis, messageCount);
+    worker.registerActivitiesImplementations(store, delivery);
+    env.newWorker(DELIVERY_QUEUE).registerActivitiesImplementations(delivery);
+    env.start();
+  }
+
+  private static SendoutSettings email(int batchSize, int inFlight, int continueAfterEvents) {
+    return new SendoutSettings(
+        batchSize,
+        inFlight,
+        DELIVERY_QUEUE,
+        continueAfterEvents,
+        EMAIL_RECEIPT_TIMEOUT,
+        batchSize,
+        RELEASE_GRACE);
+  }
+
+  private static StartSendout sendout(
+      String sendoutId, Instant sendAt, int messages, SendoutSettings settings) {
+    return new StartSendout(sendoutId, "t1", Channel.EMAIL, messages, sendAt, settings, null);
+  }
+
+  private static SendoutWorkflow stub(
+      WorkflowClient client, WorkflowOptions options, StartSendout start) {
+    return client.newWorkflowStub(
+        SendoutWorkflow.class,
+        options.toBuilder().setWorkflowId(SendoutWorkflow.workflowId(start.sendoutId())).build());
+  }
+
+  private static BatchWorkflow batch(WorkflowClient client, StartSendout start, int batchNo) {
+    return client.newWorkflowStub(
+        BatchWorkflow.class, BatchWorkflow.workflowId(start.sendoutId(), batchNo));
+  }
+
+  private static Instant now(TestWorkflowEnvironment env) {
+    return Instant.ofEpochMilli(env.currentTimeMillis());
+  }
+
+  private void write(WorkflowClient client, StartSendout start, String name) throws IOException {
+    write(client.fetchHistory(SendoutWorkflow.workflowId(start.sendoutId())).toJson(true), name);
+  }
+
+  /** Waits for the batch to finish (it may outlive its sendout by a moment), then writes it. */
+  private void writeBatch(WorkflowClient client, StartSendout start, int batchNo, String name)
+      throws IOException {
+    String batchId = BatchWorkflow.workflowId(start.sendoutId(), batchNo);
+    client.newUntypedWorkflowStub(batchId).getResult(SendTally.class);
+    write(client.fetchHistory(batchId).toJson(true), name);
+  }
+
+  private void write(String json, String name) throws IOException {
+    Files.createDirectories(folder);
+    Files.writeString(folder.resolve(name + ".json"), json);
+  }
+}

@@ -1,0 +1,205 @@
+package dev.sendout.workflows.sendout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.workflows.batch.BatchPhase;
+import dev.sendout.workflows.batch.BatchProgress;
+import dev.sendout.workflows.receipt.BatchReceipts;
+import dev.sendout.workflows.receipt.DeliveryTally;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The exact wording support staff read, and the query answer built from the same state. */
+class ProgressReportTest {
+
+  private static final Instant SEND_AT = Instant.parse("2026-03-01T09:00:00Z");
+  private static final Instant SINCE = Instant.parse("2026-03-02T09:00:00Z");
+  private static final StartSendout START =
+      new StartSendout(
+          "s1",
+          "t1",
+          Channel.EMAIL,
+          25,
+          SEND_AT,
+          new SendoutSettings(10, 2, "q", 2000, Duration.ofHours(24), 10, Duration.ofMinutes(10)),
+          null);
+
+  private final BatchPlan plan = new BatchPlan("s1", 10);
+  private final BatchLedger ledger = new BatchLedger();
+
+  private ProgressReport report(StuckFlag stuck) {
+    return new ProgressReport(START, plan, ledger, stuck);
+  }
+
+  private ProgressReport report() {
+    return report(new StuckFlag(StuckFlag.State.NONE, false));
+  }
+
+  /** Released 25 messages in three batches; batch 0 sent and delivered, batch 1 still sending. */
+  private void sending() {
+    plan.released(25);
+    ledger.startNext();
+    ledger.startNext();
+    ledger.record(
+        new BatchProgress(
+            0,
+            BatchPhase.AWAITING_RECEIPTS,
+            new SendTally(9, 1, 0),
+            new BatchReceipts(new DeliveryTally(0, 9, 0, 0, 1, 0), null, List.of())));
+  }
+
+  /** Batch 1 past its receipt deadline with one message unconfirmed since {@link #SINCE}. */
+  private void batchOneStuck() {
+    ledger.record(
+        new BatchProgress(
+            1,
+            BatchPhase.STUCK,
+            new SendTally(10, 0, 0),
+            new BatchReceipts(new DeliveryTally(0, 9, 0, 0, 0, 1), SINCE, List.of("m12"))));
+  }
+
+  @Test
+  void aScheduledSendoutShowsItsRecipientsAndSendTime() {
+    assertThat(report().details(SendoutStatus.SCHEDULED, false))
+        .isEqualTo("Scheduled: 25 recipients, sending at 2026-03-01T09:00:00Z");
+  }
+
+  @Test
+  void aPausedSendoutSaysSoFirst() {
+    assertThat(report().details(SendoutStatus.SCHEDULED, true))
+        .isEqualTo("PAUSED. Scheduled: 25 recipients, sending at 2026-03-01T09:00:00Z");
+  }
+
+  @Test
+  void aSendingSendoutCountsBatchesAndTheProvidersAnswers() {
+    sending();
+
+    assertThat(report().details(SendoutStatus.SENDING, false))
+        .isEqualTo(
+            "Sending: 1 of 3 batches sent, 1 sending; 10 of 25 messages handed to the provider"
+                + " (9 accepted, 1 failed, 0 unconfirmed)");
+  }
+
+  @Test
+  void aSentSendoutCountsAddedMessagesAndShowsItsReceipts() {
+    sending();
+    plan.add(new SeqRange(25, 30));
+
+    assertThat(report().details(SendoutStatus.SENT, false))
+        .isEqualTo(
+            "Sent 30 messages; receipts: 9 delivered, 0 bounced, 0 dropped, 1 failed,"
+                + " 0 unconfirmed, 0 awaiting receipts");
+  }
+
+  @Test
+  void aCompletedSendoutShowsTheMessagesOfItsFirstRelease() {
+    sending();
+
+    assertThat(report().details(SendoutStatus.COMPLETED, false))
+        .isEqualTo(
+            "Completed: 25 messages; 9 delivered, 0 bounced, 0 dropped, 1 failed,"
+                + " 0 unconfirmed, 0 awaiting receipts");
+  }
+
+  @Test
+  void aCancelledSendoutShowsHowManyOfItsPlannedBatchesStarted() {
+    sending();
+    plan.cancelAt(ledger.started());
+
+    assertThat(report().details(SendoutStatus.CANCELLED, false))
+        .startsWith("Cancelled: 2 of 3 batches were started; receipts: 9 delivered");
+  }
+
+  @Test
+  void stuckBatchesComeFirstWithTheirUnconfirmedMessagesAndSince() {
+    sending();
+    batchOneStuck();
+
+    assertThat(report(new StuckFlag(StuckFlag.State.NONE, true)).details(SendoutStatus.SENT, false))
+        .isEqualTo(
+            "STUCK (NO_RECEIPT): 1 messages unconfirmed since 2026-03-02T09:00:00Z in 1 batches."
+                + " Sent 25 messages; receipts: 18 delivered, 0 bounced, 0 dropped, 1 failed,"
+                + " 1 unconfirmed, 0 awaiting receipts");
+  }
+
+  @Test
+  void anOverdueReleaseSaysItsActivityKeepsFailing() {
+    StuckFlag stuck = new StuckFlag(StuckFlag.State.NONE, false);
+    stuck.releaseOverdue(true);
+
+    assertThat(report(stuck).details(SendoutStatus.SCHEDULED, true))
+        .isEqualTo(
+            "STUCK (NOT_RELEASED): the release is overdue; its activity keeps failing."
+                + " PAUSED. Scheduled: 25 recipients, sending at 2026-03-01T09:00:00Z");
+  }
+
+  @Test
+  void aWatchdogFindingShowsItsDetailAndWhoAcknowledgedIt() {
+    sending();
+    StuckFlag stuck = new StuckFlag(StuckFlag.State.NONE, false);
+    stuck.watchdog(
+        List.of(
+            new WatchdogFindings.Finding(
+                StuckReason.WORKFLOW_NOT_RUNNING, SINCE, 25, "workflow restarted")));
+    assertThat(report(stuck).details(SendoutStatus.SENDING, false))
+        .startsWith(
+            "STUCK (WORKFLOW_NOT_RUNNING): workflow restarted, since 2026-03-02T09:00:00Z"
+                + " (found by the watchdog). Sending: ");
+
+    stuck.acknowledge(new SupportAction("ann", "seen"));
+
+    assertThat(report(stuck).details(SendoutStatus.SENDING, false))
+        .startsWith(
+            "STUCK (WORKFLOW_NOT_RUNNING) (acknowledged by ann: seen): workflow restarted, since"
+                + " 2026-03-02T09:00:00Z (found by the watchdog). Sending: ");
+  }
+
+  @Test
+  void aReasonWithNothingMoreToSayIsShownAlone() {
+    sending();
+
+    assertThat(report(new StuckFlag(StuckFlag.State.NONE, true)).details(SendoutStatus.SENT, false))
+        .startsWith("STUCK (NO_RECEIPT). Sent 25 messages");
+  }
+
+  @Test
+  void theQueryAnswersWithTheSameCountsAsTheDetails() {
+    sending();
+    batchOneStuck();
+
+    SendoutProgress progress =
+        report(new StuckFlag(StuckFlag.State.NONE, true)).query(SendoutStatus.SENT, false);
+
+    assertThat(progress.sendoutId()).isEqualTo("s1");
+    assertThat(progress.status()).isEqualTo(SendoutStatus.SENT);
+    assertThat(progress.sendAt()).isEqualTo(SEND_AT);
+    assertThat(progress.messageCount()).isEqualTo(25);
+    assertThat(progress.batchCount()).isEqualTo(3);
+    assertThat(progress.batchesDone()).isEqualTo(2);
+    assertThat(progress.batchesInFlight()).isZero();
+    assertThat(progress.tally()).isEqualTo(new SendTally(19, 1, 0));
+    assertThat(progress.receipts()).isEqualTo(new DeliveryTally(0, 18, 0, 0, 1, 1));
+    assertThat(progress.stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
+    assertThat(progress.stuckSince()).isEqualTo(SINCE);
+    assertThat(progress.stuckMessages()).isEqualTo(1);
+    assertThat(progress.stuckSample()).containsExactly("m12");
+    assertThat(progress.paused()).isFalse();
+    assertThat(progress.acknowledged()).isNull();
+  }
+
+  @Test
+  void theQueryTakesTheSinceOfAWatchdogFindingWhenNoBatchIsStuck() {
+    StuckFlag stuck = new StuckFlag(StuckFlag.State.NONE, false);
+    var finding = new WatchdogFindings.Finding(StuckReason.NOT_RELEASED, SINCE, 5, "5 queued");
+    stuck.watchdog(List.of(finding));
+
+    SendoutProgress progress = report(stuck).query(SendoutStatus.SENDING, true);
+
+    assertThat(progress.stuckReason()).isEqualTo(StuckReason.NOT_RELEASED);
+    assertThat(progress.stuckSince()).isEqualTo(SINCE);
+    assertThat(progress.watchdogFindings()).containsExactly(finding);
+    assertThat(progress.paused()).isTrue();
+  }
+}

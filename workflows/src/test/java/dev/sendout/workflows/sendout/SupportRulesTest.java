@@ -1,0 +1,93 @@
+package dev.sendout.workflows.sendout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.temporal.failure.ApplicationFailure;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
+import org.junit.jupiter.api.Test;
+
+class SupportRulesTest {
+
+  private static final SupportRules SENDING =
+      new SupportRules(false, false, SendoutStatus.SENDING, false, false);
+
+  private static void refused(ThrowingCallable check, String reason) {
+    assertThatThrownBy(check)
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> {
+              assertThat(failure.getOriginalMessage()).isEqualTo(reason);
+              assertThat(failure.getType()).isEqualTo(SupportRefusal.WRONG_STATE);
+              assertThat(failure.isNonRetryable()).isTrue();
+            });
+  }
+
+  @Test
+  void aSendingSendoutAcceptsEveryActionButResumeAndAcknowledge() {
+    assertThatCode(
+            () -> {
+              SENDING.checkPause();
+              SENDING.checkCancel();
+              SENDING.checkResend();
+              SENDING.checkAddRecipients(new AddRecipients(new SeqRange(10, 12), null));
+            })
+        .doesNotThrowAnyException();
+    refused(SENDING::checkResume, "The sendout is not paused");
+    refused(SENDING::checkAcknowledge, "The sendout is not flagged stuck");
+  }
+
+  @Test
+  void aFinishedSendoutRefusesEveryAction() {
+    SupportRules finished = new SupportRules(true, false, SendoutStatus.SENT, true, true);
+
+    refused(finished::checkPause, "The sendout has finished");
+    refused(finished::checkResume, "The sendout has finished");
+    refused(finished::checkCancel, "The sendout has finished");
+    refused(finished::checkResend, "The sendout has finished");
+    refused(finished::checkAcknowledge, "The sendout has finished");
+    refused(
+        () -> finished.checkAddRecipients(new AddRecipients(new SeqRange(0, 1), null)),
+        "The sendout has finished");
+  }
+
+  @Test
+  void aCancelledSendoutRefusesEveryAction() {
+    SupportRules cancelled = new SupportRules(false, true, SendoutStatus.CANCELLED, false, true);
+
+    refused(cancelled::checkCancel, "The sendout is cancelled");
+    refused(cancelled::checkAcknowledge, "The sendout is cancelled");
+  }
+
+  @Test
+  void pauseIsRefusedTwiceAndOnceNothingIsLeftToSend() {
+    refused(
+        new SupportRules(false, false, SendoutStatus.SENDING, true, false)::checkPause,
+        "The sendout is paused already");
+    refused(
+        new SupportRules(false, false, SendoutStatus.SENT, false, false)::checkPause,
+        "Nothing is left to send: the sendout is SENT");
+    assertThatCode(
+            new SupportRules(false, false, SendoutStatus.SCHEDULED, false, false)::checkPause)
+        .doesNotThrowAnyException();
+  }
+
+  @Test
+  void aStuckSendoutCanBeAcknowledgedAndAPausedOneResumed() {
+    SupportRules stuckAndPaused = new SupportRules(false, false, SendoutStatus.SENT, true, true);
+
+    assertThatCode(stuckAndPaused::checkAcknowledge).doesNotThrowAnyException();
+    assertThatCode(stuckAndPaused::checkResume).doesNotThrowAnyException();
+  }
+
+  @Test
+  void anAdditionWithoutMessagesIsRefused() {
+    refused(
+        () -> SENDING.checkAddRecipients(new AddRecipients(new SeqRange(5, 5), null)),
+        "No messages in SeqRange[fromSeq=5, toSeq=5]");
+    refused(
+        () -> SENDING.checkAddRecipients(new AddRecipients(new SeqRange(-1, 3), null)),
+        "No messages in SeqRange[fromSeq=-1, toSeq=3]");
+  }
+}
