@@ -17,9 +17,9 @@ import org.springframework.web.bind.annotation.RestController;
 public class ReceiptsController {
 
   private final ReceiptSettingsHolder settings;
-  private final WebhookSigner signer;
+  private final ReceiptSigner signer;
 
-  ReceiptsController(ReceiptSettingsHolder settings, WebhookSigner signer) {
+  ReceiptsController(ReceiptSettingsHolder settings, ReceiptSigner signer) {
     this.settings = settings;
     this.signer = signer;
   }
