@@ -1,5 +1,6 @@
 package dev.sendout.sandbox.vonage.statuses;
 
+import dev.sendout.sandbox.settings.SettingsChange;
 import dev.sendout.sandbox.vonage.AcceptedSms;
 import dev.sendout.sandbox.vonage.InvalidParameter;
 import dev.sendout.sandbox.webhook.WebhookLedger;
@@ -75,12 +76,12 @@ public class Statuses {
    * Applies a settings change, as {@link StatusSettingsHolder#apply} does, and restarts the fate
    * draws when it carries a seed.
    */
-  List<InvalidParameter> update(StatusesUpdate update) {
-    List<InvalidParameter> problems = settings.apply(update);
-    if (problems.isEmpty() && update.seed() != null) {
+  SettingsChange<StatusSettings, InvalidParameter> update(StatusesUpdate update) {
+    SettingsChange<StatusSettings, InvalidParameter> change = settings.apply(update);
+    if (change.isApplied() && update.seed() != null) {
       fates.reseed(update.seed());
     }
-    return problems;
+    return change;
   }
 
   public StatusStats stats() {
