@@ -25,7 +25,7 @@ public class MailSendHandler {
 
   private final byte[] apiKey;
   private final ObjectMapper objectMapper;
-  private final FaultInjector faults;
+  private final SendGridFaultInjector faults;
   private final MailSendValidator validator;
   private final PersonalizationRenderer renderer;
   private final MessageStore store;
@@ -34,7 +34,7 @@ public class MailSendHandler {
   public MailSendHandler(
       SendGridSandboxProperties properties,
       ObjectMapper objectMapper,
-      FaultInjector faults,
+      SendGridFaultInjector faults,
       MailSendValidator validator,
       PersonalizationRenderer renderer,
       MessageStore store,
