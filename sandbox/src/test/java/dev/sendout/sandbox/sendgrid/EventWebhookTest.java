@@ -17,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -373,20 +372,6 @@ class EventWebhookTest extends SandboxIntegrationTest {
             throw new IllegalStateException(e);
           }
         });
-  }
-
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    await(5, condition);
-  }
-
-  private static void await(int seconds, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime())
-          .as("condition not met within %d s", seconds)
-          .isLessThan(deadline);
-      Thread.sleep(10);
-    }
   }
 
   private JsonNode receiptStats() throws Exception {
