@@ -1,5 +1,6 @@
 package dev.sendout.sandbox.sendgrid;
 
+import dev.sendout.sandbox.faults.FaultModes;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -17,7 +18,8 @@ public record FaultSettings(
     @DefaultValue("0") double throttleRate,
     @DefaultValue("0") double serverErrorRate,
     @DefaultValue("1") int retryAfterSeconds,
-    FailNextRequests failNextRequests) {
+    FailNextRequests failNextRequests)
+    implements FaultModes {
 
   public FaultSettings {
     // An exhausted countdown is normalised to null so that GET shows plainly that none is pending.

@@ -1,5 +1,6 @@
 package dev.sendout.sandbox.sendgrid;
 
+import dev.sendout.sandbox.faults.FaultModesUpdate;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,10 +13,12 @@ public record FaultsUpdate(
     Double throttleRate,
     Double serverErrorRate,
     Integer retryAfterSeconds,
-    FailNextRequests failNextRequests) {
+    FailNextRequests failNextRequests)
+    implements FaultModesUpdate<FaultSettings, SendGridError> {
 
   /** Lists what is wrong with this update, in the same shape SendGrid uses for its own errors. */
-  List<SendGridError> validate() {
+  @Override
+  public List<SendGridError> validate() {
     List<SendGridError> errors = new ArrayList<>();
     if (latencyMs != null && latencyMs < 0) {
       errors.add(SendGridError.of("latencyMs must not be negative.", "latencyMs"));
@@ -41,7 +44,8 @@ public record FaultsUpdate(
   }
 
   /** Returns the current settings overridden by the fields present in this update. */
-  FaultSettings applyTo(FaultSettings current) {
+  @Override
+  public FaultSettings applyTo(FaultSettings current) {
     return new FaultSettings(
         latencyMs != null ? latencyMs : current.latencyMs(),
         throttleRate != null ? throttleRate : current.throttleRate(),

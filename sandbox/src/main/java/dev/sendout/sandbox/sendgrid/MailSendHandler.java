@@ -1,5 +1,6 @@
 package dev.sendout.sandbox.sendgrid;
 
+import dev.sendout.sandbox.JsonBodies;
 import dev.sendout.sandbox.Latency;
 import dev.sendout.sandbox.sendgrid.events.ReceiptPlan;
 import dev.sendout.sandbox.sendgrid.events.Receipts;
@@ -8,7 +9,6 @@ import java.security.MessageDigest;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Service;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -25,7 +25,7 @@ public class MailSendHandler {
 
   private final byte[] apiKey;
   private final ObjectMapper objectMapper;
-  private final FaultInjector faults;
+  private final SendGridFaultInjector faults;
   private final MailSendValidator validator;
   private final PersonalizationRenderer renderer;
   private final MessageStore store;
@@ -34,7 +34,7 @@ public class MailSendHandler {
   public MailSendHandler(
       SendGridSandboxProperties properties,
       ObjectMapper objectMapper,
-      FaultInjector faults,
+      SendGridFaultInjector faults,
       MailSendValidator validator,
       PersonalizationRenderer renderer,
       MessageStore store,
@@ -57,7 +57,7 @@ public class MailSendHandler {
     if (!isAuthorized(authorization)) {
       return new MailSendOutcome(SendGridResponses.unauthorized(), MailSendOutcome.UNREAD);
     }
-    JsonNode mail = parse(body);
+    JsonNode mail = JsonBodies.object(objectMapper, body);
     if (mail == null) {
       return new MailSendOutcome(
           SendGridResponses.badRequest(List.of(SendGridError.of(MALFORMED_JSON, null))),
@@ -92,18 +92,5 @@ public class MailSendHandler {
     byte[] presented = authorization.substring(BEARER.length()).getBytes(StandardCharsets.UTF_8);
     // A constant-time comparison costs nothing here and keeps the fake honest as a model.
     return MessageDigest.isEqual(presented, apiKey);
-  }
-
-  /** Returns the body as a JSON object, or null when it is empty, malformed or not an object. */
-  private JsonNode parse(byte[] body) {
-    if (body == null || body.length == 0) {
-      return null;
-    }
-    try {
-      JsonNode tree = objectMapper.readTree(body);
-      return tree.isObject() ? tree : null;
-    } catch (JacksonException e) {
-      return null;
-    }
   }
 }

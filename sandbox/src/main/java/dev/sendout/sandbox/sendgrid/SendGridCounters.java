@@ -6,8 +6,8 @@ import java.util.concurrent.atomic.LongAdder;
 import org.springframework.stereotype.Component;
 
 /**
- * The running counters behind {@link SandboxStats}. LongAdders are used because every request bumps
- * several of them and contended atomics would serialise concurrent senders.
+ * The running counters behind {@link SendGridStats}. LongAdders are used because every request
+ * bumps several of them and contended atomics would serialise concurrent senders.
  */
 @Component
 public class SendGridCounters {
@@ -50,8 +50,8 @@ public class SendGridCounters {
   }
 
   /** The mail send counters, with the receipt counters kept elsewhere. */
-  SandboxStats snapshot(ReceiptStats receipts) {
-    return new SandboxStats(
+  SendGridStats snapshot(ReceiptStats receipts) {
+    return new SendGridStats(
         requests.sum(),
         accepted.sum(),
         distinctMessages.sum(),

@@ -7,7 +7,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
 /** Builds the answers of the mail send endpoint exactly as SendGrid words and shapes them. */
-final class SendGridResponses {
+public final class SendGridResponses {
 
   static final String MESSAGE_ID_HEADER = "X-Message-Id";
 
@@ -37,7 +37,7 @@ final class SendGridResponses {
     return json(HttpStatus.UNAUTHORIZED.value(), UNAUTHORIZED_BODY);
   }
 
-  static ResponseEntity<?> badRequest(List<SendGridError> errors) {
+  public static ResponseEntity<?> badRequest(List<SendGridError> errors) {
     return ResponseEntity.badRequest()
         .contentType(MediaType.APPLICATION_JSON)
         .body(new SendGridErrors(errors));

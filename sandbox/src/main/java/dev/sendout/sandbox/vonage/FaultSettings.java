@@ -1,5 +1,6 @@
 package dev.sendout.sandbox.vonage;
 
+import dev.sendout.sandbox.faults.FaultModes;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -10,4 +11,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param serverErrorRate the share of sends answered 500, from 0 to 1
  */
 public record FaultSettings(
-    @DefaultValue("0") long latencyMs, @DefaultValue("0") double serverErrorRate) {}
+    @DefaultValue("0") long latencyMs, @DefaultValue("0") double serverErrorRate)
+    implements FaultModes {}

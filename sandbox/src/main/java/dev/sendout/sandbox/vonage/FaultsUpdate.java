@@ -1,12 +1,15 @@
 package dev.sendout.sandbox.vonage;
 
+import dev.sendout.sandbox.faults.FaultModesUpdate;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The body of {@code PUT /sandbox/vonage/faults}. A missing field keeps its current value. */
-public record FaultsUpdate(Long latencyMs, Double serverErrorRate) {
+public record FaultsUpdate(Long latencyMs, Double serverErrorRate)
+    implements FaultModesUpdate<FaultSettings, InvalidParameter> {
 
-  List<InvalidParameter> validate() {
+  @Override
+  public List<InvalidParameter> validate() {
     List<InvalidParameter> problems = new ArrayList<>();
     if (latencyMs != null && latencyMs < 0) {
       problems.add(new InvalidParameter("latencyMs", "must not be negative"));
@@ -17,7 +20,8 @@ public record FaultsUpdate(Long latencyMs, Double serverErrorRate) {
     return problems;
   }
 
-  FaultSettings applyTo(FaultSettings current) {
+  @Override
+  public FaultSettings applyTo(FaultSettings current) {
     return new FaultSettings(
         latencyMs != null ? latencyMs : current.latencyMs(),
         serverErrorRate != null ? serverErrorRate : current.serverErrorRate());

@@ -1,5 +1,6 @@
 package dev.sendout.sandbox.vonage;
 
+import dev.sendout.sandbox.JsonBodies;
 import dev.sendout.sandbox.Latency;
 import dev.sendout.sandbox.vonage.statuses.StatusPlan;
 import dev.sendout.sandbox.vonage.statuses.Statuses;
@@ -8,7 +9,6 @@ import java.util.List;
 import java.util.UUID;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Service;
-import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.ObjectMapper;
 
@@ -62,7 +62,7 @@ public class SmsSendHandler {
     if (!authenticator.isAuthorized(authorization)) {
       return VonageResponses.unauthorized();
     }
-    JsonNode request = parse(body);
+    JsonNode request = JsonBodies.object(objectMapper, body);
     if (request == null) {
       return VonageResponses.invalidJson();
     }
@@ -87,18 +87,5 @@ public class SmsSendHandler {
     store.record(sms, plan);
     statuses.send(plan);
     return VonageResponses.accepted(sms.messageUuid());
-  }
-
-  /** Returns the body as a JSON object, or null when it is empty, malformed or not an object. */
-  private JsonNode parse(byte[] body) {
-    if (body == null || body.length == 0) {
-      return null;
-    }
-    try {
-      JsonNode tree = objectMapper.readTree(body);
-      return tree.isObject() ? tree : null;
-    } catch (JacksonException e) {
-      return null;
-    }
   }
 }

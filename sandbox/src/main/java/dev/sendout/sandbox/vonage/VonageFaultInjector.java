@@ -1,36 +1,17 @@
 package dev.sendout.sandbox.vonage;
 
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
+import dev.sendout.sandbox.faults.FaultInjector;
 import org.springframework.stereotype.Component;
 
-/**
- * Holds the fault modes and decides, request by request, whether a send fails. Both settings live
- * in one immutable value, so a request never sees half of an update.
- */
+/** Decides, request by request, whether a send fails. */
 @Component
-public class VonageFaultInjector {
-
-  private final AtomicReference<FaultSettings> settings;
+public class VonageFaultInjector extends FaultInjector<FaultSettings> {
 
   public VonageFaultInjector(VonageSandboxProperties properties) {
-    this.settings = new AtomicReference<>(properties.faults());
-  }
-
-  public FaultSettings current() {
-    return settings.get();
-  }
-
-  public FaultSettings update(FaultsUpdate update) {
-    return settings.updateAndGet(update::applyTo);
-  }
-
-  long latencyMs() {
-    return settings.get().latencyMs();
+    super(properties.faults());
   }
 
   boolean drawServerError() {
-    double rate = settings.get().serverErrorRate();
-    return rate > 0 && ThreadLocalRandom.current().nextDouble() < rate;
+    return chance(current().serverErrorRate());
   }
 }

@@ -13,8 +13,8 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 
 /**
- * What the sandbox's webhook posters (SendGrid receipts, Vonage statuses) share: a small pool of
- * daemon threads to post and retry on, one POST with its outcome, and the providers' backoff.
+ * The HTTP side of {@link WebhookPoster}: a small pool of daemon threads to post and retry on, one
+ * POST with its outcome, and the backoff both providers use.
  */
 public final class WebhookClient {
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.sendgrid.Response;
 import com.sendgrid.helpers.mail.Mail;
 import dev.sendout.sandbox.sendgrid.events.Receipts;
+import dev.sendout.sandbox.webhook.WebhookReceiver;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyFactory;
@@ -16,7 +17,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -31,13 +31,16 @@ import tools.jackson.databind.JsonNode;
  */
 class EventWebhookTest extends SandboxIntegrationTest {
 
+  private static final String SIGNATURE_HEADER = "X-Twilio-Email-Event-Webhook-Signature";
+  private static final String TIMESTAMP_HEADER = "X-Twilio-Email-Event-Webhook-Timestamp";
+
   @Autowired Receipts receipts;
 
   private WebhookReceiver receiver;
 
   @BeforeEach
   void pointReceiptsAtAFreshReceiver() throws Exception {
-    receiver = new WebhookReceiver();
+    receiver = new WebhookReceiver("/events");
     // Short delays and flushes keep each test well under a second; rates start at zero.
     configure(
         """
@@ -68,7 +71,7 @@ class EventWebhookTest extends SandboxIntegrationTest {
     assertThat(posts).isNotEmpty();
     for (WebhookReceiver.Post post : posts) {
       assertThat(post.contentType()).isEqualTo("application/json");
-      assertThat(Long.parseLong(post.timestamp())).isBetween(now - 1, now + 5);
+      assertThat(Long.parseLong(post.header(TIMESTAMP_HEADER))).isBetween(now - 1, now + 5);
       assertThat(verifies(publicKey, post, post.body())).isTrue();
       byte[] altered =
           new String(post.body(), StandardCharsets.UTF_8)
@@ -245,7 +248,7 @@ class EventWebhookTest extends SandboxIntegrationTest {
       assertThat(post.body()).isEqualTo(posts.get(0).body());
       assertThat(verifies(publicKey, post, post.body())).isTrue();
     }
-    assertThat(posts.stream().map(WebhookReceiver.Post::signature).distinct()).hasSize(3);
+    assertThat(posts.stream().map(post -> post.header(SIGNATURE_HEADER)).distinct()).hasSize(3);
     assertThat(json(posts.get(2)))
         .extracting(e -> e.get("event").asString())
         .containsExactly("processed", "delivered");
@@ -371,20 +374,6 @@ class EventWebhookTest extends SandboxIntegrationTest {
         });
   }
 
-  private static void await(BooleanSupplier condition) throws InterruptedException {
-    await(5, condition);
-  }
-
-  private static void await(int seconds, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime())
-          .as("condition not met within %d s", seconds)
-          .isLessThan(deadline);
-      Thread.sleep(10);
-    }
-  }
-
   private JsonNode receiptStats() throws Exception {
     return stats().get("receipts");
   }
@@ -439,8 +428,8 @@ class EventWebhookTest extends SandboxIntegrationTest {
       throws Exception {
     Signature verifier = Signature.getInstance("SHA256withECDSA");
     verifier.initVerify(key);
-    verifier.update(post.timestamp().getBytes(StandardCharsets.UTF_8));
+    verifier.update(post.header(TIMESTAMP_HEADER).getBytes(StandardCharsets.UTF_8));
     verifier.update(body);
-    return verifier.verify(Base64.getDecoder().decode(post.signature()));
+    return verifier.verify(Base64.getDecoder().decode(post.header(SIGNATURE_HEADER)));
   }
 }

@@ -22,7 +22,7 @@ class MessageStoreTest {
     assertThat(store.find("a")).hasValueSatisfying(r -> assertThat(r.sendCount()).isEqualTo(2));
     assertThat(store.find("b")).isPresent();
     assertThat(store.find("c")).isEmpty();
-    SandboxStats stats = counters.snapshot(null);
+    SendGridStats stats = counters.snapshot(null);
     assertThat(stats.accepted()).isEqualTo(5);
     assertThat(stats.distinctMessages()).isEqualTo(3);
     assertThat(stats.duplicates()).isEqualTo(1);

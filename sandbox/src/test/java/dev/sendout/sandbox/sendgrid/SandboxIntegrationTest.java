@@ -10,21 +10,14 @@ import com.sendgrid.helpers.mail.Mail;
 import com.sendgrid.helpers.mail.objects.Content;
 import com.sendgrid.helpers.mail.objects.Email;
 import com.sendgrid.helpers.mail.objects.Personalization;
+import dev.sendout.sandbox.SandboxHttpTest;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * Starts the sandbox on a random port and talks to it with the real SendGrid SDK, the way the
@@ -34,15 +27,9 @@ import tools.jackson.databind.ObjectMapper;
 @SpringBootTest(
     properties = "spring.config.name=sandbox",
     webEnvironment = WebEnvironment.RANDOM_PORT)
-abstract class SandboxIntegrationTest {
+abstract class SandboxIntegrationTest extends SandboxHttpTest {
 
   static final String API_KEY = "SG.sandbox-key";
-
-  private final HttpClient http = HttpClient.newHttpClient();
-
-  @LocalServerPort int port;
-
-  @Autowired ObjectMapper objectMapper;
 
   @BeforeEach
   void resetSandbox() throws Exception {
@@ -99,10 +86,6 @@ abstract class SandboxIntegrationTest {
         .orElse(null);
   }
 
-  JsonNode json(String body) {
-    return objectMapper.readTree(body);
-  }
-
   JsonNode stats() throws Exception {
     HttpResponse<String> response = get("/sandbox/sendgrid/stats");
     assertThat(response.statusCode()).isEqualTo(200);
@@ -113,35 +96,8 @@ abstract class SandboxIntegrationTest {
     return get("/sandbox/sendgrid/messages/" + messageId);
   }
 
-  HttpResponse<String> get(String path) throws Exception {
-    return http.send(request(path).GET().build(), BodyHandlers.ofString());
-  }
-
-  HttpResponse<String> delete(String path) throws Exception {
-    return http.send(request(path).DELETE().build(), BodyHandlers.ofString());
-  }
-
-  HttpResponse<String> put(String path, String json) throws Exception {
-    return http.send(
-        request(path)
-            .header("Content-Type", "application/json")
-            .PUT(BodyPublishers.ofString(json))
-            .build(),
-        BodyHandlers.ofString());
-  }
-
   /** Posts a raw body to the mail send endpoint, for requests the SDK would refuse to build. */
   HttpResponse<String> postRawMail(String body) throws Exception {
-    return http.send(
-        request("/v3/mail/send")
-            .header("Authorization", "Bearer " + API_KEY)
-            .header("Content-Type", "application/json")
-            .POST(BodyPublishers.ofString(body))
-            .build(),
-        BodyHandlers.ofString());
-  }
-
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    return post("/v3/mail/send", "Bearer " + API_KEY, body);
   }
 }

@@ -8,6 +8,7 @@ import com.vonage.client.messages.Channel;
 import com.vonage.client.messages.MessageStatus;
 import com.vonage.client.messages.MessagesClient;
 import com.vonage.jwt.Jwt;
+import dev.sendout.sandbox.webhook.WebhookReceiver;
 import java.net.URI;
 import java.net.http.HttpResponse;
 import java.security.MessageDigest;
@@ -29,12 +30,12 @@ import tools.jackson.databind.JsonNode;
  */
 class StatusWebhookTest extends VonageIntegrationTest {
 
-  private StatusReceiver receiver;
+  private WebhookReceiver receiver;
   private MessagesClient client;
 
   @BeforeEach
   void pointStatusesAtAFreshReceiver() throws Exception {
-    receiver = new StatusReceiver();
+    receiver = new WebhookReceiver("/status");
     client = jwtClient();
     configure(
         """
@@ -60,7 +61,7 @@ class StatusWebhookTest extends VonageIntegrationTest {
     String messageUuid = send(clientRef);
     awaitIdle();
 
-    List<StatusReceiver.Post> posts = receiver.posts();
+    List<WebhookReceiver.Post> posts = receiver.posts();
     assertThat(posts).hasSize(2);
     MessageStatus submitted = MessageStatus.fromJson(posts.get(0).text());
     MessageStatus delivered = MessageStatus.fromJson(posts.get(1).text());
@@ -107,14 +108,15 @@ class StatusWebhookTest extends VonageIntegrationTest {
     send("signed");
     awaitIdle();
 
-    List<StatusReceiver.Post> posts = receiver.posts();
+    List<WebhookReceiver.Post> posts = receiver.posts();
     assertThat(posts).hasSize(2);
-    for (StatusReceiver.Post post : posts) {
+    for (WebhookReceiver.Post post : posts) {
       assertThat(post.contentType()).isEqualTo("application/json");
-      assertThat(post.authorization()).startsWith("Bearer ");
-      assertThat(Jwt.verifySignature(post.token(), SIGNATURE_SECRET)).isTrue();
-      assertThat(Jwt.verifySignature(post.token(), "another-secret-of-the-same-length!")).isFalse();
-      DecodedJWT jwt = JWT.decode(post.token());
+      assertThat(post.header("Authorization")).startsWith("Bearer ");
+      assertThat(Jwt.verifySignature(post.bearerToken(), SIGNATURE_SECRET)).isTrue();
+      assertThat(Jwt.verifySignature(post.bearerToken(), "another-secret-of-the-same-length!"))
+          .isFalse();
+      DecodedJWT jwt = JWT.decode(post.bearerToken());
       assertThat(jwt.getAlgorithm()).isEqualTo("HS256");
       assertThat(jwt.getIssuer()).isEqualTo("Vonage");
       assertThat(UUID.fromString(jwt.getId())).isNotNull();
@@ -123,8 +125,8 @@ class StatusWebhookTest extends VonageIntegrationTest {
       assertThat(jwt.getClaim("api_key").asString()).isEqualTo(API_KEY);
       assertThat(jwt.getClaim("payload_hash").asString()).isEqualTo(sha256Hex(post.body()));
     }
-    assertThat(JWT.decode(posts.get(0).token()).getId())
-        .isNotEqualTo(JWT.decode(posts.get(1).token()).getId());
+    assertThat(JWT.decode(posts.get(0).bearerToken()).getId())
+        .isNotEqualTo(JWT.decode(posts.get(1).bearerToken()).getId());
   }
 
   @Test
@@ -133,7 +135,7 @@ class StatusWebhookTest extends VonageIntegrationTest {
     String messageUuid = send("rejected");
     awaitIdle();
 
-    List<StatusReceiver.Post> posts = receiver.posts();
+    List<WebhookReceiver.Post> posts = receiver.posts();
     assertThat(posts).hasSize(1);
     MessageStatus rejected = MessageStatus.fromJson(posts.get(0).text());
     assertThat(rejected.getStatus()).isEqualTo(MessageStatus.Status.REJECTED);
@@ -181,7 +183,7 @@ class StatusWebhookTest extends VonageIntegrationTest {
     String messageUuid = send("dup");
     awaitIdle();
 
-    List<StatusReceiver.Post> posts = receiver.posts();
+    List<WebhookReceiver.Post> posts = receiver.posts();
     assertThat(posts).hasSize(6);
     assertThat(statuses())
         .extracting(MessageStatus::getStatus)
@@ -242,11 +244,11 @@ class StatusWebhookTest extends VonageIntegrationTest {
     send("retried");
     awaitIdle();
 
-    List<StatusReceiver.Post> posts = receiver.posts();
+    List<WebhookReceiver.Post> posts = receiver.posts();
     assertThat(posts).hasSize(4);
     assertThat(posts.get(1).body()).isEqualTo(posts.get(0).body());
     assertThat(posts.get(2).body()).isEqualTo(posts.get(0).body());
-    assertThat(posts.stream().map(p -> JWT.decode(p.token()).getId()).distinct()).hasSize(4);
+    assertThat(posts.stream().map(p -> JWT.decode(p.bearerToken()).getId()).distinct()).hasSize(4);
     assertThat(statuses())
         .extracting(MessageStatus::getStatus)
         .containsExactly(

@@ -6,26 +6,18 @@ import com.vonage.client.HttpConfig;
 import com.vonage.client.VonageClient;
 import com.vonage.client.messages.MessagesClient;
 import com.vonage.client.messages.sms.SmsTextRequest;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpRequest.BodyPublishers;
+import dev.sendout.sandbox.SandboxHttpTest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.BeforeEach;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
 
 /**
  * Starts the sandbox on a random port, configured like a Vonage account with one application, and
@@ -42,7 +34,7 @@ import tools.jackson.databind.ObjectMapper;
       // The SDK logs every error answer it turns into an exception, with a stack trace.
       "logging.level.com.vonage=error"
     })
-abstract class VonageIntegrationTest {
+abstract class VonageIntegrationTest extends SandboxHttpTest {
 
   static final String APPLICATION_ID = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee";
   static final String SIGNATURE_SECRET = "sandbox-signature-secret-for-tests";
@@ -53,12 +45,6 @@ abstract class VonageIntegrationTest {
 
   /** The application's key pair; the sandbox knows only the public half, as Vonage does. */
   static final KeyPair APPLICATION_KEYS = rsaKeyPair();
-
-  private final HttpClient http = HttpClient.newHttpClient();
-
-  @LocalServerPort int port;
-
-  @Autowired ObjectMapper objectMapper;
 
   @DynamicPropertySource
   static void applicationPublicKey(DynamicPropertyRegistry registry) {
@@ -114,10 +100,6 @@ abstract class VonageIntegrationTest {
         .build();
   }
 
-  JsonNode json(String body) {
-    return objectMapper.readTree(body);
-  }
-
   JsonNode stats() throws Exception {
     HttpResponse<String> response = get("/sandbox/vonage/stats");
     assertThat(response.statusCode()).isEqualTo(200);
@@ -130,46 +112,11 @@ abstract class VonageIntegrationTest {
     return json(response.body());
   }
 
-  HttpResponse<String> get(String path) throws Exception {
-    return http.send(request(path).GET().build(), BodyHandlers.ofString());
-  }
-
-  HttpResponse<String> delete(String path) throws Exception {
-    return http.send(request(path).DELETE().build(), BodyHandlers.ofString());
-  }
-
-  HttpResponse<String> put(String path, String json) throws Exception {
-    return http.send(
-        request(path)
-            .header("Content-Type", "application/json")
-            .PUT(BodyPublishers.ofString(json))
-            .build(),
-        BodyHandlers.ofString());
-  }
-
   /** Posts a raw body with Basic auth, for requests the SDK would refuse to build. */
   HttpResponse<String> postRaw(String body) throws Exception {
     String credentials =
         Base64.getEncoder().encodeToString((API_KEY + ":" + API_SECRET).getBytes());
-    return http.send(
-        request("/v1/messages")
-            .header("Authorization", "Basic " + credentials)
-            .header("Content-Type", "application/json")
-            .POST(BodyPublishers.ofString(body))
-            .build(),
-        BodyHandlers.ofString());
-  }
-
-  static void await(BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + 5_000_000_000L;
-    while (!condition.getAsBoolean()) {
-      assertThat(System.nanoTime()).as("condition not met within 5 s").isLessThan(deadline);
-      Thread.sleep(10);
-    }
-  }
-
-  private HttpRequest.Builder request(String path) {
-    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    return post("/v1/messages", "Basic " + credentials, body);
   }
 
   /** PKCS#8 PEM, the format of the private key file Vonage hands out for an application. */

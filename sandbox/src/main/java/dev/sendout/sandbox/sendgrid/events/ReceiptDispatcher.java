@@ -32,10 +32,10 @@ class ReceiptDispatcher {
   private final Map<Integer, OpenBatch> open = new HashMap<>();
   private final List<PendingEvent> due = new ArrayList<>();
   private final ReceiptSettingsHolder settings;
-  private final WebhookPoster poster;
+  private final ReceiptPoster poster;
   private final Thread thread;
 
-  ReceiptDispatcher(ReceiptSettingsHolder settings, WebhookPoster poster) {
+  ReceiptDispatcher(ReceiptSettingsHolder settings, ReceiptPoster poster) {
     this.settings = settings;
     this.poster = poster;
     this.thread = new Thread(this::run, "receipt-dispatcher");

@@ -1,8 +1,8 @@
 package dev.sendout.sandbox.sendgrid.events;
 
 import dev.sendout.sandbox.sendgrid.SendGridError;
-import dev.sendout.sandbox.webhook.WebhookClient;
-import java.util.ArrayList;
+import dev.sendout.sandbox.webhook.SettingsCheck;
+import dev.sendout.sandbox.webhook.WebhookSettings;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -50,7 +50,8 @@ public record ReceiptSettings(
     @DefaultValue("100") long flushIntervalMs,
     @DefaultValue("20") int maxAttempts,
     @DefaultValue("1000") long retryInitialBackoffMs,
-    @DefaultValue("5000000") long maxPendingEvents) {
+    @DefaultValue("5000000") long maxPendingEvents)
+    implements WebhookSettings {
 
   static final int MAX_DUPLICATES = 100;
   static final int MAX_BATCH_SIZE = 10_000;
@@ -60,54 +61,23 @@ public record ReceiptSettings(
     webhookUrl = webhookUrl == null ? "" : webhookUrl.trim();
   }
 
-  boolean enabled() {
-    return !webhookUrl.isEmpty();
-  }
-
   /** Lists what is wrong with these settings, in the shape SendGrid uses for its own errors. */
   List<SendGridError> problems() {
-    List<SendGridError> errors = new ArrayList<>();
-    if (enabled() && !WebhookClient.isHttpUrl(webhookUrl)) {
-      errors.add(error("webhookUrl must be empty or an absolute http or https URL.", "webhookUrl"));
-    }
-    atLeast(errors, "deliveryDelayMs", deliveryDelayMs, 0);
-    share(errors, "silenceRate", silenceRate);
-    share(errors, "dropRate", dropRate);
-    share(errors, "bounceRate", bounceRate);
-    share(errors, "deferredRate", deferredRate);
-    share(errors, "asyncBounceRate", asyncBounceRate);
-    share(errors, "outOfOrderRate", outOfOrderRate);
-    share(errors, "bounceWithoutCustomArgsRate", bounceWithoutCustomArgsRate);
-    between(errors, "duplicates", duplicates, 1, MAX_DUPLICATES);
-    between(errors, "batchSize", batchSize, 1, MAX_BATCH_SIZE);
-    atLeast(errors, "flushIntervalMs", flushIntervalMs, 0);
-    atLeast(errors, "maxAttempts", maxAttempts, 1);
-    between(
-        errors, "retryInitialBackoffMs", retryInitialBackoffMs, 0, WebhookClient.MAX_BACKOFF_MS);
-    atLeast(errors, "maxPendingEvents", maxPendingEvents, 1);
-    return errors;
-  }
-
-  private static void share(List<SendGridError> errors, String field, double value) {
-    if (!(value >= 0.0 && value <= 1.0)) {
-      errors.add(error(field + " must be between 0 and 1.", field));
-    }
-  }
-
-  private static void atLeast(List<SendGridError> errors, String field, long value, long min) {
-    if (value < min) {
-      errors.add(error(field + " must be at least " + min + ".", field));
-    }
-  }
-
-  private static void between(
-      List<SendGridError> errors, String field, long value, long min, long max) {
-    if (value < min || value > max) {
-      errors.add(error(field + " must be between " + min + " and " + max + ".", field));
-    }
-  }
-
-  private static SendGridError error(String message, String field) {
-    return new SendGridError(message, field, null);
+    return new SettingsCheck()
+        .webhookUrl(this)
+        .atLeast("deliveryDelayMs", deliveryDelayMs, 0)
+        .share("silenceRate", silenceRate)
+        .share("dropRate", dropRate)
+        .share("bounceRate", bounceRate)
+        .share("deferredRate", deferredRate)
+        .share("asyncBounceRate", asyncBounceRate)
+        .share("outOfOrderRate", outOfOrderRate)
+        .share("bounceWithoutCustomArgsRate", bounceWithoutCustomArgsRate)
+        .between("duplicates", duplicates, 1, MAX_DUPLICATES)
+        .between("batchSize", batchSize, 1, MAX_BATCH_SIZE)
+        .atLeast("flushIntervalMs", flushIntervalMs, 0)
+        .retries(this)
+        .atLeast("maxPendingEvents", maxPendingEvents, 1)
+        .problems((field, reason) -> new SendGridError(field + " " + reason + ".", field, null));
   }
 }

@@ -1,13 +1,13 @@
 package dev.sendout.sandbox.sendgrid.events;
 
 import dev.sendout.sandbox.sendgrid.RenderedPersonalization;
+import dev.sendout.sandbox.webhook.WebhookRuns;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Service;
 
 /**
@@ -21,12 +21,13 @@ import org.springframework.stereotype.Service;
 public class Receipts {
 
   private final ReceiptSettingsHolder settings;
-  private final FateDrawer fates;
+  private final ReceiptFateDrawer fates;
   private final ReceiptDispatcher dispatcher;
-  private final AtomicReference<ReceiptLedger> ledger = new AtomicReference<>(new ReceiptLedger());
+  private final WebhookRuns<ReceiptLedger> runs = new WebhookRuns<>(ReceiptLedger::new);
   private final AtomicLong sequence = new AtomicLong();
 
-  public Receipts(ReceiptSettingsHolder settings, FateDrawer fates, ReceiptDispatcher dispatcher) {
+  public Receipts(
+      ReceiptSettingsHolder settings, ReceiptFateDrawer fates, ReceiptDispatcher dispatcher) {
     this.settings = settings;
     this.fates = fates;
     this.dispatcher = dispatcher;
@@ -38,7 +39,7 @@ public class Receipts {
     if (!current.enabled()) {
       return ReceiptPlan.none(personalizations.size());
     }
-    ReceiptLedger run = ledger.get();
+    ReceiptLedger run = runs.current();
     long acceptedAtMs = System.currentTimeMillis();
     long acceptedAtNanos = System.nanoTime();
     List<Fate> drawn = new ArrayList<>(personalizations.size());
@@ -73,12 +74,12 @@ public class Receipts {
   }
 
   public ReceiptStats stats() {
-    return ledger.get().snapshot();
+    return runs.current().stats();
   }
 
   /** Forgets every event not yet sent, abandons retries in flight and zeroes the counters. */
   public void clear() {
-    ledger.getAndSet(new ReceiptLedger()).retire();
+    runs.clear();
     dispatcher.discardRetired();
   }
 

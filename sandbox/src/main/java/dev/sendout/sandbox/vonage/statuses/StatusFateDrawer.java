@@ -1,8 +1,8 @@
 package dev.sendout.sandbox.vonage.statuses;
 
 import dev.sendout.sandbox.vonage.statuses.Fate.Outcome;
-import java.util.Random;
-import java.util.concurrent.ThreadLocalRandom;
+import dev.sendout.sandbox.webhook.FateDraws;
+import dev.sendout.sandbox.webhook.FateDraws.Share;
 import java.util.random.RandomGenerator;
 import org.springframework.stereotype.Component;
 
@@ -10,48 +10,31 @@ import org.springframework.stereotype.Component;
 @Component
 class StatusFateDrawer {
 
-  /** The seeded generator, or null to draw from fresh randomness. */
-  private volatile Random seeded;
+  private final FateDraws draws;
 
   StatusFateDrawer(StatusSettings startup) {
-    reseed(startup.seed());
+    this.draws = new FateDraws(startup.seed());
   }
 
-  /**
-   * Restarts the draws from this seed. java.util.Random is thread-safe, so one seeded generator can
-   * serve all request threads.
-   */
+  /** Restarts the draws from this seed. */
   void reseed(Long seed) {
-    seeded = seed == null ? null : new Random(seed);
+    draws.reseed(seed);
   }
 
   Fate draw(StatusSettings settings) {
-    Random current = seeded;
-    RandomGenerator rng = current != null ? current : ThreadLocalRandom.current();
-    Outcome outcome = outcome(rng.nextDouble(), settings);
+    RandomGenerator rng = draws.generator();
+    Outcome outcome =
+        FateDraws.split(
+            rng.nextDouble(),
+            Outcome.DELIVERED,
+            new Share<>(Outcome.SILENT, settings.silenceRate()),
+            new Share<>(Outcome.REJECTED, settings.rejectedRate()),
+            new Share<>(Outcome.UNDELIVERABLE, settings.undeliverableRate()));
+    // Unlike SendGrid's modifiers this draws even at a zero rate, which keeps seeded sequences as
+    // they have always been.
     boolean submitted =
         (outcome == Outcome.DELIVERED || outcome == Outcome.UNDELIVERABLE)
             && rng.nextDouble() < settings.submittedRate();
     return new Fate(outcome, submitted);
-  }
-
-  /**
-   * Splits one draw between the exclusive fates in a fixed order, so that each rate is exactly the
-   * share it names while the rates add up to at most 1; beyond that the earlier fates win.
-   */
-  private static Outcome outcome(double roll, StatusSettings settings) {
-    double bound = settings.silenceRate();
-    if (roll < bound) {
-      return Outcome.SILENT;
-    }
-    bound += settings.rejectedRate();
-    if (roll < bound) {
-      return Outcome.REJECTED;
-    }
-    bound += settings.undeliverableRate();
-    if (roll < bound) {
-      return Outcome.UNDELIVERABLE;
-    }
-    return Outcome.DELIVERED;
   }
 }

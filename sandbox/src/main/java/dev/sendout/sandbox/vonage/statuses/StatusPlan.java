@@ -1,5 +1,6 @@
 package dev.sendout.sandbox.vonage.statuses;
 
+import dev.sendout.sandbox.webhook.WebhookLedger;
 import java.util.List;
 
 /**
@@ -23,9 +24,9 @@ public final class StatusPlan {
   private final String messageUuid;
   private final Fate fate;
   private final List<Post> posts;
-  private final StatusLedger ledger;
+  private final WebhookLedger ledger;
 
-  StatusPlan(String messageUuid, Fate fate, List<Post> posts, StatusLedger ledger) {
+  StatusPlan(String messageUuid, Fate fate, List<Post> posts, WebhookLedger ledger) {
     this.messageUuid = messageUuid;
     this.fate = fate;
     this.posts = posts;
@@ -56,7 +57,7 @@ public final class StatusPlan {
     return posts;
   }
 
-  StatusLedger ledger() {
+  WebhookLedger ledger() {
     return ledger;
   }
 }

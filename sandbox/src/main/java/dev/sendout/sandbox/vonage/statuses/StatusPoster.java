@@ -1,20 +1,16 @@
 package dev.sendout.sandbox.vonage.statuses;
 
 import dev.sendout.sandbox.vonage.SmsStore;
-import dev.sendout.sandbox.webhook.WebhookClient;
+import dev.sendout.sandbox.webhook.WebhookDelivery;
+import dev.sendout.sandbox.webhook.WebhookLedger;
+import dev.sendout.sandbox.webhook.WebhookPoster;
 import jakarta.annotation.PreDestroy;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Posts the statuses of each plan one after another on a small pool, each signed afresh, retrying
- * failures with exponential backoff and giving up on a status after the configured attempts.
+ * Posts the statuses of each plan one after another through the shared poster, each signed afresh,
+ * which retries failures with exponential backoff and gives up on a status after the configured
+ * attempts.
  *
  * <p>A plan's next POST is scheduled only once the one before it has finished, so the receiver
  * always gets {@code submitted} before the final status and every duplicate in turn, even with no
@@ -23,24 +19,18 @@ import org.springframework.stereotype.Component;
 @Component
 class StatusPoster {
 
-  private static final Logger log = LoggerFactory.getLogger(StatusPoster.class);
-
-  private final StatusSettingsHolder settings;
-  private final StatusSigner signer;
   private final SmsStore store;
-  private final ScheduledThreadPoolExecutor pool;
-  private final WebhookClient http = new WebhookClient();
+  private final WebhookPoster poster;
 
   StatusPoster(StatusSettingsHolder settings, StatusSigner signer, SmsStore store) {
-    this.settings = settings;
-    this.signer = signer;
     this.store = store;
-    this.pool = WebhookClient.pool("vonage-status-poster-");
+    this.poster =
+        new WebhookPoster("Status webhook", "vonage-status-poster-", settings::current, signer);
   }
 
   @PreDestroy
   void stop() {
-    pool.shutdownNow();
+    poster.stop();
   }
 
   void start(StatusPlan plan) {
@@ -50,69 +40,58 @@ class StatusPoster {
   private void next(StatusPlan plan, int index) {
     if (index < plan.posts().size()) {
       long delayNanos = plan.posts().get(index).dueNanos() - System.nanoTime();
-      schedule(plan, index, 1, delayNanos);
+      poster.schedule(new Delivery(plan, index), delayNanos);
     }
   }
 
-  private void schedule(StatusPlan plan, int index, int attempt, long delayNanos) {
-    try {
-      pool.schedule(() -> attempt(plan, index, attempt), delayNanos, TimeUnit.NANOSECONDS);
-    } catch (RejectedExecutionException e) {
-      // Only happens while shutting down, when unsent statuses are abandoned anyway.
-    }
-  }
+  /** One status of a plan; settling it, posted or given up on, starts the next. */
+  private final class Delivery implements WebhookDelivery {
 
-  private void attempt(StatusPlan plan, int index, int attempt) {
-    StatusLedger ledger = plan.ledger();
-    if (ledger.isRetired()) {
-      return;
+    private final StatusPlan plan;
+    private final int index;
+    private final StatusPlan.Post post;
+
+    Delivery(StatusPlan plan, int index) {
+      this.plan = plan;
+      this.index = index;
+      this.post = plan.posts().get(index);
     }
-    StatusSettings current = settings.current();
-    if (!current.enabled()) {
-      ledger.countDropped(plan.posts().size() - index);
-      return;
+
+    @Override
+    public WebhookLedger ledger() {
+      return plan.ledger();
     }
-    StatusPlan.Post post = plan.posts().get(index);
-    Optional<String> failure;
-    try {
-      failure =
-          http.post(
-              current.webhookUrl(),
-              post.body(),
-              Map.of("Authorization", "Bearer " + signer.sign(post.body())));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
+
+    @Override
+    public byte[] body() {
+      return post.body();
     }
-    if (failure.isEmpty()) {
-      ledger.countPosted();
+
+    @Override
+    public int items() {
+      return 1;
+    }
+
+    /** Switching statuses off drops this status and every one after it. */
+    @Override
+    public int itemsLeft() {
+      return plan.posts().size() - index;
+    }
+
+    @Override
+    public String describe() {
+      return post.type().wireName() + " of message " + plan.messageUuid();
+    }
+
+    @Override
+    public void posted() {
       store.recordPosted(plan.messageUuid(), post.type().wireName());
       next(plan, index + 1);
-      return;
     }
-    ledger.countPostFailure();
-    // The URL stays out of the log: it may hold a token.
-    if (attempt >= current.maxAttempts()) {
-      log.warn(
-          "Status webhook POST failed ({}), attempt {} of {}; dropping {} of message {}",
-          failure.get(),
-          attempt,
-          current.maxAttempts(),
-          post.type().wireName(),
-          plan.messageUuid());
-      ledger.countDropped(1);
+
+    @Override
+    public void gaveUp() {
       next(plan, index + 1);
-      return;
     }
-    long backoffMs = WebhookClient.backoffMs(current.retryInitialBackoffMs(), attempt);
-    log.warn(
-        "Status webhook POST failed ({}), attempt {} of {}; retrying {} of message {} in {} ms",
-        failure.get(),
-        attempt,
-        current.maxAttempts(),
-        post.type().wireName(),
-        plan.messageUuid(),
-        backoffMs);
-    schedule(plan, index, attempt + 1, TimeUnit.MILLISECONDS.toNanos(backoffMs));
   }
 }

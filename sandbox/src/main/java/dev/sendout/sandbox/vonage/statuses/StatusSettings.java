@@ -1,8 +1,8 @@
 package dev.sendout.sandbox.vonage.statuses;
 
 import dev.sendout.sandbox.vonage.InvalidParameter;
-import dev.sendout.sandbox.webhook.WebhookClient;
-import java.util.ArrayList;
+import dev.sendout.sandbox.webhook.SettingsCheck;
+import dev.sendout.sandbox.webhook.WebhookSettings;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -42,7 +42,8 @@ public record StatusSettings(
     @DefaultValue("20") int maxAttempts,
     @DefaultValue("1000") long retryInitialBackoffMs,
     @DefaultValue("100000") long maxPendingStatuses,
-    Long seed) {
+    Long seed)
+    implements WebhookSettings {
 
   static final int MAX_DUPLICATES = 100;
 
@@ -51,46 +52,18 @@ public record StatusSettings(
     webhookUrl = webhookUrl == null ? "" : webhookUrl.trim();
   }
 
-  boolean enabled() {
-    return !webhookUrl.isEmpty();
-  }
-
   /** Lists what is wrong with these settings, named as in the JSON of the settings endpoint. */
   List<InvalidParameter> problems() {
-    List<InvalidParameter> problems = new ArrayList<>();
-    if (enabled() && !WebhookClient.isHttpUrl(webhookUrl)) {
-      problems.add(
-          new InvalidParameter("webhookUrl", "must be empty or an absolute http or https URL"));
-    }
-    atLeast(problems, "delayMs", delayMs, 0);
-    share(problems, "silenceRate", silenceRate);
-    share(problems, "rejectedRate", rejectedRate);
-    share(problems, "undeliverableRate", undeliverableRate);
-    share(problems, "submittedRate", submittedRate);
-    between(problems, "duplicates", duplicates, 1, MAX_DUPLICATES);
-    atLeast(problems, "maxAttempts", maxAttempts, 1);
-    between(
-        problems, "retryInitialBackoffMs", retryInitialBackoffMs, 0, WebhookClient.MAX_BACKOFF_MS);
-    atLeast(problems, "maxPendingStatuses", maxPendingStatuses, 1);
-    return problems;
-  }
-
-  private static void share(List<InvalidParameter> problems, String field, double value) {
-    if (!(value >= 0.0 && value <= 1.0)) {
-      problems.add(new InvalidParameter(field, "must be between 0 and 1"));
-    }
-  }
-
-  private static void atLeast(List<InvalidParameter> problems, String field, long value, long min) {
-    if (value < min) {
-      problems.add(new InvalidParameter(field, "must be at least " + min));
-    }
-  }
-
-  private static void between(
-      List<InvalidParameter> problems, String field, long value, long min, long max) {
-    if (value < min || value > max) {
-      problems.add(new InvalidParameter(field, "must be between " + min + " and " + max));
-    }
+    return new SettingsCheck()
+        .webhookUrl(this)
+        .atLeast("delayMs", delayMs, 0)
+        .share("silenceRate", silenceRate)
+        .share("rejectedRate", rejectedRate)
+        .share("undeliverableRate", undeliverableRate)
+        .share("submittedRate", submittedRate)
+        .between("duplicates", duplicates, 1, MAX_DUPLICATES)
+        .retries(this)
+        .atLeast("maxPendingStatuses", maxPendingStatuses, 1)
+        .problems(InvalidParameter::new);
   }
 }

@@ -4,10 +4,12 @@ import com.auth0.jwt.JWT;
 import com.auth0.jwt.JWTCreator;
 import com.auth0.jwt.algorithms.Algorithm;
 import dev.sendout.sandbox.vonage.VonageSandboxProperties;
+import dev.sendout.sandbox.webhook.WebhookSigner;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -16,7 +18,7 @@ import org.springframework.stereotype.Component;
  * account's signature secret, whose {@code payload_hash} claim binds it to the exact body bytes.
  */
 @Component
-class StatusSigner {
+class StatusSigner implements WebhookSigner {
 
   static final String ISSUER = "Vonage";
   static final String PAYLOAD_HASH_CLAIM = "payload_hash";
@@ -35,6 +37,11 @@ class StatusSigner {
   }
 
   /** A fresh token for each attempt, so a retried POST carries a current {@code iat}. */
+  @Override
+  public Map<String, String> headers(byte[] body) {
+    return Map.of("Authorization", "Bearer " + sign(body));
+  }
+
   String sign(byte[] body) {
     JWTCreator.Builder jwt =
         JWT.create()

@@ -1,5 +1,7 @@
 package dev.sendout.sandbox.vonage.statuses;
 
+import dev.sendout.sandbox.webhook.WebhookCounts;
+
 /**
  * The status webhook counters since the last clear; every duplicate counts as one POST.
  *
@@ -9,4 +11,14 @@ package dev.sendout.sandbox.vonage.statuses;
  * @param statusesDropped POSTs given up on
  */
 public record StatusStats(
-    long statusesPosted, long statusPostFailures, long statusesPending, long statusesDropped) {}
+    long statusesPosted, long statusPostFailures, long statusesPending, long statusesDropped) {
+
+  /** Vonage shows statuses refused for lack of room among the dropped ones. */
+  static StatusStats of(WebhookCounts counts) {
+    return new StatusStats(
+        counts.itemsPosted(),
+        counts.postFailures(),
+        counts.pending(),
+        counts.dropped() + counts.overCapacity());
+  }
+}

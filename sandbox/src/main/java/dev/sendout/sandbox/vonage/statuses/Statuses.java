@@ -1,11 +1,13 @@
 package dev.sendout.sandbox.vonage.statuses;
 
+import dev.sendout.sandbox.settings.SettingsChange;
 import dev.sendout.sandbox.vonage.AcceptedSms;
 import dev.sendout.sandbox.vonage.InvalidParameter;
+import dev.sendout.sandbox.webhook.WebhookLedger;
+import dev.sendout.sandbox.webhook.WebhookRuns;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
 
@@ -23,7 +25,7 @@ public class Statuses {
   private final StatusFateDrawer fates;
   private final StatusPoster poster;
   private final ObjectMapper objectMapper;
-  private final AtomicReference<StatusLedger> ledger = new AtomicReference<>(new StatusLedger());
+  private final WebhookRuns<WebhookLedger> runs = new WebhookRuns<>(WebhookLedger::new);
 
   public Statuses(
       StatusSettingsHolder settings,
@@ -58,7 +60,7 @@ public class Statuses {
         posts.add(new StatusPlan.Post(type, body, dueNanos));
       }
     }
-    return new StatusPlan(sms.messageUuid(), fate, posts, ledger.get());
+    return new StatusPlan(sms.messageUuid(), fate, posts, runs.current());
   }
 
   /** Schedules the planned statuses, unless that would pass the cap on pending ones. */
@@ -74,20 +76,20 @@ public class Statuses {
    * Applies a settings change, as {@link StatusSettingsHolder#apply} does, and restarts the fate
    * draws when it carries a seed.
    */
-  List<InvalidParameter> update(StatusesUpdate update) {
-    List<InvalidParameter> problems = settings.apply(update);
-    if (problems.isEmpty() && update.seed() != null) {
+  SettingsChange<StatusSettings, InvalidParameter> update(StatusesUpdate update) {
+    SettingsChange<StatusSettings, InvalidParameter> change = settings.apply(update);
+    if (change.isApplied() && update.seed() != null) {
       fates.reseed(update.seed());
     }
-    return problems;
+    return change;
   }
 
   public StatusStats stats() {
-    return ledger.get().snapshot();
+    return StatusStats.of(runs.current().counts());
   }
 
   /** Forgets every status not yet posted, abandons retries in flight and zeroes the counters. */
   public void clear() {
-    ledger.getAndSet(new StatusLedger()).retire();
+    runs.clear();
   }
 }

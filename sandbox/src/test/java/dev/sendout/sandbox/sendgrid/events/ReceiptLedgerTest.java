@@ -14,7 +14,7 @@ class ReceiptLedgerTest {
     assertThat(ledger.reserve(5, 10)).isFalse();
     assertThat(ledger.reserve(4, 10)).isTrue();
 
-    ReceiptStats stats = ledger.snapshot();
+    ReceiptStats stats = ledger.stats();
     assertThat(stats.pendingEvents()).isEqualTo(10);
     assertThat(stats.eventsOverCapacity()).isEqualTo(5);
   }
@@ -25,7 +25,7 @@ class ReceiptLedgerTest {
     ledger.countPosted(6);
     ledger.countDropped(4);
 
-    ReceiptStats stats = ledger.snapshot();
+    ReceiptStats stats = ledger.stats();
     assertThat(stats.pendingEvents()).isZero();
     assertThat(stats.eventsPosted()).isEqualTo(6);
     assertThat(stats.batchesPosted()).isEqualTo(1);

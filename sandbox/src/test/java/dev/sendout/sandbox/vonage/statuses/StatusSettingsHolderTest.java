@@ -25,7 +25,7 @@ class StatusSettingsHolderTest {
   void startsWithoutASecretAsLongAsStatusesAreOffButRefusesToSwitchThemOnLater() {
     StatusSettingsHolder holder = new StatusSettingsHolder(settings(""), NO_SECRET);
 
-    assertThat(holder.apply(update("http://127.0.0.1:9/")))
+    assertThat(holder.apply(update("http://127.0.0.1:9/")).problems())
         .extracting(InvalidParameter::name)
         .containsExactly("webhookUrl");
     assertThat(holder.current().enabled()).isFalse();
@@ -35,7 +35,7 @@ class StatusSettingsHolderTest {
   void switchesStatusesOnWhenTheSecretIsThere() {
     StatusSettingsHolder holder = new StatusSettingsHolder(settings(""), SECRET);
 
-    assertThat(holder.apply(update("http://127.0.0.1:9/"))).isEmpty();
+    assertThat(holder.apply(update("http://127.0.0.1:9/")).problems()).isEmpty();
     assertThat(holder.current().webhookUrl()).isEqualTo("http://127.0.0.1:9/");
     assertThat(SECRET.toString()).doesNotContain("a-secret");
   }

@@ -11,13 +11,13 @@ import org.springframework.web.bind.annotation.RestController;
 /** Lets tests and people see what the fake SendGrid accepted, and wipe it between runs. */
 @RestController
 @RequestMapping("/sandbox/sendgrid")
-public class SandboxInspectionController {
+public class SendGridInspectionController {
 
   private final MessageStore store;
   private final SendGridCounters counters;
   private final Receipts receipts;
 
-  public SandboxInspectionController(
+  public SendGridInspectionController(
       MessageStore store, SendGridCounters counters, Receipts receipts) {
     this.store = store;
     this.counters = counters;
@@ -30,7 +30,7 @@ public class SandboxInspectionController {
   }
 
   @GetMapping("/stats")
-  public SandboxStats stats() {
+  public SendGridStats stats() {
     return counters.snapshot(receipts.stats());
   }
 

@@ -29,7 +29,7 @@ import dev.sendout.sandbox.sendgrid.events.ReceiptStats;
   "untracked",
   "receipts"
 })
-public record SandboxStats(
+public record SendGridStats(
     long requests,
     long accepted,
     long distinctMessages,

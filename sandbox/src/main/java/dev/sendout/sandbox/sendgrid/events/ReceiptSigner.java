@@ -1,11 +1,14 @@
 package dev.sendout.sandbox.sendgrid.events;
 
+import dev.sendout.sandbox.webhook.WebhookSigner;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.PrivateKey;
 import java.security.Signature;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -15,14 +18,17 @@ import org.springframework.stereotype.Component;
  * timestamp header's bytes followed by the raw body, sent as base64 of the DER signature.
  */
 @Component
-class WebhookSigner {
+class ReceiptSigner implements WebhookSigner {
 
-  private static final Logger log = LoggerFactory.getLogger(WebhookSigner.class);
+  static final String SIGNATURE_HEADER = "X-Twilio-Email-Event-Webhook-Signature";
+  static final String TIMESTAMP_HEADER = "X-Twilio-Email-Event-Webhook-Timestamp";
+
+  private static final Logger log = LoggerFactory.getLogger(ReceiptSigner.class);
 
   private final PrivateKey privateKey;
   private final String publicKey;
 
-  WebhookSigner(ReceiptStartupProperties properties) {
+  ReceiptSigner(ReceiptStartupProperties properties) {
     KeyPair keys = SigningKeys.load(properties.privateKey(), properties.publicKey());
     this.privateKey = keys.getPrivate();
     this.publicKey = Base64.getEncoder().encodeToString(keys.getPublic().getEncoded());
@@ -34,6 +40,13 @@ class WebhookSigner {
   /** The verification key as base64 X.509 SubjectPublicKeyInfo DER, as SendGrid shows it. */
   String publicKey() {
     return publicKey;
+  }
+
+  /** Signs with the current time, so every attempt of a batch carries a fresh timestamp. */
+  @Override
+  public Map<String, String> headers(byte[] body) {
+    String timestamp = Long.toString(Instant.now().getEpochSecond());
+    return Map.of(TIMESTAMP_HEADER, timestamp, SIGNATURE_HEADER, sign(timestamp, body));
   }
 
   String sign(String timestamp, byte[] body) {

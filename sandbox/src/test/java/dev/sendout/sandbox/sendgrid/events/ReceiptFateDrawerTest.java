@@ -9,11 +9,12 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-class FateDrawerTest {
+class ReceiptFateDrawerTest {
 
   private static final int DRAWS = 20_000;
 
-  private final FateDrawer drawer = new FateDrawer(new ReceiptStartupProperties("", "", null));
+  private final ReceiptFateDrawer drawer =
+      new ReceiptFateDrawer(new ReceiptStartupProperties("", "", null));
 
   @Test
   void exclusiveRatesAreTheSharesTheyName() {
@@ -66,9 +67,12 @@ class FateDrawerTest {
   void aSeedMakesTheDrawsRepeatable() {
     ReceiptSettings settings = rates(0.25, 0.25, 0.25, 0.5, 0.5, 0.5);
 
-    List<Fate> first = draws(new FateDrawer(new ReceiptStartupProperties("", "", 42L)), settings);
-    List<Fate> again = draws(new FateDrawer(new ReceiptStartupProperties("", "", 42L)), settings);
-    List<Fate> other = draws(new FateDrawer(new ReceiptStartupProperties("", "", 43L)), settings);
+    List<Fate> first =
+        draws(new ReceiptFateDrawer(new ReceiptStartupProperties("", "", 42L)), settings);
+    List<Fate> again =
+        draws(new ReceiptFateDrawer(new ReceiptStartupProperties("", "", 42L)), settings);
+    List<Fate> other =
+        draws(new ReceiptFateDrawer(new ReceiptStartupProperties("", "", 43L)), settings);
 
     assertThat(again).isEqualTo(first);
     assertThat(other).isNotEqualTo(first);
@@ -85,7 +89,7 @@ class FateDrawerTest {
     return counts;
   }
 
-  private static List<Fate> draws(FateDrawer drawer, ReceiptSettings settings) {
+  private static List<Fate> draws(ReceiptFateDrawer drawer, ReceiptSettings settings) {
     List<Fate> fates = new ArrayList<>();
     for (int i = 0; i < 100; i++) {
       fates.add(drawer.draw(settings));

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-class FaultInjectorTest {
+class SendGridFaultInjectorTest {
 
-  private final FaultInjector injector =
-      new FaultInjector(
+  private final SendGridFaultInjector injector =
+      new SendGridFaultInjector(
           new SendGridSandboxProperties("key", 10, new FaultSettings(0, 0, 0, 3, null)));
 
   @Test

@@ -11,12 +11,12 @@ import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 
-class WebhookSignerTest {
+class ReceiptSignerTest {
 
   @Test
   void signsTimestampThenBodyWithTheConfiguredKeyPair() throws Exception {
     KeyPair pair = pair("secp256r1");
-    WebhookSigner signer = new WebhookSigner(properties(privateKey(pair), publicKey(pair)));
+    ReceiptSigner signer = new ReceiptSigner(properties(privateKey(pair), publicKey(pair)));
     byte[] body = "[{\"event\":\"processed\"}]".getBytes(StandardCharsets.UTF_8);
 
     String signature = signer.sign("1700000000", body);
@@ -33,7 +33,7 @@ class WebhookSignerTest {
   void refusesAPrivateKeyWithoutItsPublicKeyWithoutQuotingIt() throws Exception {
     String privateKey = privateKey(pair("secp256r1"));
 
-    assertThatThrownBy(() -> new WebhookSigner(properties(privateKey, "")))
+    assertThatThrownBy(() -> new ReceiptSigner(properties(privateKey, "")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("must be set together")
         .hasMessageContaining("only sandbox.sendgrid.receipts.private-key is set")
@@ -46,7 +46,7 @@ class WebhookSignerTest {
     String privateKey = privateKey(pair("secp256r1"));
     String otherPublicKey = publicKey(pair("secp256r1"));
 
-    assertThatThrownBy(() -> new WebhookSigner(properties(privateKey, otherPublicKey)))
+    assertThatThrownBy(() -> new ReceiptSigner(properties(privateKey, otherPublicKey)))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("do not belong to the same key pair");
   }
@@ -55,7 +55,7 @@ class WebhookSignerTest {
   void refusesKeysOnAnotherCurve() throws Exception {
     KeyPair p384 = pair("secp384r1");
 
-    assertThatThrownBy(() -> new WebhookSigner(properties(privateKey(p384), publicKey(p384))))
+    assertThatThrownBy(() -> new ReceiptSigner(properties(privateKey(p384), publicKey(p384))))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("P-256");
   }
@@ -64,7 +64,7 @@ class WebhookSignerTest {
   void refusesAPublicKeyThatIsNotBase64() throws Exception {
     String privateKey = privateKey(pair("secp256r1"));
 
-    assertThatThrownBy(() -> new WebhookSigner(properties(privateKey, "not base64!")))
+    assertThatThrownBy(() -> new ReceiptSigner(properties(privateKey, "not base64!")))
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("public-key is not a base64 X.509");
   }

@@ -1,36 +1,19 @@
 package dev.sendout.sandbox.sendgrid;
 
+import dev.sendout.sandbox.faults.FaultInjector;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
 
 /**
- * Holds the fault modes and decides, request by request, whether a mail send fails.
- *
- * <p>All settings live in one immutable value behind an atomic reference, so a request always sees
- * a consistent set of rates and the forced-failure countdown is consumed exactly once per request
- * even when many requests and a settings change race.
+ * Decides, request by request, whether a mail send fails. The forced-failure countdown is consumed
+ * exactly once per request even when many requests and a settings change race.
  */
 @Component
-public class FaultInjector {
+public class SendGridFaultInjector extends FaultInjector<FaultSettings> {
 
-  private final AtomicReference<FaultSettings> settings;
-
-  public FaultInjector(SendGridSandboxProperties properties) {
-    this.settings = new AtomicReference<>(properties.faults());
-  }
-
-  public FaultSettings current() {
-    return settings.get();
-  }
-
-  public FaultSettings update(FaultsUpdate update) {
-    return settings.updateAndGet(update::applyTo);
-  }
-
-  public long latencyMs() {
-    return settings.get().latencyMs();
+  public SendGridFaultInjector(SendGridSandboxProperties properties) {
+    super(properties.faults());
   }
 
   /**
@@ -39,7 +22,7 @@ public class FaultInjector {
    * the two rates are exactly the shares of requests they name.
    */
   public Optional<InjectedFault> draw() {
-    FaultSettings before = settings.getAndUpdate(FaultSettings::consumeForcedFailure);
+    FaultSettings before = getAndUpdate(FaultSettings::consumeForcedFailure);
     if (before.failNextRequests() != null) {
       return Optional.of(
           new InjectedFault(before.failNextRequests().status(), before.retryAfterSeconds()));
