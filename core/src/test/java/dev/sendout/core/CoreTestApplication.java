@@ -3,7 +3,7 @@ package dev.sendout.core;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 
-/** The activities wired as the worker wires them, for tests against real Postgres. */
+/** The domain and its store, for tests against real Postgres. */
 @SpringBootApplication
 public class CoreTestApplication {
 

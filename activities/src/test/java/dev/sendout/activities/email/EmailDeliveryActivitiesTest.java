@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.sendout.activities.ActivitiesTestApplication;
 import dev.sendout.core.StoreTest;
 import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.message.MessageReads;
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -43,6 +45,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The email delivery activity in Temporal's activity environment, on real Postgres and a WireMock
  * SendGrid.
  */
+@SpringBootTest(classes = ActivitiesTestApplication.class)
 class EmailDeliveryActivitiesTest extends StoreTest {
 
   private static final WireMockServer sendGrid = new WireMockServer(options().dynamicPort());

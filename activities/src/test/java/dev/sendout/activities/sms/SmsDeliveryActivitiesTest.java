@@ -15,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.sendout.activities.ActivitiesTestApplication;
 import dev.sendout.core.StoreTest;
 import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.message.MessageReads;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -44,6 +46,7 @@ import org.springframework.test.context.DynamicPropertySource;
  * The SMS delivery activity in Temporal's activity environment, on real Postgres, with Vonage's SDK
  * talking to a WireMock Messages API.
  */
+@SpringBootTest(classes = ActivitiesTestApplication.class)
 class SmsDeliveryActivitiesTest extends StoreTest {
 
   private static final WireMockServer vonage = new WireMockServer(options().dynamicPort());
