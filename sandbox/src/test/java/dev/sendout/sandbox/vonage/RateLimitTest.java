@@ -52,23 +52,28 @@ class RateLimitTest extends VonageIntegrationTest {
   void throttledAnswerIsVonagesRateLimitProblem() throws Exception {
     MessagesClient client = basicClient(API_KEY, API_SECRET);
     MessageResponseException throttled = null;
-    // Sequential sends well inside one second; the 31st is the first that may be refused.
-    awaitNextSecond();
-    for (int i = 0; i <= LIMIT && throttled == null; i++) {
-      try {
-        client.sendMessage(sms(RECIPIENT, "seq-" + i));
-      } catch (MessageResponseException e) {
-        throttled = e;
+    int acceptedBefore = -1;
+    // Sequential sends: the 31st within one second of the clock is the first that is refused. A
+    // busy machine may spread an attempt over two seconds, so a few attempts are allowed.
+    for (int attempt = 0; attempt < 5 && throttled == null; attempt++) {
+      awaitNextSecond();
+      for (int i = 0; i <= LIMIT && throttled == null; i++) {
+        try {
+          client.sendMessage(sms(RECIPIENT, "seq-" + attempt + "-" + i));
+        } catch (MessageResponseException e) {
+          throttled = e;
+          acceptedBefore = i;
+        }
       }
     }
 
     assertThat(throttled).isNotNull();
+    assertThat(acceptedBefore).isEqualTo(LIMIT);
     assertThat(throttled.getStatusCode()).isEqualTo(429);
     assertThat(throttled.getTitle()).isEqualTo("Rate Limit Hit");
     assertThat(throttled.getDetail()).isEqualTo("Please wait, then retry your request");
     assertThat(throttled.getType().toString())
         .isEqualTo("https://developer.vonage.com/api-errors#throttled");
-    assertThat(stats().get("accepted").asLong()).isEqualTo(LIMIT);
   }
 
   @Test
