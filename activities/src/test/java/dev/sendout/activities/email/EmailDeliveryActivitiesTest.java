@@ -4,7 +4,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.FAILED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
@@ -13,31 +12,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.sendout.activities.ActivitiesTestApplication;
-import dev.sendout.core.StoreTest;
-import dev.sendout.core.delivery.DeliveryStore;
-import dev.sendout.core.message.MessageReads;
+import dev.sendout.activities.DeliveryActivitiesTestBase;
 import dev.sendout.core.message.StoredMessage;
-import dev.sendout.core.sendout.SendoutStore;
-import dev.sendout.workflows.batch.DeliveryActivities;
+import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.workflows.batch.DeliveryFailure;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendTally;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -45,14 +32,9 @@ import org.springframework.test.context.DynamicPropertySource;
  * The email delivery activity in Temporal's activity environment, on real Postgres and a WireMock
  * SendGrid.
  */
-@SpringBootTest(classes = ActivitiesTestApplication.class)
-class EmailDeliveryActivitiesTest extends StoreTest {
+class EmailDeliveryActivitiesTest extends DeliveryActivitiesTestBase<EmailDeliveryActivities> {
 
-  private static final WireMockServer sendGrid = new WireMockServer(options().dynamicPort());
-
-  static {
-    sendGrid.start();
-  }
+  private static final WireMockServer sendGrid = startedProvider();
 
   @DynamicPropertySource
   static void sendGridAddress(DynamicPropertyRegistry registry) {
@@ -64,41 +46,14 @@ class EmailDeliveryActivitiesTest extends StoreTest {
     sendGrid.stop();
   }
 
-  @Autowired EmailDeliveryActivities activities;
-  @Autowired SendoutStore sendouts;
-  @Autowired DeliveryStore deliveries;
-  @Autowired MessageReads messages;
-
-  private TestActivityEnvironment temporal;
-  private DeliveryActivities delivery;
-
-  @BeforeEach
-  void setUp() {
-    sendGrid.resetAll();
-    temporal = TestActivityEnvironment.newInstance();
-    temporal.registerActivitiesImplementations(activities);
-    delivery =
-        temporal.newActivityStub(
-            DeliveryActivities.class,
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofSeconds(30))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
+  @Override
+  protected WireMockServer provider() {
+    return sendGrid;
   }
 
-  @AfterEach
-  void tearDown() {
-    temporal.close();
-  }
-
-  private UUID releasedSendout(int recipients) {
-    UUID id = sendouts.create(emailSendout(recipients)).sendout().id();
-    sendouts.release(id);
-    return id;
-  }
-
-  private List<StoredMessage> all(UUID id) {
-    return messages.page(id, null, -1, 1000);
+  @Override
+  protected NewSendout sendout(int recipients) {
+    return emailSendout(recipients);
   }
 
   private void sendGridAnswers(int status, String header, String value) {

@@ -6,7 +6,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.FAILED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
@@ -15,30 +14,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import dev.sendout.activities.ActivitiesTestApplication;
-import dev.sendout.core.StoreTest;
-import dev.sendout.core.delivery.DeliveryStore;
-import dev.sendout.core.message.MessageReads;
+import dev.sendout.activities.DeliveryActivitiesTestBase;
 import dev.sendout.core.message.StoredMessage;
-import dev.sendout.core.sendout.SendoutStore;
-import dev.sendout.workflows.batch.DeliveryActivities;
+import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.workflows.batch.DeliveryFailure;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendTally;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
-import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -46,15 +33,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * The SMS delivery activity in Temporal's activity environment, on real Postgres, with Vonage's SDK
  * talking to a WireMock Messages API.
  */
-@SpringBootTest(classes = ActivitiesTestApplication.class)
-class SmsDeliveryActivitiesTest extends StoreTest {
+class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryActivities> {
 
-  private static final WireMockServer vonage = new WireMockServer(options().dynamicPort());
+  private static final WireMockServer vonage = startedProvider();
   private static final String MESSAGES = "/v1/messages";
-
-  static {
-    vonage.start();
-  }
 
   @DynamicPropertySource
   static void vonageAddress(DynamicPropertyRegistry registry) {
@@ -66,41 +48,14 @@ class SmsDeliveryActivitiesTest extends StoreTest {
     vonage.stop();
   }
 
-  @Autowired SmsDeliveryActivities activities;
-  @Autowired SendoutStore sendouts;
-  @Autowired DeliveryStore deliveries;
-  @Autowired MessageReads messages;
-
-  private TestActivityEnvironment temporal;
-  private DeliveryActivities delivery;
-
-  @BeforeEach
-  void setUp() {
-    vonage.resetAll();
-    temporal = TestActivityEnvironment.newInstance();
-    temporal.registerActivitiesImplementations(activities);
-    delivery =
-        temporal.newActivityStub(
-            DeliveryActivities.class,
-            ActivityOptions.newBuilder()
-                .setStartToCloseTimeout(Duration.ofSeconds(30))
-                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
-                .build());
+  @Override
+  protected WireMockServer provider() {
+    return vonage;
   }
 
-  @AfterEach
-  void tearDown() {
-    temporal.close();
-  }
-
-  private UUID releasedSendout(int recipients) {
-    UUID id = sendouts.create(smsSendout(recipients)).sendout().id();
-    sendouts.release(id);
-    return id;
-  }
-
-  private List<StoredMessage> all(UUID id) {
-    return messages.page(id, null, -1, 1000);
+  @Override
+  protected NewSendout sendout(int recipients) {
+    return smsSendout(recipients);
   }
 
   private static SendBatch only(UUID id, int seq) {
