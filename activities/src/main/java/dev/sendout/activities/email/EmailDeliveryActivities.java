@@ -1,9 +1,9 @@
 package dev.sendout.activities.email;
 
+import dev.sendout.activities.delivery.BatchRun;
 import dev.sendout.core.channel.email.EmailContent;
 import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.OutgoingMessage;
-import dev.sendout.core.delivery.PauseCheck;
 import dev.sendout.core.delivery.SendOutcome;
 import dev.sendout.core.delivery.SendRecorder;
 import dev.sendout.core.sendout.SendoutStore;
@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
@@ -49,18 +48,18 @@ public class EmailDeliveryActivities implements DeliveryActivities {
 
   @Override
   public SendTally sendBatch(SendBatch batch) {
-    UUID sendoutId = UUID.fromString(batch.sendoutId());
-    try (var sendoutMdc = MDC.putCloseable("sendoutId", batch.sendoutId());
-        var batchMdc = MDC.putCloseable("batch", String.valueOf(batch.batchNo()))) {
-      PauseCheck.refuseWhilePaused(sendouts, sendoutId);
-      List<OutgoingMessage> claimed =
-          deliveries.claimForSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq());
-      if (!claimed.isEmpty()) {
-        EmailContent content = sendouts.content(sendoutId, EmailContent.class);
-        settle(claimed, sendGrid.send(content, claimed));
-      }
-      return deliveries.tally(batch);
-    }
+    return BatchRun.run(
+        batch,
+        sendouts,
+        deliveries,
+        sendoutId -> {
+          List<OutgoingMessage> claimed =
+              deliveries.claimForSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq());
+          if (!claimed.isEmpty()) {
+            EmailContent content = sendouts.content(sendoutId, EmailContent.class);
+            settle(claimed, sendGrid.send(content, claimed));
+          }
+        });
   }
 
   private void settle(List<OutgoingMessage> claimed, SendOutcome outcome) {

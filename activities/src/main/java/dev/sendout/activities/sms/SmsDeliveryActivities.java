@@ -1,9 +1,9 @@
 package dev.sendout.activities.sms;
 
+import dev.sendout.activities.delivery.BatchRun;
 import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.OutgoingMessage;
-import dev.sendout.core.delivery.PauseCheck;
 import dev.sendout.core.delivery.SendOutcome;
 import dev.sendout.core.delivery.SendRecorder;
 import dev.sendout.core.sendout.SendoutStore;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
 /**
@@ -55,27 +54,26 @@ public class SmsDeliveryActivities implements DeliveryActivities {
 
   @Override
   public SendTally sendBatch(SendBatch batch) {
-    UUID sendoutId = UUID.fromString(batch.sendoutId());
-    try (var sendoutMdc = MDC.putCloseable("sendoutId", batch.sendoutId());
-        var batchMdc = MDC.putCloseable("batch", String.valueOf(batch.batchNo()))) {
-      PauseCheck.refuseWhilePaused(sendouts, sendoutId);
-      SmsContent content = null;
-      for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
-        List<OutgoingMessage> claimed =
-            deliveries.claimForSend(sendoutId, batch.batchNo(), seq, seq + 1);
-        if (claimed.isEmpty()) {
-          continue; // sent, or settled otherwise, by an earlier attempt
-        }
-        if (content == null) {
-          content = sendouts.content(sendoutId, SmsContent.class);
-        }
-        OutgoingMessage message = claimed.get(0);
-        awaitTurn(message);
-        SendOutcome outcome = vonage.send(content, message);
-        log.debug("Vonage call for message {}: {}", message.id(), outcome.kind());
-        recorder.record(List.of(message.id()), outcome);
+    return BatchRun.run(batch, sendouts, deliveries, sendoutId -> sendEach(sendoutId, batch));
+  }
+
+  /** Sends the batch's messages one by one, each claimed right before its own request. */
+  private void sendEach(UUID sendoutId, SendBatch batch) {
+    SmsContent content = null;
+    for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
+      List<OutgoingMessage> claimed =
+          deliveries.claimForSend(sendoutId, batch.batchNo(), seq, seq + 1);
+      if (claimed.isEmpty()) {
+        continue; // sent, or settled otherwise, by an earlier attempt
       }
-      return deliveries.tally(batch);
+      if (content == null) {
+        content = sendouts.content(sendoutId, SmsContent.class);
+      }
+      OutgoingMessage message = claimed.get(0);
+      awaitTurn(message);
+      SendOutcome outcome = vonage.send(content, message);
+      log.debug("Vonage call for message {}: {}", message.id(), outcome.kind());
+      recorder.record(List.of(message.id()), outcome);
     }
   }
 
