@@ -1,14 +1,10 @@
 package dev.sendout.api.receipt;
 
-import dev.sendout.api.problem.ApiProblem;
-import dev.sendout.api.problem.ProblemType;
 import dev.sendout.core.channel.email.SendGridEvents;
-import dev.sendout.core.receipt.Receipt;
 import dev.sendout.core.receipt.ReceiptStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import java.util.List;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -23,9 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 public class SendGridWebhookController {
 
   private final SendGridSignature signature;
-  private final ReceiptStore receipts;
-  private final ReceiptNotifier notifier;
-  private final ReceiptMeters meters;
+  private final ReceiptIntake intake;
 
   public SendGridWebhookController(
       SendGridSignature signature,
@@ -33,9 +27,7 @@ public class SendGridWebhookController {
       ReceiptNotifier notifier,
       MeterRegistry meters) {
     this.signature = signature;
-    this.receipts = receipts;
-    this.notifier = notifier;
-    this.meters = new ReceiptMeters(meters, "sendgrid");
+    this.intake = new ReceiptIntake(receipts, notifier, meters, "sendgrid");
   }
 
   @Operation(
@@ -53,22 +45,10 @@ public class SendGridWebhookController {
       @RequestHeader(name = SendGridSignature.TIMESTAMP_HEADER, required = false) String timestamp,
       @RequestHeader(name = SendGridSignature.SIGNATURE_HEADER, required = false) String signed,
       @RequestBody(required = false) byte[] body) {
-    byte[] raw = body == null ? new byte[0] : body;
-    try {
-      signature.verify(timestamp, signed, raw);
-    } catch (ApiProblem refused) {
-      meters.rejected(refused);
-      throw refused;
-    }
-    List<Receipt> events;
-    try {
-      events = SendGridEvents.parse(raw);
-    } catch (SendGridEvents.MalformedEventsException e) {
-      throw new ApiProblem(ProblemType.MALFORMED_JSON, e.getMessage());
-    }
-    var ingested = receipts.ingest(events);
-    notifier.wake(ingested.batches());
-    meters.record(ingested);
-    return WebhookResult.of(ingested);
+    return intake.receive(
+        body,
+        raw -> signature.verify(timestamp, signed, raw),
+        SendGridEvents::parse,
+        SendGridEvents.MalformedEventsException.class);
   }
 }

@@ -1,9 +1,6 @@
 package dev.sendout.api.receipt;
 
-import dev.sendout.api.problem.ApiProblem;
-import dev.sendout.api.problem.ProblemType;
 import dev.sendout.core.channel.sms.VonageStatuses;
-import dev.sendout.core.receipt.Receipt;
 import dev.sendout.core.receipt.ReceiptStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
@@ -24,9 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
 public class VonageWebhookController {
 
   private final VonageSignature signature;
-  private final ReceiptStore receipts;
-  private final ReceiptNotifier notifier;
-  private final ReceiptMeters meters;
+  private final ReceiptIntake intake;
 
   public VonageWebhookController(
       VonageSignature signature,
@@ -34,9 +29,7 @@ public class VonageWebhookController {
       ReceiptNotifier notifier,
       MeterRegistry meters) {
     this.signature = signature;
-    this.receipts = receipts;
-    this.notifier = notifier;
-    this.meters = new ReceiptMeters(meters, "vonage");
+    this.intake = new ReceiptIntake(receipts, notifier, meters, "vonage");
   }
 
   @Operation(
@@ -52,22 +45,10 @@ public class VonageWebhookController {
   public WebhookResult receive(
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       @RequestBody(required = false) byte[] body) {
-    byte[] raw = body == null ? new byte[0] : body;
-    try {
-      signature.verify(authorization, raw);
-    } catch (ApiProblem refused) {
-      meters.rejected(refused);
-      throw refused;
-    }
-    Receipt status;
-    try {
-      status = VonageStatuses.parse(raw);
-    } catch (VonageStatuses.MalformedStatusException e) {
-      throw new ApiProblem(ProblemType.MALFORMED_JSON, e.getMessage());
-    }
-    var ingested = receipts.ingest(List.of(status));
-    notifier.wake(ingested.batches());
-    meters.record(ingested);
-    return WebhookResult.of(ingested);
+    return intake.receive(
+        body,
+        raw -> signature.verify(authorization, raw),
+        raw -> List.of(VonageStatuses.parse(raw)),
+        VonageStatuses.MalformedStatusException.class);
   }
 }

@@ -1,0 +1,66 @@
+package dev.sendout.api.receipt;
+
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.receipt.Receipt;
+import dev.sendout.core.receipt.ReceiptStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The steps every provider's receipt webhook takes, in the order that keeps receipts from being
+ * lost: verify the call over the raw bytes, parse them, store and apply the receipts in one
+ * transaction, wake the batches they settle, count them, and only then answer. Each controller
+ * keeps its endpoint, headers and documentation and says only how its provider signs and writes.
+ */
+final class ReceiptIntake {
+
+  /** One provider's check of a call, which throws {@link ApiProblem} when it does not verify. */
+  @FunctionalInterface
+  interface Verifier {
+    void verify(byte[] raw);
+  }
+
+  private final ReceiptStore receipts;
+  private final ReceiptNotifier notifier;
+  private final ReceiptMeters meters;
+
+  ReceiptIntake(
+      ReceiptStore receipts, ReceiptNotifier notifier, MeterRegistry meters, String provider) {
+    this.receipts = receipts;
+    this.notifier = notifier;
+    this.meters = new ReceiptMeters(meters, provider);
+  }
+
+  /**
+   * Takes one call's body. A body the parser refuses with {@code malformed} answers 400 with the
+   * parser's message; any other failure of the parser is left to propagate as it is.
+   */
+  WebhookResult receive(
+      byte[] body,
+      Verifier verifier,
+      Function<byte[], List<Receipt>> parser,
+      Class<? extends IllegalArgumentException> malformed) {
+    byte[] raw = body == null ? new byte[0] : body;
+    try {
+      verifier.verify(raw);
+    } catch (ApiProblem refused) {
+      meters.rejected(refused);
+      throw refused;
+    }
+    List<Receipt> parsed;
+    try {
+      parsed = parser.apply(raw);
+    } catch (IllegalArgumentException e) {
+      if (!malformed.isInstance(e)) {
+        throw e;
+      }
+      throw new ApiProblem(ProblemType.MALFORMED_JSON, e.getMessage());
+    }
+    var ingested = receipts.ingest(parsed);
+    notifier.wake(ingested.batches());
+    meters.record(ingested);
+    return WebhookResult.of(ingested);
+  }
+}
