@@ -2,40 +2,26 @@ package dev.sendout.api.sendout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.sendout.api.ApiProperties;
-import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
 import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.channel.sms.SmsSegments.Encoding;
 import dev.sendout.workflows.sendout.Channel;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.NullSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.util.unit.DataSize;
 
 class SendoutRequestValidatorSmsTest {
 
   private static final String TEXT = "Hi {{firstName}}, tell us: {{surveyUrl}}";
   private static final String URL = "https://s.example.com/x1";
 
-  private final SendoutRequestValidator validator =
-      new SendoutRequestValidator(
-          new ApiProperties(
-              5,
-              DataSize.ofMegabytes(1),
-              DataSize.ofMegabytes(1),
-              Duration.ofHours(24),
-              Duration.ofHours(72)),
-          Clock.fixed(Instant.parse("2026-11-29T12:00:00Z"), ZoneOffset.UTC));
+  private final SendoutRequestValidator validator = ValidatorFixture.validator(5);
 
   private static CreateSendoutRequest sms(String senderId, String text, Recipient... recipients) {
     return new CreateSendoutRequest(
@@ -51,12 +37,7 @@ class SendoutRequestValidatorSmsTest {
   }
 
   private List<FieldProblem> problems(CreateSendoutRequest request) {
-    try {
-      validator.validate(request);
-    } catch (ApiProblem problem) {
-      return problem.errors();
-    }
-    throw new AssertionError("expected the request to be refused");
+    return ValidatorFixture.problems(validator, request);
   }
 
   @Test

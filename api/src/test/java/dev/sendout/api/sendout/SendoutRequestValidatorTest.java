@@ -3,35 +3,21 @@ package dev.sendout.api.sendout;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sendout.api.ApiProperties;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
-import org.springframework.util.unit.DataSize;
 
 class SendoutRequestValidatorTest {
 
-  private static final Instant NOW = Instant.parse("2026-11-29T12:00:00Z");
-  private final SendoutRequestValidator validator =
-      new SendoutRequestValidator(properties(5), Clock.fixed(NOW, ZoneOffset.UTC));
-
-  private static ApiProperties properties(int maxRecipients) {
-    return new ApiProperties(
-        maxRecipients,
-        DataSize.ofMegabytes(1),
-        DataSize.ofMegabytes(1),
-        Duration.ofHours(24),
-        Duration.ofHours(72));
-  }
+  private static final Instant NOW = ValidatorFixture.NOW;
+  private final SendoutRequestValidator validator = ValidatorFixture.validator(5);
 
   private static CreateSendoutRequest request(List<Recipient> recipients, String sendAt) {
     return request(recipients, sendAt, null);
@@ -55,12 +41,7 @@ class SendoutRequestValidatorTest {
   }
 
   private List<FieldProblem> problems(CreateSendoutRequest request) {
-    try {
-      validator.validate(request);
-    } catch (ApiProblem problem) {
-      return problem.errors();
-    }
-    throw new AssertionError("expected the request to be refused");
+    return ValidatorFixture.problems(validator, request);
   }
 
   @Test
@@ -175,8 +156,7 @@ class SendoutRequestValidatorTest {
 
   @Test
   void reportIsCappedSoThatAHugeBadFileCannotMakeAHugeAnswer() {
-    SendoutRequestValidator roomy =
-        new SendoutRequestValidator(properties(10_000), Clock.fixed(NOW, ZoneOffset.UTC));
+    SendoutRequestValidator roomy = ValidatorFixture.validator(10_000);
     var bad = IntStream.range(0, 500).mapToObj(i -> recipient("bad-" + i)).toList();
 
     assertThatThrownBy(() -> roomy.validate(request(bad, null)))
