@@ -1,6 +1,7 @@
 package dev.sendout.api.sendout;
 
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
 import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
@@ -24,6 +25,17 @@ interface ChannelRequestRules {
    * that their problems are reported after the content's.
    */
   Checked content(CreateSendoutRequest request, Problems problems);
+
+  /**
+   * The request's sender, or null once its absence is reported: every channel requires one, and
+   * reports it first among its content's problems.
+   */
+  static Sender requiredSender(CreateSendoutRequest request, Problems problems) {
+    if (request.from() == null) {
+      problems.add("/from", "is required");
+    }
+    return request.from();
+  }
 
   /**
    * The content of a stored sendout, which passed {@link #content} when it was created, for

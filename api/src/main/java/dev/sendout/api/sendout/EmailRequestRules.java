@@ -4,21 +4,19 @@ import static dev.sendout.api.sendout.SendoutRequestValidator.MAX_NAME_LENGTH;
 import static dev.sendout.api.sendout.SendoutRequestValidator.isBlank;
 import static dev.sendout.api.sendout.SendoutRequestValidator.maxLength;
 import static dev.sendout.api.sendout.SendoutRequestValidator.notUsed;
-import static dev.sendout.api.sendout.SendoutRequestValidator.variables;
 
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.api.sendout.RecipientChecks.Addressing;
 import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
 import dev.sendout.core.channel.email.EmailContent;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.regex.Pattern;
 
 /** What an email sendout's request must hold: a sender address, a subject and a body. */
-final class EmailRequestRules implements ChannelRequestRules {
+record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelRequestRules {
 
   /** The WHATWG HTML address syntax, plus a dot in the domain, which every deliverable one has. */
   private static final Pattern EMAIL =
@@ -29,28 +27,10 @@ final class EmailRequestRules implements ChannelRequestRules {
   private static final int MAX_ADDRESS_LENGTH = 254;
   private static final int MAX_SUBJECT_LENGTH = 998;
 
-  private final Duration defaultReceiptTimeout;
-
-  EmailRequestRules(Duration defaultReceiptTimeout) {
-    this.defaultReceiptTimeout = defaultReceiptTimeout;
-  }
-
-  @Override
-  public Channel channel() {
-    return Channel.EMAIL;
-  }
-
-  @Override
-  public Duration defaultReceiptTimeout() {
-    return defaultReceiptTimeout;
-  }
-
   @Override
   public Checked content(CreateSendoutRequest request, Problems problems) {
-    var from = request.from();
-    if (from == null) {
-      problems.add("/from", "is required");
-    } else {
+    var from = ChannelRequestRules.requiredSender(request, problems);
+    if (from != null) {
       email("/from/email", from.email(), problems);
       maxLength("/from/name", from.name(), MAX_NAME_LENGTH, problems);
       notUsed("/from/senderId", from.senderId(), Channel.EMAIL, problems);
@@ -72,6 +52,11 @@ final class EmailRequestRules implements ChannelRequestRules {
   }
 
   @Override
+  public Channel channel() {
+    return Channel.EMAIL;
+  }
+
+  @Override
   public Checked stored(Object content) {
     return new CheckedEmail((EmailContent) content);
   }
@@ -81,25 +66,8 @@ final class EmailRequestRules implements ChannelRequestRules {
 
     @Override
     public void recipients(List<Recipient> recipients, Problems problems) {
-      var required = content.variables();
-      Map<String, Integer> seen = new HashMap<>(recipients.size() * 2);
-      for (int i = 0; i < recipients.size(); i++) {
-        String at = "/recipients/" + i;
-        Recipient r = recipients.get(i);
-        if (r == null) {
-          problems.add(at, "is null");
-          continue;
-        }
-        if (email(at + "/email", r.email(), problems)) {
-          Integer first = seen.putIfAbsent(r.email().toLowerCase(Locale.ROOT), i);
-          if (first != null) {
-            problems.add(at + "/email", "duplicate of /recipients/" + first + "/email");
-          }
-        }
-        notUsed(at + "/phone", r.phone(), Channel.EMAIL, problems);
-        maxLength(at + "/name", r.name(), MAX_NAME_LENGTH, problems);
-        variables(at + "/variables", r.variables(), required, problems);
-      }
+      RecipientChecks.check(
+          recipients, ADDRESSING, content.variables(), problems, (at, r, complete) -> {});
     }
   }
 
@@ -114,4 +82,15 @@ final class EmailRequestRules implements ChannelRequestRules {
     }
     return true;
   }
+
+  /** How an email sendout's recipients are addressed, for the checks every channel shares. */
+  private static final Addressing ADDRESSING =
+      new Addressing(
+          Channel.EMAIL,
+          "/email",
+          Recipient::email,
+          EmailRequestRules::email,
+          email -> email.toLowerCase(Locale.ROOT),
+          "/phone",
+          Recipient::phone);
 }

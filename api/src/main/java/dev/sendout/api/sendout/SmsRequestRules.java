@@ -1,12 +1,11 @@
 package dev.sendout.api.sendout;
 
-import static dev.sendout.api.sendout.SendoutRequestValidator.MAX_NAME_LENGTH;
 import static dev.sendout.api.sendout.SendoutRequestValidator.isBlank;
-import static dev.sendout.api.sendout.SendoutRequestValidator.maxLength;
 import static dev.sendout.api.sendout.SendoutRequestValidator.notUsed;
 import static dev.sendout.api.sendout.SendoutRequestValidator.variables;
 
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.api.sendout.RecipientChecks.Addressing;
 import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
 import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.channel.sms.SmsSegments;
@@ -24,7 +23,7 @@ import java.util.regex.Pattern;
  * recipient, and phone numbers. Rendering each recipient's message also tells what the sendout
  * costs in segments.
  */
-final class SmsRequestRules implements ChannelRequestRules {
+record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequestRules {
 
   /**
    * The Messages API takes at most 1,000 characters of SMS text. Counted here in UTF-16 code units,
@@ -45,28 +44,10 @@ final class SmsRequestRules implements ChannelRequestRules {
   /** A number to send to: E.164 with its +, so that no national number is mistaken for one. */
   private static final Pattern PHONE = Pattern.compile("^\\+[1-9]\\d{7,14}$");
 
-  private final Duration defaultReceiptTimeout;
-
-  SmsRequestRules(Duration defaultReceiptTimeout) {
-    this.defaultReceiptTimeout = defaultReceiptTimeout;
-  }
-
-  @Override
-  public Channel channel() {
-    return Channel.SMS;
-  }
-
-  @Override
-  public Duration defaultReceiptTimeout() {
-    return defaultReceiptTimeout;
-  }
-
   @Override
   public Checked content(CreateSendoutRequest request, Problems problems) {
-    var from = request.from();
-    if (from == null) {
-      problems.add("/from", "is required");
-    } else {
+    var from = ChannelRequestRules.requiredSender(request, problems);
+    if (from != null) {
       senderId(from.senderId(), problems);
       notUsed("/from/email", from.email(), Channel.SMS, problems);
       notUsed("/from/name", from.name(), Channel.SMS, problems);
@@ -76,6 +57,11 @@ final class SmsRequestRules implements ChannelRequestRules {
     String text = request.text();
     boolean textFits = smsText(text, problems);
     return new CheckedSms(from == null ? null : from.senderId(), text, textFits ? text : null);
+  }
+
+  @Override
+  public Channel channel() {
+    return Channel.SMS;
   }
 
   @Override
@@ -106,30 +92,19 @@ final class SmsRequestRules implements ChannelRequestRules {
     @Override
     public void recipients(List<Recipient> recipients, Problems problems) {
       Set<String> variables = renderable == null ? Set.of() : Template.names(renderable);
-      Map<String, Integer> seen = new HashMap<>(recipients.size() * 2);
-      for (int i = 0; i < recipients.size(); i++) {
-        String at = "/recipients/" + i;
-        Recipient r = recipients.get(i);
-        if (r == null) {
-          problems.add(at, "is null");
-          continue;
-        }
-        if (phone(at + "/phone", r.phone(), problems)) {
-          Integer first = seen.putIfAbsent(r.phone(), i);
-          if (first != null) {
-            problems.add(at + "/phone", "duplicate of /recipients/" + first + "/phone");
-          }
-        }
-        notUsed(at + "/email", r.email(), Channel.SMS, problems);
-        maxLength(at + "/name", r.name(), MAX_NAME_LENGTH, problems);
-        boolean complete = variables(at + "/variables", r.variables(), variables, problems);
-        if (renderable != null && complete) {
-          rendered(
-              at,
-              Template.render(renderable, r.variables() == null ? Map.of() : r.variables()),
-              problems);
-        }
-      }
+      RecipientChecks.check(
+          recipients,
+          ADDRESSING,
+          variables,
+          problems,
+          (at, r, complete) -> {
+            if (renderable != null && complete) {
+              rendered(
+                  at,
+                  Template.render(renderable, r.variables() == null ? Map.of() : r.variables()),
+                  problems);
+            }
+          });
     }
 
     private void rendered(String at, String rendered, Problems problems) {
@@ -214,4 +189,15 @@ final class SmsRequestRules implements ChannelRequestRules {
       totalSegments += message.segments();
     }
   }
+
+  /** How an SMS sendout's recipients are addressed, for the checks every channel shares. */
+  private static final Addressing ADDRESSING =
+      new Addressing(
+          Channel.SMS,
+          "/phone",
+          Recipient::phone,
+          SmsRequestRules::phone,
+          phone -> phone,
+          "/email",
+          Recipient::email);
 }

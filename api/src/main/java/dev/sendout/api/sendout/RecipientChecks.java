@@ -1,0 +1,92 @@
+package dev.sendout.api.sendout;
+
+import static dev.sendout.api.sendout.SendoutRequestValidator.MAX_NAME_LENGTH;
+import static dev.sendout.api.sendout.SendoutRequestValidator.maxLength;
+import static dev.sendout.api.sendout.SendoutRequestValidator.notUsed;
+import static dev.sendout.api.sendout.SendoutRequestValidator.variables;
+
+import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
+import dev.sendout.workflows.sendout.Channel;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
+
+/**
+ * The checks of each recipient that every channel makes in the same order: not null, a valid and
+ * unique address of the channel's kind, no address of the other kind, a name within its limit, and
+ * a value for every template variable. What a channel checks beyond that it does in {@link
+ * Afterwards}, so that its problems keep being reported after these.
+ */
+final class RecipientChecks {
+
+  /** Checks one address and reports its problem at {@code at}; true when it is valid. */
+  @FunctionalInterface
+  interface AddressCheck {
+    boolean valid(String at, String value, Problems problems);
+  }
+
+  /** What a channel checks of a non-null recipient after the shared checks. */
+  @FunctionalInterface
+  interface Afterwards {
+    void check(String at, Recipient recipient, boolean variablesComplete);
+  }
+
+  /**
+   * How a channel addresses its recipients.
+   *
+   * @param channel the channel, named in the problem of a field it does not use
+   * @param field the recipient's field that holds the address, such as {@code "/email"}
+   * @param address reads that field
+   * @param check checks an address
+   * @param sameAs the form in which two addresses are compared for duplicates
+   * @param unusedField the recipient's field of the other channel's address
+   * @param unused reads that field
+   */
+  record Addressing(
+      Channel channel,
+      String field,
+      Function<Recipient, String> address,
+      AddressCheck check,
+      UnaryOperator<String> sameAs,
+      String unusedField,
+      Function<Recipient, String> unused) {}
+
+  private RecipientChecks() {}
+
+  static void check(
+      List<Recipient> recipients,
+      Addressing addressing,
+      Set<String> required,
+      Problems problems,
+      Afterwards afterwards) {
+    Map<String, Integer> seen = new HashMap<>(recipients.size() * 2);
+    for (int i = 0; i < recipients.size(); i++) {
+      String at = "/recipients/" + i;
+      Recipient r = recipients.get(i);
+      if (r == null) {
+        problems.add(at, "is null");
+        continue;
+      }
+      String address = addressing.address().apply(r);
+      if (addressing.check().valid(at + addressing.field(), address, problems)) {
+        Integer first = seen.putIfAbsent(addressing.sameAs().apply(address), i);
+        if (first != null) {
+          problems.add(
+              at + addressing.field(), "duplicate of /recipients/" + first + addressing.field());
+        }
+      }
+      notUsed(
+          at + addressing.unusedField(),
+          addressing.unused().apply(r),
+          addressing.channel(),
+          problems);
+      maxLength(at + "/name", r.name(), MAX_NAME_LENGTH, problems);
+      boolean complete = variables(at + "/variables", r.variables(), required, problems);
+      afterwards.check(at, r, complete);
+    }
+  }
+}
