@@ -7,6 +7,7 @@ import dev.sendout.embedded.EngineClient.Reply;
 import io.temporal.testserver.TestServer;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -88,6 +89,44 @@ class TemporalOutageEndToEndTest {
             id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
     assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(25);
     assertThat(client.get("/actuator/health").body().path("status").asText()).isEqualTo("UP");
+    for (JsonNode m : client.messagesOf(id)) {
+      assertThat(client.sandboxSendCount(m.path("id").asText())).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void recipientsAddedWhileTemporalIsUnreachableAreAnswered202AndSentWhenItIsBack()
+      throws Exception {
+    var body = EngineClient.emailSendout(1).put("sendAt", Instant.now().plusSeconds(15).toString());
+    String id = client.createSendout(body.toString(), null).body().path("id").asText();
+    client.awaitSendout(id, Duration.ofSeconds(30), s -> !s.path("workflowStartedAt").isNull());
+    network.cut();
+
+    int added = 20;
+    for (int i = 0; i < added; i++) {
+      String addition =
+          """
+          {"recipients": [{"email": "late%d@example.com",
+            "variables": {"firstName": "L", "surveyUrl": "https://s.example.com/l"}}]}"""
+              .formatted(i);
+      long before = System.nanoTime();
+      Reply reply = client.post("/v1/sendouts/" + id + "/recipients", addition, "outage-" + i);
+      Duration latency = Duration.ofNanos(System.nanoTime() - before);
+      assertThat(reply.status()).as(reply.raw().body()).isEqualTo(202);
+      assertThat(latency)
+          .as("the API does not wait for Temporal")
+          .isLessThan(Duration.ofSeconds(2));
+    }
+    Thread.sleep(3_000);
+    assertThat(client.get("/v1/sendouts/" + id).body().path("messages").path("QUEUED").asInt())
+        .isEqualTo(added + 1);
+
+    network.restore();
+
+    JsonNode done =
+        client.awaitSendout(
+            id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+    assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(added + 1);
     for (JsonNode m : client.messagesOf(id)) {
       assertThat(client.sandboxSendCount(m.path("id").asText())).isEqualTo(1);
     }

@@ -4,14 +4,17 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.CHANNEL;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_ID;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
+import dev.sendout.core.content.Sha256;
 import dev.sendout.core.sendout.SendoutStarter;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.AuditTrail;
 import dev.sendout.core.temporal.GrpcStatus;
 import dev.sendout.core.watchdog.FindingStore;
 import dev.sendout.core.watchdog.FindingStore.Finding;
+import dev.sendout.workflows.sendout.AddedRanges;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
+import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.StuckReason;
 import dev.sendout.workflows.sendout.SupportActionType;
 import dev.sendout.workflows.sendout.WatchdogFindings;
@@ -155,6 +158,37 @@ class SendoutWorkflows {
   }
 
   /** Tells a sendout's workflow what the watchdog currently finds; a closed one is left alone. */
+  /**
+   * Hands messages found QUEUED past their release deadline to the sendout's running workflow,
+   * which releases and sends them (I7: what can be healed is healed). Recorded in the audit trail
+   * once per set of ranges, however many passes hand the same ones over. Returns false when no
+   * workflow runs to take them: then they stay flagged.
+   */
+  boolean handOver(UUID sendoutId, List<SeqRange> ranges) {
+    try {
+      temporal
+          .newWorkflowStub(SendoutWorkflow.class, SendoutWorkflow.workflowId(sendoutId.toString()))
+          .recipientsAdded(new AddedRanges(ranges, true));
+    } catch (WorkflowNotFoundException closed) {
+      return false;
+    }
+    int messages = ranges.stream().mapToInt(SeqRange::size).sum();
+    if (audit.record(
+        sendoutId,
+        "hand-over-" + Sha256.hex(ranges.toString()).substring(0, 32),
+        SupportActionType.HAND_OVER,
+        AuditTrail.WATCHDOG,
+        "%d messages QUEUED past their release deadline handed to the workflow again"
+            .formatted(messages),
+        messages)) {
+      log.warn(
+          "Watchdog: handed {} overdue QUEUED messages of sendout {} to its workflow",
+          messages,
+          sendoutId);
+    }
+    return true;
+  }
+
   void tell(UUID sendoutId, WatchdogFindings current) {
     try {
       temporal

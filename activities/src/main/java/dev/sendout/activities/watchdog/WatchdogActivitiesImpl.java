@@ -4,6 +4,7 @@ import dev.sendout.core.sendout.WorkflowProperties;
 import dev.sendout.core.watchdog.FindingStore;
 import dev.sendout.core.watchdog.FindingStore.Finding;
 import dev.sendout.core.watchdog.FindingStore.Recorded;
+import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.StuckReason;
 import dev.sendout.workflows.sendout.WatchdogFindings;
 import dev.sendout.workflows.watchdog.ReconcileReport;
@@ -19,11 +20,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * One watchdog pass: finds in Postgres the messages past their release or receipt deadline, checks
- * in Temporal that every unfinished sendout's workflow runs (restarting it from the record if not)
- * and that every running sendout workflow has a record, records what it finds as findings (each
- * once, however many passes see it), logs each new one once, and tells each affected workflow its
- * current findings so that its {@code Stuck} flag shows them.
+ * One watchdog pass: finds in Postgres the messages past their release or receipt deadline, hands
+ * those still QUEUED to their sendout's running workflow again (which releases them, clearing the
+ * finding on a later pass), checks in Temporal that every unfinished sendout's workflow runs
+ * (restarting it from the record if not) and that every running sendout workflow has a record,
+ * records what it finds as findings (each once, however many passes see it), logs each new one
+ * once, and tells each affected workflow its current findings so that its {@code Stuck} flag shows
+ * them.
  */
 @Component
 public class WatchdogActivitiesImpl implements WatchdogActivities {
@@ -32,28 +35,52 @@ public class WatchdogActivitiesImpl implements WatchdogActivities {
 
   /** Findings a workflow shows in its flag; a restart is over once the workflow runs again. */
   private static final Set<StuckReason> FLAGGED_ON_WORKFLOW =
-      Set.of(StuckReason.NOT_RELEASED, StuckReason.NO_RECEIPT, StuckReason.ORPHAN_WORKFLOW);
+      Set.of(
+          StuckReason.NOT_RELEASED,
+          StuckReason.NOT_SENT,
+          StuckReason.NO_RECEIPT,
+          StuckReason.RECEIPT_LATE,
+          StuckReason.ORPHAN_WORKFLOW);
+
+  /** Runs of overdue QUEUED messages handed over per sendout and pass; the rest go next pass. */
+  static final int MAX_RANGES_PER_HAND_OVER = 1000;
 
   private final FindingStore findings;
   private final SendoutWorkflows workflows;
   private final WorkflowProperties settings;
+  private final WatchdogProperties watchdog;
 
   public WatchdogActivitiesImpl(
-      FindingStore findings, SendoutWorkflows workflows, WorkflowProperties settings) {
+      FindingStore findings,
+      SendoutWorkflows workflows,
+      WorkflowProperties settings,
+      WatchdogProperties watchdog) {
     this.findings = findings;
     this.workflows = workflows;
     this.settings = settings;
+    this.watchdog = watchdog;
   }
 
   @Override
   public ReconcileReport reconcile(Reconcile input) {
     List<Finding> notReleased = findings.notReleased(settings.releaseGrace());
+    for (Finding f : notReleased) {
+      List<SeqRange> overdue =
+          findings.overdueQueued(f.sendoutId(), settings.releaseGrace(), MAX_RANGES_PER_HAND_OVER);
+      if (!overdue.isEmpty()) {
+        workflows.handOver(f.sendoutId(), overdue);
+      }
+    }
     List<Finding> noReceipt = findings.noReceipt();
+    List<Finding> notSent = findings.notSent(watchdog.sendGrace());
+    List<Finding> receiptLate = findings.receiptLate(watchdog.receiptWarning());
     List<Finding> restarted = workflows.restartStopped();
     List<Finding> orphans = workflows.orphans();
     List<Finding> current = new ArrayList<>();
     current.addAll(notReleased);
     current.addAll(noReceipt);
+    current.addAll(notSent);
+    current.addAll(receiptLate);
     current.addAll(restarted);
     if (orphans != null) {
       current.addAll(orphans);

@@ -16,8 +16,10 @@ import org.springframework.stereotype.Component;
  * Sheds new work while the engine is far behind its sends. Whatever the API accepts beyond what the
  * workers deliver waits as a backlog, and draining it takes the machines, the database and the
  * providers from the work that comes after: an overload would outlast itself. Past {@code
- * sendout.api.limits.max-backlog} messages due and unsent, creates and additions are answered 503
- * with Retry-After until the backlog is back under it; reads, webhooks and support actions go on.
+ * sendout.api.limits.max-backlog} messages due and unsent, or past {@code
+ * max-pending-workflow-work} sendouts and additions the workflows have not taken yet (the
+ * bottleneck of many small sendouts), creates and additions are answered 503 with Retry-After until
+ * the backlog is back under it; reads, webhooks and support actions go on.
  *
  * <p>The backlog is counted once a second by one query, never per request. Every api instance
  * counts the same database, so the bound holds for all of them together.
@@ -30,38 +32,59 @@ public class BacklogBound {
 
   private final IntSupplier backlog;
   private final int max;
+  private final IntSupplier pendingWork;
+  private final int maxPendingWork;
   private volatile int behind;
+  private volatile int pending;
 
   @Autowired
   public BacklogBound(SendBacklog backlog, LimitProperties limits) {
-    this(backlog::count, limits.maxBacklog());
+    this(
+        backlog::count,
+        limits.maxBacklog(),
+        backlog::pendingWorkflowWork,
+        limits.maxPendingWorkflowWork());
   }
 
-  BacklogBound(IntSupplier backlog, int max) {
+  BacklogBound(IntSupplier backlog, int max, IntSupplier pendingWork, int maxPendingWork) {
     this.backlog = backlog;
     this.max = max;
+    this.pendingWork = pendingWork;
+    this.maxPendingWork = maxPendingWork;
   }
 
   @Scheduled(fixedDelayString = "${sendout.api.limits.backlog-refresh:1s}")
   void refresh() {
-    if (max > 0) {
-      try {
+    try {
+      if (max > 0) {
         behind = backlog.getAsInt();
-      } catch (DataAccessException e) {
-        // The last count stands; a database that cannot answer fails the write anyway.
-        log.debug("Could not count the send backlog: {}", e.getMessage());
       }
+      if (maxPendingWork > 0) {
+        pending = pendingWork.getAsInt();
+      }
+    } catch (DataAccessException e) {
+      // The last counts stand; a database that cannot answer fails the write anyway.
+      log.debug("Could not count the backlog: {}", e.getMessage());
     }
   }
 
-  /** Refuses new work with 503 while the last count is over the bound. */
+  /** Refuses new work with 503 while either last count is over its bound. */
   public void check() {
-    int now = behind;
-    if (max > 0 && now > max) {
+    int messages = behind;
+    if (max > 0 && messages > max) {
       throw new ApiProblem(
           ProblemType.OVERLOADED,
           "The engine is %d messages behind its sends, over its bound of %d; retry shortly"
-              .formatted(now, max),
+              .formatted(messages, max),
+          RETRY_AFTER);
+    }
+    int work = pending;
+    if (maxPendingWork > 0 && work > maxPendingWork) {
+      throw new ApiProblem(
+          ProblemType.OVERLOADED,
+          ("The engine has %d sendouts and additions its workflows have not taken yet, over its"
+                  + " bound of %d; retry shortly")
+              .formatted(work, maxPendingWork),
           RETRY_AFTER);
     }
   }

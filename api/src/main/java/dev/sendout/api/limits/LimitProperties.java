@@ -15,10 +15,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBacklog messages due and not yet accepted by a provider (see {@link BacklogBound})
  *     beyond which creates and additions are answered 503 until the engine catches up; 0 turns the
  *     bound off
+ * @param maxPendingWorkflowWork sendouts due but not released yet plus additions not yet handed to
+ *     their workflow (see {@link BacklogBound}) beyond which creates and additions are answered
+ *     503: the bound for many small sendouts, which the message count barely notices; 0 turns it
+ *     off
  */
 @ConfigurationProperties("sendout.api.limits")
 public record LimitProperties(
     @DefaultValue("100") int requestsPerSecond,
     @DefaultValue("1000000") int recipientsPerMinute,
     @DefaultValue("6") int maxConcurrentWrites,
-    @DefaultValue("100000") int maxBacklog) {}
+    @DefaultValue("100000") int maxBacklog,
+    @DefaultValue("2000") int maxPendingWorkflowWork) {}

@@ -123,15 +123,17 @@ public class SendoutController {
   private SendoutView view(StoredSendout s) {
     var counts = sendouts.countByStatus(s.id());
     int unconfirmed = counts.get(MessageStatus.UNCONFIRMED);
+    var attention = stuckSendouts.attention(s.id());
     var stuck =
-        unconfirmed == 0
-            ? null
-            : SendoutView.noReceipt(unconfirmed, settlement.unconfirmed(s.id(), STUCK_SAMPLE_SIZE));
+        SendoutView.stuck(
+            unconfirmed,
+            unconfirmed == 0 ? null : settlement.unconfirmed(s.id(), STUCK_SAMPLE_SIZE),
+            attention.findings());
     var sms =
         s.channel() == Channel.SMS
             ? SendoutView.Sms.of(sendouts.content(s.id(), SmsContent.class))
             : null;
-    return SendoutView.of(s, sms, counts, stuck, stuckSendouts.attention(s.id()));
+    return SendoutView.of(s, sms, counts, stuck, attention);
   }
 
   private static MessageStatus status(String value) {

@@ -15,6 +15,7 @@ import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.StuckReason;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,14 +25,16 @@ import java.util.UUID;
  *
  * @param sms for an SMS sendout, its sender and what it costs; absent for email
  * @param messages how many of its messages are in each status
- * @param stuck why the sendout needs attention; null when it does not
+ * @param stuck whether the sendout needs attention and why, every current reason; null when it does
+ *     not
  * @param receiptTimeout how long an accepted message may wait for a receipt (ISO 8601)
  * @param sentAt when every message had been handed to the provider
  * @param completedAt when every message was settled
  * @param workflowId where to find the sendout in the Temporal UI
  * @param paused whether support staff have paused its sends
  * @param cancelledAt when it was cancelled; absent unless it was
- * @param findings the watchdog's open findings about it, oldest first; empty when there are none
+ * @param findings the watchdog's open findings about it, oldest first, acknowledged ones included:
+ *     the history behind {@code stuck}; empty when there are none
  */
 public record SendoutView(
     UUID id,
@@ -54,14 +57,25 @@ public record SendoutView(
     List<OpenFinding> findings) {
 
   /**
-   * Messages that need a person's attention.
+   * Why a sendout needs a person's attention: the one answer to "does this need attention?".
    *
-   * @param messages how many
-   * @param since when the oldest of them became stuck
-   * @param sample the first few of them, in sequence order; list them all with {@code GET
-   *     /v1/sendouts/{id}/messages?status=UNCONFIRMED}
+   * @param reason the first of {@code reasons}, in {@link StuckReason} order: the sendout's {@code
+   *     StuckReason} in the Temporal UI
+   * @param messages how many messages the first reason holds
+   * @param since when the first reason began
+   * @param sample the first few unconfirmed messages, in sequence order, when messages have no
+   *     receipt; list them all with {@code GET /v1/sendouts/{id}/messages?status=UNCONFIRMED}
+   * @param reasons every current reason, each with its messages, since when, and what was found
    */
-  public record Stuck(StuckReason reason, int messages, Instant since, List<UUID> sample) {}
+  public record Stuck(
+      StuckReason reason, int messages, Instant since, List<UUID> sample, List<Reason> reasons) {}
+
+  /**
+   * One current reason a sendout is stuck.
+   *
+   * @param detail what was found, for example the provider's last error
+   */
+  public record Reason(StuckReason reason, int messages, Instant since, String detail) {}
 
   /**
    * What an SMS sendout sends and costs, worked out when it was created.
@@ -114,8 +128,36 @@ public record SendoutView(
         attention.findings());
   }
 
-  /** Unconfirmed messages: the provider may hold them, but no receipt says so. */
-  static Stuck noReceipt(int count, Unconfirmed unconfirmed) {
-    return new Stuck(StuckReason.NO_RECEIPT, count, unconfirmed.since(), unconfirmed.sample());
+  /**
+   * Every current reason: messages UNCONFIRMED (the provider may hold them, but no receipt says
+   * so), and the watchdog's open findings that nobody has acknowledged. Null when there is none.
+   */
+  static Stuck stuck(int unconfirmed, Unconfirmed sample, List<OpenFinding> findings) {
+    Map<StuckReason, Reason> reasons = new EnumMap<>(StuckReason.class);
+    if (unconfirmed > 0) {
+      reasons.put(
+          StuckReason.NO_RECEIPT,
+          new Reason(
+              StuckReason.NO_RECEIPT,
+              unconfirmed,
+              sample.since(),
+              "%d messages accepted by the provider and never confirmed".formatted(unconfirmed)));
+    }
+    for (OpenFinding f : findings) {
+      if (f.acknowledgedAt() == null) {
+        reasons.putIfAbsent(
+            f.reason(), new Reason(f.reason(), f.messageCount(), f.since(), f.detail()));
+      }
+    }
+    if (reasons.isEmpty()) {
+      return null;
+    }
+    Reason first = reasons.values().iterator().next();
+    return new Stuck(
+        first.reason(),
+        first.messages(),
+        first.since(),
+        unconfirmed > 0 ? sample.sample() : List.of(),
+        List.copyOf(reasons.values()));
   }
 }

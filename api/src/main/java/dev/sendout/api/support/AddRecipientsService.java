@@ -15,9 +15,7 @@ import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.RecipientAdditions;
 import dev.sendout.core.support.RecipientAdditions.Addition;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
-import dev.sendout.workflows.sendout.AddRecipients;
 import dev.sendout.workflows.sendout.SeqRange;
-import dev.sendout.workflows.sendout.SupportAction;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Locale;
@@ -26,11 +24,10 @@ import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Adds recipients to a sendout in two steps. First the messages are stored, QUEUED, in one
- * transaction with the sendout's new recipient count and the Idempotency-Key; then the workflow is
- * told by an Update. If the workflow refuses them or has finished in between, they are cancelled so
- * that nothing waits for a send that will never come; if Temporal does not answer, they stay QUEUED
- * and a retry with the same key hands them over without storing them again.
+ * Adds recipients to a sendout: the messages are stored, QUEUED, in one transaction with the
+ * sendout's new recipient count and the Idempotency-Key, and the caller is answered 202. Nothing on
+ * this path waits for Temporal: the stored addition is the outbox, and the {@link AdditionRelay}
+ * hands it to the workflow moments later, whatever Temporal is doing now.
  */
 @Service
 public class AddRecipientsService {
@@ -39,7 +36,6 @@ public class AddRecipientsService {
   private final SendoutRequestValidator validator;
   private final Idempotency idempotency;
   private final RecipientAdditions additions;
-  private final SupportActions actions;
   private final TenantLimits limits;
   private final ObjectMapper json;
   private final TenantSendouts tenantSendouts;
@@ -50,7 +46,6 @@ public class AddRecipientsService {
       SendoutRequestValidator validator,
       Idempotency idempotency,
       RecipientAdditions additions,
-      SupportActions actions,
       TenantLimits limits,
       ObjectMapper json,
       TenantSendouts tenantSendouts,
@@ -59,7 +54,6 @@ public class AddRecipientsService {
     this.validator = validator;
     this.idempotency = idempotency;
     this.additions = additions;
-    this.actions = actions;
     this.limits = limits;
     this.json = json;
     this.tenantSendouts = tenantSendouts;
@@ -128,7 +122,7 @@ public class AddRecipientsService {
 
   private Result add(
       Tenant tenant, UUID id, String idempotencyKey, String by, RecipientSource recipients) {
-    // Without a key a retry cannot be recognised; the made-up one still names the Update.
+    // Without a key a retry cannot be recognised; the made-up one still names the addition.
     String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
     Addition addition = additions.add(tenant.id(), id, key, recipients, by);
     SeqRange range =
@@ -151,42 +145,9 @@ public class AddRecipientsService {
           }
           case ADDED -> addition.messages();
         };
-    handOver(id, key, range, by);
     return new Result(
         new RecipientsAdded(id, range.size(), range.fromSeq(), range.toSeq()),
         addition.outcome() == RecipientAdditions.Outcome.REPLAYED);
-  }
-
-  /** Tells the workflow about the stored messages; a replayed addition is told again. */
-  private void handOver(UUID id, String key, SeqRange range, String by) {
-    try {
-      actions.startIfNeeded(sendouts.find(id).orElseThrow());
-      actions.addRecipients(
-          id,
-          RecipientAdditions.actionId(key),
-          new AddRecipients(range, new SupportAction(by, null)));
-    } catch (ApiProblem problem) {
-      if (problem.type() == ProblemType.WRONG_STATE
-          || problem.type() == ProblemType.SENDOUT_FINISHED) {
-        additions.cancelUnsent(id, range);
-        throw new ApiProblem(
-            problem.type(),
-            "%s. The added messages %d to %d will not be sent: they are CANCELLED."
-                .formatted(
-                    problem.getMessage().replaceAll("\\.$", ""),
-                    range.fromSeq(),
-                    range.toSeq() - 1));
-      }
-      if (problem.type() == ProblemType.WORKFLOW_UNAVAILABLE) {
-        throw new ApiProblem(
-            ProblemType.WORKFLOW_UNAVAILABLE,
-            ("The recipients are stored as messages %d to %d of sendout %s, but Temporal did not"
-                    + " take them in time; they wait, QUEUED. Repeat the request with"
-                    + " Idempotency-Key '%s' to hand them over: they will not be added twice.")
-                .formatted(range.fromSeq(), range.toSeq() - 1, id, key));
-      }
-      throw problem;
-    }
   }
 
   private Object content(StoredSendout sendout) {

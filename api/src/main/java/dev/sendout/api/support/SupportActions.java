@@ -136,8 +136,8 @@ public class SupportActions implements DisposableBean {
       case RESEND -> "resend";
       case ACKNOWLEDGE -> "acknowledge";
       case ADD_RECIPIENTS -> "addRecipients";
-      case RESTART ->
-          throw new IllegalArgumentException("Only the watchdog restarts a sendout's workflow");
+      case RESTART, HAND_OVER ->
+          throw new IllegalArgumentException("Only the watchdog takes the " + action + " action");
     };
   }
 

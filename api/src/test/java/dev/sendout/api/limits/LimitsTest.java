@@ -20,7 +20,7 @@ class LimitsTest {
 
   @Test
   void aTenantOverItsRequestBudgetIsRefusedAtOnceAndOthersAreNot() {
-    TenantLimits limits = new TenantLimits(new LimitProperties(2, 1000, 4, 0));
+    TenantLimits limits = new TenantLimits(new LimitProperties(2, 1000, 4, 0, 0));
 
     limits.takeRequest(ACME);
     limits.takeRequest(ACME);
@@ -37,7 +37,7 @@ class LimitsTest {
 
   @Test
   void recipientsCountAgainstAPerMinuteBudgetWithRetryAfterUntilItRefills() {
-    TenantLimits limits = new TenantLimits(new LimitProperties(100, 10, 4, 0));
+    TenantLimits limits = new TenantLimits(new LimitProperties(100, 10, 4, 0, 0));
 
     limits.takeRecipients(ACME, 8);
 
@@ -55,12 +55,12 @@ class LimitsTest {
 
   @Test
   void writesBeyondTheBoundAre503AtOnceUntilOneFinishesAndReadsAreNotBounded() {
-    var properties = new LimitProperties(100, 1000, 1, 0);
+    var properties = new LimitProperties(100, 1000, 1, 0, 0);
     var interceptor =
         new RequestLimitsInterceptor(
             new TenantLimits(properties),
             properties,
-            new BacklogBound(() -> 0, 0),
+            new BacklogBound(() -> 0, 0, () -> 0, 0),
             request -> ACME);
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
     var response = new MockHttpServletResponse();
@@ -90,9 +90,9 @@ class LimitsTest {
 
   @Test
   void writesAreRefusedWith503WhileTheBacklogIsOverItsBoundAndReadsGoOn() {
-    var properties = new LimitProperties(100, 1000, 4, 0);
+    var properties = new LimitProperties(100, 1000, 4, 0, 0);
     AtomicInteger backlog = new AtomicInteger(1001);
-    var bound = new BacklogBound(backlog::get, 1000);
+    var bound = new BacklogBound(backlog::get, 1000, () -> 0, 0);
     var interceptor =
         new RequestLimitsInterceptor(new TenantLimits(properties), properties, bound, r -> ACME);
     var response = new MockHttpServletResponse();
@@ -116,6 +116,37 @@ class LimitsTest {
                     new MockHttpServletRequest("GET", "/v1/sendouts/x"), response, null));
 
     backlog.set(1000);
+    bound.refresh();
+    assertThatNoException()
+        .isThrownBy(
+            () ->
+                interceptor.preHandle(
+                    new MockHttpServletRequest("POST", "/v1/sendouts"), response, null));
+  }
+
+  @Test
+  void writesAreRefusedWith503WhileTheWorkflowsAreBehindOnSmallSendouts() {
+    var properties = new LimitProperties(100, 1000, 4, 0, 0);
+    AtomicInteger pending = new AtomicInteger(501);
+    var bound = new BacklogBound(() -> 0, 1000, pending::get, 500);
+    var interceptor =
+        new RequestLimitsInterceptor(new TenantLimits(properties), properties, bound, r -> ACME);
+    var response = new MockHttpServletResponse();
+    bound.refresh();
+
+    assertThatThrownBy(
+            () ->
+                interceptor.preHandle(
+                    new MockHttpServletRequest("POST", "/v1/sendouts"), response, null))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p -> {
+              assertThat(p.type()).isEqualTo(ProblemType.OVERLOADED);
+              assertThat(p.getMessage()).contains("501 sendouts and additions");
+              assertThat(p.retryAfter()).isPositive();
+            });
+
+    pending.set(500);
     bound.refresh();
     assertThatNoException()
         .isThrownBy(

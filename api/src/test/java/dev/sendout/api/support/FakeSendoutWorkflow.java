@@ -2,6 +2,7 @@ package dev.sendout.api.support;
 
 import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.sendout.AddRecipients;
+import dev.sendout.workflows.sendout.AddedRanges;
 import dev.sendout.workflows.sendout.SendTally;
 import dev.sendout.workflows.sendout.SendoutProgress;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
@@ -50,6 +51,11 @@ public class FakeSendoutWorkflow implements SendoutWorkflow {
 
   @Override
   public void watchdogFindings(WatchdogFindings findings) {}
+
+  @Override
+  public void recipientsAdded(AddedRanges added) {
+    added.ranges().forEach(range -> addRecipients(new AddRecipients(range, null)));
+  }
 
   @Override
   public int addRecipients(AddRecipients addition) {

@@ -1,6 +1,7 @@
 package dev.sendout.core.sendout;
 
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.core.store.jooq.Tables.RECIPIENT_ADDITION;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static org.jooq.impl.DSL.inline;
 
@@ -11,8 +12,9 @@ import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
 
 /**
- * How far the engine is behind its sends: the messages that are due and that no provider has
- * accepted yet. It is what an overload leaves behind, and what the api sheds new work by.
+ * How far the engine is behind: the messages that are due and that no provider has accepted yet,
+ * and the workflow work not done yet. It is what an overload leaves behind, and what the api sheds
+ * new work by.
  */
 @Repository
 public class SendBacklog {
@@ -44,5 +46,30 @@ public class SendBacklog {
                 inline(MessageStatus.RELEASED, MESSAGE.STATUS)))
         .fetchSingle()
         .value1();
+  }
+
+  /**
+   * The workflow work behind: sendouts due and not released yet (accepted, but their workflow has
+   * not started or not released them), and recipient additions not yet handed to their workflow. A
+   * flood of one-recipient sendouts shows here long before it shows as messages.
+   */
+  public int pendingWorkflowWork() {
+    int unreleased =
+        db.selectCount()
+            .from(SENDOUT)
+            .where(SENDOUT.COMPLETED_AT.isNull())
+            .and(SENDOUT.RELEASED_AT.isNull())
+            .and(SENDOUT.SEND_AT.le(OffsetDateTime.now(ZoneOffset.UTC)))
+            .and(SENDOUT.PAUSED_AT.isNull())
+            .and(SENDOUT.CANCELLED_AT.isNull())
+            .fetchSingle()
+            .value1();
+    int additions =
+        db.selectCount()
+            .from(RECIPIENT_ADDITION)
+            .where(RECIPIENT_ADDITION.HANDED_OVER_AT.isNull())
+            .fetchSingle()
+            .value1();
+    return unreleased + additions;
   }
 }

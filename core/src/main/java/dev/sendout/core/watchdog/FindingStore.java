@@ -4,13 +4,16 @@ import static dev.sendout.core.store.jooq.Tables.FINDING;
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
+import static dev.sendout.workflows.message.MessageStatus.FAILED;
 import static dev.sendout.workflows.message.MessageStatus.QUEUED;
+import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.store.jooq.tables.records.FindingRecord;
 import dev.sendout.workflows.sendout.Channel;
+import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.StuckReason;
 import java.time.Clock;
 import java.time.Duration;
@@ -103,6 +106,116 @@ public class FindingStore {
                     r.value4(),
                     r.value5().plus(grace).toInstant(),
                     "%d messages still QUEUED past their release deadline".formatted(r.value4())));
+  }
+
+  /**
+   * Sendouts whose released messages no provider has taken for the send grace: RELEASED since
+   * before it, and no message of the sendout accepted or failed since. A sendout that is slowly
+   * sending (SMS paced at the provider's rate) is making progress and is not flagged. Paused and
+   * cancelled sendouts are left out. The detail carries the provider's last error.
+   */
+  public List<Finding> notSent(Duration grace) {
+    OffsetDateTime dueBefore = now().minus(grace);
+    Field<String> lastError =
+        DSL.field(
+            "(array_agg({0} order by {1} desc nulls last) filter (where {0} is not null))[1]",
+            String.class, MESSAGE.LAST_ERROR, MESSAGE.SEND_STARTED_AT);
+    var progress =
+        db.selectOne()
+            .from(MESSAGE.as("p"))
+            .where(MESSAGE.as("p").SENDOUT_ID.eq(SENDOUT.ID))
+            .and(
+                MESSAGE
+                    .as("p")
+                    .ACCEPTED_AT
+                    .gt(dueBefore)
+                    .or(
+                        MESSAGE
+                            .as("p")
+                            .STATUS
+                            .eq(FAILED)
+                            .and(MESSAGE.as("p").FINISHED_AT.gt(dueBefore))));
+    return db.select(
+            SENDOUT.ID,
+            SENDOUT.TENANT_ID,
+            SENDOUT.CHANNEL,
+            DSL.count(),
+            DSL.min(MESSAGE.RELEASED_AT),
+            lastError)
+        .from(MESSAGE)
+        .join(SENDOUT)
+        .on(SENDOUT.ID.eq(MESSAGE.SENDOUT_ID))
+        .where(MESSAGE.STATUS.eq(RELEASED))
+        .and(MESSAGE.RELEASED_AT.lt(dueBefore))
+        .and(SENDOUT.PAUSED_AT.isNull())
+        .and(SENDOUT.CANCELLED_AT.isNull())
+        .andNotExists(progress)
+        .groupBy(SENDOUT.ID, SENDOUT.TENANT_ID, SENDOUT.CHANNEL)
+        .fetch(
+            r ->
+                new Finding(
+                    r.value1(),
+                    r.value2(),
+                    r.value3(),
+                    StuckReason.NOT_SENT,
+                    r.value4(),
+                    r.value5().plus(grace).toInstant(),
+                    "%d messages released and not sent; last provider error: %s"
+                        .formatted(r.value4(), r.value6() == null ? "none" : r.value6())));
+  }
+
+  /**
+   * Sendouts with messages accepted longer ago than the warning time and still without a final
+   * receipt, before their receipt deadline (past it, they are {@link #noReceipt}).
+   */
+  public List<Finding> receiptLate(Duration warning) {
+    Field<OffsetDateTime> deadline =
+        DSL.field(
+            "{0} + make_interval(secs => {1})",
+            OffsetDateTime.class, MESSAGE.ACCEPTED_AT, SENDOUT.RECEIPT_TIMEOUT_SECONDS);
+    OffsetDateTime acceptedBefore = now().minus(warning);
+    return db.select(
+            SENDOUT.ID,
+            SENDOUT.TENANT_ID,
+            SENDOUT.CHANNEL,
+            DSL.count(),
+            DSL.min(MESSAGE.ACCEPTED_AT))
+        .from(MESSAGE)
+        .join(SENDOUT)
+        .on(SENDOUT.ID.eq(MESSAGE.SENDOUT_ID))
+        .where(MESSAGE.STATUS.eq(ACCEPTED))
+        .and(MESSAGE.ACCEPTED_AT.lt(acceptedBefore))
+        .and(deadline.ge(now()))
+        .groupBy(SENDOUT.ID, SENDOUT.TENANT_ID, SENDOUT.CHANNEL)
+        .fetch(
+            r ->
+                new Finding(
+                    r.value1(),
+                    r.value2(),
+                    r.value3(),
+                    StuckReason.RECEIPT_LATE,
+                    r.value4(),
+                    r.value5().plus(warning).toInstant(),
+                    "%d messages accepted over %s ago without a final receipt yet"
+                        .formatted(r.value4(), warning)));
+  }
+
+  /**
+   * The sendout's messages still QUEUED past their release deadline, as runs of consecutive
+   * sequence numbers in order, at most {@code limit} runs: what the watchdog hands to the workflow
+   * again.
+   */
+  public List<SeqRange> overdueQueued(UUID sendoutId, Duration grace, int limit) {
+    return db.resultQuery(
+            """
+            select min(seq), max(seq) + 1 from (
+              select m.seq, m.seq - row_number() over (order by m.seq) as run
+              from message m join sendout s on s.id = m.sendout_id
+              where m.sendout_id = {0} and m.status = 'QUEUED'
+                and greatest(s.send_at, m.queued_at) < {1}
+            ) queued group by run order by 1 limit {2}""",
+            DSL.val(sendoutId), DSL.val(now().minus(grace)), DSL.inline(limit))
+        .fetch(r -> new SeqRange(r.get(0, Integer.class), r.get(1, Integer.class)));
   }
 
   /**

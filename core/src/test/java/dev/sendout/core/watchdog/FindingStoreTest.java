@@ -11,6 +11,8 @@ import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.watchdog.FindingStore.Finding;
+import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.StuckReason;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -121,5 +123,77 @@ class FindingStoreTest extends StoreTest {
     assertThat(db.fetchCount(FINDING, FINDING.SENDOUT_ID.eq(id))).isOne();
     assertThat(db.fetchCount(FINDING, FINDING.SENDOUT_ID.eq(id).and(FINDING.CLEARED_AT.isNull())))
         .isZero();
+  }
+
+  private List<Finding> of(List<Finding> all, UUID id) {
+    return all.stream().filter(f -> f.sendoutId().equals(id)).toList();
+  }
+
+  /** Released {@code ago}, as the provider keeps refusing: the last error is on the messages. */
+  private UUID releasedFrom(Duration ago, int recipients, String lastError) {
+    UUID id = sendoutFrom(ago, recipients);
+    sendouts.release(id);
+    var claimed = deliveries.claimForSend(id, 0, 0, recipients);
+    deliveries.unclaim(claimed.stream().map(OutgoingMessage::id).toList(), lastError);
+    db.update(MESSAGE)
+        .set(MESSAGE.RELEASED_AT, OffsetDateTime.now(ZoneOffset.UTC).minus(ago))
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .execute();
+    return id;
+  }
+
+  @Test
+  void releasedMessagesNoProviderTookPastTheSendGraceAreNotSentWithTheLastError() {
+    UUID failing = releasedFrom(Duration.ofMinutes(11), 3, "401 from Vonage: bad credentials");
+    UUID withinGrace = releasedFrom(Duration.ofMinutes(9), 3, "503 from SendGrid");
+
+    assertThat(of(findings.notSent(GRACE), failing))
+        .extracting(Finding::reason, Finding::messages)
+        .containsExactly(tuple(StuckReason.NOT_SENT, 3));
+    assertThat(of(findings.notSent(GRACE), failing).get(0).detail())
+        .isEqualTo(
+            "3 messages released and not sent; last provider error: 401 from Vonage: bad credentials");
+    assertThat(of(findings.notSent(GRACE), withinGrace)).isEmpty();
+  }
+
+  @Test
+  void aSendoutStillGoingOutAtTheProvidersPaceIsNotFlaggedNotSent() {
+    UUID paced = releasedFrom(Duration.ofMinutes(30), 3, null);
+    var sending = deliveries.claimForSend(paced, 0, 0, 1);
+    deliveries.markAccepted(List.of(sending.get(0).id()), "v-1");
+
+    assertThat(of(findings.notSent(GRACE), paced)).isEmpty();
+  }
+
+  @Test
+  void acceptedMessagesWithoutAReceiptPastTheWarningAreLateBeforeTheirDeadline() {
+    UUID id = sendoutFrom(Duration.ofHours(3), 3);
+    sendouts.release(id);
+    var claimed = deliveries.claimForSend(id, 0, 0, 3);
+    deliveries.markAccepted(claimed.stream().map(OutgoingMessage::id).toList(), "sg-1");
+    db.update(MESSAGE)
+        .set(MESSAGE.ACCEPTED_AT, OffsetDateTime.now().minusHours(2))
+        .where(MESSAGE.ID.in(claimed.get(0).id(), claimed.get(1).id()))
+        .execute();
+
+    assertThat(of(findings.receiptLate(Duration.ofHours(1)), id))
+        .extracting(Finding::reason, Finding::messages)
+        .containsExactly(tuple(StuckReason.RECEIPT_LATE, 2));
+    assertThat(of(findings.receiptLate(Duration.ofHours(3)), id)).isEmpty();
+  }
+
+  @Test
+  void overdueQueuedMessagesComeAsRunsOfSequenceNumbers() {
+    UUID id = sendoutFrom(Duration.ofHours(1), 6);
+    db.update(MESSAGE)
+        .set(MESSAGE.STATUS, MessageStatus.RELEASED)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.SEQ.in(2, 3))
+        .execute();
+
+    assertThat(findings.overdueQueued(id, GRACE, 10))
+        .containsExactly(new SeqRange(0, 2), new SeqRange(4, 6));
+    assertThat(findings.overdueQueued(id, GRACE, 1)).containsExactly(new SeqRange(0, 2));
+    assertThat(findings.overdueQueued(id, Duration.ofHours(2), 10)).isEmpty();
   }
 }

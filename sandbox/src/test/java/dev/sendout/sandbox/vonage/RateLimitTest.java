@@ -17,21 +17,26 @@ import tools.jackson.databind.JsonNode;
 class RateLimitTest extends VonageIntegrationTest {
 
   private static final int LIMIT = 30;
+  private static final int BURST = 60;
 
   @Test
   void aBurstOverTheLimitGets429sWithVonagesBody() throws Exception {
     MessagesClient client = jwtClient();
     List<Integer> statuses = new ArrayList<>();
     ExecutorService pool = Executors.newFixedThreadPool(8);
-    awaitNextSecond();
+    // A loaded machine may spread one burst over two seconds of the clock; a few bursts are
+    // allowed.
     try {
-      List<Future<Integer>> answers = new ArrayList<>();
-      for (int i = 0; i < 60; i++) {
-        String clientRef = "burst-" + i;
-        answers.add(pool.submit(() -> statusOf(client, clientRef)));
-      }
-      for (Future<Integer> answer : answers) {
-        statuses.add(answer.get(10, TimeUnit.SECONDS));
+      for (int burst = 0; burst < 3 && !statuses.contains(429); burst++) {
+        awaitNextSecond();
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int i = 0; i < BURST; i++) {
+          String clientRef = "burst-" + burst + "-" + i;
+          answers.add(pool.submit(() -> statusOf(client, clientRef)));
+        }
+        for (Future<Integer> answer : answers) {
+          statuses.add(answer.get(10, TimeUnit.SECONDS));
+        }
       }
     } finally {
       pool.shutdownNow();
@@ -39,13 +44,13 @@ class RateLimitTest extends VonageIntegrationTest {
 
     long accepted = statuses.stream().filter(s -> s == 202).count();
     long throttled = statuses.stream().filter(s -> s == 429).count();
-    assertThat(accepted + throttled).isEqualTo(60);
+    assertThat(accepted + throttled).isEqualTo(statuses.size());
     assertThat(throttled).isPositive();
     JsonNode stats = stats();
     assertThat(stats.get("throttled").asLong()).isEqualTo(throttled);
     assertThat(stats.get("accepted").asLong()).isEqualTo(accepted);
     assertThat(stats.get("maxRequestsInOneSecond").asInt()).isGreaterThan(LIMIT);
-    assertThat(json(get("/sandbox/vonage/messages?limit=100").body())).hasSize((int) accepted);
+    assertThat(json(get("/sandbox/vonage/messages?limit=1000").body())).hasSize((int) accepted);
   }
 
   @Test

@@ -23,6 +23,12 @@ final class BatchPlan {
   private final List<SeqRange> toRelease = new ArrayList<>();
   private Integer cancelledAtBatch;
 
+  /**
+   * Known ranges the watchdog found still QUEUED: released again and sent in batches of their own.
+   * Not carried across a continue-as-new; the watchdog's next pass hands them over again.
+   */
+  private final List<SeqRange> requeued = new ArrayList<>();
+
   /** The plan of a sendout not released yet: no batch at all. */
   BatchPlan(String sendoutId, int batchSize) {
     this.sendoutId = sendoutId;
@@ -102,8 +108,15 @@ final class BatchPlan {
     return true;
   }
 
+  /** A range this plan knows whose messages the watchdog found still QUEUED. */
+  void requeue(SeqRange range) {
+    if (!requeued.contains(range)) {
+      requeued.add(range);
+    }
+  }
+
   boolean hasUnreleased() {
-    return !toRelease.isEmpty();
+    return !toRelease.isEmpty() || !requeued.isEmpty();
   }
 
   /** The added ranges not released yet; they are handed over once. */
@@ -114,23 +127,31 @@ final class BatchPlan {
   }
 
   /**
-   * Plans batches of at most a batch size for added ranges that were just released. Returns whether
-   * any batch was planned: ranges added before the first release were planned with it.
+   * Plans batches of at most a batch size for added ranges that were just released, and for the
+   * requeued ones. Returns whether any batch was planned: ranges added before the first release
+   * were planned with it.
    */
   boolean planAdded(List<SeqRange> released) {
     boolean planned = false;
     for (SeqRange range : released) {
-      if (range.toSeq() <= messageCount) {
-        continue;
-      }
-      planned = true;
-      for (int from = range.fromSeq(); from < range.toSeq(); from += batchSize) {
-        laterBatches.add(
-            new SendBatch(
-                sendoutId, batchCount(), from, Math.min(from + batchSize, range.toSeq())));
+      if (range.toSeq() > messageCount) {
+        planInBatches(range);
+        planned = true;
       }
     }
+    for (SeqRange range : requeued) {
+      planInBatches(range);
+      planned = true;
+    }
+    requeued.clear();
     return planned;
+  }
+
+  private void planInBatches(SeqRange range) {
+    for (int from = range.fromSeq(); from < range.toSeq(); from += batchSize) {
+      laterBatches.add(
+          new SendBatch(sendoutId, batchCount(), from, Math.min(from + batchSize, range.toSeq())));
+    }
   }
 
   /** Plans one batch for each range a resend moved back to RELEASED (the store bounds them). */
@@ -144,6 +165,7 @@ final class BatchPlan {
   void cancelAt(int started) {
     cancelledAtBatch = started;
     toRelease.clear();
+    requeued.clear();
   }
 
   boolean cancelled() {

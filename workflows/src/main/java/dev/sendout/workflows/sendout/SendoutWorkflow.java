@@ -38,7 +38,21 @@ public interface SendoutWorkflow {
   @SignalMethod
   void watchdogFindings(WatchdogFindings findings);
 
-  /** Releases and sends messages the API has added; 0 when this range was added already. */
+  /** The name of the {@link #recipientsAdded} signal, for untyped stubs. */
+  String RECIPIENTS_ADDED = "recipientsAdded";
+
+  /**
+   * Releases and sends the messages added since the last hand-off. The API's addition relay sends
+   * one per sendout per round, carrying every range stored meanwhile, after the caller has had its
+   * 202; ranges known already are ignored, so a hand-off may be repeated.
+   */
+  @SignalMethod(name = RECIPIENTS_ADDED)
+  void recipientsAdded(AddedRanges added);
+
+  /**
+   * Releases and sends messages added through a synchronous call; 0 when this range was added
+   * already. The API hands additions over with {@link #recipientsAdded} instead.
+   */
   @UpdateMethod
   int addRecipients(AddRecipients added);
 

@@ -229,6 +229,27 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     changes++;
   }
 
+  /**
+   * Once the sendout is cancelled or finishing nothing more is released. A cancel cancels in the
+   * store every message not yet sent, these included; ranges that arrive while the sendout is
+   * completing stay QUEUED, where the watchdog flags them NOT_RELEASED.
+   */
+  @Override
+  public void recipientsAdded(AddedRanges added) {
+    if (finishing || cancelling) {
+      log.warn("Sendout {} is finishing: added ranges {} come too late", start.sendoutId(), added);
+      return;
+    }
+    for (SeqRange range : added.ranges()) {
+      if (plan.add(range)) {
+        changes++;
+      } else if (added.watchdog()) {
+        plan.requeue(range);
+        changes++;
+      }
+    }
+  }
+
   @Override
   public void validateAddRecipients(AddRecipients added) {
     rules().checkAddRecipients(added);

@@ -9,5 +9,7 @@ public enum SupportActionType {
   ACKNOWLEDGE,
   ADD_RECIPIENTS,
   /** The watchdog started the workflow again after it had stopped without finishing. */
-  RESTART
+  RESTART,
+  /** The watchdog handed messages found QUEUED past their release deadline to the workflow. */
+  HAND_OVER
 }

@@ -117,4 +117,19 @@ class BatchPlanTest {
     assertThat(restored.takeUnreleased()).containsExactly(new SeqRange(25, 27));
     assertThat(restored.cancelled()).isFalse();
   }
+
+  @Test
+  void aRequeuedRangeIsPlannedAgainOnceEvenWhenItBelongsToTheFirstRelease() {
+    BatchPlan plan = new BatchPlan("s", 10);
+    plan.released(20);
+
+    plan.requeue(new SeqRange(3, 5));
+    plan.requeue(new SeqRange(3, 5));
+
+    assertThat(plan.hasUnreleased()).isTrue();
+    assertThat(plan.planAdded(plan.takeUnreleased())).isTrue();
+    assertThat(plan.batchCount()).isEqualTo(3);
+    assertThat(plan.batch(2)).isEqualTo(new SendBatch("s", 2, 3, 5));
+    assertThat(plan.hasUnreleased()).isFalse();
+  }
 }

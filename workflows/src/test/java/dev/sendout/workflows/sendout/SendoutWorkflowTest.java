@@ -413,6 +413,55 @@ class SendoutWorkflowTest {
   }
 
   @Test
+  void rangesHandedOverBySignalAreReleasedOnceWhateverTheRepeats(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.silent.add(0); // keeps the sendout open until the test delivers it
+    StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofMinutes(1));
+
+    // One signal carries every range the relay found; a repeat of it adds nothing.
+    var handOver = new AddedRanges(List.of(new SeqRange(10, 12), new SeqRange(12, 15)), false);
+    workflow.recipientsAdded(handOver);
+    workflow.recipientsAdded(handOver);
+    env.sleep(Duration.ofMinutes(1));
+    delivery.deliver(0);
+    batch(client, start, 0).receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(delivery.batches)
+        .extracting(SendBatch::batchNo, SendBatch::fromSeq, SendBatch::toSeq)
+        .containsExactlyInAnyOrder(tuple(0, 0, 10), tuple(1, 10, 12), tuple(2, 12, 15));
+    assertThat(workflow.progress().messageCount()).isEqualTo(15);
+  }
+
+  @Test
+  void rangesTheWatchdogFindsStillQueuedAreReleasedAndSentAgainEvenIfKnown(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.silent.add(0);
+    StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofMinutes(1));
+    int releasesBefore = store.releases.get();
+
+    // Messages 3..5 belong to the first release, yet the watchdog found them QUEUED; 10..12 were
+    // written behind the workflow's back.
+    workflow.recipientsAdded(
+        new AddedRanges(List.of(new SeqRange(3, 5), new SeqRange(10, 12)), true));
+    env.sleep(Duration.ofMinutes(1));
+    delivery.deliver(0);
+    batch(client, start, 0).receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(store.releases.get()).isEqualTo(releasesBefore + 1);
+    assertThat(delivery.batches)
+        .extracting(SendBatch::fromSeq, SendBatch::toSeq)
+        .contains(tuple(3, 5), tuple(10, 12));
+  }
+
+  @Test
   void aWatchdogFindingFlagsTheSendoutAndAnAcknowledgementTakesItOffTheStuckList(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 10);

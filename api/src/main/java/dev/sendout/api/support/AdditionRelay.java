@@ -1,0 +1,100 @@
+package dev.sendout.api.support;
+
+import dev.sendout.core.support.AdditionHandoffs;
+import dev.sendout.core.support.AdditionHandoffs.Pending;
+import dev.sendout.core.support.RecipientAdditions;
+import dev.sendout.workflows.sendout.AddedRanges;
+import dev.sendout.workflows.sendout.SendoutWorkflow;
+import dev.sendout.workflows.sendout.SeqRange;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Hands recipients added through the API to their sendouts' workflows, after the caller has had its
+ * 202. An addition is answered once its messages are stored; this relay then tells each workflow,
+ * with one {@code recipientsAdded} signal per sendout per round, of every range stored since the
+ * last round. So the API's latency never depends on Temporal's, additions to one sendout do not
+ * queue behind one another's round trips, and a Temporal outage only delays the hand-off: the
+ * stored additions stay pending and are handed over once it is back.
+ *
+ * <p>Several api instances can relay at once: each locks the additions it hands over and skips
+ * those another holds.
+ */
+@Component
+public class AdditionRelay {
+
+  private static final Logger log = LoggerFactory.getLogger(AdditionRelay.class);
+
+  /** Additions handed over per transaction; a longer backlog takes several in one round. */
+  static final int BATCH = 1000;
+
+  private final AdditionHandoffs handoffs;
+  private final RecipientAdditions additions;
+  private final WorkflowClient temporal;
+  private final TransactionTemplate transaction;
+
+  public AdditionRelay(
+      AdditionHandoffs handoffs,
+      RecipientAdditions additions,
+      WorkflowClient temporal,
+      TransactionTemplate transaction) {
+    this.handoffs = handoffs;
+    this.additions = additions;
+    this.temporal = temporal;
+    this.transaction = transaction;
+  }
+
+  /** Every {@code sendout.api.addition-relay-interval} (200 ms): hands over what is pending. */
+  @Scheduled(fixedDelayString = "${sendout.api.addition-relay-interval:200ms}")
+  public void relay() {
+    Integer handed;
+    do {
+      handed = transaction.execute(status -> handOverLocked());
+    } while (handed != null && handed >= BATCH);
+  }
+
+  private int handOverLocked() {
+    int handed = 0;
+    for (Pending pending : handoffs.lockPending(BATCH)) {
+      try {
+        signal(pending);
+      } catch (WorkflowNotFoundException finished) {
+        cancelTooLate(pending);
+      } catch (RuntimeException e) {
+        // Temporal unreachable or slow: everything stays pending for the next round.
+        log.warn(
+            "Could not hand additions to sendout {} now: {}", pending.sendoutId(), e.toString());
+        return handed;
+      }
+      handoffs.markHandedOver(pending.sendoutId(), pending.keys());
+      handed += pending.keys().size();
+    }
+    return handed;
+  }
+
+  private void signal(Pending pending) {
+    temporal
+        .newUntypedWorkflowStub(SendoutWorkflow.workflowId(pending.sendoutId().toString()))
+        .signal(SendoutWorkflow.RECIPIENTS_ADDED, new AddedRanges(pending.ranges(), false));
+  }
+
+  /**
+   * The workflow finished between the addition's commit and its hand-off: its messages can never be
+   * sent, so they are cancelled with the reason rather than left QUEUED.
+   */
+  private void cancelTooLate(Pending pending) {
+    List<SeqRange> ranges = pending.ranges();
+    int cancelled =
+        ranges.stream().mapToInt(r -> additions.cancelUnsent(pending.sendoutId(), r)).sum();
+    log.warn(
+        "Sendout {} finished before {} added messages reached it: they are CANCELLED",
+        pending.sendoutId(),
+        cancelled);
+  }
+}

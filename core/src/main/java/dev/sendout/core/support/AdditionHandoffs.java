@@ -1,0 +1,84 @@
+package dev.sendout.core.support;
+
+import static dev.sendout.core.store.jooq.Tables.RECIPIENT_ADDITION;
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
+
+import dev.sendout.workflows.sendout.SeqRange;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The outbox of recipient additions: additions stored and answered, not yet handed to their
+ * sendout's workflow. Read a sendout at a time with every range added meanwhile, so that one signal
+ * carries them all.
+ */
+@Repository
+public class AdditionHandoffs {
+
+  /** The pending additions of one sendout whose workflow has been started, in order. */
+  public record Pending(UUID sendoutId, List<SeqRange> ranges, List<String> keys) {}
+
+  private final DSLContext db;
+  private final Clock clock;
+
+  public AdditionHandoffs(DSLContext db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /**
+   * Locks and returns up to {@code limit} pending additions, grouped by sendout, skipping those
+   * that another relay holds. Additions of a sendout whose workflow is not started yet wait: the
+   * outbox relay starts it, and its release takes every message stored by then. Call in a
+   * transaction.
+   */
+  public List<Pending> lockPending(int limit) {
+    Map<UUID, Pending> bySendout = new LinkedHashMap<>();
+    db.select(
+            RECIPIENT_ADDITION.SENDOUT_ID,
+            RECIPIENT_ADDITION.IDEMPOTENCY_KEY,
+            RECIPIENT_ADDITION.FROM_SEQ,
+            RECIPIENT_ADDITION.TO_SEQ)
+        .from(RECIPIENT_ADDITION)
+        .where(RECIPIENT_ADDITION.HANDED_OVER_AT.isNull())
+        .andExists(
+            db.selectOne()
+                .from(SENDOUT)
+                .where(SENDOUT.ID.eq(RECIPIENT_ADDITION.SENDOUT_ID))
+                .and(SENDOUT.WORKFLOW_STARTED_AT.isNotNull()))
+        .orderBy(RECIPIENT_ADDITION.CREATED_AT)
+        .limit(limit)
+        .forUpdate()
+        .of(RECIPIENT_ADDITION)
+        .skipLocked()
+        .forEach(
+            row -> {
+              Pending pending =
+                  bySendout.computeIfAbsent(
+                      row.value1(), id -> new Pending(id, new ArrayList<>(), new ArrayList<>()));
+              pending.ranges().add(new SeqRange(row.value3(), row.value4()));
+              pending.keys().add(row.value2());
+            });
+    return List.copyOf(bySendout.values());
+  }
+
+  /** Records that the workflow was told of these additions of the sendout. */
+  public void markHandedOver(UUID sendoutId, Collection<String> keys) {
+    db.update(RECIPIENT_ADDITION)
+        .set(
+            RECIPIENT_ADDITION.HANDED_OVER_AT,
+            OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
+        .where(RECIPIENT_ADDITION.SENDOUT_ID.eq(sendoutId))
+        .and(RECIPIENT_ADDITION.IDEMPOTENCY_KEY.in(keys))
+        .execute();
+  }
+}

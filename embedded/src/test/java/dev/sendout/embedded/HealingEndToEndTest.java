@@ -1,0 +1,155 @@
+package dev.sendout.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What the watchdog heals and what it flags, end to end (I2, I7): messages queued behind the
+ * workflow's back are flagged NOT_RELEASED and then released and delivered without a person; a
+ * provider failing every request flags the sendout NOT_SENT with the provider's error, nothing is
+ * DELIVERED meanwhile, and after recovery every message goes out once and the flag clears.
+ */
+class HealingEndToEndTest {
+
+  private static final Duration GRACE = Duration.ofSeconds(3);
+  private static final Duration PERIOD = Duration.ofSeconds(2);
+
+  /** The deadline plus two watchdog periods, with slack for a busy two-core machine. */
+  private static final Duration DETECTED_WITHIN =
+      GRACE.plus(PERIOD.multipliedBy(2)).plusSeconds(10);
+
+  private static EmbeddedEngine engine;
+  private static EngineClient client;
+
+  @BeforeAll
+  static void startEngine() throws Exception {
+    engine =
+        EmbeddedEngine.start(
+            EmbeddedEngine.Settings.ephemeral()
+                .withWorkerArgument("--sendout.workflow.release-grace=" + GRACE)
+                .withWorkerArgument("--sendout.watchdog.send-grace=" + GRACE)
+                .withWorkerArgument("--sendout.watchdog.period=" + PERIOD)
+                .withApiArgument("--sendout.workflow.release-grace=" + GRACE));
+    client = new EngineClient(engine);
+    client.resetSandbox();
+  }
+
+  @AfterAll
+  static void stopEngine() {
+    engine.close();
+  }
+
+  @AfterEach
+  void providersWorkAgain() {
+    client.resetSandbox();
+    client.sandbox("PUT", "/sandbox/vonage/faults", "{\"serverErrorRate\": 0.0}");
+  }
+
+  @Test
+  void messagesQueuedBehindTheWorkflowsBackAreFlaggedThenReleasedAndDeliveredByTheWatchdog()
+      throws Exception {
+    // The sendout's own two messages stay without a receipt, so that it stays open.
+    client.receipts("{\"silenceRate\": 1.0}");
+    String id = create(EngineClient.emailSendout(2));
+    client.awaitSendout(
+        id, Duration.ofSeconds(30), s -> s.path("messages").path("ACCEPTED").asInt() == 2);
+    client.receipts("{\"silenceRate\": 0.0}");
+
+    // The incident's bug: rows written QUEUED, and the workflow never told.
+    client.sql(
+        """
+        insert into message (id, sendout_id, seq, address, display_name, variables, status, queued_at)
+        select gen_random_uuid(), '%s', s, 'behind' || s || '@example.com', null,
+               '{"firstName": "B", "surveyUrl": "https://s.example.com/b"}'::jsonb, 'QUEUED', now()
+        from generate_series(2, 4) s"""
+            .formatted(id));
+    Instant queued = Instant.now();
+
+    JsonNode flagged =
+        client.awaitSendout(id, DETECTED_WITHIN, s -> reasons(s).contains("NOT_RELEASED"));
+    System.out.printf(
+        "NOT_RELEASED shown %d ms after queueing%n",
+        Duration.between(queued, Instant.now()).toMillis());
+    assertThat(flagged.path("stuck").path("reasons").toString()).contains("3 messages");
+
+    JsonNode healed =
+        client.awaitSendout(
+            id,
+            DETECTED_WITHIN.plusSeconds(20),
+            s ->
+                s.path("messages").path("DELIVERED").asInt() == 3
+                    && !reasons(s).contains("NOT_RELEASED"));
+    System.out.printf(
+        "Healed and delivered %d ms after queueing%n",
+        Duration.between(queued, Instant.now()).toMillis());
+    assertThat(healed.path("messages").path("QUEUED").asInt()).isZero();
+    for (JsonNode m : client.messagesOf(id)) {
+      if (m.path("seq").asInt() >= 2) {
+        assertThat(client.sandboxSendCount(m.path("id").asText())).isEqualTo(1);
+      }
+    }
+    assertThat(client.get("/v1/sendouts/" + id + "/audit").body().toString())
+        .contains("HAND_OVER")
+        .contains("watchdog");
+  }
+
+  @Test
+  void anEmailProviderFailingEveryRequestIsFlaggedNotSentAndEverythingGoesOutOnceAfter()
+      throws Exception {
+    client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"serverErrorRate\": 1.0}");
+    String id = create(EngineClient.emailSendout(3));
+
+    JsonNode flagged =
+        client.awaitSendout(id, DETECTED_WITHIN, s -> reasons(s).contains("NOT_SENT"));
+    assertThat(flagged.path("stuck").path("reasons").toString()).contains("500");
+    assertThat(flagged.path("messages").path("DELIVERED").asInt()).isZero();
+
+    client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"serverErrorRate\": 0.0}");
+    JsonNode done =
+        client.awaitSendout(
+            id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+    assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(3);
+    for (JsonNode m : client.messagesOf(id)) {
+      assertThat(client.sandboxSendCount(m.path("id").asText())).isEqualTo(1);
+    }
+    client.awaitSendout(id, DETECTED_WITHIN, s -> s.path("stuck").isNull());
+  }
+
+  @Test
+  void anSmsProviderFailingEveryRequestIsFlaggedNotSentAndEverythingGoesOutOnceAfter()
+      throws Exception {
+    client.sandbox("PUT", "/sandbox/vonage/faults", "{\"serverErrorRate\": 1.0}");
+    String id = create(EngineClient.smsSendout(3));
+
+    JsonNode flagged =
+        client.awaitSendout(id, DETECTED_WITHIN, s -> reasons(s).contains("NOT_SENT"));
+    assertThat(flagged.path("stuck").path("reasons").toString()).contains("500");
+    assertThat(flagged.path("messages").path("DELIVERED").asInt()).isZero();
+
+    client.sandbox("PUT", "/sandbox/vonage/faults", "{\"serverErrorRate\": 0.0}");
+    JsonNode done =
+        client.awaitSendout(
+            id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+    assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(3);
+    assertThat(client.sandbox("GET", "/sandbox/vonage/stats", null).body().path("accepted").asInt())
+        .isEqualTo(3);
+    client.awaitSendout(id, DETECTED_WITHIN, s -> s.path("stuck").isNull());
+  }
+
+  private static String create(JsonNode body) {
+    var reply = client.createSendout(body.toString(), null);
+    assertThat(reply.status()).as(reply.raw().body()).isEqualTo(202);
+    return reply.body().path("id").asText();
+  }
+
+  private static String reasons(JsonNode sendout) {
+    return sendout.path("stuck").path("reasons").toString();
+  }
+}
