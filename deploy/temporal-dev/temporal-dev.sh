@@ -24,7 +24,9 @@
 #                                   as the client that checks health and registers attributes
 #   TEMPORAL_CLI_VERSION    the CLI module version to go install     (default v1.5.1; from v1.6.0
 #                           on its go.mod has a replace directive that `go install` refuses)
-#   TEMPORAL_DB_FILE        the SQLite file                          (default $SENDOUT_STATE/temporal.db)
+#   TEMPORAL_DB_FILE        the SQLite file                          (default $SENDOUT_STATE/temporal.db;
+#                           $SENDOUT_STATE/temporal-pinned.db when pinned: nothing migrates a
+#                           SQLite file written by one server version to another's schema)
 #   TEMPORAL_IP             the gRPC frontend's address              (default 127.0.0.1)
 #   TEMPORAL_PORT           the gRPC frontend's port                 (default 7233)
 #   TEMPORAL_UI_IP          the Web UI's address                     (default $TEMPORAL_IP)
@@ -46,7 +48,11 @@ SENDOUT_CACHE=${SENDOUT_CACHE:-$HOME/.cache/sendout}
 SENDOUT_STATE=${SENDOUT_STATE:-$HOME/.sendout}
 SENDOUT_TEMPORAL=${SENDOUT_TEMPORAL:-cli}
 TEMPORAL_CLI_VERSION=${TEMPORAL_CLI_VERSION:-v1.5.1}
-TEMPORAL_DB_FILE=${TEMPORAL_DB_FILE:-$SENDOUT_STATE/temporal.db}
+if [[ "$SENDOUT_TEMPORAL" == pinned ]]; then
+  TEMPORAL_DB_FILE=${TEMPORAL_DB_FILE:-$SENDOUT_STATE/temporal-pinned.db}
+else
+  TEMPORAL_DB_FILE=${TEMPORAL_DB_FILE:-$SENDOUT_STATE/temporal.db}
+fi
 TEMPORAL_IP=${TEMPORAL_IP:-127.0.0.1}
 TEMPORAL_PORT=${TEMPORAL_PORT:-7233}
 TEMPORAL_UI_IP=${TEMPORAL_UI_IP:-$TEMPORAL_IP}
