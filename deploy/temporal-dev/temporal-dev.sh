@@ -207,12 +207,21 @@ ensure_namespace() {
   log "created namespace $namespace"
 }
 
+# True when something accepts connections on host:port.
+port_in_use() { (exec 3<>"/dev/tcp/$1/$2") 2>/dev/null; }
+
 cmd_start() {
   local pid bin args=() ns attribute deadline
   if pid=$(running_pid); then
     log "already running (pid $pid); UI http://$TEMPORAL_UI_IP:$TEMPORAL_UI_PORT"
     return 0
   fi
+  # Else the health check below could be answered by another server on the same port (such as a
+  # Java test server, which answers cluster health too).
+  port_in_use "$TEMPORAL_IP" "$TEMPORAL_PORT" &&
+    die "something else already listens on $ADDRESS (not this script's server); set TEMPORAL_PORT"
+  port_in_use "$TEMPORAL_UI_IP" "$TEMPORAL_UI_PORT" &&
+    die "something else already listens on $TEMPORAL_UI_IP:$TEMPORAL_UI_PORT; set TEMPORAL_UI_PORT"
   cmd_build
   bin=$(binary_path)
   mkdir -p "$SENDOUT_STATE" "$(dirname "$TEMPORAL_DB_FILE")"
