@@ -31,8 +31,11 @@ class SmallSendoutCostTest {
 
   private static final String DELIVERY_QUEUE = "test-email";
 
-  /** The cost measured before the small-sendout path: 73 events and 17 actions. */
-  static final int MAX_EVENTS = 73;
+  /**
+   * The cost measured before the small-sendout path: 17 actions and 73 to 76 events (the count of
+   * workflow tasks depends on whether the batch's two signals arrive together).
+   */
+  static final int MAX_EVENTS = 76;
 
   static final int MAX_ACTIONS = 17;
 
