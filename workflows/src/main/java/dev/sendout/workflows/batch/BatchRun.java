@@ -130,6 +130,11 @@ public final class BatchRun {
     reportRequested = true;
   }
 
+  /** True until every message of the batch has been handed to the provider (or failed). */
+  public boolean sending() {
+    return progress == null || progress.phase() == BatchPhase.SENDING;
+  }
+
   public BatchProgress progress() {
     return progress;
   }

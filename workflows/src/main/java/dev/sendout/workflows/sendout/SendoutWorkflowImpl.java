@@ -35,8 +35,8 @@ import org.slf4j.Logger;
  * <p>Its pure parts live beside it, each with tests of its own: which batch is which ({@link
  * BatchPlan}), what the batches reported ({@link BatchLedger}), the progress support staff see
  * ({@link ProgressReport}), which support action is accepted when ({@link SupportRules}). So do two
- * steps that call the server: starting the child batches ({@link BatchStarter}) and the release
- * with its deadline ({@link Release}).
+ * steps that call the server: starting the batches ({@link BatchStarter}: children, or the one
+ * batch of a small sendout inline) and the release with its deadline ({@link Release}).
  */
 public class SendoutWorkflowImpl implements SendoutWorkflow {
 
@@ -86,7 +86,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       stuck = new StuckFlag(support.stuck(), ledger.anyStuck());
     }
     report = new ProgressReport(start, plan, ledger, stuck);
-    batches = new BatchStarter(start, () -> changes++);
+    batches = new BatchStarter(start, () -> changes++, this::batchProgress);
     release = new Release(store, start, stuck, () -> changes, this::describeProgress);
   }
 
@@ -102,6 +102,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     } else {
       // Set again on the new run rather than trusting it to inherit the flag.
       stuck.publish(true);
+      if (start.checkpoint().inline() != null) {
+        batches.resumeInline(start.checkpoint().inline());
+      }
     }
     if (cancelling) {
       setStatus(SendoutStatus.CANCELLED);
@@ -195,16 +198,18 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   }
 
   /**
-   * Continues as new once every child start of this run is confirmed: the children themselves carry
-   * on, and report to the new run.
+   * Continues as new once every child start of this run is confirmed and the inline batch, if any,
+   * has sent: the children themselves carry on, and report to the new run; the inline batch's wait
+   * for receipts is carried in the checkpoint.
    */
   private void continueAsNewWhenQuiet() {
-    if (batches.allStartsConfirmed()) {
+    if (batches.quiet()) {
       // Reports that arrived in this same workflow task may not have been handled yet: let them
       // run first, or the checkpoint would miss them and the new run wait for them forever.
       Workflow.await(Workflow::isEveryHandlerFinished);
       SupportState support = plan.carried(paused, stuck.state());
-      Workflow.continueAsNew(start.continueFrom(ledger.checkpoint(plan.messageCount(), support)));
+      SendoutCheckpoint checkpoint = ledger.checkpoint(plan.messageCount(), support);
+      Workflow.continueAsNew(start.continueFrom(checkpoint.withInline(batches.inlineResume())));
     }
   }
 
@@ -221,6 +226,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       return;
     }
     changes++;
+  }
+
+  @Override
+  public void receiptsArrived() {
+    batches.receiptsArrived();
   }
 
   @Override
