@@ -55,12 +55,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private SendoutStatus status = SendoutStatus.SCHEDULED;
   private boolean paused;
   private boolean cancelling;
+  private boolean finishing; // once set, no support action is accepted any more
+  private int changes; // bumped by every report and action: the main loop waits for a change
 
-  /** Set once the sendout is finishing: no support action is accepted any more. */
-  private boolean finishing;
-
-  /** Bumped by every report and action, so the main loop can wait for "something changed". */
-  private int changes;
+  /** Decided first thing in {@link #run}, never in a handler ({@code ONLY_CHANGES}). */
+  private boolean onlyChanges;
 
   /**
    * Restores a continued run's state before anything else runs. The SDK delivers the signals that
@@ -92,10 +91,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public SendTally run(StartSendout start) {
+    onlyChanges = SendoutSearchAttributes.onlyChanges();
     boolean continued = start.checkpoint() != null;
     if (!continued) {
       // Present from the start, so that "Stuck = false" finds healthy sendouts too.
-      Workflow.upsertTypedSearchAttributes(STUCK.valueSet(false));
+      SendoutSearchAttributes.upsert(STUCK, false, onlyChanges);
       awaitSendTime();
       plan.released(release.by(start.sendAt()));
       log.info("Released sendout {}: {} messages", start.sendoutId(), plan.messageCount());
@@ -176,10 +176,16 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
   }
 
+  /** Records the sendout SENT; a sendout about to complete shows COMPLETED next, not SENT first. */
   private void markSent() {
     if (status == SendoutStatus.SENDING) {
       store.markSent(new MarkSent(start.sendoutId(), ledger.tally()));
-      setStatus(SendoutStatus.SENT);
+      boolean completing = ledger.settledBatches() == plan.batchCount() && !plan.hasUnreleased();
+      if (completing && onlyChanges) {
+        status = SendoutStatus.SENT;
+      } else {
+        setStatus(SendoutStatus.SENT);
+      }
     }
   }
 
@@ -379,7 +385,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   private void setStatus(SendoutStatus next) {
     status = next;
-    Workflow.upsertTypedSearchAttributes(SENDOUT_STATUS.valueSet(next.name()));
+    SendoutSearchAttributes.upsert(SENDOUT_STATUS, next.name(), onlyChanges);
     describeProgress();
   }
 

@@ -36,9 +36,9 @@ class SmallSendoutCostTest {
    * The cost measured before the small-sendout path: 17 actions and 73 to 76 events (the count of
    * workflow tasks depends on whether the batch's two signals arrive together).
    */
-  static final int MAX_EVENTS = 42;
+  static final int MAX_EVENTS = 40;
 
-  static final int MAX_ACTIONS = 13;
+  static final int MAX_ACTIONS = 11;
 
   @RegisterExtension
   static final TestWorkflowExtension temporal = SendoutWorkflowTest.newTemporalExtension();
