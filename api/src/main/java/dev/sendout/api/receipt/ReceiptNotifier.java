@@ -2,6 +2,7 @@ package dev.sendout.api.receipt;
 
 import dev.sendout.core.receipt.BatchKey;
 import dev.sendout.workflows.batch.BatchWorkflow;
+import dev.sendout.workflows.sendout.SendoutWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import java.util.ArrayList;
@@ -26,6 +27,9 @@ import org.springframework.stereotype.Component;
  * and webhook calls there were. A batch workflow reads its receipts from the store, so the signal
  * only says "look now"; each signal costs the batch a workflow task, and a large sendout's receipts
  * touch all its batches at once, so coalescing them is what keeps Temporal's load flat.
+ *
+ * <p>A sendout whose messages fit one batch sends it inline, with no batch workflow: when batch 0
+ * has no workflow, the sendout's own workflow is woken instead.
  *
  * <p>Signals are best effort by design: the webhook has already answered once receipts are stored,
  * and a batch whose signal is lost (Temporal away, the set full) still finds them at its next timed
@@ -91,12 +95,21 @@ public class ReceiptNotifier implements DisposableBean {
     }
   }
 
-  private void signal(BatchKey batch) {
-    String workflowId = BatchWorkflow.workflowId(batch.sendoutId().toString(), batch.batchNo());
+  void signal(BatchKey batch) {
+    String sendoutId = batch.sendoutId().toString();
+    String workflowId = BatchWorkflow.workflowId(sendoutId, batch.batchNo());
     try {
-      temporal.newWorkflowStub(BatchWorkflow.class, workflowId).receiptsArrived();
+      try {
+        temporal.newWorkflowStub(BatchWorkflow.class, workflowId).receiptsArrived();
+      } catch (WorkflowNotFoundException noBatchWorkflow) {
+        if (batch.batchNo() != 0) {
+          return; // a late receipt for a batch that has settled: nothing is waiting for it
+        }
+        workflowId = SendoutWorkflow.workflowId(sendoutId);
+        temporal.newWorkflowStub(SendoutWorkflow.class, workflowId).receiptsArrived();
+      }
     } catch (WorkflowNotFoundException finished) {
-      // A late receipt for a batch that has settled: nothing is waiting for it.
+      // The sendout, and with it its inline batch, has finished: nothing is waiting for it.
     } catch (RuntimeException e) {
       log.warn(
           "Cannot wake {}; it will find its receipts at its next check: {}",

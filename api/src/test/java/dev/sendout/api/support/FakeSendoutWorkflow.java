@@ -50,6 +50,9 @@ public class FakeSendoutWorkflow implements SendoutWorkflow {
   public void batchProgress(BatchProgress progress) {}
 
   @Override
+  public void receiptsArrived() {}
+
+  @Override
   public void watchdogFindings(WatchdogFindings findings) {}
 
   @Override

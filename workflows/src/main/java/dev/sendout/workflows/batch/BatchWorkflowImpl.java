@@ -1,240 +1,65 @@
 package dev.sendout.workflows.batch;
 
 import dev.sendout.workflows.StoreCalls;
-import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.ReceiptActivities;
-import dev.sendout.workflows.receipt.ReceiptActivities.ExpireReceipts;
 import dev.sendout.workflows.sendout.SendTally;
 import dev.sendout.workflows.sendout.SendoutSearchAttributes;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
-import io.temporal.activity.ActivityOptions;
-import io.temporal.common.RetryOptions;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.workflow.Async;
-import io.temporal.workflow.Promise;
 import io.temporal.workflow.SignalExternalWorkflowException;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import org.slf4j.Logger;
 
 /**
- * Sends one chunk through the channel's delivery activity (one call for an email batch, one per
- * message for SMS), reports it sent to the sendout, then waits until every message is settled by a
- * receipt. Email and SMS differ only in the activity behind the task queue and in the receipts the
- * store holds; this workflow is the same for both.
- *
- * <p>Receipts are read from the store, woken by the API's coalesced {@code receiptsArrived} signal
- * and, as a backstop for a lost signal, by a timer that backs off from seconds to minutes. At the
- * receipt deadline the messages still without a receipt become UNCONFIRMED and the workflow flags
- * itself {@code Stuck=true, StuckReason=NO_RECEIPT}; it keeps listening, so that a late receipt
- * still settles them and clears the flag.
+ * A batch as a child workflow of its sendout: runs the batch's steps ({@link BatchRun}), reports
+ * each change of phase to the sendout by signal, flags itself {@code Stuck=true,
+ * StuckReason=NO_RECEIPT} while messages stay unconfirmed past the receipt deadline, and continues
+ * as new while a long wait for receipts makes its history large.
  */
-public class BatchWorkflowImpl implements BatchWorkflow {
+public class BatchWorkflowImpl implements BatchWorkflow, BatchRun.Owner {
 
   private static final Logger log = Workflow.getLogger(BatchWorkflowImpl.class);
-
-  /**
-   * Long enough for one provider call at its read timeout (20 s) plus the store writes around it;
-   * short enough that a batch whose worker died is retried within a minute.
-   */
-  static final Duration SEND_TIMEOUT = Duration.ofSeconds(45);
-
-  /**
-   * Provider outages can last hours: keep retrying, backing off to a minute. A 429 overrides the
-   * interval with the provider's own Retry-After. Permanent refusals never reach this policy: the
-   * activity records them as FAILED messages and completes.
-   */
-  static final RetryOptions SEND_RETRY =
-      RetryOptions.newBuilder()
-          .setInitialInterval(Duration.ofSeconds(1))
-          .setBackoffCoefficient(2)
-          .setMaximumInterval(Duration.ofMinutes(1))
-          .build();
-
-  /** The backstop check comes soon after sending, when receipts are most likely... */
-  static final Duration FIRST_CHECK = Duration.ofSeconds(10);
-
-  /**
-   * ...then ever more rarely while nothing arrives. Signals wake the batch as soon as receipts
-   * come, so this check only makes up for a lost signal; hourly keeps a batch that waits a day for
-   * its last receipts to about 200 history events.
-   */
-  static final Duration MAX_CHECK_INTERVAL = Duration.ofHours(1);
-
-  /**
-   * Signals arriving faster than this are served by one check, which bounds the history of a batch
-   * whose receipts trickle in one webhook call at a time. It decides whether a timer is started, so
-   * changing it for running workflows needs {@code Workflow.getVersion}.
-   */
-  static final Duration MIN_CHECK_GAP = Duration.ofSeconds(5);
 
   /** Attempts to signal the sendout workflow, a second more apart each time. */
   static final int REPORT_ATTEMPTS = 5;
 
-  /** Continue as new long before the history gets heavy; a stuck batch may wait for weeks. */
-  static final int MAX_HISTORY_EVENTS = 2000;
-
-  private final ReceiptActivities receipts =
-      Workflow.newActivityStub(ReceiptActivities.class, StoreCalls.OPTIONS);
-
-  private BatchProgress progress;
-  private boolean receiptsArrived;
-  private boolean reportRequested;
+  private final BatchRun run =
+      new BatchRun(Workflow.newActivityStub(ReceiptActivities.class, StoreCalls.OPTIONS), this);
 
   @Override
   public SendTally run(StartBatch start) {
-    SendBatch batch = start.batch();
-    progress = new BatchProgress(batch.batchNo(), BatchPhase.SENDING, start.sent(), null);
-    SendTally sent = start.sent() == null ? send(start) : start.sent();
-    Instant deadline =
-        start.receiptDeadline() != null
-            ? start.receiptDeadline()
-            : now().plus(start.receiptTimeout());
-    BatchReceipts state = receipts.checkReceipts(batch);
-    if (start.receiptDeadline() == null) {
-      reportRequested = false; // this first report is the one asked for
-      report(BatchPhase.AWAITING_RECEIPTS, sent, state);
-    } else {
-      // A continued run starts over from awaiting: past the deadline, it expires (idempotent) and
-      // flags and reports again, so nothing depends on what the previous run got done.
-      progress = new BatchProgress(batch.batchNo(), BatchPhase.AWAITING_RECEIPTS, sent, state);
-      describe();
-    }
-    awaitReceipts(start, sent, state, deadline);
-    return sent;
+    return run.run(start);
   }
 
   @Override
   public void receiptsArrived() {
-    receiptsArrived = true;
+    run.receiptsArrived();
   }
 
   @Override
   public void reportAgain() {
-    reportRequested = true;
+    run.reportAgain();
   }
 
   @Override
   public BatchProgress progress() {
-    return progress;
+    return run.progress();
   }
 
-  private SendTally send(StartBatch start) {
-    SendBatch batch = start.batch();
-    DeliveryActivities delivery =
-        Workflow.newActivityStub(
-            DeliveryActivities.class,
-            ActivityOptions.newBuilder()
-                .setTaskQueue(start.deliveryTaskQueue())
-                .setStartToCloseTimeout(SEND_TIMEOUT)
-                .setRetryOptions(SEND_RETRY)
-                .build());
-    int size = batch.toSeq() - batch.fromSeq();
-    Workflow.setCurrentDetails(
-        "Sending %d messages (seq %d–%d)".formatted(size, batch.fromSeq(), batch.toSeq() - 1));
-    // One call per range, all at once: the task queue's rate limit paces them, not this workflow.
-    List<Promise<SendTally>> calls = new ArrayList<>();
-    for (SendBatch call : start.calls()) {
-      calls.add(Async.function(delivery::sendBatch, call));
-    }
-    SendTally tally = SendTally.NONE;
-    for (Promise<SendTally> call : calls) {
-      tally = tally.plus(call.get());
-    }
-    Workflow.setCurrentDetails(
-        "Sent %d messages: %d accepted, %d failed, %d unconfirmed"
-            .formatted(tally.total(), tally.accepted(), tally.failed(), tally.unconfirmed()));
-    return tally;
+  @Override
+  public void report(BatchProgress progress) {
+    Workflow.getInfo().getParentWorkflowId().ifPresent(parent -> tellParent(parent, progress));
   }
 
-  private void awaitReceipts(
-      StartBatch start, SendTally sent, BatchReceipts state, Instant deadline) {
-    SendBatch batch = start.batch();
-    Duration interval = FIRST_CHECK;
-    Instant lastCheck = now();
-    boolean expired = false;
-    while (state.tally().open() > 0) {
-      if (!expired && !now().isBefore(deadline)) {
-        state = receipts.expireReceipts(new ExpireReceipts(batch, start.receiptTimeout()));
-        expired = true;
-        lastCheck = now();
-        if (state.tally().unconfirmed() > 0) {
-          flagStuck(true);
-          report(BatchPhase.STUCK, sent, state);
-          log.warn(
-              "Batch {} of sendout {}: {} messages without a receipt after {}",
-              batch.batchNo(),
-              batch.sendoutId(),
-              state.tally().unconfirmed(),
-              start.receiptTimeout());
-        }
-        continue;
-      }
-      if (Workflow.getInfo().getHistoryLength() >= MAX_HISTORY_EVENTS
-          || Workflow.getInfo().isContinueAsNewSuggested()) {
-        Workflow.continueAsNew(start.awaitingReceipts(sent, deadline));
-      }
-      Duration wait = interval;
-      if (!expired) {
-        Duration untilDeadline = Duration.between(now(), deadline);
-        wait = untilDeadline.compareTo(wait) < 0 ? untilDeadline : wait;
-      }
-      boolean signalled = Workflow.await(wait, () -> receiptsArrived || reportRequested);
-      if (reportRequested) {
-        reportRequested = false;
-        reportAgain(sent, state);
-      }
-      Duration sinceLastCheck = Duration.between(lastCheck, now());
-      if (signalled && sinceLastCheck.compareTo(MIN_CHECK_GAP) < 0) {
-        Workflow.sleep(MIN_CHECK_GAP.minus(sinceLastCheck));
-      }
-      // Cleared before reading, so that a signal arriving during the read wakes the next wait.
-      receiptsArrived = false;
-      BatchReceipts before = state;
-      state = receipts.checkReceipts(batch);
-      lastCheck = now();
-      interval = signalled ? FIRST_CHECK : longer(interval);
-      if (progress.phase() == BatchPhase.STUCK
-          && state.tally().open() > 0
-          && state.tally().unconfirmed() != before.tally().unconfirmed()) {
-        report(BatchPhase.STUCK, sent, state);
-      } else {
-        progress = new BatchProgress(batch.batchNo(), progress.phase(), sent, state);
-        describe();
-      }
-    }
-    if (progress.phase() == BatchPhase.STUCK) {
-      flagStuck(false);
-    }
-    report(BatchPhase.SETTLED, sent, state);
-  }
-
-  /** Tells a restarted sendout that this batch was sent, and, if it is, that it is stuck. */
-  private void reportAgain(SendTally sent, BatchReceipts state) {
-    BatchPhase phase = progress.phase();
-    report(BatchPhase.AWAITING_RECEIPTS, sent, state);
-    if (phase == BatchPhase.STUCK) {
-      report(BatchPhase.STUCK, sent, state);
-    }
-  }
-
-  private static Duration longer(Duration interval) {
-    Duration doubled = interval.multipliedBy(2);
-    return doubled.compareTo(MAX_CHECK_INTERVAL) > 0 ? MAX_CHECK_INTERVAL : doubled;
-  }
-
-  private static void flagStuck(boolean stuck) {
+  @Override
+  public void flagStuck(boolean stuck) {
     Workflow.upsertTypedSearchAttributes(SendoutSearchAttributes.noReceipt(stuck));
   }
 
-  /** Records the new phase and tells the sendout workflow, which keeps a window of senders. */
-  private void report(BatchPhase phase, SendTally sent, BatchReceipts state) {
-    progress = new BatchProgress(progress.batchNo(), phase, sent, state);
-    describe();
-    Workflow.getInfo().getParentWorkflowId().ifPresent(this::tellParent);
+  @Override
+  public void historyIsLarge(StartBatch next) {
+    Workflow.continueAsNew(next);
   }
 
   /**
@@ -243,7 +68,7 @@ public class BatchWorkflowImpl implements BatchWorkflow {
    * this; the real server switches runs atomically), so a refused signal is retried a few times. A
    * sendout that stays unreachable was terminated by an operator: nobody is left to tell.
    */
-  private void tellParent(String parentId) {
+  private void tellParent(String parentId, BatchProgress progress) {
     SendoutWorkflow parent = Workflow.newExternalWorkflowStub(SendoutWorkflow.class, parentId);
     for (int attempt = 1; ; attempt++) {
       try {
@@ -257,21 +82,5 @@ public class BatchWorkflowImpl implements BatchWorkflow {
         Workflow.sleep(Duration.ofSeconds(attempt));
       }
     }
-  }
-
-  private void describe() {
-    var tally = progress.receipts().tally();
-    Workflow.setCurrentDetails(
-        switch (progress.phase()) {
-          case SENDING, AWAITING_RECEIPTS -> "Awaiting receipts: " + tally;
-          case STUCK ->
-              "STUCK (no receipt): %d messages unconfirmed since %s; %s"
-                  .formatted(tally.unconfirmed(), progress.receipts().unconfirmedSince(), tally);
-          case SETTLED -> "Settled: " + tally;
-        });
-  }
-
-  private static Instant now() {
-    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
   }
 }

@@ -1,6 +1,7 @@
 package dev.sendout.workflows.sendout;
 
 import dev.sendout.workflows.batch.BatchProgress;
+import dev.sendout.workflows.batch.StartBatch;
 import dev.sendout.workflows.receipt.DeliveryTally;
 import java.util.Map;
 import java.util.Objects;
@@ -15,6 +16,9 @@ import java.util.Objects;
  * @param unsettled the latest report of each batch that was sent but has not settled, by batch
  *     number; bounded by the sendout's batch count
  * @param support what support actions, additions and the watchdog changed
+ * @param inline the batch the sendout runs itself rather than as a child, awaiting its receipts
+ *     ({@link dev.sendout.workflows.batch.BatchRun#resumeWith}); null when there is none, and in
+ *     checkpoints written before sendouts ran a batch inline
  */
 public record SendoutCheckpoint(
     int messageCount,
@@ -24,12 +28,47 @@ public record SendoutCheckpoint(
     int settledBatches,
     DeliveryTally settled,
     Map<Integer, BatchProgress> unsettled,
-    SupportState support) {
+    SupportState support,
+    StartBatch inline) {
+
+  SendoutCheckpoint(
+      int messageCount,
+      int nextBatch,
+      SendTally tally,
+      int reported,
+      int settledBatches,
+      DeliveryTally settled,
+      Map<Integer, BatchProgress> unsettled,
+      SupportState support) {
+    this(
+        messageCount,
+        nextBatch,
+        tally,
+        reported,
+        settledBatches,
+        settled,
+        unsettled,
+        support,
+        null);
+  }
 
   public SendoutCheckpoint {
     Objects.requireNonNull(tally, "tally");
     Objects.requireNonNull(settled, "settled");
     Objects.requireNonNull(unsettled, "unsettled");
     Objects.requireNonNull(support, "support");
+  }
+
+  SendoutCheckpoint withInline(StartBatch next) {
+    return new SendoutCheckpoint(
+        messageCount,
+        nextBatch,
+        tally,
+        reported,
+        settledBatches,
+        settled,
+        unsettled,
+        support,
+        next);
   }
 }

@@ -2,6 +2,7 @@ package dev.sendout.workflows.sendout;
 
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributeUpdate;
+import io.temporal.workflow.Workflow;
 import java.util.List;
 
 /**
@@ -27,6 +28,25 @@ public final class SendoutSearchAttributes {
 
   public static final List<SearchAttributeKey<?>> ALL =
       List.of(SENDOUT_ID, TENANT_ID, CHANNEL, SENDOUT_STATUS, STUCK, STUCK_REASON);
+
+  /**
+   * From this version on a sendout upserts an attribute only when its value changes: the values the
+   * API's {@code SendoutStarter} gives at start ({@code SendoutStatus=SCHEDULED}, {@code
+   * Stuck=false}) are not written again, nor is a status that the same step replaces at once. Each
+   * upsert is a billable action and a history event.
+   */
+  static final String ONLY_CHANGES = "search-attributes-only-on-change";
+
+  static boolean onlyChanges() {
+    return Workflow.getVersion(ONLY_CHANGES, Workflow.DEFAULT_VERSION, 1) == 1;
+  }
+
+  /** Upserts {@code value}, unless {@code onlyChanges} and the workflow shows it already. */
+  static <T> void upsert(SearchAttributeKey<T> key, T value, boolean onlyChanges) {
+    if (!onlyChanges || !value.equals(Workflow.getTypedSearchAttributes().get(key))) {
+      Workflow.upsertTypedSearchAttributes(key.valueSet(value));
+    }
+  }
 
   /** The updates that flag a workflow stuck for want of receipts, or clear the flag. */
   public static SearchAttributeUpdate<?>[] noReceipt(boolean stuck) {

@@ -34,6 +34,15 @@ public interface SendoutWorkflow {
   @SignalMethod
   void batchProgress(BatchProgress progress);
 
+  /**
+   * New receipts are in the store for the batch this sendout sends itself: a sendout whose messages
+   * fit one batch sends it inline, with no {@code BatchWorkflow} child to signal. The API's receipt
+   * notifier sends it, coalesced, when batch 0 has no workflow of its own. Ignored when there is no
+   * inline batch.
+   */
+  @SignalMethod
+  void receiptsArrived();
+
   /** The watchdog's current findings for this sendout; replaces the previous ones. */
   @SignalMethod
   void watchdogFindings(WatchdogFindings findings);

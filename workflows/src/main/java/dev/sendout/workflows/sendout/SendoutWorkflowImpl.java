@@ -35,8 +35,8 @@ import org.slf4j.Logger;
  * <p>Its pure parts live beside it, each with tests of its own: which batch is which ({@link
  * BatchPlan}), what the batches reported ({@link BatchLedger}), the progress support staff see
  * ({@link ProgressReport}), which support action is accepted when ({@link SupportRules}). So do two
- * steps that call the server: starting the child batches ({@link BatchStarter}) and the release
- * with its deadline ({@link Release}).
+ * steps that call the server: starting the batches ({@link BatchStarter}: children, or the one
+ * batch of a small sendout inline) and the release with its deadline ({@link Release}).
  */
 public class SendoutWorkflowImpl implements SendoutWorkflow {
 
@@ -55,12 +55,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private SendoutStatus status = SendoutStatus.SCHEDULED;
   private boolean paused;
   private boolean cancelling;
+  private boolean finishing; // once set, no support action is accepted any more
+  private int changes; // bumped by every report and action: the main loop waits for a change
 
-  /** Set once the sendout is finishing: no support action is accepted any more. */
-  private boolean finishing;
-
-  /** Bumped by every report and action, so the main loop can wait for "something changed". */
-  private int changes;
+  /** Decided first thing in {@link #run}, never in a handler ({@code ONLY_CHANGES}). */
+  private boolean onlyChanges;
 
   /**
    * Restores a continued run's state before anything else runs. The SDK delivers the signals that
@@ -86,22 +85,26 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       stuck = new StuckFlag(support.stuck(), ledger.anyStuck());
     }
     report = new ProgressReport(start, plan, ledger, stuck);
-    batches = new BatchStarter(start, () -> changes++);
+    batches = new BatchStarter(start, () -> changes++, this::batchProgress);
     release = new Release(store, start, stuck, () -> changes, this::describeProgress);
   }
 
   @Override
   public SendTally run(StartSendout start) {
+    onlyChanges = SendoutSearchAttributes.onlyChanges();
     boolean continued = start.checkpoint() != null;
     if (!continued) {
       // Present from the start, so that "Stuck = false" finds healthy sendouts too.
-      Workflow.upsertTypedSearchAttributes(STUCK.valueSet(false));
+      SendoutSearchAttributes.upsert(STUCK, false, onlyChanges);
       awaitSendTime();
       plan.released(release.by(start.sendAt()));
       log.info("Released sendout {}: {} messages", start.sendoutId(), plan.messageCount());
     } else {
       // Set again on the new run rather than trusting it to inherit the flag.
       stuck.publish(true);
+      if (start.checkpoint().inline() != null) {
+        batches.resumeInline(start.checkpoint().inline());
+      }
     }
     if (cancelling) {
       setStatus(SendoutStatus.CANCELLED);
@@ -173,10 +176,16 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
   }
 
+  /** Records the sendout SENT; a sendout about to complete shows COMPLETED next, not SENT first. */
   private void markSent() {
     if (status == SendoutStatus.SENDING) {
       store.markSent(new MarkSent(start.sendoutId(), ledger.tally()));
-      setStatus(SendoutStatus.SENT);
+      boolean completing = ledger.settledBatches() == plan.batchCount() && !plan.hasUnreleased();
+      if (completing && onlyChanges) {
+        status = SendoutStatus.SENT;
+      } else {
+        setStatus(SendoutStatus.SENT);
+      }
     }
   }
 
@@ -195,16 +204,18 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   }
 
   /**
-   * Continues as new once every child start of this run is confirmed: the children themselves carry
-   * on, and report to the new run.
+   * Continues as new once every child start of this run is confirmed and the inline batch, if any,
+   * has sent: the children themselves carry on, and report to the new run; the inline batch's wait
+   * for receipts is carried in the checkpoint.
    */
   private void continueAsNewWhenQuiet() {
-    if (batches.allStartsConfirmed()) {
+    if (batches.quiet()) {
       // Reports that arrived in this same workflow task may not have been handled yet: let them
       // run first, or the checkpoint would miss them and the new run wait for them forever.
       Workflow.await(Workflow::isEveryHandlerFinished);
       SupportState support = plan.carried(paused, stuck.state());
-      Workflow.continueAsNew(start.continueFrom(ledger.checkpoint(plan.messageCount(), support)));
+      SendoutCheckpoint checkpoint = ledger.checkpoint(plan.messageCount(), support);
+      Workflow.continueAsNew(start.continueFrom(checkpoint.withInline(batches.inlineResume())));
     }
   }
 
@@ -221,6 +232,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       return;
     }
     changes++;
+  }
+
+  @Override
+  public void receiptsArrived() {
+    batches.receiptsArrived();
   }
 
   @Override
@@ -369,7 +385,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   private void setStatus(SendoutStatus next) {
     status = next;
-    Workflow.upsertTypedSearchAttributes(SENDOUT_STATUS.valueSet(next.name()));
+    SendoutSearchAttributes.upsert(SENDOUT_STATUS, next.name(), onlyChanges);
     describeProgress();
   }
 

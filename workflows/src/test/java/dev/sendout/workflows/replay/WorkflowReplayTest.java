@@ -35,6 +35,9 @@ import org.junit.jupiter.api.Test;
  *       its send time, its release failing past the deadline (flagged NOT_RELEASED) then
  *       succeeding, five recipients added, one message silent past its receipt deadline, a watchdog
  *       finding acknowledged, the silent message resent, and the sendout completed.
+ *   <li>{@code sendout-workflow-one-recipient-inline} (recorded after v0.2.0, for the new path): a
+ *       one-recipient sendout that sends its batch inline, its message silent past the receipt
+ *       deadline, then settled by a late receipt signalled to the sendout.
  * </ul>
  *
  * <p>To record them again (only when starting a new baseline, never to make a failing replay pass
@@ -83,6 +86,16 @@ class WorkflowReplayTest {
       throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
         "histories/sendout-workflow-support-actions.json", SendoutWorkflowImpl.class);
+  }
+
+  /**
+   * Recorded after v0.2.0, with the versions {@code inline-single-batch} and {@code
+   * search-attributes-only-on-change}: a one-recipient sendout sending its batch inline.
+   */
+  @Test
+  void oneRecipientSendoutSendingItsBatchInlineReplaysTheRecordedHistory() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/sendout-workflow-one-recipient-inline.json", SendoutWorkflowImpl.class);
   }
 
   @Test

@@ -124,6 +124,30 @@ class HistoryRecorder {
   }
 
   /**
+   * A one-recipient email sendout, which sends its one batch inline (no child workflow) and shows
+   * only changed search attributes; its message silent past the receipt deadline, then delivered,
+   * the receipt reaching the sendout workflow itself.
+   */
+  @Test
+  void oneRecipientSendoutSendsInlineAndSettlesALateReceipt(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 1);
+    delivery.silent.add(0);
+    StartSendout start = sendout("replay-one-recipient", now(env), 1, email(1000, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(EMAIL_RECEIPT_TIMEOUT.plusHours(1));
+    assertThat(workflow.progress().stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
+
+    delivery.deliver(0);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    write(client, start, "sendout-workflow-one-recipient-inline");
+  }
+
+  /**
    * Every support action and deadline in one sendout: paused and resumed before its send time, its
    * release failing past the deadline, recipients added, a message silent past its receipt
    * deadline, a watchdog finding acknowledged, the silent message resent.

@@ -263,7 +263,7 @@ class SendoutWorkflowTest {
     assertThat(workflow.progress().stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
 
     delivery.deliver(12);
-    batch(client, start, 1).receiptsArrived();
+    receiptsArrived(client, start, 1);
     WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
 
     SendoutProgress done = workflow.progress();
@@ -399,7 +399,7 @@ class SendoutWorkflowTest {
     assertThat(workflow.addRecipients(added)).isZero();
     env.sleep(Duration.ofMinutes(1));
     delivery.deliver(0);
-    batch(client, start, 0).receiptsArrived();
+    receiptsArrived(client, start, 0);
     WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
 
     assertThat(store.releases).hasValue(2);
@@ -427,7 +427,7 @@ class SendoutWorkflowTest {
     workflow.recipientsAdded(handOver);
     env.sleep(Duration.ofMinutes(1));
     delivery.deliver(0);
-    batch(client, start, 0).receiptsArrived();
+    receiptsArrived(client, start, 0);
     WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
 
     assertThat(delivery.batches)
@@ -452,7 +452,7 @@ class SendoutWorkflowTest {
         new AddedRanges(List.of(new SeqRange(3, 5), new SeqRange(10, 12)), true));
     env.sleep(Duration.ofMinutes(1));
     delivery.deliver(0);
-    batch(client, start, 0).receiptsArrived();
+    receiptsArrived(client, start, 0);
     WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
 
     assertThat(store.releases.get()).isEqualTo(releasesBefore + 1);
@@ -491,6 +491,68 @@ class SendoutWorkflowTest {
     assertThat(attributes(workflow).get(STUCK_REASON)).isNull();
   }
 
+  @Test
+  void aSendoutOfOneBatchSendsItInlineFlagsItsOwnSilenceAndSettlesOnALateReceipt(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 3);
+    delivery.silent.add(1);
+    StartSendout start = tenPerBatch(env, 3, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(RECEIPT_TIMEOUT.plusHours(1));
+
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(batch(client, start, 0)).describe())
+        .as("no child workflow")
+        .isInstanceOf(WorkflowNotFoundException.class);
+    SendoutProgress stuck = workflow.progress();
+    assertThat(stuck.status()).isEqualTo(SendoutStatus.SENT);
+    assertThat(stuck.receipts()).isEqualTo(new DeliveryTally(0, 2, 0, 0, 0, 1));
+    assertThat(stuck.stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
+    assertThat(stuck.stuckSample()).containsExactly("m1");
+    assertThat(attributes(workflow).get(STUCK)).isTrue();
+    assertThat(attributes(workflow).get(STUCK_REASON)).isEqualTo("NO_RECEIPT");
+    assertThat(delivery.messages.values()).doesNotContain(MessageStatus.ACCEPTED);
+
+    delivery.deliver(1);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    SendoutProgress done = workflow.progress();
+    assertThat(done.status()).isEqualTo(SendoutStatus.COMPLETED);
+    assertThat(done.receipts()).isEqualTo(new DeliveryTally(0, 3, 0, 0, 0, 0));
+    assertThat(attributes(workflow).get(STUCK)).isFalse();
+    assertThat(attributes(workflow).get(STUCK_REASON)).isNull();
+    assertThat(store.completedTally).isEqualTo(done.receipts());
+    assertThat(delivery.batches).extracting(SendBatch::batchNo).containsExactly(0);
+  }
+
+  @Test
+  void anInlineBatchKeepsAwaitingItsReceiptsAcrossAContinueAsNew(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws TimeoutException {
+    startWorkers(env, worker, 1);
+    delivery.silent.add(0);
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 1, settings(10, 2, 60));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowExecution firstRun = WorkflowClient.start(workflow::run, start);
+    env.sleep(RECEIPT_TIMEOUT.plusDays(3));
+
+    var first = client.fetchHistory(firstRun.getWorkflowId(), firstRun.getRunId());
+    assertThat(first.getLastEvent().hasWorkflowExecutionContinuedAsNewEventAttributes()).isTrue();
+    assertThat(workflow.progress().stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
+    assertThat(attributes(workflow).get(STUCK)).isTrue();
+
+    delivery.deliver(0);
+    workflow.receiptsArrived();
+    SendTally tally =
+        WorkflowStub.fromTyped(workflow).getResult(60, TimeUnit.SECONDS, SendTally.class);
+
+    assertThat(tally).isEqualTo(new SendTally(1, 0, 0));
+    assertThat(delivery.batches).hasSize(1);
+    assertThat(workflow.progress().receipts()).isEqualTo(new DeliveryTally(0, 1, 0, 0, 0, 0));
+    assertThat(attributes(workflow).get(STUCK)).isFalse();
+  }
+
   /**
    * A sendout of {@code messages} due {@code sendIn} from now, in batches of ten, two at a time.
    */
@@ -522,7 +584,21 @@ class SendoutWorkflowTest {
     return WorkflowStub.fromTyped(workflow).describe().getTypedSearchAttributes();
   }
 
-  private static BatchWorkflow batch(WorkflowClient client, StartSendout start, int batchNo) {
+  /**
+   * Tells a batch of new receipts as the API's notifier does: its own workflow, or the sendout's
+   * when the sendout runs that batch inline.
+   */
+  static void receiptsArrived(WorkflowClient client, StartSendout start, int batchNo) {
+    try {
+      batch(client, start, batchNo).receiptsArrived();
+    } catch (WorkflowNotFoundException inline) {
+      client
+          .newWorkflowStub(SendoutWorkflow.class, SendoutWorkflow.workflowId(start.sendoutId()))
+          .receiptsArrived();
+    }
+  }
+
+  static BatchWorkflow batch(WorkflowClient client, StartSendout start, int batchNo) {
     return client.newWorkflowStub(
         BatchWorkflow.class, BatchWorkflow.workflowId(start.sendoutId(), batchNo));
   }

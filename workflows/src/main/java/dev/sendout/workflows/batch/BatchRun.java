@@ -1,0 +1,278 @@
+package dev.sendout.workflows.batch;
+
+import dev.sendout.workflows.receipt.BatchReceipts;
+import dev.sendout.workflows.receipt.ReceiptActivities;
+import dev.sendout.workflows.receipt.ReceiptActivities.ExpireReceipts;
+import dev.sendout.workflows.sendout.SendTally;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.workflow.Async;
+import io.temporal.workflow.Promise;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+
+/**
+ * The steps of one batch, whoever runs them: sends the chunk through the channel's delivery
+ * activity (one call for an email batch, one per message for SMS), reports it sent, then waits
+ * until every message is settled by a receipt. A batch runs either as a {@link BatchWorkflow} child
+ * of its sendout or, when the sendout has only this one batch, inline in the sendout workflow; the
+ * {@link Owner} is what differs between the two. Workflow code.
+ *
+ * <p>Receipts are read from the store, woken by the API's coalesced {@code receiptsArrived} signal
+ * and, as a backstop for a lost signal, by a timer that backs off from seconds to minutes. At the
+ * receipt deadline the messages still without a receipt become UNCONFIRMED and the owner flags the
+ * batch stuck; it keeps listening, so that a late receipt still settles them and clears the flag.
+ */
+public final class BatchRun {
+
+  /**
+   * Where the batch reports, and what it does at the points where the two ways of running it
+   * differ.
+   */
+  public interface Owner {
+
+    /** A change of phase: sent (awaiting receipts), stuck, settled. */
+    void report(BatchProgress progress);
+
+    /** Messages became UNCONFIRMED at the receipt deadline ({@code true}), or all settled after. */
+    void flagStuck(boolean stuck);
+
+    /** The history grew large while awaiting receipts: {@code next} carries on from here. */
+    void historyIsLarge(StartBatch next);
+  }
+
+  private static final Logger log = Workflow.getLogger(BatchRun.class);
+
+  /**
+   * Long enough for one provider call at its read timeout (20 s) plus the store writes around it;
+   * short enough that a batch whose worker died is retried within a minute.
+   */
+  static final Duration SEND_TIMEOUT = Duration.ofSeconds(45);
+
+  /**
+   * Provider outages can last hours: keep retrying, backing off to a minute. A 429 overrides the
+   * interval with the provider's own Retry-After. Permanent refusals never reach this policy: the
+   * activity records them as FAILED messages and completes.
+   */
+  static final RetryOptions SEND_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(2)
+          .setMaximumInterval(Duration.ofMinutes(1))
+          .build();
+
+  /** The backstop check comes soon after sending, when receipts are most likely... */
+  static final Duration FIRST_CHECK = Duration.ofSeconds(10);
+
+  /**
+   * ...then ever more rarely while nothing arrives. Signals wake the batch as soon as receipts
+   * come, so this check only makes up for a lost signal; hourly keeps a batch that waits a day for
+   * its last receipts to about 200 history events.
+   */
+  static final Duration MAX_CHECK_INTERVAL = Duration.ofHours(1);
+
+  /**
+   * Signals arriving faster than this are served by one check, which bounds the history of a batch
+   * whose receipts trickle in one webhook call at a time. It decides whether a timer is started, so
+   * changing it for running workflows needs {@code Workflow.getVersion}.
+   */
+  static final Duration MIN_CHECK_GAP = Duration.ofSeconds(5);
+
+  /** Continue as new long before the history gets heavy; a stuck batch may wait for weeks. */
+  static final int MAX_HISTORY_EVENTS = 2000;
+
+  private final ReceiptActivities receipts;
+  private final Owner owner;
+  private BatchProgress progress;
+  private StartBatch resumeWith;
+  private boolean receiptsArrived;
+  private boolean reportRequested;
+
+  public BatchRun(ReceiptActivities receipts, Owner owner) {
+    this.receipts = receipts;
+    this.owner = owner;
+  }
+
+  /** Sends the batch (unless a continued run starts it awaiting receipts), then awaits them. */
+  public SendTally run(StartBatch start) {
+    SendBatch batch = start.batch();
+    progress = new BatchProgress(batch.batchNo(), BatchPhase.SENDING, start.sent(), null);
+    SendTally sent = start.sent() == null ? send(start) : start.sent();
+    Instant deadline =
+        start.receiptDeadline() != null
+            ? start.receiptDeadline()
+            : now().plus(start.receiptTimeout());
+    BatchReceipts state = receipts.checkReceipts(batch);
+    if (start.receiptDeadline() == null) {
+      reportRequested = false; // this first report is the one asked for
+      report(BatchPhase.AWAITING_RECEIPTS, sent, state);
+    } else {
+      // A continued run starts over from awaiting: past the deadline, it expires (idempotent) and
+      // flags and reports again, so nothing depends on what the previous run got done.
+      progress = new BatchProgress(batch.batchNo(), BatchPhase.AWAITING_RECEIPTS, sent, state);
+      describe();
+    }
+    awaitReceipts(start, sent, state, deadline);
+    return sent;
+  }
+
+  /** New receipts are in the store: check them now (at most once per {@link #MIN_CHECK_GAP}). */
+  public void receiptsArrived() {
+    receiptsArrived = true;
+  }
+
+  /** Report the phase again at the next wake-up. */
+  public void reportAgain() {
+    reportRequested = true;
+  }
+
+  /** True until every message of the batch has been handed to the provider (or failed). */
+  public boolean sending() {
+    return progress == null || progress.phase() == BatchPhase.SENDING;
+  }
+
+  public BatchProgress progress() {
+    return progress;
+  }
+
+  private SendTally send(StartBatch start) {
+    SendBatch batch = start.batch();
+    DeliveryActivities delivery =
+        Workflow.newActivityStub(
+            DeliveryActivities.class,
+            ActivityOptions.newBuilder()
+                .setTaskQueue(start.deliveryTaskQueue())
+                .setStartToCloseTimeout(SEND_TIMEOUT)
+                .setRetryOptions(SEND_RETRY)
+                .build());
+    int size = batch.toSeq() - batch.fromSeq();
+    Workflow.setCurrentDetails(
+        "Sending %d messages (seq %d–%d)".formatted(size, batch.fromSeq(), batch.toSeq() - 1));
+    // One call per range, all at once: the task queue's rate limit paces them, not this workflow.
+    List<Promise<SendTally>> calls = new ArrayList<>();
+    for (SendBatch call : start.calls()) {
+      calls.add(Async.function(delivery::sendBatch, call));
+    }
+    SendTally tally = SendTally.NONE;
+    for (Promise<SendTally> call : calls) {
+      tally = tally.plus(call.get());
+    }
+    Workflow.setCurrentDetails(
+        "Sent %d messages: %d accepted, %d failed, %d unconfirmed"
+            .formatted(tally.total(), tally.accepted(), tally.failed(), tally.unconfirmed()));
+    return tally;
+  }
+
+  private void awaitReceipts(
+      StartBatch start, SendTally sent, BatchReceipts state, Instant deadline) {
+    SendBatch batch = start.batch();
+    resumeWith = start.awaitingReceipts(sent, deadline);
+    Duration interval = FIRST_CHECK;
+    Instant lastCheck = now();
+    boolean expired = false;
+    while (state.tally().open() > 0) {
+      if (!expired && !now().isBefore(deadline)) {
+        state = receipts.expireReceipts(new ExpireReceipts(batch, start.receiptTimeout()));
+        expired = true;
+        lastCheck = now();
+        if (state.tally().unconfirmed() > 0) {
+          owner.flagStuck(true);
+          report(BatchPhase.STUCK, sent, state);
+          log.warn(
+              "Batch {} of sendout {}: {} messages without a receipt after {}",
+              batch.batchNo(),
+              batch.sendoutId(),
+              state.tally().unconfirmed(),
+              start.receiptTimeout());
+        }
+        continue;
+      }
+      if (Workflow.getInfo().getHistoryLength() >= MAX_HISTORY_EVENTS
+          || Workflow.getInfo().isContinueAsNewSuggested()) {
+        owner.historyIsLarge(resumeWith);
+      }
+      Duration wait = interval;
+      if (!expired) {
+        Duration untilDeadline = Duration.between(now(), deadline);
+        wait = untilDeadline.compareTo(wait) < 0 ? untilDeadline : wait;
+      }
+      boolean signalled = Workflow.await(wait, () -> receiptsArrived || reportRequested);
+      if (reportRequested) {
+        reportRequested = false;
+        reportAgain(sent, state);
+      }
+      Duration sinceLastCheck = Duration.between(lastCheck, now());
+      if (signalled && sinceLastCheck.compareTo(MIN_CHECK_GAP) < 0) {
+        Workflow.sleep(MIN_CHECK_GAP.minus(sinceLastCheck));
+      }
+      // Cleared before reading, so that a signal arriving during the read wakes the next wait.
+      receiptsArrived = false;
+      BatchReceipts before = state;
+      state = receipts.checkReceipts(batch);
+      lastCheck = now();
+      interval = signalled ? FIRST_CHECK : longer(interval);
+      if (progress.phase() == BatchPhase.STUCK
+          && state.tally().open() > 0
+          && state.tally().unconfirmed() != before.tally().unconfirmed()) {
+        report(BatchPhase.STUCK, sent, state);
+      } else {
+        progress = new BatchProgress(batch.batchNo(), progress.phase(), sent, state);
+        describe();
+      }
+    }
+    if (progress.phase() == BatchPhase.STUCK) {
+      owner.flagStuck(false);
+    }
+    resumeWith = null;
+    report(BatchPhase.SETTLED, sent, state);
+  }
+
+  /** Tells a restarted sendout that this batch was sent, and, if it is, that it is stuck. */
+  private void reportAgain(SendTally sent, BatchReceipts state) {
+    BatchPhase phase = progress.phase();
+    report(BatchPhase.AWAITING_RECEIPTS, sent, state);
+    if (phase == BatchPhase.STUCK) {
+      report(BatchPhase.STUCK, sent, state);
+    }
+  }
+
+  private static Duration longer(Duration interval) {
+    Duration doubled = interval.multipliedBy(2);
+    return doubled.compareTo(MAX_CHECK_INTERVAL) > 0 ? MAX_CHECK_INTERVAL : doubled;
+  }
+
+  /**
+   * While awaiting receipts, the input a continued run carries on with ({@link
+   * StartBatch#awaitingReceipts}); null while sending and once settled.
+   */
+  public StartBatch resumeWith() {
+    return resumeWith;
+  }
+
+  /** Records the new phase and tells the sendout, which keeps a window of senders. */
+  private void report(BatchPhase phase, SendTally sent, BatchReceipts state) {
+    progress = new BatchProgress(progress.batchNo(), phase, sent, state);
+    describe();
+    owner.report(progress);
+  }
+
+  private void describe() {
+    var tally = progress.receipts().tally();
+    Workflow.setCurrentDetails(
+        switch (progress.phase()) {
+          case SENDING, AWAITING_RECEIPTS -> "Awaiting receipts: " + tally;
+          case STUCK ->
+              "STUCK (no receipt): %d messages unconfirmed since %s; %s"
+                  .formatted(tally.unconfirmed(), progress.receipts().unconfirmedSince(), tally);
+          case SETTLED -> "Settled: " + tally;
+        });
+  }
+
+  private static Instant now() {
+    return Instant.ofEpochMilli(Workflow.currentTimeMillis());
+  }
+}

@@ -1,0 +1,121 @@
+package dev.sendout.workflows.sendout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.workflows.batch.SendBatch;
+import io.temporal.api.enums.v1.EventType;
+import io.temporal.api.history.v1.HistoryEvent;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.common.SearchAttributes;
+import io.temporal.common.WorkflowExecutionHistory;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What a one-recipient sendout (a transactional invitation) costs Temporal: the history events and
+ * the billable actions ({@link HistoryCost}) of its workflow and of any child it starts, with the
+ * receipt arriving at once. The bounds are the figures after the small-sendout path was added, so
+ * that a change which makes small sendouts dearer fails here; the figures are printed for the
+ * record.
+ */
+class SmallSendoutCostTest {
+
+  private static final String DELIVERY_QUEUE = "test-email";
+
+  /**
+   * The cost with the small-sendout path: 11 actions, 40 events. Before it (a child batch, its two
+   * signals, every status upserted): 17 actions and 73 to 76 events, the count of workflow tasks
+   * depending on whether the batch's two signals arrived together. The event bound leaves room for
+   * one workflow task retried on a loaded machine (3 events; seen once, a cold JVM's class loading
+   * tripping the SDK's 1 s deadlock detector).
+   */
+  static final int MAX_EVENTS = 43;
+
+  static final int MAX_ACTIONS = 11;
+
+  @RegisterExtension
+  static final TestWorkflowExtension temporal = SendoutWorkflowTest.newTemporalExtension();
+
+  @Test
+  void aOneRecipientEmailSendoutStaysWithinItsEventAndActionBudget(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    var store = new FakeActivities.Store(env::currentTimeMillis, 1);
+    var provider = new FakeActivities.Provider();
+    worker.registerActivitiesImplementations(store, provider);
+    env.newWorker(DELIVERY_QUEUE).registerActivitiesImplementations(provider);
+    env.start();
+    SendoutSettings settings =
+        new SendoutSettings(
+            1000, 4, DELIVERY_QUEUE, 2000, Duration.ofHours(24), 1000, Duration.ofMinutes(10));
+    StartSendout start =
+        new StartSendout(
+            UUID.randomUUID().toString(),
+            "t1",
+            Channel.EMAIL,
+            1,
+            Instant.ofEpochMilli(env.currentTimeMillis()),
+            settings,
+            null);
+    String id = SendoutWorkflow.workflowId(start.sendoutId());
+    // Started as the API's SendoutStarter starts it, with its search attributes.
+    var attributes =
+        SearchAttributes.newBuilder()
+            .set(SendoutSearchAttributes.SENDOUT_ID, start.sendoutId())
+            .set(SendoutSearchAttributes.TENANT_ID, start.tenantId())
+            .set(SendoutSearchAttributes.CHANNEL, start.channel().name())
+            .set(SendoutSearchAttributes.SENDOUT_STATUS, SendoutStatus.SCHEDULED.name())
+            .set(SendoutSearchAttributes.STUCK, false)
+            .build();
+    SendoutWorkflow workflow =
+        client.newWorkflowStub(
+            SendoutWorkflow.class,
+            options.toBuilder().setWorkflowId(id).setTypedSearchAttributes(attributes).build());
+
+    SendTally tally = workflow.run(start);
+
+    assertThat(tally).isEqualTo(new SendTally(1, 0, 0));
+    assertThat(provider.batches).extracting(SendBatch::fromSeq).containsExactly(0);
+    WorkflowExecutionHistory sendout = client.fetchHistory(id);
+    HistoryCost total = HistoryCost.of(sendout);
+    System.out.printf("One-recipient sendout %s: %s%n", id, HistoryCost.of(sendout));
+    print(sendout);
+    for (String child : children(sendout)) {
+      client.newUntypedWorkflowStub(child).getResult(SendTally.class);
+      WorkflowExecutionHistory history = client.fetchHistory(child);
+      System.out.printf("  child %s: %s%n", child, HistoryCost.of(history));
+      print(history);
+      total = total.plus(HistoryCost.of(history));
+    }
+    System.out.printf("One-recipient sendout in all: %s%n", total);
+
+    assertThat(total.events()).isLessThanOrEqualTo(MAX_EVENTS);
+    assertThat(total.actions()).isLessThanOrEqualTo(MAX_ACTIONS);
+  }
+
+  private static List<String> children(WorkflowExecutionHistory history) {
+    return history.getEvents().stream()
+        .filter(
+            e -> e.getEventType() == EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED)
+        .map(e -> e.getStartChildWorkflowExecutionInitiatedEventAttributes().getWorkflowId())
+        .toList();
+  }
+
+  /** The events by type, so that a change in the figures shows where it comes from. */
+  private static void print(WorkflowExecutionHistory history) {
+    Map<String, Integer> byType = new TreeMap<>();
+    for (HistoryEvent event : history.getEvents()) {
+      byType.merge(event.getEventType().name().replace("EVENT_TYPE_", ""), 1, Integer::sum);
+    }
+    byType.forEach((type, count) -> System.out.printf("    %-45s %d%n", type, count));
+  }
+}
