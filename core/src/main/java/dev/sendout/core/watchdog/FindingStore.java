@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -86,26 +87,19 @@ public class FindingStore {
   public List<Finding> notReleased(Duration grace) {
     Field<OffsetDateTime> due = DSL.greatest(SENDOUT.SEND_AT, MESSAGE.QUEUED_AT);
     OffsetDateTime dueBefore = now().minus(grace);
-    return db.select(SENDOUT.ID, SENDOUT.TENANT_ID, SENDOUT.CHANNEL, DSL.count(), DSL.min(due))
-        .from(MESSAGE)
-        .join(SENDOUT)
-        .on(SENDOUT.ID.eq(MESSAGE.SENDOUT_ID))
-        .where(MESSAGE.STATUS.eq(QUEUED))
-        .and(MESSAGE.QUEUED_AT.lt(dueBefore))
-        .and(due.lt(dueBefore))
-        .and(SENDOUT.PAUSED_AT.isNull())
-        .and(SENDOUT.CANCELLED_AT.isNull())
-        .groupBy(SENDOUT.ID, SENDOUT.TENANT_ID, SENDOUT.CHANNEL)
-        .fetch(
-            r ->
-                new Finding(
-                    r.value1(),
-                    r.value2(),
-                    r.value3(),
-                    StuckReason.NOT_RELEASED,
-                    r.value4(),
-                    r.value5().plus(grace).toInstant(),
-                    "%d messages still QUEUED past their release deadline".formatted(r.value4())));
+    return perSendout(
+        StuckReason.NOT_RELEASED,
+        MESSAGE
+            .STATUS
+            .eq(QUEUED)
+            .and(MESSAGE.QUEUED_AT.lt(dueBefore))
+            .and(due.lt(dueBefore))
+            .and(SENDOUT.PAUSED_AT.isNull())
+            .and(SENDOUT.CANCELLED_AT.isNull()),
+        DSL.min(due),
+        grace,
+        NO_NOTE,
+        (count, note) -> "%d messages still QUEUED past their release deadline".formatted(count));
   }
 
   /**
@@ -116,52 +110,35 @@ public class FindingStore {
    */
   public List<Finding> notSent(Duration grace) {
     OffsetDateTime dueBefore = now().minus(grace);
+    var other = MESSAGE.as("p");
+    var progress =
+        db.selectOne()
+            .from(other)
+            .where(other.SENDOUT_ID.eq(SENDOUT.ID))
+            .and(
+                other
+                    .ACCEPTED_AT
+                    .gt(dueBefore)
+                    .or(other.STATUS.eq(FAILED).and(other.FINISHED_AT.gt(dueBefore))));
     Field<String> lastError =
         DSL.field(
             "(array_agg({0} order by {1} desc nulls last) filter (where {0} is not null))[1]",
             String.class, MESSAGE.LAST_ERROR, MESSAGE.SEND_STARTED_AT);
-    var progress =
-        db.selectOne()
-            .from(MESSAGE.as("p"))
-            .where(MESSAGE.as("p").SENDOUT_ID.eq(SENDOUT.ID))
-            .and(
-                MESSAGE
-                    .as("p")
-                    .ACCEPTED_AT
-                    .gt(dueBefore)
-                    .or(
-                        MESSAGE
-                            .as("p")
-                            .STATUS
-                            .eq(FAILED)
-                            .and(MESSAGE.as("p").FINISHED_AT.gt(dueBefore))));
-    return db.select(
-            SENDOUT.ID,
-            SENDOUT.TENANT_ID,
-            SENDOUT.CHANNEL,
-            DSL.count(),
-            DSL.min(MESSAGE.RELEASED_AT),
-            lastError)
-        .from(MESSAGE)
-        .join(SENDOUT)
-        .on(SENDOUT.ID.eq(MESSAGE.SENDOUT_ID))
-        .where(MESSAGE.STATUS.eq(RELEASED))
-        .and(MESSAGE.RELEASED_AT.lt(dueBefore))
-        .and(SENDOUT.PAUSED_AT.isNull())
-        .and(SENDOUT.CANCELLED_AT.isNull())
-        .andNotExists(progress)
-        .groupBy(SENDOUT.ID, SENDOUT.TENANT_ID, SENDOUT.CHANNEL)
-        .fetch(
-            r ->
-                new Finding(
-                    r.value1(),
-                    r.value2(),
-                    r.value3(),
-                    StuckReason.NOT_SENT,
-                    r.value4(),
-                    r.value5().plus(grace).toInstant(),
-                    "%d messages released and not sent; last provider error: %s"
-                        .formatted(r.value4(), r.value6() == null ? "none" : r.value6())));
+    return perSendout(
+        StuckReason.NOT_SENT,
+        MESSAGE
+            .STATUS
+            .eq(RELEASED)
+            .and(MESSAGE.RELEASED_AT.lt(dueBefore))
+            .and(SENDOUT.PAUSED_AT.isNull())
+            .and(SENDOUT.CANCELLED_AT.isNull())
+            .andNotExists(progress),
+        DSL.min(MESSAGE.RELEASED_AT),
+        grace,
+        lastError,
+        (count, error) ->
+            "%d messages released and not sent; last provider error: %s"
+                .formatted(count, error == null ? "none" : error));
   }
 
   /**
@@ -169,23 +146,62 @@ public class FindingStore {
    * receipt, before their receipt deadline (past it, they are {@link #noReceipt}).
    */
   public List<Finding> receiptLate(Duration warning) {
-    Field<OffsetDateTime> deadline =
-        DSL.field(
-            "{0} + make_interval(secs => {1})",
-            OffsetDateTime.class, MESSAGE.ACCEPTED_AT, SENDOUT.RECEIPT_TIMEOUT_SECONDS);
-    OffsetDateTime acceptedBefore = now().minus(warning);
-    return db.select(
-            SENDOUT.ID,
-            SENDOUT.TENANT_ID,
-            SENDOUT.CHANNEL,
-            DSL.count(),
-            DSL.min(MESSAGE.ACCEPTED_AT))
+    return perSendout(
+        StuckReason.RECEIPT_LATE,
+        MESSAGE
+            .STATUS
+            .eq(ACCEPTED)
+            .and(MESSAGE.ACCEPTED_AT.lt(now().minus(warning)))
+            .and(receiptDeadline().ge(now())),
+        DSL.min(MESSAGE.ACCEPTED_AT),
+        warning,
+        NO_NOTE,
+        (count, note) ->
+            "%d messages accepted over %s ago without a final receipt yet"
+                .formatted(count, warning));
+  }
+
+  /**
+   * Sendouts with messages the provider accepted but never confirmed: UNCONFIRMED (their batch
+   * flagged them at the receipt deadline), or still ACCEPTED past it (no batch did).
+   */
+  public List<Finding> noReceipt() {
+    Field<OffsetDateTime> deadline = receiptDeadline();
+    Field<OffsetDateTime> since =
+        DSL.when(MESSAGE.STATUS.eq(UNCONFIRMED), MESSAGE.UNCONFIRMED_AT).otherwise(deadline);
+    return perSendout(
+        StuckReason.NO_RECEIPT,
+        MESSAGE.STATUS.eq(UNCONFIRMED).or(MESSAGE.STATUS.eq(ACCEPTED).and(deadline.lt(now()))),
+        DSL.min(since),
+        Duration.ZERO,
+        NO_NOTE,
+        (count, note) ->
+            "%d messages accepted by the provider and never confirmed".formatted(count));
+  }
+
+  /** A finding's detail, from the messages found and the query's note about them. */
+  private interface Detail {
+    String of(int messages, String note);
+  }
+
+  private static final Field<String> NO_NOTE = DSL.inline((String) null);
+
+  /**
+   * The messages matching {@code which}, counted per sendout: one finding each, since the earliest
+   * {@code since} plus {@code after}.
+   */
+  private List<Finding> perSendout(
+      StuckReason reason,
+      Condition which,
+      Field<OffsetDateTime> since,
+      Duration after,
+      Field<String> note,
+      Detail detail) {
+    return db.select(SENDOUT.ID, SENDOUT.TENANT_ID, SENDOUT.CHANNEL, DSL.count(), since, note)
         .from(MESSAGE)
         .join(SENDOUT)
         .on(SENDOUT.ID.eq(MESSAGE.SENDOUT_ID))
-        .where(MESSAGE.STATUS.eq(ACCEPTED))
-        .and(MESSAGE.ACCEPTED_AT.lt(acceptedBefore))
-        .and(deadline.ge(now()))
+        .where(which)
         .groupBy(SENDOUT.ID, SENDOUT.TENANT_ID, SENDOUT.CHANNEL)
         .fetch(
             r ->
@@ -193,11 +209,17 @@ public class FindingStore {
                     r.value1(),
                     r.value2(),
                     r.value3(),
-                    StuckReason.RECEIPT_LATE,
+                    reason,
                     r.value4(),
-                    r.value5().plus(warning).toInstant(),
-                    "%d messages accepted over %s ago without a final receipt yet"
-                        .formatted(r.value4(), warning)));
+                    r.value5() == null ? null : r.value5().plus(after).toInstant(),
+                    detail.of(r.value4(), r.value6())));
+  }
+
+  /** When an accepted message's receipt deadline passes. */
+  private static Field<OffsetDateTime> receiptDeadline() {
+    return DSL.field(
+        "{0} + make_interval(secs => {1})",
+        OffsetDateTime.class, MESSAGE.ACCEPTED_AT, SENDOUT.RECEIPT_TIMEOUT_SECONDS);
   }
 
   /**
@@ -216,37 +238,6 @@ public class FindingStore {
             ) queued group by run order by 1 limit {2}""",
             DSL.val(sendoutId), DSL.val(now().minus(grace)), DSL.inline(limit))
         .fetch(r -> new SeqRange(r.get(0, Integer.class), r.get(1, Integer.class)));
-  }
-
-  /**
-   * Sendouts with messages the provider accepted but never confirmed: UNCONFIRMED (their batch
-   * flagged them at the receipt deadline), or still ACCEPTED past it (no batch did).
-   */
-  public List<Finding> noReceipt() {
-    Field<OffsetDateTime> deadline =
-        DSL.field(
-            "{0} + make_interval(secs => {1})",
-            OffsetDateTime.class, MESSAGE.ACCEPTED_AT, SENDOUT.RECEIPT_TIMEOUT_SECONDS);
-    Field<OffsetDateTime> since =
-        DSL.when(MESSAGE.STATUS.eq(UNCONFIRMED), MESSAGE.UNCONFIRMED_AT).otherwise(deadline);
-    return db.select(SENDOUT.ID, SENDOUT.TENANT_ID, SENDOUT.CHANNEL, DSL.count(), DSL.min(since))
-        .from(MESSAGE)
-        .join(SENDOUT)
-        .on(SENDOUT.ID.eq(MESSAGE.SENDOUT_ID))
-        .where(
-            MESSAGE.STATUS.eq(UNCONFIRMED).or(MESSAGE.STATUS.eq(ACCEPTED).and(deadline.lt(now()))))
-        .groupBy(SENDOUT.ID, SENDOUT.TENANT_ID, SENDOUT.CHANNEL)
-        .fetch(
-            r ->
-                new Finding(
-                    r.value1(),
-                    r.value2(),
-                    r.value3(),
-                    StuckReason.NO_RECEIPT,
-                    r.value4(),
-                    r.value5() == null ? null : r.value5().toInstant(),
-                    "%d messages accepted by the provider and never confirmed"
-                        .formatted(r.value4())));
   }
 
   /**
