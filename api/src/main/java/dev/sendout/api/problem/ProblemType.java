@@ -29,6 +29,10 @@ public enum ProblemType {
       "wrong-state",
       HttpStatus.CONFLICT,
       "The sendout is not in a state that allows this action; the detail says why"),
+  ACTION_REFUSED(
+      "action-refused",
+      HttpStatus.UNPROCESSABLE_CONTENT,
+      "The action's data could not be recorded, so it was not taken; the detail says why"),
   SENDOUT_FINISHED("sendout-finished", HttpStatus.CONFLICT, "The sendout is finished"),
   UNAVAILABLE(
       "unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable; retry later"),
