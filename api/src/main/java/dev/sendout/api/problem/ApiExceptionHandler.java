@@ -126,6 +126,22 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         respond(ProblemType.MALFORMED_JSON, "The body is not valid JSON" + where, List.of()));
   }
 
+  /**
+   * Gives the problems Spring MVC writes for its own exceptions (405, 406, 415, a missing
+   * header...) this API's type for their status, instead of {@code about:blank}.
+   */
+  @Override
+  protected ResponseEntity<Object> createResponseEntity(
+      Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+    if (body instanceof ProblemDetail problem
+        && (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
+      ProblemType type = ProblemType.forStatus(statusCode.value());
+      problem.setType(type.uri());
+      problem.setTitle(type.title());
+    }
+    return super.createResponseEntity(body, headers, statusCode, request);
+  }
+
   static String pointer(List<JacksonException.Reference> path) {
     StringBuilder pointer = new StringBuilder();
     for (JacksonException.Reference ref : path) {
