@@ -159,6 +159,25 @@ class MalformedRequestsTest {
     assertThat(db.fetchCount(SENDOUT)).isEqualTo(before);
   }
 
+  @Test
+  void aNumberOrABooleanWhereAStringBelongsIsA400NamingTheField() {
+    Reply number = post("/v1/sendouts", "application/json", CREATE.replace("\"Hello\"", "1.5e300"));
+    Reply bool =
+        post(
+            "/v1/sendouts",
+            "application/json",
+            CREATE.replace(
+                "{\"email\":\"ann@example.com\"}",
+                "{\"email\":\"ann@example.com\",\"variables\":{\"x\":true}}"));
+
+    assertProblem(number, 400);
+    assertThat(number.json().path("errors").get(0).path("pointer").asString())
+        .isEqualTo("/subject");
+    assertProblem(bool, 400);
+    assertThat(bool.json().path("errors").get(0).path("pointer").asString())
+        .isEqualTo("/recipients/0/variables/x");
+  }
+
   private static String anyEcPublicKey() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
