@@ -1,5 +1,6 @@
 package dev.sendout.activities.receipt;
 
+import dev.sendout.activities.StoreCall;
 import dev.sendout.core.receipt.MessageSettlement;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.receipt.BatchReceipts;
@@ -21,14 +22,16 @@ public class ReceiptActivitiesImpl implements ReceiptActivities {
 
   @Override
   public BatchReceipts checkReceipts(SendBatch batch) {
-    return settlement.batchReceipts(batch, SAMPLE_SIZE);
+    return StoreCall.classified(() -> settlement.batchReceipts(batch, SAMPLE_SIZE));
   }
 
   @Override
   public BatchReceipts expireReceipts(ExpireReceipts input) {
     SendBatch batch = input.batch();
-    settlement.expireAwaitingReceipt(
-        batch, "No receipt from the provider within " + input.receiptTimeout());
+    StoreCall.classified(
+        () ->
+            settlement.expireAwaitingReceipt(
+                batch, "No receipt from the provider within " + input.receiptTimeout()));
     return checkReceipts(batch);
   }
 }

@@ -1,12 +1,16 @@
 package dev.sendout.activities.sendout;
 
+import dev.sendout.activities.StoreCall;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.support.SupportActionStore;
 import dev.sendout.workflows.sendout.SendoutActivities;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
-/** Store operations on a sendout as a whole, for {@code SendoutWorkflow}. */
+/**
+ * Store operations on a sendout as a whole, for {@code SendoutWorkflow}. Data the store refuses
+ * fails them for good ({@link StoreCall}); a support action refused so is refused by the workflow.
+ */
 @Component
 public class SendoutActivitiesImpl implements SendoutActivities {
 
@@ -20,21 +24,22 @@ public class SendoutActivitiesImpl implements SendoutActivities {
 
   @Override
   public Released release(ReleaseSendout input) {
-    return new Released(sendouts.release(UUID.fromString(input.sendoutId())));
+    return StoreCall.classified(
+        () -> new Released(sendouts.release(UUID.fromString(input.sendoutId()))));
   }
 
   @Override
   public void markSent(MarkSent input) {
-    sendouts.markSent(UUID.fromString(input.sendoutId()));
+    StoreCall.classified(() -> sendouts.markSent(UUID.fromString(input.sendoutId())));
   }
 
   @Override
   public void markCompleted(MarkCompleted input) {
-    sendouts.markCompleted(UUID.fromString(input.sendoutId()));
+    StoreCall.classified(() -> sendouts.markCompleted(UUID.fromString(input.sendoutId())));
   }
 
   @Override
   public ActionApplied applyAction(ApplyAction input) {
-    return actions.apply(input);
+    return StoreCall.classified(() -> actions.apply(input));
   }
 }

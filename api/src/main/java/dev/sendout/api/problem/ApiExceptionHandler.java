@@ -1,5 +1,6 @@
 package dev.sendout.api.problem;
 
+import dev.sendout.core.store.StoreErrors;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -75,6 +76,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
    */
   @ExceptionHandler({DataAccessException.class, TransactionException.class})
   ResponseEntity<ProblemDetail> databaseUnavailable(RuntimeException e) {
+    if (StoreErrors.isDataError(e)) {
+      // A value the edge's checks let through and the database refuses: a retry would be refused
+      // the same way, so it is the caller's 400, not a 503 that invites retries.
+      log.warn("The store refused a request's data: {}", StoreErrors.reason(e));
+      return respond(
+          ProblemType.INVALID_REQUEST,
+          "The request holds a value that cannot be stored; check its text for control characters",
+          List.of());
+    }
     log.warn("Database unavailable: {}", e.toString());
     var response = respond(ProblemType.UNAVAILABLE, "The database is unavailable", List.of());
     return ResponseEntity.status(response.getStatusCode())
@@ -114,6 +124,22 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
     return cast(
         respond(ProblemType.MALFORMED_JSON, "The body is not valid JSON" + where, List.of()));
+  }
+
+  /**
+   * Gives the problems Spring MVC writes for its own exceptions (405, 406, 415, a missing
+   * header...) this API's type for their status, instead of {@code about:blank}.
+   */
+  @Override
+  protected ResponseEntity<Object> createResponseEntity(
+      Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+    if (body instanceof ProblemDetail problem
+        && (problem.getType() == null || "about:blank".equals(problem.getType().toString()))) {
+      ProblemType type = ProblemType.forStatus(statusCode.value());
+      problem.setType(type.uri());
+      problem.setTitle(type.title());
+    }
+    return super.createResponseEntity(body, headers, statusCode, request);
   }
 
   static String pointer(List<JacksonException.Reference> path) {

@@ -9,6 +9,16 @@ public enum ProblemType {
   MALFORMED_JSON("malformed-json", HttpStatus.BAD_REQUEST, "The body is not valid JSON"),
   BODY_TOO_LARGE("body-too-large", HttpStatus.PAYLOAD_TOO_LARGE, "The request body is too large"),
   NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "No such resource"),
+  METHOD_NOT_ALLOWED(
+      "method-not-allowed",
+      HttpStatus.METHOD_NOT_ALLOWED,
+      "The resource does not take this method"),
+  NOT_ACCEPTABLE(
+      "not-acceptable", HttpStatus.NOT_ACCEPTABLE, "The API answers application/json only"),
+  UNSUPPORTED_MEDIA_TYPE(
+      "unsupported-media-type",
+      HttpStatus.UNSUPPORTED_MEDIA_TYPE,
+      "The request's Content-Type is not one this resource reads"),
   IDEMPOTENCY_KEY_REUSED(
       "idempotency-key-reused",
       HttpStatus.UNPROCESSABLE_CONTENT,
@@ -29,6 +39,10 @@ public enum ProblemType {
       "wrong-state",
       HttpStatus.CONFLICT,
       "The sendout is not in a state that allows this action; the detail says why"),
+  ACTION_REFUSED(
+      "action-refused",
+      HttpStatus.UNPROCESSABLE_CONTENT,
+      "The action's data could not be recorded, so it was not taken; the detail says why"),
   SENDOUT_FINISHED("sendout-finished", HttpStatus.CONFLICT, "The sendout is finished"),
   UNAVAILABLE(
       "unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable; retry later"),
@@ -54,6 +68,25 @@ public enum ProblemType {
     this.uri = URI.create("urn:sendout:problem:" + slug);
     this.status = status;
     this.title = title;
+  }
+
+  /**
+   * The type of an error raised by Spring or the servlet container rather than by this API's code,
+   * by its status alone.
+   */
+  public static ProblemType forStatus(int status) {
+    return switch (status) {
+      case 400 -> INVALID_REQUEST;
+      case 401 -> API_KEY_MISSING;
+      case 404 -> NOT_FOUND;
+      case 405 -> METHOD_NOT_ALLOWED;
+      case 406 -> NOT_ACCEPTABLE;
+      case 413 -> BODY_TOO_LARGE;
+      case 415 -> UNSUPPORTED_MEDIA_TYPE;
+      case 429 -> RATE_LIMITED;
+      case 503 -> UNAVAILABLE;
+      default -> status >= 500 ? INTERNAL : INVALID_REQUEST;
+    };
   }
 
   public URI uri() {

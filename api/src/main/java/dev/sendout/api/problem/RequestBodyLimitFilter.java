@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -41,10 +42,16 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
   private long limitOf(HttpServletRequest request) {
     String type = request.getContentType();
-    boolean upload =
-        type != null
-            && UPLOADS.stream().anyMatch(u -> u.isCompatibleWith(MediaType.parseMediaType(type)));
-    return upload ? uploadLimit : bodyLimit;
+    if (type == null) {
+      return bodyLimit;
+    }
+    try {
+      MediaType media = MediaType.parseMediaType(type);
+      return UPLOADS.stream().anyMatch(u -> u.isCompatibleWith(media)) ? uploadLimit : bodyLimit;
+    } catch (InvalidMediaTypeException e) {
+      // Not a media type at all: no upload, and Spring MVC answers it with 415.
+      return bodyLimit;
+    }
   }
 
   @Override

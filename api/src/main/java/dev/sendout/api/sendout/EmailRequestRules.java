@@ -4,11 +4,13 @@ import static dev.sendout.api.sendout.SendoutRequestValidator.MAX_NAME_LENGTH;
 import static dev.sendout.api.sendout.SendoutRequestValidator.isBlank;
 import static dev.sendout.api.sendout.SendoutRequestValidator.maxLength;
 import static dev.sendout.api.sendout.SendoutRequestValidator.notUsed;
+import static dev.sendout.api.sendout.SendoutRequestValidator.text;
 
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.RecipientChecks.Addressing;
 import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
 import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.content.Template;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
 import java.util.List;
@@ -33,12 +35,16 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
     if (from != null) {
       email("/from/email", from.email(), problems);
       maxLength("/from/name", from.name(), MAX_NAME_LENGTH, problems);
+      text("/from/name", from.name(), TextRules.Kind.LINE, problems);
       notUsed("/from/senderId", from.senderId(), Channel.EMAIL, problems);
     }
     if (request.subject() == null || request.subject().isBlank()) {
       problems.add("/subject", "is required");
     }
     maxLength("/subject", request.subject(), MAX_SUBJECT_LENGTH, problems);
+    text("/subject", request.subject(), TextRules.Kind.LINE, problems);
+    text("/text", request.text(), TextRules.Kind.BODY, problems);
+    text("/html", request.html(), TextRules.Kind.BODY, problems);
     if (isBlank(request.text()) && isBlank(request.html())) {
       problems.add("/text", "text or html is required");
     }
@@ -67,7 +73,12 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
     @Override
     public void recipients(List<Recipient> recipients, Problems problems) {
       RecipientChecks.check(
-          recipients, ADDRESSING, content.variables(), problems, (at, r, complete) -> {});
+          recipients,
+          ADDRESSING,
+          content.variables(),
+          Template.names(content.subject()),
+          problems,
+          (at, r, complete) -> {});
     }
   }
 

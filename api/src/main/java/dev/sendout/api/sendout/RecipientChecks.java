@@ -3,6 +3,7 @@ package dev.sendout.api.sendout;
 import static dev.sendout.api.sendout.SendoutRequestValidator.MAX_NAME_LENGTH;
 import static dev.sendout.api.sendout.SendoutRequestValidator.maxLength;
 import static dev.sendout.api.sendout.SendoutRequestValidator.notUsed;
+import static dev.sendout.api.sendout.SendoutRequestValidator.text;
 import static dev.sendout.api.sendout.SendoutRequestValidator.variables;
 
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
@@ -17,9 +18,10 @@ import java.util.function.UnaryOperator;
 
 /**
  * The checks of each recipient that every channel makes in the same order: not null, a valid and
- * unique address of the channel's kind, no address of the other kind, a name within its limit, and
- * a value for every template variable. What a channel checks beyond that it does in {@link
- * Afterwards}, so that its problems keep being reported after these.
+ * unique address of the channel's kind, no address of the other kind, a name within its limit and
+ * on one line, and a value for every template variable, each one text that can be carried ({@link
+ * TextRules}). What a channel checks beyond that it does in {@link Afterwards}, so that its
+ * problems keep being reported after these.
  */
 final class RecipientChecks {
 
@@ -61,6 +63,7 @@ final class RecipientChecks {
       List<Recipient> recipients,
       Addressing addressing,
       Set<String> required,
+      Set<String> inHeader,
       Problems problems,
       Afterwards afterwards) {
     Map<String, Integer> seen = new HashMap<>(recipients.size() * 2);
@@ -85,7 +88,9 @@ final class RecipientChecks {
           addressing.channel(),
           problems);
       maxLength(at + "/name", r.name(), MAX_NAME_LENGTH, problems);
-      boolean complete = variables(at + "/variables", r.variables(), required, problems);
+      // The name goes into the To header of an email.
+      text(at + "/name", r.name(), TextRules.Kind.LINE, problems);
+      boolean complete = variables(at + "/variables", r.variables(), required, inHeader, problems);
       afterwards.check(at, r, complete);
     }
   }

@@ -148,10 +148,28 @@ public class SendoutRequestValidator {
     return recipients;
   }
 
-  /** True when every required variable has a value. */
+  /**
+   * True when every required variable has a value.
+   *
+   * @param inHeader the variables used in a header (an email's subject), whose values must be one
+   *     line
+   */
   static boolean variables(
-      String at, Map<String, String> values, Set<String> required, Problems problems) {
+      String at,
+      Map<String, String> values,
+      Set<String> required,
+      Set<String> inHeader,
+      Problems problems) {
     Map<String, String> given = values == null ? Map.of() : values;
+    for (var e : given.entrySet()) {
+      String name = e.getKey();
+      text(at, name, TextRules.Kind.LINE, problems);
+      text(
+          at + "/" + name.replace("~", "~0").replace("/", "~1"),
+          e.getValue(),
+          inHeader.contains(name) ? TextRules.Kind.LINE : TextRules.Kind.BODY,
+          problems);
+    }
     boolean complete = true;
     for (String name : required) {
       if (given.get(name) == null) {
@@ -208,6 +226,16 @@ public class SendoutRequestValidator {
     if (value != null) {
       problems.add(at, "not used for " + channel + " channel");
     }
+  }
+
+  /** True when the text can be stored and sent as a field of this kind ({@link TextRules}). */
+  static boolean text(String at, String value, TextRules.Kind kind, Problems problems) {
+    String problem = TextRules.problem(value, kind);
+    if (problem != null) {
+      problems.add(at, problem);
+      return false;
+    }
+    return true;
   }
 
   static void maxLength(String at, String value, int max, Problems problems) {

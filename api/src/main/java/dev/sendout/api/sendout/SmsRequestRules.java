@@ -2,6 +2,7 @@ package dev.sendout.api.sendout;
 
 import static dev.sendout.api.sendout.SendoutRequestValidator.isBlank;
 import static dev.sendout.api.sendout.SendoutRequestValidator.notUsed;
+import static dev.sendout.api.sendout.SendoutRequestValidator.text;
 import static dev.sendout.api.sendout.SendoutRequestValidator.variables;
 
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
@@ -96,6 +97,7 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
           recipients,
           ADDRESSING,
           variables,
+          Set.of(),
           problems,
           (at, r, complete) -> {
             if (renderable != null && complete) {
@@ -134,6 +136,9 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
   private static boolean smsText(String text, Problems problems) {
     if (isBlank(text)) {
       problems.add("/text", "is required");
+      return false;
+    }
+    if (!text("/text", text, TextRules.Kind.BODY, problems)) {
       return false;
     }
     Set<String> variables = Template.names(text);

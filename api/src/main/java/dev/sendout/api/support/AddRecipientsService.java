@@ -17,6 +17,7 @@ import dev.sendout.core.support.RecipientAdditions.Addition;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
 import dev.sendout.workflows.sendout.SeqRange;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
@@ -92,6 +93,7 @@ public class AddRecipientsService {
       Tenant tenant,
       UUID id,
       UploadedRecipients.Format format,
+      Charset charset,
       InputStream body,
       String by,
       String idempotencyKey) {
@@ -102,6 +104,7 @@ public class AddRecipientsService {
         new UploadedRecipients(
             body,
             format,
+            charset,
             recipients -> {
               validator.validateRecipients(sendout.channel(), content(sendout), recipients);
               if (!replay) {

@@ -191,6 +191,11 @@ public class SupportActions implements DisposableBean {
         && REFUSALS.contains(failure.getType())) {
       return new ApiProblem(ProblemType.WRONG_STATE, failure.getOriginalMessage());
     }
+    if (e instanceof WorkflowUpdateException refused
+        && refused.getCause() instanceof ApplicationFailure failure
+        && SupportRefusal.STORE_REFUSED.equals(failure.getType())) {
+      return new ApiProblem(ProblemType.ACTION_REFUSED, failure.getOriginalMessage());
+    }
     if (e instanceof WorkflowNotFoundException) {
       return new ApiProblem(
           ProblemType.SENDOUT_FINISHED,

@@ -1,6 +1,7 @@
 package dev.sendout.api.support;
 
 import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.tenant.Tenant;
 import dev.sendout.core.watchdog.StuckSendouts;
 import dev.sendout.workflows.sendout.Channel;
@@ -12,6 +13,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
@@ -120,7 +122,26 @@ public class SupportController {
             ? UploadedRecipients.Format.CSV
             : UploadedRecipients.Format.NDJSON;
     return accepted(
-        additions.upload(tenant, id, format, request.getInputStream(), by, idempotencyKey));
+        additions.upload(
+            tenant,
+            id,
+            format,
+            charset(contentType),
+            request.getInputStream(),
+            by,
+            idempotencyKey));
+  }
+
+  /** The charset the upload declares, UTF-8 when it declares none; one Java lacks is a 415. */
+  private static Charset charset(MediaType contentType) {
+    try {
+      Charset declared = contentType.getCharset();
+      return declared == null ? StandardCharsets.UTF_8 : declared;
+    } catch (IllegalArgumentException e) {
+      throw new ApiProblem(
+          ProblemType.UNSUPPORTED_MEDIA_TYPE,
+          "Unsupported charset in Content-Type: " + contentType.getParameter("charset"));
+    }
   }
 
   @Operation(

@@ -1,6 +1,7 @@
 package dev.sendout.api.support;
 
 import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.sendout.TextRules;
 import dev.sendout.api.tenant.Tenant;
 import dev.sendout.api.tenant.TenantSendouts;
 import dev.sendout.core.sendout.StoredSendout;
@@ -58,11 +59,11 @@ public class SupportService {
     if (by.isBlank() || by.length() > MAX_ACTOR_LENGTH) {
       throw ApiProblem.invalid("/by", "must be 1 to " + MAX_ACTOR_LENGTH + " characters");
     }
+    textOrThrow("/by", by, TextRules.Kind.LINE);
     return by;
   }
 
-  private static SupportAction supportAction(
-      SupportActionType action, SupportActionRequest request) {
+  static SupportAction supportAction(SupportActionType action, SupportActionRequest request) {
     SupportActionRequest body = request == null ? new SupportActionRequest(null, null) : request;
     String note = body.note();
     if (action == SupportActionType.ACKNOWLEDGE && (note == null || note.isBlank())) {
@@ -71,6 +72,15 @@ public class SupportService {
     if (note != null && note.length() > MAX_NOTE_LENGTH) {
       throw ApiProblem.invalid("/note", "at most " + MAX_NOTE_LENGTH + " characters");
     }
+    textOrThrow("/note", note, TextRules.Kind.BODY);
     return new SupportAction(actor(body.by()), note);
+  }
+
+  /** Refuses text that the audit trail and the workflow's history cannot carry. */
+  private static void textOrThrow(String pointer, String value, TextRules.Kind kind) {
+    String problem = TextRules.problem(value, kind);
+    if (problem != null) {
+      throw ApiProblem.invalid(pointer, problem);
+    }
   }
 }

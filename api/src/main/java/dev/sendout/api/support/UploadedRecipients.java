@@ -10,7 +10,9 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.util.ArrayList;
@@ -61,13 +63,44 @@ final class UploadedRecipients implements RecipientSource {
       Format format,
       Function<List<Recipient>, List<NewSendout.Recipient>> check,
       ObjectMapper json) {
+    this(body, format, StandardCharsets.UTF_8, check, json);
+  }
+
+  /**
+   * @param charset the charset the upload declared, UTF-8 when it declared none
+   * @param check validates a chunk (throwing its problems) and converts it for the store
+   */
+  UploadedRecipients(
+      InputStream body,
+      Format format,
+      Charset charset,
+      Function<List<Recipient>, List<NewSendout.Recipient>> check,
+      ObjectMapper json) {
     this.body = new DigestInputStream(body, Sha256.newDigest());
     this.check = check;
+    BufferedReader reader = withoutByteOrderMark(new InputStreamReader(this.body, charset));
     this.lines =
         switch (format) {
-          case NDJSON -> ndjson(this.body, json);
-          case CSV -> csv(this.body);
+          case NDJSON -> ndjson(reader, json);
+          case CSV -> csv(reader);
         };
+  }
+
+  /**
+   * The text without the byte order mark that spreadsheet programs put first in a "CSV UTF-8" file,
+   * which would otherwise become part of the first column's name.
+   */
+  private static BufferedReader withoutByteOrderMark(Reader text) {
+    BufferedReader reader = new BufferedReader(text);
+    try {
+      reader.mark(1);
+      if (reader.read() != '\uFEFF') {
+        reader.reset();
+      }
+      return reader;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** One recipient and the line it came from. */
@@ -114,8 +147,7 @@ final class UploadedRecipients implements RecipientSource {
     return new FieldProblem("#line=" + line + m.group(2), problem.detail());
   }
 
-  private static Iterator<Line> ndjson(InputStream body, ObjectMapper json) {
-    BufferedReader reader = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+  private static Iterator<Line> ndjson(BufferedReader reader, ObjectMapper json) {
     return new Iterator<>() {
       private int number;
       private Line next = advance();
@@ -157,14 +189,14 @@ final class UploadedRecipients implements RecipientSource {
     };
   }
 
-  private static Iterator<Line> csv(InputStream body) {
+  private static Iterator<Line> csv(Reader body) {
     MappingIterator<Map<String, String>> rows;
     try {
       rows =
           new CsvMapper()
               .readerForMapOf(String.class)
               .with(CsvSchema.emptySchema().withHeader())
-              .readValues(new InputStreamReader(body, StandardCharsets.UTF_8));
+              .readValues(body);
     } catch (JacksonException e) {
       throw ApiProblem.invalid("#line=1", "not a CSV header row: " + e.getOriginalMessage());
     }
@@ -174,19 +206,33 @@ final class UploadedRecipients implements RecipientSource {
         try {
           return rows.hasNextValue();
         } catch (JacksonException e) {
-          int line =
-              e.getLocation() == null
-                  ? rows.currentLocation().getLineNr()
-                  : e.getLocation().getLineNr();
-          throw ApiProblem.invalid("#line=" + line, "not valid CSV: " + e.getOriginalMessage());
+          throw notCsv(e);
         }
+      }
+
+      /** A row that cannot be read, such as an unclosed quote or more columns than the header. */
+      private ApiProblem notCsv(JacksonException e) {
+        int line =
+            e.getLocation() == null
+                ? rows.currentLocation().getLineNr()
+                : e.getLocation().getLineNr();
+        String why =
+            e.getOriginalMessage() == null
+                ? ""
+                : e.getOriginalMessage().lines().findFirst().orElse("");
+        return ApiProblem.invalid("#line=" + line, "not valid CSV: " + why);
       }
 
       @Override
       public Line next() {
         // Where the parser stands once hasNextValue() found the row: its first line.
         int number = rows.currentLocation().getLineNr();
-        Map<String, String> row = new HashMap<>(rows.nextValue());
+        Map<String, String> row;
+        try {
+          row = new HashMap<>(rows.nextValue());
+        } catch (JacksonException e) {
+          throw notCsv(e);
+        }
         String email = blankToNull(row.remove("email"));
         String phone = blankToNull(row.remove("phone"));
         String name = blankToNull(row.remove("name"));

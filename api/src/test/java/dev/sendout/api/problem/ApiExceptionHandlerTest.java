@@ -53,4 +53,19 @@ class ApiExceptionHandlerTest {
     assertThat(noKey.getStatusCode().value()).isEqualTo(401);
     assertThat(noKey.getHeaders().getFirst(HttpHeaders.WWW_AUTHENTICATE)).startsWith("Bearer");
   }
+
+  @Test
+  void dataTheDatabaseRefusesIsA400WithoutRetryAfterAndWithoutTheDatabasesWords() {
+    var refused =
+        handler.databaseUnavailable(
+            new org.springframework.dao.DataIntegrityViolationException(
+                "jOOQ; SQL [insert into message ...]",
+                new java.sql.SQLException(
+                    "ERROR: invalid byte sequence for encoding \"UTF8\": 0x00", "22021")));
+
+    assertThat(refused.getStatusCode().value()).isEqualTo(400);
+    assertThat(refused.getHeaders().containsHeader(HttpHeaders.RETRY_AFTER)).isFalse();
+    assertThat(refused.getBody().getType()).isEqualTo(ProblemType.INVALID_REQUEST.uri());
+    assertThat(refused.getBody().getDetail()).doesNotContain("UTF8", "jOOQ", "insert");
+  }
 }

@@ -278,4 +278,20 @@ class SendoutRequestValidatorSmsTest {
             "PT2H");
     assertThat(validator.validate(withTimeout).receiptTimeout()).isEqualTo(Duration.ofHours(2));
   }
+
+  @Test
+  void anSmsTextOrVariableWithNulIsRefusedWhileLineBreaksAreKept() {
+    assertThat(problems(sms("SurveyCo", "Hi\u0000 {{firstName}}", to("+447700900123", "Ann"))))
+        .containsExactly(
+            new FieldProblem(
+                "/text", "must not contain the control character U+0000 at character 2"));
+    assertThat(problems(sms("SurveyCo", "Hi\n{{firstName}}", to("+447700900123", "A\u001bB"))))
+        .containsExactly(
+            new FieldProblem(
+                "/recipients/0/variables/firstName",
+                "must not contain the control character U+001B at character 1"));
+    assertThat(
+            validator.validate(sms("SurveyCo", "Hi\n{{firstName}}", to("+447700900123", "A\nB"))))
+        .isNotNull();
+  }
 }

@@ -168,4 +168,65 @@ class SendoutRequestValidatorTest {
                   .isEqualTo("400 more problems not listed");
             });
   }
+
+  @Test
+  void textThatPostgresOrAHeaderCannotCarryIsRefusedNamingTheField() {
+    var recipient =
+        new Recipient(
+            "a@example.com",
+            null,
+            "Ann\r\nBcc: victim@example.com",
+            Map.of("firstName", "A\nB", "surveyUrl", "https://s/1\u0000"));
+    var request =
+        new CreateSendoutRequest(
+            "EMAIL",
+            new Sender("surveys@example.com", "Surveys\u0085", null),
+            "Hi {{firstName}}\r\nBcc: x@example.com",
+            "Take it:\t{{surveyUrl}}\n\u0007",
+            "<p>\uD800</p>",
+            List.of(recipient),
+            null,
+            null);
+
+    // In any order: the variables come from a map.
+    assertThat(problems(request))
+        .containsExactlyInAnyOrder(
+            new FieldProblem(
+                "/from/name", "must not contain the control character U+0085 at character 7"),
+            new FieldProblem(
+                "/subject", "must not contain a line break (CR or LF) at character 16"),
+            new FieldProblem(
+                "/text", "must not contain the control character U+0007 at character 23"),
+            new FieldProblem("/html", "is not valid Unicode: a lone surrogate at character 3"),
+            new FieldProblem(
+                "/recipients/0/name", "must not contain a line break (CR or LF) at character 3"),
+            new FieldProblem(
+                "/recipients/0/variables/firstName",
+                "must not contain a line break (CR or LF) at character 1"),
+            new FieldProblem(
+                "/recipients/0/variables/surveyUrl",
+                "must not contain the control character U+0000 at character 11"));
+  }
+
+  @Test
+  void lineBreaksAndTabsStayAllowedInBodiesAndInVariablesUsedOnlyThere() {
+    var recipient =
+        new Recipient(
+            "a@example.com",
+            null,
+            "Ann \uD83D\uDE00",
+            Map.of("firstName", "Ann", "surveyUrl", "line one\r\n\tline two"));
+    var request =
+        new CreateSendoutRequest(
+            "EMAIL",
+            new Sender("surveys@example.com", "Surveys", null),
+            "Hi {{firstName}}",
+            "Take it:\r\n\t{{surveyUrl}}",
+            "<p>\n{{surveyUrl}}</p>",
+            List.of(recipient),
+            null,
+            null);
+
+    assertThat(validator.validate(request).channel()).isNotNull();
+  }
 }

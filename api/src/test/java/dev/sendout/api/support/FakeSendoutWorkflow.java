@@ -119,6 +119,12 @@ public class FakeSendoutWorkflow implements SendoutWorkflow {
 
   @Override
   public int acknowledge(SupportAction action) {
+    if ("refused by the store".equals(action.note())) {
+      // As the real workflow's handler answers when the store refuses the action's data.
+      throw ApplicationFailure.newNonRetryableFailure(
+          "The acknowledge action was not taken: SQLState 22021: invalid byte sequence",
+          SupportRefusal.STORE_REFUSED);
+    }
     return 0;
   }
 

@@ -100,6 +100,20 @@ class SupportActionsTest {
   }
 
   @Test
+  void anActionTheStoreRefusedIsAnActionRefusedProblemWithTheWorkflowsReason() {
+    UUID id = running(QUEUE);
+
+    assertProblem(
+        () ->
+            actions.take(
+                id,
+                SupportActionType.ACKNOWLEDGE,
+                new SupportAction("ann", "refused by the store")),
+        ProblemType.ACTION_REFUSED,
+        "The acknowledge action was not taken");
+  }
+
+  @Test
   void aSendoutWhoseWorkflowIsNotRunningIsFinished() {
     UUID terminated = running(QUEUE);
     client.newUntypedWorkflowStub(SendoutWorkflow.workflowId(terminated.toString())).terminate("t");

@@ -9,6 +9,8 @@ import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkCompleted;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkSent;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -42,6 +44,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   private static final Logger log = Workflow.getLogger(SendoutWorkflowImpl.class);
 
+  /** From version 1 a cancel stops the sendout only once the store has recorded it. */
+  static final String CANCEL_AFTER_STORE_WRITE = "cancel-after-store-write";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -55,6 +60,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private SendoutStatus status = SendoutStatus.SCHEDULED;
   private boolean paused;
   private boolean cancelling;
+  private boolean cancelPending; // a cancel is being written to the store (version 1 on)
   private boolean finishing; // once set, no support action is accepted any more
   private int changes; // bumped by every report and action: the main loop waits for a change
 
@@ -288,7 +294,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @Override
   public int pause(SupportAction action) {
     paused = true;
-    return applyAction(SupportActionType.PAUSE, action).messages();
+    return applyAction(SupportActionType.PAUSE, action, () -> paused = false).messages();
   }
 
   @Override
@@ -299,7 +305,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @Override
   public int resume(SupportAction action) {
     paused = false;
-    return applyAction(SupportActionType.RESUME, action).messages();
+    return applyAction(SupportActionType.RESUME, action, () -> paused = true).messages();
   }
 
   @Override
@@ -314,8 +320,20 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   @Override
   public int cancel(SupportAction action) {
-    cancelling = true;
-    int cancelled = applyAction(SupportActionType.CANCEL, action).messages();
+    int cancelled;
+    if (Workflow.getVersion(CANCEL_AFTER_STORE_WRITE, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      cancelling = true;
+      cancelled = applyAction(SupportActionType.CANCEL, action, () -> {}).messages();
+    } else {
+      // The sendout stops only once the store has the cancel, so that a refused cancel changes
+      // nothing: setting cancelling first would wake the send loop before it is known.
+      cancelPending = true;
+      cancelled =
+          applyAction(SupportActionType.CANCEL, action, () -> cancelPending = false).messages();
+      cancelPending = false;
+      cancelling = true;
+    }
     plan.cancelAt(ledger.started());
     paused = false;
     setStatus(SendoutStatus.CANCELLED);
@@ -334,7 +352,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   @Override
   public int resend(SupportAction action) {
-    ActionApplied applied = applyAction(SupportActionType.RESEND, action);
+    ActionApplied applied = applyAction(SupportActionType.RESEND, action, () -> {});
     if (applied.messages() == 0) {
       throw SupportRefusal.wrongState("No UNCONFIRMED or FAILED message to send again");
     }
@@ -355,23 +373,40 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     stuck.acknowledge(action);
     stuck.publish(false);
     describeProgress();
-    return applyAction(SupportActionType.ACKNOWLEDGE, action).messages();
+    return applyAction(SupportActionType.ACKNOWLEDGE, action, () -> {}).messages();
   }
 
   private SupportRules rules() {
-    return new SupportRules(finishing, cancelling, status, paused, stuck.isStuck());
+    return new SupportRules(
+        finishing, cancelling || cancelPending, status, paused, stuck.isStuck());
   }
 
-  /** Records the action in the store (idempotently, by the Update's id) and wakes the loop. */
-  private ActionApplied applyAction(SupportActionType type, SupportAction action) {
+  /**
+   * Records the action in the store (idempotently, by the Update's id) and wakes the loop. When the
+   * store refuses the action's data, which no retry can fix, the action is refused: {@code undo}
+   * restores what the handler changed before the call, and the Update fails with the reason.
+   */
+  private ActionApplied applyAction(SupportActionType type, SupportAction action, Runnable undo) {
     String actionId =
         Workflow.getCurrentUpdateInfo()
             .map(info -> info.getUpdateId())
             .orElseGet(() -> Workflow.randomUUID().toString());
-    ActionApplied applied =
-        store.applyAction(
-            new ApplyAction(
-                start.sendoutId(), actionId, type, action, start.settings().batchSize()));
+    ActionApplied applied;
+    try {
+      applied =
+          store.applyAction(
+              new ApplyAction(
+                  start.sendoutId(), actionId, type, action, start.settings().batchSize()));
+    } catch (ActivityFailure failure) {
+      undo.run();
+      String why =
+          failure.getCause() instanceof ApplicationFailure cause
+              ? cause.getOriginalMessage()
+              : String.valueOf(failure.getCause());
+      log.warn("{} on sendout {} refused by the store: {}", type, start.sendoutId(), why);
+      describeProgress();
+      throw SupportRefusal.storeRefused(type, why);
+    }
     log.info(
         "{} on sendout {} by {}: {} messages",
         type,

@@ -8,6 +8,18 @@ public final class SupportRefusal {
   /** The failure type of every refusal; its message says why, for the person who asked. */
   public static final String WRONG_STATE = "WrongState";
 
+  /**
+   * The failure type of an action whose store write was refused for its data: the action is not
+   * taken, and the sendout carries on as before it.
+   */
+  public static final String STORE_REFUSED = "StoreRefused";
+
+  static ApplicationFailure storeRefused(SupportActionType action, String why) {
+    return ApplicationFailure.newNonRetryableFailure(
+        "The " + action.name().toLowerCase(java.util.Locale.ROOT) + " action was not taken: " + why,
+        STORE_REFUSED);
+  }
+
   static ApplicationFailure wrongState(String why) {
     return ApplicationFailure.newNonRetryableFailure(why, WRONG_STATE);
   }

@@ -4,12 +4,14 @@ import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 
+import dev.sendout.workflows.StoreCalls;
 import dev.sendout.workflows.batch.DeliveryActivities;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.DeliveryTally;
 import dev.sendout.workflows.receipt.ReceiptActivities;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,6 +69,12 @@ final class FakeActivities {
 
     @Override
     public ActionApplied applyAction(ApplyAction input) {
+      String note = input.action().note();
+      if (note != null && note.indexOf('\u0000') >= 0) {
+        // As the real store activity answers a note that Postgres cannot hold.
+        throw ApplicationFailure.newNonRetryableFailure(
+            "invalid byte sequence for encoding \"UTF8\": 0x00", StoreCalls.DATA_REFUSED);
+      }
       actions.add(input);
       if (input.type() == SupportActionType.RESEND) {
         List<SeqRange> ranges = resendable;

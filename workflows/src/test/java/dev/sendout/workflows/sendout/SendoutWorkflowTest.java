@@ -363,6 +363,34 @@ class SendoutWorkflowTest {
   }
 
   @Test
+  void anActionWhoseDataTheStoreRefusesIsRefusedChangesNothingAndACancelStillEndsTheSendout(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 20);
+    StartSendout start = tenPerBatch(env, 20, Duration.ofDays(2));
+    SendoutWorkflow workflow = started(client, options, start);
+
+    assertThatThrownBy(() -> workflow.pause(new SupportAction("ann", "bad\u0000note")))
+        .satisfies(
+            refusedBecause(
+                "The pause action was not taken: invalid byte sequence for encoding \"UTF8\": 0x00"));
+    assertThat(workflow.progress().paused()).isFalse();
+    assertThatThrownBy(() -> workflow.cancel(new SupportAction("ann", "bad\u0000note")))
+        .satisfies(
+            refusedBecause(
+                "The cancel action was not taken: invalid byte sequence for encoding \"UTF8\": 0x00"));
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SCHEDULED);
+
+    workflow.cancel(new SupportAction("ann", null));
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(delivery.batches).isEmpty();
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.CANCELLED);
+    assertThat(store.actions)
+        .extracting(SendoutActivities.ApplyAction::type)
+        .containsExactly(SupportActionType.CANCEL);
+  }
+
+  @Test
   void resentMessagesGoOutInANewBatchAndTheSendoutCompletes(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 20);

@@ -1,0 +1,81 @@
+package dev.sendout.activities.sendout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sendout.activities.ActivitiesTestApplication;
+import dev.sendout.core.StoreTest;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.workflows.StoreCalls;
+import dev.sendout.workflows.sendout.SendoutActivities;
+import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
+import dev.sendout.workflows.sendout.SupportAction;
+import dev.sendout.workflows.sendout.SupportActionType;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.testing.TestActivityEnvironment;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/** The sendout's store activities on real Postgres, as the workflow calls them. */
+@SpringBootTest(classes = ActivitiesTestApplication.class)
+class SendoutActivitiesTest extends StoreTest {
+
+  @Autowired SendoutActivitiesImpl activities;
+  @Autowired SendoutStore sendouts;
+
+  private TestActivityEnvironment temporal;
+  private SendoutActivities store;
+
+  @BeforeEach
+  void setUp() {
+    temporal = TestActivityEnvironment.newInstance();
+    temporal.registerActivitiesImplementations(activities);
+    store =
+        temporal.newActivityStub(
+            SendoutActivities.class,
+            ActivityOptions.newBuilder()
+                .setStartToCloseTimeout(Duration.ofSeconds(30))
+                .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+                .build());
+  }
+
+  @AfterEach
+  void tearDown() {
+    temporal.close();
+  }
+
+  @Test
+  void anActionWhoseNotePostgresRefusesFailsForGoodInsteadOfRetryingForever() {
+    UUID id = sendouts.create(emailSendout(2)).sendout().id();
+    var poisoned =
+        new ApplyAction(
+            id.toString(),
+            "pause-1",
+            SupportActionType.PAUSE,
+            new SupportAction("ann", "bad\u0000note"),
+            10);
+
+    assertThatThrownBy(() -> store.applyAction(poisoned))
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> {
+              assertThat(failure.getType()).isEqualTo(StoreCalls.DATA_REFUSED);
+              assertThat(failure.isNonRetryable()).isTrue();
+              assertThat(failure.getOriginalMessage()).startsWith("SQLState 22021");
+            });
+    var fine =
+        new ApplyAction(
+            id.toString(), "pause-2", SupportActionType.PAUSE, new SupportAction("ann", "ok"), 10);
+    assertThat(store.applyAction(fine).messages()).isZero();
+  }
+}

@@ -1,0 +1,39 @@
+package dev.sendout.api.problem;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import org.apache.catalina.connector.Request;
+import org.apache.catalina.connector.Response;
+import org.apache.catalina.valves.ErrorReportValve;
+
+/**
+ * Tomcat's error report for what it refuses before any servlet sees the request (a header too
+ * large, an encoded slash in a path): a problem in JSON of this API's type for the status, in place
+ * of Tomcat's HTML page.
+ */
+public class ProblemErrorReportValve extends ErrorReportValve {
+
+  @Override
+  protected void report(Request request, Response response, Throwable throwable) {
+    int status = response.getStatus();
+    if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
+      return;
+    }
+    ProblemType type = ProblemType.forStatus(status);
+    String json =
+        "{\"type\":\"%s\",\"title\":\"%s\",\"status\":%d}"
+            .formatted(type.uri(), type.title().replace("\"", "'"), status);
+    try {
+      response.setContentType("application/problem+json");
+      response.setCharacterEncoding(StandardCharsets.UTF_8.name());
+      Writer writer = response.getReporter();
+      if (writer != null) {
+        writer.write(json);
+        response.finishResponse();
+      }
+    } catch (IOException | IllegalStateException e) {
+      // The connection is gone or the response committed: nothing more can be said.
+    }
+  }
+}

@@ -1,0 +1,41 @@
+package dev.sendout.api.problem;
+
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.core.Ordered;
+import org.springframework.stereotype.Component;
+
+/**
+ * Puts {@link ProblemErrorReportValve} in place of Tomcat's HTML error report. Ordered last, so
+ * that it replaces the report valve Spring Boot adds of its own.
+ */
+@Component
+public class TomcatProblemReports
+    implements WebServerFactoryCustomizer<ConfigurableTomcatWebServerFactory>, Ordered {
+
+  @Override
+  public void customize(ConfigurableTomcatWebServerFactory factory) {
+    factory.addContextCustomizers(
+        context -> {
+          var pipeline = context.getParent().getPipeline();
+          for (Valve valve : pipeline.getValves()) {
+            if (valve instanceof ErrorReportValve) {
+              pipeline.removeValve(valve);
+            }
+          }
+          pipeline.addValve(new ProblemErrorReportValve());
+          // Or the host, when it starts, adds Tomcat's own report valve beside this one.
+          if (context.getParent() instanceof StandardHost host) {
+            host.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+          }
+        });
+  }
+
+  @Override
+  public int getOrder() {
+    return Ordered.LOWEST_PRECEDENCE;
+  }
+}

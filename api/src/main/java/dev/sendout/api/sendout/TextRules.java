@@ -1,0 +1,57 @@
+package dev.sendout.api.sendout;
+
+/**
+ * What text every field must be to be stored in Postgres, written into an SMTP header or sent as an
+ * SMS: valid Unicode (no lone surrogate, which UTF-8 cannot encode), no NUL (which a Postgres text
+ * value cannot hold) and no other C0 or C1 control character. Line breaks and tabs belong in bodies
+ * only: in anything that becomes a header a CR or LF would start a header of its own.
+ *
+ * <p>Checked once, at the edge, for every field a caller sends, so that nothing behind the API (the
+ * store, a workflow's activity, a provider) meets text it cannot carry.
+ */
+public final class TextRules {
+
+  /** Where a field's text ends up, which decides what it may hold. */
+  public enum Kind {
+    /** A header or a single line: a subject, a sender or recipient name, an audit actor. */
+    LINE,
+    /** A body: text, html, a note; tab, CR and LF are allowed. */
+    BODY
+  }
+
+  private TextRules() {}
+
+  /** Why the value cannot be carried, or null when it can (a null value can). */
+  public static String problem(String value, Kind kind) {
+    if (value == null) {
+      return null;
+    }
+    for (int i = 0; i < value.length(); i++) {
+      char c = value.charAt(i);
+      if (Character.isHighSurrogate(c)) {
+        if (i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+          i++;
+          continue;
+        }
+        return "is not valid Unicode: a lone surrogate at character " + i;
+      }
+      if (Character.isLowSurrogate(c)) {
+        return "is not valid Unicode: a lone surrogate at character " + i;
+      }
+      if (c == '\r' || c == '\n') {
+        if (kind == Kind.BODY) {
+          continue;
+        }
+        return "must not contain a line break (CR or LF) at character " + i;
+      }
+      if (c == '\t' && kind == Kind.BODY) {
+        continue;
+      }
+      if (c < 0x20 || (c >= 0x7F && c <= 0x9F)) {
+        return "must not contain the control character U+%04X at character %d"
+            .formatted((int) c, i);
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.sendout.api.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+class UploadedRecipientsTest {
+
+  private final List<Recipient> read = new ArrayList<>();
+
+  private UploadedRecipients csv(byte[] bytes, Charset charset) {
+    return new UploadedRecipients(
+        new ByteArrayInputStream(bytes),
+        UploadedRecipients.Format.CSV,
+        charset,
+        chunk -> {
+          read.addAll(chunk);
+          return List.of();
+        },
+        JsonMapper.builder().build());
+  }
+
+  private UploadedRecipients csv(String text) {
+    return csv(text.getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+  }
+
+  @Test
+  void theByteOrderMarkSpreadsheetsWriteFirstIsSkipped() {
+    csv("\uFEFFemail,name\nann@example.com,Ann\n").next();
+
+    assertThat(read).containsExactly(new Recipient("ann@example.com", null, "Ann", null));
+  }
+
+  @Test
+  void aDeclaredCharsetIsHonoured() {
+    byte[] latin1 = "email,name\nann@example.com,Jos\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
+
+    csv(latin1, StandardCharsets.ISO_8859_1).next();
+
+    assertThat(read).extracting(Recipient::name).containsExactly("Jos\u00e9");
+  }
+
+  @Test
+  void anUnclosedQuoteOrARowWiderThanTheHeaderIsA400NamingTheLine() {
+    assertThatThrownBy(() -> csv("email,name\nann@example.com,Ann,extra\n").next())
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            problem -> {
+              assertThat(problem.errors().get(0).pointer()).isEqualTo("#line=2");
+              assertThat(problem.errors().get(0).detail()).startsWith("not valid CSV");
+            });
+    assertThatThrownBy(() -> csv("email,name\nann@example.com,Ann\nbob@example.com,\"Bob\n").next())
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            problem -> assertThat(problem.errors().get(0).pointer()).startsWith("#line="));
+  }
+}

@@ -1,0 +1,46 @@
+package dev.sendout.core.store;
+
+import java.sql.SQLException;
+
+/**
+ * Tells a store error that retrying cannot fix from one that a retry may: a value the database
+ * refuses (SQLState class 22, "data exception", such as 22021 for a NUL in a text or 22P02 for an
+ * invalid literal; class 23, a violated constraint such as 23514; 54000, a value too large to
+ * index) fails the same way on every attempt, while a lost connection (class 08), a deadlock
+ * (40P01) or a serialization failure (40001) passes on a retry.
+ */
+public final class StoreErrors {
+
+  private StoreErrors() {}
+
+  /** The SQLState of the first SQL error in the cause chain, or null when there is none. */
+  public static String sqlState(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof SQLException sql && sql.getSQLState() != null) {
+        return sql.getSQLState();
+      }
+    }
+    return null;
+  }
+
+  /** True when the database refused the data itself, which no retry can change. */
+  public static boolean isDataError(Throwable error) {
+    String state = sqlState(error);
+    return state != null
+        && (state.startsWith("22") || state.startsWith("23") || state.equals("54000"));
+  }
+
+  /**
+   * What the database said of the refused data, on one line, for people: the SQL error's first line
+   * without its severity, such as {@code invalid byte sequence for encoding "UTF8": 0x00}.
+   */
+  public static String reason(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof SQLException sql && sql.getMessage() != null) {
+        String line = sql.getMessage().lines().findFirst().orElse("").trim();
+        return "SQLState " + sql.getSQLState() + ": " + line.replaceFirst("^ERROR:\\s*", "");
+      }
+    }
+    return String.valueOf(error);
+  }
+}

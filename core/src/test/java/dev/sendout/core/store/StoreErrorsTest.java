@@ -1,0 +1,45 @@
+package dev.sendout.core.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.SQLException;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
+
+class StoreErrorsTest {
+
+  private static RuntimeException translated(String message, String sqlState) {
+    return new DataIntegrityViolationException(
+        "jOOQ; SQL [insert ...]", new SQLException(message, sqlState));
+  }
+
+  @Test
+  void dataTheDatabaseRefusesIsADataErrorWhereverItSitsInTheCauseChain() {
+    assertThat(
+            StoreErrors.isDataError(
+                translated("ERROR: invalid byte sequence for encoding \"UTF8\": 0x00", "22021")))
+        .isTrue();
+    assertThat(StoreErrors.isDataError(translated("ERROR: invalid input syntax", "22P02")))
+        .isTrue();
+    assertThat(StoreErrors.isDataError(translated("ERROR: violates check constraint", "23514")))
+        .isTrue();
+    assertThat(
+            StoreErrors.reason(
+                translated(
+                    "ERROR: invalid byte sequence for encoding \"UTF8\": 0x00\n  Where: ...",
+                    "22021")))
+        .isEqualTo("SQLState 22021: invalid byte sequence for encoding \"UTF8\": 0x00");
+  }
+
+  @Test
+  void aLostConnectionADeadlockOrAnErrorWithoutSqlStateIsNotADataError() {
+    assertThat(
+            StoreErrors.isDataError(
+                new DataAccessResourceFailureException(
+                    "gone", new SQLException("connection refused", "08001"))))
+        .isFalse();
+    assertThat(StoreErrors.isDataError(translated("deadlock detected", "40P01"))).isFalse();
+    assertThat(StoreErrors.isDataError(new IllegalStateException("no SQL here"))).isFalse();
+  }
+}
