@@ -10,6 +10,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyPair;
@@ -19,18 +21,28 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * The whole engine in one process, with nothing installed beyond a JDK: Temporal's test server
- * (unless {@code TEMPORAL_ADDRESS} names a real one), an embedded Postgres (unless {@code
- * DATABASE_URL} names one), the sandbox SendGrid and Vonage (unless {@code SENDGRID_BASE_URL} and
- * {@code VONAGE_BASE_URL} name others), the worker and the api. The sandbox sends signed delivery
- * receipts and SMS statuses back to the api's webhooks, with keys made for the run. For development
- * and tests: the test server and the embedded database keep nothing once the process exits.
+ * The whole engine in one process, with nothing installed beyond a JDK: a Temporal server (unless
+ * {@code TEMPORAL_ADDRESS} names one), an embedded Postgres (unless {@code DATABASE_URL} names
+ * one), the sandbox SendGrid and Vonage (unless {@code SENDGRID_BASE_URL} and {@code
+ * VONAGE_BASE_URL} name others), the worker and the api. The sandbox sends signed delivery receipts
+ * and SMS statuses back to the api's webhooks, with keys made for the run.
+ *
+ * <p>The Temporal server is the real one when {@link Settings#devServer()} names its binary (the
+ * README's run command does when {@code temporal-dev.sh build} has cached it, or a {@code temporal}
+ * CLI is on PATH): it runs as a child process, and it and the embedded Postgres keep their data in
+ * the state directory, so a restart resumes the sendouts in flight. Otherwise it is the Java SDK's
+ * test server, and neither it nor the embedded database keeps anything once the process exits
+ * (tests: {@link Settings#ephemeral()}).
  */
 public final class EmbeddedEngine implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedEngine.class);
 
   /**
    * Where each part listens; 0 picks a free port.
@@ -40,6 +52,9 @@ public final class EmbeddedEngine implements AutoCloseable {
    * @param sendGridBaseUrl an existing SendGrid (or sandbox), or null for an in-process sandbox
    * @param vonageBaseUrl an existing Vonage (or sandbox), or null for an in-process sandbox
    * @param devApiKey the development API key to register, or null for a new random one
+   * @param devServer the real Temporal server to start on {@code temporalPort}, with the state
+   *     directory that also keeps the embedded Postgres's data; null for the SDK's test server and
+   *     a database in a temporary folder
    */
   public record Settings(
       int apiPort,
@@ -52,27 +67,66 @@ public final class EmbeddedEngine implements AutoCloseable {
       String vonageBaseUrl,
       List<String> workerArguments,
       List<String> apiArguments,
-      String devApiKey) {
+      String devApiKey,
+      TemporalDevServer.Config devServer) {
 
-    /** The defaults of the README's run command, honouring the environment. */
+    /** {@code SENDOUT_TEMPORAL} value that forces the SDK's test server. */
+    public static final String TEST_SERVER = "test-server";
+
+    /**
+     * The defaults of the README's run command, honouring the environment. Without {@code
+     * TEMPORAL_ADDRESS}, the real Temporal server runs when its binary is found ({@link
+     * TemporalDevServer#find}) and {@code SENDOUT_TEMPORAL} is not {@value #TEST_SERVER}, with its
+     * state in {@code SENDOUT_STATE} (default {@code ~/.sendout}).
+     */
     public static Settings fromEnvironment(Map<String, String> env) {
+      String temporalAddress = blankToNull(env.get("TEMPORAL_ADDRESS"));
+      String mode = blankToNull(env.get("SENDOUT_TEMPORAL"));
+      TemporalDevServer.Config devServer = null;
+      if (temporalAddress == null && !TEST_SERVER.equals(mode)) {
+        if (mode != null && !mode.equals("cli")) {
+          throw new IllegalArgumentException(
+              "SENDOUT_TEMPORAL="
+                  + mode
+                  + ": the embedded engine runs the CLI's dev server (cli, the default) or the"
+                  + " SDK's test server ("
+                  + TEST_SERVER
+                  + "). Start another with deploy/temporal-dev/temporal-dev.sh and set"
+                  + " TEMPORAL_ADDRESS.");
+        }
+        String state = blankToNull(env.get("SENDOUT_STATE"));
+        Path stateDirectory =
+            state != null ? Path.of(state) : Path.of(System.getProperty("user.home"), ".sendout");
+        String namespace = blankToNull(env.get("TEMPORAL_NAMESPACE"));
+        devServer =
+            TemporalDevServer.find(env)
+                .map(
+                    binary ->
+                        new TemporalDevServer.Config(
+                            binary,
+                            stateDirectory,
+                            port(env, "TEMPORAL_UI_PORT", 8233),
+                            namespace != null ? namespace : "default"))
+                .orElse(null);
+      }
       return new Settings(
           port(env, "API_PORT", 8080),
           port(env, "WORKER_PORT", 8081),
           port(env, "SANDBOX_PORT", 8025),
-          7233,
+          port(env, "TEMPORAL_PORT", 7233),
           blankToNull(env.get("DATABASE_URL")),
-          blankToNull(env.get("TEMPORAL_ADDRESS")),
+          temporalAddress,
           blankToNull(env.get("SENDGRID_BASE_URL")),
           blankToNull(env.get("VONAGE_BASE_URL")),
           List.of(),
           List.of(),
-          blankToNull(env.get("SENDOUT_DEV_API_KEY")));
+          blankToNull(env.get("SENDOUT_DEV_API_KEY")),
+          devServer);
     }
 
     /** Free ports everywhere, embedded database and test server: for tests. */
     public static Settings ephemeral() {
-      return new Settings(0, 0, 0, 0, null, null, null, null, List.of(), List.of(), null);
+      return new Settings(0, 0, 0, 0, null, null, null, null, List.of(), List.of(), null, null);
     }
 
     /** The same settings, with an extra {@code --name=value} argument for the first worker. */
@@ -97,7 +151,8 @@ public final class EmbeddedEngine implements AutoCloseable {
           vonageBaseUrl,
           worker,
           api,
-          devApiKey);
+          devApiKey,
+          devServer);
     }
 
     private static List<String> plus(List<String> list, String more) {
@@ -131,6 +186,7 @@ public final class EmbeddedEngine implements AutoCloseable {
 
   private EmbeddedPostgres postgres;
   private TestServer.PortBoundTestServer temporalServer;
+  private TemporalDevServer devServer;
   private final String databaseUrl;
   private final String temporalAddress;
   private final ConfigurableApplicationContext sandbox;
@@ -146,11 +202,14 @@ public final class EmbeddedEngine implements AutoCloseable {
   private EmbeddedEngine(Settings settings) throws IOException {
     this.settings = settings;
     try {
-      databaseUrl = settings.databaseUrl() != null ? settings.databaseUrl() : startPostgres();
+      Path stateDirectory =
+          settings.devServer() != null ? settings.devServer().stateDirectory() : null;
+      databaseUrl =
+          settings.databaseUrl() != null ? settings.databaseUrl() : startPostgres(stateDirectory);
       temporalAddress =
           settings.temporalAddress() != null
               ? settings.temporalAddress()
-              : startTemporal(settings.temporalPort());
+              : startTemporal(settings.temporalPort(), settings.devServer());
       // The sandbox starts last: the apps share one logging system here, and the first app to
       // start sets it up, so it must be one that reads the engine's logging settings.
       String sandboxUrl =
@@ -303,6 +362,19 @@ public final class EmbeddedEngine implements AutoCloseable {
     return temporalAddress;
   }
 
+  /**
+   * The Web UI's base URL when the engine started the real Temporal server, else null (the SDK's
+   * test server has no UI; a server named by {@code TEMPORAL_ADDRESS} is not the engine's).
+   */
+  public String temporalUiUrl() {
+    return devServer != null ? devServer.uiUrl() : null;
+  }
+
+  /** True when Temporal is the SDK's in-memory test server, started by this engine. */
+  public boolean onTestServer() {
+    return temporalServer != null;
+  }
+
   @Override
   public synchronized void close() {
     List<ConfigurableApplicationContext> contexts = new ArrayList<>();
@@ -317,11 +389,15 @@ public final class EmbeddedEngine implements AutoCloseable {
     if (temporalServer != null) {
       temporalServer.close();
     }
+    if (devServer != null) {
+      devServer.close();
+    }
     if (postgres != null) {
       try {
         postgres.close();
       } catch (IOException e) {
-        // Best effort: the process is going away, and the database lives in a temporary folder.
+        // Best effort: the process is going away; a postmaster left running is stopped by the
+        // next start on the same data directory.
       }
     }
   }
@@ -341,12 +417,52 @@ public final class EmbeddedEngine implements AutoCloseable {
     return Base64.getEncoder().encodeToString(key.getEncoded());
   }
 
-  private String startPostgres() throws IOException {
-    postgres = EmbeddedPostgres.builder().start();
+  /**
+   * An embedded Postgres: in a temporary folder, or kept in {@code <state>/postgres} when there is
+   * a state directory. A postmaster that an earlier, killed run left on that directory is stopped
+   * first, since it holds the directory's lock file.
+   */
+  private String startPostgres(Path stateDirectory) throws IOException {
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    if (stateDirectory != null) {
+      Path data = stateDirectory.resolve("postgres").toAbsolutePath();
+      Files.createDirectories(data);
+      stopLeftoverPostmaster(data);
+      builder.setDataDirectory(data).setCleanDataDirectory(false);
+    }
+    postgres = builder.start();
     return postgres.getJdbcUrl("postgres", "postgres");
   }
 
-  private String startTemporal(int port) throws IOException {
+  private static void stopLeftoverPostmaster(Path data) throws IOException {
+    Path pidFile = data.resolve("postmaster.pid");
+    if (!Files.exists(pidFile)) {
+      return;
+    }
+    List<String> lines = Files.readAllLines(pidFile);
+    if (lines.size() < 2 || !lines.get(0).trim().matches("[0-9]+")) {
+      return;
+    }
+    long pid = Long.parseLong(lines.get(0).trim());
+    String dir = lines.get(1).trim();
+    ProcessHandle.of(pid)
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> TemporalDevServer.commandLine(p).contains(dir))
+        .ifPresent(
+            p -> {
+              log.warn(
+                  "A Postgres left running on {} by an earlier run (pid {}): stopping it first",
+                  data,
+                  pid);
+              TemporalDevServer.stop(p);
+            });
+  }
+
+  private String startTemporal(int port, TemporalDevServer.Config real) throws IOException {
+    if (real != null) {
+      devServer = TemporalDevServer.start(real, port);
+      return devServer.address();
+    }
     int bound = port == 0 ? freePort() : port;
     temporalServer = TestServer.createPortBoundServer(bound);
     return "127.0.0.1:" + bound;

@@ -6,8 +6,8 @@ public final class EmbeddedMain {
   private EmbeddedMain() {}
 
   public static void main(String[] args) throws Exception {
-    EmbeddedEngine engine =
-        EmbeddedEngine.start(EmbeddedEngine.Settings.fromEnvironment(System.getenv()));
+    EmbeddedEngine.Settings settings = EmbeddedEngine.Settings.fromEnvironment(System.getenv());
+    EmbeddedEngine engine = EmbeddedEngine.start(settings);
     Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "embedded-engine-shutdown"));
     String api = "http://localhost:" + engine.apiPort();
     System.out.printf(
@@ -18,8 +18,8 @@ public final class EmbeddedMain {
            API          %s   (Swagger UI: %s/swagger-ui.html)
            API key      %s   (tenant "%s"; send it as Authorization: Bearer <key>,
                         or choose one with SENDOUT_DEV_API_KEY)
-           Temporal     %s   (the SDK's test server unless TEMPORAL_ADDRESS is set)
-           Postgres     %s
+           Temporal     %s   %s
+           Postgres     %s%s
            SendGrid     %s   (the sandbox unless SENDGRID_BASE_URL is set;
                         what it accepted: GET /sandbox/sendgrid/stats; it posts signed
                         receipts to the API's /webhooks/sendgrid/events)
@@ -33,8 +33,38 @@ public final class EmbeddedMain {
         engine.devApiKey(),
         EmbeddedEngine.DEV_TENANT,
         engine.temporalAddress(),
+        temporalNote(engine, settings),
         engine.databaseUrl(),
+        postgresNote(settings),
         engine.sendGridBaseUrl(),
         engine.vonageBaseUrl());
+  }
+
+  private static String temporalNote(EmbeddedEngine engine, EmbeddedEngine.Settings settings) {
+    if (engine.temporalUiUrl() != null) {
+      return "(the real server, temporal server start-dev; it keeps its state in "
+          + settings.devServer().stateDirectory()
+          + "\n"
+          + "                Web UI: "
+          + engine.temporalUiUrl()
+          + "/namespaces/"
+          + settings.devServer().namespace()
+          + "/workflows\n"
+          + "                SENDOUT_TEMPORAL=test-server runs the SDK's test server instead)";
+    }
+    if (engine.onTestServer()) {
+      return "the SDK's test server (in memory; build the real one with\n"
+          + "                deploy/temporal-dev/temporal-dev.sh build, or set TEMPORAL_ADDRESS)";
+    }
+    return "(TEMPORAL_ADDRESS)";
+  }
+
+  private static String postgresNote(EmbeddedEngine.Settings settings) {
+    if (settings.databaseUrl() == null && settings.devServer() != null) {
+      return "\n                (embedded, kept in "
+          + settings.devServer().stateDirectory().resolve("postgres")
+          + ")";
+    }
+    return "";
   }
 }

@@ -88,7 +88,7 @@ final class RealServer implements ExecutionCondition {
   /** Engine settings for the real server: free ports, an embedded database, the real Temporal. */
   static EmbeddedEngine.Settings settings() {
     return new EmbeddedEngine.Settings(
-        0, 0, 0, 0, null, address(), null, null, List.of(), List.of(), null);
+        0, 0, 0, 0, null, address(), null, null, List.of(), List.of(), null, null);
   }
 
   /** Starts an engine on the real server, after clearing what earlier engines left open. */

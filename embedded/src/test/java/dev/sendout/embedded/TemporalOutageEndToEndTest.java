@@ -48,6 +48,7 @@ class TemporalOutageEndToEndTest {
                 null,
                 List.of(),
                 List.of(),
+                null,
                 null));
     client = new EngineClient(engine);
   }
