@@ -258,6 +258,8 @@ def main():
     ap.add_argument("--quick", action="store_true", help="a short smoke run (a few seconds per phase)")
     ap.add_argument("--rates", default="100,200,400,700,1000,1500", help="open-model additions/s to try, in order")
     ap.add_argument("--xmx", default="1g")
+    ap.add_argument("--part", choices=("all", "additions", "small"), default="all",
+                    help="additions: steps 1-6 only; small: the one-recipient sendouts (7) only")
     args = ap.parse_args()
     q = args.quick
     rates = [float(r) for r in args.rates.split(",")][: 2 if q else None]
@@ -271,6 +273,46 @@ def main():
         ceiling = {"closed_8": closed(gen, SANDBOX, "/sandbox/noop", "add1", closed_s, name="ceiling")[0]}
         ceiling["open"] = search(gen, SANDBOX, "/sandbox/noop", "add1", rates, step_s, pause=1)[0]
 
+        if args.part != "small":
+            additions(args, gen, hist, engine, q, rates, closed_s, step_s, result)
+        if args.part != "additions":
+            time.sleep(5)
+            small = small_sendouts(gen, hist, create_rate, create_s, "one_recipient", 300 if q else 600)
+            small["engine_alive"] = engine.engine.poll() is None
+            log("one_recipient_sendouts", small)
+            time.sleep(10)
+            small_over = small_sendouts(gen, hist, 3 * create_rate, create_s, "one_recipient_overload", 600 if q else 1200)
+            small_over["engine_alive"] = engine.engine.poll() is None
+            log("one_recipient_overload", small_over)
+            result["one_recipient_sendouts"] = {"at_rate": small, "overload_3x": small_over}
+
+        ceiling["closed_8_end"] = closed(gen, SANDBOX, "/sandbox/noop", "add1", closed_s, name="ceiling_end")[0]
+        stats = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]
+        result["sandbox_duplicates_at_end"] = stats["duplicates"]
+        result["engine_alive_at_end"] = engine.engine.poll() is None
+
+    top = max(ceiling["closed_8"]["accepted_per_s"], ceiling["closed_8_end"]["accepted_per_s"])
+    result["ceiling"] = {**ceiling, "accepted_per_s_used": top}
+    def ratio(x):
+        return round(x / top, 4) if top else None
+    ratios = {"ceiling_open_highest_passing": ratio(ceiling["open"]["highest_passing_rate"] or 0)}
+    if "additions" in result:
+        a = result["additions"]
+        ratios.update({
+            "one_sendout_closed_8": ratio(a["one_sendout"]["closed_8"]["accepted_per_s"]),
+            "one_sendout_open_highest_passing": ratio(a["one_sendout"]["open_search"]["highest_passing_rate"] or 0),
+            "spread_100_closed_8": ratio(a["spread_100"]["closed_8"]["accepted_per_s"]),
+            "spread_100_open_highest_passing": ratio(a["spread_100"]["open_search"]["highest_passing_rate"] or 0)})
+    if "one_recipient_sendouts" in result:
+        o = result["one_recipient_sendouts"]
+        ratios["one_recipient_creates_at_rate"] = ratio(o["at_rate"]["accepted_per_s"])
+        ratios["one_recipient_creates_overload"] = ratio(o["overload_3x"]["accepted_per_s"])
+    result["ratios_to_ceiling"] = ratios
+    result["load_average_at_end"] = os.getloadavg()
+    print(json.dumps(result, indent=2))
+
+
+def additions(args, gen, hist, engine, q, rates, closed_s, step_s, result):
         anchors = open_sendouts(101)
         one, spread = anchors[:1], anchors[1:]
         before = {"one": Histories.total(hist.read(one)), "spread": Histories.total(hist.read(spread))}
@@ -294,7 +336,6 @@ def main():
         log("additions_overload", overload1)
 
         # Everything added is followed to DELIVERED, then the histories are read again.
-        warm_addresses = set()  # the warm-up's additions are followed too, but not reported
         by_address = follow_additions(anchors, {**added_one, **added_spread}, 120 if q else 600)
         time.sleep(10)
         after = {"one": Histories.total(hist.read(one)), "spread": Histories.total(hist.read(spread))}
@@ -309,36 +350,6 @@ def main():
         stats = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]
         result["additions"]["sandbox_duplicates"] = stats["duplicates"]
         log("additions", result["additions"])
-
-        time.sleep(5)
-        small = small_sendouts(gen, hist, create_rate, create_s, "one_recipient", 300 if q else 600)
-        small["engine_alive"] = engine.engine.poll() is None
-        log("one_recipient_sendouts", small)
-        time.sleep(10)
-        small_over = small_sendouts(gen, hist, 3 * create_rate, create_s, "one_recipient_overload", 600 if q else 1200)
-        small_over["engine_alive"] = engine.engine.poll() is None
-        log("one_recipient_overload", small_over)
-        result["one_recipient_sendouts"] = {"at_rate": small, "overload_3x": small_over}
-
-        ceiling["closed_8_end"] = closed(gen, SANDBOX, "/sandbox/noop", "add1", closed_s, name="ceiling_end")[0]
-        stats = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]
-        result["sandbox_duplicates_at_end"] = stats["duplicates"]
-        result["engine_alive_at_end"] = engine.engine.poll() is None
-
-    top = max(ceiling["closed_8"]["accepted_per_s"], ceiling["closed_8_end"]["accepted_per_s"])
-    result["ceiling"] = {**ceiling, "accepted_per_s_used": top}
-    a = result["additions"]
-    def ratio(x):
-        return round(x / top, 4) if top else None
-    result["ratios_to_ceiling"] = {
-        "one_sendout_closed_8": ratio(a["one_sendout"]["closed_8"]["accepted_per_s"]),
-        "one_sendout_open_highest_passing": ratio(a["one_sendout"]["open_search"]["highest_passing_rate"] or 0),
-        "spread_100_closed_8": ratio(a["spread_100"]["closed_8"]["accepted_per_s"]),
-        "spread_100_open_highest_passing": ratio(a["spread_100"]["open_search"]["highest_passing_rate"] or 0),
-        "one_recipient_creates_at_rate": ratio(result["one_recipient_sendouts"]["at_rate"]["accepted_per_s"]),
-        "ceiling_open_highest_passing": ratio(ceiling["open"]["highest_passing_rate"] or 0)}
-    result["load_average_at_end"] = os.getloadavg()
-    print(json.dumps(result, indent=2))
 
 
 if __name__ == "__main__":
