@@ -18,7 +18,8 @@ import java.util.TreeMap;
  * activities, timers, signals, child starts, updates, search-attribute upserts, markers).
  *
  * <p>Run with the SDK on the class path: {@code java -cp "$(cat cp.txt)" bench/HistorySize.java
- * 127.0.0.1:7233 default <sendoutId>...}. Prints one JSON object per sendout.
+ * 127.0.0.1:7233 default <sendoutId>...}. Prints one JSON object per sendout. A workflow that
+ * continued as new is counted over all of its runs.
  */
 public class HistorySize {
 
@@ -64,8 +65,20 @@ public class HistorySize {
     service.shutdown();
   }
 
+  /** The history of a workflow's latest run and of every run it continued as new from. */
   private static Tally history(WorkflowServiceStubs service, String namespace, String workflowId) {
     Tally tally = new Tally();
+    String runId = "";
+    do {
+      runId = run(service, namespace, workflowId, runId, tally);
+    } while (!runId.isEmpty());
+    return tally;
+  }
+
+  /** Counts one run's events; returns the run it continued as new from, or "" if none. */
+  private static String run(
+      WorkflowServiceStubs service, String namespace, String workflowId, String runId, Tally tally) {
+    String previous = "";
     ByteString page = ByteString.EMPTY;
     do {
       GetWorkflowExecutionHistoryResponse response =
@@ -74,13 +87,20 @@ public class HistorySize {
               .getWorkflowExecutionHistory(
                   GetWorkflowExecutionHistoryRequest.newBuilder()
                       .setNamespace(namespace)
-                      .setExecution(WorkflowExecution.newBuilder().setWorkflowId(workflowId))
+                      .setExecution(
+                          WorkflowExecution.newBuilder().setWorkflowId(workflowId).setRunId(runId))
                       .setNextPageToken(page)
                       .build());
-      response.getHistory().getEventsList().forEach(tally::count);
+      for (HistoryEvent event : response.getHistory().getEventsList()) {
+        tally.count(event);
+        if (event.hasWorkflowExecutionStartedEventAttributes()) {
+          previous =
+              event.getWorkflowExecutionStartedEventAttributes().getContinuedExecutionRunId();
+        }
+      }
       page = response.getNextPageToken();
     } while (!page.isEmpty());
-    return tally;
+    return previous;
   }
 
   static class Tally {

@@ -36,6 +36,17 @@ import java.util.regex.Pattern;
  * [--ids FILE]}. It prints one JSON object: per phase and request kind, the count, the answers by
  * status, p50/p90/p99/max in milliseconds; and per second of each phase, the p99 of the requests
  * due in that second and the p99 of those due from that second to the end of the phase. With {@code --ids}, it writes the ids of the accepted sendouts, one a line.
+ *
+ * <p>Other request bodies: {@code --body create100} (the default: a sendout of 100 recipients, with
+ * a read of an earlier one beside each create), {@code --body create1} (a sendout of one
+ * recipient, no reads) or {@code --body add1} (one recipient added: {@code POST
+ * /v1/sendouts/{id}/recipients}, the ids taken in turn from {@code --targets FILE}, one a line;
+ * without it the body goes to {@code --path} as it is, which is how the do-nothing ceiling is
+ * measured with the same request). {@code --concurrency N} makes it a closed model instead: N
+ * callers, each sending its next request when the last is answered, for each phase's seconds (the
+ * phase's rate is ignored; latency then runs from the send). {@code --log FILE} writes one line per
+ * 2xx answer: the wall-clock milliseconds it arrived, and the sendout id (creates) or the added
+ * recipient's address (additions).
  */
 public class LoadGenerator {
 
@@ -47,7 +58,9 @@ public class LoadGenerator {
   private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"");
 
   public static void main(String[] args) throws Exception {
-    String base = null, key = null, path = "/v1/sendouts", idsFile = null;
+    String base = null, key = null, path = "/v1/sendouts", idsFile = null, body = "create100";
+    String targetsFile = null, logFile = null;
+    int concurrency = 0;
     long timeoutMs = 5000;
     List<Phase> phases = new ArrayList<>();
     for (int i = 0; i < args.length; i += 2) {
@@ -58,6 +71,10 @@ public class LoadGenerator {
         case "--path" -> path = value;
         case "--timeout-ms" -> timeoutMs = Long.parseLong(value);
         case "--ids" -> idsFile = value;
+        case "--body" -> body = value;
+        case "--targets" -> targetsFile = value;
+        case "--concurrency" -> concurrency = Integer.parseInt(value);
+        case "--log" -> logFile = value;
         case "--phase" -> {
           String[] p = value.split(":");
           phases.add(new Phase(p[0], Integer.parseInt(p[1]), Double.parseDouble(p[2])));
@@ -68,7 +85,15 @@ public class LoadGenerator {
     if (base == null || phases.isEmpty()) {
       throw new IllegalArgumentException("--base and at least one --phase name:seconds:rate are needed");
     }
-    new LoadGenerator(base, key, path, Duration.ofMillis(timeoutMs)).run(phases, idsFile);
+    if (!List.of("create100", "create1", "add1").contains(body)) {
+      throw new IllegalArgumentException("--body is create100, create1 or add1");
+    }
+    List<String> targets = targetsFile == null ? List.of() : Files.readAllLines(Path.of(targetsFile)).stream().filter(l -> !l.isBlank()).toList();
+    var generator = new LoadGenerator(base, key, path, Duration.ofMillis(timeoutMs), body, targets, concurrency);
+    generator.run(phases, idsFile);
+    if (logFile != null) {
+      Files.write(Path.of(logFile), generator.log);
+    }
   }
 
   private final String base;
@@ -80,12 +105,21 @@ public class LoadGenerator {
   private final Queue<Result> results = new ConcurrentLinkedQueue<>();
   private final List<String> accepted = new CopyOnWriteArrayList<>();
   private final Queue<CompletableFuture<?>> inFlight = new ConcurrentLinkedQueue<>();
+  private final String body;
+  private final List<String> targets;
+  private final int concurrency;
+  private final String run = UUID.randomUUID().toString().substring(0, 8);
+  private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
+  private final Queue<String> log = new ConcurrentLinkedQueue<>();
 
-  LoadGenerator(String base, String key, String path, Duration timeout) {
+  LoadGenerator(String base, String key, String path, Duration timeout, String body, List<String> targets, int concurrency) {
     this.base = base;
     this.key = key;
     this.path = path;
     this.timeout = timeout;
+    this.body = body;
+    this.targets = targets;
+    this.concurrency = concurrency;
     this.http =
         HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -95,12 +129,15 @@ public class LoadGenerator {
   }
 
   void run(List<Phase> phases, String idsFile) throws Exception {
-    long sequence = 0;
     List<Long> phaseStarts = new ArrayList<>();
     for (int p = 0; p < phases.size(); p++) {
       Phase phase = phases.get(p);
       long start = System.nanoTime();
       phaseStarts.add(start);
+      if (concurrency > 0) {
+        closed(p, start + phase.seconds() * 1_000_000_000L);
+        continue;
+      }
       long count = Math.round(phase.seconds() * phase.rate());
       for (long i = 0; i < count; i++) {
         long due = start + (long) (i * 1e9 / phase.rate());
@@ -108,10 +145,11 @@ public class LoadGenerator {
         if (wait > 0) {
           LockSupport.parkNanos(wait);
         }
-        send(p, "create", due, create(sequence++));
-        if (!accepted.isEmpty()) {
+        Outgoing request = next();
+        send(p, "create", due, request.request(), request.tag());
+        if (body.equals("create100") && !accepted.isEmpty()) {
           String id = accepted.get(ThreadLocalRandom.current().nextInt(accepted.size()));
-          send(p, "get", due, request(path + "/" + id).GET());
+          send(p, "get", due, request(path + "/" + id).GET(), null);
         }
         inFlight.removeIf(CompletableFuture::isDone);
       }
@@ -126,6 +164,84 @@ public class LoadGenerator {
     try (PrintWriter out = new PrintWriter(System.out)) {
       out.println(report(phases, phaseStarts));
     }
+  }
+
+  /**
+   * The closed model: each caller sends its next request once the last is answered, until the end
+   * of the phase. Every request has a timeout, so each caller ends soon after the phase does.
+   */
+  private void closed(int phase, long end) throws InterruptedException {
+    List<Thread> callers = new ArrayList<>();
+    for (int c = 0; c < concurrency; c++) {
+      Thread caller =
+          new Thread(
+                  () -> {
+                    while (System.nanoTime() < end) {
+                      Outgoing request = next();
+                      long sent = System.nanoTime();
+                      HttpResponse<String> response = null;
+                      Throwable failure = null;
+                      try {
+                        response = http.send(request.request().build(), HttpResponse.BodyHandlers.ofString());
+                      } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                      } catch (Exception e) {
+                        failure = e;
+                      }
+                      record(phase, "create", sent, request.tag(), response, failure);
+                    }
+                  });
+      caller.start();
+      callers.add(caller);
+    }
+    for (Thread caller : callers) {
+      caller.join();
+    }
+  }
+
+  /** A request, and what its log line names when it is accepted (null: the id in the answer). */
+  record Outgoing(HttpRequest.Builder request, String tag) {}
+
+  /** The next request of the chosen kind. */
+  private Outgoing next() {
+    long n = sequence.getAndIncrement();
+    return switch (body) {
+      case "create1" -> new Outgoing(post(path, sendoutBody(n, 1)), null);
+      case "add1" ->
+          new Outgoing(
+              post(
+                  targets.isEmpty()
+                      ? path
+                      : "/v1/sendouts/" + targets.get((int) (n % targets.size())) + "/recipients",
+                  "{\"recipients\":[" + recipient(run + "-" + n, 0) + "]}"),
+              "user" + run + "-" + n + "-0@example.com");
+      default -> new Outgoing(create(n), null);
+    };
+  }
+
+  private String recipient(String n, int i) {
+    return "{\"email\":\"user" + n + "-" + i + "@example.com\",\"variables\":{\"firstName\":\"U" + i
+        + "\",\"surveyUrl\":\"https://s.example.com/" + n + "/" + i + "\"}}";
+  }
+
+  private String sendoutBody(long n, int recipients) {
+    StringBuilder out =
+        new StringBuilder(
+            "{\"channel\":\"EMAIL\",\"from\":{\"email\":\"surveys@example.com\",\"name\":\"Surveys\"},"
+                + "\"subject\":\"{{firstName}}, how was your visit?\","
+                + "\"text\":\"Hello {{firstName}}, tell us: {{surveyUrl}}\",\"recipients\":[");
+    for (int i = 0; i < recipients; i++) {
+      out.append(i == 0 ? "" : ",").append(recipient(run + "-" + n, i));
+    }
+    return out.append("]}").toString();
+  }
+
+  private HttpRequest.Builder post(String target, String json) {
+    return request(target)
+        .header("Content-Type", "application/json")
+        .header("Idempotency-Key", UUID.randomUUID().toString())
+        .POST(HttpRequest.BodyPublishers.ofString(json));
   }
 
   private HttpRequest.Builder request(String target) {
@@ -160,29 +276,41 @@ public class LoadGenerator {
         .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
   }
 
-  private void send(int phase, String kind, long due, HttpRequest.Builder request) {
+  private void send(int phase, String kind, long due, HttpRequest.Builder request, String tag) {
     inFlight.add(
         http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
             .handle(
                 (response, failure) -> {
-                  long latency = System.nanoTime() - due;
-                  if (failure != null) {
-                    Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-                    int code = cause instanceof HttpTimeoutException ? -1 : -2;
-                    results.add(new Result(phase, kind, due, latency, code, false));
-                    return null;
-                  }
-                  int status = response.statusCode();
-                  boolean retryAfter = response.headers().firstValue("Retry-After").isPresent();
-                  results.add(new Result(phase, kind, due, latency, status, retryAfter));
-                  if (kind.equals("create") && status == 202) {
-                    Matcher id = ID.matcher(response.body());
-                    if (id.find()) {
-                      accepted.add(id.group(1));
-                    }
-                  }
+                  record(phase, kind, due, tag, response, failure);
                   return null;
                 }));
+  }
+
+  private void record(
+      int phase, String kind, long due, String tag, HttpResponse<String> response, Throwable failure) {
+    long latency = System.nanoTime() - due;
+    if (failure != null) {
+      Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+      int code = cause instanceof HttpTimeoutException || failure instanceof HttpTimeoutException ? -1 : -2;
+      results.add(new Result(phase, kind, due, latency, code, false));
+      return;
+    }
+    int status = response.statusCode();
+    boolean retryAfter = response.headers().firstValue("Retry-After").isPresent();
+    results.add(new Result(phase, kind, due, latency, status, retryAfter));
+    if (!kind.equals("create") || status / 100 != 2) {
+      return;
+    }
+    long now = System.currentTimeMillis();
+    if (tag != null) {
+      log.add(now + " " + tag);
+      return;
+    }
+    Matcher id = ID.matcher(response.body());
+    if (id.find()) {
+      accepted.add(id.group(1));
+      log.add(now + " " + id.group(1));
+    }
   }
 
   private String report(List<Phase> phases, List<Long> phaseStarts) {
@@ -198,6 +326,9 @@ public class LoadGenerator {
         json.append("\"%s\":%s,".formatted(kind, summary(mine.stream().filter(r -> r.kind().equals(kind)).toList())));
       }
       json.append("\"all\":").append(summary(mine));
+      long ok = mine.stream().filter(r -> r.kind().equals("create") && r.status() / 100 == 2).count();
+      json.append(",\"accepted_per_second\":")
+          .append(String.format(java.util.Locale.ROOT, "%.1f", ok / (double) phase.seconds()));
       long start = phaseStarts.get(p);
       // Per second of the phase: the p99 of the requests due in that second, and of all those due
       // from that second to the end of the phase.

@@ -1,0 +1,356 @@
+#!/usr/bin/env python3
+"""Benchmark: recipients added one at a time, and one-recipient sendouts, on the embedded default
+(issue 15), each throughput as a ratio to a do-nothing endpoint measured in the same run.
+
+Starts the sandbox and the engine (api, worker, embedded Postgres, Temporal's test server in one
+JVM) on loopback and drives them with bench/LoadGenerator.java:
+
+0. The ceiling: the same generator, the same one-recipient body, POSTed to the sandbox's
+   `/sandbox/noop` (a plain Spring Boot endpoint that reads the body and answers 202): 8 closed
+   callers, and the open-model rates. Measured at the start and again at the end of the run.
+1. Open sendouts: 101 email sendouts of one recipient each, created while the sandbox keeps every
+   message silent (no receipt), with a 2 h receipt timeout. Once their one message is ACCEPTED the
+   sandbox is switched back to delivering: the anchor stays ACCEPTED, so the sendout stays open,
+   while what is added to it is released, sent and DELIVERED.
+2. Additions of 1 recipient into ONE open sendout: 8 closed callers, then an open-model search
+   (rates in order until one fails: p99 > 100 ms or < 99 % 2xx).
+3. The same spread round-robin over 100 open sendouts.
+4. A 3x overload of (2): 3x the best rate of (2) (the higher of the closed throughput and the
+   highest passing open rate), open model.
+5. Every added message followed until DELIVERED; the sandbox's duplicate sends; accept (202
+   arrived at the caller) -> releasedAt, p50/p99; Temporal actions per added message, from the
+   histories of the open sendouts (and their batches) after minus before the additions.
+6. One-recipient sendouts created at 50/s for 60 s (open model): create p99, time from the last
+   202 to the last completedAt, history events/actions per sendout (a sample).
+7. A 3x overload of (6): 150/s for 60 s, then everything accepted followed until COMPLETED.
+
+The tenant's own limits (100 requests/s) are raised out of the way, as in api-load.py, so the
+shared bounds (write bulkhead, backlog, pending workflow work) are what an overload meets. Every
+loop and wait is bounded; everything is on loopback. Prints one JSON object.
+
+Usage: bench/additions-load.py [--quick] [--rates 100,200,400,700,1000,1500]
+"""
+import argparse, json, os, statistics, subprocess, sys, tempfile, time, zipfile
+
+from benchlib import API, JAR, ROOT, SANDBOX, API_KEY, Engine, ReceiptKeys, http, timestamp
+
+LIMITS = {"SENDOUT_API_LIMITS_REQUESTSPERSECOND": "1000000",
+          "SENDOUT_API_LIMITS_RECIPIENTSPERMINUTE": "1000000000"}
+P99_LIMIT_MS = 100
+TMP = tempfile.mkdtemp(prefix="additions")
+
+
+def log(what, value):
+    print(json.dumps({what: value}), file=sys.stderr, flush=True)
+
+
+class Generator:
+    """bench/LoadGenerator.java, compiled once."""
+
+    def __init__(self):
+        self.classes = os.path.join(TMP, "loadgen")
+        subprocess.run(["javac", "-d", self.classes, os.path.join(ROOT, "bench", "LoadGenerator.java")], check=True)
+        self.runs = 0
+
+    def run(self, base, path, body, phases, concurrency=0, targets=None):
+        """Returns the phases' reports and the accepted ones: [(ms the 202 arrived, tag)]."""
+        self.runs += 1
+        out_log = os.path.join(TMP, f"accepted-{self.runs}.txt")
+        cmd = ["java", "-cp", self.classes, "LoadGenerator", "--base", base, "--path", path, "--key", API_KEY,
+               "--body", body, "--log", out_log, "--timeout-ms", "5000"]
+        if concurrency:
+            cmd += ["--concurrency", str(concurrency)]
+        if targets:
+            tfile = os.path.join(TMP, f"targets-{self.runs}.txt")
+            open(tfile, "w").write("\n".join(targets))
+            cmd += ["--targets", tfile]
+        for name, seconds, rate in phases:
+            cmd += ["--phase", f"{name}:{seconds}:{rate}"]
+        seconds = sum(p[1] for p in phases)
+        out = subprocess.run(cmd, check=True, capture_output=True, text=True, timeout=seconds + 120).stdout
+        accepted = [(int(t), tag) for t, tag in (line.split() for line in open(out_log).read().splitlines())]
+        return json.loads(out)["phases"], accepted
+
+
+def brief(phase):
+    c = phase["create"]
+    ok = sum(v for k, v in c["statuses"].items() if k.startswith("2"))
+    share = ok / c["count"] if c["count"] else 0
+    return {"rate": phase["rate"] or None, "accepted_per_s": phase["accepted_per_second"], "count": c["count"],
+            "statuses": c["statuses"], "share_2xx": round(share, 4), "p50_ms": c.get("p50_ms"),
+            "p99_ms": c.get("p99_ms"), "max_ms": c.get("max_ms"),
+            "refusals_without_retry_after": c["refusals_without_retry_after"],
+            "passed": share >= 0.99 and (c.get("p99_ms") or 0) <= P99_LIMIT_MS}
+
+
+def search(gen, base, path, body, rates, seconds, targets=None, pause=3):
+    """The open-model rates in order until one fails; returns every step and the accepted."""
+    steps, accepted = [], []
+    for rate in rates:
+        time.sleep(pause)
+        phase, acc = gen.run(base, path, body, [("step", seconds, rate)], targets=targets)
+        steps.append(brief(phase[0]))
+        accepted += acc
+        log("step", {"path": path if not targets else f"{len(targets)} sendouts", **steps[-1]})
+        if not steps[-1]["passed"]:
+            break
+    best = max([s["rate"] for s in steps if s["passed"]], default=None)
+    return {"steps": steps, "highest_passing_rate": best}, accepted
+
+
+def closed(gen, base, path, body, seconds, targets=None, name="closed"):
+    phase, acc = gen.run(base, path, body, [(name, seconds, 0)], concurrency=8, targets=targets)
+    result = brief(phase[0])
+    result.pop("rate")
+    log(name, {"path": path if not targets else f"{len(targets)} sendouts", **result})
+    return result, acc
+
+
+def pct(values, p):
+    if not values:
+        return None
+    s = sorted(values)
+    return s[max(0, -(-p * len(s) // 100) - 1)]
+
+
+def create_open_sendout(i):
+    body = {"channel": "EMAIL", "from": {"email": "surveys@example.com", "name": "Surveys"},
+            "subject": "{{firstName}}, how was your visit?", "text": "Hello {{firstName}}, tell us: {{surveyUrl}}",
+            "receiptTimeout": "PT2H",
+            "recipients": [{"email": f"anchor{i}@example.com",
+                            "variables": {"firstName": "A", "surveyUrl": f"https://s.example.com/a{i}"}}]}
+    status, created = http("POST", f"{API}/v1/sendouts", body, timeout=60)
+    assert status == 202, status
+    return created["id"]
+
+
+def open_sendouts(n):
+    """n sendouts whose one message is ACCEPTED and will never get a receipt (within 2 h)."""
+    http("PUT", f"{SANDBOX}/sandbox/sendgrid/receipts", {"silenceRate": 1.0}, timeout=10)
+    ids = [create_open_sendout(i) for i in range(n)]
+    pending, deadline = list(ids), time.time() + 300
+    while pending and time.time() < deadline:
+        pending = [i for i in pending if http("GET", f"{API}/v1/sendouts/{i}", timeout=30)[1]["messages"].get("ACCEPTED") != 1]
+        if pending:
+            time.sleep(2)
+    http("PUT", f"{SANDBOX}/sandbox/sendgrid/receipts", {"silenceRate": 0.0}, timeout=10)
+    if pending:
+        sys.exit(f"{len(pending)} open sendouts never had their message accepted")
+    return ids
+
+
+def messages(sendout_id):
+    out, cursor = [], None
+    for _ in range(10_000):
+        page = http("GET", f"{API}/v1/sendouts/{sendout_id}/messages?limit=1000" + (f"&cursor={cursor}" if cursor else ""), timeout=60)[1]
+        out.extend(page["items"])
+        cursor = page["nextCursor"]
+        if not cursor:
+            break
+    return out
+
+
+def follow_additions(sendout_ids, accepted, seconds):
+    """Waits until every accepted addition is DELIVERED; returns the messages by address."""
+    deadline, by_address = time.time() + seconds, {}
+    while time.time() < deadline:
+        by_address = {m["address"]: m for s in sendout_ids for m in messages(s)}
+        if all(by_address.get(a, {}).get("status") == "DELIVERED" for a in accepted):
+            break
+        time.sleep(3)
+    return by_address
+
+
+def release_report(accepted, by_address):
+    """accepted: {address: ms the 202 arrived}."""
+    statuses, lat, lat_server = {}, [], []
+    for address, at in accepted.items():
+        m = by_address.get(address)
+        status = m["status"] if m else "MISSING"
+        statuses[status] = statuses.get(status, 0) + 1
+        if m and m.get("releasedAt"):
+            lat.append(timestamp(m, "releasedAt") * 1000 - at)
+            lat_server.append((timestamp(m, "releasedAt") - timestamp(m, "queuedAt")) * 1000)
+    return {"added": len(accepted), "statuses": statuses, "all_delivered": statuses.get("DELIVERED", 0) == len(accepted),
+            "accept_to_released_ms": {"p50": round(pct(lat, 50) or 0), "p99": round(pct(lat, 99) or 0),
+                                      "max": round(max(lat, default=0))},
+            "queued_to_released_ms": {"p50": round(pct(lat_server, 50) or 0), "p99": round(pct(lat_server, 99) or 0)},
+            "released_within_2s": round(sum(1 for v in lat if v <= 2000) / max(1, len(accepted)), 4)}
+
+
+class Histories:
+    """bench/HistorySize.java against the embedded engine's test server, with the SDK jars taken
+    from the embedded jar itself (no Maven needed)."""
+
+    def __init__(self):
+        lib = os.path.join(TMP, "lib")
+        with zipfile.ZipFile(JAR) as jar:
+            names = [n for n in jar.namelist() if n.startswith("BOOT-INF/lib/") and n.endswith(".jar")]
+            for n in names:
+                jar.extract(n, lib)
+        self.cp = ":".join(os.path.join(lib, n) for n in names)
+        self.classes = os.path.join(TMP, "history")
+        subprocess.run(["javac", "-cp", self.cp, "-d", self.classes, os.path.join(ROOT, "bench", "HistorySize.java")], check=True)
+
+    def read(self, sendout_ids):
+        out = subprocess.run(["java", "-cp", f"{self.classes}:{self.cp}", "HistorySize", "127.0.0.1:7233", "default",
+                              *sendout_ids], check=True, capture_output=True, text=True, timeout=600).stdout
+        return [json.loads(line) for line in out.splitlines() if line.startswith("{\"sendoutId\"")]
+
+    @staticmethod
+    def total(histories):
+        t = {"events": 0, "actions": 0, "by_type": {}}
+        for h in histories:
+            for part in (h["sendout"], h["batches"]):
+                t["events"] += part["events"]
+                t["actions"] += part["actions"]
+                for k, v in part["actionsByType"].items():
+                    t["by_type"][k] = t["by_type"].get(k, 0) + v
+        return t
+
+
+def actions_delta(before, after, added):
+    by_type = {k: v - before["by_type"].get(k, 0) for k, v in after["by_type"].items() if v - before["by_type"].get(k, 0)}
+    actions = after["actions"] - before["actions"]
+    return {"added_messages": added, "actions": actions, "events": after["events"] - before["events"],
+            "actions_per_added_message": round(actions / max(1, added), 4), "actions_by_type": by_type}
+
+
+def follow_sendouts(ids, seconds):
+    """Polls every sendout until COMPLETED; returns {id: completedAt seconds} and those not."""
+    done, pending, deadline = {}, list(ids), time.time() + seconds
+    while pending and time.time() < deadline:
+        still = []
+        for i in pending:
+            s = http("GET", f"{API}/v1/sendouts/{i}", timeout=30)[1]
+            if s["status"] == "COMPLETED":
+                done[i] = timestamp(s, "completedAt")
+            else:
+                still.append(i)
+        pending = still
+        if pending:
+            time.sleep(3)
+    return done, pending
+
+
+def small_sendouts(gen, hist, rate, seconds, name, follow_seconds):
+    phase, acc = gen.run(API, "/v1/sendouts", "create1", [(name, seconds, rate)])
+    result = brief(phase[0])
+    result["engine_alive"] = None
+    ids = [tag for _, tag in acc]
+    last_create = max((t for t, _ in acc), default=0) / 1000
+    done, pending = follow_sendouts(ids, follow_seconds)
+    last_completed = max(done.values(), default=0)
+    result.update({"accepted": len(ids), "completed": len(done), "not_completed": len(pending),
+                   "last_create_to_last_completed_s": round(last_completed - last_create, 1) if done else None,
+                   "completed_within_30s_of_last_create": not pending and last_completed - last_create <= 30})
+    sample = ids[:: max(1, len(ids) // 30)][:30]
+    if sample:
+        t = Histories.total(hist.read(sample))
+        result["history_per_sendout"] = {"sample": len(sample), "events": round(t["events"] / len(sample), 1),
+                                         "actions": round(t["actions"] / len(sample), 1),
+                                         "actions_by_type": {k: round(v / len(sample), 2) for k, v in t["by_type"].items()}}
+    return result
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--quick", action="store_true", help="a short smoke run (a few seconds per phase)")
+    ap.add_argument("--rates", default="100,200,400,700,1000,1500", help="open-model additions/s to try, in order")
+    ap.add_argument("--xmx", default="1g")
+    ap.add_argument("--part", choices=("all", "additions", "small"), default="all",
+                    help="additions: steps 1-6 only; small: the one-recipient sendouts (7) only")
+    args = ap.parse_args()
+    q = args.quick
+    rates = [float(r) for r in args.rates.split(",")][: 2 if q else None]
+    closed_s, step_s, create_s, create_rate = (5, 5, 10, 10) if q else (30, 15, 60, 50)
+    result = {"quick": q, "load_average_at_start": os.getloadavg()}
+
+    with Engine(ReceiptKeys(), xmx=args.xmx, extra_env=LIMITS) as engine:
+        gen, hist = Generator(), Histories()
+        # Warm both JVMs and the generator up, and measure the ceiling.
+        gen.run(SANDBOX, "/sandbox/noop", "add1", [("warm-up", 5 if q else 15, 0)], concurrency=8)
+        ceiling = {"closed_8": closed(gen, SANDBOX, "/sandbox/noop", "add1", closed_s, name="ceiling")[0]}
+        ceiling["open"] = search(gen, SANDBOX, "/sandbox/noop", "add1", rates, step_s, pause=1)[0]
+
+        if args.part != "small":
+            additions(args, gen, hist, engine, q, rates, closed_s, step_s, result)
+        if args.part != "additions":
+            time.sleep(5)
+            small = small_sendouts(gen, hist, create_rate, create_s, "one_recipient", 300 if q else 600)
+            small["engine_alive"] = engine.engine.poll() is None
+            log("one_recipient_sendouts", small)
+            time.sleep(10)
+            small_over = small_sendouts(gen, hist, 3 * create_rate, create_s, "one_recipient_overload", 600 if q else 1200)
+            small_over["engine_alive"] = engine.engine.poll() is None
+            log("one_recipient_overload", small_over)
+            result["one_recipient_sendouts"] = {"at_rate": small, "overload_3x": small_over}
+
+        ceiling["closed_8_end"] = closed(gen, SANDBOX, "/sandbox/noop", "add1", closed_s, name="ceiling_end")[0]
+        stats = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]
+        result["sandbox_duplicates_at_end"] = stats["duplicates"]
+        result["engine_alive_at_end"] = engine.engine.poll() is None
+
+    top = max(ceiling["closed_8"]["accepted_per_s"], ceiling["closed_8_end"]["accepted_per_s"])
+    result["ceiling"] = {**ceiling, "accepted_per_s_used": top}
+    def ratio(x):
+        return round(x / top, 4) if top else None
+    ratios = {"ceiling_open_highest_passing": ratio(ceiling["open"]["highest_passing_rate"] or 0)}
+    if "additions" in result:
+        a = result["additions"]
+        ratios.update({
+            "one_sendout_closed_8": ratio(a["one_sendout"]["closed_8"]["accepted_per_s"]),
+            "one_sendout_open_highest_passing": ratio(a["one_sendout"]["open_search"]["highest_passing_rate"] or 0),
+            "spread_100_closed_8": ratio(a["spread_100"]["closed_8"]["accepted_per_s"]),
+            "spread_100_open_highest_passing": ratio(a["spread_100"]["open_search"]["highest_passing_rate"] or 0)})
+    if "one_recipient_sendouts" in result:
+        o = result["one_recipient_sendouts"]
+        ratios["one_recipient_creates_at_rate"] = ratio(o["at_rate"]["accepted_per_s"])
+        ratios["one_recipient_creates_overload"] = ratio(o["overload_3x"]["accepted_per_s"])
+    result["ratios_to_ceiling"] = ratios
+    result["load_average_at_end"] = os.getloadavg()
+    print(json.dumps(result, indent=2))
+
+
+def additions(args, gen, hist, engine, q, rates, closed_s, step_s, result):
+        anchors = open_sendouts(101)
+        one, spread = anchors[:1], anchors[1:]
+        before = {"one": Histories.total(hist.read(one)), "spread": Histories.total(hist.read(spread))}
+        warm, _ = gen.run(API, "", "add1", [("warm-up", 5 if q else 15, 0)], concurrency=8, targets=[anchors[0]])
+        added_one, added_spread = {}, {}
+
+        r1, acc = closed(gen, API, "", "add1", closed_s, targets=one, name="one_sendout_closed")
+        added_one.update({tag: t for t, tag in acc})
+        r1_open, acc = search(gen, API, "", "add1", rates, step_s, targets=one)
+        added_one.update({tag: t for t, tag in acc})
+        r2, acc = closed(gen, API, "", "add1", closed_s, targets=spread, name="spread_closed")
+        added_spread.update({tag: t for t, tag in acc})
+        r2_open, acc = search(gen, API, "", "add1", rates, step_s, targets=spread)
+        added_spread.update({tag: t for t, tag in acc})
+
+        best = max(r1["accepted_per_s"], r1_open["highest_passing_rate"] or 0)
+        time.sleep(3)
+        phase, acc = gen.run(API, "", "add1", [("overload", 10 if q else 30, 3 * best)], targets=one)
+        overload1 = {"base_rate": best, **brief(phase[0]), "engine_alive": engine.engine.poll() is None}
+        added_one.update({tag: t for t, tag in acc})
+        log("additions_overload", overload1)
+
+        # Everything added is followed to DELIVERED, then the histories are read again.
+        by_address = follow_additions(anchors, {**added_one, **added_spread}, 120 if q else 600)
+        time.sleep(10)
+        after = {"one": Histories.total(hist.read(one)), "spread": Histories.total(hist.read(spread))}
+        warm_count = warm[0]["create"]["statuses"].get("202", 0)
+        result["additions"] = {
+            "one_sendout": {"closed_8": r1, "open_search": r1_open, "overload_3x": overload1,
+                            "delivery": release_report(added_one, by_address),
+                            "temporal": actions_delta(before["one"], after["one"], len(added_one) + warm_count)},
+            "spread_100": {"closed_8": r2, "open_search": r2_open,
+                           "delivery": release_report(added_spread, by_address),
+                           "temporal": actions_delta(before["spread"], after["spread"], len(added_spread))}}
+        stats = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]
+        result["additions"]["sandbox_duplicates"] = stats["duplicates"]
+        log("additions", result["additions"])
+
+
+if __name__ == "__main__":
+    main()
