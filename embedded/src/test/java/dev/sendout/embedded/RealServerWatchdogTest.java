@@ -154,9 +154,17 @@ class RealServerWatchdogTest {
       assertThat(attributes.get(STUCK)).isTrue();
       assertThat(attributes.get(STUCK_REASON)).isEqualTo("NOT_RELEASED");
 
-      // The API's stuck listing, which support staff's tools call.
-      assertThat(client.get("/v1/sendouts?stuck=true&reason=NOT_RELEASED").body().toString())
-          .contains(id);
+      // The API's stuck listing, which support staff's tools call. It reads the watchdog's
+      // findings in Postgres, which its next pass records: the workflow may flag itself first.
+      EngineClient.await(
+          () ->
+              client
+                  .get("/v1/sendouts?stuck=true&reason=NOT_RELEASED")
+                  .body()
+                  .toString()
+                  .contains(id),
+          DETECTED_WITHIN,
+          "the API's stuck listing names " + id);
 
       // The temporal CLI, as an operator would type it.
       var cli = RealServer.cli();
