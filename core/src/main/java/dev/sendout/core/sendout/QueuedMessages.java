@@ -56,7 +56,9 @@ public class QueuedMessages {
         connection -> {
           CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
           try {
-            StringBuilder rows = new StringBuilder(COPY_CHUNK_BYTES + 4096);
+            // Sized for what is coming: one added recipient must not allocate a whole chunk.
+            StringBuilder rows =
+                new StringBuilder(Math.min(COPY_CHUNK_BYTES, recipients.size() * 256) + 4096);
             for (int i = 0; i < recipients.size(); i++) {
               Recipient r = recipients.get(i);
               rows.append(UUID.randomUUID()).append(',').append(sendoutId).append(',');
