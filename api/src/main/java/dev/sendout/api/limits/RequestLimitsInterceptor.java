@@ -14,9 +14,10 @@ import org.springframework.web.servlet.HandlerInterceptor;
 /**
  * Backpressure for {@code /v1}: each call takes one request from its tenant's budget, and the
  * writes (new sendouts, added recipients: the calls that hold a database connection for a COPY)
- * also take a place in a bulkhead shared by all tenants. A full bulkhead answers 503 at once: an
- * overload becomes fast refusals with Retry-After, never requests queueing until they time out.
- * Writes are refused the same way while the engine is too far behind its sends ({@link
+ * also take a place in a bulkhead shared by all tenants. A write that finds the bulkhead full waits
+ * for a place a few milliseconds at most ({@code sendout.api.limits.write-wait}), then is answered
+ * 503: an overload becomes fast refusals with Retry-After, never requests queueing until they time
+ * out. Writes are refused the same way while the engine is too far behind its sends ({@link
  * BacklogBound}).
  */
 public class RequestLimitsInterceptor implements HandlerInterceptor {
@@ -41,7 +42,7 @@ public class RequestLimitsInterceptor implements HandlerInterceptor {
             "writes",
             BulkheadConfig.custom()
                 .maxConcurrentCalls(properties.maxConcurrentWrites())
-                .maxWaitDuration(Duration.ZERO)
+                .maxWaitDuration(properties.writeWait())
                 .build());
   }
 

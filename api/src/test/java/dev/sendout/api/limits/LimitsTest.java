@@ -20,7 +20,7 @@ class LimitsTest {
 
   @Test
   void aTenantOverItsRequestBudgetIsRefusedAtOnceAndOthersAreNot() {
-    TenantLimits limits = new TenantLimits(new LimitProperties(2, 1000, 4, 0, 0));
+    TenantLimits limits = new TenantLimits(new LimitProperties(2, 1000, 4, Duration.ZERO, 0, 0));
 
     limits.takeRequest(ACME);
     limits.takeRequest(ACME);
@@ -37,7 +37,7 @@ class LimitsTest {
 
   @Test
   void recipientsCountAgainstAPerMinuteBudgetWithRetryAfterUntilItRefills() {
-    TenantLimits limits = new TenantLimits(new LimitProperties(100, 10, 4, 0, 0));
+    TenantLimits limits = new TenantLimits(new LimitProperties(100, 10, 4, Duration.ZERO, 0, 0));
 
     limits.takeRecipients(ACME, 8);
 
@@ -55,7 +55,7 @@ class LimitsTest {
 
   @Test
   void writesBeyondTheBoundAre503AtOnceUntilOneFinishesAndReadsAreNotBounded() {
-    var properties = new LimitProperties(100, 1000, 1, 0, 0);
+    var properties = new LimitProperties(100, 1000, 1, Duration.ZERO, 0, 0);
     var interceptor =
         new RequestLimitsInterceptor(
             new TenantLimits(properties),
@@ -89,8 +89,42 @@ class LimitsTest {
   }
 
   @Test
+  void aWriteWaitsBrieflyForAPlaceAndTakesTheOneThatFrees() throws Exception {
+    var properties = new LimitProperties(100, 1000, 1, Duration.ofSeconds(5), 0, 0);
+    var interceptor =
+        new RequestLimitsInterceptor(
+            new TenantLimits(properties),
+            properties,
+            new BacklogBound(() -> 0, 0, () -> 0, 0),
+            request -> ACME);
+    var first = new MockHttpServletRequest("POST", "/v1/sendouts");
+    var response = new MockHttpServletResponse();
+    interceptor.preHandle(first, response, null);
+
+    Thread finisher =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(200);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              interceptor.afterCompletion(first, response, null, null);
+            });
+    finisher.start();
+    long started = System.nanoTime();
+
+    assertThat(
+            interceptor.preHandle(
+                new MockHttpServletRequest("POST", "/v1/sendouts/x/recipients"), response, null))
+        .isTrue();
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+    finisher.join();
+  }
+
+  @Test
   void writesAreRefusedWith503WhileTheBacklogIsOverItsBoundAndReadsGoOn() {
-    var properties = new LimitProperties(100, 1000, 4, 0, 0);
+    var properties = new LimitProperties(100, 1000, 4, Duration.ZERO, 0, 0);
     AtomicInteger backlog = new AtomicInteger(1001);
     var bound = new BacklogBound(backlog::get, 1000, () -> 0, 0);
     var interceptor =
@@ -126,7 +160,7 @@ class LimitsTest {
 
   @Test
   void writesAreRefusedWith503WhileTheWorkflowsAreBehindOnSmallSendouts() {
-    var properties = new LimitProperties(100, 1000, 4, 0, 0);
+    var properties = new LimitProperties(100, 1000, 4, Duration.ZERO, 0, 0);
     AtomicInteger pending = new AtomicInteger(501);
     var bound = new BacklogBound(() -> 0, 1000, pending::get, 500);
     var interceptor =
