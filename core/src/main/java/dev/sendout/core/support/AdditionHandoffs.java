@@ -9,6 +9,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,14 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class AdditionHandoffs {
 
-  /** The pending additions of one sendout whose workflow has been started, in order. */
+  /**
+   * The pending additions of one sendout whose workflow has been started.
+   *
+   * @param ranges their messages, contiguous ranges merged: one sendout's additions are numbered
+   *     one after the other, so a round of many small additions is one range, which the workflow
+   *     releases and sends as one batch
+   * @param keys the additions' Idempotency-Keys, to mark them handed over
+   */
   public record Pending(UUID sendoutId, List<SeqRange> ranges, List<String> keys) {}
 
   private final DSLContext db;
@@ -68,7 +76,29 @@ public class AdditionHandoffs {
               pending.ranges().add(new SeqRange(row.value3(), row.value4()));
               pending.keys().add(row.value2());
             });
-    return List.copyOf(bySendout.values());
+    return bySendout.values().stream()
+        .map(p -> new Pending(p.sendoutId(), merged(p.ranges()), p.keys()))
+        .toList();
+  }
+
+  /** The ranges in order, those that meet or overlap joined; empty ones dropped. */
+  static List<SeqRange> merged(List<SeqRange> ranges) {
+    List<SeqRange> merged = new ArrayList<>();
+    ranges.stream()
+        .filter(range -> range.size() > 0)
+        .sorted(Comparator.comparingInt(SeqRange::fromSeq))
+        .forEach(
+            range -> {
+              int last = merged.size() - 1;
+              if (last >= 0 && merged.get(last).toSeq() >= range.fromSeq()) {
+                SeqRange joined = merged.get(last);
+                merged.set(
+                    last, new SeqRange(joined.fromSeq(), Math.max(joined.toSeq(), range.toSeq())));
+              } else {
+                merged.add(range);
+              }
+            });
+    return merged;
   }
 
   /** Records that the workflow was told of these additions of the sendout. */

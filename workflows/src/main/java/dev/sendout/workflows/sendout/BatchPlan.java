@@ -2,6 +2,7 @@ package dev.sendout.workflows.sendout;
 
 import dev.sendout.workflows.batch.SendBatch;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -95,17 +96,42 @@ final class BatchPlan {
   }
 
   /**
-   * Accepts a range of added messages, to be released by {@link #takeUnreleased}. Returns false
-   * when the range was added already, or belongs to the first release.
+   * Accepts the messages of an added range that this plan does not know yet, to be released by
+   * {@link #takeUnreleased}: a range handed over again, wholly or in part (the relay merges the
+   * ranges of a round, so a retried round may overlap one handed over before), adds only what is
+   * new. Returns false when nothing was new: the range was added already, or belongs to the first
+   * release.
    */
   boolean add(SeqRange range) {
-    boolean known = range.toSeq() <= messageCount || additions.stream().anyMatch(range::overlaps);
-    if (known) {
-      return false;
+    List<SeqRange> fresh = uncovered(range);
+    additions.addAll(fresh);
+    toRelease.addAll(fresh);
+    return !fresh.isEmpty();
+  }
+
+  /** The parts of {@code range} neither in the first release nor added before. */
+  private List<SeqRange> uncovered(SeqRange range) {
+    List<SeqRange> known = new ArrayList<>(additions);
+    known.add(new SeqRange(0, messageCount));
+    known.sort(Comparator.comparingInt(SeqRange::fromSeq));
+    List<SeqRange> fresh = new ArrayList<>();
+    int from = range.fromSeq();
+    for (SeqRange covered : known) {
+      if (covered.toSeq() <= from || covered.size() == 0) {
+        continue;
+      }
+      if (covered.fromSeq() >= range.toSeq()) {
+        break;
+      }
+      if (covered.fromSeq() > from) {
+        fresh.add(new SeqRange(from, covered.fromSeq()));
+      }
+      from = Math.max(from, covered.toSeq());
     }
-    additions.add(range);
-    toRelease.add(range);
-    return true;
+    if (from < range.toSeq()) {
+      fresh.add(new SeqRange(from, range.toSeq()));
+    }
+    return fresh;
   }
 
   /** A range this plan knows whose messages the watchdog found still QUEUED. */
@@ -130,21 +156,38 @@ final class BatchPlan {
    * Plans batches of at most a batch size for added ranges that were just released, and for the
    * requeued ones. Returns whether any batch was planned: ranges added before the first release
    * were planned with it.
+   *
+   * @param mergeContiguous whether ranges that follow one another are sent together (from version 1
+   *     of {@code merge-added-ranges}): many small additions released at once then make one batch
+   *     rather than a batch each
    */
-  boolean planAdded(List<SeqRange> released) {
-    boolean planned = false;
-    for (SeqRange range : released) {
-      if (range.toSeq() > messageCount) {
-        planInBatches(range);
-        planned = true;
-      }
+  boolean planAdded(List<SeqRange> released, boolean mergeContiguous) {
+    List<SeqRange> ranges =
+        released.stream().filter(range -> range.toSeq() > messageCount).toList();
+    for (SeqRange range : mergeContiguous ? contiguous(ranges) : ranges) {
+      planInBatches(range);
     }
     for (SeqRange range : requeued) {
       planInBatches(range);
-      planned = true;
     }
+    boolean planned = !ranges.isEmpty() || !requeued.isEmpty();
     requeued.clear();
     return planned;
+  }
+
+  /** The ranges in order, those that meet joined. */
+  private static List<SeqRange> contiguous(List<SeqRange> ranges) {
+    List<SeqRange> joined = new ArrayList<>();
+    for (SeqRange range :
+        ranges.stream().sorted(Comparator.comparingInt(SeqRange::fromSeq)).toList()) {
+      int last = joined.size() - 1;
+      if (last >= 0 && joined.get(last).toSeq() == range.fromSeq()) {
+        joined.set(last, new SeqRange(joined.get(last).fromSeq(), range.toSeq()));
+      } else {
+        joined.add(range);
+      }
+    }
+    return joined;
   }
 
   private void planInBatches(SeqRange range) {

@@ -47,6 +47,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   /** From version 1 a cancel stops the sendout only once the store has recorded it. */
   static final String CANCEL_AFTER_STORE_WRITE = "cancel-after-store-write";
 
+  /** From version 1 added ranges released together that follow one another make one batch. */
+  static final String MERGE_ADDED_RANGES = "merge-added-ranges";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -168,7 +171,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
     List<SeqRange> ranges = plan.takeUnreleased();
     release.by(now());
-    if (plan.planAdded(ranges) && status == SendoutStatus.SENT) {
+    boolean merge =
+        Workflow.getVersion(MERGE_ADDED_RANGES, Workflow.DEFAULT_VERSION, 1)
+            != Workflow.DEFAULT_VERSION;
+    if (plan.planAdded(ranges, merge) && status == SendoutStatus.SENT) {
       setStatus(SendoutStatus.SENDING);
     }
   }

@@ -43,7 +43,7 @@ class BatchPlanTest {
     assertThat(plan.add(new SeqRange(10, 25))).isTrue();
     assertThat(plan.batchCount()).as("not planned before it is released").isEqualTo(1);
     assertThat(plan.allMessages()).isEqualTo(25);
-    assertThat(plan.planAdded(plan.takeUnreleased())).isTrue();
+    assertThat(plan.planAdded(plan.takeUnreleased(), true)).isTrue();
 
     assertThat(batches(plan))
         .extracting(SendBatch::batchNo, SendBatch::fromSeq, SendBatch::toSeq)
@@ -52,15 +52,53 @@ class BatchPlanTest {
   }
 
   @Test
-  void aRepeatedOrOverlappingAdditionOrOneOfTheFirstReleaseIsNotAddedAgain() {
+  void aRepeatedAdditionOrOneOfTheFirstReleaseIsNotAddedAgain() {
     BatchPlan plan = released(10, 10);
     plan.add(new SeqRange(10, 20));
 
     assertThat(plan.add(new SeqRange(10, 20))).isFalse();
-    assertThat(plan.add(new SeqRange(15, 30))).isFalse();
+    assertThat(plan.add(new SeqRange(12, 18))).isFalse();
     assertThat(plan.add(new SeqRange(0, 10))).isFalse();
     assertThat(plan.takeUnreleased()).containsExactly(new SeqRange(10, 20));
     assertThat(plan.hasUnreleased()).as("handed over once").isFalse();
+  }
+
+  @Test
+  void aRangeHandedOverAgainWithMoreAddsOnlyWhatIsNew() {
+    BatchPlan plan = released(10, 10);
+    plan.add(new SeqRange(12, 15));
+    plan.add(new SeqRange(18, 20));
+
+    assertThat(plan.add(new SeqRange(5, 25))).isTrue();
+
+    assertThat(plan.takeUnreleased())
+        .containsExactly(
+            new SeqRange(12, 15),
+            new SeqRange(18, 20),
+            new SeqRange(10, 12),
+            new SeqRange(15, 18),
+            new SeqRange(20, 25));
+    assertThat(plan.addedMessages()).isEqualTo(15);
+  }
+
+  @Test
+  void addedRangesReleasedTogetherThatFollowOneAnotherMakeOneBatchFromVersion1() {
+    BatchPlan merged = released(10, 100);
+    BatchPlan apart = released(10, 100);
+    for (BatchPlan plan : List.of(merged, apart)) {
+      plan.add(new SeqRange(11, 12));
+      plan.add(new SeqRange(10, 11));
+      plan.add(new SeqRange(12, 13));
+      plan.add(new SeqRange(20, 21));
+    }
+
+    merged.planAdded(merged.takeUnreleased(), true);
+    apart.planAdded(apart.takeUnreleased(), false);
+
+    assertThat(batches(merged))
+        .extracting(SendBatch::fromSeq, SendBatch::toSeq)
+        .containsExactly(tuple(0, 10), tuple(10, 13), tuple(20, 21));
+    assertThat(batches(apart)).hasSize(5);
   }
 
   @Test
@@ -69,7 +107,7 @@ class BatchPlanTest {
     plan.add(new SeqRange(0, 5));
     plan.released(5);
 
-    assertThat(plan.planAdded(plan.takeUnreleased())).isFalse();
+    assertThat(plan.planAdded(plan.takeUnreleased(), true)).isFalse();
     assertThat(plan.batchCount()).isEqualTo(1);
     assertThat(plan.addedMessages()).isZero();
     assertThat(plan.allMessages()).isEqualTo(5);
@@ -103,7 +141,7 @@ class BatchPlanTest {
   void aContinuedRunRestoresThePlanItCarried() {
     BatchPlan plan = released(20, 10);
     plan.add(new SeqRange(20, 25));
-    plan.planAdded(plan.takeUnreleased());
+    plan.planAdded(plan.takeUnreleased(), true);
     plan.add(new SeqRange(25, 27));
     StuckFlag.State stuck = StuckFlag.State.NONE;
 
@@ -127,7 +165,7 @@ class BatchPlanTest {
     plan.requeue(new SeqRange(3, 5));
 
     assertThat(plan.hasUnreleased()).isTrue();
-    assertThat(plan.planAdded(plan.takeUnreleased())).isTrue();
+    assertThat(plan.planAdded(plan.takeUnreleased(), true)).isTrue();
     assertThat(plan.batchCount()).isEqualTo(3);
     assertThat(plan.batch(2)).isEqualTo(new SendBatch("s", 2, 3, 5));
     assertThat(plan.hasUnreleased()).isFalse();

@@ -449,10 +449,14 @@ class SendoutWorkflowTest {
     SendoutWorkflow workflow = started(client, options, start);
     env.sleep(Duration.ofMinutes(1));
 
-    // One signal carries every range the relay found; a repeat of it adds nothing.
+    // One signal carries every range the relay found; a repeat of it adds nothing, and ranges
+    // that follow one another are sent in one batch.
     var handOver = new AddedRanges(List.of(new SeqRange(10, 12), new SeqRange(12, 15)), false);
     workflow.recipientsAdded(handOver);
     workflow.recipientsAdded(handOver);
+    env.sleep(Duration.ofMinutes(1));
+    // A round handed over again with more in it (its first hand-off was not recorded).
+    workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(10, 18)), false));
     env.sleep(Duration.ofMinutes(1));
     delivery.deliver(0);
     receiptsArrived(client, start, 0);
@@ -460,8 +464,8 @@ class SendoutWorkflowTest {
 
     assertThat(delivery.batches)
         .extracting(SendBatch::batchNo, SendBatch::fromSeq, SendBatch::toSeq)
-        .containsExactlyInAnyOrder(tuple(0, 0, 10), tuple(1, 10, 12), tuple(2, 12, 15));
-    assertThat(workflow.progress().messageCount()).isEqualTo(15);
+        .containsExactlyInAnyOrder(tuple(0, 0, 10), tuple(1, 10, 15), tuple(2, 15, 18));
+    assertThat(workflow.progress().messageCount()).isEqualTo(18);
   }
 
   @Test
