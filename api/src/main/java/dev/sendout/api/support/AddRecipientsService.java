@@ -12,15 +12,17 @@ import dev.sendout.core.channel.Channels;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.support.CombinedAdditions;
 import dev.sendout.core.support.RecipientAdditions;
 import dev.sendout.core.support.RecipientAdditions.Addition;
-import dev.sendout.core.support.RecipientAdditions.RecipientSource;
 import dev.sendout.workflows.sendout.SeqRange;
 import java.io.InputStream;
 import java.nio.charset.Charset;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
 
@@ -41,6 +43,7 @@ public class AddRecipientsService {
   private final ObjectMapper json;
   private final TenantSendouts tenantSendouts;
   private final Channels channels;
+  private final CombinedAdditions combined;
 
   public AddRecipientsService(
       SendoutStore sendouts,
@@ -50,7 +53,8 @@ public class AddRecipientsService {
       TenantLimits limits,
       ObjectMapper json,
       TenantSendouts tenantSendouts,
-      Channels channels) {
+      Channels channels,
+      CombinedAdditions combined) {
     this.sendouts = sendouts;
     this.validator = validator;
     this.idempotency = idempotency;
@@ -59,6 +63,7 @@ public class AddRecipientsService {
     this.json = json;
     this.tenantSendouts = tenantSendouts;
     this.channels = channels;
+    this.combined = combined;
   }
 
   /** The addition, and whether it repeats an earlier call with the same Idempotency-Key. */
@@ -76,12 +81,12 @@ public class AddRecipientsService {
         request.recipients().stream()
             .map(r -> SendoutService.stored(channels.of(sendout.channel()), r))
             .toList();
-    return add(
-        tenant,
+    String hash = idempotency.fingerprint(request);
+    return result(
         id,
-        idempotencyKey,
-        by,
-        RecipientSource.of(recipients, idempotency.fingerprint(request)));
+        keyOrNew(idempotencyKey),
+        () -> hash,
+        key -> combined.add(tenant.id(), id, key, recipients, hash, by));
   }
 
   /**
@@ -115,7 +120,12 @@ public class AddRecipientsService {
                   .toList();
             },
             json);
-    return add(tenant, id, idempotencyKey, SupportService.actor(by), source);
+    String actor = SupportService.actor(by);
+    return result(
+        id,
+        keyOrNew(idempotencyKey),
+        source::requestHash,
+        key -> additions.add(tenant.id(), id, key, source, actor));
   }
 
   /** A replay stores nothing new, so it takes nothing from the tenant's recipient budget. */
@@ -123,11 +133,20 @@ public class AddRecipientsService {
     return idempotencyKey != null && additions.isKnown(id, idempotencyKey);
   }
 
-  private Result add(
-      Tenant tenant, UUID id, String idempotencyKey, String by, RecipientSource recipients) {
-    // Without a key a retry cannot be recognised; the made-up one still names the addition.
-    String key = idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
-    Addition addition = additions.add(tenant.id(), id, key, recipients, by);
+  /** Without a key a retry cannot be recognised; the made-up one still names the addition. */
+  private static String keyOrNew(String idempotencyKey) {
+    return idempotencyKey != null ? idempotencyKey : UUID.randomUUID().toString();
+  }
+
+  /**
+   * Stores the addition under {@code key} and answers for it.
+   *
+   * @param requestHash the request's fingerprint, asked once it is stored: an upload's is known
+   *     only once it has been read
+   */
+  private Result result(
+      UUID id, String key, Supplier<String> requestHash, Function<String, Addition> store) {
+    Addition addition = store.apply(key);
     SeqRange range =
         switch (addition.outcome()) {
           case NO_SENDOUT ->
@@ -138,7 +157,7 @@ public class AddRecipientsService {
                   "Sendout %s is %s: recipients can no longer be added"
                       .formatted(id, addition.status().name().toLowerCase(Locale.ROOT)));
           case REPLAYED -> {
-            if (!recipients.requestHash().equals(addition.requestHash())) {
+            if (!requestHash.get().equals(addition.requestHash())) {
               throw new ApiProblem(
                   ProblemType.IDEMPOTENCY_KEY_REUSED,
                   "Idempotency-Key '%s' was first used for a different addition to sendout %s"

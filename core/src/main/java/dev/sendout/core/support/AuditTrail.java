@@ -47,17 +47,32 @@ public class AuditTrail {
       String actor,
       String note,
       int messages) {
-    return db.insertInto(AUDIT_EVENT)
-            .set(AUDIT_EVENT.SENDOUT_ID, sendoutId)
-            .set(AUDIT_EVENT.ACTION_ID, actionId)
-            .set(AUDIT_EVENT.ACTION, action)
-            .set(AUDIT_EVENT.ACTOR, actor)
-            .set(AUDIT_EVENT.NOTE, note)
-            .set(AUDIT_EVENT.MESSAGES, messages)
-            .set(AUDIT_EVENT.AT, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
-            .onConflictDoNothing()
-            .execute()
-        == 1;
+    return recordAll(sendoutId, List.of(new Action(actionId, action, actor, note, messages))) == 1;
+  }
+
+  /** An entry to record: what {@link #record} takes besides the sendout. */
+  public record Action(
+      String actionId, SupportActionType action, String actor, String note, int messages) {}
+
+  /** Records several actions on one sendout in one statement; returns how many were new. */
+  public int recordAll(UUID sendoutId, List<Action> actions) {
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    var insert =
+        db.insertInto(
+            AUDIT_EVENT,
+            AUDIT_EVENT.SENDOUT_ID,
+            AUDIT_EVENT.ACTION_ID,
+            AUDIT_EVENT.ACTION,
+            AUDIT_EVENT.ACTOR,
+            AUDIT_EVENT.NOTE,
+            AUDIT_EVENT.MESSAGES,
+            AUDIT_EVENT.AT);
+    for (Action a : actions) {
+      insert =
+          insert.values(
+              sendoutId, a.actionId(), a.action(), a.actor(), a.note(), a.messages(), now);
+    }
+    return insert.onConflictDoNothing().execute();
   }
 
   /** True once the action with this id is in the sendout's trail. */

@@ -6,7 +6,6 @@ import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 
 import dev.sendout.core.sendout.NewSendout.Recipient;
 import dev.sendout.core.sendout.QueuedMessages;
-import dev.sendout.core.store.jooq.tables.records.RecipientAdditionRecord;
 import dev.sendout.core.store.jooq.tables.records.SendoutRecord;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SendoutStatus;
@@ -15,7 +14,10 @@ import dev.sendout.workflows.sendout.SupportActionType;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
@@ -71,14 +73,6 @@ public class RecipientAdditions {
       Outcome outcome, SeqRange messages, String requestHash, SendoutStatus status) {}
 
   /**
-   * Stores the recipients as QUEUED messages numbered from the sendout's current recipient count
-   * upward, raises the count, and records the addition and its audit entry, all in one transaction.
-   * A key stored before returns its range and stores nothing.
-   *
-   * @param idempotencyKey the caller's key, or one made up for a call that gave none
-   * @param actor who added them, for the audit trail
-   */
-  /**
    * Recipients to add, read while the addition is stored: a request's list, or an upload streamed
    * in chunks so that its size does not decide the memory it takes.
    */
@@ -112,6 +106,14 @@ public class RecipientAdditions {
     }
   }
 
+  /**
+   * One addition to store.
+   *
+   * @param idempotencyKey the caller's key, or one made up for a call that gave none
+   * @param actor who added them, for the audit trail
+   */
+  public record Request(String idempotencyKey, RecipientSource recipients, String actor) {}
+
   /** Whether an addition to this sendout was stored under this Idempotency-Key already. */
   public boolean isKnown(UUID sendoutId, String idempotencyKey) {
     return db.fetchExists(
@@ -122,6 +124,7 @@ public class RecipientAdditions {
             .and(RECIPIENT_ADDITION.IDEMPOTENCY_KEY.eq(idempotencyKey)));
   }
 
+  /** Stores one addition: {@link #addAll} of one, in a transaction of its own. */
   @Transactional
   public Addition add(
       String tenantId,
@@ -129,60 +132,164 @@ public class RecipientAdditions {
       String idempotencyKey,
       RecipientSource recipients,
       String actor) {
+    return addAll(tenantId, sendoutId, List.of(new Request(idempotencyKey, recipients, actor)))
+        .get(0);
+  }
+
+  /**
+   * Stores additions to one sendout in one transaction, under one lock of the sendout's row: each
+   * one's recipients as QUEUED messages numbered on from the sendout's recipient count, in the
+   * order given, the raised count, and each addition with its audit entry. Additions that arrive
+   * together are stored together, so that callers adding to the same sendout share one lock and one
+   * commit rather than queueing for one each. A key stored before, or earlier in the same call,
+   * returns its range and stores nothing. Returns one result per request, in order.
+   */
+  @Transactional
+  public List<Addition> addAll(String tenantId, UUID sendoutId, List<Request> requests) {
     SendoutRecord sendout =
         db.selectFrom(SENDOUT)
             .where(SENDOUT.ID.eq(sendoutId))
             .and(SENDOUT.TENANT_ID.eq(tenantId))
             .forUpdate()
             .fetchOne();
-    if (sendout == null) {
-      return new Addition(Outcome.NO_SENDOUT, null, null, null);
+    if (sendout == null || isFinished(sendout)) {
+      Addition refused =
+          sendout == null
+              ? new Addition(Outcome.NO_SENDOUT, null, null, null)
+              : new Addition(Outcome.FINISHED, null, null, sendout.getStatus());
+      return requests.stream().map(request -> refused).toList();
     }
-    if (isFinished(sendout)) {
-      return new Addition(Outcome.FINISHED, null, null, sendout.getStatus());
-    }
-    RecipientAdditionRecord earlier =
-        db.selectFrom(RECIPIENT_ADDITION)
-            .where(RECIPIENT_ADDITION.SENDOUT_ID.eq(sendoutId))
-            .and(RECIPIENT_ADDITION.IDEMPOTENCY_KEY.eq(idempotencyKey))
-            .fetchOne();
-    if (earlier != null) {
-      // Read to the end, storing nothing, so that the caller can compare the two requests.
-      while (!recipients.next().isEmpty()) {}
-      return new Addition(
-          Outcome.REPLAYED,
-          new SeqRange(earlier.getFromSeq(), earlier.getToSeq()),
-          earlier.getRequestHash(),
-          sendout.getStatus());
-    }
+    Map<String, Addition> byKey = earlier(sendoutId, requests, sendout.getStatus());
     OffsetDateTime now = now();
-    int from = sendout.getRecipientCount();
-    int to = from;
-    for (List<Recipient> chunk = recipients.next(); !chunk.isEmpty(); chunk = recipients.next()) {
-      queued.insertQueued(sendoutId, to, chunk, now);
-      to += chunk.size();
+    var queue = new Queueing(sendoutId, sendout.getRecipientCount(), now);
+    List<Addition> results = new ArrayList<>();
+    List<Request> stored = new ArrayList<>();
+    for (Request request : requests) {
+      Addition known = byKey.get(request.idempotencyKey());
+      if (known != null) {
+        // Read to the end, storing nothing, so that the caller can compare the two requests.
+        while (!request.recipients().next().isEmpty()) {}
+        results.add(known);
+        continue;
+      }
+      int from = queue.next;
+      for (var chunk = request.recipients().next();
+          !chunk.isEmpty();
+          chunk = request.recipients().next()) {
+        queue.add(chunk);
+      }
+      var range = new SeqRange(from, queue.next);
+      byKey.put(
+          request.idempotencyKey(),
+          new Addition(
+              Outcome.REPLAYED, range, request.recipients().requestHash(), sendout.getStatus()));
+      results.add(new Addition(Outcome.ADDED, range, null, sendout.getStatus()));
+      stored.add(request);
     }
-    SeqRange range = new SeqRange(from, to);
+    queue.flush();
+    if (!stored.isEmpty()) {
+      record(sendoutId, stored, byKey, queue.next, now);
+    }
+    return results;
+  }
+
+  /** The additions stored before under the requests' keys, as their replays. */
+  private Map<String, Addition> earlier(
+      UUID sendoutId, List<Request> requests, SendoutStatus status) {
+    Map<String, Addition> byKey = new HashMap<>();
+    db.selectFrom(RECIPIENT_ADDITION)
+        .where(RECIPIENT_ADDITION.SENDOUT_ID.eq(sendoutId))
+        .and(
+            RECIPIENT_ADDITION.IDEMPOTENCY_KEY.in(
+                requests.stream().map(Request::idempotencyKey).toList()))
+        .forEach(
+            row ->
+                byKey.put(
+                    row.getIdempotencyKey(),
+                    new Addition(
+                        Outcome.REPLAYED,
+                        new SeqRange(row.getFromSeq(), row.getToSeq()),
+                        row.getRequestHash(),
+                        status)));
+    return byKey;
+  }
+
+  /** Raises the sendout's count and records each stored addition and its audit entry. */
+  private void record(
+      UUID sendoutId,
+      List<Request> stored,
+      Map<String, Addition> byKey,
+      int recipientCount,
+      OffsetDateTime now) {
     db.update(SENDOUT)
-        .set(SENDOUT.RECIPIENT_COUNT, range.toSeq())
+        .set(SENDOUT.RECIPIENT_COUNT, recipientCount)
         .where(SENDOUT.ID.eq(sendoutId))
         .execute();
-    db.insertInto(RECIPIENT_ADDITION)
-        .set(RECIPIENT_ADDITION.SENDOUT_ID, sendoutId)
-        .set(RECIPIENT_ADDITION.IDEMPOTENCY_KEY, idempotencyKey)
-        .set(RECIPIENT_ADDITION.REQUEST_HASH, recipients.requestHash())
-        .set(RECIPIENT_ADDITION.FROM_SEQ, range.fromSeq())
-        .set(RECIPIENT_ADDITION.TO_SEQ, range.toSeq())
-        .set(RECIPIENT_ADDITION.CREATED_AT, now)
-        .execute();
-    audit.record(
-        sendoutId,
-        actionId(idempotencyKey),
-        SupportActionType.ADD_RECIPIENTS,
-        actor,
-        null,
-        range.size());
-    return new Addition(Outcome.ADDED, range, null, sendout.getStatus());
+    var insert =
+        db.insertInto(
+            RECIPIENT_ADDITION,
+            RECIPIENT_ADDITION.SENDOUT_ID,
+            RECIPIENT_ADDITION.IDEMPOTENCY_KEY,
+            RECIPIENT_ADDITION.REQUEST_HASH,
+            RECIPIENT_ADDITION.FROM_SEQ,
+            RECIPIENT_ADDITION.TO_SEQ,
+            RECIPIENT_ADDITION.CREATED_AT);
+    List<AuditTrail.Action> actions = new ArrayList<>();
+    for (Request request : stored) {
+      Addition addition = byKey.get(request.idempotencyKey());
+      SeqRange range = addition.messages();
+      insert =
+          insert.values(
+              sendoutId,
+              request.idempotencyKey(),
+              addition.requestHash(),
+              range.fromSeq(),
+              range.toSeq(),
+              now);
+      actions.add(
+          new AuditTrail.Action(
+              actionId(request.idempotencyKey()),
+              SupportActionType.ADD_RECIPIENTS,
+              request.actor(),
+              null,
+              range.size()));
+    }
+    insert.execute();
+    audit.recordAll(sendoutId, actions);
+  }
+
+  /**
+   * Recipients on their way into the store, numbered on from {@code next}: copied in chunks of up
+   * to a thousand, so that many small additions make one COPY and a large one never sits whole in
+   * memory.
+   */
+  private final class Queueing {
+    private static final int CHUNK = 1000;
+    private final UUID sendoutId;
+    private final OffsetDateTime now;
+    private final List<Recipient> waiting = new ArrayList<>();
+    private int next;
+
+    Queueing(UUID sendoutId, int next, OffsetDateTime now) {
+      this.sendoutId = sendoutId;
+      this.next = next;
+      this.now = now;
+    }
+
+    void add(List<Recipient> chunk) {
+      waiting.addAll(chunk);
+      next += chunk.size();
+      if (waiting.size() >= CHUNK) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (!waiting.isEmpty()) {
+        queued.insertQueued(sendoutId, next - waiting.size(), waiting, now);
+        waiting.clear();
+      }
+    }
   }
 
   /**

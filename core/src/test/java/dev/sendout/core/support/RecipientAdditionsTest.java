@@ -5,6 +5,7 @@ import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
 import static dev.sendout.workflows.message.MessageStatus.QUEUED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.sendout.core.StoreTest;
@@ -12,8 +13,10 @@ import dev.sendout.core.message.MessageReads;
 import dev.sendout.core.message.StoredMessage;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.support.RecipientAdditions.Addition;
 import dev.sendout.core.support.RecipientAdditions.Outcome;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
+import dev.sendout.core.support.RecipientAdditions.Request;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.SupportActionType;
@@ -24,12 +27,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
 import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 class RecipientAdditionsTest extends StoreTest {
 
@@ -40,6 +46,8 @@ class RecipientAdditionsTest extends StoreTest {
   @Autowired RecipientAdditions additions;
   @Autowired AuditTrail audit;
   @Autowired DSLContext db;
+  @Autowired CombinedAdditions combined;
+  @Autowired TransactionTemplate transactions;
 
   private static List<NewSendout.Recipient> recipients(String prefix, int count) {
     return IntStream.range(0, count)
@@ -163,6 +171,119 @@ class RecipientAdditionsTest extends StoreTest {
 
     assertThat(all(id)).extracting(StoredMessage::seq).containsExactlyElementsOf(range(0, 401));
     assertThat(sendouts.find(id).orElseThrow().recipientCount()).isEqualTo(401);
+  }
+
+  @Test
+  void additionsStoredTogetherGetRangesInOrderAndARepeatedKeyGetsTheFirstOnesRange() {
+    UUID id = created(1);
+
+    var results =
+        additions.addAll(
+            TENANT,
+            id,
+            List.of(
+                new Request("a", RecipientSource.of(recipients("a", 2), "ha"), "ann"),
+                new Request("b", RecipientSource.of(recipients("b", 1), "hb"), "bob"),
+                new Request("a", RecipientSource.of(recipients("x", 5), "hx"), "eve")));
+
+    assertThat(results)
+        .extracting(Addition::outcome, Addition::messages, Addition::requestHash)
+        .containsExactly(
+            tuple(Outcome.ADDED, new SeqRange(1, 3), null),
+            tuple(Outcome.ADDED, new SeqRange(3, 4), null),
+            tuple(Outcome.REPLAYED, new SeqRange(1, 3), "ha"));
+    assertThat(all(id))
+        .extracting(StoredMessage::seq, StoredMessage::address)
+        .containsExactly(
+            tuple(0, "user0@example.com"),
+            tuple(1, "a0@example.com"),
+            tuple(2, "a1@example.com"),
+            tuple(3, "b0@example.com"));
+    assertThat(sendouts.find(id).orElseThrow().recipientCount()).isEqualTo(4);
+    assertThat(audit.list(id))
+        .extracting(AuditTrail.Entry::actionId, AuditTrail.Entry::actor)
+        .containsExactlyInAnyOrder(tuple("add-a", "ann"), tuple("add-b", "bob"));
+  }
+
+  @Test
+  void manyCallersAddingOneRecipientToOneSendoutEachGetTheirOwnMessage() throws Exception {
+    UUID id = created(1);
+    var pool = Executors.newFixedThreadPool(8);
+    List<Future<Addition>> calls = new ArrayList<>();
+    List<Integer> firstSeqs = new ArrayList<>();
+    try {
+      for (int i = 0; i < 200; i++) {
+        String key = "k" + i;
+        calls.add(
+            pool.submit(
+                () -> combined.add(TENANT, id, key, recipients(key + "-", 1), "h" + key, "ann")));
+      }
+      for (var call : calls) {
+        assertThat(call.get().outcome()).isEqualTo(Outcome.ADDED);
+        firstSeqs.add(call.get().messages().fromSeq());
+      }
+    } finally {
+      pool.shutdown();
+    }
+
+    assertThat(firstSeqs).containsExactlyInAnyOrderElementsOf(range(1, 201));
+    assertThat(all(id)).extracting(StoredMessage::seq).containsExactlyElementsOf(range(0, 201));
+    assertThat(sendouts.find(id).orElseThrow().recipientCount()).isEqualTo(201);
+    assertThat(audit.list(id)).hasSize(200);
+  }
+
+  @Test
+  void anAdditionTheStoreRefusesFailsAloneNotTheOthersStoredWithIt() throws Exception {
+    UUID id = created(1);
+    var pool = Executors.newFixedThreadPool(6);
+    List<Future<Addition>> calls = new ArrayList<>();
+    // Hold the sendout's row so that the additions queue up and are stored together after it.
+    var holding = new CountDownLatch(1);
+    var release = new CountDownLatch(1);
+    var holder =
+        pool.submit(
+            () ->
+                transactions.executeWithoutResult(
+                    tx -> {
+                      db.selectFrom(SENDOUT).where(SENDOUT.ID.eq(id)).forUpdate().fetch();
+                      holding.countDown();
+                      await(release);
+                    }));
+    holding.await();
+    try {
+      for (int i = 0; i < 4; i++) {
+        String key = "k" + i;
+        var recipients =
+            i == 2
+                ? List.of(new NewSendout.Recipient("nul\u0000@example.com", null, Map.of()))
+                : recipients(key + "-", 1);
+        calls.add(pool.submit(() -> combined.add(TENANT, id, key, recipients, "h", "ann")));
+      }
+      Thread.sleep(300);
+      release.countDown();
+      holder.get();
+
+      for (int i = 0; i < calls.size(); i++) {
+        if (i == 2) {
+          Future<Addition> refused = calls.get(i);
+          assertThatThrownBy(refused::get).hasCauseInstanceOf(DataAccessException.class);
+        } else {
+          assertThat(calls.get(i).get().outcome()).isEqualTo(Outcome.ADDED);
+        }
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(all(id)).hasSize(4);
+    assertThat(sendouts.find(id).orElseThrow().recipientCount()).isEqualTo(4);
+  }
+
+  private static void await(CountDownLatch latch) {
+    try {
+      latch.await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   @Test

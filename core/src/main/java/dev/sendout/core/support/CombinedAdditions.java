@@ -1,0 +1,147 @@
+package dev.sendout.core.support;
+
+import dev.sendout.core.sendout.NewSendout.Recipient;
+import dev.sendout.core.support.RecipientAdditions.Addition;
+import dev.sendout.core.support.RecipientAdditions.RecipientSource;
+import dev.sendout.core.support.RecipientAdditions.Request;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.stereotype.Component;
+
+/**
+ * Stores concurrent additions to one sendout together. Every addition takes the sendout's row lock
+ * for its sequence numbers, so callers adding to the same sendout one recipient at a time would
+ * otherwise queue for that lock one transaction each, and the commit, not the work, would bound
+ * them. Here the first caller stores its addition while the others queue theirs in memory; the next
+ * one to get the turn stores everything queued meanwhile in one transaction ({@link
+ * RecipientAdditions#addAll}), and each caller gets its own result. Nothing is answered before it
+ * is committed, so this changes the cost of an addition, not its durability.
+ *
+ * <p>When a combined transaction fails, each of its additions is stored again on its own, so that
+ * one addition's failure is not another's.
+ */
+@Component
+public class CombinedAdditions {
+
+  /** At most this many additions share one transaction; the rest wait for the next turn. */
+  static final int MAX_PER_TRANSACTION = 500;
+
+  private final RecipientAdditions additions;
+  private final ConcurrentHashMap<Lane.Key, Lane> lanes = new ConcurrentHashMap<>();
+
+  public CombinedAdditions(RecipientAdditions additions) {
+    this.additions = additions;
+  }
+
+  /**
+   * Stores the recipients as one addition, together with whatever other additions to the same
+   * sendout are waiting; returns once it is committed.
+   */
+  public Addition add(
+      String tenantId,
+      UUID sendoutId,
+      String idempotencyKey,
+      List<Recipient> recipients,
+      String requestHash,
+      String actor) {
+    var waiting = new Waiting(idempotencyKey, recipients, requestHash, actor);
+    var key = new Lane.Key(tenantId, sendoutId);
+    Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
+    lane.queue.add(waiting);
+    try {
+      while (true) {
+        if (lane.turn.tryLock()) {
+          try {
+            store(key, lane);
+          } finally {
+            lane.turn.unlock();
+          }
+        }
+        try {
+          return waiting.result.get(2, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException notYet) {
+          // Another caller's transaction is under way: wait for its turn to end, or for ours.
+        }
+      }
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RuntimeException cause
+          ? cause
+          : new IllegalStateException(e.getCause());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("Interrupted while storing an addition", e);
+    } finally {
+      if (lane.queue.isEmpty()) {
+        lanes.remove(key, lane);
+      }
+    }
+  }
+
+  /** Stores what is queued in the lane, in order; called with the lane's turn held. */
+  private void store(Lane.Key key, Lane lane) {
+    List<Waiting> group = new ArrayList<>();
+    for (Waiting next = lane.queue.poll(); next != null; next = lane.queue.poll()) {
+      group.add(next);
+      if (group.size() == MAX_PER_TRANSACTION) {
+        break;
+      }
+    }
+    if (group.isEmpty()) {
+      return;
+    }
+    try {
+      List<Addition> results =
+          additions.addAll(
+              key.tenantId(), key.sendoutId(), group.stream().map(Waiting::request).toList());
+      for (int i = 0; i < group.size(); i++) {
+        group.get(i).result.complete(results.get(i));
+      }
+    } catch (RuntimeException failed) {
+      if (group.size() == 1) {
+        group.get(0).result.completeExceptionally(failed);
+        return;
+      }
+      for (Waiting alone : group) {
+        try {
+          alone.result.complete(
+              additions.addAll(key.tenantId(), key.sendoutId(), List.of(alone.request())).get(0));
+        } catch (RuntimeException e) {
+          alone.result.completeExceptionally(e);
+        }
+      }
+    }
+  }
+
+  /** The additions waiting to be stored in one sendout, and whose turn it is to store them. */
+  private static final class Lane {
+    record Key(String tenantId, UUID sendoutId) {}
+
+    final ConcurrentLinkedQueue<Waiting> queue = new ConcurrentLinkedQueue<>();
+    final ReentrantLock turn = new ReentrantLock();
+  }
+
+  private record Waiting(
+      String idempotencyKey,
+      List<Recipient> recipients,
+      String requestHash,
+      String actor,
+      CompletableFuture<Addition> result) {
+
+    Waiting(String idempotencyKey, List<Recipient> recipients, String requestHash, String actor) {
+      this(idempotencyKey, recipients, requestHash, actor, new CompletableFuture<>());
+    }
+
+    /** A fresh source each time: a failed group's additions are read again, one by one. */
+    Request request() {
+      return new Request(idempotencyKey, RecipientSource.of(recipients, requestHash), actor);
+    }
+  }
+}
