@@ -15,11 +15,15 @@ import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.CombinedAdditions;
 import dev.sendout.core.support.RecipientAdditions;
 import dev.sendout.core.support.RecipientAdditions.Addition;
+import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SeqRange;
 import java.io.InputStream;
 import java.nio.charset.Charset;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -44,6 +48,16 @@ public class AddRecipientsService {
   private final TenantSendouts tenantSendouts;
   private final Channels channels;
   private final CombinedAdditions combined;
+
+  /** The sendouts added to lately, the least recently used dropped first. */
+  private final Map<UUID, Target> targets =
+      Collections.synchronizedMap(
+          new LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<UUID, Target> eldest) {
+              return size() > 1000;
+            }
+          });
 
   public AddRecipientsService(
       SendoutStore sendouts,
@@ -71,9 +85,9 @@ public class AddRecipientsService {
 
   public Result add(Tenant tenant, UUID id, AddRecipientsRequest request, String idempotencyKey) {
     idempotency.checkKey(idempotencyKey);
-    StoredSendout sendout = tenantSendouts.get(tenant, id);
+    Target sendout = target(tenant, id);
     String by = SupportService.actor(request.by());
-    validator.validateRecipients(sendout.channel(), content(sendout), request.recipients());
+    validator.validateRecipients(sendout.channel(), sendout.content(), request.recipients());
     if (!isReplay(id, idempotencyKey)) {
       limits.takeRecipients(tenant, request.recipients().size());
     }
@@ -103,7 +117,7 @@ public class AddRecipientsService {
       String by,
       String idempotencyKey) {
     idempotency.checkKey(idempotencyKey);
-    StoredSendout sendout = tenantSendouts.get(tenant, id);
+    Target sendout = target(tenant, id);
     boolean replay = isReplay(id, idempotencyKey);
     var source =
         new UploadedRecipients(
@@ -111,7 +125,7 @@ public class AddRecipientsService {
             format,
             charset,
             recipients -> {
-              validator.validateRecipients(sendout.channel(), content(sendout), recipients);
+              validator.validateRecipients(sendout.channel(), sendout.content(), recipients);
               if (!replay) {
                 limits.takeRecipients(tenant, recipients.size());
               }
@@ -172,7 +186,25 @@ public class AddRecipientsService {
         addition.outcome() == RecipientAdditions.Outcome.REPLAYED);
   }
 
-  private Object content(StoredSendout sendout) {
-    return sendouts.content(sendout.id(), channels.of(sendout.channel()).contentType());
+  /**
+   * What an addition needs of its sendout: none of it changes once the sendout is created, so it is
+   * read once, not on every call of a caller adding one recipient at a time. Whether the sendout
+   * still takes recipients is decided when the addition is stored.
+   */
+  private record Target(String tenantId, Channel channel, Object content) {}
+
+  private Target target(Tenant tenant, UUID id) {
+    Target known = targets.get(id);
+    if (known != null && known.tenantId().equals(tenant.id())) {
+      return known;
+    }
+    StoredSendout sendout = tenantSendouts.get(tenant, id);
+    var target =
+        new Target(
+            sendout.tenantId(),
+            sendout.channel(),
+            sendouts.content(id, channels.of(sendout.channel()).contentType()));
+    targets.put(id, target);
+    return target;
   }
 }

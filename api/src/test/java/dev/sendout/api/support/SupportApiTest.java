@@ -367,6 +367,20 @@ class SupportApiTest {
   }
 
   @Test
+  void anotherTenantAddingToASendoutGets404EvenRightAfterItsOwnerAdded() {
+    UUID id = emailSendout();
+    assertThat(addRecipients(id, emailRecipients(1)).status()).isEqualTo(202);
+
+    String owner = apiKey;
+    apiKey = apiKeys.issue("tenant-intruder", "support-api-test").key();
+    Reply reply = addRecipients(id, emailRecipients(1));
+    apiKey = owner;
+
+    assertThat(reply.status()).isEqualTo(404);
+    assertThat(recipientCount(id)).isEqualTo(3);
+  }
+
+  @Test
   void addingToACompletedOrCancelledSendoutIs409AndAddsNothing() {
     for (SendoutStatus finished : List.of(SendoutStatus.COMPLETED, SendoutStatus.CANCELLED)) {
       UUID id = emailSendout();
