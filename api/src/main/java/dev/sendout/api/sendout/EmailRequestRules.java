@@ -1,15 +1,19 @@
 package dev.sendout.api.sendout;
 
 import static dev.sendout.api.sendout.SendoutRequestValidator.MAX_NAME_LENGTH;
+import static dev.sendout.api.sendout.SendoutRequestValidator.MAX_VARIABLE_BYTES;
 import static dev.sendout.api.sendout.SendoutRequestValidator.isBlank;
 import static dev.sendout.api.sendout.SendoutRequestValidator.maxLength;
 import static dev.sendout.api.sendout.SendoutRequestValidator.notUsed;
+import static dev.sendout.api.sendout.SendoutRequestValidator.template;
 import static dev.sendout.api.sendout.SendoutRequestValidator.text;
+import static dev.sendout.api.sendout.SendoutRequestValidator.variableBytes;
 
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.RecipientChecks.Addressing;
 import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
 import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.channel.email.Substitutions;
 import dev.sendout.core.content.Template;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
@@ -42,9 +46,15 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
       problems.add("/subject", "is required");
     }
     maxLength("/subject", request.subject(), MAX_SUBJECT_LENGTH, problems);
-    text("/subject", request.subject(), TextRules.Kind.LINE, problems);
-    text("/text", request.text(), TextRules.Kind.BODY, problems);
-    text("/html", request.html(), TextRules.Kind.BODY, problems);
+    if (text("/subject", request.subject(), TextRules.Kind.LINE, problems)) {
+      template("/subject", request.subject(), problems);
+    }
+    if (text("/text", request.text(), TextRules.Kind.BODY, problems)) {
+      template("/text", request.text(), problems);
+    }
+    if (text("/html", request.html(), TextRules.Kind.BODY, problems)) {
+      template("/html", request.html(), problems);
+    }
     if (isBlank(request.text()) && isBlank(request.html())) {
       problems.add("/text", "text or html is required");
     }
@@ -67,18 +77,32 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
     return new CheckedEmail((EmailContent) content);
   }
 
-  /** An email's recipients need only their own valid address and its template variables. */
+  /**
+   * An email's recipients need their own valid address and its template variables, which must fit
+   * SendGrid's bound once escaped for the html part.
+   */
   private record CheckedEmail(EmailContent content) implements Checked {
 
     @Override
     public void recipients(List<Recipient> recipients, Problems problems) {
+      var substitutions = Substitutions.of(content);
       RecipientChecks.check(
           recipients,
           ADDRESSING,
           content.variables(),
           Template.names(content.subject()),
           problems,
-          (at, r, complete) -> {});
+          (at, r, complete) -> {
+            // Variables over the bound as given are reported already, by the shared checks.
+            if (r.variables() != null
+                && variableBytes(r.variables()) <= MAX_VARIABLE_BYTES
+                && substitutions.bytes(r.variables()) > Substitutions.MAX_BYTES) {
+              problems.add(
+                  at + "/variables",
+                  "variables exceed %d bytes once HTML-escaped for the html part"
+                      .formatted(Substitutions.MAX_BYTES));
+            }
+          });
     }
   }
 

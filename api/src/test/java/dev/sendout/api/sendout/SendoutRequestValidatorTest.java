@@ -229,4 +229,85 @@ class SendoutRequestValidatorTest {
 
     assertThat(validator.validate(request).channel()).isNotNull();
   }
+
+  private static CreateSendoutRequest content(String subject, String text, String html) {
+    return new CreateSendoutRequest(
+        "EMAIL",
+        new Sender("surveys@example.com", "Surveys", null),
+        subject,
+        text,
+        html,
+        List.of(recipient("a@example.com")),
+        null,
+        null);
+  }
+
+  @Test
+  void aTemplateErrorIsRefusedNamingThePartWhereItIsAndWhy() {
+    assertThat(
+            problems(
+                content(
+                    "Hi {{firstName",
+                    "{{#each items}}{{.}}{{/each}}",
+                    "<p>\n  {{ first-name }}</p>")))
+        .containsExactly(
+            new FieldProblem(
+                "/subject",
+                "template error at line 1, column 4: '{{firstName' is not closed: a tag ends with"
+                    + " '}}' on the same line, before the next '{{'"),
+            new FieldProblem(
+                "/text",
+                "template error at line 1, column 1: '{{#each items}}' is a section; only"
+                    + " variables are supported: {{name}}, or {{{name}}} and {{& name}} to leave a"
+                    + " value unescaped"),
+            new FieldProblem(
+                "/html",
+                "template error at line 2, column 3: '{{ first-name }}' is not a variable name: a"
+                    + " name is letters, digits and _, and does not start with a digit"));
+  }
+
+  @Test
+  void rawAndSpacedVariablesAreAcceptedAndRequireTheirValues() {
+    var request = content("Hi {{ firstName }}", null, "<p>{{{surveyUrl}}} {{& firstName}}</p>");
+
+    assertThat(validator.validate(request).channel()).isNotNull();
+    var noValues =
+        new CreateSendoutRequest(
+            "EMAIL",
+            request.from(),
+            request.subject(),
+            null,
+            request.html(),
+            List.of(new Recipient("a@example.com", null, null, Map.of())),
+            null,
+            null);
+    assertThat(problems(noValues))
+        .extracting(FieldProblem::detail)
+        .containsExactly(
+            "no value for template variable {{firstName}}",
+            "no value for template variable {{surveyUrl}}");
+  }
+
+  @Test
+  void variablesThatOutgrowSendGridsBoundOnceEscapedForTheHtmlPartAreRefused() {
+    var recipient =
+        new Recipient(
+            "a@example.com", null, null, Map.of("firstName", "&".repeat(4_000), "surveyUrl", "u"));
+    var request =
+        new CreateSendoutRequest(
+            "EMAIL",
+            new Sender("surveys@example.com", "Surveys", null),
+            "Hi",
+            null,
+            "<p>{{firstName}} {{surveyUrl}}</p>",
+            List.of(recipient),
+            null,
+            null);
+
+    assertThat(problems(request))
+        .containsExactly(
+            new FieldProblem(
+                "/recipients/0/variables",
+                "variables exceed 10000 bytes once HTML-escaped for the html part"));
+  }
 }
