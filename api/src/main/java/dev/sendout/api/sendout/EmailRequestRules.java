@@ -12,6 +12,7 @@ import static dev.sendout.api.sendout.SendoutRequestValidator.variableBytes;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.RecipientChecks.Addressing;
 import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
+import dev.sendout.core.channel.email.EmailAddress;
 import dev.sendout.core.channel.email.EmailContent;
 import dev.sendout.core.channel.email.Substitutions;
 import dev.sendout.core.content.Template;
@@ -19,18 +20,10 @@ import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /** What an email sendout's request must hold: a sender address, a subject and a body. */
 record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelRequestRules {
 
-  /** The WHATWG HTML address syntax, plus a dot in the domain, which every deliverable one has. */
-  private static final Pattern EMAIL =
-      Pattern.compile(
-          "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-              + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
-
-  private static final int MAX_ADDRESS_LENGTH = 254;
   private static final int MAX_SUBJECT_LENGTH = 998;
 
   @Override
@@ -60,7 +53,7 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
     }
     return new CheckedEmail(
         new EmailContent(
-            from == null ? null : from.email(),
+            from == null ? null : EmailAddress.check(from.email()).ascii(),
             from == null ? null : from.name(),
             request.subject(),
             request.text(),
@@ -106,13 +99,15 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
     }
   }
 
+  /** Checks an address to the rule every way of adding one shares ({@link EmailAddress}). */
   private static boolean email(String at, String value, Problems problems) {
     if (value == null || value.isBlank()) {
       problems.add(at, "is required");
       return false;
     }
-    if (value.length() > MAX_ADDRESS_LENGTH || !EMAIL.matcher(value).matches()) {
-      problems.add(at, "is not a valid email address");
+    var checked = EmailAddress.check(value);
+    if (!checked.valid()) {
+      problems.add(at, "is not a valid email address: it " + checked.problem());
       return false;
     }
     return true;
@@ -125,7 +120,7 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
           "/email",
           Recipient::email,
           EmailRequestRules::email,
-          email -> email.toLowerCase(Locale.ROOT),
+          email -> EmailAddress.ascii(email).toLowerCase(Locale.ROOT),
           "/phone",
           Recipient::phone);
 }

@@ -308,6 +308,45 @@ class SupportApiTest {
         .contains("/recipients/0/phone", "/recipients/1/phone", "/recipients/1/email");
   }
 
+  private Reply upload(UUID id, String contentType, String body) {
+    return send(
+        request("/v1/sendouts/" + id + "/recipients")
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  @Test
+  void addressesAreCheckedByOneRuleAndStoredAsciiWhetherCreatedAddedOrUploaded() {
+    Reply created =
+        post(
+            "/v1/sendouts",
+            """
+            {"channel":"EMAIL","from":{"email":"surveys@example.com"},"subject":"Hello",
+             "text":"Take our survey","recipients":[{"email":"ann@exämple.com"}]}""");
+    assertThat(created.status()).as(created.body().toString()).isEqualTo(202);
+    UUID id = UUID.fromString(created.body().path("id").asString());
+
+    Reply inline = addRecipients(id, "[{\"email\":\"a..b@example.com\"}]");
+    Reply csv = upload(id, "text/csv", "email\nbob@example.com\n.a@example.com\n");
+    Reply ndjson = upload(id, "application/x-ndjson", "{\"email\":\"a@127.0.0.1\"}\n");
+    Reply good = upload(id, "text/csv; charset=utf-8", "email\nbob@bücher.example\n");
+
+    assertThat(inline.status()).isEqualTo(400);
+    assertThat(inline.body().path("errors").get(0).path("detail").asString())
+        .isEqualTo("is not a valid email address: it has two dots in a row before the @");
+    assertThat(csv.status()).isEqualTo(400);
+    assertThat(csv.body().toString()).contains("starts or ends the part before the @ with a dot");
+    assertThat(ndjson.status()).isEqualTo(400);
+    assertThat(ndjson.body().toString()).contains("has an IP address for its domain");
+    assertThat(good.status()).as(good.body().toString()).isEqualTo(202);
+    assertThat(
+            get("/v1/sendouts/" + id + "/messages")
+                .body()
+                .path("items")
+                .findValuesAsString("address"))
+        .containsExactly("ann@xn--exmple-cua.com", "bob@xn--bcher-kva.example");
+  }
+
   @Test
   void theSameIdempotencyKeyAddsTheRecipientsOnce() {
     UUID id = emailSendout();
