@@ -64,7 +64,8 @@ import tools.jackson.databind.json.JsonMapper;
       "spring.temporal.test-server.enabled=true",
       "sendout.webhooks.vonage.signature-secret=test-secret",
       "sendout.api.max-recipients-per-request=" + SupportApiTest.MAX_RECIPIENTS,
-      "sendout.api.limits.recipients-per-minute=" + SupportApiTest.RECIPIENTS_PER_MINUTE
+      "sendout.api.limits.recipients-per-minute=" + SupportApiTest.RECIPIENTS_PER_MINUTE,
+      "sendout.api.max-upload-size=64KB"
     })
 class SupportApiTest {
 
@@ -345,6 +346,37 @@ class SupportApiTest {
                 .path("items")
                 .findValuesAsString("address"))
         .containsExactly("ann@xn--exmple-cua.com", "bob@xn--bcher-kva.example");
+  }
+
+  @Test
+  void aChunkedUploadOverTheUploadLimitIs413AndAddsNothing() {
+    UUID id = emailSendout();
+    // Long rows, so that the limit is crossed within the first chunk of rows read.
+    String name = "n".repeat(200);
+    String csv =
+        IntStream.range(0, 1_000)
+            .mapToObj(i -> "r" + i + "@example.com," + name)
+            .collect(Collectors.joining("\n", "email,name\n", "\n"));
+    String ndjson =
+        IntStream.range(0, 1_000)
+            .mapToObj(i -> "{\"email\":\"r" + i + "@example.com\",\"name\":\"" + name + "\"}")
+            .collect(Collectors.joining("\n"));
+
+    for (String[] upload : new String[][] {{"text/csv", csv}, {"application/x-ndjson", ndjson}}) {
+      byte[] bytes = upload[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      Reply reply =
+          send(
+              request("/v1/sendouts/" + id + "/recipients")
+                  .header("Content-Type", upload[0])
+                  // From a stream, the body goes chunked: no Content-Length tells its size.
+                  .POST(
+                      HttpRequest.BodyPublishers.ofInputStream(
+                          () -> new java.io.ByteArrayInputStream(bytes))));
+
+      assertThat(reply.status()).as(upload[0] + " " + reply.body()).isEqualTo(413);
+      assertThat(reply.problemType()).isEqualTo("urn:sendout:problem:body-too-large");
+    }
+    assertThat(recipientCount(id)).isEqualTo(2);
   }
 
   @Test
