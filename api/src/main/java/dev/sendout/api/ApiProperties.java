@@ -10,9 +10,14 @@ import org.springframework.util.unit.DataSize;
  * {@code sendout.workflow.*} ({@code WorkflowProperties}), shared with the worker.
  *
  * @param maxRecipientsPerRequest recipients inline in one create request
- * @param maxBodySize larger request bodies are refused with 413 before they are read
- * @param maxUploadSize the same for recipients uploaded as NDJSON or CSV, which are read as a
- *     stream and never held whole in memory
+ * @param maxBodySize larger request bodies are refused with 413 before they are read, or as soon as
+ *     a chunked one crosses it
+ * @param maxUploadSize the same for the recipient upload ({@code POST /v1/sendouts/{id}/recipients}
+ *     as NDJSON or CSV), which is read as a stream and never held whole in memory; no other
+ *     endpoint takes more than {@code maxBodySize}, whatever its Content-Type
+ * @param maxWebhookBodySize the same for the provider webhooks, whose body is held whole to verify
+ *     its signature: SendGrid posts a batch once it reaches about 768 KB, Vonage one status per
+ *     call, and the margin is wide because a batch refused here is lost after SendGrid's retries
  * @param emailReceiptTimeout how long an accepted email may wait for SendGrid's receipt, unless the
  *     request says otherwise; SendGrid reports almost all within minutes and retries its webhook
  *     for up to 24 hours
@@ -24,5 +29,6 @@ public record ApiProperties(
     @DefaultValue("10000") int maxRecipientsPerRequest,
     @DefaultValue("8MB") DataSize maxBodySize,
     @DefaultValue("1GB") DataSize maxUploadSize,
+    @DefaultValue("4MB") DataSize maxWebhookBodySize,
     @DefaultValue("24h") Duration emailReceiptTimeout,
     @DefaultValue("72h") Duration smsReceiptTimeout) {}

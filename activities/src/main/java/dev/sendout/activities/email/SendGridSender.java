@@ -13,6 +13,7 @@ import com.sendgrid.helpers.mail.objects.Email;
 import com.sendgrid.helpers.mail.objects.Personalization;
 import dev.sendout.activities.delivery.ProviderHttpClient;
 import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.channel.email.Substitutions;
 import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.delivery.ProviderError;
 import dev.sendout.core.delivery.SendOutcome;
@@ -31,7 +32,7 @@ import org.springframework.stereotype.Component;
 /**
  * Sends a batch of emails as one SendGrid Mail Send request: one personalization per message,
  * carrying our message id in {@code custom_args} (receipts are matched by it) and the recipient's
- * variables as substitutions.
+ * variables as substitutions ({@link Substitutions}: HTML-escaped where the html part asks).
  */
 @Component
 public class SendGridSender {
@@ -92,24 +93,22 @@ public class SendGridSender {
   }
 
   private static Mail mail(EmailContent content, List<OutgoingMessage> messages) {
+    var parts = Substitutions.of(content);
     Mail mail = new Mail();
     mail.setFrom(new Email(content.fromAddress(), content.fromName()));
-    mail.setSubject(content.subject());
+    mail.setSubject(parts.subject());
     // SendGrid wants text/plain before text/html.
-    if (content.text() != null) {
-      mail.addContent(new Content("text/plain", content.text()));
+    if (parts.text() != null) {
+      mail.addContent(new Content("text/plain", parts.text()));
     }
-    if (content.html() != null) {
-      mail.addContent(new Content("text/html", content.html()));
+    if (parts.html() != null) {
+      mail.addContent(new Content("text/html", parts.html()));
     }
-    var variables = content.variables();
     for (OutgoingMessage message : messages) {
       Personalization p = new Personalization();
       p.addTo(new Email(message.address(), message.displayName()));
       p.addCustomArg("message_id", message.id().toString());
-      for (String name : variables) {
-        p.addSubstitution("{{" + name + "}}", message.variables().get(name));
-      }
+      parts.values(message.variables()).forEach(p::addSubstitution);
       mail.addPersonalization(p);
     }
     return mail;

@@ -118,6 +118,34 @@ class SendGridSenderTest {
   }
 
   @Test
+  void variablesAreHtmlEscapedInTheHtmlPartOnly() throws Exception {
+    answer(202, Map.of(), "");
+    var content =
+        new EmailContent(
+            "surveys@example.com",
+            "Surveys",
+            "Hi {{ firstName }}",
+            "Hi {{firstName}}",
+            "<p>{{firstName}} {{{firstName}}}</p>");
+    var message =
+        new OutgoingMessage(
+            UUID.randomUUID(), "u@example.com", null, Map.of("firstName", "<i>Ann</i>"));
+
+    sender.send(content, List.of(message));
+
+    JsonNode body =
+        new ObjectMapper()
+            .readTree(sendGrid.getAllServeEvents().get(0).getRequest().getBodyAsString());
+    assertThat(body.path("subject").asText()).isEqualTo("Hi {{firstName}}");
+    assertThat(body.path("content").get(1).path("value").asText())
+        .isEqualTo("<p>{{firstName|html}} {{firstName}}</p>");
+    JsonNode substitutions = body.path("personalizations").get(0).path("substitutions");
+    assertThat(substitutions.path("{{firstName}}").asText()).isEqualTo("<i>Ann</i>");
+    assertThat(substitutions.path("{{firstName|html}}").asText())
+        .isEqualTo("&lt;i&gt;Ann&lt;/i&gt;");
+  }
+
+  @Test
   void throttlingWaitsUntilSendGridsRateLimitResets() {
     answer(
         429,

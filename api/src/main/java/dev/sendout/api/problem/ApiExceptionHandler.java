@@ -1,6 +1,7 @@
 package dev.sendout.api.problem;
 
 import dev.sendout.core.store.StoreErrors;
+import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -56,6 +57,25 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
           .body(response.getBody());
     }
     return response;
+  }
+
+  /**
+   * A body that crossed its endpoint's limit while a handler read it as a stream (a webhook, an
+   * upload). Read through a message converter, it arrives as {@link
+   * HttpMessageNotReadableException} instead.
+   */
+  @ExceptionHandler(RequestBodyLimitFilter.BodyTooLargeException.class)
+  ResponseEntity<ProblemDetail> bodyTooLarge(RequestBodyLimitFilter.BodyTooLargeException e) {
+    return respond(ProblemType.BODY_TOO_LARGE, e.getMessage(), List.of());
+  }
+
+  /** A streamed body that could not be read: over its limit is the caller's 413, the rest ours. */
+  @ExceptionHandler(UncheckedIOException.class)
+  ResponseEntity<ProblemDetail> unreadable(UncheckedIOException e) {
+    if (e.getCause() instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
+      return bodyTooLarge(tooLarge);
+    }
+    return unexpected(e);
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)

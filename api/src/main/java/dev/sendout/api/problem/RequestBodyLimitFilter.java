@@ -11,6 +11,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
+import java.util.regex.Pattern;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -18,9 +19,11 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * Refuses request bodies over {@code sendout.api.max-body-size} with 413: at once when the
- * Content-Length says so, or as soon as a chunked body crosses the limit while it is read. Memory
- * per request stays bounded whatever a caller sends.
+ * Refuses request bodies over their endpoint's limit with 413: at once when the Content-Length says
+ * so, or as soon as a chunked body crosses the limit while it is read, before anything holds it
+ * whole. Memory per request stays bounded whatever a caller sends. The limit is the endpoint's, not
+ * the Content-Type's: only the recipient upload takes {@code sendout.api.max-upload-size}, the
+ * webhooks take {@code max-webhook-body-size}, and everything else {@code max-body-size}.
  */
 @Component
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
@@ -30,27 +33,45 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
       List.of(
           MediaType.parseMediaType("application/x-ndjson"), MediaType.parseMediaType("text/csv"));
 
+  /** The one endpoint that streams an upload: {@code SupportController.upload}. */
+  private static final Pattern UPLOAD_PATH = Pattern.compile("/v1/sendouts/[^/]+/recipients");
+
+  private static final String WEBHOOKS = "/webhooks/";
+
   private final long bodyLimit;
   private final long uploadLimit;
+  private final long webhookLimit;
   private final ObjectMapper json;
 
   public RequestBodyLimitFilter(ApiProperties properties, ObjectMapper json) {
     this.bodyLimit = properties.maxBodySize().toBytes();
     this.uploadLimit = properties.maxUploadSize().toBytes();
+    this.webhookLimit = properties.maxWebhookBodySize().toBytes();
     this.json = json;
   }
 
-  private long limitOf(HttpServletRequest request) {
-    String type = request.getContentType();
+  long limitOf(HttpServletRequest request) {
+    String path = request.getRequestURI().substring(request.getContextPath().length());
+    if (path.startsWith(WEBHOOKS)) {
+      return webhookLimit;
+    }
+    return "POST".equals(request.getMethod())
+            && UPLOAD_PATH.matcher(path).matches()
+            && isUpload(request.getContentType())
+        ? uploadLimit
+        : bodyLimit;
+  }
+
+  private static boolean isUpload(String type) {
     if (type == null) {
-      return bodyLimit;
+      return false;
     }
     try {
       MediaType media = MediaType.parseMediaType(type);
-      return UPLOADS.stream().anyMatch(u -> u.isCompatibleWith(media)) ? uploadLimit : bodyLimit;
+      return UPLOADS.stream().anyMatch(u -> u.isCompatibleWith(media));
     } catch (InvalidMediaTypeException e) {
       // Not a media type at all: no upload, and Spring MVC answers it with 415.
-      return bodyLimit;
+      return false;
     }
   }
 

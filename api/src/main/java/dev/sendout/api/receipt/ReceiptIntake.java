@@ -5,14 +5,18 @@ import dev.sendout.api.problem.ProblemType;
 import dev.sendout.core.receipt.Receipt;
 import dev.sendout.core.receipt.ReceiptStore;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * The steps every provider's receipt webhook takes, in the order that keeps receipts from being
- * lost: verify the call over the raw bytes, parse them, store and apply the receipts in one
- * transaction, wake the batches they settle, count them, and only then answer. Each controller
- * keeps its endpoint, headers and documentation and says only how its provider signs and writes.
+ * lost and unsigned calls cheap: refuse a call without a signature before reading its body, read
+ * the body (within {@code sendout.api.max-webhook-body-size}), verify the call over the raw bytes,
+ * parse them, store and apply the receipts in one transaction, wake the batches they settle, count
+ * them, and only then answer. Each controller keeps its endpoint, headers and documentation and
+ * says only how its provider signs and writes.
  */
 final class ReceiptIntake {
 
@@ -20,6 +24,12 @@ final class ReceiptIntake {
   @FunctionalInterface
   interface Verifier {
     void verify(byte[] raw);
+  }
+
+  /** One provider's check that a call carries a signature at all, before its body is read. */
+  @FunctionalInterface
+  interface Signed {
+    void require();
   }
 
   private final ReceiptStore receipts;
@@ -38,12 +48,17 @@ final class ReceiptIntake {
    * parser's message; any other failure of the parser is left to propagate as it is.
    */
   WebhookResult receive(
-      byte[] body,
+      Signed signed,
+      InputStream body,
       Verifier verifier,
       Function<byte[], List<Receipt>> parser,
-      Class<? extends IllegalArgumentException> malformed) {
-    byte[] raw = body == null ? new byte[0] : body;
+      Class<? extends IllegalArgumentException> malformed)
+      throws IOException {
+    byte[] raw;
     try {
+      signed.require();
+      // The request's stream is limited: a body over the webhook limit ends here in a 413.
+      raw = body.readAllBytes();
       verifier.verify(raw);
     } catch (ApiProblem refused) {
       meters.rejected(refused);

@@ -41,13 +41,21 @@ public class SendGridSignature {
     this.clock = clock;
   }
 
-  /** Returns normally when the request is SendGrid's; otherwise throws a 401 or 403 problem. */
-  public void verify(String timestamp, String signature, byte[] body) {
+  /**
+   * Throws a 401 problem when the call carries no signature at all: checked before its body is
+   * read, so that an unsigned call is refused without reading it.
+   */
+  public void requireSigned(String timestamp, String signature) {
     if (timestamp == null || signature == null || timestamp.isBlank() || signature.isBlank()) {
       throw new ApiProblem(
           ProblemType.SIGNATURE_MISSING,
           "Missing %s or %s".formatted(SIGNATURE_HEADER, TIMESTAMP_HEADER));
     }
+  }
+
+  /** Returns normally when the request is SendGrid's; otherwise throws a 401 or 403 problem. */
+  public void verify(String timestamp, String signature, byte[] body) {
+    requireSigned(timestamp, signature);
     Instant signedAt;
     try {
       signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp.trim()));

@@ -47,13 +47,21 @@ public class VonageSignature {
     this.clock = clock;
   }
 
-  /** Returns normally when the request is Vonage's; otherwise throws a 401 problem. */
-  public void verify(String authorization, byte[] body) {
+  /**
+   * Throws a 401 problem when the call carries no bearer token at all: checked before its body is
+   * read, so that an unsigned call is refused without reading it.
+   */
+  public void requireSigned(String authorization) {
     if (authorization == null
         || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
         || authorization.substring(BEARER.length()).isBlank()) {
       throw new ApiProblem(ProblemType.SIGNATURE_MISSING, "Missing Authorization: Bearer <JWT>");
     }
+  }
+
+  /** Returns normally when the request is Vonage's; otherwise throws a 401 problem. */
+  public void verify(String authorization, byte[] body) {
+    requireSigned(authorization);
     String token = authorization.substring(BEARER.length()).trim();
     if (!signatureMatches(token)) {
       throw invalid("The token's signature does not verify with the signature secret");

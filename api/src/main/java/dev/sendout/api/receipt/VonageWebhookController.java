@@ -4,11 +4,14 @@ import dev.sendout.core.channel.sms.VonageStatuses;
 import dev.sendout.core.receipt.ReceiptStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 
@@ -40,12 +43,19 @@ public class VonageWebhookController {
   @ApiResponse(responseCode = "200", description = "Stored")
   @ApiResponse(responseCode = "400", description = "Not a Vonage message status")
   @ApiResponse(responseCode = "401", description = "No token, or a forged, stale or mismatched one")
+  @ApiResponse(responseCode = "413", description = "Over sendout.api.max-webhook-body-size")
   @ApiResponse(responseCode = "503", description = "Database unavailable; retry")
+  @io.swagger.v3.oas.annotations.parameters.RequestBody(
+      description = "One Vonage message status, verified over the raw bytes",
+      content = @Content(mediaType = "application/json", schema = @Schema(type = "object")))
   @PostMapping("/webhooks/vonage/status")
   public WebhookResult receive(
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
-      @RequestBody(required = false) byte[] body) {
+      InputStream body)
+      throws IOException {
+    // The body is read only once the call is signed at all, and then within the webhook limit.
     return intake.receive(
+        () -> signature.requireSigned(authorization),
         body,
         raw -> signature.verify(authorization, raw),
         raw -> List.of(VonageStatuses.parse(raw)),

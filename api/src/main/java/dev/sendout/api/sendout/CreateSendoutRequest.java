@@ -19,15 +19,26 @@ public record CreateSendoutRequest(
             allowableValues = {"EMAIL", "SMS"})
         String channel,
     Sender from,
-    @Schema(description = "Email only", example = "{{firstName}}, how was your visit?")
+    @Schema(
+            description =
+                "Email only; one line. A template: {{name}} is the recipient's variable of that"
+                    + " name, as given",
+            example = "{{firstName}}, how was your visit?")
         String subject,
     @Schema(
             description =
                 "The message; for SMS required, and at most 1,000 characters once a recipient's"
-                    + " variables are filled in",
+                    + " variables are filled in. A template: {{name}} is the recipient's variable"
+                    + " of that name, as given",
             example = "Hello {{firstName}}, tell us: {{surveyUrl}}")
         String text,
-    @Schema(description = "Email only") String html,
+    @Schema(
+            description =
+                "Email only. A template: {{name}} is the recipient's variable HTML-escaped,"
+                    + " {{{name}}} or {{& name}} the variable as given. Only Mustache variables"
+                    + " are supported: an unclosed tag, a section, partial or comment is a 400",
+            example = "<p>Hello {{firstName}}, <a href=\"{{surveyUrl}}\">tell us</a></p>")
+        String html,
     List<Recipient> recipients,
     @Schema(
             description = "RFC 3339 date-time; omitted or past means now",
@@ -44,7 +55,10 @@ public record CreateSendoutRequest(
 
   /** Who the messages come from: email and name for email, senderId for SMS. */
   public record Sender(
-      @Schema(description = "Email only", example = "surveys@example.com") String email,
+      @Schema(
+              description = "Email only; an address as recipients' are",
+              example = "surveys@example.com")
+          String email,
       @Schema(description = "Email only", example = "Example Surveys") String name,
       @Schema(
               description =
@@ -56,7 +70,14 @@ public record CreateSendoutRequest(
 
   /** One recipient: email for email, phone for SMS. */
   public record Recipient(
-      @Schema(description = "Email only", example = "ann@example.com") String email,
+      @Schema(
+              description =
+                  "Email only. An ASCII local part (letters, digits, dots and"
+                      + " !#$%&'*+-/=?^_`{|}~, no leading, trailing or double dot, at most 64) and"
+                      + " a domain name (no IP address or [literal]); an internationalised domain"
+                      + " is stored and sent in its ASCII (xn--) form",
+              example = "ann@example.com")
+          String email,
       @Schema(description = "SMS only: E.164 with its leading +", example = "+447700900123")
           @JsonInclude(Include.NON_NULL)
           String phone,

@@ -1,32 +1,29 @@
 package dev.sendout.api.sendout;
 
 import static dev.sendout.api.sendout.SendoutRequestValidator.MAX_NAME_LENGTH;
+import static dev.sendout.api.sendout.SendoutRequestValidator.MAX_VARIABLE_BYTES;
 import static dev.sendout.api.sendout.SendoutRequestValidator.isBlank;
 import static dev.sendout.api.sendout.SendoutRequestValidator.maxLength;
 import static dev.sendout.api.sendout.SendoutRequestValidator.notUsed;
+import static dev.sendout.api.sendout.SendoutRequestValidator.template;
 import static dev.sendout.api.sendout.SendoutRequestValidator.text;
+import static dev.sendout.api.sendout.SendoutRequestValidator.variableBytes;
 
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.RecipientChecks.Addressing;
 import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
+import dev.sendout.core.channel.email.EmailAddress;
 import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.channel.email.Substitutions;
 import dev.sendout.core.content.Template;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Pattern;
 
 /** What an email sendout's request must hold: a sender address, a subject and a body. */
 record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelRequestRules {
 
-  /** The WHATWG HTML address syntax, plus a dot in the domain, which every deliverable one has. */
-  private static final Pattern EMAIL =
-      Pattern.compile(
-          "^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-              + "(?:\\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$");
-
-  private static final int MAX_ADDRESS_LENGTH = 254;
   private static final int MAX_SUBJECT_LENGTH = 998;
 
   @Override
@@ -42,15 +39,21 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
       problems.add("/subject", "is required");
     }
     maxLength("/subject", request.subject(), MAX_SUBJECT_LENGTH, problems);
-    text("/subject", request.subject(), TextRules.Kind.LINE, problems);
-    text("/text", request.text(), TextRules.Kind.BODY, problems);
-    text("/html", request.html(), TextRules.Kind.BODY, problems);
+    if (text("/subject", request.subject(), TextRules.Kind.LINE, problems)) {
+      template("/subject", request.subject(), problems);
+    }
+    if (text("/text", request.text(), TextRules.Kind.BODY, problems)) {
+      template("/text", request.text(), problems);
+    }
+    if (text("/html", request.html(), TextRules.Kind.BODY, problems)) {
+      template("/html", request.html(), problems);
+    }
     if (isBlank(request.text()) && isBlank(request.html())) {
       problems.add("/text", "text or html is required");
     }
     return new CheckedEmail(
         new EmailContent(
-            from == null ? null : from.email(),
+            from == null ? null : EmailAddress.check(from.email()).ascii(),
             from == null ? null : from.name(),
             request.subject(),
             request.text(),
@@ -67,28 +70,44 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
     return new CheckedEmail((EmailContent) content);
   }
 
-  /** An email's recipients need only their own valid address and its template variables. */
+  /**
+   * An email's recipients need their own valid address and its template variables, which must fit
+   * SendGrid's bound once escaped for the html part.
+   */
   private record CheckedEmail(EmailContent content) implements Checked {
 
     @Override
     public void recipients(List<Recipient> recipients, Problems problems) {
+      var substitutions = Substitutions.of(content);
       RecipientChecks.check(
           recipients,
           ADDRESSING,
           content.variables(),
           Template.names(content.subject()),
           problems,
-          (at, r, complete) -> {});
+          (at, r, complete) -> {
+            // Variables over the bound as given are reported already, by the shared checks.
+            if (r.variables() != null
+                && variableBytes(r.variables()) <= MAX_VARIABLE_BYTES
+                && substitutions.bytes(r.variables()) > Substitutions.MAX_BYTES) {
+              problems.add(
+                  at + "/variables",
+                  "variables exceed %d bytes once HTML-escaped for the html part"
+                      .formatted(Substitutions.MAX_BYTES));
+            }
+          });
     }
   }
 
+  /** Checks an address to the rule every way of adding one shares ({@link EmailAddress}). */
   private static boolean email(String at, String value, Problems problems) {
     if (value == null || value.isBlank()) {
       problems.add(at, "is required");
       return false;
     }
-    if (value.length() > MAX_ADDRESS_LENGTH || !EMAIL.matcher(value).matches()) {
-      problems.add(at, "is not a valid email address");
+    var checked = EmailAddress.check(value);
+    if (!checked.valid()) {
+      problems.add(at, "is not a valid email address: it " + checked.problem());
       return false;
     }
     return true;
@@ -101,7 +120,7 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
           "/email",
           Recipient::email,
           EmailRequestRules::email,
-          email -> email.toLowerCase(Locale.ROOT),
+          email -> EmailAddress.ascii(email).toLowerCase(Locale.ROOT),
           "/phone",
           Recipient::phone);
 }

@@ -5,7 +5,9 @@ import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.channel.email.Substitutions;
 import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.content.Template;
 import dev.sendout.workflows.sendout.Channel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -37,7 +39,7 @@ public class SendoutRequestValidator {
    * SendGrid refuses personalizations whose substitutions exceed 10,000 bytes; SMS recipients are
    * held to the same bound, which keeps every stored message row small.
    */
-  private static final int MAX_VARIABLE_BYTES = 10_000;
+  static final int MAX_VARIABLE_BYTES = Substitutions.MAX_BYTES;
 
   private static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(366);
 
@@ -177,11 +179,7 @@ public class SendoutRequestValidator {
         complete = false;
       }
     }
-    int bytes = 0;
-    for (var e : given.entrySet()) {
-      bytes += e.getKey().length() + 4 + utf8Length(e.getValue());
-    }
-    if (bytes > MAX_VARIABLE_BYTES) {
+    if (variableBytes(given) > MAX_VARIABLE_BYTES) {
       problems.add(at, "variables exceed " + MAX_VARIABLE_BYTES + " bytes");
     }
     return complete;
@@ -238,6 +236,23 @@ public class SendoutRequestValidator {
     return true;
   }
 
+  /**
+   * True when the text is a template this engine renders ({@link Template}), or absent. A template
+   * error is reported rather than sent as written.
+   */
+  static boolean template(String at, String value, Problems problems) {
+    if (value == null) {
+      return true;
+    }
+    try {
+      Template.parse(value);
+      return true;
+    } catch (Template.SyntaxException e) {
+      problems.add(at, "template error at " + e.getMessage());
+      return false;
+    }
+  }
+
   static void maxLength(String at, String value, int max, Problems problems) {
     if (value != null && value.length() > max) {
       problems.add(at, "at most " + max + " characters");
@@ -246,6 +261,15 @@ public class SendoutRequestValidator {
 
   static boolean isBlank(String value) {
     return value == null || value.isBlank();
+  }
+
+  /** The bytes a recipient's variables take, counted as SendGrid counts its substitutions. */
+  static int variableBytes(Map<String, String> values) {
+    int bytes = 0;
+    for (var e : values.entrySet()) {
+      bytes += e.getKey().length() + 4 + utf8Length(e.getValue());
+    }
+    return bytes;
   }
 
   private static int utf8Length(String value) {

@@ -2,6 +2,7 @@ package dev.sendout.api.sendout;
 
 import static dev.sendout.api.sendout.SendoutRequestValidator.isBlank;
 import static dev.sendout.api.sendout.SendoutRequestValidator.notUsed;
+import static dev.sendout.api.sendout.SendoutRequestValidator.template;
 import static dev.sendout.api.sendout.SendoutRequestValidator.text;
 import static dev.sendout.api.sendout.SendoutRequestValidator.variables;
 
@@ -138,7 +139,7 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
       problems.add("/text", "is required");
       return false;
     }
-    if (!text("/text", text, TextRules.Kind.BODY, problems)) {
+    if (!text("/text", text, TextRules.Kind.BODY, problems) || !template("/text", text, problems)) {
       return false;
     }
     Set<String> variables = Template.names(text);

@@ -21,6 +21,7 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -198,7 +199,11 @@ final class UploadedRecipients implements RecipientSource {
               .with(CsvSchema.emptySchema().withHeader())
               .readValues(body);
     } catch (JacksonException e) {
-      throw ApiProblem.invalid("#line=1", "not a CSV header row: " + e.getOriginalMessage());
+      throw unreadable(e)
+          .<RuntimeException>map(io -> io)
+          .orElseGet(
+              () ->
+                  ApiProblem.invalid("#line=1", "not a CSV header row: " + e.getOriginalMessage()));
     }
     return new Iterator<>() {
       @Override
@@ -211,7 +216,11 @@ final class UploadedRecipients implements RecipientSource {
       }
 
       /** A row that cannot be read, such as an unclosed quote or more columns than the header. */
-      private ApiProblem notCsv(JacksonException e) {
+      private RuntimeException notCsv(JacksonException e) {
+        var unreadable = unreadable(e);
+        if (unreadable.isPresent()) {
+          return unreadable.get();
+        }
         int line =
             e.getLocation() == null
                 ? rows.currentLocation().getLineNr()
@@ -240,6 +249,16 @@ final class UploadedRecipients implements RecipientSource {
         return new Line(number, new Recipient(email, phone, name, row.isEmpty() ? null : row));
       }
     };
+  }
+
+  /**
+   * The failure to read the body that the CSV parser wraps as its own, such as a body over the
+   * upload limit: that is no fault of the CSV, and is answered as what it is.
+   */
+  private static Optional<UncheckedIOException> unreadable(JacksonException e) {
+    return e.getCause() instanceof IOException io
+        ? Optional.of(new UncheckedIOException(io))
+        : Optional.empty();
   }
 
   private static String blankToNull(String value) {

@@ -6,15 +6,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.sendout.api.ApiApplication;
 import dev.sendout.core.TestDatabase;
 import dev.sendout.core.tenant.ApiKeys;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.Locale;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -62,12 +72,16 @@ class MalformedRequestsTest {
     }
   }
 
-  private HttpRequest.Builder request(String path) {
+  private String apiKey() {
     if (apiKey == null) {
       apiKey = apiKeys.issue(TENANT, "malformed-requests-test").key();
     }
+    return apiKey;
+  }
+
+  private HttpRequest.Builder request(String path) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-        .header("Authorization", "Bearer " + apiKey);
+        .header("Authorization", "Bearer " + apiKey());
   }
 
   private Reply send(HttpRequest.Builder request) {
@@ -176,6 +190,127 @@ class MalformedRequestsTest {
     assertProblem(bool, 400);
     assertThat(bool.json().path("errors").get(0).path("pointer").asString())
         .isEqualTo("/recipients/0/variables/x");
+  }
+
+  /**
+   * Posts a chunked body over a raw socket, as a client that keeps sending whatever the server
+   * answers: 64 KB chunks up to {@code bytes}, then the end of the body unless {@code stall}, in
+   * which case the body is left unfinished. Returns the reply, however little of the body the
+   * server read; a server that waits for the whole body before answering times out here.
+   */
+  private Reply chunked(String path, long bytes, boolean stall, String... headers)
+      throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      StringBuilder head =
+          new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\n")
+              .append("Transfer-Encoding: chunked\r\nContent-Type: text/csv\r\n");
+      for (int i = 0; i < headers.length; i += 2) {
+        head.append(headers[i]).append(": ").append(headers[i + 1]).append("\r\n");
+      }
+      OutputStream out = socket.getOutputStream();
+      out.write(head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII));
+      Thread writer =
+          new Thread(
+              () -> {
+                byte[] chunk = new byte[64 * 1024];
+                Arrays.fill(chunk, (byte) 'a');
+                byte[] size = "10000\r\n".getBytes(StandardCharsets.US_ASCII);
+                byte[] crlf = "\r\n".getBytes(StandardCharsets.US_ASCII);
+                try {
+                  for (long sent = 0; sent < bytes; sent += chunk.length) {
+                    out.write(size);
+                    out.write(chunk);
+                    out.write(crlf);
+                  }
+                  if (!stall) {
+                    out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                  }
+                  out.flush();
+                } catch (IOException closedByTheServer) {
+                  // The server answered and stopped reading: what a limit is for.
+                }
+              });
+      writer.setDaemon(true);
+      writer.start();
+      Reply reply = readReply(socket.getInputStream());
+      writer.interrupt();
+      return reply;
+    }
+  }
+
+  /** An HTTP/1.1 reply's status, Content-Type and body, chunked or with a Content-Length. */
+  private static Reply readReply(InputStream in) throws IOException {
+    var reader = new DataInputStream(new BufferedInputStream(in));
+    int status = Integer.parseInt(line(reader).split(" ")[1]);
+    String contentType = "";
+    long length = -1;
+    boolean chunked = false;
+    for (String header = line(reader); !header.isEmpty(); header = line(reader)) {
+      String name = header.substring(0, header.indexOf(':')).trim().toLowerCase(Locale.ROOT);
+      String value = header.substring(header.indexOf(':') + 1).trim();
+      switch (name) {
+        case "content-type" -> contentType = value;
+        case "content-length" -> length = Long.parseLong(value);
+        case "transfer-encoding" -> chunked = value.equalsIgnoreCase("chunked");
+        default -> {}
+      }
+    }
+    var body = new ByteArrayOutputStream();
+    if (chunked) {
+      for (int size = Integer.parseInt(line(reader).trim(), 16);
+          size > 0;
+          size = Integer.parseInt(line(reader).trim(), 16)) {
+        body.write(reader.readNBytes(size));
+        line(reader);
+      }
+    } else if (length >= 0) {
+      body.write(reader.readNBytes((int) length));
+    }
+    return new Reply(status, contentType, body.toString(StandardCharsets.UTF_8));
+  }
+
+  private static String line(DataInputStream in) throws IOException {
+    var line = new ByteArrayOutputStream();
+    for (int b = in.read(); b != '\n'; b = in.read()) {
+      if (b < 0) {
+        throw new EOFException("The server closed the connection mid-reply");
+      }
+      if (b != '\r') {
+        line.write(b);
+      }
+    }
+    return line.toString(StandardCharsets.US_ASCII);
+  }
+
+  private static final long TWENTY_MB = 20L * 1024 * 1024;
+
+  @Test
+  void anUnsignedWebhookIsRefusedWithoutWaitingForItsBody() throws Exception {
+    // Half a megabyte, then nothing: a server that reads the body before the signature waits.
+    assertProblem(chunked("/webhooks/sendgrid/events", 512 * 1024, true), 401);
+    assertProblem(chunked("/webhooks/vonage/status", 512 * 1024, true), 401);
+  }
+
+  @Test
+  void aHugeChunkedWebhookIsCutOffAtTheWebhookLimitWhateverItsContentType() throws Exception {
+    String now = String.valueOf(System.currentTimeMillis() / 1000);
+    Reply sendGrid =
+        chunked(
+            "/webhooks/sendgrid/events",
+            TWENTY_MB,
+            false,
+            "X-Twilio-Email-Event-Webhook-Timestamp",
+            now,
+            "X-Twilio-Email-Event-Webhook-Signature",
+            "bm90LWEtc2lnbmF0dXJl");
+    Reply vonage =
+        chunked("/webhooks/vonage/status", TWENTY_MB, false, "Authorization", "Bearer x");
+
+    assertProblem(sendGrid, 413);
+    assertThat(sendGrid.json().path("detail").asString())
+        .isEqualTo("The request body exceeds 4194304 bytes");
+    assertProblem(vonage, 413);
   }
 
   private static String anyEcPublicKey() {

@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
@@ -19,7 +22,26 @@ import org.junit.jupiter.api.Test;
  */
 class WebhookRejectionMetricsTest {
 
-  private static final byte[] BODY = "{}".getBytes(StandardCharsets.UTF_8);
+  private static InputStream body() {
+    return new ByteArrayInputStream("{}".getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** A body that must not be read: an unsigned call is refused on its headers alone. */
+  private static final class Unread extends InputStream {
+    boolean read;
+
+    @Override
+    public int read() {
+      read = true;
+      return -1;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) {
+      read = true;
+      return -1;
+    }
+  }
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
@@ -39,10 +61,10 @@ class WebhookRejectionMetricsTest {
             null,
             meters);
 
-    assertThatThrownBy(() -> controller.receive(null, BODY)).isInstanceOf(ApiProblem.class);
-    assertThatThrownBy(() -> controller.receive("Bearer a.b.c", BODY))
+    assertThatThrownBy(() -> controller.receive(null, body())).isInstanceOf(ApiProblem.class);
+    assertThatThrownBy(() -> controller.receive("Bearer a.b.c", body()))
         .isInstanceOf(ApiProblem.class);
-    assertThatThrownBy(() -> controller.receive("Bearer x.y.z", BODY))
+    assertThatThrownBy(() -> controller.receive("Bearer x.y.z", body()))
         .isInstanceOf(ApiProblem.class);
 
     assertThat(rejected("vonage", "unsigned")).isEqualTo(1);
@@ -64,11 +86,46 @@ class WebhookRejectionMetricsTest {
             meters);
     String now = String.valueOf(Clock.systemUTC().instant().getEpochSecond());
 
-    assertThatThrownBy(() -> controller.receive(null, null, BODY)).isInstanceOf(ApiProblem.class);
-    assertThatThrownBy(() -> controller.receive(now, "bm90LWEtc2lnbmF0dXJl", BODY))
+    assertThatThrownBy(() -> controller.receive(null, null, body())).isInstanceOf(ApiProblem.class);
+    assertThatThrownBy(() -> controller.receive(now, "bm90LWEtc2lnbmF0dXJl", body()))
         .isInstanceOf(ApiProblem.class);
 
     assertThat(rejected("sendgrid", "unsigned")).isEqualTo(1);
     assertThat(rejected("sendgrid", "invalid")).isEqualTo(1);
+  }
+
+  @Test
+  void anUnsignedCallIsRefusedWithoutReadingItsBody() throws Exception {
+    var vonage =
+        new VonageWebhookController(
+            new VonageSignature(
+                new VonageWebhookProperties("secret", Duration.ofMinutes(5)), Clock.systemUTC()),
+            null,
+            null,
+            meters);
+    var vonageBody = new Unread();
+    var sendGridBody = new Unread();
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    var sendGrid =
+        new SendGridWebhookController(
+            new SendGridSignature(
+                new SendGridWebhookProperties(
+                    Base64.getEncoder()
+                        .encodeToString(generator.generateKeyPair().getPublic().getEncoded()),
+                    Duration.ofMinutes(5)),
+                Clock.systemUTC()),
+            null,
+            null,
+            meters);
+
+    assertThatThrownBy(() -> vonage.receive("Basic x", vonageBody))
+        .isInstanceOfSatisfying(
+            ApiProblem.class, p -> assertThat(p.type()).isEqualTo(ProblemType.SIGNATURE_MISSING));
+    assertThatThrownBy(() -> sendGrid.receive("1700000000", " ", sendGridBody))
+        .isInstanceOfSatisfying(
+            ApiProblem.class, p -> assertThat(p.type()).isEqualTo(ProblemType.SIGNATURE_MISSING));
+    assertThat(vonageBody.read).isFalse();
+    assertThat(sendGridBody.read).isFalse();
   }
 }

@@ -294,4 +294,23 @@ class SendoutRequestValidatorSmsTest {
             validator.validate(sms("SurveyCo", "Hi\n{{firstName}}", to("+447700900123", "A\nB"))))
         .isNotNull();
   }
+
+  @Test
+  void anSmsTemplateErrorIsRefusedAtTextAndARawVariableRendersAsAnyOther() {
+    assertThat(problems(sms("SurveyCo", "Hi {{firstName} {{surveyUrl}}", to("+447700900123", "A"))))
+        .containsExactly(
+            new FieldProblem(
+                "/text",
+                "template error at line 1, column 4: '{{firstName} ' is not closed: a tag ends"
+                    + " with '}}' on the same line, before the next '{{'"));
+
+    var raw =
+        validator.validate(
+            sms(
+                "SurveyCo",
+                "{{{firstName}}}{{& surveyUrl}}",
+                to("+447700900123", "a".repeat(137))));
+    // 137 + 24 = 161 GSM-7 characters, two segments: both variables were rendered.
+    assertThat(((SmsContent) raw.content()).segments()).isEqualTo(2);
+  }
 }

@@ -7,6 +7,8 @@ import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
+import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -228,5 +230,168 @@ class SendoutRequestValidatorTest {
             null);
 
     assertThat(validator.validate(request).channel()).isNotNull();
+  }
+
+  private static CreateSendoutRequest content(String subject, String text, String html) {
+    return new CreateSendoutRequest(
+        "EMAIL",
+        new Sender("surveys@example.com", "Surveys", null),
+        subject,
+        text,
+        html,
+        List.of(recipient("a@example.com")),
+        null,
+        null);
+  }
+
+  @Test
+  void aTemplateErrorIsRefusedNamingThePartWhereItIsAndWhy() {
+    assertThat(
+            problems(
+                content(
+                    "Hi {{firstName",
+                    "{{#each items}}{{.}}{{/each}}",
+                    "<p>\n  {{ first-name }}</p>")))
+        .containsExactly(
+            new FieldProblem(
+                "/subject",
+                "template error at line 1, column 4: '{{firstName' is not closed: a tag ends with"
+                    + " '}}' on the same line, before the next '{{'"),
+            new FieldProblem(
+                "/text",
+                "template error at line 1, column 1: '{{#each items}}' is a section; only"
+                    + " variables are supported: {{name}}, or {{{name}}} and {{& name}} to leave a"
+                    + " value unescaped"),
+            new FieldProblem(
+                "/html",
+                "template error at line 2, column 3: '{{ first-name }}' is not a variable name: a"
+                    + " name is letters, digits and _, and does not start with a digit"));
+  }
+
+  @Test
+  void rawAndSpacedVariablesAreAcceptedAndRequireTheirValues() {
+    var request = content("Hi {{ firstName }}", null, "<p>{{{surveyUrl}}} {{& firstName}}</p>");
+
+    assertThat(validator.validate(request).channel()).isNotNull();
+    var noValues =
+        new CreateSendoutRequest(
+            "EMAIL",
+            request.from(),
+            request.subject(),
+            null,
+            request.html(),
+            List.of(new Recipient("a@example.com", null, null, Map.of())),
+            null,
+            null);
+    assertThat(problems(noValues))
+        .extracting(FieldProblem::detail)
+        .containsExactly(
+            "no value for template variable {{firstName}}",
+            "no value for template variable {{surveyUrl}}");
+  }
+
+  @Test
+  void variablesThatOutgrowSendGridsBoundOnceEscapedForTheHtmlPartAreRefused() {
+    var recipient =
+        new Recipient(
+            "a@example.com", null, null, Map.of("firstName", "&".repeat(4_000), "surveyUrl", "u"));
+    var request =
+        new CreateSendoutRequest(
+            "EMAIL",
+            new Sender("surveys@example.com", "Surveys", null),
+            "Hi",
+            null,
+            "<p>{{firstName}} {{surveyUrl}}</p>",
+            List.of(recipient),
+            null,
+            null);
+
+    assertThat(problems(request))
+        .containsExactly(
+            new FieldProblem(
+                "/recipients/0/variables",
+                "variables exceed 10000 bytes once HTML-escaped for the html part"));
+  }
+
+  @Test
+  void addressesOutsideThePracticalSubsetAreRefusedWithTheReason() {
+    var recipients =
+        List.of(
+            recipient(".a@example.com"),
+            recipient("a.@example.com"),
+            recipient("a..b@example.com"),
+            recipient("a".repeat(65) + "@example.com"),
+            recipient("a@127.0.0.1"),
+            recipient("a@[127.0.0.1]"),
+            recipient("josé@example.com"),
+            recipient("a@-x.com"),
+            recipient("a@example"));
+
+    assertThat(ValidatorFixture.problems(ValidatorFixture.validator(20), request(recipients, null)))
+        .extracting(FieldProblem::detail)
+        .containsExactly(
+            "is not a valid email address: it starts or ends the part before the @ with a dot",
+            "is not a valid email address: it starts or ends the part before the @ with a dot",
+            "is not a valid email address: it has two dots in a row before the @",
+            "is not a valid email address: it has 65 characters before the @; at most 64",
+            "is not a valid email address: it has an IP address for its domain; give a domain name",
+            "is not a valid email address: it has a domain literal such as [127.0.0.1]; give a"
+                + " domain name",
+            "is not a valid email address: it has non-ASCII characters before the @, which not"
+                + " every mail server can take (internationalised local parts, SMTPUTF8, are not"
+                + " supported)",
+            "is not a valid email address: it has a domain label other than letters, digits and"
+                + " hyphens, or one that starts or ends with a hyphen",
+            "is not a valid email address: it has a domain without a dot, as in example.com");
+  }
+
+  @Test
+  void anInternationalisedDomainIsAcceptedAndTheSenderKeptInItsAsciiForm() {
+    var request =
+        new CreateSendoutRequest(
+            "EMAIL",
+            new Sender("surveys@bücher.example", "Surveys", null),
+            "Hi {{firstName}}",
+            "Take it: {{surveyUrl}}",
+            null,
+            List.of(recipient("ann@exämple.com"), recipient("ann@xn--exmple-cua.com")),
+            null,
+            null);
+
+    // The same address in both forms is a duplicate.
+    assertThat(problems(request))
+        .containsExactly(
+            new FieldProblem("/recipients/1/email", "duplicate of /recipients/0/email"));
+    var one =
+        new CreateSendoutRequest(
+            request.channel(),
+            request.from(),
+            request.subject(),
+            request.text(),
+            null,
+            List.of(recipient("ann@exämple.com")),
+            null,
+            null);
+    assertThat(((EmailContent) validator.validate(one).content()).fromAddress())
+        .isEqualTo("surveys@xn--bcher-kva.example");
+  }
+
+  @Test
+  void addedRecipientsMeetTheSameAddressRule() {
+    var stored = new EmailContent("s@example.com", null, "Hi {{firstName}}", null, null);
+
+    assertThatThrownBy(
+            () ->
+                validator.validateRecipients(
+                    Channel.EMAIL, stored, List.of(recipient("a..b@example.com"))))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p ->
+                assertThat(p.errors())
+                    .containsExactly(
+                        new FieldProblem(
+                            "/recipients/0/email",
+                            "is not a valid email address: it has two dots in a row before the"
+                                + " @")));
   }
 }

@@ -27,6 +27,7 @@ final class ValidatorFixture {
             maxRecipients,
             DataSize.ofMegabytes(1),
             DataSize.ofMegabytes(1),
+            DataSize.ofMegabytes(1),
             Duration.ofHours(24),
             Duration.ofHours(72)),
         Clock.fixed(NOW, ZoneOffset.UTC));

@@ -64,7 +64,8 @@ import tools.jackson.databind.json.JsonMapper;
       "spring.temporal.test-server.enabled=true",
       "sendout.webhooks.vonage.signature-secret=test-secret",
       "sendout.api.max-recipients-per-request=" + SupportApiTest.MAX_RECIPIENTS,
-      "sendout.api.limits.recipients-per-minute=" + SupportApiTest.RECIPIENTS_PER_MINUTE
+      "sendout.api.limits.recipients-per-minute=" + SupportApiTest.RECIPIENTS_PER_MINUTE,
+      "sendout.api.max-upload-size=64KB"
     })
 class SupportApiTest {
 
@@ -306,6 +307,76 @@ class SupportApiTest {
     assertThat(reply.status()).isEqualTo(400);
     assertThat(reply.body().path("errors").findValuesAsString("pointer"))
         .contains("/recipients/0/phone", "/recipients/1/phone", "/recipients/1/email");
+  }
+
+  private Reply upload(UUID id, String contentType, String body) {
+    return send(
+        request("/v1/sendouts/" + id + "/recipients")
+            .header("Content-Type", contentType)
+            .POST(HttpRequest.BodyPublishers.ofString(body)));
+  }
+
+  @Test
+  void addressesAreCheckedByOneRuleAndStoredAsciiWhetherCreatedAddedOrUploaded() {
+    Reply created =
+        post(
+            "/v1/sendouts",
+            """
+            {"channel":"EMAIL","from":{"email":"surveys@example.com"},"subject":"Hello",
+             "text":"Take our survey","recipients":[{"email":"ann@exämple.com"}]}""");
+    assertThat(created.status()).as(created.body().toString()).isEqualTo(202);
+    UUID id = UUID.fromString(created.body().path("id").asString());
+
+    Reply inline = addRecipients(id, "[{\"email\":\"a..b@example.com\"}]");
+    Reply csv = upload(id, "text/csv", "email\nbob@example.com\n.a@example.com\n");
+    Reply ndjson = upload(id, "application/x-ndjson", "{\"email\":\"a@127.0.0.1\"}\n");
+    Reply good = upload(id, "text/csv; charset=utf-8", "email\nbob@bücher.example\n");
+
+    assertThat(inline.status()).isEqualTo(400);
+    assertThat(inline.body().path("errors").get(0).path("detail").asString())
+        .isEqualTo("is not a valid email address: it has two dots in a row before the @");
+    assertThat(csv.status()).isEqualTo(400);
+    assertThat(csv.body().toString()).contains("starts or ends the part before the @ with a dot");
+    assertThat(ndjson.status()).isEqualTo(400);
+    assertThat(ndjson.body().toString()).contains("has an IP address for its domain");
+    assertThat(good.status()).as(good.body().toString()).isEqualTo(202);
+    assertThat(
+            get("/v1/sendouts/" + id + "/messages")
+                .body()
+                .path("items")
+                .findValuesAsString("address"))
+        .containsExactly("ann@xn--exmple-cua.com", "bob@xn--bcher-kva.example");
+  }
+
+  @Test
+  void aChunkedUploadOverTheUploadLimitIs413AndAddsNothing() {
+    UUID id = emailSendout();
+    // Long rows, so that the limit is crossed within the first chunk of rows read.
+    String name = "n".repeat(200);
+    String csv =
+        IntStream.range(0, 1_000)
+            .mapToObj(i -> "r" + i + "@example.com," + name)
+            .collect(Collectors.joining("\n", "email,name\n", "\n"));
+    String ndjson =
+        IntStream.range(0, 1_000)
+            .mapToObj(i -> "{\"email\":\"r" + i + "@example.com\",\"name\":\"" + name + "\"}")
+            .collect(Collectors.joining("\n"));
+
+    for (String[] upload : new String[][] {{"text/csv", csv}, {"application/x-ndjson", ndjson}}) {
+      byte[] bytes = upload[1].getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      Reply reply =
+          send(
+              request("/v1/sendouts/" + id + "/recipients")
+                  .header("Content-Type", upload[0])
+                  // From a stream, the body goes chunked: no Content-Length tells its size.
+                  .POST(
+                      HttpRequest.BodyPublishers.ofInputStream(
+                          () -> new java.io.ByteArrayInputStream(bytes))));
+
+      assertThat(reply.status()).as(upload[0] + " " + reply.body()).isEqualTo(413);
+      assertThat(reply.problemType()).isEqualTo("urn:sendout:problem:body-too-large");
+    }
+    assertThat(recipientCount(id)).isEqualTo(2);
   }
 
   @Test

@@ -31,9 +31,10 @@ public class EmailChannel implements ChannelType {
     return EmailContent.class;
   }
 
+  /** The address in its ASCII form ({@link EmailAddress}), which is what SendGrid is given. */
   @Override
   public String address(String email, String phone) {
-    return email;
+    return EmailAddress.ascii(email);
   }
 
   @Override

@@ -1,0 +1,199 @@
+package dev.sendout.core.channel.email;
+
+import java.net.IDN;
+import java.util.regex.Pattern;
+
+/**
+ * The email addresses this engine sends to and from: the practical subset of RFC 5321/5322 that
+ * mail providers accept, checked in one place for every way an address comes in (create, additions,
+ * uploads, the sender).
+ *
+ * <ul>
+ *   <li>The local part (before the {@code @}) is a dot-atom of ASCII: letters, digits and {@code
+ *       !#$%&'*+-/=?^_`{|}~}, separated by single dots, neither first nor last; at most 64
+ *       characters. Quoted local parts and non-ASCII ones (which need SMTPUTF8 all the way to the
+ *       recipient's server) are refused.
+ *   <li>The domain is a host name of at least two labels, each 1 to 63 letters, digits and hyphens,
+ *       not starting or ending with a hyphen, and a top-level label that is not all digits. Domain
+ *       literals ({@code [127.0.0.1]}) and IP addresses are refused.
+ *   <li>An internationalised domain is converted to its ASCII (punycode) form with IDNA, which is
+ *       the form stored and sent: {@code ana@exämple.com} becomes {@code ana@xn--exmple-cua.com}.
+ *       {@code ß}, final sigma and the zero-width joiners are refused, because IDNA 2003 (the
+ *       JDK's) and IDNA 2008 convert them to different domains; such a domain can be given in its
+ *       ASCII form.
+ *   <li>The whole address, in that form, is at most 254 characters.
+ * </ul>
+ */
+public final class EmailAddress {
+
+  public static final int MAX_LOCAL_PART = 64;
+  public static final int MAX_LENGTH = 254;
+  private static final int MAX_DOMAIN = 253;
+  private static final int MAX_LABEL = 63;
+
+  private static final Pattern LOCAL_PART = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+");
+  private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?");
+  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+  private static final Pattern IPV4 = Pattern.compile("[0-9]+(\\.[0-9]+){3}");
+
+  /** The characters that IDNA 2003 maps away and IDNA 2008 keeps: ß, ς, ZWNJ, ZWJ. */
+  private static final String IDNA_DEVIATIONS = "\u00DF\u03C2\u200C\u200D";
+
+  private EmailAddress() {}
+
+  /**
+   * An address checked: its ASCII form, or why it is refused.
+   *
+   * @param ascii the address as stored and sent, with its domain in ASCII; null when refused
+   * @param problem what is wrong, in words a caller can act on; null when valid
+   */
+  public record Checked(String ascii, String problem) {
+
+    public boolean valid() {
+      return problem == null;
+    }
+  }
+
+  /** The address in the form it is stored and sent in, or why it is refused. */
+  public static Checked check(String address) {
+    if (address == null || address.isEmpty()) {
+      return refused("is empty");
+    }
+    int at = address.lastIndexOf('@');
+    if (at < 0) {
+      return refused("has no @");
+    }
+    String local = address.substring(0, at);
+    String problem = localPartProblem(local);
+    if (problem != null) {
+      return refused(problem);
+    }
+    String domain = address.substring(at + 1);
+    String ascii;
+    try {
+      ascii = asciiDomain(domain);
+    } catch (Refused refused) {
+      return refused(refused.getMessage());
+    }
+    String whole = local + "@" + ascii;
+    if (whole.length() > MAX_LENGTH) {
+      return refused(
+          "is %d characters%s; at most %d"
+              .formatted(
+                  whole.length(), ascii.equals(domain) ? "" : " in its ASCII form", MAX_LENGTH));
+    }
+    return new Checked(whole, null);
+  }
+
+  /**
+   * The address in the form it is stored and sent in.
+   *
+   * @throws IllegalArgumentException when it is refused, with the reason
+   */
+  public static String ascii(String address) {
+    Checked checked = check(address);
+    if (!checked.valid()) {
+      throw new IllegalArgumentException("The email address " + checked.problem());
+    }
+    return checked.ascii();
+  }
+
+  private static Checked refused(String problem) {
+    return new Checked(null, problem);
+  }
+
+  private static String localPartProblem(String local) {
+    if (local.isEmpty()) {
+      return "has nothing before the @";
+    }
+    if (local.indexOf('@') >= 0) {
+      return "has more than one @ (quoted local parts are not supported)";
+    }
+    if (!local.chars().allMatch(c -> c < 0x80)) {
+      return "has non-ASCII characters before the @, which not every mail server can take"
+          + " (internationalised local parts, SMTPUTF8, are not supported)";
+    }
+    if (!LOCAL_PART.matcher(local).matches()) {
+      return "has a character before the @ other than letters, digits, dots and"
+          + " !#$%&'*+-/=?^_`{|}~ (quoted local parts are not supported)";
+    }
+    if (local.startsWith(".") || local.endsWith(".")) {
+      return "starts or ends the part before the @ with a dot";
+    }
+    if (local.contains("..")) {
+      return "has two dots in a row before the @";
+    }
+    if (local.length() > MAX_LOCAL_PART) {
+      return "has %d characters before the @; at most %d".formatted(local.length(), MAX_LOCAL_PART);
+    }
+    return null;
+  }
+
+  /** Why a domain is refused. */
+  private static final class Refused extends Exception {
+    Refused(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  private static String asciiDomain(String domain) throws Refused {
+    if (domain.isEmpty()) {
+      throw new Refused("has nothing after the @");
+    }
+    if (domain.startsWith("[")) {
+      throw new Refused("has a domain literal such as [127.0.0.1]; give a domain name");
+    }
+    String ascii = domain.chars().allMatch(c -> c < 0x80) ? domain : idna(domain);
+    if (ascii.length() > MAX_DOMAIN) {
+      throw new Refused("has a domain of more than %d characters".formatted(MAX_DOMAIN));
+    }
+    if (IPV4.matcher(ascii).matches()) {
+      throw new Refused("has an IP address for its domain; give a domain name");
+    }
+    String[] labels = ascii.split("\\.", -1);
+    if (labels.length < 2) {
+      throw new Refused("has a domain without a dot, as in example.com");
+    }
+    for (String label : labels) {
+      labelProblem(label);
+    }
+    if (DIGITS.matcher(labels[labels.length - 1]).matches()) {
+      throw new Refused("has a domain whose last label is all digits");
+    }
+    return ascii;
+  }
+
+  private static String idna(String domain) throws Refused {
+    for (int i = 0; i < domain.length(); i++) {
+      if (IDNA_DEVIATIONS.indexOf(domain.charAt(i)) >= 0) {
+        throw new Refused(
+            ("has U+%04X in its domain, which IDNA versions convert differently; give the domain"
+                    + " in its ASCII (xn--) form")
+                .formatted((int) domain.charAt(i)));
+      }
+    }
+    try {
+      return IDN.toASCII(domain, IDN.USE_STD3_ASCII_RULES);
+    } catch (IllegalArgumentException e) {
+      throw new Refused("has a domain that is not a valid internationalised domain name (IDNA)");
+    }
+  }
+
+  private static void labelProblem(String label) throws Refused {
+    if (label.isEmpty()) {
+      throw new Refused("has an empty label in its domain (two dots in a row, or one at an end)");
+    }
+    if (label.length() > MAX_LABEL) {
+      throw new Refused(
+          "has a domain label of %d characters; at most %d".formatted(label.length(), MAX_LABEL));
+    }
+    if (!LABEL.matcher(label).matches()) {
+      throw new Refused(
+          "has a domain label other than letters, digits and hyphens, or one that starts or ends"
+              + " with a hyphen");
+    }
+    if (label.regionMatches(true, 0, "xn--", 0, 4) && IDN.toUnicode(label).equals(label)) {
+      throw new Refused("has a domain label that starts with xn-- but is not valid punycode");
+    }
+  }
+}
