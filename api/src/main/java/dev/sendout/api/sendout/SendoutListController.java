@@ -118,7 +118,12 @@ public class SendoutListController {
       @Parameter(
               description =
                   "Page size, 1 to " + MAX_PAGE_SIZE + "; " + DEFAULT_PAGE_SIZE + " if omitted",
-              schema = @Schema(minimum = "1", maximum = "" + MAX_PAGE_SIZE))
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "1",
+                      maximum = "" + MAX_PAGE_SIZE))
           @RequestParam(required = false)
           Integer limit) {
     int size = limit == null ? DEFAULT_PAGE_SIZE : limit;
@@ -140,7 +145,7 @@ public class SendoutListController {
       }
       var page = sendouts.page(tenant.id(), filter, position(cursor), size);
       return new SendoutPage(
-          page.items().stream().map(SendoutPage.Item::of).toList(),
+          page.items().stream().map(SendoutPage.SendoutSummary::of).toList(),
           page.next() == null ? null : cursor(page.next()));
     }
     if (!stuck) {

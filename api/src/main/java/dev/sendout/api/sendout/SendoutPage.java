@@ -14,7 +14,8 @@ import java.util.UUID;
  * @param nextCursor pass as {@code cursor}, with the same filters, for the next page; null on the
  *     last page
  */
-public record SendoutPage(List<Item> items, @Schema(types = {"string", "null"}) String nextCursor) {
+public record SendoutPage(
+    List<SendoutSummary> items, @Schema(types = {"string", "null"}) String nextCursor) {
 
   /**
    * One sendout as the listing shows it; {@code GET /v1/sendouts/{id}} adds its message counts and
@@ -23,7 +24,7 @@ public record SendoutPage(List<Item> items, @Schema(types = {"string", "null"}) 
    * @param paused whether support staff have paused its sends
    * @param cancelledAt when it was cancelled; null unless it was
    */
-  public record Item(
+  public record SendoutSummary(
       UUID id,
       Channel channel,
       SendoutStatus status,
@@ -48,8 +49,8 @@ public record SendoutPage(List<Item> items, @Schema(types = {"string", "null"}) 
               format = "date-time")
           Instant cancelledAt) {
 
-    static Item of(Summary s) {
-      return new Item(
+    static SendoutSummary of(Summary s) {
+      return new SendoutSummary(
           s.id(),
           s.channel(),
           s.status(),
