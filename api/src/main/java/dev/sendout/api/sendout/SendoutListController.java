@@ -132,18 +132,9 @@ public class SendoutListController {
     }
     if (stuck == null) {
       refuse("reason", reason, "filters the stuck=true listing only");
-      var filter =
-          new Filter(
-              statuses(status),
-              parse("channel", channel, Channel.class),
-              instant("createdFrom", createdFrom),
-              instant("createdTo", createdTo));
-      if (filter.createdFrom() != null
-          && filter.createdTo() != null
-          && filter.createdFrom().isAfter(filter.createdTo())) {
-        throw ApiProblem.invalid("createdFrom", "must not be after createdTo");
-      }
-      var page = sendouts.page(tenant.id(), filter, position(cursor), size);
+      var page =
+          sendouts.page(
+              tenant.id(), filter(status, channel, createdFrom, createdTo), position(cursor), size);
       return new SendoutPage(
           page.items().stream().map(SendoutPage.SendoutSummary::of).toList(),
           page.next() == null ? null : cursor(page.next()));
@@ -164,6 +155,22 @@ public class SendoutListController {
             size);
     return new StuckSendoutPage(
         page.items(), page.lastKey() == null ? null : stuckCursor(page.lastKey()));
+  }
+
+  private static Filter filter(
+      List<String> status, String channel, String createdFrom, String createdTo) {
+    var filter =
+        new Filter(
+            statuses(status),
+            parse("channel", channel, Channel.class),
+            instant("createdFrom", createdFrom),
+            instant("createdTo", createdTo));
+    if (filter.createdFrom() != null
+        && filter.createdTo() != null
+        && filter.createdFrom().isAfter(filter.createdTo())) {
+      throw ApiProblem.invalid("createdFrom", "must not be after createdTo");
+    }
+    return filter;
   }
 
   private static void refuse(String name, Object value, String why) {
