@@ -1,5 +1,6 @@
 package dev.sendout.api;
 
+import dev.sendout.api.receipt.LiveWebhookKeysCheck;
 import dev.sendout.core.CoreConfiguration;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
@@ -23,6 +24,9 @@ public class ApiApplication {
   }
 
   public static SpringApplication application() {
-    return new SpringApplicationBuilder(ApiApplication.class).properties(CONFIG_NAME).build();
+    return new SpringApplicationBuilder(ApiApplication.class)
+        .properties(CONFIG_NAME)
+        .listeners(new LiveWebhookKeysCheck())
+        .build();
   }
 }

@@ -216,14 +216,41 @@ class ComposeFileTest {
     Map<String, Object> worker = services.get("worker");
     assertThat(worker).doesNotContainKeys("container_name", "ports");
 
+    // The sandbox's address is a default of the sandbox mode (worker.yml), not a setting that
+    // live mode would inherit.
     String sandbox = "http://sandbox:" + containerPort("sandbox");
     assertThat(environment("worker"))
-        .containsEntry("SENDGRID_BASE_URL", sandbox)
-        .containsEntry("VONAGE_BASE_URL", sandbox);
+        .containsEntry("SENDOUT_SANDBOX_URL", sandbox)
+        .doesNotContainKeys("SENDGRID_BASE_URL", "VONAGE_BASE_URL");
     String api = "http://api:" + containerPort("api");
     assertThat(environment("sandbox"))
         .containsEntry("SANDBOX_SENDGRID_WEBHOOK_URL", api + "/webhooks/sendgrid/events")
         .containsEntry("SANDBOX_VONAGE_STATUS_WEBHOOK_URL", api + "/webhooks/vonage/status");
+  }
+
+  @Test
+  void liveModeReachesBothAppsWithNoProviderSettingOfTheSandbox() throws Exception {
+    Run config =
+        dockerComposeConfig(
+            Map.of("SENDOUT_ADMIN_TOKEN", "compose-file-test", "SENDOUT_PROVIDERS", "live"));
+    assertThat(config.exitCode()).as("docker-compose config: %s", config.stderr()).isZero();
+    Map<String, Object> normalised =
+        new Yaml(new SafeConstructor(new LoaderOptions())).load(config.stdout());
+    Map<String, Map<String, Object>> live = map(normalised.get("services"));
+
+    for (String app : List.of("api", "worker")) {
+      Map<String, Object> environment = map(live.get(app).get("environment"));
+      assertThat(environment).as(app).containsEntry("SENDOUT_PROVIDERS", "live");
+      for (String setting :
+          List.of(
+              "SENDGRID_BASE_URL",
+              "SENDGRID_API_KEY",
+              "VONAGE_BASE_URL",
+              "SENDGRID_WEBHOOK_PUBLIC_KEY",
+              "VONAGE_SIGNATURE_SECRET")) {
+        assertThat(environment.get(setting)).as("%s of %s", setting, app).isNull();
+      }
+    }
   }
 
   static boolean pinned(String image) {

@@ -20,19 +20,28 @@ class WorkerStartupTest {
   @TempDir Path dir;
 
   @Test
-  void liveProvidersWithoutASendGridKeyStopTheWorkerWithOneLineNamingIt() throws Exception {
+  void liveProvidersWithNothingSetStopTheWorkerWithOneLineNamingTheFirstSetting() throws Exception {
     List<String> output = startWorker("SENDOUT_PROVIDERS", "live");
 
     assertThat(output)
         .contains(
-            "SENDGRID_API_KEY is not set: the worker sends email through SendGrid with this key")
+            "SENDGRID_BASE_URL is not set: the worker sends email to SendGrid at this address,"
+                + " https://api.sendgrid.com; with SENDOUT_PROVIDERS=live it has no default")
         .noneMatch(line -> line.startsWith("\tat ") || line.contains("Exception"));
   }
 
   @Test
   void liveProvidersWithoutVonageCredentialsStopTheWorkerNamingThem() throws Exception {
     List<String> output =
-        startWorker("SENDOUT_PROVIDERS", "live", "SENDGRID_API_KEY", "SG.a-real-looking-key");
+        startWorker(
+            "SENDOUT_PROVIDERS",
+            "live",
+            "SENDGRID_BASE_URL",
+            "https://api.sendgrid.com",
+            "SENDGRID_API_KEY",
+            "SG.a-real-looking-key",
+            "VONAGE_BASE_URL",
+            "https://api.nexmo.com");
 
     assertThat(output)
         .anyMatch(line -> line.startsWith("VONAGE_APPLICATION_ID is not set: "))
@@ -51,7 +60,14 @@ class WorkerStartupTest {
             .redirectErrorStream(true)
             .redirectOutput(log);
     var environment = builder.environment();
-    environment.keySet().removeIf(k -> k.startsWith("SENDGRID_") || k.startsWith("VONAGE_"));
+    environment
+        .keySet()
+        .removeIf(
+            k ->
+                k.startsWith("SENDGRID_")
+                    || k.startsWith("VONAGE_")
+                    || k.startsWith("SENDOUT_")
+                    || k.startsWith("SPRING_"));
     environment.put("WORKER_PORT", "0");
     for (int i = 0; i < variables.length; i += 2) {
       environment.put(variables[i], variables[i + 1]);

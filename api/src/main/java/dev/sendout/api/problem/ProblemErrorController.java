@@ -1,5 +1,6 @@
 package dev.sendout.api.problem;
 
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -16,8 +17,11 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * The error page of the servlet container, for errors raised outside Spring MVC (in a filter, or by
  * Tomcat's own checks once it has a request): a problem of this API's type for the status, which
- * names nothing of the exception behind it, instead of Spring Boot's default body.
+ * names nothing of the exception behind it, instead of Spring Boot's default body. Hidden from the
+ * OpenAPI document: no caller calls it, and described it read as seven operations on {@code
+ * /error}.
  */
+@Hidden
 @RestController
 public class ProblemErrorController implements ErrorController {
 

@@ -3,9 +3,6 @@ package dev.sendout.api.support;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.tenant.Tenant;
-import dev.sendout.core.watchdog.StuckSendouts;
-import dev.sendout.workflows.sendout.Channel;
-import dev.sendout.workflows.sendout.StuckReason;
 import dev.sendout.workflows.sendout.SupportActionType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
@@ -15,8 +12,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
-import java.util.Base64;
 import java.util.Locale;
 import java.util.UUID;
 import org.springframework.http.HttpHeaders;
@@ -34,30 +29,19 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * What support staff do with a sendout in trouble: add recipients, pause, resume, cancel, resend,
- * acknowledge a stuck flag, read the audit trail, and list the sendouts that need attention.
- *
- * <p>{@code GET /v1/sendouts} lists only sendouts that need attention, so it must be called with
- * {@code stuck=true}; without it the answer is 400. A listing of every sendout would need its own
- * index and filters, and nobody has asked for one: a sendout is found by the id its creator got.
+ * acknowledge a stuck flag, read the audit trail. The sendouts that need attention are listed by
+ * {@link dev.sendout.api.sendout.SendoutListController} with {@code stuck=true}.
  */
 @RestController
 @RequestMapping("/v1/sendouts")
 public class SupportController {
 
-  static final int DEFAULT_PAGE_SIZE = 50;
-  static final int MAX_PAGE_SIZE = 200;
-
-  private static final String CURSOR_PREFIX = "finding:";
-
   private final AddRecipientsService additions;
   private final SupportService support;
-  private final StuckSendouts stuck;
 
-  public SupportController(
-      AddRecipientsService additions, SupportService support, StuckSendouts stuck) {
+  public SupportController(AddRecipientsService additions, SupportService support) {
     this.additions = additions;
     this.support = support;
-    this.stuck = stuck;
   }
 
   @Operation(
@@ -174,78 +158,5 @@ public class SupportController {
   @GetMapping("/{id}/audit")
   public AuditView audit(Tenant tenant, @PathVariable UUID id) {
     return support.audit(tenant, id);
-  }
-
-  @Operation(
-      summary = "Sendouts that need attention: those with open findings of the watchdog",
-      description = "Only stuck=true is supported; oldest finding first, one page at a time.")
-  @ApiResponse(
-      responseCode = "400",
-      description = "Invalid stuck, reason, channel, limit or cursor")
-  @GetMapping
-  public StuckSendoutPage list(
-      Tenant tenant,
-      @Parameter(description = "Must be true") @RequestParam(required = false) Boolean stuck,
-      @Parameter(description = "Only sendouts with an open finding of this reason")
-          @RequestParam(required = false)
-          String reason,
-      @Parameter(description = "EMAIL or SMS") @RequestParam(required = false) String channel,
-      @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
-          String cursor,
-      @Parameter(description = "Page size, 1 to 200") @RequestParam(required = false)
-          Integer limit) {
-    if (!Boolean.TRUE.equals(stuck)) {
-      throw ApiProblem.invalid(
-          "stuck",
-          "only stuck=true listing is supported for now; get one sendout by its id with"
-              + " GET /v1/sendouts/{id}");
-    }
-    int size = limit == null ? DEFAULT_PAGE_SIZE : limit;
-    if (size < 1 || size > MAX_PAGE_SIZE) {
-      throw ApiProblem.invalid("limit", "must be between 1 and " + MAX_PAGE_SIZE);
-    }
-    var page =
-        this.stuck.page(
-            tenant.id(),
-            parse("reason", reason, StuckReason.class),
-            parse("channel", channel, Channel.class),
-            afterKey(cursor),
-            size);
-    return new StuckSendoutPage(
-        page.items(), page.lastKey() == null ? null : cursor(page.lastKey()));
-  }
-
-  private static <E extends Enum<E>> E parse(String name, String value, Class<E> type) {
-    if (value == null) {
-      return null;
-    }
-    try {
-      return Enum.valueOf(type, value);
-    } catch (IllegalArgumentException e) {
-      throw ApiProblem.invalid(
-          name, "unknown " + name + "; one of " + Arrays.toString(type.getEnumConstants()));
-    }
-  }
-
-  /** Cursors are opaque to callers: the key of the last sendout listed, encoded. */
-  private static String cursor(long key) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString((CURSOR_PREFIX + key).getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static long afterKey(String cursor) {
-    if (cursor == null) {
-      return 0;
-    }
-    try {
-      String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-      if (decoded.startsWith(CURSOR_PREFIX)) {
-        return Long.parseLong(decoded.substring(CURSOR_PREFIX.length()));
-      }
-    } catch (IllegalArgumentException e) {
-      // Falls through to the problem below: a cursor we did not issue.
-    }
-    throw ApiProblem.invalid("cursor", "not a cursor this API issued");
   }
 }

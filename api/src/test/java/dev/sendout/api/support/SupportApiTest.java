@@ -515,7 +515,6 @@ class SupportApiTest {
   void theListingRefusesWhatItDoesNotSupport() {
     for (String query :
         List.of(
-            "",
             "?stuck=false",
             "?stuck=true&reason=SLOW",
             "?stuck=true&channel=FAX",

@@ -1,0 +1,53 @@
+package dev.sendout.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.core.TestDatabase;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Where an admin token opens the admin API, the OpenAPI document describes it, behind the token.
+ */
+@SpringBootTest(
+    classes = ApiApplication.class,
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {
+      ApiApplication.CONFIG_NAME,
+      "spring.temporal.test-server.enabled=true",
+      "sendout.webhooks.vonage.signature-secret=test-secret",
+      "sendout.admin.token=openapi-admin-test"
+    })
+class OpenApiAdminDocumentTest {
+
+  @DynamicPropertySource
+  static void environment(DynamicPropertyRegistry registry) {
+    registry.add("spring.datasource.url", TestDatabase::url);
+    registry.add("sendout.webhooks.sendgrid.public-key", OpenApiDocumentTest::anyEcPublicKey);
+  }
+
+  @LocalServerPort int port;
+
+  @Test
+  void theAdminApiIsDescribedBehindTheAdminTokenWhenItIsOn() throws Exception {
+    JsonNode document = OpenApiDocumentTest.fetch(port);
+
+    JsonNode scheme = document.path("components").path("securitySchemes").path("adminToken");
+    assertThat(scheme.path("type").asString()).isEqualTo("http");
+    assertThat(scheme.path("scheme").asString()).isEqualTo("bearer");
+    assertThat(OpenApiDocumentTest.operations(document))
+        .containsKeys("POST /admin/api-keys", "GET /admin/api-keys", "DELETE /admin/api-keys/{id}")
+        .allSatisfy(
+            (name, operation) -> {
+              if (name.contains(" /admin/")) {
+                assertThat(operation.path("security").get(0).has("adminToken")).as(name).isTrue();
+              }
+            });
+    assertThat(document.path("components").path("schemas").has("IssueRequest")).isTrue();
+  }
+}

@@ -1,0 +1,157 @@
+package dev.sendout.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.core.TestDatabase;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The OpenAPI document as a client generator or a fuzzer reads it: what it says a caller must send
+ * is what the API takes. Here the admin API is off, as it is unless a token is configured.
+ */
+@SpringBootTest(
+    classes = ApiApplication.class,
+    webEnvironment = WebEnvironment.RANDOM_PORT,
+    properties = {
+      ApiApplication.CONFIG_NAME,
+      "spring.temporal.test-server.enabled=true",
+      "sendout.webhooks.vonage.signature-secret=test-secret",
+      "sendout.admin.token="
+    })
+class OpenApiDocumentTest {
+
+  @DynamicPropertySource
+  static void environment(DynamicPropertyRegistry registry) {
+    registry.add("spring.datasource.url", TestDatabase::url);
+    registry.add("sendout.webhooks.sendgrid.public-key", OpenApiDocumentTest::anyEcPublicKey);
+  }
+
+  @LocalServerPort int port;
+
+  private JsonNode document;
+
+  @BeforeEach
+  void fetchTheDocument() throws IOException, InterruptedException {
+    document = fetch(port);
+  }
+
+  static JsonNode fetch(int port) throws IOException, InterruptedException {
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v3/api-docs"))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(200);
+    return JsonMapper.builder().build().readTree(response.body());
+  }
+
+  /** Every operation of the document under its path, as "GET /v1/sendouts". */
+  static Map<String, JsonNode> operations(JsonNode document) {
+    Map<String, JsonNode> operations = new LinkedHashMap<>();
+    for (var path : document.path("paths").properties()) {
+      for (var operation : path.getValue().properties()) {
+        operations.put(
+            operation.getKey().toUpperCase() + " " + path.getKey(), operation.getValue());
+      }
+    }
+    return operations;
+  }
+
+  @Test
+  void noOperationAsksForTheTenantWhichTheApiKeyGives() {
+    List<String> asking = new ArrayList<>();
+    operations(document)
+        .forEach(
+            (name, operation) -> {
+              for (JsonNode parameter : operation.path("parameters")) {
+                if (parameter.path("name").asString().equalsIgnoreCase("tenant")) {
+                  asking.add(name);
+                }
+              }
+            });
+
+    assertThat(operations(document)).containsKey("GET /v1/sendouts");
+    assertThat(asking).isEmpty();
+    assertThat(document.path("components").path("schemas").has("Tenant")).isFalse();
+  }
+
+  @Test
+  void everyV1OperationNeedsTheBearerApiKeyAndTheWebhooksDoNot() {
+    JsonNode scheme = document.path("components").path("securitySchemes").path("apiKey");
+    assertThat(scheme.path("type").asString()).isEqualTo("http");
+    assertThat(scheme.path("scheme").asString()).isEqualTo("bearer");
+
+    operations(document)
+        .forEach(
+            (name, operation) -> {
+              JsonNode security = operation.path("security");
+              if (name.contains(" /v1/")) {
+                assertThat(security.size()).as(name).isEqualTo(1);
+                assertThat(security.get(0).has("apiKey")).as(name).isTrue();
+              } else {
+                assertThat(security.isMissingNode() || security.isEmpty()).as(name).isTrue();
+              }
+            });
+    assertThat(document.path("security").isMissingNode()).isTrue();
+  }
+
+  @Test
+  void onlyTheApiAndTheWebhooksAreDescribed() {
+    assertThat(document.path("paths").propertyNames())
+        .isNotEmpty()
+        .allMatch(path -> path.startsWith("/v1/") || path.startsWith("/webhooks/"));
+  }
+
+  @Test
+  void theAdminApiIsNotDescribedWhenItIsOff() {
+    assertThat(document.path("paths").propertyNames()).noneMatch(path -> path.startsWith("/admin"));
+    assertThat(document.path("components").path("securitySchemes").has("adminToken")).isFalse();
+    assertThat(document.toString()).doesNotContain("IssueRequest", "IssuedKey", "KeyInfo");
+  }
+
+  @Test
+  void theListingDescribesItsFiltersAndBothPages() {
+    JsonNode list = document.path("paths").path("/v1/sendouts").path("get");
+    List<String> parameters = list.path("parameters").findValuesAsString("name");
+
+    assertThat(parameters)
+        .containsExactlyInAnyOrder(
+            "stuck", "status", "channel", "createdFrom", "createdTo", "reason", "cursor", "limit");
+    assertThat(list.path("responses").has("400")).isTrue();
+    assertThat(list.path("responses").path("200").toString())
+        .contains("SendoutPage", "StuckSendoutPage");
+  }
+
+  static String anyEcPublicKey() {
+    try {
+      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+      generator.initialize(new ECGenParameterSpec("secp256r1"));
+      return Base64.getEncoder()
+          .encodeToString(generator.generateKeyPair().getPublic().getEncoded());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
