@@ -1,6 +1,6 @@
 """Shared pieces of the benchmarks: start the sandbox and the engine as separate JVMs on loopback,
 talk HTTP to them, and make the key pair that signs SendGrid receipts. Every wait is bounded."""
-import base64, json, os, subprocess, sys, time, urllib.request
+import base64, json, os, subprocess, sys, tempfile, time, urllib.request
 from datetime import datetime
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -90,6 +90,9 @@ class Engine:
                         SENDOUT_DEV_API_KEY=API_KEY,
                         SENDOUT_API_MAXRECIPIENTSPERREQUEST=str(max(max_recipients, 10_000)),
                         SENDOUT_API_MAXBODYSIZE="256MB")
+        # A fresh state directory per run: the embedded default's Postgres and, when it is built,
+        # the real Temporal dev server start empty, so no earlier run's sendouts weigh on this one.
+        self.env["SENDOUT_STATE"] = tempfile.mkdtemp(prefix="sendout-bench-state")
         self.env.update(extra_env or {})
         for name in ("DATABASE_URL", "TEMPORAL_ADDRESS"):
             self.env.pop(name, None)
