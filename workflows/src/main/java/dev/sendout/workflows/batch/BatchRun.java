@@ -1,5 +1,6 @@
 package dev.sendout.workflows.batch;
 
+import dev.sendout.workflows.StoreCalls;
 import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.ReceiptActivities;
 import dev.sendout.workflows.receipt.ReceiptActivities.ExpireReceipts;
@@ -85,20 +86,20 @@ public final class BatchRun {
   /** Continue as new long before the history gets heavy; a stuck batch may wait for weeks. */
   static final int MAX_HISTORY_EVENTS = 2000;
 
-  private final ReceiptActivities receipts;
   private final Owner owner;
+  private ReceiptActivities receipts;
   private BatchProgress progress;
   private StartBatch resumeWith;
   private boolean receiptsArrived;
   private boolean reportRequested;
 
-  public BatchRun(ReceiptActivities receipts, Owner owner) {
-    this.receipts = receipts;
+  public BatchRun(Owner owner) {
     this.owner = owner;
   }
 
   /** Sends the batch (unless a continued run starts it awaiting receipts), then awaits them. */
   public SendTally run(StartBatch start) {
+    receipts = StoreCalls.shortCalls(ReceiptActivities.class);
     SendBatch batch = start.batch();
     progress = new BatchProgress(batch.batchNo(), BatchPhase.SENDING, start.sent(), null);
     SendTally sent = start.sent() == null ? send(start) : start.sent();

@@ -1,7 +1,5 @@
 package dev.sendout.workflows.batch;
 
-import dev.sendout.workflows.StoreCalls;
-import dev.sendout.workflows.receipt.ReceiptActivities;
 import dev.sendout.workflows.sendout.SendTally;
 import dev.sendout.workflows.sendout.SendoutSearchAttributes;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
@@ -24,8 +22,7 @@ public class BatchWorkflowImpl implements BatchWorkflow, BatchRun.Owner {
   /** Attempts to signal the sendout workflow, a second more apart each time. */
   static final int REPORT_ATTEMPTS = 5;
 
-  private final BatchRun run =
-      new BatchRun(Workflow.newActivityStub(ReceiptActivities.class, StoreCalls.OPTIONS), this);
+  private final BatchRun run = new BatchRun(this);
 
   @Override
   public SendTally run(StartBatch start) {

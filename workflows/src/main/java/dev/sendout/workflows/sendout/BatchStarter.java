@@ -5,13 +5,11 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_ID;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
-import dev.sendout.workflows.StoreCalls;
 import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.batch.BatchRun;
 import dev.sendout.workflows.batch.BatchWorkflow;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.batch.StartBatch;
-import dev.sendout.workflows.receipt.ReceiptActivities;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.ParentClosePolicy;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
@@ -47,7 +45,6 @@ final class BatchStarter {
   private final StartSendout start;
   private final Runnable onStarted;
   private final Consumer<BatchProgress> report;
-  private final ReceiptActivities receipts;
 
   /** The batch this run sends itself; null when it has none. */
   private BatchRun inline;
@@ -63,7 +60,6 @@ final class BatchStarter {
     this.start = start;
     this.onStarted = onStarted;
     this.report = report;
-    this.receipts = Workflow.newActivityStub(ReceiptActivities.class, StoreCalls.OPTIONS);
   }
 
   /**
@@ -150,7 +146,6 @@ final class BatchStarter {
   private void runInline(StartBatch input) {
     inline =
         new BatchRun(
-            receipts,
             new BatchRun.Owner() {
               @Override
               public void report(BatchProgress progress) {

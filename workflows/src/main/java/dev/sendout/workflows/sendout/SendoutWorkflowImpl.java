@@ -53,6 +53,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
+  /** The short store calls' stub ({@link StoreCalls#shortCalls}), chosen first thing in a run. */
+  private SendoutActivities shortStore;
+
   private final StartSendout start;
   private final BatchPlan plan;
   private final BatchLedger ledger;
@@ -101,6 +104,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @Override
   public SendTally run(StartSendout start) {
     onlyChanges = SendoutSearchAttributes.onlyChanges();
+    shortStore = StoreCalls.shortCalls(SendoutActivities.class);
     boolean continued = start.checkpoint() != null;
     if (!continued) {
       // Present from the start, so that "Stuck = false" finds healthy sendouts too.
@@ -123,7 +127,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
     sendAndSettle();
     finishing = true;
-    store.markCompleted(new MarkCompleted(start.sendoutId(), ledger.receipts()));
+    shortStore.markCompleted(new MarkCompleted(start.sendoutId(), ledger.receipts()));
     setStatus(cancelling ? SendoutStatus.CANCELLED : SendoutStatus.COMPLETED);
     return ledger.tally();
   }
@@ -191,7 +195,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   /** Records the sendout SENT; a sendout about to complete shows COMPLETED next, not SENT first. */
   private void markSent() {
     if (status == SendoutStatus.SENDING) {
-      store.markSent(new MarkSent(start.sendoutId(), ledger.tally()));
+      shortStore.markSent(new MarkSent(start.sendoutId(), ledger.tally()));
       boolean completing = ledger.settledBatches() == plan.batchCount() && !plan.hasUnreleased();
       if (completing && onlyChanges) {
         status = SendoutStatus.SENT;

@@ -98,6 +98,18 @@ class WorkflowReplayTest {
         "histories/sendout-workflow-one-recipient-inline.json", SendoutWorkflowImpl.class);
   }
 
+  /**
+   * Recorded with the versions {@code local-store-calls} and {@code merge-added-ranges}: short
+   * store calls as local activities, added one-recipient ranges sent as one batch.
+   */
+  @Test
+  void sendoutWithLocalStoreCallsAndMergedAdditionsReplaysWithItsBatch() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/sendout-workflow-additions-local-store-calls.json", SendoutWorkflowImpl.class);
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/batch-workflow-local-store-calls.json", BatchWorkflowImpl.class);
+  }
+
   @Test
   void smsSendoutAndItsOneCallPerMessageBatchReplayTheRecordedHistories() throws Exception {
     WorkflowReplayer.replayWorkflowExecutionFromResource(

@@ -148,6 +148,36 @@ class HistoryRecorder {
   }
 
   /**
+   * Recorded after the versions {@code local-store-calls} and {@code merge-added-ranges}: a
+   * one-recipient sendout whose short store calls are local activities, recipients added to it by
+   * the relay's signal in one-recipient ranges, which make one batch, and that batch's own history.
+   */
+  @Test
+  void addedRangesSentAsOneBatchWithLocalStoreCalls(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 1);
+    delivery.silent.add(0);
+    StartSendout start = sendout("replay-additions", now(env), 1, email(1000, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofMinutes(1));
+
+    store.messageCount = 6;
+    workflow.recipientsAdded(
+        new AddedRanges(
+            List.of(new SeqRange(1, 2), new SeqRange(2, 3), new SeqRange(3, 4)), false));
+    workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(1, 6)), false));
+    env.sleep(Duration.ofMinutes(1));
+    delivery.deliver(0);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    write(client, start, "sendout-workflow-additions-local-store-calls");
+    writeBatch(client, start, 1, "batch-workflow-local-store-calls");
+  }
+
+  /**
    * Every support action and deadline in one sendout: paused and resumed before its send time, its
    * release failing past the deadline, recipients added, a message silent past its receipt
    * deadline, a watchdog finding acknowledged, the silent message resent.
