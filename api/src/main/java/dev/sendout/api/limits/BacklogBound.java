@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * workers deliver waits as a backlog, and draining it takes the machines, the database and the
  * providers from the work that comes after: an overload would outlast itself. Past {@code
  * sendout.api.limits.max-backlog} messages due and unsent, or past {@code
- * max-pending-workflow-work} sendouts and additions the workflows have not taken yet (the
+ * max-pending-workflow-work} sendouts not yet sent and additions not yet handed over (the
  * bottleneck of many small sendouts), creates and additions are answered 503 with Retry-After until
  * the backlog is back under it; reads, webhooks and support actions go on.
  *

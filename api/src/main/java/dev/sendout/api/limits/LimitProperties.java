@@ -19,10 +19,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxBacklog messages due and not yet accepted by a provider (see {@link BacklogBound})
  *     beyond which creates and additions are answered 503 until the engine catches up; 0 turns the
  *     bound off
- * @param maxPendingWorkflowWork sendouts due but not released yet plus additions not yet handed to
+ * @param maxPendingWorkflowWork sendouts due but not sent yet plus additions not yet handed to
  *     their workflow (see {@link BacklogBound}) beyond which creates and additions are answered
  *     503: the bound for many small sendouts, which the message count barely notices; 0 turns it
- *     off
+ *     off. 500 is under a minute of one-recipient sendouts on a 2-core machine
  */
 @ConfigurationProperties("sendout.api.limits")
 public record LimitProperties(
@@ -31,4 +31,4 @@ public record LimitProperties(
     @DefaultValue("6") int maxConcurrentWrites,
     @DefaultValue("100ms") Duration writeWait,
     @DefaultValue("100000") int maxBacklog,
-    @DefaultValue("2000") int maxPendingWorkflowWork) {}
+    @DefaultValue("500") int maxPendingWorkflowWork) {}

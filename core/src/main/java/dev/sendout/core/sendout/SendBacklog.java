@@ -49,16 +49,18 @@ public class SendBacklog {
   }
 
   /**
-   * The workflow work behind: sendouts due and not released yet (accepted, but their workflow has
-   * not started or not released them), and recipient additions not yet handed to their workflow. A
-   * flood of one-recipient sendouts shows here long before it shows as messages.
+   * The workflow work behind: sendouts due and not sent yet (accepted, but their workflow has not
+   * started, released them or handed every message to a provider), and recipient additions not yet
+   * handed to their workflow. A flood of one-recipient sendouts shows here long before it shows as
+   * messages, and counting up to the send, not only the release, holds such a flood to what the
+   * workflows get through: releasing is quick, the work comes after it.
    */
   public int pendingWorkflowWork() {
-    int unreleased =
+    int unsent =
         db.selectCount()
             .from(SENDOUT)
             .where(SENDOUT.COMPLETED_AT.isNull())
-            .and(SENDOUT.RELEASED_AT.isNull())
+            .and(SENDOUT.SENT_AT.isNull())
             .and(SENDOUT.SEND_AT.le(OffsetDateTime.now(ZoneOffset.UTC)))
             .and(SENDOUT.PAUSED_AT.isNull())
             .and(SENDOUT.CANCELLED_AT.isNull())
@@ -70,6 +72,6 @@ public class SendBacklog {
             .where(RECIPIENT_ADDITION.HANDED_OVER_AT.isNull())
             .fetchSingle()
             .value1();
-    return unreleased + additions;
+    return unsent + additions;
   }
 }

@@ -59,4 +59,18 @@ class SendBacklogTest extends StoreTest {
 
     assertThat(backlog.count()).isEqualTo(before);
   }
+
+  @Test
+  void aSendoutIsPendingWorkflowWorkUntilItIsSentNotOnlyUntilItIsReleased() {
+    int before = backlog.pendingWorkflowWork();
+
+    UUID id = due(1);
+    assertThat(backlog.pendingWorkflowWork() - before).isEqualTo(1);
+
+    sendouts.release(id);
+    assertThat(backlog.pendingWorkflowWork() - before).as("released, not sent").isEqualTo(1);
+
+    set(id, SENDOUT.SENT_AT, OffsetDateTime.now(ZoneOffset.UTC));
+    assertThat(backlog.pendingWorkflowWork()).isEqualTo(before);
+  }
 }
