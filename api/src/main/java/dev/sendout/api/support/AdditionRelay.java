@@ -9,6 +9,9 @@ import dev.sendout.workflows.sendout.SeqRange;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -39,6 +42,16 @@ public class AdditionRelay {
   private final WorkflowClient temporal;
   private final TransactionTemplate transaction;
 
+  /** Signals sent at once; a round's sendouts beyond it wait for a free one. */
+  private final ExecutorService signalling =
+      Executors.newFixedThreadPool(
+          8,
+          runnable -> {
+            Thread thread = new Thread(runnable, "addition-relay");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   public AdditionRelay(
       AdditionHandoffs handoffs,
       RecipientAdditions additions,
@@ -60,22 +73,35 @@ public class AdditionRelay {
   }
 
   private int handOverLocked() {
+    List<Pending> pending = handoffs.lockPending(BATCH);
+    // One signal per sendout, sent side by side: a round that spans many sendouts costs one round
+    // trip, not one per sendout in turn.
+    List<CompletableFuture<Boolean>> told =
+        pending.stream()
+            .map(p -> CompletableFuture.supplyAsync(() -> tell(p), signalling))
+            .toList();
     int handed = 0;
-    for (Pending pending : handoffs.lockPending(BATCH)) {
-      try {
-        signal(pending);
-      } catch (WorkflowNotFoundException finished) {
-        cancelTooLate(pending);
-      } catch (RuntimeException e) {
-        // Temporal unreachable or slow: everything stays pending for the next round.
-        log.warn(
-            "Could not hand additions to sendout {} now: {}", pending.sendoutId(), e.toString());
-        return handed;
+    for (int i = 0; i < pending.size(); i++) {
+      if (told.get(i).join()) {
+        handoffs.markHandedOver(pending.get(i).sendoutId(), pending.get(i).keys());
+        handed += pending.get(i).keys().size();
       }
-      handoffs.markHandedOver(pending.sendoutId(), pending.keys());
-      handed += pending.keys().size();
     }
     return handed;
+  }
+
+  /** Signals the sendout; returns whether its additions are handed over (or cancelled too late). */
+  private boolean tell(Pending pending) {
+    try {
+      signal(pending);
+    } catch (WorkflowNotFoundException finished) {
+      cancelTooLate(pending);
+    } catch (RuntimeException e) {
+      // Temporal unreachable or slow: it stays pending for the next round.
+      log.warn("Could not hand additions to sendout {} now: {}", pending.sendoutId(), e.toString());
+      return false;
+    }
+    return true;
   }
 
   private void signal(Pending pending) {

@@ -9,6 +9,7 @@ import dev.sendout.workflows.message.MessageStatus;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -50,10 +51,10 @@ public class SendBacklog {
 
   /**
    * The workflow work behind: sendouts due and not sent yet (accepted, but their workflow has not
-   * started, released them or handed every message to a provider), and recipient additions not yet
-   * handed to their workflow. A flood of one-recipient sendouts shows here long before it shows as
-   * messages, and counting up to the send, not only the release, holds such a flood to what the
-   * workflows get through: releasing is quick, the work comes after it.
+   * started, released them or handed every message to a provider), and sendouts with recipient
+   * additions not yet handed to their workflow. A flood of one-recipient sendouts shows here long
+   * before it shows as messages, and counting up to the send, not only the release, holds such a
+   * flood to what the workflows get through: releasing is quick, the work comes after it.
    */
   public int pendingWorkflowWork() {
     int unsent =
@@ -66,8 +67,9 @@ public class SendBacklog {
             .and(SENDOUT.CANCELLED_AT.isNull())
             .fetchSingle()
             .value1();
+    // Counted by sendout: one signal hands over every addition a sendout has waiting.
     int additions =
-        db.selectCount()
+        db.select(DSL.countDistinct(RECIPIENT_ADDITION.SENDOUT_ID))
             .from(RECIPIENT_ADDITION)
             .where(RECIPIENT_ADDITION.HANDED_OVER_AT.isNull())
             .fetchSingle()

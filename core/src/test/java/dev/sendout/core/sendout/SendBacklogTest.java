@@ -5,9 +5,13 @@ import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.core.StoreTest;
+import dev.sendout.core.support.RecipientAdditions;
+import dev.sendout.core.support.RecipientAdditions.RecipientSource;
 import dev.sendout.workflows.message.MessageStatus;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.TableField;
@@ -19,6 +23,7 @@ class SendBacklogTest extends StoreTest {
 
   @Autowired SendoutStore sendouts;
   @Autowired SendBacklog backlog;
+  @Autowired RecipientAdditions additions;
   @Autowired DSLContext db;
 
   private UUID due(int recipients) {
@@ -72,5 +77,22 @@ class SendBacklogTest extends StoreTest {
 
     set(id, SENDOUT.SENT_AT, OffsetDateTime.now(ZoneOffset.UTC));
     assertThat(backlog.pendingWorkflowWork()).isEqualTo(before);
+  }
+
+  @Test
+  void additionsWaitingForTheirWorkflowCountOncePerSendout() {
+    UUID id = due(1);
+    set(id, SENDOUT.SENT_AT, OffsetDateTime.now(ZoneOffset.UTC));
+    int before = backlog.pendingWorkflowWork();
+
+    for (String key : List.of("a", "b", "c")) {
+      additions.add("tenant-a", id, key, RecipientSource.of(List.of(recipient(key)), key), "ann");
+    }
+
+    assertThat(backlog.pendingWorkflowWork() - before).isEqualTo(1);
+  }
+
+  private static NewSendout.Recipient recipient(String name) {
+    return new NewSendout.Recipient(name + "@example.com", null, Map.of());
   }
 }
