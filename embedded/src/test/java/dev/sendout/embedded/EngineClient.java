@@ -340,7 +340,7 @@ final class EngineClient {
     sandbox(
         "PUT",
         "/sandbox/sendgrid/faults",
-        "{\"latencyMs\":0,\"throttleRate\":0,\"serverErrorRate\":0}");
+        "{\"latencyMs\":0,\"throttleRate\":0,\"serverErrorRate\":0,\"rejectCredentials\":false}");
     receipts(
         "{\"silenceRate\":0,\"dropRate\":0,\"bounceRate\":0,\"deferredRate\":0,"
             + "\"asyncBounceRate\":0,\"outOfOrderRate\":0,\"duplicates\":1,"
@@ -413,6 +413,15 @@ final class EngineClient {
   int sandboxSendCount(String messageId) {
     Reply r = sandbox("GET", "/sandbox/sendgrid/messages/" + messageId, null);
     return r.status() == 404 ? 0 : r.body().path("sendCount").asInt();
+  }
+
+  /** How many times the sandbox Vonage accepted the message, by the client_ref it carried. */
+  int sandboxSmsSendCount(String messageId) {
+    int count = 0;
+    for (JsonNode sms : sandbox("GET", "/sandbox/vonage/messages?limit=10000", null).body()) {
+      count += messageId.equals(sms.path("clientRef").asText()) ? 1 : 0;
+    }
+    return count;
   }
 
   /** Polls the sendout until {@code done} holds, or fails after {@code timeout}. */

@@ -44,6 +44,10 @@ public abstract class FaultInjector<S extends FaultModes> {
     return settings.get().latencyMs();
   }
 
+  public boolean rejectsCredentials() {
+    return settings.get().rejectCredentials();
+  }
+
   /** Replaces the modes and returns those in force before, for a countdown that is used up. */
   protected S getAndUpdate(UnaryOperator<S> update) {
     return settings.getAndUpdate(update);

@@ -12,13 +12,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param serverErrorRate the share of mail sends answered 500, from 0 to 1
  * @param retryAfterSeconds how far in the future a 429 puts {@code X-RateLimit-Reset}
  * @param failNextRequests forced failures still to be served, or null when there are none
+ * @param rejectCredentials whether every mail send is answered 401 as for a revoked API key
  */
 public record FaultSettings(
     @DefaultValue("0") long latencyMs,
     @DefaultValue("0") double throttleRate,
     @DefaultValue("0") double serverErrorRate,
     @DefaultValue("1") int retryAfterSeconds,
-    FailNextRequests failNextRequests)
+    FailNextRequests failNextRequests,
+    @DefaultValue("false") boolean rejectCredentials)
     implements FaultModes {
 
   public FaultSettings {
@@ -39,6 +41,11 @@ public record FaultSettings(
 
   FaultSettings withFailNextRequests(FailNextRequests replacement) {
     return new FaultSettings(
-        latencyMs, throttleRate, serverErrorRate, retryAfterSeconds, replacement);
+        latencyMs,
+        throttleRate,
+        serverErrorRate,
+        retryAfterSeconds,
+        replacement,
+        rejectCredentials);
   }
 }

@@ -13,7 +13,8 @@ public record FaultsUpdate(
     Double throttleRate,
     Double serverErrorRate,
     Integer retryAfterSeconds,
-    FailNextRequests failNextRequests)
+    FailNextRequests failNextRequests,
+    Boolean rejectCredentials)
     implements FaultModesUpdate<FaultSettings, SendGridError> {
 
   /** Lists what is wrong with this update, in the same shape SendGrid uses for its own errors. */
@@ -51,7 +52,8 @@ public record FaultsUpdate(
         throttleRate != null ? throttleRate : current.throttleRate(),
         serverErrorRate != null ? serverErrorRate : current.serverErrorRate(),
         retryAfterSeconds != null ? retryAfterSeconds : current.retryAfterSeconds(),
-        failNextRequests != null ? failNextRequests : current.failNextRequests());
+        failNextRequests != null ? failNextRequests : current.failNextRequests(),
+        rejectCredentials != null ? rejectCredentials : current.rejectCredentials());
   }
 
   private static boolean isShare(double value) {

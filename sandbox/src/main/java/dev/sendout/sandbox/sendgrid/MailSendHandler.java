@@ -54,7 +54,9 @@ public class MailSendHandler {
     if (!Latency.await(faults.latencyMs())) {
       return new MailSendOutcome(SendGridResponses.serverError(503), MailSendOutcome.UNREAD);
     }
-    if (!isAuthorized(authorization)) {
+    // A rejected-credentials fault answers where a revoked key is refused, before the body is read,
+    // so that the answer and the counters are exactly those of a real bad key.
+    if (faults.rejectsCredentials() || !isAuthorized(authorization)) {
       return new MailSendOutcome(SendGridResponses.unauthorized(), MailSendOutcome.UNREAD);
     }
     JsonNode mail = JsonBodies.object(objectMapper, body);

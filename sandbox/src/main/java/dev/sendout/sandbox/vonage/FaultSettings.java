@@ -9,7 +9,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param latencyMs how long every send waits before it answers
  * @param serverErrorRate the share of sends answered 500, from 0 to 1
+ * @param rejectCredentials whether every send is answered 401 as for wrong or revoked credentials
  */
 public record FaultSettings(
-    @DefaultValue("0") long latencyMs, @DefaultValue("0") double serverErrorRate)
+    @DefaultValue("0") long latencyMs,
+    @DefaultValue("0") double serverErrorRate,
+    @DefaultValue("false") boolean rejectCredentials)
     implements FaultModes {}

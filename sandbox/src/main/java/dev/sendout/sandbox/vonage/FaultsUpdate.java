@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** The body of {@code PUT /sandbox/vonage/faults}. A missing field keeps its current value. */
-public record FaultsUpdate(Long latencyMs, Double serverErrorRate)
+public record FaultsUpdate(Long latencyMs, Double serverErrorRate, Boolean rejectCredentials)
     implements FaultModesUpdate<FaultSettings, InvalidParameter> {
 
   @Override
@@ -24,6 +24,7 @@ public record FaultsUpdate(Long latencyMs, Double serverErrorRate)
   public FaultSettings applyTo(FaultSettings current) {
     return new FaultSettings(
         latencyMs != null ? latencyMs : current.latencyMs(),
-        serverErrorRate != null ? serverErrorRate : current.serverErrorRate());
+        serverErrorRate != null ? serverErrorRate : current.serverErrorRate(),
+        rejectCredentials != null ? rejectCredentials : current.rejectCredentials());
   }
 }

@@ -59,7 +59,10 @@ public class SmsSendHandler {
     if (!admitted) {
       return VonageResponses.throttled();
     }
-    if (!authenticator.isAuthorized(authorization)) {
+    // A rejected-credentials fault answers where wrong credentials are refused, after the rate
+    // limit
+    // and before the body is read, so that the answer and the counters are those of a real one.
+    if (faults.rejectsCredentials() || !authenticator.isAuthorized(authorization)) {
       return VonageResponses.unauthorized();
     }
     JsonNode request = JsonBodies.object(objectMapper, body);

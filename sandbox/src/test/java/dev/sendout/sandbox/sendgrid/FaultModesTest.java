@@ -73,6 +73,30 @@ class FaultModesTest extends SandboxIntegrationTest {
   }
 
   @Test
+  void rejectedCredentialsAnswerARightKey401AsForARevokedOneUntilSwitchedOff() throws Exception {
+    arm("{\"rejectCredentials\":true}");
+    assertThat(json(get("/sandbox/sendgrid/faults").body()).get("rejectCredentials").asBoolean())
+        .isTrue();
+
+    Response refused = send(oneMessage("msg-revoked"));
+
+    assertThat(refused.getStatusCode()).isEqualTo(401);
+    assertThat(header(refused, "Content-Type")).startsWith("application/json");
+    assertThat(json(refused.getBody()))
+        .isEqualTo(
+            json(
+                """
+                {"errors":[{"message":"The provided authorization grant is invalid, expired, or \
+                revoked","field":null,"help":null}]}"""));
+    assertThat(message("msg-revoked").statusCode()).isEqualTo(404);
+    assertThat(stats().get("rejected4xx").asLong()).isEqualTo(1);
+
+    arm("{\"rejectCredentials\":false}");
+    assertThat(send(oneMessage("msg-revoked")).getStatusCode()).isEqualTo(202);
+    assertThat(json(message("msg-revoked").body()).get("sendCount").asLong()).isEqualTo(1);
+  }
+
+  @Test
   void latencyDelaysTheAnswer() throws Exception {
     arm("{\"latencyMs\":300}");
 

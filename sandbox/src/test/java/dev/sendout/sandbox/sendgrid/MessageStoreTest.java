@@ -12,7 +12,8 @@ class MessageStoreTest {
   private final SendGridCounters counters = new SendGridCounters();
   private final MessageStore store =
       new MessageStore(
-          new SendGridSandboxProperties("key", 2, new FaultSettings(0, 0, 0, 1, null)), counters);
+          new SendGridSandboxProperties("key", 2, new FaultSettings(0, 0, 0, 1, null, false)),
+          counters);
 
   @Test
   void countsButStopsKeepingDetailsBeyondTheCap() {

@@ -39,7 +39,7 @@ abstract class SandboxIntegrationTest extends SandboxHttpTest {
             "/sandbox/sendgrid/faults",
             """
             {"latencyMs":0,"throttleRate":0.0,"serverErrorRate":0.0,"retryAfterSeconds":1,
-             "failNextRequests":{"status":500,"count":0}}
+             "failNextRequests":{"status":500,"count":0},"rejectCredentials":false}
             """);
     assertThat(faults.statusCode()).isEqualTo(200);
   }

@@ -8,11 +8,11 @@ class SendGridFaultInjectorTest {
 
   private final SendGridFaultInjector injector =
       new SendGridFaultInjector(
-          new SendGridSandboxProperties("key", 10, new FaultSettings(0, 0, 0, 3, null)));
+          new SendGridSandboxProperties("key", 10, new FaultSettings(0, 0, 0, 3, null, false)));
 
   @Test
   void forcedFailuresAreServedExactlyCountTimes() {
-    injector.update(new FaultsUpdate(null, null, null, null, new FailNextRequests(503, 2)));
+    injector.update(new FaultsUpdate(null, null, null, null, new FailNextRequests(503, 2), null));
 
     assertThat(injector.draw()).contains(new InjectedFault(503, 3));
     assertThat(injector.draw()).contains(new InjectedFault(503, 3));
@@ -21,8 +21,21 @@ class SendGridFaultInjectorTest {
   }
 
   @Test
+  void rejectedCredentialsStayOnThroughUpdatesThatDoNotMentionThem() {
+    injector.update(new FaultsUpdate(null, null, null, null, null, true));
+    injector.update(new FaultsUpdate(5L, null, null, null, null, null));
+
+    assertThat(injector.rejectsCredentials()).isTrue();
+    assertThat(injector.latencyMs()).isEqualTo(5);
+
+    injector.update(new FaultsUpdate(null, null, null, null, null, false));
+
+    assertThat(injector.rejectsCredentials()).isFalse();
+  }
+
+  @Test
   void ratesSplitOneDrawBetweenThrottlingAndServerErrors() {
-    injector.update(new FaultsUpdate(null, 0.25, 0.25, null, null));
+    injector.update(new FaultsUpdate(null, 0.25, 0.25, null, null, null));
     int throttled = 0;
     int failed = 0;
     for (int i = 0; i < 20_000; i++) {

@@ -66,6 +66,6 @@ class RateLimiterTest {
   private static RateLimiter limiter(int perSecond) {
     return new RateLimiter(
         new VonageSandboxProperties(
-            "k", "s", "", "", List.of("999"), perSecond, 10, new FaultSettings(0, 0)));
+            "k", "s", "", "", List.of("999"), perSecond, 10, new FaultSettings(0, 0, false)));
   }
 }

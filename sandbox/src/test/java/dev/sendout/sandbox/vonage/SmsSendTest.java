@@ -126,6 +126,25 @@ class SmsSendTest extends VonageIntegrationTest {
   }
 
   @Test
+  void rejectedCredentialsFaultAnswersEveryRightCaller401UntilSwitchedOff() throws Exception {
+    assertThat(put("/sandbox/vonage/faults", "{\"rejectCredentials\":true}").statusCode())
+        .isEqualTo(200);
+    assertThat(json(get("/sandbox/vonage/faults").body()).get("rejectCredentials").asBoolean())
+        .isTrue();
+
+    assertUnauthorized(refusal(jwtClient(), sms(RECIPIENT, "revoked-jwt")));
+    assertUnauthorized(refusal(basicClient(API_KEY, API_SECRET), sms(RECIPIENT, "revoked-basic")));
+
+    JsonNode stats = stats();
+    assertThat(stats.get("unauthorized").asLong()).isEqualTo(2);
+    assertThat(stats.get("accepted").asLong()).isZero();
+    assertThat(get("/sandbox/vonage/messages").body()).isEqualTo("[]");
+    assertThat(put("/sandbox/vonage/faults", "{\"rejectCredentials\":false}").statusCode())
+        .isEqualTo(200);
+    assertThat(jwtClient().sendMessage(sms(RECIPIENT, "recovered")).getMessageUuid()).isNotNull();
+  }
+
+  @Test
   void latencyDelaysTheAnswer() throws Exception {
     assertThat(put("/sandbox/vonage/faults", "{\"latencyMs\":300}").statusCode()).isEqualTo(200);
 

@@ -60,6 +60,6 @@ class VonageAuthenticatorTest {
 
   private static VonageSandboxProperties properties(String applicationId, String publicKey) {
     return new VonageSandboxProperties(
-        "k", "s", applicationId, publicKey, List.of("999"), 30, 10, new FaultSettings(0, 0));
+        "k", "s", applicationId, publicKey, List.of("999"), 30, 10, new FaultSettings(0, 0, false));
   }
 }

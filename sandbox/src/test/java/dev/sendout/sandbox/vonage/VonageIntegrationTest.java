@@ -57,7 +57,10 @@ abstract class VonageIntegrationTest extends SandboxHttpTest {
   void resetSandbox() throws Exception {
     assertThat(delete("/sandbox/vonage/messages").statusCode()).isEqualTo(204);
     assertThat(
-            put("/sandbox/vonage/faults", "{\"latencyMs\":0,\"serverErrorRate\":0}").statusCode())
+            put(
+                    "/sandbox/vonage/faults",
+                    "{\"latencyMs\":0,\"serverErrorRate\":0,\"rejectCredentials\":false}")
+                .statusCode())
         .isEqualTo(200);
     assertThat(put("/sandbox/vonage/statuses", "{\"webhookUrl\":\"\"}").statusCode())
         .isEqualTo(200);
