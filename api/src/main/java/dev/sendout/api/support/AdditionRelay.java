@@ -8,8 +8,14 @@ import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SeqRange;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
@@ -42,6 +48,14 @@ public class AdditionRelay {
   private final WorkflowClient temporal;
   private final TransactionTemplate transaction;
 
+  /** How long new additions wait for the workflow to release the last hand-off, at most. */
+  static final Duration WAIT_FOR_RELEASE = Duration.ofSeconds(10);
+
+  /** The last message this relay handed to each sendout lately, and when. */
+  private record HandOver(int lastSeq, long atNanos) {}
+
+  private final Map<UUID, HandOver> lastHandedOver = new ConcurrentHashMap<>();
+
   /** Signals sent at once; a round's sendouts beyond it wait for a free one. */
   private final ExecutorService signalling =
       Executors.newFixedThreadPool(
@@ -73,7 +87,9 @@ public class AdditionRelay {
   }
 
   private int handOverLocked() {
-    List<Pending> pending = handoffs.lockPending(BATCH);
+    List<Pending> locked = handoffs.lockPending(BATCH);
+    Set<UUID> busy = busyWorkflows(locked);
+    List<Pending> pending = locked.stream().filter(p -> !busy.contains(p.sendoutId())).toList();
     // One signal per sendout, sent side by side: a round that spans many sendouts costs one round
     // trip, not one per sendout in turn.
     List<CompletableFuture<Boolean>> told =
@@ -83,11 +99,34 @@ public class AdditionRelay {
     int handed = 0;
     for (int i = 0; i < pending.size(); i++) {
       if (told.get(i).join()) {
-        handoffs.markHandedOver(pending.get(i).sendoutId(), pending.get(i).keys());
+        Pending p = pending.get(i);
+        handoffs.markHandedOver(p.sendoutId(), p.keys());
+        int last = p.ranges().get(p.ranges().size() - 1).toSeq() - 1;
+        lastHandedOver.put(p.sendoutId(), new HandOver(last, System.nanoTime()));
         handed += pending.get(i).keys().size();
       }
     }
     return handed;
+  }
+
+  /**
+   * The sendouts whose workflow has not yet released what this relay last handed it, moments ago:
+   * their new additions wait for the next round, and then go over together. A workflow that takes a
+   * while per hand-off (many sendouts at once, a busy machine) is so told less often, of more at a
+   * time, instead of being sent a signal, and doing a release and a batch, per round. Past {@link
+   * #WAIT_FOR_RELEASE} the relay hands over regardless; the watchdog heals what was lost.
+   */
+  private Set<UUID> busyWorkflows(List<Pending> pending) {
+    long now = System.nanoTime();
+    lastHandedOver.values().removeIf(h -> now - h.atNanos() > WAIT_FOR_RELEASE.toNanos());
+    Map<UUID, Integer> awaited = new HashMap<>();
+    for (Pending p : pending) {
+      HandOver last = lastHandedOver.get(p.sendoutId());
+      if (last != null) {
+        awaited.put(p.sendoutId(), last.lastSeq());
+      }
+    }
+    return awaited.isEmpty() ? Set.of() : handoffs.stillQueued(awaited);
   }
 
   /** Signals the sendout; returns whether its additions are handed over (or cancelled too late). */

@@ -1,8 +1,10 @@
 package dev.sendout.core.support;
 
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.core.store.jooq.Tables.RECIPIENT_ADDITION;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 
+import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SeqRange;
 import java.time.Clock;
 import java.time.OffsetDateTime;
@@ -13,8 +15,10 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -99,6 +103,19 @@ public class AdditionHandoffs {
               }
             });
     return merged;
+  }
+
+  /** Of the sendouts given, those whose given message is still QUEUED: not released yet. */
+  public Set<UUID> stillQueued(Map<UUID, Integer> lastSeqBySendout) {
+    var wanted =
+        lastSeqBySendout.entrySet().stream()
+            .map(e -> DSL.row(MESSAGE.SENDOUT_ID, MESSAGE.SEQ).eq(e.getKey(), e.getValue()))
+            .toList();
+    return db.select(MESSAGE.SENDOUT_ID)
+        .from(MESSAGE)
+        .where(DSL.or(wanted))
+        .and(MESSAGE.STATUS.eq(MessageStatus.QUEUED))
+        .fetchSet(MESSAGE.SENDOUT_ID);
   }
 
   /** Records that the workflow was told of these additions of the sendout. */

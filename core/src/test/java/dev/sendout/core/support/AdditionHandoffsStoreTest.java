@@ -1,0 +1,40 @@
+package dev.sendout.core.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.core.StoreTest;
+import dev.sendout.core.sendout.NewSendout;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.support.RecipientAdditions.RecipientSource;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class AdditionHandoffsStoreTest extends StoreTest {
+
+  @Autowired SendoutStore sendouts;
+  @Autowired RecipientAdditions additions;
+  @Autowired AdditionHandoffs handoffs;
+
+  @Test
+  void aSendoutIsBusyWhileTheLastMessageHandedToItIsStillQueued() {
+    UUID waiting = sendouts.create(emailSendout(1)).sendout().id();
+    UUID released = sendouts.create(emailSendout(1)).sendout().id();
+    for (UUID id : List.of(waiting, released)) {
+      sendouts.release(id);
+      additions.add(
+          "tenant-a",
+          id,
+          "k",
+          RecipientSource.of(
+              List.of(new NewSendout.Recipient("new@example.com", null, Map.of())), "h"),
+          "ann");
+    }
+    sendouts.release(released);
+
+    assertThat(handoffs.stillQueued(Map.of(waiting, 1, released, 1))).containsExactly(waiting);
+    assertThat(handoffs.stillQueued(Map.of(waiting, 0))).as("released with the sendout").isEmpty();
+  }
+}
