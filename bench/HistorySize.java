@@ -44,7 +44,14 @@ public class HistorySize {
     String namespace = args[1];
     for (int i = 2; i < args.length; i++) {
       String sendoutId = args[i];
-      Tally sendout = history(service, namespace, "sendout-" + sendoutId);
+      Tally sendout;
+      try {
+        sendout = history(service, namespace, "sendout-" + sendoutId);
+      } catch (StatusRuntimeException e) {
+        // A sendout accepted but whose workflow has not started yet has no history to count.
+        System.err.printf("No history for sendout %s: %s%n", sendoutId, e.getStatus());
+        continue;
+      }
       Tally batches = new Tally();
       int batchCount = 0;
       for (int batch = 0; ; batch++) {
