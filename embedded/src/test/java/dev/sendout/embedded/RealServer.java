@@ -1,9 +1,12 @@
 package dev.sendout.embedded;
 
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.api.workflowservice.v1.RegisterNamespaceRequest;
 import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
@@ -99,9 +102,7 @@ final class RealServer implements ExecutionCondition {
 
   /** Terminates the open sendout and batch workflows of earlier engines (see the class comment). */
   static void terminateLeftovers() {
-    WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build());
+    WorkflowServiceStubs service = service();
     try {
       for (WorkflowExecutionInfo open :
           list(
@@ -120,6 +121,42 @@ final class RealServer implements ExecutionCondition {
     } finally {
       service.shutdown();
     }
+  }
+
+  /** Stubs of the real server's workflow service; the caller shuts them down. */
+  static WorkflowServiceStubs service() {
+    return WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build());
+  }
+
+  /**
+   * Registers a namespace of the test's own on the real server and waits (bounded) until its
+   * frontend answers for it, since a new namespace reaches the server's caches a moment later.
+   */
+  static void registerNamespace(WorkflowServiceStubs service, String namespace)
+      throws InterruptedException {
+    service
+        .blockingStub()
+        .registerNamespace(
+            RegisterNamespaceRequest.newBuilder()
+                .setNamespace(namespace)
+                .setWorkflowExecutionRetentionPeriod(
+                    com.google.protobuf.Duration.newBuilder().setSeconds(86_400))
+                .build());
+    EngineClient.await(
+        () -> {
+          try {
+            service
+                .blockingStub()
+                .describeNamespace(
+                    DescribeNamespaceRequest.newBuilder().setNamespace(namespace).build());
+            return true;
+          } catch (StatusRuntimeException e) {
+            return false;
+          }
+        },
+        Duration.ofSeconds(30),
+        "namespace " + namespace + " known to the server");
   }
 
   /** Every execution matching a visibility query, page after page. */
