@@ -2,12 +2,15 @@ package dev.sendout.embedded;
 
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
 import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.api.workflowservice.v1.RegisterNamespaceRequest;
 import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
@@ -177,6 +180,35 @@ final class RealServer implements ExecutionCondition {
       page = response.getNextPageToken();
     } while (!page.isEmpty());
     return all;
+  }
+
+  /**
+   * The history of every run of a workflow, first run first: the latest run and each run it
+   * continued as new from. Bounded by the run count a test can make.
+   */
+  static List<WorkflowExecutionHistory> runs(WorkflowClient client, String workflowId) {
+    List<WorkflowExecutionHistory> runs = new ArrayList<>();
+    WorkflowExecutionHistory run = client.fetchHistory(workflowId);
+    while (true) {
+      runs.add(0, run);
+      String previous =
+          run.getEvents()
+              .get(0)
+              .getWorkflowExecutionStartedEventAttributes()
+              .getContinuedExecutionRunId();
+      if (previous.isEmpty()) {
+        return runs;
+      }
+      if (runs.size() >= 10_000) {
+        throw new AssertionError(workflowId + " has more runs than any test makes");
+      }
+      run = client.fetchHistory(workflowId, previous);
+    }
+  }
+
+  /** The events of every run of a workflow, first run first. */
+  static List<HistoryEvent> events(WorkflowClient client, String workflowId) {
+    return runs(client, workflowId).stream().flatMap(run -> run.getEvents().stream()).toList();
   }
 
   static boolean running(WorkflowExecutionInfo info) {
