@@ -28,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real-server test tier: tests that need a real Temporal server (visibility queries, Schedules,
- * the Web UI), which the Java SDK's test server does not have. They run only when {@code
+ * the Web UI, listing search attributes, the server's own Update and continue-as-new handling),
+ * which the Java SDK's test server does not have or only imitates. They run only when {@code
  * -Dsendout.realTemporal=host:port} (or the environment variable {@code SENDOUT_REAL_TEMPORAL})
  * names a running one, such as {@code deploy/temporal-dev/temporal-dev.sh start} gives; otherwise
  * every one of them is skipped with a message saying why, so that a green build without a server
@@ -56,7 +57,8 @@ final class RealServer implements ExecutionCondition {
             + PROPERTY
             + "=host:port or SENDOUT_REAL_TEMPORAL (deploy/temporal-dev/temporal-dev.sh start"
             + " runs one; .ci/run does when Go is on PATH). The watchdog Schedule, visibility"
-            + " queries and the Web UI are NOT verified by this build.");
+            + " queries, the Web UI, Updates and continue-as-new on the server and the"
+            + " search-attribute type check are NOT verified by this build.");
   }
 
   /** The real server's gRPC address, or null when none is named. */
