@@ -1,10 +1,16 @@
 package dev.sendout.embedded;
 
+import io.grpc.StatusRuntimeException;
 import io.temporal.api.enums.v1.WorkflowExecutionStatus;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflow.v1.WorkflowExecutionInfo;
+import io.temporal.api.workflowservice.v1.DescribeNamespaceRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
+import io.temporal.api.workflowservice.v1.RegisterNamespaceRequest;
 import io.temporal.api.workflowservice.v1.TerminateWorkflowExecutionRequest;
+import io.temporal.client.WorkflowClient;
+import io.temporal.common.WorkflowExecutionHistory;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.io.IOException;
@@ -22,7 +28,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The real-server test tier: tests that need a real Temporal server (visibility queries, Schedules,
- * the Web UI), which the Java SDK's test server does not have. They run only when {@code
+ * the Web UI, listing search attributes, the server's own Update and continue-as-new handling),
+ * which the Java SDK's test server does not have or only imitates. They run only when {@code
  * -Dsendout.realTemporal=host:port} (or the environment variable {@code SENDOUT_REAL_TEMPORAL})
  * names a running one, such as {@code deploy/temporal-dev/temporal-dev.sh start} gives; otherwise
  * every one of them is skipped with a message saying why, so that a green build without a server
@@ -50,7 +57,8 @@ final class RealServer implements ExecutionCondition {
             + PROPERTY
             + "=host:port or SENDOUT_REAL_TEMPORAL (deploy/temporal-dev/temporal-dev.sh start"
             + " runs one; .ci/run does when Go is on PATH). The watchdog Schedule, visibility"
-            + " queries and the Web UI are NOT verified by this build.");
+            + " queries, the Web UI, Updates and continue-as-new on the server and the"
+            + " search-attribute type check are NOT verified by this build.");
   }
 
   /** The real server's gRPC address, or null when none is named. */
@@ -99,9 +107,7 @@ final class RealServer implements ExecutionCondition {
 
   /** Terminates the open sendout and batch workflows of earlier engines (see the class comment). */
   static void terminateLeftovers() {
-    WorkflowServiceStubs service =
-        WorkflowServiceStubs.newServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build());
+    WorkflowServiceStubs service = service();
     try {
       for (WorkflowExecutionInfo open :
           list(
@@ -122,6 +128,42 @@ final class RealServer implements ExecutionCondition {
     }
   }
 
+  /** Stubs of the real server's workflow service; the caller shuts them down. */
+  static WorkflowServiceStubs service() {
+    return WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(address()).build());
+  }
+
+  /**
+   * Registers a namespace of the test's own on the real server and waits (bounded) until its
+   * frontend answers for it, since a new namespace reaches the server's caches a moment later.
+   */
+  static void registerNamespace(WorkflowServiceStubs service, String namespace)
+      throws InterruptedException {
+    service
+        .blockingStub()
+        .registerNamespace(
+            RegisterNamespaceRequest.newBuilder()
+                .setNamespace(namespace)
+                .setWorkflowExecutionRetentionPeriod(
+                    com.google.protobuf.Duration.newBuilder().setSeconds(86_400))
+                .build());
+    EngineClient.await(
+        () -> {
+          try {
+            service
+                .blockingStub()
+                .describeNamespace(
+                    DescribeNamespaceRequest.newBuilder().setNamespace(namespace).build());
+            return true;
+          } catch (StatusRuntimeException e) {
+            return false;
+          }
+        },
+        Duration.ofSeconds(30),
+        "namespace " + namespace + " known to the server");
+  }
+
   /** Every execution matching a visibility query, page after page. */
   static List<WorkflowExecutionInfo> list(WorkflowServiceStubs service, String query) {
     List<WorkflowExecutionInfo> all = new ArrayList<>();
@@ -140,6 +182,35 @@ final class RealServer implements ExecutionCondition {
       page = response.getNextPageToken();
     } while (!page.isEmpty());
     return all;
+  }
+
+  /**
+   * The history of every run of a workflow, first run first: the latest run and each run it
+   * continued as new from. Bounded by the run count a test can make.
+   */
+  static List<WorkflowExecutionHistory> runs(WorkflowClient client, String workflowId) {
+    List<WorkflowExecutionHistory> runs = new ArrayList<>();
+    WorkflowExecutionHistory run = client.fetchHistory(workflowId);
+    while (true) {
+      runs.add(0, run);
+      String previous =
+          run.getEvents()
+              .get(0)
+              .getWorkflowExecutionStartedEventAttributes()
+              .getContinuedExecutionRunId();
+      if (previous.isEmpty()) {
+        return runs;
+      }
+      if (runs.size() >= 10_000) {
+        throw new AssertionError(workflowId + " has more runs than any test makes");
+      }
+      run = client.fetchHistory(workflowId, previous);
+    }
+  }
+
+  /** The events of every run of a workflow, first run first. */
+  static List<HistoryEvent> events(WorkflowClient client, String workflowId) {
+    return runs(client, workflowId).stream().flatMap(run -> run.getEvents().stream()).toList();
   }
 
   static boolean running(WorkflowExecutionInfo info) {
