@@ -9,18 +9,16 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Duration;
 import java.util.function.Function;
-import org.springframework.http.InvalidMediaTypeException;
-import org.springframework.http.MediaType;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * Backpressure for {@code /v1}: each call takes one request from its tenant's budget, and the
  * writes (new sendouts, added recipients: the calls that hold a database connection for a COPY)
- * also take a place in a bulkhead shared by all tenants (JSON additions excepted, see {@link
- * #isCombinedAddition}). A write that finds the bulkhead full waits for a place a few milliseconds
- * at most ({@code sendout.api.limits.write-wait}), then is answered 503: an overload becomes fast
- * refusals with Retry-After, never requests queueing until they time out. Writes are refused the
- * same way while the engine is too far behind its sends ({@link BacklogBound}).
+ * also take a place in a bulkhead shared by all tenants. A write that finds the bulkhead full waits
+ * for a place a few milliseconds at most ({@code sendout.api.limits.write-wait}), then is answered
+ * 503: an overload becomes fast refusals with Retry-After, never requests queueing until they time
+ * out. Writes are refused the same way while the engine is too far behind its sends ({@link
+ * BacklogBound}).
  */
 public class RequestLimitsInterceptor implements HandlerInterceptor {
 
@@ -54,9 +52,6 @@ public class RequestLimitsInterceptor implements HandlerInterceptor {
     limits.takeRequest(tenantOf.apply(request));
     if (isWrite(request)) {
       backlog.check();
-      if (isCombinedAddition(request)) {
-        return true;
-      }
       if (!writes.tryAcquirePermission()) {
         throw new ApiProblem(
             ProblemType.OVERLOADED,
@@ -73,23 +68,6 @@ public class RequestLimitsInterceptor implements HandlerInterceptor {
       HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
     if (request.getAttribute(HOLDS_PLACE) != null) {
       writes.onComplete();
-    }
-  }
-
-  /**
-   * An addition of a JSON list of recipients: concurrent ones to the same sendout share one
-   * transaction ({@code CombinedAdditions}), so more of them at once cost the database no more
-   * connections, only a larger group, and they take no place in the bulkhead. Uploads do.
-   */
-  private static boolean isCombinedAddition(HttpServletRequest request) {
-    String type = request.getContentType();
-    if (!request.getRequestURI().endsWith("/recipients") || type == null) {
-      return false;
-    }
-    try {
-      return MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(type));
-    } catch (InvalidMediaTypeException e) {
-      return false; // answered 415 by the handler's own checks
     }
   }
 

@@ -89,29 +89,6 @@ class LimitsTest {
   }
 
   @Test
-  void jsonAdditionsTakeNoPlaceInTheBulkheadButUploadsDo() {
-    var properties = new LimitProperties(100, 1000, 1, Duration.ZERO, 0, 0);
-    var interceptor =
-        new RequestLimitsInterceptor(
-            new TenantLimits(properties),
-            properties,
-            new BacklogBound(() -> 0, 0, () -> 0, 0),
-            request -> ACME);
-    var response = new MockHttpServletResponse();
-    interceptor.preHandle(new MockHttpServletRequest("POST", "/v1/sendouts"), response, null);
-
-    var json = new MockHttpServletRequest("POST", "/v1/sendouts/x/recipients");
-    json.setContentType("application/json; charset=utf-8");
-    var upload = new MockHttpServletRequest("POST", "/v1/sendouts/x/recipients");
-    upload.setContentType("application/x-ndjson");
-
-    assertThat(interceptor.preHandle(json, response, null)).isTrue();
-    assertThatThrownBy(() -> interceptor.preHandle(upload, response, null))
-        .isInstanceOfSatisfying(
-            ApiProblem.class, p -> assertThat(p.type()).isEqualTo(ProblemType.OVERLOADED));
-  }
-
-  @Test
   void aWriteWaitsBrieflyForAPlaceAndTakesTheOneThatFrees() throws Exception {
     var properties = new LimitProperties(100, 1000, 1, Duration.ofSeconds(5), 0, 0);
     var interceptor =
