@@ -63,6 +63,8 @@ stop_engine() {
   rm -rf "$state"
 }
 trap stop_engine EXIT
+# Interrupted, the script exits, which runs the EXIT trap above.
+trap 'exit 130' INT TERM
 
 # Every other part listens on a port of its own choosing (0): only the API's must be known here.
 SENDOUT_TEMPORAL=test-server SENDOUT_STATE="$state" SENDOUT_DEV_API_KEY="$key" \
@@ -78,8 +80,8 @@ until curl -fs "$base/actuator/health" >/dev/null 2>&1; do
     tail -50 "$out/engine.log" >&2
     exit 1
   fi
-  if [ $(($(date +%s) - started)) -gt 180 ]; then
-    echo "schemathesis: the engine was not healthy after 180 s; its log:" >&2
+  if [ $(($(date +%s) - started)) -gt 300 ]; then
+    echo "schemathesis: the engine was not healthy after 300 s; its log:" >&2
     tail -50 "$out/engine.log" >&2
     exit 1
   fi
