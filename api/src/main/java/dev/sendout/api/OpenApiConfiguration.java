@@ -7,7 +7,14 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.ObjectSchema;
 import io.swagger.v3.oas.models.media.Schema;
+import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.HashSet;
@@ -36,6 +43,11 @@ class OpenApiConfiguration {
 
   /** The scheme of the admin token. */
   static final String ADMIN_TOKEN = "adminToken";
+
+  /** The schema of every error response, and its media type. */
+  static final String PROBLEM = "Problem";
+
+  static final String PROBLEM_JSON = "application/problem+json";
 
   private static final Pattern SCHEMA_REF = Pattern.compile("#/components/schemas/([^\"]+)\"");
 
@@ -71,7 +83,156 @@ class OpenApiConfiguration {
       if (!admin) {
         keepReferencedSchemas(openApi);
       }
+      problems(openApi);
+      nullableAnswers(openApi);
     };
+  }
+
+  /**
+   * The answers are records written by Jackson, which writes a null field as {@code null}: a
+   * sendout not yet sent has {@code "sentAt": null}, one not stuck {@code "stuck": null}. springdoc
+   * cannot tell which fields may be null and describes every one as never null, so here every
+   * property of a schema that a success answer uses, and that is not listed as required, is
+   * described as possibly null (a type of its own plus {@code "null"}; a reference as {@code anyOf}
+   * it or null). A field that is never null is marked {@code requiredMode = REQUIRED} on its record
+   * component to say so.
+   */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static void nullableAnswers(OpenAPI openApi) {
+    Map<String, Schema> schemas = openApi.getComponents().getSchemas();
+    Set<String> roots = new HashSet<>();
+    openApi
+        .getPaths()
+        .values()
+        .forEach(
+            item ->
+                item.readOperations()
+                    .forEach(
+                        operation ->
+                            operation
+                                .getResponses()
+                                .forEach(
+                                    (code, response) -> {
+                                      if (code.startsWith("2")) {
+                                        roots.addAll(references(response.getContent()));
+                                      }
+                                    })));
+    for (String name : reachable(roots, schemas)) {
+      Schema schema = schemas.get(name);
+      if (schema == null || schema.getProperties() == null) {
+        continue;
+      }
+      List<String> required = schema.getRequired() == null ? List.of() : schema.getRequired();
+      Map<String, Schema> properties = schema.getProperties();
+      properties.replaceAll(
+          (property, value) -> required.contains(property) ? value : orNull(value));
+    }
+  }
+
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static Schema orNull(Schema property) {
+    if (property.get$ref() != null) {
+      return new Schema<>()
+          .anyOf(
+              List.of(
+                  new Schema<>().$ref(property.get$ref()), new Schema<>().types(Set.of("null"))));
+    }
+    Set<String> types = new java.util.LinkedHashSet<>();
+    if (property.getTypes() != null) {
+      types.addAll(property.getTypes());
+    } else if (property.getType() != null) {
+      types.add(property.getType());
+    }
+    if (types.isEmpty() || types.contains("null")) {
+      return property;
+    }
+    types.add("null");
+    property.setTypes(types);
+    if (property.getEnum() != null && !property.getEnum().contains(null)) {
+      List values = new java.util.ArrayList<>(property.getEnum());
+      values.add(null);
+      property.setEnum(values);
+    }
+    return property;
+  }
+
+  /**
+   * Every error is an RFC 9457 problem ({@code ApiExceptionHandler}), which the annotations cannot
+   * say: springdoc gives an error response the operation's own success schema as {@code *}{@code
+   * /*}. Each 4xx and 5xx is described here as {@code application/problem+json} of one {@code
+   * Problem} schema, and the errors any {@code /v1} call can meet (a missing key, a rate limit, an
+   * overload) and any body can meet (an unsupported Content-Type) are added where not already
+   * described, so that a client generator, or a fuzzer checking conformance, sees them all.
+   */
+  private static void problems(OpenAPI openApi) {
+    openApi.getComponents().addSchemas(PROBLEM, problemSchema());
+    openApi
+        .getPaths()
+        .forEach(
+            (path, item) ->
+                item.readOperations()
+                    .forEach(
+                        operation -> {
+                          ApiResponses responses = operation.getResponses();
+                          if (path.startsWith("/v1/") || path.equals("/v1")) {
+                            addIfAbsent(
+                                responses,
+                                "400",
+                                "A malformed request: its path (such as an encoded slash), query"
+                                    + " string or headers");
+                            addIfAbsent(
+                                responses, "401", "No API key, or an unknown or revoked one");
+                            addIfAbsent(
+                                responses,
+                                "429",
+                                "Over the tenant's request rate; see Retry-After");
+                            addIfAbsent(
+                                responses, "503", "Overloaded or unavailable; see Retry-After");
+                          }
+                          if (operation.getRequestBody() != null) {
+                            addIfAbsent(responses, "400", "The body is not valid");
+                            addIfAbsent(
+                                responses, "415", "A Content-Type this operation does not read");
+                          }
+                          responses.forEach(
+                              (code, response) -> {
+                                if (code.startsWith("4") || code.startsWith("5")) {
+                                  response.setContent(problemContent());
+                                }
+                              });
+                        }));
+  }
+
+  private static void addIfAbsent(ApiResponses responses, String code, String description) {
+    if (!responses.containsKey(code)) {
+      responses.addApiResponse(code, new ApiResponse().description(description));
+    }
+  }
+
+  private static Content problemContent() {
+    return new Content()
+        .addMediaType(
+            PROBLEM_JSON,
+            new io.swagger.v3.oas.models.media.MediaType()
+                .schema(new Schema<>().$ref("#/components/schemas/" + PROBLEM)));
+  }
+
+  /** The problem detail every error carries, with the field problems of a 400. */
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private static Schema problemSchema() {
+    Schema fieldProblem =
+        new ObjectSchema()
+            .addProperty("pointer", new StringSchema().description("JSON Pointer or parameter"))
+            .addProperty("detail", new StringSchema());
+    return new ObjectSchema()
+        .description("An RFC 9457 problem detail; type is a stable URN per kind of error")
+        .addProperty("type", new StringSchema().example("urn:sendout:problem:invalid-request"))
+        .addProperty("title", new StringSchema())
+        .addProperty("status", new IntegerSchema())
+        .addProperty("detail", new StringSchema())
+        .addProperty("instance", new StringSchema())
+        .addProperty("errors", new ArraySchema().items(fieldProblem))
+        .required(List.of("type", "title", "status"));
   }
 
   private static SecurityScheme bearer(String description) {
@@ -97,7 +258,14 @@ class OpenApiConfiguration {
     if (schemas == null) {
       return;
     }
-    Set<String> used = new HashSet<>(references(openApi.getPaths()));
+    Set<String> used = reachable(references(openApi.getPaths()), schemas);
+    schemas.keySet().retainAll(used);
+  }
+
+  /** The schemas named, and every schema they use, directly or through another. */
+  @SuppressWarnings("rawtypes")
+  private static Set<String> reachable(Set<String> roots, Map<String, Schema> schemas) {
+    Set<String> used = new HashSet<>(roots);
     Set<String> added = new HashSet<>(used);
     while (!added.isEmpty()) {
       Set<String> next = new HashSet<>();
@@ -110,7 +278,7 @@ class OpenApiConfiguration {
       }
       added = next;
     }
-    schemas.keySet().retainAll(used);
+    return used;
   }
 
   private static Set<String> references(Object part) {

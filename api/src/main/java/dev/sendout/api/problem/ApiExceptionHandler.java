@@ -4,6 +4,7 @@ import dev.sendout.core.store.StoreErrors;
 import java.io.UncheckedIOException;
 import java.util.List;
 import java.util.UUID;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessException;
@@ -88,6 +89,19 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         ProblemType.INVALID_REQUEST,
         e.getName() + ": invalid value",
         List.of(new FieldProblem(e.getName(), "invalid value")));
+  }
+
+  /**
+   * A query string Tomcat cannot split into parameters (a parameter without a name, such as {@code
+   * ?=x}, or a bad percent-encoding): the caller's 400, which Tomcat reports only when a handler
+   * first reads a parameter. Its message names byte offsets, not a field, so it is not passed on.
+   */
+  @ExceptionHandler(InvalidParameterException.class)
+  ResponseEntity<ProblemDetail> malformedParameters(InvalidParameterException e) {
+    return respond(
+        ProblemType.INVALID_REQUEST,
+        "The query string is malformed: a parameter without a name, or a bad %-encoding",
+        List.of());
   }
 
   /**

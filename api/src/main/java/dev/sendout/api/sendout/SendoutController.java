@@ -91,6 +91,7 @@ public class SendoutController {
       summary =
           "A sendout: status, message counts per status, whether it is stuck, paused or cancelled,"
               + " the watchdog's open findings, timestamps")
+  @ApiResponse(responseCode = "200", description = "The sendout")
   @ApiResponse(responseCode = "404", description = "No such sendout")
   @GetMapping("/{id}")
   public SendoutView get(Tenant tenant, @PathVariable UUID id) {
@@ -98,6 +99,7 @@ public class SendoutController {
   }
 
   @Operation(summary = "A sendout's messages, in order, one page at a time")
+  @ApiResponse(responseCode = "200", description = "A page of messages")
   @ApiResponse(responseCode = "400", description = "Invalid status, limit or cursor")
   @ApiResponse(responseCode = "404", description = "No such sendout")
   @GetMapping("/{id}/messages")

@@ -94,7 +94,8 @@ public class SupportController {
   public ResponseEntity<RecipientsAdded> upload(
       Tenant tenant,
       @PathVariable UUID id,
-      @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
+      // The body's media type, which OpenAPI describes with the body, never as a parameter.
+      @Parameter(hidden = true) @RequestHeader(HttpHeaders.CONTENT_TYPE) MediaType contentType,
       @Parameter(description = "Who is adding them, for the audit trail")
           @RequestParam(required = false)
           String by,
@@ -154,6 +155,7 @@ public class SupportController {
   }
 
   @Operation(summary = "Who did what to a sendout and when, oldest first")
+  @ApiResponse(responseCode = "200", description = "The audit trail")
   @ApiResponse(responseCode = "404", description = "No such sendout")
   @GetMapping("/{id}/audit")
   public AuditView audit(Tenant tenant, @PathVariable UUID id) {

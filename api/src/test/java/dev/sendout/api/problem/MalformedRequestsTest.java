@@ -153,6 +153,15 @@ class MalformedRequestsTest {
     assertThat(reply.body()).doesNotContain("Access-Control-Allow-Origin");
   }
 
+  /** Found by schemathesis on its first run: Tomcat's parameter error reached the catch-all 500. */
+  @Test
+  void aQueryParameterWithoutANameIsA400ProblemNotA500() {
+    assertProblem(send(request("/v1/sendouts?channel=SMS&=null").GET()), 400);
+    assertProblem(
+        send(request("/v1/sendouts/" + java.util.UUID.randomUUID() + "/messages?limit=5&=").GET()),
+        400);
+  }
+
   @Test
   void tomcatsOwnRefusalsAreProblemsToo() {
     assertProblem(send(request("/v1/sendouts/a%2Fb").GET()), 400);
