@@ -47,6 +47,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   /** From version 1 a cancel stops the sendout only once the store has recorded it. */
   static final String CANCEL_AFTER_STORE_WRITE = "cancel-after-store-write";
 
+  /**
+   * From version 1 the send loop waits past the changes it had seen when its pass began, so that a
+   * change made while it was in a store call (a resend or an addition handled meanwhile) wakes it.
+   */
+  static final String SEES_CHANGES_DURING_CALLS = "sees-changes-during-calls";
+
   /** From version 1 added ranges released together that follow one another make one batch. */
   static final String MERGE_ADDED_RANGES = "merge-added-ranges";
 
@@ -72,6 +78,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   /** Decided first thing in {@link #run}, never in a handler ({@code ONLY_CHANGES}). */
   private boolean onlyChanges;
+
+  /** Decided first thing in {@link #run} ({@link #SEES_CHANGES_DURING_CALLS}). */
+  private boolean seesChangesDuringCalls;
 
   /**
    * Restores a continued run's state before anything else runs. The SDK delivers the signals that
@@ -105,6 +114,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   public SendTally run(StartSendout start) {
     onlyChanges = SendoutSearchAttributes.onlyChanges();
     shortStore = StoreCalls.shortCalls(SendoutActivities.class);
+    seesChangesDuringCalls =
+        Workflow.getVersion(SEES_CHANGES_DURING_CALLS, Workflow.DEFAULT_VERSION, 1) == 1;
     boolean continued = start.checkpoint() != null;
     if (!continued) {
       // Present from the start, so that "Stuck = false" finds healthy sendouts too.
@@ -148,6 +159,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   private void sendAndSettle() {
     while (true) {
+      int seen = changes;
       releaseAdditions();
       boolean draining = historyIsLarge();
       if (!draining) {
@@ -164,7 +176,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       if (draining || historyIsLarge()) {
         continueAsNewWhenQuiet();
       }
-      awaitChange();
+      awaitChange(seesChangesDuringCalls ? seen : changes);
     }
   }
 
@@ -205,8 +217,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
   }
 
-  private void awaitChange() {
-    int seen = changes;
+  /** Waits for a change past {@code seen}; at once if one came since. */
+  private void awaitChange(int seen) {
     Workflow.await(() -> changes != seen);
     stuck.batchesStuck(ledger.anyStuck());
     stuck.publish(false);
