@@ -182,6 +182,11 @@ public class SendoutListController {
   private static Set<SendoutStatus> statuses(List<String> values) {
     Set<SendoutStatus> statuses = EnumSet.noneOf(SendoutStatus.class);
     if (values != null) {
+      // Given but empty ("status="): a filter that names nothing is a mistake, not "any status".
+      if (values.stream().allMatch(String::isBlank)) {
+        throw ApiProblem.invalid(
+            "status", "must name a status; one of " + Arrays.toString(SendoutStatus.values()));
+      }
       for (String value : values) {
         statuses.add(parse("status", value.strip(), SendoutStatus.class));
       }

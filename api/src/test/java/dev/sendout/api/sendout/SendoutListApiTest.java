@@ -237,6 +237,7 @@ class SendoutListApiTest {
     Map<String, String> queries = new HashMap<>();
     queries.put("?status=FINISHED", "status");
     queries.put("?status=SENT,", "status");
+    queries.put("?status=", "status");
     queries.put("?status=sent", "status");
     queries.put("?channel=FAX", "channel");
     queries.put("?channel=", "channel");
