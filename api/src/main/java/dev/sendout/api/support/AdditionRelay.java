@@ -92,19 +92,30 @@ public class AdditionRelay {
     List<Pending> pending = locked.stream().filter(p -> !busy.contains(p.sendoutId())).toList();
     // One signal per sendout, sent side by side: a round that spans many sendouts costs one round
     // trip, not one per sendout in turn.
-    List<CompletableFuture<Boolean>> told =
+    List<CompletableFuture<RuntimeException>> told =
         pending.stream()
             .map(p -> CompletableFuture.supplyAsync(() -> tell(p), signalling))
             .toList();
     int handed = 0;
+    int failed = 0;
+    RuntimeException firstFailure = null;
     for (int i = 0; i < pending.size(); i++) {
-      if (told.get(i).join()) {
-        Pending p = pending.get(i);
+      Pending p = pending.get(i);
+      RuntimeException failure = told.get(i).join();
+      if (failure == null) {
         handoffs.markHandedOver(p.sendoutId(), p.keys());
         int last = p.ranges().get(p.ranges().size() - 1).toSeq() - 1;
         lastHandedOver.put(p.sendoutId(), new HandOver(last, System.nanoTime()));
-        handed += pending.get(i).keys().size();
+        handed += p.keys().size();
+      } else {
+        failed++;
+        firstFailure = firstFailure == null ? failure : firstFailure;
       }
+    }
+    if (failed > 0) {
+      // Temporal unreachable or slow: they stay pending for the next round. One line per round,
+      // not one per sendout, however many are waiting.
+      log.warn("Could not hand additions to {} sendouts now: {}", failed, firstFailure.toString());
     }
     return handed;
   }
@@ -129,18 +140,19 @@ public class AdditionRelay {
     return awaited.isEmpty() ? Set.of() : handoffs.stillQueued(awaited);
   }
 
-  /** Signals the sendout; returns whether its additions are handed over (or cancelled too late). */
-  private boolean tell(Pending pending) {
+  /**
+   * Signals the sendout, or cancels its additions if it has finished; returns the failure that
+   * leaves them pending, or null.
+   */
+  private RuntimeException tell(Pending pending) {
     try {
       signal(pending);
     } catch (WorkflowNotFoundException finished) {
       cancelTooLate(pending);
     } catch (RuntimeException e) {
-      // Temporal unreachable or slow: it stays pending for the next round.
-      log.warn("Could not hand additions to sendout {} now: {}", pending.sendoutId(), e.toString());
-      return false;
+      return e;
     }
-    return true;
+    return null;
   }
 
   private void signal(Pending pending) {
