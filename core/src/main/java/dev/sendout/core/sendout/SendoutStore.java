@@ -155,33 +155,17 @@ public class SendoutStore {
         .execute();
   }
 
-  /** The {@code last_error} of added messages that a finished sendout will never send. */
-  public static final String ADDED_TOO_LATE = "Added after the sendout had finished";
-
-  /**
-   * Records that every message of the sendout is settled; a cancelled sendout stays CANCELLED. An
-   * addition committed while the workflow was completing never reached it: its messages, still
-   * QUEUED, are cancelled here with the reason, under the sendout's row lock that additions take,
-   * so that nothing is left waiting in a finished sendout and every later addition is refused.
-   */
+  /** Records that every message of the sendout is settled; a cancelled sendout stays CANCELLED. */
   @Transactional
   public void markCompleted(UUID id) {
-    OffsetDateTime now = now();
     db.update(SENDOUT)
-        .set(SENDOUT.COMPLETED_AT, DSL.coalesce(SENDOUT.COMPLETED_AT, now))
+        .set(SENDOUT.COMPLETED_AT, DSL.coalesce(SENDOUT.COMPLETED_AT, now()))
         .where(SENDOUT.ID.eq(id))
         .execute();
     db.update(SENDOUT)
         .set(SENDOUT.STATUS, SendoutStatus.COMPLETED)
         .where(SENDOUT.ID.eq(id))
         .and(SENDOUT.CANCELLED_AT.isNull())
-        .execute();
-    db.update(MESSAGE)
-        .set(MESSAGE.STATUS, MessageStatus.CANCELLED)
-        .set(MESSAGE.FINISHED_AT, now)
-        .set(MESSAGE.LAST_ERROR, ADDED_TOO_LATE)
-        .where(MESSAGE.SENDOUT_ID.eq(id))
-        .and(MESSAGE.STATUS.eq(MessageStatus.QUEUED))
         .execute();
   }
 

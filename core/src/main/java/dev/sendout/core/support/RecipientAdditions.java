@@ -6,7 +6,6 @@ import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 
 import dev.sendout.core.sendout.NewSendout.Recipient;
 import dev.sendout.core.sendout.QueuedMessages;
-import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.store.jooq.tables.records.SendoutRecord;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SendoutStatus;
@@ -33,7 +32,7 @@ import org.springframework.transaction.annotation.Transactional;
 public class RecipientAdditions {
 
   /** The {@code last_error} of added messages that a finished sendout will never send. */
-  public static final String TOO_LATE = SendoutStore.ADDED_TOO_LATE;
+  public static final String TOO_LATE = "Added after the sendout had finished";
 
   private final DSLContext db;
   private final QueuedMessages queued;

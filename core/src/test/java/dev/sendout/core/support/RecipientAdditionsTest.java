@@ -105,22 +105,6 @@ class RecipientAdditionsTest extends StoreTest {
   }
 
   @Test
-  void messagesAddedWhileTheSendoutCompletedAreCancelledWithTheReasonNotLeftQueued() {
-    UUID id = created(1);
-    sendouts.release(id);
-    additions.add(TENANT, id, "late", RecipientSource.of(recipients("late", 2), "h"), "ann");
-
-    sendouts.markCompleted(id);
-
-    assertThat(all(id))
-        .extracting(StoredMessage::seq, StoredMessage::status, StoredMessage::lastError)
-        .containsExactly(
-            tuple(0, RELEASED, null),
-            tuple(1, CANCELLED, RecipientAdditions.TOO_LATE),
-            tuple(2, CANCELLED, RecipientAdditions.TOO_LATE));
-  }
-
-  @Test
   void aCompletedOrCancelledSendoutTakesNoRecipients() {
     UUID completed = created(1);
     sendouts.markCompleted(completed);
