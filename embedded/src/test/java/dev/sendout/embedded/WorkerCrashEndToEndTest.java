@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -50,6 +51,19 @@ class WorkerCrashEndToEndTest {
   private static EmbeddedEngine engine;
   private static EngineClient client;
 
+  /**
+   * The worker a test starts in place of one it killed. Closed after the test: left polling, it
+   * would take the next test's calls from the worker that test is watching.
+   */
+  private ConfigurableApplicationContext replacement;
+
+  @AfterEach
+  void stopReplacement() {
+    if (replacement != null) {
+      replacement.close();
+    }
+  }
+
   @BeforeAll
   static void startEngine() throws Exception {
     // Two batches at a time, so the kill finds some accepted, some in flight and some not started.
@@ -90,7 +104,7 @@ class WorkerCrashEndToEndTest {
 
     engine.kill(emailWorker);
     client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":0}");
-    engine.startWorker(EMAIL_ONLY);
+    replacement = engine.startWorker(EMAIL_ONLY);
 
     // Every message ends confirmed by a receipt, or in doubt; none is left merely accepted.
     JsonNode done =
@@ -141,7 +155,7 @@ class WorkerCrashEndToEndTest {
     engine.kill(emailWorker);
     client.temporal().newUntypedWorkflowStub("sendout-" + id).terminate("test: deleted");
     client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":0}");
-    engine.startWorker(EMAIL_ONLY);
+    replacement = engine.startWorker(EMAIL_ONLY);
 
     // The restarted workflow records the sendout SENT: the terminated one never got that far.
     client.awaitSendout(
