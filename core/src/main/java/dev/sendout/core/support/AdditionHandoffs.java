@@ -11,7 +11,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -81,28 +80,8 @@ public class AdditionHandoffs {
               pending.keys().add(row.value2());
             });
     return bySendout.values().stream()
-        .map(p -> new Pending(p.sendoutId(), merged(p.ranges()), p.keys()))
+        .map(p -> new Pending(p.sendoutId(), SeqRange.merged(p.ranges()), p.keys()))
         .toList();
-  }
-
-  /** The ranges in order, those that meet or overlap joined; empty ones dropped. */
-  static List<SeqRange> merged(List<SeqRange> ranges) {
-    List<SeqRange> merged = new ArrayList<>();
-    ranges.stream()
-        .filter(range -> range.size() > 0)
-        .sorted(Comparator.comparingInt(SeqRange::fromSeq))
-        .forEach(
-            range -> {
-              int last = merged.size() - 1;
-              if (last >= 0 && merged.get(last).toSeq() >= range.fromSeq()) {
-                SeqRange joined = merged.get(last);
-                merged.set(
-                    last, new SeqRange(joined.fromSeq(), Math.max(joined.toSeq(), range.toSeq())));
-              } else {
-                merged.add(range);
-              }
-            });
-    return merged;
   }
 
   /** Of the sendouts given, those whose given message is still QUEUED: not released yet. */

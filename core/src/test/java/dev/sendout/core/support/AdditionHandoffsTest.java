@@ -13,21 +13,20 @@ class AdditionHandoffsTest {
     var ranges =
         List.of(new SeqRange(7, 8), new SeqRange(5, 6), new SeqRange(6, 7), new SeqRange(8, 9));
 
-    assertThat(AdditionHandoffs.merged(ranges)).containsExactly(new SeqRange(5, 9));
+    assertThat(SeqRange.merged(ranges)).containsExactly(new SeqRange(5, 9));
   }
 
   @Test
   void rangesWithAGapBetweenThemStayApartAndEmptyOnesAreDropped() {
     var ranges = List.of(new SeqRange(10, 12), new SeqRange(3, 3), new SeqRange(0, 2));
 
-    assertThat(AdditionHandoffs.merged(ranges))
-        .containsExactly(new SeqRange(0, 2), new SeqRange(10, 12));
+    assertThat(SeqRange.merged(ranges)).containsExactly(new SeqRange(0, 2), new SeqRange(10, 12));
   }
 
   @Test
   void overlappingRangesAreJoinedWhole() {
     var ranges = List.of(new SeqRange(0, 5), new SeqRange(2, 4), new SeqRange(4, 9));
 
-    assertThat(AdditionHandoffs.merged(ranges)).containsExactly(new SeqRange(0, 9));
+    assertThat(SeqRange.merged(ranges)).containsExactly(new SeqRange(0, 9));
   }
 }

@@ -164,7 +164,7 @@ final class BatchPlan {
   boolean planAdded(List<SeqRange> released, boolean mergeContiguous) {
     List<SeqRange> ranges =
         released.stream().filter(range -> range.toSeq() > messageCount).toList();
-    for (SeqRange range : mergeContiguous ? contiguous(ranges) : ranges) {
+    for (SeqRange range : mergeContiguous ? SeqRange.merged(ranges) : ranges) {
       planInBatches(range);
     }
     for (SeqRange range : requeued) {
@@ -173,21 +173,6 @@ final class BatchPlan {
     boolean planned = !ranges.isEmpty() || !requeued.isEmpty();
     requeued.clear();
     return planned;
-  }
-
-  /** The ranges in order, those that meet joined. */
-  private static List<SeqRange> contiguous(List<SeqRange> ranges) {
-    List<SeqRange> joined = new ArrayList<>();
-    for (SeqRange range :
-        ranges.stream().sorted(Comparator.comparingInt(SeqRange::fromSeq)).toList()) {
-      int last = joined.size() - 1;
-      if (last >= 0 && joined.get(last).toSeq() == range.fromSeq()) {
-        joined.set(last, new SeqRange(joined.get(last).fromSeq(), range.toSeq()));
-      } else {
-        joined.add(range);
-      }
-    }
-    return joined;
   }
 
   private void planInBatches(SeqRange range) {
