@@ -26,13 +26,13 @@ import java.net.http.HttpResponse;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -474,6 +474,8 @@ class SupportApiTest {
 
     assertThat(first.status()).as(first.body().toString()).isEqualTo(202);
     assertThat(second.status()).as(second.body().toString()).isEqualTo(202);
+    // This fake workflow never releases, so the relay holds the second addition back while the
+    // first stays QUEUED, and hands it over all the same once WAIT_FOR_RELEASE has passed.
     awaitTrue(() -> pendingHandOvers(id) == 0, "both additions handed over");
     assertThat(db.fetchCount(RECIPIENT_ADDITION, RECIPIENT_ADDITION.SENDOUT_ID.eq(id)))
         .isEqualTo(2);
@@ -501,11 +503,13 @@ class SupportApiTest {
         RECIPIENT_ADDITION.SENDOUT_ID.eq(id).and(RECIPIENT_ADDITION.HANDED_OVER_AT.isNull()));
   }
 
+  /** Within the relay's longest hold-back, and a round or two of it after that. */
   private static void awaitTrue(BooleanSupplier condition, String what) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    Duration within = AdditionRelay.WAIT_FOR_RELEASE.plusSeconds(5);
+    long deadline = System.nanoTime() + within.toNanos();
     while (!condition.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("Not within 10 s: " + what);
+        throw new AssertionError("Not within " + within + ": " + what);
       }
       Thread.sleep(50);
     }
