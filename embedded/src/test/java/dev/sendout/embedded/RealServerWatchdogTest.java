@@ -2,6 +2,7 @@ package dev.sendout.embedded;
 
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASONS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -137,7 +138,7 @@ class RealServerWatchdogTest {
     try {
       String query =
           "WorkflowType='SendoutWorkflow' AND Stuck=true AND StuckReason='NOT_RELEASED'"
-              + " AND SendoutId='"
+              + " AND StuckReasons='NOT_RELEASED' AND SendoutId='"
               + id
               + "'";
       EngineClient.await(
@@ -153,6 +154,7 @@ class RealServerWatchdogTest {
       var attributes = client.searchAttributes(workflowId);
       assertThat(attributes.get(STUCK)).isTrue();
       assertThat(attributes.get(STUCK_REASON)).isEqualTo("NOT_RELEASED");
+      assertThat(attributes.get(STUCK_REASONS)).contains("NOT_RELEASED");
 
       // The API's stuck listing, which support staff's tools call. It reads the watchdog's
       // findings in Postgres, which its next pass records: the workflow may flag itself first.

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import dev.sendout.workflows.sendout.SendoutSearchAttributes;
-import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.common.SearchAttributeKey;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,7 +14,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -128,17 +126,15 @@ class ComposeFileTest {
 
   @Test
   void theSetupRegistersExactlyTheSearchAttributesOfTheCode() throws IOException {
-    Map<String, IndexedValueType> expected = new LinkedHashMap<>();
+    // Types as the temporal CLI writes them (Keyword, Bool, KeywordList), which the setup uses.
+    Map<String, String> expected = new LinkedHashMap<>();
     for (SearchAttributeKey<?> key : SendoutSearchAttributes.ALL) {
-      expected.put(key.getName(), key.getValueType());
+      expected.put(key.getName(), SearchAttributeRegistrar.typeName(key.getValueType()));
     }
-    Map<String, IndexedValueType> registered = new LinkedHashMap<>();
+    Map<String, String> registered = new LinkedHashMap<>();
     for (String pair : environment("temporal-setup").get("SEARCH_ATTRIBUTES").split("\\s+")) {
       String[] nameAndType = pair.split("=", 2);
-      registered.put(
-          nameAndType[0],
-          IndexedValueType.valueOf(
-              "INDEXED_VALUE_TYPE_" + nameAndType[1].toUpperCase(Locale.ROOT)));
+      registered.put(nameAndType[0], nameAndType[1]);
     }
 
     assertThat(registered).isNotEmpty().isEqualTo(expected);

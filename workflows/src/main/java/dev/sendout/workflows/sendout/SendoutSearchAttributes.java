@@ -26,8 +26,20 @@ public final class SendoutSearchAttributes {
   public static final SearchAttributeKey<String> STUCK_REASON =
       SearchAttributeKey.forKeyword("StuckReason");
 
+  /**
+   * Every current {@link StuckReason}, in that order, as a keyword list (the first is {@code
+   * StuckReason}); unset when there is none. Searchable one by one: {@code StuckReasons =
+   * 'NOT_SENT'} finds every sendout with that reason, whatever else is wrong with it. Written from
+   * version 1 of {@link #STUCK_REASONS_VERSION}.
+   */
+  public static final SearchAttributeKey<List<String>> STUCK_REASONS =
+      SearchAttributeKey.forKeywordList("StuckReasons");
+
+  /** From version 1 a sendout keeps {@link #STUCK_REASONS} up to date beside StuckReason. */
+  static final String STUCK_REASONS_VERSION = "stuck-reasons";
+
   public static final List<SearchAttributeKey<?>> ALL =
-      List.of(SENDOUT_ID, TENANT_ID, CHANNEL, SENDOUT_STATUS, STUCK, STUCK_REASON);
+      List.of(SENDOUT_ID, TENANT_ID, CHANNEL, SENDOUT_STATUS, STUCK, STUCK_REASON, STUCK_REASONS);
 
   /**
    * From this version on a sendout upserts an attribute only when its value changes: the values the

@@ -116,6 +116,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     shortStore = StoreCalls.shortCalls(SendoutActivities.class);
     seesChangesDuringCalls =
         Workflow.getVersion(SEES_CHANGES_DURING_CALLS, Workflow.DEFAULT_VERSION, 1) == 1;
+    if (Workflow.getVersion(
+            SendoutSearchAttributes.STUCK_REASONS_VERSION, Workflow.DEFAULT_VERSION, 1)
+        == 1) {
+      stuck.listAllReasons();
+    }
     boolean continued = start.checkpoint() != null;
     if (!continued) {
       // Present from the start, so that "Stuck = false" finds healthy sendouts too.

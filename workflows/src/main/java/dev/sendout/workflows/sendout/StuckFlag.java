@@ -2,8 +2,11 @@ package dev.sendout.workflows.sendout;
 
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASONS;
 
+import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.workflow.Workflow;
+import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +18,9 @@ import java.util.Set;
  * the watchdog. The reason shown is the first in {@link StuckReason} order. An acknowledged reason
  * keeps {@code StuckReason} set but clears {@code Stuck}, so that the sendout leaves the support
  * queue ({@code Stuck = true}) until a different problem appears.
+ *
+ * <p>From version 1 of {@code stuck-reasons}, {@code StuckReasons} lists every current reason, so
+ * that a second problem does not hide behind the first.
  *
  * <p>Only changes are written, so a sendout's history holds one upsert per change of flag.
  */
@@ -36,6 +42,8 @@ final class StuckFlag {
   private boolean batchesStuck;
   private boolean flagged;
   private StuckReason flaggedReason;
+  private boolean listsAllReasons;
+  private List<StuckReason> listedReasons = List.of();
 
   StuckFlag(State restored, boolean batchesStuck) {
     this.state = restored;
@@ -48,8 +56,19 @@ final class StuckFlag {
     return state;
   }
 
+  /** Writes {@code StuckReasons} too from now on; decided first thing in the workflow's run. */
+  void listAllReasons() {
+    listsAllReasons = true;
+  }
+
   /** The reason to show, or null when nothing is wrong. */
   StuckReason reason() {
+    Set<StuckReason> reasons = reasons();
+    return reasons.isEmpty() ? null : reasons.iterator().next();
+  }
+
+  /** Every current reason, in {@link StuckReason} order. */
+  private Set<StuckReason> reasons() {
     Set<StuckReason> reasons = EnumSet.noneOf(StuckReason.class);
     if (state.releaseOverdue()) {
       reasons.add(StuckReason.NOT_RELEASED);
@@ -58,7 +77,7 @@ final class StuckFlag {
       reasons.add(StuckReason.NO_RECEIPT);
     }
     state.watchdog().forEach(f -> reasons.add(f.reason()));
-    return reasons.isEmpty() ? null : reasons.iterator().next();
+    return reasons;
   }
 
   /** What the watchdog reported for {@code reason}, if it reported it. */
@@ -104,12 +123,22 @@ final class StuckFlag {
       state = new State(state.releaseOverdue(), state.watchdog(), null, null);
     }
     boolean stuck = isStuck();
-    if (force || stuck != flagged || reason != flaggedReason) {
+    List<StuckReason> all = listsAllReasons ? List.copyOf(reasons()) : List.of();
+    if (force || stuck != flagged || reason != flaggedReason || !all.equals(listedReasons)) {
       flagged = stuck;
       flaggedReason = reason;
-      Workflow.upsertTypedSearchAttributes(
-          STUCK.valueSet(stuck),
+      listedReasons = all;
+      List<SearchAttributeUpdate<?>> updates = new ArrayList<>();
+      updates.add(STUCK.valueSet(stuck));
+      updates.add(
           reason == null ? STUCK_REASON.valueUnset() : STUCK_REASON.valueSet(reason.name()));
+      if (listsAllReasons) {
+        updates.add(
+            all.isEmpty()
+                ? STUCK_REASONS.valueUnset()
+                : STUCK_REASONS.valueSet(all.stream().map(Enum::name).toList()));
+      }
+      Workflow.upsertTypedSearchAttributes(updates.toArray(SearchAttributeUpdate<?>[]::new));
     }
   }
 }

@@ -42,6 +42,8 @@ import org.junit.jupiter.api.Test;
  *   <li>{@code sendout-workflow-one-recipient-inline} (recorded after v0.2.0, for the new path): a
  *       one-recipient sendout that sends its batch inline, its message silent past the receipt
  *       deadline, then settled by a late receipt signalled to the sendout.
+ *   <li>Recorded since, each for a new path: additions with local store calls, every stuck reason
+ *       listed ({@code stuck-reasons}), a completed sendout reopened for a resend.
  * </ul>
  *
  * <p>To record them again (only when starting a new baseline, never to make a failing replay pass
@@ -122,6 +124,18 @@ class WorkflowReplayTest {
     replay(
         "histories/sendout-workflow-additions-local-store-calls.json", SendoutWorkflowImpl.class);
     replay("histories/batch-workflow-local-store-calls.json", BatchWorkflowImpl.class);
+  }
+
+  /** Recorded with the version {@code stuck-reasons}: two reasons listed, then cleared. */
+  @Test
+  void sendoutListingEveryStuckReasonReplaysTheRecordedHistory() throws Exception {
+    replay("histories/sendout-workflow-stuck-reasons.json", SendoutWorkflowImpl.class);
+  }
+
+  /** A completed sendout's workflow started again by update-with-start for a resend. */
+  @Test
+  void completedSendoutReopenedForAResendReplaysTheRecordedHistory() throws Exception {
+    replay("histories/sendout-workflow-reopened-for-resend.json", SendoutWorkflowImpl.class);
   }
 
   @Test

@@ -4,9 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.workflows.batch.BatchWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
+import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
+import io.temporal.client.UpdateOptions;
+import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
@@ -219,6 +223,80 @@ class HistoryRecorder {
 
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
     write(client, start, "sendout-workflow-support-actions");
+  }
+
+  /**
+   * Recorded with the version {@code stuck-reasons}: a sendout flagged for two reasons at once,
+   * listed in {@code StuckReasons}, one of them cleared, acknowledged, then mended.
+   */
+  @Test
+  void twoStuckReasonsListedThenCleared(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 3);
+    delivery.silent.add(1);
+    StartSendout start = sendout("replay-stuck-reasons", now(env), 3, email(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofMinutes(1));
+
+    Instant since = now(env);
+    var queued = new WatchdogFindings.Finding(StuckReason.NOT_RELEASED, since, 1, "1 queued");
+    var late = new WatchdogFindings.Finding(StuckReason.RECEIPT_LATE, since, 1, "1 late");
+    workflow.watchdogFindings(new WatchdogFindings(List.of(late, queued)));
+    env.sleep(Duration.ofSeconds(1));
+    workflow.watchdogFindings(new WatchdogFindings(List.of(late)));
+    env.sleep(Duration.ofSeconds(1));
+    workflow.acknowledge(new SupportAction("ann", "carrier is slow"));
+    delivery.deliver(1);
+    workflow.watchdogFindings(new WatchdogFindings(List.of()));
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    write(client, start, "sendout-workflow-stuck-reasons");
+  }
+
+  /**
+   * A completed sendout's workflow started again by update-with-start for a resend: the run begins
+   * from a checkpoint of a sendout whose every batch settled, sends the resent batch, completes.
+   */
+  @Test
+  void completedSendoutReopenedForAResend(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 3);
+    StartSendout start =
+        new StartSendout(
+            "replay-reopened",
+            "t1",
+            Channel.EMAIL,
+            3,
+            now(env),
+            email(10, 2, 2000),
+            SendoutCheckpoint.completed(3, 10));
+    store.resendable = List.of(new SeqRange(1, 3));
+    SendoutWorkflow workflow =
+        client.newWorkflowStub(
+            SendoutWorkflow.class,
+            options.toBuilder()
+                .setWorkflowId(SendoutWorkflow.workflowId(start.sendoutId()))
+                .setWorkflowIdConflictPolicy(
+                    WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+                .build());
+
+    int resent =
+        WorkflowClient.startUpdateWithStart(
+                workflow::resend,
+                new SupportAction("ann", "the cause is fixed"),
+                UpdateOptions.<Integer>newBuilder()
+                    .setWaitForStage(WorkflowUpdateStage.COMPLETED)
+                    .build(),
+                new WithStartWorkflowOperation<>(workflow::run, start))
+            .getResult();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(resent).isEqualTo(2);
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    write(client, start, "sendout-workflow-reopened-for-resend");
   }
 
   private void startWorkers(TestWorkflowEnvironment env, Worker worker, int messageCount) {

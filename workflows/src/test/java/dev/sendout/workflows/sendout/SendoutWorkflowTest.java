@@ -3,6 +3,7 @@ package dev.sendout.workflows.sendout;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STATUS;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASONS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
@@ -56,6 +57,7 @@ class SendoutWorkflowTest {
         .registerSearchAttribute("SendoutStatus", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
         .registerSearchAttribute("Stuck", IndexedValueType.INDEXED_VALUE_TYPE_BOOL)
         .registerSearchAttribute("StuckReason", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
+        .registerSearchAttribute("StuckReasons", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST)
         .setDoNotStart(true)
         .build();
   }
@@ -510,7 +512,20 @@ class SendoutWorkflowTest {
     env.sleep(Duration.ofSeconds(1));
     assertThat(attributes(workflow).get(STUCK)).isTrue();
     assertThat(attributes(workflow).get(STUCK_REASON)).isEqualTo("NOT_RELEASED");
+    assertThat(attributes(workflow).get(STUCK_REASONS)).containsExactly("NOT_RELEASED");
     assertThat(workflow.progress().stuckSince()).isEqualTo(since);
+
+    // A second problem is listed beside the first, which StuckReason keeps showing.
+    var late =
+        new WatchdogFindings.Finding(StuckReason.RECEIPT_LATE, since, 2, "2 without receipt");
+    workflow.watchdogFindings(new WatchdogFindings(List.of(late, finding)));
+    env.sleep(Duration.ofSeconds(1));
+    assertThat(attributes(workflow).get(STUCK_REASON)).isEqualTo("NOT_RELEASED");
+    assertThat(attributes(workflow).get(STUCK_REASONS))
+        .containsExactly("NOT_RELEASED", "RECEIPT_LATE");
+    workflow.watchdogFindings(new WatchdogFindings(List.of(finding)));
+    env.sleep(Duration.ofSeconds(1));
+    assertThat(attributes(workflow).get(STUCK_REASONS)).containsExactly("NOT_RELEASED");
 
     workflow.acknowledge(new SupportAction("ann", "customer told"));
     assertThat(attributes(workflow).get(STUCK)).isFalse();
@@ -521,6 +536,7 @@ class SendoutWorkflowTest {
     workflow.watchdogFindings(new WatchdogFindings(List.of()));
     env.sleep(Duration.ofSeconds(1));
     assertThat(attributes(workflow).get(STUCK_REASON)).isNull();
+    assertThat(attributes(workflow).get(STUCK_REASONS)).isNull();
   }
 
   @Test
