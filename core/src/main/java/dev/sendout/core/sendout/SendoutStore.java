@@ -118,6 +118,39 @@ public class SendoutStore {
   }
 
   /**
+   * How many of a sendout's messages are in each status, and how many of those have a response.
+   * Every status is present in both maps.
+   */
+  public record StatusCounts(
+      Map<MessageStatus, Integer> messages, Map<MessageStatus, Integer> responded) {
+
+    /** Every message with a response, whatever its status. */
+    public int respondedTotal() {
+      return responded.values().stream().mapToInt(Integer::intValue).sum();
+    }
+  }
+
+  /** {@link #countByStatus} and the responses per status, in one pass over the messages. */
+  public StatusCounts countByStatusWithResponses(UUID id) {
+    Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
+    Map<MessageStatus, Integer> responded = new EnumMap<>(MessageStatus.class);
+    for (MessageStatus status : MessageStatus.values()) {
+      counts.put(status, 0);
+      responded.put(status, 0);
+    }
+    db.select(MESSAGE.STATUS, DSL.count(), DSL.count(MESSAGE.RESPONDED_AT))
+        .from(MESSAGE)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .groupBy(MESSAGE.STATUS)
+        .forEach(
+            row -> {
+              counts.put(row.value1(), row.value2());
+              responded.put(row.value1(), row.value3());
+            });
+    return new StatusCounts(counts, responded);
+  }
+
+  /**
    * Releases every QUEUED message and moves the sendout to SENDING. Idempotent: a second call finds
    * nothing QUEUED and keeps the first release time. Returns the sendout's message count.
    */
