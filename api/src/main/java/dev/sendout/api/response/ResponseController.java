@@ -4,6 +4,8 @@ import dev.sendout.api.support.SupportController;
 import dev.sendout.api.tenant.Tenant;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
@@ -36,34 +38,54 @@ public class ResponseController {
     this.responses = responses;
   }
 
-  @Operation(
-      summary = "Record survey responses: 1 to 1,000 per call",
-      description =
-          "The answer has one result per response, by its index, and the totals." + DESCRIPTION)
+  /**
+   * The one operation the document describes for both bodies: springdoc merges the two handlers of
+   * this path and method into one, so both carry the same description.
+   */
+  private static final String SUMMARY =
+      "Record survey responses: JSON of 1 to 1,000, or NDJSON in bulk (one response per line)";
+
+  private static final String BOTH =
+      "As application/json: {\"responses\":[...]}, 1 to 1,000; the answer names each by its index."
+          + " As application/x-ndjson: one response object per line, read as a stream and recorded"
+          + " a thousand lines at a time, so any size fits in bounded memory (up to"
+          + " sendout.api.max-upload-size); the answer names each non-blank line by its number,"
+          + " without messageId and respondedAt, and lists the reasons of the first 1,000 invalid"
+          + " lines. If an import fails part way, repeat it: what was recorded is answered"
+          + " ALREADY_RECORDED."
+          + DESCRIPTION;
+
+  @Operation(summary = SUMMARY, description = BOTH)
   @ApiResponse(responseCode = "200", description = "A result per response, and the totals")
   @ApiResponse(
       responseCode = "400",
-      description = "No responses, more than 1,000, or a body that is not a responses object")
+      description =
+          "JSON: no responses, more than 1,000, or not a responses object; NDJSON: no lines")
   @ApiResponse(responseCode = "404", description = "No such sendout")
+  @ApiResponse(responseCode = "413", description = "Over the body size limit")
   @PostMapping(path = "/{id}/responses", consumes = MediaType.APPLICATION_JSON_VALUE)
   public ResponsesAnswer record(
       Tenant tenant, @PathVariable UUID id, @RequestBody ResponsesRequest request) {
     return responses.record(tenant, id, request);
   }
 
-  @Operation(
-      summary = "Import survey responses in bulk, one JSON response object per line (NDJSON)",
+  @Operation(summary = SUMMARY, description = BOTH)
+  @io.swagger.v3.oas.annotations.parameters.RequestBody(
+      content =
+          @Content(
+              mediaType = "application/x-ndjson",
+              schema =
+                  @Schema(
+                      type = "string",
+                      description = "One response object per line, as in the JSON body",
+                      example = "{\"externalId\":\"respondent-8812\"}")))
+  @ApiResponse(responseCode = "200", description = "A result per response, and the totals")
+  @ApiResponse(
+      responseCode = "400",
       description =
-          "Read as a stream and recorded a thousand lines at a time, so any size fits in bounded"
-              + " memory (up to sendout.api.max-upload-size). The answer has one result per"
-              + " non-blank line, by its line number, without messageId and respondedAt, and"
-              + " the totals; the reasons of the first 1,000 invalid lines are listed. If the"
-              + " call fails part way, repeat it: what was recorded is answered ALREADY_RECORDED."
-              + DESCRIPTION)
-  @ApiResponse(responseCode = "200", description = "A result per line, and the totals")
-  @ApiResponse(responseCode = "400", description = "The body holds no responses")
+          "JSON: no responses, more than 1,000, or not a responses object; NDJSON: no lines")
   @ApiResponse(responseCode = "404", description = "No such sendout")
-  @ApiResponse(responseCode = "413", description = "Over sendout.api.max-upload-size")
+  @ApiResponse(responseCode = "413", description = "Over the body size limit")
   @PostMapping(path = "/{id}/responses", consumes = "application/x-ndjson")
   public ResponsesAnswer importResponses(
       Tenant tenant,

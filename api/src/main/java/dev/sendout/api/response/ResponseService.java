@@ -77,7 +77,7 @@ public class ResponseService {
 
   /** Records 1 to 1,000 responses given as JSON; the answer names every one by its index. */
   public ResponsesAnswer record(Tenant tenant, UUID id, ResponsesRequest request) {
-    Channel channel = tenantSendouts.get(tenant, id).channel();
+    Target target = target(tenant, id);
     List<Response> responses = request == null ? null : request.responses();
     if (responses == null || responses.isEmpty()) {
       throw ApiProblem.invalid("/responses", "at least one response is required");
@@ -93,7 +93,7 @@ public class ResponseService {
     List<ReportedResponse> valid = new ArrayList<>();
     for (int i = 0; i < responses.size(); i++) {
       List<ResultError> errors = new ArrayList<>();
-      ReportedResponse parsed = parse(i, responses.get(i), "/responses/" + i, channel, now, errors);
+      ReportedResponse parsed = parse(i, responses.get(i), "/responses/" + i, target, now, errors);
       if (parsed == null) {
         results[i] = new Result(i, Outcome.INVALID, null, null, errors);
       } else {
@@ -114,7 +114,7 @@ public class ResponseService {
    * answer names every response by its line; blank lines are skipped.
    */
   public ResponsesAnswer importNdjson(Tenant tenant, UUID id, InputStream body, Charset charset) {
-    Channel channel = tenantSendouts.get(tenant, id).channel();
+    Target target = target(tenant, id);
     var results = new CompactResults();
     List<ReportedResponse> batch = new ArrayList<>(MAX_PER_REQUEST);
     var reader = new BufferedReader(new InputStreamReader(body, charset));
@@ -131,7 +131,7 @@ public class ResponseService {
         ReportedResponse parsed =
             response == null
                 ? null
-                : parse(position, response, "#line=" + number, channel, clock.instant(), errors);
+                : parse(position, response, "#line=" + number, target, clock.instant(), errors);
         if (parsed == null) {
           results.invalid(position, errors);
         } else {
@@ -149,6 +149,14 @@ public class ResponseService {
       throw ApiProblem.invalid("#line=1", "the body holds no responses");
     }
     return new ResponsesAnswer(results.asList(), results.totals());
+  }
+
+  /** What checking a response needs of its sendout. */
+  private record Target(Channel channel, Instant createdAt) {}
+
+  private Target target(Tenant tenant, UUID id) {
+    var sendout = tenantSendouts.get(tenant, id);
+    return new Target(sendout.channel(), sendout.createdAt());
   }
 
   private void recordBatch(UUID id, List<ReportedResponse> batch, CompactResults results) {
@@ -175,7 +183,7 @@ public class ResponseService {
    * @param at the response's pointer, such as {@code /responses/3}
    */
   private ReportedResponse parse(
-      int item, Response r, String at, Channel channel, Instant now, List<ResultError> errors) {
+      int item, Response r, String at, Target target, Instant now, List<ResultError> errors) {
     if (r == null) {
       errors.add(new ResultError(at, "is null"));
       return null;
@@ -195,12 +203,13 @@ public class ResponseService {
     UUID messageId = messageId(at + "/messageId", r.messageId(), errors);
     String externalId = text(at + "/externalId", r.externalId(), MAX_EXTERNAL_ID_LENGTH, errors);
     String address = text(at + "/address", r.address(), MAX_ADDRESS_LENGTH, errors);
-    Instant respondedAt = respondedAt(at + "/respondedAt", r.respondedAt(), now, errors);
+    Instant respondedAt =
+        respondedAt(at + "/respondedAt", r.respondedAt(), target.createdAt(), now, errors);
     if (!errors.isEmpty()) {
       return null;
     }
     return new ReportedResponse(
-        item, messageId, externalId, address(channel, address), respondedAt);
+        item, messageId, externalId, address(target.channel(), address), respondedAt);
   }
 
   private static UUID messageId(String at, String value, List<ResultError> errors) {
@@ -240,8 +249,13 @@ public class ResponseService {
     return checked.valid() ? checked.ascii() : address;
   }
 
+  /**
+   * The response time: at most {@link #MAX_CLOCK_SKEW} ahead of our clock, and no earlier than that
+   * before the sendout was created (nobody answers an invitation not yet made; the bound also keeps
+   * out dates Postgres cannot hold).
+   */
   private static Instant respondedAt(
-      String at, String value, Instant now, List<ResultError> errors) {
+      String at, String value, Instant createdAt, Instant now, List<ResultError> errors) {
     if (value == null || value.isBlank()) {
       return now;
     }
@@ -249,6 +263,8 @@ public class ResponseService {
       Instant time = OffsetDateTime.parse(value).toInstant();
       if (time.isAfter(now.plus(MAX_CLOCK_SKEW))) {
         errors.add(new ResultError(at, "is in the future"));
+      } else if (time.isBefore(createdAt.minus(MAX_CLOCK_SKEW))) {
+        errors.add(new ResultError(at, "is before the sendout was created (" + createdAt + ")"));
       }
       return time;
     } catch (DateTimeParseException e) {

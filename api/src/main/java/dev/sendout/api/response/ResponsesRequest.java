@@ -37,7 +37,7 @@ public record ResponsesRequest(
       @Schema(
               description =
                   "RFC 3339 date-time of the response; omitted means now. At most 5 minutes"
-                      + " ahead of our clock",
+                      + " ahead of our clock, and not before the sendout was created",
               example = "2026-12-01T10:15:00Z")
           String respondedAt) {}
 }

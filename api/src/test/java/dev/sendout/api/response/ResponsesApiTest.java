@@ -16,6 +16,7 @@ import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -75,6 +76,11 @@ class ResponsesApiTest {
       return body.path("results").get(i);
     }
   }
+
+  /** Response times within the bounds: after the sendouts are created, not ahead of our clock. */
+  private static final Instant SOON = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(90);
+
+  private static final Instant EARLIER = SOON.minusSeconds(30);
 
   private static String tenant() {
     return "responses-" + UUID.randomUUID().toString().substring(0, 8);
@@ -163,22 +169,22 @@ class ResponsesApiTest {
             tenant,
             id,
             """
-            {"externalId":"r-0","respondedAt":"2026-12-01T10:00:00Z"},
+            {"externalId":"r-0","respondedAt":"%s"},
             {"messageId":"%s"},
             {"address":"R2@EXAMPLE.com"}"""
-                .formatted(messageId));
+                .formatted(SOON, messageId));
 
     assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
     assertThat(reply.body().path("results").findValuesAsString("result"))
         .containsExactly("RECORDED", "RECORDED", "RECORDED");
-    assertThat(reply.result(0).path("respondedAt").asString()).isEqualTo("2026-12-01T10:00:00Z");
+    assertThat(reply.result(0).path("respondedAt").asString()).isEqualTo(SOON.toString());
     assertThat(reply.result(1).path("messageId").asString()).isEqualTo(messageId);
     assertThat(reply.body().path("totals").path("recorded").asInt()).isEqualTo(3);
     List<JsonNode> messages = messages(tenant, id);
     assertThat(messages)
         .extracting(m -> m.path("externalId").asString())
         .containsExactly("r-0", "r-1", "r-2", "r-3");
-    assertThat(messages.get(0).path("respondedAt").asString()).isEqualTo("2026-12-01T10:00:00Z");
+    assertThat(messages.get(0).path("respondedAt").asString()).isEqualTo(SOON.toString());
     assertThat(messages.get(3).path("respondedAt").isNull()).isTrue();
     assertThat(messages).extracting(m -> m.path("status").asString()).containsOnly("QUEUED");
     JsonNode responses = get(tenant, "/v1/sendouts/" + id).body().path("responses");
@@ -192,17 +198,17 @@ class ResponsesApiTest {
   void aResponseIsFinalRepeatedOrLaterReportsChangeNothing() {
     String tenant = tenant();
     UUID id = sendout(tenant, 1);
-    respond(tenant, id, "{\"externalId\":\"r-0\",\"respondedAt\":\"2026-12-01T10:00:00Z\"}");
+    respond(tenant, id, "{\"externalId\":\"r-0\",\"respondedAt\":\"" + SOON + "\"}");
 
     Reply again =
-        respond(tenant, id, "{\"externalId\":\"r-0\",\"respondedAt\":\"2026-11-30T08:00:00Z\"}");
+        respond(tenant, id, "{\"externalId\":\"r-0\",\"respondedAt\":\"" + EARLIER + "\"}");
 
     assertThat(again.status()).isEqualTo(200);
     assertThat(again.result(0).path("result").asString()).isEqualTo("ALREADY_RECORDED");
-    assertThat(again.result(0).path("respondedAt").asString()).isEqualTo("2026-12-01T10:00:00Z");
+    assertThat(again.result(0).path("respondedAt").asString()).isEqualTo(SOON.toString());
     assertThat(again.body().path("totals").path("alreadyRecorded").asInt()).isEqualTo(1);
     assertThat(messages(tenant, id).get(0).path("respondedAt").asString())
-        .isEqualTo("2026-12-01T10:00:00Z");
+        .isEqualTo(SOON.toString());
   }
 
   @Test
@@ -223,7 +229,8 @@ class ResponsesApiTest {
             {"address":"r1@example.com","respondedAt":"yesterday"},
             {"address":"r1@example.com","respondedAt":"2999-01-01T00:00:00Z"},
             {},
-            {"externalId":"bad\\u0007id"}"""
+            {"externalId":"bad\\u0007id"},
+            {"externalId":"r-1","respondedAt":"-999999999-01-01T00:00:00Z"}"""
                 .formatted(UUID.randomUUID()));
 
     assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
@@ -232,6 +239,7 @@ class ResponsesApiTest {
             "UNKNOWN",
             "RECORDED",
             "ALREADY_RECORDED",
+            "INVALID",
             "INVALID",
             "INVALID",
             "INVALID",
@@ -246,11 +254,13 @@ class ResponsesApiTest {
     assertThat(reply.result(8).path("errors").get(0).path("pointer").asString())
         .isEqualTo("/responses/8/externalId");
     JsonNode totals = reply.body().path("totals");
-    assertThat(totals.path("received").asInt()).isEqualTo(9);
+    assertThat(reply.result(9).path("errors").get(0).path("detail").asString())
+        .contains("before the sendout was created");
+    assertThat(totals.path("received").asInt()).isEqualTo(10);
     assertThat(totals.path("recorded").asInt()).isEqualTo(1);
     assertThat(totals.path("alreadyRecorded").asInt()).isEqualTo(1);
     assertThat(totals.path("unknown").asInt()).isEqualTo(1);
-    assertThat(totals.path("invalid").asInt()).isEqualTo(6);
+    assertThat(totals.path("invalid").asInt()).isEqualTo(7);
     assertThat(messages(tenant, id).get(1).path("respondedAt").isNull())
         .as("no invalid response recorded anything")
         .isTrue();
