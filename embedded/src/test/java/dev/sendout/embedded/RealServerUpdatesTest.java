@@ -222,6 +222,32 @@ class RealServerUpdatesTest {
   }
 
   @Test
+  void aCompletedSendoutIsReopenedByUpdateWithStartToResendItsFailedMessages() throws Exception {
+    client.vonageStatuses("{\"silenceRate\":1.0}");
+    String id = create(EngineClient.smsSendout(2), Instant.now());
+    client.awaitSendout(id, DONE_WITHIN, s -> s.path("messages").path("ACCEPTED").asInt() == 2);
+    String secret = engine.vonageKeys().signatureSecret();
+    for (JsonNode m : client.messagesOf(id)) {
+      client.postVonageStatus(EngineClient.vonageStatus("undeliverable", m), secret, Instant.now());
+    }
+    awaitStatus(id, "COMPLETED");
+    client.vonageStatuses("{\"silenceRate\":0.0}");
+
+    JsonNode resent = client.action(id, "resend", "ann", "the carrier is back").body();
+
+    assertThat(resent.path("messages").asInt()).isEqualTo(2);
+    JsonNode done =
+        client.awaitSendout(
+            id,
+            DONE_WITHIN,
+            s ->
+                s.path("status").asText().equals("COMPLETED")
+                    && s.path("messages").path("DELIVERED").asInt() == 2);
+    assertThat(done.path("messages").path("FAILED").asInt()).isZero();
+    assertThat(updates("sendout-" + id)).containsExactly("resend");
+  }
+
+  @Test
   void aLongSendoutContinuesAsNewAndDeliversEveryMessageExactlyOnce() throws Exception {
     int recipients = 100;
     int added = 6;

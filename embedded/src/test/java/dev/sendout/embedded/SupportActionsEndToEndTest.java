@@ -15,9 +15,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Support actions through the API change what the provider receives: a paused sendout sends nothing
- * until resumed, a cancelled one nothing at all, a resend sends the failed messages once more, and
- * added recipients are sent once however often the call is repeated. Each refusal is a problem
- * detail.
+ * until resumed, a cancelled one nothing at all, a resend sends the failed messages once more (also
+ * after the sendout completed), and added recipients are sent once however often the call is
+ * repeated. Each refusal is a problem detail.
  */
 class SupportActionsEndToEndTest {
 
@@ -105,6 +105,44 @@ class SupportActionsEndToEndTest {
     assertThat(client.messagesOf(id))
         .extracting(m -> m.path("attemptCount").asInt())
         .containsExactly(2, 2, 2, 2, 1);
+    assertProblem(client.action(id, "resend", "ann", null), 409);
+  }
+
+  @Test
+  void failedMessagesOfACompletedSendoutAreSentAgainOnceTheCauseIsFixed() throws Exception {
+    // The runbook: fix the cause, then resend. The sendout has completed by then.
+    client.vonageStatuses("{\"silenceRate\":1.0}");
+    String id = create(EngineClient.smsSendout(3), Instant.now());
+    client.awaitSendout(
+        id, Duration.ofSeconds(30), s -> s.path("messages").path("ACCEPTED").asInt() == 3);
+    String secret = engine.vonageKeys().signatureSecret();
+    for (JsonNode m : client.messagesOf(id)) {
+      client.postVonageStatus(EngineClient.vonageStatus("undeliverable", m), secret, Instant.now());
+    }
+    JsonNode failed = awaitStatus(id, "COMPLETED");
+    assertThat(failed.path("messages").path("FAILED").asInt()).isEqualTo(3);
+    client.vonageStatuses("{\"silenceRate\":0.0}");
+
+    var resent = client.action(id, "resend", "ann", "the carrier is back");
+
+    assertThat(resent.status()).as(resent.raw().body()).isEqualTo(200);
+    assertThat(resent.body().path("messages").asInt()).isEqualTo(3);
+    JsonNode done =
+        client.awaitSendout(
+            id,
+            Duration.ofSeconds(30),
+            s ->
+                s.path("status").asText().equals("COMPLETED")
+                    && s.path("messages").path("DELIVERED").asInt() == 3);
+    assertThat(done.path("completedAt").asText()).isNotEqualTo(failed.path("completedAt").asText());
+    assertThat(client.messagesOf(id))
+        .allSatisfy(
+            m -> {
+              assertThat(m.path("attemptCount").asInt()).isEqualTo(2);
+              assertThat(client.sandboxSmsSendCount(m.path("id").asText())).isEqualTo(2);
+            });
+    assertThat(client.get("/v1/sendouts/" + id + "/audit").body().toString())
+        .contains("RESEND", "the carrier is back");
     assertProblem(client.action(id, "resend", "ann", null), 409);
   }
 

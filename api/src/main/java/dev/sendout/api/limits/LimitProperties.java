@@ -10,12 +10,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param requestsPerSecond {@code /v1} calls per second and tenant; more are answered 429
  * @param recipientsPerMinute recipients a tenant may submit per minute, in new sendouts and
  *     additions together; more are answered 429
- * @param maxConcurrentWrites creates and additions the API handles at once, all tenants together; a
- *     little below the database pool, so that reads and webhooks always find a connection
- * @param writeWait how long a create or addition may wait for a place among those; most writes take
- *     a few milliseconds, so a short wait turns a burst of callers into a queue of a few
- *     milliseconds rather than refusals, while an overload is still answered 503 after this wait at
- *     most, never queued until it times out
+ * @param maxConcurrentWrites write transactions (creates, uploads, combined JSON additions) the API
+ *     runs at once, all tenants together; a little below the database pool, so that reads and
+ *     webhooks always find a connection
+ * @param maxWaitingAdditions JSON additions the API takes in at once, all tenants together: they
+ *     wait, blocked, to be stored with the others for their sendout in one transaction (see {@link
+ *     WriteBulkheads})
+ * @param writeWait how long a write may wait for a place among either; most writes take a few
+ *     milliseconds, so a short wait turns a burst of callers into a queue of a few milliseconds
+ *     rather than refusals, while an overload is still answered 503 after this wait at most, never
+ *     queued until it times out
  * @param maxBacklog messages due and not yet accepted by a provider (see {@link BacklogBound})
  *     beyond which creates and additions are answered 503 until the engine catches up; 0 turns the
  *     bound off
@@ -29,6 +33,7 @@ public record LimitProperties(
     @DefaultValue("100") int requestsPerSecond,
     @DefaultValue("1000000") int recipientsPerMinute,
     @DefaultValue("6") int maxConcurrentWrites,
+    @DefaultValue("128") int maxWaitingAdditions,
     @DefaultValue("100ms") Duration writeWait,
     @DefaultValue("100000") int maxBacklog,
     @DefaultValue("500") int maxPendingWorkflowWork) {}

@@ -52,15 +52,24 @@ public class AddRecipientsService {
   private final Channels channels;
   private final CombinedAdditions combined;
 
-  /** The sendouts added to lately, the least recently used dropped first. */
-  private final Map<UUID, Target> targets =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(64, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<UUID, Target> eldest) {
-              return size() > 1000;
-            }
-          });
+  /** The sendouts added to lately. */
+  private final Map<UUID, Target> targets = lru(1000);
+
+  /** The Idempotency-Keys of the additions this api stored or replayed lately, per sendout. */
+  private final Map<StoredKey, Boolean> storedKeys = lru(10_000);
+
+  private record StoredKey(UUID sendoutId, String idempotencyKey) {}
+
+  /** A map of at most {@code max} entries, the least recently used dropped first. */
+  private static <K, V> Map<K, V> lru(int max) {
+    return Collections.synchronizedMap(
+        new LinkedHashMap<>(64, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+            return size() > max;
+          }
+        });
+  }
 
   public AddRecipientsService(
       SendoutStore sendouts,
@@ -91,9 +100,7 @@ public class AddRecipientsService {
     Target sendout = target(tenant, id);
     String by = SupportService.actor(request.by());
     validator.validateRecipients(sendout.channel(), sendout.content(), request.recipients());
-    if (!isReplay(id, idempotencyKey)) {
-      limits.takeRecipients(tenant, request.recipients().size());
-    }
+    takeRecipients(tenant, id, idempotencyKey, request.recipients().size());
     List<NewSendout.Recipient> recipients =
         request.recipients().stream()
             .map(r -> SendoutService.stored(channels.of(sendout.channel()), r))
@@ -147,9 +154,33 @@ public class AddRecipientsService {
         index -> source.pointer(index, "/externalId"));
   }
 
-  /** A replay stores nothing new, so it takes nothing from the tenant's recipient budget. */
+  /**
+   * A replay stores nothing new, so it is never refused for the tenant's recipient budget. A key
+   * this api stored lately is known without a query and takes nothing from the budget; any other
+   * key is looked up only when the budget refuses it, so that an addition under a new key, the
+   * common case, costs no query for it. (A replay of an addition another api replica stored, or one
+   * stored before a restart, may so take from a budget that has room.)
+   */
+  private void takeRecipients(Tenant tenant, UUID id, String idempotencyKey, int count) {
+    if (idempotencyKey != null && storedKeys.containsKey(new StoredKey(id, idempotencyKey))) {
+      return;
+    }
+    try {
+      limits.takeRecipients(tenant, count);
+    } catch (ApiProblem overBudget) {
+      if (idempotencyKey == null || !additions.isKnown(id, idempotencyKey)) {
+        throw overBudget;
+      }
+    }
+  }
+
+  /**
+   * An upload is read a chunk at a time: whether it is a replay is asked once, before the first.
+   */
   private boolean isReplay(UUID id, String idempotencyKey) {
-    return idempotencyKey != null && additions.isKnown(id, idempotencyKey);
+    return idempotencyKey != null
+        && (storedKeys.containsKey(new StoredKey(id, idempotencyKey))
+            || additions.isKnown(id, idempotencyKey));
   }
 
   /** Without a key a retry cannot be recognised; the made-up one still names the addition. */
@@ -203,6 +234,7 @@ public class AddRecipientsService {
           }
           case ADDED -> addition.messages();
         };
+    storedKeys.put(new StoredKey(id, key), Boolean.TRUE);
     return new Result(
         new RecipientsAdded(id, range.size(), range.fromSeq(), range.toSeq()),
         addition.outcome() == RecipientAdditions.Outcome.REPLAYED);

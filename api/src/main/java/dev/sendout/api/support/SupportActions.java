@@ -144,22 +144,49 @@ public class SupportActions implements DisposableBean {
   private int update(UUID sendoutId, String name, String updateId, Object argument) {
     WorkflowStub workflow =
         temporal.newUntypedWorkflowStub(SendoutWorkflow.workflowId(sendoutId.toString()));
-    UpdateOptions<Integer> options =
-        UpdateOptions.newBuilder(Integer.class)
-            .setUpdateName(name)
-            .setUpdateId(updateId)
-            .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
-            .build();
     long start = System.nanoTime();
     try {
       return withinDeadline(
           () ->
               workflow
-                  .startUpdate(options, argument)
+                  .startUpdate(updateOptions(name, updateId), argument)
                   .getResult(remaining(start), TimeUnit.NANOSECONDS));
     } catch (RuntimeException e) {
       throw problem(e, sendoutId, name);
     }
+  }
+
+  /**
+   * Sends the FAILED and UNCONFIRMED messages of a sendout that completed again, as the runbook
+   * says to once their cause is fixed: the sendout's workflow is started again with the resend
+   * Update, in one call (update-with-start, {@link SendoutStarter#reopening}), sends them, follows
+   * their receipts and completes again. A workflow still running takes the Update as usual.
+   */
+  public int resendAfterCompletion(StoredSendout sendout, SupportAction by) {
+    String name = updateName(SupportActionType.RESEND);
+    SendoutStarter.Reopening reopening = starter.reopening(sendout);
+    long start = System.nanoTime();
+    try {
+      return withinDeadline(
+          () ->
+              reopening
+                  .workflow()
+                  .startUpdateWithStart(
+                      updateOptions(name, UUID.randomUUID().toString()),
+                      new Object[] {by},
+                      new Object[] {reopening.start()})
+                  .getResult(remaining(start), TimeUnit.NANOSECONDS));
+    } catch (RuntimeException e) {
+      throw problem(e, sendout.id(), name);
+    }
+  }
+
+  private static UpdateOptions<Integer> updateOptions(String name, String updateId) {
+    return UpdateOptions.newBuilder(Integer.class)
+        .setUpdateName(name)
+        .setUpdateId(updateId)
+        .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
+        .build();
   }
 
   /**

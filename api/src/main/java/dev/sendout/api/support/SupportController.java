@@ -133,7 +133,8 @@ public class SupportController {
       summary = "Pause, resume, cancel, resend or acknowledge",
       description =
           "pause stops new sends and resume restarts them; cancel cancels every message not yet"
-              + " sent; resend sends the UNCONFIRMED and FAILED messages again; acknowledge"
+              + " sent; resend sends the UNCONFIRMED and FAILED messages again, also once the"
+              + " sendout has completed (it is SENDING again until they settle); acknowledge"
               + " records that a person has seen the stuck flag, and needs a note.")
   @ApiResponse(responseCode = "200", description = "Taken; messages says how many it affected")
   @ApiResponse(responseCode = "400", description = "Invalid body, or acknowledge without a note")

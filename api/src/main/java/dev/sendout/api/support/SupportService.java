@@ -6,6 +6,7 @@ import dev.sendout.api.tenant.Tenant;
 import dev.sendout.api.tenant.TenantSendouts;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.AuditTrail;
+import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
 import java.util.UUID;
@@ -42,6 +43,9 @@ public class SupportService {
       Tenant tenant, UUID id, SupportActionType action, SupportActionRequest request) {
     StoredSendout sendout = tenantSendouts.get(tenant, id);
     SupportAction by = supportAction(action, request);
+    if (action == SupportActionType.RESEND && sendout.status() == SendoutStatus.COMPLETED) {
+      return new ActionTaken(id, action, actions.resendAfterCompletion(sendout, by));
+    }
     actions.startIfNeeded(sendout);
     return new ActionTaken(id, action, actions.take(id, action, by));
   }

@@ -1,9 +1,9 @@
 package dev.sendout.api.tenant;
 
 import dev.sendout.api.limits.BacklogBound;
-import dev.sendout.api.limits.LimitProperties;
 import dev.sendout.api.limits.RequestLimitsInterceptor;
 import dev.sendout.api.limits.TenantLimits;
+import dev.sendout.api.limits.WriteBulkheads;
 import dev.sendout.core.tenant.ApiKeys;
 import java.util.List;
 import org.springframework.beans.factory.annotation.Value;
@@ -22,19 +22,19 @@ class TenantConfiguration implements WebMvcConfigurer {
 
   private final ApiKeys keys;
   private final TenantLimits limits;
-  private final LimitProperties limitProperties;
+  private final WriteBulkheads writes;
   private final BacklogBound backlog;
   private final String adminToken;
 
   TenantConfiguration(
       ApiKeys keys,
       TenantLimits limits,
-      LimitProperties limitProperties,
+      WriteBulkheads writes,
       BacklogBound backlog,
       @Value("${sendout.admin.token:}") String adminToken) {
     this.keys = keys;
     this.limits = limits;
-    this.limitProperties = limitProperties;
+    this.writes = writes;
     this.backlog = backlog;
     this.adminToken = adminToken;
   }
@@ -44,8 +44,7 @@ class TenantConfiguration implements WebMvcConfigurer {
     registry.addInterceptor(new ApiKeyInterceptor(keys)).addPathPatterns("/v1/**");
     registry
         .addInterceptor(
-            new RequestLimitsInterceptor(
-                limits, limitProperties, backlog, ApiKeyInterceptor::tenantOf))
+            new RequestLimitsInterceptor(limits, writes, backlog, ApiKeyInterceptor::tenantOf))
         .addPathPatterns("/v1/**");
     registry.addInterceptor(new AdminTokenInterceptor(adminToken)).addPathPatterns("/admin/**");
   }

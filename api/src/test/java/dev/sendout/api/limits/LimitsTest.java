@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.tenant.Tenant;
+import dev.sendout.core.support.WriteAdmission;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,8 @@ class LimitsTest {
 
   @Test
   void aTenantOverItsRequestBudgetIsRefusedAtOnceAndOthersAreNot() {
-    TenantLimits limits = new TenantLimits(new LimitProperties(2, 1000, 4, Duration.ZERO, 0, 0));
+    TenantLimits limits =
+        new TenantLimits(new LimitProperties(2, 1000, 4, 128, Duration.ZERO, 0, 0));
 
     limits.takeRequest(ACME);
     limits.takeRequest(ACME);
@@ -37,7 +39,8 @@ class LimitsTest {
 
   @Test
   void recipientsCountAgainstAPerMinuteBudgetWithRetryAfterUntilItRefills() {
-    TenantLimits limits = new TenantLimits(new LimitProperties(100, 10, 4, Duration.ZERO, 0, 0));
+    TenantLimits limits =
+        new TenantLimits(new LimitProperties(100, 10, 4, 128, Duration.ZERO, 0, 0));
 
     limits.takeRecipients(ACME, 8);
 
@@ -55,11 +58,11 @@ class LimitsTest {
 
   @Test
   void writesBeyondTheBoundAre503AtOnceUntilOneFinishesAndReadsAreNotBounded() {
-    var properties = new LimitProperties(100, 1000, 1, Duration.ZERO, 0, 0);
+    var properties = new LimitProperties(100, 1000, 1, 128, Duration.ZERO, 0, 0);
     var interceptor =
         new RequestLimitsInterceptor(
             new TenantLimits(properties),
-            properties,
+            new WriteBulkheads(properties),
             new BacklogBound(() -> 0, 0, () -> 0, 0),
             request -> ACME);
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
@@ -89,12 +92,49 @@ class LimitsTest {
   }
 
   @Test
-  void aWriteWaitsBrieflyForAPlaceAndTakesTheOneThatFrees() throws Exception {
-    var properties = new LimitProperties(100, 1000, 1, Duration.ofSeconds(5), 0, 0);
+  void jsonAdditionsTakeAPlaceAmongTheWaitingAdditionsAndTheirTransactionOneAmongTheWrites() {
+    var properties = new LimitProperties(100, 1000, 1, 1, Duration.ZERO, 0, 0);
+    var writes = new WriteBulkheads(properties);
     var interceptor =
         new RequestLimitsInterceptor(
             new TenantLimits(properties),
-            properties,
+            writes,
+            new BacklogBound(() -> 0, 0, () -> 0, 0),
+            r -> ACME);
+    var response = new MockHttpServletResponse();
+    var create = new MockHttpServletRequest("POST", "/v1/sendouts");
+    interceptor.preHandle(create, response, null);
+    var json = new MockHttpServletRequest("POST", "/v1/sendouts/x/recipients");
+    json.setContentType("application/json; charset=utf-8");
+    var upload = new MockHttpServletRequest("POST", "/v1/sendouts/x/recipients");
+    upload.setContentType("application/x-ndjson");
+
+    assertThat(interceptor.preHandle(json, response, null)).isTrue();
+    assertThatThrownBy(() -> interceptor.preHandle(upload, response, null))
+        .as("an upload holds a connection for its COPY: a place among the writes")
+        .isInstanceOf(ApiProblem.class);
+    assertThatThrownBy(() -> interceptor.preHandle(json, response, null))
+        .as("the one place among the waiting additions is taken")
+        .isInstanceOf(ApiProblem.class);
+    assertThatThrownBy(() -> writes.write(() -> "stored"))
+        .as("the addition's transaction waits for the create's place")
+        .isInstanceOfSatisfying(
+            WriteAdmission.WriteRefused.class,
+            r -> assertThat(((ApiProblem) r.reason()).type()).isEqualTo(ProblemType.OVERLOADED));
+
+    interceptor.afterCompletion(create, response, null, null);
+    assertThat(writes.write(() -> "stored")).isEqualTo("stored");
+    interceptor.afterCompletion(json, response, null, null);
+    assertThat(interceptor.preHandle(json, response, null)).isTrue();
+  }
+
+  @Test
+  void aWriteWaitsBrieflyForAPlaceAndTakesTheOneThatFrees() throws Exception {
+    var properties = new LimitProperties(100, 1000, 1, 128, Duration.ofSeconds(5), 0, 0);
+    var interceptor =
+        new RequestLimitsInterceptor(
+            new TenantLimits(properties),
+            new WriteBulkheads(properties),
             new BacklogBound(() -> 0, 0, () -> 0, 0),
             request -> ACME);
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
@@ -124,11 +164,12 @@ class LimitsTest {
 
   @Test
   void writesAreRefusedWith503WhileTheBacklogIsOverItsBoundAndReadsGoOn() {
-    var properties = new LimitProperties(100, 1000, 4, Duration.ZERO, 0, 0);
+    var properties = new LimitProperties(100, 1000, 4, 128, Duration.ZERO, 0, 0);
     AtomicInteger backlog = new AtomicInteger(1001);
     var bound = new BacklogBound(backlog::get, 1000, () -> 0, 0);
     var interceptor =
-        new RequestLimitsInterceptor(new TenantLimits(properties), properties, bound, r -> ACME);
+        new RequestLimitsInterceptor(
+            new TenantLimits(properties), new WriteBulkheads(properties), bound, r -> ACME);
     var response = new MockHttpServletResponse();
     bound.refresh();
 
@@ -160,11 +201,12 @@ class LimitsTest {
 
   @Test
   void writesAreRefusedWith503WhileTheWorkflowsAreBehindOnSmallSendouts() {
-    var properties = new LimitProperties(100, 1000, 4, Duration.ZERO, 0, 0);
+    var properties = new LimitProperties(100, 1000, 4, 128, Duration.ZERO, 0, 0);
     AtomicInteger pending = new AtomicInteger(501);
     var bound = new BacklogBound(() -> 0, 1000, pending::get, 500);
     var interceptor =
-        new RequestLimitsInterceptor(new TenantLimits(properties), properties, bound, r -> ACME);
+        new RequestLimitsInterceptor(
+            new TenantLimits(properties), new WriteBulkheads(properties), bound, r -> ACME);
     var response = new MockHttpServletResponse();
     bound.refresh();
 

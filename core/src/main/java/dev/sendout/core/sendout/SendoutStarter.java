@@ -7,6 +7,8 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
 import dev.sendout.core.channel.Channels;
+import dev.sendout.workflows.sendout.SendoutCheckpoint;
+import dev.sendout.workflows.sendout.SendoutSettings;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.StartSendout;
@@ -15,6 +17,7 @@ import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
 import java.util.Locale;
 import org.springframework.beans.factory.annotation.Value;
@@ -24,7 +27,7 @@ import org.springframework.stereotype.Component;
  * Starts a sendout's workflow from its stored record: the api's outbox relay starts new sendouts,
  * and the worker's watchdog restarts one whose workflow stopped without finishing it. Safe to call
  * any number of times: the workflow id is the sendout id, a running workflow is reused, and a
- * workflow that completed is never rerun.
+ * workflow that completed is never rerun, except to resend what failed ({@link #reopening}).
  */
 @Component
 public class SendoutStarter {
@@ -61,47 +64,81 @@ public class SendoutStarter {
   }
 
   private boolean start(StoredSendout sendout, WorkflowIdReusePolicy reusePolicy) {
-    String id = sendout.id().toString();
-    WorkflowOptions options =
-        WorkflowOptions.newBuilder()
-            .setWorkflowId(SendoutWorkflow.workflowId(id))
-            .setTaskQueue(taskQueue)
-            .setWorkflowIdConflictPolicy(
-                WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
-            .setWorkflowIdReusePolicy(reusePolicy)
-            .setTypedSearchAttributes(
-                SearchAttributes.newBuilder()
-                    .set(SENDOUT_ID, id)
-                    .set(TENANT_ID, sendout.tenantId())
-                    .set(CHANNEL, sendout.channel().name())
-                    .set(SENDOUT_STATUS, SendoutStatus.SCHEDULED.name())
-                    .set(STUCK, false)
-                    .build())
-            .setStaticSummary(
-                "%s sendout %s: %,d recipients, sending at %s"
-                    .formatted(
-                        capitalized(sendout.channel().name()),
-                        id,
-                        sendout.recipientCount(),
-                        sendout.sendAt()))
-            .build();
-    SendoutWorkflow workflow = temporal.newWorkflowStub(SendoutWorkflow.class, options);
-    StartSendout start =
-        new StartSendout(
-            id,
-            sendout.tenantId(),
-            sendout.channel(),
-            sendout.recipientCount(),
-            sendout.sendAt(),
-            channels.of(sendout.channel()).settings(properties, sendout.receiptTimeout()),
-            null);
+    SendoutWorkflow workflow =
+        temporal.newWorkflowStub(
+            SendoutWorkflow.class,
+            options(
+                sendout, reusePolicy, SendoutStatus.SCHEDULED, "sending at " + sendout.sendAt()));
     try {
-      WorkflowClient.start(workflow::run, start);
+      WorkflowClient.start(workflow::run, input(sendout, null));
       return true;
     } catch (WorkflowExecutionAlreadyStarted alreadyStartedOrFinished) {
       // Started by an earlier call, or already finished: either way there is nothing to do.
       return false;
     }
+  }
+
+  /**
+   * The workflow of a sendout that completed, started again for an Update that brings it new work
+   * (support staff resending, after completion, the messages that failed), with update-with-start:
+   * the new run begins with every batch sent and settled ({@link SendoutCheckpoint#completed}), so
+   * it sends only what the Update plans, then completes again. A workflow still running is used as
+   * it is.
+   */
+  public record Reopening(WorkflowStub workflow, StartSendout start) {}
+
+  public Reopening reopening(StoredSendout sendout) {
+    WorkflowOptions options =
+        options(
+            sendout,
+            WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+            SendoutStatus.SENDING,
+            "reopened to send failed messages again");
+    StartSendout start =
+        input(
+            sendout,
+            SendoutCheckpoint.completed(sendout.recipientCount(), settings(sendout).batchSize()));
+    return new Reopening(
+        WorkflowStub.fromTyped(temporal.newWorkflowStub(SendoutWorkflow.class, options)), start);
+  }
+
+  private WorkflowOptions options(
+      StoredSendout sendout, WorkflowIdReusePolicy reusePolicy, SendoutStatus status, String what) {
+    String id = sendout.id().toString();
+    return WorkflowOptions.newBuilder()
+        .setWorkflowId(SendoutWorkflow.workflowId(id))
+        .setTaskQueue(taskQueue)
+        .setWorkflowIdConflictPolicy(
+            WorkflowIdConflictPolicy.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING)
+        .setWorkflowIdReusePolicy(reusePolicy)
+        .setTypedSearchAttributes(
+            SearchAttributes.newBuilder()
+                .set(SENDOUT_ID, id)
+                .set(TENANT_ID, sendout.tenantId())
+                .set(CHANNEL, sendout.channel().name())
+                .set(SENDOUT_STATUS, status.name())
+                .set(STUCK, false)
+                .build())
+        .setStaticSummary(
+            "%s sendout %s: %,d recipients, %s"
+                .formatted(
+                    capitalized(sendout.channel().name()), id, sendout.recipientCount(), what))
+        .build();
+  }
+
+  private StartSendout input(StoredSendout sendout, SendoutCheckpoint checkpoint) {
+    return new StartSendout(
+        sendout.id().toString(),
+        sendout.tenantId(),
+        sendout.channel(),
+        sendout.recipientCount(),
+        sendout.sendAt(),
+        settings(sendout),
+        checkpoint);
+  }
+
+  private SendoutSettings settings(StoredSendout sendout) {
+    return channels.of(sendout.channel()).settings(properties, sendout.receiptTimeout());
   }
 
   private static String capitalized(String name) {

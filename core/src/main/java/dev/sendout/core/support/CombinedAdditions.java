@@ -4,6 +4,8 @@ import dev.sendout.core.sendout.NewSendout.Recipient;
 import dev.sendout.core.support.RecipientAdditions.Addition;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
 import dev.sendout.core.support.RecipientAdditions.Request;
+import dev.sendout.core.support.WriteAdmission.WriteRefused;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -11,9 +13,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +28,11 @@ import org.springframework.stereotype.Component;
  * RecipientAdditions#addAll}), and each caller gets its own result. Nothing is answered before it
  * is committed, so this changes the cost of an addition, not its durability.
  *
+ * <p>Waiting callers block, costing no CPU, until the caller whose turn it is has stored their
+ * addition or passes the turn on to the longest waiting one. A group's transaction first takes a
+ * place among the database writes ({@link WriteAdmission}); when none frees up in time, every
+ * addition of the group is refused with the reason, and nothing of it is stored.
+ *
  * <p>When a combined transaction fails, each of its additions is stored again on its own, so that
  * one addition's failure is not another's.
  */
@@ -34,11 +42,16 @@ public class CombinedAdditions {
   /** At most this many additions share one transaction; the rest wait for the next turn. */
   static final int MAX_PER_TRANSACTION = 500;
 
+  /** A waiting caller checks its turn this often even if no one wakes it; a guard, not a poll. */
+  private static final Duration WAKE_GUARD = Duration.ofMillis(100);
+
   private final RecipientAdditions additions;
+  private final WriteAdmission admission;
   private final ConcurrentHashMap<Lane.Key, Lane> lanes = new ConcurrentHashMap<>();
 
-  public CombinedAdditions(RecipientAdditions additions) {
+  public CombinedAdditions(RecipientAdditions additions, ObjectProvider<WriteAdmission> admission) {
     this.additions = additions;
+    this.admission = admission.getIfAvailable(() -> WriteAdmission.ALWAYS);
   }
 
   /**
@@ -57,20 +70,25 @@ public class CombinedAdditions {
     Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
     lane.queue.add(waiting);
     try {
-      while (true) {
+      while (!waiting.result.isDone()) {
         if (lane.turn.tryLock()) {
           try {
             store(key, lane);
           } finally {
             lane.turn.unlock();
           }
-        }
-        try {
-          return waiting.result.get(2, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException notYet) {
-          // Another caller's transaction is under way: wait for its turn to end, or for ours.
+          // Pass the turn on: the longest waiting caller stores what has queued meanwhile.
+          Waiting next = lane.queue.peek();
+          if (next != null) {
+            next.wake.release();
+          }
+        } else {
+          // Another caller's transaction is under way. Its caller wakes this one when it passes
+          // the turn on or has stored this addition; the timeout only guards against a lost wake.
+          waiting.wake.tryAcquire(WAKE_GUARD.toMillis(), TimeUnit.MILLISECONDS);
         }
       }
+      return waiting.result.get();
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException cause
           ? cause
@@ -99,22 +117,28 @@ public class CombinedAdditions {
     }
     try {
       List<Addition> results =
-          additions.addAll(
-              key.tenantId(), key.sendoutId(), group.stream().map(Waiting::request).toList());
+          admission.write(
+              () ->
+                  additions.addAll(
+                      key.tenantId(),
+                      key.sendoutId(),
+                      group.stream().map(Waiting::request).toList()));
       for (int i = 0; i < group.size(); i++) {
-        group.get(i).result.complete(results.get(i));
+        group.get(i).complete(results.get(i));
       }
+    } catch (WriteRefused refused) {
+      group.forEach(waiting -> waiting.fail(refused.reason()));
     } catch (RuntimeException failed) {
       if (group.size() == 1) {
-        group.get(0).result.completeExceptionally(failed);
+        group.get(0).fail(failed);
         return;
       }
       for (Waiting alone : group) {
         try {
-          alone.result.complete(
+          alone.complete(
               additions.addAll(key.tenantId(), key.sendoutId(), List.of(alone.request())).get(0));
         } catch (RuntimeException e) {
-          alone.result.completeExceptionally(e);
+          alone.fail(e);
         }
       }
     }
@@ -133,10 +157,27 @@ public class CombinedAdditions {
       List<Recipient> recipients,
       String requestHash,
       String actor,
-      CompletableFuture<Addition> result) {
+      CompletableFuture<Addition> result,
+      Semaphore wake) {
 
     Waiting(String idempotencyKey, List<Recipient> recipients, String requestHash, String actor) {
-      this(idempotencyKey, recipients, requestHash, actor, new CompletableFuture<>());
+      this(
+          idempotencyKey,
+          recipients,
+          requestHash,
+          actor,
+          new CompletableFuture<>(),
+          new Semaphore(0));
+    }
+
+    void complete(Addition addition) {
+      result.complete(addition);
+      wake.release();
+    }
+
+    void fail(RuntimeException failure) {
+      result.completeExceptionally(failure);
+      wake.release();
     }
 
     /** A fresh source each time: a failed group's additions are read again, one by one. */

@@ -77,8 +77,10 @@ public class SupportActionStore {
                 : supportMessages.releaseForResend(id, "Sent again by " + by.by());
         affected = resend.size();
         if (affected > 0) {
+          // A sendout that had completed is open again until these are settled.
           db.update(SENDOUT)
               .set(SENDOUT.STATUS, SendoutStatus.SENDING)
+              .setNull(SENDOUT.COMPLETED_AT)
               .where(SENDOUT.ID.eq(id))
               .execute();
         }

@@ -5,19 +5,27 @@ import static dev.sendout.core.store.jooq.Tables.API_KEY;
 import dev.sendout.core.content.Sha256;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
 
 /**
  * The API keys of the tenants. A key is shown once, when it is issued; the store keeps only its
  * SHA-256, so a leaked database leaks no usable key.
+ *
+ * <p>A key found valid is remembered for {@link #REMEMBERED_FOR}, so that a caller's every request
+ * does not cost a query. Revoking a key forgets every remembered one at once in this process; other
+ * processes (api replicas) stop accepting it within {@link #REMEMBERED_FOR}. Unknown keys are not
+ * remembered: each costs its query, as before.
  */
 @Repository
 public class ApiKeys {
@@ -27,8 +35,19 @@ public class ApiKeys {
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  /** How long a valid key is taken as valid without asking the store again. */
+  public static final Duration REMEMBERED_FOR = Duration.ofSeconds(5);
+
+  /** Beyond this many remembered keys, all are forgotten: a bound, never reached in practice. */
+  private static final int MAX_REMEMBERED = 10_000;
+
   private final DSLContext db;
   private final Clock clock;
+
+  /** Valid keys by their hash: the tenant, and until when (System.nanoTime) that is trusted. */
+  private final Map<String, Remembered> valid = new ConcurrentHashMap<>();
+
+  private record Remembered(String tenantId, long untilNanos) {}
 
   public ApiKeys(DSLContext db, Clock clock) {
     this.db = db;
@@ -76,11 +95,27 @@ public class ApiKeys {
 
   /** The tenant whose unrevoked key this is, if any. */
   public Optional<String> tenantOf(String key) {
-    return db.select(API_KEY.TENANT_ID)
-        .from(API_KEY)
-        .where(API_KEY.KEY_HASH.eq(hash(key)))
-        .and(API_KEY.REVOKED_AT.isNull())
-        .fetchOptional(API_KEY.TENANT_ID);
+    String hash = hash(key);
+    long now = System.nanoTime();
+    Remembered remembered = valid.get(hash);
+    if (remembered != null && now - remembered.untilNanos() < 0) {
+      return Optional.of(remembered.tenantId());
+    }
+    Optional<String> tenant =
+        db.select(API_KEY.TENANT_ID)
+            .from(API_KEY)
+            .where(API_KEY.KEY_HASH.eq(hash))
+            .and(API_KEY.REVOKED_AT.isNull())
+            .fetchOptional(API_KEY.TENANT_ID);
+    if (tenant.isPresent()) {
+      if (valid.size() >= MAX_REMEMBERED) {
+        valid.clear();
+      }
+      valid.put(hash, new Remembered(tenant.get(), now + REMEMBERED_FOR.toNanos()));
+    } else {
+      valid.remove(hash);
+    }
+    return tenant;
   }
 
   /** Revokes the key; returns false when there is no such key. Revoking twice changes nothing. */
@@ -90,6 +125,7 @@ public class ApiKeys {
         .where(API_KEY.ID.eq(id))
         .and(API_KEY.REVOKED_AT.isNull())
         .execute();
+    valid.clear();
     return db.fetchExists(API_KEY, API_KEY.ID.eq(id));
   }
 

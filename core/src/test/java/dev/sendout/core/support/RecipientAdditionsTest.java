@@ -35,6 +35,7 @@ import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.transaction.support.TransactionTemplate;
 
 class RecipientAdditionsTest extends StoreTest {
@@ -375,6 +376,32 @@ class RecipientAdditionsTest extends StoreTest {
         .extracting(StoredMessage::externalId)
         .containsExactlyInAnyOrder("ext-0", "ext-1", "ext-3");
     assertThat(sendouts.find(id).orElseThrow().recipientCount()).isEqualTo(3);
+  }
+
+  @Test
+  void aGroupRefusedAPlaceAmongTheWritesFailsWholeAndStoresNothing() {
+    UUID id = created(1);
+    var refusal = new IllegalStateException("no place");
+    var refusing =
+        new CombinedAdditions(
+            additions,
+            new StaticListableBeanFactory(
+                    Map.of(
+                        "admission",
+                        new WriteAdmission() {
+                          @Override
+                          public <T> T write(java.util.function.Supplier<T> work) {
+                            throw new WriteAdmission.WriteRefused(refusal);
+                          }
+                        }))
+                .getBeanProvider(WriteAdmission.class));
+
+    assertThatThrownBy(() -> refusing.add(TENANT, id, "k", recipients("r", 1), "h", "ann"))
+        .isSameAs(refusal);
+    assertThat(all(id)).hasSize(1);
+    assertThat(combined.add(TENANT, id, "k", recipients("r", 1), "h", "ann").outcome())
+        .as("the same key, admitted, is a first addition")
+        .isEqualTo(Outcome.ADDED);
   }
 
   private static void await(CountDownLatch latch) {

@@ -92,6 +92,11 @@ final class BatchPlan {
   }
 
   private int initialBatchCount() {
+    return initialBatchCount(messageCount, batchSize);
+  }
+
+  /** The batches of a first release of {@code messageCount} messages. */
+  static int initialBatchCount(int messageCount, int batchSize) {
     return (messageCount + batchSize - 1) / batchSize;
   }
 

@@ -3,6 +3,7 @@ package dev.sendout.workflows.sendout;
 import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.batch.StartBatch;
 import dev.sendout.workflows.receipt.DeliveryTally;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -57,6 +58,25 @@ public record SendoutCheckpoint(
     Objects.requireNonNull(settled, "settled");
     Objects.requireNonNull(unsettled, "unsettled");
     Objects.requireNonNull(support, "support");
+  }
+
+  /**
+   * A sendout that completed: its {@code messageCount} messages released, every batch sent and
+   * settled. A run started from it has nothing to send until an Update brings new work: support
+   * staff resending, after completion, the messages that failed ({@code SendoutStarter}'s
+   * reopening). Its tallies count only what that run sends; the store holds the whole sendout's.
+   */
+  public static SendoutCheckpoint completed(int messageCount, int batchSize) {
+    int batches = BatchPlan.initialBatchCount(messageCount, batchSize);
+    return new SendoutCheckpoint(
+        messageCount,
+        batches,
+        SendTally.NONE,
+        batches,
+        batches,
+        DeliveryTally.NONE,
+        Map.of(),
+        new SupportState(List.of(), List.of(), List.of(), false, null, StuckFlag.State.NONE));
   }
 
   SendoutCheckpoint withInline(StartBatch next) {

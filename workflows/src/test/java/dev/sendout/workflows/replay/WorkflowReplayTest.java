@@ -2,7 +2,11 @@ package dev.sendout.workflows.replay;
 
 import dev.sendout.workflows.batch.BatchWorkflowImpl;
 import dev.sendout.workflows.sendout.SendoutWorkflowImpl;
+import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.WorkflowReplayer;
+import io.temporal.worker.Worker;
+import io.temporal.worker.WorkerOptions;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -55,37 +59,49 @@ import org.junit.jupiter.api.Test;
  */
 class WorkflowReplayTest {
 
+  /**
+   * Replays on a worker that allows a workflow task as long as a loaded machine needs: a replay
+   * checks determinism, and the SDK's default of one second without yielding failed it as a
+   * "potential deadlock" when CI's other processes held both cores.
+   */
+  private static void replay(String resource, Class<?> workflow) throws Exception {
+    try (TestWorkflowEnvironment environment = TestWorkflowEnvironment.newInstance()) {
+      Worker worker =
+          environment.newWorker(
+              "replay",
+              WorkerOptions.newBuilder()
+                  .setDefaultDeadlockDetectionTimeout(Duration.ofMinutes(1).toMillis())
+                  .build());
+      worker.registerWorkflowImplementationTypes(workflow);
+      WorkflowReplayer.replayWorkflowExecutionFromResource(resource, worker);
+    }
+  }
+
   @Test
   void emailSendoutInSeveralBatchesReplaysTheRecordedHistory() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
-        "histories/sendout-workflow-email-2500-messages.json", SendoutWorkflowImpl.class);
+    replay("histories/sendout-workflow-email-2500-messages.json", SendoutWorkflowImpl.class);
   }
 
   @Test
   void sendoutWorkflowTrackingReceiptsReplaysTheRecordedHistory() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
-        "histories/sendout-workflow-30-messages-late-receipt.json", SendoutWorkflowImpl.class);
+    replay("histories/sendout-workflow-30-messages-late-receipt.json", SendoutWorkflowImpl.class);
   }
 
   @Test
   void sendoutWorkflowContinuingAsNewWithBatchesRunningReplaysBothRuns() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
-        "histories/sendout-workflow-continued-as-new-first-run.json", SendoutWorkflowImpl.class);
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
-        "histories/sendout-workflow-continued-as-new-last-run.json", SendoutWorkflowImpl.class);
+    replay("histories/sendout-workflow-continued-as-new-first-run.json", SendoutWorkflowImpl.class);
+    replay("histories/sendout-workflow-continued-as-new-last-run.json", SendoutWorkflowImpl.class);
   }
 
   @Test
   void batchWorkflowFlaggedStuckThenSettledReplaysTheRecordedHistory() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
-        "histories/batch-workflow-stuck-then-settled.json", BatchWorkflowImpl.class);
+    replay("histories/batch-workflow-stuck-then-settled.json", BatchWorkflowImpl.class);
   }
 
   @Test
   void sendoutWorkflowWithReleaseDeadlineAndSupportActionsReplaysTheRecordedHistory()
       throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
-        "histories/sendout-workflow-support-actions.json", SendoutWorkflowImpl.class);
+    replay("histories/sendout-workflow-support-actions.json", SendoutWorkflowImpl.class);
   }
 
   /**
@@ -94,8 +110,7 @@ class WorkflowReplayTest {
    */
   @Test
   void oneRecipientSendoutSendingItsBatchInlineReplaysTheRecordedHistory() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
-        "histories/sendout-workflow-one-recipient-inline.json", SendoutWorkflowImpl.class);
+    replay("histories/sendout-workflow-one-recipient-inline.json", SendoutWorkflowImpl.class);
   }
 
   /**
@@ -104,17 +119,14 @@ class WorkflowReplayTest {
    */
   @Test
   void sendoutWithLocalStoreCallsAndMergedAdditionsReplaysWithItsBatch() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
+    replay(
         "histories/sendout-workflow-additions-local-store-calls.json", SendoutWorkflowImpl.class);
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
-        "histories/batch-workflow-local-store-calls.json", BatchWorkflowImpl.class);
+    replay("histories/batch-workflow-local-store-calls.json", BatchWorkflowImpl.class);
   }
 
   @Test
   void smsSendoutAndItsOneCallPerMessageBatchReplayTheRecordedHistories() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
-        "histories/sendout-workflow-sms-6-messages-late-status.json", SendoutWorkflowImpl.class);
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
-        "histories/batch-workflow-sms-one-call-per-message.json", BatchWorkflowImpl.class);
+    replay("histories/sendout-workflow-sms-6-messages-late-status.json", SendoutWorkflowImpl.class);
+    replay("histories/batch-workflow-sms-one-call-per-message.json", BatchWorkflowImpl.class);
   }
 }
