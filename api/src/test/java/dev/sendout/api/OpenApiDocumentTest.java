@@ -132,6 +132,24 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void theResponsesOperationTakesJsonOrNdjsonAndAnswersAResultPerResponse() {
+    JsonNode post = document.path("paths").path("/v1/sendouts/{id}/responses").path("post");
+    assertThat(post.path("requestBody").path("content").propertyNames())
+        .as(post.toString())
+        .contains("application/json", "application/x-ndjson");
+    assertThat(post.path("responses").path("200").path("content").toString())
+        .contains("ResponsesAnswer");
+    JsonNode result = document.path("components").path("schemas").path("Result");
+    assertThat(result.path("properties").path("result").path("enum").toString())
+        .contains("RECORDED", "ALREADY_RECORDED", "UNKNOWN", "INVALID");
+    JsonNode view = document.path("components").path("schemas").path("SendoutView");
+    assertThat(view.path("properties").has("responses")).isTrue();
+    JsonNode message = document.path("components").path("schemas").path("StoredMessage");
+    assertThat(message.path("properties").has("respondedAt")).isTrue();
+    assertThat(message.path("properties").has("externalId")).isTrue();
+  }
+
+  @Test
   void theListingDescribesItsFiltersAndBothPages() {
     JsonNode list = document.path("paths").path("/v1/sendouts").path("get");
     List<String> parameters = list.path("parameters").findValuesAsString("name");

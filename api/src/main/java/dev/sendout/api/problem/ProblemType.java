@@ -44,6 +44,10 @@ public enum ProblemType {
       HttpStatus.UNPROCESSABLE_CONTENT,
       "The action's data could not be recorded, so it was not taken; the detail says why"),
   SENDOUT_FINISHED("sendout-finished", HttpStatus.CONFLICT, "The sendout is finished"),
+  DUPLICATE_EXTERNAL_ID(
+      "duplicate-external-id",
+      HttpStatus.CONFLICT,
+      "A recipient's externalId is already a recipient of the sendout; errors name it"),
   UNAVAILABLE(
       "unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Temporarily unavailable; retry later"),
   WORKFLOW_UNAVAILABLE(

@@ -83,5 +83,20 @@ public record CreateSendoutRequest(
           String phone,
       @Schema(example = "Ann Example") String name,
       @Schema(example = "{\"firstName\":\"Ann\",\"surveyUrl\":\"https://s.example.com/x1\"}")
-          Map<String, String> variables) {}
+          Map<String, String> variables,
+      @Schema(
+              description =
+                  "The caller's own id for the recipient, unique within the sendout (recipients"
+                      + " added later included): up to 200 characters on one line. Responses may"
+                      + " name the recipient by it",
+              example = "respondent-8812",
+              maxLength = 200)
+          @JsonInclude(Include.NON_NULL)
+          String externalId) {
+
+    /** A recipient without an id of the caller's. */
+    public Recipient(String email, String phone, String name, Map<String, String> variables) {
+      this(email, phone, name, variables, null);
+    }
+  }
 }

@@ -57,7 +57,37 @@ final class RecipientChecks {
       String unusedField,
       Function<Recipient, String> unused) {}
 
+  /** The longest {@code externalId}: the width of its column. */
+  static final int MAX_EXTERNAL_ID_LENGTH = 200;
+
   private RecipientChecks() {}
+
+  /**
+   * The caller's id for the recipient, when given: 1 to 200 characters on one line, and not one an
+   * earlier recipient of the request has. Ids the sendout already holds are the store's to find.
+   */
+  private static void externalId(
+      String at, int index, String value, Map<String, Integer> seen, Problems problems) {
+    if (value == null) {
+      return;
+    }
+    String field = at + "/externalId";
+    if (value.isBlank()) {
+      problems.add(field, "must not be blank; leave it out instead");
+      return;
+    }
+    if (value.length() > MAX_EXTERNAL_ID_LENGTH) {
+      problems.add(field, "at most " + MAX_EXTERNAL_ID_LENGTH + " characters");
+      return;
+    }
+    if (!text(field, value, TextRules.Kind.LINE, problems)) {
+      return;
+    }
+    Integer first = seen.putIfAbsent(value, index);
+    if (first != null) {
+      problems.add(field, "duplicate of /recipients/" + first + "/externalId ('" + value + "')");
+    }
+  }
 
   static void check(
       List<Recipient> recipients,
@@ -67,6 +97,7 @@ final class RecipientChecks {
       Problems problems,
       Afterwards afterwards) {
     Map<String, Integer> seen = new HashMap<>(recipients.size() * 2);
+    Map<String, Integer> externalIds = new HashMap<>();
     for (int i = 0; i < recipients.size(); i++) {
       String at = "/recipients/" + i;
       Recipient r = recipients.get(i);
@@ -87,6 +118,7 @@ final class RecipientChecks {
           addressing.unused().apply(r),
           addressing.channel(),
           problems);
+      externalId(at, i, r.externalId(), externalIds, problems);
       maxLength(at + "/name", r.name(), MAX_NAME_LENGTH, problems);
       // The name goes into the To header of an email.
       text(at + "/name", r.name(), TextRules.Kind.LINE, problems);

@@ -123,7 +123,8 @@ public class SendoutController {
   }
 
   private SendoutView view(StoredSendout s) {
-    var counts = sendouts.countByStatus(s.id());
+    var tally = sendouts.countByStatusWithResponses(s.id());
+    var counts = tally.messages();
     int unconfirmed = counts.get(MessageStatus.UNCONFIRMED);
     var attention = stuckSendouts.attention(s.id());
     var stuck =
@@ -135,7 +136,7 @@ public class SendoutController {
         s.channel() == Channel.SMS
             ? SendoutView.Sms.of(sendouts.content(s.id(), SmsContent.class))
             : null;
-    return SendoutView.of(s, sms, counts, stuck, attention);
+    return SendoutView.of(s, sms, counts, SendoutView.Responses.of(s, tally), stuck, attention);
   }
 
   private static MessageStatus status(String value) {

@@ -91,6 +91,7 @@ public class SendoutService {
     return new NewSendout.Recipient(
         channel.address(r.email(), r.phone()),
         r.name(),
-        r.variables() == null ? Map.of() : r.variables());
+        r.variables() == null ? Map.of() : r.variables(),
+        r.externalId());
   }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonInclude.Include;
 import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.channel.sms.SmsSegments;
 import dev.sendout.core.receipt.MessageSettlement.Unconfirmed;
+import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.watchdog.StuckSendouts.Attention;
 import dev.sendout.core.watchdog.StuckSendouts.OpenFinding;
@@ -25,6 +26,8 @@ import java.util.UUID;
  *
  * @param sms for an SMS sendout, its sender and what it costs; absent for email
  * @param messages how many of its messages are in each status
+ * @param responses how many recipients have responded, beside the delivery counts in {@code
+ *     messages}
  * @param stuck whether the sendout needs attention and why, every current reason; null when it does
  *     not
  * @param receiptTimeout how long an accepted message may wait for a receipt (ISO 8601)
@@ -43,6 +46,7 @@ public record SendoutView(
     SendoutStatus status,
     int recipientCount,
     Map<MessageStatus, Integer> messages,
+    Responses responses,
     Stuck stuck,
     Instant sendAt,
     @Schema(example = "PT24H") String receiptTimeout,
@@ -55,6 +59,42 @@ public record SendoutView(
     boolean paused,
     @JsonInclude(Include.NON_NULL) Instant cancelledAt,
     List<OpenFinding> findings) {
+
+  /**
+   * The survey responses recorded for a sendout's recipients.
+   *
+   * @param responded recipients with a response, whatever their message's status
+   * @param rate {@code responded} of all recipients ({@code recipientCount}), 0 to 1, four
+   *     decimals; 0 without recipients. Counted over every recipient because a response proves the
+   *     invitation arrived even where no receipt said so
+   * @param delivered messages confirmed DELIVERED now (as in {@code messages})
+   * @param deliveredResponded of those, the ones with a response
+   * @param deliveredRate {@code deliveredResponded} of {@code delivered}, 0 to 1; 0 when none is
+   *     delivered
+   */
+  public record Responses(
+      @Schema(example = "412") int responded,
+      @Schema(example = "0.412") double rate,
+      @Schema(example = "980") int delivered,
+      @Schema(example = "405") int deliveredResponded,
+      @Schema(example = "0.4133") double deliveredRate) {
+
+    static Responses of(StoredSendout s, SendoutStore.StatusCounts counts) {
+      int responded = counts.respondedTotal();
+      int delivered = counts.messages().get(MessageStatus.DELIVERED);
+      int deliveredResponded = counts.responded().get(MessageStatus.DELIVERED);
+      return new Responses(
+          responded,
+          rate(responded, s.recipientCount()),
+          delivered,
+          deliveredResponded,
+          rate(deliveredResponded, delivered));
+    }
+
+    private static double rate(int part, int whole) {
+      return whole == 0 ? 0 : Math.round(part * 10_000.0 / whole) / 10_000.0;
+    }
+  }
 
   /**
    * Why a sendout needs a person's attention: the one answer to "does this need attention?".
@@ -105,6 +145,7 @@ public record SendoutView(
       StoredSendout s,
       Sms sms,
       Map<MessageStatus, Integer> messages,
+      Responses responses,
       Stuck stuck,
       Attention attention) {
     return new SendoutView(
@@ -114,6 +155,7 @@ public record SendoutView(
         s.status(),
         s.recipientCount(),
         messages,
+        responses,
         stuck,
         s.sendAt(),
         s.receiptTimeout().toString(),

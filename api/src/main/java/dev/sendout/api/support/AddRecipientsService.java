@@ -2,6 +2,7 @@ package dev.sendout.api.support;
 
 import dev.sendout.api.limits.TenantLimits;
 import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.sendout.Idempotency;
 import dev.sendout.api.sendout.SendoutRequestValidator;
@@ -13,6 +14,7 @@ import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.CombinedAdditions;
+import dev.sendout.core.support.DuplicateExternalIdException;
 import dev.sendout.core.support.RecipientAdditions;
 import dev.sendout.core.support.RecipientAdditions.Addition;
 import dev.sendout.workflows.sendout.Channel;
@@ -26,6 +28,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
@@ -107,7 +110,8 @@ public class AddRecipientsService {
         id,
         keyOrNew(idempotencyKey),
         () -> hash,
-        key -> combined.add(tenant.id(), id, key, recipients, hash, by));
+        key -> combined.add(tenant.id(), id, key, recipients, hash, by),
+        index -> "/recipients/" + index + "/externalId");
   }
 
   /**
@@ -146,7 +150,8 @@ public class AddRecipientsService {
         id,
         keyOrNew(idempotencyKey),
         source::requestHash,
-        key -> additions.add(tenant.id(), id, key, source, actor));
+        key -> additions.add(tenant.id(), id, key, source, actor),
+        index -> source.pointer(index, "/externalId"));
   }
 
   /**
@@ -188,10 +193,27 @@ public class AddRecipientsService {
    *
    * @param requestHash the request's fingerprint, asked once it is stored: an upload's is known
    *     only once it has been read
+   * @param externalIdAt where the addition's recipient number i gave its externalId
    */
   private Result result(
-      UUID id, String key, Supplier<String> requestHash, Function<String, Addition> store) {
-    Addition addition = store.apply(key);
+      UUID id,
+      String key,
+      Supplier<String> requestHash,
+      Function<String, Addition> store,
+      IntFunction<String> externalIdAt) {
+    Addition addition;
+    try {
+      addition = store.apply(key);
+    } catch (DuplicateExternalIdException e) {
+      String pointer = externalIdAt.apply(e.index());
+      throw new ApiProblem(
+          ProblemType.DUPLICATE_EXTERNAL_ID,
+          "%s: '%s' is already the externalId of a recipient of sendout %s; nothing was added"
+              .formatted(pointer, e.externalId(), id),
+          List.of(
+              new FieldProblem(
+                  pointer, "'" + e.externalId() + "' is already a recipient of this sendout")));
+    }
     SeqRange range =
         switch (addition.outcome()) {
           case NO_SENDOUT ->

@@ -118,7 +118,7 @@ public class SupportController {
   }
 
   /** The charset the upload declares, UTF-8 when it declares none; one Java lacks is a 415. */
-  private static Charset charset(MediaType contentType) {
+  public static Charset charset(MediaType contentType) {
     try {
       Charset declared = contentType.getCharset();
       return declared == null ? StandardCharsets.UTF_8 : declared;

@@ -33,10 +33,10 @@ import tools.jackson.dataformat.csv.CsvSchema;
 
 /**
  * An upload of recipients, read a chunk at a time: NDJSON (one recipient object per line, as in a
- * JSON request) or CSV (a header row naming {@code email} or {@code phone}, optionally {@code
- * name}, and a column per variable). Each chunk is checked as a request's recipients are; a problem
- * names its line as {@code #line=N} (the header is line 1 of a CSV). The fingerprint is the SHA-256
- * of the bytes as uploaded.
+ * JSON request) or CSV (a header row naming {@code email} or {@code phone}, optionally {@code name}
+ * and {@code externalId}, and a column per variable). Each chunk is checked as a request's
+ * recipients are; a problem names its line as {@code #line=N} (the header is line 1 of a CSV). The
+ * fingerprint is the SHA-256 of the bytes as uploaded.
  */
 final class UploadedRecipients implements RecipientSource {
 
@@ -55,6 +55,8 @@ final class UploadedRecipients implements RecipientSource {
   private final Iterator<Line> lines;
   private final Function<List<Recipient>, List<NewSendout.Recipient>> check;
   private int read;
+  private int lastChunkStart;
+  private List<Integer> lastChunkLines = List.of();
 
   /**
    * @param check validates a chunk (throwing its problems) and converts it for the store
@@ -122,6 +124,8 @@ final class UploadedRecipients implements RecipientSource {
       }
       return List.of();
     }
+    lastChunkStart = read;
+    lastChunkLines = numbers;
     read += chunk.size();
     try {
       return check.apply(chunk);
@@ -131,6 +135,17 @@ final class UploadedRecipients implements RecipientSource {
       }
       throw ApiProblem.invalid(problem.errors().stream().map(e -> onLine(e, numbers)).toList());
     }
+  }
+
+  /**
+   * Where the upload's recipient number {@code index} (from 0) came from, as a problem names it:
+   * its line when it is of the chunk read last, which is the one the store was given last.
+   */
+  String pointer(int index, String field) {
+    int inChunk = index - lastChunkStart;
+    return inChunk >= 0 && inChunk < lastChunkLines.size()
+        ? "#line=" + lastChunkLines.get(inChunk) + field
+        : "#recipient=" + (index + 1) + field;
   }
 
   @Override
@@ -245,8 +260,10 @@ final class UploadedRecipients implements RecipientSource {
         String email = blankToNull(row.remove("email"));
         String phone = blankToNull(row.remove("phone"));
         String name = blankToNull(row.remove("name"));
+        String externalId = blankToNull(row.remove("externalId"));
         row.values().removeIf(String::isEmpty);
-        return new Line(number, new Recipient(email, phone, name, row.isEmpty() ? null : row));
+        return new Line(
+            number, new Recipient(email, phone, name, row.isEmpty() ? null : row, externalId));
       }
     };
   }

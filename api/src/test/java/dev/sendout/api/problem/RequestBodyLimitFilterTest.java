@@ -47,6 +47,13 @@ class RequestBodyLimitFilterTest {
   }
 
   @Test
+  void theResponseImportTakesTheUploadLimitAndAJsonCallOfResponsesDoesNot() {
+    String responses = "/v1/sendouts/7f1c1a56-2b1e-4a8c-9d7e-000000000000/responses";
+    assertThat(limitOf("POST", responses, "application/x-ndjson")).isEqualTo(UPLOAD);
+    assertThat(limitOf("POST", responses, "application/json")).isEqualTo(BODY);
+  }
+
+  @Test
   void theWebhooksTakeTheirOwnLimitWhateverTheContentType() {
     assertThat(limitOf("POST", "/webhooks/sendgrid/events", "text/csv")).isEqualTo(WEBHOOK);
     assertThat(limitOf("POST", "/webhooks/vonage/status", "application/x-ndjson"))

@@ -52,7 +52,8 @@ class SendoutJsonTest {
         SendoutView.Sms.of(new SmsContent("SurveyCo", "Hi {{firstName}}", Encoding.GSM_7, 1, 300));
 
     JsonNode view =
-        json.valueToTree(SendoutView.of(stored(Channel.SMS), sms, Map.of(), null, Attention.NONE));
+        json.valueToTree(
+            SendoutView.of(stored(Channel.SMS), sms, Map.of(), null, null, Attention.NONE));
 
     assertThat(view.path("sms").toString())
         .isEqualTo(
@@ -69,6 +70,7 @@ class SendoutJsonTest {
                 null,
                 Map.of(MessageStatus.QUEUED, 300),
                 null,
+                null,
                 Attention.NONE));
 
     assertThat(view.has("sms")).isFalse();
@@ -84,13 +86,14 @@ class SendoutJsonTest {
 
     JsonNode running =
         json.valueToTree(
-            SendoutView.of(stored(Channel.EMAIL), null, Map.of(), null, Attention.NONE));
+            SendoutView.of(stored(Channel.EMAIL), null, Map.of(), null, null, Attention.NONE));
     JsonNode held =
         json.valueToTree(
             SendoutView.of(
                 stored(Channel.EMAIL),
                 null,
                 Map.of(),
+                null,
                 null,
                 new Attention(at, at, List.of(finding))));
 

@@ -8,6 +8,9 @@ import java.util.UUID;
  * One message as stored, with the time of each transition it has made.
  *
  * @param deferralCount how often the provider reported a temporary failure and kept trying
+ * @param externalId the caller's own id for the recipient, or null
+ * @param respondedAt when the recipient responded to the survey, as the caller reported it; null
+ *     until then. Set once, never changed, and independent of {@code status}
  */
 public record StoredMessage(
     UUID id,
@@ -22,4 +25,6 @@ public record StoredMessage(
     Instant releasedAt,
     Instant acceptedAt,
     Instant unconfirmedAt,
-    Instant finishedAt) {}
+    Instant finishedAt,
+    String externalId,
+    Instant respondedAt) {}

@@ -27,6 +27,16 @@ public record NewSendout(
     String requestHash,
     List<Recipient> recipients) {
 
-  /** One recipient: the address, an optional display name and the template variables. */
-  public record Recipient(String address, String displayName, Map<String, String> variables) {}
+  /**
+   * One recipient: the address, an optional display name, the template variables and the caller's
+   * own id for it, unique within the sendout (null when the caller gives none).
+   */
+  public record Recipient(
+      String address, String displayName, Map<String, String> variables, String externalId) {
+
+    /** A recipient without an id of the caller's. */
+    public Recipient(String address, String displayName, Map<String, String> variables) {
+      this(address, displayName, variables, null);
+    }
+  }
 }

@@ -28,8 +28,8 @@ public class QueuedMessages {
   private static final int COPY_CHUNK_BYTES = 1 << 20;
 
   private static final String COPY_SQL =
-      "COPY message (id, sendout_id, seq, address, display_name, variables, status, queued_at)"
-          + " FROM STDIN WITH (FORMAT csv)";
+      "COPY message (id, sendout_id, seq, address, display_name, variables, status, queued_at,"
+          + " external_id) FROM STDIN WITH (FORMAT csv)";
 
   private final DSLContext db;
   private final MessageTransitions transitions;
@@ -65,7 +65,8 @@ public class QueuedMessages {
               rows.append(firstSeq + i);
               rows.append(',').append(csv(r.address())).append(',').append(csv(r.displayName()));
               rows.append(',').append(csv(Json.write(r.variables())));
-              rows.append(',').append(MessageStatus.QUEUED).append(',').append(now).append('\n');
+              rows.append(',').append(MessageStatus.QUEUED).append(',').append(now);
+              rows.append(',').append(csv(r.externalId())).append('\n');
               if (rows.length() >= COPY_CHUNK_BYTES) {
                 write(copy, rows);
               }

@@ -118,6 +118,38 @@ public class SendoutStore {
   }
 
   /**
+   * How many of a sendout's messages are in each status, and how many of those have a response.
+   * Every status is present in both maps.
+   */
+  public record StatusCounts(
+      Map<MessageStatus, Integer> messages, Map<MessageStatus, Integer> responded) {
+
+    /** Every message with a response, whatever its status. */
+    public int respondedTotal() {
+      return responded.values().stream().mapToInt(Integer::intValue).sum();
+    }
+  }
+
+  /**
+   * {@link #countByStatus} and the responses per status. Two grouped counts, each from an index
+   * alone (the responses from the partial index over the messages with one), rather than one pass
+   * that would read every message row of the sendout to see its {@code responded_at}.
+   */
+  public StatusCounts countByStatusWithResponses(UUID id) {
+    Map<MessageStatus, Integer> responded = new EnumMap<>(MessageStatus.class);
+    for (MessageStatus status : MessageStatus.values()) {
+      responded.put(status, 0);
+    }
+    db.select(MESSAGE.STATUS, DSL.count())
+        .from(MESSAGE)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.RESPONDED_AT.isNotNull())
+        .groupBy(MESSAGE.STATUS)
+        .forEach(row -> responded.put(row.value1(), row.value2()));
+    return new StatusCounts(countByStatus(id), responded);
+  }
+
+  /**
    * Releases every QUEUED message and moves the sendout to SENDING. Idempotent: a second call finds
    * nothing QUEUED and keeps the first release time. Returns the sendout's message count.
    */

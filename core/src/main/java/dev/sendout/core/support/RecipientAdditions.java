@@ -15,9 +15,11 @@ import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
@@ -143,6 +145,10 @@ public class RecipientAdditions {
    * together are stored together, so that callers adding to the same sendout share one lock and one
    * commit rather than queueing for one each. A key stored before, or earlier in the same call,
    * returns its range and stores nothing. Returns one result per request, in order.
+   *
+   * @throws DuplicateExternalIdException when a recipient repeats an {@code externalId} the sendout
+   *     has (checked under the row lock, so two concurrent additions cannot both take it); the
+   *     whole call rolls back
    */
   @Transactional
   public List<Addition> addAll(String tenantId, UUID sendoutId, List<Request> requests) {
@@ -173,6 +179,7 @@ public class RecipientAdditions {
         continue;
       }
       int from = queue.next;
+      queue.startsAt(from);
       for (var chunk = request.recipients().next();
           !chunk.isEmpty();
           chunk = request.recipients().next()) {
@@ -268,6 +275,7 @@ public class RecipientAdditions {
     private final UUID sendoutId;
     private final OffsetDateTime now;
     private final List<Recipient> waiting = new ArrayList<>();
+    private final TreeSet<Integer> requestStarts = new TreeSet<>();
     private int next;
 
     Queueing(UUID sendoutId, int next, OffsetDateTime now) {
@@ -284,11 +292,52 @@ public class RecipientAdditions {
       }
     }
 
+    /** A request's recipients begin at this sequence number. */
+    void startsAt(int seq) {
+      requestStarts.add(seq);
+    }
+
     void flush() {
       if (!waiting.isEmpty()) {
+        checkExternalIds();
         queued.insertQueued(sendoutId, next - waiting.size(), waiting, now);
         waiting.clear();
       }
+    }
+
+    /**
+     * Refuses the first waiting recipient whose externalId is taken: by one waiting before it, or
+     * by a message stored before, including those of this transaction's earlier chunks. The unique
+     * index would refuse it too, but as an error that names neither the recipient nor the id.
+     */
+    private void checkExternalIds() {
+      int first = next - waiting.size();
+      Map<String, Integer> seqs = new HashMap<>();
+      for (int i = 0; i < waiting.size(); i++) {
+        String id = waiting.get(i).externalId();
+        if (id != null && seqs.putIfAbsent(id, first + i) != null) {
+          throw duplicate(first + i, id);
+        }
+      }
+      if (seqs.isEmpty()) {
+        return;
+      }
+      db
+          .select(MESSAGE.EXTERNAL_ID)
+          .from(MESSAGE)
+          .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+          .and(MESSAGE.EXTERNAL_ID.in(seqs.keySet()))
+          .fetch(MESSAGE.EXTERNAL_ID)
+          .stream()
+          .min(Comparator.comparing(seqs::get))
+          .ifPresent(
+              taken -> {
+                throw duplicate(seqs.get(taken), taken);
+              });
+    }
+
+    private DuplicateExternalIdException duplicate(int seq, String externalId) {
+      return new DuplicateExternalIdException(seq - requestStarts.floor(seq), externalId);
     }
   }
 

@@ -279,6 +279,105 @@ class RecipientAdditionsTest extends StoreTest {
     assertThat(sendouts.find(id).orElseThrow().recipientCount()).isEqualTo(4);
   }
 
+  private static NewSendout.Recipient withExternalId(String address, String externalId) {
+    return new NewSendout.Recipient(address, null, Map.of(), externalId);
+  }
+
+  @Test
+  void anAddedExternalIdTheSendoutHasIsRefusedAndNothingOfTheAdditionIsStored() {
+    UUID id = created(0);
+    additions.add(
+        TENANT,
+        id,
+        "first",
+        RecipientSource.of(List.of(withExternalId("a@example.com", "ext-a")), "h"),
+        "ann");
+
+    assertThatThrownBy(
+            () ->
+                additions.add(
+                    TENANT,
+                    id,
+                    "second",
+                    RecipientSource.of(
+                        List.of(
+                            withExternalId("b@example.com", "ext-b"),
+                            withExternalId("c@example.com", "ext-a")),
+                        "h"),
+                    "ann"))
+        .isInstanceOfSatisfying(
+            DuplicateExternalIdException.class,
+            e -> {
+              assertThat(e.index()).isEqualTo(1);
+              assertThat(e.externalId()).isEqualTo("ext-a");
+            });
+    assertThat(all(id)).extracting(StoredMessage::externalId).containsExactly("ext-a");
+    assertThat(sendouts.find(id).orElseThrow().recipientCount()).isEqualTo(1);
+    assertThat(additions.isKnown(id, "second")).isFalse();
+  }
+
+  @Test
+  void anExternalIdRepeatedAcrossTheChunksOfALargeAdditionIsFoundInTheLaterChunk() {
+    UUID id = created(0);
+    List<NewSendout.Recipient> many = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      many.add(withExternalId("bulk" + i + "@example.com", i == 2100 ? "x-5" : "x-" + i));
+    }
+
+    assertThatThrownBy(() -> additions.add(TENANT, id, "big", RecipientSource.of(many, "h"), "ann"))
+        .isInstanceOfSatisfying(
+            DuplicateExternalIdException.class, e -> assertThat(e.index()).isEqualTo(2100));
+    assertThat(all(id)).isEmpty();
+  }
+
+  @Test
+  void anAdditionRepeatingAnExternalIdFailsAloneNotTheOthersStoredWithIt() throws Exception {
+    UUID id = created(0);
+    var pool = Executors.newFixedThreadPool(6);
+    List<Future<Addition>> calls = new ArrayList<>();
+    var holding = new CountDownLatch(1);
+    var release = new CountDownLatch(1);
+    var holder =
+        pool.submit(
+            () ->
+                transactions.executeWithoutResult(
+                    tx -> {
+                      db.selectFrom(SENDOUT).where(SENDOUT.ID.eq(id)).forUpdate().fetch();
+                      holding.countDown();
+                      await(release);
+                    }));
+    holding.await();
+    try {
+      for (int i = 0; i < 4; i++) {
+        String key = "k" + i;
+        // The third repeats the first's id: whichever of the two is stored first keeps it.
+        var recipients =
+            List.of(withExternalId(key + "@example.com", i == 2 ? "ext-0" : "ext-" + i));
+        calls.add(pool.submit(() -> combined.add(TENANT, id, key, recipients, "h", "ann")));
+      }
+      Thread.sleep(300);
+      release.countDown();
+      holder.get();
+
+      int refused = 0;
+      for (Future<Addition> call : calls) {
+        try {
+          assertThat(call.get().outcome()).isEqualTo(Outcome.ADDED);
+        } catch (java.util.concurrent.ExecutionException e) {
+          assertThat(e.getCause()).isInstanceOf(DuplicateExternalIdException.class);
+          refused++;
+        }
+      }
+      assertThat(refused).isEqualTo(1);
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(all(id))
+        .extracting(StoredMessage::externalId)
+        .containsExactlyInAnyOrder("ext-0", "ext-1", "ext-3");
+    assertThat(sendouts.find(id).orElseThrow().recipientCount()).isEqualTo(3);
+  }
+
   @Test
   void aGroupRefusedAPlaceAmongTheWritesFailsWholeAndStoresNothing() {
     UUID id = created(1);

@@ -1,0 +1,300 @@
+package dev.sendout.api.response;
+
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.response.ResponsesAnswer.Outcome;
+import dev.sendout.api.response.ResponsesAnswer.Result;
+import dev.sendout.api.response.ResponsesAnswer.ResultError;
+import dev.sendout.api.response.ResponsesAnswer.Totals;
+import dev.sendout.api.response.ResponsesRequest.Response;
+import dev.sendout.api.sendout.TextRules;
+import dev.sendout.api.tenant.Tenant;
+import dev.sendout.api.tenant.TenantSendouts;
+import dev.sendout.core.channel.email.EmailAddress;
+import dev.sendout.core.response.RecordedResponse;
+import dev.sendout.core.response.ReportedResponse;
+import dev.sendout.core.response.ResponseStore;
+import dev.sendout.workflows.sendout.Channel;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.springframework.stereotype.Service;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Records the responses a survey platform reports: each is checked on its own (a wrong one is an
+ * INVALID result, not a failed call), and the valid ones are recorded a thousand at a time, each
+ * thousand one statement ({@link ResponseStore}). Recording is idempotent, so a call that failed
+ * half way (the database went away) is simply repeated.
+ */
+@Service
+public class ResponseService {
+
+  /** The most responses one JSON call carries; bulk imports use NDJSON. */
+  public static final int MAX_PER_REQUEST = ResponseStore.MAX_BATCH;
+
+  /**
+   * How far ahead of our clock a reported response time may be: the caller's clock may run fast.
+   */
+  static final Duration MAX_CLOCK_SKEW = Duration.ofMinutes(5);
+
+  static final int MAX_EXTERNAL_ID_LENGTH = 200;
+
+  /** An address is at most 254 characters (email); a phone number far fewer. */
+  static final int MAX_ADDRESS_LENGTH = 254;
+
+  /** Invalid NDJSON lines whose reasons the answer lists; the rest are INVALID without them. */
+  static final int MAX_NDJSON_ERRORS = 1000;
+
+  private static final Pattern UUID_TEXT =
+      Pattern.compile(
+          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  private final TenantSendouts tenantSendouts;
+  private final ResponseStore store;
+  private final ObjectMapper json;
+  private final Clock clock;
+
+  public ResponseService(
+      TenantSendouts tenantSendouts, ResponseStore store, ObjectMapper json, Clock clock) {
+    this.tenantSendouts = tenantSendouts;
+    this.store = store;
+    this.json = json;
+    this.clock = clock;
+  }
+
+  /** Records 1 to 1,000 responses given as JSON; the answer names every one by its index. */
+  public ResponsesAnswer record(Tenant tenant, UUID id, ResponsesRequest request) {
+    Target target = target(tenant, id);
+    List<Response> responses = request == null ? null : request.responses();
+    if (responses == null || responses.isEmpty()) {
+      throw ApiProblem.invalid("/responses", "at least one response is required");
+    }
+    if (responses.size() > MAX_PER_REQUEST) {
+      throw ApiProblem.invalid(
+          "/responses",
+          "at most %d responses per request, got %d; send more as application/x-ndjson"
+              .formatted(MAX_PER_REQUEST, responses.size()));
+    }
+    Instant now = clock.instant();
+    Result[] results = new Result[responses.size()];
+    List<ReportedResponse> valid = new ArrayList<>();
+    for (int i = 0; i < responses.size(); i++) {
+      List<ResultError> errors = new ArrayList<>();
+      ReportedResponse parsed = parse(i, responses.get(i), "/responses/" + i, target, now, errors);
+      if (parsed == null) {
+        results[i] = new Result(i, Outcome.INVALID, null, null, errors);
+      } else {
+        valid.add(parsed);
+      }
+    }
+    for (RecordedResponse r : store.record(id, valid)) {
+      results[r.item()] =
+          new Result(r.item(), outcome(r.outcome()), r.messageId(), r.respondedAt(), List.of());
+    }
+    List<Result> list = List.of(results);
+    return new ResponsesAnswer(list, totals(list));
+  }
+
+  /**
+   * Records an NDJSON import, one response object per line, read as a stream and recorded a
+   * thousand lines at a time: memory holds a batch and a few bytes per line, whatever the size. The
+   * answer names every response by its line; blank lines are skipped.
+   */
+  public ResponsesAnswer importNdjson(Tenant tenant, UUID id, InputStream body, Charset charset) {
+    Target target = target(tenant, id);
+    var results = new CompactResults();
+    List<ReportedResponse> batch = new ArrayList<>(MAX_PER_REQUEST);
+    var reader = new BufferedReader(new InputStreamReader(body, charset));
+    try {
+      int number = 0;
+      for (String text = reader.readLine(); text != null; text = reader.readLine()) {
+        number++;
+        if (text.isBlank()) {
+          continue;
+        }
+        int position = results.add(number);
+        List<ResultError> errors = new ArrayList<>();
+        Response response = line(text, number, errors);
+        ReportedResponse parsed =
+            response == null
+                ? null
+                : parse(position, response, "#line=" + number, target, clock.instant(), errors);
+        if (parsed == null) {
+          results.invalid(position, errors);
+        } else {
+          batch.add(parsed);
+          if (batch.size() == MAX_PER_REQUEST) {
+            recordBatch(id, batch, results);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    recordBatch(id, batch, results);
+    if (results.size() == 0) {
+      throw ApiProblem.invalid("#line=1", "the body holds no responses");
+    }
+    return new ResponsesAnswer(results.asList(), results.totals());
+  }
+
+  /** What checking a response needs of its sendout. */
+  private record Target(Channel channel, Instant createdAt) {}
+
+  private Target target(Tenant tenant, UUID id) {
+    var sendout = tenantSendouts.get(tenant, id);
+    return new Target(sendout.channel(), sendout.createdAt());
+  }
+
+  private void recordBatch(UUID id, List<ReportedResponse> batch, CompactResults results) {
+    for (RecordedResponse r : store.record(id, batch)) {
+      results.set(r.item(), outcome(r.outcome()));
+    }
+    batch.clear();
+  }
+
+  private Response line(String text, int number, List<ResultError> errors) {
+    try {
+      return json.readValue(text, Response.class);
+    } catch (JacksonException e) {
+      errors.add(
+          new ResultError("#line=" + number, "not a response object: " + e.getOriginalMessage()));
+      return null;
+    }
+  }
+
+  /**
+   * The response, or null with its problems in {@code errors}.
+   *
+   * @param item where the response stands, echoed in its result
+   * @param at the response's pointer, such as {@code /responses/3}
+   */
+  private ReportedResponse parse(
+      int item, Response r, String at, Target target, Instant now, List<ResultError> errors) {
+    if (r == null) {
+      errors.add(new ResultError(at, "is null"));
+      return null;
+    }
+    int keys =
+        (r.externalId() != null ? 1 : 0)
+            + (r.messageId() != null ? 1 : 0)
+            + (r.address() != null ? 1 : 0);
+    if (keys != 1) {
+      errors.add(
+          new ResultError(
+              at,
+              keys == 0
+                  ? "name the recipient by one of externalId, messageId or address"
+                  : "name the recipient by only one of externalId, messageId or address"));
+    }
+    UUID messageId = messageId(at + "/messageId", r.messageId(), errors);
+    String externalId = text(at + "/externalId", r.externalId(), MAX_EXTERNAL_ID_LENGTH, errors);
+    String address = text(at + "/address", r.address(), MAX_ADDRESS_LENGTH, errors);
+    Instant respondedAt =
+        respondedAt(at + "/respondedAt", r.respondedAt(), target.createdAt(), now, errors);
+    if (!errors.isEmpty()) {
+      return null;
+    }
+    return new ReportedResponse(
+        item, messageId, externalId, address(target.channel(), address), respondedAt);
+  }
+
+  private static UUID messageId(String at, String value, List<ResultError> errors) {
+    if (value == null) {
+      return null;
+    }
+    if (!UUID_TEXT.matcher(value).matches()) {
+      errors.add(new ResultError(at, "not a message id (a UUID)"));
+      return null;
+    }
+    return UUID.fromString(value);
+  }
+
+  private static String text(String at, String value, int max, List<ResultError> errors) {
+    if (value == null) {
+      return null;
+    }
+    String problem =
+        value.isBlank()
+            ? "must not be blank"
+            : value.length() > max
+                ? "at most " + max + " characters"
+                : TextRules.problem(value, TextRules.Kind.LINE);
+    if (problem != null) {
+      errors.add(new ResultError(at, problem));
+      return null;
+    }
+    return value;
+  }
+
+  /** An email address as it is stored (its domain in ASCII); anything else as given. */
+  private static String address(Channel channel, String address) {
+    if (address == null || channel != Channel.EMAIL) {
+      return address;
+    }
+    var checked = EmailAddress.check(address);
+    return checked.valid() ? checked.ascii() : address;
+  }
+
+  /**
+   * The response time: at most {@link #MAX_CLOCK_SKEW} ahead of our clock, and no earlier than that
+   * before the sendout was created (nobody answers an invitation not yet made; the bound also keeps
+   * out dates Postgres cannot hold).
+   */
+  private static Instant respondedAt(
+      String at, String value, Instant createdAt, Instant now, List<ResultError> errors) {
+    if (value == null || value.isBlank()) {
+      return now;
+    }
+    try {
+      Instant time = OffsetDateTime.parse(value).toInstant();
+      if (time.isAfter(now.plus(MAX_CLOCK_SKEW))) {
+        errors.add(new ResultError(at, "is in the future"));
+      } else if (time.isBefore(createdAt.minus(MAX_CLOCK_SKEW))) {
+        errors.add(new ResultError(at, "is before the sendout was created (" + createdAt + ")"));
+      }
+      return time;
+    } catch (DateTimeParseException e) {
+      errors.add(new ResultError(at, "not an RFC 3339 date-time such as 2026-12-01T09:00:00Z"));
+      return now;
+    }
+  }
+
+  static Outcome outcome(RecordedResponse.Outcome outcome) {
+    return switch (outcome) {
+      case RECORDED -> Outcome.RECORDED;
+      case ALREADY_RECORDED -> Outcome.ALREADY_RECORDED;
+      case UNKNOWN -> Outcome.UNKNOWN;
+    };
+  }
+
+  static Totals totals(List<Result> results) {
+    long[] counts = new long[Outcome.values().length];
+    for (Result r : results) {
+      counts[r.result().ordinal()]++;
+    }
+    return totals(results.size(), counts);
+  }
+
+  static Totals totals(long received, long[] counts) {
+    return new Totals(
+        received,
+        counts[Outcome.RECORDED.ordinal()],
+        counts[Outcome.ALREADY_RECORDED.ordinal()],
+        counts[Outcome.UNKNOWN.ordinal()],
+        counts[Outcome.INVALID.ordinal()]);
+  }
+}
