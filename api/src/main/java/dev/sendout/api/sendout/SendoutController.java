@@ -135,7 +135,11 @@ public class SendoutController {
         s.channel() == Channel.SMS
             ? SendoutView.Sms.of(sendouts.content(s.id(), SmsContent.class))
             : null;
-    return SendoutView.of(s, sms, counts, stuck, attention);
+    int waiting =
+        s.window() == null || counts.get(MessageStatus.QUEUED) == 0
+            ? 0
+            : sendouts.countWaitingForWindow(s.id());
+    return SendoutView.of(s, sms, counts, stuck, attention, waiting);
   }
 
   private static MessageStatus status(String value) {

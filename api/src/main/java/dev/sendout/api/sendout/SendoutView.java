@@ -8,6 +8,7 @@ import dev.sendout.core.receipt.MessageSettlement.Unconfirmed;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.watchdog.StuckSendouts.Attention;
 import dev.sendout.core.watchdog.StuckSendouts.OpenFinding;
+import dev.sendout.core.window.DeliveryWindow;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutStatus;
@@ -35,6 +36,9 @@ import java.util.UUID;
  * @param cancelledAt when it was cancelled; absent unless it was
  * @param findings the watchdog's open findings about it, oldest first, acknowledged ones included:
  *     the history behind {@code stuck}; empty when there are none
+ * @param window its delivery window; absent when it has none
+ * @param timeZone its IANA time zone; absent when it has none
+ * @param waitingForWindow how many of its QUEUED messages wait for their delivery window to open
  */
 public record SendoutView(
     UUID id,
@@ -54,7 +58,13 @@ public record SendoutView(
     String workflowId,
     boolean paused,
     @JsonInclude(Include.NON_NULL) Instant cancelledAt,
-    List<OpenFinding> findings) {
+    List<OpenFinding> findings,
+    @JsonInclude(Include.NON_NULL) DeliveryWindow.Written window,
+    @JsonInclude(Include.NON_NULL) @Schema(example = "Europe/Berlin") String timeZone,
+    @Schema(
+            description = "QUEUED messages waiting for their delivery window to open",
+            example = "0")
+        int waitingForWindow) {
 
   /**
    * Why a sendout needs a person's attention: the one answer to "does this need attention?".
@@ -107,6 +117,16 @@ public record SendoutView(
       Map<MessageStatus, Integer> messages,
       Stuck stuck,
       Attention attention) {
+    return of(s, sms, messages, stuck, attention, 0);
+  }
+
+  static SendoutView of(
+      StoredSendout s,
+      Sms sms,
+      Map<MessageStatus, Integer> messages,
+      Stuck stuck,
+      Attention attention,
+      int waitingForWindow) {
     return new SendoutView(
         s.id(),
         s.channel(),
@@ -125,7 +145,10 @@ public record SendoutView(
         SendoutWorkflow.workflowId(s.id().toString()),
         attention.pausedAt() != null,
         attention.cancelledAt(),
-        attention.findings());
+        attention.findings(),
+        s.window() == null ? null : s.window().written(),
+        s.timeZone(),
+        waitingForWindow);
   }
 
   /**

@@ -56,6 +56,8 @@ public class MessageReads {
         instant(r.getReleasedAt()),
         instant(r.getAcceptedAt()),
         instant(r.getUnconfirmedAt()),
-        instant(r.getFinishedAt()));
+        instant(r.getFinishedAt()),
+        r.getTimeZone(),
+        r.getStatus() == MessageStatus.QUEUED ? instant(r.getWindowOpensAt()) : null);
   }
 }

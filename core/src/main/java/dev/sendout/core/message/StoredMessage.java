@@ -8,6 +8,9 @@ import java.util.UUID;
  * One message as stored, with the time of each transition it has made.
  *
  * @param deferralCount how often the provider reported a temporary failure and kept trying
+ * @param timeZone the IANA zone its sendout's delivery window is applied in for this recipient
+ * @param waitingForWindowUntil while it is QUEUED outside its delivery window, when the window
+ *     opens and it is released; null otherwise
  */
 public record StoredMessage(
     UUID id,
@@ -22,4 +25,6 @@ public record StoredMessage(
     Instant releasedAt,
     Instant acceptedAt,
     Instant unconfirmedAt,
-    Instant finishedAt) {}
+    Instant finishedAt,
+    String timeZone,
+    Instant waitingForWindowUntil) {}

@@ -28,9 +28,9 @@ public class SendBacklog {
 
   /**
    * Messages QUEUED or RELEASED of unfinished sendouts whose send time has come and that are
-   * neither paused nor cancelled. Only unfinished sendouts are read (an index holds just those),
-   * and their messages through the (sendout, status) index; statuses are inlined so that a cached
-   * plan keeps using it.
+   * neither paused nor cancelled, leaving out those waiting for a delivery window that is closed.
+   * Only unfinished sendouts are read (an index holds just those), and their messages through the
+   * (sendout, status) index; statuses are inlined so that a cached plan keeps using it.
    */
   public int count() {
     return db.selectCount()
@@ -45,6 +45,12 @@ public class SendBacklog {
             MESSAGE.STATUS.in(
                 inline(MessageStatus.QUEUED, MESSAGE.STATUS),
                 inline(MessageStatus.RELEASED, MESSAGE.STATUS)))
+        // Messages waiting for their delivery window are no work for the workers until it opens.
+        .and(
+            MESSAGE
+                .WINDOW_OPENS_AT
+                .isNull()
+                .or(MESSAGE.WINDOW_OPENS_AT.le(OffsetDateTime.now(ZoneOffset.UTC))))
         .fetchSingle()
         .value1();
   }

@@ -78,12 +78,16 @@ public class SendoutStarter {
                     .set(STUCK, false)
                     .build())
             .setStaticSummary(
-                "%s sendout %s: %,d recipients, sending at %s"
+                "%s sendout %s: %,d recipients, sending at %s%s"
                     .formatted(
                         capitalized(sendout.channel().name()),
                         id,
                         sendout.recipientCount(),
-                        sendout.sendAt()))
+                        sendout.sendAt(),
+                        sendout.window() == null
+                            ? ""
+                            : ", within %s-%s in each recipient's time zone"
+                                .formatted(sendout.window().start(), sendout.window().end())))
             .build();
     SendoutWorkflow workflow = temporal.newWorkflowStub(SendoutWorkflow.class, options);
     StartSendout start =
@@ -94,7 +98,8 @@ public class SendoutStarter {
             sendout.recipientCount(),
             sendout.sendAt(),
             channels.of(sendout.channel()).settings(properties, sendout.receiptTimeout()),
-            null);
+            null,
+            sendout.window() != null);
     try {
       WorkflowClient.start(workflow::run, start);
       return true;
