@@ -31,7 +31,8 @@ public class SendoutActivitiesImpl implements SendoutActivities {
     return StoreCall.classified(
         () -> {
           var release =
-              sendouts.releaseInWindows(id, UUID.fromString(input.releaseId()), input.rangeSize());
+              sendouts.releaseInWindows(
+                  id, UUID.fromString(input.releaseId()), input.rangeSize(), input.dueAt());
           return new Released(release.messageCount(), release.released(), release.nextOpening());
         });
   }

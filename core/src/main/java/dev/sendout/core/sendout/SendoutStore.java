@@ -183,14 +183,16 @@ public class SendoutStore {
    * others as waiting until their window opens ({@code window_opens_at}). Idempotent by {@code
    * releaseId}: a retry of a release that committed answers with the messages that one released. A
    * sendout without a window releases every QUEUED message, as {@link #release} does.
+   *
+   * @param dueAt windows are judged at the later of this and the store's clock; may be null
    */
   @Transactional
-  public WindowRelease releaseInWindows(UUID id, UUID releaseId, int rangeSize) {
+  public WindowRelease releaseInWindows(UUID id, UUID releaseId, int rangeSize, Instant dueAt) {
     SendoutRecord sendout =
         db.selectFrom(SENDOUT).where(SENDOUT.ID.eq(id)).forUpdate().fetchSingle();
     DeliveryWindow window = toStored(sendout).window();
     OffsetDateTime now = now();
-    Instant at = now.toInstant();
+    Instant at = dueAt != null && dueAt.isAfter(now.toInstant()) ? dueAt : now.toInstant();
     List<String> open = new ArrayList<>();
     Map<String, Instant> waiting = new HashMap<>();
     for (String zone : queued.queuedZones(id)) {

@@ -56,7 +56,10 @@ final class Release {
     return run(
         dueAt,
         new ReleaseSendout(
-            start.sendoutId(), Workflow.randomUUID().toString(), start.settings().batchSize()));
+            start.sendoutId(),
+            Workflow.randomUUID().toString(),
+            start.settings().batchSize(),
+            dueAt));
   }
 
   private Released run(Instant dueAt, ReleaseSendout input) {

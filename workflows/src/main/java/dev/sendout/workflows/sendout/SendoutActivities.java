@@ -33,11 +33,14 @@ public interface SendoutActivities {
    * @param releaseId names a release within delivery windows, so that a retry answers as the
    *     attempt that committed; null for a release of every QUEUED message
    * @param rangeSize the widest range of sequence numbers one range of {@code released} may span
+   * @param dueAt for a release within windows, the workflow's time it is due at: windows are judged
+   *     at the later of it and the store's clock, so that a worker whose clock lags the timer that
+   *     fired does not find the window still closed and send the workflow round again
    */
-  record ReleaseSendout(String sendoutId, String releaseId, int rangeSize) {
+  record ReleaseSendout(String sendoutId, String releaseId, int rangeSize, Instant dueAt) {
 
     public ReleaseSendout(String sendoutId) {
-      this(sendoutId, null, 0);
+      this(sendoutId, null, 0, null);
     }
   }
 
