@@ -59,7 +59,7 @@ public record SendoutView(
     boolean paused,
     @JsonInclude(Include.NON_NULL) Instant cancelledAt,
     List<OpenFinding> findings,
-    @JsonInclude(Include.NON_NULL) DeliveryWindow.Written window,
+    @JsonInclude(Include.NON_NULL) CreateSendoutRequest.Window window,
     @JsonInclude(Include.NON_NULL) @Schema(example = "Europe/Berlin") String timeZone,
     @Schema(
             description = "QUEUED messages waiting for their delivery window to open",
@@ -146,9 +146,17 @@ public record SendoutView(
         attention.pausedAt() != null,
         attention.cancelledAt(),
         attention.findings(),
-        s.window() == null ? null : s.window().written(),
+        window(s.window()),
         s.timeZone(),
         waitingForWindow);
+  }
+
+  private static CreateSendoutRequest.Window window(DeliveryWindow window) {
+    if (window == null) {
+      return null;
+    }
+    DeliveryWindow.Written written = window.written();
+    return new CreateSendoutRequest.Window(written.start(), written.end(), written.days());
   }
 
   /**
