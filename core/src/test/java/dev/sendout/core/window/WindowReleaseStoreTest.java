@@ -146,6 +146,31 @@ class WindowReleaseStoreTest extends StoreTest {
         .isEqualTo(backlogWhileWaiting + 1);
   }
 
+  @Test
+  void aSendoutWhoseMessagesAllWaitForTheirWindowIsNoPendingWorkflowWork() {
+    NewSendout all = smsSendoutWithWindow();
+    all =
+        new NewSendout(
+            all.id(),
+            all.tenantId(),
+            all.channel(),
+            all.content(),
+            all.sendAt(),
+            all.receiptTimeout(),
+            null,
+            "hash",
+            List.of(recipient("+12015550123", null, null), recipient("+12015550124", null, null)),
+            all.window(),
+            all.timeZone());
+    int before = backlog.pendingWorkflowWork();
+    UUID id = sendouts.create(all).sendout().id();
+    assertThat(backlog.pendingWorkflowWork()).as("due, not released").isEqualTo(before + 1);
+
+    sendouts.releaseInWindows(id, UUID.randomUUID(), 100, next(LocalTime.of(23, 0), NEW_YORK));
+
+    assertThat(backlog.pendingWorkflowWork()).as("waiting for 09:00").isEqualTo(before);
+  }
+
   private List<Integer> notReleased(UUID id) {
     return findings.notReleased(Duration.ofMinutes(10)).stream()
         .filter(f -> f.sendoutId().equals(id))
