@@ -82,7 +82,7 @@ public record DeliveryWindow(LocalTime start, LocalTime end, Set<DayOfWeek> days
     for (int d = -1; d <= DAYS_AHEAD; d++) {
       LocalDate date = today.plusDays(d);
       if (days.contains(date.getDayOfWeek())) {
-        candidates.add(firstInstantAtOrAfter(LocalDateTime.of(date, start), rules));
+        candidates.addAll(instantsReading(LocalDateTime.of(date, start), rules));
       }
     }
     Instant horizon = from.plus(Duration.ofDays(DAYS_AHEAD));
@@ -107,18 +107,16 @@ public record DeliveryWindow(LocalTime start, LocalTime end, Set<DayOfWeek> days
   }
 
   /**
-   * The first instant whose wall clock reads {@code local} or later: {@code local} itself at its
-   * earlier offset, or, when the clocks skip over it, the instant they jump.
+   * The instants at which the wall clock reaches {@code local}: once on an ordinary day, twice in
+   * the hour a fall-back repeats (a window may open again on the repeat), and, when the clocks skip
+   * over it, the instant they jump.
    */
-  private static Instant firstInstantAtOrAfter(LocalDateTime local, ZoneRules rules) {
-    Instant first = null;
-    for (ZoneOffset offset : rules.getValidOffsets(local)) {
-      Instant at = local.toInstant(offset);
-      if (first == null || at.isBefore(first)) {
-        first = at;
-      }
+  private static List<Instant> instantsReading(LocalDateTime local, ZoneRules rules) {
+    List<ZoneOffset> offsets = rules.getValidOffsets(local);
+    if (offsets.isEmpty()) {
+      return List.of(rules.getTransition(local).getInstant());
     }
-    return first != null ? first : rules.getTransition(local).getInstant();
+    return offsets.stream().map(local::toInstant).toList();
   }
 
   /** The window as the API and the store write it: {@code "09:00"}, {@code ["MON", ...]}. */

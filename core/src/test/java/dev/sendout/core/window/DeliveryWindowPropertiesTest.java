@@ -51,7 +51,7 @@ class DeliveryWindowPropertiesTest {
           "Pacific/Apia",
           "UTC");
 
-  @Property(tries = 400)
+  @Property(tries = 1000)
   void theNextOpeningIsTheFirstInstantAtOrAfterWhichTheWindowIsOpen(
       @ForAll("windows") DeliveryWindow window,
       @ForAll("zones") ZoneId zone,
@@ -107,6 +107,21 @@ class DeliveryWindowPropertiesTest {
     Instant before = Instant.parse("2026-03-29T00:00:00Z");
 
     assertThat(window.nextOpening(before, berlin)).isEqualTo(Instant.parse("2026-03-29T01:00:00Z"));
+  }
+
+  /**
+   * Found by the property above: when the clocks fall back, the start's wall-clock time comes round
+   * a second time, and the window opens again then.
+   */
+  @Test
+  void aWindowOpensAgainWhenAFallBackRepeatsItsStart() {
+    var window = new DeliveryWindow(LocalTime.of(1, 15), LocalTime.of(1, 30), Set.of());
+    ZoneId london = ZoneId.of("Europe/London");
+    // 2020-10-25 02:00 BST falls back to 01:00 GMT (01:00Z): 01:15 comes at 00:15Z and at 01:15Z.
+    Instant betweenTheTwo = Instant.parse("2020-10-25T01:10:00Z");
+
+    assertThat(window.nextOpening(betweenTheTwo, london))
+        .isEqualTo(Instant.parse("2020-10-25T01:15:00Z"));
   }
 
   @Test
