@@ -106,7 +106,7 @@ email_id=$(seed '{"channel":"EMAIL","from":{"email":"surveys@example.com","name"
                 {"email":"bo@example.com","variables":{"firstName":"Bo","url":"https://s.example.com/2"}}]}')
 sms_id=$(seed '{"channel":"SMS","from":{"senderId":"Surveys"},"text":"Hi {{firstName}}",
   "sendAt":"'"$(date -u -d '+30 days' +%Y-%m-%dT%H:%M:%SZ)"'",
-  "recipients":[{"phone":"+447700900123","variables":{"firstName":"Ann"}}]}')
+  "recipients":[{"phone":"+447911123456","variables":{"firstName":"Ann"}}]}')
 cat >"$out/schemathesis.toml" <<TOML
 [dictionaries.sendouts]
 values = ["$email_id", "$sms_id"]

@@ -54,7 +54,7 @@ public abstract class StoreTest {
         list);
   }
 
-  /** An SMS sendout to +447700900110, +447700900111...: "Tell us: {{url}}", a URL each. */
+  /** An SMS sendout to +447911123410, +447911123411...: "Tell us: {{url}}", a URL each. */
   protected static NewSendout smsSendout(int recipients) {
     List<NewSendout.Recipient> list =
         IntStream.range(0, recipients)

@@ -190,7 +190,7 @@ final class EngineClient {
     body.put("text", "Hi {{firstName}}, how was your visit? {{surveyUrl}}");
     ArrayNode list = body.putArray("recipients");
     for (int i = 0; i < recipients; i++) {
-      ObjectNode r = list.addObject().put("phone", "+4477009%05d".formatted(i));
+      ObjectNode r = list.addObject().put("phone", "+4479111%05d".formatted(i));
       r.putObject("variables")
           .put("firstName", "U" + i)
           .put("surveyUrl", "https://s.example.com/" + i);

@@ -106,8 +106,9 @@ class SmsSendoutEndToEndTest {
     client.vonageStatuses(
         "{\"rejectedRate\":0.2,\"undeliverableRate\":0.2,\"duplicates\":3,\"seed\":7}");
     var body = EngineClient.smsSendout(40);
-    // +999 is a well-formed E.164 number in a country code nobody has: Vonage refuses it (422).
-    ((ObjectNode) body.withArray("recipients").get(0)).put("phone", "+99912345678");
+    // A valid London number of Ofcom's drama range, which the engine takes and the sandbox's
+    // Vonage refuses (422), as Vonage refuses numbers it cannot reach.
+    ((ObjectNode) body.withArray("recipients").get(0)).put("phone", "+442079460000");
     var created = client.createSendout(body.toString(), null);
     assertThat(created.status()).isEqualTo(202);
     String id = created.body().path("id").asText();

@@ -24,8 +24,17 @@ public class SendoutActivitiesImpl implements SendoutActivities {
 
   @Override
   public Released release(ReleaseSendout input) {
+    UUID id = UUID.fromString(input.sendoutId());
+    if (input.releaseId() == null) {
+      return StoreCall.classified(() -> new Released(sendouts.release(id)));
+    }
     return StoreCall.classified(
-        () -> new Released(sendouts.release(UUID.fromString(input.sendoutId()))));
+        () -> {
+          var release =
+              sendouts.releaseInWindows(
+                  id, UUID.fromString(input.releaseId()), input.rangeSize(), input.dueAt());
+          return new Released(release.messageCount(), release.released(), release.nextOpening());
+        });
   }
 
   @Override

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sendout.activities.ActivitiesTestApplication;
 import dev.sendout.core.StoreTest;
+import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.window.DeliveryWindow;
 import dev.sendout.workflows.StoreCalls;
 import dev.sendout.workflows.sendout.SendoutActivities;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
+import dev.sendout.workflows.sendout.SendoutActivities.ReleaseSendout;
+import dev.sendout.workflows.sendout.SendoutActivities.Released;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
 import io.temporal.activity.ActivityOptions;
@@ -17,6 +21,11 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,6 +59,56 @@ class SendoutActivitiesTest extends StoreTest {
   @AfterEach
   void tearDown() {
     temporal.close();
+  }
+
+  /**
+   * A release within a window, through the activity as the workflow calls it (its payload over
+   * Temporal's data converter): at 23:00 in the recipients' zone nothing is released and the answer
+   * is their 09:00; a release without an id releases everything, as before windows existed.
+   */
+  @Test
+  void aReleaseWithinAClosedWindowAnswersWhenItOpensAndAPlainReleaseReleasesAll() {
+    ZoneId newYork = ZoneId.of("America/New_York");
+    NewSendout base = smsSendout(3);
+    NewSendout windowed =
+        new NewSendout(
+            base.id(),
+            base.tenantId(),
+            base.channel(),
+            base.content(),
+            base.sendAt(),
+            base.receiptTimeout(),
+            null,
+            "hash",
+            base.recipients().stream()
+                .map(
+                    r ->
+                        new NewSendout.Recipient(
+                            r.address(), r.displayName(), r.variables(), null, newYork.getId()))
+                .toList(),
+            new DeliveryWindow(LocalTime.of(9, 0), LocalTime.of(20, 0), Set.of()),
+            null);
+    UUID id = sendouts.create(windowed).sendout().id();
+    Instant elevenPm =
+        ZonedDateTime.now(newYork)
+            .toLocalDate()
+            .plusDays(2)
+            .atTime(23, 0)
+            .atZone(newYork)
+            .toInstant();
+
+    Released waiting =
+        store.release(
+            new ReleaseSendout(id.toString(), UUID.randomUUID().toString(), 100, elevenPm));
+
+    assertThat(waiting.messageCount()).isEqualTo(3);
+    assertThat(waiting.released()).isEmpty();
+    assertThat(waiting.nextWindowOpening())
+        .isEqualTo(elevenPm.plus(Duration.ofHours(10)).atZone(newYork).withHour(9).toInstant());
+
+    Released all = store.release(new ReleaseSendout(id.toString()));
+    assertThat(all.messageCount()).isEqualTo(3);
+    assertThat(sendouts.countWaitingForWindow(id)).isZero();
   }
 
   @Test

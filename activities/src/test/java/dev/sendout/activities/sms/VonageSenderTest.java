@@ -83,7 +83,7 @@ class VonageSenderTest {
   void acceptedSmsIsNoError() {
     answer(202, "{\"message_uuid\":\"" + UUID.randomUUID() + "\"}");
 
-    SendOutcome outcome = sender.send(CONTENT, to("+447700900110"));
+    SendOutcome outcome = sender.send(CONTENT, to("+447911123410"));
 
     assertThat(outcome.kind()).isEqualTo(Kind.ACCEPTED);
     assertThat(outcome.error()).isNull();
@@ -93,7 +93,7 @@ class VonageSenderTest {
   void errorAnswerIsCountedByItsHttpStatus() {
     answer(422, "{\"title\":\"Invalid params\"}");
 
-    SendOutcome outcome = sender.send(CONTENT, to("+447700900110"));
+    SendOutcome outcome = sender.send(CONTENT, to("+447911123410"));
 
     assertThat(outcome.kind()).isEqualTo(Kind.REJECTED);
     assertThat(outcome.error()).isEqualTo(new ProviderError("vonage", "422"));
@@ -103,7 +103,7 @@ class VonageSenderTest {
   void throttlingIsCountedAs429() {
     answer(429, "{\"title\":\"Rate Limit Hit\"}");
 
-    assertThat(sender.send(CONTENT, to("+447700900110")).error())
+    assertThat(sender.send(CONTENT, to("+447911123410")).error())
         .isEqualTo(new ProviderError("vonage", "429"));
   }
 
@@ -117,7 +117,7 @@ class VonageSenderTest {
                     .withFixedDelay((int) READ_TIMEOUT.multipliedBy(2).toMillis())
                     .withBody("{\"message_uuid\":\"" + UUID.randomUUID() + "\"}")));
 
-    SendOutcome outcome = sender.send(CONTENT, to("+447700900110"));
+    SendOutcome outcome = sender.send(CONTENT, to("+447911123410"));
 
     assertThat(outcome.kind()).isEqualTo(Kind.IN_DOUBT);
     assertThat(outcome.error()).isEqualTo(new ProviderError("vonage", "timeout"));
@@ -131,7 +131,7 @@ class VonageSenderTest {
     }
 
     SendOutcome outcome =
-        senderFor("http://127.0.0.1:" + closedPort).send(CONTENT, to("+447700900110"));
+        senderFor("http://127.0.0.1:" + closedPort).send(CONTENT, to("+447911123410"));
 
     assertThat(outcome.kind()).isEqualTo(Kind.UNAVAILABLE);
     assertThat(outcome.error()).isEqualTo(new ProviderError("vonage", "io"));

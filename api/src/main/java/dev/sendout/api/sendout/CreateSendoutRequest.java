@@ -51,7 +51,49 @@ public record CreateSendoutRequest(
                     + " for email, PT72H for SMS (the time within which Vonage reports a final"
                     + " status).",
             example = "PT24H")
-        String receiptTimeout) {
+        String receiptTimeout,
+    @Schema(
+            description =
+                "Quiet hours: messages are released only while this window is open in each"
+                    + " recipient's time zone; those outside it wait, QUEUED, until it opens."
+                    + " Omitted: any time")
+        @JsonInclude(Include.NON_NULL)
+        Window window,
+    @Schema(
+            description =
+                "IANA time zone of the sendout, such as Europe/Berlin: the zone of recipients"
+                    + " whose own zone is not given nor, for SMS, known from their number. UTC"
+                    + " when omitted",
+            example = "Europe/Berlin")
+        @JsonInclude(Include.NON_NULL)
+        String timeZone) {
+
+  /** A request without quiet hours, as before they existed. */
+  public CreateSendoutRequest(
+      String channel,
+      Sender from,
+      String subject,
+      String text,
+      String html,
+      List<Recipient> recipients,
+      String sendAt,
+      String receiptTimeout) {
+    this(channel, from, subject, text, html, recipients, sendAt, receiptTimeout, null, null);
+  }
+
+  /**
+   * A delivery window in local time. {@code end} before {@code start} is an overnight window that
+   * closes the next day; {@code start} equal to {@code end} is refused.
+   */
+  public record Window(
+      @Schema(description = "HH:mm, local time of each recipient", example = "09:00") String start,
+      @Schema(description = "HH:mm, local time of each recipient", example = "20:00") String end,
+      @Schema(
+              description =
+                  "Days the window opens on, MON to SUN; omitted or empty: every day. An"
+                      + " overnight window belongs to the day it opens on",
+              example = "[\"MON\",\"TUE\",\"WED\",\"THU\",\"FRI\"]")
+          List<String> days) {}
 
   /** Who the messages come from: email and name for email, senderId for SMS. */
   public record Sender(
@@ -78,7 +120,12 @@ public record CreateSendoutRequest(
                       + " is stored and sent in its ASCII (xn--) form",
               example = "ann@example.com")
           String email,
-      @Schema(description = "SMS only: E.164 with its leading +", example = "+447700900123")
+      @Schema(
+              description =
+                  "SMS only: a valid number (by Google's libphonenumber) in international format"
+                      + " with its leading +; spaces, dots, hyphens and parentheses between digits"
+                      + " are allowed. Stored and sent in E.164 form",
+              example = "+447911123456")
           @JsonInclude(Include.NON_NULL)
           String phone,
       @Schema(example = "Ann Example") String name,
@@ -92,11 +139,18 @@ public record CreateSendoutRequest(
               example = "respondent-8812",
               maxLength = 200)
           @JsonInclude(Include.NON_NULL)
-          String externalId) {
+          String externalId,
+      @Schema(
+              description =
+                  "IANA time zone of this recipient, such as America/New_York, for the sendout's"
+                      + " delivery window",
+              example = "America/New_York")
+          @JsonInclude(Include.NON_NULL)
+          String timeZone) {
 
-    /** A recipient without an id of the caller's. */
+    /** A recipient without an id of the caller's or a zone of its own. */
     public Recipient(String email, String phone, String name, Map<String, String> variables) {
-      this(email, phone, name, variables, null);
+      this(email, phone, name, variables, null, null);
     }
   }
 }

@@ -19,9 +19,9 @@ import java.util.function.UnaryOperator;
 /**
  * The checks of each recipient that every channel makes in the same order: not null, a valid and
  * unique address of the channel's kind, no address of the other kind, a name within its limit and
- * on one line, and a value for every template variable, each one text that can be carried ({@link
- * TextRules}). What a channel checks beyond that it does in {@link Afterwards}, so that its
- * problems keep being reported after these.
+ * on one line, an IANA time zone if one is given, and a value for every template variable, each one
+ * text that can be carried ({@link TextRules}). What a channel checks beyond that it does in {@link
+ * Afterwards}, so that its problems keep being reported after these.
  */
 final class RecipientChecks {
 
@@ -122,6 +122,7 @@ final class RecipientChecks {
       maxLength(at + "/name", r.name(), MAX_NAME_LENGTH, problems);
       // The name goes into the To header of an email.
       text(at + "/name", r.name(), TextRules.Kind.LINE, problems);
+      SendoutRequestValidator.timeZone(at + "/timeZone", r.timeZone(), problems);
       boolean complete = variables(at + "/variables", r.variables(), required, inHeader, problems);
       afterwards.check(at, r, complete);
     }

@@ -136,7 +136,12 @@ public class SendoutController {
         s.channel() == Channel.SMS
             ? SendoutView.Sms.of(sendouts.content(s.id(), SmsContent.class))
             : null;
-    return SendoutView.of(s, sms, counts, SendoutView.Responses.of(s, tally), stuck, attention);
+    int waiting =
+        s.window() == null || counts.get(MessageStatus.QUEUED) == 0
+            ? 0
+            : sendouts.countWaitingForWindow(s.id());
+    return SendoutView.of(
+        s, sms, counts, SendoutView.Responses.of(s, tally), stuck, attention, waiting);
   }
 
   private static MessageStatus status(String value) {

@@ -8,18 +8,24 @@ import dev.sendout.core.channel.email.EmailContent;
 import dev.sendout.core.channel.email.Substitutions;
 import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.content.Template;
+import dev.sendout.core.window.DeliveryWindow;
+import dev.sendout.core.window.TimeZones;
 import dev.sendout.workflows.sendout.Channel;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 
 /**
@@ -77,7 +83,20 @@ public class SendoutRequestValidator {
    *
    * @param content the channel's content: {@link EmailContent} or {@link SmsContent}
    */
-  public record Valid(Channel channel, Object content, Instant sendAt, Duration receiptTimeout) {}
+  /**
+   * @param window the delivery window; null for none
+   * @param timeZone the sendout's IANA zone; null for none
+   */
+  public record Valid(
+      Channel channel,
+      Object content,
+      Instant sendAt,
+      Duration receiptTimeout,
+      DeliveryWindow window,
+      String timeZone) {}
+
+  /** A local time in a window: hours and minutes, 00:00 to 23:59. */
+  private static final Pattern LOCAL_TIME = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
 
   public Valid validate(CreateSendoutRequest request) {
     Problems problems = new Problems();
@@ -102,8 +121,10 @@ public class SendoutRequestValidator {
             request.receiptTimeout(),
             channelRules == null ? null : channelRules.defaultReceiptTimeout(),
             problems);
+    DeliveryWindow window = window(request.window(), problems);
+    String timeZone = timeZone("/timeZone", request.timeZone(), problems);
     problems.throwIfAny();
-    return new Valid(channel, content, sendAt, receiptTimeout);
+    return new Valid(channel, content, sendAt, receiptTimeout, window, timeZone);
   }
 
   /**
@@ -217,6 +238,62 @@ public class SendoutRequestValidator {
       problems.add("/receiptTimeout", "not an ISO 8601 duration such as PT24H");
       return byDefault;
     }
+  }
+
+  /**
+   * The delivery window, or null when none is given or it has problems (then reported): times as
+   * HH:mm, distinct (an end before the start makes an overnight window), days MON to SUN.
+   */
+  private static DeliveryWindow window(CreateSendoutRequest.Window value, Problems problems) {
+    if (value == null) {
+      return null;
+    }
+    LocalTime start = localTime("/window/start", value.start(), problems);
+    LocalTime end = localTime("/window/end", value.end(), problems);
+    if (start != null && start.equals(end)) {
+      problems.add(
+          "/window/end",
+          "must differ from /window/start; an end before the start makes an overnight window");
+    }
+    Set<DayOfWeek> days = EnumSet.noneOf(DayOfWeek.class);
+    List<String> given = value.days() == null ? List.of() : value.days();
+    boolean daysValid = true;
+    for (int i = 0; i < given.size(); i++) {
+      try {
+        days.add(DeliveryWindow.day(given.get(i)));
+      } catch (IllegalArgumentException e) {
+        problems.add("/window/days/" + i, "not a day; one of: MON, TUE, WED, THU, FRI, SAT, SUN");
+        daysValid = false;
+      }
+    }
+    if (start == null || end == null || start.equals(end) || !daysValid) {
+      return null;
+    }
+    return new DeliveryWindow(start, end, days);
+  }
+
+  private static LocalTime localTime(String at, String value, Problems problems) {
+    if (value == null) {
+      problems.add(at, "is required, as HH:mm such as 09:00");
+      return null;
+    }
+    if (!LOCAL_TIME.matcher(value).matches()) {
+      problems.add(at, "not a time of day as HH:mm such as 09:00");
+      return null;
+    }
+    return LocalTime.parse(value);
+  }
+
+  /** The zone if it is an IANA zone id, null when absent or refused (then reported). */
+  static String timeZone(String at, String value, Problems problems) {
+    if (value == null) {
+      return null;
+    }
+    if (TimeZones.iana(value).isEmpty()) {
+      problems.add(at, "not an IANA time zone such as Europe/Berlin");
+      return null;
+    }
+    return value;
   }
 
   /** A field that belongs to the other channel: given here, it points to a mistake. */

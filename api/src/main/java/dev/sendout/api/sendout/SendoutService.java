@@ -9,6 +9,7 @@ import dev.sendout.core.channel.Channels;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.SendoutStore.Created;
+import dev.sendout.core.window.TimeZones;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -68,8 +69,10 @@ public class SendoutService {
                           idempotencyKey,
                           requestHash,
                           request.recipients().stream()
-                              .map(r -> stored(channels.of(valid.channel()), r))
-                              .toList()));
+                              .map(r -> stored(channels.of(valid.channel()), r, valid.timeZone()))
+                              .toList(),
+                          valid.window(),
+                          valid.timeZone()));
                 });
     if (created.existed() && !requestHash.equals(created.sendout().requestHash())) {
       throw new ApiProblem(
@@ -84,14 +87,18 @@ public class SendoutService {
   }
 
   /**
-   * A validated recipient as the store keeps it. Where the message goes: the phone number (with its
-   * +) for SMS, the address for email.
+   * A validated recipient as the store keeps it. Where the message goes: the phone number in E.164
+   * form for SMS, the address for email; and the zone its delivery window is applied in ({@link
+   * TimeZones#resolve}), given the sendout's zone.
    */
-  public static NewSendout.Recipient stored(ChannelType channel, CreateSendoutRequest.Recipient r) {
+  public static NewSendout.Recipient stored(
+      ChannelType channel, CreateSendoutRequest.Recipient r, String sendoutZone) {
+    String address = channel.address(r.email(), r.phone());
     return new NewSendout.Recipient(
-        channel.address(r.email(), r.phone()),
+        address,
         r.name(),
         r.variables() == null ? Map.of() : r.variables(),
-        r.externalId());
+        r.externalId(),
+        TimeZones.resolve(channel.channel(), address, r.timeZone(), sendoutZone));
   }
 }

@@ -9,6 +9,7 @@ import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.watchdog.StuckSendouts.Attention;
 import dev.sendout.core.watchdog.StuckSendouts.OpenFinding;
+import dev.sendout.core.window.DeliveryWindow;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutStatus;
@@ -38,6 +39,9 @@ import java.util.UUID;
  * @param cancelledAt when it was cancelled; absent unless it was
  * @param findings the watchdog's open findings about it, oldest first, acknowledged ones included:
  *     the history behind {@code stuck}; empty when there are none
+ * @param window its delivery window; absent when it has none
+ * @param timeZone its IANA time zone; absent when it has none
+ * @param waitingForWindow how many of its QUEUED messages wait for their delivery window to open
  */
 public record SendoutView(
     UUID id,
@@ -58,7 +62,13 @@ public record SendoutView(
     String workflowId,
     boolean paused,
     @JsonInclude(Include.NON_NULL) Instant cancelledAt,
-    List<OpenFinding> findings) {
+    List<OpenFinding> findings,
+    @JsonInclude(Include.NON_NULL) CreateSendoutRequest.Window window,
+    @JsonInclude(Include.NON_NULL) @Schema(example = "Europe/Berlin") String timeZone,
+    @Schema(
+            description = "QUEUED messages waiting for their delivery window to open",
+            example = "0")
+        int waitingForWindow) {
 
   /**
    * The survey responses recorded for a sendout's recipients.
@@ -147,7 +157,8 @@ public record SendoutView(
       Map<MessageStatus, Integer> messages,
       Responses responses,
       Stuck stuck,
-      Attention attention) {
+      Attention attention,
+      int waitingForWindow) {
     return new SendoutView(
         s.id(),
         s.channel(),
@@ -167,7 +178,18 @@ public record SendoutView(
         SendoutWorkflow.workflowId(s.id().toString()),
         attention.pausedAt() != null,
         attention.cancelledAt(),
-        attention.findings());
+        attention.findings(),
+        window(s.window()),
+        s.timeZone(),
+        waitingForWindow);
+  }
+
+  private static CreateSendoutRequest.Window window(DeliveryWindow window) {
+    if (window == null) {
+      return null;
+    }
+    DeliveryWindow.Written written = window.written();
+    return new CreateSendoutRequest.Window(written.start(), written.end(), written.days());
   }
 
   /**

@@ -9,6 +9,7 @@ import static dev.sendout.api.sendout.SendoutRequestValidator.variables;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.RecipientChecks.Addressing;
 import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
+import dev.sendout.core.channel.sms.PhoneNumbers;
 import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.channel.sms.SmsSegments;
 import dev.sendout.core.content.Template;
@@ -43,8 +44,9 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
   /** A number to send from: E.164, its + optional since Vonage takes numbers without it. */
   private static final Pattern NUMERIC_SENDER = Pattern.compile("^\\+?[1-9]\\d{7,14}$");
 
-  /** A number to send to: E.164 with its +, so that no national number is mistaken for one. */
-  private static final Pattern PHONE = Pattern.compile("^\\+[1-9]\\d{7,14}$");
+  /** How a refused recipient number is explained, with a number that is valid as an example. */
+  static final String NOT_A_PHONE_NUMBER =
+      "is not a valid phone number in international format with its +, such as +447911123456";
 
   @Override
   public Checked content(CreateSendoutRequest request, Problems problems) {
@@ -165,7 +167,7 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
       problems.add(
           "/from/senderId",
           "is not a valid sender id: 1 to 11 letters, digits and spaces with at least one letter,"
-              + " or a phone number in E.164 format such as +447700900123");
+              + " or a phone number in E.164 format such as +447911123456");
     }
   }
 
@@ -174,8 +176,12 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
       problems.add(at, "is required");
       return false;
     }
-    if (!PHONE.matcher(value).matches()) {
-      problems.add(at, "is not a phone number in E.164 format such as +447700900123");
+    // Google's libphonenumber knows each country's numbering plan: a number of the right length in
+    // a range nobody was given (+447911123456, Ofcom's drama range) is refused before it costs a
+    // provider call. Only the international form is taken: which country a national number belongs
+    // to is not ours to guess.
+    if (PhoneNumbers.e164(value).isEmpty()) {
+      problems.add(at, NOT_A_PHONE_NUMBER);
       return false;
     }
     return true;
@@ -203,7 +209,8 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
           "/phone",
           Recipient::phone,
           SmsRequestRules::phone,
-          phone -> phone,
+          // Two ways of writing one number are one recipient.
+          phone -> PhoneNumbers.e164(phone).orElse(phone),
           "/email",
           Recipient::email);
 }

@@ -103,7 +103,7 @@ public class AddRecipientsService {
     takeRecipients(tenant, id, idempotencyKey, request.recipients().size());
     List<NewSendout.Recipient> recipients =
         request.recipients().stream()
-            .map(r -> SendoutService.stored(channels.of(sendout.channel()), r))
+            .map(r -> SendoutService.stored(channels.of(sendout.channel()), r, sendout.timeZone()))
             .toList();
     String hash = idempotency.fingerprint(request);
     return result(
@@ -141,7 +141,10 @@ public class AddRecipientsService {
                 limits.takeRecipients(tenant, recipients.size());
               }
               return recipients.stream()
-                  .map(r -> SendoutService.stored(channels.of(sendout.channel()), r))
+                  .map(
+                      r ->
+                          SendoutService.stored(
+                              channels.of(sendout.channel()), r, sendout.timeZone()))
                   .toList();
             },
             json);
@@ -245,7 +248,7 @@ public class AddRecipientsService {
    * read once, not on every call of a caller adding one recipient at a time. Whether the sendout
    * still takes recipients is decided when the addition is stored.
    */
-  private record Target(String tenantId, Channel channel, Object content) {}
+  private record Target(String tenantId, Channel channel, Object content, String timeZone) {}
 
   private Target target(Tenant tenant, UUID id) {
     Target known = targets.get(id);
@@ -257,7 +260,8 @@ public class AddRecipientsService {
         new Target(
             sendout.tenantId(),
             sendout.channel(),
-            sendouts.content(id, channels.of(sendout.channel()).contentType()));
+            sendouts.content(id, channels.of(sendout.channel()).contentType()),
+            sendout.timeZone());
     targets.put(id, target);
     return target;
   }

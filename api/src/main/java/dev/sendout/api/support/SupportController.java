@@ -79,7 +79,8 @@ public class SupportController {
       summary = "Upload recipients to a sendout that is not finished, as NDJSON or CSV",
       description =
           "One recipient per line: NDJSON objects as in a JSON request, or CSV with a header row"
-              + " naming email or phone, optionally name, and a column per variable. Read as a"
+              + " naming email or phone, optionally name and timeZone (IANA), and a column per"
+              + " variable. Read as a"
               + " stream and stored a thousand at a time, so any size fits in bounded memory. One"
               + " bad line rejects the whole upload and stores nothing; the problem names each bad"
               + " line as #line=N (the header is line 1 of a CSV).")

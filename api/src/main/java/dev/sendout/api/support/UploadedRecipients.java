@@ -34,9 +34,9 @@ import tools.jackson.dataformat.csv.CsvSchema;
 /**
  * An upload of recipients, read a chunk at a time: NDJSON (one recipient object per line, as in a
  * JSON request) or CSV (a header row naming {@code email} or {@code phone}, optionally {@code name}
- * and {@code externalId}, and a column per variable). Each chunk is checked as a request's
- * recipients are; a problem names its line as {@code #line=N} (the header is line 1 of a CSV). The
- * fingerprint is the SHA-256 of the bytes as uploaded.
+ * and {@code externalId} and {@code timeZone}, and a column per variable). Each chunk is checked as
+ * a request's recipients are; a problem names its line as {@code #line=N} (the header is line 1 of
+ * a CSV). The fingerprint is the SHA-256 of the bytes as uploaded.
  */
 final class UploadedRecipients implements RecipientSource {
 
@@ -261,9 +261,11 @@ final class UploadedRecipients implements RecipientSource {
         String phone = blankToNull(row.remove("phone"));
         String name = blankToNull(row.remove("name"));
         String externalId = blankToNull(row.remove("externalId"));
+        String timeZone = blankToNull(row.remove("timeZone"));
         row.values().removeIf(String::isEmpty);
         return new Line(
-            number, new Recipient(email, phone, name, row.isEmpty() ? null : row, externalId));
+            number,
+            new Recipient(email, phone, name, row.isEmpty() ? null : row, externalId, timeZone));
       }
     };
   }

@@ -53,7 +53,7 @@ class SendoutJsonTest {
 
     JsonNode view =
         json.valueToTree(
-            SendoutView.of(stored(Channel.SMS), sms, Map.of(), null, null, Attention.NONE));
+            SendoutView.of(stored(Channel.SMS), sms, Map.of(), null, null, Attention.NONE, 0));
 
     assertThat(view.path("sms").toString())
         .isEqualTo(
@@ -71,7 +71,8 @@ class SendoutJsonTest {
                 Map.of(MessageStatus.QUEUED, 300),
                 null,
                 null,
-                Attention.NONE));
+                Attention.NONE,
+                0));
 
     assertThat(view.has("sms")).isFalse();
     assertThat(view.has("stuck")).as("other empty fields stay as they were").isTrue();
@@ -86,7 +87,7 @@ class SendoutJsonTest {
 
     JsonNode running =
         json.valueToTree(
-            SendoutView.of(stored(Channel.EMAIL), null, Map.of(), null, null, Attention.NONE));
+            SendoutView.of(stored(Channel.EMAIL), null, Map.of(), null, null, Attention.NONE, 0));
     JsonNode held =
         json.valueToTree(
             SendoutView.of(
@@ -95,7 +96,8 @@ class SendoutJsonTest {
                 Map.of(),
                 null,
                 null,
-                new Attention(at, at, List.of(finding))));
+                new Attention(at, at, List.of(finding)),
+                0));
 
     assertThat(running.path("paused").asBoolean()).isFalse();
     assertThat(running.has("cancelledAt")).as("absent unless cancelled").isFalse();

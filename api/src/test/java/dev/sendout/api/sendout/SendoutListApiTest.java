@@ -105,7 +105,7 @@ class SendoutListApiTest {
         channel.equals("SMS")
             ? """
               {"channel":"SMS","from":{"senderId":"SurveyCo"},"text":"Tell us how it went",
-               "recipients":[{"phone":"+447700900123"}]}"""
+               "recipients":[{"phone":"+447911123456"}]}"""
             : """
               {"channel":"EMAIL","from":{"email":"surveys@example.com"},"subject":"Hello",
                "text":"Take our survey","recipients":[{"email":"someone@example.com"}]}""";

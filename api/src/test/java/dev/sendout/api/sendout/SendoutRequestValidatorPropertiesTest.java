@@ -2,11 +2,14 @@ package dev.sendout.api.sendout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
 import dev.sendout.core.HostileText;
 import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.channel.sms.PhoneNumbers;
 import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.content.Template;
 import java.util.HashMap;
@@ -19,11 +22,13 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.statistics.Statistics;
+import org.assertj.core.api.InstanceOfAssertFactories;
 
 /**
  * The create request's validation over generated fields: it answers with a valid request or its own
  * 400 and nothing else (no NullPointerException or IllegalArgumentException leaking as a 500), and
- * what it accepts is what the channel can carry: one-line headers, E.164 numbers.
+ * what it accepts is what the channel can carry: one-line headers, numbers valid by libphonenumber
+ * and stored in E.164 form.
  */
 class SendoutRequestValidatorPropertiesTest {
 
@@ -80,7 +85,11 @@ class SendoutRequestValidatorPropertiesTest {
       return;
     }
 
-    assertThat(phone).matches("\\+[1-9][0-9]{7,14}");
+    // What is accepted is written in ASCII, and is stored in E.164 form.
+    assertThat(phone).matches("\\+[0-9 .()\\-]+");
+    assertThat(PhoneNumbers.e164(phone))
+        .get(InstanceOfAssertFactories.STRING)
+        .matches("\\+[1-9][0-9]{5,14}");
     assertThat(((SmsContent) valid.content()).senderId())
         .matches("\\+?[1-9][0-9]{7,14}|[A-Za-z0-9 ]{1,11}");
   }
@@ -125,8 +134,22 @@ class SendoutRequestValidatorPropertiesTest {
             .withChars("0123456789٠١٢٣４５+- ()\u0000\n")
             .ofMinLength(1)
             .ofMaxLength(17);
+    // Numbers libphonenumber holds valid, one per region, in E.164 and in international format.
+    PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+    List<String> valid =
+        util.getSupportedRegions().stream()
+            .sorted()
+            .map(util::getExampleNumber)
+            .filter(java.util.Objects::nonNull)
+            .flatMap(
+                n ->
+                    java.util.stream.Stream.of(
+                        util.format(n, PhoneNumberFormat.E164),
+                        util.format(n, PhoneNumberFormat.INTERNATIONAL)))
+            .toList();
     return Arbitraries.frequencyOf(
         Tuple.of(3, digits.map(d -> "+" + d)),
+        Tuple.of(2, Arbitraries.of(valid)),
         Tuple.of(2, nearly),
         Tuple.of(1, HostileText.strings()));
   }

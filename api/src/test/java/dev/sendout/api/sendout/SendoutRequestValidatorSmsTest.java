@@ -45,8 +45,8 @@ class SendoutRequestValidatorSmsTest {
     var valid =
         validator.validate(
             sms(
-                to("+447700900123", "Ann"), // 41 GSM-7 septets: 1 segment
-                to("+447700900124", "Zoë"), // ë is not GSM-7: 41 UCS-2 units, 1 segment
+                to("+447911123456", "Ann"), // 41 GSM-7 septets: 1 segment
+                to("+447911123457", "Zoë"), // ë is not GSM-7: 41 UCS-2 units, 1 segment
                 to("+14155550100", "a".repeat(150)))); // 188 septets: 2 segments
 
     assertThat(valid.channel()).isEqualTo(Channel.SMS);
@@ -55,7 +55,7 @@ class SendoutRequestValidatorSmsTest {
 
   @Test
   void smsOfOnlyGsmTextIsGsm7() {
-    var valid = validator.validate(sms(to("+447700900123", "Ann"), to("+447700900124", "Bo")));
+    var valid = validator.validate(sms(to("+447911123456", "Ann"), to("+447911123457", "Bo")));
 
     assertThat(valid.content()).isEqualTo(new SmsContent("SurveyCo", TEXT, Encoding.GSM_7, 1, 2));
   }
@@ -67,13 +67,13 @@ class SendoutRequestValidatorSmsTest {
         "A",
         "Survey Co 1",
         "1Survey",
-        "+447700900123",
+        "+447911123456",
         "447700900123",
         "12345678",
         "123456789012345"
       })
   void alphanumericSenderIdsAndNumbersAreAcceptedAsSender(String senderId) {
-    assertThat(validator.validate(sms(senderId, TEXT, to("+447700900123", "Ann"))).content())
+    assertThat(validator.validate(sms(senderId, TEXT, to("+447911123456", "Ann"))).content())
         .extracting(c -> ((SmsContent) c).senderId())
         .isEqualTo(senderId);
   }
@@ -95,19 +95,19 @@ class SendoutRequestValidatorSmsTest {
         "+44 7700 900123"
       })
   void anythingElseIsRefusedAsSenderId(String senderId) {
-    assertThat(problems(sms(senderId, TEXT, to("+447700900123", "Ann"))))
+    assertThat(problems(sms(senderId, TEXT, to("+447911123456", "Ann"))))
         .containsExactly(
             new FieldProblem(
                 "/from/senderId",
                 "is not a valid sender id: 1 to 11 letters, digits and spaces with at least one"
-                    + " letter, or a phone number in E.164 format such as +447700900123"));
+                    + " letter, or a phone number in E.164 format such as +447911123456"));
   }
 
   @ParameterizedTest
   @NullSource
   @ValueSource(strings = {"", " "})
   void senderIdIsRequired(String senderId) {
-    assertThat(problems(sms(senderId, TEXT, to("+447700900123", "Ann"))))
+    assertThat(problems(sms(senderId, TEXT, to("+447911123456", "Ann"))))
         .containsExactly(new FieldProblem("/from/senderId", "is required"));
   }
 
@@ -115,7 +115,7 @@ class SendoutRequestValidatorSmsTest {
   void senderAndTextAreRequired() {
     var request =
         new CreateSendoutRequest(
-            "SMS", null, null, null, null, List.of(to("+447700900123", "Ann")), null, null);
+            "SMS", null, null, null, null, List.of(to("+447911123456", "Ann")), null, null);
 
     assertThat(problems(request))
         .containsExactly(
@@ -125,26 +125,35 @@ class SendoutRequestValidatorSmsTest {
   @ParameterizedTest
   @ValueSource(
       strings = {
-        "447700900123", // no +
-        "+0447700900123",
+        "447911123456", // no +
+        "+0447911123456",
         "+1234567", // 7 digits
         "+1234567890123456", // 16 digits
-        "+44 7700 900123",
-        "+44-7700-900123",
+        "+12345678", // well-formed, but in no numbering plan
+        "+447700900123", // Ofcom's drama range: the right length, never given to anyone
+        "+99912345678", // no country has the code 999
+        "+44 7911 12345", // a digit short
+        "+1-800-FLOWERS", // letters are no SMS recipient
         "ann@example.com"
       })
-  void recipientsMustBeE164NumbersWithTheirPlus(String phone) {
-    assertThat(problems(sms(to("+447700900123", "Ann"), to(phone, "Bo"))))
+  void recipientsMustBeValidNumbersInInternationalForm(String phone) {
+    assertThat(problems(sms(to("+447911123456", "Ann"), to(phone, "Bo"))))
         .containsExactly(
-            new FieldProblem(
-                "/recipients/1/phone",
-                "is not a phone number in E.164 format such as +447700900123"));
+            new FieldProblem("/recipients/1/phone", SmsRequestRules.NOT_A_PHONE_NUMBER));
   }
 
   @Test
-  void shortestAndLongestE164NumbersAreAccepted() {
-    assertThat(validator.validate(sms(to("+12345678", "A"), to("+123456789012345", "B"))))
+  void shortAndLongNumbersOfRealNumberingPlansAreAccepted() {
+    assertThat(validator.validate(sms(to("+6834002", "A"), to("+4915123456789", "B")))).isNotNull();
+  }
+
+  @Test
+  void numbersWrittenWithSpacesHyphensOrParenthesesAreTheSameNumberInE164() {
+    assertThat(validator.validate(sms(to("+44 7911 123456", "A"), to("+1 (201) 555-0123", "B"))))
         .isNotNull();
+    assertThat(problems(sms(to("+447911123456", "Ann"), to("+44-7911-123456", "Bo"))))
+        .containsExactly(
+            new FieldProblem("/recipients/1/phone", "duplicate of /recipients/0/phone"));
   }
 
   @Test
@@ -158,9 +167,9 @@ class SendoutRequestValidatorSmsTest {
     assertThat(
             problems(
                 sms(
-                    to("+447700900123", "Ann"),
-                    to("+447700900124", "Bo"),
-                    to("+447700900123", "Cy"))))
+                    to("+447911123456", "Ann"),
+                    to("+447911123457", "Bo"),
+                    to("+447911123456", "Cy"))))
         .containsExactly(
             new FieldProblem("/recipients/2/phone", "duplicate of /recipients/0/phone"));
   }
@@ -177,7 +186,7 @@ class SendoutRequestValidatorSmsTest {
             List.of(
                 new Recipient(
                     "ann@example.com",
-                    "+447700900123",
+                    "+447911123456",
                     "Ann",
                     Map.of("firstName", "Ann", "surveyUrl", URL))),
             null,
@@ -201,9 +210,9 @@ class SendoutRequestValidatorSmsTest {
                 sms(
                     "SurveyCo",
                     text,
-                    new Recipient(null, "+447700900123", null, Map.of("firstName", "Ann")),
+                    new Recipient(null, "+447911123456", null, Map.of("firstName", "Ann")),
                     new Recipient(
-                        null, "+447700900124", null, Map.of("firstName", "x".repeat(998))))))
+                        null, "+447911123457", null, Map.of("firstName", "x".repeat(998))))))
         .containsExactly(
             new FieldProblem(
                 "/recipients/1",
@@ -218,14 +227,14 @@ class SendoutRequestValidatorSmsTest {
             sms(
                 "SurveyCo",
                 "Hi {{firstName}}",
-                new Recipient(null, "+447700900123", null, Map.of("firstName", "x".repeat(997)))));
+                new Recipient(null, "+447911123456", null, Map.of("firstName", "x".repeat(997)))));
 
     assertThat(((SmsContent) valid.content()).segments()).isEqualTo(7);
   }
 
   @Test
   void aTextTooLongWithoutItsVariablesIsReportedOnceAtText() {
-    assertThat(problems(sms("SurveyCo", "x".repeat(1001), to("+447700900123", "Ann"))))
+    assertThat(problems(sms("SurveyCo", "x".repeat(1001), to("+447911123456", "Ann"))))
         .containsExactly(
             new FieldProblem("/text", "at most 1000 characters (the SMS limit), got 1001"));
     assertThat(
@@ -233,8 +242,8 @@ class SendoutRequestValidatorSmsTest {
                 sms(
                     "SurveyCo",
                     "x".repeat(1001) + "{{firstName}}",
-                    to("+447700900123", "Ann"),
-                    to("+447700900124", "Bo"))))
+                    to("+447911123456", "Ann"),
+                    to("+447911123457", "Bo"))))
         .containsExactly(
             new FieldProblem(
                 "/text",
@@ -243,7 +252,7 @@ class SendoutRequestValidatorSmsTest {
 
   @Test
   void aMissingVariableIsReportedAndTheTextIsNotMeasuredWithAGap() {
-    var noName = new Recipient(null, "+447700900123", null, Map.of("surveyUrl", URL));
+    var noName = new Recipient(null, "+447911123456", null, Map.of("surveyUrl", URL));
 
     assertThat(problems(sms(noName)))
         .containsExactly(
@@ -253,7 +262,7 @@ class SendoutRequestValidatorSmsTest {
 
   @Test
   void aTextThatRendersBlankIsRefused() {
-    var blank = new Recipient(null, "+447700900123", null, Map.of("message", " "));
+    var blank = new Recipient(null, "+447911123456", null, Map.of("message", " "));
 
     assertThat(problems(sms("SurveyCo", "{{message}}", blank)))
         .containsExactly(
@@ -263,7 +272,7 @@ class SendoutRequestValidatorSmsTest {
 
   @Test
   void receiptTimeoutDefaultsTo72HoursForSmsAndMayBeSet() {
-    var one = to("+447700900123", "Ann");
+    var one = to("+447911123456", "Ann");
     assertThat(validator.validate(sms(one)).receiptTimeout()).isEqualTo(Duration.ofHours(72));
 
     var withTimeout =
@@ -281,23 +290,23 @@ class SendoutRequestValidatorSmsTest {
 
   @Test
   void anSmsTextOrVariableWithNulIsRefusedWhileLineBreaksAreKept() {
-    assertThat(problems(sms("SurveyCo", "Hi\u0000 {{firstName}}", to("+447700900123", "Ann"))))
+    assertThat(problems(sms("SurveyCo", "Hi\u0000 {{firstName}}", to("+447911123456", "Ann"))))
         .containsExactly(
             new FieldProblem(
                 "/text", "must not contain the control character U+0000 at character 2"));
-    assertThat(problems(sms("SurveyCo", "Hi\n{{firstName}}", to("+447700900123", "A\u001bB"))))
+    assertThat(problems(sms("SurveyCo", "Hi\n{{firstName}}", to("+447911123456", "A\u001bB"))))
         .containsExactly(
             new FieldProblem(
                 "/recipients/0/variables/firstName",
                 "must not contain the control character U+001B at character 1"));
     assertThat(
-            validator.validate(sms("SurveyCo", "Hi\n{{firstName}}", to("+447700900123", "A\nB"))))
+            validator.validate(sms("SurveyCo", "Hi\n{{firstName}}", to("+447911123456", "A\nB"))))
         .isNotNull();
   }
 
   @Test
   void anSmsTemplateErrorIsRefusedAtTextAndARawVariableRendersAsAnyOther() {
-    assertThat(problems(sms("SurveyCo", "Hi {{firstName} {{surveyUrl}}", to("+447700900123", "A"))))
+    assertThat(problems(sms("SurveyCo", "Hi {{firstName} {{surveyUrl}}", to("+447911123456", "A"))))
         .containsExactly(
             new FieldProblem(
                 "/text",
@@ -309,7 +318,7 @@ class SendoutRequestValidatorSmsTest {
             sms(
                 "SurveyCo",
                 "{{{firstName}}}{{& surveyUrl}}",
-                to("+447700900123", "a".repeat(137))));
+                to("+447911123456", "a".repeat(137))));
     // 137 + 24 = 161 GSM-7 characters, two segments: both variables were rendered.
     assertThat(((SmsContent) raw.content()).segments()).isEqualTo(2);
   }

@@ -103,7 +103,7 @@ class SendoutRequestValidatorTest {
     var withPhone =
         new Recipient(
             "a@example.com",
-            "+447700900123",
+            "+447911123456",
             null,
             Map.of("firstName", "A", "surveyUrl", "https://s/1"));
     var request =
@@ -132,7 +132,7 @@ class SendoutRequestValidatorTest {
             null,
             "Hi",
             null,
-            List.of(new Recipient(null, "+447700900123", null, null)),
+            List.of(new Recipient(null, "+447911123456", null, null)),
             null,
             null);
 

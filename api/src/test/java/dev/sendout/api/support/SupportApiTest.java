@@ -181,7 +181,7 @@ class SupportApiTest {
             "/v1/sendouts",
             """
             {"channel":"SMS","from":{"senderId":"SurveyCo"},"text":"Tell us how it went",
-             "recipients":[{"phone":"+447700900123"}]}""");
+             "recipients":[{"phone":"+447911123456"}]}""");
     assertThat(created.status()).as(created.body().toString()).isEqualTo(202);
     return UUID.fromString(created.body().path("id").asString());
   }

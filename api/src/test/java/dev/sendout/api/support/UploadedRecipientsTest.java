@@ -10,6 +10,7 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,6 +39,17 @@ class UploadedRecipientsTest {
     csv("\uFEFFemail,name\nann@example.com,Ann\n").next();
 
     assertThat(read).containsExactly(new Recipient("ann@example.com", null, "Ann", null));
+  }
+
+  @Test
+  void aTimeZoneColumnIsTheRecipientsZoneNotAVariable() {
+    csv("phone,timeZone,firstName\n+12015550123,America/Chicago,Ann\n+12015550124,,Bo\n").next();
+
+    assertThat(read)
+        .containsExactly(
+            new Recipient(
+                null, "+12015550123", null, Map.of("firstName", "Ann"), null, "America/Chicago"),
+            new Recipient(null, "+12015550124", null, Map.of("firstName", "Bo"), null, null));
   }
 
   @Test

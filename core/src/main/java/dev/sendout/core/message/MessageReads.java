@@ -58,6 +58,8 @@ public class MessageReads {
         instant(r.getUnconfirmedAt()),
         instant(r.getFinishedAt()),
         r.getExternalId(),
-        instant(r.getRespondedAt()));
+        instant(r.getRespondedAt()),
+        r.getTimeZone(),
+        r.getStatus() == MessageStatus.QUEUED ? instant(r.getWindowOpensAt()) : null);
   }
 }

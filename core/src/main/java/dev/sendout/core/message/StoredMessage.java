@@ -11,6 +11,9 @@ import java.util.UUID;
  * @param externalId the caller's own id for the recipient, or null
  * @param respondedAt when the recipient responded to the survey, as the caller reported it; null
  *     until then. Set once, never changed, and independent of {@code status}
+ * @param timeZone the IANA zone its sendout's delivery window is applied in for this recipient
+ * @param waitingForWindowUntil while it is QUEUED outside its delivery window, when the window
+ *     opens and it is released; null otherwise
  */
 public record StoredMessage(
     UUID id,
@@ -27,4 +30,6 @@ public record StoredMessage(
     Instant unconfirmedAt,
     Instant finishedAt,
     String externalId,
-    Instant respondedAt) {}
+    Instant respondedAt,
+    String timeZone,
+    Instant waitingForWindowUntil) {}

@@ -95,12 +95,14 @@ public class StoreCensus {
   }
 
   /**
-   * A QUEUED message is due from its sendout's send time, or from when it was added if later. The
-   * redundant bound on queued_at lets the scan of {@code message_queued_idx} stop at now.
+   * A QUEUED message is due from its sendout's send time, or from when it was added, or from when
+   * its delivery window opens, whichever is last. The redundant bound on queued_at lets the scan of
+   * {@code message_queued_idx} stop at now.
    */
   private Map<Channel, Duration> oldestUnreleased(Instant now) {
     OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-    Field<OffsetDateTime> due = DSL.greatest(SENDOUT.SEND_AT, MESSAGE.QUEUED_AT);
+    Field<OffsetDateTime> due =
+        DSL.greatest(SENDOUT.SEND_AT, MESSAGE.QUEUED_AT, MESSAGE.WINDOW_OPENS_AT);
     return ages(
         now,
         db.select(SENDOUT.CHANNEL, DSL.min(due))

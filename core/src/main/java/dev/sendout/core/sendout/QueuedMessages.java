@@ -9,11 +9,16 @@ import dev.sendout.core.store.MessageTransitions;
 import dev.sendout.workflows.message.MessageStatus;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.impl.DSL;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 import org.springframework.stereotype.Repository;
@@ -29,7 +34,8 @@ public class QueuedMessages {
 
   private static final String COPY_SQL =
       "COPY message (id, sendout_id, seq, address, display_name, variables, status, queued_at,"
-          + " external_id) FROM STDIN WITH (FORMAT csv)";
+          + " external_id, time_zone)"
+          + " FROM STDIN WITH (FORMAT csv)";
 
   private final DSLContext db;
   private final MessageTransitions transitions;
@@ -66,7 +72,8 @@ public class QueuedMessages {
               rows.append(',').append(csv(r.address())).append(',').append(csv(r.displayName()));
               rows.append(',').append(csv(Json.write(r.variables())));
               rows.append(',').append(MessageStatus.QUEUED).append(',').append(now);
-              rows.append(',').append(csv(r.externalId())).append('\n');
+              rows.append(',').append(csv(r.externalId()));
+              rows.append(',').append(csv(r.timeZone())).append('\n');
               if (rows.length() >= COPY_CHUNK_BYTES) {
                 write(copy, rows);
               }
@@ -83,6 +90,52 @@ public class QueuedMessages {
 
   void releaseQueued(UUID sendoutId, OffsetDateTime now) {
     transitions.moveTo(RELEASED, MESSAGE.SENDOUT_ID.eq(sendoutId), now, Map.of());
+  }
+
+  /** The zones of the sendout's QUEUED messages; "UTC" stands for messages stored without one. */
+  List<String> queuedZones(UUID sendoutId) {
+    return db.selectDistinct(DSL.coalesce(MESSAGE.TIME_ZONE, "UTC"))
+        .from(MESSAGE)
+        .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+        .and(MESSAGE.STATUS.eq(MessageStatus.QUEUED))
+        .fetch(0, String.class);
+  }
+
+  /** Releases the sendout's QUEUED messages of these zones, naming the release on each. */
+  void releaseZones(UUID sendoutId, List<String> zones, UUID releaseId, OffsetDateTime now) {
+    if (zones.isEmpty()) {
+      return;
+    }
+    Map<Field<?>, Object> set = new HashMap<>();
+    set.put(MESSAGE.RELEASE_ID, releaseId);
+    set.put(MESSAGE.WINDOW_OPENS_AT, null);
+    transitions.moveTo(
+        RELEASED,
+        MESSAGE.SENDOUT_ID.eq(sendoutId).and(DSL.coalesce(MESSAGE.TIME_ZONE, "UTC").in(zones)),
+        now,
+        set);
+  }
+
+  /** Marks the sendout's QUEUED messages of this zone as waiting for their window until then. */
+  void waitForWindow(UUID sendoutId, String zone, Instant opens) {
+    OffsetDateTime at = opens.atOffset(ZoneOffset.UTC);
+    db.update(MESSAGE)
+        .set(MESSAGE.WINDOW_OPENS_AT, at)
+        .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+        .and(MESSAGE.STATUS.eq(MessageStatus.QUEUED))
+        .and(DSL.coalesce(MESSAGE.TIME_ZONE, "UTC").eq(zone))
+        .and(MESSAGE.WINDOW_OPENS_AT.isDistinctFrom(at))
+        .execute();
+  }
+
+  /** The sequence numbers of the messages one windowed release released, in order. */
+  List<Integer> releasedBy(UUID sendoutId, UUID releaseId) {
+    return db.select(MESSAGE.SEQ)
+        .from(MESSAGE)
+        .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+        .and(MESSAGE.RELEASE_ID.eq(releaseId))
+        .orderBy(MESSAGE.SEQ)
+        .fetch(MESSAGE.SEQ);
   }
 
   private static void write(CopyIn copy, StringBuilder rows) throws SQLException {

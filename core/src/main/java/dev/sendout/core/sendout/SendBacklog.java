@@ -28,9 +28,9 @@ public class SendBacklog {
 
   /**
    * Messages QUEUED or RELEASED of unfinished sendouts whose send time has come and that are
-   * neither paused nor cancelled. Only unfinished sendouts are read (an index holds just those),
-   * and their messages through the (sendout, status) index; statuses are inlined so that a cached
-   * plan keeps using it.
+   * neither paused nor cancelled, leaving out those waiting for a delivery window that is closed.
+   * Only unfinished sendouts are read (an index holds just those), and their messages through the
+   * (sendout, status) index; statuses are inlined so that a cached plan keeps using it.
    */
   public int count() {
     return db.selectCount()
@@ -45,6 +45,12 @@ public class SendBacklog {
             MESSAGE.STATUS.in(
                 inline(MessageStatus.QUEUED, MESSAGE.STATUS),
                 inline(MessageStatus.RELEASED, MESSAGE.STATUS)))
+        // Messages waiting for their delivery window are no work for the workers until it opens.
+        .and(
+            MESSAGE
+                .WINDOW_OPENS_AT
+                .isNull()
+                .or(MESSAGE.WINDOW_OPENS_AT.le(OffsetDateTime.now(ZoneOffset.UTC))))
         .fetchSingle()
         .value1();
   }
@@ -56,6 +62,22 @@ public class SendBacklog {
    * before it shows as messages, and counting up to the send, not only the release, holds such a
    * flood to what the workflows get through: releasing is quick, the work comes after it.
    */
+  /** A QUEUED or RELEASED message of the sendout that does not wait for a closed window. */
+  private org.jooq.Select<?> dueMessageOf(org.jooq.Field<java.util.UUID> sendoutId) {
+    return DSL.selectOne()
+        .from(MESSAGE)
+        .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+        .and(
+            MESSAGE.STATUS.in(
+                inline(MessageStatus.QUEUED, MESSAGE.STATUS),
+                inline(MessageStatus.RELEASED, MESSAGE.STATUS)))
+        .and(
+            MESSAGE
+                .WINDOW_OPENS_AT
+                .isNull()
+                .or(MESSAGE.WINDOW_OPENS_AT.le(OffsetDateTime.now(ZoneOffset.UTC))));
+  }
+
   public int pendingWorkflowWork() {
     int unsent =
         db.selectCount()
@@ -65,6 +87,9 @@ public class SendBacklog {
             .and(SENDOUT.SEND_AT.le(OffsetDateTime.now(ZoneOffset.UTC)))
             .and(SENDOUT.PAUSED_AT.isNull())
             .and(SENDOUT.CANCELLED_AT.isNull())
+            // A sendout whose unsent messages all wait for a closed window has nothing to do
+            // until it opens: counting it would hold back every caller through a whole night.
+            .and(SENDOUT.DELIVERY_WINDOW.isNull().or(DSL.exists(dueMessageOf(SENDOUT.ID))))
             .fetchSingle()
             .value1();
     // Counted by sendout: one signal hands over every addition a sendout has waiting.

@@ -64,13 +64,17 @@ public class SendoutStarter {
   }
 
   private boolean start(StoredSendout sendout, WorkflowIdReusePolicy reusePolicy) {
+    String when = "sending at " + sendout.sendAt();
+    if (sendout.window() != null) {
+      when +=
+          ", within %s-%s in each recipient's time zone"
+              .formatted(sendout.window().start(), sendout.window().end());
+    }
     SendoutWorkflow workflow =
         temporal.newWorkflowStub(
-            SendoutWorkflow.class,
-            options(
-                sendout, reusePolicy, SendoutStatus.SCHEDULED, "sending at " + sendout.sendAt()));
+            SendoutWorkflow.class, options(sendout, reusePolicy, SendoutStatus.SCHEDULED, when));
     try {
-      WorkflowClient.start(workflow::run, input(sendout, null));
+      WorkflowClient.start(workflow::run, input(sendout, null, sendout.window() != null));
       return true;
     } catch (WorkflowExecutionAlreadyStarted alreadyStartedOrFinished) {
       // Started by an earlier call, or already finished: either way there is nothing to do.
@@ -94,10 +98,13 @@ public class SendoutStarter {
             WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
             SendoutStatus.SENDING,
             "reopened to send failed messages again");
+    // The resend is a person's decision, taken now: the resent messages go out at once, not within
+    // the sendout's delivery window.
     StartSendout start =
         input(
             sendout,
-            SendoutCheckpoint.completed(sendout.recipientCount(), settings(sendout).batchSize()));
+            SendoutCheckpoint.completed(sendout.recipientCount(), settings(sendout).batchSize()),
+            false);
     return new Reopening(
         WorkflowStub.fromTyped(temporal.newWorkflowStub(SendoutWorkflow.class, options)), start);
   }
@@ -126,7 +133,8 @@ public class SendoutStarter {
         .build();
   }
 
-  private StartSendout input(StoredSendout sendout, SendoutCheckpoint checkpoint) {
+  private StartSendout input(
+      StoredSendout sendout, SendoutCheckpoint checkpoint, boolean quietHours) {
     return new StartSendout(
         sendout.id().toString(),
         sendout.tenantId(),
@@ -134,7 +142,8 @@ public class SendoutStarter {
         sendout.recipientCount(),
         sendout.sendAt(),
         settings(sendout),
-        checkpoint);
+        checkpoint,
+        quietHours);
   }
 
   private SendoutSettings settings(StoredSendout sendout) {

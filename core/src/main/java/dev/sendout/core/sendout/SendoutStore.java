@@ -6,13 +6,19 @@ import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 
 import dev.sendout.core.store.Json;
 import dev.sendout.core.store.jooq.tables.records.SendoutRecord;
+import dev.sendout.core.window.DeliveryWindow;
+import dev.sendout.core.window.TimeZones;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SendoutStatus;
+import dev.sendout.workflows.sendout.SeqRange;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -60,6 +66,12 @@ public class SendoutStore {
             .set(SENDOUT.IDEMPOTENCY_KEY, sendout.idempotencyKey())
             .set(SENDOUT.REQUEST_HASH, sendout.requestHash())
             .set(SENDOUT.CREATED_AT, now)
+            .set(
+                SENDOUT.DELIVERY_WINDOW,
+                sendout.window() == null
+                    ? null
+                    : JSONB.valueOf(Json.write(sendout.window().written())))
+            .set(SENDOUT.TIME_ZONE, sendout.timeZone())
             .onConflict(SENDOUT.TENANT_ID, SENDOUT.IDEMPOTENCY_KEY)
             .doNothing()
             .returningResult(SENDOUT.ID)
@@ -115,6 +127,17 @@ public class SendoutStore {
         .groupBy(MESSAGE.STATUS)
         .forEach(row -> counts.put(row.value1(), row.value2()));
     return counts;
+  }
+
+  /** How many of the sendout's messages are QUEUED waiting for their delivery window to open. */
+  public int countWaitingForWindow(UUID id) {
+    return db.fetchCount(
+        MESSAGE,
+        MESSAGE
+            .SENDOUT_ID
+            .eq(id)
+            .and(MESSAGE.STATUS.eq(MessageStatus.QUEUED))
+            .and(MESSAGE.WINDOW_OPENS_AT.isNotNull()));
   }
 
   /**
@@ -175,6 +198,57 @@ public class SendoutStore {
         .and(SENDOUT.CANCELLED_AT.isNull())
         .execute();
     return count;
+  }
+
+  /**
+   * What a release within delivery windows did.
+   *
+   * @param messageCount all of the sendout's messages, released now or before, or waiting
+   * @param released the sequence numbers this release moved to RELEASED, grouped by the multiple of
+   *     the range size they fall in, each group as the range from its first to its last
+   * @param nextOpening when the window next opens for a message left waiting; null when none is
+   */
+  public record WindowRelease(int messageCount, List<SeqRange> released, Instant nextOpening) {}
+
+  /**
+   * Releases the QUEUED messages whose window is open now, each in its own zone, and marks the
+   * others as waiting until their window opens ({@code window_opens_at}). Idempotent by {@code
+   * releaseId}: a retry of a release that committed answers with the messages that one released. A
+   * sendout without a window releases every QUEUED message, as {@link #release} does.
+   *
+   * @param dueAt windows are judged at the later of this and the store's clock; may be null
+   */
+  @Transactional
+  public WindowRelease releaseInWindows(UUID id, UUID releaseId, int rangeSize, Instant dueAt) {
+    SendoutRecord sendout =
+        db.selectFrom(SENDOUT).where(SENDOUT.ID.eq(id)).forUpdate().fetchSingle();
+    DeliveryWindow window = toStored(sendout).window();
+    OffsetDateTime now = now();
+    Instant at = dueAt != null && dueAt.isAfter(now.toInstant()) ? dueAt : now.toInstant();
+    List<String> open = new ArrayList<>();
+    Map<String, Instant> waiting = new HashMap<>();
+    for (String zone : queued.queuedZones(id)) {
+      if (window == null || window.isOpen(at, TimeZones.stored(zone))) {
+        open.add(zone);
+      } else {
+        waiting.put(zone, window.nextOpening(at, TimeZones.stored(zone)));
+      }
+    }
+    queued.releaseZones(id, open, releaseId, now);
+    waiting.forEach((zone, opens) -> queued.waitForWindow(id, zone, opens));
+    if (!open.isEmpty()) {
+      db.update(SENDOUT)
+          .set(SENDOUT.STATUS, SendoutStatus.SENDING)
+          .set(SENDOUT.RELEASED_AT, DSL.coalesce(SENDOUT.RELEASED_AT, now))
+          .where(SENDOUT.ID.eq(id))
+          .and(SENDOUT.CANCELLED_AT.isNull())
+          .execute();
+    }
+    Instant next = waiting.values().stream().min(Instant::compareTo).orElse(null);
+    return new WindowRelease(
+        sendout.getRecipientCount(),
+        SeqRanges.grouped(queued.releasedBy(id, releaseId), rangeSize),
+        next);
   }
 
   /** Records that every message of the sendout has left our hands. */
@@ -246,6 +320,10 @@ public class SendoutStore {
         instant(r.getReleasedAt()),
         instant(r.getSentAt()),
         instant(r.getCompletedAt()),
-        r.getRequestHash());
+        r.getRequestHash(),
+        r.getDeliveryWindow() == null
+            ? null
+            : DeliveryWindow.of(Json.read(r.getDeliveryWindow(), DeliveryWindow.Written.class)),
+        r.getTimeZone());
   }
 }

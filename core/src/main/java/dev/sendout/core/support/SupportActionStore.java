@@ -3,16 +3,15 @@ package dev.sendout.core.support;
 import static dev.sendout.core.store.jooq.Tables.FINDING;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 
+import dev.sendout.core.sendout.SeqRanges;
 import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
 import dev.sendout.workflows.sendout.SendoutStatus;
-import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jooq.DSLContext;
@@ -102,32 +101,7 @@ public class SupportActionStore {
     if (!repeated && (affected > 0 || input.type() != SupportActionType.RESEND)) {
       audit.record(id, input.actionId(), input.type(), by.by(), by.note(), affected);
     }
-    return new ActionApplied(affected, ranges(resend, input.rangeSize()));
-  }
-
-  /**
-   * Sequence numbers grouped by the multiple of {@code size} they fall in, each group as the range
-   * from its first to its last: a range spans fewer than {@code size} sequence numbers, so an SMS
-   * resend batch makes at most that many calls and an email one sends at most a batch.
-   */
-  static List<SeqRange> ranges(List<Integer> sortedSeqs, int size) {
-    List<SeqRange> ranges = new ArrayList<>();
-    int first = -1;
-    int last = -1;
-    for (int seq : sortedSeqs) {
-      if (first >= 0 && seq / size != first / size) {
-        ranges.add(new SeqRange(first, last + 1));
-        first = -1;
-      }
-      if (first < 0) {
-        first = seq;
-      }
-      last = seq;
-    }
-    if (first >= 0) {
-      ranges.add(new SeqRange(first, last + 1));
-    }
-    return ranges;
+    return new ActionApplied(affected, SeqRanges.grouped(resend, input.rangeSize()));
   }
 
   private OffsetDateTime now() {

@@ -81,11 +81,13 @@ public class FindingStore {
 
   /**
    * Sendouts with messages still QUEUED past their release deadline: their send time, or when they
-   * were added, plus the grace. Paused and cancelled sendouts are left out: holding their messages
-   * back is what a person asked for.
+   * were added, or when their delivery window opens, whichever is last, plus the grace. A message
+   * waiting for its window is not overdue while the window is closed. Paused and cancelled sendouts
+   * are left out: holding their messages back is what a person asked for.
    */
   public List<Finding> notReleased(Duration grace) {
-    Field<OffsetDateTime> due = DSL.greatest(SENDOUT.SEND_AT, MESSAGE.QUEUED_AT);
+    Field<OffsetDateTime> due =
+        DSL.greatest(SENDOUT.SEND_AT, MESSAGE.QUEUED_AT, MESSAGE.WINDOW_OPENS_AT);
     OffsetDateTime dueBefore = now().minus(grace);
     return perSendout(
         StuckReason.NOT_RELEASED,
@@ -223,9 +225,9 @@ public class FindingStore {
   }
 
   /**
-   * The sendout's messages still QUEUED past their release deadline, as runs of consecutive
-   * sequence numbers in order, at most {@code limit} runs: what the watchdog hands to the workflow
-   * again.
+   * The sendout's messages still QUEUED past their release deadline (their window, if they wait for
+   * one, counted as in {@link #notReleased}), as runs of consecutive sequence numbers in order, at
+   * most {@code limit} runs: what the watchdog hands to the workflow again.
    */
   public List<SeqRange> overdueQueued(UUID sendoutId, Duration grace, int limit) {
     return db.resultQuery(
@@ -234,7 +236,7 @@ public class FindingStore {
               select m.seq, m.seq - row_number() over (order by m.seq) as run
               from message m join sendout s on s.id = m.sendout_id
               where m.sendout_id = {0} and m.status = 'QUEUED'
-                and greatest(s.send_at, m.queued_at) < {1}
+                and greatest(s.send_at, m.queued_at, m.window_opens_at) < {1}
             ) queued group by run order by 1 limit {2}""",
             DSL.val(sendoutId), DSL.val(now().minus(grace)), DSL.inline(limit))
         .fetch(r -> new SeqRange(r.get(0, Integer.class), r.get(1, Integer.class)));

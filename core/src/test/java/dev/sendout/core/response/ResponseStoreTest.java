@@ -47,7 +47,7 @@ class ResponseStoreTest extends StoreTest {
                 i -> {
                   var r = plain.recipients().get(i);
                   return new NewSendout.Recipient(
-                      r.address(), r.displayName(), r.variables(), "ext-" + i);
+                      r.address(), r.displayName(), r.variables(), "ext-" + i, null);
                 })
             .toList();
     return sendouts

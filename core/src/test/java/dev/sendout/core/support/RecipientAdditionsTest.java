@@ -280,7 +280,7 @@ class RecipientAdditionsTest extends StoreTest {
   }
 
   private static NewSendout.Recipient withExternalId(String address, String externalId) {
-    return new NewSendout.Recipient(address, null, Map.of(), externalId);
+    return new NewSendout.Recipient(address, null, Map.of(), externalId, null);
   }
 
   @Test

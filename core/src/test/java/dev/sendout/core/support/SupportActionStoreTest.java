@@ -14,6 +14,7 @@ import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.message.MessageReads;
 import dev.sendout.core.message.StoredMessage;
 import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.SeqRanges;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
@@ -115,9 +116,9 @@ class SupportActionStoreTest extends StoreTest {
 
   @Test
   void rangesNeverSpanMoreThanOneBatchOfSequenceNumbers() {
-    assertThat(SupportActionStore.ranges(List.of(0, 9, 10, 19, 20, 45), 10))
+    assertThat(SeqRanges.grouped(List.of(0, 9, 10, 19, 20, 45), 10))
         .containsExactly(
             new SeqRange(0, 10), new SeqRange(10, 20), new SeqRange(20, 21), new SeqRange(45, 46));
-    assertThat(SupportActionStore.ranges(List.of(), 10)).isEmpty();
+    assertThat(SeqRanges.grouped(List.of(), 10)).isEmpty();
   }
 }

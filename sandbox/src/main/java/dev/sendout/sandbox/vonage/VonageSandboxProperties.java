@@ -14,7 +14,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param applicationPublicKey base64 X.509 DER (PEM armour allowed) of the Vonage application's RSA
  *     public key that verifies RS256 JWTs; empty refuses JWT auth altogether
  * @param invalidNumberPrefixes {@code to} numbers starting with one of these are refused with 422,
- *     so a test can send to a well-formed E.164 number that Vonage would still turn down
+ *     so a test can send to a well-formed E.164 number that Vonage would still turn down: by
+ *     default the country code 999, which nobody has, and +44 20 7946 0xxx, Ofcom's drama range for
+ *     London, which the engine (by libphonenumber) takes for a valid number
  * @param rateLimitPerSecond the most requests admitted within any trailing second; 0 switches the
  *     limit off
  * @param maxRecordedMessages how many accepted messages keep their details; later ones are only
@@ -27,7 +29,7 @@ public record VonageSandboxProperties(
     @DefaultValue("sandbox-secret") String apiSecret,
     @DefaultValue("") String applicationId,
     @DefaultValue("") String applicationPublicKey,
-    @DefaultValue("999") List<String> invalidNumberPrefixes,
+    @DefaultValue({"999", "4420794600"}) List<String> invalidNumberPrefixes,
     @DefaultValue("30") int rateLimitPerSecond,
     @DefaultValue("2000000") int maxRecordedMessages,
     @DefaultValue FaultSettings faults) {

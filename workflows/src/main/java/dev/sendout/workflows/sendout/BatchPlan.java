@@ -25,6 +25,13 @@ final class BatchPlan {
   private Integer cancelledAtBatch;
 
   /**
+   * Whether the sendout has a delivery window: then the first release plans no batches of its own,
+   * since it may leave messages waiting anywhere in its range; every batch is planned from the
+   * ranges each release within windows actually released ({@link #planReleased}).
+   */
+  private boolean windowed;
+
+  /**
    * Known ranges the watchdog found still QUEUED: released again and sent in batches of their own.
    * Not carried across a continue-as-new; the watchdog's next pass hands them over again.
    */
@@ -38,9 +45,10 @@ final class BatchPlan {
 
   /** The plan a continued run carries on with. */
   static BatchPlan restore(
-      String sendoutId, int batchSize, int messageCount, SupportState support) {
+      String sendoutId, int batchSize, int messageCount, SupportState support, boolean windowed) {
     BatchPlan plan = new BatchPlan(sendoutId, batchSize);
     plan.messageCount = messageCount;
+    plan.windowed = windowed;
     plan.laterBatches.addAll(support.laterBatches());
     plan.additions.addAll(support.additions());
     plan.toRelease.addAll(support.toRelease());
@@ -51,6 +59,27 @@ final class BatchPlan {
   /** The first release took {@code messageCount} messages: they make the first batches. */
   void released(int messageCount) {
     this.messageCount = messageCount;
+  }
+
+  /**
+   * The first release within delivery windows saw {@code messageCount} messages: they are the first
+   * release's, but only those it released are planned, by {@link #planReleased}.
+   */
+  void releasedInWindows(int messageCount) {
+    this.messageCount = messageCount;
+    this.windowed = true;
+  }
+
+  /**
+   * Plans one batch for each range a release within windows released (the store bounds them to a
+   * batch), which also releases the requeued ranges. Returns whether any batch was planned.
+   */
+  boolean planReleased(List<SeqRange> released) {
+    requeued.clear();
+    for (SeqRange range : released) {
+      laterBatches.add(new SendBatch(sendoutId, batchCount(), range.fromSeq(), range.toSeq()));
+    }
+    return !released.isEmpty();
   }
 
   /** Messages of the first release. */
@@ -92,10 +121,10 @@ final class BatchPlan {
   }
 
   private int initialBatchCount() {
-    return initialBatchCount(messageCount, batchSize);
+    return windowed ? 0 : initialBatchCount(messageCount, batchSize);
   }
 
-  /** The batches of a first release of {@code messageCount} messages. */
+  /** The batches of a first release of {@code messageCount} messages, without a window. */
   static int initialBatchCount(int messageCount, int batchSize) {
     return (messageCount + batchSize - 1) / batchSize;
   }

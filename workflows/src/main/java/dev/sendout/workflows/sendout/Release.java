@@ -45,8 +45,25 @@ final class Release {
 
   /** Releases the messages due at {@code dueAt}; returns the sendout's message count. */
   int by(Instant dueAt) {
-    Promise<Released> released =
-        Async.function(store::release, new ReleaseSendout(start.sendoutId()));
+    return run(dueAt, new ReleaseSendout(start.sendoutId())).messageCount();
+  }
+
+  /**
+   * Releases the messages whose delivery window is open, due at {@code dueAt} (the send time, or
+   * the opening of a window): each call is a release of its own, named by a deterministic id.
+   */
+  Released inWindows(Instant dueAt) {
+    return run(
+        dueAt,
+        new ReleaseSendout(
+            start.sendoutId(),
+            Workflow.randomUUID().toString(),
+            start.settings().batchSize(),
+            dueAt));
+  }
+
+  private Released run(Instant dueAt, ReleaseSendout input) {
+    Promise<Released> released = Async.function(store::release, input);
     Instant deadline = dueAt.plus(start.settings().releaseGrace());
     while (!released.isCompleted()) {
       int seen = changes.getAsInt();
@@ -63,12 +80,11 @@ final class Release {
         Workflow.await(left, () -> released.isCompleted() || changes.getAsInt() != seen);
       }
     }
-    int count = released.get().messageCount();
     if (stuck.state().releaseOverdue()) {
       stuck.releaseOverdue(false);
       stuck.publish(false);
     }
-    return count;
+    return released.get();
   }
 
   private static Instant now() {

@@ -2,13 +2,19 @@ package dev.sendout.workflows.sendout;
 
 import dev.sendout.workflows.receipt.DeliveryTally;
 import io.temporal.activity.ActivityInterface;
+import java.time.Instant;
 import java.util.List;
 
 /** Store operations on the sendout as a whole. All are idempotent, so retries are safe. */
 @ActivityInterface
 public interface SendoutActivities {
 
-  /** Moves every QUEUED message to RELEASED and records the release time on the sendout. */
+  /**
+   * Moves every QUEUED message to RELEASED and records the release time on the sendout. Given a
+   * {@code releaseId} (a sendout with a delivery window, from version 1 of {@code quiet-hours}), it
+   * releases only the messages whose window is open now, marks the others as waiting for it, and
+   * answers which it released and when the next window opens.
+   */
   Released release(ReleaseSendout input);
 
   /** Records that every message has left our hands. */
@@ -23,10 +29,34 @@ public interface SendoutActivities {
    */
   ActionApplied applyAction(ApplyAction input);
 
-  record ReleaseSendout(String sendoutId) {}
+  /**
+   * @param releaseId names a release within delivery windows, so that a retry answers as the
+   *     attempt that committed; null for a release of every QUEUED message
+   * @param rangeSize the widest range of sequence numbers one range of {@code released} may span
+   * @param dueAt for a release within windows, the workflow's time it is due at: windows are judged
+   *     at the later of it and the store's clock, so that a worker whose clock lags the timer that
+   *     fired does not find the window still closed and send the workflow round again
+   */
+  record ReleaseSendout(String sendoutId, String releaseId, int rangeSize, Instant dueAt) {
 
-  /** {@code messageCount} counts all of the sendout's messages, released now or before. */
-  record Released(int messageCount) {}
+    public ReleaseSendout(String sendoutId) {
+      this(sendoutId, null, 0, null);
+    }
+  }
+
+  /**
+   * @param messageCount all of the sendout's messages, released now or before
+   * @param released for a release within windows, the ranges of sequence numbers it released, each
+   *     at most {@code rangeSize} wide; null otherwise
+   * @param nextWindowOpening for a release within windows, when the window next opens for messages
+   *     it left waiting; null when none waits
+   */
+  record Released(int messageCount, List<SeqRange> released, Instant nextWindowOpening) {
+
+    public Released(int messageCount) {
+      this(messageCount, null, null);
+    }
+  }
 
   record MarkSent(String sendoutId, SendTally tally) {}
 

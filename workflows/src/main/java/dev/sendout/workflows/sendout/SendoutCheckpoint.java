@@ -3,6 +3,7 @@ package dev.sendout.workflows.sendout;
 import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.batch.StartBatch;
 import dev.sendout.workflows.receipt.DeliveryTally;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,6 +21,8 @@ import java.util.Objects;
  * @param inline the batch the sendout runs itself rather than as a child, awaiting its receipts
  *     ({@link dev.sendout.workflows.batch.BatchRun#resumeWith}); null when there is none, and in
  *     checkpoints written before sendouts ran a batch inline
+ * @param windowOpensAt for a sendout with a delivery window, when the window next opens for
+ *     messages still waiting for it; null when none waits
  */
 public record SendoutCheckpoint(
     int messageCount,
@@ -30,7 +33,31 @@ public record SendoutCheckpoint(
     DeliveryTally settled,
     Map<Integer, BatchProgress> unsettled,
     SupportState support,
-    StartBatch inline) {
+    StartBatch inline,
+    Instant windowOpensAt) {
+
+  SendoutCheckpoint(
+      int messageCount,
+      int nextBatch,
+      SendTally tally,
+      int reported,
+      int settledBatches,
+      DeliveryTally settled,
+      Map<Integer, BatchProgress> unsettled,
+      SupportState support,
+      StartBatch inline) {
+    this(
+        messageCount,
+        nextBatch,
+        tally,
+        reported,
+        settledBatches,
+        settled,
+        unsettled,
+        support,
+        inline,
+        null);
+  }
 
   SendoutCheckpoint(
       int messageCount,
@@ -89,6 +116,21 @@ public record SendoutCheckpoint(
         settled,
         unsettled,
         support,
+        next,
+        windowOpensAt);
+  }
+
+  SendoutCheckpoint withWindowOpensAt(Instant next) {
+    return new SendoutCheckpoint(
+        messageCount,
+        nextBatch,
+        tally,
+        reported,
+        settledBatches,
+        settled,
+        unsettled,
+        support,
+        inline,
         next);
   }
 }

@@ -9,6 +9,7 @@ import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkCompleted;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkSent;
+import dev.sendout.workflows.sendout.SendoutActivities.Released;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
@@ -56,6 +57,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   /** From version 1 added ranges released together that follow one another make one batch. */
   static final String MERGE_ADDED_RANGES = "merge-added-ranges";
 
+  /**
+   * From version 1 a sendout with a delivery window releases only the messages whose window is
+   * open, waits with a timer until the next window opens for the others, and releases again. Asked
+   * only of sendouts that have a window, so that the others' histories stay as they were.
+   */
+  static final String QUIET_HOURS = "quiet-hours";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -83,6 +91,17 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private boolean seesChangesDuringCalls;
 
   /**
+   * Decided first thing in {@link #run}: the sendout releases within windows ({@link
+   * #QUIET_HOURS}).
+   */
+  private boolean quietHours;
+
+  /**
+   * When the delivery window next opens for messages still waiting for it; null when none waits.
+   */
+  private Instant windowOpensAt;
+
+  /**
    * Restores a continued run's state before anything else runs. The SDK delivers the signals that
    * are already waiting for a new run before it calls {@link #run}, so a batch's report that
    * arrived while the sendout was continuing as new must find the checkpoint already in place, not
@@ -99,7 +118,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       stuck = new StuckFlag(StuckFlag.State.NONE, false);
     } else {
       SupportState support = checkpoint.support();
-      plan = BatchPlan.restore(start.sendoutId(), batchSize, checkpoint.messageCount(), support);
+      plan =
+          BatchPlan.restore(
+              start.sendoutId(), batchSize, checkpoint.messageCount(), support, start.quietHours());
+      windowOpensAt = checkpoint.windowOpensAt();
       ledger = BatchLedger.restore(checkpoint);
       paused = support.paused();
       cancelling = plan.cancelled();
@@ -121,12 +143,18 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         == 1) {
       stuck.listAllReasons();
     }
+    quietHours =
+        start.quietHours() && Workflow.getVersion(QUIET_HOURS, Workflow.DEFAULT_VERSION, 1) == 1;
     boolean continued = start.checkpoint() != null;
     if (!continued) {
       // Present from the start, so that "Stuck = false" finds healthy sendouts too.
       SendoutSearchAttributes.upsert(STUCK, false, onlyChanges);
       awaitSendTime();
-      plan.released(release.by(start.sendAt()));
+      if (quietHours) {
+        releaseFirstInWindows();
+      } else {
+        plan.released(release.by(start.sendAt()));
+      }
       log.info("Released sendout {}: {} messages", start.sendoutId(), plan.messageCount());
     } else {
       // Set again on the new run rather than trusting it to inherit the flag.
@@ -158,6 +186,44 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   }
 
   /**
+   * The first release of a sendout with a delivery window: the messages whose window is open now
+   * are released and planned; the others wait for {@link #windowOpensAt}.
+   */
+  private void releaseFirstInWindows() {
+    Released released = release.inWindows(start.sendAt());
+    plan.releasedInWindows(released.messageCount());
+    plan.planReleased(released.released());
+    windowOpensAt = released.nextWindowOpening();
+  }
+
+  /**
+   * Releases, once the next window has opened, the messages waiting for it, and plans their
+   * batches. A cancelled sendout's waiting messages were cancelled with it: nothing waits any more.
+   */
+  private void releaseOpenedWindows() {
+    if (windowOpensAt == null) {
+      return;
+    }
+    if (cancelling) {
+      windowOpensAt = null;
+      return;
+    }
+    if (now().isBefore(windowOpensAt)) {
+      return;
+    }
+    Released released = release.inWindows(windowOpensAt);
+    windowOpensAt = released.nextWindowOpening();
+    log.info(
+        "Sendout {}: released {} ranges as their window opened; next opening {}",
+        start.sendoutId(),
+        released.released().size(),
+        windowOpensAt);
+    if (plan.planReleased(released.released()) && status == SendoutStatus.SENT) {
+      setStatus(SendoutStatus.SENDING);
+    }
+  }
+
+  /**
    * The send loop: starts batches as the window allows, records the sendout SENT once every batch
    * has sent, and returns once every batch has settled and nothing more was added. Continues as new
    * on the way when the history grows large.
@@ -166,6 +232,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     while (true) {
       int seen = changes;
       releaseAdditions();
+      releaseOpenedWindows();
       boolean draining = historyIsLarge();
       if (!draining) {
         startBatches();
@@ -174,6 +241,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         markSent();
         if (ledger.settledBatches() == plan.batchCount()
             && !plan.hasUnreleased()
+            && windowOpensAt == null
             && Workflow.isEveryHandlerFinished()) {
           return;
         }
@@ -191,6 +259,15 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       return;
     }
     List<SeqRange> ranges = plan.takeUnreleased();
+    if (quietHours) {
+      // The release answers what it released, added or waiting before; the rest keeps waiting.
+      Released released = release.inWindows(now());
+      windowOpensAt = released.nextWindowOpening();
+      if (plan.planReleased(released.released()) && status == SendoutStatus.SENT) {
+        setStatus(SendoutStatus.SENDING);
+      }
+      return;
+    }
     release.by(now());
     boolean merge =
         Workflow.getVersion(MERGE_ADDED_RANGES, Workflow.DEFAULT_VERSION, 1)
@@ -209,9 +286,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
   }
 
-  /** Records the sendout SENT; a sendout about to complete shows COMPLETED next, not SENT first. */
+  /**
+   * Records the sendout SENT; a sendout about to complete shows COMPLETED next, not SENT first. One
+   * with messages waiting for their window keeps SENDING.
+   */
   private void markSent() {
-    if (status == SendoutStatus.SENDING) {
+    if (status == SendoutStatus.SENDING && windowOpensAt == null) {
       shortStore.markSent(new MarkSent(start.sendoutId(), ledger.tally()));
       boolean completing = ledger.settledBatches() == plan.batchCount() && !plan.hasUnreleased();
       if (completing && onlyChanges) {
@@ -224,7 +304,16 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   /** Waits for a change past {@code seen}; at once if one came since. */
   private void awaitChange(int seen) {
-    Workflow.await(() -> changes != seen);
+    if (windowOpensAt != null && !cancelling) {
+      // A durable timer until the next window opens; a signal or an Update wakes the loop sooner.
+      Duration untilOpen = Duration.between(now(), windowOpensAt);
+      if (untilOpen.isNegative() || untilOpen.isZero()) {
+        return;
+      }
+      Workflow.await(untilOpen, () -> changes != seen);
+    } else {
+      Workflow.await(() -> changes != seen);
+    }
     stuck.batchesStuck(ledger.anyStuck());
     stuck.publish(false);
     describeProgress();
@@ -248,7 +337,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       Workflow.await(Workflow::isEveryHandlerFinished);
       SupportState support = plan.carried(paused, stuck.state());
       SendoutCheckpoint checkpoint = ledger.checkpoint(plan.messageCount(), support);
-      Workflow.continueAsNew(start.continueFrom(checkpoint.withInline(batches.inlineResume())));
+      Workflow.continueAsNew(
+          start.continueFrom(
+              checkpoint.withInline(batches.inlineResume()).withWindowOpensAt(windowOpensAt)));
     }
   }
 
@@ -452,7 +543,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   }
 
   private void describeProgress() {
-    Workflow.setCurrentDetails(report.details(status, paused));
+    String details = report.details(status, paused);
+    if (windowOpensAt != null && !cancelling) {
+      details +=
+          " Messages wait for their delivery window, which next opens at %s."
+              .formatted(windowOpensAt);
+    }
+    Workflow.setCurrentDetails(details);
   }
 
   private static Instant now() {

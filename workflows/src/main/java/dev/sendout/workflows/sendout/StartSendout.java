@@ -7,6 +7,9 @@ import java.time.Instant;
  * it runs with, and, after a continue-as-new, where it left off.
  *
  * @param checkpoint null on the first run; the carried state after a continue-as-new
+ * @param quietHours whether the sendout has a delivery window: its messages are released only while
+ *     their window is open (from version 1 of {@code quiet-hours}); false in inputs written before
+ *     windows existed
  */
 public record StartSendout(
     String sendoutId,
@@ -15,9 +18,23 @@ public record StartSendout(
     int recipientCount,
     Instant sendAt,
     SendoutSettings settings,
-    SendoutCheckpoint checkpoint) {
+    SendoutCheckpoint checkpoint,
+    boolean quietHours) {
+
+  /** A sendout without a delivery window. */
+  public StartSendout(
+      String sendoutId,
+      String tenantId,
+      Channel channel,
+      int recipientCount,
+      Instant sendAt,
+      SendoutSettings settings,
+      SendoutCheckpoint checkpoint) {
+    this(sendoutId, tenantId, channel, recipientCount, sendAt, settings, checkpoint, false);
+  }
 
   StartSendout continueFrom(SendoutCheckpoint next) {
-    return new StartSendout(sendoutId, tenantId, channel, recipientCount, sendAt, settings, next);
+    return new StartSendout(
+        sendoutId, tenantId, channel, recipientCount, sendAt, settings, next, quietHours);
   }
 }

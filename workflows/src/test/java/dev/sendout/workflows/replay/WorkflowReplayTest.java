@@ -79,6 +79,16 @@ class WorkflowReplayTest {
     }
   }
 
+  /**
+   * Recorded with the version {@code quiet-hours}: an SMS sendout with a 09:00-20:00 window created
+   * at 23:00 in New York, its Tokyo recipient released at once, the New York ones by a timer at
+   * 09:00 there.
+   */
+  @Test
+  void smsSendoutWaitingForItsDeliveryWindowReplaysTheRecordedHistory() throws Exception {
+    replay("histories/sendout-workflow-sms-quiet-hours.json", SendoutWorkflowImpl.class);
+  }
+
   @Test
   void emailSendoutInSeveralBatchesReplaysTheRecordedHistory() throws Exception {
     replay("histories/sendout-workflow-email-2500-messages.json", SendoutWorkflowImpl.class);

@@ -146,7 +146,7 @@ class BatchPlanTest {
     StuckFlag.State stuck = StuckFlag.State.NONE;
 
     SupportState carried = plan.carried(true, stuck);
-    BatchPlan restored = BatchPlan.restore("s1", 10, 20, carried);
+    BatchPlan restored = BatchPlan.restore("s1", 10, 20, carried, false);
 
     assertThat(carried.paused()).isTrue();
     assertThat(carried.stuck()).isSameAs(stuck);

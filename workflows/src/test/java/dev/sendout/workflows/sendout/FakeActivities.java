@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /** In-memory stand-ins for the store and the provider, recording what the workflows asked. */
@@ -39,6 +40,10 @@ final class FakeActivities {
     volatile List<SeqRange> resendable = List.of();
 
     final AtomicInteger releases = new AtomicInteger();
+
+    /** How a release within delivery windows answers; set by tests of quiet hours. */
+    volatile Function<ReleaseSendout, Released> inWindows;
+
     volatile SendTally sentTally;
     volatile DeliveryTally completedTally;
 
@@ -54,6 +59,9 @@ final class FakeActivities {
         throw new IllegalStateException("release failed (test)");
       }
       releasedAt = Instant.ofEpochMilli(workflowClock.getAsLong());
+      if (input.releaseId() != null) {
+        return inWindows.apply(input);
+      }
       return new Released(messageCount);
     }
 

@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
@@ -297,6 +298,38 @@ class HistoryRecorder {
     assertThat(resent).isEqualTo(2);
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
     write(client, start, "sendout-workflow-reopened-for-resend");
+  }
+
+  /**
+   * Recorded after the version {@code quiet-hours}: an SMS sendout with a 09:00-20:00 window
+   * created at 23:00 in New York, its recipient in Tokyo released at once, those in New York
+   * waiting on a timer until 09:00 there.
+   */
+  @Test
+  void smsSendoutWaitsForItsDeliveryWindow(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    ZoneId newYork = ZoneId.of("America/New_York");
+    List<ZoneId> zones = List.of(newYork, ZoneId.of("Asia/Tokyo"), newYork);
+    startWorkers(env, worker, zones.size());
+    store.inWindows = new FakeWindows(zones, env::currentTimeMillis)::release;
+    Instant elevenPm =
+        now(env)
+            .atZone(newYork)
+            .toLocalDate()
+            .plusDays(1)
+            .atTime(23, 0)
+            .atZone(newYork)
+            .toInstant();
+    SendoutSettings sms =
+        new SendoutSettings(100, 2, DELIVERY_QUEUE, 2000, SMS_RECEIPT_TIMEOUT, 1, RELEASE_GRACE);
+    StartSendout start =
+        new StartSendout(
+            "replay-quiet-hours", "t1", Channel.SMS, zones.size(), elevenPm, sms, null, true);
+
+    stub(client, options, start).run(start);
+
+    write(client, start, "sendout-workflow-sms-quiet-hours");
   }
 
   private void startWorkers(TestWorkflowEnvironment env, Worker worker, int messageCount) {

@@ -38,9 +38,10 @@ public class SmsChannel implements ChannelType {
     return SmsContent.class;
   }
 
+  /** The number in E.164 form ({@link PhoneNumbers#e164}), which is what Vonage is given. */
   @Override
   public String address(String email, String phone) {
-    return phone;
+    return PhoneNumbers.e164(phone).orElse(phone);
   }
 
   @Override

@@ -29,7 +29,7 @@ class SmsContentStoreTest extends StoreTest {
     var content = new SmsContent("SurveyCo", "Hi {{firstName}}", SmsSegments.Encoding.UCS_2, 2, 3);
     var recipients =
         List.of(
-            new NewSendout.Recipient("+447700900123", "Ann", Map.of("firstName", "Ann")),
+            new NewSendout.Recipient("+447911123456", "Ann", Map.of("firstName", "Ann")),
             new NewSendout.Recipient("+14155550100", null, Map.of("firstName", "Zoë")));
     UUID id = UUID.randomUUID();
 
@@ -63,6 +63,6 @@ class SmsContentStoreTest extends StoreTest {
                 .where(MESSAGE.SENDOUT_ID.eq(id))
                 .orderBy(MESSAGE.SEQ)
                 .fetch(r -> tuple(r.value1(), r.value2())))
-        .containsExactly(tuple("+447700900123", "Ann"), tuple("+14155550100", null));
+        .containsExactly(tuple("+447911123456", "Ann"), tuple("+14155550100", null));
   }
 }

@@ -1,0 +1,141 @@
+package dev.sendout.workflows.sendout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.workflows.batch.SendBatch;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowStub;
+import io.temporal.testing.TestWorkflowEnvironment;
+import io.temporal.testing.TestWorkflowExtension;
+import io.temporal.worker.Worker;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * A sendout with a delivery window, with time skipping: the workflow releases what is inside its
+ * window, waits with a durable timer until the next window opens, and releases again. The store is
+ * the fake of {@link FakeActivities} with a 09:00-20:00 window judged on each message's wall clock;
+ * the real store's window arithmetic has tests of its own in {@code core}.
+ */
+class QuietHoursWorkflowTest {
+
+  private static final String DELIVERY_QUEUE = "test-sms";
+  private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+  private static final LocalTime OPENS = FakeWindows.OPENS;
+
+  @RegisterExtension
+  static final TestWorkflowExtension temporal = SendoutWorkflowTest.newTemporalExtension();
+
+  private FakeActivities.Store store;
+  private final FakeActivities.Provider delivery = new FakeActivities.Provider();
+
+  private FakeWindows windows;
+
+  /** When each message was released, by sequence number; absent while it waits. */
+  private Map<Integer, Instant> released;
+
+  @Test
+  void anSmsSendoutAt2300InTheRecipientsZoneIsReleasedAt0900AndNotBefore(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    List<ZoneId> zones = List.of(NEW_YORK, NEW_YORK, NEW_YORK);
+    startWorkers(env, worker, zones);
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    ZonedDateTime elevenPm =
+        now.atZone(NEW_YORK).toLocalDate().plusDays(1).atTime(23, 0).atZone(NEW_YORK);
+    Instant nineAm = elevenPm.toLocalDate().plusDays(1).atTime(OPENS).atZone(NEW_YORK).toInstant();
+    StartSendout start = sms(elevenPm.toInstant(), zones.size());
+    SendoutWorkflow workflow = stub(client, options, start);
+
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.between(now, nineAm).minusMinutes(1));
+
+    assertThat(store.releases.get())
+        .as("released once at 23:00, to find every window closed")
+        .isEqualTo(1);
+    assertThat(released).isEmpty();
+    assertThat(delivery.batches).isEmpty();
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENDING);
+    assertThat(details(client, start)).contains("next opens at " + nineAm);
+
+    SendTally tally = WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(tally).isEqualTo(new SendTally(3, 0, 0));
+    assertThat(released.values())
+        .hasSize(3)
+        .allSatisfy(at -> assertThat(at).isBetween(nineAm, nineAm.plusSeconds(60)));
+    // One provider call per SMS, each message once.
+    assertThat(delivery.batches).extracting(SendBatch::fromSeq).containsExactlyInAnyOrder(0, 1, 2);
+  }
+
+  @Test
+  void recipientsInOtherZonesAreReleasedEachAtTheirOwnOpening(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+    ZoneId london = ZoneId.of("Europe/London");
+    List<ZoneId> zones = List.of(NEW_YORK, tokyo, london, NEW_YORK);
+    startWorkers(env, worker, zones);
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    Instant elevenPm =
+        now.atZone(NEW_YORK).toLocalDate().plusDays(1).atTime(23, 0).atZone(NEW_YORK).toInstant();
+    StartSendout start = sms(elevenPm, zones.size());
+
+    SendTally tally = stub(client, options, start).run(start);
+
+    assertThat(tally).isEqualTo(new SendTally(4, 0, 0));
+    assertThat(released.get(1))
+        .as("13:00 in Tokyo: open at once")
+        .isBetween(elevenPm, elevenPm.plusSeconds(60));
+    assertThat(minute(released.get(2), london)).isEqualTo(OPENS);
+    assertThat(minute(released.get(0), NEW_YORK)).isEqualTo(OPENS);
+    assertThat(released.get(3)).isEqualTo(released.get(0));
+    assertThat(delivery.batches)
+        .extracting(SendBatch::fromSeq)
+        .containsExactlyInAnyOrder(0, 1, 2, 3);
+  }
+
+  private static LocalTime minute(Instant at, ZoneId zone) {
+    return at.atZone(zone).toLocalTime().truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+  }
+
+  private void startWorkers(TestWorkflowEnvironment env, Worker worker, List<ZoneId> zones) {
+    store = new FakeActivities.Store(env::currentTimeMillis, zones.size());
+    windows = new FakeWindows(zones, env::currentTimeMillis);
+    released = windows.released;
+    store.inWindows = windows::release;
+    worker.registerActivitiesImplementations(store, delivery);
+    env.newWorker(DELIVERY_QUEUE).registerActivitiesImplementations(delivery);
+    env.start();
+  }
+
+  private static StartSendout sms(Instant sendAt, int messages) {
+    SendoutSettings settings =
+        new SendoutSettings(
+            100, 2, DELIVERY_QUEUE, 2000, Duration.ofHours(72), 1, Duration.ofMinutes(10));
+    return new StartSendout(
+        UUID.randomUUID().toString(), "t1", Channel.SMS, messages, sendAt, settings, null, true);
+  }
+
+  private static SendoutWorkflow stub(
+      WorkflowClient client, WorkflowOptions options, StartSendout s) {
+    return client.newWorkflowStub(
+        SendoutWorkflow.class,
+        options.toBuilder().setWorkflowId(SendoutWorkflow.workflowId(s.sendoutId())).build());
+  }
+
+  /** The workflow's current details, as the Temporal UI reads them (the metadata query). */
+  private static String details(WorkflowClient client, StartSendout s) {
+    return client
+        .newUntypedWorkflowStub(SendoutWorkflow.workflowId(s.sendoutId()))
+        .query("__temporal_workflow_metadata", io.temporal.api.sdk.v1.WorkflowMetadata.class)
+        .getCurrentDetails();
+  }
+}
