@@ -79,6 +79,7 @@ class SendoutWorkflows {
   List<Finding> restartStopped() {
     List<Finding> restarted = new ArrayList<>();
     for (StoredSendout sendout : findings.unfinished(properties.maxCheckedSendouts())) {
+      WatchdogActivitiesImpl.alive();
       WorkflowExecutionStatus status = status(sendout.id());
       boolean stopped =
           status == null

@@ -9,6 +9,7 @@ import dev.sendout.workflows.sendout.StuckReason;
 import dev.sendout.workflows.sendout.WatchdogFindings;
 import dev.sendout.workflows.watchdog.ReconcileReport;
 import dev.sendout.workflows.watchdog.WatchdogActivities;
+import io.temporal.activity.Activity;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -65,17 +66,22 @@ public class WatchdogActivitiesImpl implements WatchdogActivities {
   public ReconcileReport reconcile(Reconcile input) {
     List<Finding> notReleased = findings.notReleased(settings.releaseGrace());
     for (Finding f : notReleased) {
+      alive();
       List<SeqRange> overdue =
           findings.overdueQueued(f.sendoutId(), settings.releaseGrace(), MAX_RANGES_PER_HAND_OVER);
       if (!overdue.isEmpty()) {
         workflows.handOver(f.sendoutId(), overdue);
       }
     }
+    alive();
     List<Finding> noReceipt = findings.noReceipt();
     List<Finding> notSent = findings.notSent(watchdog.sendGrace());
     List<Finding> receiptLate = findings.receiptLate(watchdog.receiptWarning());
+    alive();
     List<Finding> restarted = workflows.restartStopped();
+    alive();
     List<Finding> orphans = workflows.orphans();
+    alive();
     List<Finding> current = new ArrayList<>();
     current.addAll(notReleased);
     current.addAll(noReceipt);
@@ -97,6 +103,7 @@ public class WatchdogActivitiesImpl implements WatchdogActivities {
     Set<UUID> toTell = new HashSet<>(recorded.changed());
     restarted.forEach(f -> toTell.add(f.sendoutId()));
     for (UUID sendoutId : toTell) {
+      alive();
       workflows.tell(sendoutId, findingsOf(sendoutId, current));
     }
     return new ReconcileReport(
@@ -115,5 +122,10 @@ public class WatchdogActivitiesImpl implements WatchdogActivities {
             .filter(f -> FLAGGED_ON_WORKFLOW.contains(f.reason()))
             .map(f -> new WatchdogFindings.Finding(f.reason(), f.since(), f.messages(), f.detail()))
             .collect(Collectors.toList()));
+  }
+
+  /** Tells Temporal the pass is still at work (see the pass's heartbeat timeout). */
+  static void alive() {
+    Activity.getExecutionContext().heartbeat(null);
   }
 }

@@ -22,11 +22,15 @@ public class WatchdogWorkflowImpl implements WatchdogWorkflow {
 
   /**
    * A pass reads a few indexed rows and describes the unfinished sendouts' workflows; minutes mean
-   * something is wrong. Three attempts, then the next pass tries again.
+   * something is wrong. Three attempts, then the next pass tries again. The pass heartbeats between
+   * its steps: a pass whose worker was stopped or killed mid-pass is failed after the heartbeat
+   * timeout, not the whole start-to-close, since the Schedule skips every pass due while one runs
+   * (a redeploy mid-pass held the watchdog back for five minutes).
    */
   static final ActivityOptions PASS =
       ActivityOptions.newBuilder()
           .setStartToCloseTimeout(Duration.ofMinutes(5))
+          .setHeartbeatTimeout(Duration.ofSeconds(30))
           .setRetryOptions(
               RetryOptions.newBuilder()
                   .setInitialInterval(Duration.ofSeconds(2))
