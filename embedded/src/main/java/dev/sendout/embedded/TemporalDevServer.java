@@ -18,7 +18,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -132,7 +131,7 @@ public final class TemporalDevServer implements AutoCloseable {
             config.namespace()));
     for (SearchAttributeKey<?> key : SendoutSearchAttributes.ALL) {
       command.add("--search-attribute");
-      command.add(key.getName() + "=" + typeName(key));
+      command.add(key.getName() + "=" + SendoutSearchAttributes.typeName(key.getValueType()));
     }
     Files.writeString(
         logFile,
@@ -307,11 +306,5 @@ public final class TemporalDevServer implements AutoCloseable {
             + ", so the embedded engine cannot start its Temporal server there; set "
             + setting
             + " (or TEMPORAL_ADDRESS to use a server that runs already)");
-  }
-
-  /** {@code Keyword}, {@code Bool}, ...: the type names that {@code --search-attribute} takes. */
-  private static String typeName(SearchAttributeKey<?> key) {
-    String name = key.getValueType().name().replace("INDEXED_VALUE_TYPE_", "");
-    return name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT);
   }
 }

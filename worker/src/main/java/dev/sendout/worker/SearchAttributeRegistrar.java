@@ -16,7 +16,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -40,8 +39,6 @@ class SearchAttributeRegistrar implements InitializingBean {
 
   /** Long enough for a Temporal server started at the same time to come up. */
   static final Duration WAIT_FOR_TEMPORAL = Duration.ofSeconds(60);
-
-  private static final String TYPE_PREFIX = "INDEXED_VALUE_TYPE_";
 
   private final WorkflowServiceStubs service;
   private final String namespace;
@@ -174,25 +171,13 @@ class SearchAttributeRegistrar implements InitializingBean {
         messages.add(
             "Search attribute %1$s exists in namespace %2$s as %3$s, but sendout workflows set it as %4$s: every workflow task that sets it would fail. Remove it (temporal operator search-attribute delete --namespace %2$s --name %1$s) and start the worker again, which registers it as %4$s."
                 .formatted(
-                    key.getName(), namespace, typeName(found), typeName(key.getValueType())));
+                    key.getName(),
+                    namespace,
+                    SendoutSearchAttributes.typeName(found),
+                    SendoutSearchAttributes.typeName(key.getValueType())));
       }
     }
     return messages;
-  }
-
-  /**
-   * A type as the {@code temporal} CLI writes it: {@code Keyword}, {@code Bool}, {@code Datetime}.
-   */
-  static String typeName(IndexedValueType type) {
-    String name = type.name();
-    if (!name.startsWith(TYPE_PREFIX)) {
-      return name;
-    }
-    StringBuilder camel = new StringBuilder();
-    for (String part : name.substring(TYPE_PREFIX.length()).split("_")) {
-      camel.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
-    }
-    return camel.toString();
   }
 
   private static void sleep() {

@@ -129,7 +129,7 @@ class ComposeFileTest {
     // Types as the temporal CLI writes them (Keyword, Bool, KeywordList), which the setup uses.
     Map<String, String> expected = new LinkedHashMap<>();
     for (SearchAttributeKey<?> key : SendoutSearchAttributes.ALL) {
-      expected.put(key.getName(), SearchAttributeRegistrar.typeName(key.getValueType()));
+      expected.put(key.getName(), SendoutSearchAttributes.typeName(key.getValueType()));
     }
     Map<String, String> registered = new LinkedHashMap<>();
     for (String pair : environment("temporal-setup").get("SEARCH_ATTRIBUTES").split("\\s+")) {

@@ -57,11 +57,11 @@ class SearchAttributeRegistrarTest {
 
   @Test
   void typesAreNamedAsTheTemporalCliNamesThem() {
-    assertThat(SearchAttributeRegistrar.typeName(IndexedValueType.INDEXED_VALUE_TYPE_BOOL))
+    assertThat(SendoutSearchAttributes.typeName(IndexedValueType.INDEXED_VALUE_TYPE_BOOL))
         .isEqualTo("Bool");
-    assertThat(SearchAttributeRegistrar.typeName(IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST))
+    assertThat(SendoutSearchAttributes.typeName(IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST))
         .isEqualTo("KeywordList");
-    assertThat(SearchAttributeRegistrar.typeName(IndexedValueType.INDEXED_VALUE_TYPE_DATETIME))
+    assertThat(SendoutSearchAttributes.typeName(IndexedValueType.INDEXED_VALUE_TYPE_DATETIME))
         .isEqualTo("Datetime");
   }
 }

@@ -1,9 +1,11 @@
 package dev.sendout.workflows.sendout;
 
+import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.workflow.Workflow;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The custom search attributes of sendout workflows. The worker registers them at start, before any
@@ -66,6 +68,24 @@ public final class SendoutSearchAttributes {
       STUCK.valueSet(stuck),
       stuck ? STUCK_REASON.valueSet(StuckReason.NO_RECEIPT.name()) : STUCK_REASON.valueUnset()
     };
+  }
+
+  /**
+   * A type as the {@code temporal} CLI writes it ({@code --search-attribute Name=Type}, {@code
+   * operator search-attribute create --type}): {@code Keyword}, {@code Bool}, {@code Datetime},
+   * {@code KeywordList}.
+   */
+  public static String typeName(IndexedValueType type) {
+    String prefix = "INDEXED_VALUE_TYPE_";
+    String name = type.name();
+    if (!name.startsWith(prefix)) {
+      return name;
+    }
+    StringBuilder camel = new StringBuilder();
+    for (String part : name.substring(prefix.length()).split("_")) {
+      camel.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
+    }
+    return camel.toString();
   }
 
   private SendoutSearchAttributes() {}

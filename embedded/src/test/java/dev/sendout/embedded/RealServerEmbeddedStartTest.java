@@ -1,0 +1,69 @@
+package dev.sendout.embedded;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.workflows.sendout.SendoutSearchAttributes;
+import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The embedded default's own start of the real server (README's first command, once the server is
+ * built): the CLI binary the tier uses, started as {@link TemporalDevServer} starts it, on free
+ * ports, comes up with every search attribute of the code and its type. A type name the CLI does
+ * not take (as {@code Keyword_list} once was, for {@code StuckReasons}) stops it at start.
+ */
+@ExtendWith(RealServer.class)
+class RealServerEmbeddedStartTest {
+
+  @Test
+  void theServerTheEmbeddedDefaultStartsHasEverySearchAttributeWithItsType() throws Exception {
+    var config =
+        new TemporalDevServer.Config(
+            RealServer.cli(), Files.createTempDirectory("embedded-start"), freePort(), "default");
+    try (TemporalDevServer server = TemporalDevServer.start(config, freePort());
+        var operator =
+            new Closing(
+                OperatorServiceStubs.newServiceStubs(
+                    OperatorServiceStubsOptions.newBuilder()
+                        .setTarget(server.address())
+                        .validateAndBuildWithDefaults()))) {
+      Map<String, IndexedValueType> expected = new LinkedHashMap<>();
+      for (SearchAttributeKey<?> key : SendoutSearchAttributes.ALL) {
+        expected.put(key.getName(), key.getValueType());
+      }
+
+      Map<String, IndexedValueType> listed =
+          operator
+              .stubs()
+              .blockingStub()
+              .listSearchAttributes(
+                  ListSearchAttributesRequest.newBuilder().setNamespace("default").build())
+              .getCustomAttributesMap();
+
+      assertThat(listed).containsAllEntriesOf(expected);
+    }
+  }
+
+  private record Closing(OperatorServiceStubs stubs) implements AutoCloseable {
+    @Override
+    public void close() {
+      stubs.shutdownNow();
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket probe = new ServerSocket(0)) {
+      return probe.getLocalPort();
+    }
+  }
+}
