@@ -111,11 +111,16 @@ public class QueuedMessages {
         .fetch(0, String.class);
   }
 
-  /** Releases the sendout's QUEUED messages of these zones, naming the release on each. */
+  /**
+   * Releases the sendout's QUEUED messages of these zones, naming the release on each; those to
+   * recipients on the tenant's suppression list become SUPPRESSED instead, named by the release all
+   * the same.
+   */
   void releaseZones(UUID sendoutId, List<String> zones, UUID releaseId, OffsetDateTime now) {
     if (zones.isEmpty()) {
       return;
     }
+    suppressions.suppressQueued(sendoutId, zones, releaseId, now);
     Map<Field<?>, Object> set = new HashMap<>();
     set.put(MESSAGE.RELEASE_ID, releaseId);
     set.put(MESSAGE.WINDOW_OPENS_AT, null);

@@ -6,6 +6,7 @@ import static dev.sendout.core.store.jooq.Tables.SUPPRESSION;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
@@ -64,7 +65,18 @@ public class SuppressionGate {
    * in the release's transaction, before the rest are released. Returns how many.
    */
   public int suppressQueued(UUID sendoutId, OffsetDateTime now) {
-    return suppress(sendoutId, MessageStatus.QUEUED, 0, Integer.MAX_VALUE, now);
+    return suppress(sendoutId, MessageStatus.QUEUED, 0, Integer.MAX_VALUE, null, null, now);
+  }
+
+  /**
+   * At a release within delivery windows: the sendout's QUEUED messages of these zones (null for
+   * "UTC", as stored without one) to suppressed recipients become SUPPRESSED, named by the release
+   * as the messages it releases are, so that the release's ranges still cover every message it
+   * settled. Call in the release's transaction, before the rest are released. Returns how many.
+   */
+  public int suppressQueued(
+      UUID sendoutId, List<String> zones, UUID releaseId, OffsetDateTime now) {
+    return suppress(sendoutId, MessageStatus.QUEUED, 0, Integer.MAX_VALUE, zones, releaseId, now);
   }
 
   /**
@@ -73,11 +85,17 @@ public class SuppressionGate {
    * transaction, before the rest are claimed. Returns how many.
    */
   public int suppressReleased(UUID sendoutId, int fromSeq, int toSeq, OffsetDateTime now) {
-    return suppress(sendoutId, MessageStatus.RELEASED, fromSeq, toSeq, now);
+    return suppress(sendoutId, MessageStatus.RELEASED, fromSeq, toSeq, null, null, now);
   }
 
   private int suppress(
-      UUID sendoutId, MessageStatus from, int fromSeq, int toSeq, OffsetDateTime now) {
+      UUID sendoutId,
+      MessageStatus from,
+      int fromSeq,
+      int toSeq,
+      List<String> zones,
+      UUID releaseId,
+      OffsetDateTime now) {
     if (!from.canMoveTo(MessageStatus.SUPPRESSED)) {
       throw new IllegalStateException(from + " cannot become SUPPRESSED");
     }
@@ -101,14 +119,16 @@ public class SuppressionGate {
       return 0;
     }
     return db.execute(
-        statement(sendout.get().value2()),
+        statement(sendout.get().value2(), zones != null),
         DSL.val(now),
         DSL.val(sendoutId),
         DSL.val(from.name()),
         DSL.val(fromSeq),
         DSL.val(toSeq),
         DSL.val(sendout.get().value1()),
-        DSL.val(sendout.get().value2().name()));
+        DSL.val(sendout.get().value2().name()),
+        DSL.val(zones == null ? new String[0] : zones.toArray(String[]::new)),
+        DSL.val(releaseId));
   }
 
   /**
@@ -120,17 +140,30 @@ public class SuppressionGate {
    * it as UNCONFIRMED, never as SUPPRESSED.
    */
   static String statement(Channel channel) {
+    return statement(channel, false);
+  }
+
+  /**
+   * @param zoned whether only the messages of the zones in {@code {7}} are gated, and named by the
+   *     release {@code {8}}
+   */
+  static String statement(Channel channel, boolean zoned) {
     String probe =
         "from suppression x where x.tenant_id = {5} and x.channel = {6} and x.address = "
             + normalised(channel, "m.address");
     return """
         update message m
            set status = 'SUPPRESSED', finished_at = {0}, send_started_at = null,
-               last_error = (select %s %s)
+               last_error = (select %s %s)%s
          where m.sendout_id = {1} and m.status = {2} and m.seq >= {3} and m.seq < {4}
-           and m.send_started_at is null
+           and m.send_started_at is null%s
            and exists (select 1 %s offset 0)
         """
-        .formatted(LAST_ERROR, probe, probe);
+        .formatted(
+            LAST_ERROR,
+            probe,
+            zoned ? ", release_id = {8}, window_opens_at = null" : "",
+            zoned ? " and coalesce(m.time_zone, 'UTC') = any({7})" : "",
+            probe);
   }
 }

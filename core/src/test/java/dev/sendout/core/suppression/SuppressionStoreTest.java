@@ -238,4 +238,23 @@ class SuppressionStoreTest extends StoreTest {
 
     assertThat(all(id).get(0).status()).isEqualTo(MessageStatus.UNCONFIRMED);
   }
+
+  @Test
+  void aReleaseWithinWindowsSuppressesToo_AndItsRangesStillCoverTheSuppressedMessages() {
+    String tenant = tenant();
+    suppressions.add(tenant, entry("gone@example.com", SuppressionReason.UNSUBSCRIBED));
+    UUID id =
+        sendouts
+            .create(sendout(tenant, Channel.EMAIL, "kept@example.com", "gone@example.com"))
+            .sendout()
+            .id();
+
+    var release = sendouts.releaseInWindows(id, UUID.randomUUID(), 100, null);
+
+    assertThat(all(id)).extracting(StoredMessage::status).containsExactly(RELEASED, SUPPRESSED);
+    assertThat(all(id).get(1).lastError()).startsWith("Suppressed: UNSUBSCRIBED");
+    assertThat(release.released())
+        .containsExactly(new dev.sendout.workflows.sendout.SeqRange(0, 2));
+    assertThat(release.nextOpening()).isNull();
+  }
 }
