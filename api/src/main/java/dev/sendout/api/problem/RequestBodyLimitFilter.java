@@ -22,9 +22,9 @@ import tools.jackson.databind.ObjectMapper;
  * Refuses request bodies over their endpoint's limit with 413: at once when the Content-Length says
  * so, or as soon as a chunked body crosses the limit while it is read, before anything holds it
  * whole. Memory per request stays bounded whatever a caller sends. The limit is the endpoint's, not
- * the Content-Type's: only the recipient upload and the response import take {@code
- * sendout.api.max-upload-size}, the webhooks take {@code max-webhook-body-size}, and everything
- * else {@code max-body-size}.
+ * the Content-Type's: only the recipient upload, the response import and the suppression import
+ * take {@code sendout.api.max-upload-size}, the webhooks take {@code max-webhook-body-size}, and
+ * everything else {@code max-body-size}.
  */
 @Component
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
@@ -35,11 +35,11 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
           MediaType.parseMediaType("application/x-ndjson"), MediaType.parseMediaType("text/csv"));
 
   /**
-   * The endpoints that stream an upload: {@code SupportController.upload} and {@code
-   * ResponseController.importResponses}.
+   * The endpoints that stream an upload: {@code SupportController.upload}, {@code
+   * ResponseController.importResponses} and {@code SuppressionController.importCsv}.
    */
   private static final Pattern UPLOAD_PATH =
-      Pattern.compile("/v1/sendouts/[^/]+/(recipients|responses)");
+      Pattern.compile("/v1/sendouts/[^/]+/(recipients|responses)|/v1/suppressions");
 
   private static final String WEBHOOKS = "/webhooks/";
 

@@ -6,6 +6,7 @@ import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import dev.sendout.core.sendout.NewSendout.Recipient;
 import dev.sendout.core.store.Json;
 import dev.sendout.core.store.MessageTransitions;
+import dev.sendout.core.suppression.SuppressionGate;
 import dev.sendout.workflows.message.MessageStatus;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -39,10 +40,13 @@ public class QueuedMessages {
 
   private final DSLContext db;
   private final MessageTransitions transitions;
+  private final SuppressionGate suppressions;
 
-  public QueuedMessages(DSLContext db, MessageTransitions transitions) {
+  public QueuedMessages(
+      DSLContext db, MessageTransitions transitions, SuppressionGate suppressions) {
     this.db = db;
     this.transitions = transitions;
+    this.suppressions = suppressions;
   }
 
   /**
@@ -88,7 +92,13 @@ public class QueuedMessages {
         });
   }
 
+  /**
+   * Releases the sendout's QUEUED messages, except those to recipients on the tenant's suppression
+   * list, which become SUPPRESSED: two set-based statements, whatever the sendout's size. Call in a
+   * transaction.
+   */
   void releaseQueued(UUID sendoutId, OffsetDateTime now) {
+    suppressions.suppressQueued(sendoutId, now);
     transitions.moveTo(RELEASED, MESSAGE.SENDOUT_ID.eq(sendoutId), now, Map.of());
   }
 
@@ -101,11 +111,16 @@ public class QueuedMessages {
         .fetch(0, String.class);
   }
 
-  /** Releases the sendout's QUEUED messages of these zones, naming the release on each. */
+  /**
+   * Releases the sendout's QUEUED messages of these zones, naming the release on each; those to
+   * recipients on the tenant's suppression list become SUPPRESSED instead, named by the release all
+   * the same.
+   */
   void releaseZones(UUID sendoutId, List<String> zones, UUID releaseId, OffsetDateTime now) {
     if (zones.isEmpty()) {
       return;
     }
+    suppressions.suppressQueued(sendoutId, zones, releaseId, now);
     Map<Field<?>, Object> set = new HashMap<>();
     set.put(MESSAGE.RELEASE_ID, releaseId);
     set.put(MESSAGE.WINDOW_OPENS_AT, null);
