@@ -33,6 +33,14 @@ public abstract class StoreTest {
   }
 
   protected static NewSendout emailSendout(int recipients, String idempotencyKey) {
+    return emailSendout("tenant-a", recipients, idempotencyKey);
+  }
+
+  /**
+   * An email sendout of the given tenant. Tests whose receipts suppress addresses use a tenant of
+   * their own, so that the shared tenant's user0@example.com... stay sendable for every other test.
+   */
+  protected static NewSendout emailSendout(String tenantId, int recipients, String idempotencyKey) {
     List<NewSendout.Recipient> list =
         IntStream.range(0, recipients)
             .mapToObj(
@@ -44,7 +52,7 @@ public abstract class StoreTest {
             .toList();
     return new NewSendout(
         UUID.randomUUID(),
-        "tenant-a",
+        tenantId,
         Channel.EMAIL,
         CONTENT,
         Instant.now(),

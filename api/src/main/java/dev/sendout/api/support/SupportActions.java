@@ -138,6 +138,8 @@ public class SupportActions implements DisposableBean {
       case ADD_RECIPIENTS -> "addRecipients";
       case RESTART, HAND_OVER ->
           throw new IllegalArgumentException("Only the watchdog takes the " + action + " action");
+      case SUPPRESSION_REMOVED ->
+          throw new IllegalArgumentException(action + " concerns a tenant, not a sendout");
     };
   }
 

@@ -13,6 +13,7 @@ import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 
 import dev.sendout.core.store.Json;
 import dev.sendout.core.store.MessageTransitions;
+import dev.sendout.core.suppression.SuppressionGate;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SendTally;
@@ -43,16 +44,21 @@ public class DeliveryStore {
 
   private final DSLContext db;
   private final MessageTransitions transitions;
+  private final SuppressionGate suppressions;
 
-  public DeliveryStore(DSLContext db, MessageTransitions transitions) {
+  public DeliveryStore(
+      DSLContext db, MessageTransitions transitions, SuppressionGate suppressions) {
     this.db = db;
     this.transitions = transitions;
+    this.suppressions = suppressions;
   }
 
   /**
    * Claims the batch's unsent messages for one provider call: marks them as in flight and counts
    * the attempt. Messages an earlier attempt left in flight (its worker died, or it timed out while
    * the provider may have taken them) are moved to UNCONFIRMED instead of being sent again.
+   * Messages to recipients suppressed since the release become SUPPRESSED instead of being sent:
+   * the gate's second check, as close to the provider call as the store gets.
    */
   @Transactional
   public List<OutgoingMessage> claimForSend(UUID sendoutId, int batchNo, int fromSeq, int toSeq) {
@@ -64,6 +70,7 @@ public class DeliveryStore {
         batch.and(MESSAGE.SEND_STARTED_AT.isNotNull()),
         now,
         Map.of(MESSAGE.LAST_ERROR, "Send outcome unknown: an earlier attempt broke off mid-call"));
+    suppressions.suppressReleased(sendoutId, fromSeq, toSeq, now);
     return db.update(MESSAGE)
         .set(MESSAGE.SEND_STARTED_AT, now)
         .set(MESSAGE.ATTEMPT_COUNT, MESSAGE.ATTEMPT_COUNT.plus(1))

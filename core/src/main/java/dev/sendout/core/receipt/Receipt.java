@@ -1,5 +1,6 @@
 package dev.sendout.core.receipt;
 
+import dev.sendout.core.suppression.SuppressionReason;
 import dev.sendout.workflows.message.MessageStatus;
 import java.time.Instant;
 import java.util.UUID;
@@ -14,6 +15,8 @@ import java.util.UUID;
  * @param effect what the event does to the message
  * @param reason the provider's words on a bounce, drop, failure or deferral; null otherwise
  * @param payload the event as the provider sent it, as JSON
+ * @param suppresses why the event puts its recipient on the tenant's suppression list (a hard
+ *     bounce, a spam report, an unsubscribe); null when it does not
  */
 public record Receipt(
     String provider,
@@ -25,7 +28,8 @@ public record Receipt(
     Instant occurredAt,
     Effect effect,
     String reason,
-    String payload) {
+    String payload,
+    SuppressionReason suppresses) {
 
   /** What a receipt does to its message. */
   public enum Effect {

@@ -4,6 +4,8 @@ import static dev.sendout.core.store.jooq.Tables.RECEIPT;
 
 import dev.sendout.core.receipt.MessageSettlement.Deferral;
 import dev.sendout.core.receipt.Receipt.Effect;
+import dev.sendout.core.suppression.SuppressionStore;
+import dev.sendout.core.suppression.SuppressionStore.FromMessage;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -11,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -33,6 +36,11 @@ import org.springframework.transaction.annotation.Transactional;
  * machine for a forward move ({@code WHERE status IN predecessorsOf(target)}): a late "processed"
  * changes nothing, a "delivered" after a bounce changes nothing, a bounce after "delivered" wins.
  * Within one call, deliveries are applied before bounces and drops, for the same reason.
+ *
+ * <p>Events that suppress their recipient (a hard bounce, a spam report, an unsubscribe) put the
+ * message's address on its tenant's suppression list in the same transaction, so that the list is
+ * as durable as the receipt answered 2xx. An event that matches none of our messages names no
+ * tenant, and suppresses nothing.
  */
 @Repository
 public class ReceiptStore {
@@ -43,11 +51,14 @@ public class ReceiptStore {
 
   private final DSLContext db;
   private final MessageSettlement settlement;
+  private final SuppressionStore suppressions;
   private final Clock clock;
 
-  public ReceiptStore(DSLContext db, MessageSettlement settlement, Clock clock) {
+  public ReceiptStore(
+      DSLContext db, MessageSettlement settlement, SuppressionStore suppressions, Clock clock) {
     this.db = db;
     this.settlement = settlement;
+    this.suppressions = suppressions;
     this.clock = clock;
   }
 
@@ -70,6 +81,7 @@ public class ReceiptStore {
     int unmatched = 0;
     Map<Effect, Map<UUID, String>> settle = new LinkedHashMap<>();
     Map<UUID, Deferral> deferrals = new LinkedHashMap<>();
+    List<FromMessage> suppress = new ArrayList<>();
     for (Receipt r : correlated) {
       if (!inserted.remove(r.eventId())) {
         continue;
@@ -77,6 +89,9 @@ public class ReceiptStore {
       if (r.messageId() == null) {
         unmatched++;
         continue;
+      }
+      if (r.suppresses() != null) {
+        suppress.add(new FromMessage(r.messageId(), r.suppresses(), source(r)));
       }
       if (r.effect().target() != null) {
         settle
@@ -94,7 +109,13 @@ public class ReceiptStore {
           settlement.settleByReceipt(effect.target(), settle.getOrDefault(effect, Map.of())));
     }
     settlement.noteDeferrals(deferrals);
+    suppressions.addForMessages(suppress);
     return new Ingested(receipts.size(), duplicates, unmatched, woken);
+  }
+
+  /** What put an address on the list: the provider, the event and its id. */
+  private static String source(Receipt r) {
+    return "%s:%s:%s".formatted(r.provider().toLowerCase(Locale.ROOT), r.eventType(), r.eventId());
   }
 
   /** The first of each event id: a provider may repeat an event within one call too. */
@@ -142,7 +163,8 @@ public class ReceiptStore {
               r.occurredAt(),
               r.effect(),
               r.reason(),
-              r.payload()));
+              r.payload(),
+              r.suppresses()));
     }
     return out;
   }

@@ -6,6 +6,7 @@ import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import dev.sendout.core.sendout.NewSendout.Recipient;
 import dev.sendout.core.store.Json;
 import dev.sendout.core.store.MessageTransitions;
+import dev.sendout.core.suppression.SuppressionGate;
 import dev.sendout.workflows.message.MessageStatus;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -33,10 +34,13 @@ public class QueuedMessages {
 
   private final DSLContext db;
   private final MessageTransitions transitions;
+  private final SuppressionGate suppressions;
 
-  public QueuedMessages(DSLContext db, MessageTransitions transitions) {
+  public QueuedMessages(
+      DSLContext db, MessageTransitions transitions, SuppressionGate suppressions) {
     this.db = db;
     this.transitions = transitions;
+    this.suppressions = suppressions;
   }
 
   /**
@@ -80,7 +84,13 @@ public class QueuedMessages {
         });
   }
 
+  /**
+   * Releases the sendout's QUEUED messages, except those to recipients on the tenant's suppression
+   * list, which become SUPPRESSED: two set-based statements, whatever the sendout's size. Call in a
+   * transaction.
+   */
   void releaseQueued(UUID sendoutId, OffsetDateTime now) {
+    suppressions.suppressQueued(sendoutId, now);
     transitions.moveTo(RELEASED, MESSAGE.SENDOUT_ID.eq(sendoutId), now, Map.of());
   }
 

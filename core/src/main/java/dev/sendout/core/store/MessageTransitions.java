@@ -8,6 +8,7 @@ import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
 import static dev.sendout.workflows.message.MessageStatus.DROPPED;
 import static dev.sendout.workflows.message.MessageStatus.FAILED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
+import static dev.sendout.workflows.message.MessageStatus.SUPPRESSED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 import static org.jooq.impl.DSL.any;
 
@@ -87,7 +88,7 @@ public class MessageTransitions {
       case RELEASED -> MESSAGE.RELEASED_AT;
       case ACCEPTED -> MESSAGE.ACCEPTED_AT;
       case UNCONFIRMED -> MESSAGE.UNCONFIRMED_AT;
-      case DELIVERED, BOUNCED, DROPPED, FAILED, CANCELLED -> MESSAGE.FINISHED_AT;
+      case DELIVERED, BOUNCED, DROPPED, FAILED, CANCELLED, SUPPRESSED -> MESSAGE.FINISHED_AT;
     };
   }
 

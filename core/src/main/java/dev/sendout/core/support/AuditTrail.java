@@ -12,7 +12,10 @@ import java.util.UUID;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
 
-/** Who did what to a sendout and when: the support actions and what the watchdog did itself. */
+/**
+ * Who did what to a sendout and when: the support actions and what the watchdog did itself; and
+ * what was done to a tenant's suppression list, which concerns no one sendout.
+ */
 @Repository
 public class AuditTrail {
 
@@ -79,6 +82,46 @@ public class AuditTrail {
   public boolean contains(UUID sendoutId, String actionId) {
     return db.fetchExists(
         AUDIT_EVENT, AUDIT_EVENT.SENDOUT_ID.eq(sendoutId).and(AUDIT_EVENT.ACTION_ID.eq(actionId)));
+  }
+
+  /**
+   * Records an action on the tenant itself rather than on one of its sendouts, such as taking an
+   * address off its suppression list.
+   *
+   * @param subject what the action was taken on, such as the address
+   */
+  public void recordForTenant(
+      String tenantId, SupportActionType action, String subject, String actor, String note) {
+    db.insertInto(AUDIT_EVENT)
+        .set(AUDIT_EVENT.TENANT_ID, tenantId)
+        .set(AUDIT_EVENT.ACTION_ID, UUID.randomUUID().toString())
+        .set(AUDIT_EVENT.ACTION, action)
+        .set(AUDIT_EVENT.SUBJECT, subject)
+        .set(AUDIT_EVENT.ACTOR, actor)
+        .set(AUDIT_EVENT.NOTE, note)
+        .set(AUDIT_EVENT.MESSAGES, 0)
+        .set(AUDIT_EVENT.AT, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
+        .execute();
+  }
+
+  /** One entry of a tenant's own trail: {@link Entry} with what it was taken on. */
+  public record TenantEntry(
+      SupportActionType action, String subject, String actor, String note, Instant at) {}
+
+  /** The tenant's own trail (not its sendouts'), oldest first. */
+  public List<TenantEntry> listForTenant(String tenantId) {
+    return db.selectFrom(AUDIT_EVENT)
+        .where(AUDIT_EVENT.TENANT_ID.eq(tenantId))
+        .and(AUDIT_EVENT.SENDOUT_ID.isNull())
+        .orderBy(AUDIT_EVENT.ID)
+        .fetch(
+            r ->
+                new TenantEntry(
+                    r.getAction(),
+                    r.getSubject(),
+                    r.getActor(),
+                    r.getNote(),
+                    r.getAt().toInstant()));
   }
 
   /** The sendout's trail, oldest first. */

@@ -96,7 +96,7 @@ public class SupportActionStore {
                 .and(FINDING.ACKNOWLEDGED_AT.isNull())
                 .execute();
       }
-      case ADD_RECIPIENTS, RESTART, HAND_OVER ->
+      case ADD_RECIPIENTS, RESTART, HAND_OVER, SUPPRESSION_REMOVED ->
           throw new IllegalArgumentException(input.type() + " is recorded by whoever does it");
     }
     if (!repeated && (affected > 0 || input.type() != SupportActionType.RESEND)) {

@@ -15,6 +15,9 @@ import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.message.MessageReads;
 import dev.sendout.core.message.StoredMessage;
 import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.suppression.SuppressionKey;
+import dev.sendout.core.suppression.SuppressionReason;
+import dev.sendout.core.suppression.SuppressionStore;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.receipt.DeliveryTally;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +34,7 @@ class ReceiptStoreTest extends StoreTest {
   @Autowired MessageReads messages;
   @Autowired MessageSettlement settlement;
   @Autowired ReceiptStore receipts;
+  @Autowired SuppressionStore suppressions;
 
   /** A sendout of {@code n} messages, sent as batch 3 and accepted under X-Message-Id "x-...". */
   private record Sent(UUID sendoutId, String xMessageId, List<StoredMessage> messages) {
@@ -40,12 +44,21 @@ class ReceiptStoreTest extends StoreTest {
   }
 
   private Sent sent(int n) {
-    UUID id = sendouts.create(emailSendout(n)).sendout().id();
+    return sent(tenant(), n);
+  }
+
+  private Sent sent(String tenant, int n) {
+    UUID id = sendouts.create(emailSendout(tenant, n, null)).sendout().id();
     sendouts.release(id);
     String xMessageId = "x-" + UUID.randomUUID();
     var claimed = deliveries.claimForSend(id, 3, 0, n);
     deliveries.markAccepted(claimed.stream().map(OutgoingMessage::id).toList(), xMessageId);
     return new Sent(id, xMessageId, messages.page(id, null, -1, n));
+  }
+
+  /** A tenant of its own: hard bounces here suppress their addresses for that tenant alone. */
+  private static String tenant() {
+    return "receipts-" + UUID.randomUUID();
   }
 
   private StoredMessage reread(StoredMessage m) {
@@ -138,7 +151,7 @@ class ReceiptStoreTest extends StoreTest {
 
   @Test
   void aReceiptThatOvertakesOurRecordOfAcceptanceIsKeptWhenTheAcceptanceIsWritten() {
-    UUID id = sendouts.create(emailSendout(1)).sendout().id();
+    UUID id = sendouts.create(emailSendout(tenant(), 1, null)).sendout().id();
     sendouts.release(id);
     var claimed = deliveries.claimForSend(id, 0, 0, 1);
     StoredMessage inFlight = messages.page(id, null, -1, 1).get(0);
@@ -239,5 +252,68 @@ class ReceiptStoreTest extends StoreTest {
       }
     }
     return out;
+  }
+
+  private SuppressionReason suppressedFor(String tenant, StoredMessage m) {
+    return suppressions
+        .lookup(tenant, SuppressionKey.of(m.address()))
+        .map(SuppressionStore.Entry::reason)
+        .orElse(null);
+  }
+
+  @Test
+  void hardBouncesSpamReportsUnsubscribesAndSuppressionDropsSuppressTheAddressForItsTenant() {
+    String tenant = tenant();
+    Sent s = sent(tenant, 8);
+
+    ingest(
+        event("bounce", s.get(0), ",\"type\":\"bounce\",\"reason\":\"550 no such user\""),
+        event("bounce", s.get(1), ",\"type\":\"blocked\",\"reason\":\"554 blocked\""),
+        event("spamreport", s.get(2), ""),
+        event("unsubscribe", s.get(3), ""),
+        event("group_unsubscribe", s.get(4), ",\"asm_group_id\":7"),
+        event("dropped", s.get(5), ",\"reason\":\"Unsubscribed Address\""),
+        event("dropped", s.get(6), ",\"reason\":\"Spam Reporting Address\""),
+        event("dropped", s.get(7), ",\"reason\":\"Invalid\""));
+
+    assertThat(suppressedFor(tenant, s.get(0))).isEqualTo(SuppressionReason.HARD_BOUNCE);
+    assertThat(suppressedFor(tenant, s.get(1))).as("a block is not a hard bounce").isNull();
+    assertThat(suppressedFor(tenant, s.get(2))).isEqualTo(SuppressionReason.SPAM_REPORT);
+    assertThat(suppressedFor(tenant, s.get(3))).isEqualTo(SuppressionReason.UNSUBSCRIBED);
+    assertThat(suppressedFor(tenant, s.get(4))).isEqualTo(SuppressionReason.UNSUBSCRIBED);
+    assertThat(suppressedFor(tenant, s.get(5))).isEqualTo(SuppressionReason.UNSUBSCRIBED);
+    assertThat(suppressedFor(tenant, s.get(6))).isEqualTo(SuppressionReason.SPAM_REPORT);
+    assertThat(suppressedFor(tenant, s.get(7))).as("an invalid address is not suppressed").isNull();
+    assertThat(suppressedFor(tenant(), s.get(0))).as("another tenant's list").isNull();
+    assertThat(reread(s.get(2)).status()).as("a spam report settles nothing").isEqualTo(ACCEPTED);
+  }
+
+  @Test
+  void theSuppressionNamesTheEventAndARedeliveryChangesNothing() {
+    String tenant = tenant();
+    Sent s = sent(tenant, 1);
+    String bounce = event("bounce", s.get(0), ",\"type\":\"bounce\",\"reason\":\"550 gone\"");
+    String eventId = bounce.replaceAll("(?s).*\"sg_event_id\":\"([^\"]+)\".*", "$1");
+
+    ingest(bounce);
+    var again = ingest(bounce, event("spamreport", s.get(0), ""));
+
+    assertThat(again.duplicates()).isOne();
+    var entry = suppressions.lookup(tenant, SuppressionKey.of(s.get(0).address())).orElseThrow();
+    assertThat(entry.reason()).isEqualTo(SuppressionReason.HARD_BOUNCE);
+    assertThat(entry.source()).isEqualTo("sendgrid:bounce:" + eventId);
+  }
+
+  @Test
+  void anEventForNoMessageOfOursSuppressesNothingForItNamesNoTenant() {
+    String spam =
+        """
+        {"email":"stranger@example.com","event":"spamreport","sg_event_id":"%s",
+         "message_id":"%s"}"""
+            .formatted(UUID.randomUUID(), UUID.randomUUID());
+
+    var ingested = ingest(spam);
+
+    assertThat(ingested.unmatched()).isOne();
   }
 }

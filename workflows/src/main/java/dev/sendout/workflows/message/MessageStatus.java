@@ -19,7 +19,12 @@ import java.util.Set;
  *   │           ├─▶ FAILED (provider refused)  ·  UNCONFIRMED (send in doubt)
  *   │           └─▶ DELIVERED | BOUNCED | DROPPED (a receipt overtook our record of acceptance)
  *   └───────────┴─▶ CANCELLED                UNCONFIRMED ─▶ DELIVERED | BOUNCED | DROPPED | FAILED
+ *   └───────────┴─▶ SUPPRESSED (the recipient is on the tenant's suppression list)
  * </pre>
+ *
+ * <p>SUPPRESSED is decided at the release and again just before the provider call, so a message is
+ * never handed to the provider for an address that bounced, reported spam or unsubscribed. It is
+ * final and settled: nothing waits for it, and it is never stuck.
  *
  * <p>ACCEPTED means the provider took the message (HTTP 202), never that it was delivered (I1).
  * UNCONFIRMED means the provider may hold the message but has not confirmed it: either no receipt
@@ -46,24 +51,27 @@ public enum MessageStatus {
   BOUNCED,
   DROPPED,
   FAILED,
-  CANCELLED;
+  CANCELLED,
+  /** Never sent: the recipient is on the tenant's suppression list; the reason is its lastError. */
+  SUPPRESSED;
 
   private static final Map<MessageStatus, Set<MessageStatus>> NEXT =
       new EnumMap<>(MessageStatus.class);
   private static final Map<MessageStatus, Set<MessageStatus>> PREVIOUS =
       new EnumMap<>(MessageStatus.class);
   private static final Set<MessageStatus> SETTLED =
-      EnumSet.of(DELIVERED, BOUNCED, DROPPED, FAILED, CANCELLED);
+      EnumSet.of(DELIVERED, BOUNCED, DROPPED, FAILED, CANCELLED, SUPPRESSED);
 
   static {
-    NEXT.put(QUEUED, EnumSet.of(RELEASED, CANCELLED));
+    NEXT.put(QUEUED, EnumSet.of(RELEASED, CANCELLED, SUPPRESSED));
     NEXT.put(
         RELEASED,
-        EnumSet.of(ACCEPTED, UNCONFIRMED, DELIVERED, BOUNCED, DROPPED, FAILED, CANCELLED));
+        EnumSet.of(
+            ACCEPTED, UNCONFIRMED, DELIVERED, BOUNCED, DROPPED, FAILED, CANCELLED, SUPPRESSED));
     NEXT.put(ACCEPTED, EnumSet.of(DELIVERED, BOUNCED, DROPPED, FAILED, UNCONFIRMED));
     NEXT.put(UNCONFIRMED, EnumSet.of(DELIVERED, BOUNCED, DROPPED, FAILED));
     NEXT.put(DELIVERED, EnumSet.of(BOUNCED));
-    for (MessageStatus s : EnumSet.of(BOUNCED, DROPPED, FAILED, CANCELLED)) {
+    for (MessageStatus s : EnumSet.of(BOUNCED, DROPPED, FAILED, CANCELLED, SUPPRESSED)) {
       NEXT.put(s, EnumSet.noneOf(MessageStatus.class));
     }
     for (MessageStatus target : values()) {

@@ -1,6 +1,9 @@
 package dev.sendout.workflows.sendout;
 
-/** The support actions on a sendout, as recorded in its audit trail. */
+/**
+ * The support actions on a sendout, and on a tenant's suppression list, as the audit trail records
+ * them.
+ */
 public enum SupportActionType {
   PAUSE,
   RESUME,
@@ -11,5 +14,10 @@ public enum SupportActionType {
   /** The watchdog started the workflow again after it had stopped without finishing. */
   RESTART,
   /** The watchdog handed messages found QUEUED past their release deadline to the workflow. */
-  HAND_OVER
+  HAND_OVER,
+  /**
+   * An address or number was taken off the tenant's suppression list. Recorded in the tenant's
+   * trail, not a sendout's: no workflow takes this action.
+   */
+  SUPPRESSION_REMOVED
 }

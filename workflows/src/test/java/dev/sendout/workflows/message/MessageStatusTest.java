@@ -7,6 +7,7 @@ import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
 import static dev.sendout.workflows.message.MessageStatus.FAILED;
 import static dev.sendout.workflows.message.MessageStatus.QUEUED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
+import static dev.sendout.workflows.message.MessageStatus.SUPPRESSED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,5 +84,16 @@ class MessageStatusTest {
     assertThat(UNCONFIRMED.isSettled()).isFalse();
     assertThat(ACCEPTED.isSettled()).isFalse();
     assertThat(RELEASED.isSettled()).isFalse();
+  }
+
+  @Test
+  void suppressedIsReachedOnlyBeforeTheProviderCallAndIsFinalAndSettled() {
+    assertThat(MessageStatus.predecessorsOf(SUPPRESSED))
+        .containsExactlyInAnyOrder(QUEUED, RELEASED);
+    for (MessageStatus to : MessageStatus.values()) {
+      assertThat(SUPPRESSED.canMoveTo(to)).as("SUPPRESSED -> %s", to).isFalse();
+    }
+    assertThat(SUPPRESSED.isSettled()).isTrue();
+    assertThat(SUPPRESSED.isResendable()).isFalse();
   }
 }

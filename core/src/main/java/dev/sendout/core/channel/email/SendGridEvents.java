@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sendout.core.content.Sha256;
 import dev.sendout.core.receipt.Receipt;
 import dev.sendout.core.receipt.Receipt.Effect;
+import dev.sendout.core.suppression.SuppressionReason;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
@@ -75,7 +77,38 @@ public final class SendGridEvents {
             : null,
         effect(type),
         reason(type, event),
-        payload);
+        payload,
+        suppresses(type, event));
+  }
+
+  /**
+   * Whether the event puts its recipient on the suppression list, and why: a hard bounce (a bounce
+   * whose type is "bounce"; "blocked" is the receiving server refusing this message for now, not
+   * the address), a spam report, an unsubscribe from all mail or from a group, and a drop whose
+   * reason is that SendGrid itself suppresses the address ("Bounced Address", "Unsubscribed
+   * Address", "Spam Reporting Address").
+   */
+  static SuppressionReason suppresses(String type, JsonNode event) {
+    return switch (type) {
+      case "bounce" -> "bounce".equals(text(event, "type")) ? SuppressionReason.HARD_BOUNCE : null;
+      case "spamreport" -> SuppressionReason.SPAM_REPORT;
+      case "unsubscribe", "group_unsubscribe" -> SuppressionReason.UNSUBSCRIBED;
+      case "dropped" -> droppedFor(event.path("reason").asText("").toLowerCase(Locale.ROOT));
+      default -> null;
+    };
+  }
+
+  private static SuppressionReason droppedFor(String reason) {
+    if (reason.contains("bounced")) {
+      return SuppressionReason.HARD_BOUNCE;
+    }
+    if (reason.contains("unsubscribed")) {
+      return SuppressionReason.UNSUBSCRIBED;
+    }
+    if (reason.contains("spam report")) {
+      return SuppressionReason.SPAM_REPORT;
+    }
+    return null;
   }
 
   private static Effect effect(String type) {

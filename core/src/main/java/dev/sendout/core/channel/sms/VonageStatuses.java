@@ -87,7 +87,8 @@ public final class VonageStatuses {
         timestamp,
         effect(type),
         reason(type, status.get("error")),
-        json);
+        json,
+        null);
   }
 
   private static Effect effect(Status status) {

@@ -1,0 +1,97 @@
+package dev.sendout.core.suppression;
+
+import dev.sendout.core.channel.email.EmailAddress;
+import dev.sendout.workflows.sendout.Channel;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * An address or number in the one form the suppression list stores and compares, so that a bounce
+ * for {@code Ana@Example.COM} suppresses a later message to {@code Ana@example.com}.
+ *
+ * <ul>
+ *   <li>Email: checked by {@link EmailAddress} (which converts an internationalised domain to its
+ *       ASCII form with IDNA), then the domain lower-cased. The local part is kept as given: mail
+ *       servers may treat its case as significant.
+ *   <li>SMS: E.164 with its {@code +}, the form SMS sendouts store; spaces, hyphens, dots and
+ *       parentheses between the digits are dropped.
+ * </ul>
+ *
+ * <p>The release compares the list with each message's address in this same form, computed in SQL
+ * by {@link SuppressionGate}: a message's email address is already in {@link EmailAddress}'s form,
+ * so only its domain's case differs.
+ *
+ * @param address in the normal form; the constructor refuses any other
+ */
+public record SuppressionKey(Channel channel, String address) {
+
+  /** E.164 with its +: a country code never starts with 0, and 15 digits at most. */
+  private static final Pattern E164 = Pattern.compile("^\\+[1-9]\\d{7,14}$");
+
+  private static final Pattern PHONE_SEPARATORS = Pattern.compile("[\\s\\-.()]");
+
+  public SuppressionKey {
+    if (channel == null || address == null || !address.equals(normalise(channel, address))) {
+      throw new IllegalArgumentException("Not a normalised address for " + channel);
+    }
+  }
+
+  /** An address that cannot be suppressed: the reason, in words a caller can act on. */
+  public static final class InvalidAddress extends IllegalArgumentException {
+    InvalidAddress(String message) {
+      super(message, null);
+    }
+  }
+
+  /**
+   * The key of an address as a caller gives it: an email address if it has an {@code @}, otherwise
+   * a phone number.
+   *
+   * @throws InvalidAddress saying what is wrong with it
+   */
+  public static SuppressionKey of(String address) {
+    if (address == null || address.isBlank()) {
+      throw new InvalidAddress("is empty; give an email address or an E.164 phone number");
+    }
+    Channel channel = address.indexOf('@') >= 0 ? Channel.EMAIL : Channel.SMS;
+    return new SuppressionKey(channel, normalise(channel, address.strip()));
+  }
+
+  /**
+   * The key of an address for the given channel.
+   *
+   * @throws InvalidAddress saying what is wrong with it
+   */
+  public static SuppressionKey of(Channel channel, String address) {
+    if (address == null || address.isBlank()) {
+      throw new InvalidAddress("is empty");
+    }
+    return new SuppressionKey(channel, normalise(channel, address.strip()));
+  }
+
+  private static String normalise(Channel channel, String address) {
+    return switch (channel) {
+      case EMAIL -> email(address);
+      case SMS -> phone(address);
+    };
+  }
+
+  private static String email(String address) {
+    EmailAddress.Checked checked = EmailAddress.check(address);
+    if (!checked.valid()) {
+      throw new InvalidAddress("is not a valid email address: it " + checked.problem());
+    }
+    String ascii = checked.ascii();
+    int at = ascii.lastIndexOf('@');
+    return ascii.substring(0, at + 1) + ascii.substring(at + 1).toLowerCase(Locale.ROOT);
+  }
+
+  private static String phone(String number) {
+    String compact = PHONE_SEPARATORS.matcher(number).replaceAll("");
+    if (!E164.matcher(compact).matches()) {
+      throw new InvalidAddress(
+          "is neither an email address nor a phone number in E.164 format such as +447700900123");
+    }
+    return compact;
+  }
+}
