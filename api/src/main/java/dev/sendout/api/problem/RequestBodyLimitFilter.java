@@ -22,8 +22,9 @@ import tools.jackson.databind.ObjectMapper;
  * Refuses request bodies over their endpoint's limit with 413: at once when the Content-Length says
  * so, or as soon as a chunked body crosses the limit while it is read, before anything holds it
  * whole. Memory per request stays bounded whatever a caller sends. The limit is the endpoint's, not
- * the Content-Type's: only the recipient upload takes {@code sendout.api.max-upload-size}, the
- * webhooks take {@code max-webhook-body-size}, and everything else {@code max-body-size}.
+ * the Content-Type's: only the recipient upload and the suppression import take {@code
+ * sendout.api.max-upload-size}, the webhooks take {@code max-webhook-body-size}, and everything
+ * else {@code max-body-size}.
  */
 @Component
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
@@ -33,8 +34,12 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
       List.of(
           MediaType.parseMediaType("application/x-ndjson"), MediaType.parseMediaType("text/csv"));
 
-  /** The one endpoint that streams an upload: {@code SupportController.upload}. */
-  private static final Pattern UPLOAD_PATH = Pattern.compile("/v1/sendouts/[^/]+/recipients");
+  /**
+   * The endpoints that stream an upload: {@code SupportController.upload} and the suppression
+   * list's CSV import, {@code SuppressionController.importCsv}.
+   */
+  private static final Pattern UPLOAD_PATH =
+      Pattern.compile("/v1/sendouts/[^/]+/recipients|/v1/suppressions");
 
   private static final String WEBHOOKS = "/webhooks/";
 

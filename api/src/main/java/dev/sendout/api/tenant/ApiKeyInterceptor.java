@@ -40,13 +40,13 @@ class ApiKeyInterceptor implements HandlerInterceptor {
           ProblemType.API_KEY_MISSING, "Send your API key as Authorization: Bearer <key>");
     }
     String key = authorization.substring(BEARER.length()).trim();
-    String tenant =
-        keys.tenantOf(key)
+    ApiKeys.Caller caller =
+        keys.callerOf(key)
             .orElseThrow(
                 () ->
                     new ApiProblem(
                         ProblemType.API_KEY_INVALID, "The API key is unknown or revoked"));
-    request.setAttribute(TENANT, new Tenant(tenant));
+    request.setAttribute(TENANT, new Tenant(caller.tenantId(), caller.keyName()));
     return true;
   }
 }

@@ -3,7 +3,9 @@ package dev.sendout.core.suppression;
 import static dev.sendout.core.store.jooq.Tables.SUPPRESSION;
 
 import dev.sendout.core.store.jooq.tables.records.SuppressionRecord;
+import dev.sendout.core.support.AuditTrail;
 import dev.sendout.workflows.sendout.Channel;
+import dev.sendout.workflows.sendout.SupportActionType;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -29,10 +31,12 @@ public class SuppressionStore {
   public static final int MAX_SOURCE = 512;
 
   private final DSLContext db;
+  private final AuditTrail audit;
   private final Clock clock;
 
-  public SuppressionStore(DSLContext db, Clock clock) {
+  public SuppressionStore(DSLContext db, AuditTrail audit, Clock clock) {
     this.db = db;
+    this.audit = audit;
     this.clock = clock;
   }
 
@@ -98,13 +102,29 @@ public class SuppressionStore {
         .map(SuppressionStore::toEntry);
   }
 
-  /** Takes the address off the tenant's list; returns the entry removed, if there was one. */
-  public Optional<Entry> remove(String tenantId, SuppressionKey key) {
-    return db.deleteFrom(SUPPRESSION)
-        .where(is(tenantId, key))
-        .returning()
-        .fetchOptional()
-        .map(SuppressionStore::toEntry);
+  /**
+   * Takes the address off the tenant's list and records who did in the tenant's audit trail, in one
+   * transaction: the tenant's messages to it will be sent again, which someone must answer for.
+   * Returns the entry removed, if there was one; removing what is not there records nothing.
+   */
+  @Transactional
+  public Optional<Entry> remove(String tenantId, SuppressionKey key, String actor) {
+    Optional<Entry> removed =
+        db.deleteFrom(SUPPRESSION)
+            .where(is(tenantId, key))
+            .returning()
+            .fetchOptional()
+            .map(SuppressionStore::toEntry);
+    removed.ifPresent(
+        e ->
+            audit.recordForTenant(
+                tenantId,
+                SupportActionType.SUPPRESSION_REMOVED,
+                e.channel() + " " + e.address(),
+                actor,
+                "Was suppressed for %s since %s by %s"
+                    .formatted(e.reason(), e.createdAt(), e.source())));
+    return removed;
   }
 
   /**

@@ -44,10 +44,10 @@ public class ApiKeys {
   private final DSLContext db;
   private final Clock clock;
 
-  /** Valid keys by their hash: the tenant, and until when (System.nanoTime) that is trusted. */
+  /** Valid keys by their hash: who calls, and until when (System.nanoTime) that is trusted. */
   private final Map<String, Remembered> valid = new ConcurrentHashMap<>();
 
-  private record Remembered(String tenantId, long untilNanos) {}
+  private record Remembered(Caller caller, long untilNanos) {}
 
   public ApiKeys(DSLContext db, Clock clock) {
     this.db = db;
@@ -95,27 +95,35 @@ public class ApiKeys {
 
   /** The tenant whose unrevoked key this is, if any. */
   public Optional<String> tenantOf(String key) {
+    return callerOf(key).map(Caller::tenantId);
+  }
+
+  /** Who calls with a key: its tenant, and the key's name. */
+  public record Caller(String tenantId, String keyName) {}
+
+  /** The tenant and name of this unrevoked key, if it is one. */
+  public Optional<Caller> callerOf(String key) {
     String hash = hash(key);
     long now = System.nanoTime();
     Remembered remembered = valid.get(hash);
     if (remembered != null && now - remembered.untilNanos() < 0) {
-      return Optional.of(remembered.tenantId());
+      return Optional.of(remembered.caller());
     }
-    Optional<String> tenant =
-        db.select(API_KEY.TENANT_ID)
+    Optional<Caller> caller =
+        db.select(API_KEY.TENANT_ID, API_KEY.NAME)
             .from(API_KEY)
             .where(API_KEY.KEY_HASH.eq(hash))
             .and(API_KEY.REVOKED_AT.isNull())
-            .fetchOptional(API_KEY.TENANT_ID);
-    if (tenant.isPresent()) {
+            .fetchOptional(r -> new Caller(r.value1(), r.value2()));
+    if (caller.isPresent()) {
       if (valid.size() >= MAX_REMEMBERED) {
         valid.clear();
       }
-      valid.put(hash, new Remembered(tenant.get(), now + REMEMBERED_FOR.toNanos()));
+      valid.put(hash, new Remembered(caller.get(), now + REMEMBERED_FOR.toNanos()));
     } else {
       valid.remove(hash);
     }
-    return tenant;
+    return caller;
   }
 
   /** Revokes the key; returns false when there is no such key. Revoking twice changes nothing. */

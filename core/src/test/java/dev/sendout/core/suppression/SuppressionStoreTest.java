@@ -11,10 +11,12 @@ import dev.sendout.core.message.MessageReads;
 import dev.sendout.core.message.StoredMessage;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.support.AuditTrail;
 import dev.sendout.core.suppression.SuppressionStore.Filter;
 import dev.sendout.core.suppression.SuppressionStore.NewEntry;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
+import dev.sendout.workflows.sendout.SupportActionType;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +31,7 @@ class SuppressionStoreTest extends StoreTest {
   @Autowired SendoutStore sendouts;
   @Autowired DeliveryStore deliveries;
   @Autowired MessageReads messages;
+  @Autowired AuditTrail audit;
 
   /** A tenant of its own, so that what one test suppresses no other test sees. */
   private static String tenant() {
@@ -90,13 +93,23 @@ class SuppressionStoreTest extends StoreTest {
 
     assertThat(suppressions.lookup(tenant, key)).isPresent();
     assertThat(suppressions.lookup(other, key)).isEmpty();
-    assertThat(suppressions.remove(other, key)).isEmpty();
-    assertThat(suppressions.remove(tenant, key))
+    assertThat(suppressions.remove(other, key, "ann")).isEmpty();
+    assertThat(suppressions.remove(tenant, key, "ann"))
         .get()
         .extracting(e -> e.reason())
         .isEqualTo(SuppressionReason.SMS_STOP);
-    assertThat(suppressions.remove(tenant, key)).isEmpty();
+    assertThat(suppressions.remove(tenant, key, "bob")).isEmpty();
     assertThat(suppressions.lookup(tenant, key)).isEmpty();
+    assertThat(audit.listForTenant(tenant))
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.action()).isEqualTo(SupportActionType.SUPPRESSION_REMOVED);
+              assertThat(e.subject()).isEqualTo("SMS +447700900123");
+              assertThat(e.actor()).isEqualTo("ann");
+              assertThat(e.note()).contains("SMS_STOP", "vonage:x");
+            });
+    assertThat(audit.listForTenant(other)).isEmpty();
   }
 
   @Test

@@ -1,0 +1,212 @@
+package dev.sendout.api.suppression;
+
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.FieldProblem;
+import dev.sendout.core.suppression.SuppressionKey;
+import dev.sendout.core.suppression.SuppressionReason;
+import dev.sendout.core.suppression.SuppressionStore;
+import dev.sendout.core.suppression.SuppressionStore.NewEntry;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.Charset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.MappingIterator;
+import tools.jackson.dataformat.csv.CsvMapper;
+import tools.jackson.dataformat.csv.CsvSchema;
+
+/**
+ * A CSV import into a tenant's suppression list: a header row naming {@code address} and optionally
+ * {@code reason}, then one address or number per row. Read as a stream and stored a thousand rows
+ * at a time, so any size fits in bounded memory. Unlike a recipient upload, a bad row does not
+ * refuse the file: the list only ever grows by an import and adding is idempotent, so the good rows
+ * are stored and each bad one is reported with its line, and the caller can send a corrected file
+ * again.
+ */
+final class SuppressionImport {
+
+  /** Rows checked and stored together. */
+  static final int CHUNK = 1000;
+
+  /** How many refused rows the answer names; the count covers them all. */
+  static final int MAX_ERRORS = 100;
+
+  private static final Set<String> COLUMNS = Set.of("address", "reason");
+
+  private final SuppressionStore store;
+  private final String tenantId;
+  private final String source;
+
+  private int rows;
+  private int added;
+  private int invalid;
+  private final List<FieldProblem> errors = new ArrayList<>();
+
+  SuppressionImport(SuppressionStore store, String tenantId, String source) {
+    this.store = store;
+    this.tenantId = tenantId;
+    this.source = source;
+  }
+
+  ImportResult read(InputStream body, Charset charset) {
+    BufferedReader reader =
+        withoutByteOrderMark(new BufferedReader(new InputStreamReader(body, charset)));
+    MappingIterator<Map<String, String>> csv = open(reader);
+    List<NewEntry> chunk = new ArrayList<>(CHUNK);
+    boolean complete = true;
+    while (true) {
+      int line;
+      Map<String, String> row;
+      try {
+        if (!csv.hasNextValue()) {
+          break;
+        }
+        line = csv.currentLocation().getLineNr();
+        row = csv.nextValue();
+      } catch (JacksonException e) {
+        unreadable(e)
+            .ifPresent(
+                io -> {
+                  throw io;
+                });
+        int at =
+            e.getLocation() == null
+                ? csv.currentLocation().getLineNr()
+                : e.getLocation().getLineNr();
+        rows++;
+        refuse("#line=" + at, "not valid CSV: " + firstLine(e.getOriginalMessage()));
+        complete = false;
+        break;
+      }
+      rows++;
+      NewEntry entry = entry(line, row);
+      if (entry != null) {
+        chunk.add(entry);
+      }
+      if (chunk.size() == CHUNK) {
+        store(chunk);
+      }
+    }
+    store(chunk);
+    if (rows == 0) {
+      throw ApiProblem.invalid("#line=2", "the import holds no rows");
+    }
+    int valid = rows - invalid;
+    return new ImportResult(rows, added, valid - added, invalid, List.copyOf(errors), complete);
+  }
+
+  private MappingIterator<Map<String, String>> open(BufferedReader reader) {
+    MappingIterator<Map<String, String>> csv;
+    Set<String> header;
+    try {
+      csv =
+          new CsvMapper()
+              .readerForMapOf(String.class)
+              .with(CsvSchema.emptySchema().withHeader())
+              .readValues(reader);
+      header = new HashSet<>();
+      // Looking for the first row makes the parser read the header, which gives the schema.
+      csv.hasNextValue();
+      if (csv.parserSchema() instanceof CsvSchema schema) {
+        schema.forEach(column -> header.add(column.getName()));
+      }
+    } catch (JacksonException e) {
+      throw unreadable(e)
+          .<RuntimeException>map(io -> io)
+          .orElseGet(
+              () ->
+                  ApiProblem.invalid(
+                      "#line=1", "not a CSV header row: " + firstLine(e.getOriginalMessage())));
+    }
+    if (!header.contains("address")) {
+      throw ApiProblem.invalid(
+          "#line=1", "the header row must name an address column, and may name reason");
+    }
+    for (String column : header) {
+      if (!COLUMNS.contains(column)) {
+        throw ApiProblem.invalid(
+            "#line=1",
+            "unknown column \"%s\"; the columns are address and reason".formatted(column));
+      }
+    }
+    return csv;
+  }
+
+  /** The row's entry, or null when it is refused (and noted). */
+  private NewEntry entry(int line, Map<String, String> row) {
+    SuppressionKey key;
+    try {
+      key = SuppressionKey.of(row.get("address"));
+    } catch (SuppressionKey.InvalidAddress e) {
+      refuse("#line=" + line + "/address", e.getMessage());
+      return null;
+    }
+    String reason = row.get("reason");
+    if (reason == null || reason.isBlank()) {
+      return new NewEntry(key, SuppressionReason.MANUAL, source);
+    }
+    try {
+      return new NewEntry(
+          key, SuppressionReason.valueOf(reason.strip().toUpperCase(Locale.ROOT)), source);
+    } catch (IllegalArgumentException e) {
+      refuse(
+          "#line=" + line + "/reason",
+          "unknown reason; one of " + Arrays.toString(SuppressionReason.values()));
+      return null;
+    }
+  }
+
+  private void refuse(String pointer, String detail) {
+    invalid++;
+    if (errors.size() < MAX_ERRORS) {
+      errors.add(new FieldProblem(pointer, detail));
+    }
+  }
+
+  private void store(List<NewEntry> chunk) {
+    if (!chunk.isEmpty()) {
+      added += store.addAll(tenantId, chunk);
+      chunk.clear();
+    }
+  }
+
+  private static String firstLine(String message) {
+    return message == null ? "" : message.lines().findFirst().orElse("");
+  }
+
+  /**
+   * The text without the byte order mark that spreadsheet programs put first in a "CSV UTF-8" file,
+   * which would otherwise become part of the first column's name.
+   */
+  private static BufferedReader withoutByteOrderMark(BufferedReader reader) {
+    try {
+      reader.mark(1);
+      if (reader.read() != '\uFEFF') {
+        reader.reset();
+      }
+      return reader;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The failure to read the body that the CSV parser wraps as its own, such as a body over the
+   * upload limit: that is no fault of the CSV, and is answered as what it is.
+   */
+  private static Optional<UncheckedIOException> unreadable(JacksonException e) {
+    return e.getCause() instanceof IOException io
+        ? Optional.of(new UncheckedIOException(io))
+        : Optional.empty();
+  }
+}
