@@ -36,7 +36,7 @@ class SuppressionReleaseBenchmark extends StoreTest {
   static final int RECIPIENTS = 100_000;
   static final int LIST_SIZE = 1_000_000;
   static final int SUPPRESSED_RECIPIENTS = 10_000;
-  static final int RUNS = 3;
+  static final int RUNS = 5;
 
   @Autowired SendoutStore sendouts;
   @Autowired DSLContext db;
@@ -47,61 +47,73 @@ class SuppressionReleaseBenchmark extends StoreTest {
 
   @Test
   void releaseOf100kRecipientsWithAnEmptyListAndWithAMillionEntries() throws IOException {
-    String tenant = "bench-" + UUID.randomUUID().toString().substring(0, 8);
-    line("Release of %,d recipients; tenant %s", RECIPIENTS, tenant);
+    String listed = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    String unlisted = "bench-" + UUID.randomUUID().toString().substring(0, 8);
+    line(
+        "Release of %,d recipients; tenant %s has no list, %s one of %,d",
+        RECIPIENTS, unlisted, listed, LIST_SIZE);
     line("Postgres: %s", db.fetchValue("select version()"));
 
-    List<Long> empty = releases(tenant, 0);
-
     long loading = System.nanoTime();
-    fillList(tenant);
+    fillList(listed);
     line(
         "Loaded %,d entries in %d ms (then ANALYZE)",
         LIST_SIZE, (System.nanoTime() - loading) / 1_000_000);
 
-    List<Long> full = releases(tenant, SUPPRESSED_RECIPIENTS);
+    // Alternated, so that both see the same database and the same load from the rest of the
+    // machine.
+    List<Long> empty = new ArrayList<>();
+    List<Long> full = new ArrayList<>();
+    List<Long> emptyGate = new ArrayList<>();
+    List<Long> fullGate = new ArrayList<>();
+    for (int run = 0; run < RUNS; run++) {
+      empty.add(release(unlisted, 0, emptyGate));
+      full.add(release(listed, SUPPRESSED_RECIPIENTS, fullGate));
+    }
 
     line("");
-    line("release ms, list of 0:         %s (median %d)", empty, median(empty));
-    line("release ms, list of %,d: %s (median %d)", LIST_SIZE, full, median(full));
-    line("added by the list (medians): %d ms", median(full) - median(empty));
-    explain(tenant);
+    line("gate statement alone, no list:          %s ms (median %d)", emptyGate, median(emptyGate));
+    line(
+        "gate statement alone, list of %,d: %s ms (median %d)",
+        LIST_SIZE, fullGate, median(fullGate));
+    line("release, no list:          %s ms (median %d)", empty, median(empty));
+    line("release, list of %,d: %s ms (median %d)", LIST_SIZE, full, median(full));
+    List<Long> added = new ArrayList<>();
+    for (int run = 0; run < RUNS; run++) {
+      added.add(full.get(run) - empty.get(run));
+    }
+    line("added by the list, run by run: %s ms (median %d)", added, median(added));
+    line("load average after the runs: %s", loadAverage());
+    explain(listed);
     Path out = Path.of("target", "suppression-release-benchmark.txt");
     Files.writeString(out, report);
     System.out.println(report);
   }
 
   /**
-   * Creates and releases {@link #RUNS} sendouts; returns each release's time in ms. Before each
-   * release, times the gate's statement alone on the same sendout, in a transaction rolled back.
+   * Creates a sendout of the tenant and releases it; returns the release's time in ms. Before,
+   * times the gate's statement alone on the same sendout, in a transaction rolled back, into {@code
+   * gateTimes}.
    */
-  private List<Long> releases(String tenant, int expectSuppressed) {
-    List<Long> times = new ArrayList<>();
-    List<Long> gateTimes = new ArrayList<>();
-    for (int run = 0; run < RUNS; run++) {
-      UUID id = sendouts.create(emailSendout(tenant, RECIPIENTS, null)).sendout().id();
-      db.execute("analyze message");
-      transactions.executeWithoutResult(
-          status -> {
-            long gateStart = System.nanoTime();
-            int suppressed = gate.suppressQueued(id, OffsetDateTime.now());
-            gateTimes.add((System.nanoTime() - gateStart) / 1_000_000);
-            assertThat(suppressed).isEqualTo(expectSuppressed);
-            status.setRollbackOnly();
-          });
-      long start = System.nanoTime();
-      int count = sendouts.release(id);
-      long ms = (System.nanoTime() - start) / 1_000_000;
-      times.add(ms);
-      var counts = sendouts.countByStatus(id);
-      assertThat(count).isEqualTo(RECIPIENTS);
-      assertThat(counts.get(MessageStatus.SUPPRESSED)).isEqualTo(expectSuppressed);
-      assertThat(counts.get(MessageStatus.RELEASED)).isEqualTo(RECIPIENTS - expectSuppressed);
-    }
-    line(
-        "gate statement alone, list with %,d of the recipients: %s ms (median %d)",
-        expectSuppressed, gateTimes, median(gateTimes));
-    return times;
+  private long release(String tenant, int expectSuppressed, List<Long> gateTimes) {
+    UUID id = sendouts.create(emailSendout(tenant, RECIPIENTS, null)).sendout().id();
+    db.execute("analyze message");
+    transactions.executeWithoutResult(
+        status -> {
+          long gateStart = System.nanoTime();
+          int suppressed = gate.suppressQueued(id, OffsetDateTime.now());
+          gateTimes.add((System.nanoTime() - gateStart) / 1_000_000);
+          assertThat(suppressed).isEqualTo(expectSuppressed);
+          status.setRollbackOnly();
+        });
+    long start = System.nanoTime();
+    int count = sendouts.release(id);
+    long ms = (System.nanoTime() - start) / 1_000_000;
+    var counts = sendouts.countByStatus(id);
+    assertThat(count).isEqualTo(RECIPIENTS);
+    assertThat(counts.get(MessageStatus.SUPPRESSED)).isEqualTo(expectSuppressed);
+    assertThat(counts.get(MessageStatus.RELEASED)).isEqualTo(RECIPIENTS - expectSuppressed);
+    return ms;
   }
 
   /**
@@ -124,6 +136,9 @@ class SuppressionReleaseBenchmark extends StoreTest {
         """,
         DSL.val(tenant), DSL.val(LIST_SIZE - SUPPRESSED_RECIPIENTS));
     db.execute("analyze suppression");
+    line(
+        "Table suppression: %s with its indexes",
+        db.fetchValue("select pg_size_pretty(pg_total_relation_size('suppression'))"));
   }
 
   /** The plans of the release's two statements, run on a fresh sendout and rolled back. */
@@ -159,6 +174,14 @@ class SuppressionReleaseBenchmark extends StoreTest {
   private void plan(String statement, Object... binds) {
     db.fetch("explain (analyze, buffers) " + statement, binds)
         .forEach(row -> line("  %s", row.get(0, String.class)));
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).strip();
+    } catch (IOException e) {
+      return "unknown";
+    }
   }
 
   private static long median(List<Long> times) {
