@@ -20,8 +20,8 @@ import org.springframework.stereotype.Repository;
  * of entries and a sendout only a few recipients. So each message probes the list's primary key
  * (tenant, channel, address) once, through a subquery that Postgres does not turn into a join.
  * Written as a join, the planner hashed the whole list for every release (1,000,000 entries: 2.7 s
- * added to a 100,000-recipient release, spilling to disk); probed, the same release costs a few
- * hundred milliseconds more (docs/benchmarks.md).
+ * added to a 100,000-recipient release, spilling to disk); probed, about half a second at the
+ * median (docs/benchmarks.md).
  *
  * <p>The message's address is normalised in SQL the way {@link SuppressionKey} does it: stored
  * email addresses are already in {@link dev.sendout.core.channel.email.EmailAddress}'s form, so
