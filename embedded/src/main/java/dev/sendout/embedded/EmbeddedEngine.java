@@ -279,6 +279,7 @@ public final class EmbeddedEngine implements AutoCloseable {
           "--sandbox.vonage.application-public-key="
               + base64(vonageKeys.application().getPublic()));
       args.add("--sandbox.vonage.statuses.webhook-url=" + apiUrl + "/webhooks/vonage/status");
+      args.add("--sandbox.vonage.inbound.webhook-url=" + apiUrl + "/webhooks/vonage/inbound");
       args.add("--sandbox.vonage.statuses.signature-secret=" + vonageKeys.signatureSecret());
     }
     args.addAll(List.of(SANDBOX_EXCLUDES, NO_API_DOCS, NO_SWAGGER_UI, ONE_LOG));
