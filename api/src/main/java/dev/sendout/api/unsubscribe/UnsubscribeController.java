@@ -8,6 +8,7 @@ import dev.sendout.core.suppression.SuppressionStore.FromMessage;
 import dev.sendout.core.unsubscribe.UnsubscribeTokens;
 import io.swagger.v3.oas.annotations.Hidden;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -49,8 +50,7 @@ public class UnsubscribeController {
 
   private static final Logger log = LoggerFactory.getLogger(UnsubscribeController.class);
 
-  private static final MediaType HTML =
-      new MediaType(MediaType.TEXT_HTML, java.nio.charset.StandardCharsets.UTF_8);
+  private static final MediaType HTML = new MediaType(MediaType.TEXT_HTML, StandardCharsets.UTF_8);
 
   private final UnsubscribeTokens tokens;
   private final MessageReads messages;
