@@ -1,6 +1,7 @@
 package dev.sendout.core;
 
 import dev.sendout.core.sendout.WorkflowProperties;
+import dev.sendout.core.unsubscribe.UnsubscribeProperties;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -14,7 +15,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @Configuration(proxyBeanMethods = false)
 @ComponentScan
-@EnableConfigurationProperties(WorkflowProperties.class)
+@EnableConfigurationProperties({WorkflowProperties.class, UnsubscribeProperties.class})
 public class CoreConfiguration {
 
   @Bean

@@ -2,6 +2,7 @@ package dev.sendout.embedded;
 
 import dev.sendout.api.ApiApplication;
 import dev.sendout.core.tenant.ApiKeys;
+import dev.sendout.core.unsubscribe.UnsubscribeConfiguration;
 import dev.sendout.sandbox.SandboxApplication;
 import dev.sendout.worker.WorkerApplication;
 import io.temporal.testserver.TestServer;
@@ -199,6 +200,15 @@ public final class EmbeddedEngine implements AutoCloseable {
   private final VonageKeys vonageKeys;
   private final String devApiKey;
 
+  /**
+   * The secret the worker signs unsubscribe links with and the api checks them with: {@code
+   * SENDOUT_UNSUBSCRIBE_SECRET}, or one made for this run (null: the environment's applies).
+   */
+  private String unsubscribeSecret;
+
+  /** Where the api listens, chosen before the worker starts: the worker's links point there. */
+  private int apiPort;
+
   private EmbeddedEngine(Settings settings) throws IOException {
     this.settings = settings;
     try {
@@ -222,6 +232,11 @@ public final class EmbeddedEngine implements AutoCloseable {
       // another provider, the apps read its keys from the environment, as in production.
       receiptKeys = settings.sendGridBaseUrl() == null ? receiptKeyPair() : null;
       vonageKeys = settings.vonageBaseUrl() == null ? VonageKeys.generate() : null;
+      unsubscribeSecret =
+          blankToNull(System.getenv("SENDOUT_UNSUBSCRIBE_SECRET")) == null
+              ? UnsubscribeConfiguration.randomSecret()
+              : null;
+      apiPort = settings.apiPort() == 0 ? freePort() : settings.apiPort();
       startWorker(settings.workerArguments().toArray(String[]::new));
       List<String> apiArgs = new ArrayList<>();
       if (receiptKeys != null) {
@@ -231,7 +246,7 @@ public final class EmbeddedEngine implements AutoCloseable {
         apiArgs.add("--sendout.webhooks.vonage.signature-secret=" + vonageKeys.signatureSecret());
       }
       apiArgs.addAll(settings.apiArguments());
-      apiArgs.add("--server.port=" + settings.apiPort());
+      apiArgs.add("--server.port=" + apiPort);
       api = run(ApiApplication.application(), common(apiArgs.toArray(String[]::new)));
       ApiKeys keys = api.getBean(ApiKeys.class);
       devApiKey =
@@ -264,6 +279,7 @@ public final class EmbeddedEngine implements AutoCloseable {
           "--sandbox.vonage.application-public-key="
               + base64(vonageKeys.application().getPublic()));
       args.add("--sandbox.vonage.statuses.webhook-url=" + apiUrl + "/webhooks/vonage/status");
+      args.add("--sandbox.vonage.inbound.webhook-url=" + apiUrl + "/webhooks/vonage/inbound");
       args.add("--sandbox.vonage.statuses.signature-secret=" + vonageKeys.signatureSecret());
     }
     args.addAll(List.of(SANDBOX_EXCLUDES, NO_API_DOCS, NO_SWAGGER_UI, ONE_LOG));
@@ -282,6 +298,9 @@ public final class EmbeddedEngine implements AutoCloseable {
   public synchronized ConfigurableApplicationContext startWorker(String... arguments) {
     List<String> args = new ArrayList<>(List.of(arguments));
     args.add("--server.port=" + (workers.isEmpty() ? settings.workerPort() : 0));
+    if (blankToNull(System.getenv("SENDOUT_PUBLIC_URL")) == null) {
+      args.add("--sendout.unsubscribe.public-url=http://localhost:" + apiPort);
+    }
     args.add("--sendout.sendgrid.base-url=" + sendGridBaseUrl);
     args.add("--sendout.vonage.base-url=" + vonageBaseUrl);
     if (vonageKeys != null) {
@@ -473,6 +492,9 @@ public final class EmbeddedEngine implements AutoCloseable {
     args.add("--spring.datasource.url=" + databaseUrl);
     args.add("--spring.datasource.username=postgres");
     args.add("--spring.temporal.connection.target=" + temporalAddress);
+    if (unsubscribeSecret != null) {
+      args.add("--sendout.unsubscribe.secret=" + unsubscribeSecret);
+    }
     args.add(ONE_LOG);
     return args.toArray(String[]::new);
   }

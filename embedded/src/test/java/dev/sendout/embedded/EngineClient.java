@@ -335,6 +335,21 @@ final class EngineClient {
                     : HttpRequest.BodyPublishers.ofString(body)));
   }
 
+  /** A request to any URL with no API key, as a mailbox provider or a browser sends it. */
+  Reply anonymous(String method, String url, String contentType, String body) {
+    var request =
+        HttpRequest.newBuilder(URI.create(url))
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(body));
+    if (contentType != null) {
+      request.header("Content-Type", contentType);
+    }
+    return send(request);
+  }
+
   /** No faults, and receipts for every message, promptly and once each. */
   void resetSandbox() {
     sandbox(

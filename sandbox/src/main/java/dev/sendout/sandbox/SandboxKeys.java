@@ -18,9 +18,9 @@ import java.util.HexFormat;
 /**
  * Writes the keys that the sandbox signs its webhooks with and the api verifies them with, for a
  * stack of separate containers (docker-compose.yml): an EC P-256 key pair for SendGrid's signed
- * Event Webhook and a shared secret for Vonage's signed status webhooks. They are made on the
- * operator's machine at first start, so that no key, not even a sandbox one, lives in the
- * repository.
+ * Event Webhook, a shared secret for Vonage's signed status webhooks, and the secret the worker and
+ * the api share for one-click unsubscribe links. They are made on the operator's machine at first
+ * start, so that no key, not even a sandbox one, lives in the repository.
  *
  * <p>The file is a Spring properties file that both apps import ({@code
  * SPRING_CONFIG_IMPORT=file:<file>}). Its keys are the names of the environment variables the apps'
@@ -48,6 +48,15 @@ public final class SandboxKeys {
 
   /** The same secret, as the api reads the one that verifies Vonage's signatures. */
   public static final String API_VONAGE_SECRET = "VONAGE_SIGNATURE_SECRET";
+
+  /**
+   * The secret the worker signs one-click unsubscribe links with and the api checks them with: the
+   * worker and the api are separate containers, so both import it from here.
+   */
+  public static final String SANDBOX_UNSUBSCRIBE_SECRET = "SANDBOX_UNSUBSCRIBE_SECRET";
+
+  /** The same secret, as both apps read it. */
+  public static final String APPS_UNSUBSCRIBE_SECRET = "SENDOUT_UNSUBSCRIBE_SECRET";
 
   private static final int SECRET_BYTES = 32;
 
@@ -103,6 +112,7 @@ public final class SandboxKeys {
     String privateKey = base64(receipts.getPrivate().getEncoded());
     String publicKey = base64(receipts.getPublic().getEncoded());
     String secret = secret();
+    String unsubscribe = secret();
     return "# The sandbox's webhook signing keys for this stack, written by SandboxKeys at "
         + Instant.now()
         + ".\n"
@@ -112,7 +122,9 @@ public final class SandboxKeys {
         + line(SANDBOX_SENDGRID_PUBLIC_KEY, publicKey)
         + line(API_SENDGRID_PUBLIC_KEY, publicKey)
         + line(SANDBOX_VONAGE_SECRET, secret)
-        + line(API_VONAGE_SECRET, secret);
+        + line(API_VONAGE_SECRET, secret)
+        + line(SANDBOX_UNSUBSCRIBE_SECRET, unsubscribe)
+        + line(APPS_UNSUBSCRIBE_SECRET, unsubscribe);
   }
 
   private static String line(String key, String value) {

@@ -65,6 +65,19 @@ class SandboxKeysTest {
   }
 
   @Test
+  void writesOneUnsubscribeSecretForTheWorkerAndTheApiApartFromTheVonageOne() throws IOException {
+    Path file = directory.resolve("sandbox-keys.properties");
+
+    SandboxKeys.write(file);
+
+    Properties keys = load(file);
+    assertThat(keys.getProperty("SENDOUT_UNSUBSCRIBE_SECRET"))
+        .matches("[0-9a-f]{64}")
+        .isEqualTo(keys.getProperty("SANDBOX_UNSUBSCRIBE_SECRET"))
+        .isNotEqualTo(keys.getProperty("VONAGE_SIGNATURE_SECRET"));
+  }
+
+  @Test
   void aSecondRunKeepsTheFirstFileAndLeavesNothingElseBehind() throws IOException {
     Path file = directory.resolve("sandbox-keys.properties");
     SandboxKeys.write(file);
@@ -103,7 +116,9 @@ class SandboxKeysTest {
             SandboxKeys.SANDBOX_SENDGRID_PUBLIC_KEY,
             SandboxKeys.API_SENDGRID_PUBLIC_KEY,
             SandboxKeys.SANDBOX_VONAGE_SECRET,
-            SandboxKeys.API_VONAGE_SECRET);
+            SandboxKeys.API_VONAGE_SECRET,
+            SandboxKeys.SANDBOX_UNSUBSCRIBE_SECRET,
+            SandboxKeys.APPS_UNSUBSCRIBE_SECRET);
     return properties;
   }
 

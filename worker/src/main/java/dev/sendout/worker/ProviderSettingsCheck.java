@@ -44,5 +44,17 @@ class ProviderSettingsCheck implements ApplicationListener<ApplicationEnvironmen
         null,
         "the worker sends SMS to Vonage at this address, https://api.nexmo.com");
     settings.bindOrCreate("sendout.vonage", VonageProperties.class);
+    mode.require(
+        environment,
+        "sendout.unsubscribe.public-url",
+        "SENDOUT_PUBLIC_URL",
+        null,
+        "every email's one-click unsubscribe link points at the api at this address");
+    mode.require(
+        environment,
+        "sendout.unsubscribe.secret",
+        "SENDOUT_UNSUBSCRIBE_SECRET",
+        "SANDBOX_UNSUBSCRIBE_SECRET",
+        "the worker signs every email's one-click unsubscribe link with it, the api checks them");
   }
 }

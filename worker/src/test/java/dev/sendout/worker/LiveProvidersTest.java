@@ -24,7 +24,9 @@ class LiveProvidersTest {
           "SENDGRID_API_KEY", "SG.a-real-looking-key",
           "VONAGE_BASE_URL", "https://api.nexmo.com",
           "VONAGE_API_KEY", "a-real-key",
-          "VONAGE_API_SECRET", "a-real-secret");
+          "VONAGE_API_SECRET", "a-real-secret",
+          "SENDOUT_PUBLIC_URL", "https://sendout.example.com",
+          "SENDOUT_UNSUBSCRIBE_SECRET", "a-real-unsubscribe-secret-of-32-characters");
 
   /**
    * Starts the worker in live mode with the real settings except those left out, which are then not
@@ -65,6 +67,13 @@ class LiveProvidersTest {
     assertThat(refusal(List.of("VONAGE_BASE_URL"))).isEqualTo("VONAGE_BASE_URL");
     assertThat(refusal(List.of("VONAGE_API_KEY"))).isEqualTo("VONAGE_APPLICATION_ID");
     assertThat(refusal(List.of("VONAGE_API_SECRET"))).isEqualTo("VONAGE_APPLICATION_ID");
+  }
+
+  @Test
+  void theUnsubscribeLinksAddressAndSecretAreRequired() {
+    assertThat(refusal(List.of("SENDOUT_PUBLIC_URL"))).isEqualTo("SENDOUT_PUBLIC_URL");
+    assertThat(refusal(List.of("SENDOUT_UNSUBSCRIBE_SECRET")))
+        .isEqualTo("SENDOUT_UNSUBSCRIBE_SECRET");
   }
 
   @Test

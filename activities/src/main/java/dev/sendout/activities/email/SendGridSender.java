@@ -32,7 +32,8 @@ import org.springframework.stereotype.Component;
 /**
  * Sends a batch of emails as one SendGrid Mail Send request: one personalization per message,
  * carrying our message id in {@code custom_args} (receipts are matched by it) and the recipient's
- * variables as substitutions ({@link Substitutions}: HTML-escaped where the html part asks).
+ * variables as substitutions ({@link Substitutions}: HTML-escaped where the html part asks), and
+ * its own one-click unsubscribe headers ({@link UnsubscribeLinks}).
  */
 @Component
 public class SendGridSender {
@@ -52,9 +53,11 @@ public class SendGridSender {
 
   private final SendGrid sendGrid;
   private final Clock clock;
+  private final UnsubscribeLinks unsubscribe;
 
-  public SendGridSender(SendGridProperties properties, Clock clock) {
+  public SendGridSender(SendGridProperties properties, UnsubscribeLinks unsubscribe, Clock clock) {
     this.clock = clock;
+    this.unsubscribe = unsubscribe;
     var http =
         ProviderHttpClient.create(
             properties.connectTimeout(), properties.readTimeout(), properties.maxConnections());
@@ -92,7 +95,7 @@ public class SendGridSender {
     }
   }
 
-  private static Mail mail(EmailContent content, List<OutgoingMessage> messages) {
+  private Mail mail(EmailContent content, List<OutgoingMessage> messages) {
     var parts = Substitutions.of(content);
     Mail mail = new Mail();
     mail.setFrom(new Email(content.fromAddress(), content.fromName()));
@@ -108,6 +111,8 @@ public class SendGridSender {
       Personalization p = new Personalization();
       p.addTo(new Email(message.address(), message.displayName()));
       p.addCustomArg("message_id", message.id().toString());
+      // Per recipient: each link's token names its own message.
+      unsubscribe.headers(message.id()).forEach(p::addHeader);
       parts.values(message.variables()).forEach(p::addSubstitution);
       mail.addPersonalization(p);
     }

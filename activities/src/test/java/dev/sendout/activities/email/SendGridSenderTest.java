@@ -16,6 +16,8 @@ import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.delivery.ProviderError;
 import dev.sendout.core.delivery.SendOutcome;
 import dev.sendout.core.delivery.SendOutcome.Kind;
+import dev.sendout.core.unsubscribe.UnsubscribeProperties;
+import dev.sendout.core.unsubscribe.UnsubscribeTokens;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,6 +43,9 @@ class SendGridSenderTest {
           "Go: {{surveyUrl}}",
           "<p>{{firstName}}</p>");
 
+  private static final UnsubscribeTokens TOKENS =
+      new UnsubscribeTokens("a-test-secret-of-at-least-32-characters");
+
   private static WireMockServer sendGrid;
   private SendGridSender sender;
 
@@ -65,6 +70,10 @@ class SendGridSenderTest {
     return new SendGridSender(
         new SendGridProperties(
             URI.create(baseUrl), "SG.test-key", Duration.ofSeconds(1), Duration.ofMillis(500), 4),
+        new UnsubscribeLinks(
+            new UnsubscribeProperties(
+                URI.create("https://sendout.example.com/"), null, "leave@example.com"),
+            TOKENS),
         Clock.fixed(NOW, ZoneOffset.UTC));
   }
 
@@ -115,6 +124,31 @@ class SendGridSenderTest {
     assertThat(second.path("substitutions").path("{{firstName}}").asText()).isEqualTo("F1");
     assertThat(second.path("substitutions").path("{{surveyUrl}}").asText())
         .isEqualTo("https://s/1");
+  }
+
+  @Test
+  void everyRecipientGetsOneClickUnsubscribeHeadersNamingItsOwnMessage() throws Exception {
+    answer(202, Map.of(), "");
+    var batch = messages(2);
+
+    sender.send(CONTENT, batch);
+
+    JsonNode body =
+        new ObjectMapper()
+            .readTree(sendGrid.getAllServeEvents().get(0).getRequest().getBodyAsString());
+    for (int i = 0; i < 2; i++) {
+      JsonNode headers = body.path("personalizations").get(i).path("headers");
+      String list = headers.path("List-Unsubscribe").asText();
+      assertThat(list)
+          .matches(
+              "<https://sendout\\.example\\.com/u/[A-Za-z0-9_-]{44}>,"
+                  + " <mailto:leave@example\\.com\\?subject=unsubscribe>")
+          .doesNotContain("u" + i + "@example.com");
+      String token = list.substring(list.indexOf("/u/") + 3, list.indexOf('>'));
+      assertThat(TOKENS.verify(token)).contains(batch.get(i).id());
+      assertThat(headers.path("List-Unsubscribe-Post").asText())
+          .isEqualTo("List-Unsubscribe=One-Click");
+    }
   }
 
   @Test

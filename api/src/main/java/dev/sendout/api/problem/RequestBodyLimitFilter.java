@@ -23,8 +23,8 @@ import tools.jackson.databind.ObjectMapper;
  * so, or as soon as a chunked body crosses the limit while it is read, before anything holds it
  * whole. Memory per request stays bounded whatever a caller sends. The limit is the endpoint's, not
  * the Content-Type's: only the recipient upload, the response import and the suppression import
- * take {@code sendout.api.max-upload-size}, the webhooks take {@code max-webhook-body-size}, and
- * everything else {@code max-body-size}.
+ * take {@code sendout.api.max-upload-size}, the webhooks take {@code max-webhook-body-size}, the
+ * one-click unsubscribe links 4 KB, and everything else {@code max-body-size}.
  */
 @Component
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
@@ -43,6 +43,14 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
   private static final String WEBHOOKS = "/webhooks/";
 
+  /**
+   * The one-click unsubscribe links, which anyone may call: RFC 8058's body is 26 bytes, and a form
+   * post from the confirmation page not much more.
+   */
+  private static final String UNSUBSCRIBE = "/u/";
+
+  static final long UNSUBSCRIBE_LIMIT = 4 * 1024;
+
   private final long bodyLimit;
   private final long uploadLimit;
   private final long webhookLimit;
@@ -59,6 +67,9 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     String path = request.getRequestURI().substring(request.getContextPath().length());
     if (path.startsWith(WEBHOOKS)) {
       return webhookLimit;
+    }
+    if (path.startsWith(UNSUBSCRIBE)) {
+      return UNSUBSCRIBE_LIMIT;
     }
     return "POST".equals(request.getMethod())
             && UPLOAD_PATH.matcher(path).matches()

@@ -20,6 +20,8 @@ public class LiveWebhookKeysCheck
 
   static final String SANDBOX_VONAGE_SECRET = "SANDBOX_VONAGE_SIGNATURE_SECRET";
 
+  static final String SANDBOX_UNSUBSCRIBE_SECRET = "SANDBOX_UNSUBSCRIBE_SECRET";
+
   @Override
   public void onApplicationEvent(ApplicationEnvironmentPreparedEvent event) {
     ConfigurableEnvironment environment = event.getEnvironment();
@@ -36,5 +38,11 @@ public class LiveWebhookKeysCheck
         "VONAGE_SIGNATURE_SECRET",
         SANDBOX_VONAGE_SECRET,
         "the api verifies Vonage's status webhooks with the account's signature secret");
+    mode.require(
+        environment,
+        "sendout.unsubscribe.secret",
+        "SENDOUT_UNSUBSCRIBE_SECRET",
+        SANDBOX_UNSUBSCRIBE_SECRET,
+        "the api checks the one-click unsubscribe links the worker signed with it");
   }
 }

@@ -61,4 +61,13 @@ class RequestBodyLimitFilterTest {
     assertThat(limitOf("POST", "/webhooks/sendgrid/events", "application/json")).isEqualTo(WEBHOOK);
     assertThat(limitOf("POST", "/webhooks/vonage/status", null)).isEqualTo(WEBHOOK);
   }
+
+  @Test
+  void theUnsubscribeLinksTakeASmallLimitAndTheInboundWebhookTheWebhooks() {
+    assertThat(limitOf("POST", "/u/AbC", "application/x-www-form-urlencoded"))
+        .isEqualTo(RequestBodyLimitFilter.UNSUBSCRIBE_LIMIT);
+    assertThat(limitOf("POST", "/u/AbC", "text/csv"))
+        .isEqualTo(RequestBodyLimitFilter.UNSUBSCRIBE_LIMIT);
+    assertThat(limitOf("POST", "/webhooks/vonage/inbound", "application/json")).isEqualTo(WEBHOOK);
+  }
 }

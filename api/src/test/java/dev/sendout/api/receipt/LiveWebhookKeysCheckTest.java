@@ -45,6 +45,8 @@ class LiveWebhookKeysCheckTest {
         SENDGRID_WEBHOOK_PUBLIC_KEY=MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEsandbox
         SANDBOX_VONAGE_SIGNATURE_SECRET=sandbox-signature-secret
         VONAGE_SIGNATURE_SECRET=sandbox-signature-secret
+        SANDBOX_UNSUBSCRIBE_SECRET=sandbox-unsubscribe-secret-of-at-least-32-chars
+        SENDOUT_UNSUBSCRIBE_SECRET=sandbox-unsubscribe-secret-of-at-least-32-chars
         """);
     return "--spring.config.import=file:" + file;
   }
@@ -82,6 +84,29 @@ class LiveWebhookKeysCheckTest {
     assertThat(vonage)
         .isInstanceOf(InvalidSetting.class)
         .hasMessageStartingWith("VONAGE_SIGNATURE_SECRET is not set: ")
+        .hasMessageContaining("the value in use is the sandbox's");
+  }
+
+  @Test
+  void liveWithoutItsOwnUnsubscribeSecretStopsTheApiNamingIt() throws Exception {
+    Throwable unset =
+        start(
+            "--SENDOUT_PROVIDERS=live",
+            "--SENDGRID_WEBHOOK_PUBLIC_KEY=MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEreal",
+            "--VONAGE_SIGNATURE_SECRET=a-real-secret");
+    Throwable sandbox =
+        start(
+            "--SENDOUT_PROVIDERS=live",
+            sandboxKeysImport(),
+            "--SENDGRID_WEBHOOK_PUBLIC_KEY=MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEreal",
+            "--VONAGE_SIGNATURE_SECRET=a-real-secret");
+
+    assertThat(unset)
+        .isInstanceOf(InvalidSetting.class)
+        .hasMessageStartingWith("SENDOUT_UNSUBSCRIBE_SECRET is not set: ");
+    assertThat(sandbox)
+        .isInstanceOf(InvalidSetting.class)
+        .hasMessageStartingWith("SENDOUT_UNSUBSCRIBE_SECRET is not set: ")
         .hasMessageContaining("the value in use is the sandbox's");
   }
 

@@ -13,6 +13,7 @@ import dev.sendout.sandbox.sendgrid.events.Fate;
  * @param subject the subject after substitutions
  * @param text the text/plain content after substitutions
  * @param html the text/html content after substitutions
+ * @param headers the headers the recipient's copy carries (mail-level and personalization)
  * @param fate what the Event Webhook reports for the latest send, or null when receipts were off
  */
 public record MessageRecord(
@@ -23,6 +24,7 @@ public record MessageRecord(
     String subject,
     String text,
     String html,
+    java.util.Map<String, String> headers,
     Fate fate) {
 
   static MessageRecord first(String xMessageId, RenderedPersonalization rendered, Fate fate) {
@@ -34,6 +36,7 @@ public record MessageRecord(
         rendered.subject(),
         rendered.text(),
         rendered.html(),
+        rendered.headers(),
         fate);
   }
 
@@ -46,6 +49,7 @@ public record MessageRecord(
         rendered.subject(),
         rendered.text(),
         rendered.html(),
+        rendered.headers(),
         newFate);
   }
 }

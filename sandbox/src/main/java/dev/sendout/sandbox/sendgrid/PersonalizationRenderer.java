@@ -1,6 +1,7 @@
 package dev.sendout.sandbox.sendgrid;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -31,9 +32,23 @@ public class PersonalizationRenderer {
               recipients(personalization.path("to")),
               substitute(subject, substitutions),
               substitute(text, substitutions),
-              substitute(html, substitutions)));
+              substitute(html, substitutions),
+              headers(mail.path("headers"), personalization.path("headers"))));
     }
     return rendered;
+  }
+
+  /** The mail's headers, then the personalization's, which win on the same name. */
+  private static Map<String, String> headers(JsonNode mail, JsonNode personalization) {
+    Map<String, String> headers = new LinkedHashMap<>();
+    for (JsonNode level : List.of(mail, personalization)) {
+      if (level.isObject()) {
+        for (Map.Entry<String, JsonNode> h : level.properties()) {
+          headers.put(h.getKey(), h.getValue().asString(""));
+        }
+      }
+    }
+    return headers;
   }
 
   private static String contentOfType(JsonNode content, String type) {

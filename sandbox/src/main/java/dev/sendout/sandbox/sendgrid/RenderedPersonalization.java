@@ -8,6 +8,24 @@ package dev.sendout.sandbox.sendgrid;
  * @param subject the subject after substitutions
  * @param text the text/plain content after substitutions, or null when there is none
  * @param html the text/html content after substitutions, or null when there is none
+ * @param headers the mail's headers with the personalization's own over them, as SendGrid merges
+ *     them (such as List-Unsubscribe)
  */
 public record RenderedPersonalization(
-    String messageId, String to, String subject, String text, String html) {}
+    String messageId,
+    String to,
+    String subject,
+    String text,
+    String html,
+    java.util.Map<String, String> headers) {
+
+  public RenderedPersonalization {
+    headers = headers == null ? java.util.Map.of() : java.util.Map.copyOf(headers);
+  }
+
+  /** One without headers. */
+  public RenderedPersonalization(
+      String messageId, String to, String subject, String text, String html) {
+    this(messageId, to, subject, text, html, java.util.Map.of());
+  }
+}

@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * account's signature secret, whose {@code payload_hash} claim binds it to the exact body bytes.
  */
 @Component
-class StatusSigner implements WebhookSigner {
+public class StatusSigner implements WebhookSigner {
 
   static final String ISSUER = "Vonage";
   static final String PAYLOAD_HASH_CLAIM = "payload_hash";
@@ -42,7 +42,7 @@ class StatusSigner implements WebhookSigner {
     return Map.of("Authorization", "Bearer " + sign(body));
   }
 
-  String sign(byte[] body) {
+  public String sign(byte[] body) {
     JWTCreator.Builder jwt =
         JWT.create()
             .withIssuedAt(Instant.now())

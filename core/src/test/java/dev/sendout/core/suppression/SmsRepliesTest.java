@@ -1,0 +1,147 @@
+package dev.sendout.core.suppression;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.core.StoreTest;
+import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.channel.sms.SmsSegments;
+import dev.sendout.core.sendout.NewSendout;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.suppression.SmsReplies.Keyword;
+import dev.sendout.workflows.sendout.Channel;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import org.jooq.DSLContext;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
+
+class SmsRepliesTest extends StoreTest {
+
+  @Autowired SmsReplies replies;
+  @Autowired SuppressionStore suppressions;
+  @Autowired SendoutStore sendouts;
+  @Autowired DSLContext db;
+  @Autowired TransactionTemplate transactions;
+
+  private static String number() {
+    return "+4477%08d".formatted(ThreadLocalRandom.current().nextInt(100_000_000));
+  }
+
+  private static String tenant() {
+    return "sms-" + UUID.randomUUID();
+  }
+
+  private void texted(String tenant, String sender, String number) {
+    sendouts.create(
+        new NewSendout(
+            UUID.randomUUID(),
+            tenant,
+            Channel.SMS,
+            new SmsContent(sender, "Tell us: {{url}}", SmsSegments.Encoding.GSM_7, 1, 1),
+            Instant.now(),
+            Duration.ofHours(72),
+            null,
+            "hash",
+            List.of(new NewSendout.Recipient(number, null, Map.of("url", "https://s.example/")))));
+  }
+
+  @Test
+  void keywordsAreTrimmedAnyCaseAndAlone() {
+    for (String stop :
+        List.of("STOP", " stop\n", "StopAll", "unsubscribe", "CANCEL", "end", "Quit")) {
+      assertThat(Keyword.of(stop)).as(stop).isEqualTo(Keyword.STOP);
+    }
+    assertThat(Keyword.of(" start ")).isEqualTo(Keyword.START);
+    assertThat(Keyword.of("UNSTOP")).isEqualTo(Keyword.START);
+    for (String other : List.of("", "please stop", "STOP!", "stopp", "Thanks")) {
+      assertThat(Keyword.of(other)).as(other).isEqualTo(Keyword.OTHER);
+    }
+    assertThat(Keyword.of(null)).isEqualTo(Keyword.OTHER);
+  }
+
+  @Test
+  void stopSuppressesForEveryTenantThatTextedTheNumberFromThatSenderOnly() {
+    String number = number();
+    String a = tenant();
+    String b = tenant();
+    String other = tenant();
+    texted(a, "Surveys", number);
+    texted(b, "Surveys", number);
+    texted(other, "+447700000001", number);
+    SuppressionKey key = SuppressionKey.of(Channel.SMS, number);
+
+    var stop = replies.apply(key, "Surveys", "STOP", "vonage:inbound:1");
+    var again = replies.apply(key, "Surveys", "stop", "vonage:inbound:2");
+
+    assertThat(stop.tenants()).containsExactlyInAnyOrder(a, b);
+    assertThat(stop.changed()).isEqualTo(2);
+    assertThat(again.changed()).isZero();
+    assertThat(suppressions.lookup(a, key).orElseThrow().source()).isEqualTo("vonage:inbound:1");
+    assertThat(suppressions.lookup(a, key).orElseThrow().reason())
+        .isEqualTo(SuppressionReason.SMS_STOP);
+    assertThat(suppressions.lookup(other, key)).isEmpty();
+
+    var byNumber = replies.apply(key, "447700000001", "END", "vonage:inbound:3");
+    assertThat(byNumber.tenants())
+        .as("a sender number with or without its +")
+        .containsExactly(other);
+  }
+
+  @Test
+  void startLiftsOnlyAStopAndOtherTextsChangeNothing() {
+    String number = number();
+    String stopped = tenant();
+    String manual = tenant();
+    texted(stopped, "Surveys", number);
+    texted(manual, "Surveys", number);
+    SuppressionKey key = SuppressionKey.of(Channel.SMS, number);
+    replies.apply(key, "Surveys", "STOP", "vonage:inbound:1");
+    suppressions.remove(manual, key, "test");
+    suppressions.add(
+        manual, new SuppressionStore.NewEntry(key, SuppressionReason.MANUAL, "api:support"));
+
+    var hello = replies.apply(key, "Surveys", "hello", "vonage:inbound:2");
+    var start = replies.apply(key, "Surveys", "START", "vonage:inbound:3");
+
+    assertThat(hello.tenants()).isEmpty();
+    assertThat(start.changed()).isOne();
+    assertThat(suppressions.lookup(stopped, key)).isEmpty();
+    assertThat(suppressions.lookup(manual, key).orElseThrow().reason())
+        .isEqualTo(SuppressionReason.MANUAL);
+  }
+
+  @Test
+  void aNumberNoTenantTextedChangesNothing() {
+    SuppressionKey key = SuppressionKey.of(Channel.SMS, number());
+
+    var stop = replies.apply(key, "Surveys", "STOP", "vonage:inbound:1");
+
+    assertThat(stop.tenants()).isEmpty();
+    assertThat(stop.changed()).isZero();
+  }
+
+  @Test
+  void theLookupCanUseThePartialIndexOnSmsAddresses() {
+    String plan =
+        transactions.execute(
+            status -> {
+              db.execute("set local enable_seqscan = off");
+              return String.join(
+                  "\n",
+                  db.fetch(
+                          "explain select distinct s.tenant_id from message m"
+                              + " join sendout s on s.id = m.sendout_id"
+                              + " where m.address = '+447700900001' and m.address like '+%'"
+                              + " and s.channel = 'SMS'"
+                              + " and ltrim(s.content ->> 'senderId', '+') = 'Surveys'")
+                      .getValues(0, String.class));
+            });
+
+    assertThat(plan).contains("message_sms_address_idx");
+  }
+}
