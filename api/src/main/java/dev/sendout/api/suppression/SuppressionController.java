@@ -12,6 +12,7 @@ import dev.sendout.core.suppression.SuppressionStore.Position;
 import dev.sendout.workflows.sendout.Channel;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
@@ -138,7 +139,14 @@ public class SuppressionController {
               + " become SUPPRESSED instead of being sent. Adding an address already on the list"
               + " keeps its entry (and its reason) and answers it with 200.")
   @ApiResponse(responseCode = "201", description = "Added")
-  @ApiResponse(responseCode = "200", description = "It was on the list already; its entry")
+  // One operation in OpenAPI with the CSV import below (same path and method): its 200 is either.
+  @ApiResponse(
+      responseCode = "200",
+      description = "It was on the list already; its entry (JSON), or the import's result (CSV)",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON_VALUE,
+              schema = @Schema(oneOf = {SuppressionView.class, ImportResult.class})))
   @ApiResponse(responseCode = "400", description = "An invalid address or reason; errors name it")
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   public ResponseEntity<SuppressionView> add(
@@ -172,7 +180,13 @@ public class SuppressionController {
               + " header is line 1); an address already on the list keeps its entry. Reading stops"
               + " at a line that is not valid CSV (complete=false). Importing a file again is"
               + " harmless.")
-  @ApiResponse(responseCode = "200", description = "Imported; the answer counts and names bad rows")
+  @ApiResponse(
+      responseCode = "200",
+      description = "It was on the list already; its entry (JSON), or the import's result (CSV)",
+      content =
+          @Content(
+              mediaType = MediaType.APPLICATION_JSON_VALUE,
+              schema = @Schema(oneOf = {SuppressionView.class, ImportResult.class})))
   @ApiResponse(responseCode = "400", description = "No address column, or no rows")
   @ApiResponse(responseCode = "413", description = "Over sendout.api.max-upload-size")
   @PostMapping(consumes = "text/csv")
