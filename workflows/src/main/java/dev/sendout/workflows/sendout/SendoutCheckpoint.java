@@ -44,29 +44,6 @@ public record SendoutCheckpoint(
       int settledBatches,
       DeliveryTally settled,
       Map<Integer, BatchProgress> unsettled,
-      SupportState support,
-      StartBatch inline) {
-    this(
-        messageCount,
-        nextBatch,
-        tally,
-        reported,
-        settledBatches,
-        settled,
-        unsettled,
-        support,
-        inline,
-        null);
-  }
-
-  SendoutCheckpoint(
-      int messageCount,
-      int nextBatch,
-      SendTally tally,
-      int reported,
-      int settledBatches,
-      DeliveryTally settled,
-      Map<Integer, BatchProgress> unsettled,
       SupportState support) {
     this(
         messageCount,
@@ -77,6 +54,7 @@ public record SendoutCheckpoint(
         settled,
         unsettled,
         support,
+        null,
         null);
   }
 
