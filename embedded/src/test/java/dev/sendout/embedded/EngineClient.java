@@ -37,6 +37,7 @@ import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -372,7 +373,9 @@ final class EngineClient {
 
   /**
    * Moves the test server's clock ahead, firing every timer on the way as if that much time had
-   * passed: Temporal's time skipping, on the engine's own server.
+   * passed: Temporal's time skipping, on the engine's own server. The call returns once every timer
+   * up to then has fired and its work has run, which for days of watchdog passes takes far longer
+   * than the stub's default ten-second deadline on a loaded machine.
    */
   void skipTime(Duration duration) {
     TestServiceStubs testService =
@@ -383,6 +386,7 @@ final class EngineClient {
     try {
       testService
           .blockingStub()
+          .withDeadlineAfter(3, TimeUnit.MINUTES)
           .unlockTimeSkippingWithSleep(
               SleepRequest.newBuilder()
                   .setDuration(
