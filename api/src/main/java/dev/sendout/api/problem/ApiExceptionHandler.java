@@ -20,6 +20,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DatabindException;
@@ -158,6 +159,14 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
     return cast(
         respond(ProblemType.MALFORMED_JSON, "The body is not valid JSON" + where, List.of()));
+  }
+
+  /** A path nothing answers: said plainly, not as Spring's "No static resource". */
+  @Override
+  protected ResponseEntity<Object> handleNoResourceFoundException(
+      NoResourceFoundException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    return cast(
+        respond(ProblemType.NOT_FOUND, "Nothing is served at /" + e.getResourcePath(), List.of()));
   }
 
   /**

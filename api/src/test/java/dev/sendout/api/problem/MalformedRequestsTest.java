@@ -163,6 +163,15 @@ class MalformedRequestsTest {
   }
 
   @Test
+  void aPathNothingAnswersIsA404ThatNamesNoInternals() {
+    Reply reply = send(request("/v1/no-such-thing").GET());
+
+    assertProblem(reply, 404);
+    assertThat(reply.json().path("detail").asString())
+        .isEqualTo("Nothing is served at /v1/no-such-thing");
+  }
+
+  @Test
   void tomcatsOwnRefusalsAreProblemsToo() {
     assertProblem(send(request("/v1/sendouts/a%2Fb").GET()), 400);
     assertProblem(send(request("/v1/sendouts").header("X-Big", "x".repeat(10_000)).GET()), 400);
