@@ -104,7 +104,10 @@ class Engine:
         self.sandbox = subprocess.Popen(["java", "-Xmx2g", "-jar", SANDBOX_JAR], env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.processes = [self.sandbox]
         if not self.sandbox_only:
-            self.engine = subprocess.Popen(["java", f"-Xmx{self.xmx}", "-jar", JAR], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            # BENCH_ENGINE_JAVA_OPTS adds JVM options to the engine alone, for example a JFR recording:
+            # -XX:StartFlightRecording=filename=/tmp/engine.jfr,settings=profile
+            extra = os.environ.get("BENCH_ENGINE_JAVA_OPTS", "").split()
+            self.engine = subprocess.Popen(["java", f"-Xmx{self.xmx}", *extra, "-jar", JAR], env=self.env, stdout=log, stderr=subprocess.STDOUT)
             self.processes.insert(0, self.engine)
         wait_until(lambda: http("GET", f"{SANDBOX}/actuator/health", timeout=2)[0] == 200, 120, "the sandbox to start")
         if not self.sandbox_only:

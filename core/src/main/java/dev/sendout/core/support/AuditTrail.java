@@ -10,6 +10,7 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.Query;
 import org.springframework.stereotype.Repository;
 
 /**
@@ -59,6 +60,14 @@ public class AuditTrail {
 
   /** Records several actions on one sendout in one statement; returns how many were new. */
   public int recordAll(UUID sendoutId, List<Action> actions) {
+    return insertAll(sendoutId, actions).execute();
+  }
+
+  /**
+   * The statement {@link #recordAll} executes, for a caller that sends it in one batch with
+   * statements of its own.
+   */
+  Query insertAll(UUID sendoutId, List<Action> actions) {
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     var insert =
         db.insertInto(
@@ -75,7 +84,7 @@ public class AuditTrail {
           insert.values(
               sendoutId, a.actionId(), a.action(), a.actor(), a.note(), a.messages(), now);
     }
-    return insert.onConflictDoNothing().execute();
+    return insert.onConflictDoNothing();
   }
 
   /** True once the action with this id is in the sendout's trail. */

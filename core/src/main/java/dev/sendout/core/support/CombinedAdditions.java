@@ -5,6 +5,10 @@ import dev.sendout.core.support.RecipientAdditions.Addition;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
 import dev.sendout.core.support.RecipientAdditions.Request;
 import dev.sendout.core.support.WriteAdmission.WriteRefused;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,10 +52,26 @@ public class CombinedAdditions {
   private final RecipientAdditions additions;
   private final WriteAdmission admission;
   private final ConcurrentHashMap<Lane.Key, Lane> lanes = new ConcurrentHashMap<>();
+  private final Timer groupTime;
+  private final DistributionSummary groupSize;
 
-  public CombinedAdditions(RecipientAdditions additions, ObjectProvider<WriteAdmission> admission) {
+  public CombinedAdditions(
+      RecipientAdditions additions,
+      ObjectProvider<WriteAdmission> admission,
+      ObjectProvider<MeterRegistry> meters) {
     this.additions = additions;
     this.admission = admission.getIfAvailable(() -> WriteAdmission.ALWAYS);
+    MeterRegistry registry = meters.getIfAvailable(CompositeMeterRegistry::new);
+    this.groupTime =
+        Timer.builder("sendout.additions.group")
+            .description(
+                "How long storing one group of additions took, waiting for a write included")
+            .publishPercentileHistogram()
+            .register(registry);
+    this.groupSize =
+        DistributionSummary.builder("sendout.additions.group.size")
+            .description("Additions stored together in one transaction")
+            .register(registry);
   }
 
   /**
@@ -115,6 +135,8 @@ public class CombinedAdditions {
     if (group.isEmpty()) {
       return;
     }
+    groupSize.record(group.size());
+    Timer.Sample started = Timer.start();
     try {
       List<Addition> results =
           admission.write(
@@ -123,6 +145,7 @@ public class CombinedAdditions {
                       key.tenantId(),
                       key.sendoutId(),
                       group.stream().map(Waiting::request).toList()));
+      started.stop(groupTime);
       for (int i = 0; i < group.size(); i++) {
         group.get(i).complete(results.get(i));
       }

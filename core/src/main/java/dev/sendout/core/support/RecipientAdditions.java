@@ -221,17 +221,20 @@ public class RecipientAdditions {
     return byKey;
   }
 
-  /** Raises the sendout's count and records each stored addition and its audit entry. */
+  /**
+   * Raises the sendout's count and records each stored addition and its audit entry: three
+   * statements sent in one batch, one round trip, while the sendout's row lock is held.
+   */
   private void record(
       UUID sendoutId,
       List<Request> stored,
       Map<String, Addition> byKey,
       int recipientCount,
       OffsetDateTime now) {
-    db.update(SENDOUT)
-        .set(SENDOUT.RECIPIENT_COUNT, recipientCount)
-        .where(SENDOUT.ID.eq(sendoutId))
-        .execute();
+    var count =
+        db.update(SENDOUT)
+            .set(SENDOUT.RECIPIENT_COUNT, recipientCount)
+            .where(SENDOUT.ID.eq(sendoutId));
     var insert =
         db.insertInto(
             RECIPIENT_ADDITION,
@@ -261,8 +264,7 @@ public class RecipientAdditions {
               null,
               range.size()));
     }
-    insert.execute();
-    audit.recordAll(sendoutId, actions);
+    db.batch(count, insert, audit.insertAll(sendoutId, actions)).execute();
   }
 
   /**

@@ -20,6 +20,7 @@ import dev.sendout.core.support.RecipientAdditions.Request;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.SupportActionType;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -394,7 +395,8 @@ class RecipientAdditionsTest extends StoreTest {
                             throw new WriteAdmission.WriteRefused(refusal);
                           }
                         }))
-                .getBeanProvider(WriteAdmission.class));
+                .getBeanProvider(WriteAdmission.class),
+            new StaticListableBeanFactory().getBeanProvider(MeterRegistry.class));
 
     assertThatThrownBy(() -> refusing.add(TENANT, id, "k", recipients("r", 1), "h", "ann"))
         .isSameAs(refusal);
