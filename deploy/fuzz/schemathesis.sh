@@ -28,6 +28,9 @@ max_time=${FUZZ_MAX_TIME:-480}
 # of the API on the first run (docs/design.md, "Fuzzing the API"). ignored_auth and the other
 # stateful checks need links between operations, which the document does not have yet.
 # FUZZ_CHECKS=all runs every one.
+# The stateful phase is left out: schemathesis infers 18 links from the document, but a generated
+# create is almost never valid, so in a trial none of them was followed (0 covered) in 45 s.
+phases=${FUZZ_PHASES:-examples,coverage,fuzzing}
 checks=${FUZZ_CHECKS:-not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance}
 
 if [ ! -f "$jar" ]; then
@@ -88,6 +91,9 @@ until curl -fs "$base/actuator/health" >/dev/null 2>&1; do
   sleep 2
 done
 echo "schemathesis: engine healthy on $base after $(($(date +%s) - started)) s"
+# The first request builds the OpenAPI document, which on a loaded machine takes longer than
+# schemathesis's 10 s read timeout; built once here, it is served from springdoc's cache after.
+curl -fs --max-time 180 "$base/v3/api-docs" -o "$out/openapi.json"
 
 # Two sendouts, one per channel (the SMS one scheduled a month ahead), whose ids the fuzzer uses for {id} half the time: otherwise every
 # call about a sendout is a 404, and no real sendout's answer is ever checked against the document.
@@ -126,7 +132,7 @@ status=0
     --header "Authorization: Bearer $key" \
     --checks "$checks" \
     --max-response-time 5 \
-    --phases examples,coverage,fuzzing \
+    --phases "$phases" \
     --max-examples "$examples" \
     --workers 1 \
     --continue-on-failure \
