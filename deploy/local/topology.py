@@ -57,6 +57,12 @@ def free_port(taken):
             return port
 
 
+def port_open(port):
+    with socket.socket() as s:
+        s.settimeout(1)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
 def settings():
     """Ports and secrets: made at the first start, then read back, so that a restart keeps them."""
     if os.path.exists(SETTINGS):
@@ -214,11 +220,16 @@ def app_pid(name):
     try:
         with open(pid_file(name)) as f:
             pid = int(f.read().strip())
+        with open(f"/proc/{pid}/stat") as f:
+            state = f.read().rsplit(")", 1)[1].split()[0]
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             cmdline = f.read().decode(errors="replace")
-    except (OSError, ValueError):
+    except (OSError, ValueError, IndexError):
         return None
-    return pid if JARS[name.split("-")[0]] in cmdline else None
+    if state in ("Z", "X"):
+        return None  # killed, not yet reaped
+    # Empty for a moment right after the fork, before java's own command line is in place.
+    return pid if not cmdline or JARS[name.split("-")[0]] in cmdline else None
 
 
 def start_app(name, s):
@@ -266,11 +277,19 @@ def stop_app(name, sig=signal.SIGTERM, grace=STOP_GRACE):
     if pid:
         os.kill(pid, sig)
         while app_pid(name):
+            try:
+                os.waitpid(pid, os.WNOHANG)  # reaps it when this process started it (the drill)
+            except ChildProcessError:
+                pass
             if time.time() - started > grace:
                 log(f"{name} still running after {grace} s: SIGKILL")
                 os.kill(pid, signal.SIGKILL)
                 grace = float("inf")
             time.sleep(0.2)
+        try:
+            os.waitpid(pid, os.WNOHANG)  # a zombie's cmdline is empty: reap it too
+        except ChildProcessError:
+            pass
         log(f"{name} stopped ({signal.Signals(sig).name}, {time.time() - started:.1f} s)")
     try:
         os.remove(pid_file(name))
