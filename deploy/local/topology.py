@@ -23,7 +23,7 @@ token); nothing secret is in the repository. The state directory is TOPOLOGY_STA
 ~/.sendout-topology); delete it (after `stop`) to start from nothing.
 
 Other settings: TOPOLOGY_WORKERS (2), TOPOLOGY_JAVA_OPTS (-Xmx1g -XX:+ExitOnOutOfMemoryError),
-TOPOLOGY_START_TIMEOUT (300 s per wait). Variables the compose file passes on (SENDOUT_PROVIDERS,
+TOPOLOGY_POSTGRES_OPTS (extra `-c name=value` server settings), TOPOLOGY_START_TIMEOUT (300 s per wait). Variables the compose file passes on (SENDOUT_PROVIDERS,
 SENDGRID_API_KEY, ...) are passed on from this environment as well. Every wait is bounded.
 """
 import json, os, secrets, shutil, signal, socket, subprocess, sys, time, urllib.request
@@ -37,6 +37,8 @@ TEMPORAL_DEV = os.path.join(ROOT, "deploy", "temporal-dev", "temporal-dev.sh")
 JARS = {app: os.path.join(ROOT, app, "target", f"{app}-0.1.0-SNAPSHOT-exec.jar") for app in ("api", "worker", "sandbox")}
 WORKERS = int(os.environ.get("TOPOLOGY_WORKERS", "2"))
 JAVA_OPTS = os.environ.get("TOPOLOGY_JAVA_OPTS", "-Xmx1g -XX:+ExitOnOutOfMemoryError").split()
+# Extra server settings, e.g. "-c log_min_duration_statement=1000" to see slow statements.
+POSTGRES_OPTS = os.environ.get("TOPOLOGY_POSTGRES_OPTS", "")
 START_TIMEOUT = float(os.environ.get("TOPOLOGY_START_TIMEOUT", "300"))
 STOP_GRACE = 40  # docker-compose.yml's stop_grace_period of the api and the worker
 NAMESPACE = "sendout"  # docker-compose.yml's TEMPORAL_NAMESPACE
@@ -141,7 +143,7 @@ def start_postgres(s):
         subprocess.run(as_postgres([pg_bin("pg_ctl"), "start", "-D", PGDATA, "-w", "-t", "120",
                                     "-l", os.path.join(PGDATA, "server.log"),
                                     "-o", f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={PGDATA}"
-                                          " -c max_connections=200"]),
+                                          f" -c max_connections=200 {POSTGRES_OPTS}"]),
                        check=True, stdout=subprocess.DEVNULL)
         log(f"postgres on 127.0.0.1:{port}")
     if fresh:
