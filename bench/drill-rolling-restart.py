@@ -25,7 +25,7 @@ bounded; every process it started is stopped on exit (Ctrl-C and SIGTERM include
 
 Usage: bench/drill-rolling-restart.py [--recipients N] [--variants term,kill,temporal] [--keep]
 """
-import argparse, json, os, shutil, signal, subprocess, sys, tempfile, time, urllib.request
+import argparse, json, os, shutil, signal, sys, tempfile, time, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RESTART_AFTER = 5

@@ -375,6 +375,9 @@ def print_env(s=None):
 
 def main(argv):
     command = argv[1] if len(argv) > 1 else ""
+    if command in ("status", "env", "restart") and not os.path.exists(SETTINGS):
+        print(f"topology: not started in {STATE} (TOPOLOGY_STATE); run: {argv[0]} start", file=sys.stderr)
+        return 3
     if command == "start":
         start()
     elif command == "stop":
@@ -384,6 +387,9 @@ def main(argv):
     elif command == "env":
         print_env()
     elif command == "restart" and len(argv) >= 3:
+        if argv[2] not in app_services(settings()):
+            print(f"topology: restart takes one of {', '.join(app_services(settings()))}", file=sys.stderr)
+            return 2
         sig = signal.SIGKILL if argv[3:] == ["--signal", "KILL"] else signal.SIGTERM
         restart_app(argv[2], sig)
     else:
