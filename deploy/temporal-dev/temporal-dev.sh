@@ -63,7 +63,7 @@ TEMPORAL_START_TIMEOUT=${TEMPORAL_START_TIMEOUT:-90}
 TEMPORAL_STOP_TIMEOUT=${TEMPORAL_STOP_TIMEOUT:-20}
 # Exactly SendoutSearchAttributes.ALL, as docker-compose.yml's temporal-setup has them; `start`
 # warns when the Java source declares a key that is missing here.
-SENDOUT_SEARCH_ATTRIBUTES=${SENDOUT_SEARCH_ATTRIBUTES:-SendoutId=Keyword TenantId=Keyword Channel=Keyword SendoutStatus=Keyword Stuck=Bool StuckReason=Keyword StuckReasons=KeywordList}
+SENDOUT_SEARCH_ATTRIBUTES=${SENDOUT_SEARCH_ATTRIBUTES:-SendoutId=Keyword TenantId=Keyword Channel=Keyword SendoutStatus=Keyword Stuck=Bool StuckReason=Keyword StuckReasons=KeywordList NextReminderAt=Datetime}
 
 ADDRESS="$TEMPORAL_IP:$TEMPORAL_PORT"
 PID_FILE="$SENDOUT_STATE/temporal.pid"

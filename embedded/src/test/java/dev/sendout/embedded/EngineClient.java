@@ -382,6 +382,11 @@ final class EngineClient {
         TestServiceStubs.newServiceStubs(
             TestServiceStubsOptions.newBuilder()
                 .setTarget(temporalAddress)
+                // The stubs' own deadline (10 s by default) cut the call below short of its three
+                // minutes, and their keep-alive pings over a call that long made the server close
+                // the connection (too_many_pings).
+                .setRpcTimeout(Duration.ofMinutes(3))
+                .setEnableKeepAlive(false)
                 .validateAndBuildWithDefaults());
     try {
       testService
@@ -396,6 +401,34 @@ final class EngineClient {
                   .build());
     } finally {
       testService.shutdownNow();
+    }
+  }
+
+  /**
+   * Moves the test server's clock to just past {@code at}, from wherever it stands (earlier tests
+   * may have moved it ahead of the wall clock): the timers due by then fire, and the work they
+   * start runs at the wall clock's pace, as it would without skipping.
+   */
+  void skipTimeTo(Instant at) {
+    TestServiceStubs testService =
+        TestServiceStubs.newServiceStubs(
+            TestServiceStubsOptions.newBuilder()
+                .setTarget(temporalAddress)
+                .validateAndBuildWithDefaults());
+    Instant now;
+    try {
+      var time =
+          testService
+              .blockingStub()
+              .getCurrentTime(com.google.protobuf.Empty.getDefaultInstance())
+              .getTime();
+      now = Instant.ofEpochSecond(time.getSeconds(), time.getNanos());
+    } finally {
+      testService.shutdownNow();
+    }
+    Duration left = Duration.between(now, at).plusSeconds(2);
+    if (!left.isNegative() && !left.isZero()) {
+      skipTime(left);
     }
   }
 

@@ -10,7 +10,10 @@ import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryActivities;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendTally;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,10 +58,17 @@ public class EmailDeliveryActivities implements DeliveryActivities {
         sendoutId -> {
           List<OutgoingMessage> claimed =
               deliveries.claimForSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq());
-          if (!claimed.isEmpty()) {
-            EmailContent content = sendouts.content(sendoutId, EmailContent.class);
-            settle(claimed, sendGrid.send(content, claimed));
+          // One SendGrid request carries one content: a batch's invitations and each reminder's
+          // messages go in requests of their own (a wave's batch normally holds one reminder).
+          Map<Integer, List<OutgoingMessage>> byContent = new LinkedHashMap<>();
+          for (OutgoingMessage message : claimed) {
+            byContent.computeIfAbsent(message.reminderIndex(), k -> new ArrayList<>()).add(message);
           }
+          byContent.forEach(
+              (reminder, messages) -> {
+                EmailContent content = sendouts.content(sendoutId, reminder, EmailContent.class);
+                settle(messages, sendGrid.send(content, messages));
+              });
         });
   }
 

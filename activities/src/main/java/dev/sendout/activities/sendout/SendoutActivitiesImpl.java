@@ -1,6 +1,7 @@
 package dev.sendout.activities.sendout;
 
 import dev.sendout.activities.StoreCall;
+import dev.sendout.core.reminder.ReminderWaves;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.support.SupportActionStore;
 import dev.sendout.workflows.sendout.SendoutActivities;
@@ -16,10 +17,32 @@ public class SendoutActivitiesImpl implements SendoutActivities {
 
   private final SendoutStore sendouts;
   private final SupportActionStore actions;
+  private final ReminderWaves waves;
 
-  public SendoutActivitiesImpl(SendoutStore sendouts, SupportActionStore actions) {
+  public SendoutActivitiesImpl(
+      SendoutStore sendouts, SupportActionStore actions, ReminderWaves waves) {
     this.sendouts = sendouts;
     this.actions = actions;
+    this.waves = waves;
+  }
+
+  @Override
+  public ReminderWave remind(RemindWave input) {
+    return StoreCall.classified(
+        () -> {
+          var wave =
+              waves.wave(
+                  UUID.fromString(input.sendoutId()),
+                  input.waveId() == null ? null : UUID.fromString(input.waveId()),
+                  input.dueAt(),
+                  input.skipped());
+          return new ReminderWave(wave.messages(), wave.nextAt(), wave.nextIndex());
+        });
+  }
+
+  @Override
+  public int close(CloseSendout input) {
+    return StoreCall.classified(() -> waves.close(UUID.fromString(input.sendoutId())));
   }
 
   @Override

@@ -12,7 +12,9 @@ import dev.sendout.workflows.batch.DeliveryFailure;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendTally;
 import io.temporal.failure.ApplicationFailure;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,17 +61,18 @@ public class SmsDeliveryActivities implements DeliveryActivities {
 
   /** Sends the batch's messages one by one, each claimed right before its own request. */
   private void sendEach(UUID sendoutId, SendBatch batch) {
-    SmsContent content = null;
+    Map<Integer, SmsContent> contents = new HashMap<>();
     for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
       List<OutgoingMessage> claimed =
           deliveries.claimForSend(sendoutId, batch.batchNo(), seq, seq + 1);
       if (claimed.isEmpty()) {
         continue; // sent, or settled otherwise, by an earlier attempt
       }
-      if (content == null) {
-        content = sendouts.content(sendoutId, SmsContent.class);
-      }
       OutgoingMessage message = claimed.get(0);
+      SmsContent content =
+          contents.computeIfAbsent(
+              message.reminderIndex(),
+              reminder -> sendouts.content(sendoutId, reminder, SmsContent.class));
       awaitTurn(message);
       SendOutcome outcome = vonage.send(content, message);
       log.debug("Vonage call for message {}: {}", message.id(), outcome.kind());

@@ -66,7 +66,73 @@ public record CreateSendoutRequest(
                     + " when omitted",
             example = "Europe/Berlin")
         @JsonInclude(Include.NON_NULL)
-        String timeZone) {
+        String timeZone,
+    @Schema(
+            description =
+                "Reminders to the recipients who have not responded, at most 10, each later than"
+                    + " the one before. A reminder goes to a recipient whose invitation was"
+                    + " accepted by the provider (not FAILED, BOUNCED, DROPPED or SUPPRESSED), who"
+                    + " has not responded and is not on the tenant's suppression list. Omitted:"
+                    + " none")
+        @JsonInclude(Include.NON_NULL)
+        List<Reminder> reminders,
+    @Schema(
+            description =
+                "RFC 3339 date-time after the send time: when the survey closes. After it no"
+                    + " invitation or reminder is sent; messages not yet sent are CANCELLED"
+                    + " (\"survey closed\"). Omitted: never",
+            example = "2026-12-15T09:00:00Z")
+        @JsonInclude(Include.NON_NULL)
+        String closesAt) {
+
+  /** A request without reminders or a closing date. */
+  public CreateSendoutRequest(
+      String channel,
+      Sender from,
+      String subject,
+      String text,
+      String html,
+      List<Recipient> recipients,
+      String sendAt,
+      String receiptTimeout,
+      Window window,
+      String timeZone) {
+    this(
+        channel,
+        from,
+        subject,
+        text,
+        html,
+        recipients,
+        sendAt,
+        receiptTimeout,
+        window,
+        timeZone,
+        null,
+        null);
+  }
+
+  /** One reminder; the content it omits is the invitation's. */
+  public record Reminder(
+      @Schema(
+              description =
+                  "ISO 8601 duration, positive, at most P366D: how long after the recipient's"
+                      + " invitation was accepted by the provider the reminder is due. Due"
+                      + " reminders go out in waves that take every recipient due within the hour",
+              example = "P3D")
+          String after,
+      @Schema(description = "Email only; replaces the invitation's subject")
+          @JsonInclude(Include.NON_NULL)
+          String subject,
+      @Schema(
+              description =
+                  "Replaces the invitation's text; may use only the invitation's template"
+                      + " variables")
+          @JsonInclude(Include.NON_NULL)
+          String text,
+      @Schema(description = "Email only; replaces the invitation's html")
+          @JsonInclude(Include.NON_NULL)
+          String html) {}
 
   /** A request without quiet hours, as before they existed. */
   public CreateSendoutRequest(

@@ -124,7 +124,19 @@ public class SendoutController {
 
   private SendoutView view(StoredSendout s) {
     var tally = sendouts.countByStatusWithResponses(s.id());
-    var counts = tally.messages();
+    var counts = new java.util.EnumMap<>(tally.messages());
+    SendoutView.Reminders reminders = null;
+    if (s.reminderCount() > 0) {
+      var reminderCounts =
+          s.reminderMessages() == 0
+              ? SendoutView.Reminders.none()
+              : sendouts.countRemindersByStatus(s.id());
+      // The invitations' counts are the messages' less the reminders'.
+      reminderCounts.forEach((status, n) -> counts.merge(status, -n, Integer::sum));
+      reminders =
+          new SendoutView.Reminders(
+              s.reminderCount(), s.reminderMessages(), s.nextReminderAt(), reminderCounts);
+    }
     int unconfirmed = counts.get(MessageStatus.UNCONFIRMED);
     var attention = stuckSendouts.attention(s.id());
     var stuck =
@@ -141,7 +153,7 @@ public class SendoutController {
             ? 0
             : sendouts.countWaitingForWindow(s.id());
     return SendoutView.of(
-        s, sms, counts, SendoutView.Responses.of(s, tally), stuck, attention, waiting);
+        s, sms, counts, SendoutView.Responses.of(s, tally), stuck, attention, waiting, reminders);
   }
 
   private static MessageStatus status(String value) {

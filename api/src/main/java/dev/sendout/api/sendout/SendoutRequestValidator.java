@@ -8,6 +8,7 @@ import dev.sendout.core.channel.email.EmailContent;
 import dev.sendout.core.channel.email.Substitutions;
 import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.content.Template;
+import dev.sendout.core.reminder.Reminder;
 import dev.sendout.core.window.DeliveryWindow;
 import dev.sendout.core.window.TimeZones;
 import dev.sendout.workflows.sendout.Channel;
@@ -93,7 +94,9 @@ public class SendoutRequestValidator {
       Instant sendAt,
       Duration receiptTimeout,
       DeliveryWindow window,
-      String timeZone) {}
+      String timeZone,
+      List<Reminder> reminders,
+      Instant closesAt) {}
 
   /** A local time in a window: hours and minutes, 00:00 to 23:59. */
   private static final Pattern LOCAL_TIME = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
@@ -123,8 +126,24 @@ public class SendoutRequestValidator {
             problems);
     DeliveryWindow window = window(request.window(), problems);
     String timeZone = timeZone("/timeZone", request.timeZone(), problems);
+    Instant closesAt = ReminderRules.closesAt(request.closesAt(), sendAt, problems);
+    List<Reminder> reminders =
+        ReminderRules.reminders(
+            request.reminders(), channel, variables(content), sendAt, closesAt, problems);
     problems.throwIfAny();
-    return new Valid(channel, content, sendAt, receiptTimeout, window, timeZone);
+    return new Valid(
+        channel, content, sendAt, receiptTimeout, window, timeZone, reminders, closesAt);
+  }
+
+  /** The template variables the content uses; null when there is no content. */
+  private static Set<String> variables(Object content) {
+    if (content instanceof EmailContent email) {
+      return email.variables();
+    }
+    if (content instanceof SmsContent sms) {
+      return sms.variables();
+    }
+    return null;
   }
 
   /**

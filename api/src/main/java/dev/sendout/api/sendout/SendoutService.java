@@ -72,7 +72,9 @@ public class SendoutService {
                               .map(r -> stored(channels.of(valid.channel()), r, valid.timeZone()))
                               .toList(),
                           valid.window(),
-                          valid.timeZone()));
+                          valid.timeZone(),
+                          valid.reminders(),
+                          valid.closesAt()));
                 });
     if (created.existed() && !requestHash.equals(created.sendout().requestHash())) {
       throw new ApiProblem(

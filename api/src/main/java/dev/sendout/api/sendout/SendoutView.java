@@ -42,6 +42,9 @@ import java.util.UUID;
  * @param window its delivery window; absent when it has none
  * @param timeZone its IANA time zone; absent when it has none
  * @param waitingForWindow how many of its QUEUED messages wait for their delivery window to open
+ * @param closesAt when the survey closes; absent when it does not
+ * @param reminders its reminders and their messages, counted apart from {@code messages} (which
+ *     counts the invitations); absent when it has none
  */
 public record SendoutView(
     UUID id,
@@ -68,7 +71,33 @@ public record SendoutView(
     @Schema(
             description = "QUEUED messages waiting for their delivery window to open",
             example = "0")
-        int waitingForWindow) {
+        int waitingForWindow,
+    @JsonInclude(Include.NON_NULL) Instant closesAt,
+    @JsonInclude(Include.NON_NULL) Reminders reminders) {
+
+  /**
+   * A sendout's reminders.
+   *
+   * @param declared how many reminders it declares
+   * @param sent reminder messages created so far, in every status
+   * @param nextReminderAt when the next wave is due, as the workflow last worked it out; absent
+   *     when none is pending (all sent, cancelled, or the survey closed)
+   * @param messages how many reminder messages are in each status
+   */
+  public record Reminders(
+      @Schema(example = "2") int declared,
+      @Schema(example = "600") int sent,
+      @JsonInclude(Include.NON_NULL) Instant nextReminderAt,
+      Map<MessageStatus, Integer> messages) {
+
+    static Map<MessageStatus, Integer> none() {
+      Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
+      for (MessageStatus status : MessageStatus.values()) {
+        counts.put(status, 0);
+      }
+      return counts;
+    }
+  }
 
   /**
    * The survey responses recorded for a sendout's recipients.
@@ -95,7 +124,7 @@ public record SendoutView(
       int deliveredResponded = counts.responded().get(MessageStatus.DELIVERED);
       return new Responses(
           responded,
-          rate(responded, s.recipientCount()),
+          rate(responded, s.recipientsOnly()),
           delivered,
           deliveredResponded,
           rate(deliveredResponded, delivered));
@@ -151,6 +180,7 @@ public record SendoutView(
     }
   }
 
+  /** A sendout without reminders. */
   static SendoutView of(
       StoredSendout s,
       Sms sms,
@@ -159,12 +189,24 @@ public record SendoutView(
       Stuck stuck,
       Attention attention,
       int waitingForWindow) {
+    return of(s, sms, messages, responses, stuck, attention, waitingForWindow, null);
+  }
+
+  static SendoutView of(
+      StoredSendout s,
+      Sms sms,
+      Map<MessageStatus, Integer> messages,
+      Responses responses,
+      Stuck stuck,
+      Attention attention,
+      int waitingForWindow,
+      Reminders reminders) {
     return new SendoutView(
         s.id(),
         s.channel(),
         sms,
         s.status(),
-        s.recipientCount(),
+        s.recipientsOnly(),
         messages,
         responses,
         stuck,
@@ -181,7 +223,9 @@ public record SendoutView(
         attention.findings(),
         window(s.window()),
         s.timeZone(),
-        waitingForWindow);
+        waitingForWindow,
+        s.closesAt(),
+        reminders);
   }
 
   private static CreateSendoutRequest.Window window(DeliveryWindow window) {

@@ -135,6 +135,8 @@ public class SupportActions implements DisposableBean {
       case CANCEL -> "cancel";
       case RESEND -> "resend";
       case ACKNOWLEDGE -> "acknowledge";
+      case SKIP_REMINDER -> "skipNextReminder";
+      case CANCEL_REMINDERS -> "cancelReminders";
       case ADD_RECIPIENTS -> "addRecipients";
       case RESTART, HAND_OVER ->
           throw new IllegalArgumentException("Only the watchdog takes the " + action + " action");

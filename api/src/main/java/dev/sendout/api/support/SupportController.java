@@ -142,18 +142,36 @@ public class SupportController {
   @ApiResponse(responseCode = "404", description = "No such sendout")
   @ApiResponse(responseCode = "409", description = "Not possible in the sendout's state")
   @ApiResponse(responseCode = "503", description = "Temporal did not answer in time")
-  @PostMapping("/{id}/{action:pause|resume|cancel|resend|acknowledge}")
+  @PostMapping(
+      "/{id}/{action:pause|resume|cancel|resend|acknowledge|skip-next-reminder|cancel-reminders}")
   public ActionTaken act(
       Tenant tenant,
       @PathVariable UUID id,
       @Parameter(
               schema =
-                  @Schema(allowableValues = {"pause", "resume", "cancel", "resend", "acknowledge"}))
+                  @Schema(
+                      allowableValues = {
+                        "pause",
+                        "resume",
+                        "cancel",
+                        "resend",
+                        "acknowledge",
+                        "skip-next-reminder",
+                        "cancel-reminders"
+                      }))
           @PathVariable
           String action,
       @RequestBody(required = false) SupportActionRequest request) {
-    return support.take(
-        tenant, id, SupportActionType.valueOf(action.toUpperCase(Locale.ROOT)), request);
+    return support.take(tenant, id, actionType(action), request);
+  }
+
+  /** The path's action: its name, or for the reminders' actions their own path names. */
+  private static SupportActionType actionType(String action) {
+    return switch (action) {
+      case "skip-next-reminder" -> SupportActionType.SKIP_REMINDER;
+      case "cancel-reminders" -> SupportActionType.CANCEL_REMINDERS;
+      default -> SupportActionType.valueOf(action.toUpperCase(Locale.ROOT));
+    };
   }
 
   @Operation(summary = "Who did what to a sendout and when, oldest first")

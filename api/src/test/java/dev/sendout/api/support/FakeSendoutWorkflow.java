@@ -82,6 +82,33 @@ public class FakeSendoutWorkflow implements SendoutWorkflow {
     return 0;
   }
 
+  /** Reminders skipped and cancelled through this fake. */
+  int remindersSkipped;
+
+  boolean remindersCancelled;
+
+  @Override
+  public int skipNextReminder(SupportAction action) {
+    remindersSkipped++;
+    return 0;
+  }
+
+  @Override
+  public void validateSkipNextReminder(SupportAction action) {
+    refuseIf(remindersCancelled, "The reminders are cancelled already");
+  }
+
+  @Override
+  public int cancelReminders(SupportAction action) {
+    remindersCancelled = true;
+    return 0;
+  }
+
+  @Override
+  public void validateCancelReminders(SupportAction action) {
+    refuseIf(remindersCancelled, "The reminders are cancelled already");
+  }
+
   @Override
   public void validatePause(SupportAction action) {
     refuseIf(paused, "The sendout is paused already");

@@ -79,7 +79,12 @@ public class DeliveryStore {
         .and(MESSAGE.STATUS.eq(RELEASED))
         .and(MESSAGE.SEND_STARTED_AT.isNull())
         .returning(
-            MESSAGE.ID, MESSAGE.SEQ, MESSAGE.ADDRESS, MESSAGE.DISPLAY_NAME, MESSAGE.VARIABLES)
+            MESSAGE.ID,
+            MESSAGE.SEQ,
+            MESSAGE.ADDRESS,
+            MESSAGE.DISPLAY_NAME,
+            MESSAGE.VARIABLES,
+            MESSAGE.REMINDER_INDEX)
         .fetch()
         .sortAsc(MESSAGE.SEQ)
         .map(
@@ -88,7 +93,8 @@ public class DeliveryStore {
                     r.getId(),
                     r.getAddress(),
                     r.getDisplayName(),
-                    Json.readStringMap(r.getVariables())));
+                    Json.readStringMap(r.getVariables()),
+                    r.getReminderIndex() == null ? null : r.getReminderIndex().intValue()));
   }
 
   /**

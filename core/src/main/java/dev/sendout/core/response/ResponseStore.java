@@ -20,6 +20,10 @@ import org.springframework.stereotype.Repository;
  * the delivery state machine, so it is recorded whatever the message's status (a recipient may
  * answer through a link we never saw delivered), and it moves no status.
  *
+ * <p>A response is the recipient's, so it is recorded on the invitation: one naming a reminder
+ * message by id lands on the invitation that reminder reminds about, and one naming an address
+ * matches invitations only.
+ *
  * <p>A batch of responses is one statement: the reported keys go in as arrays ({@code unnest}), are
  * matched to messages by id, externalId or address, and the messages without a response are
  * updated, all set-based; its cost does not grow with a statement per response.
@@ -49,14 +53,16 @@ public class ResponseStore {
         select i.item, m.id, i.responded_at, m.responded_at as earlier
           from input i
           cross join lateral (
-            select id, responded_at from message
-             where i.message_id is not null and id = i.message_id and sendout_id = ?
+            select v.id, v.responded_at from message r
+              join message v on v.id = coalesce(r.reminds_message_id, r.id)
+             where i.message_id is not null and r.id = i.message_id and r.sendout_id = ?
             union all
             select id, responded_at from message
              where i.external_id is not null and sendout_id = ? and external_id = i.external_id
             union all
             select id, responded_at from message
              where i.address is not null and sendout_id = ? and lower(address) = lower(i.address)
+               and reminds_message_id is null
           ) m
       ),
       chosen as (

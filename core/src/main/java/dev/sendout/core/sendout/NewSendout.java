@@ -30,7 +30,38 @@ public record NewSendout(
     String requestHash,
     List<Recipient> recipients,
     DeliveryWindow window,
-    String timeZone) {
+    String timeZone,
+    List<dev.sendout.core.reminder.Reminder> reminders,
+    Instant closesAt) {
+
+  /** A sendout without reminders or a closing date. */
+  public NewSendout(
+      UUID id,
+      String tenantId,
+      Channel channel,
+      Object content,
+      Instant sendAt,
+      Duration receiptTimeout,
+      String idempotencyKey,
+      String requestHash,
+      List<Recipient> recipients,
+      DeliveryWindow window,
+      String timeZone) {
+    this(
+        id,
+        tenantId,
+        channel,
+        content,
+        sendAt,
+        receiptTimeout,
+        idempotencyKey,
+        requestHash,
+        recipients,
+        window,
+        timeZone,
+        List.of(),
+        null);
+  }
 
   /** A sendout without a delivery window. */
   public NewSendout(
@@ -54,6 +85,8 @@ public record NewSendout(
         requestHash,
         recipients,
         null,
+        null,
+        List.of(),
         null);
   }
 

@@ -143,7 +143,9 @@ public class SendoutStarter {
         sendout.sendAt(),
         settings(sendout),
         checkpoint,
-        quietHours);
+        quietHours,
+        sendout.reminderCount(),
+        sendout.closesAt());
   }
 
   private SendoutSettings settings(StoredSendout sendout) {

@@ -4,6 +4,8 @@ import static dev.sendout.core.store.Json.instant;
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 
+import dev.sendout.core.reminder.Reminder;
+import dev.sendout.core.reminder.ReminderWaves;
 import dev.sendout.core.store.Json;
 import dev.sendout.core.store.jooq.tables.records.SendoutRecord;
 import dev.sendout.core.window.DeliveryWindow;
@@ -72,6 +74,14 @@ public class SendoutStore {
                     ? null
                     : JSONB.valueOf(Json.write(sendout.window().written())))
             .set(SENDOUT.TIME_ZONE, sendout.timeZone())
+            .set(
+                SENDOUT.REMINDERS,
+                sendout.reminders().isEmpty()
+                    ? null
+                    : JSONB.valueOf(Json.write(sendout.reminders())))
+            .set(
+                SENDOUT.CLOSES_AT,
+                sendout.closesAt() == null ? null : sendout.closesAt().atOffset(ZoneOffset.UTC))
             .onConflict(SENDOUT.TENANT_ID, SENDOUT.IDEMPOTENCY_KEY)
             .doNothing()
             .returningResult(SENDOUT.ID)
@@ -108,6 +118,33 @@ public class SendoutStore {
         .map(SendoutStore::toStored);
   }
 
+  /**
+   * The content of reminder {@code index} (0-based): the sendout's own, with the reminder's
+   * subject, text and html in place of those it gives. Null {@code index}: the invitation's.
+   */
+  public <T> T content(UUID id, Integer index, Class<T> type) {
+    if (index == null) {
+      return content(id, type);
+    }
+    var row =
+        db.select(SENDOUT.CONTENT, SENDOUT.REMINDERS)
+            .from(SENDOUT)
+            .where(SENDOUT.ID.eq(id))
+            .fetchSingle();
+    Reminder reminder = ReminderWaves.reminders(row.value2()).get(index);
+    Map<String, Object> content = Json.readObject(row.value1());
+    if (reminder.subject() != null) {
+      content.put("subject", reminder.subject());
+    }
+    if (reminder.text() != null) {
+      content.put("text", reminder.text());
+    }
+    if (reminder.html() != null) {
+      content.put("html", reminder.html());
+    }
+    return Json.read(JSONB.valueOf(Json.write(content)), type);
+  }
+
   /** The content the sendout was created with, as the channel's content record. */
   public <T> T content(UUID id, Class<T> type) {
     return Json.read(
@@ -124,6 +161,24 @@ public class SendoutStore {
     db.select(MESSAGE.STATUS, DSL.count())
         .from(MESSAGE)
         .where(MESSAGE.SENDOUT_ID.eq(id))
+        .groupBy(MESSAGE.STATUS)
+        .forEach(row -> counts.put(row.value1(), row.value2()));
+    return counts;
+  }
+
+  /**
+   * How many of the sendout's reminder messages are in each status; every status is present. Read
+   * through the index of reminder waves, so it costs the reminders, not the sendout.
+   */
+  public Map<MessageStatus, Integer> countRemindersByStatus(UUID id) {
+    Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
+    for (MessageStatus status : MessageStatus.values()) {
+      counts.put(status, 0);
+    }
+    db.select(MESSAGE.STATUS, DSL.count())
+        .from(MESSAGE)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.REMINDER_WAVE_ID.isNotNull())
         .groupBy(MESSAGE.STATUS)
         .forEach(row -> counts.put(row.value1(), row.value2()));
     return counts;
@@ -324,6 +379,10 @@ public class SendoutStore {
         r.getDeliveryWindow() == null
             ? null
             : DeliveryWindow.of(Json.read(r.getDeliveryWindow(), DeliveryWindow.Written.class)),
-        r.getTimeZone());
+        r.getTimeZone(),
+        ReminderWaves.reminders(r.getReminders()).size(),
+        instant(r.getClosesAt()),
+        instant(r.getNextReminderAt()),
+        r.getReminderMessages());
   }
 }

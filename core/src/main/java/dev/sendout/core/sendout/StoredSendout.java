@@ -13,6 +13,12 @@ import java.util.UUID;
  * @param receiptTimeout how long an accepted message may wait for its receipt
  * @param window its delivery window; null when it has none
  * @param timeZone its IANA zone; null when it has none
+ * @param reminderCount how many reminders it declares
+ * @param closesAt when the survey closes; null when it does not
+ * @param nextReminderAt when its next reminder wave is due, as its workflow last worked it out;
+ *     null when none is pending
+ * @param reminderMessages how many of its messages are reminders; {@code recipientCount} counts
+ *     them too, being the next free sequence number
  */
 public record StoredSendout(
     UUID id,
@@ -29,7 +35,55 @@ public record StoredSendout(
     Instant completedAt,
     String requestHash,
     DeliveryWindow window,
-    String timeZone) {
+    String timeZone,
+    int reminderCount,
+    Instant closesAt,
+    Instant nextReminderAt,
+    int reminderMessages) {
+
+  /** A sendout without reminders or a closing date. */
+  public StoredSendout(
+      UUID id,
+      String tenantId,
+      Channel channel,
+      SendoutStatus status,
+      int recipientCount,
+      Instant sendAt,
+      Duration receiptTimeout,
+      Instant createdAt,
+      Instant workflowStartedAt,
+      Instant releasedAt,
+      Instant sentAt,
+      Instant completedAt,
+      String requestHash,
+      DeliveryWindow window,
+      String timeZone) {
+    this(
+        id,
+        tenantId,
+        channel,
+        status,
+        recipientCount,
+        sendAt,
+        receiptTimeout,
+        createdAt,
+        workflowStartedAt,
+        releasedAt,
+        sentAt,
+        completedAt,
+        requestHash,
+        window,
+        timeZone,
+        0,
+        null,
+        null,
+        0);
+  }
+
+  /** Its recipients: its messages less its reminders. */
+  public int recipientsOnly() {
+    return recipientCount - reminderMessages;
+  }
 
   /** A sendout without a delivery window. */
   public StoredSendout(

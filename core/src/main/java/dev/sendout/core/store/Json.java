@@ -32,6 +32,16 @@ public final class Json {
     }
   }
 
+  /** A JSON object as a mutable map, to change some of its fields. */
+  public static Map<String, Object> readObject(JSONB json) {
+    try {
+      return MAPPER.readValue(
+          json.data(), new TypeReference<java.util.LinkedHashMap<String, Object>>() {});
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("Stored JSON is not an object", e);
+    }
+  }
+
   public static Map<String, String> readStringMap(JSONB json) {
     try {
       return MAPPER.readValue(json.data(), STRING_MAP);

@@ -95,6 +95,12 @@ public class SupportActionStore {
                 .and(FINDING.ACKNOWLEDGED_AT.isNull())
                 .execute();
       }
+      case SKIP_REMINDER -> {
+        // The workflow works out the next wave again without the skipped reminder.
+      }
+      case CANCEL_REMINDERS -> {
+        db.update(SENDOUT).setNull(SENDOUT.NEXT_REMINDER_AT).where(SENDOUT.ID.eq(id)).execute();
+      }
       case ADD_RECIPIENTS, RESTART, HAND_OVER, SUPPRESSION_REMOVED ->
           throw new IllegalArgumentException(input.type() + " is recorded by whoever does it");
     }

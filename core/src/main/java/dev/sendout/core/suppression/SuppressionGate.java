@@ -35,7 +35,7 @@ public class SuppressionGate {
    * The address of a message {@code m} of a sendout {@code s} in {@link SuppressionKey}'s form, for
    * statements that join the sendout.
    */
-  static final String NORMALISED_ADDRESS =
+  public static final String NORMALISED_ADDRESS =
       "case when s.channel = 'EMAIL' then "
           + normalised(Channel.EMAIL, "m.address")
           + " else "

@@ -1,6 +1,7 @@
 package dev.sendout.workflows.sendout;
 
 import dev.sendout.workflows.receipt.DeliveryTally;
+import java.time.Instant;
 
 /**
  * A sendout's progress as support staff see it, from one set of inputs so that both views agree:
@@ -27,6 +28,10 @@ final class ProgressReport {
   }
 
   SendoutProgress query(SendoutStatus status, boolean paused) {
+    return query(status, paused, null);
+  }
+
+  SendoutProgress query(SendoutStatus status, boolean paused, Instant nextReminderAt) {
     StuckReason reason = stuck.reason();
     return new SendoutProgress(
         start.sendoutId(),
@@ -46,7 +51,8 @@ final class ProgressReport {
         ledger.stuckSample(SendoutProgress.MAX_SAMPLE),
         paused,
         stuck.acknowledged(),
-        stuck.state().watchdog());
+        stuck.state().watchdog(),
+        nextReminderAt);
   }
 
   private String statusLine(SendoutStatus status) {

@@ -30,6 +30,37 @@ public interface SendoutActivities {
   ActionApplied applyAction(ApplyAction input);
 
   /**
+   * Works out the sendout's next reminder wave. Given a {@code waveId} and a {@code dueAt} that has
+   * come, it first creates that wave: a QUEUED reminder message, under new sequence numbers, for
+   * every eligible recipient whose reminder is due within an hour of {@code dueAt}, in one
+   * statement. Idempotent by {@code waveId}: a retry answers with the messages the attempt that
+   * committed created.
+   */
+  ReminderWave remind(RemindWave input);
+
+  /**
+   * The survey closed: every message not yet handed to a provider call is CANCELLED with the reason
+   * "survey closed". Returns how many.
+   */
+  int close(CloseSendout input);
+
+  /**
+   * @param waveId names the wave to create; null to only work out when the next is due
+   * @param dueAt when the wave was due; it takes every recipient due within an hour of it
+   * @param skipped a bit per reminder index support staff skipped
+   */
+  record RemindWave(String sendoutId, String waveId, Instant dueAt, int skipped) {}
+
+  /**
+   * @param messages the wave's reminder messages, QUEUED; null when it created none
+   * @param nextAt when the next wave is due; null when no reminder is pending
+   * @param nextIndex the reminder (0-based) the next wave is for; -1 when none
+   */
+  record ReminderWave(SeqRange messages, Instant nextAt, int nextIndex) {}
+
+  record CloseSendout(String sendoutId) {}
+
+  /**
    * @param releaseId names a release within delivery windows, so that a retry answers as the
    *     attempt that committed; null for a release of every QUEUED message
    * @param rangeSize the widest range of sequence numbers one range of {@code released} may span

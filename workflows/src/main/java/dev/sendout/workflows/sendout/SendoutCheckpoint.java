@@ -23,6 +23,8 @@ import java.util.Objects;
  *     checkpoints written before sendouts ran a batch inline
  * @param windowOpensAt for a sendout with a delivery window, when the window next opens for
  *     messages still waiting for it; null when none waits
+ * @param reminders for a sendout with reminders or a closing date, where they stand; null
+ *     otherwise, and in checkpoints written before reminders existed
  */
 public record SendoutCheckpoint(
     int messageCount,
@@ -34,7 +36,8 @@ public record SendoutCheckpoint(
     Map<Integer, BatchProgress> unsettled,
     SupportState support,
     StartBatch inline,
-    Instant windowOpensAt) {
+    Instant windowOpensAt,
+    ReminderSchedule reminders) {
 
   SendoutCheckpoint(
       int messageCount,
@@ -54,6 +57,7 @@ public record SendoutCheckpoint(
         settled,
         unsettled,
         support,
+        null,
         null,
         null);
   }
@@ -95,7 +99,8 @@ public record SendoutCheckpoint(
         unsettled,
         support,
         next,
-        windowOpensAt);
+        windowOpensAt,
+        reminders);
   }
 
   SendoutCheckpoint withWindowOpensAt(Instant next) {
@@ -109,6 +114,22 @@ public record SendoutCheckpoint(
         unsettled,
         support,
         inline,
+        next,
+        reminders);
+  }
+
+  SendoutCheckpoint withReminders(ReminderSchedule next) {
+    return new SendoutCheckpoint(
+        messageCount,
+        nextBatch,
+        tally,
+        reported,
+        settledBatches,
+        settled,
+        unsettled,
+        support,
+        inline,
+        windowOpensAt,
         next);
   }
 }

@@ -19,6 +19,7 @@ import java.util.List;
  * @param paused true while support staff have paused new sends
  * @param acknowledged who acknowledged the current stuck flag, and their note; null when nobody has
  * @param watchdogFindings what the watchdog last reported about this sendout
+ * @param nextReminderAt when the next reminder wave is due; null when none is pending
  */
 public record SendoutProgress(
     String sendoutId,
@@ -36,7 +37,8 @@ public record SendoutProgress(
     List<String> stuckSample,
     boolean paused,
     SupportAction acknowledged,
-    List<WatchdogFindings.Finding> watchdogFindings) {
+    List<WatchdogFindings.Finding> watchdogFindings,
+    Instant nextReminderAt) {
 
   public static final int MAX_SAMPLE = 50;
 }

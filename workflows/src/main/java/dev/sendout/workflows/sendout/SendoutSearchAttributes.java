@@ -4,6 +4,7 @@ import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributeUpdate;
 import io.temporal.workflow.Workflow;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Locale;
 
@@ -37,11 +38,26 @@ public final class SendoutSearchAttributes {
   public static final SearchAttributeKey<List<String>> STUCK_REASONS =
       SearchAttributeKey.forKeywordList("StuckReasons");
 
+  /**
+   * When the sendout's next reminder wave is due; unset when none is pending. Written from version
+   * 1 of {@code reminders}, by sendouts that have reminders.
+   */
+  public static final SearchAttributeKey<OffsetDateTime> NEXT_REMINDER_AT =
+      SearchAttributeKey.forOffsetDateTime("NextReminderAt");
+
   /** From version 1 a sendout keeps {@link #STUCK_REASONS} up to date beside StuckReason. */
   static final String STUCK_REASONS_VERSION = "stuck-reasons";
 
   public static final List<SearchAttributeKey<?>> ALL =
-      List.of(SENDOUT_ID, TENANT_ID, CHANNEL, SENDOUT_STATUS, STUCK, STUCK_REASON, STUCK_REASONS);
+      List.of(
+          SENDOUT_ID,
+          TENANT_ID,
+          CHANNEL,
+          SENDOUT_STATUS,
+          STUCK,
+          STUCK_REASON,
+          STUCK_REASONS,
+          NEXT_REMINDER_AT);
 
   /**
    * From this version on a sendout upserts an attribute only when its value changes: the values the

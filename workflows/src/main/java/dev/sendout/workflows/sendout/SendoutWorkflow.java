@@ -105,6 +105,23 @@ public interface SendoutWorkflow {
   @UpdateValidatorMethod(updateName = "acknowledge")
   void validateAcknowledge(SupportAction action);
 
+  /**
+   * Skips the reminder of the next wave: it is sent to nobody still due for it. Returns how many
+   * messages it affected in the store (none: the reminders are not created yet).
+   */
+  @UpdateMethod
+  int skipNextReminder(SupportAction action);
+
+  @UpdateValidatorMethod(updateName = "skipNextReminder")
+  void validateSkipNextReminder(SupportAction action);
+
+  /** Stops every reminder still to come; the sendout completes once what was sent settles. */
+  @UpdateMethod
+  int cancelReminders(SupportAction action);
+
+  @UpdateValidatorMethod(updateName = "cancelReminders")
+  void validateCancelReminders(SupportAction action);
+
   static String workflowId(String sendoutId) {
     return "sendout-" + sendoutId;
   }

@@ -16,6 +16,8 @@ import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import org.slf4j.Logger;
 
@@ -64,6 +66,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   static final String QUIET_HOURS = "quiet-hours";
 
+  /**
+   * From version 1 a sendout with reminders sends them in waves ({@link ReminderSchedule}), and one
+   * with a closing date stops sending at it. Asked only of sendouts that have either, so that the
+   * others' histories stay as they were.
+   */
+  static final String REMINDERS = "reminders";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -102,6 +111,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private Instant windowOpensAt;
 
   /**
+   * Where the reminders and the closing date stand; null for a sendout that has neither (and for
+   * one started before version 1 of {@link #REMINDERS}).
+   */
+  private ReminderSchedule reminders;
+
+  /**
    * Restores a continued run's state before anything else runs. The SDK delivers the signals that
    * are already waiting for a new run before it calls {@link #run}, so a batch's report that
    * arrived while the sendout was continuing as new must find the checkpoint already in place, not
@@ -122,9 +137,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
           BatchPlan.restore(
               start.sendoutId(), batchSize, checkpoint.messageCount(), support, start.quietHours());
       windowOpensAt = checkpoint.windowOpensAt();
+      reminders = checkpoint.reminders();
       ledger = BatchLedger.restore(checkpoint);
       paused = support.paused();
-      cancelling = plan.cancelled();
+      // A closed survey cut its plan as a cancel does, but it was not cancelled.
+      cancelling = plan.cancelled() && (reminders == null || !reminders.closed());
       stuck = new StuckFlag(support.stuck(), ledger.anyStuck());
     }
     report = new ProgressReport(start, plan, ledger, stuck);
@@ -146,6 +163,14 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     quietHours =
         start.quietHours() && Workflow.getVersion(QUIET_HOURS, Workflow.DEFAULT_VERSION, 1) == 1;
     boolean continued = start.checkpoint() != null;
+    if (start.remindsOrCloses()
+        && Workflow.getVersion(REMINDERS, Workflow.DEFAULT_VERSION, 1) == 1) {
+      if (reminders == null) {
+        reminders = ReminderSchedule.NONE;
+      }
+    } else {
+      reminders = null;
+    }
     if (!continued) {
       // Present from the start, so that "Stuck = false" finds healthy sendouts too.
       SendoutSearchAttributes.upsert(STUCK, false, onlyChanges);
@@ -231,17 +256,24 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private void sendAndSettle() {
     while (true) {
       int seen = changes;
+      closeWhenDue();
       releaseAdditions();
       releaseOpenedWindows();
       boolean draining = historyIsLarge();
       if (!draining) {
         startBatches();
       }
+      if (reminders != null) {
+        // Even while draining: a due wave left unsent would wake the loop at once, again and again.
+        // What it adds waits in the plan, which the checkpoint carries.
+        remind();
+      }
       if (ledger.sent() == plan.batchCount()) {
         markSent();
         if (ledger.settledBatches() == plan.batchCount()
             && !plan.hasUnreleased()
             && windowOpensAt == null
+            && !remindersPending()
             && Workflow.isEveryHandlerFinished()) {
           return;
         }
@@ -253,9 +285,93 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
   }
 
+  /**
+   * Once the survey has closed, nothing more is sent: the store cancels every message not yet
+   * handed to a provider call ("survey closed"), no batch is started after those already started,
+   * and no reminder wave comes. What is in flight settles, and the sendout completes.
+   */
+  private void closeWhenDue() {
+    if (reminders == null
+        || reminders.closed()
+        || start.closesAt() == null
+        || cancelling
+        || now().isBefore(start.closesAt())) {
+      return;
+    }
+    int cancelled = store.close(new SendoutActivities.CloseSendout(start.sendoutId()));
+    log.info("Sendout {}: the survey closed; {} messages cancelled", start.sendoutId(), cancelled);
+    reminders = reminders.close();
+    windowOpensAt = null;
+    plan.cancelAt(ledger.started());
+    publishNextReminder();
+    changes++;
+    describeProgress();
+  }
+
+  /**
+   * Works out the next reminder wave once every batch has sent (their invitations' acceptance times
+   * are then in the store), and sends the wave that is due: the store creates its reminder messages
+   * as a range of its own, which is released and sent as added recipients are. No wave while
+   * paused.
+   */
+  private void remind() {
+    if (start.reminders() == 0 || reminders.stopped() || cancelling) {
+      return;
+    }
+    int sent = ledger.sent();
+    Instant due = reminders.nextAt();
+    SendoutActivities.ReminderWave wave;
+    if (due != null && !now().isBefore(due)) {
+      if (paused) {
+        return;
+      }
+      wave =
+          store.remind(
+              new SendoutActivities.RemindWave(
+                  start.sendoutId(), Workflow.randomUUID().toString(), now(), reminders.skipped()));
+    } else if (sent == plan.batchCount() && reminders.computedAtSent() != sent) {
+      wave =
+          store.remind(
+              new SendoutActivities.RemindWave(
+                  start.sendoutId(), null, now(), reminders.skipped()));
+    } else {
+      return;
+    }
+    if (reminders.stopped()) {
+      return; // cancelled or closed while the store call ran
+    }
+    reminders = reminders.next(wave.nextAt(), wave.nextIndex(), sent);
+    if (wave.messages() != null && plan.add(wave.messages())) {
+      log.info("Sendout {}: reminder wave of {} messages", start.sendoutId(), wave.messages());
+    }
+    publishNextReminder();
+    changes++;
+    describeProgress();
+  }
+
+  /** Whether a reminder wave is still to come (or still to be worked out). */
+  private boolean remindersPending() {
+    return reminders != null
+        && start.reminders() > 0
+        && !cancelling
+        && reminders.pending(ledger.sent());
+  }
+
+  private void publishNextReminder() {
+    Instant next = reminders.stopped() ? null : reminders.nextAt();
+    OffsetDateTime shown =
+        Workflow.getTypedSearchAttributes().get(SendoutSearchAttributes.NEXT_REMINDER_AT);
+    if (next == null && shown != null) {
+      Workflow.upsertTypedSearchAttributes(SendoutSearchAttributes.NEXT_REMINDER_AT.valueUnset());
+    } else if (next != null && (shown == null || !shown.toInstant().equals(next))) {
+      Workflow.upsertTypedSearchAttributes(
+          SendoutSearchAttributes.NEXT_REMINDER_AT.valueSet(next.atOffset(ZoneOffset.UTC)));
+    }
+  }
+
   /** Releases the messages added since the last look, and plans batches for them. */
   private void releaseAdditions() {
-    if (!plan.hasUnreleased() || cancelling) {
+    if (!plan.hasUnreleased() || cancelling || closed()) {
       return;
     }
     List<SeqRange> ranges = plan.takeUnreleased();
@@ -275,6 +391,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     if (plan.planAdded(ranges, merge) && status == SendoutStatus.SENT) {
       setStatus(SendoutStatus.SENDING);
     }
+  }
+
+  private boolean closed() {
+    return reminders != null && reminders.closed();
   }
 
   private void startBatches() {
@@ -304,9 +424,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   /** Waits for a change past {@code seen}; at once if one came since. */
   private void awaitChange(int seen) {
-    if (windowOpensAt != null && !cancelling) {
-      // A durable timer until the next window opens; a signal or an Update wakes the loop sooner.
-      Duration untilOpen = Duration.between(now(), windowOpensAt);
+    Instant wakeAt = wakeAt();
+    if (wakeAt != null) {
+      // A durable timer until the next window opens, reminder wave is due or the survey closes; a
+      // signal or an Update wakes the loop sooner.
+      Duration untilOpen = Duration.between(now(), wakeAt);
       if (untilOpen.isNegative() || untilOpen.isZero()) {
         return;
       }
@@ -317,6 +439,29 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     stuck.batchesStuck(ledger.anyStuck());
     stuck.publish(false);
     describeProgress();
+  }
+
+  /**
+   * The earliest of what the loop waits for with a timer: the next window opening, and, from
+   * version 1 of {@link #REMINDERS}, the next reminder wave (not while paused) and the closing date
+   * (only while something is still to send or to remind). Null when there is none.
+   */
+  private Instant wakeAt() {
+    Instant at = windowOpensAt != null && !cancelling ? windowOpensAt : null;
+    if (reminders == null || cancelling || reminders.closed()) {
+      return at;
+    }
+    if (!paused && !reminders.stopped() && reminders.nextAt() != null) {
+      at = earliest(at, reminders.nextAt());
+    }
+    if (start.closesAt() != null) {
+      at = earliest(at, start.closesAt());
+    }
+    return at;
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a == null || b.isBefore(a) ? b : a;
   }
 
   private boolean historyIsLarge() {
@@ -339,13 +484,17 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       SendoutCheckpoint checkpoint = ledger.checkpoint(plan.messageCount(), support);
       Workflow.continueAsNew(
           start.continueFrom(
-              checkpoint.withInline(batches.inlineResume()).withWindowOpensAt(windowOpensAt)));
+              checkpoint
+                  .withInline(batches.inlineResume())
+                  .withWindowOpensAt(windowOpensAt)
+                  .withReminders(reminders)));
     }
   }
 
   @Override
   public SendoutProgress progress() {
-    return report.query(status, paused);
+    return report.query(
+        status, paused, reminders == null || reminders.stopped() ? null : reminders.nextAt());
   }
 
   /** Counts each batch once, whatever reports it sends ({@link BatchLedger#record}). */
@@ -376,7 +525,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   @Override
   public void recipientsAdded(AddedRanges added) {
-    if (finishing || cancelling) {
+    if (finishing || cancelling || closed()) {
       log.warn("Sendout {} is finishing: added ranges {} come too late", start.sendoutId(), added);
       return;
     }
@@ -397,7 +546,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public int addRecipients(AddRecipients added) {
-    if (!plan.add(added.messages())) {
+    if (closed() || !plan.add(added.messages())) {
       return 0;
     }
     changes++;
@@ -494,9 +643,49 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     return applyAction(SupportActionType.ACKNOWLEDGE, action, () -> {}).messages();
   }
 
+  @Override
+  public void validateSkipNextReminder(SupportAction action) {
+    rules().checkSkipReminder(start.reminders() > 0 ? reminders : null);
+  }
+
+  /**
+   * Skips the next wave's reminder for everyone still due for it; the next wave is worked out
+   * again, without it.
+   */
+  @Override
+  public int skipNextReminder(SupportAction action) {
+    ReminderSchedule before = reminders;
+    reminders = reminders.skipNext();
+    int affected =
+        applyAction(SupportActionType.SKIP_REMINDER, action, () -> reminders = before).messages();
+    publishNextReminder();
+    return affected;
+  }
+
+  @Override
+  public void validateCancelReminders(SupportAction action) {
+    rules().checkCancelReminders(start.reminders() > 0 ? reminders : null);
+  }
+
+  @Override
+  public int cancelReminders(SupportAction action) {
+    ReminderSchedule before = reminders;
+    reminders = reminders.cancel();
+    int affected =
+        applyAction(SupportActionType.CANCEL_REMINDERS, action, () -> reminders = before)
+            .messages();
+    publishNextReminder();
+    return affected;
+  }
+
   private SupportRules rules() {
     return new SupportRules(
-        finishing, cancelling || cancelPending, status, paused, stuck.isStuck());
+        finishing,
+        cancelling || cancelPending,
+        status,
+        paused,
+        stuck.isStuck(),
+        remindersPending());
   }
 
   /**
@@ -548,6 +737,20 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       details +=
           " Messages wait for their delivery window, which next opens at %s."
               .formatted(windowOpensAt);
+    }
+    if (reminders != null) {
+      if (reminders.closed()) {
+        details += " The survey closed at %s.".formatted(start.closesAt());
+      } else if (reminders.cancelled()) {
+        details += " Reminders cancelled.";
+      } else if (reminders.nextAt() != null) {
+        details +=
+            " Next reminder wave (reminder %d) at %s%s."
+                .formatted(
+                    reminders.nextIndex() + 1,
+                    reminders.nextAt(),
+                    paused ? ", held while paused" : "");
+      }
     }
     Workflow.setCurrentDetails(details);
   }

@@ -10,6 +10,9 @@ import java.time.Instant;
  * @param quietHours whether the sendout has a delivery window: its messages are released only while
  *     their window is open (from version 1 of {@code quiet-hours}); false in inputs written before
  *     windows existed
+ * @param reminders how many reminders the sendout declares (their content and timing live in the
+ *     store); 0 in inputs written before reminders existed
+ * @param closesAt when the survey closes: nothing is sent after it; null when it never closes
  */
 public record StartSendout(
     String sendoutId,
@@ -19,7 +22,32 @@ public record StartSendout(
     Instant sendAt,
     SendoutSettings settings,
     SendoutCheckpoint checkpoint,
-    boolean quietHours) {
+    boolean quietHours,
+    int reminders,
+    Instant closesAt) {
+
+  /** A sendout without reminders or a closing date. */
+  public StartSendout(
+      String sendoutId,
+      String tenantId,
+      Channel channel,
+      int recipientCount,
+      Instant sendAt,
+      SendoutSettings settings,
+      SendoutCheckpoint checkpoint,
+      boolean quietHours) {
+    this(
+        sendoutId,
+        tenantId,
+        channel,
+        recipientCount,
+        sendAt,
+        settings,
+        checkpoint,
+        quietHours,
+        0,
+        null);
+  }
 
   /** A sendout without a delivery window. */
   public StartSendout(
@@ -33,8 +61,22 @@ public record StartSendout(
     this(sendoutId, tenantId, channel, recipientCount, sendAt, settings, checkpoint, false);
   }
 
+  /** Whether the sendout has reminders or a closing date (from version 1 of {@code reminders}). */
+  boolean remindsOrCloses() {
+    return reminders > 0 || closesAt != null;
+  }
+
   StartSendout continueFrom(SendoutCheckpoint next) {
     return new StartSendout(
-        sendoutId, tenantId, channel, recipientCount, sendAt, settings, next, quietHours);
+        sendoutId,
+        tenantId,
+        channel,
+        recipientCount,
+        sendAt,
+        settings,
+        next,
+        quietHours,
+        reminders,
+        closesAt);
   }
 }

@@ -10,6 +10,10 @@ public enum SupportActionType {
   CANCEL,
   RESEND,
   ACKNOWLEDGE,
+  /** The next reminder wave's reminder is not sent to anyone still due for it. */
+  SKIP_REMINDER,
+  /** No reminder is sent any more. */
+  CANCEL_REMINDERS,
   ADD_RECIPIENTS,
   /** The watchdog started the workflow again after it had stopped without finishing. */
   RESTART,

@@ -7,9 +7,20 @@ package dev.sendout.workflows.sendout;
  *
  * @param finishing the sendout is completing: nothing is accepted any more
  * @param stuck the sendout is flagged stuck and not acknowledged
+ * @param remindersPending a reminder wave is still to come: a pause holds it
  */
 record SupportRules(
-    boolean finishing, boolean cancelling, SendoutStatus status, boolean paused, boolean stuck) {
+    boolean finishing,
+    boolean cancelling,
+    SendoutStatus status,
+    boolean paused,
+    boolean stuck,
+    boolean remindersPending) {
+
+  SupportRules(
+      boolean finishing, boolean cancelling, SendoutStatus status, boolean paused, boolean stuck) {
+    this(finishing, cancelling, status, paused, stuck, false);
+  }
 
   void checkAddRecipients(AddRecipients added) {
     checkOpen();
@@ -24,7 +35,7 @@ record SupportRules(
     if (paused) {
       throw SupportRefusal.wrongState("The sendout is paused already");
     }
-    if (status != SendoutStatus.SCHEDULED && status != SendoutStatus.SENDING) {
+    if (status != SendoutStatus.SCHEDULED && status != SendoutStatus.SENDING && !remindersPending) {
       throw SupportRefusal.wrongState("Nothing is left to send: the sendout is " + status);
     }
   }
@@ -48,6 +59,31 @@ record SupportRules(
     checkOpen();
     if (!stuck) {
       throw SupportRefusal.wrongState("The sendout is not flagged stuck");
+    }
+  }
+
+  void checkSkipReminder(ReminderSchedule reminders) {
+    checkOpen();
+    checkReminders(reminders);
+    if (reminders.nextAt() == null) {
+      throw SupportRefusal.wrongState("No reminder wave is scheduled");
+    }
+  }
+
+  void checkCancelReminders(ReminderSchedule reminders) {
+    checkOpen();
+    checkReminders(reminders);
+  }
+
+  private static void checkReminders(ReminderSchedule reminders) {
+    if (reminders == null) {
+      throw SupportRefusal.wrongState("The sendout has no reminders");
+    }
+    if (reminders.closed()) {
+      throw SupportRefusal.wrongState("The survey has closed");
+    }
+    if (reminders.cancelled()) {
+      throw SupportRefusal.wrongState("The reminders are cancelled already");
     }
   }
 

@@ -89,6 +89,15 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-sms-quiet-hours.json", SendoutWorkflowImpl.class);
   }
 
+  /**
+   * Recorded with the version {@code reminders}: two recipients, reminders at P3D and P7D, the
+   * second skipped (HistoryRecorder#sendoutWithRemindersSendsAWaveAndSkipsOne).
+   */
+  @Test
+  void sendoutWithRemindersReplays() throws Exception {
+    replay("histories/sendout-workflow-reminders.json", SendoutWorkflowImpl.class);
+  }
+
   @Test
   void emailSendoutInSeveralBatchesReplaysTheRecordedHistory() throws Exception {
     replay("histories/sendout-workflow-email-2500-messages.json", SendoutWorkflowImpl.class);

@@ -12,6 +12,7 @@ import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.DeliveryTally;
 import dev.sendout.workflows.receipt.ReceiptActivities;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -47,6 +48,27 @@ final class FakeActivities {
     volatile SendTally sentTally;
     volatile DeliveryTally completedTally;
 
+    /** The reminders' {@code after}, by index; set by tests of reminders. */
+    volatile List<Duration> reminderAfters = List.of();
+
+    /** Where the reminder waves see acceptance times and responses. */
+    volatile Provider provider;
+
+    /** Recipients (invitations' sequence numbers) that responded. */
+    final Set<Integer> responded = ConcurrentHashMap.newKeySet();
+
+    /** Each reminder message's invitation and reminder index, by the reminder's sequence number. */
+    final Map<Integer, int[]> reminderOf = new ConcurrentHashMap<>();
+
+    /** Each wave created, by its id, as it answered. */
+    final Map<String, ReminderWave> waves = new ConcurrentHashMap<>();
+
+    /** Called with each wave's range right after the wave is created, before it is released. */
+    volatile java.util.function.Consumer<SeqRange> onWave = range -> {};
+
+    final List<Instant> closes = new CopyOnWriteArrayList<>();
+    private int nextSeq = -1;
+
     Store(LongSupplier workflowClock, int messageCount) {
       this.workflowClock = workflowClock;
       this.messageCount = messageCount;
@@ -73,6 +95,88 @@ final class FakeActivities {
     @Override
     public void markCompleted(MarkCompleted input) {
       completedTally = input.tally();
+    }
+
+    /** The store's wave, in memory: see {@code ReminderWaves} in core for the real statement. */
+    @Override
+    public synchronized ReminderWave remind(RemindWave input) {
+      if (input.waveId() != null && waves.containsKey(input.waveId())) {
+        return waves.get(input.waveId());
+      }
+      SeqRange range = null;
+      if (input.waveId() != null) {
+        Instant horizon = input.dueAt().plus(Duration.ofHours(1));
+        if (nextSeq < 0) {
+          nextSeq = messageCount;
+        }
+        int from = nextSeq;
+        for (int seq : invitations()) {
+          int due = -1;
+          for (int k = 0; k < reminderAfters.size(); k++) {
+            Instant at = dueAt(seq, k, input.skipped());
+            if (at != null && !at.isAfter(horizon)) {
+              due = k;
+            }
+          }
+          if (due >= 0) {
+            reminderOf.put(nextSeq++, new int[] {seq, due});
+          }
+        }
+        range = nextSeq > from ? new SeqRange(from, nextSeq) : null;
+      }
+      Instant next = null;
+      int nextIndex = -1;
+      for (int seq : invitations()) {
+        for (int k = 0; k < reminderAfters.size(); k++) {
+          Instant at = dueAt(seq, k, input.skipped());
+          if (at != null && (next == null || at.isBefore(next))) {
+            next = at;
+            nextIndex = k;
+          }
+        }
+      }
+      ReminderWave wave = new ReminderWave(range, next, nextIndex);
+      if (input.waveId() != null) {
+        waves.put(input.waveId(), wave);
+        if (range != null) {
+          onWave.accept(range);
+        }
+      }
+      return wave;
+    }
+
+    /** The invitations accepted so far, in order. */
+    private List<Integer> invitations() {
+      return provider.acceptedAt.keySet().stream()
+          .filter(seq -> !reminderOf.containsKey(seq))
+          .sorted()
+          .toList();
+    }
+
+    /** When the invitation is due for reminder {@code k}; null when it is not (any more). */
+    private Instant dueAt(int seq, int k, int skipped) {
+      if (responded.contains(seq) || (skipped & (1 << k)) != 0) {
+        return null;
+      }
+      boolean later = reminderOf.values().stream().anyMatch(r -> r[0] == seq && r[1] >= k);
+      return later ? null : provider.acceptedAt.get(seq).plus(reminderAfters.get(k));
+    }
+
+    /** The reminders each invitation got, in order of index. */
+    Map<Integer, List<Integer>> remindersByInvitation() {
+      Map<Integer, List<Integer>> by = new java.util.TreeMap<>();
+      reminderOf.entrySet().stream()
+          .sorted(Map.Entry.comparingByKey())
+          .forEach(
+              e ->
+                  by.computeIfAbsent(e.getValue()[0], k -> new ArrayList<>()).add(e.getValue()[1]));
+      return by;
+    }
+
+    @Override
+    public int close(CloseSendout input) {
+      closes.add(Instant.ofEpochMilli(workflowClock.getAsLong()));
+      return 0;
     }
 
     @Override
@@ -103,6 +207,15 @@ final class FakeActivities {
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger maxRunning = new AtomicInteger();
 
+    /** The workflow clock, set by tests that need acceptance times (reminders). */
+    volatile LongSupplier clock = () -> 0L;
+
+    /** When each message was first accepted, by sequence number. */
+    final Map<Integer, Instant> acceptedAt = new ConcurrentHashMap<>();
+
+    /** When each batch was sent, by its first sequence number. */
+    final Map<Integer, Instant> sentAt = new ConcurrentHashMap<>();
+
     @Override
     public SendTally sendBatch(SendBatch batch) {
       int now = running.incrementAndGet();
@@ -115,7 +228,10 @@ final class FakeActivities {
         running.decrementAndGet();
       }
       batches.add(batch);
+      Instant at = Instant.ofEpochMilli(clock.getAsLong());
+      sentAt.putIfAbsent(batch.fromSeq(), at);
       for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
+        acceptedAt.putIfAbsent(seq, at);
         messages.put(seq, silent.contains(seq) ? ACCEPTED : DELIVERED);
       }
       return new SendTally(batch.toSeq() - batch.fromSeq(), 0, 0);

@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -330,6 +331,42 @@ class HistoryRecorder {
     stub(client, options, start).run(start);
 
     write(client, start, "sendout-workflow-sms-quiet-hours");
+  }
+
+  /**
+   * Recorded after the version {@code reminders}: two recipients, reminders at P3D and P7D, the
+   * second skipped by support staff, the first sent as a wave of its own; the sendout completes
+   * once that wave has settled.
+   */
+  @Test
+  void sendoutWithRemindersSendsAWaveAndSkipsOne(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 2);
+    store.reminderAfters = List.of(Duration.ofDays(3), Duration.ofDays(7));
+    store.provider = delivery;
+    delivery.clock = env::currentTimeMillis;
+    StartSendout start =
+        new StartSendout(
+            "replay-reminders",
+            "t1",
+            Channel.EMAIL,
+            2,
+            now(env).plusSeconds(60),
+            email(100, 2, 2000),
+            null,
+            false,
+            2,
+            now(env).plus(Duration.ofDays(30)));
+    SendoutWorkflow workflow = stub(client, options, start);
+
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofDays(4));
+    workflow.skipNextReminder(new SupportAction("ann", "one reminder is enough"));
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(store.remindersByInvitation()).isEqualTo(Map.of(0, List.of(0), 1, List.of(0)));
+    write(client, start, "sendout-workflow-reminders");
   }
 
   private void startWorkers(TestWorkflowEnvironment env, Worker worker, int messageCount) {

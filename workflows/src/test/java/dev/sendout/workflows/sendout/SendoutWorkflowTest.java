@@ -58,6 +58,7 @@ class SendoutWorkflowTest {
         .registerSearchAttribute("Stuck", IndexedValueType.INDEXED_VALUE_TYPE_BOOL)
         .registerSearchAttribute("StuckReason", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD)
         .registerSearchAttribute("StuckReasons", IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST)
+        .registerSearchAttribute("NextReminderAt", IndexedValueType.INDEXED_VALUE_TYPE_DATETIME)
         .setDoNotStart(true)
         .build();
   }

@@ -1,0 +1,169 @@
+package dev.sendout.api.sendout;
+
+import static dev.sendout.api.sendout.SendoutRequestValidator.maxLength;
+import static dev.sendout.api.sendout.SendoutRequestValidator.template;
+import static dev.sendout.api.sendout.SendoutRequestValidator.text;
+
+import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
+import dev.sendout.core.content.Template;
+import dev.sendout.core.reminder.Reminder;
+import dev.sendout.workflows.sendout.Channel;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The checks of a create request's {@code reminders} and {@code closesAt}: at most {@link
+ * #MAX_REMINDERS} reminders, each {@code after} a positive ISO 8601 duration later than the one
+ * before it, each due before the survey closes, with content that uses only the invitation's
+ * template variables (every recipient was checked against those). SMS reminders carry text only.
+ */
+final class ReminderRules {
+
+  static final int MAX_REMINDERS = 10;
+
+  /** The longest SMS text a reminder may carry before its variables are filled in. */
+  private static final int MAX_SMS_TEXT = 1000;
+
+  private static final int MAX_SUBJECT_LENGTH = 998;
+
+  private ReminderRules() {}
+
+  /** The closing date, or null when none is given; a problem when it is not after the send time. */
+  static Instant closesAt(String value, Instant sendAt, Problems problems) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    try {
+      Instant at = OffsetDateTime.parse(value).toInstant();
+      if (!at.isAfter(sendAt)) {
+        problems.add("/closesAt", "must be after the send time (" + sendAt + ")");
+      }
+      return at;
+    } catch (DateTimeParseException e) {
+      problems.add("/closesAt", "not an RFC 3339 date-time such as 2026-12-08T09:00:00Z");
+      return null;
+    }
+  }
+
+  /**
+   * The reminders as stored; problems for each mistake.
+   *
+   * @param channel null when the request's channel is not known: only the timing is checked
+   * @param variables the template variables the invitation uses
+   */
+  static List<Reminder> reminders(
+      List<CreateSendoutRequest.Reminder> given,
+      Channel channel,
+      Set<String> variables,
+      Instant sendAt,
+      Instant closesAt,
+      Problems problems) {
+    if (given == null || given.isEmpty()) {
+      return List.of();
+    }
+    if (given.size() > MAX_REMINDERS) {
+      problems.add(
+          "/reminders", "at most %d reminders, got %d".formatted(MAX_REMINDERS, given.size()));
+      return List.of();
+    }
+    List<Reminder> reminders = new ArrayList<>();
+    Duration previous = null;
+    for (int i = 0; i < given.size(); i++) {
+      String at = "/reminders/" + i;
+      CreateSendoutRequest.Reminder r = given.get(i);
+      if (r == null) {
+        problems.add(at, "must be an object with at least \"after\"");
+        continue;
+      }
+      Duration after = after(at + "/after", r.after(), problems);
+      if (after != null) {
+        if (previous != null && after.compareTo(previous) <= 0) {
+          problems.add(
+              at + "/after",
+              "must be later than the reminder before it (%s)".formatted(given.get(i - 1).after()));
+        }
+        if (closesAt != null && !sendAt.plus(after).isBefore(closesAt)) {
+          problems.add(
+              at + "/after",
+              "falls after closesAt: the send time plus %s is not before %s"
+                  .formatted(r.after(), closesAt));
+        }
+        previous = after;
+      }
+      content(at, r, channel, variables, problems);
+      reminders.add(new Reminder(r.after(), r.subject(), r.text(), r.html()));
+    }
+    return reminders;
+  }
+
+  private static Duration after(String at, String value, Problems problems) {
+    if (value == null || value.isBlank()) {
+      problems.add(at, "is required: an ISO 8601 duration such as P3D");
+      return null;
+    }
+    try {
+      Duration after = Duration.parse(value);
+      if (after.isNegative() || after.isZero()) {
+        problems.add(at, "must be a positive duration, got " + value);
+        return null;
+      }
+      if (after.compareTo(Duration.ofDays(366)) > 0) {
+        problems.add(at, "at most P366D");
+        return null;
+      }
+      return after;
+    } catch (DateTimeParseException e) {
+      problems.add(at, "not an ISO 8601 duration such as P3D or PT12H");
+      return null;
+    }
+  }
+
+  private static void content(
+      String at,
+      CreateSendoutRequest.Reminder r,
+      Channel channel,
+      Set<String> variables,
+      Problems problems) {
+    if (channel == Channel.SMS) {
+      if (r.subject() != null) {
+        problems.add(at + "/subject", "is for email only; an SMS reminder has text only");
+      }
+      if (r.html() != null) {
+        problems.add(at + "/html", "is for email only; an SMS reminder has text only");
+      }
+      maxLength(at + "/text", r.text(), MAX_SMS_TEXT, problems);
+    } else {
+      maxLength(at + "/subject", r.subject(), MAX_SUBJECT_LENGTH, problems);
+      part(at + "/subject", r.subject(), TextRules.Kind.LINE, variables, problems);
+      part(at + "/html", r.html(), TextRules.Kind.BODY, variables, problems);
+    }
+    part(at + "/text", r.text(), TextRules.Kind.BODY, variables, problems);
+  }
+
+  private static void part(
+      String at, String value, TextRules.Kind kind, Set<String> variables, Problems problems) {
+    if (value == null) {
+      return;
+    }
+    if (value.isBlank()) {
+      problems.add(at, "must not be blank; omit it to keep the invitation's");
+      return;
+    }
+    if (text(at, value, kind, problems) && template(at, value, problems) && variables != null) {
+      for (String name : Template.names(value)) {
+        if (!variables.contains(name)) {
+          problems.add(
+              at,
+              "uses {{%s}}, which the invitation does not: recipients are checked against the"
+                      .formatted(name)
+                  + " invitation's variables");
+        }
+      }
+    }
+  }
+}

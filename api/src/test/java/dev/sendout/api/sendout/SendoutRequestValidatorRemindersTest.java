@@ -1,0 +1,145 @@
+package dev.sendout.api.sendout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.api.problem.FieldProblem;
+import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.api.sendout.CreateSendoutRequest.Reminder;
+import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** Reminders and the closing date on create, each mistake a 400 that names its field. */
+class SendoutRequestValidatorRemindersTest {
+
+  private static final String SEND_AT = "2026-12-01T09:00:00Z";
+
+  private final SendoutRequestValidator validator = ValidatorFixture.validator(5);
+
+  private static CreateSendoutRequest email(List<Reminder> reminders, String closesAt) {
+    return new CreateSendoutRequest(
+        "EMAIL",
+        new Sender("surveys@example.com", "Surveys", null),
+        "{{firstName}}, how was it?",
+        "Tell us: {{surveyUrl}}",
+        null,
+        List.of(recipient()),
+        SEND_AT,
+        null,
+        null,
+        null,
+        reminders,
+        closesAt);
+  }
+
+  private static CreateSendoutRequest sms(List<Reminder> reminders) {
+    return new CreateSendoutRequest(
+        "SMS",
+        new Sender(null, null, "SurveyCo"),
+        null,
+        "Hi {{firstName}}",
+        null,
+        List.of(new Recipient(null, "+12015550123", null, Map.of("firstName", "Ann"), null, null)),
+        SEND_AT,
+        null,
+        null,
+        null,
+        reminders,
+        null);
+  }
+
+  private static Recipient recipient() {
+    return new Recipient(
+        "ann@example.com",
+        null,
+        null,
+        Map.of("firstName", "Ann", "surveyUrl", "https://s.example.com/1"),
+        null,
+        null);
+  }
+
+  private static Reminder after(String after) {
+    return new Reminder(after, null, null, null);
+  }
+
+  private List<FieldProblem> problems(CreateSendoutRequest request) {
+    return ValidatorFixture.problems(validator, request);
+  }
+
+  @Test
+  void remindersWithTheirOwnContentBeforeTheCloseAreAccepted() {
+    var valid =
+        validator.validate(
+            email(
+                List.of(new Reminder("P3D", "Reminder: {{firstName}}", null, null), after("P7D")),
+                "2026-12-15T09:00:00Z"));
+
+    assertThat(valid.reminders())
+        .containsExactly(
+            new dev.sendout.core.reminder.Reminder("P3D", "Reminder: {{firstName}}", null, null),
+            new dev.sendout.core.reminder.Reminder("P7D", null, null, null));
+    assertThat(valid.closesAt()).hasToString("2026-12-15T09:00:00Z");
+  }
+
+  @Test
+  void aReminderAfterTheCloseNamesItsField() {
+    assertThat(problems(email(List.of(after("P3D"), after("P10D")), "2026-12-08T09:00:00Z")))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/reminders/1/after");
+  }
+
+  @Test
+  void moreThanTenRemindersAreRefused() {
+    assertThat(problems(email(Collections.nCopies(11, after("P1D")), null)))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/reminders");
+  }
+
+  @Test
+  void nonPositiveMalformedMissingAndOutOfOrderDurationsNameTheirFields() {
+    assertThat(
+            problems(
+                email(
+                    List.of(
+                        after("PT0S"),
+                        after("-P1D"),
+                        after("3 days"),
+                        after(null),
+                        after("P5D"),
+                        after("P4D")),
+                    null)))
+        .extracting(FieldProblem::pointer)
+        .containsExactly(
+            "/reminders/0/after",
+            "/reminders/1/after",
+            "/reminders/2/after",
+            "/reminders/3/after",
+            "/reminders/5/after");
+  }
+
+  @Test
+  void aCloseBeforeTheSendTimeOrMalformedIsRefused() {
+    assertThat(problems(email(null, "2026-11-30T09:00:00Z")))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/closesAt");
+    assertThat(problems(email(null, "next week")))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/closesAt");
+  }
+
+  @Test
+  void reminderContentMayUseOnlyTheInvitationsVariables() {
+    assertThat(problems(email(List.of(new Reminder("P3D", "Hi {{lastName}}", null, null)), null)))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/reminders/0/subject");
+  }
+
+  @Test
+  void anSmsReminderCarriesTextOnly() {
+    assertThat(problems(sms(List.of(new Reminder("P3D", "Subject", "Hi again", "<p>x</p>")))))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/reminders/0/subject", "/reminders/0/html");
+  }
+}

@@ -1,0 +1,199 @@
+package dev.sendout.core.reminder;
+
+import dev.sendout.core.store.Json;
+import dev.sendout.core.suppression.SuppressionGate;
+import dev.sendout.workflows.sendout.SeqRange;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
+import org.jooq.Record;
+import org.jooq.impl.DSL;
+import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * A sendout's reminder waves. Each accepted invitation whose recipient has not responded, whose
+ * invitation did not fail hard (FAILED, BOUNCED, DROPPED) and was not suppressed or cancelled, and
+ * who is not on the tenant's suppression list, is due for reminder {@code k} at its acceptance +
+ * {@code after(k)}, unless it got reminder {@code k} or a later one already. A wave due at {@code
+ * T} takes every recipient due by {@code T} + one hour (docs/design.md), each with the latest
+ * reminder due, as new QUEUED messages in one {@code INSERT ... SELECT}.
+ */
+@Repository
+public class ReminderWaves {
+
+  /** A wave takes every recipient due within this long of the wave's time. */
+  public static final java.time.Duration GROUPING = java.time.Duration.ofHours(1);
+
+  /**
+   * The eligible (invitation, reminder) pairs, from {@code m}, {@code s} and the reminders {@code
+   * r}.
+   */
+  private static final String ELIGIBLE =
+      """
+        from message m
+        join sendout s on s.id = m.sendout_id
+        join unnest({0}::int[], {1}::bigint[]) as r(k, after_s) on true
+       where m.sendout_id = {2}
+         and m.reminds_message_id is null
+         and m.responded_at is null
+         and m.accepted_at is not null
+         and m.status not in ('FAILED', 'BOUNCED', 'DROPPED', 'SUPPRESSED', 'CANCELLED')
+         and not (r.k = any({3}::int[]))
+         and not exists (select 1 from message x
+                          where x.reminds_message_id = m.id and x.reminder_index >= r.k)
+         and not exists (select 1 from suppression p
+                          where p.tenant_id = s.tenant_id and p.channel = s.channel
+                            and p.address = %s offset 0)
+      """
+          .formatted(SuppressionGate.NORMALISED_ADDRESS.replace("x.", "p."));
+
+  private final DSLContext db;
+  private final Clock clock;
+
+  public ReminderWaves(DSLContext db, Clock clock) {
+    this.db = db;
+    this.clock = clock;
+  }
+
+  /**
+   * @param messages the wave's messages; null when it made none
+   * @param nextAt when the next wave is due; null when none is pending
+   * @param nextIndex the reminder the next wave is for; -1 when none
+   */
+  public record Wave(SeqRange messages, Instant nextAt, int nextIndex) {}
+
+  /**
+   * Creates the wave named {@code waveId}, due at {@code dueAt} (unless it exists already: then it
+   * answers with its messages), and works out the next one. With a null {@code waveId} it only
+   * works out the next. Records the next wave's time on the sendout, for the API.
+   */
+  @Transactional
+  public Wave wave(UUID sendoutId, UUID waveId, Instant dueAt, int skipped) {
+    Record sendout =
+        db.resultQuery(
+                "select recipient_count, reminders from sendout where id = {0} for update",
+                DSL.val(sendoutId))
+            .fetchSingle();
+    int nextSeq = sendout.get(0, Integer.class);
+    List<Reminder> reminders = reminders(sendout.get(1, JSONB.class));
+    Integer[] ks = new Integer[reminders.size()];
+    Long[] afters = new Long[reminders.size()];
+    for (int k = 0; k < ks.length; k++) {
+      ks[k] = k;
+      afters[k] = reminders.get(k).afterDuration().toSeconds();
+    }
+    Integer[] skippedKs =
+        Arrays.stream(ks).filter(k -> (skipped & (1 << k)) != 0).toArray(Integer[]::new);
+    SeqRange range = null;
+    if (waveId != null) {
+      range = existing(sendoutId, waveId);
+      if (range == null) {
+        range = create(sendoutId, waveId, dueAt, nextSeq, ks, afters, skippedKs);
+      }
+    }
+    Record next =
+        db.resultQuery(
+                "select r.k, m.accepted_at + make_interval(secs => r.after_s) as due "
+                    + ELIGIBLE
+                    + " order by due, r.k limit 1",
+                DSL.val(ks),
+                DSL.val(afters),
+                DSL.val(sendoutId),
+                DSL.val(skippedKs))
+            .fetchOne();
+    Instant nextAt = next == null ? null : next.get(1, OffsetDateTime.class).toInstant();
+    db.query(
+            "update sendout set next_reminder_at = {0} where id = {1}",
+            DSL.val(nextAt == null ? null : nextAt.atOffset(ZoneOffset.UTC)), DSL.val(sendoutId))
+        .execute();
+    return new Wave(range, nextAt, next == null ? -1 : next.get(0, Integer.class));
+  }
+
+  private SeqRange existing(UUID sendoutId, UUID waveId) {
+    Record found =
+        db.resultQuery(
+                "select min(seq), max(seq) from message where sendout_id = {0} and"
+                    + " reminder_wave_id = {1}",
+                DSL.val(sendoutId), DSL.val(waveId))
+            .fetchSingle();
+    Integer from = found.get(0, Integer.class);
+    return from == null ? null : new SeqRange(from, found.get(1, Integer.class) + 1);
+  }
+
+  private SeqRange create(
+      UUID sendoutId,
+      UUID waveId,
+      Instant dueAt,
+      int nextSeq,
+      Integer[] ks,
+      Long[] afters,
+      Integer[] skippedKs) {
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    int created =
+        db.query(
+                """
+                insert into message (id, sendout_id, seq, address, display_name, variables, status,
+                                     queued_at, time_zone, reminds_message_id, reminder_index,
+                                     reminder_wave_id)
+                select gen_random_uuid(), {2}, {5} + (row_number() over (order by d.seq))::int - 1,
+                       d.address, d.display_name, d.variables, 'QUEUED', {6}, d.time_zone, d.id,
+                       d.k, {7}
+                  from (select distinct on (m.id) m.id, m.seq, m.address, m.display_name,
+                               m.variables, m.time_zone, r.k
+                """
+                    + ELIGIBLE
+                    + """
+                       and m.accepted_at + make_interval(secs => r.after_s) <= {4}
+                     order by m.id, r.k desc) d
+                """,
+                DSL.val(ks),
+                DSL.val(afters),
+                DSL.val(sendoutId),
+                DSL.val(skippedKs),
+                DSL.val(dueAt.plus(GROUPING).atOffset(ZoneOffset.UTC)),
+                DSL.val(nextSeq),
+                DSL.val(now),
+                DSL.val(waveId))
+            .execute();
+    if (created == 0) {
+      return null;
+    }
+    db.query(
+            "update sendout set recipient_count = recipient_count + {0},"
+                + " reminder_messages = reminder_messages + {0} where id = {1}",
+            DSL.val(created), DSL.val(sendoutId))
+        .execute();
+    return new SeqRange(nextSeq, nextSeq + created);
+  }
+
+  /** The survey closed: every message not yet handed to a provider call is CANCELLED. */
+  @Transactional
+  public int close(UUID sendoutId) {
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    db.query("update sendout set next_reminder_at = null where id = {0}", DSL.val(sendoutId))
+        .execute();
+    return db.query(
+            """
+            update message set status = 'CANCELLED', finished_at = {0}, last_error = 'survey closed'
+             where sendout_id = {1} and status in ('QUEUED', 'RELEASED') and send_started_at is null
+            """,
+            DSL.val(now), DSL.val(sendoutId))
+        .execute();
+  }
+
+  /** The reminders stored on the sendout; none when it has none. */
+  public static List<Reminder> reminders(JSONB json) {
+    if (json == null) {
+      return List.of();
+    }
+    return new ArrayList<>(Arrays.asList(Json.read(json, Reminder[].class)));
+  }
+}
