@@ -226,6 +226,11 @@ public class AddRecipientsService {
                   ProblemType.SENDOUT_FINISHED,
                   "Sendout %s is %s: recipients can no longer be added"
                       .formatted(id, addition.status().name().toLowerCase(Locale.ROOT)));
+          case CLOSED ->
+              throw new ApiProblem(
+                  ProblemType.SENDOUT_FINISHED,
+                  "Sendout %s is closed (its closesAt has passed): recipients can no longer be added"
+                      .formatted(id));
           case REPLAYED -> {
             if (!requestHash.get().equals(addition.requestHash())) {
               throw new ApiProblem(

@@ -59,14 +59,16 @@ public class RecipientAdditions {
     /** No sendout with that id (for that tenant). */
     NO_SENDOUT,
     /** The sendout is completed or cancelled: nothing was stored. */
-    FINISHED
+    FINISHED,
+    /** The sendout's closesAt has passed: nothing was stored, since nothing more is sent. */
+    CLOSED
   }
 
   /**
    * The result of {@link #add}.
    *
-   * @param messages the added range; null for {@link Outcome#NO_SENDOUT} and {@link
-   *     Outcome#FINISHED}
+   * @param messages the added range; null for {@link Outcome#NO_SENDOUT}, {@link Outcome#FINISHED}
+   *     and {@link Outcome#CLOSED}
    * @param requestHash the fingerprint stored with the key, to tell a retry from a key reused for
    *     another request; null unless {@link Outcome#REPLAYED}
    * @param status the sendout's status; null for {@link Outcome#NO_SENDOUT}
@@ -158,15 +160,19 @@ public class RecipientAdditions {
             .and(SENDOUT.TENANT_ID.eq(tenantId))
             .forUpdate()
             .fetchOne();
-    if (sendout == null || isFinished(sendout)) {
+    OffsetDateTime now = now();
+    Outcome refusal =
+        sendout == null
+            ? Outcome.NO_SENDOUT
+            : isFinished(sendout)
+                ? Outcome.FINISHED
+                : isClosed(sendout, now) ? Outcome.CLOSED : null;
+    if (refusal != null) {
       Addition refused =
-          sendout == null
-              ? new Addition(Outcome.NO_SENDOUT, null, null, null)
-              : new Addition(Outcome.FINISHED, null, null, sendout.getStatus());
+          new Addition(refusal, null, null, sendout == null ? null : sendout.getStatus());
       return requests.stream().map(request -> refused).toList();
     }
     Map<String, Addition> byKey = earlier(sendoutId, requests, sendout.getStatus());
-    OffsetDateTime now = now();
     var queue = new Queueing(sendoutId, sendout.getRecipientCount(), now);
     List<Addition> results = new ArrayList<>();
     List<Request> stored = new ArrayList<>();
@@ -367,6 +373,14 @@ public class RecipientAdditions {
    */
   public static String actionId(String idempotencyKey) {
     return "add-" + idempotencyKey;
+  }
+
+  /**
+   * Past its closesAt a sendout sends nothing more: its workflow would leave what is added QUEUED
+   * for good, so an addition is refused instead.
+   */
+  private static boolean isClosed(SendoutRecord sendout, OffsetDateTime now) {
+    return sendout.getClosesAt() != null && !now.isBefore(sendout.getClosesAt());
   }
 
   private static boolean isFinished(SendoutRecord sendout) {

@@ -129,6 +129,31 @@ class RecipientAdditionsTest extends StoreTest {
   }
 
   @Test
+  void nothingIsAddedToASendoutPastItsClosingDate() {
+    UUID closed = created(1);
+    UUID open = created(1);
+    db.update(SENDOUT)
+        .set(SENDOUT.CLOSES_AT, OffsetDateTime.now(ZoneOffset.UTC).minusSeconds(1))
+        .where(SENDOUT.ID.eq(closed))
+        .execute();
+    db.update(SENDOUT)
+        .set(SENDOUT.CLOSES_AT, OffsetDateTime.now(ZoneOffset.UTC).plusDays(1))
+        .where(SENDOUT.ID.eq(open))
+        .execute();
+
+    var toClosed =
+        additions.add(TENANT, closed, "k", RecipientSource.of(recipients("a", 1), "h"), "ann");
+    var toOpen =
+        additions.add(TENANT, open, "k", RecipientSource.of(recipients("a", 1), "h"), "ann");
+
+    assertThat(toClosed.outcome()).isEqualTo(Outcome.CLOSED);
+    assertThat(all(closed)).hasSize(1);
+    assertThat(sendouts.find(closed).orElseThrow().recipientCount()).isEqualTo(1);
+    assertThat(toOpen.outcome()).isEqualTo(Outcome.ADDED);
+    assertThat(all(open)).hasSize(2);
+  }
+
+  @Test
   void anUnknownSendoutOrAnotherTenantsIsNotFound() {
     UUID id = created(1);
 
