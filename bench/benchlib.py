@@ -158,9 +158,15 @@ class Engine:
         if not self.sandbox_only:
             self.engine = subprocess.Popen(["java", f"-Xmx{self.xmx}", *self.jvm_args, "-jar", JAR], env=self.env, stdout=log, stderr=subprocess.STDOUT)
             self.processes.insert(0, self.engine)
-        wait_until(lambda: http("GET", f"{SANDBOX}/actuator/health", timeout=2)[0] == 200, 120, "the sandbox to start")
-        if not self.sandbox_only:
-            wait_until(lambda: http("GET", f"{API}/actuator/health", timeout=2)[0] == 200, 180, "the engine to start")
+        try:
+            wait_until(lambda: self.sandbox.poll() is None and
+                       http("GET", f"{SANDBOX}/actuator/health", timeout=2)[0] == 200, 180, "the sandbox to start")
+            if not self.sandbox_only:
+                wait_until(lambda: http("GET", f"{API}/actuator/health", timeout=2)[0] == 200, 420, "the engine to start")
+        except BaseException:
+            # A failed start must not leave its JVMs behind: the next run would talk to them.
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc):
