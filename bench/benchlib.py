@@ -44,6 +44,13 @@ def wait_until(predicate, seconds, what):
     sys.exit(f"timed out waiting for {what}")
 
 
+def alive(process, what):
+    """True while the process runs; a process that exited ends the wait at once."""
+    if process.poll() is not None:
+        sys.exit(f"the {what} exited with {process.returncode} (bench/engine.log)")
+    return True
+
+
 def metric(name, tag=None):
     url = f"{WORKER}/actuator/metrics/{name}" + (f"?tag={tag}" if tag else "")
     return http("GET", url, timeout=5)[1]["measurements"][0]["value"]
@@ -159,10 +166,11 @@ class Engine:
             self.engine = subprocess.Popen(["java", f"-Xmx{self.xmx}", *self.jvm_args, "-jar", JAR], env=self.env, stdout=log, stderr=subprocess.STDOUT)
             self.processes.insert(0, self.engine)
         try:
-            wait_until(lambda: self.sandbox.poll() is None and
+            wait_until(lambda: alive(self.sandbox, "sandbox") and
                        http("GET", f"{SANDBOX}/actuator/health", timeout=2)[0] == 200, 180, "the sandbox to start")
             if not self.sandbox_only:
-                wait_until(lambda: http("GET", f"{API}/actuator/health", timeout=2)[0] == 200, 420, "the engine to start")
+                wait_until(lambda: alive(self.engine, "engine") and
+                           http("GET", f"{API}/actuator/health", timeout=2)[0] == 200, 420, "the engine to start")
         except BaseException:
             # A failed start must not leave its JVMs behind: the next run would talk to them.
             self.__exit__()
