@@ -6,7 +6,6 @@ import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.delivery.SendOutcome;
 import dev.sendout.core.delivery.SendRecorder;
-import dev.sendout.core.delivery.SendScope;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryActivities;
 import dev.sendout.workflows.batch.SendBatch;
@@ -58,17 +57,14 @@ public class EmailDeliveryActivities implements DeliveryActivities {
               deliveries.claimForSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq());
           if (!claimed.isEmpty()) {
             EmailContent content = sendouts.content(sendoutId, EmailContent.class);
-            settle(
-                new SendScope(sendoutId, batch.fromSeq(), batch.toSeq()),
-                claimed,
-                sendGrid.send(content, claimed));
+            settle(claimed, sendGrid.send(content, claimed));
           }
         });
   }
 
-  private void settle(SendScope scope, List<OutgoingMessage> claimed, SendOutcome outcome) {
+  private void settle(List<OutgoingMessage> claimed, SendOutcome outcome) {
     List<UUID> ids = claimed.stream().map(OutgoingMessage::id).toList();
     log.info("SendGrid call for {} messages: {}", ids.size(), outcome.kind());
-    recorder.record(scope, ids, outcome);
+    recorder.record(ids, outcome);
   }
 }

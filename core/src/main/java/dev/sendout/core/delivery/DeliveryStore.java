@@ -94,76 +94,44 @@ public class DeliveryStore {
   /**
    * Records the provider's acceptance. A receipt may have overtaken it and settled some of the
    * messages already (a fast provider, a slow write): those keep their receipt's status and only
-   * gain the provider's id and the acceptance time. Both happen in one statement: the status moves
-   * only where the state machine allows it, the id and the time are set where the message was sent
-   * and had no acceptance yet.
+   * gain the provider's id and the acceptance time.
    */
+  @Transactional
   public int markAccepted(Collection<UUID> ids, String providerMessageId) {
-    return markAccepted(null, ids, providerMessageId);
-  }
-
-  /** As {@link #markAccepted(Collection, String)}, for messages that lie within {@code scope}. */
-  public int markAccepted(SendScope scope, Collection<UUID> ids, String providerMessageId) {
     OffsetDateTime now = transitions.now();
-    Condition movable = MESSAGE.STATUS.in(MessageStatus.predecessorsOf(ACCEPTED));
-    Condition settledFirst =
-        MESSAGE.ACCEPTED_AT.isNull().and(MESSAGE.STATUS.in(DELIVERED, BOUNCED, DROPPED, FAILED));
-    return db
-        .update(MESSAGE)
-        .set(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId)
-        .set(MESSAGE.ACCEPTED_AT, now)
-        .set(
-            MESSAGE.STATUS,
-            DSL.when(movable, DSL.val(ACCEPTED, MESSAGE.STATUS)).otherwise(MESSAGE.STATUS))
-        .set(
-            MESSAGE.SEND_STARTED_AT,
-            DSL.when(movable, DSL.val((OffsetDateTime) null, MESSAGE.SEND_STARTED_AT))
-                .otherwise(MESSAGE.SEND_STARTED_AT))
-        .where(carried(scope, ids))
-        .and(movable.or(settledFirst))
-        .returningResult(MESSAGE.STATUS)
-        .fetch()
-        .stream()
-        .filter(row -> row.value1() == ACCEPTED)
-        .mapToInt(row -> 1)
-        .sum();
+    int moved =
+        transitions.moveTo(
+            ACCEPTED, byIds(ids), now, Map.of(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId));
+    if (moved < ids.size()) {
+      db.update(MESSAGE)
+          .set(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId)
+          .set(MESSAGE.ACCEPTED_AT, now)
+          .where(byIds(ids))
+          .and(MESSAGE.ACCEPTED_AT.isNull())
+          .and(MESSAGE.STATUS.in(DELIVERED, BOUNCED, DROPPED, FAILED))
+          .execute();
+    }
+    return moved;
   }
 
   public int markFailed(Collection<UUID> ids, String reason) {
-    return markFailed(null, ids, reason);
-  }
-
-  public int markFailed(SendScope scope, Collection<UUID> ids, String reason) {
     return transitions.moveTo(
-        FAILED, carried(scope, ids), transitions.now(), Map.of(MESSAGE.LAST_ERROR, reason));
+        FAILED, byIds(ids), transitions.now(), Map.of(MESSAGE.LAST_ERROR, reason));
   }
 
   public int markUnconfirmed(Collection<UUID> ids, String reason) {
-    return markUnconfirmed(null, ids, reason);
-  }
-
-  public int markUnconfirmed(SendScope scope, Collection<UUID> ids, String reason) {
     return transitions.moveTo(
-        UNCONFIRMED, carried(scope, ids), transitions.now(), Map.of(MESSAGE.LAST_ERROR, reason));
+        UNCONFIRMED, byIds(ids), transitions.now(), Map.of(MESSAGE.LAST_ERROR, reason));
   }
 
   /** Returns claimed messages to the unsent pool after the provider definitely refused the call. */
   public void unclaim(Collection<UUID> ids, String reason) {
-    unclaim(null, ids, reason);
-  }
-
-  public void unclaim(SendScope scope, Collection<UUID> ids, String reason) {
     db.update(MESSAGE)
         .setNull(MESSAGE.SEND_STARTED_AT)
         .set(MESSAGE.LAST_ERROR, reason)
-        .where(carried(scope, ids))
+        .where(byIds(ids))
         .and(MESSAGE.STATUS.eq(RELEASED))
         .execute();
-  }
-
-  /** The messages with these ids, within the scope when one is known. */
-  private static Condition carried(SendScope scope, Collection<UUID> ids) {
-    return scope == null ? byIds(ids) : scope.condition().and(byIds(ids));
   }
 
   /** The outcome so far of the batch's messages. */

@@ -42,24 +42,16 @@ public class SendRecorder {
   }
 
   public void record(Collection<UUID> ids, SendOutcome outcome) {
-    record(null, ids, outcome);
-  }
-
-  /**
-   * Records the outcome of a call whose messages lie within {@code scope} (null when unknown),
-   * which keeps each statement on the index of the scope's range.
-   */
-  public void record(SendScope scope, Collection<UUID> ids, SendOutcome outcome) {
     // Counted before the store is written, which may fail: the provider's error happened anyway.
     if (outcome.error() != null) {
       count(outcome.error());
     }
     switch (outcome.kind()) {
-      case ACCEPTED -> deliveries.markAccepted(scope, ids, outcome.providerMessageId());
-      case REJECTED -> deliveries.markFailed(scope, ids, outcome.reason());
-      case IN_DOUBT -> deliveries.markUnconfirmed(scope, ids, outcome.reason());
+      case ACCEPTED -> deliveries.markAccepted(ids, outcome.providerMessageId());
+      case REJECTED -> deliveries.markFailed(ids, outcome.reason());
+      case IN_DOUBT -> deliveries.markUnconfirmed(ids, outcome.reason());
       case THROTTLED -> {
-        deliveries.unclaim(scope, ids, outcome.reason());
+        deliveries.unclaim(ids, outcome.reason());
         throw ApplicationFailure.newFailureWithCauseAndDelay(
             outcome.reason(),
             DeliveryFailure.PROVIDER_THROTTLED.name(),
@@ -67,7 +59,7 @@ public class SendRecorder {
             outcome.retryAfter());
       }
       case UNAVAILABLE -> {
-        deliveries.unclaim(scope, ids, outcome.reason());
+        deliveries.unclaim(ids, outcome.reason());
         throw ApplicationFailure.newFailure(
             outcome.reason(), DeliveryFailure.PROVIDER_UNAVAILABLE.name());
       }

@@ -10,7 +10,6 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.sendout.core.StoreTest;
 import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.OutgoingMessage;
-import dev.sendout.core.delivery.SendScope;
 import dev.sendout.core.message.MessageReads;
 import dev.sendout.core.message.StoredMessage;
 import dev.sendout.core.sendout.NewSendout;
@@ -143,40 +142,6 @@ class MessageTransitionsTest extends StoreTest {
     assertThat(stored.get(2).status()).as("outside the claimed range").isEqualTo(RELEASED);
     assertThat(deliveries.tally(new SendBatch(id.toString(), 0, 0, 3)))
         .isEqualTo(new SendTally(2, 0, 0));
-  }
-
-  @Test
-  void anAcceptanceWithinItsScopeMovesOnlyTheCarriedMessagesAndCountsThem() {
-    UUID id = sendouts.create(emailSendout(4)).sendout().id();
-    sendouts.release(id);
-    var claimed = deliveries.claimForSend(id, 0, 0, 4);
-    List<UUID> ids = claimed.stream().map(OutgoingMessage::id).toList();
-    // A receipt overtook the acceptance of the first message and failed it.
-    deliveries.markFailed(List.of(ids.get(0)), "bounced before we wrote the acceptance");
-
-    // The scope covers seq 0..2 only: the message at seq 3 is named but lies outside it.
-    int moved = deliveries.markAccepted(new SendScope(id, 0, 3), ids, "sg-scoped");
-
-    assertThat(moved).isEqualTo(2);
-    var stored = all(id);
-    assertThat(stored)
-        .extracting(StoredMessage::status, StoredMessage::providerMessageId)
-        .containsExactly(
-            tuple(MessageStatus.FAILED, "sg-scoped"),
-            tuple(ACCEPTED, "sg-scoped"),
-            tuple(ACCEPTED, "sg-scoped"),
-            tuple(RELEASED, null));
-    assertThat(stored.get(0).acceptedAt()).as("settled first, accepted all the same").isNotNull();
-    assertThat(stored.get(3).acceptedAt()).as("outside the scope: untouched").isNull();
-    deliveries.claimForSend(id, 1, 0, 4);
-    assertThat(all(id))
-        .as("a later attempt finds only the message outside the scope still in flight")
-        .extracting(StoredMessage::status)
-        .containsExactly(MessageStatus.FAILED, ACCEPTED, ACCEPTED, UNCONFIRMED);
-    assertThat(deliveries.markAccepted(new SendScope(id, 0, 3), ids, "sg-again"))
-        .as("an acceptance recorded twice moves nothing")
-        .isZero();
-    assertThat(all(id).get(1).providerMessageId()).isEqualTo("sg-scoped");
   }
 
   @Test
