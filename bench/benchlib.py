@@ -7,9 +7,15 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-JAR = os.path.join(ROOT, "embedded", "target", "embedded-0.1.0-SNAPSHOT-exec.jar")
+# SENDOUT_BENCH_JAR runs another build of the engine (an A/B comparison in one session).
+JAR = os.environ.get("SENDOUT_BENCH_JAR") or os.path.join(ROOT, "embedded", "target", "embedded-0.1.0-SNAPSHOT-exec.jar")
 SANDBOX_JAR = os.path.join(ROOT, "sandbox", "target", "sandbox-0.1.0-SNAPSHOT-exec.jar")
-API, WORKER, SANDBOX = "http://127.0.0.1:18080", "http://127.0.0.1:18081", "http://127.0.0.1:18025"
+# SENDOUT_BENCH_PORT_BASE=P moves every port the run opens to P..P+4 (api, worker, sandbox, Temporal,
+# Temporal's UI), so that a run can share the machine with another engine; unset, the api, worker
+# and sandbox keep 18080/18081/18025 and Temporal its defaults.
+PORT_BASE = int(os.environ.get("SENDOUT_BENCH_PORT_BASE") or 0)
+API_PORT, WORKER_PORT, SANDBOX_PORT = (PORT_BASE, PORT_BASE + 1, PORT_BASE + 2) if PORT_BASE else (18080, 18081, 18025)
+API, WORKER, SANDBOX = (f"http://127.0.0.1:{port}" for port in (API_PORT, WORKER_PORT, SANDBOX_PORT))
 WEBHOOK = f"{API}/webhooks/sendgrid/events"
 VONAGE_WEBHOOK = f"{API}/webhooks/vonage/status"
 VONAGE_SECRET = base64.b16encode(os.urandom(32)).decode().lower()
@@ -38,6 +44,13 @@ def wait_until(predicate, seconds, what):
     sys.exit(f"timed out waiting for {what}")
 
 
+def alive(process, what):
+    """True while the process runs; a process that exited ends the wait at once."""
+    if process.poll() is not None:
+        sys.exit(f"the {what} exited with {process.returncode} (bench/engine.log)")
+    return True
+
+
 def metric(name, tag=None):
     url = f"{WORKER}/actuator/metrics/{name}" + (f"?tag={tag}" if tag else "")
     return http("GET", url, timeout=5)[1]["measurements"][0]["value"]
@@ -48,6 +61,49 @@ def live_heap(pid):
     out = subprocess.run(["jcmd", str(pid), "GC.class_histogram"], check=True, capture_output=True, text=True).stdout
     total = [line for line in out.splitlines() if line.startswith("Total")][-1]
     return float(total.split()[2])
+
+
+def cpu_seconds(pid):
+    """CPU seconds used so far by a process and everything it started (Postgres, the Temporal
+    server), by command name: each live process's own time plus what its exited children used."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    children, stats = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                raw = f.read()
+        except OSError:
+            continue
+        comm = raw[raw.index("(") + 1:raw.rindex(")")]
+        fields = raw[raw.rindex(")") + 2:].split()
+        stats[int(entry)] = (comm, sum(int(x) for x in fields[11:15]) / ticks)
+        children.setdefault(int(fields[1]), []).append(int(entry))
+    out, todo = {}, [pid]
+    while todo:
+        current = todo.pop()
+        if current in stats:
+            comm, seconds = stats[current]
+            name = "postgres" if comm.startswith("postgres") else comm
+            out[name] = out.get(name, 0.0) + seconds
+        todo.extend(children.get(current, []))
+    return out
+
+
+def postmaster(state_dir):
+    """The pid of the embedded Postgres that keeps its data under state_dir (it runs detached from
+    the engine's JVM), or None."""
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    args = f.read().split(b"\0")
+            except OSError:
+                continue
+            if args and args[0].endswith(b"/postgres") and os.path.join(state_dir, "postgres").encode() in args:
+                return int(entry)
+    return None
 
 
 def timestamp(sendout, field):
@@ -76,10 +132,10 @@ class Engine:
     ports. The worker authenticates to the sandbox Vonage with its default key and secret."""
 
     def __init__(self, keys, xmx="1g", max_recipients=10_000, sandbox_sends_receipts=True,
-                 extra_env=None, sandbox_only=False):
+                 extra_env=None, sandbox_only=False, jvm_args=()):
         if not (os.path.exists(JAR) and os.path.exists(SANDBOX_JAR)):
             subprocess.run([os.path.join(ROOT, "mvnw"), "-q", "-B", "-DskipTests", "package"], cwd=ROOT, check=True)
-        self.env = dict(os.environ, API_PORT="18080", WORKER_PORT="18081", SANDBOX_PORT="18025",
+        self.env = dict(os.environ, API_PORT=str(API_PORT), WORKER_PORT=str(WORKER_PORT), SANDBOX_PORT=str(SANDBOX_PORT),
                         SENDGRID_BASE_URL=SANDBOX, SENDGRID_WEBHOOK_PUBLIC_KEY=keys.public_b64,
                         SANDBOX_SENDGRID_WEBHOOK_PRIVATE_KEY=keys.private_b64,
                         SANDBOX_SENDGRID_WEBHOOK_PUBLIC_KEY=keys.public_b64,
@@ -92,11 +148,14 @@ class Engine:
                         SENDOUT_API_MAXBODYSIZE="256MB")
         # A fresh state directory per run: the embedded default's Postgres and, when it is built,
         # the real Temporal dev server start empty, so no earlier run's sendouts weigh on this one.
+        if PORT_BASE:
+            self.env.update(TEMPORAL_PORT=str(PORT_BASE + 3), TEMPORAL_UI_PORT=str(PORT_BASE + 4))
         self.env["SENDOUT_STATE"] = tempfile.mkdtemp(prefix="sendout-bench-state")
         self.env.update(extra_env or {})
         for name in ("DATABASE_URL", "TEMPORAL_ADDRESS"):
             self.env.pop(name, None)
         self.xmx = xmx
+        self.jvm_args = list(jvm_args)
         self.sandbox_only = sandbox_only
 
     def __enter__(self):
@@ -104,14 +163,18 @@ class Engine:
         self.sandbox = subprocess.Popen(["java", "-Xmx2g", "-jar", SANDBOX_JAR], env=self.env, stdout=log, stderr=subprocess.STDOUT)
         self.processes = [self.sandbox]
         if not self.sandbox_only:
-            # BENCH_ENGINE_JAVA_OPTS adds JVM options to the engine alone, for example a JFR recording:
-            # -XX:StartFlightRecording=filename=/tmp/engine.jfr,settings=profile
-            extra = os.environ.get("BENCH_ENGINE_JAVA_OPTS", "").split()
-            self.engine = subprocess.Popen(["java", f"-Xmx{self.xmx}", *extra, "-jar", JAR], env=self.env, stdout=log, stderr=subprocess.STDOUT)
+            self.engine = subprocess.Popen(["java", f"-Xmx{self.xmx}", *self.jvm_args, "-jar", JAR], env=self.env, stdout=log, stderr=subprocess.STDOUT)
             self.processes.insert(0, self.engine)
-        wait_until(lambda: http("GET", f"{SANDBOX}/actuator/health", timeout=2)[0] == 200, 120, "the sandbox to start")
-        if not self.sandbox_only:
-            wait_until(lambda: http("GET", f"{API}/actuator/health", timeout=2)[0] == 200, 180, "the engine to start")
+        try:
+            wait_until(lambda: alive(self.sandbox, "sandbox") and
+                       http("GET", f"{SANDBOX}/actuator/health", timeout=2)[0] == 200, 180, "the sandbox to start")
+            if not self.sandbox_only:
+                wait_until(lambda: alive(self.engine, "engine") and
+                           http("GET", f"{API}/actuator/health", timeout=2)[0] == 200, 420, "the engine to start")
+        except BaseException:
+            # A failed start must not leave its JVMs behind: the next run would talk to them.
+            self.__exit__()
+            raise
         return self
 
     def __exit__(self, *exc):

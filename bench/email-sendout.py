@@ -8,9 +8,27 @@ sandbox to report every delivery at once, creates one sendout of N recipients, p
 COMPLETED, samples the engine's heap through the worker's actuator, and prints JSON. Loopback
 only; every loop is bounded in time. Usage: bench/email-sendout.py [N] [--xmx 1g] [--live-heap]
 """
-import argparse, json, sys, time
+import argparse, json, os, subprocess, sys, time, urllib.error, zipfile
 
-from benchlib import API, SANDBOX, Engine, ReceiptKeys, http, live_heap, metric, timestamp
+from benchlib import (JAR, ROOT, SANDBOX, SANDBOX_PORT, Engine, ReceiptKeys, cpu_seconds, http, live_heap,
+                      metric, postmaster, timestamp)
+
+LIB = os.path.join(ROOT, "bench", "target", "embedded-lib")
+
+
+def direct_send(n, concurrency):
+    """The baseline: bench/DirectSend.java, the same sendgrid-java calls to the same sandbox, no
+    engine, on the jars the engine itself runs with (taken from the embedded jar: no Maven)."""
+    with zipfile.ZipFile(JAR) as jar:
+        names = [name for name in jar.namelist() if name.startswith("BOOT-INF/lib/") and name.endswith(".jar")]
+        for name in names:
+            if not os.path.exists(os.path.join(LIB, name)):
+                jar.extract(name, LIB)
+    classpath = ":".join(os.path.join(LIB, name) for name in names)
+    out = subprocess.run(["java", "-cp", classpath, os.path.join(ROOT, "bench", "DirectSend.java"),
+                          f"127.0.0.1:{SANDBOX_PORT}", str(n), str(concurrency)],
+                         check=True, capture_output=True, text=True, timeout=600).stdout
+    return json.loads(out.strip().splitlines()[-1])
 
 
 def main():
@@ -21,17 +39,43 @@ def main():
                     help="every 3 s while sending, record the live set: the total of jcmd's"
                          " GC.class_histogram, taken right after the full GC it forces. Slows"
                          " sending a little; throughput runs omit it.")
+    ap.add_argument("--baseline-concurrency", type=int, default=8,
+                    help="requests in flight in the direct-send baseline (the engine's batch window);"
+                         " 0 skips the baseline")
+    ap.add_argument("--jfr", help="record the engine's JVM with JFR (settings=profile) from the POST"
+                                  " until COMPLETED, into this file")
+    ap.add_argument("--poll-interval", type=float, default=1.0,
+                    help="seconds between reads of the sendout; the figures come from the API's own"
+                         " timestamps, so this sets only the load the benchmark itself adds (each read"
+                         " counts the sendout's messages by status)")
     args = ap.parse_args()
     n = args.recipients
 
     with Engine(ReceiptKeys(), xmx=args.xmx, max_recipients=n) as engine:
+        baseline = None
+        if args.baseline_concurrency:
+            # The sandbox's receipts are switched off meanwhile: they would go to the engine's
+            # webhook for messages it never sent, and the baseline is about sending.
+            webhook = http("GET", f"{SANDBOX}/sandbox/sendgrid/receipts")[1]["webhookUrl"]
+            http("PUT", f"{SANDBOX}/sandbox/sendgrid/receipts", {"webhookUrl": ""})
+            baseline = direct_send(n, args.baseline_concurrency)
+            http("PUT", f"{SANDBOX}/sandbox/sendgrid/receipts", {"webhookUrl": webhook})
+        before = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]
         http("PUT", f"{SANDBOX}/sandbox/sendgrid/receipts", {"deliveryDelayMs": 0})
+        if args.jfr:
+            subprocess.run(["jcmd", str(engine.engine.pid), "JFR.start", "name=bench", "settings=profile"],
+                           check=True, capture_output=True, timeout=60)
+        cpu_before = cpu_seconds(engine.engine.pid)
+        database = postmaster(engine.env["SENDOUT_STATE"])
+        database_cpu_before = sum(cpu_seconds(database).values()) if database else 0.0
+        sandbox_cpu_before = cpu_seconds(engine.sandbox.pid)
         started = time.time()
         created = engine.create_sendout(n)
         create_seconds = time.time() - started
         sendout_id = created["id"]
 
         peak_heap = peak_live = 0.0
+        unavailable = 0
         last_gc = 0.0
         sendout = created
         deadline = time.time() + 900
@@ -40,11 +84,23 @@ def main():
                 peak_live = max(peak_live, live_heap(engine.engine.pid))
                 last_gc = time.time()
             peak_heap = max(peak_heap, metric("jvm.memory.used", "area:heap"))
-            time.sleep(0.25)
-            sendout = engine.sendout(sendout_id)
+            time.sleep(args.poll_interval)
+            try:
+                sendout = engine.sendout(sendout_id)
+            except urllib.error.HTTPError as e:
+                # The api sheds load with 503 + Retry-After (invariant I3): ask again.
+                if e.code != 503:
+                    raise
+                unavailable += 1
         if sendout["status"] != "COMPLETED":
             sys.exit(f"sendout did not complete within 15 minutes: {sendout['messages']}")
 
+        cpu_after = cpu_seconds(engine.engine.pid)
+        database_cpu = sum(cpu_seconds(database).values()) - database_cpu_before if database else None
+        sandbox_cpu = sum(cpu_seconds(engine.sandbox.pid).values()) - sum(sandbox_cpu_before.values())
+        if args.jfr:
+            subprocess.run(["jcmd", str(engine.engine.pid), "JFR.stop", "name=bench",
+                            f"filename={os.path.abspath(args.jfr)}"], check=True, capture_output=True, timeout=120)
         send_seconds = timestamp(sendout, "sentAt") - timestamp(sendout, "releasedAt")
         to_delivered = timestamp(sendout, "completedAt") - started
         stats = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]
@@ -59,11 +115,26 @@ def main():
             "peak_heap_used_mb": round(peak_heap / 2**20),
             "peak_live_heap_mb": round(peak_live / 2**20) if args.live_heap else None,
             "heap_limit": args.xmx,
-            "sandbox_requests": stats["requests"],
+            "sandbox_requests": stats["requests"] - before["requests"],
             "sandbox_duplicates": stats["duplicates"],
             "receipt_events_posted": stats["receipts"]["eventsPosted"],
             "receipt_post_failures": stats["receipts"]["postFailures"],
+            "status_polls_answered_503": unavailable,
         }
+        # CPU seconds from the POST to COMPLETED: the engine's JVM, the processes it started
+        # (Postgres, the Temporal server) and the sandbox.
+        result["cpu_seconds"] = {name: round(cpu_after[name] - cpu_before.get(name, 0.0), 1)
+                                 for name in sorted(cpu_after)
+                                 if cpu_after[name] - cpu_before.get(name, 0.0) >= 0.1}
+        result["cpu_seconds"]["sandbox"] = round(sandbox_cpu, 1)
+        if database_cpu is not None:
+            result["cpu_seconds"]["postgres"] = round(database_cpu, 1)
+        if baseline:
+            result["baseline_direct_send"] = baseline
+            result["ratio_release_to_accepted"] = round(
+                result["messages_per_second_release_to_accepted"] / baseline["messages_per_second"], 3)
+            result["ratio_post_to_delivered"] = round(
+                result["messages_per_second_post_to_delivered"] / baseline["messages_per_second"], 3)
         print(json.dumps(result, indent=2))
 
 
