@@ -124,7 +124,8 @@ class ReminderWorkflowTest {
     assertThat(store.remindersByInvitation()).isEqualTo(Map.of(0, List.of(0), 1, List.of(0)));
     assertThat(store.closes).hasSize(1);
     assertThat(store.closes.get(0)).isBetween(closesAt, closesAt.plusSeconds(600));
-    assertThat(now(env))
+    // When the run closed, not the clock now: the test server may skip ahead once the result is in.
+    assertThat(WorkflowStub.fromTyped(workflow).describe().getCloseTime())
         .as("not waiting for the second reminder")
         .isBefore(sendAt.plus(Duration.ofDays(6)));
     assertThat(tally.accepted()).isEqualTo(4);
