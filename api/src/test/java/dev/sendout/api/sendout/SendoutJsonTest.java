@@ -43,7 +43,13 @@ class SendoutJsonTest {
         null,
         null,
         null,
-        "hash");
+        "hash",
+        null,
+        null,
+        0,
+        null,
+        null,
+        0);
   }
 
   @Test

@@ -41,80 +41,8 @@ public record StoredSendout(
     Instant nextReminderAt,
     int reminderMessages) {
 
-  /** A sendout without reminders or a closing date. */
-  public StoredSendout(
-      UUID id,
-      String tenantId,
-      Channel channel,
-      SendoutStatus status,
-      int recipientCount,
-      Instant sendAt,
-      Duration receiptTimeout,
-      Instant createdAt,
-      Instant workflowStartedAt,
-      Instant releasedAt,
-      Instant sentAt,
-      Instant completedAt,
-      String requestHash,
-      DeliveryWindow window,
-      String timeZone) {
-    this(
-        id,
-        tenantId,
-        channel,
-        status,
-        recipientCount,
-        sendAt,
-        receiptTimeout,
-        createdAt,
-        workflowStartedAt,
-        releasedAt,
-        sentAt,
-        completedAt,
-        requestHash,
-        window,
-        timeZone,
-        0,
-        null,
-        null,
-        0);
-  }
-
   /** Its recipients: its messages less its reminders. */
   public int recipientsOnly() {
     return recipientCount - reminderMessages;
-  }
-
-  /** A sendout without a delivery window. */
-  public StoredSendout(
-      UUID id,
-      String tenantId,
-      Channel channel,
-      SendoutStatus status,
-      int recipientCount,
-      Instant sendAt,
-      Duration receiptTimeout,
-      Instant createdAt,
-      Instant workflowStartedAt,
-      Instant releasedAt,
-      Instant sentAt,
-      Instant completedAt,
-      String requestHash) {
-    this(
-        id,
-        tenantId,
-        channel,
-        status,
-        recipientCount,
-        sendAt,
-        receiptTimeout,
-        createdAt,
-        workflowStartedAt,
-        releasedAt,
-        sentAt,
-        completedAt,
-        requestHash,
-        null,
-        null);
   }
 }
