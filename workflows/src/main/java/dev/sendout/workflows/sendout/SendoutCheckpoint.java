@@ -88,37 +88,11 @@ public record SendoutCheckpoint(
         new SupportState(List.of(), List.of(), List.of(), false, null, StuckFlag.State.NONE));
   }
 
-  SendoutCheckpoint withInline(StartBatch next) {
-    return new SendoutCheckpoint(
-        messageCount,
-        nextBatch,
-        tally,
-        reported,
-        settledBatches,
-        settled,
-        unsettled,
-        support,
-        next,
-        windowOpensAt,
-        reminders);
-  }
-
-  SendoutCheckpoint withWindowOpensAt(Instant next) {
-    return new SendoutCheckpoint(
-        messageCount,
-        nextBatch,
-        tally,
-        reported,
-        settledBatches,
-        settled,
-        unsettled,
-        support,
-        inline,
-        next,
-        reminders);
-  }
-
-  SendoutCheckpoint withReminders(ReminderSchedule next) {
+  /**
+   * This checkpoint with what the sendout workflow keeps beside its ledger: the batch it runs
+   * inline, when its window next opens, and where its reminders stand.
+   */
+  SendoutCheckpoint carrying(StartBatch inline, Instant windowOpensAt, ReminderSchedule reminders) {
     return new SendoutCheckpoint(
         messageCount,
         nextBatch,
@@ -130,6 +104,6 @@ public record SendoutCheckpoint(
         support,
         inline,
         windowOpensAt,
-        next);
+        reminders);
   }
 }

@@ -484,10 +484,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       SendoutCheckpoint checkpoint = ledger.checkpoint(plan.messageCount(), support);
       Workflow.continueAsNew(
           start.continueFrom(
-              checkpoint
-                  .withInline(batches.inlineResume())
-                  .withWindowOpensAt(windowOpensAt)
-                  .withReminders(reminders)));
+              checkpoint.carrying(batches.inlineResume(), windowOpensAt, reminders)));
     }
   }
 
