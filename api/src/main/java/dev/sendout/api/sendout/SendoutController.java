@@ -1,5 +1,6 @@
 package dev.sendout.api.sendout;
 
+import dev.sendout.api.PageSize;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.tenant.Tenant;
 import dev.sendout.api.tenant.TenantSendouts;
@@ -113,10 +114,7 @@ public class SendoutController {
       @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
           String cursor) {
     tenantSendouts.get(tenant, id);
-    int size = limit == null ? DEFAULT_PAGE_SIZE : limit;
-    if (size < 1 || size > MAX_PAGE_SIZE) {
-      throw ApiProblem.invalid("limit", "must be between 1 and " + MAX_PAGE_SIZE);
-    }
+    int size = PageSize.of(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     List<StoredMessage> page = messages.page(id, status(status), afterSeq(cursor), size);
     String next = page.size() < size ? null : cursor(page.get(page.size() - 1).seq());
     return new MessagePage(page, next);

@@ -1,5 +1,6 @@
 package dev.sendout.api.sendout;
 
+import dev.sendout.api.PageSize;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.support.StuckSendoutPage;
 import dev.sendout.api.tenant.Tenant;
@@ -126,10 +127,7 @@ public class SendoutListController {
                       maximum = "" + MAX_PAGE_SIZE))
           @RequestParam(required = false)
           Integer limit) {
-    int size = limit == null ? DEFAULT_PAGE_SIZE : limit;
-    if (size < 1 || size > MAX_PAGE_SIZE) {
-      throw ApiProblem.invalid("limit", "must be between 1 and " + MAX_PAGE_SIZE);
-    }
+    int size = PageSize.of(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     if (stuck == null) {
       refuse("reason", reason, "filters the stuck=true listing only");
       var page =

@@ -1,5 +1,6 @@
 package dev.sendout.api.suppression;
 
+import dev.sendout.api.PageSize;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.tenant.Tenant;
@@ -95,10 +96,7 @@ public class SuppressionController {
                       maximum = "" + MAX_PAGE_SIZE))
           @RequestParam(required = false)
           Integer limit) {
-    int size = limit == null ? DEFAULT_PAGE_SIZE : limit;
-    if (size < 1 || size > MAX_PAGE_SIZE) {
-      throw ApiProblem.invalid("limit", "must be between 1 and " + MAX_PAGE_SIZE);
-    }
+    int size = PageSize.of(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
     var page =
         suppressions.list(
             tenant.id(),
