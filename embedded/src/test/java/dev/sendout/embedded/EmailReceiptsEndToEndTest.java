@@ -108,9 +108,7 @@ class EmailReceiptsEndToEndTest {
             late.append(']').toString(), engine.receiptKeys().getPrivate(), Instant.now());
     assertThat(reply.status()).isEqualTo(200);
 
-    JsonNode completed =
-        client.awaitSendout(
-            id, Duration.ofSeconds(30), s -> "COMPLETED".equals(s.path("status").asText()));
+    JsonNode completed = client.awaitCompleted(id, Duration.ofSeconds(30));
     assertThat(count(completed, "DELIVERED")).isEqualTo(300);
     assertThat(completed.path("stuck").isNull()).isTrue();
     client.awaitStuckFlag(completed.path("workflowId").asText(), false);
@@ -145,8 +143,7 @@ class EmailReceiptsEndToEndTest {
 
     assertThat(signed.status()).isEqualTo(200);
     assertThat(signed.body().path("received").asInt()).isEqualTo(1);
-    client.awaitSendout(
-        id, Duration.ofSeconds(30), s -> "COMPLETED".equals(s.path("status").asText()));
+    client.awaitCompleted(id, Duration.ofSeconds(30));
     assertThat(client.messagesOf(id).get(0).path("status").asText()).isEqualTo("DELIVERED");
   }
 

@@ -476,6 +476,11 @@ final class EngineClient {
     return count;
   }
 
+  /** Waits for the sendout to be COMPLETED, and returns its view then. */
+  JsonNode awaitCompleted(String id, Duration timeout) throws InterruptedException {
+    return awaitSendout(id, timeout, s -> "COMPLETED".equals(s.path("status").asText()));
+  }
+
   /** Polls the sendout until {@code done} holds, or fails after {@code timeout}. */
   JsonNode awaitSendout(String id, Duration timeout, Predicate<JsonNode> done)
       throws InterruptedException {

@@ -153,9 +153,7 @@ class HealingEndToEndTest {
     }
 
     assertThat(client.sandbox("PUT", faults, fault.off).status()).isEqualTo(200);
-    JsonNode done =
-        client.awaitSendout(
-            id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+    JsonNode done = client.awaitCompleted(id, Duration.ofSeconds(90));
     System.out.printf(
         "COMPLETED (%s, %s) %d ms after creation%n",
         channel, fault, Duration.between(created, Instant.now()).toMillis());

@@ -110,8 +110,7 @@ class RealServerHistorySizeTest {
     var reply = client.createSendout(body.toString(), null);
     assertThat(reply.status()).as(reply.raw().body()).isEqualTo(202);
     String id = reply.body().path("id").asText();
-    JsonNode done =
-        client.awaitSendout(id, DONE_WITHIN, s -> "COMPLETED".equals(s.path("status").asText()));
+    JsonNode done = client.awaitCompleted(id, DONE_WITHIN);
     assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(recipients);
 
     List<HistoryEvent> sendoutEvents = RealServer.events(client.temporal(), "sendout-" + id);

@@ -192,8 +192,7 @@ class RealServerWatchdogTest {
     } finally {
       client.sql("drop trigger fail_release_visibility on message");
     }
-    client.awaitSendout(
-        id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+    client.awaitCompleted(id, Duration.ofSeconds(90));
     EngineClient.await(
         () ->
             client

@@ -135,7 +135,6 @@ class RealServerWebUiTest {
     } finally {
       client.sql("drop trigger fail_release_ui on message");
     }
-    client.awaitSendout(
-        id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+    client.awaitCompleted(id, Duration.ofSeconds(90));
   }
 }

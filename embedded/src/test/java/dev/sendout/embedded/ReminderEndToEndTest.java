@@ -83,9 +83,7 @@ class ReminderEndToEndTest {
     // that the reminders' receipts are not overtaken by a receipt deadline skipped past.
     client.skipTimeTo(next);
 
-    JsonNode done =
-        client.awaitSendout(
-            id, Duration.ofSeconds(180), s -> "COMPLETED".equals(s.path("status").asText()));
+    JsonNode done = client.awaitCompleted(id, Duration.ofSeconds(180));
     JsonNode reminders = done.path("reminders");
     assertThat(reminders.path("sent").asInt()).isEqualTo(RECIPIENTS - RESPONDED);
     assertThat(reminders.path("messages").path("DELIVERED").asInt())

@@ -76,9 +76,7 @@ class SmsSendoutEndToEndTest {
   void threeHundredSmsArePacedAtVonagesLimitWithoutA429AndAllDelivered() throws Exception {
     String id = createSendout(300);
 
-    JsonNode done =
-        client.awaitSendout(
-            id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+    JsonNode done = client.awaitCompleted(id, Duration.ofSeconds(90));
 
     assertThat(count(done, "DELIVERED")).isEqualTo(300);
     JsonNode stats = vonageStats();
@@ -120,9 +118,7 @@ class SmsSendoutEndToEndTest {
     assertThat(created.status()).isEqualTo(202);
     String id = created.body().path("id").asText();
 
-    JsonNode done =
-        client.awaitSendout(
-            id, Duration.ofSeconds(60), s -> "COMPLETED".equals(s.path("status").asText()));
+    JsonNode done = client.awaitCompleted(id, Duration.ofSeconds(60));
 
     List<JsonNode> messages = client.messagesOf(id);
     JsonNode refused = messages.get(0);
@@ -186,8 +182,7 @@ class SmsSendoutEndToEndTest {
     var signed = client.postVonageStatus(delivered, secret, Instant.now());
 
     assertThat(signed.status()).isEqualTo(200);
-    client.awaitSendout(
-        id, Duration.ofSeconds(30), s -> "COMPLETED".equals(s.path("status").asText()));
+    client.awaitCompleted(id, Duration.ofSeconds(30));
     assertThat(client.messagesOf(id).get(0).path("status").asText()).isEqualTo("DELIVERED");
   }
 

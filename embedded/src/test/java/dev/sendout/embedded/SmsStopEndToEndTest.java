@@ -46,8 +46,7 @@ class SmsStopEndToEndTest {
   }
 
   private JsonNode completed(String id) throws InterruptedException {
-    return client.awaitSendout(
-        id, Duration.ofSeconds(60), s -> "COMPLETED".equals(s.path("status").asText()));
+    return client.awaitCompleted(id, Duration.ofSeconds(60));
   }
 
   /** The recipient answers through the sandbox; returns what the api answered the sandbox. */

@@ -51,8 +51,7 @@ class SuppressionEndToEndTest {
   }
 
   private JsonNode completed(String id) throws InterruptedException {
-    return client.awaitSendout(
-        id, Duration.ofSeconds(60), s -> "COMPLETED".equals(s.path("status").asText()));
+    return client.awaitCompleted(id, Duration.ofSeconds(60));
   }
 
   private static JsonNode byAddress(Iterable<JsonNode> messages, String address) {

@@ -85,9 +85,7 @@ class TemporalOutageEndToEndTest {
 
     network.restore();
 
-    JsonNode done =
-        client.awaitSendout(
-            id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+    JsonNode done = client.awaitCompleted(id, Duration.ofSeconds(90));
     assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(25);
     assertThat(client.get("/actuator/health").body().path("status").asText()).isEqualTo("UP");
     for (JsonNode m : client.messagesOf(id)) {
@@ -124,9 +122,7 @@ class TemporalOutageEndToEndTest {
 
     network.restore();
 
-    JsonNode done =
-        client.awaitSendout(
-            id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+    JsonNode done = client.awaitCompleted(id, Duration.ofSeconds(90));
     assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(added + 1);
     for (JsonNode m : client.messagesOf(id)) {
       assertThat(client.sandboxSendCount(m.path("id").asText())).isEqualTo(1);
@@ -160,9 +156,7 @@ class TemporalOutageEndToEndTest {
     engine.startWorker();
 
     for (String id : ids) {
-      JsonNode done =
-          client.awaitSendout(
-              id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+      JsonNode done = client.awaitCompleted(id, Duration.ofSeconds(90));
       assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(10);
     }
   }

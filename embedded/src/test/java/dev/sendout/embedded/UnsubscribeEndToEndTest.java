@@ -46,8 +46,7 @@ class UnsubscribeEndToEndTest {
   }
 
   private JsonNode completed(String id) throws InterruptedException {
-    return client.awaitSendout(
-        id, Duration.ofSeconds(60), s -> "COMPLETED".equals(s.path("status").asText()));
+    return client.awaitCompleted(id, Duration.ofSeconds(60));
   }
 
   private EngineClient.Reply suppression(String address) {

@@ -83,8 +83,7 @@ class WatchdogEndToEndTest {
 
     client.sql("drop trigger fail_release on message");
 
-    client.awaitSendout(
-        id, Duration.ofSeconds(60), s -> "COMPLETED".equals(s.path("status").asText()));
+    client.awaitCompleted(id, Duration.ofSeconds(60));
     attributes = client.searchAttributes("sendout-" + id);
     assertThat(attributes.get(STUCK)).isFalse();
     assertThat(attributes.get(STUCK_REASON)).isNull();
@@ -135,9 +134,7 @@ class WatchdogEndToEndTest {
 
       client.temporal().newUntypedWorkflowStub("sendout-" + id).terminate("test: deleted");
 
-      JsonNode done =
-          client.awaitSendout(
-              id, Duration.ofSeconds(90), s -> "COMPLETED".equals(s.path("status").asText()));
+      JsonNode done = client.awaitCompleted(id, Duration.ofSeconds(90));
       assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(recipients);
       for (JsonNode m : client.messagesOf(id)) {
         assertThat(client.sandboxSendCount(m.path("id").asText()))
