@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -28,8 +29,9 @@ import org.springframework.stereotype.Component;
  * only says "look now"; each signal costs the batch a workflow task, and a large sendout's receipts
  * touch all its batches at once, so coalescing them is what keeps Temporal's load flat.
  *
- * <p>A sendout whose messages fit one batch sends it inline, with no batch workflow: when batch 0
- * has no workflow, the sendout's own workflow is woken instead.
+ * <p>A sendout runs its only batch, and small batches of added recipients, inline, with no batch
+ * workflow: when a batch has no workflow, the sendout's own workflow is woken instead, once per
+ * sendout however many of its batches were touched.
  *
  * <p>Signals are best effort by design: the webhook has already answered once receipts are stored,
  * and a batch whose signal is lost (Temporal away, the set full) still finds them at its next timed
@@ -78,13 +80,14 @@ public class ReceiptNotifier implements DisposableBean {
     long now = System.nanoTime() / 1_000_000;
     lastSignalled.values().removeIf(at -> now - at >= MIN_SIGNAL_INTERVAL_MS);
     List<Future<?>> sent = new ArrayList<>();
+    Set<UUID> sendoutsWoken = ConcurrentHashMap.newKeySet();
     for (BatchKey batch : pending) {
       if (lastSignalled.containsKey(batch)) {
         continue;
       }
       pending.remove(batch);
       lastSignalled.put(batch, now);
-      sent.add(signals.submit(() -> signal(batch)));
+      sent.add(signals.submit(() -> signal(batch, sendoutsWoken)));
     }
     for (Future<?> f : sent) {
       try {
@@ -95,15 +98,21 @@ public class ReceiptNotifier implements DisposableBean {
     }
   }
 
-  void signal(BatchKey batch) {
+  /**
+   * Wakes the batch's workflow, or else its sendout's, unless {@code sendoutsWoken} says the
+   * sendout was woken in this round already.
+   */
+  void signal(BatchKey batch, Set<UUID> sendoutsWoken) {
     String sendoutId = batch.sendoutId().toString();
     String workflowId = BatchWorkflow.workflowId(sendoutId, batch.batchNo());
     try {
       try {
         temporal.newWorkflowStub(BatchWorkflow.class, workflowId).receiptsArrived();
       } catch (WorkflowNotFoundException noBatchWorkflow) {
-        if (batch.batchNo() != 0) {
-          return; // a late receipt for a batch that has settled: nothing is waiting for it
+        // The sendout runs the batch itself (its only batch, or a small later one), or the batch
+        // has settled and the sendout ignores the signal.
+        if (!sendoutsWoken.add(batch.sendoutId())) {
+          return;
         }
         workflowId = SendoutWorkflow.workflowId(sendoutId);
         temporal.newWorkflowStub(SendoutWorkflow.class, workflowId).receiptsArrived();

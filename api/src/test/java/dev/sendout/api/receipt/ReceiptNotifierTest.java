@@ -5,6 +5,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -14,6 +15,8 @@ import dev.sendout.workflows.sendout.SendoutWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +42,7 @@ class ReceiptNotifierTest {
 
   @Test
   void aBatchWithAWorkflowOfItsOwnIsWokenAndTheSendoutIsLeftAlone() {
-    notifier.signal(new BatchKey(sendoutId, 0));
+    notifier.signal(new BatchKey(sendoutId, 0), new HashSet<>());
 
     verify(temporal).newWorkflowStub(BatchWorkflow.class, "sendout-" + sendoutId + "-batch-0");
     verify(batch).receiptsArrived();
@@ -50,18 +53,22 @@ class ReceiptNotifierTest {
   void aBatchSentInlineWakesItsSendoutWorkflow() {
     doThrow(notFound()).when(batch).receiptsArrived();
 
-    notifier.signal(new BatchKey(sendoutId, 0));
+    notifier.signal(new BatchKey(sendoutId, 0), new HashSet<>());
 
     verify(sendout).receiptsArrived();
   }
 
   @Test
-  void aLateReceiptForALaterBatchThatHasFinishedWakesNothingElse() {
+  void laterBatchesWithoutAWorkflowWakeTheirSendoutOnceARound() {
     doThrow(notFound()).when(batch).receiptsArrived();
+    Set<UUID> woken = new HashSet<>();
 
-    notifier.signal(new BatchKey(sendoutId, 3));
+    notifier.signal(new BatchKey(sendoutId, 3), woken);
+    notifier.signal(new BatchKey(sendoutId, 4), woken);
 
-    verify(sendout, never()).receiptsArrived();
+    verify(sendout, times(1)).receiptsArrived();
+    notifier.signal(new BatchKey(sendoutId, 5), new HashSet<>());
+    verify(sendout, times(2)).receiptsArrived();
   }
 
   @Test
@@ -69,7 +76,7 @@ class ReceiptNotifierTest {
     doThrow(notFound()).when(batch).receiptsArrived();
     doThrow(notFound()).when(sendout).receiptsArrived();
 
-    notifier.signal(new BatchKey(sendoutId, 0));
+    notifier.signal(new BatchKey(sendoutId, 0), new HashSet<>());
 
     verify(sendout).receiptsArrived();
   }

@@ -44,6 +44,15 @@ public final class BatchRun {
 
     /** The history grew large while awaiting receipts: {@code next} carries on from here. */
     void historyIsLarge(StartBatch next);
+
+    /**
+     * Whether the batch's phase is its workflow's current details (the Web UI's "current details"):
+     * true for a child and for a sendout's only batch; false for a batch a sendout runs beside
+     * others, whose details are the sendout's own.
+     */
+    default boolean showsDetails() {
+      return true;
+    }
   }
 
   private static final Logger log = Workflow.getLogger(BatchRun.class);
@@ -136,6 +145,11 @@ public final class BatchRun {
     return progress == null || progress.phase() == BatchPhase.SENDING;
   }
 
+  /** True once every message of the batch has a final outcome: nothing is left to wait for. */
+  public boolean settled() {
+    return progress != null && progress.phase() == BatchPhase.SETTLED;
+  }
+
   public BatchProgress progress() {
     return progress;
   }
@@ -151,8 +165,7 @@ public final class BatchRun {
                 .setRetryOptions(SEND_RETRY)
                 .build());
     int size = batch.toSeq() - batch.fromSeq();
-    Workflow.setCurrentDetails(
-        "Sending %d messages (seq %d–%d)".formatted(size, batch.fromSeq(), batch.toSeq() - 1));
+    details("Sending %d messages (seq %d–%d)".formatted(size, batch.fromSeq(), batch.toSeq() - 1));
     // One call per range, all at once: the task queue's rate limit paces them, not this workflow.
     List<Promise<SendTally>> calls = new ArrayList<>();
     for (SendBatch call : start.calls()) {
@@ -162,7 +175,7 @@ public final class BatchRun {
     for (Promise<SendTally> call : calls) {
       tally = tally.plus(call.get());
     }
-    Workflow.setCurrentDetails(
+    details(
         "Sent %d messages: %d accepted, %d failed, %d unconfirmed"
             .formatted(tally.total(), tally.accepted(), tally.failed(), tally.unconfirmed()));
     return tally;
@@ -263,7 +276,7 @@ public final class BatchRun {
 
   private void describe() {
     var tally = progress.receipts().tally();
-    Workflow.setCurrentDetails(
+    details(
         switch (progress.phase()) {
           case SENDING, AWAITING_RECEIPTS -> "Awaiting receipts: " + tally;
           case STUCK ->
@@ -271,6 +284,12 @@ public final class BatchRun {
                   .formatted(tally.unconfirmed(), progress.receipts().unconfirmedSince(), tally);
           case SETTLED -> "Settled: " + tally;
         });
+  }
+
+  private void details(String text) {
+    if (owner.showsDetails()) {
+      Workflow.setCurrentDetails(text);
+    }
   }
 
   private static Instant now() {

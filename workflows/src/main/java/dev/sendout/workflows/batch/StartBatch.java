@@ -44,6 +44,11 @@ public record StartBatch(
         batch, deliveryTaskQueue, messagesPerCall, receiptTimeout, sent, receiptDeadline);
   }
 
+  /** How many delivery activities the batch makes: one for email, one per message for SMS. */
+  public int callCount() {
+    return (batch.toSeq() - batch.fromSeq() + messagesPerCall - 1) / messagesPerCall;
+  }
+
   /**
    * The batch cut into the ranges one delivery activity each sends, in order: one range for email,
    * one message per range for SMS.

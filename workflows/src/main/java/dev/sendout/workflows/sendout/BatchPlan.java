@@ -110,6 +110,11 @@ final class BatchPlan {
     return new SendBatch(sendoutId, batchNo, fromSeq, Math.min(fromSeq + batchSize, messageCount));
   }
 
+  /** Whether batch {@code n} was planned after the first release's batches. */
+  boolean isLater(int batchNo) {
+    return batchNo >= initialBatchCount();
+  }
+
   /** Every batch planned; once cancelled, only those started by then. */
   int batchCount() {
     return cancelledAtBatch != null ? cancelledAtBatch : plannedBatchCount();

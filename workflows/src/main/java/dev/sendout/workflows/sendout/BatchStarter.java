@@ -21,6 +21,7 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 
@@ -33,12 +34,31 @@ import org.slf4j.Logger;
  * recipient) runs that batch inline instead: the same steps ({@link BatchRun}) in a thread of the
  * sendout workflow, reporting straight to the sendout. That saves the child's start, its history
  * and its signals, which cost more than the sending itself; the Web UI still shows one workflow per
- * sendout. Batches planned later (added recipients, resends) are children as before.
+ * sendout.
+ *
+ * <p>From version 1 of {@link #INLINE_LATER_BATCHES}, a small batch planned after the first release
+ * (a round of added recipients, a resend, a reminder wave, a window opening) runs inline too, up to
+ * {@link #MAX_INLINE} at once: a survey platform adding recipients one at a time all day would
+ * otherwise start a child workflow per round. Larger ones, and those beyond the limit, are
+ * children, which keep the sendout's own history small.
  */
 final class BatchStarter {
 
   /** Sendouts of one batch run it inline from this version on. */
   static final String INLINE_SINGLE_BATCH = "inline-single-batch";
+
+  /** Small batches planned after the first release run inline from this version on. */
+  static final String INLINE_LATER_BATCHES = "inline-later-batches";
+
+  /** Inline batches sending or awaiting receipts at once; a later batch beyond it is a child. */
+  static final int MAX_INLINE = 16;
+
+  /**
+   * Delivery calls of a later batch run inline at most: an email batch is one call whatever its
+   * size, an SMS batch one per message, each of which would add its events to the sendout's
+   * history.
+   */
+  static final int MAX_INLINE_CALLS = 20;
 
   private static final Logger log = Workflow.getLogger(BatchStarter.class);
 
@@ -46,8 +66,8 @@ final class BatchStarter {
   private final Runnable onStarted;
   private final Consumer<BatchProgress> report;
 
-  /** The batch this run sends itself; null when it has none. */
-  private BatchRun inline;
+  /** The batches this run sends itself and that have not settled yet. */
+  private final List<BatchRun> inline = new ArrayList<>();
 
   /** Child starts not yet confirmed by the server; a continue-as-new waits for them. */
   private final List<Promise<WorkflowExecution>> starting = new ArrayList<>();
@@ -67,28 +87,31 @@ final class BatchStarter {
    * may continue as new, carrying the inline batch's wait for receipts ({@link #inlineResume}).
    */
   boolean quiet() {
-    return (inline == null || !inline.sending())
+    return inline.stream().noneMatch(BatchRun::sending)
         && starting.stream().allMatch(Promise::isCompleted);
   }
 
-  /** What the inline batch carries on with in a continued run; null when there is nothing. */
-  StartBatch inlineResume() {
-    return inline == null ? null : inline.resumeWith();
+  /** What the inline batches carry on with in a continued run: those awaiting receipts. */
+  List<StartBatch> inlineResume() {
+    return inline.stream().map(BatchRun::resumeWith).filter(Objects::nonNull).toList();
   }
 
-  /** Wakes the inline batch's receipt check; without one there is nothing to wake. */
+  /** Wakes the inline batches' receipt checks; without one there is nothing to wake. */
   void receiptsArrived() {
-    if (inline != null) {
-      inline.receiptsArrived();
-    }
+    inline.forEach(BatchRun::receiptsArrived);
   }
 
-  /** A continued run takes up the inline batch's wait for receipts where the last run left it. */
+  /** A continued run takes up an inline batch's wait for receipts where the last run left it. */
   void resumeInline(StartBatch awaiting) {
     runInline(awaiting);
   }
 
-  void start(SendBatch range, int batchCount) {
+  /**
+   * Starts batch {@code range}, inline or as a child.
+   *
+   * @param later whether the batch was planned after the first release's batches
+   */
+  void start(SendBatch range, int batchCount, boolean later) {
     int batchNo = range.batchNo();
     SendoutSettings settings = start.settings();
     StartBatch input =
@@ -100,6 +123,14 @@ final class BatchStarter {
     if (batchNo == 0
         && batchCount == 1
         && Workflow.getVersion(INLINE_SINGLE_BATCH, Workflow.DEFAULT_VERSION, 1) == 1) {
+      runInline(input);
+      return;
+    }
+    inline.removeIf(BatchRun::settled);
+    if (later
+        && inline.size() < MAX_INLINE
+        && input.callCount() <= MAX_INLINE_CALLS
+        && Workflow.getVersion(INLINE_LATER_BATCHES, Workflow.DEFAULT_VERSION, 1) == 1) {
       runInline(input);
       return;
     }
@@ -142,9 +173,13 @@ final class BatchStarter {
    * Runs the batch in a thread of the sendout workflow. Its stuck flag is the sendout's own ({@link
    * StuckFlag} counts stuck batches from their reports), and when its wait for receipts makes the
    * history large it wakes the send loop, which continues the sendout as new with it.
+   *
+   * <p>The phase of a sendout's only batch (batch 0) is the sendout's current details; a later
+   * batch leaves them to the sendout, which sums all its batches.
    */
   private void runInline(StartBatch input) {
-    inline =
+    boolean showsDetails = input.batch().batchNo() == 0;
+    BatchRun run =
         new BatchRun(
             new BatchRun.Owner() {
               @Override
@@ -159,8 +194,14 @@ final class BatchStarter {
               public void historyIsLarge(StartBatch next) {
                 onStarted.run();
               }
+
+              @Override
+              public boolean showsDetails() {
+                return showsDetails;
+              }
             });
-    Async.function(inline::run, input);
+    inline.add(run);
+    Async.function(run::run, input);
   }
 
   /**

@@ -4,6 +4,7 @@ import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.batch.StartBatch;
 import dev.sendout.workflows.receipt.DeliveryTally;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,9 +19,11 @@ import java.util.Objects;
  * @param unsettled the latest report of each batch that was sent but has not settled, by batch
  *     number; bounded by the sendout's batch count
  * @param support what support actions, additions and the watchdog changed
- * @param inline the batch the sendout runs itself rather than as a child, awaiting its receipts
- *     ({@link dev.sendout.workflows.batch.BatchRun#resumeWith}); null when there is none, and in
- *     checkpoints written before sendouts ran a batch inline
+ * @param inline the only batch of a sendout that runs it itself rather than as a child, awaiting
+ *     its receipts ({@link dev.sendout.workflows.batch.BatchRun#resumeWith}), in checkpoints
+ *     written before {@code inlineBatches}; null when there is none
+ * @param inlineBatches every batch the sendout runs itself and that awaits its receipts; null in
+ *     checkpoints written before it
  * @param windowOpensAt for a sendout with a delivery window, when the window next opens for
  *     messages still waiting for it; null when none waits
  * @param reminders for a sendout with reminders or a closing date, where they stand; null
@@ -37,7 +40,8 @@ public record SendoutCheckpoint(
     SupportState support,
     StartBatch inline,
     Instant windowOpensAt,
-    ReminderSchedule reminders) {
+    ReminderSchedule reminders,
+    List<StartBatch> inlineBatches) {
 
   SendoutCheckpoint(
       int messageCount,
@@ -57,6 +61,7 @@ public record SendoutCheckpoint(
         settled,
         unsettled,
         support,
+        null,
         null,
         null,
         null);
@@ -88,11 +93,24 @@ public record SendoutCheckpoint(
         new SupportState(List.of(), List.of(), List.of(), false, null, StuckFlag.State.NONE));
   }
 
+  /** The batches awaiting receipts that a continued run takes up, in whichever field they came. */
+  List<StartBatch> awaitingInline() {
+    List<StartBatch> awaiting = new ArrayList<>();
+    if (inline != null) {
+      awaiting.add(inline);
+    }
+    if (inlineBatches != null) {
+      awaiting.addAll(inlineBatches);
+    }
+    return awaiting;
+  }
+
   /**
-   * This checkpoint with what the sendout workflow keeps beside its ledger: the batch it runs
+   * This checkpoint with what the sendout workflow keeps beside its ledger: the batches it runs
    * inline, when its window next opens, and where its reminders stand.
    */
-  SendoutCheckpoint carrying(StartBatch inline, Instant windowOpensAt, ReminderSchedule reminders) {
+  SendoutCheckpoint carrying(
+      List<StartBatch> inlineBatches, Instant windowOpensAt, ReminderSchedule reminders) {
     return new SendoutCheckpoint(
         messageCount,
         nextBatch,
@@ -102,8 +120,9 @@ public record SendoutCheckpoint(
         settled,
         unsettled,
         support,
-        inline,
+        null,
         windowOpensAt,
-        reminders);
+        reminders,
+        inlineBatches);
   }
 }

@@ -184,9 +184,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     } else {
       // Set again on the new run rather than trusting it to inherit the flag.
       stuck.publish(true);
-      if (start.checkpoint().inline() != null) {
-        batches.resumeInline(start.checkpoint().inline());
-      }
+      start.checkpoint().awaitingInline().forEach(batches::resumeInline);
     }
     if (cancelling) {
       setStatus(SendoutStatus.CANCELLED);
@@ -402,7 +400,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         && !cancelling
         && ledger.started() < plan.batchCount()
         && ledger.inFlight() < start.settings().maxBatchesInFlight()) {
-      batches.start(plan.batch(ledger.startNext()), plan.batchCount());
+      int batchNo = ledger.startNext();
+      batches.start(plan.batch(batchNo), plan.batchCount(), plan.isLater(batchNo));
     }
   }
 

@@ -145,6 +145,16 @@ class WorkflowReplayTest {
     replay("histories/batch-workflow-local-store-calls.json", BatchWorkflowImpl.class);
   }
 
+  /**
+   * Recorded with the version {@code inline-later-batches}: rounds of added recipients sent inline,
+   * one of them awaiting its receipt across a continue-as-new.
+   */
+  @Test
+  void sendoutSendingAddedRoundsInlineReplaysBothRuns() throws Exception {
+    replay("histories/sendout-workflow-inline-additions-first-run.json", SendoutWorkflowImpl.class);
+    replay("histories/sendout-workflow-inline-additions-last-run.json", SendoutWorkflowImpl.class);
+  }
+
   /** Recorded with the version {@code stuck-reasons}: two reasons listed, then cleared. */
   @Test
   void sendoutListingEveryStuckReasonReplaysTheRecordedHistory() throws Exception {

@@ -1,6 +1,7 @@
 package dev.sendout.workflows.sendout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sendout.workflows.batch.BatchWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -8,6 +9,7 @@ import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WithStartWorkflowOperation;
 import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateStage;
@@ -367,6 +369,40 @@ class HistoryRecorder {
 
     assertThat(store.remindersByInvitation()).isEqualTo(Map.of(0, List.of(0), 1, List.of(0)));
     write(client, start, "sendout-workflow-reminders");
+  }
+
+  /**
+   * Recorded after the version {@code inline-later-batches}: rounds of added recipients sent inline
+   * by the sendout, one of them silent across a continue-as-new, then settled by a late receipt.
+   */
+  @Test
+  void addedRoundsSentInlineAcrossAContinueAsNew(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 1);
+    delivery.silent.addAll(List.of(0, 2));
+    StartSendout start = sendout("replay-inline-additions", now(env), 1, email(1000, 2, 80));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowExecution firstRun = WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofSeconds(30));
+
+    store.messageCount = 4;
+    workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(1, 2)), false));
+    env.sleep(Duration.ofMinutes(1));
+    workflow.recipientsAdded(
+        new AddedRanges(List.of(new SeqRange(2, 3), new SeqRange(3, 4)), false));
+    env.sleep(EMAIL_RECEIPT_TIMEOUT.plusDays(2));
+    delivery.deliver(0);
+    delivery.deliver(2);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    var first = client.fetchHistory(firstRun.getWorkflowId(), firstRun.getRunId());
+    assertThat(first.getLastEvent().hasWorkflowExecutionContinuedAsNewEventAttributes()).isTrue();
+    assertThatThrownBy(() -> WorkflowStub.fromTyped(batch(client, start, 1)).describe())
+        .isInstanceOf(WorkflowNotFoundException.class);
+    write(first.toJson(true), "sendout-workflow-inline-additions-first-run");
+    write(client, start, "sendout-workflow-inline-additions-last-run");
   }
 
   private void startWorkers(TestWorkflowEnvironment env, Worker worker, int messageCount) {

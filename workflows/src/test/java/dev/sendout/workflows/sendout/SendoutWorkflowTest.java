@@ -602,6 +602,120 @@ class SendoutWorkflowTest {
     assertThat(attributes(workflow).get(STUCK)).isFalse();
   }
 
+  @Test
+  void smallRoundsOfAddedRecipientsAreSentInlineWithoutAChildWorkflowEach(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.silent.add(0); // keeps the sendout open until the test delivers it
+    delivery.silent.add(10); // and its first added round awaiting its receipt
+    StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofMinutes(1));
+
+    workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(10, 11)), false));
+    env.sleep(Duration.ofMinutes(1));
+    workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(11, 13)), false));
+    env.sleep(Duration.ofMinutes(1));
+    // Batch 1 still awaits its receipt, inline.
+    assertThat(workflow.progress().receipts().awaiting()).isEqualTo(2);
+    delivery.deliver(10);
+    receiptsArrived(client, start, 1);
+    delivery.deliver(0);
+    receiptsArrived(client, start, 0);
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    for (int batchNo = 0; batchNo < 3; batchNo++) {
+      int n = batchNo;
+      assertThatThrownBy(() -> WorkflowStub.fromTyped(batch(client, start, n)).describe())
+          .as("no child workflow for batch %d", n)
+          .isInstanceOf(WorkflowNotFoundException.class);
+    }
+    assertThat(delivery.batches)
+        .extracting(SendBatch::batchNo, SendBatch::fromSeq, SendBatch::toSeq)
+        .containsExactlyInAnyOrder(tuple(0, 0, 10), tuple(1, 10, 11), tuple(2, 11, 13));
+    SendoutProgress done = workflow.progress();
+    assertThat(done.status()).isEqualTo(SendoutStatus.COMPLETED);
+    assertThat(done.receipts()).isEqualTo(new DeliveryTally(0, 13, 0, 0, 0, 0));
+  }
+
+  @Test
+  void laterBatchesBeyondTheInlineLimitOrWithManyCallsAreChildren(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    int limit = BatchStarter.MAX_INLINE;
+    startWorkers(env, worker, 1);
+    SendoutSettings oneMessagePerCall =
+        new SendoutSettings(30, 2, DELIVERY_QUEUE, 20_000, RECEIPT_TIMEOUT, 1, RELEASE_GRACE);
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 1, oneMessagePerCall);
+    delivery.silent.add(0); // batch 0, inline, awaits its receipt
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofMinutes(1));
+    // Batch 1: more SMS calls than an inline batch may make.
+    int manyCalls = BatchStarter.MAX_INLINE_CALLS + 1;
+    workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(1, 1 + manyCalls)), false));
+    env.sleep(Duration.ofMinutes(1));
+    // Batches 2 to limit + 1: rounds of one silent SMS each, every one awaiting its receipt. With
+    // batch 0, the first limit - 1 of them fill the inline places; the last is a child.
+    int seq = 1 + manyCalls;
+    for (int batchNo = 2; batchNo <= limit + 1; batchNo++, seq++) {
+      delivery.silent.add(seq);
+      workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(seq, seq + 1)), false));
+      env.sleep(Duration.ofMinutes(1));
+    }
+
+    assertThat(batch(client, start, 1).progress().phase()).isEqualTo(BatchPhase.SETTLED);
+    for (int batchNo = 2; batchNo <= limit; batchNo++) {
+      int n = batchNo;
+      assertThatThrownBy(() -> WorkflowStub.fromTyped(batch(client, start, n)).describe())
+          .as("batch %d runs inline", n)
+          .isInstanceOf(WorkflowNotFoundException.class);
+    }
+    assertThat(batch(client, start, limit + 1).progress().phase())
+        .isEqualTo(BatchPhase.AWAITING_RECEIPTS);
+
+    delivery.silent.forEach(delivery::deliver);
+    for (int batchNo = 0; batchNo <= limit + 1; batchNo++) {
+      receiptsArrived(client, start, batchNo);
+    }
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    assertThat(workflow.progress().receipts()).isEqualTo(new DeliveryTally(0, seq, 0, 0, 0, 0));
+    assertThat(delivery.batches).hasSize(seq);
+  }
+
+  @Test
+  void inlineBatchesOfAddedRecipientsKeepAwaitingTheirReceiptsAcrossAContinueAsNew(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws TimeoutException {
+    startWorkers(env, worker, 1);
+    delivery.silent.addAll(List.of(0, 1, 2, 3));
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 1, settings(10, 2, 100));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowExecution firstRun = WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofMinutes(1));
+    for (int seq = 1; seq < 4; seq++) {
+      workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(seq, seq + 1)), false));
+      env.sleep(Duration.ofMinutes(1));
+    }
+    env.sleep(RECEIPT_TIMEOUT.plusDays(3));
+
+    var first = client.fetchHistory(firstRun.getWorkflowId(), firstRun.getRunId());
+    assertThat(first.getLastEvent().hasWorkflowExecutionContinuedAsNewEventAttributes()).isTrue();
+    SendoutProgress stuck = workflow.progress();
+    assertThat(stuck.stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
+    assertThat(stuck.receipts().unconfirmed()).isEqualTo(4);
+
+    List.of(0, 1, 2, 3).forEach(delivery::deliver);
+    workflow.receiptsArrived();
+    SendTally tally =
+        WorkflowStub.fromTyped(workflow).getResult(60, TimeUnit.SECONDS, SendTally.class);
+
+    assertThat(tally).isEqualTo(new SendTally(4, 0, 0));
+    assertThat(delivery.batches).hasSize(4);
+    assertThat(workflow.progress().receipts()).isEqualTo(new DeliveryTally(0, 4, 0, 0, 0, 0));
+    assertThat(attributes(workflow).get(STUCK)).isFalse();
+  }
+
   /**
    * A sendout of {@code messages} due {@code sendIn} from now, in batches of ten, two at a time.
    */
