@@ -1,16 +1,18 @@
 import com.google.protobuf.ByteString;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.EventType;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryRequest;
 import io.temporal.api.workflowservice.v1.GetWorkflowExecutionHistoryResponse;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
+import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What a finished sendout costs Temporal: the events and bytes of the history of its sendout
@@ -52,24 +54,43 @@ public class HistorySize {
         System.err.printf("No history for sendout %s: %s%n", sendoutId, e.getStatus());
         continue;
       }
+      // Batch workflows by the search attribute every batch carries, not by numbers in turn: a
+      // sendout runs some batches inline (batch 0 of a small sendout, small rounds of additions),
+      // so their numbers have gaps.
       Tally batches = new Tally();
-      int batchCount = 0;
-      for (int batch = 0; ; batch++) {
-        try {
-          batches.add(history(service, namespace, "sendout-" + sendoutId + "-batch-" + batch));
-          batchCount++;
-        } catch (StatusRuntimeException e) {
-          if (e.getStatus().getCode() != Status.Code.NOT_FOUND) {
-            throw e;
-          }
-          break;
-        }
+      Set<String> batchIds = batchWorkflowIds(service, namespace, sendoutId);
+      for (String batchId : batchIds) {
+        batches.add(history(service, namespace, batchId));
       }
+      int batchCount = batchIds.size();
       System.out.printf(
           "{\"sendoutId\":\"%s\",\"sendout\":%s,\"batchWorkflows\":%d,\"batches\":%s}%n",
           sendoutId, sendout, batchCount, batches);
     }
     service.shutdown();
+  }
+
+  /** The ids of the sendout's batch workflows (each once, however many runs it has). */
+  private static Set<String> batchWorkflowIds(
+      WorkflowServiceStubs service, String namespace, String sendoutId) {
+    Set<String> ids = new TreeSet<>();
+    ByteString page = ByteString.EMPTY;
+    do {
+      ListWorkflowExecutionsResponse response =
+          service
+              .blockingStub()
+              .listWorkflowExecutions(
+                  ListWorkflowExecutionsRequest.newBuilder()
+                      .setNamespace(namespace)
+                      .setQuery(
+                          "WorkflowType = 'BatchWorkflow' AND SendoutId = '%s'"
+                              .formatted(sendoutId))
+                      .setNextPageToken(page)
+                      .build());
+      response.getExecutionsList().forEach(e -> ids.add(e.getExecution().getWorkflowId()));
+      page = response.getNextPageToken();
+    } while (!page.isEmpty());
+    return ids;
   }
 
   /** The history of a workflow's latest run and of every run it continued as new from. */

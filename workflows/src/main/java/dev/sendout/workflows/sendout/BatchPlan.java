@@ -20,6 +20,12 @@ final class BatchPlan {
   private final int batchSize;
   private int messageCount;
   private final List<SendBatch> laterBatches = new ArrayList<>();
+
+  /**
+   * Later batches started before a continue-as-new, which {@link #laterBatches} no longer holds.
+   */
+  private int startedLaterBatches;
+
   private final List<SeqRange> additions = new ArrayList<>();
   private final List<SeqRange> toRelease = new ArrayList<>();
   private Integer cancelledAtBatch;
@@ -50,6 +56,7 @@ final class BatchPlan {
     plan.messageCount = messageCount;
     plan.windowed = windowed;
     plan.laterBatches.addAll(support.laterBatches());
+    plan.startedLaterBatches = support.startedLaterBatches();
     plan.additions.addAll(support.additions());
     plan.toRelease.addAll(support.toRelease());
     plan.cancelledAtBatch = support.cancelledAtBatch();
@@ -95,8 +102,7 @@ final class BatchPlan {
   /** Messages added after the first release; those added before it were released with it. */
   int addedMessages() {
     return additions.stream()
-        .filter(range -> range.fromSeq() >= messageCount)
-        .mapToInt(SeqRange::size)
+        .mapToInt(range -> Math.max(0, range.toSeq() - Math.max(range.fromSeq(), messageCount)))
         .sum();
   }
 
@@ -104,7 +110,7 @@ final class BatchPlan {
   SendBatch batch(int batchNo) {
     int initial = initialBatchCount();
     if (batchNo >= initial) {
-      return laterBatches.get(batchNo - initial);
+      return laterBatches.get(batchNo - initial - startedLaterBatches);
     }
     int fromSeq = batchNo * batchSize;
     return new SendBatch(sendoutId, batchNo, fromSeq, Math.min(fromSeq + batchSize, messageCount));
@@ -122,7 +128,7 @@ final class BatchPlan {
 
   /** Every batch planned, whether or not a cancel cut the plan short. */
   int plannedBatchCount() {
-    return initialBatchCount() + laterBatches.size();
+    return initialBatchCount() + startedLaterBatches + laterBatches.size();
   }
 
   private int initialBatchCount() {
@@ -143,9 +149,16 @@ final class BatchPlan {
    */
   boolean add(SeqRange range) {
     List<SeqRange> fresh = uncovered(range);
+    if (fresh.isEmpty()) {
+      return false;
+    }
+    // Kept merged, so that a day of one-recipient additions is one range, not one per call.
     additions.addAll(fresh);
+    List<SeqRange> merged = SeqRange.merged(additions);
+    additions.clear();
+    additions.addAll(merged);
     toRelease.addAll(fresh);
-    return !fresh.isEmpty();
+    return true;
   }
 
   /** The parts of {@code range} neither in the first release nor added before. */
@@ -239,14 +252,21 @@ final class BatchPlan {
     return cancelledAtBatch != null;
   }
 
-  /** The plan, with what else support changed, as a continued run restores it. */
-  SupportState carried(boolean paused, StuckFlag.State stuck) {
+  /**
+   * The plan, with what else support changed, as a continued run restores it; of the later batches
+   * only those not {@code started} yet.
+   */
+  SupportState carried(boolean paused, StuckFlag.State stuck, int started) {
+    int dropped =
+        Math.max(
+            0, Math.min(started - initialBatchCount() - startedLaterBatches, laterBatches.size()));
     return new SupportState(
-        List.copyOf(laterBatches),
+        List.copyOf(laterBatches.subList(dropped, laterBatches.size())),
         List.copyOf(additions),
         List.copyOf(toRelease),
         paused,
         cancelledAtBatch,
-        stuck);
+        stuck,
+        startedLaterBatches + dropped);
   }
 }

@@ -90,7 +90,7 @@ public record SendoutCheckpoint(
         batches,
         DeliveryTally.NONE,
         Map.of(),
-        new SupportState(List.of(), List.of(), List.of(), false, null, StuckFlag.State.NONE));
+        new SupportState(List.of(), List.of(), List.of(), false, null, StuckFlag.State.NONE, 0));
   }
 
   /** The batches awaiting receipts that a continued run takes up, in whichever field they came. */

@@ -479,7 +479,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       // Reports that arrived in this same workflow task may not have been handled yet: let them
       // run first, or the checkpoint would miss them and the new run wait for them forever.
       Workflow.await(Workflow::isEveryHandlerFinished);
-      SupportState support = plan.carried(paused, stuck.state());
+      SupportState support = plan.carried(paused, stuck.state(), ledger.started());
       SendoutCheckpoint checkpoint = ledger.checkpoint(plan.messageCount(), support);
       Workflow.continueAsNew(
           start.continueFrom(

@@ -115,7 +115,7 @@ class BatchLedgerTest {
     BatchLedger ledger = startedBatches(3);
     ledger.record(report(0, SETTLED, DELIVERED_TEN));
     ledger.record(report(1, STUCK, unconfirmed(Instant.EPOCH, "m12")));
-    SupportState support = new BatchPlan("s1", 10).carried(false, StuckFlag.State.NONE);
+    SupportState support = new BatchPlan("s1", 10).carried(false, StuckFlag.State.NONE, 0);
 
     SendoutCheckpoint checkpoint = ledger.checkpoint(30, support);
     BatchLedger restored = BatchLedger.restore(checkpoint);

@@ -145,7 +145,7 @@ class BatchPlanTest {
     plan.add(new SeqRange(25, 27));
     StuckFlag.State stuck = StuckFlag.State.NONE;
 
-    SupportState carried = plan.carried(true, stuck);
+    SupportState carried = plan.carried(true, stuck, 2);
     BatchPlan restored = BatchPlan.restore("s1", 10, 20, carried, false);
 
     assertThat(carried.paused()).isTrue();
@@ -154,6 +154,35 @@ class BatchPlanTest {
     assertThat(restored.allMessages()).isEqualTo(27);
     assertThat(restored.takeUnreleased()).containsExactly(new SeqRange(25, 27));
     assertThat(restored.cancelled()).isFalse();
+  }
+
+  @Test
+  void aDayOfOneRecipientRoundsCarriesOnlyTheBatchesNotStartedAndOneAddedRange() {
+    BatchPlan plan = released(1, 10);
+    int rounds = 20_000;
+    for (int seq = 1; seq <= rounds; seq++) {
+      plan.add(new SeqRange(seq, seq + 1));
+      plan.planAdded(plan.takeUnreleased(), true);
+    }
+    int started = plan.batchCount() - 3; // the last three rounds' batches are not started yet
+
+    SupportState carried = plan.carried(false, StuckFlag.State.NONE, started);
+    BatchPlan restored = BatchPlan.restore("s1", 10, 1, carried, false);
+
+    assertThat(carried.additions()).containsExactly(new SeqRange(1, rounds + 1));
+    assertThat(carried.laterBatches()).hasSize(3);
+    assertThat(carried.startedLaterBatches()).isEqualTo(rounds - 3);
+    assertThat(restored.batchCount()).isEqualTo(plan.batchCount());
+    for (int batchNo = started; batchNo < plan.batchCount(); batchNo++) {
+      assertThat(restored.batch(batchNo)).isEqualTo(plan.batch(batchNo));
+    }
+    assertThat(restored.allMessages()).isEqualTo(rounds + 1);
+    assertThat(restored.add(new SeqRange(rounds, rounds + 2))).isTrue();
+    assertThat(restored.takeUnreleased()).containsExactly(new SeqRange(rounds + 1, rounds + 2));
+    // Carried again, the count of batches left out adds up.
+    SupportState again = restored.carried(false, StuckFlag.State.NONE, plan.batchCount());
+    assertThat(again.laterBatches()).isEmpty();
+    assertThat(again.startedLaterBatches()).isEqualTo(rounds);
   }
 
   @Test
