@@ -55,13 +55,6 @@ public class SendBacklog {
         .value1();
   }
 
-  /**
-   * The workflow work behind: sendouts due and not sent yet (accepted, but their workflow has not
-   * started, released them or handed every message to a provider), and sendouts with recipient
-   * additions not yet handed to their workflow. A flood of one-recipient sendouts shows here long
-   * before it shows as messages, and counting up to the send, not only the release, holds such a
-   * flood to what the workflows get through: releasing is quick, the work comes after it.
-   */
   /** A QUEUED or RELEASED message of the sendout that does not wait for a closed window. */
   private org.jooq.Select<?> dueMessageOf(org.jooq.Field<java.util.UUID> sendoutId) {
     return DSL.selectOne()
@@ -78,6 +71,13 @@ public class SendBacklog {
                 .or(MESSAGE.WINDOW_OPENS_AT.le(OffsetDateTime.now(ZoneOffset.UTC))));
   }
 
+  /**
+   * The workflow work behind: sendouts due and not sent yet (accepted, but their workflow has not
+   * started, released them or handed every message to a provider), and sendouts with recipient
+   * additions not yet handed to their workflow. A flood of one-recipient sendouts shows here long
+   * before it shows as messages, and counting up to the send, not only the release, holds such a
+   * flood to what the workflows get through: releasing is quick, the work comes after it.
+   */
   public int pendingWorkflowWork() {
     int unsent =
         db.selectCount()
