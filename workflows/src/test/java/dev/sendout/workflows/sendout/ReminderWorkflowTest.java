@@ -3,6 +3,7 @@ package dev.sendout.workflows.sendout;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.NEXT_REMINDER_AT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -180,6 +181,46 @@ class ReminderWorkflowTest {
         .extracting(SendoutActivities.ApplyAction::type)
         .containsExactly(SupportActionType.SKIP_REMINDER, SupportActionType.CANCEL_REMINDERS);
     assertThat(tally.accepted()).isEqualTo(4);
+  }
+
+  @Test
+  void theScheduleAndASkipCarryOnAcrossContinuesAsNew(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(
+        env, worker, 3, List.of(Duration.ofDays(3), Duration.ofDays(7), Duration.ofDays(10)));
+    // A short history limit: the sendout continues as new between its waves.
+    StartSendout start = sendout(now(env).plusSeconds(60), 3, 3, null, 40);
+    SendoutWorkflow workflow = stub(client, options, start);
+
+    WorkflowExecution firstRun = WorkflowClient.start(workflow::run, start);
+    env.sleep(DAY);
+    Instant accepted = delivery.acceptedAt.get(0);
+    workflow.skipNextReminder(new SupportAction("ann", "too soon"));
+    SendTally tally = WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(runs(client, firstRun)).as("runs of the sendout").isGreaterThanOrEqualTo(3);
+    assertThat(store.remindersByInvitation())
+        .as("reminder 1 skipped, 2 and 3 each once")
+        .isEqualTo(Map.of(0, List.of(1, 2), 1, List.of(1, 2), 2, List.of(1, 2)));
+    assertThat(reminderSentAt(2))
+        .isBetween(
+            accepted.plus(Duration.ofDays(10)),
+            accepted.plus(Duration.ofDays(10)).plusSeconds(600));
+    assertThat(tally.accepted()).as("3 invitations and 6 reminders").isEqualTo(9);
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    assertThat(nextReminderAttribute(workflow)).isNull();
+  }
+
+  /** How many runs the workflow has had, following each continue-as-new from the first. */
+  private static int runs(WorkflowClient client, WorkflowExecution first) {
+    int runs = 1;
+    var last = client.fetchHistory(first.getWorkflowId(), first.getRunId()).getLastEvent();
+    while (last.hasWorkflowExecutionContinuedAsNewEventAttributes()) {
+      runs++;
+      String next = last.getWorkflowExecutionContinuedAsNewEventAttributes().getNewExecutionRunId();
+      last = client.fetchHistory(first.getWorkflowId(), next).getLastEvent();
+    }
+    return runs;
   }
 
   private Instant reminderSentAt(int index) {
