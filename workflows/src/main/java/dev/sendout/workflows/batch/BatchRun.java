@@ -1,6 +1,7 @@
 package dev.sendout.workflows.batch;
 
 import dev.sendout.workflows.StoreCalls;
+import dev.sendout.workflows.TimedWait;
 import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.ReceiptActivities;
 import dev.sendout.workflows.receipt.ReceiptActivities.ExpireReceipts;
@@ -52,6 +53,14 @@ public final class BatchRun {
      */
     default boolean showsDetails() {
       return true;
+    }
+
+    /**
+     * Whether a receipt check's wait that a signal ended cancels its timer ({@link TimedWait}):
+     * asked at each such wake. False for a child, which ends once its batch settles.
+     */
+    default boolean cancelsTimers() {
+      return false;
     }
   }
 
@@ -214,7 +223,8 @@ public final class BatchRun {
         Duration untilDeadline = Duration.between(now(), deadline);
         wait = untilDeadline.compareTo(wait) < 0 ? untilDeadline : wait;
       }
-      boolean signalled = Workflow.await(wait, () -> receiptsArrived || reportRequested);
+      boolean signalled =
+          TimedWait.await(wait, () -> receiptsArrived || reportRequested, owner::cancelsTimers);
       if (reportRequested) {
         reportRequested = false;
         reportAgain(sent, state);

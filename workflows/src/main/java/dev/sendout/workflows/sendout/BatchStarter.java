@@ -22,6 +22,7 @@ import io.temporal.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 
@@ -65,6 +66,7 @@ final class BatchStarter {
   private final StartSendout start;
   private final Runnable onStarted;
   private final Consumer<BatchProgress> report;
+  private final BooleanSupplier cancelsTimers;
 
   /** The batches this run sends itself and that have not settled yet. */
   private final List<BatchRun> inline = new ArrayList<>();
@@ -75,11 +77,18 @@ final class BatchStarter {
   /**
    * @param onStarted called once the server has confirmed or refused a start, to wake the send loop
    * @param report where the inline batch reports its phases, as a child would by signal
+   * @param cancelsTimers whether the inline batches' receipt checks cancel the timers of waits that
+   *     a signal ended ({@link BatchRun.Owner#cancelsTimers})
    */
-  BatchStarter(StartSendout start, Runnable onStarted, Consumer<BatchProgress> report) {
+  BatchStarter(
+      StartSendout start,
+      Runnable onStarted,
+      Consumer<BatchProgress> report,
+      BooleanSupplier cancelsTimers) {
     this.start = start;
     this.onStarted = onStarted;
     this.report = report;
+    this.cancelsTimers = cancelsTimers;
   }
 
   /**
@@ -198,6 +207,11 @@ final class BatchStarter {
               @Override
               public boolean showsDetails() {
                 return showsDetails;
+              }
+
+              @Override
+              public boolean cancelsTimers() {
+                return cancelsTimers.getAsBoolean();
               }
             });
     inline.add(run);

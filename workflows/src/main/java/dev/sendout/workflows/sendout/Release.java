@@ -1,5 +1,6 @@
 package dev.sendout.workflows.sendout;
 
+import dev.sendout.workflows.TimedWait;
 import dev.sendout.workflows.sendout.SendoutActivities.ReleaseSendout;
 import dev.sendout.workflows.sendout.SendoutActivities.Released;
 import io.temporal.workflow.Async;
@@ -7,6 +8,7 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 
@@ -25,22 +27,28 @@ final class Release {
   private final StuckFlag stuck;
   private final IntSupplier changes;
   private final Runnable describeProgress;
+  private final BooleanSupplier cancelsTimers;
 
   /**
    * @param changes the sendout's change counter: while the release is overdue, every change (a
    *     watchdog finding, an acknowledgement) publishes the flag and the progress again
+   * @param cancelsTimers whether the sendout cancels the timers of waits that ended early ({@link
+   *     TimedWait}): then a release waits for its deadline on one timer, cancelled once released;
+   *     else every change during the release started another, and none was cancelled
    */
   Release(
       SendoutActivities store,
       StartSendout start,
       StuckFlag stuck,
       IntSupplier changes,
-      Runnable describeProgress) {
+      Runnable describeProgress,
+      BooleanSupplier cancelsTimers) {
     this.store = store;
     this.start = start;
     this.stuck = stuck;
     this.changes = changes;
     this.describeProgress = describeProgress;
+    this.cancelsTimers = cancelsTimers;
   }
 
   /** Releases the messages due at {@code dueAt}; returns the sendout's message count. */
@@ -65,6 +73,10 @@ final class Release {
   private Released run(Instant dueAt, ReleaseSendout input) {
     Promise<Released> released = Async.function(store::release, input);
     Instant deadline = dueAt.plus(start.settings().releaseGrace());
+    boolean oneTimer =
+        cancelsTimers.getAsBoolean()
+            && Workflow.getVersion(TimedWait.CANCEL_TIMERS, Workflow.DEFAULT_VERSION, 1)
+                != Workflow.DEFAULT_VERSION;
     while (!released.isCompleted()) {
       int seen = changes.getAsInt();
       Duration left = Duration.between(now(), deadline);
@@ -76,6 +88,9 @@ final class Release {
         stuck.publish(false);
         describeProgress.run();
         Workflow.await(() -> released.isCompleted() || changes.getAsInt() != seen);
+      } else if (oneTimer) {
+        // Changes matter only once the release is overdue (above); until then nothing wakes it.
+        TimedWait.await(left, released::isCompleted, () -> true);
       } else {
         Workflow.await(left, () -> released.isCompleted() || changes.getAsInt() != seen);
       }

@@ -4,6 +4,7 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STAT
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 
 import dev.sendout.workflows.StoreCalls;
+import dev.sendout.workflows.TimedWait;
 import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
@@ -145,8 +146,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       stuck = new StuckFlag(support.stuck(), ledger.anyStuck());
     }
     report = new ProgressReport(start, plan, ledger, stuck);
-    batches = new BatchStarter(start, () -> changes++, this::batchProgress);
-    release = new Release(store, start, stuck, () -> changes, this::describeProgress);
+    batches = new BatchStarter(start, () -> changes++, this::batchProgress, this::cancelsTimers);
+    release =
+        new Release(
+            store, start, stuck, () -> changes, this::describeProgress, this::cancelsTimers);
   }
 
   @Override
@@ -426,12 +429,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     Instant wakeAt = wakeAt();
     if (wakeAt != null) {
       // A durable timer until the next window opens, reminder wave is due or the survey closes; a
-      // signal or an Update wakes the loop sooner.
+      // signal or an Update wakes the loop sooner, and with additions coming in, cancels it: a
+      // round of additions a minute would otherwise leave a timer a minute, all firing at once.
       Duration untilOpen = Duration.between(now(), wakeAt);
       if (untilOpen.isNegative() || untilOpen.isZero()) {
         return;
       }
-      Workflow.await(untilOpen, () -> changes != seen);
+      TimedWait.await(untilOpen, () -> changes != seen, this::cancelsTimers);
     } else {
       Workflow.await(() -> changes != seen);
     }
@@ -461,6 +465,15 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   private static Instant earliest(Instant a, Instant b) {
     return a == null || b.isBefore(a) ? b : a;
+  }
+
+  /**
+   * Whether waits that end early cancel their timers ({@link TimedWait}): once recipients have been
+   * added, the sendout lives on round after round, and a timer left running wakes it for nothing
+   * later. A sendout without additions ends when its batches settle, and drops its timers then.
+   */
+  private boolean cancelsTimers() {
+    return plan.addedMessages() > 0;
   }
 
   private boolean historyIsLarge() {

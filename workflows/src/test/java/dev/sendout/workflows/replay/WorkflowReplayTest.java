@@ -155,6 +155,15 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-inline-additions-last-run.json", SendoutWorkflowImpl.class);
   }
 
+  /**
+   * Recorded with the version {@code cancel-wait-timers}: rounds of additions released on one
+   * deadline timer each, their waits' timers cancelled when the release or a receipt came first.
+   */
+  @Test
+  void sendoutCancellingTheTimersOfWaitsThatEndedEarlyReplaysTheRecordedHistory() throws Exception {
+    replay("histories/sendout-workflow-cancel-wait-timers.json", SendoutWorkflowImpl.class);
+  }
+
   /** Recorded with the version {@code stuck-reasons}: two reasons listed, then cleared. */
   @Test
   void sendoutListingEveryStuckReasonReplaysTheRecordedHistory() throws Exception {

@@ -405,6 +405,40 @@ class HistoryRecorder {
     write(client, start, "sendout-workflow-inline-additions-last-run");
   }
 
+  /**
+   * Version {@code cancel-wait-timers}: a sendout kept open by a silent recipient takes two rounds
+   * of additions, each released on one deadline timer and awaiting its receipt inline; the signals
+   * that end those waits early cancel their timers. Replayed by {@code WorkflowReplayTest}.
+   */
+  @Test
+  void additionsCancelTheTimersOfWaitsThatEndedEarly(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 1);
+    delivery.silent.addAll(List.of(0, 1, 2));
+    StartSendout start = sendout("replay-cancel-wait-timers", now(env), 1, email(1000, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofSeconds(30));
+
+    store.messageCount = 3;
+    for (int seq = 1; seq < 3; seq++) {
+      workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(seq, seq + 1)), false));
+      env.sleep(Duration.ofSeconds(2));
+      delivery.deliver(seq);
+      workflow.receiptsArrived();
+      env.sleep(Duration.ofMinutes(1));
+    }
+    env.sleep(RELEASE_GRACE.plusMinutes(5));
+    delivery.deliver(0);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    var history = client.fetchHistory(SendoutWorkflow.workflowId(start.sendoutId()));
+    assertThat(history.getEvents()).anyMatch(e -> e.hasTimerCanceledEventAttributes());
+    write(client, start, "sendout-workflow-cancel-wait-timers");
+  }
+
   private void startWorkers(TestWorkflowEnvironment env, Worker worker, int messageCount) {
     store = new FakeActivities.Store(env::currentTimeMillis, messageCount);
     worker.registerActivitiesImplementations(store, delivery);

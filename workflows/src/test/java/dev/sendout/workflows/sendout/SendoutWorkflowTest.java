@@ -16,18 +16,22 @@ import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.receipt.DeliveryTally;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.IndexedValueType;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.internal.common.ProtobufTimeUtils;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -620,6 +624,10 @@ class SendoutWorkflowTest {
     assertThat(workflow.progress().receipts().awaiting()).isEqualTo(2);
     delivery.deliver(10);
     receiptsArrived(client, start, 1);
+    // Batch 1 settles before batch 0's receipt comes: else the check woken by the first signal
+    // could find both delivered, and the sendout complete before the second signal.
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.progress().receipts().awaiting()).isEqualTo(1);
     delivery.deliver(0);
     receiptsArrived(client, start, 0);
     WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
@@ -719,6 +727,73 @@ class SendoutWorkflowTest {
   /**
    * A sendout of {@code messages} due {@code sendIn} from now, in batches of ten, two at a time.
    */
+  @Test
+  void aSendoutTakingAdditionsCancelsTheTimersOfWaitsThatEndedEarly(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.silent.addAll(List.of(0, 10, 11, 12)); // the first keeps the sendout open
+    StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofMinutes(1));
+
+    for (int seq = 10; seq < 13; seq++) {
+      workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(seq, seq + 1)), false));
+      env.sleep(Duration.ofSeconds(2));
+      delivery.deliver(seq);
+      receiptsArrived(client, start, seq - 9); // ends the inline batch's receipt wait early
+      env.sleep(Duration.ofMinutes(1));
+    }
+    env.sleep(RELEASE_GRACE.plusMinutes(5)); // past every release deadline
+
+    List<HistoryEvent> events =
+        client.fetchHistory(SendoutWorkflow.workflowId(start.sendoutId())).getEvents();
+    long firstAddition =
+        events.stream()
+            .filter(HistoryEvent::hasWorkflowExecutionSignaledEventAttributes)
+            .mapToLong(HistoryEvent::getEventId)
+            .min()
+            .orElseThrow();
+    Map<Long, Duration> timers = new HashMap<>();
+    for (HistoryEvent e : events) {
+      if (e.hasTimerStartedEventAttributes() && e.getEventId() > firstAddition) {
+        timers.put(
+            e.getEventId(),
+            ProtobufTimeUtils.toJavaDuration(
+                e.getTimerStartedEventAttributes().getStartToFireTimeout()));
+      }
+    }
+    long releases =
+        events.stream()
+            .filter(e -> e.getEventId() > firstAddition)
+            .filter(HistoryEvent::hasActivityTaskScheduledEventAttributes)
+            .filter(
+                e ->
+                    e.getActivityTaskScheduledEventAttributes()
+                        .getActivityType()
+                        .getName()
+                        .equals("Release"))
+            .count();
+    // A release of added recipients is due now: its deadline timer runs for the grace exactly.
+    long deadlines = timers.values().stream().filter(RELEASE_GRACE::equals).count();
+    List<Duration> firedDeadlines =
+        events.stream()
+            .filter(HistoryEvent::hasTimerFiredEventAttributes)
+            .map(e -> timers.get(e.getTimerFiredEventAttributes().getStartedEventId()))
+            .filter(RELEASE_GRACE::equals)
+            .toList();
+
+    assertThat(releases).isEqualTo(3);
+    assertThat(deadlines).as("one deadline timer per release").isEqualTo(releases);
+    assertThat(firedDeadlines)
+        .as("release deadlines, cancelled once released, never fire")
+        .isEmpty();
+    assertThat(events)
+        .as("the deadlines and the receipt checks the signals ended early, cancelled")
+        .filteredOn(HistoryEvent::hasTimerCanceledEventAttributes)
+        .hasSizeGreaterThanOrEqualTo(6);
+    assertThat(workflow.progress().receipts()).isEqualTo(new DeliveryTally(1, 12, 0, 0, 0, 0));
+  }
+
   private static StartSendout tenPerBatch(
       TestWorkflowEnvironment env, int messages, Duration sendIn) {
     return sendout(
