@@ -32,6 +32,8 @@ class ReminderWorkflowTest {
 
   private static final String DELIVERY_QUEUE = "test-email";
   private static final Duration DAY = Duration.ofDays(1);
+  private static final List<Duration> THREE_REMINDERS =
+      List.of(Duration.ofDays(3), Duration.ofDays(7), Duration.ofDays(10));
 
   @RegisterExtension
   static final TestWorkflowExtension temporal = SendoutWorkflowTest.newTemporalExtension();
@@ -42,8 +44,7 @@ class ReminderWorkflowTest {
   @Test
   void threeRemindersEachReachEveryRecipientOnceAtTheirTime(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
-    startWorkers(
-        env, worker, 3, List.of(Duration.ofDays(3), Duration.ofDays(7), Duration.ofDays(10)));
+    startWorkers(env, worker, 3, THREE_REMINDERS);
     Instant sendAt = now(env).plusSeconds(60);
     StartSendout start = sendout(sendAt, 3, 3, null, 2000);
     SendoutWorkflow workflow = stub(client, options, start);
@@ -163,8 +164,7 @@ class ReminderWorkflowTest {
   @Test
   void skipAndCancelSupportActionsStopTheirReminders(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
-    startWorkers(
-        env, worker, 2, List.of(Duration.ofDays(3), Duration.ofDays(7), Duration.ofDays(10)));
+    startWorkers(env, worker, 2, THREE_REMINDERS);
     StartSendout start = sendout(now(env).plusSeconds(60), 2, 3, null, 2000);
     SendoutWorkflow workflow = stub(client, options, start);
 
@@ -186,8 +186,7 @@ class ReminderWorkflowTest {
   @Test
   void theScheduleAndASkipCarryOnAcrossContinuesAsNew(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
-    startWorkers(
-        env, worker, 3, List.of(Duration.ofDays(3), Duration.ofDays(7), Duration.ofDays(10)));
+    startWorkers(env, worker, 3, THREE_REMINDERS);
     // A short history limit: the sendout continues as new between its waves.
     StartSendout start = sendout(now(env).plusSeconds(60), 3, 3, null, 40);
     SendoutWorkflow workflow = stub(client, options, start);

@@ -23,7 +23,6 @@ import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
 import io.temporal.failure.ApplicationFailure;
-import io.temporal.internal.common.ProtobufTimeUtils;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
@@ -757,9 +756,7 @@ class SendoutWorkflowTest {
     for (HistoryEvent e : events) {
       if (e.hasTimerStartedEventAttributes() && e.getEventId() > firstAddition) {
         timers.put(
-            e.getEventId(),
-            ProtobufTimeUtils.toJavaDuration(
-                e.getTimerStartedEventAttributes().getStartToFireTimeout()));
+            e.getEventId(), toJava(e.getTimerStartedEventAttributes().getStartToFireTimeout()));
       }
     }
     long releases =
@@ -792,6 +789,10 @@ class SendoutWorkflowTest {
         .filteredOn(HistoryEvent::hasTimerCanceledEventAttributes)
         .hasSizeGreaterThanOrEqualTo(6);
     assertThat(workflow.progress().receipts()).isEqualTo(new DeliveryTally(1, 12, 0, 0, 0, 0));
+  }
+
+  private static Duration toJava(com.google.protobuf.Duration d) {
+    return Duration.ofSeconds(d.getSeconds(), d.getNanos());
   }
 
   private static StartSendout tenPerBatch(
