@@ -27,12 +27,20 @@ public final class PhoneNumbers {
    */
   private static final Pattern WRITTEN = Pattern.compile("^\\+[0-9 .()\\-]{1,30}$");
 
+  /**
+   * E.164's own bound: at most 15 digits, country code included. libphonenumber holds some longer
+   * numbers valid (German fixed lines up to 14 national digits after a two-digit country code),
+   * which no SMS provider routes.
+   */
+  private static final int MAX_E164_DIGITS = 15;
+
   private PhoneNumbers() {}
 
   /**
    * The number in E.164 form ({@code +447911123456}) when it is written in international form (with
-   * its +) and is valid in its country's numbering plan; empty otherwise. A national number is
-   * refused rather than guessed: the engine does not know which country the caller meant.
+   * its +), is valid in its country's numbering plan and has at most 15 digits; empty otherwise. A
+   * national number is refused rather than guessed: the engine does not know which country the
+   * caller meant.
    */
   public static Optional<String> e164(String written) {
     return parsed(written).map(number -> UTIL.format(number, PhoneNumberFormat.E164));
@@ -68,7 +76,9 @@ public final class PhoneNumbers {
     }
     try {
       PhoneNumber number = UTIL.parse(written, "ZZ");
-      return UTIL.isValidNumber(number) ? Optional.of(number) : Optional.empty();
+      boolean fitsE164 =
+          UTIL.format(number, PhoneNumberFormat.E164).length() - 1 <= MAX_E164_DIGITS;
+      return fitsE164 && UTIL.isValidNumber(number) ? Optional.of(number) : Optional.empty();
     } catch (NumberParseException e) {
       return Optional.empty();
     }
