@@ -410,25 +410,28 @@ final class EngineClient {
    * start runs at the wall clock's pace, as it would without skipping.
    */
   void skipTimeTo(Instant at) {
+    Duration left = Duration.between(engineTime(), at).plusSeconds(2);
+    if (!left.isNegative() && !left.isZero()) {
+      skipTime(left);
+    }
+  }
+
+  /** The test server's clock: the workflows' time, ahead of the wall clock once time skipped. */
+  Instant engineTime() {
     TestServiceStubs testService =
         TestServiceStubs.newServiceStubs(
             TestServiceStubsOptions.newBuilder()
                 .setTarget(temporalAddress)
                 .validateAndBuildWithDefaults());
-    Instant now;
     try {
       var time =
           testService
               .blockingStub()
               .getCurrentTime(com.google.protobuf.Empty.getDefaultInstance())
               .getTime();
-      now = Instant.ofEpochSecond(time.getSeconds(), time.getNanos());
+      return Instant.ofEpochSecond(time.getSeconds(), time.getNanos());
     } finally {
       testService.shutdownNow();
-    }
-    Duration left = Duration.between(now, at).plusSeconds(2);
-    if (!left.isNegative() && !left.isZero()) {
-      skipTime(left);
     }
   }
 

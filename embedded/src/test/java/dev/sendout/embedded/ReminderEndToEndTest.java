@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.sendout.embedded.EngineClient.Reply;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -18,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * A reminder through the whole engine: 1,000 invitations DELIVERED, 40 % of the recipients respond
  * (their responses posted twice), and three days later, by Temporal's time skipping, the reminder
  * goes to exactly the other 600, each once, and is DELIVERED; then the sendout completes. It moves
- * the engine's clock three days ahead, to just past the wave's time.
+ * the engine's clock three days ahead, to just past the wave's time. And a thank-you: each
+ * recipient who responds before the close is thanked once; the sendout completes at its close, an
+ * hour ahead on the engine's clock.
  */
 class ReminderEndToEndTest {
 
@@ -124,5 +127,89 @@ class ReminderEndToEndTest {
                 + sendout
                 + " and reminds_message_id is not null");
     assertThat(sends).containsExactly("600", "600");
+  }
+
+  @Test
+  void eachRecipientWhoRespondsBeforeTheCloseIsThankedOnceAndTheSendoutCompletesAtIt()
+      throws Exception {
+    int recipients = 20;
+    int responded = 8;
+    ObjectNode body = EngineClient.emailSendout(recipients);
+    int i = 0;
+    for (JsonNode recipient : body.path("recipients")) {
+      ((ObjectNode) recipient).put("externalId", "ty-" + i++);
+    }
+    // An hour past the engine's clock, which other tests move days ahead of the wall clock.
+    Instant closesAt =
+        client.engineTime().plus(Duration.ofHours(1)).truncatedTo(ChronoUnit.SECONDS);
+    body.put("closesAt", closesAt.toString());
+    body.putObject("thankYou")
+        .put("subject", "Thank you, {{firstName}}")
+        .put("text", "Thank you for your answers.");
+    Reply created = client.createSendout(body.toString(), null);
+    assertThat(created.status()).as(created.raw().body()).isEqualTo(202);
+    String id = created.body().path("id").asText();
+    client.awaitSendout(
+        id, Duration.ofSeconds(120), s -> s.path("messages").path("DELIVERED").asInt() == 20);
+
+    String thanked = thanks(0, responded);
+    Reply first = client.post("/v1/sendouts/" + id + "/responses", thanked, null);
+    Reply again = client.post("/v1/sendouts/" + id + "/responses", thanked, null);
+    assertThat(first.body().path("totals").path("recorded").asInt()).isEqualTo(responded);
+    assertThat(again.body().path("totals").path("recorded").asInt()).isZero();
+
+    JsonNode open =
+        client.awaitSendout(
+            id,
+            Duration.ofSeconds(120),
+            s -> s.path("thankYous").path("messages").path("DELIVERED").asInt() == responded);
+    assertThat(open.path("status").asText()).as("open until the close").isEqualTo("SENT");
+    assertThat(open.path("thankYous").path("sent").asInt()).isEqualTo(responded);
+    assertThat(open.path("messages").path("DELIVERED").asInt())
+        .as("the invitations, counted apart")
+        .isEqualTo(recipients);
+    assertThat(open.path("recipientCount").asInt()).isEqualTo(recipients);
+    assertThat(open.path("responses").path("deliveredRate").asDouble()).isEqualTo(0.4);
+
+    String sendout = "'" + id + "'";
+    assertThat(
+            client.queryRow(
+                "select count(*), count(distinct t.thanks_message_id),"
+                    + " count(*) filter (where t.attempt_count = 1),"
+                    + " count(*) filter (where i.responded_at is not null"
+                    + " and substring(i.external_id from 4)::int < "
+                    + responded
+                    + ") from message t join message i on i.id = t.thanks_message_id"
+                    + " where t.sendout_id = "
+                    + sendout))
+        .as("thank-yous, thanked invitations, sent once, to those who responded")
+        .containsExactly("8", "8", "8", "8");
+    String oneThankYou =
+        client
+            .queryRow(
+                "select t.id from message t join message i on i.id = t.thanks_message_id"
+                    + " where i.external_id = 'ty-3' and t.sendout_id = "
+                    + sendout)
+            .get(0);
+    Reply sent = client.sandbox("GET", "/sandbox/sendgrid/messages/" + oneThankYou, null);
+    assertThat(sent.body().path("subject").asText()).isEqualTo("Thank you, U3");
+    assertThat(sent.body().path("text").asText()).isEqualTo("Thank you for your answers.");
+    assertThat(sent.body().path("sendCount").asInt()).isEqualTo(1);
+
+    client.skipTimeTo(closesAt);
+    JsonNode done = client.awaitCompleted(id, Duration.ofSeconds(120));
+    assertThat(done.path("messages").path("CANCELLED").asInt()).isZero();
+
+    // After the close a response is still recorded, but thanked no more.
+    Reply late = client.post("/v1/sendouts/" + id + "/responses", thanks(10, 11), null);
+    assertThat(late.body().path("totals").path("recorded").asInt()).isEqualTo(1);
+    assertThat(client.get("/v1/sendouts/" + id).body().path("thankYous").path("sent").asInt())
+        .isEqualTo(responded);
+  }
+
+  private static String thanks(int from, int to) {
+    return IntStream.range(from, to)
+        .mapToObj(n -> "{\"externalId\":\"ty-" + n + "\"}")
+        .collect(Collectors.joining(",", "{\"responses\":[", "]}"));
   }
 }

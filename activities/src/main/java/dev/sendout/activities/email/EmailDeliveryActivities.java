@@ -2,6 +2,7 @@ package dev.sendout.activities.email;
 
 import dev.sendout.activities.delivery.BatchRun;
 import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.delivery.ContentKey;
 import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.delivery.SendOutcome;
@@ -58,15 +59,15 @@ public class EmailDeliveryActivities implements DeliveryActivities {
         sendoutId -> {
           List<OutgoingMessage> claimed =
               deliveries.claimForSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq());
-          // One SendGrid request carries one content: a batch's invitations and each reminder's
-          // messages go in requests of their own (a wave's batch normally holds one reminder).
-          Map<Integer, List<OutgoingMessage>> byContent = new LinkedHashMap<>();
+          // One SendGrid request carries one content: a batch's invitations, each reminder's and
+          // the thank-yous go in requests of their own (a wave's batch normally holds one).
+          Map<ContentKey, List<OutgoingMessage>> byContent = new LinkedHashMap<>();
           for (OutgoingMessage message : claimed) {
-            byContent.computeIfAbsent(message.reminderIndex(), k -> new ArrayList<>()).add(message);
+            byContent.computeIfAbsent(message.content(), k -> new ArrayList<>()).add(message);
           }
           byContent.forEach(
-              (reminder, messages) -> {
-                EmailContent content = sendouts.content(sendoutId, reminder, EmailContent.class);
+              (key, messages) -> {
+                EmailContent content = sendouts.content(sendoutId, key, EmailContent.class);
                 settle(messages, sendGrid.send(content, messages));
               });
         });

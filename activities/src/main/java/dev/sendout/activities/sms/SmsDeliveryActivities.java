@@ -2,6 +2,7 @@ package dev.sendout.activities.sms;
 
 import dev.sendout.activities.delivery.BatchRun;
 import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.delivery.ContentKey;
 import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.delivery.SendOutcome;
@@ -61,7 +62,7 @@ public class SmsDeliveryActivities implements DeliveryActivities {
 
   /** Sends the batch's messages one by one, each claimed right before its own request. */
   private void sendEach(UUID sendoutId, SendBatch batch) {
-    Map<Integer, SmsContent> contents = new HashMap<>();
+    Map<ContentKey, SmsContent> contents = new HashMap<>();
     for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
       List<OutgoingMessage> claimed =
           deliveries.claimForSend(sendoutId, batch.batchNo(), seq, seq + 1);
@@ -71,8 +72,7 @@ public class SmsDeliveryActivities implements DeliveryActivities {
       OutgoingMessage message = claimed.get(0);
       SmsContent content =
           contents.computeIfAbsent(
-              message.reminderIndex(),
-              reminder -> sendouts.content(sendoutId, reminder, SmsContent.class));
+              message.content(), key -> sendouts.content(sendoutId, key, SmsContent.class));
       awaitTurn(message);
       SendOutcome outcome = vonage.send(content, message);
       log.debug("Vonage call for message {}: {}", message.id(), outcome.kind());

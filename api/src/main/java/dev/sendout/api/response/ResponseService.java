@@ -13,6 +13,7 @@ import dev.sendout.core.channel.email.EmailAddress;
 import dev.sendout.core.response.RecordedResponse;
 import dev.sendout.core.response.ReportedResponse;
 import dev.sendout.core.response.ResponseStore;
+import dev.sendout.core.response.ThankYous;
 import dev.sendout.workflows.sendout.Channel;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -36,8 +37,9 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * Records the responses a survey platform reports: each is checked on its own (a wrong one is an
  * INVALID result, not a failed call), and the valid ones are recorded a thousand at a time, each
- * thousand one statement ({@link ResponseStore}). Recording is idempotent, so a call that failed
- * half way (the database went away) is simply repeated.
+ * thousand one statement ({@link ResponseStore}), with the thank-yous it calls for ({@link
+ * ThankYous}) in the same transaction. Recording is idempotent, so a call that failed half way (the
+ * database went away) is simply repeated.
  */
 @Service
 public class ResponseService {
@@ -63,12 +65,12 @@ public class ResponseService {
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private final TenantSendouts tenantSendouts;
-  private final ResponseStore store;
+  private final ThankYous store;
   private final ObjectMapper json;
   private final Clock clock;
 
   public ResponseService(
-      TenantSendouts tenantSendouts, ResponseStore store, ObjectMapper json, Clock clock) {
+      TenantSendouts tenantSendouts, ThankYous store, ObjectMapper json, Clock clock) {
     this.tenantSendouts = tenantSendouts;
     this.store = store;
     this.json = json;

@@ -83,7 +83,45 @@ public record CreateSendoutRequest(
                     + " (\"survey closed\"). Omitted: never",
             example = "2026-12-15T09:00:00Z")
         @JsonInclude(Include.NON_NULL)
-        String closesAt) {
+        String closesAt,
+    @Schema(
+            description =
+                "A thank-you sent once to each recipient who responds (POST"
+                    + " /v1/sendouts/{id}/responses) before the survey closes; requires closesAt,"
+                    + " until which the sendout stays open for responses. A message of its own: it"
+                    + " keeps only the invitation's sender. Omitted: none")
+        @JsonInclude(Include.NON_NULL)
+        ThankYou thankYou) {
+
+  /** A request without a thank-you. */
+  public CreateSendoutRequest(
+      String channel,
+      Sender from,
+      String subject,
+      String text,
+      String html,
+      List<Recipient> recipients,
+      String sendAt,
+      String receiptTimeout,
+      Window window,
+      String timeZone,
+      List<Reminder> reminders,
+      String closesAt) {
+    this(
+        channel,
+        from,
+        subject,
+        text,
+        html,
+        recipients,
+        sendAt,
+        receiptTimeout,
+        window,
+        timeZone,
+        reminders,
+        closesAt,
+        null);
+  }
 
   /** A request without reminders or a closing date. */
   public CreateSendoutRequest(
@@ -133,6 +171,18 @@ public record CreateSendoutRequest(
       @Schema(description = "Email only; replaces the invitation's html")
           @JsonInclude(Include.NON_NULL)
           String html) {}
+
+  /** The thank-you: its own content, which may use the invitation's template variables. */
+  public record ThankYou(
+      @Schema(description = "Email: required, one line", example = "Thank you, {{firstName}}")
+          @JsonInclude(Include.NON_NULL)
+          String subject,
+      @Schema(
+              description = "SMS: required. Email: text, html or both",
+              example = "Thank you for your answers.")
+          @JsonInclude(Include.NON_NULL)
+          String text,
+      @Schema(description = "Email only") @JsonInclude(Include.NON_NULL) String html) {}
 
   /** A request without quiet hours, as before they existed. */
   public CreateSendoutRequest(

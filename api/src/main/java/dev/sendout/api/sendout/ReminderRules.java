@@ -7,6 +7,7 @@ import static dev.sendout.api.sendout.SendoutRequestValidator.text;
 import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
 import dev.sendout.core.content.Template;
 import dev.sendout.core.reminder.Reminder;
+import dev.sendout.core.response.ThankYou;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.Set;
  * #MAX_REMINDERS} reminders, each {@code after} a positive ISO 8601 duration later than the one
  * before it, each due before the survey closes, with content that uses only the invitation's
  * template variables (every recipient was checked against those). SMS reminders carry text only.
+ * Also the {@code thankYou}, whose content follows the same rules.
  */
 final class ReminderRules {
 
@@ -95,7 +97,7 @@ final class ReminderRules {
         }
         previous = after;
       }
-      content(at, r, channel, variables, problems);
+      content(at, r.subject(), r.text(), r.html(), channel, variables, problems);
       reminders.add(new Reminder(r.after(), r.subject(), r.text(), r.html()));
     }
     return reminders;
@@ -123,26 +125,62 @@ final class ReminderRules {
     }
   }
 
+  /**
+   * The thank-you as stored, or null when none is given; problems for each mistake. It needs a
+   * closing date (the sendout waits for responses until then) and content of its own: a subject and
+   * a text or html for email, a text for SMS.
+   */
+  static ThankYou thankYou(
+      CreateSendoutRequest.ThankYou given,
+      Channel channel,
+      Set<String> variables,
+      Instant closesAt,
+      Problems problems) {
+    if (given == null) {
+      return null;
+    }
+    if (closesAt == null) {
+      problems.add(
+          "/thankYou",
+          "needs closesAt: the sendout waits for the responses it thanks until the survey closes");
+    }
+    if (channel == Channel.SMS && given.text() == null) {
+      problems.add("/thankYou/text", "is required: the thank-you's own text");
+    }
+    if (channel == Channel.EMAIL) {
+      if (given.subject() == null) {
+        problems.add("/thankYou/subject", "is required: the thank-you's own subject");
+      }
+      if (given.text() == null && given.html() == null) {
+        problems.add("/thankYou", "needs text, html or both: the thank-you's own body");
+      }
+    }
+    content("/thankYou", given.subject(), given.text(), given.html(), channel, variables, problems);
+    return new ThankYou(given.subject(), given.text(), given.html());
+  }
+
   private static void content(
       String at,
-      CreateSendoutRequest.Reminder r,
+      String subject,
+      String text,
+      String html,
       Channel channel,
       Set<String> variables,
       Problems problems) {
     if (channel == Channel.SMS) {
-      if (r.subject() != null) {
-        problems.add(at + "/subject", "is for email only; an SMS reminder has text only");
+      if (subject != null) {
+        problems.add(at + "/subject", "is for email only; an SMS has text only");
       }
-      if (r.html() != null) {
-        problems.add(at + "/html", "is for email only; an SMS reminder has text only");
+      if (html != null) {
+        problems.add(at + "/html", "is for email only; an SMS has text only");
       }
-      maxLength(at + "/text", r.text(), MAX_SMS_TEXT, problems);
+      maxLength(at + "/text", text, MAX_SMS_TEXT, problems);
     } else {
-      maxLength(at + "/subject", r.subject(), MAX_SUBJECT_LENGTH, problems);
-      part(at + "/subject", r.subject(), TextRules.Kind.LINE, variables, problems);
-      part(at + "/html", r.html(), TextRules.Kind.BODY, variables, problems);
+      maxLength(at + "/subject", subject, MAX_SUBJECT_LENGTH, problems);
+      part(at + "/subject", subject, TextRules.Kind.LINE, variables, problems);
+      part(at + "/html", html, TextRules.Kind.BODY, variables, problems);
     }
-    part(at + "/text", r.text(), TextRules.Kind.BODY, variables, problems);
+    part(at + "/text", text, TextRules.Kind.BODY, variables, problems);
   }
 
   private static void part(
@@ -151,7 +189,7 @@ final class ReminderRules {
       return;
     }
     if (value.isBlank()) {
-      problems.add(at, "must not be blank; omit it to keep the invitation's");
+      problems.add(at, "must not be blank; omit it instead");
       return;
     }
     if (text(at, value, kind, problems) && template(at, value, problems) && variables != null) {

@@ -129,11 +129,20 @@ public class SendoutController {
           s.reminderMessages() == 0
               ? SendoutView.Reminders.none()
               : sendouts.countRemindersByStatus(s.id());
-      // The invitations' counts are the messages' less the reminders'.
+      // The invitations' counts are the messages' less the reminders' and the thank-yous'.
       reminderCounts.forEach((status, n) -> counts.merge(status, -n, Integer::sum));
       reminders =
           new SendoutView.Reminders(
               s.reminderCount(), s.reminderMessages(), s.nextReminderAt(), reminderCounts);
+    }
+    SendoutView.ThankYous thankYous = null;
+    if (s.thankYou()) {
+      var thankYouCounts =
+          s.thankYouMessages() == 0
+              ? SendoutView.Reminders.none()
+              : sendouts.countThankYousByStatus(s.id());
+      thankYouCounts.forEach((status, n) -> counts.merge(status, -n, Integer::sum));
+      thankYous = new SendoutView.ThankYous(s.thankYouMessages(), thankYouCounts);
     }
     int unconfirmed = counts.get(MessageStatus.UNCONFIRMED);
     var attention = stuckSendouts.attention(s.id());
@@ -151,7 +160,15 @@ public class SendoutController {
             ? 0
             : sendouts.countWaitingForWindow(s.id());
     return SendoutView.of(
-        s, sms, counts, SendoutView.Responses.of(s, tally), stuck, attention, waiting, reminders);
+        s,
+        sms,
+        counts,
+        SendoutView.Responses.of(s, counts, tally),
+        stuck,
+        attention,
+        waiting,
+        reminders,
+        thankYous);
   }
 
   private static MessageStatus status(String value) {

@@ -9,6 +9,7 @@ import dev.sendout.core.channel.email.Substitutions;
 import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.content.Template;
 import dev.sendout.core.reminder.Reminder;
+import dev.sendout.core.response.ThankYou;
 import dev.sendout.core.window.DeliveryWindow;
 import dev.sendout.core.window.TimeZones;
 import dev.sendout.workflows.sendout.Channel;
@@ -96,7 +97,8 @@ public class SendoutRequestValidator {
       DeliveryWindow window,
       String timeZone,
       List<Reminder> reminders,
-      Instant closesAt) {}
+      Instant closesAt,
+      ThankYou thankYou) {}
 
   /** A local time in a window: hours and minutes, 00:00 to 23:59. */
   private static final Pattern LOCAL_TIME = Pattern.compile("^([01][0-9]|2[0-3]):[0-5][0-9]$");
@@ -130,9 +132,11 @@ public class SendoutRequestValidator {
     List<Reminder> reminders =
         ReminderRules.reminders(
             request.reminders(), channel, variables(content), sendAt, closesAt, problems);
+    ThankYou thankYou =
+        ReminderRules.thankYou(request.thankYou(), channel, variables(content), closesAt, problems);
     problems.throwIfAny();
     return new Valid(
-        channel, content, sendAt, receiptTimeout, window, timeZone, reminders, closesAt);
+        channel, content, sendAt, receiptTimeout, window, timeZone, reminders, closesAt, thankYou);
   }
 
   /** The template variables the content uses; null when there is no content. */

@@ -74,7 +74,8 @@ public class SendoutService {
                           valid.window(),
                           valid.timeZone(),
                           valid.reminders(),
-                          valid.closesAt()));
+                          valid.closesAt(),
+                          valid.thankYou()));
                 });
     if (created.existed() && !requestHash.equals(created.sendout().requestHash())) {
       throw new ApiProblem(

@@ -45,6 +45,8 @@ import java.util.UUID;
  * @param closesAt when the survey closes; absent when it does not
  * @param reminders its reminders and their messages, counted apart from {@code messages} (which
  *     counts the invitations); absent when it has none
+ * @param thankYous its thank-you messages, counted apart from {@code messages}; absent when it does
+ *     not thank
  */
 public record SendoutView(
     UUID id,
@@ -73,7 +75,18 @@ public record SendoutView(
             example = "0")
         int waitingForWindow,
     @JsonInclude(Include.NON_NULL) Instant closesAt,
-    @JsonInclude(Include.NON_NULL) Reminders reminders) {
+    @JsonInclude(Include.NON_NULL) Reminders reminders,
+    @JsonInclude(Include.NON_NULL) ThankYous thankYous) {
+
+  /**
+   * A sendout's thank-yous.
+   *
+   * @param sent thank-you messages created so far (one per recipient who responded in time), in
+   *     every status
+   * @param messages how many thank-you messages are in each status
+   */
+  public record ThankYous(
+      @Schema(example = "412") int sent, Map<MessageStatus, Integer> messages) {}
 
   /**
    * A sendout's reminders.
@@ -106,7 +119,7 @@ public record SendoutView(
    * @param rate {@code responded} of all recipients ({@code recipientCount}), 0 to 1, four
    *     decimals; 0 without recipients. Counted over every recipient because a response proves the
    *     invitation arrived even where no receipt said so
-   * @param delivered messages confirmed DELIVERED now (as in {@code messages})
+   * @param delivered invitations confirmed DELIVERED now (as in {@code messages})
    * @param deliveredResponded of those, the ones with a response
    * @param deliveredRate {@code deliveredResponded} of {@code delivered}, 0 to 1; 0 when none is
    *     delivered
@@ -118,9 +131,16 @@ public record SendoutView(
       @Schema(example = "405") int deliveredResponded,
       @Schema(example = "0.4133") double deliveredRate) {
 
-    static Responses of(StoredSendout s, SendoutStore.StatusCounts counts) {
+    /**
+     * @param invitations how many invitations are in each status: the messages less the reminders
+     *     and thank-yous, which are no recipients of their own
+     */
+    static Responses of(
+        StoredSendout s,
+        Map<MessageStatus, Integer> invitations,
+        SendoutStore.StatusCounts counts) {
       int responded = counts.respondedTotal();
-      int delivered = counts.messages().get(MessageStatus.DELIVERED);
+      int delivered = invitations.get(MessageStatus.DELIVERED);
       int deliveredResponded = counts.responded().get(MessageStatus.DELIVERED);
       return new Responses(
           responded,
@@ -189,7 +209,7 @@ public record SendoutView(
       Stuck stuck,
       Attention attention,
       int waitingForWindow) {
-    return of(s, sms, messages, responses, stuck, attention, waitingForWindow, null);
+    return of(s, sms, messages, responses, stuck, attention, waitingForWindow, null, null);
   }
 
   static SendoutView of(
@@ -200,7 +220,8 @@ public record SendoutView(
       Stuck stuck,
       Attention attention,
       int waitingForWindow,
-      Reminders reminders) {
+      Reminders reminders,
+      ThankYous thankYous) {
     return new SendoutView(
         s.id(),
         s.channel(),
@@ -225,7 +246,8 @@ public record SendoutView(
         s.timeZone(),
         waitingForWindow,
         s.closesAt(),
-        reminders);
+        reminders,
+        thankYous);
   }
 
   private static CreateSendoutRequest.Window window(DeliveryWindow window) {

@@ -49,6 +49,8 @@ class SendoutJsonTest {
         0,
         null,
         null,
+        0,
+        false,
         0);
   }
 

@@ -6,12 +6,15 @@ import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.CreateSendoutRequest.Reminder;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
+import dev.sendout.api.sendout.CreateSendoutRequest.ThankYou;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Reminders and the closing date on create, each mistake a 400 that names its field. */
+/**
+ * Reminders, the closing date and the thank-you on create, each mistake a 400 that names its field.
+ */
 class SendoutRequestValidatorRemindersTest {
 
   private static final String SEND_AT = "2026-12-01T09:00:00Z";
@@ -32,6 +35,24 @@ class SendoutRequestValidatorRemindersTest {
         null,
         reminders,
         closesAt);
+  }
+
+  private static CreateSendoutRequest withThankYou(
+      CreateSendoutRequest r, String closesAt, ThankYou thankYou) {
+    return new CreateSendoutRequest(
+        r.channel(),
+        r.from(),
+        r.subject(),
+        r.text(),
+        r.html(),
+        r.recipients(),
+        r.sendAt(),
+        r.receiptTimeout(),
+        r.window(),
+        r.timeZone(),
+        r.reminders(),
+        closesAt,
+        thankYou);
   }
 
   private static CreateSendoutRequest sms(List<Reminder> reminders) {
@@ -141,5 +162,40 @@ class SendoutRequestValidatorRemindersTest {
     assertThat(problems(sms(List.of(new Reminder("P3D", "Subject", "Hi again", "<p>x</p>")))))
         .extracting(FieldProblem::pointer)
         .containsExactly("/reminders/0/subject", "/reminders/0/html");
+  }
+
+  @Test
+  void aThankYouWithItsOwnContentAndACloseIsAccepted() {
+    var valid =
+        validator.validate(
+            withThankYou(
+                email(null, null),
+                "2026-12-15T09:00:00Z",
+                new ThankYou("Thank you, {{firstName}}", "Thanks!", null)));
+
+    assertThat(valid.thankYou())
+        .isEqualTo(
+            new dev.sendout.core.response.ThankYou("Thank you, {{firstName}}", "Thanks!", null));
+  }
+
+  @Test
+  void aThankYouNeedsACloseAndContentOfItsOwn() {
+    assertThat(problems(withThankYou(email(null, null), null, new ThankYou(null, null, null))))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/thankYou", "/thankYou/subject", "/thankYou");
+    assertThat(
+            problems(
+                withThankYou(
+                    sms(null), "2026-12-15T09:00:00Z", new ThankYou("Thanks", null, "<p>x</p>"))))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/thankYou/text", "/thankYou/subject", "/thankYou/html");
+    assertThat(
+            problems(
+                withThankYou(
+                    email(null, null),
+                    "2026-12-15T09:00:00Z",
+                    new ThankYou("Thanks {{lastName}}", " ", null))))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/thankYou/subject", "/thankYou/text");
   }
 }

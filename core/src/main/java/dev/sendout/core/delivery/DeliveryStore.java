@@ -84,7 +84,8 @@ public class DeliveryStore {
             MESSAGE.ADDRESS,
             MESSAGE.DISPLAY_NAME,
             MESSAGE.VARIABLES,
-            MESSAGE.REMINDER_INDEX)
+            MESSAGE.REMINDER_INDEX,
+            MESSAGE.THANKS_MESSAGE_ID)
         .fetch()
         .sortAsc(MESSAGE.SEQ)
         .map(
@@ -94,7 +95,7 @@ public class DeliveryStore {
                     r.getAddress(),
                     r.getDisplayName(),
                     Json.readStringMap(r.getVariables()),
-                    r.getReminderIndex() == null ? null : r.getReminderIndex().intValue()));
+                    ContentKey.of(r.getReminderIndex(), r.getThanksMessageId())));
   }
 
   /**

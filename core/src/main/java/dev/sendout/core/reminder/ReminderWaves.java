@@ -43,6 +43,7 @@ public class ReminderWaves {
         join unnest({0}::int[], {1}::bigint[]) as r(k, after_s) on true
        where m.sendout_id = {2}
          and m.reminds_message_id is null
+         and m.thanks_message_id is null
          and m.responded_at is null
          and m.accepted_at is not null
          and m.status not in ('FAILED', 'BOUNCED', 'DROPPED', 'SUPPRESSED', 'CANCELLED')
@@ -174,11 +175,19 @@ public class ReminderWaves {
     return new SeqRange(nextSeq, nextSeq + created);
   }
 
-  /** The survey closed: every message not yet handed to a provider call is CANCELLED. */
+  /**
+   * The survey closed: every message not yet handed to a provider call is CANCELLED, and the
+   * sendout is marked closed, so that no thank-you is queued after it. The sendout's row is locked
+   * first, as a response with its thank-you locks it ({@code ThankYous}): thank-yous queued before
+   * the close are cancelled by it, and none is queued after.
+   */
   @Transactional
   public int close(UUID sendoutId) {
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-    db.query("update sendout set next_reminder_at = null where id = {0}", DSL.val(sendoutId))
+    db.query(
+            "update sendout set next_reminder_at = null, closed_at = coalesce(closed_at, {0})"
+                + " where id = {1}",
+            DSL.val(now), DSL.val(sendoutId))
         .execute();
     return db.query(
             """

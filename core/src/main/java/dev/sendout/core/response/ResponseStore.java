@@ -54,7 +54,7 @@ public class ResponseStore {
           from input i
           cross join lateral (
             select v.id, v.responded_at from message r
-              join message v on v.id = coalesce(r.reminds_message_id, r.id)
+              join message v on v.id = coalesce(r.reminds_message_id, r.thanks_message_id, r.id)
              where i.message_id is not null and r.id = i.message_id and r.sendout_id = ?
             union all
             select id, responded_at from message
@@ -62,7 +62,7 @@ public class ResponseStore {
             union all
             select id, responded_at from message
              where i.address is not null and sendout_id = ? and lower(address) = lower(i.address)
-               and reminds_message_id is null
+               and reminds_message_id is null and thanks_message_id is null
           ) m
       ),
       chosen as (

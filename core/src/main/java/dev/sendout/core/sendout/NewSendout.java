@@ -1,5 +1,6 @@
 package dev.sendout.core.sendout;
 
+import dev.sendout.core.response.ThankYou;
 import dev.sendout.core.window.DeliveryWindow;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
@@ -18,6 +19,7 @@ import java.util.UUID;
  * @param receiptTimeout how long accepted messages may wait for a receipt
  * @param window when its messages may be released, in each recipient's zone; null for any time
  * @param timeZone the sendout's IANA zone, the last fallback for its recipients'; null for none
+ * @param thankYou what each recipient who responds before {@code closesAt} is sent; null for none
  */
 public record NewSendout(
     UUID id,
@@ -32,7 +34,40 @@ public record NewSendout(
     DeliveryWindow window,
     String timeZone,
     List<dev.sendout.core.reminder.Reminder> reminders,
-    Instant closesAt) {
+    Instant closesAt,
+    ThankYou thankYou) {
+
+  /** A sendout without a thank-you. */
+  public NewSendout(
+      UUID id,
+      String tenantId,
+      Channel channel,
+      Object content,
+      Instant sendAt,
+      Duration receiptTimeout,
+      String idempotencyKey,
+      String requestHash,
+      List<Recipient> recipients,
+      DeliveryWindow window,
+      String timeZone,
+      List<dev.sendout.core.reminder.Reminder> reminders,
+      Instant closesAt) {
+    this(
+        id,
+        tenantId,
+        channel,
+        content,
+        sendAt,
+        receiptTimeout,
+        idempotencyKey,
+        requestHash,
+        recipients,
+        window,
+        timeZone,
+        reminders,
+        closesAt,
+        null);
+  }
 
   /** A sendout without reminders or a closing date. */
   public NewSendout(

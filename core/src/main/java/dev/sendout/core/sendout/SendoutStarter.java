@@ -145,7 +145,8 @@ public class SendoutStarter {
         checkpoint,
         quietHours,
         sendout.reminderCount(),
-        sendout.closesAt());
+        sendout.closesAt(),
+        sendout.thankYou());
   }
 
   private SendoutSettings settings(StoredSendout sendout) {

@@ -4,8 +4,10 @@ import static dev.sendout.core.store.Json.instant;
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 
+import dev.sendout.core.delivery.ContentKey;
 import dev.sendout.core.reminder.Reminder;
 import dev.sendout.core.reminder.ReminderWaves;
+import dev.sendout.core.response.ThankYou;
 import dev.sendout.core.store.Json;
 import dev.sendout.core.store.jooq.tables.records.SendoutRecord;
 import dev.sendout.core.window.DeliveryWindow;
@@ -25,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.jooq.impl.DSL;
@@ -82,6 +85,9 @@ public class SendoutStore {
             .set(
                 SENDOUT.CLOSES_AT,
                 sendout.closesAt() == null ? null : sendout.closesAt().atOffset(ZoneOffset.UTC))
+            .set(
+                SENDOUT.THANK_YOU,
+                sendout.thankYou() == null ? null : JSONB.valueOf(Json.write(sendout.thankYou())))
             .onConflict(SENDOUT.TENANT_ID, SENDOUT.IDEMPOTENCY_KEY)
             .doNothing()
             .returningResult(SENDOUT.ID)
@@ -119,30 +125,39 @@ public class SendoutStore {
   }
 
   /**
-   * The content of reminder {@code index} (0-based): the sendout's own, with the reminder's
-   * subject, text and html in place of those it gives. Null {@code index}: the invitation's.
+   * The content a message carries: the invitation's; a reminder's, which is the invitation's with
+   * the reminder's subject, text and html in place of those it gives; or the thank-you, which is
+   * its own subject, text and html from the invitation's sender.
    */
-  public <T> T content(UUID id, Integer index, Class<T> type) {
-    if (index == null) {
+  public <T> T content(UUID id, ContentKey key, Class<T> type) {
+    if (key.equals(ContentKey.INVITATION)) {
       return content(id, type);
     }
     var row =
-        db.select(SENDOUT.CONTENT, SENDOUT.REMINDERS)
+        db.select(SENDOUT.CONTENT, SENDOUT.REMINDERS, SENDOUT.THANK_YOU)
             .from(SENDOUT)
             .where(SENDOUT.ID.eq(id))
             .fetchSingle();
-    Reminder reminder = ReminderWaves.reminders(row.value2()).get(index);
     Map<String, Object> content = Json.readObject(row.value1());
-    if (reminder.subject() != null) {
-      content.put("subject", reminder.subject());
-    }
-    if (reminder.text() != null) {
-      content.put("text", reminder.text());
-    }
-    if (reminder.html() != null) {
-      content.put("html", reminder.html());
+    if (key.thankYou()) {
+      // A thank-you keeps only the invitation's sender: none of its text.
+      ThankYou thanks = Json.read(row.value3(), ThankYou.class);
+      content.put("subject", thanks.subject());
+      content.put("text", thanks.text());
+      content.put("html", thanks.html());
+    } else {
+      Reminder reminder = ReminderWaves.reminders(row.value2()).get(key.reminderIndex());
+      putIfGiven(content, "subject", reminder.subject());
+      putIfGiven(content, "text", reminder.text());
+      putIfGiven(content, "html", reminder.html());
     }
     return Json.read(JSONB.valueOf(Json.write(content)), type);
+  }
+
+  private static void putIfGiven(Map<String, Object> content, String part, String value) {
+    if (value != null) {
+      content.put(part, value);
+    }
   }
 
   /** The content the sendout was created with, as the channel's content record. */
@@ -154,16 +169,7 @@ public class SendoutStore {
 
   /** How many of the sendout's messages are in each status; every status is present. */
   public Map<MessageStatus, Integer> countByStatus(UUID id) {
-    Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
-    for (MessageStatus status : MessageStatus.values()) {
-      counts.put(status, 0);
-    }
-    db.select(MESSAGE.STATUS, DSL.count())
-        .from(MESSAGE)
-        .where(MESSAGE.SENDOUT_ID.eq(id))
-        .groupBy(MESSAGE.STATUS)
-        .forEach(row -> counts.put(row.value1(), row.value2()));
-    return counts;
+    return countByStatus(id, DSL.noCondition());
   }
 
   /**
@@ -171,6 +177,15 @@ public class SendoutStore {
    * through the index of reminder waves, so it costs the reminders, not the sendout.
    */
   public Map<MessageStatus, Integer> countRemindersByStatus(UUID id) {
+    return countByStatus(id, MESSAGE.REMINDER_WAVE_ID.isNotNull());
+  }
+
+  /** How many of the sendout's thank-yous are in each status, through their own index. */
+  public Map<MessageStatus, Integer> countThankYousByStatus(UUID id) {
+    return countByStatus(id, MESSAGE.THANKS_MESSAGE_ID.isNotNull());
+  }
+
+  private Map<MessageStatus, Integer> countByStatus(UUID id, Condition which) {
     Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
     for (MessageStatus status : MessageStatus.values()) {
       counts.put(status, 0);
@@ -178,7 +193,7 @@ public class SendoutStore {
     db.select(MESSAGE.STATUS, DSL.count())
         .from(MESSAGE)
         .where(MESSAGE.SENDOUT_ID.eq(id))
-        .and(MESSAGE.REMINDER_WAVE_ID.isNotNull())
+        .and(which)
         .groupBy(MESSAGE.STATUS)
         .forEach(row -> counts.put(row.value1(), row.value2()));
     return counts;
@@ -383,6 +398,8 @@ public class SendoutStore {
         ReminderWaves.reminders(r.getReminders()).size(),
         instant(r.getClosesAt()),
         instant(r.getNextReminderAt()),
-        r.getReminderMessages());
+        r.getReminderMessages(),
+        r.getThankYou() != null,
+        r.getThankYouMessages());
   }
 }

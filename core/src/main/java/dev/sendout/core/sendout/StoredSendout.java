@@ -19,6 +19,9 @@ import java.util.UUID;
  *     null when none is pending
  * @param reminderMessages how many of its messages are reminders; {@code recipientCount} counts
  *     them too, being the next free sequence number
+ * @param thankYou whether it thanks those who respond
+ * @param thankYouMessages how many of its messages are thank-yous, counted in {@code
+ *     recipientCount} as reminders are
  */
 public record StoredSendout(
     UUID id,
@@ -39,10 +42,12 @@ public record StoredSendout(
     int reminderCount,
     Instant closesAt,
     Instant nextReminderAt,
-    int reminderMessages) {
+    int reminderMessages,
+    boolean thankYou,
+    int thankYouMessages) {
 
-  /** Its recipients: its messages less its reminders. */
+  /** Its recipients: its messages less its reminders and thank-yous. */
   public int recipientsOnly() {
-    return recipientCount - reminderMessages;
+    return recipientCount - reminderMessages - thankYouMessages;
   }
 }

@@ -275,6 +275,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
             && !plan.hasUnreleased()
             && windowOpensAt == null
             && !remindersPending()
+            && !awaitingResponses()
             && Workflow.isEveryHandlerFinished()) {
           return;
         }
@@ -356,6 +357,14 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         && start.reminders() > 0
         && !cancelling
         && reminders.pending(ledger.sent());
+  }
+
+  /**
+   * Whether the sendout waits for responses to thank: until the survey closes, unless it was
+   * cancelled. The thank-yous come as additions do ({@link #recipientsAdded}).
+   */
+  private boolean awaitingResponses() {
+    return start.thanks() && reminders != null && !reminders.closed() && !cancelling;
   }
 
   private void publishNextReminder() {

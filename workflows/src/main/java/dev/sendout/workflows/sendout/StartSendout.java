@@ -13,6 +13,9 @@ import java.time.Instant;
  * @param reminders how many reminders the sendout declares (their content and timing live in the
  *     store); 0 in inputs written before reminders existed
  * @param closesAt when the survey closes: nothing is sent after it; null when it never closes
+ * @param thanks whether the sendout thanks those who respond: it then stays open for their
+ *     thank-yous until {@code closesAt}, which it requires; false in inputs written before
+ *     thank-yous existed
  */
 public record StartSendout(
     String sendoutId,
@@ -24,7 +27,34 @@ public record StartSendout(
     SendoutCheckpoint checkpoint,
     boolean quietHours,
     int reminders,
-    Instant closesAt) {
+    Instant closesAt,
+    boolean thanks) {
+
+  /** A sendout without thank-yous. */
+  public StartSendout(
+      String sendoutId,
+      String tenantId,
+      Channel channel,
+      int recipientCount,
+      Instant sendAt,
+      SendoutSettings settings,
+      SendoutCheckpoint checkpoint,
+      boolean quietHours,
+      int reminders,
+      Instant closesAt) {
+    this(
+        sendoutId,
+        tenantId,
+        channel,
+        recipientCount,
+        sendAt,
+        settings,
+        checkpoint,
+        quietHours,
+        reminders,
+        closesAt,
+        false);
+  }
 
   /** A sendout without reminders or a closing date. */
   public StartSendout(
@@ -77,6 +107,7 @@ public record StartSendout(
         next,
         quietHours,
         reminders,
-        closesAt);
+        closesAt,
+        thanks);
   }
 }

@@ -136,6 +136,50 @@ class ReminderWorkflowTest {
   }
 
   @Test
+  void aSendoutThatThanksStaysOpenForItsThankYousUntilTheSurveyCloses(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 2, List.of());
+    Instant sendAt = now(env).plusSeconds(60);
+    Instant closesAt = sendAt.plus(Duration.ofDays(5));
+    StartSendout plain = sendout(sendAt, 2, 0, closesAt, 2000);
+    StartSendout start =
+        new StartSendout(
+            plain.sendoutId(),
+            plain.tenantId(),
+            plain.channel(),
+            plain.recipientCount(),
+            sendAt,
+            plain.settings(),
+            null,
+            false,
+            0,
+            closesAt,
+            true);
+    SendoutWorkflow workflow = stub(client, options, start);
+
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(DAY);
+    assertThat(delivery.messages).containsOnlyKeys(0, 1);
+    assertThat(workflow.progress().status())
+        .as("invitations settled, the survey still open")
+        .isEqualTo(SendoutStatus.SENT);
+
+    // Recipient 1 responds on day 2: the store queues its thank-you as message 2 and the relay
+    // hands it over as it hands over an addition.
+    env.sleep(DAY);
+    workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(2, 3)), false));
+    env.sleep(Duration.ofHours(1));
+    assertThat(delivery.messages).containsKey(2);
+
+    SendTally tally = WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(tally.accepted()).as("2 invitations and 1 thank-you").isEqualTo(3);
+    assertThat(store.closes).hasSize(1);
+    assertThat(WorkflowStub.fromTyped(workflow).describe().getCloseTime())
+        .isBetween(closesAt, closesAt.plusSeconds(600));
+  }
+
+  @Test
   void pauseHoldsTheWaveAndResumeSendsIt(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 2, List.of(Duration.ofDays(3)));

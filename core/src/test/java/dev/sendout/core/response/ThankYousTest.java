@@ -1,0 +1,134 @@
+package dev.sendout.core.response;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.core.StoreTest;
+import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.delivery.ContentKey;
+import dev.sendout.core.reminder.ReminderWaves;
+import dev.sendout.core.sendout.NewSendout;
+import dev.sendout.core.sendout.SendoutStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.jooq.DSLContext;
+import org.jooq.Record;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/** Thank-yous queued with the responses that call for them, on real Postgres. */
+class ThankYousTest extends StoreTest {
+
+  private static final Instant AT = Instant.parse("2026-11-02T10:00:00Z");
+
+  @Autowired SendoutStore sendouts;
+  @Autowired ThankYous thankYous;
+  @Autowired ReminderWaves waves;
+  @Autowired DSLContext db;
+
+  private UUID sendout(int recipients, ThankYou thankYou) {
+    NewSendout plain = emailSendout(recipients);
+    return sendouts
+        .create(
+            new NewSendout(
+                plain.id(),
+                plain.tenantId(),
+                plain.channel(),
+                plain.content(),
+                plain.sendAt(),
+                plain.receiptTimeout(),
+                null,
+                "hash",
+                plain.recipients(),
+                null,
+                null,
+                List.of(),
+                Instant.now().plus(Duration.ofDays(7)),
+                thankYou))
+        .sendout()
+        .id();
+  }
+
+  private static List<ReportedResponse> byAddress(int... recipients) {
+    return IntStream.range(0, recipients.length)
+        .mapToObj(
+            i -> new ReportedResponse(i, null, null, "user" + recipients[i] + "@example.com", AT))
+        .toList();
+  }
+
+  /** Each thank-you: its seq, the seq of the invitation it thanks for, and its status. */
+  private List<String> thankYous(UUID id) {
+    return db.resultQuery(
+            "select t.seq || ' for ' || i.seq || ' ' || t.status from message t"
+                + " join message i on i.id = t.thanks_message_id where t.sendout_id = {0}"
+                + " order by t.seq",
+            id)
+        .fetch(0, String.class);
+  }
+
+  private Record handOffs(UUID id) {
+    return db.resultQuery(
+            "select count(*), min(from_seq), max(to_seq) from recipient_addition"
+                + " where sendout_id = {0} and handed_over_at is null",
+            id)
+        .fetchSingle();
+  }
+
+  @Test
+  void eachRecordedResponseQueuesOneThankYouHandedOverAsAnAddition() {
+    UUID id = sendout(4, new ThankYou("Thanks {{firstName}}", "Thank you", null));
+
+    thankYous.record(id, byAddress(1, 3));
+    thankYous.record(id, byAddress(3, 1, 2));
+
+    assertThat(thankYous(id)).containsExactly("4 for 1 QUEUED", "5 for 3 QUEUED", "6 for 2 QUEUED");
+    assertThat(handOffs(id).intoList()).containsExactly(2L, 4, 7);
+    var stored = sendouts.find(id).orElseThrow();
+    assertThat(stored.thankYouMessages()).isEqualTo(3);
+    assertThat(stored.recipientsOnly()).isEqualTo(4);
+    EmailContent content = sendouts.content(id, ContentKey.THANK_YOU, EmailContent.class);
+    assertThat(content.subject()).isEqualTo("Thanks {{firstName}}");
+    assertThat(content.text()).isEqualTo("Thank you");
+    assertThat(content.html()).isNull();
+    assertThat(content.fromAddress()).isEqualTo(CONTENT.fromAddress());
+  }
+
+  @Test
+  void aResponseNamingAThankYouLandsOnItsInvitationAndThanksNoMore() {
+    UUID id = sendout(2, new ThankYou("Thanks", "Thank you", null));
+    thankYous.record(id, byAddress(0));
+    UUID thankYou =
+        db.resultQuery(
+                "select id from message where sendout_id = {0} and thanks_message_id is not null",
+                id)
+            .fetchSingle(0, UUID.class);
+
+    var again = thankYous.record(id, List.of(new ReportedResponse(0, thankYou, null, null, AT)));
+
+    assertThat(again)
+        .extracting(RecordedResponse::outcome)
+        .containsExactly(RecordedResponse.Outcome.ALREADY_RECORDED);
+    assertThat(thankYous(id)).containsExactly("2 for 0 QUEUED");
+  }
+
+  @Test
+  void noThankYouWithoutOneDeclaredNorAfterTheClose() {
+    UUID plain = sendout(2, null);
+    UUID thanking = sendout(2, new ThankYou("Thanks", "Thank you", null));
+    thankYous.record(thanking, byAddress(0));
+
+    waves.close(thanking);
+    thankYous.record(plain, byAddress(0));
+    var late = thankYous.record(thanking, byAddress(1));
+
+    assertThat(late)
+        .extracting(RecordedResponse::outcome)
+        .containsExactly(RecordedResponse.Outcome.RECORDED);
+    assertThat(thankYous(plain)).isEmpty();
+    assertThat(thankYous(thanking))
+        .as("the one queued before the close was cancelled by it")
+        .containsExactly("2 for 0 CANCELLED");
+  }
+}
