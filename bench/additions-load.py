@@ -30,9 +30,9 @@ loop and wait is bounded; everything is on loopback. Prints one JSON object.
 
 Usage: bench/additions-load.py [--quick] [--rates 100,200,400,700,1000,1500]
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, time, zipfile
+import argparse, json, os, statistics, subprocess, sys, tempfile, time
 
-from benchlib import API, JAR, ROOT, SANDBOX, API_KEY, Engine, ReceiptKeys, http, timestamp
+from benchlib import API, ROOT, SANDBOX, API_KEY, Engine, Histories, ReceiptKeys, http, timestamp
 
 LIMITS = {"SENDOUT_API_LIMITS_REQUESTSPERSECOND": "1000000",
           "SENDOUT_API_LIMITS_RECIPIENTSPERMINUTE": "1000000000"}
@@ -178,40 +178,6 @@ def release_report(accepted, by_address):
             "released_within_2s": round(sum(1 for v in lat if v <= 2000) / max(1, len(accepted)), 4)}
 
 
-class Histories:
-    """bench/HistorySize.java against the embedded engine's test server, with the SDK jars taken
-    from the embedded jar itself (no Maven needed)."""
-
-    def __init__(self):
-        lib = os.path.join(TMP, "lib")
-        with zipfile.ZipFile(JAR) as jar:
-            names = [n for n in jar.namelist() if n.startswith("BOOT-INF/lib/") and n.endswith(".jar")]
-            for n in names:
-                jar.extract(n, lib)
-        self.cp = ":".join(os.path.join(lib, n) for n in names)
-        self.classes = os.path.join(TMP, "history")
-        subprocess.run(["javac", "-cp", self.cp, "-d", self.classes, os.path.join(ROOT, "bench", "HistorySize.java")], check=True)
-
-    def read(self, sendout_ids):
-        run = subprocess.run(["java", "-cp", f"{self.classes}:{self.cp}", "HistorySize", "127.0.0.1:7233", "default",
-                              *sendout_ids], capture_output=True, text=True, timeout=600)
-        if run.returncode != 0:
-            # Reported, not fatal: a run's other figures must not be lost to one unreadable history.
-            log("history_size_failed", (run.stderr.strip().splitlines() or ["no output"])[-1][:500])
-        return [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{\"sendoutId\"")]
-
-    @staticmethod
-    def total(histories):
-        t = {"events": 0, "actions": 0, "by_type": {}}
-        for h in histories:
-            for part in (h["sendout"], h["batches"]):
-                t["events"] += part["events"]
-                t["actions"] += part["actions"]
-                for k, v in part["actionsByType"].items():
-                    t["by_type"][k] = t["by_type"].get(k, 0) + v
-        return t
-
-
 def actions_delta(before, after, added):
     by_type = {k: v - before["by_type"].get(k, 0) for k, v in after["by_type"].items() if v - before["by_type"].get(k, 0)}
     actions = after["actions"] - before["actions"]
@@ -270,7 +236,7 @@ def main():
     result = {"quick": q, "load_average_at_start": os.getloadavg()}
 
     with Engine(ReceiptKeys(), xmx=args.xmx, extra_env=LIMITS) as engine:
-        gen, hist = Generator(), Histories()
+        gen, hist = Generator(), Histories(TMP)
         # Warm both JVMs and the generator up, and measure the ceiling.
         gen.run(SANDBOX, "/sandbox/noop", "add1", [("warm-up", 5 if q else 15, 0)], concurrency=8)
         ceiling = {"closed_8": closed(gen, SANDBOX, "/sandbox/noop", "add1", closed_s, name="ceiling")[0]}

@@ -1,6 +1,6 @@
 """Shared pieces of the benchmarks: start the sandbox and the engine as separate JVMs on loopback,
 talk HTTP to them, and make the key pair that signs SendGrid receipts. Every wait is bounded."""
-import base64, json, os, subprocess, sys, tempfile, time, urllib.request
+import base64, json, os, subprocess, sys, tempfile, time, urllib.request, zipfile
 from datetime import datetime
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -220,3 +220,38 @@ class Engine:
             cursor = page["nextCursor"]
             if not cursor:
                 return out
+
+
+class Histories:
+    """bench/HistorySize.java against the embedded engine's test server, with the SDK jars taken
+    from the embedded jar itself (no Maven needed)."""
+
+    def __init__(self, tmp):
+        lib = os.path.join(tmp, "lib")
+        with zipfile.ZipFile(JAR) as jar:
+            names = [n for n in jar.namelist() if n.startswith("BOOT-INF/lib/") and n.endswith(".jar")]
+            for n in names:
+                jar.extract(n, lib)
+        self.cp = ":".join(os.path.join(lib, n) for n in names)
+        self.classes = os.path.join(tmp, "history")
+        subprocess.run(["javac", "-cp", self.cp, "-d", self.classes, os.path.join(ROOT, "bench", "HistorySize.java")], check=True)
+
+    def read(self, sendout_ids):
+        run = subprocess.run(["java", "-cp", f"{self.classes}:{self.cp}", "HistorySize", "127.0.0.1:7233", "default",
+                              *sendout_ids], capture_output=True, text=True, timeout=600)
+        if run.returncode != 0:
+            # Reported, not fatal: a run's other figures must not be lost to one unreadable history.
+            print(json.dumps({"history_size_failed": (run.stderr.strip().splitlines() or ["no output"])[-1][:500]}),
+                  file=sys.stderr, flush=True)
+        return [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{\"sendoutId\"")]
+
+    @staticmethod
+    def total(histories):
+        t = {"events": 0, "actions": 0, "by_type": {}}
+        for h in histories:
+            for part in (h["sendout"], h["batches"]):
+                t["events"] += part["events"]
+                t["actions"] += part["actions"]
+                for k, v in part["actionsByType"].items():
+                    t["by_type"][k] = t["by_type"].get(k, 0) + v
+        return t
