@@ -10,7 +10,8 @@ NDJSON import; then waits for the wave and follows its reminders until DELIVERED
 - the response import: lines per second;
 - the wave, from the time it was due (the sendout's nextReminderAt): when its reminders were
   created (their queuedAt: the selection, one INSERT ... SELECT), released, all ACCEPTED by the
-  sandbox, and all DELIVERED;
+  sandbox, and all DELIVERED; its reminders per second from due to all ACCEPTED, as a ratio to the
+  same sendout's invitations, release to all ACCEPTED, in the same run;
 - whether the wave is exactly the recipients who did not respond, each reminded once (the
   sandbox's duplicate sends);
 - what the wave cost Temporal: the actions and history events of the sendout and its batches
@@ -83,6 +84,9 @@ def main():
             times = [timestamp(m, field) - due for m in reminders if m.get(field)]
             return {"first_s": round(min(times), 2), "last_s": round(max(times), 2)} if times else None
 
+        # The baseline, in the same run: the same sendout's invitations, release -> all ACCEPTED.
+        invitations_per_second = n / (timestamp(invited, "sentAt") - timestamp(invited, "releasedAt"))
+        wave_per_second = len(reminders) / max(1e-9, spread("acceptedAt")["last_s"]) if reminders else 0
         actions = after["actions"] - before["actions"]
         print(json.dumps({
             "recipients": n,
@@ -98,8 +102,9 @@ def main():
             "sandbox_duplicates_during_wave": sandbox_after["duplicates"] - sandbox_before["duplicates"],
             "since_due": {"created": spread("queuedAt"), "released": spread("releasedAt"),
                           "accepted": spread("acceptedAt"), "delivered": spread("finishedAt")},
-            "reminders_per_second_due_to_all_accepted":
-                round(len(reminders) / max(1e-9, spread("acceptedAt")["last_s"])) if reminders else None,
+            "reminders_per_second_due_to_all_accepted": round(wave_per_second),
+            "baseline_invitations_per_second_release_to_all_accepted": round(invitations_per_second),
+            "ratio_to_baseline": round(wave_per_second / invitations_per_second, 3),
             "temporal_for_the_wave": {
                 "actions": actions, "events": after["events"] - before["events"],
                 "actions_per_1000_reminders": round(actions * 1000 / max(1, len(reminders)), 2),
