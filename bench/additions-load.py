@@ -210,6 +210,16 @@ def small_sendouts(gen, hist, rate, seconds, name, follow_seconds):
     last_create = max((t for t, _ in acc), default=0) / 1000
     done, pending = follow_sendouts(ids, follow_seconds)
     last_completed = max(done.values(), default=0)
+    if pending:
+        # Where the sendouts that did not complete stand: their status and their message's.
+        shapes = {}
+        for i in pending[:50]:
+            s = http("GET", f"{API}/v1/sendouts/{i}", timeout=30)[1]
+            messages = ",".join(f"{k}={v}" for k, v in s["messages"].items() if v)
+            shape = f'{s["status"]} {messages} stuck={(s.get("stuck") or {}).get("reason")}'
+            shapes[shape] = shapes.get(shape, 0) + 1
+        result["not_completed_shapes"] = shapes
+        result["not_completed_sample"] = pending[:3]
     result.update({"accepted": len(ids), "completed": len(done), "not_completed": len(pending),
                    "last_create_to_last_completed_s": round(last_completed - last_create, 1) if done else None,
                    "completed_within_30s_of_last_create": not pending and last_completed - last_create <= 30})

@@ -65,14 +65,14 @@ public class ResponseService {
           "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private final TenantSendouts tenantSendouts;
-  private final ThankYous store;
+  private final ThankYous recorder;
   private final ObjectMapper json;
   private final Clock clock;
 
   public ResponseService(
-      TenantSendouts tenantSendouts, ThankYous store, ObjectMapper json, Clock clock) {
+      TenantSendouts tenantSendouts, ThankYous recorder, ObjectMapper json, Clock clock) {
     this.tenantSendouts = tenantSendouts;
-    this.store = store;
+    this.recorder = recorder;
     this.json = json;
     this.clock = clock;
   }
@@ -102,7 +102,7 @@ public class ResponseService {
         valid.add(parsed);
       }
     }
-    for (RecordedResponse r : store.record(id, valid)) {
+    for (RecordedResponse r : recorder.record(id, valid)) {
       results[r.item()] =
           new Result(r.item(), outcome(r.outcome()), r.messageId(), r.respondedAt(), List.of());
     }
@@ -162,7 +162,7 @@ public class ResponseService {
   }
 
   private void recordBatch(UUID id, List<ReportedResponse> batch, CompactResults results) {
-    for (RecordedResponse r : store.record(id, batch)) {
+    for (RecordedResponse r : recorder.record(id, batch)) {
       results.set(r.item(), outcome(r.outcome()));
     }
     batch.clear();

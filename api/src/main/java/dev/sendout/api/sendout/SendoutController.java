@@ -20,8 +20,11 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -122,15 +125,12 @@ public class SendoutController {
 
   private SendoutView view(StoredSendout s) {
     var tally = sendouts.countByStatusWithResponses(s.id());
-    var counts = new java.util.EnumMap<>(tally.messages());
+    var counts = new EnumMap<>(tally.messages());
+    // The invitations' counts are the messages' less the reminders' and the thank-yous'.
     SendoutView.Reminders reminders = null;
     if (s.reminderCount() > 0) {
       var reminderCounts =
-          s.reminderMessages() == 0
-              ? SendoutView.Reminders.none()
-              : sendouts.countRemindersByStatus(s.id());
-      // The invitations' counts are the messages' less the reminders' and the thank-yous'.
-      reminderCounts.forEach((status, n) -> counts.merge(status, -n, Integer::sum));
+          takenApart(counts, s.reminderMessages(), () -> sendouts.countRemindersByStatus(s.id()));
       reminders =
           new SendoutView.Reminders(
               s.reminderCount(), s.reminderMessages(), s.nextReminderAt(), reminderCounts);
@@ -138,10 +138,7 @@ public class SendoutController {
     SendoutView.ThankYous thankYous = null;
     if (s.thankYou()) {
       var thankYouCounts =
-          s.thankYouMessages() == 0
-              ? SendoutView.Reminders.none()
-              : sendouts.countThankYousByStatus(s.id());
-      thankYouCounts.forEach((status, n) -> counts.merge(status, -n, Integer::sum));
+          takenApart(counts, s.thankYouMessages(), () -> sendouts.countThankYousByStatus(s.id()));
       thankYous = new SendoutView.ThankYous(s.thankYouMessages(), thankYouCounts);
     }
     int unconfirmed = counts.get(MessageStatus.UNCONFIRMED);
@@ -169,6 +166,26 @@ public class SendoutController {
         waiting,
         reminders,
         thankYous);
+  }
+
+  /**
+   * The counts by status of some of the messages (reminders, thank-yous), each taken out of {@code
+   * counts}; counted only when there are any.
+   */
+  private static Map<MessageStatus, Integer> takenApart(
+      Map<MessageStatus, Integer> counts,
+      int created,
+      Supplier<Map<MessageStatus, Integer>> countByStatus) {
+    if (created == 0) {
+      Map<MessageStatus, Integer> none = new EnumMap<>(MessageStatus.class);
+      for (MessageStatus status : MessageStatus.values()) {
+        none.put(status, 0);
+      }
+      return none;
+    }
+    Map<MessageStatus, Integer> part = countByStatus.get();
+    part.forEach((status, n) -> counts.merge(status, -n, Integer::sum));
+    return part;
   }
 
   private static MessageStatus status(String value) {

@@ -101,16 +101,7 @@ public record SendoutView(
       @Schema(example = "2") int declared,
       @Schema(example = "600") int sent,
       @JsonInclude(Include.NON_NULL) Instant nextReminderAt,
-      Map<MessageStatus, Integer> messages) {
-
-    static Map<MessageStatus, Integer> none() {
-      Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
-      for (MessageStatus status : MessageStatus.values()) {
-        counts.put(status, 0);
-      }
-      return counts;
-    }
-  }
+      Map<MessageStatus, Integer> messages) {}
 
   /**
    * The survey responses recorded for a sendout's recipients.

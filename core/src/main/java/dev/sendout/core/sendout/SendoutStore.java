@@ -142,9 +142,10 @@ public class SendoutStore {
     if (key.thankYou()) {
       // A thank-you keeps only the invitation's sender: none of its text.
       ThankYou thanks = Json.read(row.value3(), ThankYou.class);
-      content.put("subject", thanks.subject());
-      content.put("text", thanks.text());
-      content.put("html", thanks.html());
+      content.keySet().removeAll(List.of("subject", "text", "html"));
+      putIfGiven(content, "subject", thanks.subject());
+      putIfGiven(content, "text", thanks.text());
+      putIfGiven(content, "html", thanks.html());
     } else {
       Reminder reminder = ReminderWaves.reminders(row.value2()).get(key.reminderIndex());
       putIfGiven(content, "subject", reminder.subject());

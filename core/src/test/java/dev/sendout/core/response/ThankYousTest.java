@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.core.StoreTest;
 import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.delivery.ContentKey;
 import dev.sendout.core.reminder.ReminderWaves;
 import dev.sendout.core.sendout.NewSendout;
@@ -29,7 +30,10 @@ class ThankYousTest extends StoreTest {
   @Autowired DSLContext db;
 
   private UUID sendout(int recipients, ThankYou thankYou) {
-    NewSendout plain = emailSendout(recipients);
+    return sendout(emailSendout(recipients), thankYou);
+  }
+
+  private UUID sendout(NewSendout plain, ThankYou thankYou) {
     return sendouts
         .create(
             new NewSendout(
@@ -130,5 +134,15 @@ class ThankYousTest extends StoreTest {
     assertThat(thankYous(thanking))
         .as("the one queued before the close was cancelled by it")
         .containsExactly("2 for 0 CANCELLED");
+  }
+
+  @Test
+  void anSmsThankYouIsItsOwnTextFromTheInvitationsSender() {
+    UUID id = sendout(smsSendout(1), new ThankYou(null, "Thank you, {{url}}", null));
+
+    SmsContent content = sendouts.content(id, ContentKey.THANK_YOU, SmsContent.class);
+
+    assertThat(content.text()).isEqualTo("Thank you, {{url}}");
+    assertThat(content.senderId()).isEqualTo("Surveys");
   }
 }
