@@ -3,7 +3,12 @@ package dev.sendout.workflows;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Workflow;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 
 /** How workflows call the store's activities (release, receipt checks, marks). */
@@ -49,15 +54,64 @@ public final class StoreCalls {
           .build();
 
   /**
+   * From version 1 a short store call that failed all the same is retried by the workflow, after a
+   * durable timer. A local activity's retries are the worker's own, and the SDK 1.38 gives one up
+   * when its workflow task timed out under load (a store call that waited 5 s for a database
+   * connection, seen in the small-sendout benchmark): the failure reached the workflow code, where
+   * it ended an inline batch's thread unseen and left its sendout SENDING for good. Asked only when
+   * such a failure happens, so histories without one replay as they were.
+   */
+  public static final String RETRY_FAILED_CALLS = "retry-failed-store-calls";
+
+  /**
    * The stub for a workflow's short store calls: local activities from version 1 of {@link
-   * #LOCAL_STORE_CALLS}, the activities of old before. Workflow code; the first call in a run
+   * #LOCAL_STORE_CALLS} (retried by the workflow when one fails all the same, {@link
+   * #RETRY_FAILED_CALLS}), the activities of old before. Workflow code; the first call in a run
    * decides the version for the whole run.
    */
   public static <T> T shortCalls(Class<T> activities) {
-    return Workflow.getVersion(LOCAL_STORE_CALLS, Workflow.DEFAULT_VERSION, 1)
-            == Workflow.DEFAULT_VERSION
-        ? Workflow.newActivityStub(activities, OPTIONS)
-        : Workflow.newLocalActivityStub(activities, LOCAL_OPTIONS);
+    if (Workflow.getVersion(LOCAL_STORE_CALLS, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return Workflow.newActivityStub(activities, OPTIONS);
+    }
+    T calls = Workflow.newLocalActivityStub(activities, LOCAL_OPTIONS);
+    return activities.cast(
+        Proxy.newProxyInstance(
+            activities.getClassLoader(),
+            new Class<?>[] {activities},
+            (proxy, method, args) -> retried(calls, method, args)));
+  }
+
+  /**
+   * Calls the local activity until it succeeds, the database refuses its data ({@link
+   * #DATA_REFUSED}: a retry would be refused the same way), or the run predates {@link
+   * #RETRY_FAILED_CALLS}; waits as {@link #OPTIONS} retries, 1 s doubling to 30 s.
+   */
+  private static Object retried(Object calls, Method method, Object[] args) throws Throwable {
+    RetryOptions retry = OPTIONS.getRetryOptions();
+    Duration backoff = retry.getInitialInterval();
+    while (true) {
+      try {
+        return method.invoke(calls, args);
+      } catch (InvocationTargetException e) {
+        Throwable failure = e.getCause();
+        if (!(failure instanceof ActivityFailure)
+            || (failure.getCause() instanceof ApplicationFailure refused
+                && DATA_REFUSED.equals(refused.getType()))
+            || Workflow.getVersion(RETRY_FAILED_CALLS, Workflow.DEFAULT_VERSION, 1)
+                == Workflow.DEFAULT_VERSION) {
+          throw failure;
+        }
+        Workflow.getLogger(StoreCalls.class)
+            .warn("Store call {} failed; retrying in {}: {}", method.getName(), backoff, failure);
+        Workflow.sleep(backoff);
+        Duration doubled = backoff.multipliedBy(2);
+        backoff =
+            doubled.compareTo(retry.getMaximumInterval()) > 0
+                ? retry.getMaximumInterval()
+                : doubled;
+      }
+    }
   }
 
   private StoreCalls() {}

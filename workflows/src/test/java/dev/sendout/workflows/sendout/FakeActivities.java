@@ -216,6 +216,12 @@ final class FakeActivities {
     /** When each batch was sent, by its first sequence number. */
     final Map<Integer, Instant> sentAt = new ConcurrentHashMap<>();
 
+    /**
+     * Receipt checks still to fail for good, as the SDK reports a local activity that it gave up
+     * on: a database connection not available in time, in a workflow task that timed out.
+     */
+    final AtomicInteger checksToFail = new AtomicInteger();
+
     @Override
     public SendTally sendBatch(SendBatch batch) {
       int now = running.incrementAndGet();
@@ -245,6 +251,11 @@ final class FakeActivities {
 
     @Override
     public BatchReceipts checkReceipts(SendBatch batch) {
+      if (checksToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "HikariPool-1 - Connection is not available, request timed out after 5000ms",
+            "CannotGetJdbcConnectionException");
+      }
       int awaiting = 0;
       int delivered = 0;
       List<String> unconfirmed = new ArrayList<>();

@@ -122,6 +122,29 @@ class SendoutWorkflowTest {
     assertThat(store.sentTally).isEqualTo(tally);
   }
 
+  /**
+   * The wedge the small-sendout benchmark found: a one-recipient sendout's receipt check failed for
+   * good in its inline batch (the SDK gave the local activity up), which ended the batch's thread
+   * unseen and left the sendout SENDING for ever. The workflow now retries such a call.
+   */
+  @Test
+  void aStoreCallThatFailsAllTheSameIsRetriedAndTheSendoutCompletes(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws Exception {
+    startWorkers(env, worker, 1);
+    delivery.checksToFail.set(2);
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 1, settings(1000, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+
+    WorkflowClient.start(workflow::run, start);
+    SendTally tally =
+        WorkflowStub.fromTyped(workflow).getResult(30, TimeUnit.SECONDS, SendTally.class);
+
+    assertThat(tally).isEqualTo(new SendTally(1, 0, 0));
+    assertThat(delivery.checksToFail).hasValue(0);
+  }
+
   @Test
   void messagesAreSplitIntoBoundedBatchesEachSentOnce(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
