@@ -55,11 +55,11 @@ public final class StoreCalls {
 
   /**
    * From version 1 a short store call that failed all the same is retried by the workflow, after a
-   * durable timer. A local activity's retries are the worker's own, and the SDK 1.38 gives one up
-   * when its workflow task timed out under load (a store call that waited 5 s for a database
-   * connection, seen in the small-sendout benchmark): the failure reached the workflow code, where
-   * it ended an inline batch's thread unseen and left its sendout SENDING for good. Asked only when
-   * such a failure happens, so histories without one replay as they were.
+   * durable timer. A local activity's retries are the worker's own, and under load the SDK 1.38
+   * gave one up at its first attempt, in a workflow task that had timed out (a receipt check that
+   * waited 5 s for a database connection, in the small-sendout benchmark): the failure reached the
+   * workflow code, where it ended an inline batch's thread unseen and left its sendout SENDING for
+   * good. Asked only when such a failure happens, so histories without one replay as they were.
    */
   public static final String RETRY_FAILED_CALLS = "retry-failed-store-calls";
 
