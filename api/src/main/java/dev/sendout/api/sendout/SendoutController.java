@@ -177,11 +177,7 @@ public class SendoutController {
       int created,
       Supplier<Map<MessageStatus, Integer>> countByStatus) {
     if (created == 0) {
-      Map<MessageStatus, Integer> none = new EnumMap<>(MessageStatus.class);
-      for (MessageStatus status : MessageStatus.values()) {
-        none.put(status, 0);
-      }
-      return none;
+      return SendoutStore.noMessages();
     }
     Map<MessageStatus, Integer> part = countByStatus.get();
     part.forEach((status, n) -> counts.merge(status, -n, Integer::sum));

@@ -1,5 +1,7 @@
 package dev.sendout.core.delivery;
 
+import java.util.UUID;
+
 /**
  * Which of its sendout's contents a message carries: the invitation's, one of the reminders', or
  * the thank-you. Messages of one content go to the provider together.
@@ -17,7 +19,7 @@ public record ContentKey(Integer reminderIndex, boolean thankYou) {
   }
 
   /** The key of a stored message, from its reminder index and the invitation it thanks for. */
-  static ContentKey of(Short reminderIndex, Object thanksMessageId) {
+  static ContentKey of(Short reminderIndex, UUID thanksMessageId) {
     if (thanksMessageId != null) {
       return THANK_YOU;
     }

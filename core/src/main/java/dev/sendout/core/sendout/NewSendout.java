@@ -37,39 +37,7 @@ public record NewSendout(
     Instant closesAt,
     ThankYou thankYou) {
 
-  /** A sendout without a thank-you. */
-  public NewSendout(
-      UUID id,
-      String tenantId,
-      Channel channel,
-      Object content,
-      Instant sendAt,
-      Duration receiptTimeout,
-      String idempotencyKey,
-      String requestHash,
-      List<Recipient> recipients,
-      DeliveryWindow window,
-      String timeZone,
-      List<dev.sendout.core.reminder.Reminder> reminders,
-      Instant closesAt) {
-    this(
-        id,
-        tenantId,
-        channel,
-        content,
-        sendAt,
-        receiptTimeout,
-        idempotencyKey,
-        requestHash,
-        recipients,
-        window,
-        timeZone,
-        reminders,
-        closesAt,
-        null);
-  }
-
-  /** A sendout without reminders or a closing date. */
+  /** A sendout without reminders, a closing date or a thank-you. */
   public NewSendout(
       UUID id,
       String tenantId,
@@ -95,6 +63,7 @@ public record NewSendout(
         window,
         timeZone,
         List.of(),
+        null,
         null);
   }
 
@@ -122,6 +91,7 @@ public record NewSendout(
         null,
         null,
         List.of(),
+        null,
         null);
   }
 

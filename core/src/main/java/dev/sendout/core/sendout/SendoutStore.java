@@ -186,11 +186,17 @@ public class SendoutStore {
     return countByStatus(id, MESSAGE.THANKS_MESSAGE_ID.isNotNull());
   }
 
-  private Map<MessageStatus, Integer> countByStatus(UUID id, Condition which) {
+  /** A count of 0 for every status. */
+  public static Map<MessageStatus, Integer> noMessages() {
     Map<MessageStatus, Integer> counts = new EnumMap<>(MessageStatus.class);
     for (MessageStatus status : MessageStatus.values()) {
       counts.put(status, 0);
     }
+    return counts;
+  }
+
+  private Map<MessageStatus, Integer> countByStatus(UUID id, Condition which) {
+    Map<MessageStatus, Integer> counts = noMessages();
     db.select(MESSAGE.STATUS, DSL.count())
         .from(MESSAGE)
         .where(MESSAGE.SENDOUT_ID.eq(id))
@@ -230,10 +236,7 @@ public class SendoutStore {
    * that would read every message row of the sendout to see its {@code responded_at}.
    */
   public StatusCounts countByStatusWithResponses(UUID id) {
-    Map<MessageStatus, Integer> responded = new EnumMap<>(MessageStatus.class);
-    for (MessageStatus status : MessageStatus.values()) {
-      responded.put(status, 0);
-    }
+    Map<MessageStatus, Integer> responded = noMessages();
     db.select(MESSAGE.STATUS, DSL.count())
         .from(MESSAGE)
         .where(MESSAGE.SENDOUT_ID.eq(id))
