@@ -3,6 +3,9 @@ package dev.sendout.api.sendout;
 import dev.sendout.core.sendout.SendoutStarter;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,7 +16,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Gets every stored sendout's workflow started, whatever Temporal was doing when the sendout was
@@ -21,16 +23,25 @@ import org.springframework.transaction.support.TransactionTemplate;
  * #nudge}); the scheduled {@link #relay} retries whatever has not been started yet. A sendout
  * accepted with 202 is therefore started as soon as Temporal can be reached, and the API's latency
  * never depends on Temporal's.
+ *
+ * <p>Nothing here holds a row lock across a Temporal call: a started workflow's first step, the
+ * Release, locks its sendout's row, and under a load of one-recipient sendouts it spent more time
+ * waiting for relays that had locked a hundred sendouts and started them one by one than the whole
+ * store spent on anything else (docs/benchmarks.md). Starting is idempotent (the workflow id is the
+ * sendout id), so a nudge and a relay, or the relays of several api instances, that start the same
+ * sendout cost a call and nothing else; the relay leaves a sendout to its nudge for {@link
+ * #NUDGE_GRACE} to make that rare.
  */
 @Component
 public class OutboxRelay implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int RELAY_BATCH = 100;
+  private static final Duration NUDGE_GRACE = Duration.ofSeconds(1);
 
   private final SendoutStore sendouts;
   private final SendoutStarter starter;
-  private final TransactionTemplate transaction;
+  private final Clock clock;
 
   /** Bounded: when it is full the nudge is dropped and the scheduled relay picks the sendout up. */
   private final ThreadPoolExecutor nudges =
@@ -46,11 +57,10 @@ public class OutboxRelay implements DisposableBean {
             return t;
           });
 
-  public OutboxRelay(
-      SendoutStore sendouts, SendoutStarter starter, TransactionTemplate transaction) {
+  public OutboxRelay(SendoutStore sendouts, SendoutStarter starter, Clock clock) {
     this.sendouts = sendouts;
     this.starter = starter;
-    this.transaction = transaction;
+    this.clock = clock;
   }
 
   /** Starts the sendout's workflow soon, without making the caller wait for Temporal. */
@@ -65,10 +75,18 @@ public class OutboxRelay implements DisposableBean {
   /** Every {@code sendout.api.relay-interval} (2 s): starts what is still unstarted. */
   @Scheduled(fixedDelayString = "${sendout.api.relay-interval:2s}")
   public void relay() {
-    int started;
+    List<StoredSendout> unstarted;
     do {
-      started = transaction.execute(status -> startLocked());
-    } while (started == RELAY_BATCH);
+      unstarted = sendouts.unstarted(RELAY_BATCH, clock.instant().minus(NUDGE_GRACE));
+      for (StoredSendout s : unstarted) {
+        try {
+          startAndRecord(s);
+        } catch (RuntimeException e) {
+          log.warn("Relay could not start sendout {}; will retry: {}", s.id(), e.toString());
+          return;
+        }
+      }
+    } while (unstarted.size() == RELAY_BATCH);
   }
 
   private void startOne(UUID sendoutId) {
@@ -84,20 +102,6 @@ public class OutboxRelay implements DisposableBean {
     } catch (RuntimeException e) {
       log.warn("Could not start sendout {} now; the relay will retry: {}", sendoutId, e.toString());
     }
-  }
-
-  private int startLocked() {
-    int started = 0;
-    for (StoredSendout s : sendouts.lockUnstarted(RELAY_BATCH)) {
-      try {
-        startAndRecord(s);
-        started++;
-      } catch (RuntimeException e) {
-        log.warn("Relay could not start sendout {}; will retry: {}", s.id(), e.toString());
-        return started;
-      }
-    }
-    return started;
   }
 
   private void startAndRecord(StoredSendout sendout) {

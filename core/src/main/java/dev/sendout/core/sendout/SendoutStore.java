@@ -355,16 +355,16 @@ public class SendoutStore {
   }
 
   /**
-   * The outbox: sendouts whose workflow has not been started yet, oldest first, locked so that
-   * concurrent relays each take different ones. Call inside a transaction.
+   * The outbox: sendouts created before {@code createdBefore} whose workflow has not been started
+   * yet, oldest first. Not locked: a relay starts each one with a Temporal call, and a row lock
+   * held across that call would make the sendout's own Release, which locks the row, wait for it.
    */
-  public List<StoredSendout> lockUnstarted(int limit) {
+  public List<StoredSendout> unstarted(int limit, Instant createdBefore) {
     return db.selectFrom(SENDOUT)
         .where(SENDOUT.WORKFLOW_STARTED_AT.isNull())
+        .and(SENDOUT.CREATED_AT.lt(createdBefore.atOffset(ZoneOffset.UTC)))
         .orderBy(SENDOUT.CREATED_AT)
         .limit(limit)
-        .forUpdate()
-        .skipLocked()
         .fetch(SendoutStore::toStored);
   }
 

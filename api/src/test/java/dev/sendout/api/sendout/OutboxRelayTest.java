@@ -1,0 +1,100 @@
+package dev.sendout.api.sendout;
+
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.core.StoreTest;
+import dev.sendout.core.sendout.SendoutStarter;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.StoredSendout;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The outbox relay against a real Postgres, with a starter that looks at the sendout's row from
+ * another connection, as the started workflow's Release does, instead of calling Temporal.
+ */
+class OutboxRelayTest extends StoreTest {
+
+  @Autowired SendoutStore sendouts;
+  @Autowired DSLContext db;
+  @Autowired DataSource dataSource;
+  @Autowired Clock clock;
+
+  @Test
+  void theRelayHoldsNoLockOnASendoutWhileItStartsItsWorkflow() {
+    UUID id = sendouts.create(emailSendout(1)).sendout().id();
+    // First in the outbox's order, before every other test's unstarted sendout.
+    db.update(SENDOUT)
+        .set(SENDOUT.CREATED_AT, OffsetDateTime.of(1999, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC))
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+    List<String> rowDuringStart = new ArrayList<>();
+    SendoutStarter starter =
+        new SendoutStarter(null, null, null, "unused") {
+          @Override
+          public void start(StoredSendout sendout) {
+            if (!sendout.id().equals(id)) {
+              // The other tests' sendouts are theirs: the relay stops at a failed start.
+              throw new IllegalStateException("not this test's sendout");
+            }
+            rowDuringStart.add(lockableFromAnotherConnection(id) ? "free" : "locked");
+          }
+        };
+
+    new OutboxRelay(sendouts, starter, clock).relay();
+
+    assertThat(rowDuringStart).containsExactly("free");
+    assertThat(sendouts.find(id).orElseThrow().workflowStartedAt()).isNotNull();
+  }
+
+  @Test
+  void theOutboxHoldsBackWhatWasCreatedSinceTheGivenInstant() {
+    OffsetDateTime longAgo = OffsetDateTime.of(2000, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC);
+    UUID id = sendouts.create(emailSendout(1)).sendout().id();
+    db.update(SENDOUT).set(SENDOUT.CREATED_AT, longAgo).where(SENDOUT.ID.eq(id)).execute();
+
+    assertThat(sendouts.unstarted(1, longAgo.toInstant())).isEmpty();
+    assertThat(sendouts.unstarted(1, longAgo.toInstant().plusMillis(1)))
+        .extracting(StoredSendout::id)
+        .containsExactly(id);
+    db.update(SENDOUT)
+        .set(SENDOUT.WORKFLOW_STARTED_AT, longAgo)
+        .where(SENDOUT.ID.eq(id))
+        .execute(); // out of the other tests' outbox
+  }
+
+  /** What the workflow's Release does first: lock the sendout's row (here without waiting). */
+  private boolean lockableFromAnotherConnection(UUID id) {
+    try (Connection connection = dataSource.getConnection()) {
+      connection.setAutoCommit(false);
+      try {
+        DSL.using(connection)
+            .select(SENDOUT.ID)
+            .from(SENDOUT)
+            .where(SENDOUT.ID.eq(id))
+            .forUpdate()
+            .noWait()
+            .fetch();
+        return true;
+      } catch (org.jooq.exception.DataAccessException locked) {
+        return false;
+      } finally {
+        connection.rollback();
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
