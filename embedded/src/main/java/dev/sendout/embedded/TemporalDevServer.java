@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * The real Temporal server as a child process: {@code temporal server start-dev} of the CLI that
  * {@code deploy/temporal-dev/temporal-dev.sh build} caches (or a {@code temporal} on PATH), with
  * its SQLite file, log and pid file in a state directory, started with the same arguments as that
- * script. A restart on the same directory keeps every workflow, namespace and search attribute.
+ * script, and SQLite's write-ahead log. A restart on the same directory keeps every workflow,
+ * namespace and search attribute.
  *
  * <p>When the engine's process is killed (SIGKILL), this child outlives it. The next start on the
  * same state directory finds it by the pid file and stops it before starting its own, since two
@@ -128,7 +129,16 @@ public final class TemporalDevServer implements AutoCloseable {
             "--log-level",
             "warn",
             "--namespace",
-            config.namespace()));
+            config.namespace(),
+            // SQLite's defaults (a rollback journal, a full sync) cost several fsyncs per write on
+            // the server's one connection, and under load its writes queued behind them. WAL with
+            // a sync at checkpoints loses nothing when a process is killed, only on a power loss or
+            // an OS crash, which the embedded Postgres (run with fsync off) does not survive
+            // either.
+            "--sqlite-pragma",
+            "journal_mode=wal",
+            "--sqlite-pragma",
+            "synchronous=normal"));
     for (SearchAttributeKey<?> key : SendoutSearchAttributes.ALL) {
       command.add("--search-attribute");
       command.add(key.getName() + "=" + SendoutSearchAttributes.typeName(key.getValueType()));
