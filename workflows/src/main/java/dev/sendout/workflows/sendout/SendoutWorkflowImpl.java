@@ -74,6 +74,14 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   static final String REMINDERS = "reminders";
 
+  /**
+   * From version 1 a sendout that ends drops what the watchdog last reported of it: every message
+   * is final by then, so a finding still held is out of date (a release that succeeded a moment
+   * before the watchdog's next pass left {@code NOT_RELEASED} behind), and a closed workflow's
+   * search attributes can never be corrected. Asked only when there is a finding to drop.
+   */
+  static final String DROP_FINDINGS_AT_END = "drop-watchdog-findings-at-end";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -198,6 +206,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     sendAndSettle();
     finishing = true;
     shortStore.markCompleted(new MarkCompleted(start.sendoutId(), ledger.receipts()));
+    if (!stuck.state().watchdog().isEmpty()
+        && Workflow.getVersion(DROP_FINDINGS_AT_END, Workflow.DEFAULT_VERSION, 1) == 1) {
+      stuck.watchdog(List.of());
+      stuck.publish(false);
+    }
     setStatus(cancelling ? SendoutStatus.CANCELLED : SendoutStatus.COMPLETED);
     return ledger.tally();
   }

@@ -280,6 +280,33 @@ class SendoutWorkflowTest {
   }
 
   @Test
+  void aWatchdogFindingStillHeldWhenTheSendoutEndsIsNotLeftOnItsSearchAttributes(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.silent.add(0);
+    StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofMinutes(1));
+    // Reported before the last receipt; the watchdog's next pass, which would clear it, never
+    // comes.
+    Instant since = Instant.ofEpochMilli(env.currentTimeMillis());
+    workflow.watchdogFindings(
+        new WatchdogFindings(
+            List.of(new WatchdogFindings.Finding(StuckReason.RECEIPT_LATE, since, 1, "1 late"))));
+    env.sleep(Duration.ofSeconds(1));
+    assertThat(attributes(workflow).get(STUCK_REASON)).isEqualTo("RECEIPT_LATE");
+
+    delivery.deliver(0);
+    receiptsArrived(client, start, 0);
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    assertThat(attributes(workflow).get(STUCK)).isFalse();
+    assertThat(attributes(workflow).get(STUCK_REASON)).isNull();
+    assertThat(attributes(workflow).get(STUCK_REASONS)).isNull();
+  }
+
+  @Test
   void aLateReceiptSettlesTheUnconfirmedMessageClearsTheFlagAndCompletesTheSendout(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 20);
