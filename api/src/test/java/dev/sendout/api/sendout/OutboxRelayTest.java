@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -88,7 +89,7 @@ class OutboxRelayTest extends StoreTest {
             .noWait()
             .fetch();
         return true;
-      } catch (org.jooq.exception.DataAccessException locked) {
+      } catch (DataAccessException locked) {
         return false;
       } finally {
         connection.rollback();

@@ -105,9 +105,8 @@ class SendoutWorkflowTest {
     startWorkers(env, worker, 2500);
     Instant sendAt = Instant.ofEpochMilli(env.currentTimeMillis()).plus(Duration.ofDays(3));
     StartSendout start = sendout(sendAt, 2500, settings(1000, 2, 2000));
-    SendoutWorkflow workflow = stub(client, options, start);
+    SendoutWorkflow workflow = started(client, options, start);
 
-    WorkflowClient.start(workflow::run, start);
     env.sleep(Duration.ofDays(3).minusMinutes(1));
 
     assertThat(store.releases).hasValue(0);
@@ -135,9 +134,8 @@ class SendoutWorkflowTest {
     delivery.checksToFail.set(2);
     StartSendout start =
         sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 1, settings(1000, 2, 2000));
-    SendoutWorkflow workflow = stub(client, options, start);
+    SendoutWorkflow workflow = started(client, options, start);
 
-    WorkflowClient.start(workflow::run, start);
     SendTally tally =
         WorkflowStub.fromTyped(workflow).getResult(30, TimeUnit.SECONDS, SendTally.class);
 
@@ -250,8 +248,7 @@ class SendoutWorkflowTest {
     delivery.silent.addAll(List.of(3, 17, 18));
     StartSendout start =
         sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 30, settings(10, 2, 2000));
-    SendoutWorkflow workflow = stub(client, options, start);
-    WorkflowClient.start(workflow::run, start);
+    SendoutWorkflow workflow = started(client, options, start);
 
     env.sleep(RECEIPT_TIMEOUT.minusHours(1));
     SendoutProgress beforeDeadline = workflow.progress();
@@ -313,8 +310,7 @@ class SendoutWorkflowTest {
     delivery.silent.add(12);
     StartSendout start =
         sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 20, settings(10, 2, 2000));
-    SendoutWorkflow workflow = stub(client, options, start);
-    WorkflowClient.start(workflow::run, start);
+    SendoutWorkflow workflow = started(client, options, start);
     env.sleep(Duration.ofHours(30));
     assertThat(workflow.progress().stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
 
@@ -341,8 +337,7 @@ class SendoutWorkflowTest {
     delivery.silent.addAll(IntStream.range(0, 12).boxed().toList());
     StartSendout start =
         sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 12, settings(2, 2, 2000));
-    SendoutWorkflow workflow = stub(client, options, start);
-    WorkflowClient.start(workflow::run, start);
+    SendoutWorkflow workflow = started(client, options, start);
 
     env.sleep(Duration.ofMinutes(5));
 
