@@ -110,6 +110,30 @@ def timestamp(sendout, field):
     return datetime.fromisoformat(sendout[field].replace("Z", "+00:00")).timestamp()
 
 
+class CpuMeter:
+    """CPU seconds used since it was made: by the engine's JVM and the processes it started (by
+    command name), by the sandbox, and by the embedded Postgres (found by its data directory under
+    SENDOUT_STATE, since it runs detached from the engine; with the Java test server it is not)."""
+
+    def __init__(self, engine):
+        self.engine, self.sandbox = engine.engine.pid, engine.sandbox.pid
+        self.database = postmaster(engine.env["SENDOUT_STATE"])
+        self.start = self._now()
+
+    def _now(self):
+        now = cpu_seconds(self.engine)
+        now["sandbox"] = sum(cpu_seconds(self.sandbox).values())
+        if self.database:
+            now["postgres"] = sum(cpu_seconds(self.database).values())
+        return now
+
+    def used(self):
+        """{name: seconds since the start}: every process of the engine that used 0.1 s or more,
+        the sandbox and Postgres always."""
+        return {name: round(seconds - self.start.get(name, 0.0), 1) for name, seconds in sorted(self._now().items())
+                if name in ("sandbox", "postgres") or seconds - self.start.get(name, 0.0) >= 0.1}
+
+
 class ReceiptKeys:
     """An ECDSA P-256 key pair, as SendGrid's Signed Event Webhook uses, made for this run."""
 
@@ -186,12 +210,18 @@ class Engine:
                 process.kill()
 
     @staticmethod
-    def create_sendout(n):
-        recipients = [{"email": f"user{i}@example.com", "name": f"User {i}",
-                       "variables": {"firstName": f"U{i}", "surveyUrl": f"https://s.example.com/{i}"}} for i in range(n)]
-        body = json.dumps({"channel": "EMAIL", "from": {"email": "surveys@example.com", "name": "Surveys"},
-                           "subject": "{{firstName}}, how was your visit?",
-                           "text": "Hello {{firstName}}, tell us: {{surveyUrl}}", "recipients": recipients}).encode()
+    def recipient(i):
+        return {"email": f"user{i}@example.com", "name": f"User {i}",
+                "variables": {"firstName": f"U{i}", "surveyUrl": f"https://s.example.com/{i}"}}
+
+    @staticmethod
+    def create_sendout(n, send_at=None):
+        """An email sendout of recipients user0... user{n-1}; send_at an RFC 3339 instant or now."""
+        body = {"channel": "EMAIL", "from": {"email": "surveys@example.com", "name": "Surveys"},
+                "subject": "{{firstName}}, how was your visit?",
+                "text": "Hello {{firstName}}, tell us: {{surveyUrl}}",
+                "recipients": [Engine.recipient(i) for i in range(n)], **({"sendAt": send_at} if send_at else {})}
+        body = json.dumps(body).encode()
         status, created = http("POST", f"{API}/v1/sendouts", body, timeout=300)
         assert status == 202, status
         return created

@@ -10,8 +10,8 @@ only; every loop is bounded in time. Usage: bench/email-sendout.py [N] [--xmx 1g
 """
 import argparse, json, os, subprocess, sys, time, urllib.error, zipfile
 
-from benchlib import (JAR, ROOT, SANDBOX, SANDBOX_PORT, Engine, ReceiptKeys, cpu_seconds, http, live_heap,
-                      metric, postmaster, timestamp)
+from benchlib import (JAR, ROOT, SANDBOX, SANDBOX_PORT, CpuMeter, Engine, ReceiptKeys, http, live_heap, metric,
+                      timestamp)
 
 LIB = os.path.join(ROOT, "bench", "target", "embedded-lib")
 
@@ -65,10 +65,7 @@ def main():
         if args.jfr:
             subprocess.run(["jcmd", str(engine.engine.pid), "JFR.start", "name=bench", "settings=profile"],
                            check=True, capture_output=True, timeout=60)
-        cpu_before = cpu_seconds(engine.engine.pid)
-        database = postmaster(engine.env["SENDOUT_STATE"])
-        database_cpu_before = sum(cpu_seconds(database).values()) if database else 0.0
-        sandbox_cpu_before = cpu_seconds(engine.sandbox.pid)
+        cpu = CpuMeter(engine)
         started = time.time()
         created = engine.create_sendout(n)
         create_seconds = time.time() - started
@@ -95,9 +92,7 @@ def main():
         if sendout["status"] != "COMPLETED":
             sys.exit(f"sendout did not complete within 15 minutes: {sendout['messages']}")
 
-        cpu_after = cpu_seconds(engine.engine.pid)
-        database_cpu = sum(cpu_seconds(database).values()) - database_cpu_before if database else None
-        sandbox_cpu = sum(cpu_seconds(engine.sandbox.pid).values()) - sum(sandbox_cpu_before.values())
+        cpu_used = cpu.used()
         if args.jfr:
             subprocess.run(["jcmd", str(engine.engine.pid), "JFR.stop", "name=bench",
                             f"filename={os.path.abspath(args.jfr)}"], check=True, capture_output=True, timeout=120)
@@ -123,12 +118,7 @@ def main():
         }
         # CPU seconds from the POST to COMPLETED: the engine's JVM, the processes it started
         # (Postgres, the Temporal server) and the sandbox.
-        result["cpu_seconds"] = {name: round(cpu_after[name] - cpu_before.get(name, 0.0), 1)
-                                 for name in sorted(cpu_after)
-                                 if cpu_after[name] - cpu_before.get(name, 0.0) >= 0.1}
-        result["cpu_seconds"]["sandbox"] = round(sandbox_cpu, 1)
-        if database_cpu is not None:
-            result["cpu_seconds"]["postgres"] = round(database_cpu, 1)
+        result["cpu_seconds"] = cpu_used
         if baseline:
             result["baseline_direct_send"] = baseline
             result["ratio_release_to_accepted"] = round(
