@@ -275,6 +275,14 @@ class Histories:
                   file=sys.stderr, flush=True)
         return [json.loads(line) for line in run.stdout.splitlines() if line.startswith("{\"sendoutId\"")]
 
+    def per_thousand(self, sendout_id, messages):
+        """Events and actions of one sendout (its workflow and every batch workflow) per 1,000 of
+        its messages, the actions by event type."""
+        t = Histories.total(self.read([sendout_id]))
+        k = 1000 / messages
+        return {"events": round(t["events"] * k, 1), "actions": round(t["actions"] * k, 1),
+                "actions_by_type": {name: round(v * k, 1) for name, v in sorted(t["by_type"].items())}}
+
     @staticmethod
     def total(histories):
         t = {"events": 0, "actions": 0, "by_type": {}}

@@ -6,14 +6,14 @@ Starts the sandbox (SendGrid and Vonage) and the engine on its embedded default 
 lets the sandbox enforce Vonage's limit (30 requests/s unless --rate says otherwise, the engine
 set to the same), creates one SMS sendout of N recipients, polls it until COMPLETED and prints
 JSON: what the sandbox saw (the most requests in one second of the clock and in any sliding
-second, 429s) and how long sending
-took against N / rate. Loopback only; every loop is bounded in time.
+second, 429s), how long sending took against N / rate, and the Temporal history events and actions
+per 1,000 messages (bench/HistorySize.java). Loopback only; every loop is bounded in time.
 Usage: bench/sms-sendout.py [N] [--rate 30]
 """
-import argparse, json, sys, time
+import argparse, json, sys, tempfile, time
 from datetime import datetime
 
-from benchlib import API, SANDBOX, Engine, ReceiptKeys, http, timestamp
+from benchlib import SANDBOX, Engine, Histories, ReceiptKeys, http, timestamp
 
 
 def instant(text):
@@ -31,6 +31,7 @@ def main():
     # The engine paces at the limit the sandbox enforces.
     engine.env.update(VONAGE_REQUESTS_PER_SECOND=str(args.rate),
                       SANDBOX_VONAGE_RATELIMITPERSECOND=str(args.rate))
+    histories = Histories(tempfile.mkdtemp(prefix="sms-sendout"))
     with engine:
         http("PUT", f"{SANDBOX}/sandbox/vonage/statuses", {"delayMs": 200})
         http("DELETE", f"{SANDBOX}/sandbox/vonage/messages")
@@ -60,6 +61,7 @@ def main():
             "release_to_sent_seconds": round(timestamp(sendout, "sentAt") - timestamp(sendout, "releasedAt"), 2),
             "post_to_completed_seconds": round(timestamp(sendout, "completedAt") - started, 2),
             "statuses_posted": stats["statusesPosted"],
+            "temporal_per_1000_messages": histories.per_thousand(created["id"], n),
         }, indent=2))
 
 
