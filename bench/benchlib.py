@@ -178,6 +178,10 @@ class Engine:
         self.env.update(extra_env or {})
         for name in ("DATABASE_URL", "TEMPORAL_ADDRESS"):
             self.env.pop(name, None)
+        # An outside Postgres, for instance one started with pg_stat_statements to see which
+        # statements the run spent its time in (docs/benchmarks.md).
+        if os.environ.get("SENDOUT_BENCH_DATABASE_URL"):
+            self.env["DATABASE_URL"] = os.environ["SENDOUT_BENCH_DATABASE_URL"]
         self.xmx = xmx
         self.jvm_args = list(jvm_args)
         self.sandbox_only = sandbox_only

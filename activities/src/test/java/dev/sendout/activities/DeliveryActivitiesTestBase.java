@@ -38,7 +38,7 @@ public abstract class DeliveryActivitiesTestBase<A extends DeliveryActivities> e
   @Autowired protected DeliveryStore deliveries;
   @Autowired protected MessageReads messages;
 
-  private TestActivityEnvironment temporal;
+  protected TestActivityEnvironment temporal;
 
   /** The activity as a workflow calls it: one attempt, so that a test sees each failure. */
   protected DeliveryActivities delivery;

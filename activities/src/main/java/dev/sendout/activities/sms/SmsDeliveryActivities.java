@@ -5,6 +5,7 @@ import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.delivery.ContentKey;
 import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.OutgoingMessage;
+import dev.sendout.core.delivery.PauseCheck;
 import dev.sendout.core.delivery.SendOutcome;
 import dev.sendout.core.delivery.SendRecorder;
 import dev.sendout.core.sendout.SendoutStore;
@@ -12,6 +13,8 @@ import dev.sendout.workflows.batch.DeliveryActivities;
 import dev.sendout.workflows.batch.DeliveryFailure;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendTally;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
 import java.util.HashMap;
 import java.util.List;
@@ -22,14 +25,17 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * SMS delivery: for each message of a range (one, as the batch workflow calls it), claims the
- * message if it is still RELEASED, waits for a free slot under Vonage's rate limit, sends it in a
- * Vonage request of its own and records the outcome. Registered on the SMS task queue, whose
- * activity rate limit is Vonage's request rate limit.
+ * SMS delivery: for each message of a range (up to {@code SmsChannel.MESSAGES_PER_CALL}), claims
+ * the message if it is still RELEASED, waits for a free slot under Vonage's rate limit, sends it in
+ * a Vonage request of its own and records the outcome. Registered on the SMS task queue.
  *
  * <p>The same claim protects against double sends as for email: a message Vonage may have taken (a
  * read timeout, or a worker that died mid-call and left its claim behind) becomes UNCONFIRMED and
- * is never resent on its own.
+ * is never resent on its own. Only the message being sent is claimed, so a killed worker leaves at
+ * most one message per running call in doubt, and a retried call goes on from the first message
+ * still RELEASED. After each message the call heartbeats (a dead worker's call is retried after the
+ * heartbeat timeout) and, before the next, looks whether the sendout was paused, so that a pause
+ * stops the sends within one message, as it did when each message was a call of its own.
  */
 @Component
 public class SmsDeliveryActivities implements DeliveryActivities {
@@ -63,7 +69,12 @@ public class SmsDeliveryActivities implements DeliveryActivities {
   /** Sends the batch's messages one by one, each claimed right before its own request. */
   private void sendEach(UUID sendoutId, SendBatch batch) {
     Map<ContentKey, SmsContent> contents = new HashMap<>();
+    ActivityExecutionContext activity = Activity.getExecutionContext();
     for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
+      if (seq > batch.fromSeq()) {
+        activity.heartbeat(seq);
+        PauseCheck.refuseWhilePaused(sendouts, sendoutId); // the first was checked before the call
+      }
       List<OutgoingMessage> claimed =
           deliveries.claimForSend(sendoutId, batch.batchNo(), seq, seq + 1);
       if (claimed.isEmpty()) {

@@ -6,6 +6,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.FAILED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
@@ -23,9 +24,15 @@ import dev.sendout.workflows.sendout.SendTally;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -37,6 +44,8 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
 
   private static final WireMockServer vonage = startedProvider();
   private static final String MESSAGES = "/v1/messages";
+
+  @Autowired private DSLContext db;
 
   @DynamicPropertySource
   static void vonageAddress(DynamicPropertyRegistry registry) {
@@ -203,6 +212,59 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
     assertThat(delivery.sendBatch(only(id, 0))).isEqualTo(new SendTally(0, 0, 1));
 
     vonage.verify(0, postRequestedFor(urlEqualTo(MESSAGES)));
+  }
+
+  @Test
+  void aCallOfSeveralMessagesSendsEachInARequestOfItsOwnAndHeartbeatsBetweenThem() {
+    UUID id = releasedSendout(3);
+    List<Integer> heartbeats = new CopyOnWriteArrayList<>();
+    temporal.setActivityHeartbeatListener(Integer.class, heartbeats::add);
+    vonageAccepts(UUID.randomUUID().toString());
+
+    assertThat(delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3)))
+        .isEqualTo(new SendTally(3, 0, 0));
+
+    assertThat(all(id)).extracting(StoredMessage::status).containsOnly(ACCEPTED);
+    vonage.verify(3, postRequestedFor(urlEqualTo(MESSAGES)));
+    // The SDK sends the first heartbeat at once and may coalesce the later ones.
+    assertThat(heartbeats).isNotEmpty().first().isEqualTo(1);
+  }
+
+  @Test
+  void aPauseStopsACallOfSeveralMessagesBeforeItsNextMessage() throws Exception {
+    UUID id = releasedSendout(3);
+    vonage.stubFor(
+        post(MESSAGES)
+            .willReturn(
+                aResponse()
+                    .withStatus(202)
+                    .withFixedDelay(500)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"message_uuid\":\"" + UUID.randomUUID() + "\"}")));
+
+    CompletableFuture<SendTally> call =
+        CompletableFuture.supplyAsync(
+            () -> delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3)));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (vonage.getAllServeEvents().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    db.update(SENDOUT)
+        .set(SENDOUT.PAUSED_AT, OffsetDateTime.now())
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+
+    assertThatThrownBy(call::join)
+        .cause()
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> assertThat(failure.getType()).isEqualTo("SENDOUT_PAUSED"));
+    assertThat(all(id))
+        .extracting(StoredMessage::status)
+        .containsExactly(ACCEPTED, RELEASED, RELEASED);
+    vonage.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
   }
 
   private static void assertRetryable(Runnable call, DeliveryFailure type) {

@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 
 /**
  * The steps of one batch, whoever runs them: sends the chunk through the channel's delivery
- * activity (one call for an email batch, one per message for SMS), reports it sent, then waits
+ * activity (one call for an email batch, one per 50 messages for SMS), reports it sent, then waits
  * until every message is settled by a receipt. A batch runs either as a {@link BatchWorkflow} child
  * of its sendout or, when the sendout has only this one batch, inline in the sendout workflow; the
  * {@link Owner} is what differs between the two. Workflow code.
@@ -67,8 +67,12 @@ public final class BatchRun {
   private static final Logger log = Workflow.getLogger(BatchRun.class);
 
   /**
-   * Long enough for one provider call at its read timeout (20 s) plus the store writes around it;
-   * short enough that a batch whose worker died is retried within a minute.
+   * Long enough for one provider request at its read timeout (20 s) plus the store writes around
+   * it; short enough that a call whose worker died is retried within a minute. It is the calls'
+   * heartbeat timeout, which the server counts from the start or the last heartbeat: an email call
+   * (one request) never heartbeats and so is bounded by it as a whole; an SMS call, which sends its
+   * messages one request at a time at Vonage's pace, heartbeats before each next message. A call's
+   * start-to-close timeout allows this much per message, for a call that is alive but slow.
    */
   static final Duration SEND_TIMEOUT = Duration.ofSeconds(45);
 
@@ -179,7 +183,8 @@ public final class BatchRun {
             DeliveryActivities.class,
             ActivityOptions.newBuilder()
                 .setTaskQueue(start.deliveryTaskQueue())
-                .setStartToCloseTimeout(SEND_TIMEOUT)
+                .setHeartbeatTimeout(SEND_TIMEOUT)
+                .setStartToCloseTimeout(SEND_TIMEOUT.multipliedBy(start.messagesPerCall()))
                 .setRetryOptions(SEND_RETRY)
                 .build());
     int size = batch.toSeq() - batch.fromSeq();

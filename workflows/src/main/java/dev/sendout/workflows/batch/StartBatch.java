@@ -11,7 +11,7 @@ import java.util.Objects;
  * Input of {@link BatchWorkflow}.
  *
  * @param deliveryTaskQueue the channel's activity task queue
- * @param messagesPerCall messages per delivery activity: the batch size for email, 1 for SMS
+ * @param messagesPerCall messages per delivery activity: the batch size for email, 50 for SMS
  * @param receiptTimeout how long accepted messages may wait for a receipt
  * @param sent set, with {@code receiptDeadline}, when the batch continues as new while awaiting
  *     receipts; null on the first run
@@ -44,7 +44,7 @@ public record StartBatch(
         batch, deliveryTaskQueue, messagesPerCall, receiptTimeout, sent, receiptDeadline);
   }
 
-  /** How many delivery activities the batch makes: one for email, one per message for SMS. */
+  /** How many delivery activities the batch makes: one for email, one per 50 messages for SMS. */
   public int callCount() {
     return (batch.toSeq() - batch.fromSeq() + messagesPerCall - 1) / messagesPerCall;
   }

@@ -56,8 +56,8 @@ final class BatchStarter {
 
   /**
    * Delivery calls of a later batch run inline at most: an email batch is one call whatever its
-   * size, an SMS batch one per message, each of which would add its events to the sendout's
-   * history.
+   * size, an SMS batch one per 50 messages (one per message for sendouts started before that), each
+   * of which would add its events to the sendout's history.
    */
   static final int MAX_INLINE_CALLS = 20;
 

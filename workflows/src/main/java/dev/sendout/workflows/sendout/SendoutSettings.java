@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param receiptTimeout how long an accepted message may wait for the provider's receipt before it
  *     is flagged UNCONFIRMED
  * @param messagesPerCall messages one delivery activity sends: a whole batch for email (one
- *     SendGrid request), one for SMS (one Vonage request each, so that the task queue's activity
- *     rate limit is the provider's request rate limit)
+ *     SendGrid request), 50 for SMS (one paced Vonage request each; 1 in sendouts started before
+ *     SMS calls carried several)
  * @param releaseGrace how long after the send time (or after being added) messages may stay
  *     unreleased before the sendout is flagged {@code NOT_RELEASED}
  */
