@@ -24,15 +24,20 @@ JVM) on loopback and drives them with bench/LoadGenerator.java:
    202 to the last completedAt, history events/actions per sendout (a sample).
 7. A 3x overload of (6): 150/s for 60 s, then everything accepted followed until COMPLETED.
 
+`--part outage` runs only this, on the real Temporal dev server (deploy/temporal-dev/temporal-dev.sh,
+built from Go modules) behind a loopback proxy: additions of 1 recipient into one open sendout at
+200/s for 90 s, the proxy cutting the engine off Temporal from 15 s to 75 s; every addition must
+be answered 202, and released and DELIVERED within 30 s after Temporal is back.
+
 The tenant's own limits (100 requests/s) are raised out of the way, as in api-load.py, so the
 shared bounds (write bulkhead, backlog, pending workflow work) are what an overload meets. Every
 loop and wait is bounded; everything is on loopback. Prints one JSON object.
 
-Usage: bench/additions-load.py [--quick] [--rates 100,200,400,700,1000,1500]
+Usage: bench/additions-load.py [--quick] [--rates 100,200,400,700,1000,1500] [--part all|additions|small|outage]
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, time, urllib.parse
+import argparse, json, os, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.parse
 
-from benchlib import API, ROOT, SANDBOX, API_KEY, Engine, Histories, ReceiptKeys, http, timestamp
+from benchlib import API, ROOT, SANDBOX, API_KEY, Engine, Histories, LoopbackProxy, ReceiptKeys, http, timestamp
 
 LIMITS = {"SENDOUT_API_LIMITS_REQUESTSPERSECOND": "1000000",
           "SENDOUT_API_LIMITS_RECIPIENTSPERMINUTE": "1000000000"}
@@ -251,9 +256,13 @@ def main():
     ap.add_argument("--quick", action="store_true", help="a short smoke run (a few seconds per phase)")
     ap.add_argument("--rates", default="100,200,400,700,1000,1500", help="open-model additions/s to try, in order")
     ap.add_argument("--xmx", default="1g")
-    ap.add_argument("--part", choices=("all", "additions", "small"), default="all",
-                    help="additions: steps 1-6 only; small: the one-recipient sendouts (7) only")
+    ap.add_argument("--part", choices=("all", "additions", "small", "outage"), default="all",
+                    help="additions: steps 1-6 only; small: the one-recipient sendouts (7) only; "
+                         "outage: additions while Temporal is cut off (on the real dev server)")
     args = ap.parse_args()
+    if args.part == "outage":
+        print(json.dumps(outage(args), indent=2))
+        return
     q = args.quick
     rates = [float(r) for r in args.rates.split(",")][: 2 if q else None]
     closed_s, step_s, create_s, create_rate = (5, 5, 10, 10) if q else (30, 15, 60, 50)
@@ -343,6 +352,68 @@ def additions(args, gen, hist, engine, q, rates, closed_s, step_s, result):
         stats = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]
         result["additions"]["sandbox_duplicates"] = stats["duplicates"]
         log("additions", result["additions"])
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def outage(args, rate=200, seconds=90, cut_at=15, cut_for=60):
+    """Additions into one open sendout while the engine cannot reach Temporal for cut_for seconds."""
+    script = os.path.join(ROOT, "deploy", "temporal-dev", "temporal-dev.sh")
+    server_env = dict(os.environ, SENDOUT_STATE=tempfile.mkdtemp(prefix="outage-temporal"),
+                      TEMPORAL_PORT=str(free_port()), TEMPORAL_UI_PORT=str(free_port()))
+    subprocess.run([script, "start"], env=server_env, check=True, stdout=subprocess.DEVNULL)
+    proxy = LoopbackProxy(int(server_env["TEMPORAL_PORT"]))
+    result = {"rate": rate, "seconds": seconds, "temporal_cut_from_s": cut_at, "temporal_cut_for_s": cut_for,
+              "load_average_at_start": os.getloadavg()}
+    try:
+        with Engine(ReceiptKeys(), xmx=args.xmx, extra_env=LIMITS,
+                    temporal_address=f"127.0.0.1:{proxy.port}") as engine:
+            gen = Generator()
+            anchor = open_sendouts(1)
+            gen.run(API, "", "add1", [("warm-up", 10, 0)], concurrency=8, targets=anchor)
+            times = {}
+
+            def network():
+                time.sleep(cut_at)
+                proxy.cut()
+                times["cut"] = time.time()
+                log("temporal", "cut off")
+                time.sleep(cut_for)
+                proxy.restore()
+                times["restored"] = time.time()
+                log("temporal", "reachable again")
+
+            cutter = threading.Thread(target=network)
+            cutter.start()
+            phase, acc = gen.run(API, "", "add1", [("additions", seconds, rate)], targets=anchor)
+            cutter.join()
+            result["additions"] = brief(phase[0])
+            result["engine_alive"] = engine.engine.poll() is None
+            accepted = {tag: t for t, tag in acc}
+            during = [t for t, _ in acc if times["cut"] * 1000 <= t <= times["restored"] * 1000]
+            result["accepted_while_cut_off"] = len(during)
+            by_address = follow_additions(anchor, accepted, 600)
+            report = release_report(accepted, by_address)
+            back = times["restored"]
+            after_back = [(timestamp(m, "releasedAt") - back, timestamp(m, "finishedAt") - back)
+                          for a in accepted if (m := by_address.get(a)) and m.get("finishedAt")]
+            report["after_temporal_back_s"] = {
+                "last_released": round(max((r for r, _ in after_back), default=0), 1),
+                "last_delivered": round(max((d for _, d in after_back), default=0), 1)}
+            report["all_delivered_within_30s_of_return"] = (
+                report["all_delivered"] and report["after_temporal_back_s"]["last_delivered"] <= 30)
+            result["delivery"] = report
+            result["sandbox_duplicates"] = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]["duplicates"]
+    finally:
+        proxy.cut()
+        subprocess.run([script, "stop"], env=server_env, stdout=subprocess.DEVNULL)
+    return result
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Shared pieces of the benchmarks: start the sandbox and the engine as separate JVMs on loopback,
 talk HTTP to them, and make the key pair that signs SendGrid receipts. Every wait is bounded."""
-import base64, json, os, subprocess, sys, tempfile, time, urllib.request, zipfile
+import base64, json, os, socket, struct, subprocess, sys, tempfile, threading, time, urllib.request, zipfile
 from datetime import datetime
 
 from cryptography.hazmat.primitives import hashes, serialization
@@ -156,7 +156,7 @@ class Engine:
     ports. The worker authenticates to the sandbox Vonage with its default key and secret."""
 
     def __init__(self, keys, xmx="1g", max_recipients=10_000, sandbox_sends_receipts=True,
-                 extra_env=None, sandbox_only=False, jvm_args=()):
+                 extra_env=None, sandbox_only=False, jvm_args=(), temporal_address=None):
         if not (os.path.exists(JAR) and os.path.exists(SANDBOX_JAR)):
             subprocess.run([os.path.join(ROOT, "mvnw"), "-q", "-B", "-DskipTests", "package"], cwd=ROOT, check=True)
         self.env = dict(os.environ, API_PORT=str(API_PORT), WORKER_PORT=str(WORKER_PORT), SANDBOX_PORT=str(SANDBOX_PORT),
@@ -182,6 +182,9 @@ class Engine:
         # statements the run spent its time in (docs/benchmarks.md).
         if os.environ.get("SENDOUT_BENCH_DATABASE_URL"):
             self.env["DATABASE_URL"] = os.environ["SENDOUT_BENCH_DATABASE_URL"]
+        # A Temporal server the run started itself, for instance behind a proxy that cuts it off.
+        if temporal_address:
+            self.env["TEMPORAL_ADDRESS"] = temporal_address
         self.xmx = xmx
         self.jvm_args = list(jvm_args)
         self.sandbox_only = sandbox_only
@@ -254,6 +257,67 @@ class Engine:
             cursor = page["nextCursor"]
             if not cursor:
                 return out
+
+
+class LoopbackProxy:
+    """A TCP proxy on loopback that can cut the network: cut() resets every connection and refuses
+    new ones, as when a server's host goes away; restore() accepts again. The server behind it
+    keeps running and keeps its state (embedded/.../LoopbackProxy.java does the same in the tests)."""
+
+    def __init__(self, target_port):
+        self.target_port = target_port
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self.lock = threading.Lock()
+        self.sockets = []
+        self.listener = None
+        self.restore()
+
+    def restore(self):
+        listener = socket.socket()
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listener.bind(("127.0.0.1", self.port))
+        listener.listen(128)
+        self.listener = listener
+        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+
+    def cut(self):
+        self.listener.close()
+        with self.lock:
+            for s in self.sockets:
+                try:  # a reset, not an orderly close
+                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                    s.close()
+                except OSError:
+                    pass
+            self.sockets.clear()
+
+    def _accept(self, listener):
+        while True:
+            try:
+                client, _ = listener.accept()
+                server = socket.create_connection(("127.0.0.1", self.target_port))
+            except OSError:
+                return  # cut
+            with self.lock:
+                self.sockets += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source, sink):
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+        except OSError:
+            pass
+        for s in (source, sink):
+            try:
+                s.close()
+            except OSError:
+                pass
 
 
 class Histories:
