@@ -5,13 +5,14 @@ DELIVERED by a signed receipt.
 Starts the sandbox SendGrid in its own JVM (it keeps a record of every message it accepts, which
 must not count as engine heap) and the engine on its embedded default in another, sets the
 sandbox to report every delivery at once, creates one sendout of N recipients, polls it until
-COMPLETED, samples the engine's heap through the worker's actuator, and prints JSON. Loopback
+COMPLETED, samples the engine's heap through the worker's actuator, counts the Temporal history
+events and actions per 1,000 messages (bench/HistorySize.java), and prints JSON. Loopback
 only; every loop is bounded in time. Usage: bench/email-sendout.py [N] [--xmx 1g] [--live-heap]
 """
-import argparse, json, os, subprocess, sys, time, urllib.error, zipfile
+import argparse, json, os, subprocess, sys, tempfile, time, urllib.error, zipfile
 
-from benchlib import (JAR, ROOT, SANDBOX, SANDBOX_PORT, CpuMeter, Engine, ReceiptKeys, http, live_heap, metric,
-                      timestamp)
+from benchlib import (JAR, ROOT, SANDBOX, SANDBOX_PORT, CpuMeter, Engine, Histories, ReceiptKeys, http, live_heap,
+                      metric, timestamp)
 
 LIB = os.path.join(ROOT, "bench", "target", "embedded-lib")
 
@@ -115,6 +116,8 @@ def main():
             "receipt_events_posted": stats["receipts"]["eventsPosted"],
             "receipt_post_failures": stats["receipts"]["postFailures"],
             "status_polls_answered_503": unavailable,
+            "temporal_per_1000_messages": Histories(tempfile.mkdtemp(prefix="email-sendout")).per_thousand(
+                sendout_id, n),
         }
         # CPU seconds from the POST to COMPLETED: the engine's JVM, the processes it started
         # (Postgres, the Temporal server) and the sandbox.
