@@ -35,9 +35,10 @@ loop and wait is bounded; everything is on loopback. Prints one JSON object.
 
 Usage: bench/additions-load.py [--quick] [--rates 100,200,400,700,1000,1500] [--part all|additions|small|outage]
 """
-import argparse, json, os, socket, statistics, subprocess, sys, tempfile, threading, time, urllib.parse
+import argparse, json, os, statistics, subprocess, sys, tempfile, threading, time, urllib.parse
 
-from benchlib import API, ROOT, SANDBOX, API_KEY, Engine, Histories, LoopbackProxy, ReceiptKeys, http, timestamp
+from benchlib import (API, ROOT, SANDBOX, API_KEY, Engine, Histories, LoopbackProxy, ReceiptKeys, free_port, http,
+                      timestamp)
 
 LIMITS = {"SENDOUT_API_LIMITS_REQUESTSPERSECOND": "1000000",
           "SENDOUT_API_LIMITS_RECIPIENTSPERMINUTE": "1000000000"}
@@ -352,14 +353,6 @@ def additions(args, gen, hist, engine, q, rates, closed_s, step_s, result):
         stats = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]
         result["additions"]["sandbox_duplicates"] = stats["duplicates"]
         log("additions", result["additions"])
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 def outage(args, rate=200, seconds=90, cut_at=15, cut_for=60):

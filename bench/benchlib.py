@@ -259,6 +259,13 @@ class Engine:
                 return out
 
 
+def free_port():
+    """A loopback port nothing listens on at the moment."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 class LoopbackProxy:
     """A TCP proxy on loopback that can cut the network: cut() resets every connection and refuses
     new ones, as when a server's host goes away; restore() accepts again. The server behind it
@@ -266,10 +273,7 @@ class LoopbackProxy:
 
     def __init__(self, target_port):
         self.target_port = target_port
-        probe = socket.socket()
-        probe.bind(("127.0.0.1", 0))
-        self.port = probe.getsockname()[1]
-        probe.close()
+        self.port = free_port()
         self.lock = threading.Lock()
         self.sockets = []
         self.listener = None
