@@ -288,6 +288,11 @@ class LoopbackProxy:
         threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
 
     def cut(self):
+        # shutdown, not only close: a thread blocked in accept() keeps a closed socket listening.
+        try:
+            self.listener.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
         self.listener.close()
         with self.lock:
             for s in self.sockets:
