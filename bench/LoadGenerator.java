@@ -1,9 +1,14 @@
+import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.PrintWriter;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,12 +19,12 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,7 +34,10 @@ import java.util.regex.Pattern;
  * beside each create, reads one sendout created earlier, whatever the answers take. A request's
  * latency runs from the moment it was due, not from when it went out, so a server that falls behind
  * is charged for the wait it causes (no coordinated omission). Every request has a timeout, and
- * the run stops by itself after its phases.
+ * the run stops by itself after its phases. Requests go out on up to 512 keep-alive connections,
+ * each a plain socket driven by a thread of its own; a request due while all 512 wait for answers
+ * waits for one (charged to its latency), and one that waited longer than the timeout counts as
+ * timed out without being sent.
  *
  * <p>Run with the JDK alone (no build): {@code java bench/LoadGenerator.java --base URL --key KEY
  * --phase sustained:60:30 [--phase overload:60:90 ...] [--path /v1/sendouts] [--timeout-ms 5000]
@@ -94,17 +102,19 @@ public class LoadGenerator {
     if (logFile != null) {
       Files.write(Path.of(logFile), generator.log);
     }
+    System.exit(0); // the open model's senders and their connections go with the process
   }
 
-  private final String base;
+  /** Connections the open model keeps at most; a request due while all are busy waits for one. */
+  private static final int OPEN_CONNECTIONS = 512;
+
+  private final String host;
+  private final int port;
   private final String key;
   private final String path;
   private final Duration timeout;
-  private final ExecutorService callbacks = Executors.newFixedThreadPool(4);
-  private final HttpClient http;
   private final Queue<Result> results = new ConcurrentLinkedQueue<>();
   private final List<String> accepted = new CopyOnWriteArrayList<>();
-  private final Queue<CompletableFuture<?>> inFlight = new ConcurrentLinkedQueue<>();
   private final String body;
   private final List<String> targets;
   private final int concurrency;
@@ -113,23 +123,48 @@ public class LoadGenerator {
   private final Queue<String> log = new ConcurrentLinkedQueue<>();
 
   LoadGenerator(String base, String key, String path, Duration timeout, String body, List<String> targets, int concurrency) {
-    this.base = base;
+    URI uri = URI.create(base);
+    this.host = uri.getHost();
+    this.port = uri.getPort();
     this.key = key;
     this.path = path;
     this.timeout = timeout;
     this.body = body;
     this.targets = targets;
     this.concurrency = concurrency;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(timeout)
-            .executor(callbacks)
-            .build();
   }
 
   void run(List<Phase> phases, String idsFile) throws Exception {
     List<Long> phaseStarts = new ArrayList<>();
+    // Open model: each request is handed at its due time to one of these senders, each with a
+    // keep-alive connection of its own.
+    ThreadLocal<Connection> connections = ThreadLocal.withInitial(() -> new Connection(host, port));
+    var senders = (java.util.concurrent.ThreadPoolExecutor) Executors.newFixedThreadPool(OPEN_CONNECTIONS);
+    if (concurrency == 0) {
+      // Every sender and its connection ready before the first request is due, so that the first
+      // second measures the server, not the generator opening 512 threads and connections.
+      var ready = new java.util.concurrent.CountDownLatch(OPEN_CONNECTIONS);
+      for (int i = 0; i < OPEN_CONNECTIONS; i++) {
+        senders.execute(
+            () -> {
+              connections.get().connect();
+              ready.countDown();
+              try {
+                ready.await(); // each sender takes one of these, not several
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            });
+      }
+      ready.await();
+      // The request-building code run before it is timed: its first calls link string
+      // concatenations and load classes, tens of milliseconds that would otherwise land on the
+      // first requests of the phase.
+      for (int i = 0; i < 2_000; i++) {
+        Call call = next().call();
+        head(call, call.json() == null ? null : call.json().getBytes(StandardCharsets.UTF_8));
+      }
+    }
     for (int p = 0; p < phases.size(); p++) {
       Phase phase = phases.get(p);
       long start = System.nanoTime();
@@ -145,19 +180,22 @@ public class LoadGenerator {
         if (wait > 0) {
           LockSupport.parkNanos(wait);
         }
+        int index = p;
         Outgoing request = next();
-        send(p, "create", due, request.request(), request.tag());
+        senders.execute(() -> send(connections.get(), index, "create", due, request.call(), request.tag()));
         if (body.equals("create100") && !accepted.isEmpty()) {
           String id = accepted.get(ThreadLocalRandom.current().nextInt(accepted.size()));
-          send(p, "get", due, request(path + "/" + id).GET(), null);
+          Call read = new Call("GET", path + "/" + id, null);
+          senders.execute(() -> send(connections.get(), index, "get", due, read, null));
         }
-        inFlight.removeIf(CompletableFuture::isDone);
       }
       LockSupport.parkNanos(start + phase.seconds() * 1_000_000_000L - System.nanoTime());
     }
-    // Every request has a timeout, so this ends.
-    CompletableFuture.allOf(inFlight.toArray(CompletableFuture[]::new)).join();
-    callbacks.shutdown();
+    // Every request has a timeout, and one that waited longer than it for a sender is not sent.
+    senders.shutdown();
+    if (!senders.awaitTermination(2 * timeout.toMillis() + 60_000, TimeUnit.MILLISECONDS)) {
+      throw new IllegalStateException("Requests still unanswered well past their timeout");
+    }
     if (idsFile != null) {
       Files.write(Path.of(idsFile), accepted);
     }
@@ -175,23 +213,14 @@ public class LoadGenerator {
     for (int c = 0; c < concurrency; c++) {
       Thread caller =
           new Thread(
-                  () -> {
-                    while (System.nanoTime() < end) {
-                      Outgoing request = next();
-                      long sent = System.nanoTime();
-                      HttpResponse<String> response = null;
-                      Throwable failure = null;
-                      try {
-                        response = http.send(request.request().build(), HttpResponse.BodyHandlers.ofString());
-                      } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                      } catch (Exception e) {
-                        failure = e;
-                      }
-                      record(phase, "create", sent, request.tag(), response, failure);
-                    }
-                  });
+              () -> {
+                Connection connection = new Connection(host, port);
+                while (System.nanoTime() < end) {
+                  Outgoing request = next();
+                  send(connection, phase, "create", System.nanoTime(), request.call(), request.tag());
+                }
+                connection.close();
+              });
       caller.start();
       callers.add(caller);
     }
@@ -200,23 +229,27 @@ public class LoadGenerator {
     }
   }
 
+  /** A request: its method, target and JSON body (null for none). */
+  record Call(String method, String target, String json) {}
+
   /** A request, and what its log line names when it is accepted (null: the id in the answer). */
-  record Outgoing(HttpRequest.Builder request, String tag) {}
+  record Outgoing(Call call, String tag) {}
 
   /** The next request of the chosen kind. */
   private Outgoing next() {
     long n = sequence.getAndIncrement();
     return switch (body) {
-      case "create1" -> new Outgoing(post(path, sendoutBody(n, 1)), null);
+      case "create1" -> new Outgoing(new Call("POST", path, sendoutBody(n, 1)), null);
       case "add1" ->
           new Outgoing(
-              post(
+              new Call(
+                  "POST",
                   targets.isEmpty()
                       ? path
                       : "/v1/sendouts/" + targets.get((int) (n % targets.size())) + "/recipients",
                   "{\"recipients\":[" + recipient(run + "-" + n, 0) + "]}"),
               "user" + run + "-" + n + "-0@example.com");
-      default -> new Outgoing(create(n), null);
+      default -> new Outgoing(new Call("POST", path, create(n)), null);
     };
   }
 
@@ -237,19 +270,7 @@ public class LoadGenerator {
     return out.append("]}").toString();
   }
 
-  private HttpRequest.Builder post(String target, String json) {
-    return request(target)
-        .header("Content-Type", "application/json")
-        .header("Idempotency-Key", UUID.randomUUID().toString())
-        .POST(HttpRequest.BodyPublishers.ofString(json));
-  }
-
-  private HttpRequest.Builder request(String target) {
-    var builder = HttpRequest.newBuilder(URI.create(base + target)).timeout(timeout);
-    return key == null ? builder : builder.header("Authorization", "Bearer " + key);
-  }
-
-  private HttpRequest.Builder create(long n) {
+  private String create(long n) {
     StringBuilder body =
         new StringBuilder(
             "{\"channel\":\"EMAIL\",\"from\":{\"email\":\"surveys@example.com\",\"name\":\"Surveys\"},"
@@ -269,36 +290,29 @@ public class LoadGenerator {
           .append(i)
           .append("\"}}");
     }
-    body.append("]}");
-    return request(path)
-        .header("Content-Type", "application/json")
-        .header("Idempotency-Key", UUID.randomUUID().toString())
-        .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+    return body.append("]}").toString();
   }
 
-  private void send(int phase, String kind, long due, HttpRequest.Builder request, String tag) {
-    inFlight.add(
-        http.sendAsync(request.build(), HttpResponse.BodyHandlers.ofString())
-            .handle(
-                (response, failure) -> {
-                  record(phase, kind, due, tag, response, failure);
-                  return null;
-                }));
-  }
-
-  private void record(
-      int phase, String kind, long due, String tag, HttpResponse<String> response, Throwable failure) {
-    long latency = System.nanoTime() - due;
-    if (failure != null) {
-      Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
-      int code = cause instanceof HttpTimeoutException || failure instanceof HttpTimeoutException ? -1 : -2;
-      results.add(new Result(phase, kind, due, latency, code, false));
+  /**
+   * Sends one request on the connection and records its outcome, its latency counted from when it
+   * was due. One that waited for a sender longer than the timeout counts as timed out, unsent.
+   */
+  private void send(Connection connection, int phase, String kind, long due, Call call, String tag) {
+    if (System.nanoTime() - due > timeout.toNanos()) {
+      results.add(new Result(phase, kind, due, System.nanoTime() - due, -1, false));
       return;
     }
-    int status = response.statusCode();
-    boolean retryAfter = response.headers().firstValue("Retry-After").isPresent();
-    results.add(new Result(phase, kind, due, latency, status, retryAfter));
-    if (!kind.equals("create") || status / 100 != 2) {
+    byte[] json = call.json() == null ? null : call.json().getBytes(StandardCharsets.UTF_8);
+    Connection.Answer answer;
+    try {
+      answer = connection.exchange(head(call, json), json, System.nanoTime() + timeout.toNanos());
+    } catch (IOException e) {
+      int code = e instanceof SocketTimeoutException ? -1 : -2;
+      results.add(new Result(phase, kind, due, System.nanoTime() - due, code, false));
+      return;
+    }
+    results.add(new Result(phase, kind, due, System.nanoTime() - due, answer.status(), answer.retryAfter()));
+    if (!kind.equals("create") || answer.status() / 100 != 2) {
       return;
     }
     long now = System.currentTimeMillis();
@@ -306,10 +320,195 @@ public class LoadGenerator {
       log.add(now + " " + tag);
       return;
     }
-    Matcher id = ID.matcher(response.body());
+    Matcher id = ID.matcher(answer.body());
     if (id.find()) {
       accepted.add(id.group(1));
       log.add(now + " " + id.group(1));
+    }
+  }
+
+  /** The request line and headers of a call whose body is {@code json}. */
+  private byte[] head(Call call, byte[] json) {
+    StringBuilder head =
+        new StringBuilder(call.method()).append(' ').append(call.target()).append(" HTTP/1.1\r\n")
+            .append("Host: ").append(host).append(':').append(port).append("\r\n");
+    if (key != null) {
+      head.append("Authorization: Bearer ").append(key).append("\r\n");
+    }
+    if (json != null) {
+      head.append("Content-Type: application/json\r\nIdempotency-Key: ").append(UUID.randomUUID())
+          .append("\r\nContent-Length: ").append(json.length).append("\r\n");
+    }
+    return head.append("\r\n").toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  /**
+   * One keep-alive HTTP/1.1 connection, used by one thread at a time: a plain socket, so that the
+   * generator costs the machine a small fraction of what the server it measures does (the JDK's
+   * HttpClient took more CPU per request than the do-nothing endpoint answering it, and could not
+   * send 500 requests a second on two cores). Reads Content-Length and chunked bodies.
+   */
+  static final class Connection {
+    record Answer(int status, boolean retryAfter, String body) {}
+
+    private final String host;
+    private final int port;
+    private final byte[] buffer = new byte[16 * 1024];
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private int position;
+    private int limit;
+
+    Connection(String host, int port) {
+      this.host = host;
+      this.port = port;
+    }
+
+    /**
+     * Sends the request and reads its answer by the deadline. A kept-alive connection that the
+     * server closed meanwhile is reopened and the request sent once more, with the same
+     * Idempotency-Key, so a request the server did read is not stored twice.
+     */
+    Answer exchange(byte[] head, byte[] body, long deadline) throws IOException {
+      for (int attempt = 0; ; attempt++) {
+        boolean fresh = socket == null;
+        try {
+          if (fresh) {
+            open(deadline);
+          }
+          out.write(head);
+          if (body != null) {
+            out.write(body);
+          }
+          out.flush();
+          return read(deadline);
+        } catch (EOFException | java.net.SocketException e) {
+          close();
+          if (fresh || attempt > 0) {
+            throw e;
+          }
+        } catch (IOException e) {
+          close();
+          throw e;
+        }
+      }
+    }
+
+    /** Opens the connection ahead of its first request; one that fails opens on first use. */
+    void connect() {
+      try {
+        open(System.nanoTime() + 5_000_000_000L);
+      } catch (IOException e) {
+        close();
+      }
+    }
+
+    private void open(long deadline) throws IOException {
+      socket = new Socket();
+      socket.setTcpNoDelay(true);
+      socket.connect(new InetSocketAddress(host, port), remainingMillis(deadline));
+      in = socket.getInputStream();
+      out = new java.io.BufferedOutputStream(socket.getOutputStream(), 8 * 1024);
+      position = limit = 0;
+    }
+
+    void close() {
+      if (socket != null) {
+        try {
+          socket.close();
+        } catch (IOException ignored) {
+          // closing anyway
+        }
+      }
+      socket = null;
+    }
+
+    private Answer read(long deadline) throws IOException {
+      String status = line(deadline);
+      String[] parts = status.split(" ", 3);
+      if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+        throw new IOException("Not an HTTP answer: " + status);
+      }
+      int code = Integer.parseInt(parts[1]);
+      long length = 0;
+      boolean chunked = false, closeAfter = parts[0].equals("HTTP/1.0"), retryAfter = false;
+      for (String header = line(deadline); !header.isEmpty(); header = line(deadline)) {
+        int colon = header.indexOf(':');
+        String name = header.substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT);
+        String value = header.substring(colon + 1).trim();
+        switch (name) {
+          case "content-length" -> length = Long.parseLong(value);
+          case "transfer-encoding" -> chunked = value.toLowerCase(java.util.Locale.ROOT).contains("chunked");
+          case "connection" -> closeAfter = value.equalsIgnoreCase("close");
+          case "retry-after" -> retryAfter = true;
+          default -> {}
+        }
+      }
+      ByteArrayOutputStream content = new ByteArrayOutputStream();
+      if (chunked) {
+        for (long size = chunkSize(line(deadline)); size > 0; size = chunkSize(line(deadline))) {
+          copy(size, content, deadline);
+          line(deadline);
+        }
+        while (!line(deadline).isEmpty()) {} // trailers
+      } else {
+        copy(length, content, deadline);
+      }
+      if (closeAfter) {
+        close();
+      }
+      return new Answer(code, retryAfter, content.toString(StandardCharsets.UTF_8));
+    }
+
+    private static long chunkSize(String line) {
+      int semicolon = line.indexOf(';');
+      return Long.parseLong((semicolon < 0 ? line : line.substring(0, semicolon)).trim(), 16);
+    }
+
+    private void copy(long length, ByteArrayOutputStream to, long deadline) throws IOException {
+      while (length > 0) {
+        fill(deadline);
+        int n = (int) Math.min(length, limit - position);
+        to.write(buffer, position, n);
+        position += n;
+        length -= n;
+      }
+    }
+
+    private String line(long deadline) throws IOException {
+      StringBuilder line = new StringBuilder();
+      while (true) {
+        fill(deadline);
+        byte b = buffer[position++];
+        if (b == '\n') {
+          int end = line.length();
+          return end > 0 && line.charAt(end - 1) == '\r' ? line.substring(0, end - 1) : line.toString();
+        }
+        line.append((char) b);
+      }
+    }
+
+    /** Makes sure a byte is buffered, reading by the deadline. */
+    private void fill(long deadline) throws IOException {
+      if (position < limit) {
+        return;
+      }
+      socket.setSoTimeout(remainingMillis(deadline));
+      int n = in.read(buffer);
+      if (n < 0) {
+        throw new EOFException("Connection closed by the server");
+      }
+      position = 0;
+      limit = n;
+    }
+
+    private static int remainingMillis(long deadline) throws SocketTimeoutException {
+      long left = (deadline - System.nanoTime()) / 1_000_000;
+      if (left <= 0) {
+        throw new SocketTimeoutException("Timed out");
+      }
+      return (int) left;
     }
   }
 
