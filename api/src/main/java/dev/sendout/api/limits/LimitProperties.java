@@ -10,6 +10,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param requestsPerSecond {@code /v1} calls per second and tenant; more are answered 429
  * @param recipientsPerMinute recipients a tenant may submit per minute, in new sendouts and
  *     additions together; more are answered 429
+ * @param maxConcurrentRequests {@code /v1} requests handled at once, all tenants together; more are
+ *     answered 503 before any other work ({@link ConcurrentRequests}). At most three quarters of
+ *     the server's request threads ({@code server.tomcat.threads.max}), so that webhooks and health
+ *     checks always find one
  * @param maxConcurrentWrites write transactions (creates, uploads, combined JSON additions) the API
  *     runs at once, all tenants together; a little below the database pool, so that reads and
  *     webhooks always find a connection
@@ -19,7 +23,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param writeWait how long a write may wait for a place among either; most writes take a few
  *     milliseconds, so a short wait turns a burst of callers into a queue of a few milliseconds
  *     rather than refusals, while an overload is still answered 503 after this wait at most, never
- *     queued until it times out
+ *     queued until it times out. At most {@code maxConcurrentWrites} callers wait at once; the
+ *     others are refused at once
  * @param maxBacklog messages due and not yet accepted by a provider (see {@link BacklogBound})
  *     beyond which creates and additions are answered 503 until the engine catches up; 0 turns the
  *     bound off
@@ -32,6 +37,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 public record LimitProperties(
     @DefaultValue("100") int requestsPerSecond,
     @DefaultValue("1000000") int recipientsPerMinute,
+    @DefaultValue("150") int maxConcurrentRequests,
     @DefaultValue("6") int maxConcurrentWrites,
     @DefaultValue("128") int maxWaitingAdditions,
     @DefaultValue("100ms") Duration writeWait,

@@ -1,7 +1,6 @@
 package dev.sendout.api.limits;
 
 import dev.sendout.api.tenant.Tenant;
-import io.github.resilience4j.bulkhead.Bulkhead;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.function.Function;
@@ -10,8 +9,8 @@ import org.springframework.web.servlet.HandlerInterceptor;
 /**
  * Backpressure for {@code /v1}: each call takes one request from its tenant's budget, and the
  * writes (new sendouts, added recipients) also take a place in a bulkhead shared by all tenants
- * ({@link WriteBulkheads}), or are answered 503 after a few milliseconds' wait. Writes are refused
- * the same way while the engine is too far behind its sends ({@link BacklogBound}).
+ * ({@link WriteBulkheads}), or are answered 503 at once or after a few milliseconds' wait. Writes
+ * are refused the same way while the engine is too far behind its sends ({@link BacklogBound}).
  */
 public class RequestLimitsInterceptor implements HandlerInterceptor {
 
@@ -47,8 +46,8 @@ public class RequestLimitsInterceptor implements HandlerInterceptor {
   @Override
   public void afterCompletion(
       HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
-    if (request.getAttribute(HOLDS_PLACE) instanceof Bulkhead place) {
-      place.onComplete();
+    if (request.getAttribute(HOLDS_PLACE) instanceof WriteBulkheads.Places place) {
+      place.leave();
     }
   }
 

@@ -3,19 +3,18 @@ package dev.sendout.api.limits;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.core.support.WriteAdmission;
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
 /**
- * The bounds on writes, shared by all tenants, as Resilience4j bulkheads whose wait is short
- * ({@code sendout.api.limits.write-wait}): an overload becomes fast 503s with Retry-After, never
- * requests queueing until they time out.
+ * The bounds on writes, shared by all tenants: an overload becomes fast 503s with Retry-After,
+ * never requests queueing until they time out.
  *
  * <ul>
  *   <li><b>writes</b> ({@code max-concurrent-writes}): the transactions that hold a database
@@ -26,42 +25,78 @@ import org.springframework.stereotype.Component;
  *       once cost the database a larger group, not more connections; this bound keeps the waiting
  *       callers, and the time they wait, in proportion.
  * </ul>
+ *
+ * <p>A caller that finds every place taken may wait for one ({@code write-wait}), so that a burst
+ * becomes a queue of a few milliseconds rather than refusals; but only as many callers wait at once
+ * as there are places among the writes, and the others are refused at once: each waiting caller
+ * holds a request thread, and an overload of a thousand requests a second parked a hundred of them
+ * in the wait.
  */
 @Component
 public class WriteBulkheads implements WriteAdmission {
 
-  private final Bulkhead writes;
-  private final Bulkhead additions;
+  private final Places writes;
+  private final Places additions;
+  private final Semaphore waiting;
+  private final Duration wait;
 
   public WriteBulkheads(LimitProperties properties) {
-    this.writes = bulkhead("writes", properties.maxConcurrentWrites(), properties.writeWait());
-    this.additions =
-        bulkhead("additions", properties.maxWaitingAdditions(), properties.writeWait());
+    this.writes = new Places(properties.maxConcurrentWrites());
+    this.additions = new Places(properties.maxWaitingAdditions());
+    this.waiting = new Semaphore(properties.maxConcurrentWrites());
+    this.wait = properties.writeWait();
   }
 
-  private static Bulkhead bulkhead(String name, int places, Duration wait) {
-    return Bulkhead.of(
-        name, BulkheadConfig.custom().maxConcurrentCalls(places).maxWaitDuration(wait).build());
+  /** Places of one kind: taken for a request or a transaction, given back when it ends. */
+  public final class Places {
+    private final Semaphore free;
+
+    private Places(int places) {
+      this.free = new Semaphore(places);
+    }
+
+    /** Takes a place, waiting for one only while few others do; false if none was had. */
+    private boolean take() {
+      if (free.tryAcquire()) {
+        return true;
+      }
+      if (wait.isZero() || !waiting.tryAcquire()) {
+        return false;
+      }
+      try {
+        return free.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return false;
+      } finally {
+        waiting.release();
+      }
+    }
+
+    /** Gives the place back. */
+    public void leave() {
+      free.release();
+    }
   }
 
-  /** Takes the request's place, or refuses it with 503; returns the bulkhead to give it back to. */
-  Bulkhead enter(HttpServletRequest request) {
-    Bulkhead bulkhead = isCombinedAddition(request) ? additions : writes;
-    if (!bulkhead.tryAcquirePermission()) {
+  /** Takes the request's place, or refuses it with 503; returns the places to give it back to. */
+  Places enter(HttpServletRequest request) {
+    Places places = isCombinedAddition(request) ? additions : writes;
+    if (!places.take()) {
       throw overloaded();
     }
-    return bulkhead;
+    return places;
   }
 
   @Override
   public <T> T write(Supplier<T> work) {
-    if (!writes.tryAcquirePermission()) {
+    if (!writes.take()) {
       throw new WriteRefused(overloaded());
     }
     try {
       return work.get();
     } finally {
-      writes.onComplete();
+      writes.leave();
     }
   }
 

@@ -1,7 +1,11 @@
 package dev.sendout.api.problem;
 
 import dev.sendout.core.store.StoreErrors;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -11,6 +15,7 @@ import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -24,6 +29,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.ObjectMapper;
 
 /**
  * Turns every error into an RFC 9457 problem detail. A caller's mistake gets its own type and names
@@ -41,6 +47,28 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
    */
   @ExceptionHandler(ApiProblem.class)
   ResponseEntity<ProblemDetail> apiProblem(ApiProblem problem) {
+    return entity(problem);
+  }
+
+  /**
+   * Writes the problem as {@link #apiProblem} would answer it, for a filter that refuses a request
+   * before Spring MVC sees it.
+   */
+  public static void write(
+      ApiProblem problem,
+      HttpServletRequest request,
+      HttpServletResponse response,
+      ObjectMapper json)
+      throws IOException {
+    var entity = entity(problem);
+    entity.getBody().setInstance(URI.create(request.getRequestURI()));
+    response.setStatus(entity.getStatusCode().value());
+    entity.getHeaders().forEach((name, values) -> values.forEach(v -> response.addHeader(name, v)));
+    response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+    json.writeValue(response.getOutputStream(), entity.getBody());
+  }
+
+  private static ResponseEntity<ProblemDetail> entity(ApiProblem problem) {
     var response = respond(problem.type(), problem.getMessage(), problem.errors());
     if (problem.retryAfter() != null || problem.type().status() == HttpStatus.SERVICE_UNAVAILABLE) {
       long seconds =

@@ -9,7 +9,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.net.URI;
 import java.util.List;
 import java.util.regex.Pattern;
 import org.springframework.http.InvalidMediaTypeException;
@@ -97,12 +96,8 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
       throws ServletException, IOException {
     long limit = limitOf(request);
     if (request.getContentLengthLong() > limit) {
-      var problem =
-          ApiExceptionHandler.respond(ProblemType.BODY_TOO_LARGE, tooLarge(limit), List.of());
-      problem.getBody().setInstance(URI.create(request.getRequestURI()));
-      response.setStatus(problem.getStatusCode().value());
-      response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-      json.writeValue(response.getOutputStream(), problem.getBody());
+      ApiExceptionHandler.write(
+          new ApiProblem(ProblemType.BODY_TOO_LARGE, tooLarge(limit)), request, response, json);
       return;
     }
     chain.doFilter(new LimitedRequest(request, limit), response);

@@ -9,6 +9,9 @@ import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.tenant.Tenant;
 import dev.sendout.core.support.WriteAdmission;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -22,7 +25,7 @@ class LimitsTest {
   @Test
   void aTenantOverItsRequestBudgetIsRefusedAtOnceAndOthersAreNot() {
     TenantLimits limits =
-        new TenantLimits(new LimitProperties(2, 1000, 4, 128, Duration.ZERO, 0, 0));
+        new TenantLimits(new LimitProperties(2, 1000, 150, 4, 128, Duration.ZERO, 0, 0));
 
     limits.takeRequest(ACME);
     limits.takeRequest(ACME);
@@ -40,7 +43,7 @@ class LimitsTest {
   @Test
   void recipientsCountAgainstAPerMinuteBudgetWithRetryAfterUntilItRefills() {
     TenantLimits limits =
-        new TenantLimits(new LimitProperties(100, 10, 4, 128, Duration.ZERO, 0, 0));
+        new TenantLimits(new LimitProperties(100, 10, 150, 4, 128, Duration.ZERO, 0, 0));
 
     limits.takeRecipients(ACME, 8);
 
@@ -58,7 +61,7 @@ class LimitsTest {
 
   @Test
   void writesBeyondTheBoundAre503AtOnceUntilOneFinishesAndReadsAreNotBounded() {
-    var properties = new LimitProperties(100, 1000, 1, 128, Duration.ZERO, 0, 0);
+    var properties = new LimitProperties(100, 1000, 150, 1, 128, Duration.ZERO, 0, 0);
     var interceptor =
         new RequestLimitsInterceptor(
             new TenantLimits(properties),
@@ -93,7 +96,7 @@ class LimitsTest {
 
   @Test
   void jsonAdditionsTakeAPlaceAmongTheWaitingAdditionsAndTheirTransactionOneAmongTheWrites() {
-    var properties = new LimitProperties(100, 1000, 1, 1, Duration.ZERO, 0, 0);
+    var properties = new LimitProperties(100, 1000, 150, 1, 1, Duration.ZERO, 0, 0);
     var writes = new WriteBulkheads(properties);
     var interceptor =
         new RequestLimitsInterceptor(
@@ -130,7 +133,7 @@ class LimitsTest {
 
   @Test
   void aWriteWaitsBrieflyForAPlaceAndTakesTheOneThatFrees() throws Exception {
-    var properties = new LimitProperties(100, 1000, 1, 128, Duration.ofSeconds(5), 0, 0);
+    var properties = new LimitProperties(100, 1000, 150, 1, 128, Duration.ofSeconds(5), 0, 0);
     var interceptor =
         new RequestLimitsInterceptor(
             new TenantLimits(properties),
@@ -163,8 +166,54 @@ class LimitsTest {
   }
 
   @Test
+  void onlyAsManyCallersWaitForAPlaceAsThereArePlacesAndTheOthersAreRefusedAtOnce()
+      throws Exception {
+    var properties = new LimitProperties(100, 1000, 150, 1, 128, Duration.ofSeconds(5), 0, 0);
+    var interceptor =
+        new RequestLimitsInterceptor(
+            new TenantLimits(properties),
+            new WriteBulkheads(properties),
+            new BacklogBound(() -> 0, 0, () -> 0, 0),
+            request -> ACME);
+    var response = new MockHttpServletResponse();
+    var first = new MockHttpServletRequest("POST", "/v1/sendouts");
+    interceptor.preHandle(first, response, null);
+    var waiter =
+        CompletableFuture.supplyAsync(
+            () ->
+                interceptor.preHandle(
+                    new MockHttpServletRequest("POST", "/v1/sendouts"), response, null));
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (!isWaitingForAPlace() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(isWaitingForAPlace()).as("the second caller waits for the place").isTrue();
+    long started = System.nanoTime();
+
+    assertThatThrownBy(
+            () ->
+                interceptor.preHandle(
+                    new MockHttpServletRequest("POST", "/v1/sendouts"), response, null))
+        .as("a second caller does not wait beside the first")
+        .isInstanceOf(ApiProblem.class);
+    assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
+
+    interceptor.afterCompletion(first, response, null, null);
+    assertThat(waiter.get(5, TimeUnit.SECONDS)).isTrue();
+  }
+
+  private static boolean isWaitingForAPlace() {
+    return Thread.getAllStackTraces().entrySet().stream()
+        .anyMatch(
+            t ->
+                t.getKey().getState() == Thread.State.TIMED_WAITING
+                    && Arrays.stream(t.getValue())
+                        .anyMatch(f -> f.getClassName().endsWith("WriteBulkheads$Places")));
+  }
+
+  @Test
   void writesAreRefusedWith503WhileTheBacklogIsOverItsBoundAndReadsGoOn() {
-    var properties = new LimitProperties(100, 1000, 4, 128, Duration.ZERO, 0, 0);
+    var properties = new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0);
     AtomicInteger backlog = new AtomicInteger(1001);
     var bound = new BacklogBound(backlog::get, 1000, () -> 0, 0);
     var interceptor =
@@ -201,7 +250,7 @@ class LimitsTest {
 
   @Test
   void writesAreRefusedWith503WhileTheWorkflowsAreBehindOnSmallSendouts() {
-    var properties = new LimitProperties(100, 1000, 4, 128, Duration.ZERO, 0, 0);
+    var properties = new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0);
     AtomicInteger pending = new AtomicInteger(501);
     var bound = new BacklogBound(() -> 0, 1000, pending::get, 500);
     var interceptor =

@@ -1,0 +1,88 @@
+package dev.sendout.api.limits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import jakarta.servlet.FilterChain;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import tools.jackson.databind.json.JsonMapper;
+
+class ConcurrentRequestsTest {
+
+  private static LimitProperties allowing(int requests) {
+    return new LimitProperties(100, 1000, requests, 6, 128, Duration.ZERO, 0, 0);
+  }
+
+  @Test
+  void aRequestBeyondTheBoundIs503AtOnceWithRetryAfterWithoutReachingTheApi() throws Exception {
+    var meters = new SimpleMeterRegistry();
+    var filter = new ConcurrentRequests(allowing(1), 200, JsonMapper.builder().build(), meters);
+    var inside = new CountDownLatch(1);
+    var release = new CountDownLatch(1);
+    var reached = new AtomicInteger();
+    FilterChain api =
+        (request, response) -> {
+          if (reached.incrementAndGet() > 1) {
+            return;
+          }
+          inside.countDown(); // the first request stays in progress until released
+          try {
+            release.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+    Thread first =
+        new Thread(
+            () -> {
+              try {
+                filter.doFilter(
+                    new MockHttpServletRequest("GET", "/v1/sendouts"),
+                    new MockHttpServletResponse(),
+                    api);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    first.start();
+    assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+
+    var refused = new MockHttpServletResponse();
+    filter.doFilter(new MockHttpServletRequest("POST", "/v1/sendouts/x/recipients"), refused, api);
+    var webhook = new MockHttpServletResponse();
+    filter.doFilter(new MockHttpServletRequest("POST", "/webhooks/sendgrid"), webhook, api);
+
+    assertThat(refused.getStatus()).isEqualTo(503);
+    assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
+    assertThat(refused.getContentType()).isEqualTo("application/problem+json");
+    assertThat(refused.getContentAsString()).contains("urn:sendout:problem:overloaded");
+    assertThat(meters.counter("sendout.api.requests.shed").count()).isEqualTo(1);
+    assertThat(reached).as("the first request and the webhook, not the refused one").hasValue(2);
+
+    release.countDown();
+    first.join(5000);
+    var after = new MockHttpServletResponse();
+    filter.doFilter(new MockHttpServletRequest("GET", "/v1/sendouts"), after, api);
+    assertThat(after.getStatus()).isEqualTo(200);
+    assertThat(reached).hasValue(3);
+  }
+
+  @Test
+  void theApiDoesNotStartWithABoundThatCouldTakeMostOfItsRequestThreads() {
+    var json = JsonMapper.builder().build();
+
+    assertThatThrownBy(
+            () -> new ConcurrentRequests(allowing(151), 200, json, new SimpleMeterRegistry()))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("max-concurrent-requests is 151")
+        .hasMessageContaining("server.tomcat.threads.max (200)");
+    new ConcurrentRequests(allowing(150), 200, json, new SimpleMeterRegistry());
+  }
+}
