@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
@@ -48,6 +50,15 @@ public class ApiKeys {
   private final Map<String, Remembered> valid = new ConcurrentHashMap<>();
 
   private record Remembered(Caller caller, long untilNanos) {}
+
+  /**
+   * The store lookups under way, by key hash. When a remembered key expires under load, every
+   * request with it arrives at once: they wait for the one lookup instead of each taking a
+   * connection for the same query (seen in a profile of an overload, 3.6 s of a 28 s recording in
+   * queries of this key, every five seconds, while writes waited for connections).
+   */
+  private final Map<String, CompletableFuture<Optional<Caller>>> lookups =
+      new ConcurrentHashMap<>();
 
   public ApiKeys(DSLContext db, Clock clock) {
     this.db = db;
@@ -109,6 +120,28 @@ public class ApiKeys {
     if (remembered != null && now - remembered.untilNanos() < 0) {
       return Optional.of(remembered.caller());
     }
+    var mine = new CompletableFuture<Optional<Caller>>();
+    CompletableFuture<Optional<Caller>> running = lookups.putIfAbsent(hash, mine);
+    if (running != null) {
+      try {
+        return running.join();
+      } catch (CompletionException e) {
+        throw e.getCause() instanceof RuntimeException cause ? cause : e;
+      }
+    }
+    try {
+      Optional<Caller> caller = lookUp(hash, now);
+      mine.complete(caller);
+      return caller;
+    } catch (RuntimeException e) {
+      mine.completeExceptionally(e);
+      throw e;
+    } finally {
+      lookups.remove(hash, mine);
+    }
+  }
+
+  private Optional<Caller> lookUp(String hash, long now) {
     Optional<Caller> caller =
         db.select(API_KEY.TENANT_ID, API_KEY.NAME)
             .from(API_KEY)

@@ -4,7 +4,17 @@ import static dev.sendout.core.store.jooq.Tables.API_KEY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.core.StoreTest;
+import java.sql.Connection;
+import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,6 +23,7 @@ class ApiKeysTest extends StoreTest {
 
   @Autowired ApiKeys keys;
   @Autowired DSLContext db;
+  @Autowired DataSource dataSource;
 
   @Test
   void aRevokedKeyIsRefusedAtOnceThoughItWasRememberedAsValid() {
@@ -37,6 +48,41 @@ class ApiKeysTest extends StoreTest {
     assertThat(keys.tenantOf(issued.key())).contains("tenant-keys");
     Thread.sleep(ApiKeys.REMEMBERED_FOR.plusMillis(100).toMillis());
     assertThat(keys.tenantOf(issued.key())).isEmpty();
+  }
+
+  @Test
+  void requestsWithAKeyThatIsNotRememberedWaitForOneLookupRatherThanEachMakingIt()
+      throws Exception {
+    var issued = keys.issue("tenant-keys", "burst");
+    List<CompletableFuture<Optional<String>>> callers = new ArrayList<>();
+    ExecutorService requests = Executors.newFixedThreadPool(5);
+    try (Connection lock = dataSource.getConnection()) {
+      // Every lookup of the key blocks until this transaction ends.
+      lock.setAutoCommit(false);
+      lock.createStatement().execute("LOCK TABLE api_key IN ACCESS EXCLUSIVE MODE");
+      for (int i = 0; i < 5; i++) {
+        callers.add(CompletableFuture.supplyAsync(() -> keys.tenantOf(issued.key()), requests));
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (lookupsWaiting() == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(300); // time for the other four to make lookups of their own, if they would
+
+      assertThat(lookupsWaiting()).isEqualTo(1);
+      lock.rollback();
+    }
+    for (var caller : callers) {
+      assertThat(caller.get(5, TimeUnit.SECONDS)).contains("tenant-keys");
+    }
+    requests.shutdown();
+  }
+
+  private int lookupsWaiting() {
+    return db.fetchOne(
+            "select count(*) from pg_stat_activity where wait_event_type = 'Lock'"
+                + " and query like '%api_key%' and pid <> pg_backend_pid()")
+        .get(0, Integer.class);
   }
 
   @Test
