@@ -20,6 +20,7 @@ import java.util.Queue;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -139,11 +140,11 @@ public class LoadGenerator {
     // Open model: each request is handed at its due time to one of these senders, each with a
     // keep-alive connection of its own.
     ThreadLocal<Connection> connections = ThreadLocal.withInitial(() -> new Connection(host, port));
-    var senders = (java.util.concurrent.ThreadPoolExecutor) Executors.newFixedThreadPool(OPEN_CONNECTIONS);
+    ExecutorService senders = Executors.newFixedThreadPool(OPEN_CONNECTIONS);
     if (concurrency == 0) {
       // Every sender and its connection ready before the first request is due, so that the first
       // second measures the server, not the generator opening 512 threads and connections.
-      var ready = new java.util.concurrent.CountDownLatch(OPEN_CONNECTIONS);
+      var ready = new CountDownLatch(OPEN_CONNECTIONS);
       for (int i = 0; i < OPEN_CONNECTIONS; i++) {
         senders.execute(
             () -> {
