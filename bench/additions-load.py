@@ -33,7 +33,11 @@ The tenant's own limits (100 requests/s) are raised out of the way, as in api-lo
 shared bounds (write bulkhead, backlog, pending workflow work) are what an overload meets. Every
 loop and wait is bounded; everything is on loopback. Prints one JSON object.
 
-Usage: bench/additions-load.py [--quick] [--rates 100,200,400,700,1000,1500] [--part all|additions|small|outage]
+`--part overload --rates 1000,2000` runs only this: one open sendout, 8 closed callers adding to it
+for 20 s (after 30 s of warm-up), then 30 s of additions at each rate given, far past what the
+engine takes: only 202 and 503 with `Retry-After` should come back, no timeouts.
+
+Usage: bench/additions-load.py [--quick] [--rates 100,200,400,700,1000,1500] [--part all|additions|small|outage|overload]
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, threading, time, urllib.parse
 
@@ -257,12 +261,16 @@ def main():
     ap.add_argument("--quick", action="store_true", help="a short smoke run (a few seconds per phase)")
     ap.add_argument("--rates", default="100,200,400,700,1000,1500", help="open-model additions/s to try, in order")
     ap.add_argument("--xmx", default="1g")
-    ap.add_argument("--part", choices=("all", "additions", "small", "outage"), default="all",
+    ap.add_argument("--part", choices=("all", "additions", "small", "outage", "overload"), default="all",
                     help="additions: steps 1-6 only; small: the one-recipient sendouts (7) only; "
-                         "outage: additions while Temporal is cut off (on the real dev server)")
+                         "outage: additions while Temporal is cut off (on the real dev server); "
+                         "overload: additions into one sendout at each of --rates, far past what it takes")
     args = ap.parse_args()
     if args.part == "outage":
         print(json.dumps(outage(args), indent=2))
+        return
+    if args.part == "overload":
+        print(json.dumps(overload(args), indent=2))
         return
     q = args.quick
     rates = [float(r) for r in args.rates.split(",")][: 2 if q else None]
@@ -353,6 +361,27 @@ def additions(args, gen, hist, engine, q, rates, closed_s, step_s, result):
         stats = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]
         result["additions"]["sandbox_duplicates"] = stats["duplicates"]
         log("additions", result["additions"])
+
+
+def overload(args):
+    """Additions into one open sendout: 8 closed callers for 20 s (after 30 s of them as warm-up),
+    then 30 s of an open model at each of --rates; every answer counted, timeouts included."""
+    with Engine(ReceiptKeys(), xmx=args.xmx, extra_env=LIMITS) as engine:
+        gen = Generator()
+        one = open_sendouts(1)
+        gen.run(API, "", "add1", [("warm-up", 30, 0)], concurrency=8, targets=one)
+        time.sleep(5)
+        result = {"load_average_at_start": os.getloadavg(),
+                  "closed_8": closed(gen, API, "", "add1", 20, targets=one, name="one_sendout_closed")[0]}
+        for rate in (float(r) for r in args.rates.split(",")):
+            time.sleep(5)
+            phase, _ = gen.run(API, "", "add1", [("overload", 30, rate)], targets=one)
+            result[f"open_{rate:g}"] = {**brief(phase[0]), "engine_alive": engine.engine.poll() is None}
+            log("overload", result[f"open_{rate:g}"])
+        time.sleep(60)  # what was accepted is sent meanwhile
+        result["messages_after_60s"] = http("GET", f"{API}/v1/sendouts/{one[0]}")[1]["messages"]
+        result["sandbox_duplicates"] = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]["duplicates"]
+    return result
 
 
 def outage(args, rate=200, seconds=90, cut_at=15, cut_for=60):
