@@ -62,12 +62,7 @@ class LimitsTest {
   @Test
   void writesBeyondTheBoundAre503AtOnceUntilOneFinishesAndReadsAreNotBounded() {
     var properties = new LimitProperties(100, 1000, 150, 1, 128, Duration.ZERO, 0, 0);
-    var interceptor =
-        new RequestLimitsInterceptor(
-            new TenantLimits(properties),
-            new WriteBulkheads(properties),
-            new BacklogBound(() -> 0, 0, () -> 0, 0),
-            request -> ACME);
+    var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
     var response = new MockHttpServletResponse();
 
@@ -98,12 +93,7 @@ class LimitsTest {
   void jsonAdditionsTakeAPlaceAmongTheWaitingAdditionsAndTheirTransactionOneAmongTheWrites() {
     var properties = new LimitProperties(100, 1000, 150, 1, 1, Duration.ZERO, 0, 0);
     var writes = new WriteBulkheads(properties);
-    var interceptor =
-        new RequestLimitsInterceptor(
-            new TenantLimits(properties),
-            writes,
-            new BacklogBound(() -> 0, 0, () -> 0, 0),
-            r -> ACME);
+    var interceptor = withoutBacklogBounds(properties, writes);
     var response = new MockHttpServletResponse();
     var create = new MockHttpServletRequest("POST", "/v1/sendouts");
     interceptor.preHandle(create, response, null);
@@ -134,12 +124,7 @@ class LimitsTest {
   @Test
   void aWriteWaitsBrieflyForAPlaceAndTakesTheOneThatFrees() throws Exception {
     var properties = new LimitProperties(100, 1000, 150, 1, 128, Duration.ofSeconds(5), 0, 0);
-    var interceptor =
-        new RequestLimitsInterceptor(
-            new TenantLimits(properties),
-            new WriteBulkheads(properties),
-            new BacklogBound(() -> 0, 0, () -> 0, 0),
-            request -> ACME);
+    var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
     var response = new MockHttpServletResponse();
     interceptor.preHandle(first, response, null);
@@ -169,12 +154,7 @@ class LimitsTest {
   void onlyAsManyCallersWaitForAPlaceAsThereArePlacesAndTheOthersAreRefusedAtOnce()
       throws Exception {
     var properties = new LimitProperties(100, 1000, 150, 1, 128, Duration.ofSeconds(5), 0, 0);
-    var interceptor =
-        new RequestLimitsInterceptor(
-            new TenantLimits(properties),
-            new WriteBulkheads(properties),
-            new BacklogBound(() -> 0, 0, () -> 0, 0),
-            request -> ACME);
+    var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var response = new MockHttpServletResponse();
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
     interceptor.preHandle(first, response, null);
@@ -202,6 +182,17 @@ class LimitsTest {
     assertThat(waiter.get(5, TimeUnit.SECONDS)).isTrue();
   }
 
+  /** The tenant limits and the write bounds of {@code properties}, with the given backlog bound. */
+  private static RequestLimitsInterceptor interceptor(
+      LimitProperties properties, WriteBulkheads writes, BacklogBound backlog) {
+    return new RequestLimitsInterceptor(new TenantLimits(properties), writes, backlog, r -> ACME);
+  }
+
+  private static RequestLimitsInterceptor withoutBacklogBounds(
+      LimitProperties properties, WriteBulkheads writes) {
+    return interceptor(properties, writes, new BacklogBound(() -> 0, 0, () -> 0, 0));
+  }
+
   private static boolean isWaitingForAPlace() {
     return Thread.getAllStackTraces().entrySet().stream()
         .anyMatch(
@@ -216,9 +207,7 @@ class LimitsTest {
     var properties = new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0);
     AtomicInteger backlog = new AtomicInteger(1001);
     var bound = new BacklogBound(backlog::get, 1000, () -> 0, 0);
-    var interceptor =
-        new RequestLimitsInterceptor(
-            new TenantLimits(properties), new WriteBulkheads(properties), bound, r -> ACME);
+    var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
     var response = new MockHttpServletResponse();
     bound.refresh();
 
@@ -253,9 +242,7 @@ class LimitsTest {
     var properties = new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0);
     AtomicInteger pending = new AtomicInteger(501);
     var bound = new BacklogBound(() -> 0, 1000, pending::get, 500);
-    var interceptor =
-        new RequestLimitsInterceptor(
-            new TenantLimits(properties), new WriteBulkheads(properties), bound, r -> ACME);
+    var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
     var response = new MockHttpServletResponse();
     bound.refresh();
 
