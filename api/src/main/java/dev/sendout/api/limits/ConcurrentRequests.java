@@ -36,6 +36,13 @@ import tools.jackson.databind.ObjectMapper;
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ConcurrentRequests extends OncePerRequestFilter {
 
+  /** The refusal, the same every time: an ApiProblem carries no stack trace. */
+  private static final ApiProblem SHED =
+      new ApiProblem(
+          ProblemType.OVERLOADED,
+          "The API is handling as many requests as it can; retry shortly",
+          Duration.ofSeconds(1));
+
   private final Semaphore places;
   private final ObjectMapper json;
   private final Counter shed;
@@ -72,14 +79,7 @@ public class ConcurrentRequests extends OncePerRequestFilter {
       throws ServletException, IOException {
     if (!places.tryAcquire()) {
       shed.increment();
-      ApiExceptionHandler.write(
-          new ApiProblem(
-              ProblemType.OVERLOADED,
-              "The API is handling as many requests as it can; retry shortly",
-              Duration.ofSeconds(1)),
-          request,
-          response,
-          json);
+      ApiExceptionHandler.write(SHED, request, response, json);
       return;
     }
     try {
