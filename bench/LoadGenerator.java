@@ -250,7 +250,7 @@ public class LoadGenerator {
                       : "/v1/sendouts/" + targets.get((int) (n % targets.size())) + "/recipients",
                   "{\"recipients\":[" + recipient(run + "-" + n, 0) + "]}"),
               "user" + run + "-" + n + "-0@example.com");
-      default -> new Outgoing(new Call("POST", path, create(n)), null);
+      default -> new Outgoing(new Call("POST", path, sendoutBody(n, 100)), null);
     };
   }
 
@@ -269,29 +269,6 @@ public class LoadGenerator {
       out.append(i == 0 ? "" : ",").append(recipient(run + "-" + n, i));
     }
     return out.append("]}").toString();
-  }
-
-  private String create(long n) {
-    StringBuilder body =
-        new StringBuilder(
-            "{\"channel\":\"EMAIL\",\"from\":{\"email\":\"surveys@example.com\",\"name\":\"Surveys\"},"
-                + "\"subject\":\"{{firstName}}, how was your visit?\","
-                + "\"text\":\"Hello {{firstName}}, tell us: {{surveyUrl}}\",\"recipients\":[");
-    for (int i = 0; i < 100; i++) {
-      body.append(i == 0 ? "" : ",")
-          .append("{\"email\":\"user")
-          .append(n)
-          .append('-')
-          .append(i)
-          .append("@example.com\",\"variables\":{\"firstName\":\"U")
-          .append(i)
-          .append("\",\"surveyUrl\":\"https://s.example.com/")
-          .append(n)
-          .append('/')
-          .append(i)
-          .append("\"}}");
-    }
-    return body.append("]}").toString();
   }
 
   /**
