@@ -8,10 +8,13 @@ JVM) on loopback and drives them with bench/LoadGenerator.java:
 0. The ceiling: the same generator, the same one-recipient body, POSTed to the sandbox's
    `/sandbox/noop` (a plain Spring Boot endpoint that reads the body and answers 202): 8 closed
    callers, and the open-model rates. Measured at the start and again at the end of the run.
-1. Open sendouts: 101 email sendouts of one recipient each, created while the sandbox keeps every
+1. Open sendouts: 102 email sendouts of one recipient each, created while the sandbox keeps every
    message silent (no receipt), with a 2 h receipt timeout. Once their one message is ACCEPTED the
    sandbox is switched back to delivering: the anchor stays ACCEPTED, so the sendout stays open,
    while what is added to it is released, sent and DELIVERED.
+   One more is the warm-up's: 8 closed callers add to it for --warm-up seconds (180) before anything
+   is measured, so that the figures are the warm engine's, not its JIT compiler's (the warm-up curve
+   is reported).
 2. Additions of 1 recipient into ONE open sendout: 8 closed callers, then an open-model search
    (rates in order until one fails: p99 > 100 ms or < 99 % 2xx).
 3. The same spread round-robin over 100 open sendouts.
@@ -20,7 +23,8 @@ JVM) on loopback and drives them with bench/LoadGenerator.java:
 5. Every added message followed until DELIVERED; the sandbox's duplicate sends; accept (202
    arrived at the caller) -> releasedAt, p50/p99; Temporal actions per added message, from the
    histories of the open sendouts (and their batches) after minus before the additions.
-6. One-recipient sendouts created at 50/s for 60 s (open model): create p99, time from the last
+6. One-recipient sendouts created at 50/s for 60 s (open model), after as many created for --warm-up
+   seconds and followed until they completed: create p99, time from the last
    202 to the last completedAt, history events/actions per sendout (a sample).
 7. A 3x overload of (6): 150/s for 60 s, then everything accepted followed until COMPLETED.
 
@@ -34,10 +38,10 @@ shared bounds (write bulkhead, backlog, pending workflow work) are what an overl
 loop and wait is bounded; everything is on loopback. Prints one JSON object.
 
 `--part overload --rates 1000,2000` runs only this: one open sendout, 8 closed callers adding to it
-for 20 s (after 30 s of warm-up), then 30 s of additions at each rate given, far past what the
+for 20 s (after --warm-up s of them), then 30 s of additions at each rate given, far past what the
 engine takes: only 202 and 503 with `Retry-After` should come back, no timeouts.
 
-Usage: bench/additions-load.py [--quick] [--rates 100,200,400,700,1000,1500] [--part all|additions|small|outage|overload]
+Usage: bench/additions-load.py [--quick] [--warm-up 180] [--rates 100,200,400,700,1000,1500] [--part all|additions|small|outage|overload]
 """
 import argparse, json, os, statistics, subprocess, sys, tempfile, threading, time, urllib.parse
 
@@ -114,6 +118,18 @@ def closed(gen, base, path, body, seconds, targets=None, name="closed"):
     result.pop("rate")
     log(name, {"path": path if not targets else f"{len(targets)} sendouts", **result})
     return result, acc
+
+
+def warm_up(gen, targets, seconds):
+    """Additions by 8 closed callers for `seconds`, in 30 s phases, until the engine's JIT has compiled
+    the path: on 2 cores a cold engine takes additions at a third of its warm rate for its first
+    minute, so figures measured right after start-up would be the compiler's, not the engine's.
+    Returns the accepted rate of each phase, which shows the curve."""
+    phases = [(f"warm-up-{i}", min(30, seconds - 30 * i), 0) for i in range((seconds + 29) // 30)]
+    reports, _ = gen.run(API, "", "add1", phases, concurrency=8, targets=targets)
+    curve = [r["accepted_per_second"] for r in reports]
+    log("warm_up_accepted_per_s", curve)
+    return {"seconds": seconds, "accepted_per_s_by_30s": curve}
 
 
 def pct(values, p):
@@ -261,11 +277,16 @@ def main():
     ap.add_argument("--quick", action="store_true", help="a short smoke run (a few seconds per phase)")
     ap.add_argument("--rates", default="100,200,400,700,1000,1500", help="open-model additions/s to try, in order")
     ap.add_argument("--xmx", default="1g")
+    ap.add_argument("--warm-up", type=int, default=None,
+                    help="seconds of 8 closed callers adding to a sendout of their own before the additions are "
+                         "measured (default 180, 10 with --quick)")
     ap.add_argument("--part", choices=("all", "additions", "small", "outage", "overload"), default="all",
                     help="additions: steps 1-6 only; small: the one-recipient sendouts (7) only; "
                          "outage: additions while Temporal is cut off (on the real dev server); "
                          "overload: additions into one sendout at each of --rates, far past what it takes")
     args = ap.parse_args()
+    if args.warm_up is None:
+        args.warm_up = 10 if args.quick else 180
     if args.part == "outage":
         print(json.dumps(outage(args), indent=2))
         return
@@ -287,6 +308,11 @@ def main():
         if args.part != "small":
             additions(args, gen, hist, engine, q, rates, closed_s, step_s, result)
         if args.part != "additions":
+            # The same JIT warm-up as the additions', on the create path: one-recipient sendouts at
+            # the rate for --warm-up seconds, followed until they complete.
+            warm = small_sendouts(gen, hist, create_rate, args.warm_up, "one_recipient_warm_up", 600)
+            result["one_recipient_warm_up"] = {k: warm.get(k) for k in (
+                "accepted_per_s", "p99_ms", "completed", "not_completed", "last_create_to_last_completed_s")}
             time.sleep(5)
             small = small_sendouts(gen, hist, create_rate, create_s, "one_recipient", 300 if q else 600)
             small["engine_alive"] = engine.engine.poll() is None
@@ -324,10 +350,10 @@ def main():
 
 
 def additions(args, gen, hist, engine, q, rates, closed_s, step_s, result):
-        anchors = open_sendouts(101)
-        one, spread = anchors[:1], anchors[1:]
+        anchors = open_sendouts(102)
+        one, spread = anchors[:1], anchors[1:101]
+        result["warm_up"] = warm_up(gen, anchors[101:], args.warm_up)
         before = {"one": Histories.total(hist.read(one)), "spread": Histories.total(hist.read(spread))}
-        warm, _ = gen.run(API, "", "add1", [("warm-up", 5 if q else 15, 0)], concurrency=8, targets=[anchors[0]])
         added_one, added_spread = {}, {}
 
         r1, acc = closed(gen, API, "", "add1", closed_s, targets=one, name="one_sendout_closed")
@@ -350,11 +376,10 @@ def additions(args, gen, hist, engine, q, rates, closed_s, step_s, result):
         by_address = follow_additions(anchors, {**added_one, **added_spread}, 120 if q else 600)
         time.sleep(10)
         after = {"one": Histories.total(hist.read(one)), "spread": Histories.total(hist.read(spread))}
-        warm_count = warm[0]["create"]["statuses"].get("202", 0)
         result["additions"] = {
             "one_sendout": {"closed_8": r1, "open_search": r1_open, "overload_3x": overload1,
                             "delivery": release_report(added_one, by_address),
-                            "temporal": actions_delta(before["one"], after["one"], len(added_one) + warm_count)},
+                            "temporal": actions_delta(before["one"], after["one"], len(added_one))},
             "spread_100": {"closed_8": r2, "open_search": r2_open,
                            "delivery": release_report(added_spread, by_address),
                            "temporal": actions_delta(before["spread"], after["spread"], len(added_spread))}}
@@ -364,14 +389,14 @@ def additions(args, gen, hist, engine, q, rates, closed_s, step_s, result):
 
 
 def overload(args):
-    """Additions into one open sendout: 8 closed callers for 20 s (after 30 s of them as warm-up),
+    """Additions into one open sendout: 8 closed callers for 20 s (after --warm-up s of them),
     then 30 s of an open model at each of --rates; every answer counted, timeouts included."""
     with Engine(ReceiptKeys(), xmx=args.xmx, extra_env=LIMITS) as engine:
         gen = Generator()
         one = open_sendouts(1)
-        gen.run(API, "", "add1", [("warm-up", 30, 0)], concurrency=8, targets=one)
+        warm = warm_up(gen, one, args.warm_up)
         time.sleep(5)
-        result = {"load_average_at_start": os.getloadavg(),
+        result = {"load_average_at_start": os.getloadavg(), "warm_up": warm,
                   "closed_8": closed(gen, API, "", "add1", 20, targets=one, name="one_sendout_closed")[0]}
         for rate in (float(r) for r in args.rates.split(",")):
             time.sleep(5)
