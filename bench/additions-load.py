@@ -39,7 +39,7 @@ loop and wait is bounded; everything is on loopback. Prints one JSON object.
 
 `--part overload --rates 1000,2000` runs only this: one open sendout, 8 closed callers adding to it
 for 20 s (after --warm-up s of them), then 30 s of additions at each rate given, far past what the
-engine takes: only 202 and 503 with `Retry-After` should come back, no timeouts.
+engine takes: only 202 and 429 with `Retry-After` should come back, no timeouts.
 
 Usage: bench/additions-load.py [--quick] [--warm-up 180] [--rates 100,200,400,700,1000,1500] [--part all|additions|small|outage|overload]
 """

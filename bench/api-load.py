@@ -147,7 +147,7 @@ def main():
     ap.add_argument("--skip-ceiling", action="store_true")
     ap.add_argument("--ceiling-rates", default="100,200,300,400,500,600,700,800")
     ap.add_argument("--max-backlog", type=int, default=2000,
-                    help="sendout.api.limits.max-backlog: due, unsent messages past which writes are 503")
+                    help="sendout.api.limits.max-backlog: due, unsent messages past which writes are 429")
     ap.add_argument("--xmx", default="1g")
     args = ap.parse_args()
     rates = [float(r) for r in args.rates.split(",")]

@@ -86,8 +86,8 @@ def main():
             try:
                 sendout = engine.sendout(sendout_id)
             except urllib.error.HTTPError as e:
-                # The api sheds load with 503 + Retry-After (invariant I3): ask again.
-                if e.code != 503:
+                # The api sheds load with 429 + Retry-After (invariant I3): ask again.
+                if e.code != 429:
                     raise
                 unavailable += 1
         if sendout["status"] != "COMPLETED":
@@ -115,7 +115,7 @@ def main():
             "sandbox_duplicates": stats["duplicates"],
             "receipt_events_posted": stats["receipts"]["eventsPosted"],
             "receipt_post_failures": stats["receipts"]["postFailures"],
-            "status_polls_answered_503": unavailable,
+            "status_polls_answered_429": unavailable,
             "temporal_per_1000_messages": Histories(tempfile.mkdtemp(prefix="email-sendout")).per_thousand(
                 sendout_id, n),
         }

@@ -185,9 +185,11 @@ class OpenApiConfiguration {
                             addIfAbsent(
                                 responses,
                                 "429",
-                                "Over the tenant's request rate; see Retry-After");
+                                "Over the tenant's rate, or the API at capacity; see Retry-After");
                             addIfAbsent(
-                                responses, "503", "Overloaded or unavailable; see Retry-After");
+                                responses,
+                                "503",
+                                "The database or Temporal unavailable; see Retry-After");
                           }
                           if (operation.getRequestBody() != null) {
                             addIfAbsent(responses, "400", "The body is not valid");

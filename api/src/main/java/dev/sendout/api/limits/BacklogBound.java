@@ -18,7 +18,7 @@ import org.springframework.stereotype.Component;
  * providers from the work that comes after: an overload would outlast itself. Past {@code
  * sendout.api.limits.max-backlog} messages due and unsent, or past {@code
  * max-pending-workflow-work} sendouts not yet sent and additions not yet handed over (the
- * bottleneck of many small sendouts), creates and additions are answered 503 with Retry-After until
+ * bottleneck of many small sendouts), creates and additions are answered 429 with Retry-After until
  * the backlog is back under it; reads, webhooks and support actions go on.
  *
  * <p>The backlog is counted once a second by one query, never per request. Every api instance
@@ -68,7 +68,7 @@ public class BacklogBound {
     }
   }
 
-  /** Refuses new work with 503 while either last count is over its bound. */
+  /** Refuses new work with 429 while either last count is over its bound. */
   public void check() {
     int messages = behind;
     if (max > 0 && messages > max) {

@@ -21,8 +21,10 @@ import tools.jackson.databind.ObjectMapper;
 
 /**
  * The first thing a {@code /v1} request meets: at most {@code max-concurrent-requests} are handled
- * at once, and one beyond them is answered 503 with Retry-After at once, before authentication,
- * body parsing or any query.
+ * at once, and one beyond them is answered 429 {@code overloaded} with Retry-After at once, before
+ * authentication, body parsing or any query. A 429, not a 503 (invariant I3): Tomcat closes the
+ * connection after a 503, and in an overload of thousands of requests a second every refused caller
+ * reconnecting cost more than the refusal, until requests timed out.
  *
  * <p>The bounds behind it ({@link WriteBulkheads}, the backlog, the tenants' budgets) refuse with a
  * reason, but only after Spring MVC, the API key and the request's own checks have run. When the
@@ -64,7 +66,7 @@ public class ConcurrentRequests extends OncePerRequestFilter {
     this.json = json;
     this.shed =
         Counter.builder("sendout.api.requests.shed")
-            .description("Requests answered 503 at once: max-concurrent-requests were in progress")
+            .description("Requests answered 429 at once: max-concurrent-requests were in progress")
             .register(meters);
   }
 

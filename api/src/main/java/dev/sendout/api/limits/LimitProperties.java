@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param recipientsPerMinute recipients a tenant may submit per minute, in new sendouts and
  *     additions together; more are answered 429
  * @param maxConcurrentRequests {@code /v1} requests handled at once, all tenants together; more are
- *     answered 503 before any other work ({@link ConcurrentRequests}). At most three quarters of
+ *     answered 429 before any other work ({@link ConcurrentRequests}). At most three quarters of
  *     the server's request threads ({@code server.tomcat.threads.max}), so that webhooks and health
  *     checks always find one
  * @param maxConcurrentWrites write transactions (creates, uploads, combined JSON additions) the API
@@ -22,15 +22,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     WriteBulkheads})
  * @param writeWait how long a write may wait for a place among either; most writes take a few
  *     milliseconds, so a short wait turns a burst of callers into a queue of a few milliseconds
- *     rather than refusals, while an overload is still answered 503 after this wait at most, never
+ *     rather than refusals, while an overload is still answered 429 after this wait at most, never
  *     queued until it times out. At most {@code maxConcurrentWrites} callers wait at once; the
  *     others are refused at once
  * @param maxBacklog messages due and not yet accepted by a provider (see {@link BacklogBound})
- *     beyond which creates and additions are answered 503 until the engine catches up; 0 turns the
+ *     beyond which creates and additions are answered 429 until the engine catches up; 0 turns the
  *     bound off
  * @param maxPendingWorkflowWork sendouts due but not sent yet plus additions not yet handed to
  *     their workflow (see {@link BacklogBound}) beyond which creates and additions are answered
- *     503: the bound for many small sendouts, which the message count barely notices; 0 turns it
+ *     429: the bound for many small sendouts, which the message count barely notices; 0 turns it
  *     off. 500 is under a minute of one-recipient sendouts on a 2-core machine
  */
 @ConfigurationProperties("sendout.api.limits")

@@ -9,7 +9,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
 /**
  * Backpressure for {@code /v1}: each call takes one request from its tenant's budget, and the
  * writes (new sendouts, added recipients) also take a place in a bulkhead shared by all tenants
- * ({@link WriteBulkheads}), or are answered 503 at once or after a few milliseconds' wait. Writes
+ * ({@link WriteBulkheads}), or are answered 429 at once or after a few milliseconds' wait. Writes
  * are refused the same way while the engine is too far behind its sends ({@link BacklogBound}).
  */
 public class RequestLimitsInterceptor implements HandlerInterceptor {

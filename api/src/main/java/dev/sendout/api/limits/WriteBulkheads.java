@@ -13,7 +13,8 @@ import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
 /**
- * The bounds on writes, shared by all tenants: an overload becomes fast 503s with Retry-After,
+ * The bounds on writes, shared by all tenants: an overload becomes fast 429 {@code overloaded}
+ * refusals with Retry-After (on a connection that stays open, see {@link ConcurrentRequests}),
  * never requests queueing until they time out.
  *
  * <ul>
@@ -79,7 +80,7 @@ public class WriteBulkheads implements WriteAdmission {
     }
   }
 
-  /** Takes the request's place, or refuses it with 503; returns the places to give it back to. */
+  /** Takes the request's place, or refuses it with 429; returns the places to give it back to. */
   Places enter(HttpServletRequest request) {
     Places places = isCombinedAddition(request) ? additions : writes;
     if (!places.take()) {

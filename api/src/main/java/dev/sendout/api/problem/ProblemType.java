@@ -60,7 +60,7 @@ public enum ProblemType {
       "Over this tenant's rate limit; Retry-After says when to retry"),
   OVERLOADED(
       "overloaded",
-      HttpStatus.SERVICE_UNAVAILABLE,
+      HttpStatus.TOO_MANY_REQUESTS,
       "The API is at capacity; Retry-After says when to retry"),
   INTERNAL("internal", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 

@@ -56,7 +56,7 @@ public class SupportController {
   @ApiResponse(responseCode = "422", description = "Idempotency-Key reused for another request")
   @ApiResponse(
       responseCode = "503",
-      description = "Stored, but Temporal did not take them; retry with the same Idempotency-Key")
+      description = "The database unavailable: nothing stored; retry with the same Idempotency-Key")
   @PostMapping("/{id}/recipients")
   public ResponseEntity<RecipientsAdded> addRecipients(
       Tenant tenant,

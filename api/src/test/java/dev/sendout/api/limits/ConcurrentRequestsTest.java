@@ -21,7 +21,7 @@ class ConcurrentRequestsTest {
   }
 
   @Test
-  void aRequestBeyondTheBoundIs503AtOnceWithRetryAfterWithoutReachingTheApi() throws Exception {
+  void aRequestBeyondTheBoundIs429AtOnceWithRetryAfterWithoutReachingTheApi() throws Exception {
     var meters = new SimpleMeterRegistry();
     var filter = new ConcurrentRequests(allowing(1), 200, JsonMapper.builder().build(), meters);
     var inside = new CountDownLatch(1);
@@ -59,7 +59,7 @@ class ConcurrentRequestsTest {
     var webhook = new MockHttpServletResponse();
     filter.doFilter(new MockHttpServletRequest("POST", "/webhooks/sendgrid"), webhook, api);
 
-    assertThat(refused.getStatus()).isEqualTo(503);
+    assertThat(refused.getStatus()).isEqualTo(429);
     assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
     assertThat(refused.getContentType()).isEqualTo("application/problem+json");
     assertThat(refused.getContentAsString()).contains("urn:sendout:problem:overloaded");

@@ -60,7 +60,7 @@ class LimitsTest {
   }
 
   @Test
-  void writesBeyondTheBoundAre503AtOnceUntilOneFinishesAndReadsAreNotBounded() {
+  void writesBeyondTheBoundAre429AtOnceUntilOneFinishesAndReadsAreNotBounded() {
     var properties = new LimitProperties(100, 1000, 150, 1, 128, Duration.ZERO, 0, 0);
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
@@ -203,7 +203,7 @@ class LimitsTest {
   }
 
   @Test
-  void writesAreRefusedWith503WhileTheBacklogIsOverItsBoundAndReadsGoOn() {
+  void writesAreRefusedWith429WhileTheBacklogIsOverItsBoundAndReadsGoOn() {
     var properties = new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0);
     AtomicInteger backlog = new AtomicInteger(1001);
     var bound = new BacklogBound(backlog::get, 1000, () -> 0, 0);
@@ -238,7 +238,7 @@ class LimitsTest {
   }
 
   @Test
-  void writesAreRefusedWith503WhileTheWorkflowsAreBehindOnSmallSendouts() {
+  void writesAreRefusedWith429WhileTheWorkflowsAreBehindOnSmallSendouts() {
     var properties = new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0);
     AtomicInteger pending = new AtomicInteger(501);
     var bound = new BacklogBound(() -> 0, 1000, pending::get, 500);

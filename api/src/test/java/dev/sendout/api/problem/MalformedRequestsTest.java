@@ -4,14 +4,12 @@ import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.api.ApiApplication;
+import dev.sendout.api.RawHttp;
 import dev.sendout.core.TestDatabase;
 import dev.sendout.core.tenant.ApiKeys;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
@@ -24,7 +22,6 @@ import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Locale;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -251,54 +248,12 @@ class MalformedRequestsTest {
               });
       writer.setDaemon(true);
       writer.start();
-      Reply reply = readReply(socket.getInputStream());
+      RawHttp.Reply raw =
+          RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+      Reply reply = new Reply(raw.status(), raw.header("Content-Type"), raw.body());
       writer.interrupt();
       return reply;
     }
-  }
-
-  /** An HTTP/1.1 reply's status, Content-Type and body, chunked or with a Content-Length. */
-  private static Reply readReply(InputStream in) throws IOException {
-    var reader = new DataInputStream(new BufferedInputStream(in));
-    int status = Integer.parseInt(line(reader).split(" ")[1]);
-    String contentType = "";
-    long length = -1;
-    boolean chunked = false;
-    for (String header = line(reader); !header.isEmpty(); header = line(reader)) {
-      String name = header.substring(0, header.indexOf(':')).trim().toLowerCase(Locale.ROOT);
-      String value = header.substring(header.indexOf(':') + 1).trim();
-      switch (name) {
-        case "content-type" -> contentType = value;
-        case "content-length" -> length = Long.parseLong(value);
-        case "transfer-encoding" -> chunked = value.equalsIgnoreCase("chunked");
-        default -> {}
-      }
-    }
-    var body = new ByteArrayOutputStream();
-    if (chunked) {
-      for (int size = Integer.parseInt(line(reader).trim(), 16);
-          size > 0;
-          size = Integer.parseInt(line(reader).trim(), 16)) {
-        body.write(reader.readNBytes(size));
-        line(reader);
-      }
-    } else if (length >= 0) {
-      body.write(reader.readNBytes((int) length));
-    }
-    return new Reply(status, contentType, body.toString(StandardCharsets.UTF_8));
-  }
-
-  private static String line(DataInputStream in) throws IOException {
-    var line = new ByteArrayOutputStream();
-    for (int b = in.read(); b != '\n'; b = in.read()) {
-      if (b < 0) {
-        throw new EOFException("The server closed the connection mid-reply");
-      }
-      if (b != '\r') {
-        line.write(b);
-      }
-    }
-    return line.toString(StandardCharsets.US_ASCII);
   }
 
   private static final long TWENTY_MB = 20L * 1024 * 1024;
