@@ -10,6 +10,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -51,6 +53,15 @@ public class AdditionRelay {
   /** How long new additions wait for the workflow to release the last hand-off, at most. */
   static final Duration WAIT_FOR_RELEASE = Duration.ofSeconds(10);
 
+  /**
+   * A sendout is told of new additions at most once per this gap ({@code
+   * sendout.api.addition-relay-gap}), however often they come: each hand-off costs its workflow a
+   * signal, a workflow task, a release and a send, so a sendout taking additions all the time is
+   * told of a second's worth at once rather than five rounds' worth one by one. A sendout told
+   * nothing for longer is told at the next round.
+   */
+  private final long gapNanos;
+
   /** The last message this relay handed to each sendout lately, and when. */
   private record HandOver(int lastSeq, long atNanos) {}
 
@@ -70,7 +81,14 @@ public class AdditionRelay {
       AdditionHandoffs handoffs,
       RecipientAdditions additions,
       WorkflowClient temporal,
-      TransactionTemplate transaction) {
+      TransactionTemplate transaction,
+      @Value("${sendout.api.addition-relay-gap:1s}") Duration gap) {
+    if (gap.isNegative() || gap.compareTo(WAIT_FOR_RELEASE) >= 0) {
+      throw new IllegalStateException(
+          "sendout.api.addition-relay-gap is %s: it must be at least 0 and under %s"
+              .formatted(gap, WAIT_FOR_RELEASE));
+    }
+    this.gapNanos = gap.toNanos();
     this.handoffs = handoffs;
     this.additions = additions;
     this.temporal = temporal;
@@ -121,23 +139,33 @@ public class AdditionRelay {
   }
 
   /**
-   * The sendouts whose workflow has not yet released what this relay last handed it, moments ago:
-   * their new additions wait for the next round, and then go over together. A workflow that takes a
-   * while per hand-off (many sendouts at once, a busy machine) is so told less often, of more at a
-   * time, instead of being sent a signal, and doing a release and a batch, per round. Past {@link
-   * #WAIT_FOR_RELEASE} the relay hands over regardless; the watchdog heals what was lost.
+   * The sendouts told of additions less than the gap ago, and those whose workflow has not yet
+   * released what this relay last handed it, moments ago: their new additions wait for a later
+   * round, and then go over together. A workflow that takes a while per hand-off (many sendouts at
+   * once, a busy machine) is so told less often, of more at a time, instead of being sent a signal,
+   * and doing a release and a batch, per round. Past {@link #WAIT_FOR_RELEASE} the relay hands over
+   * regardless; the watchdog heals what was lost.
    */
   private Set<UUID> busyWorkflows(List<Pending> pending) {
     long now = System.nanoTime();
     lastHandedOver.values().removeIf(h -> now - h.atNanos() > WAIT_FOR_RELEASE.toNanos());
+    Set<UUID> busy = new HashSet<>();
     Map<UUID, Integer> awaited = new HashMap<>();
     for (Pending p : pending) {
       HandOver last = lastHandedOver.get(p.sendoutId());
-      if (last != null) {
+      if (last == null) {
+        continue;
+      }
+      if (now - last.atNanos() < gapNanos) {
+        busy.add(p.sendoutId());
+      } else {
         awaited.put(p.sendoutId(), last.lastSeq());
       }
     }
-    return awaited.isEmpty() ? Set.of() : handoffs.stillQueued(awaited);
+    if (!awaited.isEmpty()) {
+      busy.addAll(handoffs.stillQueued(awaited));
+    }
+    return busy;
   }
 
   /**

@@ -1,0 +1,96 @@
+package dev.sendout.api.support;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyInt;
+import static org.mockito.ArgumentMatchers.anyMap;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.sendout.core.support.AdditionHandoffs;
+import dev.sendout.core.support.AdditionHandoffs.Pending;
+import dev.sendout.core.support.RecipientAdditions;
+import dev.sendout.workflows.sendout.AddedRanges;
+import dev.sendout.workflows.sendout.SendoutWorkflow;
+import dev.sendout.workflows.sendout.SeqRange;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowStub;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.transaction.support.TransactionCallback;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/** How often the relay tells one sendout's workflow of new additions. */
+class AdditionRelayTest {
+
+  private final UUID sendoutId = UUID.randomUUID();
+  private final AdditionHandoffs handoffs = mock(AdditionHandoffs.class);
+  private final WorkflowClient temporal = mock(WorkflowClient.class);
+  private final WorkflowStub workflow = mock(WorkflowStub.class);
+  private final TransactionTemplate transaction = mock(TransactionTemplate.class);
+
+  AdditionRelayTest() {
+    when(temporal.newUntypedWorkflowStub(SendoutWorkflow.workflowId(sendoutId.toString())))
+        .thenReturn(workflow);
+    when(transaction.execute(any()))
+        .thenAnswer(call -> call.<TransactionCallback<?>>getArgument(0).doInTransaction(null));
+    // The workflow has released whatever it was handed.
+    when(handoffs.stillQueued(anyMap())).thenReturn(Set.of());
+  }
+
+  private AdditionRelay relay(Duration gap) {
+    return new AdditionRelay(handoffs, mock(RecipientAdditions.class), temporal, transaction, gap);
+  }
+
+  /** The next round finds this addition pending. */
+  private void pending(int seq, String key) {
+    when(handoffs.lockPending(anyInt()))
+        .thenReturn(
+            List.of(new Pending(sendoutId, List.of(new SeqRange(seq, seq + 1)), List.of(key))));
+  }
+
+  @Test
+  void aSendoutTakingAdditionsAllTheTimeIsToldAtMostOncePerGap() throws Exception {
+    AdditionRelay relay = relay(Duration.ofMillis(500));
+
+    pending(1, "a");
+    relay.relay();
+    pending(2, "b");
+    relay.relay();
+
+    verify(workflow, times(1)).signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
+    verify(handoffs).markHandedOver(sendoutId, List.of("a"));
+    verify(handoffs, never()).markHandedOver(sendoutId, List.of("b"));
+
+    Thread.sleep(600);
+    relay.relay();
+
+    verify(workflow, times(2)).signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
+    verify(handoffs).markHandedOver(sendoutId, List.of("b"));
+  }
+
+  @Test
+  void withoutAGapASendoutThatReleasedItsLastHandOffIsToldAtTheNextRound() {
+    AdditionRelay relay = relay(Duration.ZERO);
+
+    pending(1, "a");
+    relay.relay();
+    pending(2, "b");
+    relay.relay();
+
+    verify(workflow, times(2)).signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
+  }
+
+  @Test
+  void aGapFromTheReleaseWaitOnIsRefused() {
+    assertThatThrownBy(() -> relay(AdditionRelay.WAIT_FOR_RELEASE))
+        .hasMessageContaining("sendout.api.addition-relay-gap");
+  }
+}
