@@ -12,9 +12,9 @@ JVM) on loopback and drives them with bench/LoadGenerator.java:
    message silent (no receipt), with a 2 h receipt timeout. Once their one message is ACCEPTED the
    sandbox is switched back to delivering: the anchor stays ACCEPTED, so the sendout stays open,
    while what is added to it is released, sent and DELIVERED.
-   One more is the warm-up's: 8 closed callers add to it for --warm-up seconds (180) before anything
-   is measured, so that the figures are the warm engine's, not its JIT compiler's (the warm-up curve
-   is reported).
+   The 102nd is the warm-up's: 8 closed callers add to it for --warm-up seconds (180) before
+   anything is measured, so that the figures are the warm engine's, not its JIT compiler's (the
+   warm-up curve is reported).
 2. Additions of 1 recipient into ONE open sendout: 8 closed callers, then an open-model search
    (rates in order until one fails: p99 > 100 ms or < 99 % 2xx).
 3. The same spread round-robin over 100 open sendouts.
