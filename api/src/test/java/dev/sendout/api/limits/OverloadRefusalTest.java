@@ -3,9 +3,9 @@ package dev.sendout.api.limits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.api.ApiApplication;
+import dev.sendout.api.ApiServerEnvironment;
 import dev.sendout.api.RawHttp;
 import dev.sendout.api.RawHttp.Reply;
-import dev.sendout.core.TestDatabase;
 import dev.sendout.core.tenant.ApiKeys;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -13,10 +13,6 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
-import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -45,8 +41,7 @@ class OverloadRefusalTest {
 
   @DynamicPropertySource
   static void environment(DynamicPropertyRegistry registry) {
-    registry.add("spring.datasource.url", TestDatabase::url);
-    registry.add("sendout.webhooks.sendgrid.public-key", OverloadRefusalTest::anyEcPublicKey);
+    ApiServerEnvironment.register(registry);
   }
 
   @LocalServerPort int port;
@@ -116,16 +111,5 @@ class OverloadRefusalTest {
     OutputStream out = socket.getOutputStream();
     out.write(request.getBytes(StandardCharsets.US_ASCII));
     out.flush();
-  }
-
-  private static String anyEcPublicKey() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"));
-      return Base64.getEncoder()
-          .encodeToString(generator.generateKeyPair().getPublic().getEncoded());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -4,8 +4,8 @@ import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.api.ApiApplication;
+import dev.sendout.api.ApiServerEnvironment;
 import dev.sendout.api.RawHttp;
-import dev.sendout.core.TestDatabase;
 import dev.sendout.core.tenant.ApiKeys;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
@@ -17,11 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.util.Arrays;
-import java.util.Base64;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,8 +48,7 @@ class MalformedRequestsTest {
 
   @DynamicPropertySource
   static void environment(DynamicPropertyRegistry registry) {
-    registry.add("spring.datasource.url", TestDatabase::url);
-    registry.add("sendout.webhooks.sendgrid.public-key", MalformedRequestsTest::anyEcPublicKey);
+    ApiServerEnvironment.register(registry);
   }
 
   @LocalServerPort int port;
@@ -284,16 +279,5 @@ class MalformedRequestsTest {
     assertThat(sendGrid.json().path("detail").asString())
         .isEqualTo("The request body exceeds 4194304 bytes");
     assertProblem(vonage, 413);
-  }
-
-  private static String anyEcPublicKey() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"));
-      return Base64.getEncoder()
-          .encodeToString(generator.generateKeyPair().getPublic().getEncoded());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

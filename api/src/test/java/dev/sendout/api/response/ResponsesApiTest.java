@@ -4,7 +4,7 @@ import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.api.ApiApplication;
-import dev.sendout.core.TestDatabase;
+import dev.sendout.api.ApiServerEnvironment;
 import dev.sendout.core.tenant.ApiKeys;
 import dev.sendout.workflows.message.MessageStatus;
 import java.io.IOException;
@@ -12,13 +12,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,8 +52,7 @@ class ResponsesApiTest {
 
   @DynamicPropertySource
   static void environment(DynamicPropertyRegistry registry) {
-    registry.add("spring.datasource.url", TestDatabase::url);
-    registry.add("sendout.webhooks.sendgrid.public-key", ResponsesApiTest::anyEcPublicKey);
+    ApiServerEnvironment.register(registry);
   }
 
   @LocalServerPort int port;
@@ -465,16 +460,5 @@ class ResponsesApiTest {
         .containsExactly("r-0", "r-1", "n-0", "n-9");
     assertThat(get(tenant, "/v1/sendouts/" + id).body().path("recipientCount").asInt())
         .isEqualTo(4);
-  }
-
-  private static String anyEcPublicKey() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"));
-      return Base64.getEncoder()
-          .encodeToString(generator.generateKeyPair().getPublic().getEncoded());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -4,7 +4,7 @@ import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.api.ApiApplication;
-import dev.sendout.core.TestDatabase;
+import dev.sendout.api.ApiServerEnvironment;
 import dev.sendout.core.tenant.ApiKeys;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import java.io.IOException;
@@ -14,9 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -54,8 +51,7 @@ class SendoutListApiTest {
 
   @DynamicPropertySource
   static void environment(DynamicPropertyRegistry registry) {
-    registry.add("spring.datasource.url", TestDatabase::url);
-    registry.add("sendout.webhooks.sendgrid.public-key", SendoutListApiTest::anyEcPublicKey);
+    ApiServerEnvironment.register(registry);
   }
 
   @LocalServerPort int port;
@@ -277,16 +273,5 @@ class SendoutListApiTest {
               .as(query)
               .doesNotContain("java.", "Exception", "dev.sendout", "Instant", "Integer");
         });
-  }
-
-  private static String anyEcPublicKey() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"));
-      return Base64.getEncoder()
-          .encodeToString(generator.generateKeyPair().getPublic().getEncoded());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

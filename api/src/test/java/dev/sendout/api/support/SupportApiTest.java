@@ -6,7 +6,7 @@ import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.api.ApiApplication;
-import dev.sendout.core.TestDatabase;
+import dev.sendout.api.ApiServerEnvironment;
 import dev.sendout.core.support.RecipientAdditions;
 import dev.sendout.core.tenant.ApiKeys;
 import dev.sendout.workflows.sendout.Channel;
@@ -23,14 +23,10 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
@@ -76,8 +72,7 @@ class SupportApiTest {
 
   @DynamicPropertySource
   static void environment(DynamicPropertyRegistry registry) {
-    registry.add("spring.datasource.url", TestDatabase::url);
-    registry.add("sendout.webhooks.sendgrid.public-key", SupportApiTest::anyEcPublicKey);
+    ApiServerEnvironment.register(registry);
   }
 
   /** The workers the api never hosts: the fake sendout workflow, for the Updates to reach. */
@@ -605,16 +600,5 @@ class SupportApiTest {
     assertThat(after.path("cancelledAt").asString()).isEqualTo("2026-11-29T12:00:00Z");
     assertThat(after.path("findings").get(0).path("reason").asString()).isEqualTo("NO_RECEIPT");
     assertThat(after.path("findings").get(0).path("messageCount").asInt()).isEqualTo(2);
-  }
-
-  private static String anyEcPublicKey() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"));
-      return Base64.getEncoder()
-          .encodeToString(generator.generateKeyPair().getPublic().getEncoded());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

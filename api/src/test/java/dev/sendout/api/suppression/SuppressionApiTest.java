@@ -3,7 +3,7 @@ package dev.sendout.api.suppression;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.api.ApiApplication;
-import dev.sendout.core.TestDatabase;
+import dev.sendout.api.ApiServerEnvironment;
 import dev.sendout.core.support.AuditTrail;
 import dev.sendout.core.tenant.ApiKeys;
 import dev.sendout.workflows.sendout.SupportActionType;
@@ -12,11 +12,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
-import java.security.KeyPairGenerator;
-import java.security.spec.ECGenParameterSpec;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,8 +44,7 @@ class SuppressionApiTest {
 
   @DynamicPropertySource
   static void environment(DynamicPropertyRegistry registry) {
-    registry.add("spring.datasource.url", TestDatabase::url);
-    registry.add("sendout.webhooks.sendgrid.public-key", SuppressionApiTest::anyEcPublicKey);
+    ApiServerEnvironment.register(registry);
   }
 
   @LocalServerPort int port;
@@ -298,16 +293,5 @@ class SuppressionApiTest {
                 .build(),
             HttpResponse.BodyHandlers.ofString());
     assertThat(response.statusCode()).isEqualTo(401);
-  }
-
-  private static String anyEcPublicKey() {
-    try {
-      KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-      generator.initialize(new ECGenParameterSpec("secp256r1"));
-      return Base64.getEncoder()
-          .encodeToString(generator.generateKeyPair().getPublic().getEncoded());
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }
