@@ -3,6 +3,9 @@ package dev.sendout.workflows.sendout;
 import dev.sendout.workflows.TimedWait;
 import dev.sendout.workflows.sendout.SendoutActivities.ReleaseSendout;
 import dev.sendout.workflows.sendout.SendoutActivities.Released;
+import io.temporal.activity.LocalActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -21,6 +24,26 @@ import org.slf4j.Logger;
 final class Release {
 
   private static final Logger log = Workflow.getLogger(Release.class);
+
+  /**
+   * From version 1 the first release of a sendout that fits one batch is tried once as a local
+   * activity, in the workflow task that starts the sendout, and only if that fails is it made an
+   * activity watched by its deadline ({@link #by}). A one-recipient sendout so saves an activity
+   * task, a workflow task and the deadline's timer: a third of the round trips to the server that
+   * it took, where the server's work bounded how many such sendouts the engine completes a second.
+   * Asked only of such sendouts, so that the others' histories stay as they were.
+   */
+  static final String LOCAL_SMALL_RELEASE = "local-small-release";
+
+  /**
+   * One attempt, well within the release grace: a release that fails or is slow (the database away)
+   * goes on as an activity, whose retries and deadline timer do not hold the workflow task.
+   */
+  private static final LocalActivityOptions ONE_ATTEMPT =
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(Duration.ofSeconds(10))
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+          .build();
 
   private final SendoutActivities store;
   private final StartSendout start;
@@ -49,6 +72,29 @@ final class Release {
     this.changes = changes;
     this.describeProgress = describeProgress;
     this.cancelsTimers = cancelsTimers;
+  }
+
+  /**
+   * The sendout's first release, due at its send time; returns the sendout's message count. A
+   * sendout of one batch tries it as a local activity first ({@link #LOCAL_SMALL_RELEASE}): the
+   * release is idempotent, so an attempt that timed out but committed leaves the activity nothing
+   * to do but count.
+   */
+  int first(Instant sendAt) {
+    if (start.recipientCount() <= start.settings().batchSize()
+        && Workflow.getVersion(LOCAL_SMALL_RELEASE, Workflow.DEFAULT_VERSION, 1) == 1) {
+      try {
+        return Workflow.newLocalActivityStub(SendoutActivities.class, ONE_ATTEMPT)
+            .release(new ReleaseSendout(start.sendoutId()))
+            .messageCount();
+      } catch (ActivityFailure e) {
+        log.warn(
+            "Sendout {}: the release in the workflow task failed; retrying it as an activity: {}",
+            start.sendoutId(),
+            e.getCause() == null ? e.toString() : e.getCause().toString());
+      }
+    }
+    return by(sendAt);
   }
 
   /** Releases the messages due at {@code dueAt}; returns the sendout's message count. */

@@ -189,7 +189,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       if (quietHours) {
         releaseFirstInWindows();
       } else {
-        plan.released(release.by(start.sendAt()));
+        plan.released(release.first(start.sendAt()));
       }
       log.info("Released sendout {}: {} messages", start.sendoutId(), plan.messageCount());
     } else {

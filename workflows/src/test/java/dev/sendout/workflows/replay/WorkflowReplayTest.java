@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
  *       one-recipient sendout that sends its batch inline, its message silent past the receipt
  *       deadline, then settled by a late receipt signalled to the sendout.
  *   <li>Recorded since, each for a new path: additions with local store calls, every stuck reason
- *       listed ({@code stuck-reasons}), a completed sendout reopened for a resend.
+ *       listed ({@code stuck-reasons}), a completed sendout reopened for a resend, a small
+ *       sendout's release by a local activity ({@code local-small-release}).
  * </ul>
  *
  * <p>To record them again (only when starting a new baseline, never to make a failing replay pass
@@ -168,6 +169,18 @@ class WorkflowReplayTest {
   @Test
   void sendoutListingEveryStuckReasonReplaysTheRecordedHistory() throws Exception {
     replay("histories/sendout-workflow-stuck-reasons.json", SendoutWorkflowImpl.class);
+  }
+
+  /**
+   * Recorded with the version {@code local-small-release}: a one-recipient sendout released by a
+   * local activity in its first workflow task, and one whose local release failed and was retried
+   * as an activity.
+   */
+  @Test
+  void oneRecipientSendoutsReleasedLocallyOrAfterAFailureReplayTheRecordedHistories()
+      throws Exception {
+    replay("histories/sendout-workflow-local-small-release.json", SendoutWorkflowImpl.class);
+    replay("histories/sendout-workflow-local-small-release-fails.json", SendoutWorkflowImpl.class);
   }
 
   /** A completed sendout's workflow started again by update-with-start for a resend. */

@@ -156,6 +156,38 @@ class HistoryRecorder {
   }
 
   /**
+   * Recorded with the version {@code local-small-release}: a one-recipient sendout released in its
+   * first workflow task by a local activity, its receipt signalled a moment after the send; and a
+   * second whose local release fails, so that it is released by the activity after all.
+   */
+  @Test
+  void oneRecipientSendoutsReleasedByALocalActivityOrAfterItFails(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 1);
+    delivery.silent.add(0);
+    StartSendout start = sendout("replay-local-release", now(env), 1, email(1000, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofSeconds(1));
+    delivery.deliver(0);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    write(client, start, "sendout-workflow-local-small-release");
+
+    delivery.silent.clear();
+    store.releaseFails = true;
+    StartSendout failing = sendout("replay-local-release-fails", now(env), 1, email(1000, 2, 2000));
+    SendoutWorkflow second = stub(client, options, failing);
+    WorkflowClient.start(second::run, failing);
+    env.sleep(Duration.ofSeconds(30));
+    store.releaseFails = false;
+    WorkflowStub.fromTyped(second).getResult(SendTally.class);
+    assertThat(store.releases.get()).isGreaterThanOrEqualTo(4);
+    write(client, failing, "sendout-workflow-local-small-release-fails");
+  }
+
+  /**
    * Recorded after the versions {@code local-store-calls} and {@code merge-added-ranges}: a
    * one-recipient sendout whose short store calls are local activities, recipients added to it by
    * the relay's signal in one-recipient ranges, which make one batch, and that batch's own history.
