@@ -70,8 +70,7 @@ public final class StoreCalls {
    * decides the version for the whole run.
    */
   public static <T> T shortCalls(Class<T> activities) {
-    if (Workflow.getVersion(LOCAL_STORE_CALLS, Workflow.DEFAULT_VERSION, 1)
-        == Workflow.DEFAULT_VERSION) {
+    if (!Changes.has(LOCAL_STORE_CALLS)) {
       return Workflow.newActivityStub(activities, OPTIONS);
     }
     T calls = Workflow.newLocalActivityStub(activities, LOCAL_OPTIONS);
@@ -98,8 +97,7 @@ public final class StoreCalls {
         if (!(failure instanceof ActivityFailure)
             || (failure.getCause() instanceof ApplicationFailure refused
                 && DATA_REFUSED.equals(refused.getType()))
-            || Workflow.getVersion(RETRY_FAILED_CALLS, Workflow.DEFAULT_VERSION, 1)
-                == Workflow.DEFAULT_VERSION) {
+            || !Changes.has(RETRY_FAILED_CALLS)) {
           throw failure;
         }
         Workflow.getLogger(StoreCalls.class)

@@ -44,9 +44,7 @@ public final class TimedWait {
     if (fired.isCompleted()) {
       return false;
     }
-    if (cancel.getAsBoolean()
-        && Workflow.getVersion(CANCEL_TIMERS, Workflow.DEFAULT_VERSION, 1)
-            != Workflow.DEFAULT_VERSION) {
+    if (cancel.getAsBoolean() && Changes.has(CANCEL_TIMERS)) {
       timer.cancel();
     }
     return true;

@@ -1,5 +1,6 @@
 package dev.sendout.workflows.batch;
 
+import dev.sendout.workflows.Changes;
 import dev.sendout.workflows.StoreCalls;
 import dev.sendout.workflows.TimedWait;
 import dev.sendout.workflows.receipt.BatchReceipts;
@@ -247,9 +248,7 @@ public final class BatchRun {
       Duration sinceLastCheck = Duration.between(lastCheck, now());
       if (signalled
           && sinceLastCheck.compareTo(MIN_CHECK_GAP) < 0
-          && (signalledBefore
-              || Workflow.getVersion(FIRST_SIGNAL_AT_ONCE, Workflow.DEFAULT_VERSION, 1)
-                  == Workflow.DEFAULT_VERSION)) {
+          && (signalledBefore || !Changes.has(FIRST_SIGNAL_AT_ONCE))) {
         Workflow.sleep(MIN_CHECK_GAP.minus(sinceLastCheck));
       }
       signalledBefore |= signalled;

@@ -1,5 +1,6 @@
 package dev.sendout.workflows.batch;
 
+import dev.sendout.workflows.Changes;
 import dev.sendout.workflows.sendout.SendTally;
 import dev.sendout.workflows.sendout.SendoutSearchAttributes;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
@@ -26,6 +27,7 @@ public class BatchWorkflowImpl implements BatchWorkflow, BatchRun.Owner {
 
   @Override
   public SendTally run(StartBatch start) {
+    Changes.decide();
     return run.run(start);
   }
 

@@ -5,6 +5,7 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_ID;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
+import dev.sendout.workflows.Changes;
 import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.batch.BatchRun;
 import dev.sendout.workflows.batch.BatchWorkflow;
@@ -129,9 +130,7 @@ final class BatchStarter {
             settings.deliveryTaskQueue(),
             settings.messagesPerCall(),
             settings.receiptTimeout());
-    if (batchNo == 0
-        && batchCount == 1
-        && Workflow.getVersion(INLINE_SINGLE_BATCH, Workflow.DEFAULT_VERSION, 1) == 1) {
+    if (batchNo == 0 && batchCount == 1 && Changes.has(INLINE_SINGLE_BATCH)) {
       runInline(input);
       return;
     }
@@ -139,7 +138,7 @@ final class BatchStarter {
     if (later
         && inline.size() < MAX_INLINE
         && input.callCount() <= MAX_INLINE_CALLS
-        && Workflow.getVersion(INLINE_LATER_BATCHES, Workflow.DEFAULT_VERSION, 1) == 1) {
+        && Changes.has(INLINE_LATER_BATCHES)) {
       runInline(input);
       return;
     }

@@ -1,5 +1,6 @@
 package dev.sendout.workflows.sendout;
 
+import dev.sendout.workflows.Changes;
 import dev.sendout.workflows.TimedWait;
 import dev.sendout.workflows.sendout.SendoutActivities.ReleaseSendout;
 import dev.sendout.workflows.sendout.SendoutActivities.Released;
@@ -82,7 +83,7 @@ final class Release {
    */
   int first(Instant sendAt) {
     if (start.recipientCount() <= start.settings().batchSize()
-        && Workflow.getVersion(LOCAL_SMALL_RELEASE, Workflow.DEFAULT_VERSION, 1) == 1) {
+        && Changes.has(LOCAL_SMALL_RELEASE)) {
       try {
         return Workflow.newLocalActivityStub(SendoutActivities.class, ONE_ATTEMPT)
             .release(new ReleaseSendout(start.sendoutId()))
@@ -119,10 +120,7 @@ final class Release {
   private Released run(Instant dueAt, ReleaseSendout input) {
     Promise<Released> released = Async.function(store::release, input);
     Instant deadline = dueAt.plus(start.settings().releaseGrace());
-    boolean oneTimer =
-        cancelsTimers.getAsBoolean()
-            && Workflow.getVersion(TimedWait.CANCEL_TIMERS, Workflow.DEFAULT_VERSION, 1)
-                != Workflow.DEFAULT_VERSION;
+    boolean oneTimer = cancelsTimers.getAsBoolean() && Changes.has(TimedWait.CANCEL_TIMERS);
     while (!released.isCompleted()) {
       int seen = changes.getAsInt();
       Duration left = Duration.between(now(), deadline);

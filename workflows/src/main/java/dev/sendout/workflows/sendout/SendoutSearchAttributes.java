@@ -1,5 +1,6 @@
 package dev.sendout.workflows.sendout;
 
+import dev.sendout.workflows.Changes;
 import io.temporal.api.enums.v1.IndexedValueType;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.common.SearchAttributeUpdate;
@@ -68,7 +69,7 @@ public final class SendoutSearchAttributes {
   static final String ONLY_CHANGES = "search-attributes-only-on-change";
 
   static boolean onlyChanges() {
-    return Workflow.getVersion(ONLY_CHANGES, Workflow.DEFAULT_VERSION, 1) == 1;
+    return Changes.has(ONLY_CHANGES);
   }
 
   /** Upserts {@code value}, unless {@code onlyChanges} and the workflow shows it already. */

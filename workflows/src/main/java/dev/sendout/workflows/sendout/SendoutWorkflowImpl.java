@@ -3,6 +3,7 @@ package dev.sendout.workflows.sendout;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STATUS;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 
+import dev.sendout.workflows.Changes;
 import dev.sendout.workflows.StoreCalls;
 import dev.sendout.workflows.TimedWait;
 import dev.sendout.workflows.batch.BatchProgress;
@@ -162,20 +163,16 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public SendTally run(StartSendout start) {
+    Changes.decide();
     onlyChanges = SendoutSearchAttributes.onlyChanges();
     shortStore = StoreCalls.shortCalls(SendoutActivities.class);
-    seesChangesDuringCalls =
-        Workflow.getVersion(SEES_CHANGES_DURING_CALLS, Workflow.DEFAULT_VERSION, 1) == 1;
-    if (Workflow.getVersion(
-            SendoutSearchAttributes.STUCK_REASONS_VERSION, Workflow.DEFAULT_VERSION, 1)
-        == 1) {
+    seesChangesDuringCalls = Changes.has(SEES_CHANGES_DURING_CALLS);
+    if (Changes.has(SendoutSearchAttributes.STUCK_REASONS_VERSION)) {
       stuck.listAllReasons();
     }
-    quietHours =
-        start.quietHours() && Workflow.getVersion(QUIET_HOURS, Workflow.DEFAULT_VERSION, 1) == 1;
+    quietHours = start.quietHours() && Changes.has(QUIET_HOURS);
     boolean continued = start.checkpoint() != null;
-    if (start.remindsOrCloses()
-        && Workflow.getVersion(REMINDERS, Workflow.DEFAULT_VERSION, 1) == 1) {
+    if (start.remindsOrCloses() && Changes.has(REMINDERS)) {
       if (reminders == null) {
         reminders = ReminderSchedule.NONE;
       }
@@ -206,8 +203,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     sendAndSettle();
     finishing = true;
     shortStore.markCompleted(new MarkCompleted(start.sendoutId(), ledger.receipts()));
-    if (!stuck.state().watchdog().isEmpty()
-        && Workflow.getVersion(DROP_FINDINGS_AT_END, Workflow.DEFAULT_VERSION, 1) == 1) {
+    if (!stuck.state().watchdog().isEmpty() && Changes.has(DROP_FINDINGS_AT_END)) {
       stuck.watchdog(List.of());
       stuck.publish(false);
     }
@@ -408,9 +404,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       return;
     }
     release.by(now());
-    boolean merge =
-        Workflow.getVersion(MERGE_ADDED_RANGES, Workflow.DEFAULT_VERSION, 1)
-            != Workflow.DEFAULT_VERSION;
+    boolean merge = Changes.has(MERGE_ADDED_RANGES);
     if (plan.planAdded(ranges, merge) && status == SendoutStatus.SENT) {
       setStatus(SendoutStatus.SENDING);
     }
@@ -619,8 +613,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @Override
   public int cancel(SupportAction action) {
     int cancelled;
-    if (Workflow.getVersion(CANCEL_AFTER_STORE_WRITE, Workflow.DEFAULT_VERSION, 1)
-        == Workflow.DEFAULT_VERSION) {
+    if (!Changes.has(CANCEL_AFTER_STORE_WRITE)) {
       cancelling = true;
       cancelled = applyAction(SupportActionType.CANCEL, action, () -> {}).messages();
     } else {

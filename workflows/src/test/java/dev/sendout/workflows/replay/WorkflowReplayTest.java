@@ -44,7 +44,8 @@ import org.junit.jupiter.api.Test;
  *       deadline, then settled by a late receipt signalled to the sendout.
  *   <li>Recorded since, each for a new path: additions with local store calls, every stuck reason
  *       listed ({@code stuck-reasons}), a completed sendout reopened for a resend, a small
- *       sendout's release by a local activity ({@code local-small-release}).
+ *       sendout's release by a local activity ({@code local-small-release}), every change up to
+ *       then asked as one version ({@code all-changes-of-0.3}).
  * </ul>
  *
  * <p>To record them again (only when starting a new baseline, never to make a failing replay pass
@@ -181,6 +182,17 @@ class WorkflowReplayTest {
       throws Exception {
     replay("histories/sendout-workflow-local-small-release.json", SendoutWorkflowImpl.class);
     replay("histories/sendout-workflow-local-small-release-fails.json", SendoutWorkflowImpl.class);
+  }
+
+  /**
+   * Recorded with the version {@code all-changes-of-0.3}, which stands for every change before it
+   * with one marker: a one-recipient sendout, and a sendout of three child batches with its first.
+   */
+  @Test
+  void sendoutsAskingAllChangesOf03AsOneVersionReplayTheRecordedHistories() throws Exception {
+    replay("histories/sendout-workflow-all-changes-of-0.3.json", SendoutWorkflowImpl.class);
+    replay("histories/sendout-workflow-all-changes-of-0.3-batches.json", SendoutWorkflowImpl.class);
+    replay("histories/batch-workflow-all-changes-of-0.3.json", BatchWorkflowImpl.class);
   }
 
   /** A completed sendout's workflow started again by update-with-start for a resend. */

@@ -188,6 +188,27 @@ class HistoryRecorder {
   }
 
   /**
+   * Recorded with the version {@code all-changes-of-0.3}, which stands for every change before it:
+   * a one-recipient sendout, and a sendout of three batches sent by child workflows, with the first
+   * batch's history.
+   */
+  @Test
+  void sendoutsWithAllChangesOf03AsOneVersion(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 1);
+    StartSendout one = sendout("replay-all-of-0.3", now(env), 1, email(1000, 2, 2000));
+    stub(client, options, one).run(one);
+    write(client, one, "sendout-workflow-all-changes-of-0.3");
+
+    store.messageCount = 3;
+    StartSendout three = sendout("replay-all-of-0.3-batches", now(env), 3, email(1, 2, 2000));
+    stub(client, options, three).run(three);
+    write(client, three, "sendout-workflow-all-changes-of-0.3-batches");
+    writeBatch(client, three, 0, "batch-workflow-all-changes-of-0.3");
+  }
+
+  /**
    * Recorded after the versions {@code local-store-calls} and {@code merge-added-ranges}: a
    * one-recipient sendout whose short store calls are local activities, recipients added to it by
    * the relay's signal in one-recipient ranges, which make one batch, and that batch's own history.
