@@ -60,10 +60,6 @@ public final class Changes {
     return all() || Workflow.getVersion(change, Workflow.DEFAULT_VERSION, 1) == 1;
   }
 
-  static Set<String> folded() {
-    return FOLDED;
-  }
-
   private static boolean all() {
     return Workflow.getVersion(ALL_OF_0_3, Workflow.DEFAULT_VERSION, 1) == 1;
   }
