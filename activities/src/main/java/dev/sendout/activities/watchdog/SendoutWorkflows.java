@@ -158,7 +158,6 @@ class SendoutWorkflows {
     return orphans;
   }
 
-  /** Tells a sendout's workflow what the watchdog currently finds; a closed one is left alone. */
   /**
    * Hands messages found QUEUED past their release deadline to the sendout's running workflow,
    * which releases and sends them (I7: what can be healed is healed). Recorded in the audit trail
@@ -190,6 +189,7 @@ class SendoutWorkflows {
     return true;
   }
 
+  /** Tells a sendout's workflow what the watchdog currently finds; a closed one is left alone. */
   void tell(UUID sendoutId, WatchdogFindings current) {
     try {
       temporal
