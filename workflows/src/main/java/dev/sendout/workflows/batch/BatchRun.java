@@ -8,7 +8,9 @@ import dev.sendout.workflows.receipt.ReceiptActivities;
 import dev.sendout.workflows.receipt.ReceiptActivities.ExpireReceipts;
 import dev.sendout.workflows.sendout.SendTally;
 import io.temporal.activity.ActivityOptions;
+import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -63,6 +65,14 @@ public final class BatchRun {
     default boolean cancelsTimers() {
       return false;
     }
+
+    /**
+     * Whether the batch's one delivery call is tried first as a local activity, in the workflow
+     * task that reaches it ({@link #SEND_IN_TASK}): only a sendout's own inline email batch.
+     */
+    default boolean sendsInTask() {
+      return false;
+    }
   }
 
   private static final Logger log = Workflow.getLogger(BatchRun.class);
@@ -114,6 +124,18 @@ public final class BatchRun {
    * timer, so histories without one replay as they were.
    */
   static final String FIRST_SIGNAL_AT_ONCE = "first-receipt-signal-at-once";
+
+  /**
+   * One attempt, bounded as an activity attempt is ({@link #SEND_TIMEOUT}): a call that fails, is
+   * refused while paused, or outlives it goes on as the activity with its retries. A call left in
+   * doubt is settled as an activity attempt's is: the activity's claim finds it in flight and makes
+   * it UNCONFIRMED, never sends it twice.
+   */
+  private static final LocalActivityOptions SEND_IN_TASK =
+      LocalActivityOptions.newBuilder()
+          .setStartToCloseTimeout(SEND_TIMEOUT)
+          .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
+          .build();
 
   /** Continue as new long before the history gets heavy; a stuck batch may wait for weeks. */
   static final int MAX_HISTORY_EVENTS = 2000;
@@ -179,6 +201,22 @@ public final class BatchRun {
 
   private SendTally send(StartBatch start) {
     SendBatch batch = start.batch();
+    int size = batch.toSeq() - batch.fromSeq();
+    details("Sending %d messages (seq %d–%d)".formatted(size, batch.fromSeq(), batch.toSeq() - 1));
+    if (owner.sendsInTask() && start.calls().size() == 1) {
+      try {
+        return sent(
+            Workflow.newLocalActivityStub(DeliveryActivities.class, SEND_IN_TASK)
+                .sendBatch(start.calls().get(0)));
+      } catch (ActivityFailure e) {
+        log.warn(
+            "Batch {} of sendout {}: the send in the workflow task failed; retrying it as an"
+                + " activity: {}",
+            batch.batchNo(),
+            batch.sendoutId(),
+            e.getCause() == null ? e.toString() : e.getCause().toString());
+      }
+    }
     DeliveryActivities delivery =
         Workflow.newActivityStub(
             DeliveryActivities.class,
@@ -188,8 +226,6 @@ public final class BatchRun {
                 .setStartToCloseTimeout(SEND_TIMEOUT.multipliedBy(start.messagesPerCall()))
                 .setRetryOptions(SEND_RETRY)
                 .build());
-    int size = batch.toSeq() - batch.fromSeq();
-    details("Sending %d messages (seq %d–%d)".formatted(size, batch.fromSeq(), batch.toSeq() - 1));
     // One call per range, all at once: the task queue's rate limit paces them, not this workflow.
     List<Promise<SendTally>> calls = new ArrayList<>();
     for (SendBatch call : start.calls()) {
@@ -199,6 +235,10 @@ public final class BatchRun {
     for (Promise<SendTally> call : calls) {
       tally = tally.plus(call.get());
     }
+    return sent(tally);
+  }
+
+  private SendTally sent(SendTally tally) {
     details(
         "Sent %d messages: %d accepted, %d failed, %d unconfirmed"
             .formatted(tally.total(), tally.accepted(), tally.failed(), tally.unconfirmed()));

@@ -49,6 +49,16 @@ final class BatchStarter {
   /** Sendouts of one batch run it inline from this version on. */
   static final String INLINE_SINGLE_BATCH = "inline-single-batch";
 
+  /**
+   * From version 1 the one call of an email sendout's only batch is tried first as a local
+   * activity, in the workflow task that starts the batch (most often the sendout's first, after its
+   * local release), and only if that fails as the delivery activity, with its retries ({@link
+   * BatchRun}). A one-recipient sendout so saves an activity task and the workflow task after it.
+   * Email only: SMS calls are paced by their own task queue and worker. Asked only of such batches,
+   * so that other histories stay as they were.
+   */
+  static final String LOCAL_SMALL_SEND = "local-small-send";
+
   /** Small batches planned after the first release run inline from this version on. */
   static final String INLINE_LATER_BATCHES = "inline-later-batches";
 
@@ -113,7 +123,7 @@ final class BatchStarter {
 
   /** A continued run takes up an inline batch's wait for receipts where the last run left it. */
   void resumeInline(StartBatch awaiting) {
-    runInline(awaiting);
+    runInline(awaiting, false);
   }
 
   /**
@@ -131,7 +141,10 @@ final class BatchStarter {
             settings.messagesPerCall(),
             settings.receiptTimeout());
     if (batchNo == 0 && batchCount == 1 && Changes.has(INLINE_SINGLE_BATCH)) {
-      runInline(input);
+      runInline(
+          input,
+          start.channel() == Channel.EMAIL
+              && Workflow.getVersion(LOCAL_SMALL_SEND, Workflow.DEFAULT_VERSION, 1) == 1);
       return;
     }
     inline.removeIf(BatchRun::settled);
@@ -139,7 +152,7 @@ final class BatchStarter {
         && inline.size() < MAX_INLINE
         && input.callCount() <= MAX_INLINE_CALLS
         && Changes.has(INLINE_LATER_BATCHES)) {
-      runInline(input);
+      runInline(input, false);
       return;
     }
     var options =
@@ -184,8 +197,11 @@ final class BatchStarter {
    *
    * <p>The phase of a sendout's only batch (batch 0) is the sendout's current details; a later
    * batch leaves them to the sendout, which sums all its batches.
+   *
+   * @param sendsInTask whether its one delivery call is tried first in the workflow task ({@link
+   *     #LOCAL_SMALL_SEND})
    */
-  private void runInline(StartBatch input) {
+  private void runInline(StartBatch input, boolean sendsInTask) {
     boolean showsDetails = input.batch().batchNo() == 0;
     BatchRun run =
         new BatchRun(
@@ -211,6 +227,11 @@ final class BatchStarter {
               @Override
               public boolean cancelsTimers() {
                 return cancelsTimers.getAsBoolean();
+              }
+
+              @Override
+              public boolean sendsInTask() {
+                return sendsInTask;
               }
             });
     inline.add(run);

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  *   <li>Recorded since, each for a new path: additions with local store calls, every stuck reason
  *       listed ({@code stuck-reasons}), a completed sendout reopened for a resend, a small
  *       sendout's release by a local activity ({@code local-small-release}), every change up to
- *       then asked as one version ({@code all-changes-of-0.3}).
+ *       then asked as one version ({@code all-changes-of-0.3}), a one-recipient email sendout's
+ *       send by a local activity ({@code local-small-send}).
  * </ul>
  *
  * <p>To record them again (only when starting a new baseline, never to make a failing replay pass
@@ -193,6 +194,17 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-all-changes-of-0.3.json", SendoutWorkflowImpl.class);
     replay("histories/sendout-workflow-all-changes-of-0.3-batches.json", SendoutWorkflowImpl.class);
     replay("histories/batch-workflow-all-changes-of-0.3.json", BatchWorkflowImpl.class);
+  }
+
+  /**
+   * Recorded with the version {@code local-small-send}: a one-recipient email sendout sent by a
+   * local activity in its first workflow task, and one whose local send failed and was retried as
+   * the delivery activity.
+   */
+  @Test
+  void oneRecipientSendoutsSentLocallyOrAfterAFailureReplayTheRecordedHistories() throws Exception {
+    replay("histories/sendout-workflow-local-small-send.json", SendoutWorkflowImpl.class);
+    replay("histories/sendout-workflow-local-small-send-fails.json", SendoutWorkflowImpl.class);
   }
 
   /** A completed sendout's workflow started again by update-with-start for a resend. */

@@ -6,6 +6,7 @@ import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 
 import dev.sendout.workflows.StoreCalls;
 import dev.sendout.workflows.batch.DeliveryActivities;
+import dev.sendout.workflows.batch.DeliveryFailure;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.receipt.BatchReceipts;
@@ -222,8 +223,15 @@ final class FakeActivities {
      */
     final AtomicInteger checksToFail = new AtomicInteger();
 
+    /** Delivery calls still to fail, as a provider answering 5xx makes them (retryable). */
+    final AtomicInteger sendsToFail = new AtomicInteger();
+
     @Override
     public SendTally sendBatch(SendBatch batch) {
+      if (sendsToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+        throw ApplicationFailure.newFailure(
+            "provider unavailable (test)", DeliveryFailure.PROVIDER_UNAVAILABLE.name());
+      }
       int now = running.incrementAndGet();
       maxRunning.accumulateAndGet(now, Math::max);
       try {

@@ -209,6 +209,37 @@ class HistoryRecorder {
   }
 
   /**
+   * Recorded with the version {@code local-small-send}: a one-recipient email sendout sent by a
+   * local activity in its first workflow task, its receipt signalled a moment after; and a second
+   * whose local send fails (the provider answers 5xx), so that the delivery activity sends it.
+   */
+  @Test
+  void oneRecipientSendoutsSentByALocalActivityOrAfterItFails(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 1);
+    delivery.silent.add(0);
+    StartSendout start = sendout("replay-local-send", now(env), 1, email(1000, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofSeconds(1));
+    delivery.deliver(0);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    write(client, start, "sendout-workflow-local-small-send");
+
+    delivery.silent.clear();
+    delivery.sendsToFail.set(1);
+    StartSendout failing = sendout("replay-local-send-fails", now(env), 1, email(1000, 2, 2000));
+    SendoutWorkflow second = stub(client, options, failing);
+    WorkflowClient.start(second::run, failing);
+    WorkflowStub.fromTyped(second).getResult(SendTally.class);
+    assertThat(delivery.sendsToFail).hasValue(0);
+    assertThat(delivery.batches).hasSize(2);
+    write(client, failing, "sendout-workflow-local-small-send-fails");
+  }
+
+  /**
    * Recorded after the versions {@code local-store-calls} and {@code merge-added-ranges}: a
    * one-recipient sendout whose short store calls are local activities, recipients added to it by
    * the relay's signal in one-recipient ranges, which make one batch, and that batch's own history.
