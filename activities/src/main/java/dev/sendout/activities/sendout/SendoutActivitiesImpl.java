@@ -1,9 +1,12 @@
 package dev.sendout.activities.sendout;
 
 import dev.sendout.activities.StoreCall;
+import dev.sendout.activities.email.EmailDeliveryActivities;
 import dev.sendout.core.reminder.ReminderWaves;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.support.SupportActionStore;
+import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.sendout.SendTally;
 import dev.sendout.workflows.sendout.SendoutActivities;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -18,12 +21,22 @@ public class SendoutActivitiesImpl implements SendoutActivities {
   private final SendoutStore sendouts;
   private final SupportActionStore actions;
   private final ReminderWaves waves;
+  private final EmailDeliveryActivities email;
 
   public SendoutActivitiesImpl(
-      SendoutStore sendouts, SupportActionStore actions, ReminderWaves waves) {
+      SendoutStore sendouts,
+      SupportActionStore actions,
+      ReminderWaves waves,
+      EmailDeliveryActivities email) {
     this.sendouts = sendouts;
     this.actions = actions;
     this.waves = waves;
+    this.email = email;
+  }
+
+  @Override
+  public SendTally sendEmailBatch(SendBatch call) {
+    return email.sendBatch(call);
   }
 
   @Override

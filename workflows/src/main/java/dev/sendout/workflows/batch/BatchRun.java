@@ -7,6 +7,7 @@ import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.ReceiptActivities;
 import dev.sendout.workflows.receipt.ReceiptActivities.ExpireReceipts;
 import dev.sendout.workflows.sendout.SendTally;
+import dev.sendout.workflows.sendout.SendoutActivities;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -206,8 +207,8 @@ public final class BatchRun {
     if (owner.sendsInTask() && start.calls().size() == 1) {
       try {
         return sent(
-            Workflow.newLocalActivityStub(DeliveryActivities.class, SEND_IN_TASK)
-                .sendBatch(start.calls().get(0)));
+            Workflow.newLocalActivityStub(SendoutActivities.class, SEND_IN_TASK)
+                .sendEmailBatch(start.calls().get(0)));
       } catch (ActivityFailure e) {
         log.warn(
             "Batch {} of sendout {}: the send in the workflow task failed; retrying it as an"

@@ -1,5 +1,6 @@
 package dev.sendout.workflows.sendout;
 
+import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.receipt.DeliveryTally;
 import io.temporal.activity.ActivityInterface;
 import java.time.Instant;
@@ -43,6 +44,17 @@ public interface SendoutActivities {
    * "survey closed". Returns how many.
    */
   int close(CloseSendout input);
+
+  /**
+   * The one SendGrid call of an email sendout's only batch, made as a local activity in the
+   * workflow task that starts the batch ({@code local-small-send}); it sends exactly as the email
+   * delivery activity does ({@link dev.sendout.workflows.batch.DeliveryActivities#sendBatch}). It
+   * is here because a local activity runs in the worker that runs the workflow, and every worker
+   * that runs sendouts registers these activities on the workflow queue (the release and the marks
+   * are local activities too); a local activity of a type the worker lacks would fail the workflow
+   * task over and over instead of failing the call.
+   */
+  SendTally sendEmailBatch(SendBatch call);
 
   /**
    * @param waveId names the wave to create; null to only work out when the next is due

@@ -52,7 +52,10 @@ final class FakeActivities {
     /** The reminders' {@code after}, by index; set by tests of reminders. */
     volatile List<Duration> reminderAfters = List.of();
 
-    /** Where the reminder waves see acceptance times and responses. */
+    /**
+     * Where the reminder waves see acceptance times and responses, and what sends a one-batch email
+     * sendout in its workflow task; without one, that send fails and the delivery activity sends.
+     */
     volatile Provider provider;
 
     /** Recipients (invitations' sequence numbers) that responded. */
@@ -172,6 +175,15 @@ final class FakeActivities {
               e ->
                   by.computeIfAbsent(e.getValue()[0], k -> new ArrayList<>()).add(e.getValue()[1]));
       return by;
+    }
+
+    @Override
+    public SendTally sendEmailBatch(SendBatch call) {
+      if (provider == null) {
+        throw ApplicationFailure.newFailure(
+            "no provider in this test's store", DeliveryFailure.PROVIDER_UNAVAILABLE.name());
+      }
+      return provider.sendBatch(call);
     }
 
     @Override

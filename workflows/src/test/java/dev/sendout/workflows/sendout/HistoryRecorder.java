@@ -525,6 +525,7 @@ class HistoryRecorder {
 
   private void startWorkers(TestWorkflowEnvironment env, Worker worker, int messageCount) {
     store = new FakeActivities.Store(env::currentTimeMillis, messageCount);
+    store.provider = delivery;
     worker.registerActivitiesImplementations(store, delivery);
     env.newWorker(DELIVERY_QUEUE).registerActivitiesImplementations(delivery);
     env.start();

@@ -151,6 +151,7 @@ class SmallSendoutCostTest {
   private SendoutWorkflow startWorkers(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     var store = new FakeActivities.Store(env::currentTimeMillis, 1);
+    store.provider = provider;
     worker.registerActivitiesImplementations(store, provider);
     env.newWorker(DELIVERY_QUEUE).registerActivitiesImplementations(provider);
     env.start();
