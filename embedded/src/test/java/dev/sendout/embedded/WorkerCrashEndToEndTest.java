@@ -31,6 +31,12 @@ class WorkerCrashEndToEndTest {
 
   private static final int RECIPIENTS = 8000;
 
+  /**
+   * Two batches, so that their calls are activities on the email worker: the only batch of an email
+   * sendout is sent in its workflow task, by the workflow's worker (local-small-send).
+   */
+  private static final int GRACEFUL_RECIPIENTS = 1001;
+
   /** Hosts the workflows and the store activities only. */
   private static final String[] WORKFLOWS_ONLY = {
     "--spring.temporal.workers[0].task-queue=sendout-workflows",
@@ -184,11 +190,11 @@ class WorkerCrashEndToEndTest {
     client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":3000}");
     String id =
         client
-            .createSendout(EngineClient.emailSendout(1000).toString(), null)
+            .createSendout(EngineClient.emailSendout(GRACEFUL_RECIPIENTS).toString(), null)
             .body()
             .path("id")
             .asText();
-    // The one call of the one batch is on its way to a SendGrid that takes three seconds.
+    // The batches' calls are on their way to a SendGrid that takes three seconds.
     EngineClient.await(
         () -> {
           try {
@@ -215,7 +221,9 @@ class WorkerCrashEndToEndTest {
     assertThat(stopping).as("the stop waited for the call").isGreaterThan(Duration.ofSeconds(1));
     JsonNode done =
         client.awaitSendout(
-            id, Duration.ofSeconds(60), s -> s.path("messages").path("DELIVERED").asInt() == 1000);
+            id,
+            Duration.ofSeconds(60),
+            s -> s.path("messages").path("DELIVERED").asInt() == GRACEFUL_RECIPIENTS);
     assertThat(done.path("messages").path("UNCONFIRMED").asInt()).isZero();
     for (JsonNode m : client.messagesOf(id)) {
       assertThat(m.path("attemptCount").asInt()).as("sent in one attempt").isOne();
