@@ -148,8 +148,12 @@ public final class BatchRun {
   private boolean receiptsArrived;
   private boolean reportRequested;
 
+  /** Until its one call has been tried in the workflow task ({@link Owner#sendsInTask}). */
+  private boolean inTask;
+
   public BatchRun(Owner owner) {
     this.owner = owner;
+    this.inTask = owner.sendsInTask();
   }
 
   /** Sends the batch (unless a continued run starts it awaiting receipts), then awaits them. */
@@ -191,6 +195,14 @@ public final class BatchRun {
     return progress == null || progress.phase() == BatchPhase.SENDING;
   }
 
+  /**
+   * True from the start of a batch whose one call is tried in the workflow task until that attempt
+   * has ended: sent (and reported), or gone on as the activity. Its owner's status waits for it.
+   */
+  public boolean sendingInTask() {
+    return inTask && sending();
+  }
+
   /** True once every message of the batch has a final outcome: nothing is left to wait for. */
   public boolean settled() {
     return progress != null && progress.phase() == BatchPhase.SETTLED;
@@ -204,7 +216,7 @@ public final class BatchRun {
     SendBatch batch = start.batch();
     int size = batch.toSeq() - batch.fromSeq();
     details("Sending %d messages (seq %d–%d)".formatted(size, batch.fromSeq(), batch.toSeq() - 1));
-    if (owner.sendsInTask() && start.calls().size() == 1) {
+    if (inTask && start.calls().size() == 1) {
       try {
         return sent(
             Workflow.newLocalActivityStub(SendoutActivities.class, SEND_IN_TASK)
@@ -218,6 +230,7 @@ public final class BatchRun {
             e.getCause() == null ? e.toString() : e.getCause().toString());
       }
     }
+    inTask = false;
     DeliveryActivities delivery =
         Workflow.newActivityStub(
             DeliveryActivities.class,

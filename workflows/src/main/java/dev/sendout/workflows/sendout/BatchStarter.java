@@ -78,6 +78,7 @@ final class BatchStarter {
   private final Runnable onStarted;
   private final Consumer<BatchProgress> report;
   private final BooleanSupplier cancelsTimers;
+  private final BooleanSupplier roundsInTask;
 
   /** The batches this run sends itself and that have not settled yet. */
   private final List<BatchRun> inline = new ArrayList<>();
@@ -90,16 +91,20 @@ final class BatchStarter {
    * @param report where the inline batch reports its phases, as a child would by signal
    * @param cancelsTimers whether the inline batches' receipt checks cancel the timers of waits that
    *     a signal ended ({@link BatchRun.Owner#cancelsTimers})
+   * @param roundsInTask whether a later inline email batch is sent in the workflow task too ({@link
+   *     SendoutWorkflowImpl#ROUNDS_IN_TASK})
    */
   BatchStarter(
       StartSendout start,
       Runnable onStarted,
       Consumer<BatchProgress> report,
-      BooleanSupplier cancelsTimers) {
+      BooleanSupplier cancelsTimers,
+      BooleanSupplier roundsInTask) {
     this.start = start;
     this.onStarted = onStarted;
     this.report = report;
     this.cancelsTimers = cancelsTimers;
+    this.roundsInTask = roundsInTask;
   }
 
   /**
@@ -109,6 +114,11 @@ final class BatchStarter {
   boolean quiet() {
     return inline.stream().noneMatch(BatchRun::sending)
         && starting.stream().allMatch(Promise::isCompleted);
+  }
+
+  /** True while an inline batch's send is tried in the workflow task and has not ended yet. */
+  boolean sendingInTask() {
+    return inline.stream().anyMatch(BatchRun::sendingInTask);
   }
 
   /** What the inline batches carry on with in a continued run: those awaiting receipts. */
@@ -152,7 +162,7 @@ final class BatchStarter {
         && inline.size() < MAX_INLINE
         && input.callCount() <= MAX_INLINE_CALLS
         && Changes.has(INLINE_LATER_BATCHES)) {
-      runInline(input, false);
+      runInline(input, start.channel() == Channel.EMAIL && roundsInTask.getAsBoolean());
       return;
     }
     var options =

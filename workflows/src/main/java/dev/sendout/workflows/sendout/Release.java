@@ -77,13 +77,22 @@ final class Release {
 
   /**
    * The sendout's first release, due at its send time; returns the sendout's message count. A
-   * sendout of one batch tries it as a local activity first ({@link #LOCAL_SMALL_RELEASE}): the
-   * release is idempotent, so an attempt that timed out but committed leaves the activity nothing
-   * to do but count.
+   * sendout of one batch tries it as a local activity first ({@link #LOCAL_SMALL_RELEASE}).
    */
   int first(Instant sendAt) {
-    if (start.recipientCount() <= start.settings().batchSize()
-        && Changes.has(LOCAL_SMALL_RELEASE)) {
+    return by(
+        sendAt,
+        start.recipientCount() <= start.settings().batchSize() && Changes.has(LOCAL_SMALL_RELEASE));
+  }
+
+  /**
+   * Releases the messages due at {@code dueAt}; returns the sendout's message count. With {@code
+   * inTask} the release is tried once as a local activity, in the workflow task: it is idempotent,
+   * so an attempt that timed out but committed leaves the activity nothing to do but count. A round
+   * of added recipients that fits one batch asks it ({@link SendoutWorkflowImpl#ROUNDS_IN_TASK}).
+   */
+  int by(Instant dueAt, boolean inTask) {
+    if (inTask) {
       try {
         return Workflow.newLocalActivityStub(SendoutActivities.class, ONE_ATTEMPT)
             .release(new ReleaseSendout(start.sendoutId()))
@@ -95,11 +104,6 @@ final class Release {
             e.getCause() == null ? e.toString() : e.getCause().toString());
       }
     }
-    return by(sendAt);
-  }
-
-  /** Releases the messages due at {@code dueAt}; returns the sendout's message count. */
-  int by(Instant dueAt) {
     return run(dueAt, new ReleaseSendout(start.sendoutId())).messageCount();
   }
 

@@ -83,6 +83,19 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   static final String DROP_FINDINGS_AT_END = "drop-watchdog-findings-at-end";
 
+  /**
+   * From version 1 a round of added recipients that fits one batch is released and, by email, sent
+   * in the workflow task that the API's hand-off starts, as a one-recipient sendout is ({@link
+   * Release#LOCAL_SMALL_RELEASE}, {@link BatchStarter#LOCAL_SMALL_SEND}); only a call that fails
+   * there goes on as an activity. And {@code SendoutStatus=SENDING} is written only when the send
+   * loop comes to rest with a batch still sending: a round released and sent within one workflow
+   * task, which was {@code SENDING} and {@code SENT} again in the same moment, writes no upsert. A
+   * survey platform adding recipients all day hands each open sendout a round a second; each round
+   * cost five workflow tasks, two activities, a deadline timer and two upserts, and the server's
+   * work bounded how many rounds the engine took. Asked first thing in a run.
+   */
+  static final String ROUNDS_IN_TASK = "rounds-in-task";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -108,6 +121,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   /** Decided first thing in {@link #run} ({@link #SEES_CHANGES_DURING_CALLS}). */
   private boolean seesChangesDuringCalls;
+
+  /** Decided first thing in {@link #run} ({@link #ROUNDS_IN_TASK}). */
+  private boolean roundsInTask;
 
   /**
    * Decided first thing in {@link #run}: the sendout releases within windows ({@link
@@ -155,7 +171,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       stuck = new StuckFlag(support.stuck(), ledger.anyStuck());
     }
     report = new ProgressReport(start, plan, ledger, stuck);
-    batches = new BatchStarter(start, () -> changes++, this::batchProgress, this::cancelsTimers);
+    batches =
+        new BatchStarter(
+            start, () -> changes++, this::batchProgress, this::cancelsTimers, () -> roundsInTask);
     release =
         new Release(
             store, start, stuck, () -> changes, this::describeProgress, this::cancelsTimers);
@@ -167,6 +185,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     onlyChanges = SendoutSearchAttributes.onlyChanges();
     shortStore = StoreCalls.shortCalls(SendoutActivities.class);
     seesChangesDuringCalls = Changes.has(SEES_CHANGES_DURING_CALLS);
+    roundsInTask = Workflow.getVersion(ROUNDS_IN_TASK, Workflow.DEFAULT_VERSION, 1) == 1;
     if (Changes.has(SendoutSearchAttributes.STUCK_REASONS_VERSION)) {
       stuck.listAllReasons();
     }
@@ -403,7 +422,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       }
       return;
     }
-    release.by(now());
+    int size = ranges.stream().mapToInt(SeqRange::size).sum();
+    release.by(now(), roundsInTask && size <= start.settings().batchSize());
     boolean merge = Changes.has(MERGE_ADDED_RANGES);
     if (plan.planAdded(ranges, merge) && status == SendoutStatus.SENT) {
       setStatus(SendoutStatus.SENDING);
@@ -440,20 +460,32 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
   }
 
-  /** Waits for a change past {@code seen}; at once if one came since. */
+  /**
+   * Waits for a change past {@code seen}; at once if one came since. From version 1 of {@link
+   * #ROUNDS_IN_TASK} a batch sending in this workflow task is waited for first, without a timer:
+   * its report comes within the task, and a {@code SENDING} that it ends there is never written.
+   */
   private void awaitChange(int seen) {
-    Instant wakeAt = wakeAt();
-    if (wakeAt != null) {
-      // A durable timer until the next window opens, reminder wave is due or the survey closes; a
-      // signal or an Update wakes the loop sooner, and with additions coming in, cancels it: a
-      // round of additions a minute would otherwise leave a timer a minute, all firing at once.
-      Duration untilOpen = Duration.between(now(), wakeAt);
-      if (untilOpen.isNegative() || untilOpen.isZero()) {
-        return;
+    if (roundsInTask) {
+      Workflow.await(() -> changes != seen || !batches.sendingInTask());
+      if (changes == seen) {
+        publishStatus();
       }
-      TimedWait.await(untilOpen, () -> changes != seen, this::cancelsTimers);
-    } else {
-      Workflow.await(() -> changes != seen);
+    }
+    if (!roundsInTask || changes == seen) {
+      Instant wakeAt = wakeAt();
+      if (wakeAt != null) {
+        // A durable timer until the next window opens, reminder wave is due or the survey closes;
+        // a signal or an Update wakes the loop sooner, and with additions coming in, cancels it: a
+        // round of additions a minute would otherwise leave a timer a minute, all firing at once.
+        Duration untilOpen = Duration.between(now(), wakeAt);
+        if (untilOpen.isNegative() || untilOpen.isZero()) {
+          return;
+        }
+        TimedWait.await(untilOpen, () -> changes != seen, this::cancelsTimers);
+      } else {
+        Workflow.await(() -> changes != seen);
+      }
     }
     stuck.batchesStuck(ledger.anyStuck());
     stuck.publish(false);
@@ -749,10 +781,21 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     return applied;
   }
 
+  /**
+   * Records the sendout's status and writes it to its search attributes, except {@code SENDING}
+   * from version 1 of {@link #ROUNDS_IN_TASK}: that is written once the send loop comes to rest
+   * still sending ({@link #awaitChange}), or by the next status written.
+   */
   private void setStatus(SendoutStatus next) {
     status = next;
-    SendoutSearchAttributes.upsert(SENDOUT_STATUS, next.name(), onlyChanges);
+    if (!roundsInTask || next != SendoutStatus.SENDING) {
+      publishStatus();
+    }
     describeProgress();
+  }
+
+  private void publishStatus() {
+    SendoutSearchAttributes.upsert(SENDOUT_STATUS, status.name(), onlyChanges);
   }
 
   private void describeProgress() {

@@ -207,6 +207,15 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-local-small-send-fails.json", SendoutWorkflowImpl.class);
   }
 
+  /**
+   * Recorded with the version {@code rounds-in-task}: rounds of added recipients released and sent
+   * in the workflow task of their hand-off, one whose release failed there and one whose send did.
+   */
+  @Test
+  void roundsSentInTheTaskOfTheirHandOffReplayTheRecordedHistory() throws Exception {
+    replay("histories/sendout-workflow-rounds-in-task.json", SendoutWorkflowImpl.class);
+  }
+
   /** A completed sendout's workflow started again by update-with-start for a resend. */
   @Test
   void completedSendoutReopenedForAResendReplaysTheRecordedHistory() throws Exception {

@@ -36,6 +36,9 @@ final class FakeActivities {
     /** While set, the release fails as an activity whose database is gone would. */
     volatile boolean releaseFails;
 
+    /** Releases still to fail, once each (a local attempt that the Release activity retries). */
+    final AtomicInteger releasesToFail = new AtomicInteger();
+
     final List<ApplyAction> actions = new CopyOnWriteArrayList<>();
 
     /** What a resend finds to send again. */
@@ -81,7 +84,7 @@ final class FakeActivities {
     @Override
     public Released release(ReleaseSendout input) {
       releases.incrementAndGet();
-      if (releaseFails) {
+      if (releaseFails || releasesToFail.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
         throw new IllegalStateException("release failed (test)");
       }
       releasedAt = Instant.ofEpochMilli(workflowClock.getAsLong());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sendout.workflows.batch.BatchWorkflow;
+import dev.sendout.workflows.batch.SendBatch;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.client.UpdateOptions;
@@ -505,6 +506,40 @@ class HistoryRecorder {
     var history = client.fetchHistory(SendoutWorkflow.workflowId(start.sendoutId()));
     assertThat(history.getEvents()).anyMatch(e -> e.hasTimerCanceledEventAttributes());
     write(client, start, "sendout-workflow-cancel-wait-timers");
+  }
+
+  /**
+   * Recorded with the version {@code rounds-in-task}: a sendout kept open by a silent recipient
+   * takes three rounds of additions: the first released and sent in the workflow task of its
+   * hand-off, the second's release failing there (the Release activity releases it), the third's
+   * send failing there (the delivery activity sends it).
+   */
+  @Test
+  void roundsReleasedAndSentInTheTaskOfTheirHandOff(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 1);
+    delivery.silent.add(0);
+    StartSendout start = sendout("replay-rounds-in-task", now(env), 1, email(1000, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofMinutes(1));
+
+    store.messageCount = 4;
+    for (int seq = 1; seq < 4; seq++) {
+      store.releasesToFail.set(seq == 2 ? 1 : 0);
+      delivery.sendsToFail.set(seq == 3 ? 1 : 0);
+      workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(seq, seq + 1)), false));
+      env.sleep(Duration.ofMinutes(1));
+    }
+    delivery.deliver(0);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(store.releasesToFail).hasValue(0);
+    assertThat(delivery.sendsToFail).hasValue(0);
+    assertThat(delivery.batches).extracting(SendBatch::fromSeq).containsExactly(0, 1, 2, 3);
+    write(client, start, "sendout-workflow-rounds-in-task");
   }
 
   /**

@@ -232,7 +232,7 @@ class ReminderWorkflowTest {
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 3, THREE_REMINDERS);
     // A short history limit: the sendout continues as new between its waves.
-    StartSendout start = sendout(now(env).plusSeconds(60), 3, 3, null, 40);
+    StartSendout start = sendout(now(env).plusSeconds(60), 3, 3, null, 30);
     SendoutWorkflow workflow = stub(client, options, start);
 
     WorkflowExecution firstRun = WorkflowClient.start(workflow::run, start);
