@@ -233,12 +233,8 @@ class HistoryRecorder {
   void addedRangesSentAsOneBatchWithLocalStoreCalls(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
       throws IOException {
-    startWorkers(env, worker, 1);
-    delivery.silent.add(0);
     StartSendout start = sendout("replay-additions", now(env), 1, email(1000, 2, 2000));
-    SendoutWorkflow workflow = stub(client, options, start);
-    WorkflowClient.start(workflow::run, start);
-    env.sleep(Duration.ofMinutes(1));
+    SendoutWorkflow workflow = startedOpen(env, worker, client, options, start);
 
     store.messageCount = 6;
     workflow.recipientsAdded(
@@ -518,12 +514,8 @@ class HistoryRecorder {
   void roundsReleasedAndSentInTheTaskOfTheirHandOff(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
       throws IOException {
-    startWorkers(env, worker, 1);
-    delivery.silent.add(0);
     StartSendout start = sendout("replay-rounds-in-task", now(env), 1, email(1000, 2, 2000));
-    SendoutWorkflow workflow = stub(client, options, start);
-    WorkflowClient.start(workflow::run, start);
-    env.sleep(Duration.ofMinutes(1));
+    SendoutWorkflow workflow = startedOpen(env, worker, client, options, start);
 
     store.messageCount = 4;
     for (int seq = 1; seq < 4; seq++) {
@@ -563,6 +555,24 @@ class HistoryRecorder {
     WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
     write(client, start, name);
     delivery.silent.clear();
+  }
+
+  /**
+   * Starts the workers and a one-recipient sendout kept open by its silent recipient, a minute on:
+   * what rounds of additions are then handed to.
+   */
+  private SendoutWorkflow startedOpen(
+      TestWorkflowEnvironment env,
+      Worker worker,
+      WorkflowClient client,
+      WorkflowOptions options,
+      StartSendout start) {
+    startWorkers(env, worker, 1);
+    delivery.silent.add(0);
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofMinutes(1));
+    return workflow;
   }
 
   private void startWorkers(TestWorkflowEnvironment env, Worker worker, int messageCount) {
