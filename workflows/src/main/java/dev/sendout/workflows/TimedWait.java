@@ -41,8 +41,7 @@ public final class TimedWait {
         Workflow.newCancellationScope(() -> fired.completeFrom(Workflow.newTimer(timeout)));
     timer.run();
     // A cancelled timer fails the promise, which nothing reads: marked seen, so that the SDK does
-    // not
-    // log each one when the run ends (hundreds in a sendout that took additions all day).
+    // not log each one when the run ends (hundreds in a sendout that took additions all day).
     fired.handle((ignored, failure) -> null);
     Workflow.await(() -> fired.isCompleted() || condition.get());
     if (fired.isCompleted()) {
