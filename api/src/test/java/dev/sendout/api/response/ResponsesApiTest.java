@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.jooq.DSLContext;
@@ -378,6 +379,45 @@ class ResponsesApiTest {
     assertThat(responses.path("delivered").asInt()).isEqualTo(2);
     assertThat(responses.path("deliveredResponded").asInt()).isEqualTo(1);
     assertThat(responses.path("deliveredRate").asDouble()).isEqualTo(0.5);
+  }
+
+  @Test
+  void aSendoutsCountsAreReadFromOneSnapshotWhileItsMessagesChange() throws Exception {
+    String tenant = tenant();
+    UUID id = sendout(tenant, 4);
+    respond(
+        tenant,
+        id,
+        IntStream.range(0, 4)
+            .mapToObj(i -> "{\"externalId\":\"r-" + i + "\"}")
+            .collect(Collectors.joining(",")));
+    // Every message has a response, so the delivered responses are the delivered messages, in any
+    // one snapshot. Another transaction moves all four between ACCEPTED and DELIVERED meanwhile.
+    AtomicBoolean reading = new AtomicBoolean(true);
+    Thread mover =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 100_000 && reading.get(); i++) {
+                db.update(MESSAGE)
+                    .set(
+                        MESSAGE.STATUS,
+                        i % 2 == 0 ? MessageStatus.DELIVERED : MessageStatus.ACCEPTED)
+                    .where(MESSAGE.SENDOUT_ID.eq(id))
+                    .execute();
+              }
+            });
+    mover.start();
+    try {
+      for (int i = 0; i < 300; i++) {
+        JsonNode view = get(tenant, "/v1/sendouts/" + id).body();
+        assertThat(view.path("responses").path("deliveredResponded").asInt())
+            .as("view %d: %s", i, view)
+            .isEqualTo(view.path("messages").path("DELIVERED").asInt());
+      }
+    } finally {
+      reading.set(false);
+      mover.join();
+    }
   }
 
   @Test
