@@ -104,7 +104,7 @@ public class AdditionHandoffs {
             RECIPIENT_ADDITION.HANDED_OVER_AT,
             OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
         .where(RECIPIENT_ADDITION.SENDOUT_ID.eq(sendoutId))
-        .and(RECIPIENT_ADDITION.IDEMPOTENCY_KEY.in(keys))
+        .and(RECIPIENT_ADDITION.IDEMPOTENCY_KEY.eq(DSL.any(keys.toArray(String[]::new))))
         .execute();
   }
 }

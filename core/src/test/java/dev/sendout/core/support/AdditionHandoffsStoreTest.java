@@ -37,4 +37,28 @@ class AdditionHandoffsStoreTest extends StoreTest {
     assertThat(handoffs.stillQueued(Map.of(waiting, 1, released, 1))).containsExactly(waiting);
     assertThat(handoffs.stillQueued(Map.of(waiting, 0))).as("released with the sendout").isEmpty();
   }
+
+  @Test
+  void theAdditionsHandedOverAreMarkedAndTheOthersStayPending() {
+    UUID id = sendouts.create(emailSendout(1)).sendout().id();
+    sendouts.markWorkflowStarted(id);
+    for (String key : List.of("a", "b", "c")) {
+      additions.add(
+          "tenant-a",
+          id,
+          key,
+          RecipientSource.of(
+              List.of(new NewSendout.Recipient(key + "@example.com", null, Map.of())), "h"),
+          "ann");
+    }
+    List<AdditionHandoffs.Pending> pending =
+        handoffs.lockPending(10).stream().filter(p -> p.sendoutId().equals(id)).toList();
+    assertThat(pending).singleElement().satisfies(p -> assertThat(p.keys()).hasSize(3));
+
+    handoffs.markHandedOver(id, List.of("a", "c"));
+
+    assertThat(handoffs.lockPending(10).stream().filter(p -> p.sendoutId().equals(id)))
+        .singleElement()
+        .satisfies(p -> assertThat(p.keys()).containsExactly("b"));
+  }
 }
