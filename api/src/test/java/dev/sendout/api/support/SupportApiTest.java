@@ -7,13 +7,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.api.ApiApplication;
 import dev.sendout.api.ApiServerEnvironment;
+import dev.sendout.core.sendout.NewSendout.Recipient;
 import dev.sendout.core.support.RecipientAdditions;
+import dev.sendout.core.support.RecipientAdditions.RecipientSource;
 import dev.sendout.core.tenant.ApiKeys;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutSearchAttributes;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.StuckReason;
+import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.client.WorkflowClient;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -28,6 +31,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -98,6 +102,7 @@ class SupportApiTest {
   @Autowired DSLContext db;
   @Autowired WorkflowClient temporal;
   @Autowired ApiKeys apiKeys;
+  @Autowired RecipientAdditions additions;
 
   /** The tenant this test's API key belongs to. */
   private static final String TENANT = "tenant-support";
@@ -490,6 +495,32 @@ class SupportApiTest {
     JsonNode cancelled = get("/v1/sendouts/" + id + "/messages?status=CANCELLED").body();
     assertThat(cancelled.path("items").findValuesAsString("lastError"))
         .containsExactly(RecipientAdditions.TOO_LATE);
+  }
+
+  @Test
+  void aBacklogOfOneSendoutsAdditionsGoesOverInOneSignal() throws Exception {
+    UUID id = emailSendout();
+    // 2,500 additions of one recipient committed together: what eight callers adding 2,500 a
+    // second leave for one round of the relay.
+    List<RecipientAdditions.Request> requests =
+        IntStream.range(0, 2500)
+            .mapToObj(
+                i ->
+                    new RecipientAdditions.Request(
+                        "backlog-" + i,
+                        RecipientSource.of(
+                            List.of(new Recipient("b" + i + "@example.com", null, Map.of())),
+                            "hash-" + i),
+                        "ann"))
+            .toList();
+    additions.addAll(TENANT, id, requests);
+
+    awaitTrue(() -> pendingHandOvers(id) == 0, "the backlog handed over");
+    List<HistoryEvent> signals =
+        temporal.fetchHistory(SendoutWorkflow.workflowId(id.toString())).getEvents().stream()
+            .filter(HistoryEvent::hasWorkflowExecutionSignaledEventAttributes)
+            .toList();
+    assertThat(signals).as("one round, one signal, for the whole backlog").hasSize(1);
   }
 
   private int pendingHandOvers(UUID id) {

@@ -48,11 +48,14 @@ public class AdditionHandoffs {
 
   /**
    * Locks and returns up to {@code limit} pending additions, grouped by sendout, skipping those
-   * that another relay holds. Additions of a sendout whose workflow is not started yet wait: the
-   * outbox relay starts it, and its release takes every message stored by then. Call in a
-   * transaction.
+   * that another relay holds and those of the sendouts {@code skipped}. Additions of a sendout
+   * whose workflow is not started yet wait: the outbox relay starts it, and its release takes every
+   * message stored by then. Call in a transaction.
+   *
+   * @param skipped sendouts that are not to be told now: left out here, their backlog does not fill
+   *     the limit and hold every other sendout's additions back
    */
-  public List<Pending> lockPending(int limit) {
+  public List<Pending> lockPending(int limit, Collection<UUID> skipped) {
     Map<UUID, Pending> bySendout = new LinkedHashMap<>();
     db.select(
             RECIPIENT_ADDITION.SENDOUT_ID,
@@ -61,6 +64,7 @@ public class AdditionHandoffs {
             RECIPIENT_ADDITION.TO_SEQ)
         .from(RECIPIENT_ADDITION)
         .where(RECIPIENT_ADDITION.HANDED_OVER_AT.isNull())
+        .and(RECIPIENT_ADDITION.SENDOUT_ID.ne(DSL.all(skipped.toArray(UUID[]::new))))
         .andExists(
             db.selectOne()
                 .from(SENDOUT)

@@ -8,6 +8,7 @@ import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,12 +53,14 @@ class AdditionHandoffsStoreTest extends StoreTest {
           "ann");
     }
     List<AdditionHandoffs.Pending> pending =
-        handoffs.lockPending(10).stream().filter(p -> p.sendoutId().equals(id)).toList();
+        handoffs.lockPending(10, Set.of()).stream().filter(p -> p.sendoutId().equals(id)).toList();
     assertThat(pending).singleElement().satisfies(p -> assertThat(p.keys()).hasSize(3));
+
+    assertThat(handoffs.lockPending(10, Set.of(id))).noneMatch(p -> p.sendoutId().equals(id));
 
     handoffs.markHandedOver(id, List.of("a", "c"));
 
-    assertThat(handoffs.lockPending(10).stream().filter(p -> p.sendoutId().equals(id)))
+    assertThat(handoffs.lockPending(10, Set.of()).stream().filter(p -> p.sendoutId().equals(id)))
         .singleElement()
         .satisfies(p -> assertThat(p.keys()).containsExactly("b"));
   }
