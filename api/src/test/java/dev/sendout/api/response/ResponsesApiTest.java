@@ -138,6 +138,13 @@ class ResponsesApiTest {
     return UUID.fromString(created.body().path("id").asString());
   }
 
+  /** Responses by externalId, {@code prefix + 0} onwards. */
+  private static String byExternalId(String prefix, int count) {
+    return IntStream.range(0, count)
+        .mapToObj(i -> "{\"externalId\":\"" + prefix + i + "\"}")
+        .collect(Collectors.joining(","));
+  }
+
   private Reply respond(String tenant, UUID id, String responsesJson) {
     return post(
         tenant,
@@ -270,13 +277,7 @@ class ResponsesApiTest {
 
     Reply empty = post(tenant, path, "application/json", "{\"responses\":[]}");
     Reply missing = post(tenant, path, "application/json", "{}");
-    Reply tooMany =
-        respond(
-            tenant,
-            id,
-            IntStream.range(0, 1001)
-                .mapToObj(i -> "{\"externalId\":\"x" + i + "\"}")
-                .collect(Collectors.joining(",")));
+    Reply tooMany = respond(tenant, id, byExternalId("x", 1001));
     Reply notJson = post(tenant, path, "application/json", "{\"responses\":[");
     Reply unknownField = respond(tenant, id, "{\"externalID\":\"r-0\"}");
     Reply emptyImport = post(tenant, path, "application/x-ndjson", "\n\n");
@@ -385,12 +386,7 @@ class ResponsesApiTest {
   void aSendoutsCountsAreReadFromOneSnapshotWhileItsMessagesChange() throws Exception {
     String tenant = tenant();
     UUID id = sendout(tenant, 4);
-    respond(
-        tenant,
-        id,
-        IntStream.range(0, 4)
-            .mapToObj(i -> "{\"externalId\":\"r-" + i + "\"}")
-            .collect(Collectors.joining(",")));
+    respond(tenant, id, byExternalId("r-", 4));
     // Every message has a response, so the delivered responses are the delivered messages, in any
     // one snapshot. Another transaction moves all four between ACCEPTED and DELIVERED meanwhile.
     AtomicBoolean reading = new AtomicBoolean(true);
