@@ -25,13 +25,7 @@ class AdditionHandoffsStoreTest extends StoreTest {
     UUID released = sendouts.create(emailSendout(1)).sendout().id();
     for (UUID id : List.of(waiting, released)) {
       sendouts.release(id);
-      additions.add(
-          "tenant-a",
-          id,
-          "k",
-          RecipientSource.of(
-              List.of(new NewSendout.Recipient("new@example.com", null, Map.of())), "h"),
-          "ann");
+      addOne(id, "k", "new@example.com");
     }
     sendouts.release(released);
 
@@ -44,13 +38,7 @@ class AdditionHandoffsStoreTest extends StoreTest {
     UUID id = sendouts.create(emailSendout(1)).sendout().id();
     sendouts.markWorkflowStarted(id);
     for (String key : List.of("a", "b", "c")) {
-      additions.add(
-          "tenant-a",
-          id,
-          key,
-          RecipientSource.of(
-              List.of(new NewSendout.Recipient(key + "@example.com", null, Map.of())), "h"),
-          "ann");
+      addOne(id, key, key + "@example.com");
     }
     List<AdditionHandoffs.Pending> pending =
         handoffs.lockPending(10, Set.of()).stream().filter(p -> p.sendoutId().equals(id)).toList();
@@ -63,5 +51,15 @@ class AdditionHandoffsStoreTest extends StoreTest {
     assertThat(handoffs.lockPending(10, Set.of()).stream().filter(p -> p.sendoutId().equals(id)))
         .singleElement()
         .satisfies(p -> assertThat(p.keys()).containsExactly("b"));
+  }
+
+  /** Adds one recipient to the sendout under the Idempotency-Key. */
+  private void addOne(UUID sendoutId, String key, String email) {
+    additions.add(
+        "tenant-a",
+        sendoutId,
+        key,
+        RecipientSource.of(List.of(new NewSendout.Recipient(email, null, Map.of())), "h"),
+        "ann");
   }
 }
