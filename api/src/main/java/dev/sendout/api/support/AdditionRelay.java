@@ -111,9 +111,7 @@ public class AdditionRelay {
   }
 
   private int handOverLocked() {
-    List<Pending> locked = handoffs.lockPending(BATCH, toldWithinGap());
-    Set<UUID> busy = notYetReleased(locked);
-    List<Pending> pending = locked.stream().filter(p -> !busy.contains(p.sendoutId())).toList();
+    List<Pending> pending = handoffs.lockPending(BATCH, waiting());
     // One signal per sendout, sent side by side: a round that spans many sendouts costs one round
     // trip, not one per sendout in turn.
     List<CompletableFuture<RuntimeException>> told =
@@ -145,40 +143,38 @@ public class AdditionRelay {
   }
 
   /**
-   * The sendouts told of additions less than the gap ago: their new additions wait for a later
-   * round, and then go over together. They are left out of the round's query, so that a sendout
-   * with a backlog larger than a round does not fill it and hold every other sendout back (with the
-   * oldest additions first, it held a hundred others back by up to 30 s).
+   * The sendouts whose new additions wait for a later round, and then go over together: those told
+   * less than the gap ago, and those whose workflow has not yet released what this relay last
+   * handed it. A workflow that takes a while per hand-off (many sendouts at once, a busy machine)
+   * is so told less often, of more at a time, instead of being sent a signal, and doing a release
+   * and a batch, per round. Past {@link #WAIT_FOR_RELEASE} the relay hands over regardless; the
+   * watchdog heals what was lost.
+   *
+   * <p>They are left out of the round's query, so that a sendout with a backlog larger than a round
+   * does not fill it and hold every other sendout back (with the oldest additions first, it held a
+   * hundred others back by up to 30 s).
    */
-  private Set<UUID> toldWithinGap() {
+  private Set<UUID> waiting() {
     long now = System.nanoTime();
     lastHandedOver.values().removeIf(h -> now - h.atNanos() > WAIT_FOR_RELEASE.toNanos());
-    Set<UUID> told = new HashSet<>();
+    Set<UUID> waiting = new HashSet<>();
+    Map<UUID, Integer> awaited = new HashMap<>();
     lastHandedOver.forEach(
         (id, last) -> {
           if (now - last.atNanos() < gapNanos) {
-            told.add(id);
+            waiting.add(id);
+          } else {
+            awaited.put(id, last.lastSeq());
           }
         });
-    return told;
-  }
-
-  /**
-   * Of the sendouts pending, those whose workflow has not yet released what this relay last handed
-   * it, moments ago: their new additions wait too. A workflow that takes a while per hand-off (many
-   * sendouts at once, a busy machine) is so told less often, of more at a time, instead of being
-   * sent a signal, and doing a release and a batch, per round. Past {@link #WAIT_FOR_RELEASE} the
-   * relay hands over regardless; the watchdog heals what was lost.
-   */
-  private Set<UUID> notYetReleased(List<Pending> pending) {
-    Map<UUID, Integer> awaited = new HashMap<>();
-    for (Pending p : pending) {
-      HandOver last = lastHandedOver.get(p.sendoutId());
-      if (last != null) {
-        awaited.put(p.sendoutId(), last.lastSeq());
-      }
+    if (!awaited.isEmpty()) {
+      Set<UUID> unreleased = handoffs.stillQueued(awaited);
+      waiting.addAll(unreleased);
+      // Released, and past the gap: nothing left to wait for, nor to check again.
+      awaited.keySet().removeAll(unreleased);
+      lastHandedOver.keySet().removeAll(awaited.keySet());
     }
-    return awaited.isEmpty() ? Set.of() : handoffs.stillQueued(awaited);
+    return waiting;
   }
 
   /**

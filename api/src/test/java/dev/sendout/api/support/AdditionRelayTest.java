@@ -23,6 +23,7 @@ import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -93,6 +94,26 @@ class AdditionRelayTest {
     relay.relay();
 
     verify(workflow, times(2)).signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
+  }
+
+  @Test
+  void aSendoutThatHasNotReleasedItsLastHandOffIsLeftOutOfTheQueryUntilItHas() {
+    AdditionRelay relay = relay(Duration.ZERO);
+
+    pending(1, "a");
+    relay.relay();
+    when(handoffs.stillQueued(Map.of(sendoutId, 1))).thenReturn(Set.of(sendoutId));
+    pending(2, "b");
+    relay.relay();
+
+    verify(handoffs).lockPending(anyInt(), eq(Set.of(sendoutId)));
+    verify(workflow, times(1)).signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
+
+    when(handoffs.stillQueued(anyMap())).thenReturn(Set.of());
+    relay.relay();
+
+    verify(workflow, times(2)).signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
+    verify(handoffs).markHandedOver(sendoutId, List.of("b"));
   }
 
   @Test
