@@ -40,7 +40,8 @@ public class BacklogBound {
   @Autowired
   public BacklogBound(SendBacklog backlog, LimitProperties limits) {
     this(
-        backlog::count,
+        // Counted one past the bound: enough to tell whether it is over, and the count stops there.
+        () -> backlog.count((int) Math.min(Integer.MAX_VALUE, limits.maxBacklog() + 1L)),
         limits.maxBacklog(),
         backlog::pendingWorkflowWork,
         limits.maxPendingWorkflowWork());
@@ -70,12 +71,11 @@ public class BacklogBound {
 
   /** Refuses new work with 429 while either last count is over its bound. */
   public void check() {
-    int messages = behind;
-    if (max > 0 && messages > max) {
+    if (max > 0 && behind > max) {
       throw new ApiProblem(
           ProblemType.OVERLOADED,
-          "The engine is %d messages behind its sends, over its bound of %d; retry shortly"
-              .formatted(messages, max),
+          "The engine is more than %d messages behind its sends, its bound; retry shortly"
+              .formatted(max),
           RETRY_AFTER);
     }
     int work = pending;

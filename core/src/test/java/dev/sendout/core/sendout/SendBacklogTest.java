@@ -36,25 +36,37 @@ class SendBacklogTest extends StoreTest {
 
   @Test
   void dueMessagesCountUntilAProviderAcceptsThem() {
-    int before = backlog.count();
+    int before = backlog.count(Integer.MAX_VALUE);
 
     UUID id = due(5);
-    assertThat(backlog.count() - before).isEqualTo(5);
+    assertThat(backlog.count(Integer.MAX_VALUE) - before).isEqualTo(5);
 
     sendouts.release(id);
-    assertThat(backlog.count() - before).as("released, not yet accepted").isEqualTo(5);
+    assertThat(backlog.count(Integer.MAX_VALUE) - before)
+        .as("released, not yet accepted")
+        .isEqualTo(5);
 
     db.update(MESSAGE)
         .set(MESSAGE.STATUS, MessageStatus.ACCEPTED)
         .where(MESSAGE.SENDOUT_ID.eq(id))
         .and(MESSAGE.SEQ.lt(2))
         .execute();
-    assertThat(backlog.count() - before).isEqualTo(3);
+    assertThat(backlog.count(Integer.MAX_VALUE) - before).isEqualTo(3);
+  }
+
+  @Test
+  void theCountStopsWhereItIsToldTo() {
+    int before = backlog.count(Integer.MAX_VALUE);
+    due(5);
+
+    assertThat(backlog.count(before + 3)).isEqualTo(before + 3);
+    assertThat(backlog.count(before + 5)).isEqualTo(before + 5);
+    assertThat(backlog.count(before + 6)).isEqualTo(before + 5);
   }
 
   @Test
   void sendoutsNotDuePausedCancelledOrFinishedAreNotBehind() {
-    int before = backlog.count();
+    int before = backlog.count(Integer.MAX_VALUE);
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
 
     set(due(2), SENDOUT.SEND_AT, now.plusHours(1));
@@ -62,7 +74,7 @@ class SendBacklogTest extends StoreTest {
     set(due(4), SENDOUT.CANCELLED_AT, now);
     set(due(5), SENDOUT.COMPLETED_AT, now);
 
-    assertThat(backlog.count()).isEqualTo(before);
+    assertThat(backlog.count(Integer.MAX_VALUE)).isEqualTo(before);
   }
 
   @Test
