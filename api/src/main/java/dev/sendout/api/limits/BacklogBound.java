@@ -74,7 +74,7 @@ public class BacklogBound {
     if (max > 0 && behind > max) {
       throw new ApiProblem(
           ProblemType.OVERLOADED,
-          "The engine is more than %d messages behind its sends, its bound; retry shortly"
+          "The engine is over its bound of %d messages behind its sends; retry shortly"
               .formatted(max),
           RETRY_AFTER);
     }

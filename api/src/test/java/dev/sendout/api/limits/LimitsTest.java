@@ -219,7 +219,7 @@ class LimitsTest {
             ApiProblem.class,
             p -> {
               assertThat(p.type()).isEqualTo(ProblemType.OVERLOADED);
-              assertThat(p.getMessage()).contains("more than 1000 messages behind");
+              assertThat(p.getMessage()).contains("over its bound of 1000 messages behind");
               assertThat(p.retryAfter()).isPositive();
             });
     assertThatNoException()
