@@ -8,7 +8,11 @@ import static org.jooq.impl.DSL.inline;
 import dev.sendout.workflows.message.MessageStatus;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Select;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
@@ -30,8 +34,7 @@ public class SendBacklog {
    * Messages QUEUED or RELEASED of unfinished sendouts whose send time has come and that are
    * neither paused nor cancelled, leaving out those waiting for a delivery window that is closed;
    * counted up to {@code atMost}, where the count stops. Only unfinished sendouts are read (an
-   * index holds just those), and their messages through the (sendout, status) index; statuses are
-   * inlined so that a cached plan keeps using it.
+   * index holds just those), and their messages through the (sendout, status) index.
    *
    * <p>Each message counted is a read of its row (the window is not in the index), and the bound
    * needs only to know whether the backlog is over it: uncapped, a released sendout of a million
@@ -47,29 +50,29 @@ public class SendBacklog {
             .and(SENDOUT.SEND_AT.le(OffsetDateTime.now(ZoneOffset.UTC)))
             .and(SENDOUT.PAUSED_AT.isNull())
             .and(SENDOUT.CANCELLED_AT.isNull())
-            .and(
-                MESSAGE.STATUS.in(
-                    inline(MessageStatus.QUEUED, MESSAGE.STATUS),
-                    inline(MessageStatus.RELEASED, MESSAGE.STATUS)))
-            // Messages waiting for their delivery window are no work for the workers until it
-            // opens.
-            .and(
-                MESSAGE
-                    .WINDOW_OPENS_AT
-                    .isNull()
-                    .or(MESSAGE.WINDOW_OPENS_AT.le(OffsetDateTime.now(ZoneOffset.UTC))))
+            .and(dueAndUnsent())
             .limit(atMost));
   }
 
   /** A QUEUED or RELEASED message of the sendout that does not wait for a closed window. */
-  private org.jooq.Select<?> dueMessageOf(org.jooq.Field<java.util.UUID> sendoutId) {
+  private static Select<?> dueMessageOf(Field<UUID> sendoutId) {
     return DSL.selectOne()
         .from(MESSAGE)
         .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
-        .and(
-            MESSAGE.STATUS.in(
-                inline(MessageStatus.QUEUED, MESSAGE.STATUS),
-                inline(MessageStatus.RELEASED, MESSAGE.STATUS)))
+        .and(dueAndUnsent());
+  }
+
+  /**
+   * QUEUED or RELEASED, and not waiting for a delivery window that is closed: messages waiting for
+   * their window are no work for the workers until it opens. Statuses are inlined so that a cached
+   * plan keeps using the (sendout, status) index.
+   */
+  private static Condition dueAndUnsent() {
+    return MESSAGE
+        .STATUS
+        .in(
+            inline(MessageStatus.QUEUED, MESSAGE.STATUS),
+            inline(MessageStatus.RELEASED, MESSAGE.STATUS))
         .and(
             MESSAGE
                 .WINDOW_OPENS_AT
