@@ -13,12 +13,14 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * A TCP proxy on loopback that can cut the network: {@link #cut()} resets every connection and
  * refuses new ones, as when a server's host goes away; {@link #restore()} accepts again. The server
- * behind it keeps running and keeps its state.
+ * behind it keeps running and keeps its state, unless a test stops it and {@link #retarget(int)
+ * points} the proxy at another one: to the engine, that is the same server stopped and started
+ * again at its one address.
  */
 final class LoopbackProxy implements AutoCloseable {
 
   private final int port;
-  private final int targetPort;
+  private volatile int targetPort;
   private final List<Socket> sockets = new CopyOnWriteArrayList<>();
   private volatile ServerSocket listener;
 
@@ -32,6 +34,11 @@ final class LoopbackProxy implements AutoCloseable {
 
   int port() {
     return port;
+  }
+
+  /** New connections go to the server on {@code targetPort} from now on. */
+  void retarget(int targetPort) {
+    this.targetPort = targetPort;
   }
 
   synchronized void restore() throws IOException {

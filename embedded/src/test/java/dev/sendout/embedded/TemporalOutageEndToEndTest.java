@@ -4,7 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.sendout.embedded.EngineClient.Reply;
+import dev.sendout.workflows.sendout.SendoutSearchAttributes;
+import io.temporal.api.operatorservice.v1.AddSearchAttributesRequest;
+import io.temporal.common.SearchAttributeKey;
+import io.temporal.serviceclient.OperatorServiceStubs;
+import io.temporal.serviceclient.OperatorServiceStubsOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testserver.TestServer;
+import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +30,6 @@ import org.junit.jupiter.api.Test;
  */
 class TemporalOutageEndToEndTest {
 
-  private static int temporalPort;
   private static TestServer.PortBoundTestServer temporal;
   private static LoopbackProxy network;
   private static EmbeddedEngine engine;
@@ -30,11 +37,7 @@ class TemporalOutageEndToEndTest {
 
   @BeforeAll
   static void startEngine() throws Exception {
-    try (ServerSocket probe = new ServerSocket(0)) {
-      temporalPort = probe.getLocalPort();
-    }
-    temporal = TestServer.createPortBoundServer(temporalPort);
-    network = new LoopbackProxy(temporalPort);
+    network = new LoopbackProxy(startTemporal());
     engine =
         EmbeddedEngine.start(
             new EmbeddedEngine.Settings(
@@ -58,6 +61,37 @@ class TemporalOutageEndToEndTest {
     engine.close();
     network.close();
     temporal.close();
+  }
+
+  /** Starts a test server on a free port and returns the port. */
+  private static int startTemporal() throws IOException {
+    int port;
+    try (ServerSocket probe = new ServerSocket(0)) {
+      port = probe.getLocalPort();
+    }
+    temporal = TestServer.createPortBoundServer(port);
+    return port;
+  }
+
+  private static void registerSearchAttributes(int port) {
+    WorkflowServiceStubs service =
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + port).build());
+    try {
+      AddSearchAttributesRequest.Builder request =
+          AddSearchAttributesRequest.newBuilder().setNamespace("default");
+      for (SearchAttributeKey<?> key : SendoutSearchAttributes.ALL) {
+        request.putSearchAttributes(key.getName(), key.getValueType());
+      }
+      OperatorServiceStubs.newServiceStubs(
+              OperatorServiceStubsOptions.newBuilder()
+                  .setChannel(service.getRawChannel())
+                  .validateAndBuildWithDefaults())
+          .blockingStub()
+          .addSearchAttributes(request.build());
+    } finally {
+      service.shutdown();
+    }
   }
 
   @Test
@@ -157,10 +191,15 @@ class TemporalOutageEndToEndTest {
           .isTrue();
     }
 
-    temporal = TestServer.createPortBoundServer(temporalPort);
-    // The test server keeps nothing: a worker starting now registers the search attributes in
-    // the new one, as it does on any first start. A real server keeps them across a restart.
-    engine.startWorker();
+    // The server starts again, on a fresh port behind the proxy's same address: binding the old
+    // port again once failed in CI ("Address already in use"). A real
+    // server keeps its namespace's search attributes across a restart; the test server keeps
+    // nothing, so they are registered before the engine can reach it. (A start naming attributes
+    // the test server lacks fails, yet leaves a record without history there that answers "already
+    // started" to the relay's next try: the workflow then never runs.)
+    int port = startTemporal();
+    registerSearchAttributes(port);
+    network.retarget(port);
 
     for (String id : ids) {
       JsonNode done = client.awaitCompleted(id, Duration.ofSeconds(90));
