@@ -30,8 +30,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     bound off
  * @param maxPendingWorkflowWork sendouts due but not sent yet plus additions not yet handed to
  *     their workflow (see {@link BacklogBound}) beyond which creates and additions are answered
- *     429: the bound for many small sendouts, which the message count barely notices; 0 turns it
- *     off. 500 is under a minute of one-recipient sendouts on a 2-core machine
+ *     429, unless {@code pendingWorkDrain} allows more: the bound for many small sendouts, which
+ *     the message count barely notices; 0 turns it off. It is the bound whatever the pace, through
+ *     a Temporal outage too, when the workflows send nothing
+ * @param pendingWorkDrain how long the pending workflow work may take to drain at the pace the
+ *     workflows kept lately (sendouts sent in the last {@link BacklogBound#PACE_WINDOW}): while
+ *     they send faster than {@code maxPendingWorkflowWork} per this time, the bound is that much
+ *     work. It follows the machine: the same load is let in on a fast one and refused on a slow one
+ *     at the same wait
  */
 @ConfigurationProperties("sendout.api.limits")
 public record LimitProperties(
@@ -42,4 +48,5 @@ public record LimitProperties(
     @DefaultValue("128") int maxWaitingAdditions,
     @DefaultValue("100ms") Duration writeWait,
     @DefaultValue("100000") int maxBacklog,
-    @DefaultValue("500") int maxPendingWorkflowWork) {}
+    @DefaultValue("500") int maxPendingWorkflowWork,
+    @DefaultValue("20s") Duration pendingWorkDrain) {}

@@ -17,7 +17,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ConcurrentRequestsTest {
 
   private static LimitProperties allowing(int requests) {
-    return new LimitProperties(100, 1000, requests, 6, 128, Duration.ZERO, 0, 0);
+    return new LimitProperties(100, 1000, requests, 6, 128, Duration.ZERO, 0, 0, Duration.ZERO);
   }
 
   @Test

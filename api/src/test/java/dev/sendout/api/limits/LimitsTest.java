@@ -25,7 +25,8 @@ class LimitsTest {
   @Test
   void aTenantOverItsRequestBudgetIsRefusedAtOnceAndOthersAreNot() {
     TenantLimits limits =
-        new TenantLimits(new LimitProperties(2, 1000, 150, 4, 128, Duration.ZERO, 0, 0));
+        new TenantLimits(
+            new LimitProperties(2, 1000, 150, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO));
 
     limits.takeRequest(ACME);
     limits.takeRequest(ACME);
@@ -43,7 +44,8 @@ class LimitsTest {
   @Test
   void recipientsCountAgainstAPerMinuteBudgetWithRetryAfterUntilItRefills() {
     TenantLimits limits =
-        new TenantLimits(new LimitProperties(100, 10, 150, 4, 128, Duration.ZERO, 0, 0));
+        new TenantLimits(
+            new LimitProperties(100, 10, 150, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO));
 
     limits.takeRecipients(ACME, 8);
 
@@ -61,7 +63,8 @@ class LimitsTest {
 
   @Test
   void writesBeyondTheBoundAre429AtOnceUntilOneFinishesAndReadsAreNotBounded() {
-    var properties = new LimitProperties(100, 1000, 150, 1, 128, Duration.ZERO, 0, 0);
+    var properties =
+        new LimitProperties(100, 1000, 150, 1, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
     var response = new MockHttpServletResponse();
@@ -91,7 +94,7 @@ class LimitsTest {
 
   @Test
   void jsonAdditionsTakeAPlaceAmongTheWaitingAdditionsAndTheirTransactionOneAmongTheWrites() {
-    var properties = new LimitProperties(100, 1000, 150, 1, 1, Duration.ZERO, 0, 0);
+    var properties = new LimitProperties(100, 1000, 150, 1, 1, Duration.ZERO, 0, 0, Duration.ZERO);
     var writes = new WriteBulkheads(properties);
     var interceptor = withoutBacklogBounds(properties, writes);
     var response = new MockHttpServletResponse();
@@ -123,7 +126,8 @@ class LimitsTest {
 
   @Test
   void aWriteWaitsBrieflyForAPlaceAndTakesTheOneThatFrees() throws Exception {
-    var properties = new LimitProperties(100, 1000, 150, 1, 128, Duration.ofSeconds(5), 0, 0);
+    var properties =
+        new LimitProperties(100, 1000, 150, 1, 128, Duration.ofSeconds(5), 0, 0, Duration.ZERO);
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
     var response = new MockHttpServletResponse();
@@ -153,7 +157,8 @@ class LimitsTest {
   @Test
   void onlyAsManyCallersWaitForAPlaceAsThereArePlacesAndTheOthersAreRefusedAtOnce()
       throws Exception {
-    var properties = new LimitProperties(100, 1000, 150, 1, 128, Duration.ofSeconds(5), 0, 0);
+    var properties =
+        new LimitProperties(100, 1000, 150, 1, 128, Duration.ofSeconds(5), 0, 0, Duration.ZERO);
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var response = new MockHttpServletResponse();
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
@@ -190,7 +195,8 @@ class LimitsTest {
 
   private static RequestLimitsInterceptor withoutBacklogBounds(
       LimitProperties properties, WriteBulkheads writes) {
-    return interceptor(properties, writes, new BacklogBound(() -> 0, 0, () -> 0, 0));
+    return interceptor(
+        properties, writes, new BacklogBound(() -> 0, 0, () -> 0, () -> 0, 0, Duration.ZERO));
   }
 
   private static boolean isWaitingForAPlace() {
@@ -204,9 +210,10 @@ class LimitsTest {
 
   @Test
   void writesAreRefusedWith429WhileTheBacklogIsOverItsBoundAndReadsGoOn() {
-    var properties = new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0);
+    var properties =
+        new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     AtomicInteger backlog = new AtomicInteger(1001);
-    var bound = new BacklogBound(backlog::get, 1000, () -> 0, 0);
+    var bound = new BacklogBound(backlog::get, 1000, () -> 0, () -> 0, 0, Duration.ZERO);
     var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
     var response = new MockHttpServletResponse();
     bound.refresh();
@@ -239,9 +246,10 @@ class LimitsTest {
 
   @Test
   void writesAreRefusedWith429WhileTheWorkflowsAreBehindOnSmallSendouts() {
-    var properties = new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0);
+    var properties =
+        new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     AtomicInteger pending = new AtomicInteger(501);
-    var bound = new BacklogBound(() -> 0, 1000, pending::get, 500);
+    var bound = new BacklogBound(() -> 0, 1000, pending::get, () -> 0, 500, Duration.ofSeconds(20));
     var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
     var response = new MockHttpServletResponse();
     bound.refresh();
@@ -265,5 +273,41 @@ class LimitsTest {
             () ->
                 interceptor.preHandle(
                     new MockHttpServletRequest("POST", "/v1/sendouts"), response, null));
+  }
+
+  @Test
+  void theBoundOnWorkflowWorkFollowsThePaceOfTheWorkflowsAndNeverFallsBelowItsFloor() {
+    var properties =
+        new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
+    AtomicInteger pending = new AtomicInteger(900);
+    AtomicInteger sentInPaceWindow = new AtomicInteger(500);
+    var bound =
+        new BacklogBound(
+            () -> 0, 1000, pending::get, sentInPaceWindow::get, 500, Duration.ofSeconds(20));
+    var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
+    var response = new MockHttpServletResponse();
+    var create = new MockHttpServletRequest("POST", "/v1/sendouts");
+
+    // 500 sent in the last 10 s is 50 a second: 20 s of it is 1,000, over the floor of 500.
+    bound.refresh();
+    assertThatNoException().isThrownBy(() -> interceptor.preHandle(create, response, null));
+
+    pending.set(1001);
+    bound.refresh();
+    assertThatThrownBy(() -> interceptor.preHandle(create, response, null))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p ->
+                assertThat(p.getMessage()).contains("1001 sendouts", "bound of 1000", "least 500"));
+
+    // Nothing sent lately (Temporal unreachable, say): the floor holds.
+    pending.set(501);
+    sentInPaceWindow.set(0);
+    bound.refresh();
+    assertThatThrownBy(() -> interceptor.preHandle(create, response, null))
+        .isInstanceOf(ApiProblem.class);
+    pending.set(500);
+    bound.refresh();
+    assertThatNoException().isThrownBy(() -> interceptor.preHandle(create, response, null));
   }
 }

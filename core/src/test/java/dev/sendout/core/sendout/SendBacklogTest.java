@@ -92,6 +92,18 @@ class SendBacklogTest extends StoreTest {
   }
 
   @Test
+  void theSendoutsSentSinceATimeAreCountedFromIt() {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    int before = backlog.sentSince(now.minusSeconds(10));
+
+    set(due(1), SENDOUT.SENT_AT, now.minusSeconds(5));
+    set(due(1), SENDOUT.SENT_AT, now.minusSeconds(15));
+    due(1);
+
+    assertThat(backlog.sentSince(now.minusSeconds(10)) - before).isEqualTo(1);
+  }
+
+  @Test
   void additionsWaitingForTheirWorkflowCountOncePerSendout() {
     UUID id = due(1);
     set(id, SENDOUT.SENT_AT, OffsetDateTime.now(ZoneOffset.UTC));
