@@ -4,6 +4,7 @@ import static dev.sendout.core.store.Json.instant;
 import static dev.sendout.core.store.MessageTransitions.array;
 import static dev.sendout.core.store.MessageTransitions.byIds;
 import static dev.sendout.core.store.MessageTransitions.inBatch;
+import static dev.sendout.core.store.MessageTransitions.oneOf;
 import static dev.sendout.core.store.MessageTransitions.timestampOf;
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
@@ -13,7 +14,6 @@ import static dev.sendout.workflows.message.MessageStatus.DROPPED;
 import static dev.sendout.workflows.message.MessageStatus.FAILED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
-import static org.jooq.impl.DSL.any;
 
 import dev.sendout.core.store.MessageTransitions;
 import dev.sendout.workflows.batch.SendBatch;
@@ -134,7 +134,7 @@ public class MessageSettlement {
     Map<String, UUID> found = new HashMap<>();
     db.select(MESSAGE.ID, MESSAGE.PROVIDER_MESSAGE_ID, MESSAGE.ADDRESS)
         .from(MESSAGE)
-        .where(MESSAGE.PROVIDER_MESSAGE_ID.eq(any(providerMessageIds.toArray(String[]::new))))
+        .where(oneOf(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageIds, String[]::new))
         .forEach(row -> found.put(providerKey(row.value2(), row.value3()), row.value1()));
     return found;
   }

@@ -38,7 +38,7 @@ public class ThankYous {
       select gen_random_uuid(), m.sendout_id, {1} + (row_number() over (order by m.seq))::int - 1,
              m.address, m.display_name, m.variables, 'QUEUED', {2}, m.time_zone, m.id
         from message m
-       where m.sendout_id = {0} and m.id = any({3})
+       where m.sendout_id = {0} and m.id in (select unnest({3}))
          and m.reminds_message_id is null and m.thanks_message_id is null
          and m.status not in ('FAILED', 'BOUNCED', 'DROPPED', 'SUPPRESSED')
          and not exists (select 1 from message t where t.thanks_message_id = m.id)

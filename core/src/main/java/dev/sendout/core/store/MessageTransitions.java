@@ -10,7 +10,6 @@ import static dev.sendout.workflows.message.MessageStatus.FAILED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import static dev.sendout.workflows.message.MessageStatus.SUPPRESSED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
-import static org.jooq.impl.DSL.any;
 
 import dev.sendout.core.store.jooq.tables.records.MessageRecord;
 import dev.sendout.workflows.batch.SendBatch;
@@ -97,6 +96,21 @@ public class MessageTransitions {
   }
 
   public static Condition byIds(Collection<UUID> ids) {
-    return MESSAGE.ID.eq(any(ids.toArray(UUID[]::new)));
+    return oneOf(MESSAGE.ID, ids, UUID[]::new);
+  }
+
+  /**
+   * {@code field} is one of {@code values}, bound as one array that the statement reads once. Not
+   * {@code field = any(?)}: the array is bound as text and cast, and Postgres does not fold that
+   * cast (its {@code array_in} is not immutable), so a sequential scan parses the whole array again
+   * for every row it meets. A table without statistics yet is scanned that way: on a fresh
+   * database, a sendout of 20,000 recipients took 14 s per statement of a batch's 1,000 ids instead
+   * of 18 ms, and the receipts and the api's reads queued behind them until they timed out.
+   */
+  public static <T> Condition oneOf(
+      Field<T> field, Collection<T> values, IntFunction<T[]> newArray) {
+    Field<T> value = DSL.field(DSL.name("value"), field.getDataType());
+    return field.in(
+        DSL.select(value).from(DSL.unnest(array(values, newArray)).as("values", "value")));
   }
 }

@@ -4,6 +4,7 @@ import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.core.store.jooq.Tables.RECIPIENT_ADDITION;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 
+import dev.sendout.core.store.MessageTransitions;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SeqRange;
 import java.time.Clock;
@@ -64,7 +65,7 @@ public class AdditionHandoffs {
             RECIPIENT_ADDITION.TO_SEQ)
         .from(RECIPIENT_ADDITION)
         .where(RECIPIENT_ADDITION.HANDED_OVER_AT.isNull())
-        .and(RECIPIENT_ADDITION.SENDOUT_ID.ne(DSL.all(skipped.toArray(UUID[]::new))))
+        .andNot(MessageTransitions.oneOf(RECIPIENT_ADDITION.SENDOUT_ID, skipped, UUID[]::new))
         .andExists(
             db.selectOne()
                 .from(SENDOUT)
@@ -108,7 +109,7 @@ public class AdditionHandoffs {
             RECIPIENT_ADDITION.HANDED_OVER_AT,
             OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
         .where(RECIPIENT_ADDITION.SENDOUT_ID.eq(sendoutId))
-        .and(RECIPIENT_ADDITION.IDEMPOTENCY_KEY.eq(DSL.any(keys.toArray(String[]::new))))
+        .and(MessageTransitions.oneOf(RECIPIENT_ADDITION.IDEMPOTENCY_KEY, keys, String[]::new))
         .execute();
   }
 }

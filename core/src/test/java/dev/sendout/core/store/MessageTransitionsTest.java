@@ -1,5 +1,6 @@
 package dev.sendout.core.store;
 
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.QUEUED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
@@ -21,6 +22,7 @@ import dev.sendout.workflows.sendout.SendoutStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -29,9 +31,34 @@ class MessageTransitionsTest extends StoreTest {
   @Autowired SendoutStore sendouts;
   @Autowired DeliveryStore deliveries;
   @Autowired MessageReads messages;
+  @Autowired DSLContext db;
 
   private List<StoredMessage> all(UUID id) {
     return messages.page(id, null, -1, 1000);
+  }
+
+  @Test
+  void aSetOfIdsIsReadOnceWhenTheMessagesAreScannedInFull() {
+    List<UUID> ids =
+        all(sendouts.create(emailSendout(3)).sendout().id()).stream()
+            .map(StoredMessage::id)
+            .toList();
+    List<UUID> wanted = ids.subList(0, 2);
+
+    String plan =
+        db.transactionResult(
+            c -> {
+              // The plan a message table without statistics yet gets (a fresh database).
+              c.dsl().execute("set local enable_indexscan = off");
+              c.dsl().execute("set local enable_bitmapscan = off");
+              var query =
+                  c.dsl().select(MESSAGE.ID).from(MESSAGE).where(MessageTransitions.byIds(wanted));
+              assertThat(query.fetch(MESSAGE.ID)).containsExactlyInAnyOrderElementsOf(wanted);
+              return c.dsl().explain(query).plan();
+            });
+
+    // "id = ANY(cast(? as uuid[]))" in a scan's filter would parse the array for every row.
+    assertThat(plan).contains("unnest").doesNotContain("ANY");
   }
 
   @Test
