@@ -192,11 +192,11 @@ class TemporalOutageEndToEndTest {
     }
 
     // The server starts again, on a fresh port behind the proxy's same address: binding the old
-    // port again once failed in CI ("Address already in use"). A real
-    // server keeps its namespace's search attributes across a restart; the test server keeps
-    // nothing, so they are registered before the engine can reach it. (A start naming attributes
-    // the test server lacks fails, yet leaves a record without history there that answers "already
-    // started" to the relay's next try: the workflow then never runs.)
+    // port again once failed in CI ("Address already in use"). A real server keeps its namespace's
+    // search attributes across a restart; the test server keeps nothing, so they are registered
+    // before the engine can reach it. (A start naming attributes the test server lacks fails, yet
+    // leaves a record without history there that answers "already started" to the relay's next
+    // try: the workflow then never runs.)
     int port = startTemporal();
     registerSearchAttributes(port);
     network.retarget(port);
