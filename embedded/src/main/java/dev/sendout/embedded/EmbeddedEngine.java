@@ -9,7 +9,6 @@ import io.temporal.testserver.TestServer;
 import io.temporal.worker.WorkerFactory;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -223,7 +222,8 @@ public final class EmbeddedEngine implements AutoCloseable {
       // The sandbox starts last: the apps share one logging system here, and the first app to
       // start sets it up, so it must be one that reads the engine's logging settings.
       String sandboxUrl =
-          "http://127.0.0.1:" + (settings.sandboxPort() == 0 ? freePort() : settings.sandboxPort());
+          "http://127.0.0.1:"
+              + (settings.sandboxPort() == 0 ? FreePorts.next() : settings.sandboxPort());
       sendGridBaseUrl =
           settings.sendGridBaseUrl() != null ? settings.sendGridBaseUrl() : sandboxUrl;
       vonageBaseUrl = settings.vonageBaseUrl() != null ? settings.vonageBaseUrl() : sandboxUrl;
@@ -236,7 +236,7 @@ public final class EmbeddedEngine implements AutoCloseable {
           blankToNull(System.getenv("SENDOUT_UNSUBSCRIBE_SECRET")) == null
               ? UnsubscribeConfiguration.randomSecret()
               : null;
-      apiPort = settings.apiPort() == 0 ? freePort() : settings.apiPort();
+      apiPort = settings.apiPort() == 0 ? FreePorts.next() : settings.apiPort();
       startWorker(settings.workerArguments().toArray(String[]::new));
       List<String> apiArgs = new ArrayList<>();
       if (receiptKeys != null) {
@@ -442,7 +442,7 @@ public final class EmbeddedEngine implements AutoCloseable {
    * first, since it holds the directory's lock file.
    */
   private String startPostgres(Path stateDirectory) throws IOException {
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(FreePorts.next());
     if (stateDirectory != null) {
       Path data = stateDirectory.resolve("postgres").toAbsolutePath();
       Files.createDirectories(data);
@@ -482,7 +482,7 @@ public final class EmbeddedEngine implements AutoCloseable {
       devServer = TemporalDevServer.start(real, port);
       return devServer.address();
     }
-    int bound = port == 0 ? freePort() : port;
+    int bound = port == 0 ? FreePorts.next() : port;
     temporalServer = TestServer.createPortBoundServer(bound);
     return "127.0.0.1:" + bound;
   }
@@ -505,12 +505,6 @@ public final class EmbeddedEngine implements AutoCloseable {
 
   static int port(ConfigurableApplicationContext context) {
     return Integer.parseInt(context.getEnvironment().getProperty("local.server.port"));
-  }
-
-  private static int freePort() throws IOException {
-    try (var socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 
   private static int port(Map<String, String> env, String name, int fallback) {

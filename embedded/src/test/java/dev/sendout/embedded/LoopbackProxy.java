@@ -26,9 +26,7 @@ final class LoopbackProxy implements AutoCloseable {
 
   LoopbackProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      this.port = probe.getLocalPort();
-    }
+    this.port = FreePorts.next();
     restore();
   }
 

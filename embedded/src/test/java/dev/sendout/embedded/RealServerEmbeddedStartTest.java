@@ -8,8 +8,6 @@ import io.temporal.api.operatorservice.v1.ListSearchAttributesRequest;
 import io.temporal.common.SearchAttributeKey;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,8 +27,11 @@ class RealServerEmbeddedStartTest {
   void theServerTheEmbeddedDefaultStartsHasEverySearchAttributeWithItsType() throws Exception {
     var config =
         new TemporalDevServer.Config(
-            RealServer.cli(), Files.createTempDirectory("embedded-start"), freePort(), "default");
-    try (TemporalDevServer server = TemporalDevServer.start(config, freePort());
+            RealServer.cli(),
+            Files.createTempDirectory("embedded-start"),
+            FreePorts.next(),
+            "default");
+    try (TemporalDevServer server = TemporalDevServer.start(config, FreePorts.next());
         var operator =
             new Closing(
                 OperatorServiceStubs.newServiceStubs(
@@ -58,12 +59,6 @@ class RealServerEmbeddedStartTest {
     @Override
     public void close() {
       stubs.shutdownNow();
-    }
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket probe = new ServerSocket(0)) {
-      return probe.getLocalPort();
     }
   }
 }

@@ -13,7 +13,6 @@ import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testserver.TestServer;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -65,10 +64,7 @@ class TemporalOutageEndToEndTest {
 
   /** Starts a test server on a free port and returns the port. */
   private static int startTemporal() throws IOException {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    int port = FreePorts.next();
     temporal = TestServer.createPortBoundServer(port);
     return port;
   }
