@@ -21,9 +21,12 @@ import dev.sendout.core.suppression.SuppressionStore;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.receipt.DeliveryTally;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -35,6 +38,7 @@ class ReceiptStoreTest extends StoreTest {
   @Autowired MessageSettlement settlement;
   @Autowired ReceiptStore receipts;
   @Autowired SuppressionStore suppressions;
+  @Autowired DSLContext db;
 
   /** A sendout of {@code n} messages, sent as batch 3 and accepted under X-Message-Id "x-...". */
   private record Sent(UUID sendoutId, String xMessageId, List<StoredMessage> messages) {
@@ -199,6 +203,40 @@ class ReceiptStoreTest extends StoreTest {
     assertThat(ingested.unmatched()).isEqualTo(2);
     assertThat(ingested.duplicates()).isZero();
     assertThat(ingest(unknown).duplicates()).as("stored, so a redelivery is a duplicate").isOne();
+  }
+
+  @Test
+  void aReceiptIsStoredAsVerifiedWithItsEventTextIntactAndTheFieldsItWasMatchedBy() {
+    Sent s = sent(1);
+    String reason = "550 \\\"quoted\\\", {braces}, a backslash \\\\ and ünïcödé";
+    String bounce = event("bounce", s.get(0), ",\"type\":\"bounce\",\"reason\":\"" + reason + "\"");
+    String unknown =
+        """
+        {"event":"open","sg_event_id":"unknown-%s","email":"x@example.com"}"""
+            .formatted(UUID.randomUUID());
+
+    ingest(bounce, unknown);
+
+    var rows =
+        db.resultQuery(
+                "select event_type, message_id, provider_message_id, occurred_at, payload->>'reason'"
+                    + " from receipt where message_id = ? or event_id like 'unknown-%'"
+                    + " order by event_type",
+                s.get(0).id())
+            .fetch();
+    assertThat(rows).hasSize(2);
+    var stored = rows.get(0);
+    assertThat(stored.get(0, String.class)).isEqualTo("bounce");
+    assertThat(stored.get(1, UUID.class)).isEqualTo(s.get(0).id());
+    assertThat(stored.get(2, String.class)).isEqualTo("x");
+    assertThat(stored.get(3, OffsetDateTime.class).toInstant())
+        .isEqualTo(Instant.ofEpochSecond(1700000000));
+    assertThat(stored.get(4, String.class))
+        .isEqualTo("550 \"quoted\", {braces}, a backslash \\ and ünïcödé");
+    var unmatched = rows.get(1);
+    assertThat(unmatched.get(0, String.class)).isEqualTo("open");
+    assertThat(unmatched.get(1)).isNull();
+    assertThat(unmatched.get(3)).isNull();
   }
 
   @Test
