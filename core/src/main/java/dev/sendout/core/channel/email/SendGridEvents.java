@@ -1,6 +1,8 @@
 package dev.sendout.core.channel.email;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sendout.core.content.Sha256;
@@ -8,6 +10,7 @@ import dev.sendout.core.receipt.Receipt;
 import dev.sendout.core.receipt.Receipt.Effect;
 import dev.sendout.core.suppression.SuppressionReason;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,36 +41,47 @@ public final class SendGridEvents {
     }
   }
 
+  /**
+   * The receipts of a webhook body. Each keeps its event's own text from the body as its payload
+   * (what was signed, not a re-serialisation of it), unless the body is not UTF-8, where byte
+   * offsets do not apply and the event is written out again.
+   */
   public static List<Receipt> parse(byte[] body) {
-    JsonNode events;
-    try {
-      events = JSON.readTree(body);
+    try (JsonParser parser = JSON.createParser(body)) {
+      if (parser.nextToken() != JsonToken.START_ARRAY) {
+        throw new MalformedEventsException("The body is not a JSON array of events");
+      }
+      List<Receipt> receipts = new ArrayList<>();
+      for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; ) {
+        if (next == null) {
+          throw new MalformedEventsException("The body is not valid JSON");
+        }
+        long start = parser.currentTokenLocation().getByteOffset();
+        JsonNode event = JSON.readTree(parser);
+        if (!event.isObject() || !event.path("event").isTextual()) {
+          throw new MalformedEventsException(
+              "Event " + receipts.size() + " is not an object with an \"event\"");
+        }
+        long end = parser.currentLocation().getByteOffset();
+        String payload =
+            start < 0 || end < 0
+                ? write(event)
+                : new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+        receipts.add(receipt(event, payload));
+        next = parser.nextToken();
+      }
+      return receipts;
     } catch (IOException e) {
       throw new MalformedEventsException("The body is not valid JSON");
     }
-    if (events == null || !events.isArray()) {
-      throw new MalformedEventsException("The body is not a JSON array of events");
-    }
-    List<Receipt> receipts = new ArrayList<>(events.size());
-    int index = 0;
-    for (JsonNode event : events) {
-      if (!event.isObject() || !event.path("event").isTextual()) {
-        throw new MalformedEventsException(
-            "Event " + index + " is not an object with an \"event\"");
-      }
-      receipts.add(receipt(event));
-      index++;
-    }
-    return receipts;
   }
 
-  private static Receipt receipt(JsonNode event) {
+  private static Receipt receipt(JsonNode event, String payload) {
     String type = event.get("event").asText();
-    String payload = write(event);
     String sgMessageId = text(event, "sg_message_id");
     return new Receipt(
         PROVIDER,
-        eventId(event, payload),
+        eventId(event),
         type,
         uuid(text(event, "message_id")),
         sgMessageId == null ? null : sgMessageId.split("\\.", 2)[0],
@@ -141,14 +155,15 @@ public final class SendGridEvents {
 
   /**
    * SendGrid's {@code sg_event_id}. An event without one (never seen, but not promised) gets a
-   * digest of its content, so that its redeliveries still deduplicate.
+   * digest of its content, written out the one way Jackson writes it, so that its redeliveries
+   * still deduplicate however their text is spaced.
    */
-  private static String eventId(JsonNode event, String payload) {
+  private static String eventId(JsonNode event) {
     String id = text(event, "sg_event_id");
     if (id != null && id.length() <= 128) {
       return id;
     }
-    return "sha256:" + Sha256.hex(payload);
+    return "sha256:" + Sha256.hex(write(event));
   }
 
   private static String text(JsonNode event, String field) {

@@ -1,0 +1,47 @@
+package dev.sendout.core.channel.email;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.core.receipt.Receipt;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SendGridEventsTest {
+
+  private static final String FIRST =
+      "{ \"event\" : \"delivered\", \"sg_event_id\":\"e1\", \"reason\": \"a \\\"quoted\\\" ü\" }";
+  private static final String SECOND = "{\"event\":\"open\",\"nested\":{\"a\":[1,{\"b\":\"}\"}]}}";
+
+  @Test
+  void eachReceiptKeepsItsEventsOwnTextFromTheBody() {
+    byte[] body = ("[\n  " + FIRST + " ,\n" + SECOND + "]").getBytes(StandardCharsets.UTF_8);
+
+    List<Receipt> receipts = SendGridEvents.parse(body);
+
+    assertThat(receipts).extracting(Receipt::payload).containsExactly(FIRST, SECOND);
+    assertThat(receipts).extracting(Receipt::eventType).containsExactly("delivered", "open");
+  }
+
+  @Test
+  void anEventWithoutAnIdIsKnownByItsContentHoweverItIsSpaced() {
+    String spaced = "[ { \"event\" : \"open\" , \"email\" : \"a@example.com\" } ]";
+    String tight = "[{\"event\":\"open\",\"email\":\"a@example.com\"}]";
+
+    String id = SendGridEvents.parse(spaced.getBytes(StandardCharsets.UTF_8)).get(0).eventId();
+
+    assertThat(id).startsWith("sha256:");
+    assertThat(SendGridEvents.parse(tight.getBytes(StandardCharsets.UTF_8)).get(0).eventId())
+        .isEqualTo(id);
+  }
+
+  @Test
+  void aBodyInUtf16IsReadTooItsEventsWrittenOutAgain() {
+    byte[] body = ("[" + SECOND + "]").getBytes(StandardCharsets.UTF_16BE);
+
+    assertThat(SendGridEvents.parse(body))
+        .singleElement()
+        .extracting(Receipt::payload)
+        .isEqualTo(SECOND);
+  }
+}
