@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,14 +31,20 @@ public final class UnsubscribeTokens {
 
   private static final String ALGORITHM = "HmacSHA256";
 
-  private final SecretKeySpec key;
+  /**
+   * A Mac per thread, initialised with the key once: {@code Mac.getInstance} and {@code init} for
+   * every message cost more than the digest (each send signs a link for every recipient). {@code
+   * doFinal} leaves the Mac ready for the next message with the same key.
+   */
+  private final ThreadLocal<Mac> macs;
 
   public UnsubscribeTokens(String secret) {
     if (secret == null || secret.length() < MIN_SECRET_LENGTH) {
       throw new IllegalArgumentException(
           "The unsubscribe secret needs at least " + MIN_SECRET_LENGTH + " characters");
     }
-    this.key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+    SecretKeySpec key = new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), ALGORITHM);
+    this.macs = ThreadLocal.withInitial(() -> newMac(key));
   }
 
   /** The token of this message's unsubscribe link. */
@@ -77,14 +84,16 @@ public final class UnsubscribeTokens {
   }
 
   private byte[] mac(UUID messageId) {
+    Mac mac = macs.get();
+    mac.update(VERSION);
+    return Arrays.copyOf(mac.doFinal(id(messageId)), MAC_BYTES);
+  }
+
+  private static Mac newMac(SecretKeySpec key) {
     try {
       Mac mac = Mac.getInstance(ALGORITHM);
       mac.init(key);
-      mac.update(VERSION);
-      byte[] full = mac.doFinal(id(messageId));
-      byte[] truncated = new byte[MAC_BYTES];
-      System.arraycopy(full, 0, truncated, 0, MAC_BYTES);
-      return truncated;
+      return mac;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("Every JDK has HmacSHA256", e);
     }

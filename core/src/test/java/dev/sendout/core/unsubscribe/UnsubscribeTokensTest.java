@@ -3,7 +3,10 @@ package dev.sendout.core.unsubscribe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ForkJoinPool;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 class UnsubscribeTokensTest {
@@ -18,6 +21,24 @@ class UnsubscribeTokensTest {
 
     assertThat(token).matches("[A-Za-z0-9_-]{44}");
     assertThat(tokens.verify(token)).contains(id);
+  }
+
+  @Test
+  void tokensIssuedOnManyThreadsAtOnceAreTheOnesIssuedOnOne() throws Exception {
+    List<UUID> ids = IntStream.range(0, 2_000).mapToObj(i -> UUID.randomUUID()).toList();
+    List<String> serial = ids.stream().map(tokens::issue).toList();
+
+    ForkJoinPool pool = new ForkJoinPool(8);
+    List<String> parallel;
+    try {
+      parallel = pool.submit(() -> ids.parallelStream().map(tokens::issue).toList()).get();
+    } finally {
+      pool.shutdown();
+    }
+
+    assertThat(parallel).isEqualTo(serial);
+    assertThat(serial.stream().map(tokens::verify).map(o -> o.orElseThrow()).toList())
+        .isEqualTo(ids);
   }
 
   @Test
