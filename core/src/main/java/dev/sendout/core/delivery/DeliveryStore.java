@@ -78,7 +78,9 @@ public class DeliveryStore {
         .where(batch)
         .and(MESSAGE.STATUS.eq(RELEASED))
         .and(MESSAGE.SEND_STARTED_AT.isNull())
-        .returning(
+        // returningResult, not returning: a Record7 of what is read, not a MessageRecord of every
+        // column with its change tracking, for each of a batch's 1,000 rows.
+        .returningResult(
             MESSAGE.ID,
             MESSAGE.SEQ,
             MESSAGE.ADDRESS,
@@ -91,11 +93,11 @@ public class DeliveryStore {
         .map(
             r ->
                 new OutgoingMessage(
-                    r.getId(),
-                    r.getAddress(),
-                    r.getDisplayName(),
-                    Json.readStringMap(r.getVariables()),
-                    ContentKey.of(r.getReminderIndex(), r.getThanksMessageId())));
+                    r.value1(),
+                    r.value3(),
+                    r.value4(),
+                    Json.readStringMap(r.value5()),
+                    ContentKey.of(r.value6(), r.value7())));
   }
 
   /**
