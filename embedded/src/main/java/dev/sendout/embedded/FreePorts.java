@@ -14,9 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * <p>A port probed with {@code new ServerSocket(0)} comes from the kernel's ephemeral range, where
  * every outgoing connection (the pools' to Postgres, gRPC's to Temporal) and every listener on port
  * 0 takes its port too. Between the probe and the bind one of them may take it, and the listener
- * then fails with "Address already in use": CI saw it twice (2026-12-04, the Temporal test server
- * and an api's Tomcat). So the port is picked at random below that range, where only listeners that
- * name their port go, checked free, and never handed out twice in one JVM.
+ * then fails with "Address already in use" (the likely cause of an api's Tomcat failing to start in
+ * CI on 2026-12-04; its log was cut before the cause). So the port is picked at random below that
+ * range, where only listeners that name their port go, checked free, and never handed out twice in
+ * one JVM.
  */
 final class FreePorts {
 
