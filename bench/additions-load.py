@@ -43,15 +43,15 @@ engine takes: only 202 and 429 with `Retry-After` should come back, no timeouts.
 
 Usage: bench/additions-load.py [--quick] [--warm-up 180] [--rates 100,200,400,700,1000,1500] [--part all|additions|small|outage|overload]
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile, threading, time, urllib.parse
+import argparse, json, os, statistics, subprocess, sys, threading, time, urllib.parse
 
 from benchlib import (API, ROOT, SANDBOX, API_KEY, Engine, Histories, LoopbackProxy, ReceiptKeys, free_port, http,
-                      timestamp)
+                      timestamp, scratch_dir)
 
 LIMITS = {"SENDOUT_API_LIMITS_REQUESTSPERSECOND": "1000000",
           "SENDOUT_API_LIMITS_RECIPIENTSPERMINUTE": "1000000000"}
 P99_LIMIT_MS = 100
-TMP = tempfile.mkdtemp(prefix="additions")
+TMP = scratch_dir("additions")
 
 
 def log(what, value):
@@ -412,7 +412,7 @@ def overload(args):
 def outage(args, rate=200, seconds=90, cut_at=15, cut_for=60):
     """Additions into one open sendout while the engine cannot reach Temporal for cut_for seconds."""
     script = os.path.join(ROOT, "deploy", "temporal-dev", "temporal-dev.sh")
-    server_env = dict(os.environ, SENDOUT_STATE=tempfile.mkdtemp(prefix="outage-temporal"),
+    server_env = dict(os.environ, SENDOUT_STATE=scratch_dir("outage-temporal"),
                       TEMPORAL_PORT=str(free_port()), TEMPORAL_UI_PORT=str(free_port()))
     subprocess.run([script, "start"], env=server_env, check=True, stdout=subprocess.DEVNULL)
     proxy = LoopbackProxy(int(server_env["TEMPORAL_PORT"]))

@@ -24,9 +24,9 @@ limits are raised so that the shared bounds are what an overload meets (each ten
 Usage: bench/api-load.py [--rates 4,5,6,7,8,9,10,12 | --rate R] [--ceiling-rates 100,200,...]
                          [--skip-ceiling] [--max-backlog 2000]
 """
-import argparse, json, os, subprocess, sys, tempfile, threading, time
+import argparse, json, os, subprocess, sys, threading, time
 
-from benchlib import API, ROOT, SANDBOX, API_KEY, Engine, ReceiptKeys, http, metric
+from benchlib import API, ROOT, SANDBOX, API_KEY, Engine, ReceiptKeys, http, metric, scratch_dir
 
 P99_LIMIT_MS = 200
 # The tenant's own limits (429) are raised out of the way, so that an overload meets the bounds
@@ -40,7 +40,7 @@ class Load:
     """Runs the load generator, compiled once into a temporary directory."""
 
     def __init__(self, base, path="/v1/sendouts"):
-        self.classes = tempfile.mkdtemp(prefix="loadgen")
+        self.classes = scratch_dir("loadgen")
         subprocess.run(["javac", "-d", self.classes, os.path.join(ROOT, "bench", "LoadGenerator.java")], check=True)
         self.base, self.path = base, path
 
@@ -171,7 +171,7 @@ def main():
         result["overloads"], accepted = [], []
         for base in [rate] + [r for r in reversed(rates) if r < rate][:2]:
             quiet()
-            ids = os.path.join(tempfile.mkdtemp(prefix="loadgen"), "accepted.txt")
+            ids = os.path.join(scratch_dir("loadgen"), "accepted.txt")
             started = time.time()
             overload, recovery = load.run(("overload", 60, 3 * base), ("recovery", 30, base), ids=ids)
             accepted += open(ids).read().split()

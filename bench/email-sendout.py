@@ -9,10 +9,10 @@ COMPLETED, samples the engine's heap through the worker's actuator, counts the T
 events and actions per 1,000 messages (bench/HistorySize.java), and prints JSON. Loopback
 only; every loop is bounded in time. Usage: bench/email-sendout.py [N] [--xmx 1g] [--live-heap] [--warm-up N]
 """
-import argparse, json, os, subprocess, sys, tempfile, time, urllib.error, zipfile
+import argparse, json, os, subprocess, sys, time, urllib.error, zipfile
 
 from benchlib import (JAR, ROOT, SANDBOX, SANDBOX_PORT, CpuMeter, Engine, Histories, ReceiptKeys, http, live_heap,
-                      metric, timestamp)
+                      metric, timestamp, scratch_dir)
 
 LIB = os.path.join(ROOT, "bench", "target", "embedded-lib")
 
@@ -136,7 +136,7 @@ def main():
             "receipt_post_failures": stats["receipts"]["postFailures"],
             "warm_up_recipients": args.warm_up,
             "status_polls_answered_429": unavailable,
-            "temporal_per_1000_messages": Histories(tempfile.mkdtemp(prefix="email-sendout")).per_thousand(
+            "temporal_per_1000_messages": Histories(scratch_dir("email-sendout")).per_thousand(
                 sendout_id, n),
         }
         # CPU seconds from the POST to COMPLETED: the engine's JVM, the processes it started

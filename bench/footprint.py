@@ -8,9 +8,9 @@ one SMS sendout of M, waits until both are COMPLETED with every message DELIVERE
 - Postgres: rows and bytes (tables with their indexes and TOAST) per message, per table.
 Loopback only; every wait is bounded. Needs psql. Usage: bench/footprint.py [--email N] [--sms M]
 """
-import argparse, json, os, re, subprocess, sys, tempfile, time
+import argparse, json, os, re, subprocess, sys, time
 
-from benchlib import ROOT, Engine, ReceiptKeys
+from benchlib import ROOT, Engine, ReceiptKeys, scratch_dir
 
 TABLES = ("sendout", "message", "receipt", "finding", "audit_event", "recipient_addition")
 
@@ -46,7 +46,7 @@ def store_sizes(url, messages):
 
 
 def histories(sendout_ids):
-    classpath = os.path.join(tempfile.mkdtemp(prefix="footprint"), "cp.txt")
+    classpath = os.path.join(scratch_dir("footprint"), "cp.txt")
     subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "dependency:build-classpath", "-pl", "workflows",
                     f"-Dmdep.outputFile={classpath}"], cwd=ROOT, check=True)
     out = subprocess.run(["java", "-cp", open(classpath).read().strip(), os.path.join(ROOT, "bench", "HistorySize.java"),

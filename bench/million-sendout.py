@@ -11,10 +11,10 @@ right after the full GC it forces), the CPU seconds of each process and the grow
 embedded Postgres's data directory. Loopback only; every wait is bounded.
 Usage: bench/million-sendout.py [N] [--xmx 512m] [--lead 120]
 """
-import argparse, json, os, subprocess, sys, tempfile, time
+import argparse, json, os, subprocess, sys, time
 from datetime import datetime, timezone
 
-from benchlib import API, SANDBOX, CpuMeter, Engine, ReceiptKeys, http, live_heap, metric, timestamp
+from benchlib import API, SANDBOX, CpuMeter, Engine, ReceiptKeys, http, live_heap, metric, timestamp, scratch_dir
 
 # The tenant's own rate limit (a million recipients a minute by default) must not be what the run
 # meets: the upload alone submits N in well under a minute.
@@ -36,7 +36,7 @@ def main():
     args = ap.parse_args()
     n = args.recipients
 
-    tmp = tempfile.mkdtemp(prefix="million-sendout")
+    tmp = scratch_dir("million-sendout")
     path = os.path.join(tmp, "recipients.ndjson")
     with open(path, "w") as f:
         for i in range(1, n):

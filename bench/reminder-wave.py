@@ -20,9 +20,9 @@ NDJSON import; then waits for the wave and follows its reminders until DELIVERED
 Loopback only; every wait is bounded. Prints one JSON object.
 Usage: bench/reminder-wave.py [N] [--after PT4M]
 """
-import argparse, json, sys, tempfile, time
+import argparse, json, sys, time
 
-from benchlib import API, SANDBOX, Engine, Histories, ReceiptKeys, http, timestamp
+from benchlib import API, SANDBOX, Engine, Histories, ReceiptKeys, http, timestamp, scratch_dir
 
 
 def wait_for(sendout_id, predicate, seconds, what):
@@ -42,7 +42,7 @@ def main():
                     help="the reminder's delay: long enough for every invitation to be delivered first")
     args = ap.parse_args()
     n = args.recipients
-    tmp = tempfile.mkdtemp(prefix="reminder-wave")
+    tmp = scratch_dir("reminder-wave")
 
     with Engine(ReceiptKeys(), max_recipients=n) as engine:
         histories = Histories(tmp)

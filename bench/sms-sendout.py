@@ -10,10 +10,10 @@ second, 429s), how long sending took against N / rate, and the Temporal history 
 per 1,000 messages (bench/HistorySize.java). Loopback only; every loop is bounded in time.
 Usage: bench/sms-sendout.py [N] [--rate 30]
 """
-import argparse, json, sys, tempfile, time
+import argparse, json, sys, time
 from datetime import datetime
 
-from benchlib import SANDBOX, Engine, Histories, ReceiptKeys, http, timestamp
+from benchlib import SANDBOX, Engine, Histories, ReceiptKeys, http, timestamp, scratch_dir
 
 
 def instant(text):
@@ -31,7 +31,7 @@ def main():
     # The engine paces at the limit the sandbox enforces.
     engine.env.update(VONAGE_REQUESTS_PER_SECOND=str(args.rate),
                       SANDBOX_VONAGE_RATELIMITPERSECOND=str(args.rate))
-    histories = Histories(tempfile.mkdtemp(prefix="sms-sendout"))
+    histories = Histories(scratch_dir("sms-sendout"))
     with engine:
         http("PUT", f"{SANDBOX}/sandbox/vonage/statuses", {"delayMs": 200})
         http("DELETE", f"{SANDBOX}/sandbox/vonage/messages")
