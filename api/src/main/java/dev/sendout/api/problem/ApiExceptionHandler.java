@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.UUID;
 import org.apache.tomcat.util.http.InvalidParameterException;
@@ -148,11 +149,30 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
           "The request holds a value that cannot be stored; check its text for control characters",
           List.of());
     }
-    log.warn("Database unavailable: {}", e.toString());
-    var response = respond(ProblemType.UNAVAILABLE, "The database is unavailable", List.of());
+    boolean busy = connectionsBusy(e);
+    log.warn(busy ? "Database busy: {}" : "Database unavailable: {}", e.toString());
+    var response =
+        respond(
+            ProblemType.UNAVAILABLE,
+            busy ? "The database is too busy to answer in time" : "The database is unavailable",
+            List.of());
     return ResponseEntity.status(response.getStatusCode())
         .header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
         .body(response.getBody());
+  }
+
+  /**
+   * The pool waited out its timeout for a connection while the database was reachable: every
+   * connection was busy. Hikari names the last failure to connect as the timeout's cause, so a
+   * timeout without one is load, not an outage.
+   */
+  private static boolean connectionsBusy(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SQLTransientConnectionException timeout) {
+        return timeout.getCause() == null;
+      }
+    }
+    return false;
   }
 
   @ExceptionHandler(Exception.class)

@@ -2,6 +2,8 @@ package dev.sendout.api.problem;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
@@ -25,6 +27,30 @@ class ApiExceptionHandlerTest {
       assertThat(response.getBody().getType()).isEqualTo(ProblemType.UNAVAILABLE.uri());
       assertThat(response.getBody().getDetail()).doesNotContain("connection refused");
     }
+  }
+
+  @Test
+  void aPoolThatTimedOutWithTheDatabaseUpSaysTheDatabaseIsBusyNotAway() {
+    var busy =
+        handler.databaseUnavailable(
+            new CannotCreateTransactionException(
+                "Could not open JDBC Connection for transaction",
+                new SQLTransientConnectionException(
+                    "HikariPool-1 - Connection is not available, request timed out after 5000ms")));
+    var away =
+        handler.databaseUnavailable(
+            new CannotCreateTransactionException(
+                "Could not open JDBC Connection for transaction",
+                new SQLTransientConnectionException(
+                    "HikariPool-1 - Connection is not available, request timed out after 5000ms",
+                    "08001",
+                    new SQLException("Connection to 127.0.0.1:5432 refused", "08001"))));
+
+    assertThat(busy.getStatusCode().value()).isEqualTo(503);
+    assertThat(busy.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+    assertThat(busy.getBody().getDetail()).isEqualTo("The database is too busy to answer in time");
+    assertThat(away.getStatusCode().value()).isEqualTo(503);
+    assertThat(away.getBody().getDetail()).isEqualTo("The database is unavailable");
   }
 
   @Test
