@@ -136,9 +136,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   /**
    * The database is away or overloaded: nothing was stored, and a retry is the right move, so the
-   * caller (or SendGrid, for a webhook) gets 503 with a Retry-After rather than a bare 500.
+   * caller (or SendGrid, for a webhook) gets 503 with a Retry-After rather than a bare 500. jOOQ's
+   * own exception comes from statements run on the connection itself ({@code db.connection}: the
+   * recipients' COPY, the receipts' insert), which Spring's translation does not see.
    */
-  @ExceptionHandler({DataAccessException.class, TransactionException.class})
+  @ExceptionHandler({
+    DataAccessException.class,
+    TransactionException.class,
+    org.jooq.exception.DataAccessException.class
+  })
   ResponseEntity<ProblemDetail> databaseUnavailable(RuntimeException e) {
     if (StoreErrors.isDataError(e)) {
       // A value the edge's checks let through and the database refuses: a retry would be refused
@@ -164,7 +170,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   /**
    * The pool waited out its timeout for a connection while the database was reachable: every
    * connection was busy. Hikari names the last failure to connect as the timeout's cause, so a
-   * timeout without one is load, not an outage.
+   * timeout without one is usually load, not an outage (a connection attempt still hanging in a
+   * network black hole has not failed yet either).
    */
   private static boolean connectionsBusy(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {

@@ -54,6 +54,25 @@ class ApiExceptionHandlerTest {
   }
 
   @Test
+  void aStatementRunOnTheConnectionItselfIsTranslatedLikeAnyOther() {
+    var tooLong =
+        handler.databaseUnavailable(
+            new org.jooq.exception.DataAccessException(
+                "Error while running ConnectionCallable",
+                new SQLException("ERROR: value too long for type character varying(32)", "22001")));
+    var lost =
+        handler.databaseUnavailable(
+            new org.jooq.exception.DataAccessException(
+                "Error while running ConnectionCallable",
+                new SQLException("An I/O error occurred while sending to the backend.", "08006")));
+
+    assertThat(tooLong.getStatusCode().value()).isEqualTo(400);
+    assertThat(tooLong.getBody().getDetail()).doesNotContain("varying");
+    assertThat(lost.getStatusCode().value()).isEqualTo(503);
+    assertThat(lost.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+  }
+
+  @Test
   void aProblemThatMaySucceedLaterSaysWhenToRetryAndNoOtherDoes() {
     var unavailable =
         handler.apiProblem(new ApiProblem(ProblemType.WORKFLOW_UNAVAILABLE, "no answer"));
