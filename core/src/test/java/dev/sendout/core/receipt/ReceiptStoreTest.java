@@ -210,19 +210,20 @@ class ReceiptStoreTest extends StoreTest {
     Sent s = sent(1);
     String reason = "550 \\\"quoted\\\", {braces}, a backslash \\\\ and ünïcödé";
     String bounce = event("bounce", s.get(0), ",\"type\":\"bounce\",\"reason\":\"" + reason + "\"");
+    String unknownId = "unknown-" + UUID.randomUUID();
     String unknown =
         """
-        {"event":"open","sg_event_id":"unknown-%s","email":"x@example.com"}"""
-            .formatted(UUID.randomUUID());
+        {"event":"open","sg_event_id":"%s","email":"x@example.com"}"""
+            .formatted(unknownId);
 
     ingest(bounce, unknown);
 
     var rows =
         db.resultQuery(
                 "select event_type, message_id, provider_message_id, occurred_at, payload->>'reason'"
-                    + " from receipt where message_id = ? or event_id like 'unknown-%'"
-                    + " order by event_type",
-                s.get(0).id())
+                    + " from receipt where message_id = ? or event_id = ? order by event_type",
+                s.get(0).id(),
+                unknownId)
             .fetch();
     assertThat(rows).hasSize(2);
     var stored = rows.get(0);
@@ -237,6 +238,17 @@ class ReceiptStoreTest extends StoreTest {
     assertThat(unmatched.get(0, String.class)).isEqualTo("open");
     assertThat(unmatched.get(1)).isNull();
     assertThat(unmatched.get(3)).isNull();
+  }
+
+  @Test
+  void anEventWithAnEscapedLoneSurrogateIsStoredAndApplied() {
+    Sent s = sent(1);
+    String cut = ",\"type\":\"bounce\",\"reason\":\"550 mailbox full \\ud83d\"";
+
+    var ingested = ingest(event("bounce", s.get(0), cut));
+
+    assertThat(ingested.duplicates()).isZero();
+    assertThat(reread(s.get(0)).status()).isEqualTo(BOUNCED);
   }
 
   @Test

@@ -31,6 +31,8 @@ public final class SendGridEvents {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_REASON_LENGTH = 500;
+  private static final long FIRST_STORABLE = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
+  private static final long LAST_STORABLE = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
 
   private SendGridEvents() {}
 
@@ -42,9 +44,11 @@ public final class SendGridEvents {
   }
 
   /**
-   * The receipts of a webhook body. Each keeps its event's own text from the body as its payload
-   * (what was signed, not a re-serialisation of it), unless the body is not UTF-8, where byte
-   * offsets do not apply and the event is written out again.
+   * The receipts of a webhook body. Each keeps its event's text from the body as its payload,
+   * without writing the parsed event out again in Java, unless offsets into the body do not apply
+   * (it is not UTF-8) or the text has a backslash-u escape: Postgres's {@code jsonb} refuses an
+   * escaped lone surrogate (an emoji cut in half in a bounce reason, say), which Jackson decodes
+   * and the driver then sends as {@code ?}.
    */
   public static List<Receipt> parse(byte[] body) {
     try (JsonParser parser = JSON.createParser(body)) {
@@ -63,10 +67,11 @@ public final class SendGridEvents {
               "Event " + receipts.size() + " is not an object with an \"event\"");
         }
         long end = parser.currentLocation().getByteOffset();
-        String payload =
+        String text =
             start < 0 || end < 0
-                ? write(event)
+                ? null
                 : new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+        String payload = text == null || text.contains("\\u") ? write(event) : text;
         receipts.add(receipt(event, payload));
         next = parser.nextToken();
       }
@@ -86,13 +91,22 @@ public final class SendGridEvents {
         uuid(text(event, "message_id")),
         sgMessageId == null ? null : sgMessageId.split("\\.", 2)[0],
         text(event, "email"),
-        event.path("timestamp").canConvertToLong()
-            ? Instant.ofEpochSecond(event.get("timestamp").asLong())
-            : null,
+        occurredAt(event.path("timestamp")),
         effect(type),
         reason(type, event),
         payload,
         suppresses(type, event));
+  }
+
+  /** The event's Unix time, where it is one Postgres can store (years 1 to 9999). */
+  private static Instant occurredAt(JsonNode timestamp) {
+    if (!timestamp.canConvertToLong()) {
+      return null;
+    }
+    long seconds = timestamp.asLong();
+    return seconds >= FIRST_STORABLE && seconds <= LAST_STORABLE
+        ? Instant.ofEpochSecond(seconds)
+        : null;
   }
 
   /**

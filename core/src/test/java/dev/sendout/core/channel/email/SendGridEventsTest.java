@@ -36,6 +36,17 @@ class SendGridEventsTest {
   }
 
   @Test
+  void anEventWithAnEscapeIsWrittenOutAgainAndATimeNoDatabaseStoresIsLeftOut() {
+    String escaped = "{\"event\":\"open\",\"reason\":\"cut \\ud83d\",\"timestamp\":1e15}";
+
+    Receipt receipt =
+        SendGridEvents.parse(("[" + escaped + "]").getBytes(StandardCharsets.UTF_8)).get(0);
+
+    assertThat(receipt.payload()).doesNotContain("\\u").contains("\"reason\":\"cut ");
+    assertThat(receipt.occurredAt()).isNull();
+  }
+
+  @Test
   void aBodyInUtf16IsReadTooItsEventsWrittenOutAgain() {
     byte[] body = ("[" + SECOND + "]").getBytes(StandardCharsets.UTF_16BE);
 
