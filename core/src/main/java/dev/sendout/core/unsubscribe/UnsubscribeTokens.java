@@ -84,9 +84,10 @@ public final class UnsubscribeTokens {
   }
 
   private byte[] mac(UUID messageId) {
+    byte[] id = id(messageId); // first: nothing may throw between update and doFinal
     Mac mac = macs.get();
     mac.update(VERSION);
-    return Arrays.copyOf(mac.doFinal(id(messageId)), MAC_BYTES);
+    return Arrays.copyOf(mac.doFinal(id), MAC_BYTES);
   }
 
   private static Mac newMac(SecretKeySpec key) {
