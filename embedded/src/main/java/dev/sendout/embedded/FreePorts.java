@@ -23,8 +23,11 @@ final class FreePorts {
 
   private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
 
-  /** Below this are the ports that services conventionally name (Postgres, Temporal, 8080). */
-  private static final int LOWEST = 10_000;
+  /**
+   * Below this are the ports that services conventionally name (Postgres, Temporal, 8080) and the
+   * fixed ones of this repository's benchmarks and local topology (18080, 17733, …).
+   */
+  static final int LOWEST = 20_000;
 
   private static final int TRIES = 100;
 
