@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -154,5 +155,23 @@ class EmailReceiptsEndToEndTest {
 
     assertThat(reply.status()).isEqualTo(400);
     assertThat(reply.body().path("type").asText()).isEqualTo("urn:sendout:problem:malformed-json");
+  }
+
+  /**
+   * A signed body whose values the receipt table cannot hold (an event type longer than its 32
+   * characters) is the sender's 400, with a problem and not a stack trace: the receipts' insert
+   * runs on the connection itself, outside Spring's translation of jOOQ's errors.
+   */
+  @Test
+  void aSignedEventTheStoreCannotHoldIsA400Problem() {
+    String event =
+        """
+        [{"email":"a@example.com","timestamp":1700000000,"event":"%s","sg_event_id":"%s"}]"""
+            .formatted("x".repeat(40), UUID.randomUUID());
+
+    var reply = client.postSendGridEvents(event, engine.receiptKeys().getPrivate(), Instant.now());
+
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.body().path("type").asText()).isEqualTo("urn:sendout:problem:invalid-request");
   }
 }
