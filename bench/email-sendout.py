@@ -32,6 +32,24 @@ def direct_send(n, concurrency):
     return json.loads(out.strip().splitlines()[-1])
 
 
+def until_completed(engine, sendout_id, seconds, interval, each_poll=lambda: None):
+    """Reads the sendout every interval, calling each_poll before each wait, until it is COMPLETED
+    or seconds have passed; returns the last read and how many reads were answered 429 (the api
+    sheds load with 429 + Retry-After, invariant I3: it is asked again)."""
+    deadline = time.time() + seconds
+    sendout, refused = {"status": None}, 0
+    while sendout["status"] != "COMPLETED" and time.time() < deadline:
+        each_poll()
+        time.sleep(interval)
+        try:
+            sendout = engine.sendout(sendout_id)
+        except urllib.error.HTTPError as e:
+            if e.code != 429:
+                raise
+            refused += 1
+    return sendout, refused
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("recipients", type=int, nargs="?", default=100_000)
@@ -69,18 +87,8 @@ def main():
         http("PUT", f"{SANDBOX}/sandbox/sendgrid/receipts", {"deliveryDelayMs": 0})
         if args.warm_up:
             warm_up = engine.create_sendout(args.warm_up)["id"]
-            deadline = time.time() + 600
-            while True:
-                time.sleep(args.poll_interval)
-                try:
-                    if engine.sendout(warm_up)["status"] == "COMPLETED":
-                        break
-                except urllib.error.HTTPError as e:
-                    print(f"warm-up read: {e.code} {e.read().decode(errors='replace')}", file=sys.stderr)
-                    if e.code != 429:
-                        raise
-                if time.time() > deadline:
-                    sys.exit("the warm-up sendout did not complete within 10 minutes")
+            if until_completed(engine, warm_up, 600, args.poll_interval)[0]["status"] != "COMPLETED":
+                sys.exit("the warm-up sendout did not complete within 10 minutes")
         before = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]
         if args.jfr:
             subprocess.run(["jcmd", str(engine.engine.pid), "JFR.start", "name=bench", "settings=profile"],
@@ -92,25 +100,18 @@ def main():
         sendout_id = created["id"]
 
         peak_heap = peak_live = 0.0
-        unavailable = 0
         last_gc = 0.0
-        sendout = created
-        deadline = time.time() + 900
-        while sendout["status"] != "COMPLETED" and time.time() < deadline:
+
+        def sample_heap():
+            nonlocal peak_heap, peak_live, last_gc
             if args.live_heap and time.time() - last_gc >= 3:
                 peak_live = max(peak_live, live_heap(engine.engine.pid))
                 last_gc = time.time()
             peak_heap = max(peak_heap, metric("jvm.memory.used", "area:heap"))
-            time.sleep(args.poll_interval)
-            try:
-                sendout = engine.sendout(sendout_id)
-            except urllib.error.HTTPError as e:
-                # The api sheds load with 429 + Retry-After (invariant I3): ask again.
-                if e.code != 429:
-                    raise
-                unavailable += 1
+
+        sendout, unavailable = until_completed(engine, sendout_id, 900, args.poll_interval, sample_heap)
         if sendout["status"] != "COMPLETED":
-            sys.exit(f"sendout did not complete within 15 minutes: {sendout['messages']}")
+            sys.exit(f"sendout did not complete within 15 minutes: {sendout.get('messages')}")
 
         cpu_used = cpu.used()
         if args.jfr:
