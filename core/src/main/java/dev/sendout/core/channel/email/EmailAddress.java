@@ -1,7 +1,6 @@
 package dev.sendout.core.channel.email;
 
 import java.net.IDN;
-import java.util.regex.Pattern;
 
 /**
  * The email addresses this engine sends to and from: the practical subset of RFC 5321/5322 that
@@ -31,10 +30,8 @@ public final class EmailAddress {
   private static final int MAX_DOMAIN = 253;
   private static final int MAX_LABEL = 63;
 
-  private static final Pattern LOCAL_PART = Pattern.compile("[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+");
-  private static final Pattern LABEL = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?");
-  private static final Pattern DIGITS = Pattern.compile("[0-9]+");
-  private static final Pattern IPV4 = Pattern.compile("[0-9]+(\\.[0-9]+){3}");
+  /** The characters of a local part besides letters, digits and dots (RFC 5322's atext). */
+  private static final String ATEXT_SYMBOLS = "!#$%&'*+-/=?^_`{|}~";
 
   /** The characters that IDNA 2003 maps away and IDNA 2008 keeps: ß, ς, ZWNJ, ZWJ. */
   private static final String IDNA_DEVIATIONS = "\u00DF\u03C2\u200C\u200D";
@@ -106,14 +103,23 @@ public final class EmailAddress {
     if (local.isEmpty()) {
       return "has nothing before the @";
     }
-    if (local.indexOf('@') >= 0) {
+    boolean at = false;
+    boolean nonAscii = false;
+    boolean other = false;
+    for (int i = 0; i < local.length(); i++) {
+      char c = local.charAt(i);
+      at |= c == '@';
+      nonAscii |= c >= 0x80;
+      other |= !isLetterOrDigit(c) && c != '.' && ATEXT_SYMBOLS.indexOf(c) < 0;
+    }
+    if (at) {
       return "has more than one @ (quoted local parts are not supported)";
     }
-    if (!local.chars().allMatch(c -> c < 0x80)) {
+    if (nonAscii) {
       return "has non-ASCII characters before the @, which not every mail server can take"
           + " (internationalised local parts, SMTPUTF8, are not supported)";
     }
-    if (!LOCAL_PART.matcher(local).matches()) {
+    if (other) {
       return "has a character before the @ other than letters, digits, dots and"
           + " !#$%&'*+-/=?^_`{|}~ (quoted local parts are not supported)";
     }
@@ -143,21 +149,25 @@ public final class EmailAddress {
     if (domain.startsWith("[")) {
       throw new Refused("has a domain literal such as [127.0.0.1]; give a domain name");
     }
-    String ascii = domain.chars().allMatch(c -> c < 0x80) ? domain : idna(domain);
+    String ascii = isAscii(domain) ? domain : idna(domain);
     if (ascii.length() > MAX_DOMAIN) {
       throw new Refused("has a domain of more than %d characters".formatted(MAX_DOMAIN));
     }
-    if (IPV4.matcher(ascii).matches()) {
+    if (isIpv4(ascii)) {
       throw new Refused("has an IP address for its domain; give a domain name");
     }
-    String[] labels = ascii.split("\\.", -1);
-    if (labels.length < 2) {
+    int lastDot = ascii.lastIndexOf('.');
+    if (lastDot < 0) {
       throw new Refused("has a domain without a dot, as in example.com");
     }
-    for (String label : labels) {
-      labelProblem(label);
+    for (int start = 0, end; start <= ascii.length(); start = end + 1) {
+      end = ascii.indexOf('.', start);
+      if (end < 0) {
+        end = ascii.length();
+      }
+      labelProblem(ascii, start, end);
     }
-    if (DIGITS.matcher(labels[labels.length - 1]).matches()) {
+    if (allDigits(ascii, lastDot + 1, ascii.length())) {
       throw new Refused("has a domain whose last label is all digits");
     }
     return ascii;
@@ -179,21 +189,71 @@ public final class EmailAddress {
     }
   }
 
-  private static void labelProblem(String label) throws Refused {
-    if (label.isEmpty()) {
+  /** Why the label {@code domain[start, end)} is refused, if it is. */
+  private static void labelProblem(String domain, int start, int end) throws Refused {
+    int length = end - start;
+    if (length == 0) {
       throw new Refused("has an empty label in its domain (two dots in a row, or one at an end)");
     }
-    if (label.length() > MAX_LABEL) {
+    if (length > MAX_LABEL) {
       throw new Refused(
-          "has a domain label of %d characters; at most %d".formatted(label.length(), MAX_LABEL));
+          "has a domain label of %d characters; at most %d".formatted(length, MAX_LABEL));
     }
-    if (!LABEL.matcher(label).matches()) {
+    boolean lettersDigitsHyphens = true;
+    for (int i = start; i < end; i++) {
+      char c = domain.charAt(i);
+      lettersDigitsHyphens &= isLetterOrDigit(c) || c == '-';
+    }
+    if (!lettersDigitsHyphens || domain.charAt(start) == '-' || domain.charAt(end - 1) == '-') {
       throw new Refused(
           "has a domain label other than letters, digits and hyphens, or one that starts or ends"
               + " with a hyphen");
     }
-    if (label.regionMatches(true, 0, "xn--", 0, 4) && IDN.toUnicode(label).equals(label)) {
-      throw new Refused("has a domain label that starts with xn-- but is not valid punycode");
+    if (domain.regionMatches(true, start, "xn--", 0, 4)) {
+      String label = domain.substring(start, end);
+      if (IDN.toUnicode(label).equals(label)) {
+        throw new Refused("has a domain label that starts with xn-- but is not valid punycode");
+      }
     }
+  }
+
+  /** Four labels of digits only, as in 127.0.0.1. */
+  private static boolean isIpv4(String domain) {
+    int start = 0;
+    for (int label = 0; label < 4; label++) {
+      int end = domain.indexOf('.', start);
+      if (end < 0) {
+        end = domain.length();
+      }
+      if (end == start
+          || !allDigits(domain, start, end)
+          || (label == 3) != (end == domain.length())) {
+        return false;
+      }
+      start = end + 1;
+    }
+    return true;
+  }
+
+  private static boolean allDigits(String s, int start, int end) {
+    for (int i = start; i < end; i++) {
+      if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+        return false;
+      }
+    }
+    return end > start;
+  }
+
+  private static boolean isLetterOrDigit(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+  }
+
+  private static boolean isAscii(String s) {
+    for (int i = 0; i < s.length(); i++) {
+      if (s.charAt(i) >= 0x80) {
+        return false;
+      }
+    }
+    return true;
   }
 }
