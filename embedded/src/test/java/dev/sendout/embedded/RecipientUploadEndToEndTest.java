@@ -113,4 +113,19 @@ class RecipientUploadEndToEndTest {
                 "select display_name from message where sendout_id = '" + id + "' and seq = 3"))
         .containsExactly("Cy, Jr.");
   }
+
+  @Test
+  void anNdjsonLinePastAMegabyteIsRefusedAsThatLineAndStoresNothing() throws Exception {
+    String id = scheduledSendout();
+    String line = "{\"email\":\"a@example.com\",\"name\":\"" + "n".repeat(2 << 20) + "\"}";
+
+    var rejected =
+        upload(id, "application/x-ndjson", "{\"email\":\"b@example.com\"}\r\n" + line, null);
+
+    assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(400);
+    JsonNode problem = EngineClient.JSON.readTree(rejected.body()).path("errors").get(0);
+    assertThat(problem.path("pointer").asText()).isEqualTo("#line=2");
+    assertThat(problem.path("detail").asText()).isEqualTo("is longer than 1048576 characters");
+    assertThat(client.get("/v1/sendouts/" + id).body().path("recipientCount").asInt()).isOne();
+  }
 }

@@ -240,7 +240,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return super.createResponseEntity(body, headers, statusCode, request);
   }
 
-  static String pointer(List<JacksonException.Reference> path) {
+  public static String pointer(List<JacksonException.Reference> path) {
     StringBuilder pointer = new StringBuilder();
     for (JacksonException.Reference ref : path) {
       pointer.append('/');

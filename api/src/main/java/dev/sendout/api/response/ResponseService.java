@@ -9,13 +9,14 @@ import dev.sendout.api.response.ResponsesRequest.Response;
 import dev.sendout.api.sendout.TextRules;
 import dev.sendout.api.tenant.Tenant;
 import dev.sendout.api.tenant.TenantSendouts;
+import dev.sendout.api.upload.NdjsonLines;
+import dev.sendout.api.upload.ReadErrors;
 import dev.sendout.core.channel.email.EmailAddress;
 import dev.sendout.core.response.RecordedResponse;
 import dev.sendout.core.response.ReportedResponse;
 import dev.sendout.core.response.ResponseStore;
 import dev.sendout.core.response.ThankYous;
 import dev.sendout.workflows.sendout.Channel;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -119,14 +120,24 @@ public class ResponseService {
     Target target = target(tenant, id);
     var results = new CompactResults();
     List<ReportedResponse> batch = new ArrayList<>(MAX_PER_REQUEST);
-    var reader = new BufferedReader(new InputStreamReader(body, charset));
-    try {
-      int number = 0;
-      for (String text = reader.readLine(); text != null; text = reader.readLine()) {
-        number++;
-        if (text.isBlank()) {
-          continue;
-        }
+    var lines = new NdjsonLines(new InputStreamReader(body, charset));
+    while (true) {
+      String text;
+      try {
+        text = lines.next();
+      } catch (NdjsonLines.LineTooLong tooLong) {
+        int number = lines.number();
+        results.invalid(
+            results.add(number), List.of(new ResultError("#line=" + number, tooLong.reason())));
+        continue;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      if (text == null) {
+        break;
+      }
+      if (!text.isBlank()) {
+        int number = lines.number();
         int position = results.add(number);
         List<ResultError> errors = new ArrayList<>();
         Response response = line(text, number, errors);
@@ -143,8 +154,6 @@ public class ResponseService {
           }
         }
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
     recordBatch(id, batch, results);
     if (results.size() == 0) {
@@ -170,10 +179,14 @@ public class ResponseService {
 
   private Response line(String text, int number, List<ResultError> errors) {
     try {
-      return json.readValue(text, Response.class);
+      Response response = json.readValue(text, Response.class);
+      if (response == null) {
+        errors.add(new ResultError("#line=" + number, "is null"));
+      }
+      return response;
     } catch (JacksonException e) {
       errors.add(
-          new ResultError("#line=" + number, "not a response object: " + e.getOriginalMessage()));
+          new ResultError("#line=" + number, "not a response object: " + ReadErrors.reason(e)));
       return null;
     }
   }

@@ -3,6 +3,8 @@ package dev.sendout.api.support;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.api.upload.NdjsonLines;
+import dev.sendout.api.upload.ReadErrors;
 import dev.sendout.core.content.Sha256;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
@@ -81,11 +83,11 @@ final class UploadedRecipients implements RecipientSource {
       ObjectMapper json) {
     this.body = new DigestInputStream(body, Sha256.newDigest());
     this.check = check;
-    BufferedReader reader = withoutByteOrderMark(new InputStreamReader(this.body, charset));
+    Reader text = new InputStreamReader(this.body, charset);
     this.lines =
         switch (format) {
-          case NDJSON -> ndjson(reader, json);
-          case CSV -> csv(reader);
+          case NDJSON -> ndjson(new NdjsonLines(text), json);
+          case CSV -> csv(withoutByteOrderMark(text));
         };
   }
 
@@ -163,20 +165,20 @@ final class UploadedRecipients implements RecipientSource {
     return new FieldProblem("#line=" + line + m.group(2), problem.detail());
   }
 
-  private static Iterator<Line> ndjson(BufferedReader reader, ObjectMapper json) {
+  private static Iterator<Line> ndjson(NdjsonLines lines, ObjectMapper json) {
     return new Iterator<>() {
-      private int number;
       private Line next = advance();
 
       private Line advance() {
         try {
-          for (String text = reader.readLine(); text != null; text = reader.readLine()) {
-            number++;
+          for (String text = lines.next(); text != null; text = lines.next()) {
             if (!text.isBlank()) {
-              return new Line(number, parse(text));
+              return new Line(lines.number(), parse(text));
             }
           }
           return null;
+        } catch (NdjsonLines.LineTooLong tooLong) {
+          throw ApiProblem.invalid("#line=" + lines.number(), tooLong.reason());
         } catch (IOException e) {
           throw new UncheckedIOException(e);
         }
@@ -187,7 +189,7 @@ final class UploadedRecipients implements RecipientSource {
           return json.readValue(text, Recipient.class);
         } catch (JacksonException e) {
           throw ApiProblem.invalid(
-              "#line=" + number, "not a recipient object: " + e.getOriginalMessage());
+              "#line=" + lines.number(), "not a recipient object: " + ReadErrors.reason(e));
         }
       }
 
@@ -217,8 +219,7 @@ final class UploadedRecipients implements RecipientSource {
       throw unreadable(e)
           .<RuntimeException>map(io -> io)
           .orElseGet(
-              () ->
-                  ApiProblem.invalid("#line=1", "not a CSV header row: " + e.getOriginalMessage()));
+              () -> ApiProblem.invalid("#line=1", "not a CSV header row: " + ReadErrors.reason(e)));
     }
     return new Iterator<>() {
       @Override
@@ -240,11 +241,7 @@ final class UploadedRecipients implements RecipientSource {
             e.getLocation() == null
                 ? rows.currentLocation().getLineNr()
                 : e.getLocation().getLineNr();
-        String why =
-            e.getOriginalMessage() == null
-                ? ""
-                : e.getOriginalMessage().lines().findFirst().orElse("");
-        return ApiProblem.invalid("#line=" + line, "not valid CSV: " + why);
+        return ApiProblem.invalid("#line=" + line, "not valid CSV: " + ReadErrors.reason(e));
       }
 
       @Override

@@ -2,6 +2,7 @@ package dev.sendout.api.suppression;
 
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
+import dev.sendout.api.upload.ReadErrors;
 import dev.sendout.core.suppression.SuppressionKey;
 import dev.sendout.core.suppression.SuppressionReason;
 import dev.sendout.core.suppression.SuppressionStore;
@@ -84,7 +85,7 @@ final class SuppressionImport {
                 ? csv.currentLocation().getLineNr()
                 : e.getLocation().getLineNr();
         rows++;
-        refuse("#line=" + at, "not valid CSV: " + firstLine(e.getOriginalMessage()));
+        refuse("#line=" + at, "not valid CSV: " + ReadErrors.reason(e));
         complete = false;
         break;
       }
@@ -124,9 +125,7 @@ final class SuppressionImport {
       throw unreadable(e)
           .<RuntimeException>map(io -> io)
           .orElseGet(
-              () ->
-                  ApiProblem.invalid(
-                      "#line=1", "not a CSV header row: " + firstLine(e.getOriginalMessage())));
+              () -> ApiProblem.invalid("#line=1", "not a CSV header row: " + ReadErrors.reason(e)));
     }
     if (!header.contains("address")) {
       throw ApiProblem.invalid(
@@ -178,10 +177,6 @@ final class SuppressionImport {
       added += store.addAll(tenantId, chunk);
       chunk.clear();
     }
-  }
-
-  private static String firstLine(String message) {
-    return message == null ? "" : message.lines().findFirst().orElse("");
   }
 
   /**

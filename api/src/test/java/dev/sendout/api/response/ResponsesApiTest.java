@@ -362,6 +362,28 @@ class ResponsesApiTest {
   }
 
   @Test
+  void anNdjsonImportNamesALineTooLongOrNullAndRecordsTheOthers() {
+    String tenant = tenant();
+    UUID id = sendout(tenant, 2);
+    String body =
+        "\uFEFF{\"externalId\":\"r-0\"}\n{\"externalId\":\""
+            + "x".repeat(2 << 20)
+            + "\"}\nnull\n{\"externalId\":\"r-1\"}\n";
+
+    Reply reply = post(tenant, "/v1/sendouts/" + id + "/responses", "application/x-ndjson", body);
+
+    assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
+    assertThat(reply.body().path("totals").path("recorded").asInt()).isEqualTo(2);
+    assertThat(reply.body().path("totals").path("invalid").asInt()).isEqualTo(2);
+    assertThat(reply.result(1).path("errors").get(0).path("detail").asString())
+        .isEqualTo("is longer than 1048576 characters");
+    assertThat(reply.result(2).path("errors").get(0).path("pointer").asString())
+        .isEqualTo("#line=3");
+    assertThat(reply.result(2).path("errors").get(0).path("detail").asString())
+        .isEqualTo("is null");
+  }
+
+  @Test
   void deliveredResponsesAreCountedBesideTheDeliveryCounts() {
     String tenant = tenant();
     UUID id = sendout(tenant, 4);

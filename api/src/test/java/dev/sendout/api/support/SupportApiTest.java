@@ -36,6 +36,7 @@ import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -346,6 +347,27 @@ class SupportApiTest {
                 .path("items")
                 .findValuesAsString("address"))
         .containsExactly("ann@xn--exmple-cua.com", "bob@xn--bcher-kva.example");
+  }
+
+  @Test
+  void anUploadLineThatIsNoRecipientIsSaidInTheCallersTermsNotTheEngines() {
+    UUID id = emailSendout();
+
+    Reply array = upload(id, "application/x-ndjson", "[1]\n");
+    Reply number = upload(id, "application/x-ndjson", "{\"email\":5}\n");
+    Reply unknown = upload(id, "application/x-ndjson", "\n{\"emial\":\"a@example.com\"}\n");
+    Reply nan = upload(id, "application/x-ndjson", "{\"email\":NaN}\n");
+
+    assertThat(
+            Stream.of(array, number, unknown, nan)
+                .map(reply -> reply.body().path("errors").get(0).path("detail").asString()))
+        .containsExactly(
+            "not a recipient object: unexpected value",
+            "not a recipient object: unexpected value or field at /email",
+            "not a recipient object: unexpected value or field at /emial",
+            "not a recipient object: Non-standard token 'NaN'");
+    assertThat(unknown.body().path("errors").get(0).path("pointer").asString())
+        .isEqualTo("#line=2");
   }
 
   @Test

@@ -1,0 +1,37 @@
+package dev.sendout.api.upload;
+
+import dev.sendout.api.problem.ApiExceptionHandler;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.databind.DatabindException;
+
+/**
+ * Why a line or row of an upload could not be read, in words for the caller: Jackson's own messages
+ * for binding errors name this engine's classes and its settings, which say nothing to a caller and
+ * are not theirs to know.
+ */
+public final class ReadErrors {
+
+  private ReadErrors() {}
+
+  /** The reason, such as "unexpected value or field at /email"; never a class name. */
+  public static String reason(JacksonException e) {
+    if (e instanceof StreamConstraintsException) {
+      return "holds a value past the parser's limits (too long, too large or nested too deep)";
+    }
+    if (e instanceof DatabindException bind) {
+      return bind.getPath().isEmpty()
+          ? "unexpected value"
+          : "unexpected value or field at " + ApiExceptionHandler.pointer(bind.getPath());
+    }
+    String message =
+        e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+    // A hint at a parser setting, as in "Non-standard token 'NaN': enable `JsonReadFeature...`".
+    int setting = message.indexOf('`');
+    if (setting >= 0) {
+      int cut = Math.max(message.lastIndexOf(':', setting), message.lastIndexOf('(', setting));
+      message = message.substring(0, Math.max(cut, 0)).strip();
+    }
+    return message.isEmpty() ? "unreadable" : message;
+  }
+}
