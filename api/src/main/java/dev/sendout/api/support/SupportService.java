@@ -1,6 +1,7 @@
 package dev.sendout.api.support;
 
 import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.sendout.TextRules;
 import dev.sendout.api.tenant.Tenant;
 import dev.sendout.api.tenant.TenantSendouts;
@@ -9,6 +10,7 @@ import dev.sendout.core.support.AuditTrail;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
+import java.time.Clock;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -31,11 +33,14 @@ public class SupportService {
   private final TenantSendouts tenantSendouts;
   private final SupportActions actions;
   private final AuditTrail audit;
+  private final Clock clock;
 
-  public SupportService(TenantSendouts tenantSendouts, SupportActions actions, AuditTrail audit) {
+  public SupportService(
+      TenantSendouts tenantSendouts, SupportActions actions, AuditTrail audit, Clock clock) {
     this.tenantSendouts = tenantSendouts;
     this.actions = actions;
     this.audit = audit;
+    this.clock = clock;
   }
 
   /** Takes the action and answers how many messages it affected. */
@@ -43,6 +48,15 @@ public class SupportService {
       Tenant tenant, UUID id, SupportActionType action, SupportActionRequest request) {
     StoredSendout sendout = tenantSendouts.get(tenant, id);
     SupportAction by = supportAction(action, request);
+    if (action == SupportActionType.RESEND
+        && sendout.closesAt() != null
+        && !clock.instant().isBefore(sendout.closesAt())) {
+      // Past its close a sendout sends nothing (its workflow has cut what was still to go), so
+      // messages moved back to RELEASED would wait there for good.
+      throw new ApiProblem(
+          ProblemType.WRONG_STATE,
+          "The survey closed at %s: nothing is sent again after it".formatted(sendout.closesAt()));
+    }
     if (action == SupportActionType.RESEND && sendout.status() == SendoutStatus.COMPLETED) {
       return new ActionTaken(id, action, actions.resendAfterCompletion(sendout, by));
     }

@@ -276,6 +276,23 @@ class SupportApiTest {
   }
 
   @Test
+  void aResendAfterTheSurveyClosedIs409AndReachesNoWorkflow() {
+    UUID id = emailSendout();
+    OffsetDateTime closed = OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1);
+    db.update(SENDOUT).set(SENDOUT.CLOSES_AT, closed).where(SENDOUT.ID.eq(id)).execute();
+
+    Reply resent = post("/v1/sendouts/" + id + "/resend", "{}");
+    Reply paused = post("/v1/sendouts/" + id + "/pause", "{}");
+
+    assertThat(resent.status()).isEqualTo(409);
+    assertThat(resent.problemType()).isEqualTo("urn:sendout:problem:wrong-state");
+    assertThat(resent.body().path("detail").asString())
+        .startsWith("The survey closed at ")
+        .endsWith(": nothing is sent again after it");
+    assertThat(paused.status()).as("other actions still reach the workflow").isEqualTo(200);
+  }
+
+  @Test
   void anActionOnASendoutWhoseWorkflowEndedIs409Finished() {
     UUID id = emailSendout();
     assertThat(post("/v1/sendouts/" + id + "/pause", "{}").status()).isEqualTo(200);

@@ -741,7 +741,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         status,
         paused,
         stuck.isStuck(),
-        remindersPending());
+        remindersPending(),
+        reminders != null && reminders.closed());
   }
 
   /**

@@ -8,6 +8,7 @@ package dev.sendout.workflows.sendout;
  * @param finishing the sendout is completing: nothing is accepted any more
  * @param stuck the sendout is flagged stuck and not acknowledged
  * @param remindersPending a reminder wave is still to come: a pause holds it
+ * @param closed the survey has closed: nothing more is sent
  */
 record SupportRules(
     boolean finishing,
@@ -15,11 +16,12 @@ record SupportRules(
     SendoutStatus status,
     boolean paused,
     boolean stuck,
-    boolean remindersPending) {
+    boolean remindersPending,
+    boolean closed) {
 
   SupportRules(
       boolean finishing, boolean cancelling, SendoutStatus status, boolean paused, boolean stuck) {
-    this(finishing, cancelling, status, paused, stuck, false);
+    this(finishing, cancelling, status, paused, stuck, false, false);
   }
 
   void checkAddRecipients(AddRecipients added) {
@@ -53,6 +55,10 @@ record SupportRules(
 
   void checkResend() {
     checkOpen();
+    if (closed) {
+      // The close cut what was still to go: messages moved back to RELEASED would wait for good.
+      throw SupportRefusal.wrongState("The survey has closed: nothing is sent again after it");
+    }
   }
 
   void checkAcknowledge() {

@@ -39,6 +39,20 @@ class SupportRulesTest {
   }
 
   @Test
+  void aClosedSurveyRefusesAResendAndTakesCancelAndAcknowledge() {
+    SupportRules closed =
+        new SupportRules(false, false, SendoutStatus.SENT, false, true, false, true);
+
+    refused(closed::checkResend, "The survey has closed: nothing is sent again after it");
+    assertThatCode(
+            () -> {
+              closed.checkCancel();
+              closed.checkAcknowledge();
+            })
+        .doesNotThrowAnyException();
+  }
+
+  @Test
   void aFinishedSendoutRefusesEveryAction() {
     SupportRules finished = new SupportRules(true, false, SendoutStatus.SENT, true, true);
 
