@@ -1,6 +1,7 @@
 package dev.sendout.api.problem;
 
 import io.swagger.v3.oas.annotations.Hidden;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.List;
@@ -29,6 +30,10 @@ public class ProblemErrorController implements ErrorController {
 
   @RequestMapping(path = "${server.error.path:/error}", produces = "application/problem+json")
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
+    if (request.getDispatcherType() != DispatcherType.ERROR) {
+      // Called as a path of its own, not forwarded to by the container: nothing is served there.
+      return problem(404, ProblemType.NOT_FOUND, "Nothing is served at " + request.getRequestURI());
+    }
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     int status = code instanceof Integer i ? i : 500;
     ProblemType type = ProblemType.forStatus(status);
@@ -41,6 +46,11 @@ public class ProblemErrorController implements ErrorController {
           (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
       detail = "Unexpected error; reference " + errorId;
     }
+    return problem(status, type, detail);
+  }
+
+  private static ResponseEntity<ProblemDetail> problem(
+      int status, ProblemType type, String detail) {
     var response = ApiExceptionHandler.respond(type, detail, List.of());
     response.getBody().setStatus(status);
     return ResponseEntity.status(status)

@@ -170,6 +170,19 @@ class MalformedRequestsTest {
   }
 
   @Test
+  void theErrorPageCalledAsAPathIsA404NotA500() {
+    for (String method : new String[] {"GET", "POST", "DELETE"}) {
+      Reply reply =
+          send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/error"))
+                  .method(method, HttpRequest.BodyPublishers.noBody()));
+
+      assertProblem(reply, 404);
+      assertThat(reply.json().path("detail").asString()).isEqualTo("Nothing is served at /error");
+    }
+  }
+
+  @Test
   void aCreateAskingForXmlIsRefusedWith406BeforeAnythingIsStored() {
     int before = db.fetchCount(SENDOUT);
     Reply reply =
