@@ -30,7 +30,8 @@ public final class EmbeddedMain {
         %n""",
         api,
         api,
-        engine.devApiKey(),
+        // A key the caller chose is theirs already, and a secret: not printed where logs go.
+        settings.devApiKey() == null ? engine.devApiKey() : "the one in SENDOUT_DEV_API_KEY",
         EmbeddedEngine.DEV_TENANT,
         engine.temporalAddress(),
         temporalNote(engine, settings),
