@@ -78,7 +78,8 @@ public record CreateSendoutRequest(
         List<Reminder> reminders,
     @Schema(
             description =
-                "RFC 3339 date-time after the send time: when the survey closes. After it no"
+                "RFC 3339 date-time after the send time, at most 366 days after it: when the"
+                    + " survey closes. After it no"
                     + " invitation or reminder is sent; messages not yet sent are CANCELLED"
                     + " (\"survey closed\"). Omitted: never",
             example = "2026-12-15T09:00:00Z")

@@ -33,9 +33,15 @@ final class ReminderRules {
 
   private static final int MAX_SUBJECT_LENGTH = 998;
 
+  /** How long after the send time a reminder may come, and the survey close. */
+  static final Duration MAX_AFTER = Duration.ofDays(366);
+
   private ReminderRules() {}
 
-  /** The closing date, or null when none is given; a problem when it is not after the send time. */
+  /**
+   * The closing date, or null when none is given; a problem when it is not after the send time, or
+   * more than {@link #MAX_AFTER} after it: a sendout stays open, its workflow running, until then.
+   */
   static Instant closesAt(String value, Instant sendAt, Problems problems) {
     if (value == null || value.isBlank()) {
       return null;
@@ -44,6 +50,8 @@ final class ReminderRules {
       Instant at = OffsetDateTime.parse(value).toInstant();
       if (!at.isAfter(sendAt)) {
         problems.add("/closesAt", "must be after the send time (" + sendAt + ")");
+      } else if (at.isAfter(sendAt.plus(MAX_AFTER))) {
+        problems.add("/closesAt", "at most " + MAX_AFTER.toDays() + " days after the send time");
       }
       return at;
     } catch (DateTimeParseException e) {
@@ -114,7 +122,7 @@ final class ReminderRules {
         problems.add(at, "must be a positive duration, got " + value);
         return null;
       }
-      if (after.compareTo(Duration.ofDays(366)) > 0) {
+      if (after.compareTo(MAX_AFTER) > 0) {
         problems.add(at, "at most P366D");
         return null;
       }

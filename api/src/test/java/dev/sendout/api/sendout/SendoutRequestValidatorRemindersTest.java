@@ -1,12 +1,15 @@
 package dev.sendout.api.sendout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.CreateSendoutRequest.Reminder;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
 import dev.sendout.api.sendout.CreateSendoutRequest.ThankYou;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +112,18 @@ class SendoutRequestValidatorRemindersTest {
     assertThat(problems(email(List.of(after("P3D"), after("P10D")), "2026-12-08T09:00:00Z")))
         .extracting(FieldProblem::pointer)
         .containsExactly("/reminders/1/after");
+  }
+
+  @Test
+  void aCloseMoreThan366DaysAfterTheSendTimeIsRefused() {
+    Instant sendAt = Instant.parse(SEND_AT);
+
+    assertThat(validator.validate(email(List.of(), sendAt.plus(Duration.ofDays(366)).toString())))
+        .extracting(valid -> valid.closesAt())
+        .isEqualTo(sendAt.plus(Duration.ofDays(366)));
+    assertThat(problems(email(List.of(), "9999-12-31T23:59:59Z")))
+        .extracting(FieldProblem::pointer, FieldProblem::detail)
+        .containsExactly(tuple("/closesAt", "at most 366 days after the send time"));
   }
 
   @Test
