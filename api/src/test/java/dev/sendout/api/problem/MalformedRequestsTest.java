@@ -170,6 +170,24 @@ class MalformedRequestsTest {
   }
 
   @Test
+  void anHttpVersionTomcatRefusesIsTheCallersProblemNotAnInternalError() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          "GET /v1/sendouts HTTP/2.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      RawHttp.Reply raw =
+          RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+      Reply reply = new Reply(raw.status(), raw.header("Content-Type"), raw.body());
+
+      assertThat(reply.status()).isEqualTo(505);
+      assertThat(reply.json().path("type").asString())
+          .isEqualTo("urn:sendout:problem:invalid-request");
+    }
+  }
+
+  @Test
   void theErrorPageCalledAsAPathIsA404NotA500() {
     for (String method : new String[] {"GET", "POST", "DELETE"}) {
       Reply reply =
