@@ -105,6 +105,39 @@ class HealingEndToEndTest {
         .contains("watchdog");
   }
 
+  @Test
+  void messagesQueuedAfterASendoutCompletedGoOutInANewRunOfItsWorkflow() throws Exception {
+    String id = create(EngineClient.emailSendout(2));
+    client.awaitSendout(
+        id, Duration.ofSeconds(60), s -> s.path("status").asText().equals("COMPLETED"));
+
+    // What an addition committed while the run was finishing leaves: rows QUEUED, counted in the
+    // sendout, and a workflow that completed without them.
+    client.sql(
+        """
+        insert into message (id, sendout_id, seq, address, display_name, variables, status, queued_at)
+        select gen_random_uuid(), '%s', s, 'late' || s || '@example.com', null,
+               '{"firstName": "L", "surveyUrl": "https://s.example.com/l"}'::jsonb, 'QUEUED', now()
+        from generate_series(2, 4) s;
+        update sendout set recipient_count = 5 where id = '%s'"""
+            .formatted(id, id));
+
+    JsonNode healed =
+        client.awaitSendout(
+            id,
+            DETECTED_WITHIN.plusSeconds(30),
+            s ->
+                s.path("messages").path("DELIVERED").asInt() == 5
+                    && s.path("status").asText().equals("COMPLETED"));
+
+    assertThat(healed.path("messages").path("QUEUED").asInt()).isZero();
+    for (JsonNode m : client.messagesOf(id)) {
+      assertThat(client.sandboxSendCount(m.path("id").asText())).isEqualTo(1);
+    }
+    assertThat(client.get("/v1/sendouts/" + id + "/audit").body().toString())
+        .contains("handed to a new run of the completed sendout's workflow");
+  }
+
   /** How a provider fails every request, as set on the sandbox, and how it recovers. */
   enum ProviderFault {
     SERVER_ERRORS("{\"serverErrorRate\": 1.0}", "{\"serverErrorRate\": 0.0}"),

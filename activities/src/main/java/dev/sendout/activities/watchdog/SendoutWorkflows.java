@@ -6,6 +6,7 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
 import dev.sendout.core.content.Sha256;
 import dev.sendout.core.sendout.SendoutStarter;
+import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.AuditTrail;
 import dev.sendout.core.temporal.GrpcStatus;
@@ -13,6 +14,7 @@ import dev.sendout.core.watchdog.FindingStore;
 import dev.sendout.core.watchdog.FindingStore.Finding;
 import dev.sendout.workflows.sendout.AddedRanges;
 import dev.sendout.workflows.sendout.Channel;
+import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.StuckReason;
@@ -51,6 +53,7 @@ class SendoutWorkflows {
 
   private final WorkflowClient temporal;
   private final SendoutStarter starter;
+  private final SendoutStore sendouts;
   private final FindingStore findings;
   private final AuditTrail audit;
   private final WatchdogProperties properties;
@@ -59,12 +62,14 @@ class SendoutWorkflows {
   SendoutWorkflows(
       WorkflowClient temporal,
       SendoutStarter starter,
+      SendoutStore sendouts,
       FindingStore findings,
       AuditTrail audit,
       WatchdogProperties properties,
       Clock clock) {
     this.temporal = temporal;
     this.starter = starter;
+    this.sendouts = sendouts;
     this.findings = findings;
     this.audit = audit;
     this.properties = properties;
@@ -160,17 +165,27 @@ class SendoutWorkflows {
 
   /**
    * Hands messages found QUEUED past their release deadline to the sendout's running workflow,
-   * which releases and sends them (I7: what can be healed is healed). Recorded in the audit trail
-   * once per set of ranges, however many passes hand the same ones over. Returns false when no
-   * workflow runs to take them: then they stay flagged.
+   * which releases and sends them (I7: what can be healed is healed); to a new run when the sendout
+   * completed without them (added as its run was finishing) and its survey has not closed. Recorded
+   * in the audit trail once per set of ranges, however many passes hand the same ones over. Returns
+   * false when no workflow can take them (one stopped unfinished is restarted by {@link
+   * #restartStopped}): then they stay flagged.
    */
   boolean handOver(UUID sendoutId, List<SeqRange> ranges) {
+    String to = "the workflow";
     try {
       temporal
           .newWorkflowStub(SendoutWorkflow.class, SendoutWorkflow.workflowId(sendoutId.toString()))
           .recipientsAdded(new AddedRanges(ranges, true));
     } catch (WorkflowNotFoundException closed) {
-      return false;
+      StoredSendout sendout = sendouts.find(sendoutId).orElse(null);
+      if (sendout == null
+          || sendout.status() != SendoutStatus.COMPLETED
+          || (sendout.closesAt() != null && !clock.instant().isBefore(sendout.closesAt()))) {
+        return false;
+      }
+      starter.reopenForAdded(sendout, ranges);
+      to = "a new run of the completed sendout's workflow";
     }
     int messages = ranges.stream().mapToInt(SeqRange::size).sum();
     if (audit.record(
@@ -178,8 +193,7 @@ class SendoutWorkflows {
         "hand-over-" + Sha256.hex(ranges.toString()).substring(0, 32),
         SupportActionType.HAND_OVER,
         AuditTrail.WATCHDOG,
-        "%d messages QUEUED past their release deadline handed to the workflow again"
-            .formatted(messages),
+        "%d messages QUEUED past their release deadline handed to %s".formatted(messages, to),
         messages)) {
       log.warn(
           "Watchdog: handed {} overdue QUEUED messages of sendout {} to its workflow",

@@ -1,13 +1,18 @@
 package dev.sendout.api.support;
 
+import dev.sendout.core.sendout.SendoutStarter;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.AdditionHandoffs;
 import dev.sendout.core.support.AdditionHandoffs.Pending;
 import dev.sendout.core.support.RecipientAdditions;
 import dev.sendout.workflows.sendout.AddedRanges;
+import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SeqRange;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -55,6 +60,9 @@ public class AdditionRelay {
   private final RecipientAdditions additions;
   private final WorkflowClient temporal;
   private final TransactionTemplate transaction;
+  private final SendoutStore sendouts;
+  private final SendoutStarter starter;
+  private final Clock clock;
 
   /** How long new additions wait for the workflow to release the last hand-off, at most. */
   static final Duration WAIT_FOR_RELEASE = Duration.ofSeconds(10);
@@ -88,6 +96,9 @@ public class AdditionRelay {
       RecipientAdditions additions,
       WorkflowClient temporal,
       TransactionTemplate transaction,
+      SendoutStore sendouts,
+      SendoutStarter starter,
+      Clock clock,
       @Value("${sendout.api.addition-relay-gap:1s}") Duration gap) {
     if (gap.isNegative() || gap.compareTo(WAIT_FOR_RELEASE) >= 0) {
       throw new IllegalStateException(
@@ -99,6 +110,9 @@ public class AdditionRelay {
     this.additions = additions;
     this.temporal = temporal;
     this.transaction = transaction;
+    this.sendouts = sendouts;
+    this.starter = starter;
+    this.clock = clock;
   }
 
   /** Every {@code sendout.api.addition-relay-interval} (200 ms): hands over what is pending. */
@@ -178,17 +192,46 @@ public class AdditionRelay {
   }
 
   /**
-   * Signals the sendout, or cancels its additions if it has finished; returns the failure that
-   * leaves them pending, or null.
+   * Signals the sendout, or settles its additions if its workflow has closed; returns the failure
+   * that leaves them pending, or null.
    */
   private RuntimeException tell(Pending pending) {
     try {
       signal(pending);
-    } catch (WorkflowNotFoundException finished) {
-      cancelTooLate(pending);
+    } catch (WorkflowNotFoundException closed) {
+      return afterClose(pending, closed);
     } catch (RuntimeException e) {
       return e;
     }
+    return null;
+  }
+
+  /**
+   * The workflow closed between the addition's commit and its hand-off. A sendout that completed
+   * takes them in a new run: they were answered 202, and nothing stops them being sent. A sendout
+   * cancelled, or whose survey closed, cancels them with the reason. One whose workflow stopped
+   * unfinished keeps them pending for the run the watchdog starts from its record.
+   */
+  private RuntimeException afterClose(Pending pending, WorkflowNotFoundException closed) {
+    StoredSendout sendout = sendouts.find(pending.sendoutId()).orElse(null);
+    if (sendout == null
+        || sendout.status() == SendoutStatus.CANCELLED
+        || (sendout.closesAt() != null && !clock.instant().isBefore(sendout.closesAt()))) {
+      cancelTooLate(pending);
+      return null;
+    }
+    if (sendout.status() != SendoutStatus.COMPLETED) {
+      return closed;
+    }
+    try {
+      starter.reopenForAdded(sendout, pending.ranges());
+    } catch (RuntimeException e) {
+      return e;
+    }
+    log.info(
+        "Sendout {} completed before {} added messages reached it: reopened to send them",
+        pending.sendoutId(),
+        pending.ranges().stream().mapToInt(SeqRange::size).sum());
     return null;
   }
 
@@ -199,15 +242,15 @@ public class AdditionRelay {
   }
 
   /**
-   * The workflow finished between the addition's commit and its hand-off: its messages can never be
-   * sent, so they are cancelled with the reason rather than left QUEUED.
+   * The sendout was cancelled or closed between the addition's commit and its hand-off: its
+   * messages can never be sent, so they are cancelled with the reason rather than left QUEUED.
    */
   private void cancelTooLate(Pending pending) {
     List<SeqRange> ranges = pending.ranges();
     int cancelled =
         ranges.stream().mapToInt(r -> additions.cancelUnsent(pending.sendoutId(), r)).sum();
     log.warn(
-        "Sendout {} finished before {} added messages reached it: they are CANCELLED",
+        "Sendout {} was cancelled or closed before {} added messages reached it: CANCELLED",
         pending.sendoutId(),
         cancelled);
   }

@@ -12,6 +12,8 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dev.sendout.core.sendout.SendoutStarter;
+import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.support.AdditionHandoffs;
 import dev.sendout.core.support.AdditionHandoffs.Pending;
 import dev.sendout.core.support.RecipientAdditions;
@@ -20,6 +22,7 @@ import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SeqRange;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -49,7 +52,16 @@ class AdditionRelayTest {
   }
 
   private AdditionRelay relay(Duration gap) {
-    return new AdditionRelay(handoffs, mock(RecipientAdditions.class), temporal, transaction, gap);
+    // Never asked of in these tests: every workflow here takes its signal.
+    return new AdditionRelay(
+        handoffs,
+        mock(RecipientAdditions.class),
+        temporal,
+        transaction,
+        mock(SendoutStore.class),
+        mock(SendoutStarter.class),
+        Clock.systemUTC(),
+        gap);
   }
 
   /** The next round finds this addition pending, unless it skips the sendout. */

@@ -521,14 +521,42 @@ class SupportApiTest {
   }
 
   @Test
-  void recipientsAddedAfterTheWorkflowEndedAreCancelledWithTheReason() throws Exception {
+  void recipientsAddedAsTheWorkflowEndedWaitForItsRestartAndGoToARunReopenedOnceCompleted()
+      throws Exception {
+    UUID id = emailSendout();
+    assertThat(post("/v1/sendouts/" + id + "/pause", "{}").status()).isEqualTo(200);
+    String workflowId = SendoutWorkflow.workflowId(id.toString());
+    temporal.newUntypedWorkflowStub(workflowId).terminate("test");
+
+    Reply reply = addRecipients(id, emailRecipients(1));
+
+    // The API answers from the store alone; the relay then finds no workflow to take them, and
+    // while the sendout is unfinished they wait for the run the watchdog starts from the record.
+    assertThat(reply.status()).isEqualTo(202);
+    Thread.sleep(1_000);
+    assertThat(pendingHandOvers(id)).isOne();
+
+    // Completed instead (an addition committed while the run was finishing): a new run takes them.
+    setStatus(id, SendoutStatus.COMPLETED);
+    awaitTrue(() -> pendingHandOvers(id) == 0, "the addition handed over");
+    assertThat(
+            temporal.fetchHistory(workflowId).getEvents().stream()
+                .filter(HistoryEvent::hasWorkflowExecutionSignaledEventAttributes)
+                .map(e -> e.getWorkflowExecutionSignaledEventAttributes().getSignalName()))
+        .containsExactly(SendoutWorkflow.RECIPIENTS_ADDED);
+    assertThat(get("/v1/sendouts/" + id + "/messages?status=CANCELLED").body().path("items"))
+        .isEmpty();
+  }
+
+  @Test
+  void recipientsAddedAsTheSendoutWasCancelledAreCancelledWithTheReason() throws Exception {
     UUID id = emailSendout();
     assertThat(post("/v1/sendouts/" + id + "/pause", "{}").status()).isEqualTo(200);
     temporal.newUntypedWorkflowStub(SendoutWorkflow.workflowId(id.toString())).terminate("test");
 
     Reply reply = addRecipients(id, emailRecipients(1));
+    setStatus(id, SendoutStatus.CANCELLED);
 
-    // The API answers from the store alone; the relay then finds no workflow to take them.
     assertThat(reply.status()).isEqualTo(202);
     awaitTrue(() -> pendingHandOvers(id) == 0, "the addition handed over");
     JsonNode cancelled = get("/v1/sendouts/" + id + "/messages?status=CANCELLED").body();

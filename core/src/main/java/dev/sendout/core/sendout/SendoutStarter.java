@@ -7,10 +7,12 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
 import dev.sendout.core.channel.Channels;
+import dev.sendout.workflows.sendout.AddedRanges;
 import dev.sendout.workflows.sendout.SendoutCheckpoint;
 import dev.sendout.workflows.sendout.SendoutSettings;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
+import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.StartSendout;
 import io.temporal.api.enums.v1.WorkflowIdConflictPolicy;
 import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
@@ -19,6 +21,7 @@ import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
+import java.util.List;
 import java.util.Locale;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -107,6 +110,33 @@ public class SendoutStarter {
             false);
     return new Reopening(
         WorkflowStub.fromTyped(temporal.newWorkflowStub(SendoutWorkflow.class, options)), start);
+  }
+
+  /**
+   * Hands messages added to a sendout whose workflow completed before it took them (an addition
+   * committed while the run was finishing) to a new run, with signal-with-start: the run begins
+   * with every batch settled ({@link SendoutCheckpoint#completed}), takes the ranges as the
+   * watchdog's hand-over (planned again though below its count), releases them within the sendout's
+   * delivery windows, sends them and completes again. A workflow still running takes the signal as
+   * usual.
+   */
+  public void reopenForAdded(StoredSendout sendout, List<SeqRange> ranges) {
+    WorkflowOptions options =
+        options(
+            sendout,
+            WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
+            SendoutStatus.SENDING,
+            "reopened for recipients added as it completed");
+    StartSendout start =
+        input(
+            sendout,
+            SendoutCheckpoint.completed(sendout.recipientCount(), settings(sendout).batchSize()),
+            sendout.window() != null);
+    WorkflowStub.fromTyped(temporal.newWorkflowStub(SendoutWorkflow.class, options))
+        .signalWithStart(
+            SendoutWorkflow.RECIPIENTS_ADDED,
+            new Object[] {new AddedRanges(ranges, true)},
+            new Object[] {start});
   }
 
   private WorkflowOptions options(
