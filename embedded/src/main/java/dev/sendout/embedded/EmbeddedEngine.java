@@ -453,7 +453,14 @@ public final class EmbeddedEngine implements AutoCloseable {
     return postgres.getJdbcUrl("postgres", "postgres");
   }
 
-  private static void stopLeftoverPostmaster(Path data) throws IOException {
+  /**
+   * Stops a Postgres an earlier run left on {@code data} (its JVM killed): with SIGINT, Postgres's
+   * fast shutdown, which ends the dead run's sessions rather than waiting for them as SIGTERM's
+   * smart shutdown does (a session busy in a long statement kept it up past the stop's timeout);
+   * then, if it is still up, SIGKILL for it and every backend it had, since a backend left alive
+   * keeps the shared memory that a new postmaster on the same data refuses to start beside.
+   */
+  static void stopLeftoverPostmaster(Path data) throws IOException {
     Path pidFile = data.resolve("postmaster.pid");
     if (!Files.exists(pidFile)) {
       return;
@@ -473,8 +480,25 @@ public final class EmbeddedEngine implements AutoCloseable {
                   "A Postgres left running on {} by an earlier run (pid {}): stopping it first",
                   data,
                   pid);
+              List<ProcessHandle> backends = p.descendants().toList();
+              fastShutdown(p);
               TemporalDevServer.stop(p);
+              backends.forEach(TemporalDevServer::stop);
             });
+  }
+
+  private static void fastShutdown(ProcessHandle postmaster) {
+    try {
+      new ProcessBuilder("kill", "-INT", Long.toString(postmaster.pid()))
+          .redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+          .start()
+          .waitFor();
+    } catch (IOException e) {
+      log.warn("Could not send SIGINT to {}: {}", postmaster.pid(), e.toString());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private String startTemporal(int port, TemporalDevServer.Config real) throws IOException {
