@@ -95,21 +95,9 @@ public class SendoutStarter {
   public record Reopening(WorkflowStub workflow, StartSendout start) {}
 
   public Reopening reopening(StoredSendout sendout) {
-    WorkflowOptions options =
-        options(
-            sendout,
-            WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
-            SendoutStatus.SENDING,
-            "reopened to send failed messages again");
     // The resend is a person's decision, taken now: the resent messages go out at once, not within
     // the sendout's delivery window.
-    StartSendout start =
-        input(
-            sendout,
-            SendoutCheckpoint.completed(sendout.recipientCount(), settings(sendout).batchSize()),
-            false);
-    return new Reopening(
-        WorkflowStub.fromTyped(temporal.newWorkflowStub(SendoutWorkflow.class, options)), start);
+    return reopened(sendout, "reopened to send failed messages again", false);
   }
 
   /**
@@ -121,22 +109,31 @@ public class SendoutStarter {
    * usual.
    */
   public void reopenForAdded(StoredSendout sendout, List<SeqRange> ranges) {
+    Reopening reopening =
+        reopened(
+            sendout, "reopened for recipients added as it completed", sendout.window() != null);
+    reopening
+        .workflow()
+        .signalWithStart(
+            SendoutWorkflow.RECIPIENTS_ADDED,
+            new Object[] {new AddedRanges(ranges, true)},
+            new Object[] {reopening.start()});
+  }
+
+  private Reopening reopened(StoredSendout sendout, String what, boolean inWindows) {
     WorkflowOptions options =
         options(
             sendout,
             WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
             SendoutStatus.SENDING,
-            "reopened for recipients added as it completed");
+            what);
     StartSendout start =
         input(
             sendout,
             SendoutCheckpoint.completed(sendout.recipientCount(), settings(sendout).batchSize()),
-            sendout.window() != null);
-    WorkflowStub.fromTyped(temporal.newWorkflowStub(SendoutWorkflow.class, options))
-        .signalWithStart(
-            SendoutWorkflow.RECIPIENTS_ADDED,
-            new Object[] {new AddedRanges(ranges, true)},
-            new Object[] {start});
+            inWindows);
+    return new Reopening(
+        WorkflowStub.fromTyped(temporal.newWorkflowStub(SendoutWorkflow.class, options)), start);
   }
 
   private WorkflowOptions options(
