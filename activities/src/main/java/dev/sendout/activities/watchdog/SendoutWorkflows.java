@@ -14,7 +14,6 @@ import dev.sendout.core.watchdog.FindingStore;
 import dev.sendout.core.watchdog.FindingStore.Finding;
 import dev.sendout.workflows.sendout.AddedRanges;
 import dev.sendout.workflows.sendout.Channel;
-import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.StuckReason;
@@ -179,9 +178,7 @@ class SendoutWorkflows {
           .recipientsAdded(new AddedRanges(ranges, true));
     } catch (WorkflowNotFoundException closed) {
       StoredSendout sendout = sendouts.find(sendoutId).orElse(null);
-      if (sendout == null
-          || sendout.status() != SendoutStatus.COMPLETED
-          || (sendout.closesAt() != null && !clock.instant().isBefore(sendout.closesAt()))) {
+      if (sendout == null || sendout.completedAt() == null || !sendout.open(clock.instant())) {
         return false;
       }
       starter.reopenForAdded(sendout, ranges);
@@ -190,15 +187,16 @@ class SendoutWorkflows {
     int messages = ranges.stream().mapToInt(SeqRange::size).sum();
     if (audit.record(
         sendoutId,
-        "hand-over-" + Sha256.hex(ranges.toString()).substring(0, 32),
+        "hand-over-" + Sha256.hex(to + ranges).substring(0, 32),
         SupportActionType.HAND_OVER,
         AuditTrail.WATCHDOG,
         "%d messages QUEUED past their release deadline handed to %s".formatted(messages, to),
         messages)) {
       log.warn(
-          "Watchdog: handed {} overdue QUEUED messages of sendout {} to its workflow",
+          "Watchdog: handed {} overdue QUEUED messages of sendout {} to {}",
           messages,
-          sendoutId);
+          sendoutId,
+          to);
     }
     return true;
   }

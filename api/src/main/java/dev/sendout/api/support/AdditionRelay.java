@@ -7,7 +7,6 @@ import dev.sendout.core.support.AdditionHandoffs;
 import dev.sendout.core.support.AdditionHandoffs.Pending;
 import dev.sendout.core.support.RecipientAdditions;
 import dev.sendout.workflows.sendout.AddedRanges;
-import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SeqRange;
 import io.temporal.client.WorkflowClient;
@@ -214,13 +213,11 @@ public class AdditionRelay {
    */
   private RuntimeException afterClose(Pending pending, WorkflowNotFoundException closed) {
     StoredSendout sendout = sendouts.find(pending.sendoutId()).orElse(null);
-    if (sendout == null
-        || sendout.status() == SendoutStatus.CANCELLED
-        || (sendout.closesAt() != null && !clock.instant().isBefore(sendout.closesAt()))) {
+    if (sendout == null || !sendout.open(clock.instant())) {
       cancelTooLate(pending);
       return null;
     }
-    if (sendout.status() != SendoutStatus.COMPLETED) {
+    if (sendout.completedAt() == null) {
       return closed;
     }
     try {

@@ -30,7 +30,8 @@ import org.springframework.stereotype.Component;
  * Starts a sendout's workflow from its stored record: the api's outbox relay starts new sendouts,
  * and the worker's watchdog restarts one whose workflow stopped without finishing it. Safe to call
  * any number of times: the workflow id is the sendout id, a running workflow is reused, and a
- * workflow that completed is never rerun, except to resend what failed ({@link #reopening}).
+ * workflow that completed is never rerun, except to resend what failed ({@link #reopening}) or to
+ * send what was added as it completed ({@link #reopenForAdded}).
  */
 @Component
 public class SendoutStarter {
@@ -77,7 +78,8 @@ public class SendoutStarter {
         temporal.newWorkflowStub(
             SendoutWorkflow.class, options(sendout, reusePolicy, SendoutStatus.SCHEDULED, when));
     try {
-      WorkflowClient.start(workflow::run, input(sendout, null, sendout.window() != null));
+      WorkflowClient.start(
+          workflow::run, input(sendout, null, sendout.window() != null, sendout.reminderCount()));
       return true;
     } catch (WorkflowExecutionAlreadyStarted alreadyStartedOrFinished) {
       // Started by an earlier call, or already finished: either way there is nothing to do.
@@ -97,21 +99,23 @@ public class SendoutStarter {
   public Reopening reopening(StoredSendout sendout) {
     // The resend is a person's decision, taken now: the resent messages go out at once, not within
     // the sendout's delivery window.
-    return reopened(sendout, "reopened to send failed messages again", false);
+    return reopened(sendout, "reopened to send failed messages again", false, true);
   }
 
   /**
    * Hands messages added to a sendout whose workflow completed before it took them (an addition
    * committed while the run was finishing) to a new run, with signal-with-start: the run begins
    * with every batch settled ({@link SendoutCheckpoint#completed}), takes the ranges as the
-   * watchdog's hand-over (planned again though below its count), releases them within the sendout's
-   * delivery windows, sends them and completes again. A workflow still running takes the signal as
-   * usual.
+   * watchdog's hand-over (planned again though below its count), sends them and completes again. A
+   * workflow still running takes the signal as usual.
+   *
+   * <p>They are released at once, as a resend's are, not within the sendout's delivery windows: a
+   * completed checkpoint counts its batches as a run without windows does. And the new run sends no
+   * reminders: it cannot know which waves support staff skipped or cancelled in the run before.
    */
   public void reopenForAdded(StoredSendout sendout, List<SeqRange> ranges) {
     Reopening reopening =
-        reopened(
-            sendout, "reopened for recipients added as it completed", sendout.window() != null);
+        reopened(sendout, "reopened for recipients added as it completed", false, false);
     reopening
         .workflow()
         .signalWithStart(
@@ -120,7 +124,8 @@ public class SendoutStarter {
             new Object[] {reopening.start()});
   }
 
-  private Reopening reopened(StoredSendout sendout, String what, boolean inWindows) {
+  private Reopening reopened(
+      StoredSendout sendout, String what, boolean inWindows, boolean withReminders) {
     WorkflowOptions options =
         options(
             sendout,
@@ -131,7 +136,8 @@ public class SendoutStarter {
         input(
             sendout,
             SendoutCheckpoint.completed(sendout.recipientCount(), settings(sendout).batchSize()),
-            inWindows);
+            inWindows,
+            withReminders ? sendout.reminderCount() : 0);
     return new Reopening(
         WorkflowStub.fromTyped(temporal.newWorkflowStub(SendoutWorkflow.class, options)), start);
   }
@@ -161,7 +167,7 @@ public class SendoutStarter {
   }
 
   private StartSendout input(
-      StoredSendout sendout, SendoutCheckpoint checkpoint, boolean quietHours) {
+      StoredSendout sendout, SendoutCheckpoint checkpoint, boolean quietHours, int reminders) {
     return new StartSendout(
         sendout.id().toString(),
         sendout.tenantId(),
@@ -171,7 +177,7 @@ public class SendoutStarter {
         settings(sendout),
         checkpoint,
         quietHours,
-        sendout.reminderCount(),
+        reminders,
         sendout.closesAt(),
         sendout.thankYou());
   }

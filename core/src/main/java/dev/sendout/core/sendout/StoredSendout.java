@@ -50,4 +50,11 @@ public record StoredSendout(
   public int recipientsOnly() {
     return recipientCount - reminderMessages - thankYouMessages;
   }
+
+  /**
+   * Whether messages may still go out for it at {@code now}: not cancelled, its survey not closed.
+   */
+  public boolean open(Instant now) {
+    return status != SendoutStatus.CANCELLED && (closesAt == null || now.isBefore(closesAt));
+  }
 }

@@ -76,9 +76,10 @@ public record SendoutCheckpoint(
 
   /**
    * A sendout that completed: its {@code messageCount} messages released, every batch sent and
-   * settled. A run started from it has nothing to send until an Update brings new work: support
-   * staff resending, after completion, the messages that failed ({@code SendoutStarter}'s
-   * reopening). Its tallies count only what that run sends; the store holds the whole sendout's.
+   * settled. A run started from it has nothing to send until an Update or a signal brings new work:
+   * support staff resending, after completion, the messages that failed, or recipients added as it
+   * completed ({@code SendoutStarter}'s reopenings). Its tallies count only what that run sends;
+   * the store holds the whole sendout's.
    */
   public static SendoutCheckpoint completed(int messageCount, int batchSize) {
     int batches = BatchPlan.initialBatchCount(messageCount, batchSize);
