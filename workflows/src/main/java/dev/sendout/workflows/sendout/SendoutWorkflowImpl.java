@@ -578,7 +578,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   /**
    * Once the sendout is cancelled or finishing nothing more is released. A cancel cancels in the
    * store every message not yet sent, these included; ranges that arrive while the sendout is
-   * completing stay QUEUED, where the watchdog flags them NOT_RELEASED.
+   * completing stay QUEUED: the watchdog finds them past the release grace and hands them to a new
+   * run of the completed sendout (SendoutStarter's reopenForAdded).
    */
   @Override
   public void recipientsAdded(AddedRanges added) {
@@ -742,7 +743,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         paused,
         stuck.isStuck(),
         remindersPending(),
-        reminders != null && reminders.closed());
+        // The close's own time as well: the first task of a restarted run has no schedule yet, and
+        // the timer that closes the survey fires a moment after it.
+        closed() || (start.closesAt() != null && !now().isBefore(start.closesAt())));
   }
 
   /**
