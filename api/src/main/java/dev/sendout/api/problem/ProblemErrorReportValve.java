@@ -20,6 +20,11 @@ public class ProblemErrorReportValve extends ErrorReportValve {
     if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
       return;
     }
+    if (status == 505) {
+      // A request line of another HTTP version (HTTP/2.0 over plain text): the caller's mistake.
+      status = 400;
+      response.setStatus(status);
+    }
     ProblemType type = ProblemType.forStatus(status);
     String json =
         "{\"type\":\"%s\",\"title\":\"%s\",\"status\":%d}"

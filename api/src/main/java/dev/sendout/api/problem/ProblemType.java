@@ -89,8 +89,6 @@ public enum ProblemType {
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
       case 429 -> RATE_LIMITED;
       case 503 -> UNAVAILABLE;
-      // Tomcat's answer to a request line of another HTTP version: the caller's doing, not ours.
-      case 505 -> INVALID_REQUEST;
       default -> status >= 500 ? INTERNAL : INVALID_REQUEST;
     };
   }

@@ -27,7 +27,7 @@ public final class ReadErrors {
     String message =
         e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
     // A hint at a parser setting, as in "Non-standard token 'NaN': enable `JsonReadFeature...`".
-    int setting = message.indexOf('`');
+    int setting = Math.max(message.indexOf("enable `"), message.indexOf("disable `"));
     if (setting >= 0) {
       int cut = Math.max(message.lastIndexOf(':', setting), message.lastIndexOf('(', setting));
       message = message.substring(0, Math.max(cut, 0)).strip();

@@ -181,7 +181,7 @@ class MalformedRequestsTest {
           RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
       Reply reply = new Reply(raw.status(), raw.header("Content-Type"), raw.body());
 
-      assertThat(reply.status()).isEqualTo(505);
+      assertThat(reply.status()).isEqualTo(400);
       assertThat(reply.json().path("type").asString())
           .isEqualTo("urn:sendout:problem:invalid-request");
     }
