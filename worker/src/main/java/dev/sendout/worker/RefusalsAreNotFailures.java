@@ -9,17 +9,19 @@ import dev.sendout.workflows.sendout.SupportRefusal;
 import io.temporal.failure.ApplicationFailure;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
 /**
  * Keeps a refused support action out of the log as a "Workflow execution failure". The SDK logs
  * every exception an Update's validator throws at WARN with its stack trace, under the logger it
  * uses for workflows that really fail; a pause of a paused sendout is a 409 for its caller ({@link
- * SupportRefusal#WRONG_STATE}), written to the audit trail, and nothing failed. Any caller could
- * otherwise fill the log with thirty lines a request. Every other WARN of that logger stays.
+ * SupportRefusal#WRONG_STATE}), and nothing failed. Any caller could otherwise fill the log with
+ * thirty lines a request. Every other WARN of that logger stays. Removed again when its context
+ * closes, so that the contexts of one JVM (tests, the embedded engine) do not pile copies.
  */
 @Component
-public class RefusalsAreNotFailures extends TurboFilter {
+public class RefusalsAreNotFailures extends TurboFilter implements DisposableBean {
 
   /** The SDK's logger for workflow failures, validators' included. */
   static final String LOGGER = "io.temporal.internal.sync.WorkflowExecutionHandler";
@@ -29,6 +31,14 @@ public class RefusalsAreNotFailures extends TurboFilter {
       context.addTurboFilter(this);
       start();
     }
+  }
+
+  @Override
+  public void destroy() {
+    if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+      context.getTurboFilterList().remove(this);
+    }
+    stop();
   }
 
   @Override

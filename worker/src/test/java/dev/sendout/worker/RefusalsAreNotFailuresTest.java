@@ -58,7 +58,7 @@ class RefusalsAreNotFailuresTest {
     } finally {
       sdk.detachAppender(appender);
       context.getLogger("some.other.Logger").detachAppender(appender);
-      context.getTurboFilterList().remove(filter);
+      filter.destroy();
     }
   }
 }
