@@ -11,6 +11,7 @@ import dev.sendout.api.tenant.Tenant;
 import dev.sendout.api.tenant.TenantSendouts;
 import dev.sendout.api.upload.NdjsonLines;
 import dev.sendout.api.upload.ReadErrors;
+import dev.sendout.api.upload.StrictText;
 import dev.sendout.core.channel.email.EmailAddress;
 import dev.sendout.core.response.RecordedResponse;
 import dev.sendout.core.response.ReportedResponse;
@@ -19,7 +20,6 @@ import dev.sendout.core.response.ThankYous;
 import dev.sendout.workflows.sendout.Channel;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.time.Clock;
@@ -120,7 +120,7 @@ public class ResponseService {
     Target target = target(tenant, id);
     var results = new CompactResults();
     List<ReportedResponse> batch = new ArrayList<>(MAX_PER_REQUEST);
-    var lines = new NdjsonLines(new InputStreamReader(body, charset));
+    var lines = new NdjsonLines(new StrictText(body, charset));
     while (true) {
       String text;
       try {

@@ -5,13 +5,13 @@ import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.upload.NdjsonLines;
 import dev.sendout.api.upload.ReadErrors;
+import dev.sendout.api.upload.StrictText;
 import dev.sendout.core.content.Sha256;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
@@ -83,7 +83,7 @@ final class UploadedRecipients implements RecipientSource {
       ObjectMapper json) {
     this.body = new DigestInputStream(body, Sha256.newDigest());
     this.check = check;
-    Reader text = new InputStreamReader(this.body, charset);
+    Reader text = new StrictText(this.body, charset);
     this.lines =
         switch (format) {
           case NDJSON -> ndjson(new NdjsonLines(text), json);

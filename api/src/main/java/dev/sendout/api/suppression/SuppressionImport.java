@@ -3,6 +3,7 @@ package dev.sendout.api.suppression;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.upload.ReadErrors;
+import dev.sendout.api.upload.StrictText;
 import dev.sendout.core.suppression.SuppressionKey;
 import dev.sendout.core.suppression.SuppressionReason;
 import dev.sendout.core.suppression.SuppressionStore;
@@ -10,7 +11,6 @@ import dev.sendout.core.suppression.SuppressionStore.NewEntry;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
@@ -60,8 +60,7 @@ final class SuppressionImport {
   }
 
   ImportResult read(InputStream body, Charset charset) {
-    BufferedReader reader =
-        withoutByteOrderMark(new BufferedReader(new InputStreamReader(body, charset)));
+    BufferedReader reader = withoutByteOrderMark(new BufferedReader(new StrictText(body, charset)));
     MappingIterator<Map<String, String>> csv = open(reader);
     List<NewEntry> chunk = new ArrayList<>(CHUNK);
     boolean complete = true;

@@ -62,6 +62,19 @@ class UploadedRecipientsTest {
   }
 
   @Test
+  void aFileInAnotherCharsetThanDeclaredIsA400NamingTheLineNotStoredAsReplacementCharacters() {
+    byte[] latin1 =
+        "email,name\nann@example.com,Ann\nbob@example.com,Jos\u00e9\n"
+            .getBytes(StandardCharsets.ISO_8859_1);
+
+    assertThatThrownBy(() -> csv(latin1, StandardCharsets.UTF_8).next())
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            problem -> assertThat(problem.errors().get(0).pointer()).isEqualTo("#line=3"));
+    assertThat(read).isEmpty();
+  }
+
+  @Test
   void anUnclosedQuoteOrARowWiderThanTheHeaderIsA400NamingTheLine() {
     assertThatThrownBy(() -> csv("email,name\nann@example.com,Ann,extra\n").next())
         .isInstanceOfSatisfying(
