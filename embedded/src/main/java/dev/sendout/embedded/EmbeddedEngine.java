@@ -456,35 +456,47 @@ public final class EmbeddedEngine implements AutoCloseable {
   /**
    * Stops a Postgres an earlier run left on {@code data} (its JVM killed): with SIGINT, Postgres's
    * fast shutdown, which ends the dead run's sessions rather than waiting for them as SIGTERM's
-   * smart shutdown does (a session busy in a long statement kept it up past the stop's timeout);
-   * then, if it is still up, SIGKILL for it and every backend it had, since a backend left alive
-   * keeps the shared memory that a new postmaster on the same data refuses to start beside.
+   * smart shutdown does (a session busy in a long statement kept it up past the stop's timeout).
+   * Then every process of that cluster still alive, found by its working directory (a backend's is
+   * the data directory) whether or not its postmaster lives: a backend left behind keeps the shared
+   * memory that a new postmaster on the same data refuses to start beside.
    */
   static void stopLeftoverPostmaster(Path data) throws IOException {
     Path pidFile = data.resolve("postmaster.pid");
-    if (!Files.exists(pidFile)) {
-      return;
+    List<String> lines = Files.exists(pidFile) ? Files.readAllLines(pidFile) : List.of();
+    if (lines.size() >= 2 && lines.get(0).trim().matches("[0-9]+")) {
+      long pid = Long.parseLong(lines.get(0).trim());
+      String dir = lines.get(1).trim();
+      ProcessHandle.of(pid)
+          .filter(ProcessHandle::isAlive)
+          .filter(p -> TemporalDevServer.commandLine(p).contains(dir))
+          .ifPresent(
+              p -> {
+                log.warn(
+                    "A Postgres left running on {} by an earlier run (pid {}): stopping it first",
+                    data,
+                    pid);
+                fastShutdown(p);
+                TemporalDevServer.stop(p);
+              });
     }
-    List<String> lines = Files.readAllLines(pidFile);
-    if (lines.size() < 2 || !lines.get(0).trim().matches("[0-9]+")) {
-      return;
-    }
-    long pid = Long.parseLong(lines.get(0).trim());
-    String dir = lines.get(1).trim();
-    ProcessHandle.of(pid)
-        .filter(ProcessHandle::isAlive)
-        .filter(p -> TemporalDevServer.commandLine(p).contains(dir))
-        .ifPresent(
+    Path home = data.toRealPath();
+    ProcessHandle.allProcesses()
+        .filter(p -> home.equals(workingDirectory(p)))
+        .filter(p -> TemporalDevServer.commandLine(p).startsWith("postgres"))
+        .forEach(
             p -> {
-              log.warn(
-                  "A Postgres left running on {} by an earlier run (pid {}): stopping it first",
-                  data,
-                  pid);
-              List<ProcessHandle> backends = p.descendants().toList();
-              fastShutdown(p);
+              log.warn("A Postgres backend left on {} (pid {}): stopping it", data, p.pid());
               TemporalDevServer.stop(p);
-              backends.forEach(TemporalDevServer::stop);
             });
+  }
+
+  private static Path workingDirectory(ProcessHandle process) {
+    try {
+      return Files.readSymbolicLink(Path.of("/proc", String.valueOf(process.pid()), "cwd"));
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return null;
+    }
   }
 
   private static void fastShutdown(ProcessHandle postmaster) {

@@ -8,8 +8,9 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A Postgres that an earlier run left on the state directory (its JVM killed with kill -9) is
@@ -21,8 +22,14 @@ class LeftoverPostgresTest {
 
   @TempDir Path state;
 
-  @Test
-  void aLeftoverWithABusySessionIsStoppedAndANewOneStartsOnItsData() throws Exception {
+  /**
+   * @param postmasterGone the postmaster was killed already (the old stop's SIGKILL, or an OOM
+   *     kill), and only its busy backend is left
+   */
+  @ParameterizedTest(name = "postmaster gone: {0}")
+  @ValueSource(booleans = {false, true})
+  void aLeftoverWithABusySessionIsStoppedAndANewOneStartsOnItsData(boolean postmasterGone)
+      throws Exception {
     Path data = state.resolve("postgres");
     Files.createDirectories(data);
     EmbeddedPostgres leftover =
@@ -47,6 +54,14 @@ class LeftoverPostgresTest {
             });
     Thread.sleep(500);
     backends = ProcessHandle.of(postmaster).orElseThrow().descendants().toList();
+    if (postmasterGone) {
+      ProcessHandle killed = ProcessHandle.of(postmaster).orElseThrow();
+      killed.destroyForcibly();
+      killed.onExit().join();
+      assertThat(backends)
+          .as("a busy backend outlives its postmaster")
+          .anyMatch(ProcessHandle::isAlive);
+    }
 
     EmbeddedEngine.stopLeftoverPostmaster(data);
 
