@@ -9,6 +9,7 @@ import java.net.URI;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.UUID;
+import org.apache.coyote.BadRequestException;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,11 +101,20 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return respond(ProblemType.BODY_TOO_LARGE, e.getMessage(), List.of());
   }
 
-  /** A streamed body that could not be read: over its limit is the caller's 413, the rest ours. */
+  /**
+   * A streamed body that could not be read: over its limit is the caller's 413; one Tomcat could
+   * not read (a broken chunked encoding, a client gone mid-body) the caller's 400, with no error
+   * logged for it; the rest ours.
+   */
   @ExceptionHandler(UncheckedIOException.class)
   ResponseEntity<ProblemDetail> unreadable(UncheckedIOException e) {
     if (e.getCause() instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
       return bodyTooLarge(tooLarge);
+    }
+    if (e.getCause() instanceof BadRequestException) {
+      log.debug("A request body could not be read", e);
+      return respond(
+          ProblemType.INVALID_REQUEST, "The request body could not be read to its end", List.of());
     }
     return unexpected(e);
   }

@@ -20,9 +20,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -42,6 +45,7 @@ import tools.jackson.databind.json.JsonMapper;
       "spring.temporal.test-server.enabled=true",
       "sendout.webhooks.vonage.signature-secret=test-secret"
     })
+@ExtendWith(OutputCaptureExtension.class)
 class MalformedRequestsTest {
 
   private static final String TENANT = "tenant-malformed";
@@ -185,6 +189,29 @@ class MalformedRequestsTest {
       assertThat(reply.json().path("type").asString())
           .isEqualTo("urn:sendout:problem:invalid-request");
     }
+  }
+
+  @Test
+  void anUploadWhoseChunkedBodyBreaksOffIsA400AndNoErrorOfOurs(CapturedOutput output)
+      throws Exception {
+    String id = post("/v1/sendouts", "application/json", CREATE).json().path("id").asString();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      String line = "{\"email\":\"bob@example.com\"}\n";
+      out.write(
+          ("POST /v1/sendouts/%s/recipients HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + "Authorization: Bearer %s\r\nContent-Type: application/x-ndjson\r\n"
+                  + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                  + "%x\r\n%s\r\nnot-a-chunk-size\r\n")
+              .formatted(id, apiKey(), line.length(), line)
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      RawHttp.Reply raw =
+          RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+
+      assertProblem(new Reply(raw.status(), raw.header("Content-Type"), raw.body()), 400);
+    }
+    assertThat(output.getOut()).doesNotContain("Invalid chunk header");
   }
 
   @Test
