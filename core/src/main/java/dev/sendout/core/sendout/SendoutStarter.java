@@ -97,9 +97,7 @@ public class SendoutStarter {
   public record Reopening(WorkflowStub workflow, StartSendout start) {}
 
   public Reopening reopening(StoredSendout sendout) {
-    // The resend is a person's decision, taken now: the resent messages go out at once, not within
-    // the sendout's delivery window.
-    return reopened(sendout, "reopened to send failed messages again", false, true);
+    return reopened(sendout, "reopened to send failed messages again");
   }
 
   /**
@@ -109,13 +107,11 @@ public class SendoutStarter {
    * watchdog's hand-over (planned again though below its count), sends them and completes again. A
    * workflow still running takes the signal as usual.
    *
-   * <p>They are released at once, as a resend's are, not within the sendout's delivery windows: a
-   * completed checkpoint counts its batches as a run without windows does. And the new run sends no
-   * reminders: it cannot know which waves support staff skipped or cancelled in the run before.
+   * <p>Like a resend's, the new run releases them at once and sends no reminders ({@link
+   * #reopened}).
    */
   public void reopenForAdded(StoredSendout sendout, List<SeqRange> ranges) {
-    Reopening reopening =
-        reopened(sendout, "reopened for recipients added as it completed", false, false);
+    Reopening reopening = reopened(sendout, "reopened for recipients added as it completed");
     reopening
         .workflow()
         .signalWithStart(
@@ -124,8 +120,13 @@ public class SendoutStarter {
             new Object[] {reopening.start()});
   }
 
-  private Reopening reopened(
-      StoredSendout sendout, String what, boolean inWindows, boolean withReminders) {
+  /**
+   * A new run of a completed sendout. It releases what it is handed at once, not within the
+   * sendout's delivery windows (a completed checkpoint counts its batches as a run without windows
+   * does), and sends no reminder waves: which waves support staff skipped or cancelled lived only
+   * in the run before, and waves worked out again from none would go out to everyone they spared.
+   */
+  private Reopening reopened(StoredSendout sendout, String what) {
     WorkflowOptions options =
         options(
             sendout,
@@ -136,8 +137,8 @@ public class SendoutStarter {
         input(
             sendout,
             SendoutCheckpoint.completed(sendout.recipientCount(), settings(sendout).batchSize()),
-            inWindows,
-            withReminders ? sendout.reminderCount() : 0);
+            false,
+            0);
     return new Reopening(
         WorkflowStub.fromTyped(temporal.newWorkflowStub(SendoutWorkflow.class, options)), start);
   }
