@@ -75,6 +75,12 @@ public class AdditionRelay {
    */
   private final long gapNanos;
 
+  /** Failed rounds are logged at most once per this gap. */
+  static final Duration WARNING_GAP = Duration.ofSeconds(30);
+
+  private long lastWarningNanos;
+  private int roundsSinceWarning;
+
   /** The last message this relay handed to each sendout lately, and when. */
   private record HandOver(int lastSeq, long atNanos) {}
 
@@ -148,11 +154,30 @@ public class AdditionRelay {
       }
     }
     if (failed > 0) {
-      // Temporal unreachable or slow: they stay pending for the next round. One line per round,
-      // not one per sendout, however many are waiting.
-      log.warn("Could not hand additions to {} sendouts now: {}", failed, firstFailure.toString());
+      warnAtMostEvery(WARNING_GAP, failed, firstFailure);
     }
     return handed;
+  }
+
+  /**
+   * Temporal unreachable or slow, or a workflow stopped until the watchdog restarts it: the
+   * additions stay pending for the next round, five rounds a second. One line per {@code gap}, not
+   * one per round nor per sendout, however long it lasts and however many are waiting.
+   */
+  private synchronized void warnAtMostEvery(Duration gap, int failed, RuntimeException first) {
+    long now = System.nanoTime();
+    if (lastWarningNanos != 0 && now - lastWarningNanos < gap.toNanos()) {
+      roundsSinceWarning++;
+      return;
+    }
+    log.warn(
+        "Could not hand additions to {} sendouts now ({} more rounds failed since the last such"
+            + " line): {}",
+        failed,
+        roundsSinceWarning,
+        first.toString());
+    lastWarningNanos = now;
+    roundsSinceWarning = 0;
   }
 
   /**

@@ -1,17 +1,21 @@
 package dev.sendout.api.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.sendout.core.sendout.SendoutStarter;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.support.AdditionHandoffs;
@@ -30,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -126,6 +131,31 @@ class AdditionRelayTest {
 
     verify(workflow, times(2)).signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
     verify(handoffs).markHandedOver(sendoutId, List.of("b"));
+  }
+
+  @Test
+  void roundsThatKeepFailingAreLoggedOncePerWarningGapNotOncePerRound() {
+    AdditionRelay relay = relay(Duration.ZERO);
+    doThrow(new IllegalStateException("Temporal unreachable"))
+        .when(workflow)
+        .signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
+    var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(AdditionRelay.class);
+    var appender = new ListAppender<ILoggingEvent>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      pending(1, "a");
+      for (int round = 0; round < 20; round++) {
+        relay.relay();
+      }
+
+      verify(workflow, times(20))
+          .signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
+      verify(handoffs, never()).markHandedOver(any(), any());
+      assertThat(appender.list).hasSize(1);
+    } finally {
+      logger.detachAppender(appender);
+    }
   }
 
   @Test
