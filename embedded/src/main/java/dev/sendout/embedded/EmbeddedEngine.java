@@ -10,8 +10,11 @@ import io.temporal.worker.WorkerFactory;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.net.URI;
+import java.nio.channels.FileChannel;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.Key;
 import java.security.KeyPair;
@@ -185,6 +188,10 @@ public final class EmbeddedEngine implements AutoCloseable {
   public static final String DEV_TENANT = "dev";
 
   private EmbeddedPostgres postgres;
+
+  /** This engine's hold on its state directory, while it runs ({@link #lockState}). */
+  private FileChannel stateLock;
+
   private TestServer.PortBoundTestServer temporalServer;
   private TemporalDevServer devServer;
   private final String databaseUrl;
@@ -213,6 +220,9 @@ public final class EmbeddedEngine implements AutoCloseable {
     try {
       Path stateDirectory =
           settings.devServer() != null ? settings.devServer().stateDirectory() : null;
+      if (stateDirectory != null) {
+        stateLock = lockState(stateDirectory);
+      }
       databaseUrl =
           settings.databaseUrl() != null ? settings.databaseUrl() : startPostgres(stateDirectory);
       temporalAddress =
@@ -419,6 +429,38 @@ public final class EmbeddedEngine implements AutoCloseable {
         // next start on the same data directory.
       }
     }
+    if (stateLock != null) {
+      try {
+        stateLock.close();
+      } catch (IOException e) {
+        // The lock goes with the process anyway.
+      }
+    }
+  }
+
+  /**
+   * Holds the state directory for this engine's life. A second engine started on it would take this
+   * one's Postgres and Temporal server for an earlier run's leftovers and stop them; it is refused
+   * instead. The operating system releases the lock however the process ends, kill -9 included, so
+   * a leftover of a killed run is still stopped.
+   */
+  static FileChannel lockState(Path state) throws IOException {
+    Files.createDirectories(state);
+    FileChannel channel =
+        FileChannel.open(
+            state.resolve("engine.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    try {
+      if (channel.tryLock() != null) {
+        return channel;
+      }
+    } catch (OverlappingFileLockException sameProcess) {
+      // Held by another engine of this JVM.
+    }
+    channel.close();
+    throw new IllegalStateException(
+        "Another engine runs on "
+            + state
+            + " (SENDOUT_STATE): stop it first, or give this one a state directory of its own");
   }
 
   /** A fresh ECDSA P-256 key pair, the kind SendGrid signs its Event Webhook with. */
@@ -476,8 +518,11 @@ public final class EmbeddedEngine implements AutoCloseable {
                     "A Postgres left running on {} by an earlier run (pid {}): stopping it first",
                     data,
                     pid);
+                List<ProcessHandle> backends = p.descendants().toList();
                 fastShutdown(p);
                 TemporalDevServer.stop(p);
+                // Where /proc cannot say a process's working directory, its children still can.
+                backends.forEach(TemporalDevServer::stop);
               });
     }
     Path home = data.toRealPath();

@@ -78,6 +78,9 @@ public class AdditionRelay {
   /** Failed rounds are logged at most once per this gap. */
   static final Duration WARNING_GAP = Duration.ofSeconds(30);
 
+  /** Whether failed rounds were logged since hand-offs last went through. */
+  private boolean warned;
+
   private long lastWarningNanos;
   private int roundsSinceWarning;
 
@@ -155,6 +158,8 @@ public class AdditionRelay {
     }
     if (failed > 0) {
       warnAtMostEvery(WARNING_GAP, failed, firstFailure);
+    } else if (handed > 0) {
+      recovered();
     }
     return handed;
   }
@@ -166,7 +171,7 @@ public class AdditionRelay {
    */
   private synchronized void warnAtMostEvery(Duration gap, int failed, RuntimeException first) {
     long now = System.nanoTime();
-    if (lastWarningNanos != 0 && now - lastWarningNanos < gap.toNanos()) {
+    if (warned && now - lastWarningNanos < gap.toNanos()) {
       roundsSinceWarning++;
       return;
     }
@@ -176,8 +181,19 @@ public class AdditionRelay {
         failed,
         roundsSinceWarning,
         first.toString());
+    warned = true;
     lastWarningNanos = now;
     roundsSinceWarning = 0;
+  }
+
+  private synchronized void recovered() {
+    if (warned) {
+      log.info(
+          "Additions are handed over again ({} more rounds had failed since the last warning)",
+          roundsSinceWarning);
+      warned = false;
+      roundsSinceWarning = 0;
+    }
   }
 
   /**

@@ -87,6 +87,12 @@ final class SuppressionImport {
         refuse("#line=" + at, "not valid CSV: " + ReadErrors.reason(e));
         complete = false;
         break;
+      } catch (StrictText.NotText e) {
+        // As a row that is not CSV: the rows before it are stored, and the import stops there.
+        rows++;
+        refuse("#line=" + e.line(), e.reason());
+        complete = false;
+        break;
       }
       rows++;
       NewEntry entry = entry(line, row);

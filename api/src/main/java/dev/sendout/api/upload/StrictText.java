@@ -1,6 +1,8 @@
 package dev.sendout.api.upload;
 
 import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.FieldProblem;
+import dev.sendout.api.problem.ProblemType;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -10,24 +12,54 @@ import java.nio.charset.Charset;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
+import java.util.List;
 
 /**
  * The text of an upload, decoded in the charset it declared, strictly: bytes that are not text in
  * that charset (a spreadsheet's Windows-1252 export sent as UTF-8) are refused as a problem naming
- * their line, where an {@code InputStreamReader} would store U+FFFD in their place. The line is
- * counted here, from the characters handed out before the bad bytes, which is why this is not an
- * {@code InputStreamReader} with a reporting decoder: that one drops the characters it decoded in
- * the same read as the error.
+ * their line ({@link NotText}), where an {@code InputStreamReader} would store U+FFFD in their
+ * place. The line is counted here, from the characters handed out before the bad bytes, which is
+ * why this is not an {@code InputStreamReader} with a reporting decoder: that one drops the
+ * characters it decoded in the same read as the error. Lines end at {@code \n}, {@code \r\n} or
+ * {@code \r}, as the readers of the text end them.
  */
 public final class StrictText extends Reader {
+
+  /** Bytes that are not text in the upload's charset, on line {@link #line}. */
+  public static final class NotText extends ApiProblem {
+    private final int line;
+    private final String reason;
+
+    NotText(int line, String reason) {
+      super(
+          ProblemType.INVALID_REQUEST,
+          "#line=" + line + ": " + reason,
+          List.of(new FieldProblem("#line=" + line, reason)));
+      this.line = line;
+      this.reason = reason;
+    }
+
+    public int line() {
+      return line;
+    }
+
+    public String reason() {
+      return reason;
+    }
+  }
 
   private final InputStream in;
   private final CharsetDecoder decoder;
   private final ByteBuffer bytes = ByteBuffer.allocate(8192).flip();
+
+  /** A pair's second half, when the caller had room for one character only. */
+  private final CharBuffer pair = CharBuffer.allocate(2).flip();
+
   private boolean endOfInput;
   private boolean flushed;
   private boolean malformed;
   private int line = 1;
+  private boolean afterCarriageReturn;
 
   public StrictText(InputStream in, Charset charset) {
     this.in = in;
@@ -43,39 +75,58 @@ public final class StrictText extends Reader {
     if (length == 0) {
       return 0;
     }
-    if (malformed) {
-      throw notText();
-    }
     CharBuffer out = CharBuffer.wrap(buffer, offset, length);
-    while (out.position() == offset) {
+    if (pair.hasRemaining()) {
+      out.put(pair.get());
+    }
+    while (out.position() == offset && !malformed) {
       if (flushed) {
         return -1;
       }
-      CoderResult result = decoder.decode(bytes, out, endOfInput);
+      // Room for one character only: a pair of surrogates is decoded aside, and handed out half
+      // by half.
+      CharBuffer into = out.remaining() < 2 ? pair.clear() : out;
+      CoderResult result = decoder.decode(bytes, into, endOfInput);
+      if (into == pair) {
+        pair.flip();
+        if (pair.hasRemaining()) {
+          out.put(pair.get());
+        }
+      }
       if (result.isError()) {
         malformed = true;
-        break;
-      }
-      if (result.isOverflow()) {
-        break;
-      }
-      if (endOfInput) {
-        decoder.flush(out);
-        flushed = true;
-      } else {
-        fill();
+      } else if (result.isUnderflow()) {
+        if (endOfInput) {
+          // What a stateful decoder would still hold: none of the JDK's holds characters here (a
+          // truncated sequence is an error of the last decode), so nothing is lost for want of
+          // room.
+          decoder.flush(out);
+          flushed = true;
+        } else {
+          fill();
+        }
       }
     }
     int read = out.position() - offset;
-    for (int i = offset; i < offset + read; i++) {
-      if (buffer[i] == '\n') {
-        line++;
-      }
-    }
+    count(buffer, offset, read);
     if (read == 0) {
-      throw notText();
+      throw new NotText(
+          line,
+          ("is not %s text; if the file is in another charset, name it in the Content-Type (for"
+                  + " example charset=windows-1252)")
+              .formatted(decoder.charset().name()));
     }
     return read;
+  }
+
+  private void count(char[] buffer, int offset, int read) {
+    for (int i = offset; i < offset + read; i++) {
+      char c = buffer[i];
+      if (c == '\r' || (c == '\n' && !afterCarriageReturn)) {
+        line++;
+      }
+      afterCarriageReturn = c == '\r';
+    }
   }
 
   private void fill() throws IOException {
@@ -87,14 +138,6 @@ public final class StrictText extends Reader {
       bytes.position(bytes.position() + n);
     }
     bytes.flip();
-  }
-
-  private ApiProblem notText() {
-    return ApiProblem.invalid(
-        "#line=" + line,
-        ("is not %s text; if the file is in another charset, name it in the Content-Type (for"
-                + " example charset=windows-1252)")
-            .formatted(decoder.charset().name()));
   }
 
   @Override

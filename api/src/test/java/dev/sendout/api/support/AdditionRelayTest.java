@@ -7,6 +7,7 @@ import static org.mockito.ArgumentMatchers.anyInt;
 import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doAnswer;
+import static org.mockito.Mockito.doNothing;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -153,6 +154,25 @@ class AdditionRelayTest {
           .signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
       verify(handoffs, never()).markHandedOver(any(), any());
       assertThat(appender.list).hasSize(1);
+
+      // Temporal back: the recovery is said once, and the next outage is warned of at once.
+      doNothing()
+          .when(workflow)
+          .signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
+      relay.relay();
+      doThrow(new IllegalStateException("Temporal unreachable again"))
+          .when(workflow)
+          .signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
+      relay.relay();
+
+      assertThat(appender.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly(
+              "Could not hand additions to 1 sendouts now (0 more rounds failed since the last"
+                  + " such line): java.lang.IllegalStateException: Temporal unreachable",
+              "Additions are handed over again (19 more rounds had failed since the last warning)",
+              "Could not hand additions to 1 sendouts now (0 more rounds failed since the last"
+                  + " such line): java.lang.IllegalStateException: Temporal unreachable again");
     } finally {
       logger.detachAppender(appender);
     }

@@ -263,6 +263,26 @@ class SuppressionApiTest {
   }
 
   @Test
+  void aCsvImportStopsAtALineThatIsNotTextInItsCharsetAndKeepsTheRowsBeforeIt() {
+    String tenant = tenant();
+    byte[] latin1 =
+        "address\nfirst@example.com\nJos\u00e9@example.com\n"
+            .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1);
+
+    Reply imported =
+        send(
+            request(tenant, "/v1/suppressions")
+                .header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(latin1)));
+
+    assertThat(imported.status()).as(imported.raw()).isEqualTo(200);
+    assertThat(imported.body().path("complete").asBoolean()).isFalse();
+    assertThat(imported.body().path("added").asInt()).isEqualTo(1);
+    assertThat(imported.body().path("errors").get(0).path("pointer").asString())
+        .isEqualTo("#line=3");
+  }
+
+  @Test
   void badInputIsA400NamingTheField() {
     String tenant = tenant();
 

@@ -3,7 +3,6 @@ package dev.sendout.api.upload;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.sendout.api.problem.ApiProblem;
 import java.io.ByteArrayInputStream;
 import java.io.Reader;
 import java.io.StringWriter;
@@ -34,16 +33,40 @@ class StrictTextTest {
 
   @Test
   void bytesThatAreNotTextInItsCharsetAreRefusedNamingTheirLine() {
-    // Line 3 is Windows-1252 sent as UTF-8, far enough in that the first read decodes lines 1-2.
-    byte[] bytes =
-        ("a".repeat(5_000) + "\nb\nJos" + "\u00e9" + "\nd\n").getBytes(StandardCharsets.ISO_8859_1);
+    // Windows-1252 sent as UTF-8: on line 1; on line 3, in the first read; on line 4, past it;
+    // with lines that end in \r alone, as a Macintosh spreadsheet's export does.
+    String bad = "Jos\u00e9\n";
+    String[] texts = {
+      bad, "a\r\nb\r\n" + bad, "a".repeat(10_000) + "\nb\nc\n" + bad, "a\rb\r" + bad.trim()
+    };
+    int[] lines = {1, 3, 4, 3};
 
-    assertThatThrownBy(() -> read(bytes, StandardCharsets.UTF_8))
-        .isInstanceOfSatisfying(
-            ApiProblem.class,
-            problem -> {
-              assertThat(problem.errors().get(0).pointer()).isEqualTo("#line=3");
-              assertThat(problem.errors().get(0).detail()).startsWith("is not UTF-8 text");
-            });
+    for (int i = 0; i < texts.length; i++) {
+      byte[] bytes = texts[i].getBytes(StandardCharsets.ISO_8859_1);
+      int line = lines[i];
+      assertThatThrownBy(() -> read(bytes, StandardCharsets.UTF_8))
+          .isInstanceOfSatisfying(
+              StrictText.NotText.class,
+              problem -> {
+                assertThat(problem.errors().get(0).pointer()).isEqualTo("#line=" + line);
+                assertThat(problem.reason()).startsWith("is not UTF-8 text");
+              });
+    }
+  }
+
+  @Test
+  void aCallerWithRoomForOneCharacterGetsAPairOfSurrogatesHalfByHalf() throws Exception {
+    String text = "a😀b\n😀";
+    StringBuilder read = new StringBuilder();
+    try (Reader reader =
+        new StrictText(
+            new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+            StandardCharsets.UTF_8)) {
+      for (int c = reader.read(); c >= 0; c = reader.read()) {
+        read.append((char) c);
+      }
+    }
+
+    assertThat(read.toString()).isEqualTo(text);
   }
 }
