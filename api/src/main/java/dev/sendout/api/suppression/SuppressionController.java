@@ -46,7 +46,7 @@ import org.springframework.web.bind.annotation.RestController;
  * events fill it on their own (hard bounces, spam reports, unsubscribes); these calls list it, look
  * one address up, add one or a CSV file of them, and take one off, which the audit trail records.
  * An address in a path is URL-decoded and normalised as the list stores it, so {@code
- * Ana@EXAMPLE.com} and {@code Ana@example.com} are the same entry.
+ * Ana@EXAMPLE.com} and {@code ana@example.com} are the same entry.
  */
 @RestController
 @RequestMapping("/v1/suppressions")
@@ -113,7 +113,7 @@ public class SuppressionController {
   @Operation(
       summary = "Whether an address or number is suppressed, and why",
       description =
-          "The address is URL-decoded and normalised first (email: domain lower-cased, in ASCII;"
+          "The address is URL-decoded and normalised first (email: lower-cased, its domain in ASCII;"
               + " phone: E.164 without separators).")
   @ApiResponse(responseCode = "200", description = "It is suppressed; the entry says why")
   @ApiResponse(responseCode = "400", description = "Neither an email address nor an E.164 number")

@@ -11,8 +11,8 @@ import java.time.Instant;
  * An address or number on the caller's suppression list: its messages become SUPPRESSED instead of
  * being sent.
  *
- * @param address in its normalised form: an email address with its domain lower-cased (and in
- *     ASCII), or an E.164 phone number
+ * @param address in its normalised form: an email address lower-cased (its domain in ASCII), or an
+ *     E.164 phone number
  * @param reason why it is there
  * @param source what put it there: {@code sendgrid:<event>:<sg_event_id>} for a provider event,
  *     {@code api:<API key name>} for a call of this API

@@ -120,7 +120,7 @@ class SuppressionApiTest {
     Reply found = get(tenant, "/v1/suppressions/Ana%40Example.com");
 
     assertThat(created.status()).as(created.raw()).isEqualTo(201);
-    assertThat(created.body().path("address").asString()).isEqualTo("Ana@example.com");
+    assertThat(created.body().path("address").asString()).isEqualTo("ana@example.com");
     assertThat(created.body().path("channel").asString()).isEqualTo("EMAIL");
     assertThat(created.body().path("reason").asString()).isEqualTo("MANUAL");
     assertThat(created.body().path("source").asString()).isEqualTo("api:support-desk");
@@ -157,14 +157,10 @@ class SuppressionApiTest {
     String tenant = tenant();
     add(tenant, "{\"address\":\"gone@example.com\",\"reason\":\"HARD_BOUNCE\"}");
 
-    Reply otherAddress = delete(tenant, "/v1/suppressions/GONE@example.com");
-    Reply removed = delete(tenant, "/v1/suppressions/gone@EXAMPLE.com");
+    Reply removed = delete(tenant, "/v1/suppressions/GONE@EXAMPLE.com");
     Reply lookup = get(tenant, "/v1/suppressions/gone@example.com");
     Reply again = delete(tenant, "/v1/suppressions/gone@example.com");
 
-    assertThat(otherAddress.status())
-        .as("the local part is kept as given: GONE is another address")
-        .isEqualTo(404);
     assertThat(removed.status()).as(removed.raw()).isEqualTo(204);
     assertThat(lookup.status()).isEqualTo(404);
     assertThat(again.status()).isEqualTo(404);
@@ -236,8 +232,7 @@ class SuppressionApiTest {
     assertThat(result.path("complete").asBoolean()).isTrue();
     assertThat(result.path("errors").findValuesAsString("pointer"))
         .containsExactly("#line=4/address", "#line=6/reason");
-    assertThat(get(tenant, "/v1/suppressions/b@example.com").status()).isEqualTo(404);
-    assertThat(get(tenant, "/v1/suppressions/B@example.com").body().path("reason").asString())
+    assertThat(get(tenant, "/v1/suppressions/b@example.com").body().path("reason").asString())
         .isEqualTo("HARD_BOUNCE");
     assertThat(get(tenant, "/v1/suppressions/a@example.com").body().path("reason").asString())
         .isEqualTo("MANUAL");

@@ -54,8 +54,7 @@ public class SuppressionGate {
   /** The address in {@code column} in {@link SuppressionKey}'s form, for the channel. */
   static String normalised(Channel channel, String column) {
     return switch (channel) {
-      case EMAIL ->
-          "split_part(%1$s, '@', 1) || '@' || lower(split_part(%1$s, '@', 2))".formatted(column);
+      case EMAIL -> "lower(%s)".formatted(column);
       case SMS -> column;
     };
   }

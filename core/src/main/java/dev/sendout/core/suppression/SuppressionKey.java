@@ -11,15 +11,17 @@ import java.util.regex.Pattern;
  *
  * <ul>
  *   <li>Email: checked by {@link EmailAddress} (which converts an internationalised domain to its
- *       ASCII form with IDNA), then the domain lower-cased. The local part is kept as given: mail
- *       servers may treat its case as significant.
+ *       ASCII form with IDNA), then lower-cased whole. A mail server may treat the case of the part
+ *       before the {@code @} as significant, but next to none does, and the engine takes two such
+ *       spellings for one recipient already (a duplicate): an unsubscribe from {@code
+ *       Ana@example.com} must stop mail to {@code ana@example.com}.
  *   <li>SMS: E.164 with its {@code +}, the form SMS sendouts store; spaces, hyphens, dots and
  *       parentheses between the digits are dropped.
  * </ul>
  *
  * <p>The release compares the list with each message's address in this same form, computed in SQL
  * by {@link SuppressionGate}: a message's email address is already in {@link EmailAddress}'s form,
- * so only its domain's case differs.
+ * so only its case differs.
  *
  * @param address in the normal form; the constructor refuses any other
  */
@@ -81,9 +83,7 @@ public record SuppressionKey(Channel channel, String address) {
     if (!checked.valid()) {
       throw new InvalidAddress("is not a valid email address: it " + checked.problem());
     }
-    String ascii = checked.ascii();
-    int at = ascii.lastIndexOf('@');
-    return ascii.substring(0, at + 1) + ascii.substring(at + 1).toLowerCase(Locale.ROOT);
+    return checked.ascii().toLowerCase(Locale.ROOT);
   }
 
   private static String phone(String number) {

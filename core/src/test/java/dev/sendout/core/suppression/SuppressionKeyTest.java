@@ -12,9 +12,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 class SuppressionKeyTest {
 
   @Test
-  void anEmailAddressKeepsItsLocalPartAndLowerCasesItsDomain() {
+  void anEmailAddressIsLowerCasedWholeThePartBeforeTheAtToo() {
     assertThat(SuppressionKey.of("Ana.Smith@Example.COM"))
-        .isEqualTo(new SuppressionKey(Channel.EMAIL, "Ana.Smith@example.com"));
+        .isEqualTo(new SuppressionKey(Channel.EMAIL, "ana.smith@example.com"));
   }
 
   @Test
@@ -39,7 +39,7 @@ class SuppressionKeyTest {
 
   @Test
   void aKeyCannotBeMadeFromAnAddressThatIsNotNormalised() {
-    assertThatThrownBy(() -> new SuppressionKey(Channel.EMAIL, "ana@Example.com"))
+    assertThatThrownBy(() -> new SuppressionKey(Channel.EMAIL, "Ana@example.com"))
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new SuppressionKey(Channel.SMS, "+44 7700 900123"))
         .isInstanceOf(IllegalArgumentException.class);

@@ -81,7 +81,7 @@ class SuppressionStoreTest extends StoreTest {
     assertThat(again.entry()).isEqualTo(first.entry());
     assertThat(again.entry().reason()).isEqualTo(SuppressionReason.HARD_BOUNCE);
     assertThat(again.entry().source()).isEqualTo("sendgrid:1");
-    assertThat(again.entry().address()).isEqualTo("Ana@example.com");
+    assertThat(again.entry().address()).isEqualTo("ana@example.com");
   }
 
   @Test
@@ -189,15 +189,16 @@ class SuppressionStoreTest extends StoreTest {
     List<StoredMessage> released = all(id);
     assertThat(released)
         .extracting(StoredMessage::status)
-        .containsExactly(SUPPRESSED, RELEASED, RELEASED);
+        .as("the part before the @ is compared without its case too")
+        .containsExactly(SUPPRESSED, RELEASED, SUPPRESSED);
     StoredMessage suppressed = released.get(0);
     assertThat(suppressed.lastError()).isEqualTo("Suppressed: HARD_BOUNCE (test)");
     assertThat(suppressed.finishedAt()).isNotNull();
     assertThat(suppressed.releasedAt()).isNull();
-    assertThat(sendouts.countByStatus(id)).containsEntry(SUPPRESSED, 1).containsEntry(RELEASED, 2);
+    assertThat(sendouts.countByStatus(id)).containsEntry(SUPPRESSED, 2).containsEntry(RELEASED, 1);
     assertThat(deliveries.claimForSend(id, 0, 0, 3))
         .extracting(OutgoingMessage::address)
-        .containsExactly("kept@example.com", "Gone@example.com");
+        .containsExactly("kept@example.com");
   }
 
   @Test
