@@ -69,8 +69,8 @@ public record CreateSendoutRequest(
         String timeZone,
     @Schema(
             description =
-                "Reminders to the recipients who have not responded, at most 10, each later than"
-                    + " the one before. A reminder goes to a recipient whose invitation was"
+                "Reminders to the recipients who have not responded, at most 10, each at least an"
+                    + " hour later than the one before. A reminder goes to a recipient whose invitation was"
                     + " accepted by the provider (not FAILED, BOUNCED, DROPPED or SUPPRESSED), who"
                     + " has not responded and is not on the tenant's suppression list. Omitted:"
                     + " none")

@@ -7,6 +7,7 @@ import static dev.sendout.api.sendout.SendoutRequestValidator.text;
 import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
 import dev.sendout.core.content.Template;
 import dev.sendout.core.reminder.Reminder;
+import dev.sendout.core.reminder.ReminderWaves;
 import dev.sendout.core.response.ThankYou;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
@@ -19,10 +20,12 @@ import java.util.Set;
 
 /**
  * The checks of a create request's {@code reminders} and {@code closesAt}: at most {@link
- * #MAX_REMINDERS} reminders, each {@code after} a positive ISO 8601 duration later than the one
- * before it, each due before the survey closes, with content that uses only the invitation's
- * template variables (every recipient was checked against those). SMS reminders carry text only.
- * Also the {@code thankYou}, whose content follows the same rules.
+ * #MAX_REMINDERS} reminders, each {@code after} a positive ISO 8601 duration at least an hour later
+ * than the one before it ({@link ReminderWaves#GROUPING}: a wave takes everyone due within the
+ * hour, each with the latest reminder due, so a reminder closer to the next would never be sent),
+ * each due before the survey closes, with content that uses only the invitation's template
+ * variables (every recipient was checked against those). SMS reminders carry text only. Also the
+ * {@code thankYou}, whose content follows the same rules.
  */
 final class ReminderRules {
 
@@ -92,10 +95,12 @@ final class ReminderRules {
       }
       Duration after = after(at + "/after", r.after(), problems);
       if (after != null) {
-        if (previous != null && after.compareTo(previous) <= 0) {
+        if (previous != null && after.compareTo(previous.plus(ReminderWaves.GROUPING)) < 0) {
           problems.add(
               at + "/after",
-              "must be later than the reminder before it (%s)".formatted(given.get(i - 1).after()));
+              ("must be at least an hour later than the reminder before it (%s): a reminder wave"
+                      + " takes everyone due within the hour, with the latest reminder due")
+                  .formatted(given.get(i - 1).after()));
         }
         if (closesAt != null && !sendAt.plus(after).isBefore(closesAt)) {
           problems.add(

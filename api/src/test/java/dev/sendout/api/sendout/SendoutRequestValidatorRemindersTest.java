@@ -115,6 +115,19 @@ class SendoutRequestValidatorRemindersTest {
   }
 
   @Test
+  void aReminderLessThanAnHourAfterTheOneBeforeIsRefusedSinceItsWaveWouldSkipThatOne() {
+    assertThat(problems(email(List.of(after("PT1M"), after("PT2M"), after("PT1H2M")), null)))
+        .extracting(FieldProblem::pointer, FieldProblem::detail)
+        .containsExactly(
+            tuple(
+                "/reminders/1/after",
+                "must be at least an hour later than the reminder before it (PT1M): a reminder"
+                    + " wave takes everyone due within the hour, with the latest reminder due"));
+    assertThat(validator.validate(email(List.of(after("PT1M"), after("PT1H1M")), null)).reminders())
+        .hasSize(2);
+  }
+
+  @Test
   void aCloseMoreThan366DaysAfterTheSendTimeIsRefused() {
     Instant sendAt = Instant.parse(SEND_AT);
 
