@@ -13,6 +13,7 @@ import dev.sendout.api.upload.NdjsonLines;
 import dev.sendout.api.upload.ReadErrors;
 import dev.sendout.api.upload.StrictText;
 import dev.sendout.core.channel.email.EmailAddress;
+import dev.sendout.core.channel.sms.PhoneNumbers;
 import dev.sendout.core.response.RecordedResponse;
 import dev.sendout.core.response.ReportedResponse;
 import dev.sendout.core.response.ResponseStore;
@@ -255,10 +256,17 @@ public class ResponseService {
     return value;
   }
 
-  /** An email address as it is stored (its domain in ASCII); anything else as given. */
+  /**
+   * The address in the form messages store it: an email address with its domain in ASCII, a phone
+   * number in E.164 however it is spaced or punctuated (as creates and additions take it); what is
+   * neither, as given, which no message has.
+   */
   private static String address(Channel channel, String address) {
-    if (address == null || channel != Channel.EMAIL) {
-      return address;
+    if (address == null) {
+      return null;
+    }
+    if (channel == Channel.SMS) {
+      return PhoneNumbers.e164(address).orElse(address);
     }
     var checked = EmailAddress.check(address);
     return checked.valid() ? checked.ascii() : address;

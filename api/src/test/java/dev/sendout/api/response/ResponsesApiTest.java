@@ -384,6 +384,33 @@ class ResponsesApiTest {
   }
 
   @Test
+  void anSmsResponseByNumberFindsItsRecipientHoweverTheNumberIsWritten() {
+    String tenant = tenant();
+    Reply created =
+        post(
+            tenant,
+            "/v1/sendouts",
+            "application/json",
+            """
+            {"channel":"SMS","from":{"senderId":"SurveyCo"},"text":"Take our survey",
+             "sendAt":"%s","recipients":[{"phone":"+12015551014"},{"phone":"+12015551015"}]}"""
+                .formatted(Instant.now().plusSeconds(86_400)));
+    assertThat(created.status()).as(created.raw()).isEqualTo(202);
+    UUID id = UUID.fromString(created.body().path("id").asString());
+
+    Reply reply =
+        respond(
+            tenant,
+            id,
+            "{\"address\":\"+1 (201) 555-1014\"},{\"address\":\"+1.201.555.1015\"},"
+                + "{\"address\":\"+1 201 555 9999\"}");
+
+    assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
+    assertThat(reply.body().path("results").findValuesAsString("result"))
+        .containsExactly("RECORDED", "RECORDED", "UNKNOWN");
+  }
+
+  @Test
   void deliveredResponsesAreCountedBesideTheDeliveryCounts() {
     String tenant = tenant();
     UUID id = sendout(tenant, 4);
