@@ -136,6 +136,19 @@ class TenantsEndToEndTest {
     assertThat(refused.status()).isEqualTo(401);
     assertThat(refused.body().path("type").asText())
         .isEqualTo("urn:sendout:problem:api-key-invalid");
+
+    // A key's name is one line: it goes into suppression sources and the audit trail.
+    var twoLines =
+        admin.postAs(
+            "/admin/api-keys", "{\"tenantId\":\"tenant-c\",\"name\":\"a\\nb\"}", ADMIN_TOKEN);
+    assertThat(twoLines.status()).isEqualTo(400);
+    assertThat(
+            admin
+                .deleteAs("/admin/api-keys/not-a-uuid", ADMIN_TOKEN)
+                .body()
+                .path("detail")
+                .asText())
+        .isEqualTo("Nothing has the id 'not-a-uuid': it is not a UUID");
   }
 
   @Test

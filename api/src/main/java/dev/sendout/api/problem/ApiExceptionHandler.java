@@ -121,9 +121,13 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
-    // An id that is not even a UUID names no sendout: the same answer as an unknown one.
+    // An id that is not even a UUID names nothing: the same status as an unknown one. Which kind
+    // of thing it would name is the path's (a sendout, a message, an API key), not said here.
     if (e.getRequiredType() == UUID.class) {
-      return respond(ProblemType.NOT_FOUND, "No sendout with id " + e.getValue(), List.of());
+      return respond(
+          ProblemType.NOT_FOUND,
+          "Nothing has the id '%s': it is not a UUID".formatted(e.getValue()),
+          List.of());
     }
     return respond(
         ProblemType.INVALID_REQUEST,

@@ -2,6 +2,7 @@ package dev.sendout.api.tenant;
 
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.api.sendout.TextRules;
 import dev.sendout.core.tenant.ApiKeys;
 import dev.sendout.core.tenant.ApiKeys.IssuedKey;
 import dev.sendout.core.tenant.ApiKeys.KeyInfo;
@@ -47,6 +48,11 @@ public class AdminController {
     String name = request.name() == null ? "unnamed" : request.name();
     if (name.isBlank() || name.length() > 128) {
       throw ApiProblem.invalid("/name", "must be 1 to 128 characters");
+    }
+    // The name goes into sources and the audit trail as one line, as a support action's "by" does.
+    String problem = TextRules.problem(name, TextRules.Kind.LINE);
+    if (problem != null) {
+      throw ApiProblem.invalid("/name", problem);
     }
     return keys.issue(request.tenantId(), name);
   }

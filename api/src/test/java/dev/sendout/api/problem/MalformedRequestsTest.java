@@ -215,6 +215,15 @@ class MalformedRequestsTest {
   }
 
   @Test
+  void anIdThatIsNotAUuidIsA404ThatNamesNoKindOfThingItIsNot() {
+    Reply sendout = send(request("/v1/sendouts/not-a-uuid").GET());
+
+    assertProblem(sendout, 404);
+    assertThat(sendout.json().path("detail").asString())
+        .isEqualTo("Nothing has the id 'not-a-uuid': it is not a UUID");
+  }
+
+  @Test
   void theErrorPageCalledAsAPathIsA404NotA500() {
     for (String method : new String[] {"GET", "POST", "DELETE"}) {
       Reply reply =
