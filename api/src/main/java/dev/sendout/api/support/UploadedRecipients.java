@@ -9,7 +9,6 @@ import dev.sendout.api.upload.StrictText;
 import dev.sendout.core.content.Sha256;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.Reader;
@@ -23,7 +22,6 @@ import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -87,25 +85,8 @@ final class UploadedRecipients implements RecipientSource {
     this.lines =
         switch (format) {
           case NDJSON -> ndjson(new NdjsonLines(text), json);
-          case CSV -> csv(withoutByteOrderMark(text));
+          case CSV -> csv(text);
         };
-  }
-
-  /**
-   * The text without the byte order mark that spreadsheet programs put first in a "CSV UTF-8" file,
-   * which would otherwise become part of the first column's name.
-   */
-  private static BufferedReader withoutByteOrderMark(Reader text) {
-    BufferedReader reader = new BufferedReader(text);
-    try {
-      reader.mark(1);
-      if (reader.read() != '\uFEFF') {
-        reader.reset();
-      }
-      return reader;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   /** One recipient and the line it came from. */
@@ -216,7 +197,7 @@ final class UploadedRecipients implements RecipientSource {
               .with(CsvSchema.emptySchema().withHeader())
               .readValues(body);
     } catch (JacksonException e) {
-      throw unreadable(e)
+      throw ReadErrors.unreadable(e)
           .<RuntimeException>map(io -> io)
           .orElseGet(
               () -> ApiProblem.invalid("#line=1", "not a CSV header row: " + ReadErrors.reason(e)));
@@ -233,7 +214,7 @@ final class UploadedRecipients implements RecipientSource {
 
       /** A row that cannot be read, such as an unclosed quote or more columns than the header. */
       private RuntimeException notCsv(JacksonException e) {
-        var unreadable = unreadable(e);
+        var unreadable = ReadErrors.unreadable(e);
         if (unreadable.isPresent()) {
           return unreadable.get();
         }
@@ -265,16 +246,6 @@ final class UploadedRecipients implements RecipientSource {
             new Recipient(email, phone, name, row.isEmpty() ? null : row, externalId, timeZone));
       }
     };
-  }
-
-  /**
-   * The failure to read the body that the CSV parser wraps as its own, such as a body over the
-   * upload limit: that is no fault of the CSV, and is answered as what it is.
-   */
-  private static Optional<UncheckedIOException> unreadable(JacksonException e) {
-    return e.getCause() instanceof IOException io
-        ? Optional.of(new UncheckedIOException(io))
-        : Optional.empty();
   }
 
   private static String blankToNull(String value) {

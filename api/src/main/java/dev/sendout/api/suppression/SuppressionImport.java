@@ -8,10 +8,8 @@ import dev.sendout.core.suppression.SuppressionKey;
 import dev.sendout.core.suppression.SuppressionReason;
 import dev.sendout.core.suppression.SuppressionStore;
 import dev.sendout.core.suppression.SuppressionStore.NewEntry;
-import java.io.BufferedReader;
-import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
+import java.io.Reader;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,7 +17,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.MappingIterator;
@@ -60,8 +57,7 @@ final class SuppressionImport {
   }
 
   ImportResult read(InputStream body, Charset charset) {
-    BufferedReader reader = withoutByteOrderMark(new BufferedReader(new StrictText(body, charset)));
-    MappingIterator<Map<String, String>> csv = open(reader);
+    MappingIterator<Map<String, String>> csv = open(new StrictText(body, charset));
     List<NewEntry> chunk = new ArrayList<>(CHUNK);
     boolean complete = true;
     while (true) {
@@ -74,7 +70,7 @@ final class SuppressionImport {
         line = csv.currentLocation().getLineNr();
         row = csv.nextValue();
       } catch (JacksonException e) {
-        unreadable(e)
+        ReadErrors.unreadable(e)
             .ifPresent(
                 io -> {
                   throw io;
@@ -111,7 +107,7 @@ final class SuppressionImport {
     return new ImportResult(rows, added, valid - added, invalid, List.copyOf(errors), complete);
   }
 
-  private MappingIterator<Map<String, String>> open(BufferedReader reader) {
+  private MappingIterator<Map<String, String>> open(Reader reader) {
     MappingIterator<Map<String, String>> csv;
     Set<String> header;
     try {
@@ -127,7 +123,7 @@ final class SuppressionImport {
         schema.forEach(column -> header.add(column.getName()));
       }
     } catch (JacksonException e) {
-      throw unreadable(e)
+      throw ReadErrors.unreadable(e)
           .<RuntimeException>map(io -> io)
           .orElseGet(
               () -> ApiProblem.invalid("#line=1", "not a CSV header row: " + ReadErrors.reason(e)));
@@ -182,31 +178,5 @@ final class SuppressionImport {
       added += store.addAll(tenantId, chunk);
       chunk.clear();
     }
-  }
-
-  /**
-   * The text without the byte order mark that spreadsheet programs put first in a "CSV UTF-8" file,
-   * which would otherwise become part of the first column's name.
-   */
-  private static BufferedReader withoutByteOrderMark(BufferedReader reader) {
-    try {
-      reader.mark(1);
-      if (reader.read() != '\uFEFF') {
-        reader.reset();
-      }
-      return reader;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  /**
-   * The failure to read the body that the CSV parser wraps as its own, such as a body over the
-   * upload limit: that is no fault of the CSV, and is answered as what it is.
-   */
-  private static Optional<UncheckedIOException> unreadable(JacksonException e) {
-    return e.getCause() instanceof IOException io
-        ? Optional.of(new UncheckedIOException(io))
-        : Optional.empty();
   }
 }

@@ -7,9 +7,8 @@ import java.io.Reader;
  * The lines of an NDJSON upload, read a buffer at a time, none held longer than {@link #MAX_LINE}
  * characters: a gigabyte upload of one line would otherwise be read whole into one string and fill
  * the heap. A line past the bound is skipped to its end and reported ({@link LineTooLong}), so a
- * reader may refuse the upload or only that line. A byte order mark first is skipped, as editors
- * and spreadsheet programs write one. Lines end at {@code \n}, {@code \r\n} or {@code \r}, as
- * {@link java.io.BufferedReader#readLine} ends them.
+ * reader may refuse the upload or only that line. Lines end at {@code \n}, {@code \r\n} or {@code
+ * \r}, as {@link java.io.BufferedReader#readLine} ends them.
  */
 public final class NdjsonLines {
 
@@ -24,7 +23,6 @@ public final class NdjsonLines {
   private int position;
   private int limit;
   private int number;
-  private boolean started;
   private boolean afterCarriageReturn;
 
   public NdjsonLines(Reader text) {
@@ -99,13 +97,6 @@ public final class NdjsonLines {
     int read = text.read(buffer, 0, buffer.length);
     position = 0;
     limit = Math.max(read, 0);
-    if (!started && limit > 0) {
-      started = true;
-      if (buffer[0] == '\uFEFF') {
-        position = 1;
-        return position < limit || fill();
-      }
-    }
     return limit > 0;
   }
 }

@@ -1,6 +1,9 @@
 package dev.sendout.api.upload;
 
 import dev.sendout.api.problem.ApiExceptionHandler;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Optional;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.DatabindException;
@@ -13,6 +16,16 @@ import tools.jackson.databind.DatabindException;
 public final class ReadErrors {
 
   private ReadErrors() {}
+
+  /**
+   * The failure to read the body that a CSV parser wraps as its own, such as a body over the upload
+   * limit: that is no fault of the CSV, and is answered as what it is.
+   */
+  public static Optional<UncheckedIOException> unreadable(JacksonException e) {
+    return e.getCause() instanceof IOException io
+        ? Optional.of(new UncheckedIOException(io))
+        : Optional.empty();
+  }
 
   /** The reason, such as "unexpected value or field at /email"; never a class name. */
   public static String reason(JacksonException e) {

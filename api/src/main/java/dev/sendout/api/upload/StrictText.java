@@ -21,7 +21,9 @@ import java.util.List;
  * place. The line is counted here, from the characters handed out before the bad bytes, which is
  * why this is not an {@code InputStreamReader} with a reporting decoder: that one drops the
  * characters it decoded in the same read as the error. Lines end at {@code \n}, {@code \r\n} or
- * {@code \r}, as the readers of the text end them.
+ * {@code \r}, as the readers of the text end them. A byte order mark first is skipped: editors and
+ * spreadsheet programs ("CSV UTF-8") put one there, and it is no part of the first line or of the
+ * first column's name.
  */
 public final class StrictText extends Reader {
 
@@ -55,6 +57,7 @@ public final class StrictText extends Reader {
   /** A pair's second half, when the caller had room for one character only. */
   private final CharBuffer pair = CharBuffer.allocate(2).flip();
 
+  private boolean started;
   private boolean endOfInput;
   private boolean flushed;
   private boolean malformed;
@@ -108,6 +111,15 @@ public final class StrictText extends Reader {
       }
     }
     int read = out.position() - offset;
+    if (!started && read > 0) {
+      started = true;
+      if (buffer[offset] == '\uFEFF') {
+        System.arraycopy(buffer, offset + 1, buffer, offset, --read);
+        if (read == 0) {
+          return read(buffer, offset, length);
+        }
+      }
+    }
     count(buffer, offset, read);
     if (read == 0) {
       throw new NotText(

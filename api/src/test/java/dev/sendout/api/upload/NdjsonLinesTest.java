@@ -13,12 +13,10 @@ import org.junit.jupiter.api.Test;
 class NdjsonLinesTest {
 
   @Test
-  void linesEndAsBufferedReaderEndsThemAndAByteOrderMarkFirstIsSkipped() throws Exception {
-    assertThat(all(new NdjsonLines(new StringReader("\uFEFFa\nb\r\nc\rd\n\ne"))))
+  void linesEndAsBufferedReaderEndsThem() throws Exception {
+    assertThat(all(new NdjsonLines(new StringReader("a\nb\r\nc\rd\n\ne"))))
         .containsExactly("a", "b", "c", "d", "", "e");
-    assertThat(all(new NdjsonLines(new StringReader("a\uFEFF\n")))).containsExactly("a\uFEFF");
     assertThat(all(new NdjsonLines(new StringReader("")))).isEmpty();
-    assertThat(all(new NdjsonLines(new StringReader("\uFEFF")))).isEmpty();
   }
 
   @Test

@@ -32,6 +32,23 @@ class StrictTextTest {
   }
 
   @Test
+  void aByteOrderMarkFirstIsSkippedAndOneElsewhereKept() throws Exception {
+    assertThat(read("\uFEFFa\nb".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+        .isEqualTo("a\nb");
+    assertThat(read("a\uFEFF\n".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8))
+        .isEqualTo("a\uFEFF\n");
+    assertThat(read("\uFEFF".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8)).isEmpty();
+    // A caller with room for one character gets the first after the mark.
+    try (Reader reader =
+        new StrictText(
+            new ByteArrayInputStream("\uFEFFa".getBytes(StandardCharsets.UTF_8)),
+            StandardCharsets.UTF_8)) {
+      assertThat(reader.read()).isEqualTo('a');
+      assertThat(reader.read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
   void bytesThatAreNotTextInItsCharsetAreRefusedNamingTheirLine() {
     // Windows-1252 sent as UTF-8: on line 1; on line 3, in the first read; on line 4, past it;
     // with lines that end in \r alone, as a Macintosh spreadsheet's export does.
