@@ -6,7 +6,6 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
 import dev.sendout.core.content.Sha256;
 import dev.sendout.core.sendout.SendoutStarter;
-import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.AuditTrail;
 import dev.sendout.core.temporal.GrpcStatus;
@@ -52,7 +51,6 @@ class SendoutWorkflows {
 
   private final WorkflowClient temporal;
   private final SendoutStarter starter;
-  private final SendoutStore sendouts;
   private final FindingStore findings;
   private final AuditTrail audit;
   private final WatchdogProperties properties;
@@ -61,14 +59,12 @@ class SendoutWorkflows {
   SendoutWorkflows(
       WorkflowClient temporal,
       SendoutStarter starter,
-      SendoutStore sendouts,
       FindingStore findings,
       AuditTrail audit,
       WatchdogProperties properties,
       Clock clock) {
     this.temporal = temporal;
     this.starter = starter;
-    this.sendouts = sendouts;
     this.findings = findings;
     this.audit = audit;
     this.properties = properties;
@@ -177,11 +173,9 @@ class SendoutWorkflows {
           .newWorkflowStub(SendoutWorkflow.class, SendoutWorkflow.workflowId(sendoutId.toString()))
           .recipientsAdded(new AddedRanges(ranges, true));
     } catch (WorkflowNotFoundException closed) {
-      StoredSendout sendout = sendouts.find(sendoutId).orElse(null);
-      if (sendout == null || sendout.completedAt() == null || !sendout.open(clock.instant())) {
+      if (starter.reopenForAdded(sendoutId, ranges) != SendoutStarter.LateAddition.REOPENED) {
         return false;
       }
-      starter.reopenForAdded(sendout, ranges);
       to = "a new run of the completed sendout's workflow";
     }
     int messages = ranges.stream().mapToInt(SeqRange::size).sum();

@@ -1,8 +1,6 @@
 package dev.sendout.api.support;
 
 import dev.sendout.core.sendout.SendoutStarter;
-import dev.sendout.core.sendout.SendoutStore;
-import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.AdditionHandoffs;
 import dev.sendout.core.support.AdditionHandoffs.Pending;
 import dev.sendout.core.support.RecipientAdditions;
@@ -11,7 +9,6 @@ import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SeqRange;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -59,9 +56,7 @@ public class AdditionRelay {
   private final RecipientAdditions additions;
   private final WorkflowClient temporal;
   private final TransactionTemplate transaction;
-  private final SendoutStore sendouts;
   private final SendoutStarter starter;
-  private final Clock clock;
 
   /** How long new additions wait for the workflow to release the last hand-off, at most. */
   static final Duration WAIT_FOR_RELEASE = Duration.ofSeconds(10);
@@ -104,9 +99,7 @@ public class AdditionRelay {
       RecipientAdditions additions,
       WorkflowClient temporal,
       TransactionTemplate transaction,
-      SendoutStore sendouts,
       SendoutStarter starter,
-      Clock clock,
       @Value("${sendout.api.addition-relay-gap:1s}") Duration gap) {
     if (gap.isNegative() || gap.compareTo(WAIT_FOR_RELEASE) >= 0) {
       throw new IllegalStateException(
@@ -118,9 +111,7 @@ public class AdditionRelay {
     this.additions = additions;
     this.temporal = temporal;
     this.transaction = transaction;
-    this.sendouts = sendouts;
     this.starter = starter;
-    this.clock = clock;
   }
 
   /** Every {@code sendout.api.addition-relay-interval} (200 ms): hands over what is pending. */
@@ -157,7 +148,7 @@ public class AdditionRelay {
       }
     }
     if (failed > 0) {
-      warnAtMostEvery(WARNING_GAP, failed, firstFailure);
+      warnNowAndThen(failed, firstFailure);
     } else if (handed > 0) {
       recovered();
     }
@@ -166,12 +157,13 @@ public class AdditionRelay {
 
   /**
    * Temporal unreachable or slow, or a workflow stopped until the watchdog restarts it: the
-   * additions stay pending for the next round, five rounds a second. One line per {@code gap}, not
-   * one per round nor per sendout, however long it lasts and however many are waiting.
+   * additions stay pending for the next round, five rounds a second. One line per {@link
+   * #WARNING_GAP}, not one per round nor per sendout, however long it lasts and however many are
+   * waiting.
    */
-  private synchronized void warnAtMostEvery(Duration gap, int failed, RuntimeException first) {
+  private synchronized void warnNowAndThen(int failed, RuntimeException first) {
     long now = System.nanoTime();
-    if (warned && now - lastWarningNanos < gap.toNanos()) {
+    if (warned && now - lastWarningNanos < WARNING_GAP.toNanos()) {
       roundsSinceWarning++;
       return;
     }
@@ -253,23 +245,23 @@ public class AdditionRelay {
    * unfinished keeps them pending for the run the watchdog starts from its record.
    */
   private RuntimeException afterClose(Pending pending, WorkflowNotFoundException closed) {
-    StoredSendout sendout = sendouts.find(pending.sendoutId()).orElse(null);
-    if (sendout == null || !sendout.open(clock.instant())) {
-      cancelTooLate(pending);
-      return null;
-    }
-    if (sendout.completedAt() == null) {
-      return closed;
-    }
+    SendoutStarter.LateAddition late;
     try {
-      starter.reopenForAdded(sendout, pending.ranges());
+      late = starter.reopenForAdded(pending.sendoutId(), pending.ranges());
     } catch (RuntimeException e) {
       return e;
     }
-    log.info(
-        "Sendout {} completed before {} added messages reached it: reopened to send them",
-        pending.sendoutId(),
-        pending.ranges().stream().mapToInt(SeqRange::size).sum());
+    switch (late) {
+      case REOPENED ->
+          log.info(
+              "Sendout {} completed before {} added messages reached it: reopened to send them",
+              pending.sendoutId(),
+              pending.ranges().stream().mapToInt(SeqRange::size).sum());
+      case AWAITING_RESTART -> {
+        return closed;
+      }
+      case NEVER_SENT -> cancelTooLate(pending);
+    }
     return null;
   }
 

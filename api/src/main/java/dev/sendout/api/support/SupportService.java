@@ -48,9 +48,7 @@ public class SupportService {
       Tenant tenant, UUID id, SupportActionType action, SupportActionRequest request) {
     StoredSendout sendout = tenantSendouts.get(tenant, id);
     SupportAction by = supportAction(action, request);
-    if (action == SupportActionType.RESEND
-        && sendout.closesAt() != null
-        && !clock.instant().isBefore(sendout.closesAt())) {
+    if (action == SupportActionType.RESEND && sendout.closed(clock.instant())) {
       // Past its close a sendout sends nothing (its workflow has cut what was still to go), so
       // messages moved back to RELEASED would wait there for good.
       throw new ApiProblem(

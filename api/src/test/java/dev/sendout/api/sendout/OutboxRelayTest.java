@@ -43,7 +43,7 @@ class OutboxRelayTest extends StoreTest {
         .execute();
     List<String> rowDuringStart = new ArrayList<>();
     SendoutStarter starter =
-        new SendoutStarter(null, null, null, "unused") {
+        new SendoutStarter(null, null, null, null, null, "unused") {
           @Override
           public void start(StoredSendout sendout) {
             if (!sendout.id().equals(id)) {

@@ -18,7 +18,6 @@ import static org.mockito.Mockito.when;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.sendout.core.sendout.SendoutStarter;
-import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.support.AdditionHandoffs;
 import dev.sendout.core.support.AdditionHandoffs.Pending;
 import dev.sendout.core.support.RecipientAdditions;
@@ -27,7 +26,6 @@ import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SeqRange;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -64,9 +62,7 @@ class AdditionRelayTest {
         mock(RecipientAdditions.class),
         temporal,
         transaction,
-        mock(SendoutStore.class),
         mock(SendoutStarter.class),
-        Clock.systemUTC(),
         gap);
   }
 

@@ -21,8 +21,10 @@ import io.temporal.client.WorkflowExecutionAlreadyStarted;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
+import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -37,16 +39,22 @@ import org.springframework.stereotype.Component;
 public class SendoutStarter {
 
   private final WorkflowClient temporal;
+  private final SendoutStore sendouts;
+  private final Clock clock;
   private final String taskQueue;
   private final WorkflowProperties properties;
   private final Channels channels;
 
   public SendoutStarter(
       WorkflowClient temporal,
+      SendoutStore sendouts,
+      Clock clock,
       WorkflowProperties properties,
       Channels channels,
       @Value("${sendout.task-queue.workflows}") String taskQueue) {
     this.temporal = temporal;
+    this.sendouts = sendouts;
+    this.clock = clock;
     this.taskQueue = taskQueue;
     this.properties = properties;
     this.channels = channels;
@@ -100,17 +108,35 @@ public class SendoutStarter {
     return reopened(sendout, "reopened to send failed messages again");
   }
 
+  /** What became of messages added to a sendout whose workflow was found closed. */
+  public enum LateAddition {
+    /** A new run of the completed sendout took them. */
+    REOPENED,
+    /** The workflow stopped unfinished: the run the watchdog starts from the record takes them. */
+    AWAITING_RESTART,
+    /** The sendout is cancelled, its survey closed, or it is gone: they can never be sent. */
+    NEVER_SENT
+  }
+
   /**
-   * Hands messages added to a sendout whose workflow completed before it took them (an addition
-   * committed while the run was finishing) to a new run, with signal-with-start: the run begins
-   * with every batch settled ({@link SendoutCheckpoint#completed}), takes the ranges as the
-   * watchdog's hand-over (planned again though below its count), sends them and completes again. A
-   * workflow still running takes the signal as usual.
+   * Hands messages added to a sendout whose workflow was found closed (an addition committed while
+   * the run was finishing, or left QUEUED by it) to a new run, when the sendout completed and may
+   * still send: with signal-with-start, the run begins with every batch settled ({@link
+   * SendoutCheckpoint#completed}), takes the ranges as the watchdog's hand-over (planned again
+   * though below its count), sends them and completes again. A workflow still running takes the
+   * signal as usual. Used by the api's addition relay and by the watchdog alike.
    *
    * <p>Like a resend's, the new run releases them at once and sends no reminders ({@link
    * #reopened}).
    */
-  public void reopenForAdded(StoredSendout sendout, List<SeqRange> ranges) {
+  public LateAddition reopenForAdded(UUID sendoutId, List<SeqRange> ranges) {
+    StoredSendout sendout = sendouts.find(sendoutId).orElse(null);
+    if (sendout == null || !sendout.open(clock.instant())) {
+      return LateAddition.NEVER_SENT;
+    }
+    if (sendout.completedAt() == null) {
+      return LateAddition.AWAITING_RESTART;
+    }
     Reopening reopening = reopened(sendout, "reopened for recipients added as it completed");
     reopening
         .workflow()
@@ -118,6 +144,7 @@ public class SendoutStarter {
             SendoutWorkflow.RECIPIENTS_ADDED,
             new Object[] {new AddedRanges(ranges, true)},
             new Object[] {reopening.start()});
+    return LateAddition.REOPENED;
   }
 
   /**

@@ -55,6 +55,11 @@ public record StoredSendout(
    * Whether messages may still go out for it at {@code now}: not cancelled, its survey not closed.
    */
   public boolean open(Instant now) {
-    return status != SendoutStatus.CANCELLED && (closesAt == null || now.isBefore(closesAt));
+    return status != SendoutStatus.CANCELLED && !closed(now);
+  }
+
+  /** Whether its survey has closed by {@code now}: after that nothing more is sent. */
+  public boolean closed(Instant now) {
+    return closesAt != null && !now.isBefore(closesAt);
   }
 }
