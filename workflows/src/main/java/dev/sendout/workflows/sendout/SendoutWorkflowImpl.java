@@ -321,11 +321,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    * and no reminder wave comes. What is in flight settles, and the sendout completes.
    */
   private void closeWhenDue() {
-    if (reminders == null
-        || reminders.closed()
-        || start.closesAt() == null
-        || cancelling
-        || now().isBefore(start.closesAt())) {
+    if (reminders == null || reminders.closed() || cancelling || !pastClose()) {
       return;
     }
     int cancelled = store.close(new SendoutActivities.CloseSendout(start.sendoutId()));
@@ -745,7 +741,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         remindersPending(),
         // The close's own time as well: the first task of a restarted run has no schedule yet, and
         // the timer that closes the survey fires a moment after it.
-        closed() || (start.closesAt() != null && !now().isBefore(start.closesAt())));
+        closed() || pastClose());
+  }
+
+  /** Whether the survey's close time has come, by the workflow's clock. */
+  private boolean pastClose() {
+    return start.closesAt() != null && !now().isBefore(start.closesAt());
   }
 
   /**
