@@ -10,7 +10,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -20,22 +19,27 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Wakes the batch workflows whose messages received receipts, with at most one {@code
- * receiptsArrived} signal per batch every {@link #MIN_SIGNAL_INTERVAL_MS}, however many receipts
- * and webhook calls there were. A batch workflow reads its receipts from the store, so the signal
- * only says "look now"; each signal costs the batch a workflow task, and a large sendout's receipts
- * touch all its batches at once, so coalescing them is what keeps Temporal's load flat.
+ * Wakes the workflows whose messages received receipts, with at most one {@code receiptsArrived}
+ * signal per workflow every {@link #MIN_SIGNAL_INTERVAL_MS}, however many receipts and webhook
+ * calls there were. A workflow reads its receipts from the store, so the signal only says "look
+ * now"; each signal costs a workflow task, and a large sendout's receipts touch all its batches at
+ * once, so coalescing them is what keeps Temporal's load flat.
  *
  * <p>A sendout runs its only batch, and small batches of added recipients, inline, with no batch
- * workflow: when a batch has no workflow, the sendout's own workflow is woken instead, once per
- * sendout however many of its batches were touched.
+ * workflow: when a batch has no workflow, the sendout's own workflow is woken instead, and that one
+ * signal wakes every batch it runs. A sendout receiving a round of additions a second has a new
+ * inline batch each second; its wakes are coalesced like a batch's, so that its receipts cost it a
+ * workflow task every few seconds rather than one a round. The batches found to have no workflow
+ * are remembered, so that each costs one failed signal, not one a wake.
  *
  * <p>Signals are best effort by design: the webhook has already answered once receipts are stored,
  * and a batch whose signal is lost (Temporal away, the set full) still finds them at its next timed
- * check. The set of batches waiting to be woken is bounded, so a flood of receipts cannot grow it.
+ * check. The sets of batches waiting to be woken and found inline are bounded, so a flood of
+ * receipts cannot grow them.
  */
 @Component
 public class ReceiptNotifier implements DisposableBean {
@@ -45,7 +49,10 @@ public class ReceiptNotifier implements DisposableBean {
   /** How often waiting batches are looked at: the first receipt of a batch waits at most this. */
   static final long FLUSH_INTERVAL_MS = 250;
 
-  /** A batch signalled this recently stays waiting; its workflow checks no more often anyway. */
+  /**
+   * A workflow signalled this recently is not signalled again yet: a batch checks its receipts no
+   * more often anyway ({@code BatchRun.MIN_CHECK_GAP}).
+   */
   static final long MIN_SIGNAL_INTERVAL_MS = 5000;
 
   /** Beyond this many batches waiting, more are left to their timed checks. */
@@ -55,16 +62,33 @@ public class ReceiptNotifier implements DisposableBean {
 
   private final WorkflowClient temporal;
   private final Set<BatchKey> pending = ConcurrentHashMap.newKeySet();
-  private final Map<BatchKey, Long> lastSignalled = new ConcurrentHashMap<>();
+
+  /** When each workflow was last signalled, by workflow id, within the last interval. */
+  private final Map<String, Long> lastSignalled = new ConcurrentHashMap<>();
+
+  /** Batches that have no workflow of their own: their sendout's workflow runs them. */
+  private final Set<BatchKey> inline = ConcurrentHashMap.newKeySet();
+
   private final ScheduledExecutorService flusher =
       Executors.newSingleThreadScheduledExecutor(daemon("receipt-notifier"));
   private final ExecutorService signals =
       Executors.newFixedThreadPool(SIGNAL_THREADS, daemon("receipt-signal"));
 
+  @Autowired
   public ReceiptNotifier(WorkflowClient temporal) {
+    this(temporal, true);
+  }
+
+  /** With {@code flushOnItsOwn} false, only calls of {@link #flush} signal (for tests). */
+  ReceiptNotifier(WorkflowClient temporal, boolean flushOnItsOwn) {
     this.temporal = temporal;
-    flusher.scheduleWithFixedDelay(
-        this::flush, FLUSH_INTERVAL_MS, FLUSH_INTERVAL_MS, TimeUnit.MILLISECONDS);
+    if (flushOnItsOwn) {
+      flusher.scheduleWithFixedDelay(
+          () -> flush(System.nanoTime() / 1_000_000),
+          FLUSH_INTERVAL_MS,
+          FLUSH_INTERVAL_MS,
+          TimeUnit.MILLISECONDS);
+    }
   }
 
   public void wake(Collection<BatchKey> batches) {
@@ -76,18 +100,15 @@ public class ReceiptNotifier implements DisposableBean {
     }
   }
 
-  private void flush() {
-    long now = System.nanoTime() / 1_000_000;
-    lastSignalled.values().removeIf(at -> now - at >= MIN_SIGNAL_INTERVAL_MS);
+  /** Signals each waiting batch whose workflow was not signalled in the last interval. */
+  void flush(long nowMs) {
+    lastSignalled.values().removeIf(at -> nowMs - at >= MIN_SIGNAL_INTERVAL_MS);
     List<Future<?>> sent = new ArrayList<>();
-    Set<UUID> sendoutsWoken = ConcurrentHashMap.newKeySet();
     for (BatchKey batch : pending) {
-      if (lastSignalled.containsKey(batch)) {
-        continue;
+      if (lastSignalled.putIfAbsent(workflowOf(batch), nowMs) == null) {
+        pending.remove(batch);
+        sent.add(signals.submit(() -> signal(batch, nowMs)));
       }
-      pending.remove(batch);
-      lastSignalled.put(batch, now);
-      sent.add(signals.submit(() -> signal(batch, sendoutsWoken)));
     }
     for (Future<?> f : sent) {
       try {
@@ -99,24 +120,35 @@ public class ReceiptNotifier implements DisposableBean {
   }
 
   /**
-   * Wakes the batch's workflow, or else its sendout's, unless {@code sendoutsWoken} says the
-   * sendout was woken in this round already.
+   * Wakes the batch's workflow, or else its sendout's: at once, unless the sendout was signalled in
+   * the last interval, when the batch waits for its next wake.
    */
-  void signal(BatchKey batch, Set<UUID> sendoutsWoken) {
-    String sendoutId = batch.sendoutId().toString();
-    String workflowId = BatchWorkflow.workflowId(sendoutId, batch.batchNo());
+  private void signal(BatchKey batch, long nowMs) {
+    String workflowId = workflowOf(batch);
     try {
-      try {
-        temporal.newWorkflowStub(BatchWorkflow.class, workflowId).receiptsArrived();
-      } catch (WorkflowNotFoundException noBatchWorkflow) {
-        // The sendout runs the batch itself (its only batch, or a small later one), or the batch
-        // has settled and the sendout ignores the signal.
-        if (!sendoutsWoken.add(batch.sendoutId())) {
+      if (!inline.contains(batch)) {
+        try {
+          temporal.newWorkflowStub(BatchWorkflow.class, workflowId).receiptsArrived();
           return;
+        } catch (WorkflowNotFoundException noBatchWorkflow) {
+          // The sendout runs the batch itself (its only batch, or a small later one), or the batch
+          // has settled and the sendout ignores the signal.
+          if (inline.size() >= MAX_PENDING) {
+            inline.clear(); // forgetting costs each batch one more failed signal
+          }
+          inline.add(batch);
+          workflowId = workflowOf(batch);
+          if (lastSignalled.putIfAbsent(workflowId, nowMs) != null) {
+            pending.add(batch);
+            return;
+          }
         }
-        workflowId = SendoutWorkflow.workflowId(sendoutId);
-        temporal.newWorkflowStub(SendoutWorkflow.class, workflowId).receiptsArrived();
       }
+      // The signal wakes every batch the sendout runs: those waiting need none of their own. They
+      // leave the set before it is sent, so that a receipt stored after this still wakes them.
+      pending.removeIf(
+          waiting -> waiting.sendoutId().equals(batch.sendoutId()) && inline.contains(waiting));
+      temporal.newWorkflowStub(SendoutWorkflow.class, workflowId).receiptsArrived();
     } catch (WorkflowNotFoundException finished) {
       // The sendout, and with it its inline batch, has finished: nothing is waiting for it.
     } catch (RuntimeException e) {
@@ -125,6 +157,13 @@ public class ReceiptNotifier implements DisposableBean {
           workflowId,
           e.toString());
     }
+  }
+
+  private String workflowOf(BatchKey batch) {
+    String sendoutId = batch.sendoutId().toString();
+    return inline.contains(batch)
+        ? SendoutWorkflow.workflowId(sendoutId)
+        : BatchWorkflow.workflowId(sendoutId, batch.batchNo());
   }
 
   @Override

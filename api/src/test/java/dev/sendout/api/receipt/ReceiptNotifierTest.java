@@ -1,5 +1,6 @@
 package dev.sendout.api.receipt;
 
+import static dev.sendout.api.receipt.ReceiptNotifier.MIN_SIGNAL_INTERVAL_MS;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
@@ -15,8 +16,7 @@ import dev.sendout.workflows.sendout.SendoutWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
-import java.util.HashSet;
-import java.util.Set;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +27,7 @@ class ReceiptNotifierTest {
   private final WorkflowClient temporal = mock(WorkflowClient.class);
   private final BatchWorkflow batch = mock(BatchWorkflow.class);
   private final SendoutWorkflow sendout = mock(SendoutWorkflow.class);
-  private final ReceiptNotifier notifier = new ReceiptNotifier(temporal);
+  private final ReceiptNotifier notifier = new ReceiptNotifier(temporal, false);
 
   ReceiptNotifierTest() {
     when(temporal.newWorkflowStub(eq(BatchWorkflow.class), anyString())).thenReturn(batch);
@@ -42,32 +42,56 @@ class ReceiptNotifierTest {
 
   @Test
   void aBatchWithAWorkflowOfItsOwnIsWokenAndTheSendoutIsLeftAlone() {
-    notifier.signal(new BatchKey(sendoutId, 0), new HashSet<>());
+    wakeAndFlush(0, 0);
 
-    verify(temporal).newWorkflowStub(BatchWorkflow.class, "sendout-" + sendoutId + "-batch-0");
+    verify(temporal).newWorkflowStub(BatchWorkflow.class, batchWorkflow(0));
     verify(batch).receiptsArrived();
     verify(sendout, never()).receiptsArrived();
+  }
+
+  @Test
+  void eachBatchWorkflowIsSignalledAtMostOnceAnInterval() {
+    wakeAndFlush(0, 0, 1);
+    verify(batch, times(2)).receiptsArrived();
+
+    wakeAndFlush(1000, 0);
+    notifier.flush(MIN_SIGNAL_INTERVAL_MS - 1);
+    verify(batch, times(2)).receiptsArrived();
+
+    notifier.flush(MIN_SIGNAL_INTERVAL_MS);
+    verify(batch, times(3)).receiptsArrived();
+    verify(temporal, times(2)).newWorkflowStub(BatchWorkflow.class, batchWorkflow(0));
   }
 
   @Test
   void aBatchSentInlineWakesItsSendoutWorkflow() {
     doThrow(notFound()).when(batch).receiptsArrived();
 
-    notifier.signal(new BatchKey(sendoutId, 0), new HashSet<>());
+    wakeAndFlush(0, 0);
 
     verify(sendout).receiptsArrived();
   }
 
   @Test
-  void laterBatchesWithoutAWorkflowWakeTheirSendoutOnceARound() {
+  void inlineBatchesWakeTheirSendoutOnceAnIntervalAndAreLookedForOnce() {
     doThrow(notFound()).when(batch).receiptsArrived();
-    Set<UUID> woken = new HashSet<>();
 
-    notifier.signal(new BatchKey(sendoutId, 3), woken);
-    notifier.signal(new BatchKey(sendoutId, 4), woken);
-
+    wakeAndFlush(0, 3, 4);
     verify(sendout, times(1)).receiptsArrived();
-    notifier.signal(new BatchKey(sendoutId, 5), new HashSet<>());
+
+    // A round a second: its batch waits for the sendout's next wake.
+    wakeAndFlush(1000, 5);
+    wakeAndFlush(2000, 6);
+    wakeAndFlush(3000, 3);
+    verify(sendout, times(1)).receiptsArrived();
+
+    notifier.flush(MIN_SIGNAL_INTERVAL_MS);
+    verify(sendout, times(2)).receiptsArrived();
+    verify(temporal, times(1)).newWorkflowStub(BatchWorkflow.class, batchWorkflow(5));
+    verify(temporal, times(1)).newWorkflowStub(BatchWorkflow.class, batchWorkflow(3));
+
+    // That one signal woke every batch that waited: none is left to signal again.
+    notifier.flush(3 * MIN_SIGNAL_INTERVAL_MS);
     verify(sendout, times(2)).receiptsArrived();
   }
 
@@ -76,9 +100,18 @@ class ReceiptNotifierTest {
     doThrow(notFound()).when(batch).receiptsArrived();
     doThrow(notFound()).when(sendout).receiptsArrived();
 
-    notifier.signal(new BatchKey(sendoutId, 0), new HashSet<>());
+    wakeAndFlush(0, 0);
 
     verify(sendout).receiptsArrived();
+  }
+
+  private void wakeAndFlush(long nowMs, Integer... batchNos) {
+    notifier.wake(List.of(batchNos).stream().map(no -> new BatchKey(sendoutId, no)).toList());
+    notifier.flush(nowMs);
+  }
+
+  private String batchWorkflow(int batchNo) {
+    return "sendout-" + sendoutId + "-batch-" + batchNo;
   }
 
   private static WorkflowNotFoundException notFound() {
