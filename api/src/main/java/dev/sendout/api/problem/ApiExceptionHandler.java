@@ -91,32 +91,40 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     return response;
   }
 
-  /**
-   * A body that crossed its endpoint's limit while a handler read it as a stream (a webhook, an
-   * upload). Read through a message converter, it arrives as {@link
-   * HttpMessageNotReadableException} instead.
-   */
-  @ExceptionHandler(RequestBodyLimitFilter.BodyTooLargeException.class)
-  ResponseEntity<ProblemDetail> bodyTooLarge(RequestBodyLimitFilter.BodyTooLargeException e) {
-    return respond(ProblemType.BODY_TOO_LARGE, e.getMessage(), List.of());
+  @ExceptionHandler(UncheckedIOException.class)
+  ResponseEntity<ProblemDetail> unreadable(UncheckedIOException e) {
+    return unreadable(e.getCause());
   }
 
   /**
-   * A streamed body that could not be read: over its limit is the caller's 413; one Tomcat could
-   * not read (a broken chunked encoding, a client gone mid-body) the caller's 400, with no error
-   * logged for it; the rest ours.
+   * A body that could not be read: over its limit is the caller's 413, too slow their 408; one
+   * Tomcat could not read (a broken chunked encoding, a client gone mid-body) their 400, with no
+   * error logged for it; the rest ours.
    */
-  @ExceptionHandler(UncheckedIOException.class)
-  ResponseEntity<ProblemDetail> unreadable(UncheckedIOException e) {
-    if (e.getCause() instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
-      return bodyTooLarge(tooLarge);
+  @ExceptionHandler(IOException.class)
+  ResponseEntity<ProblemDetail> unreadable(IOException e) {
+    ResponseEntity<ProblemDetail> problem = unreadBody(e);
+    return problem != null ? problem : unexpected(e);
+  }
+
+  /** The caller's problem if {@code e}, or what it was caused by, is a body not read; else null. */
+  private static ResponseEntity<ProblemDetail> unreadBody(Throwable e) {
+    for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+      if (cause instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
+        return respond(ProblemType.BODY_TOO_LARGE, tooLarge.getMessage(), List.of());
+      }
+      if (cause instanceof RequestBodyLimitFilter.BodyTooSlowException tooSlow) {
+        return respond(ProblemType.BODY_TOO_SLOW, tooSlow.getMessage(), List.of());
+      }
+      if (cause instanceof BadRequestException) {
+        log.debug("A request body could not be read", e);
+        return respond(
+            ProblemType.INVALID_REQUEST,
+            "The request body could not be read to its end",
+            List.of());
+      }
     }
-    if (e.getCause() instanceof BadRequestException) {
-      log.debug("A request body could not be read", e);
-      return respond(
-          ProblemType.INVALID_REQUEST, "The request body could not be read to its end", List.of());
-    }
-    return unexpected(e);
+    return null;
   }
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
@@ -210,8 +218,9 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       HttpStatusCode status,
       WebRequest request) {
     Throwable cause = e.getMostSpecificCause();
-    if (cause instanceof RequestBodyLimitFilter.BodyTooLargeException tooLarge) {
-      return cast(respond(ProblemType.BODY_TOO_LARGE, tooLarge.getMessage(), List.of()));
+    ResponseEntity<ProblemDetail> unread = unreadBody(e);
+    if (unread != null) {
+      return cast(unread);
     }
     if (cause instanceof DatabindException bind && !bind.getPath().isEmpty()) {
       String pointer = pointer(bind.getPath());

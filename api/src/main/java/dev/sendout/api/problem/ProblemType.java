@@ -8,6 +8,7 @@ public enum ProblemType {
   INVALID_REQUEST("invalid-request", HttpStatus.BAD_REQUEST, "The request is invalid"),
   MALFORMED_JSON("malformed-json", HttpStatus.BAD_REQUEST, "The body is not valid JSON"),
   BODY_TOO_LARGE("body-too-large", HttpStatus.PAYLOAD_TOO_LARGE, "The request body is too large"),
+  BODY_TOO_SLOW("body-too-slow", HttpStatus.REQUEST_TIMEOUT, "The request body came too slowly"),
   NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "No such resource"),
   METHOD_NOT_ALLOWED(
       "method-not-allowed",
@@ -85,6 +86,7 @@ public enum ProblemType {
       case 404 -> NOT_FOUND;
       case 405 -> METHOD_NOT_ALLOWED;
       case 406 -> NOT_ACCEPTABLE;
+      case 408 -> BODY_TOO_SLOW;
       case 413 -> BODY_TOO_LARGE;
       case 415 -> UNSUPPORTED_MEDIA_TYPE;
       case 429 -> RATE_LIMITED;

@@ -10,7 +10,9 @@ import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -24,6 +26,14 @@ import tools.jackson.databind.ObjectMapper;
  * the Content-Type's: only the recipient upload, the response import and the suppression import
  * take {@code sendout.api.max-upload-size}, the webhooks take {@code max-webhook-body-size}, the
  * one-click unsubscribe links 4 KB, and everything else {@code max-body-size}.
+ *
+ * <p>A body must also keep coming: once its reads have waited {@link #SLOW_BODY_GRACE_NANOS} for
+ * the client in all, it must have arrived at {@link #MIN_BODY_RATE} bytes a second at least, or the
+ * request is refused with 408. A client trickling a body a byte at a time would otherwise hold its
+ * request thread, and its place among the {@code /v1} requests in progress, for as long as it
+ * likes; a webhook's body is read before its signature can be checked, so anyone could. Only the
+ * time spent waiting for the client counts, not the time the handler spends between reads (an
+ * upload's batches going to the store).
  */
 @Component
 public class RequestBodyLimitFilter extends OncePerRequestFilter {
@@ -50,16 +60,29 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
   static final long UNSUBSCRIBE_LIMIT = 4 * 1024;
 
+  /** How long reads may wait for a body before its rate is judged: 10 s. */
+  static final long SLOW_BODY_GRACE_NANOS = 10_000_000_000L;
+
+  /** The least rate, in bytes a second of waiting, a body must arrive at after the grace. */
+  static final long MIN_BODY_RATE = 8 * 1024;
+
   private final long bodyLimit;
   private final long uploadLimit;
   private final long webhookLimit;
   private final ObjectMapper json;
+  private final LongSupplier nanoTime;
 
+  @Autowired
   public RequestBodyLimitFilter(ApiProperties properties, ObjectMapper json) {
+    this(properties, json, System::nanoTime);
+  }
+
+  RequestBodyLimitFilter(ApiProperties properties, ObjectMapper json, LongSupplier nanoTime) {
     this.bodyLimit = properties.maxBodySize().toBytes();
     this.uploadLimit = properties.maxUploadSize().toBytes();
     this.webhookLimit = properties.maxWebhookBodySize().toBytes();
     this.json = json;
+    this.nanoTime = nanoTime;
   }
 
   long limitOf(HttpServletRequest request) {
@@ -100,7 +123,7 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
           new ApiProblem(ProblemType.BODY_TOO_LARGE, tooLarge(limit)), request, response, json);
       return;
     }
-    chain.doFilter(new LimitedRequest(request, limit), response);
+    chain.doFilter(new LimitedRequest(request, limit, nanoTime), response);
   }
 
   private static String tooLarge(long limit) {
@@ -114,19 +137,28 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     }
   }
 
+  /** Raised while reading a body that comes too slowly; the handler answers it with 408. */
+  public static class BodyTooSlowException extends IOException {
+    BodyTooSlowException(String message) {
+      super(message);
+    }
+  }
+
   private static final class LimitedRequest extends HttpServletRequestWrapper {
     private final long limit;
+    private final LongSupplier nanoTime;
     private ServletInputStream stream;
 
-    LimitedRequest(HttpServletRequest request, long limit) {
+    LimitedRequest(HttpServletRequest request, long limit, LongSupplier nanoTime) {
       super(request);
       this.limit = limit;
+      this.nanoTime = nanoTime;
     }
 
     @Override
     public ServletInputStream getInputStream() throws IOException {
       if (stream == null) {
-        stream = new LimitedStream(super.getInputStream(), limit);
+        stream = new LimitedStream(super.getInputStream(), limit, nanoTime);
       }
       return stream;
     }
@@ -135,31 +167,43 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
   private static final class LimitedStream extends ServletInputStream {
     private final ServletInputStream in;
     private final long limit;
+    private final LongSupplier nanoTime;
     private long read;
+    private long waitedNanos;
 
-    LimitedStream(ServletInputStream in, long limit) {
+    LimitedStream(ServletInputStream in, long limit, LongSupplier nanoTime) {
       this.in = in;
       this.limit = limit;
+      this.nanoTime = nanoTime;
     }
 
     @Override
     public int read() throws IOException {
+      long start = nanoTime.getAsLong();
       int b = in.read();
-      count(b < 0 ? 0 : 1);
+      count(b < 0 ? 0 : 1, start);
       return b;
     }
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
+      long start = nanoTime.getAsLong();
       int n = in.read(buffer, offset, length);
-      count(Math.max(n, 0));
+      count(Math.max(n, 0), start);
       return n;
     }
 
-    private void count(int n) throws BodyTooLargeException {
+    private void count(int n, long start) throws IOException {
       read += n;
       if (read > limit) {
         throw new BodyTooLargeException(tooLarge(limit));
+      }
+      waitedNanos += nanoTime.getAsLong() - start;
+      if (waitedNanos > SLOW_BODY_GRACE_NANOS
+          && read < MIN_BODY_RATE * (waitedNanos / 1_000_000_000L)) {
+        throw new BodyTooSlowException(
+            "The request body came at %d bytes a second; it must come at %d at least"
+                .formatted(read * 1_000_000_000L / waitedNanos, MIN_BODY_RATE));
       }
     }
 

@@ -9,8 +9,8 @@ import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
 
 /**
- * Puts {@link ProblemErrorReportValve} in place of Tomcat's HTML error report. Ordered last, so
- * that it replaces the report valve Spring Boot adds of its own.
+ * Puts {@link ProblemErrorReportValve} in place of Tomcat's HTML error report, and adds {@link
+ * UnreadBodyValve}. Ordered last, so that it replaces the report valve Spring Boot adds of its own.
  */
 @Component
 public class TomcatProblemReports
@@ -18,6 +18,8 @@ public class TomcatProblemReports
 
   @Override
   public void customize(ConfigurableTomcatWebServerFactory factory) {
+    // On the engine: it acts once the host has written the answer, error pages included.
+    factory.addEngineValves(new UnreadBodyValve());
     factory.addContextCustomizers(
         context -> {
           var pipeline = context.getParent().getPipeline();

@@ -3,18 +3,30 @@ package dev.sendout.api.problem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.api.ApiProperties;
+import jakarta.servlet.ServletInputStream;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.springframework.mock.web.DelegatingServletInputStream;
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.util.unit.DataSize;
 import tools.jackson.databind.json.JsonMapper;
 
-/** Each endpoint's body limit is its own, whatever the Content-Type a caller claims. */
+/**
+ * Each endpoint's body limit is its own, whatever the Content-Type a caller claims; and a body must
+ * keep coming.
+ */
 class RequestBodyLimitFilterTest {
 
   private static final long BODY = 8;
   private static final long UPLOAD = 1024;
   private static final long WEBHOOK = 4;
+
+  /** The filter's clock: a test moves it on. */
+  private final AtomicLong nanos = new AtomicLong();
 
   private final RequestBodyLimitFilter filter =
       new RequestBodyLimitFilter(
@@ -25,7 +37,8 @@ class RequestBodyLimitFilterTest {
               DataSize.ofBytes(WEBHOOK),
               Duration.ofHours(24),
               Duration.ofHours(72)),
-          JsonMapper.builder().build());
+          JsonMapper.builder().build(),
+          nanos::get);
 
   private long limitOf(String method, String path, String contentType) {
     var request = new MockHttpServletRequest(method, path);
@@ -69,5 +82,66 @@ class RequestBodyLimitFilterTest {
     assertThat(limitOf("POST", "/u/AbC", "text/csv"))
         .isEqualTo(RequestBodyLimitFilter.UNSUBSCRIBE_LIMIT);
     assertThat(limitOf("POST", "/webhooks/vonage/inbound", "application/json")).isEqualTo(WEBHOOK);
+  }
+
+  /**
+   * A body whose every read waits {@code waitPerByte} for one byte, read by a handler that spends
+   * {@code pausePerRead} between reads: how many bytes it read, and what stopped it.
+   */
+  private Read readUpload(Duration waitPerByte, Duration pausePerRead) throws Exception {
+    var request =
+        new MockHttpServletRequest(
+            "POST", "/v1/sendouts/7f1c1a56-2b1e-4a8c-9d7e-000000000000/recipients") {
+          @Override
+          public ServletInputStream getInputStream() {
+            return new DelegatingServletInputStream(
+                new ByteArrayInputStream(new byte[UPLOAD_SIZE])) {
+              @Override
+              public int read(byte[] buffer, int offset, int length) throws IOException {
+                nanos.addAndGet(waitPerByte.toNanos());
+                return super.read(buffer, offset, Math.min(length, 1));
+              }
+            };
+          }
+        };
+    request.setContentType("application/x-ndjson");
+    int[] read = {0};
+    Throwable[] stopped = {null};
+    filter.doFilter(
+        request,
+        new MockHttpServletResponse(),
+        (req, res) -> {
+          byte[] buffer = new byte[64];
+          try {
+            while (req.getInputStream().read(buffer, 0, buffer.length) > 0) {
+              read[0]++;
+              nanos.addAndGet(pausePerRead.toNanos());
+            }
+          } catch (IOException e) {
+            stopped[0] = e;
+          }
+        });
+    return new Read(read[0], stopped[0]);
+  }
+
+  private static final int UPLOAD_SIZE = 600;
+
+  private record Read(int bytes, Throwable stoppedBy) {}
+
+  @Test
+  void aBodyTrickledAByteASecondIsRefusedOnceTheGraceIsOver() throws Exception {
+    var upload = readUpload(Duration.ofSeconds(1), Duration.ZERO);
+
+    assertThat(upload.stoppedBy()).isInstanceOf(RequestBodyLimitFilter.BodyTooSlowException.class);
+    assertThat(upload.bytes()).isEqualTo(10);
+  }
+
+  @Test
+  void aBodyThatArrivesAtOnceIsReadToItsEndHoweverLongTheHandlerTakesBetweenReads()
+      throws Exception {
+    var upload = readUpload(Duration.ofNanos(1_000), Duration.ofSeconds(30));
+
+    assertThat(upload.stoppedBy()).isNull();
+    assertThat(upload.bytes()).isEqualTo(UPLOAD_SIZE);
   }
 }
