@@ -2,28 +2,40 @@ package dev.sendout.api.problem;
 
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
-import org.springframework.web.HttpMediaTypeNotAcceptableException;
+import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+import tools.jackson.databind.ObjectMapper;
 
 /**
- * Refuses a request whose Accept header takes no JSON with 406 before its handler runs. Spring MVC
- * would find out only when writing the answer, after a create had stored and started the sendout:
- * content negotiation must come before any side effect.
+ * Refuses a request whose headers say it cannot be answered or read, before its handler runs: an
+ * Accept header that takes no JSON in UTF-8 with 406, a Content-Type with a wildcard or a
+ * Content-Encoding with 415. Spring MVC would find out only when writing the answer, after a create
+ * had stored and started the sendout (or, for a wildcard, fail with a 500): content negotiation
+ * must come before any side effect. The problem is written here, as JSON whatever the Accept header
+ * says, since it is the one thing the caller can be told.
  */
 @Configuration(proxyBeanMethods = false)
 public class NegotiationFirst implements WebMvcConfigurer, HandlerInterceptor {
 
-  /** What this API writes: its answers and its problems. */
+  /** What this API writes, in UTF-8: its answers and its problems. */
   static final List<MediaType> PRODUCED =
       List.of(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON);
+
+  private final ObjectMapper json;
+
+  public NegotiationFirst(ObjectMapper json) {
+    this.json = json;
+  }
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
@@ -35,23 +47,62 @@ public class NegotiationFirst implements WebMvcConfigurer, HandlerInterceptor {
 
   @Override
   public boolean preHandle(HttpServletRequest request, HttpServletResponse response, Object handler)
-      throws HttpMediaTypeNotAcceptableException {
-    String accept = request.getHeader(HttpHeaders.ACCEPT);
-    if (accept == null || accept.isBlank()) {
+      throws IOException {
+    if (CorsUtils.isPreFlightRequest(request)) {
       return true;
+    }
+    String refusal = acceptRefusal(request.getHeader(HttpHeaders.ACCEPT));
+    ProblemType type = ProblemType.NOT_ACCEPTABLE;
+    if (refusal == null) {
+      refusal = contentRefusal(request);
+      type = ProblemType.UNSUPPORTED_MEDIA_TYPE;
+    }
+    if (refusal == null) {
+      return true;
+    }
+    ApiExceptionHandler.write(new ApiProblem(type, refusal), request, response, json);
+    return false;
+  }
+
+  /** Why the Accept header takes nothing this API writes, or null when it takes something. */
+  static String acceptRefusal(String accept) {
+    if (accept == null || accept.isBlank()) {
+      return null;
     }
     List<MediaType> accepted;
     try {
       accepted = MediaType.parseMediaTypes(accept);
     } catch (InvalidMediaTypeException e) {
-      throw new HttpMediaTypeNotAcceptableException(
-          "The Accept header is not a list of media types");
+      return "The Accept header is not a list of media types";
     }
     for (MediaType type : accepted) {
-      if (PRODUCED.stream().anyMatch(type::isCompatibleWith)) {
-        return true;
+      if (type.getQualityValue() > 0
+          && (type.getCharset() == null || StandardCharsets.UTF_8.equals(type.getCharset()))
+          && PRODUCED.stream().anyMatch(type::isCompatibleWith)) {
+        return null;
       }
     }
-    throw new HttpMediaTypeNotAcceptableException(PRODUCED);
+    return "This API answers application/json and application/problem+json, in UTF-8; the Accept"
+        + " header takes neither";
+  }
+
+  /** Why the body's headers are not something a handler could read, or null. */
+  private static String contentRefusal(HttpServletRequest request) {
+    String encoding = request.getHeader(HttpHeaders.CONTENT_ENCODING);
+    if (encoding != null && !encoding.isBlank() && !"identity".equalsIgnoreCase(encoding.trim())) {
+      return "Bodies are read as sent: send it without a Content-Encoding";
+    }
+    String type = request.getContentType();
+    if (type == null) {
+      return null;
+    }
+    try {
+      MediaType media = MediaType.parseMediaType(type);
+      return media.isWildcardType() || media.isWildcardSubtype()
+          ? "The Content-Type must name the body's type, not a wildcard"
+          : null;
+    } catch (InvalidMediaTypeException e) {
+      return null; // not a media type at all: Spring MVC answers 415 itself, after authentication
+    }
   }
 }

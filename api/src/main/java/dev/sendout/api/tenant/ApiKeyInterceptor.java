@@ -6,6 +6,7 @@ import dev.sendout.core.tenant.ApiKeys;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.springframework.http.HttpHeaders;
+import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
@@ -33,6 +34,11 @@ class ApiKeyInterceptor implements HandlerInterceptor {
   @Override
   public boolean preHandle(
       HttpServletRequest request, HttpServletResponse response, Object handler) {
+    if (CorsUtils.isPreFlightRequest(request)) {
+      // A browser sends a preflight no credentials. Answered as it is, with no CORS header: no
+      // origin is allowed, and the request it asks for would still need its key.
+      return false;
+    }
     String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
     if (authorization == null
         || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {

@@ -17,6 +17,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Arrays;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
@@ -149,6 +150,27 @@ class MalformedRequestsTest {
     assertThat(reply.body()).doesNotContain("Access-Control-Allow-Origin");
   }
 
+  /** A browser sends a preflight no key: it was a 500 and two ERRORs in the log without one. */
+  @Test
+  void aCorsPreflightWithoutAKeyOrWithAWrongOneIsNoError(CapturedOutput output) {
+    for (String path : new String[] {"/v1/sendouts", "/admin/api-keys"}) {
+      for (String authorization : new String[] {null, "Bearer sok_wrong"}) {
+        HttpRequest.Builder preflight =
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Origin", "http://e.example.com")
+                .header("Access-Control-Request-Method", "POST")
+                .method("OPTIONS", HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+          preflight.header("Authorization", authorization);
+        }
+        Reply reply = send(preflight);
+
+        assertThat(reply.status()).as(path + " " + authorization).isLessThan(500);
+      }
+    }
+    assertThat(output.getOut()).doesNotContain("ERROR");
+  }
+
   /** Found by schemathesis on its first run: Tomcat's parameter error reached the catch-all 500. */
   @Test
   void aQueryParameterWithoutANameIsA400ProblemNotA500() {
@@ -236,18 +258,127 @@ class MalformedRequestsTest {
     }
   }
 
+  /**
+   * An answer the Accept header does not take (XML, another charset, JSON at q=0, no media type at
+   * all) was found out by Spring only when writing it: the create had stored and started the
+   * sendout, and a caller retrying its 406 created it again.
+   */
   @Test
-  void aCreateAskingForXmlIsRefusedWith406BeforeAnythingIsStored() {
+  void aCreateWhoseAnswerTheAcceptHeaderRefusesIsA406BeforeAnythingIsStored() {
     int before = db.fetchCount(SENDOUT);
-    Reply reply =
+    for (String accept :
+        new String[] {
+          "application/xml", "application/json; charset=ISO-8859-1", "application/json;q=0", "foo"
+        }) {
+      Reply reply =
+          send(
+              request("/v1/sendouts")
+                  .header("Content-Type", "application/json")
+                  .header("Accept", accept)
+                  .POST(HttpRequest.BodyPublishers.ofString(CREATE)));
+
+      assertProblem(reply, 406);
+    }
+    assertThat(db.fetchCount(SENDOUT)).isEqualTo(before);
+
+    Reply utf8 =
         send(
             request("/v1/sendouts")
                 .header("Content-Type", "application/json")
-                .header("Accept", "application/xml")
+                .header("Accept", "text/html, application/json; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString(CREATE)));
+    assertThat(utf8.status()).as(utf8.body()).isEqualTo(202);
+  }
 
-    assertProblem(reply, 406);
-    assertThat(db.fetchCount(SENDOUT)).isEqualTo(before);
+  @Test
+  void aWildcardContentTypeOrAnEncodedBodyIsA415NotA500() {
+    assertProblem(post("/v1/sendouts", "application/*", CREATE), 415);
+    assertProblem(post("/v1/sendouts", "*/*", CREATE), 415);
+    assertProblem(
+        send(
+            request("/v1/sendouts")
+                .header("Content-Type", "application/json")
+                .header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofString(CREATE))),
+        415);
+  }
+
+  @Test
+  void aNestedHealthPathIsA404NotA500(CapturedOutput output) {
+    String health = "http://127.0.0.1:" + port + "/actuator/health";
+    assertThat(send(HttpRequest.newBuilder(URI.create(health + "/db")).GET()).status())
+        .isEqualTo(200);
+
+    Reply reply = send(HttpRequest.newBuilder(URI.create(health + "/foo/bar")).GET());
+
+    assertThat(reply.status()).isEqualTo(404);
+    assertThat(output.getOut()).doesNotContain("'contributor' must not be null");
+  }
+
+  /**
+   * A body trickled a byte a second held its request thread, and its place among the requests in
+   * progress, for as long as the client liked: it is refused with 408 after the grace, and the
+   * connection is closed rather than the rest of the body read at that pace.
+   */
+  @Test
+  void aBodyTrickledAByteASecondIsA408AndItsConnectionIsClosed() throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Authorization: Bearer %s\r\nContent-Length: 1000\r\n\r\n")
+              .formatted(apiKey())
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread trickle =
+          new Thread(
+              () -> {
+                try {
+                  for (int i = 0; i < 60; i++) {
+                    out.write(' ');
+                    out.flush();
+                    Thread.sleep(1000);
+                  }
+                } catch (IOException | InterruptedException closed) {
+                  // the server closed the connection, or the test is over
+                }
+              });
+      trickle.setDaemon(true);
+      trickle.start();
+      var in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+      long start = System.nanoTime();
+      RawHttp.Reply raw = RawHttp.read(in);
+
+      assertProblem(new Reply(raw.status(), raw.header("Content-Type"), raw.body()), 408);
+      assertThat(in.read()).as("the connection is closed after the answer").isEqualTo(-1);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+      trickle.interrupt();
+    }
+  }
+
+  /** A webhook caller gone before the end of its body is its own 400, not an error of ours. */
+  @Test
+  void aWebhookBodyThatBreaksOffIsA400AndNoErrorOfOurs(CapturedOutput output) throws Exception {
+    for (String path : new String[] {"/webhooks/sendgrid/events", "/webhooks/vonage/status"}) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        OutputStream out = socket.getOutputStream();
+        out.write(
+            ("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "X-Twilio-Email-Event-Webhook-Signature: AAAA\r\n"
+                    + "X-Twilio-Email-Event-Webhook-Timestamp: 1\r\n"
+                    + "Authorization: Bearer x\r\nContent-Length: 100\r\n\r\n[")
+                .formatted(path)
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        socket.shutdownOutput();
+        RawHttp.Reply raw =
+            RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+
+        assertThat(raw.status()).isLessThan(500);
+      }
+    }
+    assertThat(output.getOut()).doesNotContain("Unexpected error").doesNotContain("ERROR");
   }
 
   @Test
