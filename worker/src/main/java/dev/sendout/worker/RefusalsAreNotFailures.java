@@ -49,8 +49,7 @@ public class RefusalsAreNotFailures extends TurboFilter implements DisposableBea
     }
     Object last =
         t != null ? t : params == null || params.length == 0 ? null : params[params.length - 1];
-    return last instanceof ApplicationFailure failure
-            && SupportRefusal.WRONG_STATE.equals(failure.getType())
+    return last instanceof ApplicationFailure failure && SupportRefusal.isRefusal(failure)
         ? FilterReply.DENY
         : FilterReply.NEUTRAL;
   }

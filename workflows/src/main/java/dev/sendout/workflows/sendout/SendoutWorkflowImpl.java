@@ -609,6 +609,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validatePause(SupportAction action) {
+    SupportRules.checkInput(action, false);
     rules().checkPause();
   }
 
@@ -620,6 +621,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateResume(SupportAction action) {
+    SupportRules.checkInput(action, false);
     rules().checkResume();
   }
 
@@ -631,6 +633,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateCancel(SupportAction action) {
+    SupportRules.checkInput(action, false);
     rules().checkCancel();
   }
 
@@ -662,6 +665,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateResend(SupportAction action) {
+    SupportRules.checkInput(action, false);
     rules().checkResend();
   }
 
@@ -685,6 +689,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateAcknowledge(SupportAction action) {
+    SupportRules.checkInput(action, true);
     rules().checkAcknowledge();
   }
 
@@ -698,6 +703,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateSkipNextReminder(SupportAction action) {
+    SupportRules.checkInput(action, false);
     rules().checkSkipReminder(start.reminders() > 0 ? reminders : null);
   }
 
@@ -717,6 +723,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public void validateCancelReminders(SupportAction action) {
+    SupportRules.checkInput(action, false);
     rules().checkCancelReminders(start.reminders() > 0 ? reminders : null);
   }
 

@@ -9,6 +9,12 @@ public final class SupportRefusal {
   public static final String WRONG_STATE = "WrongState";
 
   /**
+   * The failure type of an action refused for its input, which only the Temporal UI or CLI can send
+   * wrong: the API fills it in.
+   */
+  public static final String INVALID_INPUT = "InvalidInput";
+
+  /**
    * The failure type of an action whose store write was refused for its data: the action is not
    * taken, and the sendout carries on as before it.
    */
@@ -22,6 +28,15 @@ public final class SupportRefusal {
 
   static ApplicationFailure wrongState(String why) {
     return ApplicationFailure.newNonRetryableFailure(why, WRONG_STATE);
+  }
+
+  static ApplicationFailure invalidInput(String why) {
+    return ApplicationFailure.newNonRetryableFailure(why, INVALID_INPUT);
+  }
+
+  /** Whether a failure is a refusal: a person asked for what cannot be done, nothing failed. */
+  public static boolean isRefusal(ApplicationFailure failure) {
+    return WRONG_STATE.equals(failure.getType()) || INVALID_INPUT.equals(failure.getType());
   }
 
   private SupportRefusal() {}

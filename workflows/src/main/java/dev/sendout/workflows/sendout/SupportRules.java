@@ -24,6 +24,22 @@ record SupportRules(
     this(finishing, cancelling, status, paused, stuck, false, false);
   }
 
+  /**
+   * Who asks, and for an acknowledgement why: the API fills {@code by} in and requires the note,
+   * but an Update sent from the Temporal UI or CLI carries whatever was typed, or nothing. Without
+   * this check the action was applied to the workflow and its audit write failed for good.
+   */
+  static void checkInput(SupportAction action, boolean noteRequired) {
+    String example = "{\"by\": \"your name\", \"note\": \"why\"}";
+    if (action == null || action.by() == null || action.by().isBlank()) {
+      throw SupportRefusal.invalidInput("Say who asks: send the Update's input as " + example);
+    }
+    if (noteRequired && (action.note() == null || action.note().isBlank())) {
+      throw SupportRefusal.invalidInput(
+          "Say what was seen: an acknowledgement needs a note, as in " + example);
+    }
+  }
+
   void checkAddRecipients(AddRecipients added) {
     checkOpen();
     SeqRange range = added.messages();

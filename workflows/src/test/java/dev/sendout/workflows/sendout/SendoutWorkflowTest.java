@@ -397,6 +397,36 @@ class SendoutWorkflowTest {
             tuple(SupportActionType.PAUSE, "ann"), tuple(SupportActionType.RESUME, "bob"));
   }
 
+  /**
+   * An Update sent from the Temporal UI or CLI without its input (or with no one named) was applied
+   * to the workflow while its audit write failed on every retry: it is refused instead, and nothing
+   * changes.
+   */
+  @Test
+  void anActionWithoutSayingWhoAsksIsRefusedAndChangesNothing(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 20);
+    StartSendout start = tenPerBatch(env, 20, Duration.ofHours(1));
+    SendoutWorkflow workflow = started(client, options, start);
+
+    assertThatThrownBy(() -> workflow.pause(null))
+        .satisfies(
+            refusedBecause(
+                "Say who asks: send the Update's input as {\"by\": \"your name\", \"note\": \"why\"}"));
+    assertThatThrownBy(() -> workflow.cancel(new SupportAction(" ", "why")))
+        .satisfies(
+            refusedBecause(
+                "Say who asks: send the Update's input as {\"by\": \"your name\", \"note\": \"why\"}"));
+    assertThatThrownBy(() -> workflow.acknowledge(new SupportAction("ann", null)))
+        .satisfies(
+            refusedBecause(
+                "Say what was seen: an acknowledgement needs a note, as in {\"by\": \"your name\", \"note\": \"why\"}"));
+
+    assertThat(workflow.progress().paused()).isFalse();
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SCHEDULED);
+    assertThat(store.actions).isEmpty();
+  }
+
   @Test
   void aCancelledSendoutSendsNothingMoreAndEndsCancelled(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
