@@ -52,12 +52,19 @@ public final class BatchRun {
 
     /**
      * Whether the batch's phase is its workflow's current details (the Web UI's "current details"):
-     * true for a child and for a sendout's only batch; false for a batch a sendout runs beside
-     * others, whose details are the sendout's own.
+     * true for a child; false for a batch a sendout runs inline, whose details are the sendout's
+     * own, which sum its batches and say first why it is stuck.
      */
     default boolean showsDetails() {
       return true;
     }
+
+    /**
+     * Where the receipts stand after a check that changed no phase (which {@link #report} is told
+     * of): an owner that sums its batches shows them. Only an inline batch's owner, for whom it
+     * costs nothing, is told; a child would need a signal per check.
+     */
+    default void checked(BatchProgress progress) {}
 
     /**
      * Whether a receipt check's wait that a signal ended cancels its timer ({@link TimedWait}):
@@ -319,6 +326,7 @@ public final class BatchRun {
       } else {
         progress = new BatchProgress(batch.batchNo(), progress.phase(), sent, state);
         describe();
+        owner.checked(progress);
       }
     }
     if (progress.phase() == BatchPhase.STUCK) {

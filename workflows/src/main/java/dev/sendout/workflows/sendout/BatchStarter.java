@@ -77,6 +77,7 @@ final class BatchStarter {
   private final StartSendout start;
   private final Runnable onStarted;
   private final Consumer<BatchProgress> report;
+  private final Consumer<BatchProgress> checked;
   private final BooleanSupplier cancelsTimers;
   private final BooleanSupplier roundsInTask;
 
@@ -89,6 +90,8 @@ final class BatchStarter {
   /**
    * @param onStarted called once the server has confirmed or refused a start, to wake the send loop
    * @param report where the inline batch reports its phases, as a child would by signal
+   * @param checked where the inline batch tells its receipts between phases ({@link
+   *     BatchRun.Owner#checked})
    * @param cancelsTimers whether the inline batches' receipt checks cancel the timers of waits that
    *     a signal ended ({@link BatchRun.Owner#cancelsTimers})
    * @param roundsInTask whether a later inline email batch is sent in the workflow task too ({@link
@@ -98,11 +101,13 @@ final class BatchStarter {
       StartSendout start,
       Runnable onStarted,
       Consumer<BatchProgress> report,
+      Consumer<BatchProgress> checked,
       BooleanSupplier cancelsTimers,
       BooleanSupplier roundsInTask) {
     this.start = start;
     this.onStarted = onStarted;
     this.report = report;
+    this.checked = checked;
     this.cancelsTimers = cancelsTimers;
     this.roundsInTask = roundsInTask;
   }
@@ -205,14 +210,16 @@ final class BatchStarter {
    * StuckFlag} counts stuck batches from their reports), and when its wait for receipts makes the
    * history large it wakes the send loop, which continues the sendout as new with it.
    *
-   * <p>The phase of a sendout's only batch (batch 0) is the sendout's current details; a later
-   * batch leaves them to the sendout, which sums all its batches.
+   * <p>It leaves the current details to the sendout, which sums all its batches, and tells it its
+   * receipts after each check, so that the details and the {@code progress} query are as fresh as a
+   * child's own details. (Batch 0 used to write them itself, over the sendout's, and kept doing so
+   * once additions or a hand-over gave the sendout more batches: a stuck sendout's details then
+   * lost their STUCK line.)
    *
    * @param sendsInTask whether its one delivery call is tried first in the workflow task ({@link
    *     #LOCAL_SMALL_SEND})
    */
   private void runInline(StartBatch input, boolean sendsInTask) {
-    boolean showsDetails = input.batch().batchNo() == 0;
     BatchRun run =
         new BatchRun(
             new BatchRun.Owner() {
@@ -231,7 +238,12 @@ final class BatchStarter {
 
               @Override
               public boolean showsDetails() {
-                return showsDetails;
+                return false;
+              }
+
+              @Override
+              public void checked(BatchProgress progress) {
+                checked.accept(progress);
               }
 
               @Override

@@ -173,7 +173,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     report = new ProgressReport(start, plan, ledger, stuck);
     batches =
         new BatchStarter(
-            start, () -> changes++, this::batchProgress, this::cancelsTimers, () -> roundsInTask);
+            start,
+            () -> changes++,
+            this::batchProgress,
+            this::batchChecked,
+            this::cancelsTimers,
+            () -> roundsInTask);
     release =
         new Release(
             store, start, stuck, () -> changes, this::describeProgress, this::cancelsTimers);
@@ -558,6 +563,16 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       return;
     }
     changes++;
+  }
+
+  /**
+   * An inline batch's receipts between its reports: for the details and the {@code progress} query.
+   * It does not wake the send loop, which has nothing to do for it (no command changes).
+   */
+  private void batchChecked(BatchProgress progress) {
+    if (ledger.record(progress)) {
+      describeProgress();
+    }
   }
 
   @Override

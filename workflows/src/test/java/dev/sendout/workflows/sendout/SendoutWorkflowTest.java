@@ -305,6 +305,34 @@ class SendoutWorkflowTest {
     assertThat(attributes(workflow).get(STUCK_REASONS)).isNull();
   }
 
+  /**
+   * A sendout's only batch, run inline, wrote its own phase over the sendout's details at each
+   * receipt check: a sendout flagged stuck lost its STUCK line in the Web UI, and the {@code
+   * progress} query kept the receipts of the batch's last report.
+   */
+  @Test
+  void anInlineBatchsReceiptChecksKeepTheStuckLineAndTheReceiptsFresh(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.silent.addAll(List.of(0, 1));
+    StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofMinutes(1));
+    Instant since = Instant.ofEpochMilli(env.currentTimeMillis());
+    workflow.watchdogFindings(
+        new WatchdogFindings(
+            List.of(new WatchdogFindings.Finding(StuckReason.RECEIPT_LATE, since, 2, "2 late"))));
+    env.sleep(Duration.ofSeconds(1));
+    assertThat(workflow.progress().receipts().delivered()).isEqualTo(8);
+
+    delivery.deliver(0);
+    receiptsArrived(client, start, 0);
+    env.sleep(Duration.ofSeconds(10));
+
+    assertThat(details(client, start)).startsWith("STUCK (RECEIPT_LATE): 2 late, since ");
+    assertThat(workflow.progress().receipts().delivered()).isEqualTo(9);
+  }
+
   @Test
   void aLateReceiptSettlesTheUnconfirmedMessageClearsTheFlagAndCompletesTheSendout(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
@@ -954,6 +982,14 @@ class SendoutWorkflowTest {
       assertThat(thrown.getCause()).isInstanceOf(ApplicationFailure.class);
       assertThat(((ApplicationFailure) thrown.getCause()).getOriginalMessage()).isEqualTo(reason);
     };
+  }
+
+  /** The workflow's current details, as the Web UI reads them. */
+  private static String details(WorkflowClient client, StartSendout start) {
+    return client
+        .newUntypedWorkflowStub(SendoutWorkflow.workflowId(start.sendoutId()))
+        .query("__temporal_workflow_metadata", io.temporal.api.sdk.v1.WorkflowMetadata.class)
+        .getCurrentDetails();
   }
 
   private static io.temporal.common.SearchAttributes attributes(SendoutWorkflow workflow) {
