@@ -189,6 +189,15 @@ public final class EmbeddedEngine implements AutoCloseable {
 
   private EmbeddedPostgres postgres;
 
+  /**
+   * Closes the engine when the JVM exits (Ctrl-C, SIGTERM): the apps first, with their graceful
+   * shutdown, then Temporal and Postgres. Postgres's own hook is off: JVM hooks run at once, and it
+   * stopped Postgres under requests still in progress, which answered 503.
+   */
+  private final Thread shutdownHook = new Thread(this::close, "embedded-engine-shutdown");
+
+  private boolean closed;
+
   /** This engine's hold on its state directory, while it runs ({@link #lockState}). */
   private FileChannel stateLock;
 
@@ -217,6 +226,7 @@ public final class EmbeddedEngine implements AutoCloseable {
 
   private EmbeddedEngine(Settings settings) throws IOException {
     this.settings = settings;
+    Runtime.getRuntime().addShutdownHook(shutdownHook);
     try {
       Path stateDirectory =
           settings.devServer() != null ? settings.devServer().stateDirectory() : null;
@@ -406,6 +416,15 @@ public final class EmbeddedEngine implements AutoCloseable {
 
   @Override
   public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      Runtime.getRuntime().removeShutdownHook(shutdownHook);
+    } catch (IllegalStateException exiting) {
+      // Called by the hook itself, as the JVM exits.
+    }
     List<ConfigurableApplicationContext> contexts = new ArrayList<>();
     contexts.add(api);
     contexts.addAll(workers);
@@ -484,7 +503,8 @@ public final class EmbeddedEngine implements AutoCloseable {
    * first, since it holds the directory's lock file.
    */
   private String startPostgres(Path stateDirectory) throws IOException {
-    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setPort(FreePorts.next());
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder().setPort(FreePorts.next()).setRegisterShutdownHook(false);
     if (stateDirectory != null) {
       Path data = stateDirectory.resolve("postgres").toAbsolutePath();
       Files.createDirectories(data);
@@ -580,8 +600,17 @@ public final class EmbeddedEngine implements AutoCloseable {
     return args.toArray(String[]::new);
   }
 
+  /**
+   * Runs one of the engine's apps on loopback only, unless {@code SERVER_ADDRESS} names another
+   * address: the embedded default is an engine for one machine, and its sandbox's fault and receipt
+   * switches take writes from anyone who reaches them.
+   */
   private static ConfigurableApplicationContext run(SpringApplication app, String... args) {
-    return app.run(args);
+    List<String> all = new ArrayList<>(List.of(args));
+    if (blankToNull(System.getenv("SERVER_ADDRESS")) == null) {
+      all.add("--server.address=127.0.0.1");
+    }
+    return app.run(all.toArray(String[]::new));
   }
 
   static int port(ConfigurableApplicationContext context) {

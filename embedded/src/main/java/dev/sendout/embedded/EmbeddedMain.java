@@ -8,7 +8,6 @@ public final class EmbeddedMain {
   public static void main(String[] args) throws Exception {
     EmbeddedEngine.Settings settings = EmbeddedEngine.Settings.fromEnvironment(System.getenv());
     EmbeddedEngine engine = EmbeddedEngine.start(settings);
-    Runtime.getRuntime().addShutdownHook(new Thread(engine::close, "embedded-engine-shutdown"));
     String api = "http://localhost:" + engine.apiPort();
     System.out.printf(
         """
