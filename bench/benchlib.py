@@ -16,6 +16,7 @@ SANDBOX_JAR = os.path.join(ROOT, "sandbox", "target", "sandbox-0.1.0-SNAPSHOT-ex
 PORT_BASE = int(os.environ.get("SENDOUT_BENCH_PORT_BASE") or 0)
 API_PORT, WORKER_PORT, SANDBOX_PORT = (PORT_BASE, PORT_BASE + 1, PORT_BASE + 2) if PORT_BASE else (18080, 18081, 18025)
 API, WORKER, SANDBOX = (f"http://127.0.0.1:{port}" for port in (API_PORT, WORKER_PORT, SANDBOX_PORT))
+TEMPORAL = f"127.0.0.1:{PORT_BASE + 3 if PORT_BASE else 7233}"
 WEBHOOK = f"{API}/webhooks/sendgrid/events"
 VONAGE_WEBHOOK = f"{API}/webhooks/vonage/status"
 VONAGE_SECRET = base64.b16encode(os.urandom(32)).decode().lower()
@@ -357,7 +358,7 @@ class Histories:
         subprocess.run(["javac", "-cp", self.cp, "-d", self.classes, os.path.join(ROOT, "bench", "HistorySize.java")], check=True)
 
     def read(self, sendout_ids):
-        run = subprocess.run(["java", "-cp", f"{self.classes}:{self.cp}", "HistorySize", "127.0.0.1:7233", "default",
+        run = subprocess.run(["java", "-cp", f"{self.classes}:{self.cp}", "HistorySize", TEMPORAL, "default",
                               *sendout_ids], capture_output=True, text=True, timeout=600)
         if run.returncode != 0:
             # Reported, not fatal: a run's other figures must not be lost to one unreadable history.

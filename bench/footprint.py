@@ -10,7 +10,7 @@ Loopback only; every wait is bounded. Needs psql. Usage: bench/footprint.py [--e
 """
 import argparse, json, os, re, subprocess, sys, time
 
-from benchlib import ROOT, Engine, ReceiptKeys, scratch_dir
+from benchlib import ROOT, TEMPORAL, Engine, ReceiptKeys, scratch_dir
 
 TABLES = ("sendout", "message", "receipt", "finding", "audit_event", "recipient_addition")
 
@@ -50,7 +50,7 @@ def histories(sendout_ids):
     subprocess.run([os.path.join(ROOT, "mvnw"), "-B", "-q", "dependency:build-classpath", "-pl", "workflows",
                     f"-Dmdep.outputFile={classpath}"], cwd=ROOT, check=True)
     out = subprocess.run(["java", "-cp", open(classpath).read().strip(), os.path.join(ROOT, "bench", "HistorySize.java"),
-                          "127.0.0.1:7233", "default", *sendout_ids], check=True, capture_output=True, text=True).stdout
+                          TEMPORAL, "default", *sendout_ids], check=True, capture_output=True, text=True).stdout
     # The SDK logs to stdout as well; the results are the lines that are JSON objects.
     return [json.loads(line) for line in out.splitlines() if line.startswith("{\"sendoutId\"")]
 
