@@ -27,7 +27,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * On a real Temporal server, in a namespace of the test's own: a worker whose namespace holds
  * {@code Stuck} as Keyword refuses to start, naming the attribute, the type found and the type the
  * workflows set, and registers nothing; once the attribute is removed as the message says, the
- * worker registers all six attributes with their types. (The SDK's test server lists no search
+ * worker registers all eight attributes with their types. (The SDK's test server lists no search
  * attributes, so only a real server can show this.)
  */
 @ExtendWith(RealServer.class)

@@ -130,11 +130,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException e) {
     // An id that is not even a UUID names nothing: the same status as an unknown one. Which kind
-    // of thing it would name is the path's (a sendout, a message, an API key), not said here.
+    // of thing it would name is the path's (a sendout, a message, an API key), not said here. Its
+    // text is echoed up to a UUID's length and a little: a path of thousands of characters is not
+    // sent back whole.
     if (e.getRequiredType() == UUID.class) {
+      String id = String.valueOf(e.getValue());
       return respond(
           ProblemType.NOT_FOUND,
-          "Nothing has the id '%s': it is not a UUID".formatted(e.getValue()),
+          "Nothing has the id '%s': it is not a UUID"
+              .formatted(id.length() <= 40 ? id : id.substring(0, 40) + "…"),
           List.of());
     }
     return respond(

@@ -243,6 +243,10 @@ class MalformedRequestsTest {
     assertProblem(sendout, 404);
     assertThat(sendout.json().path("detail").asString())
         .isEqualTo("Nothing has the id 'not-a-uuid': it is not a UUID");
+    Reply longId = send(request("/v1/sendouts/" + "x".repeat(5000)).GET());
+    assertProblem(longId, 404);
+    assertThat(longId.json().path("detail").asString())
+        .isEqualTo("Nothing has the id '" + "x".repeat(40) + "…': it is not a UUID");
   }
 
   @Test
