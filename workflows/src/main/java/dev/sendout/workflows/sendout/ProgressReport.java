@@ -75,7 +75,7 @@ final class ProgressReport {
                   tally.failed(),
                   tally.unconfirmed());
       case SENT -> "Sent %d messages; receipts: %s".formatted(plan.allMessages(), receipts);
-      case COMPLETED -> "Completed: %d messages; %s".formatted(plan.messageCount(), receipts);
+      case COMPLETED -> "Completed: %d messages; %s".formatted(plan.allMessages(), receipts);
       case CANCELLED ->
           "Cancelled: %d of %d batches were started; receipts: %s"
               .formatted(ledger.started(), plan.plannedBatchCount(), receipts);

@@ -93,13 +93,15 @@ class ProgressReportTest {
                 + " 0 unconfirmed, 0 awaiting receipts");
   }
 
+  /** It said "Completed: 5 messages; 8 delivered" of a sendout of 5 that 3 were added to. */
   @Test
-  void aCompletedSendoutShowsTheMessagesOfItsFirstRelease() {
+  void aCompletedSendoutCountsAddedMessagesAsASentOneDoes() {
     sending();
+    plan.add(new SeqRange(25, 30));
 
     assertThat(report().details(SendoutStatus.COMPLETED, false))
         .isEqualTo(
-            "Completed: 25 messages; 9 delivered, 0 bounced, 0 dropped, 1 failed,"
+            "Completed: 30 messages; 9 delivered, 0 bounced, 0 dropped, 1 failed,"
                 + " 0 unconfirmed, 0 awaiting receipts");
   }
 
