@@ -65,7 +65,7 @@ public class NegotiationFirst implements WebMvcConfigurer, HandlerInterceptor {
   }
 
   /** Why the Accept header takes nothing this API writes, or null when it takes something. */
-  static String acceptRefusal(String accept) {
+  private static String acceptRefusal(String accept) {
     if (accept == null || accept.isBlank()) {
       return null;
     }

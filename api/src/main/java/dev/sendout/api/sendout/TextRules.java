@@ -1,5 +1,7 @@
 package dev.sendout.api.sendout;
 
+import dev.sendout.api.problem.ApiProblem;
+
 /**
  * What text every field must be to be stored in Postgres, written into an SMTP header or sent as an
  * SMS: valid Unicode (no lone surrogate, which UTF-8 cannot encode), no NUL (which a Postgres text
@@ -20,6 +22,14 @@ public final class TextRules {
   }
 
   private TextRules() {}
+
+  /** Refuses, as a 400 naming {@code pointer}, a value that cannot be carried. */
+  public static void require(String pointer, String value, Kind kind) {
+    String problem = problem(value, kind);
+    if (problem != null) {
+      throw ApiProblem.invalid(pointer, problem);
+    }
+  }
 
   /** Why the value cannot be carried, or null when it can (a null value can). */
   public static String problem(String value, Kind kind) {

@@ -75,7 +75,7 @@ public class SupportService {
     if (by.isBlank() || by.length() > MAX_ACTOR_LENGTH) {
       throw ApiProblem.invalid("/by", "must be 1 to " + MAX_ACTOR_LENGTH + " characters");
     }
-    textOrThrow("/by", by, TextRules.Kind.LINE);
+    TextRules.require("/by", by, TextRules.Kind.LINE);
     return by;
   }
 
@@ -88,15 +88,7 @@ public class SupportService {
     if (note != null && note.length() > MAX_NOTE_LENGTH) {
       throw ApiProblem.invalid("/note", "at most " + MAX_NOTE_LENGTH + " characters");
     }
-    textOrThrow("/note", note, TextRules.Kind.BODY);
+    TextRules.require("/note", note, TextRules.Kind.BODY);
     return new SupportAction(actor(body.by()), note);
-  }
-
-  /** Refuses text that the audit trail and the workflow's history cannot carry. */
-  private static void textOrThrow(String pointer, String value, TextRules.Kind kind) {
-    String problem = TextRules.problem(value, kind);
-    if (problem != null) {
-      throw ApiProblem.invalid(pointer, problem);
-    }
   }
 }

@@ -50,10 +50,7 @@ public class AdminController {
       throw ApiProblem.invalid("/name", "must be 1 to 128 characters");
     }
     // The name goes into sources and the audit trail as one line, as a support action's "by" does.
-    String problem = TextRules.problem(name, TextRules.Kind.LINE);
-    if (problem != null) {
-      throw ApiProblem.invalid("/name", problem);
-    }
+    TextRules.require("/name", name, TextRules.Kind.LINE);
     return keys.issue(request.tenantId(), name);
   }
 
