@@ -94,6 +94,11 @@ class MalformedRequestsTest {
     }
   }
 
+  /** The answer on a connection the test writes its request to itself. */
+  private static RawHttp.Reply reply(Socket socket) throws IOException {
+    return RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+  }
+
   private static final String CREATE =
       """
       {"channel":"EMAIL","from":{"email":"surveys@example.com"},"subject":"Hello",
@@ -205,8 +210,7 @@ class MalformedRequestsTest {
           "GET /v1/sendouts HTTP/2.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      RawHttp.Reply raw =
-          RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+      RawHttp.Reply raw = reply(socket);
       Reply reply = new Reply(raw.status(), raw.header("Content-Type"), raw.body());
 
       assertThat(reply.status()).isEqualTo(400);
@@ -230,8 +234,7 @@ class MalformedRequestsTest {
               .formatted(id, apiKey(), line.length(), line)
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      RawHttp.Reply raw =
-          RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+      RawHttp.Reply raw = reply(socket);
 
       assertProblem(new Reply(raw.status(), raw.header("Content-Type"), raw.body()), 400);
     }
@@ -378,8 +381,7 @@ class MalformedRequestsTest {
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         socket.shutdownOutput();
-        RawHttp.Reply raw =
-            RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+        RawHttp.Reply raw = reply(socket);
 
         assertThat(raw.status()).isLessThan(500);
       }
@@ -450,8 +452,7 @@ class MalformedRequestsTest {
               });
       writer.setDaemon(true);
       writer.start();
-      RawHttp.Reply raw =
-          RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+      RawHttp.Reply raw = reply(socket);
       Reply reply = new Reply(raw.status(), raw.header("Content-Type"), raw.body());
       writer.interrupt();
       return reply;

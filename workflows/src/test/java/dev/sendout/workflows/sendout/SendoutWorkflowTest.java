@@ -288,11 +288,7 @@ class SendoutWorkflowTest {
     env.sleep(Duration.ofMinutes(1));
     // Reported before the last receipt; the watchdog's next pass, which would clear it, never
     // comes.
-    Instant since = Instant.ofEpochMilli(env.currentTimeMillis());
-    workflow.watchdogFindings(
-        new WatchdogFindings(
-            List.of(new WatchdogFindings.Finding(StuckReason.RECEIPT_LATE, since, 1, "1 late"))));
-    env.sleep(Duration.ofSeconds(1));
+    reportLate(env, workflow, 1);
     assertThat(attributes(workflow).get(STUCK_REASON)).isEqualTo("RECEIPT_LATE");
 
     delivery.deliver(0);
@@ -318,11 +314,7 @@ class SendoutWorkflowTest {
     StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
     SendoutWorkflow workflow = started(client, options, start);
     env.sleep(Duration.ofMinutes(1));
-    Instant since = Instant.ofEpochMilli(env.currentTimeMillis());
-    workflow.watchdogFindings(
-        new WatchdogFindings(
-            List.of(new WatchdogFindings.Finding(StuckReason.RECEIPT_LATE, since, 2, "2 late"))));
-    env.sleep(Duration.ofSeconds(1));
+    reportLate(env, workflow, 2);
     assertThat(workflow.progress().receipts().delivered()).isEqualTo(8);
 
     delivery.deliver(0);
@@ -982,6 +974,18 @@ class SendoutWorkflowTest {
       assertThat(thrown.getCause()).isInstanceOf(ApplicationFailure.class);
       assertThat(((ApplicationFailure) thrown.getCause()).getOriginalMessage()).isEqualTo(reason);
     };
+  }
+
+  /** The watchdog's pass finding {@code messages} accepted without a receipt past the warning. */
+  private static void reportLate(
+      TestWorkflowEnvironment env, SendoutWorkflow workflow, int messages) {
+    Instant since = Instant.ofEpochMilli(env.currentTimeMillis());
+    workflow.watchdogFindings(
+        new WatchdogFindings(
+            List.of(
+                new WatchdogFindings.Finding(
+                    StuckReason.RECEIPT_LATE, since, messages, messages + " late"))));
+    env.sleep(Duration.ofSeconds(1));
   }
 
   /** The workflow's current details, as the Web UI reads them. */
