@@ -64,6 +64,10 @@ class MalformedRequestsTest {
   private String apiKey;
 
   record Reply(int status, String contentType, String body) {
+    static Reply of(RawHttp.Reply raw) {
+      return new Reply(raw.status(), raw.header("Content-Type"), raw.body());
+    }
+
     JsonNode json() {
       return JsonMapper.builder().build().readTree(body);
     }
@@ -95,8 +99,9 @@ class MalformedRequestsTest {
   }
 
   /** The answer on a connection the test writes its request to itself. */
-  private static RawHttp.Reply reply(Socket socket) throws IOException {
-    return RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+  private static Reply reply(Socket socket) throws IOException {
+    return Reply.of(
+        RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream()))));
   }
 
   private static final String CREATE =
@@ -210,8 +215,7 @@ class MalformedRequestsTest {
           "GET /v1/sendouts HTTP/2.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      RawHttp.Reply raw = reply(socket);
-      Reply reply = new Reply(raw.status(), raw.header("Content-Type"), raw.body());
+      Reply reply = reply(socket);
 
       assertThat(reply.status()).isEqualTo(400);
       assertThat(reply.json().path("type").asString())
@@ -234,9 +238,7 @@ class MalformedRequestsTest {
               .formatted(id, apiKey(), line.length(), line)
               .getBytes(StandardCharsets.US_ASCII));
       out.flush();
-      RawHttp.Reply raw = reply(socket);
-
-      assertProblem(new Reply(raw.status(), raw.header("Content-Type"), raw.body()), 400);
+      assertProblem(reply(socket), 400);
     }
     assertThat(output.getOut()).doesNotContain("Invalid chunk header");
   }
@@ -359,7 +361,7 @@ class MalformedRequestsTest {
       long start = System.nanoTime();
       RawHttp.Reply raw = RawHttp.read(in);
 
-      assertProblem(new Reply(raw.status(), raw.header("Content-Type"), raw.body()), 408);
+      assertProblem(Reply.of(raw), 408);
       assertThat(in.read()).as("the connection is closed after the answer").isEqualTo(-1);
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
       trickle.interrupt();
@@ -381,9 +383,7 @@ class MalformedRequestsTest {
                 .getBytes(StandardCharsets.US_ASCII));
         out.flush();
         socket.shutdownOutput();
-        RawHttp.Reply raw = reply(socket);
-
-        assertThat(raw.status()).isLessThan(500);
+        assertThat(reply(socket).status()).isLessThan(500);
       }
     }
     assertThat(output.getOut())
@@ -452,8 +452,7 @@ class MalformedRequestsTest {
               });
       writer.setDaemon(true);
       writer.start();
-      RawHttp.Reply raw = reply(socket);
-      Reply reply = new Reply(raw.status(), raw.header("Content-Type"), raw.body());
+      Reply reply = reply(socket);
       writer.interrupt();
       return reply;
     }
