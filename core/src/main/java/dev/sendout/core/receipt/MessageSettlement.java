@@ -115,12 +115,17 @@ public class MessageSettlement {
   /** How many distinct deferral reports a message got in one webhook call, and the latest. */
   public record Deferral(int count, String reason) {}
 
-  /** The message ids among {@code ids} that exist. */
-  public Set<UUID> existing(Collection<UUID> ids) {
+  /** The messages among {@code ids} that exist, each with its lower-case address. */
+  public Map<UUID, String> addresses(Collection<UUID> ids) {
     if (ids.isEmpty()) {
-      return Set.of();
+      return Map.of();
     }
-    return db.select(MESSAGE.ID).from(MESSAGE).where(byIds(ids)).fetchSet(MESSAGE.ID);
+    Map<UUID, String> found = new HashMap<>();
+    db.select(MESSAGE.ID, MESSAGE.ADDRESS)
+        .from(MESSAGE)
+        .where(byIds(ids))
+        .forEach(row -> found.put(row.value1(), row.value2().toLowerCase(Locale.ROOT)));
+    return found;
   }
 
   /**

@@ -134,8 +134,11 @@ public class ReceiptStore {
   }
 
   /**
-   * Keeps our message id where it names one of our messages; otherwise looks the message up by the
-   * provider's id and the address, and failing that leaves the receipt unmatched.
+   * Keeps our message id where it names one of our messages sent to the receipt's address;
+   * otherwise looks the message up by the provider's id and the address, and failing that leaves
+   * the receipt unmatched. The address is checked as well as the id because the id alone is no
+   * proof: a signed event that names one message's id with another recipient's address (a
+   * provider's bug, or a signing key that leaked) must not settle a message it was not about.
    */
   private List<Receipt> correlate(List<Receipt> receipts) {
     Set<UUID> claimed = new HashSet<>();
@@ -144,10 +147,10 @@ public class ReceiptStore {
         claimed.add(r.messageId());
       }
     }
-    Set<UUID> known = settlement.existing(claimed);
+    Map<UUID, String> known = settlement.addresses(claimed);
     Set<String> providerIds = new HashSet<>();
     for (Receipt r : receipts) {
-      if (!isKnown(r.messageId(), known) && r.providerMessageId() != null && r.address() != null) {
+      if (!isKnown(r, known) && r.providerMessageId() != null && r.address() != null) {
         providerIds.add(r.providerMessageId());
       }
     }
@@ -155,7 +158,7 @@ public class ReceiptStore {
     List<Receipt> out = new ArrayList<>(receipts.size());
     for (Receipt r : receipts) {
       UUID id = r.messageId();
-      if (!isKnown(id, known)) {
+      if (!isKnown(r, known)) {
         id =
             r.providerMessageId() == null || r.address() == null
                 ? null
@@ -178,8 +181,10 @@ public class ReceiptStore {
     return out;
   }
 
-  private static boolean isKnown(UUID messageId, Set<UUID> known) {
-    return messageId != null && known.contains(messageId);
+  private static boolean isKnown(Receipt r, Map<UUID, String> known) {
+    return r.messageId() != null
+        && r.address() != null
+        && r.address().toLowerCase(Locale.ROOT).equals(known.get(r.messageId()));
   }
 
   /**

@@ -187,6 +187,30 @@ class ReceiptStoreTest extends StoreTest {
   }
 
   @Test
+  void aReceiptThatNamesOurIdWithAnotherAddressSettlesNothing() {
+    Sent mine = sent(2);
+    Sent theirs = sent(1);
+    StoredMessage target = theirs.get(0);
+    String otherAddress =
+        """
+        {"email":"%s","timestamp":1700000000,"event":"bounce","type":"bounce",
+         "reason":"550 gone","sg_event_id":"%s","sg_message_id":"%s.filterdrecv-9.0",
+         "message_id":"%s"}"""
+            .formatted(mine.get(1).address(), UUID.randomUUID(), mine.xMessageId(), target.id());
+    String noAddress =
+        """
+        {"timestamp":1700000000,"event":"delivered","sg_event_id":"%s","message_id":"%s"}"""
+            .formatted(UUID.randomUUID(), target.id());
+
+    var ingested = ingest(otherAddress, noAddress);
+
+    assertThat(reread(target).status()).isEqualTo(ACCEPTED);
+    assertThat(ingested.batches()).doesNotContain(new BatchKey(theirs.sendoutId(), 3));
+    assertThat(ingested.unmatched()).as("the bounce is still its own address's").isOne();
+    assertThat(reread(mine.get(1)).status()).isEqualTo(BOUNCED);
+  }
+
+  @Test
   void receiptsForUnknownMessagesAreKeptAndCountedNotFailed() {
     String unknown =
         """
