@@ -1,5 +1,6 @@
 package dev.sendout.api.limits;
 
+import dev.sendout.api.RequestPath;
 import dev.sendout.api.problem.ApiExceptionHandler;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
@@ -72,7 +73,7 @@ public class ConcurrentRequests extends OncePerRequestFilter {
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !request.getRequestURI().startsWith("/v1/");
+    return !RequestPath.isUnder(request, "/v1");
   }
 
   @Override

@@ -1,9 +1,9 @@
 package dev.sendout.api.tenant;
 
+import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.core.MethodParameter;
 import org.springframework.web.bind.support.WebDataBinderFactory;
 import org.springframework.web.context.request.NativeWebRequest;
-import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
@@ -21,11 +21,11 @@ class TenantArgumentResolver implements HandlerMethodArgumentResolver {
       ModelAndViewContainer mav,
       NativeWebRequest request,
       WebDataBinderFactory binders) {
-    Object tenant = request.getAttribute(ApiKeyInterceptor.TENANT, RequestAttributes.SCOPE_REQUEST);
+    Tenant tenant = ApiKeyFilter.tenantOf(request.getNativeRequest(HttpServletRequest.class));
     if (tenant == null) {
       // A controller outside /v1 asked for a tenant: a wiring mistake, not the caller's.
       throw new IllegalStateException(parameter.getMethod() + " is not behind the API key check");
     }
-    return (Tenant) tenant;
+    return tenant;
   }
 }

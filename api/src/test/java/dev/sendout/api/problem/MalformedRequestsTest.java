@@ -137,6 +137,43 @@ class MalformedRequestsTest {
         401);
   }
 
+  /**
+   * Found by schemathesis's missing-header check: a POST without a key or a Content-Type was a 415,
+   * and an unknown path or method a 404 or 405, which tell a caller without a key what exists.
+   */
+  @Test
+  void withoutAKeyEveryRequestIsA401BeforeItsPathMethodOrMediaTypeIsLookedAt() throws Exception {
+    String sendout = "/v1/sendouts/" + java.util.UUID.randomUUID();
+    for (HttpRequest.Builder request :
+        new HttpRequest.Builder[] {
+          withoutKey(sendout + "/responses").POST(HttpRequest.BodyPublishers.noBody()),
+          withoutKey("/v1/sendouts").header("Accept", "text/html").GET(),
+          withoutKey("/v1/no-such-thing").GET(),
+          withoutKey("/v1/sendouts").DELETE(),
+          withoutKey("/admin/no-such-thing").GET()
+        }) {
+      Reply reply = send(request);
+      assertProblem(
+          reply, reply.json().path("instance").asString().startsWith("/admin") ? 404 : 401);
+    }
+    // Paths Spring MVC routes to /v1/sendouts although they are not written so.
+    for (String path : new String[] {"/v1;x=y/sendouts", "/%761/sendouts", "//v1//sendouts"}) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        OutputStream out = socket.getOutputStream();
+        out.write(
+            "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                .formatted(path)
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        assertProblem(reply(socket), 401);
+      }
+    }
+  }
+
+  private HttpRequest.Builder withoutKey(String path) {
+    return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+  }
+
   @Test
   void aMultipartBodyIsAnUnsupportedMediaType() {
     assertProblem(

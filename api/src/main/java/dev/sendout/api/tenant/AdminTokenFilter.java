@@ -1,0 +1,70 @@
+package dev.sendout.api.tenant;
+
+import dev.sendout.api.RequestPath;
+import dev.sendout.api.problem.ApiExceptionHandler;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.cors.CorsUtils;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * The admin endpoints need {@code Authorization: Bearer <SENDOUT_ADMIN_TOKEN>}, checked before
+ * anything else about the request, as {@link ApiKeyFilter} checks an API key. Without a token
+ * configured they do not exist (404): an admin API nobody meant to open stays closed.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+public class AdminTokenFilter extends OncePerRequestFilter {
+
+  private final byte[] token;
+  private final ObjectMapper json;
+
+  AdminTokenFilter(@Value("${sendout.admin.token:}") String token, ObjectMapper json) {
+    this.token = token.isBlank() ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.json = json;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return !RequestPath.isUnder(request, "/admin");
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    if (CorsUtils.isPreFlightRequest(request)) {
+      return; // as ApiKeyFilter answers one
+    }
+    if (token == null) {
+      ApiExceptionHandler.write(
+          new ApiProblem(ProblemType.NOT_FOUND, "No such resource"), request, response, json);
+      return;
+    }
+    String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
+    // Compared in constant time, so that response times reveal nothing of the token.
+    if (authorization == null
+        || !MessageDigest.isEqual(token, authorization.getBytes(StandardCharsets.UTF_8))) {
+      ApiExceptionHandler.write(
+          new ApiProblem(ProblemType.API_KEY_INVALID, "The admin token is missing or wrong"),
+          request,
+          response,
+          json);
+      return;
+    }
+    chain.doFilter(request, response);
+  }
+}

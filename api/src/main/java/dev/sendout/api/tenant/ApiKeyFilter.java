@@ -1,0 +1,92 @@
+package dev.sendout.api.tenant;
+
+import dev.sendout.api.RequestPath;
+import dev.sendout.api.problem.ApiExceptionHandler;
+import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.tenant.ApiKeys;
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Optional;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+import org.springframework.http.HttpHeaders;
+import org.springframework.stereotype.Component;
+import org.springframework.web.cors.CorsUtils;
+import org.springframework.web.filter.OncePerRequestFilter;
+import tools.jackson.databind.ObjectMapper;
+
+/**
+ * Every {@code /v1} call needs {@code Authorization: Bearer <api key>}: a missing key and a wrong
+ * or revoked one are both 401 problems, told apart by their type. The key's tenant is left on the
+ * request for {@link TenantArgumentResolver}.
+ *
+ * <p>A filter, so that the key is checked before anything else about the request: a caller without
+ * one learns nothing of which paths, methods or media types exist (a 401, not a 404, 405 or 415).
+ * Only the bound on requests in progress comes first, so that an overload is shed before the key's
+ * lookup.
+ */
+@Component
+@Order(Ordered.HIGHEST_PRECEDENCE + 1)
+public class ApiKeyFilter extends OncePerRequestFilter {
+
+  private static final String TENANT = ApiKeyFilter.class.getName() + ".tenant";
+  private static final String BEARER = "Bearer ";
+
+  /** The tenant this filter found for the request. */
+  public static Tenant tenantOf(HttpServletRequest request) {
+    return (Tenant) request.getAttribute(TENANT);
+  }
+
+  private final ApiKeys keys;
+  private final ObjectMapper json;
+
+  ApiKeyFilter(ApiKeys keys, ObjectMapper json) {
+    this.keys = keys;
+    this.json = json;
+  }
+
+  @Override
+  protected boolean shouldNotFilter(HttpServletRequest request) {
+    return !RequestPath.isUnder(request, "/v1");
+  }
+
+  @Override
+  protected void doFilterInternal(
+      HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws ServletException, IOException {
+    if (CorsUtils.isPreFlightRequest(request)) {
+      // A browser sends a preflight no credentials. Answered as it is, with no CORS header: no
+      // origin is allowed, and the request it asks for would still need its key.
+      return;
+    }
+    Optional<ApiKeys.Caller> caller = callerOf(request.getHeader(HttpHeaders.AUTHORIZATION));
+    if (caller.isEmpty()) {
+      ApiExceptionHandler.write(refusal(request), request, response, json);
+      return;
+    }
+    request.setAttribute(TENANT, new Tenant(caller.get().tenantId(), caller.get().keyName()));
+    chain.doFilter(request, response);
+  }
+
+  private Optional<ApiKeys.Caller> callerOf(String authorization) {
+    return hasBearer(authorization)
+        ? keys.callerOf(authorization.substring(BEARER.length()).trim())
+        : Optional.empty();
+  }
+
+  private static ApiProblem refusal(HttpServletRequest request) {
+    return hasBearer(request.getHeader(HttpHeaders.AUTHORIZATION))
+        ? new ApiProblem(ProblemType.API_KEY_INVALID, "The API key is unknown or revoked")
+        : new ApiProblem(
+            ProblemType.API_KEY_MISSING, "Send your API key as Authorization: Bearer <key>");
+  }
+
+  private static boolean hasBearer(String authorization) {
+    return authorization != null
+        && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
+  }
+}
