@@ -85,7 +85,49 @@ class OpenApiConfiguration {
       }
       problems(openApi);
       nullableAnswers(openApi);
+      closedRequests(openApi);
     };
+  }
+
+  /**
+   * A request body with a field this API does not know is a 400 ({@code fail-on-unknown-properties}
+   * in api.yml): a misspelt field is a mistake, not something to ignore. Every object schema that
+   * only request bodies use says so with {@code additionalProperties: false}, so that a client
+   * generator or a fuzzer knows it; a schema that answers use too is left open, since an answer may
+   * gain fields.
+   */
+  @SuppressWarnings("rawtypes")
+  private static void closedRequests(OpenAPI openApi) {
+    Map<String, Schema> schemas = openApi.getComponents().getSchemas();
+    Set<String> requests = new HashSet<>();
+    Set<String> answers = new HashSet<>();
+    openApi
+        .getPaths()
+        .values()
+        .forEach(
+            item ->
+                item.readOperations()
+                    .forEach(
+                        operation -> {
+                          if (operation.getRequestBody() != null) {
+                            requests.addAll(references(operation.getRequestBody().getContent()));
+                          }
+                          operation
+                              .getResponses()
+                              .values()
+                              .forEach(
+                                  response -> answers.addAll(references(response.getContent())));
+                        }));
+    Set<String> closed = reachable(requests, schemas);
+    closed.removeAll(reachable(answers, schemas));
+    for (String name : closed) {
+      Schema schema = schemas.get(name);
+      if (schema != null
+          && schema.getProperties() != null
+          && schema.getAdditionalProperties() == null) {
+        schema.setAdditionalProperties(false);
+      }
+    }
   }
 
   /**

@@ -8,8 +8,10 @@ import java.util.List;
  * Body of {@code POST /v1/sendouts/{id}/responses} as JSON: 1 to 1,000 responses. The same objects,
  * one per line, make the {@code application/x-ndjson} body of a bulk import.
  */
+@Schema(example = "{\"responses\":[{\"externalId\":\"respondent-8812\"}]}")
 public record ResponsesRequest(
     @ArraySchema(
+            arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED),
             minItems = 1,
             maxItems = ResponseService.MAX_PER_REQUEST,
             schema = @Schema(implementation = Response.class))
@@ -19,6 +21,7 @@ public record ResponsesRequest(
    * One recipient's response, naming the recipient by exactly one of {@code externalId}, {@code
    * messageId} or {@code address}.
    */
+  @Schema(example = "{\"externalId\":\"respondent-8812\"}")
   public record Response(
       @Schema(
               description = "The externalId the recipient was given on create or addition",

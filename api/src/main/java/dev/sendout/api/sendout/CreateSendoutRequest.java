@@ -2,6 +2,7 @@ package dev.sendout.api.sendout;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonInclude.Include;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 import java.util.Map;
@@ -13,12 +14,20 @@ import java.util.Map;
  * <p>Fields added after email went live are left out of the JSON when null, so that the fingerprint
  * of an email request, which guards its Idempotency-Key, stays what it was.
  */
+@Schema(
+    example =
+        """
+        {"channel":"EMAIL","from":{"email":"surveys@example.com","name":"Example Surveys"},\
+        "subject":"{{firstName}}, how was your visit?",\
+        "text":"Hello {{firstName}}, tell us: {{surveyUrl}}","recipients":[{"email":"ann@example.com",\
+        "name":"Ann Example","variables":{"firstName":"Ann","surveyUrl":"https://s.example.com/x1"}}]}""")
 public record CreateSendoutRequest(
     @Schema(
+            requiredMode = Schema.RequiredMode.REQUIRED,
             example = "EMAIL",
             allowableValues = {"EMAIL", "SMS"})
         String channel,
-    Sender from,
+    @Schema(requiredMode = Schema.RequiredMode.REQUIRED) Sender from,
     @Schema(
             description =
                 "Email only; one line. A template: {{name}} is the recipient's variable of that"
@@ -39,7 +48,8 @@ public record CreateSendoutRequest(
                     + " are supported: an unclosed tag, a section, partial or comment is a 400",
             example = "<p>Hello {{firstName}}, <a href=\"{{surveyUrl}}\">tell us</a></p>")
         String html,
-    List<Recipient> recipients,
+    @ArraySchema(minItems = 1) @Schema(requiredMode = Schema.RequiredMode.REQUIRED)
+        List<Recipient> recipients,
     @Schema(
             description = "RFC 3339 date-time; omitted or past means now",
             example = "2026-12-01T09:00:00Z")
@@ -152,6 +162,7 @@ public record CreateSendoutRequest(
   }
 
   /** One reminder; the content it omits is the invitation's. */
+  @Schema(example = "{\"after\":\"P3D\",\"subject\":\"A reminder: how was your visit?\"}")
   public record Reminder(
       @Schema(
               description =
@@ -174,6 +185,9 @@ public record CreateSendoutRequest(
           String html) {}
 
   /** The thank-you: its own content, which may use the invitation's template variables. */
+  @Schema(
+      example =
+          "{\"subject\":\"Thank you, {{firstName}}\",\"text\":\"Thank you for your answers.\"}")
   public record ThankYou(
       @Schema(description = "Email: required, one line", example = "Thank you, {{firstName}}")
           @JsonInclude(Include.NON_NULL)
@@ -213,6 +227,7 @@ public record CreateSendoutRequest(
           List<String> days) {}
 
   /** Who the messages come from: email and name for email, senderId for SMS. */
+  @Schema(example = "{\"email\":\"surveys@example.com\",\"name\":\"Example Surveys\"}")
   public record Sender(
       @Schema(
               description = "Email only; an address as recipients' are",
@@ -228,6 +243,11 @@ public record CreateSendoutRequest(
           String senderId) {}
 
   /** One recipient: email for email, phone for SMS. */
+  @Schema(
+      example =
+          """
+          {"email":"ann@example.com","name":"Ann Example",\
+          "variables":{"firstName":"Ann","surveyUrl":"https://s.example.com/x1"}}""")
   public record Recipient(
       @Schema(
               description =

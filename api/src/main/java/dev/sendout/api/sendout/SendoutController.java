@@ -15,6 +15,7 @@ import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -121,11 +122,24 @@ public class SendoutController {
   public MessagePage messages(
       Tenant tenant,
       @PathVariable UUID id,
-      @Parameter(description = "Only messages in this status") @RequestParam(required = false)
+      @Parameter(
+              description = "Only messages in this status",
+              schema = @Schema(implementation = MessageStatus.class))
+          @RequestParam(required = false)
           String status,
-      @Parameter(description = "Page size, 1 to 1000") @RequestParam(required = false)
+      @Parameter(
+              description =
+                  "Page size, 1 to " + MAX_PAGE_SIZE + "; " + DEFAULT_PAGE_SIZE + " if omitted",
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "1",
+                      maximum = "" + MAX_PAGE_SIZE))
+          @RequestParam(required = false)
           Integer limit,
-      @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
+      @Parameter(description = "nextCursor of the previous page; omitted or empty: the first page")
+          @RequestParam(required = false)
           String cursor) {
     tenantSendouts.get(tenant, id);
     int size = PageSize.of(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
@@ -215,7 +229,7 @@ public class SendoutController {
   }
 
   private static int afterSeq(String cursor) {
-    if (cursor == null) {
+    if (cursor == null || cursor.isEmpty()) {
       return -1;
     }
     try {

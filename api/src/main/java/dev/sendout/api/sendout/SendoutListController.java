@@ -114,7 +114,8 @@ public class SendoutListController {
               schema = @Schema(implementation = StuckReason.class))
           @RequestParam(required = false)
           String reason,
-      @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
+      @Parameter(description = "nextCursor of the previous page; omitted or empty: the first page")
+          @RequestParam(required = false)
           String cursor,
       @Parameter(
               description =
@@ -232,7 +233,7 @@ public class SendoutListController {
   }
 
   private static Position position(String cursor) {
-    if (cursor == null) {
+    if (cursor == null || cursor.isEmpty()) {
       return null;
     }
     String decoded = decode(cursor);
@@ -255,7 +256,7 @@ public class SendoutListController {
   }
 
   private static long findingKey(String cursor) {
-    if (cursor == null) {
+    if (cursor == null || cursor.isEmpty()) {
       return 0;
     }
     String decoded = decode(cursor);

@@ -1,6 +1,7 @@
 package dev.sendout.api.support;
 
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Schema;
 import java.util.List;
 
@@ -10,5 +11,16 @@ import java.util.List;
  *
  * @param by who adds them, for the audit trail; "api" when absent
  */
+@Schema(
+    example =
+        """
+        {"recipients":[{"email":"bo@example.com","name":"Bo Example",\
+        "variables":{"firstName":"Bo","surveyUrl":"https://s.example.com/x2"}}]}""")
 public record AddRecipientsRequest(
-    List<Recipient> recipients, @Schema(example = "ann@support.example.com") String by) {}
+    @ArraySchema(minItems = 1, arraySchema = @Schema(requiredMode = Schema.RequiredMode.REQUIRED))
+        List<Recipient> recipients,
+    @Schema(
+            example = "ann@support.example.com",
+            minLength = 1,
+            maxLength = SupportService.MAX_ACTOR_LENGTH)
+        String by) {}

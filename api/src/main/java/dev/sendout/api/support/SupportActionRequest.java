@@ -9,5 +9,12 @@ import io.swagger.v3.oas.annotations.media.Schema;
  * @param note why; required to acknowledge, so that the trail says what was seen
  */
 public record SupportActionRequest(
-    @Schema(example = "ann@support.example.com") String by,
-    @Schema(example = "Vonage confirmed the outage is over") String note) {}
+    @Schema(
+            example = "ann@support.example.com",
+            minLength = 1,
+            maxLength = SupportService.MAX_ACTOR_LENGTH)
+        String by,
+    @Schema(
+            example = "Vonage confirmed the outage is over",
+            maxLength = SupportService.MAX_NOTE_LENGTH)
+        String note) {}

@@ -83,7 +83,8 @@ public class SuppressionController {
               schema = @Schema(implementation = SuppressionReason.class))
           @RequestParam(required = false)
           String reason,
-      @Parameter(description = "nextCursor of the previous page") @RequestParam(required = false)
+      @Parameter(description = "nextCursor of the previous page; omitted or empty: the first page")
+          @RequestParam(required = false)
           String cursor,
       @Parameter(
               description =
@@ -273,7 +274,7 @@ public class SuppressionController {
   }
 
   private static Position position(String cursor) {
-    if (cursor == null) {
+    if (cursor == null || cursor.isEmpty()) {
       return null;
     }
     try {

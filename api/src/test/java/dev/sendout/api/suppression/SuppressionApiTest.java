@@ -183,11 +183,10 @@ class SuppressionApiTest {
       add(tenant, "{\"address\":\"+4477009001%d\"}".formatted(10 + i));
     }
     List<String> seen = new ArrayList<>();
-    String cursor = null;
+    String cursor = ""; // an empty cursor is the first page
     int pages = 0;
     do {
-      Reply page =
-          get(tenant, "/v1/suppressions?limit=4" + (cursor == null ? "" : "&cursor=" + cursor));
+      Reply page = get(tenant, "/v1/suppressions?limit=4&cursor=" + cursor);
       assertThat(page.status()).as(page.raw()).isEqualTo(200);
       page.body().path("items").forEach(item -> seen.add(item.path("address").asString()));
       cursor =
