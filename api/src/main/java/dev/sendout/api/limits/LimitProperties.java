@@ -11,8 +11,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param recipientsPerMinute recipients a tenant may submit per minute, in new sendouts and
  *     additions together; more are answered 429
  * @param maxConcurrentRequests {@code /v1} requests handled at once, all tenants together; more are
- *     answered 429 before any other work ({@link ConcurrentRequests}). At most three quarters of
- *     the server's request threads ({@code server.tomcat.threads.max}), so that webhooks and health
+ *     answered 429 before any other work ({@link ConcurrentRequests}), and one tenant's beyond two
+ *     thirds of them once its key is known ({@link TenantShares}). At most three quarters of the
+ *     server's request threads ({@code server.tomcat.threads.max}), so that webhooks and health
  *     checks always find one
  * @param maxConcurrentWrites write transactions (creates, uploads, combined JSON additions) the API
  *     runs at once, all tenants together; a little below the database pool, so that reads and

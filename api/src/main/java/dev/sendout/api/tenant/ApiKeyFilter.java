@@ -33,7 +33,9 @@ import tools.jackson.databind.ObjectMapper;
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class ApiKeyFilter extends OncePerRequestFilter {
 
-  private static final String TENANT = ApiKeyFilter.class.getName() + ".tenant";
+  /** The request attribute that holds the caller's {@link Tenant}. */
+  public static final String TENANT = ApiKeyFilter.class.getName() + ".tenant";
+
   private static final String BEARER = "Bearer ";
 
   /** The tenant this filter found for the request. */
