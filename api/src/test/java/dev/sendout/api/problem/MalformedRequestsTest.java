@@ -170,6 +170,21 @@ class MalformedRequestsTest {
     }
   }
 
+  /** A misspelt filter listed every sendout, as if it had filtered them. */
+  @Test
+  void aQueryParameterTheOperationDoesNotTakeIsA400NamingIt() {
+    Reply misspelt = send(request("/v1/sendouts?stauts=SENT&limit=5").GET());
+    assertProblem(misspelt, 400);
+    assertThat(misspelt.json().path("errors").get(0).path("pointer").asString())
+        .isEqualTo("stauts");
+    assertThat(misspelt.json().path("detail").asString()).contains("status", "limit");
+
+    String id = post("/v1/sendouts", "application/json", CREATE).json().path("id").asString();
+    assertProblem(send(request("/v1/sendouts/" + id + "?verbose=true").GET()), 400);
+    assertThat(send(request("/v1/sendouts/" + id + "/messages?limit=5").GET()).status())
+        .isEqualTo(200);
+  }
+
   private HttpRequest.Builder withoutKey(String path) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
   }
