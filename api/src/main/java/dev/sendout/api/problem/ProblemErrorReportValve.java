@@ -20,15 +20,23 @@ public class ProblemErrorReportValve extends ErrorReportValve {
     if (status < 400 || response.getContentWritten() > 0 || !response.setErrorReported()) {
       return;
     }
-    if (status == 505) {
-      // A request line of another HTTP version (HTTP/2.0 over plain text): the caller's mistake.
+    String detail = "";
+    if (status == 505 || status == 501) {
+      // A request line of another HTTP version (HTTP/2.0 over plain text), or a Transfer-Encoding
+      // Tomcat does not implement (gzip, say; RFC 9112 suggests a 501 for it): the caller's
+      // mistake, which a 5xx would put down to this API, and page whoever watches its errors.
+      if (status == 501) {
+        detail =
+            ",\"detail\":\"Send the body as it is or chunked: no other Transfer-Encoding is"
+                + " taken\"";
+      }
       status = 400;
       response.setStatus(status);
     }
     ProblemType type = ProblemType.forStatus(status);
     String json =
-        "{\"type\":\"%s\",\"title\":\"%s\",\"status\":%d}"
-            .formatted(type.uri(), type.title().replace("\"", "'"), status);
+        "{\"type\":\"%s\",\"title\":\"%s\",\"status\":%d%s}"
+            .formatted(type.uri(), type.title().replace("\"", "'"), status, detail);
     try {
       response.setContentType("application/problem+json");
       response.setCharacterEncoding(StandardCharsets.UTF_8.name());

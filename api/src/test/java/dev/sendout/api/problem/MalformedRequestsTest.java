@@ -275,6 +275,27 @@ class MalformedRequestsTest {
     }
   }
 
+  /** Found by the third hostile sweep: a 5xx (501, typed internal) for the caller's request. */
+  @Test
+  void aTransferCodingTomcatDoesNotImplementIsA400AndNoErrorOfOurs(CapturedOutput output)
+      throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+                  + "Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n"
+                  + "Connection: close\r\n\r\n")
+              .formatted(apiKey())
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Reply reply = reply(socket);
+
+      assertProblem(reply, 400);
+      assertThat(reply.json().path("detail").asString()).contains("Transfer-Encoding");
+    }
+    assertThat(output.getOut()).doesNotContain("Unexpected error");
+  }
+
   @Test
   void anUploadWhoseChunkedBodyBreaksOffIsA400AndNoErrorOfOurs(CapturedOutput output)
       throws Exception {
