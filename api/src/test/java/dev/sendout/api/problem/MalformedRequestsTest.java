@@ -170,6 +170,20 @@ class MalformedRequestsTest {
     }
   }
 
+  /** Found by the third hostile sweep: the listing came labelled application/problem+json. */
+  @Test
+  void anAnswerIsJsonWhenTheAcceptHeaderPrefersProblems() {
+    Reply answer = send(request("/v1/sendouts").header("Accept", "application/problem+json").GET());
+    assertThat(answer.status()).isEqualTo(200);
+    assertThat(answer.contentType()).startsWith("application/json");
+    assertProblem(
+        send(
+            request("/v1/sendouts/" + java.util.UUID.randomUUID())
+                .header("Accept", "application/problem+json")
+                .GET()),
+        404);
+  }
+
   /** A misspelt filter listed every sendout, as if it had filtered them. */
   @Test
   void aQueryParameterTheOperationDoesNotTakeIsA400NamingIt() {
