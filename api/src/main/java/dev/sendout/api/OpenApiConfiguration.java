@@ -84,9 +84,38 @@ class OpenApiConfiguration {
         keepReferencedSchemas(openApi);
       }
       problems(openApi);
+      jsonAnswers(openApi);
       nullableAnswers(openApi);
       closedRequests(openApi);
     };
+  }
+
+  /**
+   * Every answer is JSON ({@code AnswersAreJson}), which springdoc describes as {@code *}{@code /*}
+   * where the controller does not name what it produces: said as {@code application/json} here, so
+   * that a client generator or a fuzzer checks what is written.
+   */
+  private static void jsonAnswers(OpenAPI openApi) {
+    openApi
+        .getPaths()
+        .values()
+        .forEach(
+            item ->
+                item.readOperations()
+                    .forEach(
+                        operation ->
+                            operation
+                                .getResponses()
+                                .forEach(
+                                    (code, response) -> {
+                                      Content content = response.getContent();
+                                      if (code.startsWith("2")
+                                          && content != null
+                                          && content.containsKey("*/*")) {
+                                        content.addMediaType(
+                                            "application/json", content.remove("*/*"));
+                                      }
+                                    })));
   }
 
   /**

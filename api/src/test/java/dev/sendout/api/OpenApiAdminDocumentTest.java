@@ -48,4 +48,27 @@ class OpenApiAdminDocumentTest {
             });
     assertThat(document.path("components").path("schemas").has("IssueRequest")).isTrue();
   }
+
+  /** The admin API took "Bearer" only so written, where /v1 takes the scheme in any case. */
+  @Test
+  void theAdminTokenIsTakenWithItsSchemeInAnyCaseAndNothingElse() throws Exception {
+    assertThat(adminKeys("Bearer openapi-admin-test")).isEqualTo(200);
+    assertThat(adminKeys("bearer openapi-admin-test")).isEqualTo(200);
+    assertThat(adminKeys("Bearer openapi-admin-tes")).isEqualTo(401);
+    assertThat(adminKeys("Basic openapi-admin-test")).isEqualTo(401);
+    assertThat(adminKeys("openapi-admin-test")).isEqualTo(401);
+    assertThat(adminKeys(null)).isEqualTo(401);
+  }
+
+  private int adminKeys(String authorization) throws Exception {
+    var request =
+        java.net.http.HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + port + "/admin/api-keys?tenantId=t"));
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    return java.net.http.HttpClient.newHttpClient()
+        .send(request.GET().build(), java.net.http.HttpResponse.BodyHandlers.discarding())
+        .statusCode();
+  }
 }

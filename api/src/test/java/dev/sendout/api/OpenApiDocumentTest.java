@@ -198,6 +198,13 @@ class OpenApiDocumentTest {
             (name, operation) -> {
               JsonNode responses = operation.path("responses");
               assertThat(responses.propertyNames()).as(name).anyMatch(code -> code.startsWith("2"));
+              responses
+                  .properties()
+                  .forEach(
+                      response ->
+                          assertThat(response.getValue().path("content").propertyNames())
+                              .as(name + " " + response.getKey())
+                              .isSubsetOf("application/json", "application/problem+json"));
               if (name.contains(" /v1/")) {
                 assertThat(responses.propertyNames()).as(name).contains("400", "401", "429", "503");
               }

@@ -33,7 +33,7 @@ public class AdminTokenFilter extends OncePerRequestFilter {
   private final ObjectMapper json;
 
   AdminTokenFilter(@Value("${sendout.admin.token:}") String token, ObjectMapper json) {
-    this.token = token.isBlank() ? null : ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
+    this.token = token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
     this.json = json;
   }
 
@@ -55,9 +55,14 @@ public class AdminTokenFilter extends OncePerRequestFilter {
       return;
     }
     String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
-    // Compared in constant time, so that response times reveal nothing of the token.
-    if (authorization == null
-        || !MessageDigest.isEqual(token, authorization.getBytes(StandardCharsets.UTF_8))) {
+    // The scheme without regard to case, as for an API key (RFC 9110); the token compared in
+    // constant time, so that response times reveal nothing of it.
+    if (!ApiKeyFilter.hasBearer(authorization)
+        || !MessageDigest.isEqual(
+            token,
+            authorization
+                .substring(ApiKeyFilter.BEARER.length())
+                .getBytes(StandardCharsets.UTF_8))) {
       ApiExceptionHandler.write(
           new ApiProblem(ProblemType.API_KEY_INVALID, "The admin token is missing or wrong"),
           request,

@@ -36,7 +36,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
   /** The request attribute that holds the caller's {@link Tenant}. */
   public static final String TENANT = ApiKeyFilter.class.getName() + ".tenant";
 
-  private static final String BEARER = "Bearer ";
+  static final String BEARER = "Bearer ";
 
   /** The tenant this filter found for the request. */
   public static Tenant tenantOf(HttpServletRequest request) {
@@ -87,7 +87,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
             ProblemType.API_KEY_MISSING, "Send your API key as Authorization: Bearer <key>");
   }
 
-  private static boolean hasBearer(String authorization) {
+  static boolean hasBearer(String authorization) {
     return authorization != null
         && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length());
   }
