@@ -5,6 +5,7 @@ import dev.sendout.api.tenant.Tenant;
 import io.swagger.v3.core.util.Json31;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
 import io.swagger.v3.oas.models.media.ArraySchema;
@@ -96,26 +97,24 @@ class OpenApiConfiguration {
    * that a client generator or a fuzzer checks what is written.
    */
   private static void jsonAnswers(OpenAPI openApi) {
-    openApi
-        .getPaths()
-        .values()
-        .forEach(
-            item ->
-                item.readOperations()
-                    .forEach(
-                        operation ->
-                            operation
-                                .getResponses()
-                                .forEach(
-                                    (code, response) -> {
-                                      Content content = response.getContent();
-                                      if (code.startsWith("2")
-                                          && content != null
-                                          && content.containsKey("*/*")) {
-                                        content.addMediaType(
-                                            "application/json", content.remove("*/*"));
-                                      }
-                                    })));
+    for (Operation operation : operations(openApi)) {
+      operation
+          .getResponses()
+          .forEach(
+              (code, response) -> {
+                Content content = response.getContent();
+                if (code.startsWith("2") && content != null && content.containsKey("*/*")) {
+                  content.addMediaType("application/json", content.remove("*/*"));
+                }
+              });
+    }
+  }
+
+  /** Every operation of the document. */
+  private static List<Operation> operations(OpenAPI openApi) {
+    return openApi.getPaths().values().stream()
+        .flatMap(item -> item.readOperations().stream())
+        .toList();
   }
 
   /**
@@ -130,23 +129,15 @@ class OpenApiConfiguration {
     Map<String, Schema> schemas = openApi.getComponents().getSchemas();
     Set<String> requests = new HashSet<>();
     Set<String> answers = new HashSet<>();
-    openApi
-        .getPaths()
-        .values()
-        .forEach(
-            item ->
-                item.readOperations()
-                    .forEach(
-                        operation -> {
-                          if (operation.getRequestBody() != null) {
-                            requests.addAll(references(operation.getRequestBody().getContent()));
-                          }
-                          operation
-                              .getResponses()
-                              .values()
-                              .forEach(
-                                  response -> answers.addAll(references(response.getContent())));
-                        }));
+    for (Operation operation : operations(openApi)) {
+      if (operation.getRequestBody() != null) {
+        requests.addAll(references(operation.getRequestBody().getContent()));
+      }
+      operation
+          .getResponses()
+          .values()
+          .forEach(response -> answers.addAll(references(response.getContent())));
+    }
     Set<String> closed = reachable(requests, schemas);
     closed.removeAll(reachable(answers, schemas));
     for (String name : closed) {
@@ -172,22 +163,16 @@ class OpenApiConfiguration {
   private static void nullableAnswers(OpenAPI openApi) {
     Map<String, Schema> schemas = openApi.getComponents().getSchemas();
     Set<String> roots = new HashSet<>();
-    openApi
-        .getPaths()
-        .values()
-        .forEach(
-            item ->
-                item.readOperations()
-                    .forEach(
-                        operation ->
-                            operation
-                                .getResponses()
-                                .forEach(
-                                    (code, response) -> {
-                                      if (code.startsWith("2")) {
-                                        roots.addAll(references(response.getContent()));
-                                      }
-                                    })));
+    for (Operation operation : operations(openApi)) {
+      operation
+          .getResponses()
+          .forEach(
+              (code, response) -> {
+                if (code.startsWith("2")) {
+                  roots.addAll(references(response.getContent()));
+                }
+              });
+    }
     for (String name : reachable(roots, schemas)) {
       Schema schema = schemas.get(name);
       if (schema == null || schema.getProperties() == null) {
