@@ -57,14 +57,15 @@ class OpenApiAdminDocumentTest {
     assertThat(adminKeys("Bearer openapi-admin-tes")).isEqualTo(401);
     assertThat(adminKeys("Basic openapi-admin-test")).isEqualTo(401);
     assertThat(adminKeys("openapi-admin-test")).isEqualTo(401);
-    assertThat(adminKeys(null)).isEqualTo(401);
+    assertThat(adminKeys()).isEqualTo(401);
+    assertThat(adminKeys("Bearer wrong", "Bearer openapi-admin-test")).isEqualTo(400);
   }
 
-  private int adminKeys(String authorization) throws Exception {
+  private int adminKeys(String... authorizations) throws Exception {
     var request =
         java.net.http.HttpRequest.newBuilder(
             java.net.URI.create("http://127.0.0.1:" + port + "/admin/api-keys?tenantId=t"));
-    if (authorization != null) {
+    for (String authorization : authorizations) {
       request.header("Authorization", authorization);
     }
     return java.net.http.HttpClient.newHttpClient()

@@ -54,6 +54,10 @@ public class AdminTokenFilter extends OncePerRequestFilter {
           new ApiProblem(ProblemType.NOT_FOUND, "No such resource"), request, response, json);
       return;
     }
+    if (ApiKeyFilter.hasSeveralAuthorizations(request)) {
+      ApiExceptionHandler.write(ApiKeyFilter.SEVERAL_AUTHORIZATIONS, request, response, json);
+      return;
+    }
     String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
     // The scheme without regard to case, as for an API key (RFC 9110); the token compared in
     // constant time, so that response times reveal nothing of it.

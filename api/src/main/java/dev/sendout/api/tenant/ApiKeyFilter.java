@@ -10,6 +10,7 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.util.Collections;
 import java.util.Optional;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -65,6 +66,10 @@ public class ApiKeyFilter extends OncePerRequestFilter {
       // origin is allowed, and the request it asks for would still need its key.
       return;
     }
+    if (hasSeveralAuthorizations(request)) {
+      ApiExceptionHandler.write(SEVERAL_AUTHORIZATIONS, request, response, json);
+      return;
+    }
     Optional<ApiKeys.Caller> caller = callerOf(request.getHeader(HttpHeaders.AUTHORIZATION));
     if (caller.isEmpty()) {
       ApiExceptionHandler.write(refusal(request), request, response, json);
@@ -86,6 +91,17 @@ public class ApiKeyFilter extends OncePerRequestFilter {
         : new ApiProblem(
             ProblemType.API_KEY_MISSING, "Send your API key as Authorization: Bearer <key>");
   }
+
+  /**
+   * Which of two credentials was meant is not for us to guess: the first might be another tenant's
+   * key, or an old admin token beside the new one.
+   */
+  static boolean hasSeveralAuthorizations(HttpServletRequest request) {
+    return Collections.list(request.getHeaders(HttpHeaders.AUTHORIZATION)).size() > 1;
+  }
+
+  static final ApiProblem SEVERAL_AUTHORIZATIONS =
+      ApiProblem.invalid("Authorization", "send one Authorization header, not several");
 
   static boolean hasBearer(String authorization) {
     return authorization != null

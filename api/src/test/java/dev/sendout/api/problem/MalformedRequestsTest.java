@@ -156,6 +156,10 @@ class MalformedRequestsTest {
       assertProblem(
           reply, reply.json().path("instance").asString().startsWith("/admin") ? 404 : 401);
     }
+    Reply twoKeys =
+        send(request("/v1/sendouts").header("Authorization", "Bearer sok_someone_else").GET());
+    assertProblem(twoKeys, 400);
+    assertThat(twoKeys.body()).contains("one Authorization header");
     // Paths Spring MVC routes to /v1/sendouts although they are not written so.
     for (String path : new String[] {"/v1;x=y/sendouts", "/%761/sendouts", "//v1//sendouts"}) {
       try (Socket socket = new Socket("127.0.0.1", port)) {
