@@ -1,9 +1,9 @@
 package dev.sendout.api.limits;
 
-import dev.sendout.api.RequestPath;
 import dev.sendout.api.problem.ApiExceptionHandler;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.config.RequestPath;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;

@@ -1,6 +1,7 @@
 package dev.sendout.api.limits;
 
 import dev.sendout.api.tenant.Tenant;
+import dev.sendout.core.config.RequestPath;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.util.function.Function;
@@ -52,7 +53,7 @@ public class RequestLimitsInterceptor implements HandlerInterceptor {
   }
 
   private static boolean isWrite(HttpServletRequest request) {
-    String path = request.getRequestURI();
+    String path = RequestPath.of(request);
     return "POST".equals(request.getMethod())
         && (path.equals("/v1/sendouts") || path.endsWith("/recipients"));
   }

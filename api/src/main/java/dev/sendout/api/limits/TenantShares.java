@@ -1,11 +1,11 @@
 package dev.sendout.api.limits;
 
-import dev.sendout.api.RequestPath;
 import dev.sendout.api.problem.ApiExceptionHandler;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.tenant.ApiKeyFilter;
 import dev.sendout.api.tenant.Tenant;
+import dev.sendout.core.config.RequestPath;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -2,6 +2,7 @@ package dev.sendout.api.limits;
 
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.config.RequestPath;
 import dev.sendout.core.support.WriteAdmission;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
@@ -115,7 +116,7 @@ public class WriteBulkheads implements WriteAdmission {
    */
   private static boolean isCombinedAddition(HttpServletRequest request) {
     String type = request.getContentType();
-    if (!request.getRequestURI().endsWith("/recipients") || type == null) {
+    if (!RequestPath.of(request).endsWith("/recipients") || type == null) {
       return false;
     }
     try {

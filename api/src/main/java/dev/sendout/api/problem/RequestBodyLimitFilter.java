@@ -1,6 +1,7 @@
 package dev.sendout.api.problem;
 
 import dev.sendout.api.ApiProperties;
+import dev.sendout.core.config.RequestPath;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
@@ -86,7 +87,7 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
   }
 
   long limitOf(HttpServletRequest request) {
-    String path = request.getRequestURI().substring(request.getContextPath().length());
+    String path = RequestPath.of(request);
     if (path.startsWith(WEBHOOKS)) {
       return webhookLimit;
     }

@@ -1,9 +1,9 @@
 package dev.sendout.api.tenant;
 
-import dev.sendout.api.RequestPath;
 import dev.sendout.api.problem.ApiExceptionHandler;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.config.RequestPath;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;

@@ -188,6 +188,20 @@ class MalformedRequestsTest {
         404);
   }
 
+  /**
+   * Found by the fourth hostile sweep: a Content-Type whose charset has no name was a 500 on every
+   * path, health included, before the key was checked, with five stack traces in the log.
+   */
+  @Test
+  void aCharsetWithoutANameIsNoErrorOfOursOnAnyPath(CapturedOutput output) {
+    for (String path :
+        new String[] {"/v1/sendouts", "/actuator/health", "/webhooks/sendgrid/events"}) {
+      Reply reply = send(withoutKey(path).header("Content-Type", "text/plain; charset=").GET());
+      assertThat(reply.status()).as(path + " " + reply.body()).isBetween(200, 499);
+    }
+    assertThat(output.getOut()).doesNotContain("IllegalCharsetNameException");
+  }
+
   /** A misspelt filter listed every sendout, as if it had filtered them. */
   @Test
   void aQueryParameterTheOperationDoesNotTakeIsA400NamingIt() {

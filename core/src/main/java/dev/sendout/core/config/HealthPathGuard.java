@@ -27,7 +27,7 @@ public class HealthPathGuard extends HttpFilter {
   protected void doFilter(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws IOException, ServletException {
-    String path = request.getRequestURI();
+    String path = RequestPath.of(request);
     if (path.startsWith(HEALTH) && path.indexOf('/', HEALTH.length()) >= 0) {
       response.sendError(HttpServletResponse.SC_NOT_FOUND);
       return;
