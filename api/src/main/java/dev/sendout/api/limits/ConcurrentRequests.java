@@ -21,23 +21,32 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import tools.jackson.databind.ObjectMapper;
 
 /**
- * The first thing a {@code /v1} request meets: at most {@code max-concurrent-requests} are handled
- * at once, and one beyond them is answered 429 {@code overloaded} with Retry-After at once, before
- * authentication, body parsing or any query. A 429, not a 503 (invariant I3): Tomcat closes the
- * connection after a 503, and in an overload of thousands of requests a second every refused caller
- * reconnecting cost more than the refusal, until requests timed out.
+ * The first thing a request meets: at most {@code max-concurrent-requests} {@code /v1} requests are
+ * handled at once, and at most {@code max-concurrent-public-requests} of what anyone may call (the
+ * providers' webhooks, which must read a body before its signature can be checked, and the
+ * unsubscribe links). One beyond them is answered 429 {@code overloaded} with Retry-After at once,
+ * before authentication, body parsing or any query. A 429, not a 503 (invariant I3): Tomcat closes
+ * the connection after a 503, and in an overload of thousands of requests a second every refused
+ * caller reconnecting cost more than the refusal, until requests timed out. The providers retry a
+ * 429.
  *
  * <p>The bounds behind it ({@link WriteBulkheads}, the backlog, the tenants' budgets) refuse with a
  * reason, but only after Spring MVC, the API key and the request's own checks have run. When the
  * machine is short of CPU (an overload of additions on two cores, while the engine also sends what
  * it accepted), those refusals become slow too, requests pile up behind them and are read only
  * after their callers have given up. This bound keeps the requests in progress few enough that each
- * gets CPU, and turns the rest away for the cost of parsing their headers. Refusals are counted in
- * {@code sendout.api.requests.shed}.
+ * gets CPU, and turns the rest away for the cost of parsing their headers. The two bounds together
+ * leave request threads to health checks and the admin API: 210 webhook calls sending their bodies
+ * slowly, by anyone, held every thread and health timed out before the public bound. Refusals are
+ * counted in {@code sendout.api.requests.shed}, by {@code requests} ({@code api} or {@code
+ * public}).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
 public class ConcurrentRequests extends OncePerRequestFilter {
+
+  /** Request threads neither bound may take: health checks and the admin API always find one. */
+  static final int KEPT_THREADS = 20;
 
   /** The refusal, the same every time: an ApiProblem carries no stack trace. */
   private static final ApiProblem SHED =
@@ -46,9 +55,12 @@ public class ConcurrentRequests extends OncePerRequestFilter {
           "The API is handling as many requests as it can; retry shortly",
           Duration.ofSeconds(1));
 
-  private final Semaphore places;
+  /** One bound: its places and its refusals. */
+  private record Bound(Semaphore places, Counter shed) {}
+
+  private final Bound api;
+  private final Bound open;
   private final ObjectMapper json;
-  private final Counter shed;
 
   public ConcurrentRequests(
       LimitProperties properties,
@@ -56,39 +68,58 @@ public class ConcurrentRequests extends OncePerRequestFilter {
       ObjectMapper json,
       MeterRegistry meters) {
     int places = properties.maxConcurrentRequests();
-    if (places < 1 || places > requestThreads * 3 / 4) {
+    int publicPlaces = properties.maxConcurrentPublicRequests();
+    if (places < 1 || publicPlaces < 1 || places + publicPlaces > requestThreads - KEPT_THREADS) {
       throw new IllegalStateException(
-          ("sendout.api.limits.max-concurrent-requests is %d: it must be at least 1 and at most"
-                  + " three quarters of server.tomcat.threads.max (%d), so that webhooks and"
-                  + " refusals always find a request thread")
-              .formatted(places, requestThreads));
+          ("sendout.api.limits.max-concurrent-requests (%d) and max-concurrent-public-requests"
+                  + " (%d) must each be at least 1, and together at most server.tomcat.threads.max"
+                  + " (%d) less %d, so that health checks and the admin API always find a"
+                  + " request thread")
+              .formatted(places, publicPlaces, requestThreads, KEPT_THREADS));
     }
-    this.places = new Semaphore(places);
+    this.api = bound(places, "api", meters);
+    this.open = bound(publicPlaces, "public", meters);
     this.json = json;
-    this.shed =
+  }
+
+  private static Bound bound(int places, String requests, MeterRegistry meters) {
+    return new Bound(
+        new Semaphore(places),
         Counter.builder("sendout.api.requests.shed")
-            .description("Requests answered 429 at once: max-concurrent-requests were in progress")
-            .register(meters);
+            .description("Requests answered 429 at once: as many as the bound allows in progress")
+            .tag("requests", requests)
+            .register(meters));
+  }
+
+  /** The bound the request is counted in, or null: health, metrics, the admin API, the docs. */
+  private Bound boundOf(HttpServletRequest request) {
+    if (RequestPath.isUnder(request, "/v1")) {
+      return api;
+    }
+    return RequestPath.isUnder(request, "/webhooks") || RequestPath.isUnder(request, "/u")
+        ? open
+        : null;
   }
 
   @Override
   protected boolean shouldNotFilter(HttpServletRequest request) {
-    return !RequestPath.isUnder(request, "/v1");
+    return boundOf(request) == null;
   }
 
   @Override
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    if (!places.tryAcquire()) {
-      shed.increment();
+    Bound bound = boundOf(request);
+    if (!bound.places().tryAcquire()) {
+      bound.shed().increment();
       ApiExceptionHandler.write(SHED, request, response, json);
       return;
     }
     try {
       chain.doFilter(request, response);
     } finally {
-      places.release();
+      bound.places().release();
     }
   }
 }

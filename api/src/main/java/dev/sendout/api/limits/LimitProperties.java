@@ -12,9 +12,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     additions together; more are answered 429
  * @param maxConcurrentRequests {@code /v1} requests handled at once, all tenants together; more are
  *     answered 429 before any other work ({@link ConcurrentRequests}), and one tenant's beyond two
- *     thirds of them once its key is known ({@link TenantShares}). At most three quarters of the
- *     server's request threads ({@code server.tomcat.threads.max}), so that webhooks and health
- *     checks always find one
+ *     thirds of them once its key is known ({@link TenantShares})
+ * @param maxConcurrentPublicRequests requests to what anyone may call, the providers' webhooks and
+ *     the unsubscribe links, handled at once; more are answered 429 before their body is read
+ *     ({@link ConcurrentRequests}). With {@code maxConcurrentRequests}, at most the server's
+ *     request threads ({@code server.tomcat.threads.max}) less 20, so that health checks and the
+ *     admin API always find one
  * @param maxConcurrentWrites write transactions (creates, uploads, combined JSON additions) the API
  *     runs at once, all tenants together; a little below the database pool, so that reads and
  *     webhooks always find a connection
@@ -45,6 +48,7 @@ public record LimitProperties(
     @DefaultValue("100") int requestsPerSecond,
     @DefaultValue("1000000") int recipientsPerMinute,
     @DefaultValue("150") int maxConcurrentRequests,
+    @DefaultValue("30") int maxConcurrentPublicRequests,
     @DefaultValue("6") int maxConcurrentWrites,
     @DefaultValue("128") int maxWaitingAdditions,
     @DefaultValue("100ms") Duration writeWait,

@@ -17,7 +17,12 @@ import tools.jackson.databind.json.JsonMapper;
 class ConcurrentRequestsTest {
 
   private static LimitProperties allowing(int requests) {
-    return new LimitProperties(100, 1000, requests, 6, 128, Duration.ZERO, 0, 0, Duration.ZERO);
+    return allowing(requests, 30);
+  }
+
+  private static LimitProperties allowing(int requests, int publicRequests) {
+    return new LimitProperties(
+        100, 1000, requests, publicRequests, 6, 128, Duration.ZERO, 0, 0, Duration.ZERO);
   }
 
   @Test
@@ -63,7 +68,7 @@ class ConcurrentRequestsTest {
     assertThat(refused.getHeader("Retry-After")).isEqualTo("1");
     assertThat(refused.getContentType()).isEqualTo("application/problem+json");
     assertThat(refused.getContentAsString()).contains("urn:sendout:problem:overloaded");
-    assertThat(meters.counter("sendout.api.requests.shed").count()).isEqualTo(1);
+    assertThat(meters.counter("sendout.api.requests.shed", "requests", "api").count()).isEqualTo(1);
     assertThat(reached).as("the first request and the webhook, not the refused one").hasValue(2);
 
     release.countDown();
@@ -74,6 +79,62 @@ class ConcurrentRequestsTest {
     assertThat(reached).hasValue(3);
   }
 
+  /**
+   * Found by the fourth hostile sweep: 210 webhook calls by anyone, each sending its body slowly,
+   * held every request thread, and /v1 and health timed out for 40 s.
+   */
+  @Test
+  void whatAnyoneMayCallHasABoundOfItsOwnAndHealthHasNone() throws Exception {
+    var meters = new SimpleMeterRegistry();
+    var filter = new ConcurrentRequests(allowing(1, 1), 200, JsonMapper.builder().build(), meters);
+    var inside = new CountDownLatch(1);
+    var release = new CountDownLatch(1);
+    FilterChain slowWebhook =
+        (request, response) -> {
+          inside.countDown();
+          try {
+            release.await(5, TimeUnit.SECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+        };
+    Thread first =
+        new Thread(
+            () -> {
+              try {
+                filter.doFilter(
+                    new MockHttpServletRequest("POST", "/webhooks/sendgrid/events"),
+                    new MockHttpServletResponse(),
+                    slowWebhook);
+              } catch (Exception e) {
+                throw new IllegalStateException(e);
+              }
+            });
+    first.start();
+    assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
+
+    FilterChain answered = (request, response) -> {};
+    var webhook = new MockHttpServletResponse();
+    filter.doFilter(
+        new MockHttpServletRequest("POST", "/webhooks/vonage/status"), webhook, answered);
+    var unsubscribe = new MockHttpServletResponse();
+    filter.doFilter(new MockHttpServletRequest("POST", "/u/token"), unsubscribe, answered);
+    var api = new MockHttpServletResponse();
+    filter.doFilter(new MockHttpServletRequest("GET", "/v1/sendouts"), api, answered);
+    var health = new MockHttpServletResponse();
+    filter.doFilter(new MockHttpServletRequest("GET", "/actuator/health"), health, answered);
+
+    assertThat(webhook.getStatus()).isEqualTo(429);
+    assertThat(webhook.getHeader("Retry-After")).isEqualTo("1");
+    assertThat(unsubscribe.getStatus()).isEqualTo(429);
+    assertThat(api.getStatus()).isEqualTo(200);
+    assertThat(health.getStatus()).isEqualTo(200);
+    assertThat(meters.counter("sendout.api.requests.shed", "requests", "public").count())
+        .isEqualTo(2);
+    release.countDown();
+    first.join(5000);
+  }
+
   @Test
   void theApiDoesNotStartWithABoundThatCouldTakeMostOfItsRequestThreads() {
     var json = JsonMapper.builder().build();
@@ -81,8 +142,8 @@ class ConcurrentRequestsTest {
     assertThatThrownBy(
             () -> new ConcurrentRequests(allowing(151), 200, json, new SimpleMeterRegistry()))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("max-concurrent-requests is 151")
-        .hasMessageContaining("server.tomcat.threads.max (200)");
+        .hasMessageContaining("max-concurrent-requests (151)")
+        .hasMessageContaining("server.tomcat.threads.max (200) less 20");
     new ConcurrentRequests(allowing(150), 200, json, new SimpleMeterRegistry());
   }
 }

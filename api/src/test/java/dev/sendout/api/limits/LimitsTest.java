@@ -26,7 +26,7 @@ class LimitsTest {
   void aTenantOverItsRequestBudgetIsRefusedAtOnceAndOthersAreNot() {
     TenantLimits limits =
         new TenantLimits(
-            new LimitProperties(2, 1000, 150, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO));
+            new LimitProperties(2, 1000, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO));
 
     limits.takeRequest(ACME);
     limits.takeRequest(ACME);
@@ -45,7 +45,7 @@ class LimitsTest {
   void recipientsCountAgainstAPerMinuteBudgetWithRetryAfterUntilItRefills() {
     TenantLimits limits =
         new TenantLimits(
-            new LimitProperties(100, 10, 150, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO));
+            new LimitProperties(100, 10, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO));
 
     limits.takeRecipients(ACME, 8);
 
@@ -64,7 +64,7 @@ class LimitsTest {
   @Test
   void writesBeyondTheBoundAre429AtOnceUntilOneFinishesAndReadsAreNotBounded() {
     var properties =
-        new LimitProperties(100, 1000, 150, 1, 128, Duration.ZERO, 0, 0, Duration.ZERO);
+        new LimitProperties(100, 1000, 150, 30, 1, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
     var response = new MockHttpServletResponse();
@@ -100,7 +100,7 @@ class LimitsTest {
   @Test
   void aWriteSpelledAnotherWayTakesItsPlaceAllTheSame() {
     var properties =
-        new LimitProperties(100, 1000, 150, 1, 128, Duration.ZERO, 0, 0, Duration.ZERO);
+        new LimitProperties(100, 1000, 150, 30, 1, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var response = new MockHttpServletResponse();
     interceptor.preHandle(new MockHttpServletRequest("POST", "/v1;x/sendouts"), response, null);
@@ -117,7 +117,8 @@ class LimitsTest {
 
   @Test
   void jsonAdditionsTakeAPlaceAmongTheWaitingAdditionsAndTheirTransactionOneAmongTheWrites() {
-    var properties = new LimitProperties(100, 1000, 150, 1, 1, Duration.ZERO, 0, 0, Duration.ZERO);
+    var properties =
+        new LimitProperties(100, 1000, 150, 30, 1, 1, Duration.ZERO, 0, 0, Duration.ZERO);
     var writes = new WriteBulkheads(properties);
     var interceptor = withoutBacklogBounds(properties, writes);
     var response = new MockHttpServletResponse();
@@ -150,7 +151,7 @@ class LimitsTest {
   @Test
   void aWriteWaitsBrieflyForAPlaceAndTakesTheOneThatFrees() throws Exception {
     var properties =
-        new LimitProperties(100, 1000, 150, 1, 128, Duration.ofSeconds(5), 0, 0, Duration.ZERO);
+        new LimitProperties(100, 1000, 150, 30, 1, 128, Duration.ofSeconds(5), 0, 0, Duration.ZERO);
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
     var response = new MockHttpServletResponse();
@@ -181,7 +182,7 @@ class LimitsTest {
   void onlyAsManyCallersWaitForAPlaceAsThereArePlacesAndTheOthersAreRefusedAtOnce()
       throws Exception {
     var properties =
-        new LimitProperties(100, 1000, 150, 1, 128, Duration.ofSeconds(5), 0, 0, Duration.ZERO);
+        new LimitProperties(100, 1000, 150, 30, 1, 128, Duration.ofSeconds(5), 0, 0, Duration.ZERO);
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var response = new MockHttpServletResponse();
     var first = new MockHttpServletRequest("POST", "/v1/sendouts");
@@ -234,7 +235,7 @@ class LimitsTest {
   @Test
   void writesAreRefusedWith429WhileTheBacklogIsOverItsBoundAndReadsGoOn() {
     var properties =
-        new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
+        new LimitProperties(100, 1000, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     AtomicInteger backlog = new AtomicInteger(1001);
     var bound = new BacklogBound(backlog::get, 1000, () -> 0, () -> 0, 0, Duration.ZERO);
     var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
@@ -270,7 +271,7 @@ class LimitsTest {
   @Test
   void writesAreRefusedWith429WhileTheWorkflowsAreBehindOnSmallSendouts() {
     var properties =
-        new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
+        new LimitProperties(100, 1000, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     AtomicInteger pending = new AtomicInteger(501);
     var bound = new BacklogBound(() -> 0, 1000, pending::get, () -> 0, 500, Duration.ofSeconds(20));
     var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
@@ -301,7 +302,7 @@ class LimitsTest {
   @Test
   void theBoundOnWorkflowWorkFollowsThePaceOfTheWorkflowsAndNeverFallsBelowItsFloor() {
     var properties =
-        new LimitProperties(100, 1000, 150, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
+        new LimitProperties(100, 1000, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     AtomicInteger pending = new AtomicInteger(900);
     AtomicInteger sentInPaceWindow = new AtomicInteger(500);
     var bound =

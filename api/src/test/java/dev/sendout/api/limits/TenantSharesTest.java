@@ -19,7 +19,7 @@ class TenantSharesTest {
 
   private final TenantShares shares =
       new TenantShares(
-          new LimitProperties(100, 1000, 3, 6, 128, Duration.ZERO, 0, 0, Duration.ZERO),
+          new LimitProperties(100, 1000, 3, 30, 6, 128, Duration.ZERO, 0, 0, Duration.ZERO),
           JsonMapper.builder().build());
 
   private static MockHttpServletRequest requestOf(String tenant) {
