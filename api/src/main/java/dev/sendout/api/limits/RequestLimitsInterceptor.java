@@ -9,9 +9,10 @@ import org.springframework.web.servlet.HandlerInterceptor;
 
 /**
  * Backpressure for {@code /v1}: each call takes one request from its tenant's budget, and the
- * writes (new sendouts, added recipients) also take a place in a bulkhead shared by all tenants
- * ({@link WriteBulkheads}), or are answered 429 at once or after a few milliseconds' wait. Writes
- * are refused the same way while the engine is too far behind its sends ({@link BacklogBound}).
+ * writes (new sendouts, added recipients, imports) also take a place in a bulkhead shared by all
+ * tenants ({@link WriteBulkheads}), or are answered 429 at once or after a few milliseconds' wait.
+ * New sendouts and additions are refused the same way while the engine is too far behind its sends
+ * ({@link BacklogBound}).
  */
 public class RequestLimitsInterceptor implements HandlerInterceptor {
 
@@ -36,10 +37,14 @@ public class RequestLimitsInterceptor implements HandlerInterceptor {
   @Override
   public boolean preHandle(
       HttpServletRequest request, HttpServletResponse response, Object handler) {
-    limits.takeRequest(tenantOf.apply(request));
-    if (isWrite(request)) {
+    Tenant tenant = tenantOf.apply(request);
+    limits.takeRequest(tenant);
+    if (isSendoutWrite(request)) {
       backlog.check();
-      request.setAttribute(HOLDS_PLACE, writes.enter(request));
+    }
+    WriteBulkheads.Held held = writes.enter(request, tenant.id());
+    if (held != null) {
+      request.setAttribute(HOLDS_PLACE, held);
     }
     return true;
   }
@@ -47,12 +52,13 @@ public class RequestLimitsInterceptor implements HandlerInterceptor {
   @Override
   public void afterCompletion(
       HttpServletRequest request, HttpServletResponse response, Object handler, Exception ex) {
-    if (request.getAttribute(HOLDS_PLACE) instanceof WriteBulkheads.Places place) {
-      place.leave();
+    if (request.getAttribute(HOLDS_PLACE) instanceof WriteBulkheads.Held held) {
+      held.leave();
     }
   }
 
-  private static boolean isWrite(HttpServletRequest request) {
+  /** A new sendout, or recipients added to one: refused while the engine is behind. */
+  private static boolean isSendoutWrite(HttpServletRequest request) {
     String path = RequestPath.of(request);
     return "POST".equals(request.getMethod())
         && (path.equals("/v1/sendouts") || path.endsWith("/recipients"));

@@ -2,12 +2,16 @@ package dev.sendout.api.limits;
 
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.api.problem.RequestBodyLimitFilter;
 import dev.sendout.core.config.RequestPath;
 import dev.sendout.core.support.WriteAdmission;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -20,8 +24,11 @@ import org.springframework.stereotype.Component;
  *
  * <ul>
  *   <li><b>writes</b> ({@code max-concurrent-writes}): the transactions that hold a database
- *       connection for a COPY. A create or an upload takes its place for the whole request; JSON
- *       additions take one per combined transaction ({@link WriteAdmission}), whoever runs it.
+ *       connection for a COPY. A create or an upload (of recipients, responses or suppressions,
+ *       which read their body inside their transaction) takes its place for the whole request, so
+ *       that no more create bodies than places are read into memory at once; one tenant's hold half
+ *       the places at most, since six slow bodies from one tenant refused every tenant's creates.
+ *       JSON additions take one per combined transaction ({@link WriteAdmission}), whoever runs it.
  *   <li><b>additions</b> ({@code max-waiting-additions}): JSON additions in flight. Concurrent ones
  *       to a sendout wait, blocked, to be stored together in one transaction, so more of them at
  *       once cost the database a larger group, not more connections; this bound keeps the waiting
@@ -41,12 +48,20 @@ public class WriteBulkheads implements WriteAdmission {
   private final Places additions;
   private final Semaphore waiting;
   private final Duration wait;
+  private final int tenantShare;
+  private final Map<String, AtomicInteger> byTenant = new ConcurrentHashMap<>();
 
   public WriteBulkheads(LimitProperties properties) {
     this.writes = new Places(properties.maxConcurrentWrites());
     this.additions = new Places(properties.maxWaitingAdditions());
     this.waiting = new Semaphore(properties.maxConcurrentWrites());
     this.wait = properties.writeWait();
+    this.tenantShare = Math.max(1, properties.maxConcurrentWrites() / 2);
+  }
+
+  /** What a request holds until it ends. */
+  public interface Held {
+    void leave();
   }
 
   /** Places of one kind: taken for a request or a transaction, given back when it ends. */
@@ -81,13 +96,38 @@ public class WriteBulkheads implements WriteAdmission {
     }
   }
 
-  /** Takes the request's place, or refuses it with 429; returns the places to give it back to. */
-  Places enter(HttpServletRequest request) {
-    Places places = isCombinedAddition(request) ? additions : writes;
-    if (!places.take()) {
+  /**
+   * Takes the place a create, an upload or a JSON addition holds for the whole request, or refuses
+   * it with 429; null for a request that is none of them.
+   */
+  Held enter(HttpServletRequest request, String tenantId) {
+    if (isCombinedAddition(request)) {
+      if (!additions.take()) {
+        throw overloaded();
+      }
+      return additions::leave;
+    }
+    if (!isCreate(request) && !RequestBodyLimitFilter.isUpload(request)) {
+      return null;
+    }
+    AtomicInteger mine = byTenant.computeIfAbsent(tenantId, id -> new AtomicInteger());
+    if (mine.incrementAndGet() > tenantShare) {
+      mine.decrementAndGet();
+      throw new ApiProblem(
+          ProblemType.OVERLOADED,
+          "This tenant has %d creates and uploads in progress, its share of the writes; retry"
+                  .formatted(tenantShare)
+              + " shortly",
+          Duration.ofSeconds(1));
+    }
+    if (!writes.take()) {
+      mine.decrementAndGet();
       throw overloaded();
     }
-    return places;
+    return () -> {
+      writes.leave();
+      mine.decrementAndGet();
+    };
   }
 
   @Override
@@ -109,6 +149,10 @@ public class WriteBulkheads implements WriteAdmission {
         Duration.ofSeconds(1));
   }
 
+  private static boolean isCreate(HttpServletRequest request) {
+    return "POST".equals(request.getMethod()) && RequestPath.of(request).equals("/v1/sendouts");
+  }
+
   /**
    * An addition of a JSON list of recipients, stored with the others waiting for the same sendout
    * ({@code CombinedAdditions}). Uploads are read and stored as a stream, in a transaction of their
@@ -116,7 +160,9 @@ public class WriteBulkheads implements WriteAdmission {
    */
   private static boolean isCombinedAddition(HttpServletRequest request) {
     String type = request.getContentType();
-    if (!RequestPath.of(request).endsWith("/recipients") || type == null) {
+    if (!"POST".equals(request.getMethod())
+        || !RequestPath.of(request).endsWith("/recipients")
+        || type == null) {
       return false;
     }
     try {

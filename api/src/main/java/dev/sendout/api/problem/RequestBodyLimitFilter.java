@@ -94,11 +94,17 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
     if (path.startsWith(UNSUBSCRIBE)) {
       return UNSUBSCRIBE_LIMIT;
     }
+    return isUpload(request) ? uploadLimit : bodyLimit;
+  }
+
+  /**
+   * Whether the request streams an upload to the store, reading its body inside the transaction
+   * that holds a database connection: recipients, responses or suppressions as CSV or NDJSON.
+   */
+  public static boolean isUpload(HttpServletRequest request) {
     return "POST".equals(request.getMethod())
-            && UPLOAD_PATH.matcher(path).matches()
-            && isUpload(request.getContentType())
-        ? uploadLimit
-        : bodyLimit;
+        && UPLOAD_PATH.matcher(RequestPath.of(request)).matches()
+        && isUpload(request.getContentType());
   }
 
   private static boolean isUpload(String type) {

@@ -22,6 +22,25 @@ class LimitsTest {
   private static final Tenant ACME = new Tenant("acme");
   private static final Tenant GLOBEX = new Tenant("globex");
 
+  /** An upload of recipients, which reads its body in its transaction: a place for the request. */
+  private static MockHttpServletRequest upload() {
+    return upload("/v1/sendouts/x/recipients");
+  }
+
+  private static MockHttpServletRequest upload(String path) {
+    return upload(path, ACME);
+  }
+
+  /** An upload by {@code tenant}, whom the interceptors below find on the request. */
+  private static MockHttpServletRequest upload(String path, Tenant tenant) {
+    var request = new MockHttpServletRequest("POST", path);
+    request.setContentType("text/csv");
+    request.setAttribute(TENANT, tenant);
+    return request;
+  }
+
+  private static final String TENANT = "tenant";
+
   @Test
   void aTenantOverItsRequestBudgetIsRefusedAtOnceAndOthersAreNot() {
     TenantLimits limits =
@@ -66,17 +85,13 @@ class LimitsTest {
     var properties =
         new LimitProperties(100, 1000, 150, 30, 1, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
-    var first = new MockHttpServletRequest("POST", "/v1/sendouts");
+    var first = upload();
     var response = new MockHttpServletResponse();
 
     interceptor.preHandle(first, response, null);
 
     assertThatThrownBy(
-            () ->
-                interceptor.preHandle(
-                    new MockHttpServletRequest("POST", "/v1/sendouts/x/recipients"),
-                    response,
-                    null))
+            () -> interceptor.preHandle(upload("/v1/suppressions", GLOBEX), response, null))
         .isInstanceOfSatisfying(
             ApiProblem.class, p -> assertThat(p.type()).isEqualTo(ProblemType.OVERLOADED));
     assertThatNoException()
@@ -85,17 +100,46 @@ class LimitsTest {
                 interceptor.preHandle(
                     new MockHttpServletRequest("GET", "/v1/sendouts/x"), response, null));
     interceptor.afterCompletion(first, response, null, null);
-    assertThatNoException()
-        .isThrownBy(
+    assertThatNoException().isThrownBy(() -> interceptor.preHandle(upload(), response, null));
+  }
+
+  /**
+   * Found by the fourth hostile sweep: six creates from one tenant, each sending its JSON body
+   * slowly, held every place among the writes while their bodies came, and every other tenant's
+   * creates and uploads were refused for as long as they lasted. Imports of responses and
+   * suppressions, which read their body in their transaction too, held a database connection
+   * outside any bound.
+   */
+  @Test
+  void aTenantsCreatesAndUploadsHoldHalfThePlacesAtMostAndImportsTakeOne() {
+    var properties =
+        new LimitProperties(100, 1000, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
+    var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
+    var response = new MockHttpServletResponse();
+    var create = new MockHttpServletRequest("POST", "/v1/sendouts");
+    create.setContentType("application/json");
+    interceptor.preHandle(create, response, null);
+    interceptor.preHandle(upload("/v1/sendouts/x/responses"), response, null);
+
+    assertThatThrownBy(() -> interceptor.preHandle(create, response, null))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p -> assertThat(p.getMessage()).contains("2 creates and uploads in progress"));
+    interceptor.preHandle(upload("/v1/suppressions", GLOBEX), response, null);
+    interceptor.preHandle(upload("/v1/sendouts/x/recipients", GLOBEX), response, null);
+    assertThatThrownBy(
             () ->
                 interceptor.preHandle(
-                    new MockHttpServletRequest("POST", "/v1/sendouts"), response, null));
+                    upload("/v1/suppressions", new Tenant("initech")), response, null))
+        .as("every place taken: the imports took theirs")
+        .isInstanceOf(ApiProblem.class);
   }
 
   /**
    * Found by the fourth hostile sweep: a create sent to /v1;x/sendouts or /%761/sendouts, which
    * Spring MVC routes to the same handler, took no write place, and fifty of them at once drained
-   * the database pool (503s, another tenant's reads 5 s late).
+   * the database pool (503s, another tenant's reads 5 s late). Uploads hold their place for the
+   * request whatever the path's spelling.
    */
   @Test
   void aWriteSpelledAnotherWayTakesItsPlaceAllTheSame() {
@@ -103,12 +147,13 @@ class LimitsTest {
         new LimitProperties(100, 1000, 150, 30, 1, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var response = new MockHttpServletResponse();
-    interceptor.preHandle(new MockHttpServletRequest("POST", "/v1;x/sendouts"), response, null);
+    interceptor.preHandle(upload("/v1;x/sendouts/x/recipients"), response, null);
 
     for (String path :
-        new String[] {"/%761/sendouts", "/v1/sendouts;a=b", "/v1/sendouts/x/recipients;x"}) {
-      assertThatThrownBy(
-              () -> interceptor.preHandle(new MockHttpServletRequest("POST", path), response, null))
+        new String[] {
+          "/%761/suppressions", "/v1/suppressions;a=b", "/v1/sendouts/x/recipients;x"
+        }) {
+      assertThatThrownBy(() -> interceptor.preHandle(upload(path, GLOBEX), response, null))
           .as(path)
           .isInstanceOfSatisfying(
               ApiProblem.class, p -> assertThat(p.type()).isEqualTo(ProblemType.OVERLOADED));
@@ -122,7 +167,7 @@ class LimitsTest {
     var writes = new WriteBulkheads(properties);
     var interceptor = withoutBacklogBounds(properties, writes);
     var response = new MockHttpServletResponse();
-    var create = new MockHttpServletRequest("POST", "/v1/sendouts");
+    var create = upload("/v1/suppressions");
     interceptor.preHandle(create, response, null);
     var json = new MockHttpServletRequest("POST", "/v1/sendouts/x/recipients");
     json.setContentType("application/json; charset=utf-8");
@@ -137,7 +182,7 @@ class LimitsTest {
         .as("the one place among the waiting additions is taken")
         .isInstanceOf(ApiProblem.class);
     assertThatThrownBy(() -> writes.write(() -> "stored"))
-        .as("the addition's transaction waits for the create's place")
+        .as("the addition's transaction waits for the import's place")
         .isInstanceOfSatisfying(
             WriteAdmission.WriteRefused.class,
             r -> assertThat(((ApiProblem) r.reason()).type()).isEqualTo(ProblemType.OVERLOADED));
@@ -153,7 +198,7 @@ class LimitsTest {
     var properties =
         new LimitProperties(100, 1000, 150, 30, 1, 128, Duration.ofSeconds(5), 0, 0, Duration.ZERO);
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
-    var first = new MockHttpServletRequest("POST", "/v1/sendouts");
+    var first = upload();
     var response = new MockHttpServletResponse();
     interceptor.preHandle(first, response, null);
 
@@ -170,10 +215,7 @@ class LimitsTest {
     finisher.start();
     long started = System.nanoTime();
 
-    assertThat(
-            interceptor.preHandle(
-                new MockHttpServletRequest("POST", "/v1/sendouts/x/recipients"), response, null))
-        .isTrue();
+    assertThat(interceptor.preHandle(upload("/v1/suppressions", GLOBEX), response, null)).isTrue();
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
     finisher.join();
   }
@@ -185,13 +227,11 @@ class LimitsTest {
         new LimitProperties(100, 1000, 150, 30, 1, 128, Duration.ofSeconds(5), 0, 0, Duration.ZERO);
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var response = new MockHttpServletResponse();
-    var first = new MockHttpServletRequest("POST", "/v1/sendouts");
+    var first = upload();
     interceptor.preHandle(first, response, null);
     var waiter =
         CompletableFuture.supplyAsync(
-            () ->
-                interceptor.preHandle(
-                    new MockHttpServletRequest("POST", "/v1/sendouts"), response, null));
+            () -> interceptor.preHandle(upload("/v1/suppressions", GLOBEX), response, null));
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (!isWaitingForAPlace() && System.nanoTime() < deadline) {
       Thread.sleep(10);
@@ -202,7 +242,7 @@ class LimitsTest {
     assertThatThrownBy(
             () ->
                 interceptor.preHandle(
-                    new MockHttpServletRequest("POST", "/v1/sendouts"), response, null))
+                    upload("/v1/sendouts/y/responses", new Tenant("initech")), response, null))
         .as("a second caller does not wait beside the first")
         .isInstanceOf(ApiProblem.class);
     assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(1));
@@ -214,7 +254,11 @@ class LimitsTest {
   /** The tenant limits and the write bounds of {@code properties}, with the given backlog bound. */
   private static RequestLimitsInterceptor interceptor(
       LimitProperties properties, WriteBulkheads writes, BacklogBound backlog) {
-    return new RequestLimitsInterceptor(new TenantLimits(properties), writes, backlog, r -> ACME);
+    return new RequestLimitsInterceptor(
+        new TenantLimits(properties),
+        writes,
+        backlog,
+        r -> r.getAttribute(TENANT) instanceof Tenant tenant ? tenant : ACME);
   }
 
   private static RequestLimitsInterceptor withoutBacklogBounds(
