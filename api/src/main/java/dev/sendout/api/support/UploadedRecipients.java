@@ -3,6 +3,7 @@ package dev.sendout.api.support;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
+import dev.sendout.api.upload.CsvRows;
 import dev.sendout.api.upload.NdjsonLines;
 import dev.sendout.api.upload.ReadErrors;
 import dev.sendout.api.upload.StrictText;
@@ -28,8 +29,6 @@ import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.databind.ObjectMapper;
-import tools.jackson.dataformat.csv.CsvMapper;
-import tools.jackson.dataformat.csv.CsvSchema;
 
 /**
  * An upload of recipients, read a chunk at a time: NDJSON (one recipient object per line, as in a
@@ -191,17 +190,15 @@ final class UploadedRecipients implements RecipientSource {
   private static Iterator<Line> csv(Reader body) {
     MappingIterator<Map<String, String>> rows;
     try {
-      rows =
-          new CsvMapper()
-              .readerForMapOf(String.class)
-              .with(CsvSchema.emptySchema().withHeader())
-              .readValues(body);
+      rows = CsvRows.of(body);
+      rows.hasNextValue(); // reads the header
     } catch (JacksonException e) {
       throw ReadErrors.unreadable(e)
           .<RuntimeException>map(io -> io)
           .orElseGet(
               () -> ApiProblem.invalid("#line=1", "not a CSV header row: " + ReadErrors.reason(e)));
     }
+    CsvRows.header(rows);
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

@@ -2,6 +2,7 @@ package dev.sendout.api.suppression;
 
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
+import dev.sendout.api.upload.CsvRows;
 import dev.sendout.api.upload.ReadErrors;
 import dev.sendout.api.upload.StrictText;
 import dev.sendout.core.suppression.SuppressionKey;
@@ -13,15 +14,12 @@ import java.io.Reader;
 import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.MappingIterator;
-import tools.jackson.dataformat.csv.CsvMapper;
-import tools.jackson.dataformat.csv.CsvSchema;
 
 /**
  * A CSV import into a tenant's suppression list: a header row naming {@code address} and optionally
@@ -109,25 +107,17 @@ final class SuppressionImport {
 
   private MappingIterator<Map<String, String>> open(Reader reader) {
     MappingIterator<Map<String, String>> csv;
-    Set<String> header;
     try {
-      csv =
-          new CsvMapper()
-              .readerForMapOf(String.class)
-              .with(CsvSchema.emptySchema().withHeader())
-              .readValues(reader);
-      header = new HashSet<>();
+      csv = CsvRows.of(reader);
       // Looking for the first row makes the parser read the header, which gives the schema.
       csv.hasNextValue();
-      if (csv.parserSchema() instanceof CsvSchema schema) {
-        schema.forEach(column -> header.add(column.getName()));
-      }
     } catch (JacksonException e) {
       throw ReadErrors.unreadable(e)
           .<RuntimeException>map(io -> io)
           .orElseGet(
               () -> ApiProblem.invalid("#line=1", "not a CSV header row: " + ReadErrors.reason(e)));
     }
+    Set<String> header = CsvRows.header(csv);
     if (!header.contains("address")) {
       throw ApiProblem.invalid(
           "#line=1", "the header row must name an address column, and may name reason");

@@ -1,0 +1,55 @@
+package dev.sendout.api.upload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sendout.api.problem.ApiProblem;
+import java.io.StringReader;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.databind.MappingIterator;
+
+class CsvRowsTest {
+
+  private static List<Map<String, String>> read(String csv) {
+    MappingIterator<Map<String, String>> rows = CsvRows.of(new StringReader(csv));
+    rows.hasNextValue();
+    CsvRows.header(rows);
+    List<Map<String, String>> all = new ArrayList<>();
+    while (rows.hasNextValue()) {
+      all.add(rows.nextValue());
+    }
+    return all;
+  }
+
+  /**
+   * Found by the fourth hostile sweep: a value of 95 million characters was held whole, and ten
+   * such uploads at once ran the heap out.
+   */
+  @Test
+  void aValueLongerThanALineMayBeIsRefusedNotHeld() {
+    String longValue = "a".repeat(NdjsonLines.MAX_LINE + 1);
+
+    assertThatThrownBy(() -> read("address\n" + longValue + "@example.com\n"))
+        .isInstanceOf(StreamConstraintsException.class);
+    assertThat(read("address\n" + "a".repeat(1000) + "@example.com\n")).hasSize(1);
+  }
+
+  @Test
+  void blankLinesAreSkippedAsInNdjson() {
+    assertThat(read("email,name\r\nann@example.com,Ann\r\n\r\nbo@example.com,Bo\r\n\r\n"))
+        .extracting(row -> row.get("email"))
+        .containsExactly("ann@example.com", "bo@example.com");
+  }
+
+  @Test
+  void aHeaderThatNamesAColumnTwiceIsRefusedAsLineOne() {
+    assertThatThrownBy(() -> read("email,x,x\nann@example.com,1,2\n"))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p -> assertThat(p.getMessage()).contains("#line=1", "names [x] more than once"));
+  }
+}
