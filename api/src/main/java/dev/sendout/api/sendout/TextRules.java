@@ -54,6 +54,10 @@ public final class TextRules {
         }
         return "must not contain a line break (CR or LF) at character " + i;
       }
+      if ((c == '\u2028' || c == '\u2029') && kind == Kind.LINE) {
+        // Unicode's own line and paragraph separators: a log line or a header read as two.
+        return "must not contain a line break (U+%04X) at character %d".formatted((int) c, i);
+      }
       if (c == '\t' && kind == Kind.BODY) {
         continue;
       }

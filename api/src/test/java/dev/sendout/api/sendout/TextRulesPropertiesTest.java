@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -42,7 +43,8 @@ class TextRulesPropertiesTest {
       return;
     }
 
-    assertThat(value.chars()).noneMatch(c -> c < 0x20 || (c >= 0x7F && c <= 0x9F));
+    assertThat(value.chars())
+        .noneMatch(c -> c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029);
   }
 
   @Property
@@ -91,17 +93,31 @@ class TextRulesPropertiesTest {
   }
 
   @Property
-  void textOfNoControlCharacterAndNoLoneSurrogateIsAcceptedEverywhere(
+  void textOfNoControlCharacterLoneSurrogateOrLineSeparatorIsAcceptedEverywhere(
       @ForAll("hostile") String value) {
     String printable =
         value
             .codePoints()
             .filter(c -> Character.getType(c) != Character.CONTROL)
             .filter(c -> Character.getType(c) != Character.SURROGATE)
+            .filter(c -> Character.getType(c) != Character.LINE_SEPARATOR)
+            .filter(c -> Character.getType(c) != Character.PARAGRAPH_SEPARATOR)
             .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
             .toString();
 
     assertThat(TextRules.problem(printable, TextRules.Kind.LINE)).isNull();
+  }
+
+  /**
+   * Found by the fourth hostile sweep: a support action's "by" with U+2028 was accepted, and the
+   * workflow's log line about it read as two.
+   */
+  @Example
+  void unicodesLineAndParagraphSeparatorsAreLineBreaksInALineAndAllowedInABody() {
+    for (String value : new String[] {"Ann\u2028Admin", "Ann\u2029Admin"}) {
+      assertThat(TextRules.problem(value, TextRules.Kind.LINE)).contains("line break");
+      assertThat(TextRules.problem(value, TextRules.Kind.BODY)).isNull();
+    }
   }
 
   @Provide

@@ -801,7 +801,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         "{} on sendout {} by {}: {} messages",
         type,
         start.sendoutId(),
-        action.by(),
+        SupportRules.forTheLog(action.by()),
         applied.messages());
     changes++;
     describeProgress();

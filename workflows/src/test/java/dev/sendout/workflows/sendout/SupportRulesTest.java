@@ -104,4 +104,13 @@ class SupportRulesTest {
         () -> SENDING.checkAddRecipients(new AddRecipients(new SeqRange(-1, 3), null)),
         "No messages in SeqRange[fromSeq=-1, toSeq=3]");
   }
+
+  /** Found by the fourth hostile sweep: "PAUSE on sendout … by victim@example.com" at INFO. */
+  @Test
+  void theLogShowsWhoAskedWithTheirAddressOrNumberMasked() {
+    assertThat(SupportRules.forTheLog("victim@example.com")).isEqualTo("v***@example.com");
+    assertThat(SupportRules.forTheLog("+44 7700 900123")).isEqualTo("***23");
+    assertThat(SupportRules.forTheLog("api:support-desk")).isEqualTo("api:support-desk");
+    assertThat(SupportRules.forTheLog(null)).isNull();
+  }
 }
