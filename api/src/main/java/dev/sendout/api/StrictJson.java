@@ -3,6 +3,7 @@ package dev.sendout.api;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
@@ -13,6 +14,15 @@ import tools.jackson.databind.type.LogicalType;
  */
 @Configuration(proxyBeanMethods = false)
 public class StrictJson {
+
+  /**
+   * A field given twice is ambiguous, not the last one's to win: {@code {"channel": "SMS",
+   * "channel": "EMAIL"}} created an email sendout.
+   */
+  @Bean
+  JsonMapperBuilderCustomizer noFieldTwice() {
+    return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION);
+  }
 
   @Bean
   JsonMapperBuilderCustomizer noScalarsAsText() {

@@ -9,6 +9,8 @@ import java.net.URI;
 import java.sql.SQLTransientConnectionException;
 import java.util.List;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.coyote.BadRequestException;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
@@ -39,6 +41,10 @@ import tools.jackson.databind.ObjectMapper;
  */
 @RestControllerAdvice
 public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+  /** Jackson's words for a field given twice in one object. */
+  private static final Pattern DUPLICATE_FIELD =
+      Pattern.compile("^Duplicate Object property \"(.*)\"");
 
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
   private static final int RETRY_AFTER_SECONDS = 5;
@@ -238,6 +244,20 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     if (cause instanceof JacksonException json && json.getLocation() != null) {
       TokenStreamLocation at = json.getLocation();
       where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+    }
+    Matcher twice =
+        DUPLICATE_FIELD.matcher(
+            cause instanceof JacksonException json && json.getOriginalMessage() != null
+                ? json.getOriginalMessage()
+                : "");
+    if (twice.find()) {
+      // Strict duplicate detection (StrictJson): which of the two was meant is not ours to guess.
+      String detail = "the field \"%s\" is given twice%s".formatted(twice.group(1), where);
+      return cast(
+          respond(
+              ProblemType.INVALID_REQUEST,
+              detail,
+              List.of(new FieldProblem(twice.group(1), "is given twice"))));
     }
     return cast(
         respond(ProblemType.MALFORMED_JSON, "The body is not valid JSON" + where, List.of()));

@@ -202,6 +202,18 @@ class MalformedRequestsTest {
     assertThat(output.getOut()).doesNotContain("IllegalCharsetNameException");
   }
 
+  /** Found by the fourth hostile sweep: the last of two "channel" fields won. */
+  @Test
+  void aFieldGivenTwiceIsA400() {
+    Reply reply =
+        post(
+            "/v1/sendouts",
+            "application/json",
+            CREATE.replace("{\"channel\":\"EMAIL\"", "{\"channel\":\"SMS\",\"channel\":\"EMAIL\""));
+    assertProblem(reply, 400);
+    assertThat(reply.body()).contains("channel");
+  }
+
   /** A misspelt filter listed every sendout, as if it had filtered them. */
   @Test
   void aQueryParameterTheOperationDoesNotTakeIsA400NamingIt() {
