@@ -6,6 +6,7 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import dev.sendout.workflows.Changes;
 import dev.sendout.workflows.StoreCalls;
 import dev.sendout.workflows.TimedWait;
+import dev.sendout.workflows.batch.BatchPhase;
 import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
@@ -95,6 +96,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    * work bounded how many rounds the engine took. Asked first thing in a run.
    */
   static final String ROUNDS_IN_TASK = "rounds-in-task";
+
+  /**
+   * From version 1 an acknowledgement the store refuses (a note with a NUL, say, sent from the
+   * Temporal UI) puts the stuck flag back: before it the workflow showed the sendout acknowledged
+   * and not stuck while nothing was recorded, and the API refused every later acknowledgement.
+   */
+  static final String UNDO_REFUSED_ACKNOWLEDGE = "undo-refused-acknowledge";
 
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
@@ -558,6 +566,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   /** Counts each batch once, whatever reports it sends ({@link BatchLedger#record}). */
   @Override
   public void batchProgress(BatchProgress progress) {
+    if (!isWellFormed(progress)) {
+      log.warn("Sendout {}: ignoring a batchProgress signal without its fields", start.sendoutId());
+      return;
+    }
     if (!ledger.record(progress)) {
       log.info("Ignoring a report of batch {}, not started by this run", progress.batchNo());
       return;
@@ -580,9 +592,30 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     batches.receiptsArrived();
   }
 
+  /**
+   * Whether a batch's report has what the ledger reads: a signal sent by hand from the Temporal UI
+   * or CLI without them failed every workflow task after it, and the sendout was wedged for good.
+   */
+  private static boolean isWellFormed(BatchProgress progress) {
+    return progress != null
+        && progress.batchNo() >= 0
+        && progress.phase() != null
+        && (progress.phase() == BatchPhase.SENDING
+            || (progress.sent() != null
+                && progress.receipts() != null
+                && progress.receipts().tally() != null));
+  }
+
   @Override
   public void watchdogFindings(WatchdogFindings findings) {
-    stuck.watchdog(findings.findings());
+    if (findings == null || findings.findings() == null) {
+      log.warn(
+          "Sendout {}: ignoring a watchdogFindings signal without findings", start.sendoutId());
+      return;
+    }
+    // A finding without a reason (sent by hand) names nothing to flag.
+    stuck.watchdog(
+        findings.findings().stream().filter(f -> f != null && f.reason() != null).toList());
     changes++;
   }
 
@@ -594,11 +627,19 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   @Override
   public void recipientsAdded(AddedRanges added) {
+    if (added == null || added.ranges() == null) {
+      log.warn("Sendout {}: ignoring a recipientsAdded signal without ranges", start.sendoutId());
+      return;
+    }
     if (finishing || cancelling || closed()) {
       log.warn("Sendout {} is finishing: added ranges {} come too late", start.sendoutId(), added);
       return;
     }
     for (SeqRange range : added.ranges()) {
+      if (range == null || !range.fitsASendout()) {
+        log.warn("Sendout {}: ignoring an added range that is none: {}", start.sendoutId(), range);
+        continue;
+      }
       if (plan.add(range)) {
         changes++;
       } else if (added.watchdog()) {
@@ -710,10 +751,21 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public int acknowledge(SupportAction action) {
+    StuckFlag.State before = stuck.state();
     stuck.acknowledge(action);
     stuck.publish(false);
     describeProgress();
-    return applyAction(SupportActionType.ACKNOWLEDGE, action, () -> {}).messages();
+    return applyAction(
+            SupportActionType.ACKNOWLEDGE,
+            action,
+            () -> {
+              // Asked only when the store refuses it, so histories without one replay as they were.
+              if (Workflow.getVersion(UNDO_REFUSED_ACKNOWLEDGE, Workflow.DEFAULT_VERSION, 1) == 1) {
+                stuck.restore(before);
+                stuck.publish(false);
+              }
+            })
+        .messages();
   }
 
   @Override

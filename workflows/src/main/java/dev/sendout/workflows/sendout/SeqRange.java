@@ -7,6 +7,20 @@ import java.util.List;
 /** The messages of a sendout whose sequence numbers lie in {@code [fromSeq, toSeq)}. */
 public record SeqRange(int fromSeq, int toSeq) {
 
+  /**
+   * More messages than one range of a sendout holds: ten times the million-recipient sendout and
+   * the tenants' default budget of a million recipients a minute. A range past it (a signal sent by
+   * hand from the Temporal UI or CLI) planned two billion phantom messages and wedged its sendout.
+   */
+  static final int MAX_SIZE = 10_000_000;
+
+  /**
+   * Whether the range can be one of a sendout's: from 0 on, not empty, not past {@link #MAX_SIZE}.
+   */
+  public boolean fitsASendout() {
+    return fromSeq >= 0 && toSeq > fromSeq && size() <= MAX_SIZE;
+  }
+
   public int size() {
     return toSeq - fromSeq;
   }

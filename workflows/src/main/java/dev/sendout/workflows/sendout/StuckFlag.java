@@ -115,6 +115,11 @@ final class StuckFlag {
     state = new State(state.releaseOverdue(), state.watchdog(), reason(), by);
   }
 
+  /** Back to {@code earlier}: an acknowledgement the store refused is undone. */
+  void restore(State earlier) {
+    state = earlier;
+  }
+
   /** Writes the search attributes if they changed, or always when {@code force}. */
   void publish(boolean force) {
     StuckReason reason = reason();

@@ -39,17 +39,36 @@ record SupportRules(
       return by;
     }
     int at = by.indexOf('@');
+    String shown;
     if (at > 0) {
-      return by.charAt(0) + "***" + by.substring(at);
+      shown = by.charAt(0) + "***" + by.substring(at);
+    } else {
+      long digits = by.chars().filter(Character::isDigit).count();
+      shown = digits >= 7 ? "***" + by.substring(Math.max(0, by.length() - 2)) : by;
     }
-    long digits = by.chars().filter(Character::isDigit).count();
-    return digits >= 7 ? "***" + by.substring(Math.max(0, by.length() - 2)) : by;
+    // An action of a run before "by" was checked for them: no forged line in the log.
+    return shown.chars().anyMatch(SupportRules::breaksALine)
+        ? shown
+            .codePoints()
+            .map(c -> breaksALine(c) ? '?' : c)
+            .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+            .toString()
+        : shown;
+  }
+
+  /** A control character, or Unicode's line or paragraph separator. */
+  private static boolean breaksALine(int c) {
+    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
   }
 
   static void checkInput(SupportAction action, boolean noteRequired) {
     String example = "{\"by\": \"your name\", \"note\": \"why\"}";
     if (action == null || action.by() == null || action.by().isBlank()) {
       throw SupportRefusal.invalidInput("Say who asks: send the Update's input as " + example);
+    }
+    if (action.by().chars().anyMatch(SupportRules::breaksALine)) {
+      throw SupportRefusal.invalidInput(
+          "Say who asks in one line of text, without control characters, as in " + example);
     }
     if (noteRequired && (action.note() == null || action.note().isBlank())) {
       throw SupportRefusal.invalidInput(
@@ -58,10 +77,20 @@ record SupportRules(
   }
 
   void checkAddRecipients(AddRecipients added) {
+    if (added == null || added.messages() == null) {
+      throw SupportRefusal.invalidInput(
+          "Name the messages: send {\"messages\": {\"fromSeq\": …, \"toSeq\": …}, \"by\": …}");
+    }
+    checkInput(added.by(), false);
     checkOpen();
     SeqRange range = added.messages();
-    if (range.fromSeq() < 0 || range.size() < 1) {
-      throw SupportRefusal.wrongState("No messages in " + range);
+    if (!range.fitsASendout()) {
+      throw SupportRefusal.invalidInput(
+          "No range of messages of a sendout: "
+              + range
+              + " (from 0, 1 to "
+              + SeqRange.MAX_SIZE
+              + ")");
     }
   }
 

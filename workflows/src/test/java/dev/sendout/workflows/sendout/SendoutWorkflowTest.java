@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.sendout.workflows.batch.BatchPhase;
+import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.batch.BatchWorkflow;
 import dev.sendout.workflows.batch.BatchWorkflowImpl;
 import dev.sendout.workflows.batch.SendBatch;
@@ -491,6 +492,90 @@ class SendoutWorkflowTest {
     assertThat(store.actions)
         .extracting(SendoutActivities.ApplyAction::type)
         .containsExactly(SupportActionType.CANCEL);
+  }
+
+  /**
+   * Found by the fourth hostile sweep, from the Temporal CLI: a signal without its fields failed
+   * every workflow task after it (a NullPointerException in the handler), and a range of two
+   * billion planned phantom messages; either wedged the sendout for good, its queries and Updates
+   * refused. They are ignored now, and the sendout goes on.
+   */
+  @Test
+  void signalsSentByHandWithoutTheirFieldsOrWithARangeOfNoSendoutAreIgnored(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 20);
+    delivery.silent.add(0);
+    StartSendout start = tenPerBatch(env, 20, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofMinutes(1));
+
+    workflow.batchProgress(null);
+    workflow.batchProgress(new BatchProgress(0, null, null, null));
+    workflow.batchProgress(new BatchProgress(0, BatchPhase.SETTLED, null, null));
+    workflow.watchdogFindings(null);
+    workflow.watchdogFindings(new WatchdogFindings(null));
+    workflow.watchdogFindings(
+        new WatchdogFindings(
+            java.util.Arrays.asList(null, new WatchdogFindings.Finding(null, null, 0, null))));
+    workflow.recipientsAdded(null);
+    workflow.recipientsAdded(new AddedRanges(null, false));
+    workflow.recipientsAdded(
+        new AddedRanges(
+            java.util.Arrays.asList(null, new SeqRange(20, 2_000_000_000), new SeqRange(-5, 3)),
+            false));
+    assertThatThrownBy(
+            () ->
+                workflow.addRecipients(
+                    new AddRecipients(
+                        new SeqRange(20, 2_000_000_000), new SupportAction("ann", null))))
+        .satisfies(
+            refusedBecause(
+                "No range of messages of a sendout: SeqRange[fromSeq=20, toSeq=2000000000] (from 0, 1 to 10000000)"));
+    assertThatThrownBy(() -> workflow.addRecipients(new AddRecipients(new SeqRange(20, 21), null)))
+        .satisfies(
+            refusedBecause(
+                "Say who asks: send the Update's input as {\"by\": \"your name\", \"note\": \"why\"}"));
+    assertThatThrownBy(() -> workflow.pause(new SupportAction("bob\n2026 ERROR forged", null)))
+        .satisfies(
+            refusedBecause(
+                "Say who asks in one line of text, without control characters, as in {\"by\": \"your name\", \"note\": \"why\"}"));
+    env.sleep(Duration.ofSeconds(5));
+
+    assertThat(workflow.progress().messageCount()).isEqualTo(20);
+    delivery.deliver(0);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    assertThat(workflow.progress().receipts().delivered()).isEqualTo(20);
+  }
+
+  /**
+   * Found by the fourth hostile sweep: an acknowledgement whose note the store refused showed the
+   * sendout acknowledged and not stuck, with nothing recorded, and every later acknowledgement was
+   * refused as "not flagged stuck".
+   */
+  @Test
+  void anAcknowledgementTheStoreRefusesLeavesTheSendoutStuck(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.silent.add(0);
+    SendoutWorkflow workflow = started(client, options, tenPerBatch(env, 10, Duration.ZERO));
+    env.sleep(Duration.ofMinutes(1));
+    Instant since = Instant.ofEpochMilli(env.currentTimeMillis());
+    workflow.watchdogFindings(
+        new WatchdogFindings(
+            List.of(new WatchdogFindings.Finding(StuckReason.NOT_RELEASED, since, 5, "5 queued"))));
+    env.sleep(Duration.ofSeconds(1));
+
+    assertThatThrownBy(() -> workflow.acknowledge(new SupportAction("ann", "seen\u0000it")))
+        .satisfies(
+            refusedBecause(
+                "The acknowledge action was not taken: invalid byte sequence for encoding \"UTF8\": 0x00"));
+    assertThat(attributes(workflow).get(STUCK)).isTrue();
+    assertThat(workflow.progress().acknowledged()).isNull();
+
+    workflow.acknowledge(new SupportAction("ann", "seen it"));
+    assertThat(attributes(workflow).get(STUCK)).isFalse();
   }
 
   @Test

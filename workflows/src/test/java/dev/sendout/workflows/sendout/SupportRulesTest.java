@@ -10,16 +10,22 @@ import org.junit.jupiter.api.Test;
 
 class SupportRulesTest {
 
+  private static final SupportAction ANN = new SupportAction("ann", null);
+
   private static final SupportRules SENDING =
       new SupportRules(false, false, SendoutStatus.SENDING, false, false);
 
   private static void refused(ThrowingCallable check, String reason) {
+    refused(check, reason, SupportRefusal.WRONG_STATE);
+  }
+
+  private static void refused(ThrowingCallable check, String reason, String type) {
     assertThatThrownBy(check)
         .isInstanceOfSatisfying(
             ApplicationFailure.class,
             failure -> {
               assertThat(failure.getOriginalMessage()).isEqualTo(reason);
-              assertThat(failure.getType()).isEqualTo(SupportRefusal.WRONG_STATE);
+              assertThat(failure.getType()).isEqualTo(type);
               assertThat(failure.isNonRetryable()).isTrue();
             });
   }
@@ -31,7 +37,7 @@ class SupportRulesTest {
               SENDING.checkPause();
               SENDING.checkCancel();
               SENDING.checkResend();
-              SENDING.checkAddRecipients(new AddRecipients(new SeqRange(10, 12), null));
+              SENDING.checkAddRecipients(new AddRecipients(new SeqRange(10, 12), ANN));
             })
         .doesNotThrowAnyException();
     refused(SENDING::checkResume, "The sendout is not paused");
@@ -62,7 +68,7 @@ class SupportRulesTest {
     refused(finished::checkResend, "The sendout has finished");
     refused(finished::checkAcknowledge, "The sendout has finished");
     refused(
-        () -> finished.checkAddRecipients(new AddRecipients(new SeqRange(0, 1), null)),
+        () -> finished.checkAddRecipients(new AddRecipients(new SeqRange(0, 1), ANN)),
         "The sendout has finished");
   }
 
@@ -98,11 +104,13 @@ class SupportRulesTest {
   @Test
   void anAdditionWithoutMessagesIsRefused() {
     refused(
-        () -> SENDING.checkAddRecipients(new AddRecipients(new SeqRange(5, 5), null)),
-        "No messages in SeqRange[fromSeq=5, toSeq=5]");
+        () -> SENDING.checkAddRecipients(new AddRecipients(new SeqRange(5, 5), ANN)),
+        "No range of messages of a sendout: SeqRange[fromSeq=5, toSeq=5] (from 0, 1 to 10000000)",
+        SupportRefusal.INVALID_INPUT);
     refused(
-        () -> SENDING.checkAddRecipients(new AddRecipients(new SeqRange(-1, 3), null)),
-        "No messages in SeqRange[fromSeq=-1, toSeq=3]");
+        () -> SENDING.checkAddRecipients(new AddRecipients(new SeqRange(-1, 3), ANN)),
+        "No range of messages of a sendout: SeqRange[fromSeq=-1, toSeq=3] (from 0, 1 to 10000000)",
+        SupportRefusal.INVALID_INPUT);
   }
 
   /** Found by the fourth hostile sweep: "PAUSE on sendout … by victim@example.com" at INFO. */
