@@ -232,6 +232,15 @@ public class SupportActions implements DisposableBean {
           ProblemType.SENDOUT_FINISHED,
           "Sendout %s is finished: its workflow is no longer running".formatted(sendoutId));
     }
+    if (GrpcStatus.codeOf(e) == Status.Code.FAILED_PRECONDITION) {
+      // The server takes no Update while the workflow's task keeps failing: a fault of the
+      // workflow's (the runbook's "A workflow task that keeps failing"), not of the caller's.
+      return new ApiProblem(
+          ProblemType.WORKFLOW_UNAVAILABLE,
+          ("The workflow of sendout %s cannot take the %s action now: Temporal says its workflow"
+                  + " task is failing. Nothing was done; see the support runbook.")
+              .formatted(sendoutId, name));
+    }
     if (e instanceof WorkflowUpdateTimeoutOrCancelledException || isUnreachable(e)) {
       return new ApiProblem(
           ProblemType.WORKFLOW_UNAVAILABLE,
