@@ -1,6 +1,7 @@
 package dev.sendout.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.sendout.api.sendout.Idempotency;
 import dev.sendout.api.tenant.Tenant;
 import io.swagger.v3.core.util.Json31;
 import io.swagger.v3.oas.models.Components;
@@ -85,6 +86,7 @@ class OpenApiConfiguration {
         keepReferencedSchemas(openApi);
       }
       problems(openApi);
+      idempotencyKeys(openApi);
       jsonAnswers(openApi);
       nullableAnswers(openApi);
       closedRequests(openApi);
@@ -107,6 +109,20 @@ class OpenApiConfiguration {
                   content.addMediaType("application/json", content.remove("*/*"));
                 }
               });
+    }
+  }
+
+  /** The Idempotency-Key header, where an operation takes one, with the length it is checked to. */
+  private static void idempotencyKeys(OpenAPI openApi) {
+    for (Operation operation : operations(openApi)) {
+      if (operation.getParameters() != null) {
+        operation.getParameters().stream()
+            .filter(p -> "header".equals(p.getIn()) && "Idempotency-Key".equals(p.getName()))
+            .forEach(
+                p ->
+                    p.schema(
+                        new StringSchema().minLength(1).maxLength(Idempotency.MAX_KEY_LENGTH)));
+      }
     }
   }
 
@@ -246,6 +262,10 @@ class OpenApiConfiguration {
                                 responses,
                                 "503",
                                 "The database or Temporal unavailable; see Retry-After");
+                          }
+                          if (path.startsWith("/admin/")) {
+                            addIfAbsent(responses, "400", "A malformed request or body");
+                            addIfAbsent(responses, "401", "No admin token, or a wrong one");
                           }
                           if (operation.getRequestBody() != null) {
                             addIfAbsent(responses, "400", "The body is not valid");

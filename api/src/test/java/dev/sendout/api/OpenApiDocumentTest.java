@@ -268,6 +268,14 @@ class OpenApiDocumentTest {
         .contains("\"channel\"", "\"from\"", "\"recipients\"");
     assertThat(schemas.path("ResponsesRequest").path("required").toString())
         .contains("\"responses\"");
+    assertThat(schemas.path("Window").path("required").toString()).contains("\"start\"", "\"end\"");
+    List<Integer> keyLengths = new ArrayList<>();
+    for (JsonNode parameter : operations(document).get("POST /v1/sendouts").path("parameters")) {
+      if (parameter.path("name").asString().equals("Idempotency-Key")) {
+        keyLengths.add(parameter.path("schema").path("maxLength").asInt());
+      }
+    }
+    assertThat(keyLengths).containsExactly(255);
 
     String key = apiKeys.issue("tenant-openapi-examples", "openapi-document-test").key();
     HttpResponse<String> created =

@@ -217,8 +217,16 @@ public record CreateSendoutRequest(
    * closes the next day; {@code start} equal to {@code end} is refused.
    */
   public record Window(
-      @Schema(description = "HH:mm, local time of each recipient", example = "09:00") String start,
-      @Schema(description = "HH:mm, local time of each recipient", example = "20:00") String end,
+      @Schema(
+              description = "HH:mm, local time of each recipient",
+              example = "09:00",
+              requiredMode = Schema.RequiredMode.REQUIRED)
+          String start,
+      @Schema(
+              description = "HH:mm, local time of each recipient",
+              example = "20:00",
+              requiredMode = Schema.RequiredMode.REQUIRED)
+          String end,
       @Schema(
               description =
                   "Days the window opens on, MON to SUN; omitted or empty: every day. An"

@@ -13,7 +13,7 @@ import tools.jackson.databind.ObjectMapper;
 public class Idempotency {
 
   /** The width of the columns that store keys. */
-  private static final int MAX_KEY_LENGTH = 255;
+  public static final int MAX_KEY_LENGTH = 255;
 
   private final ObjectMapper json;
 

@@ -62,10 +62,30 @@ public class SupportController {
       Tenant tenant,
       @PathVariable UUID id,
       @RequestBody AddRecipientsRequest request,
+      @Parameter(
+              description =
+                  "Who is adding them, for the audit trail, as an upload says it; or by in the"
+                      + " body")
+          @RequestParam(required = false)
+          String by,
       @Parameter(description = "Makes retries safe: the same key adds the recipients once")
           @RequestHeader(name = "Idempotency-Key", required = false)
           String idempotencyKey) {
-    return accepted(additions.add(tenant, id, request, idempotencyKey));
+    return accepted(additions.add(tenant, id, withBy(request, by), idempotencyKey));
+  }
+
+  /**
+   * The request with {@code by} from the query where the body does not say it: one path, one
+   * Operation in the OpenAPI document, takes by in the query for uploads and JSON alike.
+   */
+  private static AddRecipientsRequest withBy(AddRecipientsRequest request, String by) {
+    if (by == null || request == null || by.equals(request.by())) {
+      return request;
+    }
+    if (request.by() != null) {
+      throw ApiProblem.invalid("by", "given in the query and in the body, differently");
+    }
+    return new AddRecipientsRequest(request.recipients(), by);
   }
 
   /** 202 with the added range, saying whether the call repeated an earlier one. */
@@ -79,7 +99,8 @@ public class SupportController {
       summary = "Upload recipients to a sendout that is not finished, as NDJSON or CSV",
       description =
           "One recipient per line: NDJSON objects as in a JSON request, or CSV with a header row"
-              + " naming email or phone, optionally name and timeZone (IANA), and a column per"
+              + " naming email or phone, optionally name, externalId and timeZone (IANA), and a"
+              + " column per"
               + " variable. Read as a"
               + " stream and stored a thousand at a time, so any size fits in bounded memory. One"
               + " bad line rejects the whole upload and stores nothing; the problem names each bad"

@@ -446,6 +446,29 @@ class SupportApiTest {
     assertThat(trail.get(0).path("messages").asInt()).isEqualTo(3);
   }
 
+  /**
+   * Found by the fourth hostile sweep (schemathesis): the document gives this path a by query
+   * parameter, which uploads take, but a JSON addition with it was a 400.
+   */
+  @Test
+  void aJsonAdditionTakesWhoAddsThemInTheQueryAsAnUploadDoes() {
+    UUID id = smsSendout();
+    Reply added =
+        post(
+            "/v1/sendouts/" + id + "/recipients?by=bo",
+            "{\"recipients\":[{\"phone\":\"+447911123457\"}]}");
+    Reply both =
+        post(
+            "/v1/sendouts/" + id + "/recipients?by=bo",
+            "{\"recipients\":[{\"phone\":\"+447911123458\"}],\"by\":\"ann\"}");
+
+    assertThat(added.status()).as(added.body().toString()).isEqualTo(202);
+    JsonNode trail = get("/v1/sendouts/" + id + "/audit").body().path("items");
+    assertThat(trail.findValuesAsString("actor")).contains("bo");
+    assertThat(both.status()).isEqualTo(400);
+    assertThat(both.body().toString()).contains("given in the query and in the body");
+  }
+
   @Test
   void repeatingACallWithItsIdempotencyKeyTakesNothingFromTheRecipientBudget() {
     apiKey = apiKeys.issue("tenant-replays", "support-api-test").key();
