@@ -6,10 +6,6 @@ import dev.sendout.api.tenant.ApiKeyFilter;
 import dev.sendout.api.tenant.Tenant;
 import jakarta.servlet.FilterChain;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -36,33 +32,8 @@ class TenantSharesTest {
 
   @Test
   void aTenantHoldsTwoThirdsOfThePlacesAtMostAndTheOthersStillGetIn() throws Exception {
-    var inside = new CountDownLatch(2);
-    var release = new CountDownLatch(1);
-    FilterChain slow =
-        (request, response) -> {
-          inside.countDown();
-          try {
-            release.await(5, TimeUnit.SECONDS);
-          } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-          }
-        };
+    var noisy = RequestsInProgress.hold(shares, requestOf("noisy"), requestOf("noisy"));
     FilterChain fast = (request, response) -> {};
-    List<Thread> holding = new ArrayList<>();
-    for (int i = 0; i < 2; i++) {
-      Thread t =
-          new Thread(
-              () -> {
-                try {
-                  send("noisy", slow);
-                } catch (Exception e) {
-                  throw new IllegalStateException(e);
-                }
-              });
-      t.start();
-      holding.add(t);
-    }
-    assertThat(inside.await(5, TimeUnit.SECONDS)).isTrue();
 
     var refused = send("noisy", fast);
     var other = send("quiet", fast);
@@ -73,10 +44,7 @@ class TenantSharesTest {
         .contains("urn:sendout:problem:overloaded", "2 requests in progress");
     assertThat(other.getStatus()).isEqualTo(200);
 
-    release.countDown();
-    for (Thread t : holding) {
-      t.join(5000);
-    }
+    noisy.release();
     assertThat(send("noisy", fast).getStatus()).as("its places given back").isEqualTo(200);
   }
 }
