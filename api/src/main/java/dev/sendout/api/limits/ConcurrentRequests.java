@@ -38,8 +38,8 @@ import tools.jackson.databind.ObjectMapper;
  * gets CPU, and turns the rest away for the cost of parsing their headers. The two bounds together
  * leave request threads to health checks and the admin API: 210 webhook calls sending their bodies
  * slowly, by anyone, held every thread and health timed out before the public bound. Refusals are
- * counted in {@code sendout.api.requests.shed}, by {@code requests} ({@code api} or {@code
- * public}).
+ * counted in {@code sendout.api.requests.shed}, by {@code requests} ({@code api} or {@code public};
+ * {@code tenant} for {@link TenantShares}'s).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)

@@ -6,6 +6,8 @@ import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.tenant.ApiKeyFilter;
 import dev.sendout.api.tenant.Tenant;
 import dev.sendout.core.config.RequestPath;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -35,11 +37,17 @@ public class TenantShares extends OncePerRequestFilter {
 
   private final int share;
   private final ObjectMapper json;
+  private final Counter shed;
   private final Map<String, AtomicInteger> inProgress = new ConcurrentHashMap<>();
 
-  public TenantShares(LimitProperties properties, ObjectMapper json) {
+  public TenantShares(LimitProperties properties, ObjectMapper json, MeterRegistry meters) {
     this.share = Math.max(1, properties.maxConcurrentRequests() * 2 / 3);
     this.json = json;
+    this.shed =
+        Counter.builder("sendout.api.requests.shed")
+            .description("Requests answered 429 at once: as many as the bound allows in progress")
+            .tag("requests", "tenant")
+            .register(meters);
   }
 
   @Override
@@ -58,6 +66,7 @@ public class TenantShares extends OncePerRequestFilter {
     AtomicInteger held = inProgress.computeIfAbsent(tenant.id(), id -> new AtomicInteger());
     if (held.incrementAndGet() > share) {
       held.decrementAndGet();
+      shed.increment();
       ApiExceptionHandler.write(
           new ApiProblem(
               ProblemType.OVERLOADED,

@@ -188,17 +188,7 @@ final class UploadedRecipients implements RecipientSource {
   }
 
   private static Iterator<Line> csv(Reader body) {
-    MappingIterator<Map<String, String>> rows;
-    try {
-      rows = CsvRows.of(body);
-      rows.hasNextValue(); // reads the header
-    } catch (JacksonException e) {
-      throw ReadErrors.unreadable(e)
-          .<RuntimeException>map(io -> io)
-          .orElseGet(
-              () -> ApiProblem.invalid("#line=1", "not a CSV header row: " + ReadErrors.reason(e)));
-    }
-    CsvRows.header(rows);
+    MappingIterator<Map<String, String>> rows = CsvRows.open(body).rows();
     return new Iterator<>() {
       @Override
       public boolean hasNext() {

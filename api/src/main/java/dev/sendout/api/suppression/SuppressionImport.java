@@ -106,18 +106,8 @@ final class SuppressionImport {
   }
 
   private MappingIterator<Map<String, String>> open(Reader reader) {
-    MappingIterator<Map<String, String>> csv;
-    try {
-      csv = CsvRows.of(reader);
-      // Looking for the first row makes the parser read the header, which gives the schema.
-      csv.hasNextValue();
-    } catch (JacksonException e) {
-      throw ReadErrors.unreadable(e)
-          .<RuntimeException>map(io -> io)
-          .orElseGet(
-              () -> ApiProblem.invalid("#line=1", "not a CSV header row: " + ReadErrors.reason(e)));
-    }
-    Set<String> header = CsvRows.header(csv);
+    CsvRows.Rows csv = CsvRows.open(reader);
+    Set<String> header = csv.header();
     if (!header.contains("address")) {
       throw ApiProblem.invalid(
           "#line=1", "the header row must name an address column, and may name reason");
@@ -129,7 +119,7 @@ final class SuppressionImport {
             "unknown column \"%s\"; the columns are address and reason".formatted(column));
       }
     }
-    return csv;
+    return csv.rows();
   }
 
   /** The row's entry, or null when it is refused (and noted). */

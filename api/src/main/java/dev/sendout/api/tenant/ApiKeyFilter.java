@@ -10,10 +10,14 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Collections;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.stereotype.Component;
 import org.springframework.web.cors.CorsUtils;
@@ -33,6 +37,14 @@ import tools.jackson.databind.ObjectMapper;
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
 public class ApiKeyFilter extends OncePerRequestFilter {
+
+  private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
+
+  private static final ApiProblem KEY_UNCHECKED =
+      new ApiProblem(
+          ProblemType.UNAVAILABLE,
+          "The database is unavailable: the API key could not be checked",
+          Duration.ofSeconds(1));
 
   /** The request attribute that holds the caller's {@link Tenant}. */
   public static final String TENANT = ApiKeyFilter.class.getName() + ".tenant";
@@ -70,7 +82,15 @@ public class ApiKeyFilter extends OncePerRequestFilter {
       ApiExceptionHandler.write(SEVERAL_AUTHORIZATIONS, request, response, json);
       return;
     }
-    Optional<ApiKeys.Caller> caller = callerOf(request.getHeader(HttpHeaders.AUTHORIZATION));
+    Optional<ApiKeys.Caller> caller;
+    try {
+      caller = callerOf(request.getHeader(HttpHeaders.AUTHORIZATION));
+    } catch (DataAccessException | org.jooq.exception.DataAccessException e) {
+      // Out of Spring MVC's reach, so said here as its handler says it: a dependency down, 503.
+      log.warn("Database unavailable to check an API key: {}", e.toString());
+      ApiExceptionHandler.write(KEY_UNCHECKED, request, response, json);
+      return;
+    }
     if (caller.isEmpty()) {
       ApiExceptionHandler.write(refusal(request), request, response, json);
       return;

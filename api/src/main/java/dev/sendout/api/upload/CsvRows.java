@@ -6,6 +6,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.StreamReadConstraints;
 import tools.jackson.databind.MappingIterator;
 import tools.jackson.dataformat.csv.CsvFactory;
@@ -32,18 +33,47 @@ public final class CsvRows {
 
   private CsvRows() {}
 
-  /** The rows of {@code body}; the header is read with the first. */
-  public static MappingIterator<Map<String, String>> of(Reader body) {
-    return CSV.readerForMapOf(String.class)
-        .with(CsvSchema.emptySchema().withHeader())
-        .readValues(body);
+  /** The rows of a CSV upload, and the names its header row gives, in order. */
+  public record Rows(MappingIterator<Map<String, String>> rows, Set<String> header) {}
+
+  /**
+   * Reads the header row of {@code body} (and, with it, looks for the first row); a 400 naming the
+   * line that cannot be read, or a header row that names a column twice, whose values one would
+   * hide.
+   */
+  public static Rows open(Reader body) {
+    MappingIterator<Map<String, String>> rows = null;
+    try {
+      rows =
+          CSV.readerForMapOf(String.class)
+              .with(CsvSchema.emptySchema().withHeader())
+              .readValues(body);
+      rows.hasNextValue();
+    } catch (JacksonException e) {
+      throw unreadable(e, rows);
+    }
+    return new Rows(rows, header(rows));
   }
 
   /**
-   * The header row's names, in order, once a row has been looked for; a 400 naming line 1 for a
-   * name given twice, whose column would otherwise hide the other's values.
+   * Why the header, or the first row read with it, could not be read: a problem naming its line
+   * (the header is line 1), or the failure to read the body itself.
    */
-  public static Set<String> header(MappingIterator<Map<String, String>> rows) {
+  private static RuntimeException unreadable(
+      JacksonException e, MappingIterator<Map<String, String>> rows) {
+    var body = ReadErrors.unreadable(e);
+    if (body.isPresent()) {
+      return body.get();
+    }
+    boolean headerRead =
+        rows != null && rows.parserSchema() instanceof CsvSchema schema && schema.size() > 0;
+    return headerRead && e.getLocation() != null
+        ? ApiProblem.invalid(
+            "#line=" + e.getLocation().getLineNr(), "not valid CSV: " + ReadErrors.reason(e))
+        : ApiProblem.invalid("#line=1", "not a CSV header row: " + ReadErrors.reason(e));
+  }
+
+  private static Set<String> header(MappingIterator<Map<String, String>> rows) {
     Set<String> names = new LinkedHashSet<>();
     Set<String> twice = new HashSet<>();
     if (rows.parserSchema() instanceof CsvSchema schema) {

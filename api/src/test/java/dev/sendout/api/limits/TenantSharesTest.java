@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.api.tenant.ApiKeyFilter;
 import dev.sendout.api.tenant.Tenant;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import jakarta.servlet.FilterChain;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -13,10 +14,12 @@ import tools.jackson.databind.json.JsonMapper;
 
 class TenantSharesTest {
 
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private final TenantShares shares =
       new TenantShares(
           new LimitProperties(100, 1000, 3, 30, 6, 128, Duration.ZERO, 0, 0, Duration.ZERO),
-          JsonMapper.builder().build());
+          JsonMapper.builder().build(),
+          meters);
 
   private static MockHttpServletRequest requestOf(String tenant) {
     var request = new MockHttpServletRequest("GET", "/v1/sendouts");
@@ -43,6 +46,8 @@ class TenantSharesTest {
     assertThat(refused.getContentAsString())
         .contains("urn:sendout:problem:overloaded", "2 requests in progress");
     assertThat(other.getStatus()).isEqualTo(200);
+    assertThat(meters.counter("sendout.api.requests.shed", "requests", "tenant").count())
+        .isEqualTo(1);
 
     noisy.release();
     assertThat(send("noisy", fast).getStatus()).as("its places given back").isEqualTo(200);

@@ -15,9 +15,7 @@ import tools.jackson.databind.MappingIterator;
 class CsvRowsTest {
 
   private static List<Map<String, String>> read(String csv) {
-    MappingIterator<Map<String, String>> rows = CsvRows.of(new StringReader(csv));
-    rows.hasNextValue();
-    CsvRows.header(rows);
+    MappingIterator<Map<String, String>> rows = CsvRows.open(new StringReader(csv)).rows();
     List<Map<String, String>> all = new ArrayList<>();
     while (rows.hasNextValue()) {
       all.add(rows.nextValue());
@@ -36,6 +34,18 @@ class CsvRowsTest {
     assertThatThrownBy(() -> read("address\n" + longValue + "@example.com\n"))
         .isInstanceOf(StreamConstraintsException.class);
     assertThat(read("address\n" + "a".repeat(1000) + "@example.com\n")).hasSize(1);
+  }
+
+  /** Found by a second reader: an error in the row read with the header could be put on line 1. */
+  @Test
+  void onlyWhatCannotBeReadOfTheHeaderIsPutOnLineOne() {
+    // A bad first row is the rows' to report, with its line, not the header's.
+    assertThat(CsvRows.open(new StringReader("email\nann@example.com,extra\n")).header())
+        .containsExactly("email");
+    assertThatThrownBy(() -> read("email,\"name\n"))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p -> assertThat(p.getMessage()).startsWith("#line=1: not a CSV header row"));
   }
 
   @Test

@@ -3,17 +3,17 @@ package dev.sendout.core.config;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
-import java.util.Deque;
+import java.util.StringJoiner;
 
 /**
  * Where a request goes, for a filter that decides by it: its path within the application, each
- * segment without its {@code ;parameters} and percent-decoded as UTF-8, empty and {@code .}
- * segments dropped and {@code ..} taking the segment before it. A filter that decided by the raw
- * request URI could be passed by {@code /v1;x/sendouts}, {@code /%761/sendouts} or {@code
- * /x/../v1/sendouts}, which Spring MVC routes to the same controller. Read from the URI alone, in
- * UTF-8 whatever the request's own character encoding says (a {@code charset=} with no name made
- * Spring's path helper throw, a 500 before any check). Worked out once per request.
+ * segment without its {@code ;parameters} and percent-decoded as UTF-8, which is how Spring MVC's
+ * path patterns read a path ({@code .}, {@code ..} and empty segments stay as they are, as they do
+ * for Spring). A filter that decided by the raw request URI could be passed by {@code
+ * /v1;x/sendouts} or {@code /%761/sendouts}, which Spring routes to the same controller. Read from
+ * the URI alone, in UTF-8 whatever the request's own character encoding says (a {@code charset=}
+ * with no name made Spring's path helper throw, a 500 before any check). Worked out once per
+ * request.
  */
 public final class RequestPath {
 
@@ -40,17 +40,12 @@ public final class RequestPath {
   }
 
   static String normalise(String raw) {
-    Deque<String> segments = new ArrayDeque<>();
-    for (String segment : raw.split("/")) {
+    StringJoiner path = new StringJoiner("/");
+    for (String segment : raw.split("/", -1)) {
       int parameters = segment.indexOf(';');
-      String name = decode(parameters < 0 ? segment : segment.substring(0, parameters));
-      if (name.equals("..")) {
-        segments.pollLast();
-      } else if (!name.isEmpty() && !name.equals(".")) {
-        segments.addLast(name);
-      }
+      path.add(decode(parameters < 0 ? segment : segment.substring(0, parameters)));
     }
-    return "/" + String.join("/", segments);
+    return raw.isEmpty() ? "/" : path.toString();
   }
 
   /** Percent-decoded as UTF-8; a segment that is not valid percent-encoding is kept as it is. */

@@ -761,7 +761,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
             () -> {
               // Asked only when the store refuses it, so histories without one replay as they were.
               if (Workflow.getVersion(UNDO_REFUSED_ACKNOWLEDGE, Workflow.DEFAULT_VERSION, 1) == 1) {
-                stuck.restore(before);
+                stuck.unacknowledge(before);
                 stuck.publish(false);
               }
             })

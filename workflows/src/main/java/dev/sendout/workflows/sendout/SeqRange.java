@@ -11,6 +11,8 @@ public record SeqRange(int fromSeq, int toSeq) {
    * More messages than one range of a sendout holds: ten times the million-recipient sendout and
    * the tenants' default budget of a million recipients a minute. A range past it (a signal sent by
    * hand from the Temporal UI or CLI) planned two billion phantom messages and wedged its sendout.
+   * So a sendout of more than ten million messages is not one this engine takes: the watchdog's
+   * hand-over of a longer run of QUEUED messages would be ignored.
    */
   static final int MAX_SIZE = 10_000_000;
 

@@ -115,9 +115,17 @@ final class StuckFlag {
     state = new State(state.releaseOverdue(), state.watchdog(), reason(), by);
   }
 
-  /** Back to {@code earlier}: an acknowledgement the store refused is undone. */
-  void restore(State earlier) {
-    state = earlier;
+  /**
+   * The acknowledgement back to {@code earlier}'s, the store having refused the new one; what the
+   * watchdog and the release found meanwhile stays.
+   */
+  void unacknowledge(State earlier) {
+    state =
+        new State(
+            state.releaseOverdue(),
+            state.watchdog(),
+            earlier.acknowledgedReason(),
+            earlier.acknowledged());
   }
 
   /** Writes the search attributes if they changed, or always when {@code force}. */

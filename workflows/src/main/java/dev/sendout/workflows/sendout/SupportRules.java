@@ -25,14 +25,9 @@ record SupportRules(
   }
 
   /**
-   * Who asks, and for an acknowledgement why: the API fills {@code by} in and requires the note,
-   * but an Update sent from the Temporal UI or CLI carries whatever was typed, or nothing. Without
-   * this check the action was applied to the workflow and its audit write failed for good.
-   */
-  /**
-   * Who asked, as the log may show it: by convention an email address, which the log masks as it
-   * masks any (a***@example.com), as it does a phone number; other text as given. The audit trail
-   * keeps it whole.
+   * Who asked, as the log may show it: an email address (by convention, it is one) masked as
+   * a***@example.com, a phone number as ***23, other text as given; control characters as ?, for an
+   * action of a run from before "by" was checked for them. The audit trail keeps it whole.
    */
   static String forTheLog(String by) {
     if (by == null || by.isEmpty()) {
@@ -61,6 +56,11 @@ record SupportRules(
     return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
   }
 
+  /**
+   * Who asks, and for an acknowledgement why: the API fills {@code by} in and requires the note,
+   * but an Update sent from the Temporal UI or CLI carries whatever was typed, or nothing. Without
+   * this check the action was applied to the workflow and its audit write failed for good.
+   */
   static void checkInput(SupportAction action, boolean noteRequired) {
     String example = "{\"by\": \"your name\", \"note\": \"why\"}";
     if (action == null || action.by() == null || action.by().isBlank()) {
