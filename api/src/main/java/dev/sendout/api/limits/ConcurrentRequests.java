@@ -83,12 +83,15 @@ public class ConcurrentRequests extends OncePerRequestFilter {
   }
 
   private static Bound bound(int places, String requests, MeterRegistry meters) {
-    return new Bound(
-        new Semaphore(places),
-        Counter.builder("sendout.api.requests.shed")
-            .description("Requests answered 429 at once: as many as the bound allows in progress")
-            .tag("requests", requests)
-            .register(meters));
+    return new Bound(new Semaphore(places), shedCounter(requests, meters));
+  }
+
+  /** The count of requests a bound refused at once, by which bound: {@code requests}. */
+  static Counter shedCounter(String requests, MeterRegistry meters) {
+    return Counter.builder("sendout.api.requests.shed")
+        .description("Requests answered 429 at once: as many as the bound allows in progress")
+        .tag("requests", requests)
+        .register(meters);
   }
 
   /** The bound the request is counted in, or null: health, metrics, the admin API, the docs. */

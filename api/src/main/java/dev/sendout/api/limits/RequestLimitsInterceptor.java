@@ -67,8 +67,7 @@ public class RequestLimitsInterceptor implements HandlerInterceptor {
 
   /** A new sendout, or recipients added to one: refused while the engine is behind. */
   private static boolean isSendoutWrite(HttpServletRequest request) {
-    String path = RequestPath.of(request);
-    return "POST".equals(request.getMethod())
-        && (path.equals("/v1/sendouts") || path.endsWith("/recipients"));
+    return WriteBulkheads.isCreate(request)
+        || ("POST".equals(request.getMethod()) && RequestPath.of(request).endsWith("/recipients"));
   }
 }

@@ -14,9 +14,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
@@ -35,19 +32,14 @@ import tools.jackson.databind.ObjectMapper;
 @Order(Ordered.HIGHEST_PRECEDENCE + 2)
 public class TenantShares extends OncePerRequestFilter {
 
-  private final int share;
+  private final TenantPlaces places;
   private final ObjectMapper json;
   private final Counter shed;
-  private final Map<String, AtomicInteger> inProgress = new ConcurrentHashMap<>();
 
   public TenantShares(LimitProperties properties, ObjectMapper json, MeterRegistry meters) {
-    this.share = Math.max(1, properties.maxConcurrentRequests() * 2 / 3);
+    this.places = new TenantPlaces(properties.maxConcurrentRequests() * 2 / 3);
     this.json = json;
-    this.shed =
-        Counter.builder("sendout.api.requests.shed")
-            .description("Requests answered 429 at once: as many as the bound allows in progress")
-            .tag("requests", "tenant")
-            .register(meters);
+    this.shed = ConcurrentRequests.shedCounter("tenant", meters);
   }
 
   @Override
@@ -63,15 +55,13 @@ public class TenantShares extends OncePerRequestFilter {
     if (tenant == null) { // never: ApiKeyFilter, before this, lets no /v1 request by without one
       throw new IllegalStateException("A /v1 request reached TenantShares without a tenant");
     }
-    AtomicInteger held = inProgress.computeIfAbsent(tenant.id(), id -> new AtomicInteger());
-    if (held.incrementAndGet() > share) {
-      held.decrementAndGet();
+    if (!places.take(tenant.id())) {
       shed.increment();
       ApiExceptionHandler.write(
           new ApiProblem(
               ProblemType.OVERLOADED,
               "This tenant has %d requests in progress, its share of the API; retry shortly"
-                  .formatted(share),
+                  .formatted(places.share()),
               Duration.ofSeconds(1)),
           request,
           response,
@@ -81,7 +71,7 @@ public class TenantShares extends OncePerRequestFilter {
     try {
       chain.doFilter(request, response);
     } finally {
-      held.decrementAndGet();
+      places.leave(tenant.id());
     }
   }
 }

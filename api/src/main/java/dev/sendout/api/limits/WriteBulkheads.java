@@ -7,11 +7,8 @@ import dev.sendout.core.config.RequestPath;
 import dev.sendout.core.support.WriteAdmission;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
@@ -48,15 +45,14 @@ public class WriteBulkheads implements WriteAdmission {
   private final Places additions;
   private final Semaphore waiting;
   private final Duration wait;
-  private final int tenantShare;
-  private final Map<String, AtomicInteger> byTenant = new ConcurrentHashMap<>();
+  private final TenantPlaces byTenant;
 
   public WriteBulkheads(LimitProperties properties) {
     this.writes = new Places(properties.maxConcurrentWrites());
     this.additions = new Places(properties.maxWaitingAdditions());
     this.waiting = new Semaphore(properties.maxConcurrentWrites());
     this.wait = properties.writeWait();
-    this.tenantShare = Math.max(1, properties.maxConcurrentWrites() / 2);
+    this.byTenant = new TenantPlaces(properties.maxConcurrentWrites() / 2);
   }
 
   /** What a request holds until it ends. */
@@ -110,23 +106,21 @@ public class WriteBulkheads implements WriteAdmission {
     if (!isCreate(request) && !RequestBodyLimitFilter.isUpload(request)) {
       return null;
     }
-    AtomicInteger mine = byTenant.computeIfAbsent(tenantId, id -> new AtomicInteger());
-    if (mine.incrementAndGet() > tenantShare) {
-      mine.decrementAndGet();
+    if (!byTenant.take(tenantId)) {
       throw new ApiProblem(
           ProblemType.OVERLOADED,
           "This tenant has %d creates and uploads in progress, its share of the writes; retry"
-                  .formatted(tenantShare)
+                  .formatted(byTenant.share())
               + " shortly",
           Duration.ofSeconds(1));
     }
     if (!writes.take()) {
-      mine.decrementAndGet();
+      byTenant.leave(tenantId);
       throw overloaded();
     }
     return () -> {
       writes.leave();
-      mine.decrementAndGet();
+      byTenant.leave(tenantId);
     };
   }
 
@@ -149,7 +143,8 @@ public class WriteBulkheads implements WriteAdmission {
         Duration.ofSeconds(1));
   }
 
-  private static boolean isCreate(HttpServletRequest request) {
+  /** A new sendout: {@code POST /v1/sendouts}. */
+  static boolean isCreate(HttpServletRequest request) {
     return "POST".equals(request.getMethod()) && RequestPath.of(request).equals("/v1/sendouts");
   }
 
