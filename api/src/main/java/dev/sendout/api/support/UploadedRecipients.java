@@ -195,21 +195,8 @@ final class UploadedRecipients implements RecipientSource {
         try {
           return rows.hasNextValue();
         } catch (JacksonException e) {
-          throw notCsv(e);
+          throw CsvRows.unreadable(e, rows);
         }
-      }
-
-      /** A row that cannot be read, such as an unclosed quote or more columns than the header. */
-      private RuntimeException notCsv(JacksonException e) {
-        var unreadable = ReadErrors.unreadable(e);
-        if (unreadable.isPresent()) {
-          return unreadable.get();
-        }
-        int line =
-            e.getLocation() == null
-                ? rows.currentLocation().getLineNr()
-                : e.getLocation().getLineNr();
-        return ApiProblem.invalid("#line=" + line, "not valid CSV: " + ReadErrors.reason(e));
       }
 
       @Override
@@ -220,7 +207,7 @@ final class UploadedRecipients implements RecipientSource {
         try {
           row = new HashMap<>(rows.nextValue());
         } catch (JacksonException e) {
-          throw notCsv(e);
+          throw CsvRows.unreadable(e, rows);
         }
         String email = blankToNull(row.remove("email"));
         String phone = blankToNull(row.remove("phone"));

@@ -73,12 +73,8 @@ final class SuppressionImport {
                 io -> {
                   throw io;
                 });
-        int at =
-            e.getLocation() == null
-                ? csv.currentLocation().getLineNr()
-                : e.getLocation().getLineNr();
         rows++;
-        refuse("#line=" + at, "not valid CSV: " + ReadErrors.reason(e));
+        refuse("#line=" + CsvRows.lineOf(e, csv), "not valid CSV: " + ReadErrors.reason(e));
         complete = false;
         break;
       } catch (StrictText.NotText e) {

@@ -56,10 +56,11 @@ public final class CsvRows {
   }
 
   /**
-   * Why the header, or the first row read with it, could not be read: a problem naming its line
-   * (the header is line 1), or the failure to read the body itself.
+   * Why the header or a row could not be read, such as an unclosed quote or more columns than the
+   * header: a problem naming its line (the header is line 1), or the failure to read the body
+   * itself.
    */
-  private static RuntimeException unreadable(
+  public static RuntimeException unreadable(
       JacksonException e, MappingIterator<Map<String, String>> rows) {
     var body = ReadErrors.unreadable(e);
     if (body.isPresent()) {
@@ -67,10 +68,16 @@ public final class CsvRows {
     }
     boolean headerRead =
         rows != null && rows.parserSchema() instanceof CsvSchema schema && schema.size() > 0;
-    return headerRead && e.getLocation() != null
-        ? ApiProblem.invalid(
-            "#line=" + e.getLocation().getLineNr(), "not valid CSV: " + ReadErrors.reason(e))
+    return headerRead
+        ? ApiProblem.invalid("#line=" + lineOf(e, rows), "not valid CSV: " + ReadErrors.reason(e))
         : ApiProblem.invalid("#line=1", "not a CSV header row: " + ReadErrors.reason(e));
+  }
+
+  /** The line a read failed on: where the parser says, or else where it stands. */
+  public static int lineOf(JacksonException e, MappingIterator<?> rows) {
+    return e.getLocation() == null
+        ? rows.currentLocation().getLineNr()
+        : e.getLocation().getLineNr();
   }
 
   private static Set<String> header(MappingIterator<Map<String, String>> rows) {
