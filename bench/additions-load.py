@@ -41,7 +41,10 @@ loop and wait is bounded; everything is on loopback. Prints one JSON object.
 for 20 s (after --warm-up s of them), then 30 s of additions at each rate given, far past what the
 engine takes: only 202 and 429 with `Retry-After` should come back, no timeouts.
 
-Usage: bench/additions-load.py [--quick] [--warm-up 180] [--rates 100,200,400,700,1000,1500] [--part all|additions|small|outage|overload]
+`--part spread` runs only step 3's closed callers (and step 5 for what they added), warmed up on
+the same 100 sendouts: a few minutes, for trying a change to the spread's path.
+
+Usage: bench/additions-load.py [--quick] [--warm-up 180] [--rates 100,200,400,700,1000,1500] [--part all|additions|small|outage|overload|spread]
 """
 import argparse, json, os, statistics, subprocess, sys, threading, time, urllib.parse
 
@@ -280,8 +283,9 @@ def main():
     ap.add_argument("--warm-up", type=int, default=None,
                     help="seconds of 8 closed callers adding to a sendout of their own before the additions are "
                          "measured (default 180, 10 with --quick)")
-    ap.add_argument("--part", choices=("all", "additions", "small", "outage", "overload"), default="all",
+    ap.add_argument("--part", choices=("all", "additions", "small", "outage", "overload", "spread"), default="all",
                     help="additions: steps 1-6 only; small: the one-recipient sendouts (7) only; "
+                         "spread: step 3's 8 closed callers only, warmed up on the same 100 sendouts; "
                          "outage: additions while Temporal is cut off (on the real dev server); "
                          "overload: additions into one sendout at each of --rates, far past what it takes")
     args = ap.parse_args()
@@ -292,6 +296,9 @@ def main():
         return
     if args.part == "overload":
         print(json.dumps(overload(args), indent=2))
+        return
+    if args.part == "spread":
+        print(json.dumps(spread(args), indent=2))
         return
     q = args.quick
     rates = [float(r) for r in args.rates.split(",")][: 2 if q else None]
@@ -406,6 +413,28 @@ def overload(args):
         time.sleep(60)  # what was accepted is sent meanwhile
         result["messages_after_60s"] = http("GET", f"{API}/v1/sendouts/{one[0]}")[1]["messages"]
         result["sandbox_duplicates"] = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]["duplicates"]
+    return result
+
+
+def spread(args, seconds=30):
+    """Additions spread round-robin over 100 open sendouts by 8 closed callers for `seconds`, after
+    --warm-up s of the same on the same sendouts; followed until DELIVERED, with the release latency
+    and the Temporal actions per added message. Steps 3 and 5 alone, for trying a change quickly."""
+    with Engine(ReceiptKeys(), xmx=args.xmx, extra_env=LIMITS) as engine:
+        gen, hist = Generator(), Histories(TMP)
+        targets = open_sendouts(100)
+        warm = warm_up(gen, targets, args.warm_up)
+        time.sleep(5)
+        before = Histories.total(hist.read(targets))
+        result = {"load_average_at_start": os.getloadavg(), "warm_up": warm}
+        result["closed_8"], acc = closed(gen, API, "", "add1", seconds, targets=targets, name="spread_closed")
+        added = {tag: t for t, tag in acc}
+        by_address = follow_additions(targets, added, 600)
+        time.sleep(10)
+        result["delivery"] = release_report(added, by_address)
+        result["temporal"] = actions_delta(before, Histories.total(hist.read(targets)), len(added))
+        result["sandbox_duplicates"] = http("GET", f"{SANDBOX}/sandbox/sendgrid/stats")[1]["duplicates"]
+        result["engine_alive"] = engine.engine.poll() is None
     return result
 
 
