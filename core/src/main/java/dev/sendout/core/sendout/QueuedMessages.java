@@ -62,24 +62,38 @@ public class QueuedMessages {
    */
   public void insertQueued(
       UUID sendoutId, int firstSeq, List<Recipient> recipients, OffsetDateTime now) {
+    insertQueued(List.of(new Segment(sendoutId, firstSeq, recipients)), now);
+  }
+
+  /** Recipients to insert into one sendout, numbered from {@code firstSeq} on. */
+  public record Segment(UUID sendoutId, int firstSeq, List<Recipient> recipients) {}
+
+  /**
+   * Inserts the segments' recipients as QUEUED messages with one COPY, whichever sendouts they go
+   * to. Call in a transaction.
+   */
+  public void insertQueued(List<Segment> segments, OffsetDateTime now) {
+    int count = segments.stream().mapToInt(segment -> segment.recipients().size()).sum();
     db.connection(
         connection -> {
           CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
           try {
             // Sized for what is coming: one added recipient must not allocate a whole chunk.
-            StringBuilder rows =
-                new StringBuilder(Math.min(COPY_CHUNK_BYTES, recipients.size() * 256) + 4096);
-            for (int i = 0; i < recipients.size(); i++) {
-              Recipient r = recipients.get(i);
-              rows.append(UUID.randomUUID()).append(',').append(sendoutId).append(',');
-              rows.append(firstSeq + i);
-              rows.append(',').append(csv(r.address())).append(',').append(csv(r.displayName()));
-              rows.append(',').append(csv(Json.write(r.variables())));
-              rows.append(',').append(MessageStatus.QUEUED).append(',').append(now);
-              rows.append(',').append(csv(r.externalId()));
-              rows.append(',').append(csv(r.timeZone())).append('\n');
-              if (rows.length() >= COPY_CHUNK_BYTES) {
-                write(copy, rows);
+            StringBuilder rows = new StringBuilder(Math.min(COPY_CHUNK_BYTES, count * 256) + 4096);
+            for (Segment segment : segments) {
+              List<Recipient> recipients = segment.recipients();
+              for (int i = 0; i < recipients.size(); i++) {
+                Recipient r = recipients.get(i);
+                rows.append(UUID.randomUUID()).append(',').append(segment.sendoutId()).append(',');
+                rows.append(segment.firstSeq() + i);
+                rows.append(',').append(csv(r.address())).append(',').append(csv(r.displayName()));
+                rows.append(',').append(csv(Json.write(r.variables())));
+                rows.append(',').append(MessageStatus.QUEUED).append(',').append(now);
+                rows.append(',').append(csv(r.externalId()));
+                rows.append(',').append(csv(r.timeZone())).append('\n');
+                if (rows.length() >= COPY_CHUNK_BYTES) {
+                  write(copy, rows);
+                }
               }
             }
             write(copy, rows);

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Query;
@@ -68,6 +69,11 @@ public class AuditTrail {
    * statements of its own.
    */
   Query insertAll(UUID sendoutId, List<Action> actions) {
+    return insertAll(Map.of(sendoutId, actions));
+  }
+
+  /** {@link #insertAll(UUID, List)} for the actions of several sendouts, in one statement. */
+  Query insertAll(Map<UUID, List<Action>> bySendout) {
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     var insert =
         db.insertInto(
@@ -79,10 +85,12 @@ public class AuditTrail {
             AUDIT_EVENT.NOTE,
             AUDIT_EVENT.MESSAGES,
             AUDIT_EVENT.AT);
-    for (Action a : actions) {
-      insert =
-          insert.values(
-              sendoutId, a.actionId(), a.action(), a.actor(), a.note(), a.messages(), now);
+    for (var sendout : bySendout.entrySet()) {
+      for (Action a : sendout.getValue()) {
+        insert =
+            insert.values(
+                sendout.getKey(), a.actionId(), a.action(), a.actor(), a.note(), a.messages(), now);
+      }
     }
     return insert.onConflictDoNothing();
   }

@@ -17,11 +17,16 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jooq.CaseWhenStep;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -143,10 +148,9 @@ public class RecipientAdditions {
   /**
    * Stores additions to one sendout in one transaction, under one lock of the sendout's row: each
    * one's recipients as QUEUED messages numbered on from the sendout's recipient count, in the
-   * order given, the raised count, and each addition with its audit entry. Additions that arrive
-   * together are stored together, so that callers adding to the same sendout share one lock and one
-   * commit rather than queueing for one each. A key stored before, or earlier in the same call,
-   * returns its range and stores nothing. Returns one result per request, in order.
+   * order given, the raised count, and each addition with its audit entry. A key stored before, or
+   * earlier in the same call, returns its range and stores nothing. Returns one result per request,
+   * in order.
    *
    * @throws DuplicateExternalIdException when a recipient repeats an {@code externalId} the sendout
    *     has (checked under the row lock, so two concurrent additions cannot both take it); the
@@ -160,87 +164,162 @@ public class RecipientAdditions {
             .and(SENDOUT.TENANT_ID.eq(tenantId))
             .forUpdate()
             .fetchOne();
-    OffsetDateTime now = now();
-    Outcome refusal =
-        sendout == null
-            ? Outcome.NO_SENDOUT
-            : isFinished(sendout)
-                ? Outcome.FINISHED
-                : isClosed(sendout, now) ? Outcome.CLOSED : null;
-    if (refusal != null) {
-      Addition refused =
-          new Addition(refusal, null, null, sendout == null ? null : sendout.getStatus());
+    if (sendout == null) {
+      Addition refused = new Addition(Outcome.NO_SENDOUT, null, null, null);
       return requests.stream().map(request -> refused).toList();
     }
-    Map<String, Addition> byKey = earlier(sendoutId, requests, sendout.getStatus());
-    var queue = new Queueing(sendoutId, sendout.getRecipientCount(), now);
-    List<Addition> results = new ArrayList<>();
-    List<Request> stored = new ArrayList<>();
-    for (Request request : requests) {
-      Addition known = byKey.get(request.idempotencyKey());
-      if (known != null) {
-        // Read to the end, storing nothing, so that the caller can compare the two requests.
-        while (!request.recipients().next().isEmpty()) {}
-        results.add(known);
-        continue;
-      }
-      int from = queue.next;
-      queue.startsAt(from);
-      for (var chunk = request.recipients().next();
-          !chunk.isEmpty();
-          chunk = request.recipients().next()) {
-        queue.add(chunk);
-      }
-      var range = new SeqRange(from, queue.next);
-      byKey.put(
-          request.idempotencyKey(),
-          new Addition(
-              Outcome.REPLAYED, range, request.recipients().requestHash(), sendout.getStatus()));
-      results.add(new Addition(Outcome.ADDED, range, null, sendout.getStatus()));
-      stored.add(request);
-    }
-    queue.flush();
-    if (!stored.isEmpty()) {
-      record(sendoutId, stored, byKey, queue.next, now);
-    }
-    return results;
+    return store(List.of(sendout), List.of(requests)).get(0);
   }
 
-  /** The additions stored before under the requests' keys, as their replays. */
-  private Map<String, Addition> earlier(
-      UUID sendoutId, List<Request> requests, SendoutStatus status) {
-    Map<String, Addition> byKey = new HashMap<>();
-    db.selectFrom(RECIPIENT_ADDITION)
-        .where(RECIPIENT_ADDITION.SENDOUT_ID.eq(sendoutId))
-        .and(
-            RECIPIENT_ADDITION.IDEMPOTENCY_KEY.in(
-                requests.stream().map(Request::idempotencyKey).toList()))
-        .forEach(
-            row ->
-                byKey.put(
-                    row.getIdempotencyKey(),
-                    new Addition(
-                        Outcome.REPLAYED,
-                        new SeqRange(row.getFromSeq(), row.getToSeq()),
-                        row.getRequestHash(),
-                        status)));
-    return byKey;
+  /** Additions to one sendout, in the order they came: what {@link #addAll(String, List)} takes. */
+  public record ToSendout(UUID sendoutId, List<Request> requests) {}
+
+  /**
+   * Stores additions to several of a tenant's sendouts in one transaction, each sendout's as {@link
+   * #addAll(String, UUID, List)} stores them: callers adding to many sendouts at once share one
+   * commit and one statement of each kind, rather than taking one transaction each. The sendouts'
+   * rows are locked in the order of their ids, and a row another transaction holds (an upload
+   * streaming into that sendout, say) is skipped rather than waited for: so that a lock held for
+   * long holds up only the additions to its own sendout, not every one stored with them. Returns
+   * the results of each {@link ToSendout}, in order, or null for a sendout not locked here (held
+   * elsewhere, or not the tenant's): the caller stores those with {@link #addAll(String, UUID,
+   * List)}, which waits for the row and tells an unknown sendout apart.
+   *
+   * @throws DuplicateExternalIdException as {@link #addAll(String, UUID, List)} does; the whole
+   *     call rolls back
+   */
+  @Transactional
+  public List<List<Addition>> addAll(String tenantId, List<ToSendout> additions) {
+    Map<UUID, SendoutRecord> locked =
+        db.selectFrom(SENDOUT)
+            .where(SENDOUT.ID.in(additions.stream().map(ToSendout::sendoutId).toList()))
+            .and(SENDOUT.TENANT_ID.eq(tenantId))
+            .orderBy(SENDOUT.ID)
+            .forUpdate()
+            .skipLocked()
+            .fetchMap(SENDOUT.ID);
+    List<SendoutRecord> sendouts = new ArrayList<>();
+    List<List<Request>> requests = new ArrayList<>();
+    for (ToSendout addition : additions) {
+      SendoutRecord sendout = locked.get(addition.sendoutId());
+      if (sendout != null) {
+        sendouts.add(sendout);
+        requests.add(addition.requests());
+      }
+    }
+    var stored = store(sendouts, requests).iterator();
+    return additions.stream()
+        .map(addition -> locked.containsKey(addition.sendoutId()) ? stored.next() : null)
+        .toList();
   }
 
   /**
-   * Raises the sendout's count and records each stored addition and its audit entry: three
-   * statements sent in one batch, one round trip, while the sendout's row lock is held.
+   * Stores the requests to each of these sendouts, whose rows this transaction has locked: one COPY
+   * for every sendout's messages (in chunks), and one batch of statements for their counts, the
+   * additions and their audit entries. Returns each sendout's results, in order.
    */
-  private void record(
-      UUID sendoutId,
-      List<Request> stored,
-      Map<String, Addition> byKey,
-      int recipientCount,
-      OffsetDateTime now) {
-    var count =
-        db.update(SENDOUT)
-            .set(SENDOUT.RECIPIENT_COUNT, recipientCount)
-            .where(SENDOUT.ID.eq(sendoutId));
+  private List<List<Addition>> store(List<SendoutRecord> sendouts, List<List<Request>> requests) {
+    OffsetDateTime now = now();
+    var copy = new Copy(now);
+    List<List<Addition>> results = new ArrayList<>();
+    List<Queueing> queueings = new ArrayList<>();
+    Map<UUID, Map<String, Addition>> earlier = earlier(sendouts, requests);
+    for (int s = 0; s < sendouts.size(); s++) {
+      SendoutRecord sendout = sendouts.get(s);
+      Outcome refusal =
+          isFinished(sendout) ? Outcome.FINISHED : isClosed(sendout, now) ? Outcome.CLOSED : null;
+      if (refusal != null) {
+        Addition refused = new Addition(refusal, null, null, sendout.getStatus());
+        results.add(requests.get(s).stream().map(request -> refused).toList());
+        continue;
+      }
+      Map<String, Addition> byKey = earlier.getOrDefault(sendout.getId(), new HashMap<>());
+      var queue = new Queueing(sendout.getId(), sendout.getRecipientCount(), copy);
+      List<Addition> added = new ArrayList<>();
+      for (Request request : requests.get(s)) {
+        Addition known = byKey.get(request.idempotencyKey());
+        if (known != null) {
+          // Read to the end, storing nothing, so that the caller can compare the two requests.
+          while (!request.recipients().next().isEmpty()) {}
+          added.add(known);
+          continue;
+        }
+        int from = queue.next;
+        queue.startsAt(from);
+        for (var chunk = request.recipients().next();
+            !chunk.isEmpty();
+            chunk = request.recipients().next()) {
+          queue.add(chunk);
+        }
+        var range = new SeqRange(from, queue.next);
+        byKey.put(
+            request.idempotencyKey(),
+            new Addition(
+                Outcome.REPLAYED, range, request.recipients().requestHash(), sendout.getStatus()));
+        added.add(new Addition(Outcome.ADDED, range, null, sendout.getStatus()));
+        queue.stored(request, byKey.get(request.idempotencyKey()));
+      }
+      queue.flush();
+      queueings.add(queue);
+      results.add(added);
+    }
+    copy.flush();
+    record(queueings, now);
+    return results;
+  }
+
+  /**
+   * The additions stored before under the requests' keys, as their replays, by sendout: one query
+   * for every sendout (it may return a key of one sendout that another's request gives, which is
+   * dropped here).
+   */
+  private Map<UUID, Map<String, Addition>> earlier(
+      List<SendoutRecord> sendouts, List<List<Request>> requests) {
+    Map<UUID, SendoutStatus> statuses = new HashMap<>();
+    Map<UUID, Set<String>> keys = new HashMap<>();
+    for (int s = 0; s < sendouts.size(); s++) {
+      statuses.put(sendouts.get(s).getId(), sendouts.get(s).getStatus());
+      keys.put(
+          sendouts.get(s).getId(),
+          requests.get(s).stream().map(Request::idempotencyKey).collect(Collectors.toSet()));
+    }
+    Map<UUID, Map<String, Addition>> bySendout = new HashMap<>();
+    if (sendouts.isEmpty()) {
+      return bySendout;
+    }
+    db.selectFrom(RECIPIENT_ADDITION)
+        .where(RECIPIENT_ADDITION.SENDOUT_ID.in(keys.keySet()))
+        .and(
+            RECIPIENT_ADDITION.IDEMPOTENCY_KEY.in(
+                keys.values().stream().flatMap(Set::stream).collect(Collectors.toSet())))
+        .forEach(
+            row -> {
+              if (keys.get(row.getSendoutId()).contains(row.getIdempotencyKey())) {
+                bySendout
+                    .computeIfAbsent(row.getSendoutId(), id -> new HashMap<>())
+                    .put(
+                        row.getIdempotencyKey(),
+                        new Addition(
+                            Outcome.REPLAYED,
+                            new SeqRange(row.getFromSeq(), row.getToSeq()),
+                            row.getRequestHash(),
+                            statuses.get(row.getSendoutId())));
+              }
+            });
+    return bySendout;
+  }
+
+  /**
+   * Raises the counts of the sendouts that took recipients, and records each stored addition and
+   * its audit entry: three statements sent in one batch, one round trip, while the rows are locked.
+   */
+  private void record(List<Queueing> queueings, OffsetDateTime now) {
+    List<Queueing> grown = queueings.stream().filter(q -> !q.stored.isEmpty()).toList();
+    if (grown.isEmpty()) {
+      return;
+    }
+    var counts = DSL.case_(SENDOUT.ID);
+    CaseWhenStep<UUID, Integer> count = null;
     var insert =
         db.insertInto(
             RECIPIENT_ADDITION,
@@ -250,52 +329,100 @@ public class RecipientAdditions {
             RECIPIENT_ADDITION.FROM_SEQ,
             RECIPIENT_ADDITION.TO_SEQ,
             RECIPIENT_ADDITION.CREATED_AT);
-    List<AuditTrail.Action> actions = new ArrayList<>();
-    for (Request request : stored) {
-      Addition addition = byKey.get(request.idempotencyKey());
-      SeqRange range = addition.messages();
-      insert =
-          insert.values(
-              sendoutId,
-              request.idempotencyKey(),
-              addition.requestHash(),
-              range.fromSeq(),
-              range.toSeq(),
-              now);
-      actions.add(
-          new AuditTrail.Action(
-              actionId(request.idempotencyKey()),
-              SupportActionType.ADD_RECIPIENTS,
-              request.actor(),
-              null,
-              range.size()));
+    Map<UUID, List<AuditTrail.Action>> actions = new LinkedHashMap<>();
+    for (Queueing queue : grown) {
+      count =
+          count == null
+              ? counts.when(queue.sendoutId, queue.next)
+              : count.when(queue.sendoutId, queue.next);
+      for (Stored stored : queue.stored) {
+        Request request = stored.request();
+        Addition addition = stored.replay();
+        SeqRange range = addition.messages();
+        insert =
+            insert.values(
+                queue.sendoutId,
+                request.idempotencyKey(),
+                addition.requestHash(),
+                range.fromSeq(),
+                range.toSeq(),
+                now);
+        actions
+            .computeIfAbsent(queue.sendoutId, id -> new ArrayList<>())
+            .add(
+                new AuditTrail.Action(
+                    actionId(request.idempotencyKey()),
+                    SupportActionType.ADD_RECIPIENTS,
+                    request.actor(),
+                    null,
+                    range.size()));
+      }
     }
-    db.batch(count, insert, audit.insertAll(sendoutId, actions)).execute();
+    var raise =
+        db.update(SENDOUT)
+            .set(SENDOUT.RECIPIENT_COUNT, count.otherwise(SENDOUT.RECIPIENT_COUNT))
+            .where(SENDOUT.ID.in(actions.keySet()));
+    db.batch(raise, insert, audit.insertAll(actions)).execute();
+  }
+
+  /** An addition stored in this transaction, and what a replay of it answers. */
+  private record Stored(Request request, Addition replay) {}
+
+  /**
+   * One COPY for the messages of every sendout of a transaction, sent once it holds a thousand
+   * recipients (a large addition is so copied in chunks, never whole in memory) and at the end.
+   */
+  private final class Copy {
+    private static final int CHUNK = 1000;
+    private final OffsetDateTime now;
+    private final List<QueuedMessages.Segment> segments = new ArrayList<>();
+    private int size;
+
+    Copy(OffsetDateTime now) {
+      this.now = now;
+    }
+
+    void add(QueuedMessages.Segment segment) {
+      segments.add(segment);
+      size += segment.recipients().size();
+      if (size >= CHUNK) {
+        flush();
+      }
+    }
+
+    void flush() {
+      if (!segments.isEmpty()) {
+        queued.insertQueued(segments, now);
+        segments.clear();
+        size = 0;
+      }
+    }
   }
 
   /**
-   * Recipients on their way into the store, numbered on from {@code next}: copied in chunks of up
-   * to a thousand, so that many small additions make one COPY and a large one never sits whole in
-   * memory.
+   * One sendout's recipients on their way into the store, numbered on from {@code next}, and the
+   * additions stored. Its recipients go to the {@link Copy} a thousand at a time, each time checked
+   * for an {@code externalId} taken before: a chunk that large is copied at once, so that the check
+   * of the next chunk finds it in the store.
    */
   private final class Queueing {
-    private static final int CHUNK = 1000;
     private final UUID sendoutId;
-    private final OffsetDateTime now;
-    private final List<Recipient> waiting = new ArrayList<>();
+    private final Copy copy;
+    private List<Recipient> waiting = new ArrayList<>();
     private final TreeSet<Integer> requestStarts = new TreeSet<>();
+    private final List<Stored> stored = new ArrayList<>();
     private int next;
 
-    Queueing(UUID sendoutId, int next, OffsetDateTime now) {
+    Queueing(UUID sendoutId, int next, Copy copy) {
       this.sendoutId = sendoutId;
       this.next = next;
-      this.now = now;
+      this.copy = copy;
     }
 
     void add(List<Recipient> chunk) {
       waiting.addAll(chunk);
       next += chunk.size();
-      if (waiting.size() >= CHUNK) {
+      if (waiting.size() >= Copy.CHUNK) {
         flush();
       }
     }
@@ -305,11 +432,16 @@ public class RecipientAdditions {
       requestStarts.add(seq);
     }
 
+    /** The request was stored: to be recorded with what a replay of it answers. */
+    void stored(Request request, Addition replay) {
+      stored.add(new Stored(request, replay));
+    }
+
     void flush() {
       if (!waiting.isEmpty()) {
         checkExternalIds();
-        queued.insertQueued(sendoutId, next - waiting.size(), waiting, now);
-        waiting.clear();
+        copy.add(new QueuedMessages.Segment(sendoutId, next - waiting.size(), waiting));
+        waiting = new ArrayList<>();
       }
     }
 

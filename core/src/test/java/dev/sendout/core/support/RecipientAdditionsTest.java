@@ -17,6 +17,7 @@ import dev.sendout.core.support.RecipientAdditions.Addition;
 import dev.sendout.core.support.RecipientAdditions.Outcome;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
 import dev.sendout.core.support.RecipientAdditions.Request;
+import dev.sendout.core.support.RecipientAdditions.ToSendout;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.SupportActionType;
@@ -429,6 +430,148 @@ class RecipientAdditionsTest extends StoreTest {
     assertThat(combined.add(TENANT, id, "k", recipients("r", 1), "h", "ann").outcome())
         .as("the same key, admitted, is a first addition")
         .isEqualTo(Outcome.ADDED);
+  }
+
+  @Test
+  void additionsToSeveralSendoutsStoredTogetherEachGetTheirSendoutsNextRanges() {
+    UUID a = created(1);
+    UUID b = created(3);
+    UUID finished = created(1);
+    sendouts.markCompleted(finished);
+    UUID another = sendouts.create(emailSendout("tenant-b", 1, null)).sendout().id();
+    additions.add(TENANT, b, "known", RecipientSource.of(recipients("k", 1), "hk"), "ann");
+
+    var results =
+        additions.addAll(
+            TENANT,
+            List.of(
+                new ToSendout(
+                    b,
+                    List.of(
+                        new Request("x", RecipientSource.of(recipients("bx", 2), "hx"), "bob"),
+                        new Request("known", RecipientSource.of(recipients("bk", 5), "h"), "x"))),
+                new ToSendout(finished, List.of(request("f"))),
+                new ToSendout(another, List.of(request("o"))),
+                new ToSendout(a, List.of(request("a"), request("x")))));
+
+    assertThat(results.get(0))
+        .extracting(Addition::outcome, Addition::messages)
+        .containsExactly(
+            tuple(Outcome.ADDED, new SeqRange(4, 6)), tuple(Outcome.REPLAYED, new SeqRange(3, 4)));
+    assertThat(results.get(1)).extracting(Addition::outcome).containsExactly(Outcome.FINISHED);
+    assertThat(results.get(2)).as("not this tenant's: left to a call of its own").isNull();
+    assertThat(results.get(3))
+        .extracting(Addition::outcome, Addition::messages)
+        .as("the same key as another sendout's is a key of its own")
+        .containsExactly(
+            tuple(Outcome.ADDED, new SeqRange(1, 2)), tuple(Outcome.ADDED, new SeqRange(2, 3)));
+    assertThat(all(a)).extracting(StoredMessage::seq).containsExactly(0, 1, 2);
+    assertThat(all(b))
+        .extracting(StoredMessage::seq, StoredMessage::address)
+        .endsWith(tuple(4, "bx0@example.com"), tuple(5, "bx1@example.com"));
+    assertThat(sendouts.find(a).orElseThrow().recipientCount()).isEqualTo(3);
+    assertThat(sendouts.find(b).orElseThrow().recipientCount()).isEqualTo(6);
+    assertThat(all(finished)).hasSize(1);
+    assertThat(all(another)).hasSize(1);
+    assertThat(audit.list(a))
+        .extracting(AuditTrail.Entry::actionId)
+        .containsExactlyInAnyOrder("add-a", "add-x");
+    assertThat(audit.list(b))
+        .extracting(AuditTrail.Entry::actionId, AuditTrail.Entry::actor)
+        .containsExactlyInAnyOrder(tuple("add-known", "ann"), tuple("add-x", "bob"));
+  }
+
+  private static Request request(String key) {
+    return new Request(key, RecipientSource.of(recipients(key, 1), "h" + key), "ann");
+  }
+
+  @Test
+  void callersAddingToManySendoutsAtOnceShareOneTransaction() throws Exception {
+    List<UUID> ids = IntStream.range(0, 8).mapToObj(i -> created(1)).toList();
+    var firstInside = new CountDownLatch(1);
+    var letFirstGo = new CountDownLatch(1);
+    var writes = new java.util.concurrent.atomic.AtomicInteger();
+    var holdingTheFirst =
+        new CombinedAdditions(
+            additions,
+            new StaticListableBeanFactory(
+                    Map.of(
+                        "admission",
+                        new WriteAdmission() {
+                          @Override
+                          public <T> T write(java.util.function.Supplier<T> work) {
+                            if (writes.incrementAndGet() == 1) {
+                              firstInside.countDown();
+                              await(letFirstGo);
+                            }
+                            return work.get();
+                          }
+                        }))
+                .getBeanProvider(WriteAdmission.class),
+            new StaticListableBeanFactory().getBeanProvider(MeterRegistry.class));
+    var pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<Addition>> calls = new ArrayList<>();
+      calls.add(
+          pool.submit(
+              () -> holdingTheFirst.add(TENANT, ids.get(0), "k", recipients("r", 1), "h", "ann")));
+      firstInside.await();
+      for (UUID id : ids.subList(1, 8)) {
+        calls.add(
+            pool.submit(
+                () -> holdingTheFirst.add(TENANT, id, "k", recipients("r", 1), "h", "ann")));
+      }
+      Thread.sleep(300);
+      letFirstGo.countDown();
+      for (var call : calls) {
+        assertThat(call.get().outcome()).isEqualTo(Outcome.ADDED);
+        assertThat(call.get().messages()).isEqualTo(new SeqRange(1, 2));
+      }
+    } finally {
+      pool.shutdown();
+    }
+    assertThat(writes).as("the first alone, then the seven that queued behind it").hasValue(2);
+    for (UUID id : ids) {
+      assertThat(all(id)).extracting(StoredMessage::seq).containsExactly(0, 1);
+    }
+  }
+
+  @Test
+  void aSendoutWhoseRowAnotherTransactionHoldsHoldsUpOnlyItsOwnAdditions() throws Exception {
+    UUID held = created(1);
+    UUID free = created(1);
+    var pool = Executors.newFixedThreadPool(4);
+    var holding = new CountDownLatch(1);
+    var release = new CountDownLatch(1);
+    try {
+      var holder =
+          pool.submit(
+              () ->
+                  transactions.executeWithoutResult(
+                      tx -> {
+                        db.selectFrom(SENDOUT).where(SENDOUT.ID.eq(held)).forUpdate().fetch();
+                        holding.countDown();
+                        await(release);
+                      }));
+      holding.await();
+      Future<Addition> toHeld =
+          pool.submit(() -> combined.add(TENANT, held, "k", recipients("h", 1), "h", "ann"));
+      Thread.sleep(200);
+      Future<Addition> toFree =
+          pool.submit(() -> combined.add(TENANT, free, "k", recipients("f", 1), "h", "ann"));
+
+      assertThat(toFree.get(5, java.util.concurrent.TimeUnit.SECONDS).outcome())
+          .isEqualTo(Outcome.ADDED);
+      assertThat(toHeld).isNotDone();
+      release.countDown();
+      holder.get();
+      assertThat(toHeld.get(5, java.util.concurrent.TimeUnit.SECONDS).messages())
+          .isEqualTo(new SeqRange(1, 2));
+    } finally {
+      release.countDown();
+      pool.shutdown();
+    }
+    assertThat(all(held)).hasSize(2);
   }
 
   private static void await(CountDownLatch latch) {
