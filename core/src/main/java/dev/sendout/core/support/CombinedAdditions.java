@@ -23,31 +23,37 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 /**
- * Stores a tenant's concurrent additions together. Every addition takes its sendout's row lock for
- * its sequence numbers, and a transaction and its commit of its own, so callers adding one
- * recipient at a time would otherwise queue for that lock one transaction each (into one sendout),
- * or pay a commit and a handful of statements each (into many), and the commits, not the work,
- * would bound them. Here the first caller stores its addition while the others queue theirs in
- * memory; the next one to get the turn stores everything queued meanwhile, for however many of the
- * tenant's sendouts, in one transaction ({@link RecipientAdditions#addAll(String, List)}), and each
- * caller gets its own result. Nothing is answered before it is committed, so this changes the cost
- * of an addition, not its durability.
+ * Stores concurrent additions together. Every addition takes its sendout's row lock for its
+ * sequence numbers, and a transaction and commit, so callers adding one recipient at a time would
+ * otherwise queue for that lock one transaction each (into one sendout), or pay a commit and a
+ * handful of statements each (spread over many: half of Postgres's CPU over 100 sendouts), and the
+ * commits, not the work, would bound them. Here the first caller stores its addition while the
+ * others queue theirs in memory; the next one to get the turn stores everything queued meanwhile in
+ * one transaction, and each caller gets its own result. Nothing is answered before it is committed,
+ * so this changes the cost of an addition, not its durability.
+ *
+ * <p>Additions queue first in their tenant's lane, whose group may span many sendouts ({@link
+ * RecipientAdditions#addAll(String, List)}), and which waits for no sendout's row: a sendout whose
+ * row another transaction holds (an upload streaming into it, the workflow releasing its last
+ * round) is skipped. Its additions then queue in that sendout's own lane, whose groups wait for the
+ * row ({@link RecipientAdditions#addAll(String, UUID, List)}), as do later additions to that
+ * sendout while any queue there; so a lock held for long holds up only the additions to its own
+ * sendout, and those still share their transactions.
  *
  * <p>Waiting callers block, costing no CPU, until the caller whose turn it is has stored their
  * addition or passes the turn on to the longest waiting one. A group's transaction first takes a
  * place among the database writes ({@link WriteAdmission}); when none frees up in time, every
  * addition of the group is refused with the reason, and nothing of it is stored.
  *
- * <p>A caller stores its addition on its own, in a transaction of its own, when two groups'
- * transactions did not take its sendout's row because another transaction held it (an upload into
- * that sendout, say: the tenant's other additions do not wait for it), and when a group's
- * transaction fails (so that one addition's failure is not another's).
+ * <p>When a tenant's group fails, its additions queue in their sendouts' lanes; when a sendout's
+ * group fails, each of its additions is stored again on its own; so that one addition's failure is
+ * not another's.
  */
 @Component
 public class CombinedAdditions {
@@ -60,9 +66,12 @@ public class CombinedAdditions {
 
   private final RecipientAdditions additions;
   private final WriteAdmission admission;
-  private final ConcurrentHashMap<String, Lane> lanes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<String, Lane> tenantLanes = new ConcurrentHashMap<>();
+  private final ConcurrentHashMap<SendoutKey, Lane> sendoutLanes = new ConcurrentHashMap<>();
   private final Timer groupTime;
   private final DistributionSummary groupSize;
+
+  private record SendoutKey(String tenantId, UUID sendoutId) {}
 
   public CombinedAdditions(
       RecipientAdditions additions,
@@ -94,15 +103,33 @@ public class CombinedAdditions {
       List<Recipient> recipients,
       String requestHash,
       String actor) {
-    var waiting = new Waiting(sendoutId, idempotencyKey, recipients, requestHash, actor);
-    Lane lane = lanes.computeIfAbsent(tenantId, k -> new Lane());
+    var key = new SendoutKey(tenantId, sendoutId);
+    // While the sendout's own lane has additions queued, its row is busy: this one joins them.
+    if (!sendoutLanes.containsKey(key)) {
+      var inTenantLane = new Waiting(sendoutId, idempotencyKey, recipients, requestHash, actor);
+      Optional<Addition> stored =
+          inLane(tenantLanes, tenantId, inTenantLane, lane -> storeGroup(tenantId, lane));
+      if (stored.isPresent()) {
+        return stored.get();
+      }
+    }
+    var inOwnLane = new Waiting(sendoutId, idempotencyKey, recipients, requestHash, actor);
+    return inLane(sendoutLanes, key, inOwnLane, lane -> storeOwn(key, lane)).orElseThrow();
+  }
+
+  /**
+   * Queues the addition in the lane of {@code key} and waits until it is stored (by this caller,
+   * when its turn comes, or by another); empty when it is to queue in its sendout's lane instead.
+   */
+  private <K> Optional<Addition> inLane(
+      Map<K, Lane> lanes, K key, Waiting waiting, Consumer<Lane> store) {
+    Lane lane = lanes.computeIfAbsent(key, k -> new Lane());
     lane.queue.add(waiting);
-    Optional<Addition> stored;
     try {
       while (!waiting.result.isDone()) {
         if (lane.turn.tryLock()) {
           try {
-            store(tenantId, lane);
+            store.accept(lane);
           } finally {
             lane.turn.unlock();
           }
@@ -117,7 +144,7 @@ public class CombinedAdditions {
           waiting.wake.tryAcquire(WAKE_GUARD.toMillis(), TimeUnit.MILLISECONDS);
         }
       }
-      stored = waiting.result.get();
+      return waiting.result.get();
     } catch (ExecutionException e) {
       throw e.getCause() instanceof RuntimeException cause
           ? cause
@@ -127,89 +154,109 @@ public class CombinedAdditions {
       throw new IllegalStateException("Interrupted while storing an addition", e);
     } finally {
       if (lane.queue.isEmpty()) {
-        lanes.remove(tenantId, lane);
+        lanes.remove(key, lane);
       }
-    }
-    return stored.orElseGet(() -> alone(tenantId, waiting));
-  }
-
-  /** Stores one addition in a transaction of its own, waiting for its sendout's row. */
-  private Addition alone(String tenantId, Waiting waiting) {
-    try {
-      return admission.write(
-          () -> additions.addAll(tenantId, waiting.sendoutId(), List.of(waiting.request())).get(0));
-    } catch (WriteRefused refused) {
-      throw refused.reason();
     }
   }
 
   /**
-   * Stores what is queued in the lane, in order, grouped by sendout; called with the lane's turn
-   * held. The additions of a sendout the transaction did not lock, or of a group that failed, are
-   * handed back to their callers to store on their own.
+   * Stores what is queued in the tenant's lane, in order, grouped by sendout; called with the
+   * lane's turn held. The additions of a sendout whose row the transaction did not take, or of a
+   * group that failed, go on to their sendouts' lanes.
    */
-  private void store(String tenantId, Lane lane) {
-    Map<UUID, List<Waiting>> bySendout = new LinkedHashMap<>();
-    int size = 0;
-    for (Waiting next = lane.queue.poll(); next != null; next = lane.queue.poll()) {
-      bySendout.computeIfAbsent(next.sendoutId(), id -> new ArrayList<>()).add(next);
-      if (++size == MAX_PER_TRANSACTION) {
-        break;
-      }
-    }
-    if (size == 0) {
+  private void storeGroup(String tenantId, Lane lane) {
+    List<Waiting> taken = take(lane);
+    if (taken.isEmpty()) {
       return;
     }
-    groupSize.record(size);
-    Timer.Sample started = Timer.start();
+    Map<UUID, List<Waiting>> bySendout = new LinkedHashMap<>();
+    taken.forEach(w -> bySendout.computeIfAbsent(w.sendoutId(), id -> new ArrayList<>()).add(w));
     List<ToSendout> group =
         bySendout.entrySet().stream()
-            .map(
-                sendout ->
-                    new ToSendout(
-                        sendout.getKey(),
-                        sendout.getValue().stream().map(Waiting::request).toList()))
+            .map(sendout -> new ToSendout(sendout.getKey(), requests(sendout.getValue())))
             .toList();
     try {
-      List<List<Addition>> results = admission.write(() -> additions.addAll(tenantId, group));
-      started.stop(groupTime);
+      List<List<Addition>> results = stored(taken.size(), () -> additions.addAll(tenantId, group));
       int s = 0;
       for (List<Waiting> waiting : bySendout.values()) {
         List<Addition> stored = results.get(s++);
         for (int i = 0; i < waiting.size(); i++) {
-          Waiting w = waiting.get(i);
-          if (stored != null) {
-            w.complete(stored.get(i));
-          } else if (w.skippedBefore().getAndSet(true)) {
-            w.complete(null);
-          } else {
-            // Most such locks are a moment's (the workflow releasing the sendout's last round):
-            // the next group likely takes the row.
-            lane.queue.add(w);
-          }
+          waiting.get(i).complete(stored == null ? null : stored.get(i));
         }
       }
     } catch (WriteRefused refused) {
-      bySendout.values().forEach(waiting -> waiting.forEach(w -> w.fail(refused.reason())));
+      taken.forEach(waiting -> waiting.fail(refused.reason()));
     } catch (RuntimeException failed) {
-      if (size == 1) {
-        bySendout.values().forEach(waiting -> waiting.get(0).fail(failed));
-        return;
+      if (taken.size() == 1) {
+        taken.get(0).fail(failed);
+      } else {
+        taken.forEach(waiting -> waiting.complete(null));
       }
-      bySendout.values().forEach(waiting -> waiting.forEach(w -> w.complete(null)));
     }
   }
 
-  /** A tenant's additions waiting to be stored, and whose turn it is to store them. */
+  /** Stores what is queued in one sendout's lane, in order; called with the lane's turn held. */
+  private void storeOwn(SendoutKey key, Lane lane) {
+    List<Waiting> group = take(lane);
+    if (group.isEmpty()) {
+      return;
+    }
+    try {
+      List<Addition> results =
+          stored(
+              group.size(),
+              () -> additions.addAll(key.tenantId(), key.sendoutId(), requests(group)));
+      for (int i = 0; i < group.size(); i++) {
+        group.get(i).complete(results.get(i));
+      }
+    } catch (WriteRefused refused) {
+      group.forEach(waiting -> waiting.fail(refused.reason()));
+    } catch (RuntimeException failed) {
+      if (group.size() == 1) {
+        group.get(0).fail(failed);
+        return;
+      }
+      for (Waiting alone : group) {
+        try {
+          alone.complete(
+              additions.addAll(key.tenantId(), key.sendoutId(), List.of(alone.request())).get(0));
+        } catch (RuntimeException e) {
+          alone.fail(e);
+        }
+      }
+    }
+  }
+
+  /** A group's transaction, in a place among the writes, timed and counted. */
+  private <T> T stored(int size, java.util.function.Supplier<T> transaction) {
+    groupSize.record(size);
+    Timer.Sample started = Timer.start();
+    T result = admission.write(transaction);
+    started.stop(groupTime);
+    return result;
+  }
+
+  private static List<Waiting> take(Lane lane) {
+    List<Waiting> group = new ArrayList<>();
+    for (Waiting next; group.size() < MAX_PER_TRANSACTION && (next = lane.queue.poll()) != null; ) {
+      group.add(next);
+    }
+    return group;
+  }
+
+  private static List<Request> requests(List<Waiting> group) {
+    return group.stream().map(Waiting::request).toList();
+  }
+
+  /** The additions waiting to be stored together, and whose turn it is to store them. */
   private static final class Lane {
     final ConcurrentLinkedQueue<Waiting> queue = new ConcurrentLinkedQueue<>();
     final ReentrantLock turn = new ReentrantLock();
   }
 
   /**
-   * An addition waiting for its turn; its result is empty when its caller is to store it on its
-   * own. One whose sendout's row a group's transaction found held waits for the next group once,
-   * then for its caller.
+   * An addition waiting for its turn in a lane; its result is empty when it is to queue in its
+   * sendout's lane instead.
    */
   private record Waiting(
       UUID sendoutId,
@@ -218,8 +265,7 @@ public class CombinedAdditions {
       String requestHash,
       String actor,
       CompletableFuture<Optional<Addition>> result,
-      Semaphore wake,
-      AtomicBoolean skippedBefore) {
+      Semaphore wake) {
 
     Waiting(
         UUID sendoutId,
@@ -234,11 +280,10 @@ public class CombinedAdditions {
           requestHash,
           actor,
           new CompletableFuture<>(),
-          new Semaphore(0),
-          new AtomicBoolean());
+          new Semaphore(0));
     }
 
-    /** Stored, or, when null, to be stored by its caller on its own. */
+    /** Stored, or, when null, to queue in its sendout's lane. */
     void complete(Addition addition) {
       result.complete(Optional.ofNullable(addition));
       wake.release();
