@@ -25,6 +25,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
@@ -176,7 +177,8 @@ public class CombinedAdditions {
             .map(sendout -> new ToSendout(sendout.getKey(), requests(sendout.getValue())))
             .toList();
     try {
-      List<List<Addition>> results = stored(taken.size(), () -> additions.addAll(tenantId, group));
+      List<List<Addition>> results =
+          inTransaction(taken.size(), () -> additions.addAll(tenantId, group));
       int s = 0;
       for (List<Waiting> waiting : bySendout.values()) {
         List<Addition> stored = results.get(s++);
@@ -203,7 +205,7 @@ public class CombinedAdditions {
     }
     try {
       List<Addition> results =
-          stored(
+          inTransaction(
               group.size(),
               () -> additions.addAll(key.tenantId(), key.sendoutId(), requests(group)));
       for (int i = 0; i < group.size(); i++) {
@@ -228,7 +230,7 @@ public class CombinedAdditions {
   }
 
   /** A group's transaction, in a place among the writes, timed and counted. */
-  private <T> T stored(int size, java.util.function.Supplier<T> transaction) {
+  private <T> T inTransaction(int size, Supplier<T> transaction) {
     groupSize.record(size);
     Timer.Sample started = Timer.start();
     T result = admission.write(transaction);
