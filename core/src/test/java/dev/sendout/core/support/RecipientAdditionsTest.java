@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.IntStream;
@@ -266,18 +267,8 @@ class RecipientAdditionsTest extends StoreTest {
     var pool = Executors.newFixedThreadPool(6);
     List<Future<Addition>> calls = new ArrayList<>();
     // Hold the sendout's row so that the additions queue up and are stored together after it.
-    var holding = new CountDownLatch(1);
     var release = new CountDownLatch(1);
-    var holder =
-        pool.submit(
-            () ->
-                transactions.executeWithoutResult(
-                    tx -> {
-                      db.selectFrom(SENDOUT).where(SENDOUT.ID.eq(id)).forUpdate().fetch();
-                      holding.countDown();
-                      await(release);
-                    }));
-    holding.await();
+    var holder = holdRow(pool, id, release);
     try {
       for (int i = 0; i < 4; i++) {
         String key = "k" + i;
@@ -362,18 +353,8 @@ class RecipientAdditionsTest extends StoreTest {
     UUID id = created(0);
     var pool = Executors.newFixedThreadPool(6);
     List<Future<Addition>> calls = new ArrayList<>();
-    var holding = new CountDownLatch(1);
     var release = new CountDownLatch(1);
-    var holder =
-        pool.submit(
-            () ->
-                transactions.executeWithoutResult(
-                    tx -> {
-                      db.selectFrom(SENDOUT).where(SENDOUT.ID.eq(id)).forUpdate().fetch();
-                      holding.countDown();
-                      await(release);
-                    }));
-    holding.await();
+    var holder = holdRow(pool, id, release);
     try {
       for (int i = 0; i < 4; i++) {
         String key = "k" + i;
@@ -541,19 +522,9 @@ class RecipientAdditionsTest extends StoreTest {
     UUID held = created(1);
     UUID free = created(1);
     var pool = Executors.newFixedThreadPool(4);
-    var holding = new CountDownLatch(1);
     var release = new CountDownLatch(1);
     try {
-      var holder =
-          pool.submit(
-              () ->
-                  transactions.executeWithoutResult(
-                      tx -> {
-                        db.selectFrom(SENDOUT).where(SENDOUT.ID.eq(held)).forUpdate().fetch();
-                        holding.countDown();
-                        await(release);
-                      }));
-      holding.await();
+      var holder = holdRow(pool, held, release);
       Future<Addition> toHeld =
           pool.submit(() -> combined.add(TENANT, held, "k", recipients("h", 1), "h", "ann"));
       Thread.sleep(200);
@@ -572,6 +543,23 @@ class RecipientAdditionsTest extends StoreTest {
       pool.shutdown();
     }
     assertThat(all(held)).hasSize(2);
+  }
+
+  /** Holds the sendout's row in a transaction of its own until {@code release}. */
+  private Future<?> holdRow(ExecutorService pool, UUID id, CountDownLatch release)
+      throws InterruptedException {
+    var holding = new CountDownLatch(1);
+    Future<?> holder =
+        pool.submit(
+            () ->
+                transactions.executeWithoutResult(
+                    tx -> {
+                      db.selectFrom(SENDOUT).where(SENDOUT.ID.eq(id)).forUpdate().fetch();
+                      holding.countDown();
+                      await(release);
+                    }));
+    holding.await();
+    return holder;
   }
 
   private static void await(CountDownLatch latch) {
