@@ -33,6 +33,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.jooq.DSLContext;
 import org.jooq.exception.DataAccessException;
@@ -391,19 +392,13 @@ class RecipientAdditionsTest extends StoreTest {
     UUID id = created(1);
     var refusal = new IllegalStateException("no place");
     var refusing =
-        new CombinedAdditions(
-            additions,
-            new StaticListableBeanFactory(
-                    Map.of(
-                        "admission",
-                        new WriteAdmission() {
-                          @Override
-                          public <T> T write(java.util.function.Supplier<T> work) {
-                            throw new WriteAdmission.WriteRefused(refusal);
-                          }
-                        }))
-                .getBeanProvider(WriteAdmission.class),
-            new StaticListableBeanFactory().getBeanProvider(MeterRegistry.class));
+        combinedWith(
+            new WriteAdmission() {
+              @Override
+              public <T> T write(Supplier<T> work) {
+                throw new WriteAdmission.WriteRefused(refusal);
+              }
+            });
 
     assertThatThrownBy(() -> refusing.add(TENANT, id, "k", recipients("r", 1), "h", "ann"))
         .isSameAs(refusal);
@@ -473,23 +468,17 @@ class RecipientAdditionsTest extends StoreTest {
     var letFirstGo = new CountDownLatch(1);
     var writes = new java.util.concurrent.atomic.AtomicInteger();
     var holdingTheFirst =
-        new CombinedAdditions(
-            additions,
-            new StaticListableBeanFactory(
-                    Map.of(
-                        "admission",
-                        new WriteAdmission() {
-                          @Override
-                          public <T> T write(java.util.function.Supplier<T> work) {
-                            if (writes.incrementAndGet() == 1) {
-                              firstInside.countDown();
-                              await(letFirstGo);
-                            }
-                            return work.get();
-                          }
-                        }))
-                .getBeanProvider(WriteAdmission.class),
-            new StaticListableBeanFactory().getBeanProvider(MeterRegistry.class));
+        combinedWith(
+            new WriteAdmission() {
+              @Override
+              public <T> T write(Supplier<T> work) {
+                if (writes.incrementAndGet() == 1) {
+                  firstInside.countDown();
+                  await(letFirstGo);
+                }
+                return work.get();
+              }
+            });
     var pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Addition>> calls = new ArrayList<>();
@@ -543,6 +532,14 @@ class RecipientAdditionsTest extends StoreTest {
       pool.shutdown();
     }
     assertThat(all(held)).hasSize(2);
+  }
+
+  private CombinedAdditions combinedWith(WriteAdmission admission) {
+    return new CombinedAdditions(
+        additions,
+        new StaticListableBeanFactory(Map.of("admission", admission))
+            .getBeanProvider(WriteAdmission.class),
+        new StaticListableBeanFactory().getBeanProvider(MeterRegistry.class));
   }
 
   /** Holds the sendout's row in a transaction of its own until {@code release}. */
