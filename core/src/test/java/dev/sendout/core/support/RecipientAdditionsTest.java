@@ -33,6 +33,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.jooq.DSLContext;
@@ -466,7 +468,7 @@ class RecipientAdditionsTest extends StoreTest {
     List<UUID> ids = IntStream.range(0, 8).mapToObj(i -> created(1)).toList();
     var firstInside = new CountDownLatch(1);
     var letFirstGo = new CountDownLatch(1);
-    var writes = new java.util.concurrent.atomic.AtomicInteger();
+    var writes = new AtomicInteger();
     var holdingTheFirst =
         combinedWith(
             new WriteAdmission() {
@@ -520,13 +522,11 @@ class RecipientAdditionsTest extends StoreTest {
       Future<Addition> toFree =
           pool.submit(() -> combined.add(TENANT, free, "k", recipients("f", 1), "h", "ann"));
 
-      assertThat(toFree.get(5, java.util.concurrent.TimeUnit.SECONDS).outcome())
-          .isEqualTo(Outcome.ADDED);
+      assertThat(toFree.get(5, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.ADDED);
       assertThat(toHeld).isNotDone();
       release.countDown();
       holder.get();
-      assertThat(toHeld.get(5, java.util.concurrent.TimeUnit.SECONDS).messages())
-          .isEqualTo(new SeqRange(1, 2));
+      assertThat(toHeld.get(5, TimeUnit.SECONDS).messages()).isEqualTo(new SeqRange(1, 2));
     } finally {
       release.countDown();
       pool.shutdown();
