@@ -22,8 +22,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     runs at once, all tenants together; a little below the database pool, so that reads and
  *     webhooks always find a connection
  * @param maxWaitingAdditions JSON additions the API takes in at once, all tenants together: they
- *     wait, blocked, to be stored with the others for their sendout in one transaction (see {@link
- *     WriteBulkheads})
+ *     wait, blocked, to be stored with the others of their tenant (or of their sendout) in one
+ *     transaction (see {@link WriteBulkheads})
  * @param writeWait how long a write may wait for a place among either; most writes take a few
  *     milliseconds, so a short wait turns a burst of callers into a queue of a few milliseconds
  *     rather than refusals, while an overload is still answered 429 after this wait at most, never

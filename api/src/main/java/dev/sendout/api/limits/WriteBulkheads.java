@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  *       the places at most, since six slow bodies from one tenant refused every tenant's creates.
  *       JSON additions take one per combined transaction ({@link WriteAdmission}), whoever runs it.
  *   <li><b>additions</b> ({@code max-waiting-additions}): JSON additions in flight. Concurrent ones
- *       to a sendout wait, blocked, to be stored together in one transaction, so more of them at
+ *       of a tenant wait, blocked, to be stored together in one transaction, so more of them at
  *       once cost the database a larger group, not more connections; this bound keeps the waiting
  *       callers, and the time they wait, in proportion.
  * </ul>
@@ -149,9 +149,9 @@ public class WriteBulkheads implements WriteAdmission {
   }
 
   /**
-   * An addition of a JSON list of recipients, stored with the others waiting for the same sendout
-   * ({@code CombinedAdditions}). Uploads are read and stored as a stream, in a transaction of their
-   * own.
+   * An addition of a JSON list of recipients, stored with the others of its tenant waiting at the
+   * same time ({@code CombinedAdditions}). Uploads are read and stored as a stream, in a
+   * transaction of their own.
    */
   private static boolean isCombinedAddition(HttpServletRequest request) {
     String type = request.getContentType();

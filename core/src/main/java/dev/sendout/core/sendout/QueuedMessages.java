@@ -53,19 +53,10 @@ public class QueuedMessages {
    * Inserts the recipients as QUEUED messages numbered 0..n-1, with COPY. Call in a transaction.
    */
   void insertQueued(UUID sendoutId, List<Recipient> recipients, OffsetDateTime now) {
-    insertQueued(sendoutId, 0, recipients, now);
+    insertQueued(List.of(new Segment(sendoutId, 0, recipients)), now);
   }
 
-  /**
-   * Inserts the recipients as QUEUED messages numbered from {@code firstSeq} on, with COPY: for
-   * recipients added to a running sendout. Call in a transaction.
-   */
-  public void insertQueued(
-      UUID sendoutId, int firstSeq, List<Recipient> recipients, OffsetDateTime now) {
-    insertQueued(List.of(new Segment(sendoutId, firstSeq, recipients)), now);
-  }
-
-  /** Recipients to insert into one sendout, numbered from {@code firstSeq} on. */
+  /** Recipients to insert into one sendout, numbered from {@code firstSeq} on: added ones, say. */
   public record Segment(UUID sendoutId, int firstSeq, List<Recipient> recipients) {}
 
   /**

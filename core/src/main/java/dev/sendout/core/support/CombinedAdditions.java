@@ -1,6 +1,7 @@
 package dev.sendout.core.support;
 
 import dev.sendout.core.sendout.NewSendout.Recipient;
+import dev.sendout.core.store.StoreErrors;
 import dev.sendout.core.support.RecipientAdditions.Addition;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
 import dev.sendout.core.support.RecipientAdditions.Request;
@@ -39,28 +40,37 @@ import org.springframework.stereotype.Component;
  * one transaction, and each caller gets its own result. Nothing is answered before it is committed,
  * so this changes the cost of an addition, not its durability.
  *
- * <p>Additions queue first in their tenant's lane, whose group may span many sendouts ({@link
+ * <p>Small additions queue first in their tenant's lane, whose group may span many sendouts ({@link
  * RecipientAdditions#addAll(String, List)}), and which waits for no sendout's row: a sendout whose
  * row another transaction holds (an upload streaming into it, the workflow releasing its last
  * round) is skipped. Its additions then queue in that sendout's own lane, whose groups wait for the
  * row ({@link RecipientAdditions#addAll(String, UUID, List)}), as do later additions to that
- * sendout while any queue there; so a lock held for long holds up only the additions to its own
- * sendout, and those still share their transactions.
+ * sendout while any queue there, and additions of more than a hundred recipients; so a lock held
+ * for long holds up only the additions to its own sendout, and those still share their
+ * transactions.
  *
  * <p>Waiting callers block, costing no CPU, until the caller whose turn it is has stored their
  * addition or passes the turn on to the longest waiting one. A group's transaction first takes a
  * place among the database writes ({@link WriteAdmission}); when none frees up in time, every
  * addition of the group is refused with the reason, and nothing of it is stored.
  *
- * <p>When a tenant's group fails, its additions queue in their sendouts' lanes; when a sendout's
- * group fails, each of its additions is stored again on its own; so that one addition's failure is
- * not another's.
+ * <p>When a group fails on one addition's data (an {@code externalId} taken, a value the database
+ * refuses), a tenant's group has its additions queue in their sendouts' lanes, and a sendout's
+ * group stores each of its additions again on its own, so that one addition's failure is not
+ * another's. Any other failure (the database away) fails the whole group, whose callers retry.
  */
 @Component
 public class CombinedAdditions {
 
   /** At most this many additions share one transaction; the rest wait for the next turn. */
   static final int MAX_PER_TRANSACTION = 500;
+
+  /**
+   * A tenant's group holds the rows of all its sendouts until its COPY is done, so it takes small
+   * additions, this many recipients in all at most: a large addition goes to its sendout's lane, so
+   * that other sendouts' releases and cancels do not wait for its COPY.
+   */
+  static final int MAX_RECIPIENTS_PER_TENANT_GROUP = 1000;
 
   /** A waiting caller checks its turn this often even if no one wakes it; a guard, not a poll. */
   private static final Duration WAKE_GUARD = Duration.ofMillis(100);
@@ -106,7 +116,8 @@ public class CombinedAdditions {
       String actor) {
     var key = new SendoutKey(tenantId, sendoutId);
     // While the sendout's own lane has additions queued, its row is busy: this one joins them.
-    if (!sendoutLanes.containsKey(key)) {
+    if (recipients.size() <= MAX_RECIPIENTS_PER_TENANT_GROUP / 10
+        && !sendoutLanes.containsKey(key)) {
       var inTenantLane = new Waiting(sendoutId, idempotencyKey, recipients, requestHash, actor);
       Optional<Addition> stored =
           inLane(tenantLanes, tenantId, inTenantLane, lane -> storeGroup(tenantId, lane));
@@ -166,7 +177,7 @@ public class CombinedAdditions {
    * group that failed, go on to their sendouts' lanes.
    */
   private void storeGroup(String tenantId, Lane lane) {
-    List<Waiting> taken = take(lane);
+    List<Waiting> taken = take(lane, MAX_RECIPIENTS_PER_TENANT_GROUP);
     if (taken.isEmpty()) {
       return;
     }
@@ -189,17 +200,19 @@ public class CombinedAdditions {
     } catch (WriteRefused refused) {
       taken.forEach(waiting -> waiting.fail(refused.reason()));
     } catch (RuntimeException failed) {
-      if (taken.size() == 1) {
-        taken.get(0).fail(failed);
-      } else {
+      if (taken.size() > 1 && oneAdditionMayBeTheCause(failed)) {
         taken.forEach(waiting -> waiting.complete(null));
+      } else {
+        taken.forEach(waiting -> waiting.fail(failed));
       }
+    } finally {
+      failUnanswered(taken);
     }
   }
 
   /** Stores what is queued in one sendout's lane, in order; called with the lane's turn held. */
   private void storeOwn(SendoutKey key, Lane lane) {
-    List<Waiting> group = take(lane);
+    List<Waiting> group = take(lane, Integer.MAX_VALUE);
     if (group.isEmpty()) {
       return;
     }
@@ -214,17 +227,48 @@ public class CombinedAdditions {
     } catch (WriteRefused refused) {
       group.forEach(waiting -> waiting.fail(refused.reason()));
     } catch (RuntimeException failed) {
-      if (group.size() == 1) {
-        group.get(0).fail(failed);
+      if (group.size() == 1 || !oneAdditionMayBeTheCause(failed)) {
+        group.forEach(waiting -> waiting.fail(failed));
         return;
       }
       for (Waiting alone : group) {
         try {
           alone.complete(
-              additions.addAll(key.tenantId(), key.sendoutId(), List.of(alone.request())).get(0));
+              inTransaction(
+                  1,
+                  () ->
+                      additions
+                          .addAll(key.tenantId(), key.sendoutId(), List.of(alone.request()))
+                          .get(0)));
+        } catch (WriteRefused refused) {
+          alone.fail(refused.reason());
         } catch (RuntimeException e) {
           alone.fail(e);
         }
+      }
+    } finally {
+      failUnanswered(group);
+    }
+  }
+
+  /**
+   * Whether a group's failure may be one addition's: a value the database refuses, or an {@code
+   * externalId} taken. Then the others are stored apart from it. Anything else (the database away,
+   * its pool exhausted) would fail them all again, so it fails the group, and its callers retry.
+   */
+  private static boolean oneAdditionMayBeTheCause(RuntimeException failed) {
+    return failed instanceof DuplicateExternalIdException || StoreErrors.isDataError(failed);
+  }
+
+  /**
+   * Fails whatever a turn took and did not answer: only an {@link Error} gets here, and without it
+   * their callers would wait forever, each holding a place among the waiting additions.
+   */
+  private static void failUnanswered(List<Waiting> taken) {
+    for (Waiting waiting : taken) {
+      if (!waiting.result.isDone()) {
+        waiting.fail(
+            new IllegalStateException("The addition's group broke off before it was stored"));
       }
     }
   }
@@ -238,10 +282,17 @@ public class CombinedAdditions {
     return result;
   }
 
-  private static List<Waiting> take(Lane lane) {
+  /** What is queued, in order, up to a group's bounds: at least one addition, if any waits. */
+  private static List<Waiting> take(Lane lane, int maxRecipients) {
     List<Waiting> group = new ArrayList<>();
-    for (Waiting next; group.size() < MAX_PER_TRANSACTION && (next = lane.queue.poll()) != null; ) {
-      group.add(next);
+    int recipients = 0;
+    for (Waiting next; group.size() < MAX_PER_TRANSACTION && (next = lane.queue.peek()) != null; ) {
+      recipients += next.recipients().size();
+      if (!group.isEmpty() && recipients > maxRecipients) {
+        break;
+      }
+      // Only the turn's holder takes from the queue: what it peeked is what it polls.
+      group.add(lane.queue.poll());
     }
     return group;
   }

@@ -177,13 +177,14 @@ public class RecipientAdditions {
   /**
    * Stores additions to several of a tenant's sendouts in one transaction, each sendout's as {@link
    * #addAll(String, UUID, List)} stores them: callers adding to many sendouts at once share one
-   * commit and one statement of each kind, rather than taking one transaction each. The sendouts'
-   * rows are locked in the order of their ids, and a row another transaction holds (an upload
-   * streaming into that sendout, say) is skipped rather than waited for: so that a lock held for
-   * long holds up only the additions to its own sendout, not every one stored with them. Returns
-   * the results of each {@link ToSendout}, in order, or null for a sendout not locked here (held
-   * elsewhere, or not the tenant's): the caller stores those with {@link #addAll(String, UUID,
-   * List)}, which waits for the row and tells an unknown sendout apart.
+   * commit, one COPY and one batch of writes, rather than taking a transaction each (an {@code
+   * externalId} given is still checked with a query per sendout). A sendout's row another
+   * transaction holds (an upload streaming into it, say) is skipped rather than waited for: so that
+   * a lock held for long holds up only the additions to its own sendout, not every one stored with
+   * them. Each sendout is to be listed once. Returns the results of each {@link ToSendout}, in
+   * order, or null for a sendout not locked here (held elsewhere, or not the tenant's): the caller
+   * stores those with {@link #addAll(String, UUID, List)}, which waits for the row and tells an
+   * unknown sendout apart.
    *
    * @throws DuplicateExternalIdException as {@link #addAll(String, UUID, List)} does; the whole
    *     call rolls back
