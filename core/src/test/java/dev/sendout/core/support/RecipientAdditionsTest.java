@@ -469,18 +469,7 @@ class RecipientAdditionsTest extends StoreTest {
     var firstInside = new CountDownLatch(1);
     var letFirstGo = new CountDownLatch(1);
     var writes = new AtomicInteger();
-    var holdingTheFirst =
-        combinedWith(
-            new WriteAdmission() {
-              @Override
-              public <T> T write(Supplier<T> work) {
-                if (writes.incrementAndGet() == 1) {
-                  firstInside.countDown();
-                  await(letFirstGo);
-                }
-                return work.get();
-              }
-            });
+    var holdingTheFirst = holdingItsFirstWrite(writes, firstInside, letFirstGo);
     var pool = Executors.newFixedThreadPool(8);
     try {
       List<Future<Addition>> calls = new ArrayList<>();
@@ -523,20 +512,7 @@ class RecipientAdditionsTest extends StoreTest {
         "ann");
     var firstInside = new CountDownLatch(1);
     var letFirstGo = new CountDownLatch(1);
-    var holdingTheFirst =
-        combinedWith(
-            new WriteAdmission() {
-              private final AtomicInteger writes = new AtomicInteger();
-
-              @Override
-              public <T> T write(Supplier<T> work) {
-                if (writes.incrementAndGet() == 1) {
-                  firstInside.countDown();
-                  await(letFirstGo);
-                }
-                return work.get();
-              }
-            });
+    var holdingTheFirst = holdingItsFirstWrite(new AtomicInteger(), firstInside, letFirstGo);
     var pool = Executors.newFixedThreadPool(3);
     try {
       var toFirst =
@@ -599,6 +575,22 @@ class RecipientAdditionsTest extends StoreTest {
         new StaticListableBeanFactory(Map.of("admission", admission))
             .getBeanProvider(WriteAdmission.class),
         new StaticListableBeanFactory().getBeanProvider(MeterRegistry.class));
+  }
+
+  /** Counts its writes; the first waits, once {@code inside} is counted down, for {@code letGo}. */
+  private CombinedAdditions holdingItsFirstWrite(
+      AtomicInteger writes, CountDownLatch inside, CountDownLatch letGo) {
+    return combinedWith(
+        new WriteAdmission() {
+          @Override
+          public <T> T write(Supplier<T> work) {
+            if (writes.incrementAndGet() == 1) {
+              inside.countDown();
+              await(letGo);
+            }
+            return work.get();
+          }
+        });
   }
 
   /** Holds the sendout's row in a transaction of its own until {@code release}. */
