@@ -72,6 +72,9 @@ public class CombinedAdditions {
    */
   static final int MAX_RECIPIENTS_PER_TENANT_GROUP = 1000;
 
+  /** The largest addition a tenant's lane takes; a larger one goes to its sendout's lane. */
+  static final int MAX_RECIPIENTS_IN_TENANT_LANE = 100;
+
   /** A waiting caller checks its turn this often even if no one wakes it; a guard, not a poll. */
   private static final Duration WAKE_GUARD = Duration.ofMillis(100);
 
@@ -116,8 +119,7 @@ public class CombinedAdditions {
       String actor) {
     var key = new SendoutKey(tenantId, sendoutId);
     // While the sendout's own lane has additions queued, its row is busy: this one joins them.
-    if (recipients.size() <= MAX_RECIPIENTS_PER_TENANT_GROUP / 10
-        && !sendoutLanes.containsKey(key)) {
+    if (recipients.size() <= MAX_RECIPIENTS_IN_TENANT_LANE && !sendoutLanes.containsKey(key)) {
       var inTenantLane = new Waiting(sendoutId, idempotencyKey, recipients, requestHash, actor);
       Optional<Addition> stored =
           inLane(tenantLanes, tenantId, inTenantLane, lane -> storeGroup(tenantId, lane));
