@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.jooq.CaseWhenStep;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
@@ -253,12 +252,12 @@ public class RecipientAdditions {
           queue.add(chunk);
         }
         var range = new SeqRange(from, queue.next);
-        byKey.put(
-            request.idempotencyKey(),
+        var replay =
             new Addition(
-                Outcome.REPLAYED, range, request.recipients().requestHash(), sendout.getStatus()));
+                Outcome.REPLAYED, range, request.recipients().requestHash(), sendout.getStatus());
+        byKey.put(request.idempotencyKey(), replay);
         added.add(new Addition(Outcome.ADDED, range, null, sendout.getStatus()));
-        queue.stored(request, byKey.get(request.idempotencyKey()));
+        queue.stored(request, replay);
       }
       queue.flush();
       queueings.add(queue);
@@ -319,8 +318,7 @@ public class RecipientAdditions {
     if (grown.isEmpty()) {
       return;
     }
-    var counts = DSL.case_(SENDOUT.ID);
-    CaseWhenStep<UUID, Integer> count = null;
+    Map<UUID, Integer> counts = new HashMap<>();
     var insert =
         db.insertInto(
             RECIPIENT_ADDITION,
@@ -332,10 +330,7 @@ public class RecipientAdditions {
             RECIPIENT_ADDITION.CREATED_AT);
     Map<UUID, List<AuditTrail.Action>> actions = new LinkedHashMap<>();
     for (Queueing queue : grown) {
-      count =
-          count == null
-              ? counts.when(queue.sendoutId, queue.next)
-              : count.when(queue.sendoutId, queue.next);
+      counts.put(queue.sendoutId, queue.next);
       for (Stored stored : queue.stored) {
         Request request = stored.request();
         Addition addition = stored.replay();
@@ -361,8 +356,10 @@ public class RecipientAdditions {
     }
     var raise =
         db.update(SENDOUT)
-            .set(SENDOUT.RECIPIENT_COUNT, count.otherwise(SENDOUT.RECIPIENT_COUNT))
-            .where(SENDOUT.ID.in(actions.keySet()));
+            .set(
+                SENDOUT.RECIPIENT_COUNT,
+                DSL.case_(SENDOUT.ID).mapValues(counts).otherwise(SENDOUT.RECIPIENT_COUNT))
+            .where(SENDOUT.ID.in(counts.keySet()));
     db.batch(raise, insert, audit.insertAll(actions)).execute();
   }
 
@@ -403,7 +400,7 @@ public class RecipientAdditions {
   /**
    * One sendout's recipients on their way into the store, numbered on from {@code next}, and the
    * additions stored. Its recipients go to the {@link Copy} a thousand at a time, each time checked
-   * for an {@code externalId} taken before: a chunk that large is copied at once, so that the check
+   * for an {@code externalId} taken before, and a full chunk is copied at once, so that the check
    * of the next chunk finds it in the store.
    */
   private final class Queueing {
@@ -425,6 +422,8 @@ public class RecipientAdditions {
       next += chunk.size();
       if (waiting.size() >= Copy.CHUNK) {
         flush();
+        // Into the store now, whatever else the COPY holds: the next chunk's check reads it there.
+        copy.flush();
       }
     }
 

@@ -300,6 +300,16 @@ class RecipientAdditionsTest extends StoreTest {
     assertThat(sendouts.find(id).orElseThrow().recipientCount()).isEqualTo(4);
   }
 
+  /** Adds a@example.com, with externalId ext-a, to the sendout. */
+  private void addedWithExternalIdA(UUID id, String key) {
+    additions.add(
+        TENANT,
+        id,
+        key,
+        RecipientSource.of(List.of(withExternalId("a@example.com", "ext-a")), "h"),
+        "ann");
+  }
+
   private static NewSendout.Recipient withExternalId(String address, String externalId) {
     return new NewSendout.Recipient(address, null, Map.of(), externalId, null);
   }
@@ -307,12 +317,7 @@ class RecipientAdditionsTest extends StoreTest {
   @Test
   void anAddedExternalIdTheSendoutHasIsRefusedAndNothingOfTheAdditionIsStored() {
     UUID id = created(0);
-    additions.add(
-        TENANT,
-        id,
-        "first",
-        RecipientSource.of(List.of(withExternalId("a@example.com", "ext-a")), "h"),
-        "ann");
+    addedWithExternalIdA(id, "first");
 
     assertThatThrownBy(
             () ->
@@ -504,12 +509,7 @@ class RecipientAdditionsTest extends StoreTest {
     UUID first = created(1);
     UUID taken = created(0);
     UUID other = created(1);
-    additions.add(
-        TENANT,
-        taken,
-        "before",
-        RecipientSource.of(List.of(withExternalId("a@example.com", "ext-a")), "h"),
-        "ann");
+    addedWithExternalIdA(taken, "before");
     var firstInside = new CountDownLatch(1);
     var letFirstGo = new CountDownLatch(1);
     var holdingTheFirst = holdingItsFirstWrite(new AtomicInteger(), firstInside, letFirstGo);
