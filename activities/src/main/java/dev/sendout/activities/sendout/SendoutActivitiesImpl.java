@@ -62,20 +62,30 @@ public class SendoutActivitiesImpl implements SendoutActivities {
   public Released release(ReleaseSendout input) {
     UUID id = UUID.fromString(input.sendoutId());
     if (input.releaseId() == null) {
-      return StoreCall.classified(() -> new Released(sendouts.release(id)));
+      return StoreCall.classified(
+          () -> {
+            var release = sendouts.release(id, input.keepSent());
+            return new Released(release.messageCount(), release.keptSent());
+          });
     }
     return StoreCall.classified(
         () -> {
           var release =
               sendouts.releaseInWindows(
                   id, UUID.fromString(input.releaseId()), input.rangeSize(), input.dueAt());
-          return new Released(release.messageCount(), release.released(), release.nextOpening());
+          return new Released(
+              release.messageCount(), release.released(), release.nextOpening(), false);
         });
   }
 
   @Override
   public void markSent(MarkSent input) {
     StoreCall.classified(() -> sendouts.markSent(UUID.fromString(input.sendoutId())));
+  }
+
+  @Override
+  public void markSending(MarkSending input) {
+    StoreCall.classified(() -> sendouts.markSending(UUID.fromString(input.sendoutId())));
   }
 
   @Override

@@ -9,10 +9,13 @@ import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.window.DeliveryWindow;
 import dev.sendout.workflows.StoreCalls;
+import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SendoutActivities;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
+import dev.sendout.workflows.sendout.SendoutActivities.MarkSending;
 import dev.sendout.workflows.sendout.SendoutActivities.ReleaseSendout;
 import dev.sendout.workflows.sendout.SendoutActivities.Released;
+import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
 import io.temporal.activity.ActivityOptions;
@@ -99,7 +102,7 @@ class SendoutActivitiesTest extends StoreTest {
 
     Released waiting =
         store.release(
-            new ReleaseSendout(id.toString(), UUID.randomUUID().toString(), 100, elevenPm));
+            new ReleaseSendout(id.toString(), UUID.randomUUID().toString(), 100, elevenPm, false));
 
     assertThat(waiting.messageCount()).isEqualTo(3);
     assertThat(waiting.released()).isEmpty();
@@ -109,6 +112,34 @@ class SendoutActivitiesTest extends StoreTest {
     Released all = store.release(new ReleaseSendout(id.toString()));
     assertThat(all.messageCount()).isEqualTo(3);
     assertThat(sendouts.countWaitingForWindow(id)).isZero();
+  }
+
+  /**
+   * A round sent in its workflow task ({@code lean-rounds}): its release releases what is QUEUED
+   * and leaves a SENT sendout SENT, saying so; a sendout not SENT moves to SENDING as ever, and
+   * {@code markSending} records one SENT that is sending again.
+   */
+  @Test
+  void aReleaseThatKeepsSentReleasesTheQueuedAndLeavesASentSendoutSent() {
+    UUID id = sendouts.create(emailSendout(2)).sendout().id();
+    String sendoutId = id.toString();
+    sendouts.markSent(id); // as if its first messages had gone out, with these two added since
+
+    Released kept = store.release(new ReleaseSendout(sendoutId, true));
+
+    assertThat(kept.keptSent()).isTrue();
+    assertThat(kept.messageCount()).isEqualTo(2);
+    assertThat(sendouts.countByStatus(id)).containsEntry(MessageStatus.RELEASED, 2);
+    assertThat(sendouts.find(id).orElseThrow().status()).isEqualTo(SendoutStatus.SENT);
+
+    store.markSending(new MarkSending(sendoutId));
+    assertThat(sendouts.find(id).orElseThrow().status()).isEqualTo(SendoutStatus.SENDING);
+    assertThat(store.release(new ReleaseSendout(sendoutId, true)).keptSent()).isFalse();
+    assertThat(sendouts.find(id).orElseThrow().status()).isEqualTo(SendoutStatus.SENDING);
+
+    sendouts.markSent(id);
+    assertThat(store.release(new ReleaseSendout(sendoutId)).keptSent()).isFalse();
+    assertThat(sendouts.find(id).orElseThrow().status()).isEqualTo(SendoutStatus.SENDING);
   }
 
   @Test

@@ -252,26 +252,49 @@ public class SendoutStore {
    */
   @Transactional
   public int release(UUID id) {
+    return release(id, false).messageCount();
+  }
+
+  /**
+   * What a release did.
+   *
+   * @param messageCount the sendout's message count
+   * @param keptSent whether the sendout was SENT and stayed so
+   */
+  public record Release(int messageCount, boolean keptSent) {}
+
+  /**
+   * {@link #release(UUID)}, but with {@code keepSent} a sendout that is SENT stays SENT: its
+   * workflow sends what this releases in the same workflow task, and records SENDING only if that
+   * send does not end there ({@link #markSending}). A round of added recipients so leaves the
+   * sendout's row unwritten (it was written SENDING here and SENT after), the row that additions
+   * lock.
+   */
+  @Transactional
+  public Release release(UUID id, boolean keepSent) {
     // The sendout row is locked first, as recipient additions and support actions lock it, so that
     // the messages released and the count returned are the same set. Released first and counted
     // after, an addition committed in between was counted but left QUEUED, and the workflow took
     // its range for one it had released (found by the additions benchmark); the opposite lock
     // order also let a cancel deadlock with the release.
-    int count =
-        db.select(SENDOUT.RECIPIENT_COUNT)
+    var sendout =
+        db.select(SENDOUT.RECIPIENT_COUNT, SENDOUT.STATUS)
             .from(SENDOUT)
             .where(SENDOUT.ID.eq(id))
             .forUpdate()
-            .fetchSingle(SENDOUT.RECIPIENT_COUNT);
+            .fetchSingle();
     OffsetDateTime now = now();
     queued.releaseQueued(id, now);
-    db.update(SENDOUT)
-        .set(SENDOUT.STATUS, SendoutStatus.SENDING)
-        .set(SENDOUT.RELEASED_AT, DSL.coalesce(SENDOUT.RELEASED_AT, now))
-        .where(SENDOUT.ID.eq(id))
-        .and(SENDOUT.CANCELLED_AT.isNull())
-        .execute();
-    return count;
+    boolean keptSent = keepSent && sendout.value2() == SendoutStatus.SENT;
+    if (!keptSent) {
+      db.update(SENDOUT)
+          .set(SENDOUT.STATUS, SendoutStatus.SENDING)
+          .set(SENDOUT.RELEASED_AT, DSL.coalesce(SENDOUT.RELEASED_AT, now))
+          .where(SENDOUT.ID.eq(id))
+          .and(SENDOUT.CANCELLED_AT.isNull())
+          .execute();
+    }
+    return new Release(sendout.value1(), keptSent);
   }
 
   /**
@@ -323,6 +346,18 @@ public class SendoutStore {
         sendout.getRecipientCount(),
         SeqRanges.grouped(queued.releasedBy(id, releaseId), rangeSize),
         next);
+  }
+
+  /**
+   * Records that messages of a SENT sendout are being sent again: a round that {@link
+   * #release(UUID, boolean)} kept SENT did not end its send in the workflow task.
+   */
+  public void markSending(UUID id) {
+    db.update(SENDOUT)
+        .set(SENDOUT.STATUS, SendoutStatus.SENDING)
+        .where(SENDOUT.ID.eq(id))
+        .and(SENDOUT.STATUS.eq(SendoutStatus.SENT))
+        .execute();
   }
 
   /** Records that every message of the sendout has left our hands. */

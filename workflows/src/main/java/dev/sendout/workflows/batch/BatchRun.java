@@ -81,6 +81,18 @@ public final class BatchRun {
     default boolean sendsInTask() {
       return false;
     }
+
+    /**
+     * Whether a batch whose call the provider accepted in the workflow task ({@link #sendsInTask})
+     * goes straight to awaiting its receipts, without reading them from the store first: a
+     * provider's receipt follows the accepted request, and the API's signal for it wakes the batch
+     * (a check woken at once, {@link #FIRST_SIGNAL_AT_ONCE}); the backstop timer stands in for a
+     * lost one. A check there found nothing in all but a race, and cost a round of additions a
+     * local activity and a query.
+     */
+    default boolean awaitsReceiptsAfterSendInTask() {
+      return false;
+    }
   }
 
   private static final Logger log = Workflow.getLogger(BatchRun.class);
@@ -173,7 +185,14 @@ public final class BatchRun {
         start.receiptDeadline() != null
             ? start.receiptDeadline()
             : now().plus(start.receiptTimeout());
-    BatchReceipts state = receipts.checkReceipts(batch);
+    BatchReceipts state =
+        start.sent() == null
+                && inTask
+                && owner.awaitsReceiptsAfterSendInTask()
+                && sent.accepted() > 0
+                && sent.unconfirmed() == 0
+            ? BatchReceipts.awaiting(sent.accepted(), sent.failed())
+            : receipts.checkReceipts(batch);
     if (start.receiptDeadline() == null) {
       reportRequested = false; // this first report is the one asked for
       report(BatchPhase.AWAITING_RECEIPTS, sent, state);

@@ -14,4 +14,9 @@ public record BatchReceipts(
     DeliveryTally tally, Instant unconfirmedSince, List<String> unconfirmedSample) {
 
   public static final BatchReceipts NONE = new BatchReceipts(DeliveryTally.NONE, null, List.of());
+
+  /** A batch just sent, as its send counted it: {@code accepted} await a receipt. */
+  public static BatchReceipts awaiting(int accepted, int failed) {
+    return new BatchReceipts(new DeliveryTally(accepted, 0, 0, 0, failed, 0), null, List.of());
+  }
 }

@@ -80,6 +80,7 @@ final class BatchStarter {
   private final Consumer<BatchProgress> checked;
   private final BooleanSupplier cancelsTimers;
   private final BooleanSupplier roundsInTask;
+  private final BooleanSupplier leanRounds;
 
   /** The batches this run sends itself and that have not settled yet. */
   private final List<BatchRun> inline = new ArrayList<>();
@@ -96,6 +97,8 @@ final class BatchStarter {
    *     a signal ended ({@link BatchRun.Owner#cancelsTimers})
    * @param roundsInTask whether a later inline email batch is sent in the workflow task too ({@link
    *     SendoutWorkflowImpl#ROUNDS_IN_TASK})
+   * @param leanRounds whether an inline batch sent in the workflow task awaits its receipts' signal
+   *     without first reading the store ({@link SendoutWorkflowImpl#LEAN_ROUNDS})
    */
   BatchStarter(
       StartSendout start,
@@ -103,13 +106,15 @@ final class BatchStarter {
       Consumer<BatchProgress> report,
       Consumer<BatchProgress> checked,
       BooleanSupplier cancelsTimers,
-      BooleanSupplier roundsInTask) {
+      BooleanSupplier roundsInTask,
+      BooleanSupplier leanRounds) {
     this.start = start;
     this.onStarted = onStarted;
     this.report = report;
     this.checked = checked;
     this.cancelsTimers = cancelsTimers;
     this.roundsInTask = roundsInTask;
+    this.leanRounds = leanRounds;
   }
 
   /**
@@ -254,6 +259,11 @@ final class BatchStarter {
               @Override
               public boolean sendsInTask() {
                 return sendsInTask;
+              }
+
+              @Override
+              public boolean awaitsReceiptsAfterSendInTask() {
+                return leanRounds.getAsBoolean();
               }
             });
     inline.add(run);

@@ -81,22 +81,26 @@ final class Release {
    */
   int first(Instant sendAt) {
     return by(
-        sendAt,
-        start.recipientCount() <= start.settings().batchSize() && Changes.has(LOCAL_SMALL_RELEASE));
+            sendAt,
+            start.recipientCount() <= start.settings().batchSize()
+                && Changes.has(LOCAL_SMALL_RELEASE),
+            false)
+        .messageCount();
   }
 
   /**
-   * Releases the messages due at {@code dueAt}; returns the sendout's message count. With {@code
-   * inTask} the release is tried once as a local activity, in the workflow task: it is idempotent,
-   * so an attempt that timed out but committed leaves the activity nothing to do but count. A round
-   * of added recipients that fits one batch asks it ({@link SendoutWorkflowImpl#ROUNDS_IN_TASK}).
+   * Releases the messages due at {@code dueAt}. With {@code inTask} the release is tried once as a
+   * local activity, in the workflow task: it is idempotent, so an attempt that timed out but
+   * committed leaves the activity nothing to do but count. A round of added recipients that fits
+   * one batch asks it ({@link SendoutWorkflowImpl#ROUNDS_IN_TASK}), and, when it sends in the same
+   * task, that a SENT sendout stay SENT ({@code keepSent}, {@link
+   * SendoutWorkflowImpl#LEAN_ROUNDS}); only the local attempt keeps it.
    */
-  int by(Instant dueAt, boolean inTask) {
+  Released by(Instant dueAt, boolean inTask, boolean keepSent) {
     if (inTask) {
       try {
         return Workflow.newLocalActivityStub(SendoutActivities.class, ONE_ATTEMPT)
-            .release(new ReleaseSendout(start.sendoutId()))
-            .messageCount();
+            .release(new ReleaseSendout(start.sendoutId(), keepSent));
       } catch (ActivityFailure e) {
         log.warn(
             "Sendout {}: the release in the workflow task failed; retrying it as an activity: {}",
@@ -104,7 +108,7 @@ final class Release {
             e.getCause() == null ? e.toString() : e.getCause().toString());
       }
     }
-    return run(dueAt, new ReleaseSendout(start.sendoutId())).messageCount();
+    return run(dueAt, new ReleaseSendout(start.sendoutId()));
   }
 
   /**
@@ -118,7 +122,8 @@ final class Release {
             start.sendoutId(),
             Workflow.randomUUID().toString(),
             start.settings().batchSize(),
-            dueAt));
+            dueAt,
+            false));
   }
 
   private Released run(Instant dueAt, ReleaseSendout input) {

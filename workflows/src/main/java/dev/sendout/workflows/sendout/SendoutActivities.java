@@ -14,12 +14,20 @@ public interface SendoutActivities {
    * Moves every QUEUED message to RELEASED and records the release time on the sendout. Given a
    * {@code releaseId} (a sendout with a delivery window, from version 1 of {@code quiet-hours}), it
    * releases only the messages whose window is open now, marks the others as waiting for it, and
-   * answers which it released and when the next window opens.
+   * answers which it released and when the next window opens. With {@code keepSent} a sendout
+   * recorded SENT stays so ({@link Released#keptSent}), for a round that sends in the same workflow
+   * task.
    */
   Released release(ReleaseSendout input);
 
   /** Records that every message has left our hands. */
   void markSent(MarkSent input);
+
+  /**
+   * Records that messages are being sent again: a round's release kept the sendout SENT ({@link
+   * ReleaseSendout#keepSent}), and its send did not end in the workflow task.
+   */
+  void markSending(MarkSending input);
 
   /** Records that every message is settled. */
   void markCompleted(MarkCompleted input);
@@ -79,11 +87,19 @@ public interface SendoutActivities {
    * @param dueAt for a release within windows, the workflow's time it is due at: windows are judged
    *     at the later of it and the store's clock, so that a worker whose clock lags the timer that
    *     fired does not find the window still closed and send the workflow round again
+   * @param keepSent whether a sendout recorded SENT stays SENT (and is not moved to SENDING): the
+   *     workflow sends what this releases in the same workflow task, and records SENDING only if
+   *     that send does not end there ({@link #markSending}); not for a release within windows
    */
-  record ReleaseSendout(String sendoutId, String releaseId, int rangeSize, Instant dueAt) {
+  record ReleaseSendout(
+      String sendoutId, String releaseId, int rangeSize, Instant dueAt, boolean keepSent) {
+
+    public ReleaseSendout(String sendoutId, boolean keepSent) {
+      this(sendoutId, null, 0, null, keepSent);
+    }
 
     public ReleaseSendout(String sendoutId) {
-      this(sendoutId, null, 0, null);
+      this(sendoutId, false);
     }
   }
 
@@ -93,15 +109,20 @@ public interface SendoutActivities {
    *     at most {@code rangeSize} wide; null otherwise
    * @param nextWindowOpening for a release within windows, when the window next opens for messages
    *     it left waiting; null when none waits
+   * @param keptSent whether the sendout was recorded SENT and stays so ({@link
+   *     ReleaseSendout#keepSent}); false in results recorded before the field
    */
-  record Released(int messageCount, List<SeqRange> released, Instant nextWindowOpening) {
+  record Released(
+      int messageCount, List<SeqRange> released, Instant nextWindowOpening, boolean keptSent) {
 
-    public Released(int messageCount) {
-      this(messageCount, null, null);
+    public Released(int messageCount, boolean keptSent) {
+      this(messageCount, null, null, keptSent);
     }
   }
 
   record MarkSent(String sendoutId, SendTally tally) {}
+
+  record MarkSending(String sendoutId) {}
 
   record MarkCompleted(String sendoutId, DeliveryTally tally) {}
 

@@ -11,6 +11,7 @@ import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkCompleted;
+import dev.sendout.workflows.sendout.SendoutActivities.MarkSending;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkSent;
 import dev.sendout.workflows.sendout.SendoutActivities.Released;
 import io.temporal.failure.ActivityFailure;
@@ -98,6 +99,20 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   static final String ROUNDS_IN_TASK = "rounds-in-task";
 
   /**
+   * From version 1 a round that {@link #ROUNDS_IN_TASK} sends in its workflow task writes no status
+   * to the store either: its release leaves a SENT sendout SENT in the store ({@link
+   * SendoutActivities.ReleaseSendout#keepSent}), so no {@code markSent} follows, and SENDING is
+   * recorded only if the loop comes to rest with the round still sending ({@code markSending}). And
+   * a batch sent in the workflow task awaits its receipts' signal without first reading the store,
+   * where they cannot yet be ({@link
+   * dev.sendout.workflows.batch.BatchRun.Owner#awaitsReceiptsAfterSendInTask}). Each round so costs
+   * two local activities, two history events, a query and two writes to the sendout's row fewer;
+   * spread over a hundred open sendouts, the rounds' work bounded the rate of additions. Asked
+   * first thing in a run, with {@link #ROUNDS_IN_TASK} on.
+   */
+  static final String LEAN_ROUNDS = "lean-rounds";
+
+  /**
    * From version 1 an acknowledgement the store refuses (a note with a NUL, say, sent from the
    * Temporal UI) puts the stuck flag back: before it the workflow showed the sendout acknowledged
    * and not stuck while nothing was recorded, and the API refused every later acknowledgement.
@@ -132,6 +147,16 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   /** Decided first thing in {@link #run} ({@link #ROUNDS_IN_TASK}). */
   private boolean roundsInTask;
+
+  /** Decided first thing in {@link #run} ({@link #LEAN_ROUNDS}). */
+  private boolean leanRounds;
+
+  /**
+   * Whether the last round's release left the sendout SENT in the store ({@link #LEAN_ROUNDS}):
+   * then {@link #markSent} has nothing to write, and a round still sending at rest is recorded
+   * SENDING ({@link #awaitChange}).
+   */
+  private boolean roundKeptSent;
 
   /**
    * Decided first thing in {@link #run}: the sendout releases within windows ({@link
@@ -186,7 +211,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
             this::batchProgress,
             this::batchChecked,
             this::cancelsTimers,
-            () -> roundsInTask);
+            () -> roundsInTask,
+            () -> leanRounds);
     release =
         new Release(
             store, start, stuck, () -> changes, this::describeProgress, this::cancelsTimers);
@@ -199,6 +225,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     shortStore = StoreCalls.shortCalls(SendoutActivities.class);
     seesChangesDuringCalls = Changes.has(SEES_CHANGES_DURING_CALLS);
     roundsInTask = Workflow.getVersion(ROUNDS_IN_TASK, Workflow.DEFAULT_VERSION, 1) == 1;
+    leanRounds = roundsInTask && Workflow.getVersion(LEAN_ROUNDS, Workflow.DEFAULT_VERSION, 1) == 1;
     if (Changes.has(SendoutSearchAttributes.STUCK_REASONS_VERSION)) {
       stuck.listAllReasons();
     }
@@ -432,7 +459,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       return;
     }
     int size = ranges.stream().mapToInt(SeqRange::size).sum();
-    release.by(now(), roundsInTask && size <= start.settings().batchSize());
+    boolean inTask = roundsInTask && size <= start.settings().batchSize();
+    roundKeptSent =
+        release
+            .by(now(), inTask, inTask && leanRounds && start.channel() == Channel.EMAIL)
+            .keptSent();
     boolean merge = Changes.has(MERGE_ADDED_RANGES);
     if (plan.planAdded(ranges, merge) && status == SendoutStatus.SENT) {
       setStatus(SendoutStatus.SENDING);
@@ -459,7 +490,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   private void markSent() {
     if (status == SendoutStatus.SENDING && windowOpensAt == null) {
-      shortStore.markSent(new MarkSent(start.sendoutId(), ledger.tally()));
+      if (!roundKeptSent) {
+        shortStore.markSent(new MarkSent(start.sendoutId(), ledger.tally()));
+      }
       boolean completing = ledger.settledBatches() == plan.batchCount() && !plan.hasUnreleased();
       if (completing && onlyChanges) {
         status = SendoutStatus.SENT;
@@ -479,6 +512,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       Workflow.await(() -> changes != seen || !batches.sendingInTask());
       if (changes == seen) {
         publishStatus();
+        if (status == SendoutStatus.SENDING && roundKeptSent) {
+          shortStore.markSending(new MarkSending(start.sendoutId()));
+          roundKeptSent = false;
+        }
       }
     }
     if (!roundsInTask || changes == seen) {
@@ -736,6 +773,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     if (applied.messages() == 0) {
       throw SupportRefusal.wrongState("No UNCONFIRMED or FAILED message to send again");
     }
+    roundKeptSent = false; // the store recorded the sendout SENDING again
     plan.planResend(applied.resend());
     if (status == SendoutStatus.SENT) {
       setStatus(SendoutStatus.SENDING);

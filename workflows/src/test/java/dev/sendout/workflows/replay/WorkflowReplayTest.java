@@ -216,6 +216,16 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-rounds-in-task.json", SendoutWorkflowImpl.class);
   }
 
+  /**
+   * Recorded with the version {@code lean-rounds}: rounds that keep the sendout SENT and await
+   * their receipts' signal without a check, one whose release failed in the task and one whose send
+   * did (recorded SENDING at rest).
+   */
+  @Test
+  void leanRoundsReplayTheRecordedHistory() throws Exception {
+    replay("histories/sendout-workflow-lean-rounds.json", SendoutWorkflowImpl.class);
+  }
+
   /** A completed sendout's workflow started again by update-with-start for a resend. */
   @Test
   void completedSendoutReopenedForAResendReplaysTheRecordedHistory() throws Exception {

@@ -50,6 +50,12 @@ final class FakeActivities {
     volatile Function<ReleaseSendout, Released> inWindows;
 
     volatile SendTally sentTally;
+
+    /** Whether the sendout reads SENT, as the store's status column would. */
+    volatile boolean recordedSent;
+
+    final AtomicInteger markSents = new AtomicInteger();
+    final AtomicInteger markSendings = new AtomicInteger();
     volatile DeliveryTally completedTally;
 
     /** The reminders' {@code after}, by index; set by tests of reminders. */
@@ -91,12 +97,22 @@ final class FakeActivities {
       if (input.releaseId() != null) {
         return inWindows.apply(input);
       }
-      return new Released(messageCount);
+      boolean keptSent = input.keepSent() && recordedSent;
+      recordedSent = keptSent;
+      return new Released(messageCount, keptSent);
     }
 
     @Override
     public void markSent(MarkSent input) {
       sentTally = input.tally();
+      recordedSent = true;
+      markSents.incrementAndGet();
+    }
+
+    @Override
+    public void markSending(MarkSending input) {
+      recordedSent = false;
+      markSendings.incrementAndGet();
     }
 
     @Override
@@ -206,6 +222,7 @@ final class FakeActivities {
       actions.add(input);
       if (input.type() == SupportActionType.RESEND) {
         List<SeqRange> ranges = resendable;
+        recordedSent &= ranges.isEmpty();
         return new ActionApplied(ranges.stream().mapToInt(SeqRange::size).sum(), ranges);
       }
       return new ActionApplied(0, List.of());

@@ -63,6 +63,6 @@ final class FakeWindows {
         next = next == null || opens.isBefore(next) ? opens : next;
       }
     }
-    return new Released(zones.size(), SeqRange.merged(ranges), next);
+    return new Released(zones.size(), SeqRange.merged(ranges), next, false);
   }
 }

@@ -535,6 +535,40 @@ class HistoryRecorder {
   }
 
   /**
+   * Recorded with the version {@code lean-rounds}: as {@link
+   * #roundsReleasedAndSentInTheTaskOfTheirHandOff}, with each round's receipt signalled a moment
+   * after its send, as the API signals it: the first round kept SENT and awaiting that signal
+   * without a check; the second's release failing there; the third's send failing there, so that
+   * the sendout is recorded SENDING at rest until the delivery activity has sent it.
+   */
+  @Test
+  void leanRoundsAwaitTheirReceiptsSignalAndKeepTheSendoutSent(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    StartSendout start = sendout("replay-lean-rounds", now(env), 1, email(1000, 2, 2000));
+    SendoutWorkflow workflow = startedOpen(env, worker, client, options, start);
+
+    store.messageCount = 4;
+    for (int seq = 1; seq < 4; seq++) {
+      store.releasesToFail.set(seq == 2 ? 1 : 0);
+      delivery.sendsToFail.set(seq == 3 ? 1 : 0);
+      workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(seq, seq + 1)), false));
+      env.sleep(Duration.ofSeconds(5));
+      workflow.receiptsArrived();
+      env.sleep(Duration.ofMinutes(1));
+    }
+    delivery.deliver(0);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(store.releasesToFail).hasValue(0);
+    assertThat(delivery.sendsToFail).hasValue(0);
+    assertThat(delivery.batches).extracting(SendBatch::fromSeq).containsExactly(0, 1, 2, 3);
+    assertThat(store.markSendings).hasValue(1);
+    write(client, start, "sendout-workflow-lean-rounds");
+  }
+
+  /**
    * Records a one-recipient email sendout whose receipt is not in at the check after the send and
    * is signalled a moment later, as on a real engine.
    */

@@ -907,8 +907,9 @@ class SendoutWorkflowTest {
 
   /**
    * A round of added recipients released and sent in the workflow task of its hand-off writes no
-   * status: the sendout shows SENT throughout. One whose send fails there shows SENDING while the
-   * delivery activity retries it, and SENT again once it is sent.
+   * status, neither to the search attributes nor to the store: the sendout shows SENT throughout.
+   * One whose send fails there shows SENDING, in both, while the delivery activity retries it, and
+   * SENT again once it is sent.
    */
   @Test
   void aRoundSentInItsWorkflowTaskWritesNoStatusAndOneThatFailsThereShowsSending(
@@ -928,15 +929,21 @@ class SendoutWorkflowTest {
     // Started without the API's search attributes, so SCHEDULED is written too; the first batch,
     // sent in the first workflow task, was never shown SENDING either.
     assertThat(statusesWritten(client, start)).containsExactly("SCHEDULED", "SENT");
+    assertThat(store.recordedSent).isTrue();
+    assertThat(store.markSents).as("SENT written for the first batch only").hasValue(1);
 
     delivery.sendsToFail.set(1_000_000);
     workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(2, 3)), false));
     env.sleep(Duration.ofMinutes(2));
     assertThat(attributes(workflow).get(SENDOUT_STATUS)).isEqualTo("SENDING");
+    assertThat(store.recordedSent).isFalse();
+    assertThat(store.markSendings).hasValue(1);
 
     delivery.sendsToFail.set(0);
     env.sleep(Duration.ofMinutes(2));
     assertThat(attributes(workflow).get(SENDOUT_STATUS)).isEqualTo("SENT");
+    assertThat(store.recordedSent).isTrue();
+    assertThat(store.markSents).hasValue(2);
     assertThat(delivery.batches).extracting(SendBatch::fromSeq).containsExactly(0, 1, 2);
     assertThat(statusesWritten(client, start))
         .containsExactly("SCHEDULED", "SENT", "SENDING", "SENT");
