@@ -261,7 +261,7 @@ public class SendoutStore {
    * @param messageCount the sendout's message count
    * @param keptSent whether the sendout was SENT and stayed so
    */
-  public record Release(int messageCount, boolean keptSent) {}
+  public record ReleaseOutcome(int messageCount, boolean keptSent) {}
 
   /**
    * {@link #release(UUID)}, but with {@code keepSent} a sendout that is SENT stays SENT: its
@@ -271,7 +271,7 @@ public class SendoutStore {
    * lock.
    */
   @Transactional
-  public Release release(UUID id, boolean keepSent) {
+  public ReleaseOutcome release(UUID id, boolean keepSent) {
     // The sendout row is locked first, as recipient additions and support actions lock it, so that
     // the messages released and the count returned are the same set. Released first and counted
     // after, an addition committed in between was counted but left QUEUED, and the workflow took
@@ -287,14 +287,9 @@ public class SendoutStore {
     queued.releaseQueued(id, now);
     boolean keptSent = keepSent && sendout.value2() == SendoutStatus.SENT;
     if (!keptSent) {
-      db.update(SENDOUT)
-          .set(SENDOUT.STATUS, SendoutStatus.SENDING)
-          .set(SENDOUT.RELEASED_AT, DSL.coalesce(SENDOUT.RELEASED_AT, now))
-          .where(SENDOUT.ID.eq(id))
-          .and(SENDOUT.CANCELLED_AT.isNull())
-          .execute();
+      markReleased(id, now);
     }
-    return new Release(sendout.value1(), keptSent);
+    return new ReleaseOutcome(sendout.value1(), keptSent);
   }
 
   /**
@@ -334,18 +329,23 @@ public class SendoutStore {
     queued.releaseZones(id, open, releaseId, now);
     waiting.forEach((zone, opens) -> queued.waitForWindow(id, zone, opens));
     if (!open.isEmpty()) {
-      db.update(SENDOUT)
-          .set(SENDOUT.STATUS, SendoutStatus.SENDING)
-          .set(SENDOUT.RELEASED_AT, DSL.coalesce(SENDOUT.RELEASED_AT, now))
-          .where(SENDOUT.ID.eq(id))
-          .and(SENDOUT.CANCELLED_AT.isNull())
-          .execute();
+      markReleased(id, now);
     }
     Instant next = waiting.values().stream().min(Instant::compareTo).orElse(null);
     return new WindowRelease(
         sendout.getRecipientCount(),
         SeqRanges.grouped(queued.releasedBy(id, releaseId), rangeSize),
         next);
+  }
+
+  /** Moves a sendout that is not cancelled to SENDING, keeping its first release time. */
+  private void markReleased(UUID id, OffsetDateTime now) {
+    db.update(SENDOUT)
+        .set(SENDOUT.STATUS, SendoutStatus.SENDING)
+        .set(SENDOUT.RELEASED_AT, DSL.coalesce(SENDOUT.RELEASED_AT, now))
+        .where(SENDOUT.ID.eq(id))
+        .and(SENDOUT.CANCELLED_AT.isNull())
+        .execute();
   }
 
   /**

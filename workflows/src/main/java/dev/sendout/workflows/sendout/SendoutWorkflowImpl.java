@@ -102,13 +102,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    * From version 1 a round that {@link #ROUNDS_IN_TASK} sends in its workflow task writes no status
    * to the store either: its release leaves a SENT sendout SENT in the store ({@link
    * SendoutActivities.ReleaseSendout#keepSent}), so no {@code markSent} follows, and SENDING is
-   * recorded only if the loop comes to rest with the round still sending ({@code markSending}). And
-   * a batch sent in the workflow task awaits its receipts' signal without first reading the store,
-   * where they cannot yet be ({@link
-   * dev.sendout.workflows.batch.BatchRun.Owner#awaitsReceiptsAfterSendInTask}). Each round so costs
-   * two local activities, two history events, a query and two writes to the sendout's row fewer;
-   * spread over a hundred open sendouts, the rounds' work bounded the rate of additions. Asked
-   * first thing in a run, with {@link #ROUNDS_IN_TASK} on.
+   * recorded only if the loop comes to rest with the round still sending, or continues as new
+   * before sending it ({@code markSending}). And a batch sent in the workflow task awaits its
+   * receipts' signal without first reading the store, where they are not yet in all but a race
+   * ({@link dev.sendout.workflows.batch.BatchRun.Owner#awaitsReceiptsAfterSendInTask}). Each round
+   * so costs two local activities, two history events, a query and two writes to the sendout's row
+   * fewer; spread over a hundred open sendouts, the rounds' work bounded the rate of additions.
+   * Asked first thing in a run, with {@link #ROUNDS_IN_TASK} on.
    */
   static final String LEAN_ROUNDS = "lean-rounds";
 
@@ -485,8 +485,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   }
 
   /**
-   * Records the sendout SENT; a sendout about to complete shows COMPLETED next, not SENT first. One
-   * with messages waiting for their window keeps SENDING.
+   * Records the sendout SENT (in the store only if the last round's release did not keep it SENT
+   * there, {@link #LEAN_ROUNDS}); a sendout about to complete shows COMPLETED next, not SENT first.
+   * One with messages waiting for their window keeps SENDING.
    */
   private void markSent() {
     if (status == SendoutStatus.SENDING && windowOpensAt == null) {
@@ -503,19 +504,29 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   }
 
   /**
+   * Records SENDING in the store where the last round's release kept the sendout SENT there but
+   * sending goes on ({@link #LEAN_ROUNDS}): the loop came to rest with the round still sending, or
+   * the run continues as new before sending it.
+   */
+  private void storeSendingIfKeptSent() {
+    if (status == SendoutStatus.SENDING && roundKeptSent) {
+      shortStore.markSending(new MarkSending(start.sendoutId()));
+      roundKeptSent = false;
+    }
+  }
+
+  /**
    * Waits for a change past {@code seen}; at once if one came since. From version 1 of {@link
    * #ROUNDS_IN_TASK} a batch sending in this workflow task is waited for first, without a timer:
-   * its report comes within the task, and a {@code SENDING} that it ends there is never written.
+   * its report comes within the task, and a {@code SENDING} that it ends there is never written,
+   * neither as the search attribute nor, from version 1 of {@link #LEAN_ROUNDS}, in the store.
    */
   private void awaitChange(int seen) {
     if (roundsInTask) {
       Workflow.await(() -> changes != seen || !batches.sendingInTask());
       if (changes == seen) {
         publishStatus();
-        if (status == SendoutStatus.SENDING && roundKeptSent) {
-          shortStore.markSending(new MarkSending(start.sendoutId()));
-          roundKeptSent = false;
-        }
+        storeSendingIfKeptSent();
       }
     }
     if (!roundsInTask || changes == seen) {
@@ -586,6 +597,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       // Reports that arrived in this same workflow task may not have been handled yet: let them
       // run first, or the checkpoint would miss them and the new run wait for them forever.
       Workflow.await(Workflow::isEveryHandlerFinished);
+      // A round released while the history grew large is sent by the new run, which starts
+      // believing the store's status: it must read SENDING.
+      storeSendingIfKeptSent();
       SupportState support = plan.carried(paused, stuck.state(), ledger.started());
       SendoutCheckpoint checkpoint = ledger.checkpoint(plan.messageCount(), support);
       Workflow.continueAsNew(

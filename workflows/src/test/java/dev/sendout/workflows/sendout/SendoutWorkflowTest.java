@@ -949,6 +949,60 @@ class SendoutWorkflowTest {
         .containsExactly("SCHEDULED", "SENT", "SENDING", "SENT");
   }
 
+  /**
+   * A round released as the history grows large is left to the next run, which starts from the
+   * store's status: the release kept the sendout SENT there, so SENDING is recorded before the run
+   * continues as new. The next run's send fails (a provider outage): the store reads SENDING while
+   * the delivery activity retries, and SENT once it has sent the round.
+   */
+  @Test
+  void aRoundReleasedAsTheRunContinuesAsNewIsRecordedSendingFirst(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 1);
+    store.provider = delivery;
+    delivery.silent.add(0); // keeps the sendout open, its one batch in flight
+    // A probe of the same shape, its history read where the round will come: the sendout's
+    // threshold is set just past it, so that the round's own events make the history large.
+    StartSendout probe =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 1, settings(10, 2, 2000));
+    started(client, options, probe);
+    env.sleep(Duration.ofMinutes(1));
+    int lengthBeforeTheRound =
+        client.fetchHistory(SendoutWorkflow.workflowId(probe.sendoutId())).getEvents().size();
+    StartSendout start =
+        sendout(
+            Instant.ofEpochMilli(env.currentTimeMillis()),
+            1,
+            settings(10, 2, lengthBeforeTheRound + 2));
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofMinutes(1));
+    WorkflowExecution firstRun = WorkflowStub.fromTyped(workflow).getExecution();
+    assertThat(store.recordedSent).isTrue();
+    int markSendings = store.markSendings.get();
+
+    store.messageCount = 2;
+    delivery.sendsToFail.set(1_000_000);
+    workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(1, 2)), false));
+    env.sleep(Duration.ofMinutes(2));
+
+    var firstHistory = client.fetchHistory(firstRun.getWorkflowId(), firstRun.getRunId());
+    assertThat(firstHistory.getLastEvent().hasWorkflowExecutionContinuedAsNewEventAttributes())
+        .as("the round came as the first run's history grew large")
+        .isTrue();
+    assertThat(delivery.batches).extracting(SendBatch::fromSeq).containsExactly(0, 0);
+    assertThat(store.recordedSent).as("SENDING while the round's send is retried").isFalse();
+    assertThat(store.markSendings).hasValue(markSendings + 1);
+
+    delivery.sendsToFail.set(0);
+    env.sleep(Duration.ofMinutes(2));
+    assertThat(store.recordedSent).isTrue();
+    delivery.deliver(0);
+    workflow.receiptsArrived();
+    SendTally tally = WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    assertThat(tally.total()).isEqualTo(2);
+    assertThat(delivery.batches).extracting(SendBatch::fromSeq).containsExactly(0, 0, 1);
+  }
+
   private static List<String> statusesWritten(WorkflowClient client, StartSendout start) {
     return client.fetchHistory(SendoutWorkflow.workflowId(start.sendoutId())).getEvents().stream()
         .filter(HistoryEvent::hasUpsertWorkflowSearchAttributesEventAttributes)
