@@ -1,7 +1,11 @@
 package dev.sendout.core;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.sendout.core.sendout.WorkflowProperties;
 import dev.sendout.core.unsubscribe.UnsubscribeProperties;
+import io.temporal.common.converter.DataConverter;
+import io.temporal.common.converter.DefaultDataConverter;
+import io.temporal.common.converter.JacksonJsonPayloadConverter;
 import java.time.Clock;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -21,5 +25,22 @@ public class CoreConfiguration {
   @Bean
   Clock clock() {
     return Clock.systemUTC();
+  }
+
+  /**
+   * Temporal's payloads as JSON, as the SDK writes them, but read leniently: a field that a newer
+   * version of a record added (to a workflow's input, an activity's input or result, a query's
+   * answer) is ignored by code that does not know it yet. Old and new workers so run side by side
+   * during a rolling deploy, and a rollback does not wedge the workflows that the new code touched.
+   * The SDK's own mapper fails on unknown properties. temporal-spring-boot-starter takes this bean
+   * for the client and the workers of both apps.
+   */
+  @Bean
+  static DataConverter temporalPayloads() {
+    return DefaultDataConverter.newDefaultInstance()
+        .withPayloadConverterOverrides(
+            new JacksonJsonPayloadConverter(
+                JacksonJsonPayloadConverter.newDefaultObjectMapper()
+                    .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)));
   }
 }

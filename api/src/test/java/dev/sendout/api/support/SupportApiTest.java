@@ -81,6 +81,18 @@ class SupportApiTest {
   }
 
   /** The workers the api never hosts: the fake sendout workflow, for the Updates to reach. */
+  /** The starter's client reads payloads as the apps configure it: a field it lacks is ignored. */
+  @Test
+  void theTemporalClientReadsPayloadsWithFieldsItDoesNotKnow() {
+    var converter = temporal.getOptions().getDataConverter();
+    var newer = converter.toPayload(Map.of("sendoutId", "s-1", "addedLater", 1)).orElseThrow();
+
+    assertThat(converter.fromPayload(newer, SendoutOnly.class, SendoutOnly.class))
+        .isEqualTo(new SendoutOnly("s-1"));
+  }
+
+  record SendoutOnly(String sendoutId) {}
+
   @TestConfiguration
   static class FakeWorker {
     @Bean(destroyMethod = "shutdown")
