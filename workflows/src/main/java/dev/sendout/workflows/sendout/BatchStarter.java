@@ -131,6 +131,14 @@ final class BatchStarter {
     return inline.stream().anyMatch(BatchRun::sendingInTask);
   }
 
+  /**
+   * Whether a later batch run inline sends its one call in the workflow task ({@link
+   * SendoutWorkflowImpl#ROUNDS_IN_TASK}): by email only.
+   */
+  boolean sendsRoundsInTask() {
+    return start.channel() == Channel.EMAIL && roundsInTask.getAsBoolean();
+  }
+
   /** What the inline batches carry on with in a continued run: those awaiting receipts. */
   List<StartBatch> inlineResume() {
     return inline.stream().map(BatchRun::resumeWith).filter(Objects::nonNull).toList();
@@ -172,7 +180,7 @@ final class BatchStarter {
         && inline.size() < MAX_INLINE
         && input.callCount() <= MAX_INLINE_CALLS
         && Changes.has(INLINE_LATER_BATCHES)) {
-      runInline(input, start.channel() == Channel.EMAIL && roundsInTask.getAsBoolean());
+      runInline(input, sendsRoundsInTask());
       return;
     }
     var options =
