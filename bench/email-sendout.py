@@ -54,6 +54,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("recipients", type=int, nargs="?", default=100_000)
     ap.add_argument("--xmx", default="1g", help="heap limit of the engine's JVM")
+    ap.add_argument("--jvm-arg", action="append", default=[], metavar="ARG",
+                    help="one more option for the engine's JVM, for instance --jvm-arg=-Xms64m; repeatable")
     ap.add_argument("--live-heap", action="store_true",
                     help="every 3 s while sending, record the live set: the total of jcmd's"
                          " GC.class_histogram, taken right after the full GC it forces. Slows"
@@ -75,7 +77,7 @@ def main():
     args = ap.parse_args()
     n = args.recipients
 
-    with Engine(ReceiptKeys(), xmx=args.xmx, max_recipients=n) as engine:
+    with Engine(ReceiptKeys(), xmx=args.xmx, max_recipients=n, jvm_args=args.jvm_arg) as engine:
         baseline = None
         if args.baseline_concurrency:
             # The sandbox's receipts are switched off meanwhile: they would go to the engine's
@@ -131,6 +133,7 @@ def main():
             "peak_heap_used_mb": round(peak_heap / 2**20),
             "peak_live_heap_mb": round(peak_live / 2**20) if args.live_heap else None,
             "heap_limit": args.xmx,
+            "jvm_args": args.jvm_arg,
             "sandbox_requests": stats["requests"] - before["requests"],
             "sandbox_duplicates": stats["duplicates"],
             "receipt_events_posted": stats["receipts"]["eventsPosted"] - before["receipts"]["eventsPosted"],
