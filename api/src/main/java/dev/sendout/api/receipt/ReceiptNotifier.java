@@ -2,11 +2,13 @@ package dev.sendout.api.receipt;
 
 import dev.sendout.core.receipt.BatchKey;
 import dev.sendout.workflows.batch.BatchWorkflow;
+import dev.sendout.workflows.receipt.ReceiptCheckPace;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -23,11 +25,12 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
- * Wakes the workflows whose messages received receipts, with at most one {@code receiptsArrived}
- * signal per workflow every {@link #MIN_SIGNAL_INTERVAL_MS}, however many receipts and webhook
- * calls there were. A workflow reads its receipts from the store, so the signal only says "look
- * now"; each signal costs a workflow task, and a large sendout's receipts touch all its batches at
- * once, so coalescing them is what keeps Temporal's load flat.
+ * Wakes the workflows whose messages received receipts, with {@code receiptsArrived} signals at the
+ * pace a batch checks its receipts ({@link ReceiptCheckPace}: a few at once, then one per workflow
+ * every five seconds), however many receipts and webhook calls there were. A workflow reads its
+ * receipts from the store, so the signal only says "look now"; each signal costs a workflow task,
+ * and a large sendout's receipts touch all its batches at once, so coalescing them is what keeps
+ * Temporal's load flat.
  *
  * <p>A sendout runs its only batch, and small batches of added recipients, inline, with no batch
  * workflow: when a batch has no workflow, the sendout's own workflow is woken instead, and that one
@@ -49,12 +52,6 @@ public class ReceiptNotifier implements DisposableBean {
   /** How often waiting batches are looked at: the first receipt of a batch waits at most this. */
   static final long FLUSH_INTERVAL_MS = 250;
 
-  /**
-   * A workflow signalled this recently is not signalled again yet: a batch checks its receipts no
-   * more often anyway ({@code BatchRun.MIN_CHECK_GAP}).
-   */
-  static final long MIN_SIGNAL_INTERVAL_MS = 5000;
-
   /** Beyond this many batches waiting, more are left to their timed checks. */
   static final int MAX_PENDING = 100_000;
 
@@ -63,8 +60,11 @@ public class ReceiptNotifier implements DisposableBean {
   private final WorkflowClient temporal;
   private final Set<BatchKey> pending = ConcurrentHashMap.newKeySet();
 
-  /** When each workflow was last signalled, by workflow id, within the last interval. */
-  private final Map<String, Long> lastSignalled = new ConcurrentHashMap<>();
+  /**
+   * When each workflow's next signal is due ({@link ReceiptCheckPace}), by workflow id; a workflow
+   * not listed may be signalled at once.
+   */
+  private final Map<String, Long> signalDue = new ConcurrentHashMap<>();
 
   /** Batches that have no workflow of their own: their sendout's workflow runs them. */
   private final Set<BatchKey> inline = ConcurrentHashMap.newKeySet();
@@ -100,12 +100,14 @@ public class ReceiptNotifier implements DisposableBean {
     }
   }
 
-  /** Signals each waiting batch whose workflow was not signalled in the last interval. */
+  /** Signals each waiting batch whose workflow's pace allows a signal now, once a flush. */
   void flush(long nowMs) {
-    lastSignalled.values().removeIf(at -> nowMs - at >= MIN_SIGNAL_INTERVAL_MS);
+    signalDue.values().removeIf(due -> due <= nowMs);
+    Set<String> woken = new HashSet<>();
     List<Future<?>> sent = new ArrayList<>();
     for (BatchKey batch : pending) {
-      if (lastSignalled.putIfAbsent(workflowOf(batch), nowMs) == null) {
+      String workflowId = workflowOf(batch);
+      if (woken.add(workflowId) && mayWake(workflowId, nowMs)) {
         pending.remove(batch);
         sent.add(signals.submit(() -> signal(batch, nowMs)));
       }
@@ -120,8 +122,8 @@ public class ReceiptNotifier implements DisposableBean {
   }
 
   /**
-   * Wakes the batch's workflow, or else its sendout's: at once, unless the sendout was signalled in
-   * the last interval, when the batch waits for its next wake.
+   * Wakes the batch's workflow, or else its sendout's: at once, unless the sendout's pace holds its
+   * signal back, when the batch waits for its next wake.
    */
   private void signal(BatchKey batch, long nowMs) {
     String workflowId = workflowOf(batch);
@@ -138,7 +140,7 @@ public class ReceiptNotifier implements DisposableBean {
           }
           inline.add(batch);
           workflowId = workflowOf(batch);
-          if (lastSignalled.putIfAbsent(workflowId, nowMs) != null) {
+          if (!mayWake(workflowId, nowMs)) {
             pending.add(batch);
             return;
           }
@@ -157,6 +159,19 @@ public class ReceiptNotifier implements DisposableBean {
           workflowId,
           e.toString());
     }
+  }
+
+  /** Whether the workflow's pace allows a signal now; if so, the signal takes its place. */
+  private boolean mayWake(String workflowId, long nowMs) {
+    boolean[] allowed = {false};
+    signalDue.compute(
+        workflowId,
+        (id, due) -> {
+          long from = due == null ? nowMs : due;
+          allowed[0] = ReceiptCheckPace.waitMs(from, nowMs) == 0;
+          return allowed[0] ? ReceiptCheckPace.dueAfterLookAt(from, nowMs) : due;
+        });
+    return allowed[0];
   }
 
   private String workflowOf(BatchKey batch) {

@@ -1,6 +1,5 @@
 package dev.sendout.api.receipt;
 
-import static dev.sendout.api.receipt.ReceiptNotifier.MIN_SIGNAL_INTERVAL_MS;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.doThrow;
@@ -12,6 +11,7 @@ import static org.mockito.Mockito.when;
 
 import dev.sendout.core.receipt.BatchKey;
 import dev.sendout.workflows.batch.BatchWorkflow;
+import dev.sendout.workflows.receipt.ReceiptCheckPace;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ReceiptNotifierTest {
+
+  private static final long GAP = ReceiptCheckPace.GAP.toMillis();
 
   private final UUID sendoutId = UUID.randomUUID();
   private final WorkflowClient temporal = mock(WorkflowClient.class);
@@ -50,17 +52,29 @@ class ReceiptNotifierTest {
   }
 
   @Test
-  void eachBatchWorkflowIsSignalledAtMostOnceAnInterval() {
+  void eachBatchWorkflowIsSignalledABurstAtOnceThenOnceAGap() {
     wakeAndFlush(0, 0, 1);
     verify(batch, times(2)).receiptsArrived();
 
-    wakeAndFlush(1000, 0);
-    notifier.flush(MIN_SIGNAL_INTERVAL_MS - 1);
-    verify(batch, times(2)).receiptsArrived();
+    // A batch reported in webhook calls moments apart is woken for each, up to the burst.
+    wakeAndFlush(100, 0);
+    wakeAndFlush(200, 0);
+    verify(batch, times(4)).receiptsArrived();
 
-    notifier.flush(MIN_SIGNAL_INTERVAL_MS);
-    verify(batch, times(3)).receiptsArrived();
-    verify(temporal, times(2)).newWorkflowStub(BatchWorkflow.class, batchWorkflow(0));
+    wakeAndFlush(300, 0);
+    notifier.flush(GAP - 1);
+    verify(batch, times(4)).receiptsArrived();
+
+    notifier.flush(GAP);
+    verify(batch, times(5)).receiptsArrived();
+    verify(temporal, times(4)).newWorkflowStub(BatchWorkflow.class, batchWorkflow(0));
+
+    // Then one a gap, for as long as its receipts keep coming.
+    wakeAndFlush(GAP + 1, 0);
+    notifier.flush(2 * GAP - 1);
+    verify(batch, times(5)).receiptsArrived();
+    notifier.flush(2 * GAP);
+    verify(batch, times(6)).receiptsArrived();
   }
 
   @Test
@@ -73,26 +87,29 @@ class ReceiptNotifierTest {
   }
 
   @Test
-  void inlineBatchesWakeTheirSendoutOnceAnIntervalAndAreLookedForOnce() {
+  void inlineBatchesWakeTheirSendoutAtItsPaceAndAreLookedForOnce() {
     doThrow(notFound()).when(batch).receiptsArrived();
 
+    // Each batch is first looked for as a workflow of its own, then wakes its sendout.
     wakeAndFlush(0, 3, 4);
-    verify(sendout, times(1)).receiptsArrived();
+    verify(sendout, times(2)).receiptsArrived();
 
-    // A round a second: its batch waits for the sendout's next wake.
+    // A round a second: the third takes the burst's last place, the later ones wait for the gap.
     wakeAndFlush(1000, 5);
+    verify(sendout, times(3)).receiptsArrived();
     wakeAndFlush(2000, 6);
     wakeAndFlush(3000, 3);
-    verify(sendout, times(1)).receiptsArrived();
+    notifier.flush(GAP - 1);
+    verify(sendout, times(3)).receiptsArrived();
 
-    notifier.flush(MIN_SIGNAL_INTERVAL_MS);
-    verify(sendout, times(2)).receiptsArrived();
-    verify(temporal, times(1)).newWorkflowStub(BatchWorkflow.class, batchWorkflow(5));
+    notifier.flush(GAP);
+    verify(sendout, times(4)).receiptsArrived();
+    verify(temporal, times(1)).newWorkflowStub(BatchWorkflow.class, batchWorkflow(6));
     verify(temporal, times(1)).newWorkflowStub(BatchWorkflow.class, batchWorkflow(3));
 
     // That one signal woke every batch that waited: none is left to signal again.
-    notifier.flush(3 * MIN_SIGNAL_INTERVAL_MS);
-    verify(sendout, times(2)).receiptsArrived();
+    notifier.flush(3 * GAP);
+    verify(sendout, times(4)).receiptsArrived();
   }
 
   @Test

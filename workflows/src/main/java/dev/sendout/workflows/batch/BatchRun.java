@@ -6,6 +6,7 @@ import dev.sendout.workflows.TimedWait;
 import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.ReceiptActivities;
 import dev.sendout.workflows.receipt.ReceiptActivities.ExpireReceipts;
+import dev.sendout.workflows.receipt.ReceiptCheckPace;
 import dev.sendout.workflows.sendout.SendTally;
 import dev.sendout.workflows.sendout.SendoutActivities;
 import io.temporal.activity.ActivityOptions;
@@ -130,11 +131,12 @@ public final class BatchRun {
   static final Duration MAX_CHECK_INTERVAL = Duration.ofHours(1);
 
   /**
-   * Signals arriving faster than this are served by one check, which bounds the history of a batch
-   * whose receipts trickle in one webhook call at a time. It decides whether a timer is started, so
-   * changing it for running workflows needs {@code Workflow.getVersion}.
+   * Before {@link #CHECKS_IN_A_BURST}, signals arriving faster than this were served by one check,
+   * which bounds the history of a batch whose receipts trickle in one webhook call at a time. It
+   * decides whether a timer is started, so changing it for running workflows needs {@code
+   * Workflow.getVersion}.
    */
-  static final Duration MIN_CHECK_GAP = Duration.ofSeconds(5);
+  static final Duration MIN_CHECK_GAP = ReceiptCheckPace.GAP;
 
   /**
    * From version 1 a run's first check woken by a signal is made at once, without the gap: a small
@@ -144,6 +146,17 @@ public final class BatchRun {
    * timer, so histories without one replay as they were.
    */
   static final String FIRST_SIGNAL_AT_ONCE = "first-receipt-signal-at-once";
+
+  /**
+   * From version 1 the checks a signal wakes keep {@link ReceiptCheckPace}'s pace: a burst at once,
+   * then one a gap. Before it, every signalled check after a run's first waited out {@link
+   * #MIN_CHECK_GAP} from the check before, so a batch reported in two webhook calls (SendGrid's
+   * {@code processed}, then {@code delivered} a moment later) settled up to 5 s after its last
+   * receipt, with a timer and a workflow task more: the last seconds of every bulk sendout. The
+   * pace never waits longer than that gap did, so it is asked only where the gap would start its
+   * timer, and histories recorded before replay as they ran.
+   */
+  static final String CHECKS_IN_A_BURST = "receipt-checks-in-a-burst";
 
   /**
    * One attempt, bounded as an activity attempt is ({@link #SEND_TIMEOUT}): a call that fails, is
@@ -206,7 +219,7 @@ public final class BatchRun {
     return sent;
   }
 
-  /** New receipts are in the store: check them now (at most once per {@link #MIN_CHECK_GAP}). */
+  /** New receipts are in the store: check them now, at {@link ReceiptCheckPace}'s pace. */
   public void receiptsArrived() {
     receiptsArrived = true;
   }
@@ -291,6 +304,8 @@ public final class BatchRun {
     resumeWith = start.awaitingReceipts(sent, deadline);
     Duration interval = FIRST_CHECK;
     Instant lastCheck = now();
+    long checkDue =
+        ReceiptCheckPace.dueAfterLookAt(lastCheck.toEpochMilli(), lastCheck.toEpochMilli());
     boolean expired = false;
     boolean signalledBefore = false;
     while (state.tally().open() > 0) {
@@ -298,6 +313,7 @@ public final class BatchRun {
         state = receipts.expireReceipts(new ExpireReceipts(batch, start.receiptTimeout()));
         expired = true;
         lastCheck = now();
+        checkDue = ReceiptCheckPace.dueAfterLookAt(checkDue, lastCheck.toEpochMilli());
         if (state.tally().unconfirmed() > 0) {
           owner.flagStuck(true);
           report(BatchPhase.STUCK, sent, state);
@@ -329,7 +345,13 @@ public final class BatchRun {
       if (signalled
           && sinceLastCheck.compareTo(MIN_CHECK_GAP) < 0
           && (signalledBefore || !Changes.has(FIRST_SIGNAL_AT_ONCE))) {
-        Workflow.sleep(MIN_CHECK_GAP.minus(sinceLastCheck));
+        Duration gap =
+            Workflow.getVersion(CHECKS_IN_A_BURST, Workflow.DEFAULT_VERSION, 1) == 1
+                ? Duration.ofMillis(ReceiptCheckPace.waitMs(checkDue, now().toEpochMilli()))
+                : MIN_CHECK_GAP.minus(sinceLastCheck);
+        if (!gap.isZero()) {
+          Workflow.sleep(gap);
+        }
       }
       signalledBefore |= signalled;
       // Cleared before reading, so that a signal arriving during the read wakes the next wait.
@@ -337,6 +359,7 @@ public final class BatchRun {
       BatchReceipts before = state;
       state = receipts.checkReceipts(batch);
       lastCheck = now();
+      checkDue = ReceiptCheckPace.dueAfterLookAt(checkDue, lastCheck.toEpochMilli());
       interval = signalled ? FIRST_CHECK : longer(interval);
       if (progress.phase() == BatchPhase.STUCK
           && state.tally().open() > 0

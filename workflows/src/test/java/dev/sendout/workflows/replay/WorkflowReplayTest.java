@@ -226,6 +226,16 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-lean-rounds.json", SendoutWorkflowImpl.class);
   }
 
+  /**
+   * Recorded with the version {@code receipt-checks-in-a-burst}: a batch reported in three webhook
+   * calls moments apart, two checked at once and the third after the gap's wait.
+   */
+  @Test
+  void receiptChecksInABurstReplayTheRecordedHistories() throws Exception {
+    replay("histories/sendout-workflow-receipt-burst.json", SendoutWorkflowImpl.class);
+    replay("histories/batch-workflow-receipt-burst.json", BatchWorkflowImpl.class);
+  }
+
   /** A completed sendout's workflow started again by update-with-start for a resend. */
   @Test
   void completedSendoutReopenedForAResendReplaysTheRecordedHistory() throws Exception {

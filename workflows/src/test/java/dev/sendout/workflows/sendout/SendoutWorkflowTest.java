@@ -326,6 +326,32 @@ class SendoutWorkflowTest {
     assertThat(workflow.progress().receipts().delivered()).isEqualTo(9);
   }
 
+  /**
+   * A batch reported in two webhook calls moments apart (SendGrid's {@code processed}, then {@code
+   * delivered}) settles at the second: the gap between its checks held it back up to 5 s after its
+   * last receipt, which was the last seconds of every bulk sendout.
+   */
+  @Test
+  void aBatchReportedInTwoWebhookCallsMomentsApartSettlesAtTheSecond(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 20);
+    delivery.silent.addAll(IntStream.range(10, 20).boxed().toList());
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 20, settings(10, 2, 2000));
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofSeconds(1));
+
+    IntStream.range(10, 15).forEach(delivery::deliver);
+    receiptsArrived(client, start, 1);
+    env.sleep(Duration.ofMillis(500));
+    IntStream.range(15, 20).forEach(delivery::deliver);
+    receiptsArrived(client, start, 1);
+    env.sleep(Duration.ofSeconds(1));
+
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    assertThat(workflow.progress().receipts().delivered()).isEqualTo(20);
+  }
+
   @Test
   void aLateReceiptSettlesTheUnconfirmedMessageClearsTheFlagAndCompletesTheSendout(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
