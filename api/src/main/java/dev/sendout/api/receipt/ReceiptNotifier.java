@@ -8,7 +8,6 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -103,13 +102,13 @@ public class ReceiptNotifier implements DisposableBean {
   /** Signals each waiting batch whose workflow's pace allows a signal now, once a flush. */
   void flush(long nowMs) {
     signalDue.values().removeIf(due -> due <= nowMs);
-    Set<String> woken = new HashSet<>();
+    Set<String> woken = ConcurrentHashMap.newKeySet();
     List<Future<?>> sent = new ArrayList<>();
     for (BatchKey batch : pending) {
       String workflowId = workflowOf(batch);
       if (woken.add(workflowId) && mayWake(workflowId, nowMs)) {
         pending.remove(batch);
-        sent.add(signals.submit(() -> signal(batch, nowMs)));
+        sent.add(signals.submit(() -> signal(batch, nowMs, woken)));
       }
     }
     for (Future<?> f : sent) {
@@ -122,10 +121,11 @@ public class ReceiptNotifier implements DisposableBean {
   }
 
   /**
-   * Wakes the batch's workflow, or else its sendout's: at once, unless the sendout's pace holds its
+   * Wakes the batch's workflow, or else its sendout's: at once, unless the flush wakes the sendout
+   * already ({@code woken}: that signal wakes this batch too) or the sendout's pace holds its
    * signal back, when the batch waits for its next wake.
    */
-  private void signal(BatchKey batch, long nowMs) {
+  private void signal(BatchKey batch, long nowMs, Set<String> woken) {
     String workflowId = workflowOf(batch);
     try {
       if (!inline.contains(batch)) {
@@ -140,6 +140,11 @@ public class ReceiptNotifier implements DisposableBean {
           }
           inline.add(batch);
           workflowId = workflowOf(batch);
+          if (!woken.add(workflowId)) {
+            // Another batch of this sendout has its signal in this flush, or waits for the next
+            // one: either wakes every batch the sendout runs, this one among them.
+            return;
+          }
           if (!mayWake(workflowId, nowMs)) {
             pending.add(batch);
             return;

@@ -131,19 +131,19 @@ public final class BatchRun {
   static final Duration MAX_CHECK_INTERVAL = Duration.ofHours(1);
 
   /**
-   * Before {@link #CHECKS_IN_A_BURST}, signals arriving faster than this were served by one check,
-   * which bounds the history of a batch whose receipts trickle in one webhook call at a time. It
-   * decides whether a timer is started, so changing it for running workflows needs {@code
-   * Workflow.getVersion}.
+   * A signalled check this soon after the one before waits (before {@link #CHECKS_IN_A_BURST}, out
+   * this whole gap; since, as {@link ReceiptCheckPace} says), which bounds the history of a batch
+   * whose receipts trickle in one webhook call at a time. It decides whether a timer is started, so
+   * changing it for running workflows needs {@code Workflow.getVersion}.
    */
-  static final Duration MIN_CHECK_GAP = ReceiptCheckPace.GAP;
+  static final Duration MIN_CHECK_GAP = Duration.ofSeconds(5);
 
   /**
    * From version 1 a run's first check woken by a signal is made at once, without the gap: a small
    * batch's receipts come in one webhook call a moment after the send, and the gap only held its
    * completion back by up to 5 s with a timer and a workflow task more (a fifth of a one-recipient
-   * sendout's workflow tasks). Later signals keep the gap. Asked only where the gap would start a
-   * timer, so histories without one replay as they were.
+   * sendout's workflow tasks). Later signals kept the gap until {@link #CHECKS_IN_A_BURST}. Asked
+   * only where the gap would start a timer, so histories without one replay as they were.
    */
   static final String FIRST_SIGNAL_AT_ONCE = "first-receipt-signal-at-once";
 
@@ -304,8 +304,9 @@ public final class BatchRun {
     resumeWith = start.awaitingReceipts(sent, deadline);
     Duration interval = FIRST_CHECK;
     Instant lastCheck = now();
-    long checkDue =
-        ReceiptCheckPace.dueAfterLookAt(lastCheck.toEpochMilli(), lastCheck.toEpochMilli());
+    // The whole burst is free: the check right after the send, if one was made, is not counted,
+    // as the notifier, which paces the signals, does not count it either.
+    long checkDue = lastCheck.toEpochMilli();
     boolean expired = false;
     boolean signalledBefore = false;
     while (state.tally().open() > 0) {

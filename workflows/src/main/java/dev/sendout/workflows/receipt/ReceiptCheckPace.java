@@ -16,11 +16,16 @@ import java.time.Duration;
  *
  * <p>Times are milliseconds on any clock that only moves forward: workflow time in a batch, {@code
  * System.nanoTime} in the notifier.
+ *
+ * <p>Workflow code decides from {@link #BURST} and {@link #GAP} whether to start a timer ({@code
+ * BatchRun}, version {@code receipt-checks-in-a-burst}): changing either for running workflows
+ * needs a new {@code Workflow.getVersion}, or their histories no longer replay.
  */
 public final class ReceiptCheckPace {
 
   /**
-   * Looks in a row that need not wait for the gap: a check after the send and two webhook calls.
+   * Looks in a row that need not wait for the gap: a few webhook calls moments apart, each woken at
+   * once (a batch's own check right after its send is not counted, as the notifier cannot).
    */
   public static final int BURST = 3;
 

@@ -227,12 +227,11 @@ class WorkflowReplayTest {
   }
 
   /**
-   * Recorded with the version {@code receipt-checks-in-a-burst}: a batch reported in three webhook
-   * calls moments apart, two checked at once and the third after the gap's wait.
+   * Recorded with the version {@code receipt-checks-in-a-burst}: a batch reported in four webhook
+   * calls moments apart, three checked at once and the fourth after the pace's wait.
    */
   @Test
-  void receiptChecksInABurstReplayTheRecordedHistories() throws Exception {
-    replay("histories/sendout-workflow-receipt-burst.json", SendoutWorkflowImpl.class);
+  void batchCheckingItsReceiptsInABurstReplaysTheRecordedHistory() throws Exception {
     replay("histories/batch-workflow-receipt-burst.json", BatchWorkflowImpl.class);
   }
 
