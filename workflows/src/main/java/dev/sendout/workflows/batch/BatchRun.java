@@ -131,10 +131,11 @@ public final class BatchRun {
   static final Duration MAX_CHECK_INTERVAL = Duration.ofHours(1);
 
   /**
-   * A signalled check this soon after the one before waits (before {@link #CHECKS_IN_A_BURST}, out
-   * this whole gap; since, as {@link ReceiptCheckPace} says), which bounds the history of a batch
-   * whose receipts trickle in one webhook call at a time. It decides whether a timer is started, so
-   * changing it for running workflows needs {@code Workflow.getVersion}.
+   * A signalled check made this soon after the one before may have to wait: until this gap has
+   * passed before {@link #CHECKS_IN_A_BURST}, as long as {@link ReceiptCheckPace} says since (never
+   * longer). That bounds the history of a batch whose receipts trickle in one webhook call at a
+   * time. It decides whether a timer is started, so changing it for running workflows needs {@code
+   * Workflow.getVersion}.
    */
   static final Duration MIN_CHECK_GAP = Duration.ofSeconds(5);
 
