@@ -61,8 +61,18 @@ public class LoadGenerator {
 
   record Phase(String name, int seconds, double rate) {}
 
-  /** One request's outcome: its status code, or -1 for a timeout and -2 for any other failure. */
-  record Result(int phase, String kind, long dueNanos, long latencyNanos, int status, boolean retryAfter) {}
+  /**
+   * One request's outcome: its status code, or -1 for a timeout and -2 for any other failure; for
+   * an answer other than 2xx, its problem detail with the numbers left out, so that the refusals of
+   * each bound are counted together.
+   */
+  record Result(int phase, String kind, long dueNanos, long latencyNanos, int status, boolean retryAfter, String refusal) {
+    Result(int phase, String kind, long dueNanos, long latencyNanos, int status, boolean retryAfter) {
+      this(phase, kind, dueNanos, latencyNanos, status, retryAfter, null);
+    }
+  }
+
+  private static final Pattern DETAIL = Pattern.compile("\"detail\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
 
   private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"");
 
@@ -289,7 +299,7 @@ public class LoadGenerator {
       results.add(new Result(phase, kind, due, System.nanoTime() - due, code, false));
       return;
     }
-    results.add(new Result(phase, kind, due, System.nanoTime() - due, answer.status(), answer.retryAfter()));
+    results.add(new Result(phase, kind, due, System.nanoTime() - due, answer.status(), answer.retryAfter(), refusal(answer)));
     if (!kind.equals("create") || answer.status() / 100 != 2) {
       return;
     }
@@ -303,6 +313,14 @@ public class LoadGenerator {
       accepted.add(id.group(1));
       log.add(now + " " + id.group(1));
     }
+  }
+
+  private static String refusal(Connection.Answer answer) {
+    if (answer.status() / 100 == 2) {
+      return null;
+    }
+    Matcher detail = DETAIL.matcher(answer.body());
+    return answer.status() + " " + (detail.find() ? detail.group(1).replaceAll("[0-9]+", "N") : "(no detail)");
   }
 
   /** The request line and headers of a call whose body is {@code json}. */
@@ -525,8 +543,12 @@ public class LoadGenerator {
 
   private static String summary(List<Result> results) {
     Map<String, Integer> statuses = new TreeMap<>();
+    Map<String, Integer> refusals = new TreeMap<>();
     int refusalsWithoutRetryAfter = 0;
     for (Result r : results) {
+      if (r.refusal() != null) {
+        refusals.merge(r.refusal(), 1, Integer::sum);
+      }
       String status = r.status() == -1 ? "timeout" : r.status() == -2 ? "io" : String.valueOf(r.status());
       statuses.merge(status, 1, Integer::sum);
       if ((r.status() == 429 || r.status() == 503) && !r.retryAfter()) {
@@ -536,6 +558,9 @@ public class LoadGenerator {
     long[] all = latencies(results);
     StringBuilder out = new StringBuilder("{\"count\":" + results.size() + ",\"statuses\":{");
     statuses.forEach((k, v) -> out.append(out.charAt(out.length() - 1) == '{' ? "" : ",").append("\"%s\":%d".formatted(k, v)));
+    out.append("},\"refusals\":{");
+    refusals.forEach((k, v) -> out.append(out.charAt(out.length() - 1) == '{' ? "" : ",")
+        .append('"').append(k.replace("\\", "\\\\").replace("\"", "\\\"")).append("\":").append(v));
     out.append("},\"refusals_without_retry_after\":").append(refusalsWithoutRetryAfter);
     if (all.length > 0) {
       out.append(",\"p50_ms\":%s,\"p90_ms\":%s,\"p99_ms\":%s,\"max_ms\":%s"

@@ -96,7 +96,7 @@ def brief(phase):
     return {"rate": phase["rate"] or None, "accepted_per_s": phase["accepted_per_second"], "count": c["count"],
             "statuses": c["statuses"], "share_2xx": round(share, 4), "p50_ms": c.get("p50_ms"),
             "p99_ms": c.get("p99_ms"), "max_ms": c.get("max_ms"),
-            "refusals_without_retry_after": c["refusals_without_retry_after"],
+            "refusals": c["refusals"], "refusals_without_retry_after": c["refusals_without_retry_after"],
             "passed": share >= 0.99 and (c.get("p99_ms") or 0) <= P99_LIMIT_MS}
 
 

@@ -2,7 +2,7 @@ package dev.sendout.api.limits;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.Semaphore;
 
 /**
  * How many places of a bound each tenant holds, and at most how many it may, its share: so that one
@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TenantPlaces {
 
   private final int share;
-  private final Map<String, AtomicInteger> held = new ConcurrentHashMap<>();
+  private final Map<String, Semaphore> held = new ConcurrentHashMap<>();
 
   /** {@code share} places a tenant, or one if it is less. */
   TenantPlaces(int share) {
@@ -24,16 +24,18 @@ final class TenantPlaces {
 
   /** Takes one of the tenant's places; false, taking none, when it holds its share already. */
   boolean take(String tenantId) {
-    AtomicInteger mine = held.computeIfAbsent(tenantId, id -> new AtomicInteger());
-    if (mine.incrementAndGet() > share) {
-      mine.decrementAndGet();
-      return false;
-    }
-    return true;
+    return of(tenantId).tryAcquire();
   }
 
   /** Gives back a place {@link #take} gave the tenant. */
   void leave(String tenantId) {
-    held.get(tenantId).decrementAndGet();
+    of(tenantId).release();
+  }
+
+  /**
+   * The tenant's places, a permit for each it does not hold, for a caller that may wait for one.
+   */
+  Semaphore of(String tenantId) {
+    return held.computeIfAbsent(tenantId, id -> new Semaphore(share));
   }
 }

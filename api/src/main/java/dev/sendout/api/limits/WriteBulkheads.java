@@ -32,11 +32,11 @@ import org.springframework.stereotype.Component;
  *       callers, and the time they wait, in proportion.
  * </ul>
  *
- * <p>A caller that finds every place taken may wait for one ({@code write-wait}), so that a burst
- * becomes a queue of a few milliseconds rather than refusals; but only as many callers wait at once
- * as there are places among the writes, and the others are refused at once: each waiting caller
- * holds a request thread, and an overload of a thousand requests a second parked a hundred of them
- * in the wait.
+ * <p>A caller that finds every place taken, or its tenant's share of them, may wait for one ({@code
+ * write-wait}, one wait for both), so that a burst becomes a queue of a few milliseconds rather
+ * than refusals; but only as many callers wait at once as there are places among the writes, and
+ * the others are refused at once: each waiting caller holds a request thread, and an overload of a
+ * thousand requests a second parked a hundred of them in the wait.
  */
 @Component
 public class WriteBulkheads implements WriteAdmission {
@@ -70,25 +70,35 @@ public class WriteBulkheads implements WriteAdmission {
 
     /** Takes a place, waiting for one only while few others do; false if none was had. */
     private boolean take() {
-      if (free.tryAcquire()) {
-        return true;
-      }
-      if (wait.isZero() || !waiting.tryAcquire()) {
-        return false;
-      }
-      try {
-        return free.tryAcquire(wait.toNanos(), TimeUnit.NANOSECONDS);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      } finally {
-        waiting.release();
-      }
+      return acquire(free, System.nanoTime() + wait.toNanos());
     }
 
     /** Gives the place back. */
     public void leave() {
       free.release();
+    }
+  }
+
+  /**
+   * Takes a permit of {@code free}, waiting for one until {@code deadline} ({@link
+   * System#nanoTime}) only while fewer callers than there are places among the writes wait; false
+   * if none was had.
+   */
+  private boolean acquire(Semaphore free, long deadline) {
+    if (free.tryAcquire()) {
+      return true;
+    }
+    long left = deadline - System.nanoTime();
+    if (left <= 0 || !waiting.tryAcquire()) {
+      return false;
+    }
+    try {
+      return free.tryAcquire(left, TimeUnit.NANOSECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    } finally {
+      waiting.release();
     }
   }
 
@@ -106,7 +116,9 @@ public class WriteBulkheads implements WriteAdmission {
     if (!isCreate(request) && !RequestBodyLimitFilter.isUpload(request)) {
       return null;
     }
-    if (!byTenant.take(tenantId)) {
+    // One wait for both places: the tenant's, then one among all the writes.
+    long deadline = System.nanoTime() + wait.toNanos();
+    if (!acquire(byTenant.of(tenantId), deadline)) {
       throw new ApiProblem(
           ProblemType.OVERLOADED,
           "This tenant has %d creates and uploads in progress, its share of the writes; retry"
@@ -114,7 +126,7 @@ public class WriteBulkheads implements WriteAdmission {
               + " shortly",
           Duration.ofSeconds(1));
     }
-    if (!writes.take()) {
+    if (!acquire(writes.free, deadline)) {
       byTenant.leave(tenantId);
       throw overloaded();
     }
