@@ -30,8 +30,14 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class QueuedMessages {
 
-  /** COPY is sent to the server in chunks of about this many bytes, so memory stays bounded. */
-  private static final int COPY_CHUNK_BYTES = 1 << 20;
+  /**
+   * COPY is sent to the server in chunks of about this many characters, so memory stays bounded.
+   * Each chunk is a builder, a string and its bytes; at 128 Ki even the builder of a chunk in
+   * UTF-16 stays below G1's humongous threshold (half a 1 MiB region, the size for heaps up to 2
+   * GiB), where chunks of 1 MiB made a create of 100,000 recipients allocate some sixty regions as
+   * humongous objects, the moments after which G1 grew the heap.
+   */
+  private static final int COPY_CHUNK_CHARS = 128 << 10;
 
   private static final String COPY_SQL =
       "COPY message (id, sendout_id, seq, address, display_name, variables, status, queued_at,"
@@ -70,7 +76,7 @@ public class QueuedMessages {
           CopyIn copy = connection.unwrap(PGConnection.class).getCopyAPI().copyIn(COPY_SQL);
           try {
             // Sized for what is coming: one added recipient must not allocate a whole chunk.
-            StringBuilder rows = new StringBuilder(Math.min(COPY_CHUNK_BYTES, count * 256) + 4096);
+            StringBuilder rows = new StringBuilder(Math.min(COPY_CHUNK_CHARS, count * 256) + 4096);
             for (Segment segment : segments) {
               List<Recipient> recipients = segment.recipients();
               for (int i = 0; i < recipients.size(); i++) {
@@ -82,7 +88,7 @@ public class QueuedMessages {
                 rows.append(',').append(MessageStatus.QUEUED).append(',').append(now);
                 rows.append(',').append(csv(r.externalId()));
                 rows.append(',').append(csv(r.timeZone())).append('\n');
-                if (rows.length() >= COPY_CHUNK_BYTES) {
+                if (rows.length() >= COPY_CHUNK_CHARS) {
                   write(copy, rows);
                 }
               }
