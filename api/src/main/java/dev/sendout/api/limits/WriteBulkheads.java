@@ -34,9 +34,10 @@ import org.springframework.stereotype.Component;
  *
  * <p>A caller that finds every place taken, or its tenant's share of them, may wait for one ({@code
  * write-wait}, one wait for both), so that a burst becomes a queue of a few milliseconds rather
- * than refusals; but only as many callers wait at once as there are places among the writes, and
- * the others are refused at once: each waiting caller holds a request thread, and an overload of a
- * thousand requests a second parked a hundred of them in the wait.
+ * than refusals; but only as many callers wait at once as there are places among the writes (and as
+ * many again for their tenant's share, so that one tenant's waiting callers never take another's
+ * chance to wait), and the others are refused at once: each waiting caller holds a request thread,
+ * and an overload of a thousand requests a second parked a hundred of them in the wait.
  */
 @Component
 public class WriteBulkheads implements WriteAdmission {
@@ -44,6 +45,7 @@ public class WriteBulkheads implements WriteAdmission {
   private final Places writes;
   private final Places additions;
   private final Semaphore waiting;
+  private final Semaphore waitingForShare;
   private final Duration wait;
   private final TenantPlaces byTenant;
 
@@ -51,6 +53,7 @@ public class WriteBulkheads implements WriteAdmission {
     this.writes = new Places(properties.maxConcurrentWrites());
     this.additions = new Places(properties.maxWaitingAdditions());
     this.waiting = new Semaphore(properties.maxConcurrentWrites());
+    this.waitingForShare = new Semaphore(properties.maxConcurrentWrites());
     this.wait = properties.writeWait();
     this.byTenant = new TenantPlaces(properties.maxConcurrentWrites() / 2);
   }
@@ -70,7 +73,7 @@ public class WriteBulkheads implements WriteAdmission {
 
     /** Takes a place, waiting for one only while few others do; false if none was had. */
     private boolean take() {
-      return acquire(free, System.nanoTime() + wait.toNanos());
+      return acquire(free, System.nanoTime() + wait.toNanos(), waiting);
     }
 
     /** Gives the place back. */
@@ -81,15 +84,15 @@ public class WriteBulkheads implements WriteAdmission {
 
   /**
    * Takes a permit of {@code free}, waiting for one until {@code deadline} ({@link
-   * System#nanoTime}) only while fewer callers than there are places among the writes wait; false
-   * if none was had.
+   * System#nanoTime}) only if one of {@code waiters}, the callers that may wait at once, is free;
+   * false if none was had.
    */
-  private boolean acquire(Semaphore free, long deadline) {
+  private boolean acquire(Semaphore free, long deadline, Semaphore waiters) {
     if (free.tryAcquire()) {
       return true;
     }
     long left = deadline - System.nanoTime();
-    if (left <= 0 || !waiting.tryAcquire()) {
+    if (left <= 0 || !waiters.tryAcquire()) {
       return false;
     }
     try {
@@ -98,7 +101,7 @@ public class WriteBulkheads implements WriteAdmission {
       Thread.currentThread().interrupt();
       return false;
     } finally {
-      waiting.release();
+      waiters.release();
     }
   }
 
@@ -116,9 +119,11 @@ public class WriteBulkheads implements WriteAdmission {
     if (!isCreate(request) && !RequestBodyLimitFilter.isUpload(request)) {
       return null;
     }
-    // One wait for both places: the tenant's, then one among all the writes.
+    // One wait for both places: the tenant's, then one among all the writes. Callers waiting for
+    // their tenant's share are bounded apart, so that one tenant's flood of them never leaves
+    // another tenant's caller unable to wait for a place among the writes.
     long deadline = System.nanoTime() + wait.toNanos();
-    if (!acquire(byTenant.of(tenantId), deadline)) {
+    if (!acquire(byTenant.of(tenantId), deadline, waitingForShare)) {
       throw new ApiProblem(
           ProblemType.OVERLOADED,
           "This tenant has %d creates and uploads in progress, its share of the writes; retry"
@@ -126,7 +131,7 @@ public class WriteBulkheads implements WriteAdmission {
               + " shortly",
           Duration.ofSeconds(1));
     }
-    if (!acquire(writes.free, deadline)) {
+    if (!acquire(writes.free, deadline, waiting)) {
       byTenant.leave(tenantId);
       throw overloaded();
     }

@@ -11,6 +11,7 @@ import dev.sendout.core.support.WriteAdmission;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -251,6 +252,38 @@ class LimitsTest {
     assertThat(third.get(5, TimeUnit.SECONDS)).isTrue();
   }
 
+  /**
+   * A tenant's callers waiting for its share are bounded apart from those waiting for a place among
+   * the writes: a flood of one tenant's creates never takes another tenant's chance to wait.
+   */
+  @Test
+  void aTenantsCallersWaitingForItsShareLeaveAnotherTenantItsWaitForAPlace() throws Exception {
+    var properties =
+        new LimitProperties(100, 1000, 150, 30, 2, 128, Duration.ofSeconds(5), 0, 0, Duration.ZERO);
+    var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
+    var response = new MockHttpServletResponse();
+    // A thread each: the common pool may have fewer threads than callers blocked here.
+    var callers = Executors.newCachedThreadPool();
+    interceptor.preHandle(upload(), response, null);
+    for (int i = 0; i < 3; i++) {
+      callers.execute(() -> interceptor.preHandle(upload(), response, null));
+    }
+    untilWaiting(2);
+    var globex = upload("/v1/suppressions", GLOBEX);
+    interceptor.preHandle(globex, response, null);
+
+    var initech =
+        CompletableFuture.supplyAsync(
+            () ->
+                interceptor.preHandle(
+                    upload("/v1/suppressions", new Tenant("initech")), response, null),
+            callers);
+    untilWaiting(3);
+    interceptor.afterCompletion(globex, response, null, null);
+    assertThat(initech.get(5, TimeUnit.SECONDS)).as("initech waited for globex's place").isTrue();
+    callers.shutdownNow();
+  }
+
   @Test
   void onlyAsManyCallersWaitForAPlaceAsThereArePlacesAndTheOthersAreRefusedAtOnce()
       throws Exception {
@@ -299,15 +332,29 @@ class LimitsTest {
   }
 
   private static boolean isWaitingForAPlace() {
+    return callersWaitingForAPlace() > 0;
+  }
+
+  private static long callersWaitingForAPlace() {
     return Thread.getAllStackTraces().entrySet().stream()
-        .anyMatch(
+        .filter(
             t ->
                 t.getKey().getState() == Thread.State.TIMED_WAITING
                     && Arrays.stream(t.getValue())
                         .anyMatch(
                             f ->
                                 f.getClassName().endsWith("WriteBulkheads")
-                                    && f.getMethodName().equals("acquire")));
+                                    && f.getMethodName().equals("acquire")))
+        .count();
+  }
+
+  /** Waits up to 5 s until {@code callers} wait for a place. */
+  private static void untilWaiting(long callers) throws InterruptedException {
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (callersWaitingForAPlace() < callers && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertThat(callersWaitingForAPlace()).isEqualTo(callers);
   }
 
   @Test
