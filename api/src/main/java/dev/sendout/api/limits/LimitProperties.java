@@ -24,11 +24,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param maxWaitingAdditions JSON additions the API takes in at once, all tenants together: they
  *     wait, blocked, to be stored with the others of their tenant (or of their sendout) in one
  *     transaction (see {@link WriteBulkheads})
- * @param writeWait how long a write may wait for a place among either; most writes take a few
+ * @param writeWait how long a write may wait for a place among either, or a create or upload for
+ *     its tenant's share of the writes and then a place (one wait for both); most writes take a few
  *     milliseconds, so a short wait turns a burst of callers into a queue of a few milliseconds
  *     rather than refusals, while an overload is still answered 429 after this wait at most, never
- *     queued until it times out. At most {@code maxConcurrentWrites} callers wait at once; the
- *     others are refused at once
+ *     queued until it times out. At most {@code maxConcurrentWrites} callers wait at once for a
+ *     place, and as many for their tenant's share; the others are refused at once
  * @param maxBacklog messages due and not yet accepted by a provider (see {@link BacklogBound})
  *     beyond which creates and additions are answered 429 until the engine catches up; 0 turns the
  *     bound off

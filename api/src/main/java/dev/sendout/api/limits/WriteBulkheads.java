@@ -34,10 +34,13 @@ import org.springframework.stereotype.Component;
  *
  * <p>A caller that finds every place taken, or its tenant's share of them, may wait for one ({@code
  * write-wait}, one wait for both), so that a burst becomes a queue of a few milliseconds rather
- * than refusals; but only as many callers wait at once as there are places among the writes (and as
- * many again for their tenant's share, so that one tenant's waiting callers never take another's
- * chance to wait), and the others are refused at once: each waiting caller holds a request thread,
- * and an overload of a thousand requests a second parked a hundred of them in the wait.
+ * than refusals; but only as many callers wait at once for a place among the writes as there are
+ * places, and as many again for their tenant's share, and the others are refused at once: each
+ * waiting caller holds a request thread, and an overload of a thousand requests a second parked a
+ * hundred of them in the wait. The two waits are bounded apart because a caller waiting among the
+ * writes already holds one of its tenant's places: one tenant has at most its share of them there,
+ * so that its flood of creates beyond its share never takes another tenant's chance to wait among
+ * the writes.
  */
 @Component
 public class WriteBulkheads implements WriteAdmission {
@@ -46,7 +49,7 @@ public class WriteBulkheads implements WriteAdmission {
   private final Places additions;
   private final Semaphore waiting;
   private final Semaphore waitingForShare;
-  private final Duration wait;
+  private final long waitNanos;
   private final TenantPlaces byTenant;
 
   public WriteBulkheads(LimitProperties properties) {
@@ -54,7 +57,7 @@ public class WriteBulkheads implements WriteAdmission {
     this.additions = new Places(properties.maxWaitingAdditions());
     this.waiting = new Semaphore(properties.maxConcurrentWrites());
     this.waitingForShare = new Semaphore(properties.maxConcurrentWrites());
-    this.wait = properties.writeWait();
+    this.waitNanos = properties.writeWait().toNanos();
     this.byTenant = new TenantPlaces(properties.maxConcurrentWrites() / 2);
   }
 
@@ -73,7 +76,7 @@ public class WriteBulkheads implements WriteAdmission {
 
     /** Takes a place, waiting for one only while few others do; false if none was had. */
     private boolean take() {
-      return acquire(free, System.nanoTime() + wait.toNanos(), waiting);
+      return acquire(free, System.nanoTime() + waitNanos, waiting);
     }
 
     /** Gives the place back. */
@@ -119,10 +122,8 @@ public class WriteBulkheads implements WriteAdmission {
     if (!isCreate(request) && !RequestBodyLimitFilter.isUpload(request)) {
       return null;
     }
-    // One wait for both places: the tenant's, then one among all the writes. Callers waiting for
-    // their tenant's share are bounded apart, so that one tenant's flood of them never leaves
-    // another tenant's caller unable to wait for a place among the writes.
-    long deadline = System.nanoTime() + wait.toNanos();
+    // One wait for both places: the tenant's, then one among all the writes.
+    long deadline = System.nanoTime() + waitNanos;
     if (!acquire(byTenant.of(tenantId), deadline, waitingForShare)) {
       throw new ApiProblem(
           ProblemType.OVERLOADED,

@@ -45,6 +45,8 @@ public class Idempotency {
    */
   public String fingerprint(Object request) {
     MessageDigest digest = Sha256.newDigest();
+    // Through a Writer, as writeValueAsString wrote: Jackson's own UTF-8 generator (an
+    // OutputStream) would not write a lone surrogate as the '?' the string's bytes had.
     try (Writer out =
         new OutputStreamWriter(
             new DigestOutputStream(OutputStream.nullOutputStream(), digest),

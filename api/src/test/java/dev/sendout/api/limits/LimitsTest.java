@@ -12,8 +12,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
@@ -264,24 +266,59 @@ class LimitsTest {
     var response = new MockHttpServletResponse();
     // A thread each: the common pool may have fewer threads than callers blocked here.
     var callers = Executors.newCachedThreadPool();
-    interceptor.preHandle(upload(), response, null);
-    for (int i = 0; i < 3; i++) {
-      callers.execute(() -> interceptor.preHandle(upload(), response, null));
+    try {
+      interceptor.preHandle(upload(), response, null);
+      var acme =
+          Stream.generate(
+                  () -> callers.submit(() -> interceptor.preHandle(upload(), response, null)))
+              .limit(3)
+              .toList();
+      untilWaiting(2);
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (acme.stream().noneMatch(Future::isDone) && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertThat(acme.stream().filter(Future::isDone))
+          .as("the third beyond acme's share finds both turns to wait for it taken")
+          .hasSize(1);
+      var globex = upload("/v1/suppressions", GLOBEX);
+      interceptor.preHandle(globex, response, null);
+
+      var initech =
+          callers.submit(
+              () ->
+                  interceptor.preHandle(
+                      upload("/v1/suppressions", new Tenant("initech")), response, null));
+      untilWaiting(3);
+      interceptor.afterCompletion(globex, response, null, null);
+      assertThat(initech.get(5, TimeUnit.SECONDS)).as("initech waited for globex's place").isTrue();
+    } finally {
+      callers.shutdownNow();
+      assertThat(callers.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
     }
-    untilWaiting(2);
+  }
+
+  /** A create refused a place among the writes gives its tenant's place back. */
+  @Test
+  void aWriteRefusedAPlaceGivesItsTenantsPlaceBack() {
+    var properties =
+        new LimitProperties(100, 1000, 150, 30, 2, 128, Duration.ZERO, 0, 0, Duration.ZERO);
+    var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
+    var response = new MockHttpServletResponse();
+    interceptor.preHandle(upload(), response, null);
     var globex = upload("/v1/suppressions", GLOBEX);
     interceptor.preHandle(globex, response, null);
+    var initech = new Tenant("initech");
 
-    var initech =
-        CompletableFuture.supplyAsync(
-            () ->
-                interceptor.preHandle(
-                    upload("/v1/suppressions", new Tenant("initech")), response, null),
-            callers);
-    untilWaiting(3);
+    assertThatThrownBy(
+            () -> interceptor.preHandle(upload("/v1/suppressions", initech), response, null))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p -> assertThat(p.getMessage()).contains("handling as many new sendouts as it can"));
     interceptor.afterCompletion(globex, response, null, null);
-    assertThat(initech.get(5, TimeUnit.SECONDS)).as("initech waited for globex's place").isTrue();
-    callers.shutdownNow();
+    assertThat(interceptor.preHandle(upload("/v1/suppressions", initech), response, null))
+        .as("initech's one place came back with the refusal")
+        .isTrue();
   }
 
   @Test

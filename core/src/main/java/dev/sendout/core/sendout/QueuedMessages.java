@@ -32,10 +32,11 @@ public class QueuedMessages {
 
   /**
    * COPY is sent to the server in chunks of about this many characters, so memory stays bounded.
-   * Each chunk is a builder, a string and its bytes; at 128 Ki even the builder of a chunk in
-   * UTF-16 stays below G1's humongous threshold (half a 1 MiB region, the size for heaps up to 2
-   * GiB), where chunks of 1 MiB made a create of 100,000 recipients allocate some sixty regions as
-   * humongous objects, the moments after which G1 grew the heap.
+   * The builder (with 4 Ki characters to spare for the row that fills it) and each chunk's string
+   * and bytes stay below G1's humongous threshold (objects over half a 1 MiB region, the size for
+   * heaps up to 2 GiB), even in UTF-16; chunks of 1 MiB made a create of 100,000 recipients
+   * allocate some sixty regions as humongous objects, the moments after which G1 grew the heap. A
+   * rare row longer than the spare room grows the builder past it, and that is all.
    */
   private static final int COPY_CHUNK_CHARS = 128 << 10;
 
