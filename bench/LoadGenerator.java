@@ -63,8 +63,8 @@ public class LoadGenerator {
 
   /**
    * One request's outcome: its status code, or -1 for a timeout and -2 for any other failure; for
-   * an answer other than 2xx, its problem detail with the numbers left out, so that the refusals of
-   * each bound are counted together.
+   * an answer other than 2xx, its problem detail with the numbers and ids left out, so that the
+   * refusals of each bound are counted together.
    */
   record Result(int phase, String kind, long dueNanos, long latencyNanos, int status, boolean retryAfter, String refusal) {
     Result(int phase, String kind, long dueNanos, long latencyNanos, int status, boolean retryAfter) {
@@ -72,7 +72,8 @@ public class LoadGenerator {
     }
   }
 
-  private static final Pattern DETAIL = Pattern.compile("\"detail\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"");
+  private static final Pattern DETAIL = Pattern.compile("\"detail\"\\s*:\\s*\"((?:[^\"\\\\]++|\\\\.)*+)\"");
+  private static final Pattern UUIDS = Pattern.compile("[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private static final Pattern ID = Pattern.compile("\"id\"\\s*:\\s*\"([0-9a-fA-F-]{36})\"");
 
@@ -320,7 +321,11 @@ public class LoadGenerator {
       return null;
     }
     Matcher detail = DETAIL.matcher(answer.body());
-    return answer.status() + " " + (detail.find() ? detail.group(1).replaceAll("[0-9]+", "N") : "(no detail)");
+    if (!detail.find()) {
+      return answer.status() + " (no detail)";
+    }
+    String text = detail.group(1).replace("\\\"", "\"").replace("\\\\", "\\");
+    return answer.status() + " " + UUIDS.matcher(text).replaceAll("ID").replaceAll("[0-9]+", "N");
   }
 
   /** The request line and headers of a call whose body is {@code json}. */
