@@ -35,7 +35,9 @@ be answered 202, and released and DELIVERED within 30 s after Temporal is back.
 
 The tenant's own limits (100 requests/s) are raised out of the way, as in api-load.py, so the
 shared bounds (write bulkhead, backlog, pending workflow work) are what an overload meets. Every
-loop and wait is bounded; everything is on loopback. Prints one JSON object.
+loop and wait is bounded; everything is on loopback. Prints one JSON object; each phase gives its
+answers by status and its refusals by problem detail (`refusals`, numbers and ids left out), so
+that which bound refused them shows.
 
 `--part overload --rates 1000,2000` runs only this: one open sendout, 8 closed callers adding to it
 for 20 s (after --warm-up s of them), then 30 s of additions at each rate given, far past what the
