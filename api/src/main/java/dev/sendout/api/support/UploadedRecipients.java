@@ -19,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.security.DigestInputStream;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -132,7 +131,7 @@ final class UploadedRecipients implements RecipientSource {
 
   @Override
   public String requestHash() {
-    return HexFormat.of().formatHex(body.getMessageDigest().digest());
+    return Sha256.hex(body.getMessageDigest());
   }
 
   /** A problem of the chunk's i-th recipient, pointed at its line of the upload. */

@@ -12,15 +12,18 @@ public final class Sha256 {
     return HexFormat.of().formatHex(newDigest().digest(bytes));
   }
 
-  /**
-   * A digest to feed as data streams past; {@code HexFormat} turns its result into the same hex.
-   */
+  /** A digest to feed as data streams past; {@link #hex(MessageDigest)} gives its result. */
   public static MessageDigest newDigest() {
     try {
       return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("Every JDK has SHA-256", e);
     }
+  }
+
+  /** The hex of what was fed to a {@link #newDigest} digest, as {@link #hex(byte[])} gives it. */
+  public static String hex(MessageDigest fed) {
+    return HexFormat.of().formatHex(fed.digest());
   }
 
   public static String hex(String text) {
