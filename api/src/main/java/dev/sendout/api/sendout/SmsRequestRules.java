@@ -19,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 
 /**
@@ -33,6 +34,13 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
    * never fewer than code points, so a text that passes fits however Vonage counts.
    */
   static final int MAX_SMS_TEXT_LENGTH = 1000;
+
+  /**
+   * The longest SMS text as written, its tags included: ten times what can be sent, room for any
+   * tags that a value shorter than their name replaces, and a bound on the text rendered for each
+   * recipient of a request.
+   */
+  static final int MAX_SMS_TEMPLATE_LENGTH = 10 * MAX_SMS_TEXT_LENGTH;
 
   /**
    * An alphanumeric sender id: up to 11 letters, digits and spaces, at least one letter (all digits
@@ -69,7 +77,7 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
   }
 
   @Override
-  public Checked stored(Object content) {
+  public Checked stored(Object content, List<String> laterSubjects) {
     var sms = (SmsContent) content;
     return new CheckedSms(sms.senderId(), sms.text(), sms.text());
   }
@@ -95,7 +103,9 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
 
     @Override
     public void recipients(List<Recipient> recipients, Problems problems) {
-      Set<String> variables = renderable == null ? Set.of() : Template.names(renderable);
+      // Read once, rendered for each recipient.
+      Template template = renderable == null ? null : Template.lenient(renderable);
+      Set<String> variables = template == null ? Set.of() : template.names();
       RecipientChecks.check(
           recipients,
           ADDRESSING,
@@ -103,10 +113,11 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
           Set.of(),
           problems,
           (at, r, complete) -> {
-            if (renderable != null && complete) {
+            if (template != null && complete) {
               rendered(
                   at,
-                  Template.render(renderable, r.variables() == null ? Map.of() : r.variables()),
+                  template.render(
+                      r.variables() == null ? Map.of() : r.variables(), UnaryOperator.identity()),
                   problems);
             }
           });
@@ -139,6 +150,14 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
   private static boolean smsText(String text, Problems problems) {
     if (isBlank(text)) {
       problems.add("/text", "is required");
+      return false;
+    }
+    if (text.length() > MAX_SMS_TEMPLATE_LENGTH) {
+      // Each recipient's text is rendered from it, up to 10,000 recipients a request.
+      problems.add(
+          "/text",
+          "at most %d characters as written, tags included, got %d"
+              .formatted(MAX_SMS_TEMPLATE_LENGTH, text.length()));
       return false;
     }
     if (!text("/text", text, TextRules.Kind.BODY, problems) || !template("/text", text, problems)) {

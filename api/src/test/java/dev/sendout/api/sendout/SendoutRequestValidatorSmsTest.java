@@ -157,6 +157,17 @@ class SendoutRequestValidatorSmsTest {
   }
 
   @Test
+  void aTextOfTagsThatRenderToNothingIsBoundAsWrittenSinceEachRecipientRendersIt() {
+    // 1,667 empty-valued tags fit 1,000 characters once rendered, but each recipient renders them.
+    String tags = "{{e}}".repeat(2001) + " {{firstName}} {{surveyUrl}}";
+    assertThat(problems(sms("SurveyCo", tags, to("+447911123456", "Ann"))))
+        .containsExactly(
+            new FieldProblem(
+                "/text",
+                "at most 10000 characters as written, tags included, got " + tags.length()));
+  }
+
+  @Test
   void aRecipientWithoutPhoneIsRefused() {
     assertThat(problems(sms(to(null, "Ann"))))
         .containsExactly(new FieldProblem("/recipients/0/phone", "is required"));
