@@ -5,6 +5,7 @@ import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
 import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,8 +41,30 @@ interface ChannelRequestRules {
   /**
    * The content of a stored sendout, which passed {@link #content} when it was created, for
    * checking recipients added to it.
+   *
+   * @param laterSubjects the subjects of the sendout's reminders and thank-you that give one: a
+   *     variable they use is in a header too
    */
-  Checked stored(Object content);
+  Checked stored(Object content, List<String> laterSubjects);
+
+  /**
+   * The subjects a create request gives its reminders and thank-you: a variable they use goes into
+   * a header of those emails, as one the invitation's subject uses goes into the invitation's.
+   */
+  static List<String> laterSubjects(CreateSendoutRequest request) {
+    List<String> subjects = new ArrayList<>();
+    if (request.reminders() != null) {
+      for (CreateSendoutRequest.Reminder reminder : request.reminders()) {
+        if (reminder != null && reminder.subject() != null) {
+          subjects.add(reminder.subject());
+        }
+      }
+    }
+    if (request.thankYou() != null && request.thankYou().subject() != null) {
+      subjects.add(request.thankYou().subject());
+    }
+    return subjects;
+  }
 
   /** A content whose fields have been checked: its recipients are checked against it. */
   interface Checked {

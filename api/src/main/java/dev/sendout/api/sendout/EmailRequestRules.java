@@ -18,8 +18,10 @@ import dev.sendout.core.channel.email.Substitutions;
 import dev.sendout.core.content.Template;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /** What an email sendout's request must hold: a sender address, a subject and a body. */
 record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelRequestRules {
@@ -51,13 +53,14 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
     if (isBlank(request.text()) && isBlank(request.html())) {
       problems.add("/text", "text or html is required");
     }
-    return new CheckedEmail(
+    return checked(
         new EmailContent(
             from == null ? null : EmailAddress.check(from.email()).ascii(),
             from == null ? null : from.name(),
             request.subject(),
             request.text(),
-            request.html()));
+            request.html()),
+        ChannelRequestRules.laterSubjects(request));
   }
 
   @Override
@@ -66,15 +69,26 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
   }
 
   @Override
-  public Checked stored(Object content) {
-    return new CheckedEmail((EmailContent) content);
+  public Checked stored(Object content, List<String> laterSubjects) {
+    return checked((EmailContent) content, laterSubjects);
+  }
+
+  /**
+   * The content, with the variables whose values go into a header: those of the invitation's
+   * subject and of the reminders' and thank-you's, since SendGrid fills each in from the same
+   * values. A line break in one would start a header of its own.
+   */
+  private static CheckedEmail checked(EmailContent content, List<String> laterSubjects) {
+    Set<String> inHeader = new LinkedHashSet<>(Template.names(content.subject()));
+    inHeader.addAll(Template.names(laterSubjects.toArray(String[]::new)));
+    return new CheckedEmail(content, inHeader);
   }
 
   /**
    * An email's recipients need their own valid address and its template variables, which must fit
-   * SendGrid's bound once escaped for the html part.
+   * SendGrid's bound once escaped for the html part, and be one line where a subject uses them.
    */
-  private record CheckedEmail(EmailContent content) implements Checked {
+  private record CheckedEmail(EmailContent content, Set<String> inHeader) implements Checked {
 
     @Override
     public void recipients(List<Recipient> recipients, Problems problems) {
@@ -83,7 +97,7 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
           recipients,
           ADDRESSING,
           content.variables(),
-          Template.names(content.subject()),
+          inHeader,
           problems,
           (at, r, complete) -> {
             // Variables over the bound as given are reported already, by the shared checks.

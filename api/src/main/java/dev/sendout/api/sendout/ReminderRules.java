@@ -85,7 +85,10 @@ final class ReminderRules {
       return List.of();
     }
     List<Reminder> reminders = new ArrayList<>();
+    // The last reminder with a valid "after", which the next one's is compared with: not the one
+    // just before it when that one is null or has none.
     Duration previous = null;
+    String previousWritten = null;
     for (int i = 0; i < given.size(); i++) {
       String at = "/reminders/" + i;
       CreateSendoutRequest.Reminder r = given.get(i);
@@ -100,7 +103,7 @@ final class ReminderRules {
               at + "/after",
               ("must be at least an hour later than the reminder before it (%s): a reminder wave"
                       + " takes everyone due within the hour, with the latest reminder due")
-                  .formatted(given.get(i - 1).after()));
+                  .formatted(previousWritten));
         }
         if (closesAt != null && !sendAt.plus(after).isBefore(closesAt)) {
           problems.add(
@@ -109,6 +112,7 @@ final class ReminderRules {
                   .formatted(r.after(), closesAt));
         }
         previous = after;
+        previousWritten = r.after();
       }
       content(at, r.subject(), r.text(), r.html(), channel, variables, problems);
       reminders.add(new Reminder(r.after(), r.subject(), r.text(), r.html()));

@@ -156,12 +156,14 @@ public class SendoutRequestValidator {
    * SMS, a message that fits. Duplicates are looked for within the request only.
    *
    * @param content the sendout's {@link EmailContent} or {@link SmsContent}
+   * @param laterSubjects the subjects of its reminders and thank-you, where given
    */
-  public void validateRecipients(Channel channel, Object content, List<Recipient> recipients) {
+  public void validateRecipients(
+      Channel channel, Object content, List<String> laterSubjects, List<Recipient> recipients) {
     Problems problems = new Problems();
     List<Recipient> list = recipientList(recipients, problems);
     if (list != null) {
-      rules.get(channel).stored(content).recipients(list, problems);
+      rules.get(channel).stored(content, laterSubjects).recipients(list, problems);
     }
     problems.throwIfAny();
   }

@@ -99,7 +99,8 @@ public class AddRecipientsService {
     idempotency.checkKey(idempotencyKey);
     Target sendout = target(tenant, id);
     String by = SupportService.actor(request.by());
-    validator.validateRecipients(sendout.channel(), sendout.content(), request.recipients());
+    validator.validateRecipients(
+        sendout.channel(), sendout.content(), sendout.laterSubjects(), request.recipients());
     takeRecipients(tenant, id, idempotencyKey, request.recipients().size());
     List<NewSendout.Recipient> recipients =
         request.recipients().stream()
@@ -136,7 +137,8 @@ public class AddRecipientsService {
             format,
             charset,
             recipients -> {
-              validator.validateRecipients(sendout.channel(), sendout.content(), recipients);
+              validator.validateRecipients(
+                  sendout.channel(), sendout.content(), sendout.laterSubjects(), recipients);
               if (!replay) {
                 limits.takeRecipients(tenant, recipients.size());
               }
@@ -253,7 +255,12 @@ public class AddRecipientsService {
    * read once, not on every call of a caller adding one recipient at a time. Whether the sendout
    * still takes recipients is decided when the addition is stored.
    */
-  private record Target(String tenantId, Channel channel, Object content, String timeZone) {}
+  private record Target(
+      String tenantId,
+      Channel channel,
+      Object content,
+      List<String> laterSubjects,
+      String timeZone) {}
 
   private Target target(Tenant tenant, UUID id) {
     Target known = targets.get(id);
@@ -266,6 +273,7 @@ public class AddRecipientsService {
             sendout.tenantId(),
             sendout.channel(),
             sendouts.content(id, channels.of(sendout.channel()).contentType()),
+            sendouts.laterSubjects(id),
             sendout.timeZone());
     targets.put(id, target);
     return target;

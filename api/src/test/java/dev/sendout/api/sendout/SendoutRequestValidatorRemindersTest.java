@@ -1,15 +1,20 @@
 package dev.sendout.api.sendout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.CreateSendoutRequest.Reminder;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
 import dev.sendout.api.sendout.CreateSendoutRequest.ThankYou;
+import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -125,6 +130,80 @@ class SendoutRequestValidatorRemindersTest {
                     + " wave takes everyone due within the hour, with the latest reminder due"));
     assertThat(validator.validate(email(List.of(after("PT1M"), after("PT1H1M")), null)).reminders())
         .hasSize(2);
+  }
+
+  @Test
+  void aReminderTooSoonAfterANullOneIsComparedWithTheLastValidOneNotTheNull() {
+    // A null element between two reminders once answered 500: the detail read the null's "after".
+    assertThat(problems(email(Arrays.asList(after("P1D"), null, after("PT1H")), null)))
+        .extracting(FieldProblem::pointer, FieldProblem::detail)
+        .containsExactly(
+            tuple("/reminders/1", "must be an object with at least \"after\""),
+            tuple(
+                "/reminders/2/after",
+                "must be at least an hour later than the reminder before it (P1D): a reminder"
+                    + " wave takes everyone due within the hour, with the latest reminder due"));
+    assertThat(problems(email(List.of(after("P1D"), after("soon"), after("PT1H")), null)))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/reminders/1/after", "/reminders/2/after");
+  }
+
+  @Test
+  void aVariableInAReminderOrThankYouSubjectMustBeOneLineThoughTheInvitationUsesItOnlyInItsText() {
+    // surveyUrl is in the invitation's text only; SendGrid fills it into the later subjects too.
+    var broken =
+        new Recipient(
+            "ann@example.com",
+            null,
+            null,
+            Map.of(
+                "firstName", "Ann", "surveyUrl", "https://s.example.com/1\r\nBcc: x@evil.example"),
+            null,
+            null);
+    var lineBreak =
+        new FieldProblem(
+            "/recipients/0/variables/surveyUrl",
+            "must not contain a line break (CR or LF) at character 23");
+    var request =
+        email(List.of(new Reminder("P3D", "Still time: {{surveyUrl}}", null, null)), null);
+    assertThat(problems(withRecipients(request, broken))).containsExactly(lineBreak);
+    var thanked =
+        withThankYou(
+            email(null, null),
+            "2026-12-15T09:00:00Z",
+            new ThankYou("Thanks for {{surveyUrl}}", "Thanks!", null));
+    assertThat(problems(withRecipients(thanked, broken))).containsExactly(lineBreak);
+    // Without a later subject that uses it, a line break in a body-only variable is fine.
+    assertThat(validator.validate(withRecipients(email(List.of(after("P3D")), null), broken)))
+        .isNotNull();
+
+    // And so for recipients added later, checked against the stored sendout's subjects.
+    var stored =
+        new EmailContent("surveys@example.com", null, "Survey", "Tell us: {{surveyUrl}}", null);
+    assertThatThrownBy(
+            () ->
+                validator.validateRecipients(
+                    Channel.EMAIL, stored, List.of("Still time: {{surveyUrl}}"), List.of(broken)))
+        .isInstanceOfSatisfying(
+            ApiProblem.class, p -> assertThat(p.errors()).containsExactly(lineBreak));
+    validator.validateRecipients(Channel.EMAIL, stored, List.of(), List.of(broken));
+  }
+
+  private static CreateSendoutRequest withRecipients(CreateSendoutRequest r, Recipient recipient) {
+    return new CreateSendoutRequest(
+        r.channel(),
+        r.from(),
+        r.subject(),
+        r.text(),
+        r.html(),
+        List.of(recipient),
+        r.sendAt(),
+        r.receiptTimeout(),
+        r.window(),
+        r.timeZone(),
+        r.reminders(),
+        r.closesAt(),
+        r.thankYou());
   }
 
   @Test

@@ -383,7 +383,7 @@ class SendoutRequestValidatorTest {
     assertThatThrownBy(
             () ->
                 validator.validateRecipients(
-                    Channel.EMAIL, stored, List.of(recipient("a..b@example.com"))))
+                    Channel.EMAIL, stored, List.of(), List.of(recipient("a..b@example.com"))))
         .isInstanceOfSatisfying(
             ApiProblem.class,
             p ->

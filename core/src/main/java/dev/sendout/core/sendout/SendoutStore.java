@@ -155,6 +155,31 @@ public class SendoutStore {
     return Json.read(JSONB.valueOf(Json.write(content)), type);
   }
 
+  /**
+   * The subjects the sendout's reminders and thank-you give, in that order: whatever variables they
+   * use go into those emails' headers.
+   */
+  public List<String> laterSubjects(UUID id) {
+    var row =
+        db.select(SENDOUT.REMINDERS, SENDOUT.THANK_YOU)
+            .from(SENDOUT)
+            .where(SENDOUT.ID.eq(id))
+            .fetchSingle();
+    List<String> subjects = new ArrayList<>();
+    for (Reminder reminder : ReminderWaves.reminders(row.value1())) {
+      if (reminder.subject() != null) {
+        subjects.add(reminder.subject());
+      }
+    }
+    if (row.value2() != null) {
+      String thanks = Json.read(row.value2(), ThankYou.class).subject();
+      if (thanks != null) {
+        subjects.add(thanks);
+      }
+    }
+    return subjects;
+  }
+
   private static void putIfGiven(Map<String, Object> content, String part, String value) {
     if (value != null) {
       content.put(part, value);
