@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Recipients uploaded as NDJSON or CSV, streamed into a sendout: a large upload is stored whole; a
- * bad line rejects the upload, names its line and stores nothing; a repeated upload with the same
- * Idempotency-Key adds nothing.
+ * bad line, an address repeated in another chunk among them, rejects the upload, names its line and
+ * stores nothing; a repeated upload with the same Idempotency-Key adds nothing.
  */
 class RecipientUploadEndToEndTest {
 
@@ -112,6 +112,28 @@ class RecipientUploadEndToEndTest {
             client.queryRow(
                 "select display_name from message where sendout_id = '" + id + "' and seq = 3"))
         .containsExactly("Cy, Jr.");
+  }
+
+  @Test
+  void anAddressRepeatedAcrossTheChunksOfAnUploadIsThatLinesProblemAndStoresNothing()
+      throws Exception {
+    String id = scheduledSendout();
+    var before = upload(id, "application/x-ndjson", ndjsonLine(1_050), null);
+    assertThat(before.statusCode()).as(before.body()).isEqualTo(202);
+    // Checked and stored a chunk of 1,000 lines at a time: line 1,101 repeats line 4, of the first
+    // chunk. Line 1,051 has the address the sendout had before the upload, which is no repeat.
+    String body =
+        IntStream.range(0, 1_200)
+            .mapToObj(i -> i == 1_100 ? ndjsonLine(3).replace("up3@", "UP3@") : ndjsonLine(i))
+            .collect(Collectors.joining("\n"));
+
+    var rejected = upload(id, "application/x-ndjson", body, null);
+
+    assertThat(rejected.statusCode()).as(rejected.body()).isEqualTo(400);
+    JsonNode problem = EngineClient.JSON.readTree(rejected.body()).path("errors").get(0);
+    assertThat(problem.path("pointer").asText()).isEqualTo("#line=1101/email");
+    assertThat(problem.path("detail").asText()).isEqualTo("duplicate of #recipient=4/email");
+    assertThat(client.get("/v1/sendouts/" + id).body().path("recipientCount").asInt()).isEqualTo(2);
   }
 
   @Test

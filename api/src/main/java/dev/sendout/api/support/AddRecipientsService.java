@@ -17,6 +17,7 @@ import dev.sendout.core.support.CombinedAdditions;
 import dev.sendout.core.support.DuplicateExternalIdException;
 import dev.sendout.core.support.RecipientAdditions;
 import dev.sendout.core.support.RecipientAdditions.Addition;
+import dev.sendout.core.support.RepeatedAddressException;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SeqRange;
 import java.io.InputStream;
@@ -28,7 +29,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 import java.util.function.Supplier;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
@@ -112,7 +112,8 @@ public class AddRecipientsService {
         keyOrNew(idempotencyKey),
         () -> hash,
         key -> combined.add(tenant.id(), id, key, recipients, hash, by),
-        index -> "/recipients/" + index + "/externalId");
+        (index, field) -> "/recipients/" + index + field,
+        sendout.channel());
   }
 
   /**
@@ -156,7 +157,8 @@ public class AddRecipientsService {
         keyOrNew(idempotencyKey),
         source::requestHash,
         key -> additions.add(tenant.id(), id, key, source, actor),
-        index -> source.pointer(index, "/externalId"));
+        source::pointer,
+        sendout.channel());
   }
 
   /**
@@ -198,19 +200,27 @@ public class AddRecipientsService {
    *
    * @param requestHash the request's fingerprint, asked once it is stored: an upload's is known
    *     only once it has been read
-   * @param externalIdAt where the addition's recipient number i gave its externalId
+   * @param at where the addition's recipient number i gave a field
+   * @param channel the sendout's, whose recipients' address field a repeat is named by
    */
   private Result result(
       UUID id,
       String key,
       Supplier<String> requestHash,
       Function<String, Addition> store,
-      IntFunction<String> externalIdAt) {
+      RecipientPointer at,
+      Channel channel) {
     Addition addition;
     try {
       addition = store.apply(key);
+    } catch (RepeatedAddressException e) {
+      // Only an upload meets it, in a chunk after the first: a JSON request's recipients, and each
+      // chunk of an upload, are checked for repeats before they are stored.
+      String field = channel == Channel.EMAIL ? "/email" : "/phone";
+      throw ApiProblem.invalid(
+          at.pointer(e.index(), field), "duplicate of " + at.pointer(e.earlierIndex(), field));
     } catch (DuplicateExternalIdException e) {
-      String pointer = externalIdAt.apply(e.index());
+      String pointer = at.pointer(e.index(), "/externalId");
       throw new ApiProblem(
           ProblemType.DUPLICATE_EXTERNAL_ID,
           "%s: '%s' is already the externalId of a recipient of sendout %s; nothing was added"
@@ -248,6 +258,12 @@ public class AddRecipientsService {
     return new Result(
         new RecipientsAdded(id, range.size(), range.fromSeq(), range.toSeq()),
         addition.outcome() == RecipientAdditions.Outcome.REPLAYED);
+  }
+
+  /** Where an addition's recipient number {@code index} (from 0) gave {@code field}. */
+  @FunctionalInterface
+  private interface RecipientPointer {
+    String pointer(int index, String field);
   }
 
   /**

@@ -49,6 +49,13 @@ final class UploadedRecipients implements RecipientSource {
 
   private static final Pattern RECIPIENT_POINTER = Pattern.compile("^/recipients/(\\d+)(.*)$");
 
+  /**
+   * The earlier recipient of the chunk that a duplicate's detail names, as in "duplicate of
+   * /recipients/0/email"; only at its start, not in the caller's value it may quote after.
+   */
+  private static final Pattern NAMED_RECIPIENT =
+      Pattern.compile("^(duplicate of )/recipients/(\\d+)(?=/)");
+
   private final DigestInputStream body;
   private final Iterator<Line> lines;
   private final Function<List<Recipient>, List<NewSendout.Recipient>> check;
@@ -134,14 +141,22 @@ final class UploadedRecipients implements RecipientSource {
     return Sha256.hex(body.getMessageDigest());
   }
 
-  /** A problem of the chunk's i-th recipient, pointed at its line of the upload. */
+  /**
+   * A problem of the chunk's i-th recipient, pointed at its line of the upload; a recipient its
+   * detail names (the first of a duplicate) is named by its line too.
+   */
   private static FieldProblem onLine(FieldProblem problem, List<Integer> numbers) {
     Matcher m = RECIPIENT_POINTER.matcher(problem.pointer());
     if (!m.matches()) {
       return problem;
     }
     int line = numbers.get(Integer.parseInt(m.group(1)));
-    return new FieldProblem("#line=" + line + m.group(2), problem.detail());
+    String detail =
+        NAMED_RECIPIENT
+            .matcher(problem.detail())
+            .replaceFirst(
+                named -> named.group(1) + "#line=" + numbers.get(Integer.parseInt(named.group(2))));
+    return new FieldProblem("#line=" + line + m.group(2), detail);
   }
 
   private static Iterator<Line> ndjson(NdjsonLines lines, ObjectMapper json) {

@@ -379,6 +379,20 @@ class SupportApiTest {
   }
 
   @Test
+  void anAddressRepeatedInAnUploadIsThatLinesProblemNamingTheFirstByItsLine() {
+    UUID id = emailSendout();
+
+    Reply within =
+        upload(id, "text/csv", "email\nann@example.com\nbo@example.com\nANN@example.com\n");
+
+    assertThat(within.status()).isEqualTo(400);
+    assertThat(within.body().path("errors").get(0).path("pointer").asString())
+        .isEqualTo("#line=4/email");
+    assertThat(within.body().path("errors").get(0).path("detail").asString())
+        .isEqualTo("duplicate of #line=2/email");
+  }
+
+  @Test
   void anUploadLineThatIsNoRecipientIsSaidInTheCallersTermsNotTheEngines() {
     UUID id = emailSendout();
 

@@ -6,6 +6,7 @@ import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 
 import dev.sendout.core.sendout.NewSendout.Recipient;
 import dev.sendout.core.sendout.QueuedMessages;
+import dev.sendout.core.store.MessageTransitions;
 import dev.sendout.core.store.jooq.tables.records.SendoutRecord;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SendoutStatus;
@@ -19,12 +20,14 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -440,6 +443,7 @@ public class RecipientAdditions {
     void flush() {
       if (!waiting.isEmpty()) {
         checkExternalIds();
+        checkAddressesOfEarlierChunks();
         copy.add(new QueuedMessages.Segment(sendoutId, next - waiting.size(), waiting));
         waiting = new ArrayList<>();
       }
@@ -473,6 +477,44 @@ public class RecipientAdditions {
           .ifPresent(
               taken -> {
                 throw duplicate(seqs.get(taken), taken);
+              });
+    }
+
+    /**
+     * Refuses the first waiting recipient whose address an earlier chunk of its own request has.
+     * The api checks the recipients it hands over for repeated addresses, a whole JSON request at
+     * once; an upload it reads and checks a chunk at a time, so a repeat across its chunks is found
+     * here, in the store, where the earlier chunks are. Addresses are compared as the api compares
+     * them: in lower case (stored email addresses are ASCII, phone numbers E.164), through the
+     * index on {@code lower(address)}. A recipient the sendout had before the request is no repeat.
+     */
+    private void checkAddressesOfEarlierChunks() {
+      int first = next - waiting.size();
+      int requestStart = requestStarts.floor(first);
+      if (requestStart == first) {
+        return; // the waiting recipients begin their request: none of it is in the store yet
+      }
+      Integer nextRequest = requestStarts.higher(first);
+      int end = nextRequest == null ? next : nextRequest;
+      Map<String, Integer> seqs = new HashMap<>();
+      for (int seq = first; seq < end; seq++) {
+        seqs.putIfAbsent(waiting.get(seq - first).address().toLowerCase(Locale.ROOT), seq);
+      }
+      Field<String> address = DSL.lower(MESSAGE.ADDRESS);
+      db
+          .select(address, MESSAGE.SEQ)
+          .from(MESSAGE)
+          .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+          .and(MessageTransitions.oneOf(address, seqs.keySet(), String[]::new))
+          .and(MESSAGE.SEQ.ge(requestStart))
+          .and(MESSAGE.SEQ.lt(first))
+          .fetch()
+          .stream()
+          .min(Comparator.comparing(repeated -> seqs.get(repeated.value1())))
+          .ifPresent(
+              repeated -> {
+                throw new RepeatedAddressException(
+                    seqs.get(repeated.value1()) - requestStart, repeated.value2() - requestStart);
               });
     }
 

@@ -357,6 +357,47 @@ class RecipientAdditionsTest extends StoreTest {
   }
 
   @Test
+  void anAddressRepeatedAcrossTheChunksOfOneAdditionIsFoundInTheLaterChunkButNotOneFromBefore() {
+    UUID id = created(0);
+    additions.add(
+        TENANT,
+        id,
+        "before",
+        RecipientSource.of(List.of(withExternalId("bulk1500@example.com", null)), "h"),
+        "ann");
+    // Read a chunk at a time, as an upload is: each chunk checked on its own before it came.
+    List<NewSendout.Recipient> many = new ArrayList<>();
+    for (int i = 0; i < 2500; i++) {
+      many.add(withExternalId((i == 2100 ? "BULK5" : "bulk" + i) + "@example.com", null));
+    }
+    RecipientSource inChunks =
+        new RecipientSource() {
+          private int read;
+
+          @Override
+          public List<NewSendout.Recipient> next() {
+            var chunk = many.subList(read, Math.min(read + 1000, many.size()));
+            read += chunk.size();
+            return chunk;
+          }
+
+          @Override
+          public String requestHash() {
+            return "h";
+          }
+        };
+
+    assertThatThrownBy(() -> additions.add(TENANT, id, "big", inChunks, "ann"))
+        .isInstanceOfSatisfying(
+            RepeatedAddressException.class,
+            e -> {
+              assertThat(e.index()).isEqualTo(2100);
+              assertThat(e.earlierIndex()).isEqualTo(5);
+            });
+    assertThat(all(id)).extracting(StoredMessage::address).containsExactly("bulk1500@example.com");
+  }
+
+  @Test
   void anAdditionRepeatingAnExternalIdFailsAloneNotTheOthersStoredWithIt() throws Exception {
     UUID id = created(0);
     var pool = Executors.newFixedThreadPool(6);
