@@ -3,6 +3,7 @@ package dev.sendout.api.sendout;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
 import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
+import dev.sendout.core.sendout.SendoutStore.LaterContent;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -42,28 +43,27 @@ interface ChannelRequestRules {
    * The content of a stored sendout, which passed {@link #content} when it was created, for
    * checking recipients added to it.
    *
-   * @param laterSubjects the subjects of the sendout's reminders and thank-you that give one: a
-   *     variable they use is in a header too
+   * @param later the sendout's reminders' and thank-you's own subjects and texts, into which a
+   *     recipient's values are filled too
    */
-  Checked stored(Object content, List<String> laterSubjects);
+  Checked stored(Object content, List<LaterContent> later);
 
-  /**
-   * The subjects a create request gives its reminders and thank-you: a variable they use goes into
-   * a header of those emails, as one the invitation's subject uses goes into the invitation's.
-   */
-  static List<String> laterSubjects(CreateSendoutRequest request) {
-    List<String> subjects = new ArrayList<>();
+  /** The own subjects and texts a create request gives its reminders and thank-you. */
+  static List<LaterContent> later(CreateSendoutRequest request) {
+    List<LaterContent> later = new ArrayList<>();
     if (request.reminders() != null) {
-      for (CreateSendoutRequest.Reminder reminder : request.reminders()) {
-        if (reminder != null && reminder.subject() != null) {
-          subjects.add(reminder.subject());
+      for (int i = 0; i < request.reminders().size(); i++) {
+        CreateSendoutRequest.Reminder reminder = request.reminders().get(i);
+        if (reminder != null) {
+          later.add(new LaterContent("/reminders/" + i, reminder.subject(), reminder.text()));
         }
       }
     }
-    if (request.thankYou() != null && request.thankYou().subject() != null) {
-      subjects.add(request.thankYou().subject());
+    if (request.thankYou() != null) {
+      later.add(
+          new LaterContent("/thankYou", request.thankYou().subject(), request.thankYou().text()));
     }
-    return subjects;
+    return later;
   }
 
   /** A content whose fields have been checked: its recipients are checked against it. */

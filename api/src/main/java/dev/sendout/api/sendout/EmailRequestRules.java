@@ -16,6 +16,7 @@ import dev.sendout.core.channel.email.EmailAddress;
 import dev.sendout.core.channel.email.EmailContent;
 import dev.sendout.core.channel.email.Substitutions;
 import dev.sendout.core.content.Template;
+import dev.sendout.core.sendout.SendoutStore.LaterContent;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
 import java.util.LinkedHashSet;
@@ -60,7 +61,7 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
             request.subject(),
             request.text(),
             request.html()),
-        ChannelRequestRules.laterSubjects(request));
+        ChannelRequestRules.later(request));
   }
 
   @Override
@@ -69,8 +70,8 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
   }
 
   @Override
-  public Checked stored(Object content, List<String> laterSubjects) {
-    return checked((EmailContent) content, laterSubjects);
+  public Checked stored(Object content, List<LaterContent> later) {
+    return checked((EmailContent) content, later);
   }
 
   /**
@@ -78,9 +79,9 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
    * subject and of the reminders' and thank-you's, since SendGrid fills each in from the same
    * values. A line break in one would start a header of its own.
    */
-  private static CheckedEmail checked(EmailContent content, List<String> laterSubjects) {
+  private static CheckedEmail checked(EmailContent content, List<LaterContent> later) {
     Set<String> inHeader = new LinkedHashSet<>(Template.names(content.subject()));
-    inHeader.addAll(Template.names(laterSubjects.toArray(String[]::new)));
+    later.forEach(part -> inHeader.addAll(Template.names(part.subject())));
     return new CheckedEmail(content, inHeader);
   }
 

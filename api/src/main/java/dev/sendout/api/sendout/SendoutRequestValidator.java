@@ -10,6 +10,7 @@ import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.content.Template;
 import dev.sendout.core.reminder.Reminder;
 import dev.sendout.core.response.ThankYou;
+import dev.sendout.core.sendout.SendoutStore.LaterContent;
 import dev.sendout.core.window.DeliveryWindow;
 import dev.sendout.core.window.TimeZones;
 import dev.sendout.workflows.sendout.Channel;
@@ -156,14 +157,14 @@ public class SendoutRequestValidator {
    * SMS, a message that fits. Duplicates are looked for within the request only.
    *
    * @param content the sendout's {@link EmailContent} or {@link SmsContent}
-   * @param laterSubjects the subjects of its reminders and thank-you, where given
+   * @param later its reminders' and thank-you's own subjects and texts
    */
   public void validateRecipients(
-      Channel channel, Object content, List<String> laterSubjects, List<Recipient> recipients) {
+      Channel channel, Object content, List<LaterContent> later, List<Recipient> recipients) {
     Problems problems = new Problems();
     List<Recipient> list = recipientList(recipients, problems);
     if (list != null) {
-      rules.get(channel).stored(content, laterSubjects).recipients(list, problems);
+      rules.get(channel).stored(content, later).recipients(list, problems);
     }
     problems.throwIfAny();
   }

@@ -13,9 +13,11 @@ import dev.sendout.core.channel.sms.PhoneNumbers;
 import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.channel.sms.SmsSegments;
 import dev.sendout.core.content.Template;
+import dev.sendout.core.sendout.SendoutStore.LaterContent;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -68,7 +70,11 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
     notUsed("/html", request.html(), Channel.SMS, problems);
     String text = request.text();
     boolean textFits = smsText(text, problems);
-    return new CheckedSms(from == null ? null : from.senderId(), text, textFits ? text : null);
+    return new CheckedSms(
+        from == null ? null : from.senderId(),
+        text,
+        textFits ? text : null,
+        ChannelRequestRules.later(request));
   }
 
   @Override
@@ -77,14 +83,14 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
   }
 
   @Override
-  public Checked stored(Object content, List<String> laterSubjects) {
+  public Checked stored(Object content, List<LaterContent> later) {
     var sms = (SmsContent) content;
-    return new CheckedSms(sms.senderId(), sms.text(), sms.text());
+    return new CheckedSms(sms.senderId(), sms.text(), sms.text(), later);
   }
 
   /**
    * An SMS content whose recipients are checked by rendering each one's message, which adds up what
-   * the sendout costs.
+   * the sendout costs, and each one's reminders and thank-you that have a text of their own.
    */
   private static final class CheckedSms implements Checked {
     private final String senderId;
@@ -93,12 +99,14 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
     /** The text to render for each recipient, or null when it cannot be rendered. */
     private final String renderable;
 
+    private final List<LaterContent> later;
     private final SmsCost cost = new SmsCost();
 
-    CheckedSms(String senderId, String text, String renderable) {
+    CheckedSms(String senderId, String text, String renderable, List<LaterContent> later) {
       this.senderId = senderId;
       this.text = text;
       this.renderable = renderable;
+      this.later = later;
     }
 
     @Override
@@ -106,6 +114,13 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
       // Read once, rendered for each recipient.
       Template template = renderable == null ? null : Template.lenient(renderable);
       Set<String> variables = template == null ? Set.of() : template.names();
+      // A later text over the limit as written is refused by the reminder checks, not rendered.
+      Map<String, Template> laterTexts = new LinkedHashMap<>();
+      for (LaterContent part : later) {
+        if (part.text() != null && part.text().length() <= MAX_SMS_TEXT_LENGTH) {
+          laterTexts.put(part.at() + "/text", Template.lenient(part.text()));
+        }
+      }
       RecipientChecks.check(
           recipients,
           ADDRESSING,
@@ -113,28 +128,40 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
           Set.of(),
           problems,
           (at, r, complete) -> {
-            if (template != null && complete) {
-              rendered(
-                  at,
-                  template.render(
-                      r.variables() == null ? Map.of() : r.variables(), UnaryOperator.identity()),
-                  problems);
+            if (template == null || !complete) {
+              return;
             }
+            Map<String, String> values = r.variables() == null ? Map.of() : r.variables();
+            String rendered = template.render(values, UnaryOperator.identity());
+            if (fits(at, "text", rendered, problems)) {
+              cost.add(SmsSegments.of(rendered));
+            }
+            // A later part's variables are among the invitation's, so this recipient has them all.
+            laterTexts.forEach(
+                (where, text) ->
+                    fits(
+                        at,
+                        "the text of " + where,
+                        text.render(values, UnaryOperator.identity()),
+                        problems));
           });
     }
 
-    private void rendered(String at, String rendered, Problems problems) {
+    /** Whether a recipient's text, rendered, can be sent; if not, says why at {@code at}. */
+    private static boolean fits(String at, String which, String rendered, Problems problems) {
       if (rendered.length() > MAX_SMS_TEXT_LENGTH) {
         problems.add(
             at,
-            ("text becomes %d characters with this recipient's variables; an SMS text is at most"
+            ("%s becomes %d characters with this recipient's variables; an SMS text is at most"
                     + " %d characters")
-                .formatted(rendered.length(), MAX_SMS_TEXT_LENGTH));
-      } else if (rendered.isBlank()) {
-        problems.add(at, "text becomes blank with this recipient's variables");
-      } else {
-        cost.add(SmsSegments.of(rendered));
+                .formatted(which, rendered.length(), MAX_SMS_TEXT_LENGTH));
+        return false;
       }
+      if (rendered.isBlank()) {
+        problems.add(at, which + " becomes blank with this recipient's variables");
+        return false;
+      }
+      return true;
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.sendout.api.tenant.TenantSendouts;
 import dev.sendout.core.channel.Channels;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.SendoutStore.LaterContent;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.CombinedAdditions;
 import dev.sendout.core.support.DuplicateExternalIdException;
@@ -100,7 +101,7 @@ public class AddRecipientsService {
     Target sendout = target(tenant, id);
     String by = SupportService.actor(request.by());
     validator.validateRecipients(
-        sendout.channel(), sendout.content(), sendout.laterSubjects(), request.recipients());
+        sendout.channel(), sendout.content(), sendout.later(), request.recipients());
     takeRecipients(tenant, id, idempotencyKey, request.recipients().size());
     List<NewSendout.Recipient> recipients =
         request.recipients().stream()
@@ -139,7 +140,7 @@ public class AddRecipientsService {
             charset,
             recipients -> {
               validator.validateRecipients(
-                  sendout.channel(), sendout.content(), sendout.laterSubjects(), recipients);
+                  sendout.channel(), sendout.content(), sendout.later(), recipients);
               if (!replay) {
                 limits.takeRecipients(tenant, recipients.size());
               }
@@ -275,7 +276,7 @@ public class AddRecipientsService {
       String tenantId,
       Channel channel,
       Object content,
-      List<String> laterSubjects,
+      List<LaterContent> later,
       String timeZone) {}
 
   private Target target(Tenant tenant, UUID id) {
@@ -289,7 +290,7 @@ public class AddRecipientsService {
             sendout.tenantId(),
             sendout.channel(),
             sendouts.content(id, channels.of(sendout.channel()).contentType()),
-            sendouts.laterSubjects(id),
+            sendouts.laterContents(id),
             sendout.timeZone());
     targets.put(id, target);
     return target;

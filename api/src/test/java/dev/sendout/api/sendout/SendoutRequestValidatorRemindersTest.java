@@ -11,6 +11,8 @@ import dev.sendout.api.sendout.CreateSendoutRequest.Reminder;
 import dev.sendout.api.sendout.CreateSendoutRequest.Sender;
 import dev.sendout.api.sendout.CreateSendoutRequest.ThankYou;
 import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.channel.sms.SmsContent;
+import dev.sendout.core.sendout.SendoutStore.LaterContent;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
 import java.time.Instant;
@@ -183,10 +185,40 @@ class SendoutRequestValidatorRemindersTest {
     assertThatThrownBy(
             () ->
                 validator.validateRecipients(
-                    Channel.EMAIL, stored, List.of("Still time: {{surveyUrl}}"), List.of(broken)))
+                    Channel.EMAIL,
+                    stored,
+                    List.of(new LaterContent("/reminders/0", "Still time: {{surveyUrl}}", null)),
+                    List.of(broken)))
         .isInstanceOfSatisfying(
             ApiProblem.class, p -> assertThat(p.errors()).containsExactly(lineBreak));
     validator.validateRecipients(Channel.EMAIL, stored, List.of(), List.of(broken));
+  }
+
+  @Test
+  void anSmsReminderTextThatARecipientsValuesMakeTooLongIsRefusedForThatRecipientNotFailedAtSend() {
+    // 999 characters as written; with a first name of 20 letters, 1,006 once filled in.
+    String text = "x".repeat(985) + " {{firstName}}";
+    var longName =
+        new Recipient(null, "+12015550123", null, Map.of("firstName", "A".repeat(20)), null, null);
+    var tooLong =
+        new FieldProblem(
+            "/recipients/0",
+            "the text of /reminders/0/text becomes 1006 characters with this recipient's"
+                + " variables; an SMS text is at most 1000 characters");
+
+    var request = sms(List.of(new Reminder("P3D", null, text, null)));
+    assertThat(problems(withRecipients(request, longName))).containsExactly(tooLong);
+    assertThat(validator.validate(request).reminders()).hasSize(1);
+    var stored = new SmsContent("SurveyCo", "Hi {{firstName}}", null, 1, 1);
+    assertThatThrownBy(
+            () ->
+                validator.validateRecipients(
+                    Channel.SMS,
+                    stored,
+                    List.of(new LaterContent("/reminders/0", null, text)),
+                    List.of(longName)))
+        .isInstanceOfSatisfying(
+            ApiProblem.class, p -> assertThat(p.errors()).containsExactly(tooLong));
   }
 
   private static CreateSendoutRequest withRecipients(CreateSendoutRequest r, Recipient recipient) {

@@ -379,6 +379,30 @@ class SupportApiTest {
   }
 
   @Test
+  void anAddedRecipientsVariableInAStoredRemindersSubjectMustBeOneLine() {
+    Reply created =
+        post(
+            "/v1/sendouts",
+            """
+            {"channel":"EMAIL","from":{"email":"surveys@example.com"},"subject":"Hello",
+             "text":"Take it: {{surveyUrl}}",
+             "reminders":[{"after":"P3D","subject":"Still time: {{surveyUrl}}"}],
+             "recipients":[{"email":"ann@example.com","variables":{"surveyUrl":"https://s/1"}}]}""");
+    assertThat(created.status()).as(created.body().toString()).isEqualTo(202);
+    UUID id = UUID.fromString(created.body().path("id").asString());
+
+    Reply added =
+        addRecipients(
+            id,
+            "[{\"email\":\"bo@example.com\",\"variables\":{\"surveyUrl\":\"https://s/2\\r\\nBcc: x@evil.example\"}}]");
+
+    assertThat(added.status()).isEqualTo(400);
+    assertThat(added.body().path("errors").get(0).path("pointer").asString())
+        .isEqualTo("/recipients/0/variables/surveyUrl");
+    assertThat(recipientCount(id)).isOne();
+  }
+
+  @Test
   void anAddressRepeatedInAnUploadIsThatLinesProblemNamingTheFirstByItsLine() {
     UUID id = emailSendout();
 

@@ -156,28 +156,31 @@ public class SendoutStore {
   }
 
   /**
-   * The subjects the sendout's reminders and thank-you give, in that order: whatever variables they
-   * use go into those emails' headers.
+   * A reminder's or the thank-you's own subject and text, either null where it gives none: a
+   * recipient's values are filled into them too.
+   *
+   * @param at where the create request gave it, such as {@code /reminders/0} or {@code /thankYou}
    */
-  public List<String> laterSubjects(UUID id) {
+  public record LaterContent(String at, String subject, String text) {}
+
+  /** The sendout's reminders' and thank-you's own subjects and texts, in that order. */
+  public List<LaterContent> laterContents(UUID id) {
     var row =
         db.select(SENDOUT.REMINDERS, SENDOUT.THANK_YOU)
             .from(SENDOUT)
             .where(SENDOUT.ID.eq(id))
             .fetchSingle();
-    List<String> subjects = new ArrayList<>();
-    for (Reminder reminder : ReminderWaves.reminders(row.value1())) {
-      if (reminder.subject() != null) {
-        subjects.add(reminder.subject());
-      }
+    List<LaterContent> later = new ArrayList<>();
+    List<Reminder> reminders = ReminderWaves.reminders(row.value1());
+    for (int i = 0; i < reminders.size(); i++) {
+      later.add(
+          new LaterContent("/reminders/" + i, reminders.get(i).subject(), reminders.get(i).text()));
     }
     if (row.value2() != null) {
-      String thanks = Json.read(row.value2(), ThankYou.class).subject();
-      if (thanks != null) {
-        subjects.add(thanks);
-      }
+      ThankYou thanks = Json.read(row.value2(), ThankYou.class);
+      later.add(new LaterContent("/thankYou", thanks.subject(), thanks.text()));
     }
-    return subjects;
+    return later;
   }
 
   private static void putIfGiven(Map<String, Object> content, String part, String value) {
