@@ -65,12 +65,41 @@ public class EmailDeliveryActivities implements DeliveryActivities {
           for (OutgoingMessage message : claimed) {
             byContent.computeIfAbsent(message.content(), k -> new ArrayList<>()).add(message);
           }
-          byContent.forEach(
-              (key, messages) -> {
-                EmailContent content = sendouts.content(sendoutId, key, EmailContent.class);
-                settle(messages, sendGrid.send(content, messages));
-              });
+          List<List<OutgoingMessage>> groups = new ArrayList<>(byContent.values());
+          List<ContentKey> keys = new ArrayList<>(byContent.keySet());
+          for (int i = 0; i < groups.size(); i++) {
+            EmailContent content;
+            try {
+              content = sendouts.content(sendoutId, keys.get(i), EmailContent.class);
+            } catch (RuntimeException e) {
+              throw giveBack(groups.subList(i, groups.size()), e);
+            }
+            try {
+              settle(groups.get(i), sendGrid.send(content, groups.get(i)));
+            } catch (RuntimeException e) {
+              // This group's own outcome is recorded (or, if recording it failed, in doubt).
+              throw giveBack(groups.subList(i + 1, groups.size()), e);
+            }
+          }
         });
+  }
+
+  /**
+   * Unclaims the groups of a batch that were claimed but never sent because a request before them
+   * failed (a 429 or 5xx that the retry waits out, or the store away), so that the retry sends
+   * them: left claimed, the retry would find them in flight and make them UNCONFIRMED, as if
+   * SendGrid might have taken them.
+   */
+  private RuntimeException giveBack(List<List<OutgoingMessage>> unsent, RuntimeException failure) {
+    List<UUID> ids = unsent.stream().flatMap(List::stream).map(OutgoingMessage::id).toList();
+    if (!ids.isEmpty()) {
+      try {
+        deliveries.unclaim(ids, "Not sent: an earlier request of its batch failed");
+      } catch (RuntimeException e) {
+        failure.addSuppressed(e); // left claimed: the retry settles them as in doubt
+      }
+    }
+    return failure;
   }
 
   private void settle(List<OutgoingMessage> claimed, SendOutcome outcome) {

@@ -4,6 +4,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.FAILED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
@@ -23,8 +25,11 @@ import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -35,6 +40,8 @@ import org.springframework.test.context.DynamicPropertySource;
 class EmailDeliveryActivitiesTest extends DeliveryActivitiesTestBase<EmailDeliveryActivities> {
 
   private static final WireMockServer sendGrid = startedProvider();
+
+  @Autowired DSLContext db;
 
   @DynamicPropertySource
   static void sendGridAddress(DynamicPropertyRegistry registry) {
@@ -124,6 +131,34 @@ class EmailDeliveryActivitiesTest extends DeliveryActivitiesTestBase<EmailDelive
     sendGridAnswers(202, "X-Message-Id", "sg-2");
     assertThat(delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 2)))
         .isEqualTo(new SendTally(2, 0, 0));
+  }
+
+  @Test
+  void aBatchOfTwoContentsWhoseFirstRequestFailsGivesTheSecondBackForTheRetryToSend() {
+    UUID id = releasedSendout(5);
+    // Messages 3 and 4 are the first reminder's: their own SendGrid request, after the
+    // invitations'.
+    db.update(SENDOUT)
+        .set(SENDOUT.REMINDERS, JSONB.valueOf("[{\"after\":\"P3D\",\"subject\":\"Reminder\"}]"))
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+    db.update(MESSAGE)
+        .set(MESSAGE.REMINDER_INDEX, (short) 0)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.SEQ.ge(3))
+        .execute();
+    sendGridAnswers(503, "X-Ignored", "x");
+
+    assertThatThrownBy(() -> delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 5)))
+        .isInstanceOf(ActivityFailure.class);
+    sendGrid.verify(1, postRequestedFor(urlEqualTo("/v3/mail/send")));
+
+    sendGridAnswers(202, "X-Message-Id", "sg-2");
+    // Left claimed, the reminders would have been taken for in flight and made UNCONFIRMED.
+    assertThat(delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 5)))
+        .isEqualTo(new SendTally(5, 0, 0));
+    assertThat(all(id)).extracting(StoredMessage::status).containsOnly(ACCEPTED);
+    sendGrid.verify(3, postRequestedFor(urlEqualTo("/v3/mail/send")));
   }
 
   @Test
