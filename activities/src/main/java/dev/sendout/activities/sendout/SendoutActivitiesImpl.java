@@ -59,6 +59,12 @@ public class SendoutActivitiesImpl implements SendoutActivities {
   }
 
   @Override
+  public int dropWave(DropWave input) {
+    return StoreCall.classified(
+        () -> waves.drop(UUID.fromString(input.sendoutId()), input.messages()));
+  }
+
+  @Override
   public Released release(ReleaseSendout input) {
     UUID id = UUID.fromString(input.sendoutId());
     if (input.releaseId() == null) {

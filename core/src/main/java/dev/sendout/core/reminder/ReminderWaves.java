@@ -198,6 +198,26 @@ public class ReminderWaves {
         .execute();
   }
 
+  /**
+   * Drops a wave the workflow will not send, made while support staff cancelled the reminders or
+   * the survey closed: its messages still QUEUED are CANCELLED, and no next wave is shown.
+   * Idempotent. Returns how many it cancelled.
+   */
+  @Transactional
+  public int drop(UUID sendoutId, SeqRange wave) {
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    db.query("update sendout set next_reminder_at = null where id = {0}", DSL.val(sendoutId))
+        .execute();
+    return db.query(
+            """
+            update message set status = 'CANCELLED', finished_at = {0},
+                   last_error = 'Reminders stopped while this wave was made'
+             where sendout_id = {1} and seq >= {2} and seq < {3} and status = 'QUEUED'
+            """,
+            DSL.val(now), DSL.val(sendoutId), DSL.val(wave.fromSeq()), DSL.val(wave.toSeq()))
+        .execute();
+  }
+
   /** The reminders stored on the sendout; none when it has none. */
   public static List<Reminder> reminders(JSONB json) {
     if (json == null) {

@@ -54,6 +54,12 @@ public interface SendoutActivities {
   int close(CloseSendout input);
 
   /**
+   * Cancels the QUEUED messages of a wave that {@link #remind} made while the reminders were
+   * cancelled or the survey closed, which the workflow therefore does not send. Idempotent.
+   */
+  int dropWave(DropWave input);
+
+  /**
    * The one SendGrid call of an email sendout's only batch, made as a local activity in the
    * workflow task that starts the batch ({@code local-small-send}); it sends exactly as the email
    * delivery activity does ({@link dev.sendout.workflows.batch.DeliveryActivities#sendBatch}). It
@@ -79,6 +85,8 @@ public interface SendoutActivities {
   record ReminderWave(SeqRange messages, Instant nextAt, int nextIndex) {}
 
   record CloseSendout(String sendoutId) {}
+
+  record DropWave(String sendoutId, SeqRange messages) {}
 
   /**
    * @param releaseId names a release within delivery windows, so that a retry answers as the

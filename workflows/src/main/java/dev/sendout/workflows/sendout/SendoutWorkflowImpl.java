@@ -119,6 +119,14 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   static final String UNDO_REFUSED_ACKNOWLEDGE = "undo-refused-acknowledge";
 
+  /**
+   * From version 1 a reminder wave made while the reminders were cancelled or the survey closed
+   * (the support action or the close came during the store call) is dropped in the store, not left
+   * QUEUED for the watchdog to hand back and send. Asked only there, so histories without such a
+   * wave replay as they ran.
+   */
+  static final String DROP_STOPPED_WAVE = "drop-stopped-wave";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -404,7 +412,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       return;
     }
     if (reminders.stopped()) {
-      return; // cancelled or closed while the store call ran
+      // Cancelled or closed while the store call ran: the wave it made is not sent. Left QUEUED,
+      // its messages would be flagged NOT_RELEASED and handed back by the watchdog, and sent.
+      if (wave.messages() != null
+          && Workflow.getVersion(DROP_STOPPED_WAVE, Workflow.DEFAULT_VERSION, 1) == 1) {
+        store.dropWave(new SendoutActivities.DropWave(start.sendoutId(), wave.messages()));
+      }
+      return;
     }
     reminders = reminders.next(wave.nextAt(), wave.nextIndex(), sent);
     if (wave.messages() != null && plan.add(wave.messages())) {

@@ -211,6 +211,15 @@ final class FakeActivities {
       return 0;
     }
 
+    /** The waves the workflow dropped, made while its reminders stopped. */
+    final List<SeqRange> dropped = new CopyOnWriteArrayList<>();
+
+    @Override
+    public int dropWave(DropWave input) {
+      dropped.add(input.messages());
+      return input.messages().size();
+    }
+
     @Override
     public ActionApplied applyAction(ApplyAction input) {
       String note = input.action().note();

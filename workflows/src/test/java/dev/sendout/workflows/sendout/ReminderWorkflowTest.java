@@ -228,6 +228,29 @@ class ReminderWorkflowTest {
   }
 
   @Test
+  void aWaveMadeWhileTheRemindersWereCancelledIsDroppedNotLeftQueued(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 2, THREE_REMINDERS);
+    StartSendout start = sendout(now(env).plusSeconds(60), 2, 3, null, 2000);
+    SendoutWorkflow workflow = stub(client, options, start);
+    // Support staff cancel the reminders while the store call that makes the first wave runs.
+    store.onWave =
+        range -> {
+          store.onWave = r -> {};
+          client
+              .newWorkflowStub(SendoutWorkflow.class, SendoutWorkflow.workflowId(start.sendoutId()))
+              .cancelReminders(new SupportAction("ann", "enough"));
+        };
+
+    SendTally tally = workflow.run(start);
+
+    SeqRange firstWave = store.waves.values().iterator().next().messages();
+    assertThat(store.dropped).containsExactly(firstWave);
+    assertThat(delivery.messages).doesNotContainKeys(firstWave.fromSeq());
+    assertThat(tally.accepted()).as("the 2 invitations only").isEqualTo(2);
+  }
+
+  @Test
   void theScheduleAndASkipCarryOnAcrossContinuesAsNew(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 3, THREE_REMINDERS);
