@@ -276,6 +276,28 @@ class ReceiptStoreTest extends StoreTest {
   }
 
   @Test
+  void anEventWithANulOrFieldsTooWideForTheirColumnsIsStoredAndAppliedWithTheOthersOfItsCall() {
+    Sent s = sent(3);
+    String nul = ",\"type\":\"bounce\",\"reason\":\"550 \\u0000 no such user\",\"x\\u0000\":1";
+    String wide =
+        event("delivered", s.get(1), "").replace("\"x.filterdrecv", "\"" + "x".repeat(300) + ".f");
+
+    // Postgres refused the NUL and the widths, and with them the whole call, again at every retry.
+    var ingested =
+        ingest(
+            event("bounce", s.get(0), nul),
+            wide,
+            event("delivered", s.get(2), "").replace("\"delivered\"", "\"" + "e".repeat(40) + "\""),
+            event("delivered", s.get(2), ""));
+
+    assertThat(ingested.received()).isEqualTo(4);
+    assertThat(reread(s.get(0)).status()).isEqualTo(BOUNCED);
+    assertThat(reread(s.get(0)).lastError()).isEqualTo("bounce: 550 \uFFFD no such user");
+    assertThat(reread(s.get(1)).status()).isEqualTo(DELIVERED);
+    assertThat(reread(s.get(2)).status()).isEqualTo(DELIVERED);
+  }
+
+  @Test
   void atTheDeadlineAcceptedMessagesBecomeUnconfirmedAndALateReceiptStillSettlesThem() {
     Sent s = sent(3);
     ingest(event("delivered", s.get(0), ""));

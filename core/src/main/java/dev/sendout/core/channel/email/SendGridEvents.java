@@ -5,6 +5,9 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.sendout.core.content.Sha256;
 import dev.sendout.core.receipt.Receipt;
 import dev.sendout.core.receipt.Receipt.Effect;
@@ -31,6 +34,11 @@ public final class SendGridEvents {
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final int MAX_REASON_LENGTH = 500;
+
+  /** The widths of the receipt's {@code event_type} and {@code provider_message_id} columns. */
+  private static final int MAX_TYPE_LENGTH = 32;
+
+  private static final int MAX_PROVIDER_ID_LENGTH = 255;
   private static final long FIRST_STORABLE = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
   private static final long LAST_STORABLE = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
 
@@ -61,8 +69,8 @@ public final class SendGridEvents {
           throw new MalformedEventsException("The body is not valid JSON");
         }
         long start = parser.currentTokenLocation().getByteOffset();
-        JsonNode event = JSON.readTree(parser);
-        if (!event.isObject() || !event.path("event").isTextual()) {
+        JsonNode parsed = JSON.readTree(parser);
+        if (!parsed.isObject() || !parsed.path("event").isTextual()) {
           throw new MalformedEventsException(
               "Event " + receipts.size() + " is not an object with an \"event\"");
         }
@@ -71,6 +79,8 @@ public final class SendGridEvents {
             start < 0 || end < 0
                 ? null
                 : new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+        // A NUL can only come escaped: JSON has no raw control characters in its strings.
+        JsonNode event = text == null || text.contains("\\u0000") ? withoutNul(parsed) : parsed;
         String payload = text == null || text.contains("\\u") ? write(event) : text;
         receipts.add(receipt(event, payload));
         next = parser.nextToken();
@@ -84,12 +94,17 @@ public final class SendGridEvents {
   private static Receipt receipt(JsonNode event, String payload) {
     String type = event.get("event").asText();
     String sgMessageId = text(event, "sg_message_id");
+    String providerMessageId = sgMessageId == null ? null : sgMessageId.split("\\.", 2)[0];
     return new Receipt(
         PROVIDER,
         eventId(event),
-        type,
+        // Only known types have an effect, and they are short; a longer one is kept cut to fit.
+        type.length() <= MAX_TYPE_LENGTH ? type : type.substring(0, MAX_TYPE_LENGTH),
         uuid(text(event, "message_id")),
-        sgMessageId == null ? null : sgMessageId.split("\\.", 2)[0],
+        // Ours are 22 characters; one that does not fit the column is none of ours.
+        providerMessageId == null || providerMessageId.length() > MAX_PROVIDER_ID_LENGTH
+            ? null
+            : providerMessageId,
         text(event, "email"),
         occurredAt(event.path("timestamp")),
         effect(type),
@@ -194,6 +209,34 @@ public final class SendGridEvents {
     } catch (IllegalArgumentException notOurs) {
       return null;
     }
+  }
+
+  /**
+   * The event with every U+0000 in its strings and field names replaced by U+FFFD: Postgres keeps
+   * no NUL in text nor in {@code jsonb}, and one event that held one (in a bounce's reason, say)
+   * made the whole webhook call a 400 that every redelivery met again, losing the other receipts of
+   * the call with it.
+   */
+  private static JsonNode withoutNul(JsonNode node) {
+    if (node.isTextual()) {
+      String text = node.textValue();
+      return text.indexOf('\u0000') < 0 ? node : TextNode.valueOf(text.replace('\u0000', '\uFFFD'));
+    }
+    if (node.isArray()) {
+      ArrayNode copy = JSON.createArrayNode();
+      node.forEach(element -> copy.add(withoutNul(element)));
+      return copy;
+    }
+    if (node.isObject()) {
+      ObjectNode copy = JSON.createObjectNode();
+      node.fields()
+          .forEachRemaining(
+              field ->
+                  copy.set(
+                      field.getKey().replace('\u0000', '\uFFFD'), withoutNul(field.getValue())));
+      return copy;
+    }
+    return node;
   }
 
   private static String write(JsonNode event) {
