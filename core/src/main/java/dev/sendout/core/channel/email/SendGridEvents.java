@@ -5,12 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.node.TextNode;
 import dev.sendout.core.content.Sha256;
 import dev.sendout.core.receipt.Receipt;
 import dev.sendout.core.receipt.Receipt.Effect;
+import dev.sendout.core.receipt.ReceiptPayloads;
 import dev.sendout.core.suppression.SuppressionReason;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -54,9 +52,8 @@ public final class SendGridEvents {
   /**
    * The receipts of a webhook body. Each keeps its event's text from the body as its payload,
    * without writing the parsed event out again in Java, unless offsets into the body do not apply
-   * (it is not UTF-8) or the text has a backslash-u escape: Postgres's {@code jsonb} refuses an
-   * escaped lone surrogate (an emoji cut in half in a bounce reason, say), which Jackson decodes
-   * and the driver then sends as {@code ?}.
+   * (it is not UTF-8) or the text has a backslash-u escape that Postgres would refuse ({@link
+   * ReceiptPayloads}).
    */
   public static List<Receipt> parse(byte[] body) {
     try (JsonParser parser = JSON.createParser(body)) {
@@ -79,9 +76,8 @@ public final class SendGridEvents {
             start < 0 || end < 0
                 ? null
                 : new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8);
-        // A NUL can only come escaped: JSON has no raw control characters in its strings.
-        JsonNode event = text == null || text.contains("\\u0000") ? withoutNul(parsed) : parsed;
-        String payload = text == null || text.contains("\\u") ? write(event) : text;
+        JsonNode event = ReceiptPayloads.storable(parsed, text);
+        String payload = ReceiptPayloads.payload(text, event);
         receipts.add(receipt(event, payload));
         next = parser.nextToken();
       }
@@ -209,34 +205,6 @@ public final class SendGridEvents {
     } catch (IllegalArgumentException notOurs) {
       return null;
     }
-  }
-
-  /**
-   * The event with every U+0000 in its strings and field names replaced by U+FFFD: Postgres keeps
-   * no NUL in text nor in {@code jsonb}, and one event that held one (in a bounce's reason, say)
-   * made the whole webhook call a 400 that every redelivery met again, losing the other receipts of
-   * the call with it.
-   */
-  private static JsonNode withoutNul(JsonNode node) {
-    if (node.isTextual()) {
-      String text = node.textValue();
-      return text.indexOf('\u0000') < 0 ? node : TextNode.valueOf(text.replace('\u0000', '\uFFFD'));
-    }
-    if (node.isArray()) {
-      ArrayNode copy = JSON.createArrayNode();
-      node.forEach(element -> copy.add(withoutNul(element)));
-      return copy;
-    }
-    if (node.isObject()) {
-      ObjectNode copy = JSON.createObjectNode();
-      node.fields()
-          .forEachRemaining(
-              field ->
-                  copy.set(
-                      field.getKey().replace('\u0000', '\uFFFD'), withoutNul(field.getValue())));
-      return copy;
-    }
-    return node;
   }
 
   private static String write(JsonNode event) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sendout.core.receipt.Receipt;
 import dev.sendout.core.receipt.Receipt.Effect;
+import dev.sendout.core.receipt.ReceiptPayloads;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
@@ -64,6 +65,9 @@ public final class VonageStatuses {
     JsonNode status;
     try {
       status = JSON.readTree(json);
+      if (status != null) {
+        status = ReceiptPayloads.storable(status, json);
+      }
     } catch (IOException e) {
       throw new MalformedStatusException("The body is not a Vonage message status");
     }
@@ -87,7 +91,7 @@ public final class VonageStatuses {
         timestamp,
         effect(type),
         reason(type, status.get("error")),
-        json,
+        ReceiptPayloads.payload(json, status),
         null);
   }
 

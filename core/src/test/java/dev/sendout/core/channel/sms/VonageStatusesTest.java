@@ -109,6 +109,23 @@ class VonageStatusesTest extends StoreTest {
   }
 
   @Test
+  void aStatusWithAnEscapedNulOrLoneSurrogateIsStoredAndApplied() {
+    List<StoredMessage> s = sent(2, true);
+
+    // Postgres refused both, so the status was a 400 at every one of Vonage's retries.
+    ingest(
+        status(s.get(0), "rejected", "2026-11-29T12:00:01.000Z")
+            .replace("Number unreachable", "Number \\u0000unreachable"));
+    ingest(
+        status(s.get(1), "rejected", "2026-11-29T12:00:01.000Z")
+            .replace("Number unreachable", "Number unreachable \\ud83d"));
+
+    assertThat(reread(s.get(0)).status()).isEqualTo(FAILED);
+    assertThat(reread(s.get(0)).lastError()).isEqualTo("rejected: 1320 Number \uFFFDunreachable");
+    assertThat(reread(s.get(1)).status()).isEqualTo(FAILED);
+  }
+
+  @Test
   void aStatusThatOvertakesOurOwnRecordOfTheAcceptanceIsKept() {
     StoredMessage m = sent(1, false).get(0);
 

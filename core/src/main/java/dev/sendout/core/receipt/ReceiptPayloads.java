@@ -1,0 +1,69 @@
+package dev.sendout.core.receipt;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+
+/**
+ * What Postgres can store of a provider's event, which is kept as it came ({@code jsonb}) and read
+ * for text columns (a bounce's reason becomes the message's {@code last_error}). Postgres keeps no
+ * NUL in text nor in {@code jsonb}, and its {@code jsonb} refuses an escaped lone surrogate (an
+ * emoji cut in half in a bounce reason, say): one such event made the store refuse its whole
+ * webhook call, a 400 that every redelivery met again.
+ */
+public final class ReceiptPayloads {
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private ReceiptPayloads() {}
+
+  /**
+   * The event, with every U+0000 in its strings and field names replaced by U+FFFD when its text
+   * (null when unknown) may hold one: JSON has no raw control characters in its strings, so a NUL
+   * comes only escaped.
+   */
+  public static JsonNode storable(JsonNode event, String text) {
+    return text == null || text.contains("\\u0000") ? withoutNul(event) : event;
+  }
+
+  /**
+   * The text to store for the event: its own, unless that is unknown or has a backslash-u escape,
+   * which is then written out again from the {@link #storable} event. Jackson decodes an escaped
+   * lone surrogate, and the driver sends it as {@code ?}.
+   */
+  public static String payload(String text, JsonNode storable) {
+    if (text != null && !text.contains("\\u")) {
+      return text;
+    }
+    try {
+      return JSON.writeValueAsString(storable);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("A parsed event can always be written", e);
+    }
+  }
+
+  private static JsonNode withoutNul(JsonNode node) {
+    if (node.isTextual()) {
+      String text = node.textValue();
+      return text.indexOf('\u0000') < 0 ? node : TextNode.valueOf(text.replace('\u0000', '\uFFFD'));
+    }
+    if (node.isArray()) {
+      ArrayNode copy = JSON.createArrayNode();
+      node.forEach(element -> copy.add(withoutNul(element)));
+      return copy;
+    }
+    if (node.isObject()) {
+      ObjectNode copy = JSON.createObjectNode();
+      node.fields()
+          .forEachRemaining(
+              field ->
+                  copy.set(
+                      field.getKey().replace('\u0000', '\uFFFD'), withoutNul(field.getValue())));
+      return copy;
+    }
+    return node;
+  }
+}
