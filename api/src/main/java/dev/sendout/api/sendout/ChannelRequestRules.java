@@ -55,13 +55,15 @@ interface ChannelRequestRules {
       for (int i = 0; i < request.reminders().size(); i++) {
         CreateSendoutRequest.Reminder reminder = request.reminders().get(i);
         if (reminder != null) {
-          later.add(new LaterContent("/reminders/" + i, reminder.subject(), reminder.text()));
+          later.add(
+              new LaterContent(
+                  "/reminders/" + i, reminder.subject(), reminder.text(), reminder.html()));
         }
       }
     }
     if (request.thankYou() != null) {
-      later.add(
-          new LaterContent("/thankYou", request.thankYou().subject(), request.thankYou().text()));
+      var thanks = request.thankYou();
+      later.add(new LaterContent("/thankYou", thanks.subject(), thanks.text(), thanks.html()));
     }
     return later;
   }

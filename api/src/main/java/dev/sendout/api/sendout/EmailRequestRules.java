@@ -22,7 +22,11 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /** What an email sendout's request must hold: a sender address, a subject and a body. */
 record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelRequestRules {
@@ -77,23 +81,43 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
   /**
    * The content, with the variables whose values go into a header: those of the invitation's
    * subject and of the reminders' and thank-you's, since SendGrid fills each in from the same
-   * values. A line break in one would start a header of its own.
+   * values. A line break in one would start a header of its own. And the substitutions a
+   * recipient's values must fit: those of every part, the later ones' too, in one. That is at least
+   * what any one request of the sendout carries (a reminder's html may escape a variable the
+   * invitation uses only as given, which is then a tag more), and more only for tags no one request
+   * has together.
    */
   private static CheckedEmail checked(EmailContent content, List<LaterContent> later) {
     Set<String> inHeader = new LinkedHashSet<>(Template.names(content.subject()));
     later.forEach(part -> inHeader.addAll(Template.names(part.subject())));
-    return new CheckedEmail(content, inHeader);
+    var substitutions =
+        Substitutions.of(
+            new EmailContent(
+                content.fromAddress(),
+                content.fromName(),
+                lines(content.subject(), later, LaterContent::subject),
+                lines(content.text(), later, LaterContent::text),
+                lines(content.html(), later, LaterContent::html)));
+    return new CheckedEmail(content, inHeader, substitutions);
+  }
+
+  /** The invitation's part and the later ones', a line each: no tag spans two. */
+  private static String lines(
+      String invitation, List<LaterContent> later, Function<LaterContent, String> part) {
+    return Stream.concat(Stream.of(invitation), later.stream().map(part))
+        .filter(Objects::nonNull)
+        .collect(Collectors.joining("\n"));
   }
 
   /**
    * An email's recipients need their own valid address and its template variables, which must fit
    * SendGrid's bound once escaped for the html part, and be one line where a subject uses them.
    */
-  private record CheckedEmail(EmailContent content, Set<String> inHeader) implements Checked {
+  private record CheckedEmail(
+      EmailContent content, Set<String> inHeader, Substitutions substitutions) implements Checked {
 
     @Override
     public void recipients(List<Recipient> recipients, Problems problems) {
-      var substitutions = Substitutions.of(content);
       RecipientChecks.check(
           recipients,
           ADDRESSING,

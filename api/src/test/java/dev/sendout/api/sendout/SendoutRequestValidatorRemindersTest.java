@@ -187,7 +187,8 @@ class SendoutRequestValidatorRemindersTest {
                 validator.validateRecipients(
                     Channel.EMAIL,
                     stored,
-                    List.of(new LaterContent("/reminders/0", "Still time: {{surveyUrl}}", null)),
+                    List.of(
+                        new LaterContent("/reminders/0", "Still time: {{surveyUrl}}", null, null)),
                     List.of(broken)))
         .isInstanceOfSatisfying(
             ApiProblem.class, p -> assertThat(p.errors()).containsExactly(lineBreak));
@@ -215,10 +216,32 @@ class SendoutRequestValidatorRemindersTest {
                 validator.validateRecipients(
                     Channel.SMS,
                     stored,
-                    List.of(new LaterContent("/reminders/0", null, text)),
+                    List.of(new LaterContent("/reminders/0", null, text, null)),
                     List.of(longName)))
         .isInstanceOfSatisfying(
             ApiProblem.class, p -> assertThat(p.errors()).containsExactly(tooLong));
+  }
+
+  @Test
+  void aVariableThatOnlyAReminderEscapesForItsHtmlCountsTwiceAgainstSendGridsBound() {
+    // The reminder's request carries {{surveyUrl}} for the text and {{surveyUrl|html}}: 12 KB.
+    var big =
+        new Recipient(
+            "ann@example.com",
+            null,
+            null,
+            Map.of("firstName", "Ann", "surveyUrl", "https://s.example.com/" + "a".repeat(6000)),
+            null,
+            null);
+    var htmlReminder = new Reminder("P3D", null, null, "<p>Still time: {{surveyUrl}}</p>");
+
+    assertThat(validator.validate(withRecipients(email(List.of(after("P3D")), null), big)))
+        .isNotNull();
+    assertThat(problems(withRecipients(email(List.of(htmlReminder), null), big)))
+        .containsExactly(
+            new FieldProblem(
+                "/recipients/0/variables",
+                "variables exceed 10000 bytes once HTML-escaped for the html part"));
   }
 
   private static CreateSendoutRequest withRecipients(CreateSendoutRequest r, Recipient recipient) {

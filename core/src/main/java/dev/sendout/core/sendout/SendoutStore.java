@@ -156,12 +156,12 @@ public class SendoutStore {
   }
 
   /**
-   * A reminder's or the thank-you's own subject and text, either null where it gives none: a
+   * A reminder's or the thank-you's own subject, text and html, each null where it gives none: a
    * recipient's values are filled into them too.
    *
    * @param at where the create request gave it, such as {@code /reminders/0} or {@code /thankYou}
    */
-  public record LaterContent(String at, String subject, String text) {}
+  public record LaterContent(String at, String subject, String text, String html) {}
 
   /** The sendout's reminders' and thank-you's own subjects and texts, in that order. */
   public List<LaterContent> laterContents(UUID id) {
@@ -173,12 +173,14 @@ public class SendoutStore {
     List<LaterContent> later = new ArrayList<>();
     List<Reminder> reminders = ReminderWaves.reminders(row.value1());
     for (int i = 0; i < reminders.size(); i++) {
+      Reminder reminder = reminders.get(i);
       later.add(
-          new LaterContent("/reminders/" + i, reminders.get(i).subject(), reminders.get(i).text()));
+          new LaterContent(
+              "/reminders/" + i, reminder.subject(), reminder.text(), reminder.html()));
     }
     if (row.value2() != null) {
       ThankYou thanks = Json.read(row.value2(), ThankYou.class);
-      later.add(new LaterContent("/thankYou", thanks.subject(), thanks.text()));
+      later.add(new LaterContent("/thankYou", thanks.subject(), thanks.text(), thanks.html()));
     }
     return later;
   }
