@@ -553,8 +553,13 @@ public class RecipientAdditions {
    * Past its closesAt a sendout sends nothing more: its workflow would leave what is added QUEUED
    * for good, so an addition is refused instead.
    */
+  /**
+   * Closed by this clock, or by the workflow's: its close writes {@code closed_at}, and an api
+   * whose clock runs behind would otherwise store additions the closed workflow never releases.
+   */
   private static boolean isClosed(SendoutRecord sendout, OffsetDateTime now) {
-    return sendout.getClosesAt() != null && !now.isBefore(sendout.getClosesAt());
+    return sendout.getClosedAt() != null
+        || (sendout.getClosesAt() != null && !now.isBefore(sendout.getClosesAt()));
   }
 
   private static boolean isFinished(SendoutRecord sendout) {

@@ -134,6 +134,22 @@ class RecipientAdditionsTest extends StoreTest {
   }
 
   @Test
+  void nothingIsAddedToASendoutItsWorkflowClosedThoughThisClockSaysItsCloseIsToCome() {
+    UUID id = created(1);
+    // The workflow's clock ran ahead of the api's: it closed the survey, and would never release.
+    db.update(SENDOUT)
+        .set(SENDOUT.CLOSES_AT, OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(30))
+        .set(SENDOUT.CLOSED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+
+    var added = additions.add(TENANT, id, "k", RecipientSource.of(recipients("a", 1), "h"), "ann");
+
+    assertThat(added.outcome()).isEqualTo(Outcome.CLOSED);
+    assertThat(all(id)).hasSize(1);
+  }
+
+  @Test
   void nothingIsAddedToASendoutPastItsClosingDate() {
     UUID closed = created(1);
     UUID open = created(1);
