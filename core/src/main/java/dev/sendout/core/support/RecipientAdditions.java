@@ -231,20 +231,21 @@ public class RecipientAdditions {
       SendoutRecord sendout = sendouts.get(s);
       Outcome refusal =
           isFinished(sendout) ? Outcome.FINISHED : isClosed(sendout, now) ? Outcome.CLOSED : null;
-      if (refusal != null) {
-        Addition refused = new Addition(refusal, null, null, sendout.getStatus());
-        results.add(requests.get(s).stream().map(request -> refused).toList());
-        continue;
-      }
       Map<String, Addition> byKey = earlier.getOrDefault(sendout.getId(), new HashMap<>());
       var queue = new Queueing(sendout.getId(), sendout.getRecipientCount(), copy);
       List<Addition> added = new ArrayList<>();
       for (Request request : requests.get(s)) {
+        // A retry of a stored addition is answered as such even once the sendout has finished:
+        // refused, its caller would take the recipients for not added and add them elsewhere.
         Addition known = byKey.get(request.idempotencyKey());
         if (known != null) {
           // Read to the end, storing nothing, so that the caller can compare the two requests.
           while (!request.recipients().next().isEmpty()) {}
           added.add(known);
+          continue;
+        }
+        if (refusal != null) {
+          added.add(new Addition(refusal, null, null, sendout.getStatus()));
           continue;
         }
         int from = queue.next;

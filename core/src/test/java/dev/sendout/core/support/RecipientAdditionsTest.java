@@ -134,6 +134,23 @@ class RecipientAdditionsTest extends StoreTest {
   }
 
   @Test
+  void aRetryOfAnAdditionStoredBeforeTheSendoutFinishedIsAnsweredAsTheReplayItIs() {
+    UUID id = created(1);
+    var first = additions.add(TENANT, id, "k1", RecipientSource.of(recipients("a", 2), "h"), "ann");
+    // The caller never saw the 202; the sendout sent the two and completed meanwhile.
+    sendouts.markCompleted(id);
+
+    var retry = additions.add(TENANT, id, "k1", RecipientSource.of(recipients("a", 2), "h"), "ann");
+    var another =
+        additions.add(TENANT, id, "k2", RecipientSource.of(recipients("b", 1), "h"), "ann");
+
+    assertThat(retry.outcome()).isEqualTo(Outcome.REPLAYED);
+    assertThat(retry.messages()).isEqualTo(first.messages());
+    assertThat(another.outcome()).isEqualTo(Outcome.FINISHED);
+    assertThat(all(id)).hasSize(3);
+  }
+
+  @Test
   void nothingIsAddedToASendoutItsWorkflowClosedThoughThisClockSaysItsCloseIsToCome() {
     UUID id = created(1);
     // The workflow's clock ran ahead of the api's: it closed the survey, and would never release.
