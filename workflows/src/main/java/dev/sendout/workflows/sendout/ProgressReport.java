@@ -92,7 +92,8 @@ final class ProgressReport {
     String ack =
         acknowledged == null
             ? ""
-            : " (acknowledged by %s: %s)".formatted(acknowledged.by(), acknowledged.note());
+            : " (acknowledged by %s: %s)"
+                .formatted(plain(acknowledged.by()), plain(acknowledged.note()));
     if (reason == StuckReason.NO_RECEIPT && ledger.anyStuck()) {
       return "STUCK (NO_RECEIPT)%s: %d messages unconfirmed since %s in %d batches. "
           .formatted(
@@ -109,5 +110,28 @@ final class ProgressReport {
                 "STUCK (%s)%s: %s, since %s (found by the watchdog). "
                     .formatted(reason, ack, f.detail(), f.since()))
         .orElse("STUCK (%s)%s. ".formatted(reason, ack));
+  }
+
+  /** The most of a caller's text the details show; the audit trail keeps all of it. */
+  static final int MAX_SHOWN = 200;
+
+  /**
+   * A caller's text as it is, in the details the Web UI renders as Markdown (for every tenant's
+   * operators): on one line, cut to {@link #MAX_SHOWN}, and its markup escaped, so that a note
+   * cannot show a heading of its own or a link.
+   */
+  static String plain(String text) {
+    String shown = text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "…";
+    StringBuilder out = new StringBuilder(shown.length() + 16);
+    for (int i = 0; i < shown.length(); i++) {
+      char c = shown.charAt(i);
+      if (Character.isWhitespace(c)) {
+        c = ' ';
+      } else if ("\\`*_{}[]()<>#+-.!|~".indexOf(c) >= 0) {
+        out.append('\\');
+      }
+      out.append(c);
+    }
+    return out.toString();
   }
 }

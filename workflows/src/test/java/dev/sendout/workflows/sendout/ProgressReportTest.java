@@ -159,6 +159,24 @@ class ProgressReportTest {
   }
 
   @Test
+  void anAcknowledgementsNoteIsShownAsPlainTextNotAsTheWebUisMarkdown() {
+    sending();
+    StuckFlag stuck = new StuckFlag(StuckFlag.State.NONE, false);
+    stuck.watchdog(
+        List.of(
+            new WatchdogFindings.Finding(
+                StuckReason.WORKFLOW_NOT_RUNNING, SINCE, 25, "workflow restarted")));
+    stuck.acknowledge(
+        new SupportAction("ops", "\n\n## Resolved\n[Log in again](https://evil.example)"));
+
+    assertThat(report(stuck).details(SendoutStatus.SENDING, false))
+        .startsWith(
+            "STUCK (WORKFLOW_NOT_RUNNING) (acknowledged by ops:   \\#\\# Resolved"
+                + " \\[Log in again\\]\\(https://evil\\.example\\)): workflow restarted");
+    assertThat(ProgressReport.plain("x".repeat(300))).hasSize(ProgressReport.MAX_SHOWN + 1);
+  }
+
+  @Test
   void aReasonWithNothingMoreToSayIsShownAlone() {
     sending();
 
