@@ -87,13 +87,13 @@ public class StuckSendouts {
   public Page page(String tenantId, StuckReason reason, Channel channel, long afterKey, int limit) {
     Field<Long> key = DSL.min(FINDING.ID);
     // A finding the watchdog could not tie to a tenant (an orphan workflow without the attribute)
-    // is shown to the caller rather than to nobody.
+    // is shown to no tenant: it would tell every tenant of another's workflow. The watchdog's log
+    // names it for operators.
     Condition where =
         FINDING
             .CLEARED_AT
             .isNull()
-            .and(
-                DSL.coalesce(SENDOUT.TENANT_ID, FINDING.TENANT_ID, DSL.val(tenantId)).eq(tenantId));
+            .and(DSL.coalesce(SENDOUT.TENANT_ID, FINDING.TENANT_ID).eq(tenantId));
     if (reason != null) {
       where = where.and(FINDING.REASON.eq(reason));
     }

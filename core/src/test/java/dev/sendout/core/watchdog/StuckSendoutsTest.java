@@ -125,16 +125,18 @@ class StuckSendoutsTest extends StoreTest {
   }
 
   @Test
-  void anotherTenantsSendoutsAreNotListedButAnOrphanWithoutTenantIs() {
+  void anotherTenantsSendoutsAreNotListedNorAnOrphanWithoutTenantButOneWithTheCallersIs() {
     UUID other = email();
     db.update(SENDOUT).set(SENDOUT.TENANT_ID, "tenant-b").where(SENDOUT.ID.eq(other)).execute();
     UUID orphan = UUID.randomUUID();
+    UUID nobodys = UUID.randomUUID();
     finding(other, "tenant-b", Channel.EMAIL, StuckReason.NO_RECEIPT);
-    finding(orphan, null, Channel.SMS, StuckReason.ORPHAN_WORKFLOW);
+    finding(orphan, TENANT, Channel.SMS, StuckReason.ORPHAN_WORKFLOW);
+    finding(nobodys, null, Channel.SMS, StuckReason.ORPHAN_WORKFLOW);
 
     List<StuckSendout> listed = all(null, null, 50);
 
-    assertThat(ids(listed)).contains(orphan).doesNotContain(other);
+    assertThat(ids(listed)).contains(orphan).doesNotContain(other, nobodys);
     StuckSendout orphanItem = listed.get(ids(listed).indexOf(orphan));
     assertThat(orphanItem.status()).isNull();
     assertThat(orphanItem.channel()).isEqualTo(Channel.SMS);
