@@ -235,6 +235,15 @@ class WorkflowReplayTest {
     replay("histories/batch-workflow-receipt-burst.json", BatchWorkflowImpl.class);
   }
 
+  /**
+   * Recorded with the version {@code drop-stopped-wave}: the reminders cancelled while the store
+   * call that makes the first wave ran, and that wave dropped.
+   */
+  @Test
+  void aWaveDroppedAfterTheRemindersWereCancelledReplaysTheRecordedHistory() throws Exception {
+    replay("histories/sendout-workflow-dropped-wave.json", SendoutWorkflowImpl.class);
+  }
+
   /** A completed sendout's workflow started again by update-with-start for a resend. */
   @Test
   void completedSendoutReopenedForAResendReplaysTheRecordedHistory() throws Exception {

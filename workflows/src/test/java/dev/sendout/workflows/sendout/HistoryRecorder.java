@@ -438,6 +438,45 @@ class HistoryRecorder {
   }
 
   /**
+   * Recorded after the version {@code drop-stopped-wave}: support staff cancel the reminders while
+   * the store call that makes the first wave runs; the workflow drops that wave and completes.
+   */
+  @Test
+  void aWaveMadeWhileTheRemindersWereCancelledIsDropped(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 2);
+    store.reminderAfters = List.of(Duration.ofDays(3), Duration.ofDays(7));
+    store.provider = delivery;
+    delivery.clock = env::currentTimeMillis;
+    StartSendout start =
+        new StartSendout(
+            "replay-dropped-wave",
+            "t1",
+            Channel.EMAIL,
+            2,
+            now(env).plusSeconds(60),
+            email(100, 2, 2000),
+            null,
+            false,
+            2,
+            now(env).plus(Duration.ofDays(30)));
+    store.onWave =
+        range -> {
+          store.onWave = r -> {};
+          client
+              .newWorkflowStub(SendoutWorkflow.class, SendoutWorkflow.workflowId(start.sendoutId()))
+              .cancelReminders(new SupportAction("ann", "enough"));
+        };
+    SendoutWorkflow workflow = stub(client, options, start);
+
+    workflow.run(start);
+
+    assertThat(store.dropped).hasSize(1);
+    write(client, start, "sendout-workflow-dropped-wave");
+  }
+
+  /**
    * Recorded after the version {@code inline-later-batches}: rounds of added recipients sent inline
    * by the sendout, one of them silent across a continue-as-new, then settled by a late receipt.
    */
