@@ -66,7 +66,7 @@ public class EmailDeliveryActivities implements DeliveryActivities {
             byContent.computeIfAbsent(message.content(), k -> new ArrayList<>()).add(message);
           }
           List<List<OutgoingMessage>> groups = new ArrayList<>(byContent.values());
-          List<ContentKey> keys = new ArrayList<>(byContent.keySet());
+          List<ContentKey> keys = List.copyOf(byContent.keySet());
           for (int i = 0; i < groups.size(); i++) {
             EmailContent content;
             try {

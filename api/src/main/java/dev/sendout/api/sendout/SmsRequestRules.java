@@ -139,11 +139,7 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
             // A later part's variables are among the invitation's, so this recipient has them all.
             laterTexts.forEach(
                 (where, text) ->
-                    fits(
-                        at,
-                        "the text of " + where,
-                        text.render(values, UnaryOperator.identity()),
-                        problems));
+                    fits(at, where, text.render(values, UnaryOperator.identity()), problems));
           });
     }
 

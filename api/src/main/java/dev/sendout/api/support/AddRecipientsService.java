@@ -242,7 +242,7 @@ public class AddRecipientsService {
           case CLOSED ->
               throw new ApiProblem(
                   ProblemType.SENDOUT_FINISHED,
-                  "Sendout %s is closed (its closesAt has passed): recipients can no longer be added"
+                  "Sendout %s is closed (its survey closed at closesAt): recipients can no longer be added"
                       .formatted(id));
           case REPLAYED -> {
             if (!requestHash.get().equals(addition.requestHash())) {

@@ -44,7 +44,11 @@ final class UploadedRecipients implements RecipientSource {
     CSV
   }
 
-  /** Lines checked and stored together: a few hundred kilobytes of memory at most. */
+  /**
+   * Lines checked and stored together: a few hundred kilobytes of memory at most. The store's COPY
+   * chunk is as large ({@code RecipientAdditions}), and finds an address repeated across chunks
+   * only among those it has copied: repeats within one chunk are this check's to find.
+   */
   static final int CHUNK = 1000;
 
   private static final Pattern RECIPIENT_POINTER = Pattern.compile("^/recipients/(\\d+)(.*)$");

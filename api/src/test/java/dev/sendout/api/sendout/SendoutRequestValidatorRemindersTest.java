@@ -204,7 +204,7 @@ class SendoutRequestValidatorRemindersTest {
     var tooLong =
         new FieldProblem(
             "/recipients/0",
-            "the text of /reminders/0/text becomes 1006 characters with this recipient's"
+            "/reminders/0/text becomes 1006 characters with this recipient's"
                 + " variables; an SMS text is at most 1000 characters");
 
     var request = sms(List.of(new Reminder("P3D", null, text, null)));

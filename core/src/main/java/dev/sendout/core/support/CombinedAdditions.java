@@ -254,15 +254,12 @@ public class CombinedAdditions {
   }
 
   /**
-   * Whether a group's failure may be one addition's: a value the database refuses, an {@code
-   * externalId} taken or an address repeated. Then the others are stored apart from it. Anything
-   * else (the database away, its pool exhausted) would fail them all again, so it fails the group,
-   * and its callers retry.
+   * Whether a group's failure may be one addition's: a value the database refuses, or an {@code
+   * externalId} taken. Then the others are stored apart from it. Anything else (the database away,
+   * its pool exhausted) would fail them all again, so it fails the group, and its callers retry.
    */
   private static boolean oneAdditionMayBeTheCause(RuntimeException failed) {
-    return failed instanceof DuplicateExternalIdException
-        || failed instanceof RepeatedAddressException
-        || StoreErrors.isDataError(failed);
+    return failed instanceof DuplicateExternalIdException || StoreErrors.isDataError(failed);
   }
 
   /**

@@ -67,7 +67,10 @@ public class RecipientAdditions {
     NO_SENDOUT,
     /** The sendout is completed or cancelled: nothing was stored. */
     FINISHED,
-    /** The sendout's closesAt has passed: nothing was stored, since nothing more is sent. */
+    /**
+     * The sendout's survey is closed (its closesAt has passed, or its workflow closed it): nothing
+     * was stored, since nothing more is sent.
+     */
     CLOSED
   }
 
@@ -157,6 +160,8 @@ public class RecipientAdditions {
    * @throws DuplicateExternalIdException when a recipient repeats an {@code externalId} the sendout
    *     has (checked under the row lock, so two concurrent additions cannot both take it); the
    *     whole call rolls back
+   * @throws RepeatedAddressException when a recipient of a request read in chunks (an upload)
+   *     repeats the address of one in an earlier chunk of it; the whole call rolls back
    */
   @Transactional
   public List<Addition> addAll(String tenantId, UUID sendoutId, List<Request> requests) {
@@ -404,8 +409,8 @@ public class RecipientAdditions {
   /**
    * One sendout's recipients on their way into the store, numbered on from {@code next}, and the
    * additions stored. Its recipients go to the {@link Copy} a thousand at a time, each time checked
-   * for an {@code externalId} taken before, and a full chunk is copied at once, so that the check
-   * of the next chunk finds it in the store.
+   * for an {@code externalId} taken before and for an address an earlier chunk of its request has,
+   * and a full chunk is copied at once, so that the checks of the next chunk find it in the store.
    */
   private final class Queueing {
     private final UUID sendoutId;
@@ -552,11 +557,9 @@ public class RecipientAdditions {
 
   /**
    * Past its closesAt a sendout sends nothing more: its workflow would leave what is added QUEUED
-   * for good, so an addition is refused instead.
-   */
-  /**
-   * Closed by this clock, or by the workflow's: its close writes {@code closed_at}, and an api
-   * whose clock runs behind would otherwise store additions the closed workflow never releases.
+   * for good, so an addition is refused instead. Closed by this clock, or by the workflow's: its
+   * close writes {@code closed_at}, and an api whose clock runs behind would otherwise store
+   * additions the closed workflow never releases.
    */
   private static boolean isClosed(SendoutRecord sendout, OffsetDateTime now) {
     return sendout.getClosedAt() != null

@@ -118,10 +118,18 @@ final class ProgressReport {
   /**
    * A caller's text as it is, in the details the Web UI renders as Markdown (for every tenant's
    * operators): on one line, cut to {@link #MAX_SHOWN}, and its markup escaped, so that a note
-   * cannot show a heading of its own or a link.
+   * cannot show a heading of its own or a link. A null (an acknowledgement sent without a note
+   * before notes were required, kept in a running workflow's state) shows as nothing.
    */
   static String plain(String text) {
-    String shown = text.length() <= MAX_SHOWN ? text : text.substring(0, MAX_SHOWN) + "…";
+    if (text == null) {
+      return "";
+    }
+    int cut = MAX_SHOWN;
+    if (text.length() > cut && Character.isHighSurrogate(text.charAt(cut - 1))) {
+      cut--; // not half a character
+    }
+    String shown = text.length() <= MAX_SHOWN ? text : text.substring(0, cut) + "…";
     StringBuilder out = new StringBuilder(shown.length() + 16);
     for (int i = 0; i < shown.length(); i++) {
       char c = shown.charAt(i);

@@ -174,6 +174,12 @@ class ProgressReportTest {
             "STUCK (WORKFLOW_NOT_RUNNING) (acknowledged by ops:   \\#\\# Resolved"
                 + " \\[Log in again\\]\\(https://evil\\.example\\)): workflow restarted");
     assertThat(ProgressReport.plain("x".repeat(300))).hasSize(ProgressReport.MAX_SHOWN + 1);
+    assertThat(ProgressReport.plain("x".repeat(199) + "\uD83D\uDE00")).endsWith("x…");
+    // An acknowledgement without a note, as an Update sent by hand could carry before notes were
+    // required, stays in a running workflow's state: its details must still be written.
+    stuck.acknowledge(new SupportAction("ops", null));
+    assertThat(report(stuck).details(SendoutStatus.SENDING, false))
+        .startsWith("STUCK (WORKFLOW_NOT_RUNNING) (acknowledged by ops: ): workflow restarted");
   }
 
   @Test
