@@ -245,18 +245,20 @@ class SendoutRequestValidatorRemindersTest {
   }
 
   private static CreateSendoutRequest withRecipients(CreateSendoutRequest r, Recipient recipient) {
-    return new CreateSendoutRequest(
-        r.channel(),
-        r.from(),
-        r.subject(),
-        r.text(),
-        r.html(),
-        List.of(recipient),
-        r.sendAt(),
-        r.receiptTimeout(),
-        r.window(),
-        r.timeZone(),
-        r.reminders(),
+    return withThankYou(
+        new CreateSendoutRequest(
+            r.channel(),
+            r.from(),
+            r.subject(),
+            r.text(),
+            r.html(),
+            List.of(recipient),
+            r.sendAt(),
+            r.receiptTimeout(),
+            r.window(),
+            r.timeZone(),
+            r.reminders(),
+            r.closesAt()),
         r.closesAt(),
         r.thankYou());
   }

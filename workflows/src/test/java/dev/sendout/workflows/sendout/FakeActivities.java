@@ -12,6 +12,7 @@ import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.DeliveryTally;
 import dev.sendout.workflows.receipt.ReceiptActivities;
+import io.temporal.client.WorkflowClient;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
@@ -209,6 +210,21 @@ final class FakeActivities {
     public int close(CloseSendout input) {
       closes.add(Instant.ofEpochMilli(workflowClock.getAsLong()));
       return 0;
+    }
+
+    /**
+     * Support staff cancel the sendout's reminders while the store call that makes its first wave
+     * runs: sent from inside that call, as an Update the workflow takes while it waits for it.
+     */
+    void cancelRemindersDuringTheFirstWave(WorkflowClient client, StartSendout start) {
+      onWave =
+          range -> {
+            onWave = r -> {};
+            client
+                .newWorkflowStub(
+                    SendoutWorkflow.class, SendoutWorkflow.workflowId(start.sendoutId()))
+                .cancelReminders(new SupportAction("ann", "enough"));
+          };
     }
 
     /** The waves the workflow dropped, made while its reminders stopped. */

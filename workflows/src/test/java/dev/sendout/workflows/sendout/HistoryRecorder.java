@@ -410,22 +410,7 @@ class HistoryRecorder {
   void sendoutWithRemindersSendsAWaveAndSkipsOne(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
       throws IOException {
-    startWorkers(env, worker, 2);
-    store.reminderAfters = List.of(Duration.ofDays(3), Duration.ofDays(7));
-    store.provider = delivery;
-    delivery.clock = env::currentTimeMillis;
-    StartSendout start =
-        new StartSendout(
-            "replay-reminders",
-            "t1",
-            Channel.EMAIL,
-            2,
-            now(env).plusSeconds(60),
-            email(100, 2, 2000),
-            null,
-            false,
-            2,
-            now(env).plus(Duration.ofDays(30)));
+    StartSendout start = withTwoReminders(env, worker, "replay-reminders");
     SendoutWorkflow workflow = stub(client, options, start);
 
     WorkflowClient.start(workflow::run, start);
@@ -445,35 +430,33 @@ class HistoryRecorder {
   void aWaveMadeWhileTheRemindersWereCancelledIsDropped(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
       throws IOException {
-    startWorkers(env, worker, 2);
-    store.reminderAfters = List.of(Duration.ofDays(3), Duration.ofDays(7));
-    store.provider = delivery;
-    delivery.clock = env::currentTimeMillis;
-    StartSendout start =
-        new StartSendout(
-            "replay-dropped-wave",
-            "t1",
-            Channel.EMAIL,
-            2,
-            now(env).plusSeconds(60),
-            email(100, 2, 2000),
-            null,
-            false,
-            2,
-            now(env).plus(Duration.ofDays(30)));
-    store.onWave =
-        range -> {
-          store.onWave = r -> {};
-          client
-              .newWorkflowStub(SendoutWorkflow.class, SendoutWorkflow.workflowId(start.sendoutId()))
-              .cancelReminders(new SupportAction("ann", "enough"));
-        };
+    StartSendout start = withTwoReminders(env, worker, "replay-dropped-wave");
+    store.cancelRemindersDuringTheFirstWave(client, start);
     SendoutWorkflow workflow = stub(client, options, start);
 
     workflow.run(start);
 
     assertThat(store.dropped).hasSize(1);
     write(client, start, "sendout-workflow-dropped-wave");
+  }
+
+  /** Two email recipients, reminders at P3D and P7D, the survey closing in 30 days. */
+  private StartSendout withTwoReminders(TestWorkflowEnvironment env, Worker worker, String id) {
+    startWorkers(env, worker, 2);
+    store.reminderAfters = List.of(Duration.ofDays(3), Duration.ofDays(7));
+    store.provider = delivery;
+    delivery.clock = env::currentTimeMillis;
+    return new StartSendout(
+        id,
+        "t1",
+        Channel.EMAIL,
+        2,
+        now(env).plusSeconds(60),
+        email(100, 2, 2000),
+        null,
+        false,
+        2,
+        now(env).plus(Duration.ofDays(30)));
   }
 
   /**

@@ -140,11 +140,7 @@ class ProgressReportTest {
   @Test
   void aWatchdogFindingShowsItsDetailAndWhoAcknowledgedIt() {
     sending();
-    StuckFlag stuck = new StuckFlag(StuckFlag.State.NONE, false);
-    stuck.watchdog(
-        List.of(
-            new WatchdogFindings.Finding(
-                StuckReason.WORKFLOW_NOT_RUNNING, SINCE, 25, "workflow restarted")));
+    StuckFlag stuck = restartedByTheWatchdog();
     assertThat(report(stuck).details(SendoutStatus.SENDING, false))
         .startsWith(
             "STUCK (WORKFLOW_NOT_RUNNING): workflow restarted, since 2026-03-02T09:00:00Z"
@@ -161,11 +157,7 @@ class ProgressReportTest {
   @Test
   void anAcknowledgementsNoteIsShownAsPlainTextNotAsTheWebUisMarkdown() {
     sending();
-    StuckFlag stuck = new StuckFlag(StuckFlag.State.NONE, false);
-    stuck.watchdog(
-        List.of(
-            new WatchdogFindings.Finding(
-                StuckReason.WORKFLOW_NOT_RUNNING, SINCE, 25, "workflow restarted")));
+    StuckFlag stuck = restartedByTheWatchdog();
     stuck.acknowledge(
         new SupportAction("ops", "\n\n## Resolved\n[Log in again](https://evil.example)"));
 
@@ -180,6 +172,15 @@ class ProgressReportTest {
     stuck.acknowledge(new SupportAction("ops", null));
     assertThat(report(stuck).details(SendoutStatus.SENDING, false))
         .startsWith("STUCK (WORKFLOW_NOT_RUNNING) (acknowledged by ops: ): workflow restarted");
+  }
+
+  private static StuckFlag restartedByTheWatchdog() {
+    StuckFlag stuck = new StuckFlag(StuckFlag.State.NONE, false);
+    stuck.watchdog(
+        List.of(
+            new WatchdogFindings.Finding(
+                StuckReason.WORKFLOW_NOT_RUNNING, SINCE, 25, "workflow restarted")));
+    return stuck;
   }
 
   @Test

@@ -233,14 +233,7 @@ class ReminderWorkflowTest {
     startWorkers(env, worker, 2, THREE_REMINDERS);
     StartSendout start = sendout(now(env).plusSeconds(60), 2, 3, null, 2000);
     SendoutWorkflow workflow = stub(client, options, start);
-    // Support staff cancel the reminders while the store call that makes the first wave runs.
-    store.onWave =
-        range -> {
-          store.onWave = r -> {};
-          client
-              .newWorkflowStub(SendoutWorkflow.class, SendoutWorkflow.workflowId(start.sendoutId()))
-              .cancelReminders(new SupportAction("ann", "enough"));
-        };
+    store.cancelRemindersDuringTheFirstWave(client, start);
 
     SendTally tally = workflow.run(start);
 
