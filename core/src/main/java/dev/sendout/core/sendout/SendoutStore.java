@@ -414,9 +414,15 @@ public class SendoutStore {
         .execute();
   }
 
-  /** True while support staff have paused the sendout. */
+  /**
+   * True while support staff have paused the sendout, and its survey has not closed: once it has,
+   * every message not yet claimed is CANCELLED, so a delivery call let through finds nothing to
+   * send, and the sendout completes instead of waiting for a resume with nothing left to resume.
+   */
   public boolean isPaused(UUID id) {
-    return db.fetchExists(SENDOUT, SENDOUT.ID.eq(id).and(SENDOUT.PAUSED_AT.isNotNull()));
+    return db.fetchExists(
+        SENDOUT,
+        SENDOUT.ID.eq(id).and(SENDOUT.PAUSED_AT.isNotNull()).and(SENDOUT.CLOSED_AT.isNull()));
   }
 
   /**

@@ -13,6 +13,7 @@ import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.message.MessageReads;
 import dev.sendout.core.message.StoredMessage;
+import dev.sendout.core.reminder.ReminderWaves;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.SeqRanges;
 import dev.sendout.workflows.batch.SendBatch;
@@ -34,6 +35,7 @@ class SupportActionStoreTest extends StoreTest {
   @Autowired MessageReads messages;
   @Autowired SupportActionStore actions;
   @Autowired AuditTrail audit;
+  @Autowired ReminderWaves waves;
 
   private static final SupportAction ANN = new SupportAction("ann", "customer asked");
 
@@ -98,6 +100,20 @@ class SupportActionStoreTest extends StoreTest {
         .extracting(AuditTrail.Entry::action)
         .containsOnlyOnce(SupportActionType.RESEND);
     assertThat(UNCONFIRMED.isResendable() && FAILED.isResendable()).isTrue();
+  }
+
+  @Test
+  void aPausedSendoutWhoseSurveyClosedNoLongerHoldsItsDeliveryCalls() {
+    UUID id = sendouts.create(emailSendout(1)).sendout().id();
+    apply(id, "pause-1", SupportActionType.PAUSE);
+
+    waves.close(id);
+
+    // Its unsent messages are CANCELLED: a call let through finds nothing, and the batch settles.
+    assertThat(sendouts.isPaused(id)).isFalse();
+    assertThat(messages.page(id, null, -1, 10))
+        .extracting(StoredMessage::status)
+        .containsOnly(CANCELLED);
   }
 
   @Test
