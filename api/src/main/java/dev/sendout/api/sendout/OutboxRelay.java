@@ -3,6 +3,7 @@ package dev.sendout.api.sendout;
 import dev.sendout.core.sendout.SendoutStarter;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.temporal.GrpcStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -72,21 +73,32 @@ public class OutboxRelay implements DisposableBean {
     }
   }
 
-  /** Every {@code sendout.api.relay-interval} (2 s): starts what is still unstarted. */
+  /**
+   * Every {@code sendout.api.relay-interval} (2 s): starts what is still unstarted, oldest first. A
+   * call Temporal did not take (unreachable, busy) stops the round: the next ones would meet the
+   * same. Any other failure is that sendout's own, and is not to hold up the ones after it: they
+   * are started, and it is tried again next round (the pages after this one wait for that round, so
+   * that a page of such sendouts is not read again and again).
+   */
   @Scheduled(fixedDelayString = "${sendout.api.relay-interval:2s}")
   public void relay() {
     List<StoredSendout> unstarted;
+    boolean failed = false;
     do {
       unstarted = sendouts.unstarted(RELAY_BATCH, clock.instant().minus(NUDGE_GRACE));
       for (StoredSendout s : unstarted) {
         try {
           startAndRecord(s);
         } catch (RuntimeException e) {
-          log.warn("Relay could not start sendout {}; will retry: {}", s.id(), e.toString());
-          return;
+          if (GrpcStatus.codeOf(e) != null) {
+            log.warn("Relay could not start sendout {}; will retry: {}", s.id(), e.toString());
+            return;
+          }
+          log.error("Relay could not start sendout {}; will retry: {}", s.id(), e.toString(), e);
+          failed = true;
         }
       }
-    } while (unstarted.size() == RELAY_BATCH);
+    } while (!failed && unstarted.size() == RELAY_BATCH);
   }
 
   private void startOne(UUID sendoutId) {

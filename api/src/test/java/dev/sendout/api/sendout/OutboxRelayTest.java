@@ -7,6 +7,8 @@ import dev.sendout.core.StoreTest;
 import dev.sendout.core.sendout.SendoutStarter;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -58,6 +60,55 @@ class OutboxRelayTest extends StoreTest {
 
     assertThat(rowDuringStart).containsExactly("free");
     assertThat(sendouts.find(id).orElseThrow().workflowStartedAt()).isNotNull();
+  }
+
+  @Test
+  void aSendoutThatCannotStartHoldsUpNoOtherButTemporalAwayStopsTheRound() {
+    UUID broken = firstInTheOutbox(1);
+    UUID next = firstInTheOutbox(2);
+    List<UUID> tried = new ArrayList<>();
+    RuntimeException[] brokenFails = {new IllegalArgumentException("batchSize must be 1..1000")};
+    SendoutStarter starter =
+        new SendoutStarter(null, null, null, null, null, "unused") {
+          @Override
+          public void start(StoredSendout sendout) {
+            tried.add(sendout.id());
+            if (sendout.id().equals(broken)) {
+              throw brokenFails[0];
+            }
+            if (!sendout.id().equals(next)) {
+              throw new IllegalStateException("not this test's sendout");
+            }
+          }
+        };
+
+    // A failure of the sendout's own: the one after it is started all the same.
+    new OutboxRelay(sendouts, starter, clock).relay();
+    assertThat(tried).startsWith(broken, next);
+    assertThat(sendouts.find(next).orElseThrow().workflowStartedAt()).isNotNull();
+
+    // Temporal not answering: nothing after it is tried in that round.
+    db.update(SENDOUT).setNull(SENDOUT.WORKFLOW_STARTED_AT).where(SENDOUT.ID.eq(next)).execute();
+    tried.clear();
+    brokenFails[0] = new StatusRuntimeException(Status.UNAVAILABLE);
+    new OutboxRelay(sendouts, starter, clock).relay();
+    assertThat(tried).containsExactly(broken);
+    assertThat(sendouts.find(next).orElseThrow().workflowStartedAt()).isNull();
+
+    db.update(SENDOUT)
+        .set(SENDOUT.WORKFLOW_STARTED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+        .where(SENDOUT.ID.in(broken, next))
+        .execute(); // out of the other tests' outbox
+  }
+
+  /** A new sendout, {@code rank}-th in the outbox's order, before every other test's. */
+  private UUID firstInTheOutbox(int rank) {
+    UUID id = sendouts.create(emailSendout(1)).sendout().id();
+    db.update(SENDOUT)
+        .set(SENDOUT.CREATED_AT, OffsetDateTime.of(1998, 1, 1, 0, 0, rank, 0, ZoneOffset.UTC))
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+    return id;
   }
 
   @Test
