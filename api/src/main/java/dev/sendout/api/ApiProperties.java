@@ -1,5 +1,6 @@
 package dev.sendout.api;
 
+import dev.sendout.core.config.InvalidSetting;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -31,4 +32,38 @@ public record ApiProperties(
     @DefaultValue("1GB") DataSize maxUploadSize,
     @DefaultValue("4MB") DataSize maxWebhookBodySize,
     @DefaultValue("24h") Duration emailReceiptTimeout,
-    @DefaultValue("72h") Duration smsReceiptTimeout) {}
+    @DefaultValue("72h") Duration smsReceiptTimeout) {
+
+  /**
+   * The bounds of a receipt deadline, a request's own {@code receiptTimeout} and the defaults: one
+   * shorter than a minute would flag messages the provider is still handling; beyond 30 days nobody
+   * waits for a survey invitation.
+   */
+  public static final Duration MIN_RECEIPT_TIMEOUT = Duration.ofMinutes(1);
+
+  public static final Duration MAX_RECEIPT_TIMEOUT = Duration.ofDays(30);
+
+  /**
+   * Checked as the api starts: a default receipt timeout out of bounds (0, or {@code 500}, which
+   * reads as 500 ms) would be found only when a sendout's workflow starts, after its 202.
+   */
+  public ApiProperties {
+    if (maxRecipientsPerRequest < 1) {
+      throw InvalidSetting.invalid(
+          "SENDOUT_API_MAXRECIPIENTSPERREQUEST",
+          "at least 1, got " + maxRecipientsPerRequest,
+          null);
+    }
+    receiptTimeout("SENDOUT_API_EMAILRECEIPTTIMEOUT", emailReceiptTimeout);
+    receiptTimeout("SENDOUT_API_SMSRECEIPTTIMEOUT", smsReceiptTimeout);
+  }
+
+  private static void receiptTimeout(String variable, Duration value) {
+    if (value == null
+        || value.compareTo(MIN_RECEIPT_TIMEOUT) < 0
+        || value.compareTo(MAX_RECEIPT_TIMEOUT) > 0) {
+      throw InvalidSetting.invalid(
+          variable, "a duration from 1m to 30d such as 24h, got " + value, null);
+    }
+  }
+}

@@ -52,13 +52,9 @@ public class SendoutRequestValidator {
 
   private static final Duration MAX_SCHEDULE_AHEAD = Duration.ofDays(366);
 
-  /**
-   * Receipt deadlines shorter than a minute would flag messages the provider is still handling;
-   * beyond 30 days nobody waits for a survey invitation.
-   */
-  static final Duration MIN_RECEIPT_TIMEOUT = Duration.ofMinutes(1);
+  static final Duration MIN_RECEIPT_TIMEOUT = ApiProperties.MIN_RECEIPT_TIMEOUT;
 
-  static final Duration MAX_RECEIPT_TIMEOUT = Duration.ofDays(30);
+  static final Duration MAX_RECEIPT_TIMEOUT = ApiProperties.MAX_RECEIPT_TIMEOUT;
 
   private final int maxRecipients;
   private final Map<Channel, ChannelRequestRules> rules = new EnumMap<>(Channel.class);

@@ -1,5 +1,6 @@
 package dev.sendout.core.sendout;
 
+import dev.sendout.core.config.InvalidSetting;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -19,4 +20,35 @@ public record WorkflowProperties(
     @DefaultValue("1000") int batchSize,
     @DefaultValue("8") int maxBatchesInFlight,
     @DefaultValue("2000") int continueAsNewAfterEvents,
-    @DefaultValue("10m") Duration releaseGrace) {}
+    @DefaultValue("10m") Duration releaseGrace) {
+
+  /**
+   * Checked as the app starts: every sendout's workflow starts with these, and a value its settings
+   * refuse would otherwise be found only then, with each create answered 202 and its workflow never
+   * started.
+   */
+  public WorkflowProperties {
+    if (batchSize < 1 || batchSize > 1000) {
+      throw InvalidSetting.invalid(
+          "SENDOUT_WORKFLOW_BATCHSIZE",
+          "from 1 to 1000 messages (SendGrid takes 1,000 a request), got " + batchSize,
+          null);
+    }
+    if (maxBatchesInFlight < 1) {
+      throw InvalidSetting.invalid(
+          "SENDOUT_WORKFLOW_MAXBATCHESINFLIGHT", "at least 1, got " + maxBatchesInFlight, null);
+    }
+    if (continueAsNewAfterEvents < 50) {
+      throw InvalidSetting.invalid(
+          "SENDOUT_WORKFLOW_CONTINUEASNEWAFTEREVENTS",
+          "at least 50 history events, got " + continueAsNewAfterEvents,
+          null);
+    }
+    if (releaseGrace == null || releaseGrace.isNegative()) {
+      throw InvalidSetting.invalid(
+          "SENDOUT_RELEASE_GRACE",
+          "a duration such as 10m, not negative, got " + releaseGrace,
+          null);
+    }
+  }
+}
