@@ -3,6 +3,7 @@ package dev.sendout.api.tenant;
 import dev.sendout.api.problem.ApiExceptionHandler;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.config.InvalidSetting;
 import dev.sendout.core.config.RequestPath;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -32,8 +33,23 @@ public class AdminTokenFilter extends OncePerRequestFilter {
   private final byte[] token;
   private final ObjectMapper json;
 
+  /** The shortest admin token taken: "admin" or a word is guessed before it is noticed. */
+  static final int MIN_TOKEN_LENGTH = 16;
+
+  /**
+   * @param token the configured token, stripped (one read from a file ends with a line break that
+   *     no caller sends); blank for none
+   */
   AdminTokenFilter(@Value("${sendout.admin.token:}") String token, ObjectMapper json) {
-    this.token = token.isBlank() ? null : token.getBytes(StandardCharsets.UTF_8);
+    String given = token.strip();
+    if (!given.isEmpty() && given.length() < MIN_TOKEN_LENGTH) {
+      throw InvalidSetting.invalid(
+          "SENDOUT_ADMIN_TOKEN",
+          "at least %d characters, a secret of yours (openssl rand -hex 24 makes one)"
+              .formatted(MIN_TOKEN_LENGTH),
+          null);
+    }
+    this.token = given.isEmpty() ? null : given.getBytes(StandardCharsets.UTF_8);
     this.json = json;
   }
 
