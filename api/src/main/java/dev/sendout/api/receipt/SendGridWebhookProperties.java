@@ -14,4 +14,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     refused as a replay
  */
 @ConfigurationProperties("sendout.webhooks.sendgrid")
-public record SendGridWebhookProperties(String publicKey, @DefaultValue("5m") Duration maxAge) {}
+public record SendGridWebhookProperties(String publicKey, @DefaultValue("5m") Duration maxAge) {
+
+  /** Checked as the api starts ({@link WebhookMaxAge}). */
+  public SendGridWebhookProperties {
+    WebhookMaxAge.check("SENDGRID_WEBHOOK_MAX_AGE", maxAge);
+  }
+}

@@ -16,6 +16,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("sendout.webhooks.vonage")
 public record VonageWebhookProperties(String signatureSecret, @DefaultValue("5m") Duration maxAge) {
 
+  /** Checked as the api starts ({@link WebhookMaxAge}). */
+  public VonageWebhookProperties {
+    WebhookMaxAge.check("VONAGE_WEBHOOK_MAX_AGE", maxAge);
+  }
+
   /** Keeps the secret out of logs and error messages. */
   @Override
   public String toString() {
