@@ -1,5 +1,6 @@
 package dev.sendout.api.limits;
 
+import dev.sendout.core.config.InvalidSetting;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -55,4 +56,35 @@ public record LimitProperties(
     @DefaultValue("100ms") Duration writeWait,
     @DefaultValue("100000") int maxBacklog,
     @DefaultValue("500") int maxPendingWorkflowWork,
-    @DefaultValue("20s") Duration pendingWorkDrain) {}
+    @DefaultValue("20s") Duration pendingWorkDrain) {
+
+  /**
+   * Checked as the api starts: a place count of 0 would answer every call of its kind 429 with the
+   * api up and healthy, and a negative wait or bound has no meaning. 0 turns the two backlog bounds
+   * off, as documented.
+   */
+  public LimitProperties {
+    atLeast("SENDOUT_API_LIMITS_REQUESTSPERSECOND", requestsPerSecond, 1);
+    atLeast("SENDOUT_API_LIMITS_RECIPIENTSPERMINUTE", recipientsPerMinute, 1);
+    atLeast("SENDOUT_API_LIMITS_MAXCONCURRENTREQUESTS", maxConcurrentRequests, 1);
+    atLeast("SENDOUT_API_LIMITS_MAXCONCURRENTPUBLICREQUESTS", maxConcurrentPublicRequests, 1);
+    atLeast("SENDOUT_API_LIMITS_MAXCONCURRENTWRITES", maxConcurrentWrites, 1);
+    atLeast("SENDOUT_API_LIMITS_MAXWAITINGADDITIONS", maxWaitingAdditions, 1);
+    atLeast("SENDOUT_API_LIMITS_MAXBACKLOG", maxBacklog, 0);
+    atLeast("SENDOUT_API_LIMITS_MAXPENDINGWORKFLOWWORK", maxPendingWorkflowWork, 0);
+    notNegative("SENDOUT_API_LIMITS_WRITEWAIT", writeWait);
+    notNegative("SENDOUT_API_LIMITS_PENDINGWORKDRAIN", pendingWorkDrain);
+  }
+
+  private static void atLeast(String variable, int value, int least) {
+    if (value < least) {
+      throw InvalidSetting.invalid(variable, "at least " + least + ", got " + value, null);
+    }
+  }
+
+  private static void notNegative(String variable, Duration value) {
+    if (value == null || value.isNegative()) {
+      throw InvalidSetting.invalid(variable, "a duration, not negative, got " + value, null);
+    }
+  }
+}
