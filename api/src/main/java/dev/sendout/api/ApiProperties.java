@@ -43,27 +43,26 @@ public record ApiProperties(
 
   public static final Duration MAX_RECEIPT_TIMEOUT = Duration.ofDays(30);
 
+  private static final String RECEIPT_TIMEOUT_BOUNDS = "from 1m to 30d such as 24h";
+
   /**
    * Checked as the api starts: a default receipt timeout out of bounds (0, or {@code 500}, which
    * reads as 500 ms) would be found only when a sendout's workflow starts, after its 202.
    */
   public ApiProperties {
-    if (maxRecipientsPerRequest < 1) {
-      throw InvalidSetting.invalid(
-          "SENDOUT_API_MAXRECIPIENTSPERREQUEST",
-          "at least 1, got " + maxRecipientsPerRequest,
-          null);
-    }
-    receiptTimeout("SENDOUT_API_EMAILRECEIPTTIMEOUT", emailReceiptTimeout);
-    receiptTimeout("SENDOUT_API_SMSRECEIPTTIMEOUT", smsReceiptTimeout);
-  }
-
-  private static void receiptTimeout(String variable, Duration value) {
-    if (value == null
-        || value.compareTo(MIN_RECEIPT_TIMEOUT) < 0
-        || value.compareTo(MAX_RECEIPT_TIMEOUT) > 0) {
-      throw InvalidSetting.invalid(
-          variable, "a duration from 1m to 30d such as 24h, got " + value, null);
-    }
+    InvalidSetting.requireAtLeast(
+        "SENDOUT_API_MAXRECIPIENTSPERREQUEST", maxRecipientsPerRequest, 1);
+    InvalidSetting.requireWithin(
+        "SENDOUT_API_EMAILRECEIPTTIMEOUT",
+        emailReceiptTimeout,
+        MIN_RECEIPT_TIMEOUT,
+        MAX_RECEIPT_TIMEOUT,
+        RECEIPT_TIMEOUT_BOUNDS);
+    InvalidSetting.requireWithin(
+        "SENDOUT_API_SMSRECEIPTTIMEOUT",
+        smsReceiptTimeout,
+        MIN_RECEIPT_TIMEOUT,
+        MAX_RECEIPT_TIMEOUT,
+        RECEIPT_TIMEOUT_BOUNDS);
   }
 }

@@ -42,9 +42,7 @@ public record VonageProperties(
           "it must be an absolute URL, https://api.nexmo.com in production",
           null);
     }
-    if (requestsPerSecond < 1) {
-      throw InvalidSetting.invalid("VONAGE_REQUESTS_PER_SECOND", "it must be at least 1", null);
-    }
+    InvalidSetting.requireAtLeast("VONAGE_REQUESTS_PER_SECOND", requestsPerSecond, 1);
     if (!usesApplication(applicationId, privateKey) && (isBlank(apiKey) || isBlank(apiSecret))) {
       throw InvalidSetting.missing(
           "VONAGE_APPLICATION_ID",

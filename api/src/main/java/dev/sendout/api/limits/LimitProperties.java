@@ -64,27 +64,24 @@ public record LimitProperties(
    * off, as documented.
    */
   public LimitProperties {
-    atLeast("SENDOUT_API_LIMITS_REQUESTSPERSECOND", requestsPerSecond, 1);
-    atLeast("SENDOUT_API_LIMITS_RECIPIENTSPERMINUTE", recipientsPerMinute, 1);
-    atLeast("SENDOUT_API_LIMITS_MAXCONCURRENTREQUESTS", maxConcurrentRequests, 1);
-    atLeast("SENDOUT_API_LIMITS_MAXCONCURRENTPUBLICREQUESTS", maxConcurrentPublicRequests, 1);
-    atLeast("SENDOUT_API_LIMITS_MAXCONCURRENTWRITES", maxConcurrentWrites, 1);
-    atLeast("SENDOUT_API_LIMITS_MAXWAITINGADDITIONS", maxWaitingAdditions, 1);
-    atLeast("SENDOUT_API_LIMITS_MAXBACKLOG", maxBacklog, 0);
-    atLeast("SENDOUT_API_LIMITS_MAXPENDINGWORKFLOWWORK", maxPendingWorkflowWork, 0);
-    notNegative("SENDOUT_API_LIMITS_WRITEWAIT", writeWait);
-    notNegative("SENDOUT_API_LIMITS_PENDINGWORKDRAIN", pendingWorkDrain);
-  }
-
-  private static void atLeast(String variable, int value, int least) {
-    if (value < least) {
-      throw InvalidSetting.invalid(variable, "at least " + least + ", got " + value, null);
-    }
-  }
-
-  private static void notNegative(String variable, Duration value) {
-    if (value == null || value.isNegative()) {
-      throw InvalidSetting.invalid(variable, "a duration, not negative, got " + value, null);
-    }
+    InvalidSetting.requireAtLeast("SENDOUT_API_LIMITS_REQUESTSPERSECOND", requestsPerSecond, 1);
+    InvalidSetting.requireAtLeast("SENDOUT_API_LIMITS_RECIPIENTSPERMINUTE", recipientsPerMinute, 1);
+    InvalidSetting.requireAtLeast(
+        "SENDOUT_API_LIMITS_MAXCONCURRENTREQUESTS", maxConcurrentRequests, 1);
+    InvalidSetting.requireAtLeast(
+        "SENDOUT_API_LIMITS_MAXCONCURRENTPUBLICREQUESTS", maxConcurrentPublicRequests, 1);
+    InvalidSetting.requireAtLeast("SENDOUT_API_LIMITS_MAXCONCURRENTWRITES", maxConcurrentWrites, 1);
+    InvalidSetting.requireAtLeast("SENDOUT_API_LIMITS_MAXWAITINGADDITIONS", maxWaitingAdditions, 1);
+    InvalidSetting.requireAtLeast("SENDOUT_API_LIMITS_MAXBACKLOG", maxBacklog, 0);
+    InvalidSetting.requireAtLeast(
+        "SENDOUT_API_LIMITS_MAXPENDINGWORKFLOWWORK", maxPendingWorkflowWork, 0);
+    InvalidSetting.requireWithin(
+        "SENDOUT_API_LIMITS_WRITEWAIT", writeWait, Duration.ZERO, null, "not negative");
+    InvalidSetting.requireWithin(
+        "SENDOUT_API_LIMITS_PENDINGWORKDRAIN",
+        pendingWorkDrain,
+        Duration.ZERO,
+        null,
+        "not negative");
   }
 }

@@ -16,9 +16,6 @@ final class WebhookMaxAge {
   private WebhookMaxAge() {}
 
   static void check(String variable, Duration maxAge) {
-    if (maxAge == null || maxAge.compareTo(MIN) < 0 || maxAge.compareTo(MAX) > 0) {
-      throw InvalidSetting.invalid(
-          variable, "a duration from 30s to 1h such as 5m, got " + maxAge, null);
-    }
+    InvalidSetting.requireWithin(variable, maxAge, MIN, MAX, "from 30s to 1h such as 5m");
   }
 }

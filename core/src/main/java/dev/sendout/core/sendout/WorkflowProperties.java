@@ -34,21 +34,10 @@ public record WorkflowProperties(
           "from 1 to 1000 messages (SendGrid takes 1,000 a request), got " + batchSize,
           null);
     }
-    if (maxBatchesInFlight < 1) {
-      throw InvalidSetting.invalid(
-          "SENDOUT_WORKFLOW_MAXBATCHESINFLIGHT", "at least 1, got " + maxBatchesInFlight, null);
-    }
-    if (continueAsNewAfterEvents < 50) {
-      throw InvalidSetting.invalid(
-          "SENDOUT_WORKFLOW_CONTINUEASNEWAFTEREVENTS",
-          "at least 50 history events, got " + continueAsNewAfterEvents,
-          null);
-    }
-    if (releaseGrace == null || releaseGrace.isNegative()) {
-      throw InvalidSetting.invalid(
-          "SENDOUT_RELEASE_GRACE",
-          "a duration such as 10m, not negative, got " + releaseGrace,
-          null);
-    }
+    InvalidSetting.requireAtLeast("SENDOUT_WORKFLOW_MAXBATCHESINFLIGHT", maxBatchesInFlight, 1);
+    InvalidSetting.requireAtLeast(
+        "SENDOUT_WORKFLOW_CONTINUEASNEWAFTEREVENTS", continueAsNewAfterEvents, 50);
+    InvalidSetting.requireWithin(
+        "SENDOUT_RELEASE_GRACE", releaseGrace, Duration.ZERO, null, "such as 10m, not negative");
   }
 }
