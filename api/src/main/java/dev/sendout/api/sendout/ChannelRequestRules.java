@@ -18,6 +18,9 @@ interface ChannelRequestRules {
 
   Channel channel();
 
+  /** The recipient's field that holds its address, such as {@code "/email"}. */
+  String addressField();
+
   /** How long a message may wait for its receipt when the request does not say. */
   Duration defaultReceiptTimeout();
 

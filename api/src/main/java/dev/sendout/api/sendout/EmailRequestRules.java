@@ -74,6 +74,11 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
   }
 
   @Override
+  public String addressField() {
+    return ADDRESSING.field();
+  }
+
+  @Override
   public Checked stored(Object content, List<LaterContent> later) {
     return checked((EmailContent) content, later);
   }

@@ -31,8 +31,11 @@ final class ReminderRules {
 
   static final int MAX_REMINDERS = 10;
 
-  /** The longest SMS text a reminder may carry before its variables are filled in. */
-  private static final int MAX_SMS_TEXT = 1000;
+  /**
+   * The longest SMS text a reminder may carry before its variables are filled in: what an SMS
+   * takes, so that each recipient's text, rendered, is checked only when this passes.
+   */
+  private static final int MAX_SMS_TEXT = SmsRequestRules.MAX_SMS_TEXT_LENGTH;
 
   private static final int MAX_SUBJECT_LENGTH = 998;
 

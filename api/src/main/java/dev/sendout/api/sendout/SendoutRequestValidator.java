@@ -147,6 +147,11 @@ public class SendoutRequestValidator {
     return null;
   }
 
+  /** The recipient's field that holds a channel's address, such as {@code "/email"}. */
+  public String addressField(Channel channel) {
+    return rules.get(channel).addressField();
+  }
+
   /**
    * Checks recipients added to a stored sendout as create checks them: against the content the
    * sendout was created with, so that every added recipient has its template variables and, for

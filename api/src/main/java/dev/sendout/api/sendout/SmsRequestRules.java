@@ -83,6 +83,11 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
   }
 
   @Override
+  public String addressField() {
+    return ADDRESSING.field();
+  }
+
+  @Override
   public Checked stored(Object content, List<LaterContent> later) {
     var sms = (SmsContent) content;
     return new CheckedSms(sms.senderId(), sms.text(), sms.text(), later);

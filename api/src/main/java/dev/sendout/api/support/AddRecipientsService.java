@@ -217,7 +217,7 @@ public class AddRecipientsService {
     } catch (RepeatedAddressException e) {
       // Only an upload meets it, in a chunk after the first: a JSON request's recipients, and each
       // chunk of an upload, are checked for repeats before they are stored.
-      String field = channel == Channel.EMAIL ? "/email" : "/phone";
+      String field = validator.addressField(channel);
       throw ApiProblem.invalid(
           at.pointer(e.index(), field), "duplicate of " + at.pointer(e.earlierIndex(), field));
     } catch (DuplicateExternalIdException e) {
