@@ -26,7 +26,10 @@ public final class ReceiptPayloads {
    * comes only escaped.
    */
   public static JsonNode storable(JsonNode event, String text) {
-    return text == null || text.contains("\\u0000") ? withoutNul(event) : event;
+    // Most events have no escape at all: one scan finds that, a second only where there is one.
+    return text == null || (text.contains("\\u") && text.contains("\\u0000"))
+        ? withoutNul(event)
+        : event;
   }
 
   /**
