@@ -34,6 +34,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.exc.MismatchedInputException;
 
 /**
  * Turns every error into an RFC 9457 problem detail. A caller's mistake gets its own type and names
@@ -239,6 +240,13 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
               ProblemType.INVALID_REQUEST,
               pointer + ": unexpected value or field",
               List.of(new FieldProblem(pointer, "unexpected value or field"))));
+    }
+    if (cause instanceof MismatchedInputException mismatch
+        && mismatch.getPath().isEmpty()
+        && !String.valueOf(mismatch.getOriginalMessage()).startsWith("Trailing token")) {
+      // JSON, but an array, a string, a number...: no syntax error for its caller to look for.
+      return cast(
+          respond(ProblemType.INVALID_REQUEST, "The body must be a JSON object", List.of()));
     }
     String where = "";
     if (cause instanceof JacksonException json && json.getLocation() != null) {

@@ -19,6 +19,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.UUID;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -538,6 +539,32 @@ class MalformedRequestsTest {
     assertProblem(bool, 400);
     assertThat(bool.json().path("errors").get(0).path("pointer").asString())
         .isEqualTo("/recipients/0/variables/x");
+  }
+
+  /**
+   * A body that is JSON but no object ({@code []}, a string, a number) was answered "The body is
+   * not valid JSON", which sent its caller looking for a syntax error it did not make.
+   */
+  @Test
+  void aBodyThatIsJsonButNoObjectIsA400SayingSo() {
+    for (String body : new String[] {"[]", "[" + CREATE + "]", "\"x\"", "42", "true"}) {
+      for (String path :
+          new String[] {"/v1/sendouts", "/v1/sendouts/" + UUID.randomUUID() + "/recipients"}) {
+        Reply reply = post(path, "application/json", body);
+        assertProblem(reply, 400);
+        assertThat(reply.json().path("type").asString())
+            .as(body + " to " + path)
+            .isEqualTo("urn:sendout:problem:invalid-request");
+        assertThat(reply.json().path("detail").asString())
+            .as(body + " to " + path)
+            .startsWith("The body must be a JSON object");
+      }
+    }
+    // Two values, the second after a complete object, are still not valid JSON, and say where.
+    Reply twoObjects = post("/v1/sendouts", "application/json", CREATE + " {}");
+    assertProblem(twoObjects, 400);
+    assertThat(twoObjects.json().path("type").asString())
+        .isEqualTo("urn:sendout:problem:malformed-json");
   }
 
   /**
