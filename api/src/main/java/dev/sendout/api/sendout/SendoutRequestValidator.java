@@ -242,6 +242,9 @@ public class SendoutRequestValidator {
       Instant at = OffsetDateTime.parse(value).toInstant();
       if (at.isAfter(now.plus(MAX_SCHEDULE_AHEAD))) {
         problems.add("/sendAt", "at most " + MAX_SCHEDULE_AHEAD.toDays() + " days ahead");
+        // What the rest of the checks count from: the year 999999999 plus a reminder's delay is
+        // past the last Instant, which threw, a 500.
+        return now;
       }
       return at.isBefore(now) ? now : at;
     } catch (DateTimeParseException e) {

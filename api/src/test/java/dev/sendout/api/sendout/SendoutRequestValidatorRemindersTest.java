@@ -275,6 +275,30 @@ class SendoutRequestValidatorRemindersTest {
         .containsExactly(tuple("/closesAt", "at most 366 days after the send time"));
   }
 
+  /** The checks after the send time's counted from it: this one threw DateTimeException, a 500. */
+  @Test
+  void aSendTimeAtTheEndOfTimeIsRefusedWithoutOverflowingTheChecksAfterIt() {
+    var r = email(List.of(after("P1D")), "+999999999-12-31T23:59:59-18:00");
+    var endOfTime =
+        new CreateSendoutRequest(
+            r.channel(),
+            r.from(),
+            r.subject(),
+            r.text(),
+            r.html(),
+            r.recipients(),
+            "+999999999-12-31T23:59:59-17:00",
+            r.receiptTimeout(),
+            r.window(),
+            r.timeZone(),
+            r.reminders(),
+            r.closesAt());
+
+    assertThat(problems(endOfTime))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/sendAt", "/closesAt");
+  }
+
   @Test
   void moreThanTenRemindersAreRefused() {
     assertThat(problems(email(Collections.nCopies(11, after("P1D")), null)))
