@@ -5,6 +5,7 @@ import static dev.sendout.core.store.MessageTransitions.inBatch;
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.BOUNCED;
+import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
 import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
 import static dev.sendout.workflows.message.MessageStatus.DROPPED;
 import static dev.sendout.workflows.message.MessageStatus.FAILED;
@@ -71,6 +72,7 @@ public class DeliveryStore {
         now,
         Map.of(MESSAGE.LAST_ERROR, "Send outcome unknown: an earlier attempt broke off mid-call"));
     suppressions.suppressReleased(sendoutId, fromSeq, toSeq, now);
+    cancelAnsweredReminders(batch, now);
     return db.update(MESSAGE)
         .set(MESSAGE.SEND_STARTED_AT, now)
         .set(MESSAGE.ATTEMPT_COUNT, MESSAGE.ATTEMPT_COUNT.plus(1))
@@ -98,6 +100,28 @@ public class DeliveryStore {
                     r.value4(),
                     Json.readStringMap(r.value5()),
                     ContentKey.of(r.value6(), r.value7())));
+  }
+
+  /**
+   * Cancels the reminders among these messages whose recipient responded after their wave was made
+   * (a wave waiting for its recipients' window, or held by a pause), and so a resent one too: a
+   * wave leaves out whoever had responded when it was made, and this checks again right before the
+   * provider call, as the suppression gate does.
+   */
+  private void cancelAnsweredReminders(Condition batch, OffsetDateTime now) {
+    var invitation = MESSAGE.as("invitation");
+    transitions.moveTo(
+        CANCELLED,
+        batch
+            .and(MESSAGE.REMINDS_MESSAGE_ID.isNotNull())
+            .and(MESSAGE.SEND_STARTED_AT.isNull())
+            .andExists(
+                DSL.selectOne()
+                    .from(invitation)
+                    .where(invitation.ID.eq(MESSAGE.REMINDS_MESSAGE_ID))
+                    .and(invitation.RESPONDED_AT.isNotNull())),
+        now,
+        Map.of(MESSAGE.LAST_ERROR, "The recipient responded before this reminder went out"));
   }
 
   /**

@@ -65,6 +65,7 @@ public class SupportActionStore {
             .set(SENDOUT.STATUS, SendoutStatus.CANCELLED)
             .set(SENDOUT.CANCELLED_AT, now())
             .setNull(SENDOUT.PAUSED_AT)
+            .setNull(SENDOUT.NEXT_REMINDER_AT)
             .where(SENDOUT.ID.eq(id))
             .and(SENDOUT.CANCELLED_AT.isNull())
             .execute();
@@ -100,6 +101,10 @@ public class SupportActionStore {
       }
       case CANCEL_REMINDERS -> {
         db.update(SENDOUT).setNull(SENDOUT.NEXT_REMINDER_AT).where(SENDOUT.ID.eq(id)).execute();
+        affected =
+            repeated
+                ? 0
+                : supportMessages.cancelUnsentReminders(id, "Reminders cancelled by " + by.by());
       }
       case ADD_RECIPIENTS, RESTART, HAND_OVER, SUPPRESSION_REMOVED ->
           throw new IllegalArgumentException(input.type() + " is recorded by whoever does it");

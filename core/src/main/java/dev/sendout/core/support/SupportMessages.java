@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
 
@@ -63,9 +64,22 @@ public class SupportMessages {
 
   /** Cancels the sendout's messages that no provider call has claimed. Returns how many. */
   public int cancelUnsent(UUID sendoutId, String reason) {
+    return cancelUnsent(MESSAGE.SENDOUT_ID.eq(sendoutId), reason);
+  }
+
+  /**
+   * Cancels the sendout's reminders that no provider call has claimed: a wave already made, waiting
+   * for its recipients' window or held by a pause. Returns how many.
+   */
+  public int cancelUnsentReminders(UUID sendoutId, String reason) {
+    return cancelUnsent(
+        MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.REMINDS_MESSAGE_ID.isNotNull()), reason);
+  }
+
+  private int cancelUnsent(Condition which, String reason) {
     return transitions.moveTo(
         CANCELLED,
-        MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.SEND_STARTED_AT.isNull()),
+        which.and(MESSAGE.SEND_STARTED_AT.isNull()),
         transitions.now(),
         Map.of(MESSAGE.LAST_ERROR, reason));
   }

@@ -1,5 +1,7 @@
 package dev.sendout.core.support;
 
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
 import static dev.sendout.workflows.message.MessageStatus.FAILED;
@@ -23,8 +25,13 @@ import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -36,6 +43,7 @@ class SupportActionStoreTest extends StoreTest {
   @Autowired SupportActionStore actions;
   @Autowired AuditTrail audit;
   @Autowired ReminderWaves waves;
+  @Autowired DSLContext db;
 
   private static final SupportAction ANN = new SupportAction("ann", "customer asked");
 
@@ -114,6 +122,83 @@ class SupportActionStoreTest extends StoreTest {
     assertThat(messages.page(id, null, -1, 10))
         .extracting(StoredMessage::status)
         .containsOnly(CANCELLED);
+  }
+
+  /**
+   * Three invitations accepted, and a wave of a reminder to each made, QUEUED: a wave waiting for
+   * its recipients' window, or held by a pause. Returns the wave's messages.
+   */
+  private SeqRange invitedWithAWaveMade(UUID id) {
+    db.update(SENDOUT)
+        .set(SENDOUT.REMINDERS, JSONB.valueOf("[{\"after\":\"PT1H\"}]"))
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+    sendouts.release(id);
+    var claimed = deliveries.claimForSend(id, 0, 0, 3);
+    deliveries.markAccepted(claimed.stream().map(OutgoingMessage::id).toList(), "sg-1");
+    return waves.wave(id, UUID.randomUUID(), Instant.now().plus(Duration.ofHours(1)), 0).messages();
+  }
+
+  /** The reminder waited past the recipient's response, and went out all the same. */
+  @Test
+  void aReminderIsCancelledAtItsClaimIfItsRecipientRespondedSinceItsWave() {
+    UUID id = sendouts.create(emailSendout(3)).sendout().id();
+    SeqRange wave = invitedWithAWaveMade(id);
+    db.update(MESSAGE)
+        .set(MESSAGE.RESPONDED_AT, OffsetDateTime.now())
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.SEQ.eq(1))
+        .execute();
+    sendouts.release(id);
+
+    var claimed = deliveries.claimForSend(id, 1, wave.fromSeq(), wave.toSeq());
+
+    assertThat(claimed)
+        .extracting(OutgoingMessage::address)
+        .containsExactly("user0@example.com", "user2@example.com");
+    assertThat(messages.page(id, null, -1, 10))
+        .extracting(StoredMessage::seq, StoredMessage::status, StoredMessage::lastError)
+        .containsExactly(
+            tuple(0, ACCEPTED, null),
+            tuple(1, ACCEPTED, null),
+            tuple(2, ACCEPTED, null),
+            tuple(3, RELEASED, null),
+            tuple(4, CANCELLED, "The recipient responded before this reminder went out"),
+            tuple(5, RELEASED, null));
+  }
+
+  /** cancel-reminders only stopped waves to come: one already made went out at its window. */
+  @Test
+  void cancellingRemindersCancelsAWaveAlreadyMadeAndNoInvitation() {
+    UUID id = sendouts.create(emailSendout(3)).sendout().id();
+    SeqRange wave = invitedWithAWaveMade(id);
+
+    ActionApplied first = apply(id, "cancel-reminders-1", SupportActionType.CANCEL_REMINDERS);
+    ActionApplied retried = apply(id, "cancel-reminders-1", SupportActionType.CANCEL_REMINDERS);
+
+    assertThat(wave.size()).isEqualTo(3);
+    assertThat(first.messages()).isEqualTo(3);
+    assertThat(retried.messages()).isZero();
+    assertThat(messages.page(id, null, -1, 10))
+        .extracting(StoredMessage::status)
+        .containsExactly(ACCEPTED, ACCEPTED, ACCEPTED, CANCELLED, CANCELLED, CANCELLED);
+    assertThat(audit.list(id))
+        .extracting(AuditTrail.Entry::action, AuditTrail.Entry::messages)
+        .containsExactly(tuple(SupportActionType.CANCEL_REMINDERS, 3));
+  }
+
+  /** A cancelled sendout showed the next wave that would never come. */
+  @Test
+  void aCancelledSendoutShowsNoNextReminder() {
+    UUID id = sendouts.create(emailSendout(1)).sendout().id();
+    db.update(SENDOUT)
+        .set(SENDOUT.NEXT_REMINDER_AT, OffsetDateTime.now().plusDays(1))
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+
+    apply(id, "cancel-1", SupportActionType.CANCEL);
+
+    assertThat(sendouts.find(id).orElseThrow().nextReminderAt()).isNull();
   }
 
   @Test
