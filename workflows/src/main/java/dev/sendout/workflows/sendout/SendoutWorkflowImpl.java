@@ -127,6 +127,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   static final String DROP_STOPPED_WAVE = "drop-stopped-wave";
 
+  /**
+   * From version 1 a cancel stops the reminders too, so that a cancelled sendout no longer shows
+   * the next wave (its {@code NextReminderAt}, its progress and its details) that will never come.
+   * Asked only of a cancel with a wave still to come.
+   */
+  static final String CANCEL_STOPS_REMINDERS = "cancel-stops-reminders";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -779,6 +786,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     plan.cancelAt(ledger.started());
     paused = false;
     setStatus(SendoutStatus.CANCELLED);
+    if (reminders != null
+        && !reminders.stopped()
+        && Workflow.getVersion(CANCEL_STOPS_REMINDERS, Workflow.DEFAULT_VERSION, 1) == 1) {
+      reminders = reminders.cancel();
+      publishNextReminder();
+    }
     return cancelled;
   }
 

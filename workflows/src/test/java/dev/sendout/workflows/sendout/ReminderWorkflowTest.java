@@ -227,6 +227,26 @@ class ReminderWorkflowTest {
     assertThat(tally.accepted()).isEqualTo(4);
   }
 
+  /** A cancelled sendout went on showing its next wave, in the UI's search attribute above all. */
+  @Test
+  void aCancelledSendoutShowsNoNextWave(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 2, THREE_REMINDERS);
+    StartSendout start = sendout(now(env).plusSeconds(60), 2, 3, null, 2000);
+    SendoutWorkflow workflow = stub(client, options, start);
+
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(DAY);
+    assertThat(nextReminderAttribute(workflow)).isNotNull();
+    workflow.cancel(new SupportAction("ann", "wrong list"));
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(workflow.progress().nextReminderAt()).isNull();
+    assertThat(nextReminderAttribute(workflow)).isNull();
+    assertThat(details(client, start)).doesNotContain("Next reminder wave");
+    assertThat(store.remindersByInvitation()).isEmpty();
+  }
+
   @Test
   void aWaveMadeWhileTheRemindersWereCancelledIsDroppedNotLeftQueued(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
