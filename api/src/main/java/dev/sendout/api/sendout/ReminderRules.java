@@ -138,6 +138,11 @@ final class ReminderRules {
         problems.add(at, "at most P366D");
         return null;
       }
+      if (after.getNano() != 0) {
+        // Waves count in seconds: PT0.5S was stored as 0, a reminder at the invitation's moment.
+        problems.add(at, "a whole number of seconds, got " + value);
+        return null;
+      }
       return after;
     } catch (DateTimeParseException e) {
       problems.add(at, "not an ISO 8601 duration such as P3D or PT12H");

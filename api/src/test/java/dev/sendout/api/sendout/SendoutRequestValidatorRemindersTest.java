@@ -326,6 +326,10 @@ class SendoutRequestValidatorRemindersTest {
             "/reminders/2/after",
             "/reminders/3/after",
             "/reminders/5/after");
+    assertThat(problems(email(List.of(after("PT0.5S"), after("PT2H0.001S")), null)))
+        .extracting(FieldProblem::detail)
+        .containsExactly(
+            "a whole number of seconds, got PT0.5S", "a whole number of seconds, got PT2H0.001S");
   }
 
   @Test
