@@ -7,10 +7,12 @@ import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.delivery.SendOutcome;
 import dev.sendout.core.delivery.SendRecorder;
+import dev.sendout.core.delivery.WindowHold;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryActivities;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendTally;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +59,8 @@ public class EmailDeliveryActivities implements DeliveryActivities {
         sendouts,
         deliveries,
         sendoutId -> {
+          Instant heldUntil =
+              deliveries.holdOutsideWindows(sendoutId, batch.fromSeq(), batch.toSeq());
           List<OutgoingMessage> claimed =
               deliveries.claimForSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq());
           // One SendGrid request carries one content: a batch's invitations, each reminder's and
@@ -81,6 +85,7 @@ public class EmailDeliveryActivities implements DeliveryActivities {
               throw giveBack(groups.subList(i + 1, groups.size()), e);
             }
           }
+          WindowHold.refuseIfHeld(heldUntil, Instant.now());
         });
   }
 

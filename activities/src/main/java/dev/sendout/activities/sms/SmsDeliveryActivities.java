@@ -8,6 +8,7 @@ import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.delivery.PauseCheck;
 import dev.sendout.core.delivery.SendOutcome;
 import dev.sendout.core.delivery.SendRecorder;
+import dev.sendout.core.delivery.WindowHold;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryActivities;
 import dev.sendout.workflows.batch.DeliveryFailure;
@@ -16,6 +17,7 @@ import dev.sendout.workflows.sendout.SendTally;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
 import io.temporal.failure.ApplicationFailure;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -70,6 +72,9 @@ public class SmsDeliveryActivities implements DeliveryActivities {
   private void sendEach(UUID sendoutId, SendBatch batch) {
     Map<ContentKey, SmsContent> contents = new HashMap<>();
     ActivityExecutionContext activity = Activity.getExecutionContext();
+    // Judged once per call, of at most messagesPerCall paced sends: seconds, not the hours an SMS
+    // sendout of thousands takes, so a window that closes while it sends holds the calls after.
+    Instant heldUntil = deliveries.holdOutsideWindows(sendoutId, batch.fromSeq(), batch.toSeq());
     for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
       if (seq > batch.fromSeq()) {
         activity.heartbeat(seq);
@@ -89,6 +94,7 @@ public class SmsDeliveryActivities implements DeliveryActivities {
       log.debug("Vonage call for message {}: {}", message.id(), outcome.kind());
       recorder.record(List.of(message.id()), outcome);
     }
+    WindowHold.refuseIfHeld(heldUntil, Instant.now());
   }
 
   /**

@@ -24,6 +24,8 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.JSONB;
@@ -159,6 +161,48 @@ class EmailDeliveryActivitiesTest extends DeliveryActivitiesTestBase<EmailDelive
         .isEqualTo(new SendTally(5, 0, 0));
     assertThat(all(id)).extracting(StoredMessage::status).containsOnly(ACCEPTED);
     sendGrid.verify(3, postRequestedFor(urlEqualTo("/v3/mail/send")));
+  }
+
+  /** A delivery window, every day, from {@code from} hours after this hour to {@code to} after. */
+  private void windowFromNow(UUID id, int from, int to) {
+    int hour = LocalTime.now(ZoneOffset.UTC).getHour();
+    db.update(SENDOUT)
+        .set(
+            SENDOUT.DELIVERY_WINDOW,
+            JSONB.valueOf(
+                "{\"start\":\"%02d:00\",\"end\":\"%02d:00\",\"days\":[]}"
+                    .formatted(Math.floorMod(hour + from, 24), Math.floorMod(hour + to, 24))))
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+  }
+
+  /** Released in its window, called after it closed (a pause till the evening): sent at night. */
+  @Test
+  void aBatchOutsideItsRecipientsWindowSendsNothingAndIsRetriedWithinAMinute() {
+    UUID id = releasedSendout(2);
+    windowFromNow(id, 2, 3);
+    sendGridAnswers(202, "X-Message-Id", "sg-1");
+
+    assertThatThrownBy(() -> delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 2)))
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> {
+              assertThat(failure.getType()).isEqualTo(DeliveryFailure.OUTSIDE_WINDOW.name());
+              assertThat(failure.getNextRetryDelay()).isEqualTo(Duration.ofMinutes(1));
+            });
+    sendGrid.verify(0, postRequestedFor(urlEqualTo("/v3/mail/send")));
+    assertThat(all(id))
+        .allSatisfy(
+            m -> {
+              assertThat(m.status()).isEqualTo(RELEASED);
+              assertThat(m.waitingForWindowUntil()).isAfter(Instant.now().plusSeconds(3000));
+            });
+
+    windowFromNow(id, -1, 1);
+    assertThat(delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 2)))
+        .isEqualTo(new SendTally(2, 0, 0));
   }
 
   @Test

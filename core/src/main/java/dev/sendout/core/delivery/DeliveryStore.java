@@ -3,6 +3,7 @@ package dev.sendout.core.delivery;
 import static dev.sendout.core.store.MessageTransitions.byIds;
 import static dev.sendout.core.store.MessageTransitions.inBatch;
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.BOUNCED;
 import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
@@ -12,13 +13,19 @@ import static dev.sendout.workflows.message.MessageStatus.FAILED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 
+import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.store.Json;
 import dev.sendout.core.store.MessageTransitions;
 import dev.sendout.core.suppression.SuppressionGate;
+import dev.sendout.core.window.DeliveryWindow;
+import dev.sendout.core.window.TimeZones;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SendTally;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -28,6 +35,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -80,6 +88,7 @@ public class DeliveryStore {
         .where(batch)
         .and(MESSAGE.STATUS.eq(RELEASED))
         .and(MESSAGE.SEND_STARTED_AT.isNull())
+        .and(MESSAGE.WINDOW_OPENS_AT.isNull().or(MESSAGE.WINDOW_OPENS_AT.le(now)))
         // returningResult, not returning: a Record7 of what is read, not a MessageRecord of every
         // column with its change tracking, for each of a batch's 1,000 rows.
         .returningResult(
@@ -100,6 +109,68 @@ public class DeliveryStore {
                     r.value4(),
                     Json.readStringMap(r.value5()),
                     ContentKey.of(r.value6(), r.value7())));
+  }
+
+  /**
+   * Holds back the released messages of a batch whose delivery window is closed at {@code at}: each
+   * is marked with when its window next opens ({@code window_opens_at}), which {@link
+   * #claimForSend} waits for and the watchdog's send grace counts from; the others are unmarked.
+   * The release judged the window, but a pause, a resend or a long paced send can bring the
+   * provider call past its end. Returns the earliest opening among those held; null when none is,
+   * as for a sendout without a window, which costs one lookup of its row.
+   */
+  @Transactional
+  public Instant holdOutsideWindows(UUID sendoutId, int fromSeq, int toSeq) {
+    return holdOutsideWindows(sendoutId, fromSeq, toSeq, transitions.now().toInstant());
+  }
+
+  /** {@link #holdOutsideWindows(UUID, int, int)} with the windows judged at {@code at}. */
+  @Transactional
+  public Instant holdOutsideWindows(UUID sendoutId, int fromSeq, int toSeq, Instant at) {
+    DeliveryWindow window =
+        SendoutStore.window(
+            db.select(SENDOUT.DELIVERY_WINDOW)
+                .from(SENDOUT)
+                .where(SENDOUT.ID.eq(sendoutId))
+                .fetchOne(SENDOUT.DELIVERY_WINDOW));
+    if (window == null) {
+      return null;
+    }
+    Field<String> zone = DSL.coalesce(MESSAGE.TIME_ZONE, "UTC");
+    Condition unclaimed =
+        MESSAGE
+            .SENDOUT_ID
+            .eq(sendoutId)
+            .and(MESSAGE.SEQ.ge(fromSeq))
+            .and(MESSAGE.SEQ.lt(toSeq))
+            .and(MESSAGE.STATUS.eq(RELEASED))
+            .and(MESSAGE.SEND_STARTED_AT.isNull());
+    Instant first = null;
+    List<String> open = new ArrayList<>();
+    for (String z : db.selectDistinct(zone).from(MESSAGE).where(unclaimed).fetch(zone)) {
+      if (window.isOpen(at, TimeZones.stored(z))) {
+        open.add(z);
+        continue;
+      }
+      Instant opens = window.nextOpening(at, TimeZones.stored(z));
+      OffsetDateTime until = opens.atOffset(ZoneOffset.UTC);
+      db.update(MESSAGE)
+          .set(MESSAGE.WINDOW_OPENS_AT, until)
+          .where(unclaimed)
+          .and(zone.eq(z))
+          .and(MESSAGE.WINDOW_OPENS_AT.isDistinctFrom(until))
+          .execute();
+      first = first == null || opens.isBefore(first) ? opens : first;
+    }
+    if (!open.isEmpty()) {
+      db.update(MESSAGE)
+          .setNull(MESSAGE.WINDOW_OPENS_AT)
+          .where(unclaimed)
+          .and(zone.in(open))
+          .and(MESSAGE.WINDOW_OPENS_AT.isNotNull())
+          .execute();
+    }
+    return first;
   }
 
   /**

@@ -60,6 +60,8 @@ public class MessageReads {
         r.getExternalId(),
         instant(r.getRespondedAt()),
         r.getTimeZone(),
-        r.getStatus() == MessageStatus.QUEUED ? instant(r.getWindowOpensAt()) : null);
+        r.getStatus() == MessageStatus.QUEUED || r.getStatus() == MessageStatus.RELEASED
+            ? instant(r.getWindowOpensAt())
+            : null);
   }
 }

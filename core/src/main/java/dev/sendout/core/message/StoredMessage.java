@@ -13,7 +13,8 @@ import java.util.UUID;
  *     until then. Set once, never changed, and independent of {@code status}
  * @param timeZone the IANA zone its sendout's delivery window is applied in for this recipient
  * @param waitingForWindowUntil while it is QUEUED outside its delivery window, when the window
- *     opens and it is released; null otherwise
+ *     opens and it is released; while it is RELEASED and held back at the provider call because its
+ *     window has closed since, when it opens and it is sent; null otherwise
  */
 public record StoredMessage(
     UUID id,

@@ -466,9 +466,7 @@ public class SendoutStore {
         instant(r.getSentAt()),
         instant(r.getCompletedAt()),
         r.getRequestHash(),
-        r.getDeliveryWindow() == null
-            ? null
-            : DeliveryWindow.of(Json.read(r.getDeliveryWindow(), DeliveryWindow.Written.class)),
+        window(r.getDeliveryWindow()),
         r.getTimeZone(),
         ReminderWaves.reminders(r.getReminders()).size(),
         instant(r.getClosesAt()),
@@ -476,5 +474,12 @@ public class SendoutStore {
         r.getReminderMessages(),
         r.getThankYou() != null,
         r.getThankYouMessages());
+  }
+
+  /** A sendout's delivery window as stored; null for none. */
+  public static DeliveryWindow window(JSONB stored) {
+    return stored == null
+        ? null
+        : DeliveryWindow.of(Json.read(stored, DeliveryWindow.Written.class));
   }
 }

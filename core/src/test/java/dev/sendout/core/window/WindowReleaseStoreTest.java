@@ -4,10 +4,14 @@ import static dev.sendout.core.store.jooq.Tables.FINDING;
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sendout.core.StoreTest;
 import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.channel.sms.SmsSegments;
+import dev.sendout.core.delivery.DeliveryStore;
+import dev.sendout.core.delivery.OutgoingMessage;
+import dev.sendout.core.delivery.WindowHold;
 import dev.sendout.core.message.MessageReads;
 import dev.sendout.core.message.StoredMessage;
 import dev.sendout.core.sendout.NewSendout;
@@ -18,6 +22,7 @@ import dev.sendout.core.watchdog.FindingStore;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SeqRange;
+import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -30,6 +35,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,6 +53,7 @@ class WindowReleaseStoreTest extends StoreTest {
       new DeliveryWindow(LocalTime.of(9, 0), LocalTime.of(20, 0), Set.of());
 
   @Autowired SendoutStore sendouts;
+  @Autowired DeliveryStore deliveries;
   @Autowired MessageReads messages;
   @Autowired FindingStore findings;
   @Autowired SendBacklog backlog;
@@ -146,6 +153,79 @@ class WindowReleaseStoreTest extends StoreTest {
         .isEqualTo(backlogWhileWaiting + 1);
   }
 
+  /**
+   * Released while their windows were open, then sent after they closed: a pause until the evening,
+   * a resend at night or an SMS sendout still sending at 20:00 sent at 23:00 in New York.
+   */
+  @Test
+  void releasedMessagesWhoseWindowHasClosedAreHeldAtTheClaimUntilItOpens() {
+    UUID id = sendouts.create(smsSendoutWithWindow()).sendout().id();
+    sendouts.release(id);
+    Instant elevenPm = next(LocalTime.of(23, 0), NEW_YORK);
+    Instant nineInBerlin =
+        elevenPm.atZone(BERLIN).toLocalDate().atTime(9, 0).atZone(BERLIN).toInstant();
+    Instant nineInNewYork =
+        elevenPm
+            .atZone(NEW_YORK)
+            .toLocalDate()
+            .plusDays(1)
+            .atTime(9, 0)
+            .atZone(NEW_YORK)
+            .toInstant();
+
+    Instant heldUntil = deliveries.holdOutsideWindows(id, 0, 3, elevenPm);
+
+    assertThat(heldUntil).isEqualTo(nineInBerlin);
+    assertThat(messages.page(id, null, -1, 10))
+        .extracting(StoredMessage::waitingForWindowUntil)
+        .containsExactly(nineInNewYork, nineInBerlin, null);
+    List<OutgoingMessage> tokyo = deliveries.claimForSend(id, 0, 0, 3);
+    assertThat(tokyo)
+        .as("Tokyo's 13:00 only")
+        .extracting(OutgoingMessage::address)
+        .containsExactly("+12015550124");
+
+    // All of it an hour ago: released, and Tokyo's accepted.
+    deliveries.markAccepted(List.of(tokyo.get(0).id()), "vonage-1");
+    OffsetDateTime hourAgo = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
+    db.update(MESSAGE)
+        .set(MESSAGE.RELEASED_AT, hourAgo)
+        .set(MESSAGE.ACCEPTED_AT, DSL.when(MESSAGE.ACCEPTED_AT.isNotNull(), hourAgo))
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .execute();
+    assertThat(notSent(id)).as("held for a window that has not opened").isEmpty();
+    db.update(MESSAGE)
+        .set(MESSAGE.WINDOW_OPENS_AT, hourAgo.plusMinutes(5))
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.SEQ.eq(0))
+        .execute();
+    assertThat(notSent(id)).as("its window opened 55 minutes ago").containsExactly(1);
+
+    assertThat(deliveries.holdOutsideWindows(id, 0, 3, nineInNewYork.plusSeconds(60))).isNull();
+    assertThat(messages.page(id, null, -1, 10))
+        .extracting(StoredMessage::waitingForWindowUntil)
+        .containsOnlyNulls();
+    assertThat(deliveries.claimForSend(id, 0, 0, 3)).hasSize(2);
+  }
+
+  @Test
+  void aHeldCallIsRetriedWhenTheFirstWindowOpensOrAfterAMinute() {
+    Instant now = Instant.parse("2026-12-07T22:00:00Z");
+    WindowHold.refuseIfHeld(null, now);
+
+    assertThatThrownBy(() -> WindowHold.refuseIfHeld(now.plusSeconds(20), now))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> {
+              assertThat(failure.getType()).isEqualTo("OUTSIDE_WINDOW");
+              assertThat(failure.getNextRetryDelay()).isEqualTo(Duration.ofSeconds(20));
+            });
+    assertThatThrownBy(() -> WindowHold.refuseIfHeld(now.plus(Duration.ofHours(11)), now))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> assertThat(failure.getNextRetryDelay()).isEqualTo(Duration.ofMinutes(1)));
+  }
+
   @Test
   void aSendoutWhoseMessagesAllWaitForTheirWindowIsNoPendingWorkflowWork() {
     NewSendout all = smsSendoutWithWindow();
@@ -169,6 +249,13 @@ class WindowReleaseStoreTest extends StoreTest {
     sendouts.releaseInWindows(id, UUID.randomUUID(), 100, next(LocalTime.of(23, 0), NEW_YORK));
 
     assertThat(backlog.pendingWorkflowWork()).as("waiting for 09:00").isEqualTo(before);
+  }
+
+  private List<Integer> notSent(UUID id) {
+    return findings.notSent(Duration.ofMinutes(10)).stream()
+        .filter(f -> f.sendoutId().equals(id))
+        .map(FindingStore.Finding::messages)
+        .toList();
   }
 
   private List<Integer> notReleased(UUID id) {

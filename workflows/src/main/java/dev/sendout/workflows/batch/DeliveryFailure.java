@@ -10,5 +10,10 @@ public enum DeliveryFailure {
   /** The provider answered 5xx, refused our credentials, or could not be reached. */
   PROVIDER_UNAVAILABLE,
   /** Support staff paused the sendout; the call is retried until they resume it. */
-  SENDOUT_PAUSED
+  SENDOUT_PAUSED,
+  /**
+   * Some of the batch's recipients are outside their delivery window; the call sent the others and
+   * is retried until the window opens for them.
+   */
+  OUTSIDE_WINDOW
 }
