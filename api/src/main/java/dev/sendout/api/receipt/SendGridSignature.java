@@ -42,8 +42,9 @@ public class SendGridSignature {
   }
 
   /**
-   * Throws a 401 problem when the call carries no signature at all: checked before its body is
-   * read, so that an unsigned call is refused without reading it.
+   * Throws a 401 problem when the call carries no signature at all, and a 403 when its timestamp is
+   * not a time within the age: checked before its body is read, so that such a call is refused
+   * without reading a body its sender may trickle for minutes.
    */
   public void requireSigned(String timestamp, String signature) {
     if (timestamp == null || signature == null || timestamp.isBlank() || signature.isBlank()) {
@@ -51,11 +52,6 @@ public class SendGridSignature {
           ProblemType.SIGNATURE_MISSING,
           "Missing %s or %s".formatted(SIGNATURE_HEADER, TIMESTAMP_HEADER));
     }
-  }
-
-  /** Returns normally when the request is SendGrid's; otherwise throws a 401 or 403 problem. */
-  public void verify(String timestamp, String signature, byte[] body) {
-    requireSigned(timestamp, signature);
     Instant signedAt;
     try {
       signedAt = Instant.ofEpochSecond(Long.parseLong(timestamp.trim()));
@@ -65,6 +61,11 @@ public class SendGridSignature {
     if (Duration.between(signedAt, clock.instant()).abs().compareTo(maxAge) > 0) {
       throw invalid("The timestamp is more than " + maxAge + " away from now");
     }
+  }
+
+  /** Returns normally when the request is SendGrid's; otherwise throws a 401 or 403 problem. */
+  public void verify(String timestamp, String signature, byte[] body) {
+    requireSigned(timestamp, signature);
     if (!signatureMatches(timestamp, signature, body)) {
       throw invalid("The signature does not match the timestamp and body");
     }

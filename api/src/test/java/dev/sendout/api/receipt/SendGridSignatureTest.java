@@ -104,6 +104,14 @@ class SendGridSignatureTest {
         .doesNotThrowAnyException();
   }
 
+  /** Refused from the headers alone, before a body its sender may trickle for minutes is read. */
+  @Test
+  void aStaleOrNonNumericTimestampIsRefusedBeforeTheBody() {
+    String stale = String.valueOf(NOW.minus(Duration.ofMinutes(6)).getEpochSecond());
+    refusedAs(ProblemType.SIGNATURE_INVALID, () -> verifier.requireSigned(stale, "c2ln"));
+    refusedAs(ProblemType.SIGNATURE_INVALID, () -> verifier.requireSigned("soon", "c2ln"));
+  }
+
   @Test
   void aRequestSignedWithAnotherKeyIsRefused() {
     String forged = sign(keyPair(), TIMESTAMP, BODY);

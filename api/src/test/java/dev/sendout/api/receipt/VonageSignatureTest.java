@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
@@ -83,6 +84,31 @@ class VonageSignatureTest {
   void refusesAStaleTokenAsAReplay() {
     String old = token(SECRET, NOW.minus(Duration.ofMinutes(6)), Sha256.hex(BODY));
     assertProblem(old, BODY, ProblemType.BEARER_INVALID, "iat");
+  }
+
+  /** Vonage's own check refused these as "signature does not verify": no leeway at all. */
+  @Test
+  void acceptsATokenIssuedAheadOfOurClockWithinTheAge() {
+    for (Duration ahead : List.of(Duration.ofSeconds(1), Duration.ofSeconds(60))) {
+      String token = token(SECRET, NOW.plus(ahead), Sha256.hex(BODY));
+      assertThatCode(() -> verifier.verify(token, BODY)).doesNotThrowAnyException();
+    }
+    String tooFar = token(SECRET, NOW.plus(Duration.ofMinutes(6)), Sha256.hex(BODY));
+    assertProblem(tooFar, BODY, ProblemType.BEARER_INVALID, "iat");
+  }
+
+  @Test
+  void refusesAnotherAlgorithmAndAForgedTokenBeforeTheBody() {
+    String hs512 =
+        "Bearer "
+            + JWT.create()
+                .withIssuedAt(NOW)
+                .withClaim("payload_hash", Sha256.hex(BODY))
+                .sign(Algorithm.HMAC512(SECRET));
+    assertProblem(hs512, BODY, ProblemType.BEARER_INVALID, "HS256");
+    assertThatThrownBy(() -> verifier.requireSigned(token("not-the-secret", NOW, "any")))
+        .isInstanceOf(ApiProblem.class)
+        .hasMessageContaining("signature");
   }
 
   @Test
