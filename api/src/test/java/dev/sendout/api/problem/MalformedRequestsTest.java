@@ -3,6 +3,8 @@ package dev.sendout.api.problem;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
 import dev.sendout.api.ApiApplication;
 import dev.sendout.api.ApiServerEnvironment;
 import dev.sendout.api.RawHttp;
@@ -18,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.UUID;
 import org.jooq.DSLContext;
@@ -498,6 +501,51 @@ class MalformedRequestsTest {
     }
   }
 
+  /**
+   * A refusal answered before its body came (a link nothing answers, an unsigned webhook) held its
+   * request thread after the answer: Tomcat read the rest of the body, at the pace the caller sent
+   * it, before the connection's next request. 210 such calls a byte a second held every thread. Now
+   * the connection is closed once the answer is written; a body already come is still read, so that
+   * a keep-alive caller's next request goes on on the same connection.
+   */
+  @Test
+  void aRefusalBeforeItsBodyCameClosesTheConnectionInsteadOfWaitingForIt() throws Exception {
+    for (String path : new String[] {"/u/no-such-token", "/webhooks/sendgrid/events"}) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(
+            ("POST %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 4000\r\n\r\n[")
+                .formatted(path)
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        var in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+        long start = System.nanoTime();
+        RawHttp.Reply raw = RawHttp.read(in);
+
+        assertThat(raw.status()).as(path).isBetween(400, 499);
+        assertThat(in.read()).as(path + ": closed after the answer").isEqualTo(-1);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+      }
+    }
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      String refused =
+          "POST /webhooks/sendgrid/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n[]";
+      out.write((refused + refused).getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      var in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+
+      assertThat(RawHttp.read(in).status()).isEqualTo(401);
+      assertThat(RawHttp.read(in).status())
+          .as("a body that had come is read: the connection goes on")
+          .isEqualTo(401);
+    }
+  }
+
   /** A webhook caller gone before the end of its body is its own 400, not an error of ours. */
   @Test
   void aWebhookBodyThatBreaksOffIsA400AndNoErrorOfOurs(CapturedOutput output) throws Exception {
@@ -635,8 +683,14 @@ class MalformedRequestsTest {
             now,
             "X-Twilio-Email-Event-Webhook-Signature",
             "bm90LWEtc2lnbmF0dXJl");
+    // Signed with the secret: a forged token is refused before its body is read.
+    String token =
+        JWT.create()
+            .withIssuedAt(Instant.now())
+            .withClaim("payload_hash", "of another body")
+            .sign(Algorithm.HMAC256("test-secret"));
     Reply vonage =
-        chunked("/webhooks/vonage/status", TWENTY_MB, false, "Authorization", "Bearer x");
+        chunked("/webhooks/vonage/status", TWENTY_MB, false, "Authorization", "Bearer " + token);
 
     assertProblem(sendGrid, 413);
     assertThat(sendGrid.json().path("detail").asString())
