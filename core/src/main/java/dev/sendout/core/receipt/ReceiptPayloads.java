@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import java.time.Instant;
 
 /**
  * What Postgres can store of a provider's event, which is kept as it came ({@code jsonb}) and read
@@ -18,16 +19,29 @@ public final class ReceiptPayloads {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** The first and last times Postgres's timestamptz holds as an event's time (years 1 to 9999). */
+  public static final Instant FIRST_STORABLE = Instant.parse("0001-01-01T00:00:00Z");
+
+  public static final Instant LAST_STORABLE = Instant.parse("9999-12-31T23:59:59Z");
+
   private ReceiptPayloads() {}
+
+  /** The event's time where Postgres can store it; null otherwise, as when it has none. */
+  public static Instant storable(Instant at) {
+    return at == null || at.isBefore(FIRST_STORABLE) || at.isAfter(LAST_STORABLE) ? null : at;
+  }
 
   /**
    * The event, with every U+0000 in its strings and field names replaced by U+FFFD when its text
    * (null when unknown) may hold one: JSON has no raw control characters in its strings, so a NUL
-   * comes only escaped.
+   * comes escaped, or as bytes that are not UTF-8 ({@code C0 80}, which Jackson's byte parser
+   * decodes as U+0000 and the text's decoder as U+FFFD).
    */
   public static JsonNode storable(JsonNode event, String text) {
     // Most events have no escape at all: one scan finds that, a second only where there is one.
-    return text == null || (text.contains("\\u") && text.contains("\\u0000"))
+    return text == null
+            || (text.contains("\\u") && text.contains("\\u0000"))
+            || text.indexOf('\uFFFD') >= 0
         ? withoutNul(event)
         : event;
   }

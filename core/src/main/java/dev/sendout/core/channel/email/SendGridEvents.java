@@ -37,8 +37,8 @@ public final class SendGridEvents {
   private static final int MAX_TYPE_LENGTH = 32;
 
   private static final int MAX_PROVIDER_ID_LENGTH = 255;
-  private static final long FIRST_STORABLE = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
-  private static final long LAST_STORABLE = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+  private static final long FIRST_STORABLE = ReceiptPayloads.FIRST_STORABLE.getEpochSecond();
+  private static final long LAST_STORABLE = ReceiptPayloads.LAST_STORABLE.getEpochSecond();
 
   private SendGridEvents() {}
 

@@ -1,8 +1,10 @@
 package dev.sendout.core.channel.sms;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 
 /**
  * The Vonage Messages API's inbound message callback: an SMS a recipient sent to one of our
@@ -23,13 +25,16 @@ public record VonageInbound(String messageUuid, String from, String to, String t
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   /** Parses one callback body, refusing what is not an inbound SMS with the field at fault. */
   public static VonageInbound parse(byte[] body) {
     JsonNode root;
     try {
-      root = JSON.readTree(body);
+      // Decoded first: bytes that are not UTF-8 become U+FFFD, where Jackson's byte parser made
+      // C0 80 a NUL that no text column stores.
+      root = JSON.readTree(new String(body, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new MalformedInboundException("The body is not JSON");
     }

@@ -1,5 +1,6 @@
 package dev.sendout.core.channel.sms;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.sendout.core.receipt.Receipt;
@@ -58,7 +59,9 @@ public final class VonageStatuses {
     }
   }
 
-  private static final ObjectMapper JSON = new ObjectMapper();
+  /** Text after the status is refused: it is no JSON document, and jsonb would refuse it. */
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   public static Receipt parse(byte[] body) {
     String json = new String(body, StandardCharsets.UTF_8);
@@ -135,9 +138,10 @@ public final class VonageStatuses {
     }
   }
 
+  /** The status's time, where Postgres can store it; null otherwise. */
   private static Instant timestamp(String value) {
     try {
-      return value == null ? null : Instant.parse(value);
+      return value == null ? null : ReceiptPayloads.storable(Instant.parse(value));
     } catch (DateTimeException e) {
       throw new MalformedStatusException("The timestamp is not an ISO-8601 instant");
     }

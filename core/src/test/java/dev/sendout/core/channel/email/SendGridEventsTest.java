@@ -46,6 +46,36 @@ class SendGridEventsTest {
     assertThat(receipt.occurredAt()).isNull();
   }
 
+  /**
+   * Jackson's byte parser decodes C0 80 as U+0000, which Postgres refused: the whole call a 400.
+   */
+  @Test
+  void aNulWrittenAsBytesThatAreNotUtf8IsStoredAsAReplacementCharacter() {
+    byte[] body =
+        concat(
+            "[{\"event\":\"bounce\",\"sg_event_id\":\"ov",
+            "\",\"type\":\"bounce\",\"reason\":\"a",
+            "b\"}]");
+
+    Receipt receipt = SendGridEvents.parse(body).get(0);
+
+    assertThat(List.of(receipt.eventId(), receipt.reason(), receipt.payload()))
+        .allSatisfy(text -> assertThat(text).doesNotContain("\u0000"));
+  }
+
+  /** The parts, joined by the two bytes C0 80 (an overlong, not valid, UTF-8 encoding of NUL). */
+  private static byte[] concat(String... parts) {
+    var out = new java.io.ByteArrayOutputStream();
+    for (int i = 0; i < parts.length; i++) {
+      if (i > 0) {
+        out.write(0xC0);
+        out.write(0x80);
+      }
+      out.writeBytes(parts[i].getBytes(StandardCharsets.UTF_8));
+    }
+    return out.toByteArray();
+  }
+
   @Test
   void aBodyInUtf16IsReadTooItsEventsWrittenOutAgain() {
     byte[] body = ("[" + SECOND + "]").getBytes(StandardCharsets.UTF_16BE);

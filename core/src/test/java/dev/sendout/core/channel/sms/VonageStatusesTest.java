@@ -125,6 +125,26 @@ class VonageStatusesTest extends StoreTest {
     assertThat(reread(s.get(1)).status()).isEqualTo(FAILED);
   }
 
+  /** Postgres refused both, so the status was a 400 at every one of Vonage's retries. */
+  @Test
+  void aTimeNoDatabaseStoresIsLeftOutAndTextAfterTheStatusIsMalformed() {
+    StoredMessage m = sent(1, true).get(0);
+    for (String at : List.of("0000-01-01T00:00:00Z", "+99999-01-01T00:00:00Z")) {
+      String body = status(m, "delivered", at);
+      assertThat(VonageStatuses.parse(body.getBytes(StandardCharsets.UTF_8)).occurredAt()).isNull();
+    }
+    byte[] trailing =
+        (status(m, "delivered", "2026-11-29T12:00:01.000Z") + " {\"x\":1}")
+            .getBytes(StandardCharsets.UTF_8);
+    assertThatThrownBy(() -> VonageStatuses.parse(trailing))
+        .isInstanceOf(VonageStatuses.MalformedStatusException.class);
+    byte[] inbound =
+        ("{\"message_uuid\":\"u1\",\"from\":\"447700900000\",\"to\":\"4477\u00c0\u0080\","
+                + "\"text\":\"STOP\"}")
+            .getBytes(StandardCharsets.ISO_8859_1);
+    assertThat(VonageInbound.parse(inbound).to()).doesNotContain("\u0000");
+  }
+
   @Test
   void aStatusThatOvertakesOurOwnRecordOfTheAcceptanceIsKept() {
     StoredMessage m = sent(1, false).get(0);
