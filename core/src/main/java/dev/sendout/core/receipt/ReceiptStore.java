@@ -1,5 +1,6 @@
 package dev.sendout.core.receipt;
 
+import dev.sendout.core.channel.email.SendGridEvents;
 import dev.sendout.core.receipt.MessageSettlement.Deferral;
 import dev.sendout.core.receipt.Receipt.Effect;
 import dev.sendout.core.suppression.SuppressionStore;
@@ -138,7 +139,9 @@ public class ReceiptStore {
    * otherwise looks the message up by the provider's id and the address, and failing that leaves
    * the receipt unmatched. The address is checked as well as the id because the id alone is no
    * proof: a signed event that names one message's id with another recipient's address (a
-   * provider's bug, or a signing key that leaked) must not settle a message it was not about.
+   * provider's bug, or a signing key that leaked) must not settle a message it was not about. For
+   * the same reason a receipt matches only a message of its provider's channel ({@link
+   * #ofItsChannel}): a SendGrid event naming an SMS message's id and number settled it.
    */
   private List<Receipt> correlate(List<Receipt> receipts) {
     Set<UUID> claimed = new HashSet<>();
@@ -158,7 +161,9 @@ public class ReceiptStore {
     List<Receipt> out = new ArrayList<>(receipts.size());
     for (Receipt r : receipts) {
       UUID id = r.messageId();
-      if (!isKnown(r, known)) {
+      if (!ofItsChannel(r)) {
+        id = null;
+      } else if (!isKnown(r, known)) {
         id =
             r.providerMessageId() == null || r.address() == null
                 ? null
@@ -179,6 +184,16 @@ public class ReceiptStore {
               r.suppresses()));
     }
     return out;
+  }
+
+  /**
+   * Whether the receipt's address is of its provider's channel: an email address for SendGrid, a
+   * phone number for Vonage. The API stores no email address without an {@code @} and no phone
+   * number with one, so the address tells a message's channel without a join to its sendout.
+   */
+  private static boolean ofItsChannel(Receipt r) {
+    return r.address() != null
+        && (r.address().indexOf('@') >= 0) == SendGridEvents.PROVIDER.equals(r.provider());
   }
 
   private static boolean isKnown(Receipt r, Map<UUID, String> known) {

@@ -210,6 +210,21 @@ class ReceiptStoreTest extends StoreTest {
     assertThat(reread(mine.get(1)).status()).isEqualTo(BOUNCED);
   }
 
+  /** A SendGrid-signed event settled an SMS message, and would have suppressed its number. */
+  @Test
+  void aReceiptMatchesOnlyAMessageOfItsProvidersChannel() {
+    UUID id = sendouts.create(smsSendout(1)).sendout().id();
+    sendouts.release(id);
+    var claimed = deliveries.claimForSend(id, 0, 0, 1);
+    deliveries.markAccepted(List.of(claimed.get(0).id()), "vonage-uuid");
+    StoredMessage sms = messages.page(id, null, -1, 1).get(0);
+
+    var ingested = ingest(event("spamreport", sms, ""), event("delivered", sms, ""));
+
+    assertThat(ingested.unmatched()).isEqualTo(2);
+    assertThat(reread(sms).status()).isEqualTo(ACCEPTED);
+  }
+
   @Test
   void receiptsForUnknownMessagesAreKeptAndCountedNotFailed() {
     String unknown =
