@@ -67,6 +67,14 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
   /** The least rate, in bytes a second of waiting, a body must arrive at after the grace. */
   static final long MIN_BODY_RATE = 8 * 1024;
 
+  /**
+   * How long the reads of a body anyone may send (a webhook's, an unsubscribe link's) may wait in
+   * all: 30 s. At the least rate a 4 MB webhook body took eight minutes, and thirty such callers,
+   * each sending a little faster, held every place of the public bound that long. A provider posts
+   * its batch from its own network in well under a second.
+   */
+  static final long PUBLIC_BODY_TIME_NANOS = 30_000_000_000L;
+
   private final long bodyLimit;
   private final long uploadLimit;
   private final long webhookLimit;
@@ -130,7 +138,12 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
           new ApiProblem(ProblemType.BODY_TOO_LARGE, tooLarge(limit)), request, response, json);
       return;
     }
-    chain.doFilter(new LimitedRequest(request, limit, nanoTime), response);
+    String path = RequestPath.of(request);
+    long maxWait =
+        path.startsWith(WEBHOOKS) || path.startsWith(UNSUBSCRIBE)
+            ? PUBLIC_BODY_TIME_NANOS
+            : Long.MAX_VALUE;
+    chain.doFilter(new LimitedRequest(request, limit, maxWait, nanoTime), response);
   }
 
   private static String tooLarge(long limit) {
@@ -153,19 +166,22 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
 
   private static final class LimitedRequest extends HttpServletRequestWrapper {
     private final long limit;
+    private final long maxWaitNanos;
     private final LongSupplier nanoTime;
     private ServletInputStream stream;
 
-    LimitedRequest(HttpServletRequest request, long limit, LongSupplier nanoTime) {
+    LimitedRequest(
+        HttpServletRequest request, long limit, long maxWaitNanos, LongSupplier nanoTime) {
       super(request);
       this.limit = limit;
+      this.maxWaitNanos = maxWaitNanos;
       this.nanoTime = nanoTime;
     }
 
     @Override
     public ServletInputStream getInputStream() throws IOException {
       if (stream == null) {
-        stream = new LimitedStream(super.getInputStream(), limit, nanoTime);
+        stream = new LimitedStream(super.getInputStream(), limit, maxWaitNanos, nanoTime);
       }
       return stream;
     }
@@ -174,13 +190,15 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
   private static final class LimitedStream extends ServletInputStream {
     private final ServletInputStream in;
     private final long limit;
+    private final long maxWaitNanos;
     private final LongSupplier nanoTime;
     private long read;
     private long waitedNanos;
 
-    LimitedStream(ServletInputStream in, long limit, LongSupplier nanoTime) {
+    LimitedStream(ServletInputStream in, long limit, long maxWaitNanos, LongSupplier nanoTime) {
       this.in = in;
       this.limit = limit;
+      this.maxWaitNanos = maxWaitNanos;
       this.nanoTime = nanoTime;
     }
 
@@ -206,6 +224,11 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
         throw new BodyTooLargeException(tooLarge(limit));
       }
       waitedNanos += nanoTime.getAsLong() - start;
+      if (waitedNanos > maxWaitNanos) {
+        throw new BodyTooSlowException(
+            "The request body took over %d s to come; it must come within it"
+                .formatted(maxWaitNanos / 1_000_000_000L));
+      }
       if (waitedNanos > SLOW_BODY_GRACE_NANOS
           && read < MIN_BODY_RATE * (waitedNanos / 1_000_000_000L)) {
         throw new BodyTooSlowException(

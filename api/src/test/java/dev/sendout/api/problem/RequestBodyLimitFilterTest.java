@@ -7,6 +7,9 @@ import jakarta.servlet.ServletInputStream;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.DelegatingServletInputStream;
@@ -134,6 +137,68 @@ class RequestBodyLimitFilterTest {
 
     assertThat(upload.stoppedBy()).isInstanceOf(RequestBodyLimitFilter.BodyTooSlowException.class);
     assertThat(upload.bytes()).isEqualTo(10);
+  }
+
+  /**
+   * 16 KB a second, twice the least rate: a webhook body is refused after 30 s of it, where an
+   * upload goes on to its end.
+   */
+  @Test
+  void aWebhookBodyMustComeWithinThirtySecondsAtWhateverRate() throws Exception {
+    int size = 1024 * 1024;
+    var filter =
+        new RequestBodyLimitFilter(
+            new ApiProperties(
+                10,
+                DataSize.ofBytes(BODY),
+                DataSize.ofBytes(size),
+                DataSize.ofBytes(size),
+                Duration.ofHours(24),
+                Duration.ofHours(72)),
+            JsonMapper.builder().build(),
+            nanos::get);
+    Map<String, Long> read = new LinkedHashMap<>();
+    Map<String, Throwable> stopped = new LinkedHashMap<>();
+    for (String path :
+        List.of("/webhooks/sendgrid/events", "/v1/sendouts/7f1c1a56-2b1e-4a8c-9d7e-0/recipients")) {
+      var request =
+          new MockHttpServletRequest("POST", path) {
+            @Override
+            public ServletInputStream getInputStream() {
+              return new DelegatingServletInputStream(new ByteArrayInputStream(new byte[size])) {
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                  nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+                  return super.read(buffer, offset, Math.min(length, 16 * 1024));
+                }
+              };
+            }
+          };
+      request.setContentType("text/csv");
+      filter.doFilter(
+          request,
+          new MockHttpServletResponse(),
+          (req, res) -> {
+            byte[] buffer = new byte[64 * 1024];
+            long total = 0;
+            try {
+              for (int n; (n = req.getInputStream().read(buffer, 0, buffer.length)) > 0; ) {
+                total += n;
+              }
+              read.put(path, total);
+            } catch (IOException e) {
+              stopped.put(path, e);
+            }
+          });
+    }
+
+    assertThat(stopped.keySet())
+        .as(stopped.toString())
+        .containsExactly("/webhooks/sendgrid/events");
+    assertThat(stopped.get("/webhooks/sendgrid/events"))
+        .isInstanceOf(RequestBodyLimitFilter.BodyTooSlowException.class)
+        .hasMessageContaining("30 s");
+    assertThat(read.values()).containsExactly((long) size);
   }
 
   @Test
