@@ -68,28 +68,33 @@ public class SmsDeliveryActivities implements DeliveryActivities {
     return BatchRun.run(batch, sendouts, deliveries, sendoutId -> sendEach(sendoutId, batch));
   }
 
-  /** Sends the batch's messages one by one, each claimed right before its own request. */
+  /**
+   * Sends the batch's messages one by one, each claimed after its wait for a turn, right before its
+   * own request.
+   */
   private void sendEach(UUID sendoutId, SendBatch batch) {
     Map<ContentKey, SmsContent> contents = new HashMap<>();
     ActivityExecutionContext activity = Activity.getExecutionContext();
     // Judged once per call, of at most messagesPerCall paced sends: seconds, not the hours an SMS
     // sendout of thousands takes, so a window that closes while it sends holds the calls after.
     Instant heldUntil = deliveries.holdOutsideWindows(sendoutId, batch.fromSeq(), batch.toSeq());
-    for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
-      if (seq > batch.fromSeq()) {
+    boolean first = true;
+    for (int seq : deliveries.toSend(sendoutId, batch.fromSeq(), batch.toSeq())) {
+      if (!first) {
         activity.heartbeat(seq);
         PauseCheck.refuseWhilePaused(sendouts, sendoutId); // the first was checked before the call
       }
+      first = false;
+      awaitTurn();
       List<OutgoingMessage> claimed =
           deliveries.claimForSend(sendoutId, batch.batchNo(), seq, seq + 1);
       if (claimed.isEmpty()) {
-        continue; // sent, or settled otherwise, by an earlier attempt
+        continue; // settled meanwhile (cancelled, suppressed): its turn goes unused
       }
       OutgoingMessage message = claimed.get(0);
       SmsContent content =
           contents.computeIfAbsent(
               message.content(), key -> sendouts.content(sendoutId, key, SmsContent.class));
-      awaitTurn(message);
       SendOutcome outcome = vonage.send(content, message);
       log.debug("Vonage call for message {}: {}", message.id(), outcome.kind());
       recorder.record(List.of(message.id()), outcome);
@@ -98,15 +103,14 @@ public class SmsDeliveryActivities implements DeliveryActivities {
   }
 
   /**
-   * Waits for this worker's next slot under Vonage's limit, right before the request, so that
-   * nothing between the wait and the send can bunch requests up. A worker stopped while it waits
-   * releases the message, which was certainly not sent.
+   * Waits for this worker's next slot under Vonage's limit, right before the claim and the request,
+   * so that little between the wait and the send can bunch requests up. The message is not claimed
+   * yet: a worker stopped (or killed) while it waits leaves it to the retry to send.
    */
-  private void awaitTurn(OutgoingMessage message) {
+  private void awaitTurn() {
     try {
       pacer.awaitTurn();
     } catch (InterruptedException e) {
-      deliveries.unclaim(List.of(message.id()), "Not sent: the worker stopped before its turn");
       Thread.currentThread().interrupt();
       throw ApplicationFailure.newFailure(
           "Worker stopping before the send", DeliveryFailure.PROVIDER_UNAVAILABLE.name());

@@ -72,13 +72,8 @@ public class DeliveryStore {
   @Transactional
   public List<OutgoingMessage> claimForSend(UUID sendoutId, int batchNo, int fromSeq, int toSeq) {
     OffsetDateTime now = transitions.now();
-    Condition batch =
-        MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.SEQ.ge(fromSeq)).and(MESSAGE.SEQ.lt(toSeq));
-    transitions.moveTo(
-        UNCONFIRMED,
-        batch.and(MESSAGE.SEND_STARTED_AT.isNotNull()),
-        now,
-        Map.of(MESSAGE.LAST_ERROR, "Send outcome unknown: an earlier attempt broke off mid-call"));
+    Condition batch = range(sendoutId, fromSeq, toSeq);
+    settleInDoubt(batch, now);
     suppressions.suppressReleased(sendoutId, fromSeq, toSeq, now);
     cancelAnsweredReminders(batch, now);
     return db.update(MESSAGE)
@@ -112,6 +107,42 @@ public class DeliveryStore {
   }
 
   /**
+   * The sequence numbers, in order, of the messages of a batch still to send one request each
+   * (SMS): released, unclaimed and not held for their window. What an earlier attempt left in
+   * flight becomes UNCONFIRMED first, as {@link #claimForSend} makes it. Each is then claimed right
+   * before its own request, after its wait for a turn under the provider's limit: claimed before
+   * that wait, one message per running call was in flight at a crash, and its retry made it
+   * UNCONFIRMED, never sent.
+   */
+  @Transactional
+  public List<Integer> toSend(UUID sendoutId, int fromSeq, int toSeq) {
+    OffsetDateTime now = transitions.now();
+    Condition batch = range(sendoutId, fromSeq, toSeq);
+    settleInDoubt(batch, now);
+    return db.select(MESSAGE.SEQ)
+        .from(MESSAGE)
+        .where(batch)
+        .and(MESSAGE.STATUS.eq(RELEASED))
+        .and(MESSAGE.SEND_STARTED_AT.isNull())
+        .and(MESSAGE.WINDOW_OPENS_AT.isNull().or(MESSAGE.WINDOW_OPENS_AT.le(now)))
+        .orderBy(MESSAGE.SEQ)
+        .fetch(MESSAGE.SEQ);
+  }
+
+  private static Condition range(UUID sendoutId, int fromSeq, int toSeq) {
+    return MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.SEQ.ge(fromSeq)).and(MESSAGE.SEQ.lt(toSeq));
+  }
+
+  /** Messages an earlier attempt left in flight: the provider may have them, so never resent. */
+  private void settleInDoubt(Condition batch, OffsetDateTime now) {
+    transitions.moveTo(
+        UNCONFIRMED,
+        batch.and(MESSAGE.SEND_STARTED_AT.isNotNull()),
+        now,
+        Map.of(MESSAGE.LAST_ERROR, "Send outcome unknown: an earlier attempt broke off mid-call"));
+  }
+
+  /**
    * Holds back the released messages of a batch whose delivery window is closed at {@code at}: each
    * is marked with when its window next opens ({@code window_opens_at}), which {@link
    * #claimForSend} waits for and the watchdog's send grace counts from; the others are unmarked.
@@ -138,11 +169,7 @@ public class DeliveryStore {
     }
     Field<String> zone = DSL.coalesce(MESSAGE.TIME_ZONE, "UTC");
     Condition unclaimed =
-        MESSAGE
-            .SENDOUT_ID
-            .eq(sendoutId)
-            .and(MESSAGE.SEQ.ge(fromSeq))
-            .and(MESSAGE.SEQ.lt(toSeq))
+        range(sendoutId, fromSeq, toSeq)
             .and(MESSAGE.STATUS.eq(RELEASED))
             .and(MESSAGE.SEND_STARTED_AT.isNull());
     Instant first = null;
