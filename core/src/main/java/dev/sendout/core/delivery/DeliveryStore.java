@@ -234,11 +234,11 @@ public class DeliveryStore {
         transitions.moveTo(
             ACCEPTED, byIds(ids), now, Map.of(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId));
     if (moved < ids.size()) {
+      // The receipt that settled them noted its own id and time, which our record replaces.
       db.update(MESSAGE)
           .set(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId)
-          .set(MESSAGE.ACCEPTED_AT, now)
+          .set(MESSAGE.ACCEPTED_AT, DSL.least(MESSAGE.ACCEPTED_AT, DSL.val(now)))
           .where(byIds(ids))
-          .and(MESSAGE.ACCEPTED_AT.isNull())
           .and(MESSAGE.STATUS.in(DELIVERED, BOUNCED, DROPPED, FAILED))
           .execute();
     }

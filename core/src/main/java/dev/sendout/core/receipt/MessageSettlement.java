@@ -52,28 +52,42 @@ public class MessageSettlement {
     this.transitions = transitions;
   }
 
+  /** What a receipt settles a message with: its reason, and the provider's id of the message. */
+  public record Settling(String reason, String providerMessageId) {}
+
   /**
    * Applies receipts that settle messages: moves each message to {@code target} with its reason,
-   * where the state machine allows it. Returns the batches of the messages that moved, so that
-   * their workflows can be told.
+   * where the state machine allows it. A message without our record of the provider's acceptance
+   * (its send was in doubt, a worker killed mid-call, or the receipt overtook the record) gains the
+   * acceptance's time and the provider's id from the receipt, which proves it: the reminders count
+   * from the acceptance, and a later bounce without our id is matched by the provider's. Returns
+   * the batches of the messages that moved, so that their workflows can be told.
    */
-  public Set<BatchKey> settleByReceipt(MessageStatus target, Map<UUID, String> reasons) {
-    if (reasons.isEmpty()) {
+  public Set<BatchKey> settleByReceipt(MessageStatus target, Map<UUID, Settling> settling) {
+    if (settling.isEmpty()) {
       return Set.of();
     }
     var r =
         DSL.table(
-                "unnest({0}, {1})",
-                array(reasons.keySet(), UUID[]::new), array(reasons.values(), String[]::new))
-            .as("r", "id", "reason");
+                "unnest({0}, {1}, {2})",
+                array(settling.keySet(), UUID[]::new),
+                array(settling.values().stream().map(Settling::reason).toList(), String[]::new),
+                array(
+                    settling.values().stream().map(Settling::providerMessageId).toList(),
+                    String[]::new))
+            .as("r", "id", "reason", "provider_id");
     Field<UUID> id = DSL.field(DSL.name("r", "id"), UUID.class);
     Field<String> reason = DSL.field(DSL.name("r", "reason"), String.class);
+    Field<String> providerId = DSL.field(DSL.name("r", "provider_id"), String.class);
+    OffsetDateTime now = transitions.now();
     return db
         .update(MESSAGE)
         .set(MESSAGE.STATUS, target)
-        .set(timestampOf(target), transitions.now())
+        .set(timestampOf(target), now)
         .setNull(MESSAGE.SEND_STARTED_AT)
         .set(MESSAGE.LAST_ERROR, DSL.coalesce(reason, MESSAGE.LAST_ERROR))
+        .set(MESSAGE.ACCEPTED_AT, DSL.coalesce(MESSAGE.ACCEPTED_AT, DSL.val(now)))
+        .set(MESSAGE.PROVIDER_MESSAGE_ID, DSL.coalesce(MESSAGE.PROVIDER_MESSAGE_ID, providerId))
         .from(r)
         .where(MESSAGE.ID.eq(id))
         .and(MESSAGE.STATUS.in(MessageStatus.predecessorsOf(target)))

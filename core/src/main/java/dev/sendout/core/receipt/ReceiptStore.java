@@ -89,7 +89,7 @@ public class ReceiptStore {
     int duplicates = receipts.size() - inserted.size();
     Set<BatchKey> woken = new HashSet<>();
     int unmatched = 0;
-    Map<Effect, Map<UUID, String>> settle = new LinkedHashMap<>();
+    Map<Effect, Map<UUID, MessageSettlement.Settling>> settle = new LinkedHashMap<>();
     Map<UUID, Deferral> deferrals = new LinkedHashMap<>();
     List<FromMessage> suppress = new ArrayList<>();
     for (Receipt r : correlated) {
@@ -106,7 +106,8 @@ public class ReceiptStore {
       if (r.effect().target() != null) {
         settle
             .computeIfAbsent(r.effect(), e -> new LinkedHashMap<>())
-            .putIfAbsent(r.messageId(), r.reason());
+            .putIfAbsent(
+                r.messageId(), new MessageSettlement.Settling(r.reason(), r.providerMessageId()));
       } else if (r.effect() == Effect.DEFERRED) {
         deferrals.merge(
             r.messageId(),

@@ -169,6 +169,36 @@ class ReceiptStoreTest extends StoreTest {
     assertThat(m.acceptedAt()).isNotNull();
   }
 
+  /**
+   * A worker killed mid-call leaves the send in doubt: UNCONFIRMED, with neither the provider's id
+   * nor the acceptance's time. Its receipt proves both; without them its reminders were never made
+   * and a later bounce without our id matched nothing, so the address was never suppressed.
+   */
+  @Test
+  void aReceiptForASendInDoubtRecordsTheAcceptanceForItsRemindersAndLaterBounces() {
+    UUID id = sendouts.create(emailSendout(tenant(), 1, null)).sendout().id();
+    sendouts.release(id);
+    deliveries.claimForSend(id, 0, 0, 1);
+    deliveries.claimForSend(id, 0, 0, 1); // the retry: in doubt
+    StoredMessage inDoubt = messages.page(id, null, -1, 1).get(0);
+    assertThat(inDoubt.status()).isEqualTo(UNCONFIRMED);
+
+    ingest(event("delivered", inDoubt, ""));
+    StoredMessage delivered = reread(inDoubt);
+    String bounceWithoutOurId =
+        """
+        {"email":"%s","timestamp":1700000000,"event":"bounce","type":"bounce","reason":"550",
+         "sg_event_id":"%s","sg_message_id":"x.filterdrecv-1.0"}"""
+            .formatted(inDoubt.address(), UUID.randomUUID());
+    var bounced = ingest(bounceWithoutOurId);
+
+    assertThat(delivered.status()).isEqualTo(DELIVERED);
+    assertThat(delivered.acceptedAt()).isNotNull();
+    assertThat(delivered.providerMessageId()).isEqualTo("x");
+    assertThat(bounced.unmatched()).isZero();
+    assertThat(reread(inDoubt).status()).isEqualTo(BOUNCED);
+  }
+
   @Test
   void aReceiptWithoutOurIdIsMatchedByTheProviderIdAndTheAddress() {
     Sent s = sent(3);
