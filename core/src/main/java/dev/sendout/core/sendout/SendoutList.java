@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
@@ -106,7 +107,7 @@ public class SendoutList {
                 SENDOUT.ID,
                 SENDOUT.CHANNEL,
                 SENDOUT.STATUS,
-                SENDOUT.RECIPIENT_COUNT,
+                RECIPIENTS_ONLY,
                 SENDOUT.SEND_AT,
                 SENDOUT.CREATED_AT,
                 SENDOUT.RELEASED_AT,
@@ -127,12 +128,23 @@ public class SendoutList {
     return new Page(List.copyOf(page), new Position(last.createdAt(), last.id()));
   }
 
+  /**
+   * Its recipients, as {@link StoredSendout#recipientsOnly} counts them: {@code recipient_count} is
+   * the next free sequence number, and reminders and thank-yous take numbers too.
+   */
+  private static final Field<Integer> RECIPIENTS_ONLY =
+      SENDOUT
+          .RECIPIENT_COUNT
+          .minus(SENDOUT.REMINDER_MESSAGES)
+          .minus(SENDOUT.THANK_YOU_MESSAGES)
+          .as("recipients_only");
+
   private static Summary toSummary(Record r) {
     return new Summary(
         r.get(SENDOUT.ID),
         r.get(SENDOUT.CHANNEL),
         r.get(SENDOUT.STATUS),
-        r.get(SENDOUT.RECIPIENT_COUNT),
+        r.get(RECIPIENTS_ONLY),
         instant(r.get(SENDOUT.SEND_AT)),
         instant(r.get(SENDOUT.CREATED_AT)),
         instant(r.get(SENDOUT.RELEASED_AT)),

@@ -160,4 +160,20 @@ class SendoutListTest extends StoreTest {
     assertThat(summary.cancelledAt()).isEqualTo(T0.plusSeconds(9));
     assertThat(summary.releasedAt()).isNull();
   }
+
+  /** The listing showed 400 for 200 recipients and their 200 reminders; the sendout itself 200. */
+  @Test
+  void aSummaryCountsRecipientsNotTheirRemindersOrThankYous() {
+    String tenant = tenant();
+    UUID id = sendout(tenant, Channel.EMAIL, T0, SendoutStatus.SENT);
+    db.update(SENDOUT)
+        .set(SENDOUT.RECIPIENT_COUNT, 1 + 2 + 1)
+        .set(SENDOUT.REMINDER_MESSAGES, 2)
+        .set(SENDOUT.THANK_YOU_MESSAGES, 1)
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+
+    assertThat(list.page(tenant, ANY, null, 10).items().get(0).recipientCount()).isEqualTo(1);
+    assertThat(sendouts.find(id).orElseThrow().recipientsOnly()).isEqualTo(1);
+  }
 }
