@@ -262,7 +262,8 @@ public record SendoutView(
               StuckReason.NO_RECEIPT,
               unconfirmed,
               sample.since(),
-              "%d messages accepted by the provider and never confirmed".formatted(unconfirmed)));
+              "%d messages the provider accepted, or may have (a send in doubt), never confirmed"
+                  .formatted(unconfirmed)));
     }
     for (OpenFinding f : findings) {
       if (f.acknowledgedAt() == null) {

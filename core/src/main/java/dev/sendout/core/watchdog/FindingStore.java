@@ -181,7 +181,8 @@ public class FindingStore {
         Duration.ZERO,
         NO_NOTE,
         (count, note) ->
-            "%d messages accepted by the provider and never confirmed".formatted(count));
+            "%d messages the provider accepted, or may have (a send in doubt), never confirmed"
+                .formatted(count));
   }
 
   /** A finding's detail, from the messages found and the query's note about them. */
