@@ -27,17 +27,19 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * SMS delivery: for each message of a range (up to {@code SmsChannel.MESSAGES_PER_CALL}), claims
- * the message if it is still RELEASED, waits for a free slot under Vonage's rate limit, sends it in
- * a Vonage request of its own and records the outcome. Registered on the SMS task queue.
+ * SMS delivery: for each message of a range (up to {@code SmsChannel.MESSAGES_PER_CALL}) still to
+ * send, waits for a free slot under Vonage's rate limit, claims the message if it is still
+ * RELEASED, sends it in a Vonage request of its own and records the outcome. Registered on the SMS
+ * task queue.
  *
  * <p>The same claim protects against double sends as for email: a message Vonage may have taken (a
  * read timeout, or a worker that died mid-call and left its claim behind) becomes UNCONFIRMED and
- * is never resent on its own. Only the message being sent is claimed, so a killed worker leaves at
- * most one message per running call in doubt, and a retried call goes on from the first message
- * still RELEASED. After each message the call heartbeats (a dead worker's call is retried after the
- * heartbeat timeout) and, before the next, looks whether the sendout was paused, so that a pause
- * stops the sends within one message, as it did when each message was a call of its own.
+ * is never resent on its own. Only the message being sent is claimed, and only after its wait, so a
+ * killed worker leaves at most the message of each call's request in flight in doubt, and a retried
+ * call goes on from the first message still RELEASED. After each message the call heartbeats (a
+ * dead worker's call is retried after the heartbeat timeout) and, before the next, looks whether
+ * the sendout was paused, so that a pause stops the sends within one message, as it did when each
+ * message was a call of its own.
  */
 @Component
 public class SmsDeliveryActivities implements DeliveryActivities {

@@ -7,6 +7,9 @@ import dev.sendout.core.suppression.SuppressionStore;
 import dev.sendout.core.suppression.SuppressionStore.FromMessage;
 import dev.sendout.core.unsubscribe.UnsubscribeTokens;
 import io.swagger.v3.oas.annotations.Hidden;
+import jakarta.servlet.http.HttpServletRequest;
+import java.io.IOException;
+import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -81,11 +84,16 @@ public class UnsubscribeController {
   }
 
   @PostMapping("/u/{token}")
-  public ResponseEntity<?> unsubscribe(@PathVariable String token) {
+  public ResponseEntity<?> unsubscribe(@PathVariable String token, HttpServletRequest request)
+      throws IOException {
     Optional<UUID> message = messageOf(token);
     if (message.isEmpty()) {
       return notFound();
     }
+    // Read, and ignored (RFC 8058's "List-Unsubscribe=One-Click", or the page's form): read here,
+    // within RequestBodyLimitFilter's bounds, so that Tomcat does not read it after the answer at
+    // whatever pace its sender keeps. (After a 404 Tomcat does not read it at all.)
+    request.getInputStream().transferTo(OutputStream.nullOutputStream());
     UUID id = message.get();
     int added =
         suppressions.addForMessages(

@@ -31,17 +31,21 @@ class RequestBodyLimitFilterTest {
   /** The filter's clock: a test moves it on. */
   private final AtomicLong nanos = new AtomicLong();
 
-  private final RequestBodyLimitFilter filter =
-      new RequestBodyLimitFilter(
-          new ApiProperties(
-              10,
-              DataSize.ofBytes(BODY),
-              DataSize.ofBytes(UPLOAD),
-              DataSize.ofBytes(WEBHOOK),
-              Duration.ofHours(24),
-              Duration.ofHours(72)),
-          JsonMapper.builder().build(),
-          nanos::get);
+  private final RequestBodyLimitFilter filter = filter(UPLOAD, WEBHOOK);
+
+  /** The filter with these limits, on the test's clock. */
+  private RequestBodyLimitFilter filter(long upload, long webhook) {
+    return new RequestBodyLimitFilter(
+        new ApiProperties(
+            10,
+            DataSize.ofBytes(BODY),
+            DataSize.ofBytes(upload),
+            DataSize.ofBytes(webhook),
+            Duration.ofHours(24),
+            Duration.ofHours(72)),
+        JsonMapper.builder().build(),
+        nanos::get);
+  }
 
   private long limitOf(String method, String path, String contentType) {
     var request = new MockHttpServletRequest(method, path);
@@ -146,17 +150,7 @@ class RequestBodyLimitFilterTest {
   @Test
   void aWebhookBodyMustComeWithinThirtySecondsAtWhateverRate() throws Exception {
     int size = 1024 * 1024;
-    var filter =
-        new RequestBodyLimitFilter(
-            new ApiProperties(
-                10,
-                DataSize.ofBytes(BODY),
-                DataSize.ofBytes(size),
-                DataSize.ofBytes(size),
-                Duration.ofHours(24),
-                Duration.ofHours(72)),
-            JsonMapper.builder().build(),
-            nanos::get);
+    var filter = filter(size, size);
     Map<String, Long> read = new LinkedHashMap<>();
     Map<String, Throwable> stopped = new LinkedHashMap<>();
     for (String path :

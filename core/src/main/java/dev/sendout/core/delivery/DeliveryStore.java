@@ -234,7 +234,8 @@ public class DeliveryStore {
         transitions.moveTo(
             ACCEPTED, byIds(ids), now, Map.of(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId));
     if (moved < ids.size()) {
-      // The receipt that settled them noted its own id and time, which our record replaces.
+      // The receipt that settled them noted its id and its arrival: our record's id replaces the
+      // one, and the earlier of the two times is kept.
       db.update(MESSAGE)
           .set(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId)
           .set(MESSAGE.ACCEPTED_AT, DSL.least(MESSAGE.ACCEPTED_AT, DSL.val(now)))

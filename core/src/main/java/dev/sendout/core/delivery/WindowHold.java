@@ -9,12 +9,14 @@ import java.time.Instant;
  * Keeps a delivery call's recipients whose window is closed from being sent before it opens ({@link
  * DeliveryStore#holdOutsideWindows}): the call sends the others, then fails, and Temporal retries
  * it when the first of the held windows opens, or after {@link #RECHECK} if that is sooner, so that
- * a cancel, a close or a pause meanwhile is seen within it rather than the next morning.
+ * a cancel, a close or a pause meanwhile is seen within it rather than the next morning. Not
+ * sooner: each retry takes one of the SMS task queue's dispatches, shared by every sendout at
+ * Vonage's rate, and an SMS sendout held overnight may have hundreds of calls.
  */
 public final class WindowHold {
 
   /** The longest a held call waits before it looks again. */
-  static final Duration RECHECK = Duration.ofMinutes(1);
+  static final Duration RECHECK = Duration.ofMinutes(10);
 
   private WindowHold() {}
 

@@ -5,6 +5,7 @@ import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 
 import dev.sendout.core.store.jooq.tables.records.MessageRecord;
 import dev.sendout.workflows.message.MessageStatus;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -60,8 +61,20 @@ public class MessageReads {
         r.getExternalId(),
         instant(r.getRespondedAt()),
         r.getTimeZone(),
-        r.getStatus() == MessageStatus.QUEUED || r.getStatus() == MessageStatus.RELEASED
-            ? instant(r.getWindowOpensAt())
-            : null);
+        waitingForWindowUntil(r));
+  }
+
+  /**
+   * When its window opens, for a QUEUED message waiting for it, or a RELEASED one held back at its
+   * provider call until then ({@code DeliveryStore.holdOutsideWindows}).
+   */
+  private static Instant waitingForWindowUntil(MessageRecord r) {
+    Instant opens = instant(r.getWindowOpensAt());
+    if (r.getStatus() == MessageStatus.QUEUED) {
+      return opens;
+    }
+    return r.getStatus() == MessageStatus.RELEASED && opens != null && opens.isAfter(Instant.now())
+        ? opens
+        : null;
   }
 }

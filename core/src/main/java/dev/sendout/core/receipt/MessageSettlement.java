@@ -86,8 +86,15 @@ public class MessageSettlement {
         .set(timestampOf(target), now)
         .setNull(MESSAGE.SEND_STARTED_AT)
         .set(MESSAGE.LAST_ERROR, DSL.coalesce(reason, MESSAGE.LAST_ERROR))
+        // A resend clears accepted_at but keeps the first send's provider id: without a record of
+        // this send's acceptance, the receipt's id is the one to match its later bounces by.
+        .set(
+            MESSAGE.PROVIDER_MESSAGE_ID,
+            DSL.when(
+                    MESSAGE.ACCEPTED_AT.isNull(),
+                    DSL.coalesce(providerId, MESSAGE.PROVIDER_MESSAGE_ID))
+                .otherwise(MESSAGE.PROVIDER_MESSAGE_ID))
         .set(MESSAGE.ACCEPTED_AT, DSL.coalesce(MESSAGE.ACCEPTED_AT, DSL.val(now)))
-        .set(MESSAGE.PROVIDER_MESSAGE_ID, DSL.coalesce(MESSAGE.PROVIDER_MESSAGE_ID, providerId))
         .from(r)
         .where(MESSAGE.ID.eq(id))
         .and(MESSAGE.STATUS.in(MessageStatus.predecessorsOf(target)))

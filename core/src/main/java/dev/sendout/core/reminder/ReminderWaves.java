@@ -112,7 +112,8 @@ public class ReminderWaves {
             .fetchOne();
     Instant nextAt = next == null ? null : next.get(1, OffsetDateTime.class).toInstant();
     db.query(
-            "update sendout set next_reminder_at = {0} where id = {1}",
+            // Not once cancelled: a cancel that came during this call has cleared it for good.
+            "update sendout set next_reminder_at = {0} where id = {1} and cancelled_at is null",
             DSL.val(nextAt == null ? null : nextAt.atOffset(ZoneOffset.UTC)), DSL.val(sendoutId))
         .execute();
     return new Wave(range, nextAt, next == null ? -1 : next.get(0, Integer.class));

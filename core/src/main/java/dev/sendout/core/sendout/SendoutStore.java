@@ -236,15 +236,26 @@ public class SendoutStore {
     return counts;
   }
 
-  /** How many of the sendout's messages are QUEUED waiting for their delivery window to open. */
+  /**
+   * How many of the sendout's messages wait for their delivery window to open: QUEUED, or RELEASED
+   * and held back at their provider call ({@code DeliveryStore.holdOutsideWindows}).
+   */
   public int countWaitingForWindow(UUID id) {
     return db.fetchCount(
         MESSAGE,
         MESSAGE
             .SENDOUT_ID
             .eq(id)
-            .and(MESSAGE.STATUS.eq(MessageStatus.QUEUED))
-            .and(MESSAGE.WINDOW_OPENS_AT.isNotNull()));
+            .and(
+                MESSAGE
+                    .STATUS
+                    .eq(MessageStatus.QUEUED)
+                    .and(MESSAGE.WINDOW_OPENS_AT.isNotNull())
+                    .or(
+                        MESSAGE
+                            .STATUS
+                            .eq(MessageStatus.RELEASED)
+                            .and(MESSAGE.WINDOW_OPENS_AT.gt(now())))));
   }
 
   /**

@@ -84,16 +84,8 @@ class WindowReleaseStoreTest extends StoreTest {
   void atElevenPmInNewYorkOnlyTokyoIsReleasedAndTheOthersWaitForTheirNineAm() {
     UUID id = sendouts.create(smsSendoutWithWindow()).sendout().id();
     Instant elevenPm = next(LocalTime.of(23, 0), NEW_YORK);
-    Instant nineInBerlin =
-        elevenPm.atZone(BERLIN).toLocalDate().atTime(9, 0).atZone(BERLIN).toInstant();
-    Instant nineInNewYork =
-        elevenPm
-            .atZone(NEW_YORK)
-            .toLocalDate()
-            .plusDays(1)
-            .atTime(9, 0)
-            .atZone(NEW_YORK)
-            .toInstant();
+    Instant nineInBerlin = nineAm(elevenPm, BERLIN, 0);
+    Instant nineInNewYork = nineAm(elevenPm, NEW_YORK, 1);
     UUID releaseId = UUID.randomUUID();
 
     WindowRelease first = sendouts.releaseInWindows(id, releaseId, 100, elevenPm);
@@ -162,16 +154,8 @@ class WindowReleaseStoreTest extends StoreTest {
     UUID id = sendouts.create(smsSendoutWithWindow()).sendout().id();
     sendouts.release(id);
     Instant elevenPm = next(LocalTime.of(23, 0), NEW_YORK);
-    Instant nineInBerlin =
-        elevenPm.atZone(BERLIN).toLocalDate().atTime(9, 0).atZone(BERLIN).toInstant();
-    Instant nineInNewYork =
-        elevenPm
-            .atZone(NEW_YORK)
-            .toLocalDate()
-            .plusDays(1)
-            .atTime(9, 0)
-            .atZone(NEW_YORK)
-            .toInstant();
+    Instant nineInBerlin = nineAm(elevenPm, BERLIN, 0);
+    Instant nineInNewYork = nineAm(elevenPm, NEW_YORK, 1);
 
     Instant heldUntil = deliveries.holdOutsideWindows(id, 0, 3, elevenPm);
 
@@ -179,6 +163,7 @@ class WindowReleaseStoreTest extends StoreTest {
     assertThat(messages.page(id, null, -1, 10))
         .extracting(StoredMessage::waitingForWindowUntil)
         .containsExactly(nineInNewYork, nineInBerlin, null);
+    assertThat(sendouts.countWaitingForWindow(id)).isEqualTo(2);
     List<OutgoingMessage> tokyo = deliveries.claimForSend(id, 0, 0, 3);
     assertThat(tokyo)
         .as("Tokyo's 13:00 only")
@@ -209,7 +194,7 @@ class WindowReleaseStoreTest extends StoreTest {
   }
 
   @Test
-  void aHeldCallIsRetriedWhenTheFirstWindowOpensOrAfterAMinute() {
+  void aHeldCallIsRetriedWhenTheFirstWindowOpensOrAfterTenMinutes() {
     Instant now = Instant.parse("2026-12-07T22:00:00Z");
     WindowHold.refuseIfHeld(null, now);
 
@@ -223,7 +208,7 @@ class WindowReleaseStoreTest extends StoreTest {
     assertThatThrownBy(() -> WindowHold.refuseIfHeld(now.plus(Duration.ofHours(11)), now))
         .isInstanceOfSatisfying(
             ApplicationFailure.class,
-            failure -> assertThat(failure.getNextRetryDelay()).isEqualTo(Duration.ofMinutes(1)));
+            failure -> assertThat(failure.getNextRetryDelay()).isEqualTo(Duration.ofMinutes(10)));
   }
 
   @Test
@@ -297,6 +282,11 @@ class WindowReleaseStoreTest extends StoreTest {
         Map.of("url", "https://s.example/" + phone),
         null,
         TimeZones.resolve(Channel.SMS, phone, zone, sendoutZone));
+  }
+
+  /** 09:00 in the zone on the day of {@code at} there, or that many days after. */
+  private static Instant nineAm(Instant at, ZoneId zone, int daysAfter) {
+    return at.atZone(zone).toLocalDate().plusDays(daysAfter).atTime(9, 0).atZone(zone).toInstant();
   }
 
   /**

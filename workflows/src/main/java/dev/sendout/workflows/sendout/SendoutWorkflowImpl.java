@@ -786,7 +786,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     plan.cancelAt(ledger.started());
     paused = false;
     setStatus(SendoutStatus.CANCELLED);
-    if (reminders != null
+    if (start.reminders() > 0
+        && reminders != null
         && !reminders.stopped()
         && Workflow.getVersion(CANCEL_STOPS_REMINDERS, Workflow.DEFAULT_VERSION, 1) == 1) {
       reminders = reminders.cancel();
