@@ -2,25 +2,38 @@ package dev.sendout.api.problem;
 
 import jakarta.servlet.ServletException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 import org.apache.coyote.ActionCode;
+import org.apache.tomcat.util.net.ApplicationBufferHandler;
 
 /**
- * Tells Tomcat not to read the rest of a body the answer did not need, when that rest is still to
- * come: the connection is closed once the answer is written, as Tomcat does itself after a 413.
- * Otherwise Tomcat reads the body to its end before the connection's next request, at the pace of
- * the client that sends it, holding the request thread meanwhile: after a 408 for a body that came
- * too slowly ({@link RequestBodyLimitFilter}), and after any answer given before the body came (a
- * link nothing answers, an unsigned webhook, a 429), which 210 callers sending a byte a second
- * turned into every request thread held and health checks timing out. A small body that has come
- * whole, the usual one answered 429 in an overload, is still read, so that its caller's connection
- * goes on: closing it would have every refused caller reconnect. A success is left alone: its
- * handler reads its body (the unsubscribe link's too), and Tomcat would make it a 500.
+ * After a refusal, reads what is left of the request's body if it comes at once, and otherwise
+ * tells Tomcat not to read it: the connection is closed once the answer is written, as Tomcat does
+ * itself after a 413. Left to itself, Tomcat reads the body to its end before the connection's next
+ * request, at the pace of the client that sends it, holding the request thread meanwhile: after a
+ * 408 for a body that came too slowly ({@link RequestBodyLimitFilter}), and after any answer given
+ * before the body came (a link nothing answers, an unsigned webhook, a 429), which 210 callers
+ * sending a byte a second turned into every request thread held and health checks timing out.
+ *
+ * <p>A body that comes within {@link #DRAIN_WAIT}, the usual one of a webhook call or an addition
+ * answered 429 in an overload, is read here, so that its caller's connection goes on: the answer is
+ * written by then, without {@code Connection: close}, and a client that sent its next request on
+ * the same connection would find it closed. A success is left alone: its handler reads its body
+ * (the unsubscribe link's too), and Tomcat would make it a 500.
  */
 final class UnreadBodyValve extends ValveBase {
+
+  /**
+   * How long the rest of a refused request's body may take to come before its connection closes.
+   */
+  static final Duration DRAIN_WAIT = Duration.ofMillis(500);
+
+  /** The most of a refused body read here; a larger rest closes the connection instead. */
+  static final long MAX_DRAIN = 8L * 1024 * 1024;
 
   UnreadBodyValve() {
     super(true);
@@ -29,48 +42,69 @@ final class UnreadBodyValve extends ValveBase {
   @Override
   public void invoke(Request request, Response response) throws IOException, ServletException {
     getNext().invoke(request, response);
-    org.apache.coyote.Request coyote = request.getCoyoteRequest();
     // Only after a refusal: Tomcat makes an answer below 400 a 500 when it is told not to read the
     // rest (a success's body is read by its handler, bounded by RequestBodyLimitFilter).
-    if (response.getStatus() >= 400 && stillToCome(coyote)) {
-      coyote.action(ActionCode.DISABLE_SWALLOW_INPUT, null);
+    if (response.getStatus() >= 400 && !drained(request)) {
+      request.getCoyoteRequest().action(ActionCode.DISABLE_SWALLOW_INPUT, null);
     }
   }
 
   /**
-   * Whether part of the request's body has still not reached the server after {@link
-   * #ARRIVAL_WAIT}. The wait is for a client that sends its headers and its small body in two
-   * writes, and was answered in between: its body is on its way, and its connection goes on. A body
-   * larger than {@link #SMALL_BODY} is not waited for: Tomcat's buffer holds only so much of it, so
-   * its connection is closed whatever has come.
+   * Whether the request's body has been read to its end, here if need be: what has come is read at
+   * once, and what is still to come is waited for up to {@link #DRAIN_WAIT}. False for a chunked
+   * body, whose end cannot be told without reading it.
    */
-  static boolean stillToCome(org.apache.coyote.Request request) {
-    long deadline = System.nanoTime() + ARRIVAL_WAIT.toNanos();
-    while (!request.isFinished()) {
-      long length = request.getContentLengthLong();
-      if (length < 0 || length - request.getBytesRead() > SMALL_BODY) {
-        return true; // chunked, or large: whether its end has come cannot be told without reading
-      }
-      request.action(ActionCode.AVAILABLE, Boolean.TRUE); // reads what has come, never waits
-      if (request.getAvailable() >= length - request.getBytesRead()) {
-        return false;
-      }
-      if (System.nanoTime() > deadline) {
-        return true;
-      }
-      try {
-        Thread.sleep(5);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return true;
-      }
+  static boolean drained(Request request) {
+    org.apache.coyote.Request coyote = request.getCoyoteRequest();
+    if (coyote.isFinished()) {
+      return true;
     }
-    return false;
+    long length = coyote.getContentLengthLong();
+    if (length < 0 || length - coyote.getBytesRead() > MAX_DRAIN) {
+      return false;
+    }
+    long deadline = System.nanoTime() + DRAIN_WAIT.toNanos();
+    // Read from the connector's request, under the servlet's stream, which its handler may have
+    // closed: what comes is dropped.
+    Discarded sink = new Discarded();
+    try {
+      while (!coyote.isFinished()) {
+        // Reads into Tomcat's buffer what the socket holds, without waiting for more.
+        coyote.action(ActionCode.AVAILABLE, Boolean.TRUE);
+        if (coyote.getAvailable() > 0) {
+          if (coyote.doRead(sink) < 0) {
+            return true;
+          }
+        } else if (System.nanoTime() > deadline) {
+          return false;
+        } else {
+          Thread.sleep(5);
+        }
+      }
+      return true;
+    } catch (IOException e) {
+      return false; // the connection broke off
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 
-  /** How long a body still to come is waited for before its connection is closed instead. */
-  static final Duration ARRIVAL_WAIT = Duration.ofMillis(100);
+  /** Where a drained body's bytes go: Tomcat hands over its buffer, which is then let go. */
+  private static final class Discarded implements ApplicationBufferHandler {
+    private ByteBuffer buffer = ByteBuffer.allocate(0);
 
-  /** The most of a body still to read that is waited for: what Tomcat's input buffer holds. */
-  static final long SMALL_BODY = 8 * 1024;
+    @Override
+    public void setByteBuffer(ByteBuffer buffer) {
+      this.buffer = buffer;
+    }
+
+    @Override
+    public ByteBuffer getByteBuffer() {
+      return buffer;
+    }
+
+    @Override
+    public void expand(int size) {}
+  }
 }

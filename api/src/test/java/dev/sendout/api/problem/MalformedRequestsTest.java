@@ -544,6 +544,34 @@ class MalformedRequestsTest {
           .as("a body that had come is read: the connection goes on")
           .isEqualTo(401);
     }
+    // A webhook call of a provider's size, refused: its body, sent at once, is read; the caller's
+    // next request goes on on the same connection (a closed one failed it: the answer was written
+    // without Connection: close).
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(10_000);
+      OutputStream out = socket.getOutputStream();
+      String large = "[" + "{\"event\":\"open\"},".repeat(30_000) + "{}]";
+      String refused =
+          "POST /webhooks/sendgrid/events HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+              + "Content-Type: application/json\r\nContent-Length: %d\r\n\r\n%s"
+                  .formatted(large.length(), large);
+      Thread writer =
+          new Thread(
+              () -> {
+                try {
+                  out.write((refused + refused).getBytes(StandardCharsets.US_ASCII));
+                  out.flush();
+                } catch (IOException closedByTheServer) {
+                  // the assertions below say what happened
+                }
+              });
+      writer.setDaemon(true);
+      writer.start();
+      var in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+
+      assertThat(RawHttp.read(in).status()).isEqualTo(401);
+      assertThat(RawHttp.read(in).status()).as("the same connection, 480 KB later").isEqualTo(401);
+    }
   }
 
   /** A webhook caller gone before the end of its body is its own 400, not an error of ours. */
