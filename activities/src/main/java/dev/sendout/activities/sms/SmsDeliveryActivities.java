@@ -81,22 +81,27 @@ public class SmsDeliveryActivities implements DeliveryActivities {
     // sendout of thousands takes, so a window that closes while it sends holds the calls after.
     Instant heldUntil = deliveries.holdOutsideWindows(sendoutId, batch.fromSeq(), batch.toSeq());
     boolean first = true;
-    for (int seq : deliveries.toSend(sendoutId, batch.fromSeq(), batch.toSeq())) {
+    for (DeliveryStore.Unsent unsent :
+        deliveries.toSend(sendoutId, batch.fromSeq(), batch.toSeq())) {
+      int seq = unsent.seq();
       if (!first) {
         activity.heartbeat(seq);
         PauseCheck.refuseWhilePaused(sendouts, sendoutId); // the first was checked before the call
       }
       first = false;
-      awaitTurn();
-      List<OutgoingMessage> claimed =
-          deliveries.claimForSend(sendoutId, batch.batchNo(), seq, seq + 1);
-      if (claimed.isEmpty()) {
-        continue; // settled meanwhile (cancelled, suppressed): its turn goes unused
-      }
-      OutgoingMessage message = claimed.get(0);
+      // The store's checks and the content before the wait: the wait absorbs their time, and only
+      // the claim lies between it and the request (their jitter put 31 requests into a second).
+      deliveries.check(sendoutId, seq, seq + 1);
       SmsContent content =
           contents.computeIfAbsent(
-              message.content(), key -> sendouts.content(sendoutId, key, SmsContent.class));
+              unsent.content(), key -> sendouts.content(sendoutId, key, SmsContent.class));
+      awaitTurn();
+      List<OutgoingMessage> claimed =
+          deliveries.claimChecked(sendoutId, batch.batchNo(), seq, seq + 1);
+      if (claimed.isEmpty()) {
+        continue; // settled meanwhile (suppressed, cancelled): its turn goes unused
+      }
+      OutgoingMessage message = claimed.get(0);
       SendOutcome outcome = vonage.send(content, message);
       log.debug("Vonage call for message {}: {}", message.id(), outcome.kind());
       recorder.record(List.of(message.id()), outcome);

@@ -74,8 +74,36 @@ public class DeliveryStore {
     OffsetDateTime now = transitions.now();
     Condition batch = range(sendoutId, fromSeq, toSeq);
     settleInDoubt(batch, now);
+    check(sendoutId, fromSeq, toSeq, now);
+    return claim(batch, batchNo, now);
+  }
+
+  /**
+   * The claim's checks of its messages, made apart from it by a caller that waits between them and
+   * its claim ({@link #claimChecked}): those to recipients suppressed since the release become
+   * SUPPRESSED, and reminders whose recipient responded CANCELLED.
+   */
+  @Transactional
+  public void check(UUID sendoutId, int fromSeq, int toSeq) {
+    check(sendoutId, fromSeq, toSeq, transitions.now());
+  }
+
+  private void check(UUID sendoutId, int fromSeq, int toSeq, OffsetDateTime now) {
     suppressions.suppressReleased(sendoutId, fromSeq, toSeq, now);
-    cancelAnsweredReminders(batch, now);
+    cancelAnsweredReminders(range(sendoutId, fromSeq, toSeq), now);
+  }
+
+  /**
+   * Claims these messages as {@link #claimForSend} does, without its checks, which the caller made
+   * right before its wait for a turn under the provider's limit ({@link #check}): one statement is
+   * then all that lies between the wait and the request, whose timing the wait is for.
+   */
+  @Transactional
+  public List<OutgoingMessage> claimChecked(UUID sendoutId, int batchNo, int fromSeq, int toSeq) {
+    return claim(range(sendoutId, fromSeq, toSeq), batchNo, transitions.now());
+  }
+
+  private List<OutgoingMessage> claim(Condition batch, int batchNo, OffsetDateTime now) {
     return db.update(MESSAGE)
         .set(MESSAGE.SEND_STARTED_AT, now)
         .set(MESSAGE.ATTEMPT_COUNT, MESSAGE.ATTEMPT_COUNT.plus(1))
@@ -106,27 +134,29 @@ public class DeliveryStore {
                     ContentKey.of(r.value6(), r.value7())));
   }
 
+  /** A message still to send: its sequence number and its content. */
+  public record Unsent(int seq, ContentKey content) {}
+
   /**
-   * The sequence numbers, in order, of the messages of a batch still to send one request each
-   * (SMS): released, unclaimed and not held for their window. What an earlier attempt left in
-   * flight becomes UNCONFIRMED first, as {@link #claimForSend} makes it. Each is then claimed right
-   * before its own request, after its wait for a turn under the provider's limit: claimed before
-   * that wait, one message per running call was in flight at a crash, and its retry made it
-   * UNCONFIRMED, never sent.
+   * The messages of a batch still to send one request each (SMS), in order: released, unclaimed and
+   * not held for their window. What an earlier attempt left in flight becomes UNCONFIRMED first, as
+   * {@link #claimForSend} makes it. Each is then claimed right before its own request, after its
+   * wait for a turn under the provider's limit: claimed before that wait, one message per running
+   * call was in flight at a crash, and its retry made it UNCONFIRMED, never sent.
    */
   @Transactional
-  public List<Integer> toSend(UUID sendoutId, int fromSeq, int toSeq) {
+  public List<Unsent> toSend(UUID sendoutId, int fromSeq, int toSeq) {
     OffsetDateTime now = transitions.now();
     Condition batch = range(sendoutId, fromSeq, toSeq);
     settleInDoubt(batch, now);
-    return db.select(MESSAGE.SEQ)
+    return db.select(MESSAGE.SEQ, MESSAGE.REMINDER_INDEX, MESSAGE.THANKS_MESSAGE_ID)
         .from(MESSAGE)
         .where(batch)
         .and(MESSAGE.STATUS.eq(RELEASED))
         .and(MESSAGE.SEND_STARTED_AT.isNull())
         .and(MESSAGE.WINDOW_OPENS_AT.isNull().or(MESSAGE.WINDOW_OPENS_AT.le(now)))
         .orderBy(MESSAGE.SEQ)
-        .fetch(MESSAGE.SEQ);
+        .fetch(r -> new Unsent(r.value1(), ContentKey.of(r.value2(), r.value3())));
   }
 
   private static Condition range(UUID sendoutId, int fromSeq, int toSeq) {
