@@ -13,6 +13,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,11 +108,16 @@ public class QueuedMessages {
   /**
    * Releases the sendout's QUEUED messages, except those to recipients on the tenant's suppression
    * list, which become SUPPRESSED: two set-based statements, whatever the sendout's size. Call in a
-   * transaction.
+   * transaction. A message that waited for its window waits no more: the claim would hold a
+   * RELEASED one whose {@code window_opens_at} is ahead.
    */
   void releaseQueued(UUID sendoutId, OffsetDateTime now) {
     suppressions.suppressQueued(sendoutId, now);
-    transitions.moveTo(RELEASED, MESSAGE.SENDOUT_ID.eq(sendoutId), now, Map.of());
+    transitions.moveTo(
+        RELEASED,
+        MESSAGE.SENDOUT_ID.eq(sendoutId),
+        now,
+        Collections.singletonMap(MESSAGE.WINDOW_OPENS_AT, null));
   }
 
   /** The zones of the sendout's QUEUED messages; "UTC" stands for messages stored without one. */
