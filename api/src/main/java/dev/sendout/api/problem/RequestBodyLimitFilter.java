@@ -95,7 +95,10 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
   }
 
   long limitOf(HttpServletRequest request) {
-    String path = RequestPath.of(request);
+    return limitOf(request, RequestPath.of(request));
+  }
+
+  private long limitOf(HttpServletRequest request, String path) {
     if (path.startsWith(WEBHOOKS)) {
       return webhookLimit;
     }
@@ -132,13 +135,13 @@ public class RequestBodyLimitFilter extends OncePerRequestFilter {
   protected void doFilterInternal(
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
-    long limit = limitOf(request);
+    String path = RequestPath.of(request);
+    long limit = limitOf(request, path);
     if (request.getContentLengthLong() > limit) {
       ApiExceptionHandler.write(
           new ApiProblem(ProblemType.BODY_TOO_LARGE, tooLarge(limit)), request, response, json);
       return;
     }
-    String path = RequestPath.of(request);
     long maxWait =
         path.startsWith(WEBHOOKS) || path.startsWith(UNSUBSCRIBE)
             ? PUBLIC_BODY_TIME_NANOS

@@ -38,7 +38,8 @@ public final class ReceiptPayloads {
    * decodes as U+0000 and the text's decoder as U+FFFD).
    */
   public static JsonNode storable(JsonNode event, String text) {
-    // Most events have no escape at all: one scan finds that, a second only where there is one.
+    // Most events have no escape and no replacement character: a scan for each finds that, and
+    // the event is copied only where there is one.
     return text == null
             || (text.contains("\\u") && text.contains("\\u0000"))
             || text.indexOf('\uFFFD') >= 0
