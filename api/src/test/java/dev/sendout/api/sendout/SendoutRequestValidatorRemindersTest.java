@@ -32,6 +32,11 @@ class SendoutRequestValidatorRemindersTest {
   private final SendoutRequestValidator validator = ValidatorFixture.validator(5);
 
   private static CreateSendoutRequest email(List<Reminder> reminders, String closesAt) {
+    return email(reminders, closesAt, SEND_AT);
+  }
+
+  private static CreateSendoutRequest email(
+      List<Reminder> reminders, String closesAt, String sendAt) {
     return new CreateSendoutRequest(
         "EMAIL",
         new Sender("surveys@example.com", "Surveys", null),
@@ -39,7 +44,7 @@ class SendoutRequestValidatorRemindersTest {
         "Tell us: {{surveyUrl}}",
         null,
         List.of(recipient()),
-        SEND_AT,
+        sendAt,
         null,
         null,
         null,
@@ -278,21 +283,11 @@ class SendoutRequestValidatorRemindersTest {
   /** The checks after the send time's counted from it: this one threw DateTimeException, a 500. */
   @Test
   void aSendTimeAtTheEndOfTimeIsRefusedWithoutOverflowingTheChecksAfterIt() {
-    var r = email(List.of(after("P1D")), "+999999999-12-31T23:59:59-18:00");
     var endOfTime =
-        new CreateSendoutRequest(
-            r.channel(),
-            r.from(),
-            r.subject(),
-            r.text(),
-            r.html(),
-            r.recipients(),
-            "+999999999-12-31T23:59:59-17:00",
-            r.receiptTimeout(),
-            r.window(),
-            r.timeZone(),
-            r.reminders(),
-            r.closesAt());
+        email(
+            List.of(after("P1D")),
+            "+999999999-12-31T23:59:59-18:00",
+            "+999999999-12-31T23:59:59-17:00");
 
     assertThat(problems(endOfTime))
         .extracting(FieldProblem::pointer)

@@ -208,12 +208,8 @@ class ReminderWorkflowTest {
   @Test
   void skipAndCancelSupportActionsStopTheirReminders(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
-    startWorkers(env, worker, 2, THREE_REMINDERS);
-    StartSendout start = sendout(now(env).plusSeconds(60), 2, 3, null, 2000);
-    SendoutWorkflow workflow = stub(client, options, start);
+    SendoutWorkflow workflow = aDayAfterTheInvitations(env, worker, client, options).workflow();
 
-    WorkflowClient.start(workflow::run, start);
-    env.sleep(DAY);
     workflow.skipNextReminder(new SupportAction("ann", "too soon"));
     env.sleep(Duration.ofDays(7));
     assertThat(workflow.progress().nextReminderAt()).isNotNull();
@@ -231,19 +227,16 @@ class ReminderWorkflowTest {
   @Test
   void aCancelledSendoutShowsNoNextWave(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
-    startWorkers(env, worker, 2, THREE_REMINDERS);
-    StartSendout start = sendout(now(env).plusSeconds(60), 2, 3, null, 2000);
-    SendoutWorkflow workflow = stub(client, options, start);
+    Running running = aDayAfterTheInvitations(env, worker, client, options);
+    SendoutWorkflow workflow = running.workflow();
 
-    WorkflowClient.start(workflow::run, start);
-    env.sleep(DAY);
     assertThat(nextReminderAttribute(workflow)).isNotNull();
     workflow.cancel(new SupportAction("ann", "wrong list"));
     WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
 
     assertThat(workflow.progress().nextReminderAt()).isNull();
     assertThat(nextReminderAttribute(workflow)).isNull();
-    assertThat(details(client, start)).doesNotContain("Next reminder wave");
+    assertThat(details(client, running.start())).doesNotContain("Next reminder wave");
     assertThat(store.remindersByInvitation()).isEmpty();
   }
 
@@ -308,6 +301,20 @@ class ReminderWorkflowTest {
         .map(e -> delivery.acceptedAt.get(e.getKey()))
         .min(Instant::compareTo)
         .orElseThrow();
+  }
+
+  /** A sendout and its workflow, started. */
+  private record Running(StartSendout start, SendoutWorkflow workflow) {}
+
+  /** Two recipients with three reminders, started, a day after their invitations went out. */
+  private Running aDayAfterTheInvitations(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 2, THREE_REMINDERS);
+    StartSendout start = sendout(now(env).plusSeconds(60), 2, 3, null, 2000);
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(DAY);
+    return new Running(start, workflow);
   }
 
   private void startWorkers(
