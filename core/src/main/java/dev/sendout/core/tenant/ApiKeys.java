@@ -17,6 +17,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jooq.DSLContext;
 import org.springframework.stereotype.Repository;
 
@@ -50,6 +51,12 @@ public class ApiKeys {
   private final Map<String, Remembered> valid = new ConcurrentHashMap<>();
 
   private record Remembered(Caller caller, long untilNanos) {}
+
+  /**
+   * Counts this process's revocations. A lookup remembers its answer only if no revocation began
+   * while it ran: its query may have read the key before the revocation committed.
+   */
+  private final AtomicLong revocations = new AtomicLong();
 
   /**
    * The store lookups under way, by key hash. When a remembered key expires under load, every
@@ -142,13 +149,14 @@ public class ApiKeys {
   }
 
   private Optional<Caller> lookUp(String hash, long now) {
+    long revocationsBefore = revocations.get();
     Optional<Caller> caller =
         db.select(API_KEY.TENANT_ID, API_KEY.NAME)
             .from(API_KEY)
             .where(API_KEY.KEY_HASH.eq(hash))
             .and(API_KEY.REVOKED_AT.isNull())
             .fetchOptional(r -> new Caller(r.value1(), r.value2()));
-    if (caller.isPresent()) {
+    if (caller.isPresent() && revocations.get() == revocationsBefore) {
       if (valid.size() >= MAX_REMEMBERED) {
         valid.clear();
       }
@@ -161,6 +169,7 @@ public class ApiKeys {
 
   /** Revokes the key; returns false when there is no such key. Revoking twice changes nothing. */
   public boolean revoke(UUID id) {
+    revocations.incrementAndGet();
     db.update(API_KEY)
         .set(API_KEY.REVOKED_AT, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
         .where(API_KEY.ID.eq(id))

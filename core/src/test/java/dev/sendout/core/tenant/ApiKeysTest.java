@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.core.StoreTest;
 import java.sql.Connection;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -14,8 +15,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.sql.DataSource;
 import org.jooq.DSLContext;
+import org.jooq.ExecuteContext;
+import org.jooq.ExecuteListener;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -33,6 +39,30 @@ class ApiKeysTest extends StoreTest {
     assertThat(keys.revoke(issued.info().id())).isTrue();
 
     assertThat(keys.tenantOf(issued.key())).isEmpty();
+  }
+
+  @Test
+  void aLookupThatReadTheKeyBeforeARevocationCommittedDoesNotRememberIt() {
+    var issued = keys.issue("tenant-keys", "racing");
+    var racing = new AtomicReference<ApiKeys>();
+    var revokeOnce = new AtomicBoolean(true);
+    // Revokes the key between the lookup's query and its remembering the answer.
+    ExecuteListener revokeAfterTheLookupRead =
+        new ExecuteListener() {
+          @Override
+          public void executeEnd(ExecuteContext ctx) {
+            if (ctx.sql().startsWith("select") && revokeOnce.getAndSet(false)) {
+              racing.get().revoke(issued.info().id());
+            }
+          }
+        };
+    racing.set(
+        new ApiKeys(
+            DSL.using(db.configuration().derive(revokeAfterTheLookupRead)), Clock.systemUTC()));
+
+    assertThat(racing.get().tenantOf(issued.key())).contains("tenant-keys");
+
+    assertThat(racing.get().tenantOf(issued.key())).isEmpty();
   }
 
   @Test
