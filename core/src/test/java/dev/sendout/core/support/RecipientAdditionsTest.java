@@ -38,7 +38,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.stream.IntStream;
 import org.jooq.DSLContext;
+import org.jooq.QueryPart;
 import org.jooq.exception.DataAccessException;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.support.StaticListableBeanFactory;
@@ -428,6 +430,38 @@ class RecipientAdditionsTest extends StoreTest {
               assertThat(e.earlierIndex()).isEqualTo(5);
             });
     assertThat(all(id)).extracting(StoredMessage::address).containsExactly("bulk1500@example.com");
+  }
+
+  @Test
+  void theChecksOfAnUploadsChunksLookEachValueUpInItsIndexNeverReadingTheSendoutsRows() {
+    // A sendout with thousands of rows in an open transaction, on a table whose statistics know
+    // none of them: as on a fresh database, where an upload's checks once read them all per value.
+    UUID id = created(0);
+    transactions.executeWithoutResult(
+        tx -> {
+          additions.add(
+              TENANT, id, "many", RecipientSource.of(recipients("plan", 5000), "h"), "ann");
+          String[] values = IntStream.range(0, 1000).mapToObj(i -> "v" + i).toArray(String[]::new);
+
+          assertThat(
+                  plan(
+                      RecipientAdditions.EARLIER_ROWS_OF_ADDRESSES,
+                      DSL.val(values),
+                      DSL.val(id),
+                      DSL.val(0),
+                      DSL.val(5000)))
+              .contains("\"Index Name\": \"message_sendout_address_idx\"")
+              .doesNotContain("message_seq_unique", "Seq Scan");
+          assertThat(plan(RecipientAdditions.TAKEN_EXTERNAL_IDS, DSL.val(values), DSL.val(id)))
+              .contains("\"Index Name\": \"message_external_id_unique\"")
+              .doesNotContain("message_seq_unique", "Seq Scan");
+          tx.setRollbackOnly();
+        });
+  }
+
+  private String plan(String query, QueryPart... values) {
+    return db.resultQuery("explain (format json) " + query, (Object[]) values)
+        .fetchSingle(0, String.class);
   }
 
   @Test
