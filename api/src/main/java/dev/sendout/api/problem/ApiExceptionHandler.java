@@ -49,6 +49,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
   private static final int RETRY_AFTER_SECONDS = 5;
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
 
   /**
    * A 503 says the request may succeed later, and Retry-After when to try; a 401 says how to
@@ -204,9 +205,13 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
    * The pool waited out its timeout for a connection while the database was reachable: every
    * connection was busy. Hikari names the last failure to connect as the timeout's cause, so a
    * timeout without one is usually load, not an outage (a connection attempt still hanging in a
-   * network black hole has not failed yet either).
+   * network black hole has not failed yet either). Or a statement waited out its lock_timeout
+   * (SQLState 55P03) behind another writer of the same rows.
    */
   private static boolean connectionsBusy(Throwable e) {
+    if (LOCK_NOT_AVAILABLE.equals(StoreErrors.sqlState(e))) {
+      return true;
+    }
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof SQLTransientConnectionException timeout) {
         return timeout.getCause() == null;

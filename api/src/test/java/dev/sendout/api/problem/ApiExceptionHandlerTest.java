@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.CannotAcquireLockException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -55,6 +56,20 @@ class ApiExceptionHandlerTest {
     assertThat(busy.getBody().getDetail()).isEqualTo("The database is too busy to answer in time");
     assertThat(away.getStatusCode().value()).isEqualTo(503);
     assertThat(away.getBody().getDetail()).isEqualTo("The database is unavailable");
+  }
+
+  @Test
+  void aStatementThatWaitedOutItsLockTimeoutSaysTheDatabaseIsBusy() {
+    var locked =
+        handler.databaseUnavailable(
+            new CannotAcquireLockException(
+                "select ... for update",
+                new SQLException("ERROR: canceling statement due to lock timeout", "55P03")));
+
+    assertThat(locked.getStatusCode().value()).isEqualTo(503);
+    assertThat(locked.getHeaders().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("5");
+    assertThat(locked.getBody().getDetail())
+        .isEqualTo("The database is too busy to answer in time");
   }
 
   @Test
