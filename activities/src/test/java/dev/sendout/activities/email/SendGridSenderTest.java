@@ -26,6 +26,8 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -121,8 +123,10 @@ class SendGridSenderTest {
     assertThat(second.path("to").get(0).path("email").asText()).isEqualTo("u1@example.com");
     assertThat(second.path("custom_args").path("message_id").asText())
         .isEqualTo(batch.get(1).id().toString());
-    assertThat(second.path("substitutions").path("{{firstName}}").asText()).isEqualTo("F1");
-    assertThat(second.path("substitutions").path("{{surveyUrl}}").asText())
+    String key = tagKey(body.path("subject").asText());
+    assertThat(second.path("substitutions").path("{{firstName|" + key + "}}").asText())
+        .isEqualTo("F1");
+    assertThat(second.path("substitutions").path("{{surveyUrl|" + key + "}}").asText())
         .isEqualTo("https://s/1");
   }
 
@@ -170,13 +174,21 @@ class SendGridSenderTest {
     JsonNode body =
         new ObjectMapper()
             .readTree(sendGrid.getAllServeEvents().get(0).getRequest().getBodyAsString());
-    assertThat(body.path("subject").asText()).isEqualTo("Hi {{firstName}}");
+    String key = tagKey(body.path("subject").asText());
+    assertThat(body.path("subject").asText()).isEqualTo("Hi {{firstName|" + key + "}}");
     assertThat(body.path("content").get(1).path("value").asText())
-        .isEqualTo("<p>{{firstName|html}} {{firstName}}</p>");
+        .isEqualTo("<p>{{firstName|html|" + key + "}} {{firstName|" + key + "}}</p>");
     JsonNode substitutions = body.path("personalizations").get(0).path("substitutions");
-    assertThat(substitutions.path("{{firstName}}").asText()).isEqualTo("<i>Ann</i>");
-    assertThat(substitutions.path("{{firstName|html}}").asText())
+    assertThat(substitutions.path("{{firstName|" + key + "}}").asText()).isEqualTo("<i>Ann</i>");
+    assertThat(substitutions.path("{{firstName|html|" + key + "}}").asText())
         .isEqualTo("&lt;i&gt;Ann&lt;/i&gt;");
+  }
+
+  /** The random key that ends every substitution tag of a request, read from its first tag. */
+  private static String tagKey(String part) {
+    Matcher tag = Pattern.compile("\\{\\{\\w+\\|([A-Za-z0-9_-]{16})}}").matcher(part);
+    assertThat(tag.find()).as("a tag in %s", part).isTrue();
+    return tag.group(1);
   }
 
   @Test

@@ -3,6 +3,8 @@ package dev.sendout.core.channel.email;
 import dev.sendout.core.content.Html;
 import dev.sendout.core.content.Template;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -11,8 +13,13 @@ import java.util.Map;
  * with its variables written as substitution tags, and for each recipient a value for each tag.
  * SendGrid replaces tags literally, so a variable that the html part escapes has a tag of its own,
  * whose value is escaped here; in the subject, the text and where the html part asks for a raw
- * value ({@code {{{name}}}}, {@code {{& name}}}), the tag is {@code {{name}}} and its value as
+ * value ({@code {{{name}}}}, {@code {{& name}}}), the tag is {@code {{name|KEY}}} and its value as
  * given.
+ *
+ * <p>SendGrid replaces one tag after another in the text the earlier ones left, so a value holding
+ * another tag's text would be filled in turn: a first name of {@code {{note}}} would bring the note
+ * in raw, its HTML unescaped, into the html part. Every tag therefore ends in a key drawn at random
+ * for each request, which no recipient's value can hold: a value is only ever text.
  *
  * @param tags each tag used, and what fills it
  */
@@ -26,16 +33,28 @@ public record Substitutions(String subject, String text, String html, Map<String
    */
   public static final int MAX_BYTES = 10_000;
 
+  /** 96 random bits, 16 characters in every tag. */
+  private static final int KEY_BYTES = 12;
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
   /**
    * The content in this form. Its parts are read {@linkplain Template#lenient leniently}: content
    * stored before templates were checked is sent as it was then, with its valid tags filled.
    */
   public static Substitutions of(EmailContent content) {
+    byte[] key = new byte[KEY_BYTES];
+    RANDOM.nextBytes(key);
+    return of(content, Base64.getUrlEncoder().withoutPadding().encodeToString(key));
+  }
+
+  /** The content in this form, its tags ending in {@code key}. */
+  static Substitutions of(EmailContent content, String key) {
     Map<String, Tag> tags = new LinkedHashMap<>();
     return new Substitutions(
-        tagged(content.subject(), false, tags),
-        tagged(content.text(), false, tags),
-        tagged(content.html(), true, tags),
+        tagged(content.subject(), false, key, tags),
+        tagged(content.text(), false, key, tags),
+        tagged(content.html(), true, key, tags),
         Map.copyOf(tags));
   }
 
@@ -61,7 +80,7 @@ public record Substitutions(String subject, String text, String html, Map<String
     return bytes;
   }
 
-  private static String tagged(String part, boolean html, Map<String, Tag> tags) {
+  private static String tagged(String part, boolean html, String key, Map<String, Tag> tags) {
     if (part == null) {
       return null;
     }
@@ -69,7 +88,7 @@ public record Substitutions(String subject, String text, String html, Map<String
     for (Template.Piece piece : Template.lenient(part).pieces()) {
       if (piece instanceof Template.Variable v) {
         boolean escaped = html && !v.raw();
-        String tag = escaped ? "{{" + v.name() + "|html}}" : "{{" + v.name() + "}}";
+        String tag = "{{" + v.name() + (escaped ? "|html|" : "|") + key + "}}";
         tags.put(tag, new Tag(v.name(), escaped));
         out.append(tag);
       } else {
