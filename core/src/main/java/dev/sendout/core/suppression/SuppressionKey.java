@@ -1,8 +1,10 @@
 package dev.sendout.core.suppression;
 
 import dev.sendout.core.channel.email.EmailAddress;
+import dev.sendout.core.channel.sms.PhoneNumbers;
 import dev.sendout.workflows.sendout.Channel;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -15,15 +17,20 @@ import java.util.regex.Pattern;
  *       before the {@code @} as significant, but next to none does, and the engine takes two such
  *       spellings for one recipient already (a duplicate): an unsubscribe from {@code
  *       Ana@example.com} must stop mail to {@code ana@example.com}.
- *   <li>SMS: E.164 with its {@code +}, the form SMS sendouts store; spaces, hyphens, dots and
- *       parentheses between the digits are dropped.
+ *   <li>SMS: E.164 with its {@code +}, the form SMS sendouts store, by the same {@link
+ *       PhoneNumbers} that stores recipients' numbers: {@code +44 (0)7911 100040} is {@code
+ *       +447911100040}, as its recipient is. A number libphonenumber does not know (a STOP from a
+ *       range it does not list yet) is kept with its spaces, hyphens, dots and parentheses dropped:
+ *       no recipient has it today, but a STOP is never lost.
  * </ul>
  *
  * <p>The release compares the list with each message's address in this same form, computed in SQL
  * by {@link SuppressionGate}: a message's email address is already in {@link EmailAddress}'s form,
  * so only its case differs.
  *
- * @param address in the normal form; the constructor refuses any other
+ * @param address in the normal form; the constructor refuses any other (of an SMS number, it checks
+ *     the E.164 shape only: entries stored before numbers went through libphonenumber stay
+ *     readable)
  */
 public record SuppressionKey(Channel channel, String address) {
 
@@ -33,7 +40,11 @@ public record SuppressionKey(Channel channel, String address) {
   private static final Pattern PHONE_SEPARATORS = Pattern.compile("[\\s\\-.()]");
 
   public SuppressionKey {
-    if (channel == null || address == null || !address.equals(normalise(channel, address))) {
+    if (channel == null
+        || address == null
+        || !(channel == Channel.SMS
+            ? E164.matcher(address).matches()
+            : address.equals(normalise(channel, address)))) {
       throw new IllegalArgumentException("Not a normalised address for " + channel);
     }
   }
@@ -87,6 +98,10 @@ public record SuppressionKey(Channel channel, String address) {
   }
 
   private static String phone(String number) {
+    Optional<String> e164 = PhoneNumbers.e164(number);
+    if (e164.isPresent()) {
+      return e164.get();
+    }
     String compact = PHONE_SEPARATORS.matcher(number).replaceAll("");
     if (!E164.matcher(compact).matches()) {
       throw new InvalidAddress(

@@ -3,6 +3,7 @@ package dev.sendout.core.suppression;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sendout.core.channel.sms.PhoneNumbers;
 import dev.sendout.core.suppression.SuppressionKey.InvalidAddress;
 import dev.sendout.workflows.sendout.Channel;
 import org.junit.jupiter.api.Test;
@@ -27,6 +28,23 @@ class SuppressionKeyTest {
     assertThat(SuppressionKey.of(" +44 7700-900.123 "))
         .isEqualTo(new SuppressionKey(Channel.SMS, "+447700900123"));
     assertThat(SuppressionKey.of("(+44) 7700 900123").address()).isEqualTo("+447700900123");
+  }
+
+  @Test
+  void aPhoneNumberIsTheE164FormItsRecipientIsStoredIn() {
+    for (String written : new String[] {"+44 (0)7911 100040", "+44 (0) 7911 100040"}) {
+      assertThat(SuppressionKey.of(written).address())
+          .isEqualTo(PhoneNumbers.e164(written).orElseThrow())
+          .isEqualTo("+447911100040");
+    }
+  }
+
+  @Test
+  void aNumberLibphonenumberDoesNotKnowIsKeptAsWrittenWithoutSeparators() {
+    assertThat(SuppressionKey.of(Channel.SMS, "+999 123-4567").address()).isEqualTo("+9991234567");
+    assertThat(new SuppressionKey(Channel.SMS, "+4407911100040").address())
+        .as("an entry stored before numbers went through libphonenumber is still read")
+        .isEqualTo("+4407911100040");
   }
 
   @ParameterizedTest
