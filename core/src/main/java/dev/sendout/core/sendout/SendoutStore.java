@@ -126,8 +126,10 @@ public class SendoutStore {
 
   /**
    * The content a message carries: the invitation's; a reminder's, which is the invitation's with
-   * the reminder's subject, text and html in place of those it gives; or the thank-you, which is
-   * its own subject, text and html from the invitation's sender.
+   * the reminder's subject in place of its own if it gives one, and the reminder's body (text, html
+   * or both) in place of the invitation's whole body if it gives one (a reminder with a text only
+   * is not sent with the invitation's html, which every HTML mail client would show instead); or
+   * the thank-you, which is its own subject, text and html from the invitation's sender.
    */
   public <T> T content(UUID id, ContentKey key, Class<T> type) {
     if (key.equals(ContentKey.INVITATION)) {
@@ -149,8 +151,11 @@ public class SendoutStore {
     } else {
       Reminder reminder = ReminderWaves.reminders(row.value2()).get(key.reminderIndex());
       putIfGiven(content, "subject", reminder.subject());
-      putIfGiven(content, "text", reminder.text());
-      putIfGiven(content, "html", reminder.html());
+      if (reminder.text() != null || reminder.html() != null) {
+        content.keySet().removeAll(List.of("text", "html"));
+        putIfGiven(content, "text", reminder.text());
+        putIfGiven(content, "html", reminder.html());
+      }
     }
     return Json.read(JSONB.valueOf(Json.write(content)), type);
   }

@@ -1,0 +1,60 @@
+package dev.sendout.core.sendout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.core.StoreTest;
+import dev.sendout.core.channel.email.EmailContent;
+import dev.sendout.core.delivery.ContentKey;
+import dev.sendout.core.reminder.Reminder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+
+class ReminderContentTest extends StoreTest {
+
+  @Autowired SendoutStore sendouts;
+
+  @Test
+  void aReminderReplacesTheSubjectItGivesAndTheWholeBodyIfItGivesAny() {
+    NewSendout plain = emailSendout(1);
+    UUID id =
+        sendouts
+            .create(
+                new NewSendout(
+                    plain.id(),
+                    plain.tenantId(),
+                    plain.channel(),
+                    new EmailContent(
+                        "s@example.com", "S", "Invite", "Invite text", "<p>Invite</p>"),
+                    plain.sendAt(),
+                    plain.receiptTimeout(),
+                    null,
+                    "hash",
+                    plain.recipients(),
+                    null,
+                    null,
+                    List.of(
+                        new Reminder("P1D", "Reminder", "Reminder text", null),
+                        new Reminder("P2D", null, null, "<p>Reminder</p>"),
+                        new Reminder("P3D", "Last call", null, null)),
+                    Instant.now().plus(Duration.ofDays(7)),
+                    null))
+            .sendout()
+            .id();
+
+    assertThat(content(id, 0))
+        .isEqualTo(new EmailContent("s@example.com", "S", "Reminder", "Reminder text", null));
+    assertThat(content(id, 1))
+        .isEqualTo(new EmailContent("s@example.com", "S", "Invite", null, "<p>Reminder</p>"));
+    assertThat(content(id, 2))
+        .isEqualTo(
+            new EmailContent("s@example.com", "S", "Last call", "Invite text", "<p>Invite</p>"));
+  }
+
+  private EmailContent content(UUID id, int reminder) {
+    return sendouts.content(id, ContentKey.reminder(reminder), EmailContent.class);
+  }
+}
