@@ -155,18 +155,24 @@ public class ResponseStore {
     return results;
   }
 
-  /** The messages one response matched: recorded if it recorded any, named by the first. */
+  /**
+   * The messages one response matched: recorded if it recorded any, and named by one it recorded,
+   * else by any of them (the least id, so that a repeat answers the same).
+   */
   private static final class Match {
     private boolean recorded;
     private UUID messageId;
     private Instant respondedAt;
 
     void add(Record4<Integer, UUID, Boolean, OffsetDateTime> row) {
-      if (messageId == null || row.value2().compareTo(messageId) < 0) {
+      boolean recordedHere = Boolean.TRUE.equals(row.value3());
+      if (messageId == null
+          || recordedHere && !recorded
+          || recordedHere == recorded && row.value2().compareTo(messageId) < 0) {
         messageId = row.value2();
         respondedAt = row.value4() == null ? null : row.value4().toInstant();
       }
-      recorded |= Boolean.TRUE.equals(row.value3());
+      recorded |= recordedHere;
     }
   }
 }

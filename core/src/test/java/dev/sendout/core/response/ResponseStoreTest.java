@@ -97,6 +97,42 @@ class ResponseStoreTest extends StoreTest {
   }
 
   @Test
+  void aResponseByAnAddressTwoInvitationsHaveNamesTheOneItRecorded() {
+    NewSendout plain = emailSendout(2);
+    List<NewSendout.Recipient> twice =
+        List.of(
+            new NewSendout.Recipient("same@example.com", null, Map.of(), "a", null),
+            new NewSendout.Recipient("same@example.com", null, Map.of(), "b", null));
+    UUID id =
+        sendouts
+            .create(
+                new NewSendout(
+                    plain.id(),
+                    plain.tenantId(),
+                    plain.channel(),
+                    plain.content(),
+                    plain.sendAt(),
+                    plain.receiptTimeout(),
+                    null,
+                    "hash",
+                    twice))
+            .sendout()
+            .id();
+    // The one answered first is the least id: the one a response matching both used to name.
+    UUID least = all(id).stream().map(StoredMessage::id).min(UUID::compareTo).orElseThrow();
+    UUID other = all(id).stream().map(StoredMessage::id).max(UUID::compareTo).orElseThrow();
+    responses.record(id, List.of(new ReportedResponse(0, least, null, null, T1)));
+
+    var byAddress =
+        responses.record(id, List.of(new ReportedResponse(0, null, null, "same@example.com", T2)));
+
+    assertThat(byAddress)
+        .extracting(
+            RecordedResponse::outcome, RecordedResponse::messageId, RecordedResponse::respondedAt)
+        .containsExactly(tuple(Outcome.RECORDED, other, T2));
+  }
+
+  @Test
   void theFirstResponseIsFinalWhateverComesLater() {
     UUID id = sendoutWithExternalIds(2);
     responses.record(id, List.of(byExternalId(0, "ext-0", T2)));
