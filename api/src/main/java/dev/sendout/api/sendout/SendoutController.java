@@ -177,8 +177,10 @@ public class SendoutController {
         s.channel() == Channel.SMS
             ? SendoutView.Sms.of(sendouts.content(s.id(), SmsContent.class))
             : null;
+    // Reminders and thank-yous wait for the window too: judged on all messages, not `counts`.
+    var all = tally.messages();
     int waiting =
-        s.window() == null || counts.get(MessageStatus.QUEUED) == 0
+        s.window() == null || all.get(MessageStatus.QUEUED) + all.get(MessageStatus.RELEASED) == 0
             ? 0
             : sendouts.countWaitingForWindow(s.id());
     return SendoutView.of(

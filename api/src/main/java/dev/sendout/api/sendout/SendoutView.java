@@ -41,8 +41,8 @@ import java.util.UUID;
  *     the history behind {@code stuck}; empty when there are none
  * @param window its delivery window; absent when it has none
  * @param timeZone its IANA time zone; absent when it has none
- * @param waitingForWindow how many of its messages wait for their delivery window to open: QUEUED,
- *     or RELEASED and held back at their provider call
+ * @param waitingForWindow how many of its messages (reminders and thank-yous included) wait for
+ *     their delivery window to open: QUEUED, or RELEASED and held back at their provider call
  * @param closesAt when the survey closes; absent when it does not
  * @param reminders its reminders and their messages, counted apart from {@code messages} (which
  *     counts the invitations); absent when it has none

@@ -1,20 +1,25 @@
 package dev.sendout.api.sendout;
 
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.api.ApiApplication;
 import dev.sendout.api.ApiServerEnvironment;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.tenant.ApiKeys;
+import dev.sendout.workflows.message.MessageStatus;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.UUID;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -50,6 +55,7 @@ class QuietHoursApiTest {
   @LocalServerPort int port;
   @Autowired ApiKeys apiKeys;
   @Autowired SendoutStore sendouts;
+  @Autowired DSLContext db;
 
   private final HttpClient http = HttpClient.newHttpClient();
   private String key;
@@ -97,6 +103,28 @@ class QuietHoursApiTest {
         .isEqualTo("2027-01-07T08:00:00Z");
     assertThat(waiting.get(2).path("status").asString()).isEqualTo("RELEASED");
     assertThat(waiting.get(2).path("waitingForWindowUntil").isNull()).isTrue();
+  }
+
+  @Test
+  void messagesHeldAtTheirProviderCallWaitForTheWindowThoughNoneIsQueued() {
+    JsonNode created =
+        post(
+            202,
+            """
+            {"channel":"SMS","from":{"senderId":"SurveyCo"},"text":"Tell us how it went",
+             "window":{"start":"09:00","end":"20:00"},"timeZone":"Europe/Berlin",
+             "recipients":[{"phone":"+44 7911 123456"},{"phone":"+44 7911 123457"}]}""");
+    UUID id = UUID.fromString(created.path("id").asString());
+    // Both released, then held back at their provider call as the window closed.
+    db.update(MESSAGE)
+        .set(MESSAGE.STATUS, MessageStatus.RELEASED)
+        .set(MESSAGE.WINDOW_OPENS_AT, OffsetDateTime.now(ZoneOffset.UTC).plusHours(10))
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .execute();
+
+    JsonNode sendout = get("/v1/sendouts/" + id);
+    assertThat(sendout.path("messages").path("QUEUED").asInt()).isZero();
+    assertThat(sendout.path("waitingForWindow").asInt()).isEqualTo(2);
   }
 
   @Test
