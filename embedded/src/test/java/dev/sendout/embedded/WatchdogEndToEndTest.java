@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -147,6 +148,39 @@ class WatchdogEndToEndTest {
     } finally {
       client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":0}");
     }
+  }
+
+  @Test
+  void aRestartedWorkflowIsPausedOrCancelledAsItsSendoutWas() throws Exception {
+    String paused = create(2, Instant.now().plusSeconds(3600));
+    assertThat(client.action(paused, "pause", "ann", null).status()).isEqualTo(200);
+    // Cancelled while its workflow still awaits the receipts of what it sent.
+    client.receipts("{\"silenceRate\": 1.0}");
+    String cancelled = create(2, Instant.now());
+    try {
+      client.awaitSendout(
+          cancelled, Duration.ofSeconds(30), s -> s.path("messages").path("ACCEPTED").asInt() == 2);
+    } finally {
+      client.receipts("{\"silenceRate\": 0.0}");
+    }
+    assertThat(client.action(cancelled, "cancel", "ann", null).status()).isEqualTo(200);
+
+    for (String id : List.of(paused, cancelled)) {
+      client.temporal().newUntypedWorkflowStub("sendout-" + id).terminate("test: terminated");
+    }
+    for (String id : List.of(paused, cancelled)) {
+      EngineClient.await(
+          () -> client.get("/v1/sendouts/" + id + "/audit").body().toString().contains("RESTART"),
+          Duration.ofSeconds(30),
+          id + " restarted");
+    }
+
+    // The new run knew it was paused: it resumes, and it sends.
+    assertThat(client.action(paused, "resume", "ann", null).status()).isEqualTo(200);
+    // And it knew it was cancelled: nothing of it is sent again, and it stays CANCELLED.
+    assertThat(client.action(cancelled, "resend", "ann", null).status()).isEqualTo(409);
+    assertThat(client.get("/v1/sendouts/" + cancelled).body().path("status").asText())
+        .isEqualTo("CANCELLED");
   }
 
   private static String create(int recipients, Instant sendAt) {

@@ -6,6 +6,7 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
 import dev.sendout.core.content.Sha256;
 import dev.sendout.core.sendout.SendoutStarter;
+import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.AuditTrail;
 import dev.sendout.core.temporal.GrpcStatus;
@@ -13,9 +14,11 @@ import dev.sendout.core.watchdog.FindingStore;
 import dev.sendout.core.watchdog.FindingStore.Finding;
 import dev.sendout.workflows.sendout.AddedRanges;
 import dev.sendout.workflows.sendout.Channel;
+import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.StuckReason;
+import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
 import dev.sendout.workflows.sendout.WatchdogFindings;
 import io.grpc.Status;
@@ -52,6 +55,7 @@ class SendoutWorkflows {
   private final WorkflowClient temporal;
   private final SendoutStarter starter;
   private final FindingStore findings;
+  private final SendoutStore sendouts;
   private final AuditTrail audit;
   private final WatchdogProperties properties;
   private final Clock clock;
@@ -60,12 +64,14 @@ class SendoutWorkflows {
       WorkflowClient temporal,
       SendoutStarter starter,
       FindingStore findings,
+      SendoutStore sendouts,
       AuditTrail audit,
       WatchdogProperties properties,
       Clock clock) {
     this.temporal = temporal;
     this.starter = starter;
     this.findings = findings;
+    this.sendouts = sendouts;
     this.audit = audit;
     this.properties = properties;
     this.clock = clock;
@@ -87,9 +93,10 @@ class SendoutWorkflows {
               || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED
               || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT
               || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED;
-      if (!stopped || !starter.restart(sendout)) {
+      if (!stopped || !starter.restart(sendout, remindersSpared(sendout.id()))) {
         continue;
       }
+      restoreSupportState(sendout);
       String was =
           status == null ? "not found" : status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
       Instant now = clock.instant();
@@ -112,6 +119,40 @@ class SendoutWorkflows {
                   .formatted(was, sendout.status())));
     }
     return restarted;
+  }
+
+  /**
+   * Whether support staff skipped or cancelled reminders of the sendout: which, only the run that
+   * was stopped knew, so a restarted run sends no reminder waves rather than those they spared.
+   */
+  private boolean remindersSpared(UUID sendoutId) {
+    return audit.list(sendoutId).stream()
+        .anyMatch(
+            e ->
+                e.action() == SupportActionType.SKIP_REMINDER
+                    || e.action() == SupportActionType.CANCEL_REMINDERS);
+  }
+
+  /**
+   * Tells a restarted run that its sendout was cancelled or paused, as the store says: a run starts
+   * neither, and would otherwise take a resend of a cancelled sendout, or refuse to resume a paused
+   * one. The store's actions repeat harmlessly (the cancel finds nothing left to cancel, the pause
+   * a sendout paused already); the audit trail names the watchdog.
+   */
+  private void restoreSupportState(StoredSendout sendout) {
+    var note = new SupportAction(AuditTrail.WATCHDOG, "restored when the workflow was restarted");
+    SendoutWorkflow workflow =
+        temporal.newWorkflowStub(
+            SendoutWorkflow.class, SendoutWorkflow.workflowId(sendout.id().toString()));
+    try {
+      if (sendout.status() == SendoutStatus.CANCELLED) {
+        workflow.cancel(note);
+      } else if (sendouts.isPaused(sendout.id())) {
+        workflow.pause(note);
+      }
+    } catch (RuntimeException e) {
+      log.warn("Watchdog: sendout {} restarted, its cancel or pause not restored", sendout.id(), e);
+    }
   }
 
   /**

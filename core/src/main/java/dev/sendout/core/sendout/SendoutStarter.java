@@ -62,20 +62,30 @@ public class SendoutStarter {
 
   /** Starts the workflow of a sendout that has none yet (the outbox). */
   public void start(StoredSendout sendout) {
-    start(sendout, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE);
+    start(
+        sendout,
+        WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+        sendout.reminderCount());
   }
 
   /**
    * Starts the workflow again for a sendout whose workflow was terminated, failed or timed out
    * without finishing it (the watchdog). A workflow that completed is still never rerun. Returns
    * false when a workflow was running or completed already.
+   *
+   * @param withoutReminders the new run sends no reminder waves (a cancelled sendout, or one whose
+   *     reminders support staff skipped or cancelled in the run that stopped)
    */
-  public boolean restart(StoredSendout sendout) {
+  public boolean restart(StoredSendout sendout, boolean withoutReminders) {
     return start(
-        sendout, WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY);
+        sendout,
+        WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+        withoutReminders || sendout.status() == SendoutStatus.CANCELLED
+            ? 0
+            : sendout.reminderCount());
   }
 
-  private boolean start(StoredSendout sendout, WorkflowIdReusePolicy reusePolicy) {
+  private boolean start(StoredSendout sendout, WorkflowIdReusePolicy reusePolicy, int reminders) {
     String when = "sending at " + sendout.sendAt();
     if (sendout.window() != null) {
       when +=
@@ -87,7 +97,7 @@ public class SendoutStarter {
             SendoutWorkflow.class, options(sendout, reusePolicy, SendoutStatus.SCHEDULED, when));
     try {
       WorkflowClient.start(
-          workflow::run, input(sendout, null, sendout.window() != null, sendout.reminderCount()));
+          workflow::run, input(sendout, null, sendout.window() != null, reminders));
       return true;
     } catch (WorkflowExecutionAlreadyStarted alreadyStartedOrFinished) {
       // Started by an earlier call, or already finished: either way there is nothing to do.
