@@ -18,7 +18,7 @@ import dev.sendout.core.support.CombinedAdditions;
 import dev.sendout.core.support.DuplicateExternalIdException;
 import dev.sendout.core.support.RecipientAdditions;
 import dev.sendout.core.support.RecipientAdditions.Addition;
-import dev.sendout.core.support.RepeatedAddressException;
+import dev.sendout.core.support.RepeatedRecipientException;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SeqRange;
 import java.io.InputStream;
@@ -214,10 +214,13 @@ public class AddRecipientsService {
     Addition addition;
     try {
       addition = store.apply(key);
-    } catch (RepeatedAddressException e) {
+    } catch (RepeatedRecipientException e) {
       // Only an upload meets it, in a chunk after the first: a JSON request's recipients, and each
       // chunk of an upload, are checked for repeats before they are stored.
-      String field = validator.addressField(channel);
+      String field =
+          e.repeats() == RepeatedRecipientException.Repeats.ADDRESS
+              ? validator.addressField(channel)
+              : "/externalId";
       throw ApiProblem.invalid(
           at.pointer(e.index(), field), "duplicate of " + at.pointer(e.earlierIndex(), field));
     } catch (DuplicateExternalIdException e) {

@@ -8,6 +8,7 @@ import dev.sendout.core.sendout.NewSendout.Recipient;
 import dev.sendout.core.sendout.QueuedMessages;
 import dev.sendout.core.store.MessageTransitions;
 import dev.sendout.core.store.jooq.tables.records.SendoutRecord;
+import dev.sendout.core.support.RepeatedRecipientException.Repeats;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SeqRange;
@@ -159,7 +160,7 @@ public class RecipientAdditions {
    * @throws DuplicateExternalIdException when a recipient repeats an {@code externalId} the sendout
    *     has (checked under the row lock, so two concurrent additions cannot both take it); the
    *     whole call rolls back
-   * @throws RepeatedAddressException when a recipient of a request read in chunks (an upload)
+   * @throws RepeatedRecipientException when a recipient of a request read in chunks (an upload)
    *     repeats the address of one in an earlier chunk of it; the whole call rolls back
    */
   @Transactional
@@ -415,8 +416,8 @@ public class RecipientAdditions {
    * hour, holding the sendout's lock.
    */
   static final String TAKEN_EXTERNAL_IDS =
-      "select v.id from unnest({0}) as v(id) cross join lateral"
-          + " (select from message where sendout_id = {1} and external_id = v.id offset 0) m";
+      "select v.id, m.seq from unnest({0}) as v(id) cross join lateral"
+          + " (select seq from message where sendout_id = {1} and external_id = v.id offset 0) m";
 
   /** The addresses of {0} (in lower case) that sendout {1} has at seqs from {2} until {3}. */
   static final String EARLIER_ROWS_OF_ADDRESSES =
@@ -484,8 +485,9 @@ public class RecipientAdditions {
       Map<String, Integer> seqs = new HashMap<>();
       for (int i = 0; i < waiting.size(); i++) {
         String id = waiting.get(i).externalId();
-        if (id != null && seqs.putIfAbsent(id, first + i) != null) {
-          throw duplicate(first + i, id);
+        Integer earlier = id == null ? null : seqs.putIfAbsent(id, first + i);
+        if (earlier != null) {
+          throw repeatedOrTaken(first + i, id, earlier);
         }
       }
       if (seqs.isEmpty()) {
@@ -496,13 +498,27 @@ public class RecipientAdditions {
               TAKEN_EXTERNAL_IDS,
               MessageTransitions.array(seqs.keySet(), String[]::new),
               DSL.val(sendoutId))
-          .fetch(0, String.class)
+          .fetch()
           .stream()
-          .min(Comparator.comparing(seqs::get))
+          .min(Comparator.comparing(taken -> seqs.get(taken.get(0, String.class))))
           .ifPresent(
               taken -> {
-                throw duplicate(seqs.get(taken), taken);
+                String id = taken.get(0, String.class);
+                throw repeatedOrTaken(seqs.get(id), id, taken.get(1, Integer.class));
               });
+    }
+
+    /**
+     * The externalId of the recipient at {@code seq} is that of the one at {@code earlier}: a
+     * repeat within its own request (of an earlier chunk of an upload), the caller's mistake as a
+     * repeat within one chunk is; or an id the sendout had before, or another addition took.
+     */
+    private RuntimeException repeatedOrTaken(int seq, String externalId, int earlier) {
+      int requestStart = requestStarts.floor(seq);
+      return earlier >= requestStart
+          ? new RepeatedRecipientException(
+              Repeats.EXTERNAL_ID, seq - requestStart, earlier - requestStart)
+          : duplicate(seq, externalId);
     }
 
     /**
@@ -538,7 +554,8 @@ public class RecipientAdditions {
           .ifPresent(
               repeated -> {
                 String address = repeated.get(0, String.class);
-                throw new RepeatedAddressException(
+                throw new RepeatedRecipientException(
+                    Repeats.ADDRESS,
                     seqs.get(address) - requestStart,
                     repeated.get(1, Integer.class) - requestStart);
               });

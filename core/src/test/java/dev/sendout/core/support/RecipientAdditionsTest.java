@@ -378,7 +378,7 @@ class RecipientAdditionsTest extends StoreTest {
   }
 
   @Test
-  void anExternalIdRepeatedAcrossTheChunksOfALargeAdditionIsFoundInTheLaterChunk() {
+  void anExternalIdRepeatedAcrossTheChunksOfALargeAdditionIsTheCallersRepeatNotATakenId() {
     UUID id = created(0);
     List<NewSendout.Recipient> many = new ArrayList<>();
     for (int i = 0; i < 2500; i++) {
@@ -387,7 +387,12 @@ class RecipientAdditionsTest extends StoreTest {
 
     assertThatThrownBy(() -> additions.add(TENANT, id, "big", RecipientSource.of(many, "h"), "ann"))
         .isInstanceOfSatisfying(
-            DuplicateExternalIdException.class, e -> assertThat(e.index()).isEqualTo(2100));
+            RepeatedRecipientException.class,
+            e -> {
+              assertThat(e.repeats()).isEqualTo(RepeatedRecipientException.Repeats.EXTERNAL_ID);
+              assertThat(e.index()).isEqualTo(2100);
+              assertThat(e.earlierIndex()).isEqualTo(5);
+            });
     assertThat(all(id)).isEmpty();
   }
 
@@ -424,7 +429,7 @@ class RecipientAdditionsTest extends StoreTest {
 
     assertThatThrownBy(() -> additions.add(TENANT, id, "big", inChunks, "ann"))
         .isInstanceOfSatisfying(
-            RepeatedAddressException.class,
+            RepeatedRecipientException.class,
             e -> {
               assertThat(e.index()).isEqualTo(2100);
               assertThat(e.earlierIndex()).isEqualTo(5);
