@@ -3,6 +3,8 @@ package dev.sendout.core;
 import dev.sendout.core.channel.email.EmailContent;
 import dev.sendout.core.channel.sms.SmsContent;
 import dev.sendout.core.channel.sms.SmsSegments;
+import dev.sendout.core.reminder.Reminder;
+import dev.sendout.core.response.ThankYou;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
@@ -27,6 +29,26 @@ public abstract class StoreTest {
   protected static final EmailContent CONTENT =
       new EmailContent(
           "surveys@example.com", "Surveys", "Hi {{firstName}}", "Go to {{surveyUrl}}", null);
+
+  /** The sendout with this content, these reminders and this thank-you, closing in a week. */
+  protected static NewSendout withFollowUps(
+      NewSendout plain, Object content, List<Reminder> reminders, ThankYou thankYou) {
+    return new NewSendout(
+        plain.id(),
+        plain.tenantId(),
+        plain.channel(),
+        content,
+        plain.sendAt(),
+        plain.receiptTimeout(),
+        null,
+        "hash",
+        plain.recipients(),
+        null,
+        null,
+        reminders,
+        Instant.now().plus(Duration.ofDays(7)),
+        thankYou);
+  }
 
   protected static NewSendout emailSendout(int recipients) {
     return emailSendout(recipients, null);

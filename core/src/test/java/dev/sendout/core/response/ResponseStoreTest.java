@@ -50,6 +50,11 @@ class ResponseStoreTest extends StoreTest {
                       r.address(), r.displayName(), r.variables(), "ext-" + i, null);
                 })
             .toList();
+    return sendoutOf(recipients);
+  }
+
+  private UUID sendoutOf(List<NewSendout.Recipient> recipients) {
+    NewSendout plain = emailSendout(0);
     return sendouts
         .create(
             new NewSendout(
@@ -98,26 +103,11 @@ class ResponseStoreTest extends StoreTest {
 
   @Test
   void aResponseByAnAddressTwoInvitationsHaveNamesTheOneItRecorded() {
-    NewSendout plain = emailSendout(2);
-    List<NewSendout.Recipient> twice =
-        List.of(
-            new NewSendout.Recipient("same@example.com", null, Map.of(), "a", null),
-            new NewSendout.Recipient("same@example.com", null, Map.of(), "b", null));
     UUID id =
-        sendouts
-            .create(
-                new NewSendout(
-                    plain.id(),
-                    plain.tenantId(),
-                    plain.channel(),
-                    plain.content(),
-                    plain.sendAt(),
-                    plain.receiptTimeout(),
-                    null,
-                    "hash",
-                    twice))
-            .sendout()
-            .id();
+        sendoutOf(
+            List.of(
+                new NewSendout.Recipient("same@example.com", null, Map.of(), "a", null),
+                new NewSendout.Recipient("same@example.com", null, Map.of(), "b", null)));
     // The one answered first is the least id: the one a response matching both used to name.
     UUID least = all(id).stream().map(StoredMessage::id).min(UUID::compareTo).orElseThrow();
     UUID other = all(id).stream().map(StoredMessage::id).max(UUID::compareTo).orElseThrow();

@@ -9,7 +9,6 @@ import dev.sendout.core.delivery.ContentKey;
 import dev.sendout.core.reminder.ReminderWaves;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -35,22 +34,7 @@ class ThankYousTest extends StoreTest {
 
   private UUID sendout(NewSendout plain, ThankYou thankYou) {
     return sendouts
-        .create(
-            new NewSendout(
-                plain.id(),
-                plain.tenantId(),
-                plain.channel(),
-                plain.content(),
-                plain.sendAt(),
-                plain.receiptTimeout(),
-                null,
-                "hash",
-                plain.recipients(),
-                null,
-                null,
-                List.of(),
-                Instant.now().plus(Duration.ofDays(7)),
-                thankYou))
+        .create(withFollowUps(plain, plain.content(), List.of(), thankYou))
         .sendout()
         .id();
   }

@@ -6,8 +6,6 @@ import dev.sendout.core.StoreTest;
 import dev.sendout.core.channel.email.EmailContent;
 import dev.sendout.core.delivery.ContentKey;
 import dev.sendout.core.reminder.Reminder;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -19,28 +17,17 @@ class ReminderContentTest extends StoreTest {
 
   @Test
   void aReminderReplacesTheSubjectItGivesAndTheWholeBodyIfItGivesAny() {
-    NewSendout plain = emailSendout(1);
     UUID id =
         sendouts
             .create(
-                new NewSendout(
-                    plain.id(),
-                    plain.tenantId(),
-                    plain.channel(),
+                withFollowUps(
+                    emailSendout(1),
                     new EmailContent(
                         "s@example.com", "S", "Invite", "Invite text", "<p>Invite</p>"),
-                    plain.sendAt(),
-                    plain.receiptTimeout(),
-                    null,
-                    "hash",
-                    plain.recipients(),
-                    null,
-                    null,
                     List.of(
                         new Reminder("P1D", "Reminder", "Reminder text", null),
                         new Reminder("P2D", null, null, "<p>Reminder</p>"),
                         new Reminder("P3D", "Last call", null, null)),
-                    Instant.now().plus(Duration.ofDays(7)),
                     null))
             .sendout()
             .id();
