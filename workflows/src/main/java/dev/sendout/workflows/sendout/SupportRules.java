@@ -123,8 +123,14 @@ record SupportRules(
     }
   }
 
+  /**
+   * A cancelled sendout is acknowledged too: messages it sent before the cancel may go unconfirmed
+   * and keep it flagged, and nothing else clears the flag.
+   */
   void checkAcknowledge() {
-    checkOpen();
+    if (finishing) {
+      throw SupportRefusal.wrongState("The sendout has finished");
+    }
     if (!stuck) {
       throw SupportRefusal.wrongState("The sendout is not flagged stuck");
     }

@@ -73,11 +73,17 @@ class SupportRulesTest {
   }
 
   @Test
-  void aCancelledSendoutRefusesEveryAction() {
+  void aCancelledSendoutRefusesEveryActionButTheAcknowledgementOfItsFlag() {
     SupportRules cancelled = new SupportRules(false, true, SendoutStatus.CANCELLED, false, true);
 
     refused(cancelled::checkCancel, "The sendout is cancelled");
-    refused(cancelled::checkAcknowledge, "The sendout is cancelled");
+    refused(cancelled::checkResend, "The sendout is cancelled");
+    refused(cancelled::checkPause, "The sendout is cancelled");
+    // What it sent before the cancel went unconfirmed: nothing else clears its flag.
+    assertThatCode(cancelled::checkAcknowledge).doesNotThrowAnyException();
+    refused(
+        new SupportRules(false, true, SendoutStatus.CANCELLED, false, false)::checkAcknowledge,
+        "The sendout is not flagged stuck");
   }
 
   @Test
