@@ -120,6 +120,21 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   static final String UNDO_REFUSED_ACKNOWLEDGE = "undo-refused-acknowledge";
 
   /**
+   * An acknowledgement covers every reason the sendout is flagged for, and a reason that comes
+   * after it flags the sendout again: before it, it covered the first reason only, so a new reason
+   * later in {@link StuckReason} order (RECEIPT_LATE after an acknowledged NO_RECEIPT) left {@code
+   * Stuck} false, and its own acknowledgement was refused as "not flagged stuck".
+   */
+  static final String ACKNOWLEDGE_EVERY_REASON = "acknowledge-every-reason";
+
+  /**
+   * A sendout with a delivery window whose first release let nothing out (every recipient's window
+   * closed) stays SCHEDULED until a window opens, as the API shows it; before it the workflow
+   * showed SENDING, "0 of 0 batches sent", for hours. Asked only then.
+   */
+  static final String SCHEDULED_UNTIL_A_WINDOW_OPENS = "scheduled-until-a-window-opens";
+
+  /**
    * From version 1 a reminder wave made while the reminders were cancelled or the survey closed
    * (the support action or the close came during the store call) is dropped in the store, not left
    * QUEUED for the watchdog to hand back and send. Asked only there, so histories without such a
@@ -172,6 +187,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    * SENDING ({@link #awaitChange}).
    */
   private boolean roundKeptSent;
+
+  /** Released with every window closed: SCHEDULED until one opens. */
+  private boolean scheduledUntilAWindowOpens;
 
   /**
    * Decided first thing in {@link #run}: the sendout releases within windows ({@link
@@ -270,6 +288,14 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
     if (cancelling) {
       setStatus(SendoutStatus.CANCELLED);
+    } else if (!continued
+        && quietHours
+        && plan.batchCount() == 0
+        && windowOpensAt != null
+        && Workflow.getVersion(SCHEDULED_UNTIL_A_WINDOW_OPENS, Workflow.DEFAULT_VERSION, 1) == 1) {
+      // Every window was closed: nothing released, SCHEDULED until one opens, as the API says.
+      scheduledUntilAWindowOpens = true;
+      describeProgress();
     } else {
       boolean allSent = continued && ledger.sent() == plan.batchCount();
       setStatus(allSent ? SendoutStatus.SENT : SendoutStatus.SENDING);
@@ -283,6 +309,16 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
     setStatus(cancelling ? SendoutStatus.CANCELLED : SendoutStatus.COMPLETED);
     return ledger.tally();
+  }
+
+  /**
+   * SENT, or released with every window closed ({@link #SCHEDULED_UNTIL_A_WINDOW_OPENS}): what
+   * sends again, or for the first time, becomes SENDING. (Before its send time a sendout stays
+   * SCHEDULED whatever is planned: the release makes it SENDING.)
+   */
+  private boolean sentOrScheduledUntilAWindowOpens() {
+    return status == SendoutStatus.SENT
+        || scheduledUntilAWindowOpens && status == SendoutStatus.SCHEDULED;
   }
 
   private void awaitSendTime() {
@@ -327,7 +363,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         start.sendoutId(),
         released.released().size(),
         windowOpensAt);
-    if (plan.planReleased(released.released()) && status == SendoutStatus.SENT) {
+    if (plan.planReleased(released.released()) && sentOrScheduledUntilAWindowOpens()) {
       setStatus(SendoutStatus.SENDING);
     }
   }
@@ -474,7 +510,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       // The release answers what it released, added or waiting before; the rest keeps waiting.
       Released released = release.inWindows(now());
       windowOpensAt = released.nextWindowOpening();
-      if (plan.planReleased(released.released()) && status == SendoutStatus.SENT) {
+      if (plan.planReleased(released.released()) && sentOrScheduledUntilAWindowOpens()) {
         setStatus(SendoutStatus.SENDING);
       }
       return;
@@ -815,7 +851,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
     roundKeptSent = false; // the store recorded the sendout SENDING again
     plan.planResend(applied.resend());
-    if (status == SendoutStatus.SENT) {
+    if (sentOrScheduledUntilAWindowOpens()) {
       setStatus(SendoutStatus.SENDING);
     }
     return applied.messages();
@@ -830,7 +866,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @Override
   public int acknowledge(SupportAction action) {
     StuckFlag.State before = stuck.state();
-    stuck.acknowledge(action);
+    // Asked only by an acknowledgement, so histories without one replay as they were.
+    stuck.acknowledge(
+        action, Workflow.getVersion(ACKNOWLEDGE_EVERY_REASON, Workflow.DEFAULT_VERSION, 1) == 1);
     stuck.publish(false);
     describeProgress();
     return applyAction(

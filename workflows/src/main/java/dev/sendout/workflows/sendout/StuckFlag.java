@@ -27,15 +27,25 @@ import java.util.Set;
 final class StuckFlag {
 
   /**
-   * @param acknowledged the reason a person acknowledged, and who; null when none
+   * @param acknowledgedReason the first reason when a person acknowledged the flag; null when none
+   * @param acknowledged who acknowledged it; null when none
+   * @param acknowledgedReasons every reason there was when a person acknowledged the flag (version
+   *     1 of {@code acknowledge-every-reason}); null when none, and in runs acknowledged before it,
+   *     whose acknowledgement covers {@code acknowledgedReason} alone while it is the first
    */
   record State(
       boolean releaseOverdue,
       List<WatchdogFindings.Finding> watchdog,
       StuckReason acknowledgedReason,
-      SupportAction acknowledged) {
+      SupportAction acknowledged,
+      List<StuckReason> acknowledgedReasons) {
 
-    static final State NONE = new State(false, List.of(), null, null);
+    static final State NONE = new State(false, List.of(), null, null, null);
+
+    State withFindings(boolean releaseOverdue, List<WatchdogFindings.Finding> watchdog) {
+      return new State(
+          releaseOverdue, watchdog, acknowledgedReason, acknowledged, acknowledgedReasons);
+    }
   }
 
   private State state;
@@ -85,9 +95,19 @@ final class StuckFlag {
     return state.watchdog().stream().filter(f -> f.reason() == reason).findFirst();
   }
 
+  /**
+   * Whether a reason is there that nobody acknowledged: one that came after the acknowledgement
+   * flags the sendout again. (An acknowledgement from before {@code acknowledge-every-reason}
+   * covers the first reason, and so every reason after it in {@link StuckReason} order too.)
+   */
   boolean isStuck() {
-    StuckReason reason = reason();
-    return reason != null && reason != state.acknowledgedReason();
+    Set<StuckReason> reasons = reasons();
+    if (reasons.isEmpty()) {
+      return false;
+    }
+    return state.acknowledgedReasons() != null
+        ? !state.acknowledgedReasons().containsAll(reasons)
+        : reasons.iterator().next() != state.acknowledgedReason();
   }
 
   SupportAction acknowledged() {
@@ -95,7 +115,7 @@ final class StuckFlag {
   }
 
   void releaseOverdue(boolean overdue) {
-    state = new State(overdue, state.watchdog(), state.acknowledgedReason(), state.acknowledged());
+    state = state.withFindings(overdue, state.watchdog());
   }
 
   void batchesStuck(boolean stuck) {
@@ -103,16 +123,21 @@ final class StuckFlag {
   }
 
   void watchdog(List<WatchdogFindings.Finding> findings) {
+    state = state.withFindings(state.releaseOverdue(), List.copyOf(findings));
+  }
+
+  /**
+   * @param everyReason the acknowledgement covers every reason there is now ({@code
+   *     acknowledge-every-reason}); otherwise the first alone, as runs acknowledged before it did
+   */
+  void acknowledge(SupportAction by, boolean everyReason) {
     state =
         new State(
             state.releaseOverdue(),
-            List.copyOf(findings),
-            state.acknowledgedReason(),
-            state.acknowledged());
-  }
-
-  void acknowledge(SupportAction by) {
-    state = new State(state.releaseOverdue(), state.watchdog(), reason(), by);
+            state.watchdog(),
+            reason(),
+            by,
+            everyReason ? List.copyOf(reasons()) : null);
   }
 
   /**
@@ -125,7 +150,8 @@ final class StuckFlag {
             state.releaseOverdue(),
             state.watchdog(),
             earlier.acknowledgedReason(),
-            earlier.acknowledged());
+            earlier.acknowledged(),
+            earlier.acknowledgedReasons());
   }
 
   /** Writes the search attributes if they changed, or always when {@code force}. */
@@ -133,7 +159,7 @@ final class StuckFlag {
     StuckReason reason = reason();
     if (reason == null && state.acknowledgedReason() != null) {
       // The problem went away: a new one must flag the sendout again.
-      state = new State(state.releaseOverdue(), state.watchdog(), null, null);
+      state = new State(state.releaseOverdue(), state.watchdog(), null, null, null);
     }
     boolean stuck = isStuck();
     List<StuckReason> all = listsAllReasons ? List.copyOf(reasons()) : List.of();

@@ -167,6 +167,23 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-cancel-wait-timers.json", SendoutWorkflowImpl.class);
   }
 
+  /**
+   * Recorded with the version {@code acknowledge-every-reason}: acknowledged, flagged again for a
+   * second reason, acknowledged again.
+   */
+  @Test
+  void sendoutFlaggedAgainAfterItsAcknowledgementReplaysTheRecordedHistory() throws Exception {
+    replay("histories/sendout-workflow-acknowledge-every-reason.json", SendoutWorkflowImpl.class);
+  }
+
+  /** Recorded with the version {@code scheduled-until-a-window-opens}. */
+  @Test
+  void sendoutScheduledUntilAWindowOpensReplaysTheRecordedHistory() throws Exception {
+    replay(
+        "histories/sendout-workflow-scheduled-until-a-window-opens.json",
+        SendoutWorkflowImpl.class);
+  }
+
   /** Recorded with the version {@code stuck-reasons}: two reasons listed, then cleared. */
   @Test
   void sendoutListingEveryStuckReasonReplaysTheRecordedHistory() throws Exception {

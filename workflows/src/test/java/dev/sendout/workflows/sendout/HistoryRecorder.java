@@ -326,6 +326,40 @@ class HistoryRecorder {
   }
 
   /**
+   * Recorded with the version {@code acknowledge-every-reason}: a sendout flagged, acknowledged,
+   * flagged again for a second reason (which the acknowledgement did not cover), acknowledged
+   * again, then mended.
+   */
+  @Test
+  void aReasonAfterTheAcknowledgementFlagsTheSendoutAgain(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 3);
+    delivery.silent.add(1);
+    StartSendout start =
+        sendout("replay-acknowledge-every-reason", now(env), 3, email(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofMinutes(1));
+
+    Instant since = now(env);
+    var queued = new WatchdogFindings.Finding(StuckReason.NOT_RELEASED, since, 1, "1 queued");
+    var late = new WatchdogFindings.Finding(StuckReason.RECEIPT_LATE, since, 1, "1 late");
+    workflow.watchdogFindings(new WatchdogFindings(List.of(queued)));
+    env.sleep(Duration.ofSeconds(1));
+    workflow.acknowledge(new SupportAction("ann", "known"));
+    workflow.watchdogFindings(new WatchdogFindings(List.of(queued, late)));
+    env.sleep(Duration.ofSeconds(1));
+    assertThat(workflow.progress().acknowledged()).as("flagged again").isNull();
+    workflow.acknowledge(new SupportAction("ann", "carrier is slow"));
+    delivery.deliver(1);
+    workflow.watchdogFindings(new WatchdogFindings(List.of()));
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    write(client, start, "sendout-workflow-acknowledge-every-reason");
+  }
+
+  /**
    * A completed sendout's workflow started again by update-with-start for a resend: the run begins
    * from a checkpoint of a sendout whose every batch settled, sends the resent batch, completes.
    */
@@ -399,6 +433,44 @@ class HistoryRecorder {
     stub(client, options, start).run(start);
 
     write(client, start, "sendout-workflow-sms-quiet-hours");
+  }
+
+  /**
+   * Recorded with the version {@code scheduled-until-a-window-opens}: an SMS sendout due at 23:00
+   * in New York for recipients all there, released with every window closed, SCHEDULED until 09:00.
+   */
+  @Test
+  void smsSendoutWithEveryWindowClosedStaysScheduled(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    ZoneId newYork = ZoneId.of("America/New_York");
+    List<ZoneId> zones = List.of(newYork, newYork);
+    startWorkers(env, worker, zones.size());
+    store.inWindows = new FakeWindows(zones, env::currentTimeMillis)::release;
+    Instant elevenPm =
+        now(env)
+            .atZone(newYork)
+            .toLocalDate()
+            .plusDays(1)
+            .atTime(23, 0)
+            .atZone(newYork)
+            .toInstant();
+    SendoutSettings sms =
+        new SendoutSettings(100, 2, DELIVERY_QUEUE, 2000, SMS_RECEIPT_TIMEOUT, 1, RELEASE_GRACE);
+    StartSendout start =
+        new StartSendout(
+            "replay-scheduled-until-window",
+            "t1",
+            Channel.SMS,
+            zones.size(),
+            elevenPm,
+            sms,
+            null,
+            true);
+
+    stub(client, options, start).run(start);
+
+    write(client, start, "sendout-workflow-scheduled-until-a-window-opens");
   }
 
   /**

@@ -146,7 +146,7 @@ class ProgressReportTest {
             "STUCK (WORKFLOW_NOT_RUNNING): workflow restarted, since 2026-03-02T09:00:00Z"
                 + " (found by the watchdog). Sending: ");
 
-    stuck.acknowledge(new SupportAction("ann", "seen"));
+    stuck.acknowledge(new SupportAction("ann", "seen"), true);
 
     assertThat(report(stuck).details(SendoutStatus.SENDING, false))
         .startsWith(
@@ -159,7 +159,7 @@ class ProgressReportTest {
     sending();
     StuckFlag stuck = restartedByTheWatchdog();
     stuck.acknowledge(
-        new SupportAction("ops", "\n\n## Resolved\n[Log in again](https://evil.example)"));
+        new SupportAction("ops", "\n\n## Resolved\n[Log in again](https://evil.example)"), true);
 
     assertThat(report(stuck).details(SendoutStatus.SENDING, false))
         .startsWith(
@@ -169,7 +169,7 @@ class ProgressReportTest {
     assertThat(ProgressReport.plain("x".repeat(199) + "\uD83D\uDE00")).endsWith("x…");
     // An acknowledgement without a note, as an Update sent by hand could carry before notes were
     // required, stays in a running workflow's state: its details must still be written.
-    stuck.acknowledge(new SupportAction("ops", null));
+    stuck.acknowledge(new SupportAction("ops", null), true);
     assertThat(report(stuck).details(SendoutStatus.SENDING, false))
         .startsWith("STUCK (WORKFLOW_NOT_RUNNING) (acknowledged by ops: ): workflow restarted");
   }

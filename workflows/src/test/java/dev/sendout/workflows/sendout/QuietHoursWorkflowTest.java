@@ -63,8 +63,13 @@ class QuietHoursWorkflowTest {
         .isEqualTo(1);
     assertThat(released).isEmpty();
     assertThat(delivery.batches).isEmpty();
-    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENDING);
+    assertThat(workflow.progress().status())
+        .as("nothing released: SCHEDULED, as the API shows it")
+        .isEqualTo(SendoutStatus.SCHEDULED);
     assertThat(details(client, start)).contains("next opens at " + nineAm);
+    env.sleep(Duration.ofMinutes(2));
+    assertThat(workflow.progress().status())
+        .isIn(SendoutStatus.SENDING, SendoutStatus.SENT, SendoutStatus.COMPLETED);
 
     SendTally tally = WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
 
