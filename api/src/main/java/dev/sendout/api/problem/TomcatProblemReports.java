@@ -3,6 +3,7 @@ package dev.sendout.api.problem;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.tomcat.util.buf.EncodedSolidusHandling;
 import org.springframework.boot.tomcat.ConfigurableTomcatWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.core.Ordered;
@@ -20,6 +21,12 @@ public class TomcatProblemReports
   public void customize(ConfigurableTomcatWebServerFactory factory) {
     // On the engine: it acts once the host has written the answer, error pages included.
     factory.addEngineValves(new UnreadBodyValve());
+    // An email address may hold a '/' before its '@': the suppression it names is read and removed
+    // at /v1/suppressions/{address}, the '/' encoded as %2F, which Tomcat refused with a 400. Kept
+    // encoded, it splits no path: the path variable holds it, decoded.
+    factory.addConnectorCustomizers(
+        connector ->
+            connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()));
     factory.addContextCustomizers(
         context -> {
           var pipeline = context.getParent().getPipeline();

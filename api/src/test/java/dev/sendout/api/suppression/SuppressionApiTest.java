@@ -54,7 +54,7 @@ class SuppressionApiTest {
   private final HttpClient http = HttpClient.newHttpClient();
   private final Map<String, String> keys = new HashMap<>();
 
-  record Reply(int status, String contentType, String raw, JsonNode body) {}
+  record Reply(int status, String contentType, String raw, JsonNode body, String location) {}
 
   private static String tenant() {
     return "supp-" + UUID.randomUUID().toString().substring(0, 8);
@@ -78,7 +78,8 @@ class SuppressionApiTest {
           response.statusCode(),
           response.headers().firstValue("Content-Type").orElse(""),
           response.body(),
-          body);
+          body,
+          response.headers().firstValue("Location").orElse(null));
     } catch (IOException | InterruptedException e) {
       throw new IllegalStateException(e);
     }
@@ -150,6 +151,21 @@ class SuppressionApiTest {
     assertThat(unknown.status()).isEqualTo(404);
     assertThat(unknown.contentType()).startsWith("application/problem+json");
     assertThat(unknown.body().path("type").asString()).isEqualTo("urn:sendout:problem:not-found");
+  }
+
+  @Test
+  void anAddressWithASlashIsReadAndRemovedAtTheLocationItWasGiven() {
+    String tenant = tenant();
+    Reply created = add(tenant, "{\"address\":\"c/d@example.com\"}");
+    String location = created.location();
+
+    Reply found = get(tenant, location);
+    Reply removed = delete(tenant, location);
+
+    assertThat(location).isEqualTo("/v1/suppressions/c%2Fd%40example.com");
+    assertThat(found.status()).as(found.raw()).isEqualTo(200);
+    assertThat(found.body().path("address").asString()).isEqualTo("c/d@example.com");
+    assertThat(removed.status()).as(removed.raw()).isEqualTo(204);
   }
 
   @Test
