@@ -224,7 +224,7 @@ record SmsRequestRules(Duration defaultReceiptTimeout) implements ChannelRequest
       return false;
     }
     // Google's libphonenumber knows each country's numbering plan: a number of the right length in
-    // a range nobody was given (+447911123456, Ofcom's drama range) is refused before it costs a
+    // a range nobody was given (+447700900123, Ofcom's drama range) is refused before it costs a
     // provider call. Only the international form is taken: which country a national number belongs
     // to is not ours to guess.
     if (PhoneNumbers.e164(value).isEmpty()) {

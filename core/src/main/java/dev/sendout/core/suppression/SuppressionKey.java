@@ -105,7 +105,7 @@ public record SuppressionKey(Channel channel, String address) {
     String compact = PHONE_SEPARATORS.matcher(number).replaceAll("");
     if (!E164.matcher(compact).matches()) {
       throw new InvalidAddress(
-          "is neither an email address nor a phone number in E.164 format such as +447700900123");
+          "is neither an email address nor a phone number in E.164 format such as +447911123456");
     }
     return compact;
   }
