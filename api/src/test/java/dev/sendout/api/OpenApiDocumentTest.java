@@ -147,6 +147,20 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void theUploadsAreDescribedBesideTheJsonBodiesTheyShareAnOperationWith() {
+    JsonNode recipients = document.path("paths").path("/v1/sendouts/{id}/recipients").path("post");
+    assertThat(recipients.path("requestBody").path("content").propertyNames())
+        .as(recipients.toString())
+        .containsExactlyInAnyOrder("application/json", "application/x-ndjson", "text/csv");
+    assertThat(recipients.path("requestBody").path("content").path("application/json").toString())
+        .contains("AddRecipientsRequest");
+    JsonNode suppressions = document.path("paths").path("/v1/suppressions").path("post");
+    assertThat(suppressions.path("requestBody").path("content").propertyNames())
+        .as(suppressions.toString())
+        .containsExactlyInAnyOrder("application/json", "text/csv");
+  }
+
+  @Test
   void theListingDescribesItsFiltersAndBothPages() {
     JsonNode list = document.path("paths").path("/v1/sendouts").path("get");
     List<String> parameters = list.path("parameters").findValuesAsString("name");

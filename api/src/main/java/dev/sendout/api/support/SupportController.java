@@ -6,6 +6,7 @@ import dev.sendout.api.tenant.Tenant;
 import dev.sendout.workflows.sendout.SupportActionType;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import jakarta.servlet.http.HttpServletRequest;
@@ -105,6 +106,29 @@ public class SupportController {
               + " stream and stored a thousand at a time, so any size fits in bounded memory. One"
               + " bad line rejects the whole upload and stores nothing; the problem names each bad"
               + " line as #line=N (the header is line 1 of a CSV).")
+  // One operation in OpenAPI with the JSON addition above (same path and method): its body is any.
+  @io.swagger.v3.oas.annotations.parameters.RequestBody(
+      required = true,
+      content = {
+        @Content(
+            mediaType = MediaType.APPLICATION_JSON_VALUE,
+            schema = @Schema(implementation = AddRecipientsRequest.class)),
+        @Content(
+            mediaType = "application/x-ndjson",
+            schema =
+                @Schema(
+                    type = "string",
+                    description = "One recipient object per line, as in the JSON body",
+                    example =
+                        "{\"email\":\"ann@example.com\",\"variables\":{\"firstName\":\"Ann\"}}")),
+        @Content(
+            mediaType = "text/csv",
+            schema =
+                @Schema(
+                    type = "string",
+                    description = "A header row, then one recipient per row",
+                    example = "email,name,firstName\nann@example.com,Ann,Ann\n"))
+      })
   @ApiResponse(responseCode = "202", description = "Accepted; the range names the new messages")
   @ApiResponse(responseCode = "400", description = "A bad line; errors name it")
   @ApiResponse(responseCode = "404", description = "No such sendout")

@@ -186,6 +186,15 @@ public class SuppressionController {
           @Content(
               mediaType = MediaType.APPLICATION_JSON_VALUE,
               schema = @Schema(oneOf = {SuppressionView.class, ImportResult.class})))
+  @io.swagger.v3.oas.annotations.parameters.RequestBody(
+      content =
+          @Content(
+              mediaType = "text/csv",
+              schema =
+                  @Schema(
+                      type = "string",
+                      description = "A header row, then one address or number per row",
+                      example = "address,reason\nann@example.com,MANUAL\n")))
   @ApiResponse(responseCode = "400", description = "No address column, or no rows")
   @ApiResponse(responseCode = "413", description = "Over sendout.api.max-upload-size")
   @PostMapping(consumes = "text/csv")
