@@ -19,12 +19,15 @@ import dev.sendout.core.content.Template;
 import dev.sendout.core.sendout.SendoutStore.LaterContent;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -103,7 +106,13 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
                 lines(content.subject(), later, LaterContent::subject),
                 lines(content.text(), later, LaterContent::text),
                 lines(content.html(), later, LaterContent::html)));
-    return new CheckedEmail(content, inHeader, substitutions);
+    // Parsed once, filled in for each recipient.
+    Map<String, Template> subjects = new LinkedHashMap<>();
+    subjects.put("/subject", Template.lenient(content.subject()));
+    later.stream()
+        .filter(part -> part.subject() != null)
+        .forEach(part -> subjects.put(part.at() + "/subject", Template.lenient(part.subject())));
+    return new CheckedEmail(content, inHeader, substitutions, subjects);
   }
 
   /** The invitation's part and the later ones', a line each: no tag spans two. */
@@ -119,7 +128,11 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
    * SendGrid's bound once escaped for the html part, and be one line where a subject uses them.
    */
   private record CheckedEmail(
-      EmailContent content, Set<String> inHeader, Substitutions substitutions) implements Checked {
+      EmailContent content,
+      Set<String> inHeader,
+      Substitutions substitutions,
+      Map<String, Template> subjects)
+      implements Checked {
 
     @Override
     public void recipients(List<Recipient> recipients, Problems problems) {
@@ -138,6 +151,23 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
                   at + "/variables",
                   "variables exceed %d bytes once HTML-escaped for the html part"
                       .formatted(Substitutions.MAX_BYTES));
+            }
+            if (complete && r.variables() != null) {
+              subjectsFit(at, r.variables(), problems);
+            }
+          });
+    }
+
+    /** Each subject, filled in with the recipient's values, is a header line of 998 at most. */
+    private void subjectsFit(String at, Map<String, String> variables, Problems problems) {
+      subjects.forEach(
+          (where, subject) -> {
+            int length = subject.render(variables, UnaryOperator.identity()).length();
+            if (length > MAX_SUBJECT_LENGTH) {
+              problems.add(
+                  at + "/variables",
+                  "make %s %d characters once filled in; at most %d"
+                      .formatted(where, length, MAX_SUBJECT_LENGTH));
             }
           });
     }

@@ -2,6 +2,7 @@ package dev.sendout.api.sendout;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
@@ -96,6 +97,23 @@ class SendoutRequestValidatorTest {
         .containsExactly(
             "no value for template variable {{firstName}}",
             "no value for template variable {{surveyUrl}}");
+  }
+
+  @Test
+  void aSubjectOverItsLengthOnceARecipientsValuesAreFilledInIsRefusedForThatRecipient() {
+    var longName =
+        new Recipient(
+            "a@example.com", null, null, Map.of("firstName", "x".repeat(996), "surveyUrl", "u"));
+    var fitting =
+        new Recipient(
+            "b@example.com", null, null, Map.of("firstName", "x".repeat(995), "surveyUrl", "u"));
+
+    assertThat(problems(request(List.of(fitting, longName), null)))
+        .extracting(FieldProblem::pointer, FieldProblem::detail)
+        .containsExactly(
+            tuple(
+                "/recipients/1/variables",
+                "make /subject 999 characters once filled in; at most 998"));
   }
 
   @Test
