@@ -258,13 +258,15 @@ public class ResponseService {
 
   /**
    * The address in the form messages store it: an email address with its domain in ASCII, a phone
-   * number in E.164 however it is spaced or punctuated (as creates and additions take it); what is
-   * neither, as given, which no message has.
+   * number in E.164 however it is spaced or punctuated (as creates and additions take it), either
+   * without the spaces around it (as a suppression takes it); what is neither, as given, which no
+   * message has.
    */
   private static String address(Channel channel, String address) {
     if (address == null) {
       return null;
     }
+    address = address.strip();
     if (channel == Channel.SMS) {
       return PhoneNumbers.e164(address).orElse(address);
     }

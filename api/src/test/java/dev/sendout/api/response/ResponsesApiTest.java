@@ -402,7 +402,7 @@ class ResponsesApiTest {
         respond(
             tenant,
             id,
-            "{\"address\":\"+1 (201) 555-1014\"},{\"address\":\"+1.201.555.1015\"},"
+            "{\"address\":\"+1 (201) 555-1014\"},{\"address\":\" +1.201.555.1015 \"},"
                 + "{\"address\":\"+1 201 555 9999\"}");
 
     assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
