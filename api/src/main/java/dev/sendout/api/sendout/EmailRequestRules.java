@@ -108,7 +108,9 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
                 lines(content.html(), later, LaterContent::html)));
     // Parsed once, filled in for each recipient.
     Map<String, Template> subjects = new LinkedHashMap<>();
-    subjects.put("/subject", Template.lenient(content.subject()));
+    if (content.subject() != null) { // none is a problem of its own
+      subjects.put("/subject", Template.lenient(content.subject()));
+    }
     later.stream()
         .filter(part -> part.subject() != null)
         .forEach(part -> subjects.put(part.at() + "/subject", Template.lenient(part.subject())));

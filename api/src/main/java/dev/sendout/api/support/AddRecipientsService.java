@@ -139,7 +139,7 @@ public class AddRecipientsService {
             format,
             charset,
             recipients -> {
-              validator.validateRecipients(
+              validator.validateUploadedRecipients(
                   sendout.channel(), sendout.content(), sendout.later(), recipients);
               if (!replay) {
                 limits.takeRecipients(tenant, recipients.size());

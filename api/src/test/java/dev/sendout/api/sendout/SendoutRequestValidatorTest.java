@@ -1,6 +1,7 @@
 package dev.sendout.api.sendout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -71,6 +72,19 @@ class SendoutRequestValidatorTest {
   }
 
   @Test
+  void anUploadsChunkIsNotBoundByOneRequestsRecipients() {
+    List<Recipient> chunk =
+        IntStream.range(0, 6).mapToObj(i -> recipient("u" + i + "@example.com")).toList();
+    var content = new EmailContent("surveys@example.com", null, "Hi {{firstName}}", "Go", null);
+
+    assertThatCode(
+            () -> validator.validateUploadedRecipients(Channel.EMAIL, content, List.of(), chunk))
+        .doesNotThrowAnyException();
+    assertThatThrownBy(() -> validator.validateRecipients(Channel.EMAIL, content, List.of(), chunk))
+        .isInstanceOf(ApiProblem.class);
+  }
+
+  @Test
   void moreRecipientsThanTheConfiguredLimitAreRefused() {
     var six = IntStream.range(0, 6).mapToObj(i -> recipient("u" + i + "@example.com")).toList();
 
@@ -114,6 +128,23 @@ class SendoutRequestValidatorTest {
             tuple(
                 "/recipients/1/variables",
                 "make /subject 999 characters once filled in; at most 998"));
+  }
+
+  /** Found by the fuzzer: the subject's check of each recipient's values met no subject (a 500). */
+  @Test
+  void noSubjectIsAProblemOfItsOwnNotOfEachRecipient() {
+    var request =
+        new CreateSendoutRequest(
+            "EMAIL",
+            new Sender("surveys@example.com", null, null),
+            null,
+            "Hi",
+            null,
+            List.of(new Recipient("a@example.com", null, null, Map.of())),
+            null,
+            null);
+
+    assertThat(problems(request)).containsExactly(new FieldProblem("/subject", "is required"));
   }
 
   @Test
