@@ -53,8 +53,9 @@ public class ApiKeys {
   private record Remembered(Caller caller, long untilNanos) {}
 
   /**
-   * Counts this process's revocations. A lookup remembers its answer only if no revocation began
-   * while it ran: its query may have read the key before the revocation committed.
+   * Counts this process's revocations, each once it has committed. A lookup that remembered a key
+   * forgets it again if one came while it ran: its query may have read the key before that
+   * revocation committed, and the revocation's own forgetting may have come before its remembering.
    */
   private final AtomicLong revocations = new AtomicLong();
 
@@ -156,12 +157,13 @@ public class ApiKeys {
             .where(API_KEY.KEY_HASH.eq(hash))
             .and(API_KEY.REVOKED_AT.isNull())
             .fetchOptional(r -> new Caller(r.value1(), r.value2()));
-    if (caller.isPresent() && revocations.get() == revocationsBefore) {
+    if (caller.isPresent()) {
       if (valid.size() >= MAX_REMEMBERED) {
         valid.clear();
       }
       valid.put(hash, new Remembered(caller.get(), now + REMEMBERED_FOR.toNanos()));
-    } else {
+    }
+    if (caller.isEmpty() || revocations.get() != revocationsBefore) {
       valid.remove(hash);
     }
     return caller;
@@ -169,12 +171,12 @@ public class ApiKeys {
 
   /** Revokes the key; returns false when there is no such key. Revoking twice changes nothing. */
   public boolean revoke(UUID id) {
-    revocations.incrementAndGet();
     db.update(API_KEY)
         .set(API_KEY.REVOKED_AT, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
         .where(API_KEY.ID.eq(id))
         .and(API_KEY.REVOKED_AT.isNull())
         .execute();
+    revocations.incrementAndGet();
     valid.clear();
     return db.fetchExists(API_KEY, API_KEY.ID.eq(id));
   }
