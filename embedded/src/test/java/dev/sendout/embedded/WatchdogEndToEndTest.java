@@ -1,5 +1,6 @@
 package dev.sendout.embedded;
 
+import static dev.sendout.workflows.sendout.SendoutSearchAttributes.SENDOUT_STATUS;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK;
 import static dev.sendout.workflows.sendout.SendoutSearchAttributes.STUCK_REASON;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -175,12 +176,18 @@ class WatchdogEndToEndTest {
           id + " restarted");
     }
 
-    // The new run knew it was paused: it resumes, and it sends.
+    // The new run knew it was paused: it resumes.
     assertThat(client.action(paused, "resume", "ann", null).status()).isEqualTo(200);
-    // And it knew it was cancelled: nothing of it is sent again, and it stays CANCELLED.
-    assertThat(client.action(cancelled, "resend", "ann", null).status()).isEqualTo(409);
-    assertThat(client.get("/v1/sendouts/" + cancelled).body().path("status").asText())
-        .isEqualTo("CANCELLED");
+    // And it knew it was cancelled: its own status says so, not only the store's.
+    EngineClient.await(
+        () ->
+            "CANCELLED".equals(client.searchAttributes("sendout-" + cancelled).get(SENDOUT_STATUS)),
+        Duration.ofSeconds(10),
+        "the new run CANCELLED");
+    assertThat(client.action(cancelled, "resend", "ann", null).body().toString())
+        .contains("The sendout is cancelled");
+    assertThat(client.get("/v1/sendouts/" + cancelled + "/audit").body().toString())
+        .contains("cancelled as the sendout is");
   }
 
   private static String create(int recipients, Instant sendAt) {

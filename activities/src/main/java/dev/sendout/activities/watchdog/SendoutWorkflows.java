@@ -18,7 +18,6 @@ import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.StuckReason;
-import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
 import dev.sendout.workflows.sendout.WatchdogFindings;
 import io.grpc.Status;
@@ -93,10 +92,18 @@ class SendoutWorkflows {
               || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED
               || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT
               || status == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED;
-      if (!stopped || !starter.restart(sendout, remindersSpared(sendout.id()))) {
+      if (!stopped) {
         continue;
       }
-      restoreSupportState(sendout);
+      boolean paused = sendouts.isPaused(sendout.id());
+      boolean cancelled = sendout.status() == SendoutStatus.CANCELLED;
+      boolean spared = remindersSpared(sendout.id());
+      if (!starter.restart(sendout, paused, spared)) {
+        continue;
+      }
+      if ((spared || cancelled) && sendout.reminderCount() > 0) {
+        sendouts.clearNextReminder(sendout.id()); // the new run sends no waves
+      }
       String was =
           status == null ? "not found" : status.name().replace("WORKFLOW_EXECUTION_STATUS_", "");
       Instant now = clock.instant();
@@ -105,7 +112,13 @@ class SendoutWorkflows {
           "restart-" + now.toEpochMilli(),
           SupportActionType.RESTART,
           AuditTrail.WATCHDOG,
-          "Workflow was " + was + "; restarted from the record",
+          "Workflow was %s; restarted from the record%s%s"
+              .formatted(
+                  was,
+                  cancelled ? ", cancelled as the sendout is" : paused ? ", paused as it is" : "",
+                  spared && !cancelled
+                      ? ", without reminder waves (support staff skipped or cancelled some)"
+                      : ""),
           0);
       restarted.add(
           new Finding(
@@ -131,28 +144,6 @@ class SendoutWorkflows {
             e ->
                 e.action() == SupportActionType.SKIP_REMINDER
                     || e.action() == SupportActionType.CANCEL_REMINDERS);
-  }
-
-  /**
-   * Tells a restarted run that its sendout was cancelled or paused, as the store says: a run starts
-   * neither, and would otherwise take a resend of a cancelled sendout, or refuse to resume a paused
-   * one. The store's actions repeat harmlessly (the cancel finds nothing left to cancel, the pause
-   * a sendout paused already); the audit trail names the watchdog.
-   */
-  private void restoreSupportState(StoredSendout sendout) {
-    var note = new SupportAction(AuditTrail.WATCHDOG, "restored when the workflow was restarted");
-    SendoutWorkflow workflow =
-        temporal.newWorkflowStub(
-            SendoutWorkflow.class, SendoutWorkflow.workflowId(sendout.id().toString()));
-    try {
-      if (sendout.status() == SendoutStatus.CANCELLED) {
-        workflow.cancel(note);
-      } else if (sendouts.isPaused(sendout.id())) {
-        workflow.pause(note);
-      }
-    } catch (RuntimeException e) {
-      log.warn("Watchdog: sendout {} restarted, its cancel or pause not restored", sendout.id(), e);
-    }
   }
 
   /**

@@ -65,7 +65,7 @@ public class SendoutStarter {
     start(
         sendout,
         WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-        sendout.reminderCount());
+        input(sendout, null, sendout.window() != null, sendout.reminderCount()));
   }
 
   /**
@@ -73,19 +73,25 @@ public class SendoutStarter {
    * without finishing it (the watchdog). A workflow that completed is still never rerun. Returns
    * false when a workflow was running or completed already.
    *
+   * <p>The new run starts paused or cancelled as the store has the sendout: a first run knows
+   * neither, and would take a resend of a cancelled sendout, or refuse to resume a paused one.
+   *
+   * @param paused the store has the sendout paused
    * @param withoutReminders the new run sends no reminder waves (a cancelled sendout, or one whose
    *     reminders support staff skipped or cancelled in the run that stopped)
    */
-  public boolean restart(StoredSendout sendout, boolean withoutReminders) {
+  public boolean restart(StoredSendout sendout, boolean paused, boolean withoutReminders) {
+    boolean cancelled = sendout.status() == SendoutStatus.CANCELLED;
+    int reminders = withoutReminders || cancelled ? 0 : sendout.reminderCount();
     return start(
         sendout,
         WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-        withoutReminders || sendout.status() == SendoutStatus.CANCELLED
-            ? 0
-            : sendout.reminderCount());
+        input(sendout, null, sendout.window() != null, reminders)
+            .startingAs(paused && !cancelled, cancelled));
   }
 
-  private boolean start(StoredSendout sendout, WorkflowIdReusePolicy reusePolicy, int reminders) {
+  private boolean start(
+      StoredSendout sendout, WorkflowIdReusePolicy reusePolicy, StartSendout input) {
     String when = "sending at " + sendout.sendAt();
     if (sendout.window() != null) {
       when +=
@@ -96,8 +102,7 @@ public class SendoutStarter {
         temporal.newWorkflowStub(
             SendoutWorkflow.class, options(sendout, reusePolicy, SendoutStatus.SCHEDULED, when));
     try {
-      WorkflowClient.start(
-          workflow::run, input(sendout, null, sendout.window() != null, reminders));
+      WorkflowClient.start(workflow::run, input);
       return true;
     } catch (WorkflowExecutionAlreadyStarted alreadyStartedOrFinished) {
       // Started by an earlier call, or already finished: either way there is nothing to do.

@@ -435,6 +435,11 @@ public class SendoutStore {
    * every message not yet claimed is CANCELLED, so a delivery call let through finds nothing to
    * send, and the sendout completes instead of waiting for a resume with nothing left to resume.
    */
+  /** Clears when the next reminder wave is due: for a run that sends no more waves. */
+  public void clearNextReminder(UUID id) {
+    db.update(SENDOUT).setNull(SENDOUT.NEXT_REMINDER_AT).where(SENDOUT.ID.eq(id)).execute();
+  }
+
   public boolean isPaused(UUID id) {
     return db.fetchExists(
         SENDOUT,

@@ -223,6 +223,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       plan = new BatchPlan(start.sendoutId(), batchSize);
       ledger = new BatchLedger();
       stuck = new StuckFlag(StuckFlag.State.NONE, false);
+      // A run the watchdog started again for a sendout the store has paused or cancelled.
+      paused = start.paused();
+      cancelling = start.cancelled();
     } else {
       SupportState support = checkpoint.support();
       plan =
@@ -281,6 +284,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         plan.released(release.first(start.sendAt()));
       }
       log.info("Released sendout {}: {} messages", start.sendoutId(), plan.messageCount());
+      if (start.cancelled()) {
+        // Started again for a cancelled sendout: its batches await the receipts of what was sent
+        // before the cancel (the cancel left nothing to claim); none beyond them starts, and a
+        // continued run knows it is cancelled, as after a cancel.
+        plan.cancelAt(plan.batchCount());
+      }
     } else {
       // Set again on the new run rather than trusting it to inherit the flag.
       stuck.publish(true);

@@ -16,6 +16,10 @@ import java.time.Instant;
  * @param thanks whether the sendout thanks those who respond: it then stays open for their
  *     thank-yous until {@code closesAt}, which it requires; false in inputs written before
  *     thank-yous existed
+ * @param paused a first run that starts paused: the watchdog restarting the workflow of a sendout
+ *     the store has paused (its run was terminated); false otherwise, and in inputs written before
+ * @param cancelled a first run that starts cancelled, for the same reason: it sends nothing, takes
+ *     no action but an acknowledgement, and awaits the receipts of what was sent before
  */
 public record StartSendout(
     String sendoutId,
@@ -28,7 +32,38 @@ public record StartSendout(
     boolean quietHours,
     int reminders,
     Instant closesAt,
-    boolean thanks) {
+    boolean thanks,
+    boolean paused,
+    boolean cancelled) {
+
+  /** A sendout neither paused nor cancelled when its run starts. */
+  public StartSendout(
+      String sendoutId,
+      String tenantId,
+      Channel channel,
+      int recipientCount,
+      Instant sendAt,
+      SendoutSettings settings,
+      SendoutCheckpoint checkpoint,
+      boolean quietHours,
+      int reminders,
+      Instant closesAt,
+      boolean thanks) {
+    this(
+        sendoutId,
+        tenantId,
+        channel,
+        recipientCount,
+        sendAt,
+        settings,
+        checkpoint,
+        quietHours,
+        reminders,
+        closesAt,
+        thanks,
+        false,
+        false);
+  }
 
   /** A sendout without thank-yous. */
   public StartSendout(
@@ -94,6 +129,24 @@ public record StartSendout(
   /** Whether the sendout has reminders or a closing date (from version 1 of {@code reminders}). */
   boolean remindsOrCloses() {
     return reminders > 0 || closesAt != null;
+  }
+
+  /** This first run's input, starting paused or cancelled ({@link #paused}, {@link #cancelled}). */
+  public StartSendout startingAs(boolean paused, boolean cancelled) {
+    return new StartSendout(
+        sendoutId,
+        tenantId,
+        channel,
+        recipientCount,
+        sendAt,
+        settings,
+        checkpoint,
+        quietHours,
+        reminders,
+        closesAt,
+        thanks,
+        paused,
+        cancelled);
   }
 
   StartSendout continueFrom(SendoutCheckpoint next) {

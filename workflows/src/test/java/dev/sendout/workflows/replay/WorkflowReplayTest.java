@@ -176,6 +176,12 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-acknowledge-every-reason.json", SendoutWorkflowImpl.class);
   }
 
+  /** A run started again by the watchdog for a paused sendout, then resumed. */
+  @Test
+  void runStartedAgainPausedReplaysTheRecordedHistory() throws Exception {
+    replay("histories/sendout-workflow-restarted-paused.json", SendoutWorkflowImpl.class);
+  }
+
   /** Recorded with the version {@code scheduled-until-a-window-opens}. */
   @Test
   void sendoutScheduledUntilAWindowOpensReplaysTheRecordedHistory() throws Exception {

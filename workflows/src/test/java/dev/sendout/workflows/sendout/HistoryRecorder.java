@@ -436,6 +436,25 @@ class HistoryRecorder {
   }
 
   /**
+   * A run the watchdog starts again for a sendout the store has paused: it waits for its resume.
+   */
+  @Test
+  void runStartedAgainPaused(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 3);
+    StartSendout paused =
+        sendout("replay-restarted-paused", now(env), 3, email(10, 2, 2000)).startingAs(true, false);
+    SendoutWorkflow workflow = stub(client, options, paused);
+    WorkflowClient.start(workflow::run, paused);
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.progress().paused()).isTrue();
+    workflow.resume(new SupportAction("ann", null));
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    write(client, paused, "sendout-workflow-restarted-paused");
+  }
+
+  /**
    * Recorded with the version {@code scheduled-until-a-window-opens}: an SMS sendout due at 23:00
    * in New York for recipients all there, released with every window closed, SCHEDULED until 09:00.
    */
