@@ -186,7 +186,7 @@ class SendGridSenderTest {
 
   /** The random key that ends every substitution tag of a request, read from its first tag. */
   private static String tagKey(String part) {
-    Matcher tag = Pattern.compile("\\{\\{\\w+\\|([A-Za-z0-9_-]{16})}}").matcher(part);
+    Matcher tag = Pattern.compile("\\{\\{\\w+\\|([A-Za-z0-9_-]{11})}}").matcher(part);
     assertThat(tag.find()).as("a tag in %s", part).isTrue();
     return tag.group(1);
   }

@@ -33,8 +33,11 @@ public record Substitutions(String subject, String text, String html, Map<String
    */
   public static final int MAX_BYTES = 10_000;
 
-  /** 96 random bits, 16 characters in every tag. */
-  private static final int KEY_BYTES = 12;
+  /**
+   * 64 random bits, 11 characters in every tag: unguessable for the moment a request lives, and
+   * short, since SendGrid counts every tag in each recipient's {@link #MAX_BYTES}.
+   */
+  private static final int KEY_BYTES = 8;
 
   private static final SecureRandom RANDOM = new SecureRandom();
 

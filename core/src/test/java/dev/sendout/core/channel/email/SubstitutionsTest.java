@@ -96,7 +96,7 @@ class SubstitutionsTest {
     var content = new EmailContent("s@example.com", null, "Hi {{first}}", null, null);
 
     assertThat(Substitutions.of(content).subject())
-        .matches("Hi \\{\\{first\\|[A-Za-z0-9_-]{16}}}")
+        .matches("Hi \\{\\{first\\|[A-Za-z0-9_-]{11}}}")
         .isNotEqualTo(Substitutions.of(content).subject());
   }
 }
