@@ -7,13 +7,13 @@ import java.util.StringJoiner;
 
 /**
  * Where a request goes, for a filter that decides by it: its path within the application, each
- * segment without its {@code ;parameters} and percent-decoded as UTF-8, which is how Spring MVC's
- * path patterns read a path ({@code .}, {@code ..} and empty segments stay as they are, as they do
- * for Spring). A filter that decided by the raw request URI could be passed by {@code
- * /v1;x/sendouts} or {@code /%761/sendouts}, which Spring routes to the same controller. Read from
- * the URI alone, in UTF-8 whatever the request's own character encoding says (a {@code charset=}
- * with no name made Spring's path helper throw, a 500 before any check). Worked out once per
- * request.
+ * segment without its {@code ;parameters} and percent-decoded as UTF-8 (but an encoded slash, which
+ * stays within its segment), which is how Spring MVC's path patterns read a path ({@code .}, {@code
+ * ..} and empty segments stay as they are, as they do for Spring). A filter that decided by the raw
+ * request URI could be passed by {@code /v1;x/sendouts} or {@code /%761/sendouts}, which Spring
+ * routes to the same controller. Read from the URI alone, in UTF-8 whatever the request's own
+ * character encoding says (a {@code charset=} with no name made Spring's path helper throw, a 500
+ * before any check). Worked out once per request.
  */
 public final class RequestPath {
 
@@ -65,7 +65,13 @@ public final class RequestPath {
       if (lo < 0) {
         return segment;
       }
-      bytes.write(hi * 16 + lo);
+      int b = hi * 16 + lo;
+      if (b == '/') {
+        // Kept encoded: within its segment, as Spring matches it (Tomcat passes it through).
+        bytes.writeBytes(segment.substring(i, i + 3).getBytes(StandardCharsets.UTF_8));
+      } else {
+        bytes.write(b);
+      }
       i += 2;
     }
     return bytes.toString(StandardCharsets.UTF_8);

@@ -33,6 +33,14 @@ class RequestPathTest {
     assertThat(RequestPath.normalise("//v1//sendouts/")).isEqualTo("//v1//sendouts/");
   }
 
+  /** Tomcat passes an encoded slash through, and Spring keeps it within its segment: so here. */
+  @Test
+  void anEncodedSlashStaysWithinItsSegment() {
+    assertThat(RequestPath.normalise("/%2Fv1/x")).isEqualTo("/%2Fv1/x");
+    assertThat(RequestPath.normalise("/v1/a%2fb/recipients")).isEqualTo("/v1/a%2fb/recipients");
+    assertThat(RequestPath.normalise("/v1%2Fsuppressions")).isEqualTo("/v1%2Fsuppressions");
+  }
+
   @Test
   void whatIsNotPercentEncodingIsComparedAsItIs() {
     assertThat(RequestPath.normalise("/v1/%zz/%4")).isEqualTo("/v1/%zz/%4");
