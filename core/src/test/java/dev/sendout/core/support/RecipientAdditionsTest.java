@@ -431,6 +431,7 @@ class RecipientAdditionsTest extends StoreTest {
         .isInstanceOfSatisfying(
             RepeatedRecipientException.class,
             e -> {
+              assertThat(e.repeats()).isEqualTo(RepeatedRecipientException.Repeats.ADDRESS);
               assertThat(e.index()).isEqualTo(2100);
               assertThat(e.earlierIndex()).isEqualTo(5);
             });

@@ -67,13 +67,12 @@ class QuietHoursWorkflowTest {
         .as("nothing released: SCHEDULED, as the API shows it")
         .isEqualTo(SendoutStatus.SCHEDULED);
     assertThat(details(client, start)).contains("next opens at " + nineAm);
-    env.sleep(Duration.ofMinutes(2));
-    assertThat(workflow.progress().status())
-        .isIn(SendoutStatus.SENDING, SendoutStatus.SENT, SendoutStatus.COMPLETED);
 
     SendTally tally = WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
 
     assertThat(tally).isEqualTo(new SendTally(3, 0, 0));
+    // SENDING once the window opened, so that the store was told it was SENT when it was.
+    assertThat(store.markSents.get()).isEqualTo(1);
     assertThat(released.values())
         .hasSize(3)
         .allSatisfy(at -> assertThat(at).isBetween(nineAm, nineAm.plusSeconds(60)));
