@@ -133,6 +133,14 @@ public record StartSendout(
 
   /** This first run's input, starting paused or cancelled ({@link #paused}, {@link #cancelled}). */
   public StartSendout startingAs(boolean paused, boolean cancelled) {
+    return with(checkpoint, paused, cancelled);
+  }
+
+  StartSendout continueFrom(SendoutCheckpoint next) {
+    return with(next, false, false);
+  }
+
+  private StartSendout with(SendoutCheckpoint checkpoint, boolean paused, boolean cancelled) {
     return new StartSendout(
         sendoutId,
         tenantId,
@@ -147,20 +155,5 @@ public record StartSendout(
         thanks,
         paused,
         cancelled);
-  }
-
-  StartSendout continueFrom(SendoutCheckpoint next) {
-    return new StartSendout(
-        sendoutId,
-        tenantId,
-        channel,
-        recipientCount,
-        sendAt,
-        settings,
-        next,
-        quietHours,
-        reminders,
-        closesAt,
-        thanks);
   }
 }

@@ -412,23 +412,9 @@ class HistoryRecorder {
   void smsSendoutWaitsForItsDeliveryWindow(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
       throws IOException {
-    ZoneId newYork = ZoneId.of("America/New_York");
-    List<ZoneId> zones = List.of(newYork, ZoneId.of("Asia/Tokyo"), newYork);
-    startWorkers(env, worker, zones.size());
-    store.inWindows = new FakeWindows(zones, env::currentTimeMillis)::release;
-    Instant elevenPm =
-        now(env)
-            .atZone(newYork)
-            .toLocalDate()
-            .plusDays(1)
-            .atTime(23, 0)
-            .atZone(newYork)
-            .toInstant();
-    SendoutSettings sms =
-        new SendoutSettings(100, 2, DELIVERY_QUEUE, 2000, SMS_RECEIPT_TIMEOUT, 1, RELEASE_GRACE);
     StartSendout start =
-        new StartSendout(
-            "replay-quiet-hours", "t1", Channel.SMS, zones.size(), elevenPm, sms, null, true);
+        smsAtElevenPmInNewYork(
+            env, worker, "replay-quiet-hours", List.of(NEW_YORK, TOKYO, NEW_YORK));
 
     stub(client, options, start).run(start);
 
@@ -462,30 +448,9 @@ class HistoryRecorder {
   void smsSendoutWithEveryWindowClosedStaysScheduled(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
       throws IOException {
-    ZoneId newYork = ZoneId.of("America/New_York");
-    List<ZoneId> zones = List.of(newYork, newYork);
-    startWorkers(env, worker, zones.size());
-    store.inWindows = new FakeWindows(zones, env::currentTimeMillis)::release;
-    Instant elevenPm =
-        now(env)
-            .atZone(newYork)
-            .toLocalDate()
-            .plusDays(1)
-            .atTime(23, 0)
-            .atZone(newYork)
-            .toInstant();
-    SendoutSettings sms =
-        new SendoutSettings(100, 2, DELIVERY_QUEUE, 2000, SMS_RECEIPT_TIMEOUT, 1, RELEASE_GRACE);
     StartSendout start =
-        new StartSendout(
-            "replay-scheduled-until-window",
-            "t1",
-            Channel.SMS,
-            zones.size(),
-            elevenPm,
-            sms,
-            null,
-            true);
+        smsAtElevenPmInNewYork(
+            env, worker, "replay-scheduled-until-window", List.of(NEW_YORK, NEW_YORK));
 
     stub(client, options, start).run(start);
 
@@ -782,6 +747,30 @@ class HistoryRecorder {
   private static StartSendout sendout(
       String sendoutId, Instant sendAt, int messages, SendoutSettings settings) {
     return new StartSendout(sendoutId, "t1", Channel.EMAIL, messages, sendAt, settings, null);
+  }
+
+  private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+  private static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
+
+  /**
+   * An SMS sendout with a delivery window, to recipients in these zones, due tomorrow at 23:00 in
+   * New York, with the workers started and the store releasing in the recipients' windows.
+   */
+  private StartSendout smsAtElevenPmInNewYork(
+      TestWorkflowEnvironment env, Worker worker, String name, List<ZoneId> zones) {
+    startWorkers(env, worker, zones.size());
+    store.inWindows = new FakeWindows(zones, env::currentTimeMillis)::release;
+    Instant elevenPm =
+        now(env)
+            .atZone(NEW_YORK)
+            .toLocalDate()
+            .plusDays(1)
+            .atTime(23, 0)
+            .atZone(NEW_YORK)
+            .toInstant();
+    SendoutSettings sms =
+        new SendoutSettings(100, 2, DELIVERY_QUEUE, 2000, SMS_RECEIPT_TIMEOUT, 1, RELEASE_GRACE);
+    return new StartSendout(name, "t1", Channel.SMS, zones.size(), elevenPm, sms, null, true);
   }
 
   private static SendoutWorkflow stub(
