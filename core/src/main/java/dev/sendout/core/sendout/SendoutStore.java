@@ -430,16 +430,16 @@ public class SendoutStore {
         .execute();
   }
 
-  /**
-   * True while support staff have paused the sendout, and its survey has not closed: once it has,
-   * every message not yet claimed is CANCELLED, so a delivery call let through finds nothing to
-   * send, and the sendout completes instead of waiting for a resume with nothing left to resume.
-   */
   /** Clears when the next reminder wave is due: for a run that sends no more waves. */
   public void clearNextReminder(UUID id) {
     db.update(SENDOUT).setNull(SENDOUT.NEXT_REMINDER_AT).where(SENDOUT.ID.eq(id)).execute();
   }
 
+  /**
+   * True while support staff have paused the sendout, and its survey has not closed: once it has,
+   * every message not yet claimed is CANCELLED, so a delivery call let through finds nothing to
+   * send, and the sendout completes instead of waiting for a resume with nothing left to resume.
+   */
   public boolean isPaused(UUID id) {
     return db.fetchExists(
         SENDOUT,
