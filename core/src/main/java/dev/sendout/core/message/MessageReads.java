@@ -5,6 +5,7 @@ import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 
 import dev.sendout.core.store.jooq.tables.records.MessageRecord;
 import dev.sendout.workflows.message.MessageStatus;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -18,13 +19,15 @@ import org.springframework.stereotype.Repository;
 public class MessageReads {
 
   private final DSLContext db;
+  private final Clock clock;
 
-  public MessageReads(DSLContext db) {
+  public MessageReads(DSLContext db, Clock clock) {
     this.db = db;
+    this.clock = clock;
   }
 
   public Optional<StoredMessage> find(UUID id) {
-    return db.selectFrom(MESSAGE).where(MESSAGE.ID.eq(id)).fetchOptional(MessageReads::toStored);
+    return db.selectFrom(MESSAGE).where(MESSAGE.ID.eq(id)).fetchOptional(this::toStored);
   }
 
   /**
@@ -40,10 +43,10 @@ public class MessageReads {
         .where(where)
         .orderBy(MESSAGE.SEQ)
         .limit(limit)
-        .fetch(MessageReads::toStored);
+        .fetch(this::toStored);
   }
 
-  private static StoredMessage toStored(MessageRecord r) {
+  private StoredMessage toStored(MessageRecord r) {
     return new StoredMessage(
         r.getId(),
         r.getSeq(),
@@ -68,12 +71,14 @@ public class MessageReads {
    * When its window opens, for a QUEUED message waiting for it, or a RELEASED one held back at its
    * provider call until then ({@code DeliveryStore.holdOutsideWindows}).
    */
-  private static Instant waitingForWindowUntil(MessageRecord r) {
+  private Instant waitingForWindowUntil(MessageRecord r) {
     Instant opens = instant(r.getWindowOpensAt());
     if (r.getStatus() == MessageStatus.QUEUED) {
       return opens;
     }
-    return r.getStatus() == MessageStatus.RELEASED && opens != null && opens.isAfter(Instant.now())
+    return r.getStatus() == MessageStatus.RELEASED
+            && opens != null
+            && opens.isAfter(clock.instant())
         ? opens
         : null;
   }
