@@ -149,6 +149,15 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   static final String CANCEL_STOPS_REMINDERS = "cancel-stops-reminders";
 
+  /**
+   * From version 1 a run the watchdog started again for a cancelled sendout starts the batches its
+   * plan kept, which claim nothing (the cancel left nothing to claim) and await the receipts of
+   * what was sent before it; a batch still running from the stopped run is asked to report instead.
+   * Before it no batch started while cancelling, and such a run never ended. Asked only there:
+   * after any other cancel every batch the plan keeps has started.
+   */
+  static final String START_BATCHES_A_CANCEL_KEPT = "start-batches-a-cancel-kept";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -286,7 +295,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       log.info("Released sendout {}: {} messages", start.sendoutId(), plan.messageCount());
       if (start.cancelled()) {
         // Started again for a cancelled sendout: its batches await the receipts of what was sent
-        // before the cancel (the cancel left nothing to claim); none beyond them starts, and a
+        // before the cancel ({@link #START_BATCHES_A_CANCEL_KEPT}); none beyond them starts, and a
         // continued run knows it is cancelled, as after a cancel.
         plan.cancelAt(plan.batchCount());
       }
@@ -540,9 +549,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   private void startBatches() {
     while (!paused
-        && !cancelling
         && ledger.started() < plan.batchCount()
-        && ledger.inFlight() < start.settings().maxBatchesInFlight()) {
+        && ledger.inFlight() < start.settings().maxBatchesInFlight()
+        && (!cancelling
+            || plan.cancelled()
+                && Workflow.getVersion(START_BATCHES_A_CANCEL_KEPT, Workflow.DEFAULT_VERSION, 1)
+                    == 1)) {
       int batchNo = ledger.startNext();
       batches.start(plan.batch(batchNo), plan.batchCount(), plan.isLater(batchNo));
     }

@@ -182,6 +182,12 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-restarted-paused.json", SendoutWorkflowImpl.class);
   }
 
+  /** A run started again by the watchdog for a cancelled sendout: its batches settle, it ends. */
+  @Test
+  void runStartedAgainCancelledReplaysTheRecordedHistory() throws Exception {
+    replay("histories/sendout-workflow-restarted-cancelled.json", SendoutWorkflowImpl.class);
+  }
+
   /** Recorded with the version {@code scheduled-until-a-window-opens}. */
   @Test
   void sendoutScheduledUntilAWindowOpensReplaysTheRecordedHistory() throws Exception {

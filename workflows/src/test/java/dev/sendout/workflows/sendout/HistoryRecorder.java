@@ -441,6 +441,22 @@ class HistoryRecorder {
   }
 
   /**
+   * Recorded with the version {@code start-batches-a-cancel-kept}: a run the watchdog starts again
+   * for a cancelled sendout starts its two batches, which await their receipts, and ends.
+   */
+  @Test
+  void runStartedAgainCancelled(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 3);
+    StartSendout cancelled =
+        sendout("replay-restarted-cancelled", now(env), 3, email(2, 2, 2000))
+            .startingAs(false, true);
+    stub(client, options, cancelled).run(cancelled);
+    write(client, cancelled, "sendout-workflow-restarted-cancelled");
+  }
+
+  /**
    * Recorded with the version {@code scheduled-until-a-window-opens}: an SMS sendout due at 23:00
    * in New York for recipients all there, released with every window closed, SCHEDULED until 09:00.
    */

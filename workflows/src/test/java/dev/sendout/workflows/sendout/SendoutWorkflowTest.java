@@ -220,6 +220,32 @@ class SendoutWorkflowTest {
         .isTrue();
   }
 
+  /**
+   * The watchdog started a cancelled sendout's workflow again (its first was terminated): the new
+   * run starts the batches its plan kept, more than may run at once and past a continue-as-new,
+   * each to await the receipts of what was sent before the cancel, and then ends CANCELLED. It used
+   * to start none and wait for them for ever.
+   */
+  @Test
+  void aRunStartedAgainForACancelledSendoutAwaitsItsBatchesAndEndsCancelled(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws TimeoutException {
+    startWorkers(env, worker, 12);
+    StartSendout start =
+        sendout(Instant.ofEpochMilli(env.currentTimeMillis()), 12, settings(1, 4, 60))
+            .startingAs(false, true);
+    SendoutWorkflow workflow = stub(client, options, start);
+
+    WorkflowClient.start(workflow::run, start);
+    WorkflowStub.fromTyped(workflow).getResult(60, TimeUnit.SECONDS, SendTally.class);
+
+    assertThat(delivery.batches)
+        .extracting(SendBatch::batchNo)
+        .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 12).boxed().toList());
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.CANCELLED);
+    assertThat(attributes(workflow).get(SENDOUT_STATUS)).isEqualTo("CANCELLED");
+  }
+
   @Test
   void sendoutCompletesOnceEveryMessageIsConfirmedAndShowsItInSearchAttributesAndProgress(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
