@@ -130,7 +130,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   /**
    * A sendout with a delivery window whose first release let nothing out (every recipient's window
    * closed) stays SCHEDULED until a window opens, as the API shows it; before it the workflow
-   * showed SENDING, "0 of 0 batches sent", for hours. Asked only then.
+   * showed SENDING, "0 of 0 batches sent", for hours. Asked only then, and in a continued run that
+   * still waits so (which showed SENT, nothing sent, before it asked there: runs continued before
+   * did not ask, and replay as they ran).
    */
   static final String SCHEDULED_UNTIL_A_WINDOW_OPENS = "scheduled-until-a-window-opens";
 
@@ -306,14 +308,17 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
     if (cancelling) {
       setStatus(SendoutStatus.CANCELLED);
-    } else if (!continued
-        && quietHours
+    } else if (quietHours
         && plan.batchCount() == 0
         && windowOpensAt != null
         && Workflow.getVersion(SCHEDULED_UNTIL_A_WINDOW_OPENS, Workflow.DEFAULT_VERSION, 1) == 1) {
       // Every window was closed: nothing released, SCHEDULED until one opens, as the API says.
       scheduledUntilAWindowOpens = true;
-      describeProgress();
+      if (continued) {
+        setStatus(SendoutStatus.SCHEDULED);
+      } else {
+        describeProgress();
+      }
     } else {
       boolean allSent = continued && ledger.sent() == plan.batchCount();
       setStatus(allSent ? SendoutStatus.SENT : SendoutStatus.SENDING);

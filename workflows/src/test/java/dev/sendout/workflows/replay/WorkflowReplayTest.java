@@ -196,6 +196,14 @@ class WorkflowReplayTest {
         SendoutWorkflowImpl.class);
   }
 
+  /** The last run of the same continued as new while every window was closed. */
+  @Test
+  void sendoutScheduledUntilAWindowOpensWhenContinuedReplaysTheRecordedHistory() throws Exception {
+    replay(
+        "histories/sendout-workflow-scheduled-until-a-window-opens-continued.json",
+        SendoutWorkflowImpl.class);
+  }
+
   /** Recorded with the version {@code stuck-reasons}: two reasons listed, then cleared. */
   @Test
   void sendoutListingEveryStuckReasonReplaysTheRecordedHistory() throws Exception {

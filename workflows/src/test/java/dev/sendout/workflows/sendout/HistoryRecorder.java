@@ -474,6 +474,30 @@ class HistoryRecorder {
   }
 
   /**
+   * The same continued as new overnight: the run continued while it waits, which asks {@code
+   * scheduled-until-a-window-opens} at its start, SCHEDULED until 09:00.
+   */
+  @Test
+  void smsSendoutWithEveryWindowClosedStaysScheduledWhenContinued(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    StartSendout start =
+        smsAtElevenPmInNewYork(
+            env, worker, "replay-scheduled-until-window-continued", List.of(NEW_YORK), 25);
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.between(now(env), start.sendAt()).plusMinutes(5));
+    for (int i = 0; i < 12; i++) {
+      workflow.watchdogFindings(new WatchdogFindings(List.of()));
+      env.sleep(Duration.ofSeconds(5));
+    }
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SCHEDULED);
+    // The continued run as it waits for 09:00 (a later one may follow when the window opens).
+    write(client, start, "sendout-workflow-scheduled-until-a-window-opens-continued");
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+  }
+
+  /**
    * Recorded after the version {@code reminders}: two recipients, reminders at P3D and P7D, the
    * second skipped by support staff, the first sent as a wave of its own; the sendout completes
    * once that wave has settled.
@@ -774,6 +798,15 @@ class HistoryRecorder {
    */
   private StartSendout smsAtElevenPmInNewYork(
       TestWorkflowEnvironment env, Worker worker, String name, List<ZoneId> zones) {
+    return smsAtElevenPmInNewYork(env, worker, name, zones, 2000);
+  }
+
+  private StartSendout smsAtElevenPmInNewYork(
+      TestWorkflowEnvironment env,
+      Worker worker,
+      String name,
+      List<ZoneId> zones,
+      int continueAfterEvents) {
     startWorkers(env, worker, zones.size());
     store.inWindows = new FakeWindows(zones, env::currentTimeMillis)::release;
     Instant elevenPm =
@@ -785,7 +818,8 @@ class HistoryRecorder {
             .atZone(NEW_YORK)
             .toInstant();
     SendoutSettings sms =
-        new SendoutSettings(100, 2, DELIVERY_QUEUE, 2000, SMS_RECEIPT_TIMEOUT, 1, RELEASE_GRACE);
+        new SendoutSettings(
+            100, 2, DELIVERY_QUEUE, continueAfterEvents, SMS_RECEIPT_TIMEOUT, 1, RELEASE_GRACE);
     return new StartSendout(name, "t1", Channel.SMS, zones.size(), elevenPm, sms, null, true);
   }
 

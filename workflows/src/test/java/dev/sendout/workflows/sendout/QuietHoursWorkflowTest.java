@@ -3,6 +3,7 @@ package dev.sendout.workflows.sendout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.workflows.batch.SendBatch;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
@@ -80,6 +81,51 @@ class QuietHoursWorkflowTest {
     assertThat(delivery.batches).extracting(SendBatch::fromSeq).containsExactlyInAnyOrder(0, 1, 2);
   }
 
+  /**
+   * The same sendout continued as new overnight (signals grew its history): the new run still shows
+   * SCHEDULED until the window opens. It showed SENT, nothing sent.
+   */
+  @Test
+  void aSendoutWaitingForItsWindowStaysScheduledWhenItContinuesAsNew(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    List<ZoneId> zones = List.of(NEW_YORK, NEW_YORK, NEW_YORK);
+    startWorkers(env, worker, zones);
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    ZonedDateTime elevenPm =
+        now.atZone(NEW_YORK).toLocalDate().plusDays(1).atTime(23, 0).atZone(NEW_YORK);
+    Instant nineAm = elevenPm.toLocalDate().plusDays(1).atTime(OPENS).atZone(NEW_YORK).toInstant();
+    StartSendout start = sms(elevenPm.toInstant(), zones.size(), 25);
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowExecution firstRun = WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.between(now, elevenPm.toInstant()).plusMinutes(5));
+
+    for (int i = 0; i < 12; i++) {
+      workflow.watchdogFindings(new WatchdogFindings(List.of()));
+      env.sleep(Duration.ofSeconds(5));
+    }
+
+    assertThat(
+            client
+                .fetchHistory(firstRun.getWorkflowId(), firstRun.getRunId())
+                .getLastEvent()
+                .hasWorkflowExecutionContinuedAsNewEventAttributes())
+        .isTrue();
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SCHEDULED);
+    assertThat(
+            WorkflowStub.fromTyped(workflow)
+                .describe()
+                .getTypedSearchAttributes()
+                .get(SendoutSearchAttributes.SENDOUT_STATUS))
+        .isEqualTo("SCHEDULED");
+    assertThat(details(client, start)).contains("next opens at " + nineAm);
+    assertThat(delivery.batches).isEmpty();
+
+    assertThat(WorkflowStub.fromTyped(workflow).getResult(SendTally.class))
+        .isEqualTo(new SendTally(3, 0, 0));
+    assertThat(released.values())
+        .allSatisfy(at -> assertThat(at).isBetween(nineAm, nineAm.plusSeconds(60)));
+  }
+
   @Test
   void recipientsInOtherZonesAreReleasedEachAtTheirOwnOpening(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
@@ -121,9 +167,19 @@ class QuietHoursWorkflowTest {
   }
 
   private static StartSendout sms(Instant sendAt, int messages) {
+    return sms(sendAt, messages, 2000);
+  }
+
+  private static StartSendout sms(Instant sendAt, int messages, int continueAfterEvents) {
     SendoutSettings settings =
         new SendoutSettings(
-            100, 2, DELIVERY_QUEUE, 2000, Duration.ofHours(72), 1, Duration.ofMinutes(10));
+            100,
+            2,
+            DELIVERY_QUEUE,
+            continueAfterEvents,
+            Duration.ofHours(72),
+            1,
+            Duration.ofMinutes(10));
     return new StartSendout(
         UUID.randomUUID().toString(), "t1", Channel.SMS, messages, sendAt, settings, null, true);
   }
