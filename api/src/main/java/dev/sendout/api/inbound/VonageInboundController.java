@@ -13,6 +13,7 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Clock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -24,8 +25,9 @@ import org.springframework.web.bind.annotation.RestController;
  * Vonage's Messages API inbound webhook: recipients' replies to our SMS. Verified like the status
  * webhook (the account's HS256 bearer token and its payload_hash over the raw body, refused unread
  * when unsigned, within the webhook body limit). STOP and its synonyms suppress the number for
- * every tenant that sent SMS to it from that sender, START lifts such a STOP ({@link SmsReplies});
- * any other text is acknowledged and ignored, since Vonage would otherwise retry it.
+ * every tenant that sent SMS to it from that sender, START lifts such a STOP unless a later one
+ * came ({@link SmsReplies}), each reply once; any other text is acknowledged and ignored, since
+ * Vonage would otherwise retry it.
  */
 @RestController
 public class VonageInboundController {
@@ -34,10 +36,12 @@ public class VonageInboundController {
 
   private final VonageSignature signature;
   private final SmsReplies replies;
+  private final Clock clock;
 
-  public VonageInboundController(VonageSignature signature, SmsReplies replies) {
+  public VonageInboundController(VonageSignature signature, SmsReplies replies, Clock clock) {
     this.signature = signature;
     this.replies = replies;
+    this.clock = clock;
   }
 
   /**
@@ -56,7 +60,9 @@ public class VonageInboundController {
               + " CANCEL, END or QUIT (trimmed, any case) puts the sender's number on the"
               + " suppression list (SMS_STOP) of every tenant that sent SMS to it from the number"
               + " it replied to; START or UNSTOP takes such an SMS_STOP entry off again, recorded"
-              + " in the audit trail. Other texts are acknowledged and ignored.")
+              + " in the audit trail, unless a later STOP of the number to that sender was"
+              + " applied. A reply posted again (the same message_uuid) changes nothing. Other"
+              + " texts are acknowledged and ignored.")
   @ApiResponse(responseCode = "200", description = "Applied, or ignored")
   @ApiResponse(responseCode = "400", description = "Not a Vonage inbound SMS")
   @ApiResponse(responseCode = "401", description = "No token, or a forged, stale or mismatched one")
@@ -88,7 +94,12 @@ public class VonageInboundController {
       throw ApiProblem.invalid("/from", "from " + e.getMessage());
     }
     var outcome =
-        replies.apply(number, sms.to(), sms.text(), "vonage:inbound:" + sms.messageUuid());
+        replies.apply(
+            number,
+            sms.to(),
+            sms.text(),
+            "vonage:inbound:" + sms.messageUuid(),
+            sms.timestamp() != null ? sms.timestamp() : clock.instant());
     if (outcome.keyword() != SmsReplies.Keyword.OTHER) {
       // The message uuid, never the number.
       log.info(

@@ -1,11 +1,15 @@
 package dev.sendout.core.suppression;
 
 import dev.sendout.workflows.sendout.Channel;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -19,6 +23,12 @@ import org.springframework.transaction.annotation.Transactional;
  * that sent SMS from that sender to that number: those are the senders the recipient is answering,
  * and a number shared by several tenants was, for the recipient, one sender. A number no tenant
  * sent to from that sender changes nothing.
+ *
+ * <p>Each STOP and START is recorded by its event ({@code sms_reply}): one posted again (the
+ * provider's retry, or a signed call captured and replayed within its age) changes nothing, and a
+ * START changes nothing once a later STOP from the number to that sender is recorded, whatever
+ * order they arrive in. A STOP is applied whenever it comes, late or not: a number is never put
+ * back on the send list by a reply that may be stale.
  */
 @Repository
 public class SmsReplies {
@@ -61,10 +71,12 @@ public class SmsReplies {
    *
    * @param number the recipient's number, normalised
    * @param sender our sender id or number the reply was sent to, as the provider writes it
-   * @param source the event, such as {@code vonage:inbound:<message_uuid>}
+   * @param source the event, unique per reply, such as {@code vonage:inbound:<message_uuid>}
+   * @param sentAt when the recipient sent it, as the provider says
    */
   @Transactional
-  public Outcome apply(SuppressionKey number, String sender, String text, String source) {
+  public Outcome apply(
+      SuppressionKey number, String sender, String text, String source, Instant sentAt) {
     if (number.channel() != Channel.SMS) {
       throw new IllegalArgumentException("An SMS reply comes from a phone number");
     }
@@ -73,6 +85,9 @@ public class SmsReplies {
       return new Outcome(keyword, List.of(), 0);
     }
     List<String> tenants = tenantsOf(number, sender);
+    if (!record(number, sender, keyword, source, sentAt)) {
+      return new Outcome(keyword, tenants, 0);
+    }
     int changed = 0;
     for (String tenant : tenants) {
       if (keyword == Keyword.STOP) {
@@ -88,6 +103,45 @@ public class SmsReplies {
       }
     }
     return new Outcome(keyword, tenants, changed);
+  }
+
+  /**
+   * Records the reply, after any other of the number to the sender being applied (a lock for the
+   * pair, to the end of the transaction); false when it changes nothing: the same event was applied
+   * before, or it is a START that a later STOP overrides.
+   */
+  private boolean record(
+      SuppressionKey number, String sender, Keyword keyword, String source, Instant sentAt) {
+    String pair = number.address() + " " + unsigned(sender);
+    db.resultQuery("select pg_advisory_xact_lock(hashtextextended({0}, 0))", DSL.val(pair)).fetch();
+    int recorded =
+        db.execute(
+            """
+            insert into sms_reply (source, number, sender, keyword, sent_at)
+            values ({0}, {1}, {2}, {3}, {4})
+            on conflict (source) do nothing
+            """,
+            DSL.val(source),
+            DSL.val(number.address()),
+            DSL.val(unsigned(sender)),
+            DSL.val(keyword.name()),
+            DSL.val(OffsetDateTime.ofInstant(sentAt, ZoneOffset.UTC)));
+    if (recorded == 0 || keyword == Keyword.STOP) {
+      return recorded == 1;
+    }
+    return !db.fetchExists(
+        DSL.selectOne()
+            .from(DSL.table("sms_reply"))
+            .where(
+                DSL.condition(
+                    "number = {0} and sender = {1} and keyword = 'STOP' and sent_at > {2}",
+                    DSL.val(number.address()),
+                    DSL.val(unsigned(sender)),
+                    DSL.val(OffsetDateTime.ofInstant(sentAt, ZoneOffset.UTC)))));
+  }
+
+  private static String unsigned(String sender) {
+    return sender.replaceFirst("^\\++", "");
   }
 
   /**
@@ -108,7 +162,7 @@ public class SmsReplies {
                and ltrim(s.content ->> 'senderId', '+') = ltrim({1}, '+')
              order by s.tenant_id
             """,
-            org.jooq.impl.DSL.val(number.address()), org.jooq.impl.DSL.val(sender))
+            DSL.val(number.address()), DSL.val(sender))
         .fetch()
         .forEach(r -> tenants.add(r.get(0, String.class)));
     return tenants;

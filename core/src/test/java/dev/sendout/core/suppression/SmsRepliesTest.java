@@ -50,6 +50,22 @@ class SmsRepliesTest extends StoreTest {
             List.of(new NewSendout.Recipient(number, null, Map.of("url", "https://s.example/")))));
   }
 
+  /** A reply now, its event unique to this test run by {@code id}. */
+  private SmsReplies.Outcome reply(SuppressionKey key, String sender, String text, String id) {
+    return reply(key, sender, text, id, Instant.now());
+  }
+
+  private SmsReplies.Outcome reply(
+      SuppressionKey key, String sender, String text, String id, Instant sentAt) {
+    return replies.apply(key, sender, text, source(id), sentAt);
+  }
+
+  private final String run = UUID.randomUUID().toString();
+
+  private String source(String id) {
+    return "vonage:inbound:" + run + "-" + id;
+  }
+
   @Test
   void keywordsAreTrimmedAnyCaseAndAlone() {
     for (String stop :
@@ -75,18 +91,18 @@ class SmsRepliesTest extends StoreTest {
     texted(other, "+447700000001", number);
     SuppressionKey key = SuppressionKey.of(Channel.SMS, number);
 
-    var stop = replies.apply(key, "Surveys", "STOP", "vonage:inbound:1");
-    var again = replies.apply(key, "Surveys", "stop", "vonage:inbound:2");
+    var stop = reply(key, "Surveys", "STOP", "1");
+    var again = reply(key, "Surveys", "stop", "2");
 
     assertThat(stop.tenants()).containsExactlyInAnyOrder(a, b);
     assertThat(stop.changed()).isEqualTo(2);
     assertThat(again.changed()).isZero();
-    assertThat(suppressions.lookup(a, key).orElseThrow().source()).isEqualTo("vonage:inbound:1");
+    assertThat(suppressions.lookup(a, key).orElseThrow().source()).isEqualTo(source("1"));
     assertThat(suppressions.lookup(a, key).orElseThrow().reason())
         .isEqualTo(SuppressionReason.SMS_STOP);
     assertThat(suppressions.lookup(other, key)).isEmpty();
 
-    var byNumber = replies.apply(key, "447700000001", "END", "vonage:inbound:3");
+    var byNumber = reply(key, "447700000001", "END", "3");
     assertThat(byNumber.tenants())
         .as("a sender number with or without its +")
         .containsExactly(other);
@@ -100,13 +116,13 @@ class SmsRepliesTest extends StoreTest {
     texted(stopped, "Surveys", number);
     texted(manual, "Surveys", number);
     SuppressionKey key = SuppressionKey.of(Channel.SMS, number);
-    replies.apply(key, "Surveys", "STOP", "vonage:inbound:1");
+    reply(key, "Surveys", "STOP", "1");
     suppressions.remove(manual, key, "test");
     suppressions.add(
         manual, new SuppressionStore.NewEntry(key, SuppressionReason.MANUAL, "api:support"));
 
-    var hello = replies.apply(key, "Surveys", "hello", "vonage:inbound:2");
-    var start = replies.apply(key, "Surveys", "START", "vonage:inbound:3");
+    var hello = reply(key, "Surveys", "hello", "2");
+    var start = reply(key, "Surveys", "START", "3");
 
     assertThat(hello.tenants()).isEmpty();
     assertThat(start.changed()).isOne();
@@ -115,11 +131,40 @@ class SmsRepliesTest extends StoreTest {
         .isEqualTo(SuppressionReason.MANUAL);
   }
 
+  /**
+   * A START posted again after a later STOP (a provider's retry, or a captured call replayed within
+   * its age), or one sent before a STOP that arrives after it, leaves the number suppressed; a STOP
+   * that arrives late still suppresses.
+   */
+  @Test
+  void aStartPostedAgainOrOlderThanAStopLiftsNothing() {
+    String number = number();
+    String tenant = tenant();
+    texted(tenant, "Surveys", number);
+    SuppressionKey key = SuppressionKey.of(Channel.SMS, number);
+    Instant t0 = Instant.now().minusSeconds(60);
+
+    reply(key, "Surveys", "STOP", "1", t0);
+    assertThat(reply(key, "Surveys", "START", "2", t0.plusSeconds(10)).changed()).isOne();
+    assertThat(reply(key, "Surveys", "STOP", "3", t0.plusSeconds(20)).changed()).isOne();
+    var replayed = reply(key, "Surveys", "START", "2", t0.plusSeconds(10));
+    var older = reply(key, "+Surveys", "UNSTOP", "4", t0.plusSeconds(15));
+
+    assertThat(replayed.changed()).isZero();
+    assertThat(older.changed()).isZero();
+    assertThat(suppressions.lookup(tenant, key).orElseThrow().source()).isEqualTo(source("3"));
+
+    assertThat(reply(key, "Surveys", "START", "5", t0.plusSeconds(30)).changed()).isOne();
+    var lateStop = reply(key, "Surveys", "STOP", "6", t0.plusSeconds(25));
+    assertThat(lateStop.changed()).as("a late STOP still suppresses").isOne();
+    assertThat(reply(key, "Surveys", "STOP", "6", t0.plusSeconds(25)).changed()).isZero();
+  }
+
   @Test
   void aNumberNoTenantTextedChangesNothing() {
     SuppressionKey key = SuppressionKey.of(Channel.SMS, number());
 
-    var stop = replies.apply(key, "Surveys", "STOP", "vonage:inbound:1");
+    var stop = reply(key, "Surveys", "STOP", "1");
 
     assertThat(stop.tenants()).isEmpty();
     assertThat(stop.changed()).isZero();

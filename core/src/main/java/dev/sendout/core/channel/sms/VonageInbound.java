@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /**
  * The Vonage Messages API's inbound message callback: an SMS a recipient sent to one of our
@@ -15,8 +17,10 @@ import java.nio.charset.StandardCharsets;
  * @param from the recipient's number, as Vonage writes it (E.164 digits, without the +)
  * @param to our number or sender id it was sent to
  * @param text what the recipient wrote (empty for a message_type other than text)
+ * @param timestamp when Vonage received it; null when the callback has none Java can read
  */
-public record VonageInbound(String messageUuid, String from, String to, String text) {
+public record VonageInbound(
+    String messageUuid, String from, String to, String text, Instant timestamp) {
 
   /** The body is not a Vonage inbound SMS. */
   public static final class MalformedInboundException extends IllegalArgumentException {
@@ -50,7 +54,15 @@ public record VonageInbound(String messageUuid, String from, String to, String t
     String to = required(root, "to");
     String type = root.path("message_type").asText("text");
     String text = "text".equals(type) ? root.path("text").asText("") : "";
-    return new VonageInbound(uuid, from, to, text);
+    return new VonageInbound(uuid, from, to, text, timestamp(root.path("timestamp").asText("")));
+  }
+
+  private static Instant timestamp(String text) {
+    try {
+      return Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return null;
+    }
   }
 
   private static String required(JsonNode root, String field) {
