@@ -37,9 +37,15 @@ import tools.jackson.databind.ObjectMapper;
  * after their callers have given up. This bound keeps the requests in progress few enough that each
  * gets CPU, and turns the rest away for the cost of parsing their headers. The two bounds together
  * leave request threads to health checks and the admin API: 210 webhook calls sending their bodies
- * slowly, by anyone, held every thread and health timed out before the public bound. Refusals are
- * counted in {@code sendout.api.requests.shed}, by {@code requests} ({@code api} or {@code public};
- * {@code tenant} for {@link TenantShares}'s).
+ * slowly, by anyone, held every thread and health timed out before the public bound.
+ *
+ * <p>SendGrid's Event Webhook is signed over its body, so anyone can hold a place with a call whose
+ * body never comes, until its read times out; it takes half of the public places at most. Thirty
+ * such calls every twenty seconds refused every receipt and every unsubscribe link; now they hold
+ * SendGrid's receipts back (which SendGrid retries for three days), while Vonage's webhooks, whose
+ * token is checked before their body is read, and the unsubscribe links, keep the other half.
+ * Refusals are counted in {@code sendout.api.requests.shed}, by {@code requests} ({@code api} or
+ * {@code public}; {@code tenant} for {@link TenantShares}'s).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -55,11 +61,18 @@ public class ConcurrentRequests extends OncePerRequestFilter {
           "The API is handling as many requests as it can; retry shortly",
           Duration.ofSeconds(1));
 
+  /** No share to take: every request but SendGrid's webhook. */
+  private static final Semaphore NO_SHARE = new Semaphore(Integer.MAX_VALUE);
+
   /** One bound: its places and its refusals. */
   private record Bound(Semaphore places, Counter shed) {}
 
   private final Bound api;
   private final Bound open;
+
+  /** The share of {@link #open}'s places that SendGrid's webhook may hold. */
+  private final Semaphore bodyFirst;
+
   private final ObjectMapper json;
 
   public ConcurrentRequests(
@@ -79,6 +92,7 @@ public class ConcurrentRequests extends OncePerRequestFilter {
     }
     this.api = bound(places, "api", meters);
     this.open = bound(publicPlaces, "public", meters);
+    this.bodyFirst = new Semaphore(Math.max(1, publicPlaces / 2));
     this.json = json;
   }
 
@@ -114,15 +128,29 @@ public class ConcurrentRequests extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     Bound bound = boundOf(request);
-    if (!bound.places().tryAcquire()) {
-      bound.shed().increment();
-      ApiExceptionHandler.write(SHED, request, response, json);
+    Semaphore share = RequestPath.isUnder(request, "/webhooks/sendgrid") ? bodyFirst : NO_SHARE;
+    if (!share.tryAcquire()) {
+      refuse(bound, request, response);
       return;
     }
     try {
-      chain.doFilter(request, response);
+      if (!bound.places().tryAcquire()) {
+        refuse(bound, request, response);
+        return;
+      }
+      try {
+        chain.doFilter(request, response);
+      } finally {
+        bound.places().release();
+      }
     } finally {
-      bound.places().release();
+      share.release();
     }
+  }
+
+  private void refuse(Bound bound, HttpServletRequest request, HttpServletResponse response)
+      throws IOException {
+    bound.shed().increment();
+    ApiExceptionHandler.write(SHED, request, response, json);
   }
 }

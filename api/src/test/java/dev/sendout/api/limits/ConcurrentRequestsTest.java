@@ -83,6 +83,43 @@ class ConcurrentRequestsTest {
     slowWebhook.release();
   }
 
+  /**
+   * Found by a security audit: thirty SendGrid webhook calls whose bodies never came held every
+   * public place, and every receipt and unsubscribe link was 429 for as long as they were renewed.
+   * SendGrid's webhook, signed over its body, takes half of the public places at most.
+   */
+  @Test
+  void sendGridsWebhookHoldsHalfOfThePublicPlacesAtMost() throws Exception {
+    var meters = new SimpleMeterRegistry();
+    var filter = new ConcurrentRequests(allowing(1, 4), 200, JsonMapper.builder().build(), meters);
+    var slow =
+        RequestsInProgress.hold(
+            filter,
+            new MockHttpServletRequest("POST", "/webhooks/sendgrid/events"),
+            new MockHttpServletRequest("POST", "/webhooks/sendgrid/events"));
+
+    FilterChain answered = (request, response) -> {};
+    var third = new MockHttpServletResponse();
+    filter.doFilter(
+        new MockHttpServletRequest("POST", "/webhooks/sendgrid/events"), third, answered);
+    var status = new MockHttpServletResponse();
+    filter.doFilter(
+        new MockHttpServletRequest("POST", "/webhooks/vonage/status"), status, answered);
+    var unsubscribe = new MockHttpServletResponse();
+    filter.doFilter(new MockHttpServletRequest("POST", "/u/token"), unsubscribe, answered);
+
+    assertThat(third.getStatus()).isEqualTo(429);
+    assertThat(status.getStatus()).isEqualTo(200);
+    assertThat(unsubscribe.getStatus()).isEqualTo(200);
+    assertThat(meters.counter("sendout.api.requests.shed", "requests", "public").count())
+        .isEqualTo(1);
+    slow.release();
+    var after = new MockHttpServletResponse();
+    filter.doFilter(
+        new MockHttpServletRequest("POST", "/webhooks/sendgrid/events"), after, answered);
+    assertThat(after.getStatus()).isEqualTo(200);
+  }
+
   @Test
   void theApiDoesNotStartWithABoundThatCouldTakeMostOfItsRequestThreads() {
     var json = JsonMapper.builder().build();
