@@ -160,6 +160,15 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   static final String START_BATCHES_A_CANCEL_KEPT = "start-batches-a-cancel-kept";
 
+  /**
+   * From version 1 an Update accepted while the store call before a continue-as-new was under way
+   * (a local activity retried, or one long enough for the task to heartbeat, lets the workflow take
+   * one) finishes before the run continues. Cut off, its caller was told it failed, while the new
+   * run carried what it had changed before its store write (paused, acknowledged, a reminder
+   * skipped) that the store never recorded. Asked only then.
+   */
+  static final String HANDLERS_DURING_LAST_CALL = "handlers-during-last-call";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -681,6 +690,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       // A round released while the history grew large is sent by the new run, which starts
       // believing the store's status: it must read SENDING.
       storeSendingIfKeptSent();
+      if (!Workflow.isEveryHandlerFinished()
+          && Workflow.getVersion(HANDLERS_DURING_LAST_CALL, Workflow.DEFAULT_VERSION, 1) == 1) {
+        Workflow.await(Workflow::isEveryHandlerFinished);
+      }
       SupportState support = plan.carried(paused, stuck.state(), ledger.started());
       SendoutCheckpoint checkpoint = ledger.checkpoint(plan.messageCount(), support);
       Workflow.continueAsNew(
