@@ -14,7 +14,7 @@ import org.springframework.web.servlet.HandlerInterceptor;
  * writes (new sendouts, added recipients, imports) also take a place in a bulkhead shared by all
  * tenants ({@link WriteBulkheads}), or are answered 429 at once or after a few milliseconds' wait.
  * New sendouts and additions are refused the same way while the engine is too far behind its sends
- * ({@link BacklogBound}).
+ * ({@link BacklogBound}), over its backlog only for the tenants that hold it.
  */
 public class RequestLimitsInterceptor implements HandlerInterceptor {
 
@@ -48,7 +48,7 @@ public class RequestLimitsInterceptor implements HandlerInterceptor {
     }
     limits.takeRequest(tenant);
     if (isSendoutWrite(request)) {
-      backlog.check();
+      backlog.check(tenant.id());
     }
     WriteBulkheads.Held held = writes.enter(request, tenant.id());
     if (held != null) {

@@ -10,6 +10,7 @@ import dev.sendout.api.tenant.Tenant;
 import dev.sendout.core.support.WriteAdmission;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -365,7 +366,9 @@ class LimitsTest {
   private static RequestLimitsInterceptor withoutBacklogBounds(
       LimitProperties properties, WriteBulkheads writes) {
     return interceptor(
-        properties, writes, new BacklogBound(() -> 0, 0, () -> 0, () -> 0, 0, Duration.ZERO));
+        properties,
+        writes,
+        new BacklogBound(() -> 0, Map::of, 0, () -> 0, () -> 0, 0, Duration.ZERO));
   }
 
   private static boolean isWaitingForAPlace() {
@@ -399,7 +402,7 @@ class LimitsTest {
     var properties =
         new LimitProperties(100, 1000, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     AtomicInteger backlog = new AtomicInteger(1001);
-    var bound = new BacklogBound(backlog::get, 1000, () -> 0, () -> 0, 0, Duration.ZERO);
+    var bound = new BacklogBound(backlog::get, Map::of, 1000, () -> 0, () -> 0, 0, Duration.ZERO);
     var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
     var response = new MockHttpServletResponse();
     bound.refresh();
@@ -430,12 +433,56 @@ class LimitsTest {
                     new MockHttpServletRequest("POST", "/v1/sendouts"), response, null));
   }
 
+  /**
+   * Found by a security audit: one tenant's eleven SMS sendouts of 10,000 put the backlog over its
+   * bound, and every other tenant's create was refused for the minutes they took to send. Over the
+   * bound, a tenant is refused only at or over its share of it.
+   */
+  @Test
+  void overTheBacklogsBoundOnlyTheTenantsHoldingItAreRefused() {
+    var properties =
+        new LimitProperties(100, 1000, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
+    var byTenant = new java.util.concurrent.atomic.AtomicReference<>(Map.of("acme", 1001));
+    var bound =
+        new BacklogBound(() -> 1001, byTenant::get, 1000, () -> 0, () -> 0, 0, Duration.ZERO);
+    var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
+    var response = new MockHttpServletResponse();
+    bound.refresh();
+
+    assertThatThrownBy(() -> interceptor.preHandle(create(ACME), response, null))
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            p -> assertThat(p.getMessage()).contains("1001 of them are yours", "share of 1000"));
+    assertThatNoException().isThrownBy(() -> interceptor.preHandle(create(GLOBEX), response, null));
+
+    // Two tenants behind: each has half of the bound.
+    byTenant.set(Map.of("acme", 600, "globex", 401));
+    bound.refresh();
+    assertThatThrownBy(() -> interceptor.preHandle(create(ACME), response, null))
+        .isInstanceOf(ApiProblem.class);
+    assertThatNoException().isThrownBy(() -> interceptor.preHandle(create(GLOBEX), response, null));
+
+    // Not counted by tenant: every tenant is refused, as before.
+    byTenant.set(Map.of());
+    bound.refresh();
+    assertThatThrownBy(() -> interceptor.preHandle(create(GLOBEX), response, null))
+        .isInstanceOf(ApiProblem.class);
+  }
+
+  private static MockHttpServletRequest create(Tenant tenant) {
+    var request = new MockHttpServletRequest("POST", "/v1/sendouts");
+    request.setAttribute(TENANT, tenant);
+    return request;
+  }
+
   @Test
   void writesAreRefusedWith429WhileTheWorkflowsAreBehindOnSmallSendouts() {
     var properties =
         new LimitProperties(100, 1000, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     AtomicInteger pending = new AtomicInteger(501);
-    var bound = new BacklogBound(() -> 0, 1000, pending::get, () -> 0, 500, Duration.ofSeconds(20));
+    var bound =
+        new BacklogBound(
+            () -> 0, Map::of, 1000, pending::get, () -> 0, 500, Duration.ofSeconds(20));
     var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
     var response = new MockHttpServletResponse();
     bound.refresh();
@@ -469,7 +516,13 @@ class LimitsTest {
     AtomicInteger sentInPaceWindow = new AtomicInteger(500);
     var bound =
         new BacklogBound(
-            () -> 0, 1000, pending::get, sentInPaceWindow::get, 500, Duration.ofSeconds(20));
+            () -> 0,
+            Map::of,
+            1000,
+            pending::get,
+            sentInPaceWindow::get,
+            500,
+            Duration.ofSeconds(20));
     var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
     var response = new MockHttpServletResponse();
     var create = new MockHttpServletRequest("POST", "/v1/sendouts");

@@ -5,14 +5,18 @@ import static dev.sendout.core.store.jooq.Tables.RECIPIENT_ADDITION;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static org.jooq.impl.DSL.inline;
 
+import dev.sendout.core.store.jooq.tables.Sendout;
 import dev.sendout.workflows.message.MessageStatus;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record1;
 import org.jooq.Select;
+import org.jooq.SelectConditionStep;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
@@ -41,17 +45,43 @@ public class SendBacklog {
    * messages was read in full every second while it was sent.
    */
   public int count(int atMost) {
-    return db.fetchCount(
-        DSL.selectOne()
-            .from(SENDOUT)
-            .join(MESSAGE)
-            .on(MESSAGE.SENDOUT_ID.eq(SENDOUT.ID))
-            .where(SENDOUT.COMPLETED_AT.isNull())
-            .and(SENDOUT.SEND_AT.le(OffsetDateTime.now(ZoneOffset.UTC)))
-            .and(SENDOUT.PAUSED_AT.isNull())
-            .and(SENDOUT.CANCELLED_AT.isNull())
-            .and(dueAndUnsent())
-            .limit(atMost));
+    return db.fetchCount(dueMessages(SENDOUT).limit(atMost));
+  }
+
+  /**
+   * The same count for each tenant that has any, each counted up to {@code atMost}: what the api
+   * asks once the backlog is over its bound, to refuse the tenants that hold it and not the others.
+   */
+  public Map<String, Integer> countByTenant(int atMost) {
+    var tenants =
+        DSL.selectDistinct(SENDOUT.TENANT_ID).from(SENDOUT).where(due(SENDOUT)).asTable("t");
+    Field<String> tenant = tenants.field(SENDOUT.TENANT_ID);
+    Sendout sendout = SENDOUT.as("s");
+    Field<Integer> behind =
+        DSL.field(
+            DSL.selectCount()
+                .from(dueMessages(sendout).and(sendout.TENANT_ID.eq(tenant)).limit(atMost)));
+    return db.select(tenant, behind).from(tenants).fetchMap(tenant, behind);
+  }
+
+  /** Due and unsent messages of unfinished sendouts, one row each. */
+  private static SelectConditionStep<Record1<Integer>> dueMessages(Sendout sendout) {
+    return DSL.selectOne()
+        .from(sendout)
+        .join(MESSAGE)
+        .on(MESSAGE.SENDOUT_ID.eq(sendout.ID))
+        .where(due(sendout))
+        .and(dueAndUnsent());
+  }
+
+  /** Unfinished, due, neither paused nor cancelled. */
+  private static Condition due(Sendout sendout) {
+    return sendout
+        .COMPLETED_AT
+        .isNull()
+        .and(sendout.SEND_AT.le(OffsetDateTime.now(ZoneOffset.UTC)))
+        .and(sendout.PAUSED_AT.isNull())
+        .and(sendout.CANCELLED_AT.isNull());
   }
 
   /** A QUEUED or RELEASED message of the sendout that does not wait for a closed window. */
@@ -91,11 +121,8 @@ public class SendBacklog {
     int unsent =
         db.selectCount()
             .from(SENDOUT)
-            .where(SENDOUT.COMPLETED_AT.isNull())
+            .where(due(SENDOUT))
             .and(SENDOUT.SENT_AT.isNull())
-            .and(SENDOUT.SEND_AT.le(OffsetDateTime.now(ZoneOffset.UTC)))
-            .and(SENDOUT.PAUSED_AT.isNull())
-            .and(SENDOUT.CANCELLED_AT.isNull())
             // A sendout whose unsent messages all wait for a closed window has nothing to do
             // until it opens: counting it would hold back every caller through a whole night.
             .and(SENDOUT.DELIVERY_WINDOW.isNull().or(DSL.exists(dueMessageOf(SENDOUT.ID))))

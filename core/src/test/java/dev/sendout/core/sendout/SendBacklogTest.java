@@ -65,6 +65,22 @@ class SendBacklogTest extends StoreTest {
   }
 
   @Test
+  void eachTenantsBacklogIsCountedUpToTheSameStop() {
+    String a = "backlog-" + UUID.randomUUID();
+    String b = "backlog-" + UUID.randomUUID();
+    sendouts.create(emailSendout(a, 5, null));
+    sendouts.create(emailSendout(a, 4, null));
+    UUID paused = sendouts.create(emailSendout(b, 3, null)).sendout().id();
+    sendouts.create(emailSendout(b, 2, null));
+    set(paused, SENDOUT.PAUSED_AT, OffsetDateTime.now(ZoneOffset.UTC));
+
+    Map<String, Integer> byTenant = backlog.countByTenant(7);
+
+    assertThat(byTenant).containsEntry(a, 7).containsEntry(b, 2);
+    assertThat(backlog.countByTenant(Integer.MAX_VALUE)).containsEntry(a, 9);
+  }
+
+  @Test
   void sendoutsNotDuePausedCancelledOrFinishedAreNotBehind() {
     int before = backlog.count(Integer.MAX_VALUE);
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
