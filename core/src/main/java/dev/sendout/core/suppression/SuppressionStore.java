@@ -206,7 +206,9 @@ public class SuppressionStore {
   /**
    * Puts the recipients of these messages on their sendouts' tenants' lists, each in its sendout's
    * channel, in one statement; those already there keep their entry. The address is the message's
-   * own, normalised as the gate compares it. Returns how many were new.
+   * own, normalised as the gate compares it. Only messages handed to a provider call count: an
+   * event naming one never sent (a provider's bug, or a key that leaked) suppresses nothing.
+   * Returns how many were new.
    */
   public int addForMessages(List<FromMessage> events) {
     if (events.isEmpty()) {
@@ -219,6 +221,7 @@ public class SuppressionStore {
           from unnest({1}, {2}, {3}) as e (id, reason, source)
           join message m on m.id = e.id
           join sendout s on s.id = m.sendout_id
+         where m.attempt_count > 0
         on conflict do nothing
         """
             .formatted(SuppressionGate.NORMALISED_ADDRESS),

@@ -4,6 +4,7 @@ import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.BOUNCED;
 import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
 import static dev.sendout.workflows.message.MessageStatus.DROPPED;
+import static dev.sendout.workflows.message.MessageStatus.QUEUED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -443,6 +444,19 @@ class ReceiptStoreTest extends StoreTest {
     var entry = suppressions.lookup(tenant, SuppressionKey.of(s.get(0).address())).orElseThrow();
     assertThat(entry.reason()).isEqualTo(SuppressionReason.HARD_BOUNCE);
     assertThat(entry.source()).isEqualTo("sendgrid:bounce:" + eventId);
+  }
+
+  /** Found by a security audit: a signed bounce for a message still QUEUED suppressed it. */
+  @Test
+  void anEventForAMessageNeverSentSuppressesNothing() {
+    String tenant = tenant();
+    UUID id = sendouts.create(emailSendout(tenant, 1, null)).sendout().id();
+    StoredMessage queued = messages.page(id, null, -1, 1).get(0);
+
+    ingest(event("bounce", queued, ",\"type\":\"bounce\",\"reason\":\"550 gone\""));
+
+    assertThat(suppressedFor(tenant, queued)).isNull();
+    assertThat(reread(queued).status()).isEqualTo(QUEUED);
   }
 
   @Test
