@@ -33,15 +33,15 @@ import org.springframework.stereotype.Component;
  * bound stays the floor, for when the workflows send nothing (a Temporal outage) or have just
  * started.
  *
- * <p>Over the backlog's bound, only the tenants that hold it are refused: each tenant with messages
- * behind has an equal share of the bound, and one at or over its share is refused while the others'
- * writes go on. One tenant's eleven SMS sendouts of 10,000 refused every other tenant's
- * one-recipient create for the six minutes Vonage's pace took to work them off. What the others
- * bring meanwhile is bounded by their shares: the backlog stays under about twice the bound.
+ * <p>Over either bound, only the tenants that hold it are refused: each tenant with work behind has
+ * an equal share of the bound, and one at or over its share is refused while the others' writes go
+ * on. One tenant's eleven SMS sendouts of 10,000 refused every other tenant's one-recipient create
+ * for the six minutes Vonage's pace took to work them off. What the others bring meanwhile is
+ * bounded by their shares: the work behind stays under about twice the bound.
  *
  * <p>The backlog is counted once a second by one query, never per request (by tenant, with a
- * second, only while it is over the bound), and so are the pending work and the pace. Every api
- * instance counts the same database, so the bound holds for all of them together.
+ * second, only while it is over the bound), and so are the pending work (by tenant) and the pace.
+ * Every api instance counts the same database, so the bound holds for all of them together.
  */
 @Component
 public class BacklogBound {
@@ -55,13 +55,14 @@ public class BacklogBound {
   private final IntSupplier backlog;
   private final Supplier<Map<String, Integer>> backlogByTenant;
   private final int max;
-  private final IntSupplier pendingWork;
+  private final Supplier<Map<String, Integer>> pendingWork;
   private final IntSupplier sentInPaceWindow;
   private final int maxPendingWork;
   private final Duration drain;
   private volatile int behind;
   private volatile Map<String, Integer> behindByTenant = Map.of();
   private volatile int pending;
+  private volatile Map<String, Integer> pendingByTenant = Map.of();
   private volatile int pendingBound;
 
   @Autowired
@@ -71,7 +72,7 @@ public class BacklogBound {
         () -> backlog.count(onePast(limits.maxBacklog())),
         () -> backlog.countByTenant(onePast(limits.maxBacklog())),
         limits.maxBacklog(),
-        backlog::pendingWorkflowWork,
+        backlog::pendingWorkflowWorkByTenant,
         () -> backlog.sentSince(OffsetDateTime.now(ZoneOffset.UTC).minus(PACE_WINDOW)),
         limits.maxPendingWorkflowWork(),
         limits.pendingWorkDrain());
@@ -85,7 +86,7 @@ public class BacklogBound {
       IntSupplier backlog,
       Supplier<Map<String, Integer>> backlogByTenant,
       int max,
-      IntSupplier pendingWork,
+      Supplier<Map<String, Integer>> pendingWork,
       IntSupplier sentInPaceWindow,
       int maxPendingWork,
       Duration drain) {
@@ -108,7 +109,9 @@ public class BacklogBound {
         behind = count;
       }
       if (maxPendingWork > 0) {
-        pending = pendingWork.getAsInt();
+        Map<String, Integer> byTenant = pendingWork.get();
+        pendingByTenant = byTenant;
+        pending = byTenant.values().stream().mapToInt(Integer::intValue).sum();
         long atPace = sentInPaceWindow.getAsInt() * drain.toMillis() / PACE_WINDOW.toMillis();
         pendingBound = (int) Math.min(Integer.MAX_VALUE, Math.max(maxPendingWork, atPace));
       }
@@ -119,34 +122,45 @@ public class BacklogBound {
   }
 
   /**
-   * Refuses the tenant's new work with 429 while either last count is over its bound: the backlog
-   * only if the tenant holds its share of it.
+   * Refuses the tenant's new work with 429 while either last count is over its bound and the tenant
+   * holds at least its share of it.
    */
   public void check(String tenantId) {
-    Map<String, Integer> byTenant = behindByTenant;
-    if (max > 0 && behind > max) {
-      // Counted for none (the count by tenant failed, or found the backlog gone): all refused.
-      int share = byTenant.isEmpty() ? 0 : max / byTenant.size();
-      int own = byTenant.getOrDefault(tenantId, 0);
-      if (own >= share) {
-        throw new ApiProblem(
-            ProblemType.OVERLOADED,
-            ("The engine is over its bound of %d messages behind its sends, and %d of them are"
-                    + " yours, at least your share of %d; retry shortly")
-                .formatted(max, own, share),
-            RETRY_AFTER);
-      }
+    Map<String, Integer> behindOf = behindByTenant;
+    if (max > 0 && behind > max && holdsItsShare(tenantId, max, behindOf)) {
+      throw new ApiProblem(
+          ProblemType.OVERLOADED,
+          ("The engine is over its bound of %d messages behind its sends, and %d of them are"
+                  + " yours, your share or more; retry shortly")
+              .formatted(max, behindOf.getOrDefault(tenantId, 0)),
+          RETRY_AFTER);
     }
     int work = pending;
     int bound = pendingBound;
-    if (maxPendingWork > 0 && work > bound) {
+    Map<String, Integer> pendingOf = pendingByTenant;
+    if (maxPendingWork > 0 && work > bound && holdsItsShare(tenantId, bound, pendingOf)) {
       throw new ApiProblem(
           ProblemType.OVERLOADED,
           ("The engine has %d sendouts and additions its workflows have not taken yet, over its"
-                  + " bound of %d (what they send in %d s at their recent pace, at least %d);"
-                  + " retry shortly")
-              .formatted(work, bound, drain.toSeconds(), maxPendingWork),
+                  + " bound of %d (what they send in %d s at their recent pace, at least %d), and"
+                  + " %d of them are yours, your share or more; retry shortly")
+              .formatted(
+                  work,
+                  bound,
+                  drain.toSeconds(),
+                  maxPendingWork,
+                  pendingOf.getOrDefault(tenantId, 0)),
           RETRY_AFTER);
     }
+  }
+
+  /**
+   * Whether the tenant holds at least its share of a bound its count is over: each tenant counted
+   * has an equal share. Counted for none (the count by tenant failed, or found the work gone),
+   * every tenant does.
+   */
+  private static boolean holdsItsShare(String tenantId, int bound, Map<String, Integer> byTenant) {
+    int share = byTenant.isEmpty() ? 0 : bound / byTenant.size();
+    return byTenant.getOrDefault(tenantId, 0) >= share;
   }
 }

@@ -9,6 +9,7 @@ import dev.sendout.core.store.jooq.tables.Sendout;
 import dev.sendout.workflows.message.MessageStatus;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.jooq.Condition;
@@ -118,24 +119,30 @@ public class SendBacklog {
    * flood to what the workflows get through: releasing is quick, the work comes after it.
    */
   public int pendingWorkflowWork() {
-    int unsent =
-        db.selectCount()
-            .from(SENDOUT)
-            .where(due(SENDOUT))
-            .and(SENDOUT.SENT_AT.isNull())
-            // A sendout whose unsent messages all wait for a closed window has nothing to do
-            // until it opens: counting it would hold back every caller through a whole night.
-            .and(SENDOUT.DELIVERY_WINDOW.isNull().or(DSL.exists(dueMessageOf(SENDOUT.ID))))
-            .fetchSingle()
-            .value1();
+    return pendingWorkflowWorkByTenant().values().stream().mapToInt(Integer::intValue).sum();
+  }
+
+  /** {@link #pendingWorkflowWork()} by tenant: only tenants with some are in it. */
+  public Map<String, Integer> pendingWorkflowWorkByTenant() {
+    Map<String, Integer> byTenant = new HashMap<>();
+    db.select(SENDOUT.TENANT_ID, DSL.count())
+        .from(SENDOUT)
+        .where(due(SENDOUT))
+        .and(SENDOUT.SENT_AT.isNull())
+        // A sendout whose unsent messages all wait for a closed window has nothing to do until it
+        // opens: counting it would hold back every caller through a whole night.
+        .and(SENDOUT.DELIVERY_WINDOW.isNull().or(DSL.exists(dueMessageOf(SENDOUT.ID))))
+        .groupBy(SENDOUT.TENANT_ID)
+        .forEach(r -> byTenant.merge(r.value1(), r.value2(), Integer::sum));
     // Counted by sendout: one signal hands over every addition a sendout has waiting.
-    int additions =
-        db.select(DSL.countDistinct(RECIPIENT_ADDITION.SENDOUT_ID))
-            .from(RECIPIENT_ADDITION)
-            .where(RECIPIENT_ADDITION.HANDED_OVER_AT.isNull())
-            .fetchSingle()
-            .value1();
-    return unsent + additions;
+    db.select(SENDOUT.TENANT_ID, DSL.countDistinct(RECIPIENT_ADDITION.SENDOUT_ID))
+        .from(RECIPIENT_ADDITION)
+        .join(SENDOUT)
+        .on(SENDOUT.ID.eq(RECIPIENT_ADDITION.SENDOUT_ID))
+        .where(RECIPIENT_ADDITION.HANDED_OVER_AT.isNull())
+        .groupBy(SENDOUT.TENANT_ID)
+        .forEach(r -> byTenant.merge(r.value1(), r.value2(), Integer::sum));
+    return byTenant;
   }
 
   /**
