@@ -171,6 +171,14 @@ public final class BatchRun {
           .setRetryOptions(RetryOptions.newBuilder().setMaximumAttempts(1).build())
           .build();
 
+  /**
+   * From version 1 a restarted sendout's request to report again ({@link #reportAgain}) that came
+   * during the last check before a continue-as-new is answered before it: the continued run does
+   * not carry it, and the sendout counted the batch only once it settled or was stuck, holding a
+   * place among its batches in flight until then. Asked only then.
+   */
+  static final String REPORT_BEFORE_CONTINUING = "report-before-continuing";
+
   /** Continue as new long before the history gets heavy; a stuck batch may wait for weeks. */
   static final int MAX_HISTORY_EVENTS = 2000;
 
@@ -330,6 +338,11 @@ public final class BatchRun {
       }
       if (Workflow.getInfo().getHistoryLength() >= MAX_HISTORY_EVENTS
           || Workflow.getInfo().isContinueAsNewSuggested()) {
+        if (reportRequested
+            && Workflow.getVersion(REPORT_BEFORE_CONTINUING, Workflow.DEFAULT_VERSION, 1) == 1) {
+          reportRequested = false;
+          reportAgain(sent, state);
+        }
         owner.historyIsLarge(resumeWith);
       }
       Duration wait = interval;
