@@ -272,6 +272,14 @@ final class EngineClient {
     return post("/v1/sendouts/" + sendoutId + "/" + action, body.toString(), null);
   }
 
+  /** The first worker's health. */
+  Reply workerHealth() {
+    return send(
+        HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + engine.workerPort() + "/actuator/health"))
+            .GET());
+  }
+
   /**
    * A gauge's value in the first worker's Prometheus scrape, for the series whose labels include
    * {@code label}; NaN when there is none.

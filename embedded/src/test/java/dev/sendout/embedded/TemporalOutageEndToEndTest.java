@@ -112,6 +112,13 @@ class TemporalOutageEndToEndTest {
     assertThat(health.body().path("components").path("temporal").path("status").asText())
         .isEqualTo("DEGRADED");
     assertThat(health.body().path("components").path("db").path("status").asText()).isEqualTo("UP");
+    // The worker can do nothing without Temporal: DOWN, and a 503 for the checks that read only
+    // the status code (it answered 200, DOWN in its body).
+    EngineClient.await(
+        () -> client.workerHealth().status() == 503,
+        Duration.ofSeconds(20),
+        "the worker's health 503");
+    assertThat(client.workerHealth().body().path("status").asText()).isEqualTo("DOWN");
 
     network.restore();
 
