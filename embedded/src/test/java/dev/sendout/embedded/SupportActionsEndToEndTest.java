@@ -143,7 +143,12 @@ class SupportActionsEndToEndTest {
             });
     assertThat(client.get("/v1/sendouts/" + id + "/audit").body().toString())
         .contains("RESEND", "the carrier is back");
+    var workflow = client.temporal().newUntypedWorkflowStub("sendout-" + id);
+    String lastRun = workflow.describe().getExecution().getRunId();
     assertProblem(client.action(id, "resend", "ann", null), 409);
+    assertThat(workflow.describe().getExecution().getRunId())
+        .as("nothing to resend: no run started for it")
+        .isEqualTo(lastRun);
   }
 
   @Test

@@ -167,6 +167,13 @@ public class SupportActions implements DisposableBean {
    * their receipts and completes again. A workflow still running takes the Update as usual.
    */
   public int resendAfterCompletion(StoredSendout sendout, SupportAction by) {
+    if (sendouts.countByStatus(sendout.id()).entrySet().stream()
+        .noneMatch(count -> count.getKey().isResendable() && count.getValue() > 0)) {
+      // Refused before a run is started for it: the workflow would refuse it too, but only in a
+      // run it started for nothing, "reopened to send failed messages again" in the Web UI.
+      throw new ApiProblem(
+          ProblemType.WRONG_STATE, "No UNCONFIRMED or FAILED message to send again");
+    }
     String name = updateName(SupportActionType.RESEND);
     SendoutStarter.Reopening reopening = starter.reopening(sendout);
     long start = System.nanoTime();
