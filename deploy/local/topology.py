@@ -360,17 +360,17 @@ def status():
 
 def print_env(s=None):
     s = s or settings()
-    print(f"TOPOLOGY_STATE={STATE}")
-    print(f"API={url('api', s)}")
-    print(f"SANDBOX={url('sandbox', s)}")
+    print(f"export TOPOLOGY_STATE={STATE}")
+    print(f"export API={url('api', s)}")
+    print(f"export SANDBOX={url('sandbox', s)}")
     for name in app_services(s):
         if name.startswith("worker-"):
-            print(f"{name.upper().replace('-', '_')}={url(name, s)}")
-    print(f"TEMPORAL_ADDRESS=127.0.0.1:{s['ports']['temporal']}")
-    print(f"TEMPORAL_NAMESPACE={NAMESPACE}")
-    print(f"TEMPORAL_UI={url('temporal_ui', s)}/namespaces/{NAMESPACE}/workflows")
-    print(f"DATABASE_URL=postgresql://sendout@127.0.0.1:{s['ports']['postgres']}/sendout")
-    print(f"SENDOUT_ADMIN_TOKEN={s['SENDOUT_ADMIN_TOKEN']}")
+            print(f"export {name.upper().replace('-', '_')}={url(name, s)}")
+    print(f"export TEMPORAL_ADDRESS=127.0.0.1:{s['ports']['temporal']}")
+    print(f"export TEMPORAL_NAMESPACE={NAMESPACE}")
+    print(f"export TEMPORAL_UI={url('temporal_ui', s)}/namespaces/{NAMESPACE}/workflows")
+    print(f"export DATABASE_URL=postgresql://sendout@127.0.0.1:{s['ports']['postgres']}/sendout")
+    print(f"export SENDOUT_ADMIN_TOKEN={s['SENDOUT_ADMIN_TOKEN']}")
 
 
 def main(argv):

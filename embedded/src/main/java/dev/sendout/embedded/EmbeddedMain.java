@@ -42,15 +42,15 @@ public final class EmbeddedMain {
 
   private static String temporalNote(EmbeddedEngine engine, EmbeddedEngine.Settings settings) {
     if (engine.temporalUiUrl() != null) {
-      return "(the real server, temporal server start-dev; it keeps its state in "
+      return "(the real server, temporal server start-dev, keeping its state in "
           + settings.devServer().stateDirectory()
-          + "\n"
+          + ")\n"
           + "                Web UI: "
           + engine.temporalUiUrl()
           + "/namespaces/"
           + settings.devServer().namespace()
           + "/workflows\n"
-          + "                SENDOUT_TEMPORAL=test-server runs the SDK's test server instead)";
+          + "                (SENDOUT_TEMPORAL=test-server runs the SDK's test server instead)";
     }
     if (engine.onTestServer()) {
       return "the SDK's test server (in memory; build the real one with\n"
