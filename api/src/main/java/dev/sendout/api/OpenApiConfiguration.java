@@ -9,6 +9,7 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
+import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
 import io.swagger.v3.oas.models.media.IntegerSchema;
@@ -22,6 +23,7 @@ import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -66,6 +68,15 @@ class OpenApiConfiguration {
       Components components =
           openApi.getComponents() == null ? new Components() : openApi.getComponents();
       openApi.setComponents(components);
+      openApi.setInfo(
+          new Info()
+              .title("Sendout engine API")
+              .version(
+                  Objects.requireNonNullElse(
+                      OpenApiConfiguration.class.getPackage().getImplementationVersion(), "dev"))
+              .description(
+                  "Survey invitations by email and SMS: create sendouts, add recipients, follow"
+                      + " every message to its provider's receipt, and act on what is stuck."));
       components.addSecuritySchemes(
           API_KEY,
           bearer("An API key of the tenant, issued by POST /admin/api-keys: Bearer sok_…"));

@@ -114,6 +114,13 @@ class OpenApiDocumentTest {
     assertThat(document.path("security").isMissingNode()).isTrue();
   }
 
+  /** It said "OpenAPI definition", version v0: springdoc's placeholder. */
+  @Test
+  void theDocumentNamesTheApi() {
+    assertThat(document.path("info").path("title").asString()).isEqualTo("Sendout engine API");
+    assertThat(document.path("info").path("description").asString()).isNotBlank();
+  }
+
   @Test
   void onlyTheApiAndTheWebhooksAreDescribed() {
     assertThat(document.path("paths").propertyNames())

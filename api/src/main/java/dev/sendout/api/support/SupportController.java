@@ -176,13 +176,20 @@ public class SupportController {
   }
 
   @Operation(
-      summary = "Pause, resume, cancel, resend or acknowledge",
+      summary =
+          "Pause, resume, cancel, resend, acknowledge, skip the next reminder or cancel reminders",
       description =
           "pause stops new sends and resume restarts them; cancel cancels every message not yet"
               + " sent; resend sends the UNCONFIRMED and FAILED messages again, also once the"
               + " sendout has completed (it is SENDING again until they settle); acknowledge"
-              + " records that a person has seen the stuck flag, and needs a note.")
-  @ApiResponse(responseCode = "200", description = "Taken; messages says how many it affected")
+              + " records that a person has seen the stuck flag, and needs a note;"
+              + " skip-next-reminder drops the next reminder wave for everyone still due for it;"
+              + " cancel-reminders drops every wave still to come.")
+  @ApiResponse(
+      responseCode = "200",
+      description =
+          "Taken; messages says how many it affected (for acknowledge, how many of the"
+              + " sendout's findings it acknowledged)")
   @ApiResponse(responseCode = "400", description = "Invalid body, or acknowledge without a note")
   @ApiResponse(responseCode = "404", description = "No such sendout")
   @ApiResponse(responseCode = "409", description = "Not possible in the sendout's state")
