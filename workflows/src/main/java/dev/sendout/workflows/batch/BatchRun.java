@@ -428,7 +428,7 @@ public final class BatchRun {
         switch (progress.phase()) {
           case SENDING, AWAITING_RECEIPTS -> "Awaiting receipts: " + tally;
           case STUCK ->
-              "STUCK (no receipt): %d messages unconfirmed since %s; %s"
+              "STUCK (NO_RECEIPT): %d messages unconfirmed since %s; %s"
                   .formatted(tally.unconfirmed(), progress.receipts().unconfirmedSince(), tally);
           case SETTLED -> "Settled: " + tally;
         });

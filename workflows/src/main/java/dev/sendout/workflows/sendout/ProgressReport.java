@@ -95,9 +95,15 @@ final class ProgressReport {
             : " (acknowledged by %s: %s)"
                 .formatted(plain(acknowledged.by()), plain(acknowledged.note()));
     if (reason == StuckReason.NO_RECEIPT && ledger.anyStuck()) {
-      return "STUCK (NO_RECEIPT)%s: %d messages unconfirmed since %s in %d batches. "
+      int batches = ledger.stuckBatches().size();
+      return "STUCK (NO_RECEIPT)%s: %d %s unconfirmed since %s in %d %s. "
           .formatted(
-              ack, ledger.stuckMessages(), ledger.stuckSince(), ledger.stuckBatches().size());
+              ack,
+              ledger.stuckMessages(),
+              ledger.stuckMessages() == 1 ? "message" : "messages",
+              ledger.stuckSince(),
+              batches,
+              batches == 1 ? "batch" : "batches");
     }
     if (reason == StuckReason.NOT_RELEASED && stuck.state().releaseOverdue()) {
       return "STUCK (NOT_RELEASED)%s: the release is overdue; its activity keeps failing. "

@@ -1034,6 +1034,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   private void describeProgress() {
     String details = report.details(status, paused);
+    // Each line below is a sentence of its own after the report's.
+    details += details.endsWith(".") ? "" : ".";
     if (windowOpensAt != null && !cancelling) {
       details +=
           " Messages wait for their delivery window, which next opens at %s."

@@ -121,7 +121,7 @@ class ProgressReportTest {
 
     assertThat(report(new StuckFlag(StuckFlag.State.NONE, true)).details(SendoutStatus.SENT, false))
         .isEqualTo(
-            "STUCK (NO_RECEIPT): 1 messages unconfirmed since 2026-03-02T09:00:00Z in 1 batches."
+            "STUCK (NO_RECEIPT): 1 message unconfirmed since 2026-03-02T09:00:00Z in 1 batch."
                 + " Sent 25 messages; receipts: 18 delivered, 0 bounced, 0 dropped, 1 failed,"
                 + " 1 unconfirmed, 0 awaiting receipts");
   }

@@ -56,7 +56,7 @@ class ReminderWorkflowTest {
     assertThat(accepted).isNotNull();
     assertThat(workflow.progress().nextReminderAt()).isEqualTo(accepted.plus(Duration.ofDays(3)));
     assertThat(nextReminderAttribute(workflow)).isEqualTo(accepted.plus(Duration.ofDays(3)));
-    assertThat(details(client, start)).contains("Next reminder wave (reminder 1) at");
+    assertThat(details(client, start)).contains(". Next reminder wave (reminder 1) at");
     assertThat(workflow.progress().status()).isNotEqualTo(SendoutStatus.COMPLETED);
 
     SendTally tally = WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
