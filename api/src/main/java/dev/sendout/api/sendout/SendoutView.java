@@ -251,12 +251,20 @@ public record SendoutView(
   }
 
   /**
-   * Every current reason: messages UNCONFIRMED (the provider may hold them, but no receipt says
-   * so), and the watchdog's open findings that nobody has acknowledged. Null when there is none.
+   * Every current reason that nobody has acknowledged: messages UNCONFIRMED (the provider may hold
+   * them, but no receipt says so) until a person acknowledges the watchdog's NO_RECEIPT finding for
+   * them, and the watchdog's other open findings until acknowledged, as the Web UI's {@code Stuck}
+   * is. Null when there is none; {@code findings} keeps the acknowledged ones.
    */
   static Stuck stuck(int unconfirmed, Unconfirmed sample, List<OpenFinding> findings) {
     Map<StuckReason, Reason> reasons = new EnumMap<>(StuckReason.class);
-    if (unconfirmed > 0) {
+    boolean noReceiptAcknowledged =
+        findings.stream()
+            .filter(f -> f.reason() == StuckReason.NO_RECEIPT)
+            .map(f -> f.acknowledgedAt() != null)
+            .reduce(Boolean::logicalAnd)
+            .orElse(false);
+    if (unconfirmed > 0 && !noReceiptAcknowledged) {
       reasons.put(
           StuckReason.NO_RECEIPT,
           new Reason(

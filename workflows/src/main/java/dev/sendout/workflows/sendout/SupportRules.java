@@ -132,7 +132,8 @@ record SupportRules(
       throw SupportRefusal.wrongState("The sendout has finished");
     }
     if (!stuck) {
-      throw SupportRefusal.wrongState("The sendout is not flagged stuck");
+      throw SupportRefusal.wrongState(
+          "The sendout is not flagged stuck, or every flag it has is acknowledged already");
     }
   }
 

@@ -41,7 +41,9 @@ class SupportRulesTest {
             })
         .doesNotThrowAnyException();
     refused(SENDING::checkResume, "The sendout is not paused");
-    refused(SENDING::checkAcknowledge, "The sendout is not flagged stuck");
+    refused(
+        SENDING::checkAcknowledge,
+        "The sendout is not flagged stuck, or every flag it has is acknowledged already");
   }
 
   @Test
@@ -83,7 +85,7 @@ class SupportRulesTest {
     assertThatCode(cancelled::checkAcknowledge).doesNotThrowAnyException();
     refused(
         new SupportRules(false, true, SendoutStatus.CANCELLED, false, false)::checkAcknowledge,
-        "The sendout is not flagged stuck");
+        "The sendout is not flagged stuck, or every flag it has is acknowledged already");
   }
 
   @Test

@@ -1,0 +1,56 @@
+package dev.sendout.api.sendout;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.sendout.core.receipt.MessageSettlement.Unconfirmed;
+import dev.sendout.core.watchdog.StuckSendouts.OpenFinding;
+import dev.sendout.workflows.sendout.StuckReason;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** {@code stuck} in a sendout's view says what needs a person, as the Web UI's {@code Stuck}. */
+class SendoutViewStuckTest {
+
+  private static final Instant T = Instant.parse("2026-12-06T09:00:00Z");
+  private static final Unconfirmed SAMPLE = new Unconfirmed(T, List.of(UUID.randomUUID()));
+
+  private static OpenFinding finding(StuckReason reason, Instant acknowledgedAt) {
+    return new OpenFinding(
+        reason, "found", 104, T, T, T, acknowledgedAt, acknowledgedAt == null ? null : "ann", "ok");
+  }
+
+  @Test
+  void unconfirmedMessagesAreStuckUntilTheirFindingIsAcknowledged() {
+    var unacknowledged =
+        SendoutView.stuck(104, SAMPLE, List.of(finding(StuckReason.NO_RECEIPT, null)));
+    var notFoundYet = SendoutView.stuck(104, SAMPLE, List.of());
+
+    assertThat(unacknowledged.reason()).isEqualTo(StuckReason.NO_RECEIPT);
+    assertThat(unacknowledged.messages()).isEqualTo(104);
+    assertThat(notFoundYet.reason()).isEqualTo(StuckReason.NO_RECEIPT);
+  }
+
+  /**
+   * Found by the docs audit: after an acknowledgement the Web UI showed Stuck=false while the API's
+   * {@code stuck} still named NO_RECEIPT, with nothing saying it was acknowledged.
+   */
+  @Test
+  void anAcknowledgedNoReceiptIsNoLongerStuckButAnotherReasonStill() {
+    var acknowledged =
+        SendoutView.stuck(104, SAMPLE, List.of(finding(StuckReason.NO_RECEIPT, T.plusSeconds(60))));
+    var withAnother =
+        SendoutView.stuck(
+            104,
+            SAMPLE,
+            List.of(
+                finding(StuckReason.NO_RECEIPT, T.plusSeconds(60)),
+                finding(StuckReason.NOT_SENT, null)));
+
+    assertThat(acknowledged).isNull();
+    assertThat(withAnother.reasons())
+        .extracting(SendoutView.Reason::reason)
+        .containsExactly(StuckReason.NOT_SENT);
+  }
+}
