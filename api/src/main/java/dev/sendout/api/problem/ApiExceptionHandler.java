@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.sql.SQLTransientConnectionException;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -149,10 +150,26 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
               .formatted(id.length() <= 40 ? id : id.substring(0, 40) + "…"),
           List.of());
     }
+    String expected = expected(e.getRequiredType());
     return respond(
         ProblemType.INVALID_REQUEST,
-        e.getName() + ": invalid value",
-        List.of(new FieldProblem(e.getName(), "invalid value")));
+        e.getName() + ": " + expected,
+        List.of(new FieldProblem(e.getName(), expected)));
+  }
+
+  /** What a parameter of this type takes, said to a caller who sent something else. */
+  private static String expected(Class<?> type) {
+    if (type == Boolean.class || type == boolean.class) {
+      return "invalid value, expected true or false";
+    }
+    if (type != null && type.isEnum()) {
+      return "invalid value, expected one of "
+          + String.join(", ", Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList());
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "invalid value, expected a whole number";
+    }
+    return "invalid value";
   }
 
   /**

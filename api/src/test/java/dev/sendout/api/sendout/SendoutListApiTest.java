@@ -271,5 +271,7 @@ class SendoutListApiTest {
               .as(query)
               .doesNotContain("java.", "Exception", "dev.sendout", "Instant", "Integer");
         });
+    assertThat(get(tenant, "/v1/sendouts?stuck=maybe").body().path("detail").asString())
+        .isEqualTo("stuck: invalid value, expected true or false");
   }
 }
