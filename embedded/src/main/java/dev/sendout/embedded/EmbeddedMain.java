@@ -6,7 +6,15 @@ public final class EmbeddedMain {
   private EmbeddedMain() {}
 
   public static void main(String[] args) throws Exception {
-    EmbeddedEngine.Settings settings = EmbeddedEngine.Settings.fromEnvironment(System.getenv());
+    EmbeddedEngine.Settings settings;
+    try {
+      settings = EmbeddedEngine.Settings.fromEnvironment(System.getenv());
+    } catch (IllegalArgumentException e) {
+      // A setting the caller got wrong: its message, not a stack trace around it.
+      System.err.println("The sendout engine did not start: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     EmbeddedEngine engine = EmbeddedEngine.start(settings);
     String api = "http://localhost:" + engine.apiPort();
     System.out.printf(
