@@ -5,7 +5,6 @@ import dev.sendout.core.tenant.ApiKeys;
 import dev.sendout.core.unsubscribe.UnsubscribeConfiguration;
 import dev.sendout.sandbox.SandboxApplication;
 import dev.sendout.worker.WorkerApplication;
-import io.temporal.testserver.TestServer;
 import io.temporal.worker.WorkerFactory;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -201,7 +200,7 @@ public final class EmbeddedEngine implements AutoCloseable {
   /** This engine's hold on its state directory, while it runs ({@link #lockState}). */
   private FileChannel stateLock;
 
-  private TestServer.PortBoundTestServer temporalServer;
+  private LoopbackTestServer temporalServer;
   private TemporalDevServer devServer;
   private final String databaseUrl;
   private final String temporalAddress;
@@ -584,7 +583,7 @@ public final class EmbeddedEngine implements AutoCloseable {
       return devServer.address();
     }
     int bound = port == 0 ? FreePorts.next() : port;
-    temporalServer = TestServer.createPortBoundServer(bound);
+    temporalServer = LoopbackTestServer.start(bound);
     return "127.0.0.1:" + bound;
   }
 
