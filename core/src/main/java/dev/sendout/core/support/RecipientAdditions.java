@@ -250,7 +250,7 @@ public class RecipientAdditions {
           continue;
         }
         if (refusal != null) {
-          added.add(new Addition(refusal, null, null, sendout.getStatus()));
+          added.add(new Addition(refusal, null, null, refusedAs(sendout)));
           continue;
         }
         int from = queue.next;
@@ -601,6 +601,18 @@ public class RecipientAdditions {
   private static boolean isClosed(SendoutRecord sendout, OffsetDateTime now) {
     return sendout.getClosedAt() != null
         || (sendout.getClosesAt() != null && !now.isBefore(sendout.getClosesAt()));
+  }
+
+  /**
+   * The status a refused addition names: a sendout with its completion or cancellation recorded is
+   * that, whatever its status column says while a run reopened for late additions sends them ("is
+   * sending: recipients can no longer be added" read as a contradiction).
+   */
+  private static SendoutStatus refusedAs(SendoutRecord sendout) {
+    if (sendout.getCancelledAt() != null) {
+      return SendoutStatus.CANCELLED;
+    }
+    return sendout.getCompletedAt() != null ? SendoutStatus.COMPLETED : sendout.getStatus();
   }
 
   private static boolean isFinished(SendoutRecord sendout) {

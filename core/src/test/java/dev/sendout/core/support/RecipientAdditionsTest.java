@@ -131,8 +131,31 @@ class RecipientAdditionsTest extends StoreTest {
     assertThat(toCompleted.outcome()).isEqualTo(Outcome.FINISHED);
     assertThat(toCompleted.status()).isEqualTo(SendoutStatus.COMPLETED);
     assertThat(toCancelled.outcome()).isEqualTo(Outcome.FINISHED);
+    assertThat(toCancelled.status())
+        .as("cancelled, whatever its status column says")
+        .isEqualTo(SendoutStatus.CANCELLED);
     assertThat(all(completed)).hasSize(1);
     assertThat(all(cancelled)).hasSize(1);
+  }
+
+  /**
+   * Found by a fault drill: a completed sendout whose run, reopened for late additions, had set it
+   * SENDING again refused more as "is sending: recipients can no longer be added".
+   */
+  @Test
+  void aRefusalNamesTheSendoutCompletedWhileARunSendsItsLateAdditions() {
+    UUID id = created(1);
+    sendouts.markCompleted(id);
+    db.update(SENDOUT)
+        .set(SENDOUT.STATUS, SendoutStatus.SENDING)
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+
+    var refused =
+        additions.add(TENANT, id, "k", RecipientSource.of(recipients("a", 1), "h"), "ann");
+
+    assertThat(refused.outcome()).isEqualTo(Outcome.FINISHED);
+    assertThat(refused.status()).isEqualTo(SendoutStatus.COMPLETED);
   }
 
   @Test
