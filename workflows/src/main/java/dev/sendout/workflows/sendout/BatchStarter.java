@@ -139,6 +139,36 @@ final class BatchStarter {
     return start.channel() == Channel.EMAIL && roundsInTask.getAsBoolean();
   }
 
+  /**
+   * Tells these batches to read their receipts now, as the API's signal does when receipts come: a
+   * resend took their unconfirmed messages into a batch of its own, and each settles once it reads
+   * them gone. Left to its backstop check, which backs off to an hour, a stuck batch kept its
+   * {@code Stuck} flag and impossible counts, and held its sendout from completing, for up to an
+   * hour after the resent messages were delivered. A child that has ended meanwhile is not
+   * signalled (its refusal is logged).
+   */
+  void wake(List<Integer> batchNos) {
+    for (int batchNo : batchNos) {
+      BatchRun run =
+          inline.stream()
+              .filter(r -> r.progress() != null && r.progress().batchNo() == batchNo)
+              .findFirst()
+              .orElse(null);
+      if (run != null) {
+        run.receiptsArrived();
+        continue;
+      }
+      String batchId = BatchWorkflow.workflowId(start.sendoutId(), batchNo);
+      BatchWorkflow child = Workflow.newExternalWorkflowStub(BatchWorkflow.class, batchId);
+      Async.procedure(child::receiptsArrived)
+          .exceptionally(
+              failure -> {
+                log.info("Batch {} could not be told to read its receipts: {}", batchId, failure);
+                return null;
+              });
+    }
+  }
+
   /** What the inline batches carry on with in a continued run: those awaiting receipts. */
   List<StartBatch> inlineResume() {
     return inline.stream().map(BatchRun::resumeWith).filter(Objects::nonNull).toList();

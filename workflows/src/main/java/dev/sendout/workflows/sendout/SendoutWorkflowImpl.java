@@ -169,6 +169,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   static final String HANDLERS_DURING_LAST_CALL = "handlers-during-last-call";
 
+  /**
+   * From version 1 a resend wakes the stuck batches whose unconfirmed messages it takes, which then
+   * settle within seconds rather than at their next backstop check, up to an hour away ({@link
+   * BatchStarter#wake}). Asked only by a resend while a batch is stuck.
+   */
+  static final String WAKE_STUCK_BATCHES_ON_RESEND = "wake-stuck-batches-on-resend";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -889,6 +896,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       throw SupportRefusal.wrongState("No UNCONFIRMED or FAILED message to send again");
     }
     roundKeptSent = false; // the store recorded the sendout SENDING again
+    // Asked only by a resend, so histories without one replay as they were.
+    if (ledger.anyStuck()
+        && Workflow.getVersion(WAKE_STUCK_BATCHES_ON_RESEND, Workflow.DEFAULT_VERSION, 1) == 1) {
+      batches.wake(ledger.stuckBatches().stream().map(BatchProgress::batchNo).toList());
+    }
     plan.planResend(applied.resend());
     if (sentOrScheduledUntilAWindowOpens()) {
       setStatus(SendoutStatus.SENDING);

@@ -182,6 +182,12 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-restarted-paused.json", SendoutWorkflowImpl.class);
   }
 
+  /** A resend that wakes the stuck batch whose message it sends again. */
+  @Test
+  void resendWakingTheStuckBatchReplaysTheRecordedHistory() throws Exception {
+    replay("histories/sendout-workflow-resend-wakes-stuck-batch.json", SendoutWorkflowImpl.class);
+  }
+
   /** A run started again by the watchdog for a cancelled sendout: its batches settle, it ends. */
   @Test
   void runStartedAgainCancelledReplaysTheRecordedHistory() throws Exception {

@@ -296,6 +296,33 @@ class HistoryRecorder {
   }
 
   /**
+   * Recorded with the version {@code wake-stuck-batches-on-resend}: a batch stuck for a day, its
+   * silent message resent; the resend wakes the batch, which settles, and the sendout completes.
+   */
+  @Test
+  void resendWakesTheStuckBatch(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 20);
+    delivery.silent.add(12);
+    StartSendout start = sendout("replay-resend-wakes", now(env), 20, email(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(EMAIL_RECEIPT_TIMEOUT.plusHours(6).plusMinutes(30));
+    assertThat(workflow.progress().stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
+
+    store.resendable = List.of(new SeqRange(12, 13));
+    delivery.silent.clear();
+    workflow.resend(new SupportAction("bob", "carrier outage is over"));
+    for (int i = 0; i < 12 && workflow.progress().status() != SendoutStatus.COMPLETED; i++) {
+      env.sleep(Duration.ofSeconds(5));
+    }
+
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    write(client, start, "sendout-workflow-resend-wakes-stuck-batch");
+  }
+
+  /**
    * Recorded with the version {@code stuck-reasons}: a sendout flagged for two reasons at once,
    * listed in {@code StuckReasons}, one of them cleared, acknowledged, then mended.
    */
