@@ -231,7 +231,10 @@ public class FindingStore {
   /**
    * The sendout's messages still QUEUED past their release deadline (their window, if they wait for
    * one, counted as in {@link #notReleased}), as runs of consecutive sequence numbers in order, at
-   * most {@code limit} runs: what the watchdog hands to the workflow again.
+   * most {@code limit} runs: what the watchdog hands to the workflow again. None before the
+   * sendout's first release, which takes every message QUEUED by then (a release that keeps failing
+   * is the workflow's to retry): handed over before it, they were planned as a batch of their own
+   * beside the release's, a child workflow of a two-recipient sendout, "batch 1 of 2".
    */
   public List<SeqRange> overdueQueued(UUID sendoutId, Duration grace, int limit) {
     return db.resultQuery(
@@ -239,7 +242,7 @@ public class FindingStore {
             select min(seq), max(seq) + 1 from (
               select m.seq, m.seq - row_number() over (order by m.seq) as run
               from message m join sendout s on s.id = m.sendout_id
-              where m.sendout_id = {0} and m.status = 'QUEUED'
+              where m.sendout_id = {0} and m.status = 'QUEUED' and s.released_at is not null
                 and greatest(s.send_at, m.queued_at, m.window_opens_at) < {1}
             ) queued group by run order by 1 limit {2}""",
             DSL.val(sendoutId), DSL.val(now().minus(grace)), DSL.inline(limit))
