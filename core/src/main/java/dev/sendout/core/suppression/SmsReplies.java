@@ -26,9 +26,10 @@ import org.springframework.transaction.annotation.Transactional;
  *
  * <p>Each STOP and START is recorded by its event ({@code sms_reply}): one posted again (the
  * provider's retry, or a signed call captured and replayed within its age) changes nothing, and a
- * START changes nothing once a later STOP from the number to that sender is recorded, whatever
- * order they arrive in. A STOP is applied whenever it comes, late or not: a number is never put
- * back on the send list by a reply that may be stale.
+ * START changes nothing once a STOP from the number as late or later is recorded, to whichever of
+ * our senders (a tenant's entry stands for all of them), whatever order they arrive in. A STOP is
+ * applied whenever it comes, late or not: a number is never put back on the send list by a reply
+ * that may be stale.
  */
 @Repository
 public class SmsReplies {
@@ -106,14 +107,16 @@ public class SmsReplies {
   }
 
   /**
-   * Records the reply, after any other of the number to the sender being applied (a lock for the
-   * pair, to the end of the transaction); false when it changes nothing: the same event was applied
-   * before, or it is a START that a later STOP overrides.
+   * Records the reply, after any other of the number being applied (a lock for the number, to the
+   * end of the transaction: a tenant's entry for it answers every sender the tenant texted it
+   * from); false when it changes nothing: the same event was applied before, or it is a START that
+   * a STOP of the number as late or later overrides, to whichever of our senders it went.
    */
   private boolean record(
       SuppressionKey number, String sender, Keyword keyword, String source, Instant sentAt) {
-    String pair = number.address() + " " + unsigned(sender);
-    db.resultQuery("select pg_advisory_xact_lock(hashtextextended({0}, 0))", DSL.val(pair)).fetch();
+    db.resultQuery(
+            "select pg_advisory_xact_lock(hashtextextended({0}, 0))", DSL.val(number.address()))
+        .fetch();
     int recorded =
         db.execute(
             """
@@ -134,9 +137,8 @@ public class SmsReplies {
             .from(DSL.table("sms_reply"))
             .where(
                 DSL.condition(
-                    "number = {0} and sender = {1} and keyword = 'STOP' and sent_at > {2}",
+                    "number = {0} and keyword = 'STOP' and sent_at >= {1}",
                     DSL.val(number.address()),
-                    DSL.val(unsigned(sender)),
                     DSL.val(OffsetDateTime.ofInstant(sentAt, ZoneOffset.UTC)))));
   }
 

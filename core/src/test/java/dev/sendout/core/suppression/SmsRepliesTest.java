@@ -160,6 +160,43 @@ class SmsRepliesTest extends StoreTest {
     assertThat(reply(key, "Surveys", "STOP", "6", t0.plusSeconds(25)).changed()).isZero();
   }
 
+  /** The same event posted again changes nothing, even where its order alone would let it. */
+  @Test
+  void aReplyPostedAgainIsAppliedOnce() {
+    String number = number();
+    String tenant = tenant();
+    texted(tenant, "Surveys", number);
+    SuppressionKey key = SuppressionKey.of(Channel.SMS, number);
+    Instant t0 = Instant.now().minusSeconds(60);
+
+    assertThat(reply(key, "Surveys", "STOP", "1", t0).changed()).isOne();
+    assertThat(reply(key, "Surveys", "START", "2", t0.plusSeconds(10)).changed()).isOne();
+    var again = reply(key, "Surveys", "STOP", "1", t0);
+
+    assertThat(again.changed()).isZero();
+    assertThat(suppressions.lookup(tenant, key)).isEmpty();
+  }
+
+  /**
+   * A tenant's entry answers every sender it texted the number from: a START to one does not lift a
+   * later STOP sent to the other (second reader).
+   */
+  @Test
+  void aStartToOneSenderDoesNotLiftALaterStopToAnother() {
+    String number = number();
+    String tenant = tenant();
+    texted(tenant, "Surveys", number);
+    texted(tenant, "Polls", number);
+    SuppressionKey key = SuppressionKey.of(Channel.SMS, number);
+    Instant t0 = Instant.now().minusSeconds(60);
+
+    reply(key, "Polls", "STOP", "1", t0.plusSeconds(20));
+    var olderStart = reply(key, "Surveys", "START", "2", t0.plusSeconds(10));
+
+    assertThat(olderStart.changed()).isZero();
+    assertThat(suppressions.lookup(tenant, key)).isPresent();
+  }
+
   @Test
   void aNumberNoTenantTextedChangesNothing() {
     SuppressionKey key = SuppressionKey.of(Channel.SMS, number());
