@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -36,8 +37,9 @@ import org.springframework.stereotype.Component;
  * <p>Over either bound, only the tenants that hold it are refused: each tenant with work behind has
  * an equal share of the bound, and one at or over its share is refused while the others' writes go
  * on. One tenant's eleven SMS sendouts of 10,000 refused every other tenant's one-recipient create
- * for the six minutes Vonage's pace took to work them off. What the others bring meanwhile is
- * bounded by their shares: the work behind stays under about twice the bound.
+ * for the six minutes Vonage's pace took to work them off. What the others bring meanwhile is what
+ * each may add while under its share between two counts (a second apart): not a bound on size, but
+ * far less than the flood one tenant is refused for.
  *
  * <p>The backlog is counted once a second by one query, never per request (by tenant, with a
  * second, only while it is over the bound), and so are the pending work (by tenant) and the pace.
@@ -59,11 +61,45 @@ public class BacklogBound {
   private final IntSupplier sentInPaceWindow;
   private final int maxPendingWork;
   private final Duration drain;
-  private volatile int behind;
-  private volatile Map<String, Integer> behindByTenant = Map.of();
-  private volatile int pending;
-  private volatile Map<String, Integer> pendingByTenant = Map.of();
-  private volatile int pendingBound;
+
+  /** The last counts, each published whole: a request never pairs one count with another's. */
+  private volatile Behind messages = Behind.NONE;
+
+  private volatile Behind workflowWork = Behind.NONE;
+
+  /**
+   * Work behind, against its bound.
+   *
+   * @param byTenant while over the bound, the tenants with some of it and how much (each counted up
+   *     to one past the bound)
+   */
+  private record Behind(int total, int bound, Map<String, Integer> byTenant) {
+
+    static final Behind NONE = new Behind(0, Integer.MAX_VALUE, Map.of());
+
+    Behind {
+      byTenant =
+          byTenant.entrySet().stream()
+              .filter(count -> count.getValue() > 0)
+              .collect(Collectors.toUnmodifiableMap(Map.Entry::getKey, Map.Entry::getValue));
+    }
+
+    int of(String tenantId) {
+      return byTenant.getOrDefault(tenantId, 0);
+    }
+
+    /**
+     * Over the bound and the tenant holds at least its share: each tenant with work behind has an
+     * equal share. When the count by tenant found none (the work went between the two counts),
+     * every tenant is refused.
+     */
+    boolean refuses(String tenantId) {
+      if (total <= bound) {
+        return false;
+      }
+      return byTenant.isEmpty() || of(tenantId) >= Math.max(1, bound / byTenant.size());
+    }
+  }
 
   @Autowired
   public BacklogBound(SendBacklog backlog, LimitProperties limits) {
@@ -97,7 +133,6 @@ public class BacklogBound {
     this.sentInPaceWindow = sentInPaceWindow;
     this.maxPendingWork = maxPendingWork;
     this.drain = drain;
-    this.pendingBound = maxPendingWork;
   }
 
   @Scheduled(fixedDelayString = "${sendout.api.limits.backlog-refresh:1s}")
@@ -105,15 +140,16 @@ public class BacklogBound {
     try {
       if (max > 0) {
         int count = backlog.getAsInt();
-        behindByTenant = count > max ? backlogByTenant.get() : Map.of();
-        behind = count;
+        messages = new Behind(count, max, count > max ? backlogByTenant.get() : Map.of());
       }
       if (maxPendingWork > 0) {
         Map<String, Integer> byTenant = pendingWork.get();
-        pendingByTenant = byTenant;
-        pending = byTenant.values().stream().mapToInt(Integer::intValue).sum();
         long atPace = sentInPaceWindow.getAsInt() * drain.toMillis() / PACE_WINDOW.toMillis();
-        pendingBound = (int) Math.min(Integer.MAX_VALUE, Math.max(maxPendingWork, atPace));
+        workflowWork =
+            new Behind(
+                byTenant.values().stream().mapToInt(Integer::intValue).sum(),
+                (int) Math.min(Integer.MAX_VALUE, Math.max(maxPendingWork, atPace)),
+                byTenant);
       }
     } catch (DataAccessException e) {
       // The last counts stand; a database that cannot answer fails the write anyway.
@@ -126,41 +162,25 @@ public class BacklogBound {
    * holds at least its share of it.
    */
   public void check(String tenantId) {
-    Map<String, Integer> behindOf = behindByTenant;
-    if (max > 0 && behind > max && holdsItsShare(tenantId, max, behindOf)) {
+    Behind behind = messages;
+    if (max > 0 && behind.refuses(tenantId)) {
       throw new ApiProblem(
           ProblemType.OVERLOADED,
           ("The engine is over its bound of %d messages behind its sends, and %d of them are"
                   + " yours, your share or more; retry shortly")
-              .formatted(max, behindOf.getOrDefault(tenantId, 0)),
+              .formatted(max, behind.of(tenantId)),
           RETRY_AFTER);
     }
-    int work = pending;
-    int bound = pendingBound;
-    Map<String, Integer> pendingOf = pendingByTenant;
-    if (maxPendingWork > 0 && work > bound && holdsItsShare(tenantId, bound, pendingOf)) {
+    Behind work = workflowWork;
+    if (maxPendingWork > 0 && work.refuses(tenantId)) {
       throw new ApiProblem(
           ProblemType.OVERLOADED,
           ("The engine has %d sendouts and additions its workflows have not taken yet, over its"
                   + " bound of %d (what they send in %d s at their recent pace, at least %d), and"
                   + " %d of them are yours, your share or more; retry shortly")
               .formatted(
-                  work,
-                  bound,
-                  drain.toSeconds(),
-                  maxPendingWork,
-                  pendingOf.getOrDefault(tenantId, 0)),
+                  work.total(), work.bound(), drain.toSeconds(), maxPendingWork, work.of(tenantId)),
           RETRY_AFTER);
     }
-  }
-
-  /**
-   * Whether the tenant holds at least its share of a bound its count is over: each tenant counted
-   * has an equal share. Counted for none (the count by tenant failed, or found the work gone),
-   * every tenant does.
-   */
-  private static boolean holdsItsShare(String tenantId, int bound, Map<String, Integer> byTenant) {
-    int share = byTenant.isEmpty() ? 0 : bound / byTenant.size();
-    return byTenant.getOrDefault(tenantId, 0) >= share;
   }
 }

@@ -454,6 +454,13 @@ class LimitsTest {
             ApiProblem.class, p -> assertThat(p.getMessage()).contains("1001 of them are yours"));
     assertThatNoException().isThrownBy(() -> interceptor.preHandle(create(GLOBEX), response, null));
 
+    // A tenant counted with nothing behind takes no share.
+    byTenant.set(Map.of("acme", 1001, "initech", 0));
+    bound.refresh();
+    assertThatThrownBy(() -> interceptor.preHandle(create(ACME), response, null))
+        .isInstanceOfSatisfying(
+            ApiProblem.class, p -> assertThat(p.getMessage()).contains("1001 of them are yours"));
+
     // Two tenants behind: each has half of the bound.
     byTenant.set(Map.of("acme", 600, "globex", 401));
     bound.refresh();

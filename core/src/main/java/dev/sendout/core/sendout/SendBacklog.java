@@ -116,13 +116,9 @@ public class SendBacklog {
    * started, released them or handed every message to a provider), and sendouts with recipient
    * additions not yet handed to their workflow. A flood of one-recipient sendouts shows here long
    * before it shows as messages, and counting up to the send, not only the release, holds such a
-   * flood to what the workflows get through: releasing is quick, the work comes after it.
+   * flood to what the workflows get through: releasing is quick, the work comes after it. By
+   * tenant: only tenants with some are in it.
    */
-  public int pendingWorkflowWork() {
-    return pendingWorkflowWorkByTenant().values().stream().mapToInt(Integer::intValue).sum();
-  }
-
-  /** {@link #pendingWorkflowWork()} by tenant: only tenants with some are in it. */
   public Map<String, Integer> pendingWorkflowWorkByTenant() {
     Map<String, Integer> byTenant = new HashMap<>();
     db.select(SENDOUT.TENANT_ID, DSL.count())

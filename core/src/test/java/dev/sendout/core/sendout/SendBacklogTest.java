@@ -95,16 +95,16 @@ class SendBacklogTest extends StoreTest {
 
   @Test
   void aSendoutIsPendingWorkflowWorkUntilItIsSentNotOnlyUntilItIsReleased() {
-    int before = backlog.pendingWorkflowWork();
+    int before = pendingWorkflowWork();
 
     UUID id = due(1);
-    assertThat(backlog.pendingWorkflowWork() - before).isEqualTo(1);
+    assertThat(pendingWorkflowWork() - before).isEqualTo(1);
 
     sendouts.release(id);
-    assertThat(backlog.pendingWorkflowWork() - before).as("released, not sent").isEqualTo(1);
+    assertThat(pendingWorkflowWork() - before).as("released, not sent").isEqualTo(1);
 
     set(id, SENDOUT.SENT_AT, OffsetDateTime.now(ZoneOffset.UTC));
-    assertThat(backlog.pendingWorkflowWork()).isEqualTo(before);
+    assertThat(pendingWorkflowWork()).isEqualTo(before);
   }
 
   @Test
@@ -123,16 +123,22 @@ class SendBacklogTest extends StoreTest {
   void additionsWaitingForTheirWorkflowCountOncePerSendout() {
     UUID id = due(1);
     set(id, SENDOUT.SENT_AT, OffsetDateTime.now(ZoneOffset.UTC));
-    int before = backlog.pendingWorkflowWork();
+    int before = pendingWorkflowWork();
 
     for (String key : List.of("a", "b", "c")) {
       additions.add("tenant-a", id, key, RecipientSource.of(List.of(recipient(key)), key), "ann");
     }
 
-    assertThat(backlog.pendingWorkflowWork() - before).isEqualTo(1);
+    assertThat(pendingWorkflowWork() - before).isEqualTo(1);
   }
 
   private static NewSendout.Recipient recipient(String name) {
     return new NewSendout.Recipient(name + "@example.com", null, Map.of());
+  }
+
+  private int pendingWorkflowWork() {
+    return backlog.pendingWorkflowWorkByTenant().values().stream()
+        .mapToInt(Integer::intValue)
+        .sum();
   }
 }
