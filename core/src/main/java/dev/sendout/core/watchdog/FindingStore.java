@@ -234,7 +234,9 @@ public class FindingStore {
    * most {@code limit} runs: what the watchdog hands to the workflow again. None before the
    * sendout's first release, which takes every message QUEUED by then (a release that keeps failing
    * is the workflow's to retry): handed over before it, they were planned as a batch of their own
-   * beside the release's, a child workflow of a two-recipient sendout, "batch 1 of 2".
+   * beside the release's, a child workflow of a two-recipient sendout, "batch 1 of 2". A first
+   * release that found every window closed stamps no release time, but the messages it holds carry
+   * their window's opening.
    */
   public List<SeqRange> overdueQueued(UUID sendoutId, Duration grace, int limit) {
     return db.resultQuery(
@@ -242,7 +244,8 @@ public class FindingStore {
             select min(seq), max(seq) + 1 from (
               select m.seq, m.seq - row_number() over (order by m.seq) as run
               from message m join sendout s on s.id = m.sendout_id
-              where m.sendout_id = {0} and m.status = 'QUEUED' and s.released_at is not null
+              where m.sendout_id = {0} and m.status = 'QUEUED'
+                and (s.released_at is not null or m.window_opens_at is not null)
                 and greatest(s.send_at, m.queued_at, m.window_opens_at) < {1}
             ) queued group by run order by 1 limit {2}""",
             DSL.val(sendoutId), DSL.val(now().minus(grace)), DSL.inline(limit))
