@@ -210,7 +210,8 @@ def app_env(name, s):
     else:
         # Each worker paces its own requests under this limit: its share of the key's, or the
         # workers together send twice Vonage's limit and draw 429s (one in twelve, measured).
-        share = max(1, int(env.get("VONAGE_REQUESTS_PER_SECOND", "30")) // WORKERS)
+        workers = len([n for n in p if n.startswith("worker-")])
+        share = max(1, int(env.get("VONAGE_REQUESTS_PER_SECOND", "30")) // workers)
         env.update(WORKER_PORT=str(p[name]), SENDOUT_SANDBOX_URL=url("sandbox", s),
                    SENDOUT_PUBLIC_URL=env.get("SENDOUT_PUBLIC_URL", url("api", s)),
                    VONAGE_REQUESTS_PER_SECOND=str(share))
