@@ -42,10 +42,11 @@ import tools.jackson.databind.ObjectMapper;
  * <p>SendGrid's Event Webhook is signed over its body, so anyone can hold a place with a call whose
  * body never comes, until its read times out; it takes half of the public places at most. Thirty
  * such calls every twenty seconds refused every receipt and every unsubscribe link; now they hold
- * SendGrid's receipts back (which SendGrid retries for three days), while Vonage's webhooks, whose
- * token is checked before their body is read, and the unsubscribe links, keep the other half.
- * Refusals are counted in {@code sendout.api.requests.shed}, by {@code requests} ({@code api} or
- * {@code public}; {@code tenant} for {@link TenantShares}'s).
+ * SendGrid's receipts back (which SendGrid retries for three days), while Vonage's webhooks and the
+ * unsubscribe links keep the other half: their token is checked before their body is read, so only
+ * someone holding a valid one (a signed Vonage call within its age, a link from an email) could
+ * hold a place that way. Refusals are counted in {@code sendout.api.requests.shed}, by {@code
+ * requests} ({@code api} or {@code public}; {@code tenant} for {@link TenantShares}'s).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -60,9 +61,6 @@ public class ConcurrentRequests extends OncePerRequestFilter {
           ProblemType.OVERLOADED,
           "The API is handling as many requests as it can; retry shortly",
           Duration.ofSeconds(1));
-
-  /** No share to take: every request but SendGrid's webhook. */
-  private static final Semaphore NO_SHARE = new Semaphore(Integer.MAX_VALUE);
 
   /** One bound: its places and its refusals. */
   private record Bound(Semaphore places, Counter shed) {}
@@ -128,8 +126,9 @@ public class ConcurrentRequests extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     Bound bound = boundOf(request);
-    Semaphore share = RequestPath.isUnder(request, "/webhooks/sendgrid") ? bodyFirst : NO_SHARE;
-    if (!share.tryAcquire()) {
+    // SendGrid's webhook takes a place in its share first; every other request has none.
+    Semaphore share = RequestPath.isUnder(request, "/webhooks/sendgrid") ? bodyFirst : null;
+    if (share != null && !share.tryAcquire()) {
       refuse(bound, request, response);
       return;
     }
@@ -144,7 +143,9 @@ public class ConcurrentRequests extends OncePerRequestFilter {
         bound.places().release();
       }
     } finally {
-      share.release();
+      if (share != null) {
+        share.release();
+      }
     }
   }
 

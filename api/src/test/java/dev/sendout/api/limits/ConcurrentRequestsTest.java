@@ -118,6 +118,28 @@ class ConcurrentRequestsTest {
     filter.doFilter(
         new MockHttpServletRequest("POST", "/webhooks/sendgrid/events"), after, answered);
     assertThat(after.getStatus()).isEqualTo(200);
+
+    // Refused by the public bound with its share taken: the share is given back all the same.
+    var others =
+        RequestsInProgress.hold(
+            filter,
+            new MockHttpServletRequest("POST", "/u/a"),
+            new MockHttpServletRequest("POST", "/u/b"),
+            new MockHttpServletRequest("POST", "/u/c"),
+            new MockHttpServletRequest("POST", "/u/d"));
+    for (int i = 0; i < 3; i++) {
+      var full = new MockHttpServletResponse();
+      filter.doFilter(
+          new MockHttpServletRequest("POST", "/webhooks/sendgrid/events"), full, answered);
+      assertThat(full.getStatus()).isEqualTo(429);
+    }
+    others.release();
+    var held =
+        RequestsInProgress.hold(
+            filter,
+            new MockHttpServletRequest("POST", "/webhooks/sendgrid/events"),
+            new MockHttpServletRequest("POST", "/webhooks/sendgrid/events"));
+    held.release();
   }
 
   @Test
