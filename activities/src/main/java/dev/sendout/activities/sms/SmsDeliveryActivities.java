@@ -72,10 +72,11 @@ public class SmsDeliveryActivities implements DeliveryActivities {
   }
 
   /**
-   * A message Vonage could not take (5xx, 401, no answer) is tried again within the call this many
-   * times in all before the call fails: a failed call is retried by Temporal after a backoff that
-   * grows with every attempt, made progress or not, and with one request in two failing, a call of
-   * 50 sent one message a minute (fault drill: 40 SMS took over six minutes).
+   * A message Vonage did not take (a 5xx or 401 answer, or no connection: nothing was sent; an
+   * answer that never came leaves it in doubt, never tried again) is tried again within the call
+   * this many times in all before the call fails: a failed call is retried by Temporal after a
+   * backoff that grows with every attempt, made progress or not, and with one request in two
+   * failing, a call of 50 sent one message a minute (fault drill: 40 SMS took over six minutes).
    */
   static final int TRIES_WHILE_UNAVAILABLE = 3;
 
