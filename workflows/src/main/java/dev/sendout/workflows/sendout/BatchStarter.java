@@ -88,8 +88,12 @@ final class BatchStarter {
   /** Child starts not yet confirmed by the server; a continue-as-new waits for them. */
   private final List<Promise<WorkflowExecution>> starting = new ArrayList<>();
 
+  /** The signals {@link #wake} sent, until the server has taken them. */
+  private final List<Promise<Void>> waking = new ArrayList<>();
+
   /**
-   * @param onStarted called once the server has confirmed or refused a start, to wake the send loop
+   * @param onStarted called once the server has confirmed or refused a start (or a signal of {@link
+   *     #wake}), to wake the send loop
    * @param report where the inline batch reports its phases, as a child would by signal
    * @param checked where the inline batch tells its receipts between phases ({@link
    *     BatchRun.Owner#checked})
@@ -123,7 +127,8 @@ final class BatchStarter {
    */
   boolean quiet() {
     return inline.stream().noneMatch(BatchRun::sending)
-        && starting.stream().allMatch(Promise::isCompleted);
+        && starting.stream().allMatch(Promise::isCompleted)
+        && waking.stream().allMatch(Promise::isCompleted);
   }
 
   /** True while an inline batch's send is tried in the workflow task and has not ended yet. */
@@ -144,8 +149,8 @@ final class BatchStarter {
    * resend took their unconfirmed messages into a batch of its own, and each settles once it reads
    * them gone. Left to its backstop check, which backs off to an hour, a stuck batch kept its
    * {@code Stuck} flag and impossible counts, and held its sendout from completing, for up to an
-   * hour after the resent messages were delivered. A child that has ended meanwhile is not
-   * signalled (its refusal is logged).
+   * hour after the resent messages were delivered. A child that has ended meanwhile refuses the
+   * signal, which is logged.
    */
   void wake(List<Integer> batchNos) {
     for (int batchNo : batchNos) {
@@ -160,12 +165,19 @@ final class BatchStarter {
       }
       String batchId = BatchWorkflow.workflowId(start.sendoutId(), batchNo);
       BatchWorkflow child = Workflow.newExternalWorkflowStub(BatchWorkflow.class, batchId);
-      Async.procedure(child::receiptsArrived)
-          .exceptionally(
-              failure -> {
-                log.info("Batch {} could not be told to read its receipts: {}", batchId, failure);
-                return null;
-              });
+      waking.removeIf(Promise::isCompleted);
+      // Awaited before a continue-as-new ({@link #quiet}), which would drop a signal not sent yet.
+      waking.add(
+          Async.procedure(child::receiptsArrived)
+              .handle(
+                  (sent, failure) -> {
+                    if (failure != null) {
+                      log.info(
+                          "Batch {} could not be told to read its receipts: {}", batchId, failure);
+                    }
+                    onStarted.run();
+                    return null;
+                  }));
     }
   }
 
