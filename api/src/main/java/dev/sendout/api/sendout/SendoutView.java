@@ -258,12 +258,10 @@ public record SendoutView(
    */
   static Stuck stuck(int unconfirmed, Unconfirmed sample, List<OpenFinding> findings) {
     Map<StuckReason, Reason> reasons = new EnumMap<>(StuckReason.class);
+    List<OpenFinding> noReceipt =
+        findings.stream().filter(f -> f.reason() == StuckReason.NO_RECEIPT).toList();
     boolean noReceiptAcknowledged =
-        findings.stream()
-            .filter(f -> f.reason() == StuckReason.NO_RECEIPT)
-            .map(f -> f.acknowledgedAt() != null)
-            .reduce(Boolean::logicalAnd)
-            .orElse(false);
+        !noReceipt.isEmpty() && noReceipt.stream().allMatch(f -> f.acknowledgedAt() != null);
     if (unconfirmed > 0 && !noReceiptAcknowledged) {
       reasons.put(
           StuckReason.NO_RECEIPT,
