@@ -9,6 +9,8 @@ import io.temporal.internal.testservice.TestServicesStarter;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,6 +43,11 @@ final class LoopbackTestServer implements AutoCloseable {
       services.close();
       throw e;
     }
+  }
+
+  /** Where it listens. */
+  List<? extends SocketAddress> listensOn() {
+    return server.getListenSockets();
   }
 
   @Override
