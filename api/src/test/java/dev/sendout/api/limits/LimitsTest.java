@@ -16,6 +16,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.MockHttpServletRequest;
@@ -442,7 +445,7 @@ class LimitsTest {
   void overTheBacklogsBoundOnlyTheTenantsHoldingItAreRefused() {
     var properties =
         new LimitProperties(100, 1000, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
-    var byTenant = new java.util.concurrent.atomic.AtomicReference<>(Map.of("acme", 1001));
+    var byTenant = new AtomicReference<>(Map.of("acme", 1001));
     var bound =
         new BacklogBound(() -> 1001, byTenant::get, 1000, Map::of, () -> 0, 0, Duration.ZERO);
     var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
@@ -480,15 +483,7 @@ class LimitsTest {
   void overThePendingWorkBoundOnlyTheTenantsHoldingItAreRefused() {
     var properties =
         new LimitProperties(100, 1000, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
-    var bound =
-        new BacklogBound(
-            () -> 0,
-            Map::of,
-            1000,
-            () -> Map.of("acme", 480, "initech", 30),
-            () -> 0,
-            500,
-            Duration.ofSeconds(20));
+    var bound = pendingWorkBound(() -> Map.of("acme", 480, "initech", 30), () -> 0);
     var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
     var response = new MockHttpServletResponse();
     bound.refresh();
@@ -498,6 +493,13 @@ class LimitsTest {
             ApiProblem.class,
             p -> assertThat(p.getMessage()).contains("510 sendouts", "480 of them are yours"));
     assertThatNoException().isThrownBy(() -> interceptor.preHandle(create(GLOBEX), response, null));
+  }
+
+  /** A bound on the workflows' pending work only: 500 at least, or 20 s at their pace. */
+  private static BacklogBound pendingWorkBound(
+      Supplier<Map<String, Integer>> pending, IntSupplier sentInPaceWindow) {
+    return new BacklogBound(
+        () -> 0, Map::of, 1000, pending, sentInPaceWindow, 500, Duration.ofSeconds(20));
   }
 
   private static MockHttpServletRequest create(Tenant tenant) {
@@ -511,15 +513,7 @@ class LimitsTest {
     var properties =
         new LimitProperties(100, 1000, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     AtomicInteger pending = new AtomicInteger(501);
-    var bound =
-        new BacklogBound(
-            () -> 0,
-            Map::of,
-            1000,
-            () -> Map.of("acme", pending.get()),
-            () -> 0,
-            500,
-            Duration.ofSeconds(20));
+    var bound = pendingWorkBound(() -> Map.of("acme", pending.get()), () -> 0);
     var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
     var response = new MockHttpServletResponse();
     bound.refresh();
@@ -551,15 +545,7 @@ class LimitsTest {
         new LimitProperties(100, 1000, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     AtomicInteger pending = new AtomicInteger(900);
     AtomicInteger sentInPaceWindow = new AtomicInteger(500);
-    var bound =
-        new BacklogBound(
-            () -> 0,
-            Map::of,
-            1000,
-            () -> Map.of("acme", pending.get()),
-            sentInPaceWindow::get,
-            500,
-            Duration.ofSeconds(20));
+    var bound = pendingWorkBound(() -> Map.of("acme", pending.get()), sentInPaceWindow::get);
     var interceptor = interceptor(properties, new WriteBulkheads(properties), bound);
     var response = new MockHttpServletResponse();
     var create = new MockHttpServletRequest("POST", "/v1/sendouts");

@@ -50,9 +50,8 @@ class QuietHoursWorkflowTest {
     List<ZoneId> zones = List.of(NEW_YORK, NEW_YORK, NEW_YORK);
     startWorkers(env, worker, zones);
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
-    ZonedDateTime elevenPm =
-        now.atZone(NEW_YORK).toLocalDate().plusDays(1).atTime(23, 0).atZone(NEW_YORK);
-    Instant nineAm = elevenPm.toLocalDate().plusDays(1).atTime(OPENS).atZone(NEW_YORK).toInstant();
+    ZonedDateTime elevenPm = elevenPmTomorrow(now);
+    Instant nineAm = nineAmAfter(elevenPm);
     StartSendout start = sms(elevenPm.toInstant(), zones.size());
     SendoutWorkflow workflow = stub(client, options, start);
 
@@ -91,9 +90,8 @@ class QuietHoursWorkflowTest {
     List<ZoneId> zones = List.of(NEW_YORK, NEW_YORK, NEW_YORK);
     startWorkers(env, worker, zones);
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
-    ZonedDateTime elevenPm =
-        now.atZone(NEW_YORK).toLocalDate().plusDays(1).atTime(23, 0).atZone(NEW_YORK);
-    Instant nineAm = elevenPm.toLocalDate().plusDays(1).atTime(OPENS).atZone(NEW_YORK).toInstant();
+    ZonedDateTime elevenPm = elevenPmTomorrow(now);
+    Instant nineAm = nineAmAfter(elevenPm);
     StartSendout start = sms(elevenPm.toInstant(), zones.size(), 25);
     SendoutWorkflow workflow = stub(client, options, start);
     WorkflowExecution firstRun = WorkflowClient.start(workflow::run, start);
@@ -133,9 +131,7 @@ class QuietHoursWorkflowTest {
     ZoneId london = ZoneId.of("Europe/London");
     List<ZoneId> zones = List.of(NEW_YORK, tokyo, london, NEW_YORK);
     startWorkers(env, worker, zones);
-    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
-    Instant elevenPm =
-        now.atZone(NEW_YORK).toLocalDate().plusDays(1).atTime(23, 0).atZone(NEW_YORK).toInstant();
+    Instant elevenPm = elevenPmTomorrow(Instant.ofEpochMilli(env.currentTimeMillis())).toInstant();
     StartSendout start = sms(elevenPm, zones.size());
 
     SendTally tally = stub(client, options, start).run(start);
@@ -150,6 +146,16 @@ class QuietHoursWorkflowTest {
     assertThat(delivery.batches)
         .extracting(SendBatch::fromSeq)
         .containsExactlyInAnyOrder(0, 1, 2, 3);
+  }
+
+  /** 23:00 in New York on the day after {@code now}'s there. */
+  private static ZonedDateTime elevenPmTomorrow(Instant now) {
+    return now.atZone(NEW_YORK).toLocalDate().plusDays(1).atTime(23, 0).atZone(NEW_YORK);
+  }
+
+  /** When the window opens in New York the morning after. */
+  private static Instant nineAmAfter(ZonedDateTime elevenPm) {
+    return elevenPm.toLocalDate().plusDays(1).atTime(OPENS).atZone(NEW_YORK).toInstant();
   }
 
   private static LocalTime minute(Instant at, ZoneId zone) {
