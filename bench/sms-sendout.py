@@ -7,8 +7,10 @@ lets the sandbox enforce Vonage's limit (30 requests/s unless --rate says otherw
 set to the same), creates one SMS sendout of N recipients, polls it until COMPLETED and prints
 JSON: what the sandbox saw (the most requests in one second of the clock and in any sliding
 second, 429s), how long sending took against N / rate, and the Temporal history events and actions
-per 1,000 messages (bench/HistorySize.java). Loopback only; every loop is bounded in time.
-Usage: bench/sms-sendout.py [N] [--rate 30]
+per 1,000 messages (bench/HistorySize.java). With --server-error-rate, the sandbox answers that
+share of the requests 500 (a partial Vonage outage): the time to COMPLETED is the figure then, and
+the requests the sandbox counted. Loopback only; every loop is bounded in time.
+Usage: bench/sms-sendout.py [N] [--rate 30] [--server-error-rate 0.5] [--timeout 900]
 """
 import argparse, json, sys, time
 from datetime import datetime
@@ -24,6 +26,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("recipients", type=int, nargs="?", default=300)
     ap.add_argument("--rate", type=int, default=30, help="Vonage's limit, requests per second")
+    ap.add_argument("--server-error-rate", type=float, default=0.0,
+                    help="share of Vonage requests the sandbox answers 500")
+    ap.add_argument("--timeout", type=float, default=None,
+                    help="seconds to wait for COMPLETED (default: the larger of 120 and 3 N / rate)")
     args = ap.parse_args()
     n = args.recipients
 
@@ -35,21 +41,23 @@ def main():
     with engine:
         http("PUT", f"{SANDBOX}/sandbox/vonage/statuses", {"delayMs": 200})
         http("DELETE", f"{SANDBOX}/sandbox/vonage/messages")
+        http("PUT", f"{SANDBOX}/sandbox/vonage/faults", {"serverErrorRate": args.server_error_rate})
         started = time.time()
         created = engine.create_sms_sendout(n)
         sendout = created
-        deadline = time.time() + max(120, 3 * n / args.rate)
+        deadline = time.time() + (args.timeout or max(120, 3 * n / args.rate))
         while sendout["status"] != "COMPLETED" and time.time() < deadline:
             time.sleep(0.25)
             sendout = engine.sendout(created["id"])
         if sendout["status"] != "COMPLETED":
-            sys.exit(f"sendout did not complete in time: {sendout['messages']}")
+            sys.exit(f"sendout did not complete in {time.time() - started:.0f} s: {sendout['messages']}")
         stats = http("GET", f"{SANDBOX}/sandbox/vonage/stats")[1]
         span = instant(stats["lastRequestAt"]) - instant(stats["firstRequestAt"])
         ideal = n / args.rate
         print(json.dumps({
             "recipients": n,
             "rate_limit_per_second": args.rate,
+            "server_error_rate": args.server_error_rate,
             "delivered": sendout["messages"].get("DELIVERED", 0),
             "sandbox_requests": stats["requests"],
             "sandbox_429s": stats["throttled"],
