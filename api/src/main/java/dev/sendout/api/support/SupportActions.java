@@ -5,6 +5,7 @@ import dev.sendout.api.problem.ProblemType;
 import dev.sendout.core.sendout.SendoutStarter;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.support.SupportMessages;
 import dev.sendout.core.temporal.GrpcStatus;
 import dev.sendout.workflows.sendout.AddRecipients;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
@@ -57,6 +58,7 @@ public class SupportActions implements DisposableBean {
   private final WorkflowClient temporal;
   private final SendoutStarter starter;
   private final SendoutStore sendouts;
+  private final SupportMessages messages;
   private final Duration deadline;
 
   /** Fires the gRPC deadlines; one daemon thread is plenty, it only cancels calls. */
@@ -76,10 +78,12 @@ public class SupportActions implements DisposableBean {
       WorkflowClient temporal,
       SendoutStarter starter,
       SendoutStore sendouts,
+      SupportMessages messages,
       @Value("${sendout.api.support-action-deadline:10s}") Duration deadline) {
     this.temporal = temporal;
     this.starter = starter;
     this.sendouts = sendouts;
+    this.messages = messages;
     this.deadline = deadline;
   }
 
@@ -167,8 +171,7 @@ public class SupportActions implements DisposableBean {
    * their receipts and completes again. A workflow still running takes the Update as usual.
    */
   public int resendAfterCompletion(StoredSendout sendout, SupportAction by) {
-    if (sendouts.countByStatus(sendout.id()).entrySet().stream()
-        .noneMatch(count -> count.getKey().isResendable() && count.getValue() > 0)) {
+    if (!messages.anyResendable(sendout.id())) {
       // Refused before a run is started for it: the workflow would refuse it too, but only in a
       // run it started for nothing, "reopened to send failed messages again" in the Web UI.
       throw new ApiProblem(

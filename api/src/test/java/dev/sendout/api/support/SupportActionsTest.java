@@ -44,7 +44,7 @@ class SupportActionsTest {
     env.newWorker(QUEUE).registerWorkflowImplementationTypes(FakeSendoutWorkflow.class);
     env.start();
     client = env.getWorkflowClient();
-    actions = new SupportActions(client, null, null, DEADLINE);
+    actions = new SupportActions(client, null, null, null, DEADLINE);
   }
 
   @AfterEach
@@ -163,7 +163,8 @@ class SupportActionsTest {
     WorkflowServiceStubs nowhere =
         WorkflowServiceStubs.newServiceStubs(
             WorkflowServiceStubsOptions.newBuilder().setTarget("127.0.0.1:" + closedPort).build());
-    var unreachable = new SupportActions(WorkflowClient.newInstance(nowhere), null, null, DEADLINE);
+    var unreachable =
+        new SupportActions(WorkflowClient.newInstance(nowhere), null, null, null, DEADLINE);
     try {
       long start = System.nanoTime();
       assertProblem(

@@ -18,6 +18,10 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class SupportMessages {
 
+  /** What a resend sends again: UNCONFIRMED and FAILED. */
+  private static final List<MessageStatus> RESENDABLE =
+      Arrays.stream(MessageStatus.values()).filter(MessageStatus::isResendable).toList();
+
   private final DSLContext db;
   private final MessageTransitions transitions;
 
@@ -32,8 +36,6 @@ public class SupportMessages {
    * numbers, in order.
    */
   public List<Integer> releaseForResend(UUID sendoutId, String reason) {
-    List<MessageStatus> resendable =
-        Arrays.stream(MessageStatus.values()).filter(MessageStatus::isResendable).toList();
     return db
         .update(MESSAGE)
         .set(MESSAGE.STATUS, RELEASED)
@@ -43,12 +45,18 @@ public class SupportMessages {
         .setNull(MESSAGE.UNCONFIRMED_AT)
         .setNull(MESSAGE.FINISHED_AT)
         .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
-        .and(MESSAGE.STATUS.in(resendable))
+        .and(MESSAGE.STATUS.in(RESENDABLE))
         .returning(MESSAGE.SEQ)
         .fetch(MESSAGE.SEQ)
         .stream()
         .sorted()
         .toList();
+  }
+
+  /** Whether {@link #releaseForResend} would find anything to send again. */
+  public boolean anyResendable(UUID sendoutId) {
+    return db.fetchExists(
+        MESSAGE, MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.STATUS.in(RESENDABLE)));
   }
 
   /** Messages released and not yet claimed: what a resend left to send. */
