@@ -250,7 +250,7 @@ public class RecipientAdditions {
           continue;
         }
         if (refusal != null) {
-          added.add(new Addition(refusal, null, null, refusedAs(sendout)));
+          added.add(new Addition(refusal, null, null, statusOf(sendout)));
           continue;
         }
         int from = queue.next;
@@ -604,11 +604,11 @@ public class RecipientAdditions {
   }
 
   /**
-   * The status a refused addition names: a sendout with its completion or cancellation recorded is
-   * that, whatever its status column says while a run reopened for late additions sends them ("is
-   * sending: recipients can no longer be added" read as a contradiction).
+   * The sendout's status as additions see it: one with its completion or cancellation recorded is
+   * that, whatever its status column says while a run reopened for late additions sends them (a
+   * refusal read "is sending: recipients can no longer be added").
    */
-  private static SendoutStatus refusedAs(SendoutRecord sendout) {
+  private static SendoutStatus statusOf(SendoutRecord sendout) {
     if (sendout.getCancelledAt() != null) {
       return SendoutStatus.CANCELLED;
     }
@@ -616,10 +616,8 @@ public class RecipientAdditions {
   }
 
   private static boolean isFinished(SendoutRecord sendout) {
-    return sendout.getStatus() == SendoutStatus.COMPLETED
-        || sendout.getStatus() == SendoutStatus.CANCELLED
-        || sendout.getCompletedAt() != null
-        || sendout.getCancelledAt() != null;
+    SendoutStatus status = statusOf(sendout);
+    return status == SendoutStatus.COMPLETED || status == SendoutStatus.CANCELLED;
   }
 
   private OffsetDateTime now() {
