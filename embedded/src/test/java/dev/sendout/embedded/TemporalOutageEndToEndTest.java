@@ -114,11 +114,16 @@ class TemporalOutageEndToEndTest {
     assertThat(health.body().path("components").path("db").path("status").asText()).isEqualTo("UP");
     // The worker can do nothing without Temporal: DOWN, and a 503 for the checks that read only
     // the status code (it answered 200, DOWN in its body).
-    EngineClient.await(
-        () -> client.workerHealth().status() == 503,
-        Duration.ofSeconds(20),
-        "the worker's health 503");
-    assertThat(client.workerHealth().body().path("status").asText()).isEqualTo("DOWN");
+    Reply[] workerHealth = new Reply[1];
+    try {
+      EngineClient.await(
+          () -> (workerHealth[0] = client.workerHealth()).status() == 503,
+          Duration.ofSeconds(20),
+          "the worker's health 503");
+    } catch (AssertionError e) {
+      throw new AssertionError(e.getMessage() + "; it answered " + workerHealth[0].raw().body(), e);
+    }
+    assertThat(workerHealth[0].body().path("status").asText()).isEqualTo("DOWN");
 
     network.restore();
 
