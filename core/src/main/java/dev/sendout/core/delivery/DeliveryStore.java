@@ -13,6 +13,7 @@ import static dev.sendout.workflows.message.MessageStatus.FAILED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 
+import dev.sendout.core.response.ResponseStore;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.store.Json;
 import dev.sendout.core.store.MessageTransitions;
@@ -237,17 +238,12 @@ public class DeliveryStore {
    * provider call, as the suppression gate does.
    */
   private void cancelAnsweredReminders(Condition batch, OffsetDateTime now) {
-    var invitation = MESSAGE.as("invitation");
     transitions.moveTo(
         CANCELLED,
         batch
             .and(MESSAGE.REMINDS_MESSAGE_ID.isNotNull())
             .and(MESSAGE.SEND_STARTED_AT.isNull())
-            .andExists(
-                DSL.selectOne()
-                    .from(invitation)
-                    .where(invitation.ID.eq(MESSAGE.REMINDS_MESSAGE_ID))
-                    .and(invitation.RESPONDED_AT.isNotNull())),
+            .and(ResponseStore.RECIPIENT_RESPONDED),
         now,
         Map.of(MESSAGE.LAST_ERROR, "The recipient responded before this reminder went out"));
   }

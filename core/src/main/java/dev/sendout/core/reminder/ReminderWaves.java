@@ -22,9 +22,13 @@ import org.springframework.transaction.annotation.Transactional;
  * A sendout's reminder waves. Each accepted invitation whose recipient has not responded, whose
  * invitation did not fail hard (FAILED, BOUNCED, DROPPED) and was not suppressed or cancelled, and
  * who is not on the tenant's suppression list, is due for reminder {@code k} at its acceptance +
- * {@code after(k)}, unless it got reminder {@code k} or a later one already. A wave due at {@code
- * T} takes every recipient due by {@code T} + one hour (docs/design.md), each with the latest
- * reminder due, as new QUEUED messages in one {@code INSERT ... SELECT}.
+ * {@code after(k)}, unless its recipient got reminder {@code k} or a later one already. A recipient
+ * is an address: one invited twice is reminded once, and not at all once they responded to either
+ * invitation. A wave made at {@code T} takes every recipient due by {@code T} + one hour
+ * (docs/design.md), each with the latest reminder due by {@code T} (after a pause, the earlier ones
+ * are not sent), or else the first due within the hour, as new QUEUED messages in one {@code INSERT
+ * ... SELECT}. Never a later one early: reminders may be just an hour apart, and a wave made late
+ * took the second in place of the first.
  */
 @Repository
 public class ReminderWaves {
@@ -49,12 +53,16 @@ public class ReminderWaves {
          and m.status not in ('FAILED', 'BOUNCED', 'DROPPED', 'SUPPRESSED', 'CANCELLED')
          and not (r.k = any({3}::int[]))
          and not exists (select 1 from message x
-                          where x.reminds_message_id = m.id and x.reminder_index >= r.k)
+                          where x.sendout_id = m.sendout_id and lower(x.address) = lower(m.address)
+                            and (x.responded_at is not null or x.reminder_index >= r.k))
          and not exists (select 1 from suppression p
                           where p.tenant_id = s.tenant_id and p.channel = s.channel
                             and p.address = %s offset 0)
       """
-          .formatted(SuppressionGate.NORMALISED_ADDRESS.replace("x.", "p."));
+          .formatted(SuppressionGate.NORMALISED_ADDRESS);
+
+  /** When an eligible pair {@code (m, r)} is due. */
+  private static final String DUE = "m.accepted_at + make_interval(secs => r.after_s)";
 
   private final DSLContext db;
   private final Clock clock;
@@ -102,9 +110,7 @@ public class ReminderWaves {
     }
     Record next =
         db.resultQuery(
-                "select r.k, m.accepted_at + make_interval(secs => r.after_s) as due "
-                    + ELIGIBLE
-                    + " order by due, r.k limit 1",
+                "select r.k, " + DUE + " as due " + ELIGIBLE + " order by due, r.k limit 1",
                 DSL.val(ks),
                 DSL.val(afters),
                 DSL.val(sendoutId),
@@ -148,14 +154,16 @@ public class ReminderWaves {
                 select gen_random_uuid(), {2}, {5} + (row_number() over (order by d.seq))::int - 1,
                        d.address, d.display_name, d.variables, 'QUEUED', {6}, d.time_zone, d.id,
                        d.k, {7}
-                  from (select distinct on (m.id) m.id, m.seq, m.address, m.display_name,
-                               m.variables, m.time_zone, r.k
+                  from (select distinct on (lower(m.address)) m.id, m.seq, m.address,
+                               m.display_name, m.variables, m.time_zone, r.k
                 """
                     + ELIGIBLE
                     + """
-                       and m.accepted_at + make_interval(secs => r.after_s) <= {4}
-                     order by m.id, r.k desc) d
-                """,
+                       and %1$s <= {4}
+                     order by lower(m.address), %1$s <= {8} desc,
+                              case when %1$s <= {8} then -r.k else r.k end, m.seq desc) d
+                """
+                        .formatted(DUE),
                 DSL.val(ks),
                 DSL.val(afters),
                 DSL.val(sendoutId),
@@ -163,7 +171,8 @@ public class ReminderWaves {
                 DSL.val(dueAt.plus(GROUPING).atOffset(ZoneOffset.UTC)),
                 DSL.val(nextSeq),
                 DSL.val(now),
-                DSL.val(waveId))
+                DSL.val(waveId),
+                DSL.val(dueAt.atOffset(ZoneOffset.UTC)))
             .execute();
     if (created == 0) {
       return null;

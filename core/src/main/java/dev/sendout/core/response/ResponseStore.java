@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Record4;
 import org.jooq.impl.DSL;
@@ -88,6 +89,17 @@ public class ResponseStore {
         left join recorded r on r.id = mt.id
         left join chosen c on c.id = mt.id
       """;
+
+  /**
+   * Whether the recipient of the sendout's message {@code message} responded: to any invitation to
+   * the same address in the sendout, since a response is the recipient's, whichever of their
+   * invitations it names. For an {@code UPDATE} or {@code SELECT} of the table {@code message}
+   * itself, unaliased (one probe of {@code message_sendout_address_idx}).
+   */
+  public static final Condition RECIPIENT_RESPONDED =
+      DSL.condition(
+          "exists (select 1 from message o where o.sendout_id = message.sendout_id"
+              + " and lower(o.address) = lower(message.address) and o.responded_at is not null)");
 
   private final DSLContext db;
 
