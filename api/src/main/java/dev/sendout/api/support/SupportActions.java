@@ -175,7 +175,9 @@ public class SupportActions implements DisposableBean {
       // Refused before a run is started for it: the workflow would refuse it too, but only in a
       // run it started for nothing, "reopened to send failed messages again" in the Web UI.
       throw new ApiProblem(
-          ProblemType.WRONG_STATE, "No UNCONFIRMED or FAILED message to send again");
+          ProblemType.WRONG_STATE,
+          "No UNCONFIRMED or FAILED message to send again (an invitation or reminder to a recipient"
+              + " who responded is not sent again)");
     }
     String name = updateName(SupportActionType.RESEND);
     SendoutStarter.Reopening reopening = starter.reopening(sendout);

@@ -4,6 +4,7 @@ import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 
+import dev.sendout.core.response.ResponseStore;
 import dev.sendout.core.store.MessageTransitions;
 import dev.sendout.workflows.message.MessageStatus;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
 /** Messages as support actions change them: cancelled before sending, or sent again. */
@@ -31,9 +33,21 @@ public class SupportMessages {
   }
 
   /**
-   * A person chose to send the sendout's UNCONFIRMED and FAILED messages again: they return to
-   * RELEASED, ready for a new attempt, which their next claim counts. Returns their sequence
-   * numbers, in order.
+   * What a resend sends again: UNCONFIRMED and FAILED messages, except the invitations and
+   * reminders of recipients who responded (a response proves an invitation arrived; their
+   * thank-yous are sent again).
+   */
+  private static final Condition RESENDABLE_MESSAGE =
+      MESSAGE
+          .STATUS
+          .in(RESENDABLE)
+          .and(
+              MESSAGE.THANKS_MESSAGE_ID.isNotNull().or(DSL.not(ResponseStore.RECIPIENT_RESPONDED)));
+
+  /**
+   * A person chose to send the sendout's UNCONFIRMED and FAILED messages again ({@link
+   * #RESENDABLE_MESSAGE}): they return to RELEASED, ready for a new attempt, which their next claim
+   * counts. Returns their sequence numbers, in order.
    */
   public List<Integer> releaseForResend(UUID sendoutId, String reason) {
     return db
@@ -45,7 +59,7 @@ public class SupportMessages {
         .setNull(MESSAGE.UNCONFIRMED_AT)
         .setNull(MESSAGE.FINISHED_AT)
         .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
-        .and(MESSAGE.STATUS.in(RESENDABLE))
+        .and(RESENDABLE_MESSAGE)
         .returning(MESSAGE.SEQ)
         .fetch(MESSAGE.SEQ)
         .stream()
@@ -55,8 +69,7 @@ public class SupportMessages {
 
   /** Whether {@link #releaseForResend} would find anything to send again. */
   public boolean anyResendable(UUID sendoutId) {
-    return db.fetchExists(
-        MESSAGE, MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.STATUS.in(RESENDABLE)));
+    return db.fetchExists(MESSAGE, MESSAGE.SENDOUT_ID.eq(sendoutId).and(RESENDABLE_MESSAGE));
   }
 
   /** Messages released and not yet claimed: what a resend left to send. */

@@ -43,6 +43,7 @@ class SupportActionStoreTest extends StoreTest {
   @Autowired SupportActionStore actions;
   @Autowired AuditTrail audit;
   @Autowired ReminderWaves waves;
+  @Autowired SupportMessages supportMessages;
   @Autowired DSLContext db;
 
   private static final SupportAction ANN = new SupportAction("ann", "customer asked");
@@ -122,6 +123,42 @@ class SupportActionStoreTest extends StoreTest {
     assertThat(messages.page(id, null, -1, 10))
         .extracting(StoredMessage::status)
         .containsOnly(CANCELLED);
+  }
+
+  /**
+   * A recipient who responded got the invitation again: a response proves it arrived, so their
+   * invitation and reminders are not resent (to either of their invitations), but a thank-you is.
+   */
+  @Test
+  void resendLeavesOutTheInvitationsOfRecipientsWhoRespondedButNotTheirThankYous() {
+    UUID id = sendouts.create(emailSendout(3)).sendout().id();
+    sendouts.release(id);
+    var claimed = deliveries.claimForSend(id, 0, 0, 3);
+    deliveries.markAccepted(claimed.stream().map(OutgoingMessage::id).toList(), "sg-1");
+    deliveries.markUnconfirmed(claimed.stream().map(OutgoingMessage::id).toList(), "no receipt");
+    // user0 responded, and user1, invited under user0's address in capitals, is theirs too; seq 2
+    // stands for user0's thank-you, which failed.
+    db.update(MESSAGE)
+        .set(MESSAGE.RESPONDED_AT, OffsetDateTime.now())
+        .where(MESSAGE.ID.eq(claimed.get(0).id()))
+        .execute();
+    db.update(MESSAGE)
+        .set(MESSAGE.ADDRESS, "USER0@example.com")
+        .where(MESSAGE.ID.eq(claimed.get(1).id()))
+        .execute();
+    db.update(MESSAGE)
+        .set(MESSAGE.ADDRESS, "user0@example.com")
+        .set(MESSAGE.THANKS_MESSAGE_ID, claimed.get(0).id())
+        .where(MESSAGE.ID.eq(claimed.get(2).id()))
+        .execute();
+
+    assertThat(supportMessages.anyResendable(id)).isTrue();
+    assertThat(apply(id, "resend-1", SupportActionType.RESEND).resend())
+        .containsExactly(new SeqRange(2, 3));
+    assertThat(messages.page(id, null, -1, 10))
+        .extracting(StoredMessage::status)
+        .containsExactly(UNCONFIRMED, UNCONFIRMED, RELEASED);
+    assertThat(supportMessages.anyResendable(id)).as("only the responder's invitations").isFalse();
   }
 
   /**
