@@ -13,6 +13,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.Key;
@@ -252,9 +253,11 @@ public final class EmbeddedEngine implements AutoCloseable {
       receiptKeys = settings.sendGridBaseUrl() == null ? receiptKeyPair() : null;
       vonageKeys = settings.vonageBaseUrl() == null ? VonageKeys.generate() : null;
       unsubscribeSecret =
-          blankToNull(System.getenv("SENDOUT_UNSUBSCRIBE_SECRET")) == null
-              ? UnsubscribeConfiguration.randomSecret()
-              : null;
+          blankToNull(System.getenv("SENDOUT_UNSUBSCRIBE_SECRET")) != null
+              ? null
+              : stateDirectory != null
+                  ? keptUnsubscribeSecret(stateDirectory)
+                  : UnsubscribeConfiguration.randomSecret();
       apiPort = settings.apiPort() == 0 ? FreePorts.next() : settings.apiPort();
       startWorker(settings.workerArguments().toArray(String[]::new));
       List<String> apiArgs = new ArrayList<>();
@@ -501,6 +504,21 @@ public final class EmbeddedEngine implements AutoCloseable {
    * a state directory. A postmaster that an earlier, killed run left on that directory is stopped
    * first, since it holds the directory's lock file.
    */
+  /**
+   * The secret that signs unsubscribe links, made once per state directory and kept in it (readable
+   * by its owner alone): a link in an email sent before a restart must still work after it, as the
+   * sendouts in flight resume. One made per start broke every link sent before.
+   */
+  static String keptUnsubscribeSecret(Path stateDirectory) throws IOException {
+    Path file = stateDirectory.resolve("unsubscribe-secret");
+    if (!Files.exists(file)) {
+      Path made = Files.createTempFile(stateDirectory, "unsubscribe-secret", ".new"); // 0600
+      Files.writeString(made, UnsubscribeConfiguration.randomSecret());
+      Files.move(made, file, StandardCopyOption.ATOMIC_MOVE);
+    }
+    return Files.readString(file).strip();
+  }
+
   private String startPostgres(Path stateDirectory) throws IOException {
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder().setPort(FreePorts.next()).setRegisterShutdownHook(false);
