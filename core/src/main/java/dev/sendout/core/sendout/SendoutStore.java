@@ -416,11 +416,15 @@ public class SendoutStore {
         .execute();
   }
 
-  /** Records that every message of the sendout is settled; a cancelled sendout stays CANCELLED. */
+  /**
+   * Records that every message of the sendout is settled; a cancelled sendout stays CANCELLED. A
+   * pause ends with it: nothing is left to hold, and a resend's new run starts unpaused.
+   */
   @Transactional
   public void markCompleted(UUID id) {
     db.update(SENDOUT)
         .set(SENDOUT.COMPLETED_AT, DSL.coalesce(SENDOUT.COMPLETED_AT, now()))
+        .setNull(SENDOUT.PAUSED_AT)
         .where(SENDOUT.ID.eq(id))
         .execute();
     db.update(SENDOUT)

@@ -252,6 +252,24 @@ class SupportActionStoreTest extends StoreTest {
         .containsExactly(SupportActionType.PAUSE, SupportActionType.RESUME);
   }
 
+  /**
+   * A sendout paused while its last calls were in flight, or whose survey closed while paused,
+   * completed and showed "paused" for good, a pause no resume could lift; a resend's new run, not
+   * paused, would have found its calls held by it.
+   */
+  @Test
+  void aPausedSendoutThatCompletesIsNoLongerPaused() {
+    UUID id = sendouts.create(emailSendout(1)).sendout().id();
+    apply(id, "pause-1", SupportActionType.PAUSE);
+
+    sendouts.markCompleted(id);
+
+    assertThat(sendouts.isPaused(id)).isFalse();
+    assertThat(db.select(SENDOUT.PAUSED_AT).from(SENDOUT).where(SENDOUT.ID.eq(id)).fetchSingle())
+        .extracting(r -> r.value1())
+        .isNull();
+  }
+
   @Test
   void rangesNeverSpanMoreThanOneBatchOfSequenceNumbers() {
     assertThat(SeqRanges.grouped(List.of(0, 9, 10, 19, 20, 45), 10))
