@@ -233,9 +233,10 @@ public class DeliveryStore {
 
   /**
    * Cancels the reminders among these messages whose recipient responded after their wave was made
-   * (a wave waiting for its recipients' window, or held by a pause), and so a resent one too: a
-   * wave leaves out whoever had responded when it was made, and this checks again right before the
-   * provider call, as the suppression gate does.
+   * (a wave waiting for its recipients' window, or held by a pause), through this invitation or
+   * another to the same address, and so a resent one too: a wave leaves out whoever had responded
+   * when it was made, and this checks again right before the provider call, as the suppression gate
+   * does. An invitation goes whatever the survey platform reported: a response moves no delivery.
    */
   private void cancelAnsweredReminders(Condition batch, OffsetDateTime now) {
     transitions.moveTo(

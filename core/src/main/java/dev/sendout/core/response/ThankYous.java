@@ -29,7 +29,7 @@ public class ThankYous {
   /**
    * The thank-yous for the given invitations, numbered from {@code {1}} in sequence order: not for
    * a reminder or a thank-you, nor for an invitation that failed hard or was suppressed, nor twice
-   * (an address names several invitations of a person who responded to one already).
+   * to one recipient (an address: invited twice, they may respond through each invitation).
    */
   private static final String INSERT =
       """
@@ -41,7 +41,9 @@ public class ThankYous {
        where m.sendout_id = {0} and m.id in (select unnest({3}))
          and m.reminds_message_id is null and m.thanks_message_id is null
          and m.status not in ('FAILED', 'BOUNCED', 'DROPPED', 'SUPPRESSED')
-         and not exists (select 1 from message t where t.thanks_message_id = m.id)
+         and not exists (select 1 from message t
+                          where t.sendout_id = m.sendout_id and lower(t.address) = lower(m.address)
+                            and t.thanks_message_id is not null)
       """;
 
   private final DSLContext db;

@@ -101,6 +101,28 @@ class ThankYousTest extends StoreTest {
     assertThat(thankYous(id)).containsExactly("2 for 0 QUEUED");
   }
 
+  /** A recipient invited twice who responded through each invitation was thanked twice. */
+  @Test
+  void aRecipientInvitedTwiceIsThankedOnceThoughTheyRespondThroughEachInvitation() {
+    UUID id = sendout(3, new ThankYou("Thanks", "Thank you", null));
+    db.query(
+            "update message set address = 'USER0@example.com' where sendout_id = {0} and seq = 2",
+            id)
+        .execute();
+    List<UUID> invitations =
+        db.resultQuery("select id from message where sendout_id = {0} order by seq", id)
+            .fetch(0, UUID.class);
+
+    thankYous.record(id, List.of(new ReportedResponse(0, invitations.get(0), null, null, AT)));
+    var second =
+        thankYous.record(id, List.of(new ReportedResponse(0, invitations.get(2), null, null, AT)));
+
+    assertThat(second)
+        .extracting(RecordedResponse::outcome)
+        .containsExactly(RecordedResponse.Outcome.RECORDED);
+    assertThat(thankYous(id)).containsExactly("3 for 0 QUEUED");
+  }
+
   @Test
   void noThankYouWithoutOneDeclaredNorAfterTheClose() {
     UUID plain = sendout(2, null);
