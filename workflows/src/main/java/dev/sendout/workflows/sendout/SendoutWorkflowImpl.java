@@ -176,6 +176,15 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   static final String WAKE_STUCK_BATCHES_ON_RESEND = "wake-stuck-batches-on-resend";
 
+  /**
+   * From version 1 a sendout waiting for its send time shows what the watchdog finds meanwhile (an
+   * orphaned workflow, whose rows are gone): the findings were signalled, but the search attributes
+   * and details were written only by the send loop, so a sendout scheduled for next month showed
+   * {@code Stuck = false} in the Web UI until then. Asked only by a sendout that waits for its send
+   * time.
+   */
+  static final String FINDINGS_BEFORE_SEND_TIME = "findings-before-send-time";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -363,9 +372,27 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private void awaitSendTime() {
     Duration wait = Duration.between(now(), start.sendAt());
     setStatus(SendoutStatus.SCHEDULED);
-    if (!wait.isNegative() && !wait.isZero()) {
+    if (wait.isNegative() || wait.isZero()) {
+      return;
+    }
+    if (Workflow.getVersion(FINDINGS_BEFORE_SEND_TIME, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
       // A sendout cancelled before its send time need not wait for it.
       Workflow.await(wait, () -> cancelling);
+      return;
+    }
+    // Woken by a cancel, and by the watchdog's findings and the support actions, which show at
+    // once.
+    int seen = changes;
+    while (!cancelling && !wait.isNegative() && !wait.isZero()) {
+      int before = seen;
+      TimedWait.await(wait, () -> cancelling || changes != before, () -> true);
+      if (changes != seen) {
+        seen = changes;
+        stuck.publish(false);
+        describeProgress();
+      }
+      wait = Duration.between(now(), start.sendAt());
     }
   }
 

@@ -194,6 +194,12 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-restarted-cancelled.json", SendoutWorkflowImpl.class);
   }
 
+  /** Recorded with the version {@code findings-before-send-time}. */
+  @Test
+  void findingsShownWhileWaitingForTheSendTimeReplayTheRecordedHistory() throws Exception {
+    replay("histories/sendout-workflow-findings-before-send-time.json", SendoutWorkflowImpl.class);
+  }
+
   /** Recorded with the version {@code scheduled-until-a-window-opens}. */
   @Test
   void sendoutScheduledUntilAWindowOpensReplaysTheRecordedHistory() throws Exception {

@@ -484,6 +484,36 @@ class HistoryRecorder {
   }
 
   /**
+   * Recorded with the version {@code findings-before-send-time}: a sendout due in a day is flagged
+   * by the watchdog, then the flag clears, while it waits for its send time; then it is sent.
+   */
+  @Test
+  void findingsShownWhileWaitingForTheSendTime(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 3);
+    StartSendout start =
+        sendout(
+            "replay-findings-before-send-time",
+            now(env).plus(Duration.ofDays(1)),
+            3,
+            email(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofMinutes(1));
+    workflow.watchdogFindings(
+        new WatchdogFindings(
+            List.of(
+                new WatchdogFindings.Finding(
+                    StuckReason.ORPHAN_WORKFLOW, now(env), 0, "the sendout's row is gone"))));
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.progress().stuckReason()).isEqualTo(StuckReason.ORPHAN_WORKFLOW);
+    workflow.watchdogFindings(new WatchdogFindings(List.of()));
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    write(client, start, "sendout-workflow-findings-before-send-time");
+  }
+
+  /**
    * Recorded with the version {@code scheduled-until-a-window-opens}: an SMS sendout due at 23:00
    * in New York for recipients all there, released with every window closed, SCHEDULED until 09:00.
    */

@@ -518,6 +518,41 @@ class SendoutWorkflowTest {
         .containsExactly(SupportActionType.CANCEL);
   }
 
+  /**
+   * Found on the real server: the watchdog's findings about a sendout waiting for its send time (an
+   * orphan, its rows gone) were signalled, but the Web UI showed it not stuck until the send time,
+   * up to a year away. It shows them at once now, and clears them as they clear.
+   */
+  @Test
+  void aSendoutWaitingForItsSendTimeShowsTheWatchdogsFindingsAtOnce(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 20);
+    StartSendout start = tenPerBatch(env, 20, Duration.ofDays(30));
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(attributes(workflow).get(STUCK)).isFalse();
+
+    Instant since = Instant.ofEpochMilli(env.currentTimeMillis());
+    workflow.watchdogFindings(
+        new WatchdogFindings(
+            List.of(
+                new WatchdogFindings.Finding(StuckReason.ORPHAN_WORKFLOW, since, 0, "row gone"))));
+    env.sleep(Duration.ofSeconds(1));
+
+    assertThat(attributes(workflow).get(STUCK)).isTrue();
+    assertThat(attributes(workflow).get(STUCK_REASON)).isEqualTo("ORPHAN_WORKFLOW");
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SCHEDULED);
+    assertThat(details(client, start)).contains("ORPHAN_WORKFLOW");
+
+    workflow.watchdogFindings(new WatchdogFindings(List.of()));
+    env.sleep(Duration.ofSeconds(1));
+    assertThat(attributes(workflow).get(STUCK)).isFalse();
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SCHEDULED);
+    workflow.cancel(new SupportAction("ann", null));
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    assertThat(delivery.batches).isEmpty();
+  }
+
   @Test
   void anActionWhoseDataTheStoreRefusesIsRefusedChangesNothingAndACancelStillEndsTheSendout(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
