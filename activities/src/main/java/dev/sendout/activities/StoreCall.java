@@ -3,27 +3,48 @@ package dev.sendout.activities;
 import dev.sendout.core.store.StoreErrors;
 import dev.sendout.workflows.StoreCalls;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.failure.TemporalFailure;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Runs a store activity's work and classifies what fails: data the database refuses becomes a
- * non-retryable {@link StoreCalls#DATA_REFUSED} failure, since every retry would be refused the
- * same way and the workflow would wait on it forever; anything else (a lost connection, a deadlock)
- * is thrown as it is, for the activity's retry policy to retry.
+ * Runs a store activity's work and classifies what fails: data the database refuses, or a row the
+ * work needs that is gone (a sendout whose rows someone deleted), becomes a non-retryable {@link
+ * StoreCalls#DATA_REFUSED} failure, since every retry would fail the same way and the workflow
+ * would wait on it forever; any other database error (a lost connection, a lock timeout, a
+ * deadlock) is retried by the activity's retry policy, as a failure that says only what the
+ * database said. Its whole cause chain, stack traces and statement, was larger than the server
+ * keeps of an activity's last failure: the Web UI's Pending Activities showed "Failure exceeds size
+ * limit." instead of, say, the lock timeout that held the release. The whole error is logged.
  */
 public final class StoreCall {
+
+  private static final Logger log = LoggerFactory.getLogger(StoreCall.class);
 
   private StoreCall() {}
 
   public static <T> T classified(Supplier<T> work) {
     try {
       return work.get();
+    } catch (TemporalFailure e) {
+      throw e; // the activity's own refusal, already what the workflow reads
     } catch (RuntimeException e) {
       if (StoreErrors.isDataError(e)) {
-        throw ApplicationFailure.newNonRetryableFailureWithCause(
-            StoreErrors.reason(e), StoreCalls.DATA_REFUSED, e);
+        throw ApplicationFailure.newNonRetryableFailure(
+            StoreErrors.reason(e), StoreCalls.DATA_REFUSED);
       }
-      throw e;
+      if (StoreErrors.isMissingRow(e)) {
+        throw ApplicationFailure.newNonRetryableFailure(
+            "A row it needs is gone from the store (deleted under the running workflow?): "
+                + StoreErrors.reason(e),
+            StoreCalls.DATA_REFUSED);
+      }
+      if (StoreErrors.sqlState(e) == null) {
+        throw e; // not the database's: a bug of ours keeps its stack trace for the log
+      }
+      log.warn("Store call failed; the activity retries it", e);
+      throw ApplicationFailure.newFailure(StoreErrors.reason(e), e.getClass().getName());
     }
   }
 

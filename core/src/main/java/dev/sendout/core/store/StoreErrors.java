@@ -1,6 +1,7 @@
 package dev.sendout.core.store;
 
 import java.sql.SQLException;
+import org.jooq.exception.NoDataFoundException;
 
 /**
  * Tells a store error that retrying cannot fix from one that a retry may: a value the database
@@ -31,8 +32,22 @@ public final class StoreErrors {
   }
 
   /**
-   * What the database said of the refused data, on one line, for people: the SQL error's first line
-   * without its severity, such as {@code invalid byte sequence for encoding "UTF8": 0x00}.
+   * True when a row the work needs is not there ({@code fetchSingle} found none): a sendout whose
+   * rows were deleted under its running workflow. No retry brings it back.
+   */
+  public static boolean isMissingRow(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof NoDataFoundException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * What the database said, on one line, for people: the SQL error's first line without its
+   * severity, such as {@code SQLState 22021: invalid byte sequence for encoding "UTF8": 0x00}; for
+   * an error without one, its own first line.
    */
   public static String reason(Throwable error) {
     for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
@@ -41,6 +56,6 @@ public final class StoreErrors {
         return "SQLState " + sql.getSQLState() + ": " + line.replaceFirst("^ERROR:\\s*", "");
       }
     }
-    return String.valueOf(error);
+    return String.valueOf(error).lines().findFirst().orElse("");
   }
 }

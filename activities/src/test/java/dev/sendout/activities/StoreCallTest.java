@@ -1,0 +1,84 @@
+package dev.sendout.activities;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.sendout.workflows.StoreCalls;
+import io.temporal.failure.ApplicationFailure;
+import java.sql.SQLException;
+import org.jooq.exception.NoDataFoundException;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.dao.PessimisticLockingFailureException;
+
+class StoreCallTest {
+
+  private static ApplicationFailure failureOf(RuntimeException thrown) {
+    Throwable failure =
+        org.assertj.core.api.Assertions.catchThrowable(
+            () ->
+                StoreCall.classified(
+                    () -> {
+                      throw thrown;
+                    }));
+    assertThat(failure).isInstanceOf(ApplicationFailure.class);
+    return (ApplicationFailure) failure;
+  }
+
+  /**
+   * A release held by a lock timeout showed "Failure exceeds size limit." in the Web UI: the whole
+   * cause chain, with its stack traces, was more than the server keeps. It says what the database
+   * said now, and is retried.
+   */
+  @Test
+  void aDatabaseErrorIsRetriedAsAFailureThatSaysOnlyWhatTheDatabaseSaid() {
+    ApplicationFailure failure =
+        failureOf(
+            new PessimisticLockingFailureException(
+                "jOOQ; SQL [update message set status = ? where ...]; ERROR: ...",
+                new SQLException(
+                    "ERROR: canceling statement due to lock timeout\n  Where: ...", "55P03")));
+
+    assertThat(failure.isNonRetryable()).isFalse();
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo("SQLState 55P03: canceling statement due to lock timeout");
+    assertThat(failure.getCause()).isNull();
+  }
+
+  @Test
+  void refusedDataAndAMissingRowFailForGood() {
+    ApplicationFailure refused =
+        failureOf(
+            new DataIntegrityViolationException(
+                "jOOQ", new SQLException("ERROR: value too long", "22001")));
+    ApplicationFailure gone = failureOf(new NoDataFoundException("Cursor returned no rows"));
+
+    assertThat(refused.isNonRetryable()).isTrue();
+    assertThat(refused.getType()).isEqualTo(StoreCalls.DATA_REFUSED);
+    assertThat(refused.getOriginalMessage()).isEqualTo("SQLState 22001: value too long");
+    assertThat(gone.isNonRetryable()).isTrue();
+    assertThat(gone.getType()).isEqualTo(StoreCalls.DATA_REFUSED);
+    assertThat(gone.getOriginalMessage()).contains("Cursor returned no rows");
+  }
+
+  @Test
+  void theActivitysOwnFailuresAndOurBugsPassAsTheyAre() {
+    ApplicationFailure own = ApplicationFailure.newNonRetryableFailure("paused", "SendoutPaused");
+    IllegalStateException bug = new IllegalStateException("a bug");
+
+    assertThatThrownBy(
+            () ->
+                StoreCall.classified(
+                    () -> {
+                      throw own;
+                    }))
+        .isSameAs(own);
+    assertThatThrownBy(
+            () ->
+                StoreCall.classified(
+                    () -> {
+                      throw bug;
+                    }))
+        .isSameAs(bug);
+  }
+}
