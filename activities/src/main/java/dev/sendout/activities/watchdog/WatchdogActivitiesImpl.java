@@ -10,8 +10,8 @@ import dev.sendout.workflows.sendout.WatchdogFindings;
 import dev.sendout.workflows.watchdog.ReconcileReport;
 import dev.sendout.workflows.watchdog.WatchdogActivities;
 import io.temporal.activity.Activity;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -33,6 +33,14 @@ import org.springframework.stereotype.Component;
 public class WatchdogActivitiesImpl implements WatchdogActivities {
 
   private static final Logger log = LoggerFactory.getLogger(WatchdogActivitiesImpl.class);
+
+  /**
+   * How long after a sendout's workflow was told of its open findings a pass tells it again, though
+   * nothing changed: a signal lost after the pass committed (a Temporal blip, a worker that died
+   * mid-pass, a reset that dropped it) is sent again within this, so the Web UI never keeps a stale
+   * flag for good. Findings that change are told at the next pass.
+   */
+  static final Duration RETELL_AFTER = Duration.ofHours(1);
 
   /** Findings a workflow shows in its flag; a restart is over once the workflow runs again. */
   private static final Set<StuckReason> FLAGGED_ON_WORKFLOW =
@@ -100,11 +108,12 @@ public class WatchdogActivitiesImpl implements WatchdogActivities {
           f.detail(),
           f.since());
     }
-    Set<UUID> toTell = new HashSet<>(recorded.changed());
+    Set<UUID> toTell = findings.toTell(RETELL_AFTER);
     restarted.forEach(f -> toTell.add(f.sendoutId()));
     for (UUID sendoutId : toTell) {
       alive();
       workflows.tell(sendoutId, findingsOf(sendoutId, current));
+      findings.told(sendoutId);
     }
     return new ReconcileReport(
         notReleased.size(),

@@ -26,6 +26,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import org.jooq.Condition;
@@ -72,12 +73,8 @@ public class FindingStore {
 
   record Key(UUID sendoutId, StuckReason reason) {}
 
-  /**
-   * What recording a pass's findings changed.
-   *
-   * @param changed sendouts whose set of open reasons changed
-   */
-  public record Recorded(List<Finding> opened, int cleared, Set<UUID> changed) {}
+  /** What recording a pass's findings changed: how many opened, and how many cleared. */
+  public record Recorded(List<Finding> opened, int cleared) {}
 
   /**
    * Sendouts with messages still QUEUED past their release deadline: their send time, or when they
@@ -284,12 +281,10 @@ public class FindingStore {
         .forUpdate()
         .forEach(r -> open.put(new Key(r.getSendoutId(), r.getReason()), r));
     List<Finding> opened = new ArrayList<>();
-    Set<UUID> changed = new HashSet<>();
     for (Finding f : current) {
       FindingRecord existing = open.remove(f.key());
       if (existing == null) {
         opened.add(f);
-        changed.add(f.sendoutId());
         db.insertInto(FINDING)
             .set(FINDING.SENDOUT_ID, f.sendoutId())
             .set(FINDING.TENANT_ID, f.tenantId())
@@ -302,6 +297,10 @@ public class FindingStore {
             .set(FINDING.LAST_SEEN_AT, now)
             .execute();
       } else {
+        if (existing.getMessageCount() != f.messages()
+            || !Objects.equals(existing.getDetail(), f.detail())) {
+          existing.setToldAt(null); // news for the workflow's details
+        }
         existing.setLastSeenAt(now);
         existing.setMessageCount(f.messages());
         existing.setDetail(f.detail());
@@ -309,11 +308,33 @@ public class FindingStore {
       }
     }
     for (FindingRecord gone : open.values()) {
-      changed.add(gone.getSendoutId());
       gone.setClearedAt(now);
+      gone.setToldAt(null);
       gone.update();
     }
-    return new Recorded(opened, open.size(), changed);
+    return new Recorded(opened, open.size());
+  }
+
+  /**
+   * The sendouts whose workflows have news to be told of (a finding new, changed or cleared since
+   * they were last told), or an open finding last told longer than {@code retell} ago.
+   */
+  public Set<UUID> toTell(Duration retell) {
+    return new HashSet<>(
+        db.selectDistinct(FINDING.SENDOUT_ID)
+            .from(FINDING)
+            .where(FINDING.TOLD_AT.isNull())
+            .or(FINDING.CLEARED_AT.isNull().and(FINDING.TOLD_AT.lt(now().minus(retell))))
+            .fetch(FINDING.SENDOUT_ID));
+  }
+
+  /** The sendout's workflow was told of every finding it has (or has no workflow to tell). */
+  public void told(UUID sendoutId) {
+    db.update(FINDING)
+        .set(FINDING.TOLD_AT, now())
+        .where(FINDING.SENDOUT_ID.eq(sendoutId))
+        .and(FINDING.TOLD_AT.isNull().or(FINDING.CLEARED_AT.isNull()))
+        .execute();
   }
 
   private OffsetDateTime now() {
