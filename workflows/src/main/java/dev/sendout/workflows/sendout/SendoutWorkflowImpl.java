@@ -185,6 +185,14 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   static final String FINDINGS_BEFORE_SEND_TIME = "findings-before-send-time";
 
+  /**
+   * From version 1 messages added to a SENT sendout (recipients, or a reminder wave) that all wait
+   * for their delivery window make it SENDING, in the store too, as the README says of messages
+   * waiting for their window: it showed SENT with messages QUEUED until tomorrow, and a pause was
+   * refused ("Nothing is left to send"). Asked only then.
+   */
+  static final String WAITING_FOR_A_WINDOW_IS_SENDING = "waiting-for-a-window-is-sending";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -576,7 +584,15 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       // The release answers what it released, added or waiting before; the rest keeps waiting.
       Released released = release.inWindows(now());
       windowOpensAt = released.nextWindowOpening();
-      if (plan.planReleased(released.released()) && sentOrScheduledUntilAWindowOpens()) {
+      if (plan.planReleased(released.released())) {
+        if (sentOrScheduledUntilAWindowOpens()) {
+          setStatus(SendoutStatus.SENDING);
+        }
+      } else if (windowOpensAt != null
+          && status == SendoutStatus.SENT
+          && Workflow.getVersion(WAITING_FOR_A_WINDOW_IS_SENDING, Workflow.DEFAULT_VERSION, 1)
+              == 1) {
+        shortStore.markSending(new MarkSending(start.sendoutId()));
         setStatus(SendoutStatus.SENDING);
       }
       return;

@@ -194,6 +194,14 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-restarted-cancelled.json", SendoutWorkflowImpl.class);
   }
 
+  /** Recorded with the version {@code waiting-for-a-window-is-sending}. */
+  @Test
+  void recipientAddedToASentSendoutWaitingForItsWindowReplaysTheRecordedHistory() throws Exception {
+    replay(
+        "histories/sendout-workflow-waiting-for-a-window-is-sending.json",
+        SendoutWorkflowImpl.class);
+  }
+
   /** Recorded with the version {@code findings-before-send-time}. */
   @Test
   void findingsShownWhileWaitingForTheSendTimeReplayTheRecordedHistory() throws Exception {

@@ -27,9 +27,13 @@ final class FakeWindows {
   /** When each message was released, by sequence number; absent while it waits. */
   final Map<Integer, Instant> released = new ConcurrentHashMap<>();
 
+  /** How many of the messages the sendout has so far; the others are added later. */
+  volatile int stored;
+
   FakeWindows(List<ZoneId> zones, LongSupplier clock) {
     this.zones = List.copyOf(zones);
     this.clock = clock;
+    this.stored = zones.size();
   }
 
   /**
@@ -43,7 +47,7 @@ final class FakeWindows {
     }
     List<SeqRange> ranges = new ArrayList<>();
     Instant next = null;
-    for (int seq = 0; seq < zones.size(); seq++) {
+    for (int seq = 0; seq < stored; seq++) {
       if (released.containsKey(seq)) {
         continue;
       }
@@ -63,6 +67,6 @@ final class FakeWindows {
         next = next == null || opens.isBefore(next) ? opens : next;
       }
     }
-    return new Released(zones.size(), SeqRange.merged(ranges), next, false);
+    return new Released(stored, SeqRange.merged(ranges), next, false);
   }
 }

@@ -484,6 +484,46 @@ class HistoryRecorder {
   }
 
   /**
+   * Recorded with the version {@code waiting-for-a-window-is-sending}: an SMS sendout sent at 10:00
+   * in New York, SENT awaiting a receipt, takes a recipient in Tokyo (midnight there), is SENDING
+   * until 09:00 Tokyo time, then sends it and completes.
+   */
+  @Test
+  void recipientAddedToASentSendoutWaitsForItsWindowSending(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 2);
+    FakeWindows windows = new FakeWindows(List.of(NEW_YORK, TOKYO), env::currentTimeMillis);
+    windows.stored = 1;
+    store.inWindows = windows::release;
+    delivery.silent.add(0);
+    Instant tenAm =
+        now(env)
+            .atZone(NEW_YORK)
+            .toLocalDate()
+            .plusDays(1)
+            .atTime(10, 0)
+            .atZone(NEW_YORK)
+            .toInstant();
+    SendoutSettings sms =
+        new SendoutSettings(100, 2, DELIVERY_QUEUE, 2000, SMS_RECEIPT_TIMEOUT, 1, RELEASE_GRACE);
+    StartSendout start =
+        new StartSendout(
+            "replay-waiting-for-a-window-is-sending", "t1", Channel.SMS, 1, tenAm, sms, null, true);
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.between(now(env), tenAm).plusMinutes(2));
+    windows.stored = 2;
+    workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(1, 2)), false));
+    env.sleep(Duration.ofSeconds(5));
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENDING);
+    delivery.deliver(0);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    write(client, start, "sendout-workflow-waiting-for-a-window-is-sending");
+  }
+
+  /**
    * Recorded with the version {@code findings-before-send-time}: a sendout due in a day is flagged
    * by the watchdog, then the flag clears, while it waits for its send time; then it is sent.
    */

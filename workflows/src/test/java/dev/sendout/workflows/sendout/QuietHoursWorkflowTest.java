@@ -148,6 +148,44 @@ class QuietHoursWorkflowTest {
         .containsExactlyInAnyOrder(0, 1, 2, 3);
   }
 
+  /**
+   * Found by a survey-features drill: a recipient added to a SENT sendout whose window was closed
+   * (midnight in Tokyo) left it SENT with a message QUEUED until morning, and a pause was refused
+   * as "Nothing is left to send". It is SENDING until that message is sent, and can be paused.
+   */
+  @Test
+  void aRecipientAddedToASentSendoutWhoseWindowIsClosedMakesItSending(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    List<ZoneId> zones = List.of(NEW_YORK, ZoneId.of("Asia/Tokyo"));
+    startWorkers(env, worker, zones);
+    windows.stored = 1;
+    delivery.silent.add(0);
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    Instant tenAm = nineAmAfter(elevenPmTomorrow(now)).plus(Duration.ofHours(1));
+    StartSendout start = sms(tenAm, 1);
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.between(now, tenAm).plusMinutes(2));
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENT);
+
+    windows.stored = 2;
+    workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(1, 2)), false));
+    env.sleep(Duration.ofSeconds(5));
+
+    assertThat(released).doesNotContainKey(1);
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENDING);
+    assertThat(store.markSendings.get()).as("the store shows it SENDING too").isOne();
+    assertThat(details(client, start)).contains("Messages wait for their delivery window");
+    workflow.pause(new SupportAction("ann", "until the customer confirms"));
+    workflow.resume(new SupportAction("ann", null));
+
+    delivery.deliver(0);
+    workflow.receiptsArrived();
+    assertThat(WorkflowStub.fromTyped(workflow).getResult(SendTally.class))
+        .isEqualTo(new SendTally(2, 0, 0));
+    assertThat(minute(released.get(1), ZoneId.of("Asia/Tokyo"))).isEqualTo(OPENS);
+  }
+
   /** 23:00 in New York on the day after {@code now}'s there. */
   private static ZonedDateTime elevenPmTomorrow(Instant now) {
     return now.atZone(NEW_YORK).toLocalDate().plusDays(1).atTime(23, 0).atZone(NEW_YORK);
