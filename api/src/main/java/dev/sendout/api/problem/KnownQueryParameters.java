@@ -3,15 +3,18 @@ package dev.sendout.api.problem;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.lang.reflect.Method;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
 import org.springframework.web.servlet.HandlerInterceptor;
@@ -21,14 +24,22 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 /**
  * A query parameter the operation does not take is a 400 naming it, as an unknown field of a body
  * is: {@code ?stauts=SENT} would otherwise list every sendout, and the caller would take the answer
- * for the filtered one.
+ * for the filtered one. So is a parameter or a header of one value given several times: Spring
+ * joins them with commas, so that two {@code Idempotency-Key} headers (a proxy that appends one)
+ * made a key of their own, and the same request with them in the other order a second sendout.
  */
 @Configuration(proxyBeanMethods = false)
 public class KnownQueryParameters implements WebMvcConfigurer, HandlerInterceptor {
 
   private static final ParameterNameDiscoverer NAMES = new DefaultParameterNameDiscoverer();
 
-  private final Map<Method, Set<String>> known = new ConcurrentHashMap<>();
+  /**
+   * What an operation takes: its query parameters, whether each takes several values, and the
+   * headers it reads as one value.
+   */
+  private record Taken(Map<String, Boolean> parameters, Set<String> singleHeaders) {}
+
+  private final Map<Method, Taken> known = new ConcurrentHashMap<>();
 
   @Override
   public void addInterceptors(InterceptorRegistry registry) {
@@ -38,32 +49,58 @@ public class KnownQueryParameters implements WebMvcConfigurer, HandlerIntercepto
   @Override
   public boolean preHandle(
       HttpServletRequest request, HttpServletResponse response, Object handler) {
-    if (!(handler instanceof HandlerMethod method) || request.getQueryString() == null) {
+    if (!(handler instanceof HandlerMethod method)) {
       return true;
     }
-    Set<String> taken = known.computeIfAbsent(method.getMethod(), m -> taken(method));
+    Taken taken = known.computeIfAbsent(method.getMethod(), m -> taken(method));
+    for (String header : taken.singleHeaders()) {
+      if (Collections.list(request.getHeaders(header)).size() > 1) {
+        throw ApiProblem.invalid(header, "send one " + header + " header, not several");
+      }
+    }
+    if (request.getQueryString() == null) {
+      return true;
+    }
     for (String name : Collections.list(request.getParameterNames())) {
-      if (!taken.contains(name)) {
+      Boolean several = taken.parameters().get(name);
+      if (several == null) {
         throw ApiProblem.invalid(
             name,
-            taken.isEmpty()
+            taken.parameters().isEmpty()
                 ? "is not a parameter of this operation, which takes none"
-                : "is not a parameter of this operation, which takes " + taken);
+                : "is not a parameter of this operation, which takes "
+                    + new TreeSet<>(taken.parameters().keySet()));
+      }
+      if (!several && request.getParameterValues(name).length > 1) {
+        throw ApiProblem.invalid(name, "give it once, not several times");
       }
     }
     return true;
   }
 
-  /** The names of the handler's {@code @RequestParam}s. */
-  private static Set<String> taken(HandlerMethod method) {
-    Set<String> names = new TreeSet<>();
+  /** The handler's {@code @RequestParam}s and single-valued {@code @RequestHeader}s. */
+  private static Taken taken(HandlerMethod method) {
+    Map<String, Boolean> parameters = new TreeMap<>();
+    Set<String> headers = new TreeSet<>();
     for (MethodParameter parameter : method.getMethodParameters()) {
+      parameter.initParameterNameDiscovery(NAMES);
+      boolean several =
+          parameter.getParameterType().isArray()
+              || Collection.class.isAssignableFrom(parameter.getParameterType());
       RequestParam param = parameter.getParameterAnnotation(RequestParam.class);
       if (param != null) {
-        parameter.initParameterNameDiscovery(NAMES);
-        names.add(param.name().isEmpty() ? parameter.getParameterName() : param.name());
+        parameters.put(nameOf(param.name(), param.value(), parameter), several);
+      }
+      RequestHeader header = parameter.getParameterAnnotation(RequestHeader.class);
+      if (header != null && !several) {
+        headers.add(nameOf(header.name(), header.value(), parameter));
       }
     }
-    return names;
+    return new Taken(parameters, headers);
+  }
+
+  /** The annotation's name, or its value (an alias of it), or else the parameter's own name. */
+  private static String nameOf(String name, String value, MethodParameter parameter) {
+    return !name.isEmpty() ? name : !value.isEmpty() ? value : parameter.getParameterName();
   }
 }

@@ -233,6 +233,32 @@ class MalformedRequestsTest {
         .isEqualTo(200);
   }
 
+  /**
+   * Spring joined repeated values with commas: two Idempotency-Key headers made a key of their own
+   * (the same two in the other order created a second sendout), and ?limit=1&limit=2 was taken.
+   */
+  @Test
+  void aHeaderOrAQueryParameterOfOneValueGivenSeveralTimesIsA400NamingIt() {
+    Reply twoKeys =
+        send(
+            request("/v1/sendouts")
+                .header("Content-Type", "application/json")
+                .header("Idempotency-Key", "dup1")
+                .header("Idempotency-Key", "dup2")
+                .POST(HttpRequest.BodyPublishers.ofString(CREATE)));
+    assertProblem(twoKeys, 400);
+    assertThat(twoKeys.json().path("errors").get(0).path("pointer").asString())
+        .isEqualTo("Idempotency-Key");
+
+    Reply twoLimits = send(request("/v1/sendouts?limit=1&limit=2").GET());
+    assertProblem(twoLimits, 400);
+    assertThat(twoLimits.json().path("errors").get(0).path("pointer").asString())
+        .isEqualTo("limit");
+    assertThat(send(request("/v1/sendouts?status=SENT&status=COMPLETED").GET()).status())
+        .as("a filter of several values")
+        .isEqualTo(200);
+  }
+
   private HttpRequest.Builder withoutKey(String path) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
   }
