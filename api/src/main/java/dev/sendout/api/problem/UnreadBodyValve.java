@@ -84,6 +84,10 @@ final class UnreadBodyValve extends ValveBase {
       return true;
     } catch (IOException e) {
       return false; // the connection broke off
+    } catch (IllegalArgumentException e) {
+      // A request whose head Tomcat refused (a header too large) has no body it can read: Tomcat
+      // threw at the read, and logged each such request at ERROR, by anyone, without a key.
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return false;

@@ -356,6 +356,32 @@ class MalformedRequestsTest {
     }
   }
 
+  /**
+   * A header too large, its body sent a moment after the head: the refused request's body was
+   * drained as if it could be read, and Tomcat logged each one at ERROR with its stack trace, for
+   * anyone without a key to repeat.
+   */
+  @Test
+  void aHeaderTooLargeIsA400AndNoErrorOfOurs(CapturedOutput output) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Content-Length: 2\r\nX-Pad: "
+                  + "x".repeat(20_000)
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(50);
+      out.write("{}".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(reply(socket).status()).isEqualTo(400);
+    }
+    assertThat(output.getOut())
+        .doesNotContain("Error processing request")
+        .doesNotContain("UnreadBodyValve");
+  }
+
   /** Found by the third hostile sweep: a 5xx (501, typed internal) for the caller's request. */
   @Test
   void aTransferCodingTomcatDoesNotImplementIsA400AndNoErrorOfOurs(CapturedOutput output)
