@@ -1,6 +1,7 @@
 package dev.sendout.core.suppression;
 
 import dev.sendout.workflows.sendout.Channel;
+import java.text.Normalizer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -8,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
@@ -44,9 +46,28 @@ public class SmsReplies {
         Set.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT");
     private static final Set<String> STARTS = Set.of("START", "UNSTOP");
 
-    /** The keyword of a reply's text: trimmed, in any case, and alone. */
+    /** Punctuation and spaces around the word, as in "Stop." or "STOP!". */
+    private static final Pattern AROUND = Pattern.compile("(?U)^[\\p{P}\\s]+|[\\p{P}\\s]+$");
+
+    /** Invisible formatting characters, such as a zero-width space a phone's keyboard added. */
+    private static final Pattern INVISIBLE = Pattern.compile("\\p{Cf}");
+
+    /**
+     * The keyword of a reply's text: alone, in any case, without the punctuation, spaces and
+     * invisible characters around it, and in its compatible form (a full-width ＳＴＯＰ is STOP). An
+     * opt-out a person plainly meant is honoured: "Stop." went on being texted.
+     */
     public static Keyword of(String text) {
-      String word = text == null ? "" : text.strip().toUpperCase(Locale.ROOT);
+      String word =
+          text == null
+              ? ""
+              : AROUND
+                  .matcher(
+                      INVISIBLE
+                          .matcher(Normalizer.normalize(text, Normalizer.Form.NFKC))
+                          .replaceAll(""))
+                  .replaceAll("")
+                  .toUpperCase(Locale.ROOT);
       return STOPS.contains(word) ? STOP : STARTS.contains(word) ? START : OTHER;
     }
   }

@@ -69,12 +69,24 @@ class SmsRepliesTest extends StoreTest {
   @Test
   void keywordsAreTrimmedAnyCaseAndAlone() {
     for (String stop :
-        List.of("STOP", " stop\n", "StopAll", "unsubscribe", "CANCEL", "end", "Quit")) {
+        List.of(
+            "STOP",
+            " stop\n",
+            "StopAll",
+            "unsubscribe",
+            "CANCEL",
+            "end",
+            "Quit",
+            "Stop.",
+            "STOP!",
+            "\uFF33\uFF34\uFF2F\uFF30",
+            "stop\u200B",
+            "\u00A0\"Stop\"")) {
       assertThat(Keyword.of(stop)).as(stop).isEqualTo(Keyword.STOP);
     }
     assertThat(Keyword.of(" start ")).isEqualTo(Keyword.START);
     assertThat(Keyword.of("UNSTOP")).isEqualTo(Keyword.START);
-    for (String other : List.of("", "please stop", "STOP!", "stopp", "Thanks")) {
+    for (String other : List.of("", "please stop", "stopp", "Thanks", "st.op", "!")) {
       assertThat(Keyword.of(other)).as(other).isEqualTo(Keyword.OTHER);
     }
     assertThat(Keyword.of(null)).isEqualTo(Keyword.OTHER);
