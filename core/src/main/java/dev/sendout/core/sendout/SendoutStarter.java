@@ -8,6 +8,7 @@ import static dev.sendout.workflows.sendout.SendoutSearchAttributes.TENANT_ID;
 
 import dev.sendout.core.channel.Channels;
 import dev.sendout.workflows.sendout.AddedRanges;
+import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutCheckpoint;
 import dev.sendout.workflows.sendout.SendoutSettings;
 import dev.sendout.workflows.sendout.SendoutStatus;
@@ -23,7 +24,6 @@ import io.temporal.client.WorkflowStub;
 import io.temporal.common.SearchAttributes;
 import java.time.Clock;
 import java.util.List;
-import java.util.Locale;
 import java.util.UUID;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -205,7 +205,10 @@ public class SendoutStarter {
         .setStaticSummary(
             "%s sendout %s: %,d recipients, %s"
                 .formatted(
-                    capitalized(sendout.channel().name()), id, sendout.recipientCount(), what))
+                    sendout.channel() == Channel.SMS ? "SMS" : "Email",
+                    id,
+                    sendout.recipientCount(),
+                    what))
         .build();
   }
 
@@ -227,9 +230,5 @@ public class SendoutStarter {
 
   private SendoutSettings settings(StoredSendout sendout) {
     return channels.of(sendout.channel()).settings(properties, sendout.receiptTimeout());
-  }
-
-  private static String capitalized(String name) {
-    return name.charAt(0) + name.substring(1).toLowerCase(Locale.ROOT);
   }
 }
