@@ -31,7 +31,10 @@ import org.springframework.stereotype.Component;
  *   <li>{@code sendout.oldest.unreleased.age{channel}}: how long the oldest due message has been
  *       waiting for its release;
  *   <li>{@code sendout.oldest.unconfirmed.age{channel}}: how long the oldest message the provider
- *       accepted has waited for its confirmation.
+ *       accepted has waited for its confirmation;
+ *   <li>{@code sendout.oldest.paused.age{channel}}: how long the unfinished sendout paused longest
+ *       ago has been paused (a pause holds its messages and its stuck flags: one forgotten shows
+ *       only here).
  * </ul>
  *
  * <p>They are refreshed from Postgres on a schedule ({@code sendout.metrics.store-gauges.interval},
@@ -61,6 +64,11 @@ public class StoreGauges implements SmartLifecycle {
           "sendout.oldest.unconfirmed.age",
           "Time since the provider accepted the oldest message it has not confirmed");
 
+  private static final Meter OLDEST_PAUSED =
+      new Meter(
+          "sendout.oldest.paused.age",
+          "Time the unfinished sendout paused longest ago has been paused");
+
   private final StoreCensus census;
   private final Clock clock;
   private final Duration interval;
@@ -70,6 +78,7 @@ public class StoreGauges implements SmartLifecycle {
   private final Map<StuckReason, Level> stuck = new EnumMap<>(StuckReason.class);
   private final Map<Channel, Level> oldestUnreleased = new EnumMap<>(Channel.class);
   private final Map<Channel, Level> oldestUnconfirmed = new EnumMap<>(Channel.class);
+  private final Map<Channel, Level> oldestPaused = new EnumMap<>(Channel.class);
 
   private ScheduledExecutorService scheduler;
 
@@ -100,6 +109,7 @@ public class StoreGauges implements SmartLifecycle {
     now.stuck().forEach((reason, count) -> stuck.get(reason).set(count));
     now.oldestUnreleased().forEach((channel, age) -> oldestUnreleased.get(channel).set(age));
     now.oldestUnconfirmed().forEach((channel, age) -> oldestUnconfirmed.get(channel).set(age));
+    now.oldestPaused().forEach((channel, age) -> oldestPaused.get(channel).set(age));
   }
 
   private void register(MeterRegistry meters) {
@@ -112,6 +122,7 @@ public class StoreGauges implements SmartLifecycle {
       messages.put(channel, byStatus);
       oldestUnreleased.put(channel, age(meters, OLDEST_UNRELEASED, channel));
       oldestUnconfirmed.put(channel, age(meters, OLDEST_UNCONFIRMED, channel));
+      oldestPaused.put(channel, age(meters, OLDEST_PAUSED, channel));
     }
     for (StuckReason reason : StuckReason.values()) {
       stuck.put(reason, gauge(meters, STUCK, Tags.of("reason", reason.name())));

@@ -172,6 +172,23 @@ class StoreGaugesTest extends StoreTest {
         .isEqualTo(20 * 60);
   }
 
+  /** A pause clears a sendout's stuck flags on purpose: one nobody lifted showed nowhere. */
+  @Test
+  void oldestPausedAgeRunsFromThePauseOfUnfinishedSendouts() {
+    paused(sendout(SMS, NOW, false), NOW.minus(Duration.ofHours(5)));
+    paused(sendout(SMS, NOW, false), NOW.minus(Duration.ofHours(2)));
+    paused(sendout(EMAIL, NOW, true), NOW.minus(Duration.ofHours(9)));
+
+    gauges.refresh();
+
+    assertThat(age("sendout.oldest.paused.age", SMS)).isEqualTo(5 * 3600);
+    assertThat(age("sendout.oldest.paused.age", EMAIL)).as("the completed one").isZero();
+  }
+
+  private void paused(UUID sendoutId, Instant at) {
+    db.update(SENDOUT).set(SENDOUT.PAUSED_AT, at(at)).where(SENDOUT.ID.eq(sendoutId)).execute();
+  }
+
   @Test
   void gaugesReadNaNUntilTheFirstRefreshAndZeroOnAnEmptyStore() {
     assertThat(stuck(NOT_RELEASED)).isNaN();
