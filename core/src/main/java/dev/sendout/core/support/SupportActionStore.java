@@ -57,7 +57,11 @@ public class SupportActionStore {
         db.update(SENDOUT).set(SENDOUT.PAUSED_AT, now()).where(SENDOUT.ID.eq(id)).execute();
       }
       case RESUME -> {
-        db.update(SENDOUT).setNull(SENDOUT.PAUSED_AT).where(SENDOUT.ID.eq(id)).execute();
+        db.update(SENDOUT)
+            .setNull(SENDOUT.PAUSED_AT)
+            .set(SENDOUT.RESUMED_AT, now())
+            .where(SENDOUT.ID.eq(id))
+            .execute();
       }
       case CANCEL -> {
         affected = repeated ? 0 : supportMessages.cancelUnsent(id, "Cancelled by " + by.by());

@@ -105,12 +105,14 @@ public class FindingStore {
    * Sendouts whose released messages no provider has taken for the send grace: RELEASED since
    * before it, and no message of the sendout accepted or failed since. A sendout that is slowly
    * sending (SMS paced at the provider's rate) is making progress and is not flagged. A message
-   * held back for its delivery window ({@code window_opens_at}) is due from when it opens. Paused
-   * and cancelled sendouts are left out. The detail carries the provider's last error.
+   * held back for its delivery window ({@code window_opens_at}) is due from when it opens, and one
+   * of a sendout resumed since its release from the resume. Paused and cancelled sendouts are left
+   * out. The detail carries the provider's last error.
    */
   public List<Finding> notSent(Duration grace) {
     OffsetDateTime dueBefore = now().minus(grace);
-    Field<OffsetDateTime> due = DSL.greatest(MESSAGE.RELEASED_AT, MESSAGE.WINDOW_OPENS_AT);
+    Field<OffsetDateTime> due =
+        DSL.greatest(MESSAGE.RELEASED_AT, MESSAGE.WINDOW_OPENS_AT, SENDOUT.RESUMED_AT);
     var other = MESSAGE.as("p");
     var progress =
         db.selectOne()

@@ -188,6 +188,29 @@ class FindingStoreTest extends StoreTest {
     assertThat(of(findings.notSent(GRACE), withinGrace)).isEmpty();
   }
 
+  /**
+   * Paused through a provider outage, resumed once it was over: it was flagged NOT_SENT again at
+   * the next pass, since before the pause, while its first sends were still on their way.
+   */
+  @Test
+  void theSendGraceOfAResumedSendoutCountsFromTheResume() {
+    UUID resumed = releasedFrom(Duration.ofMinutes(30), 3, "503 from Vonage");
+    db.update(SENDOUT)
+        .set(SENDOUT.RESUMED_AT, OffsetDateTime.now().minusMinutes(1))
+        .where(SENDOUT.ID.eq(resumed))
+        .execute();
+
+    assertThat(of(findings.notSent(GRACE), resumed)).isEmpty();
+    db.update(SENDOUT)
+        .set(SENDOUT.RESUMED_AT, OffsetDateTime.now().minusMinutes(11))
+        .where(SENDOUT.ID.eq(resumed))
+        .execute();
+    assertThat(of(findings.notSent(GRACE), resumed))
+        .extracting(Finding::since)
+        .allSatisfy(
+            since -> assertThat(since).isAfter(java.time.Instant.now().minusSeconds(12 * 60)));
+  }
+
   @Test
   void aSendoutStillGoingOutAtTheProvidersPaceIsNotFlaggedNotSent() {
     UUID paced = releasedFrom(Duration.ofMinutes(30), 3, null);
