@@ -7,7 +7,6 @@ import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.SupportMessages;
 import dev.sendout.core.temporal.GrpcStatus;
-import dev.sendout.workflows.sendout.AddRecipients;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
@@ -89,19 +88,8 @@ public class SupportActions implements DisposableBean {
 
   /** Pause, resume, cancel, resend or acknowledge; returns how many messages it affected. */
   public int take(UUID sendoutId, SupportActionType action, SupportAction by) {
-    if (action == SupportActionType.ADD_RECIPIENTS) {
-      throw new IllegalArgumentException("Recipients are added with addRecipients");
-    }
     // A fresh id per call: repeating an action is a new request, which the workflow may refuse.
     return update(sendoutId, updateName(action), UUID.randomUUID().toString(), by);
-  }
-
-  /**
-   * Hands added messages to the workflow. The update id names the addition, so that a retried call
-   * is recognised by Temporal as the same Update.
-   */
-  public int addRecipients(UUID sendoutId, String updateId, AddRecipients added) {
-    return update(sendoutId, updateName(SupportActionType.ADD_RECIPIENTS), updateId, added);
   }
 
   /**
@@ -141,9 +129,8 @@ public class SupportActions implements DisposableBean {
       case ACKNOWLEDGE -> "acknowledge";
       case SKIP_REMINDER -> "skipNextReminder";
       case CANCEL_REMINDERS -> "cancelReminders";
-      case ADD_RECIPIENTS -> "addRecipients";
-      case RESTART, HAND_OVER ->
-          throw new IllegalArgumentException("Only the watchdog takes the " + action + " action");
+      case ADD_RECIPIENTS, RESTART, HAND_OVER ->
+          throw new IllegalArgumentException("No Update takes the " + action + " action");
       case SUPPRESSION_REMOVED ->
           throw new IllegalArgumentException(action + " concerns a tenant, not a sendout");
     };

@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
-import dev.sendout.workflows.sendout.AddRecipients;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
-import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
 import io.temporal.client.WorkflowClient;
@@ -129,20 +127,6 @@ class SupportActionsTest {
   }
 
   @Test
-  void anAdditionRepeatedWithItsUpdateIdIsTakenOnce() {
-    UUID id = running(QUEUE);
-    var added = new AddRecipients(new SeqRange(0, 3), BY);
-
-    assertThat(actions.addRecipients(id, "add-k1", added)).isEqualTo(3);
-    assertThat(actions.addRecipients(id, "add-k1", added))
-        .as("Temporal answers a known Update id with its first result")
-        .isEqualTo(3);
-    assertThat(actions.addRecipients(id, "add-k2", added))
-        .as("the fake's own check, for a new id")
-        .isZero();
-  }
-
-  @Test
   void aWorkflowWhoseWorkerDoesNotAnswerIsUnavailableWithinTheDeadline() {
     UUID id = running("a-queue-nobody-polls");
 
@@ -181,13 +165,15 @@ class SupportActionsTest {
   @Test
   void everyActionOfTheApiNamesAnUpdateOfTheSendoutWorkflow() {
     // The watchdog takes RESTART and HAND_OVER itself; SUPPRESSION_REMOVED concerns a tenant's
-    // suppression list, not a sendout.
+    // suppression list, not a sendout; recipients are added through the API's additions, handed
+    // over by signal.
     for (SupportActionType action :
         EnumSet.complementOf(
             EnumSet.of(
                 SupportActionType.RESTART,
                 SupportActionType.HAND_OVER,
-                SupportActionType.SUPPRESSION_REMOVED))) {
+                SupportActionType.SUPPRESSION_REMOVED,
+                SupportActionType.ADD_RECIPIENTS))) {
       String name = SupportActions.updateName(action);
       assertThat(
               Arrays.stream(SendoutWorkflow.class.getMethods())

@@ -844,9 +844,17 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
   }
 
+  /**
+   * Refused: the API stores added recipients and hands them over with {@link #recipientsAdded}.
+   * Sent by hand from the Web UI or the CLI, the Update planned any range it was given, messages
+   * the store never had, and counted them (105 messages "sent" for 5), with no audit entry. The
+   * handler stays for histories that took the Update; a refused one leaves none.
+   */
   @Override
   public void validateAddRecipients(AddRecipients added) {
-    rules().checkAddRecipients(added);
+    throw SupportRefusal.invalidInput(
+        "Recipients are added with POST /v1/sendouts/{id}/recipients, which stores them before"
+            + " the workflow hears of them; this Update takes none");
   }
 
   @Override

@@ -76,24 +76,6 @@ record SupportRules(
     }
   }
 
-  void checkAddRecipients(AddRecipients added) {
-    if (added == null || added.messages() == null) {
-      throw SupportRefusal.invalidInput(
-          "Name the messages: send {\"messages\": {\"fromSeq\": …, \"toSeq\": …}, \"by\": …}");
-    }
-    checkInput(added.by(), false);
-    checkOpen();
-    SeqRange range = added.messages();
-    if (!range.fitsASendout()) {
-      throw SupportRefusal.invalidInput(
-          "No range of messages of a sendout: "
-              + range
-              + " (from 0, 1 to "
-              + SeqRange.MAX_SIZE
-              + ")");
-    }
-  }
-
   void checkPause() {
     checkOpen();
     if (paused) {

@@ -37,7 +37,6 @@ class SupportRulesTest {
               SENDING.checkPause();
               SENDING.checkCancel();
               SENDING.checkResend();
-              SENDING.checkAddRecipients(new AddRecipients(new SeqRange(10, 12), ANN));
             })
         .doesNotThrowAnyException();
     refused(SENDING::checkResume, "The sendout is not paused");
@@ -69,9 +68,6 @@ class SupportRulesTest {
     refused(finished::checkCancel, "The sendout has finished");
     refused(finished::checkResend, "The sendout has finished");
     refused(finished::checkAcknowledge, "The sendout has finished");
-    refused(
-        () -> finished.checkAddRecipients(new AddRecipients(new SeqRange(0, 1), ANN)),
-        "The sendout has finished");
   }
 
   @Test
@@ -107,18 +103,6 @@ class SupportRulesTest {
 
     assertThatCode(stuckAndPaused::checkAcknowledge).doesNotThrowAnyException();
     assertThatCode(stuckAndPaused::checkResume).doesNotThrowAnyException();
-  }
-
-  @Test
-  void anAdditionWithoutMessagesIsRefused() {
-    refused(
-        () -> SENDING.checkAddRecipients(new AddRecipients(new SeqRange(5, 5), ANN)),
-        "No range of messages of a sendout: SeqRange[fromSeq=5, toSeq=5] (from 0, 1 to 10000000)",
-        SupportRefusal.INVALID_INPUT);
-    refused(
-        () -> SENDING.checkAddRecipients(new AddRecipients(new SeqRange(-1, 3), ANN)),
-        "No range of messages of a sendout: SeqRange[fromSeq=-1, toSeq=3] (from 0, 1 to 10000000)",
-        SupportRefusal.INVALID_INPUT);
   }
 
   /** Found by the fourth hostile sweep: "PAUSE on sendout … by victim@example.com" at INFO. */
