@@ -205,8 +205,14 @@ final class UploadedRecipients implements RecipientSource {
     };
   }
 
+  /** The recipient's own columns; every other column is a variable. */
+  private static final List<String> RECIPIENT_COLUMNS =
+      List.of("email", "phone", "name", "externalId", "timeZone");
+
   private static Iterator<Line> csv(Reader body) {
-    MappingIterator<Map<String, String>> rows = CsvRows.open(body).rows();
+    CsvRows.Rows opened = CsvRows.open(body);
+    refuseNearMisses(opened.header());
+    MappingIterator<Map<String, String>> rows = opened.rows();
     return new Iterator<>() {
       @Override
       public boolean hasNext() {
@@ -238,6 +244,25 @@ final class UploadedRecipients implements RecipientSource {
             new Recipient(email, phone, name, row.isEmpty() ? null : row, externalId, timeZone));
       }
     };
+  }
+
+  /**
+   * A column that names a recipient's column in another spelling ({@code timezone}, {@code Email},
+   * {@code external_id}) is a 400: it was taken for a variable, so that its recipients were stored
+   * without their time zone (or without an address at all), and nothing said so.
+   */
+  private static void refuseNearMisses(java.util.Set<String> header) {
+    for (String column : header) {
+      String plain = column.replaceAll("[\\s_-]", "");
+      for (String own : RECIPIENT_COLUMNS) {
+        if (!column.equals(own) && plain.equalsIgnoreCase(own)) {
+          throw ApiProblem.invalid(
+              "#line=1",
+              "the column \"%s\" would be a variable: the recipient's own is \"%s\" (columns %s; any other is a variable)"
+                  .formatted(column, own, RECIPIENT_COLUMNS));
+        }
+      }
+    }
   }
 
   private static String blankToNull(String value) {

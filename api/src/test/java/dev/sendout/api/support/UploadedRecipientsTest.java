@@ -52,6 +52,21 @@ class UploadedRecipientsTest {
             new Recipient(null, "+12015550124", null, Map.of("firstName", "Bo"), null, null));
   }
 
+  /** A lower-case "timezone" column was stored as a variable: its recipients had no zone. */
+  @Test
+  void aColumnNamingARecipientsOwnInAnotherSpellingIsA400() {
+    for (String header : List.of("phone,timezone", "Email,name", "email,external_id", "EMAIL")) {
+      assertThatThrownBy(() -> csv(header + "\nx\n").next())
+          .as(header)
+          .isInstanceOf(ApiProblem.class)
+          .hasMessageContaining("would be a variable");
+    }
+    csv("email,zone,firstName\nann@example.com,Mars,Ann\n").next();
+    assertThat(read)
+        .extracting(Recipient::variables)
+        .containsExactly(Map.of("zone", "Mars", "firstName", "Ann"));
+  }
+
   @Test
   void aDeclaredCharsetIsHonoured() {
     byte[] latin1 = "email,name\nann@example.com,Jos\u00e9\n".getBytes(StandardCharsets.ISO_8859_1);
