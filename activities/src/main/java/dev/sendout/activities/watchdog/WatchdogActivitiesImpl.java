@@ -118,6 +118,8 @@ public class WatchdogActivitiesImpl implements WatchdogActivities {
     return new ReconcileReport(
         notReleased.size(),
         noReceipt.size(),
+        notSent.size(),
+        receiptLate.size(),
         restarted.size(),
         orphans == null ? -1 : orphans.size(),
         recorded.opened().size(),
