@@ -193,6 +193,15 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   static final String WAITING_FOR_A_WINDOW_IS_SENDING = "waiting-for-a-window-is-sending";
 
+  /**
+   * From version 1 a cancel of the reminders while messages wait for their window asks the store
+   * again when the next window opens: the messages waiting may have been the wave it cancelled, and
+   * the sendout stayed SENT, with nothing left to send, until that window, up to a day later. Asked
+   * only then.
+   */
+  static final String RECHECK_WINDOWS_AFTER_CANCELLED_REMINDERS =
+      "recheck-windows-after-cancelled-reminders";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -245,6 +254,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    * When the delivery window next opens for messages still waiting for it; null when none waits.
    */
   private Instant windowOpensAt;
+
+  /** Reminders were cancelled while messages waited for a window: they may have been the wave. */
+  private boolean windowsToRecheck;
 
   /**
    * Where the reminders and the closing date stand; null for a sendout that has neither (and for
@@ -427,10 +439,17 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       windowOpensAt = null;
       return;
     }
-    if (now().isBefore(windowOpensAt)) {
+    boolean recheck =
+        windowsToRecheck
+            && now().isBefore(windowOpensAt)
+            && Workflow.getVersion(
+                    RECHECK_WINDOWS_AFTER_CANCELLED_REMINDERS, Workflow.DEFAULT_VERSION, 1)
+                == 1;
+    windowsToRecheck = false;
+    if (!recheck && now().isBefore(windowOpensAt)) {
       return;
     }
-    Released released = release.inWindows(windowOpensAt);
+    Released released = release.inWindows(recheck ? now() : windowOpensAt);
     windowOpensAt = released.nextWindowOpening();
     log.info(
         "Sendout {}: released {} ranges as their window opened; next opening {}",
@@ -1019,6 +1038,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     int affected =
         applyAction(SupportActionType.CANCEL_REMINDERS, action, () -> reminders = before)
             .messages();
+    windowsToRecheck = windowOpensAt != null;
     publishNextReminder();
     return affected;
   }

@@ -194,6 +194,15 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-restarted-cancelled.json", SendoutWorkflowImpl.class);
   }
 
+  /** Recorded with the version {@code recheck-windows-after-cancelled-reminders}. */
+  @Test
+  void remindersCancelledWhileTheirWaveWaitsForItsWindowReplayTheRecordedHistory()
+      throws Exception {
+    replay(
+        "histories/sendout-workflow-recheck-windows-after-cancelled-reminders.json",
+        SendoutWorkflowImpl.class);
+  }
+
   /** Recorded with the version {@code waiting-for-a-window-is-sending}. */
   @Test
   void recipientAddedToASentSendoutWaitingForItsWindowReplaysTheRecordedHistory() throws Exception {

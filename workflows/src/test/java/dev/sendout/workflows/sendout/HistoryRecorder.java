@@ -486,6 +486,48 @@ class HistoryRecorder {
   }
 
   /**
+   * Recorded with the version {@code recheck-windows-after-cancelled-reminders}: an SMS sendout
+   * sent at 19:00 in Tokyo makes its reminder wave at 20:00, which waits for 09:00; the reminders
+   * are cancelled, and the sendout completes at once.
+   */
+  @Test
+  void remindersCancelledWhileTheirWaveWaitsForItsWindow(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 1);
+    FakeWindows windows = new FakeWindows(List.of(TOKYO, TOKYO), env::currentTimeMillis);
+    windows.stored = 1;
+    store.inWindows = windows::release;
+    store.reminderAfters = List.of(Duration.ofHours(1));
+    delivery.clock = env::currentTimeMillis;
+    store.onWave = range -> windows.stored = 2;
+    Instant sevenPm =
+        now(env).atZone(TOKYO).toLocalDate().plusDays(1).atTime(19, 0).atZone(TOKYO).toInstant();
+    SendoutSettings sms =
+        new SendoutSettings(100, 2, DELIVERY_QUEUE, 2000, SMS_RECEIPT_TIMEOUT, 1, RELEASE_GRACE);
+    StartSendout start =
+        new StartSendout(
+            "replay-recheck-windows-after-cancelled-reminders",
+            "t1",
+            Channel.SMS,
+            1,
+            sevenPm,
+            sms,
+            null,
+            true,
+            1,
+            null);
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.between(now(env), sevenPm).plusMinutes(65));
+    windows.stored = 1;
+    workflow.cancelReminders(new SupportAction("ann", "enough"));
+    env.sleep(Duration.ofSeconds(5));
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    write(client, start, "sendout-workflow-recheck-windows-after-cancelled-reminders");
+  }
+
+  /**
    * Recorded with the version {@code waiting-for-a-window-is-sending}: an SMS sendout sent at 10:00
    * in New York, SENT awaiting a receipt, takes a recipient in Tokyo (midnight there), is SENDING
    * until 09:00 Tokyo time, then sends it and completes.

@@ -186,6 +186,54 @@ class QuietHoursWorkflowTest {
     assertThat(minute(released.get(1), ZoneId.of("Asia/Tokyo"))).isEqualTo(OPENS);
   }
 
+  /**
+   * Found by a survey-features drill: reminders cancelled while their wave waited for its window
+   * (20:00 in Tokyo, closed until 09:00) left the sendout SENT, with nothing left to send, until
+   * that window: a day, with a timer for it. It completes at once now.
+   */
+  @Test
+  void remindersCancelledWhileTheirWaveWaitsForItsWindowLetTheSendoutComplete(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+    startWorkers(env, worker, List.of(tokyo, tokyo));
+    windows.stored = 1;
+    store.messageCount = 1;
+    store.reminderAfters = List.of(Duration.ofHours(1));
+    store.provider = delivery;
+    delivery.clock = env::currentTimeMillis;
+    store.onWave = range -> windows.stored = 2;
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    Instant sevenPm =
+        now.atZone(tokyo).toLocalDate().plusDays(1).atTime(19, 0).atZone(tokyo).toInstant();
+    StartSendout start =
+        new StartSendout(
+            UUID.randomUUID().toString(),
+            "t1",
+            Channel.SMS,
+            1,
+            sevenPm,
+            sms(sevenPm, 1).settings(),
+            null,
+            true,
+            1,
+            null);
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.between(now, sevenPm).plusMinutes(65));
+    assertThat(windows.stored).as("the wave was made").isEqualTo(2);
+    assertThat(details(client, start)).contains("Messages wait for their delivery window");
+
+    windows.stored = 1; // as the store's cancel leaves it: the wave's reminder no longer waits
+    workflow.cancelReminders(new SupportAction("ann", "enough"));
+    env.sleep(Duration.ofSeconds(5));
+
+    assertThat(workflow.progress().status())
+        .as("completed at once, not at 09:00 in Tokyo")
+        .isEqualTo(SendoutStatus.COMPLETED);
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    assertThat(released).containsOnlyKeys(0);
+  }
+
   /** 23:00 in New York on the day after {@code now}'s there. */
   private static ZonedDateTime elevenPmTomorrow(Instant now) {
     return now.atZone(NEW_YORK).toLocalDate().plusDays(1).atTime(23, 0).atZone(NEW_YORK);
