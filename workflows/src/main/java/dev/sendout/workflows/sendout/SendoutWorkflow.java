@@ -59,8 +59,9 @@ public interface SendoutWorkflow {
   void recipientsAdded(AddedRanges added);
 
   /**
-   * Releases and sends messages added through a synchronous call; 0 when this range was added
-   * already. The API hands additions over with {@link #recipientsAdded} instead.
+   * Refused, always, by its validator: kept only so that histories which took it replay (it
+   * released and sent a range added through a synchronous call). The API hands additions over with
+   * {@link #recipientsAdded}.
    */
   @UpdateMethod
   int addRecipients(AddRecipients added);

@@ -16,6 +16,7 @@ import dev.sendout.workflows.sendout.SendoutActivities.MarkSent;
 import dev.sendout.workflows.sendout.SendoutActivities.Released;
 import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
 import java.time.Duration;
@@ -36,10 +37,10 @@ import org.slf4j.Logger;
  * a {@link SendoutCheckpoint}, and its children, started with {@code ParentClosePolicy.ABANDON},
  * carry on and report to the new run, which has the same workflow id.
  *
- * <p>Support actions (pause, resume, cancel, resend, acknowledge) and added recipients arrive as
- * Updates; added and resent messages get batches of their own after the first release's. The {@code
- * Stuck} flag combines the release deadline, the batches' receipt deadlines and the watchdog's
- * findings ({@link StuckFlag}).
+ * <p>Support actions (pause, resume, cancel, resend, acknowledge, the reminders') arrive as
+ * Updates, and added recipients as the API's {@code recipientsAdded} signal; added and resent
+ * messages get batches of their own after the first release's. The {@code Stuck} flag combines the
+ * release deadline, the batches' receipt deadlines and the watchdog's findings ({@link StuckFlag}).
  *
  * <p>Its pure parts live beside it, each with tests of its own: which batch is which ({@link
  * BatchPlan}), what the batches reported ({@link BatchLedger}), the progress support staff see
@@ -255,6 +256,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   private Instant windowOpensAt;
 
+  /** How many watchdogFindings signals came: what wakes the wait for the send time. */
+  private int findingsSignals;
+
   /** Reminders were cancelled while messages waited for a window: they may have been the wave. */
   private boolean windowsToRecheck;
 
@@ -401,18 +405,18 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       Workflow.await(wait, () -> cancelling);
       return;
     }
-    // Woken by a cancel, and by the watchdog's findings and the support actions, which show at
-    // once.
-    int seen = changes;
-    while (!cancelling && !wait.isNegative() && !wait.isZero()) {
+    // One timer for the whole wait, woken by a cancel and by the watchdog's findings, which show
+    // at once (a support action shows itself; additions wait for the release).
+    Promise<Void> due = Workflow.newTimer(wait);
+    int seen = findingsSignals;
+    while (!cancelling && !due.isCompleted()) {
       int before = seen;
-      TimedWait.await(wait, () -> cancelling || changes != before, () -> true);
-      if (changes != seen) {
-        seen = changes;
+      Workflow.await(() -> cancelling || due.isCompleted() || findingsSignals != before);
+      if (findingsSignals != seen) {
+        seen = findingsSignals;
         stuck.publish(false);
         describeProgress();
       }
-      wait = Duration.between(now(), start.sendAt());
     }
   }
 
@@ -831,6 +835,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     stuck.watchdog(
         findings.findings().stream().filter(f -> f != null && f.reason() != null).toList());
     changes++;
+    findingsSignals++;
   }
 
   /**
