@@ -29,7 +29,8 @@ public class ThankYous {
   /**
    * The thank-yous for the given invitations, numbered from {@code {1}} in sequence order: not for
    * a reminder or a thank-you, nor for an invitation that failed hard or was suppressed, nor twice
-   * to one recipient (an address: invited twice, they may respond through each invitation).
+   * to one recipient (an address: invited twice, they may respond through each invitation, in one
+   * batch or two).
    */
   private static final String INSERT =
       """
@@ -37,13 +38,16 @@ public class ThankYous {
                            queued_at, time_zone, thanks_message_id)
       select gen_random_uuid(), m.sendout_id, {1} + (row_number() over (order by m.seq))::int - 1,
              m.address, m.display_name, m.variables, 'QUEUED', {2}, m.time_zone, m.id
-        from message m
-       where m.sendout_id = {0} and m.id in (select unnest({3}))
-         and m.reminds_message_id is null and m.thanks_message_id is null
-         and m.status not in ('FAILED', 'BOUNCED', 'DROPPED', 'SUPPRESSED')
-         and not exists (select 1 from message t
-                          where t.sendout_id = m.sendout_id and lower(t.address) = lower(m.address)
-                            and t.thanks_message_id is not null)
+        from (select distinct on (lower(m.address)) m.*
+                from message m
+               where m.sendout_id = {0} and m.id in (select unnest({3}))
+                 and m.reminds_message_id is null and m.thanks_message_id is null
+                 and m.status not in ('FAILED', 'BOUNCED', 'DROPPED', 'SUPPRESSED')
+                 and not exists (select 1 from message t
+                                  where t.sendout_id = m.sendout_id
+                                    and lower(t.address) = lower(m.address)
+                                    and t.thanks_message_id is not null)
+               order by lower(m.address), m.seq) m
       """;
 
   private final DSLContext db;

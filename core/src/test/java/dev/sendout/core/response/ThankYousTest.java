@@ -121,6 +121,23 @@ class ThankYousTest extends StoreTest {
         .extracting(RecordedResponse::outcome)
         .containsExactly(RecordedResponse.Outcome.RECORDED);
     assertThat(thankYous(id)).containsExactly("3 for 0 QUEUED");
+
+    UUID both = sendout(3, new ThankYou("Thanks", "Thank you", null));
+    db.query(
+            "update message set address = 'USER0@example.com' where sendout_id = {0} and seq = 2",
+            both)
+        .execute();
+    List<UUID> twice =
+        db.resultQuery("select id from message where sendout_id = {0} order by seq", both)
+            .fetch(0, UUID.class);
+    thankYous.record(
+        both,
+        List.of(
+            new ReportedResponse(0, twice.get(0), null, null, AT),
+            new ReportedResponse(1, twice.get(2), null, null, AT)));
+    assertThat(thankYous(both))
+        .as("both invitations in one batch")
+        .containsExactly("3 for 0 QUEUED");
   }
 
   @Test
