@@ -40,7 +40,7 @@ public final class StoreCall {
                 + StoreErrors.reason(e),
             StoreCalls.DATA_REFUSED);
       }
-      if (StoreErrors.sqlState(e) == null) {
+      if (!StoreErrors.isDatabaseError(e)) {
         throw e; // not the database's: a bug of ours keeps its stack trace for the log
       }
       log.warn("Store call failed; the activity retries it", e);

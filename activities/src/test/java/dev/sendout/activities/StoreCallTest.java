@@ -45,6 +45,22 @@ class StoreCallTest {
     assertThat(failure.getCause()).isNull();
   }
 
+  /** A pool that timed out waiting for a connection: an SQL error without a SQLState. */
+  @Test
+  void aConnectionPoolTimeoutIsRetriedAsADatabaseError() {
+    ApplicationFailure failure =
+        failureOf(
+            new org.springframework.jdbc.CannotGetJdbcConnectionException(
+                "Failed to obtain JDBC Connection",
+                new java.sql.SQLTransientConnectionException(
+                    "HikariPool-1 - Connection is not available, request timed out after 30000ms")));
+
+    assertThat(failure.isNonRetryable()).isFalse();
+    assertThat(failure.getOriginalMessage())
+        .isEqualTo("HikariPool-1 - Connection is not available, request timed out after 30000ms");
+    assertThat(failure.getCause()).isNull();
+  }
+
   @Test
   void refusedDataAndAMissingRowFailForGood() {
     ApplicationFailure refused =

@@ -32,6 +32,22 @@ public final class StoreErrors {
   }
 
   /**
+   * True when the error is the database's or its connection pool's (an SQL error, or Spring's or
+   * jOOQ's data access error, anywhere in the cause chain), such as a pool that timed out waiting
+   * for a connection, whose SQL error has no SQLState.
+   */
+  public static boolean isDatabaseError(Throwable error) {
+    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
+      if (e instanceof SQLException
+          || e instanceof org.springframework.dao.DataAccessException
+          || e instanceof org.jooq.exception.DataAccessException) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
    * True when a row the work needs is not there ({@code fetchSingle} found none): a sendout whose
    * rows were deleted under its running workflow. No retry brings it back.
    */
@@ -52,8 +68,9 @@ public final class StoreErrors {
   public static String reason(Throwable error) {
     for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
       if (e instanceof SQLException sql && sql.getMessage() != null) {
-        String line = sql.getMessage().lines().findFirst().orElse("").trim();
-        return "SQLState " + sql.getSQLState() + ": " + line.replaceFirst("^ERROR:\\s*", "");
+        String line =
+            sql.getMessage().lines().findFirst().orElse("").trim().replaceFirst("^ERROR:\\s*", "");
+        return sql.getSQLState() == null ? line : "SQLState " + sql.getSQLState() + ": " + line;
       }
     }
     return String.valueOf(error).lines().findFirst().orElse("");
