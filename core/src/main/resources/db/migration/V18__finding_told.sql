@@ -8,3 +8,8 @@ alter table finding add column told_at timestamptz;
 /* [jooq ignore start] */
 update finding set told_at = now();
 /* [jooq ignore stop] */
+-- What a pass reads for whom to tell: every open finding and the cleared ones not yet told (the
+-- cleared ones told, most of the table in time, are left out).
+/* [jooq ignore start] */
+create index finding_to_tell_idx on finding (sendout_id) where told_at is null or cleared_at is null;
+/* [jooq ignore stop] */

@@ -500,11 +500,6 @@ public final class EmbeddedEngine implements AutoCloseable {
   }
 
   /**
-   * An embedded Postgres: in a temporary folder, or kept in {@code <state>/postgres} when there is
-   * a state directory. A postmaster that an earlier, killed run left on that directory is stopped
-   * first, since it holds the directory's lock file.
-   */
-  /**
    * The secret that signs unsubscribe links, made once per state directory and kept in it (readable
    * by its owner alone): a link in an email sent before a restart must still work after it, as the
    * sendouts in flight resume. One made per start broke every link sent before.
@@ -519,6 +514,11 @@ public final class EmbeddedEngine implements AutoCloseable {
     return Files.readString(file).strip();
   }
 
+  /**
+   * An embedded Postgres: in a temporary folder, or kept in {@code <state>/postgres} when there is
+   * a state directory. A postmaster that an earlier, killed run left on that directory is stopped
+   * first, since it holds the directory's lock file.
+   */
   private String startPostgres(Path stateDirectory) throws IOException {
     EmbeddedPostgres.Builder builder =
         EmbeddedPostgres.builder().setPort(FreePorts.next()).setRegisterShutdownHook(false);

@@ -1,6 +1,9 @@
 package dev.sendout.core.response;
 
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+
 import dev.sendout.core.response.RecordedResponse.Outcome;
+import dev.sendout.core.store.jooq.tables.Message;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -96,10 +99,17 @@ public class ResponseStore {
    * invitations it names. For an {@code UPDATE} or {@code SELECT} of the table {@code message}
    * itself, unaliased (one probe of {@code message_sendout_address_idx}).
    */
-  public static final Condition RECIPIENT_RESPONDED =
-      DSL.condition(
-          "exists (select 1 from message o where o.sendout_id = message.sendout_id"
-              + " and lower(o.address) = lower(message.address) and o.responded_at is not null)");
+  public static final Condition RECIPIENT_RESPONDED = recipientResponded();
+
+  private static Condition recipientResponded() {
+    Message other = MESSAGE.as("responder");
+    return DSL.exists(
+        DSL.selectOne()
+            .from(other)
+            .where(other.SENDOUT_ID.eq(MESSAGE.SENDOUT_ID))
+            .and(DSL.lower(other.ADDRESS).eq(DSL.lower(MESSAGE.ADDRESS)))
+            .and(other.RESPONDED_AT.isNotNull()));
+  }
 
   private final DSLContext db;
 

@@ -131,16 +131,17 @@ class SupportActionStoreTest extends StoreTest {
    */
   @Test
   void resendLeavesOutTheInvitationsOfRecipientsWhoRespondedButNotTheirThankYous() {
-    UUID id = sendouts.create(emailSendout(3)).sendout().id();
+    UUID id = sendouts.create(emailSendout(5)).sendout().id();
     sendouts.release(id);
-    var claimed = deliveries.claimForSend(id, 0, 0, 3);
+    var claimed = deliveries.claimForSend(id, 0, 0, 5);
     deliveries.markAccepted(claimed.stream().map(OutgoingMessage::id).toList(), "sg-1");
     deliveries.markUnconfirmed(claimed.stream().map(OutgoingMessage::id).toList(), "no receipt");
-    // user0 responded, and user1, invited under user0's address in capitals, is theirs too; seq 2
-    // stands for user0's thank-you, which failed.
+    // user0 responded; seq 1 is user0 invited again (in capitals), seq 2 stands for user0's
+    // thank-you and seq 4 for a reminder of theirs; seq 3, user3, did not respond.
+    UUID user0 = claimed.get(0).id();
     db.update(MESSAGE)
         .set(MESSAGE.RESPONDED_AT, OffsetDateTime.now())
-        .where(MESSAGE.ID.eq(claimed.get(0).id()))
+        .where(MESSAGE.ID.eq(user0))
         .execute();
     db.update(MESSAGE)
         .set(MESSAGE.ADDRESS, "USER0@example.com")
@@ -148,16 +149,22 @@ class SupportActionStoreTest extends StoreTest {
         .execute();
     db.update(MESSAGE)
         .set(MESSAGE.ADDRESS, "user0@example.com")
-        .set(MESSAGE.THANKS_MESSAGE_ID, claimed.get(0).id())
+        .set(MESSAGE.THANKS_MESSAGE_ID, user0)
         .where(MESSAGE.ID.eq(claimed.get(2).id()))
+        .execute();
+    db.update(MESSAGE)
+        .set(MESSAGE.ADDRESS, "user0@example.com")
+        .set(MESSAGE.REMINDS_MESSAGE_ID, user0)
+        .set(MESSAGE.REMINDER_INDEX, (short) 0)
+        .where(MESSAGE.ID.eq(claimed.get(4).id()))
         .execute();
 
     assertThat(supportMessages.anyResendable(id)).isTrue();
     assertThat(apply(id, "resend-1", SupportActionType.RESEND).resend())
-        .containsExactly(new SeqRange(2, 3));
+        .containsExactly(new SeqRange(2, 4));
     assertThat(messages.page(id, null, -1, 10))
         .extracting(StoredMessage::status)
-        .containsExactly(UNCONFIRMED, UNCONFIRMED, RELEASED);
+        .containsExactly(UNCONFIRMED, UNCONFIRMED, RELEASED, RELEASED, UNCONFIRMED);
     assertThat(supportMessages.anyResendable(id)).as("only the responder's invitations").isFalse();
   }
 
