@@ -105,13 +105,7 @@ class ThankYousTest extends StoreTest {
   @Test
   void aRecipientInvitedTwiceIsThankedOnceThoughTheyRespondThroughEachInvitation() {
     UUID id = sendout(3, new ThankYou("Thanks", "Thank you", null));
-    db.query(
-            "update message set address = 'USER0@example.com' where sendout_id = {0} and seq = 2",
-            id)
-        .execute();
-    List<UUID> invitations =
-        db.resultQuery("select id from message where sendout_id = {0} order by seq", id)
-            .fetch(0, UUID.class);
+    List<UUID> invitations = user0InvitedAgainAsTheThird(id);
 
     thankYous.record(id, List.of(new ReportedResponse(0, invitations.get(0), null, null, AT)));
     var second =
@@ -123,13 +117,7 @@ class ThankYousTest extends StoreTest {
     assertThat(thankYous(id)).containsExactly("3 for 0 QUEUED");
 
     UUID both = sendout(3, new ThankYou("Thanks", "Thank you", null));
-    db.query(
-            "update message set address = 'USER0@example.com' where sendout_id = {0} and seq = 2",
-            both)
-        .execute();
-    List<UUID> twice =
-        db.resultQuery("select id from message where sendout_id = {0} order by seq", both)
-            .fetch(0, UUID.class);
+    List<UUID> twice = user0InvitedAgainAsTheThird(both);
     thankYous.record(
         both,
         List.of(
@@ -138,6 +126,16 @@ class ThankYousTest extends StoreTest {
     assertThat(thankYous(both))
         .as("both invitations in one batch")
         .containsExactly("3 for 0 QUEUED");
+  }
+
+  /** The sendout's third invitation made user0's, in capitals; its invitations in order. */
+  private List<UUID> user0InvitedAgainAsTheThird(UUID id) {
+    db.query(
+            "update message set address = 'USER0@example.com' where sendout_id = {0} and seq = 2",
+            id)
+        .execute();
+    return db.resultQuery("select id from message where sendout_id = {0} order by seq", id)
+        .fetch(0, UUID.class);
   }
 
   @Test
