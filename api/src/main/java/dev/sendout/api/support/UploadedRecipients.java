@@ -22,6 +22,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -251,7 +252,7 @@ final class UploadedRecipients implements RecipientSource {
    * {@code external_id}) is a 400: it was taken for a variable, so that its recipients were stored
    * without their time zone (or without an address at all), and nothing said so.
    */
-  private static void refuseNearMisses(java.util.Set<String> header) {
+  private static void refuseNearMisses(Set<String> header) {
     for (String column : header) {
       String plain = column.replaceAll("[\\s_-]", "");
       for (String own : RECIPIENT_COLUMNS) {

@@ -299,7 +299,7 @@ public class FindingStore {
             .set(FINDING.LAST_SEEN_AT, now)
             .execute();
       } else {
-        if (existing.getMessageCount() != f.messages()
+        if (!Objects.equals(existing.getMessageCount(), f.messages())
             || !Objects.equals(existing.getDetail(), f.detail())) {
           existing.setToldAt(null); // news for the workflow's details
         }
