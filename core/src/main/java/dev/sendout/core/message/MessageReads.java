@@ -64,7 +64,12 @@ public class MessageReads {
         r.getExternalId(),
         instant(r.getRespondedAt()),
         r.getTimeZone(),
-        waitingForWindowUntil(r));
+        waitingForWindowUntil(r),
+        r.getRemindsMessageId() != null
+            ? StoredMessage.Kind.REMINDER
+            : r.getThanksMessageId() != null
+                ? StoredMessage.Kind.THANK_YOU
+                : StoredMessage.Kind.INVITATION);
   }
 
   /**

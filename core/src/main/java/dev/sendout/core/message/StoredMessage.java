@@ -15,6 +15,8 @@ import java.util.UUID;
  * @param waitingForWindowUntil while it is QUEUED outside its delivery window, when the window
  *     opens and it is released; while it is RELEASED and held back at the provider call because its
  *     window has closed since, when it opens and it is sent; null otherwise
+ * @param kind an invitation, a reminder or a thank-you: a recipient's thank-you or reminder is a
+ *     message of its own, to the same address, beside the invitation
  */
 public record StoredMessage(
     UUID id,
@@ -33,4 +35,13 @@ public record StoredMessage(
     String externalId,
     Instant respondedAt,
     String timeZone,
-    Instant waitingForWindowUntil) {}
+    Instant waitingForWindowUntil,
+    Kind kind) {
+
+  /** What a message is to its recipient. */
+  public enum Kind {
+    INVITATION,
+    REMINDER,
+    THANK_YOU
+  }
+}

@@ -6,6 +6,8 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.sendout.core.StoreTest;
 import dev.sendout.core.delivery.DeliveryStore;
+import dev.sendout.core.message.MessageReads;
+import dev.sendout.core.message.StoredMessage;
 import dev.sendout.core.response.RecordedResponse;
 import dev.sendout.core.response.ReportedResponse;
 import dev.sendout.core.response.ResponseStore;
@@ -29,6 +31,7 @@ class ReminderWavesTest extends StoreTest {
   @Autowired ResponseStore responses;
   @Autowired DeliveryStore deliveries;
   @Autowired DSLContext db;
+  @Autowired MessageReads messageReads;
 
   /** When the invitations were accepted, a whole second so that due times compare exactly. */
   private final Instant accepted = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(60);
@@ -81,6 +84,13 @@ class ReminderWavesTest extends StoreTest {
 
     assertThat(reminders(id, second.messages())).containsExactly(tuple("user0@example.com", 1));
     assertThat(second.nextAt()).isNull();
+    assertThat(messageReads.page(id, null, -1, 10))
+        .as("what the message listing says each is")
+        .extracting(StoredMessage::kind)
+        .containsExactly(
+            StoredMessage.Kind.INVITATION,
+            StoredMessage.Kind.REMINDER,
+            StoredMessage.Kind.REMINDER);
   }
 
   /** After a long pause only the latest reminder due is sent, and the earlier ones never. */
