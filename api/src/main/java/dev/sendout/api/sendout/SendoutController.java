@@ -219,7 +219,10 @@ public class SendoutController {
       return MessageStatus.valueOf(value);
     } catch (IllegalArgumentException e) {
       throw ApiProblem.invalid(
-          "status", "unknown status; one of " + Arrays.toString(MessageStatus.values()));
+          "status",
+          (value.contains(",") ? "one status at a time" : "unknown status")
+              + "; one of "
+              + Arrays.toString(MessageStatus.values()));
     }
   }
 

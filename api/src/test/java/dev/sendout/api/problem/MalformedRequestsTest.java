@@ -231,6 +231,11 @@ class MalformedRequestsTest {
     assertProblem(send(request("/v1/sendouts/" + id + "?verbose=true").GET()), 400);
     assertThat(send(request("/v1/sendouts/" + id + "/messages?limit=5").GET()).status())
         .isEqualTo(200);
+    Reply two = send(request("/v1/sendouts/" + id + "/messages?status=DELIVERED,QUEUED").GET());
+    assertProblem(two, 400);
+    assertThat(two.json().path("detail").asString())
+        .as("not 'unknown status'")
+        .contains("one status at a time");
   }
 
   /**
