@@ -27,6 +27,7 @@ import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.TransactionException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
@@ -297,8 +298,13 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   @Override
   protected ResponseEntity<Object> handleNoResourceFoundException(
       NoResourceFoundException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-    return cast(
-        respond(ProblemType.NOT_FOUND, "Nothing is served at /" + e.getResourcePath(), List.of()));
+    // The path as asked: the resource path has lost what made it unserved ("//v1/sendouts" named
+    // "/v1/sendouts", which is served).
+    String path =
+        request instanceof ServletWebRequest servlet
+            ? servlet.getRequest().getRequestURI()
+            : "/" + e.getResourcePath();
+    return cast(respond(ProblemType.NOT_FOUND, "Nothing is served at " + path, List.of()));
   }
 
   /**

@@ -330,6 +330,11 @@ class MalformedRequestsTest {
     assertProblem(reply, 404);
     assertThat(reply.json().path("detail").asString())
         .isEqualTo("Nothing is served at /v1/no-such-thing");
+    Reply doubled = send(request("//v1/sendouts").GET());
+    assertProblem(doubled, 404);
+    assertThat(doubled.json().path("detail").asString())
+        .as("the path asked, not /v1/sendouts, which is served")
+        .isEqualTo("Nothing is served at //v1/sendouts");
   }
 
   @Test
