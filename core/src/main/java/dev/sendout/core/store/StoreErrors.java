@@ -1,6 +1,8 @@
 package dev.sendout.core.store;
 
 import java.sql.SQLException;
+import java.util.Objects;
+import java.util.stream.Stream;
 import org.jooq.exception.NoDataFoundException;
 
 /**
@@ -16,12 +18,11 @@ public final class StoreErrors {
 
   /** The SQLState of the first SQL error in the cause chain, or null when there is none. */
   public static String sqlState(Throwable error) {
-    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e instanceof SQLException sql && sql.getSQLState() != null) {
-        return sql.getSQLState();
-      }
-    }
-    return null;
+    return causes(error)
+        .map(e -> e instanceof SQLException sql ? sql.getSQLState() : null)
+        .filter(Objects::nonNull)
+        .findFirst()
+        .orElse(null);
   }
 
   /** True when the database refused the data itself, which no retry can change. */
@@ -37,14 +38,12 @@ public final class StoreErrors {
    * for a connection, whose SQL error has no SQLState.
    */
   public static boolean isDatabaseError(Throwable error) {
-    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e instanceof SQLException
-          || e instanceof org.springframework.dao.DataAccessException
-          || e instanceof org.jooq.exception.DataAccessException) {
-        return true;
-      }
-    }
-    return false;
+    return causes(error)
+        .anyMatch(
+            e ->
+                e instanceof SQLException
+                    || e instanceof org.springframework.dao.DataAccessException
+                    || e instanceof org.jooq.exception.DataAccessException);
   }
 
   /**
@@ -52,12 +51,7 @@ public final class StoreErrors {
    * rows were deleted under its running workflow. No retry brings it back.
    */
   public static boolean isMissingRow(Throwable error) {
-    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e instanceof NoDataFoundException) {
-        return true;
-      }
-    }
-    return false;
+    return causes(error).anyMatch(NoDataFoundException.class::isInstance);
   }
 
   /**
@@ -66,13 +60,22 @@ public final class StoreErrors {
    * an error without one, its own first line.
    */
   public static String reason(Throwable error) {
-    for (Throwable e = error; e != null; e = e.getCause() == e ? null : e.getCause()) {
-      if (e instanceof SQLException sql && sql.getMessage() != null) {
-        String line =
-            sql.getMessage().lines().findFirst().orElse("").trim().replaceFirst("^ERROR:\\s*", "");
-        return sql.getSQLState() == null ? line : "SQLState " + sql.getSQLState() + ": " + line;
-      }
+    SQLException sql =
+        causes(error)
+            .filter(e -> e instanceof SQLException && e.getMessage() != null)
+            .map(SQLException.class::cast)
+            .findFirst()
+            .orElse(null);
+    if (sql == null) {
+      return String.valueOf(error).lines().findFirst().orElse("");
     }
-    return String.valueOf(error).lines().findFirst().orElse("");
+    String line =
+        sql.getMessage().lines().findFirst().orElse("").trim().replaceFirst("^ERROR:\\s*", "");
+    return sql.getSQLState() == null ? line : "SQLState " + sql.getSQLState() + ": " + line;
+  }
+
+  /** The error and its causes, in order (a cause that is its own ends the chain). */
+  private static Stream<Throwable> causes(Throwable error) {
+    return Stream.iterate(error, e -> e != null, e -> e.getCause() == e ? null : e.getCause());
   }
 }
