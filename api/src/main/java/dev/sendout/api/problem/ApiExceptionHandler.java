@@ -8,10 +8,13 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.sql.SQLTransientConnectionException;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.apache.coyote.BadRequestException;
 import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
@@ -25,6 +28,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.transaction.TransactionException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
@@ -37,6 +41,7 @@ import tools.jackson.core.TokenStreamLocation;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.exc.MismatchedInputException;
+import tools.jackson.databind.exc.PropertyBindingException;
 
 /**
  * Turns every error into an RFC 9457 problem detail. A caller's mistake gets its own type and names
@@ -258,11 +263,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
     if (cause instanceof DatabindException bind && !bind.getPath().isEmpty()) {
       String pointer = pointer(bind.getPath());
+      String problem = problem(bind);
       return cast(
           respond(
               ProblemType.INVALID_REQUEST,
-              pointer + ": unexpected value or field",
-              List.of(new FieldProblem(pointer, "unexpected value or field"))));
+              pointer + ": " + problem,
+              List.of(new FieldProblem(pointer, problem))));
     }
     if (cause instanceof MismatchedInputException mismatch
         && mismatch.getPath().isEmpty()
@@ -294,6 +300,32 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         respond(ProblemType.MALFORMED_JSON, "The body is not valid JSON" + where, List.of()));
   }
 
+  /**
+   * A body of a type the operation does not read: the answer names the types it does (Spring's own
+   * says only which one it refused), without the wildcards of the JSON converter.
+   */
+  @Override
+  protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
+      HttpMediaTypeNotSupportedException e,
+      HttpHeaders headers,
+      HttpStatusCode status,
+      WebRequest request) {
+    String accepted =
+        e.getSupportedMediaTypes().stream()
+            .filter(type -> !type.isWildcardType() && !type.isWildcardSubtype())
+            .map(type -> type.getType() + "/" + type.getSubtype())
+            .distinct()
+            .collect(Collectors.joining(", "));
+    if (!accepted.isEmpty()) {
+      MediaType type = e.getContentType();
+      String sent = type == null ? "none" : "'" + type.getType() + "/" + type.getSubtype() + "'";
+      e.getBody()
+          .setDetail(
+              "This operation reads a body of Content-Type %s, not %s".formatted(accepted, sent));
+    }
+    return super.handleHttpMediaTypeNotSupported(e, headers, status, request);
+  }
+
   /** A path nothing answers: said plainly, not as Spring's "No static resource". */
   @Override
   protected ResponseEntity<Object> handleNoResourceFoundException(
@@ -305,6 +337,38 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             ? servlet.getRequest().getRequestURI()
             : "/" + e.getResourcePath();
     return cast(respond(ProblemType.NOT_FOUND, "Nothing is served at " + path, List.of()));
+  }
+
+  /**
+   * What is wrong with the value at a binding error's path: a field this engine does not know, or a
+   * value of the wrong JSON type, which the caller would otherwise take for a misspelt field.
+   */
+  public static String problem(DatabindException bind) {
+    if (bind instanceof PropertyBindingException) {
+      return "unknown field";
+    }
+    if (bind instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
+      Class<?> type = mismatch.getTargetType();
+      if (CharSequence.class.isAssignableFrom(type)) {
+        return "must be a string";
+      }
+      if (type.isArray() || Collection.class.isAssignableFrom(type)) {
+        return "must be an array";
+      }
+      if (Number.class.isAssignableFrom(type)
+          || type == int.class
+          || type == long.class
+          || type == double.class) {
+        return "must be a number";
+      }
+      if (type == Boolean.class || type == boolean.class) {
+        return "must be true or false";
+      }
+      if (Map.class.isAssignableFrom(type) || type.isRecord()) {
+        return "must be an object";
+      }
+    }
+    return "unexpected value";
   }
 
   /**

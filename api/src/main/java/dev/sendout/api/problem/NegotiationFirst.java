@@ -10,6 +10,7 @@ import org.springframework.core.Ordered;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
+import org.springframework.http.converter.HttpMessageConverters;
 import org.springframework.web.cors.CorsUtils;
 import org.springframework.web.servlet.HandlerInterceptor;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -35,6 +36,22 @@ public class NegotiationFirst implements WebMvcConfigurer, HandlerInterceptor {
 
   public NegotiationFirst(ObjectMapper json) {
     this.json = json;
+  }
+
+  /**
+   * Bodies are read as JSON (and an upload's NDJSON or CSV by its own reader), never as the YAML
+   * that a converter on the classpath (brought by the OpenAPI documentation) would otherwise read
+   * and write: an undocumented second syntax for every operation, without the JSON's strict checks
+   * (a field given twice), and named in every 415 as if it were offered.
+   */
+  @Override
+  public void configureMessageConverters(HttpMessageConverters.ServerBuilder builder) {
+    builder.configureMessageConvertersList(
+        converters ->
+            converters.removeIf(
+                converter ->
+                    converter.getSupportedMediaTypes().stream()
+                        .anyMatch(type -> type.getSubtype().contains("yaml"))));
   }
 
   @Override

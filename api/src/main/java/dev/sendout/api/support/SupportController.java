@@ -58,7 +58,7 @@ public class SupportController {
   @ApiResponse(
       responseCode = "503",
       description = "The database unavailable: nothing stored; retry with the same Idempotency-Key")
-  @PostMapping("/{id}/recipients")
+  @PostMapping(path = "/{id}/recipients", consumes = MediaType.APPLICATION_JSON_VALUE)
   public ResponseEntity<RecipientsAdded> addRecipients(
       Tenant tenant,
       @PathVariable UUID id,

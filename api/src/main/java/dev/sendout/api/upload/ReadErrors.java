@@ -27,7 +27,10 @@ public final class ReadErrors {
         : Optional.empty();
   }
 
-  /** The reason, such as "unexpected value or field at /email"; never a class name. */
+  /**
+   * The reason, such as "must be a string at /email" or "unknown field at /emial"; never a class
+   * name.
+   */
   public static String reason(JacksonException e) {
     if (e instanceof StreamConstraintsException) {
       return "holds a value past the parser's limits (too long, too large or nested too deep)";
@@ -35,16 +38,27 @@ public final class ReadErrors {
     if (e instanceof DatabindException bind) {
       return bind.getPath().isEmpty()
           ? "unexpected value"
-          : "unexpected value or field at " + ApiExceptionHandler.pointer(bind.getPath());
+          : ApiExceptionHandler.problem(bind)
+              + " at "
+              + ApiExceptionHandler.pointer(bind.getPath());
     }
     String message =
         e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
-    // A hint at a parser setting, as in "Non-standard token 'NaN': enable `JsonReadFeature...`".
-    int setting = Math.max(message.indexOf("enable `"), message.indexOf("disable `"));
+    // A hint at a parser setting, as in "Non-standard token 'NaN': enable `JsonReadFeature...`",
+    // or where the parser started, as in "...for Object (start marker at [Source: REDACTED ...".
+    int setting =
+        Math.max(
+            message.indexOf("[Source:"),
+            Math.max(message.indexOf("enable `"), message.indexOf("disable `")));
     if (setting >= 0) {
       int cut = Math.max(message.lastIndexOf(':', setting), message.lastIndexOf('(', setting));
       message = message.substring(0, Math.max(cut, 0)).strip();
     }
-    return message.isEmpty() ? "unreadable" : message;
+    if (message.isEmpty()) {
+      return "unreadable";
+    }
+    return e.getLocation() != null && e.getLocation().getColumnNr() > 0
+        ? message + ", at column " + e.getLocation().getColumnNr()
+        : message;
   }
 }

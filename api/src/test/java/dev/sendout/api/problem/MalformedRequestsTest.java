@@ -22,7 +22,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -266,6 +268,63 @@ class MalformedRequestsTest {
 
   private HttpRequest.Builder withoutKey(String path) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+  }
+
+  /**
+   * Found by a newcomer's walkthrough: a value of the wrong JSON type was "unexpected value or
+   * field", which reads as a misspelt field.
+   */
+  @Test
+  void aValueOfTheWrongJsonTypeSaysWhichTypeAndAnUnknownFieldSaysSo() {
+    Reply string =
+        post(
+            "/v1/sendouts",
+            "application/json",
+            CREATE.replace("[{\"email\":\"ann@example.com\"}]", "[\"ann@example.com\"]"));
+    Reply array =
+        post(
+            "/v1/sendouts",
+            "application/json",
+            CREATE.replace("[{\"email\":\"ann@example.com\"}]", "\"ann@example.com\""));
+    Reply variable =
+        post(
+            "/v1/sendouts",
+            "application/json",
+            CREATE.replace(
+                "\"ann@example.com\"}", "\"ann@example.com\",\"variables\":{\"x\":{\"y\":1}}}"));
+    Reply unknown =
+        post("/v1/sendouts", "application/json", CREATE.replace("\"text\"", "\"txet\""));
+
+    for (Reply reply : List.of(string, array, variable, unknown)) {
+      assertProblem(reply, 400);
+    }
+    assertThat(
+            Stream.of(string, array, variable, unknown)
+                .map(reply -> reply.json().path("detail").asString()))
+        .containsExactly(
+            "/recipients/0: must be an object",
+            "/recipients: must be an array",
+            "/recipients/0/variables/x: must be a string",
+            "/txet: unknown field");
+  }
+
+  /** Found by a newcomer's walkthrough: a 415 said only which type it refused. */
+  @Test
+  void a415NamesTheTypesTheOperationReads() {
+    Reply create = post("/v1/sendouts", "application/x-www-form-urlencoded", CREATE);
+    Reply yaml = post("/v1/sendouts", "application/yaml", "channel: EMAIL\n");
+    String id = post("/v1/sendouts", "application/json", CREATE).json().path("id").asString();
+    Reply upload = post("/v1/sendouts/" + id + "/recipients", "text/plain", "ann@example.com");
+
+    assertProblem(create, 415);
+    assertProblem(upload, 415);
+    assertProblem(yaml, 415);
+    assertThat(create.json().path("detail").asString())
+        .isEqualTo(
+            "This operation reads a body of Content-Type application/json, not"
+                + " 'application/x-www-form-urlencoded'");
+    assertThat(upload.json().path("detail").asString())
+        .contains("application/json", "application/x-ndjson", "text/csv", "not 'text/plain'");
   }
 
   @Test

@@ -430,9 +430,9 @@ class SupportApiTest {
                 .map(reply -> reply.body().path("errors").get(0).path("detail").asString()))
         .containsExactly(
             "not a recipient object: unexpected value",
-            "not a recipient object: unexpected value or field at /email",
-            "not a recipient object: unexpected value or field at /emial",
-            "not a recipient object: Non-standard token 'NaN'");
+            "not a recipient object: must be a string at /email",
+            "not a recipient object: unknown field at /emial",
+            "not a recipient object: Non-standard token 'NaN', at column 13");
     assertThat(unknown.body().path("errors").get(0).path("pointer").asString())
         .isEqualTo("#line=2");
   }
