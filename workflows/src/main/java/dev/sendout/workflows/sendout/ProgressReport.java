@@ -61,7 +61,7 @@ final class ProgressReport {
     return switch (status) {
       case SCHEDULED ->
           "Scheduled: %d recipients, sending at %s"
-              .formatted(start.recipientCount(), start.sendAt());
+              .formatted(start.recipientCount() + plan.addedMessages(), start.sendAt());
       case SENDING ->
           ("Sending: %d of %d batches sent, %d sending; %d of %d messages handed"
                   + " to the provider (%d accepted, %d failed, %d unconfirmed)")

@@ -406,17 +406,27 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       return;
     }
     // One timer for the whole wait, woken by a cancel and by the watchdog's findings, which show
-    // at once (a support action shows itself; additions wait for the release).
+    // at once, and by additions, which the details count (a support action shows itself; the
+    // additions are released with the rest). Details are no command: waking for them changes no
+    // history.
     Promise<Void> due = Workflow.newTimer(wait);
     int seen = findingsSignals;
+    int described = changes;
     while (!cancelling && !due.isCompleted()) {
       int before = seen;
-      Workflow.await(() -> cancelling || due.isCompleted() || findingsSignals != before);
+      int changedBefore = described;
+      Workflow.await(
+          () ->
+              cancelling
+                  || due.isCompleted()
+                  || findingsSignals != before
+                  || changes != changedBefore);
       if (findingsSignals != seen) {
         seen = findingsSignals;
         stuck.publish(false);
-        describeProgress();
       }
+      described = changes;
+      describeProgress();
     }
   }
 
