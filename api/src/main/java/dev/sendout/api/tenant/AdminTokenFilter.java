@@ -24,7 +24,8 @@ import tools.jackson.databind.ObjectMapper;
 /**
  * The admin endpoints need {@code Authorization: Bearer <SENDOUT_ADMIN_TOKEN>}, checked before
  * anything else about the request, as {@link ApiKeyFilter} checks an API key. Without a token
- * configured they do not exist (404): an admin API nobody meant to open stays closed.
+ * configured they do not exist (404): an admin API nobody meant to open stays closed, and its 404
+ * says how it is opened (the README documents it, so that tells no caller more than it does).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE + 1)
@@ -32,6 +33,10 @@ public class AdminTokenFilter extends OncePerRequestFilter {
 
   private final byte[] token;
   private final ObjectMapper json;
+
+  static final String ADMIN_OFF =
+      "The admin API is off: it is served only when the engine starts with SENDOUT_ADMIN_TOKEN set"
+          + " (README, \"Tenants and API keys\")";
 
   /** The shortest admin token taken: "admin" or a word is guessed before it is noticed. */
   static final int MIN_TOKEN_LENGTH = 16;
@@ -67,7 +72,7 @@ public class AdminTokenFilter extends OncePerRequestFilter {
     }
     if (token == null) {
       ApiExceptionHandler.write(
-          new ApiProblem(ProblemType.NOT_FOUND, "No such resource"), request, response, json);
+          new ApiProblem(ProblemType.NOT_FOUND, ADMIN_OFF), request, response, json);
       return;
     }
     if (ApiKeyFilter.hasSeveralAuthorizations(request)) {

@@ -28,4 +28,20 @@ class AdminTokenFilterTest {
 
     assertThat(passed).isTrue();
   }
+
+  /**
+   * Found by a newcomer's walkthrough: the README's admin call answered a bare "No such resource".
+   */
+  @Test
+  void withoutATokenTheAdminApiIsA404ThatSaysHowToOpenIt() throws Exception {
+    var filter = new AdminTokenFilter("", json);
+    var response = new MockHttpServletResponse();
+
+    filter.doFilter(
+        new MockHttpServletRequest("GET", "/admin/api-keys"), response, (req, res) -> {});
+
+    assertThat(response.getStatus()).isEqualTo(404);
+    assertThat(json.readTree(response.getContentAsString()).path("detail").asString())
+        .isEqualTo(AdminTokenFilter.ADMIN_OFF);
+  }
 }
