@@ -515,13 +515,27 @@ public final class EmbeddedEngine implements AutoCloseable {
   }
 
   /**
+   * The embedded Postgres's settings. A commit is written before it is acknowledged ({@code
+   * synchronous_commit}, which zonky turns off), so a Postgres that is killed loses none: with it
+   * off, a drill that killed the postmaster lost claims and releases the engine had acted on, whose
+   * batches then went out twice on the restart, or a sendout completed with its messages still
+   * QUEUED. fsync stays off, as zonky starts it: only an OS crash or a power loss can lose what was
+   * written, which is one reason production runs an outside Postgres ({@code DATABASE_URL}).
+   */
+  static EmbeddedPostgres.Builder postgresBuilder() throws IOException {
+    return EmbeddedPostgres.builder()
+        .setPort(FreePorts.next())
+        .setRegisterShutdownHook(false)
+        .setServerConfig("synchronous_commit", "on");
+  }
+
+  /**
    * An embedded Postgres: in a temporary folder, or kept in {@code <state>/postgres} when there is
    * a state directory. A postmaster that an earlier, killed run left on that directory is stopped
    * first, since it holds the directory's lock file.
    */
   private String startPostgres(Path stateDirectory) throws IOException {
-    EmbeddedPostgres.Builder builder =
-        EmbeddedPostgres.builder().setPort(FreePorts.next()).setRegisterShutdownHook(false);
+    EmbeddedPostgres.Builder builder = postgresBuilder();
     if (stateDirectory != null) {
       Path data = stateDirectory.resolve("postgres").toAbsolutePath();
       Files.createDirectories(data);
