@@ -641,6 +641,9 @@ public final class EmbeddedEngine implements AutoCloseable {
     if (blankToNull(System.getenv("SERVER_ADDRESS")) == null) {
       all.add("--server.address=127.0.0.1");
     }
+    // The engine's own hook closes the apps, then Temporal and Postgres, in that order; Spring's
+    // hook, run at the same time as it, closed the worker while they were being stopped under it.
+    app.setRegisterShutdownHook(false);
     return app.run(all.toArray(String[]::new));
   }
 
