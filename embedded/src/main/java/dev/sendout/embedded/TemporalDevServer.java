@@ -193,10 +193,12 @@ public final class TemporalDevServer implements AutoCloseable {
 
   private void awaitNamespace(String namespace, Path logFile) {
     Instant giveUp = Instant.now().plus(START_TIMEOUT);
+    // Stubs that connect lazily: each call below is tried until the start's timeout. Connected
+    // stubs made their own first call with a deadline of 2 s, outside this loop, and a server that
+    // answered its first call later than that (a restart on a loaded machine) stopped the engine.
     WorkflowServiceStubs stubs =
-        WorkflowServiceStubs.newConnectedServiceStubs(
-            WorkflowServiceStubsOptions.newBuilder().setTarget(address).build(),
-            Duration.ofSeconds(2));
+        WorkflowServiceStubs.newServiceStubs(
+            WorkflowServiceStubsOptions.newBuilder().setTarget(address).build());
     try {
       while (true) {
         if (!process.isAlive()) {
