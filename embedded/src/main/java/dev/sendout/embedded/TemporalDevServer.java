@@ -43,6 +43,7 @@ public final class TemporalDevServer implements AutoCloseable {
   static final String CLI_VERSION = "v1.5.1";
 
   private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+  private static final Path SETSID = Path.of("/usr/bin/setsid");
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(20);
 
   /**
@@ -111,6 +112,13 @@ public final class TemporalDevServer implements AutoCloseable {
     refuseIfInUse(ip, config.uiPort(), "TEMPORAL_UI_PORT");
 
     List<String> command = new ArrayList<>();
+    // In a session of its own, so that Ctrl-C in the engine's terminal, which signals the whole
+    // foreground process group, reaches only the engine, whose shutdown hook stops this server
+    // after the worker (pg_ctl starts Postgres so too). setsid execs the server in its place: the
+    // pid stays the server's. Without setsid (util-linux), the server shares the engine's group.
+    if (Files.isExecutable(SETSID)) {
+      command.add(SETSID.toString());
+    }
     command.add(config.binary().toString());
     command.addAll(
         List.of(
@@ -173,6 +181,10 @@ public final class TemporalDevServer implements AutoCloseable {
 
   String address() {
     return address;
+  }
+
+  long pid() {
+    return process.pid();
   }
 
   /** The Web UI's base URL, such as {@code http://127.0.0.1:8233}. */

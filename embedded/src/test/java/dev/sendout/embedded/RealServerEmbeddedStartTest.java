@@ -9,6 +9,7 @@ import io.temporal.common.SearchAttributeKey;
 import io.temporal.serviceclient.OperatorServiceStubs;
 import io.temporal.serviceclient.OperatorServiceStubsOptions;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,30 @@ class RealServerEmbeddedStartTest {
 
       assertThat(listed).containsAllEntriesOf(expected);
     }
+  }
+
+  /**
+   * Found by a newcomer's walkthrough: Ctrl-C, which signals the terminal's foreground process
+   * group, stopped the server at once, before the worker it serves, which then logged its failed
+   * calls. The server runs in a session of its own, under the pid its pid file names.
+   */
+  @Test
+  void theServerRunsInASessionOfItsOwnUnderThePidItsFileNames() throws Exception {
+    var state = Files.createTempDirectory("embedded-start");
+    var config = new TemporalDevServer.Config(RealServer.cli(), state, FreePorts.next(), "default");
+    try (TemporalDevServer server = TemporalDevServer.start(config, FreePorts.next())) {
+      assertThat(Files.readString(state.resolve("temporal.pid")).trim())
+          .isEqualTo(String.valueOf(server.pid()));
+      assertThat(TemporalDevServer.commandLine(ProcessHandle.of(server.pid()).orElseThrow()))
+          .startsWith(RealServer.cli().toString());
+      assertThat(session(server.pid())).isNotEqualTo(session(ProcessHandle.current().pid()));
+    }
+  }
+
+  /** The session id, the sixth field of /proc/PID/stat (after the command in parentheses). */
+  private static String session(long pid) throws Exception {
+    String stat = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
+    return stat.substring(stat.lastIndexOf(')') + 2).split(" ")[3];
   }
 
   private record Closing(OperatorServiceStubs stubs) implements AutoCloseable {
