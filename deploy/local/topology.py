@@ -23,7 +23,8 @@ token); nothing secret is in the repository. The state directory is TOPOLOGY_STA
 ~/.sendout-topology); delete it (after `stop`) to start from nothing.
 
 Other settings: TOPOLOGY_WORKERS (2), TOPOLOGY_JAVA_OPTS (-Xmx1g -XX:+ExitOnOutOfMemoryError),
-TOPOLOGY_POSTGRES_OPTS (extra `-c name=value` server settings), TOPOLOGY_START_TIMEOUT (300 s per wait). Variables the compose file passes on (SENDOUT_PROVIDERS,
+TOPOLOGY_POSTGRES_OPTS (extra `-c name=value` server settings), TOPOLOGY_START_TIMEOUT (300 s per wait),
+TOPOLOGY_PORT_BASE (the first of consecutive ports to take, at the first start; unset, free ones). Variables the compose file passes on (SENDOUT_PROVIDERS,
 SENDGRID_API_KEY, ...) are passed on from this environment as well. Every wait is bounded.
 """
 import json, os, secrets, shutil, signal, socket, subprocess, sys, time, urllib.request
@@ -36,6 +37,9 @@ PGDATA = os.path.join(STATE, "postgres")
 TEMPORAL_DEV = os.path.join(ROOT, "deploy", "temporal-dev", "temporal-dev.sh")
 JARS = {app: os.path.join(ROOT, app, "target", f"{app}-0.1.0-SNAPSHOT-exec.jar") for app in ("api", "worker", "sandbox")}
 WORKERS = int(os.environ.get("TOPOLOGY_WORKERS", "2"))
+# The first port of the range the topology takes (Postgres, Temporal, its UI, the sandbox, the api,
+# the workers, in that order); unset, each port is a free one the kernel picks.
+PORT_BASE = int(os.environ.get("TOPOLOGY_PORT_BASE") or 0)
 JAVA_OPTS = os.environ.get("TOPOLOGY_JAVA_OPTS", "-Xmx1g -XX:+ExitOnOutOfMemoryError").split()
 # Extra server settings, e.g. "-c log_min_duration_statement=1000" to see slow statements.
 POSTGRES_OPTS = os.environ.get("TOPOLOGY_POSTGRES_OPTS", "")
@@ -51,6 +55,13 @@ def log(message):
 
 
 def free_port(taken):
+    if PORT_BASE:
+        # Consecutive ports from the base, each checked free: a machine shared with other jobs
+        # gives each its own range.
+        port = PORT_BASE
+        while port in taken or port_open(port):
+            port += 1
+        return port
     while True:
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
