@@ -16,7 +16,7 @@ class VirtualWorkflowThreadsTest {
   }
 
   @Test
-  void workflowCodeRunsOnVirtualThreadsWhereTheJvmHasThemUnlessTurnedOff() {
+  void workflowCodeRunsOnVirtualThreadsOnlyWhenAskedAndWhereTheJvmHasThem() {
     boolean jvmHasThem =
         Runtime.version().feature() >= VirtualWorkflowThreads.FIRST_JAVA_WITH_VIRTUAL_THREADS;
 
