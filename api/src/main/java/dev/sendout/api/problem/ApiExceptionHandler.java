@@ -302,7 +302,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   /**
    * A body of a type the operation does not read: the answer names the types it does (Spring's own
-   * says only which one it refused), without the wildcards of the JSON converter.
+   * says only which one it refused), such as {@code application/json, application/*+json}.
    */
   @Override
   protected ResponseEntity<Object> handleHttpMediaTypeNotSupported(
@@ -312,7 +312,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       WebRequest request) {
     String accepted =
         e.getSupportedMediaTypes().stream()
-            .filter(type -> !type.isWildcardType() && !type.isWildcardSubtype())
+            .filter(type -> !type.isWildcardType() && !"*".equals(type.getSubtype()))
             .map(type -> type.getType() + "/" + type.getSubtype())
             .distinct()
             .collect(Collectors.joining(", "));

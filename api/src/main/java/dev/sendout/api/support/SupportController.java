@@ -58,7 +58,9 @@ public class SupportController {
   @ApiResponse(
       responseCode = "503",
       description = "The database unavailable: nothing stored; retry with the same Idempotency-Key")
-  @PostMapping(path = "/{id}/recipients", consumes = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(
+      path = "/{id}/recipients",
+      consumes = {MediaType.APPLICATION_JSON_VALUE, "application/*+json"})
   public ResponseEntity<RecipientsAdded> addRecipients(
       Tenant tenant,
       @PathVariable UUID id,

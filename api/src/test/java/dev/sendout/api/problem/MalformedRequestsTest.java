@@ -321,10 +321,18 @@ class MalformedRequestsTest {
     assertProblem(yaml, 415);
     assertThat(create.json().path("detail").asString())
         .isEqualTo(
-            "This operation reads a body of Content-Type application/json, not"
-                + " 'application/x-www-form-urlencoded'");
+            "This operation reads a body of Content-Type application/json, application/*+json,"
+                + " not 'application/x-www-form-urlencoded'");
     assertThat(upload.json().path("detail").asString())
         .contains("application/json", "application/x-ndjson", "text/csv", "not 'text/plain'");
+    // Found by a second reader: declaring JSON refused the +json types the addition took before.
+    assertThat(
+            post(
+                    "/v1/sendouts/" + id + "/recipients",
+                    "application/merge-patch+json",
+                    "{\"recipients\":[{\"email\":\"bo@example.com\"}]}")
+                .status())
+        .isEqualTo(202);
   }
 
   @Test
