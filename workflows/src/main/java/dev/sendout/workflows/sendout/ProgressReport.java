@@ -37,7 +37,7 @@ final class ProgressReport {
         start.sendoutId(),
         status,
         start.sendAt(),
-        plan.allMessages(),
+        messages(),
         plan.batchCount(),
         ledger.sent(),
         ledger.inFlight(),
@@ -55,13 +55,23 @@ final class ProgressReport {
         nextReminderAt);
   }
 
+  /**
+   * The sendout's messages: before its first release, those it was created with and those added
+   * since; from it on, the plan's, which the release counted (a sendout scheduled until its window
+   * opens is released already).
+   */
+  private int messages() {
+    return plan.messageCount() == 0
+        ? start.recipientCount() + plan.addedMessages()
+        : plan.allMessages();
+  }
+
   private String statusLine(SendoutStatus status) {
     SendTally tally = ledger.tally();
     DeliveryTally receipts = ledger.receipts();
     return switch (status) {
       case SCHEDULED ->
-          "Scheduled: %d recipients, sending at %s"
-              .formatted(start.recipientCount() + plan.addedMessages(), start.sendAt());
+          "Scheduled: %d recipients, sending at %s".formatted(messages(), start.sendAt());
       case SENDING ->
           ("Sending: %d of %d batches sent, %d sending; %d of %d messages handed"
                   + " to the provider (%d accepted, %d failed, %d unconfirmed)")

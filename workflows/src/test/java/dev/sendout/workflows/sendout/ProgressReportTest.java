@@ -66,6 +66,22 @@ class ProgressReportTest {
         .isEqualTo("Scheduled: 25 recipients, sending at 2026-03-01T09:00:00Z");
   }
 
+  /**
+   * Recipients added before the send time count in the details and the query alike, before the
+   * release and after one that waits for a delivery window (found by a second reader: the details
+   * dropped them at that release, and the query counted only them before it).
+   */
+  @Test
+  void recipientsAddedBeforeTheReleaseCountBeforeItAndAfterAReleaseInWindows() {
+    plan.add(new SeqRange(25, 29));
+    assertThat(report().details(SendoutStatus.SCHEDULED, false)).startsWith("Scheduled: 29 ");
+    assertThat(report().query(SendoutStatus.SCHEDULED, false).messageCount()).isEqualTo(29);
+
+    plan.releasedInWindows(29);
+    assertThat(report().details(SendoutStatus.SCHEDULED, false)).startsWith("Scheduled: 29 ");
+    assertThat(report().query(SendoutStatus.SCHEDULED, false).messageCount()).isEqualTo(29);
+  }
+
   @Test
   void aPausedSendoutSaysSoFirst() {
     assertThat(report().details(SendoutStatus.SCHEDULED, true))
