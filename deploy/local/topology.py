@@ -24,7 +24,7 @@ token); nothing secret is in the repository. The state directory is TOPOLOGY_STA
 
 Other settings: TOPOLOGY_WORKERS (2), TOPOLOGY_JAVA_OPTS (-Xmx1g -XX:+ExitOnOutOfMemoryError),
 TOPOLOGY_POSTGRES_OPTS (extra `-c name=value` server settings), TOPOLOGY_START_TIMEOUT (300 s per wait),
-TOPOLOGY_PORT_BASE (the first of consecutive ports to take, at the first start; unset, free ones). Variables the compose file passes on (SENDOUT_PROVIDERS,
+TOPOLOGY_PORT_BASE (the first of consecutive ports to take at the first start, each of which must be free; unset, free ones). Variables the compose file passes on (SENDOUT_PROVIDERS,
 SENDGRID_API_KEY, ...) are passed on from this environment as well. Every wait is bounded.
 """
 import json, os, secrets, shutil, signal, socket, subprocess, sys, time, urllib.request
@@ -56,11 +56,13 @@ def log(message):
 
 def free_port(taken):
     if PORT_BASE:
-        # Consecutive ports from the base, each checked free: a machine shared with other jobs
-        # gives each its own range.
-        port = PORT_BASE
-        while port in taken or port_open(port):
-            port += 1
+        # The next port of the range from the base: a machine shared with other jobs gives each
+        # its own range, so a port in it that is busy or reserved is refused, not stepped over.
+        port = PORT_BASE + len(taken)
+        if port > 65535 or port in RESERVED or port_open(port):
+            sys.exit(f"topology: port {port} (TOPOLOGY_PORT_BASE={PORT_BASE} + {len(taken)}) is "
+                     f"{'out of range' if port > 65535 else 'reserved' if port in RESERVED else 'in use'}: "
+                     "choose another base")
         return port
     while True:
         with socket.socket() as s:
