@@ -48,11 +48,12 @@ class PostgresCrashTest {
           Stream.concat(Stream.of(postmaster), postmaster.descendants()).toList();
       all.forEach(ProcessHandle::destroyForcibly);
       all.forEach(process -> process.onExit().join());
-    }
-    try {
-      postgres.close();
-    } catch (Exception alreadyGone) {
-      // Its pg_ctl finds no server to stop.
+    } finally {
+      try {
+        postgres.close();
+      } catch (Exception alreadyGone) {
+        // Its pg_ctl finds no server to stop.
+      }
     }
 
     try (EmbeddedPostgres restarted =
