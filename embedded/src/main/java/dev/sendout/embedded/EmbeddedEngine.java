@@ -521,12 +521,16 @@ public final class EmbeddedEngine implements AutoCloseable {
    * batches then went out twice on the restart, or a sendout completed with its messages still
    * QUEUED. fsync stays off, as zonky starts it: only an OS crash or a power loss can lose what was
    * written, which is one reason production runs an outside Postgres ({@code DATABASE_URL}).
+   *
+   * @param data where it keeps its data across starts; null for a temporary folder
    */
-  static EmbeddedPostgres.Builder postgresBuilder() throws IOException {
-    return EmbeddedPostgres.builder()
-        .setPort(FreePorts.next())
-        .setRegisterShutdownHook(false)
-        .setServerConfig("synchronous_commit", "on");
+  static EmbeddedPostgres.Builder postgresBuilder(Path data) throws IOException {
+    EmbeddedPostgres.Builder builder =
+        EmbeddedPostgres.builder()
+            .setPort(FreePorts.next())
+            .setRegisterShutdownHook(false)
+            .setServerConfig("synchronous_commit", "on");
+    return data == null ? builder : builder.setDataDirectory(data).setCleanDataDirectory(false);
   }
 
   /**
@@ -535,14 +539,12 @@ public final class EmbeddedEngine implements AutoCloseable {
    * first, since it holds the directory's lock file.
    */
   private String startPostgres(Path stateDirectory) throws IOException {
-    EmbeddedPostgres.Builder builder = postgresBuilder();
-    if (stateDirectory != null) {
-      Path data = stateDirectory.resolve("postgres").toAbsolutePath();
+    Path data = stateDirectory == null ? null : stateDirectory.resolve("postgres").toAbsolutePath();
+    if (data != null) {
       Files.createDirectories(data);
       stopLeftoverPostmaster(data);
-      builder.setDataDirectory(data).setCleanDataDirectory(false);
     }
-    postgres = builder.start();
+    postgres = postgresBuilder(data).start();
     return postgres.getJdbcUrl("postgres", "postgres");
   }
 

@@ -32,12 +32,7 @@ class LeftoverPostgresTest {
       throws Exception {
     Path data = state.resolve("postgres");
     Files.createDirectories(data);
-    EmbeddedPostgres leftover =
-        EmbeddedPostgres.builder()
-            .setDataDirectory(data)
-            .setCleanDataDirectory(false)
-            .setPort(FreePorts.next())
-            .start();
+    EmbeddedPostgres leftover = EmbeddedEngine.postgresBuilder(data).start();
     long postmaster = Long.parseLong(Files.readAllLines(data.resolve("postmaster.pid")).get(0));
     List<ProcessHandle> backends;
     Connection busy = leftover.getPostgresDatabase().getConnection();
@@ -75,12 +70,7 @@ class LeftoverPostgresTest {
     } catch (Exception alreadyStopped) {
       // Its pg_ctl finds no server to stop.
     }
-    try (EmbeddedPostgres next =
-            EmbeddedPostgres.builder()
-                .setDataDirectory(data)
-                .setCleanDataDirectory(false)
-                .setPort(FreePorts.next())
-                .start();
+    try (EmbeddedPostgres next = EmbeddedEngine.postgresBuilder(data).start();
         Connection connection = next.getPostgresDatabase().getConnection();
         var query = connection.createStatement().executeQuery("select 1")) {
       assertThat(query.next()).isTrue();

@@ -25,11 +25,7 @@ class PostgresCrashTest {
   void everyAcknowledgedCommitSurvivesAKillOfTheWholeServer() throws Exception {
     Path data = state.resolve("postgres");
     Files.createDirectories(data);
-    EmbeddedPostgres postgres =
-        EmbeddedEngine.postgresBuilder()
-            .setDataDirectory(data)
-            .setCleanDataDirectory(false)
-            .start();
+    EmbeddedPostgres postgres = EmbeddedEngine.postgresBuilder(data).start();
     int acknowledged = 0;
     try (Connection connection = postgres.getPostgresDatabase().getConnection();
         var statement = connection.createStatement()) {
@@ -56,11 +52,7 @@ class PostgresCrashTest {
       }
     }
 
-    try (EmbeddedPostgres restarted =
-            EmbeddedEngine.postgresBuilder()
-                .setDataDirectory(data)
-                .setCleanDataDirectory(false)
-                .start();
+    try (EmbeddedPostgres restarted = EmbeddedEngine.postgresBuilder(data).start();
         Connection connection = restarted.getPostgresDatabase().getConnection();
         var count = connection.createStatement().executeQuery("select count(*) from claim")) {
       count.next();
