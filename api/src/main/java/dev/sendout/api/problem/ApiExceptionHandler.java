@@ -156,7 +156,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
               .formatted(id.length() <= 40 ? id : id.substring(0, 40) + "…"),
           List.of());
     }
-    String expected = expected(e.getRequiredType());
+    String expected = expected(e.getRequiredType(), e.getValue());
     return respond(
         ProblemType.INVALID_REQUEST,
         e.getName() + ": " + expected,
@@ -164,7 +164,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   }
 
   /** What a parameter of this type takes, said to a caller who sent something else. */
-  private static String expected(Class<?> type) {
+  private static String expected(Class<?> type, Object value) {
     if (type == Boolean.class || type == boolean.class) {
       return "invalid value, expected true or false";
     }
@@ -173,7 +173,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
           + String.join(", ", Arrays.stream(type.getEnumConstants()).map(String::valueOf).toList());
     }
     if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
-      return "invalid value, expected a whole number";
+      // A whole number too long for the type is not "not a whole number".
+      return value instanceof String text && text.matches("[+-]?[0-9]+")
+          ? "invalid value, out of range"
+          : "invalid value, expected a whole number";
     }
     return "invalid value";
   }

@@ -266,6 +266,19 @@ class MalformedRequestsTest {
         .isEqualTo(200);
   }
 
+  /** A whole number too long for the parameter was called "not a whole number". */
+  @Test
+  void aWholeNumberOutOfTheParametersRangeIsSaidToBeSo() {
+    Reply tooLong = send(request("/v1/sendouts?limit=99999999999").GET());
+    assertProblem(tooLong, 400);
+    assertThat(tooLong.json().path("errors").get(0).path("detail").asString())
+        .isEqualTo("invalid value, out of range");
+    Reply notANumber = send(request("/v1/sendouts?limit=1.5").GET());
+    assertProblem(notANumber, 400);
+    assertThat(notANumber.json().path("errors").get(0).path("detail").asString())
+        .isEqualTo("invalid value, expected a whole number");
+  }
+
   private HttpRequest.Builder withoutKey(String path) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
   }
