@@ -25,10 +25,11 @@ import org.springframework.stereotype.Component;
  *
  * <p>As for SendGrid, a token whose {@code iat} is further than the configured age from our clock,
  * either way, is refused, so that a captured request cannot be replayed later; a replay within the
- * window is harmless, because its status is already stored and deduplicates. The token is checked
- * before the body is read ({@link #requireSigned}): a forged one is refused without reading a body
- * that its sender may trickle for minutes. Vonage's own {@code Jwt.verifySignature} is not used: it
- * also refused, as a bad signature, a token issued a second ahead of our clock.
+ * window is harmless, because its status is already stored and deduplicates. An {@code exp} or
+ * {@code nbf} the token carries is held to with the same leeway. The token is checked before the
+ * body is read ({@link #requireSigned}): a forged one is refused without reading a body that its
+ * sender may trickle for minutes. Vonage's own {@code Jwt.verifySignature} is not used: it also
+ * refused, as a bad signature, a token issued a second ahead of our clock.
  */
 @Component
 public class VonageSignature {
@@ -75,6 +76,16 @@ public class VonageSignature {
     if (issuedAt == null
         || Duration.between(issuedAt, clock.instant()).abs().compareTo(maxAge) > 0) {
       throw invalid("The token's iat is missing or more than " + maxAge + " away from now");
+    }
+    // Vonage's tokens carry neither, but a token that says when it stops or starts being valid is
+    // held to it (RFC 7519), with the leeway for clocks that iat has.
+    Instant expiresAt = token.getExpiresAtAsInstant();
+    if (expiresAt != null && clock.instant().minus(maxAge).isAfter(expiresAt)) {
+      throw invalid("The token expired at " + expiresAt + " (exp)");
+    }
+    Instant notBefore = token.getNotBeforeAsInstant();
+    if (notBefore != null && clock.instant().plus(maxAge).isBefore(notBefore)) {
+      throw invalid("The token is not valid before " + notBefore + " (nbf)");
     }
     return token;
   }

@@ -86,6 +86,37 @@ class VonageSignatureTest {
     assertProblem(old, BODY, ProblemType.BEARER_INVALID, "iat");
   }
 
+  /** A signed token past its exp, or before its nbf, was accepted: only iat was looked at. */
+  @Test
+  void refusesATokenPastItsExpiryOrBeforeItsStart() {
+    String hash = Sha256.hex(BODY);
+    String expired =
+        "Bearer "
+            + JWT.create()
+                .withIssuedAt(NOW)
+                .withExpiresAt(NOW.minus(Duration.ofMinutes(6)))
+                .withClaim("payload_hash", hash)
+                .sign(Algorithm.HMAC256(SECRET));
+    assertProblem(expired, BODY, ProblemType.BEARER_INVALID, "exp");
+    String early =
+        "Bearer "
+            + JWT.create()
+                .withIssuedAt(NOW)
+                .withNotBefore(NOW.plus(Duration.ofMinutes(6)))
+                .withClaim("payload_hash", hash)
+                .sign(Algorithm.HMAC256(SECRET));
+    assertProblem(early, BODY, ProblemType.BEARER_INVALID, "nbf");
+    String withinLeeway =
+        "Bearer "
+            + JWT.create()
+                .withIssuedAt(NOW)
+                .withExpiresAt(NOW.minus(Duration.ofMinutes(1)))
+                .withNotBefore(NOW.plus(Duration.ofMinutes(1)))
+                .withClaim("payload_hash", hash)
+                .sign(Algorithm.HMAC256(SECRET));
+    assertThatCode(() -> verifier.verify(withinLeeway, BODY)).doesNotThrowAnyException();
+  }
+
   /** Vonage's own check refused these as "signature does not verify": no leeway at all. */
   @Test
   void acceptsATokenIssuedAheadOfOurClockWithinTheAge() {
