@@ -1,5 +1,6 @@
 package dev.sendout.core.channel.email;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
@@ -57,34 +58,54 @@ public final class SendGridEvents {
    */
   public static List<Receipt> parse(byte[] body) {
     try (JsonParser parser = JSON.createParser(body)) {
-      if (parser.nextToken() != JsonToken.START_ARRAY) {
-        throw new MalformedEventsException("The body is not a JSON array of events");
+      return parse(parser, body);
+    } catch (JsonParseException e) {
+      // Jackson's byte parser refuses a field name escaping a lone surrogate, which its text parser
+      // reads (and ReceiptPayloads makes storable): one odd event, as the same escape in a value,
+      // must not have the whole call refused.
+      try (JsonParser parser = JSON.createParser(new String(body, StandardCharsets.UTF_8))) {
+        return parse(parser, body);
+      } catch (IOException again) {
+        throw new MalformedEventsException("The body is not valid JSON");
       }
-      List<Receipt> receipts = new ArrayList<>();
-      for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; ) {
-        if (next == null) {
-          throw new MalformedEventsException("The body is not valid JSON");
-        }
-        long start = parser.currentTokenLocation().getByteOffset();
-        JsonNode parsed = JSON.readTree(parser);
-        if (!parsed.isObject() || !parsed.path("event").isTextual()) {
-          throw new MalformedEventsException(
-              "Event " + receipts.size() + " is not an object with an \"event\"");
-        }
-        long end = parser.currentLocation().getByteOffset();
-        String text =
-            start < 0 || end < 0
-                ? null
-                : new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8);
-        JsonNode event = ReceiptPayloads.storable(parsed, text);
-        String payload = ReceiptPayloads.payload(text, event);
-        receipts.add(receipt(event, payload));
-        next = parser.nextToken();
-      }
-      return receipts;
     } catch (IOException e) {
       throw new MalformedEventsException("The body is not valid JSON");
     }
+  }
+
+  /**
+   * The receipts {@code parser} reads from {@code body}; each event's text is cut from the body
+   * where the parser gives byte offsets, and written out again where it does not (a text parser).
+   */
+  private static List<Receipt> parse(JsonParser parser, byte[] body) throws IOException {
+    if (parser.nextToken() != JsonToken.START_ARRAY) {
+      throw new MalformedEventsException("The body is not a JSON array of events");
+    }
+    List<Receipt> receipts = new ArrayList<>();
+    for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; ) {
+      if (next == null) {
+        throw new MalformedEventsException("The body is not valid JSON");
+      }
+      long start = parser.currentTokenLocation().getByteOffset();
+      JsonNode parsed = JSON.readTree(parser);
+      if (!parsed.isObject() || !parsed.path("event").isTextual()) {
+        throw new MalformedEventsException(
+            "Event " + receipts.size() + " is not an object with an \"event\"");
+      }
+      long end = parser.currentLocation().getByteOffset();
+      String text =
+          start < 0 || end < 0
+              ? null
+              : new String(body, (int) start, (int) (end - start), StandardCharsets.UTF_8);
+      JsonNode event = ReceiptPayloads.storable(parsed, text);
+      String payload = ReceiptPayloads.payload(text, event);
+      receipts.add(receipt(event, payload));
+      next = parser.nextToken();
+    }
+    if (parser.nextToken() != null) {
+      throw new MalformedEventsException("The body has more after its array of events");
+    }
+    return receipts;
   }
 
   private static Receipt receipt(JsonNode event, String payload) {

@@ -1,6 +1,7 @@
 package dev.sendout.core.channel.email;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.sendout.core.receipt.Receipt;
 import java.nio.charset.StandardCharsets;
@@ -74,6 +75,30 @@ class SendGridEventsTest {
       out.writeBytes(parts[i].getBytes(StandardCharsets.UTF_8));
     }
     return out.toByteArray();
+  }
+
+  /** "[] xx" and "[][]" were taken as no events, and "[{...}] xx" had its events applied. */
+  @Test
+  void aBodyWithMoreAfterItsArrayIsMalformedAndWhitespaceIsNot() {
+    for (String body : List.of("[] xx", "[][]", "[" + SECOND + "] {}")) {
+      assertThatThrownBy(() -> SendGridEvents.parse(body.getBytes(StandardCharsets.UTF_8)))
+          .as(body)
+          .isInstanceOf(SendGridEvents.MalformedEventsException.class);
+    }
+    assertThat(SendGridEvents.parse(("[" + SECOND + "]\r\n ").getBytes(StandardCharsets.UTF_8)))
+        .hasSize(1);
+  }
+
+  /** A lone surrogate in a field's name made the whole call a 400; in a value it was stored. */
+  @Test
+  void anEventWithALoneSurrogateInAFieldNameIsStored() {
+    String odd = "{\"event\":\"open\",\"sg_event_id\":\"ls5\",\"\\ud800\":1}";
+
+    Receipt receipt =
+        SendGridEvents.parse(("[" + odd + "]").getBytes(StandardCharsets.UTF_8)).get(0);
+
+    assertThat(receipt.eventId()).isEqualTo("ls5");
+    assertThat(receipt.payload()).doesNotContain("\\u");
   }
 
   @Test
