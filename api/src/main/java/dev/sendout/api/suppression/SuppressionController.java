@@ -158,6 +158,9 @@ public class SuppressionController {
         request.reason() == null
             ? SuppressionReason.MANUAL
             : parse("/reason", request.reason(), SuppressionReason.class);
+    if (!reason.fits(key.channel())) {
+      throw ApiProblem.invalid("/reason", reason.misfit(key.channel()));
+    }
     var added = suppressions.add(tenant.id(), new NewEntry(key, reason, source(tenant)));
     SuppressionView view = SuppressionView.of(added.entry());
     if (!added.created()) {

@@ -131,15 +131,20 @@ final class SuppressionImport {
     if (reason == null || reason.isBlank()) {
       return new NewEntry(key, SuppressionReason.MANUAL, source);
     }
+    SuppressionReason known;
     try {
-      return new NewEntry(
-          key, SuppressionReason.valueOf(reason.strip().toUpperCase(Locale.ROOT)), source);
+      known = SuppressionReason.valueOf(reason.strip().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       refuse(
           "#line=" + line + "/reason",
           "unknown reason; one of " + Arrays.toString(SuppressionReason.values()));
       return null;
     }
+    if (!known.fits(key.channel())) {
+      refuse("#line=" + line + "/reason", known.misfit(key.channel()));
+      return null;
+    }
+    return new NewEntry(key, known, source);
   }
 
   private void refuse(String pointer, String detail) {

@@ -234,19 +234,20 @@ class SuppressionApiTest {
         +447700900123,SMS_STOP
         c@example.com,SOMETIMES
         known@example.com,MANUAL
+        +447700900124,HARD_BOUNCE
         """;
 
     Reply imported = post(tenant, "text/csv", csv);
 
     assertThat(imported.status()).as(imported.raw()).isEqualTo(200);
     JsonNode result = imported.body();
-    assertThat(result.path("rows").asInt()).isEqualTo(6);
+    assertThat(result.path("rows").asInt()).isEqualTo(7);
     assertThat(result.path("added").asInt()).isEqualTo(3);
     assertThat(result.path("alreadySuppressed").asInt()).isEqualTo(1);
-    assertThat(result.path("invalid").asInt()).isEqualTo(2);
+    assertThat(result.path("invalid").asInt()).isEqualTo(3);
     assertThat(result.path("complete").asBoolean()).isTrue();
     assertThat(result.path("errors").findValuesAsString("pointer"))
-        .containsExactly("#line=4/address", "#line=6/reason");
+        .containsExactly("#line=4/address", "#line=6/reason", "#line=8/reason");
     assertThat(get(tenant, "/v1/suppressions/b@example.com").body().path("reason").asString())
         .isEqualTo("HARD_BOUNCE");
     assertThat(get(tenant, "/v1/suppressions/a@example.com").body().path("reason").asString())
@@ -300,6 +301,11 @@ class SuppressionApiTest {
     assertBadRequestNaming(add(tenant, "{}"), "/address");
     assertBadRequestNaming(
         add(tenant, "{\"address\":\"a@example.com\",\"reason\":\"BORED\"}"), "/reason");
+    // A bounce or a spam report is an email's, a STOP a phone's: the other way round was taken.
+    assertBadRequestNaming(
+        add(tenant, "{\"address\":\"b@example.com\",\"reason\":\"SMS_STOP\"}"), "/reason");
+    assertBadRequestNaming(
+        add(tenant, "{\"address\":\"+447911123459\",\"reason\":\"HARD_BOUNCE\"}"), "/reason");
     assertBadRequestNaming(get(tenant, "/v1/suppressions/not%20an%20address"), "address");
     assertBadRequestNaming(get(tenant, "/v1/suppressions/ana@"), "address");
     assertBadRequestNaming(delete(tenant, "/v1/suppressions/12345"), "address");
