@@ -12,6 +12,8 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.SerializationFeature;
 
 /**
  * What makes a request safe to retry: the caller's Idempotency-Key, and a fingerprint of the
@@ -38,11 +40,28 @@ public class Idempotency {
   }
 
   /**
-   * SHA-256 of the request as parsed, so formatting differences do not count as a change: of its
-   * JSON in UTF-8, streamed into the digest rather than built as one string, which for a create of
-   * 100,000 recipients was tens of megabytes of short-lived heap.
+   * SHA-256 of the request as parsed, so formatting differences do not count as a change, and
+   * neither does the order of a map's entries (a recipient's variables), which JSON does not give a
+   * meaning: of its JSON in UTF-8, with those entries in the order of their keys.
    */
   public String fingerprint(Object request) {
+    return digest(json.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS), request);
+  }
+
+  /**
+   * Whether {@code stored}, the fingerprint kept with a key, is this request's ({@code fingerprint}
+   * being {@link #fingerprint}'s): also when it was kept before the entries of maps were sorted, so
+   * that a retry of a request made then is still answered as one.
+   */
+  public boolean matches(Object request, String fingerprint, String stored) {
+    return fingerprint.equals(stored) || digest(json.writer(), request).equals(stored);
+  }
+
+  /**
+   * Streamed into the digest rather than built as one string, which for a create of 100,000
+   * recipients was tens of megabytes of short-lived heap.
+   */
+  private static String digest(ObjectWriter writer, Object request) {
     MessageDigest digest = Sha256.newDigest();
     // Through a Writer, as writeValueAsString wrote: Jackson's own UTF-8 generator (an
     // OutputStream) would not write a lone surrogate as the '?' the string's bytes had.
@@ -50,7 +69,7 @@ public class Idempotency {
         new OutputStreamWriter(
             new DigestOutputStream(OutputStream.nullOutputStream(), digest),
             StandardCharsets.UTF_8)) {
-      json.writeValue(out, request);
+      writer.writeValue(out, request);
     } catch (IOException e) {
       throw new UncheckedIOException("Cannot happen: the digest's stream writes nowhere", e);
     }

@@ -77,7 +77,8 @@ public class SendoutService {
                           valid.closesAt(),
                           valid.thankYou()));
                 });
-    if (created.existed() && !requestHash.equals(created.sendout().requestHash())) {
+    if (created.existed()
+        && !idempotency.matches(request, requestHash, created.sendout().requestHash())) {
       throw new ApiProblem(
           ProblemType.IDEMPOTENCY_KEY_REUSED,
           "Idempotency-Key '%s' was first used for a different request (sendout %s)"

@@ -30,7 +30,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
-import java.util.function.Supplier;
+import java.util.function.Predicate;
 import org.springframework.stereotype.Service;
 import tools.jackson.databind.ObjectMapper;
 
@@ -111,7 +111,7 @@ public class AddRecipientsService {
     return result(
         id,
         keyOrNew(idempotencyKey),
-        () -> hash,
+        stored -> idempotency.matches(request, hash, stored),
         key -> combined.add(tenant.id(), id, key, recipients, hash, by),
         (index, field) -> "/recipients/" + index + field,
         sendout.channel());
@@ -156,7 +156,7 @@ public class AddRecipientsService {
     return result(
         id,
         keyOrNew(idempotencyKey),
-        source::requestHash,
+        stored -> source.requestHash().equals(stored),
         key -> additions.add(tenant.id(), id, key, source, actor),
         source::pointer,
         sendout.channel());
@@ -199,15 +199,15 @@ public class AddRecipientsService {
   /**
    * Stores the addition under {@code key} and answers for it.
    *
-   * @param requestHash the request's fingerprint, asked once it is stored: an upload's is known
-   *     only once it has been read
+   * @param sameRequest whether a fingerprint kept with the key is this request's, asked once it is
+   *     stored: an upload's is known only once it has been read
    * @param at where the addition's recipient number i gave a field
    * @param channel the sendout's, whose recipients' address field a repeat is named by
    */
   private Result result(
       UUID id,
       String key,
-      Supplier<String> requestHash,
+      Predicate<String> sameRequest,
       Function<String, Addition> store,
       RecipientPointer at,
       Channel channel) {
@@ -248,7 +248,7 @@ public class AddRecipientsService {
                   "Sendout %s is closed (its survey closed at closesAt): recipients can no longer be added"
                       .formatted(id));
           case REPLAYED -> {
-            if (!requestHash.get().equals(addition.requestHash())) {
+            if (!sameRequest.test(addition.requestHash())) {
               throw new ApiProblem(
                   ProblemType.IDEMPOTENCY_KEY_REUSED,
                   "Idempotency-Key '%s' was first used for a different addition to sendout %s"

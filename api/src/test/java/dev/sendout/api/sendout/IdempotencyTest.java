@@ -3,10 +3,13 @@ package dev.sendout.api.sendout;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.core.content.Sha256;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.ObjectWriter;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 class IdempotencyTest {
@@ -14,10 +17,14 @@ class IdempotencyTest {
   private final ObjectMapper json = JsonMapper.builder().build();
   private final Idempotency idempotency = new Idempotency(json);
 
+  private final ObjectWriter sorted =
+      json.writer().with(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
   /**
    * Fingerprints are stored with each Idempotency-Key, so a retry after an upgrade must find the
-   * same one: the streamed digest is the SHA-256 of the JSON string as it was built before, for
-   * characters outside Latin-1 and the BMP and a lone surrogate (which UTF-8 writes as '?') too.
+   * same one: the streamed digest is the SHA-256 of the JSON string (its maps' entries in the order
+   * of their keys), for characters outside Latin-1 and the BMP and a lone surrogate (which UTF-8
+   * writes as '?') too; and one stored before the entries were sorted still matches.
    */
   @Test
   void theStreamedFingerprintIsTheOneOfTheJsonStringStoredBefore() {
@@ -26,9 +33,15 @@ class IdempotencyTest {
             Map.of("name", "Zoë Ångström", "variables", Map.of("x", "日本語")),
             Map.of("name", "emoji 😀 and a lone \ud800 surrogate"),
             List.of(Map.of("email", "a@example.com"), Map.of("email", "b@example.com")))) {
-      assertThat(idempotency.fingerprint(request))
+      String fingerprint = idempotency.fingerprint(request);
+      assertThat(fingerprint)
           .as("%s", request)
-          .isEqualTo(Sha256.hex(json.writeValueAsString(request)));
+          .isEqualTo(Sha256.hex(sorted.writeValueAsString(request)));
+      assertThat(
+              idempotency.matches(
+                  request, fingerprint, Sha256.hex(json.writeValueAsString(request))))
+          .as("stored unsorted: %s", request)
+          .isTrue();
     }
   }
 
@@ -43,8 +56,27 @@ class IdempotencyTest {
       Object request =
           Map.of("name", "x".repeat(shift) + text, "variables", Map.of("k", text.toString()));
       assertThat(idempotency.fingerprint(request))
-          .isEqualTo(Sha256.hex(json.writeValueAsString(request)));
+          .isEqualTo(Sha256.hex(sorted.writeValueAsString(request)));
     }
+  }
+
+  /** {"a":"1","b":"2"} and {"b":"2","a":"1"} were two requests: a retry was refused 422. */
+  @Test
+  void theOrderOfAMapsEntriesIsNotAChange() {
+    Map<String, String> ab = new LinkedHashMap<>();
+    ab.put("a", "1");
+    ab.put("b", "2");
+    Map<String, String> ba = new LinkedHashMap<>();
+    ba.put("b", "2");
+    ba.put("a", "1");
+    String first = idempotency.fingerprint(Map.of("variables", ab));
+    assertThat(idempotency.fingerprint(Map.of("variables", ba))).isEqualTo(first);
+    assertThat(
+            idempotency.matches(
+                Map.of("variables", Map.of("a", "2")),
+                idempotency.fingerprint(Map.of("variables", Map.of("a", "2"))),
+                first))
+        .isFalse();
   }
 
   @Test

@@ -496,6 +496,39 @@ class SupportApiTest {
     assertThat(trail.get(0).path("messages").asInt()).isEqualTo(3);
   }
 
+  /** The same request with a recipient's variables in another order was refused 422. */
+  @Test
+  void aRetryWithTheVariablesInAnotherOrderIsAReplay() {
+    String ab =
+        "[{\"email\":\"v-%s@example.com\",\"variables\":{\"a\":\"1\",\"b\":\"2\"}}]"
+            .formatted(UUID.randomUUID());
+    String ba = ab.replace("\"a\":\"1\",\"b\":\"2\"", "\"b\":\"2\",\"a\":\"1\"");
+    String create =
+        """
+        {"channel":"EMAIL","from":{"email":"surveys@example.com"},"subject":"Hello",
+         "text":"Take our survey","recipients":%s}""";
+    String key = "order-" + UUID.randomUUID();
+    Reply created = post("/v1/sendouts", create.formatted(ab), "Idempotency-Key", key);
+    Reply retried = post("/v1/sendouts", create.formatted(ba), "Idempotency-Key", key);
+    assertThat(created.status()).as(created.body().toString()).isEqualTo(202);
+    assertThat(retried.status()).as(retried.body().toString()).isEqualTo(202);
+    assertThat(retried.header("Idempotent-Replayed")).isEqualTo("true");
+
+    UUID id = UUID.fromString(created.body().path("id").asString());
+    String addKey = "add-order-" + UUID.randomUUID();
+    String added = ab.replace("v-", "w-");
+    assertThat(addRecipients(id, added, "Idempotency-Key", addKey).status()).isEqualTo(202);
+    Reply addedAgain =
+        addRecipients(
+            id,
+            added.replace("\"a\":\"1\",\"b\":\"2\"", "\"b\":\"2\",\"a\":\"1\""),
+            "Idempotency-Key",
+            addKey);
+    assertThat(addedAgain.status()).as(addedAgain.body().toString()).isEqualTo(202);
+    assertThat(addedAgain.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(recipientCount(id)).isEqualTo(2);
+  }
+
   /**
    * Found by the fourth hostile sweep (schemathesis): the document gives this path a by query
    * parameter, which uploads take, but a JSON addition with it was a 400.
