@@ -14,6 +14,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
 import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.http.HttpHeaders;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.method.HandlerMethod;
@@ -26,7 +27,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * is: {@code ?stauts=SENT} would otherwise list every sendout, and the caller would take the answer
  * for the filtered one. So is a parameter or a header of one value given several times: Spring
  * joins them with commas, so that two {@code Idempotency-Key} headers (a proxy that appends one)
- * made a key of their own, and the same request with them in the other order a second sendout.
+ * made a key of their own, and the same request with them in the other order a second sendout; and
+ * a second {@code Content-Type}, of which Spring read the first alone.
  */
 @Configuration(proxyBeanMethods = false)
 public class KnownQueryParameters implements WebMvcConfigurer, HandlerInterceptor {
@@ -78,10 +80,14 @@ public class KnownQueryParameters implements WebMvcConfigurer, HandlerIntercepto
     return true;
   }
 
-  /** The handler's {@code @RequestParam}s and single-valued {@code @RequestHeader}s. */
+  /**
+   * The handler's {@code @RequestParam}s, and its single-valued {@code @RequestHeader}s with {@code
+   * Content-Type}.
+   */
   private static Taken taken(HandlerMethod method) {
     Map<String, Boolean> parameters = new TreeMap<>();
-    Set<String> headers = new TreeSet<>();
+    // A body has one type: of two, Spring took the first and dropped the other.
+    Set<String> headers = new TreeSet<>(Set.of(HttpHeaders.CONTENT_TYPE));
     for (MethodParameter parameter : method.getMethodParameters()) {
       parameter.initParameterNameDiscovery(NAMES);
       boolean several =

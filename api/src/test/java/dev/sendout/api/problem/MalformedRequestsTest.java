@@ -257,6 +257,16 @@ class MalformedRequestsTest {
     assertThat(twoKeys.json().path("errors").get(0).path("pointer").asString())
         .isEqualTo("Idempotency-Key");
 
+    Reply twoTypes =
+        send(
+            request("/v1/sendouts")
+                .header("Content-Type", "application/json")
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString(CREATE)));
+    assertProblem(twoTypes, 400);
+    assertThat(twoTypes.json().path("errors").get(0).path("pointer").asString())
+        .isEqualTo("Content-Type");
+
     Reply twoLimits = send(request("/v1/sendouts?limit=1&limit=2").GET());
     assertProblem(twoLimits, 400);
     assertThat(twoLimits.json().path("errors").get(0).path("pointer").asString())
