@@ -31,11 +31,21 @@ public class Idempotency {
     this.json = json;
   }
 
-  /** Refuses a key that is given but blank or too long; a missing key is fine. */
+  /**
+   * Refuses a key that is given but blank, too long or not printable ASCII; a missing key is fine.
+   * A header's bytes beyond ASCII are read as Latin-1, so a key sent in UTF-8 was kept, and quoted
+   * back, garbled.
+   */
   public void checkKey(String idempotencyKey) {
-    if (idempotencyKey != null
-        && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH)) {
+    if (idempotencyKey == null) {
+      return;
+    }
+    if (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY_LENGTH) {
       throw ApiProblem.invalid("Idempotency-Key", "must be 1 to " + MAX_KEY_LENGTH + " characters");
+    }
+    if (!idempotencyKey.chars().allMatch(c -> c >= ' ' && c <= '~')) {
+      throw ApiProblem.invalid(
+          "Idempotency-Key", "must be printable ASCII: letters, digits, punctuation and spaces");
     }
   }
 

@@ -1,8 +1,12 @@
 package dev.sendout.api.sendout;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.core.content.Sha256;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,5 +87,20 @@ class IdempotencyTest {
   void differentRequestsHaveDifferentFingerprints() {
     assertThat(idempotency.fingerprint(Map.of("email", "a@example.com")))
         .isNotEqualTo(idempotency.fingerprint(Map.of("email", "b@example.com")));
+  }
+
+  /** A key sent in UTF-8 reaches us as Latin-1, and was kept and quoted back garbled. */
+  @Test
+  void aKeyMustBePrintableAscii() {
+    assertThatCode(() -> idempotency.checkKey("order-42 / retry #1")).doesNotThrowAnyException();
+    assertThatCode(() -> idempotency.checkKey(null)).doesNotThrowAnyException();
+    String utf8AsLatin1 =
+        new String("ключ".getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+    for (String key : List.of(utf8AsLatin1, "tab\there", "", " ", "k".repeat(256))) {
+      assertThatThrownBy(() -> idempotency.checkKey(key))
+          .as(key)
+          .isInstanceOf(ApiProblem.class)
+          .hasMessageContaining("Idempotency-Key");
+    }
   }
 }
