@@ -314,7 +314,8 @@ class SendoutRequestValidatorTest {
             new FieldProblem(
                 "/html",
                 "template error at line 2, column 3: '{{ first-name }}' is not a variable name: a"
-                    + " name is letters, digits and _, and does not start with a digit"));
+                    + " name is ASCII letters (A-Z, a-z), digits and _, and does not start with a"
+                    + " digit"));
   }
 
   @Test

@@ -214,8 +214,8 @@ public final class Template {
     }
     if (!NAME.matcher(name).matches()) {
       return Tag.wrong(
-          ("'%s' is not a variable name: a name is letters, digits and _, and does not start with"
-                  + " a digit")
+          ("'%s' is not a variable name: a name is ASCII letters (A-Z, a-z), digits and _, and does not"
+                  + " start with a digit")
               .formatted(quoted(written)));
     }
     return new Tag(new Variable(name, raw, written), end, null);
