@@ -38,6 +38,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.exc.MismatchedInputException;
@@ -299,9 +300,22 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
               detail,
               List.of(new FieldProblem(twice.group(1), "is given twice"))));
     }
+    if (cause instanceof StreamConstraintsException limit && limit.getOriginalMessage() != null) {
+      // Valid JSON over one of the reader's bounds (a name of more than 50,000 characters, a
+      // number of more than 1,000 digits): not a syntax error for its caller to look for.
+      String what = PARSER_SOURCE.matcher(limit.getOriginalMessage()).replaceAll(")");
+      return cast(
+          respond(
+              ProblemType.INVALID_REQUEST,
+              "The body is over a bound of the JSON reader" + where + ": " + what,
+              List.of()));
+    }
     return cast(
         respond(ProblemType.MALFORMED_JSON, "The body is not valid JSON" + where, List.of()));
   }
+
+  /** Where Jackson says a bound comes from: a method of its own, meaningless to a caller. */
+  private static final Pattern PARSER_SOURCE = Pattern.compile(", from `[^`]*`\\)");
 
   /**
    * A body of a type the operation does not read: the answer names the types it does (Spring's own

@@ -289,6 +289,32 @@ class MalformedRequestsTest {
         .isEqualTo("invalid value, expected a whole number");
   }
 
+  /**
+   * Valid JSON over a bound of the parser (a name longer than 50,000 characters) was "not valid
+   * JSON", which sent the caller looking for a syntax error. A number where a string goes is "must
+   * be a string", however large.
+   */
+  @Test
+  void jsonOverAParsersLimitIsSaidToBeSo() {
+    Reply longName =
+        post(
+            "/v1/sendouts",
+            "application/json",
+            CREATE.replace(
+                "{\"email\":\"ann@example.com\"}",
+                "{\"email\":\"ann@example.com\",\"variables\":{\""
+                    + "n".repeat(100_000)
+                    + "\":\"x\"}}"));
+    assertProblem(longName, 400);
+    assertThat(longName.json().path("detail").asString())
+        .startsWith("The body is over a bound of the JSON reader: Name length (")
+        .endsWith("exceeds the maximum allowed (50000)");
+    Reply hugeNumber =
+        post("/v1/sendouts", "application/json", CREATE.replace("\"Hello\"", "1e400"));
+    assertProblem(hugeNumber, 400);
+    assertThat(hugeNumber.json().path("detail").asString()).isEqualTo("/subject: must be a string");
+  }
+
   private HttpRequest.Builder withoutKey(String path) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
   }
