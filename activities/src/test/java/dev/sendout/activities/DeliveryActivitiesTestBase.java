@@ -1,6 +1,7 @@
 package dev.sendout.activities;
 
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import dev.sendout.core.StoreTest;
@@ -14,8 +15,12 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.testing.TestActivityEnvironment;
 import java.time.Duration;
+import java.time.LocalTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import org.jooq.DSLContext;
+import org.jooq.JSONB;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -37,6 +42,7 @@ public abstract class DeliveryActivitiesTestBase<A extends DeliveryActivities> e
   @Autowired protected SendoutStore sendouts;
   @Autowired protected DeliveryStore deliveries;
   @Autowired protected MessageReads messages;
+  @Autowired protected DSLContext db;
 
   protected TestActivityEnvironment temporal;
 
@@ -86,5 +92,18 @@ public abstract class DeliveryActivitiesTestBase<A extends DeliveryActivities> e
 
   protected List<StoredMessage> all(UUID id) {
     return messages.page(id, null, -1, 1000);
+  }
+
+  /** A delivery window, every day, from {@code from} hours after this hour to {@code to} after. */
+  protected void windowFromNow(UUID id, int from, int to) {
+    int hour = LocalTime.now(ZoneOffset.UTC).getHour();
+    db.update(SENDOUT)
+        .set(
+            SENDOUT.DELIVERY_WINDOW,
+            JSONB.valueOf(
+                "{\"start\":\"%02d:00\",\"end\":\"%02d:00\",\"days\":[]}"
+                    .formatted(Math.floorMod(hour + from, 24), Math.floorMod(hour + to, 24))))
+        .where(SENDOUT.ID.eq(id))
+        .execute();
   }
 }

@@ -86,6 +86,12 @@ public class SmsDeliveryActivities implements DeliveryActivities {
    */
   static final Duration PAUSE_WHILE_UNAVAILABLE = Duration.ofMillis(250);
 
+  /**
+   * How often a call judges its recipients' delivery windows again while it sends: a message goes
+   * out at most this long (and its request's time) after its window closed.
+   */
+  static final Duration WINDOW_JUDGED_EVERY = Duration.ofSeconds(1);
+
   /** When a call that sent some before Vonage kept refusing one is retried. */
   static final Duration RETRY_AFTER_PROGRESS = Duration.ofSeconds(1);
 
@@ -97,14 +103,21 @@ public class SmsDeliveryActivities implements DeliveryActivities {
   private void sendEach(UUID sendoutId, SendBatch batch) {
     Map<ContentKey, SmsContent> contents = new HashMap<>();
     ActivityExecutionContext activity = Activity.getExecutionContext();
-    // Judged once per call, of at most messagesPerCall paced sends: seconds, not the hours an SMS
-    // sendout of thousands takes, so a window that closes while it sends holds the calls after.
+    // Judged at the call's start and again every WINDOW_JUDGED_EVERY for the messages left: the
+    // calls of a sendout start together and send at Vonage's pace, so judged only at their start,
+    // a window that closed while they sent let up to a call's length of messages out after it.
     Instant heldUntil = deliveries.holdOutsideWindows(sendoutId, batch.fromSeq(), batch.toSeq());
+    long judgedAt = System.nanoTime();
     boolean first = true;
     boolean sentAny = false;
     for (DeliveryStore.Unsent unsent :
         deliveries.toSend(sendoutId, batch.fromSeq(), batch.toSeq())) {
       int seq = unsent.seq();
+      if (System.nanoTime() - judgedAt >= WINDOW_JUDGED_EVERY.toNanos()) {
+        heldUntil =
+            earlier(heldUntil, deliveries.holdOutsideWindows(sendoutId, seq, batch.toSeq()));
+        judgedAt = System.nanoTime();
+      }
       for (int tries = 1; ; tries++) {
         if (!first) {
           activity.heartbeat(seq);
@@ -160,6 +173,10 @@ public class SmsDeliveryActivities implements DeliveryActivities {
     log.debug("Vonage call for message {}: {}", message.id(), outcome.kind());
     recorder.record(List.of(message.id()), outcome);
     return true;
+  }
+
+  private static Instant earlier(Instant a, Instant b) {
+    return a == null || (b != null && b.isBefore(a)) ? b : a;
   }
 
   private static void pause() {

@@ -25,14 +25,10 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalTime;
-import java.time.ZoneOffset;
 import java.util.UUID;
-import org.jooq.DSLContext;
 import org.jooq.JSONB;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -43,8 +39,6 @@ import org.springframework.test.context.DynamicPropertySource;
 class EmailDeliveryActivitiesTest extends DeliveryActivitiesTestBase<EmailDeliveryActivities> {
 
   private static final WireMockServer sendGrid = startedProvider();
-
-  @Autowired DSLContext db;
 
   @DynamicPropertySource
   static void sendGridAddress(DynamicPropertyRegistry registry) {
@@ -164,19 +158,6 @@ class EmailDeliveryActivitiesTest extends DeliveryActivitiesTestBase<EmailDelive
     assertThat(thrown).isInstanceOf(ActivityFailure.class);
     assertThat(thrown.getCause()).isInstanceOf(ApplicationFailure.class);
     return (ApplicationFailure) thrown.getCause();
-  }
-
-  /** A delivery window, every day, from {@code from} hours after this hour to {@code to} after. */
-  private void windowFromNow(UUID id, int from, int to) {
-    int hour = LocalTime.now(ZoneOffset.UTC).getHour();
-    db.update(SENDOUT)
-        .set(
-            SENDOUT.DELIVERY_WINDOW,
-            JSONB.valueOf(
-                "{\"start\":\"%02d:00\",\"end\":\"%02d:00\",\"days\":[]}"
-                    .formatted(Math.floorMod(hour + from, 24), Math.floorMod(hour + to, 24))))
-        .where(SENDOUT.ID.eq(id))
-        .execute();
   }
 
   /** Released in its window, called after it closed (a pause till the evening): sent at night. */

@@ -23,8 +23,10 @@ import dev.sendout.core.message.StoredMessage;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.workflows.batch.DeliveryFailure;
 import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SendTally;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -32,10 +34,8 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
@@ -49,7 +49,6 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
   private static final WireMockServer vonage = startedProvider();
   private static final String MESSAGES = "/v1/messages";
 
-  @Autowired private DSLContext db;
   @MockitoSpyBean private SendPacer pacer;
 
   @DynamicPropertySource
@@ -351,6 +350,53 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
         .extracting(StoredMessage::status)
         .containsExactly(ACCEPTED, RELEASED, RELEASED);
     vonage.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+  }
+
+  /**
+   * The calls of an SMS sendout start together and send at Vonage's pace: judged only at its start,
+   * a window that closed while a call sent let the rest of it out after the end (180 of 300 in a
+   * user's run). The call judges it again every second, and ends, to wait, without a warning's
+   * stack trace.
+   */
+  @Test
+  void aWindowThatClosesWhileACallSendsHoldsItsRest() throws Exception {
+    UUID id = releasedSendout(3);
+    windowFromNow(id, -1, 1);
+    vonage.stubFor(
+        post(MESSAGES)
+            .willReturn(
+                aResponse()
+                    .withStatus(202)
+                    .withFixedDelay(600)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"message_uuid\":\"" + UUID.randomUUID() + "\"}")));
+
+    CompletableFuture<SendTally> call =
+        CompletableFuture.supplyAsync(
+            () -> delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3)));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (vonage.getAllServeEvents().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    windowFromNow(id, 2, 3);
+
+    assertThatThrownBy(call::join)
+        .cause()
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> {
+              assertThat(failure.getType()).isEqualTo(DeliveryFailure.OUTSIDE_WINDOW.name());
+              assertThat(failure.getCategory()).isEqualTo(ApplicationErrorCategory.BENIGN);
+            });
+    // Judged again a second into the call, after one or two of its requests of 0.6 s each.
+    List<MessageStatus> statuses = all(id).stream().map(StoredMessage::status).toList();
+    assertThat(statuses.get(0)).isEqualTo(ACCEPTED);
+    assertThat(statuses.get(2)).isEqualTo(RELEASED);
+    vonage.verify(
+        (int) statuses.stream().filter(ACCEPTED::equals).count(),
+        postRequestedFor(urlEqualTo(MESSAGES)));
   }
 
   private static void assertRetryable(Runnable call, DeliveryFailure type) {

@@ -2,7 +2,6 @@ package dev.sendout.core.delivery;
 
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryFailure;
-import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.util.UUID;
 
@@ -19,10 +18,9 @@ public final class PauseCheck {
 
   public static void refuseWhilePaused(SendoutStore sendouts, UUID sendoutId) {
     if (sendouts.isPaused(sendoutId)) {
-      throw ApplicationFailure.newFailureWithCauseAndDelay(
+      throw DeliveryWait.retryAfter(
           "Sendout paused: sending waits until it is resumed",
-          DeliveryFailure.SENDOUT_PAUSED.name(),
-          null,
+          DeliveryFailure.SENDOUT_PAUSED,
           RECHECK);
     }
   }

@@ -1,7 +1,6 @@
 package dev.sendout.core.delivery;
 
 import dev.sendout.workflows.batch.DeliveryFailure;
-import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -31,12 +30,11 @@ public final class WindowHold {
     } else if (wait.compareTo(Duration.ofSeconds(1)) < 0) {
       wait = Duration.ofSeconds(1);
     }
-    throw ApplicationFailure.newFailureWithCauseAndDelay(
+    throw DeliveryWait.retryAfter(
         "Outside the delivery window of some recipients: they wait until it opens at "
             + heldUntil
             + "; the others were sent",
-        DeliveryFailure.OUTSIDE_WINDOW.name(),
-        null,
+        DeliveryFailure.OUTSIDE_WINDOW,
         wait);
   }
 }

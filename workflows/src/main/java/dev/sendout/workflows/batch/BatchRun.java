@@ -13,6 +13,7 @@ import io.temporal.activity.ActivityOptions;
 import io.temporal.activity.LocalActivityOptions;
 import io.temporal.common.RetryOptions;
 import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Async;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
@@ -20,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 
 /**
@@ -97,6 +99,10 @@ public final class BatchRun {
   }
 
   private static final Logger log = Workflow.getLogger(BatchRun.class);
+
+  /** A delivery call's failures that are waits, not faults: a pause, a closed window. */
+  private static final Set<String> WAITS =
+      Set.of(DeliveryFailure.SENDOUT_PAUSED.name(), DeliveryFailure.OUTSIDE_WINDOW.name());
 
   /**
    * Long enough for one provider request at its read timeout (20 s) plus the store writes around
@@ -270,12 +276,20 @@ public final class BatchRun {
             Workflow.newLocalActivityStub(SendoutActivities.class, SEND_IN_TASK)
                 .sendEmailBatch(start.calls().get(0)));
       } catch (ActivityFailure e) {
-        log.warn(
-            "Batch {} of sendout {}: the send in the workflow task failed; retrying it as an"
-                + " activity: {}",
-            batch.batchNo(),
-            batch.sendoutId(),
-            e.getCause() == null ? e.toString() : e.getCause().toString());
+        if (e.getCause() instanceof ApplicationFailure wait && WAITS.contains(wait.getType())) {
+          log.info(
+              "Batch {} of sendout {} waits, as the activity: {}",
+              batch.batchNo(),
+              batch.sendoutId(),
+              wait.getOriginalMessage());
+        } else {
+          log.warn(
+              "Batch {} of sendout {}: the send in the workflow task failed; retrying it as an"
+                  + " activity: {}",
+              batch.batchNo(),
+              batch.sendoutId(),
+              e.getCause() == null ? e.toString() : e.getCause().toString());
+        }
       }
     }
     inTask = false;

@@ -1,0 +1,26 @@
+package dev.sendout.core.delivery;
+
+import dev.sendout.workflows.batch.DeliveryFailure;
+import io.temporal.failure.ApplicationErrorCategory;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+
+/**
+ * How a delivery call ends to wait rather than because anything failed (a pause, a closed delivery
+ * window): an {@link ApplicationFailure} that Temporal retries after {@code delay}, of the benign
+ * category, which the SDK logs at DEBUG, not as a warning with a stack trace at every retry. The
+ * pending activity in the Web UI still shows it, with its message, as its last failure.
+ */
+final class DeliveryWait {
+
+  private DeliveryWait() {}
+
+  static ApplicationFailure retryAfter(String message, DeliveryFailure type, Duration delay) {
+    return ApplicationFailure.newBuilder()
+        .setMessage(message)
+        .setType(type.name())
+        .setNextRetryDelay(delay)
+        .setCategory(ApplicationErrorCategory.BENIGN)
+        .build();
+  }
+}
