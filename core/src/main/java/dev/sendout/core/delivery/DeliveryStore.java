@@ -82,7 +82,7 @@ public class DeliveryStore {
   /**
    * The claim's checks of its messages, made apart from it by a caller that waits between them and
    * its claim ({@link #claimChecked}): those to recipients suppressed since the release become
-   * SUPPRESSED, and reminders whose recipient responded CANCELLED.
+   * SUPPRESSED, and invitations and reminders whose recipient responded CANCELLED.
    */
   @Transactional
   public void check(UUID sendoutId, int fromSeq, int toSeq) {
@@ -91,7 +91,7 @@ public class DeliveryStore {
 
   private void check(UUID sendoutId, int fromSeq, int toSeq, OffsetDateTime now) {
     suppressions.suppressReleased(sendoutId, fromSeq, toSeq, now);
-    cancelAnsweredReminders(range(sendoutId, fromSeq, toSeq), now);
+    cancelAnswered(range(sendoutId, fromSeq, toSeq), now);
   }
 
   /**
@@ -232,21 +232,27 @@ public class DeliveryStore {
   }
 
   /**
-   * Cancels the reminders among these messages whose recipient responded after their wave was made
-   * (a wave waiting for its recipients' window, or held by a pause), through this invitation or
-   * another to the same address, and so a resent one too: a wave leaves out whoever had responded
-   * when it was made, and this checks again right before the provider call, as the suppression gate
-   * does. An invitation goes whatever the survey platform reported: a response moves no delivery.
+   * Cancels the invitations and reminders among these messages whose recipient has responded (the
+   * survey platform reported a response before the invitation went out, or after a reminder's wave
+   * was made), through this message or another of the sendout to the same address, and so a resent
+   * one too: a wave leaves out whoever had responded when it was made, and this checks again right
+   * before the provider call, as the suppression gate does. An invitation sent to someone whose
+   * response was already recorded went out with its thank-you in the same second. Thank-yous go.
    */
-  private void cancelAnsweredReminders(Condition batch, OffsetDateTime now) {
+  private void cancelAnswered(Condition batch, OffsetDateTime now) {
     transitions.moveTo(
         CANCELLED,
         batch
-            .and(MESSAGE.REMINDS_MESSAGE_ID.isNotNull())
+            .and(MESSAGE.THANKS_MESSAGE_ID.isNull())
             .and(MESSAGE.SEND_STARTED_AT.isNull())
             .and(ResponseStore.RECIPIENT_RESPONDED),
         now,
-        Map.of(MESSAGE.LAST_ERROR, "The recipient responded before this reminder went out"));
+        Map.of(
+            MESSAGE.LAST_ERROR,
+            DSL.when(
+                    MESSAGE.REMINDS_MESSAGE_ID.isNull(),
+                    "The recipient responded before this invitation went out")
+                .otherwise("The recipient responded before this reminder went out")));
   }
 
   /**

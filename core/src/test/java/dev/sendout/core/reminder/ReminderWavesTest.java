@@ -6,6 +6,7 @@ import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.sendout.core.StoreTest;
 import dev.sendout.core.delivery.DeliveryStore;
+import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.message.MessageReads;
 import dev.sendout.core.message.StoredMessage;
 import dev.sendout.core.response.RecordedResponse;
@@ -161,6 +162,33 @@ class ReminderWavesTest extends StoreTest {
             .fetchSingle();
     assertThat(reminder.value1()).isEqualTo(MessageStatus.CANCELLED);
     assertThat(reminder.value2()).isEqualTo(firstInvitation(id));
+  }
+
+  /**
+   * An invitation whose recipient's response was recorded before it went out (the survey platform
+   * heard from them another way) went out anyway, beside its thank-you: it is cancelled at its
+   * claim, and the others go.
+   */
+  @Test
+  void anInvitationIsCancelledAtItsClaimIfItsRecipientHasResponded() {
+    var plain = emailSendout("tenant-reminder-waves", 2, null);
+    UUID id = sendouts.create(plain).sendout().id();
+    responses.record(
+        id, List.of(new ReportedResponse(0, firstInvitation(id), null, null, Instant.now())));
+    sendouts.release(id);
+
+    assertThat(deliveries.claimForSend(id, 0, 0, 2))
+        .extracting(OutgoingMessage::address)
+        .containsExactly("user1@example.com");
+    var invitation =
+        db.select(MESSAGE.STATUS, MESSAGE.LAST_ERROR)
+            .from(MESSAGE)
+            .where(MESSAGE.SENDOUT_ID.eq(id))
+            .and(MESSAGE.SEQ.eq(0))
+            .fetchSingle();
+    assertThat(invitation.value1()).isEqualTo(MessageStatus.CANCELLED);
+    assertThat(invitation.value2())
+        .isEqualTo("The recipient responded before this invitation went out");
   }
 
   private UUID firstInvitation(UUID id) {
