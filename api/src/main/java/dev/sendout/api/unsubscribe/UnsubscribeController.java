@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -42,10 +43,10 @@ import org.springframework.web.util.HtmlUtils;
  *       neither unsubscribe nor resubscribe anyone.
  * </ul>
  *
- * <p>A forged, altered or unknown token is a 404 problem. The pages are HTML, not the API's JSON,
- * so they are left out of the OpenAPI document; their bodies are bounded like every other request
- * ({@code sendout.api.max-body-size}), and no tenant's rate limit applies, since there is no tenant
- * until the token is checked.
+ * <p>A forged, altered or unknown token is a 404: a page for a browser, a problem otherwise. The
+ * pages are HTML, not the API's JSON, so they are left out of the OpenAPI document; their bodies
+ * are bounded like every other request ({@code sendout.api.max-body-size}), and no tenant's rate
+ * limit applies, since there is no tenant until the token is checked.
  */
 @Hidden
 @RestController
@@ -67,10 +68,10 @@ public class UnsubscribeController {
   }
 
   @GetMapping("/u/{token}")
-  public ResponseEntity<?> confirm(@PathVariable String token) {
+  public ResponseEntity<?> confirm(@PathVariable String token, HttpServletRequest request) {
     Optional<UUID> message = messageOf(token);
     if (message.isEmpty()) {
-      return notFound();
+      return notFound(request);
     }
     return page(
         HttpStatus.OK,
@@ -88,7 +89,7 @@ public class UnsubscribeController {
       throws IOException {
     Optional<UUID> message = messageOf(token);
     if (message.isEmpty()) {
-      return notFound();
+      return notFound(request);
     }
     // Read, and ignored (RFC 8058's "List-Unsubscribe=One-Click", or the page's form): read here,
     // within RequestBodyLimitFilter's bounds, so that Tomcat does not read it after the answer at
@@ -124,10 +125,16 @@ public class UnsubscribeController {
         .body(html);
   }
 
-  private static ResponseEntity<ProblemDetail> notFound() {
-    ProblemDetail problem =
-        ProblemDetail.forStatusAndDetail(
-            HttpStatus.NOT_FOUND, "This unsubscribe link is not valid: check that it is complete");
+  /**
+   * A link that names no message: a page for a browser (a recipient who clicked a link cut short by
+   * their mail program), the problem for any other caller.
+   */
+  private static ResponseEntity<?> notFound(HttpServletRequest request) {
+    String detail = "This unsubscribe link is not valid: check that it is complete";
+    if (asksForHtml(request)) {
+      return page(HttpStatus.NOT_FOUND, "Link not valid", "<p>" + detail + ".</p>");
+    }
+    ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, detail);
     problem.setType(ProblemType.NOT_FOUND.uri());
     problem.setTitle(ProblemType.NOT_FOUND.title());
     problem.setInstance(URI.create("/u"));
@@ -135,5 +142,15 @@ public class UnsubscribeController {
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .header(HttpHeaders.CACHE_CONTROL, "no-store")
         .body(problem);
+  }
+
+  /** Whether the caller names HTML among what it accepts, as a browser does; not for a wildcard. */
+  private static boolean asksForHtml(HttpServletRequest request) {
+    try {
+      return MediaType.parseMediaTypes(request.getHeader(HttpHeaders.ACCEPT)).stream()
+          .anyMatch(type -> !type.isWildcardType() && type.isCompatibleWith(MediaType.TEXT_HTML));
+    } catch (InvalidMediaTypeException unreadable) {
+      return false;
+    }
   }
 }

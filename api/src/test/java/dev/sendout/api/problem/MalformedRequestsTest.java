@@ -315,6 +315,26 @@ class MalformedRequestsTest {
     assertThat(hugeNumber.json().path("detail").asString()).isEqualTo("/subject: must be a string");
   }
 
+  /**
+   * A recipient who clicks a truncated unsubscribe link in a browser was shown raw JSON: a browser
+   * (Accept: text/html) gets a page; any other caller, a mailbox provider's one-click POST, the
+   * problem.
+   */
+  @Test
+  void aBrokenUnsubscribeLinkIsAPageForABrowserAndAProblemForAnyoneElse() {
+    Reply browser =
+        send(
+            withoutKey("/u/no-such-token")
+                .header("Accept", "text/html,application/xhtml+xml,*/*;q=0.8")
+                .GET());
+    assertThat(browser.status()).isEqualTo(404);
+    assertThat(browser.contentType()).startsWith("text/html");
+    assertThat(browser.body()).contains("This unsubscribe link is not valid");
+    assertProblem(
+        send(withoutKey("/u/no-such-token").POST(HttpRequest.BodyPublishers.noBody())), 404);
+    assertProblem(send(withoutKey("/u/no-such-token").header("Accept", "text/").GET()), 404);
+  }
+
   private HttpRequest.Builder withoutKey(String path) {
     return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
   }
