@@ -87,7 +87,15 @@ public record SendoutView(
    * @param messages how many thank-you messages are in each status
    */
   public record ThankYous(
-      @Schema(example = "412") int sent, Map<MessageStatus, Integer> messages) {}
+      @Schema(
+              example = "412",
+              description =
+                  "Thank-you messages created so far, one per recipient who responded in time, in"
+                      + " every status (some may be CANCELLED or SUPPRESSED): what went out is in"
+                      + " messages")
+          int sent,
+      @Schema(description = "How many thank-you messages are in each status")
+          Map<MessageStatus, Integer> messages) {}
 
   /**
    * A sendout's reminders.
@@ -95,14 +103,26 @@ public record SendoutView(
    * @param declared how many reminders it declares
    * @param sent reminder messages created so far, in every status
    * @param nextReminderAt when the next wave is due, as the workflow last worked it out; absent
-   *     when none is pending (all sent, cancelled, or the survey closed)
+   *     when none is pending (all sent, cancelled, or the survey closed); a wave due after {@code
+   *     closesAt} is shown but not sent
    * @param messages how many reminder messages are in each status
    */
   public record Reminders(
-      @Schema(example = "2") int declared,
-      @Schema(example = "600") int sent,
-      @JsonInclude(Include.NON_NULL) Instant nextReminderAt,
-      Map<MessageStatus, Integer> messages) {}
+      @Schema(example = "2", description = "How many reminders the sendout declares") int declared,
+      @Schema(
+              example = "600",
+              description =
+                  "Reminder messages created so far, in every status (some may be CANCELLED or"
+                      + " SUPPRESSED): what went out is in messages")
+          int sent,
+      @Schema(
+              description =
+                  "When the next wave is due, as the workflow last worked it out; absent when none"
+                      + " is pending. A wave due after closesAt is not sent.")
+          @JsonInclude(Include.NON_NULL)
+          Instant nextReminderAt,
+      @Schema(description = "How many reminder messages are in each status")
+          Map<MessageStatus, Integer> messages) {}
 
   /**
    * The survey responses recorded for a sendout's recipients.
