@@ -20,6 +20,7 @@ import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -110,13 +111,21 @@ public class SmsDeliveryActivities implements DeliveryActivities {
     long judgedAt = System.nanoTime();
     boolean first = true;
     boolean sentAny = false;
-    for (DeliveryStore.Unsent unsent :
-        deliveries.toSend(sendoutId, batch.fromSeq(), batch.toSeq())) {
+    Iterator<DeliveryStore.Unsent> left =
+        deliveries.toSend(sendoutId, batch.fromSeq(), batch.toSeq()).iterator();
+    while (left.hasNext()) {
+      DeliveryStore.Unsent unsent = left.next();
       int seq = unsent.seq();
       if (System.nanoTime() - judgedAt >= WINDOW_JUDGED_EVERY.toNanos()) {
-        heldUntil =
-            earlier(heldUntil, deliveries.holdOutsideWindows(sendoutId, seq, batch.toSeq()));
         judgedAt = System.nanoTime();
+        Instant held = deliveries.holdOutsideWindows(sendoutId, seq, batch.toSeq());
+        if (held != null) {
+          // Go on with the rest without those held, which would each take a turn under Vonage's
+          // limit, shared by every call of this worker, only to find they cannot be claimed.
+          heldUntil = heldUntil == null || held.isBefore(heldUntil) ? held : heldUntil;
+          left = deliveries.toSend(sendoutId, seq, batch.toSeq()).iterator();
+          continue;
+        }
       }
       for (int tries = 1; ; tries++) {
         if (!first) {
@@ -173,10 +182,6 @@ public class SmsDeliveryActivities implements DeliveryActivities {
     log.debug("Vonage call for message {}: {}", message.id(), outcome.kind());
     recorder.record(List.of(message.id()), outcome);
     return true;
-  }
-
-  private static Instant earlier(Instant a, Instant b) {
-    return a == null || (b != null && b.isBefore(a)) ? b : a;
   }
 
   private static void pause() {

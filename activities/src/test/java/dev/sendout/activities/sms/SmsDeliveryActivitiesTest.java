@@ -360,7 +360,7 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
    */
   @Test
   void aWindowThatClosesWhileACallSendsHoldsItsRest() throws Exception {
-    UUID id = releasedSendout(3);
+    UUID id = releasedSendout(5);
     windowFromNow(id, -1, 1);
     vonage.stubFor(
         post(MESSAGES)
@@ -373,7 +373,7 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
 
     CompletableFuture<SendTally> call =
         CompletableFuture.supplyAsync(
-            () -> delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3)));
+            () -> delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 5)));
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (vonage.getAllServeEvents().isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(10);
@@ -390,10 +390,11 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
               assertThat(failure.getType()).isEqualTo(DeliveryFailure.OUTSIDE_WINDOW.name());
               assertThat(failure.getCategory()).isEqualTo(ApplicationErrorCategory.BENIGN);
             });
-    // Judged again a second into the call, after one or two of its requests of 0.6 s each.
+    // Judged again a second into the call, after a few of its requests of 0.6 s each (how many
+    // depends on the machine's pace): the last of five is held whatever that pace.
     List<MessageStatus> statuses = all(id).stream().map(StoredMessage::status).toList();
     assertThat(statuses.get(0)).isEqualTo(ACCEPTED);
-    assertThat(statuses.get(2)).isEqualTo(RELEASED);
+    assertThat(statuses.get(4)).isEqualTo(RELEASED);
     vonage.verify(
         (int) statuses.stream().filter(ACCEPTED::equals).count(),
         postRequestedFor(urlEqualTo(MESSAGES)));

@@ -232,12 +232,14 @@ public class DeliveryStore {
   }
 
   /**
-   * Cancels the invitations and reminders among these messages whose recipient has responded (the
-   * survey platform reported a response before the invitation went out, or after a reminder's wave
-   * was made), through this message or another of the sendout to the same address, and so a resent
-   * one too: a wave leaves out whoever had responded when it was made, and this checks again right
-   * before the provider call, as the suppression gate does. An invitation sent to someone whose
-   * response was already recorded went out with its thank-you in the same second. Thank-yous go.
+   * Cancels the invitations and reminders among these messages whose recipient has responded, right
+   * before the provider call, as the suppression gate checks again there. A reminder is cancelled
+   * when its recipient responded after its wave was made (a wave leaves out whoever had responded
+   * when it was made), through its invitation or another of the sendout to the same address, and so
+   * a resent one too. An invitation is cancelled when a response was recorded on it before it went
+   * out (the survey platform heard from the recipient another way): it went out in the same second
+   * as its thank-you. Only its own response counts: recipients who share an address (a household's)
+   * each have their own invitation and link. Thank-yous go.
    */
   private void cancelAnswered(Condition batch, OffsetDateTime now) {
     transitions.moveTo(
@@ -245,7 +247,12 @@ public class DeliveryStore {
         batch
             .and(MESSAGE.THANKS_MESSAGE_ID.isNull())
             .and(MESSAGE.SEND_STARTED_AT.isNull())
-            .and(ResponseStore.RECIPIENT_RESPONDED),
+            .and(
+                MESSAGE
+                    .REMINDS_MESSAGE_ID
+                    .isNotNull()
+                    .and(ResponseStore.RECIPIENT_RESPONDED)
+                    .or(MESSAGE.REMINDS_MESSAGE_ID.isNull().and(MESSAGE.RESPONDED_AT.isNotNull()))),
         now,
         Map.of(
             MESSAGE.LAST_ERROR,

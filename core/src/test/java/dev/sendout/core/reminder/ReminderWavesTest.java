@@ -175,11 +175,18 @@ class ReminderWavesTest extends StoreTest {
     UUID id = sendouts.create(plain).sendout().id();
     responses.record(
         id, List.of(new ReportedResponse(0, firstInvitation(id), null, null, Instant.now())));
+    // Another recipient at the same address (a household's) has an invitation of their own.
+    UUID housemate = invitedAgain(id, "user0@example.com");
+    db.update(MESSAGE)
+        .set(MESSAGE.STATUS, MessageStatus.QUEUED)
+        .setNull(MESSAGE.ACCEPTED_AT)
+        .where(MESSAGE.ID.eq(housemate))
+        .execute();
     sendouts.release(id);
 
-    assertThat(deliveries.claimForSend(id, 0, 0, 2))
+    assertThat(deliveries.claimForSend(id, 0, 0, 3))
         .extracting(OutgoingMessage::address)
-        .containsExactly("user1@example.com");
+        .containsExactly("user1@example.com", "user0@example.com");
     var invitation =
         db.select(MESSAGE.STATUS, MESSAGE.LAST_ERROR)
             .from(MESSAGE)
