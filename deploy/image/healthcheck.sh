@@ -12,8 +12,12 @@ case "$SENDOUT_APP" in
     exit 1
     ;;
 esac
-# Spring Boot's own setting: /actuator on a port of its own (docs/operations.md).
-port="${MANAGEMENT_SERVER_PORT:-$port}"
+# Spring Boot's own setting: /actuator on a port of its own (docs/operations.md); 0 (random) and
+# -1 (none) leave nothing to check there.
+case "$MANAGEMENT_SERVER_PORT" in
+  '' | 0 | -*) ;;
+  *) port="$MANAGEMENT_SERVER_PORT" ;;
+esac
 # Docker reads exit status 1 as unhealthy; curl's own codes are folded into it.
 curl --fail --silent --show-error --max-time 4 --output /dev/null \
   "http://127.0.0.1:$port/actuator/health" || exit 1

@@ -132,6 +132,7 @@ public class UnsubscribeController {
   private static ResponseEntity<?> notFound(HttpServletRequest request) {
     String detail = "This unsubscribe link is not valid: check that it is complete";
     if (asksForHtml(request)) {
+      // No Vary: Accept needed: neither answer may be stored (no-store).
       return page(HttpStatus.NOT_FOUND, "Link not valid", "<p>" + detail + ".</p>");
     }
     ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.NOT_FOUND, detail);

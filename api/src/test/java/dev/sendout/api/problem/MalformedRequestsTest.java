@@ -266,6 +266,13 @@ class MalformedRequestsTest {
     assertProblem(twoTypes, 400);
     assertThat(twoTypes.json().path("errors").get(0).path("pointer").asString())
         .isEqualTo("Content-Type");
+    Reply sameTypeTwice =
+        send(
+            request("/v1/sendouts")
+                .header("Content-Type", "application/json")
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(CREATE)));
+    assertThat(sameTypeTwice.status()).as(sameTypeTwice.body()).isEqualTo(202);
 
     Reply twoLimits = send(request("/v1/sendouts?limit=1&limit=2").GET());
     assertProblem(twoLimits, 400);

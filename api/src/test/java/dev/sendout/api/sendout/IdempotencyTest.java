@@ -75,6 +75,10 @@ class IdempotencyTest {
     ba.put("a", "1");
     String first = idempotency.fingerprint(Map.of("variables", ab));
     assertThat(idempotency.fingerprint(Map.of("variables", ba))).isEqualTo(first);
+    // A fingerprint stored before the entries were sorted, of b before a, still matches.
+    String storedBefore = Sha256.hex(json.writeValueAsString(Map.of("variables", ba)));
+    assertThat(storedBefore).isNotEqualTo(first);
+    assertThat(idempotency.matches(Map.of("variables", ba), first, storedBefore)).isTrue();
     assertThat(
             idempotency.matches(
                 Map.of("variables", Map.of("a", "2")),

@@ -12,6 +12,7 @@ import dev.sendout.core.receipt.Receipt.Effect;
 import dev.sendout.core.receipt.ReceiptPayloads;
 import dev.sendout.core.suppression.SuppressionReason;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,7 +64,10 @@ public final class SendGridEvents {
       // Jackson's byte parser refuses a field name escaping a lone surrogate, which its text parser
       // reads (and ReceiptPayloads makes storable): one odd event, as the same escape in a value,
       // must not have the whole call refused.
-      try (JsonParser parser = JSON.createParser(new String(body, StandardCharsets.UTF_8))) {
+      // Decoded strictly: bytes that are not UTF-8 stay the byte parser's refusal, not replaced.
+      try (JsonParser parser =
+          JSON.createParser(
+              StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(body)).toString())) {
         return parse(parser, body);
       } catch (IOException again) {
         throw new MalformedEventsException("The body is not valid JSON");

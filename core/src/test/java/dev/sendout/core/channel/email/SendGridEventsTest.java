@@ -99,6 +99,12 @@ class SendGridEventsTest {
 
     assertThat(receipt.eventId()).isEqualTo("ls5");
     assertThat(receipt.payload()).doesNotContain("\\u");
+    // Read as text only when the bytes are UTF-8: Latin-1 beside the odd name stays refused.
+    byte[] latin1 =
+        ("[" + odd.replace("open", "open\",\"email\":\"jos\u00e9@example.com") + "]")
+            .getBytes(StandardCharsets.ISO_8859_1);
+    assertThatThrownBy(() -> SendGridEvents.parse(latin1))
+        .isInstanceOf(SendGridEvents.MalformedEventsException.class);
   }
 
   @Test
