@@ -1,5 +1,6 @@
 package dev.sendout.api.response;
 
+import dev.sendout.api.CanonicalUuid;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.response.ResponsesAnswer.Outcome;
 import dev.sendout.api.response.ResponsesAnswer.Result;
@@ -31,7 +32,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.springframework.stereotype.Service;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.ObjectMapper;
@@ -61,10 +61,6 @@ public class ResponseService {
 
   /** Invalid NDJSON lines whose reasons the answer lists; the rest are INVALID without them. */
   static final int MAX_NDJSON_ERRORS = 1000;
-
-  private static final Pattern UUID_TEXT =
-      Pattern.compile(
-          "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
   private final TenantSendouts tenantSendouts;
   private final ThankYous recorder;
@@ -232,7 +228,7 @@ public class ResponseService {
     if (value == null) {
       return null;
     }
-    if (!UUID_TEXT.matcher(value).matches()) {
+    if (!CanonicalUuid.is(value)) {
       errors.add(new ResultError(at, "not a message id (a UUID)"));
       return null;
     }

@@ -587,6 +587,13 @@ class MalformedRequestsTest {
     assertProblem(longId, 404);
     assertThat(longId.json().path("detail").asString())
         .isEqualTo("Nothing has the id '" + "x".repeat(40) + "…': it is not a UUID");
+    // UUID.fromString takes these too, and named the id it made of them.
+    for (String loose : new String[] {"1-1-1-1-1", "000000001-0001-0001-0001-00000000001"}) {
+      Reply reply = send(request("/v1/sendouts/" + loose).GET());
+      assertProblem(reply, 404);
+      assertThat(reply.json().path("detail").asString())
+          .isEqualTo("Nothing has the id '" + loose + "': it is not a UUID");
+    }
   }
 
   @Test
