@@ -19,11 +19,13 @@ import io.temporal.failure.ApplicationFailure;
 import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import io.temporal.workflow.WorkflowInit;
+import io.temporal.workflow.WorkflowLock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 
 /**
@@ -203,8 +205,21 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   static final String RECHECK_WINDOWS_AFTER_CANCELLED_REMINDERS =
       "recheck-windows-after-cancelled-reminders";
 
+  /**
+   * From version 1 support actions (pause, resume, cancel, resend, acknowledge and the reminders')
+   * run one at a time, each checked again against the sendout's state once the one before it has
+   * been written: their handlers ran side by side, so a pause and a resume sent together reached
+   * the store in another order than the workflow took them, and a sendout could be paused in the
+   * store (nothing sent, nothing flagged) while its workflow was not, or the other way round. Asked
+   * by each action, so runs that took actions before it replay as they ran.
+   */
+  static final String ONE_ACTION_AT_A_TIME = "one-support-action-at-a-time";
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
+
+  /** Held by a support action from its check to its store write ({@link #ONE_ACTION_AT_A_TIME}). */
+  private final WorkflowLock actionLock = Workflow.newWorkflowLock();
 
   /** The short store calls' stub ({@link StoreCalls#shortCalls}), chosen first thing in a run. */
   private SendoutActivities shortStore;
@@ -908,8 +923,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public int pause(SupportAction action) {
-    paused = true;
-    return applyAction(SupportActionType.PAUSE, action, () -> paused = false).messages();
+    return oneAtATime(
+        () -> rules().checkPause(),
+        () -> {
+          paused = true;
+          return applyAction(SupportActionType.PAUSE, action, () -> paused = false).messages();
+        });
   }
 
   @Override
@@ -920,8 +939,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public int resume(SupportAction action) {
-    paused = false;
-    return applyAction(SupportActionType.RESUME, action, () -> paused = true).messages();
+    return oneAtATime(
+        () -> rules().checkResume(),
+        () -> {
+          paused = false;
+          return applyAction(SupportActionType.RESUME, action, () -> paused = true).messages();
+        });
   }
 
   @Override
@@ -937,6 +960,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   @Override
   public int cancel(SupportAction action) {
+    return oneAtATime(() -> rules().checkCancel(), () -> cancelNow(action));
+  }
+
+  private int cancelNow(SupportAction action) {
     int cancelled;
     if (!Changes.has(CANCEL_AFTER_STORE_WRITE)) {
       cancelling = true;
@@ -976,6 +1003,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   @Override
   public int resend(SupportAction action) {
+    return oneAtATime(() -> rules().checkResend(), () -> resendNow(action));
+  }
+
+  private int resendNow(SupportAction action) {
     ActionApplied applied = applyAction(SupportActionType.RESEND, action, () -> {});
     if (applied.messages() == 0) {
       throw SupportRefusal.wrongState("No UNCONFIRMED or FAILED message to send again");
@@ -1001,6 +1032,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public int acknowledge(SupportAction action) {
+    return oneAtATime(() -> rules().checkAcknowledge(), () -> acknowledgeNow(action));
+  }
+
+  private int acknowledgeNow(SupportAction action) {
     StuckFlag.State before = stuck.state();
     // Asked only by an acknowledgement, so histories without one replay as they were.
     stuck.acknowledge(
@@ -1032,6 +1067,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   @Override
   public int skipNextReminder(SupportAction action) {
+    return oneAtATime(
+        () -> rules().checkSkipReminder(start.reminders() > 0 ? reminders : null),
+        () -> skipNextReminderNow(action));
+  }
+
+  private int skipNextReminderNow(SupportAction action) {
     ReminderSchedule before = reminders;
     reminders = reminders.skipNext();
     int affected =
@@ -1048,6 +1089,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
 
   @Override
   public int cancelReminders(SupportAction action) {
+    return oneAtATime(
+        () -> rules().checkCancelReminders(start.reminders() > 0 ? reminders : null),
+        () -> cancelRemindersNow(action));
+  }
+
+  private int cancelRemindersNow(SupportAction action) {
     ReminderSchedule before = reminders;
     reminders = reminders.cancel();
     int affected =
@@ -1081,6 +1128,26 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    * store refuses the action's data, which no retry can fix, the action is refused: {@code undo}
    * restores what the handler changed before the call, and the Update fails with the reason.
    */
+  /**
+   * Runs a support action once the one before it has been written to the store, checked again
+   * ({@code recheck}, its validator's rules) against the state that one left ({@link
+   * #ONE_ACTION_AT_A_TIME}). A pause that arrives while another pause is being written is so
+   * refused as the second would have been.
+   */
+  private int oneAtATime(Runnable recheck, IntSupplier action) {
+    if (Workflow.getVersion(ONE_ACTION_AT_A_TIME, Workflow.DEFAULT_VERSION, 1)
+        == Workflow.DEFAULT_VERSION) {
+      return action.getAsInt();
+    }
+    actionLock.lock();
+    try {
+      recheck.run();
+      return action.getAsInt();
+    } finally {
+      actionLock.unlock();
+    }
+  }
+
   private ActionApplied applyAction(SupportActionType type, SupportAction action, Runnable undo) {
     String actionId =
         Workflow.getCurrentUpdateInfo()

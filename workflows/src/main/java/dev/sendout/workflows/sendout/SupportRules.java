@@ -123,7 +123,12 @@ record SupportRules(
     checkOpen();
     checkReminders(reminders);
     if (reminders.nextAt() == null) {
-      throw SupportRefusal.wrongState("No reminder wave is scheduled");
+      // Worked out again by the sendout after each skip, and first once invitations are sent.
+      throw SupportRefusal.wrongState(
+          reminders.skipped() != 0 && reminders.computedAtSent() == -1
+              ? "The next reminder wave is being worked out after the last skip: ask again in a"
+                  + " moment"
+              : "No reminder wave is scheduled");
     }
   }
 

@@ -321,4 +321,13 @@ class WorkflowReplayTest {
     replay("histories/sendout-workflow-sms-6-messages-late-status.json", SendoutWorkflowImpl.class);
     replay("histories/batch-workflow-sms-one-call-per-message.json", BatchWorkflowImpl.class);
   }
+
+  /**
+   * Recorded with the version {@code one-support-action-at-a-time}: a pause, a second refused and a
+   * resume that waited its turn.
+   */
+  @Test
+  void supportActionsTakingTurnsReplayTheRecordedHistory() throws Exception {
+    replay("histories/sendout-workflow-actions-one-at-a-time.json", SendoutWorkflowImpl.class);
+  }
 }

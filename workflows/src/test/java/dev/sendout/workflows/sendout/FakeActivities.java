@@ -42,6 +42,9 @@ final class FakeActivities {
 
     final List<ApplyAction> actions = new CopyOnWriteArrayList<>();
 
+    /** An action whose store write takes a second, so that another can come meanwhile. */
+    volatile SupportActionType slowAction;
+
     /** What a resend finds to send again. */
     volatile List<SeqRange> resendable = List.of();
 
@@ -238,6 +241,13 @@ final class FakeActivities {
 
     @Override
     public ActionApplied applyAction(ApplyAction input) {
+      if (input.type() == slowAction) {
+        try {
+          Thread.sleep(1000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       String note = input.action().note();
       if (note != null && note.indexOf('\u0000') >= 0) {
         // As the real store activity answers a note that Postgres cannot hold.

@@ -13,6 +13,7 @@ import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
+import io.temporal.client.WorkflowUpdateException;
 import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -295,6 +296,39 @@ class HistoryRecorder {
 
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
     write(client, start, "sendout-workflow-support-actions");
+  }
+
+  /**
+   * Recorded with the version {@code one-support-action-at-a-time}: a slow pause, a second pause
+   * refused meanwhile and a resume that waits its turn, then the sendout sent.
+   */
+  @Test
+  void supportActionsTakeTurns(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws Exception {
+    startWorkers(env, worker, 20);
+    StartSendout start =
+        sendout("replay-one-at-a-time", now(env).plus(Duration.ofHours(1)), 20, email(10, 2, 2000));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowClient.start(workflow::run, start);
+    store.slowAction = SupportActionType.PAUSE;
+
+    var pause =
+        WorkflowStub.fromTyped(workflow)
+            .startUpdate(
+                "pause",
+                WorkflowUpdateStage.ACCEPTED,
+                Integer.class,
+                new SupportAction("ann", null));
+    assertThatThrownBy(() -> workflow.pause(new SupportAction("bob", null)))
+        .isInstanceOf(WorkflowUpdateException.class);
+    workflow.resume(new SupportAction("cy", null));
+    pause.getResult();
+    store.slowAction = null;
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    write(client, start, "sendout-workflow-actions-one-at-a-time");
   }
 
   /**

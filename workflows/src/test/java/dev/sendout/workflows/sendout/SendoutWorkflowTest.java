@@ -23,6 +23,7 @@ import io.temporal.client.WorkflowNotFoundException;
 import io.temporal.client.WorkflowOptions;
 import io.temporal.client.WorkflowStub;
 import io.temporal.client.WorkflowUpdateException;
+import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.testing.TestWorkflowExtension;
@@ -476,6 +477,40 @@ class SendoutWorkflowTest {
         .extracting(SendoutActivities.ApplyAction::type, a -> a.action().by())
         .containsExactly(
             tuple(SupportActionType.PAUSE, "ann"), tuple(SupportActionType.RESUME, "bob"));
+  }
+
+  /**
+   * A pause and a resume sent together (a hostile audit: ten at once) ran side by side: the
+   * resume's store write overtook the slow pause's, so the store ended paused and the workflow not,
+   * and the sendout sent nothing without being flagged. Actions now take turns, each checked again
+   * once the one before is written; a second pause meanwhile is refused as paused already.
+   */
+  @Test
+  void supportActionsSentTogetherTakeTurnsInTheStoreAsInTheWorkflow(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws Exception {
+    startWorkers(env, worker, 20);
+    StartSendout start = tenPerBatch(env, 20, Duration.ofHours(1));
+    SendoutWorkflow workflow = started(client, options, start);
+    store.slowAction = SupportActionType.PAUSE;
+    WorkflowStub stub = WorkflowStub.fromTyped(workflow);
+
+    var pause =
+        stub.startUpdate(
+            "pause", WorkflowUpdateStage.ACCEPTED, Integer.class, new SupportAction("ann", null));
+    assertThatThrownBy(() -> workflow.pause(new SupportAction("bob", null)))
+        .satisfies(refusedBecause("The sendout is paused already"));
+    workflow.resume(new SupportAction("cy", null));
+    pause.getResult();
+
+    assertThat(store.actions)
+        .extracting(SendoutActivities.ApplyAction::type, a -> a.action().by())
+        .containsExactly(
+            tuple(SupportActionType.PAUSE, "ann"), tuple(SupportActionType.RESUME, "cy"));
+    assertThat(workflow.progress().paused()).isFalse();
+    store.slowAction = null;
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    assertThat(delivery.batches).hasSize(2);
   }
 
   /**
