@@ -335,7 +335,14 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             .collect(Collectors.joining(", "));
     if (!accepted.isEmpty()) {
       MediaType type = e.getContentType();
-      String sent = type == null ? "none" : "'" + type.getType() + "/" + type.getSubtype() + "'";
+      // Null also when the header names a charset Java does not know ("charset=x-nope").
+      String header = request.getHeader(HttpHeaders.CONTENT_TYPE);
+      String sent =
+          type != null
+              ? "'" + type.getType() + "/" + type.getSubtype() + "'"
+              : header == null || header.isBlank()
+                  ? "none"
+                  : "'" + (header.length() <= 100 ? header : header.substring(0, 100) + "…") + "'";
       e.getBody()
           .setDetail(
               "This operation reads a body of Content-Type %s, not %s".formatted(accepted, sent));

@@ -283,6 +283,15 @@ class MalformedRequestsTest {
         .isEqualTo(200);
   }
 
+  /** A charset Java does not know made the 415 say that no Content-Type was sent at all. */
+  @Test
+  void aContentTypeWithAnUnknownCharsetIsNamedInTheRefusal() {
+    Reply refused = post("/v1/sendouts", "application/json; charset=x-nope", CREATE);
+    assertProblem(refused, 415);
+    assertThat(refused.json().path("detail").asString())
+        .endsWith("not 'application/json; charset=x-nope'");
+  }
+
   /** A whole number too long for the parameter was called "not a whole number". */
   @Test
   void aWholeNumberOutOfTheParametersRangeIsSaidToBeSo() {
