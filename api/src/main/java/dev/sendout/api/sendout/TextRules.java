@@ -58,6 +58,12 @@ public final class TextRules {
         // Unicode's own line and paragraph separators: a log line or a header read as two.
         return "must not contain a line break (U+%04X) at character %d".formatted((int) c, i);
       }
+      if ((c == '\u202D' || c == '\u202E') && kind == Kind.LINE) {
+        // A bidirectional override shows the rest of a log line or a header reversed ("by
+        // \u202Eevil" reads "live"): text in any script reads right without one.
+        return "must not contain a bidirectional override (U+%04X) at character %d"
+            .formatted((int) c, i);
+      }
       if (c == '\t' && kind == Kind.BODY) {
         continue;
       }

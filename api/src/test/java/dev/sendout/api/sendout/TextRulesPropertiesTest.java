@@ -44,7 +44,14 @@ class TextRulesPropertiesTest {
     }
 
     assertThat(value.chars())
-        .noneMatch(c -> c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029);
+        .noneMatch(
+            c ->
+                c < 0x20
+                    || (c >= 0x7F && c <= 0x9F)
+                    || c == 0x2028
+                    || c == 0x2029
+                    || c == 0x202D
+                    || c == 0x202E);
   }
 
   @Property
@@ -118,6 +125,19 @@ class TextRulesPropertiesTest {
       assertThat(TextRules.problem(value, TextRules.Kind.LINE)).contains("line break");
       assertThat(TextRules.problem(value, TextRules.Kind.BODY)).isNull();
     }
+  }
+
+  /**
+   * Found by a hostile audit: "by": "\u202Eevil" was accepted, and the log line and audit entry
+   * read reversed. Right-to-left text needs no override, and a body may hold one.
+   */
+  @Example
+  void aBidirectionalOverrideIsRefusedInALineAndAllowedInABody() {
+    for (String value : new String[] {"\u202Eevil", "Ann \u202Dx"}) {
+      assertThat(TextRules.problem(value, TextRules.Kind.LINE)).contains("bidirectional override");
+      assertThat(TextRules.problem(value, TextRules.Kind.BODY)).isNull();
+    }
+    assertThat(TextRules.problem("שלום Ann مرحبا", TextRules.Kind.LINE)).isNull();
   }
 
   @Provide

@@ -53,7 +53,13 @@ record SupportRules(
 
   /** A control character, or Unicode's line or paragraph separator. */
   private static boolean breaksALine(int c) {
-    return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029;
+    return c < 0x20
+        || (c >= 0x7F && c <= 0x9F)
+        || c == 0x2028
+        || c == 0x2029
+        // bidirectional overrides, which show the rest of a log line reversed
+        || c == 0x202D
+        || c == 0x202E;
   }
 
   /**

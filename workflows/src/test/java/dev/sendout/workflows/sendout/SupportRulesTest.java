@@ -113,4 +113,16 @@ class SupportRulesTest {
     assertThat(SupportRules.forTheLog("api:support-desk")).isEqualTo("api:support-desk");
     assertThat(SupportRules.forTheLog(null)).isNull();
   }
+
+  /** "by": "\u202Eevil" was taken, and the workflow's log line about it read reversed. */
+  @Test
+  void whoAsksIsOneLineWithoutABidirectionalOverride() {
+    for (String by : new String[] {"\u202Eevil", "ann\u202D", "ann\nERROR forged"}) {
+      assertThatThrownBy(() -> SupportRules.checkInput(new SupportAction(by, null), false))
+          .as(by)
+          .isInstanceOf(io.temporal.failure.ApplicationFailure.class);
+    }
+    assertThatCode(() -> SupportRules.checkInput(new SupportAction("אנה", null), false))
+        .doesNotThrowAnyException();
+  }
 }
