@@ -318,22 +318,7 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
   @Test
   void aPauseStopsACallOfSeveralMessagesBeforeItsNextMessage() throws Exception {
     UUID id = releasedSendout(3);
-    vonage.stubFor(
-        post(MESSAGES)
-            .willReturn(
-                aResponse()
-                    .withStatus(202)
-                    .withFixedDelay(500)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody("{\"message_uuid\":\"" + UUID.randomUUID() + "\"}")));
-
-    CompletableFuture<SendTally> call =
-        CompletableFuture.supplyAsync(
-            () -> delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3)));
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (vonage.getAllServeEvents().isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    CompletableFuture<SendTally> call = callUnderWay(id, 3, 500);
     db.update(SENDOUT)
         .set(SENDOUT.PAUSED_AT, OffsetDateTime.now())
         .where(SENDOUT.ID.eq(id))
@@ -362,22 +347,7 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
   void aWindowThatClosesWhileACallSendsHoldsItsRest() throws Exception {
     UUID id = releasedSendout(5);
     windowFromNow(id, -1, 1);
-    vonage.stubFor(
-        post(MESSAGES)
-            .willReturn(
-                aResponse()
-                    .withStatus(202)
-                    .withFixedDelay(600)
-                    .withHeader("Content-Type", "application/json")
-                    .withBody("{\"message_uuid\":\"" + UUID.randomUUID() + "\"}")));
-
-    CompletableFuture<SendTally> call =
-        CompletableFuture.supplyAsync(
-            () -> delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 5)));
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (vonage.getAllServeEvents().isEmpty() && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+    CompletableFuture<SendTally> call = callUnderWay(id, 5, 600);
     windowFromNow(id, 2, 3);
 
     assertThatThrownBy(call::join)
@@ -398,6 +368,30 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
     vonage.verify(
         (int) statuses.stream().filter(ACCEPTED::equals).count(),
         postRequestedFor(urlEqualTo(MESSAGES)));
+  }
+
+  /**
+   * A call of the sendout's first {@code messages}, Vonage taking {@code delayMs} over each, once
+   * its first request has reached Vonage.
+   */
+  private CompletableFuture<SendTally> callUnderWay(UUID id, int messages, int delayMs)
+      throws InterruptedException {
+    vonage.stubFor(
+        post(MESSAGES)
+            .willReturn(
+                aResponse()
+                    .withStatus(202)
+                    .withFixedDelay(delayMs)
+                    .withHeader("Content-Type", "application/json")
+                    .withBody("{\"message_uuid\":\"" + UUID.randomUUID() + "\"}")));
+    CompletableFuture<SendTally> call =
+        CompletableFuture.supplyAsync(
+            () -> delivery.sendBatch(new SendBatch(id.toString(), 0, 0, messages)));
+    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+    while (vonage.getAllServeEvents().isEmpty() && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    return call;
   }
 
   private static void assertRetryable(Runnable call, DeliveryFailure type) {

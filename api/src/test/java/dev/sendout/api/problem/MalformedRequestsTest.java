@@ -257,21 +257,11 @@ class MalformedRequestsTest {
     assertThat(twoKeys.json().path("errors").get(0).path("pointer").asString())
         .isEqualTo("Idempotency-Key");
 
-    Reply twoTypes =
-        send(
-            request("/v1/sendouts")
-                .header("Content-Type", "application/json")
-                .header("Content-Type", "text/plain")
-                .POST(HttpRequest.BodyPublishers.ofString(CREATE)));
+    Reply twoTypes = createWithTypes("application/json", "text/plain");
     assertProblem(twoTypes, 400);
     assertThat(twoTypes.json().path("errors").get(0).path("pointer").asString())
         .isEqualTo("Content-Type");
-    Reply sameTypeTwice =
-        send(
-            request("/v1/sendouts")
-                .header("Content-Type", "application/json")
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(CREATE)));
+    Reply sameTypeTwice = createWithTypes("application/json", "application/json");
     assertThat(sameTypeTwice.status()).as(sameTypeTwice.body()).isEqualTo(202);
 
     Reply twoLimits = send(request("/v1/sendouts?limit=1&limit=2").GET());
@@ -349,6 +339,15 @@ class MalformedRequestsTest {
     assertProblem(
         send(withoutKey("/u/no-such-token").POST(HttpRequest.BodyPublishers.noBody())), 404);
     assertProblem(send(withoutKey("/u/no-such-token").header("Accept", "text/").GET()), 404);
+  }
+
+  /** A create with a Content-Type header for each of {@code types}. */
+  private Reply createWithTypes(String... types) {
+    HttpRequest.Builder create = request("/v1/sendouts");
+    for (String type : types) {
+      create.header("Content-Type", type);
+    }
+    return send(create.POST(HttpRequest.BodyPublishers.ofString(CREATE)));
   }
 
   private HttpRequest.Builder withoutKey(String path) {
