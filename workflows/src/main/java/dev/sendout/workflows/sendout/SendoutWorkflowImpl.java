@@ -1124,11 +1124,6 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   }
 
   /**
-   * Records the action in the store (idempotently, by the Update's id) and wakes the loop. When the
-   * store refuses the action's data, which no retry can fix, the action is refused: {@code undo}
-   * restores what the handler changed before the call, and the Update fails with the reason.
-   */
-  /**
    * Runs a support action once the one before it has been written to the store, checked again
    * ({@code recheck}, its validator's rules) against the state that one left ({@link
    * #ONE_ACTION_AT_A_TIME}). A pause that arrives while another pause is being written is so
@@ -1148,6 +1143,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
   }
 
+  /**
+   * Records the action in the store (idempotently, by the Update's id) and wakes the loop. When the
+   * store refuses the action's data, which no retry can fix, the action is refused: {@code undo}
+   * restores what the handler changed before the call, and the Update fails with the reason.
+   */
   private ActionApplied applyAction(SupportActionType type, SupportAction action, Runnable undo) {
     String actionId =
         Workflow.getCurrentUpdateInfo()
