@@ -139,11 +139,8 @@ class SendoutWorkflows {
    * was stopped knew, so a restarted run sends no reminder waves rather than those they spared.
    */
   private boolean remindersSpared(UUID sendoutId) {
-    return audit.list(sendoutId).stream()
-        .anyMatch(
-            e ->
-                e.action() == SupportActionType.SKIP_REMINDER
-                    || e.action() == SupportActionType.CANCEL_REMINDERS);
+    return audit.has(
+        sendoutId, List.of(SupportActionType.SKIP_REMINDER, SupportActionType.CANCEL_REMINDERS));
   }
 
   /**

@@ -228,11 +228,36 @@ public class SupportController {
     };
   }
 
-  @Operation(summary = "Who did what to a sendout and when, oldest first")
-  @ApiResponse(responseCode = "200", description = "The audit trail")
+  @Operation(
+      summary = "Who did what to a sendout and when, oldest first, a page at a time",
+      description =
+          "Every action and every addition of recipients is an entry. Pass nextCursor as cursor"
+              + " for the next page; it is null on the last.")
+  @ApiResponse(responseCode = "200", description = "A page of the audit trail")
+  @ApiResponse(responseCode = "400", description = "Invalid limit or cursor")
   @ApiResponse(responseCode = "404", description = "No such sendout")
   @GetMapping("/{id}/audit")
-  public AuditView audit(Tenant tenant, @PathVariable UUID id) {
-    return support.audit(tenant, id);
+  public AuditView audit(
+      Tenant tenant,
+      @PathVariable UUID id,
+      @Parameter(
+              description =
+                  "Page size, 1 to "
+                      + SupportService.MAX_AUDIT_PAGE
+                      + "; "
+                      + SupportService.MAX_AUDIT_PAGE
+                      + " if omitted",
+              schema =
+                  @Schema(
+                      type = "integer",
+                      format = "int32",
+                      minimum = "1",
+                      maximum = "" + SupportService.MAX_AUDIT_PAGE))
+          @RequestParam(required = false)
+          Integer limit,
+      @Parameter(description = "nextCursor of the previous page; omitted or empty: the first page")
+          @RequestParam(required = false)
+          String cursor) {
+    return support.audit(tenant, id, limit, cursor);
   }
 }

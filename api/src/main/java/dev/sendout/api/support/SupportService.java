@@ -1,5 +1,6 @@
 package dev.sendout.api.support;
 
+import dev.sendout.api.PageSize;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import dev.sendout.api.sendout.TextRules;
@@ -10,7 +11,10 @@ import dev.sendout.core.support.AuditTrail;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.Base64;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -29,6 +33,14 @@ public class SupportService {
 
   /** A note travels in the workflow's history and the audit trail: a paragraph, not a file. */
   static final int MAX_NOTE_LENGTH = 2000;
+
+  /**
+   * Entries of an audit trail a page holds, and holds when no limit is asked: every addition is an
+   * entry, so a trail can grow without bound, and was answered whole.
+   */
+  static final int MAX_AUDIT_PAGE = 1000;
+
+  private static final String AUDIT_CURSOR = "audit:";
 
   private final TenantSendouts tenantSendouts;
   private final SupportActions actions;
@@ -62,9 +74,34 @@ public class SupportService {
     return new ActionTaken(id, action, actions.take(id, action, by));
   }
 
-  public AuditView audit(Tenant tenant, UUID id) {
+  public AuditView audit(Tenant tenant, UUID id, Integer limit, String cursor) {
     tenantSendouts.get(tenant, id);
-    return new AuditView(id, audit.list(id));
+    int size = PageSize.of(limit, MAX_AUDIT_PAGE, MAX_AUDIT_PAGE);
+    List<AuditTrail.Listed> page = audit.list(id, afterId(cursor), size);
+    String next = page.size() < size ? null : auditCursor(page.get(page.size() - 1).id());
+    return new AuditView(id, page.stream().map(AuditTrail.Listed::entry).toList(), next);
+  }
+
+  /** Cursors are opaque to callers: the place of the last entry seen, encoded. */
+  private static String auditCursor(long id) {
+    return Base64.getUrlEncoder()
+        .withoutPadding()
+        .encodeToString((AUDIT_CURSOR + id).getBytes(StandardCharsets.US_ASCII));
+  }
+
+  private static long afterId(String cursor) {
+    if (cursor == null || cursor.isEmpty()) {
+      return 0;
+    }
+    try {
+      String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
+      if (decoded.startsWith(AUDIT_CURSOR)) {
+        return Long.parseLong(decoded.substring(AUDIT_CURSOR.length()));
+      }
+    } catch (IllegalArgumentException e) {
+      // Falls through to the problem below: a cursor we did not issue.
+    }
+    throw ApiProblem.invalid("cursor", "not a cursor this API issued");
   }
 
   /** The caller's name for the audit trail, or {@link #DEFAULT_ACTOR}. */

@@ -496,6 +496,34 @@ class SupportApiTest {
     assertThat(trail.get(0).path("messages").asInt()).isEqualTo(3);
   }
 
+  /**
+   * Every addition is an entry, so a trail grows without bound: it was answered whole (a hostile
+   * audit). It comes a page at a time, oldest first, each entry once.
+   */
+  @Test
+  void theAuditTrailComesAPageAtATime() {
+    UUID id = emailSendout();
+    for (int i = 0; i < 5; i++) {
+      assertThat(addRecipients(id, emailRecipients(1)).status()).isEqualTo(202);
+    }
+    List<Integer> seen = new java.util.ArrayList<>();
+    String cursor = "";
+    int pages = 0;
+    do {
+      JsonNode page = get("/v1/sendouts/" + id + "/audit?limit=2&cursor=" + cursor).body();
+      page.path("items").forEach(item -> seen.add(item.path("messages").asInt()));
+      cursor = page.path("nextCursor").isNull() ? null : page.path("nextCursor").asString();
+      pages++;
+    } while (cursor != null);
+    assertThat(seen).hasSize(5).containsOnly(1);
+    assertThat(pages).isEqualTo(3);
+    JsonNode whole = get("/v1/sendouts/" + id + "/audit").body();
+    assertThat(whole.path("items").size()).isEqualTo(5);
+    assertThat(whole.path("nextCursor").isNull()).isTrue();
+    assertThat(get("/v1/sendouts/" + id + "/audit?cursor=bm9wZQ").status()).isEqualTo(400);
+    assertThat(get("/v1/sendouts/" + id + "/audit?limit=1001").status()).isEqualTo(400);
+  }
+
   /** The same request with a recipient's variables in another order was refused 422. */
   @Test
   void aRetryWithTheVariablesInAnotherOrderIsAReplay() {

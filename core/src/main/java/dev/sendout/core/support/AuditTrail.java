@@ -7,6 +7,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -141,19 +142,34 @@ public class AuditTrail {
                     r.getAt().toInstant()));
   }
 
-  /** The sendout's trail, oldest first. */
-  public List<Entry> list(UUID sendoutId) {
+  /** Whether the sendout's trail has an entry of one of these actions. */
+  public boolean has(UUID sendoutId, Collection<SupportActionType> actions) {
+    return db.fetchExists(
+        AUDIT_EVENT, AUDIT_EVENT.SENDOUT_ID.eq(sendoutId).and(AUDIT_EVENT.ACTION.in(actions)));
+  }
+
+  /** An entry of a sendout's trail with its place in it, from which the next page goes on. */
+  public record Listed(long id, Entry entry) {}
+
+  /**
+   * The sendout's trail, oldest first: at most {@code limit} entries after place {@code afterId}.
+   */
+  public List<Listed> list(UUID sendoutId, long afterId, int limit) {
     return db.selectFrom(AUDIT_EVENT)
         .where(AUDIT_EVENT.SENDOUT_ID.eq(sendoutId))
+        .and(AUDIT_EVENT.ID.gt(afterId))
         .orderBy(AUDIT_EVENT.ID)
+        .limit(limit)
         .fetch(
             r ->
-                new Entry(
-                    r.getActionId(),
-                    r.getAction(),
-                    r.getActor(),
-                    r.getNote(),
-                    r.getMessages(),
-                    r.getAt().toInstant()));
+                new Listed(
+                    r.getId(),
+                    new Entry(
+                        r.getActionId(),
+                        r.getAction(),
+                        r.getActor(),
+                        r.getNote(),
+                        r.getMessages(),
+                        r.getAt().toInstant())));
   }
 }
