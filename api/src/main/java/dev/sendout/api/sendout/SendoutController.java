@@ -1,5 +1,6 @@
 package dev.sendout.api.sendout;
 
+import dev.sendout.api.Cursors;
 import dev.sendout.api.PageSize;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.tenant.Tenant;
@@ -18,9 +19,7 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -47,6 +46,8 @@ public class SendoutController {
 
   static final int DEFAULT_PAGE_SIZE = 100;
   static final int MAX_PAGE_SIZE = 1000;
+
+  private static final String SEQ_CURSOR = "seq:";
   static final int STUCK_SAMPLE_SIZE = 10;
 
   private final SendoutService service;
@@ -228,23 +229,10 @@ public class SendoutController {
 
   /** Cursors are opaque to callers: the last sequence number seen, encoded. */
   private static String cursor(int seq) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(("seq:" + seq).getBytes(StandardCharsets.US_ASCII));
+    return Cursors.of(SEQ_CURSOR, seq);
   }
 
   private static int afterSeq(String cursor) {
-    if (cursor == null || cursor.isEmpty()) {
-      return -1;
-    }
-    try {
-      String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-      if (decoded.startsWith("seq:")) {
-        return Integer.parseInt(decoded.substring(4));
-      }
-    } catch (IllegalArgumentException e) {
-      // Falls through to the problem below: a cursor we did not issue.
-    }
-    throw ApiProblem.invalid("cursor", "not a cursor this API issued");
+    return Cursors.place(cursor, SEQ_CURSOR, -1, Integer::parseInt);
   }
 }

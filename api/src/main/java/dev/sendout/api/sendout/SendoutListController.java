@@ -1,5 +1,6 @@
 package dev.sendout.api.sendout;
 
+import dev.sendout.api.Cursors;
 import dev.sendout.api.PageSize;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.support.StuckSendoutPage;
@@ -17,13 +18,11 @@ import io.swagger.v3.oas.annotations.media.ArraySchema;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
@@ -153,7 +152,7 @@ public class SendoutListController {
             findingKey(cursor),
             size);
     return new StuckSendoutPage(
-        page.items(), page.lastKey() == null ? null : stuckCursor(page.lastKey()));
+        page.items(), page.lastKey() == null ? null : Cursors.of(STUCK_CURSOR, page.lastKey()));
   }
 
   private static Filter filter(
@@ -229,63 +228,24 @@ public class SendoutListController {
    */
   private static String cursor(Position last) {
     long micros = ChronoUnit.MICROS.between(Instant.EPOCH, last.createdAt());
-    return encode(SENDOUT_CURSOR + micros + ":" + last.id());
+    return Cursors.of(SENDOUT_CURSOR, micros + ":" + last.id());
   }
 
   private static Position position(String cursor) {
-    if (cursor == null || cursor.isEmpty()) {
-      return null;
-    }
-    String decoded = decode(cursor);
-    if (decoded != null && decoded.startsWith(SENDOUT_CURSOR)) {
-      String[] parts = decoded.substring(SENDOUT_CURSOR.length()).split(":", 2);
-      try {
-        Instant createdAt = Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS);
-        if (parts.length == 2 && !createdAt.isBefore(EARLIEST) && !createdAt.isAfter(LATEST)) {
-          return new Position(createdAt, UUID.fromString(parts[1]));
-        }
-      } catch (IllegalArgumentException | ArithmeticException | DateTimeException e) {
-        // Falls through to the problem below: a cursor we did not issue.
-      }
-    }
-    throw notOurCursor();
-  }
-
-  private static String stuckCursor(long key) {
-    return encode(STUCK_CURSOR + key);
+    return Cursors.place(
+        cursor,
+        SENDOUT_CURSOR,
+        null,
+        place -> {
+          String[] parts = place.split(":", 2);
+          Instant createdAt = Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS);
+          return parts.length == 2 && !createdAt.isBefore(EARLIEST) && !createdAt.isAfter(LATEST)
+              ? new Position(createdAt, UUID.fromString(parts[1]))
+              : null;
+        });
   }
 
   private static long findingKey(String cursor) {
-    if (cursor == null || cursor.isEmpty()) {
-      return 0;
-    }
-    String decoded = decode(cursor);
-    if (decoded != null && decoded.startsWith(STUCK_CURSOR)) {
-      try {
-        return Long.parseLong(decoded.substring(STUCK_CURSOR.length()));
-      } catch (NumberFormatException e) {
-        // Falls through to the problem below: a cursor we did not issue.
-      }
-    }
-    throw notOurCursor();
-  }
-
-  private static String encode(String cursor) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString(cursor.getBytes(StandardCharsets.US_ASCII));
-  }
-
-  /** The cursor's text, or null when it is not even base64url. */
-  private static String decode(String cursor) {
-    try {
-      return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-    } catch (IllegalArgumentException e) {
-      return null;
-    }
-  }
-
-  private static ApiProblem notOurCursor() {
-    return ApiProblem.invalid("cursor", "not a cursor this API issued");
+    return Cursors.place(cursor, STUCK_CURSOR, 0L, Long::parseLong);
   }
 }

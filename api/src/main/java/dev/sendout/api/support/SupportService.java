@@ -1,5 +1,6 @@
 package dev.sendout.api.support;
 
+import dev.sendout.api.Cursors;
 import dev.sendout.api.PageSize;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
@@ -11,9 +12,7 @@ import dev.sendout.core.support.AuditTrail;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
@@ -77,31 +76,11 @@ public class SupportService {
   public AuditView audit(Tenant tenant, UUID id, Integer limit, String cursor) {
     tenantSendouts.get(tenant, id);
     int size = PageSize.of(limit, MAX_AUDIT_PAGE, MAX_AUDIT_PAGE);
-    List<AuditTrail.Listed> page = audit.list(id, afterId(cursor), size);
-    String next = page.size() < size ? null : auditCursor(page.get(page.size() - 1).id());
+    List<AuditTrail.Listed> page =
+        audit.list(id, Cursors.place(cursor, AUDIT_CURSOR, 0L, Long::parseLong), size);
+    String next =
+        page.size() < size ? null : Cursors.of(AUDIT_CURSOR, page.get(page.size() - 1).id());
     return new AuditView(id, page.stream().map(AuditTrail.Listed::entry).toList(), next);
-  }
-
-  /** Cursors are opaque to callers: the place of the last entry seen, encoded. */
-  private static String auditCursor(long id) {
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString((AUDIT_CURSOR + id).getBytes(StandardCharsets.US_ASCII));
-  }
-
-  private static long afterId(String cursor) {
-    if (cursor == null || cursor.isEmpty()) {
-      return 0;
-    }
-    try {
-      String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-      if (decoded.startsWith(AUDIT_CURSOR)) {
-        return Long.parseLong(decoded.substring(AUDIT_CURSOR.length()));
-      }
-    } catch (IllegalArgumentException e) {
-      // Falls through to the problem below: a cursor we did not issue.
-    }
-    throw ApiProblem.invalid("cursor", "not a cursor this API issued");
   }
 
   /** The caller's name for the audit trail, or {@link #DEFAULT_ACTOR}. */

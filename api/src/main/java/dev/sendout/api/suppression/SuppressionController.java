@@ -1,5 +1,6 @@
 package dev.sendout.api.suppression;
 
+import dev.sendout.api.Cursors;
 import dev.sendout.api.PageSize;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
@@ -25,7 +26,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Locale;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -280,30 +280,24 @@ public class SuppressionController {
    */
   private static String cursor(Position last) {
     long micros = ChronoUnit.MICROS.between(Instant.EPOCH, last.createdAt());
-    return Base64.getUrlEncoder()
-        .withoutPadding()
-        .encodeToString((CURSOR + micros + ":" + last.id()).getBytes(StandardCharsets.US_ASCII));
+    return Cursors.of(CURSOR, micros + ":" + last.id());
   }
 
   private static Position position(String cursor) {
-    if (cursor == null || cursor.isEmpty()) {
-      return null;
-    }
-    try {
-      String decoded = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-      if (decoded.startsWith(CURSOR)) {
-        String[] parts = decoded.substring(CURSOR.length()).split(":", 2);
-        if (parts.length == 2) {
-          Instant createdAt = Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS);
-          if (createdAt.getEpochSecond() > -62135596800L
-              && createdAt.getEpochSecond() < 253402300799L) {
-            return new Position(createdAt, Long.parseLong(parts[1]));
+    return Cursors.place(
+        cursor,
+        CURSOR,
+        null,
+        place -> {
+          String[] parts = place.split(":", 2);
+          if (parts.length != 2) {
+            return null;
           }
-        }
-      }
-    } catch (IllegalArgumentException | ArithmeticException e) {
-      // Falls through to the problem below: a cursor we did not issue.
-    }
-    throw ApiProblem.invalid("cursor", "not a cursor this API issued");
+          Instant createdAt = Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS);
+          return createdAt.getEpochSecond() > -62135596800L
+                  && createdAt.getEpochSecond() < 253402300799L
+              ? new Position(createdAt, Long.parseLong(parts[1]))
+              : null;
+        });
   }
 }
