@@ -6,6 +6,7 @@ import dev.sendout.core.channel.sms.SmsSegments;
 import dev.sendout.core.reminder.Reminder;
 import dev.sendout.core.response.ThankYou;
 import dev.sendout.core.sendout.NewSendout;
+import dev.sendout.core.support.AuditTrail;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
 import java.time.Instant;
@@ -103,5 +104,10 @@ public abstract class StoreTest {
         null,
         "hash",
         list);
+  }
+
+  /** The sendout's whole audit trail, oldest first. */
+  protected static List<AuditTrail.Entry> trail(AuditTrail audit, UUID id) {
+    return audit.list(id, 0, 10_000).stream().map(AuditTrail.Listed::entry).toList();
   }
 }

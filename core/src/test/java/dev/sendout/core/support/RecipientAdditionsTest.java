@@ -93,7 +93,7 @@ class RecipientAdditionsTest extends StoreTest {
             tuple(2, "new0@example.com", QUEUED),
             tuple(3, "new1@example.com", QUEUED),
             tuple(4, "new2@example.com", QUEUED));
-    assertThat(trail(id))
+    assertThat(trail(audit, id))
         .extracting(AuditTrail.Entry::actionId, AuditTrail.Entry::action, AuditTrail.Entry::actor)
         .containsExactly(tuple("add-k1", SupportActionType.ADD_RECIPIENTS, "ann"));
   }
@@ -110,7 +110,7 @@ class RecipientAdditionsTest extends StoreTest {
     assertThat(again.requestHash()).as("the first call's, to compare").isEqualTo("h1");
     assertThat(all(id)).hasSize(3);
     assertThat(sendouts.find(id).orElseThrow().recipientCount()).isEqualTo(3);
-    assertThat(trail(id)).hasSize(1);
+    assertThat(trail(audit, id)).hasSize(1);
   }
 
   @Test
@@ -290,7 +290,7 @@ class RecipientAdditionsTest extends StoreTest {
             tuple(2, "a1@example.com"),
             tuple(3, "b0@example.com"));
     assertThat(sendouts.find(id).orElseThrow().recipientCount()).isEqualTo(4);
-    assertThat(trail(id))
+    assertThat(trail(audit, id))
         .extracting(AuditTrail.Entry::actionId, AuditTrail.Entry::actor)
         .containsExactlyInAnyOrder(tuple("add-a", "ann"), tuple("add-b", "bob"));
   }
@@ -319,7 +319,7 @@ class RecipientAdditionsTest extends StoreTest {
     assertThat(firstSeqs).containsExactlyInAnyOrderElementsOf(range(1, 201));
     assertThat(all(id)).extracting(StoredMessage::seq).containsExactlyElementsOf(range(0, 201));
     assertThat(sendouts.find(id).orElseThrow().recipientCount()).isEqualTo(201);
-    assertThat(trail(id)).hasSize(200);
+    assertThat(trail(audit, id)).hasSize(200);
   }
 
   @Test
@@ -593,10 +593,10 @@ class RecipientAdditionsTest extends StoreTest {
     assertThat(sendouts.find(b).orElseThrow().recipientCount()).isEqualTo(6);
     assertThat(all(finished)).hasSize(1);
     assertThat(all(another)).hasSize(1);
-    assertThat(trail(a))
+    assertThat(trail(audit, a))
         .extracting(AuditTrail.Entry::actionId)
         .containsExactlyInAnyOrder("add-a", "add-x");
-    assertThat(trail(b))
+    assertThat(trail(audit, b))
         .extracting(AuditTrail.Entry::actionId, AuditTrail.Entry::actor)
         .containsExactlyInAnyOrder(tuple("add-known", "ann"), tuple("add-x", "bob"));
   }
@@ -791,10 +791,5 @@ class RecipientAdditionsTest extends StoreTest {
 
   private static List<Integer> range(int from, int to) {
     return IntStream.range(from, to).boxed().toList();
-  }
-
-  /** The sendout's whole audit trail, oldest first. */
-  private List<AuditTrail.Entry> trail(UUID id) {
-    return audit.list(id, 0, 10_000).stream().map(AuditTrail.Listed::entry).toList();
   }
 }

@@ -71,7 +71,7 @@ class SupportActionStoreTest extends StoreTest {
     assertThat(sendouts.find(id).orElseThrow().status())
         .as("a cancelled sendout stays cancelled once settled")
         .isEqualTo(SendoutStatus.CANCELLED);
-    assertThat(trail(id))
+    assertThat(trail(audit, id))
         .extracting(AuditTrail.Entry::action, AuditTrail.Entry::actor, AuditTrail.Entry::messages)
         .containsExactly(tuple(SupportActionType.CANCEL, "ann", 3));
   }
@@ -105,7 +105,7 @@ class SupportActionStoreTest extends StoreTest {
     assertThat(apply(id, "resend-2", SupportActionType.RESEND).messages())
         .as("nothing left to resend")
         .isZero();
-    assertThat(trail(id))
+    assertThat(trail(audit, id))
         .extracting(AuditTrail.Entry::action)
         .containsOnlyOnce(SupportActionType.RESEND);
     assertThat(UNCONFIRMED.isResendable() && FAILED.isResendable()).isTrue();
@@ -226,7 +226,7 @@ class SupportActionStoreTest extends StoreTest {
     assertThat(messages.page(id, null, -1, 10))
         .extracting(StoredMessage::status)
         .containsExactly(ACCEPTED, ACCEPTED, ACCEPTED, CANCELLED, CANCELLED, CANCELLED);
-    assertThat(trail(id))
+    assertThat(trail(audit, id))
         .extracting(AuditTrail.Entry::action, AuditTrail.Entry::messages)
         .containsExactly(tuple(SupportActionType.CANCEL_REMINDERS, 3));
   }
@@ -254,7 +254,7 @@ class SupportActionStoreTest extends StoreTest {
     apply(id, "resume-1", SupportActionType.RESUME);
 
     assertThat(sendouts.isPaused(id)).isFalse();
-    assertThat(trail(id))
+    assertThat(trail(audit, id))
         .extracting(AuditTrail.Entry::action)
         .containsExactly(SupportActionType.PAUSE, SupportActionType.RESUME);
   }
@@ -283,10 +283,5 @@ class SupportActionStoreTest extends StoreTest {
         .containsExactly(
             new SeqRange(0, 10), new SeqRange(10, 20), new SeqRange(20, 21), new SeqRange(45, 46));
     assertThat(SeqRanges.grouped(List.of(), 10)).isEmpty();
-  }
-
-  /** The sendout's whole audit trail, oldest first. */
-  private List<AuditTrail.Entry> trail(UUID id) {
-    return audit.list(id, 0, 10_000).stream().map(AuditTrail.Listed::entry).toList();
   }
 }

@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import org.slf4j.Logger;
 
 /**
@@ -99,10 +98,6 @@ public final class BatchRun {
   }
 
   private static final Logger log = Workflow.getLogger(BatchRun.class);
-
-  /** A delivery call's failures that are waits, not faults: a pause, a closed window. */
-  private static final Set<String> WAITS =
-      Set.of(DeliveryFailure.SENDOUT_PAUSED.name(), DeliveryFailure.OUTSIDE_WINDOW.name());
 
   /**
    * Long enough for one provider request at its read timeout (20 s) plus the store writes around
@@ -276,7 +271,8 @@ public final class BatchRun {
             Workflow.newLocalActivityStub(SendoutActivities.class, SEND_IN_TASK)
                 .sendEmailBatch(start.calls().get(0)));
       } catch (ActivityFailure e) {
-        if (e.getCause() instanceof ApplicationFailure wait && WAITS.contains(wait.getType())) {
+        if (e.getCause() instanceof ApplicationFailure wait
+            && DeliveryFailure.isWait(wait.getType())) {
           log.info(
               "Batch {} of sendout {} waits, as the activity: {}",
               batch.batchNo(),

@@ -15,5 +15,10 @@ public enum DeliveryFailure {
    * Some of the batch's recipients are outside their delivery window; the call sent the others and
    * is retried until the window opens for them.
    */
-  OUTSIDE_WINDOW
+  OUTSIDE_WINDOW;
+
+  /** Whether a failure of this type is a wait (a pause, a closed window), not a fault. */
+  public static boolean isWait(String type) {
+    return SENDOUT_PAUSED.name().equals(type) || OUTSIDE_WINDOW.name().equals(type);
+  }
 }
