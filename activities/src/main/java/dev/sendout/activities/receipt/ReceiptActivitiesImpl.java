@@ -5,6 +5,7 @@ import dev.sendout.core.receipt.MessageSettlement;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.ReceiptActivities;
+import java.util.List;
 import org.springframework.stereotype.Component;
 
 /** A batch's receipts in the store, for {@code BatchWorkflow}. */
@@ -23,6 +24,12 @@ public class ReceiptActivitiesImpl implements ReceiptActivities {
   @Override
   public BatchReceipts checkReceipts(SendBatch batch) {
     return StoreCall.classified(() -> settlement.batchReceipts(batch, SAMPLE_SIZE));
+  }
+
+  @Override
+  public List<BatchReceipts> checkEach(List<SendBatch> batches) {
+    return StoreCall.classified(
+        () -> batches.stream().map(batch -> settlement.batchReceipts(batch, SAMPLE_SIZE)).toList());
   }
 
   @Override

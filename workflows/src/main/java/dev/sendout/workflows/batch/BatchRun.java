@@ -34,6 +34,8 @@ import org.slf4j.Logger;
  * and, as a backstop for a lost signal, by a timer that backs off from seconds to minutes. At the
  * receipt deadline the messages still without a receipt become UNCONFIRMED and the owner flags the
  * batch stuck; it keeps listening, so that a late receipt still settles them and clears the flag.
+ * A batch whose owner has a {@link ReceiptWatch} hands that wait to it once sent, and the watch
+ * does the same for all its batches at once.
  */
 public final class BatchRun {
 
@@ -94,6 +96,14 @@ public final class BatchRun {
      */
     default boolean awaitsReceiptsAfterSendInTask() {
       return false;
+    }
+
+    /**
+     * The wait this batch hands itself to once sent, shared with the other batches its sendout runs
+     * inline ({@link ReceiptWatch}); null for a batch that awaits its receipts itself.
+     */
+    default ReceiptWatch receiptWatch() {
+      return null;
     }
   }
 
@@ -225,6 +235,12 @@ public final class BatchRun {
       progress = new BatchProgress(batch.batchNo(), BatchPhase.AWAITING_RECEIPTS, sent, state);
       describe();
     }
+    ReceiptWatch watch = owner.receiptWatch();
+    if (watch != null) {
+      resumeWith = start.awaitingReceipts(sent, deadline);
+      watch.add(this, start, sent, state, deadline);
+      return sent;
+    }
     awaitReceipts(start, sent, state, deadline);
     return sent;
   }
@@ -232,6 +248,10 @@ public final class BatchRun {
   /** New receipts are in the store: check them now, at {@link ReceiptCheckPace}'s pace. */
   public void receiptsArrived() {
     receiptsArrived = true;
+    ReceiptWatch watch = owner.receiptWatch();
+    if (watch != null) {
+      watch.receiptsArrived();
+    }
   }
 
   /** Report the phase again at the next wake-up. */
@@ -330,20 +350,10 @@ public final class BatchRun {
     boolean signalledBefore = false;
     while (state.tally().open() > 0) {
       if (!expired && !now().isBefore(deadline)) {
-        state = receipts.expireReceipts(new ExpireReceipts(batch, start.receiptTimeout()));
+        state = expire(start, sent);
         expired = true;
         lastCheck = now();
         checkDue = ReceiptCheckPace.dueAfterLookAt(checkDue, lastCheck.toEpochMilli());
-        if (state.tally().unconfirmed() > 0) {
-          owner.flagStuck(true);
-          report(BatchPhase.STUCK, sent, state);
-          log.warn(
-              "Batch {} of sendout {}: {} messages without a receipt after {}",
-              batch.batchNo(),
-              batch.sendoutId(),
-              state.tally().unconfirmed(),
-              start.receiptTimeout());
-        }
         continue;
       }
       if (Workflow.getInfo().getHistoryLength() >= MAX_HISTORY_EVENTS
@@ -386,16 +396,47 @@ public final class BatchRun {
       lastCheck = now();
       checkDue = ReceiptCheckPace.dueAfterLookAt(checkDue, lastCheck.toEpochMilli());
       interval = signalled ? FIRST_CHECK : longer(interval);
-      if (progress.phase() == BatchPhase.STUCK
-          && state.tally().open() > 0
-          && state.tally().unconfirmed() != before.tally().unconfirmed()) {
-        report(BatchPhase.STUCK, sent, state);
-      } else {
-        progress = new BatchProgress(batch.batchNo(), progress.phase(), sent, state);
-        describe();
-        owner.checked(progress);
-      }
+      checked(sent, before, state);
     }
+    settle(sent, state);
+  }
+
+  /**
+   * The receipt deadline has passed: the messages still without a receipt become UNCONFIRMED, and
+   * if there are any the batch is stuck.
+   */
+  BatchReceipts expire(StartBatch start, SendTally sent) {
+    SendBatch batch = start.batch();
+    BatchReceipts state =
+        receipts.expireReceipts(new ExpireReceipts(batch, start.receiptTimeout()));
+    if (state.tally().unconfirmed() > 0) {
+      owner.flagStuck(true);
+      report(BatchPhase.STUCK, sent, state);
+      log.warn(
+          "Batch {} of sendout {}: {} messages without a receipt after {}",
+          batch.batchNo(),
+          batch.sendoutId(),
+          state.tally().unconfirmed(),
+          start.receiptTimeout());
+    }
+    return state;
+  }
+
+  /** A check found {@code state}, {@code before} it: reported if a stuck batch's count moved. */
+  void checked(SendTally sent, BatchReceipts before, BatchReceipts state) {
+    if (progress.phase() == BatchPhase.STUCK
+        && state.tally().open() > 0
+        && state.tally().unconfirmed() != before.tally().unconfirmed()) {
+      report(BatchPhase.STUCK, sent, state);
+    } else {
+      progress = new BatchProgress(progress.batchNo(), progress.phase(), sent, state);
+      describe();
+      owner.checked(progress);
+    }
+  }
+
+  /** Every message has a final outcome: the batch is settled, and no longer stuck. */
+  void settle(SendTally sent, BatchReceipts state) {
     if (progress.phase() == BatchPhase.STUCK) {
       owner.flagStuck(false);
     }
@@ -412,7 +453,7 @@ public final class BatchRun {
     }
   }
 
-  private static Duration longer(Duration interval) {
+  static Duration longer(Duration interval) {
     Duration doubled = interval.multipliedBy(2);
     return doubled.compareTo(MAX_CHECK_INTERVAL) > 0 ? MAX_CHECK_INTERVAL : doubled;
   }

@@ -3,6 +3,7 @@ package dev.sendout.workflows.receipt;
 import dev.sendout.workflows.batch.SendBatch;
 import io.temporal.activity.ActivityInterface;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Reads and settles a batch's receipts in the store. Receipts themselves arrive through the API's
@@ -13,6 +14,9 @@ public interface ReceiptActivities {
 
   /** Counts the batch's messages by where their receipts have taken them. */
   BatchReceipts checkReceipts(SendBatch batch);
+
+  /** {@link #checkReceipts} of each batch, in their order, in one call. */
+  List<BatchReceipts> checkEach(List<SendBatch> batches);
 
   /**
    * The receipt deadline has passed: moves the batch's messages still awaiting a receipt to

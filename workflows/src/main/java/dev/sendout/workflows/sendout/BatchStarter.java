@@ -9,6 +9,7 @@ import dev.sendout.workflows.Changes;
 import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.batch.BatchRun;
 import dev.sendout.workflows.batch.BatchWorkflow;
+import dev.sendout.workflows.batch.ReceiptWatch;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.batch.StartBatch;
 import io.temporal.api.common.v1.WorkflowExecution;
@@ -85,6 +86,9 @@ final class BatchStarter {
   /** The batches this run sends itself and that have not settled yet. */
   private final List<BatchRun> inline = new ArrayList<>();
 
+  /** Where later and resumed inline batches await their receipts together ({@link #watched}). */
+  private final ReceiptWatch watch;
+
   /** Child starts not yet confirmed by the server; a continue-as-new waits for them. */
   private final List<Promise<WorkflowExecution>> starting = new ArrayList<>();
 
@@ -119,6 +123,7 @@ final class BatchStarter {
     this.cancelsTimers = cancelsTimers;
     this.roundsInTask = roundsInTask;
     this.leanRounds = leanRounds;
+    this.watch = new ReceiptWatch(cancelsTimers, onStarted);
   }
 
   /**
@@ -193,7 +198,15 @@ final class BatchStarter {
 
   /** A continued run takes up an inline batch's wait for receipts where the last run left it. */
   void resumeInline(StartBatch awaiting) {
-    runInline(awaiting, false);
+    runInline(awaiting, false, watched());
+  }
+
+  /**
+   * Whether a later or resumed inline batch awaits its receipts in the shared {@link ReceiptWatch}
+   * ({@link ReceiptWatch#ONE_RECEIPT_WAIT}). Temporal answers the same all through a run.
+   */
+  private static boolean watched() {
+    return Workflow.getVersion(ReceiptWatch.ONE_RECEIPT_WAIT, Workflow.DEFAULT_VERSION, 1) == 1;
   }
 
   /**
@@ -214,7 +227,8 @@ final class BatchStarter {
       runInline(
           input,
           start.channel() == Channel.EMAIL
-              && Workflow.getVersion(LOCAL_SMALL_SEND, Workflow.DEFAULT_VERSION, 1) == 1);
+              && Workflow.getVersion(LOCAL_SMALL_SEND, Workflow.DEFAULT_VERSION, 1) == 1,
+          false);
       return;
     }
     inline.removeIf(BatchRun::settled);
@@ -222,7 +236,7 @@ final class BatchStarter {
         && inline.size() < MAX_INLINE
         && input.callCount() <= MAX_INLINE_CALLS
         && Changes.has(INLINE_LATER_BATCHES)) {
-      runInline(input, sendsRoundsInTask());
+      runInline(input, sendsRoundsInTask(), watched());
       return;
     }
     var options =
@@ -273,8 +287,9 @@ final class BatchStarter {
    *
    * @param sendsInTask whether its one delivery call is tried first in the workflow task ({@link
    *     #LOCAL_SMALL_SEND})
+   * @param watched whether, once sent, it awaits its receipts in the shared {@link ReceiptWatch}
    */
-  private void runInline(StartBatch input, boolean sendsInTask) {
+  private void runInline(StartBatch input, boolean sendsInTask, boolean watched) {
     BatchRun run =
         new BatchRun(
             new BatchRun.Owner() {
@@ -314,6 +329,11 @@ final class BatchStarter {
               @Override
               public boolean awaitsReceiptsAfterSendInTask() {
                 return leanRounds.getAsBoolean();
+              }
+
+              @Override
+              public ReceiptWatch receiptWatch() {
+                return watched ? watch : null;
               }
             });
     inline.add(run);

@@ -330,4 +330,15 @@ class WorkflowReplayTest {
   void supportActionsTakingTurnsReplayTheRecordedHistory() throws Exception {
     replay("histories/sendout-workflow-actions-one-at-a-time.json", SendoutWorkflowImpl.class);
   }
+
+  /**
+   * Recorded with the version {@code one-receipt-wait-for-inline-batches}: rounds of additions
+   * awaiting their receipts in one wait, one of them stuck past its deadline across a
+   * continue-as-new and settled by a late receipt.
+   */
+  @Test
+  void roundsAwaitingTheirReceiptsInOneWaitReplayBothRuns() throws Exception {
+    replay("histories/sendout-workflow-one-receipt-wait-first-run.json", SendoutWorkflowImpl.class);
+    replay("histories/sendout-workflow-one-receipt-wait-last-run.json", SendoutWorkflowImpl.class);
+  }
 }

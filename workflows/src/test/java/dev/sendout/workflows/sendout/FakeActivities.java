@@ -290,6 +290,11 @@ final class FakeActivities {
      */
     final AtomicInteger checksToFail = new AtomicInteger();
 
+    /** Calls of {@code checkEach}, and the batches they looked at. */
+    final AtomicInteger checkEachCalls = new AtomicInteger();
+
+    final AtomicInteger checkedInEach = new AtomicInteger();
+
     /** Delivery calls still to fail, as a provider answering 5xx makes them (retryable). */
     final AtomicInteger sendsToFail = new AtomicInteger();
 
@@ -346,6 +351,13 @@ final class FakeActivities {
           new DeliveryTally(awaiting, delivered, 0, 0, 0, unconfirmed.size()),
           unconfirmed.isEmpty() ? null : Instant.EPOCH,
           unconfirmed);
+    }
+
+    @Override
+    public List<BatchReceipts> checkEach(List<SendBatch> batches) {
+      checkEachCalls.incrementAndGet();
+      checkedInEach.addAndGet(batches.size());
+      return batches.stream().map(this::checkReceipts).toList();
     }
 
     @Override

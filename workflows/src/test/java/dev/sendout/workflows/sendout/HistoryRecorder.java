@@ -861,6 +861,47 @@ class HistoryRecorder {
   }
 
   /**
+   * Recorded with the version {@code one-receipt-wait-for-inline-batches}: a sendout kept open by a
+   * silent recipient takes four rounds of additions that await their receipts in one wait: two
+   * delivered on one signal, one found by the backstop check after its signal was lost, one silent
+   * past its receipt deadline (stuck), whose late receipt settles it after the sendout continued as
+   * new.
+   */
+  @Test
+  void roundsAwaitTheirReceiptsInOneWait(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
+      throws IOException {
+    startWorkers(env, worker, 1);
+    delivery.silent.addAll(List.of(0, 1, 2, 3, 4));
+    StartSendout start = sendout("replay-one-receipt-wait", now(env), 1, email(1000, 2, 80));
+    SendoutWorkflow workflow = stub(client, options, start);
+    WorkflowExecution firstRun = WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.ofMinutes(1));
+
+    store.messageCount = 5;
+    for (int seq = 1; seq < 5; seq++) {
+      workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(seq, seq + 1)), false));
+      env.sleep(Duration.ofSeconds(2));
+    }
+    delivery.deliver(1);
+    delivery.deliver(2);
+    workflow.receiptsArrived();
+    env.sleep(Duration.ofMinutes(1));
+    delivery.deliver(3); // its signal is lost
+    env.sleep(EMAIL_RECEIPT_TIMEOUT.plusDays(2));
+    delivery.deliver(0);
+    delivery.deliver(4);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    var first = client.fetchHistory(firstRun.getWorkflowId(), firstRun.getRunId());
+    assertThat(first.getLastEvent().hasWorkflowExecutionContinuedAsNewEventAttributes()).isTrue();
+    assertThat(delivery.checkEachCalls).hasPositiveValue();
+    write(first.toJson(true), "sendout-workflow-one-receipt-wait-first-run");
+    write(client, start, "sendout-workflow-one-receipt-wait-last-run");
+  }
+
+  /**
    * A sendout kept open by a silent recipient takes three rounds of one added recipient each: the
    * first sent as it comes, the second's release failing in the workflow task, the third's send.
    *

@@ -981,6 +981,69 @@ class SendoutWorkflowTest {
     assertThat(delivery.batches).hasSize(seq);
   }
 
+  /**
+   * Rounds of added recipients awaiting their receipts inline are looked at together: one receipt
+   * signal reads all of them in one store call (version {@code
+   * one-receipt-wait-for-inline-batches}), where each used to read its own.
+   */
+  @Test
+  void roundsAwaitingTheirReceiptsAreLookedAtInOneStoreCallPerSignal(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.silent.addAll(List.of(0, 10, 11, 12, 13, 14)); // the first keeps the sendout open
+    StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofMinutes(1));
+    for (int seq = 10; seq < 15; seq++) {
+      workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(seq, seq + 1)), false));
+      env.sleep(Duration.ofSeconds(2));
+    }
+    assertThat(workflow.progress().receipts().awaiting()).isEqualTo(6);
+    env.sleep(Duration.ofMinutes(5)); // the waits' backstop checks have backed off
+
+    int readsBefore = delivery.checkEachCalls.get();
+    int batchesBefore = delivery.checkedInEach.get();
+    List.of(10, 11, 12, 13, 14).forEach(delivery::deliver);
+    workflow.receiptsArrived();
+    env.sleep(Duration.ofSeconds(1));
+
+    assertThat(delivery.checkEachCalls.get() - readsBefore).isEqualTo(1);
+    assertThat(delivery.checkedInEach.get() - batchesBefore).isEqualTo(5);
+    assertThat(workflow.progress().receipts().awaiting()).isEqualTo(1);
+    delivery.deliver(0);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    assertThat(workflow.progress().receipts()).isEqualTo(new DeliveryTally(0, 15, 0, 0, 0, 0));
+  }
+
+  /**
+   * A round that joins the shared wait for receipts while its backstop has backed off far is still
+   * looked at within the first check's interval when its receipt's signal is lost.
+   */
+  @Test
+  void aRoundWhoseReceiptSignalIsLostIsFoundByTheBackstopSoonAfterItsSend(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.silent.addAll(List.of(0, 10, 11)); // batch 1 waits silent for hours
+    StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofMinutes(1));
+    workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(10, 11)), false));
+    env.sleep(Duration.ofHours(3)); // the backstop is at its longest, an hour
+
+    workflow.recipientsAdded(new AddedRanges(List.of(new SeqRange(11, 12)), false));
+    env.sleep(Duration.ofSeconds(2));
+    assertThat(workflow.progress().receipts().awaiting()).isEqualTo(3);
+    delivery.deliver(11); // its receipt's signal is lost
+    env.sleep(Duration.ofSeconds(15));
+
+    assertThat(workflow.progress().receipts().awaiting()).isEqualTo(2);
+    assertThat(workflow.progress().receipts().delivered()).isEqualTo(10);
+    List.of(0, 10).forEach(delivery::deliver);
+    workflow.receiptsArrived();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+  }
+
   @Test
   void inlineBatchesOfAddedRecipientsKeepAwaitingTheirReceiptsAcrossAContinueAsNew(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options)
