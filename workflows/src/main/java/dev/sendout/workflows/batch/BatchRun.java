@@ -33,9 +33,9 @@ import org.slf4j.Logger;
  * <p>Receipts are read from the store, woken by the API's coalesced {@code receiptsArrived} signal
  * and, as a backstop for a lost signal, by a timer that backs off from seconds to minutes. At the
  * receipt deadline the messages still without a receipt become UNCONFIRMED and the owner flags the
- * batch stuck; it keeps listening, so that a late receipt still settles them and clears the flag.
- * A batch whose owner has a {@link ReceiptWatch} hands that wait to it once sent, and the watch
- * does the same for all its batches at once.
+ * batch stuck; it keeps listening, so that a late receipt still settles them and clears the flag. A
+ * batch whose owner has a {@link ReceiptWatch} hands that wait to it once sent, and the watch does
+ * the same for all its batches at once.
  */
 public final class BatchRun {
 
