@@ -163,10 +163,15 @@ public class SendoutStarter {
   }
 
   /**
-   * A new run of a completed sendout. It releases what it is handed at once, not within the
-   * sendout's delivery windows (a completed checkpoint counts its batches as a run without windows
-   * does), and sends no reminder waves: which waves support staff skipped or cancelled lived only
-   * in the run before, and waves worked out again from none would go out to everyone they spared.
+   * A new run of a completed sendout, which counts as sent only the messages before the first
+   * QUEUED one ({@link SendoutStore#countedBeforeFirstQueued}) and sends those after it first
+   * thing, as an addition ({@link SendoutCheckpoint#completed(int, int, int)}): a resend that
+   * reopened a sendout as recipients were being added to it released them, and they were never sent
+   * (an audit's race of resends and additions). It releases what it is handed at once, not within
+   * the sendout's delivery windows (a completed checkpoint counts its batches as a run without
+   * windows does), and sends no reminder waves: which waves support staff skipped or cancelled
+   * lived only in the run before, and waves worked out again from none would go out to everyone
+   * they spared.
    */
   private Reopening reopened(StoredSendout sendout, String what) {
     WorkflowOptions options =
@@ -178,7 +183,10 @@ public class SendoutStarter {
     StartSendout start =
         input(
             sendout,
-            SendoutCheckpoint.completed(sendout.recipientCount(), settings(sendout).batchSize()),
+            SendoutCheckpoint.completed(
+                sendouts.countedBeforeFirstQueued(sendout.id(), sendout.recipientCount()),
+                sendout.recipientCount(),
+                settings(sendout).batchSize()),
             false,
             0);
     return new Reopening(

@@ -293,6 +293,22 @@ public class SendoutStore {
   }
 
   /**
+   * How many of the sendout's messages a new run of its completed workflow may count as sent: those
+   * before its first QUEUED one, or all of them when none is QUEUED. A QUEUED message was added
+   * after the last run heard of it (an addition committed as the run completed, its hand-off still
+   * on the way).
+   */
+  public int countedBeforeFirstQueued(UUID id, int messageCount) {
+    Integer firstQueued =
+        db.select(DSL.min(MESSAGE.SEQ))
+            .from(MESSAGE)
+            .where(MESSAGE.SENDOUT_ID.eq(id))
+            .and(MESSAGE.STATUS.eq(MessageStatus.QUEUED))
+            .fetchOne(0, Integer.class);
+    return firstQueued == null ? messageCount : Math.min(firstQueued, messageCount);
+  }
+
+  /**
    * Releases every QUEUED message and moves the sendout to SENDING. Idempotent: a second call finds
    * nothing QUEUED and keeps the first release time. Returns the sendout's message count.
    */

@@ -82,16 +82,29 @@ public record SendoutCheckpoint(
    * the store holds the whole sendout's.
    */
   public static SendoutCheckpoint completed(int messageCount, int batchSize) {
-    int batches = BatchPlan.initialBatchCount(messageCount, batchSize);
+    return completed(messageCount, messageCount, batchSize);
+  }
+
+  /**
+   * As {@link #completed(int, int)}, for a sendout of {@code messageCount} messages of which only
+   * the first {@code sent} went out in the runs before: the rest (added as the last run completed,
+   * their hand-off still on the way) are an addition the new run releases and sends first thing.
+   * The new run's first release takes every QUEUED message, so counted as sent they would be
+   * released and never planned; a hand-off that reaches the run later finds them known.
+   */
+  public static SendoutCheckpoint completed(int sent, int messageCount, int batchSize) {
+    int batches = BatchPlan.initialBatchCount(sent, batchSize);
+    List<SeqRange> rest =
+        sent < messageCount ? List.of(new SeqRange(sent, messageCount)) : List.of();
     return new SendoutCheckpoint(
-        messageCount,
+        sent,
         batches,
         SendTally.NONE,
         batches,
         batches,
         DeliveryTally.NONE,
         Map.of(),
-        new SupportState(List.of(), List.of(), List.of(), false, null, StuckFlag.State.NONE, 0));
+        new SupportState(List.of(), rest, rest, false, null, StuckFlag.State.NONE, 0));
   }
 
   /** The batches awaiting receipts that a continued run takes up, in whichever field they came. */
