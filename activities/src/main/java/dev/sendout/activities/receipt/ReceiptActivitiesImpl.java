@@ -8,7 +8,9 @@ import dev.sendout.workflows.receipt.ReceiptActivities;
 import java.util.List;
 import org.springframework.stereotype.Component;
 
-/** A batch's receipts in the store, for {@code BatchWorkflow}. */
+/**
+ * A batch's receipts in the store, for the batches' waits ({@code BatchRun}, {@code ReceiptWatch}).
+ */
 @Component
 public class ReceiptActivitiesImpl implements ReceiptActivities {
 

@@ -27,8 +27,9 @@ import org.slf4j.Logger;
  * The steps of one batch, whoever runs them: sends the chunk through the channel's delivery
  * activity (one call for an email batch, one per 50 messages for SMS), reports it sent, then waits
  * until every message is settled by a receipt. A batch runs either as a {@link BatchWorkflow} child
- * of its sendout or, when the sendout has only this one batch, inline in the sendout workflow; the
- * {@link Owner} is what differs between the two. Workflow code.
+ * of its sendout or inline in the sendout workflow (a sendout's only batch, and small batches
+ * planned after its first release: {@code BatchStarter}); the {@link Owner} is what differs between
+ * the two. Workflow code.
  *
  * <p>Receipts are read from the store, woken by the API's coalesced {@code receiptsArrived} signal
  * and, as a backstop for a lost signal, by a timer that backs off from seconds to minutes. At the
@@ -236,9 +237,9 @@ public final class BatchRun {
       describe();
     }
     ReceiptWatch watch = owner.receiptWatch();
-    if (watch != null) {
+    if (watch != null && state.tally().open() > 0) {
       resumeWith = start.awaitingReceipts(sent, deadline);
-      watch.add(this, start, sent, state, deadline);
+      watch.add(this, start, sent, state, deadline, receiptsArrived);
       return sent;
     }
     awaitReceipts(start, sent, state, deadline);

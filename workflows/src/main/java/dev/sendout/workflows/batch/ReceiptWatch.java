@@ -13,15 +13,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
 
 /**
  * One wait for the receipts of every batch a sendout runs inline once they are sent: one thread,
- * one backstop timer and one store read ({@link ReceiptActivities#checkEach}) for all of them,
+ * one backstop timer and one local activity ({@link ReceiptActivities#checkEach}) for all of them,
  * where each batch used to wait on its own ({@link BatchRun}'s loop) with a thread, a timer and a
  * check of its own. A sendout taking a round of additions a second keeps a handful of rounds
- * awaiting their receipts at any time, and every receipt signal woke each of them: their checks,
- * their timers and the switching between their threads were most of the workflow's cost per added
- * recipient. Workflow code.
+ * awaiting their receipts at any time, and every receipt signal woke each of them: a check and a
+ * timer each, and a switch to each one's thread (docs/benchmarks.md). Workflow code.
  *
  * <p>Each batch keeps its own receipt deadline, stuck flag and reports ({@link BatchRun#expire},
  * {@link BatchRun#checked}, {@link BatchRun#settle}); what is shared is when they are looked at: on
@@ -33,9 +33,14 @@ public final class ReceiptWatch {
 
   /**
    * From version 1 a batch planned after a sendout's first release, and a batch a continued run
-   * takes up, awaits its receipts here once sent. Asked where such a batch starts inline, so that a
-   * one-batch sendout's history stays as it was; a run that had started one before this version
-   * replays its first such start without a marker and keeps each batch waiting on its own.
+   * takes up, awaits its receipts here once sent. Asked where such a batch starts inline, so that
+   * the first run of a one-batch sendout keeps its history as it was; a run that had started one
+   * before this version replays its first such start without a marker and keeps each batch waiting
+   * on its own.
+   *
+   * <p>What a batch's own loop does besides, the watch leaves out or takes from its constructor:
+   * inline batches are never asked to report again (only a child is, by a restarted sendout), and
+   * their owner's history and timer rules are the sendout's, the same for all of them.
    */
   public static final String ONE_RECEIPT_WAIT = "one-receipt-wait-for-inline-batches";
 
@@ -56,6 +61,8 @@ public final class ReceiptWatch {
       this.deadline = deadline;
     }
   }
+
+  private static final Logger log = Workflow.getLogger(ReceiptWatch.class);
 
   private final BooleanSupplier cancelsTimers;
   private final Runnable historyIsLarge;
@@ -85,19 +92,52 @@ public final class ReceiptWatch {
   /** New receipts are in the store: look at every batch now, at {@link ReceiptCheckPace}'s pace. */
   public void receiptsArrived() {
     receiptsArrived = true;
+    if (!watched.isEmpty()) {
+      startWatching();
+    }
   }
 
-  /** Takes over {@code run}'s wait for its receipts; the first batch starts the watching thread. */
-  void add(BatchRun run, StartBatch start, SendTally sent, BatchReceipts state, Instant deadline) {
+  /**
+   * Takes over {@code run}'s wait for its receipts; the first batch starts the watching thread.
+   *
+   * @param signalled whether a receipt signal came while the batch was sending: the watch may have
+   *     looked at the others for it already, so it looks again, as the batch's own wait would have
+   */
+  void add(
+      BatchRun run,
+      StartBatch start,
+      SendTally sent,
+      BatchReceipts state,
+      Instant deadline,
+      boolean signalled) {
     watched.add(new Watched(run, start, sent, state, deadline));
     joined = true;
+    receiptsArrived |= signalled;
     if (waitEnds != null && waitEnds.isAfter(now().plus(BatchRun.FIRST_CHECK))) {
       rearm = true;
     }
-    if (!running) {
-      running = true;
-      Async.procedure(this::watch);
+    startWatching();
+  }
+
+  /**
+   * Starts the watching thread unless it runs. A failure ends it (a store call's failures are
+   * retried by {@link StoreCalls}, so only a fault of this code can): it is logged, and the next
+   * batch or receipt signal starts it again, rather than the watched batches waiting unseen.
+   */
+  private void startWatching() {
+    if (running) {
+      return;
     }
+    running = true;
+    Async.procedure(this::watch)
+        .handle(
+            (ignored, failure) -> {
+              running = false;
+              if (failure != null) {
+                log.error("The wait for the receipts of inline batches failed", failure);
+              }
+              return null;
+            });
   }
 
   private void watch() {
@@ -139,6 +179,7 @@ public final class ReceiptWatch {
           wait = untilDeadline;
         }
       }
+      boolean backstop = wait.equals(interval);
       waitEnds = now().plus(wait);
       boolean signalled = TimedWait.await(wait, () -> receiptsArrived || rearm, cancelsTimers);
       waitEnds = null;
@@ -159,7 +200,11 @@ public final class ReceiptWatch {
           receipts.checkEach(looked.stream().map(batch -> batch.start.batch()).toList());
       lastCheck = now();
       checkDue = ReceiptCheckPace.dueAfterLookAt(checkDue, lastCheck.toEpochMilli());
-      interval = signalled ? BatchRun.FIRST_CHECK : BatchRun.longer(interval);
+      if (signalled) {
+        interval = BatchRun.FIRST_CHECK;
+      } else if (backstop) {
+        interval = BatchRun.longer(interval); // not when a batch's deadline ended the wait
+      }
       for (int i = 0; i < looked.size(); i++) {
         Watched batch = looked.get(i);
         BatchReceipts before = batch.state;
