@@ -21,7 +21,8 @@ import org.slf4j.Logger;
  * where each batch used to wait on its own ({@link BatchRun}'s loop) with a thread, a timer and a
  * check of its own. A sendout taking a round of additions a second keeps a handful of rounds
  * awaiting their receipts at any time, and every receipt signal woke each of them: a check and a
- * timer each, and a switch to each one's thread (docs/benchmarks.md). Workflow code.
+ * timer each, and a switch to each one's thread. A fifth fewer Temporal actions per added recipient
+ * (docs/benchmarks.md). Workflow code.
  *
  * <p>Each batch keeps its own receipt deadline, stuck flag and reports ({@link BatchRun#expire},
  * {@link BatchRun#checked}, {@link BatchRun#settle}); what is shared is when they are looked at: on
