@@ -111,29 +111,15 @@ class SupportActionsEndToEndTest {
   @Test
   void failedMessagesOfACompletedSendoutAreSentAgainOnceTheCauseIsFixed() throws Exception {
     // The runbook: fix the cause, then resend. The sendout has completed by then.
-    client.vonageStatuses("{\"silenceRate\":1.0}");
-    String id = create(EngineClient.smsSendout(3), Instant.now());
-    client.awaitSendout(
-        id, Duration.ofSeconds(30), s -> s.path("messages").path("ACCEPTED").asInt() == 3);
-    String secret = engine.vonageKeys().signatureSecret();
-    for (JsonNode m : client.messagesOf(id)) {
-      client.postVonageStatus(EngineClient.vonageStatus("undeliverable", m), secret, Instant.now());
-    }
-    JsonNode failed = awaitStatus(id, "COMPLETED");
+    JsonNode failed = completedWithEveryMessageFailed(3);
+    String id = failed.path("id").asText();
     assertThat(failed.path("messages").path("FAILED").asInt()).isEqualTo(3);
-    client.vonageStatuses("{\"silenceRate\":0.0}");
 
     var resent = client.action(id, "resend", "ann", "the carrier is back");
 
     assertThat(resent.status()).as(resent.raw().body()).isEqualTo(200);
     assertThat(resent.body().path("messages").asInt()).isEqualTo(3);
-    JsonNode done =
-        client.awaitSendout(
-            id,
-            Duration.ofSeconds(30),
-            s ->
-                s.path("status").asText().equals("COMPLETED")
-                    && s.path("messages").path("DELIVERED").asInt() == 3);
+    JsonNode done = awaitCompletedWithDelivered(id, 3);
     assertThat(done.path("completedAt").asText()).isNotEqualTo(failed.path("completedAt").asText());
     assertThat(client.messagesOf(id))
         .allSatisfy(
@@ -158,16 +144,7 @@ class SupportActionsEndToEndTest {
    */
   @Test
   void recipientsAddedAsTheSendoutCompletedGoOutWithAResendThatReopensIt() throws Exception {
-    client.vonageStatuses("{\"silenceRate\":1.0}");
-    String id = create(EngineClient.smsSendout(2), Instant.now());
-    client.awaitSendout(
-        id, Duration.ofSeconds(30), s -> s.path("messages").path("ACCEPTED").asInt() == 2);
-    String secret = engine.vonageKeys().signatureSecret();
-    for (JsonNode m : client.messagesOf(id)) {
-      client.postVonageStatus(EngineClient.vonageStatus("undeliverable", m), secret, Instant.now());
-    }
-    awaitStatus(id, "COMPLETED");
-    client.vonageStatuses("{\"silenceRate\":0.0}");
+    String id = completedWithEveryMessageFailed(2).path("id").asText();
     // What additions committed as the run completed leave before their hand-off: rows QUEUED,
     // counted in the sendout.
     client.sql(
@@ -182,13 +159,7 @@ class SupportActionsEndToEndTest {
     var resent = client.action(id, "resend", "ann", "the carrier is back");
 
     assertThat(resent.status()).as(resent.raw().body()).isEqualTo(200);
-    JsonNode done =
-        client.awaitSendout(
-            id,
-            Duration.ofSeconds(30),
-            s ->
-                s.path("status").asText().equals("COMPLETED")
-                    && s.path("messages").path("DELIVERED").asInt() == 5);
+    JsonNode done = awaitCompletedWithDelivered(id, 5);
     assertThat(done.path("messages").path("RELEASED").asInt()).isZero();
     assertThat(client.messagesOf(id))
         .allSatisfy(
@@ -219,6 +190,35 @@ class SupportActionsEndToEndTest {
       assertProblem(client.action(unknown, action, "ann", "note"), 404);
     }
     assertProblem(addRecipients(unknown, 1, "k"), 404);
+  }
+
+  /**
+   * An SMS sendout of {@code recipients} whose every message the carrier reported undeliverable,
+   * COMPLETED; the carrier reports deliveries again afterwards.
+   */
+  private static JsonNode completedWithEveryMessageFailed(int recipients)
+      throws InterruptedException {
+    client.vonageStatuses("{\"silenceRate\":1.0}");
+    String id = create(EngineClient.smsSendout(recipients), Instant.now());
+    client.awaitSendout(
+        id, Duration.ofSeconds(30), s -> s.path("messages").path("ACCEPTED").asInt() == recipients);
+    String secret = engine.vonageKeys().signatureSecret();
+    for (JsonNode m : client.messagesOf(id)) {
+      client.postVonageStatus(EngineClient.vonageStatus("undeliverable", m), secret, Instant.now());
+    }
+    JsonNode completed = awaitStatus(id, "COMPLETED");
+    client.vonageStatuses("{\"silenceRate\":0.0}");
+    return completed;
+  }
+
+  private static JsonNode awaitCompletedWithDelivered(String id, int delivered)
+      throws InterruptedException {
+    return client.awaitSendout(
+        id,
+        Duration.ofSeconds(30),
+        s ->
+            s.path("status").asText().equals("COMPLETED")
+                && s.path("messages").path("DELIVERED").asInt() == delivered);
   }
 
   private static String create(ObjectNode body, Instant sendAt) {
