@@ -3,6 +3,7 @@ package dev.sendout.embedded;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.sendout.workflows.sendout.SendoutWorkflow;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.AfterAll;
@@ -148,6 +149,15 @@ class HealingEndToEndTest {
     }
     assertThat(client.get("/v1/sendouts/" + id + "/audit").body().toString())
         .contains("handed to a new run of the completed sendout's workflow");
+    // Planned once: the first run's batch and one for the late messages, not a second for the
+    // same range (which claimed the first one's sends in flight and made them UNCONFIRMED).
+    assertThat(
+            client
+                .temporal()
+                .newWorkflowStub(SendoutWorkflow.class, SendoutWorkflow.workflowId(id))
+                .progress()
+                .batchCount())
+        .isEqualTo(2);
   }
 
   /** How a provider fails every request, as set on the sandbox, and how it recovers. */

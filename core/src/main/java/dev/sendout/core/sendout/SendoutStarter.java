@@ -136,10 +136,10 @@ public class SendoutStarter {
   /**
    * Hands messages added to a sendout whose workflow was found closed (an addition committed while
    * the run was finishing, or left QUEUED by it) to a new run, when the sendout completed and may
-   * still send: with signal-with-start, the run begins with every batch settled ({@link
-   * SendoutCheckpoint#completed}), takes the ranges as the watchdog's hand-over (planned again
-   * though below its count), sends them and completes again. A workflow still running takes the
-   * signal as usual. Used by the api's addition relay and by the watchdog alike.
+   * still send: with signal-with-start, the run begins with every batch settled and the QUEUED
+   * messages planned ({@link #reopened}), sends them and completes again. A workflow still running
+   * takes the signal as an ordinary hand-off. Used by the api's addition relay and by the watchdog
+   * alike.
    *
    * <p>Like a resend's, the new run releases them at once and sends no reminders ({@link
    * #reopened}).
@@ -153,11 +153,14 @@ public class SendoutStarter {
       return LateAddition.AWAITING_RESTART;
     }
     Reopening reopening = reopened(sendout, "reopened for recipients added as it completed");
+    // Not as the watchdog's hand-over: the new run's checkpoint already plans every QUEUED
+    // message, and a range handed over as the watchdog's is planned again, in a second batch
+    // that found the first one's sends in flight and made them UNCONFIRMED (then resent).
     reopening
         .workflow()
         .signalWithStart(
             SendoutWorkflow.RECIPIENTS_ADDED,
-            new Object[] {new AddedRanges(ranges, true)},
+            new Object[] {new AddedRanges(ranges, false)},
             new Object[] {reopening.start()});
     return LateAddition.REOPENED;
   }
