@@ -3,7 +3,10 @@ package dev.sendout.api;
 import dev.sendout.api.problem.ApiProblem;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
@@ -42,5 +45,33 @@ public final class Cursors {
       // Falls through to the problem below: a cursor we did not issue.
     }
     throw ApiProblem.invalid("cursor", "not a cursor this API issued");
+  }
+
+  /**
+   * The cursor of a listing ordered by creation time, then id: the time in microseconds (Postgres's
+   * precision) and the id of the last item listed.
+   */
+  public static String ofTimeAndId(String kind, Instant createdAt, Object id) {
+    return of(kind, ChronoUnit.MICROS.between(Instant.EPOCH, createdAt) + ":" + id);
+  }
+
+  /**
+   * The place a cursor of {@link #ofTimeAndId} names, read by {@code read} from its time and its
+   * id's text; null when there is no cursor. As {@link #place}, a cursor that {@code read} refuses
+   * (throws, or answers null) is a 400.
+   */
+  public static <T> T placeOfTimeAndId(
+      String cursor, String kind, BiFunction<Instant, String, T> read) {
+    return place(
+        cursor,
+        kind,
+        null,
+        place -> {
+          String[] parts = place.split(":", 2);
+          return parts.length == 2
+              ? read.apply(
+                  Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS), parts[1])
+              : null;
+        });
   }
 }

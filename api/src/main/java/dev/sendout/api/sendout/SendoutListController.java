@@ -21,7 +21,6 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -227,22 +226,17 @@ public class SendoutListController {
    * of the last sendout listed, encoded.
    */
   private static String cursor(Position last) {
-    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, last.createdAt());
-    return Cursors.of(SENDOUT_CURSOR, micros + ":" + last.id());
+    return Cursors.ofTimeAndId(SENDOUT_CURSOR, last.createdAt(), last.id());
   }
 
   private static Position position(String cursor) {
-    return Cursors.place(
+    return Cursors.placeOfTimeAndId(
         cursor,
         SENDOUT_CURSOR,
-        null,
-        place -> {
-          String[] parts = place.split(":", 2);
-          Instant createdAt = Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS);
-          return parts.length == 2 && !createdAt.isBefore(EARLIEST) && !createdAt.isAfter(LATEST)
-              ? new Position(createdAt, UUID.fromString(parts[1]))
-              : null;
-        });
+        (createdAt, id) ->
+            !createdAt.isBefore(EARLIEST) && !createdAt.isAfter(LATEST)
+                ? new Position(createdAt, UUID.fromString(id))
+                : null);
   }
 
   private static long findingKey(String cursor) {

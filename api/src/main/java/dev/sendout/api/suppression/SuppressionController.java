@@ -23,8 +23,6 @@ import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.Locale;
 import org.springframework.http.HttpHeaders;
@@ -279,25 +277,16 @@ public class SuppressionController {
    * position within the caller's own list and nothing else.
    */
   private static String cursor(Position last) {
-    long micros = ChronoUnit.MICROS.between(Instant.EPOCH, last.createdAt());
-    return Cursors.of(CURSOR, micros + ":" + last.id());
+    return Cursors.ofTimeAndId(CURSOR, last.createdAt(), last.id());
   }
 
   private static Position position(String cursor) {
-    return Cursors.place(
+    return Cursors.placeOfTimeAndId(
         cursor,
         CURSOR,
-        null,
-        place -> {
-          String[] parts = place.split(":", 2);
-          if (parts.length != 2) {
-            return null;
-          }
-          Instant createdAt = Instant.EPOCH.plus(Long.parseLong(parts[0]), ChronoUnit.MICROS);
-          return createdAt.getEpochSecond() > -62135596800L
-                  && createdAt.getEpochSecond() < 253402300799L
-              ? new Position(createdAt, Long.parseLong(parts[1]))
-              : null;
-        });
+        (createdAt, id) ->
+            createdAt.getEpochSecond() > -62135596800L && createdAt.getEpochSecond() < 253402300799L
+                ? new Position(createdAt, Long.parseLong(id))
+                : null);
   }
 }
