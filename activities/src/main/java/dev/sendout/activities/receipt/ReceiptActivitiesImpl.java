@@ -30,8 +30,7 @@ public class ReceiptActivitiesImpl implements ReceiptActivities {
 
   @Override
   public List<BatchReceipts> checkEach(List<SendBatch> batches) {
-    return StoreCall.classified(
-        () -> batches.stream().map(batch -> settlement.batchReceipts(batch, SAMPLE_SIZE)).toList());
+    return batches.stream().map(this::checkReceipts).toList();
   }
 
   @Override
