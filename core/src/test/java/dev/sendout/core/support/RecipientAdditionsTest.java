@@ -114,6 +114,20 @@ class RecipientAdditionsTest extends StoreTest {
   }
 
   @Test
+  void theLongestKeyTheApiTakesIsStoredAndRecorded() {
+    UUID id = created(1);
+    String key = "k".repeat(255);
+
+    var addition =
+        additions.add(TENANT, id, key, RecipientSource.of(recipients("a", 1), "h"), "ann");
+    var again = additions.add(TENANT, id, key, RecipientSource.of(recipients("a", 1), "h"), "ann");
+
+    assertThat(addition.outcome()).isEqualTo(Outcome.ADDED);
+    assertThat(again.outcome()).isEqualTo(Outcome.REPLAYED);
+    assertThat(trail(audit, id)).hasSize(1);
+  }
+
+  @Test
   void aCompletedOrCancelledSendoutTakesNoRecipients() {
     UUID completed = created(1);
     sendouts.markCompleted(completed);
