@@ -265,11 +265,16 @@ final class EngineClient {
 
   /** A support action on a sendout, as support staff's tools would post it. */
   Reply action(String sendoutId, String action, String by, String note) {
+    return action(sendoutId, action, by, note, null);
+  }
+
+  /** {@link #action(String, String, String, String)} under an Idempotency-Key, unless null. */
+  Reply action(String sendoutId, String action, String by, String note, String idempotencyKey) {
     ObjectNode body = JSON.createObjectNode().put("by", by);
     if (note != null) {
       body.put("note", note);
     }
-    return post("/v1/sendouts/" + sendoutId + "/" + action, body.toString(), null);
+    return post("/v1/sendouts/" + sendoutId + "/" + action, body.toString(), idempotencyKey);
   }
 
   /** The first worker's health. */

@@ -61,6 +61,28 @@ class SupportActionsEndToEndTest {
   }
 
   @Test
+  void anActionRepeatedUnderItsIdempotencyKeyIsTakenOnceAndAnsweredAsTheFirst() throws Exception {
+    String id = create(EngineClient.emailSendout(10), Instant.now().plusSeconds(60));
+
+    var first = client.action(id, "pause", "ann", null, "pause-1");
+    var again = client.action(id, "pause", "ann", null, "pause-1");
+
+    assertThat(first.status()).as(first.raw().body()).isEqualTo(200);
+    assertThat(first.header("Idempotent-Replayed")).isEqualTo("false");
+    assertThat(again.status()).as(again.raw().body()).isEqualTo(200);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.body()).isEqualTo(first.body());
+    assertProblem(client.action(id, "pause", "ann", null), 409);
+    var otherAction = client.action(id, "resume", "ann", null, "pause-1");
+    assertProblem(otherAction, 422);
+    assertThat(otherAction.body().path("detail").asText()).contains("PAUSE");
+    assertProblem(client.action(id, "resume", "ann", null, "k".repeat(256)), 400);
+    assertThat(client.get("/v1/sendouts/" + id + "/audit").body().path("items").size())
+        .isEqualTo(1);
+    assertThat(client.get("/v1/sendouts/" + id).body().path("paused").asBoolean()).isTrue();
+  }
+
+  @Test
   void aCancelledSendoutSendsNothingAndRefusesFurtherActions() throws Exception {
     String id = create(EngineClient.emailSendout(10), Instant.now().plusSeconds(60));
 
@@ -115,11 +137,19 @@ class SupportActionsEndToEndTest {
     String id = failed.path("id").asText();
     assertThat(failed.path("messages").path("FAILED").asInt()).isEqualTo(3);
 
-    var resent = client.action(id, "resend", "ann", "the carrier is back");
+    var resent = client.action(id, "resend", "ann", "the carrier is back", "resend-1");
 
     assertThat(resent.status()).as(resent.raw().body()).isEqualTo(200);
     assertThat(resent.body().path("messages").asInt()).isEqualTo(3);
     JsonNode done = awaitCompletedWithDelivered(id, 3);
+    var workflow = client.temporal().newUntypedWorkflowStub("sendout-" + id);
+    String lastRun = workflow.describe().getExecution().getRunId();
+    var repeated = client.action(id, "resend", "ann", "the carrier is back", "resend-1");
+    assertThat(repeated.status()).as(repeated.raw().body()).isEqualTo(200);
+    assertThat(repeated.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(repeated.body().path("messages").asInt())
+        .as("the first call's answer, though the sendout has completed again")
+        .isEqualTo(3);
     assertThat(done.path("completedAt").asText()).isNotEqualTo(failed.path("completedAt").asText());
     assertThat(client.messagesOf(id))
         .allSatisfy(
@@ -129,11 +159,9 @@ class SupportActionsEndToEndTest {
             });
     assertThat(client.get("/v1/sendouts/" + id + "/audit").body().toString())
         .contains("RESEND", "the carrier is back");
-    var workflow = client.temporal().newUntypedWorkflowStub("sendout-" + id);
-    String lastRun = workflow.describe().getExecution().getRunId();
     assertProblem(client.action(id, "resend", "ann", null), 409);
     assertThat(workflow.describe().getExecution().getRunId())
-        .as("nothing to resend: no run started for it")
+        .as("nothing to resend, or repeated: no run started for it")
         .isEqualTo(lastRun);
   }
 

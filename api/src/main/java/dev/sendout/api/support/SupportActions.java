@@ -22,6 +22,7 @@ import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.client.WorkflowUpdateTimeoutOrCancelledException;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
@@ -86,10 +87,24 @@ public class SupportActions implements DisposableBean {
     this.deadline = deadline;
   }
 
-  /** Pause, resume, cancel, resend or acknowledge; returns how many messages it affected. */
-  public int take(UUID sendoutId, SupportActionType action, SupportAction by) {
-    // A fresh id per call: repeating an action is a new request, which the workflow may refuse.
-    return update(sendoutId, updateName(action), UUID.randomUUID().toString(), by);
+  /**
+   * Pause, resume, cancel, resend or acknowledge; returns how many messages it affected.
+   *
+   * @param actionId the Update's id, which the workflow also records as the audit trail's action
+   *     id: a fresh one for each call, or {@link #actionId} of the caller's Idempotency-Key
+   */
+  public int take(UUID sendoutId, SupportActionType action, SupportAction by, String actionId) {
+    return update(sendoutId, updateName(action), actionId, by);
+  }
+
+  /**
+   * The Update's id, and so the audit trail's action id, of an action taken under the caller's
+   * Idempotency-Key. Temporal takes an Update once per id in a run, and the trail keeps it across
+   * runs: a repeat of the call finds the action taken, rather than taking it again (a second
+   * skip-next-reminder would skip two waves) or being refused by the state the first left.
+   */
+  public static String actionId(SupportActionType action, String idempotencyKey) {
+    return updateName(action) + "-" + idempotencyKey;
   }
 
   /**
@@ -117,6 +132,22 @@ public class SupportActions implements DisposableBean {
       throw e;
     }
     sendouts.markWorkflowStarted(sendout.id());
+  }
+
+  /** The actions an Update of the sendout's workflow takes: those {@link #updateName} names. */
+  static final List<SupportActionType> UPDATES =
+      List.of(
+          SupportActionType.PAUSE,
+          SupportActionType.RESUME,
+          SupportActionType.CANCEL,
+          SupportActionType.RESEND,
+          SupportActionType.ACKNOWLEDGE,
+          SupportActionType.SKIP_REMINDER,
+          SupportActionType.CANCEL_REMINDERS);
+
+  /** The action ids an Idempotency-Key may have taken an action under, one per action. */
+  public static List<String> actionIds(String idempotencyKey) {
+    return UPDATES.stream().map(action -> actionId(action, idempotencyKey)).toList();
   }
 
   /** The Update's name: the name of its method on {@link SendoutWorkflow}. */
@@ -157,7 +188,7 @@ public class SupportActions implements DisposableBean {
    * Update, in one call (update-with-start, {@link SendoutStarter#reopening}), sends them, follows
    * their receipts and completes again. A workflow still running takes the Update as usual.
    */
-  public int resendAfterCompletion(StoredSendout sendout, SupportAction by) {
+  public int resendAfterCompletion(StoredSendout sendout, SupportAction by, String actionId) {
     if (!messages.anyResendable(sendout.id())) {
       // Refused before a run is started for it: the workflow would refuse it too, but only in a
       // run it started for nothing, "reopened to send failed messages again" in the Web UI.
@@ -175,7 +206,7 @@ public class SupportActions implements DisposableBean {
               reopening
                   .workflow()
                   .startUpdateWithStart(
-                      updateOptions(name, UUID.randomUUID().toString()),
+                      updateOptions(name, actionId),
                       new Object[] {by},
                       new Object[] {reopening.start()})
                   .getResult(remaining(start), TimeUnit.NANOSECONDS));

@@ -186,19 +186,29 @@ public class SupportController {
               + " sendout has completed (it is SENDING again until they settle); acknowledge"
               + " records that a person has seen the stuck flag, and needs a note;"
               + " skip-next-reminder drops the next reminder wave for everyone still due for it;"
-              + " cancel-reminders drops every wave still to come.")
+              + " cancel-reminders drops every wave still to come. With an Idempotency-Key the"
+              + " action is taken once: a repeat, say after a 503, answers what the first did.")
   @ApiResponse(
       responseCode = "200",
       description =
           "Taken; messages says how many it affected (for acknowledge, how many of the"
               + " sendout's findings it acknowledged)")
-  @ApiResponse(responseCode = "400", description = "Invalid body, or acknowledge without a note")
+  @ApiResponse(
+      responseCode = "400",
+      description = "Invalid body or Idempotency-Key, or acknowledge without a note")
   @ApiResponse(responseCode = "404", description = "No such sendout")
   @ApiResponse(responseCode = "409", description = "Not possible in the sendout's state")
-  @ApiResponse(responseCode = "503", description = "Temporal did not answer in time")
+  @ApiResponse(
+      responseCode = "422",
+      description = "The Idempotency-Key took another action on this sendout")
+  @ApiResponse(
+      responseCode = "503",
+      description =
+          "Temporal did not answer in time; the action may still be taken: repeat it with the"
+              + " same Idempotency-Key")
   @PostMapping(
       "/{id}/{action:pause|resume|cancel|resend|acknowledge|skip-next-reminder|cancel-reminders}")
-  public ActionTaken act(
+  public ResponseEntity<ActionTaken> act(
       Tenant tenant,
       @PathVariable UUID id,
       @Parameter(
@@ -215,8 +225,18 @@ public class SupportController {
                       }))
           @PathVariable
           String action,
-      @RequestBody(required = false) SupportActionRequest request) {
-    return support.take(tenant, id, actionType(action), request);
+      @RequestBody(required = false) SupportActionRequest request,
+      @Parameter(
+              description =
+                  "Makes retries safe: the same key takes the action on this sendout once, and a"
+                      + " repeat answers the first call's result")
+          @RequestHeader(name = "Idempotency-Key", required = false)
+          String idempotencyKey) {
+    SupportService.Taken taken =
+        support.take(tenant, id, actionType(action), request, idempotencyKey);
+    return ResponseEntity.ok()
+        .header("Idempotent-Replayed", String.valueOf(taken.replayed()))
+        .body(taken.action());
   }
 
   /** The path's action: its name, or for the reminders' actions their own path names. */

@@ -4,6 +4,7 @@ import dev.sendout.api.Cursors;
 import dev.sendout.api.PageSize;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.api.sendout.Idempotency;
 import dev.sendout.api.sendout.TextRules;
 import dev.sendout.api.tenant.Tenant;
 import dev.sendout.api.tenant.TenantSendouts;
@@ -44,21 +45,54 @@ public class SupportService {
   private final TenantSendouts tenantSendouts;
   private final SupportActions actions;
   private final AuditTrail audit;
+  private final Idempotency idempotency;
   private final Clock clock;
 
   public SupportService(
-      TenantSendouts tenantSendouts, SupportActions actions, AuditTrail audit, Clock clock) {
+      TenantSendouts tenantSendouts,
+      SupportActions actions,
+      AuditTrail audit,
+      Idempotency idempotency,
+      Clock clock) {
     this.tenantSendouts = tenantSendouts;
     this.actions = actions;
     this.audit = audit;
+    this.idempotency = idempotency;
     this.clock = clock;
   }
 
-  /** Takes the action and answers how many messages it affected. */
-  public ActionTaken take(
-      Tenant tenant, UUID id, SupportActionType action, SupportActionRequest request) {
+  /** An action taken, or found taken before under the same Idempotency-Key ({@code replayed}). */
+  public record Taken(ActionTaken action, boolean replayed) {}
+
+  /**
+   * Takes the action and answers how many messages it affected. Under an Idempotency-Key it is
+   * taken once: a repeat finds it in the audit trail (or, while the first is still under way,
+   * Temporal joins it to the first) and answers what the first did.
+   */
+  public Taken take(
+      Tenant tenant,
+      UUID id,
+      SupportActionType action,
+      SupportActionRequest request,
+      String idempotencyKey) {
     StoredSendout sendout = tenantSendouts.get(tenant, id);
     SupportAction by = supportAction(action, request);
+    idempotency.checkKey(idempotencyKey);
+    if (idempotencyKey != null) {
+      var earlier = audit.find(id, SupportActions.actionIds(idempotencyKey));
+      if (earlier.isPresent()) {
+        return replay(id, action, earlier.get());
+      }
+    }
+    String actionId =
+        idempotencyKey == null
+            ? UUID.randomUUID().toString()
+            : SupportActions.actionId(action, idempotencyKey);
+    return new Taken(new ActionTaken(id, action, take(sendout, action, by, actionId)), false);
+  }
+
+  private int take(
+      StoredSendout sendout, SupportActionType action, SupportAction by, String actionId) {
     if (action == SupportActionType.RESEND && sendout.closed(clock.instant())) {
       // Past its close a sendout sends nothing (its workflow has cut what was still to go), so
       // messages moved back to RELEASED would wait there for good.
@@ -67,10 +101,21 @@ public class SupportService {
           "The survey closed at %s: nothing is sent again after it".formatted(sendout.closesAt()));
     }
     if (action == SupportActionType.RESEND && sendout.status() == SendoutStatus.COMPLETED) {
-      return new ActionTaken(id, action, actions.resendAfterCompletion(sendout, by));
+      return actions.resendAfterCompletion(sendout, by, actionId);
     }
     actions.startIfNeeded(sendout);
-    return new ActionTaken(id, action, actions.take(id, action, by));
+    return actions.take(sendout.id(), action, by, actionId);
+  }
+
+  /** The earlier call's answer; a key that took another action is refused. */
+  private static Taken replay(UUID id, SupportActionType action, AuditTrail.Entry earlier) {
+    if (earlier.action() != action) {
+      throw new ApiProblem(
+          ProblemType.IDEMPOTENCY_KEY_REUSED,
+          "This Idempotency-Key took the %s action on this sendout at %s"
+              .formatted(earlier.action(), earlier.at()));
+    }
+    return new Taken(new ActionTaken(id, action, earlier.messages()), true);
   }
 
   public AuditView audit(Tenant tenant, UUID id, Integer limit, String cursor) {

@@ -78,7 +78,7 @@ class SupportActionsTest {
   void anActionTheWorkflowTakesAnswersHowManyMessagesItAffected() {
     UUID id = running(QUEUE);
 
-    assertThat(actions.take(id, SupportActionType.RESEND, BY))
+    assertThat(actions.take(id, SupportActionType.RESEND, BY, fresh()))
         .isEqualTo(FakeSendoutWorkflow.RESENT);
   }
 
@@ -87,12 +87,12 @@ class SupportActionsTest {
     UUID id = running(QUEUE);
 
     assertProblem(
-        () -> actions.take(id, SupportActionType.RESUME, BY),
+        () -> actions.take(id, SupportActionType.RESUME, BY, fresh()),
         ProblemType.WRONG_STATE,
         "The sendout is not paused");
-    actions.take(id, SupportActionType.PAUSE, BY);
+    actions.take(id, SupportActionType.PAUSE, BY, fresh());
     assertProblem(
-        () -> actions.take(id, SupportActionType.PAUSE, BY),
+        () -> actions.take(id, SupportActionType.PAUSE, BY, fresh()),
         ProblemType.WRONG_STATE,
         "The sendout is paused already");
   }
@@ -106,7 +106,8 @@ class SupportActionsTest {
             actions.take(
                 id,
                 SupportActionType.ACKNOWLEDGE,
-                new SupportAction("ann", "refused by the store")),
+                new SupportAction("ann", "refused by the store"),
+                fresh()),
         ProblemType.ACTION_REFUSED,
         "The acknowledge action was not taken");
   }
@@ -117,11 +118,11 @@ class SupportActionsTest {
     client.newUntypedWorkflowStub(SendoutWorkflow.workflowId(terminated.toString())).terminate("t");
 
     assertProblem(
-        () -> actions.take(terminated, SupportActionType.PAUSE, BY),
+        () -> actions.take(terminated, SupportActionType.PAUSE, BY, fresh()),
         ProblemType.SENDOUT_FINISHED,
         "is finished");
     assertProblem(
-        () -> actions.take(UUID.randomUUID(), SupportActionType.PAUSE, BY),
+        () -> actions.take(UUID.randomUUID(), SupportActionType.PAUSE, BY, fresh()),
         ProblemType.SENDOUT_FINISHED,
         "is finished");
   }
@@ -132,7 +133,7 @@ class SupportActionsTest {
 
     long start = System.nanoTime();
     assertProblem(
-        () -> actions.take(id, SupportActionType.PAUSE, BY),
+        () -> actions.take(id, SupportActionType.PAUSE, BY, fresh()),
         ProblemType.WORKFLOW_UNAVAILABLE,
         "may still be taken");
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(DEADLINE.plusSeconds(3));
@@ -152,7 +153,7 @@ class SupportActionsTest {
     try {
       long start = System.nanoTime();
       assertProblem(
-          () -> unreachable.take(UUID.randomUUID(), SupportActionType.PAUSE, BY),
+          () -> unreachable.take(UUID.randomUUID(), SupportActionType.PAUSE, BY, fresh()),
           ProblemType.WORKFLOW_UNAVAILABLE,
           "no answer from Temporal");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(DEADLINE.plusSeconds(3));
@@ -182,5 +183,9 @@ class SupportActionsTest {
           .as("%s is sent as Update %s", action, name)
           .isTrue();
     }
+  }
+
+  private static String fresh() {
+    return UUID.randomUUID().toString();
   }
 }

@@ -2,6 +2,7 @@ package dev.sendout.core.support;
 
 import static dev.sendout.core.store.jooq.Tables.AUDIT_EVENT;
 
+import dev.sendout.core.store.jooq.tables.records.AuditEventRecord;
 import dev.sendout.workflows.sendout.SupportActionType;
 import java.time.Clock;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.Query;
@@ -160,16 +162,26 @@ public class AuditTrail {
         .and(AUDIT_EVENT.ID.gt(afterId))
         .orderBy(AUDIT_EVENT.ID)
         .limit(limit)
-        .fetch(
-            r ->
-                new Listed(
-                    r.getId(),
-                    new Entry(
-                        r.getActionId(),
-                        r.getAction(),
-                        r.getActor(),
-                        r.getNote(),
-                        r.getMessages(),
-                        r.getAt().toInstant())));
+        .fetch(r -> new Listed(r.getId(), entry(r)));
+  }
+
+  /** The sendout's earliest entry with one of these action ids, if it has one. */
+  public Optional<Entry> find(UUID sendoutId, Collection<String> actionIds) {
+    return db.selectFrom(AUDIT_EVENT)
+        .where(AUDIT_EVENT.SENDOUT_ID.eq(sendoutId))
+        .and(AUDIT_EVENT.ACTION_ID.in(actionIds))
+        .orderBy(AUDIT_EVENT.ID)
+        .limit(1)
+        .fetchOptional(AuditTrail::entry);
+  }
+
+  private static Entry entry(AuditEventRecord r) {
+    return new Entry(
+        r.getActionId(),
+        r.getAction(),
+        r.getActor(),
+        r.getNote(),
+        r.getMessages(),
+        r.getAt().toInstant());
   }
 }
