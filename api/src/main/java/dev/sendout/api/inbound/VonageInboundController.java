@@ -2,11 +2,13 @@ package dev.sendout.api.inbound;
 
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.api.receipt.ReceiptMeters;
 import dev.sendout.api.receipt.VonageSignature;
 import dev.sendout.core.channel.sms.VonageInbound;
 import dev.sendout.core.suppression.SmsReplies;
 import dev.sendout.core.suppression.SuppressionKey;
 import dev.sendout.workflows.sendout.Channel;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.media.Content;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -36,11 +38,14 @@ public class VonageInboundController {
 
   private final VonageSignature signature;
   private final SmsReplies replies;
+  private final ReceiptMeters rejections;
   private final Clock clock;
 
-  public VonageInboundController(VonageSignature signature, SmsReplies replies, Clock clock) {
+  public VonageInboundController(
+      VonageSignature signature, SmsReplies replies, MeterRegistry meters, Clock clock) {
     this.signature = signature;
     this.replies = replies;
+    this.rejections = new ReceiptMeters(meters, "vonage");
     this.clock = clock;
   }
 
@@ -76,10 +81,18 @@ public class VonageInboundController {
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       InputStream body)
       throws IOException {
-    // Unsigned calls are refused before their body is read; the stream is the webhook limit's.
-    signature.requireSigned(authorization);
-    byte[] raw = body.readAllBytes();
-    signature.verify(authorization, raw);
+    byte[] raw;
+    try {
+      // Unsigned calls are refused before their body is read; the stream is the webhook limit's.
+      signature.requireSigned(authorization);
+      raw = body.readAllBytes();
+      signature.verify(authorization, raw);
+    } catch (ApiProblem refused) {
+      // Counted with the status webhook's: both are signed with the one secret, and a wrong one
+      // would otherwise drop STOP replies with no alert.
+      rejections.rejected(refused);
+      throw refused;
+    }
     VonageInbound sms;
     SuppressionKey number;
     try {

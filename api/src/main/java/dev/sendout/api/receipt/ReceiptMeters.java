@@ -1,7 +1,6 @@
 package dev.sendout.api.receipt;
 
 import dev.sendout.api.problem.ApiProblem;
-import dev.sendout.api.problem.ProblemType;
 import dev.sendout.core.receipt.ReceiptStore.Ingested;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -11,7 +10,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * and the calls it refused unverified, {@code sendout.webhooks.rejected{provider,reason}} (calls:
  * an unverified body's receipts are not counted, nor trusted).
  */
-final class ReceiptMeters {
+public final class ReceiptMeters {
 
   private final Counter unsigned;
   private final Counter forged;
@@ -19,7 +18,8 @@ final class ReceiptMeters {
   private final Counter duplicates;
   private final Counter unmatched;
 
-  ReceiptMeters(MeterRegistry meters, String provider) {
+  /** The counters of {@code provider}'s webhooks: one set, however many ask for it. */
+  public ReceiptMeters(MeterRegistry meters, String provider) {
     this.unsigned = rejected(meters, provider, "unsigned");
     this.forged = rejected(meters, provider, "invalid");
     this.received = counter(meters, provider, "received");
@@ -33,9 +33,16 @@ final class ReceiptMeters {
     unmatched.increment(ingested.unmatched());
   }
 
-  /** Counts a call whose signature was missing or did not verify. */
-  void rejected(ApiProblem refused) {
-    (refused.type() == ProblemType.SIGNATURE_MISSING ? unsigned : forged).increment();
+  /**
+   * Counts a call whose signature was missing or did not verify; any other refusal (a body over the
+   * limit, say) is not a rejection of its signature, and is not counted.
+   */
+  public void rejected(ApiProblem refused) {
+    switch (refused.type()) {
+      case SIGNATURE_MISSING -> unsigned.increment();
+      case SIGNATURE_INVALID, BEARER_INVALID -> forged.increment();
+      default -> {}
+    }
   }
 
   private static Counter rejected(MeterRegistry meters, String provider, String reason) {

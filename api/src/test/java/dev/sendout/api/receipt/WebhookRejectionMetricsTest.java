@@ -3,6 +3,7 @@ package dev.sendout.api.receipt;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.sendout.api.inbound.VonageInboundController;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -69,6 +70,33 @@ class WebhookRejectionMetricsTest {
 
     assertThat(rejected("vonage", "unsigned")).isEqualTo(1);
     assertThat(rejected("vonage", "invalid")).isEqualTo(2);
+  }
+
+  @Test
+  void vonageRepliesWithoutOrWithAForgedTokenAreCountedWithTheStatusWebhooks() {
+    var inbound =
+        new VonageInboundController(
+            new VonageSignature(
+                new VonageWebhookProperties("secret", Duration.ofMinutes(5)), Clock.systemUTC()),
+            null,
+            meters,
+            Clock.systemUTC());
+
+    assertThatThrownBy(() -> inbound.receive(null, body())).isInstanceOf(ApiProblem.class);
+    assertThatThrownBy(() -> inbound.receive("Bearer a.b.c", body()))
+        .isInstanceOf(ApiProblem.class);
+
+    assertThat(rejected("vonage", "unsigned")).isEqualTo(1);
+    assertThat(rejected("vonage", "invalid")).isEqualTo(1);
+  }
+
+  @Test
+  void aRefusalOtherThanOfTheSignatureIsNotCountedAsOne() {
+    var counted = new ReceiptMeters(meters, "vonage");
+
+    counted.rejected(new ApiProblem(ProblemType.BODY_TOO_LARGE, "over the limit"));
+
+    assertThat(rejected("vonage", "unsigned") + rejected("vonage", "invalid")).isZero();
   }
 
   @Test
