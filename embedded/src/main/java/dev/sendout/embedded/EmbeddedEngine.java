@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.SpringApplication;
@@ -184,6 +185,12 @@ public final class EmbeddedEngine implements AutoCloseable {
   /** The apps share one logging system here, so a per-app name in each line would mislead. */
   private static final String ONE_LOG = "--logging.include-application-name=false";
 
+  /** The name of the development API key the engine registers at start. */
+  static final String DEV_KEY_NAME = "development";
+
+  /** Where the state directory keeps the development API key. */
+  static final String DEV_KEY_FILE = "dev-api-key";
+
   /** The tenant of the development API key the engine registers at start. */
   public static final String DEV_TENANT = "dev";
 
@@ -270,12 +277,7 @@ public final class EmbeddedEngine implements AutoCloseable {
       apiArgs.addAll(settings.apiArguments());
       apiArgs.add("--server.port=" + apiPort);
       api = run(ApiApplication.application(), common(apiArgs.toArray(String[]::new)));
-      ApiKeys keys = api.getBean(ApiKeys.class);
-      devApiKey =
-          (settings.devApiKey() != null
-                  ? keys.register(DEV_TENANT, "development", settings.devApiKey())
-                  : keys.issue(DEV_TENANT, "development"))
-              .key();
+      devApiKey = devApiKey(api.getBean(ApiKeys.class), settings.devApiKey(), stateDirectory);
       sandbox =
           receiptKeys == null && vonageKeys == null
               ? null
@@ -505,13 +507,52 @@ public final class EmbeddedEngine implements AutoCloseable {
    * sendouts in flight resume. One made per start broke every link sent before.
    */
   static String keptUnsubscribeSecret(Path stateDirectory) throws IOException {
-    Path file = stateDirectory.resolve("unsubscribe-secret");
+    return kept(stateDirectory, "unsubscribe-secret", UnsubscribeConfiguration::randomSecret);
+  }
+
+  /**
+   * A secret kept in the state directory, readable by its owner alone: made at the first start on
+   * it, read at every later one.
+   */
+  static String kept(Path stateDirectory, String name, Supplier<String> make) throws IOException {
+    Path file = stateDirectory.resolve(name);
     if (!Files.exists(file)) {
-      Path made = Files.createTempFile(stateDirectory, "unsubscribe-secret", ".new"); // 0600
-      Files.writeString(made, UnsubscribeConfiguration.randomSecret());
+      Path made = Files.createTempFile(stateDirectory, name, ".new"); // 0600
+      Files.writeString(made, make.get());
       Files.move(made, file, StandardCopyOption.ATOMIC_MOVE);
     }
     return Files.readString(file).strip();
+  }
+
+  /**
+   * Registers the development key, and revokes any other the tenant had from an earlier start: one
+   * made at each start, or one chosen before, stayed valid for good, however often it was printed.
+   * The key is the one chosen ({@code SENDOUT_DEV_API_KEY}), else the one the state directory
+   * keeps, the same at every start on it, so that a restart breaks no script that uses it; a kept
+   * key revoked since (by a start with a chosen one, or by hand) is replaced by a new one.
+   */
+  private static String devApiKey(ApiKeys keys, String chosen, Path stateDirectory)
+      throws IOException {
+    String key =
+        chosen != null
+            ? chosen
+            : stateDirectory != null
+                ? kept(stateDirectory, DEV_KEY_FILE, ApiKeys::newKey)
+                : ApiKeys.newKey();
+    ApiKeys.IssuedKey registered = keys.register(DEV_TENANT, DEV_KEY_NAME, key);
+    if (registered.info().revokedAt() != null) {
+      if (chosen != null) {
+        log.warn("The key in SENDOUT_DEV_API_KEY was revoked: choose another one");
+      } else {
+        Files.delete(stateDirectory.resolve(DEV_KEY_FILE));
+        return devApiKey(keys, null, stateDirectory);
+      }
+    }
+    int revoked = keys.revokeOthers(DEV_TENANT, DEV_KEY_NAME, registered.info().id());
+    if (revoked > 0) {
+      log.info("Revoked {} development API key(s) of earlier starts", revoked);
+    }
+    return key;
   }
 
   /**

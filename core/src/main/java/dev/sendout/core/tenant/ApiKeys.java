@@ -82,12 +82,14 @@ public class ApiKeys {
 
   /** Issues a new random key for the tenant. */
   public IssuedKey issue(String tenantId, String name) {
+    return register(tenantId, name, newKey());
+  }
+
+  /** A new random key, not registered. */
+  public static String newKey() {
     byte[] secret = new byte[32];
     RANDOM.nextBytes(secret);
-    return register(
-        tenantId,
-        name,
-        KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret));
+    return KEY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
   }
 
   /**
@@ -179,6 +181,25 @@ public class ApiKeys {
     revocations.incrementAndGet();
     valid.clear();
     return db.fetchExists(API_KEY, API_KEY.ID.eq(id));
+  }
+
+  /**
+   * Revokes the tenant's unrevoked keys of this name but the one kept, as a development key
+   * replaces the one an earlier start printed. Returns how many it revoked.
+   */
+  public int revokeOthers(String tenantId, String name, UUID kept) {
+    int revoked =
+        db.update(API_KEY)
+            .set(
+                API_KEY.REVOKED_AT, OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
+            .where(API_KEY.TENANT_ID.eq(tenantId))
+            .and(API_KEY.NAME.eq(name))
+            .and(API_KEY.ID.ne(kept))
+            .and(API_KEY.REVOKED_AT.isNull())
+            .execute();
+    revocations.incrementAndGet();
+    valid.clear();
+    return revoked;
   }
 
   /** Every key of the tenant, newest first. */

@@ -42,6 +42,23 @@ class ApiKeysTest extends StoreTest {
   }
 
   @Test
+  void revokingTheOthersOfANameLeavesTheKeptKeyAndTheOtherNamesAndTenants() {
+    var earlier = keys.issue("tenant-others", "development");
+    var kept = keys.register("tenant-others", "development", ApiKeys.newKey());
+    var ci = keys.issue("tenant-others", "ci");
+    var elsewhere = keys.issue("tenant-elsewhere", "development");
+    assertThat(keys.tenantOf(earlier.key())).as("remembered as valid").isPresent();
+
+    assertThat(keys.revokeOthers("tenant-others", "development", kept.info().id())).isOne();
+
+    assertThat(keys.tenantOf(earlier.key())).isEmpty();
+    assertThat(keys.tenantOf(kept.key())).contains("tenant-others");
+    assertThat(keys.tenantOf(ci.key())).contains("tenant-others");
+    assertThat(keys.tenantOf(elsewhere.key())).contains("tenant-elsewhere");
+    assertThat(keys.revokeOthers("tenant-others", "development", kept.info().id())).isZero();
+  }
+
+  @Test
   void aLookupThatReadTheKeyBeforeARevocationCommittedDoesNotRememberIt() {
     var issued = keys.issue("tenant-keys", "racing");
     var racing = new AtomicReference<ApiKeys>();
