@@ -60,6 +60,10 @@ public final class EmbeddedMain {
           + "/workflows\n"
           + "                (SENDOUT_TEMPORAL=test-server runs the SDK's test server instead)";
     }
+    if (engine.onTestServer()
+        && EmbeddedEngine.Settings.TEST_SERVER.equals(System.getenv("SENDOUT_TEMPORAL"))) {
+      return "the SDK's test server (in memory, as SENDOUT_TEMPORAL=test-server asks)";
+    }
     if (engine.onTestServer()) {
       return "the SDK's test server (in memory; build the real one with\n"
           + "                deploy/temporal-dev/temporal-dev.sh build, or set TEMPORAL_ADDRESS)";

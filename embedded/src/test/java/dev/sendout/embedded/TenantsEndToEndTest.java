@@ -122,7 +122,10 @@ class TenantsEndToEndTest {
     EngineClient admin = new EngineClient(engine, null);
     String issue = "{\"tenantId\":\"tenant-c\",\"name\":\"ci\"}";
     assertThat(admin.postAs("/admin/api-keys", issue, null).status()).isEqualTo(401);
-    assertThat(admin.postAs("/admin/api-keys", issue, "wrong").status()).isEqualTo(401);
+    var wrongToken = admin.postAs("/admin/api-keys", issue, "wrong");
+    assertThat(wrongToken.status()).isEqualTo(401);
+    assertThat(wrongToken.body().path("type").asText())
+        .isEqualTo("urn:sendout:problem:admin-token-invalid");
 
     var issued = admin.postAs("/admin/api-keys", issue, ADMIN_TOKEN);
     assertThat(issued.status()).isEqualTo(201);

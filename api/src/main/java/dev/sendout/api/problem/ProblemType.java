@@ -36,6 +36,8 @@ public enum ProblemType {
       "The webhook's bearer token does not verify, is too old, or does not match the body"),
   API_KEY_MISSING("api-key-missing", HttpStatus.UNAUTHORIZED, "The request carries no API key"),
   API_KEY_INVALID("api-key-invalid", HttpStatus.UNAUTHORIZED, "The API key is unknown or revoked"),
+  ADMIN_TOKEN_INVALID(
+      "admin-token-invalid", HttpStatus.UNAUTHORIZED, "The admin token is missing or wrong"),
   WRONG_STATE(
       "wrong-state",
       HttpStatus.CONFLICT,

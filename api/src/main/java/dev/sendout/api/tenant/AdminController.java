@@ -7,6 +7,7 @@ import dev.sendout.core.tenant.ApiKeys;
 import dev.sendout.core.tenant.ApiKeys.IssuedKey;
 import dev.sendout.core.tenant.ApiKeys.KeyInfo;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -60,7 +61,11 @@ public class AdminController {
     return keys.list(tenantId);
   }
 
-  @Operation(summary = "Revoke a key: calls with it are refused from now on")
+  @Operation(
+      summary = "Revoke a key: calls with it are refused from now on",
+      description = "Revoking a key revoked before changes nothing, and answers 204 again.")
+  @ApiResponse(responseCode = "204", description = "Revoked, now or before")
+  @ApiResponse(responseCode = "404", description = "No API key with that id")
   @DeleteMapping("/{id}")
   @ResponseStatus(HttpStatus.NO_CONTENT)
   public void revoke(@PathVariable UUID id) {

@@ -89,7 +89,9 @@ public class AdminTokenFilter extends OncePerRequestFilter {
                 .substring(ApiKeyFilter.BEARER.length())
                 .getBytes(StandardCharsets.UTF_8))) {
       ApiExceptionHandler.write(
-          new ApiProblem(ProblemType.API_KEY_INVALID, "The admin token is missing or wrong"),
+          new ApiProblem(
+              ProblemType.ADMIN_TOKEN_INVALID,
+              "Send the admin token (SENDOUT_ADMIN_TOKEN) as Authorization: Bearer <token>"),
           request,
           response,
           json);
