@@ -262,6 +262,17 @@ public class SupportActions implements DisposableBean {
           ProblemType.SENDOUT_FINISHED,
           "Sendout %s is finished: its workflow is no longer running".formatted(sendoutId));
     }
+    if (GrpcStatus.codeOf(e) == Status.Code.FAILED_PRECONDITION
+        && GrpcStatus.descriptionOf(e).contains("distinct updates")) {
+      // Temporal's limit on Updates in one run: the workflow refuses all but a cancel and an
+      // acknowledgement well before it, so only those, or Updates sent by hand, meet it.
+      return new ApiProblem(
+          ProblemType.WRONG_STATE,
+          ("The workflow of sendout %s has taken Temporal's most Updates in one run (2,000) and"
+                  + " takes no %s action until it continues as new. Nothing was done; see the"
+                  + " support runbook.")
+              .formatted(sendoutId, name));
+    }
     if (GrpcStatus.codeOf(e) == Status.Code.FAILED_PRECONDITION) {
       // The server takes no Update while the workflow's task keeps failing: a fault of the
       // workflow's (the runbook's "A workflow task that keeps failing"), not of the caller's.

@@ -215,6 +215,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   static final String ONE_ACTION_AT_A_TIME = "one-support-action-at-a-time";
 
+  /**
+   * Support actions a run takes before it takes only a cancel and an acknowledgement ({@link
+   * #checkRoomForActions}): Temporal refuses any Update past 2,000 in one run, which leaves room
+   * for those two.
+   */
+  static final int MAX_ACTIONS_PER_RUN = 1_800;
+
   private final SendoutActivities store =
       Workflow.newActivityStub(SendoutActivities.class, StoreCalls.OPTIONS);
 
@@ -237,6 +244,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private boolean cancelPending; // a cancel is being written to the store (version 1 on)
   private boolean finishing; // once set, no support action is accepted any more
   private int changes; // bumped by every report and action: the main loop waits for a change
+  private int actionsThisRun; // support actions this run has taken: see checkRoomForActions
 
   /** Decided first thing in {@link #run}, never in a handler ({@code ONLY_CHANGES}). */
   private boolean onlyChanges;
@@ -918,7 +926,28 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @Override
   public void validatePause(SupportAction action) {
     SupportRules.checkInput(action, false);
+    checkRoomForActions();
     rules().checkPause();
+  }
+
+  /**
+   * Refuses every action but a cancel and an acknowledgement once the run has taken {@link
+   * #MAX_ACTIONS_PER_RUN}. Temporal takes at most 2,000 Updates in one workflow run, and this one
+   * continues as new only once its sends are quiet: never before its send time, which may be months
+   * ahead, nor while a batch waits for its recipients' window. A hostile sweep's 1,000 pauses and
+   * resumes left a sendout that no call could cancel (the server refused every Update), its held
+   * messages bound to go out when the window opened. Past the limit a sendout can still be stopped
+   * and its flags seen to. A validator's refusal is not recorded, nor counted by Temporal.
+   */
+  private void checkRoomForActions() {
+    if (actionsThisRun >= MAX_ACTIONS_PER_RUN) {
+      throw SupportRefusal.wrongState(
+          ("This sendout's workflow has taken %d actions in its current run, near Temporal's"
+                  + " limit of 2,000 Updates a run: until the run continues as new, which it does"
+                  + " once its sends are quiet after its send time, it takes only cancel and"
+                  + " acknowledge")
+              .formatted(actionsThisRun));
+    }
   }
 
   @Override
@@ -934,6 +963,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @Override
   public void validateResume(SupportAction action) {
     SupportRules.checkInput(action, false);
+    checkRoomForActions();
     rules().checkResume();
   }
 
@@ -993,6 +1023,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @Override
   public void validateResend(SupportAction action) {
     SupportRules.checkInput(action, false);
+    checkRoomForActions();
     rules().checkResend();
   }
 
@@ -1058,6 +1089,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @Override
   public void validateSkipNextReminder(SupportAction action) {
     SupportRules.checkInput(action, false);
+    checkRoomForActions();
     rules().checkSkipReminder(start.reminders() > 0 ? reminders : null);
   }
 
@@ -1084,6 +1116,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   @Override
   public void validateCancelReminders(SupportAction action) {
     SupportRules.checkInput(action, false);
+    checkRoomForActions();
     rules().checkCancelReminders(start.reminders() > 0 ? reminders : null);
   }
 
@@ -1130,6 +1163,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    * refused as the second would have been.
    */
   private int oneAtATime(Runnable recheck, IntSupplier action) {
+    actionsThisRun++;
     if (Workflow.getVersion(ONE_ACTION_AT_A_TIME, Workflow.DEFAULT_VERSION, 1)
         == Workflow.DEFAULT_VERSION) {
       return action.getAsInt();

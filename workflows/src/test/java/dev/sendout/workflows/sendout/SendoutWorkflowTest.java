@@ -480,6 +480,40 @@ class SendoutWorkflowTest {
   }
 
   /**
+   * Temporal takes at most 2,000 Updates in a run, and a sendout waiting for its send time does not
+   * continue as new: a hostile sweep's 1,000 pauses and resumes left one that not even a cancel
+   * could reach. Past {@link SendoutWorkflowImpl#MAX_ACTIONS_PER_RUN} only a cancel and an
+   * acknowledgement are taken, and a cancel still stops it.
+   */
+  @Test
+  void pastItsActionsInARunASendoutTakesOnlyACancelOrAnAcknowledgement(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 20);
+    StartSendout start = tenPerBatch(env, 20, Duration.ofDays(30));
+    SendoutWorkflow workflow = started(client, options, start);
+    SupportAction ann = new SupportAction("ann", null);
+    for (int i = 0; i < SendoutWorkflowImpl.MAX_ACTIONS_PER_RUN / 2; i++) {
+      workflow.pause(ann);
+      workflow.resume(ann);
+    }
+
+    assertThatThrownBy(() -> workflow.pause(ann))
+        .satisfies(
+            refusedBecause(
+                "This sendout's workflow has taken 1800 actions in its current run, near"
+                    + " Temporal's limit of 2,000 Updates a run: until the run continues as new,"
+                    + " which it does once its sends are quiet after its send time, it takes only"
+                    + " cancel and acknowledge"));
+    workflow.cancel(ann);
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(delivery.batches).isEmpty();
+    assertThat(store.actions).hasSize(SendoutWorkflowImpl.MAX_ACTIONS_PER_RUN + 1);
+    assertThat(store.actions.get(store.actions.size() - 1).type())
+        .isEqualTo(SupportActionType.CANCEL);
+  }
+
+  /**
    * A pause and a resume sent together (a hostile audit: ten at once) ran side by side: the
    * resume's store write overtook the slow pause's, so the store ended paused and the workflow not,
    * and the sendout sent nothing without being flagged. Actions now take turns, each checked again
