@@ -62,7 +62,8 @@ class OpenApiConfiguration {
   }
 
   @Bean
-  OpenApiCustomizer securityAndAdmin(@Value("${sendout.admin.token:}") String adminToken) {
+  OpenApiCustomizer securityAndAdmin(
+      @Value("${sendout.admin.token:}") String adminToken, ApiProperties properties) {
     boolean admin = !adminToken.isBlank();
     return openApi -> {
       Components components =
@@ -98,6 +99,7 @@ class OpenApiConfiguration {
       }
       problems(openApi);
       idempotencyKeys(openApi);
+      recipientLimits(openApi, properties.maxRecipientsPerRequest());
       jsonAnswers(openApi);
       nullableAnswers(openApi);
       closedRequests(openApi);
@@ -133,6 +135,22 @@ class OpenApiConfiguration {
                 p ->
                     p.schema(
                         new StringSchema().minLength(1).maxLength(Idempotency.MAX_KEY_LENGTH)));
+      }
+    }
+  }
+
+  /**
+   * The most recipients a request takes inline, as configured ({@code
+   * SENDOUT_API_MAXRECIPIENTSPERREQUEST}), on the bodies that carry them.
+   */
+  private static void recipientLimits(OpenAPI openApi, int maxRecipients) {
+    for (String body : List.of("CreateSendoutRequest", "AddRecipientsRequest")) {
+      Schema<?> schema = openApi.getComponents().getSchemas().get(body);
+      if (schema != null && schema.getProperties() != null) {
+        Schema<?> recipients = schema.getProperties().get("recipients");
+        if (recipients != null) {
+          recipients.setMaxItems(maxRecipients);
+        }
       }
     }
   }

@@ -116,6 +116,15 @@ class OpenApiDocumentTest {
 
   /** It said "OpenAPI definition", version v0: springdoc's placeholder. */
   @Test
+  void theBodiesThatCarryRecipientsSayHowManyARequestTakes() {
+    JsonNode schemas = document.path("components").path("schemas");
+    for (String body : List.of("CreateSendoutRequest", "AddRecipientsRequest")) {
+      JsonNode recipients = schemas.path(body).path("properties").path("recipients");
+      assertThat(recipients.path("maxItems").asInt()).as(body).isEqualTo(10_000);
+    }
+  }
+
+  @Test
   void theDocumentNamesTheApi() {
     assertThat(document.path("info").path("title").asString()).isEqualTo("Sendout engine API");
     assertThat(document.path("info").path("description").asString()).isNotBlank();
