@@ -31,6 +31,16 @@ public record Receipt(
     String payload,
     SuppressionReason suppresses) {
 
+  /**
+   * The event id as Postgres stores it: a lone surrogate (which UTF-8 cannot encode, and the driver
+   * sends as {@code ?}) or a NUL (which no text column holds) becomes U+FFFD. The store finds what
+   * it inserted by this id: one stored otherwise than it was asked for was never applied, and its
+   * webhook answered 200, so the message waited for a receipt that had come.
+   */
+  public Receipt {
+    eventId = ReceiptPayloads.storableText(eventId);
+  }
+
   /** What a receipt does to its message. */
   public enum Effect {
     /** Moves the message to DELIVERED. */

@@ -63,6 +63,23 @@ public final class ReceiptPayloads {
     }
   }
 
+  /** The text with each lone surrogate and NUL replaced by U+FFFD; null stays null. */
+  public static String storableText(String text) {
+    if (text == null || text.chars().noneMatch(c -> c == 0 || Character.isSurrogate((char) c))) {
+      return text;
+    }
+    StringBuilder storable = new StringBuilder(text.length());
+    text.codePoints()
+        // A pair is one code point here: what is left in the surrogates' range stands alone.
+        .map(
+            c ->
+                c == 0 || (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE)
+                    ? '\uFFFD'
+                    : c)
+        .forEach(storable::appendCodePoint);
+    return storable.toString();
+  }
+
   private static JsonNode withoutNul(JsonNode node) {
     if (node.isTextual()) {
       String text = node.textValue();

@@ -97,6 +97,30 @@ class ReceiptStoreTest extends StoreTest {
     assertThat(ingested.batches()).containsExactly(new BatchKey(s.sendoutId(), 3));
   }
 
+  /**
+   * A signed event whose id held a lone surrogate (escaped in its JSON) was stored under an id with
+   * {@code ?} for it, which the store then did not find among what it inserted: stored, answered
+   * 200, never applied (a hostile sweep).
+   */
+  @Test
+  void anEventWhoseIdCannotBeStoredAsItCameIsAppliedOnceAllTheSame() {
+    Sent s = sent(2);
+    String lone =
+        "{\"email\":\"%s\",\"timestamp\":1700000000,\"event\":\"delivered\","
+            + "\"sg_event_id\":\"id-\\ud800-%s\",\"message_id\":\"%s\"}";
+    String first = lone.formatted(s.get(0).address(), "a", s.get(0).id());
+    String withNul =
+        lone.replace("\\ud800", "\\u0000").formatted(s.get(1).address(), "b", s.get(1).id());
+
+    var ingested = ingest(first, withNul);
+    var again = ingest(first, withNul);
+
+    assertThat(reread(s.get(0)).status()).isEqualTo(DELIVERED);
+    assertThat(reread(s.get(1)).status()).isEqualTo(DELIVERED);
+    assertThat(ingested.duplicates()).isZero();
+    assertThat(again.duplicates()).as("redelivered: found by the same id").isEqualTo(2);
+  }
+
   @Test
   void redeliveredEventsAreStoredOnceAndAppliedOnce() {
     Sent s = sent(1);
