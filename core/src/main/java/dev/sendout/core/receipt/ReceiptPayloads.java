@@ -63,6 +63,17 @@ public final class ReceiptPayloads {
     }
   }
 
+  /**
+   * The event's text as a JSON string, which Postgres stores as {@code jsonb} whatever it holds.
+   */
+  public static String asJsonString(String text) {
+    try {
+      return JSON.writeValueAsString(storableText(text));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("A string can always be written", e);
+    }
+  }
+
   /** The text with each lone surrogate and NUL replaced by U+FFFD; null stays null. */
   public static String storableText(String text) {
     if (text == null || text.chars().noneMatch(c -> c == 0 || Character.isSurrogate((char) c))) {

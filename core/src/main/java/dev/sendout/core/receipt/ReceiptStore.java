@@ -3,10 +3,14 @@ package dev.sendout.core.receipt;
 import dev.sendout.core.channel.email.SendGridEvents;
 import dev.sendout.core.receipt.MessageSettlement.Deferral;
 import dev.sendout.core.receipt.Receipt.Effect;
+import dev.sendout.core.store.StoreErrors;
 import dev.sendout.core.suppression.SuppressionStore;
 import dev.sendout.core.suppression.SuppressionStore.FromMessage;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -19,6 +23,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -43,6 +49,8 @@ import org.springframework.transaction.annotation.Transactional;
  */
 @Repository
 public class ReceiptStore {
+
+  private static final Logger log = LoggerFactory.getLogger(ReceiptStore.class);
 
   /** Settling effects, in the order in which they are applied within one call. */
   private static final List<Effect> SETTLING =
@@ -211,11 +219,56 @@ public class ReceiptStore {
    * side or parsed out of one on the server's. jOOQ binds an array as that literal, which for the
    * events' JSON, full of quotes, was the largest allocation of a 100,000-recipient send
    * (docs/benchmarks.md).
+   *
+   * <p>An event whose JSON Postgres refuses as {@code jsonb} (a number beyond what its {@code
+   * numeric} holds, such as 1e999999999, which any JSON parser takes) failed the whole statement,
+   * and so every receipt of the call, at every redelivery. The statement runs under a savepoint:
+   * when Postgres refuses the data, the events are inserted one at a time, and one it refuses is
+   * kept as its text, a {@code jsonb} string, and applied like any other.
    */
   private Set<String> insertNew(List<Receipt> receipts) {
     if (receipts.isEmpty()) {
       return new HashSet<>();
     }
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    return db.connectionResult(
+        connection -> {
+          Savepoint before = connection.setSavepoint();
+          try {
+            Set<String> inserted = insert(connection, now, receipts, false);
+            connection.releaseSavepoint(before);
+            return inserted;
+          } catch (SQLException e) {
+            if (!StoreErrors.isDataError(e)) {
+              throw e;
+            }
+            connection.rollback(before);
+          }
+          Set<String> inserted = new HashSet<>();
+          for (Receipt receipt : receipts) {
+            Savepoint one = connection.setSavepoint();
+            try {
+              inserted.addAll(insert(connection, now, List.of(receipt), false));
+            } catch (SQLException e) {
+              if (!StoreErrors.isDataError(e)) {
+                throw e;
+              }
+              connection.rollback(one);
+              log.warn(
+                  "A {} event ({}) is kept as text: Postgres refuses it as JSON: {}",
+                  receipt.provider(),
+                  receipt.eventId(),
+                  StoreErrors.reason(e));
+              inserted.addAll(insert(connection, now, List.of(receipt), true));
+            }
+          }
+          return inserted;
+        });
+  }
+
+  private static Set<String> insert(
+      Connection connection, OffsetDateTime now, List<Receipt> receipts, boolean payloadAsText)
+      throws SQLException {
     int n = receipts.size();
     String[] providers = new String[n];
     String[] eventIds = new String[n];
@@ -232,27 +285,23 @@ public class ReceiptStore {
       messageIds[i] = r.messageId() == null ? null : r.messageId().toString();
       providerIds[i] = r.providerMessageId();
       occurred[i] = r.occurredAt() == null ? null : r.occurredAt().toString();
-      payloads[i] = r.payload();
+      payloads[i] = payloadAsText ? ReceiptPayloads.asJsonString(r.payload()) : r.payload();
     }
-    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
-    return db.connectionResult(
-        connection -> {
-          try (PreparedStatement insert = connection.prepareStatement(INSERT_NEW)) {
-            insert.setObject(1, now);
-            String[][] columns = {
-              providers, eventIds, types, messageIds, providerIds, occurred, payloads
-            };
-            for (int c = 0; c < columns.length; c++) {
-              insert.setArray(c + 2, connection.createArrayOf("text", columns[c]));
-            }
-            Set<String> inserted = new HashSet<>();
-            try (ResultSet rows = insert.executeQuery()) {
-              while (rows.next()) {
-                inserted.add(rows.getString(1));
-              }
-            }
-            return inserted;
-          }
-        });
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_NEW)) {
+      insert.setObject(1, now);
+      String[][] columns = {
+        providers, eventIds, types, messageIds, providerIds, occurred, payloads
+      };
+      for (int c = 0; c < columns.length; c++) {
+        insert.setArray(c + 2, connection.createArrayOf("text", columns[c]));
+      }
+      Set<String> inserted = new HashSet<>();
+      try (ResultSet rows = insert.executeQuery()) {
+        while (rows.next()) {
+          inserted.add(rows.getString(1));
+        }
+      }
+      return inserted;
+    }
   }
 }

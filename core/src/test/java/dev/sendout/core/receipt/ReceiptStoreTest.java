@@ -1,5 +1,6 @@
 package dev.sendout.core.receipt;
 
+import static dev.sendout.core.store.jooq.Tables.RECEIPT;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.BOUNCED;
 import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
@@ -28,6 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -119,6 +121,32 @@ class ReceiptStoreTest extends StoreTest {
     assertThat(reread(s.get(1)).status()).isEqualTo(DELIVERED);
     assertThat(ingested.duplicates()).isZero();
     assertThat(again.duplicates()).as("redelivered: found by the same id").isEqualTo(2);
+  }
+
+  /**
+   * One event with a number beyond Postgres's numeric (any JSON parser takes 1e999999999) failed
+   * the insert of every event of its call, at every redelivery (a hostile sweep): the others are
+   * stored and applied, and that one is kept as its text, and applied too.
+   */
+  @Test
+  void anEventPostgresRefusesAsJsonIsKeptAsTextAndTheOthersOfItsCallAsThemselves() {
+    Sent s = sent(3);
+
+    var ingested =
+        ingest(
+            event("delivered", s.get(0), ""),
+            event("delivered", s.get(1), ",\"huge\":1e999999999"),
+            event("delivered", s.get(2), ""));
+
+    assertThat(s.messages()).allSatisfy(m -> assertThat(reread(m).status()).isEqualTo(DELIVERED));
+    assertThat(ingested.duplicates()).isZero();
+    assertThat(
+            db.select(DSL.field("jsonb_typeof(payload)", String.class))
+                .from(RECEIPT)
+                .where(RECEIPT.MESSAGE_ID.in(s.get(0).id(), s.get(1).id()))
+                .orderBy(RECEIPT.MESSAGE_ID.eq(s.get(1).id()))
+                .fetch(0, String.class))
+        .containsExactly("object", "string");
   }
 
   @Test
