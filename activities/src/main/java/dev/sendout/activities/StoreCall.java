@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * deadlock) is retried by the activity's retry policy, as a failure that says only what the
  * database said. Its whole cause chain, stack traces and statement, was larger than the server
  * keeps of an activity's last failure: the Web UI's Pending Activities showed "Failure exceeds size
- * limit." instead of, say, the lock timeout that held the release. The whole error is logged.
+ * limit." instead of, say, the lock timeout that held the release. The whole error is logged, but
+ * for a wait behind another transaction (a lock or statement timeout, a deadlock), which is logged
+ * in one line.
  */
 public final class StoreCall {
 
@@ -43,7 +45,13 @@ public final class StoreCall {
       if (!StoreErrors.isDatabaseError(e)) {
         throw e; // not the database's: a bug of ours keeps its stack trace for the log
       }
-      log.warn("Store call failed; the activity retries it", e);
+      if (StoreErrors.isContention(e)) {
+        // Waiting behind another transaction (an upload holding its sendout's row, say): one line
+        // a retry, not a stack trace every 30 seconds for as long as it lasts.
+        log.warn("Store call failed; the activity retries it: {}", StoreErrors.reason(e));
+      } else {
+        log.warn("Store call failed; the activity retries it", e);
+      }
       throw ApplicationFailure.newFailure(StoreErrors.reason(e), e.getClass().getName());
     }
   }

@@ -1,6 +1,7 @@
 package dev.sendout.core.store;
 
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.jooq.exception.NoDataFoundException;
@@ -30,6 +31,16 @@ public final class StoreErrors {
     String state = sqlState(error);
     return state != null
         && (state.startsWith("22") || state.startsWith("23") || state.equals("54000"));
+  }
+
+  /**
+   * True when the statement waited for another transaction and gave up, or lost to it: a lock
+   * timeout (55P03), a statement timeout (57014), a deadlock (40P01) or a serialization failure
+   * (40001). A retry is the cure; the stack trace says nothing the SQLState does not.
+   */
+  public static boolean isContention(Throwable error) {
+    String state = sqlState(error);
+    return state != null && List.of("55P03", "57014", "40P01", "40001").contains(state);
   }
 
   /**

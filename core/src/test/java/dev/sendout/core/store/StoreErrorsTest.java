@@ -42,4 +42,19 @@ class StoreErrorsTest {
     assertThat(StoreErrors.isDataError(translated("deadlock detected", "40P01"))).isFalse();
     assertThat(StoreErrors.isDataError(new IllegalStateException("no SQL here"))).isFalse();
   }
+
+  @Test
+  void waitingBehindAnotherTransactionIsContentionAndALostConnectionIsNot() {
+    assertThat(
+            StoreErrors.isContention(
+                translated("canceling statement due to lock timeout", "55P03")))
+        .isTrue();
+    assertThat(StoreErrors.isContention(translated("deadlock detected", "40P01"))).isTrue();
+    assertThat(
+            StoreErrors.isContention(
+                new DataAccessResourceFailureException(
+                    "gone", new SQLException("connection refused", "08001"))))
+        .isFalse();
+    assertThat(StoreErrors.isContention(new IllegalStateException("no SQL here"))).isFalse();
+  }
 }
