@@ -4,6 +4,7 @@ import dev.sendout.core.sendout.SendoutStarter;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.temporal.GrpcStatus;
+import dev.sendout.core.temporal.TemporalDeadline;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -39,6 +40,12 @@ public class OutboxRelay implements DisposableBean {
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
   private static final int RELAY_BATCH = 100;
   private static final Duration NUDGE_GRACE = Duration.ofSeconds(1);
+
+  /**
+   * How long one start may take: a Temporal that does not answer stops the round at the first start
+   * instead of the SDK's minute of retries, which held the api's shutdown for its whole 30 s.
+   */
+  private static final Duration START_DEADLINE = Duration.ofSeconds(5);
 
   private final SendoutStore sendouts;
   private final SendoutStarter starter;
@@ -117,7 +124,7 @@ public class OutboxRelay implements DisposableBean {
   }
 
   private void startAndRecord(StoredSendout sendout) {
-    starter.start(sendout);
+    TemporalDeadline.within(START_DEADLINE, () -> starter.start(sendout));
     sendouts.markWorkflowStarted(sendout.id());
   }
 

@@ -4,6 +4,7 @@ import dev.sendout.core.sendout.SendoutStarter;
 import dev.sendout.core.support.AdditionHandoffs;
 import dev.sendout.core.support.AdditionHandoffs.Pending;
 import dev.sendout.core.support.RecipientAdditions;
+import dev.sendout.core.temporal.TemporalDeadline;
 import dev.sendout.workflows.sendout.AddedRanges;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SeqRange;
@@ -69,6 +70,9 @@ public class AdditionRelay {
    * nothing for longer is told at the next round.
    */
   private final long gapNanos;
+
+  /** How long one hand-off's signal may take. */
+  static final Duration SIGNAL_DEADLINE = Duration.ofSeconds(5);
 
   /** Failed rounds are logged at most once per this gap. */
   static final Duration WARNING_GAP = Duration.ofSeconds(30);
@@ -266,9 +270,15 @@ public class AdditionRelay {
   }
 
   private void signal(Pending pending) {
-    temporal
-        .newUntypedWorkflowStub(SendoutWorkflow.workflowId(pending.sendoutId().toString()))
-        .signal(SendoutWorkflow.RECIPIENTS_ADDED, new AddedRanges(pending.ranges(), false));
+    // A Temporal that does not answer fails the hand-off, which the next round makes again, rather
+    // than hold the round's locks, and the process's shutdown, through the SDK's minute of retries.
+    TemporalDeadline.within(
+        SIGNAL_DEADLINE,
+        () ->
+            temporal
+                .newUntypedWorkflowStub(SendoutWorkflow.workflowId(pending.sendoutId().toString()))
+                .signal(
+                    SendoutWorkflow.RECIPIENTS_ADDED, new AddedRanges(pending.ranges(), false)));
   }
 
   /**

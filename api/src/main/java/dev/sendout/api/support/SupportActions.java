@@ -7,11 +7,11 @@ import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.SupportMessages;
 import dev.sendout.core.temporal.GrpcStatus;
+import dev.sendout.core.temporal.TemporalDeadline;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
 import dev.sendout.workflows.sendout.SupportRefusal;
-import io.grpc.Context;
 import io.grpc.Status;
 import io.temporal.client.UpdateOptions;
 import io.temporal.client.WorkflowClient;
@@ -26,10 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -40,7 +37,7 @@ import org.springframework.stereotype.Component;
  * the deadline is 503, so that no caller waits on an outage.
  */
 @Component
-public class SupportActions implements DisposableBean {
+public class SupportActions {
 
   /** Status codes that say Temporal could not be reached or did not answer in time. */
   private static final Set<Status.Code> UNREACHABLE =
@@ -60,15 +57,6 @@ public class SupportActions implements DisposableBean {
   private final SendoutStore sendouts;
   private final SupportMessages messages;
   private final Duration deadline;
-
-  /** Fires the gRPC deadlines; one daemon thread is plenty, it only cancels calls. */
-  private final ScheduledExecutorService deadlines =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread t = new Thread(r, "support-action-deadline");
-            t.setDaemon(true);
-            return t;
-          });
 
   /**
    * @param deadline how long one action may take end to end. Ten seconds: a validator and a handler
@@ -223,23 +211,8 @@ public class SupportActions implements DisposableBean {
         .build();
   }
 
-  /**
-   * Runs Temporal calls under a gRPC deadline. The SDK retries an unreachable server and waits for
-   * an Update's acceptance in loops of its own; the context's deadline bounds every call they make
-   * on this thread, so the caller gets an answer in time whatever those loops do.
-   */
   private <T> T withinDeadline(Callable<T> calls) {
-    Context.CancellableContext bounded =
-        Context.current().withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS, deadlines);
-    try {
-      return bounded.call(calls);
-    } catch (RuntimeException e) {
-      throw e;
-    } catch (Exception e) {
-      throw new IllegalStateException("A Temporal call threw a checked exception", e);
-    } finally {
-      bounded.cancel(null);
-    }
+    return TemporalDeadline.within(deadline, calls);
   }
 
   private long remaining(long start) {
@@ -296,10 +269,5 @@ public class SupportActions implements DisposableBean {
   private static boolean isUnreachable(Throwable e) {
     Status.Code code = GrpcStatus.codeOf(e);
     return code != null && UNREACHABLE.contains(code);
-  }
-
-  @Override
-  public void destroy() {
-    deadlines.shutdownNow();
   }
 }

@@ -47,7 +47,6 @@ class SupportActionsTest {
 
   @AfterEach
   void stopServer() {
-    actions.destroy();
     env.close();
   }
 
@@ -158,7 +157,6 @@ class SupportActionsTest {
           "no answer from Temporal");
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(DEADLINE.plusSeconds(3));
     } finally {
-      unreachable.destroy();
       nowhere.shutdownNow();
     }
   }
