@@ -263,16 +263,24 @@ public class DeliveryStore {
   }
 
   /**
-   * Records the provider's acceptance. A receipt may have overtaken it and settled some of the
-   * messages already (a fast provider, a slow write): those keep their receipt's status and only
-   * gain the provider's id and the acceptance time.
+   * Records the provider's acceptance, and drops the error of an earlier attempt (a DELIVERED
+   * message showed "Vonage 401" from before its key was fixed). A receipt may have overtaken it and
+   * settled some of the messages already (a fast provider, a slow write): those keep their
+   * receipt's status and only gain the provider's id and the acceptance time.
    */
   @Transactional
   public int markAccepted(Collection<UUID> ids, String providerMessageId) {
     OffsetDateTime now = transitions.now();
     int moved =
         transitions.moveTo(
-            ACCEPTED, byIds(ids), now, Map.of(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId));
+            ACCEPTED,
+            byIds(ids),
+            now,
+            Map.of(
+                MESSAGE.PROVIDER_MESSAGE_ID,
+                providerMessageId,
+                MESSAGE.LAST_ERROR,
+                DSL.castNull(MESSAGE.LAST_ERROR)));
     if (moved < ids.size()) {
       // The receipt that settled them noted its id and its arrival: our record's id replaces the
       // one, and the earlier of the two times is kept.

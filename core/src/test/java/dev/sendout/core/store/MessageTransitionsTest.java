@@ -204,6 +204,13 @@ class MessageTransitionsTest extends StoreTest {
         .extracting(OutgoingMessage::id)
         .containsExactlyElementsOf(first.stream().map(OutgoingMessage::id).toList());
     assertThat(all(id)).allSatisfy(m -> assertThat(m.attemptCount()).isEqualTo(2));
+    assertThat(all(id)).allSatisfy(m -> assertThat(m.lastError()).isEqualTo("SendGrid 503"));
+
+    deliveries.markAccepted(second.stream().map(OutgoingMessage::id).toList(), "x-accepted");
+
+    assertThat(all(id))
+        .as("an attempt's error is not the message's once a provider took it")
+        .allSatisfy(m -> assertThat(m.lastError()).isNull());
   }
 
   @Test
