@@ -40,7 +40,8 @@ public record ResponsesRequest(
       @Schema(
               description =
                   "RFC 3339 date-time of the response; omitted means now. At most 5 minutes"
-                      + " ahead of our clock, and not before the sendout was created",
+                      + " ahead of our clock, and at most 5 minutes before the sendout was"
+                      + " created",
               example = "2026-12-01T10:15:00Z")
           String respondedAt) {}
 }
