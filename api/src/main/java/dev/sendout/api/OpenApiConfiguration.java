@@ -9,6 +9,7 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.Operation;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.Paths;
+import io.swagger.v3.oas.models.headers.Header;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.media.ArraySchema;
 import io.swagger.v3.oas.models.media.Content;
@@ -20,6 +21,7 @@ import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.responses.ApiResponses;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.math.BigDecimal;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -100,6 +102,7 @@ class OpenApiConfiguration {
       problems(openApi);
       idempotencyKeys(openApi);
       recipientLimits(openApi, properties.maxRecipientsPerRequest());
+      responseHeaders(openApi);
       jsonAnswers(openApi);
       nullableAnswers(openApi);
       closedRequests(openApi);
@@ -152,6 +155,50 @@ class OpenApiConfiguration {
           recipients.setMaxItems(maxRecipients);
         }
       }
+    }
+  }
+
+  /**
+   * The headers the answers carry, declared (not required) so that a client and a fuzzer see them:
+   * Retry-After on every 429 and 503, Idempotent-Replayed on the success of an operation that takes
+   * an Idempotency-Key, and Location on a 202 that names what it accepted.
+   */
+  private static void responseHeaders(OpenAPI openApi) {
+    for (Operation operation : operations(openApi)) {
+      boolean idempotent =
+          operation.getParameters() != null
+              && operation.getParameters().stream()
+                  .anyMatch(p -> "Idempotency-Key".equals(p.getName()));
+      operation
+          .getResponses()
+          .forEach(
+              (code, response) -> {
+                if (code.equals("429") || code.equals("503")) {
+                  response.addHeaderObject(
+                      "Retry-After",
+                      new Header()
+                          .description("Seconds to wait before trying again")
+                          .schema(new IntegerSchema().minimum(BigDecimal.ONE)));
+                }
+                if (idempotent && code.startsWith("2")) {
+                  response.addHeaderObject(
+                      "Idempotent-Replayed",
+                      new Header()
+                          .description(
+                              "true when the call repeated an earlier one under its"
+                                  + " Idempotency-Key and changed nothing")
+                          .schema(new StringSchema()._enum(List.of("true", "false"))));
+                }
+                if (code.equals("202")
+                    && response.getDescription() != null
+                    && response.getDescription().contains("Location")) {
+                  response.addHeaderObject(
+                      "Location",
+                      new Header()
+                          .description("The path of what was accepted")
+                          .schema(new StringSchema()));
+                }
+              });
     }
   }
 

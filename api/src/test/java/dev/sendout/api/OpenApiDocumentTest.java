@@ -125,6 +125,18 @@ class OpenApiDocumentTest {
   }
 
   @Test
+  void theHeadersTheAnswersCarryAreDeclared() {
+    JsonNode create = document.path("paths").path("/v1/sendouts").path("post").path("responses");
+    assertThat(create.path("202").path("headers").propertyNames())
+        .contains("Location", "Idempotent-Replayed");
+    assertThat(create.path("429").path("headers").has("Retry-After")).isTrue();
+    JsonNode pause =
+        document.path("paths").path("/v1/sendouts/{id}/{action}").path("post").path("responses");
+    assertThat(pause.path("200").path("headers").has("Idempotent-Replayed")).isTrue();
+    assertThat(pause.path("503").path("headers").has("Retry-After")).isTrue();
+  }
+
+  @Test
   void theDocumentNamesTheApi() {
     assertThat(document.path("info").path("title").asString()).isEqualTo("Sendout engine API");
     assertThat(document.path("info").path("description").asString()).isNotBlank();
