@@ -3,6 +3,7 @@ package dev.sendout.core;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import dev.sendout.core.sendout.WorkflowProperties;
 import dev.sendout.core.unsubscribe.UnsubscribeProperties;
+import io.micrometer.core.instrument.config.MeterFilter;
 import io.temporal.common.converter.DataConverter;
 import io.temporal.common.converter.DefaultDataConverter;
 import io.temporal.common.converter.JacksonJsonPayloadConverter;
@@ -25,6 +26,17 @@ public class CoreConfiguration {
   @Bean
   Clock clock() {
     return Clock.systemUTC();
+  }
+
+  /**
+   * The Temporal SDK's meters without their {@code update_name} tag. The SDK registers one name
+   * ({@code temporal_long_request_latency}) for an Update's call with that tag and for the poll of
+   * its result without it; Prometheus takes one set of tag keys per name, so it refused the second
+   * (a warning at each start) and the latency of the support actions' Updates was missing.
+   */
+  @Bean
+  public static MeterFilter temporalMeterTags() {
+    return MeterFilter.ignoreTags("update_name");
   }
 
   /**
