@@ -210,6 +210,8 @@ class ReceiptStoreTest extends StoreTest {
   void aReceiptThatOvertakesOurRecordOfAcceptanceIsKeptWhenTheAcceptanceIsWritten() {
     UUID id = sendouts.create(emailSendout(tenant(), 1, null)).sendout().id();
     sendouts.release(id);
+    var refused = deliveries.claimForSend(id, 0, 0, 1);
+    deliveries.unclaim(List.of(refused.get(0).id()), "SendGrid 503"); // an earlier attempt
     var claimed = deliveries.claimForSend(id, 0, 0, 1);
     StoredMessage inFlight = messages.page(id, null, -1, 1).get(0);
 
@@ -220,6 +222,7 @@ class ReceiptStoreTest extends StoreTest {
     assertThat(m.status()).isEqualTo(DELIVERED);
     assertThat(m.providerMessageId()).isEqualTo("x-late");
     assertThat(m.acceptedAt()).isNotNull();
+    assertThat(m.lastError()).as("the earlier attempt's, no longer the message's").isNull();
   }
 
   /**
