@@ -76,6 +76,7 @@ class SupportActionsEndToEndTest {
     var otherAction = client.action(id, "resume", "ann", null, "pause-1");
     assertProblem(otherAction, 422);
     assertThat(otherAction.body().path("detail").asText()).contains("PAUSE");
+    assertProblem(client.action(id, "pause", "bob", null, "pause-1"), 422);
     assertProblem(client.action(id, "resume", "ann", null, "k".repeat(256)), 400);
     assertThat(client.get("/v1/sendouts/" + id + "/audit").body().path("items").size())
         .isEqualTo(1);

@@ -22,6 +22,7 @@ import io.temporal.client.WorkflowUpdateStage;
 import io.temporal.client.WorkflowUpdateTimeoutOrCancelledException;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -122,24 +123,25 @@ public class SupportActions {
     sendouts.markWorkflowStarted(sendout.id());
   }
 
-  /** The actions an Update of the sendout's workflow takes: those {@link #updateName} names. */
-  static final List<SupportActionType> UPDATES =
-      List.of(
-          SupportActionType.PAUSE,
-          SupportActionType.RESUME,
-          SupportActionType.CANCEL,
-          SupportActionType.RESEND,
-          SupportActionType.ACKNOWLEDGE,
-          SupportActionType.SKIP_REMINDER,
-          SupportActionType.CANCEL_REMINDERS);
-
-  /** The action ids an Idempotency-Key may have taken an action under, one per action. */
+  /** The action ids an Idempotency-Key may have taken an action under, one per Update. */
   public static List<String> actionIds(String idempotencyKey) {
-    return UPDATES.stream().map(action -> actionId(action, idempotencyKey)).toList();
+    return Arrays.stream(SupportActionType.values())
+        .filter(action -> nameOrNull(action) != null)
+        .map(action -> actionId(action, idempotencyKey))
+        .toList();
   }
 
   /** The Update's name: the name of its method on {@link SendoutWorkflow}. */
   static String updateName(SupportActionType action) {
+    String name = nameOrNull(action);
+    if (name == null) {
+      throw new IllegalArgumentException("No Update of a sendout takes the " + action + " action");
+    }
+    return name;
+  }
+
+  /** {@link #updateName}, or null for an action no Update takes. */
+  private static String nameOrNull(SupportActionType action) {
     return switch (action) {
       case PAUSE -> "pause";
       case RESUME -> "resume";
@@ -148,10 +150,8 @@ public class SupportActions {
       case ACKNOWLEDGE -> "acknowledge";
       case SKIP_REMINDER -> "skipNextReminder";
       case CANCEL_REMINDERS -> "cancelReminders";
-      case ADD_RECIPIENTS, RESTART, HAND_OVER ->
-          throw new IllegalArgumentException("No Update takes the " + action + " action");
-      case SUPPRESSION_REMOVED ->
-          throw new IllegalArgumentException(action + " concerns a tenant, not a sendout");
+      // Recorded by whoever does them (the API, the watchdog), or of a tenant, not a sendout.
+      case ADD_RECIPIENTS, RESTART, HAND_OVER, SUPPRESSION_REMOVED -> null;
     };
   }
 
@@ -259,7 +259,8 @@ public class SupportActions {
       return new ApiProblem(
           ProblemType.WORKFLOW_UNAVAILABLE,
           ("The %s action on sendout %s got no answer from Temporal within %d seconds. It may"
-                  + " still be taken: check GET /v1/sendouts/%s/audit before repeating it.")
+                  + " still be taken: repeat it with the same Idempotency-Key, which takes it"
+                  + " once, or check GET /v1/sendouts/%s/audit before repeating it without one.")
               .formatted(name, sendoutId, deadline.toSeconds(), sendoutId));
     }
     return e;

@@ -15,6 +15,7 @@ import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
 import java.time.Clock;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import org.springframework.stereotype.Service;
 
@@ -81,7 +82,7 @@ public class SupportService {
     if (idempotencyKey != null) {
       var earlier = audit.find(id, SupportActions.actionIds(idempotencyKey));
       if (earlier.isPresent()) {
-        return replay(id, action, earlier.get());
+        return replay(id, action, by, earlier.get());
       }
     }
     String actionId =
@@ -107,13 +108,23 @@ public class SupportService {
     return actions.take(sendout.id(), action, by, actionId);
   }
 
-  /** The earlier call's answer; a key that took another action is refused. */
-  private static Taken replay(UUID id, SupportActionType action, AuditTrail.Entry earlier) {
-    if (earlier.action() != action) {
+  /**
+   * The earlier call's answer. A key that took another action, or the same one for another actor or
+   * with another note, is refused: that is another request, which the caller would take for done.
+   */
+  private static Taken replay(
+      UUID id, SupportActionType action, SupportAction by, AuditTrail.Entry earlier) {
+    if (earlier.action() != action
+        || !earlier.actor().equals(by.by())
+        || !Objects.equals(earlier.note(), by.note())) {
       throw new ApiProblem(
           ProblemType.IDEMPOTENCY_KEY_REUSED,
-          "This Idempotency-Key took the %s action on this sendout at %s"
-              .formatted(earlier.action(), earlier.at()));
+          "This Idempotency-Key took the %s action on this sendout at %s, by %s%s"
+              .formatted(
+                  earlier.action(),
+                  earlier.at(),
+                  earlier.actor(),
+                  earlier.note() == null ? ", without a note" : ", with its own note"));
     }
     return new Taken(new ActionTaken(id, action, earlier.messages()), true);
   }
