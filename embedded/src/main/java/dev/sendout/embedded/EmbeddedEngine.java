@@ -529,7 +529,9 @@ public final class EmbeddedEngine implements AutoCloseable {
    * made at each start, or one chosen before, stayed valid for good, however often it was printed.
    * The key is the one chosen ({@code SENDOUT_DEV_API_KEY}), else the one the state directory
    * keeps, the same at every start on it, so that a restart breaks no script that uses it; a kept
-   * key revoked since (by a start with a chosen one, or by hand) is replaced by a new one.
+   * key revoked since (by a start with a chosen one, or by hand) is replaced by a new one. Without
+   * either (the test server, a database of its own or {@code DATABASE_URL}'s), each start makes a
+   * key and revokes none: engines that share a database would otherwise revoke each other's.
    */
   private static String devApiKey(ApiKeys keys, String chosen, Path stateDirectory)
       throws IOException {
@@ -540,17 +542,24 @@ public final class EmbeddedEngine implements AutoCloseable {
                 ? kept(stateDirectory, DEV_KEY_FILE, ApiKeys::newKey)
                 : ApiKeys.newKey();
     ApiKeys.IssuedKey registered = keys.register(DEV_TENANT, DEV_KEY_NAME, key);
-    if (registered.info().revokedAt() != null) {
-      if (chosen != null) {
-        log.warn("The key in SENDOUT_DEV_API_KEY was revoked: choose another one");
-      } else {
-        Files.delete(stateDirectory.resolve(DEV_KEY_FILE));
-        return devApiKey(keys, null, stateDirectory);
-      }
+    boolean usable =
+        registered.info().revokedAt() == null && DEV_TENANT.equals(registered.info().tenantId());
+    if (!usable && chosen == null) {
+      Files.delete(stateDirectory.resolve(DEV_KEY_FILE));
+      return devApiKey(keys, null, stateDirectory);
     }
-    int revoked = keys.revokeOthers(DEV_TENANT, DEV_KEY_NAME, registered.info().id());
-    if (revoked > 0) {
-      log.info("Revoked {} development API key(s) of earlier starts", revoked);
+    if (!usable) {
+      log.warn(
+          "The key in SENDOUT_DEV_API_KEY is revoked, or another tenant's: it opens nothing as"
+              + " tenant {}. Choose another one",
+          DEV_TENANT);
+      return key;
+    }
+    if (chosen != null || stateDirectory != null) {
+      int revoked = keys.revokeOthers(DEV_TENANT, DEV_KEY_NAME, registered.info().id());
+      if (revoked > 0) {
+        log.info("Revoked {} development API key(s) of earlier starts", revoked);
+      }
     }
     return key;
   }
