@@ -126,6 +126,7 @@ class TenantsEndToEndTest {
     assertThat(wrongToken.status()).isEqualTo(401);
     assertThat(wrongToken.body().path("type").asText())
         .isEqualTo("urn:sendout:problem:admin-token-invalid");
+    assertThat(wrongToken.header("WWW-Authenticate")).startsWith("Bearer");
 
     var issued = admin.postAs("/admin/api-keys", issue, ADMIN_TOKEN);
     assertThat(issued.status()).isEqualTo(201);

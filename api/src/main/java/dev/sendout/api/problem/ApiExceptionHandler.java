@@ -98,7 +98,8 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
           .body(response.getBody());
     }
     if (problem.type() == ProblemType.API_KEY_MISSING
-        || problem.type() == ProblemType.API_KEY_INVALID) {
+        || problem.type() == ProblemType.API_KEY_INVALID
+        || problem.type() == ProblemType.ADMIN_TOKEN_INVALID) {
       // RFC 9110: a 401 names the scheme the client should use.
       return ResponseEntity.status(response.getStatusCode())
           .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"sendout\"")
