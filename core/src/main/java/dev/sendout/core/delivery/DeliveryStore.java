@@ -287,11 +287,6 @@ public class DeliveryStore {
       db.update(MESSAGE)
           .set(MESSAGE.PROVIDER_MESSAGE_ID, providerMessageId)
           .set(MESSAGE.ACCEPTED_AT, DSL.least(MESSAGE.ACCEPTED_AT, DSL.val(now)))
-          // A delivered one drops an earlier attempt's error too; the others keep their receipt's.
-          .set(
-              MESSAGE.LAST_ERROR,
-              DSL.when(MESSAGE.STATUS.eq(DELIVERED), DSL.castNull(MESSAGE.LAST_ERROR))
-                  .otherwise(MESSAGE.LAST_ERROR))
           .where(byIds(ids))
           .and(MESSAGE.STATUS.in(DELIVERED, BOUNCED, DROPPED, FAILED))
           .execute();

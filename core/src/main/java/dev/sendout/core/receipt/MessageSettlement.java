@@ -85,7 +85,10 @@ public class MessageSettlement {
         .set(MESSAGE.STATUS, target)
         .set(timestampOf(target), now)
         .setNull(MESSAGE.SEND_STARTED_AT)
-        .set(MESSAGE.LAST_ERROR, DSL.coalesce(reason, MESSAGE.LAST_ERROR))
+        // A delivered message has no error, whatever an earlier attempt or a send in doubt left.
+        .set(
+            MESSAGE.LAST_ERROR,
+            target == MessageStatus.DELIVERED ? reason : DSL.coalesce(reason, MESSAGE.LAST_ERROR))
         // A resend clears accepted_at but keeps the first send's provider id: without a record of
         // this send's acceptance, the receipt's id is the one to match its later bounces by.
         .set(

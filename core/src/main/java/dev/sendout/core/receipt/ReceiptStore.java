@@ -255,7 +255,7 @@ public class ReceiptStore {
               }
               connection.rollback(one);
               log.warn(
-                  "A {} event ({}) is kept as text: Postgres refuses it as JSON: {}",
+                  "A {} event ({}) is kept as text: Postgres refuses it as it came: {}",
                   receipt.provider(),
                   receipt.eventId(),
                   StoreErrors.reason(e));

@@ -251,7 +251,10 @@ class ReceiptStoreTest extends StoreTest {
     assertThat(delivered.status()).isEqualTo(DELIVERED);
     assertThat(delivered.acceptedAt()).isNotNull();
     assertThat(delivered.providerMessageId()).isEqualTo("x");
+    assertThat(inDoubt.lastError()).contains("outcome unknown");
+    assertThat(delivered.lastError()).as("the doubt is over").isNull();
     assertThat(bounced.unmatched()).isZero();
+    assertThat(reread(inDoubt).lastError()).isEqualTo("bounce: 550");
     assertThat(reread(inDoubt).status()).isEqualTo(BOUNCED);
   }
 
