@@ -114,7 +114,6 @@ class OpenApiDocumentTest {
     assertThat(document.path("security").isMissingNode()).isTrue();
   }
 
-  /** It said "OpenAPI definition", version v0: springdoc's placeholder. */
   @Test
   void theBodiesThatCarryRecipientsSayHowManyARequestTakes() {
     JsonNode schemas = document.path("components").path("schemas");
@@ -136,6 +135,7 @@ class OpenApiDocumentTest {
     assertThat(pause.path("503").path("headers").has("Retry-After")).isTrue();
   }
 
+  /** It said "OpenAPI definition", version v0: springdoc's placeholder. */
   @Test
   void theDocumentNamesTheApi() {
     assertThat(document.path("info").path("title").asString()).isEqualTo("Sendout engine API");
