@@ -53,6 +53,9 @@ public class SupportMessages {
     return db
         .update(MESSAGE)
         .set(MESSAGE.STATUS, RELEASED)
+        // Released again: the watchdog's send grace counts from now, not from the first release
+        // (resent messages were flagged NOT_SENT while their new provider call was under way).
+        .set(MESSAGE.RELEASED_AT, transitions.now())
         .set(MESSAGE.LAST_ERROR, reason)
         .setNull(MESSAGE.SEND_STARTED_AT)
         .setNull(MESSAGE.ACCEPTED_AT)

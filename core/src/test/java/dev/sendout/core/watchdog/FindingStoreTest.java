@@ -10,6 +10,7 @@ import dev.sendout.core.StoreTest;
 import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.support.SupportMessages;
 import dev.sendout.core.watchdog.FindingStore.Finding;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SeqRange;
@@ -31,6 +32,7 @@ class FindingStoreTest extends StoreTest {
   @Autowired SendoutStore sendouts;
   @Autowired DeliveryStore deliveries;
   @Autowired FindingStore findings;
+  @Autowired SupportMessages supportMessages;
   @Autowired DSLContext db;
 
   @AfterEach
@@ -209,6 +211,21 @@ class FindingStoreTest extends StoreTest {
         .extracting(Finding::since)
         .allSatisfy(
             since -> assertThat(since).isAfter(java.time.Instant.now().minusSeconds(12 * 60)));
+  }
+
+  /**
+   * A resend releases its messages again: flagged from their first release, they were NOT_SENT at
+   * the watchdog's pass while the resend's provider call was still under way (a crash drill).
+   */
+  @Test
+  void theSendGraceOfResentMessagesCountsFromTheResend() {
+    UUID resent = releasedFrom(Duration.ofMinutes(30), 3, null);
+    var sent = deliveries.claimForSend(resent, 0, 0, 3);
+    deliveries.markFailed(sent.stream().map(OutgoingMessage::id).toList(), "422 from Vonage");
+
+    assertThat(supportMessages.releaseForResend(resent, "Sent again by ann")).hasSize(3);
+
+    assertThat(of(findings.notSent(GRACE), resent)).isEmpty();
   }
 
   @Test
