@@ -76,7 +76,7 @@ public final class ReceiptPayloads {
 
   /** The text with each lone surrogate and NUL replaced by U+FFFD; null stays null. */
   public static String storableText(String text) {
-    if (text == null || text.chars().noneMatch(c -> c == 0 || Character.isSurrogate((char) c))) {
+    if (text == null || isPlain(text)) {
       return text;
     }
     StringBuilder storable = new StringBuilder(text.length());
@@ -89,6 +89,17 @@ public final class ReceiptPayloads {
                     : c)
         .forEach(storable::appendCodePoint);
     return storable.toString();
+  }
+
+  /** No NUL and no surrogate at all: what nearly every id is, found without a copy. */
+  private static boolean isPlain(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == 0 || Character.isSurrogate(c)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static JsonNode withoutNul(JsonNode node) {

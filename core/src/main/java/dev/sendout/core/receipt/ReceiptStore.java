@@ -26,7 +26,7 @@ import org.jooq.DSLContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Repository;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Stores verified receipts and applies them to their messages, in one transaction, so that a
@@ -68,13 +68,19 @@ public class ReceiptStore {
       returning event_id""";
 
   private final DSLContext db;
+  private final TransactionTemplate transaction;
   private final MessageSettlement settlement;
   private final SuppressionStore suppressions;
   private final Clock clock;
 
   public ReceiptStore(
-      DSLContext db, MessageSettlement settlement, SuppressionStore suppressions, Clock clock) {
+      DSLContext db,
+      MessageSettlement settlement,
+      SuppressionStore suppressions,
+      TransactionTemplate transaction,
+      Clock clock) {
     this.db = db;
+    this.transaction = transaction;
     this.settlement = settlement;
     this.suppressions = suppressions;
     this.clock = clock;
@@ -90,10 +96,25 @@ public class ReceiptStore {
    */
   public record Ingested(int received, int duplicates, int unmatched, Set<BatchKey> batches) {}
 
-  @Transactional
+  /**
+   * Stores and applies one webhook call's receipts, in one transaction. When Postgres refuses the
+   * data of one (see {@link #insertNew}), the call is taken again, its events inserted one at a
+   * time: only such a call pays for the savepoints that takes.
+   */
   public Ingested ingest(List<Receipt> receipts) {
+    try {
+      return transaction.execute(status -> ingest(receipts, false));
+    } catch (RuntimeException e) {
+      if (!StoreErrors.isDataError(e)) {
+        throw e;
+      }
+      return transaction.execute(status -> ingest(receipts, true));
+    }
+  }
+
+  private Ingested ingest(List<Receipt> receipts, boolean oneByOne) {
     List<Receipt> correlated = correlate(distinct(receipts));
-    Set<String> inserted = insertNew(correlated);
+    Set<String> inserted = oneByOne ? insertOneByOne(correlated) : insertNew(correlated);
     int duplicates = receipts.size() - inserted.size();
     Set<BatchKey> woken = new HashSet<>();
     int unmatched = 0;
@@ -222,28 +243,25 @@ public class ReceiptStore {
    *
    * <p>An event whose JSON Postgres refuses as {@code jsonb} (a number beyond what its {@code
    * numeric} holds, such as 1e999999999, which any JSON parser takes) failed the whole statement,
-   * and so every receipt of the call, at every redelivery. The statement runs under a savepoint:
-   * when Postgres refuses the data, the events are inserted one at a time, and one it refuses is
-   * kept as its text, a {@code jsonb} string, and applied like any other.
+   * and so every receipt of the call, at every redelivery: {@link #ingest} then takes the call
+   * again with {@link #insertOneByOne}.
    */
   private Set<String> insertNew(List<Receipt> receipts) {
     if (receipts.isEmpty()) {
       return new HashSet<>();
     }
     OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    return db.connectionResult(connection -> insert(connection, now, receipts, false));
+  }
+
+  /**
+   * {@link #insertNew}, one event at a time, each under a savepoint: an event Postgres refuses is
+   * kept as its text, a {@code jsonb} string, and applied like any other.
+   */
+  private Set<String> insertOneByOne(List<Receipt> receipts) {
+    OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
     return db.connectionResult(
         connection -> {
-          Savepoint before = connection.setSavepoint();
-          try {
-            Set<String> inserted = insert(connection, now, receipts, false);
-            connection.releaseSavepoint(before);
-            return inserted;
-          } catch (SQLException e) {
-            if (!StoreErrors.isDataError(e)) {
-              throw e;
-            }
-            connection.rollback(before);
-          }
           Set<String> inserted = new HashSet<>();
           for (Receipt receipt : receipts) {
             Savepoint one = connection.setSavepoint();
