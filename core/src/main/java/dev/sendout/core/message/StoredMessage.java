@@ -8,6 +8,9 @@ import java.util.UUID;
  * One message as stored, with the time of each transition it has made.
  *
  * @param deferralCount how often the provider reported a temporary failure and kept trying
+ * @param lastError why it is not delivered (yet): an attempt's failure (cleared once a provider
+ *     accepts it), a deferral the provider reported, a send in doubt, the provider's refusal or
+ *     bounce, or why it was cancelled; null once a receipt delivers it
  * @param externalId the caller's own id for the recipient, or null
  * @param respondedAt when the recipient responded to the survey, as the caller reported it; null
  *     until then. Set once, never changed, and independent of {@code status}
