@@ -26,6 +26,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -105,7 +106,11 @@ public class SupportActions {
       return;
     }
     try {
-      TemporalDeadline.within(deadline, () -> starter.start(sendout));
+      withinDeadline(
+          () -> {
+            starter.start(sendout);
+            return null;
+          });
     } catch (RuntimeException e) {
       if (isUnreachable(e)) {
         throw new ApiProblem(
@@ -155,8 +160,7 @@ public class SupportActions {
         temporal.newUntypedWorkflowStub(SendoutWorkflow.workflowId(sendoutId.toString()));
     long start = System.nanoTime();
     try {
-      return TemporalDeadline.within(
-          deadline,
+      return withinDeadline(
           () ->
               workflow
                   .startUpdate(updateOptions(name, updateId), argument)
@@ -185,8 +189,7 @@ public class SupportActions {
     SendoutStarter.Reopening reopening = starter.reopening(sendout);
     long start = System.nanoTime();
     try {
-      return TemporalDeadline.within(
-          deadline,
+      return withinDeadline(
           () ->
               reopening
                   .workflow()
@@ -206,6 +209,10 @@ public class SupportActions {
         .setUpdateId(updateId)
         .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
         .build();
+  }
+
+  private <T> T withinDeadline(Callable<T> calls) {
+    return TemporalDeadline.within(deadline, calls);
   }
 
   private long remaining(long start) {
