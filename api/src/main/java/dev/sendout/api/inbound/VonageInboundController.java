@@ -2,6 +2,7 @@ package dev.sendout.api.inbound;
 
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.api.receipt.ReceiptIntake;
 import dev.sendout.api.receipt.ReceiptMeters;
 import dev.sendout.api.receipt.VonageSignature;
 import dev.sendout.core.channel.sms.VonageInbound;
@@ -81,18 +82,14 @@ public class VonageInboundController {
       @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization,
       InputStream body)
       throws IOException {
-    byte[] raw;
-    try {
-      // Unsigned calls are refused before their body is read; the stream is the webhook limit's.
-      signature.requireSigned(authorization);
-      raw = body.readAllBytes();
-      signature.verify(authorization, raw);
-    } catch (ApiProblem refused) {
-      // Counted with the status webhook's: both are signed with the one secret, and a wrong one
-      // would otherwise drop STOP replies with no alert.
-      rejections.rejected(refused);
-      throw refused;
-    }
+    // Its refusals are counted with the status webhook's: both are signed with the one secret,
+    // and a wrong one would otherwise drop STOP replies with no alert.
+    byte[] raw =
+        ReceiptIntake.verifiedBody(
+            () -> signature.requireSigned(authorization),
+            body,
+            signed -> signature.verify(authorization, signed),
+            rejections);
     VonageInbound sms;
     SuppressionKey number;
     try {

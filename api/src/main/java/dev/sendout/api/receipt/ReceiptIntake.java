@@ -18,17 +18,17 @@ import java.util.function.Function;
  * them, and only then answer. Each controller keeps its endpoint, headers and documentation and
  * says only how its provider signs and writes.
  */
-final class ReceiptIntake {
+public final class ReceiptIntake {
 
   /** One provider's check of a call, which throws {@link ApiProblem} when it does not verify. */
   @FunctionalInterface
-  interface Verifier {
+  public interface Verifier {
     void verify(byte[] raw);
   }
 
   /** One provider's check that a call carries a signature at all, before its body is read. */
   @FunctionalInterface
-  interface Signed {
+  public interface Signed {
     void require();
   }
 
@@ -44,6 +44,25 @@ final class ReceiptIntake {
   }
 
   /**
+   * The call's body, once it verifies: refused unread when it carries no signature, read within the
+   * webhook limit, verified over its raw bytes. A refusal of its signature is counted. The inbound
+   * SMS webhook, which stores no receipt, takes this step too.
+   */
+  public static byte[] verifiedBody(
+      Signed signed, InputStream body, Verifier verifier, ReceiptMeters meters) throws IOException {
+    try {
+      signed.require();
+      // The request's stream is limited: a body over the webhook limit ends here in a 413.
+      byte[] raw = body.readAllBytes();
+      verifier.verify(raw);
+      return raw;
+    } catch (ApiProblem refused) {
+      meters.rejected(refused);
+      throw refused;
+    }
+  }
+
+  /**
    * Takes one call's body. A body the parser refuses with {@code malformed} answers 400 with the
    * parser's message; any other failure of the parser is left to propagate as it is.
    */
@@ -54,16 +73,7 @@ final class ReceiptIntake {
       Function<byte[], List<Receipt>> parser,
       Class<? extends IllegalArgumentException> malformed)
       throws IOException {
-    byte[] raw;
-    try {
-      signed.require();
-      // The request's stream is limited: a body over the webhook limit ends here in a 413.
-      raw = body.readAllBytes();
-      verifier.verify(raw);
-    } catch (ApiProblem refused) {
-      meters.rejected(refused);
-      throw refused;
-    }
+    byte[] raw = verifiedBody(signed, body, verifier, meters);
     List<Receipt> parsed;
     try {
       parsed = parser.apply(raw);
