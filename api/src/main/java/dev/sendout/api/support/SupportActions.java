@@ -26,7 +26,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -106,11 +105,7 @@ public class SupportActions {
       return;
     }
     try {
-      withinDeadline(
-          () -> {
-            starter.start(sendout);
-            return null;
-          });
+      TemporalDeadline.within(deadline, () -> starter.start(sendout));
     } catch (RuntimeException e) {
       if (isUnreachable(e)) {
         throw new ApiProblem(
@@ -160,7 +155,8 @@ public class SupportActions {
         temporal.newUntypedWorkflowStub(SendoutWorkflow.workflowId(sendoutId.toString()));
     long start = System.nanoTime();
     try {
-      return withinDeadline(
+      return TemporalDeadline.within(
+          deadline,
           () ->
               workflow
                   .startUpdate(updateOptions(name, updateId), argument)
@@ -189,7 +185,8 @@ public class SupportActions {
     SendoutStarter.Reopening reopening = starter.reopening(sendout);
     long start = System.nanoTime();
     try {
-      return withinDeadline(
+      return TemporalDeadline.within(
+          deadline,
           () ->
               reopening
                   .workflow()
@@ -209,10 +206,6 @@ public class SupportActions {
         .setUpdateId(updateId)
         .setWaitForStage(WorkflowUpdateStage.ACCEPTED)
         .build();
-  }
-
-  private <T> T withinDeadline(Callable<T> calls) {
-    return TemporalDeadline.within(deadline, calls);
   }
 
   private long remaining(long start) {

@@ -46,6 +46,11 @@ class WebhookRejectionMetricsTest {
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
+  private static VonageSignature vonageSignature() {
+    return new VonageSignature(
+        new VonageWebhookProperties("secret", Duration.ofMinutes(5)), Clock.systemUTC());
+  }
+
   private double rejected(String provider, String reason) {
     var counter =
         meters.find("sendout.webhooks.rejected").tag("provider", provider).tag("reason", reason);
@@ -54,13 +59,7 @@ class WebhookRejectionMetricsTest {
 
   @Test
   void vonageCallsWithoutOrWithAForgedTokenAreCountedAndRefused() {
-    var controller =
-        new VonageWebhookController(
-            new VonageSignature(
-                new VonageWebhookProperties("secret", Duration.ofMinutes(5)), Clock.systemUTC()),
-            null,
-            null,
-            meters);
+    var controller = new VonageWebhookController(vonageSignature(), null, null, meters);
 
     assertThatThrownBy(() -> controller.receive(null, body())).isInstanceOf(ApiProblem.class);
     assertThatThrownBy(() -> controller.receive("Bearer a.b.c", body()))
@@ -74,13 +73,7 @@ class WebhookRejectionMetricsTest {
 
   @Test
   void vonageRepliesWithoutOrWithAForgedTokenAreCountedWithTheStatusWebhooks() {
-    var inbound =
-        new VonageInboundController(
-            new VonageSignature(
-                new VonageWebhookProperties("secret", Duration.ofMinutes(5)), Clock.systemUTC()),
-            null,
-            meters,
-            Clock.systemUTC());
+    var inbound = new VonageInboundController(vonageSignature(), null, meters, Clock.systemUTC());
 
     assertThatThrownBy(() -> inbound.receive(null, body())).isInstanceOf(ApiProblem.class);
     assertThatThrownBy(() -> inbound.receive("Bearer a.b.c", body()))
@@ -124,13 +117,7 @@ class WebhookRejectionMetricsTest {
 
   @Test
   void anUnsignedCallIsRefusedWithoutReadingItsBody() throws Exception {
-    var vonage =
-        new VonageWebhookController(
-            new VonageSignature(
-                new VonageWebhookProperties("secret", Duration.ofMinutes(5)), Clock.systemUTC()),
-            null,
-            null,
-            meters);
+    var vonage = new VonageWebhookController(vonageSignature(), null, null, meters);
     var vonageBody = new Unread();
     var sendGridBody = new Unread();
     KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");

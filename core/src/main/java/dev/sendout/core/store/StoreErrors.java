@@ -1,8 +1,8 @@
 package dev.sendout.core.store;
 
 import java.sql.SQLException;
-import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.jooq.exception.NoDataFoundException;
 
@@ -14,6 +14,9 @@ import org.jooq.exception.NoDataFoundException;
  * (40P01) or a serialization failure (40001) passes on a retry.
  */
 public final class StoreErrors {
+
+  /** The SQLStates of {@link #isContention}. */
+  private static final Set<String> CONTENTION = Set.of("55P03", "57014", "40P01", "40001");
 
   private StoreErrors() {}
 
@@ -40,7 +43,7 @@ public final class StoreErrors {
    */
   public static boolean isContention(Throwable error) {
     String state = sqlState(error);
-    return state != null && List.of("55P03", "57014", "40P01", "40001").contains(state);
+    return state != null && CONTENTION.contains(state);
   }
 
   /**
