@@ -208,6 +208,21 @@ final class RealServer implements ExecutionCondition {
     }
   }
 
+  /**
+   * Waits until a workflow's latest run has completed. A sendout's row says COMPLETED from the
+   * workflow's last activity, a workflow task before its run closes: a test reading its history
+   * waits for this first.
+   */
+  static void awaitCompleted(WorkflowClient client, String workflowId, String what)
+      throws InterruptedException {
+    EngineClient.await(
+        () ->
+            client.newUntypedWorkflowStub(workflowId).describe().getStatus()
+                == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED,
+        Duration.ofSeconds(30),
+        what);
+  }
+
   /** The events of every run of a workflow, first run first. */
   static List<HistoryEvent> events(WorkflowClient client, String workflowId) {
     return runs(client, workflowId).stream().flatMap(run -> run.getEvents().stream()).toList();

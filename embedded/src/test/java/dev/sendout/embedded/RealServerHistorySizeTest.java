@@ -112,6 +112,7 @@ class RealServerHistorySizeTest {
     String id = reply.body().path("id").asText();
     JsonNode done = client.awaitCompleted(id, DONE_WITHIN);
     assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(recipients);
+    RealServer.awaitCompleted(client.temporal(), "sendout-" + id, "the sendout's last run closed");
 
     List<HistoryEvent> sendoutEvents = RealServer.events(client.temporal(), "sendout-" + id);
     Tally sendout = Tally.of(sendoutEvents);

@@ -7,7 +7,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.temporal.api.enums.v1.EventType;
-import io.temporal.api.enums.v1.WorkflowExecutionStatus;
 import io.temporal.api.history.v1.HistoryEvent;
 import io.temporal.common.WorkflowExecutionHistory;
 import java.time.Duration;
@@ -149,8 +148,10 @@ class RealServerUpdatesTest {
     JsonNode sendout = awaitStatus(id, "CANCELLED");
     assertThat(sendout.path("messages").path("CANCELLED").asInt()).isEqualTo(10);
     assertThat(sent(id)).isZero();
-    awaitWorkflowCompleted(
-        "sendout-" + id, "the cancelled sendout's workflow closed well before its send time");
+    RealServer.awaitCompleted(
+        client.temporal(),
+        "sendout-" + id,
+        "the cancelled sendout's workflow closed well before its send time");
     assertThat(updates("sendout-" + id)).contains("cancel");
   }
 
@@ -258,9 +259,7 @@ class RealServerUpdatesTest {
 
     assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(recipients + added);
     assertSentOnceEach(id, recipients + added);
-    // The sendout's row says COMPLETED from the workflow's last activity, a workflow task before
-    // the run closes.
-    awaitWorkflowCompleted(workflowId, "the sendout's last run closed");
+    RealServer.awaitCompleted(client.temporal(), workflowId, "the sendout's last run closed");
     List<WorkflowExecutionHistory> runs = RealServer.runs(client.temporal(), workflowId);
     System.out.printf(
         "Real server: sendout of %d + %d messages in batches of %d ran as %d runs of %s events%n",
@@ -397,16 +396,6 @@ class RealServerUpdatesTest {
     assertThat(all).hasSize(messages);
     assertThat(all)
         .allSatisfy(m -> assertThat(client.sandboxSendCount(m.path("id").asText())).isOne());
-  }
-
-  private static void awaitWorkflowCompleted(String workflowId, String what)
-      throws InterruptedException {
-    EngineClient.await(
-        () ->
-            client.temporal().newUntypedWorkflowStub(workflowId).describe().getStatus()
-                == WorkflowExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED,
-        Duration.ofSeconds(30),
-        what);
   }
 
   private static JsonNode awaitStatus(String id, String status) throws InterruptedException {
