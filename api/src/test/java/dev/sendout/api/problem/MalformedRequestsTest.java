@@ -715,7 +715,7 @@ class MalformedRequestsTest {
                   for (int i = 0; i < 60; i++) {
                     out.write(' ');
                     out.flush();
-                    Thread.sleep(50);
+                    Thread.sleep(1000);
                   }
                 } catch (IOException | InterruptedException closed) {
                   // the server closed the connection, or the test is over
