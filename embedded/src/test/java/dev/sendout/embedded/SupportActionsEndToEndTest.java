@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -210,6 +212,53 @@ class SupportActionsEndToEndTest {
     JsonNode done = awaitStatus(id, "COMPLETED");
     assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(7);
     assertThat(sent(id)).isEqualTo(7);
+  }
+
+  /**
+   * A hostile sweep's repro: recipients added one a call, 30 ms apart, to a one-recipient sendout
+   * as it sends and completes. A round's release took every QUEUED message, additions whose ranges
+   * had not reached the workflow yet among them; their ranges then came as the sendout completed,
+   * and the run reopened for them planned only what was still QUEUED. One message in five such
+   * sendouts stayed RELEASED, never sent, the sendout COMPLETED.
+   */
+  @Test
+  void recipientsAddedOneACallAsASmallSendoutSendsAreEachDeliveredOnce() throws Exception {
+    String id = create(EngineClient.emailSendout(1), Instant.now());
+    int added = 25;
+    List<Thread> callers = new ArrayList<>();
+    List<Integer> statuses = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < added; i++) {
+      ObjectNode body = EngineClient.JSON.createObjectNode();
+      body.putArray("recipients")
+          .addObject()
+          .put("email", "one-a-call" + i + "@example.com")
+          .putObject("variables")
+          .put("firstName", "O" + i)
+          .put("surveyUrl", "https://s.example.com/o" + i);
+      String key = id + "-" + i;
+      Thread caller =
+          new Thread(
+              () ->
+                  statuses.add(
+                      client
+                          .post("/v1/sendouts/" + id + "/recipients", body.toString(), key)
+                          .status()));
+      caller.start();
+      callers.add(caller);
+      Thread.sleep(30);
+    }
+    for (Thread caller : callers) {
+      caller.join();
+    }
+
+    // Those that come once it has completed are refused, as documented: nothing of them stored.
+    assertThat(statuses).hasSize(added).isSubsetOf(202, 409).contains(202);
+    int accepted = (int) statuses.stream().filter(status -> status == 202).count();
+    JsonNode done = awaitCompletedWithDelivered(id, 1 + accepted);
+    assertThat(done.path("messages").path("RELEASED").asInt()).isZero();
+    assertThat(client.messagesOf(id))
+        .hasSize(1 + accepted)
+        .allSatisfy(m -> assertThat(client.sandboxSendCount(m.path("id").asText())).isOne());
   }
 
   @Test

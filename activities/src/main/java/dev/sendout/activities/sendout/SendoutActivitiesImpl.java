@@ -70,7 +70,7 @@ public class SendoutActivitiesImpl implements SendoutActivities {
     if (input.releaseId() == null) {
       return StoreCall.classified(
           () -> {
-            var release = sendouts.release(id, input.keepSent());
+            var release = sendouts.release(id, input.keepSent(), input.only());
             return new Released(release.messageCount(), release.keptSent());
           });
     }

@@ -16,6 +16,7 @@ import dev.sendout.workflows.sendout.SendoutActivities.MarkSending;
 import dev.sendout.workflows.sendout.SendoutActivities.ReleaseSendout;
 import dev.sendout.workflows.sendout.SendoutActivities.Released;
 import dev.sendout.workflows.sendout.SendoutStatus;
+import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
 import io.temporal.activity.ActivityOptions;
@@ -28,6 +29,7 @@ import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -102,7 +104,8 @@ class SendoutActivitiesTest extends StoreTest {
 
     Released waiting =
         store.release(
-            new ReleaseSendout(id.toString(), UUID.randomUUID().toString(), 100, elevenPm, false));
+            new ReleaseSendout(
+                id.toString(), UUID.randomUUID().toString(), 100, elevenPm, false, null));
 
     assertThat(waiting.messageCount()).isEqualTo(3);
     assertThat(waiting.released()).isEmpty();
@@ -125,7 +128,7 @@ class SendoutActivitiesTest extends StoreTest {
     String sendoutId = id.toString();
     sendouts.markSent(id); // as if its first messages had gone out, with these two added since
 
-    Released kept = store.release(new ReleaseSendout(sendoutId, true));
+    Released kept = store.release(new ReleaseSendout(sendoutId, true, null));
 
     assertThat(kept.keptSent()).isTrue();
     assertThat(kept.messageCount()).isEqualTo(2);
@@ -134,12 +137,38 @@ class SendoutActivitiesTest extends StoreTest {
 
     store.markSending(new MarkSending(sendoutId));
     assertThat(sendouts.find(id).orElseThrow().status()).isEqualTo(SendoutStatus.SENDING);
-    assertThat(store.release(new ReleaseSendout(sendoutId, true)).keptSent()).isFalse();
+    assertThat(store.release(new ReleaseSendout(sendoutId, true, null)).keptSent()).isFalse();
     assertThat(sendouts.find(id).orElseThrow().status()).isEqualTo(SendoutStatus.SENDING);
 
     sendouts.markSent(id);
     assertThat(store.release(new ReleaseSendout(sendoutId)).keptSent()).isFalse();
     assertThat(sendouts.find(id).orElseThrow().status()).isEqualTo(SendoutStatus.SENDING);
+  }
+
+  /**
+   * A round of added recipients releases only the ranges its workflow plans: an addition stored
+   * since, whose range has not reached the workflow yet, was released too and then sent by no batch
+   * when its range came as the sendout completed (a hostile sweep).
+   */
+  @Test
+  void aReleaseOfAddedRangesLeavesTheMessagesOutsideThemQueued() {
+    UUID id = sendouts.create(emailSendout(5)).sendout().id();
+    String sendoutId = id.toString();
+
+    store.release(new ReleaseSendout(sendoutId, false, List.of(new SeqRange(1, 3))));
+
+    assertThat(sendouts.countByStatus(id))
+        .containsEntry(MessageStatus.RELEASED, 2)
+        .containsEntry(MessageStatus.QUEUED, 3);
+    store.release(new ReleaseSendout(sendoutId, false, List.of()));
+    assertThat(sendouts.countByStatus(id)).containsEntry(MessageStatus.QUEUED, 3);
+    store.release(
+        new ReleaseSendout(sendoutId, false, List.of(new SeqRange(0, 1), new SeqRange(4, 5))));
+    assertThat(sendouts.countByStatus(id))
+        .containsEntry(MessageStatus.RELEASED, 4)
+        .containsEntry(MessageStatus.QUEUED, 1);
+    store.release(new ReleaseSendout(sendoutId));
+    assertThat(sendouts.countByStatus(id)).containsEntry(MessageStatus.RELEASED, 5);
   }
 
   @Test

@@ -8,6 +8,7 @@ import dev.sendout.core.store.Json;
 import dev.sendout.core.store.MessageTransitions;
 import dev.sendout.core.suppression.SuppressionGate;
 import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.sendout.SeqRange;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -18,6 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.impl.DSL;
@@ -110,14 +112,28 @@ public class QueuedMessages {
    * list, which become SUPPRESSED: two set-based statements, whatever the sendout's size. Call in a
    * transaction. A message that waited for its window waits no more: the claim would hold a
    * RELEASED one whose {@code window_opens_at} is ahead.
+   *
+   * @param only the ranges of sequence numbers to release; null for every QUEUED message
    */
-  void releaseQueued(UUID sendoutId, OffsetDateTime now) {
-    suppressions.suppressQueued(sendoutId, now);
+  void releaseQueued(UUID sendoutId, List<SeqRange> only, OffsetDateTime now) {
+    Condition which = MESSAGE.SENDOUT_ID.eq(sendoutId);
+    if (only == null) {
+      suppressions.suppressQueued(sendoutId, now);
+    } else if (only.isEmpty()) {
+      return; // jOOQ's or() of no condition is no condition: every QUEUED message
+    } else {
+      for (SeqRange range : only) {
+        suppressions.suppressQueued(sendoutId, range, now);
+      }
+      which =
+          which.and(
+              DSL.or(
+                  only.stream()
+                      .map(r -> MESSAGE.SEQ.ge(r.fromSeq()).and(MESSAGE.SEQ.lt(r.toSeq())))
+                      .toList()));
+    }
     transitions.moveTo(
-        RELEASED,
-        MESSAGE.SENDOUT_ID.eq(sendoutId),
-        now,
-        Collections.singletonMap(MESSAGE.WINDOW_OPENS_AT, null));
+        RELEASED, which, now, Collections.singletonMap(MESSAGE.WINDOW_OPENS_AT, null));
   }
 
   /** The zones of the sendout's QUEUED messages; "UTC" stands for messages stored without one. */

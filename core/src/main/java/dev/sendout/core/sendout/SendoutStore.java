@@ -314,7 +314,7 @@ public class SendoutStore {
    */
   @Transactional
   public int release(UUID id) {
-    return release(id, false).messageCount();
+    return release(id, false, null).messageCount();
   }
 
   /**
@@ -331,9 +331,13 @@ public class SendoutStore {
    * send does not end there ({@link #markSending}). A round of added recipients so leaves the
    * sendout's row unwritten (it was written SENDING here and SENT after), the row that additions
    * lock.
+   *
+   * @param only the ranges of sequence numbers to release, those of the added recipients the
+   *     workflow plans: an addition stored since, whose range it has not been given yet, stays
+   *     QUEUED for the round that plans it; null releases every QUEUED message
    */
   @Transactional
-  public ReleaseOutcome release(UUID id, boolean keepSent) {
+  public ReleaseOutcome release(UUID id, boolean keepSent, List<SeqRange> only) {
     // The sendout row is locked first, as recipient additions and support actions lock it, so that
     // the messages released and the count returned are the same set. Released first and counted
     // after, an addition committed in between was counted but left QUEUED, and the workflow took
@@ -346,7 +350,7 @@ public class SendoutStore {
             .forUpdate()
             .fetchSingle();
     OffsetDateTime now = now();
-    queued.releaseQueued(id, now);
+    queued.releaseQueued(id, only, now);
     boolean keptSent = keepSent && sendout.value2() == SendoutStatus.SENT;
     if (!keptSent) {
       markReleased(id, now);

@@ -5,6 +5,7 @@ import static dev.sendout.core.store.jooq.Tables.SUPPRESSION;
 
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
+import dev.sendout.workflows.sendout.SeqRange;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
@@ -65,6 +66,12 @@ public class SuppressionGate {
    */
   public int suppressQueued(UUID sendoutId, OffsetDateTime now) {
     return suppress(sendoutId, MessageStatus.QUEUED, 0, Integer.MAX_VALUE, null, null, now);
+  }
+
+  /** {@link #suppressQueued(UUID, OffsetDateTime)}, of the messages in one range only. */
+  public int suppressQueued(UUID sendoutId, SeqRange range, OffsetDateTime now) {
+    return suppress(
+        sendoutId, MessageStatus.QUEUED, range.fromSeq(), range.toSeq(), null, null, now);
   }
 
   /**

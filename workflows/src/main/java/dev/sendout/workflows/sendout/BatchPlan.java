@@ -197,6 +197,18 @@ final class BatchPlan {
     return !toRelease.isEmpty() || !requeued.isEmpty();
   }
 
+  /**
+   * What a release of {@code taken} ({@link #takeUnreleased}) and of the requeued ranges is to
+   * release, merged: only what is planned next, so that an addition stored since, whose range has
+   * not come yet, stays QUEUED. Released unplanned, it was sent by no batch when its range came too
+   * late, the sendout completing (a hostile sweep: one message in five such sendouts, COMPLETED).
+   */
+  List<SeqRange> releasing(List<SeqRange> taken) {
+    List<SeqRange> ranges = new ArrayList<>(taken);
+    ranges.addAll(requeued);
+    return SeqRange.merged(ranges);
+  }
+
   /** The added ranges not released yet; they are handed over once. */
   List<SeqRange> takeUnreleased() {
     List<SeqRange> ranges = List.copyOf(toRelease);

@@ -12,6 +12,7 @@ import io.temporal.workflow.Promise;
 import io.temporal.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.IntSupplier;
 import org.slf4j.Logger;
@@ -84,7 +85,8 @@ final class Release {
             sendAt,
             start.recipientCount() <= start.settings().batchSize()
                 && Changes.has(LOCAL_SMALL_RELEASE),
-            false)
+            false,
+            null)
         .messageCount();
   }
 
@@ -95,12 +97,15 @@ final class Release {
    * one batch asks it ({@link SendoutWorkflowImpl#ROUNDS_IN_TASK}), and, when it sends in the same
    * task, that a SENT sendout stay SENT ({@code keepSent}, {@link
    * SendoutWorkflowImpl#LEAN_ROUNDS}); only the local attempt keeps it.
+   *
+   * @param only the ranges to release, for a round of added recipients; null for all QUEUED ({@link
+   *     ReleaseSendout#only})
    */
-  Released by(Instant dueAt, boolean inTask, boolean keepSent) {
+  Released by(Instant dueAt, boolean inTask, boolean keepSent, List<SeqRange> only) {
     if (inTask) {
       try {
         return Workflow.newLocalActivityStub(SendoutActivities.class, ONE_ATTEMPT)
-            .release(new ReleaseSendout(start.sendoutId(), keepSent));
+            .release(new ReleaseSendout(start.sendoutId(), keepSent, only));
       } catch (ActivityFailure e) {
         log.warn(
             "Sendout {}: the release in the workflow task failed; retrying it as an activity: {}",
@@ -108,7 +113,7 @@ final class Release {
             e.getCause() == null ? e.toString() : e.getCause().toString());
       }
     }
-    return run(dueAt, new ReleaseSendout(start.sendoutId()));
+    return run(dueAt, new ReleaseSendout(start.sendoutId(), false, only));
   }
 
   /**
@@ -123,7 +128,8 @@ final class Release {
             Workflow.randomUUID().toString(),
             start.settings().batchSize(),
             dueAt,
-            false));
+            false,
+            null));
   }
 
   private Released run(Instant dueAt, ReleaseSendout input) {

@@ -98,16 +98,24 @@ public interface SendoutActivities {
    * @param keepSent whether a sendout recorded SENT stays SENT (and is not moved to SENDING): the
    *     workflow sends what this releases in the same workflow task, and records SENDING only if
    *     that send does not end there ({@link #markSending}); not for a release within windows
+   * @param only for a release of added recipients, the ranges the workflow plans: QUEUED messages
+   *     outside them (added, and not handed to the workflow yet) stay QUEUED; null releases every
+   *     QUEUED message (the first release, and inputs recorded before the field)
    */
   record ReleaseSendout(
-      String sendoutId, String releaseId, int rangeSize, Instant dueAt, boolean keepSent) {
+      String sendoutId,
+      String releaseId,
+      int rangeSize,
+      Instant dueAt,
+      boolean keepSent,
+      List<SeqRange> only) {
 
-    public ReleaseSendout(String sendoutId, boolean keepSent) {
-      this(sendoutId, null, 0, null, keepSent);
+    public ReleaseSendout(String sendoutId, boolean keepSent, List<SeqRange> only) {
+      this(sendoutId, null, 0, null, keepSent, only);
     }
 
     public ReleaseSendout(String sendoutId) {
-      this(sendoutId, false);
+      this(sendoutId, false, null);
     }
   }
 

@@ -656,7 +656,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     int size = ranges.stream().mapToInt(SeqRange::size).sum();
     boolean inTask = roundsInTask && size <= start.settings().batchSize();
     roundKeptSent =
-        release.by(now(), inTask, inTask && leanRounds && batches.sendsRoundsInTask()).keptSent();
+        release
+            .by(
+                now(),
+                inTask,
+                inTask && leanRounds && batches.sendsRoundsInTask(),
+                plan.releasing(ranges))
+            .keptSent();
     boolean merge = Changes.has(MERGE_ADDED_RANGES);
     if (plan.planAdded(ranges, merge) && status == SendoutStatus.SENT) {
       setStatus(SendoutStatus.SENDING);

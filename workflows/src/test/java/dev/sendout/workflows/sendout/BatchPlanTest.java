@@ -199,4 +199,15 @@ class BatchPlanTest {
     assertThat(plan.batch(2)).isEqualTo(new SendBatch("s", 2, 3, 5));
     assertThat(plan.hasUnreleased()).isFalse();
   }
+
+  @Test
+  void aRoundReleasesItsAddedAndRequeuedRangesAndNothingElse() {
+    BatchPlan plan = released(10, 10);
+    plan.add(new SeqRange(10, 12));
+    plan.add(new SeqRange(12, 13));
+    plan.requeue(new SeqRange(3, 5));
+
+    assertThat(plan.releasing(plan.takeUnreleased()))
+        .containsExactly(new SeqRange(3, 5), new SeqRange(10, 13));
+  }
 }

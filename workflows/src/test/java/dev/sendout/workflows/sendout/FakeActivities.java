@@ -50,6 +50,9 @@ final class FakeActivities {
 
     final AtomicInteger releases = new AtomicInteger();
 
+    /** What each release outside delivery windows was to release: null for every QUEUED message. */
+    final List<List<SeqRange>> releasedOnly = new CopyOnWriteArrayList<>();
+
     /** How a release within delivery windows answers; set by tests of quiet hours. */
     volatile Function<ReleaseSendout, Released> inWindows;
 
@@ -101,6 +104,7 @@ final class FakeActivities {
       if (input.releaseId() != null) {
         return inWindows.apply(input);
       }
+      releasedOnly.add(input.only());
       boolean keptSent = input.keepSent() && recordedSent;
       recordedSent = keptSent;
       return new Released(messageCount, keptSent);

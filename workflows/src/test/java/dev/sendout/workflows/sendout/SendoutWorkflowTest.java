@@ -966,6 +966,9 @@ class SendoutWorkflowTest {
     assertThat(delivery.batches)
         .extracting(SendBatch::batchNo, SendBatch::fromSeq, SendBatch::toSeq)
         .containsExactlyInAnyOrder(tuple(0, 0, 10), tuple(1, 10, 11), tuple(2, 11, 13));
+    // Each round releases only its range: an addition stored meanwhile waits for its own.
+    assertThat(store.releasedOnly)
+        .containsExactly(null, List.of(new SeqRange(10, 11)), List.of(new SeqRange(11, 13)));
     SendoutProgress done = workflow.progress();
     assertThat(done.status()).isEqualTo(SendoutStatus.COMPLETED);
     assertThat(done.receipts()).isEqualTo(new DeliveryTally(0, 13, 0, 0, 0, 0));
