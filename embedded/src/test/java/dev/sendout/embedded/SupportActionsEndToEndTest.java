@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,6 +84,31 @@ class SupportActionsEndToEndTest {
     assertThat(client.get("/v1/sendouts/" + id + "/audit").body().path("items").size())
         .isEqualTo(1);
     assertThat(client.get("/v1/sendouts/" + id).body().path("paused").asBoolean()).isTrue();
+  }
+
+  /**
+   * A hostile sweep sent a pause and a cancel under one key at once, and both were taken (each had
+   * an Update id of its own); a pause by another actor under the key of one under way was answered
+   * 200, its note dropped. Whichever comes first, one is taken and the other refused.
+   */
+  @Test
+  void twoRequestsSentAtOnceUnderOneIdempotencyKeyTakeOneActionAndRefuseTheOther()
+      throws Exception {
+    String[][] pairs = {{"pause", "ann", "cancel", "ann"}, {"pause", "ann", "pause", "bob"}};
+    for (String[] pair : pairs) {
+      String id = create(EngineClient.emailSendout(3), Instant.now().plusSeconds(60));
+      String key = "at-once-" + pair[2] + "-" + pair[3];
+      var first =
+          CompletableFuture.supplyAsync(() -> client.action(id, pair[0], pair[1], null, key));
+      var second =
+          CompletableFuture.supplyAsync(() -> client.action(id, pair[2], pair[3], null, key));
+
+      assertThat(List.of(first.get().status(), second.get().status()))
+          .as("%s by %s and %s by %s", (Object[]) pair)
+          .containsExactlyInAnyOrder(200, 422);
+      assertThat(client.get("/v1/sendouts/" + id + "/audit").body().path("items").size())
+          .isEqualTo(1);
+    }
   }
 
   @Test

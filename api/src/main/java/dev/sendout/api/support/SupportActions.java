@@ -27,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -89,10 +90,13 @@ public class SupportActions {
    * The Update's id, and so the audit trail's action id, of an action taken under the caller's
    * Idempotency-Key. Temporal takes an Update once per id in a run, and the trail keeps it across
    * runs: a repeat of the call finds the action taken, rather than taking it again (a second
-   * skip-next-reminder would skip two waves) or being refused by the state the first left.
+   * skip-next-reminder would skip two waves) or being refused by the state the first left. The id
+   * is the same whatever the action: another action under the key, sent while the first is under
+   * way, joins the first Update rather than being taken beside it (a pause and a cancel under one
+   * key were both taken), and is then refused as the key's reuse.
    */
-  public static String actionId(SupportActionType action, String idempotencyKey) {
-    return updateName(action) + "-" + idempotencyKey;
+  public static String actionId(String idempotencyKey) {
+    return "action-" + idempotencyKey;
   }
 
   /**
@@ -118,11 +122,16 @@ public class SupportActions {
     sendouts.markWorkflowStarted(sendout.id());
   }
 
-  /** The action ids an Idempotency-Key may have taken an action under, one per Update. */
+  /**
+   * The action ids an Idempotency-Key may have taken an action under: {@link #actionId}, and those
+   * of the actions recorded before it, one per Update's name.
+   */
   public static List<String> actionIds(String idempotencyKey) {
-    return Arrays.stream(SupportActionType.values())
-        .filter(action -> nameOrNull(action) != null)
-        .map(action -> actionId(action, idempotencyKey))
+    return Stream.concat(
+            Stream.of(actionId(idempotencyKey)),
+            Arrays.stream(SupportActionType.values())
+                .filter(action -> nameOrNull(action) != null)
+                .map(action -> nameOrNull(action) + "-" + idempotencyKey))
         .toList();
   }
 

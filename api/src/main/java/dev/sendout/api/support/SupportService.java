@@ -88,8 +88,14 @@ public class SupportService {
     String actionId =
         idempotencyKey == null
             ? UUID.randomUUID().toString()
-            : SupportActions.actionId(action, idempotencyKey);
-    return new Taken(new ActionTaken(id, action, take(sendout, action, by, actionId)), false);
+            : SupportActions.actionId(idempotencyKey);
+    int messages = take(sendout, action, by, actionId);
+    if (idempotencyKey != null) {
+      // A call that joined another one's Update under the key (Temporal answers it with the
+      // first's outcome) is refused if it asked for something else.
+      audit.find(id, List.of(actionId)).ifPresent(taken -> requireSameRequest(action, by, taken));
+    }
+    return new Taken(new ActionTaken(id, action, messages), false);
   }
 
   private int take(
@@ -114,6 +120,12 @@ public class SupportService {
    */
   private static Taken replay(
       UUID id, SupportActionType action, SupportAction by, AuditTrail.Entry earlier) {
+    requireSameRequest(action, by, earlier);
+    return new Taken(new ActionTaken(id, action, earlier.messages()), true);
+  }
+
+  private static void requireSameRequest(
+      SupportActionType action, SupportAction by, AuditTrail.Entry earlier) {
     if (earlier.action() != action
         || !earlier.actor().equals(by.by())
         || !Objects.equals(earlier.note(), by.note())) {
@@ -126,7 +138,6 @@ public class SupportService {
                   earlier.actor(),
                   earlier.note() == null ? ", without a note" : ", with its own note"));
     }
-    return new Taken(new ActionTaken(id, action, earlier.messages()), true);
   }
 
   public AuditView audit(Tenant tenant, UUID id, Integer limit, String cursor) {
