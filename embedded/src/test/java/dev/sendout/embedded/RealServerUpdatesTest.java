@@ -12,6 +12,7 @@ import io.temporal.common.WorkflowExecutionHistory;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,6 +137,22 @@ class RealServerUpdatesTest {
     assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(20);
     assertSentOnceEach(id, 20);
     assertThat(updates(workflowId)).containsSubsequence("pause", "resume");
+  }
+
+  /**
+   * One Update id per Idempotency-Key, whatever the action: the server joins a cancel sent under
+   * the key of a pause under way to that pause (of another name), and the API refuses it.
+   */
+  @Test
+  void aPauseAndACancelSentAtOnceUnderOneKeyAreOneUpdate() throws Exception {
+    String id = create(EngineClient.emailSendout(3), Instant.now().plusSeconds(60));
+    var pause = CompletableFuture.supplyAsync(() -> client.action(id, "pause", "ann", null, "k1"));
+    var cancel =
+        CompletableFuture.supplyAsync(() -> client.action(id, "cancel", "ann", null, "k1"));
+
+    assertThat(List.of(pause.get().status(), cancel.get().status()))
+        .containsExactlyInAnyOrder(200, 422);
+    assertThat(updates("sendout-" + id)).hasSize(1);
   }
 
   @Test
