@@ -258,11 +258,16 @@ public class SupportActions {
               .formatted(sendoutId, name));
     }
     if (e instanceof WorkflowUpdateTimeoutOrCancelledException || isUnreachable(e)) {
+      // The two look alike here (the call's deadline passes either way): Temporal away, or the
+      // workflow not taking the Update in time, busy in a store call (an upload of recipients to
+      // the sendout holds those until it commits) or with no worker running.
       return new ApiProblem(
           ProblemType.WORKFLOW_UNAVAILABLE,
-          ("The %s action on sendout %s got no answer from Temporal within %d seconds. It may"
-                  + " still be taken: repeat it with the same Idempotency-Key, which takes it"
-                  + " once, or check GET /v1/sendouts/%s/audit before repeating it without one.")
+          ("The %s action on sendout %s got no answer within %d seconds: Temporal is unreachable,"
+                  + " or the sendout's workflow is busy (for example while an upload of recipients"
+                  + " to it is under way) or has no worker. It may still be taken: repeat it with"
+                  + " the same Idempotency-Key, which takes it once, or check GET"
+                  + " /v1/sendouts/%s/audit before repeating it without one.")
               .formatted(name, sendoutId, deadline.toSeconds(), sendoutId));
     }
     return e;
