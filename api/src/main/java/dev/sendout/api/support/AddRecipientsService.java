@@ -14,6 +14,7 @@ import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.SendoutStore.LaterContent;
 import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.support.AuditTrail;
 import dev.sendout.core.support.CombinedAdditions;
 import dev.sendout.core.support.DuplicateExternalIdException;
 import dev.sendout.core.support.RecipientAdditions;
@@ -52,6 +53,7 @@ public class AddRecipientsService {
   private final TenantSendouts tenantSendouts;
   private final Channels channels;
   private final CombinedAdditions combined;
+  private final AuditTrail audit;
 
   /** The sendouts added to lately. */
   private final Map<UUID, Target> targets = lru(1000);
@@ -81,7 +83,8 @@ public class AddRecipientsService {
       ObjectMapper json,
       TenantSendouts tenantSendouts,
       Channels channels,
-      CombinedAdditions combined) {
+      CombinedAdditions combined,
+      AuditTrail audit) {
     this.sendouts = sendouts;
     this.validator = validator;
     this.idempotency = idempotency;
@@ -91,6 +94,7 @@ public class AddRecipientsService {
     this.tenantSendouts = tenantSendouts;
     this.channels = channels;
     this.combined = combined;
+    this.audit = audit;
   }
 
   /** The addition, and whether it repeats an earlier call with the same Idempotency-Key. */
@@ -153,13 +157,23 @@ public class AddRecipientsService {
             },
             json);
     String actor = SupportService.actor(by);
+    String key = keyOrNew(idempotencyKey);
     return result(
         id,
-        keyOrNew(idempotencyKey),
-        stored -> source.requestHash().equals(stored),
-        key -> additions.add(tenant.id(), id, key, source, actor),
+        key,
+        // The hash is of the body alone; the actor, a query parameter, is the trail's.
+        stored -> source.requestHash().equals(stored) && recordedBy(id, key, actor),
+        unused -> additions.add(tenant.id(), id, key, source, actor),
         source::pointer,
         sendout.channel());
+  }
+
+  /** Whether the addition stored under the key was recorded as the actor's (or not recorded). */
+  private boolean recordedBy(UUID id, String key, String actor) {
+    return audit
+        .find(id, List.of(RecipientAdditions.actionId(key)))
+        .map(entry -> entry.actor().equals(actor))
+        .orElse(true);
   }
 
   /**

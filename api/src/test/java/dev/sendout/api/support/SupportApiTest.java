@@ -496,6 +496,33 @@ class SupportApiTest {
     assertThat(trail.get(0).path("messages").asInt()).isEqualTo(3);
   }
 
+  /** A hostile sweep: a repeat of an upload under its key by another actor was replayed as its. */
+  @Test
+  void anUploadRepeatedUnderItsKeyByAnotherActorIsTheKeysReuse() {
+    UUID id = emailSendout();
+    String key = "upload-" + UUID.randomUUID();
+    String line = "{\"email\":\"kk3@example.com\"}\n";
+
+    Reply first = upload(id, "", line, key);
+    Reply again = upload(id, "", line, key);
+    Reply otherActor = upload(id, "?by=someone", line, key);
+
+    assertThat(first.status()).as(first.body().toString()).isEqualTo(202);
+    assertThat(again.status()).isEqualTo(202);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(otherActor.status()).isEqualTo(422);
+    assertThat(otherActor.problemType()).isEqualTo("urn:sendout:problem:idempotency-key-reused");
+    assertThat(recipientCount(id)).isEqualTo(3);
+  }
+
+  private Reply upload(UUID id, String query, String ndjson, String key) {
+    return send(
+        request("/v1/sendouts/" + id + "/recipients" + query)
+            .header("Content-Type", "application/x-ndjson")
+            .header("Idempotency-Key", key)
+            .POST(HttpRequest.BodyPublishers.ofString(ndjson)));
+  }
+
   /**
    * Every addition is an entry, so a trail grows without bound: it was answered whole (a hostile
    * audit). It comes a page at a time, oldest first, each entry once.
