@@ -155,11 +155,27 @@ public class SupportService {
     if (by == null) {
       return DEFAULT_ACTOR;
     }
-    if (by.isBlank() || by.length() > MAX_ACTOR_LENGTH) {
-      throw ApiProblem.invalid("/by", "must be 1 to " + MAX_ACTOR_LENGTH + " characters");
+    if (by.codePoints().noneMatch(SupportService::visible)
+        || by.codePointCount(0, by.length()) > MAX_ACTOR_LENGTH) {
+      throw ApiProblem.invalid(
+          "/by", "must be 1 to " + MAX_ACTOR_LENGTH + " characters, one of them visible");
     }
     TextRules.require("/by", by, TextRules.Kind.LINE);
     return by;
+  }
+
+  /**
+   * Whether a character shows: not a space, a control or a format character. An actor of only a
+   * soft hyphen (U+00AD) or a Mongolian vowel separator (U+180E) was taken, and the trail named no
+   * one (a hostile sweep).
+   */
+  private static boolean visible(int codePoint) {
+    int type = Character.getType(codePoint);
+    return !Character.isWhitespace(codePoint)
+        && !Character.isSpaceChar(codePoint)
+        && type != Character.FORMAT
+        && type != Character.CONTROL
+        && type != Character.UNASSIGNED;
   }
 
   static SupportAction supportAction(SupportActionType action, SupportActionRequest request) {

@@ -38,6 +38,18 @@ class SupportServiceTest {
     assertThatThrownBy(() -> SupportService.actor("x\u009b")).isInstanceOf(ApiProblem.class);
   }
 
+  /** A hostile sweep: the trail recorded actors that show as nothing. */
+  @Test
+  void anActorMustShowAndIsCountedInCharactersNotUtf16Units() {
+    for (String invisible : new String[] {"\u00ad", "\u180e", "\u061c", " \u200b ", "\u3000"}) {
+      assertThat(refusal(invisible, null))
+          .isEqualTo(new FieldProblem("/by", "must be 1 to 256 characters, one of them visible"));
+    }
+    assertThat(SupportService.actor("\u00adann")).isEqualTo("\u00adann");
+    assertThat(SupportService.actor("😀".repeat(200))).hasSize(400);
+    assertThat(refusal("😀".repeat(257), null).pointer()).isEqualTo("/by");
+  }
+
   @Test
   void aNoteMayRunOverSeveralLines() {
     assertThat(
