@@ -184,8 +184,11 @@ public class SendoutListController {
         throw ApiProblem.invalid(
             "status", "must name a status; one of " + Arrays.toString(SendoutStatus.values()));
       }
+      // Spring splits one value at its commas, not each of repeated ones: split them all here.
       for (String value : values) {
-        statuses.add(parse("status", value.strip(), SendoutStatus.class));
+        for (String one : value.split(",", -1)) {
+          statuses.add(parse("status", one.strip(), SendoutStatus.class));
+        }
       }
     }
     return statuses;

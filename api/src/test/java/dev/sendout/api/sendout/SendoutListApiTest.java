@@ -196,6 +196,9 @@ class SendoutListApiTest {
         .containsExactly(sending.toString(), scheduled.toString());
     assertThat(listAll(tenant, "&status=COMPLETED&status=SENDING", 5))
         .containsExactly(completed.toString(), sending.toString());
+    // Both forms at once (a hostile sweep: 400 "unknown status" for "SENDING,SCHEDULED").
+    assertThat(listAll(tenant, "&status=COMPLETED&status=SENDING,SCHEDULED&channel=EMAIL", 5))
+        .containsExactly(completed.toString(), sending.toString(), scheduled.toString());
     assertThat(listAll(tenant, "&channel=SMS", 5)).containsExactly(sms.toString());
     assertThat(
             listAll(
