@@ -185,10 +185,7 @@ public class SupportActions {
     if (!messages.anyResendable(sendout.id())) {
       // Refused before a run is started for it: the workflow would refuse it too, but only in a
       // run it started for nothing, "reopened to send failed messages again" in the Web UI.
-      throw new ApiProblem(
-          ProblemType.WRONG_STATE,
-          "No UNCONFIRMED or FAILED message to send again (an invitation or reminder to a recipient"
-              + " who responded is not sent again)");
+      throw new ApiProblem(ProblemType.WRONG_STATE, SupportRefusal.NOTHING_TO_RESEND);
     }
     String name = updateName(SupportActionType.RESEND);
     SendoutStarter.Reopening reopening = starter.reopening(sendout);

@@ -1046,7 +1046,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private int resendNow(SupportAction action) {
     ActionApplied applied = applyAction(SupportActionType.RESEND, action, () -> {});
     if (applied.messages() == 0) {
-      throw SupportRefusal.wrongState("No UNCONFIRMED or FAILED message to send again");
+      throw SupportRefusal.wrongState(SupportRefusal.NOTHING_TO_RESEND);
     }
     roundKeptSent = false; // the store recorded the sendout SENDING again
     // Asked only by a resend, so histories without one replay as they were.

@@ -20,6 +20,15 @@ public final class SupportRefusal {
    */
   public static final String STORE_REFUSED = "StoreRefused";
 
+  /**
+   * Why a resend found nothing to send: said the same by a running workflow and by the API before
+   * it reopens a completed one. A responder's UNCONFIRMED invitation is listed, and is not sent
+   * again: the bare "no UNCONFIRMED message" contradicted the listing (a survey-features drill).
+   */
+  public static final String NOTHING_TO_RESEND =
+      "No UNCONFIRMED or FAILED message to send again (an invitation or reminder to a recipient"
+          + " who responded is not sent again)";
+
   static ApplicationFailure storeRefused(SupportActionType action, String why) {
     return ApplicationFailure.newNonRetryableFailure(
         "The " + action.name().toLowerCase(java.util.Locale.ROOT) + " action was not taken: " + why,
