@@ -218,7 +218,9 @@ public class SendoutStarter {
                 .formatted(
                     sendout.channel() == Channel.SMS ? "SMS" : "Email",
                     id,
-                    sendout.recipientCount(),
+                    // Not its message count: a run started again after reminders or thank-yous
+                    // went out counted them as recipients (a survey-features drill).
+                    sendout.recipientsOnly(),
                     what))
         .build();
   }
