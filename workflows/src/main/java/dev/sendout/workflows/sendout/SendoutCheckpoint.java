@@ -89,8 +89,8 @@ public record SendoutCheckpoint(
    * As {@link #completed(int, int)}, for a sendout of {@code messageCount} messages of which only
    * the first {@code sent} went out in the runs before: the rest (added as the last run completed,
    * their hand-off still on the way) are an addition the new run releases and sends first thing.
-   * The new run's first release takes every QUEUED message, so counted as sent they would be
-   * released and never planned; a hand-off that reaches the run later finds them known.
+   * Counted as sent they would be neither planned nor released; a hand-off that reaches the run
+   * later finds them known.
    */
   public static SendoutCheckpoint completed(int sent, int messageCount, int batchSize) {
     int batches = BatchPlan.initialBatchCount(sent, batchSize);
