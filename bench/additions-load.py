@@ -194,7 +194,7 @@ def follow_additions(sendout_ids, accepted, seconds):
 
 def release_report(accepted, by_address):
     """accepted: {address: ms the 202 arrived}."""
-    statuses, lat, lat_server = {}, [], []
+    statuses, lat, lat_server, lat_sent = {}, [], [], []
     for address, at in accepted.items():
         m = by_address.get(address)
         status = m["status"] if m else "MISSING"
@@ -202,10 +202,14 @@ def release_report(accepted, by_address):
         if m and m.get("releasedAt"):
             lat.append(timestamp(m, "releasedAt") * 1000 - at)
             lat_server.append((timestamp(m, "releasedAt") - timestamp(m, "queuedAt")) * 1000)
+        if m and m.get("acceptedAt"):
+            lat_sent.append(timestamp(m, "acceptedAt") * 1000 - at)
     return {"added": len(accepted), "statuses": statuses, "all_delivered": statuses.get("DELIVERED", 0) == len(accepted),
             "accept_to_released_ms": {"p50": round(pct(lat, 50) or 0), "p99": round(pct(lat, 99) or 0),
                                       "max": round(max(lat, default=0))},
             "queued_to_released_ms": {"p50": round(pct(lat_server, 50) or 0), "p99": round(pct(lat_server, 99) or 0)},
+            # What the recipient sees: the provider took it. A release says the workflow has it.
+            "accept_to_provider_ms": {"p50": round(pct(lat_sent, 50) or 0), "p99": round(pct(lat_sent, 99) or 0)},
             "released_within_2s": round(sum(1 for v in lat if v <= 2000) / max(1, len(accepted)), 4)}
 
 
