@@ -150,8 +150,11 @@ class RealServerUpdatesTest {
     var cancel =
         CompletableFuture.supplyAsync(() -> client.action(id, "cancel", "ann", null, "k1"));
 
-    assertThat(List.of(pause.get().status(), cancel.get().status()))
-        .containsExactlyInAnyOrder(200, 422);
+    List<Integer> statuses = List.of(pause.get().status(), cancel.get().status());
+    assertThat(statuses).containsOnlyOnce(200);
+    // A cancel taken first may close the workflow before the pause reaches it: a 409 then.
+    assertThat(statuses.stream().filter(status -> status != 200).findFirst().orElseThrow())
+        .isIn(422, 409);
     assertThat(updates("sendout-" + id)).hasSize(1);
   }
 
