@@ -163,7 +163,7 @@ public class AddRecipientsService {
         key,
         // The hash is of the body alone; the actor, a query parameter, is the trail's.
         stored -> source.requestHash().equals(stored) && recordedBy(id, key, actor),
-        unused -> additions.add(tenant.id(), id, key, source, actor),
+        storeKey -> additions.add(tenant.id(), id, storeKey, source, actor),
         source::pointer,
         sendout.channel());
   }

@@ -125,12 +125,7 @@ public class QueuedMessages {
       for (SeqRange range : only) {
         suppressions.suppressQueued(sendoutId, range, now);
       }
-      which =
-          which.and(
-              DSL.or(
-                  only.stream()
-                      .map(r -> MESSAGE.SEQ.ge(r.fromSeq()).and(MESSAGE.SEQ.lt(r.toSeq())))
-                      .toList()));
+      which = which.and(DSL.or(only.stream().map(MessageTransitions::inRange).toList()));
     }
     transitions.moveTo(
         RELEASED, which, now, Collections.singletonMap(MESSAGE.WINDOW_OPENS_AT, null));

@@ -14,6 +14,7 @@ import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 import dev.sendout.core.store.jooq.tables.records.MessageRecord;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.sendout.SeqRange;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -79,6 +80,11 @@ public class MessageTransitions {
         .and(MESSAGE.SEQ.ge(batch.fromSeq()))
         .and(MESSAGE.SEQ.lt(batch.toSeq()))
         .and(MESSAGE.BATCH_NO.isNull().or(MESSAGE.BATCH_NO.eq(batch.batchNo())));
+  }
+
+  /** The messages whose sequence numbers lie in the range, of whichever sendout. */
+  public static Condition inRange(SeqRange range) {
+    return MESSAGE.SEQ.ge(range.fromSeq()).and(MESSAGE.SEQ.lt(range.toSeq()));
   }
 
   public static TableField<MessageRecord, OffsetDateTime> timestampOf(MessageStatus status) {

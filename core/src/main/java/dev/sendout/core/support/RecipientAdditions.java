@@ -578,8 +578,7 @@ public class RecipientAdditions {
         .set(MESSAGE.FINISHED_AT, now)
         .set(MESSAGE.LAST_ERROR, TOO_LATE)
         .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
-        .and(MESSAGE.SEQ.ge(range.fromSeq()))
-        .and(MESSAGE.SEQ.lt(range.toSeq()))
+        .and(MessageTransitions.inRange(range))
         .and(MESSAGE.STATUS.eq(MessageStatus.QUEUED))
         .execute();
   }
