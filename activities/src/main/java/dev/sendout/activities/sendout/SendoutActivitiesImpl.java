@@ -8,6 +8,8 @@ import dev.sendout.core.support.SupportActionStore;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendTally;
 import dev.sendout.workflows.sendout.SendoutActivities;
+import dev.sendout.workflows.sendout.SeqRange;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -17,6 +19,9 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class SendoutActivitiesImpl implements SendoutActivities {
+
+  /** The most QUEUED ranges one completion answers; the run's next completion finds the rest. */
+  static final int MAX_QUEUED_RANGES = 1_000;
 
   private final SendoutStore sendouts;
   private final SupportActionStore actions;
@@ -95,8 +100,13 @@ public class SendoutActivitiesImpl implements SendoutActivities {
   }
 
   @Override
-  public void markCompleted(MarkCompleted input) {
-    StoreCall.classified(() -> sendouts.markCompleted(UUID.fromString(input.sendoutId())));
+  public List<SeqRange> markCompleted(MarkCompleted input) {
+    UUID id = UUID.fromString(input.sendoutId());
+    if (!input.queuedFirst()) {
+      StoreCall.classified(() -> sendouts.markCompleted(id));
+      return List.of();
+    }
+    return StoreCall.classified(() -> sendouts.completeUnlessQueued(id, MAX_QUEUED_RANGES));
   }
 
   @Override

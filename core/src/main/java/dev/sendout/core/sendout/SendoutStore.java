@@ -454,6 +454,37 @@ public class SendoutStore {
         .execute();
   }
 
+  /**
+   * Completes the sendout as {@link #markCompleted} does, unless it may still send and messages of
+   * it are QUEUED: recipients added as its run finished, whose hand-off came after the run's last
+   * round (or as it was finishing, when the run no longer takes one). Then nothing is written, and
+   * those messages are answered as runs of consecutive sequence numbers, at most {@code limit}, for
+   * the run to send before it completes. Read under the sendout's row lock, which an addition takes
+   * too: an addition is either found here or refused as one to a completed sendout.
+   */
+  @Transactional
+  public List<SeqRange> completeUnlessQueued(UUID id, int limit) {
+    SendoutRecord sendout = db.selectFrom(SENDOUT).where(SENDOUT.ID.eq(id)).forUpdate().fetchOne();
+    if (sendout != null
+        && sendout.getClosedAt() == null
+        && toStored(sendout).open(clock.instant())) {
+      List<SeqRange> queued =
+          db.resultQuery(
+                  """
+                  select min(seq), max(seq) + 1 from (
+                    select seq, seq - row_number() over (order by seq) as run
+                    from message where sendout_id = {0} and status = 'QUEUED'
+                  ) queued group by run order by 1 limit {1}""",
+                  DSL.val(id), DSL.inline(limit))
+              .fetch(r -> new SeqRange(r.get(0, Integer.class), r.get(1, Integer.class)));
+      if (!queued.isEmpty()) {
+        return queued;
+      }
+    }
+    markCompleted(id);
+    return List.of();
+  }
+
   /** Clears when the next reminder wave is due: for a run that sends no more waves. */
   public void clearNextReminder(UUID id) {
     db.update(SENDOUT).setNull(SENDOUT.NEXT_REMINDER_AT).where(SENDOUT.ID.eq(id)).execute();

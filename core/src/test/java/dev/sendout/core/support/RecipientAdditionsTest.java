@@ -1,5 +1,6 @@
 package dev.sendout.core.support;
 
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
 import static dev.sendout.workflows.message.MessageStatus.QUEUED;
@@ -18,6 +19,7 @@ import dev.sendout.core.support.RecipientAdditions.Outcome;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
 import dev.sendout.core.support.RecipientAdditions.Request;
 import dev.sendout.core.support.RecipientAdditions.ToSendout;
+import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.SupportActionType;
@@ -150,6 +152,52 @@ class RecipientAdditionsTest extends StoreTest {
         .isEqualTo(SendoutStatus.CANCELLED);
     assertThat(all(completed)).hasSize(1);
     assertThat(all(cancelled)).hasSize(1);
+  }
+
+  /**
+   * Recipients added as a run finished are still QUEUED when it completes: the completion answers
+   * them, in runs of sequence numbers, instead of completing the sendout; once they are sent it
+   * completes, and an addition after it is refused. A cancelled sendout completes regardless.
+   */
+  @Test
+  void aCompletionAnswersRecipientsStillQueuedInsteadOfCompletingUntilTheyAreSent() {
+    UUID id = created(2);
+    setStatus(id, QUEUED, RELEASED);
+    additions.add(TENANT, id, "k1", RecipientSource.of(recipients("a", 2), "h"), "ann");
+    additions.add(TENANT, id, "k2", RecipientSource.of(recipients("b", 2), "h"), "ann");
+    db.update(MESSAGE)
+        .set(MESSAGE.STATUS, CANCELLED)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.SEQ.eq(3))
+        .execute();
+
+    assertThat(sendouts.completeUnlessQueued(id, 10))
+        .containsExactly(new SeqRange(2, 3), new SeqRange(4, 6));
+    assertThat(sendouts.completeUnlessQueued(id, 1)).containsExactly(new SeqRange(2, 3));
+    assertThat(sendouts.find(id).orElseThrow().completedAt()).isNull();
+
+    setStatus(id, QUEUED, RELEASED);
+    assertThat(sendouts.completeUnlessQueued(id, 10)).isEmpty();
+    assertThat(sendouts.find(id).orElseThrow().status()).isEqualTo(SendoutStatus.COMPLETED);
+    var late = additions.add(TENANT, id, "k3", RecipientSource.of(recipients("c", 1), "h"), "ann");
+    assertThat(late.outcome()).isEqualTo(Outcome.FINISHED);
+
+    UUID cancelled = created(1);
+    db.update(SENDOUT)
+        .set(SENDOUT.CANCELLED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+        .set(SENDOUT.STATUS, SendoutStatus.CANCELLED)
+        .where(SENDOUT.ID.eq(cancelled))
+        .execute();
+    assertThat(sendouts.completeUnlessQueued(cancelled, 10)).isEmpty();
+    assertThat(sendouts.find(cancelled).orElseThrow().completedAt()).isNotNull();
+  }
+
+  private void setStatus(UUID sendoutId, MessageStatus from, MessageStatus to) {
+    db.update(MESSAGE)
+        .set(MESSAGE.STATUS, to)
+        .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+        .and(MESSAGE.STATUS.eq(from))
+        .execute();
   }
 
   /**

@@ -29,8 +29,13 @@ public interface SendoutActivities {
    */
   void markSending(MarkSending input);
 
-  /** Records that every message is settled. */
-  void markCompleted(MarkCompleted input);
+  /**
+   * Records that every message is settled. With {@link MarkCompleted#queuedFirst}, a sendout that
+   * may still send and has messages QUEUED (recipients added as its run finished) is not completed:
+   * the answer is their ranges, for the run to send first. Otherwise the answer is empty (null from
+   * the activity before it answered anything, in the histories of older runs).
+   */
+  List<SeqRange> markCompleted(MarkCompleted input);
 
   /**
    * Applies a support action to the sendout's record and its messages, and writes it to the audit
@@ -140,7 +145,11 @@ public interface SendoutActivities {
 
   record MarkSending(String sendoutId) {}
 
-  record MarkCompleted(String sendoutId, DeliveryTally tally) {}
+  /**
+   * @param queuedFirst answer messages still QUEUED instead of completing ({@link #markCompleted});
+   *     false from a run that completes regardless, and from a workflow code before it was asked
+   */
+  record MarkCompleted(String sendoutId, DeliveryTally tally, boolean queuedFirst) {}
 
   /**
    * @param actionId identifies the action (the Update's id), so that a retried activity records it

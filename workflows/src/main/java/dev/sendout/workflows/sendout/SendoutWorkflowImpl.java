@@ -395,15 +395,48 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       boolean allSent = continued && ledger.sent() == plan.batchCount();
       setStatus(allSent ? SendoutStatus.SENT : SendoutStatus.SENDING);
     }
-    sendAndSettle();
-    finishing = true;
-    shortStore.markCompleted(new MarkCompleted(start.sendoutId(), ledger.receipts()));
+    do {
+      sendAndSettle();
+      finishing = true;
+    } while (!complete());
     if (!stuck.state().watchdog().isEmpty() && Changes.has(DROP_FINDINGS_AT_END)) {
       stuck.watchdog(List.of());
       stuck.publish(false);
     }
     setStatus(cancelling ? SendoutStatus.CANCELLED : SendoutStatus.COMPLETED);
     return ledger.tally();
+  }
+
+  /**
+   * Asks the store to complete the sendout. Recipients added as the run finished are still QUEUED
+   * then (their hand-off came after the last round, or while {@link #finishing}, when {@link
+   * #recipientsAdded} no longer takes one): the store answers their ranges instead of completing,
+   * and the run plans them and sends them first. An addition committed later finds the sendout
+   * completed and is refused. Returns false when it took ranges to send; ranges it knows already
+   * (the watchdog's to hand over again) complete the sendout as before. A history recorded before
+   * the store answered has null here.
+   */
+  private boolean complete() {
+    String id = start.sendoutId();
+    if (!cancelling) {
+      List<SeqRange> queued =
+          shortStore.markCompleted(new MarkCompleted(id, ledger.receipts(), true));
+      if (queued == null || queued.isEmpty()) {
+        return true;
+      }
+      boolean fresh = false;
+      for (SeqRange range : queued) {
+        fresh |= plan.add(range);
+      }
+      if (fresh) {
+        log.info("Sendout {}: recipients added as it finished are sent first: {}", id, queued);
+        finishing = false;
+        changes++;
+        return false;
+      }
+    }
+    shortStore.markCompleted(new MarkCompleted(id, ledger.receipts(), false));
+    return true;
   }
 
   /**
@@ -880,8 +913,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   /**
    * Once the sendout is cancelled or finishing nothing more is released. A cancel cancels in the
    * store every message not yet sent, these included; ranges that arrive while the sendout is
-   * completing stay QUEUED: the watchdog finds them past the release grace and hands them to a new
-   * run of the completed sendout (SendoutStarter's reopenForAdded).
+   * finishing stay QUEUED, and its completion finds them there and sends them first ({@link
+   * #complete}).
    */
   @Override
   public void recipientsAdded(AddedRanges added) {
@@ -890,7 +923,10 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       return;
     }
     if (finishing || cancelling || closed()) {
-      log.warn("Sendout {} is finishing: added ranges {} come too late", start.sendoutId(), added);
+      log.info(
+          "Sendout {} is finishing: added ranges {} are left to its completion",
+          start.sendoutId(),
+          added);
       return;
     }
     for (SeqRange range : added.ranges()) {

@@ -123,9 +123,22 @@ final class FakeActivities {
       markSendings.incrementAndGet();
     }
 
+    /**
+     * What the next completions asked to answer QUEUED messages find, in turn, until none is left:
+     * the ranges of recipients added as the run finished.
+     */
+    final List<List<SeqRange>> queuedAtCompletion = new CopyOnWriteArrayList<>();
+
+    final List<MarkCompleted> completions = new CopyOnWriteArrayList<>();
+
     @Override
-    public void markCompleted(MarkCompleted input) {
+    public List<SeqRange> markCompleted(MarkCompleted input) {
+      completions.add(input);
+      if (input.queuedFirst() && !queuedAtCompletion.isEmpty()) {
+        return queuedAtCompletion.remove(0);
+      }
       completedTally = input.tally();
+      return List.of();
     }
 
     /** The store's wave, in memory: see {@code ReminderWaves} in core for the real statement. */

@@ -974,6 +974,36 @@ class SendoutWorkflowTest {
     assertThat(done.receipts()).isEqualTo(new DeliveryTally(0, 13, 0, 0, 0, 0));
   }
 
+  /**
+   * Recipients added as the run finished (their hand-off came too late for it, or not at all) are
+   * still QUEUED when it asks the store to complete: the store answers their ranges instead, and
+   * the run sends them before it completes.
+   */
+  @Test
+  void recipientsQueuedAsTheRunFinishesAreSentBeforeItCompletes(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    store.queuedAtCompletion.add(List.of(new SeqRange(10, 12), new SeqRange(13, 14)));
+    // A second completion finds only what the run knows already: the watchdog's, not the run's.
+    store.queuedAtCompletion.add(List.of(new SeqRange(10, 11)));
+    StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
+
+    SendTally tally = WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(store.releasedOnly)
+        .containsExactly(null, List.of(new SeqRange(10, 12), new SeqRange(13, 14)));
+    assertThat(delivery.batches)
+        .extracting(SendBatch::fromSeq, SendBatch::toSeq)
+        .containsExactlyInAnyOrder(tuple(0, 10), tuple(10, 12), tuple(13, 14));
+    assertThat(store.completions)
+        .extracting(SendoutActivities.MarkCompleted::queuedFirst)
+        .containsExactly(true, true, false);
+    assertThat(tally.accepted()).isEqualTo(13);
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    assertThat(workflow.progress().receipts()).isEqualTo(new DeliveryTally(0, 13, 0, 0, 0, 0));
+  }
+
   @Test
   void laterBatchesBeyondTheInlineLimitOrWithManyCallsAreChildren(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
