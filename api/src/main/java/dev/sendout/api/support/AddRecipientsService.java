@@ -123,8 +123,10 @@ public class AddRecipientsService {
 
   /**
    * Adds an uploaded file of recipients, one per line (NDJSON) or row (CSV), read as a stream: it
-   * is validated and stored a chunk at a time, so the api's memory does not grow with its size. One
-   * bad line rejects the whole upload, and nothing of it is stored.
+   * is validated a chunk at a time and kept on disk until read to its end ({@link
+   * SpooledRecipients}), then stored a chunk at a time, so the api's memory does not grow with its
+   * size and the sendout is locked only while it is stored. One bad line rejects the whole upload,
+   * and nothing of it is stored.
    */
   public Result upload(
       Tenant tenant,
@@ -158,14 +160,16 @@ public class AddRecipientsService {
             json);
     String actor = SupportService.actor(by);
     String key = keyOrNew(idempotencyKey);
-    return result(
-        id,
-        key,
-        // The hash is of the body alone; the actor, a query parameter, is the trail's.
-        stored -> source.requestHash().equals(stored) && recordedBy(id, key, actor),
-        storeKey -> additions.add(tenant.id(), id, storeKey, source, actor),
-        source::pointer,
-        sendout.channel());
+    try (var spooled = SpooledRecipients.spool(source)) {
+      return result(
+          id,
+          key,
+          // The hash is of the body alone; the actor, a query parameter, is the trail's.
+          stored -> spooled.requestHash().equals(stored) && recordedBy(id, key, actor),
+          storeKey -> additions.add(tenant.id(), id, storeKey, spooled, actor),
+          spooled::pointer,
+          sendout.channel());
+    }
   }
 
   /** Whether the addition stored under the key was recorded as the actor's (or not recorded). */

@@ -65,7 +65,6 @@ final class UploadedRecipients implements RecipientSource {
   private final Iterator<Line> lines;
   private final Function<List<Recipient>, List<NewSendout.Recipient>> check;
   private int read;
-  private int lastChunkStart;
   private List<Integer> lastChunkLines = List.of();
 
   /**
@@ -117,7 +116,6 @@ final class UploadedRecipients implements RecipientSource {
       }
       return List.of();
     }
-    lastChunkStart = read;
     lastChunkLines = numbers;
     read += chunk.size();
     try {
@@ -130,15 +128,9 @@ final class UploadedRecipients implements RecipientSource {
     }
   }
 
-  /**
-   * Where the upload's recipient number {@code index} (from 0) came from, as a problem names it:
-   * its line when it is of the chunk read last, which is the one the store was given last.
-   */
-  String pointer(int index, String field) {
-    int inChunk = index - lastChunkStart;
-    return inChunk >= 0 && inChunk < lastChunkLines.size()
-        ? "#line=" + lastChunkLines.get(inChunk) + field
-        : "#recipient=" + (index + 1) + field;
+  /** The line each recipient of the chunk read last came from, in order. */
+  List<Integer> lastChunkLines() {
+    return lastChunkLines;
   }
 
   @Override

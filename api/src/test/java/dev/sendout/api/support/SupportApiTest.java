@@ -22,10 +22,13 @@ import io.temporal.common.SearchAttributeKey;
 import io.temporal.testing.TestWorkflowEnvironment;
 import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -513,6 +516,54 @@ class SupportApiTest {
     assertThat(otherActor.status()).isEqualTo(422);
     assertThat(otherActor.problemType()).isEqualTo("urn:sendout:problem:idempotency-key-reused");
     assertThat(recipientCount(id)).isEqualTo(3);
+  }
+
+  /**
+   * A hostile sweep: an upload sent slowly held its sendout's row lock while it was read, so the
+   * sendout's other additions, and its pause and cancel, waited for its client. It is read to its
+   * end before it is stored: an addition made meanwhile is answered at once.
+   */
+  @Test
+  void anUploadStillBeingSentHoldsUpNoOtherAdditionToItsSendout() throws Exception {
+    UUID id = emailSendout();
+    request("/"); // issues the API key
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      // 45 KB, more than the api reads ahead of storing: the build before held the sendout's lock
+      // from here on while it waited for the rest. Few lines: the tenant takes 100 a minute.
+      String note = "n".repeat(9_000);
+      String lines =
+          IntStream.range(0, 5)
+              .mapToObj(
+                  i ->
+                      "{\"email\":\"slow%d@example.com\",\"variables\":{\"note\":\"%s\"}}\n"
+                          .formatted(i, note))
+              .collect(Collectors.joining());
+      out.write(
+          ("POST /v1/sendouts/%s/recipients HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + "Authorization: Bearer %s\r\nContent-Type: application/x-ndjson\r\n"
+                  + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n%x\r\n%s\r\n")
+              .formatted(id, apiKey, lines.length(), lines)
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(500); // for its first lines to reach the api, which waits for the rest
+
+      long before = System.nanoTime();
+      Reply added = addRecipients(id, emailRecipients(1));
+      Duration took = Duration.ofNanos(System.nanoTime() - before);
+      out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(added.status()).as(added.body().toString()).isEqualTo(202);
+      // Held up, it waited for the upload's read to time out (20 s), which then failed.
+      assertThat(took)
+          .as("the addition, while the upload was sent")
+          .isLessThan(Duration.ofSeconds(10));
+      assertThat(answer).startsWith("HTTP/1.1 202");
+    }
+    assertThat(recipientCount(id)).isEqualTo(8);
   }
 
   private Reply upload(UUID id, String query, String ndjson, String key) {
