@@ -45,7 +45,7 @@ class EmailReceiptsEndToEndTest {
   }
 
   @Test
-  void silentMessagesEndUnconfirmedAndFlaggedAtTheDeadlineAndLateReceiptsStillSettleThem()
+  void silentMessagesEndUnconfirmedAndFlaggedAtTheDeadlineAndLateReceiptsOrAResponseEndTheWait()
       throws Exception {
     // A clean slate for the sandbox's counters, so that its count of posted events is this test's.
     client.sandbox("DELETE", "/sandbox/sendgrid/messages", null);
@@ -99,7 +99,18 @@ class EmailReceiptsEndToEndTest {
     // 300 messages fit one batch, which the sendout workflow sends inline: its flag is the one.
     client.awaitStuckFlag(stuck.path("workflowId").asText(), true);
 
-    // The provider speaks at last: late receipts settle the messages and clear the flag.
+    // One silent recipient responds, which proves the invitation arrived: it stays UNCONFIRMED
+    // (DELIVERED is what the provider confirms) but is waited for no more, nor flagged.
+    JsonNode responder = silent.remove(0);
+    var responded =
+        client.post(
+            "/v1/sendouts/" + id + "/responses",
+            "{\"responses\":[{\"messageId\":\"%s\"}]}".formatted(responder.path("id").asText()),
+            null);
+    assertThat(responded.status()).as(responded.raw().body()).isEqualTo(200);
+    assertThat(responded.body().path("totals").path("recorded").asInt()).isOne();
+
+    // The provider speaks at last: late receipts settle the others and clear the flag.
     StringBuilder late = new StringBuilder("[");
     for (JsonNode m : silent) {
       late.append(late.length() > 1 ? "," : "").append(EngineClient.sendGridEvent("delivered", m));
@@ -110,7 +121,8 @@ class EmailReceiptsEndToEndTest {
     assertThat(reply.status()).isEqualTo(200);
 
     JsonNode completed = client.awaitCompleted(id, Duration.ofSeconds(30));
-    assertThat(count(completed, "DELIVERED")).isEqualTo(300);
+    assertThat(count(completed, "DELIVERED")).isEqualTo(299);
+    assertThat(count(completed, "UNCONFIRMED")).isOne();
     assertThat(completed.path("stuck").isNull()).isTrue();
     client.awaitStuckFlag(completed.path("workflowId").asText(), false);
   }

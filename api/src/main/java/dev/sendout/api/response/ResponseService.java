@@ -2,6 +2,7 @@ package dev.sendout.api.response;
 
 import dev.sendout.api.CanonicalUuid;
 import dev.sendout.api.problem.ApiProblem;
+import dev.sendout.api.receipt.ReceiptNotifier;
 import dev.sendout.api.response.ResponsesAnswer.Outcome;
 import dev.sendout.api.response.ResponsesAnswer.Result;
 import dev.sendout.api.response.ResponsesAnswer.ResultError;
@@ -15,6 +16,7 @@ import dev.sendout.api.upload.ReadErrors;
 import dev.sendout.api.upload.StrictText;
 import dev.sendout.core.channel.email.EmailAddress;
 import dev.sendout.core.channel.sms.PhoneNumbers;
+import dev.sendout.core.receipt.MessageSettlement;
 import dev.sendout.core.response.RecordedResponse;
 import dev.sendout.core.response.ReportedResponse;
 import dev.sendout.core.response.ResponseStore;
@@ -64,13 +66,22 @@ public class ResponseService {
 
   private final TenantSendouts tenantSendouts;
   private final ThankYous recorder;
+  private final MessageSettlement settlement;
+  private final ReceiptNotifier notifier;
   private final ObjectMapper json;
   private final Clock clock;
 
   public ResponseService(
-      TenantSendouts tenantSendouts, ThankYous recorder, ObjectMapper json, Clock clock) {
+      TenantSendouts tenantSendouts,
+      ThankYous recorder,
+      MessageSettlement settlement,
+      ReceiptNotifier notifier,
+      ObjectMapper json,
+      Clock clock) {
     this.tenantSendouts = tenantSendouts;
     this.recorder = recorder;
+    this.settlement = settlement;
+    this.notifier = notifier;
     this.json = json;
     this.clock = clock;
   }
@@ -100,7 +111,7 @@ public class ResponseService {
         valid.add(parsed);
       }
     }
-    for (RecordedResponse r : recorder.record(id, valid)) {
+    for (RecordedResponse r : recorded(id, valid)) {
       results[r.item()] =
           new Result(r.item(), outcome(r.outcome()), r.messageId(), r.respondedAt(), List.of());
     }
@@ -167,8 +178,21 @@ public class ResponseService {
     return new Target(sendout.channel(), sendout.createdAt());
   }
 
+  /**
+   * Records the responses; if any is new, wakes the batches whose UNCONFIRMED messages it ends the
+   * wait for (a response proves an invitation arrived), so that they settle now rather than at
+   * their next timed check, up to an hour away.
+   */
+  private List<RecordedResponse> recorded(UUID id, List<ReportedResponse> batch) {
+    List<RecordedResponse> recorded = recorder.record(id, batch);
+    if (recorded.stream().anyMatch(r -> r.outcome() == RecordedResponse.Outcome.RECORDED)) {
+      notifier.wake(settlement.batchesNothingWaitsFor(id));
+    }
+    return recorded;
+  }
+
   private void recordBatch(UUID id, List<ReportedResponse> batch, CompactResults results) {
-    for (RecordedResponse r : recorder.record(id, batch)) {
+    for (RecordedResponse r : recorded(id, batch)) {
       results.set(r.item(), outcome(r.outcome()));
     }
     batch.clear();

@@ -167,12 +167,12 @@ public class SendoutController {
           takenApart(counts, s.thankYouMessages(), () -> sendouts.countThankYousByStatus(s.id()));
       thankYous = new SendoutView.ThankYous(s.thankYouMessages(), thankYouCounts);
     }
-    int unconfirmed = counts.get(MessageStatus.UNCONFIRMED);
     var attention = stuckSendouts.attention(s.id());
     var stuck =
         SendoutView.stuck(
-            unconfirmed,
-            unconfirmed == 0 ? null : settlement.unconfirmed(s.id(), STUCK_SAMPLE_SIZE),
+            tally.messages().get(MessageStatus.UNCONFIRMED) == 0
+                ? null
+                : settlement.unconfirmed(s.id(), STUCK_SAMPLE_SIZE),
             attention.findings());
     var sms =
         s.channel() == Channel.SMS

@@ -174,8 +174,9 @@ public record SendoutView(
    *     StuckReason} in the Temporal UI
    * @param messages how many messages the first reason holds
    * @param since when the first reason began
-   * @param sample the first few unconfirmed messages, in sequence order, when messages have no
-   *     receipt; list them all with {@code GET /v1/sendouts/{id}/messages?status=UNCONFIRMED}
+   * @param sample the first few unconfirmed messages, in sequence order, when the first reason is
+   *     NO_RECEIPT (empty otherwise); list them all with {@code GET
+   *     /v1/sendouts/{id}/messages?status=UNCONFIRMED}
    * @param reasons every current reason, each with its messages, since when, and what was found
    */
   public record Stuck(
@@ -272,11 +273,15 @@ public record SendoutView(
 
   /**
    * Every current reason that nobody has acknowledged: messages UNCONFIRMED (the provider may hold
-   * them, but no receipt says so) until a person acknowledges the watchdog's NO_RECEIPT finding for
-   * them, and the watchdog's other open findings until acknowledged, as the Web UI's {@code Stuck}
-   * is. Null when there is none; {@code findings} keeps the acknowledged ones.
+   * them, but no receipt says so) and still waited for, until a person acknowledges the watchdog's
+   * NO_RECEIPT finding for them, and the watchdog's other open findings until acknowledged, as the
+   * Web UI's {@code Stuck} is. Null when there is none; {@code findings} keeps the acknowledged
+   * ones.
+   *
+   * @param waited the unconfirmed messages still waited for; null when there are none
    */
-  static Stuck stuck(int unconfirmed, Unconfirmed sample, List<OpenFinding> findings) {
+  static Stuck stuck(Unconfirmed waited, List<OpenFinding> findings) {
+    int unconfirmed = waited == null ? 0 : waited.count();
     Map<StuckReason, Reason> reasons = new EnumMap<>(StuckReason.class);
     List<OpenFinding> noReceipt =
         findings.stream().filter(f -> f.reason() == StuckReason.NO_RECEIPT).toList();
@@ -288,7 +293,7 @@ public record SendoutView(
           new Reason(
               StuckReason.NO_RECEIPT,
               unconfirmed,
-              sample.since(),
+              waited.since(),
               "%d messages the provider accepted, or may have (a send in doubt), never confirmed"
                   .formatted(unconfirmed)));
     }
@@ -306,7 +311,7 @@ public record SendoutView(
         first.reason(),
         first.messages(),
         first.since(),
-        unconfirmed > 0 ? sample.sample() : List.of(),
+        first.reason() == StuckReason.NO_RECEIPT ? waited.sample() : List.of(),
         List.copyOf(reasons.values()));
   }
 }

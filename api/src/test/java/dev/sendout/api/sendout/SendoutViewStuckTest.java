@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SendoutViewStuckTest {
 
   private static final Instant T = Instant.parse("2026-12-06T09:00:00Z");
-  private static final Unconfirmed SAMPLE = new Unconfirmed(T, List.of(UUID.randomUUID()));
+  private static final Unconfirmed SAMPLE = new Unconfirmed(104, T, List.of(UUID.randomUUID()));
 
   private static OpenFinding finding(StuckReason reason, Instant acknowledgedAt) {
     return new OpenFinding(
@@ -23,9 +23,8 @@ class SendoutViewStuckTest {
 
   @Test
   void unconfirmedMessagesAreStuckUntilTheirFindingIsAcknowledged() {
-    var unacknowledged =
-        SendoutView.stuck(104, SAMPLE, List.of(finding(StuckReason.NO_RECEIPT, null)));
-    var notFoundYet = SendoutView.stuck(104, SAMPLE, List.of());
+    var unacknowledged = SendoutView.stuck(SAMPLE, List.of(finding(StuckReason.NO_RECEIPT, null)));
+    var notFoundYet = SendoutView.stuck(SAMPLE, List.of());
 
     assertThat(unacknowledged.reason()).isEqualTo(StuckReason.NO_RECEIPT);
     assertThat(unacknowledged.messages()).isEqualTo(104);
@@ -39,10 +38,9 @@ class SendoutViewStuckTest {
   @Test
   void anAcknowledgedNoReceiptIsNoLongerStuckButAnotherReasonStill() {
     var acknowledged =
-        SendoutView.stuck(104, SAMPLE, List.of(finding(StuckReason.NO_RECEIPT, T.plusSeconds(60))));
+        SendoutView.stuck(SAMPLE, List.of(finding(StuckReason.NO_RECEIPT, T.plusSeconds(60))));
     var withAnother =
         SendoutView.stuck(
-            104,
             SAMPLE,
             List.of(
                 finding(StuckReason.NO_RECEIPT, T.plusSeconds(60)),
@@ -52,5 +50,23 @@ class SendoutViewStuckTest {
     assertThat(withAnother.reasons())
         .extracting(SendoutView.Reason::reason)
         .containsExactly(StuckReason.NOT_SENT);
+  }
+
+  /**
+   * A support drill: with messages QUEUED past their grace and others unconfirmed, the sample of
+   * unconfirmed ids stood under NOT_RELEASED as if they were the messages not released.
+   */
+  @Test
+  void theSampleIsOfUnconfirmedMessagesOnlyWhenTheyAreTheFirstReason() {
+    var notReleasedFirst =
+        SendoutView.stuck(
+            SAMPLE,
+            List.of(
+                finding(StuckReason.NOT_RELEASED, null), finding(StuckReason.NO_RECEIPT, null)));
+    var noReceiptOnly = SendoutView.stuck(SAMPLE, List.of(finding(StuckReason.NO_RECEIPT, null)));
+
+    assertThat(notReleasedFirst.reason()).isEqualTo(StuckReason.NOT_RELEASED);
+    assertThat(notReleasedFirst.sample()).isEmpty();
+    assertThat(noReceiptOnly.sample()).isEqualTo(SAMPLE.sample());
   }
 }

@@ -6,7 +6,9 @@ import static dev.sendout.core.store.MessageTransitions.byIds;
 import static dev.sendout.core.store.MessageTransitions.inBatch;
 import static dev.sendout.core.store.MessageTransitions.oneOf;
 import static dev.sendout.core.store.MessageTransitions.timestampOf;
+import static dev.sendout.core.store.jooq.Tables.AUDIT_EVENT;
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.BOUNCED;
 import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
@@ -15,11 +17,13 @@ import static dev.sendout.workflows.message.MessageStatus.FAILED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 
+import dev.sendout.core.response.ResponseStore;
 import dev.sendout.core.store.MessageTransitions;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.receipt.BatchReceipts;
 import dev.sendout.workflows.receipt.DeliveryTally;
+import dev.sendout.workflows.sendout.SupportActionType;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.Collection;
@@ -198,6 +202,7 @@ public class MessageSettlement {
                 .orderBy(MESSAGE.SEQ)
                 .limit(sampleSize)
                 .fetch(row -> row.value1().toString());
+    int unconfirmed = counts.getOrDefault(UNCONFIRMED, 0);
     return new BatchReceipts(
         new DeliveryTally(
             counts.getOrDefault(RELEASED, 0) + counts.getOrDefault(ACCEPTED, 0),
@@ -205,36 +210,90 @@ public class MessageSettlement {
             counts.getOrDefault(BOUNCED, 0),
             counts.getOrDefault(DROPPED, 0),
             counts.getOrDefault(FAILED, 0),
-            counts.getOrDefault(UNCONFIRMED, 0)),
+            unconfirmed,
+            unconfirmed == 0
+                ? 0
+                : db.fetchCount(
+                    MESSAGE, batch.and(MESSAGE.STATUS.eq(UNCONFIRMED)).and(NOTHING_WAITS_FOR_IT))),
         instant(unconfirmedSince[0]),
         sample);
   }
 
   /**
-   * The sendout's unconfirmed messages: since when the oldest is, and the first few ids in sequence
-   * order. Reads only the unconfirmed rows, through the (sendout, status, seq) index.
+   * An UNCONFIRMED message nothing waits for any more ({@link DeliveryTally#unconfirmedFinal}): its
+   * recipient responded, which proves an invitation arrived and is never sent again; or its
+   * sendout's survey closed or the sendout was cancelled, after which nothing is sent again, and
+   * support staff acknowledged it (an acknowledgement after it became UNCONFIRMED). Such a message
+   * keeps its status, and a late receipt still settles it, but it holds no batch open and flags
+   * nothing. (For a sendout still able to resend, an acknowledgement only clears the flag: a resend
+   * may follow.) For statements on the table {@code message} itself, unaliased.
+   */
+  public static final Condition NOTHING_WAITS_FOR_IT = nothingWaitsForIt();
+
+  private static Condition nothingWaitsForIt() {
+    var sendout = SENDOUT.as("finished_sendout");
+    var acknowledged = AUDIT_EVENT.as("acknowledged");
+    return ResponseStore.RECIPIENT_RESPONDED.or(
+        DSL.exists(
+                DSL.selectOne()
+                    .from(sendout)
+                    .where(sendout.ID.eq(MESSAGE.SENDOUT_ID))
+                    .and(sendout.CLOSED_AT.isNotNull().or(sendout.CANCELLED_AT.isNotNull())))
+            .andExists(
+                DSL.selectOne()
+                    .from(acknowledged)
+                    .where(acknowledged.SENDOUT_ID.eq(MESSAGE.SENDOUT_ID))
+                    .and(acknowledged.ACTION.eq(SupportActionType.ACKNOWLEDGE))
+                    .and(acknowledged.AT.ge(MESSAGE.UNCONFIRMED_AT))));
+  }
+
+  /**
+   * The batches of the sendout holding UNCONFIRMED messages that nothing waits for any more ({@link
+   * #NOTHING_WAITS_FOR_IT}): woken once a response ends the wait for them, they settle.
+   */
+  public Set<BatchKey> batchesNothingWaitsFor(UUID sendoutId) {
+    return db.selectDistinct(MESSAGE.SENDOUT_ID, MESSAGE.BATCH_NO)
+        .from(MESSAGE)
+        .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+        .and(MESSAGE.STATUS.eq(UNCONFIRMED))
+        .and(MESSAGE.BATCH_NO.isNotNull())
+        .and(NOTHING_WAITS_FOR_IT)
+        .fetchSet(row -> new BatchKey(row.value1(), row.value2()));
+  }
+
+  /**
+   * The sendout's unconfirmed messages still waited for (not those {@link #NOTHING_WAITS_FOR_IT}):
+   * how many, since when the oldest is, and the first few ids in sequence order. Reads only the
+   * unconfirmed rows, through the (sendout, status, seq) index.
    */
   public Unconfirmed unconfirmed(UUID sendoutId, int sampleSize) {
-    Condition unconfirmed = MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.STATUS.eq(UNCONFIRMED));
-    OffsetDateTime since =
-        db.select(DSL.min(MESSAGE.UNCONFIRMED_AT))
+    Condition unconfirmed =
+        MESSAGE
+            .SENDOUT_ID
+            .eq(sendoutId)
+            .and(MESSAGE.STATUS.eq(UNCONFIRMED))
+            .andNot(NOTHING_WAITS_FOR_IT);
+    var counted =
+        db.select(DSL.count(), DSL.min(MESSAGE.UNCONFIRMED_AT))
             .from(MESSAGE)
             .where(unconfirmed)
-            .fetchOne(0, OffsetDateTime.class);
+            .fetchOne();
     List<UUID> sample =
-        db.select(MESSAGE.ID)
-            .from(MESSAGE)
-            .where(unconfirmed)
-            .orderBy(MESSAGE.SEQ)
-            .limit(sampleSize)
-            .fetch(MESSAGE.ID);
-    return new Unconfirmed(instant(since), sample);
+        counted.value1() == 0
+            ? List.of()
+            : db.select(MESSAGE.ID)
+                .from(MESSAGE)
+                .where(unconfirmed)
+                .orderBy(MESSAGE.SEQ)
+                .limit(sampleSize)
+                .fetch(MESSAGE.ID);
+    return new Unconfirmed(counted.value1(), instant(counted.value2()), sample);
   }
 
   /**
    * @param since null when there are none
    */
-  public record Unconfirmed(Instant since, List<UUID> sample) {}
+  public record Unconfirmed(int count, Instant since, List<UUID> sample) {}
 
   /**
    * The receipt deadline passed: the batch's messages still ACCEPTED become UNCONFIRMED, never

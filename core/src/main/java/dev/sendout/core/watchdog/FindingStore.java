@@ -9,6 +9,7 @@ import static dev.sendout.workflows.message.MessageStatus.QUEUED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 
+import dev.sendout.core.receipt.MessageSettlement;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.store.jooq.tables.records.FindingRecord;
@@ -167,7 +168,9 @@ public class FindingStore {
 
   /**
    * Sendouts with messages the provider accepted but never confirmed: UNCONFIRMED (their batch
-   * flagged them at the receipt deadline), or still ACCEPTED past it (no batch did).
+   * flagged them at the receipt deadline), or still ACCEPTED past it (no batch did). Not those
+   * nothing waits for any more ({@link MessageSettlement#NOTHING_WAITS_FOR_IT}: their recipient
+   * responded, or they were acknowledged in a sendout that sends nothing again).
    */
   public List<Finding> noReceipt() {
     Field<OffsetDateTime> deadline = receiptDeadline();
@@ -175,7 +178,11 @@ public class FindingStore {
         DSL.when(MESSAGE.STATUS.eq(UNCONFIRMED), MESSAGE.UNCONFIRMED_AT).otherwise(deadline);
     return perSendout(
         StuckReason.NO_RECEIPT,
-        MESSAGE.STATUS.eq(UNCONFIRMED).or(MESSAGE.STATUS.eq(ACCEPTED).and(deadline.lt(now()))),
+        MESSAGE
+            .STATUS
+            .eq(UNCONFIRMED)
+            .or(MESSAGE.STATUS.eq(ACCEPTED).and(deadline.lt(now())))
+            .andNot(MessageSettlement.NOTHING_WAITS_FOR_IT),
         DSL.min(since),
         Duration.ZERO,
         NO_NOTE,

@@ -1,5 +1,6 @@
 package dev.sendout.core.watchdog;
 
+import static dev.sendout.core.store.jooq.Tables.AUDIT_EVENT;
 import static dev.sendout.core.store.jooq.Tables.FINDING;
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
@@ -9,17 +10,23 @@ import static org.assertj.core.groups.Tuple.tuple;
 import dev.sendout.core.StoreTest;
 import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.OutgoingMessage;
+import dev.sendout.core.receipt.BatchKey;
+import dev.sendout.core.receipt.MessageSettlement;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.support.SupportMessages;
 import dev.sendout.core.watchdog.FindingStore.Finding;
+import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.receipt.DeliveryTally;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.StuckReason;
+import dev.sendout.workflows.sendout.SupportActionType;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -32,6 +39,7 @@ class FindingStoreTest extends StoreTest {
   @Autowired SendoutStore sendouts;
   @Autowired DeliveryStore deliveries;
   @Autowired FindingStore findings;
+  @Autowired MessageSettlement settlement;
   @Autowired SupportMessages supportMessages;
   @Autowired DSLContext db;
 
@@ -105,6 +113,67 @@ class FindingStoreTest extends StoreTest {
     assertThat(findings.noReceipt().stream().filter(f -> f.sendoutId().equals(id)))
         .extracting(Finding::reason, Finding::messages)
         .containsExactly(tuple(StuckReason.NO_RECEIPT, 2));
+  }
+
+  /**
+   * An unconfirmed message nothing waits for any more is neither flagged nor holds its batch open:
+   * its recipient responded (a response proves an invitation arrived), or support staff
+   * acknowledged it in a sendout that sends nothing again (cancelled here). Found by a hostile
+   * sweep: such a sendout stayed open and flagged for good, and no action could end it.
+   */
+  @Test
+  void unconfirmedMessagesOfARecipientWhoRespondedOrAcknowledgedInACancelledSendoutEndTheWait() {
+    UUID id = sendoutFrom(Duration.ofHours(30), 3);
+    sendouts.release(id);
+    var claimed = deliveries.claimForSend(id, 0, 0, 3);
+    List<UUID> ids = claimed.stream().map(OutgoingMessage::id).toList();
+    deliveries.markAccepted(ids, "sg-1");
+    deliveries.markUnconfirmed(ids, "no receipt");
+    SendBatch batch = new SendBatch(id.toString(), 0, 0, 3);
+    Supplier<Integer> flagged =
+        () ->
+            findings.noReceipt().stream()
+                .filter(f -> f.sendoutId().equals(id))
+                .mapToInt(Finding::messages)
+                .sum();
+    Supplier<DeliveryTally> tally = () -> settlement.batchReceipts(batch, 10).tally();
+    assertThat(flagged.get()).isEqualTo(3);
+    assertThat(tally.get().open()).isEqualTo(3);
+
+    db.update(MESSAGE)
+        .set(MESSAGE.RESPONDED_AT, OffsetDateTime.now())
+        .where(MESSAGE.ID.eq(ids.get(0)))
+        .execute();
+    assertThat(flagged.get()).isEqualTo(2);
+    assertThat(tally.get())
+        .extracting(DeliveryTally::unconfirmed, DeliveryTally::open)
+        .containsExactly(3, 2);
+    assertThat(settlement.batchesNothingWaitsFor(id)).containsExactly(new BatchKey(id, 0));
+
+    // Acknowledged while the sendout may still resend them: a resend may follow, so still waited
+    // for.
+    db.insertInto(AUDIT_EVENT)
+        .set(AUDIT_EVENT.SENDOUT_ID, id)
+        .set(AUDIT_EVENT.ACTION_ID, "action-ack")
+        .set(AUDIT_EVENT.ACTION, SupportActionType.ACKNOWLEDGE)
+        .set(AUDIT_EVENT.ACTOR, "ann")
+        .set(AUDIT_EVENT.AT, OffsetDateTime.now())
+        .execute();
+    // The third became UNCONFIRMED after the acknowledgement, which did not see it.
+    db.update(MESSAGE)
+        .set(MESSAGE.UNCONFIRMED_AT, OffsetDateTime.now().plusMinutes(1))
+        .where(MESSAGE.ID.eq(ids.get(2)))
+        .execute();
+    assertThat(tally.get().open()).isEqualTo(2);
+
+    db.update(SENDOUT)
+        .set(SENDOUT.CANCELLED_AT, OffsetDateTime.now())
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+    assertThat(flagged.get()).isEqualTo(1);
+    assertThat(tally.get())
+        .extracting(DeliveryTally::unconfirmed, DeliveryTally::open)
+        .containsExactly(3, 1);
   }
 
   /**

@@ -404,13 +404,14 @@ public final class BatchRun {
 
   /**
    * The receipt deadline has passed: the messages still without a receipt become UNCONFIRMED, and
-   * if there are any the batch is stuck.
+   * if any is still waited for ({@link
+   * dev.sendout.workflows.receipt.DeliveryTally#unconfirmedFinal}) the batch is stuck.
    */
   BatchReceipts expire(StartBatch start, SendTally sent) {
     SendBatch batch = start.batch();
     BatchReceipts state =
         receipts.expireReceipts(new ExpireReceipts(batch, start.receiptTimeout()));
-    if (state.tally().unconfirmed() > 0) {
+    if (state.tally().unconfirmedOpen() > 0) {
       owner.flagStuck(true);
       report(BatchPhase.STUCK, sent, state);
       log.warn(

@@ -189,6 +189,15 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   static final String FINDINGS_BEFORE_SEND_TIME = "findings-before-send-time";
 
   /**
+   * From version 1 an acknowledgement wakes the stuck batches, as a resend does: in a sendout that
+   * sends nothing again (cancelled, or its survey closed) the unconfirmed messages it acknowledges
+   * are waited for no more ({@code DeliveryTally#unconfirmedFinal}), and the batches settle and the
+   * sendout completes, where they kept listening for receipts for good and no action could end
+   * them. Asked only by an acknowledgement while a batch is stuck.
+   */
+  static final String WAKE_STUCK_BATCHES_ON_ACKNOWLEDGE = "wake-stuck-batches-on-acknowledge";
+
+  /**
    * From version 1 messages added to a SENT sendout (recipients, or a reminder wave) that all wait
    * for their delivery window make it SENDING, in the store too, as the README says of messages
    * waiting for their window: it showed SENT with messages QUEUED until tomorrow, and a pause was
@@ -1115,17 +1124,28 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         action, Workflow.getVersion(ACKNOWLEDGE_EVERY_REASON, Workflow.DEFAULT_VERSION, 1) == 1);
     stuck.publish(false);
     describeProgress();
-    return applyAction(
-            SupportActionType.ACKNOWLEDGE,
-            action,
-            () -> {
-              // Asked only when the store refuses it, so histories without one replay as they were.
-              if (Workflow.getVersion(UNDO_REFUSED_ACKNOWLEDGE, Workflow.DEFAULT_VERSION, 1) == 1) {
-                stuck.unacknowledge(before);
-                stuck.publish(false);
-              }
-            })
-        .messages();
+    int messages =
+        applyAction(
+                SupportActionType.ACKNOWLEDGE,
+                action,
+                () -> {
+                  // Asked only when the store refuses it, so histories without one replay as they
+                  // were.
+                  if (Workflow.getVersion(UNDO_REFUSED_ACKNOWLEDGE, Workflow.DEFAULT_VERSION, 1)
+                      == 1) {
+                    stuck.unacknowledge(before);
+                    stuck.publish(false);
+                  }
+                })
+            .messages();
+    // Asked only by an acknowledgement while a batch is stuck, so histories without one replay as
+    // they were.
+    if (ledger.anyStuck()
+        && Workflow.getVersion(WAKE_STUCK_BATCHES_ON_ACKNOWLEDGE, Workflow.DEFAULT_VERSION, 1)
+            == 1) {
+      batches.wake(ledger.stuckBatches().stream().map(BatchProgress::batchNo).toList());
+    }
+    return messages;
   }
 
   @Override

@@ -289,6 +289,13 @@ final class FakeActivities {
     final List<SendBatch> batches = new CopyOnWriteArrayList<>();
     final Map<Integer, MessageStatus> messages = new ConcurrentHashMap<>();
     final Set<Integer> silent = ConcurrentHashMap.newKeySet();
+
+    /**
+     * Unconfirmed messages nothing waits for any more, by sequence number: as the store counts
+     * those of a recipient who responded, or acknowledged in a sendout that sends nothing again.
+     */
+    final Set<Integer> nothingWaitsFor = ConcurrentHashMap.newKeySet();
+
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger maxRunning = new AtomicInteger();
 
@@ -356,16 +363,20 @@ final class FakeActivities {
       int awaiting = 0;
       int delivered = 0;
       List<String> unconfirmed = new ArrayList<>();
+      int unconfirmedFinal = 0;
       for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
         switch (messages.get(seq)) {
           case ACCEPTED -> awaiting++;
           case DELIVERED -> delivered++;
-          case UNCONFIRMED -> unconfirmed.add("m" + seq);
+          case UNCONFIRMED -> {
+            unconfirmed.add("m" + seq);
+            unconfirmedFinal += nothingWaitsFor.contains(seq) ? 1 : 0;
+          }
           default -> throw new IllegalStateException();
         }
       }
       return new BatchReceipts(
-          new DeliveryTally(awaiting, delivered, 0, 0, 0, unconfirmed.size()),
+          new DeliveryTally(awaiting, delivered, 0, 0, 0, unconfirmed.size(), unconfirmedFinal),
           unconfirmed.isEmpty() ? null : Instant.EPOCH,
           unconfirmed);
     }

@@ -739,6 +739,50 @@ class SendoutWorkflowTest {
     assertThat(attributes(workflow).get(STUCK)).isFalse();
   }
 
+  /**
+   * A hostile sweep: a sendout whose unconfirmed messages nothing could send again (its survey
+   * closed, or it was cancelled) stayed open and flagged for good; acknowledging cleared the flag
+   * but the batch kept listening for receipts. The store now counts acknowledged ones there as
+   * waited for no more, and the acknowledgement wakes the batch: it settles, and the sendout
+   * completes, within seconds rather than at its next backstop check.
+   */
+  @Test
+  void anAcknowledgementOfMessagesNothingSendsAgainLetsTheSendoutComplete(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.silent.add(3);
+    SendoutWorkflow workflow = started(client, options, tenPerBatch(env, 10, Duration.ZERO));
+    env.sleep(Duration.ofHours(30).plusMinutes(30));
+    assertThat(workflow.progress().stuckReason()).isEqualTo(StuckReason.NO_RECEIPT);
+
+    delivery.nothingWaitsFor.add(3); // the store's answer once it is acknowledged after the close
+    workflow.acknowledge(new SupportAction("ann", "the survey closed"));
+    for (int i = 0; i < 12 && workflow.progress().status() != SendoutStatus.COMPLETED; i++) {
+      env.sleep(Duration.ofSeconds(5));
+    }
+
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    assertThat(workflow.progress().receipts()).isEqualTo(new DeliveryTally(0, 9, 0, 0, 0, 1, 1));
+    assertThat(attributes(workflow).get(STUCK)).isFalse();
+  }
+
+  /** An unconfirmed message of a recipient who responded is never flagged, and ends no wait. */
+  @Test
+  void aMessageOfARecipientWhoRespondedIsNotStuckAtItsDeadline(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.silent.add(3);
+    delivery.nothingWaitsFor.add(3);
+    SendoutWorkflow workflow = started(client, options, tenPerBatch(env, 10, Duration.ZERO));
+
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    assertThat(workflow.progress().stuckReason()).isNull();
+    assertThat(workflow.progress().receipts()).isEqualTo(new DeliveryTally(0, 9, 0, 0, 0, 1, 1));
+  }
+
   @Test
   void resentMessagesGoOutInANewBatchAndTheSendoutCompletes(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
