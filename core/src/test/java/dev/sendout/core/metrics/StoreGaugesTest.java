@@ -145,6 +145,19 @@ class StoreGaugesTest extends StoreTest {
     message(addedLater, QUEUED, NOW.minus(Duration.ofMinutes(30)), null);
     UUID notDueYet = sendout(SMS, NOW.plus(Duration.ofHours(1)), false);
     message(notDueYet, QUEUED, NOW.minus(Duration.ofHours(6)), null);
+    // Held on purpose: not what the alert pages for (a support drill's cancelled sendout).
+    UUID cancelled = sendout(SMS, NOW.minus(Duration.ofHours(8)), false);
+    message(cancelled, QUEUED, NOW.minus(Duration.ofHours(8)), null);
+    db.update(SENDOUT)
+        .set(SENDOUT.CANCELLED_AT, NOW.atOffset(ZoneOffset.UTC))
+        .where(SENDOUT.ID.eq(cancelled))
+        .execute();
+    UUID paused = sendout(SMS, NOW.minus(Duration.ofHours(8)), false);
+    message(paused, QUEUED, NOW.minus(Duration.ofHours(8)), null);
+    db.update(SENDOUT)
+        .set(SENDOUT.PAUSED_AT, NOW.atOffset(ZoneOffset.UTC))
+        .where(SENDOUT.ID.eq(paused))
+        .execute();
 
     gauges.refresh();
 
