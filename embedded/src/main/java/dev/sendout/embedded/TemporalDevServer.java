@@ -192,12 +192,19 @@ public final class TemporalDevServer implements AutoCloseable {
     return uiUrl;
   }
 
-  /** SIGTERM, then SIGKILL after {@link #STOP_TIMEOUT}. */
+  /**
+   * SIGTERM, then SIGKILL after {@link #STOP_TIMEOUT}; the pid file goes only if it still names
+   * this server: one started by hand on the same state directory meanwhile (after this one died)
+   * keeps its file, which {@code temporal-dev.sh stop} needs (a support drill found it deleted).
+   */
   @Override
   public void close() {
     stop(process.toHandle());
     try {
-      Files.deleteIfExists(pidFile);
+      if (Files.exists(pidFile)
+          && Files.readString(pidFile, StandardCharsets.UTF_8).trim().equals(pid() + "")) {
+        Files.delete(pidFile);
+      }
     } catch (IOException e) {
       // Harmless: the next start checks that the pid is still this server's before acting on it.
     }

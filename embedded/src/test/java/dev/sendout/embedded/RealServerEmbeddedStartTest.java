@@ -71,7 +71,11 @@ class RealServerEmbeddedStartTest {
       assertThat(TemporalDevServer.commandLine(ProcessHandle.of(server.pid()).orElseThrow()))
           .startsWith(RealServer.cli().toString());
       assertThat(session(server.pid())).isNotEqualTo(session(ProcessHandle.current().pid()));
+      // A server started by hand on the same state directory meanwhile (a support drill's, after
+      // this one was killed): its pid file is not this one's to delete.
+      Files.writeString(state.resolve("temporal.pid"), "1\n");
     }
+    assertThat(Files.readString(state.resolve("temporal.pid")).trim()).isEqualTo("1");
   }
 
   /** The session id, the sixth field of /proc/PID/stat (after the command in parentheses). */
