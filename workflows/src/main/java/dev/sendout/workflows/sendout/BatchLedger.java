@@ -125,6 +125,17 @@ final class BatchLedger {
     return !stuckBatches().isEmpty();
   }
 
+  /**
+   * The batches awaiting their receipts, before their deadline, whose send left messages
+   * UNCONFIRMED: in doubt, the call broke off (a worker killed mid-call) and a resend may take
+   * them.
+   */
+  List<BatchProgress> inDoubtBatches() {
+    return unsettled.values().stream()
+        .filter(b -> b.phase() == BatchPhase.AWAITING_RECEIPTS && b.sent().unconfirmed() > 0)
+        .toList();
+  }
+
   int stuckMessages() {
     return stuckBatches().stream().mapToInt(b -> b.receipts().tally().unconfirmed()).sum();
   }

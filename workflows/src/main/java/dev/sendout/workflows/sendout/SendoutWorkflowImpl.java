@@ -189,6 +189,15 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   static final String FINDINGS_BEFORE_SEND_TIME = "findings-before-send-time";
 
   /**
+   * From version 1 a resend also wakes the batches whose send left messages in doubt (UNCONFIRMED
+   * before their receipt deadline, a call cut off by a crash): a support drill resent such a
+   * message, it was delivered, and its sendout stayed SENT with every message DELIVERED until the
+   * batch's next backstop check, six minutes later (up to an hour). Asked only by a resend while
+   * such a batch awaits its receipts.
+   */
+  static final String WAKE_IN_DOUBT_BATCHES_ON_RESEND = "wake-in-doubt-batches-on-resend";
+
+  /**
    * From version 1 an acknowledgement wakes the stuck batches, as a resend does: in a sendout that
    * sends nothing again (cancelled, or its survey closed) the unconfirmed messages it acknowledges
    * are waited for no more ({@code DeliveryTally#unconfirmedFinal}), and the batches settle and the
@@ -1098,6 +1107,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     if (ledger.anyStuck()
         && Workflow.getVersion(WAKE_STUCK_BATCHES_ON_RESEND, Workflow.DEFAULT_VERSION, 1) == 1) {
       batches.wake(ledger.stuckBatches().stream().map(BatchProgress::batchNo).toList());
+    }
+    List<BatchProgress> inDoubt = ledger.inDoubtBatches();
+    if (!inDoubt.isEmpty()
+        && Workflow.getVersion(WAKE_IN_DOUBT_BATCHES_ON_RESEND, Workflow.DEFAULT_VERSION, 1) == 1) {
+      batches.wake(inDoubt.stream().map(BatchProgress::batchNo).toList());
     }
     plan.planResend(applied.resend());
     if (sentOrScheduledUntilAWindowOpens()) {

@@ -296,6 +296,12 @@ final class FakeActivities {
      */
     final Set<Integer> nothingWaitsFor = ConcurrentHashMap.newKeySet();
 
+    /**
+     * Messages whose next send breaks off mid-call, once each: UNCONFIRMED, in doubt, as a worker
+     * killed mid-call leaves them.
+     */
+    final Set<Integer> inDoubt = ConcurrentHashMap.newKeySet();
+
     final AtomicInteger running = new AtomicInteger();
     final AtomicInteger maxRunning = new AtomicInteger();
 
@@ -340,11 +346,17 @@ final class FakeActivities {
       batches.add(batch);
       Instant at = Instant.ofEpochMilli(clock.getAsLong());
       sentAt.putIfAbsent(batch.fromSeq(), at);
+      int unconfirmed = 0;
       for (int seq = batch.fromSeq(); seq < batch.toSeq(); seq++) {
+        if (inDoubt.remove(seq)) {
+          messages.put(seq, UNCONFIRMED);
+          unconfirmed++;
+          continue;
+        }
         acceptedAt.putIfAbsent(seq, at);
         messages.put(seq, silent.contains(seq) ? ACCEPTED : DELIVERED);
       }
-      return new SendTally(batch.toSeq() - batch.fromSeq(), 0, 0);
+      return new SendTally(batch.toSeq() - batch.fromSeq() - unconfirmed, 0, unconfirmed);
     }
 
     /** A late receipt: the silent message is delivered after all. */

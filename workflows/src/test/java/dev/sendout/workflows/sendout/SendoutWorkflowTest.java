@@ -783,6 +783,34 @@ class SendoutWorkflowTest {
     assertThat(workflow.progress().receipts()).isEqualTo(new DeliveryTally(0, 9, 0, 0, 0, 1, 1));
   }
 
+  /**
+   * A support drill: a message left in doubt by a crash (UNCONFIRMED before its receipt deadline,
+   * so its batch was not stuck) was resent and delivered, and its sendout stayed SENT until the
+   * batch's next backstop check. The resend wakes that batch too.
+   */
+  @Test
+  void aResendOfAMessageLeftInDoubtLetsTheSendoutCompleteWithinSeconds(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    delivery.inDoubt.add(4);
+    StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
+    // Long enough for the batch's backstop checks to have backed off to tens of minutes.
+    env.sleep(Duration.ofHours(2));
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENT);
+    assertThat(workflow.progress().stuckReason()).isNull();
+
+    store.resendable = List.of(new SeqRange(4, 5));
+    assertThat(workflow.resend(new SupportAction("ann", "the crash sent nothing"))).isOne();
+    for (int i = 0; i < 12 && workflow.progress().status() != SendoutStatus.COMPLETED; i++) {
+      env.sleep(Duration.ofSeconds(5));
+    }
+
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    assertThat(delivery.messages.values()).containsOnly(MessageStatus.DELIVERED);
+  }
+
   @Test
   void resentMessagesGoOutInANewBatchAndTheSendoutCompletes(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
