@@ -66,8 +66,8 @@ public final class BatchRun {
 
     /**
      * Where the receipts stand after a check that changed no phase (which {@link #report} is told
-     * of): an owner that sums its batches shows them. Only an inline batch's owner, for whom it
-     * costs nothing, is told; a child would need a signal per check.
+     * of): an owner that sums its batches shows them. An inline batch's owner takes every one, for
+     * nothing; a child passes one on to its sendout now and then, each a signal.
      */
     default void checked(BatchProgress progress) {}
 

@@ -811,6 +811,37 @@ class SendoutWorkflowTest {
     assertThat(delivery.messages.values()).containsOnly(MessageStatus.DELIVERED);
   }
 
+  /**
+   * A support drill: a sendout of child batches read "0 delivered, 2500 awaiting receipts" in the
+   * Web UI while the API said 2,474 DELIVERED, until the receipt deadline, since a child told its
+   * sendout only of changes of phase. It now also tells it where its receipts stand, at most once
+   * per {@code PROGRESS_GAP}.
+   */
+  @Test
+  void childBatchesTellTheirSendoutWhereTheirReceiptsStandBeforeTheyAreSettled(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 20);
+    for (int seq = 0; seq < 20; seq++) {
+      delivery.silent.add(seq); // accepted, their receipts to come
+    }
+    StartSendout start = tenPerBatch(env, 20, Duration.ZERO);
+    SendoutWorkflow workflow = started(client, options, start);
+    env.sleep(Duration.ofMinutes(1));
+    assertThat(workflow.progress().receipts().awaiting()).isEqualTo(20);
+
+    for (int seq = 0; seq < 20; seq++) {
+      if (seq % 10 != 9) {
+        delivery.deliver(seq);
+      }
+    }
+    receiptsArrived(client, start, 0);
+    receiptsArrived(client, start, 1);
+    env.sleep(Duration.ofMinutes(1));
+
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENT);
+    assertThat(workflow.progress().receipts()).isEqualTo(new DeliveryTally(2, 18, 0, 0, 0, 0));
+  }
+
   @Test
   void resentMessagesGoOutInANewBatchAndTheSendoutCompletes(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
