@@ -84,9 +84,11 @@ public class SendoutListController {
   @GetMapping
   public Object list(
       Tenant tenant,
-      @Parameter(description = "true: only the sendouts that need attention; omit it for all")
+      @Parameter(
+              description = "true: only the sendouts that need attention; omit it for all",
+              schema = @Schema(type = "boolean"))
           @RequestParam(required = false)
-          Boolean stuck,
+          String stuck,
       @Parameter(
               description = "Only sendouts in this status, or in any of these",
               array = @ArraySchema(schema = @Schema(implementation = SendoutStatus.class)))
@@ -136,7 +138,8 @@ public class SendoutListController {
           page.items().stream().map(SendoutPage.SendoutSummary::of).toList(),
           page.next() == null ? null : cursor(page.next()));
     }
-    if (!stuck) {
+    // Read as written: Spring's Boolean takes yes, on and 1 for true (a hostile sweep's find).
+    if (!stuck.equals("true")) {
       throw ApiProblem.invalid(
           "stuck", "only stuck=true filters the listing; omit stuck to list every sendout");
     }

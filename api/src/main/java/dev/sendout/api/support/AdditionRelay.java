@@ -289,6 +289,9 @@ public class AdditionRelay {
     List<SeqRange> ranges = pending.ranges();
     int cancelled =
         ranges.stream().mapToInt(r -> additions.cancelUnsent(pending.sendoutId(), r)).sum();
+    if (cancelled == 0) {
+      return; // cancelled already, by the sendout's own cancel or close
+    }
     log.warn(
         "Sendout {} was cancelled or closed before {} added messages reached it: CANCELLED",
         pending.sendoutId(),

@@ -254,6 +254,8 @@ class SendoutListApiTest {
     queries.put("?reason=NO_RECEIPT", "reason");
     queries.put("?stuck=false", "stuck");
     queries.put("?stuck=maybe", "stuck");
+    queries.put("?stuck=yes", "stuck");
+    queries.put("?stuck=1", "stuck");
     queries.put("?stuck=true&status=SENT", "status");
     queries.put("?stuck=true&createdFrom=" + at(T0), "createdFrom");
     queries.put("?stuck=true&reason=SLOW", "reason");
@@ -275,6 +277,6 @@ class SendoutListApiTest {
               .doesNotContain("java.", "Exception", "dev.sendout", "Instant", "Integer");
         });
     assertThat(get(tenant, "/v1/sendouts?stuck=maybe").body().path("detail").asString())
-        .isEqualTo("stuck: invalid value, expected true or false");
+        .isEqualTo("stuck: only stuck=true filters the listing; omit stuck to list every sendout");
   }
 }
