@@ -6,10 +6,13 @@ import dev.sendout.core.reminder.ReminderWaves;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.support.SupportActionStore;
 import dev.sendout.workflows.batch.SendBatch;
+import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.receipt.DeliveryTally;
 import dev.sendout.workflows.sendout.SendTally;
 import dev.sendout.workflows.sendout.SendoutActivities;
 import dev.sendout.workflows.sendout.SeqRange;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
@@ -100,13 +103,30 @@ public class SendoutActivitiesImpl implements SendoutActivities {
   }
 
   @Override
-  public List<SeqRange> markCompleted(MarkCompleted input) {
+  public Completion markCompleted(MarkCompleted input) {
     UUID id = UUID.fromString(input.sendoutId());
-    if (!input.queuedFirst()) {
-      StoreCall.classified(() -> sendouts.markCompleted(id));
-      return List.of();
-    }
-    return StoreCall.classified(() -> sendouts.completeUnlessQueued(id, MAX_QUEUED_RANGES));
+    return StoreCall.classified(
+        () -> {
+          if (input.queuedFirst()) {
+            List<SeqRange> queued = sendouts.completeUnlessQueued(id, MAX_QUEUED_RANGES);
+            if (!queued.isEmpty()) {
+              return Completion.notYet(queued);
+            }
+          } else {
+            sendouts.markCompleted(id);
+          }
+          Map<MessageStatus, Integer> counts = sendouts.countByStatus(id);
+          return new Completion(
+              List.of(),
+              new DeliveryTally(
+                  counts.get(MessageStatus.RELEASED) + counts.get(MessageStatus.ACCEPTED),
+                  counts.get(MessageStatus.DELIVERED),
+                  counts.get(MessageStatus.BOUNCED),
+                  counts.get(MessageStatus.DROPPED),
+                  counts.get(MessageStatus.FAILED),
+                  counts.get(MessageStatus.UNCONFIRMED)),
+              counts.values().stream().mapToInt(Integer::intValue).sum());
+        });
   }
 
   @Override

@@ -10,8 +10,10 @@ import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.window.DeliveryWindow;
 import dev.sendout.workflows.StoreCalls;
 import dev.sendout.workflows.message.MessageStatus;
+import dev.sendout.workflows.receipt.DeliveryTally;
 import dev.sendout.workflows.sendout.SendoutActivities;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
+import dev.sendout.workflows.sendout.SendoutActivities.MarkCompleted;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkSending;
 import dev.sendout.workflows.sendout.SendoutActivities.ReleaseSendout;
 import dev.sendout.workflows.sendout.SendoutActivities.Released;
@@ -169,6 +171,29 @@ class SendoutActivitiesTest extends StoreTest {
         .containsEntry(MessageStatus.QUEUED, 1);
     store.release(new ReleaseSendout(sendoutId));
     assertThat(sendouts.countByStatus(id)).containsEntry(MessageStatus.RELEASED, 5);
+  }
+
+  /**
+   * A completion asked to answer QUEUED messages answers their ranges and completes nothing; once
+   * none is left it completes the sendout and answers where all its messages stand.
+   */
+  @Test
+  void aCompletionAnswersQueuedRangesOrTheWholeSendoutsCounts() {
+    UUID id = sendouts.create(emailSendout(3)).sendout().id();
+    String sendoutId = id.toString();
+    store.release(new ReleaseSendout(sendoutId, false, List.of(new SeqRange(0, 2))));
+
+    var notYet = store.markCompleted(new MarkCompleted(sendoutId, DeliveryTally.NONE, true));
+    assertThat(notYet.queued()).containsExactly(new SeqRange(2, 3));
+    assertThat(notYet.messages()).isNull();
+    assertThat(sendouts.find(id).orElseThrow().completedAt()).isNull();
+
+    store.release(new ReleaseSendout(sendoutId, false, List.of(new SeqRange(2, 3))));
+    var done = store.markCompleted(new MarkCompleted(sendoutId, DeliveryTally.NONE, true));
+    assertThat(done.queued()).isEmpty();
+    assertThat(done.messages()).isEqualTo(new DeliveryTally(3, 0, 0, 0, 0, 0));
+    assertThat(done.messageCount()).isEqualTo(3);
+    assertThat(sendouts.find(id).orElseThrow().status()).isEqualTo(SendoutStatus.COMPLETED);
   }
 
   @Test

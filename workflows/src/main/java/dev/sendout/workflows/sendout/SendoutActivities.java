@@ -32,10 +32,11 @@ public interface SendoutActivities {
   /**
    * Records that every message is settled. With {@link MarkCompleted#queuedFirst}, a sendout that
    * may still send and has messages QUEUED (recipients added as its run finished) is not completed:
-   * the answer is their ranges, for the run to send first. Otherwise the answer is empty (null from
-   * the activity before it answered anything, in the histories of older runs).
+   * the answer is their ranges, for the run to send first. Otherwise the answer is where all the
+   * sendout's messages stand (null from the activity before it answered anything, in the histories
+   * of older runs).
    */
-  List<SeqRange> markCompleted(MarkCompleted input);
+  Completion markCompleted(MarkCompleted input);
 
   /**
    * Applies a support action to the sendout's record and its messages, and writes it to the audit
@@ -150,6 +151,21 @@ public interface SendoutActivities {
    *     false from a run that completes regardless, and from a workflow code before it was asked
    */
   record MarkCompleted(String sendoutId, DeliveryTally tally, boolean queuedFirst) {}
+
+  /**
+   * @param queued the ranges of messages still QUEUED ({@link MarkCompleted#queuedFirst}): the
+   *     sendout was not completed; empty when it was
+   * @param messages once completed, where all the sendout's messages stand, those of its earlier
+   *     runs too (a run reopened for a resend, or restarted by the watchdog, counts only its own):
+   *     the details show them; null when not completed
+   * @param messageCount once completed, the sendout's messages, whatever their status
+   */
+  record Completion(List<SeqRange> queued, DeliveryTally messages, int messageCount) {
+
+    public static Completion notYet(List<SeqRange> queued) {
+      return new Completion(queued, null, 0);
+    }
+  }
 
   /**
    * @param actionId identifies the action (the Update's id), so that a retried activity records it

@@ -10,6 +10,7 @@ import dev.sendout.workflows.batch.BatchPhase;
 import dev.sendout.workflows.batch.BatchProgress;
 import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
+import dev.sendout.workflows.sendout.SendoutActivities.Completion;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkCompleted;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkSending;
 import dev.sendout.workflows.sendout.SendoutActivities.MarkSent;
@@ -437,23 +438,27 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private boolean complete() {
     String id = start.sendoutId();
     if (!cancelling) {
-      List<SeqRange> queued =
+      Completion completion =
           shortStore.markCompleted(new MarkCompleted(id, ledger.receipts(), true));
-      if (queued == null || queued.isEmpty()) {
+      if (completion == null || completion.queued().isEmpty()) {
+        report.completed(completion);
         return true;
       }
       boolean fresh = false;
-      for (SeqRange range : queued) {
+      for (SeqRange range : completion.queued()) {
         fresh |= plan.add(range);
       }
       if (fresh) {
-        log.info("Sendout {}: recipients added as it finished are sent first: {}", id, queued);
+        log.info(
+            "Sendout {}: recipients added as it finished are sent first: {}",
+            id,
+            completion.queued());
         finishing = false;
         changes++;
         return false;
       }
     }
-    shortStore.markCompleted(new MarkCompleted(id, ledger.receipts(), false));
+    report.completed(shortStore.markCompleted(new MarkCompleted(id, ledger.receipts(), false)));
     return true;
   }
 

@@ -131,14 +131,22 @@ final class FakeActivities {
 
     final List<MarkCompleted> completions = new CopyOnWriteArrayList<>();
 
+    /**
+     * What a completion answers of the whole sendout's messages; null (by default) for a store that
+     * counts none, as an activity did before it answered: the run's own counts stay.
+     */
+    volatile DeliveryTally wholeSendout;
+
     @Override
-    public List<SeqRange> markCompleted(MarkCompleted input) {
+    public Completion markCompleted(MarkCompleted input) {
       completions.add(input);
       if (input.queuedFirst() && !queuedAtCompletion.isEmpty()) {
-        return queuedAtCompletion.remove(0);
+        return Completion.notYet(queuedAtCompletion.remove(0));
       }
       completedTally = input.tally();
-      return List.of();
+      return wholeSendout == null
+          ? null
+          : new Completion(List.of(), wholeSendout, wholeSendout.total());
     }
 
     /** The store's wave, in memory: see {@code ReminderWaves} in core for the real statement. */

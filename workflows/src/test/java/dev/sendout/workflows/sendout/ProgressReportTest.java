@@ -245,4 +245,26 @@ class ProgressReportTest {
     assertThat(progress.watchdogFindings()).containsExactly(finding);
     assertThat(progress.paused()).isTrue();
   }
+
+  /**
+   * A support drill: a run reopened for a resend counted only its own batches, and its details read
+   * "Completed: 5 messages; 0 delivered, 2 failed" for a sendout of 3 DELIVERED and 2 FAILED. Once
+   * completed, the details and the query give the store's counts of every run's messages.
+   */
+  @Test
+  void aCompletedSendoutShowsTheStoresCountsOfAllItsRunsMessages() {
+    sending();
+    ProgressReport report = report();
+    DeliveryTally whole = new DeliveryTally(0, 3, 0, 0, 2, 0);
+
+    report.completed(null); // a history recorded before the store answered: the run's own counts
+    assertThat(report.details(SendoutStatus.COMPLETED, false))
+        .isEqualTo("Completed: 25 messages; " + new DeliveryTally(0, 9, 0, 0, 1, 0));
+
+    report.completed(new SendoutActivities.Completion(List.of(), whole, 5));
+    assertThat(report.details(SendoutStatus.COMPLETED, false))
+        .isEqualTo("Completed: 5 messages; " + whole);
+    assertThat(report.query(SendoutStatus.COMPLETED, false).receipts()).isEqualTo(whole);
+    assertThat(report.query(SendoutStatus.COMPLETED, false).messageCount()).isEqualTo(5);
+  }
 }
