@@ -2,12 +2,12 @@ package dev.sendout.activities.sendout;
 
 import dev.sendout.activities.StoreCall;
 import dev.sendout.activities.email.EmailDeliveryActivities;
+import dev.sendout.core.receipt.MessageSettlement;
 import dev.sendout.core.reminder.ReminderWaves;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.support.SupportActionStore;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.message.MessageStatus;
-import dev.sendout.workflows.receipt.DeliveryTally;
 import dev.sendout.workflows.sendout.SendTally;
 import dev.sendout.workflows.sendout.SendoutActivities;
 import dev.sendout.workflows.sendout.SeqRange;
@@ -118,13 +118,7 @@ public class SendoutActivitiesImpl implements SendoutActivities {
           Map<MessageStatus, Integer> counts = sendouts.countByStatus(id);
           return new Completion(
               List.of(),
-              new DeliveryTally(
-                  counts.get(MessageStatus.RELEASED) + counts.get(MessageStatus.ACCEPTED),
-                  counts.get(MessageStatus.DELIVERED),
-                  counts.get(MessageStatus.BOUNCED),
-                  counts.get(MessageStatus.DROPPED),
-                  counts.get(MessageStatus.FAILED),
-                  counts.get(MessageStatus.UNCONFIRMED)),
+              MessageSettlement.tally(counts, 0),
               counts.values().stream().mapToInt(Integer::intValue).sum());
         });
   }

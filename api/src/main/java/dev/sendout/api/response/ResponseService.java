@@ -185,9 +185,12 @@ public class ResponseService {
    */
   private List<RecordedResponse> recorded(UUID id, List<ReportedResponse> batch) {
     List<RecordedResponse> recorded = recorder.record(id, batch);
-    if (recorded.stream().anyMatch(r -> r.outcome() == RecordedResponse.Outcome.RECORDED)) {
-      notifier.wake(settlement.batchesNothingWaitsFor(id));
-    }
+    List<UUID> responded =
+        recorded.stream()
+            .filter(r -> r.outcome() == RecordedResponse.Outcome.RECORDED)
+            .map(RecordedResponse::messageId)
+            .toList();
+    notifier.wake(settlement.batchesNothingWaitsFor(id, responded));
     return recorded;
   }
 

@@ -311,7 +311,7 @@ public record SendoutView(
         first.reason(),
         first.messages(),
         first.since(),
-        first.reason() == StuckReason.NO_RECEIPT ? waited.sample() : List.of(),
+        first.reason() == StuckReason.NO_RECEIPT && waited != null ? waited.sample() : List.of(),
         List.copyOf(reasons.values()));
   }
 }

@@ -21,9 +21,11 @@ import dev.sendout.core.support.RecipientAdditions;
 import dev.sendout.core.support.RecipientAdditions.Addition;
 import dev.sendout.core.support.RepeatedRecipientException;
 import dev.sendout.workflows.sendout.Channel;
+import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SeqRange;
 import java.io.InputStream;
 import java.nio.charset.Charset;
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -139,6 +141,9 @@ public class AddRecipientsService {
     idempotency.checkKey(idempotencyKey);
     Target sendout = target(tenant, id);
     boolean replay = isReplay(id, idempotencyKey);
+    if (!replay) {
+      refuseIfFinished(tenantSendouts.get(tenant, id));
+    }
     var source =
         new UploadedRecipients(
             body,
@@ -255,16 +260,8 @@ public class AddRecipientsService {
         switch (addition.outcome()) {
           case NO_SENDOUT ->
               throw new ApiProblem(ProblemType.NOT_FOUND, "No sendout with id " + id);
-          case FINISHED ->
-              throw new ApiProblem(
-                  ProblemType.SENDOUT_FINISHED,
-                  "Sendout %s is %s: recipients can no longer be added"
-                      .formatted(id, addition.status().name().toLowerCase(Locale.ROOT)));
-          case CLOSED ->
-              throw new ApiProblem(
-                  ProblemType.SENDOUT_FINISHED,
-                  "Sendout %s is closed (its survey closed at closesAt): recipients can no longer be added"
-                      .formatted(id));
+          case FINISHED -> throw finished(id, addition.status());
+          case CLOSED -> throw closed(id);
           case REPLAYED -> {
             if (!sameRequest.test(addition.requestHash())) {
               throw new ApiProblem(
@@ -280,6 +277,37 @@ public class AddRecipientsService {
     return new Result(
         new RecipientsAdded(id, range.size(), range.fromSeq(), range.toSeq()),
         addition.outcome() == RecipientAdditions.Outcome.REPLAYED);
+  }
+
+  /**
+   * An upload to a sendout that takes no more recipients is refused before its body is read: read
+   * to its end first ({@link SpooledRecipients}), it was checked and took the tenant's recipient
+   * budget, and could answer 429 or 400 where the store would answer 409 (the second reader). The
+   * store still decides under its lock; this read spares only the work.
+   */
+  private static void refuseIfFinished(StoredSendout sendout) {
+    if (sendout.closed(Instant.now())) {
+      throw closed(sendout.id());
+    }
+    if (sendout.completedAt() != null || sendout.status() == SendoutStatus.CANCELLED) {
+      throw finished(
+          sendout.id(),
+          sendout.completedAt() != null ? SendoutStatus.COMPLETED : SendoutStatus.CANCELLED);
+    }
+  }
+
+  private static ApiProblem finished(UUID id, SendoutStatus status) {
+    return new ApiProblem(
+        ProblemType.SENDOUT_FINISHED,
+        "Sendout %s is %s: recipients can no longer be added"
+            .formatted(id, status.name().toLowerCase(Locale.ROOT)));
+  }
+
+  private static ApiProblem closed(UUID id) {
+    return new ApiProblem(
+        ProblemType.SENDOUT_FINISHED,
+        "Sendout %s is closed (its survey closed at closesAt): recipients can no longer be added"
+            .formatted(id));
   }
 
   /** Where an addition's recipient number {@code index} (from 0) gave {@code field}. */

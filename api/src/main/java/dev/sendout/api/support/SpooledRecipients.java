@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An upload read to its end before any of it is stored: its chunks are checked as they come, as
@@ -23,9 +25,12 @@ import java.util.Map;
  * them back. So the sendout's row lock, and a database connection, are held while the upload is
  * stored, not while its client sends it: an upload sent at 13 KB/s for 30 s held the sendout's
  * other additions and its support actions (a cancel among them) for 27 s. Memory stays a chunk; the
- * file, about the upload's size, is deleted on {@link #close}.
+ * file, up to twice the upload's size (its text kept as UTF-16 units), is deleted on {@link
+ * #close}.
  */
 final class SpooledRecipients implements RecipientSource, AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(SpooledRecipients.class);
 
   private final Path file;
   private final String requestHash;
@@ -125,6 +130,10 @@ final class SpooledRecipients implements RecipientSource, AutoCloseable {
     delete(file);
   }
 
+  /**
+   * Deletes the file; a failure is logged, not thrown: thrown, it would turn the call's own answer
+   * (a 202 stored, a 400 for a bad line) into a 500.
+   */
   private static void delete(Path file) {
     if (file == null) {
       return;
@@ -132,7 +141,7 @@ final class SpooledRecipients implements RecipientSource, AutoCloseable {
     try {
       Files.deleteIfExists(file);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      log.warn("Could not delete an upload's temporary file {}: {}", file, e.toString());
     }
   }
 

@@ -69,4 +69,18 @@ class SendoutViewStuckTest {
     assertThat(notReleasedFirst.sample()).isEmpty();
     assertThat(noReceiptOnly.sample()).isEqualTo(SAMPLE.sample());
   }
+
+  /**
+   * The second reader: the watchdog's NO_RECEIPT finding can outlive the last unconfirmed message
+   * (a late receipt before its next pass, or messages still ACCEPTED past their deadline), and the
+   * sendout's view failed with a 500.
+   */
+  @Test
+  void aNoReceiptFindingWithoutUnconfirmedMessagesIsStuckWithNoSample() {
+    var stuck = SendoutView.stuck(null, List.of(finding(StuckReason.NO_RECEIPT, null)));
+
+    assertThat(stuck.reason()).isEqualTo(StuckReason.NO_RECEIPT);
+    assertThat(stuck.messages()).isEqualTo(104);
+    assertThat(stuck.sample()).isEmpty();
+  }
 }

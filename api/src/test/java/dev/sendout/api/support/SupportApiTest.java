@@ -703,15 +703,27 @@ class SupportApiTest {
   }
 
   @Test
-  void addingToACompletedOrCancelledSendoutIs409AndAddsNothing() {
+  void addingOrUploadingToACompletedOrCancelledSendoutIs409AndAddsNothing() {
     for (SendoutStatus finished : List.of(SendoutStatus.COMPLETED, SendoutStatus.CANCELLED)) {
       UUID id = emailSendout();
       setStatus(id, finished);
 
       Reply reply = addRecipients(id, emailRecipients(1));
+      // More than the tenant's budget a minute: refused before it is read, it takes none of it
+      // (read first, it was a 429).
+      Reply upload =
+          upload(
+              id,
+              "",
+              IntStream.range(0, RECIPIENTS_PER_MINUTE + 50)
+                  .mapToObj(i -> "{\"email\":\"late" + i + "@example.com\"}\n")
+                  .collect(Collectors.joining()),
+              "late-" + UUID.randomUUID());
 
       assertThat(reply.status()).as(finished.name()).isEqualTo(409);
       assertThat(reply.problemType()).isEqualTo("urn:sendout:problem:sendout-finished");
+      assertThat(upload.status()).as(upload.body().toString()).isEqualTo(409);
+      assertThat(upload.problemType()).isEqualTo("urn:sendout:problem:sendout-finished");
       assertThat(recipientCount(id)).isEqualTo(2);
     }
   }

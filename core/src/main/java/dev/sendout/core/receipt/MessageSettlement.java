@@ -202,16 +202,10 @@ public class MessageSettlement {
                 .orderBy(MESSAGE.SEQ)
                 .limit(sampleSize)
                 .fetch(row -> row.value1().toString());
-    int unconfirmed = counts.getOrDefault(UNCONFIRMED, 0);
     return new BatchReceipts(
-        new DeliveryTally(
-            counts.getOrDefault(RELEASED, 0) + counts.getOrDefault(ACCEPTED, 0),
-            counts.getOrDefault(DELIVERED, 0),
-            counts.getOrDefault(BOUNCED, 0),
-            counts.getOrDefault(DROPPED, 0),
-            counts.getOrDefault(FAILED, 0),
-            unconfirmed,
-            unconfirmed == 0
+        tally(
+            counts,
+            counts.getOrDefault(UNCONFIRMED, 0) == 0
                 ? 0
                 : db.fetchCount(
                     MESSAGE, batch.and(MESSAGE.STATUS.eq(UNCONFIRMED)).and(NOTHING_WAITS_FOR_IT))),
@@ -220,43 +214,79 @@ public class MessageSettlement {
   }
 
   /**
-   * An UNCONFIRMED message nothing waits for any more ({@link DeliveryTally#unconfirmedFinal}): its
-   * recipient responded, which proves an invitation arrived and is never sent again; or its
-   * sendout's survey closed or the sendout was cancelled, after which nothing is sent again, and
-   * support staff acknowledged it (an acknowledgement after it became UNCONFIRMED). Such a message
-   * keeps its status, and a late receipt still settles it, but it holds no batch open and flags
-   * nothing. (For a sendout still able to resend, an acknowledgement only clears the flag: a resend
-   * may follow.) For statements on the table {@code message} itself, unaliased.
+   * Where receipts have taken messages counted by status: RELEASED and ACCEPTED await one; QUEUED,
+   * CANCELLED and SUPPRESSED are none of it.
+   */
+  public static DeliveryTally tally(Map<MessageStatus, Integer> counts, int unconfirmedFinal) {
+    return new DeliveryTally(
+        counts.getOrDefault(RELEASED, 0) + counts.getOrDefault(ACCEPTED, 0),
+        counts.getOrDefault(DELIVERED, 0),
+        counts.getOrDefault(BOUNCED, 0),
+        counts.getOrDefault(DROPPED, 0),
+        counts.getOrDefault(FAILED, 0),
+        counts.getOrDefault(UNCONFIRMED, 0),
+        unconfirmedFinal);
+  }
+
+  /**
+   * An UNCONFIRMED message nothing waits for any more ({@link DeliveryTally#unconfirmedFinal}): an
+   * invitation or reminder whose recipient responded, which proves an invitation arrived and is
+   * never sent again (not a thank-you, which a resend takes); or its sendout's survey closed or the
+   * sendout was cancelled, after which nothing is sent again, and support staff acknowledged it (an
+   * acknowledgement after it became UNCONFIRMED). Such a message keeps its status, and a late
+   * receipt still settles it, but it holds no batch open and flags nothing. (For a sendout still
+   * able to resend, an acknowledgement only clears the flag: a resend may follow.) For statements
+   * on the table {@code message} itself, unaliased.
    */
   public static final Condition NOTHING_WAITS_FOR_IT = nothingWaitsForIt();
 
   private static Condition nothingWaitsForIt() {
     var sendout = SENDOUT.as("finished_sendout");
     var acknowledged = AUDIT_EVENT.as("acknowledged");
-    return ResponseStore.RECIPIENT_RESPONDED.or(
-        DSL.exists(
-                DSL.selectOne()
-                    .from(sendout)
-                    .where(sendout.ID.eq(MESSAGE.SENDOUT_ID))
-                    .and(sendout.CLOSED_AT.isNotNull().or(sendout.CANCELLED_AT.isNotNull())))
-            .andExists(
-                DSL.selectOne()
-                    .from(acknowledged)
-                    .where(acknowledged.SENDOUT_ID.eq(MESSAGE.SENDOUT_ID))
-                    .and(acknowledged.ACTION.eq(SupportActionType.ACKNOWLEDGE))
-                    .and(acknowledged.AT.ge(MESSAGE.UNCONFIRMED_AT))));
+    // A thank-you goes to a responder by definition, and a resend takes it again when in doubt.
+    return MESSAGE
+        .THANKS_MESSAGE_ID
+        .isNull()
+        .and(ResponseStore.RECIPIENT_RESPONDED)
+        .or(
+            DSL.exists(
+                    DSL.selectOne()
+                        .from(sendout)
+                        .where(sendout.ID.eq(MESSAGE.SENDOUT_ID))
+                        .and(sendout.CLOSED_AT.isNotNull().or(sendout.CANCELLED_AT.isNotNull())))
+                .andExists(
+                    DSL.selectOne()
+                        .from(acknowledged)
+                        .where(acknowledged.SENDOUT_ID.eq(MESSAGE.SENDOUT_ID))
+                        // Inline, so that the planner can use the partial index of
+                        // acknowledgements.
+                        .and(
+                            acknowledged.ACTION.eq(
+                                DSL.inline(SupportActionType.ACKNOWLEDGE, acknowledged.ACTION)))
+                        .and(acknowledged.AT.ge(MESSAGE.UNCONFIRMED_AT))));
   }
 
   /**
-   * The batches of the sendout holding UNCONFIRMED messages that nothing waits for any more ({@link
-   * #NOTHING_WAITS_FOR_IT}): woken once a response ends the wait for them, they settle.
+   * The batches holding UNCONFIRMED messages to the recipients of these messages of the sendout
+   * (responses just recorded on them) that nothing waits for any more ({@link
+   * #NOTHING_WAITS_FOR_IT}): woken, they settle.
    */
-  public Set<BatchKey> batchesNothingWaitsFor(UUID sendoutId) {
+  public Set<BatchKey> batchesNothingWaitsFor(UUID sendoutId, Collection<UUID> responded) {
+    if (responded.isEmpty()) {
+      return Set.of();
+    }
+    var responder = MESSAGE.as("responded");
     return db.selectDistinct(MESSAGE.SENDOUT_ID, MESSAGE.BATCH_NO)
         .from(MESSAGE)
         .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
         .and(MESSAGE.STATUS.eq(UNCONFIRMED))
         .and(MESSAGE.BATCH_NO.isNotNull())
+        .and(
+            DSL.lower(MESSAGE.ADDRESS)
+                .in(
+                    DSL.select(DSL.lower(responder.ADDRESS))
+                        .from(responder)
+                        .where(responder.ID.in(responded))))
         .and(NOTHING_WAITS_FOR_IT)
         .fetchSet(row -> new BatchKey(row.value1(), row.value2()));
   }

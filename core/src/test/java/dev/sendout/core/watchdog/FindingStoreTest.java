@@ -148,7 +148,17 @@ class FindingStoreTest extends StoreTest {
     assertThat(tally.get())
         .extracting(DeliveryTally::unconfirmed, DeliveryTally::open)
         .containsExactly(3, 2);
-    assertThat(settlement.batchesNothingWaitsFor(id)).containsExactly(new BatchKey(id, 0));
+    // A thank-you goes to a responder by definition, and a resend takes it when in doubt.
+    db.update(MESSAGE)
+        .set(MESSAGE.THANKS_MESSAGE_ID, ids.get(0))
+        .set(MESSAGE.ADDRESS, claimed.get(0).address())
+        .where(MESSAGE.ID.eq(ids.get(1)))
+        .execute();
+    assertThat(flagged.get()).isEqualTo(2);
+    assertThat(tally.get().open()).isEqualTo(2);
+    assertThat(settlement.batchesNothingWaitsFor(id, List.of(ids.get(0))))
+        .containsExactly(new BatchKey(id, 0));
+    assertThat(settlement.batchesNothingWaitsFor(id, List.of(ids.get(2)))).isEmpty();
 
     // Acknowledged while the sendout may still resend them: a resend may follow, so still waited
     // for.

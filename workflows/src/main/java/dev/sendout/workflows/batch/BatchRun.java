@@ -482,7 +482,8 @@ public final class BatchRun {
           case SENDING, AWAITING_RECEIPTS -> "Awaiting receipts: " + tally;
           case STUCK ->
               "STUCK (NO_RECEIPT): %d messages unconfirmed since %s; %s"
-                  .formatted(tally.unconfirmed(), progress.receipts().unconfirmedSince(), tally);
+                  .formatted(
+                      tally.unconfirmedOpen(), progress.receipts().unconfirmedSince(), tally);
           case SETTLED -> "Settled: " + tally;
         });
   }

@@ -137,7 +137,7 @@ final class BatchLedger {
   }
 
   int stuckMessages() {
-    return stuckBatches().stream().mapToInt(b -> b.receipts().tally().unconfirmed()).sum();
+    return stuckBatches().stream().mapToInt(b -> b.receipts().tally().unconfirmedOpen()).sum();
   }
 
   /** When the oldest unconfirmed message of a stuck batch became unconfirmed; null for none. */

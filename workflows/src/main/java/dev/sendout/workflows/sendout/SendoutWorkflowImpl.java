@@ -27,6 +27,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.IntSupplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 
 /**
@@ -199,13 +200,14 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   static final String WAKE_IN_DOUBT_BATCHES_ON_RESEND = "wake-in-doubt-batches-on-resend";
 
   /**
-   * From version 1 an acknowledgement wakes the stuck batches, as a resend does: in a sendout that
-   * sends nothing again (cancelled, or its survey closed) the unconfirmed messages it acknowledges
-   * are waited for no more ({@code DeliveryTally#unconfirmedFinal}), and the batches settle and the
-   * sendout completes, where they kept listening for receipts for good and no action could end
-   * them. Asked only by an acknowledgement while a batch is stuck.
+   * From version 1 an acknowledgement wakes the batches with unconfirmed messages (stuck, or in
+   * doubt before their deadline), as a resend does: in a sendout that sends nothing again
+   * (cancelled, or its survey closed) the unconfirmed messages it acknowledges are waited for no
+   * more ({@code DeliveryTally#unconfirmedFinal}), and the batches settle and the sendout
+   * completes, where they kept listening for receipts for good and no action could end them. Asked
+   * only by an acknowledgement while such a batch awaits its receipts.
    */
-  static final String WAKE_STUCK_BATCHES_ON_ACKNOWLEDGE = "wake-stuck-batches-on-acknowledge";
+  static final String WAKE_BATCHES_ON_ACKNOWLEDGE = "wake-batches-on-acknowledge";
 
   /**
    * From version 1 messages added to a SENT sendout (recipients, or a reminder wave) that all wait
@@ -262,6 +264,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private boolean cancelling;
   private boolean cancelPending; // a cancel is being written to the store (version 1 on)
   private boolean finishing; // once set, no support action is accepted any more
+
+  /** Completions of this run that found known ranges QUEUED and released them again. */
+  private int requeuesAtCompletion;
+
+  static final int MAX_REQUEUES_AT_COMPLETION = 3;
   private int changes; // bumped by every report and action: the main loop waits for a change
   private int actionsThisRun; // support actions this run has taken: see checkRoomForActions
 
@@ -431,9 +438,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    * then (their hand-off came after the last round, or while {@link #finishing}, when {@link
    * #recipientsAdded} no longer takes one): the store answers their ranges instead of completing,
    * and the run plans them and sends them first. An addition committed later finds the sendout
-   * completed and is refused. Returns false when it took ranges to send; ranges it knows already
-   * (the watchdog's to hand over again) complete the sendout as before. A history recorded before
-   * the store answered has null here.
+   * completed and is refused. Ranges it knows already but finds QUEUED are released again, as the
+   * watchdog's hand-over would (at most {@link #MAX_REQUEUES_AT_COMPLETION} times a run, after
+   * which the sendout completes and leaves them to the watchdog): completing regardless took a
+   * second call, and an addition committed between the two was left in a COMPLETED sendout. Returns
+   * false when it took ranges to send. A history recorded before the store answered has null here.
    */
   private boolean complete() {
     String id = start.sendoutId();
@@ -444,13 +453,20 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         report.completed(completion);
         return true;
       }
-      boolean fresh = false;
+      boolean taken = false;
+      boolean requeued = false;
       for (SeqRange range : completion.queued()) {
-        fresh |= plan.add(range);
+        if (plan.add(range)) {
+          taken = true;
+        } else if (requeuesAtCompletion < MAX_REQUEUES_AT_COMPLETION) {
+          plan.requeue(range);
+          taken = requeued = true;
+        }
       }
-      if (fresh) {
+      if (taken) {
+        requeuesAtCompletion += requeued ? 1 : 0;
         log.info(
-            "Sendout {}: recipients added as it finished are sent first: {}",
+            "Sendout {}: messages still QUEUED as it finished are sent first: {}",
             id,
             completion.queued());
         finishing = false;
@@ -1157,12 +1173,15 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
                   }
                 })
             .messages();
-    // Asked only by an acknowledgement while a batch is stuck, so histories without one replay as
-    // they were.
-    if (ledger.anyStuck()
-        && Workflow.getVersion(WAKE_STUCK_BATCHES_ON_ACKNOWLEDGE, Workflow.DEFAULT_VERSION, 1)
-            == 1) {
-      batches.wake(ledger.stuckBatches().stream().map(BatchProgress::batchNo).toList());
+    // Asked only by an acknowledgement while a batch has unconfirmed messages, so histories
+    // without one replay as they were.
+    List<Integer> unconfirmed =
+        Stream.concat(ledger.stuckBatches().stream(), ledger.inDoubtBatches().stream())
+            .map(BatchProgress::batchNo)
+            .toList();
+    if (!unconfirmed.isEmpty()
+        && Workflow.getVersion(WAKE_BATCHES_ON_ACKNOWLEDGE, Workflow.DEFAULT_VERSION, 1) == 1) {
+      batches.wake(unconfirmed);
     }
     return messages;
   }

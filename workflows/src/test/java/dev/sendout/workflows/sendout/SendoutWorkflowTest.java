@@ -30,6 +30,7 @@ import io.temporal.testing.TestWorkflowExtension;
 import io.temporal.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -1087,8 +1088,6 @@ class SendoutWorkflowTest {
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
     startWorkers(env, worker, 10);
     store.queuedAtCompletion.add(List.of(new SeqRange(10, 12), new SeqRange(13, 14)));
-    // A second completion finds only what the run knows already: the watchdog's, not the run's.
-    store.queuedAtCompletion.add(List.of(new SeqRange(10, 11)));
     StartSendout start = tenPerBatch(env, 10, Duration.ZERO);
     SendoutWorkflow workflow = started(client, options, start);
 
@@ -1101,10 +1100,39 @@ class SendoutWorkflowTest {
         .containsExactlyInAnyOrder(tuple(0, 10), tuple(10, 12), tuple(13, 14));
     assertThat(store.completions)
         .extracting(SendoutActivities.MarkCompleted::queuedFirst)
-        .containsExactly(true, true, false);
+        .containsExactly(true, true);
     assertThat(tally.accepted()).isEqualTo(13);
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
     assertThat(workflow.progress().receipts()).isEqualTo(new DeliveryTally(0, 13, 0, 0, 0, 0));
+  }
+
+  /**
+   * A range the run knows but the store still finds QUEUED at the completion is released again, as
+   * the watchdog's hand-over would, a few times a run; then the sendout completes and leaves it to
+   * the watchdog, rather than loop.
+   */
+  @Test
+  void aKnownRangeStillQueuedAtTheCompletionIsReleasedAgainAFewTimesAtMost(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    List<SeqRange> known = List.of(new SeqRange(3, 4));
+    for (int i = 0; i <= SendoutWorkflowImpl.MAX_REQUEUES_AT_COMPLETION; i++) {
+      store.queuedAtCompletion.add(known);
+    }
+    SendoutWorkflow workflow = started(client, options, tenPerBatch(env, 10, Duration.ZERO));
+
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    List<List<SeqRange>> released = new ArrayList<>();
+    released.add(null);
+    for (int i = 0; i < SendoutWorkflowImpl.MAX_REQUEUES_AT_COMPLETION; i++) {
+      released.add(known);
+    }
+    assertThat(store.releasedOnly).containsExactlyElementsOf(released);
+    assertThat(store.completions)
+        .extracting(SendoutActivities.MarkCompleted::queuedFirst)
+        .containsExactly(true, true, true, true, false);
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
   }
 
   @Test
