@@ -268,7 +268,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   /** Completions of this run that found known ranges QUEUED and released them again. */
   private int requeuesAtCompletion;
 
+  /** How often a run releases known ranges again at its completion ({@link #complete}). */
   static final int MAX_REQUEUES_AT_COMPLETION = 3;
+
   private int changes; // bumped by every report and action: the main loop waits for a change
   private int actionsThisRun; // support actions this run has taken: see checkRoomForActions
 
