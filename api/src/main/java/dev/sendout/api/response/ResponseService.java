@@ -241,14 +241,18 @@ public class ResponseService {
     }
     UUID messageId = messageId(at + "/messageId", r.messageId(), errors);
     String externalId = text(at + "/externalId", r.externalId(), MAX_EXTERNAL_ID_LENGTH, errors);
-    String address = text(at + "/address", r.address(), MAX_ADDRESS_LENGTH, errors);
+    String address =
+        address(
+            at + "/address",
+            target.channel(),
+            text(at + "/address", r.address(), MAX_ADDRESS_LENGTH, errors),
+            errors);
     Instant respondedAt =
         respondedAt(at + "/respondedAt", r.respondedAt(), target.createdAt(), now, errors);
     if (!errors.isEmpty()) {
       return null;
     }
-    return new ReportedResponse(
-        item, messageId, externalId, address(target.channel(), address), respondedAt);
+    return new ReportedResponse(item, messageId, externalId, address, respondedAt);
   }
 
   private static UUID messageId(String at, String value, List<ResultError> errors) {
@@ -282,19 +286,29 @@ public class ResponseService {
   /**
    * The address in the form messages store it: an email address with its domain in ASCII, a phone
    * number in E.164 however it is spaced or punctuated (as creates and additions take it), either
-   * without the spaces around it (as a suppression takes it); what is neither, as given, which no
-   * message has.
+   * without the spaces around it (as a suppression takes it). One that is neither is the caller's
+   * mistake, INVALID with the reason, as a malformed message id is (a hostile sweep: it was
+   * UNKNOWN, as if no recipient had that address).
    */
-  private static String address(Channel channel, String address) {
+  private static String address(
+      String at, Channel channel, String address, List<ResultError> errors) {
     if (address == null) {
       return null;
     }
     address = address.strip();
     if (channel == Channel.SMS) {
-      return PhoneNumbers.e164(address).orElse(address);
+      var e164 = PhoneNumbers.e164(address);
+      if (e164.isEmpty()) {
+        errors.add(new ResultError(at, "not a phone number (E.164, such as +447911123456)"));
+      }
+      return e164.orElse(null);
     }
     var checked = EmailAddress.check(address);
-    return checked.valid() ? checked.ascii() : address;
+    if (!checked.valid()) {
+      errors.add(new ResultError(at, "not an email address: " + checked.problem()));
+      return null;
+    }
+    return checked.ascii();
   }
 
   /**

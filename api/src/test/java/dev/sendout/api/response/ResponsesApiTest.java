@@ -233,7 +233,8 @@ class ResponsesApiTest {
             {"address":"r1@example.com","respondedAt":"2999-01-01T00:00:00Z"},
             {},
             {"externalId":"bad\\u0007id"},
-            {"externalId":"r-1","respondedAt":"-999999999-01-01T00:00:00Z"}"""
+            {"externalId":"r-1","respondedAt":"-999999999-01-01T00:00:00Z"},
+            {"address":"not an address"}"""
                 .formatted(UUID.randomUUID()));
 
     assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
@@ -242,6 +243,7 @@ class ResponsesApiTest {
             "UNKNOWN",
             "RECORDED",
             "ALREADY_RECORDED",
+            "INVALID",
             "INVALID",
             "INVALID",
             "INVALID",
@@ -259,11 +261,16 @@ class ResponsesApiTest {
     JsonNode totals = reply.body().path("totals");
     assertThat(reply.result(9).path("errors").get(0).path("detail").asString())
         .contains("before the sendout was created");
-    assertThat(totals.path("received").asInt()).isEqualTo(10);
+    // A hostile sweep: an address that is none was UNKNOWN, as if no recipient had it.
+    assertThat(reply.result(10).path("errors").get(0).path("pointer").asString())
+        .isEqualTo("/responses/10/address");
+    assertThat(reply.result(10).path("errors").get(0).path("detail").asString())
+        .startsWith("not an email address");
+    assertThat(totals.path("received").asInt()).isEqualTo(11);
     assertThat(totals.path("recorded").asInt()).isEqualTo(1);
     assertThat(totals.path("alreadyRecorded").asInt()).isEqualTo(1);
     assertThat(totals.path("unknown").asInt()).isEqualTo(1);
-    assertThat(totals.path("invalid").asInt()).isEqualTo(7);
+    assertThat(totals.path("invalid").asInt()).isEqualTo(8);
     assertThat(messages(tenant, id).get(1).path("respondedAt").isNull())
         .as("no invalid response recorded anything")
         .isTrue();
