@@ -201,7 +201,12 @@ public class ReminderWaves {
         .execute();
     return db.query(
             """
-            update message set status = 'CANCELLED', finished_at = {0}, last_error = 'survey closed'
+            update message set status = 'CANCELLED', finished_at = {0},
+                   last_error = case
+                     when responded_at is not null and reminds_message_id is null
+                          and thanks_message_id is null
+                     then 'The recipient responded before this invitation went out'
+                     else 'survey closed' end
              where sendout_id = {1} and status in ('QUEUED', 'RELEASED') and send_started_at is null
             """,
             DSL.val(now), DSL.val(sendoutId))

@@ -17,6 +17,7 @@ import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SeqRange;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -223,5 +224,36 @@ class ReminderWavesTest extends StoreTest {
         .execute();
     db.query("update sendout set recipient_count = {0} where id = {1}", seq + 1, id).execute();
     return message;
+  }
+
+  /**
+   * A hostile sweep: an invitation responded to while its sendout was paused, then closed, was
+   * cancelled as "survey closed", where the README names the response, as a release does.
+   */
+  @Test
+  void theCloseCancelsAnInvitationWhoseRecipientRespondedWithThatReason() {
+    UUID id = invited(2, "PT1H");
+    db.update(MESSAGE)
+        .set(MESSAGE.STATUS, MessageStatus.QUEUED)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .execute();
+    db.update(MESSAGE)
+        .set(MESSAGE.RESPONDED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.SEQ.eq(0))
+        .execute();
+
+    assertThat(waves.close(id)).isEqualTo(2);
+
+    assertThat(
+            db.select(MESSAGE.STATUS, MESSAGE.LAST_ERROR)
+                .from(MESSAGE)
+                .where(MESSAGE.SENDOUT_ID.eq(id))
+                .orderBy(MESSAGE.SEQ)
+                .fetch(r -> tuple(r.value1(), r.value2())))
+        .containsExactly(
+            tuple(
+                MessageStatus.CANCELLED, "The recipient responded before this invitation went out"),
+            tuple(MessageStatus.CANCELLED, "survey closed"));
   }
 }
