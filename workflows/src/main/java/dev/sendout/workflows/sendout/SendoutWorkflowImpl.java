@@ -200,14 +200,15 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   static final String WAKE_IN_DOUBT_BATCHES_ON_RESEND = "wake-in-doubt-batches-on-resend";
 
   /**
-   * From version 1 an acknowledgement wakes the batches with unconfirmed messages (stuck, or in
-   * doubt before their deadline), as a resend does: in a sendout that sends nothing again
-   * (cancelled, or its survey closed) the unconfirmed messages it acknowledges are waited for no
-   * more ({@code DeliveryTally#unconfirmedFinal}), and the batches settle and the sendout
-   * completes, where they kept listening for receipts for good and no action could end them. Asked
-   * only by an acknowledgement while such a batch awaits its receipts.
+   * From version 1 an acknowledgement, a cancel and the survey's close wake the batches with
+   * unconfirmed messages (stuck, or in doubt before their deadline), as a resend does: in a sendout
+   * that sends nothing again (cancelled, or its survey closed) the unconfirmed messages support
+   * staff acknowledged are waited for no more ({@code DeliveryTally#unconfirmedFinal}), whichever
+   * came first, and the batches settle and the sendout completes, where they kept listening for
+   * receipts for good and no action could end them. Asked only by one of the three while such a
+   * batch awaits its receipts.
    */
-  static final String WAKE_BATCHES_ON_ACKNOWLEDGE = "wake-batches-on-acknowledge";
+  static final String WAKE_UNCONFIRMED_BATCHES = "wake-unconfirmed-batches";
 
   /**
    * From version 1 messages added to a SENT sendout (recipients, or a reminder wave) that all wait
@@ -627,6 +628,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     publishNextReminder();
     changes++;
     describeProgress();
+    wakeBatchesWithUnconfirmed();
   }
 
   /**
@@ -1093,6 +1095,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     plan.cancelAt(ledger.started());
     paused = false;
     setStatus(SendoutStatus.CANCELLED);
+    wakeBatchesWithUnconfirmed();
     if (start.reminders() > 0
         && reminders != null
         && !reminders.stopped()
@@ -1175,17 +1178,25 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
                   }
                 })
             .messages();
-    // Asked only by an acknowledgement while a batch has unconfirmed messages, so histories
-    // without one replay as they were.
+    wakeBatchesWithUnconfirmed();
+    return messages;
+  }
+
+  /**
+   * Tells the batches holding unconfirmed messages (stuck, or in doubt before their deadline) to
+   * read their receipts now: an acknowledgement, a cancel or the survey's close may have ended the
+   * wait for them ({@link #WAKE_UNCONFIRMED_BATCHES}). Asked only while there are such batches, so
+   * histories without one replay as they were.
+   */
+  private void wakeBatchesWithUnconfirmed() {
     List<Integer> unconfirmed =
         Stream.concat(ledger.stuckBatches().stream(), ledger.inDoubtBatches().stream())
             .map(BatchProgress::batchNo)
             .toList();
     if (!unconfirmed.isEmpty()
-        && Workflow.getVersion(WAKE_BATCHES_ON_ACKNOWLEDGE, Workflow.DEFAULT_VERSION, 1) == 1) {
+        && Workflow.getVersion(WAKE_UNCONFIRMED_BATCHES, Workflow.DEFAULT_VERSION, 1) == 1) {
       batches.wake(unconfirmed);
     }
-    return messages;
   }
 
   @Override

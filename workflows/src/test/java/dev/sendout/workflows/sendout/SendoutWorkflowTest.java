@@ -768,6 +768,34 @@ class SendoutWorkflowTest {
     assertThat(attributes(workflow).get(STUCK)).isFalse();
   }
 
+  /**
+   * Acknowledged while a resend could still follow, unconfirmed messages are still waited for; the
+   * cancel after it ends the wait (the store then counts them final), and wakes the batch: the
+   * cancelled sendout completes within seconds, not at the batch's next backstop check.
+   */
+  @Test
+  void aCancelAfterAnAcknowledgementLetsTheSendoutComplete(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 20); // two batches, children of the sendout
+    delivery.silent.add(3);
+    SendoutWorkflow workflow = started(client, options, tenPerBatch(env, 20, Duration.ZERO));
+    env.sleep(Duration.ofHours(30).plusMinutes(30));
+    workflow.acknowledge(new SupportAction("ann", "looking into it"));
+    // Long enough for the batch's checks, woken by the acknowledgement, to back off again.
+    env.sleep(Duration.ofHours(3));
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENT);
+
+    delivery.nothingWaitsFor.add(3); // the store's answer once the sendout is cancelled
+    workflow.cancel(new SupportAction("ann", "no resend"));
+    for (int i = 0; i < 12 && store.completions.isEmpty(); i++) {
+      env.sleep(Duration.ofSeconds(5));
+    }
+
+    assertThat(store.completions).isNotEmpty();
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.CANCELLED);
+  }
+
   /** An unconfirmed message of a recipient who responded is never flagged, and ends no wait. */
   @Test
   void aMessageOfARecipientWhoRespondedIsNotStuckAtItsDeadline(
