@@ -9,6 +9,7 @@ import dev.sendout.core.reminder.Reminder;
 import dev.sendout.core.reminder.ReminderWaves;
 import dev.sendout.core.response.ThankYou;
 import dev.sendout.core.store.Json;
+import dev.sendout.core.store.MessageTransitions;
 import dev.sendout.core.store.jooq.tables.records.SendoutRecord;
 import dev.sendout.core.window.DeliveryWindow;
 import dev.sendout.core.window.TimeZones;
@@ -469,14 +470,13 @@ public class SendoutStore {
         && sendout.getClosedAt() == null
         && toStored(sendout).open(clock.instant())) {
       List<SeqRange> queued =
-          db.resultQuery(
-                  """
-                  select min(seq), max(seq) + 1 from (
-                    select seq, seq - row_number() over (order by seq) as run
-                    from message where sendout_id = {0} and status = 'QUEUED'
-                  ) queued group by run order by 1 limit {1}""",
-                  DSL.val(id), DSL.inline(limit))
-              .fetch(r -> new SeqRange(r.get(0, Integer.class), r.get(1, Integer.class)));
+          MessageTransitions.runs(
+              db,
+              DSL.select(MESSAGE.SEQ)
+                  .from(MESSAGE)
+                  .where(MESSAGE.SENDOUT_ID.eq(id))
+                  .and(MESSAGE.STATUS.eq(MessageStatus.QUEUED)),
+              limit);
       if (!queued.isEmpty()) {
         return queued;
       }

@@ -20,12 +20,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.IntFunction;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record1;
+import org.jooq.Select;
 import org.jooq.TableField;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Component;
@@ -80,6 +83,21 @@ public class MessageTransitions {
         .and(MESSAGE.SEQ.ge(batch.fromSeq()))
         .and(MESSAGE.SEQ.lt(batch.toSeq()))
         .and(MESSAGE.BATCH_NO.isNull().or(MESSAGE.BATCH_NO.eq(batch.batchNo())));
+  }
+
+  /**
+   * The sequence numbers {@code seqs} selects (of one sendout's messages, a column named {@code
+   * seq}) as runs of consecutive numbers, in order, at most {@code limit} runs.
+   */
+  public static List<SeqRange> runs(
+      DSLContext db, Select<? extends Record1<Integer>> seqs, int limit) {
+    return db.resultQuery(
+            """
+            select min(seq), max(seq) + 1 from (
+              select seq, seq - row_number() over (order by seq) as run from ({0}) selected
+            ) runs group by run order by 1 limit {1}""",
+            seqs, DSL.inline(limit))
+        .fetch(r -> new SeqRange(r.get(0, Integer.class), r.get(1, Integer.class)));
   }
 
   /** The messages whose sequence numbers lie in the range, of whichever sendout. */

@@ -12,6 +12,7 @@ import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 import dev.sendout.core.receipt.MessageSettlement;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.store.MessageTransitions;
 import dev.sendout.core.store.jooq.tables.records.FindingRecord;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SeqRange;
@@ -245,17 +246,19 @@ public class FindingStore {
    * their window's opening.
    */
   public List<SeqRange> overdueQueued(UUID sendoutId, Duration grace, int limit) {
-    return db.resultQuery(
-            """
-            select min(seq), max(seq) + 1 from (
-              select m.seq, m.seq - row_number() over (order by m.seq) as run
-              from message m join sendout s on s.id = m.sendout_id
-              where m.sendout_id = {0} and m.status = 'QUEUED'
-                and (s.released_at is not null or m.window_opens_at is not null)
-                and greatest(s.send_at, m.queued_at, m.window_opens_at) < {1}
-            ) queued group by run order by 1 limit {2}""",
-            DSL.val(sendoutId), DSL.val(now().minus(grace)), DSL.inline(limit))
-        .fetch(r -> new SeqRange(r.get(0, Integer.class), r.get(1, Integer.class)));
+    return MessageTransitions.runs(
+        db,
+        DSL.select(MESSAGE.SEQ)
+            .from(MESSAGE)
+            .join(SENDOUT)
+            .on(SENDOUT.ID.eq(MESSAGE.SENDOUT_ID))
+            .where(MESSAGE.SENDOUT_ID.eq(sendoutId))
+            .and(MESSAGE.STATUS.eq(QUEUED))
+            .and(SENDOUT.RELEASED_AT.isNotNull().or(MESSAGE.WINDOW_OPENS_AT.isNotNull()))
+            .and(
+                DSL.greatest(SENDOUT.SEND_AT, MESSAGE.QUEUED_AT, MESSAGE.WINDOW_OPENS_AT)
+                    .lt(now().minus(grace))),
+        limit);
   }
 
   /**
