@@ -25,7 +25,6 @@ import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SeqRange;
 import java.io.InputStream;
 import java.nio.charset.Charset;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -141,8 +140,14 @@ public class AddRecipientsService {
     idempotency.checkKey(idempotencyKey);
     Target sendout = target(tenant, id);
     boolean replay = isReplay(id, idempotencyKey);
-    if (!replay) {
-      refuseIfFinished(tenantSendouts.get(tenant, id));
+    // An upload to a sendout that takes no more recipients is refused before its body is read:
+    // read to its end first (SpooledRecipients), it was checked and took the tenant's recipient
+    // budget, and could answer 429 or 400 where the store answers 409 (the second reader).
+    Addition refused = replay ? null : additions.refusal(tenant.id(), id);
+    if (refused != null) {
+      throw refused.outcome() == RecipientAdditions.Outcome.CLOSED
+          ? closed(id)
+          : finished(id, refused.status());
     }
     var source =
         new UploadedRecipients(
@@ -277,23 +282,6 @@ public class AddRecipientsService {
     return new Result(
         new RecipientsAdded(id, range.size(), range.fromSeq(), range.toSeq()),
         addition.outcome() == RecipientAdditions.Outcome.REPLAYED);
-  }
-
-  /**
-   * An upload to a sendout that takes no more recipients is refused before its body is read: read
-   * to its end first ({@link SpooledRecipients}), it was checked and took the tenant's recipient
-   * budget, and could answer 429 or 400 where the store would answer 409 (the second reader). The
-   * store still decides under its lock; this read spares only the work.
-   */
-  private static void refuseIfFinished(StoredSendout sendout) {
-    if (sendout.closed(Instant.now())) {
-      throw closed(sendout.id());
-    }
-    if (sendout.completedAt() != null || sendout.status() == SendoutStatus.CANCELLED) {
-      throw finished(
-          sendout.id(),
-          sendout.completedAt() != null ? SendoutStatus.COMPLETED : SendoutStatus.CANCELLED);
-    }
   }
 
   private static ApiProblem finished(UUID id, SendoutStatus status) {

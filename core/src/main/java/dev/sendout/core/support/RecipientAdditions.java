@@ -128,6 +128,22 @@ public class RecipientAdditions {
    */
   public record Request(String idempotencyKey, RecipientSource recipients, String actor) {}
 
+  /**
+   * How an addition to the tenant's sendout would be refused now (FINISHED or CLOSED, with the
+   * status additions see), or null while it takes recipients or is not the tenant's. Read without
+   * the row lock: a check that spares reading an upload in vain; the addition decides again under
+   * the lock.
+   */
+  public Addition refusal(String tenantId, UUID sendoutId) {
+    SendoutRecord sendout =
+        db.selectFrom(SENDOUT)
+            .where(SENDOUT.ID.eq(sendoutId))
+            .and(SENDOUT.TENANT_ID.eq(tenantId))
+            .fetchOne();
+    Outcome refusal = sendout == null ? null : refusal(sendout, now());
+    return refusal == null ? null : new Addition(refusal, null, null, statusOf(sendout));
+  }
+
   /** Whether an addition to this sendout was stored under this Idempotency-Key already. */
   public boolean isKnown(UUID sendoutId, String idempotencyKey) {
     return db.fetchExists(
@@ -234,8 +250,7 @@ public class RecipientAdditions {
     Map<UUID, Map<String, Addition>> earlier = earlier(sendouts, requests);
     for (int s = 0; s < sendouts.size(); s++) {
       SendoutRecord sendout = sendouts.get(s);
-      Outcome refusal =
-          isFinished(sendout) ? Outcome.FINISHED : isClosed(sendout, now) ? Outcome.CLOSED : null;
+      Outcome refusal = refusal(sendout, now);
       Map<String, Addition> byKey = earlier.getOrDefault(sendout.getId(), new HashMap<>());
       var queue = new Queueing(sendout.getId(), sendout.getRecipientCount(), copy);
       List<Addition> added = new ArrayList<>();
@@ -612,6 +627,11 @@ public class RecipientAdditions {
       return SendoutStatus.CANCELLED;
     }
     return sendout.getCompletedAt() != null ? SendoutStatus.COMPLETED : sendout.getStatus();
+  }
+
+  /** FINISHED or CLOSED when the sendout takes no more recipients at {@code now}, else null. */
+  private static Outcome refusal(SendoutRecord sendout, OffsetDateTime now) {
+    return isFinished(sendout) ? Outcome.FINISHED : isClosed(sendout, now) ? Outcome.CLOSED : null;
   }
 
   private static boolean isFinished(SendoutRecord sendout) {
