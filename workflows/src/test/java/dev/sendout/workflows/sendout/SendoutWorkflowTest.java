@@ -38,6 +38,7 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.IntStream;
 import org.assertj.core.api.ThrowingConsumer;
@@ -758,9 +759,7 @@ class SendoutWorkflowTest {
 
     delivery.nothingWaitsFor.add(3); // the store's answer once it is acknowledged after the close
     workflow.acknowledge(new SupportAction("ann", "the survey closed"));
-    for (int i = 0; i < 12 && workflow.progress().status() != SendoutStatus.COMPLETED; i++) {
-      env.sleep(Duration.ofSeconds(5));
-    }
+    sleepUntil(env, () -> workflow.progress().status() == SendoutStatus.COMPLETED);
 
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
     WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
@@ -787,9 +786,7 @@ class SendoutWorkflowTest {
 
     delivery.nothingWaitsFor.add(3); // the store's answer once the sendout is cancelled
     workflow.cancel(new SupportAction("ann", "no resend"));
-    for (int i = 0; i < 12 && store.completions.isEmpty(); i++) {
-      env.sleep(Duration.ofSeconds(5));
-    }
+    sleepUntil(env, () -> !store.completions.isEmpty());
 
     assertThat(store.completions).isNotEmpty();
     WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
@@ -831,9 +828,7 @@ class SendoutWorkflowTest {
 
     store.resendable = List.of(new SeqRange(4, 5));
     assertThat(workflow.resend(new SupportAction("ann", "the crash sent nothing"))).isOne();
-    for (int i = 0; i < 12 && workflow.progress().status() != SendoutStatus.COMPLETED; i++) {
-      env.sleep(Duration.ofSeconds(5));
-    }
+    sleepUntil(env, () -> workflow.progress().status() == SendoutStatus.COMPLETED);
 
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
     WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
@@ -886,11 +881,8 @@ class SendoutWorkflowTest {
     delivery.silent.clear();
     int resent = workflow.resend(new SupportAction("ann", "carrier outage is over"));
     // The stuck batch is told to look again: it settles, and the sendout completes, within
-    // seconds, not at its next backstop check, an hour after the one before by now. (Slept in
-    // steps: the test server sleeps out the rest of a long sleep in real time once nothing waits.)
-    for (int i = 0; i < 12 && workflow.progress().status() != SendoutStatus.COMPLETED; i++) {
-      env.sleep(Duration.ofSeconds(5));
-    }
+    // seconds, not at its next backstop check, an hour after the one before by now.
+    sleepUntil(env, () -> workflow.progress().status() == SendoutStatus.COMPLETED);
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
     WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
 
@@ -1549,6 +1541,16 @@ class SendoutWorkflowTest {
    * Tells a batch of new receipts as the API's notifier does: its own workflow, or the sendout's
    * when the sendout runs that batch inline.
    */
+  /**
+   * Sleeps in steps of 5 s, a minute at most, until {@code done}: the test server sleeps out the
+   * rest of one long sleep in real time once nothing waits.
+   */
+  private static void sleepUntil(TestWorkflowEnvironment env, BooleanSupplier done) {
+    for (int i = 0; i < 12 && !done.getAsBoolean(); i++) {
+      env.sleep(Duration.ofSeconds(5));
+    }
+  }
+
   static void receiptsArrived(WorkflowClient client, StartSendout start, int batchNo) {
     try {
       batch(client, start, batchNo).receiptsArrived();
