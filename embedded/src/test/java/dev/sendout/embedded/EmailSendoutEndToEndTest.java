@@ -53,9 +53,19 @@ class EmailSendoutEndToEndTest {
     assertThat(done.path("releasedAt").isNull()).isFalse();
     assertThat(done.path("sentAt").isNull()).isFalse();
     assertThat(done.path("receiptTimeout").asText()).isEqualTo("PT24H");
-    var attributes = client.searchAttributes(done.path("workflowId").asText());
-    assertThat(attributes.get(SendoutSearchAttributes.SENDOUT_STATUS)).isEqualTo("COMPLETED");
-    assertThat(attributes.get(SendoutSearchAttributes.STUCK)).isFalse();
+    // The store says COMPLETED from within the workflow's last task, before that task's commands
+    // (the status upsert among them) reach the server: wait for them.
+    String workflowId = done.path("workflowId").asText();
+    EngineClient.await(
+        () ->
+            "COMPLETED"
+                .equals(
+                    client
+                        .searchAttributes(workflowId)
+                        .get(SendoutSearchAttributes.SENDOUT_STATUS)),
+        Duration.ofSeconds(10),
+        "SendoutStatus=COMPLETED");
+    assertThat(client.searchAttributes(workflowId).get(SendoutSearchAttributes.STUCK)).isFalse();
     List<JsonNode> messages = client.messagesOf(id);
     assertThat(messages).hasSize(1000);
     for (JsonNode m : messages) {

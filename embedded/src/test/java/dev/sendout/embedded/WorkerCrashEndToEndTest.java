@@ -106,7 +106,7 @@ class WorkerCrashEndToEndTest {
     // Once the first batches are accepted, the next ones are on their way to a slow SendGrid.
     client.awaitSendout(
         id, Duration.ofSeconds(60), s -> s.path("messages").path("ACCEPTED").asInt() >= 1000);
-    Thread.sleep(700);
+    awaitCallInFlight(id, "RELEASED");
 
     engine.kill(emailWorker);
     client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":0}");
@@ -200,23 +200,7 @@ class WorkerCrashEndToEndTest {
             .path("id")
             .asText();
     // The batches' calls are on their way to a SendGrid that takes three seconds.
-    EngineClient.await(
-        () -> {
-          try {
-            return !client
-                .queryRow(
-                    "select count(*) from message where send_started_at is not null"
-                        + " and sendout_id = '"
-                        + id
-                        + "'")
-                .get(0)
-                .equals("0");
-          } catch (java.sql.SQLException e) {
-            throw new IllegalStateException(e);
-          }
-        },
-        Duration.ofSeconds(30),
-        "the call in flight");
+    awaitCallInFlight(id, null);
 
     long before = System.nanoTime();
     emailWorker.close();
@@ -254,5 +238,27 @@ class WorkerCrashEndToEndTest {
       }
       Thread.sleep(500);
     }
+  }
+
+  /**
+   * Waits until a provider call of the sendout is in flight: a message whose send has started, and,
+   * given a status, that still has it (not yet ACCEPTED).
+   */
+  private static void awaitCallInFlight(String id, String status) throws InterruptedException {
+    String sql =
+        "select count(*) from message where send_started_at is not null and sendout_id = '"
+            + id
+            + "'"
+            + (status == null ? "" : " and status = '" + status + "'");
+    EngineClient.await(
+        () -> {
+          try {
+            return !client.queryRow(sql).get(0).equals("0");
+          } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+          }
+        },
+        Duration.ofSeconds(30),
+        "a call in flight");
   }
 }
