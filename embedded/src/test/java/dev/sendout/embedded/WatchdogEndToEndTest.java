@@ -12,6 +12,8 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Incident 2 made impossible: a sendout whose messages are never released is flagged {@code
@@ -71,10 +73,17 @@ class WatchdogEndToEndTest {
     Duration toDetect = Duration.between(deadline, detected);
     System.out.printf(
         "NOT_RELEASED (failing release) detected %d ms after the deadline%n", toDetect.toMillis());
-    assertThat(toDetect).isLessThan(PERIOD.plusSeconds(3));
-    var attributes = client.searchAttributes("sendout-" + id);
-    assertThat(attributes.get(STUCK)).isTrue();
-    assertThat(attributes.get(STUCK_REASON)).isEqualTo("NOT_RELEASED");
+    // Two periods, and slack for a busy two-core machine.
+    assertThat(toDetect).isLessThan(PERIOD.multipliedBy(2).plusSeconds(6));
+    // The workflow flags itself by its own timer or on the watchdog's word, in a task of its own.
+    EngineClient.await(
+        () -> {
+          var attributes = client.searchAttributes("sendout-" + id);
+          return Boolean.TRUE.equals(attributes.get(STUCK))
+              && "NOT_RELEASED".equals(attributes.get(STUCK_REASON));
+        },
+        Duration.ofSeconds(10),
+        "Stuck=true, StuckReason=NOT_RELEASED");
     EngineClient.await(
         () ->
             client.workerGauge("sendout_stuck", "reason=\"NOT_RELEASED\"") >= 1
@@ -120,12 +129,24 @@ class WatchdogEndToEndTest {
     }
   }
 
-  @Test
-  void aTerminatedSendoutWorkflowIsRestartedFromItsRecordAndSendsNoMessageTwice() throws Exception {
+  /**
+   * With a delivery window (open all day) too: the restarted run releases within windows, and the
+   * messages the stopped run released but did not send are its to send as well.
+   */
+  @ParameterizedTest(name = "window: {0}")
+  @ValueSource(booleans = {false, true})
+  void aTerminatedSendoutWorkflowIsRestartedFromItsRecordAndSendsNoMessageTwice(boolean window)
+      throws Exception {
     int recipients = 3000;
     client.sandbox("PUT", "/sandbox/sendgrid/faults", "{\"latencyMs\":1500}");
     try {
-      String id = create(recipients, Instant.now());
+      var body = EngineClient.emailSendout(recipients);
+      if (window) {
+        body.putObject("window").put("start", "00:00").put("end", "23:59");
+      }
+      var created = client.createSendout(body.toString(), null);
+      assertThat(created.status()).as(created.raw().body()).isEqualTo(202);
+      String id = created.body().path("id").asText();
       client.awaitSendout(
           id,
           Duration.ofSeconds(60),

@@ -5,13 +5,12 @@ import dev.sendout.activities.email.EmailDeliveryActivities;
 import dev.sendout.core.receipt.MessageSettlement;
 import dev.sendout.core.reminder.ReminderWaves;
 import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.SendoutStore.ToSend;
 import dev.sendout.core.support.SupportActionStore;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SendTally;
 import dev.sendout.workflows.sendout.SendoutActivities;
-import dev.sendout.workflows.sendout.SeqRange;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
@@ -23,7 +22,10 @@ import org.springframework.stereotype.Component;
 @Component
 public class SendoutActivitiesImpl implements SendoutActivities {
 
-  /** The most QUEUED ranges one completion answers; the run's next completion finds the rest. */
+  /**
+   * The most QUEUED ranges, and the most unsent ones, one completion answers; the run's next
+   * completion finds the rest.
+   */
   static final int MAX_QUEUED_RANGES = 1_000;
 
   private final SendoutStore sendouts;
@@ -108,16 +110,15 @@ public class SendoutActivitiesImpl implements SendoutActivities {
     return StoreCall.classified(
         () -> {
           if (input.queuedFirst()) {
-            List<SeqRange> queued = sendouts.completeUnlessQueued(id, MAX_QUEUED_RANGES);
-            if (!queued.isEmpty()) {
-              return Completion.notYet(queued);
+            ToSend toSend = sendouts.completeUnlessMoreToSend(id, MAX_QUEUED_RANGES);
+            if (!toSend.isEmpty()) {
+              return Completion.notYet(toSend.queued(), toSend.unsent(), toSend.inFlight());
             }
           } else {
             sendouts.markCompleted(id);
           }
           Map<MessageStatus, Integer> counts = sendouts.countByStatus(id);
-          return new Completion(
-              List.of(),
+          return Completion.done(
               MessageSettlement.tally(counts, 0),
               counts.values().stream().mapToInt(Integer::intValue).sum());
         });

@@ -1,5 +1,6 @@
 package dev.sendout.activities.sendout;
 
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,6 +35,7 @@ import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,6 +48,7 @@ class SendoutActivitiesTest extends StoreTest {
 
   @Autowired SendoutActivitiesImpl activities;
   @Autowired SendoutStore sendouts;
+  @Autowired DSLContext db;
 
   private TestActivityEnvironment temporal;
   private SendoutActivities store;
@@ -174,8 +177,9 @@ class SendoutActivitiesTest extends StoreTest {
   }
 
   /**
-   * A completion asked to answer QUEUED messages answers their ranges and completes nothing; once
-   * none is left it completes the sendout and answers where all its messages stand.
+   * A completion asked to answer QUEUED messages answers their ranges, and those of messages
+   * released that no call took, then how many are in flight, and completes nothing; once none is
+   * left it completes the sendout and answers where all its messages stand.
    */
   @Test
   void aCompletionAnswersQueuedRangesOrTheWholeSendoutsCounts() {
@@ -185,13 +189,26 @@ class SendoutActivitiesTest extends StoreTest {
 
     var notYet = store.markCompleted(new MarkCompleted(sendoutId, DeliveryTally.NONE, true));
     assertThat(notYet.queued()).containsExactly(new SeqRange(2, 3));
+    assertThat(notYet.unsent()).containsExactly(new SeqRange(0, 2));
     assertThat(notYet.messages()).isNull();
     assertThat(sendouts.find(id).orElseThrow().completedAt()).isNull();
 
     store.release(new ReleaseSendout(sendoutId, false, List.of(new SeqRange(2, 3))));
+    db.update(MESSAGE)
+        .set(MESSAGE.STATUS, MessageStatus.ACCEPTED)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .execute();
+    var inFlight = store.markCompleted(new MarkCompleted(sendoutId, DeliveryTally.NONE, true));
+    assertThat(inFlight.inFlight()).isEqualTo(3);
+    assertThat(inFlight.messages()).isNull();
+
+    db.update(MESSAGE)
+        .set(MESSAGE.STATUS, MessageStatus.DELIVERED)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .execute();
     var done = store.markCompleted(new MarkCompleted(sendoutId, DeliveryTally.NONE, true));
     assertThat(done.queued()).isEmpty();
-    assertThat(done.messages()).isEqualTo(new DeliveryTally(3, 0, 0, 0, 0, 0));
+    assertThat(done.messages()).isEqualTo(new DeliveryTally(0, 3, 0, 0, 0, 0));
     assertThat(done.messageCount()).isEqualTo(3);
     assertThat(sendouts.find(id).orElseThrow().status()).isEqualTo(SendoutStatus.COMPLETED);
   }

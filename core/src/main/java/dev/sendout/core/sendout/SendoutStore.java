@@ -456,33 +456,81 @@ public class SendoutStore {
   }
 
   /**
+   * What a completion found still to send, each as runs of consecutive sequence numbers.
+   *
+   * @param queued messages still QUEUED: recipients added as the run finished
+   * @param unsent messages RELEASED that no provider call has taken: released by a run that stopped
+   *     before its batches sent them (a workflow terminated, and restarted by the watchdog)
+   * @param inFlight messages a provider call is sending, or that a provider accepted and no receipt
+   *     has settled yet: with every batch of the run settled, a batch that a run which stopped
+   *     started has them (counted only when nothing is QUEUED or unsent)
+   */
+  public record ToSend(List<SeqRange> queued, List<SeqRange> unsent, int inFlight) {
+
+    public static final ToSend NOTHING = new ToSend(List.of(), List.of(), 0);
+
+    public boolean isEmpty() {
+      return queued.isEmpty() && unsent.isEmpty() && inFlight == 0;
+    }
+  }
+
+  /**
    * Completes the sendout as {@link #markCompleted} does, unless it may still send and messages of
-   * it are QUEUED: recipients added as its run finished, whose hand-off came after the run's last
-   * round (or as it was finishing, when the run no longer takes one). Then nothing is written, and
-   * those messages are answered as runs of consecutive sequence numbers, at most {@code limit}, for
-   * the run to send before it completes. Read under the sendout's row lock, which an addition takes
-   * too: an addition is either found here or refused as one to a completed sendout.
+   * it are still to send: QUEUED, recipients added as its run finished, whose hand-off came after
+   * the run's last round (or as it was finishing, when the run no longer takes one); or RELEASED
+   * and never taken by a provider call, which nothing sends once every batch of the run has settled
+   * (the run that released them stopped, and its batches with it). Then the sendout is not
+   * completed, and those messages are answered, at most {@code limit} runs of each kind, for the
+   * run to send before it completes; the unsent ones lose the batch number an earlier claim gave
+   * them, so that the run's own batches may claim them. Nor is it completed while messages are in
+   * flight ({@link ToSend#inFlight}): the run waits for the batches of the run before it. Read
+   * under the sendout's row lock, which an addition takes too: an addition is either found here or
+   * refused as one to a completed sendout.
    */
   @Transactional
-  public List<SeqRange> completeUnlessQueued(UUID id, int limit) {
+  public ToSend completeUnlessMoreToSend(UUID id, int limit) {
     SendoutRecord sendout = db.selectFrom(SENDOUT).where(SENDOUT.ID.eq(id)).forUpdate().fetchOne();
     if (sendout != null
         && sendout.getClosedAt() == null
         && toStored(sendout).open(clock.instant())) {
-      List<SeqRange> queued =
-          MessageTransitions.runs(
-              db,
-              DSL.select(MESSAGE.SEQ)
-                  .from(MESSAGE)
-                  .where(MESSAGE.SENDOUT_ID.eq(id))
-                  .and(MESSAGE.STATUS.eq(MessageStatus.QUEUED)),
-              limit);
-      if (!queued.isEmpty()) {
-        return queued;
+      Condition unsent =
+          MESSAGE.STATUS.eq(MessageStatus.RELEASED).and(MESSAGE.SEND_STARTED_AT.isNull());
+      List<SeqRange> queued = runs(id, MESSAGE.STATUS.eq(MessageStatus.QUEUED), limit);
+      List<SeqRange> unsentRuns = runs(id, unsent, limit);
+      // With none unsent, every RELEASED message is in a provider call.
+      ToSend toSend =
+          new ToSend(
+              queued,
+              unsentRuns,
+              queued.isEmpty() && unsentRuns.isEmpty()
+                  ? db.fetchCount(
+                      MESSAGE,
+                      MESSAGE
+                          .SENDOUT_ID
+                          .eq(id)
+                          .and(MESSAGE.STATUS.in(MessageStatus.RELEASED, MessageStatus.ACCEPTED)))
+                  : 0);
+      if (!unsentRuns.isEmpty()) {
+        db.update(MESSAGE)
+            .setNull(MESSAGE.BATCH_NO)
+            .where(MESSAGE.SENDOUT_ID.eq(id))
+            .and(unsent)
+            .and(MESSAGE.BATCH_NO.isNotNull())
+            .execute();
+      }
+      if (!toSend.isEmpty()) {
+        return toSend;
       }
     }
     markCompleted(id);
-    return List.of();
+    return ToSend.NOTHING;
+  }
+
+  private List<SeqRange> runs(UUID id, Condition which, int limit) {
+    return MessageTransitions.runs(
+        db,
+        DSL.select(MESSAGE.SEQ).from(MESSAGE).where(MESSAGE.SENDOUT_ID.eq(id)).and(which),
+        limit);
   }
 
   /** Clears when the next reminder wave is due: for a run that sends no more waves. */

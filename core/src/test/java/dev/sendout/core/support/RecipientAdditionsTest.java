@@ -2,7 +2,9 @@ package dev.sendout.core.support;
 
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
+import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
+import static dev.sendout.workflows.message.MessageStatus.DELIVERED;
 import static dev.sendout.workflows.message.MessageStatus.QUEUED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -14,6 +16,7 @@ import dev.sendout.core.message.MessageReads;
 import dev.sendout.core.message.StoredMessage;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.SendoutStore.ToSend;
 import dev.sendout.core.support.RecipientAdditions.Addition;
 import dev.sendout.core.support.RecipientAdditions.Outcome;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
@@ -162,7 +165,7 @@ class RecipientAdditionsTest extends StoreTest {
   @Test
   void aCompletionAnswersRecipientsStillQueuedInsteadOfCompletingUntilTheyAreSent() {
     UUID id = created(2);
-    setStatus(id, QUEUED, RELEASED);
+    setStatus(id, QUEUED, DELIVERED);
     additions.add(TENANT, id, "k1", RecipientSource.of(recipients("a", 2), "h"), "ann");
     additions.add(TENANT, id, "k2", RecipientSource.of(recipients("b", 2), "h"), "ann");
     db.update(MESSAGE)
@@ -171,13 +174,14 @@ class RecipientAdditionsTest extends StoreTest {
         .and(MESSAGE.SEQ.eq(3))
         .execute();
 
-    assertThat(sendouts.completeUnlessQueued(id, 10))
-        .containsExactly(new SeqRange(2, 3), new SeqRange(4, 6));
-    assertThat(sendouts.completeUnlessQueued(id, 1)).containsExactly(new SeqRange(2, 3));
+    assertThat(sendouts.completeUnlessMoreToSend(id, 10))
+        .isEqualTo(new ToSend(List.of(new SeqRange(2, 3), new SeqRange(4, 6)), List.of(), 0));
+    assertThat(sendouts.completeUnlessMoreToSend(id, 1).queued())
+        .containsExactly(new SeqRange(2, 3));
     assertThat(sendouts.find(id).orElseThrow().completedAt()).isNull();
 
-    setStatus(id, QUEUED, RELEASED);
-    assertThat(sendouts.completeUnlessQueued(id, 10)).isEmpty();
+    setStatus(id, QUEUED, DELIVERED);
+    assertThat(sendouts.completeUnlessMoreToSend(id, 10)).isEqualTo(ToSend.NOTHING);
     assertThat(sendouts.find(id).orElseThrow().status()).isEqualTo(SendoutStatus.COMPLETED);
     var late = additions.add(TENANT, id, "k3", RecipientSource.of(recipients("c", 1), "h"), "ann");
     assertThat(late.outcome()).isEqualTo(Outcome.FINISHED);
@@ -188,8 +192,63 @@ class RecipientAdditionsTest extends StoreTest {
         .set(SENDOUT.STATUS, SendoutStatus.CANCELLED)
         .where(SENDOUT.ID.eq(cancelled))
         .execute();
-    assertThat(sendouts.completeUnlessQueued(cancelled, 10)).isEmpty();
+    assertThat(sendouts.completeUnlessMoreToSend(cancelled, 10)).isEqualTo(ToSend.NOTHING);
     assertThat(sendouts.find(cancelled).orElseThrow().completedAt()).isNotNull();
+  }
+
+  /**
+   * Messages RELEASED that no provider call took are answered too, in runs, and lose the batch
+   * number a claim refused by the provider left them, so that the run's own batches may take them;
+   * those a call is sending are not. With none unsent, the messages in flight are counted, and the
+   * sendout completes only once none is.
+   */
+  @Test
+  void aCompletionAnswersMessagesReleasedThatNoCallTook() {
+    UUID id = created(6);
+    setStatus(id, QUEUED, RELEASED);
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    db.update(MESSAGE)
+        .set(MESSAGE.STATUS, ACCEPTED)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.SEQ.in(0, 3))
+        .execute();
+    db.update(MESSAGE)
+        .set(MESSAGE.SEND_STARTED_AT, now)
+        .set(MESSAGE.BATCH_NO, 4)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.SEQ.eq(5))
+        .execute();
+    db.update(MESSAGE)
+        .set(MESSAGE.BATCH_NO, 2)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.SEQ.eq(4))
+        .execute();
+
+    assertThat(sendouts.completeUnlessMoreToSend(id, 10))
+        .isEqualTo(new ToSend(List.of(), List.of(new SeqRange(1, 3), new SeqRange(4, 5)), 0));
+    assertThat(
+            db.select(MESSAGE.SEQ, MESSAGE.BATCH_NO)
+                .from(MESSAGE)
+                .where(MESSAGE.SENDOUT_ID.eq(id))
+                .and(MESSAGE.SEQ.ge(4))
+                .orderBy(MESSAGE.SEQ)
+                .fetch(r -> tuple(r.value1(), r.value2())))
+        .as("the claimed one keeps its batch")
+        .containsExactly(tuple(4, null), tuple(5, 4));
+    assertThat(sendouts.find(id).orElseThrow().completedAt()).isNull();
+
+    // Sent: what a provider has, or a call is sending, is in flight until its receipt comes.
+    db.update(MESSAGE)
+        .set(MESSAGE.SEND_STARTED_AT, now)
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.SEQ.in(1, 2, 4))
+        .execute();
+    assertThat(sendouts.completeUnlessMoreToSend(id, 10))
+        .isEqualTo(new ToSend(List.of(), List.of(), 6));
+    setStatus(id, RELEASED, ACCEPTED);
+    setStatus(id, ACCEPTED, DELIVERED);
+    assertThat(sendouts.completeUnlessMoreToSend(id, 10)).isEqualTo(ToSend.NOTHING);
+    assertThat(sendouts.find(id).orElseThrow().status()).isEqualTo(SendoutStatus.COMPLETED);
   }
 
   private void setStatus(UUID sendoutId, MessageStatus from, MessageStatus to) {

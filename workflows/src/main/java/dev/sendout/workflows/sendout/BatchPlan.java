@@ -246,6 +246,14 @@ final class BatchPlan {
     }
   }
 
+  /**
+   * Plans batches of at most a batch size for ranges of RELEASED messages that no batch took, found
+   * at the run's completion: a run that stopped released them.
+   */
+  void planUnsent(List<SeqRange> ranges) {
+    ranges.forEach(this::planInBatches);
+  }
+
   /** Plans one batch for each range a resend moved back to RELEASED (the store bounds them). */
   void planResend(List<SeqRange> ranges) {
     for (SeqRange range : ranges) {

@@ -155,15 +155,35 @@ public interface SendoutActivities {
   /**
    * @param queued the ranges of messages still QUEUED ({@link MarkCompleted#queuedFirst}): the
    *     sendout was not completed; empty when it was
+   * @param unsent the ranges of messages RELEASED that no provider call took, which no batch of the
+   *     run will send (a run that stopped released them): the sendout was not completed; empty when
+   *     it was, null in a history recorded before the store answered them
+   * @param inFlight with nothing QUEUED or unsent, the messages still in a provider call or
+   *     awaiting their receipts though every batch of the run has settled: a batch of the run
+   *     before it (which stopped) has them, and the sendout was not completed; 0 when it was
    * @param messages once completed, where all the sendout's messages stand, those of its earlier
    *     runs too (a run reopened for a resend, or restarted by the watchdog, counts only its own):
    *     the details show them; null when not completed
    * @param messageCount once completed, the sendout's messages, whatever their status
    */
-  record Completion(List<SeqRange> queued, DeliveryTally messages, int messageCount) {
+  record Completion(
+      List<SeqRange> queued,
+      List<SeqRange> unsent,
+      int inFlight,
+      DeliveryTally messages,
+      int messageCount) {
 
-    public static Completion notYet(List<SeqRange> queued) {
-      return new Completion(queued, null, 0);
+    public static Completion notYet(List<SeqRange> queued, List<SeqRange> unsent, int inFlight) {
+      return new Completion(queued, unsent, inFlight, null, 0);
+    }
+
+    public static Completion done(DeliveryTally messages, int messageCount) {
+      return new Completion(List.of(), List.of(), 0, messages, messageCount);
+    }
+
+    /** The unsent ranges, none in a history recorded before they were answered. */
+    public List<SeqRange> unsentOrNone() {
+      return unsent == null ? List.of() : unsent;
     }
   }
 

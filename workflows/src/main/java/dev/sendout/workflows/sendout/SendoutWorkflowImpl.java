@@ -272,6 +272,20 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   /** How often a run releases known ranges again at its completion ({@link #complete}). */
   static final int MAX_REQUEUES_AT_COMPLETION = 3;
 
+  /**
+   * The first and the longest wait for an earlier run's batches ({@link #awaitedEarlierBatches}).
+   */
+  static final Duration IN_FLIGHT_FIRST_WAIT = Duration.ofSeconds(5);
+
+  static final Duration IN_FLIGHT_LONGEST_WAIT = Duration.ofMinutes(10);
+
+  /**
+   * When this run's completion first found an earlier run's batches in flight, and its last wait.
+   */
+  private Instant inFlightSince;
+
+  private Duration inFlightWait;
+
   private int changes; // bumped by every report and action: the main loop waits for a change
   private int actionsThisRun; // support actions this run has taken: see checkRoomForActions
 
@@ -444,15 +458,25 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    * completed and is refused. Ranges it knows already but finds QUEUED are released again, as the
    * watchdog's hand-over would (at most {@link #MAX_REQUEUES_AT_COMPLETION} times a run, after
    * which the sendout completes and leaves them to the watchdog): completing regardless took a
-   * second call, and an addition committed between the two was left in a COMPLETED sendout. Returns
-   * false when it took ranges to send. A history recorded before the store answered has null here.
+   * second call, and an addition committed between the two was left in a COMPLETED sendout.
+   *
+   * <p>Messages RELEASED that no provider call took are answered too, and sent by batches of this
+   * run, as often (no batch of the run will take them: the run that released them stopped, and the
+   * watchdog started this one, which plans only what it releases itself when the sendout has
+   * delivery windows). And while messages are in flight though every batch of the run has settled
+   * (a batch of that stopped run has them), the run waits for them ({@link #awaitedEarlierBatches})
+   * rather than complete before their receipts. Returns false when it took ranges to send or
+   * waited. A history recorded before the store answered has null here, or no unsent ranges.
    */
   private boolean complete() {
     String id = start.sendoutId();
     if (!cancelling) {
       Completion completion =
           shortStore.markCompleted(new MarkCompleted(id, ledger.receipts(), true));
-      if (completion == null || completion.queued().isEmpty()) {
+      if (completion == null
+          || completion.queued().isEmpty()
+              && completion.unsentOrNone().isEmpty()
+              && completion.inFlight() == 0) {
         report.completed(completion);
         return true;
       }
@@ -466,19 +490,64 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
           taken = requeued = true;
         }
       }
+      List<SeqRange> unsent = completion.unsentOrNone();
+      if (!unsent.isEmpty() && requeuesAtCompletion < MAX_REQUEUES_AT_COMPLETION) {
+        plan.planUnsent(unsent);
+        taken = requeued = true;
+        if (status == SendoutStatus.SENT) {
+          shortStore.markSending(new MarkSending(id));
+          setStatus(SendoutStatus.SENDING);
+        }
+      }
       if (taken) {
         requeuesAtCompletion += requeued ? 1 : 0;
         log.info(
-            "Sendout {}: messages still QUEUED as it finished are sent first: {}",
+            "Sendout {}: messages still to send as it finished are sent first: QUEUED {}, released"
+                + " and never sent {}",
             id,
-            completion.queued());
+            completion.queued(),
+            unsent);
         finishing = false;
         changes++;
+        return false;
+      }
+      if (completion.inFlight() > 0 && awaitedEarlierBatches(completion.inFlight())) {
         return false;
       }
     }
     report.completed(shortStore.markCompleted(new MarkCompleted(id, ledger.receipts(), false)));
     return true;
+  }
+
+  /**
+   * Waits a while, longer each time, for messages that a batch of the run before this one is still
+   * sending or awaiting receipts for, though every batch of this run has settled: the watchdog
+   * started this run after that one stopped, and that run's batches go on. Returns true to ask the
+   * store again; false once the wait has outlasted the receipt timeout by an hour (a batch that
+   * died with them: the watchdog flags them), or a cancel came, for the sendout to complete.
+   */
+  private boolean awaitedEarlierBatches(int inFlight) {
+    if (inFlightSince == null) {
+      inFlightSince = now();
+    }
+    if (now().isAfter(inFlightSince.plus(start.settings().receiptTimeout()).plusSeconds(3600))) {
+      log.warn(
+          "Sendout {}: completes with {} messages of an earlier run's batches still in flight",
+          start.sendoutId(),
+          inFlight);
+      return false;
+    }
+    inFlightWait = inFlightWait == null ? IN_FLIGHT_FIRST_WAIT : inFlightWait.multipliedBy(2);
+    if (inFlightWait.compareTo(IN_FLIGHT_LONGEST_WAIT) > 0) {
+      inFlightWait = IN_FLIGHT_LONGEST_WAIT;
+    }
+    log.info(
+        "Sendout {}: {} messages of an earlier run's batches in flight; asking again in {}",
+        start.sendoutId(),
+        inFlight,
+        inFlightWait);
+    Workflow.await(inFlightWait, () -> cancelling);
+    return !cancelling;
   }
 
   /**

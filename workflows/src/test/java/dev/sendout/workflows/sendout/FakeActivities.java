@@ -129,7 +129,19 @@ final class FakeActivities {
      */
     final List<List<SeqRange>> queuedAtCompletion = new CopyOnWriteArrayList<>();
 
+    /**
+     * Likewise, what the next completions find RELEASED that no batch took: messages a run that
+     * stopped released.
+     */
+    final List<List<SeqRange>> unsentAtCompletion = new CopyOnWriteArrayList<>();
+
+    /** Likewise, how many messages an earlier run's batches have in flight. */
+    final List<Integer> inFlightAtCompletion = new CopyOnWriteArrayList<>();
+
     final List<MarkCompleted> completions = new CopyOnWriteArrayList<>();
+
+    /** When each completion was asked for, by the test server's clock, in milliseconds. */
+    final List<Long> completionTimes = new CopyOnWriteArrayList<>();
 
     /**
      * What a completion answers of the whole sendout's messages; null (by default) for a store that
@@ -140,13 +152,22 @@ final class FakeActivities {
     @Override
     public Completion markCompleted(MarkCompleted input) {
       completions.add(input);
-      if (input.queuedFirst() && !queuedAtCompletion.isEmpty()) {
-        return Completion.notYet(queuedAtCompletion.remove(0));
+      completionTimes.add(workflowClock.getAsLong());
+      if (input.queuedFirst()
+          && !(queuedAtCompletion.isEmpty()
+              && unsentAtCompletion.isEmpty()
+              && inFlightAtCompletion.isEmpty())) {
+        return Completion.notYet(
+            next(queuedAtCompletion),
+            next(unsentAtCompletion),
+            inFlightAtCompletion.isEmpty() ? 0 : inFlightAtCompletion.remove(0));
       }
       completedTally = input.tally();
-      return wholeSendout == null
-          ? null
-          : new Completion(List.of(), wholeSendout, wholeSendout.total());
+      return wholeSendout == null ? null : Completion.done(wholeSendout, wholeSendout.total());
+    }
+
+    private static List<SeqRange> next(List<List<SeqRange>> answers) {
+      return answers.isEmpty() ? List.of() : answers.remove(0);
     }
 
     /** The store's wave, in memory: see {@code ReminderWaves} in core for the real statement. */

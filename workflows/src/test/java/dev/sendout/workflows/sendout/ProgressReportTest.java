@@ -261,7 +261,7 @@ class ProgressReportTest {
     assertThat(report.details(SendoutStatus.COMPLETED, false))
         .isEqualTo("Completed: 25 messages; " + new DeliveryTally(0, 9, 0, 0, 1, 0));
 
-    report.completed(new SendoutActivities.Completion(List.of(), whole, 5));
+    report.completed(SendoutActivities.Completion.done(whole, 5));
     assertThat(report.details(SendoutStatus.COMPLETED, false))
         .isEqualTo("Completed: 5 messages; " + whole);
     assertThat(report.query(SendoutStatus.COMPLETED, false).receipts()).isEqualTo(whole);

@@ -1155,6 +1155,91 @@ class SendoutWorkflowTest {
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
   }
 
+  /**
+   * Messages RELEASED that no batch of the run took (a run that stopped released them, and the
+   * watchdog's new run of a sendout with delivery windows plans only what it releases itself) are
+   * sent by batches of this run before it completes, in batches of at most a batch size, a few
+   * times a run at most.
+   */
+  @Test
+  void messagesReleasedAndNeverSentAreSentBeforeTheRunCompletesAFewTimesAtMost(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    store.unsentAtCompletion.add(List.of(new SeqRange(10, 35)));
+    for (int i = 1; i <= SendoutWorkflowImpl.MAX_REQUEUES_AT_COMPLETION; i++) {
+      store.unsentAtCompletion.add(List.of(new SeqRange(40, 41)));
+    }
+    SendoutWorkflow workflow = started(client, options, tenPerBatch(env, 10, Duration.ZERO));
+
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(store.releasedOnly).as("nothing released again: they are RELEASED").hasSize(1);
+    assertThat(delivery.batches)
+        .extracting(SendBatch::fromSeq, SendBatch::toSeq)
+        .containsExactlyInAnyOrder(
+            tuple(0, 10),
+            tuple(10, 20),
+            tuple(20, 30),
+            tuple(30, 35),
+            tuple(40, 41),
+            tuple(40, 41));
+    assertThat(store.completions)
+        .extracting(SendoutActivities.MarkCompleted::queuedFirst)
+        .containsExactly(true, true, true, true, false);
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+  }
+
+  /**
+   * Messages still in flight once every batch of the run has settled are an earlier run's: the run
+   * waits for them, longer each time, before it completes.
+   */
+  @Test
+  void aRunWaitsForAnEarlierRunsMessagesInFlightBeforeItCompletes(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    store.inFlightAtCompletion.addAll(List.of(3, 2));
+    SendoutWorkflow workflow = started(client, options, tenPerBatch(env, 10, Duration.ZERO));
+
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    assertThat(store.completions)
+        .extracting(SendoutActivities.MarkCompleted::queuedFirst)
+        .containsExactly(true, true, true);
+    assertThat(waitedBetweenCompletions())
+        .isGreaterThanOrEqualTo(
+            SendoutWorkflowImpl.IN_FLIGHT_FIRST_WAIT.plus(
+                SendoutWorkflowImpl.IN_FLIGHT_FIRST_WAIT.multipliedBy(2)));
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+  }
+
+  @Test
+  void aRunWaitsForAnEarlierRunsMessagesInFlightNoLongerThanTheirReceiptTimeoutAndAnHour(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    startWorkers(env, worker, 10);
+    for (int i = 0; i < 1000; i++) {
+      store.inFlightAtCompletion.add(1);
+    }
+    SendoutWorkflow workflow = started(client, options, tenPerBatch(env, 10, Duration.ZERO));
+
+    WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
+
+    Duration waited = waitedBetweenCompletions();
+    assertThat(waited).isGreaterThan(RECEIPT_TIMEOUT.plusHours(1));
+    assertThat(waited)
+        .isLessThan(RECEIPT_TIMEOUT.plusHours(1).plus(SendoutWorkflowImpl.IN_FLIGHT_LONGEST_WAIT));
+    assertThat(store.completions)
+        .extracting(SendoutActivities.MarkCompleted::queuedFirst)
+        .endsWith(true, false)
+        .hasSizeLessThan(200);
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.COMPLETED);
+  }
+
+  /** From the run's first completion to its last, by the test server's clock. */
+  private Duration waitedBetweenCompletions() {
+    List<Long> times = store.completionTimes;
+    return Duration.ofMillis(times.get(times.size() - 1) - times.get(0));
+  }
+
   @Test
   void laterBatchesBeyondTheInlineLimitOrWithManyCallsAreChildren(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
