@@ -112,7 +112,8 @@ public class SendoutActivitiesImpl implements SendoutActivities {
           if (input.queuedFirst()) {
             ToSend toSend = sendouts.completeUnlessMoreToSend(id, MAX_QUEUED_RANGES);
             if (!toSend.isEmpty()) {
-              return Completion.notYet(toSend.queued(), toSend.unsent(), toSend.inFlight());
+              return Completion.notYet(
+                  toSend.queued(), toSend.unsent(), toSend.inFlight(), toSend.inFlightSentAt());
             }
           } else {
             sendouts.markCompleted(id);

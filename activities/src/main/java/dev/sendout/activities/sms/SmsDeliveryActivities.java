@@ -112,7 +112,7 @@ public class SmsDeliveryActivities implements DeliveryActivities {
     boolean first = true;
     boolean sentAny = false;
     Iterator<DeliveryStore.Unsent> left =
-        deliveries.toSend(sendoutId, batch.fromSeq(), batch.toSeq()).iterator();
+        deliveries.toSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq()).iterator();
     while (left.hasNext()) {
       DeliveryStore.Unsent unsent = left.next();
       int seq = unsent.seq();
@@ -123,7 +123,7 @@ public class SmsDeliveryActivities implements DeliveryActivities {
           // Go on with the rest without those held, which would each take a turn under Vonage's
           // limit, shared by every call of this worker, only to find they cannot be claimed.
           heldUntil = heldUntil == null || held.isBefore(heldUntil) ? held : heldUntil;
-          left = deliveries.toSend(sendoutId, seq, batch.toSeq()).iterator();
+          left = deliveries.toSend(sendoutId, batch.batchNo(), seq, batch.toSeq()).iterator();
           continue;
         }
       }

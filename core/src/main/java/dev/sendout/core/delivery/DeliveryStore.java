@@ -74,7 +74,7 @@ public class DeliveryStore {
   public List<OutgoingMessage> claimForSend(UUID sendoutId, int batchNo, int fromSeq, int toSeq) {
     OffsetDateTime now = transitions.now();
     Condition batch = range(sendoutId, fromSeq, toSeq);
-    settleInDoubt(batch, now);
+    settleInDoubt(batch, batchNo, now);
     check(sendoutId, fromSeq, toSeq, now);
     return claim(batch, batchNo, now);
   }
@@ -146,10 +146,10 @@ public class DeliveryStore {
    * call was in flight at a crash, and its retry made it UNCONFIRMED, never sent.
    */
   @Transactional
-  public List<Unsent> toSend(UUID sendoutId, int fromSeq, int toSeq) {
+  public List<Unsent> toSend(UUID sendoutId, int batchNo, int fromSeq, int toSeq) {
     OffsetDateTime now = transitions.now();
     Condition batch = range(sendoutId, fromSeq, toSeq);
-    settleInDoubt(batch, now);
+    settleInDoubt(batch, batchNo, now);
     return db.select(MESSAGE.SEQ, MESSAGE.REMINDER_INDEX, MESSAGE.THANKS_MESSAGE_ID)
         .from(MESSAGE)
         .where(batch)
@@ -164,11 +164,17 @@ public class DeliveryStore {
     return MESSAGE.SENDOUT_ID.eq(sendoutId).and(MESSAGE.SEQ.ge(fromSeq)).and(MESSAGE.SEQ.lt(toSeq));
   }
 
-  /** Messages an earlier attempt left in flight: the provider may have them, so never resent. */
-  private void settleInDoubt(Condition batch, OffsetDateTime now) {
+  /**
+   * Messages an earlier attempt of this batch left in flight: the provider may have them, so never
+   * resent. Only the batch's own: another batch over the same range may be sending them now (one
+   * that a run which stopped started, beside the batches of the run the watchdog started after it).
+   */
+  private void settleInDoubt(Condition batch, int batchNo, OffsetDateTime now) {
     transitions.moveTo(
         UNCONFIRMED,
-        batch.and(MESSAGE.SEND_STARTED_AT.isNotNull()),
+        batch
+            .and(MESSAGE.SEND_STARTED_AT.isNotNull())
+            .and(MESSAGE.BATCH_NO.isNull().or(MESSAGE.BATCH_NO.eq(batchNo))),
         now,
         Map.of(MESSAGE.LAST_ERROR, "Send outcome unknown: an earlier attempt broke off mid-call"));
   }

@@ -464,10 +464,13 @@ public class SendoutStore {
    * @param inFlight messages a provider call is sending, or that a provider accepted and no receipt
    *     has settled yet: with every batch of the run settled, a batch that a run which stopped
    *     started has them (counted only when nothing is QUEUED or unsent)
+   * @param inFlightSentAt when the last of those in flight was sent (or accepted); null when none
+   *     is
    */
-  public record ToSend(List<SeqRange> queued, List<SeqRange> unsent, int inFlight) {
+  public record ToSend(
+      List<SeqRange> queued, List<SeqRange> unsent, int inFlight, Instant inFlightSentAt) {
 
-    public static final ToSend NOTHING = new ToSend(List.of(), List.of(), 0);
+    public static final ToSend NOTHING = new ToSend(List.of(), List.of(), 0, null);
 
     public boolean isEmpty() {
       return queued.isEmpty() && unsent.isEmpty() && inFlight == 0;
@@ -497,19 +500,10 @@ public class SendoutStore {
           MESSAGE.STATUS.eq(MessageStatus.RELEASED).and(MESSAGE.SEND_STARTED_AT.isNull());
       List<SeqRange> queued = runs(id, MESSAGE.STATUS.eq(MessageStatus.QUEUED), limit);
       List<SeqRange> unsentRuns = runs(id, unsent, limit);
-      // With none unsent, every RELEASED message is in a provider call.
       ToSend toSend =
-          new ToSend(
-              queued,
-              unsentRuns,
-              queued.isEmpty() && unsentRuns.isEmpty()
-                  ? db.fetchCount(
-                      MESSAGE,
-                      MESSAGE
-                          .SENDOUT_ID
-                          .eq(id)
-                          .and(MESSAGE.STATUS.in(MessageStatus.RELEASED, MessageStatus.ACCEPTED)))
-                  : 0);
+          queued.isEmpty() && unsentRuns.isEmpty()
+              ? inFlight(id)
+              : new ToSend(queued, unsentRuns, 0, null);
       if (!unsentRuns.isEmpty()) {
         db.update(MESSAGE)
             .setNull(MESSAGE.BATCH_NO)
@@ -524,6 +518,20 @@ public class SendoutStore {
     }
     markCompleted(id);
     return ToSend.NOTHING;
+  }
+
+  /**
+   * The sendout's messages in flight, when none is QUEUED or unsent: then every RELEASED message is
+   * in a provider call, and every ACCEPTED one awaits its receipt.
+   */
+  private ToSend inFlight(UUID id) {
+    var found =
+        db.select(DSL.count(), DSL.max(DSL.greatest(MESSAGE.SEND_STARTED_AT, MESSAGE.ACCEPTED_AT)))
+            .from(MESSAGE)
+            .where(MESSAGE.SENDOUT_ID.eq(id))
+            .and(MESSAGE.STATUS.in(MessageStatus.RELEASED, MessageStatus.ACCEPTED))
+            .fetchSingle();
+    return new ToSend(List.of(), List.of(), found.value1(), instant(found.value2()));
   }
 
   private List<SeqRange> runs(UUID id, Condition which, int limit) {

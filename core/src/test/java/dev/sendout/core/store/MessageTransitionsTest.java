@@ -191,6 +191,26 @@ class MessageTransitionsTest extends StoreTest {
         .isEqualTo(new SendTally(0, 0, 2));
   }
 
+  /**
+   * Another batch's claim over the same range (a batch of the run the watchdog started beside one
+   * that the stopped run started) leaves the messages that batch is sending alone: only a batch's
+   * own earlier attempt leaves its messages in doubt.
+   */
+  @Test
+  void anotherBatchsMessagesInFlightAreNotInDoubtForThisBatch() {
+    UUID id = sendouts.create(emailSendout(3)).sendout().id();
+    sendouts.release(id);
+    var sending = deliveries.claimForSend(id, 2, 0, 1);
+
+    var claimed = deliveries.claimForSend(id, 5, 0, 3);
+
+    assertThat(claimed).hasSize(2).noneMatch(m -> m.id().equals(sending.get(0).id()));
+    assertThat(all(id)).extracting(StoredMessage::status).containsOnly(RELEASED);
+    assertThat(deliveries.claimForSend(id, 2, 0, 1)).isEmpty();
+    assertThat(all(id).get(0).status()).as("its own batch's retry").isEqualTo(UNCONFIRMED);
+    assertThat(all(id).subList(1, 3)).extracting(StoredMessage::status).containsOnly(RELEASED);
+  }
+
   @Test
   void unclaimedMessagesAreClaimedAgainByTheNextAttempt() {
     UUID id = sendouts.create(emailSendout(2)).sendout().id();

@@ -29,6 +29,7 @@ import dev.sendout.workflows.sendout.SupportActionType;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -175,7 +176,7 @@ class RecipientAdditionsTest extends StoreTest {
         .execute();
 
     assertThat(sendouts.completeUnlessMoreToSend(id, 10))
-        .isEqualTo(new ToSend(List.of(new SeqRange(2, 3), new SeqRange(4, 6)), List.of(), 0));
+        .isEqualTo(new ToSend(List.of(new SeqRange(2, 3), new SeqRange(4, 6)), List.of(), 0, null));
     assertThat(sendouts.completeUnlessMoreToSend(id, 1).queued())
         .containsExactly(new SeqRange(2, 3));
     assertThat(sendouts.find(id).orElseThrow().completedAt()).isNull();
@@ -199,14 +200,14 @@ class RecipientAdditionsTest extends StoreTest {
   /**
    * Messages RELEASED that no provider call took are answered too, in runs, and lose the batch
    * number a claim refused by the provider left them, so that the run's own batches may take them;
-   * those a call is sending are not. With none unsent, the messages in flight are counted, and the
-   * sendout completes only once none is.
+   * those a call is sending are not. With none unsent, the messages in flight are counted, with
+   * when the last was sent, and the sendout completes only once none is.
    */
   @Test
   void aCompletionAnswersMessagesReleasedThatNoCallTook() {
     UUID id = created(6);
     setStatus(id, QUEUED, RELEASED);
-    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
     db.update(MESSAGE)
         .set(MESSAGE.STATUS, ACCEPTED)
         .where(MESSAGE.SENDOUT_ID.eq(id))
@@ -225,7 +226,7 @@ class RecipientAdditionsTest extends StoreTest {
         .execute();
 
     assertThat(sendouts.completeUnlessMoreToSend(id, 10))
-        .isEqualTo(new ToSend(List.of(), List.of(new SeqRange(1, 3), new SeqRange(4, 5)), 0));
+        .isEqualTo(new ToSend(List.of(), List.of(new SeqRange(1, 3), new SeqRange(4, 5)), 0, null));
     assertThat(
             db.select(MESSAGE.SEQ, MESSAGE.BATCH_NO)
                 .from(MESSAGE)
@@ -244,7 +245,7 @@ class RecipientAdditionsTest extends StoreTest {
         .and(MESSAGE.SEQ.in(1, 2, 4))
         .execute();
     assertThat(sendouts.completeUnlessMoreToSend(id, 10))
-        .isEqualTo(new ToSend(List.of(), List.of(), 6));
+        .isEqualTo(new ToSend(List.of(), List.of(), 6, now.toInstant()));
     setStatus(id, RELEASED, ACCEPTED);
     setStatus(id, ACCEPTED, DELIVERED);
     assertThat(sendouts.completeUnlessMoreToSend(id, 10)).isEqualTo(ToSend.NOTHING);

@@ -161,6 +161,7 @@ public interface SendoutActivities {
    * @param inFlight with nothing QUEUED or unsent, the messages still in a provider call or
    *     awaiting their receipts though every batch of the run has settled: a batch of the run
    *     before it (which stopped) has them, and the sendout was not completed; 0 when it was
+   * @param inFlightSentAt when the last of those in flight was sent; null when none is
    * @param messages once completed, where all the sendout's messages stand, those of its earlier
    *     runs too (a run reopened for a resend, or restarted by the watchdog, counts only its own):
    *     the details show them; null when not completed
@@ -170,15 +171,17 @@ public interface SendoutActivities {
       List<SeqRange> queued,
       List<SeqRange> unsent,
       int inFlight,
+      Instant inFlightSentAt,
       DeliveryTally messages,
       int messageCount) {
 
-    public static Completion notYet(List<SeqRange> queued, List<SeqRange> unsent, int inFlight) {
-      return new Completion(queued, unsent, inFlight, null, 0);
+    public static Completion notYet(
+        List<SeqRange> queued, List<SeqRange> unsent, int inFlight, Instant inFlightSentAt) {
+      return new Completion(queued, unsent, inFlight, inFlightSentAt, null, 0);
     }
 
     public static Completion done(DeliveryTally messages, int messageCount) {
-      return new Completion(List.of(), List.of(), 0, messages, messageCount);
+      return new Completion(List.of(), List.of(), 0, null, messages, messageCount);
     }
 
     /** The unsent ranges, none in a history recorded before they were answered. */

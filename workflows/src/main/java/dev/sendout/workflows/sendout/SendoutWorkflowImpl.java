@@ -272,19 +272,25 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   /** How often a run releases known ranges again at its completion ({@link #complete}). */
   static final int MAX_REQUEUES_AT_COMPLETION = 3;
 
-  /**
-   * The first and the longest wait for an earlier run's batches ({@link #awaitedEarlierBatches}).
-   */
+  /** The first and the longest wait for an earlier run's batches ({@link #awaitEarlierBatches}). */
   static final Duration IN_FLIGHT_FIRST_WAIT = Duration.ofSeconds(5);
 
   static final Duration IN_FLIGHT_LONGEST_WAIT = Duration.ofMinutes(10);
 
   /**
-   * When this run's completion first found an earlier run's batches in flight, and its last wait.
+   * When the send loop asks the store again about messages an earlier run's batches had in flight
+   * at this run's last completion ({@link #awaitEarlierBatches}); null when it waits for none. And
+   * the wait before it, which doubles each time.
    */
-  private Instant inFlightSince;
+  private Instant askAgainAt;
 
   private Duration inFlightWait;
+
+  /**
+   * How many unsent messages the last completion answered: planning them again counts against
+   * {@link #MAX_REQUEUES_AT_COMPLETION} only when they did not shrink since.
+   */
+  private int unsentBefore = Integer.MAX_VALUE;
 
   private int changes; // bumped by every report and action: the main loop waits for a change
   private int actionsThisRun; // support actions this run has taken: see checkRoomForActions
@@ -464,7 +470,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    * run, as often (no batch of the run will take them: the run that released them stopped, and the
    * watchdog started this one, which plans only what it releases itself when the sendout has
    * delivery windows). And while messages are in flight though every batch of the run has settled
-   * (a batch of that stopped run has them), the run waits for them ({@link #awaitedEarlierBatches})
+   * (a batch of that stopped run has them), the run waits for them ({@link #awaitEarlierBatches})
    * rather than complete before their receipts. Returns false when it took ranges to send or
    * waited. A history recorded before the store answered has null here, or no unsent ranges.
    */
@@ -491,13 +497,19 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         }
       }
       List<SeqRange> unsent = completion.unsentOrNone();
-      if (!unsent.isEmpty() && requeuesAtCompletion < MAX_REQUEUES_AT_COMPLETION) {
+      int unsentNow = unsent.stream().mapToInt(SeqRange::size).sum();
+      boolean shrank = unsentNow < unsentBefore;
+      unsentBefore = unsentNow;
+      if (!unsent.isEmpty() && (shrank || requeuesAtCompletion < MAX_REQUEUES_AT_COMPLETION)) {
         plan.planUnsent(unsent);
-        taken = requeued = true;
-        if (status == SendoutStatus.SENT) {
+        taken = true;
+        requeued |= !shrank;
+        if (sentOrScheduledUntilAWindowOpens()) {
           shortStore.markSending(new MarkSending(id));
           setStatus(SendoutStatus.SENDING);
         }
+      } else if (!unsent.isEmpty()) {
+        log.warn("Sendout {}: completes with messages released and never sent: {}", id, unsent);
       }
       if (taken) {
         requeuesAtCompletion += requeued ? 1 : 0;
@@ -511,7 +523,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         changes++;
         return false;
       }
-      if (completion.inFlight() > 0 && awaitedEarlierBatches(completion.inFlight())) {
+      if (completion.inFlight() > 0 && awaitEarlierBatches(completion)) {
+        finishing = false;
         return false;
       }
     }
@@ -520,34 +533,40 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   }
 
   /**
-   * Waits a while, longer each time, for messages that a batch of the run before this one is still
-   * sending or awaiting receipts for, though every batch of this run has settled: the watchdog
-   * started this run after that one stopped, and that run's batches go on. Returns true to ask the
-   * store again; false once the wait has outlasted the receipt timeout by an hour (a batch that
-   * died with them: the watchdog flags them), or a cancel came, for the sendout to complete.
+   * Has the send loop wait a while, longer each time, for messages that a batch of the run before
+   * this one is still sending or awaiting receipts for, though every batch of this run has settled:
+   * the watchdog started this run after that one stopped, and that run's batches go on. The loop
+   * waits as for a reminder wave ({@link #awaitingEarlierBatches}), taking support actions, and
+   * then this run asks the store again. Returns false, for the sendout to complete, once the last
+   * of them was sent longer ago than the receipt timeout and an hour: a batch that died with them
+   * (the watchdog flags what it left).
    */
-  private boolean awaitedEarlierBatches(int inFlight) {
-    if (inFlightSince == null) {
-      inFlightSince = now();
-    }
-    if (now().isAfter(inFlightSince.plus(start.settings().receiptTimeout()).plusSeconds(3600))) {
+  private boolean awaitEarlierBatches(Completion completion) {
+    Instant sentAt = completion.inFlightSentAt();
+    if (sentAt == null
+        || now().isAfter(sentAt.plus(start.settings().receiptTimeout()).plusSeconds(3600))) {
       log.warn(
           "Sendout {}: completes with {} messages of an earlier run's batches still in flight",
           start.sendoutId(),
-          inFlight);
+          completion.inFlight());
       return false;
     }
     inFlightWait = inFlightWait == null ? IN_FLIGHT_FIRST_WAIT : inFlightWait.multipliedBy(2);
     if (inFlightWait.compareTo(IN_FLIGHT_LONGEST_WAIT) > 0) {
       inFlightWait = IN_FLIGHT_LONGEST_WAIT;
     }
+    askAgainAt = now().plus(inFlightWait);
     log.info(
         "Sendout {}: {} messages of an earlier run's batches in flight; asking again in {}",
         start.sendoutId(),
-        inFlight,
+        completion.inFlight(),
         inFlightWait);
-    Workflow.await(inFlightWait, () -> cancelling);
-    return !cancelling;
+    return true;
+  }
+
+  /** Whether the send loop waits for an earlier run's batches ({@link #awaitEarlierBatches}). */
+  private boolean awaitingEarlierBatches() {
+    return askAgainAt != null && !cancelling && now().isBefore(askAgainAt);
   }
 
   /**
@@ -669,6 +688,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
             && windowOpensAt == null
             && !remindersPending()
             && !awaitingResponses()
+            && !awaitingEarlierBatches()
             && Workflow.isEveryHandlerFinished()) {
           return;
         }
@@ -903,6 +923,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    */
   private Instant wakeAt() {
     Instant at = windowOpensAt != null && !cancelling ? windowOpensAt : null;
+    if (awaitingEarlierBatches()) {
+      at = earliest(at, askAgainAt);
+    }
     if (reminders == null || cancelling || reminders.closed()) {
       return at;
     }

@@ -138,6 +138,9 @@ final class FakeActivities {
     /** Likewise, how many messages an earlier run's batches have in flight. */
     final List<Integer> inFlightAtCompletion = new CopyOnWriteArrayList<>();
 
+    /** When the last of those in flight was sent, as the store answers it; null by default. */
+    volatile Instant inFlightSentAt;
+
     final List<MarkCompleted> completions = new CopyOnWriteArrayList<>();
 
     /** When each completion was asked for, by the test server's clock, in milliseconds. */
@@ -160,7 +163,8 @@ final class FakeActivities {
         return Completion.notYet(
             next(queuedAtCompletion),
             next(unsentAtCompletion),
-            inFlightAtCompletion.isEmpty() ? 0 : inFlightAtCompletion.remove(0));
+            inFlightAtCompletion.isEmpty() ? 0 : inFlightAtCompletion.remove(0),
+            inFlightSentAt);
       }
       completedTally = input.tally();
       return wholeSendout == null ? null : Completion.done(wholeSendout, wholeSendout.total());
