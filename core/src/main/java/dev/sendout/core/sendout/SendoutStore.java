@@ -484,11 +484,10 @@ public class SendoutStore {
    * and never taken by a provider call, which nothing sends once every batch of the run has settled
    * (the run that released them stopped, and its batches with it). Then the sendout is not
    * completed, and those messages are answered, at most {@code limit} runs of each kind, for the
-   * run to send before it completes; the unsent ones lose the batch number an earlier claim gave
-   * them, so that the run's own batches may claim them. Nor is it completed while messages are in
-   * flight ({@link ToSend#inFlight}): the run waits for the batches of the run before it. Read
-   * under the sendout's row lock, which an addition takes too: an addition is either found here or
-   * refused as one to a completed sendout.
+   * run to send before it completes. Nor is it completed while messages are in flight ({@link
+   * ToSend#inFlight}): the run waits for the batches of the run before it. Read under the sendout's
+   * row lock, which an addition takes too: an addition is either found here or refused as one to a
+   * completed sendout.
    */
   @Transactional
   public ToSend completeUnlessMoreToSend(UUID id, int limit) {
@@ -504,14 +503,6 @@ public class SendoutStore {
           queued.isEmpty() && unsentRuns.isEmpty()
               ? inFlight(id)
               : new ToSend(queued, unsentRuns, 0, null);
-      if (!unsentRuns.isEmpty()) {
-        db.update(MESSAGE)
-            .setNull(MESSAGE.BATCH_NO)
-            .where(MESSAGE.SENDOUT_ID.eq(id))
-            .and(unsent)
-            .and(MESSAGE.BATCH_NO.isNotNull())
-            .execute();
-      }
       if (!toSend.isEmpty()) {
         return toSend;
       }

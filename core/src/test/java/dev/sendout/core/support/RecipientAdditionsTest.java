@@ -198,10 +198,9 @@ class RecipientAdditionsTest extends StoreTest {
   }
 
   /**
-   * Messages RELEASED that no provider call took are answered too, in runs, and lose the batch
-   * number a claim refused by the provider left them, so that the run's own batches may take them;
-   * those a call is sending are not. With none unsent, the messages in flight are counted, with
-   * when the last was sent, and the sendout completes only once none is.
+   * Messages RELEASED that no provider call took are answered too, in runs; those a call is sending
+   * are not. With none unsent, the messages in flight are counted, with when the last was sent, and
+   * the sendout completes only once none is.
    */
   @Test
   void aCompletionAnswersMessagesReleasedThatNoCallTook() {
@@ -219,23 +218,9 @@ class RecipientAdditionsTest extends StoreTest {
         .where(MESSAGE.SENDOUT_ID.eq(id))
         .and(MESSAGE.SEQ.eq(5))
         .execute();
-    db.update(MESSAGE)
-        .set(MESSAGE.BATCH_NO, 2)
-        .where(MESSAGE.SENDOUT_ID.eq(id))
-        .and(MESSAGE.SEQ.eq(4))
-        .execute();
 
     assertThat(sendouts.completeUnlessMoreToSend(id, 10))
         .isEqualTo(new ToSend(List.of(), List.of(new SeqRange(1, 3), new SeqRange(4, 5)), 0, null));
-    assertThat(
-            db.select(MESSAGE.SEQ, MESSAGE.BATCH_NO)
-                .from(MESSAGE)
-                .where(MESSAGE.SENDOUT_ID.eq(id))
-                .and(MESSAGE.SEQ.ge(4))
-                .orderBy(MESSAGE.SEQ)
-                .fetch(r -> tuple(r.value1(), r.value2())))
-        .as("the claimed one keeps its batch")
-        .containsExactly(tuple(4, null), tuple(5, 4));
     assertThat(sendouts.find(id).orElseThrow().completedAt()).isNull();
 
     // Sent: what a provider has, or a call is sending, is in flight until its receipt comes.
