@@ -39,7 +39,7 @@ public final class CsvRows {
   /**
    * Reads the header row of {@code body} (and, with it, looks for the first row); a 400 naming the
    * line that cannot be read, or a header row that names a column twice, whose values one would
-   * hide.
+   * hide, or leaves one without a name (a stray comma), whose values nothing could refer to.
    */
   public static Rows open(Reader body) {
     MappingIterator<Map<String, String>> rows = null;
@@ -84,12 +84,18 @@ public final class CsvRows {
     Set<String> names = new LinkedHashSet<>();
     Set<String> twice = new HashSet<>();
     if (rows.parserSchema() instanceof CsvSchema schema) {
-      schema.forEach(
-          column -> {
-            if (!names.add(column.getName())) {
-              twice.add(column.getName());
-            }
-          });
+      for (int i = 0; i < schema.size(); i++) {
+        String name = schema.columnName(i);
+        if (name.isBlank()) {
+          throw ApiProblem.invalid(
+              "#line=1",
+              "the header row's column %d has no name: its values would be stored under a name no template can use"
+                  .formatted(i + 1));
+        }
+        if (!names.add(name)) {
+          twice.add(name);
+        }
+      }
     }
     if (!twice.isEmpty()) {
       throw ApiProblem.invalid(

@@ -62,4 +62,18 @@ class CsvRowsTest {
             ApiProblem.class,
             p -> assertThat(p.getMessage()).contains("#line=1", "names [x] more than once"));
   }
+
+  /** Found by a hostile sweep: a column without a name was taken, its values stored under "". */
+  @Test
+  void aHeaderThatLeavesAColumnWithoutANameIsRefusedAsLineOne() {
+    for (String header : List.of("email,,name", ",email", "email, ,name")) {
+      assertThatThrownBy(() -> read(header + "\nann@example.com,x,y\n"))
+          .as(header)
+          .isInstanceOfSatisfying(
+              ApiProblem.class, p -> assertThat(p.getMessage()).contains("#line=1", "has no name"));
+    }
+    assertThat(read("email,name,\nann@example.com,Ann,\n"))
+        .as("a trailing comma, as a spreadsheet may write on every line, ends the row")
+        .containsExactly(Map.of("email", "ann@example.com", "name", "Ann"));
+  }
 }
