@@ -15,10 +15,11 @@ public final class TimeZones {
   /**
    * The zone named by an IANA region id such as {@code Europe/Berlin} (or {@code UTC}); empty for
    * anything else, offsets such as {@code +02:00} included: an offset knows no DST, so a window
-   * applied in it would drift by an hour for half the year.
+   * applied in it would drift by an hour for half the year. Java's {@code SystemV/} ids are not
+   * IANA's (tzdata dropped them in 2020b) and are refused as {@code EST} is.
    */
   public static Optional<ZoneId> iana(String id) {
-    if (id == null || id.isBlank() || id.length() > 64) {
+    if (id == null || id.isBlank() || id.length() > 64 || id.startsWith("SystemV/")) {
       return Optional.empty();
     }
     if (!ZoneId.getAvailableZoneIds().contains(id)) {

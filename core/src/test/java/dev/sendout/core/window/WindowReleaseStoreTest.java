@@ -78,6 +78,8 @@ class WindowReleaseStoreTest extends StoreTest {
     assertThat(TimeZones.iana("Europe/Berlin")).isPresent();
     assertThat(TimeZones.iana("+02:00")).as("an offset knows no DST").isEmpty();
     assertThat(TimeZones.iana("Mars/Olympus")).isEmpty();
+    assertThat(TimeZones.iana("SystemV/EST5")).as("Java's, not IANA's, as EST is").isEmpty();
+    assertThat(TimeZones.iana("EST")).isEmpty();
   }
 
   @Test
