@@ -1,6 +1,7 @@
 package dev.sendout.api.response;
 
 import dev.sendout.api.CanonicalUuid;
+import dev.sendout.api.Rfc3339;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.receipt.ReceiptNotifier;
 import dev.sendout.api.response.ResponsesAnswer.Outcome;
@@ -29,7 +30,6 @@ import java.nio.charset.Charset;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -322,7 +322,7 @@ public class ResponseService {
       return now;
     }
     try {
-      Instant time = OffsetDateTime.parse(value).toInstant();
+      Instant time = Rfc3339.instant(value);
       if (time.isAfter(now.plus(MAX_CLOCK_SKEW))) {
         errors.add(new ResultError(at, "is in the future"));
       } else if (time.isBefore(createdAt.minus(MAX_CLOCK_SKEW))) {

@@ -4,6 +4,7 @@ import static dev.sendout.api.sendout.SendoutRequestValidator.maxLength;
 import static dev.sendout.api.sendout.SendoutRequestValidator.template;
 import static dev.sendout.api.sendout.SendoutRequestValidator.text;
 
+import dev.sendout.api.Rfc3339;
 import dev.sendout.api.sendout.SendoutRequestValidator.Problems;
 import dev.sendout.core.content.Template;
 import dev.sendout.core.reminder.Reminder;
@@ -12,7 +13,6 @@ import dev.sendout.core.response.ThankYou;
 import dev.sendout.workflows.sendout.Channel;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +53,7 @@ final class ReminderRules {
       return null;
     }
     try {
-      Instant at = OffsetDateTime.parse(value).toInstant();
+      Instant at = Rfc3339.instant(value);
       if (!at.isAfter(sendAt)) {
         problems.add("/closesAt", "must be after the send time (" + sendAt + ")");
       } else if (at.isAfter(sendAt.plus(MAX_AFTER))) {

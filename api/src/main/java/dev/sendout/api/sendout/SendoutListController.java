@@ -2,6 +2,7 @@ package dev.sendout.api.sendout;
 
 import dev.sendout.api.Cursors;
 import dev.sendout.api.PageSize;
+import dev.sendout.api.Rfc3339;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.support.StuckSendoutPage;
 import dev.sendout.api.tenant.Tenant;
@@ -20,7 +21,6 @@ import io.swagger.v3.oas.annotations.media.Schema;
 import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
@@ -216,7 +216,7 @@ public class SendoutListController {
     }
     Instant instant;
     try {
-      instant = OffsetDateTime.parse(value).toInstant();
+      instant = Rfc3339.instant(value);
     } catch (DateTimeException e) {
       throw ApiProblem.invalid(
           name, "must be a date-time with an offset, such as 2026-12-01T00:00:00Z");

@@ -1,6 +1,7 @@
 package dev.sendout.api.sendout;
 
 import dev.sendout.api.ApiProperties;
+import dev.sendout.api.Rfc3339;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.sendout.CreateSendoutRequest.Recipient;
@@ -20,7 +21,6 @@ import java.time.DayOfWeek;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
-import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -252,7 +252,7 @@ public class SendoutRequestValidator {
       return now;
     }
     try {
-      Instant at = OffsetDateTime.parse(value).toInstant();
+      Instant at = Rfc3339.instant(value);
       if (at.isAfter(now.plus(MAX_SCHEDULE_AHEAD))) {
         problems.add("/sendAt", "at most " + MAX_SCHEDULE_AHEAD.toDays() + " days ahead");
         // What the rest of the checks count from: the year 999999999 plus a reminder's delay is
