@@ -51,8 +51,13 @@ public final class EmailAddress {
     }
   }
 
-  /** The address in the form it is stored and sent in, or why it is refused. */
-  public static Checked check(String address) {
+  /**
+   * The address in the form it is stored and sent in, or why it is refused. Spaces around it are
+   * not part of it (a spreadsheet's cell may have them; they were refused as a character "other
+   * than letters, digits, dots" before the @), as a suppression or a response takes it.
+   */
+  public static Checked check(String given) {
+    String address = given == null ? null : given.strip();
     if (address == null || address.isEmpty()) {
       return refused("is empty");
     }

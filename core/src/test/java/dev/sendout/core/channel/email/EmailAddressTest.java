@@ -76,6 +76,14 @@ class EmailAddressTest {
     assertThat(EmailAddress.check(address).problem()).contains(problem);
   }
 
+  /** Found by a hostile sweep: a CSV cell's spaces were refused as a character of the address. */
+  @Test
+  void spacesAroundAnAddressAreNotPartOfIt() {
+    assertThat(EmailAddress.check(" ann@example.com\t").ascii()).isEqualTo("ann@example.com");
+    assertThat(EmailAddress.check(" ann @example.com").problem()).contains("other than letters");
+    assertThat(EmailAddress.check("  ").problem()).isEqualTo("is empty");
+  }
+
   @Test
   void lengthsAreCountedPerPart() {
     assertThat(EmailAddress.check("a".repeat(65) + "@x.com").problem())
