@@ -90,7 +90,11 @@ public class SendoutActivitiesImpl implements SendoutActivities {
               sendouts.releaseInWindows(
                   id, UUID.fromString(input.releaseId()), input.rangeSize(), input.dueAt());
           return new Released(
-              release.messageCount(), release.released(), release.nextOpening(), false);
+              release.messageCount(),
+              release.released(),
+              release.nextOpening(),
+              false,
+              release.releasedBefore());
         });
   }
 

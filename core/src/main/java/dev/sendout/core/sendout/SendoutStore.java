@@ -366,8 +366,11 @@ public class SendoutStore {
    * @param released the sequence numbers this release moved to RELEASED, grouped by the multiple of
    *     the range size they fall in, each group as the range from its first to its last
    * @param nextOpening when the window next opens for a message left waiting; null when none is
+   * @param releasedBefore whether messages of the sendout were released before this release (it is
+   *     SENDING or beyond, as a run started again by the watchdog finds it)
    */
-  public record WindowRelease(int messageCount, List<SeqRange> released, Instant nextOpening) {}
+  public record WindowRelease(
+      int messageCount, List<SeqRange> released, Instant nextOpening, boolean releasedBefore) {}
 
   /**
    * Releases the QUEUED messages whose window is open now, each in its own zone, and marks the
@@ -402,7 +405,8 @@ public class SendoutStore {
     return new WindowRelease(
         sendout.getRecipientCount(),
         SeqRanges.grouped(queued.releasedBy(id, releaseId), rangeSize),
-        next);
+        next,
+        sendout.getReleasedAt() != null);
   }
 
   /** Moves a sendout that is not cancelled to SENDING, keeping its first release time. */

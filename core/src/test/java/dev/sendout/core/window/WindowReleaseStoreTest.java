@@ -95,6 +95,7 @@ class WindowReleaseStoreTest extends StoreTest {
     assertThat(first.messageCount()).isEqualTo(3);
     assertThat(first.released()).as("Tokyo: 13:00 there").containsExactly(new SeqRange(2, 3));
     assertThat(first.nextOpening()).isEqualTo(nineInBerlin);
+    assertThat(first.releasedBefore()).isFalse();
     List<StoredMessage> stored = messages.page(id, null, -1, 10);
     assertThat(stored)
         .extracting(StoredMessage::status)
@@ -114,6 +115,7 @@ class WindowReleaseStoreTest extends StoreTest {
     WindowRelease berlin = sendouts.releaseInWindows(id, UUID.randomUUID(), 100, nineInBerlin);
     assertThat(berlin.released()).containsExactly(new SeqRange(1, 2));
     assertThat(berlin.nextOpening()).isEqualTo(nineInNewYork);
+    assertThat(berlin.releasedBefore()).as("Tokyo's, at 23:00 in New York").isTrue();
 
     WindowRelease newYork = sendouts.releaseInWindows(id, UUID.randomUUID(), 100, nineInNewYork);
     assertThat(newYork.released()).containsExactly(new SeqRange(0, 1));

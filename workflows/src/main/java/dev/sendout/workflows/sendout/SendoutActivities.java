@@ -133,12 +133,19 @@ public interface SendoutActivities {
    *     it left waiting; null when none waits
    * @param keptSent whether the sendout was recorded SENT and stays so ({@link
    *     ReleaseSendout#keepSent}); false in results recorded before the field
+   * @param releasedBefore for a release within windows, whether messages of the sendout had been
+   *     released before it, by an earlier run the watchdog restarted this one after; false in
+   *     results recorded before the field
    */
   record Released(
-      int messageCount, List<SeqRange> released, Instant nextWindowOpening, boolean keptSent) {
+      int messageCount,
+      List<SeqRange> released,
+      Instant nextWindowOpening,
+      boolean keptSent,
+      boolean releasedBefore) {
 
     public Released(int messageCount, boolean keptSent) {
-      this(messageCount, null, null, keptSent);
+      this(messageCount, null, null, keptSent, false);
     }
   }
 

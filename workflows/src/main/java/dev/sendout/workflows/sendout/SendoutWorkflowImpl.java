@@ -399,6 +399,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
     quietHours = start.quietHours() && Changes.has(QUIET_HOURS);
     boolean continued = start.checkpoint() != null;
+    boolean releasedBefore = false;
     if (start.remindsOrCloses() && Changes.has(REMINDERS)) {
       if (reminders == null) {
         reminders = ReminderSchedule.NONE;
@@ -411,7 +412,7 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       SendoutSearchAttributes.upsert(STUCK, false, onlyChanges);
       awaitSendTime();
       if (quietHours) {
-        releaseFirstInWindows();
+        releasedBefore = releaseFirstInWindows();
       } else {
         plan.released(release.first(start.sendAt()));
       }
@@ -435,7 +436,12 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         && Workflow.getVersion(SCHEDULED_UNTIL_A_WINDOW_OPENS, Workflow.DEFAULT_VERSION, 1) == 1) {
       // Every window was closed: nothing released, SCHEDULED until one opens, as the API says.
       scheduledUntilAWindowOpens = true;
-      if (continued) {
+      if (releasedBefore) {
+        // A run the watchdog started again after an earlier one had released messages: SENDING,
+        // as the store and the API say (it showed SCHEDULED); the release's recorded answer
+        // decides, false in histories recorded before it, so no version.
+        setStatus(SendoutStatus.SENDING);
+      } else if (continued) {
         setStatus(SendoutStatus.SCHEDULED);
       } else {
         describeProgress();
@@ -620,11 +626,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
    * The first release of a sendout with a delivery window: the messages whose window is open now
    * are released and planned; the others wait for {@link #windowOpensAt}.
    */
-  private void releaseFirstInWindows() {
+  /** Whether messages of the sendout had been released before, by an earlier run. */
+  private boolean releaseFirstInWindows() {
     Released released = release.inWindows(start.sendAt());
     plan.releasedInWindows(released.messageCount());
     plan.planReleased(released.released());
     windowOpensAt = released.nextWindowOpening();
+    return released.releasedBefore();
   }
 
   /**

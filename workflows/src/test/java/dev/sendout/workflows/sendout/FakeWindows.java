@@ -45,6 +45,7 @@ final class FakeWindows {
     if (input.dueAt() != null && input.dueAt().isAfter(at)) {
       at = input.dueAt();
     }
+    boolean releasedBefore = !released.isEmpty();
     List<SeqRange> ranges = new ArrayList<>();
     Instant next = null;
     for (int seq = 0; seq < stored; seq++) {
@@ -67,6 +68,6 @@ final class FakeWindows {
         next = next == null || opens.isBefore(next) ? opens : next;
       }
     }
-    return new Released(stored, SeqRange.merged(ranges), next, false);
+    return new Released(stored, SeqRange.merged(ranges), next, false, releasedBefore);
   }
 }

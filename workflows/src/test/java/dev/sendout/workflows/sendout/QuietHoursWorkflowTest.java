@@ -124,6 +124,42 @@ class QuietHoursWorkflowTest {
         .allSatisfy(at -> assertThat(at).isBetween(nineAm, nineAm.plusSeconds(60)));
   }
 
+  /**
+   * Found by a drill: a run the watchdog started again, after the terminated one had released and
+   * sent a message, found every window closed and showed SCHEDULED in the Web UI while the API said
+   * SENDING. It shows SENDING.
+   */
+  @Test
+  void aRunStartedAgainAfterAReleaseShowsSendingWhileItsWindowsAreClosed(
+      TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
+    List<ZoneId> zones = List.of(NEW_YORK, NEW_YORK, NEW_YORK);
+    startWorkers(env, worker, zones);
+    Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
+    ZonedDateTime elevenPm = elevenPmTomorrow(now);
+    Instant nineAm = nineAmAfter(elevenPm);
+    released.put(0, now);
+    StartSendout start = sms(elevenPm.toInstant(), zones.size());
+    SendoutWorkflow workflow = stub(client, options, start);
+
+    WorkflowClient.start(workflow::run, start);
+    env.sleep(Duration.between(now, elevenPm.toInstant()).plusMinutes(5));
+
+    assertThat(released).containsOnlyKeys(0);
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENDING);
+    assertThat(
+            WorkflowStub.fromTyped(workflow)
+                .describe()
+                .getTypedSearchAttributes()
+                .get(SendoutSearchAttributes.SENDOUT_STATUS))
+        .isEqualTo("SENDING");
+    assertThat(details(client, start)).contains("next opens at " + nineAm);
+
+    assertThat(WorkflowStub.fromTyped(workflow).getResult(SendTally.class))
+        .as("the two this run released")
+        .isEqualTo(new SendTally(2, 0, 0));
+    assertThat(delivery.batches).extracting(SendBatch::fromSeq).containsExactlyInAnyOrder(1, 2);
+  }
+
   @Test
   void recipientsInOtherZonesAreReleasedEachAtTheirOwnOpening(
       TestWorkflowEnvironment env, Worker worker, WorkflowClient client, WorkflowOptions options) {
