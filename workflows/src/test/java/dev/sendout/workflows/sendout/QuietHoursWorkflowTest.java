@@ -50,13 +50,12 @@ class QuietHoursWorkflowTest {
     List<ZoneId> zones = List.of(NEW_YORK, NEW_YORK, NEW_YORK);
     startWorkers(env, worker, zones);
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
-    ZonedDateTime elevenPm = elevenPmTomorrow(now);
-    Instant nineAm = nineAmAfter(elevenPm);
-    StartSendout start = sms(elevenPm.toInstant(), zones.size());
+    Night night = Night.after(now);
+    StartSendout start = sms(night.elevenPm(), zones.size());
     SendoutWorkflow workflow = stub(client, options, start);
 
     WorkflowClient.start(workflow::run, start);
-    env.sleep(Duration.between(now, nineAm).minusMinutes(1));
+    env.sleep(Duration.between(now, night.nineAm()).minusMinutes(1));
 
     assertThat(store.releases.get())
         .as("released once at 23:00, to find every window closed")
@@ -66,7 +65,7 @@ class QuietHoursWorkflowTest {
     assertThat(workflow.progress().status())
         .as("nothing released: SCHEDULED, as the API shows it")
         .isEqualTo(SendoutStatus.SCHEDULED);
-    assertThat(details(client, start)).contains("next opens at " + nineAm);
+    assertThat(details(client, start)).contains("next opens at " + night.nineAm());
 
     SendTally tally = WorkflowStub.fromTyped(workflow).getResult(SendTally.class);
 
@@ -75,7 +74,7 @@ class QuietHoursWorkflowTest {
     assertThat(store.markSents.get()).isEqualTo(1);
     assertThat(released.values())
         .hasSize(3)
-        .allSatisfy(at -> assertThat(at).isBetween(nineAm, nineAm.plusSeconds(60)));
+        .allSatisfy(at -> assertThat(at).isBetween(night.nineAm(), night.nineAm().plusSeconds(60)));
     // One provider call per SMS, each message once.
     assertThat(delivery.batches).extracting(SendBatch::fromSeq).containsExactlyInAnyOrder(0, 1, 2);
   }
@@ -90,12 +89,11 @@ class QuietHoursWorkflowTest {
     List<ZoneId> zones = List.of(NEW_YORK, NEW_YORK, NEW_YORK);
     startWorkers(env, worker, zones);
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
-    ZonedDateTime elevenPm = elevenPmTomorrow(now);
-    Instant nineAm = nineAmAfter(elevenPm);
-    StartSendout start = sms(elevenPm.toInstant(), zones.size(), 25);
+    Night night = Night.after(now);
+    StartSendout start = sms(night.elevenPm(), zones.size(), 25);
     SendoutWorkflow workflow = stub(client, options, start);
     WorkflowExecution firstRun = WorkflowClient.start(workflow::run, start);
-    env.sleep(Duration.between(now, elevenPm.toInstant()).plusMinutes(5));
+    env.sleep(Duration.between(now, night.elevenPm()).plusMinutes(5));
 
     for (int i = 0; i < 12; i++) {
       workflow.watchdogFindings(new WatchdogFindings(List.of()));
@@ -109,19 +107,14 @@ class QuietHoursWorkflowTest {
                 .hasWorkflowExecutionContinuedAsNewEventAttributes())
         .isTrue();
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SCHEDULED);
-    assertThat(
-            WorkflowStub.fromTyped(workflow)
-                .describe()
-                .getTypedSearchAttributes()
-                .get(SendoutSearchAttributes.SENDOUT_STATUS))
-        .isEqualTo("SCHEDULED");
-    assertThat(details(client, start)).contains("next opens at " + nineAm);
+    assertThat(statusAttribute(workflow)).isEqualTo("SCHEDULED");
+    assertThat(details(client, start)).contains("next opens at " + night.nineAm());
     assertThat(delivery.batches).isEmpty();
 
     assertThat(WorkflowStub.fromTyped(workflow).getResult(SendTally.class))
         .isEqualTo(new SendTally(3, 0, 0));
     assertThat(released.values())
-        .allSatisfy(at -> assertThat(at).isBetween(nineAm, nineAm.plusSeconds(60)));
+        .allSatisfy(at -> assertThat(at).isBetween(night.nineAm(), night.nineAm().plusSeconds(60)));
   }
 
   /**
@@ -135,24 +128,18 @@ class QuietHoursWorkflowTest {
     List<ZoneId> zones = List.of(NEW_YORK, NEW_YORK, NEW_YORK);
     startWorkers(env, worker, zones);
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
-    ZonedDateTime elevenPm = elevenPmTomorrow(now);
-    Instant nineAm = nineAmAfter(elevenPm);
+    Night night = Night.after(now);
     released.put(0, now);
-    StartSendout start = sms(elevenPm.toInstant(), zones.size());
+    StartSendout start = sms(night.elevenPm(), zones.size());
     SendoutWorkflow workflow = stub(client, options, start);
 
     WorkflowClient.start(workflow::run, start);
-    env.sleep(Duration.between(now, elevenPm.toInstant()).plusMinutes(5));
+    env.sleep(Duration.between(now, night.elevenPm()).plusMinutes(5));
 
     assertThat(released).containsOnlyKeys(0);
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENDING);
-    assertThat(
-            WorkflowStub.fromTyped(workflow)
-                .describe()
-                .getTypedSearchAttributes()
-                .get(SendoutSearchAttributes.SENDOUT_STATUS))
-        .isEqualTo("SENDING");
-    assertThat(details(client, start)).contains("next opens at " + nineAm);
+    assertThat(statusAttribute(workflow)).isEqualTo("SENDING");
+    assertThat(details(client, start)).contains("next opens at " + night.nineAm());
 
     assertThat(WorkflowStub.fromTyped(workflow).getResult(SendTally.class))
         .as("the two this run released")
@@ -275,9 +262,26 @@ class QuietHoursWorkflowTest {
     return now.atZone(NEW_YORK).toLocalDate().plusDays(1).atTime(23, 0).atZone(NEW_YORK);
   }
 
+  /** 23:00 in New York tomorrow, when the recipients' windows are closed, and 09:00 after it. */
+  private record Night(Instant elevenPm, Instant nineAm) {
+
+    static Night after(Instant now) {
+      ZonedDateTime elevenPm = elevenPmTomorrow(now);
+      return new Night(elevenPm.toInstant(), nineAmAfter(elevenPm));
+    }
+  }
+
   /** When the window opens in New York the morning after. */
   private static Instant nineAmAfter(ZonedDateTime elevenPm) {
     return elevenPm.toLocalDate().plusDays(1).atTime(OPENS).atZone(NEW_YORK).toInstant();
+  }
+
+  /** What the Web UI shows as the sendout's status. */
+  private static String statusAttribute(SendoutWorkflow workflow) {
+    return WorkflowStub.fromTyped(workflow)
+        .describe()
+        .getTypedSearchAttributes()
+        .get(SendoutSearchAttributes.SENDOUT_STATUS);
   }
 
   private static LocalTime minute(Instant at, ZoneId zone) {
