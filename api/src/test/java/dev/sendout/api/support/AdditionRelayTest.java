@@ -68,8 +68,13 @@ class AdditionRelayTest {
 
   /** The next round finds this addition pending, unless it skips the sendout. */
   private void pending(int seq, String key) {
+    pending(seq, key, Duration.ZERO);
+  }
+
+  private void pending(int seq, String key, Duration untilSend) {
     List<Pending> pending =
-        List.of(new Pending(sendoutId, List.of(new SeqRange(seq, seq + 1)), List.of(key)));
+        List.of(
+            new Pending(sendoutId, List.of(new SeqRange(seq, seq + 1)), List.of(key), untilSend));
     doAnswer(
             call -> call.<Collection<UUID>>getArgument(1).contains(sendoutId) ? List.of() : pending)
         .when(handoffs)
@@ -108,6 +113,26 @@ class AdditionRelayTest {
     relay.relay();
 
     verify(workflow, times(2)).signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
+  }
+
+  /**
+   * A sendout's workflow waits for its send time without continuing as new, and each hand-off adds
+   * to its history: a day ahead, it is told at most once per 1/250 of the day, even with no gap and
+   * its last hand-off released.
+   */
+  @Test
+  void aSendoutBeforeItsSendTimeIsToldOncePerShareOfTheTimeLeft() {
+    AdditionRelay relay = relay(Duration.ZERO);
+    Duration untilSend = Duration.ofDays(1);
+
+    pending(1, "a", untilSend);
+    relay.relay();
+    pending(2, "b", untilSend);
+    relay.relay();
+
+    verify(workflow, times(1)).signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
+    verify(handoffs).lockPending(anyInt(), eq(Set.of(sendoutId)));
+    verify(handoffs, never()).stillQueued(anyMap());
   }
 
   @Test

@@ -130,12 +130,14 @@ public class SendBacklog {
         .and(SENDOUT.DELIVERY_WINDOW.isNull().or(DSL.exists(dueMessageOf(SENDOUT.ID))))
         .groupBy(SENDOUT.TENANT_ID)
         .forEach(r -> byTenant.merge(r.value1(), r.value2(), Integer::sum));
-    // Counted by sendout: one signal hands over every addition a sendout has waiting.
+    // Counted by sendout: one signal hands over every addition a sendout has waiting. Before its
+    // send time a sendout's additions wait for their hand-off longer, and are no work until then.
     db.select(SENDOUT.TENANT_ID, DSL.countDistinct(RECIPIENT_ADDITION.SENDOUT_ID))
         .from(RECIPIENT_ADDITION)
         .join(SENDOUT)
         .on(SENDOUT.ID.eq(RECIPIENT_ADDITION.SENDOUT_ID))
         .where(RECIPIENT_ADDITION.HANDED_OVER_AT.isNull())
+        .and(SENDOUT.SEND_AT.le(OffsetDateTime.now(ZoneOffset.UTC)))
         .groupBy(SENDOUT.TENANT_ID)
         .forEach(r -> byTenant.merge(r.value1(), r.value2(), Integer::sum));
     return byTenant;

@@ -8,6 +8,8 @@ import dev.sendout.core.store.MessageTransitions;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.SeqRange;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -36,8 +38,16 @@ public class AdditionHandoffs {
    *     one after the other, so a round of many small additions is one range, which the workflow
    *     releases and sends as one batch
    * @param keys the additions' Idempotency-Keys, to mark them handed over
+   * @param untilSend how long until the sendout's send time; zero once it has come
    */
-  public record Pending(UUID sendoutId, List<SeqRange> ranges, List<String> keys) {}
+  public record Pending(
+      UUID sendoutId, List<SeqRange> ranges, List<String> keys, Duration untilSend) {
+
+    /** Additions to a sendout whose send time has come. */
+    public Pending(UUID sendoutId, List<SeqRange> ranges, List<String> keys) {
+      this(sendoutId, ranges, keys, Duration.ZERO);
+    }
+  }
 
   private final DSLContext db;
   private final Clock clock;
@@ -51,26 +61,27 @@ public class AdditionHandoffs {
    * Locks and returns up to {@code limit} pending additions, grouped by sendout, skipping those
    * that another relay holds and those of the sendouts {@code skipped}. Additions of a sendout
    * whose workflow is not started yet wait: the outbox relay starts it, and its release takes every
-   * message stored by then. Call in a transaction.
+   * message stored by then. Each says how long its sendout has until its send time, which the relay
+   * paces its hand-offs by. Call in a transaction.
    *
    * @param skipped sendouts that are not to be told now: left out here, their backlog does not fill
    *     the limit and hold every other sendout's additions back
    */
   public List<Pending> lockPending(int limit, Collection<UUID> skipped) {
     Map<UUID, Pending> bySendout = new LinkedHashMap<>();
+    Instant now = clock.instant();
     db.select(
             RECIPIENT_ADDITION.SENDOUT_ID,
             RECIPIENT_ADDITION.IDEMPOTENCY_KEY,
             RECIPIENT_ADDITION.FROM_SEQ,
-            RECIPIENT_ADDITION.TO_SEQ)
+            RECIPIENT_ADDITION.TO_SEQ,
+            SENDOUT.SEND_AT)
         .from(RECIPIENT_ADDITION)
+        .join(SENDOUT)
+        .on(SENDOUT.ID.eq(RECIPIENT_ADDITION.SENDOUT_ID))
         .where(RECIPIENT_ADDITION.HANDED_OVER_AT.isNull())
         .andNot(MessageTransitions.oneOf(RECIPIENT_ADDITION.SENDOUT_ID, skipped, UUID[]::new))
-        .andExists(
-            db.selectOne()
-                .from(SENDOUT)
-                .where(SENDOUT.ID.eq(RECIPIENT_ADDITION.SENDOUT_ID))
-                .and(SENDOUT.WORKFLOW_STARTED_AT.isNotNull()))
+        .and(SENDOUT.WORKFLOW_STARTED_AT.isNotNull())
         .orderBy(RECIPIENT_ADDITION.CREATED_AT)
         .limit(limit)
         .forUpdate()
@@ -80,13 +91,24 @@ public class AdditionHandoffs {
             row -> {
               Pending pending =
                   bySendout.computeIfAbsent(
-                      row.value1(), id -> new Pending(id, new ArrayList<>(), new ArrayList<>()));
+                      row.value1(),
+                      id ->
+                          new Pending(
+                              id,
+                              new ArrayList<>(),
+                              new ArrayList<>(),
+                              untilSend(row.value5(), now)));
               pending.ranges().add(new SeqRange(row.value3(), row.value4()));
               pending.keys().add(row.value2());
             });
     return bySendout.values().stream()
-        .map(p -> new Pending(p.sendoutId(), SeqRange.merged(p.ranges()), p.keys()))
+        .map(p -> new Pending(p.sendoutId(), SeqRange.merged(p.ranges()), p.keys(), p.untilSend()))
         .toList();
+  }
+
+  private static Duration untilSend(OffsetDateTime sendAt, Instant now) {
+    Duration until = Duration.between(now, sendAt.toInstant());
+    return until.isNegative() ? Duration.ZERO : until;
   }
 
   /** Of the sendouts given, those whose given message is still QUEUED: not released yet. */

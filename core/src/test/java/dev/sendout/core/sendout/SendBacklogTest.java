@@ -132,6 +132,18 @@ class SendBacklogTest extends StoreTest {
     assertThat(pendingWorkflowWork() - before).isEqualTo(1);
   }
 
+  /** Their hand-off waits longer before the send time (AdditionRelay), and nothing is due. */
+  @Test
+  void additionsToASendoutBeforeItsSendTimeAreNoWorkYet() {
+    UUID id = due(1);
+    set(id, SENDOUT.SEND_AT, OffsetDateTime.now(ZoneOffset.UTC).plusDays(1));
+    int before = pendingWorkflowWork();
+
+    additions.add("tenant-a", id, "a", RecipientSource.of(List.of(recipient("a")), "a"), "ann");
+
+    assertThat(pendingWorkflowWork()).isEqualTo(before);
+  }
+
   private static NewSendout.Recipient recipient(String name) {
     return new NewSendout.Recipient(name + "@example.com", null, Map.of());
   }

@@ -1,15 +1,21 @@
 package dev.sendout.core.support;
 
+import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.sendout.core.StoreTest;
 import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.support.RecipientAdditions.RecipientSource;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
+import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 
@@ -18,6 +24,7 @@ class AdditionHandoffsStoreTest extends StoreTest {
   @Autowired SendoutStore sendouts;
   @Autowired RecipientAdditions additions;
   @Autowired AdditionHandoffs handoffs;
+  @Autowired DSLContext db;
 
   @Test
   void aSendoutIsBusyWhileTheLastMessageHandedToItIsStillQueued() {
@@ -51,6 +58,27 @@ class AdditionHandoffsStoreTest extends StoreTest {
     assertThat(handoffs.lockPending(10, Set.of()).stream().filter(p -> p.sendoutId().equals(id)))
         .singleElement()
         .satisfies(p -> assertThat(p.keys()).containsExactly("b"));
+  }
+
+  @Test
+  void eachPendingSendoutSaysHowLongUntilItsSendTime() {
+    UUID due = sendouts.create(emailSendout(1)).sendout().id();
+    UUID tomorrow = sendouts.create(emailSendout(1)).sendout().id();
+    db.update(SENDOUT)
+        .set(SENDOUT.SEND_AT, OffsetDateTime.now(ZoneOffset.UTC).plusDays(1))
+        .where(SENDOUT.ID.eq(tomorrow))
+        .execute();
+    for (UUID id : List.of(due, tomorrow)) {
+      sendouts.markWorkflowStarted(id);
+      addOne(id, "k", "new@example.com");
+    }
+
+    Map<UUID, Duration> untilSend =
+        handoffs.lockPending(100, Set.of()).stream()
+            .collect(Collectors.toMap(AdditionHandoffs.Pending::sendoutId, p -> p.untilSend()));
+
+    assertThat(untilSend.get(due)).isZero();
+    assertThat(untilSend.get(tomorrow)).isBetween(Duration.ofHours(23), Duration.ofDays(1));
   }
 
   /** Adds one recipient to the sendout under the Idempotency-Key. */
