@@ -222,6 +222,14 @@ class ComposeFileTest {
     assertThat(environment("sandbox"))
         .containsEntry("SANDBOX_SENDGRID_WEBHOOK_URL", api + "/webhooks/sendgrid/events")
         .containsEntry("SANDBOX_VONAGE_STATUS_WEBHOOK_URL", api + "/webhooks/vonage/status");
+    // Its switches (faults, receipts) take no credentials: reachable by the other services, and
+    // from the host's loopback only (found by a drill: started alone it listened everywhere).
+    assertThat(environment("sandbox")).containsEntry("SERVER_ADDRESS", "0.0.0.0");
+    assertThat(services.get("sandbox").get("ports"))
+        .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.LIST)
+        .singleElement()
+        .asString()
+        .startsWith("127.0.0.1:");
   }
 
   @Test
@@ -288,14 +296,26 @@ class ComposeFileTest {
     if (ports == null) {
       return List.of();
     }
-    return ((List<?>) ports)
-        .stream().map(port -> String.valueOf(map(port).get("published"))).toList();
+    return ((List<?>) ports).stream().map(port -> port(port, "published")).toList();
   }
 
-  private static Object containerPort(String service) {
+  private static String containerPort(String service) {
     List<?> ports = (List<?>) services.get(service).get("ports");
     assertThat(ports).as("ports of %s", service).hasSize(1);
-    return map(ports.get(0)).get("target");
+    return port(ports.get(0), "target");
+  }
+
+  /**
+   * A port of a service as {@code docker-compose config} writes it: a map, or, for one bound to a
+   * host address (docker-compose 1 has no {@code host_ip} in the long form), {@code
+   * 127.0.0.1:8025:8025/tcp}.
+   */
+  private static String port(Object port, String part) {
+    if (port instanceof String written) {
+      String[] parts = written.replaceFirst("/.*$", "").split(":");
+      return parts[parts.length - (part.equals("target") ? 1 : 2)];
+    }
+    return String.valueOf(map(port).get(part));
   }
 
   private static Map<String, String> environment(String service) {
