@@ -270,6 +270,23 @@ class FindingStoreTest extends StoreTest {
   }
 
   /**
+   * Found by a crash drill: a worker killed during its SendGrid calls left 5,000 messages in them,
+   * which the provider had taken, flagged as "released and not sent; last provider error: none".
+   */
+  @Test
+  void messagesInAProviderCallNotAnsweredAreNamedAsSuch() {
+    UUID id = releasedFrom(Duration.ofMinutes(11), 3, "503 from SendGrid");
+    deliveries.claimForSend(id, 1, 0, 2);
+
+    assertThat(of(findings.notSent(GRACE), id))
+        .singleElement()
+        .extracting(Finding::detail)
+        .isEqualTo(
+            "3 messages released and not sent; 2 of them in a provider call not answered yet (in"
+                + " doubt if its worker stopped); last provider error: 503 from SendGrid");
+  }
+
+  /**
    * Paused through a provider outage, resumed once it was over: it was flagged NOT_SENT again at
    * the next pass, since before the pause, while its first sends were still on their way.
    */
