@@ -229,7 +229,9 @@ cmd_start() {
 
   args=()
   if [[ "$SENDOUT_TEMPORAL" == cli ]]; then
-    args=(server start-dev)
+    # SQLite as the embedded engine runs it (TemporalDevServer): WAL, synced at checkpoints, so
+    # that either can run a state directory the other wrote.
+    args=(server start-dev --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal)
   fi
   args+=(--db-filename "$TEMPORAL_DB_FILE"
     --ip "$TEMPORAL_IP" --port "$TEMPORAL_PORT"
