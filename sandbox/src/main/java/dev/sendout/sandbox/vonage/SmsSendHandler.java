@@ -30,6 +30,7 @@ public class SmsSendHandler {
   private final SmsValidator validator;
   private final SmsStore store;
   private final Statuses statuses;
+  private final VonageCounters counters;
 
   public SmsSendHandler(
       RateLimiter rateLimiter,
@@ -38,7 +39,8 @@ public class SmsSendHandler {
       VonageFaultInjector faults,
       SmsValidator validator,
       SmsStore store,
-      Statuses statuses) {
+      Statuses statuses,
+      VonageCounters counters) {
     this.rateLimiter = rateLimiter;
     this.authenticator = authenticator;
     this.objectMapper = objectMapper;
@@ -46,6 +48,7 @@ public class SmsSendHandler {
     this.validator = validator;
     this.store = store;
     this.statuses = statuses;
+    this.counters = counters;
   }
 
   public ResponseEntity<?> handle(String authorization, byte[] body) {
@@ -87,7 +90,7 @@ public class SmsSendHandler {
     // The fate is drawn before the record is written and the statuses scheduled only after, so
     // whoever receives a status can always look up the message's fate.
     StatusPlan plan = statuses.plan(sms);
-    store.record(sms, plan);
+    counters.countMessage(store.record(sms, plan));
     statuses.send(plan);
     return VonageResponses.accepted(sms.messageUuid());
   }

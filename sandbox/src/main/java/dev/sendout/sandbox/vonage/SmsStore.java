@@ -22,6 +22,10 @@ public class SmsStore {
 
   private final ConcurrentHashMap<String, SmsRecord> records = new ConcurrentHashMap<>();
   private final ConcurrentLinkedDeque<String> newestFirst = new ConcurrentLinkedDeque<>();
+
+  /** How many times each {@code client_ref} of a recorded message was accepted. */
+  private final ConcurrentHashMap<String, Integer> sendsByClientRef = new ConcurrentHashMap<>();
+
   private final AtomicInteger recorded = new AtomicInteger();
   private final int maxRecordedMessages;
 
@@ -29,13 +33,18 @@ public class SmsStore {
     this.maxRecordedMessages = properties.maxRecordedMessages();
   }
 
-  /** Records an accepted SMS with the fate its status webhooks will report. */
-  public void record(AcceptedSms sms, StatusPlan plan) {
+  /**
+   * Records an accepted SMS with the fate its status webhooks will report; answers how many times
+   * its {@code client_ref} has been accepted, this time included (1 when it has none, or past the
+   * cap, when nothing is recorded).
+   */
+  public int record(AcceptedSms sms, StatusPlan plan) {
     if (!reserveSlot()) {
-      return;
+      return 1;
     }
     records.put(sms.messageUuid(), SmsRecord.of(sms, plan.outcome(), plan.statusesPlanned()));
     newestFirst.addFirst(sms.messageUuid());
+    return sms.clientRef() == null ? 1 : sendsByClientRef.merge(sms.clientRef(), 1, Integer::sum);
   }
 
   /** Notes that the receiver acknowledged a status; unknown (unrecorded) messages are skipped. */
@@ -63,6 +72,7 @@ public class SmsStore {
   public void clear() {
     records.clear();
     newestFirst.clear();
+    sendsByClientRef.clear();
     recorded.set(0);
   }
 

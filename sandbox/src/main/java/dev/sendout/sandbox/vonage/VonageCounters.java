@@ -16,6 +16,8 @@ public class VonageCounters {
 
   private final LongAdder requests = new LongAdder();
   private final LongAdder accepted = new LongAdder();
+  private final LongAdder distinctMessages = new LongAdder();
+  private final LongAdder duplicates = new LongAdder();
   private final LongAdder throttled = new LongAdder();
   private final LongAdder invalid = new LongAdder();
   private final LongAdder unauthorized = new LongAdder();
@@ -45,10 +47,21 @@ public class VonageCounters {
     }
   }
 
+  /** An accepted message: the first of its {@code client_ref}, its second, or a later one. */
+  void countMessage(int sendsOfItsClientRef) {
+    if (sendsOfItsClientRef == 1) {
+      distinctMessages.increment();
+    } else if (sendsOfItsClientRef == 2) {
+      duplicates.increment();
+    }
+  }
+
   VonageStats snapshot(RateLimiter rateLimiter, StatusStats statuses) {
     return new VonageStats(
         requests.sum(),
         accepted.sum(),
+        distinctMessages.sum(),
+        duplicates.sum(),
         throttled.sum(),
         invalid.sum(),
         unauthorized.sum(),
@@ -64,7 +77,15 @@ public class VonageCounters {
   }
 
   void reset() {
-    List.of(requests, accepted, throttled, invalid, unauthorized, serverErrors)
+    List.of(
+            requests,
+            accepted,
+            distinctMessages,
+            duplicates,
+            throttled,
+            invalid,
+            unauthorized,
+            serverErrors)
         .forEach(LongAdder::reset);
     firstRequestAt.set(null);
     lastRequestAt.set(null);

@@ -8,6 +8,9 @@ import java.time.Instant;
  *
  * @param requests {@code POST /v1/messages} requests received, whatever their outcome
  * @param accepted requests answered 202
+ * @param distinctMessages accepted messages with distinct {@code client_ref}s (our message ids);
+ *     one without a {@code client_ref}, or past the records' cap, counts as distinct
+ * @param duplicates {@code client_ref}s accepted more than once: messages sent twice
  * @param throttled requests answered 429
  * @param invalid requests answered 400 or 422
  * @param unauthorized requests answered 401
@@ -28,6 +31,8 @@ import java.time.Instant;
 @JsonPropertyOrder({
   "requests",
   "accepted",
+  "distinctMessages",
+  "duplicates",
   "throttled",
   "invalid",
   "unauthorized",
@@ -44,6 +49,8 @@ import java.time.Instant;
 public record VonageStats(
     long requests,
     long accepted,
+    long distinctMessages,
+    long duplicates,
     long throttled,
     long invalid,
     long unauthorized,

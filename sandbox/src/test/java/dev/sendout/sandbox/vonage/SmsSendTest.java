@@ -181,6 +181,20 @@ class SmsSendTest extends VonageIntegrationTest {
     assertThat(stats.get("statusesPosted").asLong()).isZero();
   }
 
+  /** Found by a drill: telling an SMS sent twice took listing every message and grouping them. */
+  @Test
+  void aClientRefAcceptedMoreThanOnceIsOneDuplicateHoweverOftenItCame() throws Exception {
+    MessagesClient client = jwtClient();
+    for (String clientRef : List.of("m-1", "m-2", "m-2", "m-2", "m-3", "m-3")) {
+      client.sendMessage(sms(RECIPIENT, clientRef));
+    }
+
+    JsonNode stats = stats();
+    assertThat(stats.get("accepted").asLong()).isEqualTo(6);
+    assertThat(stats.get("distinctMessages").asLong()).isEqualTo(3);
+    assertThat(stats.get("duplicates").asLong()).isEqualTo(2);
+  }
+
   @Test
   void listsMessagesNewestFirstAndClearingForgetsThemAndTheCounters() throws Exception {
     MessagesClient client = jwtClient();
