@@ -173,6 +173,9 @@ public class SendoutController {
             tally.messages().get(MessageStatus.UNCONFIRMED) == 0
                 ? null
                 : settlement.unconfirmed(s.id(), STUCK_SAMPLE_SIZE),
+            tally.messages().get(MessageStatus.UNCONFIRMED)
+                    + tally.messages().get(MessageStatus.ACCEPTED)
+                > 0,
             attention.findings());
     var sms =
         s.channel() == Channel.SMS

@@ -276,11 +276,14 @@ public record SendoutView(
    * them, but no receipt says so) and still waited for, until a person acknowledges the watchdog's
    * NO_RECEIPT finding for them, and the watchdog's other open findings until acknowledged, as the
    * Web UI's {@code Stuck} is. Null when there is none; {@code findings} keeps the acknowledged
-   * ones.
+   * ones. A NO_RECEIPT finding of a sendout with no message ACCEPTED or UNCONFIRMED is out of date
+   * (the receipts came before the watchdog's next pass closes it): a hostile sweep saw a sendout
+   * COMPLETED, every message DELIVERED, still named stuck for up to a minute.
    *
    * @param waited the unconfirmed messages still waited for; null when there are none
+   * @param awaitingReceipts whether any message is ACCEPTED or UNCONFIRMED
    */
-  static Stuck stuck(Unconfirmed waited, List<OpenFinding> findings) {
+  static Stuck stuck(Unconfirmed waited, boolean awaitingReceipts, List<OpenFinding> findings) {
     int unconfirmed = waited == null ? 0 : waited.count();
     Map<StuckReason, Reason> reasons = new EnumMap<>(StuckReason.class);
     List<OpenFinding> noReceipt =
@@ -298,7 +301,8 @@ public record SendoutView(
                   .formatted(unconfirmed)));
     }
     for (OpenFinding f : findings) {
-      if (f.acknowledgedAt() == null) {
+      if (f.acknowledgedAt() == null
+          && (awaitingReceipts || f.reason() != StuckReason.NO_RECEIPT)) {
         reasons.putIfAbsent(
             f.reason(), new Reason(f.reason(), f.messageCount(), f.since(), f.detail()));
       }

@@ -23,8 +23,9 @@ class SendoutViewStuckTest {
 
   @Test
   void unconfirmedMessagesAreStuckUntilTheirFindingIsAcknowledged() {
-    var unacknowledged = SendoutView.stuck(SAMPLE, List.of(finding(StuckReason.NO_RECEIPT, null)));
-    var notFoundYet = SendoutView.stuck(SAMPLE, List.of());
+    var unacknowledged =
+        SendoutView.stuck(SAMPLE, true, List.of(finding(StuckReason.NO_RECEIPT, null)));
+    var notFoundYet = SendoutView.stuck(SAMPLE, true, List.of());
 
     assertThat(unacknowledged.reason()).isEqualTo(StuckReason.NO_RECEIPT);
     assertThat(unacknowledged.messages()).isEqualTo(104);
@@ -38,10 +39,12 @@ class SendoutViewStuckTest {
   @Test
   void anAcknowledgedNoReceiptIsNoLongerStuckButAnotherReasonStill() {
     var acknowledged =
-        SendoutView.stuck(SAMPLE, List.of(finding(StuckReason.NO_RECEIPT, T.plusSeconds(60))));
+        SendoutView.stuck(
+            SAMPLE, true, List.of(finding(StuckReason.NO_RECEIPT, T.plusSeconds(60))));
     var withAnother =
         SendoutView.stuck(
             SAMPLE,
+            true,
             List.of(
                 finding(StuckReason.NO_RECEIPT, T.plusSeconds(60)),
                 finding(StuckReason.NOT_SENT, null)));
@@ -61,9 +64,11 @@ class SendoutViewStuckTest {
     var notReleasedFirst =
         SendoutView.stuck(
             SAMPLE,
+            true,
             List.of(
                 finding(StuckReason.NOT_RELEASED, null), finding(StuckReason.NO_RECEIPT, null)));
-    var noReceiptOnly = SendoutView.stuck(SAMPLE, List.of(finding(StuckReason.NO_RECEIPT, null)));
+    var noReceiptOnly =
+        SendoutView.stuck(SAMPLE, true, List.of(finding(StuckReason.NO_RECEIPT, null)));
 
     assertThat(notReleasedFirst.reason()).isEqualTo(StuckReason.NOT_RELEASED);
     assertThat(notReleasedFirst.sample()).isEmpty();
@@ -77,10 +82,26 @@ class SendoutViewStuckTest {
    */
   @Test
   void aNoReceiptFindingWithoutUnconfirmedMessagesIsStuckWithNoSample() {
-    var stuck = SendoutView.stuck(null, List.of(finding(StuckReason.NO_RECEIPT, null)));
+    var stuck = SendoutView.stuck(null, true, List.of(finding(StuckReason.NO_RECEIPT, null)));
 
     assertThat(stuck.reason()).isEqualTo(StuckReason.NO_RECEIPT);
     assertThat(stuck.messages()).isEqualTo(104);
     assertThat(stuck.sample()).isEmpty();
+  }
+
+  /** Found by a hostile sweep: COMPLETED, every message DELIVERED, and still NO_RECEIPT. */
+  @Test
+  void aNoReceiptFindingOfASendoutAwaitingNoReceiptIsOutOfDate() {
+    var delivered =
+        SendoutView.stuck(
+            null,
+            false,
+            List.of(finding(StuckReason.NO_RECEIPT, null), finding(StuckReason.NOT_SENT, null)));
+
+    assertThat(delivered.reasons())
+        .extracting(SendoutView.Reason::reason)
+        .containsExactly(StuckReason.NOT_SENT);
+    assertThat(SendoutView.stuck(null, false, List.of(finding(StuckReason.NO_RECEIPT, null))))
+        .isNull();
   }
 }
