@@ -1,5 +1,6 @@
 package dev.sendout.core.watchdog;
 
+import static dev.sendout.core.store.jooq.Tables.AUDIT_EVENT;
 import static dev.sendout.core.store.jooq.Tables.FINDING;
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
@@ -17,6 +18,7 @@ import dev.sendout.core.store.jooq.tables.records.FindingRecord;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.StuckReason;
+import dev.sendout.workflows.sendout.SupportActionType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +36,7 @@ import java.util.UUID;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.Field;
+import org.jooq.Record3;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 import org.springframework.transaction.annotation.Transactional;
@@ -295,7 +298,12 @@ public class FindingStore {
 
   /**
    * Records a pass's findings: new ones are inserted, lasting ones touched, and open findings the
-   * pass no longer saw are cleared.
+   * pass no longer saw are cleared. A new finding of a reason the workflow flags by itself
+   * (NOT_RELEASED, NO_RECEIPT) comes acknowledged when support staff acknowledged the sendout since
+   * it began: they acknowledged the workflow's flag, before the watchdog had a finding to mark (a
+   * hostile sweep: the acknowledgement answered 200, the finding written a second later stayed
+   * unacknowledged, the API, the listing and the gauge said stuck while the Web UI did not, and a
+   * second acknowledgement was refused as "not flagged stuck").
    */
   @Transactional
   public Recorded record(List<Finding> current) {
@@ -310,6 +318,8 @@ public class FindingStore {
       FindingRecord existing = open.remove(f.key());
       if (existing == null) {
         opened.add(f);
+        OffsetDateTime since = f.since() == null ? now : f.since().atOffset(ZoneOffset.UTC);
+        var acknowledged = acknowledgedSince(f, since);
         db.insertInto(FINDING)
             .set(FINDING.SENDOUT_ID, f.sendoutId())
             .set(FINDING.TENANT_ID, f.tenantId())
@@ -317,9 +327,12 @@ public class FindingStore {
             .set(FINDING.REASON, f.reason())
             .set(FINDING.DETAIL, f.detail())
             .set(FINDING.MESSAGE_COUNT, f.messages())
-            .set(FINDING.SINCE, f.since() == null ? now : f.since().atOffset(ZoneOffset.UTC))
+            .set(FINDING.SINCE, since)
             .set(FINDING.FIRST_SEEN_AT, now)
             .set(FINDING.LAST_SEEN_AT, now)
+            .set(FINDING.ACKNOWLEDGED_AT, acknowledged == null ? null : acknowledged.value1())
+            .set(FINDING.ACKNOWLEDGED_BY, acknowledged == null ? null : acknowledged.value2())
+            .set(FINDING.ACKNOWLEDGE_NOTE, acknowledged == null ? null : acknowledged.value3())
             .execute();
       } else {
         if (!Objects.equals(existing.getMessageCount(), f.messages())
@@ -338,6 +351,26 @@ public class FindingStore {
       gone.update();
     }
     return new Recorded(opened, open.size());
+  }
+
+  /**
+   * The latest acknowledgement of the sendout at or after {@code since}, when the finding's reason
+   * is one its workflow flags by itself; null otherwise.
+   */
+  private Record3<OffsetDateTime, String, String> acknowledgedSince(
+      Finding f, OffsetDateTime since) {
+    if (f.reason() != StuckReason.NOT_RELEASED && f.reason() != StuckReason.NO_RECEIPT) {
+      return null;
+    }
+    return db.select(AUDIT_EVENT.AT, AUDIT_EVENT.ACTOR, AUDIT_EVENT.NOTE)
+        .from(AUDIT_EVENT)
+        .where(AUDIT_EVENT.SENDOUT_ID.eq(f.sendoutId()))
+        // Inline, for the partial index of acknowledgements.
+        .and(AUDIT_EVENT.ACTION.eq(DSL.inline(SupportActionType.ACKNOWLEDGE, AUDIT_EVENT.ACTION)))
+        .and(AUDIT_EVENT.AT.ge(since))
+        .orderBy(AUDIT_EVENT.AT.desc())
+        .limit(1)
+        .fetchOne();
   }
 
   /**

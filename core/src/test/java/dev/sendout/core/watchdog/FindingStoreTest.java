@@ -221,6 +221,46 @@ class FindingStoreTest extends StoreTest {
     assertThat(findings.toTell(Duration.ZERO)).as("cleared and told: done").doesNotContain(id);
   }
 
+  /**
+   * Found by a hostile sweep: support acknowledged the workflow's own flag in the minute before the
+   * watchdog's pass, and the finding that pass wrote stayed unacknowledged for good, a second
+   * acknowledgement refused as "not flagged stuck".
+   */
+  @Test
+  void aFindingOfTheWorkflowsOwnFlagComesAcknowledgedWhenSupportAcknowledgedItFirst() {
+    UUID early = sendoutFrom(Duration.ofHours(1), 2);
+    UUID before = sendoutFrom(Duration.ofHours(1), 2);
+    Finding found = notReleasedOf(early).get(0);
+    acknowledge(early, "early", OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(1));
+    acknowledge(before, "long ago", found.since().atOffset(ZoneOffset.UTC).minusMinutes(1));
+    Finding notSent =
+        new Finding(
+            early, found.tenantId(), found.channel(), StuckReason.NOT_SENT, 2, found.since(), "x");
+
+    findings.record(List.of(found, notSent, notReleasedOf(before).get(0)));
+
+    assertThat(
+            db.select(FINDING.REASON, FINDING.ACKNOWLEDGED_BY, FINDING.ACKNOWLEDGE_NOTE)
+                .from(FINDING)
+                .where(FINDING.SENDOUT_ID.in(early, before))
+                .fetch(r -> tuple(r.value1(), r.value2(), r.value3())))
+        .containsExactlyInAnyOrder(
+            tuple(StuckReason.NOT_RELEASED, "ann", "early"),
+            tuple(StuckReason.NOT_SENT, null, null),
+            tuple(StuckReason.NOT_RELEASED, null, null));
+  }
+
+  private void acknowledge(UUID sendoutId, String note, OffsetDateTime at) {
+    db.insertInto(AUDIT_EVENT)
+        .set(AUDIT_EVENT.SENDOUT_ID, sendoutId)
+        .set(AUDIT_EVENT.ACTION_ID, UUID.randomUUID().toString())
+        .set(AUDIT_EVENT.ACTION, SupportActionType.ACKNOWLEDGE)
+        .set(AUDIT_EVENT.ACTOR, "ann")
+        .set(AUDIT_EVENT.NOTE, note)
+        .set(AUDIT_EVENT.AT, at)
+        .execute();
+  }
+
   @Test
   void aLastingProblemIsOneFindingAndItIsClearedWhenNoLongerSeen() {
     UUID id = sendoutFrom(Duration.ofHours(1), 2);
