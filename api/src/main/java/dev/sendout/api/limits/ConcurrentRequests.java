@@ -45,8 +45,10 @@ import tools.jackson.databind.ObjectMapper;
  * SendGrid's receipts back (which SendGrid retries for three days), while Vonage's webhooks and the
  * unsubscribe links keep the other half: their token is checked before their body is read, so only
  * someone holding a valid one (a signed Vonage call within its age, a link from an email) could
- * hold a place that way. Refusals are counted in {@code sendout.api.requests.shed}, by {@code
- * requests} ({@code api} or {@code public}; {@code tenant} for {@link TenantShares}'s).
+ * hold a place that way. Every email carries a valid link, so the links take a third of the public
+ * places at most: 31 posts to one link sending a byte a second held every place, and every receipt
+ * was refused (a hostile sweep). Refusals are counted in {@code sendout.api.requests.shed}, by
+ * {@code requests} ({@code api} or {@code public}; {@code tenant} for {@link TenantShares}'s).
  */
 @Component
 @Order(Ordered.HIGHEST_PRECEDENCE)
@@ -71,6 +73,9 @@ public class ConcurrentRequests extends OncePerRequestFilter {
   /** The share of {@link #open}'s places that SendGrid's webhook may hold. */
   private final Semaphore bodyFirst;
 
+  /** The share of {@link #open}'s places that the unsubscribe links may hold. */
+  private final Semaphore links;
+
   private final ObjectMapper json;
 
   public ConcurrentRequests(
@@ -91,6 +96,7 @@ public class ConcurrentRequests extends OncePerRequestFilter {
     this.api = bound(places, "api", meters);
     this.open = bound(publicPlaces, "public", meters);
     this.bodyFirst = new Semaphore(Math.max(1, publicPlaces / 2));
+    this.links = new Semaphore(Math.max(1, publicPlaces / 3));
     this.json = json;
   }
 
@@ -126,8 +132,12 @@ public class ConcurrentRequests extends OncePerRequestFilter {
       HttpServletRequest request, HttpServletResponse response, FilterChain chain)
       throws ServletException, IOException {
     Bound bound = boundOf(request);
-    // SendGrid's webhook takes a place in its share first; every other request has none.
-    Semaphore share = RequestPath.isUnder(request, "/webhooks/sendgrid") ? bodyFirst : null;
+    // SendGrid's webhook and the unsubscribe links take a place in their share first; every
+    // other request has none.
+    Semaphore share =
+        RequestPath.isUnder(request, "/webhooks/sendgrid")
+            ? bodyFirst
+            : RequestPath.isUnder(request, "/u") ? links : null;
     if (share != null && !share.tryAcquire()) {
       refuse(bound, request, response);
       return;

@@ -123,10 +123,10 @@ class ConcurrentRequestsTest {
     var others =
         RequestsInProgress.hold(
             filter,
-            new MockHttpServletRequest("POST", "/u/a"),
-            new MockHttpServletRequest("POST", "/u/b"),
-            new MockHttpServletRequest("POST", "/u/c"),
-            new MockHttpServletRequest("POST", "/u/d"));
+            new MockHttpServletRequest("POST", "/webhooks/vonage/status"),
+            new MockHttpServletRequest("POST", "/webhooks/vonage/status"),
+            new MockHttpServletRequest("POST", "/webhooks/vonage/inbound"),
+            new MockHttpServletRequest("POST", "/webhooks/vonage/inbound"));
     for (int i = 0; i < 3; i++) {
       var full = new MockHttpServletResponse();
       filter.doFilter(
@@ -140,6 +140,33 @@ class ConcurrentRequestsTest {
             new MockHttpServletRequest("POST", "/webhooks/sendgrid/events"),
             new MockHttpServletRequest("POST", "/webhooks/sendgrid/events"));
     held.release();
+  }
+
+  /**
+   * Found by a hostile sweep: every email carries a valid unsubscribe link, and 31 posts to one,
+   * sending a byte a second, held every public place; every receipt was refused.
+   */
+  @Test
+  void theUnsubscribeLinksHoldAThirdOfThePublicPlacesAtMost() throws Exception {
+    var filter =
+        new ConcurrentRequests(
+            allowing(1, 6), 200, JsonMapper.builder().build(), new SimpleMeterRegistry());
+    var slow =
+        RequestsInProgress.hold(
+            filter,
+            new MockHttpServletRequest("POST", "/u/token"),
+            new MockHttpServletRequest("POST", "/u/token"));
+
+    FilterChain answered = (request, response) -> {};
+    var third = new MockHttpServletResponse();
+    filter.doFilter(new MockHttpServletRequest("POST", "/u/token"), third, answered);
+    var receipt = new MockHttpServletResponse();
+    filter.doFilter(
+        new MockHttpServletRequest("POST", "/webhooks/sendgrid/events"), receipt, answered);
+
+    assertThat(third.getStatus()).isEqualTo(429);
+    assertThat(receipt.getStatus()).isEqualTo(200);
+    slow.release();
   }
 
   @Test
