@@ -114,7 +114,28 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
     later.stream()
         .filter(part -> part.subject() != null)
         .forEach(part -> subjects.put(part.at() + "/subject", Template.lenient(part.subject())));
-    return new CheckedEmail(content, inHeader, substitutions, subjects);
+    Map<String, Template> blankWithoutValues = new LinkedHashMap<>();
+    blankWithoutValues(blankWithoutValues, "/subject", content.subject());
+    blankWithoutValues(blankWithoutValues, "/text", content.text());
+    blankWithoutValues(blankWithoutValues, "/html", content.html());
+    for (LaterContent part : later) {
+      blankWithoutValues(blankWithoutValues, part.at() + "/subject", part.subject());
+      blankWithoutValues(blankWithoutValues, part.at() + "/text", part.text());
+      blankWithoutValues(blankWithoutValues, part.at() + "/html", part.html());
+    }
+    return new CheckedEmail(content, inHeader, substitutions, subjects, blankWithoutValues);
+  }
+
+  /** Adds the part when all its text is blank but its variables': their values decide. */
+  private static void blankWithoutValues(Map<String, Template> parts, String at, String source) {
+    if (source == null || source.isBlank()) {
+      return; // refused on its own, or not given
+    }
+    Template template = Template.lenient(source);
+    if (template.pieces().stream()
+        .allMatch(piece -> !(piece instanceof Template.Text text) || text.text().isBlank())) {
+      parts.put(at, template);
+    }
   }
 
   /** The invitation's part and the later ones', a line each: no tag spans two. */
@@ -133,7 +154,8 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
       EmailContent content,
       Set<String> inHeader,
       Substitutions substitutions,
-      Map<String, Template> subjects)
+      Map<String, Template> subjects,
+      Map<String, Template> blankWithoutValues)
       implements Checked {
 
     @Override
@@ -156,6 +178,21 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
             }
             if (complete && r.variables() != null) {
               subjectsFit(at, r.variables(), problems);
+              notBlank(at, r.variables(), problems);
+            }
+          });
+    }
+
+    /**
+     * No part the caller gave renders blank: SendGrid would send the recipient an email without a
+     * subject, or without a body (a hostile sweep saw both delivered; an SMS is refused so). Only
+     * the parts that are blank but for their variables are rendered.
+     */
+    private void notBlank(String at, Map<String, String> variables, Problems problems) {
+      blankWithoutValues.forEach(
+          (where, part) -> {
+            if (part.render(variables, UnaryOperator.identity()).isBlank()) {
+              problems.add(at, "%s becomes blank with this recipient's variables".formatted(where));
             }
           });
     }

@@ -281,6 +281,35 @@ class SendoutRequestValidatorTest {
     assertThat(validator.validate(request).channel()).isNotNull();
   }
 
+  /**
+   * Found by a hostile sweep: an email whose subject or body were a variable alone, given blank,
+   * went out with an empty subject and an empty body, where the same SMS is refused.
+   */
+  @Test
+  void aPartThatRendersBlankForARecipientIsRefusedAndNoOtherIs() {
+    var blank =
+        new CreateSendoutRequest(
+            "EMAIL",
+            new Sender("surveys@example.com", "Surveys", null),
+            "{{firstName}}",
+            " {{surveyUrl}}\n",
+            "<p>{{surveyUrl}}</p>",
+            List.of(
+                new Recipient(
+                    "a@example.com", null, null, Map.of("firstName", "Ann", "surveyUrl", " ")),
+                new Recipient(
+                    "b@example.com", null, null, Map.of("firstName", "  ", "surveyUrl", "u"))),
+            null,
+            null);
+
+    assertThat(problems(blank))
+        .containsExactly(
+            new FieldProblem(
+                "/recipients/0", "/text becomes blank with this recipient's variables"),
+            new FieldProblem(
+                "/recipients/1", "/subject becomes blank with this recipient's variables"));
+  }
+
   private static CreateSendoutRequest content(String subject, String text, String html) {
     return new CreateSendoutRequest(
         "EMAIL",
