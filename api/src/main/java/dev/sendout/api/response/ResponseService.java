@@ -318,7 +318,7 @@ public class ResponseService {
    */
   private static Instant respondedAt(
       String at, String value, Instant createdAt, Instant now, List<ResultError> errors) {
-    if (value == null || value.isBlank()) {
+    if (value == null) {
       return now;
     }
     try {

@@ -49,7 +49,7 @@ final class ReminderRules {
    * more than {@link #MAX_AFTER} after it: a sendout stays open, its workflow running, until then.
    */
   static Instant closesAt(String value, Instant sendAt, Problems problems) {
-    if (value == null || value.isBlank()) {
+    if (value == null) {
       return null;
     }
     try {

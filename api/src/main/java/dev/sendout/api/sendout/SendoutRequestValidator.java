@@ -248,7 +248,7 @@ public class SendoutRequestValidator {
 
   private Instant sendAt(String value, Problems problems) {
     Instant now = clock.instant();
-    if (value == null || value.isBlank()) {
+    if (value == null) {
       return now;
     }
     try {
@@ -267,7 +267,7 @@ public class SendoutRequestValidator {
   }
 
   private static Duration receiptTimeout(String value, Duration byDefault, Problems problems) {
-    if (value == null || value.isBlank()) {
+    if (value == null) {
       return byDefault;
     }
     try {

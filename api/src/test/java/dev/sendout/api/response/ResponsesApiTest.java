@@ -234,7 +234,8 @@ class ResponsesApiTest {
             {},
             {"externalId":"bad\\u0007id"},
             {"externalId":"r-1","respondedAt":"-999999999-01-01T00:00:00Z"},
-            {"address":"not an address"}"""
+            {"address":"not an address"},
+            {"externalId":"r-1","respondedAt":""}"""
                 .formatted(UUID.randomUUID()));
 
     assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
@@ -243,6 +244,7 @@ class ResponsesApiTest {
             "UNKNOWN",
             "RECORDED",
             "ALREADY_RECORDED",
+            "INVALID",
             "INVALID",
             "INVALID",
             "INVALID",
@@ -266,11 +268,11 @@ class ResponsesApiTest {
         .isEqualTo("/responses/10/address");
     assertThat(reply.result(10).path("errors").get(0).path("detail").asString())
         .startsWith("not an email address");
-    assertThat(totals.path("received").asInt()).isEqualTo(11);
+    assertThat(totals.path("received").asInt()).isEqualTo(12);
     assertThat(totals.path("recorded").asInt()).isEqualTo(1);
     assertThat(totals.path("alreadyRecorded").asInt()).isEqualTo(1);
     assertThat(totals.path("unknown").asInt()).isEqualTo(1);
-    assertThat(totals.path("invalid").asInt()).isEqualTo(8);
+    assertThat(totals.path("invalid").asInt()).isEqualTo(9);
     assertThat(messages(tenant, id).get(1).path("respondedAt").isNull())
         .as("no invalid response recorded anything")
         .isTrue();

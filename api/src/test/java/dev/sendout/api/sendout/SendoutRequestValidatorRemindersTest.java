@@ -119,6 +119,14 @@ class SendoutRequestValidatorRemindersTest {
     assertThat(valid.closesAt()).hasToString("2026-12-15T09:00:00Z");
   }
 
+  /** Found by a hostile sweep: an empty date-time was taken as none given. */
+  @Test
+  void anEmptyCloseIsNoDateTime() {
+    assertThat(problems(email(List.of(after("P3D")), "")))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/closesAt");
+  }
+
   @Test
   void aReminderAfterTheCloseNamesItsField() {
     assertThat(problems(email(List.of(after("P3D"), after("P10D")), "2026-12-08T09:00:00Z")))

@@ -310,6 +310,14 @@ class SendoutRequestValidatorTest {
                 "/recipients/1", "/subject becomes blank with this recipient's variables"));
   }
 
+  /** Found by a hostile sweep: an empty date-time or duration was taken as none given. */
+  @Test
+  void anEmptySendTimeOrReceiptTimeoutIsRefusedNotTakenAsNoneGiven() {
+    assertThat(problems(request(List.of(recipient("a@example.com")), "", "")))
+        .extracting(FieldProblem::pointer)
+        .containsExactly("/sendAt", "/receiptTimeout");
+  }
+
   private static CreateSendoutRequest content(String subject, String text, String html) {
     return new CreateSendoutRequest(
         "EMAIL",
