@@ -83,29 +83,8 @@ public class AdditionRelay {
   private long lastWarningNanos;
   private int roundsSinceWarning;
 
-  /**
-   * A sendout before its send time is told of new additions at most once per this share of the time
-   * left until it: a day ahead, once per 5.8 minutes; an hour ahead, once per 14 s. Its workflow
-   * waits for the send time without continuing as new, and each hand-off adds a signal and a
-   * workflow task (four events) to its history, which the Temporal server ends (terminates the
-   * workflow) at 51,200 events by default: told once per 10 s, a sendout taking additions all the
-   * time reached it in a day and a half, and a send time may be a year ahead. At this share a year
-   * of additions comes to about 2,600 hand-offs. The release at the send time takes every message
-   * stored by then anyway; what the wait costs is the Web UI's count of recipients, which trails by
-   * the same share.
-   */
-  static final int SHARE_OF_THE_TIME_TO_SEND = 250;
-
-  /**
-   * The last message this relay handed to each sendout lately, when, and how long the sendout waits
-   * before the next hand-off at least (beyond the gap) for being told before its send time.
-   */
-  private record HandOver(int lastSeq, long atNanos, long heldNanos) {
-
-    long waitNanos(long gapNanos) {
-      return Math.max(gapNanos, heldNanos);
-    }
-  }
+  /** The last message this relay handed to each sendout lately, and when. */
+  private record HandOver(int lastSeq, long atNanos) {}
 
   private final Map<UUID, HandOver> lastHandedOver = new ConcurrentHashMap<>();
 
@@ -164,11 +143,11 @@ public class AdditionRelay {
       RuntimeException failure = told.get(i).join();
       if (failure == null) {
         handoffs.markHandedOver(p.sendoutId(), p.keys());
+        if (!p.untilSend().isZero()) {
+          handoffs.markToldAhead(p.sendoutId());
+        }
         int last = p.ranges().get(p.ranges().size() - 1).toSeq() - 1;
-        lastHandedOver.put(
-            p.sendoutId(),
-            new HandOver(
-                last, System.nanoTime(), p.untilSend().toNanos() / SHARE_OF_THE_TIME_TO_SEND));
+        lastHandedOver.put(p.sendoutId(), new HandOver(last, System.nanoTime()));
         handed += p.keys().size();
       } else {
         failed++;
@@ -218,12 +197,11 @@ public class AdditionRelay {
 
   /**
    * The sendouts whose new additions wait for a later round, and then go over together: those told
-   * less than the gap ago (or, before their send time, its {@link #SHARE_OF_THE_TIME_TO_SEND}th
-   * share), and those whose workflow has not yet released what this relay last handed it. A
-   * workflow that takes a while per hand-off (many sendouts at once, a busy machine) is so told
-   * less often, of more at a time, instead of being sent a signal, and doing a release and a batch,
-   * per round. Past {@link #WAIT_FOR_RELEASE} the relay hands over regardless; the watchdog heals
-   * what was lost.
+   * less than the gap ago, and those whose workflow has not yet released what this relay last
+   * handed it. A workflow that takes a while per hand-off (many sendouts at once, a busy machine)
+   * is so told less often, of more at a time, instead of being sent a signal, and doing a release
+   * and a batch, per round. Past {@link #WAIT_FOR_RELEASE} the relay hands over regardless; the
+   * watchdog heals what was lost.
    *
    * <p>They are left out of the round's query, so that a sendout with a backlog larger than a round
    * does not fill it and hold every other sendout back (with the oldest additions first, it held a
@@ -231,14 +209,12 @@ public class AdditionRelay {
    */
   private Set<UUID> waiting() {
     long now = System.nanoTime();
-    lastHandedOver
-        .values()
-        .removeIf(h -> now - h.atNanos() > h.waitNanos(WAIT_FOR_RELEASE.toNanos()));
+    lastHandedOver.values().removeIf(h -> now - h.atNanos() > WAIT_FOR_RELEASE.toNanos());
     Set<UUID> waiting = new HashSet<>();
     Map<UUID, Integer> awaited = new HashMap<>();
     lastHandedOver.forEach(
         (id, last) -> {
-          if (now - last.atNanos() < last.waitNanos(gapNanos)) {
+          if (now - last.atNanos() < gapNanos) {
             waiting.add(id);
           } else {
             awaited.put(id, last.lastSeq());

@@ -115,24 +115,18 @@ class AdditionRelayTest {
     verify(workflow, times(2)).signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
   }
 
-  /**
-   * A sendout's workflow waits for its send time without continuing as new, and each hand-off adds
-   * to its history: a day ahead, it is told at most once per 1/250 of the day, even with no gap and
-   * its last hand-off released.
-   */
+  /** Its next hand-off then waits, whichever api instance makes it (AdditionHandoffs). */
   @Test
-  void aSendoutBeforeItsSendTimeIsToldOncePerShareOfTheTimeLeft() {
+  void aSendoutToldBeforeItsSendTimeIsRecordedAsSo() {
     AdditionRelay relay = relay(Duration.ZERO);
-    Duration untilSend = Duration.ofDays(1);
 
-    pending(1, "a", untilSend);
+    pending(1, "a", Duration.ofDays(1));
     relay.relay();
-    pending(2, "b", untilSend);
+    pending(2, "b");
     relay.relay();
 
-    verify(workflow, times(1)).signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
-    verify(handoffs).lockPending(anyInt(), eq(Set.of(sendoutId)));
-    verify(handoffs, never()).stillQueued(anyMap());
+    verify(workflow, times(2)).signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
+    verify(handoffs, times(1)).markToldAhead(sendoutId);
   }
 
   @Test

@@ -19,7 +19,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
+import org.jooq.Field;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
 
@@ -49,6 +51,19 @@ public class AdditionHandoffs {
     }
   }
 
+  /**
+   * A sendout before its send time is told of new additions at most once per this share of the time
+   * left until it (a day ahead, once per 5.8 minutes; an hour ahead, once per 14 s), whichever api
+   * instance tells it. Its workflow waits for the send time without continuing as new, each
+   * hand-off adds a signal and a workflow task (four events) to its history, and the Temporal
+   * server terminates a workflow at 51,200 events by default: told once per 10 s, a sendout taking
+   * additions all the time reached that in a day and a half, and a send time may be a year ahead.
+   * At this share a year of additions comes to about 2,600 hand-offs. The release at the send time
+   * takes every message stored by then anyway; what the wait costs is the Web UI's count of
+   * recipients, which trails by the same share.
+   */
+  static final int SHARE_OF_THE_TIME_TO_SEND = 250;
+
   private final DSLContext db;
   private final Clock clock;
 
@@ -61,8 +76,9 @@ public class AdditionHandoffs {
    * Locks and returns up to {@code limit} pending additions, grouped by sendout, skipping those
    * that another relay holds and those of the sendouts {@code skipped}. Additions of a sendout
    * whose workflow is not started yet wait: the outbox relay starts it, and its release takes every
-   * message stored by then. Each says how long its sendout has until its send time, which the relay
-   * paces its hand-offs by. Call in a transaction.
+   * message stored by then. Those of a sendout told of additions before its send time wait for
+   * {@link #SHARE_OF_THE_TIME_TO_SEND}th of the time then left ({@link #markToldAhead}). Each says
+   * how long its sendout has until its send time. Call in a transaction.
    *
    * @param skipped sendouts that are not to be told now: left out here, their backlog does not fill
    *     the limit and hold every other sendout's additions back
@@ -82,6 +98,7 @@ public class AdditionHandoffs {
         .where(RECIPIENT_ADDITION.HANDED_OVER_AT.isNull())
         .andNot(MessageTransitions.oneOf(RECIPIENT_ADDITION.SENDOUT_ID, skipped, UUID[]::new))
         .and(SENDOUT.WORKFLOW_STARTED_AT.isNotNull())
+        .and(notHeldAhead(now))
         .orderBy(RECIPIENT_ADDITION.CREATED_AT)
         .limit(limit)
         .forUpdate()
@@ -104,6 +121,29 @@ public class AdditionHandoffs {
     return bySendout.values().stream()
         .map(p -> new Pending(p.sendoutId(), SeqRange.merged(p.ranges()), p.keys(), p.untilSend()))
         .toList();
+  }
+
+  /** The sendout is due, or was not told before its send time lately ({@link #markToldAhead}). */
+  private static Condition notHeldAhead(Instant now) {
+    OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
+    Field<OffsetDateTime> heldUntil =
+        DSL.field(
+            "{0} + ({1} - {0}) / " + SHARE_OF_THE_TIME_TO_SEND,
+            OffsetDateTime.class,
+            SENDOUT.ADDITIONS_TOLD_AHEAD_AT,
+            SENDOUT.SEND_AT);
+    return SENDOUT.SEND_AT.le(at).or(SENDOUT.ADDITIONS_TOLD_AHEAD_AT.isNull()).or(heldUntil.le(at));
+  }
+
+  /**
+   * Records that the sendout, before its send time, was told of additions now: its next hand-off
+   * waits ({@link #SHARE_OF_THE_TIME_TO_SEND}).
+   */
+  public void markToldAhead(UUID sendoutId) {
+    db.update(SENDOUT)
+        .set(SENDOUT.ADDITIONS_TOLD_AHEAD_AT, OffsetDateTime.now(clock))
+        .where(SENDOUT.ID.eq(sendoutId))
+        .execute();
   }
 
   private static Duration untilSend(OffsetDateTime sendAt, Instant now) {

@@ -81,6 +81,46 @@ class AdditionHandoffsStoreTest extends StoreTest {
     assertThat(untilSend.get(tomorrow)).isBetween(Duration.ofHours(23), Duration.ofDays(1));
   }
 
+  /**
+   * A sendout's workflow does not continue as new before its send time, and the Temporal server
+   * ends a workflow at 51,200 events: told before its send time, a sendout waits a 250th of the
+   * time then left before it is told again, whichever api instance would tell it.
+   */
+  @Test
+  void aSendoutToldBeforeItsSendTimeWaitsAShareOfTheTimeThenLeft() {
+    UUID tomorrow = sendouts.create(emailSendout(1)).sendout().id();
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+    db.update(SENDOUT)
+        .set(SENDOUT.SEND_AT, now.plusDays(1))
+        .where(SENDOUT.ID.eq(tomorrow))
+        .execute();
+    sendouts.markWorkflowStarted(tomorrow);
+    addOne(tomorrow, "a", "a@example.com");
+
+    handoffs.markToldAhead(tomorrow);
+    addOne(tomorrow, "b", "b@example.com");
+
+    assertThat(pendingOf(tomorrow)).as("held: a day's 250th is 5.8 minutes").isEmpty();
+    db.update(SENDOUT)
+        .set(SENDOUT.ADDITIONS_TOLD_AHEAD_AT, now.minusMinutes(6))
+        .where(SENDOUT.ID.eq(tomorrow))
+        .execute();
+    assertThat(pendingOf(tomorrow)).hasSize(1);
+    db.update(SENDOUT)
+        .set(SENDOUT.ADDITIONS_TOLD_AHEAD_AT, now.minusDays(2))
+        .set(SENDOUT.SEND_AT, now.minusMinutes(1))
+        .where(SENDOUT.ID.eq(tomorrow))
+        .execute();
+    handoffs.markToldAhead(tomorrow);
+    assertThat(pendingOf(tomorrow)).as("due: told at once").hasSize(1);
+  }
+
+  private List<AdditionHandoffs.Pending> pendingOf(UUID id) {
+    return handoffs.lockPending(100, Set.of()).stream()
+        .filter(p -> p.sendoutId().equals(id))
+        .toList();
+  }
+
   /** Adds one recipient to the sendout under the Idempotency-Key. */
   private void addOne(UUID sendoutId, String key, String email) {
     additions.add(
