@@ -28,6 +28,9 @@ import java.util.Objects;
  *     messages still waiting for it; null when none waits
  * @param reminders for a sendout with reminders or a closing date, where they stand; null
  *     otherwise, and in checkpoints written before reminders existed
+ * @param releasedBefore true when a run before the watchdog restarted the sendout had released
+ *     messages of it, so that it shows SENDING while its windows are closed; null otherwise, and in
+ *     checkpoints written before it
  */
 public record SendoutCheckpoint(
     int messageCount,
@@ -41,7 +44,8 @@ public record SendoutCheckpoint(
     StartBatch inline,
     Instant windowOpensAt,
     ReminderSchedule reminders,
-    List<StartBatch> inlineBatches) {
+    List<StartBatch> inlineBatches,
+    Boolean releasedBefore) {
 
   SendoutCheckpoint(
       int messageCount,
@@ -61,6 +65,7 @@ public record SendoutCheckpoint(
         settled,
         unsettled,
         support,
+        null,
         null,
         null,
         null,
@@ -124,7 +129,10 @@ public record SendoutCheckpoint(
    * inline, when its window next opens, and where its reminders stand.
    */
   SendoutCheckpoint carrying(
-      List<StartBatch> inlineBatches, Instant windowOpensAt, ReminderSchedule reminders) {
+      List<StartBatch> inlineBatches,
+      Instant windowOpensAt,
+      ReminderSchedule reminders,
+      boolean releasedBefore) {
     return new SendoutCheckpoint(
         messageCount,
         nextBatch,
@@ -137,6 +145,7 @@ public record SendoutCheckpoint(
         null,
         windowOpensAt,
         reminders,
-        inlineBatches);
+        inlineBatches,
+        releasedBefore ? true : null);
   }
 }

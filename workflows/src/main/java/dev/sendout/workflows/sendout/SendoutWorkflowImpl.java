@@ -219,6 +219,14 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   static final String WAITING_FOR_A_WINDOW_IS_SENDING = "waiting-for-a-window-is-sending";
 
   /**
+   * From version 1 a run the watchdog started again for a sendout with delivery windows, whose
+   * release found every window closed after an earlier run had released messages, shows SENDING, as
+   * the store and the API do: it showed SCHEDULED in the Web UI. Asked only then: a worker of an
+   * earlier build may have completed the task that took such an answer, without a command.
+   */
+  static final String RESTARTED_RUN_IS_SENDING = "restarted-run-is-sending";
+
+  /**
    * From version 1 a cancel of the reminders while messages wait for their window asks the store
    * again when the next window opens: the messages waiting may have been the wave it cancelled, and
    * the sendout stayed SENT, with nothing left to send, until that window, up to a day later. Asked
@@ -318,6 +326,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   private boolean scheduledUntilAWindowOpens;
 
   /**
+   * An earlier run, before the watchdog started the sendout again, had released messages of it (the
+   * first release's answer, or the checkpoint's): while every window is closed the sendout is
+   * SENDING, not SCHEDULED ({@link #RESTARTED_RUN_IS_SENDING}).
+   */
+  private boolean releasedBefore;
+
+  /**
    * Decided first thing in {@link #run}: the sendout releases within windows ({@link
    * #QUIET_HOURS}).
    */
@@ -399,7 +414,6 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
     }
     quietHours = start.quietHours() && Changes.has(QUIET_HOURS);
     boolean continued = start.checkpoint() != null;
-    boolean releasedBefore = false;
     if (start.remindsOrCloses() && Changes.has(REMINDERS)) {
       if (reminders == null) {
         reminders = ReminderSchedule.NONE;
@@ -436,10 +450,11 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
         && Workflow.getVersion(SCHEDULED_UNTIL_A_WINDOW_OPENS, Workflow.DEFAULT_VERSION, 1) == 1) {
       // Every window was closed: nothing released, SCHEDULED until one opens, as the API says.
       scheduledUntilAWindowOpens = true;
-      if (releasedBefore) {
-        // A run the watchdog started again after an earlier one had released messages: SENDING,
-        // as the store and the API say (it showed SCHEDULED); the release's recorded answer
-        // decides, false in histories recorded before it, so no version.
+      if (continued) {
+        releasedBefore = Boolean.TRUE.equals(start.checkpoint().releasedBefore());
+      }
+      if (releasedBefore
+          && Workflow.getVersion(RESTARTED_RUN_IS_SENDING, Workflow.DEFAULT_VERSION, 1) == 1) {
         setStatus(SendoutStatus.SENDING);
       } else if (continued) {
         setStatus(SendoutStatus.SCHEDULED);
@@ -625,8 +640,9 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
   /**
    * The first release of a sendout with a delivery window: the messages whose window is open now
    * are released and planned; the others wait for {@link #windowOpensAt}.
+   *
+   * @return whether messages of the sendout had been released before, by an earlier run
    */
-  /** Whether messages of the sendout had been released before, by an earlier run. */
   private boolean releaseFirstInWindows() {
     Released released = release.inWindows(start.sendAt());
     plan.releasedInWindows(released.messageCount());
@@ -986,7 +1002,8 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       SendoutCheckpoint checkpoint = ledger.checkpoint(plan.messageCount(), support);
       Workflow.continueAsNew(
           start.continueFrom(
-              checkpoint.carrying(batches.inlineResume(), windowOpensAt, reminders)));
+              checkpoint.carrying(
+                  batches.inlineResume(), windowOpensAt, reminders, releasedBefore)));
     }
   }
 

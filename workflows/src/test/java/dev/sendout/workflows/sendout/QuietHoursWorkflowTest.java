@@ -120,7 +120,7 @@ class QuietHoursWorkflowTest {
   /**
    * Found by a drill: a run the watchdog started again, after the terminated one had released and
    * sent a message, found every window closed and showed SCHEDULED in the Web UI while the API said
-   * SENDING. It shows SENDING.
+   * SENDING. It shows SENDING, also once it has continued as new overnight (a second reader).
    */
   @Test
   void aRunStartedAgainAfterAReleaseShowsSendingWhileItsWindowsAreClosed(
@@ -130,16 +130,29 @@ class QuietHoursWorkflowTest {
     Instant now = Instant.ofEpochMilli(env.currentTimeMillis());
     Night night = Night.after(now);
     released.put(0, now);
-    StartSendout start = sms(night.elevenPm(), zones.size());
+    StartSendout start = sms(night.elevenPm(), zones.size(), 25);
     SendoutWorkflow workflow = stub(client, options, start);
 
-    WorkflowClient.start(workflow::run, start);
+    WorkflowExecution firstRun = WorkflowClient.start(workflow::run, start);
     env.sleep(Duration.between(now, night.elevenPm()).plusMinutes(5));
 
     assertThat(released).containsOnlyKeys(0);
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENDING);
     assertThat(statusAttribute(workflow)).isEqualTo("SENDING");
     assertThat(details(client, start)).contains("next opens at " + night.nineAm());
+
+    for (int i = 0; i < 12; i++) {
+      workflow.watchdogFindings(new WatchdogFindings(List.of()));
+      env.sleep(Duration.ofSeconds(5));
+    }
+    assertThat(
+            client
+                .fetchHistory(firstRun.getWorkflowId(), firstRun.getRunId())
+                .getLastEvent()
+                .hasWorkflowExecutionContinuedAsNewEventAttributes())
+        .isTrue();
+    assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENDING);
+    assertThat(statusAttribute(workflow)).isEqualTo("SENDING");
 
     assertThat(WorkflowStub.fromTyped(workflow).getResult(SendTally.class))
         .as("the two this run released")
