@@ -17,7 +17,7 @@ public final class Rfc3339 {
 
   /** The seconds of a written date-time, when they are 60. */
   private static final Pattern LEAP_SECOND =
-      Pattern.compile("(?<=^\\d{4}-\\d\\d-\\d\\d[Tt]\\d\\d:\\d\\d:)60(?=[.,Zz+-])");
+      Pattern.compile("(?<=^\\d{4}-\\d\\d-\\d\\d[Tt]\\d\\d:\\d\\d:)60(?=[.Zz+-])");
 
   private static final LocalTime LAST_SECOND_OF_THE_DAY = LocalTime.of(23, 59, 59);
 

@@ -35,12 +35,12 @@ public class SmsStore {
 
   /**
    * Records an accepted SMS with the fate its status webhooks will report; answers how many times
-   * its {@code client_ref} has been accepted, this time included (1 when it has none, or past the
-   * cap, when nothing is recorded).
+   * its {@code client_ref} has been accepted, this time included: 1 when it has none, 0 past the
+   * cap, when nothing is recorded.
    */
   public int record(AcceptedSms sms, StatusPlan plan) {
     if (!reserveSlot()) {
-      return 1;
+      return 0;
     }
     records.put(sms.messageUuid(), SmsRecord.of(sms, plan.outcome(), plan.statusesPlanned()));
     newestFirst.addFirst(sms.messageUuid());

@@ -18,6 +18,7 @@ public class VonageCounters {
   private final LongAdder accepted = new LongAdder();
   private final LongAdder distinctMessages = new LongAdder();
   private final LongAdder duplicates = new LongAdder();
+  private final LongAdder untracked = new LongAdder();
   private final LongAdder throttled = new LongAdder();
   private final LongAdder invalid = new LongAdder();
   private final LongAdder unauthorized = new LongAdder();
@@ -47,9 +48,15 @@ public class VonageCounters {
     }
   }
 
-  /** An accepted message: the first of its {@code client_ref}, its second, or a later one. */
+  /**
+   * An accepted message: the first of its {@code client_ref}, its second, or a later one; 0 when it
+   * was past the records' cap, which counts it distinct and untracked.
+   */
   void countMessage(int sendsOfItsClientRef) {
-    if (sendsOfItsClientRef == 1) {
+    if (sendsOfItsClientRef == 0) {
+      untracked.increment();
+      distinctMessages.increment();
+    } else if (sendsOfItsClientRef == 1) {
       distinctMessages.increment();
     } else if (sendsOfItsClientRef == 2) {
       duplicates.increment();
@@ -62,6 +69,7 @@ public class VonageCounters {
         accepted.sum(),
         distinctMessages.sum(),
         duplicates.sum(),
+        untracked.sum(),
         throttled.sum(),
         invalid.sum(),
         unauthorized.sum(),
@@ -82,6 +90,7 @@ public class VonageCounters {
             accepted,
             distinctMessages,
             duplicates,
+            untracked,
             throttled,
             invalid,
             unauthorized,

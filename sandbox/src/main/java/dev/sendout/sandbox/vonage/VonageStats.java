@@ -10,7 +10,10 @@ import java.time.Instant;
  * @param accepted requests answered 202
  * @param distinctMessages accepted messages with distinct {@code client_ref}s (our message ids);
  *     one without a {@code client_ref}, or past the records' cap, counts as distinct
- * @param duplicates {@code client_ref}s accepted more than once: messages sent twice
+ * @param duplicates {@code client_ref}s accepted more than once: messages sent twice, among those
+ *     recorded
+ * @param untracked accepted messages past the records' cap ({@code max-recorded-messages}), counted
+ *     as distinct: a duplicate among them is not seen
  * @param throttled requests answered 429
  * @param invalid requests answered 400 or 422
  * @param unauthorized requests answered 401
@@ -33,6 +36,7 @@ import java.time.Instant;
   "accepted",
   "distinctMessages",
   "duplicates",
+  "untracked",
   "throttled",
   "invalid",
   "unauthorized",
@@ -51,6 +55,7 @@ public record VonageStats(
     long accepted,
     long distinctMessages,
     long duplicates,
+    long untracked,
     long throttled,
     long invalid,
     long unauthorized,

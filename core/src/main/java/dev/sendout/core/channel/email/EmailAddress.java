@@ -22,6 +22,8 @@ import java.net.IDN;
  *       ASCII form.
  *   <li>The whole address, in that form, is at most 254 characters.
  * </ul>
+ *
+ * White space and no-break spaces around the address are not part of it.
  */
 public final class EmailAddress {
 
@@ -53,11 +55,12 @@ public final class EmailAddress {
 
   /**
    * The address in the form it is stored and sent in, or why it is refused. Spaces around it are
-   * not part of it (a spreadsheet's cell may have them; they were refused as a character "other
-   * than letters, digits, dots" before the @), as a suppression or a response takes it.
+   * not part of it (a spreadsheet's cell may have them, no-break spaces too; they were refused as a
+   * character "other than letters, digits, dots" before the @), as a suppression or a response
+   * takes it.
    */
   public static Checked check(String given) {
-    String address = given == null ? null : given.strip();
+    String address = given == null ? null : withoutSpacesAround(given);
     if (address == null || address.isEmpty()) {
       return refused("is empty");
     }
@@ -98,6 +101,26 @@ public final class EmailAddress {
       throw new IllegalArgumentException("The email address " + checked.problem());
     }
     return checked.ascii();
+  }
+
+  /**
+   * The text without the white space and the no-break spaces (U+00A0, U+2007, U+202F) around it.
+   */
+  private static String withoutSpacesAround(String text) {
+    int start = 0;
+    int end = text.length();
+    while (start < end && isSpace(text.charAt(start))) {
+      start++;
+    }
+    while (end > start && isSpace(text.charAt(end - 1))) {
+      end--;
+    }
+    return text.substring(start, end);
+  }
+
+  /** A space of any width, or tab, line feed, vertical tab, form feed or carriage return. */
+  private static boolean isSpace(char c) {
+    return Character.isSpaceChar(c) || (c >= '\t' && c <= '\r');
   }
 
   private static Checked refused(String problem) {

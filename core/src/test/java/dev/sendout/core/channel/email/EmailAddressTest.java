@@ -80,6 +80,9 @@ class EmailAddressTest {
   @Test
   void spacesAroundAnAddressAreNotPartOfIt() {
     assertThat(EmailAddress.check(" ann@example.com\t").ascii()).isEqualTo("ann@example.com");
+    assertThat(EmailAddress.check("\u00a0ann@example.com\u202f").ascii())
+        .as("no-break spaces, as a spreadsheet may write them")
+        .isEqualTo("ann@example.com");
     assertThat(EmailAddress.check(" ann @example.com").problem()).contains("other than letters");
     assertThat(EmailAddress.check("  ").problem()).isEqualTo("is empty");
   }
