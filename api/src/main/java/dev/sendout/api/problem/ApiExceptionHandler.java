@@ -55,6 +55,12 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   private static final Pattern DUPLICATE_FIELD =
       Pattern.compile("^Duplicate Object property \"(.*)\"");
 
+  /** The field Jackson found given twice in one object, by its words; null when it is not that. */
+  public static String fieldGivenTwice(String jacksonMessage) {
+    Matcher twice = DUPLICATE_FIELD.matcher(jacksonMessage == null ? "" : jacksonMessage);
+    return twice.find() ? twice.group(1) : null;
+  }
+
   private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
   private static final int RETRY_AFTER_SECONDS = 5;
   private static final String LOCK_NOT_AVAILABLE = "55P03";
@@ -287,19 +293,16 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       TokenStreamLocation at = json.getLocation();
       where = " at line " + at.getLineNr() + ", column " + at.getColumnNr();
     }
-    Matcher twice =
-        DUPLICATE_FIELD.matcher(
-            cause instanceof JacksonException json && json.getOriginalMessage() != null
-                ? json.getOriginalMessage()
-                : "");
-    if (twice.find()) {
+    String twice =
+        cause instanceof JacksonException json ? fieldGivenTwice(json.getOriginalMessage()) : null;
+    if (twice != null) {
       // Strict duplicate detection (StrictJson): which of the two was meant is not ours to guess.
-      String detail = "the field \"%s\" is given twice%s".formatted(twice.group(1), where);
+      String detail = "the field \"%s\" is given twice%s".formatted(twice, where);
       return cast(
           respond(
               ProblemType.INVALID_REQUEST,
               detail,
-              List.of(new FieldProblem(twice.group(1), "is given twice"))));
+              List.of(new FieldProblem(twice, "is given twice"))));
     }
     if (cause instanceof StreamConstraintsException limit && limit.getOriginalMessage() != null) {
       // Valid JSON over one of the reader's bounds (a name of more than 50,000 characters, a

@@ -4,6 +4,7 @@ import dev.sendout.api.problem.ApiExceptionHandler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.StreamConstraintsException;
 import tools.jackson.databind.DatabindException;
@@ -14,6 +15,10 @@ import tools.jackson.databind.DatabindException;
  * are not theirs to know.
  */
 public final class ReadErrors {
+
+  /** Jackson's words for a CSV row longer than its header. */
+  private static final Pattern TOO_MANY =
+      Pattern.compile("Too many entries: expected at most (\\d+)");
 
   private ReadErrors() {}
 
@@ -44,11 +49,19 @@ public final class ReadErrors {
     }
     String message =
         e.getOriginalMessage() == null ? "" : e.getOriginalMessage().lines().findFirst().orElse("");
+    String twice = ApiExceptionHandler.fieldGivenTwice(message);
+    if (twice != null) {
+      return "the field \"%s\" is given twice".formatted(twice);
+    }
+    var tooMany = TOO_MANY.matcher(message);
+    if (tooMany.lookingAt()) {
+      return "more values than the header row's %s columns".formatted(tooMany.group(1));
+    }
     // A hint at a parser setting, as in "Non-standard token 'NaN': enable `JsonReadFeature...`",
     // or where the parser started, as in "...for Object (start marker at [Source: REDACTED ...".
     int setting =
         Math.max(
-            message.indexOf("[Source:"),
+            Math.max(message.indexOf("[Source:"), message.indexOf("consider enabling")),
             Math.max(message.indexOf("enable `"), message.indexOf("disable `")));
     if (setting >= 0) {
       int cut = Math.max(message.lastIndexOf(':', setting), message.lastIndexOf('(', setting));

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import tools.jackson.core.StreamReadFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 class UploadedRecipientsTest {
@@ -28,6 +29,19 @@ class UploadedRecipientsTest {
           return List.of();
         },
         JsonMapper.builder().build());
+  }
+
+  private UploadedRecipients ndjson(String text) {
+    return new UploadedRecipients(
+        new ByteArrayInputStream(text.getBytes(StandardCharsets.UTF_8)),
+        UploadedRecipients.Format.NDJSON,
+        StandardCharsets.UTF_8,
+        chunk -> {
+          read.addAll(chunk);
+          return List.of();
+        },
+        // As the API's mapper reads (StrictJson).
+        JsonMapper.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build());
   }
 
   private UploadedRecipients csv(String text) {
@@ -89,6 +103,27 @@ class UploadedRecipientsTest {
     assertThat(read).isEmpty();
   }
 
+  /** Found by a hostile sweep: the parser's own words, a setting of it included. */
+  @Test
+  void anNdjsonLineIsRefusedInThisEnginesWords() {
+    for (var line :
+        Map.of(
+                "{\"email\":\"a@example.com\",\"email\":\"b@example.com\"}",
+                "the field \"email\" is given twice",
+                "{\"email\":\"a@example.com\"\u001e}",
+                "")
+            .entrySet()) {
+      assertThatThrownBy(() -> ndjson(line.getKey() + "\n").next())
+          .as(line.getKey())
+          .isInstanceOfSatisfying(
+              ApiProblem.class,
+              problem ->
+                  assertThat(problem.errors().get(0).detail())
+                      .contains(line.getValue())
+                      .doesNotContain("enabl", "JsonReadFeature", "Duplicate Object"));
+    }
+  }
+
   @Test
   void anUnclosedQuoteOrARowWiderThanTheHeaderIsA400NamingTheLine() {
     assertThatThrownBy(() -> csv("email,name\nann@example.com,Ann,extra\n").next())
@@ -96,7 +131,9 @@ class UploadedRecipientsTest {
             ApiProblem.class,
             problem -> {
               assertThat(problem.errors().get(0).pointer()).isEqualTo("#line=2");
-              assertThat(problem.errors().get(0).detail()).startsWith("not valid CSV");
+              assertThat(problem.errors().get(0).detail())
+                  .as("in this engine's words, not the parser's (a hostile sweep)")
+                  .isEqualTo("not valid CSV: more values than the header row's 2 columns");
             });
     assertThatThrownBy(() -> csv("email,name\nann@example.com,Ann\nbob@example.com,\"Bob\n").next())
         .isInstanceOfSatisfying(

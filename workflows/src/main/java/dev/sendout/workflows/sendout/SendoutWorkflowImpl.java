@@ -430,7 +430,13 @@ public class SendoutWorkflowImpl implements SendoutWorkflow {
       } else {
         plan.released(release.first(start.sendAt()));
       }
-      log.info("Released sendout {}: {} messages", start.sendoutId(), plan.messageCount());
+      // Not "released N": a cancelled sendout's release releases none (a hostile sweep read the
+      // line after a cancel as 70,001 messages released).
+      log.info(
+          "Sendout {}: first release done, {} messages in it{}",
+          start.sendoutId(),
+          plan.messageCount(),
+          cancelling ? " (cancelled: none goes out)" : "");
       if (start.cancelled()) {
         // Started again for a cancelled sendout: its batches await the receipts of what was sent
         // before the cancel ({@link #START_BATCHES_A_CANCEL_KEPT}); none beyond them starts, and a
