@@ -55,15 +55,15 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   private static final Pattern DUPLICATE_FIELD =
       Pattern.compile("^Duplicate Object property \"(.*)\"");
 
+  private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+  private static final int RETRY_AFTER_SECONDS = 5;
+  private static final String LOCK_NOT_AVAILABLE = "55P03";
+
   /** The field Jackson found given twice in one object, by its words; null when it is not that. */
   public static String fieldGivenTwice(String jacksonMessage) {
     Matcher twice = DUPLICATE_FIELD.matcher(jacksonMessage == null ? "" : jacksonMessage);
     return twice.find() ? twice.group(1) : null;
   }
-
-  private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
-  private static final int RETRY_AFTER_SECONDS = 5;
-  private static final String LOCK_NOT_AVAILABLE = "55P03";
 
   /**
    * A 503 says the request may succeed later, and Retry-After when to try; a 401 says how to
