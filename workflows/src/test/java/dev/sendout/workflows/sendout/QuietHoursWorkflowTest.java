@@ -95,17 +95,7 @@ class QuietHoursWorkflowTest {
     WorkflowExecution firstRun = WorkflowClient.start(workflow::run, start);
     env.sleep(Duration.between(now, night.elevenPm()).plusMinutes(5));
 
-    for (int i = 0; i < 12; i++) {
-      workflow.watchdogFindings(new WatchdogFindings(List.of()));
-      env.sleep(Duration.ofSeconds(5));
-    }
-
-    assertThat(
-            client
-                .fetchHistory(firstRun.getWorkflowId(), firstRun.getRunId())
-                .getLastEvent()
-                .hasWorkflowExecutionContinuedAsNewEventAttributes())
-        .isTrue();
+    continueAsNew(env, client, workflow, firstRun);
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SCHEDULED);
     assertThat(statusAttribute(workflow)).isEqualTo("SCHEDULED");
     assertThat(details(client, start)).contains("next opens at " + night.nineAm());
@@ -141,16 +131,7 @@ class QuietHoursWorkflowTest {
     assertThat(statusAttribute(workflow)).isEqualTo("SENDING");
     assertThat(details(client, start)).contains("next opens at " + night.nineAm());
 
-    for (int i = 0; i < 12; i++) {
-      workflow.watchdogFindings(new WatchdogFindings(List.of()));
-      env.sleep(Duration.ofSeconds(5));
-    }
-    assertThat(
-            client
-                .fetchHistory(firstRun.getWorkflowId(), firstRun.getRunId())
-                .getLastEvent()
-                .hasWorkflowExecutionContinuedAsNewEventAttributes())
-        .isTrue();
+    continueAsNew(env, client, workflow, firstRun);
     assertThat(workflow.progress().status()).isEqualTo(SendoutStatus.SENDING);
     assertThat(statusAttribute(workflow)).isEqualTo("SENDING");
 
@@ -287,6 +268,27 @@ class QuietHoursWorkflowTest {
   /** When the window opens in New York the morning after. */
   private static Instant nineAmAfter(ZonedDateTime elevenPm) {
     return elevenPm.toLocalDate().plusDays(1).atTime(OPENS).atZone(NEW_YORK).toInstant();
+  }
+
+  /**
+   * Grows the run's history with watchdog signals (a run of {@code sms(..., 25)} continues as new
+   * past 25 events) until it has continued as new.
+   */
+  private static void continueAsNew(
+      TestWorkflowEnvironment env,
+      WorkflowClient client,
+      SendoutWorkflow workflow,
+      WorkflowExecution firstRun) {
+    for (int i = 0; i < 12; i++) {
+      workflow.watchdogFindings(new WatchdogFindings(List.of()));
+      env.sleep(Duration.ofSeconds(5));
+    }
+    assertThat(
+            client
+                .fetchHistory(firstRun.getWorkflowId(), firstRun.getRunId())
+                .getLastEvent()
+                .hasWorkflowExecutionContinuedAsNewEventAttributes())
+        .isTrue();
   }
 
   /** What the Web UI shows as the sendout's status. */
