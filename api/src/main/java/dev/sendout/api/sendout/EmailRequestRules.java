@@ -114,27 +114,42 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
     later.stream()
         .filter(part -> part.subject() != null)
         .forEach(part -> subjects.put(part.at() + "/subject", Template.lenient(part.subject())));
-    Map<String, Template> blankWithoutValues = new LinkedHashMap<>();
-    blankWithoutValues(blankWithoutValues, "/subject", content.subject());
-    blankWithoutValues(blankWithoutValues, "/text", content.text());
-    blankWithoutValues(blankWithoutValues, "/html", content.html());
+    Map<String, List<Template>> blankWithoutValues = new LinkedHashMap<>();
+    blankWithoutValues(blankWithoutValues, "", content.subject(), null, null);
+    blankWithoutValues(blankWithoutValues, "", null, content.text(), content.html());
     for (LaterContent part : later) {
-      blankWithoutValues(blankWithoutValues, part.at() + "/subject", part.subject());
-      blankWithoutValues(blankWithoutValues, part.at() + "/text", part.text());
-      blankWithoutValues(blankWithoutValues, part.at() + "/html", part.html());
+      blankWithoutValues(blankWithoutValues, part.at(), part.subject(), null, null);
+      // A later part that gives a text or an html gives its whole body: the other is none.
+      blankWithoutValues(blankWithoutValues, part.at(), null, part.text(), part.html());
     }
     return new CheckedEmail(content, inHeader, substitutions, subjects, blankWithoutValues);
   }
 
-  /** Adds the part when all its text is blank but its variables': their values decide. */
-  private static void blankWithoutValues(Map<String, Template> parts, String at, String source) {
-    if (source == null || source.isBlank()) {
-      return; // refused on its own, or not given
+  /**
+   * Adds the subject, or the body (the text and html given), under its pointers when all their text
+   * is blank but their variables': the recipient's values decide whether it is blank. A body is
+   * blank only when every part of it is: an email with an html part has a body whatever its text
+   * renders to.
+   */
+  private static void blankWithoutValues(
+      Map<String, List<Template>> parts, String at, String subject, String text, String html) {
+    Map<String, String> given = new LinkedHashMap<>();
+    given.put(at + "/subject", subject);
+    given.put(at + "/text", text);
+    given.put(at + "/html", html);
+    // Not given, or refused on its own.
+    given.values().removeIf(part -> part == null || part.isBlank());
+    if (given.isEmpty()) {
+      return;
     }
-    Template template = Template.lenient(source);
-    if (template.pieces().stream()
-        .allMatch(piece -> !(piece instanceof Template.Text text) || text.text().isBlank())) {
-      parts.put(at, template);
+    List<Template> templates = given.values().stream().map(Template::lenient).toList();
+    if (templates.stream()
+        .allMatch(
+            template ->
+                template.pieces().stream()
+                    .allMatch(
+                        piece -> !(piece instanceof Template.Text t) || t.text().isBlank()))) {
+      parts.put(String.join(" and ", given.keySet()), templates);
     }
   }
 
@@ -155,7 +170,7 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
       Set<String> inHeader,
       Substitutions substitutions,
       Map<String, Template> subjects,
-      Map<String, Template> blankWithoutValues)
+      Map<String, List<Template>> blankWithoutValues)
       implements Checked {
 
     @Override
@@ -190,8 +205,9 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
      */
     private void notBlank(String at, Map<String, String> variables, Problems problems) {
       blankWithoutValues.forEach(
-          (where, part) -> {
-            if (part.render(variables, UnaryOperator.identity()).isBlank()) {
+          (where, parts) -> {
+            if (parts.stream()
+                .allMatch(part -> part.render(variables, UnaryOperator.identity()).isBlank())) {
               problems.add(at, "%s becomes blank with this recipient's variables".formatted(where));
             }
           });

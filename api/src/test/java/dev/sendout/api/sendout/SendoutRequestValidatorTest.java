@@ -286,28 +286,23 @@ class SendoutRequestValidatorTest {
    * went out with an empty subject and an empty body, where the same SMS is refused.
    */
   @Test
-  void aPartThatRendersBlankForARecipientIsRefusedAndNoOtherIs() {
-    var blank =
-        new CreateSendoutRequest(
-            "EMAIL",
-            new Sender("surveys@example.com", "Surveys", null),
-            "{{firstName}}",
-            " {{surveyUrl}}\n",
-            "<p>{{surveyUrl}}</p>",
-            List.of(
-                new Recipient(
-                    "a@example.com", null, null, Map.of("firstName", "Ann", "surveyUrl", " ")),
-                new Recipient(
-                    "b@example.com", null, null, Map.of("firstName", "  ", "surveyUrl", "u"))),
-            null,
-            null);
+  void aSubjectOrABodyThatRendersBlankForARecipientIsRefusedAndNoOtherIs() {
+    List<Recipient> recipients =
+        List.of(
+            new Recipient(
+                "a@example.com", null, null, Map.of("firstName", "Ann", "surveyUrl", " ")),
+            new Recipient(
+                "b@example.com", null, null, Map.of("firstName", "  ", "surveyUrl", "u")));
 
-    assertThat(problems(blank))
+    assertThat(problems(content("{{firstName}}", " {{surveyUrl}}\n", "{{surveyUrl}}", recipients)))
         .containsExactly(
             new FieldProblem(
-                "/recipients/0", "/text becomes blank with this recipient's variables"),
+                "/recipients/0", "/text and /html becomes blank with this recipient's variables"),
             new FieldProblem(
                 "/recipients/1", "/subject becomes blank with this recipient's variables"));
+    // A probe of the rule: a blank text beside an html is still an email with a body.
+    assertThat(validator.validate(content("Hi", "{{surveyUrl}}", "<b>hello</b>", recipients)))
+        .isNotNull();
   }
 
   /** Found by a hostile sweep: an empty date-time or duration was taken as none given. */
@@ -319,13 +314,18 @@ class SendoutRequestValidatorTest {
   }
 
   private static CreateSendoutRequest content(String subject, String text, String html) {
+    return content(subject, text, html, List.of(recipient("a@example.com")));
+  }
+
+  private static CreateSendoutRequest content(
+      String subject, String text, String html, List<Recipient> recipients) {
     return new CreateSendoutRequest(
         "EMAIL",
         new Sender("surveys@example.com", "Surveys", null),
         subject,
         text,
         html,
-        List.of(recipient("a@example.com")),
+        recipients,
         null,
         null);
   }
