@@ -232,6 +232,12 @@ final class UploadedRecipients implements RecipientSource {
         String externalId = blankToNull(row.remove("externalId"));
         String timeZone = blankToNull(row.remove("timeZone"));
         row.values().removeIf(String::isEmpty);
+        if (row.keySet().stream().anyMatch(String::isBlank)) {
+          throw ApiProblem.invalid(
+              "#line=" + number,
+              "a value in a column the header row leaves without a name: name the column, or"
+                  + " leave it empty");
+        }
         return new Line(
             number,
             new Recipient(email, phone, name, row.isEmpty() ? null : row, externalId, timeZone));

@@ -39,7 +39,8 @@ public final class CsvRows {
   /**
    * Reads the header row of {@code body} (and, with it, looks for the first row); a 400 naming the
    * line that cannot be read, or a header row that names a column twice, whose values one would
-   * hide, or leaves one without a name (a stray comma), whose values nothing could refer to.
+   * hide, or leaves one without a name before a named one (a stray comma), whose values nothing
+   * could refer to. Columns without a name at the end are not in {@link Rows#header}.
    */
   public static Rows open(Reader body) {
     MappingIterator<Map<String, String>> rows = null;
@@ -84,13 +85,20 @@ public final class CsvRows {
     Set<String> names = new LinkedHashSet<>();
     Set<String> twice = new HashSet<>();
     if (rows.parserSchema() instanceof CsvSchema schema) {
+      int unnamed = -1;
       for (int i = 0; i < schema.size(); i++) {
         String name = schema.columnName(i);
         if (name.isBlank()) {
+          // Empty columns at the end, as a spreadsheet exports them, are none; a row's value in
+          // one is its reader's to refuse.
+          unnamed = unnamed < 0 ? i : unnamed;
+          continue;
+        }
+        if (unnamed >= 0) {
           throw ApiProblem.invalid(
               "#line=1",
-              "the header row's column %d has no name: its values would be stored under a name no template can use"
-                  .formatted(i + 1));
+              "the header row's column %d has no name, and column %d after it has: a value in it would be stored under a name no template can use"
+                  .formatted(unnamed + 1, i + 1));
         }
         if (!names.add(name)) {
           twice.add(name);

@@ -124,6 +124,25 @@ class UploadedRecipientsTest {
     }
   }
 
+  /**
+   * Found by a probe: empty columns at the end of a spreadsheet's export were refused; a value in
+   * one is still refused, naming its line.
+   */
+  @Test
+  void emptyColumnsAtTheEndAreNoneButAValueInOneIsA400() {
+    csv("email,name,,\nann@example.com,Ann,,\n").next();
+    assertThat(read).containsExactly(new Recipient("ann@example.com", null, "Ann", null));
+
+    assertThatThrownBy(
+            () -> csv("email,name,,\nann@example.com,Ann,,\nbo@example.com,Bo,x,\n").next())
+        .isInstanceOfSatisfying(
+            ApiProblem.class,
+            problem -> {
+              assertThat(problem.errors().get(0).pointer()).isEqualTo("#line=3");
+              assertThat(problem.errors().get(0).detail()).contains("leaves without a name");
+            });
+  }
+
   @Test
   void anUnclosedQuoteOrARowWiderThanTheHeaderIsA400NamingTheLine() {
     assertThatThrownBy(() -> csv("email,name\nann@example.com,Ann,extra\n").next())

@@ -66,7 +66,7 @@ class CsvRowsTest {
   /** Found by a hostile sweep: a column without a name was taken, its values stored under "". */
   @Test
   void aHeaderThatLeavesAColumnWithoutANameIsRefusedAsLineOne() {
-    for (String header : List.of("email,,name", ",email", "email, ,name")) {
+    for (String header : List.of("email,,name", ",email", "email, ,name", "email,,,name")) {
       assertThatThrownBy(() -> read(header + "\nann@example.com,x,y\n"))
           .as(header)
           .isInstanceOfSatisfying(
@@ -75,5 +75,8 @@ class CsvRowsTest {
     assertThat(read("email,name,\nann@example.com,Ann,\n"))
         .as("a trailing comma, as a spreadsheet may write on every line, ends the row")
         .containsExactly(Map.of("email", "ann@example.com", "name", "Ann"));
+    // Found by a probe of that change: empty columns at the end, as spreadsheets export them.
+    assertThat(CsvRows.open(new StringReader("email,name,,\nann@example.com,Ann,,\n")).header())
+        .containsExactly("email", "name");
   }
 }
