@@ -208,7 +208,10 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
           (where, parts) -> {
             if (parts.stream()
                 .allMatch(part -> part.render(variables, UnaryOperator.identity()).isBlank())) {
-              problems.add(at, "%s becomes blank with this recipient's variables".formatted(where));
+              problems.add(
+                  at,
+                  "%s %s blank with this recipient's variables"
+                      .formatted(where, parts.size() == 1 ? "becomes" : "become"));
             }
           });
     }

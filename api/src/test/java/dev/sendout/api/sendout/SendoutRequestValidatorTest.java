@@ -297,7 +297,7 @@ class SendoutRequestValidatorTest {
     assertThat(problems(content("{{firstName}}", " {{surveyUrl}}\n", "{{surveyUrl}}", recipients)))
         .containsExactly(
             new FieldProblem(
-                "/recipients/0", "/text and /html becomes blank with this recipient's variables"),
+                "/recipients/0", "/text and /html become blank with this recipient's variables"),
             new FieldProblem(
                 "/recipients/1", "/subject becomes blank with this recipient's variables"));
     // A probe of the rule: a blank text beside an html is still an email with a body.
