@@ -114,27 +114,23 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
     later.stream()
         .filter(part -> part.subject() != null)
         .forEach(part -> subjects.put(part.at() + "/subject", Template.lenient(part.subject())));
-    Map<String, List<Template>> blankWithoutValues = new LinkedHashMap<>();
-    blankWithoutValues(blankWithoutValues, "", content.subject(), null, null);
-    blankWithoutValues(blankWithoutValues, "", null, content.text(), content.html());
+    Map<String, List<Template>> blankBodies = new LinkedHashMap<>();
+    blankWithoutValues(blankBodies, "", content.text(), content.html());
     for (LaterContent part : later) {
-      blankWithoutValues(blankWithoutValues, part.at(), part.subject(), null, null);
       // A later part that gives a text or an html gives its whole body: the other is none.
-      blankWithoutValues(blankWithoutValues, part.at(), null, part.text(), part.html());
+      blankWithoutValues(blankBodies, part.at(), part.text(), part.html());
     }
-    return new CheckedEmail(content, inHeader, substitutions, subjects, blankWithoutValues);
+    return new CheckedEmail(content, inHeader, substitutions, subjects, blankBodies);
   }
 
   /**
-   * Adds the subject, or the body (the text and html given), under its pointers when all their text
-   * is blank but their variables': the recipient's values decide whether it is blank. A body is
-   * blank only when every part of it is: an email with an html part has a body whatever its text
-   * renders to.
+   * Adds the body (the text and html given) under its pointers when all its text is blank but its
+   * variables': the recipient's values decide whether it is blank. A body is blank only when every
+   * part of it is: an email with an html part has a body whatever its text renders to.
    */
   private static void blankWithoutValues(
-      Map<String, List<Template>> parts, String at, String subject, String text, String html) {
+      Map<String, List<Template>> parts, String at, String text, String html) {
     Map<String, String> given = new LinkedHashMap<>();
-    given.put(at + "/subject", subject);
     given.put(at + "/text", text);
     given.put(at + "/html", html);
     // Not given, or refused on its own.
@@ -170,7 +166,7 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
       Set<String> inHeader,
       Substitutions substitutions,
       Map<String, Template> subjects,
-      Map<String, List<Template>> blankWithoutValues)
+      Map<String, List<Template>> blankBodies)
       implements Checked {
 
     @Override
@@ -199,12 +195,12 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
     }
 
     /**
-     * No part the caller gave renders blank: SendGrid would send the recipient an email without a
-     * subject, or without a body (a hostile sweep saw both delivered; an SMS is refused so). Only
-     * the parts that are blank but for their variables are rendered.
+     * No body the caller gave renders blank: SendGrid would send the recipient an email without one
+     * (a hostile sweep saw it delivered; an SMS is refused so). Only bodies blank but for their
+     * variables are rendered. Subjects are checked where they are filled in ({@link #subjectsFit}).
      */
     private void notBlank(String at, Map<String, String> variables, Problems problems) {
-      blankWithoutValues.forEach(
+      blankBodies.forEach(
           (where, parts) -> {
             if (parts.stream()
                 .allMatch(part -> part.render(variables, UnaryOperator.identity()).isBlank())) {
@@ -216,11 +212,19 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
           });
     }
 
-    /** Each subject, filled in with the recipient's values, is a header line of 998 at most. */
+    /**
+     * Each subject, filled in with the recipient's values, is a header line of 998 at most, and not
+     * blank: an email without a subject (a hostile sweep saw one delivered). A subject blank
+     * without any variable is refused on its own.
+     */
     private void subjectsFit(String at, Map<String, String> variables, Problems problems) {
       subjects.forEach(
           (where, subject) -> {
-            int length = subject.render(variables, UnaryOperator.identity()).length();
+            String rendered = subject.render(variables, UnaryOperator.identity());
+            if (rendered.isBlank() && !subject.names().isEmpty()) {
+              problems.add(at, "%s becomes blank with this recipient's variables".formatted(where));
+            }
+            int length = rendered.length();
             if (length > MAX_SUBJECT_LENGTH) {
               problems.add(
                   at + "/variables",
