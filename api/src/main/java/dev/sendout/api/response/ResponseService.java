@@ -241,11 +241,18 @@ public class ResponseService {
     }
     UUID messageId = messageId(at + "/messageId", r.messageId(), errors);
     String externalId = text(at + "/externalId", r.externalId(), MAX_EXTERNAL_ID_LENGTH, errors);
+    // Spaces around an address are not part of it, tabs and line breaks included, as creates,
+    // additions and suppressions take it: stripped before its text is checked for control
+    // characters (a probe: a tab around an address was INVALID here and taken everywhere else).
     String address =
         address(
             at + "/address",
             target.channel(),
-            text(at + "/address", r.address(), MAX_ADDRESS_LENGTH, errors),
+            text(
+                at + "/address",
+                r.address() == null ? null : r.address().strip(),
+                MAX_ADDRESS_LENGTH,
+                errors),
             errors);
     Instant respondedAt =
         respondedAt(at + "/respondedAt", r.respondedAt(), target.createdAt(), now, errors);
@@ -295,7 +302,6 @@ public class ResponseService {
     if (address == null) {
       return null;
     }
-    address = address.strip();
     if (channel == Channel.SMS) {
       var e164 = PhoneNumbers.e164(address);
       if (e164.isEmpty()) {

@@ -174,7 +174,7 @@ class ResponsesApiTest {
             """
             {"externalId":"r-0","respondedAt":"%s"},
             {"messageId":"%s"},
-            {"address":"R2@EXAMPLE.com"}"""
+            {"address":"\\tR2@EXAMPLE.com\\r\\n"}"""
                 .formatted(SOON, messageId));
 
     assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
@@ -411,7 +411,7 @@ class ResponsesApiTest {
         respond(
             tenant,
             id,
-            "{\"address\":\"+1 (201) 555-1014\"},{\"address\":\" +1.201.555.1015 \"},"
+            "{\"address\":\"+1 (201) 555-1014\"},{\"address\":\"\\t+1.201.555.1015 \"},"
                 + "{\"address\":\"+1 201 555 9999\"}");
 
     assertThat(reply.status()).as(reply.raw()).isEqualTo(200);
