@@ -144,8 +144,7 @@ public class SmsDeliveryActivities implements DeliveryActivities {
           }
           if (tries == TRIES_WHILE_UNAVAILABLE) {
             throw sentAny
-                ? ApplicationFailure.newFailureWithCauseAndDelay(
-                    e.getOriginalMessage(), e.getType(), null, RETRY_AFTER_PROGRESS)
+                ? ApplicationFailure.newBuilder(e).setNextRetryDelay(RETRY_AFTER_PROGRESS).build()
                 : e;
           }
           pause();

@@ -201,6 +201,7 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
             failure -> {
               assertThat(failure.getType()).isEqualTo(DeliveryFailure.PROVIDER_UNAVAILABLE.name());
               assertThat(failure.getNextRetryDelay()).isEqualTo(Duration.ofSeconds(1));
+              assertThat(failure.getCategory()).isEqualTo(ApplicationErrorCategory.BENIGN);
             });
     vonage.verify(
         1 + SmsDeliveryActivities.TRIES_WHILE_UNAVAILABLE, postRequestedFor(urlEqualTo(MESSAGES)));

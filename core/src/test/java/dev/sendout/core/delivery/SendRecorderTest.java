@@ -1,11 +1,18 @@
 package dev.sendout.core.delivery;
 
+import static dev.sendout.workflows.batch.DeliveryFailure.PROVIDER_THROTTLED;
+import static dev.sendout.workflows.batch.DeliveryFailure.PROVIDER_UNAVAILABLE;
 import static dev.sendout.workflows.message.MessageStatus.ACCEPTED;
 import static dev.sendout.workflows.message.MessageStatus.FAILED;
+import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.sendout.core.StoreTest;
 import dev.sendout.core.message.MessageReads;
 import dev.sendout.core.message.StoredMessage;
@@ -13,6 +20,7 @@ import dev.sendout.core.sendout.NewSendout;
 import dev.sendout.core.sendout.SendoutStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
@@ -21,6 +29,7 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** The provider error counter, where every channel's outcomes are recorded, on real Postgres. */
@@ -94,6 +103,67 @@ class SendRecorderTest extends StoreTest {
 
     assertThat(errors("vonage", "429")).isEqualTo(1);
     assertThat(errors("vonage", "io")).isEqualTo(1);
+  }
+
+  /**
+   * A call the provider did not take is retried as a wait is: one line of ours says what the
+   * provider answered, and the failure is benign, which the SDK logs at DEBUG (at WARN it logged a
+   * 27-line stack trace at every retry of an outage).
+   */
+  @Test
+  void aCallTheProviderDidNotTakeIsLoggedInOneLineAndRetriedWithoutTheSdksWarning() {
+    NewSendout sendout = emailSendout(3);
+    List<UUID> ids = claimed(sendout);
+    var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(SendRecorder.class);
+    var appender = new ListAppender<ILoggingEvent>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      assertThatThrownBy(
+              () ->
+                  recorder.record(
+                      ids,
+                      SendOutcome.unavailable(
+                          "SendGrid 401: bad credentials", ProviderError.status("sendgrid", 401))))
+          .isInstanceOfSatisfying(
+              ApplicationFailure.class,
+              failure -> {
+                assertThat(failure.getType()).isEqualTo(PROVIDER_UNAVAILABLE.name());
+                assertThat(failure.getOriginalMessage()).isEqualTo("SendGrid 401: bad credentials");
+                assertThat(failure.getCategory()).isEqualTo(ApplicationErrorCategory.BENIGN);
+                assertThat(failure.getNextRetryDelay()).isNull();
+              });
+      assertThatThrownBy(
+              () ->
+                  recorder.record(
+                      ids,
+                      SendOutcome.throttled(
+                          "SendGrid 429",
+                          Duration.ofSeconds(7),
+                          ProviderError.status("sendgrid", 429))))
+          .isInstanceOfSatisfying(
+              ApplicationFailure.class,
+              failure -> {
+                assertThat(failure.getType()).isEqualTo(PROVIDER_THROTTLED.name());
+                assertThat(failure.getCategory()).isEqualTo(ApplicationErrorCategory.BENIGN);
+                assertThat(failure.getNextRetryDelay()).isEqualTo(Duration.ofSeconds(7));
+              });
+
+      assertThat(appender.list)
+          .extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage)
+          .containsExactly(
+              tuple(
+                  Level.WARN,
+                  "sendgrid did not take a call of 3 messages; it is retried:"
+                      + " SendGrid 401: bad credentials"),
+              tuple(
+                  Level.WARN,
+                  "sendgrid did not take a call of 3 messages; it is retried: SendGrid 429"));
+      assertThat(appender.list).allMatch(event -> event.getThrowableProxy() == null);
+      assertThat(stored(ids.get(0), sendout.id()).status()).isEqualTo(RELEASED);
+    } finally {
+      logger.detachAppender(appender);
+    }
   }
 
   @Test
