@@ -182,7 +182,7 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
     if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
       // A whole number too long for the type is not "not a whole number".
-      return value instanceof String text && text.matches("[+-]?[0-9]+")
+      return value instanceof String text && text.matches("-?[0-9]+")
           ? "invalid value, out of range"
           : "invalid value, expected a whole number";
     }

@@ -4,6 +4,7 @@ import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.DispatcherType;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -32,7 +33,11 @@ public class ProblemErrorController implements ErrorController {
   ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
     if (request.getDispatcherType() != DispatcherType.ERROR) {
       // Called as a path of its own, not forwarded to by the container: nothing is served there.
-      return problem(404, ProblemType.NOT_FOUND, "Nothing is served at " + request.getRequestURI());
+      return problem(
+          404,
+          ProblemType.NOT_FOUND,
+          "Nothing is served at " + request.getRequestURI(),
+          request.getRequestURI());
     }
     Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
     int status = code instanceof Integer i ? i : 500;
@@ -46,13 +51,22 @@ public class ProblemErrorController implements ErrorController {
           (Throwable) request.getAttribute(RequestDispatcher.ERROR_EXCEPTION));
       detail = "Unexpected error; reference " + errorId;
     }
-    return problem(status, type, detail);
+    // The request's own path, as every other problem names it, not the error page's.
+    return problem(
+        status, type, detail, (String) request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI));
   }
 
   private static ResponseEntity<ProblemDetail> problem(
-      int status, ProblemType type, String detail) {
+      int status, ProblemType type, String detail, String path) {
     var response = ApiExceptionHandler.respond(type, detail, List.of());
     response.getBody().setStatus(status);
+    if (path != null) {
+      try {
+        response.getBody().setInstance(URI.create(path));
+      } catch (IllegalArgumentException notAUri) {
+        // Left out: the problem still says what went wrong.
+      }
+    }
     return ResponseEntity.status(status)
         .contentType(MediaType.APPLICATION_PROBLEM_JSON)
         .body(response.getBody());

@@ -14,6 +14,9 @@ import org.apache.catalina.valves.ErrorReportValve;
  */
 public class ProblemErrorReportValve extends ErrorReportValve {
 
+  /** Every method some path of this API takes. */
+  static final String ALLOWED = "GET, HEAD, POST, DELETE, OPTIONS";
+
   @Override
   protected void report(Request request, Response response, Throwable throwable) {
     int status = response.getStatus();
@@ -22,15 +25,20 @@ public class ProblemErrorReportValve extends ErrorReportValve {
     }
     String detail = "";
     if (status == 505 || status == 501) {
-      // A request line of another HTTP version (HTTP/2.0 over plain text), or a Transfer-Encoding
-      // Tomcat does not implement (gzip, say; RFC 9112 suggests a 501 for it): the caller's
-      // mistake, which a 5xx would put down to this API, and page whoever watches its errors.
-      if (status == 501) {
+      // A request line of another HTTP version (HTTP/2.0 over plain text), a Transfer-Encoding
+      // Tomcat does not implement (gzip, say; RFC 9112 suggests a 501 for it), or a method it does
+      // not (CONNECT): the caller's mistake, which a 5xx would put down to this API, and page
+      // whoever watches its errors.
+      status = 400;
+      if (request.getHeader("Transfer-Encoding") != null) {
         detail =
             ",\"detail\":\"Send the body as it is or chunked: no other Transfer-Encoding is"
                 + " taken\"";
+      } else if (response.getStatus() == 501) {
+        status = 405;
+        response.setHeader("Allow", ALLOWED);
+        detail = ",\"detail\":\"No path here takes this method\"";
       }
-      status = 400;
       response.setStatus(status);
     }
     ProblemType type = ProblemType.forStatus(status);

@@ -99,7 +99,12 @@ public class UnsubscribeController {
     int added =
         suppressions.addForMessages(
             List.of(new FromMessage(id, SuppressionReason.UNSUBSCRIBED, "unsubscribe:" + id)));
-    log.info("One-click unsubscribe from message {} ({})", id, added > 0 ? "added" : "already");
+    // Logged once per recipient: anyone holding a link could repeat it at will.
+    if (added > 0) {
+      log.info("One-click unsubscribe from message {}", id);
+    } else {
+      log.debug("One-click unsubscribe from message {}, unsubscribed already", id);
+    }
     return page(HttpStatus.OK, "Unsubscribed", "<p>You are unsubscribed.</p>");
   }
 

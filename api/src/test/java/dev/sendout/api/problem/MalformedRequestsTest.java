@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -297,6 +298,26 @@ class MalformedRequestsTest {
   }
 
   /**
+   * A hostile sweep: Spring read {@code 0x10} as 16, and {@code +5}, {@code " 5"} and an
+   * Arabic-Indic three as numbers, while it refused {@code 1e2}.
+   */
+  @Test
+  void aWholeNumberIsDecimalDigitsAndNothingElse() {
+    for (String limit : List.of("0x10", "%2B5", "%205", "5%20", "%D9%A3", "%235", "1e2")) {
+      Reply reply = send(request("/v1/sendouts?limit=" + limit).GET());
+      assertProblem(reply, 400);
+      assertThat(reply.json().path("errors").get(0).path("detail").asString())
+          .as(limit)
+          .isEqualTo("invalid value, expected a whole number");
+    }
+    assertThat(send(request("/v1/sendouts?limit=007").GET()).status()).isEqualTo(200);
+    Reply negative = send(request("/v1/sendouts?limit=-1").GET());
+    assertProblem(negative, 400);
+    assertThat(negative.json().path("errors").get(0).path("detail").asString())
+        .startsWith("must be between 1 and ");
+  }
+
+  /**
    * Valid JSON over a bound of the parser (a name longer than 50,000 characters) was "not valid
    * JSON", which sent the caller looking for a syntax error. A number where a string goes is "must
    * be a string", however large.
@@ -547,6 +568,74 @@ class MalformedRequestsTest {
     assertThat(output.getOut())
         .doesNotContain("Error processing request")
         .doesNotContain("UnreadBodyValve");
+  }
+
+  /**
+   * Tomcat answers CONNECT with 501, which was turned into a 400 saying the Transfer-Encoding was
+   * wrong (a hostile sweep).
+   */
+  @Test
+  void aMethodTomcatDoesNotImplementIsA405SayingSo(CapturedOutput output) throws Exception {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          "CONNECT /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      RawHttp.Reply raw =
+          RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+      Reply reply = Reply.of(raw);
+
+      assertProblem(reply, 405);
+      assertThat(raw.header("Allow")).isEqualTo("GET, HEAD, POST, DELETE, OPTIONS");
+      assertThat(reply.json().path("detail").asString())
+          .isEqualTo("No path here takes this method");
+    }
+    assertThat(output.getOut()).doesNotContain("Unexpected error");
+  }
+
+  /** Errors the container raises named the error page, /error, as their instance. */
+  @Test
+  void aProblemTheContainerRaisesNamesTheRequestsPath() {
+    Reply reply =
+        send(request("/v1/sendouts").method("TRACE", HttpRequest.BodyPublishers.noBody()));
+
+    assertProblem(reply, 405);
+    assertThat(reply.json().path("instance").asString()).isEqualTo("/v1/sendouts");
+  }
+
+  /**
+   * What a caller sent that Tomcat cannot parse is no line of the log: Tomcat wrote the header line
+   * whole at INFO, an API key with a stray control character in it, or an address in a path.
+   */
+  @Test
+  void aHeaderTomcatCannotParseIsA400AndNotWrittenToTheLog(CapturedOutput output) throws Exception {
+    String key = "sok_" + "k".repeat(40);
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("GET /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                  + key
+                  + "\u0001\r\nConnection: close\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      assertThat(reply(socket).status()).isEqualTo(400);
+    }
+    // Tomcat logs only the first such request of each connection handler at INFO: the level is
+    // what keeps the next one out, whichever handler takes it.
+    assertThat(LoggerFactory.getLogger("org.apache.coyote.http11.Http11Processor").isInfoEnabled())
+        .isFalse();
+    assertThat(output.getOut()).doesNotContain(key);
+  }
+
+  /** Spring Boot's welcome page logged a WARN for each such request, on any path. */
+  @Test
+  void anAcceptHeaderThatIsNoListOfMediaTypesIsNoWarningOfOurs(CapturedOutput output) {
+    for (String path : List.of("/nothing-here", "/v1/nothing-here")) {
+      assertThat(send(request(path).header("Accept", "garbage;;;").GET()).status())
+          .isBetween(400, 499);
+    }
+    assertThat(output.getOut()).doesNotContain("invalid Accept");
   }
 
   /** Found by the third hostile sweep: a 5xx (501, typed internal) for the caller's request. */
