@@ -10,8 +10,9 @@ import org.springframework.core.Ordered;
 import org.springframework.stereotype.Component;
 
 /**
- * Puts {@link ProblemErrorReportValve} in place of Tomcat's HTML error report, and adds {@link
- * UnreadBodyValve}. Ordered last, so that it replaces the report valve Spring Boot adds of its own.
+ * Puts {@link ProblemErrorReportValve} in place of Tomcat's HTML error report, adds {@link
+ * UnreadBodyValve}, and sets the connector's handling of encoded slashes and of 100 Continue.
+ * Ordered last, so that it replaces the report valve Spring Boot adds of its own.
  */
 @Component
 public class TomcatProblemReports
@@ -26,7 +27,12 @@ public class TomcatProblemReports
     // encoded, it splits no path: the path variable holds it, decoded.
     factory.addConnectorCustomizers(
         connector ->
-            connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()));
+            connector.setEncodedSolidusHandling(EncodedSolidusHandling.PASS_THROUGH.getValue()),
+        // A caller that waits for 100 Continue is sent it when its body is read, not as soon as its
+        // head came (Tomcat's default): a request refused before its body is read (too large, no
+        // valid key) gets its refusal instead, and sends no body (RFC 9110, 10.1.1). Before, it
+        // was invited to send up to 16 MB that were thrown away (a hostile sweep).
+        connector -> connector.setProperty("continueResponseTiming", "onRead"));
     factory.addContextCustomizers(
         context -> {
           var pipeline = context.getParent().getPipeline();

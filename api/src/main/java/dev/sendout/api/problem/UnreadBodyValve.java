@@ -69,6 +69,12 @@ final class UnreadBodyValve extends ValveBase {
     if (length < 0 || length - coyote.getBytesRead() > MAX_DRAIN) {
       return false;
     }
+    if (coyote.getBytesRead() == 0
+        && "100-continue".equalsIgnoreCase(request.getHeader("Expect"))) {
+      // Its caller waits for 100 Continue before it sends the body, and gets the refusal instead
+      // (TomcatProblemReports): no body is coming, so none is waited for.
+      return false;
+    }
     long deadline = System.nanoTime() + DRAIN_WAIT.toNanos();
     // Read from the connector's request, under the servlet's stream, which its handler may have
     // closed: what comes is dropped.

@@ -782,6 +782,34 @@ class MalformedRequestsTest {
   }
 
   /**
+   * A caller that waits for 100 Continue before sending its body is told the refusal instead (RFC
+   * 9110, 10.1.1): the refused body was drained, which had Tomcat invite the caller to send up to
+   * 16 MB only to throw them away (a hostile sweep).
+   */
+  @Test
+  void aRefusalOfARequestThatAwaitsContinueComesWithoutInvitingItsBody() throws Exception {
+    for (String key : List.of(apiKey(), "sok_wrong")) {
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        socket.setSoTimeout(10_000);
+        OutputStream out = socket.getOutputStream();
+        out.write(
+            ("POST /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Authorization: Bearer %s\r\nExpect: 100-continue\r\n"
+                    + "Content-Length: 9000000\r\n\r\n")
+                .formatted(key)
+                .getBytes(StandardCharsets.US_ASCII));
+        out.flush();
+        var in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
+
+        Reply reply = Reply.of(RawHttp.read(in));
+
+        assertProblem(reply, key.equals("sok_wrong") ? 401 : 413);
+        assertThat(in.read()).as("the connection is closed after the answer").isEqualTo(-1);
+      }
+    }
+  }
+
+  /**
    * A body trickled a byte a second held its request thread, and its place among the requests in
    * progress, for as long as the client liked: it is refused with 408 after the grace, and the
    * connection is closed rather than the rest of the body read at that pace.
