@@ -807,6 +807,14 @@ class MalformedRequestsTest {
         assertThat(in.read()).as("the connection is closed after the answer").isEqualTo(-1);
       }
     }
+    // One that is taken is sent 100 Continue when its body is read, and then its answer.
+    Reply taken =
+        send(
+            request("/v1/sendouts")
+                .expectContinue(true)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(CREATE)));
+    assertThat(taken.status()).as(taken.body()).isEqualTo(202);
   }
 
   /**
