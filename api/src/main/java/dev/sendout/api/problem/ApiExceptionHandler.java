@@ -288,6 +288,14 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
       return cast(
           respond(ProblemType.INVALID_REQUEST, "The body must be a JSON object", List.of()));
     }
+    if (String.valueOf(e.getMessage()).startsWith("Required request body is missing")) {
+      // Nothing came (no Content-Length, or 0): no syntax error for its caller to look for.
+      return cast(
+          respond(
+              ProblemType.INVALID_REQUEST,
+              "The request has no body: send the JSON object, with its Content-Length or chunked",
+              List.of()));
+    }
     String where = "";
     if (cause instanceof JacksonException json && json.getLocation() != null) {
       TokenStreamLocation at = json.getLocation();

@@ -744,6 +744,27 @@ class MalformedRequestsTest {
     assertThat(utf8.status()).as(utf8.body()).isEqualTo(202);
   }
 
+  /** Was "The body is not valid JSON", which sent its caller looking for a syntax error. */
+  @Test
+  void aRequestWithoutABodyIsA400SayingSo() throws Exception {
+    Reply empty = post("/v1/sendouts", "application/json", "");
+    assertProblem(empty, 400);
+    assertThat(empty.json().path("detail").asString()).startsWith("The request has no body");
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Authorization: Bearer %s\r\nConnection: close\r\n\r\n")
+              .formatted(apiKey())
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Reply reply = reply(socket);
+
+      assertProblem(reply, 400);
+      assertThat(reply.json().path("detail").asString()).startsWith("The request has no body");
+    }
+  }
+
   @Test
   void aWildcardContentTypeOrAnEncodedBodyIsA415NotA500() {
     assertProblem(post("/v1/sendouts", "application/*", CREATE), 415);
