@@ -1,8 +1,10 @@
 package dev.sendout.api.sendout;
 
+import dev.sendout.core.config.OccasionalWarning;
 import dev.sendout.core.sendout.SendoutStarter;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.store.StoreErrors;
 import dev.sendout.core.temporal.GrpcStatus;
 import dev.sendout.core.temporal.TemporalDeadline;
 import java.time.Clock;
@@ -38,6 +40,10 @@ import org.springframework.stereotype.Component;
 public class OutboxRelay implements DisposableBean {
 
   private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+
+  /** Rounds that could not reach the database, logged once per {@link OccasionalWarning#GAP}. */
+  private final OccasionalWarning databaseDown = new OccasionalWarning(log);
+
   private static final int RELAY_BATCH = 100;
   private static final Duration NUDGE_GRACE = Duration.ofSeconds(1);
 
@@ -89,10 +95,24 @@ public class OutboxRelay implements DisposableBean {
    */
   @Scheduled(fixedDelayString = "${sendout.api.relay-interval:2s}")
   public void relay() {
+    try {
+      relayUnstarted();
+    } catch (RuntimeException e) {
+      if (!StoreErrors.isDatabaseError(e)) {
+        throw e;
+      }
+      // The unstarted sendouts stay in the database, for the next round that reaches it.
+      databaseDown.warn(
+          () -> "The outbox relay could not reach the database: " + StoreErrors.reason(e));
+    }
+  }
+
+  private void relayUnstarted() {
     List<StoredSendout> unstarted;
     boolean failed = false;
     do {
       unstarted = sendouts.unstarted(RELAY_BATCH, clock.instant().minus(NUDGE_GRACE));
+      databaseDown.recovered("The outbox relay reaches the database again");
       for (StoredSendout s : unstarted) {
         try {
           startAndRecord(s);
@@ -100,6 +120,9 @@ public class OutboxRelay implements DisposableBean {
           if (GrpcStatus.codeOf(e) != null) {
             log.warn("Relay could not start sendout {}; will retry: {}", s.id(), e.toString());
             return;
+          }
+          if (StoreErrors.isDatabaseError(e)) {
+            throw e; // the next ones would meet the same
           }
           log.error("Relay could not start sendout {}; will retry: {}", s.id(), e.toString(), e);
           failed = true;

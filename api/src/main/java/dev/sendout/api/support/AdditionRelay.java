@@ -1,6 +1,8 @@
 package dev.sendout.api.support;
 
+import dev.sendout.core.config.OccasionalWarning;
 import dev.sendout.core.sendout.SendoutStarter;
+import dev.sendout.core.store.StoreErrors;
 import dev.sendout.core.support.AdditionHandoffs;
 import dev.sendout.core.support.AdditionHandoffs.Pending;
 import dev.sendout.core.support.RecipientAdditions;
@@ -74,14 +76,8 @@ public class AdditionRelay {
   /** How long one hand-off's signal may take. */
   static final Duration SIGNAL_DEADLINE = Duration.ofSeconds(5);
 
-  /** Failed rounds are logged at most once per this gap. */
-  static final Duration WARNING_GAP = Duration.ofSeconds(30);
-
-  /** Whether failed rounds were logged since hand-offs last went through. */
-  private boolean warned;
-
-  private long lastWarningNanos;
-  private int roundsSinceWarning;
+  /** Failed rounds, logged once per {@link OccasionalWarning#GAP}. */
+  private final OccasionalWarning failures = new OccasionalWarning(log);
 
   /** The last message this relay handed to each sendout lately, and when. */
   private record HandOver(int lastSeq, long atNanos) {}
@@ -122,9 +118,18 @@ public class AdditionRelay {
   @Scheduled(fixedDelayString = "${sendout.api.addition-relay-interval:200ms}")
   public void relay() {
     Integer handed;
-    do {
-      handed = transaction.execute(status -> handOverLocked());
-    } while (handed != null && handed >= BATCH);
+    try {
+      do {
+        handed = transaction.execute(status -> handOverLocked());
+      } while (handed != null && handed >= BATCH);
+    } catch (RuntimeException e) {
+      if (!StoreErrors.isDatabaseError(e)) {
+        throw e;
+      }
+      // The additions stay pending in the database, for the next round that reaches it.
+      failures.warn(
+          () -> "Could not read the additions to hand over now: " + StoreErrors.reason(e));
+    }
   }
 
   private int handOverLocked() {
@@ -155,44 +160,16 @@ public class AdditionRelay {
       }
     }
     if (failed > 0) {
-      warnNowAndThen(failed, firstFailure);
+      // Temporal unreachable or slow, or a workflow stopped until the watchdog restarts it: the
+      // additions stay pending for the next round, five rounds a second.
+      int sendouts = failed;
+      RuntimeException first = firstFailure;
+      failures.warn(
+          () -> "Could not hand additions to %d sendouts now: %s".formatted(sendouts, first));
     } else if (handed > 0) {
-      recovered();
+      failures.recovered("Additions are handed over again");
     }
     return handed;
-  }
-
-  /**
-   * Temporal unreachable or slow, or a workflow stopped until the watchdog restarts it: the
-   * additions stay pending for the next round, five rounds a second. One line per {@link
-   * #WARNING_GAP}, not one per round nor per sendout, however long it lasts and however many are
-   * waiting.
-   */
-  private synchronized void warnNowAndThen(int failed, RuntimeException first) {
-    long now = System.nanoTime();
-    if (warned && now - lastWarningNanos < WARNING_GAP.toNanos()) {
-      roundsSinceWarning++;
-      return;
-    }
-    log.warn(
-        "Could not hand additions to {} sendouts now ({} more rounds failed since the last such"
-            + " line): {}",
-        failed,
-        roundsSinceWarning,
-        first.toString());
-    warned = true;
-    lastWarningNanos = now;
-    roundsSinceWarning = 0;
-  }
-
-  private synchronized void recovered() {
-    if (warned) {
-      log.info(
-          "Additions are handed over again ({} more rounds had failed since the last warning)",
-          roundsSinceWarning);
-      warned = false;
-      roundsSinceWarning = 0;
-    }
   }
 
   /**

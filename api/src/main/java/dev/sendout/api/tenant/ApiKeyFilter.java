@@ -3,7 +3,9 @@ package dev.sendout.api.tenant;
 import dev.sendout.api.problem.ApiExceptionHandler;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.config.OccasionalWarning;
 import dev.sendout.core.config.RequestPath;
+import dev.sendout.core.store.StoreErrors;
 import dev.sendout.core.tenant.ApiKeys;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -39,6 +41,9 @@ import tools.jackson.databind.ObjectMapper;
 public class ApiKeyFilter extends OncePerRequestFilter {
 
   private static final Logger log = LoggerFactory.getLogger(ApiKeyFilter.class);
+
+  /** Requests refused for it, logged once per {@link OccasionalWarning#GAP}, not one line each. */
+  private final OccasionalWarning databaseDown = new OccasionalWarning(log);
 
   private static final ApiProblem KEY_UNCHECKED =
       new ApiProblem(
@@ -87,7 +92,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
       caller = callerOf(request.getHeader(HttpHeaders.AUTHORIZATION));
     } catch (DataAccessException | org.jooq.exception.DataAccessException e) {
       // Out of Spring MVC's reach, so said here as its handler says it: a dependency down, 503.
-      log.warn("Database unavailable to check an API key: {}", e.toString());
+      databaseDown.warn(() -> "Database unavailable to check API keys: " + StoreErrors.reason(e));
       ApiExceptionHandler.write(KEY_UNCHECKED, request, response, json);
       return;
     }

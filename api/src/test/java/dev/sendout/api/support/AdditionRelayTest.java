@@ -26,6 +26,7 @@ import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SeqRange;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowStub;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -34,6 +35,7 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -183,11 +185,43 @@ class AdditionRelayTest {
       assertThat(appender.list)
           .extracting(ILoggingEvent::getFormattedMessage)
           .containsExactly(
-              "Could not hand additions to 1 sendouts now (0 more rounds failed since the last"
-                  + " such line): java.lang.IllegalStateException: Temporal unreachable",
-              "Additions are handed over again (19 more rounds had failed since the last warning)",
-              "Could not hand additions to 1 sendouts now (0 more rounds failed since the last"
-                  + " such line): java.lang.IllegalStateException: Temporal unreachable again");
+              "Could not hand additions to 1 sendouts now: java.lang.IllegalStateException:"
+                  + " Temporal unreachable (0 more such since the last line)",
+              "Additions are handed over again (19 more had failed since the last warning)",
+              "Could not hand additions to 1 sendouts now: java.lang.IllegalStateException:"
+                  + " Temporal unreachable again (0 more such since the last line)");
+    } finally {
+      logger.detachAppender(appender);
+    }
+  }
+
+  /**
+   * A fault drill froze Postgres for 90 s: the relay's rounds, five a second, each put a stack
+   * trace in the log through Spring's scheduler. The additions stay pending in the database, and
+   * the rounds that cannot reach it are said in a line now and then.
+   */
+  @Test
+  void roundsThatCannotReachTheDatabaseAreLoggedInALineNowAndThen() {
+    AdditionRelay relay = relay(Duration.ZERO);
+    when(handoffs.lockPending(anyInt(), any()))
+        .thenThrow(
+            new DataAccessResourceFailureException(
+                "no connection", new SQLException("connection refused", "08001")));
+    var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(AdditionRelay.class);
+    var appender = new ListAppender<ILoggingEvent>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      for (int round = 0; round < 20; round++) {
+        relay.relay();
+      }
+
+      assertThat(appender.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly(
+              "Could not read the additions to hand over now: SQLState 08001: connection refused"
+                  + " (0 more such since the last line)");
+      assertThat(appender.list).allMatch(event -> event.getThrowableProxy() == null);
     } finally {
       logger.detachAppender(appender);
     }
