@@ -30,7 +30,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
       // not (CONNECT): the caller's mistake, which a 5xx would put down to this API, and page
       // whoever watches its errors.
       status = 400;
-      if (request.getHeader("Transfer-Encoding") != null) {
+      if (response.getStatus() == 501 && request.getHeader("Transfer-Encoding") != null) {
         detail =
             ",\"detail\":\"Send the body as it is or chunked: no other Transfer-Encoding is"
                 + " taken\"";

@@ -98,7 +98,7 @@ public class OutboxRelay implements DisposableBean {
     try {
       relayUnstarted();
     } catch (RuntimeException e) {
-      if (!StoreErrors.isDatabaseError(e)) {
+      if (!StoreErrors.isUnreachable(e)) {
         throw e;
       }
       // The unstarted sendouts stay in the database, for the next round that reaches it.
@@ -121,7 +121,7 @@ public class OutboxRelay implements DisposableBean {
             log.warn("Relay could not start sendout {}; will retry: {}", s.id(), e.toString());
             return;
           }
-          if (StoreErrors.isDatabaseError(e)) {
+          if (StoreErrors.isUnreachable(e)) {
             throw e; // the next ones would meet the same
           }
           log.error("Relay could not start sendout {}; will retry: {}", s.id(), e.toString(), e);

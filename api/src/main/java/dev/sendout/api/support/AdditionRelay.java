@@ -76,8 +76,11 @@ public class AdditionRelay {
   /** How long one hand-off's signal may take. */
   static final Duration SIGNAL_DEADLINE = Duration.ofSeconds(5);
 
-  /** Failed rounds, logged once per {@link OccasionalWarning#GAP}. */
+  /** Hand-offs Temporal did not take, logged once per {@link OccasionalWarning#GAP}. */
   private final OccasionalWarning failures = new OccasionalWarning(log);
+
+  /** Rounds that could not reach the database, logged once per {@link OccasionalWarning#GAP}. */
+  private final OccasionalWarning databaseDown = new OccasionalWarning(log);
 
   /** The last message this relay handed to each sendout lately, and when. */
   private record HandOver(int lastSeq, long atNanos) {}
@@ -121,13 +124,14 @@ public class AdditionRelay {
     try {
       do {
         handed = transaction.execute(status -> handOverLocked());
+        databaseDown.recovered("The additions to hand over are read again");
       } while (handed != null && handed >= BATCH);
     } catch (RuntimeException e) {
-      if (!StoreErrors.isDatabaseError(e)) {
+      if (!StoreErrors.isUnreachable(e)) {
         throw e;
       }
       // The additions stay pending in the database, for the next round that reaches it.
-      failures.warn(
+      databaseDown.warn(
           () -> "Could not read the additions to hand over now: " + StoreErrors.reason(e));
     }
   }

@@ -96,6 +96,7 @@ public class ApiKeyFilter extends OncePerRequestFilter {
       ApiExceptionHandler.write(KEY_UNCHECKED, request, response, json);
       return;
     }
+    databaseDown.recovered("API keys are checked again");
     if (caller.isEmpty()) {
       ApiExceptionHandler.write(refusal(request), request, response, json);
       return;

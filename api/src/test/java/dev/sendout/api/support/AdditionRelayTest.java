@@ -36,6 +36,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.transaction.support.TransactionCallback;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -225,6 +226,13 @@ class AdditionRelayTest {
     } finally {
       logger.detachAppender(appender);
     }
+    // Any other error of the store is a bug to see, with its stack trace, not an outage.
+    doThrow(
+            new BadSqlGrammarException(
+                "lockPending", "select", new SQLException("no such column", "42703")))
+        .when(handoffs)
+        .lockPending(anyInt(), any());
+    assertThatThrownBy(relay::relay).isInstanceOf(BadSqlGrammarException.class);
   }
 
   @Test

@@ -16,7 +16,10 @@ public final class OccasionalWarning {
   public static final Duration GAP = Duration.ofSeconds(30);
 
   private final Logger log;
-  private boolean warned;
+
+  /** Read without the lock: {@link #recovered} is called on hot paths, every request's. */
+  private volatile boolean warned;
+
   private long lastNanos;
   private int leftOut;
 
@@ -39,12 +42,18 @@ public final class OccasionalWarning {
 
   /**
    * The work went through: says so once after a warning, and the next warning is written at once.
+   * Costs a volatile read when nothing was warned of.
    */
-  public synchronized void recovered(String message) {
-    if (warned) {
-      log.info("{} ({} more had failed since the last warning)", message, leftOut);
-      warned = false;
-      leftOut = 0;
+  public void recovered(String message) {
+    if (!warned) {
+      return;
+    }
+    synchronized (this) {
+      if (warned) {
+        log.info("{} ({} more had failed since the last warning)", message, leftOut);
+        warned = false;
+        leftOut = 0;
+      }
     }
   }
 }

@@ -71,14 +71,15 @@ public class SendRecorder {
    * logged every retry at WARN with a 27-line stack trace of this method (a drill saw 18 in three
    * minutes of a provider outage for three small sendouts), which told nothing this line does not.
    * The Web UI still shows it as the pending activity's last failure, the NOT_SENT finding names
-   * it, and {@code sendout.provider.errors} counts it.
+   * it, and {@code sendout.provider.errors} counts it; the SDK's failure meters ({@code
+   * temporal_activity_execution_failed}) leave benign failures out.
    */
   private static ApplicationFailure retried(
       Collection<UUID> ids, SendOutcome outcome, DeliveryFailure type) {
     log.warn(
-        "{} did not take a call of {} messages; it is retried: {}",
-        outcome.error() != null ? outcome.error().provider() : "The provider",
+        "A provider call not taken ({} {}), to be retried: {}",
         ids.size(),
+        ids.size() == 1 ? "message" : "messages",
         outcome.reason());
     return DeliveryWait.retryAfter(outcome.reason(), type, outcome.retryAfter());
   }

@@ -1,6 +1,7 @@
 package dev.sendout.core.store;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -17,6 +18,9 @@ public final class StoreErrors {
 
   /** The SQLStates of {@link #isContention}. */
   private static final Set<String> CONTENTION = Set.of("55P03", "57014", "40P01", "40001");
+
+  /** The SQLStates of {@link #isUnreachable} beside class 08. */
+  private static final Set<String> UNREACHABLE = Set.of("57P01", "57P02", "57P03", "53300");
 
   private StoreErrors() {}
 
@@ -58,6 +62,20 @@ public final class StoreErrors {
                 e instanceof SQLException
                     || e instanceof org.springframework.dao.DataAccessException
                     || e instanceof org.jooq.exception.DataAccessException);
+  }
+
+  /**
+   * True when the database could not be reached or took no more work: its connection failed or was
+   * refused (SQLState class 08), it is shutting down or starting (57P01, 57P02, 57P03), it has no
+   * connection slot left (53300), or the pool waited out its timeout for a connection. Every store
+   * call meets the same until it is back; any other error is the call's own.
+   */
+  public static boolean isUnreachable(Throwable error) {
+    String state = sqlState(error);
+    if (state != null && (state.startsWith("08") || UNREACHABLE.contains(state))) {
+      return true;
+    }
+    return causes(error).anyMatch(SQLTransientConnectionException.class::isInstance);
   }
 
   /**

@@ -154,11 +154,11 @@ class SendRecorderTest extends StoreTest {
           .containsExactly(
               tuple(
                   Level.WARN,
-                  "sendgrid did not take a call of 3 messages; it is retried:"
+                  "A provider call not taken (3 messages), to be retried:"
                       + " SendGrid 401: bad credentials"),
               tuple(
                   Level.WARN,
-                  "sendgrid did not take a call of 3 messages; it is retried: SendGrid 429"));
+                  "A provider call not taken (3 messages), to be retried: SendGrid 429"));
       assertThat(appender.list).allMatch(event -> event.getThrowableProxy() == null);
       assertThat(stored(ids.get(0), sendout.id()).status()).isEqualTo(RELEASED);
     } finally {

@@ -3,9 +3,11 @@ package dev.sendout.core.store;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 
 class StoreErrorsTest {
 
@@ -56,5 +58,29 @@ class StoreErrorsTest {
                     "gone", new SQLException("connection refused", "08001"))))
         .isFalse();
     assertThat(StoreErrors.isContention(new IllegalStateException("no SQL here"))).isFalse();
+  }
+
+  @Test
+  void aDatabaseAwayOrWithoutRoomIsUnreachableAndAnErrorOfTheStatementIsNot() {
+    assertThat(
+            StoreErrors.isUnreachable(
+                new DataAccessResourceFailureException(
+                    "gone", new SQLException("connection refused", "08001"))))
+        .isTrue();
+    assertThat(StoreErrors.isUnreachable(translated("the database system is starting up", "57P03")))
+        .isTrue();
+    assertThat(StoreErrors.isUnreachable(translated("too many clients already", "53300"))).isTrue();
+    // The pool waited out its timeout for a connection: Hikari's exception has no SQLState.
+    assertThat(
+            StoreErrors.isUnreachable(
+                new CannotGetJdbcConnectionException(
+                    "no connection",
+                    new SQLTransientConnectionException("pool - Connection is not available"))))
+        .isTrue();
+
+    assertThat(StoreErrors.isUnreachable(translated("value too long", "22001"))).isFalse();
+    assertThat(StoreErrors.isUnreachable(translated("deadlock detected", "40P01"))).isFalse();
+    assertThat(StoreErrors.isUnreachable(translated("no such column", "42703"))).isFalse();
+    assertThat(StoreErrors.isUnreachable(new IllegalStateException("no SQL here"))).isFalse();
   }
 }
