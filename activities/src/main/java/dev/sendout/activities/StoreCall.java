@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * keeps of an activity's last failure: the Web UI's Pending Activities showed "Failure exceeds size
  * limit." instead of, say, the lock timeout that held the release. The whole error is logged, but
  * for a wait behind another transaction (a lock or statement timeout, a deadlock), which is logged
- * in one line.
+ * in one line, as is a database that cannot be reached.
  */
 public final class StoreCall {
 
@@ -45,9 +45,10 @@ public final class StoreCall {
       if (!StoreErrors.isDatabaseError(e)) {
         throw e; // not the database's: a bug of ours keeps its stack trace for the log
       }
-      if (StoreErrors.isContention(e)) {
-        // Waiting behind another transaction (an upload holding its sendout's row, say): one line
-        // a retry, not a stack trace every 30 seconds for as long as it lasts.
+      if (StoreErrors.isContention(e) || StoreErrors.isUnreachable(e)) {
+        // Waiting behind another transaction (an upload holding its sendout's row, say), or the
+        // database away: one line a retry, not a stack trace at each for as long as it lasts (a
+        // fault drill's frozen database: 65 lines each).
         log.warn("Store call failed; the activity retries it: {}", StoreErrors.reason(e));
       } else {
         log.warn("Store call failed; the activity retries it", e);

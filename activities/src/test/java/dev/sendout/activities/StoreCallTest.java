@@ -3,13 +3,18 @@ package dev.sendout.activities;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.sendout.workflows.StoreCalls;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.SQLException;
 import org.jooq.exception.NoDataFoundException;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.jdbc.BadSqlGrammarException;
 
 class StoreCallTest {
 
@@ -59,6 +64,43 @@ class StoreCallTest {
     assertThat(failure.getOriginalMessage())
         .isEqualTo("HikariPool-1 - Connection is not available, request timed out after 30000ms");
     assertThat(failure.getCause()).isNull();
+  }
+
+  /**
+   * A wait behind another transaction, or the database away, is said in one line at each retry; any
+   * other database error keeps its stack trace for whoever reads the log.
+   */
+  @Test
+  void aWaitOrTheDatabaseAwayIsLoggedInOneLineAndAnyOtherErrorWhole() {
+    var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(StoreCall.class);
+    var appender = new ListAppender<ILoggingEvent>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      failureOf(
+          new PessimisticLockingFailureException(
+              "lock", new SQLException("canceling statement due to lock timeout", "55P03")));
+      failureOf(
+          new DataAccessResourceFailureException(
+              "gone", new SQLException("This connection has been closed.", "08003")));
+      failureOf(
+          new BadSqlGrammarException(
+              "release", "update", new SQLException("column does not exist", "42703")));
+
+      assertThat(appender.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .containsExactly(
+              "Store call failed; the activity retries it: SQLState 55P03: canceling statement"
+                  + " due to lock timeout",
+              "Store call failed; the activity retries it: SQLState 08003: This connection has"
+                  + " been closed.",
+              "Store call failed; the activity retries it");
+      assertThat(appender.list)
+          .extracting(event -> event.getThrowableProxy() != null)
+          .containsExactly(false, false, true);
+    } finally {
+      logger.detachAppender(appender);
+    }
   }
 
   @Test
