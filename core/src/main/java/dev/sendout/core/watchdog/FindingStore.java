@@ -112,10 +112,11 @@ public class FindingStore {
    * sending (SMS paced at the provider's rate) is making progress and is not flagged. A message
    * held back for its delivery window ({@code window_opens_at}) is due from when it opens, and one
    * of a sendout resumed since its release from the resume. Paused and cancelled sendouts are left
-   * out. The detail carries the provider's last error, and how many of them a provider call took
-   * that has not answered: a worker that stopped during the call leaves them so until their batch
-   * runs again and settles them as in doubt (a crash drill read "last provider error: none" for
-   * 5,000 messages the provider had taken).
+   * out. The detail carries the provider's last error (when none of them was tried yet, that of the
+   * sendout's last call in doubt within the grace), and how many of them a provider call took that
+   * has not answered: a worker that stopped during the call leaves them so until their batch runs
+   * again and settles them as in doubt (a crash drill read "last provider error: none" for 5,000
+   * messages the provider had taken).
    */
   public List<Finding> notSent(Duration grace) {
     OffsetDateTime dueBefore = now().minus(grace);
@@ -135,6 +136,20 @@ public class FindingStore {
         DSL.field(
             "(array_agg({0} order by {1} desc nulls last) filter (where {0} is not null))[1]",
             String.class, MESSAGE.LAST_ERROR, MESSAGE.SEND_STARTED_AT);
+    // None of them tried yet: what the sendout's last call in doubt within the grace met says why
+    // (a provider that does not answer times each call out in turn; a hang drill read "last
+    // provider error: none" while its SMS went out one per read timeout).
+    var doubt = MESSAGE.as("d");
+    Field<String> lastDoubt =
+        DSL.field(
+            db.select(doubt.LAST_ERROR)
+                .from(doubt)
+                .where(doubt.SENDOUT_ID.eq(SENDOUT.ID))
+                .and(doubt.STATUS.eq(UNCONFIRMED))
+                .and(doubt.UNCONFIRMED_AT.gt(dueBefore))
+                .and(doubt.LAST_ERROR.isNotNull())
+                .orderBy(doubt.UNCONFIRMED_AT.desc())
+                .limit(1));
     Field<Integer> inACall = DSL.count().filterWhere(MESSAGE.SEND_STARTED_AT.isNotNull());
     Field<String> note =
         DSL.concat(
@@ -146,7 +161,7 @@ public class FindingStore {
                             " of them in a provider call not answered yet (in doubt if its worker stopped); "))
                 .otherwise(""),
             DSL.inline("last provider error: "),
-            DSL.coalesce(lastError, DSL.inline("none")));
+            DSL.coalesce(lastError, lastDoubt, DSL.inline("none")));
     return perSendout(
         StuckReason.NOT_SENT,
         MESSAGE

@@ -327,6 +327,38 @@ class FindingStoreTest extends StoreTest {
   }
 
   /**
+   * Found by a hang drill: a provider that does not answer times each call out in turn, and the
+   * messages still waiting, never tried, said "last provider error: none". The sendout's last call
+   * in doubt within the grace says why; one from before it does not.
+   */
+  @Test
+  void messagesNotTriedYetNameWhatTheSendoutsLastCallInDoubtMet() {
+    UUID id = releasedFrom(Duration.ofMinutes(11), 3, null);
+    UUID older = releasedFrom(Duration.ofMinutes(11), 3, null);
+    for (UUID sendout : List.of(id, older)) {
+      var claimed = deliveries.claimForSend(sendout, 1, 0, 1);
+      deliveries.markUnconfirmed(
+          claimed.stream().map(OutgoingMessage::id).toList(),
+          "Send outcome unknown: SocketTimeoutException after the request was sent");
+    }
+    db.update(MESSAGE)
+        .set(MESSAGE.UNCONFIRMED_AT, OffsetDateTime.now(ZoneOffset.UTC).minusMinutes(12))
+        .where(MESSAGE.SENDOUT_ID.eq(older))
+        .execute();
+
+    assertThat(of(findings.notSent(GRACE), id))
+        .singleElement()
+        .extracting(Finding::detail)
+        .isEqualTo(
+            "2 messages released and not sent; last provider error: Send outcome unknown:"
+                + " SocketTimeoutException after the request was sent");
+    assertThat(of(findings.notSent(GRACE), older))
+        .singleElement()
+        .extracting(Finding::detail)
+        .isEqualTo("2 messages released and not sent; last provider error: none");
+  }
+
+  /**
    * Paused through a provider outage, resumed once it was over: it was flagged NOT_SENT again at
    * the next pass, since before the pause, while its first sends were still on their way.
    */
