@@ -19,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads a SendGrid Event Webhook body (a JSON array of events) into receipts.
@@ -29,6 +31,8 @@ import java.util.UUID;
  * recipient's address.
  */
 public final class SendGridEvents {
+
+  private static final Logger log = LoggerFactory.getLogger(SendGridEvents.class);
 
   public static final String PROVIDER = "SENDGRID";
 
@@ -86,6 +90,7 @@ public final class SendGridEvents {
       throw new MalformedEventsException("The body is not a JSON array of events");
     }
     List<Receipt> receipts = new ArrayList<>();
+    int skipped = 0;
     for (JsonToken next = parser.nextToken(); next != JsonToken.END_ARRAY; ) {
       if (next == null) {
         throw new MalformedEventsException("The body is not valid JSON");
@@ -93,8 +98,11 @@ public final class SendGridEvents {
       long start = parser.currentTokenLocation().getByteOffset();
       JsonNode parsed = JSON.readTree(parser);
       if (!parsed.isObject() || !parsed.path("event").isTextual()) {
-        throw new MalformedEventsException(
-            "Event " + receipts.size() + " is not an object with an \"event\"");
+        // Nothing in it to apply; the call's other events are applied all the same (refused
+        // whole, a signed call lost them: SendGrid gives up on a call it keeps being refused).
+        skipped++;
+        next = parser.nextToken();
+        continue;
       }
       long end = parser.currentLocation().getByteOffset();
       String text =
@@ -108,6 +116,15 @@ public final class SendGridEvents {
     }
     if (parser.nextToken() != null) {
       throw new MalformedEventsException("The body has more after its array of events");
+    }
+    if (skipped > 0 && receipts.isEmpty()) {
+      throw new MalformedEventsException("No event of the body is an object with an \"event\"");
+    }
+    if (skipped > 0) {
+      log.warn(
+          "{} of the {} events of a SendGrid call are not objects with an \"event\": skipped",
+          skipped,
+          skipped + receipts.size());
     }
     return receipts;
   }

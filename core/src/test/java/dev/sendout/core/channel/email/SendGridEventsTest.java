@@ -116,4 +116,25 @@ class SendGridEventsTest {
         .extracting(Receipt::payload)
         .isEqualTo(SECOND);
   }
+
+  /**
+   * A signed call with one element that is no event was refused whole, and SendGrid gives up on a
+   * call it keeps being refused: the call's other receipts were lost (a signed-webhook sweep). A
+   * body with no event at all is still refused.
+   */
+  @Test
+  void elementsThatAreNoEventsAreSkippedAndTheCallsEventsKept() {
+    String delivered = "{\"event\":\"delivered\",\"sg_event_id\":\"e1\",\"email\":\"a@b.c\"}";
+    for (String odd :
+        List.of("42", "null", "{}", "{\"event\":null}", "{\"event\":5}", "[" + delivered + "]")) {
+      String body = "[" + delivered + "," + odd + "]";
+
+      assertThat(SendGridEvents.parse(body.getBytes(StandardCharsets.UTF_8)))
+          .as(body)
+          .extracting(Receipt::eventType)
+          .containsExactly("delivered");
+    }
+    assertThatThrownBy(() -> SendGridEvents.parse("[42, {}]".getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(SendGridEvents.MalformedEventsException.class);
+  }
 }
