@@ -65,6 +65,9 @@ public final class VonageStatuses {
 
   public static Receipt parse(byte[] body) {
     String json = new String(body, StandardCharsets.UTF_8);
+    if (json.startsWith("\uFEFF")) {
+      json = json.substring(1); // a byte order mark before the JSON, which Jackson refuses in text
+    }
     JsonNode status;
     try {
       status = JSON.readTree(json);

@@ -84,6 +84,16 @@ class VonageStatusesTest extends StoreTest {
     assertThat(delivered.batches()).extracting(BatchKey::batchNo).containsExactly(2);
   }
 
+  /** A signed status with a byte order mark before its JSON was refused 400 (a sweep). */
+  @Test
+  void aStatusWithAByteOrderMarkIsApplied() {
+    StoredMessage m = sent(1, true).get(0);
+
+    ingest("\uFEFF" + status(m, "delivered", "2026-11-29T12:00:03.000Z"));
+
+    assertThat(reread(m).status()).isEqualTo(DELIVERED);
+  }
+
   @Test
   void aLateSubmittedNeverUndoesDelivered() {
     StoredMessage m = sent(1, true).get(0);
