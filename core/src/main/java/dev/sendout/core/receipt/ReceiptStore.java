@@ -272,10 +272,12 @@ public class ReceiptStore {
                 throw e;
               }
               connection.rollback(one);
+              // Named by our message id, not its event id: the event's text is the caller's, and
+              // a signed one wrote lines of its own into the log (a sweep).
               log.warn(
-                  "A {} event ({}) is kept as text: Postgres refuses it as it came: {}",
+                  "A {} event of message {} is kept as text: Postgres refuses it as it came: {}",
                   receipt.provider(),
-                  receipt.eventId(),
+                  receipt.messageId(),
                   StoreErrors.reason(e));
               inserted.addAll(insert(connection, now, List.of(receipt), true));
             }

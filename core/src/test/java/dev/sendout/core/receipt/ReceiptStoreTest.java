@@ -11,6 +11,8 @@ import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.sendout.core.StoreTest;
 import dev.sendout.core.channel.email.SendGridEvents;
 import dev.sendout.core.delivery.DeliveryStore;
@@ -32,6 +34,7 @@ import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 class ReceiptStoreTest extends StoreTest {
@@ -127,6 +130,37 @@ class ReceiptStoreTest extends StoreTest {
     assertThat(reread(s.get(1)).status()).isEqualTo(DELIVERED);
     assertThat(ingested.duplicates()).isZero();
     assertThat(again.duplicates()).as("redelivered: found by the same id").isEqualTo(2);
+  }
+
+  /**
+   * The line that says an event is kept as text named its event id, which a signed call chose: an
+   * id with a line break wrote a forged line, with an address, into the log (a sweep).
+   */
+  @Test
+  void anEventKeptAsTextIsNamedInTheLogByOurMessageIdNotItsOwnText() {
+    Sent s = sent(1);
+    var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(ReceiptStore.class);
+    var appender = new ListAppender<ILoggingEvent>();
+    appender.start();
+    logger.addAppender(appender);
+    try {
+      ingest(
+          """
+          {"email":"%s","timestamp":1700000000,"event":"delivered","message_id":"%s",\
+          "sg_event_id":"inj\\nERROR FAKE leaked victim@example.com","huge":1e999999999}"""
+              .formatted(s.get(0).address(), s.get(0).id()));
+
+      assertThat(reread(s.get(0)).status()).isEqualTo(DELIVERED);
+      assertThat(appender.list)
+          .singleElement()
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .asString()
+          .contains(s.get(0).id().toString())
+          .doesNotContain("FAKE")
+          .doesNotContain("victim");
+    } finally {
+      logger.detachAppender(appender);
+    }
   }
 
   /**
