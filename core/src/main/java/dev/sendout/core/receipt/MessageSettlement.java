@@ -61,12 +61,11 @@ public class MessageSettlement {
 
   /**
    * Applies receipts that settle messages: moves each message to {@code target} with its reason,
-   * where the state machine allows it and the receipt can be of its send (below). A message without
-   * our record of the provider's acceptance (its send was in doubt, a worker killed mid-call, or
-   * the receipt overtook the record) gains the acceptance's time and the provider's id from the
-   * receipt, which proves it: the reminders count from the acceptance, and a later bounce without
-   * our id is matched by the provider's. Returns the batches of the messages that moved, so that
-   * their workflows can be told.
+   * where the state machine allows it. A message without our record of the provider's acceptance
+   * (its send was in doubt, a worker killed mid-call, or the receipt overtook the record) gains the
+   * acceptance's time and the provider's id from the receipt, which proves it: the reminders count
+   * from the acceptance, and a later bounce without our id is matched by the provider's. Returns
+   * the batches of the messages that moved, so that their workflows can be told.
    */
   public Set<BatchKey> settleByReceipt(MessageStatus target, Map<UUID, Settling> settling) {
     if (settling.isEmpty()) {
@@ -106,20 +105,6 @@ public class MessageSettlement {
         .from(r)
         .where(MESSAGE.ID.eq(id))
         .and(MESSAGE.STATUS.in(MessageStatus.predecessorsOf(target)))
-        // RELEASED only while a provider call has it, the receipt overtaking our record of the
-        // acceptance. No provider took one that no call has (never tried, or every attempt
-        // refused), whatever a receipt says: a signed-webhook sweep made such a message DELIVERED,
-        // and it was then never sent.
-        .and(MESSAGE.STATUS.ne(RELEASED).or(MESSAGE.SEND_STARTED_AT.isNotNull()))
-        // With our record of this send's acceptance, a receipt naming another provider id is not
-        // of this send (a sweep settled a message by a receipt of another tenant's send).
-        .and(
-            MESSAGE
-                .ACCEPTED_AT
-                .isNull()
-                .or(MESSAGE.PROVIDER_MESSAGE_ID.isNull())
-                .or(providerId.isNull())
-                .or(MESSAGE.PROVIDER_MESSAGE_ID.eq(providerId)))
         .returningResult(MESSAGE.SENDOUT_ID, MESSAGE.BATCH_NO)
         .fetch()
         .stream()
