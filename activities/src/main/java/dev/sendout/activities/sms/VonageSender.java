@@ -3,6 +3,7 @@ package dev.sendout.activities.sms;
 import com.vonage.client.HttpConfig;
 import com.vonage.client.VonageClient;
 import com.vonage.client.VonageClientException;
+import com.vonage.client.VonageResponseParseException;
 import com.vonage.client.messages.MessageResponseException;
 import com.vonage.client.messages.MessagesClient;
 import com.vonage.client.messages.sms.SmsTextRequest;
@@ -73,7 +74,9 @@ public class VonageSender {
       return SendOutcome.accepted(messages.sendMessage(request).getMessageUuid().toString());
     } catch (MessageResponseException e) {
       return classify(e);
-    } catch (VonageClientException e) {
+    } catch (VonageClientException | VonageResponseParseException e) {
+      // The second: an answer that broke off or could not be read once the request was sent (the
+      // call's deadline cutting a trickled body off, say), which escaped as the call's failure.
       Throwable cause = rootCause(e);
       ProviderError error = ProviderError.noAnswer(PROVIDER, cause);
       return unreachable(e)

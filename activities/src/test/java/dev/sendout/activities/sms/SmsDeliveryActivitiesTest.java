@@ -263,6 +263,24 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
     vonage.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
   }
 
+  /**
+   * An answer that breaks off, or cannot be read, once the request was sent (the call's deadline
+   * cutting off a trickled body, say): Vonage's SDK throws an exception of another family than its
+   * client errors, which failed the call with its stack trace. The send is in doubt.
+   */
+  @Test
+  void anAnswerThatCannotBeReadLeavesTheSmsUnconfirmed() {
+    UUID id = releasedSendout(1);
+    vonageAnswers(202, "{\"message_uuid\":");
+
+    assertThat(delivery.sendBatch(only(id, 0))).isEqualTo(new SendTally(0, 0, 1));
+
+    StoredMessage m = all(id).get(0);
+    assertThat(m.status()).isEqualTo(UNCONFIRMED);
+    assertThat(m.lastError()).contains("Send outcome unknown");
+    vonage.verify(1, postRequestedFor(urlEqualTo(MESSAGES)));
+  }
+
   @Test
   void retryAfterAnAttemptDiedMidCallNeverSendsThatSmsAgain() {
     UUID id = releasedSendout(1);
