@@ -146,6 +146,8 @@ public class FindingStore {
                 .from(doubt)
                 .where(doubt.SENDOUT_ID.eq(SENDOUT.ID))
                 .and(doubt.STATUS.eq(UNCONFIRMED))
+                // In doubt from a call, not waiting past the receipt deadline after an acceptance.
+                .and(doubt.ACCEPTED_AT.isNull())
                 .and(doubt.UNCONFIRMED_AT.gt(dueBefore))
                 .and(doubt.LAST_ERROR.isNotNull())
                 .orderBy(doubt.UNCONFIRMED_AT.desc())

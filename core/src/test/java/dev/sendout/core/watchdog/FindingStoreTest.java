@@ -4,6 +4,7 @@ import static dev.sendout.core.store.jooq.Tables.AUDIT_EVENT;
 import static dev.sendout.core.store.jooq.Tables.FINDING;
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
+import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -352,6 +353,19 @@ class FindingStoreTest extends StoreTest {
         .isEqualTo(
             "2 messages released and not sent; last provider error: Send outcome unknown:"
                 + " SocketTimeoutException after the request was sent");
+    assertThat(of(findings.notSent(GRACE), older))
+        .singleElement()
+        .extracting(Finding::detail)
+        .isEqualTo("2 messages released and not sent; last provider error: none");
+
+    // A message accepted, then UNCONFIRMED at its receipt deadline, was no call in doubt.
+    db.update(MESSAGE)
+        .set(MESSAGE.UNCONFIRMED_AT, OffsetDateTime.now(ZoneOffset.UTC))
+        .set(MESSAGE.ACCEPTED_AT, OffsetDateTime.now(ZoneOffset.UTC).minusHours(25))
+        .set(MESSAGE.LAST_ERROR, "No receipt from the provider within PT24H")
+        .where(MESSAGE.SENDOUT_ID.eq(older))
+        .and(MESSAGE.STATUS.eq(UNCONFIRMED))
+        .execute();
     assertThat(of(findings.notSent(GRACE), older))
         .singleElement()
         .extracting(Finding::detail)

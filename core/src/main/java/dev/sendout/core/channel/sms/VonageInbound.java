@@ -38,7 +38,9 @@ public record VonageInbound(
     try {
       // Decoded first: bytes that are not UTF-8 become U+FFFD, where Jackson's byte parser made
       // C0 80 a NUL that no text column stores.
-      root = JSON.readTree(new String(body, StandardCharsets.UTF_8));
+      String json = new String(body, StandardCharsets.UTF_8);
+      // A byte order mark before the JSON, which Jackson refuses in text.
+      root = JSON.readTree(json.startsWith("\uFEFF") ? json.substring(1) : json);
     } catch (IOException e) {
       throw new MalformedInboundException("The body is not JSON");
     }

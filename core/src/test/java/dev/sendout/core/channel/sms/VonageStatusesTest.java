@@ -84,7 +84,7 @@ class VonageStatusesTest extends StoreTest {
     assertThat(delivered.batches()).extracting(BatchKey::batchNo).containsExactly(2);
   }
 
-  /** A signed status with a byte order mark before its JSON was refused 400 (a sweep). */
+  /** A signed status or inbound SMS with a byte order mark before its JSON was a 400 (a sweep). */
   @Test
   void aStatusWithAByteOrderMarkIsApplied() {
     StoredMessage m = sent(1, true).get(0);
@@ -92,6 +92,10 @@ class VonageStatusesTest extends StoreTest {
     ingest("\uFEFF" + status(m, "delivered", "2026-11-29T12:00:03.000Z"));
 
     assertThat(reread(m).status()).isEqualTo(DELIVERED);
+    byte[] inbound =
+        "\uFEFF{\"message_uuid\":\"u1\",\"from\":\"447700900000\",\"to\":\"447700900001\",\"text\":\"STOP\"}"
+            .getBytes(StandardCharsets.UTF_8);
+    assertThat(VonageInbound.parse(inbound).text()).isEqualTo("STOP");
   }
 
   @Test
