@@ -270,9 +270,22 @@ public class SupportActions {
     return e;
   }
 
-  /** True when Temporal could not be reached or did not answer, anywhere along the cause chain. */
-  private static boolean isUnreachable(Throwable e) {
+  /**
+   * True when Temporal could not be reached or did not answer, anywhere along the cause chain; or
+   * the call's deadline had passed by the time the SDK made a call of its own, which it refuses
+   * with "invalid expiration" (a resume sent as Temporal died answered 500, a newcomer saw).
+   */
+  static boolean isUnreachable(Throwable e) {
     Status.Code code = GrpcStatus.codeOf(e);
-    return code != null && UNREACHABLE.contains(code);
+    if (code != null && UNREACHABLE.contains(code)) {
+      return true;
+    }
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof IllegalArgumentException
+          && String.valueOf(t.getMessage()).startsWith("invalid expiration")) {
+        return true;
+      }
+    }
+    return false;
   }
 }

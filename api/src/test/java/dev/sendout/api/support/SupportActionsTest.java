@@ -8,8 +8,10 @@ import dev.sendout.api.problem.ProblemType;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
+import io.temporal.api.common.v1.WorkflowExecution;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowOptions;
+import io.temporal.client.WorkflowServiceException;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.testing.TestWorkflowEnvironment;
@@ -159,6 +161,24 @@ class SupportActionsTest {
     } finally {
       nowhere.shutdownNow();
     }
+  }
+
+  /**
+   * The SDK refuses to make a call of its own once the deadline has passed, with an
+   * IllegalArgumentException: a resume sent as Temporal died answered 500 (a newcomer's
+   * walk-through).
+   */
+  @Test
+  void aDeadlinePassedBeforeTheSdksOwnCallIsTemporalNotAnswering() {
+    var passed =
+        new WorkflowServiceException(
+            WorkflowExecution.getDefaultInstance(),
+            "SendoutWorkflow",
+            new IllegalArgumentException("invalid expiration : PT-1.175S"));
+
+    assertThat(SupportActions.isUnreachable(passed)).isTrue();
+    assertThat(SupportActions.isUnreachable(new IllegalArgumentException("something else")))
+        .isFalse();
   }
 
   @Test
