@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.sendout.core.CapturedLog;
 import dev.sendout.workflows.StoreCalls;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.SQLException;
 import org.jooq.exception.NoDataFoundException;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.dao.PessimisticLockingFailureException;
@@ -72,11 +71,7 @@ class StoreCallTest {
    */
   @Test
   void aWaitOrTheDatabaseAwayIsLoggedInOneLineAndAnyOtherErrorWhole() {
-    var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(StoreCall.class);
-    var appender = new ListAppender<ILoggingEvent>();
-    appender.start();
-    logger.addAppender(appender);
-    try {
+    try (CapturedLog log = CapturedLog.of(StoreCall.class)) {
       failureOf(
           new PessimisticLockingFailureException(
               "lock", new SQLException("canceling statement due to lock timeout", "55P03")));
@@ -87,7 +82,7 @@ class StoreCallTest {
           new BadSqlGrammarException(
               "release", "update", new SQLException("column does not exist", "42703")));
 
-      assertThat(appender.list)
+      assertThat(log.events())
           .extracting(ILoggingEvent::getFormattedMessage)
           .containsExactly(
               "Store call failed; the activity retries it: SQLState 55P03: canceling statement"
@@ -95,11 +90,9 @@ class StoreCallTest {
               "Store call failed; the activity retries it: SQLState 08003: This connection has"
                   + " been closed.",
               "Store call failed; the activity retries it");
-      assertThat(appender.list)
+      assertThat(log.events())
           .extracting(event -> event.getThrowableProxy() != null)
           .containsExactly(false, false, true);
-    } finally {
-      logger.detachAppender(appender);
     }
   }
 

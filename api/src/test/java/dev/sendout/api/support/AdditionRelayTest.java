@@ -16,7 +16,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.sendout.core.CapturedLog;
 import dev.sendout.core.sendout.SendoutStarter;
 import dev.sendout.core.support.AdditionHandoffs;
 import dev.sendout.core.support.AdditionHandoffs.Pending;
@@ -34,7 +34,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.jdbc.BadSqlGrammarException;
 import org.springframework.transaction.support.TransactionCallback;
@@ -158,11 +157,7 @@ class AdditionRelayTest {
     doThrow(new IllegalStateException("Temporal unreachable"))
         .when(workflow)
         .signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
-    var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(AdditionRelay.class);
-    var appender = new ListAppender<ILoggingEvent>();
-    appender.start();
-    logger.addAppender(appender);
-    try {
+    try (CapturedLog log = CapturedLog.of(AdditionRelay.class)) {
       pending(1, "a");
       for (int round = 0; round < 20; round++) {
         relay.relay();
@@ -171,7 +166,7 @@ class AdditionRelayTest {
       verify(workflow, times(20))
           .signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
       verify(handoffs, never()).markHandedOver(any(), any());
-      assertThat(appender.list).hasSize(1);
+      assertThat(log.events()).hasSize(1);
 
       // Temporal back: the recovery is said once, and the next outage is warned of at once.
       doNothing()
@@ -183,7 +178,7 @@ class AdditionRelayTest {
           .signal(eq(SendoutWorkflow.RECIPIENTS_ADDED), any(AddedRanges.class));
       relay.relay();
 
-      assertThat(appender.list)
+      assertThat(log.events())
           .extracting(ILoggingEvent::getFormattedMessage)
           .containsExactly(
               "Could not hand additions to 1 sendouts now: java.lang.IllegalStateException:"
@@ -191,8 +186,6 @@ class AdditionRelayTest {
               "Additions are handed over again (19 more had failed since the last warning)",
               "Could not hand additions to 1 sendouts now: java.lang.IllegalStateException:"
                   + " Temporal unreachable again (0 more such since the last line)");
-    } finally {
-      logger.detachAppender(appender);
     }
   }
 
@@ -208,23 +201,17 @@ class AdditionRelayTest {
         .thenThrow(
             new DataAccessResourceFailureException(
                 "no connection", new SQLException("connection refused", "08001")));
-    var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(AdditionRelay.class);
-    var appender = new ListAppender<ILoggingEvent>();
-    appender.start();
-    logger.addAppender(appender);
-    try {
+    try (CapturedLog log = CapturedLog.of(AdditionRelay.class)) {
       for (int round = 0; round < 20; round++) {
         relay.relay();
       }
 
-      assertThat(appender.list)
+      assertThat(log.events())
           .extracting(ILoggingEvent::getFormattedMessage)
           .containsExactly(
               "Could not read the additions to hand over now: SQLState 08001: connection refused"
                   + " (0 more such since the last line)");
-      assertThat(appender.list).allMatch(event -> event.getThrowableProxy() == null);
-    } finally {
-      logger.detachAppender(appender);
+      assertThat(log.events()).allMatch(event -> event.getThrowableProxy() == null);
     }
     // Any other error of the store is a bug to see, with its stack trace, not an outage.
     doThrow(

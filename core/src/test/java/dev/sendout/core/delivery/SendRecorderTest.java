@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.sendout.core.CapturedLog;
 import dev.sendout.core.StoreTest;
 import dev.sendout.core.message.MessageReads;
 import dev.sendout.core.message.StoredMessage;
@@ -29,7 +29,6 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 /** The provider error counter, where every channel's outcomes are recorded, on real Postgres. */
@@ -114,11 +113,7 @@ class SendRecorderTest extends StoreTest {
   void aCallTheProviderDidNotTakeIsLoggedInOneLineAndRetriedWithoutTheSdksWarning() {
     NewSendout sendout = emailSendout(3);
     List<UUID> ids = claimed(sendout);
-    var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(SendRecorder.class);
-    var appender = new ListAppender<ILoggingEvent>();
-    appender.start();
-    logger.addAppender(appender);
-    try {
+    try (CapturedLog log = CapturedLog.of(SendRecorder.class)) {
       assertThatThrownBy(
               () ->
                   recorder.record(
@@ -149,7 +144,7 @@ class SendRecorderTest extends StoreTest {
                 assertThat(failure.getNextRetryDelay()).isEqualTo(Duration.ofSeconds(7));
               });
 
-      assertThat(appender.list)
+      assertThat(log.events())
           .extracting(ILoggingEvent::getLevel, ILoggingEvent::getFormattedMessage)
           .containsExactly(
               tuple(
@@ -159,10 +154,8 @@ class SendRecorderTest extends StoreTest {
               tuple(
                   Level.WARN,
                   "A provider call not taken (3 messages), to be retried: SendGrid 429"));
-      assertThat(appender.list).allMatch(event -> event.getThrowableProxy() == null);
+      assertThat(log.events()).allMatch(event -> event.getThrowableProxy() == null);
       assertThat(stored(ids.get(0), sendout.id()).status()).isEqualTo(RELEASED);
-    } finally {
-      logger.detachAppender(appender);
     }
   }
 

@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import dev.sendout.core.CapturedLog;
 import dev.sendout.core.StoreTest;
 import dev.sendout.core.channel.email.SendGridEvents;
 import dev.sendout.core.delivery.DeliveryStore;
@@ -33,7 +33,6 @@ import java.util.UUID;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 
 class ReceiptStoreTest extends StoreTest {
@@ -133,11 +132,7 @@ class ReceiptStoreTest extends StoreTest {
   @Test
   void anEventKeptAsTextIsNamedInTheLogByOurMessageIdNotItsOwnText() {
     Sent s = sent(1);
-    var logger = (ch.qos.logback.classic.Logger) LoggerFactory.getLogger(ReceiptStore.class);
-    var appender = new ListAppender<ILoggingEvent>();
-    appender.start();
-    logger.addAppender(appender);
-    try {
+    try (CapturedLog log = CapturedLog.of(ReceiptStore.class)) {
       ingest(
           """
           {"email":"%s","timestamp":1700000000,"event":"delivered","message_id":"%s",\
@@ -145,15 +140,13 @@ class ReceiptStoreTest extends StoreTest {
               .formatted(s.get(0).address(), s.get(0).id()));
 
       assertThat(reread(s.get(0)).status()).isEqualTo(DELIVERED);
-      assertThat(appender.list)
+      assertThat(log.events())
           .singleElement()
           .extracting(ILoggingEvent::getFormattedMessage)
           .asString()
           .contains(s.get(0).id().toString())
           .doesNotContain("FAKE")
           .doesNotContain("victim");
-    } finally {
-      logger.detachAppender(appender);
     }
   }
 
