@@ -112,6 +112,16 @@ class MalformedRequestsTest {
         RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream()))));
   }
 
+  /** The answer to {@code request}, written as it is on a connection of the test's own. */
+  private RawHttp.Reply exchange(String request) throws IOException {
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      return RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
+    }
+  }
+
   private static final String CREATE =
       """
       {"channel":"EMAIL","from":{"email":"surveys@example.com"},"subject":"Hello",
@@ -170,15 +180,12 @@ class MalformedRequestsTest {
     assertThat(twoKeys.body()).contains("one Authorization header");
     // Paths Spring MVC routes to /v1 although they are not written so.
     for (String path : new String[] {"/v1;x=y/sendouts", "/%761/sendouts", "/v1/..", "/v1/../x"}) {
-      try (Socket socket = new Socket("127.0.0.1", port)) {
-        OutputStream out = socket.getOutputStream();
-        out.write(
-            "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-                .formatted(path)
-                .getBytes(StandardCharsets.US_ASCII));
-        out.flush();
-        assertProblem(reply(socket), 401);
-      }
+      assertProblem(
+          Reply.of(
+              exchange(
+                  "GET %s HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                      .formatted(path))),
+          401);
     }
   }
 
@@ -525,18 +532,13 @@ class MalformedRequestsTest {
 
   @Test
   void anHttpVersionTomcatRefusesIsTheCallersProblemNotAnInternalError() throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          "GET /v1/sendouts HTTP/2.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      Reply reply = reply(socket);
+    Reply reply =
+        Reply.of(
+            exchange("GET /v1/sendouts HTTP/2.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"));
 
-      assertThat(reply.status()).isEqualTo(400);
-      assertThat(reply.json().path("type").asString())
-          .isEqualTo("urn:sendout:problem:invalid-request");
-    }
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.json().path("type").asString())
+        .isEqualTo("urn:sendout:problem:invalid-request");
   }
 
   /**
@@ -576,21 +578,13 @@ class MalformedRequestsTest {
    */
   @Test
   void aMethodTomcatDoesNotImplementIsA405SayingSo(CapturedOutput output) throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          "CONNECT /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      RawHttp.Reply raw =
-          RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())));
-      Reply reply = Reply.of(raw);
+    RawHttp.Reply raw =
+        exchange("CONNECT /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    Reply reply = Reply.of(raw);
 
-      assertProblem(reply, 405);
-      assertThat(raw.header("Allow")).isEqualTo("GET, HEAD, POST, DELETE, OPTIONS");
-      assertThat(reply.json().path("detail").asString())
-          .isEqualTo("No path here takes this method");
-    }
+    assertProblem(reply, 405);
+    assertThat(raw.header("Allow")).isEqualTo("GET, HEAD, POST, DELETE, OPTIONS");
+    assertThat(reply.json().path("detail").asString()).isEqualTo("No path here takes this method");
     assertThat(output.getOut()).doesNotContain("Unexpected error");
   }
 
@@ -611,16 +605,13 @@ class MalformedRequestsTest {
   @Test
   void aHeaderTomcatCannotParseIsA400AndNotWrittenToTheLog(CapturedOutput output) throws Exception {
     String key = "sok_" + "k".repeat(40);
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("GET /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
-                  + key
-                  + "\u0001\r\nConnection: close\r\n\r\n")
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      assertThat(reply(socket).status()).isEqualTo(400);
-    }
+    assertThat(
+            exchange(
+                    "GET /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer "
+                        + key
+                        + "\u0001\r\nConnection: close\r\n\r\n")
+                .status())
+        .isEqualTo(400);
     // Tomcat logs only the first such request of each connection handler at INFO: the level is
     // what keeps the next one out, whichever handler takes it.
     assertThat(LoggerFactory.getLogger("org.apache.coyote.http11.Http11Processor").isInfoEnabled())
@@ -642,20 +633,16 @@ class MalformedRequestsTest {
   @Test
   void aTransferCodingTomcatDoesNotImplementIsA400AndNoErrorOfOurs(CapturedOutput output)
       throws Exception {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("POST /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
-                  + "Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n"
-                  + "Connection: close\r\n\r\n")
-              .formatted(apiKey())
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      Reply reply = reply(socket);
+    Reply reply =
+        Reply.of(
+            exchange(
+                ("POST /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\r\n"
+                        + "Content-Type: application/json\r\nTransfer-Encoding: gzip\r\n"
+                        + "Connection: close\r\n\r\n")
+                    .formatted(apiKey())));
 
-      assertProblem(reply, 400);
-      assertThat(reply.json().path("detail").asString()).contains("Transfer-Encoding");
-    }
+    assertProblem(reply, 400);
+    assertThat(reply.json().path("detail").asString()).contains("Transfer-Encoding");
     assertThat(output.getOut()).doesNotContain("Unexpected error");
   }
 
@@ -750,19 +737,16 @@ class MalformedRequestsTest {
     Reply empty = post("/v1/sendouts", "application/json", "");
     assertProblem(empty, 400);
     assertThat(empty.json().path("detail").asString()).startsWith("The request has no body");
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          ("POST /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                  + "Authorization: Bearer %s\r\nConnection: close\r\n\r\n")
-              .formatted(apiKey())
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      Reply reply = reply(socket);
+    Reply withoutLength =
+        Reply.of(
+            exchange(
+                ("POST /v1/sendouts HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + "Authorization: Bearer %s\r\nConnection: close\r\n\r\n")
+                    .formatted(apiKey())));
 
-      assertProblem(reply, 400);
-      assertThat(reply.json().path("detail").asString()).startsWith("The request has no body");
-    }
+    assertProblem(withoutLength, 400);
+    assertThat(withoutLength.json().path("detail").asString())
+        .startsWith("The request has no body");
   }
 
   @Test
@@ -788,17 +772,11 @@ class MalformedRequestsTest {
 
     assertThat(reply.status()).isEqualTo(404);
     // Written as it is, on a connection of the test's own: ".." must not pass the guard.
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      OutputStream out = socket.getOutputStream();
-      out.write(
-          "GET /actuator/health/x/../y HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
-      assertThat(
-              RawHttp.read(new DataInputStream(new BufferedInputStream(socket.getInputStream())))
-                  .status())
-          .isLessThan(500);
-    }
+    assertThat(
+            exchange(
+                    "GET /actuator/health/x/../y HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+                .status())
+        .isLessThan(500);
     assertThat(output.getOut()).doesNotContain("'contributor' must not be null");
   }
 
