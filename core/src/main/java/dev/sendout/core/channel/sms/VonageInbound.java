@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
@@ -36,11 +35,7 @@ public record VonageInbound(
   public static VonageInbound parse(byte[] body) {
     JsonNode root;
     try {
-      // Decoded first: bytes that are not UTF-8 become U+FFFD, where Jackson's byte parser made
-      // C0 80 a NUL that no text column stores.
-      String json = new String(body, StandardCharsets.UTF_8);
-      // A byte order mark before the JSON, which Jackson refuses in text.
-      root = JSON.readTree(json.startsWith("\uFEFF") ? json.substring(1) : json);
+      root = JSON.readTree(VonageBodies.text(body));
     } catch (IOException e) {
       throw new MalformedInboundException("The body is not JSON");
     }

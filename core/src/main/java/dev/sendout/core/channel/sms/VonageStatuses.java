@@ -7,7 +7,6 @@ import dev.sendout.core.receipt.Receipt;
 import dev.sendout.core.receipt.Receipt.Effect;
 import dev.sendout.core.receipt.ReceiptPayloads;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Locale;
@@ -64,10 +63,7 @@ public final class VonageStatuses {
       new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   public static Receipt parse(byte[] body) {
-    String json = new String(body, StandardCharsets.UTF_8);
-    if (json.startsWith("\uFEFF")) {
-      json = json.substring(1); // a byte order mark before the JSON, which Jackson refuses in text
-    }
+    String json = VonageBodies.text(body);
     JsonNode status;
     try {
       status = JSON.readTree(json);
