@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -21,11 +22,14 @@ import org.springframework.stereotype.Component;
  *
  * <ul>
  *   <li><b>writes</b> ({@code max-concurrent-writes}): the transactions that hold a database
- *       connection for a COPY. A create or an upload (of recipients, responses or suppressions,
- *       which read their body inside their transaction) takes its place for the whole request, so
- *       that no more create bodies than places are read into memory at once; one tenant's hold half
- *       the places at most, since six slow bodies from one tenant refused every tenant's creates.
- *       JSON additions take one per combined transaction ({@link WriteAdmission}), whoever runs it.
+ *       connection for a COPY. A create or an upload of responses or suppressions (which read their
+ *       body inside their transaction) takes its place for the whole request, so that no more
+ *       create bodies than places are read into memory at once; one tenant's hold half the places
+ *       at most, since six slow bodies from one tenant refused every tenant's creates. An upload of
+ *       recipients is read to its end into a temporary file first and takes its place only to be
+ *       stored ({@link #storeUpload}): two tenants' three uploads each, sent at the minimum body
+ *       rate, held every place for as long as they took (hours for a large file). JSON additions
+ *       take one per combined transaction ({@link WriteAdmission}), whoever runs it.
  *   <li><b>additions</b> ({@code max-waiting-additions}): JSON additions in flight. Concurrent ones
  *       of a tenant wait, blocked, to be stored together in one transaction, so more of them at
  *       once cost the database a larger group, not more connections; this bound keeps the waiting
@@ -45,14 +49,24 @@ import org.springframework.stereotype.Component;
 @Component
 public class WriteBulkheads implements WriteAdmission {
 
+  /** How long an upload read to its end waits for a place to be stored in. */
+  static final Duration UPLOAD_STORE_WAIT = Duration.ofSeconds(30);
+
   private final Places writes;
   private final Places additions;
   private final Semaphore waiting;
   private final Semaphore waitingForShare;
   private final long waitNanos;
+  private final long uploadStoreWaitNanos;
   private final TenantPlaces byTenant;
 
+  @Autowired
   public WriteBulkheads(LimitProperties properties) {
+    this(properties, UPLOAD_STORE_WAIT);
+  }
+
+  WriteBulkheads(LimitProperties properties, Duration uploadStoreWait) {
+    this.uploadStoreWaitNanos = uploadStoreWait.toNanos();
     this.writes = new Places(properties.maxConcurrentWrites());
     this.additions = new Places(properties.maxWaitingAdditions());
     this.waiting = new Semaphore(properties.maxConcurrentWrites());
@@ -95,7 +109,7 @@ public class WriteBulkheads implements WriteAdmission {
       return true;
     }
     long left = deadline - System.nanoTime();
-    if (left <= 0 || !waiters.tryAcquire()) {
+    if (left <= 0 || (waiters != null && !waiters.tryAcquire())) {
       return false;
     }
     try {
@@ -104,7 +118,9 @@ public class WriteBulkheads implements WriteAdmission {
       Thread.currentThread().interrupt();
       return false;
     } finally {
-      waiters.release();
+      if (waiters != null) {
+        waiters.release();
+      }
     }
   }
 
@@ -122,9 +138,40 @@ public class WriteBulkheads implements WriteAdmission {
     if (!isCreate(request) && !RequestBodyLimitFilter.isUpload(request)) {
       return null;
     }
-    // One wait for both places: the tenant's, then one among all the writes.
+    Held held = take(tenantId, waitNanos, waitingForShare, waiting);
+    if (isRecipientUpload(request)) {
+      // Read to its end before it is stored: its place is taken for the store (storeUpload), not
+      // while its client sends it. Asked for here only to refuse it before its body is sent while
+      // the writes are full.
+      held.leave();
+      return null;
+    }
+    return held;
+  }
+
+  /**
+   * Runs the store of a recipient upload read to its end in a place among the writes and its
+   * tenant's share of them, as a create's, waiting up to {@link #UPLOAD_STORE_WAIT} for one: its
+   * client has sent it all, and a refusal now would have it send it all again. Refused with 429
+   * after that.
+   */
+  public <T> T storeUpload(String tenantId, Supplier<T> store) {
+    Held held = take(tenantId, uploadStoreWaitNanos, null, null);
+    try {
+      return store.get();
+    } finally {
+      held.leave();
+    }
+  }
+
+  /**
+   * Takes the tenant's place, then one among all the writes, in one wait of {@code waitNanos}, or
+   * refuses with 429. While others wait, only as many callers as {@code waitersForShare} and {@code
+   * waiters} have permits wait at once; null waiters let every caller wait.
+   */
+  private Held take(String tenantId, long waitNanos, Semaphore waitersForShare, Semaphore waiters) {
     long deadline = System.nanoTime() + waitNanos;
-    if (!acquire(byTenant.of(tenantId), deadline, waitingForShare)) {
+    if (!acquire(byTenant.of(tenantId), deadline, waitersForShare)) {
       throw new ApiProblem(
           ProblemType.OVERLOADED,
           "This tenant has %d creates and uploads in progress, its share of the writes; retry"
@@ -132,7 +179,7 @@ public class WriteBulkheads implements WriteAdmission {
               + " shortly",
           Duration.ofSeconds(1));
     }
-    if (!acquire(writes.free, deadline, waiting)) {
+    if (!acquire(writes.free, deadline, waiters)) {
       byTenant.leave(tenantId);
       throw overloaded();
     }
@@ -164,6 +211,12 @@ public class WriteBulkheads implements WriteAdmission {
   /** A new sendout: {@code POST /v1/sendouts}. */
   static boolean isCreate(HttpServletRequest request) {
     return "POST".equals(request.getMethod()) && RequestPath.of(request).equals("/v1/sendouts");
+  }
+
+  /** Recipients uploaded as CSV or NDJSON, which are read to their end before they are stored. */
+  private static boolean isRecipientUpload(HttpServletRequest request) {
+    return RequestBodyLimitFilter.isUpload(request)
+        && RequestPath.of(request).endsWith("/recipients");
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.sendout.api.support;
 
 import dev.sendout.api.limits.TenantLimits;
+import dev.sendout.api.limits.WriteBulkheads;
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.FieldProblem;
 import dev.sendout.api.problem.ProblemType;
@@ -50,6 +51,7 @@ public class AddRecipientsService {
   private final Idempotency idempotency;
   private final RecipientAdditions additions;
   private final TenantLimits limits;
+  private final WriteBulkheads writes;
   private final ObjectMapper json;
   private final TenantSendouts tenantSendouts;
   private final Channels channels;
@@ -81,6 +83,7 @@ public class AddRecipientsService {
       Idempotency idempotency,
       RecipientAdditions additions,
       TenantLimits limits,
+      WriteBulkheads writes,
       ObjectMapper json,
       TenantSendouts tenantSendouts,
       Channels channels,
@@ -91,6 +94,7 @@ public class AddRecipientsService {
     this.idempotency = idempotency;
     this.additions = additions;
     this.limits = limits;
+    this.writes = writes;
     this.json = json;
     this.tenantSendouts = tenantSendouts;
     this.channels = channels;
@@ -128,6 +132,9 @@ public class AddRecipientsService {
    * SpooledRecipients}), then stored a chunk at a time, so the api's memory does not grow with its
    * size and the sendout is locked only while it is stored. One bad line rejects the whole upload,
    * and nothing of it is stored.
+   *
+   * @param callerStillAllowed refuses the call if its caller may no longer add, asked once the
+   *     upload has been read
    */
   public Result upload(
       Tenant tenant,
@@ -136,7 +143,8 @@ public class AddRecipientsService {
       Charset charset,
       InputStream body,
       String by,
-      String idempotencyKey) {
+      String idempotencyKey,
+      Runnable callerStillAllowed) {
     idempotency.checkKey(idempotencyKey);
     Target sendout = target(tenant, id);
     boolean replay = isReplay(id, idempotencyKey);
@@ -157,9 +165,6 @@ public class AddRecipientsService {
             recipients -> {
               validator.validateUploadedRecipients(
                   sendout.channel(), sendout.content(), sendout.later(), recipients);
-              if (!replay) {
-                limits.takeRecipients(tenant, recipients.size());
-              }
               return recipients.stream()
                   .map(
                       r ->
@@ -171,14 +176,24 @@ public class AddRecipientsService {
     String actor = SupportService.actor(by);
     String key = keyOrNew(idempotencyKey);
     try (var spooled = SpooledRecipients.spool(source)) {
-      return result(
-          id,
-          key,
-          // The hash is of the body alone; the actor, a query parameter, is the trail's.
-          stored -> spooled.requestHash().equals(stored) && recordedBy(id, key, actor),
-          storeKey -> additions.add(tenant.id(), id, storeKey, spooled, actor),
-          spooled::pointer,
-          sendout.channel());
+      // Read to its end, which may have taken hours at the minimum body rate: its caller is asked
+      // again (a key revoked meanwhile stores nothing), and it takes its recipients from the
+      // tenant's budget, once all of them are known good (a refused upload took none).
+      callerStillAllowed.run();
+      if (!replay) {
+        limits.takeRecipients(tenant, spooled.size());
+      }
+      return writes.storeUpload(
+          tenant.id(),
+          () ->
+              result(
+                  id,
+                  key,
+                  // The hash is of the body alone; the actor, a query parameter, is the trail's.
+                  stored -> spooled.requestHash().equals(stored) && recordedBy(id, key, actor),
+                  storeKey -> additions.add(tenant.id(), id, storeKey, spooled, actor),
+                  spooled::pointer,
+                  sendout.channel()));
     }
   }
 

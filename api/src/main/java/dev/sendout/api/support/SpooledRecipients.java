@@ -34,14 +34,16 @@ final class SpooledRecipients implements RecipientSource, AutoCloseable {
 
   private final Path file;
   private final String requestHash;
+  private final int size;
   private DataInputStream in;
   private int read;
   private int lastChunkStart;
   private List<Integer> lastChunkLines = List.of();
 
-  private SpooledRecipients(Path file, String requestHash) {
+  private SpooledRecipients(Path file, String requestHash, int size) {
     this.file = file;
     this.requestHash = requestHash;
+    this.size = size;
   }
 
   /** Reads and checks the whole upload; its problems are thrown as it throws them. */
@@ -54,6 +56,7 @@ final class SpooledRecipients implements RecipientSource, AutoCloseable {
     Path file = null;
     try {
       file = Files.createTempFile(directory, "sendout-upload-", ".spool");
+      int size = 0;
       try (var out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
         for (var chunk = upload.next(); !chunk.isEmpty(); chunk = upload.next()) {
           List<Integer> lines = upload.lastChunkLines();
@@ -61,9 +64,10 @@ final class SpooledRecipients implements RecipientSource, AutoCloseable {
             out.writeInt(lines.get(i));
             write(out, chunk.get(i));
           }
+          size += chunk.size();
         }
       }
-      return new SpooledRecipients(file, upload.requestHash());
+      return new SpooledRecipients(file, upload.requestHash(), size);
     } catch (IOException e) {
       delete(file);
       throw new UncheckedIOException(e);
@@ -105,6 +109,11 @@ final class SpooledRecipients implements RecipientSource, AutoCloseable {
   @Override
   public String requestHash() {
     return requestHash;
+  }
+
+  /** How many recipients the upload has. */
+  int size() {
+    return size;
   }
 
   /**

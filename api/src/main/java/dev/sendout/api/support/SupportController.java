@@ -2,6 +2,7 @@ package dev.sendout.api.support;
 
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.api.tenant.ApiKeyFilter;
 import dev.sendout.api.tenant.Tenant;
 import dev.sendout.workflows.sendout.SupportActionType;
 import io.swagger.v3.oas.annotations.Operation;
@@ -39,10 +40,13 @@ public class SupportController {
 
   private final AddRecipientsService additions;
   private final SupportService support;
+  private final ApiKeyFilter keys;
 
-  public SupportController(AddRecipientsService additions, SupportService support) {
+  public SupportController(
+      AddRecipientsService additions, SupportService support, ApiKeyFilter keys) {
     this.additions = additions;
     this.support = support;
+    this.keys = keys;
   }
 
   @Operation(
@@ -162,7 +166,8 @@ public class SupportController {
             charset(contentType),
             request.getInputStream(),
             by,
-            idempotencyKey));
+            idempotencyKey,
+            () -> keys.recheck(request)));
   }
 
   /** The charset the upload declares, UTF-8 when it declares none; one Java lacks is a 415. */

@@ -105,6 +105,19 @@ public class ApiKeyFilter extends OncePerRequestFilter {
     chain.doFilter(request, response);
   }
 
+  /**
+   * Refuses with 401 a request whose key was revoked after this filter let it in. A request that
+   * reads its body to the end before it stores anything (an upload, which at the minimum body rate
+   * may take hours) asks again then, so that revoking a leaked key stops it.
+   */
+  public void recheck(HttpServletRequest request) {
+    if (callerOf(request.getHeader(HttpHeaders.AUTHORIZATION)).isEmpty()) {
+      throw new ApiProblem(
+          ProblemType.API_KEY_INVALID,
+          "The API key was revoked while the request was read; nothing was stored");
+    }
+  }
+
   private Optional<ApiKeys.Caller> callerOf(String authorization) {
     return hasBearer(authorization)
         ? keys.callerOf(authorization.substring(BEARER.length()).trim())

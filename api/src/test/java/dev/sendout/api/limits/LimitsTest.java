@@ -30,8 +30,9 @@ class LimitsTest {
   private static final Tenant GLOBEX = new Tenant("globex");
 
   /** An upload of recipients, which reads its body in its transaction: a place for the request. */
+  /** An upload of responses, which holds its place among the writes for the whole request. */
   private static MockHttpServletRequest upload() {
-    return upload("/v1/sendouts/x/recipients");
+    return upload("/v1/sendouts/x/responses");
   }
 
   private static MockHttpServletRequest upload(String path) {
@@ -133,7 +134,7 @@ class LimitsTest {
             ApiProblem.class,
             p -> assertThat(p.getMessage()).contains("2 creates and uploads in progress"));
     interceptor.preHandle(upload("/v1/suppressions", GLOBEX), response, null);
-    interceptor.preHandle(upload("/v1/sendouts/x/recipients", GLOBEX), response, null);
+    interceptor.preHandle(upload("/v1/sendouts/x/responses", GLOBEX), response, null);
     assertThatThrownBy(
             () ->
                 interceptor.preHandle(
@@ -154,7 +155,7 @@ class LimitsTest {
         new LimitProperties(100, 1000, 150, 30, 1, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var response = new MockHttpServletResponse();
-    interceptor.preHandle(upload("/v1;x/sendouts/x/recipients"), response, null);
+    interceptor.preHandle(upload("/v1;x/sendouts/x/responses"), response, null);
 
     for (String path :
         new String[] {
@@ -183,7 +184,7 @@ class LimitsTest {
 
     assertThat(interceptor.preHandle(json, response, null)).isTrue();
     assertThatThrownBy(() -> interceptor.preHandle(upload, response, null))
-        .as("an upload holds a connection for its COPY: a place among the writes")
+        .as("an upload of recipients is refused before its body is sent while the writes are full")
         .isInstanceOf(ApiProblem.class);
     assertThatThrownBy(() -> interceptor.preHandle(json, response, null))
         .as("the one place among the waiting additions is taken")
@@ -198,6 +199,46 @@ class LimitsTest {
     assertThat(writes.write(() -> "stored")).isEqualTo("stored");
     interceptor.afterCompletion(json, response, null, null);
     assertThat(interceptor.preHandle(json, response, null)).isTrue();
+  }
+
+  /**
+   * Found by a hostile sweep: two tenants' three uploads of recipients each, sent just above the
+   * minimum body rate, held every place among the writes while their bodies came (for hours, for a
+   * large file), and every other tenant's creates were 429. An upload of recipients is read to its
+   * end into a file before it is stored: it takes its place for the store alone.
+   */
+  @Test
+  void anUploadOfRecipientsHoldsNoPlaceWhileItIsSentOnlyWhileItIsStored() {
+    var properties =
+        new LimitProperties(100, 1000, 150, 30, 2, 128, Duration.ZERO, 0, 0, Duration.ZERO);
+    var writes = new WriteBulkheads(properties, Duration.ofMillis(100));
+    var interceptor = withoutBacklogBounds(properties, writes);
+    var response = new MockHttpServletResponse();
+    for (int i = 0; i < 3; i++) {
+      assertThat(interceptor.preHandle(upload("/v1/sendouts/x/recipients"), response, null))
+          .isTrue();
+    }
+
+    assertThatNoException()
+        .as("the uploads being sent hold none of the tenant's one place")
+        .isThrownBy(() -> interceptor.preHandle(create(ACME), response, null));
+    assertThatThrownBy(() -> writes.storeUpload(ACME.id(), () -> "stored"))
+        .as("stored, an upload takes the tenant's place, which its create holds")
+        .isInstanceOfSatisfying(
+            ApiProblem.class, p -> assertThat(p.type()).isEqualTo(ProblemType.OVERLOADED));
+    assertThat(
+            writes.storeUpload(
+                GLOBEX.id(),
+                () -> {
+                  assertThatThrownBy(() -> interceptor.preHandle(create(GLOBEX), response, null))
+                      .as("while it is stored, it holds its tenant's place")
+                      .isInstanceOf(ApiProblem.class);
+                  return "stored";
+                }))
+        .isEqualTo("stored");
+    assertThatNoException()
+        .as("and gives it back once stored")
+        .isThrownBy(() -> interceptor.preHandle(create(GLOBEX), response, null));
   }
 
   @Test

@@ -566,6 +566,68 @@ class SupportApiTest {
     assertThat(recipientCount(id)).isEqualTo(8);
   }
 
+  /**
+   * Found by a hostile sweep: an upload took its recipients from the tenant's budget a chunk at a
+   * time as it was read, before the rest was checked, so one refused for a bad line near its end
+   * had taken its earlier chunks' worth (nothing stored), or was a 429 for its size before its bad
+   * line was found. It takes them once it is read to its end and known good.
+   */
+  @Test
+  void anUploadOverTheBudgetWithABadLineIsThatLinesProblemAndTakesNothing() {
+    apiKey = apiKeys.issue("tenant-refused-uploads", "support-api-test").key();
+    UUID id = emailSendout();
+    int lines = RECIPIENTS_PER_MINUTE + 950;
+    String bad = ndjson("bad", lines) + "{\"email\":\"not an address\"}\n";
+
+    for (int i = 0; i < 3; i++) {
+      Reply refused = upload(id, "", bad, "bad-" + i);
+      assertThat(refused.status()).as(refused.body().toString()).isEqualTo(400);
+      assertThat(refused.body().toString()).contains("#line=" + (lines + 1));
+    }
+    Reply good = upload(id, "", ndjson("good", RECIPIENTS_PER_MINUTE - 2), "good");
+    assertThat(good.status()).as(good.body().toString()).isEqualTo(202);
+    assertThat(recipientCount(id)).isEqualTo(RECIPIENTS_PER_MINUTE);
+  }
+
+  private static String ndjson(String prefix, int lines) {
+    return IntStream.range(0, lines)
+        .mapToObj(i -> "{\"email\":\"" + prefix + i + "@example.com\"}\n")
+        .collect(Collectors.joining());
+  }
+
+  /**
+   * Found by a hostile sweep: the key was checked when an upload began, and an upload sent slowly
+   * went on and was stored after its key had been revoked (a leaked key could so keep writing for
+   * as long as its body lasted). It is asked again once the upload has been read.
+   */
+  @Test
+  void anUploadWhoseKeyIsRevokedWhileItIsSentIs401AndStoresNothing() throws Exception {
+    var issued = apiKeys.issue(TENANT, "revoked-while-uploading");
+    apiKey = issued.key();
+    UUID id = emailSendout();
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      String first = ndjson("revoked", 3);
+      out.write(
+          ("POST /v1/sendouts/%s/recipients HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                  + "Authorization: Bearer %s\r\nContent-Type: application/x-ndjson\r\n"
+                  + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n%x\r\n%s\r\n")
+              .formatted(id, apiKey, first.length(), first)
+              .getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      Thread.sleep(500); // for the request to be let in, its key checked
+      assertThat(apiKeys.revoke(issued.info().id())).isTrue();
+      out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+      assertThat(answer).startsWith("HTTP/1.1 401").contains("revoked");
+    }
+    apiKey = apiKeys.issue(TENANT, "support-api-test").key();
+    assertThat(recipientCount(id)).isEqualTo(2);
+  }
+
   private Reply upload(UUID id, String query, String ndjson, String key) {
     return send(
         request("/v1/sendouts/" + id + "/recipients" + query)
