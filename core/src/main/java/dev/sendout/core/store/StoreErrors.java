@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.jooq.exception.NoDataFoundException;
+import org.springframework.transaction.TransactionSystemException;
 
 /**
  * Tells a store error that retrying cannot fix from one that a retry may: a value the database
@@ -74,6 +75,12 @@ public final class StoreErrors {
     String state = sqlState(error);
     if (state != null && (state.startsWith("08") || UNREACHABLE.contains(state))) {
       return true;
+    }
+    if (error instanceof TransactionSystemException rollback
+        && rollback.getApplicationException() != null) {
+      // The rollback after the database went away failed too (the pool had closed the
+      // connection, "Connection is closed", with no SQLState): what the work met says it.
+      return isUnreachable(rollback.getApplicationException());
     }
     return causes(error).anyMatch(SQLTransientConnectionException.class::isInstance);
   }

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
+import org.springframework.transaction.TransactionSystemException;
 
 class StoreErrorsTest {
 
@@ -77,6 +78,19 @@ class StoreErrorsTest {
                     "no connection",
                     new SQLTransientConnectionException("pool - Connection is not available"))))
         .isTrue();
+
+    // Found by a crash drill: the rollback after it failed too, on a connection the pool had
+    // closed ("Connection is closed", no SQLState); the addition relay logged it as unexpected.
+    var rollback =
+        new TransactionSystemException(
+            "JDBC rollback failed", new SQLException("Connection is closed"));
+    rollback.initApplicationException(translated("terminating connection", "57P01"));
+    assertThat(StoreErrors.isUnreachable(rollback)).isTrue();
+    var rollbackOfAnError =
+        new TransactionSystemException(
+            "JDBC rollback failed", new SQLException("Connection is closed"));
+    rollbackOfAnError.initApplicationException(translated("no such column", "42703"));
+    assertThat(StoreErrors.isUnreachable(rollbackOfAnError)).isFalse();
 
     assertThat(StoreErrors.isUnreachable(translated("value too long", "22001"))).isFalse();
     assertThat(StoreErrors.isUnreachable(translated("deadlock detected", "40P01"))).isFalse();
