@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import dev.sendout.core.CapturedLog;
 import dev.sendout.workflows.StoreCalls;
+import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 import java.sql.SQLException;
 import org.jooq.exception.NoDataFoundException;
@@ -94,6 +95,38 @@ class StoreCallTest {
           .extracting(event -> event.getThrowableProxy() != null)
           .containsExactly(false, false, true);
     }
+  }
+
+  /**
+   * Found by a crash drill: a delivery call's store errors reached the SDK raw, which logged a
+   * stack trace at every retry of every batch while Postgres was away and the Web UI showed
+   * "Failure exceeds size limit." as the batch's last failure. An outage is now said in one line,
+   * retried as a benign failure the SDK logs at DEBUG; a delivery call's other errors pass as they
+   * are.
+   */
+  @Test
+  void aDeliveryCallMeetingAnOutageFailsAsAStoreCallDoesAndAnyOtherErrorPassesAsItIs() {
+    var away =
+        new DataAccessResourceFailureException(
+            "jOOQ; SQL [select exists (select 1 ...)]",
+            new SQLException("This connection has been closed.", "08003"));
+    var grammar =
+        new BadSqlGrammarException(
+            "claim", "update", new SQLException("column does not exist", "42703"));
+    var ours = new IllegalStateException("a bug");
+
+    assertThat(StoreCall.ifOutage(away))
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> {
+              assertThat(failure.isNonRetryable()).isFalse();
+              assertThat(failure.getCategory()).isEqualTo(ApplicationErrorCategory.BENIGN);
+              assertThat(failure.getOriginalMessage())
+                  .isEqualTo("SQLState 08003: This connection has been closed.");
+              assertThat(failure.getCause()).isNull();
+            });
+    assertThat(StoreCall.ifOutage(grammar)).isSameAs(grammar);
+    assertThat(StoreCall.ifOutage(ours)).isSameAs(ours);
   }
 
   @Test

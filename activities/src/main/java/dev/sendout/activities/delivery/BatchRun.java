@@ -1,5 +1,6 @@
 package dev.sendout.activities.delivery;
 
+import dev.sendout.activities.StoreCall;
 import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.PauseCheck;
 import dev.sendout.core.sendout.SendoutStore;
@@ -13,7 +14,7 @@ import org.slf4j.MDC;
  * What every channel's delivery activity does around its sends, so that each channel says only how
  * it claims and sends: the batch is logged under its sendout and number, refused while the sendout
  * is paused, and answered with its tally from the store, which counts what earlier attempts settled
- * too.
+ * too. The database away fails it as a store call's outage does ({@link StoreCall#ifOutage}).
  */
 public final class BatchRun {
 
@@ -28,6 +29,8 @@ public final class BatchRun {
       PauseCheck.refuseWhilePaused(sendouts, sendoutId);
       send.accept(sendoutId);
       return deliveries.tally(batch);
+    } catch (RuntimeException e) {
+      throw StoreCall.ifOutage(e);
     }
   }
 }
