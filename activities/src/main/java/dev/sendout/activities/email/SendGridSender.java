@@ -86,8 +86,7 @@ public class SendGridSender {
         | UnknownHostException
         | NoRouteToHostException e) {
       return SendOutcome.unavailable(
-          "SendGrid unreachable: " + e.getClass().getSimpleName(),
-          ProviderError.noAnswer(PROVIDER, e));
+          ProviderHttpClient.notReached("SendGrid", e), ProviderError.noAnswer(PROVIDER, e));
     } catch (IOException e) {
       return SendOutcome.inDoubt(
           "Send outcome unknown: " + e.getClass().getSimpleName() + " after the request was sent",

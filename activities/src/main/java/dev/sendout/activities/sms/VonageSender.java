@@ -80,8 +80,7 @@ public class VonageSender {
       Throwable cause = rootCause(e);
       ProviderError error = ProviderError.noAnswer(PROVIDER, cause);
       return unreachable(e)
-          ? SendOutcome.unavailable(
-              "Vonage unreachable: " + cause.getClass().getSimpleName(), error)
+          ? SendOutcome.unavailable(ProviderHttpClient.notReached("Vonage", cause), error)
           : SendOutcome.inDoubt(
               "Send outcome unknown: "
                   + cause.getClass().getSimpleName()

@@ -69,9 +69,14 @@ class SendGridSenderTest {
   }
 
   private static SendGridSender senderFor(String baseUrl) {
+    return senderFor(baseUrl, Duration.ofSeconds(1), Duration.ofMillis(500), 4);
+  }
+
+  private static SendGridSender senderFor(
+      String baseUrl, Duration connectTimeout, Duration readTimeout, int connections) {
     return new SendGridSender(
         new SendGridProperties(
-            URI.create(baseUrl), "SG.test-key", Duration.ofSeconds(1), Duration.ofMillis(500), 4),
+            URI.create(baseUrl), "SG.test-key", connectTimeout, readTimeout, connections),
         new UnsubscribeLinks(
             new UnsubscribeProperties(
                 URI.create("https://sendout.example.com/"), null, "leave@example.com"),
@@ -268,5 +273,32 @@ class SendGridSenderTest {
 
     assertThat(outcome.kind()).isEqualTo(Kind.UNAVAILABLE);
     assertThat(outcome.error()).isEqualTo(new ProviderError("sendgrid", "io"));
+  }
+
+  /**
+   * Found by a crash drill: calls that found every pooled connection busy (the provider slow to
+   * answer the others) were logged as "SendGrid unreachable". Nothing was sent, and it says why.
+   */
+  @Test
+  void noFreeConnectionInThePoolMeansNothingWasSentAndSaysSo() throws Exception {
+    sendGrid.stubFor(
+        post("/v3/mail/send").willReturn(aResponse().withStatus(202).withFixedDelay(1_500)));
+    var oneConnection =
+        senderFor(
+            "http://127.0.0.1:" + sendGrid.port(),
+            Duration.ofMillis(200),
+            Duration.ofSeconds(5),
+            1);
+    var first =
+        java.util.concurrent.CompletableFuture.supplyAsync(
+            () -> oneConnection.send(CONTENT, messages(1)));
+    Thread.sleep(300); // for the first call to hold the connection
+
+    SendOutcome second = oneConnection.send(CONTENT, messages(1));
+
+    assertThat(second.kind()).isEqualTo(Kind.UNAVAILABLE);
+    assertThat(second.reason()).startsWith("No free connection to SendGrid in time");
+    assertThat(first.get().kind()).isEqualTo(Kind.ACCEPTED);
+    sendGrid.verify(1, postRequestedFor(urlEqualTo("/v3/mail/send")));
   }
 }
