@@ -26,7 +26,7 @@ public final class BatchRun {
     UUID sendoutId = UUID.fromString(batch.sendoutId());
     try (var sendoutMdc = MDC.putCloseable("sendoutId", batch.sendoutId());
         var batchMdc = MDC.putCloseable("batch", String.valueOf(batch.batchNo()))) {
-      PauseCheck.refuseWhilePaused(sendouts, sendoutId);
+      PauseCheck.refuseWhilePaused(sendouts, sendoutId, () -> deliveries.hasUnclaimed(batch));
       send.accept(sendoutId);
       return deliveries.tally(batch);
     } catch (RuntimeException e) {

@@ -25,6 +25,7 @@ import io.temporal.failure.ActivityFailure;
 import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.UUID;
 import org.jooq.JSONB;
 import org.junit.jupiter.api.AfterAll;
@@ -99,6 +100,37 @@ class EmailDeliveryActivitiesTest extends DeliveryActivitiesTestBase<EmailDelive
     SendTally again = delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3));
 
     assertThat(again).isEqualTo(new SendTally(3, 0, 0));
+    sendGrid.verify(1, postRequestedFor(urlEqualTo("/v3/mail/send")));
+  }
+
+  /**
+   * Found by a crash drill: a sendout paused while its last batch was in flight, whose call then
+   * broke off (a worker killed), stayed SENDING and paused with every message delivered, its
+   * batch's retry refused for the pause, until someone resumed it. A pause holds what is left to
+   * send; a batch with nothing left ends.
+   */
+  @Test
+  void aPausedSendoutsBatchWaitsWhileItHasMessagesToSendAndEndsWhenItHasNone() {
+    UUID id = releasedSendout(3);
+    sendGridAnswers(202, "X-Message-Id", "sg-1");
+    db.update(SENDOUT)
+        .set(SENDOUT.PAUSED_AT, OffsetDateTime.now())
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+
+    ApplicationFailure waiting = failureOf(new SendBatch(id.toString(), 0, 0, 3));
+    assertThat(waiting.getType()).isEqualTo(DeliveryFailure.SENDOUT_PAUSED.name());
+    sendGrid.verify(0, postRequestedFor(urlEqualTo("/v3/mail/send")));
+
+    db.update(SENDOUT).setNull(SENDOUT.PAUSED_AT).where(SENDOUT.ID.eq(id)).execute();
+    delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3));
+    db.update(SENDOUT)
+        .set(SENDOUT.PAUSED_AT, OffsetDateTime.now())
+        .where(SENDOUT.ID.eq(id))
+        .execute();
+
+    assertThat(delivery.sendBatch(new SendBatch(id.toString(), 0, 0, 3)))
+        .isEqualTo(new SendTally(3, 0, 0));
     sendGrid.verify(1, postRequestedFor(urlEqualTo("/v3/mail/send")));
   }
 

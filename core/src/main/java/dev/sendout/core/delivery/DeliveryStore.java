@@ -135,6 +135,15 @@ public class DeliveryStore {
                     ContentKey.of(r.value6(), r.value7())));
   }
 
+  /** Whether the batch has messages released and not yet claimed by any call. */
+  public boolean hasUnclaimed(SendBatch batch) {
+    return db.fetchExists(
+        MESSAGE,
+        range(UUID.fromString(batch.sendoutId()), batch.fromSeq(), batch.toSeq())
+            .and(MESSAGE.STATUS.eq(RELEASED))
+            .and(MESSAGE.SEND_STARTED_AT.isNull()));
+  }
+
   /** A message still to send: its sequence number and its content. */
   public record Unsent(int seq, ContentKey content) {}
 

@@ -4,6 +4,7 @@ import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryFailure;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * Keeps a paused sendout's delivery calls from sending: the call fails before it claims anything
@@ -16,8 +17,20 @@ public final class PauseCheck {
   /** How soon a paused call looks again: the delay between a resume and the sends resuming. */
   static final Duration RECHECK = Duration.ofSeconds(10);
 
+  /** Refuses the call while the sendout is paused, for a call about to send. */
   public static void refuseWhilePaused(SendoutStore sendouts, UUID sendoutId) {
-    if (sendouts.isPaused(sendoutId)) {
+    refuseWhilePaused(sendouts, sendoutId, () -> true);
+  }
+
+  /**
+   * Refuses the call while the sendout is paused and {@code leftToSend} says the batch still has
+   * messages to send (asked only then). A batch with none, retried after its call broke off, ends:
+   * refused, it held a sendout whose every message was delivered SENDING, paused, until someone
+   * resumed it (a crash drill: ten minutes), where a pause with nothing left to send is refused.
+   */
+  public static void refuseWhilePaused(
+      SendoutStore sendouts, UUID sendoutId, BooleanSupplier leftToSend) {
+    if (sendouts.isPaused(sendoutId) && leftToSend.getAsBoolean()) {
       throw DeliveryWait.retryAfter(
           "Sendout paused: sending waits until it is resumed",
           DeliveryFailure.SENDOUT_PAUSED,
