@@ -225,11 +225,16 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     }
     boolean busy = connectionsBusy(e);
     log.warn(busy ? "Database busy: {}" : "Database unavailable: {}", e.toString());
+    // Busy is load, which is a 429 here; a 503 says a dependency is down (a hostile sweep's JSON
+    // addition waited out its lock behind an upload of the same sendout, and was told 503).
     var response =
-        respond(
-            ProblemType.UNAVAILABLE,
-            busy ? "The database is too busy to answer in time" : "The database is unavailable",
-            List.of());
+        busy
+            ? respond(
+                ProblemType.OVERLOADED,
+                "The database is too busy to answer in time (every connection in use, or the rows"
+                    + " it needs held by another request, such as an upload being stored)",
+                List.of())
+            : respond(ProblemType.UNAVAILABLE, "The database is unavailable", List.of());
     return ResponseEntity.status(response.getStatusCode())
         .header(HttpHeaders.RETRY_AFTER, String.valueOf(RETRY_AFTER_SECONDS))
         .body(response.getBody());
