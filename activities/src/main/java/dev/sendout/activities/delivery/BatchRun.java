@@ -26,11 +26,13 @@ public final class BatchRun {
     UUID sendoutId = UUID.fromString(batch.sendoutId());
     try (var sendoutMdc = MDC.putCloseable("sendoutId", batch.sendoutId());
         var batchMdc = MDC.putCloseable("batch", String.valueOf(batch.batchNo()))) {
-      PauseCheck.refuseWhilePaused(sendouts, sendoutId, () -> deliveries.hasUnclaimed(batch));
-      send.accept(sendoutId);
-      return deliveries.tally(batch);
-    } catch (RuntimeException e) {
-      throw StoreCall.ifOutage(e);
+      try {
+        PauseCheck.refuseWhilePaused(sendouts, sendoutId, () -> deliveries.hasUnclaimed(batch));
+        send.accept(sendoutId);
+        return deliveries.tally(batch);
+      } catch (RuntimeException e) {
+        throw StoreCall.ifOutage(e); // logged under the batch's sendout and number
+      }
     }
   }
 }
