@@ -540,13 +540,7 @@ class SupportApiTest {
                       "{\"email\":\"slow%d@example.com\",\"variables\":{\"note\":\"%s\"}}\n"
                           .formatted(i, note))
               .collect(Collectors.joining());
-      out.write(
-          ("POST /v1/sendouts/%s/recipients HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                  + "Authorization: Bearer %s\r\nContent-Type: application/x-ndjson\r\n"
-                  + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n%x\r\n%s\r\n")
-              .formatted(id, apiKey, lines.length(), lines)
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      startChunkedUpload(out, id, lines);
       Thread.sleep(500); // for its first lines to reach the api, which waits for the rest
 
       long before = System.nanoTime();
@@ -609,13 +603,7 @@ class SupportApiTest {
       socket.setSoTimeout(30_000);
       OutputStream out = socket.getOutputStream();
       String first = ndjson("revoked", 3);
-      out.write(
-          ("POST /v1/sendouts/%s/recipients HTTP/1.1\r\nHost: 127.0.0.1\r\n"
-                  + "Authorization: Bearer %s\r\nContent-Type: application/x-ndjson\r\n"
-                  + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n%x\r\n%s\r\n")
-              .formatted(id, apiKey, first.length(), first)
-              .getBytes(StandardCharsets.US_ASCII));
-      out.flush();
+      startChunkedUpload(out, id, first);
       Thread.sleep(500); // for the request to be let in, its key checked
       assertThat(apiKeys.revoke(issued.info().id())).isTrue();
       out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
@@ -626,6 +614,17 @@ class SupportApiTest {
     }
     apiKey = apiKeys.issue(TENANT, "support-api-test").key();
     assertThat(recipientCount(id)).isEqualTo(2);
+  }
+
+  /** Sends an upload's request line, headers and first chunk, {@code lines}; not its end. */
+  private void startChunkedUpload(OutputStream out, UUID id, String lines) throws IOException {
+    out.write(
+        ("POST /v1/sendouts/%s/recipients HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                + "Authorization: Bearer %s\r\nContent-Type: application/x-ndjson\r\n"
+                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n%x\r\n%s\r\n")
+            .formatted(id, apiKey, lines.length(), lines)
+            .getBytes(StandardCharsets.US_ASCII));
+    out.flush();
   }
 
   private Reply upload(UUID id, String query, String ndjson, String key) {
