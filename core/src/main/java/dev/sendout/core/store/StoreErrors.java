@@ -76,12 +76,6 @@ public final class StoreErrors {
     if (state != null && (state.startsWith("08") || UNREACHABLE.contains(state))) {
       return true;
     }
-    if (error instanceof TransactionSystemException rollback
-        && rollback.getApplicationException() != null) {
-      // The rollback after the database went away failed too (the pool had closed the
-      // connection, "Connection is closed", with no SQLState): what the work met says it.
-      return isUnreachable(rollback.getApplicationException());
-    }
     return causes(error).anyMatch(SQLTransientConnectionException.class::isInstance);
   }
 
@@ -114,7 +108,17 @@ public final class StoreErrors {
   }
 
   /** The error and its causes, in order (a cause that is its own ends the chain). */
+  /**
+   * The error and its causes; for a rollback that failed after the work's own error, that error's
+   * first: the rollback after the database went away failed too, on a connection the pool had
+   * closed ("Connection is closed", with no SQLState), and only the work's error says why.
+   */
   private static Stream<Throwable> causes(Throwable error) {
-    return Stream.iterate(error, e -> e != null, e -> e.getCause() == e ? null : e.getCause());
+    Stream<Throwable> own =
+        Stream.iterate(error, e -> e != null, e -> e.getCause() == e ? null : e.getCause());
+    return error instanceof TransactionSystemException rollback
+            && rollback.getApplicationException() != null
+        ? Stream.concat(causes(rollback.getApplicationException()), own)
+        : own;
   }
 }

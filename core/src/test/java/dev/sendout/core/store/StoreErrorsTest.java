@@ -91,6 +91,12 @@ class StoreErrorsTest {
             "JDBC rollback failed", new SQLException("Connection is closed"));
     rollbackOfAnError.initApplicationException(translated("no such column", "42703"));
     assertThat(StoreErrors.isUnreachable(rollbackOfAnError)).isFalse();
+    var rollbackAfterAWait =
+        new TransactionSystemException(
+            "JDBC rollback failed", new SQLException("Connection is closed"));
+    rollbackAfterAWait.initApplicationException(translated("lock timeout", "55P03"));
+    assertThat(StoreErrors.isContention(rollbackAfterAWait)).isTrue();
+    assertThat(StoreErrors.sqlState(rollbackAfterAWait)).isEqualTo("55P03");
 
     assertThat(StoreErrors.isUnreachable(translated("value too long", "22001"))).isFalse();
     assertThat(StoreErrors.isUnreachable(translated("deadlock detected", "40P01"))).isFalse();
