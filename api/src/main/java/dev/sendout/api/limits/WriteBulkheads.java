@@ -28,8 +28,12 @@ import org.springframework.stereotype.Component;
  *       at most, since six slow bodies from one tenant refused every tenant's creates. An upload of
  *       recipients is read to its end into a temporary file first and takes its place only to be
  *       stored ({@link #storeUpload}): two tenants' three uploads each, sent at the minimum body
- *       rate, held every place for as long as they took (hours for a large file). JSON additions
- *       take one per combined transaction ({@link WriteAdmission}), whoever runs it.
+ *       rate, held every place for as long as they took (hours for a large file), and every other
+ *       tenant's creates were refused. JSON additions take one per combined transaction ({@link
+ *       WriteAdmission}), whoever runs it.
+ *   <li><b>uploads</b> ({@code max-concurrent-writes} too): uploads of recipients while they are
+ *       sent and stored, which bounds their temporary files as the writes did; one tenant's hold
+ *       half of them at most.
  *   <li><b>additions</b> ({@code max-waiting-additions}): JSON additions in flight. Concurrent ones
  *       of a tenant wait, blocked, to be stored together in one transaction, so more of them at
  *       once cost the database a larger group, not more connections; this bound keeps the waiting
@@ -59,6 +63,9 @@ public class WriteBulkheads implements WriteAdmission {
   private final long waitNanos;
   private final long uploadStoreWaitNanos;
   private final TenantPlaces byTenant;
+  private final Places uploads;
+  private final TenantPlaces uploadsByTenant;
+  private final Semaphore waitingToStore;
 
   @Autowired
   public WriteBulkheads(LimitProperties properties) {
@@ -73,6 +80,9 @@ public class WriteBulkheads implements WriteAdmission {
     this.waitingForShare = new Semaphore(properties.maxConcurrentWrites());
     this.waitNanos = properties.writeWait().toNanos();
     this.byTenant = new TenantPlaces(properties.maxConcurrentWrites() / 2);
+    this.uploads = new Places(properties.maxConcurrentWrites());
+    this.uploadsByTenant = new TenantPlaces(properties.maxConcurrentWrites() / 2);
+    this.waitingToStore = new Semaphore(properties.maxConcurrentWrites());
   }
 
   /** What a request holds until it ends. */
@@ -109,7 +119,7 @@ public class WriteBulkheads implements WriteAdmission {
       return true;
     }
     long left = deadline - System.nanoTime();
-    if (left <= 0 || (waiters != null && !waiters.tryAcquire())) {
+    if (left <= 0 || !waiters.tryAcquire()) {
       return false;
     }
     try {
@@ -118,9 +128,7 @@ public class WriteBulkheads implements WriteAdmission {
       Thread.currentThread().interrupt();
       return false;
     } finally {
-      if (waiters != null) {
-        waiters.release();
-      }
+      waiters.release();
     }
   }
 
@@ -135,28 +143,42 @@ public class WriteBulkheads implements WriteAdmission {
       }
       return additions::leave;
     }
+    if (isRecipientUpload(request)) {
+      // Read to its end into a temporary file before it is stored: it holds a place among the
+      // uploads while it is sent, which bounds those files too, and takes one among the writes
+      // only to be stored (storeUpload).
+      return take(
+          uploadsByTenant,
+          uploads,
+          tenantId,
+          waitNanos,
+          waitingForShare,
+          waiting,
+          "uploads of recipients");
+    }
     if (!isCreate(request) && !RequestBodyLimitFilter.isUpload(request)) {
       return null;
     }
-    Held held = take(tenantId, waitNanos, waitingForShare, waiting);
-    if (isRecipientUpload(request)) {
-      // Read to its end before it is stored: its place is taken for the store (storeUpload), not
-      // while its client sends it. Asked for here only to refuse it before its body is sent while
-      // the writes are full.
-      held.leave();
-      return null;
-    }
-    return held;
+    return take(
+        byTenant, writes, tenantId, waitNanos, waitingForShare, waiting, "creates and uploads");
   }
 
   /**
    * Runs the store of a recipient upload read to its end in a place among the writes and its
    * tenant's share of them, as a create's, waiting up to {@link #UPLOAD_STORE_WAIT} for one: its
-   * client has sent it all, and a refusal now would have it send it all again. Refused with 429
-   * after that.
+   * client has sent it all, and a refusal now would have it send it all again. As many uploads wait
+   * so at once as there are places; one more, or one that waited that long, is refused with 429.
    */
   public <T> T storeUpload(String tenantId, Supplier<T> store) {
-    Held held = take(tenantId, uploadStoreWaitNanos, null, null);
+    Held held =
+        take(
+            byTenant,
+            writes,
+            tenantId,
+            uploadStoreWaitNanos,
+            waitingToStore,
+            waitingToStore,
+            "creates and uploads");
     try {
       return store.get();
     } finally {
@@ -165,27 +187,34 @@ public class WriteBulkheads implements WriteAdmission {
   }
 
   /**
-   * Takes the tenant's place, then one among all the writes, in one wait of {@code waitNanos}, or
-   * refuses with 429. While others wait, only as many callers as {@code waitersForShare} and {@code
-   * waiters} have permits wait at once; null waiters let every caller wait.
+   * Takes one of the tenant's {@code shares}, then one of {@code places}, in one wait of {@code
+   * waitNanos}, or refuses with 429. Only as many callers wait at once for their tenant's share as
+   * {@code waitersForShare} has permits (a caller waiting among the places already holds its
+   * tenant's), and for the places as {@code waiters} has.
    */
-  private Held take(String tenantId, long waitNanos, Semaphore waitersForShare, Semaphore waiters) {
+  private Held take(
+      TenantPlaces shares,
+      Places places,
+      String tenantId,
+      long waitNanos,
+      Semaphore waitersForShare,
+      Semaphore waiters,
+      String what) {
     long deadline = System.nanoTime() + waitNanos;
-    if (!acquire(byTenant.of(tenantId), deadline, waitersForShare)) {
+    if (!acquire(shares.of(tenantId), deadline, waitersForShare)) {
       throw new ApiProblem(
           ProblemType.OVERLOADED,
-          "This tenant has %d creates and uploads in progress, its share of the writes; retry"
-                  .formatted(byTenant.share())
-              + " shortly",
+          "This tenant has %d %s in progress, its share; retry shortly"
+              .formatted(shares.share(), what),
           Duration.ofSeconds(1));
     }
-    if (!acquire(writes.free, deadline, waiters)) {
-      byTenant.leave(tenantId);
+    if (!acquire(places.free, deadline, waiters)) {
+      shares.leave(tenantId);
       throw overloaded();
     }
     return () -> {
-      writes.leave();
-      byTenant.leave(tenantId);
+      places.leave();
+      shares.leave(tenantId);
     };
   }
 

@@ -177,23 +177,25 @@ public class AddRecipientsService {
     String key = keyOrNew(idempotencyKey);
     try (var spooled = SpooledRecipients.spool(source)) {
       // Read to its end, which may have taken hours at the minimum body rate: its caller is asked
-      // again (a key revoked meanwhile stores nothing), and it takes its recipients from the
-      // tenant's budget, once all of them are known good (a refused upload took none).
+      // again (a key revoked meanwhile stores nothing), and once it has its place to be stored it
+      // takes its recipients from the tenant's budget, all of them known good by then (an upload
+      // refused for a bad line, or for no place, took none).
       callerStillAllowed.run();
-      if (!replay) {
-        limits.takeRecipients(tenant, spooled.size());
-      }
       return writes.storeUpload(
           tenant.id(),
-          () ->
-              result(
-                  id,
-                  key,
-                  // The hash is of the body alone; the actor, a query parameter, is the trail's.
-                  stored -> spooled.requestHash().equals(stored) && recordedBy(id, key, actor),
-                  storeKey -> additions.add(tenant.id(), id, storeKey, spooled, actor),
-                  spooled::pointer,
-                  sendout.channel()));
+          () -> {
+            if (!replay) {
+              limits.takeRecipients(tenant, spooled.size());
+            }
+            return result(
+                id,
+                key,
+                // The hash is of the body alone; the actor, a query parameter, is the trail's.
+                stored -> spooled.requestHash().equals(stored) && recordedBy(id, key, actor),
+                storeKey -> additions.add(tenant.id(), id, storeKey, spooled, actor),
+                spooled::pointer,
+                sendout.channel());
+          });
     }
   }
 

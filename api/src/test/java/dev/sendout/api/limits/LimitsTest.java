@@ -29,7 +29,6 @@ class LimitsTest {
   private static final Tenant ACME = new Tenant("acme");
   private static final Tenant GLOBEX = new Tenant("globex");
 
-  /** An upload of recipients, which reads its body in its transaction: a place for the request. */
   /** An upload of responses, which holds its place among the writes for the whole request. */
   private static MockHttpServletRequest upload() {
     return upload("/v1/sendouts/x/responses");
@@ -156,10 +155,14 @@ class LimitsTest {
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var response = new MockHttpServletResponse();
     interceptor.preHandle(upload("/v1;x/sendouts/x/responses"), response, null);
+    interceptor.preHandle(upload("/v1;x/sendouts/x/recipients"), response, null);
 
     for (String path :
         new String[] {
-          "/%761/suppressions", "/v1/suppressions;a=b", "/v1/sendouts/x/recipients;x"
+          "/%761/suppressions",
+          "/v1/suppressions;a=b",
+          "/v1/sendouts/x/recipients;x",
+          "/%761/sendouts/y/recipients"
         }) {
       assertThatThrownBy(() -> interceptor.preHandle(upload(path, GLOBEX), response, null))
           .as(path)
@@ -183,9 +186,9 @@ class LimitsTest {
     upload.setContentType("application/x-ndjson");
 
     assertThat(interceptor.preHandle(json, response, null)).isTrue();
-    assertThatThrownBy(() -> interceptor.preHandle(upload, response, null))
-        .as("an upload of recipients is refused before its body is sent while the writes are full")
-        .isInstanceOf(ApiProblem.class);
+    assertThat(interceptor.preHandle(upload, response, null))
+        .as("an upload of recipients takes no place among the writes while it is sent")
+        .isTrue();
     assertThatThrownBy(() -> interceptor.preHandle(json, response, null))
         .as("the one place among the waiting additions is taken")
         .isInstanceOf(ApiProblem.class);
@@ -208,19 +211,22 @@ class LimitsTest {
    * end into a file before it is stored: it takes its place for the store alone.
    */
   @Test
-  void anUploadOfRecipientsHoldsNoPlaceWhileItIsSentOnlyWhileItIsStored() {
+  void anUploadOfRecipientsHoldsAPlaceAmongTheUploadsWhileItIsSentAndOneAmongTheWritesToBeStored() {
     var properties =
         new LimitProperties(100, 1000, 150, 30, 2, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     var writes = new WriteBulkheads(properties, Duration.ofMillis(100));
     var interceptor = withoutBacklogBounds(properties, writes);
     var response = new MockHttpServletResponse();
-    for (int i = 0; i < 3; i++) {
-      assertThat(interceptor.preHandle(upload("/v1/sendouts/x/recipients"), response, null))
-          .isTrue();
-    }
+    var sent = upload("/v1/sendouts/x/recipients");
+    assertThat(interceptor.preHandle(sent, response, null)).isTrue();
 
+    assertThatThrownBy(
+            () -> interceptor.preHandle(upload("/v1/sendouts/y/recipients"), response, null))
+        .as("the tenant's one upload at a time")
+        .isInstanceOfSatisfying(
+            ApiProblem.class, p -> assertThat(p.getMessage()).contains("1 uploads of recipients"));
     assertThatNoException()
-        .as("the uploads being sent hold none of the tenant's one place")
+        .as("the upload being sent holds none of the tenant's one place among the writes")
         .isThrownBy(() -> interceptor.preHandle(create(ACME), response, null));
     assertThatThrownBy(() -> writes.storeUpload(ACME.id(), () -> "stored"))
         .as("stored, an upload takes the tenant's place, which its create holds")
@@ -239,6 +245,8 @@ class LimitsTest {
     assertThatNoException()
         .as("and gives it back once stored")
         .isThrownBy(() -> interceptor.preHandle(create(GLOBEX), response, null));
+    interceptor.afterCompletion(sent, response, null, null);
+    assertThat(interceptor.preHandle(upload("/v1/sendouts/y/recipients"), response, null)).isTrue();
   }
 
   @Test
