@@ -292,7 +292,10 @@ class SendGridSenderTest {
     var first =
         java.util.concurrent.CompletableFuture.supplyAsync(
             () -> oneConnection.send(CONTENT, messages(1)));
-    Thread.sleep(300); // for the first call to hold the connection
+    // The first call holds the only connection once SendGrid has its request.
+    for (int i = 0; i < 100 && sendGrid.getAllServeEvents().isEmpty(); i++) {
+      Thread.sleep(50);
+    }
 
     SendOutcome second = oneConnection.send(CONTENT, messages(1));
 

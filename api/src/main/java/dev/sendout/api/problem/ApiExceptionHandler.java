@@ -203,10 +203,10 @@ public class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   }
 
   /**
-   * The database is away or overloaded: nothing was stored, and a retry is the right move, so the
-   * caller (or SendGrid, for a webhook) gets 503 with a Retry-After rather than a bare 500. jOOQ's
-   * own exception comes from statements run on the connection itself ({@code db.connection}: the
-   * recipients' COPY, the receipts' insert), which Spring's translation does not see.
+   * The database is away (503) or too busy (429): nothing was stored, and a retry is the right
+   * move, so the caller (or SendGrid, for a webhook) gets a Retry-After rather than a bare 500.
+   * jOOQ's own exception comes from statements run on the connection itself ({@code db.connection}:
+   * the recipients' COPY, the receipts' insert), which Spring's translation does not see.
    */
   @ExceptionHandler({
     DataAccessException.class,

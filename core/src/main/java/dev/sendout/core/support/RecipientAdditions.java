@@ -423,13 +423,12 @@ public class RecipientAdditions {
   }
 
   /**
-   * The ids of {0} that messages of sendout {1} have. Each id, and each address below, is looked up
-   * on its own in its index, {@code (sendout_id, external_id)} or {@code (sendout_id,
-   * lower(address))}: the {@code offset 0} keeps the planner from joining a chunk's values to the
-   * sendout's rows as a whole. Left to choose, it did that on a fresh database: with no statistics
-   * it took the sendout's rows for one and read them all once per value, so each chunk of an upload
-   * cost as much as the rows before it, and an upload of 100,000 ran for more than a quarter of an
-   * hour, holding the sendout's lock.
+   * The ids of {0} that messages of sendout {1} have. Each id is looked up on its own in its unique
+   * index, {@code (sendout_id, external_id)}: the {@code offset 0} keeps the planner from joining a
+   * chunk's values to the sendout's rows as a whole. Left to choose, it did that on a fresh
+   * database: with no statistics it took the sendout's rows for one and read them all once per
+   * value, so each chunk of an upload cost as much as the rows before it, and an upload of 100,000
+   * ran for more than a quarter of an hour, holding the sendout's lock.
    */
   static final String TAKEN_EXTERNAL_IDS =
       "select v.id, m.seq from unnest({0}) as v(id) cross join lateral"
@@ -457,7 +456,8 @@ public class RecipientAdditions {
    * One sendout's recipients on their way into the store, numbered on from {@code next}, and the
    * additions stored. Its recipients go to the {@link Copy} a thousand at a time, each time checked
    * for an {@code externalId} taken before and for an address an earlier chunk of its request has,
-   * and a full chunk is copied at once, so that the checks of the next chunk find it in the store.
+   * and a full chunk is copied at once, so that the externalId check of the next chunk finds it in
+   * the store.
    */
   private final class Queueing {
     private final UUID sendoutId;
@@ -489,7 +489,8 @@ public class RecipientAdditions {
       next += chunk.size();
       if (waiting.size() >= Copy.CHUNK) {
         flush();
-        // Into the store now, whatever else the COPY holds: the next chunk's check reads it there.
+        // Into the store now, whatever else the COPY holds: the next chunk's externalId check reads
+        // it there.
         copy.flush();
       }
     }
