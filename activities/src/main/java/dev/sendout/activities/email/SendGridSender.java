@@ -108,7 +108,7 @@ public class SendGridSender {
     }
     for (OutgoingMessage message : messages) {
       Personalization p = new Personalization();
-      p.addTo(new Email(message.address(), message.displayName()));
+      p.addTo(new Email(message.address(), recipientName(message.displayName())));
       p.addCustomArg("message_id", message.id().toString());
       // Per recipient: each link's token names its own message.
       unsubscribe.headers(message.id()).forEach(p::addHeader);
@@ -116,6 +116,19 @@ public class SendGridSender {
       mail.addPersonalization(p);
     }
     return mail;
+  }
+
+  /**
+   * A recipient's name as SendGrid takes it: one with a comma or a semicolon in quotes, as RFC 5322
+   * writes such a display name. SendGrid reads either as separating addresses in {@code to.name}
+   * and drops the message as "Invalid" (its documented limit; its own Python and Node.js libraries
+   * quote such names), so that "Doe, Jane" from a spreadsheet got nothing.
+   */
+  static String recipientName(String name) {
+    if (name == null || (name.indexOf(',') < 0 && name.indexOf(';') < 0)) {
+      return name;
+    }
+    return '"' + name.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
   }
 
   private SendOutcome classify(Response response) {

@@ -135,6 +135,34 @@ class SendGridSenderTest {
         .isEqualTo("https://s/1");
   }
 
+  /**
+   * Found by a sweep of what goes out: a name with a comma or a semicolon went to SendGrid as
+   * written, which drops such a message as "Invalid", reading part of the name as the address.
+   */
+  @Test
+  void aRecipientsNameWithACommaOrASemicolonGoesQuotedAndOthersAsTheyAre() throws Exception {
+    answer(202, Map.of(), "");
+    var names = List.of("Doe, Jane", "Al \"Bo\"; Co\\", "O'Brien Ünal");
+    var batch =
+        names.stream()
+            .map(
+                n ->
+                    new OutgoingMessage(
+                        UUID.randomUUID(),
+                        "n@example.com",
+                        n,
+                        Map.of("firstName", "F", "surveyUrl", "https://s/")))
+            .toList();
+
+    sender.send(CONTENT, batch);
+
+    JsonNode body =
+        new ObjectMapper()
+            .readTree(sendGrid.getAllServeEvents().get(0).getRequest().getBodyAsString());
+    assertThat(body.path("personalizations").findValuesAsText("name"))
+        .containsExactly("\"Doe, Jane\"", "\"Al \\\"Bo\\\"; Co\\\\\"", "O'Brien Ünal");
+  }
+
   @Test
   void everyRecipientGetsOneClickUnsubscribeHeadersNamingItsOwnMessage() throws Exception {
     answer(202, Map.of(), "");
