@@ -50,6 +50,15 @@ class ProviderSettingsCheck implements ApplicationListener<ApplicationEnvironmen
         "SENDOUT_PUBLIC_URL",
         null,
         "every email's one-click unsubscribe link points at the api at this address");
+    String publicUrl = environment.getProperty("sendout.unsubscribe.public-url", "");
+    if (mode == ProviderMode.LIVE && !publicUrl.regionMatches(true, 0, "https://", 0, 8)) {
+      // RFC 8058: a List-Unsubscribe-Post link must be HTTPS, or Gmail and Yahoo ignore it.
+      throw InvalidSetting.invalid(
+          "SENDOUT_PUBLIC_URL",
+          "with real providers it must be an https address: mailbox providers offer one-click"
+              + " unsubscribe (RFC 8058) only for an HTTPS link",
+          null);
+    }
     mode.require(
         environment,
         "sendout.unsubscribe.secret",

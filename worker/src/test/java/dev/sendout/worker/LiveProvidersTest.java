@@ -72,6 +72,9 @@ class LiveProvidersTest {
   @Test
   void theUnsubscribeLinksAddressAndSecretAreRequired() {
     assertThat(refusal(List.of("SENDOUT_PUBLIC_URL"))).isEqualTo("SENDOUT_PUBLIC_URL");
+    // Found by a sweep of what goes out: one-click unsubscribe needs an HTTPS link (RFC 8058).
+    assertThat(refusal(List.of(), "SENDOUT_PUBLIC_URL=http://sendout.example.com"))
+        .isEqualTo("SENDOUT_PUBLIC_URL");
     assertThat(refusal(List.of("SENDOUT_UNSUBSCRIBE_SECRET")))
         .isEqualTo("SENDOUT_UNSUBSCRIBE_SECRET");
   }
