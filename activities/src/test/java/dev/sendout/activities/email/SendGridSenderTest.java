@@ -324,6 +324,7 @@ class SendGridSenderTest {
     for (int i = 0; i < 100 && sendGrid.getAllServeEvents().isEmpty(); i++) {
       Thread.sleep(50);
     }
+    assertThat(sendGrid.getAllServeEvents()).as("the first call's request").hasSize(1);
 
     SendOutcome second = oneConnection.send(CONTENT, messages(1));
 

@@ -44,6 +44,12 @@ public class TenantLimits {
 
   /** Takes {@code count} recipients from the tenant's budget, or refuses them with 429. */
   public void takeRecipients(Tenant tenant, int count) {
+    refuseOverAMinutesBudget(count);
+    take(recipients.rateLimiter(tenant.id()), count, "recipients per minute");
+  }
+
+  /** Refuses with 429, taking nothing, {@code count} recipients no budget can ever take. */
+  public void refuseOverAMinutesBudget(int count) {
     if (count > recipientsPerMinute) {
       throw new ApiProblem(
           ProblemType.RATE_LIMITED,
@@ -51,7 +57,6 @@ public class TenantLimits {
               .formatted(count, recipientsPerMinute),
           Duration.ofMinutes(1));
     }
-    take(recipients.rateLimiter(tenant.id()), count, "recipients per minute");
   }
 
   private static void take(RateLimiter limiter, int permits, String what) {

@@ -31,9 +31,10 @@ import org.springframework.stereotype.Component;
  *       rate, held every place for as long as they took (hours for a large file), and every other
  *       tenant's creates were refused. JSON additions take one per combined transaction ({@link
  *       WriteAdmission}), whoever runs it.
- *   <li><b>uploads</b> ({@code max-concurrent-writes} too): uploads of recipients while they are
- *       sent and stored, which bounds their temporary files as the writes did; one tenant's hold
- *       half of them at most.
+ *   <li><b>uploads</b> (twice {@code max-concurrent-writes}): uploads of recipients while they are
+ *       sent and stored, which bounds their temporary files; one tenant's hold as many as its share
+ *       of the writes at most, so that it takes four tenants' slow uploads, not two, to hold up
+ *       another's. As many wait at once to be stored as there are writes.
  *   <li><b>additions</b> ({@code max-waiting-additions}): JSON additions in flight. Concurrent ones
  *       of a tenant wait, blocked, to be stored together in one transaction, so more of them at
  *       once cost the database a larger group, not more connections; this bound keeps the waiting
@@ -80,7 +81,7 @@ public class WriteBulkheads implements WriteAdmission {
     this.waitingForShare = new Semaphore(properties.maxConcurrentWrites());
     this.waitNanos = properties.writeWait().toNanos();
     this.byTenant = new TenantPlaces(properties.maxConcurrentWrites() / 2);
-    this.uploads = new Places(properties.maxConcurrentWrites());
+    this.uploads = new Places(2 * properties.maxConcurrentWrites());
     this.uploadsByTenant = new TenantPlaces(properties.maxConcurrentWrites() / 2);
     this.waitingToStore = new Semaphore(properties.maxConcurrentWrites());
   }
@@ -146,15 +147,10 @@ public class WriteBulkheads implements WriteAdmission {
     if (isRecipientUpload(request)) {
       // Read to its end into a temporary file before it is stored: it holds a place among the
       // uploads while it is sent, which bounds those files too, and takes one among the writes
-      // only to be stored (storeUpload).
+      // only to be stored (storeUpload). No wait for one: they are held for as long as uploads
+      // are sent, and a wait would only take the creates' chance to wait.
       return take(
-          uploadsByTenant,
-          uploads,
-          tenantId,
-          waitNanos,
-          waitingForShare,
-          waiting,
-          "uploads of recipients");
+          uploadsByTenant, uploads, tenantId, 0, waitingForShare, waiting, "uploads of recipients");
     }
     if (!isCreate(request) && !RequestBodyLimitFilter.isUpload(request)) {
       return null;

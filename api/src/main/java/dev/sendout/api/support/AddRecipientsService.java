@@ -176,14 +176,15 @@ public class AddRecipientsService {
     String actor = SupportService.actor(by);
     String key = keyOrNew(idempotencyKey);
     try (var spooled = SpooledRecipients.spool(source)) {
-      // Read to its end, which may have taken hours at the minimum body rate: its caller is asked
-      // again (a key revoked meanwhile stores nothing), and once it has its place to be stored it
-      // takes its recipients from the tenant's budget, all of them known good by then (an upload
-      // refused for a bad line, or for no place, took none).
-      callerStillAllowed.run();
+      // Read to its end, which may have taken hours at the minimum body rate. Once it has its
+      // place to be stored, its caller is asked again (a key revoked meanwhile stores nothing), and
+      // it takes its recipients from the tenant's budget, all of them known good by then (an
+      // upload refused for a bad line, or for no place, took none).
+      limits.refuseOverAMinutesBudget(spooled.size());
       return writes.storeUpload(
           tenant.id(),
           () -> {
+            callerStillAllowed.run();
             if (!replay) {
               limits.takeRecipients(tenant, spooled.size());
             }

@@ -155,7 +155,10 @@ class LimitsTest {
     var interceptor = withoutBacklogBounds(properties, new WriteBulkheads(properties));
     var response = new MockHttpServletResponse();
     interceptor.preHandle(upload("/v1;x/sendouts/x/responses"), response, null);
+    // The uploads of recipients have twice the places of the writes: both taken.
     interceptor.preHandle(upload("/v1;x/sendouts/x/recipients"), response, null);
+    interceptor.preHandle(
+        upload("/v1/sendouts;a/w/recipients", new Tenant("initech")), response, null);
 
     for (String path :
         new String[] {
@@ -208,37 +211,48 @@ class LimitsTest {
    * Found by a hostile sweep: two tenants' three uploads of recipients each, sent just above the
    * minimum body rate, held every place among the writes while their bodies came (for hours, for a
    * large file), and every other tenant's creates were 429. An upload of recipients is read to its
-   * end into a file before it is stored: it takes its place for the store alone.
+   * end into a file before it is stored: it holds a place among the uploads while it is sent, and
+   * one among the writes only to be stored.
    */
   @Test
   void anUploadOfRecipientsHoldsAPlaceAmongTheUploadsWhileItIsSentAndOneAmongTheWritesToBeStored() {
+    // Four places among the writes, two a tenant; eight among the uploads, two a tenant.
     var properties =
-        new LimitProperties(100, 1000, 150, 30, 2, 128, Duration.ZERO, 0, 0, Duration.ZERO);
+        new LimitProperties(100, 1000, 150, 30, 4, 128, Duration.ZERO, 0, 0, Duration.ZERO);
     var writes = new WriteBulkheads(properties, Duration.ofMillis(100));
     var interceptor = withoutBacklogBounds(properties, writes);
     var response = new MockHttpServletResponse();
     var sent = upload("/v1/sendouts/x/recipients");
     assertThat(interceptor.preHandle(sent, response, null)).isTrue();
+    assertThat(interceptor.preHandle(upload("/v1/sendouts/y/recipients"), response, null)).isTrue();
 
     assertThatThrownBy(
-            () -> interceptor.preHandle(upload("/v1/sendouts/y/recipients"), response, null))
-        .as("the tenant's one upload at a time")
+            () -> interceptor.preHandle(upload("/v1/sendouts/z/recipients"), response, null))
+        .as("the tenant's share of the uploads")
         .isInstanceOfSatisfying(
-            ApiProblem.class, p -> assertThat(p.getMessage()).contains("1 uploads of recipients"));
+            ApiProblem.class, p -> assertThat(p.getMessage()).contains("2 uploads of recipients"));
     assertThatNoException()
-        .as("the upload being sent holds none of the tenant's one place among the writes")
-        .isThrownBy(() -> interceptor.preHandle(create(ACME), response, null));
+        .as("the uploads being sent hold none of the tenant's places among the writes")
+        .isThrownBy(
+            () -> {
+              interceptor.preHandle(create(ACME), response, null);
+              interceptor.preHandle(create(ACME), response, null);
+            });
     assertThatThrownBy(() -> writes.storeUpload(ACME.id(), () -> "stored"))
-        .as("stored, an upload takes the tenant's place, which its create holds")
+        .as("stored, an upload takes one of the tenant's places, which its creates hold")
         .isInstanceOfSatisfying(
             ApiProblem.class, p -> assertThat(p.type()).isEqualTo(ProblemType.OVERLOADED));
+    var created = create(GLOBEX);
     assertThat(
             writes.storeUpload(
                 GLOBEX.id(),
                 () -> {
+                  assertThat(interceptor.preHandle(created, response, null)).isTrue();
                   assertThatThrownBy(() -> interceptor.preHandle(create(GLOBEX), response, null))
-                      .as("while it is stored, it holds its tenant's place")
-                      .isInstanceOf(ApiProblem.class);
+                      .as("while it is stored, it holds one of its tenant's two places")
+                      .isInstanceOfSatisfying(
+                          ApiProblem.class,
+                          p -> assertThat(p.getMessage()).contains("2 creates and uploads"));
                   return "stored";
                 }))
         .isEqualTo("stored");
@@ -246,7 +260,26 @@ class LimitsTest {
         .as("and gives it back once stored")
         .isThrownBy(() -> interceptor.preHandle(create(GLOBEX), response, null));
     interceptor.afterCompletion(sent, response, null, null);
-    assertThat(interceptor.preHandle(upload("/v1/sendouts/y/recipients"), response, null)).isTrue();
+    assertThat(interceptor.preHandle(upload("/v1/sendouts/z/recipients"), response, null)).isTrue();
+  }
+
+  /** A store that fails gives its places back. */
+  @Test
+  void anUploadWhoseStoreFailsGivesItsPlacesBack() {
+    var properties =
+        new LimitProperties(100, 1000, 150, 30, 2, 128, Duration.ZERO, 0, 0, Duration.ZERO);
+    var writes = new WriteBulkheads(properties, Duration.ofMillis(100));
+    for (int i = 0; i < 3; i++) {
+      assertThatThrownBy(
+              () ->
+                  writes.storeUpload(
+                      ACME.id(),
+                      () -> {
+                        throw new IllegalStateException("the store failed");
+                      }))
+          .hasMessage("the store failed");
+    }
+    assertThat(writes.storeUpload(ACME.id(), () -> "stored")).isEqualTo("stored");
   }
 
   @Test
