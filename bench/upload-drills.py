@@ -52,6 +52,16 @@ class Engine:
             self.process.wait(30)
         except subprocess.TimeoutExpired:
             self.process.kill()
+            self.process.wait()
+        # An engine killed while a statement ran (an upload that got no answer) leaves its embedded
+        # Postgres behind: found by the environment it inherited, and stopped.
+        for pid in filter(str.isdigit, os.listdir("/proc")):
+            try:
+                with open(f"/proc/{pid}/environ", "rb") as f:
+                    if f"SENDOUT_STATE={self.state}".encode() in f.read().split(b"\0"):
+                        os.kill(int(pid), 9)
+            except OSError:
+                pass
         shutil.rmtree(self.state, ignore_errors=True)
 
 
