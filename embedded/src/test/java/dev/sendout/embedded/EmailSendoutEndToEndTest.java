@@ -7,6 +7,7 @@ import dev.sendout.embedded.EngineClient.Reply;
 import dev.sendout.workflows.sendout.SendoutSearchAttributes;
 import java.sql.DriverManager;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +83,40 @@ class EmailSendoutEndToEndTest {
     assertThat(rendered.path("subject").asText()).isEqualTo("U7, how was your visit?");
     assertThat(rendered.path("text").asText())
         .isEqualTo("Hello U7, tell us: https://s.example.com/7");
+  }
+
+  /**
+   * An address added again before the send (another spelling of its case) goes out in a SendGrid
+   * request of its own: SendGrid, and the sandbox, refuse a request that names an address twice,
+   * which failed both invitations.
+   */
+  @Test
+  void anAddressInvitedTwiceInOneBatchGoesOutTwice() throws Exception {
+    var body = EngineClient.emailSendout(2);
+    body.put("sendAt", Instant.now().plusSeconds(5).toString());
+    Reply created = client.createSendout(body.toString(), null);
+    assertThat(created.status()).isEqualTo(202);
+    String id = created.body().path("id").asText();
+    Reply added =
+        client.post(
+            "/v1/sendouts/" + id + "/recipients",
+            """
+            {"recipients": [{"email": "USER0@example.com",
+              "variables": {"firstName": "Again", "surveyUrl": "https://s.example.com/again"}}]}""",
+            null);
+    assertThat(added.status()).isEqualTo(202);
+
+    JsonNode done =
+        client.awaitSendout(id, Duration.ofSeconds(60), EmailSendoutEndToEndTest::completed);
+
+    assertThat(done.path("messages").path("DELIVERED").asInt()).isEqualTo(3);
+    List<JsonNode> toUser0 =
+        client.messagesOf(id).stream()
+            .filter(m -> m.path("address").asText().equalsIgnoreCase("user0@example.com"))
+            .toList();
+    assertThat(toUser0).hasSize(2);
+    assertThat(toUser0.get(0).path("providerMessageId").asText())
+        .isNotEqualTo(toUser0.get(1).path("providerMessageId").asText());
   }
 
   @Test

@@ -14,9 +14,13 @@ import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendTally;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -63,40 +67,76 @@ public class EmailDeliveryActivities implements DeliveryActivities {
               deliveries.holdOutsideWindows(sendoutId, batch.fromSeq(), batch.toSeq());
           List<OutgoingMessage> claimed =
               deliveries.claimForSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq());
-          // One SendGrid request carries one content: a batch's invitations, each reminder's and
-          // the thank-yous go in requests of their own (a wave's batch normally holds one).
-          Map<ContentKey, List<OutgoingMessage>> byContent = new LinkedHashMap<>();
-          for (OutgoingMessage message : claimed) {
-            byContent.computeIfAbsent(message.content(), k -> new ArrayList<>()).add(message);
-          }
-          List<List<OutgoingMessage>> groups = new ArrayList<>(byContent.values());
-          List<ContentKey> keys = List.copyOf(byContent.keySet());
-          for (int i = 0; i < groups.size(); i++) {
+          List<Request> requests = requests(claimed);
+          Map<ContentKey, EmailContent> contents = new HashMap<>();
+          for (int i = 0; i < requests.size(); i++) {
+            Request request = requests.get(i);
             EmailContent content;
             try {
-              content = sendouts.content(sendoutId, keys.get(i), EmailContent.class);
+              content =
+                  contents.computeIfAbsent(
+                      request.content(),
+                      key -> sendouts.content(sendoutId, key, EmailContent.class));
             } catch (RuntimeException e) {
-              throw giveBack(groups.subList(i, groups.size()), e);
+              throw giveBack(requests.subList(i, requests.size()), e);
             }
             try {
-              settle(groups.get(i), sendGrid.send(content, groups.get(i)));
+              settle(request.messages(), sendGrid.send(content, request.messages()));
             } catch (RuntimeException e) {
-              // This group's own outcome is recorded (or, if recording it failed, in doubt).
-              throw giveBack(groups.subList(i + 1, groups.size()), e);
+              // This request's own outcome is recorded (or, if recording it failed, in doubt).
+              throw giveBack(requests.subList(i + 1, requests.size()), e);
             }
           }
           WindowHold.refuseIfHeld(heldUntil, Instant.now());
         });
   }
 
+  /** One SendGrid request: its messages, of one content, and their addresses, lower-cased. */
+  record Request(ContentKey content, List<OutgoingMessage> messages, Set<String> addresses) {}
+
   /**
-   * Unclaims the groups of a batch that were claimed but never sent because a request before them
+   * The SendGrid requests of a batch's claimed messages, in their order. A request carries one
+   * content (a batch's invitations, each reminder's and the thank-yous go in requests of their own;
+   * a wave's batch normally holds one) and names each address once: SendGrid refuses a request that
+   * names one twice, whatever its case (400, "Each unique email address in the personalizations
+   * array should only be included once"), which would fail every message of it, so an address
+   * invited again in the same batch (added twice, or resent beside its first) goes in a request of
+   * its own.
+   */
+  static List<Request> requests(List<OutgoingMessage> claimed) {
+    Map<ContentKey, List<Request>> byContent = new LinkedHashMap<>();
+    for (OutgoingMessage message : claimed) {
+      List<Request> ofContent =
+          byContent.computeIfAbsent(message.content(), k -> new ArrayList<>());
+      String address = message.address().toLowerCase(Locale.ROOT);
+      Request into = null;
+      for (Request request : ofContent) {
+        if (request.addresses().add(address)) {
+          into = request;
+          break;
+        }
+      }
+      if (into == null) {
+        into = new Request(message.content(), new ArrayList<>(), new HashSet<>(Set.of(address)));
+        ofContent.add(into);
+      }
+      into.messages().add(message);
+    }
+    return byContent.values().stream().flatMap(List::stream).toList();
+  }
+
+  /**
+   * Unclaims the requests of a batch that were claimed but never sent because a request before them
    * failed (a 429 or 5xx that the retry waits out, or the store away), so that the retry sends
    * them: left claimed, the retry would find them in flight and make them UNCONFIRMED, as if
    * SendGrid might have taken them.
    */
-  private RuntimeException giveBack(List<List<OutgoingMessage>> unsent, RuntimeException failure) {
-    List<UUID> ids = unsent.stream().flatMap(List::stream).map(OutgoingMessage::id).toList();
+  private RuntimeException giveBack(List<Request> unsent, RuntimeException failure) {
+    List<UUID> ids =
+        unsent.stream()
+            .flatMap(request -> request.messages().stream())
+            .map(OutgoingMessage::id)
+            .toList();
     if (!ids.isEmpty()) {
       try {
         deliveries.unclaim(ids, "Not sent: an earlier request of its batch failed");

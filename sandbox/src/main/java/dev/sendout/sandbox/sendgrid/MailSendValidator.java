@@ -1,7 +1,10 @@
 package dev.sendout.sandbox.sendgrid;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.JsonNode;
@@ -27,6 +30,9 @@ public class MailSendValidator {
       "The to array is required for all personalization objects, and must have at least one email"
           + " object with a valid email address.";
   static final String ADDRESS_INVALID = "Does not contain a valid address.";
+  static final String ADDRESS_REPEATED =
+      "Each unique email address in the personalizations array should only be included once. You"
+          + " have included %s more than once.";
   static final String SUBJECT_REQUIRED =
       "The subject is required. You can get around this requirement if you use a template with a"
           + " subject defined or if every personalization has a subject defined.";
@@ -73,6 +79,8 @@ public class MailSendValidator {
       return false;
     }
     boolean everyHasSubject = true;
+    // SendGrid compares the addresses of the whole request without regard to case.
+    Set<String> seen = new HashSet<>();
     for (int i = 0; i < personalizations.size(); i++) {
       JsonNode personalization = personalizations.get(i);
       String path = "personalizations." + i;
@@ -80,16 +88,17 @@ public class MailSendValidator {
       if (!to.isArray() || to.isEmpty()) {
         errors.add(SendGridError.of(TO_REQUIRED, path + ".to"));
       } else {
-        validateAddresses(to, path + ".to", errors);
+        validateAddresses(to, path + ".to", seen, errors);
       }
-      validateAddresses(personalization.path("cc"), path + ".cc", errors);
-      validateAddresses(personalization.path("bcc"), path + ".bcc", errors);
+      validateAddresses(personalization.path("cc"), path + ".cc", seen, errors);
+      validateAddresses(personalization.path("bcc"), path + ".bcc", seen, errors);
       everyHasSubject &= hasText(personalization.path("subject"));
     }
     return everyHasSubject;
   }
 
-  private static void validateAddresses(JsonNode list, String path, List<SendGridError> errors) {
+  private static void validateAddresses(
+      JsonNode list, String path, Set<String> seen, List<SendGridError> errors) {
     if (!list.isArray()) {
       return;
     }
@@ -97,6 +106,10 @@ public class MailSendValidator {
       JsonNode email = list.get(j).path("email");
       if (!hasText(email) || !isEmail(email.stringValue())) {
         errors.add(SendGridError.of(ADDRESS_INVALID, path + "." + j + ".email"));
+      } else if (!seen.add(email.stringValue().toLowerCase(Locale.ROOT))) {
+        errors.add(
+            SendGridError.of(
+                ADDRESS_REPEATED.formatted(email.stringValue()), path + "." + j + ".email"));
       }
     }
   }

@@ -63,6 +63,25 @@ class MailSendRejectionTest extends SandboxIntegrationTest {
   }
 
   @Test
+  void rejectsAnAddressNamedTwiceInOneRequestWhateverItsCase() throws Exception {
+    Mail mail = mail();
+    mail.addPersonalization(personalization("twice-1", "ann@example.com", "Ann"));
+    mail.addPersonalization(personalization("twice-2", "bo@example.com", "Bo"));
+    mail.addPersonalization(personalization("twice-3", "ANN@example.com", "Ann"));
+
+    Response response = send(mail);
+
+    assertThat(response.getStatusCode()).isEqualTo(400);
+    JsonNode error = json(response.getBody()).get("errors").get(0);
+    assertThat(error.get("field").asString()).isEqualTo("personalizations.2.to.0.email");
+    assertThat(error.get("message").asString())
+        .isEqualTo(
+            "Each unique email address in the personalizations array should only be included"
+                + " once. You have included ANN@example.com more than once.");
+    assertThat(stats().get("accepted").asLong()).isZero();
+  }
+
+  @Test
   void reportsEveryProblemWithSendGridFieldPaths() throws Exception {
     HttpResponse<String> response =
         postRawMail(
