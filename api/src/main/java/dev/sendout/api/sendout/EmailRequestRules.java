@@ -60,6 +60,11 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
     }
     if (isBlank(request.text()) && isBlank(request.html())) {
       problems.add("/text", "text or html is required");
+    } else {
+      // SendGrid refuses a blank part of a body that has another (400, every message FAILED); a
+      // reminder's or thank-you's blank part is refused the same way.
+      notBlankIfGiven("/text", request.text(), problems);
+      notBlankIfGiven("/html", request.html(), problems);
     }
     return checked(
         new EmailContent(
@@ -69,6 +74,12 @@ record EmailRequestRules(Duration defaultReceiptTimeout) implements ChannelReque
             request.text(),
             request.html()),
         ChannelRequestRules.later(request));
+  }
+
+  private static void notBlankIfGiven(String at, String part, Problems problems) {
+    if (part != null && part.isBlank()) {
+      problems.add(at, "must not be blank; omit it instead");
+    }
   }
 
   @Override

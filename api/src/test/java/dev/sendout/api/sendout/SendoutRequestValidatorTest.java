@@ -305,6 +305,20 @@ class SendoutRequestValidatorTest {
         .isNotNull();
   }
 
+  /**
+   * Found by a hostile sweep: an empty text beside an html (or the other way round) was accepted,
+   * and SendGrid refused every message's request for its empty part (400, all FAILED).
+   */
+  @Test
+  void aBlankPartBesideAnotherIsRefusedAsAReminderOrThankYousIs() {
+    assertThat(problems(content("Hi", "", "<b>x</b>")))
+        .containsExactly(new FieldProblem("/text", "must not be blank; omit it instead"));
+    assertThat(problems(content("Hi", "Hello", " \n")))
+        .containsExactly(new FieldProblem("/html", "must not be blank; omit it instead"));
+    assertThat(problems(content("Hi", "", " ")))
+        .containsExactly(new FieldProblem("/text", "text or html is required"));
+  }
+
   /** Found by a hostile sweep: an empty date-time or duration was taken as none given. */
   @Test
   void anEmptySendTimeOrReceiptTimeoutIsRefusedNotTakenAsNoneGiven() {
