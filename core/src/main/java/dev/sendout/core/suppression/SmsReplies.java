@@ -103,7 +103,9 @@ public class SmsReplies {
       throw new IllegalArgumentException("An SMS reply comes from a phone number");
     }
     Keyword keyword = Keyword.of(text);
-    if (keyword == Keyword.OTHER) {
+    if (keyword == Keyword.OTHER || unstorable(sender) || unstorable(source)) {
+      // A sender or id with a NUL, which Postgres cannot compare or store, names no SMS of ours:
+      // acknowledged and ignored like any other text, as a refusal would be posted again and again.
       return new Outcome(keyword, List.of(), 0);
     }
     List<String> tenants = tenantsOf(number, sender);
@@ -189,5 +191,9 @@ public class SmsReplies {
         .fetch()
         .forEach(r -> tenants.add(r.get(0, String.class)));
     return tenants;
+  }
+
+  private static boolean unstorable(String value) {
+    return value != null && value.indexOf('\0') >= 0;
   }
 }

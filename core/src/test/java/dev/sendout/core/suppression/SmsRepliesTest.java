@@ -120,6 +120,19 @@ class SmsRepliesTest extends StoreTest {
         .containsExactly(other);
   }
 
+  /** Found by a hostile sweep: a NUL in the signed reply's sender failed in Postgres (a 400). */
+  @Test
+  void aSenderOrIdWithANulNamesNoTenantAndChangesNothing() {
+    String number = number();
+    String tenant = tenant();
+    texted(tenant, "Surveys", number);
+    SuppressionKey key = SuppressionKey.of(Channel.SMS, number);
+
+    assertThat(reply(key, "Surveys\0", "STOP", "1").tenants()).isEmpty();
+    assertThat(reply(key, "Surveys", "STOP", "2\0").tenants()).isEmpty();
+    assertThat(suppressions.lookup(tenant, key)).isEmpty();
+  }
+
   @Test
   void startLiftsOnlyAStopAndOtherTextsChangeNothing() {
     String number = number();
