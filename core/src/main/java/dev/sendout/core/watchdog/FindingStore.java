@@ -103,7 +103,7 @@ public class FindingStore {
         DSL.min(due),
         grace,
         NO_NOTE,
-        (count, note) -> "%d messages still QUEUED past their release deadline".formatted(count));
+        (count, note) -> messages(count) + " still QUEUED past their release deadline");
   }
 
   /**
@@ -177,7 +177,7 @@ public class FindingStore {
         DSL.min(due),
         grace,
         note,
-        (count, details) -> "%d messages released and not sent; %s".formatted(count, details));
+        (count, details) -> messages(count) + " released and not sent; " + details);
   }
 
   /**
@@ -196,8 +196,10 @@ public class FindingStore {
         warning,
         NO_NOTE,
         (count, note) ->
-            "%d messages accepted over %s ago without a final receipt yet"
-                .formatted(count, warning));
+            messages(count)
+                + " accepted over "
+                + spoken(warning)
+                + " ago without a final receipt yet");
   }
 
   /**
@@ -221,8 +223,21 @@ public class FindingStore {
         Duration.ZERO,
         NO_NOTE,
         (count, note) ->
-            "%d messages the provider accepted, or may have (a send in doubt), never confirmed"
-                .formatted(count));
+            messages(count)
+                + " the provider accepted, or may have (a send in doubt), never confirmed");
+  }
+
+  private static String messages(int count) {
+    return count == 1 ? "1 message" : count + " messages";
+  }
+
+  /** A duration as people write it: {@code 1 h}, {@code 2 min}, {@code 90 s}. */
+  static String spoken(Duration duration) {
+    long seconds = duration.toSeconds();
+    if (seconds % 3600 == 0) {
+      return seconds / 3600 + " h";
+    }
+    return seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
   }
 
   /** A finding's detail, from the messages found and the query's note about them. */

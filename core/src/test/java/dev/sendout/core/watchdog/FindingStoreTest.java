@@ -433,7 +433,15 @@ class FindingStoreTest extends StoreTest {
     assertThat(of(findings.receiptLate(Duration.ofHours(1)), id))
         .extracting(Finding::reason, Finding::messages)
         .containsExactly(tuple(StuckReason.RECEIPT_LATE, 2));
+    assertThat(of(findings.receiptLate(Duration.ofHours(1)), id).get(0).detail())
+        .isEqualTo("2 messages accepted over 1 h ago without a final receipt yet");
     assertThat(of(findings.receiptLate(Duration.ofHours(3)), id)).isEmpty();
+    db.update(MESSAGE)
+        .set(MESSAGE.ACCEPTED_AT, OffsetDateTime.now().minusHours(3))
+        .where(MESSAGE.ID.eq(claimed.get(0).id()))
+        .execute();
+    assertThat(of(findings.receiptLate(Duration.ofMinutes(150)), id).get(0).detail())
+        .isEqualTo("1 message accepted over 150 min ago without a final receipt yet");
   }
 
   @Test
