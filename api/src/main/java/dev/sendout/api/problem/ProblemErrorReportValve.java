@@ -40,6 +40,11 @@ public class ProblemErrorReportValve extends ErrorReportValve {
         detail = ",\"detail\":\"No path here takes this method\"";
       }
       response.setStatus(status);
+    } else if (status == 400) {
+      detail =
+          ",\"detail\":\"The request could not be read: its path or query holds a character that"
+              + " must be percent-encoded (a space, < > \\\" { } | \\\\ ^ or `), or an encoded NUL"
+              + " or backslash, or a header is malformed\"";
     }
     ProblemType type = ProblemType.forStatus(status);
     String json =

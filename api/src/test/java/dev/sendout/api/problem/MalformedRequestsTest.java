@@ -530,6 +530,21 @@ class MalformedRequestsTest {
     assertProblem(send(request("/v1%2Fsendouts").GET()), 404);
   }
 
+  /** The runbook's {@code cursor=<nextCursor>} pasted as it is: a problem with no word why. */
+  @Test
+  void aCharacterTheQueryMustEncodeIsA400SayingSo() throws Exception {
+    Reply reply =
+        Reply.of(
+            exchange(
+                "GET /v1/sendouts?stuck=true&cursor=<nextCursor> HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                    + "Connection: close\r\n\r\n"));
+
+    assertThat(reply.status()).isEqualTo(400);
+    assertThat(reply.json().path("type").asString())
+        .isEqualTo("urn:sendout:problem:invalid-request");
+    assertThat(reply.json().path("detail").asString()).contains("must be percent-encoded");
+  }
+
   @Test
   void anHttpVersionTomcatRefusesIsTheCallersProblemNotAnInternalError() throws Exception {
     Reply reply =
