@@ -8,6 +8,7 @@ import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.SupportMessages;
 import dev.sendout.core.temporal.GrpcStatus;
 import dev.sendout.core.temporal.TemporalDeadline;
+import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
@@ -58,6 +59,9 @@ public class SupportActions {
   private final SendoutStore sendouts;
   private final SupportMessages messages;
   private final Duration deadline;
+
+  /** The Retry-After of an action on a sendout whose workflow the watchdog has yet to restart. */
+  static final Duration RESTARTED_WITHIN = Duration.ofSeconds(30);
 
   /**
    * @param deadline how long one action may take end to end. Ten seconds: a validator and a handler
@@ -230,6 +234,19 @@ public class SupportActions {
       return new ApiProblem(ProblemType.ACTION_REFUSED, failure.getOriginalMessage());
     }
     if (e instanceof WorkflowNotFoundException) {
+      SendoutStatus status =
+          sendouts.find(sendoutId).map(StoredSendout::status).orElse(SendoutStatus.COMPLETED);
+      if (status != SendoutStatus.COMPLETED && status != SendoutStatus.CANCELLED) {
+        // Its workflow was terminated, or failed: the watchdog starts it again at its next pass.
+        // Not "finished", which a caller would take as final while the sendout goes on sending.
+        return new ApiProblem(
+            ProblemType.WORKFLOW_UNAVAILABLE,
+            ("The workflow of sendout %s (%s) is not running: it was terminated or failed, and the"
+                    + " watchdog starts it again within its period (a minute by default). Nothing"
+                    + " was done; repeat the %s action then.")
+                .formatted(sendoutId, status, name),
+            RESTARTED_WITHIN);
+      }
       return new ApiProblem(
           ProblemType.SENDOUT_FINISHED,
           "Sendout %s is finished: its workflow is no longer running".formatted(sendoutId));
