@@ -17,6 +17,26 @@ public class ProblemErrorReportValve extends ErrorReportValve {
   /** Every method some path of this API takes. */
   static final String ALLOWED = "GET, HEAD, POST, DELETE, OPTIONS";
 
+  /**
+   * Why Tomcat could not read a request, from its parser's exception, whose message is not echoed:
+   * it may hold the request's target.
+   */
+  static String unread(Throwable throwable) {
+    String message = throwable == null ? "" : String.valueOf(throwable.getMessage());
+    if (message.startsWith("Invalid character found in the request target")) {
+      return "The request's path or query holds a character that must be percent-encoded (a space,"
+          + " < > \\\" { } | \\\\ ^ or `)";
+    }
+    if (message.startsWith("Request header is too large")) {
+      return "The request's headers are too large";
+    }
+    if (message.contains("does not conform to RFC 9112")) {
+      return "A header line of the request is malformed (RFC 9112: a name, a colon, a value)";
+    }
+    return "The request could not be read: an encoded NUL or backslash in its path, or a malformed"
+        + " request line or header";
+  }
+
   @Override
   protected void report(Request request, Response response, Throwable throwable) {
     int status = response.getStatus();
@@ -41,10 +61,7 @@ public class ProblemErrorReportValve extends ErrorReportValve {
       }
       response.setStatus(status);
     } else if (status == 400) {
-      detail =
-          ",\"detail\":\"The request could not be read: its path or query holds a character that"
-              + " must be percent-encoded (a space, < > \\\" { } | \\\\ ^ or `), or an encoded NUL"
-              + " or backslash, or a header is malformed\"";
+      detail = ",\"detail\":\"" + unread(throwable) + "\"";
     }
     ProblemType type = ProblemType.forStatus(status);
     String json =
