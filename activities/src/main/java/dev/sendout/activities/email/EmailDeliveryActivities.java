@@ -12,23 +12,26 @@ import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryActivities;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendTally;
+import io.temporal.activity.Activity;
+import io.temporal.activity.ActivityExecutionContext;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 /**
- * Email delivery: claims a batch's released messages, sends them in one SendGrid request and
- * records the outcome. Registered on the email task queue.
+ * Email delivery: claims a batch's released messages, sends them in a SendGrid request per content
+ * (and per repeat of an address, {@link #requests}) and records the outcomes. Registered on the
+ * email task queue.
  *
  * <p>A message is resent automatically only when SendGrid certainly did not take it (429, 5xx, no
  * connection). When the outcome is unknown (read timeout, or a worker that died mid-call and left
@@ -69,8 +72,17 @@ public class EmailDeliveryActivities implements DeliveryActivities {
               deliveries.claimForSend(sendoutId, batch.batchNo(), batch.fromSeq(), batch.toSeq());
           List<Request> requests = requests(claimed);
           Map<ContentKey, EmailContent> contents = new HashMap<>();
+          ActivityExecutionContext activity = Activity.getExecutionContext();
+          long started = System.nanoTime();
           for (int i = 0; i < requests.size(); i++) {
             Request request = requests.get(i);
+            if (i > 0) {
+              try {
+                beforeAnother(activity, started);
+              } catch (RuntimeException e) {
+                throw giveBack(requests.subList(i, requests.size()), e);
+              }
+            }
             EmailContent content;
             try {
               content =
@@ -91,36 +103,55 @@ public class EmailDeliveryActivities implements DeliveryActivities {
         });
   }
 
-  /** One SendGrid request: its messages, of one content, and their addresses, lower-cased. */
-  record Request(ContentKey content, List<OutgoingMessage> messages, Set<String> addresses) {}
+  /**
+   * How long a call in the sendout's workflow task (a local activity, which cannot heartbeat) goes
+   * on starting requests: one request may take 30 s (a pooled connection's wait and a connect of 5
+   * s each, a read of 20 s), and the call has 45 s ({@code BatchRun.SEND_TIMEOUT}).
+   */
+  static final Duration REQUESTS_IN_TASK_FOR = Duration.ofSeconds(15);
+
+  /**
+   * Before each request of a call after its first: a call as an activity heartbeats, as each
+   * request is bounded by the heartbeat timeout, not the call as a whole; a call in the workflow
+   * task that has run {@link #REQUESTS_IN_TASK_FOR} stops, and the batch goes on as the activity.
+   */
+  private static void beforeAnother(ActivityExecutionContext activity, long startedNanos) {
+    if (!activity.getInfo().isLocal()) {
+      activity.heartbeat(null);
+    } else if (System.nanoTime() - startedNanos > REQUESTS_IN_TASK_FOR.toNanos()) {
+      throw ApplicationFailure.newFailure(
+          "More requests than the workflow task has time for: the rest go as the activity",
+          "REQUESTS_LEFT");
+    }
+  }
+
+  /** One SendGrid request: its messages, of one content. */
+  record Request(ContentKey content, List<OutgoingMessage> messages) {}
 
   /**
    * The SendGrid requests of a batch's claimed messages, in their order. A request carries one
    * content (a batch's invitations, each reminder's and the thank-yous go in requests of their own;
    * a wave's batch normally holds one) and names each address once: SendGrid refuses a request that
    * names one twice, whatever its case (400, "Each unique email address in the personalizations
-   * array should only be included once"), which would fail every message of it, so an address
-   * invited again in the same batch (added twice, or resent beside its first) goes in a request of
-   * its own.
+   * array should only be included once"), which would fail every message of it, so the k-th message
+   * of a content to one address (added again, or resent beside its first) goes in the content's
+   * k-th request.
    */
   static List<Request> requests(List<OutgoingMessage> claimed) {
     Map<ContentKey, List<Request>> byContent = new LinkedHashMap<>();
+    Map<ContentKey, Map<String, Integer>> repeats = new HashMap<>();
     for (OutgoingMessage message : claimed) {
       List<Request> ofContent =
           byContent.computeIfAbsent(message.content(), k -> new ArrayList<>());
-      String address = message.address().toLowerCase(Locale.ROOT);
-      Request into = null;
-      for (Request request : ofContent) {
-        if (request.addresses().add(address)) {
-          into = request;
-          break;
-        }
+      int k =
+          repeats
+                  .computeIfAbsent(message.content(), c -> new HashMap<>())
+                  .merge(message.address().toLowerCase(Locale.ROOT), 1, Integer::sum)
+              - 1;
+      if (k == ofContent.size()) {
+        ofContent.add(new Request(message.content(), new ArrayList<>()));
       }
-      if (into == null) {
-        into = new Request(message.content(), new ArrayList<>(), new HashSet<>(Set.of(address)));
-        ofContent.add(into);
-      }
-      into.messages().add(message);
+      ofContent.get(k).messages().add(message);
     }
     return byContent.values().stream().flatMap(List::stream).toList();
   }

@@ -30,10 +30,11 @@ import org.apache.http.conn.ConnectTimeoutException;
 import org.springframework.stereotype.Component;
 
 /**
- * Sends a batch of emails as one SendGrid Mail Send request: one personalization per message,
- * carrying our message id in {@code custom_args} (receipts are matched by it) and the recipient's
- * variables as substitutions ({@link Substitutions}: HTML-escaped where the html part asks), and
- * its own one-click unsubscribe headers ({@link UnsubscribeLinks}).
+ * Sends emails of one content as one SendGrid Mail Send request, each address once ({@link
+ * EmailDeliveryActivities#requests} splits a batch so): one personalization per message, carrying
+ * our message id in {@code custom_args} (receipts are matched by it) and the recipient's variables
+ * as substitutions ({@link Substitutions}: HTML-escaped where the html part asks), and its own
+ * one-click unsubscribe headers ({@link UnsubscribeLinks}).
  */
 @Component
 public class SendGridSender {
@@ -99,11 +100,12 @@ public class SendGridSender {
     Mail mail = new Mail();
     mail.setFrom(new Email(content.fromAddress(), content.fromName()));
     mail.setSubject(parts.subject());
-    // SendGrid wants text/plain before text/html.
-    if (parts.text() != null) {
+    // SendGrid wants text/plain before text/html, and refuses an empty one (400): a sendout stored
+    // with an empty part beside the other, before that was refused at its create, goes without it.
+    if (parts.text() != null && !parts.text().isEmpty()) {
       mail.addContent(new Content("text/plain", parts.text()));
     }
-    if (parts.html() != null) {
+    if (parts.html() != null && !parts.html().isEmpty()) {
       mail.addContent(new Content("text/html", parts.html()));
     }
     for (OutgoingMessage message : messages) {

@@ -217,6 +217,22 @@ class SendGridSenderTest {
         .isEqualTo("&lt;i&gt;Ann&lt;/i&gt;");
   }
 
+  /** A sendout stored with an empty text beside its html (refused at create since). */
+  @Test
+  void anEmptyPartGoesNotAtAll() throws Exception {
+    answer(202, Map.of(), "");
+    var content = new EmailContent("surveys@example.com", "Surveys", "Hi", "", "<p>Hello</p>");
+
+    sender.send(
+        content, List.of(new OutgoingMessage(UUID.randomUUID(), "u@example.com", null, Map.of())));
+
+    JsonNode body =
+        new ObjectMapper()
+            .readTree(sendGrid.getAllServeEvents().get(0).getRequest().getBodyAsString());
+    assertThat(body.path("content")).hasSize(1);
+    assertThat(body.path("content").get(0).path("type").asText()).isEqualTo("text/html");
+  }
+
   /** The random key that ends every substitution tag of a request, read from its first tag. */
   private static String tagKey(String part) {
     Matcher tag = Pattern.compile("\\{\\{\\w+\\|([A-Za-z0-9_-]{11})}}").matcher(part);

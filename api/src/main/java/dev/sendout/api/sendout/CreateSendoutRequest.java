@@ -37,13 +37,15 @@ public record CreateSendoutRequest(
     @Schema(
             description =
                 "The message; for SMS required, and at most 1,000 characters once a recipient's"
-                    + " variables are filled in. A template: {{name}} is the recipient's variable"
+                    + " variables are filled in; for email, text or html or both, neither given"
+                    + " blank (omit it instead). A template: {{name}} is the recipient's variable"
                     + " of that name, as given",
             example = "Hello {{firstName}}, tell us: {{surveyUrl}}")
         String text,
     @Schema(
             description =
-                "Email only. A template: {{name}} is the recipient's variable HTML-escaped,"
+                "Email only; not blank (omit it instead). A template: {{name}} is the"
+                    + " recipient's variable HTML-escaped,"
                     + " {{{name}}} or {{& name}} the variable as given. Only Mustache variables"
                     + " are supported: an unclosed tag, a section, partial or comment is a 400",
             example = "<p>Hello {{firstName}}, <a href=\"{{surveyUrl}}\">tell us</a></p>")

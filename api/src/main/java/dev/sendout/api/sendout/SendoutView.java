@@ -7,6 +7,7 @@ import dev.sendout.core.channel.sms.SmsSegments;
 import dev.sendout.core.receipt.MessageSettlement.Unconfirmed;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
+import dev.sendout.core.watchdog.FindingStore;
 import dev.sendout.core.watchdog.StuckSendouts.Attention;
 import dev.sendout.core.watchdog.StuckSendouts.OpenFinding;
 import dev.sendout.core.window.DeliveryWindow;
@@ -297,8 +298,7 @@ public record SendoutView(
               StuckReason.NO_RECEIPT,
               unconfirmed,
               waited.since(),
-              "%d messages the provider accepted, or may have (a send in doubt), never confirmed"
-                  .formatted(unconfirmed)));
+              FindingStore.neverConfirmed(unconfirmed)));
     }
     for (OpenFinding f : findings) {
       if (f.acknowledgedAt() == null

@@ -102,10 +102,10 @@ public class SmsReplies {
     if (number.channel() != Channel.SMS) {
       throw new IllegalArgumentException("An SMS reply comes from a phone number");
     }
-    Keyword keyword = Keyword.of(text);
-    if (keyword == Keyword.OTHER || unstorable(sender) || unstorable(source)) {
-      // A sender or id with a NUL, which Postgres cannot compare or store, names no SMS of ours:
-      // acknowledged and ignored like any other text, as a refusal would be posted again and again.
+    // A sender or id with a NUL, which Postgres cannot compare or store, names no SMS of ours:
+    // acknowledged and ignored like any other text, as a refusal would be posted again and again.
+    Keyword keyword = unstorable(sender) || unstorable(source) ? Keyword.OTHER : Keyword.of(text);
+    if (keyword == Keyword.OTHER) {
       return new Outcome(keyword, List.of(), 0);
     }
     List<String> tenants = tenantsOf(number, sender);

@@ -222,9 +222,13 @@ public class FindingStore {
         DSL.min(since),
         Duration.ZERO,
         NO_NOTE,
-        (count, note) ->
-            messages(count)
-                + " the provider accepted, or may have (a send in doubt), never confirmed");
+        (count, note) -> neverConfirmed(count));
+  }
+
+  /** The detail of NO_RECEIPT, here and in the sendout's view. */
+  public static String neverConfirmed(int count) {
+    return messages(count)
+        + " the provider accepted, or may have (a send in doubt), never confirmed";
   }
 
   private static String messages(int count) {
@@ -234,10 +238,10 @@ public class FindingStore {
   /** A duration as people write it: {@code 1 h}, {@code 2 min}, {@code 90 s}. */
   static String spoken(Duration duration) {
     long seconds = duration.toSeconds();
-    if (seconds % 3600 == 0) {
-      return seconds / 3600 + " h";
+    if (seconds < 60 || seconds % 60 != 0) {
+      return seconds + " s";
     }
-    return seconds % 60 == 0 ? seconds / 60 + " min" : seconds + " s";
+    return seconds % 3600 == 0 ? seconds / 3600 + " h" : seconds / 60 + " min";
   }
 
   /** A finding's detail, from the messages found and the query's note about them. */

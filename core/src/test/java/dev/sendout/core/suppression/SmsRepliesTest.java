@@ -128,8 +128,9 @@ class SmsRepliesTest extends StoreTest {
     texted(tenant, "Surveys", number);
     SuppressionKey key = SuppressionKey.of(Channel.SMS, number);
 
-    assertThat(reply(key, "Surveys\0", "STOP", "1").tenants()).isEmpty();
-    assertThat(reply(key, "Surveys", "STOP", "2\0").tenants()).isEmpty();
+    assertThat(reply(key, "Surveys\0", "STOP", "1"))
+        .isEqualTo(new SmsReplies.Outcome(SmsReplies.Keyword.OTHER, List.of(), 0));
+    assertThat(reply(key, "Surveys", "STOP", "2\0").keyword()).isEqualTo(SmsReplies.Keyword.OTHER);
     assertThat(suppressions.lookup(tenant, key)).isEmpty();
   }
 

@@ -114,9 +114,10 @@ public final class BatchRun {
    * Long enough for one provider request at its read timeout (20 s) plus the store writes around
    * it; short enough that a call whose worker died is retried within a minute. It is the calls'
    * heartbeat timeout, which the server counts from the start or the last heartbeat: an email call
-   * (one request) never heartbeats and so is bounded by it as a whole; an SMS call, which sends its
-   * messages one request at a time at Vonage's pace, heartbeats before each next message. A call's
-   * start-to-close timeout allows this much per message, for a call that is alive but slow.
+   * heartbeats before each request after its first (one per content, and per repeat of an address);
+   * an SMS call, which sends its messages one request at a time at Vonage's pace, heartbeats before
+   * each next message. A call's start-to-close timeout allows this much per message, for a call
+   * that is alive but slow.
    */
   static final Duration SEND_TIMEOUT = Duration.ofSeconds(45);
 
