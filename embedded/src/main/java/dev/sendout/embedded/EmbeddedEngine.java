@@ -271,7 +271,12 @@ public final class EmbeddedEngine implements AutoCloseable {
                   ? keptUnsubscribeSecret(stateDirectory)
                   : UnsubscribeConfiguration.randomSecret();
       apiPort = settings.apiPort() == 0 ? FreePorts.next() : settings.apiPort();
-      startWorker(settings.workerArguments().toArray(String[]::new));
+      // Its pollers start last, once the api takes receipts and the sandbox answers: started at
+      // once, a restart's resumed calls met a sandbox not yet listening, and each retry counted
+      // another attempt on their messages.
+      List<String> workerArgs = new ArrayList<>(settings.workerArguments());
+      workerArgs.add("--spring.temporal.start-workers=false");
+      ConfigurableApplicationContext worker = startWorker(workerArgs.toArray(String[]::new));
       List<String> apiArgs = new ArrayList<>();
       if (receiptKeys != null) {
         apiArgs.add("--sendout.webhooks.sendgrid.public-key=" + base64(receiptKeys.getPublic()));
@@ -287,6 +292,7 @@ public final class EmbeddedEngine implements AutoCloseable {
           receiptKeys == null && vonageKeys == null
               ? null
               : run(SandboxApplication.application(), sandboxArguments(sandboxUrl));
+      worker.getBean(WorkerFactory.class).start();
     } catch (IOException | RuntimeException e) {
       close();
       throw e;
