@@ -6,6 +6,7 @@ import dev.sendout.workflows.receipt.ReceiptCheckPace;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowNotFoundException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -55,6 +56,9 @@ public class ReceiptNotifier implements DisposableBean {
   static final int MAX_PENDING = 100_000;
 
   private static final int SIGNAL_THREADS = 4;
+
+  /** How long a stop waits for the wakes still waiting to be sent. */
+  static final Duration LAST_FLUSH = Duration.ofSeconds(5);
 
   private final WorkflowClient temporal;
   private final Set<BatchKey> pending = ConcurrentHashMap.newKeySet();
@@ -188,8 +192,28 @@ public class ReceiptNotifier implements DisposableBean {
 
   @Override
   public void destroy() {
+    if (flusher.isShutdown()) {
+      return;
+    }
+    // The wakes still waiting go out now, paced or not: after the stop nothing sends them, and
+    // their
+    // batches would wait for their next timed check, minutes or hours away. Within a bound, for a
+    // Temporal that does not answer.
+    flusher.execute(
+        () -> {
+          signalDue.clear();
+          flush(System.nanoTime() / 1_000_000);
+        });
     flusher.shutdown();
-    signals.shutdown();
+    try {
+      if (!flusher.awaitTermination(LAST_FLUSH.toMillis(), TimeUnit.MILLISECONDS)) {
+        log.warn("Receipt wakes not all sent within {} of the stop", LAST_FLUSH);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    signals.shutdownNow();
+    flusher.shutdownNow();
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

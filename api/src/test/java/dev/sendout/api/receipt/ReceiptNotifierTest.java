@@ -77,6 +77,20 @@ class ReceiptNotifierTest {
     verify(batch, times(6)).receiptsArrived();
   }
 
+  /** A stop sends the wakes still held: after it nothing would, till the batch's timed check. */
+  @Test
+  void aWakeHeldByThePaceIsSentAtTheStop() {
+    wakeAndFlush(0, 0, 1);
+    wakeAndFlush(100, 0);
+    wakeAndFlush(200, 0);
+    wakeAndFlush(300, 0);
+    verify(batch, times(4)).receiptsArrived();
+
+    notifier.destroy();
+
+    verify(batch, times(5)).receiptsArrived();
+  }
+
   @Test
   void aBatchSentInlineWakesItsSendoutWorkflow() {
     doThrow(notFound()).when(batch).receiptsArrived();
