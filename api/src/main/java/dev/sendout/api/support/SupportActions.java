@@ -8,7 +8,6 @@ import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.support.SupportMessages;
 import dev.sendout.core.temporal.GrpcStatus;
 import dev.sendout.core.temporal.TemporalDeadline;
-import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
@@ -218,6 +217,19 @@ public class SupportActions {
         .build();
   }
 
+  /**
+   * Whether the sendout has finished, as the watchdog judges it (every message settled: {@code
+   * completed_at}, set for a cancelled one too once what it had sent has its receipts); a store
+   * that does not answer leaves it open, so that the caller is told to retry.
+   */
+  private boolean finished(UUID sendoutId) {
+    try {
+      return sendouts.find(sendoutId).map(s -> s.completedAt() != null).orElse(true);
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
   private long remaining(long start) {
     return Math.max(1, deadline.toNanos() - (System.nanoTime() - start));
   }
@@ -234,17 +246,15 @@ public class SupportActions {
       return new ApiProblem(ProblemType.ACTION_REFUSED, failure.getOriginalMessage());
     }
     if (e instanceof WorkflowNotFoundException) {
-      SendoutStatus status =
-          sendouts.find(sendoutId).map(StoredSendout::status).orElse(SendoutStatus.COMPLETED);
-      if (status != SendoutStatus.COMPLETED && status != SendoutStatus.CANCELLED) {
+      if (!finished(sendoutId)) {
         // Its workflow was terminated, or failed: the watchdog starts it again at its next pass.
-        // Not "finished", which a caller would take as final while the sendout goes on sending.
+        // Not "finished", which a caller would take as final while the sendout goes on.
         return new ApiProblem(
             ProblemType.WORKFLOW_UNAVAILABLE,
-            ("The workflow of sendout %s (%s) is not running: it was terminated or failed, and the"
-                    + " watchdog starts it again within its period (a minute by default). Nothing"
-                    + " was done; repeat the %s action then.")
-                .formatted(sendoutId, status, name),
+            ("The workflow of sendout %s is not running though the sendout has not finished: it"
+                    + " was terminated or failed, and the watchdog starts it again within its"
+                    + " period (a minute by default). Nothing was done; repeat the %s action then.")
+                .formatted(sendoutId, name),
             RESTARTED_WITHIN);
       }
       return new ApiProblem(

@@ -2,9 +2,13 @@ package dev.sendout.api.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import dev.sendout.api.problem.ApiProblem;
 import dev.sendout.api.problem.ProblemType;
+import dev.sendout.core.sendout.SendoutStore;
+import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.workflows.sendout.SendoutWorkflow;
 import dev.sendout.workflows.sendout.SupportAction;
 import dev.sendout.workflows.sendout.SupportActionType;
@@ -19,13 +23,16 @@ import io.temporal.workflow.UpdateMethod;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.Optional;
 import java.util.UUID;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
 
 /** Temporal's answers to the support Updates, from a real test server, as the API sees them. */
 class SupportActionsTest {
@@ -33,6 +40,9 @@ class SupportActionsTest {
   private static final String QUEUE = "support-actions-test";
   private static final Duration DEADLINE = Duration.ofSeconds(2);
   private static final SupportAction BY = new SupportAction("ann", null);
+
+  /** The store's sendouts: none here unless a test says so. */
+  private final SendoutStore sendouts = mock(SendoutStore.class);
 
   private TestWorkflowEnvironment env;
   private WorkflowClient client;
@@ -44,7 +54,7 @@ class SupportActionsTest {
     env.newWorker(QUEUE).registerWorkflowImplementationTypes(FakeSendoutWorkflow.class);
     env.start();
     client = env.getWorkflowClient();
-    actions = new SupportActions(client, null, null, null, DEADLINE);
+    actions = new SupportActions(client, null, sendouts, null, DEADLINE);
   }
 
   @AfterEach
@@ -114,10 +124,27 @@ class SupportActionsTest {
   }
 
   @Test
-  void aSendoutWhoseWorkflowIsNotRunningIsFinished() {
+  void aSendoutWhoseWorkflowIsNotRunningIsFinishedOnlyOnceTheStoreSaysSo() {
     UUID terminated = running(QUEUE);
     client.newUntypedWorkflowStub(SendoutWorkflow.workflowId(terminated.toString())).terminate("t");
+    StoredSendout open = mock(StoredSendout.class);
+    when(sendouts.find(terminated)).thenReturn(Optional.of(open));
 
+    // The watchdog starts it again: a caller is told to retry, not that it is over.
+    assertProblem(
+        () -> actions.take(terminated, SupportActionType.PAUSE, BY, fresh()),
+        ProblemType.WORKFLOW_UNAVAILABLE,
+        "the watchdog starts it again");
+    when(sendouts.find(terminated)).thenThrow(new IllegalStateException("store away"));
+    assertProblem(
+        () -> actions.take(terminated, SupportActionType.PAUSE, BY, fresh()),
+        ProblemType.WORKFLOW_UNAVAILABLE,
+        "the watchdog starts it again");
+
+    StoredSendout completed = mock(StoredSendout.class);
+    when(completed.completedAt()).thenReturn(Instant.now());
+    Mockito.reset(sendouts);
+    when(sendouts.find(terminated)).thenReturn(Optional.of(completed));
     assertProblem(
         () -> actions.take(terminated, SupportActionType.PAUSE, BY, fresh()),
         ProblemType.SENDOUT_FINISHED,
