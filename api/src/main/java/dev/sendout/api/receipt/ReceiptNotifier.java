@@ -12,7 +12,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -118,7 +120,12 @@ public class ReceiptNotifier implements DisposableBean {
     for (Future<?> f : sent) {
       try {
         f.get();
-      } catch (Exception e) {
+      } catch (InterruptedException e) {
+        // The stop's last flush ran out of time: the signals not sent are dropped.
+        Thread.currentThread().interrupt();
+        sent.forEach(signal -> signal.cancel(true));
+        return;
+      } catch (ExecutionException | CancellationException e) {
         log.debug("Signal task failed", e);
       }
     }
@@ -196,9 +203,8 @@ public class ReceiptNotifier implements DisposableBean {
       return;
     }
     // The wakes still waiting go out now, paced or not: after the stop nothing sends them, and
-    // their
-    // batches would wait for their next timed check, minutes or hours away. Within a bound, for a
-    // Temporal that does not answer.
+    // their batches would wait for their next timed check, minutes or hours away. Within a bound,
+    // for a Temporal that does not answer.
     flusher.execute(
         () -> {
           signalDue.clear();
@@ -212,7 +218,8 @@ public class ReceiptNotifier implements DisposableBean {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-    signals.shutdownNow();
+    // The signals queued and never started are cancelled, so that the flush waiting for them ends.
+    signals.shutdownNow().forEach(queued -> ((Future<?>) queued).cancel(false));
     flusher.shutdownNow();
   }
 
