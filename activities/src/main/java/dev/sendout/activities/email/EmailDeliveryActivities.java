@@ -4,17 +4,18 @@ import dev.sendout.activities.delivery.BatchRun;
 import dev.sendout.core.channel.email.EmailContent;
 import dev.sendout.core.delivery.ContentKey;
 import dev.sendout.core.delivery.DeliveryStore;
+import dev.sendout.core.delivery.DeliveryWait;
 import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.delivery.SendOutcome;
 import dev.sendout.core.delivery.SendRecorder;
 import dev.sendout.core.delivery.WindowHold;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.workflows.batch.DeliveryActivities;
+import dev.sendout.workflows.batch.DeliveryFailure;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendTally;
 import io.temporal.activity.Activity;
 import io.temporal.activity.ActivityExecutionContext;
-import io.temporal.failure.ApplicationFailure;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -61,6 +62,7 @@ public class EmailDeliveryActivities implements DeliveryActivities {
 
   @Override
   public SendTally sendBatch(SendBatch batch) {
+    long started = System.nanoTime();
     return BatchRun.run(
         batch,
         sendouts,
@@ -73,14 +75,13 @@ public class EmailDeliveryActivities implements DeliveryActivities {
           List<Request> requests = requests(claimed);
           Map<ContentKey, EmailContent> contents = new HashMap<>();
           ActivityExecutionContext activity = Activity.getExecutionContext();
-          long started = System.nanoTime();
           for (int i = 0; i < requests.size(); i++) {
             Request request = requests.get(i);
             if (i > 0) {
               try {
                 beforeAnother(activity, started);
               } catch (RuntimeException e) {
-                throw giveBack(requests.subList(i, requests.size()), e);
+                throw giveBack(requests.subList(i, requests.size()), e, STOPPED_BEFORE);
               }
             }
             EmailContent content;
@@ -90,13 +91,13 @@ public class EmailDeliveryActivities implements DeliveryActivities {
                       request.content(),
                       key -> sendouts.content(sendoutId, key, EmailContent.class));
             } catch (RuntimeException e) {
-              throw giveBack(requests.subList(i, requests.size()), e);
+              throw giveBack(requests.subList(i, requests.size()), e, EARLIER_FAILED);
             }
             try {
               settle(request.messages(), sendGrid.send(content, request.messages()));
             } catch (RuntimeException e) {
               // This request's own outcome is recorded (or, if recording it failed, in doubt).
-              throw giveBack(requests.subList(i + 1, requests.size()), e);
+              throw giveBack(requests.subList(i + 1, requests.size()), e, EARLIER_FAILED);
             }
           }
           WindowHold.refuseIfHeld(heldUntil, Instant.now());
@@ -105,10 +106,11 @@ public class EmailDeliveryActivities implements DeliveryActivities {
 
   /**
    * How long a call in the sendout's workflow task (a local activity, which cannot heartbeat) goes
-   * on starting requests: one request may take 30 s (a pooled connection's wait and a connect of 5
-   * s each, a read of 20 s), and the call has 45 s ({@code BatchRun.SEND_TIMEOUT}).
+   * on starting requests, from its start: one request may take 30 s (a pooled connection's wait and
+   * a connect of 5 s each, a read of 20 s), and the call has 45 s ({@code BatchRun.SEND_TIMEOUT})
+   * for its claim, its requests and their outcomes.
    */
-  static final Duration REQUESTS_IN_TASK_FOR = Duration.ofSeconds(15);
+  static final Duration REQUESTS_IN_TASK_FOR = Duration.ofSeconds(10);
 
   /**
    * Before each request of a call after its first: a call as an activity heartbeats, as each
@@ -119,9 +121,10 @@ public class EmailDeliveryActivities implements DeliveryActivities {
     if (!activity.getInfo().isLocal()) {
       activity.heartbeat(null);
     } else if (System.nanoTime() - startedNanos > REQUESTS_IN_TASK_FOR.toNanos()) {
-      throw ApplicationFailure.newFailure(
+      throw DeliveryWait.retryAfter(
           "More requests than the workflow task has time for: the rest go as the activity",
-          "REQUESTS_LEFT");
+          DeliveryFailure.REQUESTS_LEFT,
+          null);
     }
   }
 
@@ -162,7 +165,13 @@ public class EmailDeliveryActivities implements DeliveryActivities {
    * them: left claimed, the retry would find them in flight and make them UNCONFIRMED, as if
    * SendGrid might have taken them.
    */
-  private RuntimeException giveBack(List<Request> unsent, RuntimeException failure) {
+  private static final String EARLIER_FAILED = "Not sent: an earlier request of its batch failed";
+
+  private static final String STOPPED_BEFORE =
+      "Not sent: its call stopped before its request (its worker stopping, or the workflow task's"
+          + " time up); sent by the next";
+
+  private RuntimeException giveBack(List<Request> unsent, RuntimeException failure, String why) {
     List<UUID> ids =
         unsent.stream()
             .flatMap(request -> request.messages().stream())
@@ -170,7 +179,7 @@ public class EmailDeliveryActivities implements DeliveryActivities {
             .toList();
     if (!ids.isEmpty()) {
       try {
-        deliveries.unclaim(ids, "Not sent: an earlier request of its batch failed");
+        deliveries.giveBack(ids, why);
       } catch (RuntimeException e) {
         failure.addSuppressed(e); // left claimed: the retry settles them as in doubt
       }

@@ -329,6 +329,21 @@ public class DeliveryStore {
         .execute();
   }
 
+  /**
+   * Returns claimed messages that were never tried (a request before theirs failed, or their call
+   * stopped before their request) to the unsent pool, taking back the attempt their claim counted.
+   */
+  public void giveBack(Collection<UUID> ids, String reason) {
+    db.update(MESSAGE)
+        .setNull(MESSAGE.SEND_STARTED_AT)
+        .set(MESSAGE.LAST_ERROR, reason)
+        .set(MESSAGE.ATTEMPT_COUNT, MESSAGE.ATTEMPT_COUNT.minus(1))
+        .where(byIds(ids))
+        .and(MESSAGE.STATUS.eq(RELEASED))
+        .and(MESSAGE.SEND_STARTED_AT.isNotNull())
+        .execute();
+  }
+
   /** The outcome so far of the batch's messages. */
   public SendTally tally(SendBatch batch) {
     Map<MessageStatus, Integer> counts = new HashMap<>();

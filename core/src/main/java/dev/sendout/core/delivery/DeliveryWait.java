@@ -13,11 +13,12 @@ import java.time.Duration;
  * not as a warning with a stack trace at every retry. The pending activity in the Web UI still
  * shows it, with its message, as its last failure.
  */
-final class DeliveryWait {
+public final class DeliveryWait {
 
   private DeliveryWait() {}
 
-  static ApplicationFailure retryAfter(String message, DeliveryFailure type, Duration delay) {
+  public static ApplicationFailure retryAfter(
+      String message, DeliveryFailure type, Duration delay) {
     return ApplicationFailure.newBuilder()
         .setMessage(message)
         .setType(type.name())

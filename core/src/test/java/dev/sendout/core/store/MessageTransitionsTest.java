@@ -233,6 +233,20 @@ class MessageTransitionsTest extends StoreTest {
         .allSatisfy(m -> assertThat(m.lastError()).isNull());
   }
 
+  /** Claimed with a batch, but never tried: a request before theirs failed. */
+  @Test
+  void messagesGivenBackUntriedAreClaimedAgainWithoutAnAttemptCounted() {
+    UUID id = sendouts.create(emailSendout(2)).sendout().id();
+    sendouts.release(id);
+    var first = deliveries.claimForSend(id, 0, 0, 2);
+
+    deliveries.giveBack(first.stream().map(OutgoingMessage::id).toList(), "Not sent");
+    deliveries.claimForSend(id, 0, 0, 2);
+
+    assertThat(all(id)).allSatisfy(m -> assertThat(m.attemptCount()).isEqualTo(1));
+    assertThat(all(id)).allSatisfy(m -> assertThat(m.lastError()).isEqualTo("Not sent"));
+  }
+
   @Test
   void pagesFollowTheSequenceAndFilterByStatus() {
     UUID id = sendouts.create(emailSendout(5)).sendout().id();

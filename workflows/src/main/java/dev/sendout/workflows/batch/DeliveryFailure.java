@@ -15,10 +15,20 @@ public enum DeliveryFailure {
    * Some of the batch's recipients are outside their delivery window; the call sent the others and
    * is retried until the window opens for them.
    */
-  OUTSIDE_WINDOW;
+  OUTSIDE_WINDOW,
+  /**
+   * An email call in the sendout's workflow task had more requests than time for them: it sent
+   * some, and the batch goes on as the activity with the rest.
+   */
+  REQUESTS_LEFT;
 
-  /** Whether a failure of this type is a wait (a pause, a closed window), not a fault. */
+  /**
+   * Whether a failure of this type is a wait (a pause, a closed window) or a hand-over (requests
+   * left to the activity), not a fault.
+   */
   public static boolean isWait(String type) {
-    return SENDOUT_PAUSED.name().equals(type) || OUTSIDE_WINDOW.name().equals(type);
+    return SENDOUT_PAUSED.name().equals(type)
+        || OUTSIDE_WINDOW.name().equals(type)
+        || REQUESTS_LEFT.name().equals(type);
   }
 }
