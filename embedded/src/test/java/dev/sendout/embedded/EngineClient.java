@@ -497,6 +497,18 @@ final class EngineClient {
     return awaitSendout(id, timeout, s -> "COMPLETED".equals(s.path("status").asText()));
   }
 
+  /** Waits until at least {@code messages} of the sendout's are ACCEPTED or DELIVERED. */
+  JsonNode awaitTakenByProvider(String id, int messages, Duration timeout)
+      throws InterruptedException {
+    return awaitSendout(
+        id,
+        timeout,
+        s ->
+            s.path("messages").path("ACCEPTED").asInt()
+                    + s.path("messages").path("DELIVERED").asInt()
+                >= messages);
+  }
+
   /** Polls the sendout until {@code done} holds, or fails after {@code timeout}. */
   JsonNode awaitSendout(String id, Duration timeout, Predicate<JsonNode> done)
       throws InterruptedException {

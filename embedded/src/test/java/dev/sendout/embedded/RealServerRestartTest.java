@@ -54,13 +54,7 @@ class RealServerRestartTest {
         var created = client.createSendout(EngineClient.smsSendout(SMS).toString(), null);
         assertThat(created.status()).isEqualTo(202);
         id = created.body().path("id").asText();
-        client.awaitSendout(
-            id,
-            Duration.ofSeconds(60),
-            s ->
-                s.path("messages").path("ACCEPTED").asInt()
-                        + s.path("messages").path("DELIVERED").asInt()
-                    >= 20);
+        client.awaitTakenByProvider(id, 20, Duration.ofSeconds(60));
       } finally {
         engine.close();
       }

@@ -147,13 +147,7 @@ class WatchdogEndToEndTest {
       var created = client.createSendout(body.toString(), null);
       assertThat(created.status()).as(created.raw().body()).isEqualTo(202);
       String id = created.body().path("id").asText();
-      client.awaitSendout(
-          id,
-          Duration.ofSeconds(60),
-          s ->
-              s.path("messages").path("ACCEPTED").asInt()
-                      + s.path("messages").path("DELIVERED").asInt()
-                  >= 1000);
+      client.awaitTakenByProvider(id, 1000, Duration.ofSeconds(60));
 
       client.temporal().newUntypedWorkflowStub("sendout-" + id).terminate("test: deleted");
 
