@@ -107,11 +107,11 @@ public final class StoreErrors {
     return sql.getSQLState() == null ? line : "SQLState " + sql.getSQLState() + ": " + line;
   }
 
-  /** The error and its causes, in order (a cause that is its own ends the chain). */
   /**
-   * The error and its causes; for a rollback that failed after the work's own error, that error's
-   * first: the rollback after the database went away failed too, on a connection the pool had
-   * closed ("Connection is closed", with no SQLState), and only the work's error says why.
+   * The error and its causes, in order (a cause that is its own ends the chain); for a rollback
+   * that failed after the work's own error, that error's first: the rollback after the database
+   * went away failed too, on a connection the pool had closed ("Connection is closed", with no
+   * SQLState), and only the work's error says why.
    */
   private static Stream<Throwable> causes(Throwable error) {
     Stream<Throwable> own =
