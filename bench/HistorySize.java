@@ -9,6 +9,7 @@ import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsRequest;
 import io.temporal.api.workflowservice.v1.ListWorkflowExecutionsResponse;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -16,8 +17,13 @@ import java.util.TreeSet;
 
 /**
  * What a finished sendout costs Temporal: the events and bytes of the history of its sendout
- * workflow and of each batch workflow, and the events that Temporal Cloud bills as actions (starts,
- * activities, timers, signals, child starts, updates, search-attribute upserts, markers).
+ * workflow and of each batch workflow, and the actions Temporal Cloud bills for them
+ * (https://docs.temporal.io/evaluate/cloud/actions): starts, activities and their retries, timers,
+ * signals, child starts, updates, search-attribute upserts but those of {@code
+ * TemporalChangeVersion} alone, and the markers (local activities, versions) of one workflow task
+ * as one action, for "all Local Activities associated with one Workflow Task count as a single
+ * Action". {@code actionsEveryMarkerOne} counts each marker as one, as the figures before
+ * 2026-12-08 in docs/benchmarks.md did.
  *
  * <p>Run with the SDK on the class path: {@code java -cp "$(cat cp.txt)" bench/HistorySize.java
  * 127.0.0.1:7233 default <sendoutId>...}. Prints one JSON object per sendout. A workflow that
@@ -27,17 +33,17 @@ public class HistorySize {
 
   private static final Set<EventType> ACTIONS =
       Set.of(
-          EventType.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED,
           EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED,
           EventType.EVENT_TYPE_TIMER_STARTED,
           EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED,
           EventType.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_INITIATED,
           EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED,
           EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED,
-          EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES,
           EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED,
-          EventType.EVENT_TYPE_MARKER_RECORDED,
           EventType.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW);
+
+  /** The search attribute the SDK upserts for {@code Workflow.getVersion}, billed as no action. */
+  private static final String CHANGE_VERSION = "TemporalChangeVersion";
 
   public static void main(String[] args) {
     WorkflowServiceStubs service =
@@ -135,21 +141,62 @@ public class HistorySize {
     long events;
     long bytes;
     long actions;
+    long markers;
     final Map<String, Long> byType = new TreeMap<>();
+
+    /** The workflow tasks of the current run that recorded a marker, by their completed event. */
+    private final Set<Long> markerTasks = new HashSet<>();
 
     void count(HistoryEvent event) {
       events++;
       bytes += event.getSerializedSize();
-      if (ACTIONS.contains(event.getEventType())) {
-        actions++;
-        byType.merge(event.getEventType().name().replace("EVENT_TYPE_", ""), 1L, Long::sum);
+      switch (event.getEventType()) {
+        case EVENT_TYPE_WORKFLOW_EXECUTION_STARTED -> {
+          markerTasks.clear(); // a new run: its event ids start again
+          bill("WORKFLOW_EXECUTION_STARTED", 1);
+        }
+        case EVENT_TYPE_MARKER_RECORDED -> {
+          markers++;
+          if (markerTasks.add(
+              event.getMarkerRecordedEventAttributes().getWorkflowTaskCompletedEventId())) {
+            bill("WORKFLOW_TASKS_RECORDING_MARKERS", 1);
+          }
+        }
+        case EVENT_TYPE_ACTIVITY_TASK_STARTED -> {
+          int retries = event.getActivityTaskStartedEventAttributes().getAttempt() - 1;
+          if (retries > 0) {
+            bill("ACTIVITY_RETRIES", retries);
+          }
+        }
+        case EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES -> {
+          Set<String> names =
+              event
+                  .getUpsertWorkflowSearchAttributesEventAttributes()
+                  .getSearchAttributes()
+                  .getIndexedFieldsMap()
+                  .keySet();
+          if (!Set.of(CHANGE_VERSION).equals(names)) {
+            bill("UPSERT_WORKFLOW_SEARCH_ATTRIBUTES", 1);
+          }
+        }
+        default -> {
+          if (ACTIONS.contains(event.getEventType())) {
+            bill(event.getEventType().name().replace("EVENT_TYPE_", ""), 1);
+          }
+        }
       }
+    }
+
+    private void bill(String type, long count) {
+      actions += count;
+      byType.merge(type, count, Long::sum);
     }
 
     void add(Tally other) {
       events += other.events;
       bytes += other.bytes;
       actions += other.actions;
+      markers += other.markers;
       other.byType.forEach((k, v) -> byType.merge(k, v, Long::sum));
     }
 
@@ -157,8 +204,11 @@ public class HistorySize {
     public String toString() {
       StringBuilder types = new StringBuilder();
       byType.forEach((k, v) -> types.append(types.isEmpty() ? "" : ",").append("\"%s\":%d".formatted(k, v)));
-      return "{\"events\":%d,\"bytes\":%d,\"actions\":%d,\"actionsByType\":{%s}}"
-          .formatted(events, bytes, actions, types);
+      long everyMarkerOne =
+          actions - byType.getOrDefault("WORKFLOW_TASKS_RECORDING_MARKERS", 0L) + markers;
+      return ("{\"events\":%d,\"bytes\":%d,\"actions\":%d,\"actionsEveryMarkerOne\":%d,"
+              + "\"actionsByType\":{%s}}")
+          .formatted(events, bytes, actions, everyMarkerOne, types);
     }
   }
 }

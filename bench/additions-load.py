@@ -216,8 +216,11 @@ def release_report(accepted, by_address):
 def actions_delta(before, after, added):
     by_type = {k: v - before["by_type"].get(k, 0) for k, v in after["by_type"].items() if v - before["by_type"].get(k, 0)}
     actions = after["actions"] - before["actions"]
+    every_marker_one = after["actions_every_marker_one"] - before["actions_every_marker_one"]
     return {"added_messages": added, "actions": actions, "events": after["events"] - before["events"],
-            "actions_per_added_message": round(actions / max(1, added), 4), "actions_by_type": by_type}
+            "actions_per_added_message": round(actions / max(1, added), 4),
+            "actions_per_added_message_every_marker_one": round(every_marker_one / max(1, added), 4),
+            "actions_by_type": by_type}
 
 
 def listed(**params):
@@ -277,6 +280,7 @@ def small_sendouts(gen, hist, rate, seconds, name, follow_seconds):
         t = Histories.total(hist.read(sample))
         result["history_per_sendout"] = {"sample": len(sample), "events": round(t["events"] / len(sample), 1),
                                          "actions": round(t["actions"] / len(sample), 1),
+                                         "actions_every_marker_one": round(t["actions_every_marker_one"] / len(sample), 1),
                                          "actions_by_type": {k: round(v / len(sample), 2) for k, v in t["by_type"].items()}}
     return result
 

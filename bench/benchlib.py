@@ -372,15 +372,17 @@ class Histories:
         t = Histories.total(self.read([sendout_id]))
         k = 1000 / messages
         return {"events": round(t["events"] * k, 1), "actions": round(t["actions"] * k, 1),
+                "actions_every_marker_one": round(t["actions_every_marker_one"] * k, 1),
                 "actions_by_type": {name: round(v * k, 1) for name, v in sorted(t["by_type"].items())}}
 
     @staticmethod
     def total(histories):
-        t = {"events": 0, "actions": 0, "by_type": {}}
+        t = {"events": 0, "actions": 0, "actions_every_marker_one": 0, "by_type": {}}
         for h in histories:
             for part in (h["sendout"], h["batches"]):
                 t["events"] += part["events"]
                 t["actions"] += part["actions"]
+                t["actions_every_marker_one"] += part["actionsEveryMarkerOne"]
                 for k, v in part["actionsByType"].items():
                     t["by_type"][k] = t["by_type"].get(k, 0) + v
         return t
