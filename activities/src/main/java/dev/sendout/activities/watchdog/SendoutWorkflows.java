@@ -12,6 +12,7 @@ import dev.sendout.core.support.AuditTrail;
 import dev.sendout.core.temporal.GrpcStatus;
 import dev.sendout.core.watchdog.FindingStore;
 import dev.sendout.core.watchdog.FindingStore.Finding;
+import dev.sendout.workflows.Counted;
 import dev.sendout.workflows.sendout.AddedRanges;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutStatus;
@@ -213,7 +214,8 @@ class SendoutWorkflows {
         "hand-over-" + Sha256.hex(to + ranges).substring(0, 32),
         SupportActionType.HAND_OVER,
         AuditTrail.WATCHDOG,
-        "%d messages QUEUED past their release deadline handed to %s".formatted(messages, to),
+        "%s QUEUED past their release deadline handed to %s"
+            .formatted(Counted.of(messages, "message"), to),
         messages)) {
       log.warn(
           "Watchdog: handed {} overdue QUEUED messages of sendout {} to {}",

@@ -214,13 +214,15 @@ public class SendoutStarter {
                 .set(STUCK, false)
                 .build())
         .setStaticSummary(
-            "%s sendout %s: %,d recipients, %s"
+            // "Created with": a summary never changes, and recipients added later are not in it.
+            "%s sendout %s: created with %,d recipient%s, %s"
                 .formatted(
                     sendout.channel() == Channel.SMS ? "SMS" : "Email",
                     id,
                     // Not its message count: a run started again after reminders or thank-yous
                     // went out counted them as recipients (a survey-features drill).
                     sendout.recipientsOnly(),
+                    sendout.recipientsOnly() == 1 ? "" : "s",
                     what))
         .build();
   }

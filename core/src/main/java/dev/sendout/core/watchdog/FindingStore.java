@@ -15,6 +15,7 @@ import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.StoredSendout;
 import dev.sendout.core.store.MessageTransitions;
 import dev.sendout.core.store.jooq.tables.records.FindingRecord;
+import dev.sendout.workflows.Counted;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SeqRange;
 import dev.sendout.workflows.sendout.StuckReason;
@@ -103,7 +104,8 @@ public class FindingStore {
         DSL.min(due),
         grace,
         NO_NOTE,
-        (count, note) -> messages(count) + " still QUEUED past their release deadline");
+        (count, note) ->
+            Counted.of(count, "message") + " still QUEUED past their release deadline");
   }
 
   /**
@@ -177,7 +179,7 @@ public class FindingStore {
         DSL.min(due),
         grace,
         note,
-        (count, details) -> messages(count) + " released and not sent; " + details);
+        (count, details) -> Counted.of(count, "message") + " released and not sent; " + details);
   }
 
   /**
@@ -196,7 +198,7 @@ public class FindingStore {
         warning,
         NO_NOTE,
         (count, note) ->
-            messages(count)
+            Counted.of(count, "message")
                 + " accepted over "
                 + spoken(warning)
                 + " ago without a final receipt yet");
@@ -227,12 +229,8 @@ public class FindingStore {
 
   /** The detail of NO_RECEIPT, here and in the sendout's view. */
   public static String neverConfirmed(int count) {
-    return messages(count)
+    return Counted.of(count, "message")
         + " the provider accepted, or may have (a send in doubt), never confirmed";
-  }
-
-  private static String messages(int count) {
-    return count == 1 ? "1 message" : count + " messages";
   }
 
   /** A duration as people write it: {@code 1 h}, {@code 2 min}, {@code 90 s}. */

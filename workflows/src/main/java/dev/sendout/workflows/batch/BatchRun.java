@@ -1,6 +1,7 @@
 package dev.sendout.workflows.batch;
 
 import dev.sendout.workflows.Changes;
+import dev.sendout.workflows.Counted;
 import dev.sendout.workflows.StoreCalls;
 import dev.sendout.workflows.TimedWait;
 import dev.sendout.workflows.receipt.BatchReceipts;
@@ -286,7 +287,9 @@ public final class BatchRun {
   private SendTally send(StartBatch start) {
     SendBatch batch = start.batch();
     int size = batch.toSeq() - batch.fromSeq();
-    details("Sending %d messages (seq %d–%d)".formatted(size, batch.fromSeq(), batch.toSeq() - 1));
+    details(
+        "Sending %s (seq %d–%d)"
+            .formatted(Counted.of(size, "message"), batch.fromSeq(), batch.toSeq() - 1));
     if (inTask && start.calls().size() == 1) {
       try {
         return sent(
@@ -334,8 +337,12 @@ public final class BatchRun {
 
   private SendTally sent(SendTally tally) {
     details(
-        "Sent %d messages: %d accepted, %d failed, %d unconfirmed"
-            .formatted(tally.total(), tally.accepted(), tally.failed(), tally.unconfirmed()));
+        "Sent %s: %d accepted, %d failed, %d unconfirmed"
+            .formatted(
+                Counted.of(tally.total(), "message"),
+                tally.accepted(),
+                tally.failed(),
+                tally.unconfirmed()));
     return tally;
   }
 
@@ -482,9 +489,11 @@ public final class BatchRun {
         switch (progress.phase()) {
           case SENDING, AWAITING_RECEIPTS -> "Awaiting receipts: " + tally;
           case STUCK ->
-              "STUCK (NO_RECEIPT): %d messages unconfirmed since %s; %s"
+              "STUCK (NO_RECEIPT): %s unconfirmed since %s; %s"
                   .formatted(
-                      tally.unconfirmedOpen(), progress.receipts().unconfirmedSince(), tally);
+                      Counted.of(tally.unconfirmedOpen(), "message"),
+                      progress.receipts().unconfirmedSince(),
+                      tally);
           case SETTLED -> "Settled: " + tally;
         });
   }

@@ -1,5 +1,6 @@
 package dev.sendout.workflows.sendout;
 
+import dev.sendout.workflows.Counted;
 import dev.sendout.workflows.receipt.DeliveryTally;
 import java.time.Instant;
 
@@ -89,7 +90,8 @@ final class ProgressReport {
     DeliveryTally receipts = receipts();
     return switch (status) {
       case SCHEDULED ->
-          "Scheduled: %d recipients, sending at %s".formatted(messages(), start.sendAt());
+          "Scheduled: %s, sending at %s"
+              .formatted(Counted.of(messages(), "recipient"), start.sendAt());
       case SENDING ->
           ("Sending: %d of %d batches sent, %d sending; %d of %d messages handed"
                   + " to the provider (%d accepted, %d failed, %d unconfirmed)")
@@ -102,8 +104,9 @@ final class ProgressReport {
                   tally.accepted(),
                   tally.failed(),
                   tally.unconfirmed());
-      case SENT -> "Sent %d messages; receipts: %s".formatted(plan.allMessages(), receipts);
-      case COMPLETED -> "Completed: %d messages; %s".formatted(messages(), receipts);
+      case SENT ->
+          "Sent %s; receipts: %s".formatted(Counted.of(plan.allMessages(), "message"), receipts);
+      case COMPLETED -> "Completed: %s; %s".formatted(Counted.of(messages(), "message"), receipts);
       case CANCELLED ->
           "Cancelled: %d of %d batches were started; receipts: %s"
               .formatted(ledger.started(), plan.plannedBatchCount(), receipts);

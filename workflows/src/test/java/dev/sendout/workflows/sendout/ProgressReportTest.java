@@ -67,6 +67,23 @@ class ProgressReportTest {
   }
 
   /**
+   * A one-recipient sendout, the commonest kind, read "Scheduled: 1 recipients" (a walk-through).
+   */
+  @Test
+  void oneRecipientAndOneMessageAreSingular() {
+    StartSendout one =
+        new StartSendout("s1", "t1", Channel.EMAIL, 1, SEND_AT, START.settings(), null);
+    BatchPlan onePlan = new BatchPlan("s1", 10);
+    ProgressReport report =
+        new ProgressReport(one, onePlan, ledger, new StuckFlag(StuckFlag.State.NONE, false));
+    assertThat(report.details(SendoutStatus.SCHEDULED, false))
+        .isEqualTo("Scheduled: 1 recipient, sending at 2026-03-01T09:00:00Z");
+    onePlan.released(1);
+    assertThat(report.details(SendoutStatus.SENT, false)).startsWith("Sent 1 message; ");
+    assertThat(report.details(SendoutStatus.COMPLETED, false)).startsWith("Completed: 1 message; ");
+  }
+
+  /**
    * Recipients added before the send time count in the details and the query alike, before the
    * release and after one that waits for a delivery window (found by a second reader: the details
    * dropped them at that release, and the query counted only them before it).
