@@ -7,6 +7,9 @@ import java.util.UUID;
 /**
  * One message as stored, with the time of each transition it has made.
  *
+ * @param attemptCount the tries at sending it: its batch's calls to the provider (each failed or
+ *     refused one too: a message that went out once after a minute of 5xx answers shows them all),
+ *     and resends; 1 for a message that went out at its first try
  * @param deferralCount how often the provider reported a temporary failure and kept trying
  * @param lastError why it is not delivered (yet): an attempt's failure (cleared once a provider
  *     accepts it), a deferral the provider reported, a send in doubt, the provider's refusal or
