@@ -2,6 +2,7 @@ package dev.sendout.activities;
 
 import dev.sendout.core.store.StoreErrors;
 import dev.sendout.workflows.StoreCalls;
+import io.temporal.activity.Activity;
 import io.temporal.failure.ApplicationErrorCategory;
 import io.temporal.failure.ApplicationFailure;
 import io.temporal.failure.TemporalFailure;
@@ -49,7 +50,7 @@ public final class StoreCall {
       if (isOutage(e)) {
         throw retriedAfterOutage(e);
       }
-      log.warn("Store call failed; the activity retries it", e);
+      log.warn("Store call{} failed; the activity retries it", caller(), e);
       throw ApplicationFailure.newFailure(StoreErrors.reason(e), e.getClass().getName());
     }
   }
@@ -83,12 +84,24 @@ public final class StoreCall {
    * The Web UI shows what the database said as the activity's last failure.
    */
   private static ApplicationFailure retriedAfterOutage(RuntimeException e) {
-    log.warn("Store call failed; the activity retries it: {}", StoreErrors.reason(e));
+    log.warn("Store call{} failed; the activity retries it: {}", caller(), StoreErrors.reason(e));
     return ApplicationFailure.newBuilder()
         .setMessage(StoreErrors.reason(e))
         .setType(e.getClass().getName())
         .setCategory(ApplicationErrorCategory.BENIGN)
         .build();
+  }
+
+  /**
+   * " of" and the workflow the call is made for: a store call runs without the sendout in the log's
+   * context, and a warning that named none said nothing of which sendout waited (an ops check).
+   */
+  private static String caller() {
+    try {
+      return " of " + Activity.getExecutionContext().getInfo().getWorkflowId();
+    } catch (RuntimeException outsideAnActivity) {
+      return "";
+    }
   }
 
   public static void classified(Runnable work) {

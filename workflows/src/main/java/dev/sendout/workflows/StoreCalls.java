@@ -100,8 +100,15 @@ public final class StoreCalls {
             || !Changes.has(RETRY_FAILED_CALLS)) {
           throw failure;
         }
+        // One line with the reason, not the trace: every waiting workflow retries so through a
+        // database outage (a trace of 45 lines per retry, and an unfilled placeholder, an ops
+        // check found), and the activity's own failure is logged where it happened.
         Workflow.getLogger(StoreCalls.class)
-            .warn("Store call {} failed; retrying in {}: {}", method.getName(), backoff, failure);
+            .warn(
+                "Store call {} failed; retrying in {}: {}",
+                method.getName(),
+                backoff,
+                reason(failure));
         Workflow.sleep(backoff);
         Duration doubled = backoff.multipliedBy(2);
         backoff =
@@ -110,6 +117,19 @@ public final class StoreCalls {
                 : doubled;
       }
     }
+  }
+
+  /** The innermost cause's message: the store's own words, under the SDK's wrappers. */
+  public static String reason(Throwable failure) {
+    Throwable root = failure;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message =
+        root instanceof ApplicationFailure application
+            ? application.getOriginalMessage()
+            : root.getMessage();
+    return message == null ? root.getClass().getSimpleName() : message;
   }
 
   private StoreCalls() {}

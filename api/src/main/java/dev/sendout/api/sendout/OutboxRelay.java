@@ -44,6 +44,12 @@ public class OutboxRelay implements DisposableBean {
   /** Rounds that could not reach the database, logged once per {@link OccasionalWarning#GAP}. */
   private final OccasionalWarning databaseDown = new OccasionalWarning(log);
 
+  /**
+   * Creates whose immediate start failed, logged once per {@link OccasionalWarning#GAP}: during a
+   * Temporal outage every create meets it (one line per request, an ops check found).
+   */
+  private final OccasionalWarning startsFailing = new OccasionalWarning(log);
+
   private static final int RELAY_BATCH = 100;
   private static final Duration NUDGE_GRACE = Duration.ofSeconds(1);
 
@@ -141,8 +147,10 @@ public class OutboxRelay implements DisposableBean {
                   startAndRecord(s);
                 }
               });
+      startsFailing.recovered("New sendouts start at once again");
     } catch (RuntimeException e) {
-      log.warn("Could not start sendout {} now; the relay will retry: {}", sendoutId, e.toString());
+      startsFailing.warn(
+          () -> "Could not start sendout %s now; the relay will retry: %s".formatted(sendoutId, e));
     }
   }
 

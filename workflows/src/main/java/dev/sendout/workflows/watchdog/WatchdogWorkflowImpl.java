@@ -1,5 +1,6 @@
 package dev.sendout.workflows.watchdog;
 
+import dev.sendout.workflows.StoreCalls;
 import dev.sendout.workflows.watchdog.WatchdogActivities.Reconcile;
 import io.temporal.activity.ActivityOptions;
 import io.temporal.common.RetryOptions;
@@ -49,8 +50,11 @@ public class WatchdogWorkflowImpl implements WatchdogWorkflow {
         ReconcileReport report = activities.reconcile(new Reconcile());
         Workflow.setCurrentDetails("Last pass at %s: %s".formatted(at, report.summary()));
       } catch (ActivityFailure e) {
-        log.error("Watchdog pass failed; the next one tries again", e);
-        Workflow.setCurrentDetails("Last pass at %s FAILED: %s".formatted(at, e.getMessage()));
+        // The reason, not a trace each minute of an outage: the activity's failure is logged where
+        // it happened.
+        String reason = StoreCalls.reason(e);
+        log.warn("Watchdog pass failed; the next one tries again: {}", reason);
+        Workflow.setCurrentDetails("Last pass at %s FAILED: %s".formatted(at, reason));
       }
       if (run.repeatEvery() == null) {
         return;
