@@ -131,8 +131,10 @@ public class StoreCensus {
   /**
    * Messages the provider took and has not confirmed: ACCEPTED ones still waiting for a receipt,
    * and UNCONFIRMED ones whose deadline passed and that are still waited for (not those {@link
-   * MessageSettlement#NOTHING_WAITS_FOR_IT}). An UNCONFIRMED message that was never accepted (its
-   * send broke off) has no accepted_at and is left out: the provider may never have had it.
+   * MessageSettlement#NOTHING_WAITS_FOR_IT}) and that support staff have not acknowledged since: an
+   * acknowledgement silenced the flag but not this age, and the alert on it fired for good (an ops
+   * check). An UNCONFIRMED message that was never accepted (its send broke off) has no accepted_at
+   * and is left out: the provider may never have had it.
    */
   private Map<Channel, Duration> oldestUnconfirmed(Instant now) {
     return ages(
@@ -146,7 +148,8 @@ public class StoreCensus {
                 is(MessageStatus.ACCEPTED)
                     .or(
                         is(MessageStatus.UNCONFIRMED)
-                            .andNot(MessageSettlement.NOTHING_WAITS_FOR_IT)))
+                            .andNot(MessageSettlement.NOTHING_WAITS_FOR_IT)
+                            .andNot(MessageSettlement.ACKNOWLEDGED_SINCE_UNCONFIRMED)))
             .and(MESSAGE.ACCEPTED_AT.isNotNull())
             .groupBy(SENDOUT.CHANNEL)
             .fetch());

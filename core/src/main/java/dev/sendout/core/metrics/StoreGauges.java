@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.TimeGauge;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -34,7 +35,10 @@ import org.springframework.stereotype.Component;
  *       accepted has waited for its confirmation;
  *   <li>{@code sendout.oldest.paused.age{channel}}: how long the unfinished sendout paused longest
  *       ago has been paused (a pause holds its messages and its stuck flags: one forgotten shows
- *       only here).
+ *       only here);
+ *   <li>{@code sendout.store.gauges.age}: how long ago the gauges above were last read from the
+ *       store. A failed refresh leaves them as they were, so through a database outage an age just
+ *       under its alert's threshold stayed there (an ops check): this one grows meanwhile.
  * </ul>
  *
  * <p>They are refreshed from Postgres on a schedule ({@code sendout.metrics.store-gauges.interval},
@@ -64,6 +68,12 @@ public class StoreGauges implements SmartLifecycle {
           "sendout.oldest.unconfirmed.age",
           "Time since the provider accepted the oldest message it has not confirmed");
 
+  private static final Meter GAUGES_AGE =
+      new Meter(
+          "sendout.store.gauges.age",
+          "Time since the store's gauges were last read from Postgres; they keep their last values"
+              + " while it cannot be read");
+
   private static final Meter OLDEST_PAUSED =
       new Meter(
           "sendout.oldest.paused.age",
@@ -79,6 +89,9 @@ public class StoreGauges implements SmartLifecycle {
   private final Map<Channel, Level> oldestUnreleased = new EnumMap<>(Channel.class);
   private final Map<Channel, Level> oldestUnconfirmed = new EnumMap<>(Channel.class);
   private final Map<Channel, Level> oldestPaused = new EnumMap<>(Channel.class);
+
+  /** When the last refresh succeeded; null until one has. */
+  private volatile Instant refreshedAt;
 
   private ScheduledExecutorService scheduler;
 
@@ -110,6 +123,13 @@ public class StoreGauges implements SmartLifecycle {
     now.oldestUnreleased().forEach((channel, age) -> oldestUnreleased.get(channel).set(age));
     now.oldestUnconfirmed().forEach((channel, age) -> oldestUnconfirmed.get(channel).set(age));
     now.oldestPaused().forEach((channel, age) -> oldestPaused.get(channel).set(age));
+    refreshedAt = clock.instant();
+  }
+
+  /** Seconds since the last refresh that succeeded, at the scrape; NaN before the first. */
+  private double secondsSinceRefresh() {
+    Instant at = refreshedAt;
+    return at == null ? Double.NaN : Duration.between(at, clock.instant()).toMillis() / 1000.0;
   }
 
   private void register(MeterRegistry meters) {
@@ -127,6 +147,10 @@ public class StoreGauges implements SmartLifecycle {
     for (StuckReason reason : StuckReason.values()) {
       stuck.put(reason, gauge(meters, STUCK, Tags.of("reason", reason.name())));
     }
+    TimeGauge.builder(GAUGES_AGE.name(), this, TimeUnit.SECONDS, StoreGauges::secondsSinceRefresh)
+        .description(GAUGES_AGE.description())
+        .strongReference(true)
+        .register(meters);
   }
 
   private static Level gauge(MeterRegistry meters, Meter meter, Tags tags) {

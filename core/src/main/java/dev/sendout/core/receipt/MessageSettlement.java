@@ -229,6 +229,12 @@ public class MessageSettlement {
   }
 
   /**
+   * An UNCONFIRMED message whose sendout support staff acknowledged after it became so: they know
+   * of it. For statements on the table {@code message} itself, unaliased.
+   */
+  public static final Condition ACKNOWLEDGED_SINCE_UNCONFIRMED = acknowledgedSinceUnconfirmed();
+
+  /**
    * An UNCONFIRMED message nothing waits for any more ({@link DeliveryTally#unconfirmedFinal}): an
    * invitation or reminder whose recipient responded, which proves an invitation arrived and is
    * never sent again (not a thank-you, which a resend takes); or its sendout's survey closed or the
@@ -242,7 +248,6 @@ public class MessageSettlement {
 
   private static Condition nothingWaitsForIt() {
     var sendout = SENDOUT.as("finished_sendout");
-    var acknowledged = AUDIT_EVENT.as("acknowledged");
     // A thank-you goes to a responder by definition, and a resend takes it again when in doubt.
     return MESSAGE
         .THANKS_MESSAGE_ID
@@ -254,16 +259,20 @@ public class MessageSettlement {
                         .from(sendout)
                         .where(sendout.ID.eq(MESSAGE.SENDOUT_ID))
                         .and(sendout.CLOSED_AT.isNotNull().or(sendout.CANCELLED_AT.isNotNull())))
-                .andExists(
-                    DSL.selectOne()
-                        .from(acknowledged)
-                        .where(acknowledged.SENDOUT_ID.eq(MESSAGE.SENDOUT_ID))
-                        // Inline, so that the planner can use the partial index of
-                        // acknowledgements.
-                        .and(
-                            acknowledged.ACTION.eq(
-                                DSL.inline(SupportActionType.ACKNOWLEDGE, acknowledged.ACTION)))
-                        .and(acknowledged.AT.ge(MESSAGE.UNCONFIRMED_AT))));
+                .and(ACKNOWLEDGED_SINCE_UNCONFIRMED));
+  }
+
+  private static Condition acknowledgedSinceUnconfirmed() {
+    var acknowledged = AUDIT_EVENT.as("acknowledged");
+    return DSL.exists(
+        DSL.selectOne()
+            .from(acknowledged)
+            .where(acknowledged.SENDOUT_ID.eq(MESSAGE.SENDOUT_ID))
+            // Inline, so that the planner can use the partial index of acknowledgements.
+            .and(
+                acknowledged.ACTION.eq(
+                    DSL.inline(SupportActionType.ACKNOWLEDGE, acknowledged.ACTION)))
+            .and(acknowledged.AT.ge(MESSAGE.UNCONFIRMED_AT)));
   }
 
   /**

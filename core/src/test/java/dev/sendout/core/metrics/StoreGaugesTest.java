@@ -1,5 +1,6 @@
 package dev.sendout.core.metrics;
 
+import static dev.sendout.core.store.jooq.Tables.AUDIT_EVENT;
 import static dev.sendout.core.store.jooq.Tables.FINDING;
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
@@ -22,6 +23,7 @@ import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.sendout.Channel;
 import dev.sendout.workflows.sendout.SendoutStatus;
 import dev.sendout.workflows.sendout.StuckReason;
+import dev.sendout.workflows.sendout.SupportActionType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -30,6 +32,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
@@ -62,6 +65,7 @@ class StoreGaugesTest extends StoreTest {
   String password;
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private Instant now = NOW;
   private String schema;
   private Connection connection;
   private DSLContext db;
@@ -81,7 +85,25 @@ class StoreGaugesTest extends StoreTest {
     db = DSL.using(connection, SQLDialect.POSTGRES);
     gauges =
         new StoreGauges(
-            new StoreCensus(db), meters, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofSeconds(15));
+            new StoreCensus(db),
+            meters,
+            new Clock() {
+              @Override
+              public Instant instant() {
+                return now;
+              }
+
+              @Override
+              public ZoneId getZone() {
+                return ZoneOffset.UTC;
+              }
+
+              @Override
+              public Clock withZone(ZoneId zone) {
+                throw new UnsupportedOperationException();
+              }
+            },
+            Duration.ofSeconds(15));
   }
 
   @AfterEach
@@ -179,6 +201,41 @@ class StoreGaugesTest extends StoreTest {
         .isEqualTo(20 * 60);
   }
 
+  /**
+   * An acknowledgement silenced the sendout's flag but not this age, and the alert on it fired for
+   * good (an ops check): what became UNCONFIRMED before it is left out, what became so after it is
+   * not.
+   */
+  @Test
+  void unconfirmedMessagesOfASendoutAcknowledgedSinceAreLeftOut() {
+    UUID sms = sendout(SMS, NOW.minus(Duration.ofHours(9)), false);
+    message(sms, UNCONFIRMED, NOW.minus(Duration.ofHours(9)), NOW.minus(Duration.ofHours(8)));
+    message(sms, UNCONFIRMED, NOW.minus(Duration.ofHours(9)), NOW.minus(Duration.ofHours(5)));
+    db.update(MESSAGE)
+        .set(MESSAGE.UNCONFIRMED_AT, at(NOW.minus(Duration.ofHours(2))))
+        .where(MESSAGE.SENDOUT_ID.eq(sms))
+        .and(MESSAGE.SEQ.eq(0))
+        .execute();
+    db.update(MESSAGE)
+        .set(MESSAGE.UNCONFIRMED_AT, at(NOW.minus(Duration.ofMinutes(10))))
+        .where(MESSAGE.SENDOUT_ID.eq(sms))
+        .and(MESSAGE.SEQ.eq(1))
+        .execute();
+    db.insertInto(AUDIT_EVENT)
+        .set(AUDIT_EVENT.SENDOUT_ID, sms)
+        .set(AUDIT_EVENT.ACTION_ID, "ack")
+        .set(AUDIT_EVENT.ACTION, SupportActionType.ACKNOWLEDGE)
+        .set(AUDIT_EVENT.ACTOR, "ann")
+        .set(AUDIT_EVENT.AT, at(NOW.minus(Duration.ofHours(1))))
+        .execute();
+
+    gauges.refresh();
+
+    assertThat(age("sendout.oldest.unconfirmed.age", SMS))
+        .as("the first, accepted 8 h ago, was acknowledged; the second became UNCONFIRMED after")
+        .isEqualTo(5 * 3600);
+  }
+
   /** A pause clears a sendout's stuck flags on purpose: one nobody lifted showed nowhere. */
   @Test
   void oldestPausedAgeRunsFromThePauseOfUnfinishedSendouts() {
@@ -222,6 +279,24 @@ class StoreGaugesTest extends StoreTest {
     assertThat(messages(SMS, QUEUED)).isEqualTo(1);
     assertThat(stuck(NOT_RELEASED)).isEqualTo(1);
     assertThat(age("sendout.oldest.unreleased.age", SMS)).isEqualTo(3600);
+  }
+
+  /** Gauges kept through an outage are stale: how stale shows, so that an alert can say so. */
+  @Test
+  void theGaugesAgeRunsFromTheLastRefreshThatSucceeded() throws SQLException {
+    assertThat(gaugesAge()).as("never refreshed").isNaN();
+    gauges.refresh();
+    assertThat(gaugesAge()).isZero();
+
+    now = NOW.plusSeconds(90);
+    connection.close();
+    gauges.refresh();
+
+    assertThat(gaugesAge()).isEqualTo(90);
+  }
+
+  private double gaugesAge() {
+    return meters.get("sendout.store.gauges.age").timeGauge().value(TimeUnit.SECONDS);
   }
 
   private double messages(Channel channel, MessageStatus status) {
