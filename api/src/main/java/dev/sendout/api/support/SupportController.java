@@ -187,7 +187,8 @@ public class SupportController {
           "Pause, resume, cancel, resend, acknowledge, skip the next reminder or cancel reminders",
       description =
           "pause stops new sends and resume restarts them; cancel cancels every message not yet"
-              + " sent; resend sends the UNCONFIRMED and FAILED messages again, also once the"
+              + " sent; resend sends the UNCONFIRMED and FAILED messages again (not those of"
+              + " recipients who responded or are on the suppression list), also once the"
               + " sendout has completed (it is SENDING again until they settle); acknowledge"
               + " records that a person has seen the stuck flag, and needs a note;"
               + " skip-next-reminder drops the next reminder wave for everyone still due for it;"

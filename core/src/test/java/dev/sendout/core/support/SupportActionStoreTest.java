@@ -18,6 +18,9 @@ import dev.sendout.core.message.StoredMessage;
 import dev.sendout.core.reminder.ReminderWaves;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.SeqRanges;
+import dev.sendout.core.suppression.SuppressionKey;
+import dev.sendout.core.suppression.SuppressionReason;
+import dev.sendout.core.suppression.SuppressionStore;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.sendout.SendoutActivities.ActionApplied;
 import dev.sendout.workflows.sendout.SendoutActivities.ApplyAction;
@@ -44,6 +47,7 @@ class SupportActionStoreTest extends StoreTest {
   @Autowired AuditTrail audit;
   @Autowired ReminderWaves waves;
   @Autowired SupportMessages supportMessages;
+  @Autowired SuppressionStore suppressions;
   @Autowired DSLContext db;
 
   private static final SupportAction ANN = new SupportAction("ann", "customer asked");
@@ -166,6 +170,32 @@ class SupportActionStoreTest extends StoreTest {
         .extracting(StoredMessage::status)
         .containsExactly(UNCONFIRMED, UNCONFIRMED, RELEASED, RELEASED, UNCONFIRMED);
     assertThat(supportMessages.anyResendable(id)).as("only the responder's invitations").isFalse();
+  }
+
+  /**
+   * A recipient who unsubscribed after their invitation was accepted: a resend leaves it as it was,
+   * UNCONFIRMED and accepted, rather than taking it for the claim's gate to make SUPPRESSED, "never
+   * sent", without its acceptance (a survey-features sweep). The address matches whatever its case.
+   */
+  @Test
+  void resendLeavesOutMessagesToSuppressedRecipients() {
+    UUID id = sendouts.create(emailSendout("tenant-resend-suppressed", 3, null)).sendout().id();
+    sendouts.release(id);
+    var claimed = deliveries.claimForSend(id, 0, 0, 3);
+    deliveries.markAccepted(claimed.stream().map(OutgoingMessage::id).toList(), "sg-1");
+    deliveries.markUnconfirmed(claimed.stream().map(OutgoingMessage::id).toList(), "no receipt");
+    suppressions.add(
+        "tenant-resend-suppressed",
+        new SuppressionStore.NewEntry(
+            SuppressionKey.of("USER1@example.com"), SuppressionReason.UNSUBSCRIBED, "test"));
+
+    assertThat(apply(id, "resend-1", SupportActionType.RESEND).messages()).isEqualTo(2);
+    assertThat(messages.page(id, null, -1, 10))
+        .extracting(StoredMessage::status)
+        .containsExactly(RELEASED, UNCONFIRMED, RELEASED);
+    StoredMessage unsubscribed = messages.page(id, null, -1, 10).get(1);
+    assertThat(unsubscribed.status()).isEqualTo(UNCONFIRMED);
+    assertThat(unsubscribed.acceptedAt()).isNotNull();
   }
 
   /**
