@@ -145,7 +145,10 @@ public class DeliveryStore {
   }
 
   /** A message still to send: its sequence number and its content. */
-  public record Unsent(int seq, ContentKey content) {}
+  /**
+   * @param timeZone the zone its delivery window is judged in, as stored (null: UTC)
+   */
+  public record Unsent(int seq, ContentKey content, String timeZone) {}
 
   /**
    * The messages of a batch still to send one request each (SMS), in order: released, unclaimed and
@@ -159,14 +162,15 @@ public class DeliveryStore {
     OffsetDateTime now = transitions.now();
     Condition batch = range(sendoutId, fromSeq, toSeq);
     settleInDoubt(batch, batchNo, now);
-    return db.select(MESSAGE.SEQ, MESSAGE.REMINDER_INDEX, MESSAGE.THANKS_MESSAGE_ID)
+    return db.select(
+            MESSAGE.SEQ, MESSAGE.REMINDER_INDEX, MESSAGE.THANKS_MESSAGE_ID, MESSAGE.TIME_ZONE)
         .from(MESSAGE)
         .where(batch)
         .and(MESSAGE.STATUS.eq(RELEASED))
         .and(MESSAGE.SEND_STARTED_AT.isNull())
         .and(MESSAGE.WINDOW_OPENS_AT.isNull().or(MESSAGE.WINDOW_OPENS_AT.le(now)))
         .orderBy(MESSAGE.SEQ)
-        .fetch(r -> new Unsent(r.value1(), ContentKey.of(r.value2(), r.value3())));
+        .fetch(r -> new Unsent(r.value1(), ContentKey.of(r.value2(), r.value3()), r.value4()));
   }
 
   private static Condition range(UUID sendoutId, int fromSeq, int toSeq) {
@@ -201,15 +205,19 @@ public class DeliveryStore {
     return holdOutsideWindows(sendoutId, fromSeq, toSeq, transitions.now().toInstant());
   }
 
+  /** The sendout's delivery window, or null when it has none. */
+  public DeliveryWindow window(UUID sendoutId) {
+    return SendoutStore.window(
+        db.select(SENDOUT.DELIVERY_WINDOW)
+            .from(SENDOUT)
+            .where(SENDOUT.ID.eq(sendoutId))
+            .fetchOne(SENDOUT.DELIVERY_WINDOW));
+  }
+
   /** {@link #holdOutsideWindows(UUID, int, int)} with the windows judged at {@code at}. */
   @Transactional
   public Instant holdOutsideWindows(UUID sendoutId, int fromSeq, int toSeq, Instant at) {
-    DeliveryWindow window =
-        SendoutStore.window(
-            db.select(SENDOUT.DELIVERY_WINDOW)
-                .from(SENDOUT)
-                .where(SENDOUT.ID.eq(sendoutId))
-                .fetchOne(SENDOUT.DELIVERY_WINDOW));
+    DeliveryWindow window = window(sendoutId);
     if (window == null) {
       return null;
     }
