@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -267,6 +268,51 @@ class ComposeFileTest {
 
   private static String tag(Object image) {
     return String.valueOf(image).substring(String.valueOf(image).lastIndexOf(':') + 1);
+  }
+
+  /**
+   * Every setting docs/operations.md lists for the api, the worker and their database reaches the
+   * app in the compose file when set in the shell: an ops check set SENDOUT_SEND_GRACE as the docs
+   * say, and nothing changed, since a container sees only what its service's environment names. The
+   * ports are the file's own choice, and MANAGEMENT_SERVER_PORT is left unset there (its health
+   * checks use the API's port).
+   */
+  @Test
+  void everySettingTheOperationsGuideListsIsPassedOnToItsApp() throws IOException {
+    String guide = Files.readString(root.resolve("docs/operations.md"));
+    Set<String> ownChoice = Set.of("API_PORT", "WORKER_PORT", "MANAGEMENT_SERVER_PORT");
+    Map<String, List<String>> appsBySection =
+        Map.of(
+            "API", List.of("api"),
+            "Worker", List.of("worker"),
+            "Database", List.of("api", "worker"));
+    appsBySection.forEach(
+        (section, apps) -> {
+          List<String> settings =
+              settingsOf(guide, section).stream().filter(s -> !ownChoice.contains(s)).toList();
+          assertThat(settings).as("the guide's %s settings", section).isNotEmpty();
+          for (String app : apps) {
+            assertThat(map(services.get(app).get("environment")).keySet())
+                .as("the environment of %s", app)
+                .containsAll(settings);
+          }
+        });
+  }
+
+  /** The variables named in the first column of a "### section" table of the guide. */
+  private static List<String> settingsOf(String guide, String section) {
+    Matcher part =
+        Pattern.compile("\n### " + section + "\n(.*?)(\n##|$)", Pattern.DOTALL).matcher(guide);
+    assertThat(part.find()).as("docs/operations.md has a section %s", section).isTrue();
+    List<String> settings = new ArrayList<>();
+    Matcher row = Pattern.compile("^\\| ([^|]+)\\|", Pattern.MULTILINE).matcher(part.group(1));
+    while (row.find()) {
+      Matcher name = Pattern.compile("`([A-Z][A-Z0-9_]+)`").matcher(row.group(1));
+      while (name.find()) {
+        settings.add(name.group(1));
+      }
+    }
+    return settings;
   }
 
   private static Map<String, String> readmeServices() throws IOException {
