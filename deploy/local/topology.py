@@ -22,7 +22,8 @@ Everything listens on 127.0.0.1 on free ports chosen at the first start and kept
 token); nothing secret is in the repository. The state directory is TOPOLOGY_STATE (default
 ~/.sendout-topology); delete it (after `stop`) to start from nothing.
 
-Other settings: TOPOLOGY_WORKERS (2), TOPOLOGY_JAVA_OPTS (-Xmx1g -XX:+ExitOnOutOfMemoryError),
+Other settings: TOPOLOGY_JARS (a directory with the api, worker and sandbox exec jars; unset, each
+module's target/), TOPOLOGY_WORKERS (2), TOPOLOGY_JAVA_OPTS (-Xmx1g -XX:+ExitOnOutOfMemoryError),
 TOPOLOGY_POSTGRES_OPTS (extra `-c name=value` server settings), TOPOLOGY_START_TIMEOUT (300 s per wait),
 TOPOLOGY_PORT_BASE (the first of consecutive ports to take at the first start, each of which must be free; unset, free ones). Variables the compose file passes on (SENDOUT_PROVIDERS,
 SENDGRID_API_KEY, ...) are passed on from this environment as well. Every wait is bounded.
@@ -35,7 +36,11 @@ SETTINGS = os.path.join(STATE, "topology.json")
 KEYS = os.path.join(STATE, "sandbox-keys.properties")
 PGDATA = os.path.join(STATE, "postgres")
 TEMPORAL_DEV = os.path.join(ROOT, "deploy", "temporal-dev", "temporal-dev.sh")
-JARS = {app: os.path.join(ROOT, app, "target", f"{app}-0.1.0-SNAPSHOT-exec.jar") for app in ("api", "worker", "sandbox")}
+# Where the apps' exec jars are: each module's target/ (after `./mvnw package`), or TOPOLOGY_JARS, a
+# directory holding the three, built elsewhere.
+JARS = {app: os.path.join(os.environ.get("TOPOLOGY_JARS") or os.path.join(ROOT, app, "target"),
+                          f"{app}-0.1.0-SNAPSHOT-exec.jar")
+        for app in ("api", "worker", "sandbox")}
 WORKERS = int(os.environ.get("TOPOLOGY_WORKERS", "2"))
 # The first port of the range the topology takes (Postgres, Temporal, its UI, the sandbox, the api,
 # the workers, in that order); unset, each port is a free one the kernel picks.
@@ -387,7 +392,10 @@ def print_env(s=None):
     print(f"export TEMPORAL_ADDRESS=127.0.0.1:{s['ports']['temporal']}")
     print(f"export TEMPORAL_NAMESPACE={NAMESPACE}")
     print(f"export TEMPORAL_UI={url('temporal_ui', s)}/namespaces/{NAMESPACE}/workflows")
-    print(f"export DATABASE_URL=postgresql://sendout@127.0.0.1:{s['ports']['postgres']}/sendout")
+    # As the apps read them (a JDBC URL): libpq's form here failed an app started from this shell.
+    print(f"export DATABASE_URL=jdbc:postgresql://127.0.0.1:{s['ports']['postgres']}/sendout")
+    print("export DATABASE_USERNAME=sendout")
+    print(f"export DATABASE_PASSWORD={s['SENDOUT_DB_PASSWORD']}")
     print(f"export SENDOUT_ADMIN_TOKEN={s['SENDOUT_ADMIN_TOKEN']}")
 
 
