@@ -42,29 +42,42 @@ public class SmsReplies {
     START,
     OTHER;
 
+    /** The CTIA's opt-out keywords ("OPT OUT" written as one word, as spaces are dropped). */
     private static final Set<String> STOPS =
-        Set.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT");
+        Set.of("STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT");
+
     private static final Set<String> STARTS = Set.of("START", "UNSTOP");
 
-    /** Punctuation and spaces around the word, as in "Stop." or "STOP!". */
-    private static final Pattern AROUND = Pattern.compile("(?U)^[\\p{P}\\s]+|[\\p{P}\\s]+$");
+    /**
+     * Punctuation, symbols (emoji among them), marks (an emoji's variation selector) and spaces
+     * around the word, as in "Stop.", "STOP!" or "STOP 🙏".
+     */
+    private static final Pattern AROUND =
+        Pattern.compile("(?U)^[\\p{P}\\p{S}\\p{M}\\s]+|[\\p{P}\\p{S}\\p{M}\\s]+$");
+
+    /** Spaces within the word: "STOP ALL", "OPT OUT", "S T O P". */
+    private static final Pattern SPACES = Pattern.compile("(?U)\\s+");
 
     /** Invisible formatting characters, such as a zero-width space a phone's keyboard added. */
     private static final Pattern INVISIBLE = Pattern.compile("\\p{Cf}");
 
     /**
-     * The keyword of a reply's text: alone, in any case, without the punctuation, spaces and
-     * invisible characters around it, and in its compatible form (a full-width ＳＴＯＰ is STOP). An
-     * opt-out a person plainly meant is honoured: "Stop." went on being texted.
+     * The keyword of a reply's text: alone, in any case, without the punctuation, symbols, spaces
+     * and invisible characters around it or spaces within it, and in its compatible form (a
+     * full-width ＳＴＯＰ is STOP). An opt-out a person plainly meant is honoured: "Stop." went on
+     * being texted, and so did "STOP ALL" and "STOP 🙏" (a survey-features sweep).
      */
     public static Keyword of(String text) {
       String word =
           text == null
               ? ""
-              : AROUND
+              : SPACES
                   .matcher(
-                      INVISIBLE
-                          .matcher(Normalizer.normalize(text, Normalizer.Form.NFKC))
+                      AROUND
+                          .matcher(
+                              INVISIBLE
+                                  .matcher(Normalizer.normalize(text, Normalizer.Form.NFKC))
+                                  .replaceAll(""))
                           .replaceAll(""))
                   .replaceAll("")
                   .toUpperCase(Locale.ROOT);

@@ -81,12 +81,20 @@ class SmsRepliesTest extends StoreTest {
             "STOP!",
             "\uFF33\uFF34\uFF2F\uFF30",
             "stop\u200B",
-            "\u00A0\"Stop\"")) {
+            "\u00A0\"Stop\"",
+            "STOP ALL",
+            "Opt out",
+            "revoke",
+            "S T O P",
+            "STOP \uD83D\uDE4F",
+            "Stop\uFE0F",
+            "\u270B stop")) {
       assertThat(Keyword.of(stop)).as(stop).isEqualTo(Keyword.STOP);
     }
     assertThat(Keyword.of(" start ")).isEqualTo(Keyword.START);
     assertThat(Keyword.of("UNSTOP")).isEqualTo(Keyword.START);
-    for (String other : List.of("", "please stop", "stopp", "Thanks", "st.op", "!")) {
+    for (String other :
+        List.of("", "please stop", "stopp", "Thanks", "st.op", "!", "stop it", "\uD83D\uDED1")) {
       assertThat(Keyword.of(other)).as(other).isEqualTo(Keyword.OTHER);
     }
     assertThat(Keyword.of(null)).isEqualTo(Keyword.OTHER);
