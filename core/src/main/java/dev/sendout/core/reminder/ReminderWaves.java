@@ -177,12 +177,37 @@ public class ReminderWaves {
     if (created == 0) {
       return null;
     }
+    supersede(sendoutId, waveId, now);
     db.query(
             "update sendout set recipient_count = recipient_count + {0},"
                 + " reminder_messages = reminder_messages + {0} where id = {1}",
             DSL.val(created), DSL.val(sendoutId))
         .execute();
     return new SeqRange(nextSeq, nextSeq + created);
+  }
+
+  /**
+   * A recipient's earlier reminder that has not gone out yet (held for their delivery window, or by
+   * a pause) is CANCELLED by the wave that takes a later one for them: the two waited together and
+   * went out together at the window's opening, where only the latest of reminders due at once is
+   * sent (a survey-features sweep).
+   */
+  private void supersede(UUID sendoutId, UUID waveId, OffsetDateTime now) {
+    db.query(
+            """
+            update message x set status = 'CANCELLED', finished_at = {0},
+                   last_error = 'Superseded by a later reminder due before this one went out'
+             where x.sendout_id = {1}
+               and x.reminds_message_id is not null
+               and x.reminder_wave_id <> {2}
+               and x.status in ('QUEUED', 'RELEASED') and x.send_started_at is null
+               and exists (select 1 from message n
+                            where n.sendout_id = x.sendout_id and n.reminder_wave_id = {2}
+                              and lower(n.address) = lower(x.address)
+                              and n.reminder_index > x.reminder_index)
+            """,
+            DSL.val(now), DSL.val(sendoutId), DSL.val(waveId))
+        .execute();
   }
 
   /**

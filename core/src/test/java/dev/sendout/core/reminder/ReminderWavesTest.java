@@ -95,6 +95,44 @@ class ReminderWavesTest extends StoreTest {
             StoredMessage.Kind.REMINDER);
   }
 
+  /**
+   * A wave held for its recipients' window (or by a pause) when the next one is made: the earlier
+   * reminder is cancelled, so that the two do not go out together at the window's opening (a
+   * survey-features sweep). One already handed to a provider call is left alone.
+   */
+  @Test
+  void aLaterWaveCancelsTheEarlierRemindersThatHaveNotGoneOut() {
+    UUID id = invited(2, "PT1M", "PT1H1M");
+    SeqRange first =
+        waves.wave(id, UUID.randomUUID(), accepted.plus(Duration.ofSeconds(70)), 0).messages();
+    // user1's reminder is in flight: claimed by a provider call.
+    db.update(MESSAGE)
+        .set(MESSAGE.STATUS, MessageStatus.RELEASED)
+        .set(MESSAGE.SEND_STARTED_AT, accepted.atOffset(ZoneOffset.UTC))
+        .where(MESSAGE.SENDOUT_ID.eq(id))
+        .and(MESSAGE.SEQ.eq(first.fromSeq() + 1))
+        .execute();
+
+    SeqRange second =
+        waves.wave(id, UUID.randomUUID(), accepted.plus(Duration.ofMinutes(61)), 0).messages();
+
+    assertThat(reminders(id, second))
+        .containsExactly(tuple("user0@example.com", 1), tuple("user1@example.com", 1));
+    assertThat(
+            db.select(MESSAGE.STATUS, MESSAGE.LAST_ERROR)
+                .from(MESSAGE)
+                .where(MESSAGE.SENDOUT_ID.eq(id))
+                .and(MESSAGE.SEQ.ge(first.fromSeq()))
+                .and(MESSAGE.SEQ.lt(first.toSeq()))
+                .orderBy(MESSAGE.SEQ)
+                .fetch(r -> tuple(r.value1(), r.value2())))
+        .containsExactly(
+            tuple(
+                MessageStatus.CANCELLED,
+                "Superseded by a later reminder due before this one went out"),
+            tuple(MessageStatus.RELEASED, null));
+  }
+
   /** After a long pause only the latest reminder due is sent, and the earlier ones never. */
   @Test
   void aWaveAfterALongPauseSendsOnlyTheLatestReminderDue() {
