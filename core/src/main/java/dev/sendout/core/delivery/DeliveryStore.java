@@ -144,8 +144,9 @@ public class DeliveryStore {
             .and(MESSAGE.SEND_STARTED_AT.isNull()));
   }
 
-  /** A message still to send: its sequence number and its content. */
   /**
+   * A message still to send: its sequence number and its content.
+   *
    * @param timeZone the zone its delivery window is judged in, as stored (null: UTC)
    */
   public record Unsent(int seq, ContentKey content, String timeZone) {}
