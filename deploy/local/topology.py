@@ -392,10 +392,8 @@ def print_env(s=None):
     print(f"export TEMPORAL_ADDRESS=127.0.0.1:{s['ports']['temporal']}")
     print(f"export TEMPORAL_NAMESPACE={NAMESPACE}")
     print(f"export TEMPORAL_UI={url('temporal_ui', s)}/namespaces/{NAMESPACE}/workflows")
-    # As the apps read them (a JDBC URL): libpq's form here failed an app started from this shell.
+    # As the apps read it (a JDBC URL): libpq's form here failed an app started from this shell.
     print(f"export DATABASE_URL=jdbc:postgresql://127.0.0.1:{s['ports']['postgres']}/sendout")
-    print("export DATABASE_USERNAME=sendout")
-    print(f"export DATABASE_PASSWORD={s['SENDOUT_DB_PASSWORD']}")
     print(f"export SENDOUT_ADMIN_TOKEN={s['SENDOUT_ADMIN_TOKEN']}")
 
 

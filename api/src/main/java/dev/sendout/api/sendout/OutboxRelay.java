@@ -45,8 +45,9 @@ public class OutboxRelay implements DisposableBean {
   private final OccasionalWarning databaseDown = new OccasionalWarning(log);
 
   /**
-   * Creates whose immediate start failed, logged once per {@link OccasionalWarning#GAP}: during a
-   * Temporal outage every create meets it (one line per request, an ops check found).
+   * Creates whose immediate start failed for an outage (Temporal's or the database's), logged once
+   * per {@link OccasionalWarning#GAP}: during one every create meets it (one line per request, an
+   * ops check found). Any other failure is logged each time.
    */
   private final OccasionalWarning startsFailing = new OccasionalWarning(log);
 
@@ -149,8 +150,14 @@ public class OutboxRelay implements DisposableBean {
               });
       startsFailing.recovered("New sendouts start at once again");
     } catch (RuntimeException e) {
-      startsFailing.warn(
-          () -> "Could not start sendout %s now; the relay will retry: %s".formatted(sendoutId, e));
+      if (GrpcStatus.codeOf(e) != null || StoreErrors.isUnreachable(e)) {
+        startsFailing.warn(
+            () ->
+                "Could not start sendout %s now; the relay will retry: %s".formatted(sendoutId, e));
+      } else {
+        log.warn(
+            "Could not start sendout {} now; the relay will retry: {}", sendoutId, e.toString());
+      }
     }
   }
 

@@ -90,7 +90,11 @@ public class StoreGauges implements SmartLifecycle {
   private final Map<Channel, Level> oldestUnconfirmed = new EnumMap<>(Channel.class);
   private final Map<Channel, Level> oldestPaused = new EnumMap<>(Channel.class);
 
-  /** When the last refresh succeeded; null until one has. */
+  /**
+   * When the last refresh succeeded, or when these gauges were made until one has: a worker whose
+   * first refresh never succeeds reports a growing age, not NaN, which no alert compares (a second
+   * reader).
+   */
   private volatile Instant refreshedAt;
 
   private ScheduledExecutorService scheduler;
@@ -103,6 +107,7 @@ public class StoreGauges implements SmartLifecycle {
     this.census = census;
     this.clock = clock;
     this.interval = interval;
+    this.refreshedAt = clock.instant();
     register(meters);
   }
 
@@ -126,10 +131,11 @@ public class StoreGauges implements SmartLifecycle {
     refreshedAt = clock.instant();
   }
 
-  /** Seconds since the last refresh that succeeded, at the scrape; NaN before the first. */
+  /**
+   * Seconds since the last refresh that succeeded (or since the gauges were made), at the scrape.
+   */
   private double secondsSinceRefresh() {
-    Instant at = refreshedAt;
-    return at == null ? Double.NaN : Duration.between(at, clock.instant()).toMillis() / 1000.0;
+    return Duration.between(refreshedAt, clock.instant()).toMillis() / 1000.0;
   }
 
   private void register(MeterRegistry meters) {

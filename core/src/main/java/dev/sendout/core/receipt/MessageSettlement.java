@@ -19,6 +19,7 @@ import static dev.sendout.workflows.message.MessageStatus.UNCONFIRMED;
 
 import dev.sendout.core.response.ResponseStore;
 import dev.sendout.core.store.MessageTransitions;
+import dev.sendout.core.suppression.SuppressionGate;
 import dev.sendout.workflows.batch.SendBatch;
 import dev.sendout.workflows.message.MessageStatus;
 import dev.sendout.workflows.receipt.BatchReceipts;
@@ -237,7 +238,8 @@ public class MessageSettlement {
   /**
    * An UNCONFIRMED message nothing waits for any more ({@link DeliveryTally#unconfirmedFinal}): an
    * invitation or reminder whose recipient responded, which proves an invitation arrived and is
-   * never sent again (not a thank-you, which a resend takes); or its sendout's survey closed or the
+   * never sent again (not a thank-you, which a resend takes); or any message to a recipient now on
+   * the suppression list, which a resend leaves out too; or its sendout's survey closed or the
    * sendout was cancelled, after which nothing is sent again, and support staff acknowledged it (an
    * acknowledgement after it became UNCONFIRMED). Such a message keeps its status, and a late
    * receipt still settles it, but it holds no batch open and flags nothing. (For a sendout still
@@ -253,6 +255,8 @@ public class MessageSettlement {
         .THANKS_MESSAGE_ID
         .isNull()
         .and(ResponseStore.RECIPIENT_RESPONDED)
+        // A resend takes nothing to a recipient on the suppression list (SupportMessages).
+        .or(SuppressionGate.RECIPIENT_SUPPRESSED)
         .or(
             DSL.exists(
                     DSL.selectOne()

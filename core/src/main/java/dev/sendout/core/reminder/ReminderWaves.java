@@ -187,10 +187,10 @@ public class ReminderWaves {
   }
 
   /**
-   * A recipient's earlier reminder that has not gone out yet (held for their delivery window, or by
-   * a pause) is CANCELLED by the wave that takes a later one for them: the two waited together and
-   * went out together at the window's opening, where only the latest of reminders due at once is
-   * sent (a survey-features sweep).
+   * A recipient's earlier reminder that no provider call has taken yet (held for their delivery
+   * window or by a pause, or waiting in a slow batch) is CANCELLED by the wave that takes a later
+   * one for them, as only the latest of reminders due at once is sent: held for a window, the two
+   * went out together at its opening (a survey-features sweep).
    */
   private void supersede(UUID sendoutId, UUID waveId, OffsetDateTime now) {
     db.query(

@@ -1,15 +1,13 @@
 package dev.sendout.core.support;
 
 import static dev.sendout.core.store.jooq.Tables.MESSAGE;
-import static dev.sendout.core.store.jooq.Tables.SENDOUT;
-import static dev.sendout.core.store.jooq.Tables.SUPPRESSION;
 import static dev.sendout.workflows.message.MessageStatus.CANCELLED;
 import static dev.sendout.workflows.message.MessageStatus.RELEASED;
 
 import dev.sendout.core.response.ResponseStore;
 import dev.sendout.core.store.MessageTransitions;
+import dev.sendout.core.suppression.SuppressionGate;
 import dev.sendout.workflows.message.MessageStatus;
-import dev.sendout.workflows.sendout.Channel;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -39,27 +37,18 @@ public class SupportMessages {
    * What a resend sends again: UNCONFIRMED and FAILED messages, except the invitations and
    * reminders of recipients who responded (a response proves an invitation arrived; their
    * thank-yous are sent again), and the messages to recipients on the tenant's suppression list
-   * (unsubscribed, bounced, STOP), which are left as they are. Taken, the claim's gate made them
-   * SUPPRESSED, "never sent", and cleared when the provider had accepted one: a survey-features
-   * sweep read an invitation SendGrid had taken as SUPPRESSED with no acceptedAt, and a late
-   * receipt could no longer settle it.
+   * (unsubscribed, bounced, STOP), which are left as they are, and which nothing waits for any more
+   * ({@link dev.sendout.core.receipt.MessageSettlement#NOTHING_WAITS_FOR_IT}). Taken, the claim's
+   * gate made them SUPPRESSED, "never sent", and cleared when the provider had accepted one: a
+   * survey-features sweep read an invitation SendGrid had taken as SUPPRESSED with no acceptedAt,
+   * and a late receipt could no longer settle it.
    */
   private static final Condition RESENDABLE_MESSAGE =
       MESSAGE
           .STATUS
           .in(RESENDABLE)
           .and(MESSAGE.THANKS_MESSAGE_ID.isNotNull().or(DSL.not(ResponseStore.RECIPIENT_RESPONDED)))
-          .andNotExists(
-              DSL.selectOne()
-                  .from(SENDOUT)
-                  .join(SUPPRESSION)
-                  .on(SUPPRESSION.TENANT_ID.eq(SENDOUT.TENANT_ID))
-                  .and(SUPPRESSION.CHANNEL.eq(SENDOUT.CHANNEL))
-                  .where(SENDOUT.ID.eq(MESSAGE.SENDOUT_ID))
-                  .and(
-                      SUPPRESSION.ADDRESS.eq(
-                          DSL.when(SENDOUT.CHANNEL.eq(Channel.EMAIL), DSL.lower(MESSAGE.ADDRESS))
-                              .otherwise(MESSAGE.ADDRESS))));
+          .andNot(SuppressionGate.RECIPIENT_SUPPRESSED);
 
   /**
    * A person chose to send the sendout's UNCONFIRMED and FAILED messages again ({@link

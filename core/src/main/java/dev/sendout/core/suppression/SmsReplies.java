@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -55,32 +56,40 @@ public class SmsReplies {
     private static final Pattern AROUND =
         Pattern.compile("(?U)^[\\p{P}\\p{S}\\p{M}\\s]+|[\\p{P}\\p{S}\\p{M}\\s]+$");
 
-    /** Spaces within the word: "STOP ALL", "OPT OUT", "S T O P". */
-    private static final Pattern SPACES = Pattern.compile("(?U)\\s+");
+    /** Spaces and dashes within the word: "STOP ALL", "OPT OUT", "opt-out", "S T O P". */
+    private static final Pattern WITHIN = Pattern.compile("(?U)[\\s\\p{Pd}]+");
 
     /** Invisible formatting characters, such as a zero-width space a phone's keyboard added. */
     private static final Pattern INVISIBLE = Pattern.compile("\\p{Cf}");
 
     /**
-     * The keyword of a reply's text: alone, in any case, without the punctuation, symbols, spaces
-     * and invisible characters around it or spaces within it, and in its compatible form (a
-     * full-width ＳＴＯＰ is STOP). An opt-out a person plainly meant is honoured: "Stop." went on
-     * being texted, and so did "STOP ALL" and "STOP 🙏" (a survey-features sweep).
+     * The keyword of a reply's text: alone or repeated ("STOP STOP"), in any case, without the
+     * punctuation, symbols, spaces and invisible characters around it or the spaces and dashes
+     * within it, and in its compatible form (a full-width ＳＴＯＰ is STOP). An opt-out a person
+     * plainly meant is honoured: "Stop." went on being texted, and so did "STOP ALL", "opt-out" and
+     * "STOP 🙏" (a survey-features sweep).
      */
     public static Keyword of(String text) {
-      String word =
+      String trimmed =
           text == null
               ? ""
-              : SPACES
+              : AROUND
                   .matcher(
-                      AROUND
-                          .matcher(
-                              INVISIBLE
-                                  .matcher(Normalizer.normalize(text, Normalizer.Form.NFKC))
-                                  .replaceAll(""))
+                      INVISIBLE
+                          .matcher(Normalizer.normalize(text, Normalizer.Form.NFKC))
                           .replaceAll(""))
                   .replaceAll("")
                   .toUpperCase(Locale.ROOT);
+      Keyword whole = keyword(WITHIN.matcher(trimmed).replaceAll(""));
+      if (whole != OTHER) {
+        return whole;
+      }
+      // "STOP STOP": one keyword repeated.
+      String[] words = WITHIN.split(trimmed);
+      return Arrays.stream(words).distinct().count() == 1 ? keyword(words[0]) : OTHER;
+    }
+
+    private static Keyword keyword(String word) {
       return STOPS.contains(word) ? STOP : STARTS.contains(word) ? START : OTHER;
     }
   }

@@ -1,5 +1,6 @@
 package dev.sendout.core.suppression;
 
+import static dev.sendout.core.store.jooq.Tables.MESSAGE;
 import static dev.sendout.core.store.jooq.Tables.SENDOUT;
 import static dev.sendout.core.store.jooq.Tables.SUPPRESSION;
 
@@ -9,6 +10,7 @@ import dev.sendout.workflows.sendout.SeqRange;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
+import org.jooq.Condition;
 import org.jooq.DSLContext;
 import org.jooq.impl.DSL;
 import org.springframework.stereotype.Repository;
@@ -42,6 +44,28 @@ public class SuppressionGate {
           + " else "
           + normalised(Channel.SMS, "m.address")
           + " end";
+
+  /**
+   * A message whose recipient is on its tenant's suppression list for its channel, now. For
+   * statements on the table {@code message} itself, unaliased.
+   */
+  public static final Condition RECIPIENT_SUPPRESSED = recipientSuppressed();
+
+  private static Condition recipientSuppressed() {
+    var sendout = SENDOUT.as("suppressing_sendout");
+    var entry = SUPPRESSION.as("suppressed");
+    return DSL.exists(
+        DSL.selectOne()
+            .from(sendout)
+            .join(entry)
+            .on(entry.TENANT_ID.eq(sendout.TENANT_ID))
+            .and(entry.CHANNEL.eq(sendout.CHANNEL))
+            .where(sendout.ID.eq(MESSAGE.SENDOUT_ID))
+            .and(
+                entry.ADDRESS.eq(
+                    DSL.when(sendout.CHANNEL.eq(Channel.EMAIL), DSL.lower(MESSAGE.ADDRESS))
+                        .otherwise(MESSAGE.ADDRESS))));
+  }
 
   /** What a suppressed message's lastError says: the list's reason and what put it there. */
   static final String LAST_ERROR = "'Suppressed: ' || x.reason || ' (' || x.source || ')'";

@@ -15,6 +15,7 @@ import dev.sendout.core.delivery.DeliveryStore;
 import dev.sendout.core.delivery.OutgoingMessage;
 import dev.sendout.core.message.MessageReads;
 import dev.sendout.core.message.StoredMessage;
+import dev.sendout.core.receipt.MessageSettlement;
 import dev.sendout.core.reminder.ReminderWaves;
 import dev.sendout.core.sendout.SendoutStore;
 import dev.sendout.core.sendout.SeqRanges;
@@ -48,6 +49,7 @@ class SupportActionStoreTest extends StoreTest {
   @Autowired ReminderWaves waves;
   @Autowired SupportMessages supportMessages;
   @Autowired SuppressionStore suppressions;
+  @Autowired MessageSettlement settlement;
   @Autowired DSLContext db;
 
   private static final SupportAction ANN = new SupportAction("ann", "customer asked");
@@ -196,6 +198,14 @@ class SupportActionStoreTest extends StoreTest {
     StoredMessage unsubscribed = messages.page(id, null, -1, 10).get(1);
     assertThat(unsubscribed.status()).isEqualTo(UNCONFIRMED);
     assertThat(unsubscribed.acceptedAt()).isNotNull();
+    // Nothing waits for it any more, as nothing can send it again: it holds its batch open no more
+    // (a second reader: the sendout stayed NO_RECEIPT for good).
+    assertThat(settlement.batchReceipts(new SendBatch(id.toString(), 0, 0, 3), 10).tally())
+        .satisfies(
+            tally -> {
+              assertThat(tally.unconfirmed()).isEqualTo(1);
+              assertThat(tally.unconfirmedFinal()).isEqualTo(1);
+            });
   }
 
   /**

@@ -88,13 +88,28 @@ class SmsRepliesTest extends StoreTest {
             "S T O P",
             "STOP \uD83D\uDE4F",
             "Stop\uFE0F",
-            "\u270B stop")) {
+            "\u270B stop",
+            "opt-out",
+            "Stop-all",
+            "S-T-O-P",
+            "STOP STOP",
+            "stop stop stop")) {
       assertThat(Keyword.of(stop)).as(stop).isEqualTo(Keyword.STOP);
     }
     assertThat(Keyword.of(" start ")).isEqualTo(Keyword.START);
     assertThat(Keyword.of("UNSTOP")).isEqualTo(Keyword.START);
     for (String other :
-        List.of("", "please stop", "stopp", "Thanks", "st.op", "!", "stop it", "\uD83D\uDED1")) {
+        List.of(
+            "",
+            "please stop",
+            "stopp",
+            "Thanks",
+            "st.op",
+            "!",
+            "stop it",
+            "\uD83D\uDED1",
+            "stop start",
+            "- -")) {
       assertThat(Keyword.of(other)).as(other).isEqualTo(Keyword.OTHER);
     }
     assertThat(Keyword.of(null)).isEqualTo(Keyword.OTHER);

@@ -27,7 +27,8 @@ public final class SupportRefusal {
    */
   public static final String NOTHING_TO_RESEND =
       "No UNCONFIRMED or FAILED message to send again (an invitation or reminder to a recipient"
-          + " who responded is not sent again)";
+          + " who responded is not sent again, nor anything to a recipient on the suppression"
+          + " list)";
 
   static ApplicationFailure storeRefused(SupportActionType action, String why) {
     return ApplicationFailure.newNonRetryableFailure(
