@@ -89,14 +89,6 @@ public class SmsDeliveryActivities implements DeliveryActivities {
    */
   static final Duration PAUSE_WHILE_UNAVAILABLE = Duration.ofMillis(250);
 
-  /**
-   * How often a call judges its recipients' delivery windows again in the store while it sends,
-   * holding what they keep back. Besides, each message's own window is judged right before its
-   * claim, after its wait for a turn: judged only every second, up to a second of messages went out
-   * after their window had closed (21 SMS, 0.76 s late, in a survey-features sweep).
-   */
-  static final Duration WINDOW_JUDGED_EVERY = Duration.ofSeconds(1);
-
   /** What became of a message's turn. */
   private enum Turn {
     /** Sent, its outcome recorded. */
@@ -118,12 +110,12 @@ public class SmsDeliveryActivities implements DeliveryActivities {
   private void sendEach(UUID sendoutId, SendBatch batch) {
     Map<ContentKey, SmsContent> contents = new HashMap<>();
     ActivityExecutionContext activity = Activity.getExecutionContext();
-    // Judged at the call's start and again every WINDOW_JUDGED_EVERY for the messages left: the
-    // calls of a sendout start together and send at Vonage's pace, so judged only at their start,
-    // a window that closed while they sent let up to a call's length of messages out after it.
+    // Judged at the call's start, and for each message right before its claim (sendOne): the calls
+    // of a sendout start together and send at Vonage's pace, so judged only at their start, a
+    // window that closed while they sent let up to a call's length of messages out after it; judged
+    // once a second, up to a second's (21 SMS, 0.76 s late, in a survey-features sweep).
     DeliveryWindow window = deliveries.window(sendoutId);
     Instant heldUntil = deliveries.holdOutsideWindows(sendoutId, batch.fromSeq(), batch.toSeq());
-    long judgedAt = System.nanoTime();
     boolean first = true;
     boolean sentAny = false;
     Iterator<DeliveryStore.Unsent> left =
@@ -131,17 +123,6 @@ public class SmsDeliveryActivities implements DeliveryActivities {
     while (left.hasNext()) {
       DeliveryStore.Unsent unsent = left.next();
       int seq = unsent.seq();
-      if (System.nanoTime() - judgedAt >= WINDOW_JUDGED_EVERY.toNanos()) {
-        judgedAt = System.nanoTime();
-        Instant held = deliveries.holdOutsideWindows(sendoutId, seq, batch.toSeq());
-        if (held != null) {
-          // Go on with the rest without those held, which would each take a turn under Vonage's
-          // limit, shared by every call of this worker, only to find they cannot be claimed.
-          heldUntil = earlier(heldUntil, held);
-          left = deliveries.toSend(sendoutId, batch.batchNo(), seq, batch.toSeq()).iterator();
-          continue;
-        }
-      }
       boolean windowClosed = false;
       for (int tries = 1; ; tries++) {
         if (!first) {
@@ -167,10 +148,11 @@ public class SmsDeliveryActivities implements DeliveryActivities {
         }
       }
       if (windowClosed) {
-        // The store holds it and the others of its window's zones; the rest go on.
+        // The store holds it and the others of the zones whose window has closed; the call goes
+        // on with the rest without them, which would each take a turn under Vonage's limit, shared
+        // by every call of this worker, only to find they cannot be claimed.
         heldUntil =
             earlier(heldUntil, deliveries.holdOutsideWindows(sendoutId, seq, batch.toSeq()));
-        judgedAt = System.nanoTime();
         left = deliveries.toSend(sendoutId, batch.batchNo(), seq, batch.toSeq()).iterator();
       }
     }

@@ -37,7 +37,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.jooq.JSONB;
 import org.junit.jupiter.api.AfterAll;
@@ -365,44 +364,13 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
   /**
    * The calls of an SMS sendout start together and send at Vonage's pace: judged only at its start,
    * a window that closed while a call sent let the rest of it out after the end (180 of 300 in a
-   * user's run). The call judges it again every second, and ends, to wait, without a warning's
-   * stack trace.
+   * user's run), and judged once a second, up to a second's (a survey-features sweep: 21 SMS, 0.76
+   * s late). Each message's window is judged right before its claim, and the call ends, to wait,
+   * without a warning's stack trace. The recipients' zone is an offset of whole seconds that puts
+   * the window's end two to three seconds ahead, in the middle of the call.
    */
   @Test
-  void aWindowThatClosesWhileACallSendsHoldsItsRest() throws Exception {
-    UUID id = releasedSendout(5);
-    windowFromNow(id, -1, 1);
-    CompletableFuture<SendTally> call = callUnderWay(id, 5, 600);
-    windowFromNow(id, 2, 3);
-
-    assertThatThrownBy(call::join)
-        .cause()
-        .isInstanceOf(ActivityFailure.class)
-        .cause()
-        .isInstanceOfSatisfying(
-            ApplicationFailure.class,
-            failure -> {
-              assertThat(failure.getType()).isEqualTo(DeliveryFailure.OUTSIDE_WINDOW.name());
-              assertThat(failure.getCategory()).isEqualTo(ApplicationErrorCategory.BENIGN);
-            });
-    // Judged again a second into the call, after a few of its requests of 0.6 s each (how many
-    // depends on the machine's pace): the last of five is held whatever that pace.
-    List<MessageStatus> statuses = all(id).stream().map(StoredMessage::status).toList();
-    assertThat(statuses.get(0)).isEqualTo(ACCEPTED);
-    assertThat(statuses.get(4)).isEqualTo(RELEASED);
-    vonage.verify(
-        (int) statuses.stream().filter(ACCEPTED::equals).count(),
-        postRequestedFor(urlEqualTo(MESSAGES)));
-  }
-
-  /**
-   * Each message's window is judged right before its claim: judged only every second, up to a
-   * second of messages went out after their window had closed (a survey-features sweep: 21 SMS,
-   * 0.76 s late). The recipients' zone is an offset of whole seconds that puts the window's end two
-   * to three seconds ahead, in the middle of the call.
-   */
-  @Test
-  void noMessageIsClaimedAfterItsWindowCloses() throws Exception {
+  void aWindowThatClosesWhileACallSendsHoldsItsRestFromItsEnd() throws Exception {
     UUID id = releasedSendout(10);
     Instant now = Instant.now();
     int offset = (int) Math.floorMod(57 - now.getEpochSecond(), 60L);
@@ -424,11 +392,17 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
         .execute();
 
     CompletableFuture<SendTally> call = callUnderWay(id, 10, 300);
-    try {
-      call.join();
-    } catch (CompletionException heldForTheWindow) {
-      // OUTSIDE_WINDOW, to be retried when it opens: the test above checks that failure.
-    }
+
+    assertThatThrownBy(call::join)
+        .cause()
+        .isInstanceOf(ActivityFailure.class)
+        .cause()
+        .isInstanceOfSatisfying(
+            ApplicationFailure.class,
+            failure -> {
+              assertThat(failure.getType()).isEqualTo(DeliveryFailure.OUTSIDE_WINDOW.name());
+              assertThat(failure.getCategory()).isEqualTo(ApplicationErrorCategory.BENIGN);
+            });
 
     // When each request reached Vonage: right after its message's claim.
     List<Instant> requested =
@@ -437,9 +411,15 @@ class SmsDeliveryActivitiesTest extends DeliveryActivitiesTestBase<SmsDeliveryAc
             .toList();
     assertThat(requested).as("some sent before the end").isNotEmpty().hasSizeLessThan(10);
     assertThat(requested).allSatisfy(at -> assertThat(at).isBefore(endsAt.plusMillis(250)));
-    assertThat(all(id).stream().map(StoredMessage::status).filter(RELEASED::equals).count())
+    List<MessageStatus> statuses = all(id).stream().map(StoredMessage::status).toList();
+    assertThat(statuses.get(0)).isEqualTo(ACCEPTED);
+    assertThat(statuses.get(9)).isEqualTo(RELEASED);
+    assertThat(statuses.stream().filter(RELEASED::equals).count())
         .as("the rest held for the window's next opening")
         .isEqualTo(10 - requested.size());
+    vonage.verify(
+        (int) statuses.stream().filter(ACCEPTED::equals).count(),
+        postRequestedFor(urlEqualTo(MESSAGES)));
   }
 
   /**
