@@ -150,13 +150,12 @@ public class OutboxRelay implements DisposableBean {
               });
       startsFailing.recovered("New sendouts start at once again");
     } catch (RuntimeException e) {
+      String failed =
+          "Could not start sendout %s now; the relay will retry: %s".formatted(sendoutId, e);
       if (GrpcStatus.codeOf(e) != null || StoreErrors.isUnreachable(e)) {
-        startsFailing.warn(
-            () ->
-                "Could not start sendout %s now; the relay will retry: %s".formatted(sendoutId, e));
+        startsFailing.warn(() -> failed);
       } else {
-        log.warn(
-            "Could not start sendout {} now; the relay will retry: {}", sendoutId, e.toString());
+        log.warn(failed);
       }
     }
   }
